@@ -1,0 +1,1 @@
+"""Thin translators between the outside world and the engine (see bot/dialogue/messages.py)."""

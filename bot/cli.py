@@ -1,0 +1,57 @@
+"""The `sadeeq` command (also `python -m bot`).
+
+Each subcommand lives beside the code it drives and exposes `add_arguments(parser)` and
+`run(args) -> int`. Only the module of the command being run is imported, so a quick
+`sadeeq classify` does not pay for the web server's imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "setup": ("bot.setup", "create or upgrade the database and seed the demo billing data"),
+    "chat": ("bot.channels.terminal", "talk to the bot in the terminal as a subscriber"),
+    "serve": ("bot.channels.server", "the webhook server (Twilio, Telegram, /healthz, /metrics)"),
+    "telegram": ("bot.channels.telegram_polling", "Telegram in polling mode (needs a bot token)"),
+    "classify": ("bot.understanding.cli", "intent and slots of each line of standard input, as JSON"),
+    "compensation": ("bot.standards.cli", "compensation owed for one case, as JSON"),
+    "outages": ("bot.outages.cli", "operator view of outage incidents"),
+    "notices": ("bot.notices.cli", "monthly e-bill notices"),
+}
+
+
+def _usage() -> str:
+    lines = ["usage: sadeeq COMMAND [options]", "", "commands:"]
+    lines += [f"  {name:<13} {summary}" for name, (_, summary) in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments exit 2 with one clear line, never a usage dump or a traceback."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(_usage())
+        return 0
+    name, rest = argv[0], argv[1:]
+    if name not in COMMANDS:
+        print(f"sadeeq: error: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[name][0])
+    parser = _Parser(prog=f"sadeeq {name}", description=COMMANDS[name][1])
+    module.add_arguments(parser)
+    args = parser.parse_args(rest)
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""Every setting the bot reads from the environment, in one place.
+
+The names are part of the outside contract (see README, "Settings"); defaults are chosen so
+that a fresh checkout runs on the embedded SQLite data with no accounts and no tokens.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+RIYADH = ZoneInfo("Asia/Riyadh")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOCALES_DIR = PROJECT_ROOT / "locales"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path.cwd() / 'var' / 'sadeeq.sqlite'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=default_database_url)
+    public_url: str = "http://localhost:8000"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_sms_from: str | None = None
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    billing_url: str | None = None
+    billing_token: str | None = None
+    billing_timeout_seconds: float = 3.0
+    redis_url: str | None = None
+    lang: str = "ar"
+    operator_token: str | None = None
+    session_idle_minutes: int = 30
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=_env("SADEEQ_DATABASE_URL") or default_database_url(),
+            public_url=(_env("SADEEQ_PUBLIC_URL", "http://localhost:8000") or "").rstrip("/"),
+            twilio_account_sid=_env("TWILIO_ACCOUNT_SID"),
+            twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
+            twilio_whatsapp_from=_env("TWILIO_WHATSAPP_FROM"),
+            twilio_sms_from=_env("TWILIO_SMS_FROM"),
+            telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
+            telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),
+            billing_url=_env("SADEEQ_BILLING_URL"),
+            billing_token=_env("SADEEQ_BILLING_TOKEN"),
+            billing_timeout_seconds=float(_env("SADEEQ_BILLING_TIMEOUT", "3") or 3),
+            redis_url=_env("SADEEQ_REDIS_URL"),
+            lang=_env("SADEEQ_LANG", "ar") or "ar",
+            operator_token=_env("SADEEQ_OPERATOR_TOKEN"),
+            session_idle_minutes=int(_env("SADEEQ_SESSION_IDLE_MINUTES", "30") or 30),
+        )

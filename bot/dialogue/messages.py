@@ -1,0 +1,45 @@
+"""What channels hand to the engine and what they get back.
+
+Channels are thin translators: Twilio, Telegram and the terminal each turn their request into
+one `Inbound` and render each `Reply` their own way (numbered text, keyboard buttons).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+CHANNELS = ("whatsapp", "sms", "telegram", "terminal")
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    channel: str  # one of CHANNELS
+    sender: str  # conversation key: E.164 phone for Twilio/terminal, "tg:<user_id>" for Telegram
+    text: str
+    received_at: datetime  # timezone-aware
+    message_id: str | None = None  # the channel's id (MessageSid, update_id): used to drop repeats
+    phone: str | None = None  # E.164 number vouched for by the channel (Twilio From, terminal)
+    location: Location | None = None
+    contact_phone: str | None = None  # a Telegram contact the sender shared of themselves
+    has_media: bool = False  # a voice note, image or file we cannot read
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str  # what the subscriber may type to pick it ("1", "2", ...)
+    label: str
+    request_contact: bool = False  # Telegram: a button that shares the sender's phone
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = field(default_factory=tuple)

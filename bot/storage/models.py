@@ -1,0 +1,39 @@
+"""Tables of the conversation itself: who is talking on which channel, and what we answered."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.storage.base import Base, utcnow
+
+
+class Contact(Base):
+    """One subscriber on one channel: language, verified phone, opt-out, and the open flow."""
+
+    __tablename__ = "contacts"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(64), primary_key=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    lang: Mapped[str | None] = mapped_column(String(2))
+    opted_out_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None]  # WhatsApp's 24-hour window is counted from it
+    flow: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    state_updated_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(Base):
+    """One inbound message id per channel, claimed by an atomic insert: a retried webhook
+    delivery finds the row and gets the stored answer instead of being handled twice."""
+
+    __tablename__ = "deliveries"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    replies: Mapped[str | None] = mapped_column(Text)  # JSON list of reply texts, once answered
