@@ -9,7 +9,7 @@ TABLE_MODULES = (
     "bot.storage.models",
     "bot.billing.embedded_models",
     "bot.outages.models",
-    "bot.compensation_records",
+    "bot.service_requests",
     "bot.notices.models",
 )
 
