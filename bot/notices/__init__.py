@@ -1,0 +1,26 @@
+"""Monthly e-bill notices: opt-in by chat, the broadcast on the 28th, its ledger and report.
+
+Public API (the dialogue calls the first three):
+    subscribe(session, *, account, channel, address, phone, lang, consent_text, at,
+              linked_accounts, consent_message_id=None) -> SubscribeResult
+    unsubscribe_all(session, *, channel, address, phone, at) -> int
+    subscriptions_for(session, phone) -> list[NoticeSubscription]
+The broadcast lives in `bot.notices.broadcast`, the command in `bot.notices.cli`.
+"""
+
+from bot.notices.models import NoticeSend, NoticeSubscription
+from bot.notices.subscriptions import (
+    SubscribeResult,
+    subscribe,
+    subscriptions_for,
+    unsubscribe_all,
+)
+
+__all__ = [
+    "NoticeSend",
+    "NoticeSubscription",
+    "SubscribeResult",
+    "subscribe",
+    "subscriptions_for",
+    "unsubscribe_all",
+]
