@@ -33,8 +33,10 @@ class Settings:
     twilio_auth_token: str | None = None
     twilio_whatsapp_from: str | None = None
     twilio_sms_from: str | None = None
+    twilio_api_base: str | None = None  # a local stand-in for api.twilio.com (tests, staging)
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
+    telegram_api_base: str | None = None  # a self-hosted Bot API server, e.g. http://host:8081/bot
     billing_url: str | None = None
     billing_token: str | None = None
     billing_timeout_seconds: float = 3.0
@@ -52,8 +54,10 @@ class Settings:
             twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
             twilio_whatsapp_from=_env("TWILIO_WHATSAPP_FROM"),
             twilio_sms_from=_env("TWILIO_SMS_FROM"),
+            twilio_api_base=_env("TWILIO_API_BASE"),
             telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),
+            telegram_api_base=_env("TELEGRAM_API_BASE"),
             billing_url=_env("SADEEQ_BILLING_URL"),
             billing_token=_env("SADEEQ_BILLING_TOKEN"),
             billing_timeout_seconds=float(_env("SADEEQ_BILLING_TIMEOUT", "3") or 3),
