@@ -1,0 +1,166 @@
+"""What the standards engine says to a subscriber: names, amounts, deadlines, explanations.
+
+Every sentence is a gettext message (English msgid; Arabic in locales/ar/.../standards.po).
+Amounts are spoken as riyals with the Arabic plural (`riyals`), everywhere in this package.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.i18n import Texts, texts
+
+if TYPE_CHECKING:
+    from bot.standards.engine import BreakdownLine, Compensation
+    from bot.standards.rules import Rule
+
+SERA_PHONE = "19944"
+
+
+def N_(msgid: str) -> str:
+    """Marks a msgid kept in a table; it is translated where it is used."""
+    return msgid
+
+
+STANDARD_NAMES = {
+    "meter_registration": N_("meter registration or cancellation"),
+    "connection": N_("connecting or changing your service"),
+    "reconnection_after_payment": N_("reconnection after payment"),
+    "unlawful_disconnection": N_("unlawful disconnection"),
+    "billing_complaint": N_("reply to a bill complaint"),
+    "planned_outage_notice": N_("notice of a planned outage"),
+    "planned_outage_restoration": N_("restoring power after a planned outage"),
+    "emergency_outage": N_("emergency outage"),
+    "total_blackout": N_("city-wide blackout"),
+}
+
+# The condition that makes a standard owed; `{deadline}` is a spoken duration.
+CONDITIONS = {
+    "meter_registration": N_("If your meter is not registered or cancelled within {deadline}"),
+    "connection": N_("If your service is not connected within {deadline} of payment"),
+    "reconnection_after_payment": N_("If service is not back within {deadline} of your payment"),
+    "unlawful_disconnection": N_("If your power is cut at a prohibited time or in a prohibited case"),
+    "billing_complaint": N_("If you get no detailed reply to your bill complaint within {deadline}"),
+    "planned_outage_notice": N_("If you are not told at least {deadline} before a planned outage"),
+    "planned_outage_restoration": N_("If power is not back within {deadline} of a planned outage starting"),
+    "emergency_outage": N_("If power is not back within {deadline}"),
+    "total_blackout": N_("If a blackout of your whole city or governorate lasts more than {deadline}"),
+}
+
+REASONS = {
+    "on_time": N_("It was done within the deadline, so no compensation is due."),
+    "force_majeure": N_("This case was recorded as force majeure (events beyond the provider's control), so no compensation is due."),
+    "not_covered": N_("This standard was not part of the rules in force at the time, so no compensation is due."),
+}
+
+
+def standard_name(standard_id: str, lang: str) -> str:
+    return texts(lang)._(STANDARD_NAMES[standard_id])
+
+
+def riyals(n: int, lang: str) -> str:
+    """An amount of riyals in words the subscriber reads naturally ("150 ريالاً", "150 SAR")."""
+    return texts(lang).ngettext("{n} SAR", "{n} SAR", n)
+
+
+def hours(tr: Texts, n: int) -> str:
+    return tr.ngettext("{n} hour", "{n} hours", n)
+
+
+def business_days(tr: Texts, n: int) -> str:
+    return tr.ngettext("{n} business day", "{n} business days", n)
+
+
+def duration(tr: Texts, minutes: int) -> str:
+    """Whole hours and minutes, e.g. "2 hours and 20 minutes"."""
+    h, m = divmod(minutes, 60)
+    if h and m:
+        return tr._("{hours} and {minutes}", hours=hours(tr, h),
+                    minutes=tr.ngettext("{n} minute", "{n} minutes", m))
+    if h:
+        return hours(tr, h)
+    return tr.ngettext("{n} minute", "{n} minutes", m)
+
+
+def _units(tr: Texts, clock: str, n: int) -> str:
+    return business_days(tr, n) if clock == "business_days" else hours(tr, n)
+
+
+def deadline_text(rule: Rule, lang: str, network: str = "lv") -> str:
+    """The deadline as a spoken duration ("3 hours", "20 business days"); "" with none."""
+    n = rule.deadline_units(network)
+    return "" if n is None else _units(texts(lang), rule.clock, n)
+
+
+def rule_summary(rule: Rule, lang: str, network: str = "lv",
+                 customer_class: str = "residential") -> str:
+    tr = texts(lang)
+    condition = tr._(CONDITIONS[rule.standard], deadline=deadline_text(rule, lang, network))
+    first = riyals(rule.first_amount(customer_class), lang)
+    if rule.is_flat:
+        return tr._("{condition} you are owed {first}.", condition=condition, first=first)
+    additional = riyals(rule.additional_sar, lang)
+    if rule.clock == "business_days":
+        further = tr.ngettext("{additional} for each further business day or part",
+                              "{additional} for each further {n} business days or part",
+                              rule.unit, additional=additional)
+    else:
+        further = tr.ngettext("{additional} for each further hour or part",
+                              "{additional} for each further {n} hours or part",
+                              rule.unit, additional=additional)
+    return tr._("{condition} you are owed {first}, plus {further}.",
+                condition=condition, first=first, further=further)
+
+
+def breakdown_label(line: BreakdownLine, lang: str) -> str:
+    tr = texts(lang)
+    days = line.clock == "business_days"
+    if line.kind == "first":
+        if days:
+            return tr.ngettext("first business day late", "first {n} business days late", line.unit)
+        return tr.ngettext("first hour late", "first {n} hours late", line.unit)
+    if line.kind == "additional":
+        if line.unit == 1 and days:
+            return tr.ngettext("{n} additional business day or part",
+                               "{n} additional business days or part", line.count)
+        if line.unit == 1:
+            return tr.ngettext("{n} additional hour or part",
+                               "{n} additional hours or part", line.count)
+        return tr.ngettext("{n} additional period of {size} or part",
+                           "{n} additional periods of {size} or part", line.count,
+                           size=_units(tr, line.clock, line.unit))
+    return tr._({"no_notice": N_("no notice given"),
+                 "late_notice": N_("notice given late"),
+                 "unlawful": N_("unlawful disconnection"),
+                 }.get(line.kind, N_("flat amount")))
+
+
+def explain(comp: Compensation, lang: str) -> str:
+    tr = texts(lang)
+    name = standard_name(comp.standard, lang)
+    lines: list[str] = []
+    if comp.deadline is not None and comp.rule is not None:
+        when = (tr.date(comp.deadline.date()) if comp.rule.clock == "business_days"
+                else tr.datetime(comp.deadline))
+        lines.append(tr._("{name}: the deadline was {when}.", name=name, when=when))
+    else:
+        lines.append(tr._("{name}.", name=name))
+    if comp.reason == "force_majeure" or comp.reason == "not_covered":
+        lines.append(tr._(REASONS[comp.reason]))
+        return "\n".join(lines)
+    if comp.late_business_days:
+        lines.append(tr._("Late by {late}.", late=business_days(tr, comp.late_business_days)))
+    elif comp.late_minutes:
+        lines.append(tr._("Late by {late}.", late=duration(tr, comp.late_minutes)))
+    elif comp.breakdown and comp.breakdown[0].kind == "no_notice":
+        lines.append(tr._("No notice was given."))
+    if not comp.eligible:
+        lines.append(tr._(REASONS[comp.reason or "on_time"]))
+        return "\n".join(lines)
+    assert comp.pay_by is not None
+    pay_by = tr.date(comp.pay_by)
+    lines.append(tr._("You are owed {amount}, to be paid by {date}.",
+                      amount=riyals(comp.amount_sar, lang), date=pay_by))
+    lines.append(tr._("If it is not paid by {date}, call SERA on {phone}.",
+                      date=pay_by, phone=SERA_PHONE))
+    return "\n".join(lines)
