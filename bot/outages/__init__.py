@@ -1,0 +1,48 @@
+"""Outage incidents: subscribers' reports joined per area, operator updates and restoration
+notices with the compensation the standards engine computes.
+
+The dialogue and the operator tools use what is imported here; the tables are in
+`bot.outages.models`, the operator command in `bot.outages.cli`, the HTTP API in `bot.outages.api`.
+"""
+
+from bot.outages.compensation import (
+    compensation_cases_for_phone,
+    compensation_for_report,
+    compensations_for_report,
+)
+from bot.outages.notify import (
+    ESTIMATE,
+    RESTORED_EVENT,
+    notify_incident_event,
+    notify_pending,
+)
+from bot.outages.service import (
+    OutageError,
+    ReportOutcome,
+    find_incident,
+    latest_report,
+    list_incidents,
+    report_outage,
+    reporters_count,
+    restore_incident,
+    update_incident,
+)
+
+__all__ = [
+    "ESTIMATE",
+    "RESTORED_EVENT",
+    "OutageError",
+    "ReportOutcome",
+    "compensation_cases_for_phone",
+    "compensation_for_report",
+    "compensations_for_report",
+    "find_incident",
+    "latest_report",
+    "list_incidents",
+    "notify_incident_event",
+    "notify_pending",
+    "report_outage",
+    "reporters_count",
+    "restore_incident",
+    "update_incident",
+]

@@ -1,0 +1,75 @@
+"""What a reporter of a restored outage is owed, computed by the standards engine only.
+
+The same function feeds the restoration notice and the dialogue's compensation answer, so a
+subscriber always sees one figure. The outage runs from the incident's start (its first report,
+or the start an operator set) to its restoration. A planned outage has two cases: the restoration
+(`planned_outage_restoration`) and the notice given (`planned_outage_notice`; no notice recorded
+means none was given); an unplanned one is an `emergency_outage`. Force majeure, flagged by the
+operator, makes every case not eligible, with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from bot.outages.models import RESTORED, Incident, OutageReport
+from bot.storage.base import aware
+
+if TYPE_CHECKING:
+    from bot.standards import Compensation
+
+EMERGENCY = "emergency_outage"
+PLANNED_RESTORATION = "planned_outage_restoration"
+PLANNED_NOTICE = "planned_outage_notice"
+
+
+def compensations_for_report(report: OutageReport, incident: Incident) -> list[Compensation]:
+    """Every case of this outage for this reporter, restoration first; [] while still open."""
+    from bot.standards import Case, compensation_for
+
+    end = incident.end
+    if end is None:
+        return []
+    fm = bool(incident.force_majeure)
+    if not incident.planned:
+        return [compensation_for(Case(EMERGENCY, start=incident.start, end=end, force_majeure=fm))]
+    return [
+        compensation_for(Case(PLANNED_RESTORATION, start=incident.start, end=end, force_majeure=fm)),
+        compensation_for(Case(PLANNED_NOTICE, start=incident.start, end=end,
+                              notice_at=aware(incident.notice_at), force_majeure=fm)),
+    ]
+
+
+def compensation_for_report(report: OutageReport, incident: Incident) -> Compensation | None:
+    """The restoration case (the one most subscribers ask about); None while still open."""
+    cases = compensations_for_report(report, incident)
+    return cases[0] if cases else None
+
+
+def compensation_cases_for_phone(
+    session: Session, phone: str
+) -> list[tuple[OutageReport, Incident, Compensation]]:
+    """Restored outages this phone reported, newest first, one row per case (a planned outage
+    gives two). An outage the same phone later reported as still off is left out: the reopened
+    incident covers it."""
+    later = aliased(Incident)
+    later_report = aliased(OutageReport)
+    superseded = (
+        select(later_report.id)
+        .join(later, later.id == later_report.incident_id)
+        .where(later.reopened_from_id == Incident.id, later_report.phone == phone)
+        .exists()
+    )
+    rows = session.execute(
+        select(OutageReport, Incident)
+        .join(Incident, Incident.id == OutageReport.incident_id)
+        .where(OutageReport.phone == phone, Incident.status == RESTORED, ~superseded)
+        .order_by(Incident.restored_at.desc(), OutageReport.id.desc())
+    ).all()
+    cases: list[tuple[OutageReport, Incident, Compensation]] = []
+    for report, incident in rows:
+        cases += [(report, incident, c) for c in compensations_for_report(report, incident)]
+    return cases

@@ -1,0 +1,159 @@
+"""Tables of outage incidents: the incident, each reporter's own record, and the notices sent.
+
+One incident per affected area at a time. `OpenArea` holds one row per area that has an open
+incident; its primary key is what keeps a burst of simultaneous reports from opening duplicate
+incidents (the row is claimed with an atomic insert, on SQLite and PostgreSQL alike).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column
+
+from bot.storage.base import Base, aware, utcnow
+
+INCIDENT_PREFIX = "INC"
+REPORT_PREFIX = "OUT"
+
+OPEN = "open"
+RESTORED = "restored"
+
+
+def format_reference(prefix: str, number: int) -> str:
+    return f"{prefix}-{number:06d}"
+
+
+class Incident(Base):
+    __tablename__ = "outage_incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_key: Mapped[str] = mapped_column(String(160), index=True)
+    city: Mapped[str | None] = mapped_column(String(80))
+    district: Mapped[str | None] = mapped_column(String(120))
+    # Where the first located report was; later located reports within the join distance join.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), default=OPEN, index=True)
+    started_at: Mapped[datetime]
+    # True once an operator set the start: reports arriving out of order no longer move it.
+    start_set_by_operator: Mapped[bool] = mapped_column(Boolean, default=False)
+    estimated_restoration_at: Mapped[datetime | None]
+    # Bumped on each new estimate, so every estimate is its own notification event.
+    estimate_version: Mapped[int] = mapped_column(Integer, default=0)
+    cause: Mapped[str | None] = mapped_column(Text)
+    force_majeure: Mapped[bool] = mapped_column(Boolean, default=False)
+    planned: Mapped[bool] = mapped_column(Boolean, default=False)
+    notice_at: Mapped[datetime | None]  # when a planned outage was announced
+    restored_at: Mapped[datetime | None]
+    reopened_from_id: Mapped[int | None] = mapped_column(ForeignKey("outage_incidents.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def reference(self) -> str:
+        return format_reference(INCIDENT_PREFIX, self.id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == OPEN
+
+    @property
+    def start(self) -> datetime:
+        return aware(self.started_at)  # type: ignore[return-value]
+
+    @property
+    def end(self) -> datetime | None:
+        return aware(self.restored_at)
+
+
+class OutageReport(Base):
+    """One reporter of one incident: when, on which channel, and where to send the notices."""
+
+    __tablename__ = "outage_reports"
+    __table_args__ = (
+        # The same sender reporting the same incident twice is one report, even under races.
+        UniqueConstraint("incident_id", "channel", "sender", name="uq_outage_reports_reporter"),
+        Index("ix_outage_reports_channel_sender", "channel", "sender"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("outage_incidents.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    lang: Mapped[str] = mapped_column(String(2), default="ar")
+    reported_at: Mapped[datetime]
+    account: Mapped[str | None] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(80))
+    district: Mapped[str | None] = mapped_column(String(120))
+    premise: Mapped[str | None] = mapped_column(String(40))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(Text)  # the place as the reporter described it
+    still_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default=OPEN)  # follows the incident's
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def reference(self) -> str:
+        return format_reference(REPORT_PREFIX, self.id)
+
+    @property
+    def reported(self) -> datetime:
+        return aware(self.reported_at)  # type: ignore[return-value]
+
+
+class OpenArea(Base):
+    """The one open incident of an area; deleted when the incident is restored."""
+
+    __tablename__ = "outage_open_areas"
+
+    area_key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("outage_incidents.id"), unique=True)
+
+
+class OutageNotification(Base):
+    """One notice to one reporter for one event ("estimate:3", "restored").
+
+    The unique (report_id, event) pair is what makes "exactly once per event" survive restarts:
+    rows are claimed (pending → sending) before the send and marked (sending → sent) after it.
+    """
+
+    __tablename__ = "outage_notifications"
+    __table_args__ = (
+        UniqueConstraint("report_id", "event", name="uq_outage_notifications_report_event"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("outage_reports.id"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("outage_incidents.id"), index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str | None] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(String(80))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+
+Incident.reporters_count = column_property(  # type: ignore[attr-defined]
+    select(func.count(OutageReport.id))
+    .where(OutageReport.incident_id == Incident.id)
+    .correlate_except(OutageReport)
+    .scalar_subquery(),
+)

@@ -1,0 +1,60 @@
+"""The texts of the messages a reporter receives: a new estimate, and the restoration."""
+
+from __future__ import annotations
+
+from bot.i18n import Texts, texts
+from bot.outages.compensation import PLANNED_NOTICE, compensations_for_report
+from bot.outages.models import Incident, OutageReport
+
+FORCE_MAJEURE = "force_majeure"
+
+
+def estimate_notice(report: OutageReport, incident: Incident) -> str:
+    tr = texts(report.lang)
+    lines = [tr._("Update on your outage report {reference}: power is expected back by {time}.",
+                  reference=report.reference,
+                  time=tr.datetime(incident.estimated_restoration_at))]
+    if incident.cause:
+        lines.append(tr._("Cause: {cause}", cause=incident.cause))
+    return "\n".join(lines)
+
+
+def restoration_notice(report: OutageReport, incident: Incident) -> str:
+    tr = texts(report.lang)
+    minutes = int((incident.end - incident.start).total_seconds() // 60)  # type: ignore[operator]
+    lines = [
+        tr._("Power is back in your area (report {reference}).", reference=report.reference),
+        tr._("Outage length: {duration}.", duration=duration(tr, minutes)),
+    ]
+    compensations = compensations_for_report(report, incident)
+    lines += [_compensation_line(tr, c) for c in compensations]
+    if any(c.amount_sar > 0 for c in compensations):
+        lines.append(tr._("If it is not paid by then, call SERA on 19944."))
+    return "\n".join(lines)
+
+
+def _compensation_line(tr: Texts, compensation) -> str:
+    from bot.standards import standard_name
+
+    name = standard_name(compensation.standard, tr.lang)
+    if compensation.amount_sar > 0:
+        return tr._("You are owed {amount} compensation ({standard}), paid automatically by {date}.",
+                    amount=tr.money(int(compensation.amount_sar)), standard=name,
+                    date=tr.date(compensation.pay_by))
+    if compensation.reason == FORCE_MAJEURE:
+        return tr._("No compensation is due ({standard}): the outage was caused by force majeure.",
+                    standard=name)
+    if compensation.standard == PLANNED_NOTICE:
+        return tr._("The planned outage was announced in time, so no compensation is due for the notice.")
+    return tr._("Power came back within the guaranteed time, so no compensation is due.")
+
+
+def duration(tr: Texts, minutes: int) -> str:
+    hours, rest = divmod(max(0, minutes), 60)
+    if hours and rest:
+        return tr._("{hours} and {minutes}",
+                    hours=tr.ngettext("{n} hour", "{n} hours", hours),
+                    minutes=tr.ngettext("{n} minute", "{n} minutes", rest))
+    if hours:
+        return tr.ngettext("{n} hour", "{n} hours", hours)
+    return tr.ngettext("{n} minute", "{n} minutes", rest)

@@ -1,0 +1,339 @@
+"""Outage reports joined into incidents, and the operator's changes to an incident.
+
+Every function takes a SQLAlchemy Session the caller owns: nothing here commits, so a report and
+the dialogue's own state are saved together. Joining is safe under concurrency: the open incident
+of an area is claimed by an atomic insert into `outage_open_areas` (ON CONFLICT DO NOTHING); the
+loser of a race drops the incident it had just made and joins the winner's.
+
+"Still off" after restoration: the reporter's premise gets an open incident again. If their area
+already has an open incident they join it; otherwise a new incident opens for the area, linked to
+the closed one by `reopened_from_id`, and starting when the closed one started (for that premise
+the power never came back). The closed incident stays closed, so its other reporters keep their
+restoration and compensation; for this reporter the new incident supersedes the old one
+(`compensation_cases_for_phone` no longer lists the old case for their phone).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.outages.area import (
+    JOIN_DISTANCE_KM,
+    Place,
+    area_key,
+    bounding_box,
+    distance_km,
+)
+from bot.outages.models import (
+    INCIDENT_PREFIX,
+    OPEN,
+    REPORT_PREFIX,
+    RESTORED,
+    Incident,
+    OpenArea,
+    OutageReport,
+)
+from bot.outages.times import as_utc
+
+_CLAIM_ATTEMPTS = 5
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+class OutageError(ValueError):
+    """An operator request that cannot be carried out; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    report: OutageReport
+    incident: Incident
+    is_new_report: bool
+    joined_existing: bool  # the incident already had reporters before this message
+    reporters_count: int
+
+
+def report_outage(
+    session: Session,
+    *,
+    channel: str,
+    sender: str,
+    phone: str | None,
+    lang: str,
+    reported_at: datetime,
+    account: str | None = None,
+    city: str | None = None,
+    district: str | None = None,
+    premise: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    address: str | None = None,
+    still_off: bool = False,
+) -> ReportOutcome:
+    reported_at = as_utc(reported_at)
+    place = Place(city, district, latitude, longitude, account, premise)
+    reopened_from: Incident | None = None
+    if still_off:
+        previous = latest_report(session, channel=channel, sender=sender, phone=phone)
+        if previous is not None and not previous[1].is_open:
+            old_report, reopened_from = previous
+            if _is_blank(place):
+                place = _place_of(old_report)
+
+    key = area_key(place, channel=channel, sender=sender)
+    incident, created = _open_incident(session, key, place, reported_at, reopened_from)
+
+    existing = _reporter_in(session, incident, channel, sender, phone)
+    if existing is not None:
+        return ReportOutcome(existing, incident, False, True, reporters_count(session, incident))
+
+    values = dict(
+        incident_id=incident.id, channel=channel, sender=sender, phone=phone,
+        lang=(lang or "ar")[:2], reported_at=reported_at, account=account, city=city,
+        district=district, premise=premise, latitude=latitude, longitude=longitude,
+        address=address, still_off=still_off, status=OPEN,
+    )
+    inserted = session.execute(
+        _insert_ignoring(session, OutageReport, values, ["incident_id", "channel", "sender"])
+    ).rowcount == 1
+    report = session.scalars(
+        select(OutageReport).where(
+            OutageReport.incident_id == incident.id,
+            OutageReport.channel == channel,
+            OutageReport.sender == sender,
+        )
+    ).one()
+
+    _widen_start(incident, reported_at)
+    if place.located and incident.latitude is None:
+        incident.latitude, incident.longitude = place.latitude, place.longitude
+    count = reporters_count(session, incident)
+    session.expire(incident, ["reporters_count"])  # reloads on next access, with this report
+    joined = not created or count > 1
+    return ReportOutcome(report, incident, inserted, joined, count)
+
+
+def latest_report(
+    session: Session, *, channel: str, sender: str, phone: str | None
+) -> tuple[OutageReport, Incident] | None:
+    """The sender's latest report: by phone across channels when known, else by channel+sender."""
+    same_sender = (OutageReport.channel == channel) & (OutageReport.sender == sender)
+    who = or_(OutageReport.phone == phone, same_sender) if phone else same_sender
+    row = session.execute(
+        select(OutageReport, Incident)
+        .join(Incident, Incident.id == OutageReport.incident_id)
+        .where(who)
+        .order_by(OutageReport.reported_at.desc(), OutageReport.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def reporters_count(session: Session, incident: Incident) -> int:
+    return session.scalar(
+        select(func.count(OutageReport.id)).where(OutageReport.incident_id == incident.id)
+    ) or 0
+
+
+def find_incident(session: Session, ref: str | int) -> Incident:
+    number = parse_reference(ref, INCIDENT_PREFIX)
+    incident = session.get(Incident, number) if number is not None else None
+    if incident is None:
+        raise OutageError(f"no incident {ref!r}")
+    return incident
+
+
+def find_report(session: Session, ref: str | int) -> OutageReport | None:
+    number = parse_reference(ref, REPORT_PREFIX)
+    return session.get(OutageReport, number) if number is not None else None
+
+
+def list_incidents(session: Session, *, include_closed: bool = False) -> list[Incident]:
+    query = select(Incident).order_by(Incident.started_at.desc(), Incident.id.desc())
+    if not include_closed:
+        query = query.where(Incident.status == OPEN)
+    return list(session.scalars(query))
+
+
+def update_incident(
+    session: Session,
+    ref: str | int,
+    *,
+    eta: datetime | None = None,
+    cause: str | None = None,
+    force_majeure: bool | None = None,
+    planned: bool | None = None,
+    notice_at: datetime | None = None,
+    started_at: datetime | None = None,
+) -> Incident:
+    """Apply an operator's update. A new estimate bumps `estimate_version` (one notice each)."""
+    incident = find_incident(session, ref)
+    if eta is not None:
+        if not incident.is_open:
+            raise OutageError(f"{incident.reference} is already restored; an estimate makes no sense")
+        eta = as_utc(eta)
+    if started_at is not None:
+        started_at = as_utc(started_at)
+        end = incident.end
+        if end is not None and started_at > end:
+            raise OutageError("the start cannot be after the restoration time")
+        incident.started_at = started_at
+        incident.start_set_by_operator = True
+    if eta is not None:
+        if eta < incident.start:
+            raise OutageError("the estimate is before the outage started")
+        current = incident.estimated_restoration_at
+        if current is None or as_utc(current) != eta:
+            incident.estimated_restoration_at = eta
+            incident.estimate_version = (incident.estimate_version or 0) + 1
+    if cause is not None:
+        incident.cause = cause.strip() or None
+    if force_majeure is not None:
+        incident.force_majeure = force_majeure
+    if planned is not None:
+        incident.planned = planned
+    if notice_at is not None:
+        if not incident.planned:
+            raise OutageError("--notice-at applies to planned outages only (add --planned)")
+        incident.notice_at = as_utc(notice_at)
+    session.flush()
+    return incident
+
+
+def restore_incident(session: Session, ref: str | int, *, at: datetime) -> Incident:
+    """Close the incident at `at`. Restoring again at the same time is a no-op (for reruns)."""
+    incident = find_incident(session, ref)
+    at = as_utc(at)
+    if not incident.is_open:
+        if incident.end == at:
+            return incident
+        raise OutageError(f"{incident.reference} was already restored at {incident.end.isoformat()}")
+    if at < incident.start:
+        raise OutageError("the restoration time is before the outage started")
+    incident.status = RESTORED
+    incident.restored_at = at
+    session.execute(delete(OpenArea).where(OpenArea.incident_id == incident.id))
+    session.execute(
+        update(OutageReport).where(OutageReport.incident_id == incident.id).values(status=RESTORED)
+    )
+    session.flush()
+    return incident
+
+
+def parse_reference(ref: str | int, prefix: str) -> int | None:
+    """"INC-000045", "inc45", "45" and "٤٥" all name incident 45."""
+    if isinstance(ref, int):
+        return ref
+    text = ref.strip().translate(_DIGITS).upper()
+    match = re.fullmatch(rf"(?:{prefix}\s*-?\s*)?0*(\d{{1,12}})", text)
+    return int(match.group(1)) if match else None
+
+
+def _open_incident(
+    session: Session, key: str, place: Place, reported_at: datetime, reopened_from: Incident | None
+) -> tuple[Incident, bool]:
+    for _ in range(_CLAIM_ATTEMPTS):
+        incident = session.scalars(
+            select(Incident).join(OpenArea, OpenArea.incident_id == Incident.id)
+            .where(OpenArea.area_key == key)
+        ).first()
+        if incident is None and place.located:
+            incident = _nearest_open(session, place)
+        if incident is not None:
+            return incident, False
+
+        start = reopened_from.start if reopened_from is not None else reported_at
+        incident = Incident(
+            area_key=key, city=place.city, district=place.district, latitude=place.latitude,
+            longitude=place.longitude, status=OPEN, started_at=start,
+            start_set_by_operator=False, estimate_version=0, force_majeure=False,
+            planned=False, reopened_from_id=reopened_from.id if reopened_from else None,
+        )
+        session.add(incident)
+        session.flush()
+        claim = _insert_ignoring(
+            session, OpenArea, {"area_key": key, "incident_id": incident.id}, ["area_key"]
+        )
+        if session.execute(claim).rowcount == 1:
+            return incident, True
+        # Another worker opened this area's incident meanwhile: drop ours and join theirs.
+        session.delete(incident)
+        session.flush()
+    raise RuntimeError(f"could not claim the open incident of area {key!r}")
+
+
+def _nearest_open(session: Session, place: Place) -> Incident | None:
+    lat, lon = place.latitude, place.longitude
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, JOIN_DISTANCE_KM)  # type: ignore[arg-type]
+    candidates = session.scalars(
+        select(Incident).where(
+            Incident.status == OPEN,
+            Incident.latitude.between(min_lat, max_lat),
+            Incident.longitude.between(min_lon, max_lon),
+        )
+    )
+    best: tuple[float, Incident] | None = None
+    for incident in candidates:
+        km = distance_km(lat, lon, incident.latitude, incident.longitude)  # type: ignore[arg-type]
+        if km <= JOIN_DISTANCE_KM and (best is None or km < best[0]):
+            best = (km, incident)
+    return best[1] if best else None
+
+
+def _reporter_in(
+    session: Session, incident: Incident, channel: str, sender: str, phone: str | None
+) -> OutageReport | None:
+    same_sender = (OutageReport.channel == channel) & (OutageReport.sender == sender)
+    who = or_(OutageReport.phone == phone, same_sender) if phone else same_sender
+    return session.scalars(
+        select(OutageReport).where(OutageReport.incident_id == incident.id, who)
+        .order_by(OutageReport.id).limit(1)
+    ).first()
+
+
+def _widen_start(incident: Incident, reported_at: datetime) -> None:
+    # Reports can arrive out of order in a burst; the outage began at the earliest one.
+    if not incident.start_set_by_operator and reported_at < incident.start:
+        incident.started_at = reported_at
+
+
+def _is_blank(place: Place) -> bool:
+    return not (place.district or place.located or place.account or place.premise)
+
+
+def _place_of(report: OutageReport) -> Place:
+    return Place(report.city, report.district, report.latitude, report.longitude,
+                 report.account, report.premise)
+
+
+def _insert_ignoring(session: Session, model: type, values: dict, conflict_columns: list[str]):
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL (rowcount 0 when it existed)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        raise NotImplementedError(f"outage incidents need SQLite or PostgreSQL, not {dialect}")
+    return dialect_insert(model).values(**values).on_conflict_do_nothing(
+        index_elements=conflict_columns
+    )
+
+
+__all__ = [
+    "OutageError",
+    "ReportOutcome",
+    "find_incident",
+    "find_report",
+    "latest_report",
+    "list_incidents",
+    "parse_reference",
+    "report_outage",
+    "reporters_count",
+    "restore_incident",
+    "update_incident",
+]
