@@ -1,0 +1,76 @@
+"""The text of one month's bill notice, per channel and language.
+
+SMS is kept within two UCS-2 segments (`SMS_LIMIT`), so it carries the essentials only;
+WhatsApp, Telegram and the terminal get the full bill. WhatsApp outside the 24-hour window
+can only carry an approved template, so the same facts also go out as template variables.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from babel.dates import format_date
+
+from bot.billing import Bill
+from bot.i18n import texts
+
+SMS_LIMIT = 134  # two concatenated UCS-2 segments of 67 characters
+TEMPLATE_SETTING = "SADEEQ_WHATSAPP_BILL_TEMPLATE"  # the approved template's content SID
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    text: str
+    template: str | None
+    template_variables: dict[str, str] | None
+
+
+def whatsapp_template() -> str | None:
+    return os.environ.get(TEMPLATE_SETTING) or None
+
+
+def short_date(bill_date, lang: str) -> str:
+    """A compact Babel date (no Hijri) for SMS and template variables."""
+    return format_date(bill_date, "medium", locale=texts(lang).locale)
+
+
+def sms_text(bill: Bill, lang: str) -> str:
+    tr = texts(lang)
+    return tr._(
+        "Electricity bill {account}: {total} due by {due}. Pay via SADAD (biller 001) or the SEC app.",
+        account=bill.account,
+        total=tr.money(bill.total_due_sar),
+        due=short_date(bill.due_date, lang),
+    )
+
+
+def full_text(bill: Bill, lang: str) -> str:
+    tr = texts(lang)
+    lines = [
+        tr._("Your electricity bill for account {account} is out.", account=bill.account),
+        tr._("Amount of this bill: {amount}", amount=tr.money(bill.amount_sar)),
+    ]
+    if bill.previous_balance_sar > 0:
+        lines.append(tr._("Previous balance: {amount}", amount=tr.money(bill.previous_balance_sar)))
+    lines += [
+        tr._("Total due: {amount}", amount=tr.money(bill.total_due_sar)),
+        tr._("Pay by: {date}", date=tr.date(bill.due_date)),
+        tr._("Pay through SADAD (biller code 001) or the SEC app."),
+    ]
+    return "\n".join(lines)
+
+
+def compose(bill: Bill, channel: str, lang: str, template: str | None = None) -> NoticeText:
+    if channel == "sms":
+        return NoticeText(sms_text(bill, lang), None, None)
+    text = full_text(bill, lang)
+    if channel != "whatsapp" or template is None:
+        return NoticeText(text, None, None)
+    tr = texts(lang)
+    variables = {
+        "1": bill.account,
+        "2": tr.money(bill.total_due_sar),
+        "3": short_date(bill.due_date, lang),
+    }
+    return NoticeText(text, template, variables)
