@@ -1,17 +1,83 @@
-"""The conversation engine: one inbound message in, a list of replies out.
+"""The conversation engine: one inbound message in, replies out.
 
-(Skeleton: the flows are being written; channels can already call `Engine.handle`.)
+Each message is one unit of work on the database: the subscriber's contact row (language, phone,
+opt-out, open flow and its state) is loaded, the router picks what answers the message, and what
+the flow left behind is committed with the replies. A restart between two messages loses nothing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.billing import BillingAdapter, billing_adapter
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Reply
+from bot.dialogue.router import route
+from bot.dialogue.turn import Turn
+from bot.i18n import texts
+from bot.storage.base import aware
+from bot.storage.db import session_scope
+from bot.storage.models import Contact
+
+
+@dataclass(frozen=True)
+class Outcome:
+    replies: list[Reply]
+    intent: str
 
 
 class Engine:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, billing: BillingAdapter | None = None) -> None:
         self.settings = settings or Settings.from_env()
+        self.billing = billing or billing_adapter(self.settings)
 
     def handle(self, message: Inbound) -> list[Reply]:
-        return [Reply(text="أهلاً بك في صديق الكهرباء")]
+        return self.respond(message).replies
+
+    def respond(self, message: Inbound) -> Outcome:
+        for attempt in range(2):
+            try:
+                return self._respond_once(message)
+            except IntegrityError:
+                # Two first messages from one new sender raced to create the contact row;
+                # the second attempt finds the row the other one made.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _respond_once(self, message: Inbound) -> Outcome:
+        with session_scope(self.settings.database_url) as session:
+            contact = self._contact(session, message)
+            turn = Turn(
+                message=message,
+                contact=contact,
+                session=session,
+                settings=self.settings,
+                billing=self.billing,
+                tr=texts(contact.lang or self.settings.lang),
+            )
+            route(turn)
+            contact.last_inbound_at = message.received_at
+            contact.state_updated_at = message.received_at
+            return Outcome(replies=turn.replies, intent=turn.intent)
+
+    def _contact(self, session: Session, message: Inbound) -> Contact:
+        contact = session.get(Contact, (message.channel, message.sender))
+        if contact is None:
+            contact = Contact(channel=message.channel, sender=message.sender, state={})
+            session.add(contact)
+            session.flush()
+        elif contact.flow and self._expired(contact, message):
+            contact.flow, contact.state = None, {}
+        if message.phone and contact.phone != message.phone:
+            contact.phone = message.phone
+        return contact
+
+    def _expired(self, contact: Contact, message: Inbound) -> bool:
+        last = aware(contact.state_updated_at)
+        idle = timedelta(minutes=self.settings.session_idle_minutes)
+        return last is None or message.received_at - last > idle

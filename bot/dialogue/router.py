@@ -1,0 +1,94 @@
+"""Who answers a message, in order of precedence. Read top to bottom; this is the whole policy.
+
+1. A shared Telegram contact links the sender's phone.
+2. STOP / START / HELP keywords, and the opt-out they govern.
+3. Media we cannot read, and empty messages.
+4. Control words: language, cancel, menu.
+5. The open flow, if the message answers its question.
+6. A main-menu number, a bare account number (bill alerts), then the recognised intent.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue.turn import Turn
+from bot.text import clean_raw
+from bot.understanding import Understanding, choice_number, control_word, detect_lang, understand
+from handlers import FLOWS, INTENTS, bill_alerts, menu, subscription
+
+# Only this much of a message is read; the rest of a 100 KB paste is ignored, not choked on.
+MAX_MESSAGE_CHARS = 2000
+
+
+def route(turn: Turn) -> None:
+    message = turn.message
+    text = clean_raw(message.text or "")[:MAX_MESSAGE_CHARS].strip()
+    _choose_language(turn, text)
+    understood = understand(text, now=turn.now) if text else None
+
+    if message.contact_phone:
+        subscription.link_phone(turn, message.contact_phone)
+        resume = getattr(FLOWS.get(turn.flow or ""), "resume", None)
+        if resume is not None and not text:
+            resume(turn)
+        return
+
+    if subscription.is_keyword(turn, text, understood):
+        return
+    if turn.contact.opted_out_at is not None:
+        return  # an opted-out number hears nothing until it sends START (or HELP)
+
+    if message.has_media and not text:
+        turn.intent = "media"
+        turn.say(turn.tr._("I can only read text messages for now. Please type your request."))
+        return
+    if not text and message.location is None:
+        menu.empty(turn)
+        return
+
+    word = control_word(text) if text else None
+    if word in ("lang_ar", "lang_en"):
+        turn.switch_language("ar" if word == "lang_ar" else "en")
+        menu.show(turn)
+        return
+    if word == "cancel":
+        menu.cancelled(turn)
+        return
+    if word == "menu":
+        turn.finish()
+        menu.show(turn)
+        return
+
+    if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
+        return
+
+    _start_something(turn, text, understood)
+
+
+def _start_something(turn: Turn, text: str, understood: Understanding | None) -> None:
+    if understood is None:  # a shared location with no words: an outage report
+        turn.intent = "outage_report"
+        FLOWS["outage_report"].start(turn, _nothing(text))
+        return
+    picked = choice_number(text)
+    if picked is not None:
+        menu.pick(turn, picked, understood)
+        return
+    if bill_alerts.wants(turn, text, understood):
+        turn.intent = "bill_alerts"
+        bill_alerts.start(turn, understood)
+        return
+    turn.intent = understood.intent
+    turn.finish()
+    INTENTS.get(understood.intent, menu.not_understood)(turn, understood)
+
+
+def _choose_language(turn: Turn, text: str) -> None:
+    """Answer in the subscriber's language: the last one they wrote in, Arabic until they do."""
+    if any(ch.isalpha() for ch in text):
+        lang = detect_lang(text)
+        if lang != turn.lang:
+            turn.switch_language(lang)
+
+
+def _nothing(text: str) -> Understanding:
+    return Understanding(intent="unknown", confidence=0.0, slots={}, lang="ar", alternatives=())

@@ -1,0 +1,76 @@
+"""One subscriber message being answered: everything a flow needs, in one object.
+
+A flow reads `turn.text`, `turn.phone`, `turn.state`; answers with `turn.say(...)`; moves the
+conversation with `turn.begin(flow, **state)` and `turn.finish()`. The engine persists what the flow
+left in `contact.flow` / `contact.state` when the turn ends, so a restart resumes mid-flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.billing import BillingAdapter
+from bot.config import Settings
+from bot.dialogue.messages import Choice, Inbound, Reply
+from bot.i18n import Texts, texts
+from bot.storage.models import Contact
+
+
+@dataclass
+class Turn:
+    message: Inbound
+    contact: Contact
+    session: Session
+    settings: Settings
+    billing: BillingAdapter
+    tr: Texts
+    replies: list[Reply] = field(default_factory=list)
+    intent: str = "unknown"
+
+    @property
+    def text(self) -> str:
+        return self.message.text
+
+    @property
+    def now(self) -> datetime:
+        return self.message.received_at
+
+    @property
+    def lang(self) -> str:
+        return self.tr.lang
+
+    @property
+    def phone(self) -> str | None:
+        """The number this subscriber is vouched for by: the channel's, or a shared contact."""
+        return self.message.phone or self.contact.phone
+
+    @property
+    def flow(self) -> str | None:
+        return self.contact.flow
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return self.contact.state
+
+    def say(self, text: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> None:
+        self.replies.append(Reply(text=text, choices=tuple(choices)))
+
+    def begin(self, flow: str, **state: Any) -> None:
+        self.contact.flow = flow
+        self.contact.state = dict(state)
+
+    def remember(self, **state: Any) -> None:
+        # A new dict, so SQLAlchemy sees the JSON column change.
+        self.contact.state = {**self.contact.state, **state}
+
+    def finish(self) -> None:
+        self.contact.flow = None
+        self.contact.state = {}
+
+    def switch_language(self, lang: str) -> None:
+        self.contact.lang = lang
+        self.tr = texts(lang)

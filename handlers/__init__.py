@@ -1,0 +1,42 @@
+"""One conversation flow per module. This file is the map from intents and flow names to them.
+
+A flow module has `start(turn, understood)`; a flow that asks questions also has
+`step(turn, understood) -> bool` (True when the message answered its question; False lets the
+router treat the message afresh) and `resume(turn)` (carry on after a shared contact).
+"""
+
+from handlers import (
+    agent,
+    bill,
+    bill_alerts,
+    compensation,
+    menu,
+    outage_report,
+    outage_status,
+    subscription,
+)
+
+# Flows that keep state between messages, by the name stored in contacts.flow.
+FLOWS = {
+    "bill": bill,
+    "bill_alerts": bill_alerts,
+    "compensation": compensation,
+    "outage_report": outage_report,
+}
+
+# What answers each recognised intent when no flow claims the message.
+INTENTS = {
+    "bill": bill.start,
+    "outage_report": outage_report.start,
+    "outage_status": outage_status.start,
+    "compensation": compensation.start,
+    "agent": agent.start,
+    "greeting": menu.greet,
+    "help": menu.help,
+    "thanks": menu.thanks,
+    "stop": subscription.stop,
+    "start": subscription.resume,
+    "unknown": menu.not_understood,
+}
+
+__all__ = ["FLOWS", "INTENTS", "menu", "subscription", "bill_alerts"]

@@ -1,0 +1,84 @@
+"""Monthly bill alerts: a subscriber sends an account number (or "اشتراك الفاتورة" / "bill
+alerts") and that account's bill notices come to the number they wrote from, on this channel.
+Only accounts linked to that number can be subscribed; STOP ends them all."""
+
+from __future__ import annotations
+
+from bot.billing import Account, BillingUnavailable
+from bot.dialogue.messages import Choice
+from bot.dialogue.turn import Turn
+from bot.notices import subscribe
+from bot.phrases import mentions
+from bot.text import ascii_digits
+from bot.understanding import Understanding, choice_number
+from bot.understanding.slots import find_account
+from handlers.common import ask_for_phone, busy, mask, no_accounts
+
+
+def wants(turn: Turn, text: str, understood: Understanding) -> bool:
+    """A message that is only an account number, or that asks for bill alerts."""
+    bare = ascii_digits(text).replace(" ", "").replace("-", "")
+    return (bare.isdigit() and find_account(text) == bare) or mentions(text, "bill_alerts")
+
+
+def start(turn: Turn, understood: Understanding) -> None:
+    turn.intent = "bill_alerts"
+    turn.begin("bill_alerts")
+    _subscribe_or_ask(turn, find_account(turn.text))
+
+
+def resume(turn: Turn) -> None:
+    _subscribe_or_ask(turn, None)
+
+
+def step(turn: Turn, understood: Understanding) -> bool:
+    accounts: list[str] = turn.state.get("accounts", [])
+    picked = choice_number(turn.text)
+    if picked is not None and accounts and 1 <= picked <= len(accounts):
+        _subscribe_or_ask(turn, accounts[picked - 1])
+        return True
+    typed = find_account(turn.text)
+    if typed is not None:
+        _subscribe_or_ask(turn, typed)
+        return True
+    return False
+
+
+def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
+    _ = turn.tr._
+    if turn.phone is None:
+        ask_for_phone(turn)
+        return
+    try:
+        linked = turn.billing.accounts_for_phone(turn.phone)
+    except BillingUnavailable:
+        busy(turn)
+        return
+    if account is None:
+        _ask_which(turn, linked)
+        return
+    turn.finish()
+    result = subscribe(turn.session, account=account, channel=turn.message.channel,
+                       address=turn.message.sender, phone=turn.phone, lang=turn.lang,
+                       consent_text=turn.text, consent_message_id=turn.message.message_id,
+                       at=turn.now, linked_accounts=linked)
+    if result.status == "not_linked":
+        turn.say(_("The account {account} is not linked to your mobile number, so I cannot send its "
+                   "bill alerts here.", account=mask(account)))
+    elif result.status == "already_subscribed":
+        turn.say(_("Bill alerts for account {account} are already on for this number.", account=mask(account)))
+    else:
+        turn.say(_("Done! Every month, when the bill of account {account} is issued on the 28th, "
+                   "I will send you its amount and due date here. Send STOP to stop.",
+                   account=mask(account)))
+
+
+def _ask_which(turn: Turn, linked: list[Account]) -> None:
+    _ = turn.tr._
+    if not linked:
+        turn.finish()
+        no_accounts(turn)
+        return
+    turn.begin("bill_alerts", accounts=[a.account for a in linked])
+    choices = [Choice(str(i), f"{mask(a.account)} {a.district}") for i, a in enumerate(linked, 1)]
+    turn.say(_("Which account should I send monthly bill alerts for? Send its number from the list."), choices)

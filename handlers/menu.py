@@ -1,0 +1,96 @@
+"""Greeting, the numbered main menu, help, thanks, and what we say when we did not understand."""
+
+from __future__ import annotations
+
+from bot.dialogue.messages import Choice
+from bot.dialogue.turn import Turn
+from bot.understanding import Understanding
+
+# The main menu, in the order subscribers see it; the number is the key they type.
+MENU_INTENTS = ("bill", "outage_report", "outage_status", "compensation", "bill_alerts", "agent")
+
+
+def menu_label(turn: Turn, intent: str) -> str:
+    _ = turn.tr._
+    labels = {
+        "bill": _("My bill"),
+        "outage_report": _("Report a power outage"),
+        "outage_status": _("Status of my report"),
+        "compensation": _("Compensation I am owed"),
+        "bill_alerts": _("Monthly bill alerts"),
+        "agent": _("Talk to a person"),
+    }
+    return labels[intent]
+
+
+def menu_choices(turn: Turn) -> list[Choice]:
+    return [Choice(str(i), menu_label(turn, intent)) for i, intent in enumerate(MENU_INTENTS, 1)]
+
+
+def show(turn: Turn, lead: str | None = None) -> None:
+    _ = turn.tr._
+    text = lead or _("How can I help you? Send the number of what you need, or just write your request.")
+    turn.say(text, menu_choices(turn))
+
+
+def greet(turn: Turn, understood: Understanding) -> None:
+    show(turn, turn.tr._("Welcome to Sadeeq, your electricity friend. How can I help you?"))
+
+
+def help(turn: Turn, understood: Understanding) -> None:  # noqa: A001 - the intent's name
+    _ = turn.tr._
+    turn.intent = "help"
+    turn.say(
+        _("I can show your bill, take an outage report and follow it, and tell you the "
+          "compensation you are owed under the guaranteed service standards. "
+          "Send \"menu\" at any time for the list, \"cancel\" to leave a step, "
+          "\"English\" or \"عربي\" to change the language, and STOP to stop all messages."),
+        menu_choices(turn),
+    )
+
+
+def thanks(turn: Turn, understood: Understanding) -> None:
+    turn.say(turn.tr._("You are welcome! I am here whenever you need me."))
+
+
+def empty(turn: Turn) -> None:
+    turn.intent = "empty"
+    show(turn, turn.tr._("Your message arrived empty. How can I help you?"))
+
+
+def cancelled(turn: Turn) -> None:
+    turn.intent = "cancel"
+    had_flow = turn.flow is not None
+    turn.finish()
+    _ = turn.tr._
+    show(turn, _("Done, I have cancelled that step.") if had_flow else None)
+
+
+def pick(turn: Turn, number: int, understood: Understanding) -> None:
+    """A bare number outside any question picks from the main menu."""
+    from handlers import INTENTS, bill_alerts
+
+    if not 1 <= number <= len(MENU_INTENTS):
+        show(turn, turn.tr._("Please send a number from the list."))
+        return
+    intent = MENU_INTENTS[number - 1]
+    turn.intent = intent
+    turn.finish()
+    if intent == "bill_alerts":
+        bill_alerts.start(turn, understood)
+    else:
+        INTENTS[intent](turn, understood)
+
+
+def not_understood(turn: Turn, understood: Understanding) -> None:
+    """Ask, never guess: offer the close candidates first when there are any."""
+    _ = turn.tr._
+    turn.intent = "unknown"
+    close = [intent for intent, _score in understood.alternatives if intent in MENU_INTENTS][:3]
+    if close:
+        # Keep the main-menu numbers, so the answer needs no state of its own.
+        choices = [Choice(str(MENU_INTENTS.index(i) + 1), menu_label(turn, i)) for i in close]
+        turn.say(_("Sorry, I am not sure what you mean. Did you mean one of these?"), choices)
+        return
+    show(turn, _("Sorry, I did not understand. Please choose from the list or write your request "
+                 "in other words."))

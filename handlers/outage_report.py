@@ -1,0 +1,133 @@
+"""Outage report: where (a shared location, one of the sender's premises, or a district typed as
+text), then one reference number. Many reporters of one outage join one incident; a sender who
+reports again gets their existing report back, not a new one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.billing import Account, BillingUnavailable
+from bot.dialogue.messages import Choice
+from bot.dialogue.turn import Turn
+from bot.outages import ReportOutcome, latest_report, report_outage
+from bot.standards import rule_for
+from bot.understanding import Understanding, choice_number
+from handlers.common import mask
+
+# A report this soon after the sender's incident was marked restored means "still off".
+STILL_OFF_WINDOW = timedelta(hours=24)
+
+
+def start(turn: Turn, understood: Understanding) -> None:
+    turn.intent = "outage_report"
+    if turn.message.location is not None:
+        _report(turn)
+        return
+    accounts = _accounts(turn)
+    typed = understood.slots.get("account")
+    chosen = [a for a in accounts if a.account == typed] or (accounts if len(accounts) == 1 else [])
+    if chosen:
+        _report(turn, account=chosen[0])
+        return
+    _ = turn.tr._
+    turn.begin("outage_report", accounts=[_account_state(a) for a in accounts])
+    choices = [Choice(str(i), f"{a.premise}، {a.district}") for i, a in enumerate(accounts, 1)]
+    if accounts:
+        text = _("Where is the power out? Send the number of the premise, or type the district "
+                 "name, or share your location.")
+    else:
+        text = _("Sorry to hear that. Where is the power out? Type the district and city "
+                 "(for example: Al Olaya, Riyadh), or share your location.")
+    turn.say(text, choices)
+
+
+def step(turn: Turn, understood: Understanding) -> bool:
+    accounts = turn.state.get("accounts", [])
+    if turn.message.location is not None:
+        _report(turn)
+        return True
+    picked = choice_number(turn.text)
+    if picked is not None and accounts:
+        if 1 <= picked <= len(accounts):
+            _report(turn, account=Account(**accounts[picked - 1]))
+        else:
+            turn.say(turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))))
+        return True
+    if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
+        return False  # the subscriber moved on to something else
+    district = turn.text.strip()
+    if not district or len(district) > 80 or not any(ch.isalpha() for ch in district):
+        turn.say(turn.tr._("Please type the district name, or share your location."))
+        return True
+    _report(turn, district=district)
+    return True
+
+
+def _accounts(turn: Turn) -> list[Account]:
+    if turn.phone is None:
+        return []
+    try:
+        return turn.billing.accounts_for_phone(turn.phone)
+    except BillingUnavailable:
+        return []  # the report matters more than the premise list: ask for the district instead
+
+
+def _account_state(account: Account) -> dict:
+    return {"account": account.account, "name": account.name, "city": account.city,
+            "district": account.district, "premise": account.premise}
+
+
+def _report(turn: Turn, account: Account | None = None, district: str | None = None) -> None:
+    turn.intent = "outage_report"
+    turn.finish()
+    location = turn.message.location
+    previous = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
+                             phone=turn.phone)
+    still_off = bool(
+        previous
+        and previous[1].status == "restored"
+        and previous[1].restored_at is not None
+        and turn.now - previous[1].restored_at <= STILL_OFF_WINDOW
+    )
+    outcome = report_outage(
+        turn.session,
+        channel=turn.message.channel,
+        sender=turn.message.sender,
+        phone=turn.phone,
+        lang=turn.lang,
+        reported_at=turn.now,
+        account=account.account if account else None,
+        city=account.city if account else None,
+        district=account.district if account else district,
+        premise=account.premise if account else None,
+        latitude=location.latitude if location else None,
+        longitude=location.longitude if location else None,
+        address=location.address if location else None,
+        still_off=still_off,
+    )
+    turn.say(_acknowledgement(turn, outcome, account))
+
+
+def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None) -> str:
+    tr = turn.tr
+    _ = tr._
+    incident = outcome.incident
+    if outcome.is_new_report:
+        lines = [_("Your outage report is recorded. Reference number: {ref}", ref=outcome.report.reference)]
+    else:
+        lines = [_("You have already reported this outage. Your reference number is {ref}; "
+                   "no need to report it again.", ref=outcome.report.reference)]
+    if account is not None:
+        lines.append(_("Place: {premise}, {district} (account {account})", premise=account.premise,
+                       district=account.district, account=mask(account.account)))
+    if outcome.joined_existing and outcome.reporters_count > 1:
+        lines.append(tr.ngettext(
+            "We know about this outage in your area ({n} report) and the teams are working on it.",
+            "We know about this outage in your area ({n} reports) and the teams are working on it.",
+            outcome.reporters_count,
+        ))
+    if incident.estimated_restoration_at is not None:
+        lines.append(_("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at)))
+    lines.append(rule_for("emergency_outage", turn.now).summary(turn.lang))
+    lines.append(_("We will message you here when the power is back."))
+    return "\n".join(lines)

@@ -1,0 +1,36 @@
+"""Outage status: the state of the sender's latest report, and what it earned once restored."""
+
+from __future__ import annotations
+
+from bot.dialogue.messages import Choice
+from bot.dialogue.turn import Turn
+from bot.outages import compensation_for_report, latest_report
+from bot.understanding import Understanding
+
+
+def start(turn: Turn, understood: Understanding) -> None:
+    tr = turn.tr
+    _ = tr._
+    turn.intent = "outage_status"
+    found = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
+                          phone=turn.phone)
+    if found is None:
+        turn.say(_("I found no outage report from you. Is the power out now?"),
+                 [Choice("2", _("Report a power outage"))])
+        return
+    report, incident = found
+    lines = [_("Report {ref}, sent {when}", ref=report.reference, when=tr.datetime(report.reported_at))]
+    if incident.status == "restored" and incident.restored_at is not None:
+        lines.append(_("Power was restored at {when}.", when=tr.datetime(incident.restored_at)))
+        compensation = compensation_for_report(report, incident)
+        if compensation is not None:
+            lines.append(compensation.explain(turn.lang))
+    else:
+        lines.append(_("Status: the teams are working on it."))
+        if incident.cause:
+            lines.append(_("Cause: {cause}", cause=incident.cause))
+        if incident.estimated_restoration_at is not None:
+            lines.append(_("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at)))
+        else:
+            lines.append(_("There is no estimated restoration time yet; we will message you when there is."))
+    turn.say("\n".join(lines))

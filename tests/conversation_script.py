@@ -1,0 +1,106 @@
+"""Conversation scripts: what the subscriber types, and what the bot's reply must contain.
+
+A script file holds scenarios; each starts with `=== title` and may set `phone:`, `channel:`
+and `at:` (the clock, ISO, Asia/Riyadh) before its lines:
+
+    > text the subscriber sends           (`> ` alone sends an empty message)
+    < text the reply must contain          (all replies to the last message, rendered)
+    !< text the reply must not contain
+    @restart                               (a new engine: nothing kept but the database)
+    @wait 40                               (the clock moves on by that many minutes)
+    @location 24.7136 46.6753 Al Olaya     (the subscriber shares a location)
+
+Replies are rendered as the channel would show them, so choices count as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot.channels.render import render_text
+from bot.config import RIYADH, Settings
+from bot.dialogue.engine import Engine
+from bot.dialogue.messages import Inbound, Location
+
+DEFAULT_AT = datetime(2026, 11, 24, 10, 0, tzinfo=RIYADH)
+
+
+@dataclass
+class Scenario:
+    title: str
+    source: str
+    phone: str = "+966500000001"
+    channel: str = "whatsapp"
+    at: datetime = DEFAULT_AT
+    lines: list[tuple[int, str, str]] = field(default_factory=list)  # (line number, kind, text)
+
+
+def load_scenarios(path: Path) -> list[Scenario]:
+    scenarios: list[Scenario] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.rstrip()
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("=== "):
+            scenarios.append(Scenario(title=line[4:].strip(), source=f"{path.name}:{number}"))
+            continue
+        current = scenarios[-1]
+        for kind in ("!<", ">", "<", "@"):
+            if line.startswith(kind):
+                current.lines.append((number, kind, line[len(kind):].strip()))
+                break
+        else:
+            key, _, value = line.partition(":")
+            if key == "phone":
+                current.phone = value.strip()
+            elif key == "channel":
+                current.channel = value.strip()
+            elif key == "at":
+                current.at = datetime.fromisoformat(value.strip()).replace(tzinfo=RIYADH)
+            else:
+                raise ValueError(f"{path.name}:{number}: cannot read {line!r}")
+    return scenarios
+
+
+def play(scenario: Scenario, settings: Settings, engine: Engine | None = None) -> list[str]:
+    """Run the scenario; returns the transcript. Raises AssertionError at the first miss."""
+    engine = engine or Engine(settings)
+    now = scenario.at
+    transcript: list[str] = []
+    last_reply = ""
+    location: Location | None = None
+    sent = 0
+    for number, kind, text in scenario.lines:
+        if kind == "@":
+            verb, _, rest = text.partition(" ")
+            if verb == "restart":
+                engine = Engine(settings)
+            elif verb == "wait":
+                now += timedelta(minutes=float(rest))
+            elif verb == "location":
+                lat, lon, *address = rest.split(" ")
+                location = Location(float(lat), float(lon), " ".join(address) or None)
+                kind, text = ">", ""
+            else:
+                raise ValueError(f"{scenario.source}: unknown directive {text!r}")
+            if kind == "@":
+                continue
+        if kind == ">":
+            sent += 1
+            now += timedelta(seconds=20)
+            message = Inbound(channel=scenario.channel, sender=scenario.phone, phone=scenario.phone,
+                              text=text, received_at=now, message_id=f"script-{sent}", location=location)
+            location = None
+            replies = engine.handle(message)
+            last_reply = "\n\n".join(render_text(r, scenario.channel) for r in replies)
+            transcript += [f"> {text}", last_reply]
+            continue
+        where = f"{scenario.source} line {number}"
+        shown = "\n".join(transcript[-2:])
+        if kind == "<":
+            assert text in last_reply, f"{where}: expected {text!r} in the reply:\n{shown}"
+        else:
+            assert text not in last_reply, f"{where}: did not expect {text!r} in the reply:\n{shown}"
+    return transcript

@@ -1,0 +1,21 @@
+"""Every scenario in tests/conversations/*.chat, played against a real engine and database."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from tests.conversation_script import load_scenarios, play
+
+SCRIPTS = sorted((Path(__file__).parent / "conversations").glob("*.chat"))
+SCENARIOS = [s for path in SCRIPTS for s in load_scenarios(path)]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[f"{s.source} {s.title}" for s in SCENARIOS])
+def test_conversation(scenario, seeded_database_url: str) -> None:
+    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
+                                   billing_url=None, lang="ar")
+    play(scenario, settings)
