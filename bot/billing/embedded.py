@@ -1,0 +1,86 @@
+"""Bills from our own database: the demo data by default (see `demo.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.billing.base import Account, Bill, BillingAdapter, BillingUnavailable
+from bot.billing.embedded_models import BillingAccount, BillingBill
+from bot.config import RIYADH
+from bot.storage.db import session_scope
+
+
+def riyadh_today() -> date:
+    return datetime.now(RIYADH).date()
+
+
+def halalas_to_sar(halalas: int) -> Decimal:
+    return Decimal(halalas).scaleb(-2)
+
+
+def sar_to_halalas(sar: Decimal) -> int:
+    return int(sar.scaleb(2))
+
+
+def bill_status(paid: bool, due: date, previous_balance_halalas: int, today: date) -> str:
+    """Paid; overdue when past its due date or carrying arrears of an earlier bill; else unpaid."""
+    if paid:
+        return "paid"
+    if today > due or previous_balance_halalas > 0:
+        return "overdue"
+    return "unpaid"
+
+
+class EmbeddedBilling(BillingAdapter):
+    def __init__(self, database_url: str, today: Callable[[], date] = riyadh_today) -> None:
+        self.database_url = database_url
+        self._today = today  # statuses move from unpaid to overdue as days pass
+
+    def accounts_for_phone(self, phone: str) -> list[Account]:
+        query = (
+            select(BillingAccount.account, BillingAccount.name, BillingAccount.city,
+                   BillingAccount.district, BillingAccount.premise)
+            .where(BillingAccount.phone == phone)
+            .order_by(BillingAccount.account)
+        )
+        try:
+            with session_scope(self.database_url) as session:
+                return [Account(*row) for row in session.execute(query)]
+        except SQLAlchemyError as exc:
+            raise BillingUnavailable(str(exc)) from exc
+
+    def latest_bill(self, account: str) -> Bill | None:
+        query = (
+            select(BillingBill)
+            .where(BillingBill.account == account)
+            .order_by(BillingBill.issue_date.desc())
+            .limit(1)
+        )
+        try:
+            with session_scope(self.database_url) as session:
+                row = session.scalars(query).first()
+        except SQLAlchemyError as exc:
+            raise BillingUnavailable(str(exc)) from exc
+        return None if row is None else self._bill(row)
+
+    def _bill(self, row: BillingBill) -> Bill:
+        amount = halalas_to_sar(row.amount_halalas)
+        previous = halalas_to_sar(row.previous_balance_halalas)
+        return Bill(
+            account=row.account,
+            period_start=row.period_start,
+            period_end=row.period_end,
+            issue_date=row.issue_date,
+            due_date=row.due_date,
+            kwh=row.kwh,
+            amount_sar=amount,
+            previous_balance_sar=previous,
+            total_due_sar=amount + previous,
+            status=bill_status(row.paid, row.due_date, row.previous_balance_halalas,
+                               self._today()),
+        )
