@@ -34,12 +34,12 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
 
 
 def _compensation_line(tr: Texts, compensation) -> str:
-    from bot.standards import standard_name
+    from bot.standards import riyals, standard_name
 
     name = standard_name(compensation.standard, tr.lang)
     if compensation.amount_sar > 0:
         return tr._("You are owed {amount} compensation ({standard}), paid automatically by {date}.",
-                    amount=tr.money(int(compensation.amount_sar)), standard=name,
+                    amount=riyals(int(compensation.amount_sar), tr.lang), standard=name,
                     date=tr.date(compensation.pay_by))
     if compensation.reason == FORCE_MAJEURE:
         return tr._("No compensation is due ({standard}): the outage was caused by force majeure.",

@@ -38,7 +38,7 @@ from bot.outages.models import (
     OpenArea,
     OutageReport,
 )
-from bot.outages.times import as_utc
+from bot.outages.times import as_utc, local_iso
 
 _CLAIM_ATTEMPTS = 5
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -211,7 +211,7 @@ def restore_incident(session: Session, ref: str | int, *, at: datetime) -> Incid
     if not incident.is_open:
         if incident.end == at:
             return incident
-        raise OutageError(f"{incident.reference} was already restored at {incident.end.isoformat()}")
+        raise OutageError(f"{incident.reference} was already restored at {local_iso(incident.end)}")
     if at < incident.start:
         raise OutageError("the restoration time is before the outage started")
     incident.status = RESTORED

@@ -1,0 +1,36 @@
+"""An incident as the operator sees it (the JSON of the API and of `sadeeq outages --json`)."""
+
+from __future__ import annotations
+
+from bot.outages.models import Incident
+from bot.outages.times import local_iso
+
+
+def incident_view(incident: Incident, reporters: int) -> dict:
+    return {
+        "reference": incident.reference,
+        "status": incident.status,
+        "city": incident.city,
+        "district": incident.district,
+        "latitude": incident.latitude,
+        "longitude": incident.longitude,
+        "reporters": reporters,
+        "started_at": local_iso(incident.started_at),
+        "estimated_restoration_at": local_iso(incident.estimated_restoration_at),
+        "estimate_version": incident.estimate_version,
+        "cause": incident.cause,
+        "force_majeure": bool(incident.force_majeure),
+        "planned": bool(incident.planned),
+        "notice_at": local_iso(incident.notice_at),
+        "restored_at": local_iso(incident.restored_at),
+        "reopened_from": (f"INC-{incident.reopened_from_id:06d}"
+                          if incident.reopened_from_id else None),
+    }
+
+
+def incident_line(view: dict) -> str:
+    """One line of `sadeeq outages list`."""
+    place = " / ".join(p for p in (view["city"], view["district"]) if p) or "(no district)"
+    eta = view["estimated_restoration_at"] or "-"
+    return (f"{view['reference']}  {view['status']:<8}  {view['reporters']:>6} reporters  "
+            f"started {view['started_at']}  eta {eta}  {place}")
