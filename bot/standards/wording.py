@@ -87,9 +87,14 @@ def _units(tr: Texts, clock: str, n: int) -> str:
 
 
 def deadline_text(rule: Rule, lang: str, network: str = "lv") -> str:
-    """The deadline as a spoken duration ("3 hours", "20 business days"); "" with none."""
+    """The deadline as a duration inside a sentence ("within 2 hours": "خلال ساعتين")."""
     n = rule.deadline_units(network)
-    return "" if n is None else _units(texts(lang), rule.clock, n)
+    if n is None:
+        return ""
+    tr = texts(lang)
+    if rule.clock == "business_days":
+        return tr.ngettext("{n} deadline business day", "{n} deadline business days", n)
+    return tr.ngettext("{n} deadline hour", "{n} deadline hours", n)
 
 
 def rule_summary(rule: Rule, lang: str, network: str = "lv",
