@@ -1,0 +1,88 @@
+"""Each inbound message is handled once: its id is claimed by an atomic insert into
+`deliveries`, and the rendered answer is stored on the row so a retried webhook delivery gets
+the same answer without reaching the engine again.
+
+A claim whose answer never arrived (the process died, the database went away mid-turn) is
+taken over after `LEASE`, so a message is never stuck behind a dead claim.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.base import aware, utcnow
+from bot.storage.db import engine_for
+from bot.storage.models import Delivery
+
+LEASE = timedelta(seconds=90)
+POLL_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Claim:
+    fresh: bool  # True: this caller owns the message and must answer it
+    replies: list[str] | None = None  # the stored answer of an earlier delivery, once it exists
+
+
+def claim(url: str, channel: str, message_id: str, now: datetime | None = None) -> Claim:
+    now = now or utcnow()
+    table = Delivery.__table__
+    try:
+        with engine_for(url).begin() as conn:
+            conn.execute(insert(table).values(channel=channel, message_id=message_id,
+                                              received_at=now))
+        return Claim(fresh=True)
+    except IntegrityError:
+        pass
+    with engine_for(url).begin() as conn:
+        row = conn.execute(select(table.c.received_at, table.c.replies).where(
+            table.c.channel == channel, table.c.message_id == message_id)).one_or_none()
+        if row is None:  # released by its owner a moment ago: claim it again
+            return claim(url, channel, message_id, now)
+        if row.replies is not None:
+            return Claim(fresh=False, replies=json.loads(row.replies))
+        if aware(row.received_at) > now - LEASE:
+            return Claim(fresh=False)
+        taken = conn.execute(update(table).where(
+            table.c.channel == channel, table.c.message_id == message_id,
+            table.c.replies.is_(None), table.c.received_at == row.received_at,
+        ).values(received_at=now))
+        return Claim(fresh=taken.rowcount == 1)
+
+
+def wait_for_replies(url: str, channel: str, message_id: str, timeout: float) -> list[str] | None:
+    """The answer of a delivery another worker is still handling, if it comes within `timeout`."""
+    table = Delivery.__table__
+    deadline = time.monotonic() + timeout
+    while True:
+        with engine_for(url).connect() as conn:
+            stored = conn.execute(select(table.c.replies).where(
+                table.c.channel == channel, table.c.message_id == message_id)).scalar()
+        if stored is not None:
+            return json.loads(stored)
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(POLL_SECONDS)
+
+
+def record_replies(url: str, channel: str, message_id: str, replies: list[str]) -> None:
+    table = Delivery.__table__
+    with engine_for(url).begin() as conn:
+        conn.execute(update(table).where(
+            table.c.channel == channel, table.c.message_id == message_id,
+        ).values(replies=json.dumps(replies, ensure_ascii=False)))
+
+
+def release(url: str, channel: str, message_id: str) -> None:
+    """Give up a claim without an answer, so the provider's retry is handled afresh."""
+    table = Delivery.__table__
+    with engine_for(url).begin() as conn:
+        conn.execute(delete(table).where(
+            table.c.channel == channel, table.c.message_id == message_id,
+            table.c.replies.is_(None)))

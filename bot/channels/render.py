@@ -1,0 +1,127 @@
+"""How a `Reply` becomes plain text on each channel: the one place for menus and SMS limits.
+
+WhatsApp (and the terminal) show choices as a numbered list under the text. SMS has no room
+and no emoji: choices go on one compact line ("1 الفاتورة، 2 بلاغ انقطاع") and the whole text is
+kept within three segments, cut on a line or word boundary, unless the subscriber asked for
+detail. Telegram shows choices as keyboard buttons, so only the text is rendered for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.dialogue.messages import Reply
+
+SMS_MAX_SEGMENTS = 3
+# Characters per segment of a multi-part SMS (the rest of each 70/160 is the concatenation header).
+UCS2_SEGMENT = 67
+GSM7_SEGMENT = 153
+ELLIPSIS = "…"
+# The ellipsis is not GSM-7, so a text we cut is always counted in UCS-2 units.
+CUT_LIMIT = SMS_MAX_SEGMENTS * UCS2_SEGMENT
+
+# GSM 03.38 basic alphabet; the extension table characters cost two septets each.
+GSM7_BASIC = (
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = "^{}\\[~]|€\f"
+
+# Pictographs, dingbats, symbols and the joiners/selectors that glue emoji sequences together.
+EMOJI = re.compile(
+    "["
+    "\U0001f000-\U0001faff"  # emoji, pictographs, flags, skin tones
+    "\u2600-\u27bf"  # miscellaneous symbols and dingbats
+    "\u2b00-\u2bff"  # arrows and stars used as emoji
+    "\u2300-\u23ff"  # technical symbols (⌛ ⏰)
+    "\ufe0f\ufe0e\u20e3\u200d"  # variation selectors, keycap, zero-width joiner
+    "\U000e0020-\U000e007f"  # tag characters (subdivision flags)
+    "]+"
+)
+DETAIL_WORDS = frozenset({"تفاصيل", "التفاصيل", "detail", "details"})
+ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def render_text(reply: Reply, channel: str, detail: bool = False) -> str:
+    """The reply as one text message for `channel` ("whatsapp", "sms", "telegram", "terminal")."""
+    if channel == "sms":
+        return _sms(reply, detail)
+    if channel == "telegram" or not reply.choices:
+        return reply.text
+    menu = "\n".join(f"{choice.key}. {choice.label}" for choice in reply.choices)
+    return f"{reply.text}\n\n{menu}" if reply.text else menu
+
+
+def _sms(reply: Reply, detail: bool) -> str:
+    body = _compact_lines(strip_emoji(reply.text))
+    menu = ""
+    if reply.choices:
+        separator = "، " if ARABIC_LETTER.search(reply.text + "".join(c.label for c in reply.choices)) else ", "
+        menu = separator.join(f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices)
+    text = "\n".join(part for part in (body, menu) if part)
+    if detail or sms_segments(text) <= SMS_MAX_SEGMENTS:
+        return text
+    limit = CUT_LIMIT
+    if not menu:
+        return cut(body, limit)
+    room = limit - _utf16_len(menu) - 1
+    if room < 20:  # a menu that fills the message leaves no sense in a stub of text
+        return cut(text, limit)
+    return f"{cut(body, room)}\n{menu}"
+
+
+def asks_for_detail(text: str) -> bool:
+    """The subscriber wrote a detail word ("تفاصيل", "details"): SMS may then run long."""
+    try:
+        from bot.understanding import control_word
+    except ImportError:  # until the understanding package lands: its documented word list
+        return " ".join(text.split()).lower().strip(".!؟?") in DETAIL_WORDS
+    return control_word(text) == "detail"
+
+
+def strip_emoji(text: str) -> str:
+    return EMOJI.sub("", text)
+
+
+def _compact_lines(text: str) -> str:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def is_gsm7(text: str) -> bool:
+    return all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text)
+
+
+def sms_units(text: str) -> int:
+    """Septets for GSM-7 text, UTF-16 code units otherwise (what carriers count)."""
+    if is_gsm7(text):
+        return sum(2 if ch in GSM7_EXTENSION else 1 for ch in text)
+    return _utf16_len(text)
+
+
+def sms_segments(text: str) -> int:
+    units = sms_units(text)
+    single, multi = (160, GSM7_SEGMENT) if is_gsm7(text) else (70, UCS2_SEGMENT)
+    if units <= single:
+        return 1
+    return -(-units // multi)
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` UTF-16 units, ending on a line or word boundary, with an ellipsis."""
+    if _utf16_len(text) <= limit:
+        return text
+    room = limit - len(ELLIPSIS)
+    while _utf16_len(text[:room]) > limit - len(ELLIPSIS):  # characters outside the BMP count twice
+        room -= 1
+    head = text[: room + 1]
+    at = head.rfind("\n")
+    if at < room // 2:  # a line break too early wastes the message: cut between words instead
+        at = max(head.rfind(" "), at)
+    if at <= 0:
+        at = room
+    return text[:at].rstrip(" \n،,.:;-") + ELLIPSIS
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2

@@ -1,0 +1,70 @@
+"""`sadeeq serve`: the webhook server, assembled from the channels' routes.
+
+Routes: POST /twilio/whatsapp, POST /twilio/sms, POST /telegram, GET /healthz, GET /metrics,
+plus whatever the caller mounts (`extra_routes`, e.g. the operator API).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.channels.answering import Answerer, ConversationEngine
+from bot.channels.metrics import metrics_routes
+from bot.channels.telegram_channel import TelegramWebhook
+from bot.channels.twilio_webhook import TwilioWebhook
+from bot.config import Settings
+from bot.storage.db import is_reachable
+
+
+def create_app(settings: Settings, engine: ConversationEngine | None = None,
+               extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+    """The whole server. `engine` defaults to `bot.dialogue.engine.Engine(settings)`;
+    `extra_routes` (Route or Mount objects) are added after the channels' routes."""
+    if engine is None:
+        from bot.dialogue.engine import Engine
+
+        engine = Engine(settings)
+    answerer = Answerer(engine, settings)
+    telegram = TelegramWebhook(settings, answerer)
+    routes: list[BaseRoute] = [
+        *TwilioWebhook(settings, answerer).routes(),
+        *telegram.routes(),
+        Route("/healthz", _healthz(settings.database_url), methods=["GET"]),
+        *metrics_routes(),
+        *extra_routes,
+    ]
+    return Starlette(routes=routes, lifespan=telegram.lifespan)
+
+
+def _healthz(database_url: str):
+    async def healthz(_request: Request) -> JSONResponse:
+        if await run_in_threadpool(is_reachable, database_url):
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "database unreachable"}, status_code=503)
+
+    return healthz
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--access-log", action="store_true",
+                        help="log every request (off by default: /metrics counts them)")
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(Settings.from_env())
+    uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log,
+                proxy_headers=True, log_level="info")
+    return 0

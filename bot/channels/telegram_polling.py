@@ -1,0 +1,34 @@
+"""`sadeeq telegram`: Telegram in polling mode (no public URL needed), for trying a real bot.
+
+Uses the same handlers as the webhook; stop it with Ctrl-C. Telegram refuses getUpdates while
+a webhook is set, so PTB deletes the bot's webhook before polling: run `sadeeq serve`'s
+setWebhook again afterwards if the bot is also served by webhook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from telegram import Update
+
+from bot.channels.answering import Answerer
+from bot.channels.telegram_channel import TelegramConversation, build_application
+from bot.config import Settings
+from bot.dialogue.engine import Engine
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No options: the token and database come from the environment (TELEGRAM_BOT_TOKEN...)."""
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    if not settings.telegram_bot_token:
+        print("sadeeq telegram: error: set TELEGRAM_BOT_TOKEN first", flush=True)
+        return 2
+    application = build_application(settings, webhook=False)
+    TelegramConversation(Answerer(Engine(settings), settings)).install(application)
+    application.run_polling(allowed_updates=[Update.MESSAGE])
+    return 0

@@ -1,0 +1,148 @@
+"""WhatsApp and SMS through Twilio: POST /twilio/whatsapp and POST /twilio/sms.
+
+Each request is size-limited, decoded, checked against `X-Twilio-Signature` (the URL Twilio
+signed is SADEEQ_PUBLIC_URL + path), turned into one `Inbound`, and answered with TwiML, one
+<Message> per reply. With no TWILIO_AUTH_TOKEN there is no way to tell Twilio from anyone else,
+so both routes refuse every request (403) and say why in the log; there is deliberately no
+"unsigned" mode: use `sadeeq chat` to talk to the bot without Twilio.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+from twilio.request_validator import (
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    RequestValidator,
+    get_signature_algorithm,
+)
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channels.answering import Answerer, RetryLater
+from bot.channels.http_body import media_type, read_limited_body
+from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, record_error
+from bot.channels.render import asks_for_detail, render_text
+from bot.config import Settings
+from bot.dialogue.messages import Inbound, Location
+
+log = logging.getLogger(__name__)
+
+BODY_LIMIT = 64 * 1024  # Twilio's largest messaging webhook is a few KB
+FORM = "application/x-www-form-urlencoded"
+TWIML = "application/xml"
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+RETRY_AFTER_SECONDS = "30"
+
+
+class TwilioWebhook:
+    def __init__(self, settings: Settings, answerer: Answerer) -> None:
+        self.public_url = settings.public_url.rstrip("/")
+        self.answerer = answerer
+        self.validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
+        if self.validator is None:
+            log.warning("TWILIO_AUTH_TOKEN is not set: /twilio/* refuses every request (403)")
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/twilio/whatsapp", self.whatsapp, methods=["POST"]),
+            Route("/twilio/sms", self.sms, methods=["POST"]),
+        ]
+
+    async def whatsapp(self, request: Request) -> Response:
+        return await self._handle(request, "whatsapp")
+
+    async def sms(self, request: Request) -> Response:
+        return await self._handle(request, "sms")
+
+    async def _handle(self, request: Request, channel: str) -> Response:
+        try:
+            form = await self._signed_form(request, channel)
+            inbound = inbound_from_form(form, channel)
+        except HTTPException as exc:
+            record_error(channel, BAD_SIGNATURE if exc.status_code == 403 else BAD_REQUEST)
+            return PlainTextResponse(exc.detail, status_code=exc.status_code)
+        detail = channel == "sms" and asks_for_detail(inbound.text)
+
+        def render(reply):
+            return render_text(reply, channel, detail=detail)
+
+        try:
+            answer = await run_in_threadpool(self.answerer.answer, inbound, render)
+        except RetryLater:
+            return PlainTextResponse("try again later", status_code=503,
+                                     headers={"Retry-After": RETRY_AFTER_SECONDS})
+        return Response(twiml(answer.texts), media_type=TWIML)
+
+    async def _signed_form(self, request: Request, channel: str) -> FormData:
+        body = await read_limited_body(request, BODY_LIMIT)
+        if media_type(request) != FORM:
+            raise HTTPException(415, f"expected {FORM}")
+        form = parse_form(body)
+        if self.validator is None:
+            log.warning("refused a %s webhook: TWILIO_AUTH_TOKEN is not set", channel)
+            raise HTTPException(403, "webhook signatures cannot be checked")
+        url = self.public_url + request.url.path
+        if request.url.query:
+            url += "?" + request.url.query
+        signature = request.headers.get(SIGNATURE_HEADER, "")
+        algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+        if not signature or not self.validator.validate(url, form, signature, algorithm):
+            raise HTTPException(403, "invalid signature")
+        return form
+
+
+def parse_form(body: bytes) -> FormData:
+    try:
+        text = body.decode("utf-8")
+        return FormData(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise HTTPException(400, "body is not valid urlencoded UTF-8") from exc
+
+
+def inbound_from_form(form: FormData, channel: str) -> Inbound:
+    message_id = form.get("MessageSid") or form.get("SmsSid")
+    sender = str(form.get("From") or "").removeprefix("whatsapp:").strip()
+    if not message_id or not sender:
+        raise HTTPException(400, "From and MessageSid are required")
+    return Inbound(
+        channel=channel,
+        sender=sender,
+        text=str(form.get("Body") or ""),
+        received_at=datetime.now(UTC),
+        message_id=str(message_id),
+        phone=sender if E164.fullmatch(sender) else None,
+        location=_location(form),
+        has_media=_count(form.get("NumMedia")) > 0,
+    )
+
+
+def _location(form: FormData) -> Location | None:
+    try:
+        latitude, longitude = float(form["Latitude"]), float(form["Longitude"])
+    except (KeyError, ValueError):
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return Location(latitude=latitude, longitude=longitude, address=form.get("Address") or None)
+
+
+def _count(value: object) -> int:
+    text = str(value or "0")
+    return int(text) if text.isdigit() else 0
+
+
+def twiml(texts: list[str]) -> str:
+    response = MessagingResponse()
+    for text in texts:
+        response.message(text)
+    return str(response)

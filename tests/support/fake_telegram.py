@@ -1,0 +1,119 @@
+"""A local stand-in for the Telegram Bot API, enough for python-telegram-bot and TelegramSender.
+
+Answers getMe, sendMessage, setWebhook, deleteWebhook, getWebhookInfo and getUpdates, and
+records every sendMessage (parameters decoded: reply_markup as a dict):
+
+    with FakeTelegram() as telegram:
+        Application.builder().token(FakeTelegram.TOKEN).base_url(telegram.base_url)...
+        telegram.sent  # [{"chat_id": "42", "text": "...", "reply_markup": {...}}, ...]
+        telegram.fail_next(403, "Forbidden: bot was blocked by the user")
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
+
+BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "صديق", "username": "sadeeq_test_bot",
+            "can_join_groups": False, "can_read_all_group_messages": False,
+            "supports_inline_queries": False}
+
+
+@dataclass
+class FakeTelegram:
+    TOKEN = "7000001:TEST-token_for-the-fake-api"
+    sent: list[dict] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)  # method names, in order
+    failures: list[tuple[int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """What PTB's `base_url(...)` and TELEGRAM_API_BASE take (the token is appended)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/bot"
+
+    def fail_next(self, status: int, description: str) -> None:
+        with self._lock:
+            self.failures.append((status, description))
+
+    def __enter__(self) -> FakeTelegram:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _answer(self, method: str, params: dict) -> tuple[int, dict]:
+        with self._lock:
+            self.calls.append(method)
+            if method == "sendMessage" and self.failures:
+                status, description = self.failures.pop(0)
+                return status, {"ok": False, "error_code": status, "description": description}
+            if method == "getMe":
+                return 200, {"ok": True, "result": BOT_USER}
+            if method in ("setWebhook", "deleteWebhook", "close", "logOut"):
+                return 200, {"ok": True, "result": True}
+            if method == "getWebhookInfo":
+                return 200, {"ok": True, "result": {"url": "", "has_custom_certificate": False,
+                                                    "pending_update_count": 0}}
+            if method == "getUpdates":
+                return 200, {"ok": True, "result": []}
+            if method == "sendMessage":
+                self.sent.append(params)
+                chat_id = int(params["chat_id"])
+                return 200, {"ok": True, "result": {
+                    "message_id": len(self.sent), "date": int(time.time()),
+                    "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER,
+                    "text": params.get("text", "")}}
+        return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+def _decode(content_type: str, body: bytes) -> dict:
+    if content_type.startswith("application/json"):
+        return json.loads(body or b"{}")
+    params: dict = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    # PTB sends nested objects (reply_markup...) as JSON text inside the form.
+    for key, value in params.items():
+        if value[:1] in ("{", "["):
+            params[key] = json.loads(value)
+    return params
+
+
+def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._reply(*self._call(body))
+
+        def do_GET(self) -> None:  # noqa: N802
+            self._reply(*self._call(b""))
+
+        def _call(self, body: bytes) -> tuple[int, dict]:
+            prefix = f"/bot{FakeTelegram.TOKEN}/"
+            path = self.path.split("?", 1)[0]
+            if not path.startswith(prefix):
+                return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            return fake._answer(path[len(prefix):], _decode(self.headers.get("Content-Type", ""), body))
+
+        def _reply(self, status: int, payload: dict) -> None:
+            data = json.dumps(payload, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    return Handler
