@@ -1,0 +1,87 @@
+"""Arabic-aware normalization.
+
+Subscribers write the same word many ways: with or without hamza (أ/إ/آ/ا), ة or ه, ى or ي,
+Persian keyboard letters (ک ی گ), diacritics and tatweel, and digits in Arabic-Indic,
+Persian or Latin form. Matching is done on one folded form; slots are read from the raw
+text (with digits made ASCII) because folding loses nothing slots need but the reader's trust.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Invisible marks that change nothing a reader sees but break matching: bidi controls
+# (LRM, RLM, ALM, embeddings, isolates), zero-width joiners/spaces and the BOM.
+_INVISIBLE = (
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\u00ad"
+)
+_INVISIBLE_TABLE = dict.fromkeys(map(ord, _INVISIBLE))
+# Control characters other than ordinary whitespace become a space (a NUL must not glue words).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# Any decimal digit that is not ASCII (Arabic-Indic, Persian, Devanagari, full-width...).
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+_ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ","})
+
+# Letter folding: every variant on the left is read as the letter on the right.
+# چ and گ are folded to ك because Gulf writers use them for the k/g sound of ك/ق in
+# dialect words (چم = كم); Persian ی/ک are the same letters as ي/ك on another keyboard.
+_LETTER_FOLDS = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ؤ": "و", "ئ": "ي", "ء": "",
+    "ة": "ه", "ۀ": "ه", "ە": "ه", "ھ": "ه", "ہ": "ه",
+    "ى": "ي", "ی": "ي", "ې": "ي", "ۍ": "ي", "ے": "ي",
+    "ک": "ك", "ڪ": "ك", "گ": "ك", "چ": "ك",
+    "پ": "ب", "ژ": "ز", "ڤ": "ف", "ڥ": "ف", "ڨ": "ق",
+    "ـ": "",  # tatweel
+}
+_FOLD_TABLE = str.maketrans(_LETTER_FOLDS)
+# Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+# Anything that is not a letter or digit separates words.
+_SEPARATORS = re.compile(r"[\W_]+")
+# A letter held down ("طاااافية", "helloooo"): three or more of the same letter read as one.
+_ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def clean_raw(text: str) -> str:
+    """The message as written, minus invisible marks and control characters."""
+    text = text.translate(_INVISIBLE_TABLE)
+    return _CONTROL.sub(" ", text)
+
+
+def ascii_digits(text: str) -> str:
+    """Every decimal digit, whatever its script, as 0-9; Arabic decimal/thousands marks too."""
+    if text.isascii():
+        return text
+    text = text.translate(_ARABIC_SEPARATORS)
+    return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(), 0)), text)
+
+
+def fold(text: str) -> str:
+    """Letters folded and lowercased, digits ASCII, punctuation kept (slot parsers need ':')."""
+    text = clean_raw(text)
+    if not text.isascii():
+        # NFKC turns Arabic presentation forms and full-width Latin into ordinary letters.
+        text = unicodedata.normalize("NFKC", text)
+        text = _DIACRITICS.sub("", text)
+        text = text.translate(_FOLD_TABLE)
+        text = ascii_digits(text)
+    return _ELONGATION.sub(r"\1", text.lower())
+
+
+def words(folded: str) -> str:
+    """A folded text as single-space separated words (punctuation dropped)."""
+    return " ".join(_SEPARATORS.sub(" ", folded).split())
+
+
+def normalize(text: str) -> str:
+    """Folded, lowercased words separated by single spaces; digits ASCII."""
+    return words(fold(text))
+
+
+def tokens(normalized: str) -> list[str]:
+    """Words of an already normalized text."""
+    return normalized.split()

@@ -1,0 +1,40 @@
+"""What a subscriber's message means: intent, slots and reply language, without a remote model.
+
+    understand("الكهربا طافية من ٣ ساعات") → Understanding(intent="outage_report",
+        slots={"duration_minutes": 180}, lang="ar", ...)
+
+Phrase lists live in `locales/<lang>/intents/` and `locales/<lang>/control/` (see
+locales/README.md); slot vocabularies in `bot/understanding/data/`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.config import RIYADH
+from bot.text import clean_raw, fold, words
+from bot.understanding.control import choice_number, control_word
+from bot.understanding.intents import recognize
+from bot.understanding.language import detect_lang
+from bot.understanding.result import Understanding
+from bot.understanding.slots import extract
+
+__all__ = ["Understanding", "choice_number", "control_word", "detect_lang", "understand"]
+
+# Only the first 1,000 characters of a message are read: no subscriber request is longer,
+# and it bounds the work a hostile 100 KB message can cause.
+MAX_CHARS = 1000
+
+
+def understand(text: str, now: datetime | None = None) -> Understanding:
+    now = datetime.now(RIYADH) if now is None else now.astimezone(RIYADH)
+    raw = clean_raw(text[:MAX_CHARS])
+    folded = fold(raw)
+    guess = recognize(words(folded))
+    return Understanding(
+        intent=guess.intent,
+        confidence=guess.confidence,
+        slots=extract(raw, folded, now),
+        lang=detect_lang(raw),
+        alternatives=guess.alternatives,
+    )

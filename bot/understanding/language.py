@@ -1,0 +1,44 @@
+"""Which language to answer in: Arabic for Arabic script and for Arabizi, else English."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.text import normalize
+from bot.understanding.phrases import intent_phrases
+
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# Arabizi writes ع ح ط ق with digits inside words ("6afya", "ta3weed", "7ala"); "4g", "2nd",
+# "8am" and "5pm" are English, so those digits and endings do not count.
+_ARABIZI_WORD = re.compile(r"^(?=.*[a-z])(?=.*[235679])(?!\d+(?:am|pm|st|nd|rd|th|g|h|k|m|s)$)[a-z0-9]+$")
+_LATIN_WORD = re.compile(r"^[a-z0-9]+$")
+
+
+@lru_cache(maxsize=1)
+def _arabizi_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """Words of the Arabizi phrase files that are not also words of the English files."""
+    arabizi: set[str] = set()
+    english: set[str] = set()
+    for phrase in intent_phrases():
+        words = phrase.text.split()
+        if phrase.arabizi:
+            arabizi.update(words)
+        elif all(_LATIN_WORD.match(w) for w in words):
+            english.update(words)
+    return frozenset(arabizi - english), frozenset(english)
+
+
+def detect_lang(text: str) -> str:
+    """'ar' or 'en'. A message with no letters at all (digits, emoji) gives 'ar', the default."""
+    sample = text[:1000]
+    if _ARABIC_LETTER.search(sample) or not re.search("[A-Za-z]", sample):
+        return "ar"
+    arabizi_words, english_words = _arabizi_vocabulary()
+    arabizi = english = 0
+    for word in normalize(sample).split():
+        if word in arabizi_words or _ARABIZI_WORD.match(word):
+            arabizi += 1
+        elif word in english_words:
+            english += 1
+    return "ar" if arabizi and arabizi >= english else "en"

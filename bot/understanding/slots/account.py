@@ -1,0 +1,27 @@
+"""Account numbers: 6-14 digits in any script, maybe written in groups ("300 1234 5678")."""
+
+from __future__ import annotations
+
+import re
+
+from bot.text import ascii_digits, clean_raw
+
+MIN_DIGITS, MAX_DIGITS = 6, 14
+# Digit groups joined by one space or dash. A one-digit group is never glued on, so
+# "30012345678 5 ساعات" keeps the account and the 5 apart.
+_DIGIT_RUN = re.compile(r"(?<![\d.,:])\+?\d+(?:[ \-\u00a0]\d{2,})*(?![\d.,:]?\d)")
+# Saudi mobile numbers in their usual spellings: 05XXXXXXXX, 5XXXXXXXX, 9665XXXXXXXX,
+# 009665XXXXXXXX and +9665XXXXXXXX. They are phone numbers, not accounts.
+_PHONE = re.compile(r"^(?:\+?9665\d{8}|009665\d{8}|05\d{8}|5\d{8})$")
+
+
+def find_account(raw: str) -> str | None:
+    text = ascii_digits(clean_raw(raw[:1000]))
+    for match in _DIGIT_RUN.finditer(text):
+        candidate = match.group()
+        digits = re.sub(r"\D", "", candidate)
+        if candidate.startswith("+") or _PHONE.match(digits):
+            continue
+        if MIN_DIGITS <= len(digits) <= MAX_DIGITS:
+            return digits
+    return None

@@ -1,0 +1,96 @@
+"""Durations: "ساعتين ونص" → 150, "ربع ساعة" → 15, "5 hours" → 300, "يومين" → 2880."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.text import normalize
+from bot.understanding.slots.tokens import parse_number, slot_tokens
+from bot.understanding.vocabulary import load, number_words
+
+
+@dataclass(frozen=True)
+class _Words:
+    unit: dict[str, int]  # word → minutes in one unit
+    alone: frozenset[str]
+    duals: dict[str, int]
+    fractions: dict[str, float]
+    add: frozenset[str]
+    subtract: frozenset[str]
+    one: frozenset[str]
+    numbers: dict[str, int]
+    known: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    data = load("durations")
+    unit: dict[str, int] = {}
+    alone: set[str] = set()
+    for spec in data["units"].values():
+        for word in spec["words"]:
+            unit[normalize(word)] = spec["minutes"]
+        alone.update(normalize(w) for w in spec.get("alone", ()))
+    duals = {normalize(k): v for k, v in data["duals"].items()}
+    fractions = {normalize(k): v for k, v in data["fractions"].items()}
+    joiners = {k: frozenset(normalize(w) for w in v) for k, v in data["joiners"].items()}
+    numbers = number_words()
+    known = frozenset(unit) | frozenset(duals) | frozenset(fractions) | frozenset(numbers)
+    return _Words(unit, frozenset(alone), duals, fractions, joiners["add"],
+                  joiners["subtract"], joiners["one"], numbers, known)
+
+
+def find_duration_minutes(raw: str, *, folded: str | None = None) -> int | None:
+    """Minutes of the first duration in the message, or None."""
+    from bot.understanding.slots import folded_text
+
+    words = _words()
+    toks = slot_tokens(folded_text(raw, folded), words.known)
+    i = 0
+    while i < len(toks):
+        found = _component(toks, i, words)
+        if found is None:
+            i += 1
+            continue
+        total, unit, i = found
+        # Further parts joined by "و"/"and"/"الا": "ساعتين ونص", "ساعة و 20 دقيقة", "ساعة الا ربع".
+        while i + 1 < len(toks) and (toks[i] in words.add or toks[i] in words.subtract):
+            sign = -1 if toks[i] in words.subtract else 1
+            if toks[i + 1] in words.fractions:
+                total += sign * words.fractions[toks[i + 1]] * unit
+                i += 2
+                continue
+            if toks[i + 1] == "a" and i + 2 < len(toks) and toks[i + 2] in words.fractions:
+                total += sign * words.fractions[toks[i + 2]] * unit  # "and a half"
+                i += 3
+                continue
+            more = _component(toks, i + 1, words)
+            if more is None:
+                break
+            total += sign * more[0]
+            unit, i = more[1], more[2]
+        if total > 0:
+            return round(total)
+        i += 1
+    return None
+
+
+def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | None:
+    """(minutes, minutes per unit, next index) for one "N unit" / dual / "نص ساعة" at i."""
+    token = toks[i]
+    if token in w.duals:
+        per_unit = w.duals[token] // 2
+        return float(w.duals[token]), per_unit, i + 1
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if token in w.fractions and nxt in w.unit:
+        return w.fractions[token] * w.unit[nxt], w.unit[nxt], i + 2
+    if token in w.one and nxt in w.unit:
+        return float(w.unit[nxt]), w.unit[nxt], i + 2
+    if nxt in w.unit:
+        number = parse_number(token, w.numbers)
+        if number is not None and ":" not in token and 0 < number <= 10000:
+            return number * w.unit[nxt], w.unit[nxt], i + 2
+    if token in w.alone:
+        return float(w.unit[token]), w.unit[token], i + 1
+    return None

@@ -1,0 +1,35 @@
+"""Which guaranteed standard a message is about, from the keyword rules in data/standards.toml."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.text import normalize, words
+from bot.understanding.vocabulary import load
+
+# Attached conjunctions, prepositions and the article may precede a rule word.
+_CLITICS = r"(?:و|ف|ب|ل|ك)?(?:ال|لل)?"
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    rules = []
+    for rule in load("standards")["rule"]:
+        groups = []
+        for group in rule["all"]:
+            alternatives = sorted({normalize(w) for w in group}, key=len, reverse=True)
+            body = "|".join(re.escape(a) for a in alternatives)
+            groups.append(re.compile(rf"(?:^| ){_CLITICS}(?:{body})"))
+        rules.append((rule["standard"], tuple(groups)))
+    return tuple(rules)
+
+
+def find_standard(raw: str, *, folded: str | None = None) -> str | None:
+    from bot.understanding.slots import folded_text
+
+    text = words(folded_text(raw, folded))[:1000]
+    for standard, groups in _rules():
+        if all(group.search(text) for group in groups):
+            return standard
+    return None
