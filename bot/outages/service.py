@@ -48,6 +48,10 @@ class OutageError(ValueError):
     """An operator request that cannot be carried out; the message says why, in one line."""
 
 
+class IncidentNotFound(OutageError):
+    pass
+
+
 @dataclass(frozen=True)
 class ReportOutcome:
     report: OutageReport
@@ -143,7 +147,7 @@ def find_incident(session: Session, ref: str | int) -> Incident:
     number = parse_reference(ref, INCIDENT_PREFIX)
     incident = session.get(Incident, number) if number is not None else None
     if incident is None:
-        raise OutageError(f"no incident {ref!r}")
+        raise IncidentNotFound(f"no incident {ref!r}")
     return incident
 
 
@@ -325,6 +329,7 @@ def _insert_ignoring(session: Session, model: type, values: dict, conflict_colum
 
 
 __all__ = [
+    "IncidentNotFound",
     "OutageError",
     "ReportOutcome",
     "find_incident",

@@ -1,0 +1,206 @@
+"""The operator's HTTP API for outage incidents, mounted by the webhook server under /operator.
+
+    GET  /operator/incidents[?all=1]              open (or all) incidents, with reporter counts
+    GET  /operator/incidents/{ref}                one incident
+    POST /operator/incidents/{ref}/update         {"eta", "cause", "force_majeure", "planned",
+                                                   "notice_at", "started_at"}  (times ISO 8601,
+                                                   Asia/Riyadh when no offset)
+    POST /operator/incidents/{ref}/restore        {"at"}  (default: now)
+    POST /operator/incidents/{ref}/notify         {"resend_unconfirmed": false}
+
+Every request carries `Authorization: Bearer $SADEEQ_OPERATOR_TOKEN` (compared in constant
+time): none → 401, a wrong one → 403. With no token configured there are no routes (404).
+Reporters are notified after the response is sent (a background task), as `sadeeq outages` does.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from bot.channels.outbound import OutboundSender
+from bot.config import Settings
+from bot.outages.notify import ESTIMATE, RESTORED_EVENT, notify_incident_event, notify_pending
+from bot.outages.service import (
+    IncidentNotFound,
+    OutageError,
+    find_incident,
+    list_incidents,
+    reporters_count,
+    restore_incident,
+    update_incident,
+)
+from bot.outages.times import parse_local_time
+from bot.outages.views import incident_view
+from bot.storage.db import session_factory, session_scope
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def operator_routes(settings: Settings, sender: OutboundSender | None = None) -> list[BaseRoute]:
+    token = settings.operator_token
+    if not token:
+        return []
+    if sender is None:
+        from bot.channels.outbound import outbound_sender
+
+        sender = outbound_sender(settings)
+    api = _OperatorApi(settings.database_url, sender)
+    guard = _bearer_guard(token)
+    return [Mount("/operator", routes=[
+        Route("/incidents", guard(api.index), methods=["GET"]),
+        Route("/incidents/{ref}", guard(api.show), methods=["GET"]),
+        Route("/incidents/{ref}/update", guard(api.update), methods=["POST"]),
+        Route("/incidents/{ref}/restore", guard(api.restore), methods=["POST"]),
+        Route("/incidents/{ref}/notify", guard(api.notify), methods=["POST"]),
+    ])]
+
+
+def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
+    expected = token.encode()
+
+    def guard(handler: Handler) -> Handler:
+        async def guarded(request: Request) -> Response:
+            scheme, _, given = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not given.strip():
+                return JSONResponse({"error": "operator token required"}, status_code=401,
+                                    headers={"WWW-Authenticate": "Bearer"})
+            if not hmac.compare_digest(given.strip().encode(), expected):
+                return JSONResponse({"error": "operator token not accepted"}, status_code=403)
+            try:
+                return await handler(request)
+            except IncidentNotFound as exc:
+                return JSONResponse({"error": str(exc)}, status_code=404)
+            except (OutageError, ValueError) as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+
+        return guarded
+
+    return guard
+
+
+class _OperatorApi:
+    def __init__(self, database_url: str, sender: OutboundSender) -> None:
+        self.url = database_url
+        self.sender = sender
+
+    async def index(self, request: Request) -> Response:
+        include_closed = request.query_params.get("all", "") in ("1", "true", "yes")
+
+        def work() -> list[dict]:
+            with session_scope(self.url) as session:
+                return [incident_view(i, reporters_count(session, i))
+                        for i in list_incidents(session, include_closed=include_closed)]
+
+        return JSONResponse({"incidents": await run_in_threadpool(work)})
+
+    async def show(self, request: Request) -> Response:
+        ref = request.path_params["ref"]
+
+        def work() -> dict:
+            with session_scope(self.url) as session:
+                incident = find_incident(session, ref)
+                return incident_view(incident, reporters_count(session, incident))
+
+        return JSONResponse(await run_in_threadpool(work))
+
+    async def update(self, request: Request) -> Response:
+        ref, body = request.path_params["ref"], await _json_body(request)
+        changes = {
+            "eta": _time_field(body, "eta"),
+            "cause": _text_field(body, "cause"),
+            "force_majeure": _bool_field(body, "force_majeure"),
+            "planned": _bool_field(body, "planned"),
+            "notice_at": _time_field(body, "notice_at"),
+            "started_at": _time_field(body, "started_at"),
+        }
+
+        def work() -> tuple[dict, int, bool]:
+            with session_scope(self.url) as session:
+                before = find_incident(session, ref).estimate_version
+                incident = update_incident(session, ref, **changes)
+                view = incident_view(incident, reporters_count(session, incident))
+                return view, incident.id, incident.estimate_version != before
+
+        view, incident_id, new_estimate = await run_in_threadpool(work)
+        return self._answer(view, incident_id, ESTIMATE if new_estimate else None)
+
+    async def restore(self, request: Request) -> Response:
+        ref, body = request.path_params["ref"], await _json_body(request)
+        at = _time_field(body, "at")
+
+        def work() -> tuple[dict, int]:
+            with session_scope(self.url) as session:
+                incident = find_incident(session, ref)
+                when = at or (incident.end if not incident.is_open else datetime.now(UTC))
+                incident = restore_incident(session, ref, at=when)
+                return incident_view(incident, reporters_count(session, incident)), incident.id
+
+        view, incident_id = await run_in_threadpool(work)
+        return self._answer(view, incident_id, RESTORED_EVENT)
+
+    async def notify(self, request: Request) -> Response:
+        ref, body = request.path_params["ref"], await _json_body(request)
+        resend = bool(_bool_field(body, "resend_unconfirmed"))
+
+        def work() -> int:
+            with session_scope(self.url) as session:
+                incident_id = find_incident(session, ref).id
+            return notify_pending(session_factory(self.url), self.sender,
+                                  incident_id=incident_id, resend_unconfirmed=resend)
+
+        return JSONResponse({"sent": await run_in_threadpool(work)})
+
+    def _answer(self, view: dict, incident_id: int, event: str | None) -> Response:
+        if event is None:
+            return JSONResponse({"incident": view, "notifying": None})
+        task = BackgroundTask(notify_incident_event, session_factory(self.url), incident_id,
+                              event, self.sender)
+        return JSONResponse({"incident": view, "notifying": event}, background=task)
+
+
+async def _json_body(request: Request) -> dict:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise OutageError("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise OutageError("the body must be a JSON object")
+    return body
+
+
+def _time_field(body: dict, name: str) -> datetime | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise OutageError(f"{name} must be an ISO 8601 string")
+    try:
+        return parse_local_time(value)
+    except ValueError as exc:
+        raise OutageError(f"{name}: {exc}") from None
+
+
+def _text_field(body: dict, name: str) -> str | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, str):
+        raise OutageError(f"{name} must be a string")
+    return value
+
+
+def _bool_field(body: dict, name: str) -> bool | None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise OutageError(f"{name} must be true or false")
+    return value

@@ -1,0 +1,219 @@
+"""Reports joined into incidents: by district, by shared location, per sender, under threads."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bot.config import RIYADH
+from bot.outages import latest_report, report_outage, restore_incident, update_incident
+from bot.outages.area import JOIN_DISTANCE_KM, distance_km
+from bot.outages.models import Incident, OutageReport
+from bot.outages.service import OutageError, parse_reference
+from bot.storage.db import session_factory, session_scope
+
+T0 = datetime(2026, 1, 11, 8, 0, tzinfo=RIYADH)
+
+
+def report(session, n: int, **place):
+    fields = {"city": "الرياض", "district": "حي الروضة"} | place
+    return report_outage(session, channel="whatsapp", sender=f"+9665{n:08d}",
+                         phone=f"+9665{n:08d}", lang="ar",
+                         reported_at=T0 + timedelta(seconds=n), **fields)
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_thousand_reporters_in_one_district_make_one_incident(database_url: str) -> None:
+    factory = session_factory(database_url)
+    outcomes = []
+    for n in range(1000):
+        with factory.begin() as session:  # one unit of work per inbound message, as the dialogue
+            # Spelling varies between reporters; the district is the same.
+            district = ("حي الروضة", "الروضه", "  الرَّوضة ")[n % 3]
+            outcomes.append(report(session, n, district=district))
+    with factory() as session:
+        assert count(session, Incident) == 1
+        assert count(session, OutageReport) == 1000
+        incident = session.scalars(select(Incident)).one()
+        assert incident.reporters_count == 1000
+        assert incident.start == T0
+    assert outcomes[0].joined_existing is False
+    assert all(o.joined_existing and o.is_new_report for o in outcomes[1:])
+    assert outcomes[-1].reporters_count == 1000
+    assert len({o.report.reference for o in outcomes}) == 1000
+
+
+def test_two_districts_make_two_incidents(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        a = [report(session, n, district="الروضة") for n in range(5)]
+        b = [report(session, 100 + n, district="العليا") for n in range(5)]
+        other_city = report(session, 200, city="جدة", district="الروضة")
+        assert len({o.incident.id for o in a}) == 1
+        assert len({o.incident.id for o in b}) == 1
+        assert a[0].incident.id != b[0].incident.id
+        assert other_city.incident.id not in (a[0].incident.id, b[0].incident.id)
+        assert count(session, Incident) == 3
+
+
+def test_a_shared_location_within_the_distance_joins(database_url: str) -> None:
+    here = (24.7136, 46.6753)
+    near = (24.7136 + 0.012, 46.6753)  # about 1.3 km north
+    far = (24.7136 + 0.05, 46.6753)  # about 5.6 km north
+    assert distance_km(*here, *near) < JOIN_DISTANCE_KM < distance_km(*here, *far)
+    with session_scope(database_url) as session:
+        first = report(session, 1, district=None, latitude=here[0], longitude=here[1])
+        joined = report(session, 2, district=None, latitude=near[0], longitude=near[1])
+        apart = report(session, 3, district=None, latitude=far[0], longitude=far[1])
+        assert joined.incident.id == first.incident.id and joined.joined_existing
+        assert apart.incident.id != first.incident.id and not apart.joined_existing
+
+
+def test_a_located_report_joins_a_district_incident_nearby(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        first = report(session, 1, latitude=24.7136, longitude=46.6753)
+        by_location_only = report(session, 2, city=None, district=None,
+                                  latitude=24.7200, longitude=46.6753)
+        assert by_location_only.incident.id == first.incident.id
+
+
+def test_a_second_report_from_the_same_sender_is_not_new(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        first = report(session, 7)
+        again = report(session, 7)
+        assert not again.is_new_report
+        assert again.report.id == first.report.id
+        assert again.reporters_count == 1
+        # The same phone on another channel is the same reporter too.
+        other_channel = report_outage(session, channel="sms", sender="+966500000007",
+                                      phone="+966500000007", lang="ar", reported_at=T0,
+                                      city="الرياض", district="الروضة")
+        assert not other_channel.is_new_report and other_channel.report.id == first.report.id
+
+
+def test_accounts_without_a_district_share_one_area(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        a = report(session, 1, city=None, district=None, account="30012345678", premise="P1")
+        b = report(session, 2, city=None, district=None, account="30012345678", premise="P2")
+        c = report(session, 3, city=None, district=None, account="30099999999")
+        assert a.incident.id == b.incident.id != c.incident.id
+
+
+def test_latest_report_by_phone_across_channels_else_by_sender(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        assert latest_report(session, channel="whatsapp", sender="+966500000001",
+                             phone="+966500000001") is None
+        made = report(session, 1)
+        found = latest_report(session, channel="telegram", sender="tg:9", phone="+966500000001")
+        assert found is not None and found[0].id == made.report.id
+        tg = report_outage(session, channel="telegram", sender="tg:42", phone=None, lang="en",
+                           reported_at=T0, district="العليا")
+        found = latest_report(session, channel="telegram", sender="tg:42", phone=None)
+        assert found is not None and found[0].id == tg.report.id
+        assert found[0].reference.startswith("OUT-") and found[1].reference.startswith("INC-")
+
+
+def test_still_off_after_restoration_opens_a_linked_incident(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        old = report(session, 1).incident
+        report(session, 2)
+        restore_incident(session, old.reference, at=T0 + timedelta(hours=2))
+        again = report_outage(session, channel="whatsapp", sender="+966500000001",
+                              phone="+966500000001", lang="ar",
+                              reported_at=T0 + timedelta(hours=3), still_off=True)
+        assert again.is_new_report and again.incident.id != old.id
+        assert again.incident.reopened_from_id == old.id
+        assert again.incident.is_open and again.incident.district == "حي الروضة"
+        # For this premise the power never came back: the outage runs from the first start.
+        assert again.incident.start == old.start
+        assert old.status == "restored"
+        # A neighbour writing "still off" joins the reopened incident.
+        neighbour = report(session, 2, still_off=True)
+        assert neighbour.incident.id == again.incident.id
+
+
+def test_a_report_after_restoration_opens_a_new_incident(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        old = report(session, 1).incident
+        restore_incident(session, old.reference, at=T0 + timedelta(hours=1))
+        later = report(session, 5)
+        assert later.incident.id != old.id and later.incident.reopened_from_id is None
+
+
+def test_out_of_order_reports_move_the_start_back_unless_the_operator_set_it(
+    database_url: str,
+) -> None:
+    with session_scope(database_url) as session:
+        first = report(session, 600)
+        earlier = report(session, 60)
+        assert earlier.incident.start == T0 + timedelta(seconds=60)
+        update_incident(session, first.incident.reference, started_at=T0 + timedelta(minutes=30))
+        report(session, 1)
+        assert first.incident.start == T0 + timedelta(minutes=30)
+
+
+def test_operator_updates_are_checked(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        ref = report(session, 1).incident.reference
+        with pytest.raises(OutageError, match="before the outage started"):
+            update_incident(session, ref, eta=T0 - timedelta(hours=1))
+        with pytest.raises(OutageError, match="planned"):
+            update_incident(session, ref, notice_at=T0 - timedelta(days=3))
+        incident = update_incident(session, ref, eta=T0 + timedelta(hours=2))
+        assert incident.estimate_version == 1
+        update_incident(session, ref, eta=T0 + timedelta(hours=2))  # the same estimate again
+        assert incident.estimate_version == 1
+        update_incident(session, ref, eta=T0 + timedelta(hours=3))
+        assert incident.estimate_version == 2
+        with pytest.raises(OutageError, match="before the outage started"):
+            restore_incident(session, ref, at=T0 - timedelta(minutes=1))
+        restore_incident(session, ref, at=T0 + timedelta(hours=4))
+        restore_incident(session, ref, at=T0 + timedelta(hours=4))  # a rerun is a no-op
+        with pytest.raises(OutageError, match="already restored"):
+            restore_incident(session, ref, at=T0 + timedelta(hours=5))
+        with pytest.raises(OutageError, match="already restored"):
+            update_incident(session, ref, eta=T0 + timedelta(hours=6))
+        with pytest.raises(OutageError, match="no incident"):
+            update_incident(session, "INC-999999", cause="x")
+
+
+@given(st.integers(min_value=1, max_value=10**9))
+@settings(max_examples=50)
+def test_references_read_back_in_every_spelling(number: int) -> None:
+    text = f"INC-{number:06d}"
+    arabic = str(number).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for spelling in (text, text.lower(), f"inc {number}", str(number), arabic):
+        assert parse_reference(spelling, "INC") == number
+    assert parse_reference("OUT-12", "INC") is None
+
+
+def test_simultaneous_reports_open_one_incident(database_url: str) -> None:
+    factory = session_factory(database_url)
+    start = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def reporter(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(worker * 25, worker * 25 + 25):
+                with factory.begin() as session:
+                    report(session, n, district="الملز")
+        except BaseException as exc:  # noqa: BLE001 - surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reporter, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    with factory() as session:
+        assert count(session, Incident) == 1
+        assert count(session, OutageReport) == 200
