@@ -15,10 +15,11 @@ What `start` and `end` mean for each standard (times are Riyadh time when naive)
 How lateness is counted (domain.md, "How to count"; the numbers are in rules/*.toml):
 - hours: late = end - deadline; each unit of lateness begun counts (3 h 1 min late with a
   1 h unit is 4 units).
-- business days: late = the business days after the deadline day up to the completion day.
-  A completion on a weekend or holiday counts as on the next business day, because the
-  request was still open when that day began: done on Friday after a Thursday deadline is
-  1 business day late, exactly like done on Sunday.
+- business days: late = the business days after the deadline day up to the completion day
+  (done on the deadline day: on time; on the next business day: 1). Our reading: work done
+  on a weekend or holiday after the deadline counts as delivered on the next business day,
+  since the provider's working time resumes only then: with a Wednesday deadline, done on
+  Thursday is 1 late, done on Friday or Sunday is 2 late.
 - amount = X + Y * (units begun - 1); nothing when late <= 0.
 - pay_by = the 10th business day after the day the case ended (the completion or restoration;
   for notice the outage start; for unlawful disconnection the disconnection).
