@@ -1,0 +1,183 @@
+"""POST /telegram: python-telegram-bot handling real update JSON, its Bot API calls answered
+by a local fake (tests/support/fake_telegram.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy.exc import OperationalError
+from starlette.testclient import TestClient
+
+from bot.channels.server import create_app
+from bot.config import Settings
+from bot.dialogue.messages import Choice, Inbound, Reply
+from tests.support.fake_telegram import FakeTelegram
+
+SECRET = "telegram-secret_token-123"
+USER_ID = 555000111
+MENU = Reply("كيف نخدمك؟", (Choice("1", "الفاتورة"), Choice("2", "شارك رقمك", request_contact=True)))
+
+
+class ScriptedEngine:
+    """Our stand-in for the engine at the channel boundary: records what it was handed."""
+
+    def __init__(self, replies: list[Reply] | None = None, error: Exception | None = None) -> None:
+        self.replies = [MENU] if replies is None else replies
+        self.error = error
+        self.seen: list[Inbound] = []
+        self._lock = threading.Lock()
+
+    def handle(self, message: Inbound) -> list[Reply]:
+        with self._lock:
+            self.seen.append(message)
+        if self.error is not None:
+            raise self.error
+        return self.replies
+
+
+def update(update_id: int = 1001, **message: object) -> dict:
+    """An update as Telegram sends it for a private chat."""
+    body = {"message_id": update_id % 1000 + 1, "date": int(time.time()),
+            "chat": {"id": USER_ID, "type": "private", "first_name": "سارة"},
+            "from": {"id": USER_ID, "is_bot": False, "first_name": "سارة", "language_code": "ar"},
+            **message}
+    return {"update_id": update_id, "message": body}
+
+
+@pytest.fixture
+def telegram():
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def engine() -> ScriptedEngine:
+    return ScriptedEngine()
+
+
+def settings_for(database_url: str, telegram: FakeTelegram, **overrides: object) -> Settings:
+    values: dict = {"database_url": database_url, "telegram_bot_token": FakeTelegram.TOKEN,
+                    "telegram_webhook_secret": SECRET, "telegram_api_base": telegram.base_url}
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def client(database_url, telegram, engine):
+    with TestClient(create_app(settings_for(database_url, telegram), engine)) as test_client:
+        yield test_client
+
+
+def post(client: TestClient, data: dict, secret: str | None = SECRET):
+    headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+    return client.post("/telegram", json=data, headers=headers)
+
+
+def test_a_text_message_reaches_the_engine_and_the_reply_has_keyboard_buttons(client, telegram, engine):
+    response = post(client, update(text="السلام عليكم"))
+
+    assert response.status_code == 200
+    (inbound,) = engine.seen
+    assert (inbound.channel, inbound.sender, inbound.phone) == ("telegram", f"tg:{USER_ID}", None)
+    assert (inbound.text, inbound.message_id, inbound.contact_phone) == ("السلام عليكم", "1001", None)
+    (sent,) = telegram.sent
+    assert sent["chat_id"] == str(USER_ID) and sent["text"] == "كيف نخدمك؟"
+    keyboard = sent["reply_markup"]["keyboard"]
+    assert keyboard == [[{"text": "الفاتورة"}], [{"text": "شارك رقمك", "request_contact": True}]]
+    assert "getMe" in telegram.calls
+
+
+def test_a_reply_without_choices_clears_the_keyboard(database_url, telegram):
+    engine = ScriptedEngine([Reply("تم")])
+    with TestClient(create_app(settings_for(database_url, telegram), engine)) as client:
+        post(client, update(text="شكراً"))
+    assert telegram.sent[0]["reply_markup"] == {"remove_keyboard": True}
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret", SECRET + "x"])
+def test_a_wrong_or_missing_secret_is_refused(client, telegram, engine, secret):
+    response = post(client, update(text="مرحبا"), secret=secret)
+    assert response.status_code == 403
+    assert engine.seen == [] and telegram.sent == []
+
+
+def test_without_a_secret_the_route_is_disabled(database_url, telegram, engine):
+    settings = settings_for(database_url, telegram, telegram_webhook_secret=None)
+    with TestClient(create_app(settings, engine)) as client:
+        response = post(client, update(text="مرحبا"), secret="")
+    assert response.status_code == 404
+    assert engine.seen == []
+
+
+def test_a_contact_shared_by_its_owner_gives_the_phone(client, engine):
+    contact = {"phone_number": "966501234567", "first_name": "سارة", "user_id": USER_ID}
+    post(client, update(contact=contact))
+    assert engine.seen[0].contact_phone == "+966501234567"
+
+
+def test_someone_elses_contact_gives_no_phone(client, engine):
+    contact = {"phone_number": "+966509999999", "first_name": "أخي", "user_id": USER_ID + 1}
+    post(client, update(contact=contact))
+    assert engine.seen[0].contact_phone is None
+    assert engine.seen[0].phone is None
+
+
+def test_a_contact_card_without_a_user_id_gives_no_phone(client, engine):
+    post(client, update(contact={"phone_number": "+966509999999", "first_name": "رقم"}))
+    assert engine.seen[0].contact_phone is None
+
+
+def test_a_location_and_a_voice_note(client, engine):
+    post(client, update(1001, location={"latitude": 21.4858, "longitude": 39.1925}))
+    post(client, update(1002, voice={"file_id": "v1", "file_unique_id": "u1", "duration": 3}))
+    location, voice = engine.seen
+    assert (location.location.latitude, location.location.longitude) == (21.4858, 39.1925)
+    assert voice.has_media is True and voice.text == ""
+
+
+def test_a_repeated_update_is_handled_and_answered_once(client, telegram, engine):
+    assert post(client, update(2001, text="فاتورتي")).status_code == 200
+    assert post(client, update(2001, text="فاتورتي")).status_code == 200
+    assert len(engine.seen) == 1
+    assert len(telegram.sent) == 1
+
+
+def test_updates_without_a_message_are_ignored(client, engine):
+    edited = {"update_id": 3001, "edited_message": update(text="تعديل")["message"]}
+    assert post(client, edited).status_code == 200
+    assert engine.seen == []
+
+
+def test_an_engine_failure_sends_an_apology(database_url, telegram):
+    engine = ScriptedEngine(error=RuntimeError("bug in a flow"))
+    with TestClient(create_app(settings_for(database_url, telegram), engine)) as client:
+        assert post(client, update(text="مرحبا")).status_code == 200
+    assert telegram.sent[0]["text"].startswith("نعتذر")
+
+
+def test_a_database_outage_answers_503_so_telegram_retries(database_url, telegram):
+    engine = ScriptedEngine(error=OperationalError("SELECT 1", {}, Exception("connection refused")))
+    with TestClient(create_app(settings_for(database_url, telegram), engine)) as client:
+        assert post(client, update(4001, text="مرحبا")).status_code == 503
+        engine.error = None
+        assert post(client, update(4001, text="مرحبا")).status_code == 200
+    assert len(telegram.sent) == 1
+
+
+@pytest.mark.parametrize(("body", "content_type", "status"), [
+    (b"{not json", "application/json", 400),
+    (b"\xff\xfe\x00{}", "application/json", 400),
+    (b"[1, 2, 3]", "application/json", 400),
+    (b'{"message": {}}', "application/json", 400),
+    (b'{"update_id": "7"}', "application/json", 400),
+    (b'{"update_id": 7, "message": {"chat": 5}}', "application/json", 400),
+    (b'{"update_id": 7}', "text/plain", 415),
+    (b"x" * (1024 * 1024), "application/json", 413),
+])
+def test_malformed_updates_get_4xx_and_never_reach_the_engine(client, engine, body, content_type, status):
+    response = client.post("/telegram", content=body, headers={
+        "X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": content_type})
+    assert response.status_code == status
+    assert engine.seen == []
