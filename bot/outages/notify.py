@@ -82,7 +82,7 @@ def notify_pending(
         )
         if incident_id is not None:
             query = query.where(OutageNotification.incident_id == incident_id)
-        pairs = sorted(set(session.execute(query).tuples()))
+        pairs = sorted({(row[0], row[1]) for row in session.execute(query)})
     return sum(_deliver(factory, sender, i, e, resend_unconfirmed) for i, e in pairs)
 
 
