@@ -6,8 +6,13 @@ picks them from the settings. Callers never know which transport carried a messa
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,3 +47,34 @@ class CollectingSender(OutboundSender):
     def send(self, message: Outbound) -> SendResult:
         self.sent.append(message)
         return SendResult(ok=True, provider_id=f"local-{len(self.sent)}")
+
+
+class RoutingSender(OutboundSender):
+    """Hands each message to the sender of its channel."""
+
+    def __init__(self, by_channel: dict[str, OutboundSender], fallback: OutboundSender) -> None:
+        self.by_channel = by_channel
+        self.fallback = fallback
+
+    def send(self, message: Outbound) -> SendResult:
+        return self.by_channel.get(message.channel, self.fallback).send(message)
+
+
+def outbound_sender(settings: Settings) -> OutboundSender:
+    """Twilio for WhatsApp and SMS, the Bot API for Telegram; a CollectingSender stands in for
+    any transport whose credentials are missing (and for the terminal), and says so in the log."""
+    from bot.channels.telegram_sender import TelegramSender
+    from bot.channels.twilio_sender import TwilioSender
+
+    collecting = CollectingSender()
+    by_channel: dict[str, OutboundSender] = {}
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        twilio = TwilioSender.from_settings(settings)
+        by_channel.update(whatsapp=twilio, sms=twilio)
+    else:
+        log.warning("no Twilio credentials: WhatsApp and SMS messages are only collected, not sent")
+    if settings.telegram_bot_token:
+        by_channel["telegram"] = TelegramSender.from_settings(settings)
+    else:
+        log.warning("no TELEGRAM_BOT_TOKEN: Telegram messages are only collected, not sent")
+    return RoutingSender(by_channel, fallback=collecting)

@@ -1,0 +1,119 @@
+"""Outbound WhatsApp and SMS through Twilio's REST API.
+
+WhatsApp allows free-form text only within 24 hours of the subscriber's last message; outside
+that window it carries the operator's approved template (a content SID with variables), or, with
+no template, the text goes by SMS to the same number. Opted-out contacts get nothing.
+Twilio's 4xx answers (invalid number, 21610 unsubscribed...) are permanent; 429, 5xx and network
+failures are worth retrying.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from bot.channels.contacts import contact_state
+from bot.channels.database_errors import DATABASE_ERRORS
+from bot.channels.outbound import Outbound, OutboundSender, SendResult
+from bot.config import Settings
+from bot.storage.base import utcnow
+
+log = logging.getLogger(__name__)
+
+WHATSAPP_WINDOW = timedelta(hours=24)
+OPTED_OUT = "opted_out"
+
+
+class RebasedHttpClient(TwilioHttpClient):
+    """Sends what the Twilio client addresses to *.twilio.com to another base URL instead."""
+
+    def __init__(self, api_base: str) -> None:
+        super().__init__(timeout=10)
+        self.api_base = urlsplit(api_base.rstrip("/"))
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        parts = urlsplit(url)
+        rebased = urlunsplit((self.api_base.scheme, self.api_base.netloc,
+                              self.api_base.path + parts.path, parts.query, parts.fragment))
+        return super().request(method, rebased, *args, **kwargs)
+
+
+class TwilioSender(OutboundSender):
+    def __init__(self, account_sid: str, auth_token: str, *, database_url: str,
+                 whatsapp_from: str | None = None, sms_from: str | None = None,
+                 api_base: str | None = None) -> None:
+        http_client = RebasedHttpClient(api_base) if api_base else TwilioHttpClient(timeout=10)
+        self.client = Client(account_sid, auth_token, http_client=http_client)
+        self.database_url = database_url
+        self.whatsapp_from = _whatsapp_address(whatsapp_from) if whatsapp_from else None
+        self.sms_from = sms_from
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TwilioSender:
+        if not (settings.twilio_account_sid and settings.twilio_auth_token):
+            raise ValueError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are needed")
+        return cls(settings.twilio_account_sid, settings.twilio_auth_token,
+                   database_url=settings.database_url, whatsapp_from=settings.twilio_whatsapp_from,
+                   sms_from=settings.twilio_sms_from, api_base=settings.twilio_api_base)
+
+    def send(self, message: Outbound) -> SendResult:
+        if message.channel not in ("whatsapp", "sms"):
+            return SendResult(ok=False, permanent=True, error=f"not a Twilio channel: {message.channel}")
+        try:
+            contact = contact_state(self.database_url, message.channel, message.address)
+            if contact.opted_out:
+                return SendResult(ok=False, permanent=True, error=OPTED_OUT)
+            if message.channel == "sms":
+                return self._sms(message.address, message.text)
+            last = contact.last_inbound_at
+            if last is not None and utcnow() - last < WHATSAPP_WINDOW:
+                return self._whatsapp(message.address, body=message.text)
+            if message.template:
+                return self._whatsapp(message.address, content_sid=message.template,
+                                      content_variables=message.template_variables or {})
+            if contact_state(self.database_url, "sms", message.address).opted_out:
+                return SendResult(ok=False, permanent=True, error=OPTED_OUT)
+            return self._sms(message.address, message.text)
+        except DATABASE_ERRORS as exc:
+            return SendResult(ok=False, error=f"database unavailable: {exc}")
+
+    def _whatsapp(self, address: str, *, body: str | None = None, content_sid: str | None = None,
+                  content_variables: dict[str, str] | None = None) -> SendResult:
+        if self.whatsapp_from is None:
+            return SendResult(ok=False, permanent=True, error="TWILIO_WHATSAPP_FROM is not set")
+        fields: dict[str, str] = {"from_": self.whatsapp_from, "to": _whatsapp_address(address)}
+        if content_sid:
+            fields["content_sid"] = content_sid
+            fields["content_variables"] = json.dumps(content_variables or {}, ensure_ascii=False)
+        else:
+            fields["body"] = body or ""
+        return self._create(fields)
+
+    def _sms(self, address: str, text: str) -> SendResult:
+        if self.sms_from is None:
+            return SendResult(ok=False, permanent=True, error="TWILIO_SMS_FROM is not set")
+        # A messaging service (MG...) picks the short code or number itself.
+        origin = ({"messaging_service_sid": self.sms_from} if self.sms_from.startswith("MG")
+                  else {"from_": self.sms_from})
+        return self._create({**origin, "to": address, "body": text})
+
+    def _create(self, fields: dict[str, str]) -> SendResult:
+        try:
+            created = self.client.messages.create(**fields)
+        except TwilioRestException as exc:
+            permanent = 400 <= exc.status < 500 and exc.status != 429
+            log.warning("Twilio refused a message (HTTP %s, code %s): %s", exc.status, exc.code, exc.msg)
+            return SendResult(ok=False, permanent=permanent, error=f"twilio {exc.code or exc.status}: {exc.msg}")
+        except (TwilioException, OSError) as exc:
+            return SendResult(ok=False, error=f"twilio unreachable: {exc}")
+        return SendResult(ok=True, provider_id=created.sid)
+
+
+def _whatsapp_address(number: str) -> str:
+    return number if number.startswith("whatsapp:") else f"whatsapp:{number}"
