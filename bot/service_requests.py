@@ -6,32 +6,12 @@ the demo data for now (`bot.billing.demo`); a CRM export would fill the same tab
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.types import TypeDecorator
 
 from bot.storage.base import Base
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in and out: SQLite would otherwise hand back naive ones."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is not None:
-            if value.tzinfo is None:
-                raise ValueError("service request times must be timezone-aware")
-            value = value.astimezone(UTC)
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
 
 
 class ServiceRequest(Base):
@@ -41,8 +21,8 @@ class ServiceRequest(Base):
     phone: Mapped[str] = mapped_column(String(20), index=True)  # E.164
     account: Mapped[str] = mapped_column(String(14))
     standard: Mapped[str] = mapped_column(String(40))  # a standard id from domain.md
-    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    requested_at: Mapped[datetime] = mapped_column()
+    completed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     network: Mapped[str | None] = mapped_column(String(2), nullable=True)  # lv | mv | hv
     note: Mapped[str] = mapped_column(Text, default="")
 
