@@ -1,0 +1,88 @@
+"""`sadeeq outages list|show|update|restore|notify` as an operator runs it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.cli import main as sadeeq
+from bot.config import RIYADH
+from bot.outages import report_outage
+from bot.outages.notify import notify_status
+from bot.storage.db import session_scope
+
+T0 = datetime(2026, 1, 11, 8, 0, tzinfo=RIYADH)
+
+
+@pytest.fixture
+def incident_url(database_url: str, monkeypatch) -> str:
+    monkeypatch.setenv("SADEEQ_DATABASE_URL", database_url)
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    with session_scope(database_url) as session:
+        for n in range(4):
+            report_outage(session, channel="whatsapp", sender=f"+9665{n:08d}",
+                          phone=f"+9665{n:08d}", lang="ar", reported_at=T0 + timedelta(minutes=n),
+                          city="الرياض", district="النسيم")
+        report_outage(session, channel="sms", sender="+966511111111", phone="+966511111111",
+                      lang="en", reported_at=T0, city="جدة", district="الصفا")
+    return database_url
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    try:
+        code = sadeeq(["outages", *args])
+    except SystemExit as exc:  # argparse errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_show_update_restore(incident_url: str, capsys) -> None:
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and len(out.splitlines()) == 2
+    assert "INC-000001" in out and "4 reporters" in out
+
+    code, out, _ = run(capsys, "show", "inc-1", "--json")
+    shown = json.loads(out)
+    assert shown["reporters"] == 4 and shown["started_at"] == "2026-01-11T08:00:00+03:00"
+
+    code, out, _ = run(capsys, "update", "INC-000001", "--eta", "2026-01-11T12:30",
+                       "--cause", "عطل في محول", "--force-majeure")
+    assert code == 0 and "notified 4 reporters" in out
+    shown = json.loads(run(capsys, "show", "1", "--json")[1])
+    assert shown["estimated_restoration_at"] == "2026-01-11T12:30:00+03:00"
+    assert shown["force_majeure"] is True and shown["cause"] == "عطل في محول"
+
+    code, out, _ = run(capsys, "update", "1", "--no-force-majeure")
+    assert code == 0 and "notified" not in out  # no new estimate, nobody is messaged
+    assert json.loads(run(capsys, "show", "1", "--json")[1])["force_majeure"] is False
+
+    code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00")
+    assert code == 0 and "notified 4 reporters" in out
+    code, out, _ = run(capsys, "restore", "1")  # a rerun resumes, sends nothing twice
+    assert code == 0 and "notified 0 reporters" in out
+    assert notify_status(incident_url, 1).sent == 8
+
+    assert len(run(capsys, "list")[1].splitlines()) == 1
+    assert len(run(capsys, "list", "--all", "--json")[1].splitlines()) == 2
+    assert run(capsys, "notify")[1].strip() == "sent 0 notices"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("show", "INC-404"), "no incident"),
+    (("update", "1", "--eta", "tomorrow"), "not an ISO 8601 time"),
+    (("update", "1", "--eta", "2026-01-11T07:00"), "before the outage started"),
+    (("update", "1", "--notice-at", "2026-01-09T08:00"), "planned"),
+    (("restore", "1", "--at", "2026-01-10T08:00"), "before the outage started"),
+    (("frobnicate",), "invalid choice"),
+    (("show",), "required"),
+])
+def test_bad_input_exits_2_with_one_line(incident_url, capsys, args, message) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.strip() and "collected, not sent" not in line]
+    assert len(lines) == 1 and message in lines[0], err
