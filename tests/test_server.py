@@ -1,0 +1,172 @@
+"""The assembled server: health, metrics, extra routes, malformed requests, a real uvicorn."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+import uvicorn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+from twilio.request_validator import RequestValidator
+
+from bot.channels.server import create_app
+from bot.config import Settings
+from bot.dialogue.messages import Inbound, Reply
+
+TOKEN = "twilio-auth-token-for-tests"
+PUBLIC_URL = "https://sadeeq.example.sa"
+
+
+class ScriptedEngine:
+    """Our stand-in for the engine at the channel boundary: counts calls, may be slow."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
+        self.seen: list[Inbound] = []
+        self._lock = threading.Lock()
+
+    def handle(self, message: Inbound) -> list[Reply]:
+        time.sleep(self.delay)
+        with self._lock:
+            self.seen.append(message)
+            return [Reply(f"رد رقم {len(self.seen)}")]
+
+
+def settings_for(database_url: str) -> Settings:
+    return Settings(database_url=database_url, public_url=PUBLIC_URL, twilio_auth_token=TOKEN)
+
+
+def form(sid: str = "SM1") -> dict[str, str]:
+    return {"MessageSid": sid, "From": "whatsapp:+966501234567", "To": "whatsapp:+966920000000",
+            "Body": "مرحبا", "NumMedia": "0"}
+
+
+def signature(path: str, params: dict[str, str]) -> str:
+    return RequestValidator(TOKEN).compute_signature(PUBLIC_URL + path, params)
+
+
+@pytest.fixture
+def engine() -> ScriptedEngine:
+    return ScriptedEngine()
+
+
+@pytest.fixture
+def client(database_url, engine):
+    with TestClient(create_app(settings_for(database_url), engine)) as test_client:
+        yield test_client
+
+
+def test_healthz_reports_a_reachable_database(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+def test_metrics_count_messages_and_errors(client):
+    client.post("/twilio/whatsapp", data=form("SMm1"), headers={"X-Twilio-Signature": signature("/twilio/whatsapp", form("SMm1"))})
+    client.post("/twilio/sms", data=form("SMm2"), headers={"X-Twilio-Signature": "forged"})
+    text = client.get("/metrics").text
+    assert 'sadeeq_messages_total{channel="whatsapp",intent="unknown"}' in text
+    assert 'sadeeq_message_seconds_bucket{channel="whatsapp",le="0.1"}' in text
+    assert 'sadeeq_errors_total{channel="sms",kind="bad_signature"}' in text
+
+
+def test_extra_routes_are_mounted(database_url, engine):
+    async def operator(_request):
+        return PlainTextResponse("operator api")
+
+    app = create_app(settings_for(database_url), engine, extra_routes=[Route("/operator/ping", operator)])
+    with TestClient(app) as client:
+        assert client.get("/operator/ping").text == "operator api"
+
+
+@pytest.mark.parametrize(("body", "content_type", "status"), [
+    (b"MessageSid=SM1&From=%2B966501234567", "application/json", 415),
+    (b"MessageSid=SM1&From=%2B966501234567", "", 415),
+    (b"Body=%D9%85", "application/x-www-form-urlencoded", 403),  # checked before the fields
+    (b"Body=%FF%FE", "application/x-www-form-urlencoded", 400),  # percent-encoded invalid UTF-8
+    (b"Body=\xff\xfe", "application/x-www-form-urlencoded", 400),  # raw invalid UTF-8
+    (b"x" * (1024 * 1024), "application/x-www-form-urlencoded", 413),
+])
+def test_malformed_twilio_requests_get_4xx_and_never_reach_the_engine(client, engine, body, content_type, status):
+    headers = {"Content-Type": content_type} if content_type else {}
+    headers["X-Twilio-Signature"] = "anything"
+    response = client.post("/twilio/whatsapp", content=body, headers=headers)
+    assert response.status_code == status
+    assert engine.seen == []
+
+
+@pytest.mark.parametrize("missing", ["MessageSid", "From"])
+def test_a_signed_request_without_sender_or_id_is_400(client, engine, missing):
+    params = {k: v for k, v in form().items() if k != missing}
+    response = client.post("/twilio/whatsapp", data=params,
+                           headers={"X-Twilio-Signature": signature("/twilio/whatsapp", params)})
+    assert response.status_code == 400
+    assert engine.seen == []
+
+
+def test_a_body_larger_than_declared_is_cut_off_at_the_limit(client, engine):
+    def chunks():
+        for _ in range(40):
+            yield b"a" * 4096  # 160 KB streamed with no Content-Length
+
+    response = client.post("/twilio/sms", content=chunks(),
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert engine.seen == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=300),
+       content_type=st.sampled_from(["application/x-www-form-urlencoded", "application/json",
+                                     "multipart/form-data", "text/plain"]),
+       path=st.sampled_from(["/twilio/whatsapp", "/twilio/sms", "/telegram"]))
+def test_arbitrary_bodies_never_cause_a_server_error(client, engine, body, content_type, path):
+    response = client.post(path, content=body, headers={"Content-Type": content_type,
+                                                        "X-Twilio-Signature": "x"})
+    assert 400 <= response.status_code < 500
+    assert engine.seen == []
+
+
+def test_a_real_uvicorn_server_answers_concurrent_retries_once(database_url):
+    """Ten simultaneous deliveries of one MessageSid against a slow engine: one engine call,
+    ten identical answers (the repeats wait for the stored answer)."""
+    engine = ScriptedEngine(delay=0.3)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(settings_for(database_url), engine), log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        params = form("SMconcurrent")
+        headers = {"X-Twilio-Signature": signature("/twilio/whatsapp", params)}
+
+        def deliver(_):
+            return httpx.post(f"http://127.0.0.1:{port}/twilio/whatsapp", data=params,
+                              headers=headers, timeout=15)
+
+        with ThreadPoolExecutor(10) as pool:
+            responses = list(pool.map(deliver, range(10)))
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+    assert [r.status_code for r in responses] == [200] * 10
+    texts = {ET.fromstring(r.text).find("Message").text for r in responses}
+    assert texts == {"رد رقم 1"}
+    assert len(engine.seen) == 1
+    assert health.status_code == 200
