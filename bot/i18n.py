@@ -11,10 +11,10 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -34,7 +34,7 @@ def normalize_lang(lang: str | None) -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> NullTranslations:
     """All .po files of one language merged into one gettext catalog."""
     merged: Translations | None = None
@@ -99,6 +99,6 @@ def hijri_date(value: date) -> str:
     return f"{hijri.day} {hijri.month_name('ar')} {hijri.year} هـ"
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts(lang: str | None) -> Texts:
     return Texts(normalize_lang(lang))

@@ -3,14 +3,14 @@ normalization anywhere in a message (for things that are not intents of their ow
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from bot.config import LOCALES_DIR
 from bot.i18n import LANGS
 from bot.text import normalize
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrases(name: str) -> tuple[str, ...]:
     found: list[str] = []
     for lang in LANGS:

@@ -11,7 +11,14 @@ from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone
 from bot.phrases import mentions
 from bot.service_requests import requests_for_phone
-from bot.standards import STANDARD_IDS, Case, CaseError, Compensation, compensation_for, standard_name
+from bot.standards import (
+    STANDARD_IDS,
+    Case,
+    CaseError,
+    Compensation,
+    compensation_for,
+    standard_name,
+)
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_duration_minutes, find_standard, find_times
 from handlers.common import mask
@@ -74,8 +81,7 @@ def _show_records(turn: Turn) -> bool:
     for request in requests_for_phone(turn.session, turn.phone):
         case = Case(request.standard, start=request.requested_at, end=request.completed_at or turn.now,
                     network=request.network or "lv")
-        title = turn.tr._("{standard} for account {account}", standard=standard_name(request.standard, turn.lang),
-                          account=mask(request.account))
+        title = turn.tr._("Account {account}", account=mask(request.account))
         results.append((title, compensation_for(case)))
     if not results:
         return False
@@ -152,8 +158,7 @@ def _times(turn: Turn, slots: dict) -> tuple[datetime | None, datetime | None]:
 def _result_text(turn: Turn, compensation: Compensation) -> str:
     text = compensation.explain(turn.lang)
     if compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date():
-        text += "\n" + turn.tr._("The pay-by date has passed. If it was not paid, call the Electricity "
-                                 "Regulatory Authority (SERA) on 19944.")
+        text += "\n" + turn.tr._("That date has already passed.")
     return text
 
 

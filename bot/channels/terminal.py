@@ -7,6 +7,7 @@ prints the bot's replies, each reply followed by a blank line, then exits at end
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import sys
 import uuid
@@ -56,10 +57,8 @@ def _lines(interactive: bool):
     if not interactive:
         yield from sys.stdin
         return
-    try:
+    with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing for the prompt)
-    except ImportError:
-        pass
     while True:
         try:
             yield input("أنت › ")
