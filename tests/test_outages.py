@@ -217,3 +217,32 @@ def test_simultaneous_reports_open_one_incident(database_url: str) -> None:
     with factory() as session:
         assert count(session, Incident) == 1
         assert count(session, OutageReport) == 200
+
+
+def test_the_loser_of_a_race_for_an_area_joins_the_winner(database_url: str) -> None:
+    """Another worker opens the area's incident between our look-up and our claim."""
+    from sqlalchemy import event
+
+    from bot.storage.db import engine_for
+
+    engine = engine_for(database_url)
+    factory = session_factory(database_url)
+    raced = []
+
+    def other_worker_first(conn, cursor, statement, *args) -> None:
+        if statement.startswith("INSERT INTO outage_incidents") and not raced:
+            raced.append(True)
+            with factory.begin() as other:
+                report(other, 2)
+
+    event.listen(engine, "before_cursor_execute", other_worker_first)
+    try:
+        with factory.begin() as session:
+            ours = report(session, 1)
+            assert ours.joined_existing and ours.reporters_count == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", other_worker_first)
+    assert raced
+    with factory() as session:
+        assert count(session, Incident) == 1
+        assert count(session, OutageReport) == 2

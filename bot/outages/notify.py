@@ -171,7 +171,7 @@ def _deliver_one(
     claim = update(OutageNotification).where(
         OutageNotification.id == note_id, OutageNotification.status == PENDING
     ).values(status=SENDING, claimed_at=utcnow(), attempts=OutageNotification.attempts + 1)
-    if session.execute(claim).rowcount != 1:
+    if session.execute(claim.returning(OutageNotification.id)).first() is None:
         session.rollback()  # another notifier has it
         return 0
     note = session.get(OutageNotification, note_id, populate_existing=True)

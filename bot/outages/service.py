@@ -101,9 +101,11 @@ def report_outage(
         district=district, premise=premise, latitude=latitude, longitude=longitude,
         address=address, still_off=still_off, status=OPEN,
     )
+    # RETURNING tells whether the row is ours (rowcount is unreliable through the ORM session).
     inserted = session.execute(
         _insert_ignoring(session, OutageReport, values, ["incident_id", "channel", "sender"])
-    ).rowcount == 1
+        .returning(OutageReport.id)
+    ).first() is not None
     report = session.scalars(
         select(OutageReport).where(
             OutageReport.incident_id == incident.id,
@@ -262,7 +264,7 @@ def _open_incident(
         claim = _insert_ignoring(
             session, OpenArea, {"area_key": key, "incident_id": incident.id}, ["area_key"]
         )
-        if session.execute(claim).rowcount == 1:
+        if session.execute(claim.returning(OpenArea.area_key)).first() is not None:
             return incident, True
         # Another worker opened this area's incident meanwhile: drop ours and join theirs.
         session.delete(incident)
@@ -315,7 +317,7 @@ def _place_of(report: OutageReport) -> Place:
 
 
 def _insert_ignoring(session: Session, model: type, values: dict, conflict_columns: list[str]):
-    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL (rowcount 0 when it existed)."""
+    """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL (add RETURNING to learn whether the row is new)."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
