@@ -102,17 +102,19 @@ def report_outage(
         address=address, still_off=still_off, status=OPEN,
     )
     # RETURNING tells whether the row is ours (rowcount is unreliable through the ORM session).
-    inserted = session.execute(
-        _insert_ignoring(session, OutageReport, values, ["incident_id", "channel", "sender"])
-        .returning(OutageReport.id)
-    ).first() is not None
     report = session.scalars(
-        select(OutageReport).where(
-            OutageReport.incident_id == incident.id,
-            OutageReport.channel == channel,
-            OutageReport.sender == sender,
-        )
-    ).one()
+        _insert_ignoring(session, OutageReport, values, ["incident_id", "channel", "sender"])
+        .returning(OutageReport)
+    ).first()
+    inserted = report is not None
+    if report is None:  # the same sender's other message won a race for the same incident
+        report = session.scalars(
+            select(OutageReport).where(
+                OutageReport.incident_id == incident.id,
+                OutageReport.channel == channel,
+                OutageReport.sender == sender,
+            )
+        ).one()
 
     _widen_start(incident, reported_at)
     if place.located and incident.latitude is None:
