@@ -30,11 +30,12 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
     now = datetime.now(RIYADH) if now is None else now.astimezone(RIYADH)
     raw = clean_raw(text[:MAX_CHARS])
     folded = fold(raw)
-    guess = recognize(words(folded))
+    slots = extract(raw, folded, now)
+    guess = recognize(words(folded), compensation_case="standard" in slots)
     return Understanding(
         intent=guess.intent,
         confidence=guess.confidence,
-        slots=extract(raw, folded, now),
+        slots=slots,
         lang=detect_lang(raw),
         alternatives=guess.alternatives,
     )

@@ -21,6 +21,9 @@ from bot.understanding.phrases import Phrase, intent_phrases
 from bot.understanding.vocabulary import load
 
 WORD_SIMILARITY_CUTOFF = 75  # rapidfuzz ratio (0-100) below which two words are unrelated
+# Between short words one letter is a different word ("الجو"/"الو", "هلال"/"هلا"), not a typo.
+SHORT_WORD = 4
+SHORT_WORD_CUTOFF = 88
 MIN_PHRASE_COVERAGE = 0.5  # phrases less than half present are not candidates
 MESSAGE_SHARE = 0.2  # part of the score that rewards explaining the whole message
 STOPWORD_WEIGHT = 0.15
@@ -28,7 +31,7 @@ MAX_WORDS = 60  # distinct words looked at per message (bounds the work on hosti
 
 # Light Arabic stemming: the article and attached pronouns change a word's look, not its
 # meaning for us ("فاتورتي", "الفاتورة", "بالفاتوره" → "فاتور").
-_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
+_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و")
 _SUFFIXES = ("هم", "كم", "ها", "نا", "تي", "ته", "ي", "ه", "ك")
 
 
@@ -55,6 +58,7 @@ class _Indexed:
 
 class PhraseIndex:
     def __init__(self, phrases: tuple[Phrase, ...], stopwords: frozenset[str]) -> None:
+        stopwords = frozenset(stem(w) for w in stopwords)
         vocab: dict[str, int] = {}
         intents_of_word: dict[int, set[str]] = defaultdict(set)
         raw_phrases = []
@@ -93,7 +97,10 @@ class PhraseIndex:
             return ((found, 1.0),) if found is not None else ()
         hits = process.extract(word_stem, self.vocab, scorer=fuzz.ratio, processor=None,
                                score_cutoff=WORD_SIMILARITY_CUTOFF, limit=None)
-        return tuple((index, score / 100.0) for _, score, index in hits)
+        return tuple(
+            (index, score / 100.0) for choice, score, index in hits
+            if score >= SHORT_WORD_CUTOFF or min(len(choice), len(word_stem)) > SHORT_WORD
+        )
 
     @lru_cache(maxsize=1)  # noqa: B019 - one index per process, built once
     def _vocab_ids(self) -> dict[str, int]:
@@ -105,7 +112,7 @@ class PhraseIndex:
     def scores(self, normalized: str) -> dict[str, float]:
         """Best phrase score (0..1) per intent, for intents with any candidate phrase."""
         words = list(dict.fromkeys(normalized.split()))[:MAX_WORDS]
-        content = [w for w in words if w not in self.stopwords and not w.isdigit()]
+        content = [w for w in words if stem(w) not in self.stopwords and not w.isdigit()]
         best: dict[int, tuple[float, int]] = {}
         for position, word in enumerate(words):
             if word.isdigit():
@@ -140,5 +147,18 @@ class PhraseIndex:
 
 @lru_cache(maxsize=1)
 def phrase_index() -> PhraseIndex:
-    stopwords = frozenset(load("stopwords")["words"])
+    # Words of the slot vocabularies ("ساعتين", "الصبح", "امس") say when or how long, not what
+    # the subscriber wants: they weigh like stopwords.
+    stopwords = frozenset(load("stopwords")["words"]) | slot_words()
     return PhraseIndex(intent_phrases(), stopwords)
+
+
+def slot_words() -> frozenset[str]:
+    from bot.understanding.slots.duration import _words as duration_words
+    from bot.understanding.slots.times import _vocabulary as time_words
+
+    durations, times = duration_words(), time_words()
+    found = set(durations.unit) | set(durations.duals) | set(durations.fractions)
+    for phrase in (*times.days, *times.periods, *times.lead):
+        found.update(phrase)
+    return frozenset(found)

@@ -37,8 +37,15 @@ def _words() -> _Words:
     joiners = {k: frozenset(normalize(w) for w in v) for k, v in data["joiners"].items()}
     numbers = number_words()
     known = frozenset(unit) | frozenset(duals) | frozenset(fractions) | frozenset(numbers)
+    known |= _time_words()
     return _Words(unit, frozenset(alone), duals, fractions, joiners["add"],
                   joiners["subtract"], joiners["one"], numbers, known)
+
+
+def _time_words() -> frozenset[str]:
+    from bot.understanding.slots.times import _vocabulary
+
+    return _vocabulary().known
 
 
 def find_duration_minutes(raw: str, *, folded: str | None = None) -> int | None:

@@ -6,6 +6,7 @@ written down in data/times.toml, beside the words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -49,16 +50,17 @@ def _vocabulary() -> _Vocabulary:
     periods = {}
     for spec in data["periods"].values():
         hours, minutes = (int(x) for x in spec["default"].split(":"))
-        period = _Period((hours, minutes), frozenset(spec["pm"]), spec["twelve"],
-                         spec.get("bare", True), spec.get("day"))
-        for word in spec["words"]:
-            periods[_key(word)] = period
+        for words, bare in ((spec["words"], True), (spec.get("after_hour", ()), False)):
+            period = _Period((hours, minutes), frozenset(spec["pm"]), spec["twelve"], bare,
+                             spec.get("day"))
+            for word in words:
+                periods[_key(word)] = period
     days = {_key(w): v for w, v in data["days"].items()}
     parts = {_key(w): v for w, v in data["hour_parts"].items()}
     markers = {k: frozenset(normalize(w) for w in v) for k, v in data["markers"].items()
                if k != "lead"}
     lead = {_key(w): True for w in data["markers"]["lead"]}
-    known = frozenset(w for k in (*periods, *parts) for w in k)
+    known = frozenset(w for k in (*periods, *parts, *days) for w in k)
     return _Vocabulary(days, periods, parts, markers["start"], markers["end"], lead, known)
 
 
@@ -81,13 +83,14 @@ class _Point:
     ambiguous_hour: bool  # 1-12 with no period: AM or PM unknown
 
 
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
+
+
 def _hour_minute(token: str) -> tuple[int, int] | None:
-    if not token[0].isdigit():
+    match = _CLOCK.match(token)
+    if not match:
         return None
-    hour_text, sep, minute_text = token.replace(".", ":").partition(":")
-    if len(hour_text) > 2 or (sep and len(minute_text) != 2):
-        return None
-    hour, minute = int(hour_text), int(minute_text or 0)
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
     if hour > 24 or minute > 59:
         return None
     return hour % 24, minute
@@ -157,7 +160,7 @@ def find_times(raw: str, now: datetime, *, folded: str | None = None
     from bot.understanding.slots import folded_text
 
     v = _vocabulary()
-    toks = slot_tokens(folded_text(raw, folded), v.known)[:MAX_TOKENS]
+    toks = slot_tokens(folded_text(raw, folded), _all_slot_words())[:MAX_TOKENS]
     points, days, ends = _points(toks, v)
     if not points:
         return None, None
@@ -211,3 +214,9 @@ def _resolve(point: _Point, day: int | None, now: datetime, past_only: bool = Tr
             return max(past)
         return max(candidates) - timedelta(days=1)
     return base if base <= now else base - timedelta(days=1)
+
+
+def _all_slot_words() -> frozenset[str]:
+    from bot.understanding.slots.duration import _words as duration_words
+
+    return duration_words().known

@@ -1,0 +1,70 @@
+"""The labelled set: intent accuracy over real-looking messages, and exact slots on every row."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import RIYADH
+from bot.understanding import understand
+from bot.understanding.phrases import INTENTS
+
+LABELLED = Path(__file__).parent / "data" / "labelled_messages.tsv"
+NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
+REQUIRED_ACCURACY = 0.95
+
+
+def load_rows() -> list[tuple[str, str, dict[str, str | int]]]:
+    rows = []
+    lines = [line for line in LABELLED.read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    assert lines[0].split("\t") == ["intent", "text", "slots"]
+    for line in lines[1:]:
+        intent, text, slot_text = line.split("\t")
+        slots: dict[str, str | int] = {}
+        for pair in filter(None, (p.strip() for p in slot_text.split(";"))):
+            name, value = pair.split("=", 1)
+            slots[name] = int(value) if name == "duration_minutes" else value
+        rows.append((intent, text, slots))
+    return rows
+
+
+ROWS = load_rows()
+
+
+def confusion_table(pairs: list[tuple[str, str]]) -> str:
+    labels = [i for i in INTENTS if any(i in p for p in pairs)]
+    counts = Counter(pairs)
+    short = {label: label[:8] for label in labels}
+    lines = ["expected \\ got".ljust(16) + " ".join(short[g].rjust(8) for g in labels)]
+    for expected in labels:
+        cells = " ".join(str(counts[(expected, got)] or ".").rjust(8) for got in labels)
+        lines.append(expected.ljust(16) + cells)
+    return "\n".join(lines)
+
+
+def test_the_set_is_large_and_covers_every_intent_and_slot() -> None:
+    assert len(ROWS) >= 400
+    assert {intent for intent, _, _ in ROWS} == set(INTENTS)
+    slot_rows = [slots for _, _, slots in ROWS if slots]
+    assert len(slot_rows) >= 60
+    kinds = {name for slots in slot_rows for name in slots}
+    assert kinds == {"account", "duration_minutes", "start", "end", "standard"}
+
+
+def test_intent_accuracy() -> None:
+    pairs = [(intent, understand(text, NOW).intent) for intent, text, _ in ROWS]
+    accuracy = sum(e == g for e, g in pairs) / len(pairs)
+    misses = [f"  {e} → {g}: {t}" for (e, g), (_, t, _) in zip(pairs, ROWS, strict=True) if e != g]
+    report = (f"\nintent accuracy {accuracy:.1%} on {len(pairs)} messages\n"
+              f"{confusion_table(pairs)}\nmisses:\n" + "\n".join(misses))
+    print(report)
+    assert accuracy >= REQUIRED_ACCURACY, report
+
+
+@pytest.mark.parametrize(("intent", "text", "slots"), ROWS, ids=[r[1][:40] for r in ROWS])
+def test_slots_exact(intent: str, text: str, slots: dict[str, str | int]) -> None:
+    assert understand(text, NOW).slots == slots
