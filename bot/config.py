@@ -41,6 +41,8 @@ class Settings:
     billing_token: str | None = None
     billing_timeout_seconds: float = 3.0
     redis_url: str | None = None
+    rate_limit_per_minute: int = 20  # messages answered per sender and minute (0: no limit)
+    account_misses_per_hour: int = 5  # unlinked account lookups before an hour's block (0: off)
     lang: str = "ar"
     operator_token: str | None = None
     session_idle_minutes: int = 30
@@ -62,6 +64,8 @@ class Settings:
             billing_token=_env("SADEEQ_BILLING_TOKEN"),
             billing_timeout_seconds=float(_env("SADEEQ_BILLING_TIMEOUT", "3") or 3),
             redis_url=_env("SADEEQ_REDIS_URL"),
+            rate_limit_per_minute=int(_env("SADEEQ_RATE_LIMIT_PER_MINUTE", "20") or 20),
+            account_misses_per_hour=int(_env("SADEEQ_ACCOUNT_MISSES_PER_HOUR", "5") or 5),
             lang=_env("SADEEQ_LANG", "ar") or "ar",
             operator_token=_env("SADEEQ_OPERATOR_TOKEN"),
             session_idle_minutes=int(_env("SADEEQ_SESSION_IDLE_MINUTES", "30") or 30),
