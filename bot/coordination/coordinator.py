@@ -1,0 +1,71 @@
+"""What the engine asks before handling a message: may this sender be answered now (rate
+limit), and the sender's lock, so two messages from one sender are never handled at once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from bot.coordination.rate_limit import Admission, RateLimiter
+from bot.coordination.state import SharedState
+from bot.dialogue.messages import Inbound, Reply
+from bot.i18n import texts
+
+log = logging.getLogger(__name__)
+
+# A turn takes well under a second; the billing API may hold one for its timeout (3 s).
+LOCK_LEASE_SECONDS = 30.0
+LOCK_WAIT_SECONDS = 10.0
+# The terminal is the operator's own keyboard: nothing to protect, and a piped script may be long.
+UNLIMITED_CHANNELS = frozenset({"terminal"})
+
+
+@dataclass(frozen=True)
+class Gate:
+    admission: Admission
+    replies: list[Reply] = field(default_factory=list)  # what a refused message gets
+
+    @property
+    def refused(self) -> bool:
+        return self.admission is not Admission.ANSWER
+
+
+class Coordinator:
+    def __init__(self, state: SharedState, rate_limiter: RateLimiter, default_lang: str = "ar") -> None:
+        self.state = state
+        self.rate_limiter = rate_limiter
+        self.default_lang = default_lang
+
+    def admit(self, message: Inbound) -> Gate:
+        if message.channel in UNLIMITED_CHANNELS:
+            return Gate(Admission.ANSWER)
+        admission = self.rate_limiter.admit(message.channel, message.sender)
+        if admission is Admission.SLOW_DOWN:
+            log.info("rate limit reached by %s on %s", message.sender, message.channel)
+            return Gate(admission, [slow_down(self._lang_of(message.text))])
+        return Gate(admission)
+
+    @contextmanager
+    def sender_lock(self, channel: str, sender: str) -> Iterator[None]:
+        with self.state.lock(f"lock:{channel}:{sender}", LOCK_LEASE_SECONDS, LOCK_WAIT_SECONDS) as held:
+            if not held:
+                # Better late than never: the contact row lock still keeps the writes apart.
+                log.warning("sender lock for %s on %s not had in %.0f s; going on without it",
+                            sender, channel, LOCK_WAIT_SECONDS)
+            yield
+
+    def _lang_of(self, text: str) -> str:
+        """The refused message is not read further, but is answered in the language it is in."""
+        if not any(ch.isalpha() for ch in text[:200]):
+            return self.default_lang
+        from bot.understanding import detect_lang
+
+        return detect_lang(text[:200])
+
+
+def slow_down(lang: str) -> Reply:
+    tr = texts(lang)
+    return Reply(text=tr._("You are sending messages too quickly. Please wait a minute, then send "
+                           "your request again."))

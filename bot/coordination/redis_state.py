@@ -1,0 +1,123 @@
+"""Shared state in Redis, for several workers; the in-process state stands in while Redis is down.
+
+Every call has short socket timeouts and no retries: a dead Redis costs one timeout, then it is
+left alone for `RETRY_SECONDS` (one warning in the log), and the workers carry on each with its
+own counters and locks, the database's row lock keeping the contact rows consistent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import redis
+from redis.backoff import NoBackoff
+from redis.exceptions import LockError, RedisError
+from redis.retry import Retry
+
+from bot.coordination.in_process import InProcessState
+
+log = logging.getLogger(__name__)
+
+SOCKET_TIMEOUT_SECONDS = 0.5
+RETRY_SECONDS = 5.0  # how long a failed Redis is left alone before it is tried again
+LOCK_POLL_SECONDS = 0.01
+
+
+class RedisState:
+    def __init__(self, url: str, namespace: str, fallback: InProcessState | None = None) -> None:
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0), retry_on_timeout=False, health_check_interval=30)
+        self.namespace = namespace
+        self.fallback = fallback or InProcessState()
+        self._down_until = 0.0
+        self._status = threading.Lock()
+
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def count(self, key: str, ttl_seconds: int) -> int:
+        if self.available:
+            try:
+                pipe = self.client.pipeline(transaction=True)
+                pipe.set(self._key(key), 0, ex=ttl_seconds, nx=True)
+                pipe.incr(self._key(key))
+                result = int(pipe.execute()[-1])
+                self._up()
+                return result
+            except RedisError as exc:
+                self._down(exc)
+        return self.fallback.count(key, ttl_seconds)
+
+    def flag(self, key: str, ttl_seconds: int) -> None:
+        if self.available:
+            try:
+                self.client.set(self._key(key), 1, ex=ttl_seconds)
+                self._up()
+            except RedisError as exc:
+                self._down(exc)
+        # Kept in this process too, so a flag raised before Redis fails still holds here after.
+        self.fallback.flag(key, ttl_seconds)
+
+    def is_flagged(self, key: str) -> bool:
+        if self.available:
+            try:
+                found = bool(self.client.exists(self._key(key)))
+                self._up()
+                return found or self.fallback.is_flagged(key)
+            except RedisError as exc:
+                self._down(exc)
+        return self.fallback.is_flagged(key)
+
+    @contextmanager
+    def lock(self, key: str, lease_seconds: float, wait_seconds: float) -> Iterator[bool]:
+        held = None
+        if self.available:
+            candidate = self.client.lock(self._key(key), timeout=lease_seconds, sleep=LOCK_POLL_SECONDS,
+                                         blocking_timeout=wait_seconds, thread_local=False)
+            try:
+                acquired = candidate.acquire()
+                self._up()
+            except RedisError as exc:
+                self._down(exc)
+            else:
+                if not acquired:
+                    yield False
+                    return
+                held = candidate
+        if held is None:
+            with self.fallback.lock(key, lease_seconds, wait_seconds) as acquired:
+                yield acquired
+            return
+        try:
+            yield True
+        finally:
+            try:
+                held.release()
+            except LockError:
+                log.warning("a sender lock outlived its %.0f s lease", lease_seconds)
+            except RedisError as exc:
+                self._down(exc)  # the lease frees it once Redis is back
+
+    def _key(self, key: str) -> str:
+        return f"{self.namespace}:{key}"
+
+    def _down(self, exc: Exception) -> None:
+        with self._status:
+            first = self._down_until == 0.0
+            self._down_until = time.monotonic() + RETRY_SECONDS
+        if first:
+            log.warning("Redis unreachable (%s): each worker counts and locks for itself until it "
+                        "returns", exc.__class__.__name__)
+
+    def _up(self) -> None:
+        if self._down_until:  # read without the lock: the common case costs nothing
+            with self._status:
+                was_down, self._down_until = self._down_until != 0.0, 0.0
+            if was_down:
+                log.warning("Redis is back: shared counters and locks again")

@@ -1,0 +1,261 @@
+"""Shared state: counters, flags and locks, in process and in Redis; the policies on top (rate
+limit, account guard, sender lock); and Redis going away."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.config import Settings
+from bot.coordination import Admission, account_guard, coordination
+from bot.coordination.account_guard import AccountGuard
+from bot.coordination.in_process import InProcessState
+from bot.coordination.rate_limit import RateLimiter
+from bot.coordination.redis_state import RedisState
+from bot.dialogue.messages import Inbound
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+class Clock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(params=["in_process", "redis"])
+def state(request):
+    if request.param == "in_process":
+        return InProcessState()
+    url = request.getfixturevalue("redis_url")
+    return RedisState(url, namespace=f"test:{uuid.uuid4().hex}")
+
+
+def test_count_adds_one_per_call_and_keys_are_apart(state) -> None:
+    assert [state.count("a", 60) for _ in range(3)] == [1, 2, 3]
+    assert state.count("b", 60) == 1
+
+
+def test_in_process_counts_and_flags_expire() -> None:
+    clock = Clock()
+    state = InProcessState(clock=clock)
+    assert state.count("k", 10) == 1
+    state.flag("f", 10)
+    clock.now += 9.9
+    assert state.count("k", 10) == 2 and state.is_flagged("f")
+    clock.now += 0.2
+    assert state.count("k", 10) == 1 and not state.is_flagged("f")
+
+
+def test_redis_counts_and_flags_expire(redis_url: str) -> None:
+    state = RedisState(redis_url, namespace=f"test:{uuid.uuid4().hex}")
+    state.count("k", 1)
+    state.flag("f", 1)
+    assert state.is_flagged("f")
+    time.sleep(1.1)
+    assert state.count("k", 1) == 1 and not state.is_flagged("f")
+
+
+def test_flags(state) -> None:
+    assert not state.is_flagged("x")
+    state.flag("x", 60)
+    assert state.is_flagged("x") and not state.is_flagged("y")
+
+
+def test_rate_limit_answers_n_then_one_slow_down_then_silence(state) -> None:
+    clock = Clock()
+    limiter = RateLimiter(state, per_minute=5, clock=clock)
+    seen = [limiter.admit("whatsapp", "+966501234567") for _ in range(9)]
+    assert seen == [Admission.ANSWER] * 5 + [Admission.SLOW_DOWN] + [Admission.SILENCE] * 3
+    assert limiter.admit("whatsapp", "+966509999999") is Admission.ANSWER  # another sender
+    assert limiter.admit("sms", "+966501234567") is Admission.ANSWER  # another channel
+    clock.now += 60  # the next minute starts afresh
+    assert limiter.admit("whatsapp", "+966501234567") is Admission.ANSWER
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c"]), max_size=40), st.integers(0, 6))
+def test_rate_limit_matches_its_rule_for_any_interleaving(senders: list[str], limit: int) -> None:
+    limiter = RateLimiter(InProcessState(), per_minute=limit, clock=Clock())
+    so_far: Counter[str] = Counter()
+    for sender in senders:
+        so_far[sender] += 1
+        expected = (Admission.ANSWER if limit == 0 or so_far[sender] <= limit else
+                    Admission.SLOW_DOWN if so_far[sender] == limit + 1 else Admission.SILENCE)
+        assert limiter.admit("whatsapp", sender) is expected
+
+
+def test_rate_limit_is_shared_by_two_workers_through_redis(redis_url: str) -> None:
+    namespace = f"test:{uuid.uuid4().hex}"
+    workers = [RateLimiter(RedisState(redis_url, namespace), per_minute=10) for _ in range(2)]
+    seen = Counter(workers[i % 2].admit("sms", "+966501234567") for i in range(30))
+    assert seen == {Admission.ANSWER: 10, Admission.SLOW_DOWN: 1, Admission.SILENCE: 19}
+
+
+def test_account_guard_blocks_after_the_allowed_misses(state) -> None:
+    guard = AccountGuard(state, misses_allowed=5)
+    for _ in range(4):
+        guard.record_miss("+966501234567")
+    assert not guard.is_blocked("+966501234567")
+    guard.record_miss("+966501234567")
+    assert guard.is_blocked("+966501234567")
+    assert not guard.is_blocked("+966509999999")
+
+
+def test_account_guard_block_ends_after_its_time() -> None:
+    clock = Clock()
+    guard = AccountGuard(InProcessState(clock=clock), misses_allowed=2, block_seconds=3600)
+    guard.record_miss("s")
+    guard.record_miss("s")
+    clock.now += 3599
+    assert guard.is_blocked("s")
+    clock.now += 2
+    assert not guard.is_blocked("s")
+
+
+def test_misses_spread_over_more_than_the_window_do_not_block() -> None:
+    clock = Clock()
+    guard = AccountGuard(InProcessState(clock=clock), misses_allowed=3, window_seconds=3600)
+    for _ in range(2):
+        guard.record_miss("s")
+    clock.now += 3601
+    guard.record_miss("s")
+    assert not guard.is_blocked("s")
+
+
+def _exclusive(make_lock, threads: int = 6, rounds: int = 20) -> tuple[int, list[str]]:
+    """Threads that each enter the lock `rounds` times; returns the most inside at once."""
+    inside, most, problems = [0], [0], []
+    guard = threading.Lock()
+
+    def work() -> None:
+        for _ in range(rounds):
+            with make_lock() as held:
+                if not held:
+                    problems.append("not acquired")
+                with guard:
+                    inside[0] += 1
+                    most[0] = max(most[0], inside[0])
+                time.sleep(0.0005)
+                with guard:
+                    inside[0] -= 1
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return most[0], problems
+
+
+def test_a_lock_lets_one_holder_in_at_a_time(state) -> None:
+    most, problems = _exclusive(lambda: state.lock("sender", 10, 10))
+    assert most == 1 and problems == []
+
+
+def test_a_redis_lock_holds_across_workers(redis_url: str) -> None:
+    namespace = f"test:{uuid.uuid4().hex}"
+    workers = [RedisState(redis_url, namespace) for _ in range(3)]
+    turn = iter(range(10**6))
+    most, problems = _exclusive(lambda: workers[next(turn) % 3].lock("sender", 10, 10))
+    assert most == 1 and problems == []
+
+
+def test_a_lock_not_had_in_time_says_so(state) -> None:
+    with state.lock("k", 10, 1) as first:
+        assert first
+        result: list[bool] = []
+
+        def other() -> None:
+            with state.lock("k", 10, 0.2) as held:
+                result.append(held)
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+    assert result == [False]
+    with state.lock("k", 10, 0.2) as again:  # and it is free again afterwards
+        assert again
+
+
+def test_a_redis_lock_of_a_dead_holder_ends_with_its_lease(redis_url: str) -> None:
+    namespace = f"test:{uuid.uuid4().hex}"
+    dead = RedisState(redis_url, namespace)
+    dead.client.lock(f"{namespace}:k", timeout=0.3).acquire()  # taken and never released
+    started = time.monotonic()
+    with RedisState(redis_url, namespace).lock("k", 10, 5) as held:
+        assert held
+    assert time.monotonic() - started < 2
+
+
+def test_in_process_locks_are_forgotten_when_free() -> None:
+    state = InProcessState()
+    for n in range(100):
+        with state.lock(f"k{n}", 10, 1):
+            pass
+    assert state._locks == {}
+
+
+def test_redis_down_falls_back_quickly_and_warns_once(caplog: pytest.LogCaptureFixture) -> None:
+    state = RedisState(DEAD_REDIS, namespace="test")
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="bot.coordination.redis_state"):
+        assert [state.count("k", 60) for _ in range(3)] == [1, 2, 3]
+        state.flag("f", 60)
+        assert state.is_flagged("f")
+        with state.lock("k", 10, 1) as held:
+            assert held
+    assert time.monotonic() - started < 2  # one short timeout at most, then left alone
+    warnings = [r for r in caplog.records if "Redis unreachable" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_redis_failing_mid_way_keeps_flags_raised_before(redis_url: str, monkeypatch) -> None:
+    state = RedisState(redis_url, namespace=f"test:{uuid.uuid4().hex}")
+    state.flag("blocked", 60)
+    # The same state, its Redis now gone: the connection pool points at a dead port.
+    state.client = RedisState(DEAD_REDIS, "x").client
+    assert state.is_flagged("blocked")
+
+
+def _message(text: str, channel: str = "whatsapp", sender: str = "+966501234567") -> Inbound:
+    from datetime import UTC, datetime
+
+    return Inbound(channel=channel, sender=sender, text=text, received_at=datetime.now(UTC))
+
+
+def test_the_gate_says_slow_down_once_in_the_senders_language(tmp_path) -> None:
+    base = Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite'}", rate_limit_per_minute=1)
+    gate = coordination(base)
+    assert not gate.admit(_message("hello")).refused
+    english = gate.admit(_message("hello again"))
+    assert english.admission is Admission.SLOW_DOWN and "too quickly" in english.replies[0].text
+    assert gate.admit(_message("hi")).replies == []
+    arabic = coordination(Settings(database_url=f"sqlite:///{tmp_path / 'b.sqlite'}",
+                                   rate_limit_per_minute=1))
+    arabic.admit(_message("مرحبا"))
+    reply = arabic.admit(_message("مرحبا")).replies[0].text
+    assert "too quickly" not in reply and any("\u0600" <= ch <= "\u06ff" for ch in reply)
+
+
+def test_the_terminal_is_never_rate_limited(tmp_path) -> None:
+    gate = coordination(Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite'}",
+                                 rate_limit_per_minute=1))
+    assert not any(gate.admit(_message("x", channel="terminal")).refused for _ in range(5))
+
+
+def test_settings_choose_one_state_per_database(tmp_path) -> None:
+    one = Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite'}")
+    other = Settings(database_url=f"sqlite:///{tmp_path / 'b.sqlite'}")
+    account_guard(one).state.flag("blocked:s", 60)
+    assert account_guard(one).is_blocked("s")
+    assert not account_guard(other).is_blocked("s")
