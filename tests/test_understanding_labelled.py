@@ -68,3 +68,13 @@ def test_intent_accuracy() -> None:
 @pytest.mark.parametrize(("intent", "text", "slots"), ROWS, ids=[r[1][:40] for r in ROWS])
 def test_slots_exact(intent: str, text: str, slots: dict[str, str | int]) -> None:
     assert understand(text, NOW).slots == slots
+
+
+def test_most_messages_are_not_copies_of_the_phrase_lists() -> None:
+    from bot.text import normalize
+    from bot.understanding.phrases import intent_keywords, intent_phrases
+
+    known = {p.text for p in intent_phrases()} | set(intent_keywords())
+    verbatim = sum(normalize(text) in known for _, text, _ in ROWS)
+    print(f"\n{verbatim} of {len(ROWS)} labelled messages are verbatim phrase-list lines")
+    assert verbatim <= len(ROWS) / 2

@@ -44,6 +44,8 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _SEPARATORS = re.compile(r"[\W_]+")
 # A letter held down ("طاااافية", "helloooo"): three or more of the same letter read as one.
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+# A long vowel doubled at the end of an Arabic word is the same stretch ("هلاا", "شكراا").
+_FINAL_VOWEL_STRETCH = re.compile(r"([اويه])\1+\b")
 
 
 def clean_raw(text: str) -> str:
@@ -69,7 +71,8 @@ def fold(text: str) -> str:
         text = _DIACRITICS.sub("", text)
         text = text.translate(_FOLD_TABLE)
         text = ascii_digits(text)
-    return _ELONGATION.sub(r"\1", text.lower())
+    text = _ELONGATION.sub(r"\1", text.lower())
+    return _FINAL_VOWEL_STRETCH.sub(r"\1", text) if not text.isascii() else text
 
 
 def words(folded: str) -> str:

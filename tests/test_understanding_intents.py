@@ -1,0 +1,79 @@
+"""Intent rules that matter to the dialogue: exact keywords, courtesy, honest uncertainty."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.config import RIYADH
+from bot.understanding import Understanding, understand
+from bot.understanding.intents import ACCEPT
+from bot.understanding.phrases import INTENTS, intent_keywords, intent_phrases
+
+NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("STOP", "stop"), ("stop", "stop"), (" Stop. ", "stop"), ("UNSUBSCRIBE", "stop"),
+    ("QUIT", "stop"), ("END", "stop"), ("إيقاف", "stop"), ("ايقاف", "stop"),
+    ("START", "start"), ("HELP", "help"), ("مساعدة", "help"),
+])
+def test_keywords_match_the_whole_message(text: str, intent: str) -> None:
+    result = understand(text, NOW)
+    assert (result.intent, result.confidence) == (intent, 1.0)
+
+
+@pytest.mark.parametrize(("text", "not_intent"), [
+    ("stopped", "stop"), ("ستوب الكهرباء طافية", "stop"), ("help me my power is off", "help"),
+    ("the power stopped working", "stop"), ("start of the month bill", "start"),
+    ("cancel", "stop"), ("الغاء", "stop"),
+])
+def test_keywords_never_match_inside_sentences(text: str, not_intent: str) -> None:
+    assert understand(text, NOW).intent != not_intent
+
+
+def test_stop_keyword_inside_an_outage_report_is_an_outage_report() -> None:
+    assert understand("ستوب الكهرباء طافية", NOW).intent == "outage_report"
+    assert understand("help me my power is off", NOW).intent == "outage_report"
+
+
+def test_greeting_gives_way_to_the_request() -> None:
+    assert understand("السلام عليكم، كم فاتورتي؟", NOW).intent == "bill"
+    assert understand("شكرا، متى ترجع الكهرباء؟", NOW).intent == "outage_status"
+
+
+def test_unsure_means_unknown_with_alternatives() -> None:
+    result = understand("is there an outage", NOW)
+    if result.intent == "unknown":
+        assert result.alternatives
+    gibberish = understand("qwpoeiruty zmxncbv", NOW)
+    assert gibberish.intent == "unknown" and gibberish.confidence < ACCEPT
+
+
+def test_a_confident_answer_is_above_the_acceptance_line() -> None:
+    result = understand("الكهربا طافية من الصبح", NOW)
+    assert result.intent == "outage_report" and result.confidence >= ACCEPT
+    assert all(score <= result.confidence for _, score in result.alternatives)
+
+
+def test_understanding_shape() -> None:
+    result = understand("حسابي ٣٠٠١٢٣٤٥٦٧٨ والكهرباء طافية من ساعتين", NOW)
+    assert isinstance(result, Understanding)
+    assert result.intent == "outage_report"
+    assert result.slots == {"account": "30012345678", "duration_minutes": 120}
+    assert result.lang == "ar"
+    assert 0.0 <= result.confidence <= 1.0
+
+
+def test_default_now_is_riyadh() -> None:
+    result = understand("امس العصر")
+    assert result.slots["start"].endswith("+03:00")
+
+
+def test_every_intent_has_phrases_and_keywords_are_separate() -> None:
+    covered = {p.intent for p in intent_phrases()}
+    assert covered == set(INTENTS) - {"unknown"}
+    assert set(intent_keywords().values()) == {"stop", "start", "help"}
+    # The bare word "cancel" belongs to the dialogue ("leave this step"), not to stop.
+    assert "cancel" not in intent_keywords() and "الغاء" not in intent_keywords()

@@ -1,0 +1,135 @@
+"""Slot finders on their own: accounts, durations, times, standards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.config import RIYADH
+from bot.understanding.slots import (
+    find_account,
+    find_duration_minutes,
+    find_standard,
+    find_times,
+)
+
+NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
+
+
+@pytest.mark.parametrize(("text", "account"), [
+    ("حسابي ٣٠٠١٢٣٤٥٦٧٨", "30012345678"),
+    ("رقم الحساب ۳۰۰۱۲۳۴۵۶۷۸", "30012345678"),
+    ("300 1234 5678", "30012345678"),
+    ("300-1234-5678", "30012345678"),
+    ("account 123456", "123456"),
+    ("12345678901234", "12345678901234"),
+    ("جوالي 0551234567 وحسابي 30012345678", "30012345678"),
+    ("30012345678 5 ساعات", "30012345678"),
+])
+def test_account(text: str, account: str) -> None:
+    assert find_account(text) == account
+
+
+@pytest.mark.parametrize("text", [
+    "0551234567", "٠٥٥١٢٣٤٥٦٧", "+966551234567", "966551234567", "00966551234567",
+    "551234567", "12345", "123456789012345", "الفاتورة 1500 ريال", "الساعة 10:30",
+    "كم فاتورتي", "1.234567",
+])
+def test_not_account(text: str) -> None:
+    assert find_account(text) is None
+
+
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("ساعتين ونص", 150), ("ثلاث ساعات", 180), ("نص ساعة", 30), ("٤ ساعات", 240),
+    ("5 hours", 300), ("ساعة وربع", 75), ("ربع ساعة", 15), ("45 دقيقة", 45),
+    ("يومين", 2880), ("ساعة الا ربع", 45), ("ساعتين و 20 دقيقة", 140), ("2.5 hours", 150),
+    ("an hour and a half", 90), ("3hrs", 180), ("صار لها ساعة", 60), ("ثلث ساعه", 20),
+    ("sa3tain", 120), ("۳ ساعات", 180), ("90 min", 90),
+])
+def test_duration(text: str, minutes: int) -> None:
+    assert find_duration_minutes(text) == minutes
+
+
+@pytest.mark.parametrize("text", [
+    "الساعة ٩ الصبح", "كل يوم", "من ساعات", "الكهرباء طافية", "for hours", "", "30012345678",
+])
+def test_no_duration(text: str) -> None:
+    assert find_duration_minutes(text) is None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("من ٨ الصبح الى ٢ الظهر", "2026-11-24T08:00:00+03:00", "2026-11-24T14:00:00+03:00"),
+    ("امس العصر", "2026-11-23T15:30:00+03:00", None),
+    ("البارحة الساعة ١٠ بالليل", "2026-11-23T22:00:00+03:00", None),
+    ("من الساعة 9 الصبح", "2026-11-24T09:00:00+03:00", None),
+    ("from 8am to 2pm", "2026-11-24T08:00:00+03:00", "2026-11-24T14:00:00+03:00"),
+    ("since 7 pm yesterday", "2026-11-23T19:00:00+03:00", None),
+    ("قبل امس الساعه 3:30 العصر", "2026-11-22T15:30:00+03:00", None),
+    ("الساعه ٨ ونص الصبح", "2026-11-24T08:30:00+03:00", None),
+    ("من ١٠ بالليل الى ٢ الصبح", "2026-11-23T22:00:00+03:00", "2026-11-24T02:00:00+03:00"),
+    ("من ٢ الظهر لين ٨ الليل", "2026-11-24T14:00:00+03:00", "2026-11-24T20:00:00+03:00"),
+    ("من 8 الى 2", "2026-11-24T08:00:00+03:00", "2026-11-24T14:00:00+03:00"),
+    ("last night", "2026-11-23T22:00:00+03:00", None),
+    ("until 5 pm", None, "2026-11-24T17:00:00+03:00"),
+    # No day word and a time later than the message: yesterday's.
+    ("انقطعت الساعة ١٠ بالليل", "2026-11-23T22:00:00+03:00", None),
+    # A bare hour: the latest past time that fits.
+    ("من الساعه ٣", "2026-11-24T15:00:00+03:00", None),
+])
+def test_times(text: str, start: str | None, end: str | None) -> None:
+    found = find_times(text, NOW)
+    assert (_iso(found[0]), _iso(found[1])) == (start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "صباح الخير", "مساء الخير", "good morning", "good evening", "من ٣ ساعات", "كم فاتورتي",
+    "حسابي 30012345678", "5 hours",
+])
+def test_no_times(text: str) -> None:
+    assert find_times(text, NOW) == (None, None)
+
+
+def test_times_are_aware_riyadh_datetimes() -> None:
+    start, _ = find_times("من الساعة 9 الصبح", datetime(2026, 11, 24, 13, 0, tzinfo=RIYADH))
+    assert start is not None and start.utcoffset() is not None
+    assert start.isoformat() == "2026-11-24T09:00:00+03:00"
+
+
+@pytest.mark.parametrize(("text", "standard"), [
+    ("ما رجعت الكهرباء بعد السداد", "reconnection_after_payment"),
+    ("ما ردوا على شكوى الفاتورة", "billing_complaint"),
+    ("تأخروا في تسجيل العداد باسمي", "meter_registration"),
+    ("ما بلغوني قبل القطع المجدول", "planned_outage_notice"),
+    ("قطعوا الكهرباء بعد الظهر", "unlawful_disconnection"),
+    ("الكهرباء طافية ٥ ساعات ابي تعويض", "emergency_outage"),
+    ("انطفاء شامل المدينة كلها", "total_blackout"),
+    ("تأخروا في توصيل عداد جديد", "connection"),
+    ("الانقطاع المجدول طول وما رجعت الكهرباء", "planned_outage_restoration"),
+])
+def test_standard(text: str, standard: str) -> None:
+    assert find_standard(text) == standard
+
+
+@pytest.mark.parametrize("text", [
+    "كم فاتورتي", "الكهرباء طافية", "ابي اسجل العداد باسمي", "ابي اقدم شكوى على الفاتورة",
+    "الفاتورة شامل الضريبة", "blackout at my house", "how long until power is back",
+])
+def test_no_standard(text: str) -> None:
+    assert find_standard(text) is None
+
+
+@given(st.text(max_size=300))
+def test_finders_never_raise(text: str) -> None:
+    account = find_account(text)
+    assert account is None or (account.isdigit() and account.isascii() and 6 <= len(account) <= 14)
+    minutes = find_duration_minutes(text)
+    assert minutes is None or minutes > 0
+    find_times(text, NOW)
+    find_standard(text)
