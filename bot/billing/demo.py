@@ -167,14 +167,14 @@ def seed_demo(
         if not _already_seeded(conn, subscribers, wanted):
             rows = demo_subscribers(subscribers)
             while chunk := list(islice(rows, _CHUNK)):
-                _insert_new(conn, accounts, [_account_row(s) for s in chunk])
+                _insert_new(conn, accounts, [account_row(s) for s in chunk])
                 _insert_new(conn, bills, [b for s in chunk for b in bills_of(s, today, months)])
         requests_added = _seed_service_requests(conn, today)
         after = _counts(conn)
     return SeedReport(after[0] - before[0], after[1] - before[1], requests_added)
 
 
-def _account_row(s: DemoSubscriber) -> dict[str, Any]:
+def account_row(s: DemoSubscriber) -> dict[str, Any]:
     return {
         "account": s.account, "phone": s.phone, "name": s.name, "city": s.city,
         "district": s.district, "premise": s.premise, "customer_class": s.customer_class,

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.billing.base import Account, Bill, BillingAdapter, BillingUnavailable
 from bot.billing.embedded_models import BillingAccount, BillingBill
 from bot.config import RIYADH
-from bot.storage.db import session_scope
+from bot.storage.db import engine_for
 
 
 def riyadh_today() -> date:
@@ -49,26 +50,27 @@ class EmbeddedBilling(BillingAdapter):
             .order_by(BillingAccount.account)
         )
         try:
-            with session_scope(self.database_url) as session:
-                return [Account(*row) for row in session.execute(query)]
+            with engine_for(self.database_url).connect() as conn:
+                return [Account(*row) for row in conn.execute(query)]
         except SQLAlchemyError as exc:
             raise BillingUnavailable(str(exc)) from exc
 
     def latest_bill(self, account: str) -> Bill | None:
+        bills = BillingBill.__table__
         query = (
-            select(BillingBill)
-            .where(BillingBill.account == account)
-            .order_by(BillingBill.issue_date.desc())
+            select(bills)
+            .where(bills.c.account == account)
+            .order_by(bills.c.issue_date.desc())
             .limit(1)
         )
         try:
-            with session_scope(self.database_url) as session:
-                row = session.scalars(query).first()
+            with engine_for(self.database_url).connect() as conn:
+                row = conn.execute(query).first()
         except SQLAlchemyError as exc:
             raise BillingUnavailable(str(exc)) from exc
         return None if row is None else self._bill(row)
 
-    def _bill(self, row: BillingBill) -> Bill:
+    def _bill(self, row: Row[Any]) -> Bill:
         amount = halalas_to_sar(row.amount_halalas)
         previous = halalas_to_sar(row.previous_balance_halalas)
         return Bill(
