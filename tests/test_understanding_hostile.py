@@ -69,6 +69,7 @@ def test_pathological_messages_are_bounded() -> None:
         " ".join(f"w{i}" for i in range(20_000)),
         "من ٨ الى ٢ " * 5000,
         "ساعتين و " * 10_000,
+        "⓵", "①②③", "¹²", "𝟙", "٫٬،",  # digit-like characters that are not decimal digits
     ]
     for text in cases:
         started = time.perf_counter()

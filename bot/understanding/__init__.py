@@ -30,12 +30,13 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
     now = datetime.now(RIYADH) if now is None else now.astimezone(RIYADH)
     raw = clean_raw(text[:MAX_CHARS])
     folded = fold(raw)
+    normalized = words(folded)
     slots = extract(raw, folded, now)
-    guess = recognize(words(folded), compensation_case="standard" in slots)
+    guess = recognize(normalized, compensation_case="standard" in slots)
     return Understanding(
         intent=guess.intent,
         confidence=guess.confidence,
         slots=slots,
-        lang=detect_lang(raw),
+        lang=detect_lang(raw, normalized),
         alternatives=guess.alternatives,
     )

@@ -35,7 +35,7 @@ def choice_number(text: str) -> int | None:
         return None
     match = _CHOICE.match(norm)
     rest = match.group(1) if match else norm
-    if rest.isdigit():
+    if rest.isascii() and rest.isdigit():  # "⓵" and "²" say isdigit() but are not numbers
         value = int(rest)
         return value if 1 <= value <= 99 else None
     value = number_words().get(rest)

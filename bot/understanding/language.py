@@ -29,14 +29,17 @@ def _arabizi_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(arabizi - english), frozenset(english)
 
 
-def detect_lang(text: str) -> str:
-    """'ar' or 'en'. A message with no letters at all (digits, emoji) gives 'ar', the default."""
+def detect_lang(text: str, normalized: str | None = None) -> str:
+    """'ar' or 'en'. A message with no letters at all (digits, emoji) gives 'ar', the default.
+
+    `normalized` is `normalize(text)` when the caller already has it.
+    """
     sample = text[:1000]
     if _ARABIC_LETTER.search(sample) or not re.search("[A-Za-z]", sample):
         return "ar"
     arabizi_words, english_words = _arabizi_vocabulary()
     arabizi = english = 0
-    for word in normalize(sample).split():
+    for word in (normalize(sample) if normalized is None else normalized).split():
         if word in arabizi_words or _ARABIZI_WORD.match(word):
             arabizi += 1
         elif word in english_words:
