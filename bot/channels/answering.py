@@ -10,6 +10,7 @@ Synchronous on purpose: channels run it in a worker thread, one hop per message.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,18 @@ from bot.i18n import texts
 
 log = logging.getLogger(__name__)
 
+# Messages doing database work at once. The engine holds a connection (and, on SQLite, the write
+# lock) for its whole turn and may open a second one inside it (billing). Unbounded, requests
+# waiting for the write lock take every pooled connection (SQLite's pool: 5 + 10 overflow) and
+# the turn holding the lock waits for a connection: all stall until the pool times out.
+# SQLite takes one writer at a time anyway, and queueing here beats its sleeping busy-retry
+# (1.6x the throughput of 6 at once in bench/bench_server.py); a server database takes more.
+IN_FLIGHT_SQLITE = 1
+IN_FLIGHT_SERVER_DATABASE = 8
+
+
+def in_flight_limit(database_url: str) -> int:
+    return IN_FLIGHT_SQLITE if database_url.startswith("sqlite") else IN_FLIGHT_SERVER_DATABASE
 # How long a repeat waits for the answer of the same message still being handled elsewhere.
 REPEAT_WAIT_SECONDS = 5.0
 
@@ -32,6 +45,11 @@ class ConversationEngine(Protocol):
     """What channels need of `bot.dialogue.engine.Engine`."""
 
     def handle(self, message: Inbound) -> list[Reply]: ...
+
+
+class Outcome(Protocol):
+    replies: list[Reply]
+    intent: str
 
 
 class RetryLater(Exception):
@@ -50,16 +68,23 @@ class Answerer:
     def __init__(self, engine: ConversationEngine, settings: Settings) -> None:
         self.engine = engine
         self.settings = settings
+        self._in_flight = threading.BoundedSemaphore(in_flight_limit(settings.database_url))
 
     def answer(self, inbound: Inbound, render: Callable[[Reply], str]) -> Answer:
+        channel, message_id = inbound.channel, inbound.message_id
+        with self._in_flight:
+            claim = self._claim(channel, message_id) if message_id is not None else None
+            if claim is None or claim.fresh:
+                return self._answer_afresh(inbound, render)
+        if claim.replies is not None:
+            return Answer(texts=claim.replies, repeat=True)
+        return Answer(texts=self._wait_for_answer(channel, message_id), repeat=True)
+
+    def _answer_afresh(self, inbound: Inbound, render: Callable[[Reply], str]) -> Answer:
         started = time.perf_counter()
         url, channel, message_id = self.settings.database_url, inbound.channel, inbound.message_id
-        if message_id is not None:
-            stored = self._claim(channel, message_id)
-            if stored is not None:
-                return Answer(texts=stored, repeat=True)
         try:
-            replies = self.engine.handle(inbound)
+            replies, intent = self._turn(inbound)
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)
             log.warning("database unavailable while answering %s %s: %s", channel, message_id, exc)
@@ -69,7 +94,7 @@ class Answerer:
         except Exception:
             record_error(channel, ENGINE)
             log.exception("engine failed on %s message %s; sending an apology", channel, message_id)
-            replies = [self.apology()]
+            replies, intent = [self.apology()], "error"
         rendered = [render(reply) for reply in replies]
         if message_id is not None:
             try:
@@ -78,28 +103,37 @@ class Answerer:
                 # The answer goes out anyway; a repeat will be handled again once the lease ends.
                 record_error(channel, DATABASE)
                 log.warning("could not store the answer of %s %s", channel, message_id)
-        # The engine does not report the intent yet; "unknown" until it does.
-        record_message(channel, "unknown", time.perf_counter() - started)
+        record_message(channel, intent, time.perf_counter() - started)
         return Answer(texts=rendered, replies=replies)
+
+    def _turn(self, inbound: Inbound) -> tuple[list[Reply], str]:
+        """The replies and the intent, when the engine tells it (`Engine.respond`)."""
+        respond = getattr(self.engine, "respond", None)
+        if respond is None:
+            return self.engine.handle(inbound), "unknown"
+        outcome: Outcome = respond(inbound)
+        return outcome.replies, outcome.intent
 
     def apology(self) -> Reply:
         tr = texts(self.settings.lang)
         return Reply(text=tr._("Sorry, something went wrong on our side. Please try again in a few minutes."))
 
-    def _claim(self, channel: str, message_id: str) -> list[str] | None:
-        """None when this call owns the message; otherwise the answer to repeat."""
-        url = self.settings.database_url
+    def _claim(self, channel: str, message_id: str) -> deliveries.Claim:
         try:
-            claim = deliveries.claim(url, channel, message_id)
-            if claim.fresh:
-                return None
-            if claim.replies is not None:
-                return claim.replies
-            stored = deliveries.wait_for_replies(url, channel, message_id, REPEAT_WAIT_SECONDS)
+            return deliveries.claim(self.settings.database_url, channel, message_id)
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)
             raise RetryLater(str(exc)) from exc
-        if stored is None:  # still being answered elsewhere: ask the provider to come back
+
+    def _wait_for_answer(self, channel: str, message_id: str) -> list[str]:
+        """The answer of the same message being handled by another request right now."""
+        try:
+            stored = deliveries.wait_for_replies(self.settings.database_url, channel, message_id,
+                                                 REPEAT_WAIT_SECONDS)
+        except DATABASE_ERRORS as exc:
+            record_error(channel, DATABASE)
+            raise RetryLater(str(exc)) from exc
+        if stored is None:  # still not answered: ask the provider to come back later
             raise RetryLater(f"{channel} message {message_id} is still being answered")
         return stored
 

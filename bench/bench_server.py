@@ -1,0 +1,156 @@
+"""Throughput and latency of `sadeeq serve` for signed WhatsApp messages, against a bare
+Starlette endpoint returning fixed TwiML, both real uvicorn processes measured in the same run.
+
+    .venv/bin/python bench/bench_server.py [--requests 5000] [--concurrency 50]
+
+Each server runs alone in its own process (one worker, loopback, access log off); the load
+comes from one httpx.AsyncClient with `--concurrency` simultaneous senders, every request a
+distinct, correctly signed MessageSid from one of 200 demo subscribers saying "مرحبا" or "1".
+Prints requests/s and p50/p99 latency for both, and the ratio sadeeq/bare (goal >= 0.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "bench-auth-token"
+PUBLIC_URL = "http://127.0.0.1"
+PATH = "/twilio/whatsapp"
+FIXED_TWIML = ('<?xml version="1.0" encoding="UTF-8"?><Response><Message>'
+               "أهلاً بك في صديق الكهرباء</Message></Response>")
+WARMUP = 200
+
+
+async def _fixed_twiml(_request) -> Response:
+    return Response(FIXED_TWIML, media_type="application/xml")
+
+
+# The baseline: what any Starlette app on this uvicorn costs, with no work behind the route.
+bare_app = Starlette(routes=[Route(PATH, _fixed_twiml, methods=["POST"])])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.post(f"http://127.0.0.1:{port}/", timeout=0.5)
+            return process
+        except httpx.TransportError:
+            if process.poll() is not None:
+                raise SystemExit(f"server exited: {process.stderr.read()}") from None
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("server did not start in 30 s")
+
+
+def signed_requests(count: int, offset: int) -> list[tuple[dict[str, str], str]]:
+    validator = RequestValidator(TOKEN)
+    out = []
+    for i in range(offset, offset + count):
+        params = {"MessageSid": f"SMbench{i:010d}", "AccountSid": "AC" + "0" * 32,
+                  "From": f"whatsapp:+9665000{1000 + i % 200:05d}", "To": "whatsapp:+966920000000",
+                  "Body": "مرحبا" if i % 2 == 0 else "1", "NumMedia": "0"}
+        out.append((params, validator.compute_signature(PUBLIC_URL + PATH, params)))
+    return out
+
+
+async def load(port: int, requests: list[tuple[dict[str, str], str]], concurrency: int
+               ) -> tuple[float, list[float], int]:
+    latencies: list[float] = []
+    failures = 0
+    queue = iter(requests)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
+                                 timeout=30) as client:
+
+        async def sender() -> None:
+            nonlocal failures
+            for params, signature in queue:
+                started = time.perf_counter()
+                try:
+                    response = await client.post(PATH, data=params,
+                                                 headers={"X-Twilio-Signature": signature})
+                    ok = response.status_code == 200 and "<Message>" in response.text
+                except httpx.TransportError:  # counted, not retried: a failure is a failure
+                    ok = False
+                latencies.append(time.perf_counter() - started)
+                failures += not ok
+
+        started = time.perf_counter()
+        await asyncio.gather(*(sender() for _ in range(concurrency)))
+        return time.perf_counter() - started, latencies, failures
+
+
+def measure(name: str, command: list[str], env: dict[str, str], port: int, count: int,
+            concurrency: int) -> dict[str, float]:
+    process = start(command, env, port)
+    try:
+        asyncio.run(load(port, signed_requests(WARMUP, 0), concurrency))
+        elapsed, latencies, failures = asyncio.run(
+            load(port, signed_requests(count, WARMUP), concurrency))
+    finally:
+        process.terminate()
+        process.wait(10)
+    cuts = statistics.quantiles(latencies, n=100)
+    result = {"rps": count / elapsed, "p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000,
+              "failures": failures}
+    print(f"{name:<28} {result['rps']:8.0f} req/s   p50 {result['p50_ms']:7.1f} ms   "
+          f"p99 {result['p99_ms']:7.1f} ms   failures {failures}", flush=True)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as workdir:
+        env = {**os.environ, "SADEEQ_DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite",
+               "TWILIO_AUTH_TOKEN": TOKEN, "SADEEQ_PUBLIC_URL": PUBLIC_URL,
+               "PYTHONPATH": str(ROOT)}
+        env.pop("TELEGRAM_BOT_TOKEN", None)
+        subprocess.run([python, "-m", "bot", "setup"], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        print(f"{args.requests} signed WhatsApp messages per server, {args.concurrency} "
+              f"concurrent senders, {os.cpu_count()} cores", flush=True)
+        port = free_port()
+        bare = measure("bare Starlette (fixed TwiML)",
+                       [python, "-m", "uvicorn", "bench.bench_server:bare_app", "--port", str(port),
+                        "--no-access-log", "--log-level", "warning"],
+                       env, port, args.requests, args.concurrency)
+        port = free_port()
+        ours = measure("sadeeq serve",
+                       [python, "-m", "bot", "serve", "--port", str(port)],
+                       env, port, args.requests, args.concurrency)
+    ratio = ours["rps"] / bare["rps"]
+    print(f"ratio sadeeq/bare throughput: {ratio:.2f} (goal >= 0.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
