@@ -3,10 +3,12 @@ Starlette endpoint returning fixed TwiML, both real uvicorn processes measured i
 
     .venv/bin/python bench/bench_server.py [--requests 5000] [--concurrency 50]
 
-Each server runs alone in its own process (one worker, loopback, access log off); the load
+Each server is its own process (one worker, loopback, access log off); the load
 comes from one httpx.AsyncClient with `--concurrency` simultaneous senders, every request a
 distinct, correctly signed MessageSid from one of 200 demo subscribers saying "مرحبا" or "1".
-Prints requests/s and p50/p99 latency for both, and the ratio sadeeq/bare (goal >= 0.5).
+A third server, the same app with a fixed-reply engine, separates the channel layer's cost
+from the conversation's. Prints requests/s and p50/p99 latency for each, and the ratio
+sadeeq/bare (goal >= 0.5).
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from twilio.request_validator import RequestValidator
 
+from bot.channels.server import create_app
+from bot.config import Settings
+from bot.dialogue.messages import Inbound, Reply
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token"
 PUBLIC_URL = "http://127.0.0.1"
@@ -43,6 +49,18 @@ async def _fixed_twiml(_request) -> Response:
 
 # The baseline: what any Starlette app on this uvicorn costs, with no work behind the route.
 bare_app = Starlette(routes=[Route(PATH, _fixed_twiml, methods=["POST"])])
+
+
+class FixedReplyEngine:
+    """No conversation at all: isolates what the channel layer itself costs."""
+
+    def handle(self, _message: Inbound) -> list[Reply]:
+        return [Reply("أهلاً بك في صديق الكهرباء")]
+
+
+def channels_only_app() -> Starlette:
+    """`sadeeq serve`'s app (signature, parsing, once-only deliveries, TwiML) minus the engine."""
+    return create_app(Settings.from_env(), engine=FixedReplyEngine())
 
 
 def free_port() -> int:
@@ -67,11 +85,12 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
     raise SystemExit("server did not start in 30 s")
 
 
-def signed_requests(count: int, offset: int) -> list[tuple[dict[str, str], str]]:
+def signed_requests(count: int, offset: int, server: int) -> list[tuple[dict[str, str], str]]:
+    """Fresh MessageSids for each server, so that none of them answers a stored repeat."""
     validator = RequestValidator(TOKEN)
     out = []
     for i in range(offset, offset + count):
-        params = {"MessageSid": f"SMbench{i:010d}", "AccountSid": "AC" + "0" * 32,
+        params = {"MessageSid": f"SMbench{server}x{i:010d}", "AccountSid": "AC" + "0" * 32,
                   "From": f"whatsapp:+9665000{1000 + i % 200:05d}", "To": "whatsapp:+966920000000",
                   "Body": "مرحبا" if i % 2 == 0 else "1", "NumMedia": "0"}
         out.append((params, validator.compute_signature(PUBLIC_URL + PATH, params)))
@@ -105,28 +124,19 @@ async def load(port: int, requests: list[tuple[dict[str, str], str]], concurrenc
         return time.perf_counter() - started, latencies, failures
 
 
-def measure(name: str, command: list[str], env: dict[str, str], port: int, count: int,
-            concurrency: int) -> dict[str, float]:
-    process = start(command, env, port)
-    try:
-        asyncio.run(load(port, signed_requests(WARMUP, 0), concurrency))
-        elapsed, latencies, failures = asyncio.run(
-            load(port, signed_requests(count, WARMUP), concurrency))
-    finally:
-        process.terminate()
-        process.wait(10)
+def report(name: str, elapsed: float, latencies: list[float], failures: int) -> float:
     cuts = statistics.quantiles(latencies, n=100)
-    result = {"rps": count / elapsed, "p50_ms": cuts[49] * 1000, "p99_ms": cuts[98] * 1000,
-              "failures": failures}
-    print(f"{name:<28} {result['rps']:8.0f} req/s   p50 {result['p50_ms']:7.1f} ms   "
-          f"p99 {result['p99_ms']:7.1f} ms   failures {failures}", flush=True)
-    return result
+    rps = len(latencies) / elapsed
+    print(f"{name:<30} {rps:8.0f} req/s   p50 {cuts[49] * 1000:7.1f} ms   "
+          f"p99 {cuts[98] * 1000:7.1f} ms   failures {failures}", flush=True)
+    return rps
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=5, help="batches per server, interleaved")
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as workdir:
@@ -136,19 +146,40 @@ def main() -> int:
         env.pop("TELEGRAM_BOT_TOKEN", None)
         subprocess.run([python, "-m", "bot", "setup"], env=env, cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL)
-        print(f"{args.requests} signed WhatsApp messages per server, {args.concurrency} "
-              f"concurrent senders, {os.cpu_count()} cores", flush=True)
-        port = free_port()
-        bare = measure("bare Starlette (fixed TwiML)",
-                       [python, "-m", "uvicorn", "bench.bench_server:bare_app", "--port", str(port),
-                        "--no-access-log", "--log-level", "warning"],
-                       env, port, args.requests, args.concurrency)
-        port = free_port()
-        ours = measure("sadeeq serve",
-                       [python, "-m", "bot", "serve", "--port", str(port)],
-                       env, port, args.requests, args.concurrency)
-    ratio = ours["rps"] / bare["rps"]
-    print(f"ratio sadeeq/bare throughput: {ratio:.2f} (goal >= 0.5)")
+        print(f"{args.requests} signed WhatsApp messages per server in {args.rounds} interleaved "
+              f"rounds, {args.concurrency} concurrent senders, {os.cpu_count()} cores", flush=True)
+        uvicorn_app = [python, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
+        commands = {
+            "bare Starlette (fixed TwiML)": [*uvicorn_app, "bench.bench_server:bare_app"],
+            "channels, fixed-reply engine": [*uvicorn_app, "--factory",
+                                             "bench.bench_server:channels_only_app"],
+            "sadeeq serve": [python, "-m", "bot", "serve"],
+        }
+        ports = {name: free_port() for name in commands}
+        servers = [start([*command, "--port", str(ports[name])], env, ports[name])
+                   for name, command in commands.items()]
+        totals = {name: [0.0, [], 0] for name in commands}
+        try:
+            for index, name in enumerate(commands):
+                asyncio.run(load(ports[name], signed_requests(WARMUP, 0, index), args.concurrency))
+            # Rounds in turn, so that load from other jobs on the machine falls on all alike.
+            batch = args.requests // args.rounds
+            for round_ in range(args.rounds):
+                for index, name in enumerate(commands):
+                    requests = signed_requests(batch, WARMUP + round_ * batch, index)
+                    elapsed, latencies, failures = asyncio.run(
+                        load(ports[name], requests, args.concurrency))
+                    totals[name][0] += elapsed
+                    totals[name][1] += latencies
+                    totals[name][2] += failures
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(10)
+        rps = {name: report(name, *totals[name]) for name in commands}
+    bare = rps["bare Starlette (fixed TwiML)"]
+    print(f"ratio channels-only/bare throughput: {rps['channels, fixed-reply engine'] / bare:.2f}")
+    print(f"ratio sadeeq/bare throughput: {rps['sadeeq serve'] / bare:.2f} (goal >= 0.5)")
     return 0
 
 
