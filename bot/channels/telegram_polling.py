@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 
 from telegram import Update
 
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     if not settings.telegram_bot_token:
-        print("sadeeq telegram: error: set TELEGRAM_BOT_TOKEN first", flush=True)
+        print("sadeeq telegram: error: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
         return 2
     application = build_application(settings, webhook=False)
     TelegramConversation(Answerer(Engine(settings), settings)).install(application)

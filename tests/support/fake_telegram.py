@@ -1,7 +1,7 @@
 """A local stand-in for the Telegram Bot API, enough for python-telegram-bot and TelegramSender.
 
-Answers getMe, sendMessage, setWebhook, deleteWebhook, getWebhookInfo and getUpdates, and
-records every sendMessage (parameters decoded: reply_markup as a dict):
+Answers getMe, sendMessage, setWebhook, deleteWebhook, getWebhookInfo and getUpdates (from
+`updates`, honouring the offset), and records every sendMessage (reply_markup decoded to a dict):
 
     with FakeTelegram() as telegram:
         Application.builder().token(FakeTelegram.TOKEN).base_url(telegram.base_url)...
@@ -29,6 +29,7 @@ class FakeTelegram:
     sent: list[dict] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)  # method names, in order
     failures: list[tuple[int, str]] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)  # what getUpdates hands out (polling)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -67,7 +68,8 @@ class FakeTelegram:
                 return 200, {"ok": True, "result": {"url": "", "has_custom_certificate": False,
                                                     "pending_update_count": 0}}
             if method == "getUpdates":
-                return 200, {"ok": True, "result": []}
+                offset = int(params.get("offset") or 0)
+                return 200, {"ok": True, "result": [u for u in self.updates if u["update_id"] >= offset]}
             if method == "sendMessage":
                 self.sent.append(params)
                 chat_id = int(params["chat_id"])
