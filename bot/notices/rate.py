@@ -11,20 +11,24 @@ from collections.abc import Callable
 
 
 class TokenBucket:
-    """`rate` tokens a second, at most `burst` saved up; `acquire` waits for one."""
+    """`rate` tokens a second, at most `burst` saved up; `acquire` waits for one.
+
+    The default burst is 50 ms worth of sends, so that sleeping a little late or a pause to
+    prepare the next batch is made up for, instead of dragging the rate below the limit.
+    """
 
     def __init__(
         self,
         rate: float | None,
-        burst: float = 1.0,
+        burst: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.rate = rate
-        self.burst = max(burst, 1.0)
+        self.burst = max(burst if burst is not None else (rate or 0) / 20, 1.0)
         self.clock = clock
         self.sleep = sleep
-        self.tokens = self.burst
+        self.tokens = 1.0  # no burst at the start
         self.updated = clock()
 
     def acquire(self) -> None:
@@ -34,8 +38,9 @@ class TokenBucket:
             now = self.clock()
             self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
             self.updated = now
-            if self.tokens >= 1.0:
-                self.tokens -= 1.0
+            # The epsilon stops float rounding from asking for sleeps shorter than the clock ticks.
+            if self.tokens >= 1.0 - 1e-9:
+                self.tokens = max(self.tokens - 1.0, 0.0)
                 return
             self.sleep((1.0 - self.tokens) / self.rate)
 
