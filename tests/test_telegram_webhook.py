@@ -181,3 +181,11 @@ def test_malformed_updates_get_4xx_and_never_reach_the_engine(client, engine, bo
         "X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": content_type})
     assert response.status_code == status
     assert engine.seen == []
+
+
+def test_a_failed_send_is_counted_and_telegram_still_gets_200(client, telegram, engine):
+    telegram.fail_next(403, "Forbidden: bot was blocked by the user")
+    response = post(client, update(5001, text="مرحبا"))
+    assert response.status_code == 200
+    assert len(engine.seen) == 1 and telegram.sent == []
+    assert 'sadeeq_errors_total{channel="telegram",kind="send"}' in client.get("/metrics").text
