@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.billing import BillingAdapter, billing_adapter
 from bot.config import Settings
+from bot.coordination import coordination
 from bot.dialogue.messages import Inbound, Reply
 from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
@@ -34,19 +35,25 @@ class Engine:
     def __init__(self, settings: Settings | None = None, billing: BillingAdapter | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.billing = billing or billing_adapter(self.settings)
+        self.coordination = coordination(self.settings)
 
     def handle(self, message: Inbound) -> list[Reply]:
         return self.respond(message).replies
 
     def respond(self, message: Inbound) -> Outcome:
-        for attempt in range(2):
-            try:
-                return self._respond_once(message)
-            except IntegrityError:
-                # Two first messages from one new sender raced to create the contact row;
-                # the second attempt finds the row the other one made.
-                if attempt:
-                    raise
+        # Over the rate limit: a "slow down" once per window, then silence; no database work.
+        gate = self.coordination.admit(message)
+        if gate.refused:
+            return Outcome(replies=gate.replies, intent="rate_limited")
+        with self.coordination.sender_lock(message.channel, message.sender):
+            for attempt in range(2):
+                try:
+                    return self._respond_once(message)
+                except IntegrityError:
+                    # Two first messages from one new sender raced to create the contact row;
+                    # the second attempt finds the row the other one made.
+                    if attempt:
+                        raise
         raise AssertionError("unreachable")
 
     def _respond_once(self, message: Inbound) -> Outcome:
@@ -66,7 +73,8 @@ class Engine:
             return Outcome(replies=turn.replies, intent=turn.intent)
 
     def _contact(self, session: Session, message: Inbound) -> Contact:
-        contact = session.get(Contact, (message.channel, message.sender))
+        # The row lock keeps two workers apart even when the shared sender lock is not to be had.
+        contact = session.get(Contact, (message.channel, message.sender), with_for_update=True)
         if contact is None:
             contact = Contact(channel=message.channel, sender=message.sender, state={})
             session.add(contact)
