@@ -8,6 +8,7 @@ with the reason, never the bill.
 from __future__ import annotations
 
 from bot.billing import Account, Bill, BillingUnavailable
+from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.understanding import Understanding, choice_number
@@ -48,6 +49,11 @@ def _show_or_ask(turn: Turn, typed_account: str | None) -> None:
     if turn.phone is None:
         ask_for_phone(turn)
         return
+    guard = account_guard(turn.settings)
+    if typed_account is not None and guard.is_blocked(turn.message.sender):
+        turn.finish()
+        lookups_paused(turn)
+        return
     try:
         accounts = turn.billing.accounts_for_phone(turn.phone)
     except BillingUnavailable:
@@ -58,6 +64,7 @@ def _show_or_ask(turn: Turn, typed_account: str | None) -> None:
         if typed_account in numbers:
             _show_bill(turn, typed_account)
         else:
+            guard.record_miss(turn.message.sender)
             turn.finish()
             turn.say(_("The account {account} is not linked to your mobile number, so I cannot show "
                        "its bill. For your privacy I only show bills of accounts registered to the "
@@ -71,6 +78,15 @@ def _show_or_ask(turn: Turn, typed_account: str | None) -> None:
     else:
         turn.begin("bill", accounts=numbers)
         turn.say(_("Which account? Send its number from the list."), _account_choices(accounts))
+
+
+def lookups_paused(turn: Turn) -> None:
+    """Too many accounts not linked to this sender were tried: account numbers are not looked
+    up for a while (the account guard), and the sender is told why."""
+    turn.say(turn.tr._("For the privacy of our subscribers, lookups by account number are paused for "
+                       "one hour, because several account numbers not linked to your mobile number "
+                       "were sent from it. You can still see the bills of the accounts registered to "
+                       "your number: send \"bill\"."))
 
 
 def _account_choices(accounts: list[Account]) -> list[Choice]:

@@ -5,6 +5,7 @@ Only accounts linked to that number can be subscribed; STOP ends them all."""
 from __future__ import annotations
 
 from bot.billing import Account, BillingUnavailable
+from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.notices import subscribe
@@ -12,6 +13,7 @@ from bot.phrases import mentions
 from bot.text import ascii_digits
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
+from handlers.bill import lookups_paused
 from handlers.common import ask_for_phone, busy, mask, no_accounts
 
 
@@ -49,6 +51,11 @@ def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
     if turn.phone is None:
         ask_for_phone(turn)
         return
+    guard = account_guard(turn.settings)
+    if account is not None and guard.is_blocked(turn.message.sender):
+        turn.finish()
+        lookups_paused(turn)
+        return
     try:
         linked = turn.billing.accounts_for_phone(turn.phone)
     except BillingUnavailable:
@@ -63,6 +70,7 @@ def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
                        consent_text=turn.text, consent_message_id=turn.message.message_id,
                        at=turn.now, linked_accounts=linked)
     if result.status == "not_linked":
+        guard.record_miss(turn.message.sender)
         turn.say(_("The account {account} is not linked to your mobile number, so I cannot send its "
                    "bill alerts here.", account=mask(account)))
     elif result.status == "already_subscribed":
