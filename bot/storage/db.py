@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+_engines: dict[str, Engine] = {}
+_sessions: dict[str, sessionmaker[Session]] = {}
+_made = threading.Lock()
 
-@lru_cache(maxsize=8)
+
 def engine_for(url: str) -> Engine:
+    """The one engine (and connection pool) of this process for `url`."""
+    engine = _engines.get(url)
+    if engine is None:
+        with _made:
+            engine = _engines.get(url)
+            if engine is None:
+                engine = _engines[url] = _new_engine(url)
+    return engine
+
+
+def dispose_engine(url: str) -> None:
+    """Close every pooled connection to `url` and forget its engine (tests, after a fork)."""
+    with _made:
+        engine = _engines.pop(url, None)
+        _sessions.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _new_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -32,9 +55,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-@lru_cache(maxsize=8)
 def session_factory(url: str) -> sessionmaker[Session]:
-    return sessionmaker(engine_for(url), expire_on_commit=False)
+    factory = _sessions.get(url)
+    if factory is None:
+        factory = _sessions[url] = sessionmaker(engine_for(url), expire_on_commit=False)
+    return factory
 
 
 @contextmanager
@@ -52,10 +77,10 @@ def session_scope(url: str) -> Iterator[Session]:
 
 
 def create_schema(url: str) -> None:
-    """Create every table that is missing (migrations take over in `bot.storage.migrate`)."""
-    from bot.storage.schema import Base
+    """Create or upgrade the schema to the newest migration (`bot.storage.migrate.upgrade`)."""
+    from bot.storage.migrate import upgrade
 
-    Base.metadata.create_all(engine_for(url))
+    upgrade(url)
 
 
 def is_reachable(url: str) -> bool:

@@ -1,0 +1,71 @@
+"""Schema migrations: `upgrade(url)` brings any database, SQLite or PostgreSQL, to the newest
+revision under bot/storage/migrations/versions (the same thing as `alembic upgrade head`).
+
+`sadeeq setup`, `sadeeq chat`, the server and the tests all reach it through
+`bot.storage.db.create_schema`. A database made by `create_all` before migrations existed (it
+has our tables but no `alembic_version`) is adopted: missing tables are added, it is stamped
+with the first revision, and later revisions run from there.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from bot.storage.db import engine_for
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["url"] = url
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    config = alembic_config(url)
+    script = ScriptDirectory.from_config(config)
+    if not script.get_heads():  # no revision written yet: the tables straight from the models
+        _create_all(url)
+        return
+    _adopt_unversioned(url, config, script)
+    command.upgrade(config, revision)
+
+
+def current_revision(url: str) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine_for(url).connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _adopt_unversioned(url: str, config: Config, script: ScriptDirectory) -> None:
+    tables = set(inspect(engine_for(url)).get_table_names())
+    if VERSION_TABLE in tables or not tables & _our_tables():
+        return
+    base = script.get_base()
+    log.warning("database has our tables but no migration history: adopting it at revision %s", base)
+    _create_all(url)
+    command.stamp(config, base)
+
+
+def _our_tables() -> set[str]:
+    from bot.storage.schema import Base
+
+    return set(Base.metadata.tables)
+
+
+def _create_all(url: str) -> None:
+    from bot.storage.schema import Base
+
+    Base.metadata.create_all(engine_for(url))
