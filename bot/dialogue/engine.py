@@ -68,6 +68,8 @@ class Engine:
                 tr=texts(contact.lang or self.settings.lang),
             )
             route(turn)
+            offered = next((reply.choices for reply in reversed(turn.replies) if reply.choices), ())
+            contact.last_choices = [[choice.key, choice.label] for choice in offered] or None
             contact.last_inbound_at = message.received_at
             contact.state_updated_at = message.received_at
             return Outcome(replies=turn.replies, intent=turn.intent)

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from bot.dialogue.turn import Turn
-from bot.text import clean_raw
+from bot.text import clean_raw, normalize
 from bot.understanding import Understanding, choice_number, control_word, detect_lang, understand
 from handlers import FLOWS, INTENTS, bill_alerts, menu, subscription
 
@@ -21,7 +21,8 @@ MAX_MESSAGE_CHARS = 2000
 
 def route(turn: Turn) -> None:
     message = turn.message
-    text = clean_raw(message.text or "")[:MAX_MESSAGE_CHARS].strip()
+    text = _label_to_key(turn, clean_raw(message.text or "")[:MAX_MESSAGE_CHARS].strip())
+    turn.text = text
     _choose_language(turn, text)
     understood = understand(text, now=turn.now) if text else None
 
@@ -80,6 +81,17 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     turn.intent = understood.intent
     turn.finish()
     INTENTS.get(understood.intent, menu.not_understood)(turn, understood)
+
+
+def _label_to_key(turn: Turn, text: str) -> str:
+    """A choice sent back by its label (a Telegram button, or typed) counts as its number."""
+    if not text or not turn.contact.last_choices:
+        return text
+    wanted = normalize(text)
+    for key, label in turn.contact.last_choices:
+        if wanted in (normalize(label), normalize(f"{key}. {label}"), normalize(f"{key} {label}")):
+            return key
+    return text
 
 
 def _choose_language(turn: Turn, text: str) -> None:

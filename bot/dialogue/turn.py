@@ -30,10 +30,9 @@ class Turn:
     tr: Texts
     replies: list[Reply] = field(default_factory=list)
     intent: str = "unknown"
-
-    @property
-    def text(self) -> str:
-        return self.message.text
+    # What the flows read: the message text cleaned by the router (bidi marks gone, length
+    # capped, a choice's label turned back into its key). The raw text stays on `message`.
+    text: str = ""
 
     @property
     def now(self) -> datetime:
