@@ -170,3 +170,18 @@ def test_a_real_uvicorn_server_answers_concurrent_retries_once(database_url):
     assert texts == {"رد رقم 1"}
     assert len(engine.seen) == 1
     assert health.status_code == 200
+
+
+def test_operator_api_is_mounted_only_when_its_token_is_set(database_url):
+    import dataclasses
+
+    settings = dataclasses.replace(Settings.from_env(), database_url=database_url,
+                                   operator_token="op-secret")
+    with TestClient(create_app(settings)) as operator_client:
+        assert operator_client.get("/operator/incidents").status_code == 401
+        answer = operator_client.get("/operator/incidents",
+                                     headers={"Authorization": "Bearer op-secret"})
+        assert answer.status_code == 200
+    without = dataclasses.replace(settings, operator_token=None)
+    with TestClient(create_app(without)) as plain_client:
+        assert plain_client.get("/operator/incidents").status_code == 404

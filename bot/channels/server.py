@@ -26,9 +26,14 @@ from bot.storage.db import is_reachable
 
 
 def create_app(settings: Settings, engine: ConversationEngine | None = None,
-               extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+               extra_routes: Sequence[BaseRoute] | None = None) -> Starlette:
     """The whole server. `engine` defaults to `bot.dialogue.engine.Engine(settings)`;
-    `extra_routes` (Route or Mount objects) are added after the channels' routes."""
+    `extra_routes` (Route or Mount objects) are added after the channels' routes, and default
+    to the operator API (present only when SADEEQ_OPERATOR_TOKEN is set)."""
+    if extra_routes is None:
+        from bot.outages.api import operator_routes
+
+        extra_routes = operator_routes(settings)
     if engine is None:
         from bot.dialogue.engine import Engine
 
