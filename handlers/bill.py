@@ -7,13 +7,18 @@ with the reason, never the bill.
 
 from __future__ import annotations
 
-from bot.billing import Account, Bill, BillingUnavailable
-from bot.coordination import account_guard
-from bot.dialogue.messages import Choice
+from bot.billing import Bill, BillingUnavailable
 from bot.dialogue.turn import Turn
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
-from handlers.common import ask_for_phone, busy, mask, no_accounts
+from handlers.common import (
+    account_choices,
+    busy,
+    linked_accounts,
+    mask,
+    no_accounts,
+    refuse_unlinked,
+)
 
 
 def start(turn: Turn, understood: Understanding) -> None:
@@ -46,29 +51,18 @@ def step(turn: Turn, understood: Understanding) -> bool:
 
 def _show_or_ask(turn: Turn, typed_account: str | None) -> None:
     _ = turn.tr._
-    if turn.phone is None:
-        ask_for_phone(turn)
-        return
-    guard = account_guard(turn.settings)
-    if typed_account is not None and guard.is_blocked(turn.message.sender):
-        turn.finish()
-        lookups_paused(turn)
-        return
-    try:
-        accounts = turn.billing.accounts_for_phone(turn.phone)
-    except BillingUnavailable:
-        busy(turn)
+    accounts = linked_accounts(turn, typed_account)
+    if accounts is None:
         return
     numbers = [a.account for a in accounts]
     if typed_account is not None:
         if typed_account in numbers:
             _show_bill(turn, typed_account)
         else:
-            guard.record_miss(turn.message.sender)
-            turn.finish()
-            turn.say(_("The account {account} is not linked to your mobile number, so I cannot show "
-                       "its bill. For your privacy I only show bills of accounts registered to the "
-                       "number you are writing from.", account=mask(typed_account)))
+            refuse_unlinked(turn, _(
+                "The account {account} is not linked to your mobile number, so I cannot show its "
+                "bill. For your privacy I only show bills of accounts registered to the number you "
+                "are writing from.", account=mask(typed_account)))
         return
     if not accounts:
         turn.finish()
@@ -77,20 +71,7 @@ def _show_or_ask(turn: Turn, typed_account: str | None) -> None:
         _show_bill(turn, accounts[0].account)
     else:
         turn.begin("bill", accounts=numbers)
-        turn.say(_("Which account? Send its number from the list."), _account_choices(accounts))
-
-
-def lookups_paused(turn: Turn) -> None:
-    """Too many accounts not linked to this sender were tried: account numbers are not looked
-    up for a while (the account guard), and the sender is told why."""
-    turn.say(turn.tr._("For the privacy of our subscribers, lookups by account number are paused for "
-                       "one hour, because several account numbers not linked to your mobile number "
-                       "were sent from it. You can still see the bills of the accounts registered to "
-                       "your number: send \"bill\"."))
-
-
-def _account_choices(accounts: list[Account]) -> list[Choice]:
-    return [Choice(str(i), f"{mask(a.account)} {a.district}") for i, a in enumerate(accounts, 1)]
+        turn.say(_("Which account? Send its number from the list."), account_choices(accounts))
 
 
 def _show_bill(turn: Turn, account: str) -> None:

@@ -4,17 +4,14 @@ Only accounts linked to that number can be subscribed; STOP ends them all."""
 
 from __future__ import annotations
 
-from bot.billing import Account, BillingUnavailable
-from bot.coordination import account_guard
-from bot.dialogue.messages import Choice
+from bot.billing import Account
 from bot.dialogue.turn import Turn
 from bot.notices import subscribe
 from bot.phrases import mentions
 from bot.text import ascii_digits
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
-from handlers.bill import lookups_paused
-from handlers.common import ask_for_phone, busy, mask, no_accounts
+from handlers.common import account_choices, linked_accounts, mask, no_accounts, refuse_unlinked
 
 
 def wants(turn: Turn, text: str, understood: Understanding) -> bool:
@@ -48,18 +45,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
 
 def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
     _ = turn.tr._
-    if turn.phone is None:
-        ask_for_phone(turn)
-        return
-    guard = account_guard(turn.settings)
-    if account is not None and guard.is_blocked(turn.message.sender):
-        turn.finish()
-        lookups_paused(turn)
-        return
-    try:
-        linked = turn.billing.accounts_for_phone(turn.phone)
-    except BillingUnavailable:
-        busy(turn)
+    linked = linked_accounts(turn, account)
+    if linked is None:
         return
     if account is None:
         _ask_which(turn, linked)
@@ -70,9 +57,8 @@ def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
                        consent_text=turn.text, consent_message_id=turn.message.message_id,
                        at=turn.now, linked_accounts=linked)
     if result.status == "not_linked":
-        guard.record_miss(turn.message.sender)
-        turn.say(_("The account {account} is not linked to your mobile number, so I cannot send its "
-                   "bill alerts here.", account=mask(account)))
+        refuse_unlinked(turn, _("The account {account} is not linked to your mobile number, so I "
+                                "cannot send its bill alerts here.", account=mask(account)))
     elif result.status == "already_subscribed":
         turn.say(_("Bill alerts for account {account} are already on for this number.", account=mask(account)))
     else:
@@ -88,5 +74,5 @@ def _ask_which(turn: Turn, linked: list[Account]) -> None:
         no_accounts(turn)
         return
     turn.begin("bill_alerts", accounts=[a.account for a in linked])
-    choices = [Choice(str(i), f"{mask(a.account)} {a.district}") for i, a in enumerate(linked, 1)]
-    turn.say(_("Which account should I send monthly bill alerts for? Send its number from the list."), choices)
+    turn.say(_("Which account should I send monthly bill alerts for? Send its number from the list."),
+             account_choices(linked))

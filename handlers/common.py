@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.billing import Account, BillingUnavailable
+from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 
@@ -28,3 +30,40 @@ def ask_for_phone(turn: Turn) -> None:
 def no_accounts(turn: Turn) -> None:
     turn.say(turn.tr._("I found no electricity account linked to your number. To link your account, "
                        "update your mobile number in the Alkahraba app or call 920001100."))
+
+
+def linked_accounts(turn: Turn, typed_account: str | None) -> list[Account] | None:
+    """The accounts linked to the sender's own phone; None when this turn is already answered
+    (no phone known yet, account lookups paused for this sender, or billing unavailable)."""
+    if turn.phone is None:
+        ask_for_phone(turn)
+        return None
+    if typed_account is not None and account_guard(turn.settings).is_blocked(turn.message.sender):
+        turn.finish()
+        lookups_paused(turn)
+        return None
+    try:
+        return turn.billing.accounts_for_phone(turn.phone)
+    except BillingUnavailable:
+        busy(turn)
+        return None
+
+
+def refuse_unlinked(turn: Turn, explanation: str) -> None:
+    """An account not linked to the sender: refused, and counted against account guessing."""
+    account_guard(turn.settings).record_miss(turn.message.sender)
+    turn.finish()
+    turn.say(explanation)
+
+
+def account_choices(accounts: list[Account]) -> list[Choice]:
+    return [Choice(str(i), f"{mask(a.account)} {a.district}") for i, a in enumerate(accounts, 1)]
+
+
+def lookups_paused(turn: Turn) -> None:
+    """Too many accounts not linked to this sender were tried: account numbers are not looked
+    up for a while (the account guard), and the sender is told why."""
+    turn.say(turn.tr._("For the privacy of our subscribers, lookups by account number are paused for "
+                       "one hour, because several account numbers not linked to your mobile number "
+                       "were sent from it. You can still see the bills of the accounts registered to "
+                       "your number: send \"bill\"."))
