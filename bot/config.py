@@ -45,6 +45,7 @@ class Settings:
     account_misses_per_hour: int = 5  # unlinked account lookups before an hour's block (0: off)
     lang: str = "ar"
     operator_token: str | None = None
+    whatsapp_bill_template: str | None = None  # content SID of the approved bill template
     session_idle_minutes: int = 30
 
     @classmethod
@@ -68,5 +69,6 @@ class Settings:
             account_misses_per_hour=int(_env("SADEEQ_ACCOUNT_MISSES_PER_HOUR", "5") or 5),
             lang=_env("SADEEQ_LANG", "ar") or "ar",
             operator_token=_env("SADEEQ_OPERATOR_TOKEN"),
+            whatsapp_bill_template=_env("SADEEQ_WHATSAPP_BILL_TEMPLATE"),
             session_idle_minutes=int(_env("SADEEQ_SESSION_IDLE_MINUTES", "30") or 30),
         )

@@ -7,7 +7,6 @@ can only carry an approved template, so the same facts also go out as template v
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from babel.dates import format_date
@@ -16,7 +15,6 @@ from bot.billing import Bill
 from bot.i18n import texts
 
 SMS_LIMIT = 134  # two concatenated UCS-2 segments of 67 characters
-TEMPLATE_SETTING = "SADEEQ_WHATSAPP_BILL_TEMPLATE"  # the approved template's content SID
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,10 @@ class NoticeText:
 
 
 def whatsapp_template() -> str | None:
-    return os.environ.get(TEMPLATE_SETTING) or None
+    """The approved template's content SID (SADEEQ_WHATSAPP_BILL_TEMPLATE), if configured."""
+    from bot.config import Settings
+
+    return Settings.from_env().whatsapp_bill_template
 
 
 def short_date(bill_date, lang: str) -> str:
