@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.channels.render import render_text
+from bot.channels.render import asks_for_detail, render_text
 from bot.config import RIYADH, Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound, Location
@@ -94,7 +94,8 @@ def play(scenario: Scenario, settings: Settings, engine: Engine | None = None) -
                               text=text, received_at=now, message_id=f"script-{sent}", location=location)
             location = None
             replies = engine.handle(message)
-            last_reply = "\n\n".join(render_text(r, scenario.channel) for r in replies)
+            detail = asks_for_detail(text)
+            last_reply = "\n\n".join(render_text(r, scenario.channel, detail) for r in replies)
             transcript += [f"> {text}", last_reply]
             continue
         where = f"{scenario.source} line {number}"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.billing import BillingAdapter, billing_adapter
 from bot.config import Settings
 from bot.coordination import coordination
-from bot.dialogue.messages import Inbound, Reply
+from bot.dialogue.messages import Inbound, Reply, reply_to_json
 from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
 from bot.i18n import texts
@@ -68,8 +68,8 @@ class Engine:
                 tr=texts(contact.lang or self.settings.lang),
             )
             route(turn)
-            offered = next((reply.choices for reply in reversed(turn.replies) if reply.choices), ())
-            contact.last_choices = [[choice.key, choice.label] for choice in offered] or None
+            if turn.replies:
+                contact.last_replies = [reply_to_json(reply) for reply in turn.replies]
             contact.last_inbound_at = message.received_at
             contact.state_updated_at = message.received_at
             return Outcome(replies=turn.replies, intent=turn.intent)

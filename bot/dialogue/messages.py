@@ -43,3 +43,12 @@ class Choice:
 class Reply:
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
+
+
+def reply_to_json(reply: Reply) -> dict:
+    return {"text": reply.text,
+            "choices": [[c.key, c.label, c.request_contact] for c in reply.choices]}
+
+
+def reply_from_json(data: dict) -> Reply:
+    return Reply(text=data["text"], choices=tuple(Choice(*choice) for choice in data["choices"]))

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
 from bot.text import clean_raw, normalize
 from bot.understanding import Understanding, choice_number, control_word, detect_lang, understand
@@ -58,6 +59,9 @@ def route(turn: Turn) -> None:
         turn.finish()
         menu.show(turn)
         return
+    if word == "detail":
+        _repeat_last_answer(turn)
+        return
 
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
         return
@@ -85,13 +89,24 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
 
 def _label_to_key(turn: Turn, text: str) -> str:
     """A choice sent back by its label (a Telegram button, or typed) counts as its number."""
-    if not text or not turn.contact.last_choices:
+    if not text or not turn.contact.last_replies:
         return text
     wanted = normalize(text)
-    for key, label in turn.contact.last_choices:
-        if wanted in (normalize(label), normalize(f"{key}. {label}"), normalize(f"{key} {label}")):
-            return key
+    for reply in turn.contact.last_replies:
+        for key, label, _contact in reply["choices"]:
+            if wanted in (normalize(label), normalize(f"{key}. {label}"), normalize(f"{key} {label}")):
+                return key
     return text
+
+
+def _repeat_last_answer(turn: Turn) -> None:
+    """"Details": the last answer again, which the channel now shows uncut (SMS)."""
+    turn.intent = "detail"
+    for stored in turn.contact.last_replies or []:
+        reply = reply_from_json(stored)
+        turn.say(reply.text, reply.choices)
+    if not turn.replies:
+        menu.show(turn)
 
 
 def _choose_language(turn: Turn, text: str) -> None:

@@ -24,9 +24,9 @@ class Contact(Base):
     flow: Mapped[str | None] = mapped_column(String(32))
     state: Mapped[dict] = mapped_column(JSON, default=dict)
     state_updated_at: Mapped[datetime | None]
-    # The choices of our last reply as [key, label] pairs: a Telegram button (or a subscriber
-    # who types the label) sends the label, which the router turns back into its key.
-    last_choices: Mapped[list | None] = mapped_column(JSON)
+    # Our last answer, as [{"text", "choices": [[key, label], ...]}]: a choice sent back by its
+    # label (a Telegram button) is turned into its key, and "details" repeats it uncut on SMS.
+    last_replies: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
