@@ -1,0 +1,234 @@
+"""Scale-out benchmark: messages per second of `sadeeq serve`, two workers on PostgreSQL + Redis
+against one worker on SQLite (the baseline), under the same load: signed WhatsApp messages from
+50 concurrent senders, each waiting for its answer before sending the next, a bounded count.
+
+    .venv/bin/python bench/bench_scaleout.py                        # both set-ups, the ratio
+    .venv/bin/python bench/bench_scaleout.py --senders 50 --per-sender 20
+    .venv/bin/python bench/bench_scaleout.py hostile --messages 100000
+
+`hostile` plays seeded hostile messages (tests/test_abuse.py's generator) through the engine
+on an SQLite file and reports messages/s, crashes (must be 0) and the largest reply per channel.
+The load generator runs on the same machine as the workers (2 shared cores): it takes its share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.billing.demo import seed_demo  # noqa: E402
+from bot.storage.db import create_schema, dispose_engine  # noqa: E402
+
+TOKEN = "bench-token"
+PUBLIC_URL = "https://sadeeq.example.sa"
+PATH = "/twilio/whatsapp"
+# What a subscriber says, in turn: a greeting, a bill, a menu pick, an outage with a location,
+# its status, thanks. Every one goes through the database; some through the billing data too.
+SCRIPT = [
+    {"Body": "السلام عليكم"},
+    {"Body": "كم فاتورتي"},
+    {"Body": "1"},
+    {"Body": "", "Latitude": "24.7136", "Longitude": "46.6753", "Address": "حي العليا"},
+    {"Body": "وش صار على البلاغ"},
+    {"Body": "شكرا"},
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def workers(count: int, env: dict[str, str], logs: Path) -> Iterator[list[str]]:
+    procs, urls = [], []
+    try:
+        for n in range(count):
+            port = free_port()
+            with (logs / f"worker{n}.log").open("wb") as out:
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT,
+                    env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT))
+            urls.append(f"http://127.0.0.1:{port}")
+        for url in urls:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"worker at {url} did not start; see {logs}")
+                time.sleep(0.1)
+        yield urls
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+async def load(urls: list[str], senders: int, per_sender: int, tag: str) -> dict:
+    """Each sender talks to one worker (round robin, as a load balancer would spread them)."""
+    validator = RequestValidator(TOKEN)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def sender(client: httpx.AsyncClient, who: int) -> None:
+        base = urls[who % len(urls)]
+        phone = f"+9665000{who:05d}" if who >= 20 else f"+96650000{who + 1:04d}"
+        for n in range(per_sender):
+            params = {"MessageSid": f"SM{tag}{who:04d}{n:04d}", "AccountSid": "AC123",
+                      "From": f"whatsapp:{phone}", "To": "whatsapp:+966920000000", "NumMedia": "0",
+                      **SCRIPT[n % len(SCRIPT)]}
+            headers = {"X-Twilio-Signature": validator.compute_signature(PUBLIC_URL + PATH, params)}
+            started = time.perf_counter()
+            response = await client.post(base + PATH, data=params, headers=headers)
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    limits = httpx.Limits(max_connections=senders, max_keepalive_connections=senders)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(sender(client, who) for who in range(senders)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"messages": len(latencies), "seconds": elapsed, "per_second": len(latencies) / elapsed,
+            "p50_ms": 1000 * statistics.median(latencies),
+            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+            "statuses": statuses}
+
+
+def run_setup(name: str, count: int, database_url: str, redis_url: str | None,
+              args: argparse.Namespace, logs: Path) -> dict:
+    create_schema(database_url)
+    seed_demo(database_url, subscribers=args.senders, months=2)
+    dispose_engine(database_url)
+    env = {"SADEEQ_DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN,
+           "SADEEQ_PUBLIC_URL": PUBLIC_URL, "SADEEQ_RATE_LIMIT_PER_MINUTE": "0",
+           "SADEEQ_REDIS_URL": redis_url or ""}
+    with workers(count, env, logs) as urls:
+        asyncio.run(load(urls, min(args.senders, 10), 2, f"warm{name}"))  # imports, pools, caches
+        return asyncio.run(load(urls, args.senders, args.per_sender, name))
+
+
+def throughput(args: argparse.Namespace) -> None:
+    logs = Path(tempfile.mkdtemp(prefix="bench_scaleout_"))
+    admin = create_engine(args.postgres, poolclass=NullPool)
+    schemas: list[str] = []
+
+    def fresh_postgres() -> str:
+        schemas.append(f"bench_{uuid.uuid4().hex[:10]}")
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schemas[-1]}"'))
+        return make_url(args.postgres).update_query_dict(
+            {"options": f"-csearch_path={schemas[-1]}"}).render_as_string(hide_password=False)
+
+    try:
+        print(f"load: {args.senders} senders x {args.per_sender} messages, signed WhatsApp; "
+              f"logs in {logs}", flush=True)
+        base = run_setup("a", 1, f"sqlite:///{logs / 'bench.sqlite'}", None, args, logs)
+        _show("baseline: 1 worker, SQLite, no Redis", base)
+        single = run_setup("b", 1, fresh_postgres(), args.redis, args, logs)
+        _show("1 worker, PostgreSQL + Redis", single)
+        scaled = run_setup("c", 2, fresh_postgres(), args.redis, args, logs)
+        _show("2 workers, PostgreSQL + Redis", scaled)
+        print(f"ratio 2 workers PG+Redis / 1 worker SQLite: throughput "
+              f"{scaled['per_second'] / base['per_second']:.2f}x, p99 {scaled['p99_ms'] / base['p99_ms']:.2f}x")
+        print(f"ratio 2 workers / 1 worker, both PG+Redis: throughput "
+              f"{scaled['per_second'] / single['per_second']:.2f}x, p99 {scaled['p99_ms'] / single['p99_ms']:.2f}x")
+    finally:
+        with admin.begin() as conn:
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _show(label: str, figures: dict) -> None:
+    print(f"{label:<40} {figures['messages']:>6} msgs in {figures['seconds']:6.2f} s = "
+          f"{figures['per_second']:7.1f} msg/s  p50 {figures['p50_ms']:7.1f} ms  "
+          f"p99 {figures['p99_ms']:7.1f} ms  statuses {figures['statuses']}", flush=True)
+
+
+def hostile(args: argparse.Namespace) -> None:
+    from dataclasses import replace
+
+    from bot.channels.render import render_text, sms_segments
+    from bot.config import Settings
+    from bot.dialogue.engine import Engine
+    from tests.test_abuse import hostile_messages
+
+    folder = Path(tempfile.mkdtemp(prefix="bench_hostile_"))
+    url = f"sqlite:///{folder / 'hostile.sqlite'}"
+    create_schema(url)
+    seed_demo(url, subscribers=50, months=1)
+    settings = replace(Settings.from_env(), database_url=url, billing_url=None, redis_url=None,
+                       rate_limit_per_minute=0)
+    engine = Engine(settings)
+    generated = time.perf_counter()
+    messages = hostile_messages(args.messages, senders=args.hostile_senders)
+    generated = time.perf_counter() - generated
+    crashes, answered = 0, 0
+    largest = {"whatsapp": 0, "telegram": 0, "sms_segments": 0}
+    started = time.perf_counter()
+    for message in messages:
+        try:
+            replies = engine.respond(message).replies
+        except Exception as exc:  # counted and shown: the figure that must stay 0
+            crashes += 1
+            print(f"crash on {message.message_id}: {exc.__class__.__name__}: {exc}", flush=True)
+            continue
+        answered += bool(replies)
+        for reply in replies:
+            largest["whatsapp"] = max(largest["whatsapp"], len(render_text(reply, "whatsapp")))
+            largest["telegram"] = max(largest["telegram"], len(render_text(reply, "telegram")))
+            largest["sms_segments"] = max(largest["sms_segments"], sms_segments(render_text(reply, "sms")))
+    elapsed = time.perf_counter() - started
+    print(f"hostile: {len(messages)} messages from {args.hostile_senders} senders in {elapsed:.1f} s "
+          f"= {len(messages) / elapsed:.0f} msg/s (generating them: {generated:.1f} s); "
+          f"crashes {crashes}; answered {answered}; largest reply: WhatsApp {largest['whatsapp']} "
+          f"chars (limit 1600), Telegram {largest['telegram']} (4096), SMS "
+          f"{largest['sms_segments']} segments (3)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", nargs="?", default="throughput", choices=["throughput", "hostile"])
+    parser.add_argument("--senders", type=int, default=50)
+    parser.add_argument("--per-sender", type=int, default=20)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--hostile-senders", type=int, default=1000)
+    args = parser.parse_args()
+    (hostile if args.mode == "hostile" else throughput)(args)
+
+
+if __name__ == "__main__":
+    main()
