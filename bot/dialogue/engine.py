@@ -78,7 +78,9 @@ class Engine:
         # The row lock keeps two workers apart even when the shared sender lock is not to be had.
         contact = session.get(Contact, (message.channel, message.sender), with_for_update=True)
         if contact is None:
-            contact = Contact(channel=message.channel, sender=message.sender, state={})
+            # Every column a first turn would set, set now: one INSERT, no UPDATE right after it.
+            contact = Contact(channel=message.channel, sender=message.sender, phone=message.phone,
+                              flow=None, state={})
             session.add(contact)
             session.flush()
         elif contact.flow and self._expired(contact, message):
