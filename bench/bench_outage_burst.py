@@ -52,6 +52,7 @@ JITTER_DEGREES = 0.003  # about 300 m: well inside the 2 km at which reports joi
 LOCATION_EVERY = 7
 WARMUP = 100  # greetings from numbers that are not subscribers, before the burst
 REFERENCE = "OUT-"
+KEEPALIVE_SECONDS = 2.0
 
 
 @dataclass
@@ -98,12 +99,17 @@ async def send_all(port: int, requests: list[tuple[dict[str, str], str]], concur
     body contains `expected`."""
     latencies: list[float] = []
     failures: list[str] = []
+    acknowledged = 0
     queue = iter(requests)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them: reusing one
+    # just as the server closes it fails the request in the client, never reaching the server.
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency,
+                          keepalive_expiry=KEEPALIVE_SECONDS)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
                                  timeout=60) as client:
 
         async def sender() -> None:
+            nonlocal acknowledged
             for params, signature in queue:
                 started = time.perf_counter()
                 try:
@@ -115,11 +121,13 @@ async def send_all(port: int, requests: list[tuple[dict[str, str], str]], concur
                 latencies.append(time.perf_counter() - started)
                 if response.status_code != 200 or expected not in response.text:
                     failures.append(f"{params['From']}: {response.status_code} {response.text[:200]!r}")
+                else:
+                    acknowledged += 1
 
         started = time.perf_counter()
         await asyncio.gather(*(sender() for _ in range(concurrency)))
         seconds = time.perf_counter() - started
-    return Burst(seconds, latencies, len(latencies) - len(failures), failures)
+    return Burst(seconds, latencies, acknowledged, failures)
 
 
 def run_server(command: list[str], env: dict[str, str], port: int,
@@ -127,10 +135,14 @@ def run_server(command: list[str], env: dict[str, str], port: int,
     process = start(command, env, port)
     try:
         asyncio.run(send_all(port, warmup_requests(WARMUP), concurrency, "<Message>"))
-        return asyncio.run(send_all(port, requests, concurrency, expected))
+        burst = asyncio.run(send_all(port, requests, concurrency, expected))
     finally:
         process.terminate()
         process.wait(10)
+    if burst.failures:  # the server's own account of what went wrong
+        for line in process.stderr.read().splitlines()[-20:]:
+            print(f"    server: {line}", file=sys.stderr)
+    return burst
 
 
 def show(name: str, burst: Burst) -> dict[str, float]:
