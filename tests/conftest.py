@@ -10,8 +10,10 @@ error, never a quiet skip.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.billing.demo import seed_demo
 from bot.storage.db import create_schema, dispose_engine
+from bot.storage.migrate import upgrade_sql
 
 TEST_DATABASE_URL = os.environ.get("SADEEQ_TEST_DATABASE_URL") or None
 TEST_REDIS_URL = os.environ.get("SADEEQ_TEST_REDIS_URL") or None
@@ -53,16 +56,36 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
+def database_url(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh database with the whole schema and no rows: an SQLite file, or a schema of its
-    own in the PostgreSQL of SADEEQ_TEST_DATABASE_URL."""
+    own in the PostgreSQL of SADEEQ_TEST_DATABASE_URL.
+
+    The schema comes from the migrations, run once per session: an SQLite file migrated once
+    and copied for each test, or the migrations' SQL script (alembic offline mode) run in each
+    new PostgreSQL schema. tests/test_migrations.py checks both against the models."""
     if TEST_DATABASE_URL:
         yield from _postgres_schema()
         return
-    url = f"sqlite:///{tmp_path / 'sadeeq.sqlite'}"
-    create_schema(url)
+    path = tmp_path / "sadeeq.sqlite"
+    shutil.copyfile(_sqlite_template(tmp_path_factory.getbasetemp()), path)
+    url = f"sqlite:///{path}"
     yield url
     dispose_engine(url)
+
+
+@cache
+def _sqlite_template(folder: Path) -> Path:
+    path = folder / "migrated-template.sqlite"
+    url = f"sqlite:///{path}"
+    create_schema(url)
+    dispose_engine(url)  # the last connection closing folds the WAL into the file
+    return path
+
+
+@cache
+def _postgres_schema_script() -> str:
+    assert TEST_DATABASE_URL
+    return upgrade_sql(TEST_DATABASE_URL)
 
 
 def _postgres_schema() -> Iterator[str]:
@@ -75,7 +98,15 @@ def _postgres_schema() -> Iterator[str]:
     url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
         hide_password=False)
     try:
-        create_schema(url)
+        script = _postgres_schema_script()
+        if script:
+            # The script brings its own BEGIN/COMMIT: run it as one batch, outside ours.
+            runner = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+            with runner.connect() as conn:
+                conn.exec_driver_sql(script)
+            runner.dispose()
+        else:  # no revision yet: the models' tables
+            create_schema(url)
         yield url
     finally:
         dispose_engine(url)

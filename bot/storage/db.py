@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 _engines: dict[str, Engine] = {}
 _sessions: dict[str, sessionmaker[Session]] = {}
 _made = threading.Lock()
+_schema_ready: set[str] = set()  # URLs this process has already brought to the newest revision
 
 
 def engine_for(url: str) -> Engine:
@@ -31,6 +32,7 @@ def dispose_engine(url: str) -> None:
     with _made:
         engine = _engines.pop(url, None)
         _sessions.pop(url, None)
+        _schema_ready.discard(url)
     if engine is not None:
         engine.dispose()
 
@@ -77,10 +79,14 @@ def session_scope(url: str) -> Iterator[Session]:
 
 
 def create_schema(url: str) -> None:
-    """Create or upgrade the schema to the newest migration (`bot.storage.migrate.upgrade`)."""
+    """Create or upgrade the schema to the newest migration (`bot.storage.migrate.upgrade`);
+    once per URL and process, however many callers ask."""
+    if url in _schema_ready:
+        return
     from bot.storage.migrate import upgrade
 
     upgrade(url)
+    _schema_ready.add(url)
 
 
 def is_reachable(url: str) -> bool:

@@ -9,6 +9,7 @@ with the first revision, and later revisions run from there.
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -40,6 +41,17 @@ def upgrade(url: str, revision: str = "head") -> None:
         return
     _adopt_unversioned(url, config, script)
     command.upgrade(config, revision)
+
+
+def upgrade_sql(url: str) -> str:
+    """The SQL that `upgrade(url)` would run on an empty database of that kind, as a script
+    (alembic's offline mode: nothing is connected to). Empty until a revision exists."""
+    config = alembic_config(url)
+    if not ScriptDirectory.from_config(config).get_heads():
+        return ""
+    config.output_buffer = io.StringIO()
+    command.upgrade(config, "head", sql=True)
+    return config.output_buffer.getvalue()
 
 
 def current_revision(url: str) -> str | None:
