@@ -12,6 +12,7 @@ from bot.coordination.rate_limit import Admission, RateLimiter
 from bot.coordination.state import SharedState
 from bot.dialogue.messages import Inbound, Reply
 from bot.i18n import texts
+from bot.logs import mask_numbers
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,8 @@ class Coordinator:
             return Gate(Admission.ANSWER)
         admission = self.rate_limiter.admit(message.channel, message.sender)
         if admission is Admission.SLOW_DOWN:
-            log.info("rate limit reached by %s on %s", message.sender, message.channel)
+            # Masked here too: a process that never called configure_logging has no mask filter.
+            log.info("rate limit reached by %s on %s", mask_numbers(message.sender), message.channel)
             return Gate(admission, [slow_down(self._lang_of(message.text))])
         return Gate(admission)
 
@@ -53,7 +55,7 @@ class Coordinator:
             if not held:
                 # Better late than never: the contact row lock still keeps the writes apart.
                 log.warning("sender lock for %s on %s not had in %.0f s; going on without it",
-                            sender, channel, LOCK_WAIT_SECONDS)
+                            mask_numbers(sender), channel, LOCK_WAIT_SECONDS)
             yield
 
     def _lang_of(self, text: str) -> str:
