@@ -264,3 +264,19 @@ def test_three_thousand_hostile_messages_never_crash_and_fit_their_channel(tmp_p
             check_reply_sizes(engine.respond(message).replies)
     finally:
         dispose_engine(url)
+
+
+@pytest.mark.slow
+def test_two_workers_share_one_rate_limit_through_redis(redis_url, seeded_database_url, tmp_path) -> None:
+    """A flood spread over two `sadeeq serve` processes is limited once, not once per worker."""
+    from tests.test_faults import Worker, post_signed, running
+
+    env = {"SADEEQ_REDIS_URL": redis_url, "SADEEQ_RATE_LIMIT_PER_MINUTE": "10"}
+    first, second = (Worker(seeded_database_url, tmp_path / f"w{n}.log", **env) for n in range(2))
+    with running(first), running(second):
+        answers = [post_signed((first, second)[n % 2].url, form(f"SMshared{n}", body=f"مرحبا {n}"))
+                   for n in range(30)]
+    assert [a.status_code for a in answers] == [200] * 30
+    counts = [len(messages_in(a.text)) for a in answers]
+    assert sum(1 for c in counts if c) == 11  # ten answers and one "slow down", over both workers
+    assert counts[10] == 1 and counts[11:] == [0] * 19
