@@ -259,3 +259,13 @@ def test_settings_choose_one_state_per_database(tmp_path) -> None:
     account_guard(one).state.flag("blocked:s", 60)
     assert account_guard(one).is_blocked("s")
     assert not account_guard(other).is_blocked("s")
+
+
+def test_in_process_memory_stays_bounded_by_the_live_keys() -> None:
+    clock = Clock()
+    state = InProcessState(clock=clock)
+    for n in range(25_000):
+        state.count(f"k{n}", 60)
+        state.flag(f"f{n}", 60)
+        clock.now += 0.01  # 60 s of keys alive at a time: 6,000 of them
+    assert len(state._counters) <= 20_000 and len(state._flags) <= 20_000

@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-# Expired counters and flags are swept once this many keys have piled up.
+# Expired counters and flags are swept once this many keys have piled up (and again at twice
+# what a sweep leaves, so many live keys never make every call pay for a sweep).
 SWEEP_AT = 10_000
 
 
@@ -23,6 +24,7 @@ class InProcessState:
         self._counters: dict[str, tuple[int, float]] = {}  # key -> (count, expires at)
         self._flags: dict[str, float] = {}  # key -> expires at
         self._locks: dict[str, _Held] = {}
+        self._sweep_counters_at = self._sweep_flags_at = SWEEP_AT
 
     def count(self, key: str, ttl_seconds: int) -> int:
         now = self._clock()
@@ -31,16 +33,18 @@ class InProcessState:
             if expires <= now:
                 value, expires = 0, now + ttl_seconds
             self._counters[key] = (value + 1, expires)
-            if len(self._counters) > SWEEP_AT:
+            if len(self._counters) > self._sweep_counters_at:
                 self._counters = {k: v for k, v in self._counters.items() if v[1] > now}
+                self._sweep_counters_at = max(SWEEP_AT, 2 * len(self._counters))
             return value + 1
 
     def flag(self, key: str, ttl_seconds: int) -> None:
         now = self._clock()
         with self._guard:
             self._flags[key] = now + ttl_seconds
-            if len(self._flags) > SWEEP_AT:
+            if len(self._flags) > self._sweep_flags_at:
                 self._flags = {k: v for k, v in self._flags.items() if v > now}
+                self._sweep_flags_at = max(SWEEP_AT, 2 * len(self._flags))
 
     def is_flagged(self, key: str) -> bool:
         with self._guard:
