@@ -39,8 +39,12 @@ def upgrade(url: str, revision: str = "head") -> None:
     if not script.get_heads():  # no revision written yet: the tables straight from the models
         _create_all(url)
         return
-    _adopt_unversioned(url, config, script)
+    adopted = _adopt_unversioned(url, config, script)
     command.upgrade(config, revision)
+    if adopted and (left := _differences(url)):
+        # e.g. a column added to a model after the database was made with create_all
+        log.warning("the adopted database still differs from the models (%s); make it afresh "
+                    "or add these by hand", "; ".join(str(d) for d in left[:5]))
 
 
 def upgrade_sql(url: str) -> str:
@@ -61,14 +65,25 @@ def current_revision(url: str) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _adopt_unversioned(url: str, config: Config, script: ScriptDirectory) -> None:
+def _adopt_unversioned(url: str, config: Config, script: ScriptDirectory) -> bool:
     tables = set(inspect(engine_for(url)).get_table_names())
     if VERSION_TABLE in tables or not tables & _our_tables():
-        return
+        return False
     base = script.get_base()
     log.warning("database has our tables but no migration history: adopting it at revision %s", base)
     _create_all(url)
     command.stamp(config, base)
+    return True
+
+
+def _differences(url: str) -> list:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from bot.storage.schema import Base
+
+    with engine_for(url).connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), Base.metadata)
 
 
 def _our_tables() -> set[str]:
