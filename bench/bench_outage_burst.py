@@ -40,7 +40,7 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_server import PATH, PUBLIC_URL, TOKEN, free_port, start  # noqa: E402
+from bench.bench_server import PATH, PUBLIC_URL, TOKEN, free_port, server_log, start  # noqa: E402
 from bot.billing.demo import FIXED_SUBSCRIBERS, demo_phone_numbers  # noqa: E402
 
 OUTAGE_WORDS = ["الكهرباء طافية", "انقطعت الكهرباء", "ما عندنا كهرباء", "الكهرباء مقطوعة عندنا",
@@ -140,7 +140,7 @@ def run_server(command: list[str], env: dict[str, str], port: int,
         process.terminate()
         process.wait(10)
     if burst.failures:  # the server's own account of what went wrong
-        for line in process.stderr.read().splitlines()[-20:]:
+        for line in server_log(process).splitlines()[-20:]:
             print(f"    server: {line}", file=sys.stderr)
     return burst
 

@@ -70,8 +70,12 @@ def free_port() -> int:
 
 
 def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+    """The server's log goes to a file (`server_log(process)`): an unread pipe would fill up
+    and freeze a server that logs a lot."""
+    with tempfile.NamedTemporaryFile("w", prefix="sadeeq-bench-", suffix=".log", delete=False) as log:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=log, text=True)
+    process.log_path = log.name  # type: ignore[attr-defined]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -79,10 +83,15 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
             return process
         except httpx.TransportError:
             if process.poll() is not None:
-                raise SystemExit(f"server exited: {process.stderr.read()}") from None
+                raise SystemExit(f"server exited: {server_log(process)}") from None
             time.sleep(0.1)
     process.kill()
     raise SystemExit("server did not start in 30 s")
+
+
+def server_log(process: subprocess.Popen) -> str:
+    with open(process.log_path, encoding="utf-8", errors="replace") as fh:  # type: ignore[attr-defined]
+        return fh.read()
 
 
 def signed_requests(count: int, offset: int, server: int) -> list[tuple[dict[str, str], str]]:
@@ -102,7 +111,10 @@ async def load(port: int, requests: list[tuple[dict[str, str], str]], concurrenc
     latencies: list[float] = []
     failures = 0
     queue = iter(requests)
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections are dropped before uvicorn's own 5 s keep-alive ends: reusing one just as
+    # the server closes it fails a request the server never saw.
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency,
+                          keepalive_expiry=2.0)
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
                                  timeout=30) as client:
 
