@@ -269,3 +269,42 @@ def test_in_process_memory_stays_bounded_by_the_live_keys() -> None:
         state.flag(f"f{n}", 60)
         clock.now += 0.01  # 60 s of keys alive at a time: 6,000 of them
     assert len(state._counters) <= 20_000 and len(state._flags) <= 20_000
+
+
+def _engine_pair(database_url: str, redis_url: str | None):
+    """Two engines on one database, as two workers would be (sharing Redis when given)."""
+    from dataclasses import replace
+
+    from bot.dialogue.engine import Engine
+
+    settings = replace(Settings.from_env(), database_url=database_url, redis_url=redis_url,
+                       billing_url=None)
+    return Engine(settings), Engine(settings)
+
+
+@pytest.mark.parametrize("shared", ["in_process", "redis"])
+def test_a_second_message_from_one_sender_waits_for_the_first(shared, database_url, request) -> None:
+    redis_url = request.getfixturevalue("redis_url") if shared == "redis" else None
+    one, two = _engine_pair(database_url, redis_url)
+    done: list[str] = []
+    with one.coordination.sender_lock("whatsapp", "+966501234567"):  # a turn in progress
+        waiting = threading.Thread(target=lambda: done.append(
+            two.handle(_message("مرحبا", sender="+966501234567"))[0].text))
+        waiting.start()
+        assert two.handle(_message("مرحبا", sender="+966509999999"))  # others are not held up
+        waiting.join(0.5)
+        assert waiting.is_alive() and done == []
+    waiting.join(10)
+    assert len(done) == 1
+
+
+def test_a_sender_lock_not_had_in_time_lets_the_turn_go_on(database_url, monkeypatch, caplog) -> None:
+    from bot.coordination import coordinator
+
+    monkeypatch.setattr(coordinator, "LOCK_WAIT_SECONDS", 0.2)
+    one, two = _engine_pair(database_url, None)
+    with one.coordination.sender_lock("whatsapp", "+966501234567"), \
+            caplog.at_level(logging.WARNING, logger="bot.coordination.coordinator"):
+        assert two.handle(_message("مرحبا", sender="+966501234567"))  # the row lock takes over
+    assert any("not had" in r.getMessage() and "+966501234567" not in r.getMessage()
+               for r in caplog.records)
