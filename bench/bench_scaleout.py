@@ -252,6 +252,16 @@ def hostile(args: argparse.Namespace) -> None:
             largest["telegram"] = max(largest["telegram"], len(render_text(reply, "telegram")))
             largest["sms_segments"] = max(largest["sms_segments"], sms_segments(render_text(reply, "sms")))
     elapsed = time.perf_counter() - started
+    # Baseline in the same run: the same texts through understanding alone (no router, no
+    # database), the part of a turn every message pays for.
+    from bot.understanding import understand
+
+    baseline = time.perf_counter()
+    for message in messages:
+        understand(message.text[:2000], now=message.received_at)
+    baseline = time.perf_counter() - baseline
+    print(f"baseline: understanding alone {len(messages) / baseline:.0f} msg/s; engine / baseline "
+          f"= {(len(messages) / elapsed) / (len(messages) / baseline):.2f}")
     print(f"hostile: {len(messages)} messages from {args.hostile_senders} senders in {elapsed:.1f} s "
           f"= {len(messages) / elapsed:.0f} msg/s (generating them: {generated:.1f} s); "
           f"crashes {crashes}; answered {answered}; largest reply: WhatsApp {largest['whatsapp']} "
