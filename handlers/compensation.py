@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.outages import compensation_cases_for_phone
+from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
+from bot.outages.models import Incident, OutageReport
 from bot.phrases import mentions
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -17,6 +18,7 @@ from bot.standards import (
     CaseError,
     Compensation,
     compensation_for,
+    rule_for,
     standard_name,
 )
 from bot.understanding import Understanding, choice_number, control_word
@@ -72,25 +74,33 @@ def step(turn: Turn, understood: Understanding) -> bool:
 
 
 def _show_records(turn: Turn) -> bool:
-    """List what the sender's own cases earned; False when there are none."""
-    if turn.phone is None:
+    """What the sender's own cases earn (an outage still open: what it will earn if it runs
+    long); False when there are none."""
+    tr = turn.tr
+    blocks = [f"{tr._('Outage report {ref} (power not back yet)', ref=report.reference)}\n"
+              f"{rule_for(restoration_standard(incident), turn.now).summary(turn.lang)}"
+              for report, incident in _open_outage(turn)]
+    if turn.phone is not None:
+        for report, _incident, compensation in compensation_cases_for_phone(turn.session, turn.phone):
+            blocks.append(f"{tr._('Outage report {ref}', ref=report.reference)}\n"
+                          f"{_result_text(turn, compensation)}")
+        for request in requests_for_phone(turn.session, turn.phone):
+            case = Case(request.standard, start=request.requested_at,
+                        end=request.completed_at or turn.now, network=request.network or "lv")
+            blocks.append(f"{tr._('Account {account}', account=mask(request.account))}\n"
+                          f"{_result_text(turn, compensation_for(case))}")
+    if not blocks:
         return False
-    results: list[tuple[str, Compensation]] = []
-    for report, _incident, compensation in compensation_cases_for_phone(turn.session, turn.phone):
-        results.append((turn.tr._("Outage report {ref}", ref=report.reference), compensation))
-    for request in requests_for_phone(turn.session, turn.phone):
-        case = Case(request.standard, start=request.requested_at, end=request.completed_at or turn.now,
-                    network=request.network or "lv")
-        title = turn.tr._("Account {account}", account=mask(request.account))
-        results.append((title, compensation_for(case)))
-    if not results:
-        return False
-    _ = turn.tr._
-    blocks = [f"{title}\n{_result_text(turn, compensation)}" for title, compensation in results[:RECORDS_SHOWN]]
     turn.begin("compensation", stage="records")
-    turn.say(_("Here is what your recorded cases earn under the guaranteed standards:"))
-    turn.say("\n\n".join(blocks), [Choice("1", _("Calculate for another case"))])
+    turn.say(tr._("Here is what your recorded cases earn under the guaranteed standards:"))
+    turn.say("\n\n".join(blocks[:RECORDS_SHOWN]), [Choice("1", tr._("Calculate for another case"))])
     return True
+
+
+def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
+    found = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
+                          phone=turn.phone)
+    return [found] if found is not None and found[1].status != "restored" else []
 
 
 def _ask_standard(turn: Turn) -> None:

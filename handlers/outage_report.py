@@ -9,8 +9,9 @@ from datetime import timedelta
 from bot.billing import Account, BillingUnavailable
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.outages import ReportOutcome, latest_report, report_outage
+from bot.outages import ReportOutcome, latest_report, report_outage, restoration_standard
 from bot.standards import rule_for
+from bot.text import normalize
 from bot.understanding import Understanding, choice_number
 from handlers.common import mask
 
@@ -25,7 +26,8 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
-    chosen = [a for a in accounts if a.account == typed] or (accounts if len(accounts) == 1 else [])
+    chosen = ([a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
+              or (accounts if len(accounts) == 1 else []))
     if chosen:
         _report(turn, account=chosen[0])
         return
@@ -61,6 +63,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     _report(turn, district=district)
     return True
+
+
+def _named_in(text: str, accounts: list[Account]) -> list[Account]:
+    """The one premise whose district the message names ("مقطوعة عندنا في الملز")."""
+    words = normalize(text)
+    named = [a for a in accounts if a.district and normalize(a.district) in words]
+    return named if len(named) == 1 else []
 
 
 def _accounts(turn: Turn) -> list[Account]:
@@ -128,6 +137,6 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
         ))
     if incident.estimated_restoration_at is not None:
         lines.append(_("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at)))
-    lines.append(rule_for("emergency_outage", turn.now).summary(turn.lang))
+    lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
     lines.append(_("We will message you here when the power is back."))
     return "\n".join(lines)

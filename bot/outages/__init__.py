@@ -9,6 +9,7 @@ from bot.outages.compensation import (
     compensation_cases_for_phone,
     compensation_for_report,
     compensations_for_report,
+    restoration_standard,
 )
 from bot.outages.notify import (
     ESTIMATE,
@@ -43,6 +44,7 @@ __all__ = [
     "notify_pending",
     "report_outage",
     "reporters_count",
+    "restoration_standard",
     "restore_incident",
     "update_incident",
 ]

@@ -26,6 +26,11 @@ PLANNED_RESTORATION = "planned_outage_restoration"
 PLANNED_NOTICE = "planned_outage_notice"
 
 
+def restoration_standard(incident: Incident) -> str:
+    """The standard that sets how soon this outage's power must be back."""
+    return PLANNED_RESTORATION if incident.planned else EMERGENCY
+
+
 def compensations_for_report(report: OutageReport, incident: Incident) -> list[Compensation]:
     """Every case of this outage for this reporter, restoration first; [] while still open."""
     from bot.standards import Case, compensation_for
@@ -34,10 +39,12 @@ def compensations_for_report(report: OutageReport, incident: Incident) -> list[C
     if end is None:
         return []
     fm = bool(incident.force_majeure)
+    restoration = compensation_for(Case(restoration_standard(incident), start=incident.start,
+                                        end=end, force_majeure=fm))
     if not incident.planned:
-        return [compensation_for(Case(EMERGENCY, start=incident.start, end=end, force_majeure=fm))]
+        return [restoration]
     return [
-        compensation_for(Case(PLANNED_RESTORATION, start=incident.start, end=end, force_majeure=fm)),
+        restoration,
         compensation_for(Case(PLANNED_NOTICE, start=incident.start, end=end,
                               notice_at=aware(incident.notice_at), force_majeure=fm)),
     ]
