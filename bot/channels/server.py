@@ -7,7 +7,6 @@ plus whatever the caller mounts (`extra_routes`, e.g. the operator API).
 from __future__ import annotations
 
 import argparse
-import logging
 from collections.abc import Sequence
 
 import uvicorn
@@ -68,8 +67,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import configure_logging
+
+    configure_logging(json=True)  # one JSON object a line, phone and account numbers masked
     app = create_app(Settings.from_env())
     uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log,
-                proxy_headers=True, log_level="info")
+                proxy_headers=True, log_level="info", log_config=None)
     return 0
