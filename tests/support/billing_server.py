@@ -17,12 +17,13 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from bot.billing.base import Bill
 from bot.billing.embedded import EmbeddedBilling
+from tests.support.local_http import LocalHTTPServer
 
 MODES = ("ok", "unavailable", "slow", "garbage", "canned")
 _MONEY = "@money:"
@@ -45,31 +46,22 @@ class BillingServer:
         self.requests: list[Seen] = []
         self._failures: list[int] = []  # statuses for the next requests, before the mode
         self._release = threading.Event()  # wakes slow handlers when the server stops
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,),
-                                        daemon=True)
-        self._running = False
+        self._http = LocalHTTPServer(_handler_for(self))
 
     @property
     def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._http.url
 
     def fail_next(self, times: int, status: int = 503) -> None:
         self._failures = [status] * times
 
     def start(self) -> BillingServer:
-        self._thread.start()
-        self._running = True
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        if self._running:
-            self._release.set()
-            self._httpd.shutdown()
-            self._running = False
-        self._httpd.server_close()
+        self._release.set()
+        self._http.stop()
 
     def __enter__(self) -> BillingServer:
         return self.start()

@@ -15,8 +15,10 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
+
+from tests.support.local_http import LocalHTTPServer
 
 BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "صديق", "username": "sadeeq_test_bot",
             "can_join_groups": False, "can_read_all_group_messages": False,
@@ -33,26 +35,23 @@ class FakeTelegram:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._http = LocalHTTPServer(_handler_for(self))
 
     @property
     def base_url(self) -> str:
         """What PTB's `base_url(...)` and TELEGRAM_API_BASE take (the token is appended)."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/bot"
+        return f"{self._http.url}/bot"
 
     def fail_next(self, status: int, description: str) -> None:
         with self._lock:
             self.failures.append((status, description))
 
     def __enter__(self) -> FakeTelegram:
-        self._thread.start()
+        self._http.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def _answer(self, method: str, params: dict) -> tuple[int, dict]:
         with self._lock:

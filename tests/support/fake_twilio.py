@@ -16,8 +16,10 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
+
+from tests.support.local_http import LocalHTTPServer
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$")
 # Twilio's error codes for the statuses tests ask for.
@@ -38,13 +40,11 @@ class FakeTwilio:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._http = LocalHTTPServer(_handler_for(self))
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._http.url
 
     def fail_next(self, status: int, code: int | None = None, times: int = 1) -> None:
         """The next `times` message POSTs answer `status` (e.g. 400 with code 21610)."""
@@ -52,12 +52,11 @@ class FakeTwilio:
             self.failures += [Failure(status, code)] * times
 
     def __enter__(self) -> FakeTwilio:
-        self._thread.start()
+        self._http.start()
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def _answer(self, account_sid: str, form: dict[str, str]) -> tuple[int, dict]:
         with self._lock:
