@@ -3,7 +3,6 @@ by a local fake (tests/support/fake_telegram.py)."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -12,29 +11,13 @@ from starlette.testclient import TestClient
 
 from bot.channels.server import create_app
 from bot.config import Settings
-from bot.dialogue.messages import Choice, Inbound, Reply
+from bot.dialogue.messages import Choice, Reply
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.scripted_engine import ScriptedEngine
 
 SECRET = "telegram-secret_token-123"
 USER_ID = 555000111
 MENU = Reply("كيف نخدمك؟", (Choice("1", "الفاتورة"), Choice("2", "شارك رقمك", request_contact=True)))
-
-
-class ScriptedEngine:
-    """Our stand-in for the engine at the channel boundary: records what it was handed."""
-
-    def __init__(self, replies: list[Reply] | None = None, error: Exception | None = None) -> None:
-        self.replies = [MENU] if replies is None else replies
-        self.error = error
-        self.seen: list[Inbound] = []
-        self._lock = threading.Lock()
-
-    def handle(self, message: Inbound) -> list[Reply]:
-        with self._lock:
-            self.seen.append(message)
-        if self.error is not None:
-            raise self.error
-        return self.replies
 
 
 def update(update_id: int = 1001, **message: object) -> dict:
@@ -54,7 +37,7 @@ def telegram():
 
 @pytest.fixture
 def engine() -> ScriptedEngine:
-    return ScriptedEngine()
+    return ScriptedEngine([MENU])
 
 
 def settings_for(database_url: str, telegram: FakeTelegram, **overrides: object) -> Settings:
@@ -151,14 +134,14 @@ def test_updates_without_a_message_are_ignored(client, engine):
 
 
 def test_an_engine_failure_sends_an_apology(database_url, telegram):
-    engine = ScriptedEngine(error=RuntimeError("bug in a flow"))
+    engine = ScriptedEngine([MENU], error=RuntimeError("bug in a flow"))
     with TestClient(create_app(settings_for(database_url, telegram), engine)) as client:
         assert post(client, update(text="مرحبا")).status_code == 200
     assert telegram.sent[0]["text"].startswith("نعتذر")
 
 
 def test_a_database_outage_answers_503_so_telegram_retries(database_url, telegram):
-    engine = ScriptedEngine(error=OperationalError("SELECT 1", {}, Exception("connection refused")))
+    engine = ScriptedEngine([MENU], error=OperationalError("SELECT 1", {}, Exception("connection refused")))
     with TestClient(create_app(settings_for(database_url, telegram), engine)) as client:
         assert post(client, update(4001, text="مرحبا")).status_code == 503
         engine.error = None

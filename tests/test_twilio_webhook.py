@@ -3,7 +3,6 @@ own RequestValidator, TwiML read back with xml.etree."""
 
 from __future__ import annotations
 
-import threading
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -14,31 +13,15 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.server import create_app
 from bot.config import Settings
-from bot.dialogue.messages import Choice, Inbound, Reply
+from bot.dialogue.messages import Choice, Reply
 from bot.storage.db import session_scope
 from bot.storage.models import Delivery
+from tests.support.scripted_engine import ScriptedEngine
 
 TOKEN = "twilio-auth-token-for-tests"
 PUBLIC_URL = "https://sadeeq.example.sa"
 MENU = Reply(text="أهلاً بك في صديق الكهرباء 👋\nكيف نخدمك؟",
              choices=(Choice("1", "الفاتورة"), Choice("2", "بلاغ انقطاع")))
-
-
-class ScriptedEngine:
-    """Our stand-in for the engine at the channel boundary: records what it was handed."""
-
-    def __init__(self, replies: list[Reply] | None = None, error: Exception | None = None) -> None:
-        self.replies = [MENU] if replies is None else replies
-        self.error = error
-        self.seen: list[Inbound] = []
-        self._lock = threading.Lock()
-
-    def handle(self, message: Inbound) -> list[Reply]:
-        with self._lock:
-            self.seen.append(message)
-        if self.error is not None:
-            raise self.error
-        return self.replies
 
 
 def settings_for(database_url: str, **overrides: object) -> Settings:
@@ -67,7 +50,7 @@ def messages_of(response) -> list[str]:
 
 @pytest.fixture
 def engine() -> ScriptedEngine:
-    return ScriptedEngine()
+    return ScriptedEngine([MENU])
 
 
 @pytest.fixture
@@ -194,7 +177,7 @@ def test_sms_replies_are_compact_and_at_most_three_segments(database_url):
 
 
 def test_an_engine_failure_gets_a_polite_apology_not_a_500(database_url):
-    engine = ScriptedEngine(error=RuntimeError("bug in a flow"))
+    engine = ScriptedEngine([MENU], error=RuntimeError("bug in a flow"))
     with TestClient(create_app(settings_for(database_url), engine)) as client:
         response = signed_post(client, "/twilio/whatsapp", whatsapp_form(sid="SMbug"))
         retried = signed_post(client, "/twilio/whatsapp", whatsapp_form(sid="SMbug"))
@@ -205,7 +188,7 @@ def test_an_engine_failure_gets_a_polite_apology_not_a_500(database_url):
 
 
 def test_a_database_outage_answers_503_and_the_retry_is_handled(database_url):
-    engine = ScriptedEngine(error=OperationalError("SELECT 1", {}, Exception("database is locked")))
+    engine = ScriptedEngine([MENU], error=OperationalError("SELECT 1", {}, Exception("database is locked")))
     with TestClient(create_app(settings_for(database_url), engine)) as client:
         outage = signed_post(client, "/twilio/whatsapp", whatsapp_form(sid="SMdb"))
         engine.error = None

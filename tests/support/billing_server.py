@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from bot.billing.base import Bill
 from bot.billing.embedded import EmbeddedBilling
-from tests.support.local_http import LocalHTTPServer
+from tests.support.local_http import JSONHandler, LocalHTTPServer
 
 MODES = ("ok", "unavailable", "slow", "garbage", "canned")
 _MONEY = "@money:"
@@ -117,7 +117,7 @@ def _money_marker(value: object) -> str:
 
 
 def _handler_for(server: BillingServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JSONHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real API would
         disable_nagle_algorithm = True  # headers and body leave at once: no 40 ms stalls
 
@@ -126,16 +126,6 @@ def _handler_for(server: BillingServer) -> type[BaseHTTPRequestHandler]:
             server.requests.append(Seen("GET", self.path, authorization))
             parts = urlsplit(self.path)
             status, body = server.answer(parts.path, parse_qs(parts.query), authorization)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-            except OSError:
-                pass  # the client gave up waiting (the "slow" mode)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output clean
+            self.send_json(status, body)
 
     return Handler

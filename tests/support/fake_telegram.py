@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 
-from tests.support.local_http import LocalHTTPServer
+from tests.support.local_http import JSONHandler, LocalHTTPServer
 
 BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "صديق", "username": "sadeeq_test_bot",
             "can_join_groups": False, "can_read_all_group_messages": False,
@@ -91,13 +91,13 @@ def _decode(content_type: str, body: bytes) -> dict:
 
 
 def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JSONHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self._reply(*self._call(body))
+            self.send_json(*self._call(body))
 
         def do_GET(self) -> None:  # noqa: N802
-            self._reply(*self._call(b""))
+            self.send_json(*self._call(b""))
 
         def _call(self, body: bytes) -> tuple[int, dict]:
             prefix = f"/bot{FakeTelegram.TOKEN}/"
@@ -105,16 +105,5 @@ def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             if not path.startswith(prefix):
                 return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
             return fake._answer(path[len(prefix):], _decode(self.headers.get("Content-Type", ""), body))
-
-        def _reply(self, status: int, payload: dict) -> None:
-            data = json.dumps(payload, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *_args: object) -> None:
-            pass
 
     return Handler

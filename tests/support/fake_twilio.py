@@ -12,14 +12,13 @@ It records every POST to /2010-04-01/Accounts/{sid}/Messages.json and answers li
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 
-from tests.support.local_http import LocalHTTPServer
+from tests.support.local_http import JSONHandler, LocalHTTPServer
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<sid>AC\w+)/Messages\.json$")
 # Twilio's error codes for the statuses tests ask for.
@@ -77,25 +76,14 @@ class FakeTwilio:
 
 
 def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JSONHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             match = MESSAGES_PATH.match(self.path.split("?", 1)[0])
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8")
             if match is None:
-                self._reply(404, {"code": 20404, "message": "not found", "status": 404})
+                self.send_json(404, {"code": 20404, "message": "not found", "status": 404})
                 return
-            self._reply(*fake._answer(match["sid"], dict(parse_qsl(body, keep_blank_values=True))))
-
-        def _reply(self, status: int, payload: dict) -> None:
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *_args: object) -> None:
-            pass
+            self.send_json(*fake._answer(match["sid"], dict(parse_qsl(body, keep_blank_values=True))))
 
     return Handler

@@ -3,8 +3,27 @@ providers' APIs run on it, so the real client libraries talk to them over a real
 
 from __future__ import annotations
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class JSONHandler(BaseHTTPRequestHandler):
+    """A request handler that answers JSON and keeps the test output clean."""
+
+    def send_json(self, status: int, payload: dict | bytes) -> None:
+        body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client gave up waiting (a deliberately slow answer)
+
+    def log_message(self, *_args: object) -> None:
+        pass
 
 
 class LocalHTTPServer:
