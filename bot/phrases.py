@@ -8,19 +8,13 @@ from functools import cache
 from bot.config import LOCALES_DIR
 from bot.i18n import LANGS
 from bot.text import normalize
+from bot.understanding.phrases import read_phrase_file
 
 
 @cache
 def phrases(name: str) -> tuple[str, ...]:
-    found: list[str] = []
-    for lang in LANGS:
-        path = LOCALES_DIR / lang / "phrases" / f"{name}.txt"
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                line = line.strip()
-                if line and not line.startswith("#"):
-                    found.append(normalize(line))
-    return tuple(found)
+    paths = (LOCALES_DIR / lang / "phrases" / f"{name}.txt" for lang in LANGS)
+    return tuple(phrase for path in paths if path.exists() for phrase in read_phrase_file(path))
 
 
 def mentions(text: str, name: str) -> bool:
