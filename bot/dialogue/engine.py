@@ -20,7 +20,6 @@ from bot.dialogue.messages import Inbound, Reply, reply_to_json
 from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
 from bot.i18n import texts
-from bot.storage.base import aware
 from bot.storage.db import session_scope
 from bot.storage.models import Contact
 
@@ -90,6 +89,6 @@ class Engine:
         return contact
 
     def _expired(self, contact: Contact, message: Inbound) -> bool:
-        last = aware(contact.state_updated_at)
+        last = contact.state_updated_at
         idle = timedelta(minutes=self.settings.session_idle_minutes)
         return last is None or message.received_at - last > idle
