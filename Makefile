@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS ?= redis://127.0.0.1:6379/15
 
-.PHONY: chat test test-scaleout setup serve lint clean
+.PHONY: chat test test-scaleout setup serve lint clean intents
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,10 @@ endif
 
 test-scaleout: $(STAMP)
 	SADEEQ_TEST_DATABASE_URL=$(TEST_PG) SADEEQ_TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/python -m pytest
+
+# Rebuild the intent model from locales/<lang>/corpus/ (deterministic: same corpus, same file).
+intents: $(STAMP)
+	$(BIN)/sadeeq intents train
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("bot.channels.server", "the webhook server (Twilio, Telegram, /healthz, /metrics)"),
     "telegram": ("bot.channels.telegram_polling", "Telegram in polling mode (needs a bot token)"),
     "classify": ("bot.understanding.cli", "intent and slots of each line of standard input, as JSON"),
+    "intents": ("bot.understanding.intents_cli", "train the intent model from the corpus; evaluate it"),
     "compensation": ("bot.standards.cli", "compensation owed for one case, as JSON"),
     "outages": ("bot.outages.cli", "operator view of outage incidents"),
     "notices": ("bot.notices.cli", "monthly e-bill notices"),

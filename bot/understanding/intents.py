@@ -1,21 +1,20 @@
-"""Deciding the intent of one normalized message, or admitting we are not sure."""
+"""Deciding the intent of one normalized message, or admitting we are not sure.
+
+Exact rules first: carrier and short-code keywords (STOP, START, HELP, STAT, OUT, REG, BILL)
+and the menu words count only as the whole message. Everything else goes to the trained model
+(`bot.understanding.model`); a message in which the standards finder recognized a compensation
+case ("ما رجعت الكهرباء بعد السداد") is a compensation question, whatever else it mentions.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.understanding.matcher import phrase_index
-from bot.understanding.phrases import intent_keywords
+from bot.understanding.model import intent_model
+from bot.understanding.phrases import control_phrases, intent_keywords
 
-ACCEPT = 0.70  # below this the best intent is a guess: answer "unknown" and let the bot ask
-MARGIN = 0.05  # two intents closer than this are a tie: "unknown" with both as alternatives
-SHOW_ALTERNATIVES_WITHIN = 0.15
-# Small talk that often rides along with a request ("السلام عليكم، كم فاتورتي"): it loses to any
-# confident request intent instead of competing with it.
-COURTESY_INTENTS = frozenset({"greeting", "thanks", "help"})
-# A message that names a compensation case (the standards finder recognized one: "ما رجعت
-# الكهرباء بعد السداد", "قطعوا الكهرباء بعد الظهر") is a compensation question, whatever else
-# it mentions; its confidence is at least this.
+# The runner-up intents a "not sure" answer offers as choices: those at least this likely.
+ALTERNATIVE_AT_LEAST = 0.10
 COMPENSATION_CASE_CONFIDENCE = 0.9
 
 
@@ -33,21 +32,21 @@ def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
     keyword_intent = intent_keywords().get(normalized)
     if keyword_intent:
         return IntentGuess(keyword_intent, 1.0, ())
-    scores = phrase_index().scores(normalized)
+    if control_phrases().get(normalized) == "menu" and not normalized.isdigit():
+        return IntentGuess("help", 1.0, ())  # "menu", "القائمة": the dialogue shows the menu
+    model = intent_model()
+    probabilities = model.probabilities(normalized)
     if compensation_case:
-        confidence = max(scores.pop("compensation", 0.0), COMPENSATION_CASE_CONFIDENCE)
-        others = sorted(scores.items(), key=lambda item: -item[1])[:2]
-        return IntentGuess("compensation", confidence, tuple(others))
-    if any(s >= ACCEPT for i, s in scores.items() if i not in COURTESY_INTENTS):
-        scores = {i: s for i, s in scores.items() if i not in COURTESY_INTENTS}
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    if not ranked:
-        return IntentGuess("unknown", 0.0, ())
-    best_intent, best = ranked[0]
-    close = tuple((i, s) for i, s in ranked[1:] if s >= best - SHOW_ALTERNATIVES_WITHIN)
-    if best < ACCEPT:
-        return IntentGuess("unknown", best, tuple(ranked[:3]))
-    if close and close[0][1] > best - MARGIN:
-        tied = tuple((i, s) for i, s in ranked if s > best - MARGIN)
-        return IntentGuess("unknown", best, tied)
-    return IntentGuess(best_intent, best, close)
+        confidence = max(probabilities.pop("compensation"), COMPENSATION_CASE_CONFIDENCE)
+        return IntentGuess("compensation", confidence, _runners_up(probabilities, 2))
+    intent, confidence = model.decide(probabilities)
+    if intent == "unknown":
+        return IntentGuess("unknown", confidence, _runners_up(probabilities, 3))
+    del probabilities[intent]
+    return IntentGuess(intent, confidence, _runners_up(probabilities, 2))
+
+
+def _runners_up(probabilities: dict[str, float], most: int) -> tuple[tuple[str, float], ...]:
+    ranked = sorted(probabilities.items(), key=lambda item: (-item[1], item[0]))
+    return tuple((intent, round(p, 3)) for intent, p in ranked[:most]
+                 if intent != "unknown" and p >= ALTERNATIVE_AT_LEAST)

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from bot.text import normalize
-from bot.understanding.phrases import intent_phrases
+from bot.understanding.corpus import examples
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # Arabizi writes ع ح ط ق with digits inside words ("6afya", "ta3weed", "7ala"); "4g", "2nd",
@@ -17,15 +17,15 @@ _LATIN_WORD = re.compile(r"^[a-z0-9]+$")
 
 @lru_cache(maxsize=1)
 def _arabizi_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
-    """Words of the Arabizi phrase files that are not also words of the English files."""
+    """Words of the Arabizi corpus files that are not also words of the English ones."""
     arabizi: set[str] = set()
     english: set[str] = set()
-    for phrase in intent_phrases():
-        words = phrase.text.split()
-        if phrase.arabizi:
+    for example in examples("train"):
+        words = normalize(example.text).split()
+        if example.source.endswith(".arabizi"):
             arabizi.update(words)
-        elif all(_LATIN_WORD.match(w) for w in words):
-            english.update(words)
+        elif example.source == "en":
+            english.update(w for w in words if _LATIN_WORD.match(w))
     return frozenset(arabizi - english), frozenset(english)
 
 

@@ -1,8 +1,7 @@
-"""Loading the phrase lists people edit: `locales/<lang>/intents/` and `locales/<lang>/control/`.
+"""Loading the exact-match word lists people edit: `locales/<lang>/intents/keywords/` and
+`locales/<lang>/control/` (the labelled corpus the model learns from is `corpus.py`'s).
 
 File layout (see locales/README.md):
-  intents/<intent>.txt            phrases matched fuzzily (typos, word order, extra words)
-  intents/<intent>.arabizi.txt    the same, written in Latin letters (ar only)
   intents/keywords/<intent>.txt   keywords matched exactly against the whole message
   control/<word>.txt              control words matched exactly against the whole message
 One phrase a line; `#` starts a comment; blank lines are ignored. Every phrase is
@@ -12,17 +11,13 @@ normalized on load, so a file may be written with or without hamzas and diacriti
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from bot.config import LOCALES_DIR
 from bot.text import normalize
+from bot.understanding.corpus import INTENTS
 
-INTENTS = (
-    "bill", "outage_report", "outage_status", "compensation", "greeting",
-    "help", "agent", "stop", "start", "thanks", "unknown",
-)
 CONTROL_WORDS = ("cancel", "menu", "back", "yes", "no", "lang_en", "lang_ar", "detail")
 
 
@@ -35,32 +30,8 @@ def read_phrase_file(path: Path) -> list[str]:
     return phrases
 
 
-@dataclass(frozen=True)
-class Phrase:
-    intent: str
-    text: str  # normalized
-    arabizi: bool
-
-
 def _lang_dirs(kind: str, root: Path) -> Iterable[Path]:
     return sorted(p / kind for p in root.iterdir() if (p / kind).is_dir())
-
-
-@lru_cache(maxsize=4)
-def intent_phrases(root: Path = LOCALES_DIR) -> tuple[Phrase, ...]:
-    """Every fuzzy phrase of every language, deduplicated."""
-    seen: set[tuple[str, str]] = set()
-    phrases = []
-    for folder in _lang_dirs("intents", root):
-        for path in sorted(folder.glob("*.txt")):
-            intent, _, variant = path.name.removesuffix(".txt").partition(".")
-            if intent not in INTENTS:
-                raise ValueError(f"{path}: {intent!r} is not an intent")
-            for text in read_phrase_file(path):
-                if (intent, text) not in seen:
-                    seen.add((intent, text))
-                    phrases.append(Phrase(intent, text, variant == "arabizi"))
-    return tuple(phrases)
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,99 @@
+"""How well the intent recognizer does on labelled messages it was not trained on.
+
+Every figure comes from the whole recognizer as `sadeeq classify` runs it (keywords, the
+standards finder, the model and its "not sure" threshold), except the cross-validation, which
+retrains the model alone on four fifths of the corpus and scores the fifth left out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.config import RIYADH
+from bot.understanding import understand
+from bot.understanding.corpus import INTENTS, REQUESTS, Example
+
+# Test-set times ("yesterday") are read against this fixed moment, so results never depend on
+# the day the evaluation runs.
+EVALUATION_NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
+
+
+@dataclass(frozen=True)
+class Scored:
+    truth: str
+    guess: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    rows: tuple[Scored, ...]
+
+    @property
+    def accuracy(self) -> float:
+        return sum(r.truth == r.guess for r in self.rows) / max(len(self.rows), 1)
+
+    @property
+    def off_topic_accepted(self) -> float:
+        """Share of off-topic messages taken for one of the five requests."""
+        off = [r for r in self.rows if r.truth == "unknown"]
+        return sum(r.guess in REQUESTS for r in off) / max(len(off), 1)
+
+    def misses(self) -> list[Scored]:
+        return [r for r in self.rows if r.truth != r.guess]
+
+    def markdown(self) -> str:
+        truths = Counter(r.truth for r in self.rows)
+        guesses = Counter(r.guess for r in self.rows)
+        pairs = Counter((r.truth, r.guess) for r in self.rows)
+        present = [i for i in INTENTS if truths[i] or guesses[i]]
+        short = {i: i.replace("outage_", "out_").replace("compensation", "comp")
+                 .replace("hazard_report", "hazard") for i in present}
+        lines = [f"**{self.name}**: {len(self.rows)} messages, accuracy "
+                 f"{100 * self.accuracy:.1f}%, off-topic taken for a request "
+                 f"{100 * self.off_topic_accepted:.1f}%", "",
+                 "| intent | n | precision | recall |", "|---|---:|---:|---:|"]
+        for i in present:
+            hit = pairs[(i, i)]
+            precision = f"{100 * hit / guesses[i]:.1f}%" if guesses[i] else "–"
+            recall = f"{100 * hit / truths[i]:.1f}%" if truths[i] else "–"
+            lines.append(f"| {i} | {truths[i]} | {precision} | {recall} |")
+        lines += ["", "Confusion (rows: label, columns: answer):", "",
+                  "| | " + " | ".join(short[i] for i in present) + " |",
+                  "|---|" + "---:|" * len(present)]
+        for t in present:
+            if truths[t]:
+                cells = [str(pairs[(t, g)]) if pairs[(t, g)] else "·" for g in present]
+                lines.append(f"| {short[t]} | " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+
+def score(name: str, labelled: Sequence[Example]) -> Report:
+    return Report(name, tuple(
+        Scored(e.intent, understand(e.text, EVALUATION_NOW).intent, e.text) for e in labelled))
+
+
+def cross_validation(train: Sequence[Example], folds: int = 5) -> list[float]:
+    """Accuracy of the model alone on each held-out fifth (stratified, fixed shuffle), with the
+    strength and thresholds the running model was given on the dev split."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from bot.text import normalize
+    from bot.understanding.model import intent_model
+    from bot.understanding.training import fit
+
+    running = intent_model()
+    labels = [e.intent for e in train]
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    figures = []
+    for kept, held in splitter.split(labels, labels):
+        model = replace(fit([train[i] for i in kept], running.strength),
+                        accept=running.accept, off_topic=running.off_topic)
+        hits = sum(model.decide(model.probabilities(normalize(train[i].text)))[0]
+                   == train[i].intent for i in held)
+        figures.append(hits / len(held))
+    return figures

@@ -1,0 +1,51 @@
+"""`sadeeq intents train|evaluate`: rebuild the intent model from the corpus; measure it.
+
+    sadeeq intents train                      corpus → bot/understanding/data/intent_model.npz
+    sadeeq intents evaluate [TSV ...] [--cv]  accuracy tables (Markdown) for the dev split and
+                                              each test set; --cv adds 5-fold cross-validation
+Both need the development dependencies (scikit-learn): `pip install -e '.[dev]'`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=("train", "evaluate"))
+    parser.add_argument("test_sets", nargs="*", type=Path, metavar="TSV",
+                        help="labelled test sets (columns intent, text) to evaluate on")
+    parser.add_argument("--cv", action="store_true", help="add 5-fold cross-validation")
+    parser.add_argument("--misses", action="store_true", help="list the misunderstood messages")
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.understanding.corpus import examples, load_tsv
+
+    if args.action == "train":
+        from bot.understanding.model import MODEL_PATH
+        from bot.understanding.training import build
+
+        model = build()
+        model.save(MODEL_PATH)
+        print(f"{MODEL_PATH}: {len(model.index)} features, C={model.strength:g}, not sure when "
+              f"the best request < {model.accept:.2f} or off-topic >= {model.off_topic:.2f}")
+        return 0
+
+    from bot.understanding.evaluation import cross_validation, score
+
+    reports = [score("dev split (locales/*/corpus/dev)", examples("dev"))]
+    reports += [score(str(path), load_tsv(path)) for path in args.test_sets]
+    for report in reports:
+        print(report.markdown() + "\n")
+        if args.misses:
+            for miss in report.misses():
+                print(f"    {miss.truth} → {miss.guess}: {miss.text}")
+            print()
+    if args.cv:
+        figures = cross_validation(examples("train"))
+        mean = sum(figures) / len(figures)
+        print("**5-fold cross-validation on the training corpus** (model alone): "
+              + ", ".join(f"{100 * f:.1f}%" for f in figures) + f"; mean {100 * mean:.1f}%")
+    return 0

@@ -1,0 +1,84 @@
+"""Scoring a message with the trained intent model: a lookup of feature weights, no training
+library on the hot path (calling a scikit-learn pipeline costs over a millisecond a message).
+
+The model is a linear one (`bot.understanding.training` makes it from the corpus): each feature
+of the message adds its row of weights, the sum is scaled as at training time (every message
+a unit vector), and a softmax turns it into one probability per intent.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from bot.understanding.features import features
+
+MODEL_PATH = Path(__file__).parent / "data" / "intent_model.npz"
+
+
+@dataclass(frozen=True)
+class IntentModel:
+    intents: tuple[str, ...]
+    index: dict[str, int]  # feature name → row of `weights`
+    weights: np.ndarray  # (features, intents)
+    bias: np.ndarray  # (intents,)
+    # "Not sure" (both chosen on the dev split): the best request is less likely than `accept`,
+    # or the message is at least `off_topic` likely to be about something else.
+    accept: float
+    off_topic: float
+    strength: float  # the regularization it was trained with (chosen on the dev split)
+
+    def probabilities(self, normalized: str) -> dict[str, float]:
+        index = self.index
+        rows = sorted(index[f] for f in features(normalized) if f in index)
+        logits = self.bias.astype(np.float64)
+        if rows:
+            logits = logits + self.weights[rows].sum(axis=0, dtype=np.float64) / np.sqrt(len(rows))
+        exp = np.exp(logits - logits.max())
+        probs = exp / exp.sum()
+        return dict(zip(self.intents, probs.tolist(), strict=True))
+
+    def decide(self, probabilities: dict[str, float]) -> tuple[str, float]:
+        """The intent to act on and its probability; "unknown" when not sure."""
+        best = max((i for i in self.intents if i != "unknown"), key=probabilities.__getitem__)
+        if probabilities[best] < self.accept or probabilities.get("unknown", 0.0) >= self.off_topic:
+            return "unknown", probabilities[best]
+        return best, probabilities[best]
+
+    def save(self, path: Path = MODEL_PATH) -> None:
+        """An .npz file (what `np.load` reads) with fixed entry dates: same model, same bytes."""
+        arrays = {
+            "intents": np.array(self.intents),
+            "features": np.array(sorted(self.index, key=self.index.__getitem__)),
+            "weights": self.weights.astype(np.float32), "bias": self.bias.astype(np.float32),
+            "accept": np.array([self.accept]), "off_topic": np.array([self.off_topic]),
+            "strength": np.array([self.strength])}
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, array in arrays.items():
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, array, allow_pickle=False)
+                entry = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                archive.writestr(entry, buffer.getvalue(), compress_type=zipfile.ZIP_DEFLATED)
+
+
+def load(path: Path = MODEL_PATH) -> IntentModel:
+    with np.load(path, allow_pickle=False) as data:
+        names = data["features"].tolist()
+        return IntentModel(
+            intents=tuple(data["intents"].tolist()),
+            index={name: i for i, name in enumerate(names)},
+            weights=data["weights"].astype(np.float32),
+            bias=data["bias"].astype(np.float32),
+            accept=float(data["accept"][0]),
+            off_topic=float(data["off_topic"][0]),
+            strength=float(data["strength"][0]))
+
+
+@lru_cache(maxsize=1)
+def intent_model() -> IntentModel:
+    return load()
