@@ -1,0 +1,23 @@
+"""Checked before any `sadeeq` command runs: the runtime data the bot speaks and understands
+with is all there. A broken install stops here with one line naming the missing file, rather
+than a server that answers /healthz and then fails every message."""
+
+from __future__ import annotations
+
+from bot import resources
+
+
+def check_runtime_data() -> None:
+    """Load every catalog and phrase list once (they are cached for the run); raises
+    `bot.resources.MissingData` for the first file that is missing."""
+    from bot.i18n import catalog
+    from bot.phrases import NAMES, phrases
+    from bot.understanding.phrases import control_phrases, intent_keywords, intent_phrases
+
+    for lang in resources.LANGS:
+        catalog(lang)
+    intent_phrases()
+    intent_keywords()
+    control_phrases()
+    for name in NAMES:
+        phrases(name)
