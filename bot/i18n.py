@@ -30,11 +30,11 @@ from bot import resources
 from bot.config import RIYADH
 
 LANGS = resources.LANGS
-# Domain → the source folders whose messages it holds (for extraction, `tools/catalogs.py`).
+# Domain → the source folders whose messages it holds (extracted by `tools/catalogs.py`).
 # A message used in two areas belongs to the first domain listed that uses it.
 DOMAINS: dict[str, tuple[str, ...]] = {
     "standards": ("bot/standards",),
-    "dialogue": ("handlers", "bot/dialogue", "bot/phrases.py"),
+    "dialogue": ("handlers", "bot/dialogue"),
     "outages": ("bot/outages",),
     "notices": ("bot/notices",),
     "channels": ("bot/channels",),
