@@ -40,12 +40,16 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list[str] | None = None) -> int:
     from bot.resources import MissingData
+    from bot.startup import STARTUP_ERRORS
 
     try:
         return _main(argv)
     except MissingData as exc:
         print(f"sadeeq: error: {exc} (the installation is incomplete: reinstall sadeeq)",
               file=sys.stderr)
+        return 1
+    except STARTUP_ERRORS as exc:
+        print(f"sadeeq: error: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader went away (`sadeeq classify | head`): stop quietly, as Unix tools do.

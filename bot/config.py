@@ -52,6 +52,7 @@ class Settings:
     operator_token: str | None = None
     whatsapp_bill_template: str | None = None  # content SID of the approved bill template
     session_idle_minutes: int = 30
+    holidays_file: str | None = None  # the operator's corrections to the official holidays
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -76,4 +77,5 @@ class Settings:
             operator_token=_env("SADEEQ_OPERATOR_TOKEN"),
             whatsapp_bill_template=_env("SADEEQ_WHATSAPP_BILL_TEMPLATE"),
             session_idle_minutes=int(_env("SADEEQ_SESSION_IDLE_MINUTES", "30") or 30),
+            holidays_file=_env("SADEEQ_HOLIDAYS_FILE"),
         )

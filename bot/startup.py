@@ -1,10 +1,15 @@
 """Checked before any `sadeeq` command runs: the runtime data the bot speaks and understands
-with is all there. A broken install stops here with one line naming the missing file, rather
-than a server that answers /healthz and then fails every message."""
+with is all there, and the operator's holiday corrections can be read. A broken install stops
+here with one line naming the file, rather than a server that answers /healthz and then fails
+every message."""
 
 from __future__ import annotations
 
 from bot import resources
+from bot.standards.business_days import HolidayFileError
+
+# What `sadeeq` reports as one line and exit status 1 (bot.cli).
+STARTUP_ERRORS: tuple[type[Exception], ...] = (resources.MissingData, HolidayFileError)
 
 
 def check_runtime_data() -> None:
@@ -21,3 +26,6 @@ def check_runtime_data() -> None:
     control_phrases()
     for name in NAMES:
         phrases(name)
+    from bot.standards.business_days import holiday_corrections
+
+    holiday_corrections()
