@@ -48,6 +48,11 @@ DEFAULT_LANG = "ar"
 BABEL_LOCALE = {"ar": "ar_SA", "en": "en"}
 
 
+def N_(msgid: str) -> str:
+    """Marks a message for extraction where it is named; it is translated where it is used."""
+    return msgid
+
+
 def normalize_lang(lang: str | None) -> str:
     lang = (lang or DEFAULT_LANG).lower()[:2]
     return lang if lang in LANGS else DEFAULT_LANG

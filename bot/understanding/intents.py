@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.understanding.matcher import phrase_index
-from bot.understanding.phrases import intent_keywords
+from bot.understanding.phrases import INTENTS, intent_keywords
 
 ACCEPT = 0.70  # below this the best intent is a guess: answer "unknown" and let the bot ask
 MARGIN = 0.05  # two intents closer than this are a tie: "unknown" with both as alternatives
@@ -24,6 +25,18 @@ class IntentGuess:
     intent: str
     confidence: float
     alternatives: tuple[tuple[str, float], ...]
+
+
+# A chat app's bot command ("/bill", "/outage_report@sadeeq_bot" in a group) names an intent.
+_BOT_COMMAND = re.compile(r"/([a-z_]+)(?:@\w+)?")
+
+
+def bot_command(text: str) -> str | None:
+    """The intent a bot command names (Telegram's menu sends these), else None."""
+    match = _BOT_COMMAND.fullmatch(text.strip().lower())
+    if match and match.group(1) in INTENTS and match.group(1) != "unknown":
+        return match.group(1)
+    return None
 
 
 def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
