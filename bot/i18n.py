@@ -4,8 +4,8 @@ Every sentence the bot says is a gettext message (English msgid, Arabic translat
 `locales/<lang>/LC_MESSAGES/<domain>.po`, one domain per area of the code (`DOMAINS`), each
 message in exactly one of them; `make i18n` extracts, updates and compiles them (see
 locales/README.md). At first use the domains of a language are merged into one catalog: the
-compiled `.mo` (built with the wheel) when it is at least as new as its `.po`, otherwise the
-`.po` itself, so an edited catalog counts at once in a checkout. A domain without its file
+compiled `.mo` (built with the wheel; in a checkout, only when it is at least as new as its
+`.po`), otherwise the `.po` itself, so an edited catalog counts at once in a checkout. A domain without its file
 stops the bot (`bot.resources.MissingData`) instead of answering in untranslated English.
 Placeholders are `str.format` fields: `tr._("Total due: {amount}", amount=tr.money(x))`.
 """
@@ -90,8 +90,11 @@ def _domain_catalog(lang: str, domain: str) -> Translations | None:
 
 
 def _is_fresh(lang: str, domain: str) -> bool:
-    """A compiled catalog counts only if it is not older than its .po (an installed wheel
-    compiles them at build time; in a checkout `make i18n` does, and a later edit wins)."""
+    """An installed wheel's .mo was compiled from its .po when the wheel was built (and the
+    installer may well write it first, so its time says nothing). In a checkout `make i18n`
+    compiles them, and a .po edited since wins."""
+    if not resources.in_checkout():
+        return True
     po = resources.locale_file(lang, "LC_MESSAGES", f"{domain}.po")
     mo = resources.locale_file(lang, "LC_MESSAGES", f"{domain}.mo")
     try:

@@ -44,15 +44,24 @@ def locales() -> Traversable:
                           "(reinstall sadeeq, or `pip install -e .` in a checkout)") from None
 
 
+@cache
 def _checkout_locales() -> Path | None:
     """A source checkout run as it is (`PYTHONPATH=checkout`, no install of that checkout):
     its own `locales/` beside `bot/`. Without this, `bot.locales` would resolve through
     whatever other tree the environment has installed in editable mode, and a second worktree
-    would quietly read the first one's phrases. An installed package never has `locales/`
+    would quietly read the first one's phrases. An installed package has no pyproject.toml
     beside `bot/`, so installs always go through importlib.resources above."""
-    bot_dir = Path(sys.modules["bot"].__file__ or ".").resolve().parent
-    beside = bot_dir.parent / "locales"
-    return beside if (beside / "__init__.py").is_file() else None
+    root = Path(sys.modules["bot"].__file__ or ".").resolve().parent.parent
+    beside = root / "locales"
+    if (root / "pyproject.toml").is_file() and (beside / "__init__.py").is_file():
+        return beside
+    return None
+
+
+def in_checkout() -> bool:
+    """The data is a source checkout's own locales/ (run as it is, or installed in editable
+    mode), where files are edited in place; an installed wheel's data is as it was built."""
+    return _checkout_locales() is not None
 
 
 def locale_file(*parts: str) -> Traversable:

@@ -130,3 +130,14 @@ def test_the_default_database_does_not_depend_on_the_working_directory(
     monkeypatch.delenv("XDG_DATA_HOME")
     assert Settings.from_env().database_url == (
         f"sqlite:///{Path.home()}/.local/share/sadeeq/sadeeq.sqlite")
+
+
+def test_an_installed_package_trusts_its_compiled_catalogs(
+        locales_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installer may write a .mo before its .po: outside a checkout, times say nothing."""
+    folder = locales_copy / "ar" / "LC_MESSAGES"
+    po, mo = folder / "dialogue.po", folder / "dialogue.mo"
+    _write_mo(mo, "My bill", "فاتورتي (مترجمة)")
+    os.utime(mo, (po.stat().st_mtime - 1,) * 2)
+    monkeypatch.setattr(resources, "in_checkout", lambda: False)
+    assert catalog("ar").gettext("My bill") == "فاتورتي (مترجمة)"
