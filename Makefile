@@ -5,34 +5,43 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# The make targets keep their database in the repository (./var); an installed `sadeeq` uses
+# the user's data directory instead (see README, "Settings"). Override on the command line.
+DATABASE_URL ?= sqlite:///$(CURDIR)/var/sadeeq.sqlite
+RUN := SADEEQ_DATABASE_URL=$${SADEEQ_DATABASE_URL:-$(DATABASE_URL)}
+ARGS ?=
+
 # The scale-out run: the same suite on PostgreSQL and Redis (servers on this machine).
 TEST_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS ?= redis://127.0.0.1:6379/15
 
-.PHONY: chat test test-scaleout setup serve lint clean intents
+.PHONY: chat test test-scaleout smoke setup serve lint i18n constraints clean intents
 
-$(STAMP): pyproject.toml
+# Installed with the pinned versions of constraints.txt (the set the suite last passed with).
+$(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
-	$(BIN)/sadeeq setup
+	$(RUN) $(BIN)/sadeeq setup
 
 chat: setup
-	$(BIN)/sadeeq chat
+	$(RUN) $(BIN)/sadeeq chat $(ARGS)
 
 serve: setup
-	$(BIN)/sadeeq serve
+	$(RUN) $(BIN)/sadeeq serve $(ARGS)
 
-# In CI (CI=true) the suite runs twice: on SQLite, then on PostgreSQL + Redis, where a server
-# that cannot be reached is an error, not a skip.
+# In CI (CI=true) the suite runs twice, on SQLite, then on PostgreSQL + Redis, where a server
+# that cannot be reached is an error, not a skip; then the wheel is built, installed and run
+# from outside the repository (tools/smoke).
 test: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
 	$(BIN)/python -m pytest
 ifdef CI
 	$(MAKE) test-scaleout
+	$(MAKE) smoke
 endif
 
 test-scaleout: $(STAMP)
@@ -42,8 +51,21 @@ test-scaleout: $(STAMP)
 intents: $(STAMP)
 	$(BIN)/sadeeq intents train
 
+# The operator's path: wheel, new virtualenv, run from another directory (committed tree only).
+smoke:
+	PYTHON=$(PY) tools/smoke
+
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
+
+# Catalogs: extract the messages into locales/<domain>.pot, update every locales/<lang>/
+# LC_MESSAGES/<domain>.po from it, compile the .mo files (see locales/README.md).
+i18n: $(STAMP)
+	$(BIN)/python tools/catalogs.py
+
+constraints: $(STAMP)
+	{ sed -n '1,2p' constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v -i '^sadeeq'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

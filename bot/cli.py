@@ -40,8 +40,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from bot.resources import MissingData
+    from bot.startup import STARTUP_ERRORS
+
     try:
         return _main(argv)
+    except MissingData as exc:
+        print(f"sadeeq: error: {exc} (the installation is incomplete: reinstall sadeeq)",
+              file=sys.stderr)
+        return 1
+    except STARTUP_ERRORS as exc:
+        print(f"sadeeq: error: {exc}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # The reader went away (`sadeeq classify | head`): stop quietly, as Unix tools do.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (so the exit flush cannot fail again)
@@ -61,6 +71,9 @@ def _main(argv: list[str] | None) -> int:
     parser = _Parser(prog=f"sadeeq {name}", description=COMMANDS[name][1])
     module.add_arguments(parser)
     args = parser.parse_args(rest)
+    from bot.startup import check_runtime_data
+
+    check_runtime_data()
     return int(module.run(args) or 0)
 
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 RIYADH = ZoneInfo("Asia/Riyadh")
+# The source checkout, for tests and development tools only: what the bot reads at run time
+# (catalogs, phrase lists) comes through `bot.resources`, the same from any directory.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LOCALES_DIR = PROJECT_ROOT / "locales"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -22,7 +23,11 @@ def _env(name: str, default: str | None = None) -> str | None:
 
 
 def default_database_url() -> str:
-    return f"sqlite:///{Path.cwd() / 'var' / 'sadeeq.sqlite'}"
+    """SQLite in the user's data directory, the same whatever the working directory:
+    `$XDG_DATA_HOME/sadeeq/sadeeq.sqlite`, by default `~/.local/share/sadeeq/sadeeq.sqlite`.
+    (The repository's make targets set SADEEQ_DATABASE_URL to ./var/sadeeq.sqlite instead.)"""
+    data_home = _env("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return f"sqlite:///{Path(data_home) / 'sadeeq' / 'sadeeq.sqlite'}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class Settings:
     operator_token: str | None = None
     whatsapp_bill_template: str | None = None  # content SID of the approved bill template
     session_idle_minutes: int = 30
+    holidays_file: str | None = None  # the operator's corrections to the official holidays
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -71,4 +77,5 @@ class Settings:
             operator_token=_env("SADEEQ_OPERATOR_TOKEN"),
             whatsapp_bill_template=_env("SADEEQ_WHATSAPP_BILL_TEMPLATE"),
             session_idle_minutes=int(_env("SADEEQ_SESSION_IDLE_MINUTES", "30") or 30),
+            holidays_file=_env("SADEEQ_HOLIDAYS_FILE"),
         )

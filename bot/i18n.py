@@ -1,8 +1,12 @@
 """Bot texts and the formatting of numbers, money and dates, per reply language.
 
 Every sentence the bot says is a gettext message (English msgid, Arabic translation) in
-`locales/<lang>/LC_MESSAGES/*.po`. Each area of the code keeps its own .po file; they are
-merged here at first use, straight from the .po text, so there is no compile step to forget.
+`locales/<lang>/LC_MESSAGES/<domain>.po`, one domain per area of the code (`DOMAINS`), each
+message in exactly one of them; `make i18n` extracts, updates and compiles them (see
+locales/README.md). At first use the domains of a language are merged into one catalog: the
+compiled `.mo` (built with the wheel; in a checkout, only when it is at least as new as its
+`.po`), otherwise the `.po` itself, so an edited catalog counts at once in a checkout. A domain without its file
+stops the bot (`bot.resources.MissingData`) instead of answering in untranslated English.
 Placeholders are `str.format` fields: `tr._("Total due: {amount}", amount=tr.money(x))`.
 """
 
@@ -12,21 +16,41 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
-from babel.support import NullTranslations, Translations
+from babel.support import Translations
 from hijridate import Gregorian
 
-from bot.config import LOCALES_DIR, RIYADH
+from bot import resources
+from bot.config import RIYADH
 
-LANGS = ("ar", "en")
+LANGS = resources.LANGS
+# Domain → the source folders whose messages it holds (extracted by `tools/catalogs.py`).
+# A message used in two areas belongs to the first domain listed that uses it.
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "standards": ("bot/standards",),
+    "dialogue": ("handlers", "bot/dialogue"),
+    "outages": ("bot/outages",),
+    "notices": ("bot/notices",),
+    "channels": ("bot/channels",),
+    "scaleout": ("bot/coordination",),
+}
+# Languages whose msgids are the text itself: only a domain with plural forms or wording
+# that differs from its msgid needs a catalog there; the others may be absent.
+SOURCE_LANG = "en"
 DEFAULT_LANG = "ar"
 # Babel locale used for formatting in each reply language (Saudi conventions for both).
 BABEL_LOCALE = {"ar": "ar_SA", "en": "en"}
+
+
+def N_(msgid: str) -> str:
+    """Marks a message for extraction where it is named; it is translated where it is used."""
+    return msgid
 
 
 def normalize_lang(lang: str | None) -> str:
@@ -35,21 +59,48 @@ def normalize_lang(lang: str | None) -> str:
 
 
 @cache
-def catalog(lang: str) -> NullTranslations:
-    """All .po files of one language merged into one gettext catalog."""
+def catalog(lang: str) -> Translations:
+    """Every domain of one language merged into one gettext catalog (the first one found
+    lends the merged catalog its plural rule: all of a language's files carry the same)."""
     merged: Translations | None = None
-    for po_path in sorted((LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po")):
-        with po_path.open("rb") as fh:
-            parsed = read_po(fh, locale=lang)
-        buf = io.BytesIO()
-        write_mo(buf, parsed)
-        buf.seek(0)
-        part = Translations(fp=buf)
+    for domain in DOMAINS:
+        part = _domain_catalog(lang, domain)
+        if part is None:
+            continue
         if merged is None:
             merged = part
         else:
             merged.merge(part)
-    return merged if merged is not None else NullTranslations()
+    return merged if merged is not None else Translations()
+
+
+def _domain_catalog(lang: str, domain: str) -> Translations | None:
+    po, mo = f"{domain}.po", f"{domain}.mo"
+    if not resources.exists(lang, "LC_MESSAGES", po):
+        if lang == SOURCE_LANG:
+            return None
+        resources.locale_file(lang, "LC_MESSAGES", po)  # raises MissingData, naming the file
+    if resources.exists(lang, "LC_MESSAGES", mo) and _is_fresh(lang, domain):
+        return Translations(fp=io.BytesIO(resources.read_bytes(lang, "LC_MESSAGES", mo)))
+    parsed = read_po(io.BytesIO(resources.read_bytes(lang, "LC_MESSAGES", po)), locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, parsed)
+    buf.seek(0)
+    return Translations(fp=buf)
+
+
+def _is_fresh(lang: str, domain: str) -> bool:
+    """An installed wheel's .mo was compiled from its .po when the wheel was built (and the
+    installer may well write it first, so its time says nothing). In a checkout `make i18n`
+    compiles them, and a .po edited since wins."""
+    if not resources.in_checkout():
+        return True
+    po = resources.locale_file(lang, "LC_MESSAGES", f"{domain}.po")
+    mo = resources.locale_file(lang, "LC_MESSAGES", f"{domain}.mo")
+    try:
+        return Path(str(mo)).stat().st_mtime >= Path(str(po)).stat().st_mtime
+    except OSError:  # not plain files (a zipped install): shipped together, built together
+        return True
 
 
 class Texts:

@@ -77,18 +77,19 @@ def _show_records(turn: Turn) -> bool:
     """What the sender's own cases earn (an outage still open: what it will earn if it runs
     long); False when there are none."""
     tr = turn.tr
-    blocks = [f"{tr._('Outage report {ref} (power not back yet)', ref=report.reference)}\n"
-              f"{rule_for(restoration_standard(incident), turn.now).summary(turn.lang)}"
+    # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
+    blocks = [tr._("Outage report {ref} (power not back yet)", ref=report.reference) + "\n"
+              + rule_for(restoration_standard(incident), turn.now).summary(turn.lang)
               for report, incident in _open_outage(turn)]
     if turn.phone is not None:
         for report, _incident, compensation in compensation_cases_for_phone(turn.session, turn.phone):
-            blocks.append(f"{tr._('Outage report {ref}', ref=report.reference)}\n"
-                          f"{_result_text(turn, compensation)}")
+            blocks.append(tr._("Outage report {ref}", ref=report.reference) + "\n"
+                          + _result_text(turn, compensation))
         for request in requests_for_phone(turn.session, turn.phone):
             case = Case(request.standard, start=request.requested_at,
                         end=request.completed_at or turn.now, network=request.network or "lv")
-            blocks.append(f"{tr._('Account {account}', account=mask(request.account))}\n"
-                          f"{_result_text(turn, compensation_for(case))}")
+            blocks.append(tr._("Account {account}", account=mask(request.account)) + "\n"
+                          + _result_text(turn, compensation_for(case)))
     if not blocks:
         return False
     turn.begin("compensation", stage="records")

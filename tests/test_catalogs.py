@@ -4,33 +4,30 @@ and Arabic plurals take the right form for 0, 1, 2, 3–10, 11–99 and 100+."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
 
 from bot.config import PROJECT_ROOT
-from bot.i18n import catalog, texts
+from bot.i18n import DOMAINS, catalog, texts
+from tools import catalogs
 
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
 FIELD = re.compile(r"\{(\w*)[^{}]*\}")
+TEMPLATES = catalogs.templates()
 
 
 def used_messages() -> list[tuple[str, str | tuple[str, str]]]:
-    found = []
-    for folder in ("bot", "handlers"):
-        for filename, _line, message, _comments, _context in extract_from_dir(
-            PROJECT_ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
-        ):
-            if isinstance(message, tuple) or _is_sentence(message):
-                found.append((f"{folder}/{filename}", message))
-    return found
+    """Every message of the domains' templates with words in it, with where it is used."""
+    return [(message.locations[0][0], message.id)
+            for template in TEMPLATES.values() for message in template
+            if message.id and (isinstance(message.id, tuple) or _has_words(message.id))]
 
 
-def _is_sentence(message: str) -> bool:
-    """Babel also picks up a dictionary key inside `tr._(TABLE["key"])`: not a sentence."""
-    if re.fullmatch(r"[a-z_]+", message):
-        return False
+def _has_words(message: str) -> bool:
+    """"{name}." is the same in both languages: only text with letters needs a translation."""
     return bool(re.search("[A-Za-z]", FIELD.sub("", message)))
 
 
@@ -77,3 +74,35 @@ def test_po_files_parse_and_have_arabic_plural_header() -> None:
     for po in (Path(PROJECT_ROOT) / "locales" / "ar" / "LC_MESSAGES").glob("*.po"):
         text = po.read_text(encoding="utf-8")
         assert "nplurals=6" in text, po.name
+
+
+def test_every_message_of_the_code_belongs_to_a_domain() -> None:
+    """A new area that says something must be listed in bot.i18n.DOMAINS, or its sentences
+    would never reach a template or a translator."""
+    in_domains = {catalogs.key(m) for t in TEMPLATES.values() for m in t if m.id}
+    everything = set()
+    for folder in ("bot", "handlers"):
+        for filename, _line, message, _comments, _context in extract_from_dir(
+                PROJECT_ROOT / folder, catalogs.method_map(), keywords=DEFAULT_KEYWORDS):
+            everything.add((f"{folder}/{filename}", message[0] if isinstance(message, tuple) else message))
+    outside = sorted(where for where, key in everything if key not in in_domains)
+    assert outside == []
+
+
+def test_each_message_is_in_one_catalog_only_and_each_catalog_is_a_domain() -> None:
+    for lang_dir in (Path(PROJECT_ROOT) / "locales").iterdir():
+        if not (lang_dir / "LC_MESSAGES").is_dir():
+            continue
+        seen: Counter[str] = Counter()
+        for po in (lang_dir / "LC_MESSAGES").glob("*.po"):
+            assert po.stem in DOMAINS, f"{po}: not a domain of bot.i18n.DOMAINS"
+            with po.open("rb") as fh:
+                seen.update(catalogs.key(m) for m in read_po(fh) if m.id)
+        assert [msgid for msgid, n in seen.items() if n > 1] == [], lang_dir.name
+
+
+def test_templates_and_catalogs_are_up_to_date(capsys: pytest.CaptureFixture[str]) -> None:
+    """`make i18n` was run after the last change to a message: nothing would change, and no
+    Arabic message is left untranslated."""
+    assert catalogs.main(["--check"]) == 0
+    assert "would change" not in capsys.readouterr().out

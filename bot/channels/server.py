@@ -7,9 +7,12 @@ plus whatever the caller mounts (`extra_routes`, e.g. the operator API).
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 import uvicorn
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,7 +24,7 @@ from bot.channels.metrics import metrics_routes
 from bot.channels.telegram_channel import TelegramWebhook
 from bot.channels.twilio_webhook import TwilioWebhook
 from bot.config import Settings
-from bot.storage.db import is_reachable
+from bot.storage.db import create_schema, is_reachable
 
 
 def create_app(settings: Settings, engine: ConversationEngine | None = None,
@@ -70,7 +73,18 @@ def run(args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
 
     configure_logging(json=True)  # one JSON object a line, phone and account numbers masked
-    app = create_app(Settings.from_env())
+    settings = Settings.from_env()
+    # An empty database gets its tables here, so a fresh install answers its first message; a
+    # database already at the newest revision (`sadeeq setup`, another worker) is left alone,
+    # and two workers starting at once take turns (the migrations hold a lock).
+    try:
+        create_schema(settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        shown = make_url(settings.database_url).render_as_string(hide_password=True)
+        print(f"sadeeq serve: error: database {shown}: {exc.__class__.__name__}: "
+              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    app = create_app(settings)
     uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log,
                 proxy_headers=True, log_level="info", log_config=None)
     return 0

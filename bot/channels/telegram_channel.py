@@ -14,7 +14,7 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
@@ -23,7 +23,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    Bot,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.channels.answering import Answerer, RetryLater
@@ -32,6 +39,7 @@ from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, SEND, record_error
 from bot.channels.render import render_text
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Location, Reply
+from bot.resources import LANGS
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +65,14 @@ def telegram_inbound(update: Update) -> Inbound | None:
         location=_location(message),
         contact_phone=_own_contact_phone(message, user_id),
         has_media=any(getattr(message, name) for name in MEDIA_ATTRIBUTES),
+        client_lang=_client_lang(message.from_user.language_code),
     )
+
+
+def _client_lang(language_code: str | None) -> str | None:
+    """Telegram's IETF tag of the user's app ("ar", "ar-SA", "en-GB"): one of our languages."""
+    primary = (language_code or "").split("-")[0].lower()
+    return primary if primary in LANGS else None
 
 
 def _own_contact_phone(message: Message, user_id: int) -> str | None:
@@ -127,7 +142,9 @@ def _render(reply: Reply) -> str:
     return render_text(reply, CHANNEL)
 
 
-def build_application(settings: Settings, *, webhook: bool) -> Application:
+def build_application(settings: Settings, *, webhook: bool,
+                      on_start: Callable[[Bot], Awaitable[None]] | None = None) -> Application:
+    """`on_start(bot)` runs once the application is initialized (polling: the command menu)."""
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder: ApplicationBuilder = Application.builder().token(settings.telegram_bot_token)
@@ -135,6 +152,11 @@ def build_application(settings: Settings, *, webhook: bool) -> Application:
         builder = builder.base_url(settings.telegram_api_base)
     if webhook:
         builder = builder.updater(None)
+    if on_start is not None:
+        async def post_init(application: Application) -> None:
+            await on_start(application.bot)
+
+        builder = builder.post_init(post_init)
     return builder.build()
 
 

@@ -1,35 +1,101 @@
-"""`sadeeq telegram`: Telegram in polling mode (no public URL needed), for trying a real bot.
+"""`sadeeq telegram`: Telegram in polling mode (no public URL needed), for trying a real bot,
+and the one-time registrations of a deployment (`set-webhook`, `set-commands`).
 
-Uses the same handlers as the webhook; stop it with Ctrl-C. Telegram refuses getUpdates while
-a webhook is set, so PTB deletes the bot's webhook before polling: run `sadeeq serve`'s
-setWebhook again afterwards if the bot is also served by webhook.
+    sadeeq telegram                  # polling (the default; `sadeeq telegram poll` is the same)
+    sadeeq telegram set-webhook      # webhook at SADEEQ_PUBLIC_URL/telegram + the command menu
+    sadeeq telegram set-commands     # the command menu in Arabic and English only
+
+Polling uses the same handlers as the webhook; stop it with Ctrl-C. Telegram refuses
+getUpdates while a webhook is set, so PTB deletes the bot's webhook before polling: run
+`sadeeq telegram set-webhook` again afterwards if the bot is also served by webhook.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 
-from telegram import Update
+from telegram import Bot
+from telegram.error import TelegramError
 
 from bot.channels.answering import Answerer
 from bot.channels.telegram_channel import TelegramConversation, build_application
+from bot.channels.telegram_setup import ALLOWED_UPDATES, register_commands, register_webhook
 from bot.config import Settings
-from bot.dialogue.engine import Engine
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """No options: the token and database come from the environment (TELEGRAM_BOT_TOKEN...)."""
+    """The token and database come from the environment (TELEGRAM_BOT_TOKEN...)."""
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.add_parser("poll", help="answer messages by polling (the default)")
+    webhook = actions.add_parser(
+        "set-webhook", help="register SADEEQ_PUBLIC_URL/telegram with the secret token, "
+                            "the updates we handle, and the command menu")
+    webhook.add_argument("--drop-pending", action="store_true",
+                         help="discard the updates Telegram is still holding for the bot")
+    actions.add_parser("set-commands", help="set the command menu in Arabic and English")
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     if not settings.telegram_bot_token:
         print("sadeeq telegram: error: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
         return 2
-    application = build_application(settings, webhook=False)
+    action = getattr(args, "action", None)
+    if action == "set-webhook":
+        return _set_webhook(settings, drop_pending=args.drop_pending)
+    if action == "set-commands":
+        return _registered(settings, register_commands, "command menu set")
+    return _poll(settings)
+
+
+def _poll(settings: Settings) -> int:
+    from bot.dialogue.engine import Engine
+    from bot.logs import configure_logging
+
+    configure_logging(json=False)  # phone and account numbers masked, as in the server's logs
+    # httpx logs every request URL at INFO, and a Bot API URL carries the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    application = build_application(settings, webhook=False, on_start=register_commands)
     TelegramConversation(Answerer(Engine(settings), settings)).install(application)
-    application.run_polling(allowed_updates=[Update.MESSAGE])
+    application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    return 0
+
+
+def _set_webhook(settings: Settings, *, drop_pending: bool) -> int:
+    secret = settings.telegram_webhook_secret
+    if not secret:
+        print("sadeeq telegram set-webhook: error: set TELEGRAM_WEBHOOK_SECRET first "
+              "(1-256 characters of A-Z a-z 0-9 _ -)", file=sys.stderr)
+        return 2
+    if not settings.public_url.startswith("https://"):
+        print(f"sadeeq telegram set-webhook: error: SADEEQ_PUBLIC_URL must be https:// "
+              f"(Telegram calls only HTTPS), not {settings.public_url}", file=sys.stderr)
+        return 2
+
+    async def both(bot: Bot) -> str:
+        status = await register_webhook(bot, settings.public_url, secret, drop_pending=drop_pending)
+        await register_commands(bot)
+        problem = f"; Telegram reports: {status.last_error}" if status.last_error else ""
+        return (f"webhook set: {status.url} ({status.pending_updates} updates pending)"
+                f"{problem}; command menu set")
+
+    return _registered(settings, both, None)
+
+
+def _registered(settings: Settings, action, done: str | None) -> int:
+    async def call() -> str | None:
+        bot = Bot(settings.telegram_bot_token or "",
+                  **({"base_url": settings.telegram_api_base} if settings.telegram_api_base else {}))
+        async with bot:
+            return await action(bot)
+
+    try:
+        said = asyncio.run(call())
+    except TelegramError as exc:
+        print(f"sadeeq telegram: error: Telegram refused: {exc}", file=sys.stderr)
+        return 1
+    print(said or done)
     return 0

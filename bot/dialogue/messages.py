@@ -30,6 +30,9 @@ class Inbound:
     location: Location | None = None
     contact_phone: str | None = None  # a Telegram contact the sender shared of themselves
     has_media: bool = False  # a voice note, image or file we cannot read
+    # The language the sender's app is set to (Telegram's language_code), "ar" or "en": the
+    # reply language of a first message that says nothing in a language ("/start").
+    client_lang: str | None = None
 
 
 @dataclass(frozen=True)

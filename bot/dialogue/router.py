@@ -13,7 +13,14 @@ from __future__ import annotations
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
 from bot.text import clean_raw, normalize
-from bot.understanding import Understanding, choice_number, control_word, detect_lang, understand
+from bot.understanding import (
+    Understanding,
+    bot_command,
+    choice_number,
+    control_word,
+    detect_lang,
+    understand,
+)
 from handlers import FLOWS, INTENTS, bill_alerts, menu, subscription
 
 # Only this much of a message is read; the rest of a 100 KB paste is ignored, not choked on.
@@ -110,11 +117,17 @@ def _repeat_last_answer(turn: Turn) -> None:
 
 
 def _choose_language(turn: Turn, text: str) -> None:
-    """Answer in the subscriber's language: the last one they wrote in, Arabic until they do."""
-    if any(ch.isalpha() for ch in text):
+    """Answer in the subscriber's language: the last one they wrote in. Until they have written
+    in one, the language their app is set to (Telegram), else Arabic. A bot command ("/start")
+    is not written in a language."""
+    if any(ch.isalpha() for ch in text) and bot_command(text) is None:
         lang = detect_lang(text)
-        if lang != turn.lang:
-            turn.switch_language(lang)
+    elif turn.contact.lang is None and turn.message.client_lang:
+        lang = turn.message.client_lang
+    else:
+        return
+    if lang != turn.lang:
+        turn.switch_language(lang)
 
 
 def _nothing(text: str) -> Understanding:

@@ -1,16 +1,28 @@
 """The Saudi business calendar: Sunday to Thursday, less the official public holidays.
 
 Holidays come from `holidays.SA` (Founding Day, National Day, both Eids with Arafah and the
-observed days, Hijri dates by Umm al-Qura). The engine asks this calendar many times per case,
-so each year is turned once into a running count of business days; after that every question
-is a list lookup.
+observed days, Hijri dates by Umm al-Qura; the version is pinned in pyproject.toml because it
+decides compensation deadlines). The Eid dates are computed ahead and the real ones follow
+the moon sighting, so an operator can correct them in a TOML file named by
+SADEEQ_HOLIDAYS_FILE (see docs/operations.md, "Holiday corrections"):
+
+    [add]                               # days off that the library does not know
+    2027-03-11 = "Eid al-Fitr holiday, extended by royal order"
+    [remove]                            # days the library has that are working days
+    2027-03-08 = "Eid al-Fitr began a day later after the moon sighting"
+
+The engine asks this calendar many times per case, so each year is turned once into a running
+count of business days; after that every question is a list lookup.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import holidays
 
@@ -22,6 +34,68 @@ _MARGIN_YEARS = 1
 
 def saudi_holidays(year: int) -> Iterable[date]:
     return holidays.SA(years=year).keys()
+
+
+class HolidayFileError(ValueError):
+    """The operator's holiday file cannot be used; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class HolidayCorrections:
+    """Days the operator adds to or removes from the official holidays."""
+
+    add: frozenset[date] = frozenset()
+    remove: frozenset[date] = frozenset()
+
+    def applied_to(self, source: Callable[[int], Iterable[date]]) -> Callable[[int], set[date]]:
+        def corrected(year: int) -> set[date]:
+            days = set(source(year)) - self.remove
+            return days | {d for d in self.add if d.year == year}
+
+        return corrected
+
+    @classmethod
+    def read(cls, path: str | Path) -> HolidayCorrections:
+        try:
+            with open(path, "rb") as fh:
+                raw = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise HolidayFileError(f"holiday file {path}: {exc}") from None
+        unknown = set(raw) - {"add", "remove"}
+        if unknown:
+            raise HolidayFileError(f"holiday file {path}: unknown section(s) {sorted(unknown)}; "
+                                   "use [add] and [remove]")
+        sections = {name: _days(path, name, raw.get(name, {})) for name in ("add", "remove")}
+        both = sections["add"] & sections["remove"]
+        if both:
+            raise HolidayFileError(f"holiday file {path}: {min(both)} is both added and removed")
+        return cls(add=sections["add"], remove=sections["remove"])
+
+
+def _days(path: str | Path, section: str, entries: object) -> frozenset[date]:
+    if not isinstance(entries, dict):
+        raise HolidayFileError(f"holiday file {path}: [{section}] must list `YYYY-MM-DD = \"why\"`")
+    days = set()
+    for key, why in entries.items():
+        try:
+            day = date.fromisoformat(key)
+        except ValueError:
+            raise HolidayFileError(f"holiday file {path}: [{section}] {key!r} is not a "
+                                   "YYYY-MM-DD date") from None
+        if not isinstance(why, str) or not why.strip():
+            raise HolidayFileError(f"holiday file {path}: [{section}] {key} needs a reason")
+        days.add(day)
+    return frozenset(days)
+
+
+@lru_cache(maxsize=1)
+def holiday_corrections() -> HolidayCorrections:
+    """The corrections of SADEEQ_HOLIDAYS_FILE (none when unset), read once per process: a
+    changed file counts after a restart. Checked at start-up (`bot.startup`)."""
+    from bot.config import Settings
+
+    path = Settings.from_env().holidays_file
+    return HolidayCorrections.read(path) if path else HolidayCorrections()
 
 
 class BusinessCalendar:
@@ -109,5 +183,6 @@ class BusinessCalendar:
 
 @lru_cache(maxsize=1)
 def calendar() -> BusinessCalendar:
-    """The shared Saudi business calendar (built lazily, one year at a time)."""
-    return BusinessCalendar()
+    """The shared Saudi business calendar (built lazily, one year at a time), with the
+    operator's holiday corrections."""
+    return BusinessCalendar(holiday_corrections().applied_to(saudi_holidays))

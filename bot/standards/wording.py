@@ -134,10 +134,11 @@ def breakdown_label(line: BreakdownLine, lang: str) -> str:
         return tr.ngettext("{n} additional period of {size} or part",
                            "{n} additional periods of {size} or part", line.count,
                            size=_units(tr, line.clock, line.unit))
-    return tr._({"no_notice": N_("no notice given"),
-                 "late_notice": N_("notice given late"),
-                 "unlawful": N_("unlawful disconnection"),
-                 }.get(line.kind, N_("flat amount")))
+    label = {"no_notice": N_("no notice given"),
+             "late_notice": N_("notice given late"),
+             "unlawful": N_("unlawful disconnection"),
+             }.get(line.kind, N_("flat amount"))
+    return tr._(label)
 
 
 def explain(comp: Compensation, lang: str) -> str:

@@ -14,12 +14,13 @@ from datetime import datetime
 from bot.config import RIYADH
 from bot.text import clean_raw, fold, words
 from bot.understanding.control import choice_number, control_word
-from bot.understanding.intents import recognize
+from bot.understanding.intents import IntentGuess, bot_command, recognize
 from bot.understanding.language import detect_lang
 from bot.understanding.result import Understanding
 from bot.understanding.slots import extract
 
-__all__ = ["Understanding", "choice_number", "control_word", "detect_lang", "understand"]
+__all__ = ["Understanding", "bot_command", "choice_number", "control_word", "detect_lang",
+           "understand"]
 
 # Only the first 1,000 characters of a message are read: no subscriber request is longer,
 # and it bounds the work a hostile 100 KB message can cause.
@@ -32,7 +33,9 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
     folded = fold(raw)
     normalized = words(folded)
     slots = extract(raw, folded, now)
-    guess = recognize(normalized, compensation_case="standard" in slots)
+    command = bot_command(raw)
+    guess = (IntentGuess(command, 1.0, ()) if command
+             else recognize(normalized, compensation_case="standard" in slots))
     return Understanding(
         intent=guess.intent,
         confidence=guess.confidence,

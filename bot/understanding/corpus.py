@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from bot.config import LOCALES_DIR
+from bot import resources
 
 INTENTS = (
     "bill", "outage_report", "outage_status", "compensation", "hazard_report", "greeting",
@@ -34,28 +36,29 @@ class Example:
     source: str  # "ar", "ar.arabizi" or "en": the file it came from
 
 
-def read_messages(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+def read_messages(file: Traversable) -> list[str]:
+    lines = file.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def corpus_files(split: str = "train", root: Path = LOCALES_DIR) -> list[Path]:
+@cache
+def examples(split: str = "train") -> tuple[Example, ...]:
+    """Every labelled message of one split, in a stable order."""
     if split not in SPLITS:
         raise ValueError(f"split {split!r} is not one of {SPLITS}")
-    folders = sorted(lang / "corpus" for lang in root.iterdir() if (lang / "corpus").is_dir())
-    return [path for folder in folders
-            for path in sorted((folder if split == "train" else folder / "dev").glob("*.txt"))]
-
-
-def examples(split: str = "train", root: Path = LOCALES_DIR) -> tuple[Example, ...]:
-    """Every labelled message of one split, in a stable order."""
     found = []
-    for path in corpus_files(split, root):
-        intent, _, variant = path.name.removesuffix(".txt").partition(".")
-        if intent not in INTENTS:
-            raise ValueError(f"{path}: {intent!r} is not an intent")
-        source = path.parents[1 if split == "train" else 2].name + ("." + variant if variant else "")
-        found += [Example(intent, text, source) for text in read_messages(path)]
+    for lang in resources.LANGS:
+        where = (lang, "corpus") if split == "train" else (lang, "corpus", "dev")
+        files = resources.files_in(*where, suffix=".txt")
+        for file in files:
+            intent, _, variant = file.name.removesuffix(".txt").partition(".")
+            if intent not in INTENTS:
+                raise ValueError(f"locales/{'/'.join(where)}/{file.name}: {intent!r} is not an intent")
+            source = lang + ("." + variant if variant else "")
+            found += [Example(intent, text, source) for text in read_messages(file)]
+        for intent in sorted(set(INTENTS) - {f.name.split(".")[0] for f in files}):
+            raise resources.MissingData(f"missing runtime data file locales/{'/'.join(where)}/"
+                                        f"{intent}.txt")
     return tuple(found)
 
 

@@ -8,8 +8,10 @@ case ("ما رجعت الكهرباء بعد السداد") is a compensation qu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from bot.understanding.corpus import INTENTS
 from bot.understanding.model import intent_model
 from bot.understanding.phrases import control_phrases, intent_keywords
 
@@ -23,6 +25,18 @@ class IntentGuess:
     intent: str
     confidence: float
     alternatives: tuple[tuple[str, float], ...]
+
+
+# A chat app's bot command ("/bill", "/outage_report@sadeeq_bot" in a group) names an intent.
+_BOT_COMMAND = re.compile(r"/([a-z_]+)(?:@\w+)?")
+
+
+def bot_command(text: str) -> str | None:
+    """The intent a bot command names (Telegram's menu sends these), else None."""
+    match = _BOT_COMMAND.fullmatch(text.strip().lower())
+    if match and match.group(1) in INTENTS and match.group(1) != "unknown":
+        return match.group(1)
+    return None
 
 
 def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot import resources
 from bot.understanding.features import features
 
 MODEL_PATH = Path(__file__).parent / "data" / "intent_model.npz"
@@ -67,6 +68,8 @@ class IntentModel:
 
 
 def load(path: Path = MODEL_PATH) -> IntentModel:
+    if not path.is_file():
+        raise resources.MissingData(f"missing the intent model {path} (`make intents` builds it)")
     with np.load(path, allow_pickle=False) as data:
         names = data["features"].tolist()
         return IntentModel(

@@ -10,53 +10,63 @@ normalized on load, so a file may be written with or without hamzas and diacriti
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
+from importlib.resources.abc import Traversable
 
-from bot.config import LOCALES_DIR
+from bot import resources
 from bot.text import normalize
 from bot.understanding.corpus import INTENTS
 
+KEYWORD_INTENTS = ("stop", "start", "help")  # carrier-style words, whole message only
 CONTROL_WORDS = ("cancel", "menu", "back", "yes", "no", "lang_en", "lang_ar", "detail")
 
 
-def read_phrase_file(path: Path) -> list[str]:
+def read_phrase_file(file: Traversable) -> list[str]:
+    """One normalized phrase a line; `#` starts a comment. `file` comes from `bot.resources`."""
     phrases = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in file.read_text(encoding="utf-8").splitlines():
         phrase = normalize(line.split("#", 1)[0])
         if phrase:
             phrases.append(phrase)
     return phrases
 
 
-def _lang_dirs(kind: str, root: Path) -> Iterable[Path]:
-    return sorted(p / kind for p in root.iterdir() if (p / kind).is_dir())
+def _checked(files: list[Traversable], known: tuple[str, ...], what: str, where: str,
+             required: tuple[str, ...]) -> list[tuple[str, str, Traversable]]:
+    """(name, variant, file) of each file; a file named after nothing we know is an error, and
+    so is a required name without its file (an install that lost data must not start)."""
+    named = []
+    for file in files:
+        name, _, variant = file.name.removesuffix(".txt").partition(".")
+        if name not in known:
+            raise ValueError(f"locales/{where}/{file.name}: {name!r} is not {what}")
+        named.append((name, variant, file))
+    for name in sorted(set(required) - {n for n, _, _ in named}):
+        raise resources.MissingData(f"missing runtime data file locales/{where}/{name}.txt")
+    return named
 
 
-@lru_cache(maxsize=4)
-def intent_keywords(root: Path = LOCALES_DIR) -> dict[str, str]:
+@cache
+def intent_keywords() -> dict[str, str]:
     """Normalized whole-message keyword → intent."""
     keywords: dict[str, str] = {}
-    for folder in _lang_dirs("intents", root):
-        for path in sorted((folder / "keywords").glob("*.txt")):
-            intent = path.name.removesuffix(".txt")
-            if intent not in INTENTS:
-                raise ValueError(f"{path}: {intent!r} is not an intent")
-            for text in read_phrase_file(path):
+    for lang in resources.LANGS:
+        files = resources.files_in(lang, "intents", "keywords", suffix=".txt")
+        for intent, _, file in _checked(files, INTENTS, "an intent", f"{lang}/intents/keywords",
+                                        KEYWORD_INTENTS):
+            for text in read_phrase_file(file):
                 keywords[text] = intent
     return keywords
 
 
-@lru_cache(maxsize=4)
-def control_phrases(root: Path = LOCALES_DIR) -> dict[str, str]:
+@cache
+def control_phrases() -> dict[str, str]:
     """Normalized whole-message control phrase → control word."""
     words: dict[str, str] = {}
-    for folder in _lang_dirs("control", root):
-        for path in sorted(folder.glob("*.txt")):
-            word = path.name.removesuffix(".txt")
-            if word not in CONTROL_WORDS:
-                raise ValueError(f"{path}: {word!r} is not a control word")
-            for text in read_phrase_file(path):
+    for lang in resources.LANGS:
+        files = resources.files_in(lang, "control", suffix=".txt")
+        for word, _, file in _checked(files, CONTROL_WORDS, "a control word", f"{lang}/control",
+                                      CONTROL_WORDS):
+            for text in read_phrase_file(file):
                 words[text] = word
     return words

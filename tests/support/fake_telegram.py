@@ -1,12 +1,14 @@
 """A local stand-in for the Telegram Bot API, enough for python-telegram-bot and TelegramSender.
 
-Answers getMe, sendMessage, setWebhook, deleteWebhook, getWebhookInfo and getUpdates (from
-`updates`, honouring the offset), and records every sendMessage (reply_markup decoded to a dict):
+Answers getMe, sendMessage, setWebhook, deleteWebhook, getWebhookInfo (the webhook last set),
+setMyCommands and getUpdates (from `updates`, honouring the offset); records every sendMessage
+(reply_markup decoded to a dict) and the parameters of every other call in `requests`:
 
     with FakeTelegram() as telegram:
         Application.builder().token(FakeTelegram.TOKEN).base_url(telegram.base_url)...
         telegram.sent  # [{"chat_id": "42", "text": "...", "reply_markup": {...}}, ...]
         telegram.fail_next(403, "Forbidden: bot was blocked by the user")
+        telegram.requests  # [("setWebhook", {"url": ..., "secret_token": ...}), ...]
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class FakeTelegram:
     calls: list[str] = field(default_factory=list)  # method names, in order
     failures: list[tuple[int, str]] = field(default_factory=list)
     updates: list[dict] = field(default_factory=list)  # what getUpdates hands out (polling)
+    requests: list[tuple[str, dict]] = field(default_factory=list)  # (method, parameters)
+    webhook: dict = field(default_factory=dict)  # the parameters of the last setWebhook
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -56,16 +60,23 @@ class FakeTelegram:
     def _answer(self, method: str, params: dict) -> tuple[int, dict]:
         with self._lock:
             self.calls.append(method)
+            if method != "sendMessage":
+                self.requests.append((method, params))
             if method == "sendMessage" and self.failures:
                 status, description = self.failures.pop(0)
                 return status, {"ok": False, "error_code": status, "description": description}
             if method == "getMe":
                 return 200, {"ok": True, "result": BOT_USER}
-            if method in ("setWebhook", "deleteWebhook", "close", "logOut"):
+            if method == "setWebhook":
+                self.webhook = params
+            if method == "deleteWebhook":
+                self.webhook = {}
+            if method in ("setWebhook", "deleteWebhook", "setMyCommands", "close", "logOut"):
                 return 200, {"ok": True, "result": True}
             if method == "getWebhookInfo":
-                return 200, {"ok": True, "result": {"url": "", "has_custom_certificate": False,
-                                                    "pending_update_count": 0}}
+                return 200, {"ok": True, "result": {
+                    "url": self.webhook.get("url", ""), "has_custom_certificate": False,
+                    "pending_update_count": 0}}
             if method == "getUpdates":
                 offset = int(params.get("offset") or 0)
                 return 200, {"ok": True, "result": [u for u in self.updates if u["update_id"] >= offset]}
