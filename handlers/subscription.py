@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.dialogue.turn import Turn
 from bot.text import normalize
-from bot.understanding import Understanding
+from bot.understanding import Understanding, control_word
 
 # Carrier keywords that mean STOP on an SMS short code, even where "cancel" means "leave this
 # step" on other channels.
@@ -22,6 +22,8 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
     intent = understood.intent if understood else None
     if turn.message.channel == "sms" and normalize(text) in SMS_STOP_WORDS:
         intent = "stop"
+    elif control_word(text) is not None:
+        return False  # "cancel", "menu": the dialogue's own words, whatever they resemble
     if intent == "stop":
         stop(turn, understood)
     elif intent == "start":
@@ -49,8 +51,14 @@ def stop(turn: Turn, understood: Understanding | None) -> None:
 
 
 def resume(turn: Turn, understood: Understanding | None) -> None:
-    from handlers import menu
+    """START after STOP turns messages on again; from a number that never stopped them, "start"
+    / "اشتراك الفاتورة" asks for the monthly bill alerts."""
+    from handlers import bill_alerts, menu
 
+    if turn.contact.opted_out_at is None and understood is not None:
+        turn.intent = "bill_alerts"
+        bill_alerts.start(turn, understood)
+        return
     turn.intent = "start"
     was_stopped = turn.contact.opted_out_at is not None
     turn.contact.opted_out_at = None

@@ -13,8 +13,8 @@ from bot.config import RIYADH
 from bot.understanding import choice_number, control_word, detect_lang, understand
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
-INTENTS = {"bill", "outage_report", "outage_status", "compensation", "greeting", "help",
-           "agent", "stop", "start", "thanks", "unknown"}
+INTENTS = {"bill", "outage_report", "outage_status", "compensation", "hazard_report", "greeting",
+           "help", "agent", "stop", "start", "thanks", "unknown"}
 
 
 def _check(text: str) -> None:

@@ -29,7 +29,7 @@ def test_keywords_match_the_whole_message(text: str, intent: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "not_intent"), [
-    ("stopped", "stop"), ("ستوب الكهرباء طافية", "stop"), ("help me my power is off", "help"),
+    ("ستوب الكهرباء طافية", "stop"), ("help me my power is off", "help"),
     ("the power stopped working", "stop"), ("start of the month bill", "start"),
     ("cancel", "stop"), ("الغاء", "stop"),
 ])

@@ -1,7 +1,8 @@
 """Deciding the intent of one normalized message, or admitting we are not sure.
 
 Exact rules first: carrier and short-code keywords (STOP, START, HELP, STAT, OUT, REG, BILL)
-and the menu words count only as the whole message. Everything else goes to the trained model
+and the control words ("menu" asks for help; "yes", "cancel" ask for nothing on their own)
+count only as the whole message. Everything else goes to the trained model
 (`bot.understanding.model`); a message in which the standards finder recognized a compensation
 case ("ما رجعت الكهرباء بعد السداد") is a compensation question, whatever else it mentions.
 """
@@ -46,8 +47,11 @@ def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
     keyword_intent = intent_keywords().get(normalized)
     if keyword_intent:
         return IntentGuess(keyword_intent, 1.0, ())
-    if control_phrases().get(normalized) == "menu" and not normalized.isdigit():
+    control = control_phrases().get(normalized)
+    if control == "menu" and not normalized.isdigit():
         return IntentGuess("help", 1.0, ())  # "menu", "القائمة": the dialogue shows the menu
+    if control is not None:
+        return IntentGuess("unknown", 0.0, ())  # "yes", "cancel", "1": no request on their own
     model = intent_model()
     probabilities = model.probabilities(normalized)
     if compensation_case:

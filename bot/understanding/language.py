@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from bot.text import normalize
@@ -17,16 +18,18 @@ _LATIN_WORD = re.compile(r"^[a-z0-9]+$")
 
 @lru_cache(maxsize=1)
 def _arabizi_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
-    """Words of the Arabizi corpus files that are not also words of the English ones."""
-    arabizi: set[str] = set()
-    english: set[str] = set()
+    """Latin-letter words of the corpus: those more often in its Arabizi files than in its
+    English ones ("salam" turns up in English messages too), and the English ones."""
+    arabizi: Counter[str] = Counter()
+    english: Counter[str] = Counter()
     for example in examples("train"):
-        words = normalize(example.text).split()
+        words = [w for w in normalize(example.text).split() if _LATIN_WORD.match(w)]
         if example.source.endswith(".arabizi"):
             arabizi.update(words)
         elif example.source == "en":
-            english.update(w for w in words if _LATIN_WORD.match(w))
-    return frozenset(arabizi - english), frozenset(english)
+            english.update(words)
+    return (frozenset(w for w, n in arabizi.items() if n > english[w]),
+            frozenset(w for w, n in english.items() if n >= arabizi[w]))
 
 
 def detect_lang(text: str, normalized: str | None = None) -> str:
