@@ -20,7 +20,7 @@ from bot.config import LOCALES_DIR
 from bot.text import normalize
 
 INTENTS = (
-    "bill", "outage_report", "outage_status", "compensation", "greeting",
+    "bill", "outage_report", "outage_status", "compensation", "hazard_report", "greeting",
     "help", "agent", "stop", "start", "thanks", "unknown",
 )
 CONTROL_WORDS = ("cancel", "menu", "back", "yes", "no", "lang_en", "lang_ar", "detail")
