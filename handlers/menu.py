@@ -7,7 +7,9 @@ from bot.dialogue.turn import Turn
 from bot.understanding import Understanding
 
 # The main menu, in the order subscribers see it; the number is the key they type.
-MENU_INTENTS = ("bill", "outage_report", "outage_status", "compensation", "bill_alerts", "agent")
+# New entries go at the end, so the numbers subscribers already know keep their meaning.
+MENU_INTENTS = ("bill", "outage_report", "outage_status", "compensation", "bill_alerts", "agent",
+                "hazard_report")
 
 
 def menu_label(turn: Turn, intent: str) -> str:
@@ -19,6 +21,7 @@ def menu_label(turn: Turn, intent: str) -> str:
         "compensation": _("Compensation I am owed"),
         "bill_alerts": _("Monthly bill alerts"),
         "agent": _("Talk to a person"),
+        "hazard_report": _("Report a safety hazard"),
     }
     return labels[intent]
 

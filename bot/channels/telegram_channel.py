@@ -31,7 +31,7 @@ from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, SEND, record_error
 from bot.channels.render import render_text
 from bot.config import Settings
-from bot.dialogue.messages import Inbound, Location, Reply
+from bot.dialogue.messages import Inbound, Location, Media, Reply
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,19 @@ def telegram_inbound(update: Update) -> Inbound | None:
         location=_location(message),
         contact_phone=_own_contact_phone(message, user_id),
         has_media=any(getattr(message, name) for name in MEDIA_ATTRIBUTES),
+        media=_photos(message),
     )
+
+
+def _photos(message: Message) -> tuple[Media, ...]:
+    """The largest size Telegram offers of a photo, or an image sent as a file."""
+    if message.photo:
+        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
+        return (Media("telegram", largest.file_id, "image/jpeg", largest.file_size),)
+    document = message.document
+    if document is not None and (document.mime_type or "").startswith("image/"):
+        return (Media("telegram", document.file_id, document.mime_type, document.file_size),)
+    return ()
 
 
 def _own_contact_phone(message: Message, user_id: int) -> str | None:
