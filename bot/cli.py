@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "classify": ("bot.understanding.cli", "intent and slots of each line of standard input, as JSON"),
     "compensation": ("bot.standards.cli", "compensation owed for one case, as JSON"),
     "outages": ("bot.outages.cli", "operator view of outage incidents"),
+    "hazards": ("bot.hazards.cli", "operator view of safety hazard reports"),
     "notices": ("bot.notices.cli", "monthly e-bill notices"),
 }
 
