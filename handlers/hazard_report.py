@@ -10,6 +10,7 @@ flow stays open for a photo sent a moment later, which joins the same report.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict
 
 from bot.dialogue.messages import Choice, Media
@@ -18,7 +19,10 @@ from bot.hazards.media import fetch
 from bot.hazards.models import STORED, HazardReport
 from bot.hazards.service import HazardOutcome, find_report, keep_media, report_hazard
 from bot.hazards.vocabulary import MAX_PLACE_CHARS, is_danger, kind_ids, kind_in, place_in
+from bot.logs import mask_numbers
 from bot.understanding import Understanding, choice_number
+
+log = logging.getLogger(__name__)
 
 FLOW = "hazard_report"
 # Small talk riding along with a photo does not stop it from being a hazard report.
@@ -156,6 +160,10 @@ def _record(turn: Turn) -> None:
         address=location.get("address"),
     )
     stored, missed = _keep_photos(turn, outcome.report, state.get("media", []))
+    log.info("hazard report %s on %s (%s%s, %d photos kept, %d missed) from %s on %s",
+             outcome.report.reference, outcome.hazard.reference or "-", outcome.hazard.kind,
+             ", urgent" if outcome.hazard.urgent else "", stored, missed,
+             mask_numbers(message.sender), message.channel)
     turn.say(_thanks(turn, outcome, stored, missed))
     # Open a little longer: a photo sent next joins this report.
     turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
