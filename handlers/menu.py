@@ -44,7 +44,8 @@ def help(turn: Turn, understood: Understanding) -> None:  # noqa: A001 - the int
     _ = turn.tr._
     turn.intent = "help"
     turn.say(
-        _("I can show your bill, take an outage report and follow it, and tell you the "
+        _("I can show your bill, take an outage report and follow it, take a safety hazard "
+          "report (an open cabinet, a fallen cable, sparks), and tell you the "
           "compensation you are owed under the guaranteed service standards. "
           "Send \"menu\" at any time for the list, \"cancel\" to leave a step, "
           "\"English\" or \"عربي\" to change the language, and STOP to stop all messages."),
