@@ -190,17 +190,51 @@ def test_cli_lists_urgent_first_and_masks_numbers(capsys, operator_env: dict) ->
     assert view["urgent"] and "966500000003" not in out and view["reports"][0]["sender"].endswith("0003")
 
 
-def test_cli_assign_and_resolve(capsys, operator_env: dict) -> None:
+def test_cli_assign_and_resolve(capsys, operator_env: dict, monkeypatch) -> None:
+    from tests.support.fake_twilio import FakeTwilio
+
     code, out, _ = run_cli(capsys, "assign", operator_env["calm"], "--to", "فريق السلامة - الرياض")
     assert code == 0 and "assigned" in out and "فريق السلامة" in out
-    code, out, _ = run_cli(capsys, "resolve", operator_env["calm"], "--note", "استبدل العداد")
-    assert code == 0 and "resolved" in out and "told 1 reporters now" in out
-    code, out, _ = run_cli(capsys, "resolve", operator_env["calm"])
-    assert code == 0 and "told 0 reporters now; 1 told in all" in out
+    # No Twilio credentials: the reporter could not be told, so nothing changes.
+    code, out, err = run_cli(capsys, "resolve", operator_env["calm"])
+    assert code == 1 and "no transport configured for whatsapp" in err
+    assert "meter" in run_cli(capsys, "list")[1]  # still open
+    with FakeTwilio() as twilio:
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
+        monkeypatch.setenv("TWILIO_WHATSAPP_FROM", "+966920000000")
+        monkeypatch.setenv("TWILIO_SMS_FROM", "+966920000001")
+        monkeypatch.setenv("TWILIO_API_BASE", twilio.url)
+        code, out, _ = run_cli(capsys, "resolve", operator_env["calm"], "--note", "استبدل العداد")
+        assert code == 0 and "resolved" in out and "told 1 reporters now" in out
+        code, out, _ = run_cli(capsys, "resolve", operator_env["calm"])
+        assert code == 0 and "told 0 reporters now; 1 told in all" in out
+        (sent,) = twilio.sent
+    # The report was made days ago: outside WhatsApp's 24-hour window the notice goes by SMS.
+    assert sent["To"] == "+966500000004" and "تم تأمين" in sent["Body"]
     code, out, _ = run_cli(capsys, "list")
-    assert operator_env["calm"] not in out and len(out.splitlines()) == 1
+    assert "meter" not in out and len(out.splitlines()) == 1
     code, _, err = run_cli(capsys, "assign", "HZ-999999", "--to", "x")
     assert code == 2 and "no hazard" in err
+
+
+def test_cli_resolve_dry_run_prints_the_notices_and_records_none(capsys, operator_env: dict,
+                                                                 settings: Settings) -> None:
+    code, out, _ = run_cli(capsys, "resolve", operator_env["urgent"], "--dry-run")
+    assert code == 0 and "resolved" in out and "would tell whatsapp" in out
+    assert "+966500000003" not in out and "made safe" not in out and "تم تأمين" in out
+    with session_scope(settings.database_url) as session:
+        from bot.hazards.notify import notice_counts
+
+        assert sum(notice_counts(session, find_hazard(session, operator_env["urgent"]).id).values()) == 0
+
+
+def test_operator_api_will_not_resolve_what_it_cannot_tell(operator_env: dict, settings: Settings):
+    client = TestClient(Starlette(routes=operator_routes(settings)))  # no credentials
+    response = client.post(f"/operator/hazards/{operator_env['calm']}/resolve", headers=AUTH, json={})
+    assert response.status_code == 503 and "whatsapp" in response.json()["error"]
+    shown = client.get(f"/operator/hazards/{operator_env['calm']}", headers=AUTH).json()
+    assert shown["status"] == "open"
 
 
 def test_operator_api(operator_env: dict, settings: Settings) -> None:

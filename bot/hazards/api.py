@@ -9,6 +9,7 @@ token, SADEEQ_OPERATOR_TOKEN):
 
 `ref` is the hazard's HZ-… or any of its reporters' HAZ-…. Resolving tells every reporter once,
 after the response is sent (a background task); resolving again resumes what is left unsent.
+With no transport for a reporter's channel, resolving changes nothing and answers 503.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from starlette.routing import Route
 
 from bot.channels.outbound import OutboundSender
 from bot.hazards.models import HazardMedia
-from bot.hazards.notify import notify_resolved
+from bot.hazards.notify import notify_resolved, undeliverable_channels
 from bot.hazards.service import (
     HazardError,
     HazardNotFound,
@@ -54,10 +55,16 @@ def hazard_routes(database_url: str, sender: OutboundSender,
     ]
 
 
+class _NoTransport(HazardError):
+    """The reporters could not be told: nothing is done (503, the operator fixes the settings)."""
+
+
 def _errors(handler: Handler) -> Handler:
     async def answered(request: Request) -> Response:
         try:
             return await handler(request)
+        except _NoTransport as exc:
+            return JSONResponse({"error": str(exc)}, status_code=503)
         except HazardNotFound as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
         except HazardError as exc:
@@ -133,7 +140,12 @@ class _HazardApi:
 
         def work() -> tuple[dict, int]:
             with session_scope(self.url) as session:
-                hazard = resolve_hazard(session, ref, at=at or datetime.now(UTC), note=note)
+                hazard = find_hazard(session, ref)
+                missing = undeliverable_channels(session, hazard.id, self.sender)
+                if missing:
+                    raise _NoTransport(f"no transport configured for {', '.join(missing)}; "
+                                       "nothing changed")
+                hazard = resolve_hazard(session, hazard.id, at=at or datetime.now(UTC), note=note)
                 return hazard_view(session, hazard), hazard.id
 
         view, hazard_id = await run_in_threadpool(work)

@@ -1,7 +1,9 @@
 """`sadeeq hazards list|show|assign|resolve`: the operator's view of safety hazard reports.
 
 Urgent hazards come first in every list. `resolve` marks a hazard made safe and tells each of its
-reporters once, on the channel they used (a rerun sends only what is still unsent). Reporters'
+reporters once, on the channel they used (a rerun sends only what is still unsent); with no
+transport for a reporter's channel it changes nothing and exits 1, unless --dry-run (resolve and
+print the notices) or --no-notify. Reporters'
 numbers are masked in everything printed. Bad input exits 2 with one line on standard error.
 """
 
@@ -17,7 +19,12 @@ from sqlalchemy.exc import OperationalError
 
 from bot.config import Settings
 from bot.hazards.models import HazardMedia
-from bot.hazards.notify import notice_counts, notify_resolved
+from bot.hazards.notify import (
+    notice_counts,
+    notify_resolved,
+    resolution_notice,
+    undeliverable_channels,
+)
 from bot.hazards.service import (
     HazardError,
     assign_hazard,
@@ -28,6 +35,7 @@ from bot.hazards.service import (
     resolve_hazard,
 )
 from bot.hazards.views import hazard_line, hazard_view
+from bot.logs import mask_numbers
 from bot.outages.times import parse_local_time
 from bot.storage.db import session_factory, session_scope
 
@@ -62,6 +70,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     resolve.add_argument("--at", type=_time, help="when it was made safe (default: now)")
     resolve.add_argument("--note", help="what was done (for operators; reporters are not shown it)")
     resolve.add_argument("--no-notify", action="store_true", help="do not message reporters now")
+    resolve.add_argument("--dry-run", action="store_true",
+                         help="resolve, and print the notices instead of sending them")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,15 +146,27 @@ def _assign(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _resolve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.channels.outbound import outbound_sender
+
+    sender = outbound_sender(settings) if not (args.no_notify or args.dry_run) else None
     with session_scope(settings.database_url) as session:
-        hazard = resolve_hazard(session, args.ref, at=args.at or datetime.now(UTC), note=args.note)
+        hazard = find_hazard(session, args.ref)
+        missing = undeliverable_channels(session, hazard.id, sender) if sender else []
+        if missing:
+            print(f"sadeeq hazards: error: no transport configured for {', '.join(missing)} "
+                  "(Twilio or Telegram credentials); nothing changed. Use --dry-run to resolve "
+                  "and print the notices, or --no-notify", file=sys.stderr)
+            return 1
+        hazard = resolve_hazard(session, hazard.id, at=args.at or datetime.now(UTC), note=args.note)
         hazard_id = hazard.id
         print(hazard_line(hazard_view(session, hazard, detail=False)))
-    if not args.no_notify:
-        from bot.channels.outbound import outbound_sender
-
+        if args.dry_run:
+            for report in reports_of(session, hazard):
+                print(f"would tell {report.channel} {mask_numbers(report.sender)}: "
+                      f"{resolution_notice(report)}")
+    if sender is not None:
         factory = session_factory(settings.database_url)
-        sent = notify_resolved(factory, hazard_id, outbound_sender(settings))
+        sent = notify_resolved(factory, hazard_id, sender)
         with factory() as session:
             counts = notice_counts(session, hazard_id)
         print(f"told {sent} reporters now; {counts['sent']} told in all, {counts['pending']} "

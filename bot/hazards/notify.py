@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sqlalchemy import literal, select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.outbound import Outbound, OutboundSender
+from bot.channels.outbound import Outbound, OutboundSender, RoutingSender
 from bot.hazards.models import Hazard, HazardNotification, HazardReport
 from bot.hazards.service import HazardError
 from bot.i18n import texts
@@ -34,6 +34,16 @@ def resolution_notice(report: HazardReport) -> str:
     tr = texts(report.lang)
     return tr._("Good news: the hazard you reported ({reference}) has been made safe. Thank you "
                 "for looking out for everyone's safety.", reference=report.reference)
+
+
+def undeliverable_channels(session: Session, hazard_id: int, sender: OutboundSender) -> list[str]:
+    """The channels of this hazard's reporters that `sender` has no transport for (no
+    credentials, or the terminal): a notice "sent" there would reach no one."""
+    channels = set(session.scalars(select(HazardReport.channel)
+                                   .where(HazardReport.hazard_id == hazard_id)))
+    if not isinstance(sender, RoutingSender):
+        return []  # a sender handed in by the caller delivers everything it is given
+    return sorted(channel for channel in channels if channel not in sender.by_channel)
 
 
 def notify_resolved(session_factory_or_url: SessionFactory | str, hazard_id: int,

@@ -74,4 +74,4 @@ def hazard_line(view: dict) -> str:
     who = f"  → {view['assigned_to']}" if view["assigned_to"] else ""
     return (f"{view['reference']}  {flag}  {view['status']:<8}  {view['kind']:<12}  "
             f"{view['reporters']:>3} reporters  {view['photos']:>2} photos  "
-            f"last {view['last_reported_at']}  {place}{who}")
+            f"last {(view['last_reported_at'] or '')[:16]}  {place}{who}")
