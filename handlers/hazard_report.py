@@ -15,7 +15,7 @@ from dataclasses import asdict
 
 from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
-from bot.hazards.media import fetch
+from bot.hazards.media import Fetched, fetch
 from bot.hazards.models import STORED, HazardReport
 from bot.hazards.service import HazardOutcome, find_report, keep_media, report_hazard
 from bot.hazards.vocabulary import MAX_PLACE_CHARS, is_danger, kind_ids, kind_in, place_in
@@ -152,6 +152,8 @@ def _kind_choices(turn: Turn) -> list[Choice]:
 def _record(turn: Turn) -> None:
     state, message = turn.state, turn.message
     location = state.get("location") or {}
+    # Photos first: joining takes a lock held until the turn commits, not during downloads.
+    photos = _fetched(turn, state.get("media", []))
     outcome = report_hazard(
         turn.session, channel=message.channel, sender=message.sender, phone=turn.phone,
         lang=turn.lang, reported_at=turn.now, kind=state["kind"], danger=bool(state.get("danger")),
@@ -159,7 +161,7 @@ def _record(turn: Turn) -> None:
         latitude=location.get("latitude"), longitude=location.get("longitude"),
         address=location.get("address"),
     )
-    stored, missed = _keep_photos(turn, outcome.report, state.get("media", []))
+    stored, missed = _keep_photos(turn, outcome.report, photos)
     log.info("hazard report %s on %s (%s%s, %d photos kept, %d missed) from %s on %s",
              outcome.report.reference, outcome.hazard.reference or "-", outcome.hazard.kind,
              ", urgent" if outcome.hazard.urgent else "", stored, missed,
@@ -176,7 +178,7 @@ def _photos_for_report(turn: Turn) -> None:
         start(turn, Understanding("unknown", 0.0, {}, turn.lang, ()))
         return
     turn.intent = FLOW
-    stored, missed = _keep_photos(turn, report, [asdict(m) for m in turn.message.media])
+    stored, missed = _keep_photos(turn, report, _fetched(turn, [asdict(m) for m in turn.message.media]))
     _ = turn.tr._
     if stored:
         turn.say(_("Thank you, the photo is added to your report {ref}.", ref=report.reference))
@@ -184,11 +186,15 @@ def _photos_for_report(turn: Turn) -> None:
         turn.say(_("We could not receive your photo. Please send it again."))
 
 
-def _keep_photos(turn: Turn, report: HazardReport, media: list[dict]) -> tuple[int, int]:
+def _fetched(turn: Turn, media: list[dict]) -> list[tuple[Media, Fetched]]:
+    return [(photo, fetch(photo, turn.settings)) for photo in (Media(**item) for item in media)]
+
+
+def _keep_photos(turn: Turn, report: HazardReport,
+                 photos: list[tuple[Media, Fetched]]) -> tuple[int, int]:
     stored = missed = 0
-    for item in media:
-        photo = Media(**item)
-        row = keep_media(turn.session, report, photo, fetch(photo, turn.settings))
+    for photo, fetched in photos:
+        row = keep_media(turn.session, report, photo, fetched)
         if row.status == STORED:
             stored += 1
         else:

@@ -7,15 +7,21 @@ Near-duplicates: a report joins an open hazard of the same kind reported within 
 that is within JOIN_DISTANCE_M of its shared location, or, when neither has a location, that
 has the same place in words (spelling aside). Every reporter keeps a report of their own; a
 reporter who reports the same hazard again gets their first report back.
+
+Reports of one kind arriving at the same moment must not each open a hazard: on PostgreSQL the
+search and the insert run under a transaction-scoped advisory lock per kind (held until the
+caller commits, so keep slow work such as fetching photos before `report_hazard`). SQLite takes
+one writer at a time anyway.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.dialogue.messages import Media
@@ -36,6 +42,7 @@ from bot.outages.times import as_utc
 
 JOIN_DISTANCE_M = 200
 JOIN_WINDOW = timedelta(days=1)
+ADVISORY_LOCK_SPACE = 7_320_715  # any fixed number of ours: the first key of the lock
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -72,6 +79,7 @@ def report_hazard(
     address: str | None = None,
 ) -> HazardOutcome:
     reported_at = as_utc(reported_at)
+    _one_reporter_of_a_kind_at_a_time(session, kind)
     located = latitude is not None and longitude is not None
     place_key = None if located else (normalize_place(place)[:200] or None)
     hazard = _near_duplicate(session, kind, reported_at, latitude, longitude, place_key)
@@ -181,6 +189,13 @@ def resolve_hazard(session: Session, ref: str | int, *, at: datetime, note: str 
     hazard.resolution = (note or "").strip() or None
     session.flush()
     return hazard
+
+
+def _one_reporter_of_a_kind_at_a_time(session: Session, kind: str) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(kind.encode()) & 0x7FFFFFFF
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
+                        {"space": ADVISORY_LOCK_SPACE, "key": key})
 
 
 def _near_duplicate(session: Session, kind: str, reported_at: datetime, latitude: float | None,
