@@ -73,7 +73,8 @@ def burst_requests(phones: list[str], seed: int = 6) -> list[tuple[dict[str, str
                   "From": f"whatsapp:{phone}", "To": "whatsapp:+966920000000", "NumMedia": "0"}
         if i % LOCATION_EVERY == 0:
             lat, lon, address = LOCATION_POINTS[rng.randrange(len(LOCATION_POINTS))]
-            params |= {"Body": "", "Latitude": f"{lat + rng.uniform(-1, 1) * JITTER_DEGREES:.6f}",
+            # With words: a bare location is first asked about (outage or hazard).
+            params |= {"Body": "الكهرباء طافية", "Latitude": f"{lat + rng.uniform(-1, 1) * JITTER_DEGREES:.6f}",
                        "Longitude": f"{lon + rng.uniform(-1, 1) * JITTER_DEGREES:.6f}",
                        "Address": address}
         else:

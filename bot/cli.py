@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "intents": ("bot.understanding.intents_cli", "train the intent model from the corpus; evaluate it"),
     "compensation": ("bot.standards.cli", "compensation owed for one case, as JSON"),
     "outages": ("bot.outages.cli", "operator view of outage incidents"),
+    "hazards": ("bot.hazards.cli", "operator view of safety hazard reports"),
     "notices": ("bot.notices.cli", "monthly e-bill notices"),
 }
 

@@ -53,6 +53,8 @@ class Settings:
     whatsapp_bill_template: str | None = None  # content SID of the approved bill template
     session_idle_minutes: int = 30
     holidays_file: str | None = None  # the operator's corrections to the official holidays
+    media_max_bytes: int = 5 * 1024 * 1024  # the largest photo kept with a hazard report
+    media_timeout_seconds: float = 10.0  # to fetch one photo from the provider
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -78,4 +80,6 @@ class Settings:
             whatsapp_bill_template=_env("SADEEQ_WHATSAPP_BILL_TEMPLATE"),
             session_idle_minutes=int(_env("SADEEQ_SESSION_IDLE_MINUTES", "30") or 30),
             holidays_file=_env("SADEEQ_HOLIDAYS_FILE"),
+            media_max_bytes=int(_env("SADEEQ_MEDIA_MAX_BYTES", str(5 * 1024 * 1024)) or 0),
+            media_timeout_seconds=float(_env("SADEEQ_MEDIA_TIMEOUT", "10") or 10),
         )

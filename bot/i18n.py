@@ -39,6 +39,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "notices": ("bot/notices",),
     "channels": ("bot/channels",),
     "scaleout": ("bot/coordination",),
+    "hazards": ("bot/hazards",),
 }
 # Languages whose msgids are the text itself: only a domain with plural forms or wording
 # that differs from its msgid needs a catalog there; the others may be absent.

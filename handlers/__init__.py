@@ -10,9 +10,11 @@ from handlers import (
     bill,
     bill_alerts,
     compensation,
+    hazard_report,
     menu,
     outage_report,
     outage_status,
+    shared_location,
     subscription,
 )
 
@@ -22,7 +24,12 @@ FLOWS = {
     "bill_alerts": bill_alerts,
     "compensation": compensation,
     "outage_report": outage_report,
+    "hazard_report": hazard_report,
+    "shared_location": shared_location,
 }
+
+# Flows that take a photo sent with no words (the rest treat it as a new hazard report).
+PHOTO_FLOWS = ("hazard_report", "shared_location")
 
 # What answers each recognised intent when no flow claims the message.
 INTENTS = {
@@ -30,6 +37,7 @@ INTENTS = {
     "outage_report": outage_report.start,
     "outage_status": outage_status.start,
     "compensation": compensation.start,
+    "hazard_report": hazard_report.start,
     "agent": agent.start,
     "greeting": menu.greet,
     "help": menu.help,
@@ -39,4 +47,5 @@ INTENTS = {
     "unknown": menu.not_understood,
 }
 
-__all__ = ["FLOWS", "INTENTS", "menu", "subscription", "bill_alerts"]
+__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "bill_alerts", "hazard_report", "menu",
+           "shared_location", "subscription"]

@@ -7,7 +7,9 @@ from bot.dialogue.turn import Turn
 from bot.understanding import Understanding
 
 # The main menu, in the order subscribers see it; the number is the key they type.
-MENU_INTENTS = ("bill", "outage_report", "outage_status", "compensation", "bill_alerts", "agent")
+# New entries go at the end, so the numbers subscribers already know keep their meaning.
+MENU_INTENTS = ("bill", "outage_report", "outage_status", "compensation", "bill_alerts", "agent",
+                "hazard_report")
 
 
 def menu_label(turn: Turn, intent: str) -> str:
@@ -19,6 +21,7 @@ def menu_label(turn: Turn, intent: str) -> str:
         "compensation": _("Compensation I am owed"),
         "bill_alerts": _("Monthly bill alerts"),
         "agent": _("Talk to a person"),
+        "hazard_report": _("Report a safety hazard"),
     }
     return labels[intent]
 
@@ -41,7 +44,8 @@ def help(turn: Turn, understood: Understanding) -> None:  # noqa: A001 - the int
     _ = turn.tr._
     turn.intent = "help"
     turn.say(
-        _("I can show your bill, take an outage report and follow it, and tell you the "
+        _("I can show your bill, take an outage report and follow it, take a safety hazard "
+          "report (an open cabinet, a fallen cable, sparks), and tell you the "
           "compensation you are owed under the guaranteed service standards. "
           "Send \"menu\" at any time for the list, \"cancel\" to leave a step, "
           "\"English\" or \"عربي\" to change the language, and STOP to stop all messages."),

@@ -9,6 +9,9 @@ and `at:` (the clock, ISO, Asia/Riyadh) before its lines:
     @restart                               (a new engine: nothing kept but the database)
     @wait 40                               (the clock moves on by that many minutes)
     @location 24.7136 46.6753 Al Olaya     (the subscriber shares a location)
+    @photo caption words                   (a photo, with an optional caption; served by the
+                                            test's media stand-in when `play` is given one)
+    @as +966500000002                      (from now on another subscriber writes)
 
 Replies are rendered as the channel would show them, so choices count as text.
 """
@@ -22,7 +25,7 @@ from pathlib import Path
 from bot.channels.render import asks_for_detail, render_text
 from bot.config import RIYADH, Settings
 from bot.dialogue.engine import Engine
-from bot.dialogue.messages import Inbound, Location
+from bot.dialogue.messages import Inbound, Location, Media
 
 DEFAULT_AT = datetime(2026, 11, 24, 10, 0, tzinfo=RIYADH)
 
@@ -64,13 +67,20 @@ def load_scenarios(path: Path) -> list[Scenario]:
     return scenarios
 
 
-def play(scenario: Scenario, settings: Settings, engine: Engine | None = None) -> list[str]:
+# Where a photo "lives" when the test gives no media stand-in: nothing answers there.
+UNREACHABLE_PHOTO = "http://127.0.0.1:9/media/photo.jpg"
+
+
+def play(scenario: Scenario, settings: Settings, engine: Engine | None = None,
+         photo_url: str | None = None) -> list[str]:
     """Run the scenario; returns the transcript. Raises AssertionError at the first miss."""
     engine = engine or Engine(settings)
     now = scenario.at
     transcript: list[str] = []
     last_reply = ""
     location: Location | None = None
+    media: tuple[Media, ...] = ()
+    phone = scenario.phone
     sent = 0
     for number, kind, text in scenario.lines:
         if kind == "@":
@@ -83,6 +93,11 @@ def play(scenario: Scenario, settings: Settings, engine: Engine | None = None) -
                 lat, lon, *address = rest.split(" ")
                 location = Location(float(lat), float(lon), " ".join(address) or None)
                 kind, text = ">", ""
+            elif verb == "photo":
+                media = (Media("twilio", photo_url or UNREACHABLE_PHOTO, "image/jpeg"),)
+                kind, text = ">", rest
+            elif verb == "as":
+                phone = rest.strip()
             else:
                 raise ValueError(f"{scenario.source}: unknown directive {text!r}")
             if kind == "@":
@@ -90,9 +105,10 @@ def play(scenario: Scenario, settings: Settings, engine: Engine | None = None) -
         if kind == ">":
             sent += 1
             now += timedelta(seconds=20)
-            message = Inbound(channel=scenario.channel, sender=scenario.phone, phone=scenario.phone,
-                              text=text, received_at=now, message_id=f"script-{sent}", location=location)
-            location = None
+            message = Inbound(channel=scenario.channel, sender=phone, phone=phone, text=text,
+                              received_at=now, message_id=f"script-{sent}", location=location,
+                              has_media=bool(media), media=media)
+            location, media = None, ()
             replies = engine.handle(message)
             detail = asks_for_detail(text)
             last_reply = "\n\n".join(render_text(r, scenario.channel, detail) for r in replies)

@@ -9,13 +9,20 @@ import pytest
 
 from bot.config import Settings
 from tests.conversation_script import load_scenarios, play
+from tests.support.media_server import MediaServer
 
 SCRIPTS = sorted((Path(__file__).parent / "conversations").glob("*.chat"))
 SCENARIOS = [s for path in SCRIPTS for s in load_scenarios(path)]
 
 
+@pytest.fixture(scope="module")
+def photos():
+    with MediaServer() as server:
+        yield server
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[f"{s.source} {s.title}" for s in SCENARIOS])
-def test_conversation(scenario, seeded_database_url: str) -> None:
+def test_conversation(scenario, seeded_database_url: str, photos: MediaServer) -> None:
     settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
                                    billing_url=None, lang="ar")
-    play(scenario, settings)
+    play(scenario, settings, photo_url=photos.url())

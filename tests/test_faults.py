@@ -98,9 +98,10 @@ def running(worker: Worker) -> Iterator[Worker]:
 
 
 def location_report(sender: str, sid: str) -> dict[str, str]:
-    """A WhatsApp message with only a shared location: one message, one outage report."""
+    """A shared location with the words: one message, one outage report (a bare location is
+    first asked about: outage or hazard)."""
     return {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC123", "From": f"whatsapp:{sender}",
-            "To": "whatsapp:+966920000000", "Body": "", "NumMedia": "0",
+            "To": "whatsapp:+966920000000", "Body": "الكهرباء طافية", "NumMedia": "0",
             "Latitude": "24.7136", "Longitude": "46.6753", "Address": "حي العليا، الرياض"}
 
 

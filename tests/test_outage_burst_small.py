@@ -34,7 +34,8 @@ def report(i: int, phone: str) -> dict[str, str]:
     if i % LOCATION_EVERY == 0:
         lat, lon = POINTS[i % len(POINTS)]
         offset = (i % 7) * 0.0005  # up to about 300 m
-        params |= {"Body": "", "Latitude": f"{lat + offset:.6f}", "Longitude": f"{lon - offset:.6f}"}
+        # With words: a bare location is first asked about (outage or hazard).
+        params |= {"Body": "الكهرباء طافية", "Latitude": f"{lat + offset:.6f}", "Longitude": f"{lon - offset:.6f}"}
     return params
 
 

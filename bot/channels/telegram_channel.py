@@ -38,7 +38,7 @@ from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, SEND, record_error
 from bot.channels.render import render_text
 from bot.config import Settings
-from bot.dialogue.messages import Inbound, Location, Reply
+from bot.dialogue.messages import Inbound, Location, Media, Reply
 from bot.resources import LANGS
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def telegram_inbound(update: Update) -> Inbound | None:
         contact_phone=_own_contact_phone(message, user_id),
         has_media=any(getattr(message, name) for name in MEDIA_ATTRIBUTES),
         client_lang=_client_lang(message.from_user.language_code),
+        media=_photos(message),
     )
 
 
@@ -73,6 +74,17 @@ def _client_lang(language_code: str | None) -> str | None:
     """Telegram's IETF tag of the user's app ("ar", "ar-SA", "en-GB"): one of our languages."""
     primary = (language_code or "").split("-")[0].lower()
     return primary if primary in LANGS else None
+
+
+def _photos(message: Message) -> tuple[Media, ...]:
+    """The largest size Telegram offers of a photo, or an image sent as a file."""
+    if message.photo:
+        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
+        return (Media("telegram", largest.file_id, "image/jpeg", largest.file_size),)
+    document = message.document
+    if document is not None and (document.mime_type or "").startswith("image/"):
+        return (Media("telegram", document.file_id, document.mime_type, document.file_size),)
+    return ()
 
 
 def _own_contact_phone(message: Message, user_id: int) -> str | None:

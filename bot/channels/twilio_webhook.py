@@ -33,7 +33,7 @@ from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, record_error
 from bot.channels.render import asks_for_detail, render_text
 from bot.config import Settings
-from bot.dialogue.messages import Inbound, Location
+from bot.dialogue.messages import Inbound, Location, Media
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,22 @@ def inbound_from_form(form: FormData, channel: str) -> Inbound:
         phone=sender if E164.fullmatch(sender) else None,
         location=_location(form),
         has_media=_count(form.get("NumMedia")) > 0,
+        media=_photos(form),
     )
+
+
+# Twilio sends at most 10 attachments; only images are kept (a hazard's photo).
+MAX_MEDIA = 10
+
+
+def _photos(form: FormData) -> tuple[Media, ...]:
+    found = []
+    for index in range(min(_count(form.get("NumMedia")), MAX_MEDIA)):
+        url = str(form.get(f"MediaUrl{index}") or "")
+        content_type = str(form.get(f"MediaContentType{index}") or "").lower() or None
+        if url.startswith(("https://", "http://")) and (content_type or "").startswith("image/"):
+            found.append(Media(provider="twilio", ref=url, content_type=content_type))
+    return tuple(found)
 
 
 def _location(form: FormData) -> Location | None:

@@ -20,6 +20,16 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A photo that came with a message, as the provider names it; fetched when it is kept."""
+
+    provider: str  # "twilio" (WhatsApp/SMS MediaUrl) | "telegram" (a file_id)
+    ref: str  # the MediaUrl, or the file_id
+    content_type: str | None = None
+    size: int | None = None  # bytes, when the provider tells
+
+
+@dataclass(frozen=True)
 class Inbound:
     channel: str  # one of CHANNELS
     sender: str  # conversation key: E.164 phone for Twilio/terminal, "tg:<user_id>" for Telegram
@@ -29,7 +39,8 @@ class Inbound:
     phone: str | None = None  # E.164 number vouched for by the channel (Twilio From, terminal)
     location: Location | None = None
     contact_phone: str | None = None  # a Telegram contact the sender shared of themselves
-    has_media: bool = False  # a voice note, image or file we cannot read
+    has_media: bool = False  # any attachment: a voice note, image or file
+    media: tuple[Media, ...] = ()  # the photos among them, which a hazard report keeps
     # The language the sender's app is set to (Telegram's language_code), "ar" or "en": the
     # reply language of a first message that says nothing in a language ("/start").
     client_lang: str | None = None

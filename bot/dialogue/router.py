@@ -2,10 +2,13 @@
 
 1. A shared Telegram contact links the sender's phone.
 2. STOP / START / HELP keywords, and the opt-out they govern.
-3. Media we cannot read, and empty messages.
+3. A photo with no words (a hazard report, or the open flow's), media we cannot read, and
+   empty messages.
 4. Control words: language, cancel, menu.
 5. The open flow, if the message answers its question.
-6. A main-menu number, a bare account number (bill alerts), then the recognised intent.
+6. A location with no words (asked what it is about), a photo whose caption asks for nothing
+   else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
+   recognised intent.
 """
 
 from __future__ import annotations
@@ -21,7 +24,16 @@ from bot.understanding import (
     detect_lang,
     understand,
 )
-from handlers import FLOWS, INTENTS, bill_alerts, menu, subscription
+from handlers import (
+    FLOWS,
+    INTENTS,
+    PHOTO_FLOWS,
+    bill_alerts,
+    hazard_report,
+    menu,
+    shared_location,
+    subscription,
+)
 
 # Only this much of a message is read; the rest of a 100 KB paste is ignored, not choked on.
 MAX_MESSAGE_CHARS = 2000
@@ -46,6 +58,12 @@ def route(turn: Turn) -> None:
     if turn.contact.opted_out_at is not None:
         return  # an opted-out number hears nothing until it sends START (or HELP)
 
+    if message.media and not text:
+        if turn.flow in PHOTO_FLOWS and FLOWS[turn.flow].step(turn, _nothing(text)):
+            return
+        turn.finish()
+        hazard_report.start(turn, _nothing(text))
+        return
     if message.has_media and not text:
         turn.intent = "media"
         turn.say(turn.tr._("I can only read text messages for now. Please type your request."))
@@ -77,9 +95,13 @@ def route(turn: Turn) -> None:
 
 
 def _start_something(turn: Turn, text: str, understood: Understanding | None) -> None:
-    if understood is None:  # a shared location with no words: an outage report
-        turn.intent = "outage_report"
-        FLOWS["outage_report"].start(turn, _nothing(text))
+    if understood is None:  # a shared location with no words: an outage or a hazard?
+        turn.finish()
+        shared_location.start(turn, _nothing(text))
+        return
+    if hazard_report.claims_photo(turn, understood):
+        turn.finish()
+        hazard_report.start(turn, understood)
         return
     picked = choice_number(text)
     if picked is not None:

@@ -8,6 +8,8 @@
     POST /operator/incidents/{ref}/restore        {"at"}  (default: now)
     POST /operator/incidents/{ref}/notify         {"resend_unconfirmed": false}
 
+The safety hazards' routes (/operator/hazards…) live in bot/hazards/api.py, behind the same token.
+
 Every request carries `Authorization: Bearer $SADEEQ_OPERATOR_TOKEN` (compared in constant
 time): none → 401, a wrong one → 403. With no token configured there are no routes (404).
 Reporters are notified after the response is sent (a background task), as `sadeeq outages` does.
@@ -53,6 +55,8 @@ def operator_routes(settings: Settings, sender: OutboundSender | None = None) ->
         from bot.channels.outbound import outbound_sender
 
         sender = outbound_sender(settings)
+    from bot.hazards.api import hazard_routes
+
     api = _OperatorApi(settings.database_url, sender)
     guard = _bearer_guard(token)
     return [Mount("/operator", routes=[
@@ -61,6 +65,7 @@ def operator_routes(settings: Settings, sender: OutboundSender | None = None) ->
         Route("/incidents/{ref}/update", guard(api.update), methods=["POST"]),
         Route("/incidents/{ref}/restore", guard(api.restore), methods=["POST"]),
         Route("/incidents/{ref}/notify", guard(api.notify), methods=["POST"]),
+        *hazard_routes(settings.database_url, sender, guard),
     ])]
 
 

@@ -3,8 +3,9 @@ revision under bot/storage/migrations/versions (the same thing as `alembic upgra
 
 `sadeeq setup`, `sadeeq chat`, the server and the tests all reach it through
 `bot.storage.db.create_schema`. A database made by `create_all` before migrations existed (it
-has our tables but no `alembic_version`) is adopted: missing tables are added, it is stamped
-with the first revision, and later revisions run from there.
+has our tables but no `alembic_version`) is adopted: with every table of the models it is
+stamped with the newest revision; otherwise the first revision's missing tables are added, it is
+stamped with that revision, and later revisions run from there.
 """
 
 from __future__ import annotations
@@ -69,11 +70,31 @@ def _adopt_unversioned(url: str, config: Config, script: ScriptDirectory) -> boo
     tables = set(inspect(engine_for(url)).get_table_names())
     if VERSION_TABLE in tables or not tables & _our_tables():
         return False
-    base = script.get_base()
-    log.warning("database has our tables but no migration history: adopting it at revision %s", base)
-    _create_all(url)
-    command.stamp(config, base)
+    if _our_tables() <= tables:
+        # Made by create_all from models as new as these: it is the newest revision already.
+        revision = script.get_current_head()
+    else:
+        # Older: completed to the first revision's tables; the later revisions make theirs.
+        revision = script.get_base()
+        _create_all(url, only=_tables_of_revision(revision))
+    log.warning("database has our tables but no migration history: adopting it at revision %s",
+                revision)
+    command.stamp(config, revision)
     return True
+
+
+def _tables_of_revision(revision: str) -> set[str]:
+    """The tables a database has at `revision`, learnt by migrating a scratch SQLite file."""
+    import tempfile
+
+    from bot.storage.db import dispose_engine
+
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = f"sqlite:///{Path(folder) / 'scratch.sqlite'}"
+        command.upgrade(alembic_config(scratch), revision)
+        tables = set(inspect(engine_for(scratch)).get_table_names()) - {VERSION_TABLE}
+        dispose_engine(scratch)
+    return tables
 
 
 def _differences(url: str) -> list:
@@ -92,7 +113,8 @@ def _our_tables() -> set[str]:
     return set(Base.metadata.tables)
 
 
-def _create_all(url: str) -> None:
+def _create_all(url: str, only: set[str] | None = None) -> None:
     from bot.storage.schema import Base
 
-    Base.metadata.create_all(engine_for(url))
+    tables = None if only is None else [t for name, t in Base.metadata.tables.items() if name in only]
+    Base.metadata.create_all(engine_for(url), tables=tables)

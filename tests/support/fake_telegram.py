@@ -1,7 +1,8 @@
 """A local stand-in for the Telegram Bot API, enough for python-telegram-bot and TelegramSender.
 
 Answers getMe, sendMessage, setWebhook, deleteWebhook, getWebhookInfo (the webhook last set),
-setMyCommands and getUpdates (from `updates`, honouring the offset); records every sendMessage
+setMyCommands, getUpdates (from `updates`, honouring the offset) and getFile (for `files`, by
+file_id, then the file itself under /file/bot<token>/<file_path>); records every sendMessage
 (reply_markup decoded to a dict) and the parameters of every other call in `requests`:
 
     with FakeTelegram() as telegram:
@@ -9,6 +10,7 @@ setMyCommands and getUpdates (from `updates`, honouring the offset); records eve
         telegram.sent  # [{"chat_id": "42", "text": "...", "reply_markup": {...}}, ...]
         telegram.fail_next(403, "Forbidden: bot was blocked by the user")
         telegram.requests  # [("setWebhook", {"url": ..., "secret_token": ...}), ...]
+        telegram.files["AgACphoto1"] = b"\xff\xd8..."   # a photo getFile can hand out
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class FakeTelegram:
     updates: list[dict] = field(default_factory=list)  # what getUpdates hands out (polling)
     requests: list[tuple[str, dict]] = field(default_factory=list)  # (method, parameters)
     webhook: dict = field(default_factory=dict)  # the parameters of the last setWebhook
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for getFile
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -56,6 +59,12 @@ class FakeTelegram:
 
     def __exit__(self, *_exc: object) -> None:
         self._http.stop()
+
+    def _answer_path(self, path: str, params: dict) -> tuple[int, dict]:
+        prefix = f"/bot{FakeTelegram.TOKEN}/"
+        if not path.startswith(prefix):
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        return self._answer(path[len(prefix):], params)
 
     def _answer(self, method: str, params: dict) -> tuple[int, dict]:
         with self._lock:
@@ -80,6 +89,14 @@ class FakeTelegram:
             if method == "getUpdates":
                 offset = int(params.get("offset") or 0)
                 return 200, {"ok": True, "result": [u for u in self.updates if u["update_id"] >= offset]}
+            if method == "getFile":
+                file_id = str(params.get("file_id") or "")
+                if file_id not in self.files:
+                    return 400, {"ok": False, "error_code": 400,
+                                 "description": "Bad Request: invalid file_id"}
+                return 200, {"ok": True, "result": {
+                    "file_id": file_id, "file_unique_id": f"u{file_id}",
+                    "file_size": len(self.files[file_id]), "file_path": f"photos/{file_id}.jpg"}}
             if method == "sendMessage":
                 self.sent.append(params)
                 chat_id = int(params["chat_id"])
@@ -108,13 +125,27 @@ def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             self.send_json(*self._call(body))
 
         def do_GET(self) -> None:  # noqa: N802
-            self.send_json(*self._call(b""))
+            files = f"/file/bot{FakeTelegram.TOKEN}/photos/"
+            path = self.path.split("?", 1)[0]
+            if path.startswith(files):
+                self._send_file(path[len(files):].removesuffix(".jpg"))
+                return
+            query = dict(parse_qsl(self.path.partition("?")[2]))
+            self.send_json(*fake._answer_path(path, query))
+
+        def _send_file(self, file_id: str) -> None:
+            content = fake.files.get(file_id)
+            if content is None:
+                self.send_json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
 
         def _call(self, body: bytes) -> tuple[int, dict]:
-            prefix = f"/bot{FakeTelegram.TOKEN}/"
             path = self.path.split("?", 1)[0]
-            if not path.startswith(prefix):
-                return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-            return fake._answer(path[len(prefix):], _decode(self.headers.get("Content-Type", ""), body))
+            return fake._answer_path(path, _decode(self.headers.get("Content-Type", ""), body))
 
     return Handler

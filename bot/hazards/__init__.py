@@ -1,0 +1,1 @@
+"""Safety hazard reports: what Electricity Friend was made for."""

@@ -1,0 +1,228 @@
+"""Safety hazard report: what is wrong, where, and a photo if there is one; then one reference
+number (HAZ-…) and a thank-you that says what happens next.
+
+What the first message carries is taken at once: the kind ("الطبلون مفتوح"), danger words, a
+place in words ("عند مدرسة النور في حي الملز"), a shared location, photos. Only what is missing
+is asked, one question at a time. Danger now (sparks, fire, a fallen live line, a person hurt)
+is answered first of all with "call 933 now and keep away". After the report is recorded the
+flow stays open for a photo sent a moment later, which joins the same report.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+
+from bot.dialogue.messages import Choice, Media
+from bot.dialogue.turn import Turn
+from bot.hazards.media import Fetched, fetch
+from bot.hazards.models import STORED, HazardReport
+from bot.hazards.service import HazardOutcome, find_report, keep_media, report_hazard
+from bot.hazards.vocabulary import MAX_PLACE_CHARS, is_danger, kind_ids, kind_in, place_in
+from bot.logs import mask_numbers
+from bot.understanding import Understanding, choice_number
+
+log = logging.getLogger(__name__)
+
+FLOW = "hazard_report"
+# Small talk riding along with a photo does not stop it from being a hazard report.
+PHOTO_INTENTS = frozenset({"unknown", "hazard_report", "greeting", "thanks", "help"})
+MOVED_ON = 0.8  # a confident other request in answer to our question leaves the flow
+
+
+def start(turn: Turn, understood: Understanding, location: dict | None = None) -> None:
+    turn.intent = FLOW
+    turn.begin(FLOW, stage=None, kind=None, danger=False, warned=False, words=[], place=None,
+               location=location, media=[])
+    _take(turn)
+    _next(turn)
+
+
+def claims_photo(turn: Turn, understood: Understanding) -> bool:
+    """A photo whose caption asks for nothing else is a hazard report."""
+    return bool(turn.message.media) and (understood.intent in PHOTO_INTENTS
+                                         or kind_in(turn.text) is not None)
+
+
+def step(turn: Turn, understood: Understanding) -> bool:
+    stage = turn.state.get("stage")
+    if stage == "photo":
+        if not turn.message.media:
+            return False  # the report is done; anything else is a new request
+        _photos_for_report(turn)
+        return True
+    if _moved_on(turn, understood):
+        return False
+    picked = choice_number(turn.text) if stage == "kind" else None
+    _take(turn)
+    state = turn.state
+    if stage == "kind" and state["kind"] is None and turn.text:
+        ids = kind_ids()
+        if picked is not None and not 1 <= picked <= len(ids):
+            turn.say(turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(ids))))
+            return True
+        # A number picks from the list; words that name no kind describe "something else".
+        turn.remember(kind=ids[picked - 1] if picked is not None else "other")
+    elif stage == "where" and not _placed(turn.state) and turn.text:
+        place = turn.text.strip()
+        if len(place) > MAX_PLACE_CHARS or not any(ch.isalpha() for ch in place):
+            turn.say(_where_question(turn))
+            return True
+        turn.remember(place=place)
+    _next(turn)
+    return True
+
+
+def _moved_on(turn: Turn, understood: Understanding) -> bool:
+    if turn.message.media or turn.message.location is not None or not turn.text:
+        return False
+    if kind_in(turn.text) is not None or choice_number(turn.text) is not None:
+        return False
+    return understood.intent not in ("unknown", FLOW) and understood.confidence >= MOVED_ON
+
+
+def _take(turn: Turn) -> None:
+    """Everything this message tells about the hazard, into the flow's state."""
+    state, text, message = turn.state, turn.text, turn.message
+    changes: dict = {}
+    if text:
+        changes["words"] = [*state.get("words", []), text][-5:]
+        if state.get("kind") is None and (kind := kind_in(text)) is not None:
+            changes["kind"] = kind
+        if is_danger(text):
+            changes["danger"] = True
+        if not _placed(state) and (place := place_in(text)) is not None:
+            changes["place"] = place
+    if message.location is not None:
+        changes["location"] = {"latitude": message.location.latitude,
+                               "longitude": message.location.longitude,
+                               "address": message.location.address}
+    if message.media:
+        changes["media"] = [*state.get("media", []), *(asdict(m) for m in message.media)]
+    if changes:
+        turn.remember(**changes)
+
+
+def _placed(state: dict) -> bool:
+    return bool(state.get("location") or state.get("place"))
+
+
+def _next(turn: Turn) -> None:
+    _ = turn.tr._
+    state = turn.state
+    if state.get("danger") and not state.get("warned"):
+        turn.say(_("⚠️ For your safety: call 933 now and keep away from the place. "
+                   "Do not touch anything, and keep others away."))
+        turn.remember(warned=True)
+    if state.get("kind") is None:
+        turn.remember(stage="kind")
+        turn.say(_("Thank you for letting us know. What is wrong? Choose one, or describe it in "
+                   "a few words."), _kind_choices(turn))
+        return
+    if not _placed(state):
+        turn.remember(stage="where")
+        turn.say(_where_question(turn))
+        return
+    _record(turn)
+
+
+def _where_question(turn: Turn) -> str:
+    return turn.tr._("Where is it? Share your location, or type the district and city, or a "
+                     "landmark nearby (for example: next to Al Noor school, Al Malaz, Riyadh).")
+
+
+def kind_label(turn: Turn, kind: str) -> str:
+    _ = turn.tr._
+    labels = {
+        "open_cabinet": _("Open cabinet or transformer"),
+        "cable": _("Cable exposed or fallen"),
+        "pole": _("Pole leaning or fallen"),
+        "sparks_fire": _("Sparks, smoke or fire"),
+        "meter": _("Meter tampered with or broken"),
+        "digging": _("Digging near cables"),
+        "other": _("Something else"),
+    }
+    return labels[kind]
+
+
+def _kind_choices(turn: Turn) -> list[Choice]:
+    return [Choice(str(i), kind_label(turn, kind)) for i, kind in enumerate(kind_ids(), 1)]
+
+
+def _record(turn: Turn) -> None:
+    state, message = turn.state, turn.message
+    location = state.get("location") or {}
+    # Photos first: joining takes a lock held until the turn commits, not during downloads.
+    photos = _fetched(turn, state.get("media", []))
+    outcome = report_hazard(
+        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone,
+        lang=turn.lang, reported_at=turn.now, kind=state["kind"], danger=bool(state.get("danger")),
+        text="\n".join(state.get("words", [])) or None, place=state.get("place"),
+        latitude=location.get("latitude"), longitude=location.get("longitude"),
+        address=location.get("address"),
+    )
+    stored, missed = _keep_photos(turn, outcome.report, photos)
+    log.info("hazard report %s on %s (%s%s, %d photos kept, %d missed) from %s on %s",
+             outcome.report.reference, outcome.hazard.reference or "-", outcome.hazard.kind,
+             ", urgent" if outcome.hazard.urgent else "", stored, missed,
+             mask_numbers(message.sender), message.channel)
+    turn.say(_thanks(turn, outcome, stored, missed))
+    # Open a little longer: a photo sent next joins this report.
+    turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
+
+
+def _photos_for_report(turn: Turn) -> None:
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    if report is None:
+        turn.finish()
+        start(turn, Understanding("unknown", 0.0, {}, turn.lang, ()))
+        return
+    turn.intent = FLOW
+    stored, missed = _keep_photos(turn, report, _fetched(turn, [asdict(m) for m in turn.message.media]))
+    _ = turn.tr._
+    if stored:
+        turn.say(_("Thank you, the photo is added to your report {ref}.", ref=report.reference))
+    if missed:
+        turn.say(_("We could not receive your photo. Please send it again."))
+
+
+def _fetched(turn: Turn, media: list[dict]) -> list[tuple[Media, Fetched]]:
+    return [(photo, fetch(photo, turn.settings)) for photo in (Media(**item) for item in media)]
+
+
+def _keep_photos(turn: Turn, report: HazardReport,
+                 photos: list[tuple[Media, Fetched]]) -> tuple[int, int]:
+    stored = missed = 0
+    for photo, fetched in photos:
+        row = keep_media(turn.session, report, photo, fetched)
+        if row.status == STORED:
+            stored += 1
+        else:
+            missed += 1
+    return stored, missed
+
+
+def _thanks(turn: Turn, outcome: HazardOutcome, stored: int, missed: int) -> str:
+    tr = turn.tr
+    _ = tr._
+    ref = outcome.report.reference
+    if not outcome.is_new_report:
+        return _("You have already reported this hazard; your report number is {ref}. We will "
+                 "message you here when it has been made safe.", ref=ref)
+    lines = [_("Thank you for reporting this: you are helping keep everyone safe. "
+               "Your report number: {ref}", ref=ref)]
+    if outcome.reporters_count > 1:
+        lines.append(tr.ngettext(
+            "Others have reported it too ({n} report in all); yours has been added to it.",
+            "Others have reported it too ({n} reports in all); yours has been added to it.",
+            outcome.reporters_count))
+    lines.append(_("Our emergency team will check it and make it safe; the most dangerous "
+                   "reports are handled first. We will message you here when it has been made safe."))
+    if stored:
+        lines.append(_("Your photo is kept with the report."))
+    if missed:
+        lines.append(_("We could not receive your photo. Please send it again."))
+    elif not stored:
+        lines.append(_("If you can take a photo safely, send it here and it will be added to "
+                       "the report."))
+    return "\n".join(lines)
