@@ -10,7 +10,12 @@ from bot.resources import LANGS
 from bot.text import normalize
 from bot.understanding.phrases import read_phrase_file
 
-NAMES = ("bill_alerts", "no_notice")  # every list exists in every language
+# Every list exists in every language. The hazard_<kind> lists name the kinds of
+# bot/hazards/data/kinds.toml; hazard_danger and hazard_place are read by bot/hazards/vocabulary.py.
+NAMES = (
+    "bill_alerts", "no_notice", "hazard_open_cabinet", "hazard_cable", "hazard_pole",
+    "hazard_sparks_fire", "hazard_meter", "hazard_digging", "hazard_danger", "hazard_place",
+)
 
 
 @cache

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.phrases import phrases
 from bot.text import normalize
-from bot.understanding.matcher import stem
+from bot.text.stem import stem
 
 KINDS_FILE = Path(__file__).parent / "data" / "kinds.toml"
 OTHER = "other"

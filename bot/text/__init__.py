@@ -6,5 +6,6 @@
 """
 
 from bot.text.normalize import ascii_digits, clean_raw, fold, normalize, tokens, words
+from bot.text.stem import stem
 
-__all__ = ["ascii_digits", "clean_raw", "fold", "normalize", "tokens", "words"]
+__all__ = ["ascii_digits", "clean_raw", "fold", "normalize", "stem", "tokens", "words"]
