@@ -42,6 +42,7 @@ class _Vocabulary:
     hour_parts: dict[tuple[str, ...], int]
     start: frozenset[str]
     end: frozenset[str]
+    weak_end: frozenset[str]
     lead: dict[tuple[str, ...], bool]
     weekdays: dict[tuple[str, ...], int]
     gregorian: dict[tuple[str, ...], int]
@@ -83,6 +84,7 @@ def _vocabulary() -> _Vocabulary:
     parts = {_key(w): v for w, v in data["hour_parts"].items()}
     markers = {k: frozenset(normalize(w) for w in v) for k, v in data["markers"].items()
                if k != "lead"}
+    weak_end = markers["end_after_time"]
     lead = _flags(data["markers"]["lead"])
     weekdays = {_key(w): v for w, v in data["weekdays"].items()}
     gregorian = {_key(w): int(m) for m, ws in data["gregorian_months"].items() for w in ws}
@@ -95,7 +97,7 @@ def _vocabulary() -> _Vocabulary:
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
     return _Vocabulary(
-        days, periods, parts, markers["start"], markers["end"], lead, weekdays, gregorian, hijri,
+        days, periods, parts, markers["start"], markers["end"], weak_end, lead, weekdays, gregorian, hijri,
         frozenset(normalize(w) for w in dates["between"]),
         frozenset(normalize(w) for w in dates["hijri_mark"]),
         frozenset(normalize(w) for w in dates["month_word"]),
@@ -334,7 +336,7 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             scan.ends.append(i)
             i += size
             continue
-        if toks[i] in v.end:
+        if toks[i] in v.end and (toks[i] not in v.weak_end or scan.clocks or scan.days):
             scan.ends.append(i)
         if toks[i] in v.start:
             scan.starts.append(i)
@@ -380,7 +382,8 @@ def _hour_at(toks: list[str], i: int, v: _Vocabulary, units,
         period = period or period_before
         nxt = toks[k] if k < len(toks) else None
         before = toks[i - 1] if i > 0 else ""
-        marker_before = before in v.start or before in v.end or before in v.negated_until
+        marker_before = (before in v.start or before in v.end or before in v.negated_until
+                         or any(tuple(toks[max(0, i - n):i]) in v.end_verbs for n in (1, 2, 3)))
         is_duration = nxt is not None and (nxt in units.unit or nxt in units.duals)
         if (lead_size or ":" in toks[j] or period is not None or marker_before) and not is_duration:
             if period is not None:
