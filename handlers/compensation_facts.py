@@ -60,14 +60,16 @@ class Facts:
         if start is not None:
             if asked == "start_time" and start.clock is not None and self._start_day():
                 start = _on_day(start, self._start_day())  # type: ignore[arg-type]
-            self.start, self.start_inferred = start.slot(), start.inferred
+            self.start, self.start_inferred = start.slot(), _inferred(start, reading.ongoing, now)
             changed = True
             if end is None and not reading.ongoing and self.end and self._before_start(self.end):
                 self.end = None
         if end is not None:
             end = self._end_after_start(end)
             if end is not None:
-                self.end, self.end_inferred = end.slot(), end.inferred
+                # An end hour told after the start is the first such hour after it.
+                self.end = end.slot()
+                self.end_inferred = end.hour_guessed if self.start else end.inferred
                 self.ongoing = False
                 changed = True
         if reading.ongoing or (asked == "end" and _says_no(text)):
@@ -209,6 +211,15 @@ class Facts:
         """(riyals per further unit, clock) of the standard, for an ongoing case."""
         rule = rule_for(self.standard or "", datetime.now(RIYADH))
         return rule.additional_sar, rule.clock
+
+
+def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:
+    """Whether the start was inferred. A case still going on since an hour with no day
+    ("طافية من ٧ الصبح") started at the last such hour: that is what the words mean."""
+    at = start.at
+    if ongoing and not start.hour_guessed and at is not None and now - at < timedelta(hours=24):
+        return False
+    return start.inferred
 
 
 def _at(iso: str | None) -> datetime | None:
