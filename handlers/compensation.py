@@ -209,13 +209,12 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
     rule = compensation.rule or rule_for(facts.standard or "", turn.now)
     days = rule.clock == "business_days"
     if not compensation.eligible:
-        first = riyals(rule.first_amount(), turn.lang)
         if compensation.deadline is None:
             return _("Nothing is owed yet.")
         when = (turn.tr.date(compensation.deadline.date()) if days
                 else turn.tr.datetime(compensation.deadline))
-        return _("Nothing is owed yet. If it is not over by {when}, you are owed {first}.",
-                 when=when, first=first)
+        return "\n".join([_("Nothing is owed yet; the deadline is {when}.", when=when),
+                          rule.summary(turn.lang, facts.network or "lv")])
     so_far = _("So far you are owed {amount}.", amount=riyals(compensation.amount_sar, turn.lang))
     if rule.is_flat:
         grows = ""
@@ -419,7 +418,7 @@ def _show_records(turn: Turn) -> bool:
     tr = turn.tr
     overdue: list[str] = []
     others = [f"{tr._('Outage report {ref} (power not back yet)', ref=report.reference)}\n"
-              f"{rule_for(restoration_standard(incident), turn.now).summary(turn.lang)}"
+              f"{_open_outage_text(turn, report, incident)}"
               for report, incident in _open_outage(turn)]
     if turn.phone is not None:
         for report, _incident, compensation in compensation_cases_for_phone(turn.session, turn.phone):
@@ -475,6 +474,21 @@ def _records_step(turn: Turn) -> bool:
 def _overdue(turn: Turn, compensation: Compensation) -> bool:
     return bool(compensation.eligible and compensation.pay_by
                 and compensation.pay_by < turn.now.date())
+
+
+def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> str:
+    """An outage still open: what it earns so far, counted from the same start the
+    restoration notice will use for this reporter, and how it grows."""
+    standard = restoration_standard(incident)
+    facts = Facts(standard=standard, start=report.start_in(incident).isoformat(), ongoing=True)
+    start = report.start_in(incident)
+    now = max(turn.now.replace(second=0, microsecond=0), start)
+    compensation = compensation_for(Case(standard, start=start, end=now,
+                                         force_majeure=bool(incident.force_majeure)))
+    if not compensation.eligible and compensation.reason == "force_majeure":
+        return compensation.explain(turn.lang)
+    return (f"{turn.tr._('Counting {facts}:', facts=_facts_text(turn, facts))}\n"
+            f"{_so_far_text(turn, facts, compensation)}")
 
 
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
