@@ -189,6 +189,12 @@ def _answer(turn: Turn, facts: Facts) -> None:
     lines = [_("Counting {facts}:", facts=_facts_text(turn, facts))]
     if facts.ongoing:
         lines.append(_so_far_text(turn, facts, compensation))
+    elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
+        # Only a length was given: the clock times in the engine's case are ours, so its
+        # deadline time is not said; the length, the amount and the pay-by date are the facts.
+        explained = _result_text(turn, compensation).split("\n")
+        name = standard_name(compensation.standard, turn.lang)
+        lines += [turn.tr._("{name}.", name=name), *explained[1:]]
     else:
         lines.append(_result_text(turn, compensation))
     if facts.standard == "connection" and facts.network is None:
