@@ -9,10 +9,11 @@ The facts and what is still missing are in `handlers/compensation_facts.py`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from babel.dates import format_date
 
+from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
@@ -432,13 +433,14 @@ def _show_records(turn: Turn) -> bool:
                      f"{_result_text(turn, compensation)}")
             (overdue if _overdue(turn, compensation) else others).append(block)
         for request in requests_for_phone(turn.session, turn.phone):
-            if request.completed_at is None:
-                continue  # still open: counted "so far" by the calculator, not quoted here
+            heading = tr._('Account {account}', account=mask(request.account))
+            if request.completed_at is None:  # still open: what it has earned so far
+                others.append(f"{heading}\n{_open_request_text(turn, request)}")
+                continue
             case = Case(request.standard, start=request.requested_at, end=request.completed_at,
                         network=request.network or "lv")
             compensation = compensation_for(case)
-            block = (f"{tr._('Account {account}', account=mask(request.account))}\n"
-                     f"{_result_text(turn, compensation)}")
+            block = f"{heading}\n{_result_text(turn, compensation)}"
             (overdue if _overdue(turn, compensation) else others).append(block)
     blocks = overdue + others
     if not blocks:
@@ -493,6 +495,18 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
                                          force_majeure=bool(incident.force_majeure)))
     if not compensation.eligible and compensation.reason == "force_majeure":
         return compensation.explain(turn.lang)
+    return (f"{turn.tr._('Counting {facts}:', facts=_facts_text(turn, facts))}\n"
+            f"{_so_far_text(turn, facts, compensation)}")
+
+
+def _open_request_text(turn: Turn, request) -> str:
+    requested = request.requested_at
+    requested = requested if requested.tzinfo else requested.replace(tzinfo=UTC)
+    facts = Facts(standard=request.standard, start=requested.astimezone(RIYADH).isoformat(),
+                  ongoing=True, network=request.network)
+    now = max(turn.now.replace(second=0, microsecond=0), requested)
+    compensation = compensation_for(Case(request.standard, start=requested, end=now,
+                                         network=request.network or "lv"))
     return (f"{turn.tr._('Counting {facts}:', facts=_facts_text(turn, facts))}\n"
             f"{_so_far_text(turn, facts, compensation)}")
 

@@ -71,3 +71,17 @@ def test_chat_now_sets_the_clock_and_new_forgets_the_open_flow(seeded_database_u
     _chat(seeded_database_url, "--now", "2026-12-01T12:00", text="تعويض\n")
     assert "متى بدأت" not in _chat(seeded_database_url, "--now", "2026-12-01T12:01", "--new",
                                    text="8\n")
+
+
+def test_an_open_request_is_listed_with_what_it_earned_so_far(seeded_database_url: str) -> None:
+    start = datetime(2026, 11, 16, 9, 0, tzinfo=RIYADH)
+    with session_scope(seeded_database_url) as session:
+        session.add(ServiceRequest(phone=PHONE, account="30099990001",
+                                   standard="meter_registration", requested_at=start,
+                                   completed_at=None, note=""))
+    scenario = Scenario(title="open request", source="inline", phone=PHONE, at=AT)
+    scenario.lines = [(1, ">", "ابي تعويضي")]
+    reply = play(scenario, _settings(seeded_database_url))[1]
+    so_far = compensation_for(Case("meter_registration", start=start, end=AT))
+    assert "يحق لك حتى الآن " + riyals(so_far.amount_sar, "ar") in reply
+    assert "ولم يُنجز بعد" in reply
