@@ -250,7 +250,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     assert at is not None
     reason = prohibited_time(at)
     _ = turn.tr._
-    if reason is not None and facts.start_inferred and not facts.confirmed:
+    if facts.start_inferred and not facts.confirmed:  # the time decides: say it back first
         turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
         turn.say(_("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
                  [Choice("1", _("Yes")), Choice("2", _("No, correct it"))])

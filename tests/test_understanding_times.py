@@ -151,6 +151,16 @@ def test_not_ongoing(text: str) -> None:
     assert "ongoing" not in _slots(text)
 
 
+@pytest.mark.parametrize(("text", "start", "end", "ongoing"), [
+    ("انقطعت من ٨ الصبح ورجعت الحين", "2026-12-01T08:00:00+03:00", "2026-12-01T12:00:00+03:00", False),
+    ("رجعت الكهرباء توها", None, "2026-12-01T12:00:00+03:00", False),
+    ("from 9 am until now", "2026-12-01T09:00:00+03:00", None, True),
+    ("طافية الحين", None, None, False),  # a case does not start "now"
+])
+def test_now_is_only_an_end(text: str, start: str | None, end: str | None, ongoing: bool) -> None:
+    assert _span(text) == (start, end, ongoing)
+
+
 def test_an_end_given_is_never_replaced_by_now() -> None:
     reading = read_times("دفعت امس ٨ بالليل وما رجعت الا ١ الفجر", NOW)
     assert reading.end is not None and reading.end.at == datetime(2026, 12, 1, 1, 0, tzinfo=RIYADH)

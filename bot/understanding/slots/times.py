@@ -58,6 +58,7 @@ class _Vocabulary:
     negated_until: frozenset[str]
     state: dict[tuple[str, ...], bool]
     end_verbs: dict[tuple[str, ...], bool]
+    now_words: dict[tuple[str, ...], bool]
     known: frozenset[str]
 
 
@@ -93,7 +94,7 @@ def _vocabulary() -> _Vocabulary:
     relative_units = _relative_units(relative["units"])
     tables = (periods, parts, days, weekdays, gregorian, hijri, lead,
               _flags(ongoing["still"]), _flags(ongoing["negated_end"]), _flags(ongoing["state"]),
-              _flags(data["ends"]["words"]), _flags(relative["before"]))
+              _flags(data["ends"]["words"]), _flags(relative["before"]), _flags(data["now"]["words"]))
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
     return _Vocabulary(
@@ -104,7 +105,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(relative["before"]), frozenset(normalize(w) for w in relative["after"]),
         relative_units, _flags(ongoing["still"]), _flags(ongoing["negated_end"]),
         frozenset(normalize(w) for w in ongoing["negated_until"]), _flags(ongoing["state"]),
-        _flags(data["ends"]["words"]), known)
+        _flags(data["ends"]["words"]), _flags(data["now"]["words"]), known)
 
 
 def _relative_units(units: dict[str, int]) -> dict[str, int]:
@@ -143,6 +144,7 @@ class _Clock:
     day: int | None  # from the period itself ("last night")
     ambiguous_hour: bool  # 1-12 with no period: AM or PM unknown
     default_hour: bool = False  # a day part alone ("الصبح"): its usual hour, not a stated one
+    is_now: bool = False  # "الحين": the message's own time
 
     @property
     def guessed(self) -> bool:
@@ -331,6 +333,11 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
                 scan.starts.append(i)
             i += size
             continue
+        _, size = _phrase_at(toks, i, v.now_words)
+        if size:
+            scan.clocks.append(_Clock(i, -1, -1, True, 0, False, is_now=True))
+            i += size
+            continue
         _, size = _phrase_at(toks, i, v.end_verbs)
         if size and negated_at is None:
             scan.ends.append(i)
@@ -452,9 +459,11 @@ def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeRea
     now = now.astimezone(RIYADH)
     start_clock = end_clock = None
     for clock in scan.clocks:
+        if clock.is_now:
+            clock.hour, clock.minute = now.hour, now.minute
         if _in_end(clock.position, scan):
             end_clock = end_clock or clock
-        else:
+        elif not clock.is_now:  # a case does not start "now"
             start_clock = start_clock or clock
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
     end_day = next((d for d in scan.days if _in_end(d.position, scan)), None)
