@@ -499,6 +499,12 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
             f"{_so_far_text(turn, facts, compensation)}")
 
 
+def open_outage_so_far(turn: Turn, report: OutageReport, incident: Incident) -> str:
+    """What an open outage has earned so far for this reporter (the report's acknowledgement
+    and the records use the same start and the same engine)."""
+    return _open_outage_text(turn, report, incident)
+
+
 def _open_request_text(turn: Turn, request) -> str:
     requested = request.requested_at
     requested = requested if requested.tzinfo else requested.replace(tzinfo=UTC)

@@ -6,7 +6,7 @@ carry that fact; nothing is guessed. `extract` runs them all on one message for 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.text import fold
 from bot.understanding.slots.account import find_account
@@ -34,7 +34,12 @@ def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]
         slots["end"] = times.end.slot()
     if times.ongoing:
         slots["ongoing"] = True
-    standard = find_standard(raw, folded=folded, ended=times.end is not None)
+    # A case with its end, or a length on a day already past ("انقطعت ٥ ساعات امس"), is over;
+    # "من يومين" is a length and its start at once (ongoing, most likely), not a past case.
+    ended = times.end is not None or bool(
+        minutes and times.start is not None and times.start.day < now.date()
+        and times.start.day != (now - timedelta(minutes=minutes)).date() and not times.ongoing)
+    standard = find_standard(raw, folded=folded, ended=ended)
     if standard:
         slots["standard"] = standard
     return slots
