@@ -79,13 +79,16 @@ def start(turn: Turn, understood: Understanding) -> None:
 def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "records":
-        return _records_step(turn)
+        return _records_step(turn, understood)
     facts = Facts.load(turn.state)
     if stage == "pick":
         picked = choice_number(turn.text)
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
         standard = standard or find_standard(turn.text)
         if standard is None:
+            if picked is None and facts.read(turn.text, turn.now):
+                turn.remember(facts=facts.dump())  # the times came first: keep them
+                return _retry(turn, turn.tr._("Please send the number of the case from the list."))
             if _moved_on(understood):
                 return False
             return _retry(turn, turn.tr._("Please send the number of the case from the list."))
@@ -468,8 +471,13 @@ def _records_page(turn: Turn) -> None:
     turn.say("\n\n".join(page), choices)
 
 
-def _records_step(turn: Turn) -> bool:
+def _records_step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
+    if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
+        facts = Facts(standard=understood.slots.get("standard"))  # type: ignore[arg-type]
+        if facts.read(turn.text, turn.now):
+            _advance(turn, facts)
+            return True
     if picked == 1 or control_word(turn.text) == "yes":
         _ask(turn, Facts(), "standard")
         return True
