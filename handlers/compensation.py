@@ -34,7 +34,7 @@ from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.wording import SERA_PHONE, duration
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard
-from handlers.common import mask
+from handlers.common import account_choices, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
     HOURS_STANDARDS,
@@ -107,6 +107,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
             outage_report.start(turn, understood)
             return True
         return False
+    if stage in ("note", "note_account"):
+        return _note_step(turn, facts, stage)
     if stage == "ask":
         asked = turn.state.get("asked")
         changed = facts.read(turn.text, turn.now, asked)
@@ -210,6 +212,10 @@ def _answer(turn: Turn, facts: Facts) -> None:
         turn.begin("compensation", stage="offer")
         turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
         return
+    if facts.ongoing and facts.standard in DAYS_STANDARDS and turn.phone is not None:
+        turn.begin("compensation", stage="note", facts=facts.dump())
+        turn.say("\n".join(lines), [Choice("1", _("Note this request, to follow it up"))])
+        return
     turn.finish()
     turn.say("\n".join(lines))
 
@@ -244,6 +250,43 @@ def _result_text(turn: Turn, compensation: Compensation) -> str:
     if compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date():
         text += "\n" + turn.tr._("That date has already passed.")
     return text
+
+
+def _note_step(turn: Turn, facts: Facts, stage: str) -> bool:
+    """Note an open request (meter registration, connection, complaint) on the subscriber's
+    record, so "my compensation" lists it with what it has earned so far."""
+    picked = choice_number(turn.text)
+    if stage == "note":
+        if picked != 1 and control_word(turn.text) != "yes":
+            return False
+        accounts = linked_accounts(turn, None)
+        if accounts is None:
+            return True
+        if len(accounts) > 1:
+            turn.begin("compensation", stage="note_account", facts=facts.dump(),
+                       accounts=[a.account for a in accounts])
+            turn.say(turn.tr._("For which account? Send its number."), account_choices(accounts))
+            return True
+        _note(turn, facts, accounts[0].account if accounts else "")
+        return True
+    accounts = turn.state.get("accounts", [])
+    if picked is None or not 1 <= picked <= len(accounts):
+        return _retry(turn, turn.tr._("Please send the number of the account from the list."))
+    _note(turn, facts, accounts[picked - 1])
+    return True
+
+
+def _note(turn: Turn, facts: Facts, account: str) -> None:
+    from bot.service_requests import ServiceRequest
+
+    start = facts.case(turn.now).start
+    assert turn.phone is not None and facts.standard is not None and start is not None
+    turn.session.add(ServiceRequest(phone=turn.phone, account=account, standard=facts.standard,
+                                    requested_at=start, completed_at=None, network=facts.network,
+                                    note="stated in the chat"))
+    turn.session.flush()
+    turn.finish()
+    turn.say(turn.tr._("Noted. Send \"my compensation\" any time to see what it has earned."))
 
 
 # -- unlawful disconnection ---------------------------------------------------------------
