@@ -109,6 +109,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return False
     if stage in ("note", "note_account"):
         return _note_step(turn, facts, stage)
+    if stage == "ask" and turn.state.get("asked") == "why_cut":
+        return _why_cut_step(turn, understood, facts)
     if stage == "ask":
         asked = turn.state.get("asked")
         changed = facts.read(turn.text, turn.now, asked)
@@ -355,7 +357,36 @@ def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
 
 # -- questions ------------------------------------------------------------------------------
 
+def _why_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    picked = choice_number(turn.text)
+    _ = turn.tr._
+    if picked == 1 or mentions(turn.text, "cut_for_bills"):
+        facts.cut_for_bills = True
+        _advance(turn, facts)
+        return True
+    if picked == 2:  # nothing owed: below the threshold that allows a disconnection at all
+        facts.prohibited = "small_arrears"
+        _advance(turn, facts)
+        return True
+    if picked == 3:
+        turn.finish()
+        turn.say(_("The guaranteed standards cover a disconnection for unpaid bills. For a "
+                   "disconnection for another reason, call {phone}.", phone=SEC_PHONE))
+        return True
+    if _moved_on(understood):
+        return False
+    return _retry(turn, _question(turn, facts, "why_cut"))
+
+
 def _ask(turn: Turn, facts: Facts, what: str) -> None:
+    if what == "why_cut":
+        turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
+        _ = turn.tr._
+        turn.say(_question(turn, facts, what), [
+            Choice("1", _("For unpaid bills")),
+            Choice("2", _("I owed nothing, or very little")),
+            Choice("3", _("Another reason"))])
+        return
     if what == "standard":
         turn.begin("compensation", stage="pick", facts=facts.dump(), tries=0)
         choices = [Choice(str(i), standard_name(s, turn.lang)) for i, s in enumerate(STANDARD_IDS, 1)]
@@ -370,6 +401,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
     if what == "notice":
         return _("How long before the planned outage were you notified? For example: \"one day\", "
                  "\"5 hours\", or \"no notice\".")
+    if what == "why_cut":
+        return _("Why was the service cut?")
     if what == "outage_day":
         return _("On which day was the planned outage? For example: \"yesterday\" or \"16 November\".")
     if what == "disconnection_time":

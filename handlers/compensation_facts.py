@@ -37,6 +37,7 @@ class Facts:
     no_notice: bool = False
     network: str | None = None
     prohibited: str | None = None  # why the disconnection was unlawful, once known
+    cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
     cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
     confirmed: bool = False
 
@@ -82,6 +83,8 @@ class Facts:
                 changed = True
         if self.standard == NOTICE:
             changed |= self._read_notice(text)
+        if mentions(text, "cut_for_bills"):
+            self.cut_for_bills = changed = True
         for network, phrases in NETWORK_PHRASES.items():
             if mentions(text, phrases):
                 self.network, changed = network, True
@@ -154,6 +157,8 @@ class Facts:
                 return "disconnection_time"
             if self.start_at() is None:
                 return "start_time"
+            if not self.cut_for_bills and not self.prohibited:
+                return "why_cut"
             return None
         if self.standard in DAYS_STANDARDS:
             if not self.start and self.duration and self.ongoing:
