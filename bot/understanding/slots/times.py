@@ -467,6 +467,10 @@ def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeRea
             start_clock = start_clock or clock
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
     end_day = next((d for d in scan.days if _in_end(d.position, scan)), None)
+    if start_day is None and end_day is not None and start_clock is not None and (
+            end_clock is None or end_day.position > end_clock.position):
+        # "من ٨ الصبح لين ٤ العصر امس": a day said after the whole range is the range's day.
+        start_day, end_day = end_day, None
     start = _moment(start_clock, start_day, now, None) if start_clock or start_day else None
     end = None
     if end_clock or end_day:
