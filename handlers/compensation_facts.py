@@ -88,6 +88,12 @@ class Facts:
         for network, phrases in NETWORK_PHRASES.items():
             if mentions(text, phrases):
                 self.network, changed = network, True
+        start_at = self.start_at()
+        if (start_at is not None and self.duration and not self.end and not self.ongoing
+                and self.standard not in DAYS_STANDARDS | {NOTICE, UNLAWFUL}):
+            # "امس الساعة ٨ الصبح لمدة ٥ ساعات": the end is the start plus the length.
+            self.end = (start_at + timedelta(minutes=self.duration)).isoformat()
+            self.end_inferred = self.start_inferred
         if changed:
             self.confirmed = False
         return changed
