@@ -1,11 +1,19 @@
-"""Compensation: first what the sender's own recorded outages and requests earned, computed by
-the standards engine; otherwise a guided calculator (pick the standard, give the times in free
-text, get the amount and its breakdown). Every figure comes from `bot.standards`."""
+"""Compensation: first what the sender's own recorded outages and requests earned; otherwise
+the facts of the case, asked one at a time, said back when any was inferred, and then the
+standards engine's figure for exactly those facts.
+
+Never wrong money: a missing fact is asked, never guessed; an end is never "now" unless the
+subscriber said the case is still going on (then the answer is "so far", with no pay-by date).
+The facts and what is still missing are in `handlers/compensation_facts.py`.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime
 
+from babel.dates import format_date
+
+from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
@@ -18,84 +26,580 @@ from bot.standards import (
     CaseError,
     Compensation,
     compensation_for,
+    riyals,
     rule_for,
     standard_name,
 )
+from bot.standards.disconnection import asked_cases, prohibited_time
+from bot.standards.wording import SERA_PHONE, duration
 from bot.understanding import Understanding, choice_number, control_word
-from bot.understanding.slots import find_duration_minutes, find_standard, find_times
-from handlers.common import mask
+from bot.understanding.slots import find_standard
+from handlers.common import account_choices, linked_accounts, mask
+from handlers.compensation_facts import (
+    DAYS_STANDARDS,
+    HOURS_STANDARDS,
+    NOTICE,
+    UNLAWFUL,
+    Facts,
+)
 
-# What the calculator asks for, by the kind of case (the deadline rules themselves live in the
-# standards data; this is only which question to put to the subscriber).
-ASKS_FOR_NOTICE = {"planned_outage_notice"}
-ASKS_FOR_ONE_TIME = {"unlawful_disconnection"}
 MAX_TRIES = 3
-RECORDS_SHOWN = 5
+RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
+SEC_PHONE = "933"
+OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", "total_blackout"}
+
+
+def N_(msgid: str) -> str:
+    return msgid
+
+
+PROHIBITED_TIME = {
+    "after_noon": N_("A disconnection after 12 noon is not allowed."),
+    "outside_working_hours": N_("A disconnection outside working hours is not allowed."),
+    "ramadan": N_("A disconnection of a home during Ramadan is not allowed."),
+}
+ASKED_CASES = {
+    "complaint_open": N_("a complaint about the bill was still open"),
+    "medical_needs": N_("someone with critical medical needs lives there"),
+    "school_exams": N_("it was during public school exams"),
+    "unrelated_debt": N_("the debt is not for metered consumption"),
+    "small_arrears": N_("the unpaid amount was 1,000 SAR or less and fewer than three bills were unpaid"),
+}
 
 
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
-    standard = understood.slots.get("standard")
-    if standard and _answer_times(turn, standard, understood.slots):
+    facts = Facts(standard=understood.slots.get("standard"))
+    has_facts = facts.read(turn.text, turn.now)
+    if facts.standard is None and not has_facts and _show_records(turn):
         return
-    if standard is None and _show_records(turn):
-        return
-    if standard:
-        _ask_times(turn, standard)
-    else:
-        _ask_standard(turn)
+    _advance(turn, facts)
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "records":
-        if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
-            _ask_standard(turn)
-            return True
-        return False
+        return _records_step(turn, understood)
+    facts = Facts.load(turn.state)
     if stage == "pick":
         picked = choice_number(turn.text)
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
         standard = standard or find_standard(turn.text)
         if standard is None:
-            if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.8:
+            if picked is None and facts.read(turn.text, turn.now):
+                turn.remember(facts=facts.dump())  # the times came first: keep them
+                return _retry(turn, turn.tr._("Please send the number of the case from the list."))
+            if _moved_on(understood):
                 return False
             return _retry(turn, turn.tr._("Please send the number of the case from the list."))
-        _ask_times(turn, standard)
+        facts.standard = standard
+        _advance(turn, facts)
         return True
-    if stage == "times":
-        standard = turn.state["standard"]
-        if _answer_times(turn, standard, understood.slots):
+    if stage == "confirm":
+        return _confirm_step(turn, understood, facts)
+    if stage == "cases":
+        return _cases_step(turn, understood, facts)
+    if stage == "offer":
+        if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
+            from handlers import outage_report
+
+            turn.finish()
+            outage_report.start(turn, understood)
             return True
-        if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.8:
+        return False
+    if stage in ("note", "note_account"):
+        return _note_step(turn, facts, stage)
+    if stage == "ask" and turn.state.get("asked") == "why_cut":
+        return _why_cut_step(turn, understood, facts)
+    if stage == "ask":
+        asked = turn.state.get("asked")
+        changed = facts.read(turn.text, turn.now, asked)
+        if asked == "done" and not changed and control_word(turn.text) == "yes":
+            _ask(turn, facts, "done_day")
+            return True
+        if changed or _answers_done(turn, facts, asked):
+            _advance(turn, facts)
+            return True
+        if _moved_on(understood):
             return False
-        return _retry(turn, _times_question(turn, standard))
+        return _retry(turn, _question(turn, facts, asked))
     return False
 
 
+# -- the flow ------------------------------------------------------------------------------
+
+def _advance(turn: Turn, facts: Facts) -> None:
+    missing = facts.missing(turn.now)
+    if missing is not None:
+        _ask(turn, facts, missing)
+        return
+    start, end = facts.start_at(), facts.end_at()
+    if start is not None and start > turn.now:
+        facts.start = facts.end = None
+        turn.say(turn.tr._("That time has not come yet."))
+        _ask(turn, facts, "times" if facts.standard in HOURS_STANDARDS else "start_time")
+        return
+    if end is not None and end > turn.now:
+        facts.end = None
+        turn.say(turn.tr._("That time has not come yet."))
+        _ask(turn, facts, "end")
+        return
+    if facts.standard == UNLAWFUL:
+        _judge_disconnection(turn, facts)
+        return
+    if _needs_confirmation(facts) and not facts.confirmed:
+        turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
+        _ = turn.tr._
+        turn.say(_("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
+                 [Choice("1", _("Yes")), Choice("2", _("No, correct it"))])
+        return
+    _answer(turn, facts)
+
+
+def _needs_confirmation(facts: Facts) -> bool:
+    if facts.inferred:
+        return True
+    # A length on a named day: that it ended on that day is our reading.
+    return (facts.standard in HOURS_STANDARDS and facts.start_at() is None
+            and not facts.ongoing and bool(facts.duration))
+
+
+def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    word = control_word(turn.text)
+    picked = choice_number(turn.text)
+    if word == "yes" or picked == 1:
+        facts.confirmed = True
+        _answer(turn, facts)
+        return True
+    if facts.read(turn.text, turn.now):  # the correction itself ("لا، من ٩ الصبح")
+        _advance(turn, facts)
+        return True
+    if word == "no" or picked == 2:
+        turn.begin("compensation", stage="ask", asked="correction", facts=facts.dump(), tries=0)
+        turn.say(_question(turn, facts, "correction"))
+        return True
+    if _moved_on(understood):
+        return False
+    return _retry(turn, turn.tr._("Please answer 1 (yes) or 2 (no)."))
+
+
+def _answer(turn: Turn, facts: Facts) -> None:
+    # Counted to the minute the message came: the facts are stated to the minute, and a few
+    # seconds past the hour must not begin another hour "so far".
+    now = turn.now.replace(second=0, microsecond=0)
+    try:
+        compensation = compensation_for(facts.case(now))
+    except CaseError:
+        facts.start = facts.end = None
+        _ask(turn, facts, "times")
+        return
+    _ = turn.tr._
+    lines = [_("Counting {facts}:", facts=_facts_text(turn, facts))]
+    if facts.ongoing:
+        lines.append(_so_far_text(turn, facts, compensation))
+    elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
+        # Only a length was given: the clock times in the engine's case are ours, so its
+        # deadline time is not said; the length, the amount and the pay-by date are the facts.
+        explained = _result_text(turn, compensation).split("\n")
+        name = standard_name(compensation.standard, turn.lang)
+        lines += [turn.tr._("{name}.", name=name), *explained[1:]]
+    else:
+        lines.append(_result_text(turn, compensation))
+    if facts.standard == "connection" and facts.network is None:
+        rule = rule_for("connection", turn.now)
+        lines.append(_("I counted a low-voltage connection ({days} business days). If yours is "
+                       "medium or high voltage, tell me and I will count again.",
+                       days=turn.tr.number(rule.deadline_units("lv") or 0)))
+    if facts.ongoing and facts.standard in OUTAGE_STANDARDS:
+        turn.begin("compensation", stage="offer")
+        turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
+        return
+    if facts.ongoing and facts.standard in DAYS_STANDARDS and turn.phone is not None:
+        turn.begin("compensation", stage="note", facts=facts.dump())
+        turn.say("\n".join(lines), [Choice("1", _("Note this request, to follow it up"))])
+        return
+    turn.finish()
+    turn.say("\n".join(lines))
+
+
+def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
+    _ = turn.tr._
+    rule = compensation.rule or rule_for(facts.standard or "", turn.now)
+    days = rule.clock == "business_days"
+    if not compensation.eligible:
+        if compensation.deadline is None:
+            return _("Nothing is owed yet.")
+        when = (turn.tr.date(compensation.deadline.date()) if days
+                else turn.tr.datetime(compensation.deadline))
+        return "\n".join([_("Nothing is owed yet; the deadline is {when}.", when=when),
+                          rule.summary(turn.lang, facts.network or "lv")])
+    so_far = _("So far you are owed {amount}.", amount=riyals(compensation.amount_sar, turn.lang))
+    if rule.is_flat:
+        grows = ""
+    elif days:
+        grows = " " + _("It grows by {amount} for each further business day until it is done.",
+                        amount=riyals(rule.additional_sar, turn.lang))
+    else:
+        grows = " " + _("It grows by {amount} for each further hour or part until it ends.",
+                        amount=riyals(rule.additional_sar, turn.lang))
+    paid = _("It is paid within {days} business days after the case ends.",
+             days=turn.tr.number(rule.pay_within_business_days))
+    return f"{so_far}{grows}\n{paid}"
+
+
+def _result_text(turn: Turn, compensation: Compensation) -> str:
+    text = compensation.explain(turn.lang)
+    if compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date():
+        text += "\n" + turn.tr._("That date has already passed.")
+    return text
+
+
+def _note_step(turn: Turn, facts: Facts, stage: str) -> bool:
+    """Note an open request (meter registration, connection, complaint) on the subscriber's
+    record, so "my compensation" lists it with what it has earned so far."""
+    picked = choice_number(turn.text)
+    if stage == "note":
+        if picked != 1 and control_word(turn.text) != "yes":
+            return False
+        accounts = linked_accounts(turn, None)
+        if accounts is None:
+            return True
+        if len(accounts) > 1:
+            turn.begin("compensation", stage="note_account", facts=facts.dump(),
+                       accounts=[a.account for a in accounts])
+            turn.say(turn.tr._("For which account? Send its number."), account_choices(accounts))
+            return True
+        _note(turn, facts, accounts[0].account if accounts else "")
+        return True
+    accounts = turn.state.get("accounts", [])
+    if picked is None or not 1 <= picked <= len(accounts):
+        return _retry(turn, turn.tr._("Please send the number of the account from the list."))
+    _note(turn, facts, accounts[picked - 1])
+    return True
+
+
+def _note(turn: Turn, facts: Facts, account: str) -> None:
+    from bot.service_requests import ServiceRequest
+
+    start = facts.case(turn.now).start
+    assert turn.phone is not None and facts.standard is not None and start is not None
+    turn.session.add(ServiceRequest(phone=turn.phone, account=account, standard=facts.standard,
+                                    requested_at=start, completed_at=None, network=facts.network,
+                                    note="stated in the chat"))
+    turn.session.flush()
+    turn.finish()
+    turn.say(turn.tr._("Noted. Send \"my compensation\" any time to see what it has earned."))
+
+
+# -- unlawful disconnection ---------------------------------------------------------------
+
+def _judge_disconnection(turn: Turn, facts: Facts) -> None:
+    at = facts.start_at()
+    assert at is not None
+    reason = prohibited_time(at)
+    _ = turn.tr._
+    if facts.start_inferred and not facts.confirmed:  # the time decides: say it back first
+        turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
+        turn.say(_("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
+                 [Choice("1", _("Yes")), Choice("2", _("No, correct it"))])
+        return
+    if reason is not None or facts.prohibited:
+        why = _(PROHIBITED_TIME[reason]) if reason else _(
+            "A disconnection when {case} is not allowed.", case=_(ASKED_CASES[facts.prohibited or ""]))
+        compensation = compensation_for(Case(UNLAWFUL, start=at))
+        turn.finish()
+        turn.say("\n".join([
+            _("Counting {facts}:", facts=_facts_text(turn, facts)), why,
+            _("Your service must be restored at once: call {phone} now.", phone=SEC_PHONE),
+            _result_text(turn, compensation)]))
+        return
+    turn.begin("compensation", stage="cases", facts=facts.dump(), tries=0)
+    turn.say(_cases_question(turn, facts))
+
+
+def _cases_question(turn: Turn, facts: Facts) -> str:
+    _ = turn.tr._
+    at = facts.start_at()
+    assert at is not None
+    lines = [_("A disconnection for unpaid bills at {time} on a working day is allowed, unless one "
+               "of these was true. Was any of them? Send its number.", time=turn.tr.time(at))]
+    for i, case in enumerate(asked_cases(), 1):
+        lines.append(f"{i}. {_(ASKED_CASES[case])}")
+    lines.append(f"{len(asked_cases()) + 1}. " + _("None of these, or I do not know"))
+    return "\n".join(lines)
+
+
+def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    cases = asked_cases()
+    picked = choice_number(turn.text)
+    _ = turn.tr._
+    if picked is not None and 1 <= picked <= len(cases):
+        facts.prohibited = cases[picked - 1]
+        _judge_disconnection(turn, facts)
+        return True
+    if (picked == len(cases) + 1 or control_word(turn.text) == "no"
+            or mentions(turn.text, "dont_know")):
+        at = facts.start_at()
+        assert at is not None
+        turn.remember(tries=int(turn.state.get("tries", 0)) + 1)
+        turn.say(_("Then I cannot confirm any compensation yet: a disconnection for unpaid bills at "
+                   "{time} on a working day is allowed when more than 1,000 SAR or three bills are "
+                   "unpaid. If you find out that one of the cases above applies, send its number.",
+                   time=turn.tr.time(at)))
+        return True
+    if facts.read(turn.text, turn.now):
+        _advance(turn, facts)
+        return True
+    if _moved_on(understood):
+        return False
+    return _retry(turn, _cases_question(turn, facts))
+
+
+# -- questions ------------------------------------------------------------------------------
+
+def _why_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    picked = choice_number(turn.text)
+    _ = turn.tr._
+    if picked == 1 or mentions(turn.text, "cut_for_bills"):
+        facts.cut_for_bills = True
+        _advance(turn, facts)
+        return True
+    if picked == 2:  # nothing owed: below the threshold that allows a disconnection at all
+        facts.prohibited = "small_arrears"
+        _advance(turn, facts)
+        return True
+    if picked == 3:
+        turn.finish()
+        turn.say(_("The guaranteed standards cover a disconnection for unpaid bills. For a "
+                   "disconnection for another reason, call {phone}.", phone=SEC_PHONE))
+        return True
+    if _moved_on(understood):
+        return False
+    return _retry(turn, _question(turn, facts, "why_cut"))
+
+
+def _ask(turn: Turn, facts: Facts, what: str) -> None:
+    if what == "why_cut":
+        turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
+        _ = turn.tr._
+        turn.say(_question(turn, facts, what), [
+            Choice("1", _("For unpaid bills")),
+            Choice("2", _("I owed nothing, or very little")),
+            Choice("3", _("Another reason"))])
+        return
+    if what == "standard":
+        turn.begin("compensation", stage="pick", facts=facts.dump(), tries=0)
+        choices = [Choice(str(i), standard_name(s, turn.lang)) for i, s in enumerate(STANDARD_IDS, 1)]
+        turn.say(turn.tr._("Which case is it about? Send its number."), choices)
+        return
+    turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
+    turn.say(_question(turn, facts, what))
+
+
+def _question(turn: Turn, facts: Facts, what: str | None) -> str:
+    _ = turn.tr._
+    if what == "notice":
+        return _("How long before the planned outage were you notified? For example: \"one day\", "
+                 "\"5 hours\", or \"no notice\".")
+    if what == "why_cut":
+        return _("Why was the service cut?")
+    if what == "outage_day":
+        return _("On which day was the planned outage? For example: \"yesterday\" or \"16 November\".")
+    if what == "disconnection_time":
+        return _("When was the service disconnected, and why? For example: \"yesterday at 2 pm, "
+                 "for an unpaid bill\".")
+    if what == "request_day":
+        return _("On which day did you make the request? For example: \"16 November\" or "
+                 "\"two weeks ago\".")
+    if what == "done":
+        return _("Has it been done? If so, on which day? If not, say \"not yet\".")
+    if what == "done_day":
+        return _("On which day was it done?")
+    if what == "end":
+        return _("Has the power come back? If so, at what time? If not, say \"not yet\".")
+    if what == "start_time":
+        return _("At what time did it start? For example: \"8 in the morning\".")
+    if what == "which_day":
+        return _("On which day was it, and has it ended? For example: \"yesterday\", or "
+                 "\"still off\".")
+    if what == "correction":
+        return _("Please send the right day and time, for example: \"yesterday from 8 in the "
+                 "morning to 4 in the afternoon\".")
+    if facts.standard == "reconnection_after_payment":
+        return _("When did you pay, and when did the power come back? For example: \"yesterday at "
+                 "8 pm, and it came back at 1 am\", or \"still not back\".")
+    return _("When did it start and when did it end? For example: \"from 8 in the morning to 2 in the "
+             "afternoon\", \"yesterday from 10 pm\", or how long it took: \"5 hours\", \"4 days\".")
+
+
+def _answers_done(turn: Turn, facts: Facts, asked: str | None) -> bool:
+    """"لا"/"not yet" to "has it been done?" or "has the power come back?": still going on."""
+    if asked in ("done", "end", "which_day") and (control_word(turn.text) == "no"
+                                                  or mentions(turn.text, "not_yet")):
+        facts.ongoing, facts.end, facts.confirmed = True, None, False
+        return True
+    return False
+
+
+# -- saying the facts back ------------------------------------------------------------------
+
+def _facts_text(turn: Turn, facts: Facts) -> str:
+    _ = turn.tr._
+    start, end = facts.start_at(), facts.end_at()
+    start_day = _day_of(facts.start)
+    end_day = _day_of(facts.end)
+    if facts.standard == NOTICE:
+        day = _day_words(turn, start_day) if start_day else ""
+        if facts.no_notice:
+            return _("a planned outage on {day}, with no notice", day=day)
+        return _("a planned outage on {day}, notified {time} before",
+                 day=day, time=duration(turn.tr, facts.notice_minutes or 0))
+    if facts.standard == UNLAWFUL and start is not None:
+        return _("disconnected {day} at {time}", day=_day_words(turn, start.date()),
+                 time=turn.tr.time(start))
+    if facts.standard in DAYS_STANDARDS:
+        begun = (_("the request made on {day}", day=_day_words(turn, start_day)) if start_day
+                 else _("a request made {time} ago", time=duration(turn.tr, facts.duration or 0)))
+        if facts.ongoing or end_day is None:
+            return _("{begun}, not done yet", begun=begun)
+        return _("{begun}, done on {day}", begun=begun, day=_day_words(turn, end_day))
+    if start is not None:
+        since = _("{day} at {time}", day=_day_words(turn, start.date()), time=turn.tr.time(start))
+        if facts.ongoing or end is None:
+            return _("since {since}, still going on", since=since)
+        if end.date() == start.date():
+            return _("{day}, from {start} to {end}", day=_day_words(turn, start.date()),
+                     start=turn.tr.time(start), end=turn.tr.time(end))
+        until = _("{day} at {time}", day=_day_words(turn, end.date()), time=turn.tr.time(end))
+        return _("from {since} to {until}", since=since, until=until)
+    length = duration(turn.tr, facts.duration or 0)
+    if facts.ongoing:
+        return _("{length} so far, still going on", length=length)
+    day = end_day or start_day
+    return _("{day}, {length} in all", day=_day_words(turn, day) if day else "", length=length)
+
+
+def _day_of(iso: str | None) -> date | None:
+    return datetime.fromisoformat(iso).date() if iso else None
+
+
+def _day_words(turn: Turn, day: date) -> str:
+    """"أمس الاثنين 30 نوفمبر": yesterday/today when it is one, the weekday and the date."""
+    _ = turn.tr._
+    named = format_date(day, "EEEE d MMMM" if day.year == turn.now.year else "EEEE d MMMM y",
+                        locale=turn.tr.locale)
+    offset = (turn.now.date() - day).days
+    if offset == 0:
+        return _("today, {date}", date=named)
+    if offset == 1:
+        return _("yesterday, {date}", date=named)
+    return named
+
+
+# -- the sender's own recorded cases --------------------------------------------------------
+
 def _show_records(turn: Turn) -> bool:
-    """What the sender's own cases earn (an outage still open: what it will earn if it runs
-    long); False when there are none."""
+    """Every case the sender has on record, with what it earns (an outage still open: what it
+    will earn if it runs long), the ones already past their pay-by date first; False when none."""
     tr = turn.tr
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
-    blocks = [tr._("Outage report {ref} (power not back yet)", ref=report.reference) + "\n"
-              + rule_for(restoration_standard(incident), turn.now).summary(turn.lang)
+    overdue: list[str] = []
+    others = [tr._("Outage report {ref} (power not back yet)", ref=report.reference) + "\n"
+              + _open_outage_text(turn, report, incident)
               for report, incident in _open_outage(turn)]
     if turn.phone is not None:
         for report, _incident, compensation in compensation_cases_for_phone(turn.session, turn.phone):
-            blocks.append(tr._("Outage report {ref}", ref=report.reference) + "\n"
-                          + _result_text(turn, compensation))
+            block = (tr._("Outage report {ref}", ref=report.reference) + "\n"
+                     + _result_text(turn, compensation))
+            (overdue if _overdue(turn, compensation) else others).append(block)
         for request in requests_for_phone(turn.session, turn.phone):
-            case = Case(request.standard, start=request.requested_at,
-                        end=request.completed_at or turn.now, network=request.network or "lv")
-            blocks.append(tr._("Account {account}", account=mask(request.account)) + "\n"
-                          + _result_text(turn, compensation_for(case)))
+            heading = tr._("Account {account}", account=mask(request.account))
+            if request.completed_at is None:  # still open: what it has earned so far
+                others.append(heading + "\n" + _open_request_text(turn, request))
+                continue
+            case = Case(request.standard, start=request.requested_at, end=request.completed_at,
+                        network=request.network or "lv")
+            compensation = compensation_for(case)
+            block = heading + "\n" + _result_text(turn, compensation)
+            (overdue if _overdue(turn, compensation) else others).append(block)
+    blocks = overdue + others
     if not blocks:
         return False
-    turn.begin("compensation", stage="records")
-    turn.say(tr._("Here is what your recorded cases earn under the guaranteed standards:"))
-    turn.say("\n\n".join(blocks[:RECORDS_SHOWN]), [Choice("1", tr._("Calculate for another case"))])
+    turn.begin("compensation", stage="records", blocks=blocks, shown=0)
+    if overdue:
+        turn.say(tr._("{count} of your cases are past their pay-by date: call SERA on {phone} "
+                      "about them.", count=tr.number(len(overdue)), phone=SERA_PHONE))
+    turn.say(tr._("Here is what your recorded cases earn under the guaranteed standards "
+                  "({count} in all):", count=tr.number(len(blocks))))
+    _records_page(turn)
     return True
+
+
+def _records_page(turn: Turn) -> None:
+    blocks: list[str] = turn.state["blocks"]
+    shown = int(turn.state.get("shown", 0))
+    page = blocks[shown:shown + RECORDS_PAGE]
+    shown += len(page)
+    turn.remember(shown=shown)
+    choices = [Choice("1", turn.tr._("Calculate for another case"))]
+    if shown < len(blocks):
+        choices.append(Choice("2", turn.tr._("Show more ({left} left)",
+                                             left=turn.tr.number(len(blocks) - shown))))
+    turn.say("\n\n".join(page), choices)
+
+
+def _records_step(turn: Turn, understood: Understanding) -> bool:
+    picked = choice_number(turn.text)
+    if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
+        facts = Facts(standard=understood.slots.get("standard"))  # type: ignore[arg-type]
+        if facts.read(turn.text, turn.now):
+            _advance(turn, facts)
+            return True
+    if picked == 1 or control_word(turn.text) == "yes":
+        _ask(turn, Facts(), "standard")
+        return True
+    if picked == 2 and int(turn.state.get("shown", 0)) < len(turn.state.get("blocks", [])):
+        _records_page(turn)
+        return True
+    return False
+
+
+def _overdue(turn: Turn, compensation: Compensation) -> bool:
+    return bool(compensation.eligible and compensation.pay_by
+                and compensation.pay_by < turn.now.date())
+
+
+def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> str:
+    """An outage still open: what it earns so far, counted from the same start the
+    restoration notice will use for this reporter, and how it grows."""
+    standard = restoration_standard(incident)
+    facts = Facts(standard=standard, start=report.start_in(incident).isoformat(), ongoing=True)
+    start = report.start_in(incident)
+    now = max(turn.now.replace(second=0, microsecond=0), start)
+    compensation = compensation_for(Case(standard, start=start, end=now,
+                                         force_majeure=bool(incident.force_majeure)))
+    if not compensation.eligible and compensation.reason == "force_majeure":
+        return compensation.explain(turn.lang)
+    return (turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts)) + "\n"
+            + _so_far_text(turn, facts, compensation))
+
+
+def open_outage_so_far(turn: Turn, report: OutageReport, incident: Incident) -> str:
+    """What an open outage has earned so far for this reporter (the report's acknowledgement
+    and the records use the same start and the same engine)."""
+    return _open_outage_text(turn, report, incident)
+
+
+def _open_request_text(turn: Turn, request) -> str:
+    requested = request.requested_at
+    requested = requested if requested.tzinfo else requested.replace(tzinfo=UTC)
+    facts = Facts(standard=request.standard, start=requested.astimezone(RIYADH).isoformat(),
+                  ongoing=True, network=request.network)
+    now = max(turn.now.replace(second=0, microsecond=0), requested)
+    compensation = compensation_for(Case(request.standard, start=requested, end=now,
+                                         network=request.network or "lv"))
+    return (turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts)) + "\n"
+            + _so_far_text(turn, facts, compensation))
 
 
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
@@ -104,73 +608,10 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     return [found] if found is not None and found[1].status != "restored" else []
 
 
-def _ask_standard(turn: Turn) -> None:
-    turn.begin("compensation", stage="pick", tries=0)
-    choices = [Choice(str(i), standard_name(s, turn.lang)) for i, s in enumerate(STANDARD_IDS, 1)]
-    turn.say(turn.tr._("Which case is it about? Send its number."), choices)
+# -- small helpers ----------------------------------------------------------------------------
 
-
-def _ask_times(turn: Turn, standard: str) -> None:
-    turn.begin("compensation", stage="times", standard=standard, tries=0)
-    turn.say(_times_question(turn, standard))
-
-
-def _times_question(turn: Turn, standard: str) -> str:
-    _ = turn.tr._
-    if standard in ASKS_FOR_NOTICE:
-        return _("How long before the planned outage were you notified? For example: \"one day\", "
-                 "\"5 hours\", or \"no notice\".")
-    if standard in ASKS_FOR_ONE_TIME:
-        return _("When was the service disconnected? For example: \"yesterday at 2 pm\".")
-    return _("When did it start and when did it end? For example: \"from 8 in the morning to 2 in the "
-             "afternoon\", \"yesterday from 10 pm\", or how long it took: \"5 hours\", \"4 days\".")
-
-
-def _answer_times(turn: Turn, standard: str, slots: dict) -> bool:
-    """Compute from the times in the message; False when they are not there."""
-    case = _case_from_text(turn, standard, slots)
-    if case is None:
-        return False
-    try:
-        compensation = compensation_for(case)
-    except CaseError:
-        return False
-    turn.finish()
-    turn.say(_result_text(turn, compensation))
-    return True
-
-
-def _case_from_text(turn: Turn, standard: str, slots: dict) -> Case | None:
-    now = turn.now
-    if standard in ASKS_FOR_NOTICE:
-        if control_word(turn.text) == "no" or mentions(turn.text, "no_notice"):
-            return Case(standard, start=now, notice_at=None)
-        minutes = find_duration_minutes(turn.text)
-        return Case(standard, start=now, notice_at=now - timedelta(minutes=minutes)) if minutes else None
-    start, end = _times(turn, slots)
-    if standard in ASKS_FOR_ONE_TIME:
-        return Case(standard, start=start or now, end=start or now)
-    if start is None:
-        minutes = find_duration_minutes(turn.text)
-        if not minutes:
-            return None
-        start, end = now - timedelta(minutes=minutes), now
-    return Case(standard, start=start, end=end or now)
-
-
-def _times(turn: Turn, slots: dict) -> tuple[datetime | None, datetime | None]:
-    start, end = find_times(turn.text, turn.now)
-    if start is None and "start" in slots:
-        start = datetime.fromisoformat(slots["start"])
-        end = datetime.fromisoformat(slots["end"]) if "end" in slots else None
-    return start, end
-
-
-def _result_text(turn: Turn, compensation: Compensation) -> str:
-    text = compensation.explain(turn.lang)
-    if compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date():
-        text += "\n" + turn.tr._("That date has already passed.")
-    return text
+def _moved_on(understood: Understanding) -> bool:
+    return understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.8
 
 
 def _retry(turn: Turn, question: str) -> bool:

@@ -4,7 +4,7 @@ reports again gets their existing report back, not a new one."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.billing import Account, BillingUnavailable
 from bot.dialogue.messages import Choice
@@ -21,18 +21,20 @@ STILL_OFF_WINDOW = timedelta(hours=24)
 
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "outage_report"
+    stated = _stated_start(turn, understood)
     if turn.message.location is not None:
-        _report(turn)
+        _report(turn, stated_start=stated)
         return
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
     chosen = ([a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
               or (accounts if len(accounts) == 1 else []))
     if chosen:
-        _report(turn, account=chosen[0])
+        _report(turn, account=chosen[0], stated_start=stated)
         return
     _ = turn.tr._
-    turn.begin("outage_report", accounts=[_account_state(a) for a in accounts])
+    turn.begin("outage_report", accounts=[_account_state(a) for a in accounts],
+               stated_start=stated.isoformat() if stated else None)
     choices = [Choice(str(i), f"{a.premise}، {a.district}") for i, a in enumerate(accounts, 1)]
     if accounts:
         text = _("Where is the power out? Send the number of the premise, or type the district "
@@ -45,13 +47,15 @@ def start(turn: Turn, understood: Understanding) -> None:
 
 def step(turn: Turn, understood: Understanding) -> bool:
     accounts = turn.state.get("accounts", [])
+    stated = turn.state.get("stated_start")
+    stated = datetime.fromisoformat(stated) if stated else None
     if turn.message.location is not None:
-        _report(turn)
+        _report(turn, stated_start=stated)
         return True
     picked = choice_number(turn.text)
     if picked is not None and accounts:
         if 1 <= picked <= len(accounts):
-            _report(turn, account=Account(**accounts[picked - 1]))
+            _report(turn, account=Account(**accounts[picked - 1]), stated_start=stated)
         else:
             turn.say(turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))))
         return True
@@ -61,7 +65,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if not district or len(district) > 80 or not any(ch.isalpha() for ch in district):
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
-    _report(turn, district=district)
+    _report(turn, district=district, stated_start=stated)
     return True
 
 
@@ -86,7 +90,17 @@ def _account_state(account: Account) -> dict:
             "district": account.district, "premise": account.premise}
 
 
-def _report(turn: Turn, account: Account | None = None, district: str | None = None) -> None:
+def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
+    """When the reporter said the power went off ("طافية من ٧ الصبح"): an hour, not after now."""
+    value = understood.slots.get("start")
+    if not isinstance(value, str) or len(value) == 10:
+        return None
+    start = datetime.fromisoformat(value)
+    return start if start <= turn.now else None
+
+
+def _report(turn: Turn, account: Account | None = None, district: str | None = None,
+            stated_start: datetime | None = None) -> None:
     turn.intent = "outage_report"
     turn.finish()
     location = turn.message.location
@@ -113,6 +127,7 @@ def _report(turn: Turn, account: Account | None = None, district: str | None = N
         longitude=location.longitude if location else None,
         address=location.address if location else None,
         still_off=still_off,
+        stated_start=stated_start,
     )
     turn.say(_acknowledgement(turn, outcome, account))
 
@@ -138,5 +153,11 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
     if incident.estimated_restoration_at is not None:
         lines.append(_("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at)))
     lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
+    if outcome.report.stated_start is not None:
+        from handlers.compensation import open_outage_so_far
+
+        lines.append(_("Counted from {time}, when you said the power went off.",
+                       time=tr.datetime(outcome.report.start_in(incident))))
+        lines.append(open_outage_so_far(turn, outcome.report, incident))
     lines.append(_("We will message you here when the power is back."))
     return "\n".join(lines)

@@ -1,11 +1,17 @@
 """Conversation scripts: what the subscriber types, and what the bot's reply must contain.
 
-A script file holds scenarios; each starts with `=== title` and may set `phone:`, `channel:`
-and `at:` (the clock, ISO, Asia/Riyadh) before its lines:
+A script file holds scenarios; each starts with `=== title` and may set `phone:`, `channel:`,
+`at:` (the clock, ISO, Asia/Riyadh) and `xfail:` (a known gap, with its reason) before its lines:
 
     > text the subscriber sends           (`> ` alone sends an empty message)
     < text the reply must contain          (all replies to the last message, rendered)
     !< text the reply must not contain
+    =< STANDARD start=ISO [end=ISO] [notice=ISO] [network=mv] [so-far] [lang=en]
+                                           (the reply quotes the standards engine's amount for
+                                            that case, and its pay-by date; "so-far": the case
+                                            is ongoing, counted to the message's minute, and
+                                            no pay-by date is given)
+    =< nothing                             (the reply quotes no riyal amount at all)
     @restart                               (a new engine: nothing kept but the database)
     @wait 40                               (the clock moves on by that many minutes)
     @location 24.7136 46.6753 Al Olaya     (the subscriber shares a location)
@@ -37,6 +43,7 @@ class Scenario:
     phone: str = "+966500000001"
     channel: str = "whatsapp"
     at: datetime = DEFAULT_AT
+    xfail: str | None = None
     lines: list[tuple[int, str, str]] = field(default_factory=list)  # (line number, kind, text)
 
 
@@ -50,7 +57,7 @@ def load_scenarios(path: Path) -> list[Scenario]:
             scenarios.append(Scenario(title=line[4:].strip(), source=f"{path.name}:{number}"))
             continue
         current = scenarios[-1]
-        for kind in ("!<", ">", "<", "@"):
+        for kind in ("!<", "=<", ">", "<", "@"):
             if line.startswith(kind):
                 current.lines.append((number, kind, line[len(kind):].strip()))
                 break
@@ -60,6 +67,8 @@ def load_scenarios(path: Path) -> list[Scenario]:
                 current.phone = value.strip()
             elif key == "channel":
                 current.channel = value.strip()
+            elif key == "xfail":
+                current.xfail = value.strip()
             elif key == "at":
                 current.at = datetime.fromisoformat(value.strip()).replace(tzinfo=RIYADH)
             else:
@@ -116,8 +125,51 @@ def play(scenario: Scenario, settings: Settings, engine: Engine | None = None,
             continue
         where = f"{scenario.source} line {number}"
         shown = "\n".join(transcript[-2:])
-        if kind == "<":
+        if kind == "=<":
+            check_engine_figures(text, last_reply, now, where, shown)
+        elif kind == "<":
             assert text in last_reply, f"{where}: expected {text!r} in the reply:\n{shown}"
         else:
             assert text not in last_reply, f"{where}: did not expect {text!r} in the reply:\n{shown}"
     return transcript
+
+
+def check_engine_figures(spec: str, reply: str, now: datetime, where: str, shown: str) -> None:
+    """The reply quotes exactly the engine's amount (and pay-by date) for the case in `spec`."""
+    import re
+
+    from bot.i18n import texts
+    from bot.standards import Case, compensation_for, riyals
+
+    words = spec.split()
+    lang = next((w[5:] for w in words if w.startswith("lang=")), "ar")
+    money = re.compile(r"[\d,٬]+(?= ?(?:ريال|SAR))")
+    if words[0] == "nothing":
+        owed = re.search(r"يحق لك (?:حتى الآن )?(?:تعويض )?[\d,]+|owed [\d,]+", reply)
+        assert not owed, f"{where}: expected no amount owed in the reply:\n{shown}"
+        return
+    fields = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+
+    def moment(key: str) -> datetime | None:
+        value = fields.get(key)
+        return datetime.fromisoformat(value).replace(tzinfo=RIYADH) if value else None
+
+    so_far = "so-far" in words
+    end = now.replace(second=0, microsecond=0) if so_far else moment("end")
+    case = Case(words[0], start=moment("start"), end=end, notice_at=moment("notice"),
+                network=fields.get("network", "lv"))
+    result = compensation_for(case)
+    tr = texts(lang)
+    amount = riyals(result.amount_sar, lang)
+    assert result.eligible, f"{where}: the engine owes nothing for {spec}"
+    assert amount in reply, f"{where}: expected the engine's {amount!r} in the reply:\n{shown}"
+    quoted = {m.replace(",", "").replace("٬", "") for m in money.findall(reply)}
+    allowed = {str(result.amount_sar), str(result.rule.additional_sar if result.rule else 0)}
+    assert quoted <= allowed | {"1000"}, f"{where}: other amounts {quoted - allowed} in:\n{shown}"
+    if so_far:
+        assert result.pay_by is None or tr.date(result.pay_by) not in reply, (
+            f"{where}: an ongoing case must not give a pay-by date:\n{shown}")
+    else:
+        assert result.pay_by is not None
+        assert tr.date(result.pay_by) in reply, (
+            f"{where}: expected the pay-by date {tr.date(result.pay_by)!r} in the reply:\n{shown}")

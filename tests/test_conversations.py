@@ -12,7 +12,11 @@ from tests.conversation_script import load_scenarios, play
 from tests.support.media_server import MediaServer
 
 SCRIPTS = sorted((Path(__file__).parent / "conversations").glob("*.chat"))
-SCENARIOS = [s for path in SCRIPTS for s in load_scenarios(path)]
+SCENARIOS = [
+    pytest.param(s, id=f"{s.source} {s.title}",
+                 marks=[pytest.mark.xfail(reason=s.xfail, strict=False)] if s.xfail else [])
+    for path in SCRIPTS for s in load_scenarios(path)
+]
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +25,7 @@ def photos():
         yield server
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[f"{s.source} {s.title}" for s in SCENARIOS])
+@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_conversation(scenario, seeded_database_url: str, photos: MediaServer) -> None:
     settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
                                    billing_url=None, lang="ar")

@@ -26,7 +26,7 @@ def test_one_object_per_line_with_slots_resolved_against_now() -> None:
     assert all(set(r) == {"text", "intent", "confidence", "slots"} for r in rows)
     assert rows[0] == {"text": "الكهربا طافية من ٨ الصبح", "intent": "outage_report",
                        "confidence": rows[0]["confidence"],
-                       "slots": {"start": "2026-11-24T08:00:00+03:00"}}
+                       "slots": {"start": "2026-11-24T08:00:00+03:00", "ongoing": True}}
     assert "الكهربا" in out[0]  # ensure_ascii=False
     assert rows[1]["intent"] == "bill" and rows[2]["intent"] == "stop"
     assert rows[5]["slots"] == {"account": "30012345678"}

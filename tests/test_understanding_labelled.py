@@ -19,17 +19,18 @@ NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
 REQUIRED_ACCURACY = 0.95
 
 
-def load_rows() -> list[tuple[str, str, dict[str, str | int]]]:
+def load_rows() -> list[tuple[str, str, dict[str, str | int | bool]]]:
     rows = []
     lines = [line for line in LABELLED.read_text(encoding="utf-8").splitlines()
              if line and not line.startswith("#")]
     assert lines[0].split("\t") == ["intent", "text", "slots"]
     for line in lines[1:]:
         intent, text, slot_text = line.split("\t")
-        slots: dict[str, str | int] = {}
+        slots: dict[str, str | int | bool] = {}
         for pair in filter(None, (p.strip() for p in slot_text.split(";"))):
             name, value = pair.split("=", 1)
-            slots[name] = int(value) if name == "duration_minutes" else value
+            slots[name] = (int(value) if name == "duration_minutes"
+                           else value == "true" if name == "ongoing" else value)
         rows.append((intent, text, slots))
     return rows
 
@@ -54,7 +55,7 @@ def test_the_set_is_large_and_covers_every_intent_and_slot() -> None:
     slot_rows = [slots for _, _, slots in ROWS if slots]
     assert len(slot_rows) >= 60
     kinds = {name for slots in slot_rows for name in slots}
-    assert kinds == {"account", "duration_minutes", "start", "end", "standard"}
+    assert kinds == {"account", "duration_minutes", "start", "end", "ongoing", "standard"}
 
 
 def test_intent_accuracy() -> None:

@@ -25,6 +25,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--phone", default=DEMO_PHONE,
                         help=f"the subscriber's number, E.164 (default: the demo subscriber {DEMO_PHONE})")
     parser.add_argument("--lang", choices=("ar", "en"), help="reply language until you write in another")
+    parser.add_argument("--now", type=_moment, metavar="ISO",
+                        help="the conversation's clock starts at this moment (Riyadh time when no "
+                             "offset is given) and runs on from there")
+    parser.add_argument("--new", action="store_true",
+                        help="forget any open flow of this number first")
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {value!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=RIYADH)
+
+
+def _forget_flow(database_url: str, phone: str) -> None:
+    from bot.storage.db import session_scope
+    from bot.storage.models import Contact
+
+    with session_scope(database_url) as session:
+        contact = session.get(Contact, ("terminal", phone))
+        if contact is not None:
+            contact.flow, contact.state = None, {}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +55,12 @@ def run(args: argparse.Namespace) -> int:
     if args.lang:
         settings = dataclasses.replace(settings, lang=args.lang)
     create_schema(settings.database_url)
+    if args.new:
+        _forget_flow(settings.database_url, args.phone)
     engine = Engine(settings)
+    began = datetime.now(RIYADH)
+    # With --now the clock starts there and runs on at the real pace.
+    offset = (args.now - began) if args.now is not None else None
     interactive = sys.stdin.isatty()
     if interactive:
         print("صديق الكهرباء — اكتب رسالتك (Ctrl+D للخروج). Type your message (Ctrl+D to quit).\n")
@@ -43,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             sender=args.phone,
             phone=args.phone,
             text=line.rstrip("\n"),
-            received_at=datetime.now(RIYADH),
+            received_at=datetime.now(RIYADH) + offset if offset is not None else datetime.now(RIYADH),
             message_id=f"terminal-{session_id}-{count}",
         )
         for reply in engine.handle(message):

@@ -3,7 +3,8 @@
     GET  /operator/incidents[?all=1]              open (or all) incidents, with reporter counts
     GET  /operator/incidents/{ref}                one incident
     POST /operator/incidents/{ref}/update         {"eta", "cause", "force_majeure", "planned",
-                                                   "notice_at", "started_at"}  (times ISO 8601,
+                                                   "city_wide", "notice_at", "started_at"}
+                                                   (times ISO 8601,
                                                    Asia/Riyadh when no offset)
     POST /operator/incidents/{ref}/restore        {"at"}  (default: now)
     POST /operator/incidents/{ref}/notify         {"resend_unconfirmed": false}
@@ -124,6 +125,7 @@ class _OperatorApi:
             "cause": _text_field(body, "cause"),
             "force_majeure": _bool_field(body, "force_majeure"),
             "planned": _bool_field(body, "planned"),
+            "city_wide": _bool_field(body, "city_wide"),
             "notice_at": _time_field(body, "notice_at"),
             "started_at": _time_field(body, "started_at"),
         }

@@ -29,11 +29,12 @@ from bot.outages.service import (
     find_incident,
     list_incidents,
     reporters_count,
+    reports_of,
     restore_incident,
     update_incident,
 )
 from bot.outages.times import parse_local_time
-from bot.outages.views import incident_line, incident_view
+from bot.outages.views import incident_line, incident_view, report_line, report_view
 from bot.storage.db import session_factory, session_scope
 
 
@@ -63,6 +64,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="beyond the provider's control: no compensation is owed")
     upd.add_argument("--planned", action=argparse.BooleanOptionalAction, default=None,
                      help="a planned outage (compensation by the planned-outage standards)")
+    upd.add_argument("--city-wide", action=argparse.BooleanOptionalAction, default=None,
+                     help="a whole city or governorate without power (the total-blackout standard)")
     upd.add_argument("--notice-at", type=_time, help="when the planned outage was announced")
     upd.add_argument("--started-at", type=_time, help="the outage start, if before the first report")
     upd.add_argument("--no-notify", action="store_true", help="do not message reporters now")
@@ -103,12 +106,17 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 def _show(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(settings.database_url) as session:
-        view = _view(session, find_incident(session, args.ref))
+        incident = find_incident(session, args.ref)
+        view = _view(session, incident)
+        reports = [report_view(r) for r in reports_of(session, incident)]
     if args.json:
-        print(json.dumps(view, ensure_ascii=False))
+        print(json.dumps({**view, "reports": reports}, ensure_ascii=False))
     else:
         for key, value in view.items():
             print(f"{key + ':':<26}{'-' if value is None else value}")
+        print(f"{'reports:':<26}{len(reports)}")
+        for report in reports:
+            print(report_line(report))
     return 0
 
 
@@ -118,6 +126,7 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
         incident = update_incident(
             session, args.ref, eta=args.eta, cause=args.cause, force_majeure=args.force_majeure,
             planned=args.planned, notice_at=args.notice_at, started_at=args.started_at,
+            city_wide=args.city_wide,
         )
         incident_id, new_estimate = incident.id, incident.estimate_version != before
         print(incident_line(_view(session, incident)))

@@ -1,8 +1,9 @@
 """What a reporter of a restored outage is owed, computed by the standards engine only.
 
 The same function feeds the restoration notice and the dialogue's compensation answer, so a
-subscriber always sees one figure. The outage runs from the incident's start (its first report,
-or the start an operator set) to its restoration. A planned outage has two cases: the restoration
+subscriber always sees one figure. The outage runs from the reporter's own start (the time
+they said the power went off), else the incident's start (its first report, or the start an
+operator set), to its restoration. A planned outage has two cases: the restoration
 (`planned_outage_restoration`) and the notice given (`planned_outage_notice`; no notice recorded
 means none was given); an unplanned one is an `emergency_outage`. Force majeure, flagged by the
 operator, makes every case not eligible, with the reason.
@@ -26,8 +27,14 @@ PLANNED_RESTORATION = "planned_outage_restoration"
 PLANNED_NOTICE = "planned_outage_notice"
 
 
+TOTAL_BLACKOUT = "total_blackout"
+
+
 def restoration_standard(incident: Incident) -> str:
-    """The standard that sets how soon this outage's power must be back."""
+    """The standard that sets how soon this outage's power must be back: a city-wide blackout
+    (marked by an operator) is a total blackout; otherwise planned or emergency."""
+    if incident.city_wide:
+        return TOTAL_BLACKOUT
     return PLANNED_RESTORATION if incident.planned else EMERGENCY
 
 
@@ -39,7 +46,8 @@ def compensations_for_report(report: OutageReport, incident: Incident) -> list[C
     if end is None:
         return []
     fm = bool(incident.force_majeure)
-    restoration = compensation_for(Case(restoration_standard(incident), start=incident.start,
+    start = min(report.start_in(incident), end)
+    restoration = compensation_for(Case(restoration_standard(incident), start=start,
                                         end=end, force_majeure=fm))
     if not incident.planned:
         return [restoration]

@@ -56,6 +56,8 @@ class Incident(Base):
     cause: Mapped[str | None] = mapped_column(Text)
     force_majeure: Mapped[bool] = mapped_column(Boolean, default=False)
     planned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set by an operator: a whole city or governorate without power (the total-blackout standard).
+    city_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     notice_at: Mapped[datetime | None]  # when a planned outage was announced
     restored_at: Mapped[datetime | None]
     reopened_from_id: Mapped[int | None] = mapped_column(ForeignKey("outage_incidents.id"))
@@ -96,6 +98,8 @@ class OutageReport(Base):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     lang: Mapped[str] = mapped_column(String(2), default="ar")
     reported_at: Mapped[datetime]
+    # When the reporter said the power went off ("طافية من ٧ الصبح"); their case starts there.
+    stated_start: Mapped[datetime | None]
     account: Mapped[str | None] = mapped_column(String(20))
     city: Mapped[str | None] = mapped_column(String(80))
     district: Mapped[str | None] = mapped_column(String(120))
@@ -114,6 +118,11 @@ class OutageReport(Base):
     @property
     def reported(self) -> datetime:
         return aware(self.reported_at)  # type: ignore[return-value]
+
+    def start_in(self, incident: Incident) -> datetime:
+        """When this reporter's outage began: the time they stated, else the incident's start."""
+        stated = aware(self.stated_start)
+        return stated if stated is not None else incident.start
 
 
 class OpenArea(Base):

@@ -21,7 +21,9 @@ def estimate_notice(report: OutageReport, incident: Incident) -> str:
 
 def restoration_notice(report: OutageReport, incident: Incident) -> str:
     tr = texts(report.lang)
-    minutes = int((incident.end - incident.start).total_seconds() // 60)  # type: ignore[operator]
+    # The reporter's own start (the time they stated, else the incident's), as their case counts it.
+    start = min(report.start_in(incident), incident.end)  # type: ignore[type-var]
+    minutes = int((incident.end - start).total_seconds() // 60)  # type: ignore[operator]
     lines = [
         tr._("Power is back in your area (report {reference}).", reference=report.reference),
         tr._("Outage length: {duration}.", duration=duration(tr, minutes)),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -77,8 +77,14 @@ def report_outage(
     longitude: float | None = None,
     address: str | None = None,
     still_off: bool = False,
+    stated_start: datetime | None = None,
 ) -> ReportOutcome:
+    """Record one report. `stated_start`: when the reporter said the power went off (kept on
+    their report, and their case counts from it; ignored when it is after the report)."""
     reported_at = as_utc(reported_at)
+    stated_start = as_utc(stated_start) if stated_start is not None else None
+    if stated_start is not None and stated_start > reported_at:
+        stated_start = None
     place = Place(city, district, latitude, longitude, account, premise)
     reopened_from: Incident | None = None
     if still_off:
@@ -93,13 +99,15 @@ def report_outage(
 
     existing = _reporter_in(session, incident, channel, sender, phone)
     if existing is not None:
+        if stated_start is not None and existing.stated_start is None:
+            existing.stated_start = stated_start
         return ReportOutcome(existing, incident, False, True, reporters_count(session, incident))
 
     values = dict(
         incident_id=incident.id, channel=channel, sender=sender, phone=phone,
         lang=(lang or "ar")[:2], reported_at=reported_at, account=account, city=city,
         district=district, premise=premise, latitude=latitude, longitude=longitude,
-        address=address, still_off=still_off, status=OPEN,
+        address=address, still_off=still_off, status=OPEN, stated_start=stated_start,
     )
     # RETURNING tells whether the row is ours (rowcount is unreliable through the ORM session).
     report = session.scalars(
@@ -155,6 +163,12 @@ def find_incident(session: Session, ref: str | int) -> Incident:
     return incident
 
 
+def reports_of(session: Session, incident: Incident) -> list[OutageReport]:
+    """Every report of the incident, in the order they came."""
+    return list(session.scalars(select(OutageReport).where(OutageReport.incident_id == incident.id)
+                                .order_by(OutageReport.reported_at, OutageReport.id)))
+
+
 def find_report(session: Session, ref: str | int) -> OutageReport | None:
     number = parse_reference(ref, REPORT_PREFIX)
     return session.get(OutageReport, number) if number is not None else None
@@ -177,6 +191,7 @@ def update_incident(
     planned: bool | None = None,
     notice_at: datetime | None = None,
     started_at: datetime | None = None,
+    city_wide: bool | None = None,
 ) -> Incident:
     """Apply an operator's update. A new estimate bumps `estimate_version` (one notice each)."""
     incident = find_incident(session, ref)
@@ -204,6 +219,8 @@ def update_incident(
         incident.force_majeure = force_majeure
     if planned is not None:
         incident.planned = planned
+    if city_wide is not None:
+        incident.city_wide = city_wide
     if notice_at is not None:
         if not incident.planned:
             raise OutageError("--notice-at applies to planned outages only (add --planned)")
@@ -212,10 +229,18 @@ def update_incident(
     return incident
 
 
-def restore_incident(session: Session, ref: str | int, *, at: datetime) -> Incident:
-    """Close the incident at `at`. Restoring again at the same time is a no-op (for reruns)."""
+# How far ahead of this machine's clock a restoration time may be (clocks differ a little).
+RESTORE_CLOCK_SLACK = timedelta(minutes=2)
+
+
+def restore_incident(session: Session, ref: str | int, *, at: datetime,
+                     now: datetime | None = None) -> Incident:
+    """Close the incident at `at`. Restoring again at the same time is a no-op (for reruns).
+    A time still ahead is refused: reporters would be told power is back before it is."""
     incident = find_incident(session, ref)
     at = as_utc(at)
+    if at > as_utc(now or datetime.now(UTC)) + RESTORE_CLOCK_SLACK:
+        raise OutageError(f"the restoration time {local_iso(at)} is in the future")
     if not incident.is_open:
         if incident.end == at:
             return incident
@@ -249,7 +274,8 @@ def _open_incident(
             select(Incident).join(OpenArea, OpenArea.incident_id == Incident.id)
             .where(OpenArea.area_key == key)
         ).first()
-        if incident is None and place.located:
+        # A report reopened into an incident joins only its own area's, never a neighbour's.
+        if incident is None and place.located and reopened_from is None:
             incident = _nearest_open(session, place)
         if incident is not None:
             return incident, False
@@ -343,6 +369,7 @@ __all__ = [
     "parse_reference",
     "report_outage",
     "reporters_count",
+    "reports_of",
     "restore_incident",
     "update_incident",
 ]

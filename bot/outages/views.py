@@ -21,6 +21,7 @@ def incident_view(incident: Incident, reporters: int) -> dict:
         "cause": incident.cause,
         "force_majeure": bool(incident.force_majeure),
         "planned": bool(incident.planned),
+        "city_wide": bool(incident.city_wide),
         "notice_at": local_iso(incident.notice_at),
         "restored_at": local_iso(incident.restored_at),
         "reopened_from": (f"INC-{incident.reopened_from_id:06d}"
@@ -34,3 +35,21 @@ def incident_line(view: dict) -> str:
     eta = view["estimated_restoration_at"] or "-"
     return (f"{view['reference']}  {view['status']:<8}  {view['reporters']:>6} reporters  "
             f"started {view['started_at']}  eta {eta}  {place}")
+
+
+def report_view(report) -> dict:
+    """One reporter of an incident, as `sadeeq outages show` lists them."""
+    return {
+        "reference": report.reference,
+        "channel": report.channel,
+        "reported_at": local_iso(report.reported_at),
+        "stated_start": local_iso(report.stated_start),
+        "district": report.district,
+        "still_off": bool(report.still_off),
+    }
+
+
+def report_line(view: dict) -> str:
+    start = view["stated_start"] or "-"
+    return (f"  {view['reference']}  {view['channel']:<9}  reported {view['reported_at']}  "
+            f"says off since {start}  {view['district'] or ''}").rstrip()

@@ -1,4 +1,4 @@
-"""Slots: the facts a message carries (account, duration, times, standard).
+"""Slots: the facts a message carries (account, duration, times, ongoing, standard).
 
 Every finder takes the raw message (as typed) and returns None when the message does not
 carry that fact; nothing is guessed. `extract` runs them all on one message for `understand`.
@@ -6,32 +6,40 @@ carry that fact; nothing is guessed. `extract` runs them all on one message for 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.text import fold
 from bot.understanding.slots.account import find_account
 from bot.understanding.slots.duration import find_duration_minutes
 from bot.understanding.slots.standard import find_standard
-from bot.understanding.slots.times import find_times
+from bot.understanding.slots.times import Moment, TimeReading, find_times, read_times
 
-__all__ = ["extract", "find_account", "find_duration_minutes", "find_standard", "find_times"]
+__all__ = ["Moment", "TimeReading", "extract", "find_account", "find_duration_minutes",
+           "find_standard", "find_times", "read_times"]
 
 
-def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int]:
+def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]:
     """All slots of one message; `folded` is `bot.text.fold(raw)`, computed once by the caller."""
-    slots: dict[str, str | int] = {}
+    slots: dict[str, str | int | bool] = {}
     account = find_account(raw)
     if account:
         slots["account"] = account
     minutes = find_duration_minutes(raw, folded=folded)
     if minutes is not None:
         slots["duration_minutes"] = minutes
-    start, end = find_times(raw, now, folded=folded)
-    if start is not None:
-        slots["start"] = start.isoformat()
-    if end is not None:
-        slots["end"] = end.isoformat()
-    standard = find_standard(raw, folded=folded)
+    times = read_times(raw, now, folded=folded)
+    if times.start is not None:
+        slots["start"] = times.start.slot()
+    if times.end is not None:
+        slots["end"] = times.end.slot()
+    if times.ongoing:
+        slots["ongoing"] = True
+    # A case with its end, or a length on a day already past ("انقطعت ٥ ساعات امس"), is over;
+    # "من يومين" is a length and its start at once (ongoing, most likely), not a past case.
+    ended = times.end is not None or bool(
+        minutes and times.start is not None and times.start.day < now.date()
+        and times.start.day != (now - timedelta(minutes=minutes)).date() and not times.ongoing)
+    standard = find_standard(raw, folded=folded, ended=ended)
     if standard:
         slots["standard"] = standard
     return slots

@@ -13,7 +13,7 @@ _CLITICS = r"(?:و|ف|ب|ل|ك)?(?:ال|لل)?"
 
 
 @lru_cache(maxsize=1)
-def _rules() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+def _rules() -> tuple[tuple[str, tuple[re.Pattern[str], ...], bool], ...]:
     rules = []
     for rule in load("standards")["rule"]:
         groups = []
@@ -21,15 +21,18 @@ def _rules() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
             alternatives = sorted({normalize(w) for w in group}, key=len, reverse=True)
             body = "|".join(re.escape(a) for a in alternatives)
             groups.append(re.compile(rf"(?:^| ){_CLITICS}(?:{body})"))
-        rules.append((rule["standard"], tuple(groups)))
+        rules.append((rule["standard"], tuple(groups), rule.get("when") == "ended"))
     return tuple(rules)
 
 
-def find_standard(raw: str, *, folded: str | None = None) -> str | None:
+def find_standard(raw: str, *, folded: str | None = None, ended: bool = False) -> str | None:
+    """`ended`: the message gives the end of its case (a rule marked `when = "ended"` needs it)."""
     from bot.understanding.slots import folded_text
 
     text = words(folded_text(raw, folded))[:1000]
-    for standard, groups in _rules():
+    for standard, groups, needs_end in _rules():
+        if needs_end and not ended:
+            continue
         if all(group.search(text) for group in groups):
             return standard
     return None

@@ -1,22 +1,29 @@
-"""Clock times and intervals: "من ٨ الصبح الى ٢ الظهر", "امس العصر", "since 7 pm yesterday".
+"""When a case started and ended, as subscribers write it: "امس من ٨ الصبح الى ٤ العصر",
+"يوم الخميس ٩ بالليل ورجعت الجمعة ٣ الفجر", "١٥ جمادى الآخرة", "من اسبوعين وللحين ما خلص",
+"no power since 7 this morning".
 
-Resolved against the message time `now` (Asia/Riyadh); the rules for ambiguous hours are
-written down in data/times.toml, beside the words.
+Resolved against the message time `now` (Asia/Riyadh). The words and the rules for ambiguous
+hours and days are in data/times.toml, beside the words. `read_times` says, besides the
+moments, which parts were read from the message and which were inferred (a day not named, an
+hour with no morning/evening), so a conversation can say them back before relying on them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+
+from hijridate import Gregorian, Hijri
 
 from bot.config import RIYADH
 from bot.text import normalize
-from bot.understanding.slots.tokens import slot_tokens
+from bot.understanding.slots.tokens import parse_number, slot_tokens
 from bot.understanding.vocabulary import load
 
 MAX_TOKENS = 200  # slot tokens looked at per message
+_LONGEST = 4  # words in the longest phrase of the vocabulary
 
 
 @dataclass(frozen=True)
@@ -35,13 +42,32 @@ class _Vocabulary:
     hour_parts: dict[tuple[str, ...], int]
     start: frozenset[str]
     end: frozenset[str]
+    weak_end: frozenset[str]
     lead: dict[tuple[str, ...], bool]
+    weekdays: dict[tuple[str, ...], int]
+    gregorian: dict[tuple[str, ...], int]
+    hijri: dict[tuple[str, ...], int]
+    between: frozenset[str]
+    hijri_mark: frozenset[str]
+    month_word: frozenset[str]
+    relative_before: dict[tuple[str, ...], bool]
+    relative_after: frozenset[str]
+    relative_units: dict[str, int]  # duration unit word → days in one unit
+    still: dict[tuple[str, ...], bool]
+    negated_end: dict[tuple[str, ...], bool]
+    negated_until: frozenset[str]
+    state: dict[tuple[str, ...], bool]
+    end_verbs: dict[tuple[str, ...], bool]
+    now_words: dict[tuple[str, ...], bool]
     known: frozenset[str]
-    longest: int = field(default=4)
 
 
 def _key(phrase: str) -> tuple[str, ...]:
     return tuple(normalize(phrase).split())
+
+
+def _flags(phrases: list[str]) -> dict[tuple[str, ...], bool]:
+    return {_key(p): True for p in phrases if _key(p)}
 
 
 @lru_cache(maxsize=1)
@@ -59,31 +85,96 @@ def _vocabulary() -> _Vocabulary:
     parts = {_key(w): v for w, v in data["hour_parts"].items()}
     markers = {k: frozenset(normalize(w) for w in v) for k, v in data["markers"].items()
                if k != "lead"}
-    lead = {_key(w): True for w in data["markers"]["lead"]}
-    known = frozenset(w for k in (*periods, *parts, *days) for w in k)
-    return _Vocabulary(days, periods, parts, markers["start"], markers["end"], lead, known)
+    weak_end = markers["end_after_time"]
+    lead = _flags(data["markers"]["lead"])
+    weekdays = {_key(w): v for w, v in data["weekdays"].items()}
+    gregorian = {_key(w): int(m) for m, ws in data["gregorian_months"].items() for w in ws}
+    hijri = {_key(w): int(m) for m, ws in data["hijri_months"].items() for w in ws}
+    dates, relative, ongoing = data["dates"], data["relative"], data["ongoing"]
+    relative_units = _relative_units(relative["units"])
+    tables = (periods, parts, days, weekdays, gregorian, hijri, lead,
+              _flags(ongoing["still"]), _flags(ongoing["negated_end"]), _flags(ongoing["state"]),
+              _flags(data["ends"]["words"]), _flags(relative["before"]), _flags(data["now"]["words"]))
+    known = frozenset(w for table in tables for k in table for w in k)
+    known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
+    return _Vocabulary(
+        days, periods, parts, markers["start"], markers["end"], weak_end, lead, weekdays, gregorian, hijri,
+        frozenset(normalize(w) for w in dates["between"]),
+        frozenset(normalize(w) for w in dates["hijri_mark"]),
+        frozenset(normalize(w) for w in dates["month_word"]),
+        _flags(relative["before"]), frozenset(normalize(w) for w in relative["after"]),
+        relative_units, _flags(ongoing["still"]), _flags(ongoing["negated_end"]),
+        frozenset(normalize(w) for w in ongoing["negated_until"]), _flags(ongoing["state"]),
+        _flags(data["ends"]["words"]), _flags(data["now"]["words"]), known)
+
+
+def _relative_units(units: dict[str, int]) -> dict[str, int]:
+    """Duration words of a day or a week (data/durations.toml) → days per unit; duals → days."""
+    durations = load("durations")
+    out: dict[str, int] = {}
+    for name, days in units.items():
+        for word in durations["units"][name]["words"]:
+            out[normalize(word)] = days
+    for word, minutes in durations["duals"].items():
+        if minutes % 1440 == 0:
+            out[normalize(word)] = -(minutes // 1440)  # negative: a dual carries its own count
+    return out
 
 
 def _phrase_at(toks: list[str], i: int, table: dict[tuple[str, ...], object]) -> tuple[object, int]:
     """Longest phrase of `table` starting at token i: (value, length) or (None, 0)."""
-    for size in range(4, 0, -1):
-        value = table.get(tuple(toks[i:i + size]))
-        if value is not None and i + size <= len(toks):
-            return value, size
+    for size in range(_LONGEST, 0, -1):
+        if i + size <= len(toks):
+            value = table.get(tuple(toks[i:i + size]))
+            if value is not None:
+                return value, size
     return None, 0
 
 
+# ---------------------------------------------------------------------------------------------
+# What the scan finds
+
+
 @dataclass
-class _Point:
+class _Clock:
     position: int
     hour: int
     minute: int
     explicit_period: bool
     day: int | None  # from the period itself ("last night")
     ambiguous_hour: bool  # 1-12 with no period: AM or PM unknown
+    default_hour: bool = False  # a day part alone ("الصبح"): its usual hour, not a stated one
+    is_now: bool = False  # "الحين": the message's own time
+
+    @property
+    def guessed(self) -> bool:
+        return self.ambiguous_hour or self.default_hour
+
+
+@dataclass
+class _Day:
+    """A day named in the message: one of `offset` (امس), `weekday`, or a calendar date."""
+
+    position: int
+    offset: int | None = None
+    weekday: int | None = None
+    gregorian: tuple[int | None, int, int] | None = None  # (year or None, month, day)
+    hijri: tuple[int | None, int, int] | None = None
+
+
+@dataclass
+class _Scan:
+    clocks: list[_Clock] = field(default_factory=list)
+    days: list[_Day] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # start-marker positions
+    ends: list[int] = field(default_factory=list)  # end-marker positions
+    still: bool = False
+    negated_end: bool = False  # "ما رجعت" with no end after it (so far)
+    state: bool = False
 
 
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[/\-](\d{1,2})(?:[/\-](\d{2,4}))?$")
 
 
 def _hour_minute(token: str) -> tuple[int, int] | None:
@@ -96,56 +187,221 @@ def _hour_minute(token: str) -> tuple[int, int] | None:
     return hour % 24, minute
 
 
-def _points(toks: list[str], v: _Vocabulary) -> tuple[list[_Point], dict[int, int], list[int]]:
-    """Time points, day words (position → offset) and end-marker positions."""
+def _digits(token: str) -> bool:
+    return token.isascii() and token.isdigit()
+
+
+def _day_number(token: str) -> int | None:
+    return int(token) if _digits(token) and len(token) <= 2 and 1 <= int(token) <= 31 else None
+
+
+def _year_at(toks: list[str], k: int, v: _Vocabulary) -> tuple[int | None, int]:
+    """A year (4 digits) at k, with a Hijri mark after it skipped: (year, tokens used)."""
+    if k < len(toks) and _digits(toks[k]) and len(toks[k]) == 4:
+        size = 1 + (k + 1 < len(toks) and toks[k + 1] in v.hijri_mark)
+        return int(toks[k]), size
+    return None, 0
+
+
+def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
+    """A calendar date starting at i: "١٦ نوفمبر", "15 جمادى الآخرة 1448", "16/11", "Nov 16th"."""
+    token = toks[i]
+    numeric = _NUMERIC_DATE.match(token)
+    if numeric:
+        a, b, c = numeric.group(1), numeric.group(2), numeric.group(3)
+        if len(a) == 4:  # 2026-11-16
+            year, month, day = int(a), int(b), int(c or 0)
+        else:
+            day, month, year = int(a), int(b), int(c) if c else None
+            if year is not None and year < 100:
+                year += 2000
+        if not (1 <= month <= 12 and 1 <= day <= 30 + (month != 2 or 0)):
+            return None, 0
+        if year is not None and 1300 <= year <= 1600:
+            return _Day(i, hijri=(year, month, day)), 1
+        return _Day(i, gregorian=(year, month, day)), 1
+    day = _day_number(token)
+    k = i + 1
+    if k < len(toks) and day is not None and toks[k] in ("st", "nd", "rd", "th"):
+        k += 1
+    if day is not None:
+        if k < len(toks) and toks[k] in v.between and toks[k] not in v.month_word:
+            k += 1
+        if k + 1 < len(toks) and toks[k] in v.month_word and _digits(toks[k + 1]):
+            month = int(toks[k + 1])
+            if 1 <= month <= 12:
+                year, size = _year_at(toks, k + 2, v)
+                return _Day(i, gregorian=(year, month, day)), k + 2 + size - i
+        for table, kind in ((v.hijri, "hijri"), (v.gregorian, "gregorian")):
+            month, size = _phrase_at(toks, k, table)
+            if month is not None:
+                year, year_size = _year_at(toks, k + size, v)
+                found = _Day(i, **{kind: (year, int(month), day)})  # type: ignore[call-overload]
+                return found, k + size + year_size - i
+        return None, 0
+    # English order: "Nov 16", "November 16th, 2026".
+    month, size = _phrase_at(toks, i, v.gregorian)
+    if month is not None and i + size < len(toks):
+        day = _day_number(toks[i + size])
+        if day is not None:
+            k = i + size + 1
+            if k < len(toks) and toks[k] in ("st", "nd", "rd", "th"):
+                k += 1
+            year, year_size = _year_at(toks, k, v)
+            return _Day(i, gregorian=(year, int(month), day)), k + year_size - i
+    return None, 0
+
+
+def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
+    """"من اسبوعين", "قبل ٣ أيام", "3 days ago": a day that long before today."""
+    from bot.understanding.vocabulary import number_words
+
+    _, lead = _phrase_at(toks, i, v.relative_before)
+    k = i + lead
+    if k >= len(toks):
+        return None, 0
+    days_per = v.relative_units.get(toks[k])
+    if days_per is not None and days_per < 0:  # a dual: "يومين", "اسبوعين"
+        count, size = -days_per, 1
+    elif days_per == 7 and lead:  # "من اسبوع": one week
+        count, size = 7, 1
+    elif toks[k] in ("a", "an", "one") and k + 1 < len(toks) and v.relative_units.get(toks[k + 1], 0) > 0:
+        count, size = v.relative_units[toks[k + 1]], 2  # "a week ago"
+    else:
+        number = parse_number(toks[k], number_words()) if toks[k] else None
+        unit = v.relative_units.get(toks[k + 1]) if k + 1 < len(toks) else None
+        if number is None or unit is None or unit < 0 or not float(number).is_integer():
+            return None, 0
+        count, size = int(number) * unit, 2
+    after = k + size < len(toks) and toks[k + size] in v.relative_after
+    if not lead and not after:
+        return None, 0
+    if count <= 0 or count > 3660:
+        return None, 0
+    return _Day(i, offset=-count), lead + size + after
+
+
+def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
     from bot.understanding.slots.duration import _words as duration_words
 
     units = duration_words()
-    points: list[_Point] = []
-    days: dict[int, int] = {}
-    ends: list[int] = []
+    scan = _Scan()
+    negated_at: int | None = None
     i = 0
     while i < len(toks):
-        day, size = _phrase_at(toks, i, v.days)
-        if day is not None:
-            days[i] = int(day)  # type: ignore[arg-type]
+        _, size = _phrase_at(toks, i, v.still)
+        if size:
+            scan.still = True
             i += size
             continue
-        if toks[i] in v.end:
-            ends.append(i)
-        _, lead_size = _phrase_at(toks, i, v.lead)
-        j = i + lead_size
-        clock = _hour_minute(toks[j]) if j < len(toks) else None
+        _, size = _phrase_at(toks, i, v.negated_end)
+        if size:
+            scan.negated_end, negated_at = True, i
+            scan.ends.append(i)
+            i += size
+            continue
+        if negated_at is not None and toks[i] in v.negated_until:
+            # "ما رجعت الكهرباء الا ٤ العصر": there is an end after all (if a time follows).
+            scan.ends.append(i)
+            scan.negated_end, negated_at = False, None
+            i += 1
+            continue
+        relative, size = _relative_at(toks, i, v)
+        if relative is not None:
+            scan.days.append(relative)
+            i += size
+            continue
+        found, size = _date_at(toks, i, v)
+        if found is not None:
+            scan.days.append(found)
+            i += size
+            continue
+        day, size = _phrase_at(toks, i, v.days)
+        if day is not None:
+            scan.days.append(_Day(i, offset=int(day)))  # type: ignore[call-overload]
+            i += size
+            continue
+        weekday, size = _phrase_at(toks, i, v.weekdays)
+        if weekday is not None:
+            scan.days.append(_Day(i, weekday=int(weekday)))  # type: ignore[call-overload]
+            i += size
+            continue
+        _, size = _phrase_at(toks, i, v.state)
+        if size:
+            scan.state = True
+            if toks[i] in v.start:  # "since"/"منذ" also start the range
+                scan.starts.append(i)
+            i += size
+            continue
+        _, size = _phrase_at(toks, i, v.now_words)
+        if size:
+            scan.clocks.append(_Clock(i, -1, -1, True, 0, False, is_now=True))
+            i += size
+            continue
+        _, size = _phrase_at(toks, i, v.end_verbs)
+        if size and negated_at is None:
+            scan.ends.append(i)
+            i += size
+            continue
+        if toks[i] in v.end and (toks[i] not in v.weak_end or scan.clocks or scan.days):
+            scan.ends.append(i)
+        if toks[i] in v.start:
+            scan.starts.append(i)
+        clock, size = _clock_at(toks, i, v, units)
         if clock is not None:
-            hour, minute = clock
-            k = j + 1
-            part, size = _phrase_at(toks, k, v.hour_parts)
-            if part is not None:
-                minute += int(part)  # type: ignore[call-overload]
-                k += size
-            period, size = _phrase_at(toks, k, v.periods)
-            nxt = toks[k] if k < len(toks) else None
-            marker_before = i > 0 and (toks[i - 1] in v.start or toks[i - 1] in v.end)
-            is_duration = nxt is not None and (nxt in units.unit or nxt in units.duals)
-            if (lead_size or ":" in toks[j] or period is not None or marker_before) and not is_duration:
-                if period is not None:
-                    hour = _apply_period(hour, period)  # type: ignore[arg-type]
-                    k += size
-                if minute < 0:
-                    hour, minute = (hour - 1) % 24, minute + 60
-                points.append(_Point(i, hour, minute % 60, period is not None,
-                                     getattr(period, "day", None),
-                                     period is None and 1 <= hour <= 12 and ":" not in toks[j]))
-                i = k
-                continue
-        period, size = _phrase_at(toks, i, v.periods)
-        if period is not None and period.bare:  # type: ignore[attr-defined]
-            hour, minute = period.default  # type: ignore[attr-defined]
-            points.append(_Point(i, hour, minute, True, period.day, False))  # type: ignore[attr-defined]
+            scan.clocks.append(clock)
             i += size
             continue
         i += 1
-    return points, days, ends
+    if scan.negated_end and not scan.still:
+        scan.still = True
+    return scan
+
+
+def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | None, int]:
+    period, size = _phrase_at(toks, i, v.periods)
+    if period is not None and period.bare:  # type: ignore[attr-defined]
+        # A day part before the hour: "الصبح الساعة ٨", "الليلة الساعة ٢".
+        after, after_size = _hour_at(toks, i + size, v, units, period)  # type: ignore[arg-type]
+        if after is not None:
+            return after, size + after_size
+        hour, minute = period.default  # type: ignore[attr-defined]
+        return _Clock(i, hour, minute, True, period.day, False, True), size  # type: ignore[attr-defined]
+    return _hour_at(toks, i, v, units, None)
+
+
+def _hour_at(toks: list[str], i: int, v: _Vocabulary, units,
+             period_before: _Period | None) -> tuple[_Clock | None, int]:
+    _, lead_size = _phrase_at(toks, i, v.lead)
+    if period_before is not None and not lead_size:
+        return None, 0
+    j = i + lead_size
+    clock = _hour_minute(toks[j]) if j < len(toks) else None
+    if clock is not None:
+        hour, minute = clock
+        k = j + 1
+        part, size = _phrase_at(toks, k, v.hour_parts)
+        if part is not None:
+            minute += int(part)  # type: ignore[call-overload]
+            k += size
+        period, size = _phrase_at(toks, k, v.periods)
+        consumed = size if period is not None else 0
+        period = period or period_before
+        nxt = toks[k] if k < len(toks) else None
+        before = toks[i - 1] if i > 0 else ""
+        marker_before = (before in v.start or before in v.end or before in v.negated_until
+                         or any(tuple(toks[max(0, i - n):i]) in v.end_verbs for n in (1, 2, 3)))
+        is_duration = nxt is not None and (nxt in units.unit or nxt in units.duals)
+        if (lead_size or ":" in toks[j] or period is not None or marker_before) and not is_duration:
+            if period is not None:
+                hour = _apply_period(hour, period)  # type: ignore[arg-type]
+                k += consumed
+            if minute < 0:
+                hour, minute = (hour - 1) % 24, minute + 60
+            ambiguous = period is None and 1 <= hour <= 12 and ":" not in toks[j]
+            return _Clock(i, hour, minute % 60, period is not None,
+                          getattr(period, "day", None), ambiguous), k - i
+    return None, 0
 
 
 def _apply_period(hour: int, period: _Period) -> int:
@@ -154,69 +410,181 @@ def _apply_period(hour: int, period: _Period) -> int:
     return hour + 12 if hour in period.pm else hour
 
 
-def find_times(raw: str, now: datetime, *, folded: str | None = None
-               ) -> tuple[datetime | None, datetime | None]:
-    """(start, end) of the time or interval the message mentions; either may be None."""
+# ---------------------------------------------------------------------------------------------
+# What the message says, resolved
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One end of a case. `day` is always set; `clock` is None when only the day was given.
+
+    `day_stated`: the day was named (امس, الخميس, ١٦ نوفمبر, من يومين); otherwise it was
+    inferred (today, or yesterday when the hour is still ahead). `hour_guessed`: the hour came
+    with no morning/evening and AM or PM was chosen by the rule in data/times.toml.
+    """
+
+    day: date
+    clock: time | None
+    day_stated: bool
+    hour_guessed: bool = False
+
+    @property
+    def at(self) -> datetime | None:
+        return datetime.combine(self.day, self.clock, RIYADH) if self.clock is not None else None
+
+    @property
+    def inferred(self) -> bool:
+        return not self.day_stated or self.hour_guessed
+
+    def slot(self) -> str:
+        """ISO 8601: a local datetime, or a date alone when no hour was given."""
+        at = self.at
+        return at.isoformat() if at is not None else self.day.isoformat()
+
+
+@dataclass(frozen=True)
+class TimeReading:
+    start: Moment | None = None
+    end: Moment | None = None
+    ongoing: bool = False
+
+
+def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeReading:
+    """The start, end and ongoing state the message states; parts it does not carry are None."""
     from bot.understanding.slots import folded_text
 
     v = _vocabulary()
     toks = slot_tokens(folded_text(raw, folded), _all_slot_words())[:MAX_TOKENS]
-    points, days, ends = _points(toks, v)
-    if not points:
-        return None, None
+    scan = _scan(toks, v)
     now = now.astimezone(RIYADH)
-    # A point is an end when the closest start/end marker before it is an end marker.
-    start_point = end_point = None
-    for point in points:
-        markers_before = [p for p in ends if p <= point.position]
-        starts_before = [p for p, t in enumerate(toks[: point.position + 1]) if t in v.start]
-        is_end = bool(markers_before) and (not starts_before or max(markers_before) > max(starts_before))
-        if is_end and end_point is None:
-            end_point = point
-        elif not is_end and start_point is None:
-            start_point = point
-    boundary = end_point.position if end_point else len(toks)
-    if start_point is not None and end_point is not None and end_point.position < start_point.position:
-        boundary = start_point.position
-    start_day = _day_for(start_point, days, 0, boundary) if start_point else None
-    end_day = _day_for(end_point, days, boundary, len(toks)) if end_point else None
-    if end_day is None and end_point is not None:
-        end_day = start_day
-    start = _resolve(start_point, start_day, now) if start_point else None
-    # An end alone may be ahead ("until 5 pm" for a planned outage); with a start it follows it.
-    end = _resolve(end_point, end_day, now, past_only=False) if end_point else None
-    ambiguous_end = end_point is not None and end_point.ambiguous_hour
-    if start and end and ambiguous_end and end <= start < end + timedelta(hours=12):
-        end += timedelta(hours=12)  # "من 8 الى 2": 2 in the afternoon
-    if start and end and end <= start:
-        end += timedelta(days=1)
-    return start, end
+    start_clock = end_clock = None
+    for clock in scan.clocks:
+        if clock.is_now:
+            clock.hour, clock.minute = now.hour, now.minute
+        if _in_end(clock.position, scan):
+            end_clock = end_clock or clock
+        elif not clock.is_now:  # a case does not start "now"
+            start_clock = start_clock or clock
+    start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
+    end_day = next((d for d in scan.days if _in_end(d.position, scan)), None)
+    if start_day is None and end_day is not None and start_clock is not None and (
+            end_clock is None or end_day.position > end_clock.position):
+        # "من ٨ الصبح لين ٤ العصر امس": a day said after the whole range is the range's day.
+        start_day, end_day = end_day, None
+    start = _moment(start_clock, start_day, now, None) if start_clock or start_day else None
+    end = None
+    if end_clock or end_day:
+        end = _moment(end_clock, end_day, now, start, is_end=True)
+    if start and end:
+        end = _after_start(start, end, end_clock)
+    ongoing = end is None and (scan.still or (start is not None and scan.state))
+    return TimeReading(start, end, ongoing)
 
 
-def _day_for(point: _Point, days: dict[int, int], lo: int, hi: int) -> int | None:
-    if point.day is not None:
-        return point.day
-    in_clause = [offset for pos, offset in sorted(days.items()) if lo <= pos < hi]
-    return in_clause[0] if in_clause else None
+def _in_end(position: int, scan: _Scan) -> bool:
+    """A time or day belongs to the end when the closest marker before it is an end marker."""
+    ends = [p for p in scan.ends if p <= position]
+    starts = [p for p in scan.starts if p <= position]
+    return bool(ends) and (not starts or max(ends) > max(starts))
 
 
-def _resolve(point: _Point, day: int | None, now: datetime, past_only: bool = True) -> datetime:
-    base = now.replace(hour=point.hour, minute=point.minute, second=0, microsecond=0)
+def _moment(clock: _Clock | None, day: _Day | None, now: datetime,
+            start: Moment | None, is_end: bool = False) -> Moment | None:
+    today = now.date()
     if day is not None:
-        return base + timedelta(days=day)
-    if not past_only:
-        return base
-    if point.ambiguous_hour:
-        # The latest of h:00 and (h+12):00 that is not after the message.
-        candidates = [base, base.replace(hour=(point.hour + 12) % 24)]
-        past = [c for c in candidates if c <= now]
-        if past:
-            return max(past)
-        return max(candidates) - timedelta(days=1)
-    return base if base <= now else base - timedelta(days=1)
+        resolved = _day_of(day, today, start.day if start else None)
+        if resolved is None:
+            return None
+        if clock is None:
+            return Moment(resolved, None, True)
+        return Moment(resolved, time(clock.hour, clock.minute), True, clock.guessed)
+    assert clock is not None
+    if clock.day is not None:
+        return Moment(today + timedelta(days=clock.day), time(clock.hour, clock.minute), True,
+                      clock.guessed)
+    if start is not None:  # an end with no day of its own: the start's day (or the next)
+        return Moment(start.day, time(clock.hour, clock.minute), start.day_stated, clock.guessed)
+    if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
+        return Moment(today, time(clock.hour, clock.minute), False, clock.guessed)
+    return _latest_past(clock, now)
+
+
+def _latest_past(clock: _Clock, now: datetime) -> Moment:
+    """An hour with no day: the latest such moment not after the message."""
+    base = now.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
+    candidates = [base]
+    if clock.ambiguous_hour:
+        candidates.append(base.replace(hour=(clock.hour + 12) % 24))
+    past = [c for c in candidates if c <= now]
+    chosen = max(past) if past else max(candidates) - timedelta(days=1)
+    return Moment(chosen.date(), chosen.time(), False, clock.guessed)
+
+
+def _day_of(day: _Day, today: date, after: date | None) -> date | None:
+    """The date a named day means: for a start the latest such day before today (or today
+    for امس/اليوم-like offsets); for an end (`after` = the start's day) the first on or after."""
+    if day.offset is not None:
+        return today + timedelta(days=day.offset)
+    if day.weekday is not None:
+        if after is not None:
+            return after + timedelta(days=(day.weekday - after.weekday()) % 7)
+        back = (today.weekday() - day.weekday) % 7 or 7
+        return today - timedelta(days=back)
+    if day.gregorian is not None:
+        year, month, number = day.gregorian
+        return _calendar_day(lambda y: date(y, month, number), year, today.year, today, after)
+    if day.hijri is not None:
+        year, month, number = day.hijri
+        this_year = Gregorian.fromdate(today).to_hijri().year
+
+        def gregorian_of(y: int) -> date:
+            return date(*Hijri(y, month, number).to_gregorian().datetuple())
+
+        return _calendar_day(gregorian_of, year, this_year, today, after)
+    return None
+
+
+def _calendar_day(make, year: int | None, this_year: int, today: date,
+                  after: date | None) -> date | None:
+    try:
+        if year is not None:
+            return make(year)
+        candidates = [make(y) for y in (this_year - 1, this_year, this_year + 1)]
+    except (ValueError, OverflowError):
+        return None
+    if after is not None:
+        later = [c for c in candidates if c >= after]
+        return min(later) if later else None
+    past = [c for c in candidates if c <= today]
+    return max(past) if past else None
+
+
+def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment | None:
+    """Put the end after the start: "من 8 الى 2" is 14:00; an end before the start is the next
+    day when the end had no day of its own; a named end day before the start is dropped."""
+    if start.clock is None or end.clock is None:
+        return end if end.day >= start.day else None
+    s, e = start.at, end.at
+    assert s is not None and e is not None
+    hour_guessed = end.hour_guessed
+    if end_clock is not None and end_clock.ambiguous_hour and e <= s < e + timedelta(hours=12):
+        e += timedelta(hours=12)
+        hour_guessed = True
+    if e <= s and end.day == start.day:
+        e += timedelta(days=1)
+    if e < s:
+        return None
+    return Moment(e.date(), e.time(), end.day_stated, hour_guessed)
+
+
+def find_times(raw: str, now: datetime, *, folded: str | None = None
+               ) -> tuple[datetime | None, datetime | None]:
+    """(start, end) of the time or interval the message mentions, where an hour was given."""
+    reading = read_times(raw, now, folded=folded)
+    return (reading.start.at if reading.start else None, reading.end.at if reading.end else None)
 
 
 def _all_slot_words() -> frozenset[str]:
     from bot.understanding.slots.duration import _words as duration_words
 
-    return duration_words().known
+    return duration_words().known | _vocabulary().known

@@ -1,4 +1,4 @@
-"""Tokens for slot parsing: words, and numbers with ':' or '.' inside, from folded text.
+"""Tokens for slot parsing: words, numbers with ':' or '.' inside, and dates, from folded text.
 
 A number glued to a word the parsers know is split off ("3hours" → "3", "hours"; "8am" →
 "8", "am"), other letter-digit words stay whole (Arabizi "sob7", "6afya", "sa3tain"); an
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_TOKEN = re.compile(r"\d+(?:[.:]\d+)+|[^\W_]+")
+# Dates written with digits ("16/11", "16-11-2026", "15/6/1448") stay one token.
+_TOKEN = re.compile(r"\d{1,4}[/\-]\d{1,2}(?:[/\-]\d{2,4})?(?![\d/\-])|\d+(?:[.:]\d+)+|[^\W_]+")
 _NUMBER_THEN_WORD = re.compile(r"^(\d+)([^\W\d_]+)$")
 MAX_SLOT_CHARS = 1000  # slot parsing looks at the start of a message only (hostile input)
 

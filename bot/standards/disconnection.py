@@ -1,0 +1,47 @@
+"""Whether a disconnection for non-payment was at a prohibited time (disconnection.toml).
+
+The cases only the subscriber knows (an open complaint, critical medical needs, ...) are asked
+by the conversation; this module answers what the clock and the calendar alone decide.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, time
+from functools import cache
+from pathlib import Path
+
+from hijridate import Gregorian
+
+from bot.config import RIYADH
+from bot.standards.business_days import calendar
+
+RULES = Path(__file__).with_name("disconnection.toml")
+
+
+@cache
+def rules() -> dict:
+    with RULES.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def asked_cases() -> tuple[str, ...]:
+    return tuple(rules()["asked"])
+
+
+def prohibited_time(at: datetime, residential: bool = True) -> str | None:
+    """Why a disconnection at `at` is prohibited by its time alone, or None when the time is
+    allowed: "after_noon", "outside_working_hours" or "ramadan"."""
+    local = at.astimezone(RIYADH)
+    spec = rules()
+    if residential:
+        hijri = Gregorian(local.year, local.month, local.day).to_hijri()
+        if hijri.month in spec["hijri_months_residential"]:
+            return "ramadan"
+    if spec["business_days_only"] and not calendar().is_business_day(local.date()):
+        return "outside_working_hours"
+    if local.time() >= time.fromisoformat(spec["not_from"]):
+        return "after_noon"
+    if local.time() < time.fromisoformat(spec["not_before"]):
+        return "outside_working_hours"
+    return None

@@ -1,0 +1,255 @@
+"""The facts of one compensation case, gathered over a conversation and kept in the flow state.
+
+Every fact comes from what the subscriber wrote (read by `bot.understanding.slots`) and
+remembers whether it was stated or inferred (a day not named, an hour without morning or
+evening). `missing()` says which question comes next; `case()` builds the engine's case only
+from facts that are there: a missing end is never filled with "now" unless the case is ongoing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from bot.config import RIYADH
+from bot.phrases import mentions
+from bot.standards import Case, rule_for
+from bot.understanding.slots import Moment, find_duration_minutes, read_times
+
+HOURS_STANDARDS = {"reconnection_after_payment", "planned_outage_restoration",
+                   "emergency_outage", "total_blackout"}
+DAYS_STANDARDS = {"meter_registration", "connection", "billing_complaint"}
+NOTICE = "planned_outage_notice"
+UNLAWFUL = "unlawful_disconnection"
+NETWORK_PHRASES = {"lv": "network_lv", "mv": "network_mv", "hv": "network_hv"}
+
+
+@dataclass
+class Facts:
+    standard: str | None = None
+    start: str | None = None  # ISO: a datetime, or a date alone
+    start_inferred: bool = False
+    end: str | None = None
+    end_inferred: bool = False
+    ongoing: bool = False
+    duration: int | None = None  # minutes, when the subscriber gave a length instead of times
+    notice_minutes: int | None = None
+    no_notice: bool = False
+    network: str | None = None
+    prohibited: str | None = None  # why the disconnection was unlawful, once known
+    cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
+    cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
+    confirmed: bool = False
+
+    @classmethod
+    def load(cls, state: dict) -> Facts:
+        return cls(**state.get("facts", {}))
+
+    def dump(self) -> dict:
+        return asdict(self)
+
+    # -- reading a message ---------------------------------------------------------------
+
+    def read(self, text: str, now: datetime, asked: str | None = None) -> bool:
+        """Take what the message states; True when it carried any fact for this case.
+        `asked` is the question the message answers ("end": a lone time is the end)."""
+        reading = read_times(text, now)
+        start, end = reading.start, reading.end
+        if asked in ("end", "done", "done_day") and start is not None and end is None and self.start:
+            start, end = None, start  # "الساعة ٤ العصر" answering "when did it come back?"
+        changed = False
+        if start is not None:
+            if asked == "start_time" and start.clock is not None and self._start_day():
+                start = _on_day(start, self._start_day())  # type: ignore[arg-type]
+            self.start, self.start_inferred = start.slot(), _inferred(start, reading.ongoing, now)
+            changed = True
+            if end is None and not reading.ongoing and self.end and self._before_start(self.end):
+                self.end = None
+        if end is not None:
+            end = self._end_after_start(end)
+            if end is not None:
+                # An end hour told after the start is the first such hour after it.
+                self.end = end.slot()
+                self.end_inferred = end.hour_guessed if self.start else end.inferred
+                self.ongoing = False
+                changed = True
+        if reading.ongoing or (asked == "end" and _says_no(text)):
+            self.ongoing, self.end = True, None
+            changed = True
+        if self.standard in HOURS_STANDARDS | DAYS_STANDARDS or self.standard is None:
+            minutes = find_duration_minutes(text)
+            if minutes and not (start and start.clock and end and end.clock):
+                self.duration = minutes
+                changed = True
+        if self.standard == NOTICE:
+            changed |= self._read_notice(text)
+        if mentions(text, "cut_for_bills"):
+            self.cut_for_bills = changed = True
+        for network, phrases in NETWORK_PHRASES.items():
+            if mentions(text, phrases):
+                self.network, changed = network, True
+        start_at = self.start_at()
+        if (start_at is not None and self.duration and not self.end and not self.ongoing
+                and self.standard not in DAYS_STANDARDS | {NOTICE, UNLAWFUL}):
+            # "امس الساعة ٨ الصبح لمدة ٥ ساعات": the end is the start plus the length.
+            self.end = (start_at + timedelta(minutes=self.duration)).isoformat()
+            self.end_inferred = self.start_inferred
+        if changed:
+            self.confirmed = False
+        return changed
+
+    def _read_notice(self, text: str) -> bool:
+        if mentions(text, "no_notice"):
+            self.no_notice, self.notice_minutes = True, None
+            return True
+        minutes = find_duration_minutes(text)
+        if minutes:
+            self.notice_minutes, self.no_notice, self.duration = minutes, False, None
+            return True
+        return False
+
+    def _start_day(self) -> date | None:
+        return datetime.fromisoformat(self.start).date() if self.start else None
+
+    def _before_start(self, iso: str) -> bool:
+        return self.start is not None and _as_datetime(iso) < _as_datetime(self.start)
+
+    def _end_after_start(self, end: Moment) -> Moment | None:
+        """An end told after the start: an hour with no day of its own is the first such
+        moment after the start ("٤ العصر" after "امس ٨ الصبح" is yesterday 16:00)."""
+        if not self.start:
+            return end
+        start = _as_datetime(self.start)
+        if end.clock is None or len(self.start) == 10:
+            return end if end.day >= start.date() else None
+        at = end.at
+        assert at is not None
+        if not end.day_stated:
+            hours = [end.clock] + ([time((end.clock.hour + 12) % 24, end.clock.minute)]
+                                   if end.hour_guessed and end.clock.hour < 12 else [])
+            candidates = []
+            for clock in hours:
+                moment = datetime.combine(start.date(), clock, RIYADH)
+                candidates.append(moment if moment > start else moment + timedelta(days=1))
+            at = min(candidates)
+        if at < start:
+            return None
+        return Moment(at.date(), at.time(), end.day_stated, end.hour_guessed)
+
+    # -- what is known ---------------------------------------------------------------------
+
+    def start_at(self) -> datetime | None:
+        return _at(self.start)
+
+    def end_at(self) -> datetime | None:
+        return _at(self.end)
+
+    @property
+    def inferred(self) -> bool:
+        return self.start_inferred or (self.end_inferred and not self.ongoing)
+
+    def missing(self, now: datetime) -> str | None:
+        """The next thing to ask, or None when the case can be judged."""
+        if self.standard is None:
+            return "standard"
+        if self.standard == NOTICE:
+            if not self.start:
+                return "outage_day"
+            if self.notice_minutes is None and not self.no_notice:
+                return "notice"
+            return None
+        if self.standard == UNLAWFUL:
+            if not self.start:
+                return "disconnection_time"
+            if self.start_at() is None:
+                return "start_time"
+            if not self.cut_for_bills and not self.prohibited:
+                return "why_cut"
+            return None
+        if self.standard in DAYS_STANDARDS:
+            if not self.start and self.duration and self.ongoing:
+                return None
+            if not self.start:
+                return "request_day"
+            if not self.end and not self.ongoing:
+                return "done"
+            return None
+        # hour standards
+        if self.start_at() is not None:
+            if self.end_at() is not None or self.ongoing:
+                return None
+            if self.end:  # a day without an hour
+                return "end"
+            return "end"
+        if self.duration:
+            if self.ongoing or self.start or self.end:
+                return None
+            return "which_day"
+        if self.start:
+            return "start_time"
+        return "times"
+
+    def case(self, now: datetime) -> Case:
+        """The engine's case from the facts (call only when `missing` is None)."""
+        assert self.standard is not None
+        standard = self.standard
+        network = self.network or "lv"
+        if standard == NOTICE:
+            start = self.start_at() or datetime.combine(self._start_day(), time(12), RIYADH)
+            notice = None if self.no_notice else start - timedelta(minutes=self.notice_minutes or 0)
+            return Case(standard, start=start, notice_at=notice)
+        if standard == UNLAWFUL:
+            return Case(standard, start=self.start_at())
+        if standard in DAYS_STANDARDS:
+            end = _as_datetime(self.end) if self.end else now
+            if self.start:
+                start = _as_datetime(self.start)
+            else:
+                start = now - timedelta(minutes=self.duration or 0)
+            return Case(standard, start=start, end=max(end, start), network=network)
+        start, end = self.start_at(), self.end_at()
+        if start is not None:
+            return Case(standard, start=start, end=end if end is not None else now)
+        minutes = timedelta(minutes=self.duration or 0)
+        if self.ongoing:
+            return Case(standard, start=now - minutes, end=now)
+        # A length on a named day: it ended that day (confirmed with the subscriber first).
+        day = _as_datetime(self.end or self.start or "").date()
+        end = min(datetime.combine(day, time(23, 59), RIYADH), now)
+        return Case(standard, start=end - minutes, end=end)
+
+    def growth(self) -> tuple[int, str]:
+        """(riyals per further unit, clock) of the standard, for an ongoing case."""
+        rule = rule_for(self.standard or "", datetime.now(RIYADH))
+        return rule.additional_sar, rule.clock
+
+
+def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:
+    """Whether the start was inferred. A case still going on since an hour with no day
+    ("طافية من ٧ الصبح") started at the last such hour: that is what the words mean."""
+    at = start.at
+    if ongoing and not start.hour_guessed and at is not None and now - at < timedelta(hours=24):
+        return False
+    return start.inferred
+
+
+def _at(iso: str | None) -> datetime | None:
+    if not iso or len(iso) == 10:
+        return None
+    value = datetime.fromisoformat(iso)
+    return value if value.tzinfo else value.replace(tzinfo=RIYADH)
+
+
+def _as_datetime(iso: str) -> datetime:
+    value = datetime.fromisoformat(iso)
+    return value if value.tzinfo else value.replace(tzinfo=RIYADH)
+
+
+def _on_day(moment: Moment, day: date) -> Moment:
+    return Moment(day, moment.clock, True, moment.hour_guessed)
+
+
+def _says_no(text: str) -> bool:
+    from bot.understanding import control_word
+
+    return control_word(text) == "no"
