@@ -1,7 +1,7 @@
 """the start a reporter states is kept on the report; an incident can be marked city-wide
 
 Revision ID: 5a7c1e9d2b40
-Revises: f047d352deba
+Revises: b7e2c41a9d03
 Create Date: 2026-11-30 10:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '5a7c1e9d2b40'
-down_revision: str | None = 'f047d352deba'
+down_revision: str | None = 'b7e2c41a9d03'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
