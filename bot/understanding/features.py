@@ -23,11 +23,7 @@ def features(normalized: str) -> set[str]:
     for word in words:
         found.add("w:" + word)
         padded = f" {word} "
-        for n in CHAR_NGRAMS:
-            if n > len(padded):
-                break
-            for i in range(len(padded) - n + 1):
-                found.add(padded[i:i + n])
-    for first, second in zip(words, words[1:], strict=False):
-        found.add(f"b:{first} {second}")
+        size = len(padded)
+        found.update(padded[i:i + n] for n in CHAR_NGRAMS for i in range(size - n + 1))
+    found.update(f"b:{first} {second}" for first, second in zip(words, words[1:], strict=False))
     return found

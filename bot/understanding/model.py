@@ -35,10 +35,11 @@ class IntentModel:
     strength: float  # the regularization it was trained with (chosen on the dev split)
 
     def probabilities(self, normalized: str) -> dict[str, float]:
-        index = self.index
-        rows = sorted(index[f] for f in features(normalized) if f in index)
+        found = self.index.get
+        rows = [row for row in map(found, features(normalized)) if row is not None]
         logits = self.bias.astype(np.float64)
         if rows:
+            rows.sort()  # a fixed order of additions: the same message, the same float sum
             logits = logits + self.weights[rows].sum(axis=0, dtype=np.float64) / np.sqrt(len(rows))
         exp = np.exp(logits - logits.max())
         probs = exp / exp.sum()

@@ -121,13 +121,25 @@ def _relative_units(units: dict[str, int]) -> dict[str, int]:
     return out
 
 
+# First words and longest phrase of each table, so that a word no phrase starts with is passed
+# over at once (the scan asks every table at every word). Keyed by id: the tables live as long
+# as the cached vocabulary that holds them.
+_HEADS: dict[int, tuple[frozenset[str], int]] = {}
+
+
 def _phrase_at(toks: list[str], i: int, table: dict[tuple[str, ...], object]) -> tuple[object, int]:
     """Longest phrase of `table` starting at token i: (value, length) or (None, 0)."""
-    for size in range(_LONGEST, 0, -1):
-        if i + size <= len(toks):
-            value = table.get(tuple(toks[i:i + size]))
-            if value is not None:
-                return value, size
+    heads = _HEADS.get(id(table))
+    if heads is None:
+        heads = _HEADS[id(table)] = (frozenset(k[0] for k in table),
+                                     max((len(k) for k in table), default=0))
+    firsts, longest = heads
+    if i >= len(toks) or toks[i] not in firsts:
+        return None, 0
+    for size in range(min(longest, _LONGEST, len(toks) - i), 0, -1):
+        value = table.get(tuple(toks[i:i + size]))
+        if value is not None:
+            return value, size
     return None, 0
 
 
