@@ -17,12 +17,13 @@ from bot.understanding.model import MODEL_PATH, load
 DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured when the model was last trained, less (more) one
-# point; bench/RESULTS.md has the tables. The goal is 95% and 3%: the blind set's off-topic
-# figure (6 of 130) and the safety set's (3 of its 16 look-alikes) do not reach it yet.
+# point; bench/RESULTS.md has the tables. The goal is 95% and 3%: the blind set (94.4%, 7 of
+# its 130 off-topic messages taken for a request) and the safety set (94.0%, 3 of its 16
+# look-alikes) do not reach it yet.
 TEST_SETS = {
-    "labelled_messages.tsv": (0.960, 0.03),
-    "blind_messages.tsv": (0.940, 0.056),
-    "hazard_messages.tsv": (0.923, 0.198),
+    "labelled_messages.tsv": (0.962, 0.03),
+    "blind_messages.tsv": (0.934, 0.064),
+    "hazard_messages.tsv": (0.930, 0.198),
 }
 
 TRAIN = examples("train")
