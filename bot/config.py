@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 RIYADH = ZoneInfo("Asia/Riyadh")
@@ -47,6 +48,15 @@ class Settings:
     operator_token: str | None = None
     whatsapp_bill_template: str | None = None  # content SID of the approved bill template
     session_idle_minutes: int = 30
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every configured value that must never reach a log line (see bot/logs.py)."""
+        values = [self.twilio_auth_token, self.telegram_bot_token, self.telegram_webhook_secret,
+                  self.billing_token, self.operator_token]
+        for url in (self.database_url, self.redis_url):
+            password = urlsplit(url).password if url else None
+            values.append(password)
+        return tuple(v for v in values if v)
 
     @classmethod
     def from_env(cls) -> Settings:

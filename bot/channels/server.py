@@ -69,8 +69,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
 
-    configure_logging(json=True)  # one JSON object a line, phone and account numbers masked
-    app = create_app(Settings.from_env())
+    settings = Settings.from_env()
+    # One JSON object a line; secrets hidden, phone and account numbers masked.
+    configure_logging(json=True, secrets=settings.secrets())
+    app = create_app(settings)
     uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log,
                 proxy_headers=True, log_level="info", log_config=None)
     return 0

@@ -8,7 +8,6 @@ setWebhook again afterwards if the bot is also served by webhook.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from telegram import Update
@@ -17,6 +16,7 @@ from bot.channels.answering import Answerer
 from bot.channels.telegram_channel import TelegramConversation, build_application
 from bot.config import Settings
 from bot.dialogue.engine import Engine
+from bot.logs import configure_logging
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,8 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
+    # httpx logs every Bot API URL it calls, and the token is in the URL: hide it.
+    configure_logging(json=False, secrets=settings.secrets())
     if not settings.telegram_bot_token:
         print("sadeeq telegram: error: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
         return 2
