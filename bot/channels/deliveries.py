@@ -28,6 +28,7 @@ POLL_SECONDS = 0.05
 class Claim:
     fresh: bool  # True: this caller owns the message and must answer it
     replies: list[str] | None = None  # the stored answer of an earlier delivery, once it exists
+    unsent: int = 0  # how many of those replies (the last ones) never reached the provider
 
 
 def claim(url: str, channel: str, message_id: str, now: datetime | None = None) -> Claim:
@@ -41,12 +42,12 @@ def claim(url: str, channel: str, message_id: str, now: datetime | None = None) 
     except IntegrityError:
         pass
     with engine_for(url).begin() as conn:
-        row = conn.execute(select(table.c.received_at, table.c.replies).where(
+        row = conn.execute(select(table.c.received_at, table.c.replies, table.c.unsent).where(
             table.c.channel == channel, table.c.message_id == message_id)).one_or_none()
         if row is None:  # released by its owner a moment ago: claim it again
             return claim(url, channel, message_id, now)
         if row.replies is not None:
-            return Claim(fresh=False, replies=json.loads(row.replies))
+            return Claim(fresh=False, replies=json.loads(row.replies), unsent=row.unsent or 0)
         if aware(row.received_at) > now - LEASE:
             return Claim(fresh=False)
         taken = conn.execute(update(table).where(
@@ -71,12 +72,23 @@ def wait_for_replies(url: str, channel: str, message_id: str, timeout: float) ->
         time.sleep(POLL_SECONDS)
 
 
-def record_replies(url: str, channel: str, message_id: str, replies: list[str]) -> None:
+def record_replies(url: str, channel: str, message_id: str, replies: list[str],
+                   unsent: int = 0) -> None:
+    """Store the answer; `unsent`: how many of its replies still have to be sent by the caller."""
     table = Delivery.__table__
     with engine_for(url).begin() as conn:
         conn.execute(update(table).where(
             table.c.channel == channel, table.c.message_id == message_id,
-        ).values(replies=json.dumps(replies, ensure_ascii=False)))
+        ).values(replies=json.dumps(replies, ensure_ascii=False), unsent=unsent))
+
+
+def record_sent(url: str, channel: str, message_id: str, unsent: int) -> None:
+    """A reply went out: `unsent` of the answer's replies are left to send."""
+    table = Delivery.__table__
+    with engine_for(url).begin() as conn:
+        conn.execute(update(table).where(
+            table.c.channel == channel, table.c.message_id == message_id,
+        ).values(unsent=unsent))
 
 
 def release(url: str, channel: str, message_id: str) -> None:

@@ -1,0 +1,36 @@
+"""deliveries.unsent: how many of a stored answer's replies are not yet handed to the provider.
+
+Telegram replies go out through the Bot API after the answer is stored; a redelivered update
+whose replies did not all go out sends the rest instead of being taken for a duplicate.
+Twilio's replies ride on the webhook's response, so theirs is always 0.
+
+Revision ID: 5d2e81a4c7b3
+Revises: f047d352deba
+Create Date: 2026-11-30 10:15:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '5d2e81a4c7b3'
+down_revision: str | None = 'f047d352deba'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # A database adopted from create_all (bot/storage/migrate.py) may have the column already.
+    if not op.get_context().as_sql and 'unsent' in {
+            c['name'] for c in sa.inspect(op.get_bind()).get_columns('deliveries')}:
+        return
+    with op.batch_alter_table('deliveries', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('unsent', sa.Integer(), server_default='0', nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('deliveries', schema=None) as batch_op:
+        batch_op.drop_column('unsent')
