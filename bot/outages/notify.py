@@ -96,6 +96,31 @@ def notify_status(session_factory_or_url: SessionFactory | str, incident_id: int
                         statuses.count(FAILED))
 
 
+def channels_to_notify(session: Session, incident_id: int | None, *,
+                       pending_only: bool = False) -> set[str]:
+    """The channels the reporters of an incident (or, with None, of every incident with
+    pending notices) wrote from: the transports a notice run needs."""
+    if pending_only or incident_id is None:
+        query = select(OutageReport.channel).join(
+            OutageNotification, OutageNotification.report_id == OutageReport.id).where(
+            OutageNotification.status.in_([PENDING, SENDING]))
+        if incident_id is not None:
+            query = query.where(OutageNotification.incident_id == incident_id)
+    else:
+        query = select(OutageReport.channel).where(OutageReport.incident_id == incident_id)
+    return set(session.scalars(query.distinct()))
+
+
+def preview(session: Session, incident: Incident, event: str) -> list[Outbound]:
+    """What notifying every reporter of `incident` about `event` would send (`--dry-run`):
+    composed from the incident as it stands in `session`; nothing is claimed or recorded."""
+    event = _resolve(incident, event)
+    reports = session.scalars(select(OutageReport).where(
+        OutageReport.incident_id == incident.id).order_by(OutageReport.id))
+    return [Outbound(channel=r.channel, address=notify_address(r), text=compose(event, r, incident))
+            for r in reports]
+
+
 def notify_address(report: OutageReport) -> str:
     """Where the channel delivers: the phone for Twilio channels, the chat id for Telegram
     (a private chat's id is the user id we keep as "tg:<id>")."""
@@ -207,9 +232,11 @@ __all__ = [
     "MAX_ATTEMPTS",
     "RESTORED_EVENT",
     "NotifyStatus",
+    "channels_to_notify",
     "compose",
     "notify_address",
     "notify_incident_event",
     "notify_pending",
     "notify_status",
+    "preview",
 ]
