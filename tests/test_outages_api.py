@@ -92,3 +92,17 @@ def test_bad_updates_are_400_with_the_reason(client: TestClient, body: dict, mes
 def test_a_body_that_is_not_json_is_400(client: TestClient) -> None:
     response = client.post("/operator/incidents/1/update", headers=AUTH, content=b"{nope")
     assert response.status_code == 400
+
+
+def test_without_a_transport_restore_changes_nothing_and_says_why(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        report_outage(session, channel="whatsapp", sender="+966500000009", phone="+966500000009",
+                      lang="en", reported_at=T0, district="الورود")
+    settings = Settings(database_url=database_url, operator_token=TOKEN)  # no Twilio credentials
+    client = TestClient(Starlette(routes=operator_routes(settings)))
+    response = client.post("/operator/incidents/1/restore", headers=AUTH, json={})
+    assert response.status_code == 503
+    assert "no transport for whatsapp" in response.json()["error"]
+    assert client.get("/operator/incidents/1", headers=AUTH).json()["status"] == "open"
+    notify = client.post("/operator/incidents/1/notify", headers=AUTH, json={})
+    assert notify.status_code == 200 and notify.json() == {"sent": 0}  # nothing waiting

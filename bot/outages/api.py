@@ -19,6 +19,7 @@ import hmac
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -28,7 +29,13 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from bot.channels.outbound import OutboundSender
 from bot.config import Settings
-from bot.outages.notify import ESTIMATE, RESTORED_EVENT, notify_incident_event, notify_pending
+from bot.outages.notify import (
+    ESTIMATE,
+    RESTORED_EVENT,
+    channels_to_notify,
+    notify_incident_event,
+    notify_pending,
+)
 from bot.outages.service import (
     IncidentNotFound,
     OutageError,
@@ -49,11 +56,13 @@ def operator_routes(settings: Settings, sender: OutboundSender | None = None) ->
     token = settings.operator_token
     if not token:
         return []
+    check: Callable[[set[str]], str | None] = lambda _channels: None  # noqa: E731
     if sender is None:
-        from bot.channels.outbound import outbound_sender
+        from bot.channels.outbound import outbound_sender, transport_problem
 
         sender = outbound_sender(settings)
-    api = _OperatorApi(settings.database_url, sender)
+        check = partial(transport_problem, settings)
+    api = _OperatorApi(settings.database_url, sender, check)
     guard = _bearer_guard(token)
     return [Mount("/operator", routes=[
         Route("/incidents", guard(api.index), methods=["GET"]),
@@ -79,6 +88,8 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
                 return await handler(request)
             except IncidentNotFound as exc:
                 return JSONResponse({"error": str(exc)}, status_code=404)
+            except NoTransport as exc:
+                return JSONResponse({"error": str(exc)}, status_code=503)
             except (OutageError, ValueError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
 
@@ -87,10 +98,21 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
     return guard
 
 
+class NoTransport(Exception):
+    """A reporter's channel has no transport: nothing is changed or sent (503)."""
+
+
 class _OperatorApi:
-    def __init__(self, database_url: str, sender: OutboundSender) -> None:
+    def __init__(self, database_url: str, sender: OutboundSender,
+                 transport_problem: Callable[[set[str]], str | None]) -> None:
         self.url = database_url
         self.sender = sender
+        self.transport_problem = transport_problem
+
+    def _require_transports(self, session, incident_id: int, *, pending_only: bool = False) -> None:
+        channels = channels_to_notify(session, incident_id, pending_only=pending_only)
+        if problem := self.transport_problem(channels):
+            raise NoTransport(problem)
 
     async def index(self, request: Request) -> Response:
         include_closed = request.query_params.get("all", "") in ("1", "true", "yes")
@@ -126,6 +148,8 @@ class _OperatorApi:
         def work() -> tuple[dict, int, bool]:
             with session_scope(self.url) as session:
                 before = find_incident(session, ref).estimate_version
+                if changes["eta"] is not None:
+                    self._require_transports(session, find_incident(session, ref).id)
                 incident = update_incident(session, ref, **changes)
                 view = incident_view(incident, reporters_count(session, incident))
                 return view, incident.id, incident.estimate_version != before
@@ -140,6 +164,7 @@ class _OperatorApi:
         def work() -> tuple[dict, int]:
             with session_scope(self.url) as session:
                 incident = find_incident(session, ref)
+                self._require_transports(session, incident.id)
                 when = at or (incident.end if not incident.is_open else datetime.now(UTC))
                 incident = restore_incident(session, ref, at=when)
                 return incident_view(incident, reporters_count(session, incident)), incident.id
@@ -154,6 +179,7 @@ class _OperatorApi:
         def work() -> int:
             with session_scope(self.url) as session:
                 incident_id = find_incident(session, ref).id
+                self._require_transports(session, incident_id, pending_only=True)
             return notify_pending(session_factory(self.url), self.sender,
                                   incident_id=incident_id, resend_unconfirmed=resend)
 
