@@ -200,13 +200,13 @@ def test_the_database_going_away_answers_503_then_recovers(own_postgres_database
         during = post_signed(worker.url, location_report("+966500000102", "SMdb2"))
         assert during.status_code == 503 and during.headers.get("Retry-After")
         assert time.monotonic() - started < 15
-        assert httpx.get(f"{worker.url}/healthz", timeout=15).status_code == 503
+        assert httpx.get(f"{worker.url}/readyz", timeout=15).status_code == 503
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         # Twilio's retry of the refused message, once the database is back, is handled.
         again = post_signed(worker.url, location_report("+966500000102", "SMdb2"))
         assert answered(again)
-        assert httpx.get(f"{worker.url}/healthz", timeout=15).status_code == 200
+        assert httpx.get(f"{worker.url}/readyz", timeout=15).status_code == 200
     admin.dispose()
     assert sorted(reporters(url)) == ["+966500000101", "+966500000102"]
 

@@ -65,9 +65,11 @@ def client(database_url, engine):
         yield test_client
 
 
-def test_healthz_reports_a_reachable_database(client):
+def test_healthz_says_alive_and_readyz_ready(client):
     response = client.get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "ready"})
 
 
 def test_metrics_count_messages_and_errors(client):

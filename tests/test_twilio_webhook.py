@@ -203,7 +203,7 @@ def test_an_unreachable_database_answers_503(tmp_path, engine):
     unopenable = f"sqlite:///{tmp_path / 'db.sqlite'}"
     with TestClient(create_app(settings_for(unopenable), engine)) as client:
         response = signed_post(client, "/twilio/whatsapp", whatsapp_form())
-        health = client.get("/healthz")
+        ready = client.get("/readyz")
     assert response.status_code == 503
-    assert health.status_code == 503
+    assert ready.status_code == 503 and ready.json()["reason"].startswith("database not usable")
     assert engine.seen == []

@@ -19,6 +19,7 @@ from typing import Protocol
 from bot.channels import deliveries
 from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.metrics import DATABASE, ENGINE, record_error, record_message
+from bot.channels.readiness import missing_database_file
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Reply
 from bot.i18n import texts
@@ -76,6 +77,10 @@ class Answerer:
         """`sent_later`: the channel sends the replies itself after this returns (Telegram), and
         reports each one with `record_sent`; until then a redelivery gets them as unsent."""
         channel, message_id = inbound.channel, inbound.message_id
+        if missing := missing_database_file(self.settings.database_url):
+            # Writes would go to the deleted file and be lost: let the provider come back later.
+            record_error(channel, DATABASE)
+            raise RetryLater(missing)
         with self._in_flight:
             claim = self._claim(channel, message_id) if message_id is not None else None
             if claim is None or claim.fresh:
@@ -102,11 +107,10 @@ class Answerer:
         try:
             replies, intent = self._turn(inbound)
         except DATABASE_ERRORS as exc:
-            record_error(channel, DATABASE)
-            log.warning("database unavailable while answering %s %s: %s", channel, message_id, exc)
+            record_error(channel, DATABASE)  # the channel logs the 503 with this reason
             if message_id is not None:
                 self._release(channel, message_id)
-            raise RetryLater(str(exc)) from exc
+            raise RetryLater(f"database unavailable: {_first_line(exc)}") from exc
         except Exception:
             record_error(channel, ENGINE)
             log.exception("engine failed on %s message %s; sending an apology", channel, message_id)
@@ -140,7 +144,7 @@ class Answerer:
             return deliveries.claim(self.settings.database_url, channel, message_id)
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)
-            raise RetryLater(str(exc)) from exc
+            raise RetryLater(f"database unavailable: {_first_line(exc)}") from exc
 
     def _wait_for_answer(self, channel: str, message_id: str) -> list[str]:
         """The answer of the same message being handled by another request right now."""
@@ -149,7 +153,7 @@ class Answerer:
                                                  REPEAT_WAIT_SECONDS)
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)
-            raise RetryLater(str(exc)) from exc
+            raise RetryLater(f"database unavailable: {_first_line(exc)}") from exc
         if stored is None:  # still not answered: ask the provider to come back later
             raise RetryLater(f"{channel} message {message_id} is still being answered")
         return stored
@@ -159,3 +163,7 @@ class Answerer:
             deliveries.release(self.settings.database_url, channel, message_id)
         except DATABASE_ERRORS:
             log.warning("could not release %s %s; it is retried after the lease", channel, message_id)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:300] if str(exc) else type(exc).__name__

@@ -1,13 +1,16 @@
 """`sadeeq serve`: the webhook server, assembled from the channels' routes.
 
-Routes: POST /twilio/whatsapp, POST /twilio/sms, POST /telegram, GET /healthz, GET /metrics,
-plus whatever the caller mounts (`extra_routes`, e.g. the operator API).
+Routes: POST /twilio/whatsapp, POST /twilio/sms, POST /telegram, GET /healthz (the process is
+alive), GET /readyz (messages can be answered: bot/channels/readiness.py), GET /metrics, plus
+whatever the caller mounts (`extra_routes`, e.g. the operator API). Before it answers anything
+the server brings the database to the schema head.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
 import uvicorn
 from starlette.applications import Starlette
@@ -18,10 +21,10 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.answering import Answerer, ConversationEngine
 from bot.channels.metrics import metrics_routes
+from bot.channels.readiness import Readiness
 from bot.channels.telegram_channel import TelegramWebhook
 from bot.channels.twilio_webhook import TwilioWebhook
 from bot.config import Settings
-from bot.storage.db import is_reachable
 
 
 def create_app(settings: Settings, engine: ConversationEngine | None = None,
@@ -39,23 +42,38 @@ def create_app(settings: Settings, engine: ConversationEngine | None = None,
         engine = Engine(settings)
     answerer = Answerer(engine, settings)
     telegram = TelegramWebhook(settings, answerer)
+    readiness = Readiness(settings.database_url, settings.lang)
     routes: list[BaseRoute] = [
         *TwilioWebhook(settings, answerer).routes(),
         *telegram.routes(),
-        Route("/healthz", _healthz(settings.database_url), methods=["GET"]),
+        Route("/healthz", _healthz, methods=["GET"]),
+        Route("/readyz", _readyz(readiness), methods=["GET"]),
         *metrics_routes(),
         *extra_routes,
     ]
-    return Starlette(routes=routes, lifespan=telegram.lifespan)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # uvicorn accepts connections only once this start-up is done.
+        await run_in_threadpool(readiness.prepare)
+        async with telegram.lifespan(app):
+            yield
+
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
-def _healthz(database_url: str):
-    async def healthz(_request: Request) -> JSONResponse:
-        if await run_in_threadpool(is_reachable, database_url):
-            return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "database unreachable"}, status_code=503)
+async def _healthz(_request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})  # alive; whether it can answer is /readyz
 
-    return healthz
+
+def _readyz(readiness: Readiness):
+    async def readyz(_request: Request) -> JSONResponse:
+        problem = await run_in_threadpool(readiness.problem)
+        if problem is None:
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
+
+    return readyz
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -106,9 +106,11 @@ def keyboard_for(reply: Reply) -> ReplyKeyboardMarkup | None:
 class TelegramConversation:
     """PTB handlers: hand each message to the engine once and send back its replies."""
 
-    def __init__(self, answerer: Answerer) -> None:
+    def __init__(self, answerer: Answerer, *, webhook: bool = True) -> None:
         self.answerer = answerer
-        self.retry_updates: set[int] = set()  # update ids to answer 503 for (webhook mode)
+        self.webhook = webhook
+        # update id → why to answer it 503 (webhook mode); polling mode logs the reason instead
+        self.retry_updates: dict[int, str] = {}
 
     def install(self, application: Application) -> None:
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
@@ -146,7 +148,10 @@ class TelegramConversation:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(context.error, RetryLater) and isinstance(update, Update):
-            self.retry_updates.add(update.update_id)
+            if self.webhook:
+                self.retry_updates[update.update_id] = str(context.error)
+            else:
+                log.warning("Telegram update %s not fully answered: %s", update.update_id, context.error)
             return
         log.error("Telegram update failed", exc_info=context.error)
 
@@ -265,6 +270,8 @@ class TelegramWebhook:
             record_error(CHANNEL, BAD_REQUEST)
             return PlainTextResponse(exc.detail, status_code=exc.status_code)
         if not await self._initialize():
+            log.warning("Telegram update %s answered 503: the Bot API could not be reached at "
+                        "start-up (getMe)", data["update_id"])
             return PlainTextResponse("Telegram not ready", status_code=503)
         try:
             update = Update.de_json(data, self.application.bot)
@@ -272,8 +279,9 @@ class TelegramWebhook:
             record_error(CHANNEL, BAD_REQUEST)
             return PlainTextResponse("not a Telegram update", status_code=400)
         await self.application.process_update(update)
-        if update.update_id in self.conversation.retry_updates:
-            self.conversation.retry_updates.discard(update.update_id)
+        if (reason := self.conversation.retry_updates.pop(update.update_id, None)) is not None:
+            log.warning("Telegram update %s answered 503, Telegram redelivers it: %s",
+                        update.update_id, reason)
             return PlainTextResponse("try again later", status_code=503)
         return Response(status_code=200)
 

@@ -31,6 +31,6 @@ def run(args: argparse.Namespace) -> int:
         print("sadeeq telegram: error: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
         return 2
     application = build_application(settings, webhook=False)
-    TelegramConversation(Answerer(Engine(settings), settings)).install(application)
+    TelegramConversation(Answerer(Engine(settings), settings), webhook=False).install(application)
     application.run_polling(allowed_updates=[Update.MESSAGE])
     return 0

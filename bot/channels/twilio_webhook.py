@@ -78,7 +78,9 @@ class TwilioWebhook:
 
         try:
             answer = await run_in_threadpool(self.answerer.answer, inbound, render)
-        except RetryLater:
+        except RetryLater as exc:
+            log.warning("%s message %s answered 503, the provider retries: %s", channel,
+                        inbound.message_id, exc)
             return PlainTextResponse("try again later", status_code=503,
                                      headers={"Retry-After": RETRY_AFTER_SECONDS})
         return Response(twiml(answer.texts), media_type=TWIML)

@@ -89,6 +89,11 @@ def create_schema(url: str) -> None:
     _schema_ready.add(url)
 
 
+def forget_schema(url: str) -> None:
+    """The next `create_schema(url)` checks the database again (it may have been replaced)."""
+    _schema_ready.discard(url)
+
+
 def is_reachable(url: str) -> bool:
     try:
         with engine_for(url).connect() as conn:
