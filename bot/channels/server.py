@@ -86,7 +86,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
+    from bot.storage.db import limit_statement_time
 
+    limit_statement_time()  # a request must not outlive the provider's wait
     settings = Settings.from_env()
     # One JSON object a line; secrets hidden, phone and account numbers masked.
     configure_logging(json=True, secrets=settings.secrets())

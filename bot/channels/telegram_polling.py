@@ -17,6 +17,7 @@ from bot.channels.telegram_channel import TelegramConversation, build_applicatio
 from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.logs import configure_logging
+from bot.storage.db import limit_statement_time
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    limit_statement_time()
     settings = Settings.from_env()
     # httpx logs every Bot API URL it calls, and the token is in the URL: hide it.
     configure_logging(json=False, secrets=settings.secrets())

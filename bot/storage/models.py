@@ -43,3 +43,4 @@ class Delivery(Base):
     # How many of those replies (the last ones) are not yet handed to the provider: Telegram's
     # go out after the answer is stored; a redelivery sends these instead of nothing.
     unsent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    owner: Mapped[str | None] = mapped_column(String(64))  # "host:pid" of the claiming process

@@ -1,8 +1,10 @@
-"""deliveries.unsent: how many of a stored answer's replies are not yet handed to the provider.
+"""deliveries.unsent: how many of a stored answer's replies are not yet handed to the provider;
+deliveries.owner: the process that claimed the message.
 
 Telegram replies go out through the Bot API after the answer is stored; a redelivered update
 whose replies did not all go out sends the rest instead of being taken for a duplicate.
-Twilio's replies ride on the webhook's response, so theirs is always 0.
+Twilio's replies ride on the webhook's response, so theirs is always 0. A claim whose owner
+process is gone (same host) is taken over at once instead of after the lease.
 
 Revision ID: 5d2e81a4c7b3
 Revises: f047d352deba
@@ -24,13 +26,16 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     # A database adopted from create_all (bot/storage/migrate.py) may have the column already.
-    if not op.get_context().as_sql and 'unsent' in {
-            c['name'] for c in sa.inspect(op.get_bind()).get_columns('deliveries')}:
-        return
+    existing = set() if op.get_context().as_sql else {
+        c['name'] for c in sa.inspect(op.get_bind()).get_columns('deliveries')}
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('unsent', sa.Integer(), server_default='0', nullable=False))
+        if 'unsent' not in existing:
+            batch_op.add_column(sa.Column('unsent', sa.Integer(), server_default='0', nullable=False))
+        if 'owner' not in existing:
+            batch_op.add_column(sa.Column('owner', sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
+        batch_op.drop_column('owner')
         batch_op.drop_column('unsent')
