@@ -1,7 +1,9 @@
 """Telling every reporter about a new estimate or the restoration, exactly once per event.
 
 Each (report, event) pair is one row of `outage_notifications` (unique), so reruns and restarts
-never add a second notice. A row is claimed (pending → sending, committed) before the message
+never add a second notice. The notices of one incident go out one notifier at a time
+(bot/outages/incident_lock.py), and each is checked for staleness just before it leaves: an
+estimate superseded by a newer one or by the restoration is skipped, never sent late. A row is claimed (pending → sending, committed) before the message
 leaves and marked (sending → sent, committed) after the transport accepted it; concurrent
 notifiers cannot both claim a row.
 
@@ -22,6 +24,7 @@ from sqlalchemy import literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.outbound import Outbound, OutboundSender
+from bot.outages.incident_lock import incident_lock
 from bot.outages.models import Incident, OutageNotification, OutageReport
 from bot.outages.notices import estimate_notice, restoration_notice
 from bot.outages.service import OutageError, _insert_ignoring
@@ -170,7 +173,7 @@ def _deliver(
 ) -> int:
     mine = (OutageNotification.incident_id == incident_id) & (OutageNotification.event == event)
     sent = 0
-    with factory() as session:
+    with factory() as session, incident_lock(session.get_bind(), incident_id):
         if resend_unconfirmed:
             session.execute(update(OutageNotification).where(
                 mine, OutageNotification.status == SENDING).values(status=PENDING))
@@ -201,6 +204,11 @@ def _deliver_one(
         return 0
     note = session.get(OutageNotification, note_id, populate_existing=True)
     report = session.get(OutageReport, note.report_id)
+    incident = session.get(Incident, incident.id, populate_existing=True)  # as it is now
+    if _is_stale(event, incident):
+        note.status, note.error = SKIPPED, "superseded before it was sent"
+        session.commit()
+        return 0
     try:
         note.text = compose(event, report, incident)
     except Exception as exc:  # a bad case must not block the other reporters
