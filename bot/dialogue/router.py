@@ -1,7 +1,8 @@
 """Who answers a message, in order of precedence. Read top to bottom; this is the whole policy.
 
 1. A shared Telegram contact links the sender's phone.
-2. STOP / START / HELP keywords, and the opt-out they govern.
+2. STOP / START / HELP keywords, and the opt-out they govern (an opted-out number is still
+   heard: its requests are handled, and on SMS left unanswered, handlers/subscription.py).
 3. Media we cannot read, and empty messages.
 4. Control words: language, cancel, menu.
 5. The open flow, if the message answers its question.
@@ -36,9 +37,13 @@ def route(turn: Turn) -> None:
 
     if subscription.is_keyword(turn, text, understood):
         return
-    if turn.contact.opted_out_at is not None:
-        return  # an opted-out number hears nothing until it sends START (or HELP)
+    _handle(turn, text, understood)
+    if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):
+        turn.replies.clear()  # recorded (an outage report above all), but not answered by SMS
 
+
+def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
+    message = turn.message
     if message.has_media and not text:
         turn.intent = "media"
         turn.say(turn.tr._("I can only read text messages for now. Please type your request."))
