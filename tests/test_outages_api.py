@@ -106,3 +106,15 @@ def test_without_a_transport_restore_changes_nothing_and_says_why(database_url: 
     assert client.get("/operator/incidents/1", headers=AUTH).json()["status"] == "open"
     notify = client.post("/operator/incidents/1/notify", headers=AUTH, json={})
     assert notify.status_code == 200 and notify.json() == {"sent": 0}  # nothing waiting
+
+
+def test_an_oversized_cause_or_body_is_refused_and_no_notice_carries_it(client: TestClient,
+                                                                       sender: CollectingSender) -> None:
+    huge = client.post("/operator/incidents/1/update", headers=AUTH,
+                       json={"eta": "2026-01-11T12:00", "cause": "عطل " * 125_000})
+    assert huge.status_code == 413  # 500,000 characters: the body itself is refused
+    long = client.post("/operator/incidents/1/update", headers=AUTH,
+                       json={"eta": "2026-01-11T12:00", "cause": "ع" * 301})
+    assert long.status_code == 400 and "at most 300" in long.json()["error"]
+    assert client.get("/operator/incidents/1", headers=AUTH).json()["estimated_restoration_at"] is None
+    assert sender.sent == []

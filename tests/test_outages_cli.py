@@ -140,3 +140,9 @@ def test_a_dry_run_prints_the_notices_and_changes_and_sends_nothing(incident_url
     code, out, _ = run(capsys, "update", "1", "--eta", "2026-01-11T12:30", "--dry-run")
     assert code == 0 and out.count("[dry run]") == 4 and twilio.sent == []
     assert json.loads(run(capsys, "show", "1", "--json")[1])["estimated_restoration_at"] is None
+
+
+def test_an_oversized_cause_is_refused_with_one_line(incident_url: str, capsys, twilio) -> None:
+    code, _, err = run(capsys, "update", "1", "--eta", "2026-01-11T12:30", "--cause", "x" * 500_000)
+    assert code == 2 and err.count("\n") == 1 and "at most 300" in err
+    assert twilio.sent == []

@@ -206,3 +206,12 @@ def test_group_chats_are_not_answered(client, telegram, engine):
     group["message"]["chat"] = {"id": -100123, "type": "group", "title": "الحي"}
     assert post(client, group).status_code == 200
     assert engine.seen == [] and telegram.sent == []
+
+
+def test_a_reply_too_long_for_telegram_goes_as_two_messages_with_the_keyboard_on_the_last(
+        database_url, telegram):
+    long = Reply("سطر طويل من الحسابات\n" * 300, MENU.choices)
+    with TestClient(create_app(settings_for(database_url, telegram), ScriptedEngine([long]))) as client:
+        assert post(client, update(6001, text="حساباتي")).status_code == 200
+    assert len(telegram.sent) == 2 and all(len(m["text"]) <= 4096 for m in telegram.sent)
+    assert "reply_markup" not in telegram.sent[0] and telegram.sent[1]["reply_markup"]["keyboard"]

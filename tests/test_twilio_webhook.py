@@ -207,3 +207,12 @@ def test_an_unreachable_database_answers_503(tmp_path, engine):
     assert response.status_code == 503
     assert ready.status_code == 503 and ready.json()["reason"].startswith("database not usable")
     assert engine.seen == []
+
+
+def test_a_reply_too_long_for_whatsapp_goes_as_several_messages(database_url):
+    long = Reply("\n".join(f"{n}. ••••{n:04d} حي النسيم، الرياض، عقار {n}" for n in range(150)))
+    with TestClient(create_app(settings_for(database_url), ScriptedEngine([long]))) as client:
+        response = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMlong"))
+    parts = messages_of(response)
+    assert len(long.text) > 4000 and len(parts) >= 3
+    assert all(len(part) <= 1600 for part in parts)

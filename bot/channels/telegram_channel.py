@@ -40,7 +40,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 from bot.channels.answering import Answerer, RetryLater
 from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, SEND, record_error
-from bot.channels.render import render_text
+from bot.channels.render import render_text, split_message
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Location, Reply
 
@@ -131,7 +131,10 @@ class TelegramConversation:
         deadline = time.monotonic() + SEND_BUDGET_SECONDS
         try:
             for text, markup in outgoing:
-                await _send(context.bot, chat_id, text, markup, deadline)
+                parts = split_message(text, CHANNEL)
+                for index, part in enumerate(parts):  # the keyboard goes with the last part
+                    await _send(context.bot, chat_id, part,
+                                markup if index == len(parts) - 1 else None, deadline)
                 unsent -= 1
         except PERMANENT_SEND_ERRORS as exc:
             record_error(CHANNEL, SEND)

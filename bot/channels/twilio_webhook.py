@@ -31,7 +31,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels.answering import Answerer, RetryLater
 from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, record_error
-from bot.channels.render import asks_for_detail, render_text
+from bot.channels.render import asks_for_detail, render_text, split_message
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Location
 
@@ -83,7 +83,7 @@ class TwilioWebhook:
                         inbound.message_id, exc)
             return PlainTextResponse("try again later", status_code=503,
                                      headers={"Retry-After": RETRY_AFTER_SECONDS})
-        return Response(twiml(answer.texts), media_type=TWIML)
+        return Response(twiml(answer.texts, channel), media_type=TWIML)
 
     async def _signed_form(self, request: Request, channel: str) -> FormData:
         body = await read_limited_body(request, BODY_LIMIT)
@@ -143,8 +143,9 @@ def _count(value: object) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def twiml(texts: list[str]) -> str:
+def twiml(texts: list[str], channel: str = "whatsapp") -> str:
     response = MessagingResponse()
     for text in texts:
-        response.message(text)
+        for part in split_message(text, channel):
+            response.message(part)
     return str(response)

@@ -23,10 +23,12 @@ from functools import partial
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from bot.channels.http_body import read_limited_body
 from bot.channels.outbound import OutboundSender
 from bot.config import Settings
 from bot.outages.notify import (
@@ -50,6 +52,7 @@ from bot.outages.views import incident_view
 from bot.storage.db import session_factory, session_scope
 
 Handler = Callable[[Request], Awaitable[Response]]
+BODY_LIMIT = 16 * 1024  # an update is a few short fields
 
 
 def operator_routes(settings: Settings, sender: OutboundSender | None = None) -> list[BaseRoute]:
@@ -90,6 +93,8 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
                 return JSONResponse({"error": str(exc)}, status_code=404)
             except NoTransport as exc:
                 return JSONResponse({"error": str(exc)}, status_code=503)
+            except HTTPException as exc:
+                return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
             except (OutageError, ValueError) as exc:
                 return JSONResponse({"error": str(exc)}, status_code=400)
 
@@ -194,7 +199,7 @@ class _OperatorApi:
 
 
 async def _json_body(request: Request) -> dict:
-    raw = await request.body()
+    raw = await read_limited_body(request, BODY_LIMIT)  # 413 past the limit
     if not raw.strip():
         return {}
     try:
