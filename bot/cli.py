@@ -60,7 +60,14 @@ def _main(argv: list[str] | None) -> int:
     parser = _Parser(prog=f"sadeeq {name}", description=COMMANDS[name][1])
     module.add_arguments(parser)
     args = parser.parse_args(rest)
-    return int(module.run(args) or 0)
+    from bot.config import SettingsError
+
+    try:
+        return int(module.run(args) or 0)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"sadeeq {name}: bad setting: {problem}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

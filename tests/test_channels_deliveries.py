@@ -69,3 +69,15 @@ def test_a_claim_of_a_live_process_waits_for_the_lease(database_url):
     with engine_for(database_url).begin() as conn:  # another live process of this host
         conn.execute(update(Delivery.__table__).values(owner=f"{deliveries.HOST}:{os.getppid()}"))
     assert not deliveries.claim(database_url, "whatsapp", "SMlive").fresh
+
+
+def test_deliveries_older_than_the_retention_are_pruned(database_url):
+    from datetime import timedelta
+
+    old = utcnow() - timedelta(days=31)
+    assert deliveries.claim(database_url, "whatsapp", "SMold", now=old).fresh
+    deliveries.record_replies(database_url, "whatsapp", "SMold", ["فاتورتك 512.90 ر.س"])
+    assert deliveries.claim(database_url, "whatsapp", "SMnew").fresh
+    assert deliveries.prune(database_url, timedelta(days=30)) == 1
+    assert deliveries.claim(database_url, "whatsapp", "SMnew").fresh is False  # kept
+    assert deliveries.claim(database_url, "whatsapp", "SMold").fresh is True  # forgotten

@@ -118,6 +118,15 @@ def record_sent(url: str, channel: str, message_id: str, unsent: int) -> None:
         ).values(unsent=unsent))
 
 
+def prune(url: str, keep: timedelta, now: datetime | None = None) -> int:
+    """Forget messages received more than `keep` ago (their stored answers hold the subscriber's
+    bills): no provider redelivers that late. Returns how many were deleted."""
+    table = Delivery.__table__
+    with engine_for(url).begin() as conn:
+        deleted = conn.execute(delete(table).where(table.c.received_at < (now or utcnow()) - keep))
+    return int(deleted.rowcount or 0)
+
+
 def release(url: str, channel: str, message_id: str) -> None:
     """Give up a claim without an answer, so the provider's retry is handled afresh."""
     table = Delivery.__table__

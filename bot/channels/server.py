@@ -9,8 +9,11 @@ the server brings the database to the schema head.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import uvicorn
 from starlette.applications import Starlette
@@ -25,6 +28,8 @@ from bot.channels.readiness import Readiness
 from bot.channels.telegram_channel import TelegramWebhook
 from bot.channels.twilio_webhook import TwilioWebhook
 from bot.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, engine: ConversationEngine | None = None,
@@ -56,10 +61,34 @@ def create_app(settings: Settings, engine: ConversationEngine | None = None,
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # uvicorn accepts connections only once this start-up is done.
         await run_in_threadpool(readiness.prepare)
-        async with telegram.lifespan(app):
-            yield
+        pruning = asyncio.create_task(_prune_deliveries(settings))
+        try:
+            async with telegram.lifespan(app):
+                yield
+        finally:
+            pruning.cancel()
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+PRUNE_EVERY_SECONDS = 3600.0
+PRUNE_START_SECONDS = 5.0  # not in the way of start-up
+
+
+async def _prune_deliveries(settings: Settings) -> None:
+    """Answered messages are kept `deliveries_retention_days` for repeats, then forgotten."""
+    from bot.channels import deliveries
+
+    keep = timedelta(days=settings.deliveries_retention_days)
+    while True:
+        await asyncio.sleep(PRUNE_START_SECONDS)
+        try:
+            pruned = await run_in_threadpool(deliveries.prune, settings.database_url, keep)
+            if pruned:
+                log.info("forgot %d delivered messages older than %d days", pruned, keep.days)
+        except Exception as exc:  # the database may be away: try again at the next round
+            log.warning("could not prune old deliveries: %s", exc)
+        await asyncio.sleep(PRUNE_EVERY_SECONDS - PRUNE_START_SECONDS)
 
 
 async def _healthz(_request: Request) -> JSONResponse:
