@@ -19,9 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 # Saudi mobiles as people write them (+9665…, 9665…, 05…, with spaces or dashes), then any
-# other run of 6 to 14 digits, which may be an account number. \d also matches ٠-٩ and ۰-۹.
+# other run of 6 or more digits, which may be an account, a foreign phone (E.164 goes to 15) or
+# a card number. \d also matches ٠-٩ and ۰-۹.
 PHONE = re.compile(r"(?<![\d+])(?:\+|00)?(?:966[\s-]?|0)5\d(?:[\s-]?\d){7}(?!\d)")
-DIGIT_RUN = re.compile(r"(?<!\d)\d{6,14}(?!\d)")
+DIGIT_RUN = re.compile(r"(?<!\d)\d{6,}(?!\d)")
 KEEP_DIGITS = 4
 MASK = "*"
 SECRET = "[secret]"

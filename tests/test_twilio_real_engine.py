@@ -63,3 +63,18 @@ def test_stop_then_an_outage_report_is_recorded_answered_on_whatsapp_silent_on_s
     with session_scope(seeded_database_url) as session:
         reporters = set(session.scalars(select(OutageReport.sender)))
     assert {"+966500000002", "+966500000003"} <= reporters
+
+
+def test_a_nul_in_the_address_of_a_shared_location_does_not_lose_the_report(seeded_database_url):
+    from bot.outages.models import OutageReport
+
+    settings = Settings(database_url=seeded_database_url, public_url=PUBLIC_URL, twilio_auth_token=TOKEN)
+    with TestClient(create_app(settings)) as client:
+        post(client, "/twilio/whatsapp", {"MessageSid": "SMnul1", "From": "whatsapp:+966500000004",
+                                          "Body": "الكهرباء مقطوعة", "NumMedia": "0"})
+        shared = post(client, "/twilio/whatsapp", {
+            "MessageSid": "SMnul2", "From": "whatsapp:+966500000004", "Body": "", "NumMedia": "0",
+            "Latitude": "24.7136", "Longitude": "46.6753", "Address": "شارع\x00العليا\x00"})
+    assert shared.status_code == 200 and messages(shared)
+    with session_scope(seeded_database_url) as session:
+        assert session.scalars(select(OutageReport).where(OutageReport.sender == "+966500000004")).first()

@@ -216,3 +216,12 @@ def test_a_reply_too_long_for_whatsapp_goes_as_several_messages(database_url):
     parts = messages_of(response)
     assert len(long.text) > 4000 and len(parts) >= 3
     assert all(len(part) <= 1600 for part in parts)
+
+
+def test_a_signed_request_for_another_twilio_account_is_refused(database_url, engine):
+    settings = settings_for(database_url, twilio_account_sid="AC123")
+    with TestClient(create_app(settings, engine)) as client:
+        ours = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMours"))
+        theirs = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMtheirs", AccountSid="AC999"))
+    assert ours.status_code == 200 and theirs.status_code == 403
+    assert len(engine.seen) == 1

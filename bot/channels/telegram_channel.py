@@ -68,7 +68,7 @@ def telegram_inbound(update: Update) -> Inbound | None:
     return Inbound(
         channel=CHANNEL,
         sender=f"tg:{user_id}",
-        text=message.text or message.caption or "",
+        text=(message.text or message.caption or "").replace("\x00", " "),  # PostgreSQL text has no NUL
         received_at=datetime.now(UTC),
         message_id=str(update.update_id),
         phone=None,
@@ -89,7 +89,8 @@ def _own_contact_phone(message: Message, user_id: int) -> str | None:
 def _location(message: Message) -> Location | None:
     if message.venue is not None:
         spot = message.venue.location
-        return Location(spot.latitude, spot.longitude, message.venue.address or None)
+        return Location(spot.latitude, spot.longitude,
+                        (message.venue.address or "").replace("\x00", " ").strip() or None)
     if message.location is not None:
         return Location(message.location.latitude, message.location.longitude)
     return None

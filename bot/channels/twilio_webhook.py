@@ -9,6 +9,7 @@ so both routes refuse every request (403) and say why in the log; there is delib
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from datetime import UTC, datetime
@@ -49,6 +50,7 @@ class TwilioWebhook:
         self.public_url = settings.public_url.rstrip("/")
         self.answerer = answerer
         self.validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
+        self.account_sid = (settings.twilio_account_sid or "").encode()
         if self.validator is None:
             log.warning("TWILIO_AUTH_TOKEN is not set: /twilio/* refuses every request (403)")
 
@@ -100,6 +102,11 @@ class TwilioWebhook:
         algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
         if not signature or not self.validator.validate(url, form, signature, algorithm):
             raise HTTPException(403, "invalid signature")
+        if self.account_sid and not hmac.compare_digest(
+                str(form.get("AccountSid") or "").encode(), self.account_sid):
+            # Signed with our token but for another account (a subaccount sharing it): not ours.
+            log.warning("refused a %s webhook for another Twilio account", channel)
+            raise HTTPException(403, "not this Twilio account")
         return form
 
 
@@ -111,15 +118,20 @@ def parse_form(body: bytes) -> FormData:
         raise HTTPException(400, "body is not valid urlencoded UTF-8") from exc
 
 
+def _field(form: FormData, name: str) -> str:
+    # A NUL cannot be stored in PostgreSQL text (the report would be lost): a space instead.
+    return str(form.get(name) or "").replace("\x00", " ")
+
+
 def inbound_from_form(form: FormData, channel: str) -> Inbound:
-    message_id = form.get("MessageSid") or form.get("SmsSid")
-    sender = str(form.get("From") or "").removeprefix("whatsapp:").strip()
+    message_id = _field(form, "MessageSid") or _field(form, "SmsSid")
+    sender = _field(form, "From").removeprefix("whatsapp:").strip()
     if not message_id or not sender:
         raise HTTPException(400, "From and MessageSid are required")
     return Inbound(
         channel=channel,
         sender=sender,
-        text=str(form.get("Body") or ""),
+        text=_field(form, "Body"),
         received_at=datetime.now(UTC),
         message_id=str(message_id),
         phone=sender if E164.fullmatch(sender) else None,
@@ -135,7 +147,7 @@ def _location(form: FormData) -> Location | None:
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
-    return Location(latitude=latitude, longitude=longitude, address=form.get("Address") or None)
+    return Location(latitude=latitude, longitude=longitude, address=_field(form, "Address").strip() or None)
 
 
 def _count(value: object) -> int:
