@@ -118,3 +118,15 @@ def test_an_oversized_cause_or_body_is_refused_and_no_notice_carries_it(client: 
     assert long.status_code == 400 and "at most 300" in long.json()["error"]
     assert client.get("/operator/incidents/1", headers=AUTH).json()["estimated_restoration_at"] is None
     assert sender.sent == []
+
+
+def test_odd_times_get_400_and_a_database_outage_503_never_a_500(client: TestClient, tmp_path) -> None:
+    for when in ("0001-01-01T00:00", "0001-01-01T00:00+03:00"):
+        response = client.post("/operator/incidents/1/update", headers=AUTH, json={"eta": when})
+        assert response.status_code == 400, (when, response.text)
+    (tmp_path / "db.sqlite").mkdir()  # a database that cannot be opened
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", operator_token=TOKEN)
+    down = TestClient(Starlette(routes=operator_routes(settings, CollectingSender())))
+    for method, path in (("get", "/operator/incidents"), ("post", "/operator/incidents/1/restore")):
+        response = getattr(down, method)(path, headers=AUTH)
+        assert response.status_code == 503 and response.json()["error"].startswith("database unavailable")

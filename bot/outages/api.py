@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -28,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.http_body import read_limited_body
 from bot.channels.outbound import OutboundSender
 from bot.config import Settings
@@ -50,6 +52,8 @@ from bot.outages.service import (
 from bot.outages.times import parse_local_time
 from bot.outages.views import incident_view
 from bot.storage.db import session_factory, session_scope
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Request], Awaitable[Response]]
 BODY_LIMIT = 16 * 1024  # an update is a few short fields
@@ -95,8 +99,13 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
                 return JSONResponse({"error": str(exc)}, status_code=503)
             except HTTPException as exc:
                 return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
-            except (OutageError, ValueError) as exc:
-                return JSONResponse({"error": str(exc)}, status_code=400)
+            except (OutageError, ValueError, OverflowError) as exc:  # e.g. a time in year 1
+                return JSONResponse({"error": str(exc) or type(exc).__name__}, status_code=400)
+            except DATABASE_ERRORS as exc:
+                log.warning("operator API answered 503: database unavailable (%s)",
+                            str(getattr(exc, "orig", None) or exc).splitlines()[0][:200])
+                return JSONResponse({"error": "database unavailable, try again"}, status_code=503,
+                                    headers={"Retry-After": "30"})
 
         return guarded
 
