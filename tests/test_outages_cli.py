@@ -146,3 +146,8 @@ def test_an_oversized_cause_is_refused_with_one_line(incident_url: str, capsys, 
     code, _, err = run(capsys, "update", "1", "--eta", "2026-01-11T12:30", "--cause", "x" * 500_000)
     assert code == 2 and err.count("\n") == 1 and "at most 300" in err
     assert twilio.sent == []
+
+
+def test_a_time_out_of_range_is_one_line_not_a_traceback(incident_url: str, capsys) -> None:
+    code, _, err = run(capsys, "update", "1", "--eta", "0001-01-01T00:00")
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err

@@ -45,7 +45,7 @@ DRY_RUN_HELP = "change nothing and send nothing: print the notices that would go
 def _time(text: str) -> datetime:
     try:
         return parse_local_time(text)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: a time in year 1
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
