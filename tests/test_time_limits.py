@@ -64,3 +64,14 @@ def test_an_sqlite_database_locked_by_another_writer_costs_a_503_before_twilio_g
         assert response.status_code == 503 and elapsed < TWILIO_WAITS_SECONDS - 3
         retried = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMlocked"))
     assert retried.status_code == 200 and len(engine.seen) == 1
+
+
+def test_statement_limits_keep_the_urls_own_options(monkeypatch):
+    from bot.storage import db
+
+    monkeypatch.setattr(db, "_limit_statements", True)
+    args = db._postgres_args("postgresql+psycopg://u@h/d?options=-csearch_path%3Dtenant_7")
+    assert args["options"].startswith("-csearch_path=tenant_7 ")
+    assert "statement_timeout=8000" in args["options"] and args["connect_timeout"] == 4
+    monkeypatch.setattr(db, "_limit_statements", False)
+    assert "options" not in db._postgres_args("postgresql+psycopg://u@h/d")

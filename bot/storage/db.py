@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 _engines: dict[str, Engine] = {}
@@ -70,15 +70,19 @@ def _new_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                             pool_timeout=POOL_WAIT_SECONDS, connect_args=_postgres_args())
+                             pool_timeout=POOL_WAIT_SECONDS, connect_args=_postgres_args(url))
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
                          pool_timeout=POOL_WAIT_SECONDS)
 
 
-def _postgres_args() -> dict:
+def _postgres_args(url: str) -> dict:
+    args = dict(POSTGRES_TIME_LIMITS)
     if _limit_statements:
-        return {**POSTGRES_TIME_LIMITS, "options": POSTGRES_STATEMENT_LIMITS}
-    return dict(POSTGRES_TIME_LIMITS)
+        # Added to the URL's own options (a search_path, say), which connect_args would replace.
+        given = make_url(url).query.get("options")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        args["options"] = f"{given} {POSTGRES_STATEMENT_LIMITS}" if given else POSTGRES_STATEMENT_LIMITS
+    return args
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
