@@ -215,3 +215,14 @@ def test_a_reply_too_long_for_telegram_goes_as_two_messages_with_the_keyboard_on
         assert post(client, update(6001, text="حساباتي")).status_code == 200
     assert len(telegram.sent) == 2 and all(len(m["text"]) <= 4096 for m in telegram.sent)
     assert "reply_markup" not in telegram.sent[0] and telegram.sent[1]["reply_markup"]["keyboard"]
+
+
+def test_an_unexpected_failure_is_not_acknowledged(database_url, telegram, monkeypatch):
+    from bot.channels import answering
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug below the engine")
+
+    monkeypatch.setattr(answering.Answerer, "answer", broken)
+    with TestClient(create_app(settings_for(database_url, telegram), ScriptedEngine([MENU]))) as client:
+        assert post(client, update(7001, text="مرحبا")).status_code == 503  # Telegram redelivers

@@ -158,6 +158,9 @@ class TelegramConversation:
                 log.warning("Telegram update %s not fully answered: %s", update.update_id, context.error)
             return
         log.error("Telegram update failed", exc_info=context.error)
+        if self.webhook and isinstance(update, Update):
+            # Whatever failed, its effect may not be stored: let Telegram deliver it again.
+            self.retry_updates[update.update_id] = f"failed: {type(context.error).__name__}"
 
 
 def _render(reply: Reply) -> str:

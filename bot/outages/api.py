@@ -96,6 +96,7 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
             except IncidentNotFound as exc:
                 return JSONResponse({"error": str(exc)}, status_code=404)
             except NoTransport as exc:
+                log.warning("operator API answered 503: %s", exc)
                 return JSONResponse({"error": str(exc)}, status_code=503)
             except HTTPException as exc:
                 return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
