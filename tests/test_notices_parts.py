@@ -184,3 +184,14 @@ def test_notices_send_without_a_transport_fails_loudly_and_dry_run_rehearses(dat
     assert "dry run: 8 notices of 2026-11 would be sent (sms 4, telegram 2, whatsapp 2)" in out
     found = ledger.counts(engine_for(database_url), MONTH)
     assert found["sent"] == 0 and found["pending"] == 8  # a later run with credentials sends them
+
+
+def test_a_notices_worker_without_a_transport_refuses_to_start(database_url, monkeypatch, capsys):
+    from bot.cli import main as sadeeq
+
+    populate(database_url, 3)
+    monkeypatch.setenv("SADEEQ_DATABASE_URL", database_url)
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert sadeeq(["notices", "worker", "--burst"]) == 2
+    assert "no transport for" in capsys.readouterr().err

@@ -75,7 +75,13 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     create_schema(settings.database_url)
     if args.action == "worker":
+        from bot.channels.outbound import transport_problem
         from bot.notices.queue import run_worker
+
+        # A worker without a transport would only turn queued notices into failures.
+        if problem := transport_problem(settings, ledger.subscribed_channels(engine_for(settings.database_url))):
+            print(f"sadeeq notices: error: {problem}", file=sys.stderr)
+            return 2
 
         run_worker(settings, burst=args.burst)
         return 0
