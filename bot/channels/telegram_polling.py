@@ -17,7 +17,7 @@ from bot.channels.telegram_channel import TelegramConversation, build_applicatio
 from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.logs import configure_logging
-from bot.storage.db import limit_statement_time
+from bot.storage.db import create_schema, limit_statement_time
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if not settings.telegram_bot_token:
         print("sadeeq telegram: error: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
         return 2
+    create_schema(settings.database_url)  # as `serve` does: never answer into a missing table
     application = build_application(settings, webhook=False)
     TelegramConversation(Answerer(Engine(settings), settings), webhook=False).install(application)
     application.run_polling(allowed_updates=[Update.MESSAGE])
