@@ -72,10 +72,16 @@ def _main(argv: list[str] | None) -> int:
     parser = _Parser(prog=f"sadeeq {name}", description=COMMANDS[name][1])
     module.add_arguments(parser)
     args = parser.parse_args(rest)
+    from bot.config import SettingsError
     from bot.startup import check_runtime_data
 
     check_runtime_data()
-    return int(module.run(args) or 0)
+    try:
+        return int(module.run(args) or 0)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            print(f"sadeeq {name}: bad setting: {problem}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

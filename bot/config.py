@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 RIYADH = ZoneInfo("Asia/Riyadh")
@@ -20,6 +21,57 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+class SettingsError(ValueError):
+    """Settings that cannot work, one line each (`problems`); commands print them and exit 2."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class _Reader:
+    """Reads and checks environment values, collecting every problem instead of stopping at
+    the first (an operator fixes them all in one go)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def number(self, name: str, default: float, *, integer: bool, minimum: float,
+               above: bool = False) -> float:
+        raw = _env(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw) if integer else float(raw)
+        except ValueError:
+            self.problems.append(f"{name}={raw!r} is not {'a whole number' if integer else 'a number'}")
+            return default
+        if value < minimum or (above and value == minimum) or value != value:
+            bound = f"more than {minimum:g}" if above else f"{minimum:g} or more"
+            self.problems.append(f"{name}={raw!r} must be {bound}")
+            return default
+        return value
+
+    def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
+        raw = _env(name, default) or default
+        if raw not in allowed:
+            self.problems.append(f"{name}={raw!r} must be one of {', '.join(allowed)}")
+            return default
+        return raw
+
+    def url(self, name: str, default: str | None = None,
+            schemes: tuple[str, ...] = ("http", "https")) -> str | None:
+        raw = _env(name, default)
+        if raw is None:
+            return None
+        parts = urlsplit(raw)
+        if parts.scheme not in schemes or not parts.netloc:
+            self.problems.append(f"{name}={raw!r} must be a full URL starting with "
+                                 f"{' or '.join(s + '://' for s in schemes)}")
+            return default
+        return raw
 
 
 def default_database_url() -> str:
@@ -55,12 +107,28 @@ class Settings:
     holidays_file: str | None = None  # the operator's corrections to the official holidays
     media_max_bytes: int = 5 * 1024 * 1024  # the largest photo kept with a hazard report
     media_timeout_seconds: float = 10.0  # to fetch one photo from the provider
+    deliveries_retention_days: int = 30  # answered message ids kept for repeats, then pruned
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every configured value that must never reach a log line (see bot/logs.py)."""
+        values = [self.twilio_auth_token, self.telegram_bot_token, self.telegram_webhook_secret,
+                  self.billing_token, self.operator_token]
+        for url in (self.database_url, self.redis_url):
+            password = urlsplit(url).password if url else None
+            values.append(password)
+        return tuple(v for v in values if v)
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(
-            database_url=_env("SADEEQ_DATABASE_URL") or default_database_url(),
-            public_url=(_env("SADEEQ_PUBLIC_URL", "http://localhost:8000") or "").rstrip("/"),
+        """The settings of the environment; `SettingsError` names every value that cannot work."""
+        read = _Reader()
+        database_url = _env("SADEEQ_DATABASE_URL") or default_database_url()
+        if not database_url.startswith(("sqlite", "postgresql")):
+            read.problems.append(f"SADEEQ_DATABASE_URL must be an sqlite:/// or postgresql:// URL, "
+                                 f"not {database_url.split(':', 1)[0]!r}")
+        settings = cls(
+            database_url=database_url,
+            public_url=(read.url("SADEEQ_PUBLIC_URL", "http://localhost:8000") or "").rstrip("/"),
             twilio_account_sid=_env("TWILIO_ACCOUNT_SID"),
             twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
             twilio_whatsapp_from=_env("TWILIO_WHATSAPP_FROM"),
@@ -68,18 +136,29 @@ class Settings:
             twilio_api_base=_env("TWILIO_API_BASE"),
             telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),
-            telegram_api_base=_env("TELEGRAM_API_BASE"),
-            billing_url=_env("SADEEQ_BILLING_URL"),
+            telegram_api_base=read.url("TELEGRAM_API_BASE"),
+            billing_url=read.url("SADEEQ_BILLING_URL"),
             billing_token=_env("SADEEQ_BILLING_TOKEN"),
-            billing_timeout_seconds=float(_env("SADEEQ_BILLING_TIMEOUT", "3") or 3),
-            redis_url=_env("SADEEQ_REDIS_URL"),
-            rate_limit_per_minute=int(_env("SADEEQ_RATE_LIMIT_PER_MINUTE", "20") or 20),
-            account_misses_per_hour=int(_env("SADEEQ_ACCOUNT_MISSES_PER_HOUR", "5") or 5),
-            lang=_env("SADEEQ_LANG", "ar") or "ar",
+            billing_timeout_seconds=read.number("SADEEQ_BILLING_TIMEOUT", 3.0, integer=False,
+                                                minimum=0, above=True),
+            redis_url=read.url("SADEEQ_REDIS_URL", schemes=("redis", "rediss", "unix")),
+            rate_limit_per_minute=int(read.number("SADEEQ_RATE_LIMIT_PER_MINUTE", 20, integer=True,
+                                                  minimum=0)),
+            account_misses_per_hour=int(read.number("SADEEQ_ACCOUNT_MISSES_PER_HOUR", 5,
+                                                    integer=True, minimum=0)),
+            lang=read.choice("SADEEQ_LANG", "ar", ("ar", "en")),
             operator_token=_env("SADEEQ_OPERATOR_TOKEN"),
             whatsapp_bill_template=_env("SADEEQ_WHATSAPP_BILL_TEMPLATE"),
-            session_idle_minutes=int(_env("SADEEQ_SESSION_IDLE_MINUTES", "30") or 30),
+            session_idle_minutes=int(read.number("SADEEQ_SESSION_IDLE_MINUTES", 30, integer=True,
+                                                 minimum=1)),
             holidays_file=_env("SADEEQ_HOLIDAYS_FILE"),
-            media_max_bytes=int(_env("SADEEQ_MEDIA_MAX_BYTES", str(5 * 1024 * 1024)) or 0),
-            media_timeout_seconds=float(_env("SADEEQ_MEDIA_TIMEOUT", "10") or 10),
+            media_max_bytes=int(read.number("SADEEQ_MEDIA_MAX_BYTES", 5 * 1024 * 1024,
+                                            integer=True, minimum=1)),
+            media_timeout_seconds=read.number("SADEEQ_MEDIA_TIMEOUT", 10.0, integer=False, minimum=0,
+                                              above=True),
+            deliveries_retention_days=int(read.number("SADEEQ_DELIVERIES_RETENTION_DAYS", 30,
+                                                      integer=True, minimum=1)),
         )
+        if read.problems:
+            raise SettingsError(read.problems)
+        return settings

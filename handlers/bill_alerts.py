@@ -1,6 +1,7 @@
 """Monthly bill alerts: a subscriber sends an account number (or "اشتراك الفاتورة" / "bill
 alerts") and that account's bill notices come to the number they wrote from, on this channel.
-Only accounts linked to that number can be subscribed; STOP ends them all."""
+Only accounts linked to that number can be subscribed; "stop bill alerts" ends them (and STOP,
+with everything else the bot sends)."""
 
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
         turn.say(_("Bill alerts for account {account} are already on for this number.", account=mask(account)))
     else:
         turn.say(_("Done! Every month, when the bill of account {account} is issued on the 28th, "
-                   "I will send you its amount and due date here. Send STOP to stop.",
+                   "I will send you its amount and due date here. To end them, send \"stop bill "
+                   "alerts\".",
                    account=mask(account)))
 
 

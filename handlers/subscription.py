@@ -1,12 +1,18 @@
 """STOP / START / HELP, and linking a Telegram user's phone.
 
-Short-code rules: STOP (and the carrier keywords below, and إيقاف) stops every message to the
-number with one confirmation; START resumes; HELP always answers, even to an opted-out number.
+Opt-out as subscribers mean it:
+- "stop bill alerts" (a STOP that names the bill alerts) ends the bill alerts, nothing else;
+- STOP (and the carrier keywords below, and إيقاف) stops everything the bot starts on that
+  number (bill alerts, outage estimates and restoration notices). What the subscriber sends
+  later is still handled: an outage report is recorded, and answered on WhatsApp and Telegram;
+  on SMS, short-code rules allow answering only START and HELP (the router keeps SMS silent).
+START resumes; HELP always answers, even to an opted-out number.
 """
 
 from __future__ import annotations
 
 from bot.dialogue.turn import Turn
+from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
 
@@ -20,15 +26,18 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
     from handlers import menu
 
     intent = understood.intent if understood else None
-    if turn.message.channel == "sms" and normalize(text) in SMS_STOP_WORDS:
+    carrier_stop = turn.message.channel == "sms" and normalize(text) in SMS_STOP_WORDS
+    if carrier_stop:
         intent = "stop"
     elif control_word(text) is not None:
         return False  # "cancel", "menu": the dialogue's own words, whatever they resemble
-    if intent == "stop":
+    if intent == "stop" and not carrier_stop and mentions(text, "bill_alerts"):
+        stop_bill_alerts(turn)
+    elif intent == "stop":
         stop(turn, understood)
     elif intent == "start":
         resume(turn, understood)
-    elif intent == "help" and turn.contact.opted_out_at is not None:
+    elif intent == "help" and turn.contact.opted_out_at is not None and silent_when_stopped(turn):
         turn.intent = "help"
         turn.say(turn.tr._("Messages to this number are stopped. Send START to receive them again."))
     elif intent == "help":
@@ -46,8 +55,36 @@ def stop(turn: Turn, understood: Understanding | None) -> None:
     turn.contact.opted_out_at = turn.now
     unsubscribe_all(turn.session, channel=turn.message.channel, address=turn.message.sender,
                     phone=turn.phone, at=turn.now)
-    turn.say(turn.tr._("You will not receive any more messages from us on this number, "
-                       "bill alerts included. Send START at any time to resume."))
+    _ = turn.tr._
+    if silent_when_stopped(turn):
+        turn.say(_("Stopped: we will send nothing more to this number, bill alerts and outage "
+                   "updates included. An outage report you send is still recorded, but by SMS "
+                   "we can only answer START and HELP. Send START at any time to resume."))
+    else:
+        turn.say(_("Stopped: we will not message you on our own any more on this number, bill "
+                   "alerts and outage updates included. When you write to us we still answer, "
+                   "and we record your outage reports. Send START at any time to resume."))
+
+
+def stop_bill_alerts(turn: Turn) -> None:
+    """"Stop bill alerts": the monthly bill alerts end; everything else stays as it was."""
+    from bot.notices import unsubscribe_all
+
+    turn.intent = "stop_bill_alerts"
+    turn.finish()
+    ended = unsubscribe_all(turn.session, channel=turn.message.channel,
+                            address=turn.message.sender, phone=turn.phone, at=turn.now)
+    _ = turn.tr._
+    if not ended:
+        turn.say(_("You had no bill notices to stop."))
+        return
+    turn.say(_("Done: the monthly bill alerts are off. Everything else stays as it was; send "
+               "\"bill alerts\" to turn them on again."))
+
+
+def silent_when_stopped(turn: Turn) -> bool:
+    """Short-code rules: a number that sent STOP by SMS hears only START and HELP there."""
+    return turn.message.channel == "sms"
 
 
 def resume(turn: Turn, understood: Understanding | None) -> None:

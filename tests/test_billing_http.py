@@ -196,3 +196,12 @@ def test_settings_pick_the_adapter(server: BillingServer, seeded_database_url: s
                                   billing_token=TOKEN, billing_timeout_seconds=TIMEOUT)) as http:
         assert isinstance(http, HttpBilling)
         assert http.accounts_for_phone(DEMO_PHONE) == embedded.accounts_for_phone(DEMO_PHONE)
+
+
+def test_an_api_dripping_a_byte_at_a_time_is_unavailable_within_the_budget(
+        adapter: HttpBilling, server: BillingServer) -> None:
+    server.mode, server.drip_seconds = "drip", 0.05  # each read succeeds; the answer takes 20 s
+    started = time.monotonic()
+    with pytest.raises(BillingUnavailable, match="too slow"):
+        adapter.accounts_for_phone(DEMO_PHONE)
+    assert time.monotonic() - started < TIMEOUT + 0.2  # one deadline for the whole lookup

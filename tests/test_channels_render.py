@@ -92,3 +92,17 @@ def test_cut_never_exceeds_its_limit_and_only_shortens(text, limit):
     assert len(result.encode("utf-16-le")) // 2 <= limit
     if result != text:
         assert result.endswith("…") and text.startswith(result[:-1])
+
+
+def test_long_replies_go_as_several_messages_within_each_channels_limit():
+    from bot.channels.render import MAX_PARTS, MESSAGE_LIMITS, split_message
+
+    lines = [f"{n}. ••••{n:04d} حي النسيم، الرياض — عقار رقم {n}" for n in range(1, 121)]
+    text = "\n".join(lines)  # a subscriber with 120 accounts: about 5,000 characters
+    for channel in ("whatsapp", "telegram"):
+        parts = split_message(text, channel)
+        assert all(len(part.encode("utf-16-le")) // 2 <= MESSAGE_LIMITS[channel] for part in parts)
+        assert 1 < len(parts) <= MAX_PARTS if channel == "whatsapp" else len(parts) == 2
+        assert "".join(parts).replace("\n", "") == text.replace("\n", "")  # nothing lost
+    assert split_message("قصيرة", "whatsapp") == ["قصيرة"]
+    assert len(split_message("x" * 100_000, "whatsapp")) == MAX_PARTS

@@ -95,3 +95,8 @@ def test_plain_lines_for_a_terminal_are_masked_too() -> None:
         for handler in before:
             root.addHandler(handler)
     assert stream.getvalue().rstrip().endswith("bot.test: from +********4567")
+
+
+def test_fifteen_digit_and_longer_numbers_are_masked_too() -> None:
+    assert mask_numbers("imei 356938035643809 card 4111111111111111") == \
+        "imei ***********3809 card ************1111"

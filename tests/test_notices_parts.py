@@ -140,6 +140,8 @@ def test_rq_batches_send_each_notice_once_even_when_enqueued_twice(database_url,
     monkeypatch.setenv("SADEEQ_REDIS_URL", redis_url)
     monkeypatch.delenv("SADEEQ_BILLING_URL", raising=False)
     monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
+    # The jobs run in this process (SimpleWorker): the test's collecting sender is the transport.
+    monkeypatch.setattr("bot.channels.outbound.outbound_sender", lambda _settings: CollectingSender())
     settings = Settings.from_env()
     name = f"notices-test-{uuid.uuid4().hex[:8]}"
     conn = queue.redis_for(settings)
@@ -160,3 +162,36 @@ def test_rq_batches_send_each_notice_once_even_when_enqueued_twice(database_url,
         rows = c.execute(select(NoticeSend.state, NoticeSend.attempts)).all()
     assert len(rows) == len(people["expected"]) + 1
     assert sorted(set(rows)) == [("failed", 0), ("sent", 1)]  # the unlinked one, then the rest
+
+
+def test_notices_send_without_a_transport_fails_loudly_and_dry_run_rehearses(database_url, monkeypatch,
+                                                                            capsys):
+    from bot.cli import main as sadeeq
+    from bot.notices import ledger
+
+    populate(database_url, 6)
+    monkeypatch.setenv("SADEEQ_DATABASE_URL", database_url)
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN", "SADEEQ_BILLING_URL"):
+        monkeypatch.delenv(name, raising=False)
+    code = sadeeq(["notices", "send", "--month", MONTH, "--no-progress"])
+    out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1
+    assert "no transport for sms, telegram, whatsapp" in err and "--dry-run" in err
+    assert ledger.counts(engine_for(database_url), MONTH)["sent"] == 0
+
+    assert sadeeq(["notices", "send", "--month", MONTH, "--dry-run"]) == 0
+    out, _ = capsys.readouterr()
+    assert "dry run: 8 notices of 2026-11 would be sent (sms 4, telegram 2, whatsapp 2)" in out
+    found = ledger.counts(engine_for(database_url), MONTH)
+    assert found["sent"] == 0 and found["pending"] == 8  # a later run with credentials sends them
+
+
+def test_a_notices_worker_without_a_transport_refuses_to_start(database_url, monkeypatch, capsys):
+    from bot.cli import main as sadeeq
+
+    populate(database_url, 3)
+    monkeypatch.setenv("SADEEQ_DATABASE_URL", database_url)
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    assert sadeeq(["notices", "worker", "--burst"]) == 2
+    assert "no transport for" in capsys.readouterr().err

@@ -92,3 +92,41 @@ def test_bad_updates_are_400_with_the_reason(client: TestClient, body: dict, mes
 def test_a_body_that_is_not_json_is_400(client: TestClient) -> None:
     response = client.post("/operator/incidents/1/update", headers=AUTH, content=b"{nope")
     assert response.status_code == 400
+
+
+def test_without_a_transport_restore_changes_nothing_and_says_why(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        report_outage(session, channel="whatsapp", sender="+966500000009", phone="+966500000009",
+                      lang="en", reported_at=T0, district="الورود")
+    settings = Settings(database_url=database_url, operator_token=TOKEN)  # no Twilio credentials
+    client = TestClient(Starlette(routes=operator_routes(settings)))
+    response = client.post("/operator/incidents/1/restore", headers=AUTH, json={})
+    assert response.status_code == 503
+    assert "no transport for whatsapp" in response.json()["error"]
+    assert client.get("/operator/incidents/1", headers=AUTH).json()["status"] == "open"
+    notify = client.post("/operator/incidents/1/notify", headers=AUTH, json={})
+    assert notify.status_code == 200 and notify.json() == {"sent": 0}  # nothing waiting
+
+
+def test_an_oversized_cause_or_body_is_refused_and_no_notice_carries_it(client: TestClient,
+                                                                       sender: CollectingSender) -> None:
+    huge = client.post("/operator/incidents/1/update", headers=AUTH,
+                       json={"eta": "2026-01-11T12:00", "cause": "عطل " * 125_000})
+    assert huge.status_code == 413  # 500,000 characters: the body itself is refused
+    long = client.post("/operator/incidents/1/update", headers=AUTH,
+                       json={"eta": "2026-01-11T12:00", "cause": "ع" * 301})
+    assert long.status_code == 400 and "at most 300" in long.json()["error"]
+    assert client.get("/operator/incidents/1", headers=AUTH).json()["estimated_restoration_at"] is None
+    assert sender.sent == []
+
+
+def test_odd_times_get_400_and_a_database_outage_503_never_a_500(client: TestClient, tmp_path) -> None:
+    for when in ("0001-01-01T00:00", "0001-01-01T00:00+03:00"):
+        response = client.post("/operator/incidents/1/update", headers=AUTH, json={"eta": when})
+        assert response.status_code == 400, (when, response.text)
+    (tmp_path / "db.sqlite").mkdir()  # a database that cannot be opened
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", operator_token=TOKEN)
+    down = TestClient(Starlette(routes=operator_routes(settings, CollectingSender())))
+    for method, path in (("get", "/operator/incidents"), ("post", "/operator/incidents/1/restore")):
+        response = getattr(down, method)(path, headers=AUTH)
+        assert response.status_code == 503 and response.json()["error"].startswith("database unavailable")

@@ -12,15 +12,26 @@ from bot.config import RIYADH
 from bot.outages import report_outage
 from bot.outages.notify import notify_status
 from bot.storage.db import session_scope
+from tests.support.fake_twilio import FakeTwilio
 
 T0 = datetime(2026, 1, 11, 8, 0, tzinfo=RIYADH)
 
 
 @pytest.fixture
-def incident_url(database_url: str, monkeypatch) -> str:
+def twilio(monkeypatch):
+    """Twilio's stand-in, configured as the transport of WhatsApp and SMS."""
+    with FakeTwilio() as fake:
+        monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "7" * 32)
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", "cli-test-token")
+        monkeypatch.setenv("TWILIO_SMS_FROM", "+15005550006")
+        monkeypatch.setenv("TWILIO_API_BASE", fake.url)
+        yield fake
+
+
+@pytest.fixture
+def incident_url(database_url: str, monkeypatch, twilio) -> str:
     monkeypatch.setenv("SADEEQ_DATABASE_URL", database_url)
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     with session_scope(database_url) as session:
         for n in range(4):
             report_outage(session, channel="whatsapp", sender=f"+9665{n:08d}",
@@ -86,3 +97,57 @@ def test_bad_input_exits_2_with_one_line(incident_url, capsys, args, message) ->
     assert code == 2
     lines = [line for line in err.splitlines() if line.strip() and "collected, not sent" not in line]
     assert len(lines) == 1 and message in lines[0], err
+
+
+@pytest.mark.parametrize("args", [("restore", "1"), ("update", "1", "--eta", "2026-01-11T12:30"),
+                                  ("notify",)])
+def test_without_a_transport_nothing_changes_nothing_is_recorded_sent_and_it_says_so(
+        incident_url: str, capsys, monkeypatch, twilio, args) -> None:
+    if args[0] == "notify":  # leave notices pending, the way a failed send does
+        twilio.fail_next(503)
+        twilio.fail_next(503)
+        twilio.fail_next(503)
+        twilio.fail_next(503)
+        assert run(capsys, "restore", "1")[0] == 0
+        assert notify_status(incident_url, 1).pending == 4
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name)
+    before = run(capsys, "show", "1", "--json")[1]
+    code, out, err = run(capsys, *args)
+    assert code != 0
+    assert err.count("\n") == 1 and "no transport for whatsapp" in err
+    assert "TWILIO_ACCOUNT_SID" in err and "--dry-run" in err
+    assert run(capsys, "show", "1", "--json")[1] == before  # nothing changed
+    assert notify_status(incident_url, 1).sent == 0
+    sent_before = len(twilio.sent)
+
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "7" * 32)  # a later run with credentials
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "cli-test-token")
+    assert run(capsys, *args)[0] == 0
+    assert len(twilio.sent) - sent_before == 4 and notify_status(incident_url, 1).sent >= 4
+
+
+def test_a_dry_run_prints_the_notices_and_changes_and_sends_nothing(incident_url, capsys, twilio,
+                                                                     monkeypatch) -> None:
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN")  # a rehearsal needs no transport
+    before = run(capsys, "show", "1", "--json")[1]
+    code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00", "--dry-run")
+    assert code == 0
+    assert out.count("[dry run] whatsapp +9665") == 4
+    assert "4 notices would be sent; nothing was changed or sent" in out
+    assert run(capsys, "show", "1", "--json")[1] == before
+    assert twilio.sent == [] and notify_status(incident_url, 1).sent == 0
+    code, out, _ = run(capsys, "update", "1", "--eta", "2026-01-11T12:30", "--dry-run")
+    assert code == 0 and out.count("[dry run]") == 4 and twilio.sent == []
+    assert json.loads(run(capsys, "show", "1", "--json")[1])["estimated_restoration_at"] is None
+
+
+def test_an_oversized_cause_is_refused_with_one_line(incident_url: str, capsys, twilio) -> None:
+    code, _, err = run(capsys, "update", "1", "--eta", "2026-01-11T12:30", "--cause", "x" * 500_000)
+    assert code == 2 and err.count("\n") == 1 and "at most 300" in err
+    assert twilio.sent == []
+
+
+def test_a_time_out_of_range_is_one_line_not_a_traceback(incident_url: str, capsys) -> None:
+    code, _, err = run(capsys, "update", "1", "--eta", "0001-01-01T00:00")
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err

@@ -263,3 +263,58 @@ def test_two_notifiers_at_once_still_send_once_each(database_url) -> None:
         thread.join()
     addresses = [m.address for s in senders for m in s.sent]
     assert len(addresses) == 30 == len(set(addresses))
+
+
+class SlowSender(CollectingSender):
+    """A transport that takes a while per message, as Twilio does under load."""
+
+    def __init__(self, log: list[Outbound], seconds: float = 0.05) -> None:
+        super().__init__()
+        self.log, self.seconds = log, seconds
+
+    def send(self, message: Outbound) -> SendResult:
+        import time
+
+        time.sleep(self.seconds)
+        self.log.append(message)  # list.append is atomic: one arrival order for all senders
+        return super().send(message)
+
+
+def test_rapid_estimates_then_restore_reach_each_reporter_in_order_and_never_after_restoration(
+        database_url) -> None:
+    incident_id = seed_incident(database_url, reporters=6)
+    arrived: list[Outbound] = []
+    threads: list[threading.Thread] = []
+
+    def notify_in_background(event: str) -> None:
+        thread = threading.Thread(target=notify_incident_event, args=(
+            fresh_factory(database_url), incident_id, event, SlowSender(arrived)))
+        thread.start()
+        threads.append(thread)
+
+    import time
+
+    for hours in (11, 14, 12, 13):  # the operator corrects the estimate four times in a row
+        with session_scope(database_url) as session:
+            update_incident(session, incident_id, eta=T0 + timedelta(hours=hours))
+        notify_in_background("estimate")
+        time.sleep(0.12)  # while the notices of the last one are still going out
+    with session_scope(database_url) as session:
+        restore_incident(session, incident_id, at=T0 + timedelta(hours=5))
+    notify_in_background("restored")
+    for thread in threads:
+        thread.join()
+
+    by_reporter: dict[str, list[str]] = {}
+    for message in arrived:
+        by_reporter.setdefault(message.address, []).append(message.text)
+    assert len(by_reporter) == 6
+    versions = {}
+    with session_scope(database_url) as session:
+        for note in session.scalars(select(OutageNotification).where(OutageNotification.status == "sent")):
+            versions[note.text] = note.event
+    for address, texts in by_reporter.items():
+        events = [versions[text] for text in texts]
+        assert events[-1] == "restored", (address, events)  # nothing after "power is back"
+        estimates = [int(e.split(":")[1]) for e in events[:-1]]
+        assert estimates == sorted(estimates), (address, events)  # never an older estimate later

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels.outbound import CollectingSender, Outbound, outbound_sender
+from bot.channels.outbound import Outbound, outbound_sender
 from bot.channels.telegram_sender import TelegramSender
 from bot.channels.twilio_sender import TwilioSender
 from bot.config import Settings
@@ -166,11 +166,12 @@ def test_outbound_sender_routes_by_channel(database_url, twilio, telegram):
     assert [m["text"] for m in telegram.sent] == ["tg"]
 
 
-def test_without_credentials_everything_is_collected_and_logged(database_url, caplog):
+def test_without_credentials_nothing_is_sent_or_reported_sent_and_the_log_says_so(database_url, caplog):
     with caplog.at_level(logging.WARNING):
         sender = outbound_sender(Settings(database_url=database_url))
-    result = sender.send(Outbound("whatsapp", PHONE, "رسالة"))
-    assert result.ok and result.provider_id == "local-1"
-    assert isinstance(sender.fallback, CollectingSender)
-    assert sender.fallback.sent == [Outbound("whatsapp", PHONE, "رسالة")]
+    for channel in ("whatsapp", "sms", "telegram"):
+        result = sender.send(Outbound(channel, PHONE, "رسالة"))
+        assert (result.ok, result.provider_id) == (False, None)
+        assert result.error == f"no transport for {channel}"
+    assert sender.send(Outbound("terminal", "demo", "رسالة")).ok  # the terminal's own list
     assert "no Twilio credentials" in caplog.text and "no TELEGRAM_BOT_TOKEN" in caplog.text

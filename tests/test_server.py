@@ -65,9 +65,11 @@ def client(database_url, engine):
         yield test_client
 
 
-def test_healthz_reports_a_reachable_database(client):
+def test_healthz_says_alive_and_readyz_ready(client):
     response = client.get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "ready"})
 
 
 def test_metrics_count_messages_and_errors(client):
@@ -185,3 +187,28 @@ def test_operator_api_is_mounted_only_when_its_token_is_set(database_url):
     without = dataclasses.replace(settings, operator_token=None)
     with TestClient(create_app(without)) as plain_client:
         assert plain_client.get("/operator/incidents").status_code == 404
+
+
+def test_the_server_prunes_deliveries_past_their_retention(database_url, engine, monkeypatch):
+    import time
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from bot.channels import deliveries, server
+    from bot.storage.base import utcnow
+    from bot.storage.db import engine_for
+    from bot.storage.models import Delivery
+
+    def stored() -> int:
+        with engine_for(database_url).connect() as conn:
+            return conn.execute(select(func.count()).select_from(Delivery.__table__)).scalar()
+
+    monkeypatch.setattr(server, "PRUNE_START_SECONDS", 0.05)
+    deliveries.claim(database_url, "sms", "SMancient", now=utcnow() - timedelta(days=40))
+    deliveries.claim(database_url, "sms", "SMrecent", now=utcnow() - timedelta(days=2))
+    with TestClient(create_app(settings_for(database_url), engine)):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and stored() == 2:
+            time.sleep(0.05)
+    assert stored() == 1  # the 40-day-old one went, the recent one stays

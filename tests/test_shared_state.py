@@ -308,3 +308,24 @@ def test_a_sender_lock_not_had_in_time_lets_the_turn_go_on(database_url, monkeyp
         assert two.handle(_message("مرحبا", sender="+966501234567"))  # the row lock takes over
     assert any("not had" in r.getMessage() and "+966501234567" not in r.getMessage()
                for r in caplog.records)
+
+
+def test_redis_keys_never_carry_a_phone_number(redis_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from bot.coordination.coordinator import Coordinator
+
+    namespace = f"test:{uuid.uuid4().hex}"
+    state = RedisState(redis_url, namespace, key_secret="deployment-secret")
+    coordinator = Coordinator(state, RateLimiter(state, per_minute=5))
+    phone = "+966501234567"
+    message = Inbound(channel="whatsapp", sender=phone, text="مرحبا", received_at=datetime.now(UTC),
+                      message_id="SMkey", phone=phone)
+    coordinator.admit(message)
+    with coordinator.sender_lock("whatsapp", phone):
+        keys = [key.decode() for key in state.client.scan_iter(f"{namespace}:*")]
+    assert len(keys) >= 2
+    assert not any("501234567" in key for key in keys)
+    assert all(len(key.split(":")[-1]) == 32 for key in keys)
+    for key in state.client.scan_iter(f"{namespace}:*"):
+        state.client.delete(key)

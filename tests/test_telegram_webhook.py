@@ -172,3 +172,57 @@ def test_a_failed_send_is_counted_and_telegram_still_gets_200(client, telegram, 
     assert response.status_code == 200
     assert len(engine.seen) == 1 and telegram.sent == []
     assert 'sadeeq_errors_total{channel="telegram",kind="send"}' in client.get("/metrics").text
+
+
+def test_a_flood_limit_is_waited_out_and_the_reply_sent(client, telegram, engine):
+    telegram.fail_next(429, "Too Many Requests: retry after 1", retry_after=1)
+    started = time.monotonic()
+    response = post(client, update(5101, text="مرحبا"))
+    assert response.status_code == 200
+    assert time.monotonic() - started >= 1.0  # Telegram's retry_after was honoured
+    assert [m["text"] for m in telegram.sent] == ["كيف نخدمك؟"]
+    assert telegram.calls.count("sendMessage") == 2
+
+
+@pytest.mark.parametrize(("status", "retry_after", "times"), [(502, None, 4), (429, 30, 1)])
+def test_a_reply_that_cannot_go_out_now_gets_503_and_the_redelivery_sends_it(
+        client, telegram, engine, status, retry_after, times):
+    for _ in range(times):
+        telegram.fail_next(status, "Bad Gateway" if status == 502 else "Too Many Requests",
+                           retry_after=retry_after)
+    first = post(client, update(5201, text="مرحبا"))
+    assert first.status_code == 503  # Telegram delivers the update again later
+    assert telegram.sent == []
+    again = post(client, update(5201, text="مرحبا"))
+    assert again.status_code == 200
+    assert [m["text"] for m in telegram.sent] == ["كيف نخدمك؟"]
+    assert len(engine.seen) == 1  # the engine's turn is not repeated, only the sending
+    assert post(client, update(5201, text="مرحبا")).status_code == 200
+    assert len(telegram.sent) == 1  # once sent, a third delivery sends nothing
+
+
+def test_group_chats_are_not_answered(client, telegram, engine):
+    group = update(5301, text="فاتورتي")
+    group["message"]["chat"] = {"id": -100123, "type": "group", "title": "الحي"}
+    assert post(client, group).status_code == 200
+    assert engine.seen == [] and telegram.sent == []
+
+
+def test_a_reply_too_long_for_telegram_goes_as_two_messages_with_the_keyboard_on_the_last(
+        database_url, telegram):
+    long = Reply("سطر طويل من الحسابات\n" * 300, MENU.choices)
+    with TestClient(create_app(settings_for(database_url, telegram), ScriptedEngine([long]))) as client:
+        assert post(client, update(6001, text="حساباتي")).status_code == 200
+    assert len(telegram.sent) == 2 and all(len(m["text"]) <= 4096 for m in telegram.sent)
+    assert "reply_markup" not in telegram.sent[0] and telegram.sent[1]["reply_markup"]["keyboard"]
+
+
+def test_an_unexpected_failure_is_not_acknowledged(database_url, telegram, monkeypatch):
+    from bot.channels import answering
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug below the engine")
+
+    monkeypatch.setattr(answering.Answerer, "answer", broken)
+    with TestClient(create_app(settings_for(database_url, telegram), ScriptedEngine([MENU]))) as client:
+        assert post(client, update(7001, text="مرحبا")).status_code == 503  # Telegram redelivers

@@ -203,7 +203,25 @@ def test_an_unreachable_database_answers_503(tmp_path, engine):
     unopenable = f"sqlite:///{tmp_path / 'db.sqlite'}"
     with TestClient(create_app(settings_for(unopenable), engine)) as client:
         response = signed_post(client, "/twilio/whatsapp", whatsapp_form())
-        health = client.get("/healthz")
+        ready = client.get("/readyz")
     assert response.status_code == 503
-    assert health.status_code == 503
+    assert ready.status_code == 503 and ready.json()["reason"].startswith("database not usable")
     assert engine.seen == []
+
+
+def test_a_reply_too_long_for_whatsapp_goes_as_several_messages(database_url):
+    long = Reply("\n".join(f"{n}. ••••{n:04d} حي النسيم، الرياض، عقار {n}" for n in range(150)))
+    with TestClient(create_app(settings_for(database_url), ScriptedEngine([long]))) as client:
+        response = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMlong"))
+    parts = messages_of(response)
+    assert len(long.text) > 4000 and len(parts) >= 3
+    assert all(len(part) <= 1600 for part in parts)
+
+
+def test_a_signed_request_for_another_twilio_account_is_refused(database_url, engine):
+    settings = settings_for(database_url, twilio_account_sid="AC123")
+    with TestClient(create_app(settings, engine)) as client:
+        ours = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMours"))
+        theirs = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMtheirs", AccountSid="AC999"))
+    assert ours.status_code == 200 and theirs.status_code == 403
+    assert len(engine.seen) == 1

@@ -3,13 +3,18 @@
 Every failure of the API (refused, 5xx, too slow, nonsense JSON) becomes `BillingUnavailable`,
 which the dialogue answers with "the service is busy, try again": a conversation never crashes
 on it. Connection errors and 5xx are retried with a short backoff, within one time budget per
-lookup, so a subscriber waits about `timeout_seconds` at most.
+lookup, so a subscriber waits `timeout_seconds` at most. The budget is a deadline for the whole
+lookup, not httpx's per-read timeout (which an API dripping a byte a second never reaches):
+each request runs on a helper thread that the lookup stops waiting for at the deadline, and
+that thread drops the response at the next chunk past it.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as WaitTimeout
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,6 +25,12 @@ from bot.billing.base import BILL_STATUSES, Account, Bill, BillingAdapter, Billi
 from bot.billing.tariff import to_money
 
 _NOT_FOUND = object()  # a 404, told apart from a JSON `null` body
+MAX_CONNECTIONS = 20
+MAX_BODY_BYTES = 1024 * 1024  # a subscriber's accounts or one bill: far less
+
+
+class _TooSlow(BillingUnavailable):
+    pass
 
 
 class HttpBilling(BillingAdapter):
@@ -42,8 +53,9 @@ class HttpBilling(BillingAdapter):
             base_url=base_url.rstrip("/") + "/",
             headers=headers,
             timeout=timeout_seconds,
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=10),
         )
+        self._requests = ThreadPoolExecutor(MAX_CONNECTIONS, thread_name_prefix="billing-http")
 
     def accounts_for_phone(self, phone: str) -> list[Account]:
         payload = self._get("subscribers", params={"phone": phone})
@@ -63,6 +75,7 @@ class HttpBilling(BillingAdapter):
         return bill
 
     def close(self) -> None:
+        self._requests.shutdown(wait=False, cancel_futures=True)
         self._client.close()
 
     def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
@@ -74,18 +87,18 @@ class HttpBilling(BillingAdapter):
             if remaining <= 0:
                 break
             try:
-                response = self._client.get(path, params=params, timeout=remaining)
-            except httpx.TimeoutException as exc:
+                status, content = self._fetch(path, params, deadline)
+            except (httpx.TimeoutException, _TooSlow) as exc:
                 raise BillingUnavailable(f"billing API too slow ({path})") from exc
             except httpx.TransportError as exc:
                 problem = f"cannot reach the billing API: {exc.__class__.__name__}"
             else:
-                if response.status_code == 404:
+                if status == 404:
                     return _NOT_FOUND
-                if response.status_code == 200:
-                    return _json(response)
-                problem = f"billing API answered {response.status_code}"
-                if response.status_code < 500 and response.status_code != 429:
+                if status == 200:
+                    return _json(content)
+                problem = f"billing API answered {status}"
+                if status < 500 and status != 429:
                     break  # our request or our token is wrong: asking again will not help
             pause = min(self.backoff_seconds * 2**attempt, deadline - time.monotonic())
             if attempt < self.retries and pause > 0:
@@ -93,11 +106,35 @@ class HttpBilling(BillingAdapter):
         raise BillingUnavailable(problem)
 
 
+    def _fetch(self, path: str, params: dict[str, str] | None, deadline: float) -> tuple[int, bytes]:
+        """Status and body of one GET, or `_TooSlow` when the deadline comes first."""
+        future = self._requests.submit(self._read, path, params, deadline)
+        try:
+            return future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except WaitTimeout as exc:
+            future.cancel()
+            raise _TooSlow(f"billing API too slow ({path})") from exc
+
+    def _read(self, path: str, params: dict[str, str] | None, deadline: float) -> tuple[int, bytes]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _TooSlow(f"billing API too slow ({path})")
+        with self._client.stream("GET", path, params=params, timeout=remaining) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if time.monotonic() > deadline:
+                    raise _TooSlow(f"billing API too slow ({path})")
+                if len(body) > MAX_BODY_BYTES:
+                    raise BillingUnavailable(f"billing API answer over {MAX_BODY_BYTES} bytes")
+            return response.status_code, bytes(body)
+
+
 # --- reading the answers: anything unexpected is the API's fault, never a crash -------------
 
-def _json(response: httpx.Response) -> Any:
+def _json(content: bytes) -> Any:
     try:
-        return json.loads(response.content, parse_float=Decimal)
+        return json.loads(content, parse_float=Decimal)
     except ValueError as exc:  # includes UnicodeDecodeError
         raise BillingUnavailable("billing API answered something that is not JSON") from exc
 

@@ -19,6 +19,7 @@ from typing import Protocol
 from bot.channels import deliveries
 from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.metrics import DATABASE, ENGINE, record_error, record_message
+from bot.channels.readiness import missing_database_file
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Reply
 from bot.i18n import texts
@@ -62,6 +63,7 @@ class Answer:
     texts: list[str]  # rendered, one per reply: what the subscriber sees
     replies: list[Reply] = field(default_factory=list)  # empty for a repeat
     repeat: bool = False  # an earlier delivery of this message was already answered
+    unsent: int = 0  # how many of `texts` (the last ones) the channel still has to send
 
 
 class Answerer:
@@ -70,41 +72,60 @@ class Answerer:
         self.settings = settings
         self._in_flight = threading.BoundedSemaphore(in_flight_limit(settings.database_url))
 
-    def answer(self, inbound: Inbound, render: Callable[[Reply], str]) -> Answer:
+    def answer(self, inbound: Inbound, render: Callable[[Reply], str], *,
+               sent_later: bool = False) -> Answer:
+        """`sent_later`: the channel sends the replies itself after this returns (Telegram), and
+        reports each one with `record_sent`; until then a redelivery gets them as unsent."""
         channel, message_id = inbound.channel, inbound.message_id
+        if missing := missing_database_file(self.settings.database_url):
+            # Writes would go to the deleted file and be lost: let the provider come back later.
+            record_error(channel, DATABASE)
+            raise RetryLater(missing)
         with self._in_flight:
             claim = self._claim(channel, message_id) if message_id is not None else None
             if claim is None or claim.fresh:
-                return self._answer_afresh(inbound, render)
+                return self._answer_afresh(inbound, render, sent_later)
         if claim.replies is not None:
-            return Answer(texts=claim.replies, repeat=True)
+            return Answer(texts=claim.replies, repeat=True, unsent=claim.unsent)
         return Answer(texts=self._wait_for_answer(channel, message_id), repeat=True)
 
-    def _answer_afresh(self, inbound: Inbound, render: Callable[[Reply], str]) -> Answer:
+    def record_sent(self, channel: str, message_id: str | None, unsent: int) -> None:
+        """`unsent` replies of that message's answer are left to send (0: all went out)."""
+        if message_id is None:
+            return
+        try:
+            deliveries.record_sent(self.settings.database_url, channel, message_id, unsent)
+        except DATABASE_ERRORS:
+            # The reply went out; a redelivery would send it again, which beats losing one.
+            record_error(channel, DATABASE)
+            log.warning("could not record a sent reply of %s %s", channel, message_id)
+
+    def _answer_afresh(self, inbound: Inbound, render: Callable[[Reply], str],
+                       sent_later: bool = False) -> Answer:
         started = time.perf_counter()
         url, channel, message_id = self.settings.database_url, inbound.channel, inbound.message_id
         try:
             replies, intent = self._turn(inbound)
         except DATABASE_ERRORS as exc:
-            record_error(channel, DATABASE)
-            log.warning("database unavailable while answering %s %s: %s", channel, message_id, exc)
+            record_error(channel, DATABASE)  # the channel logs the 503 with this reason
             if message_id is not None:
                 self._release(channel, message_id)
-            raise RetryLater(str(exc)) from exc
+            raise RetryLater(f"database unavailable: {_first_line(exc)}") from exc
         except Exception:
             record_error(channel, ENGINE)
             log.exception("engine failed on %s message %s; sending an apology", channel, message_id)
             replies, intent = [self.apology()], "error"
         rendered = [render(reply) for reply in replies]
+        unsent = len(rendered) if sent_later else 0
         if message_id is not None:
             try:
-                deliveries.record_replies(url, channel, message_id, rendered)
+                deliveries.record_replies(url, channel, message_id, rendered, unsent)
             except DATABASE_ERRORS:
                 # The answer goes out anyway; a repeat will be handled again once the lease ends.
                 record_error(channel, DATABASE)
                 log.warning("could not store the answer of %s %s", channel, message_id)
         record_message(channel, intent, time.perf_counter() - started)
-        return Answer(texts=rendered, replies=replies)
+        return Answer(texts=rendered, replies=replies, unsent=unsent)
 
     def _turn(self, inbound: Inbound) -> tuple[list[Reply], str]:
         """The replies and the intent, when the engine tells it (`Engine.respond`)."""
@@ -123,7 +144,7 @@ class Answerer:
             return deliveries.claim(self.settings.database_url, channel, message_id)
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)
-            raise RetryLater(str(exc)) from exc
+            raise RetryLater(f"database unavailable: {_first_line(exc)}") from exc
 
     def _wait_for_answer(self, channel: str, message_id: str) -> list[str]:
         """The answer of the same message being handled by another request right now."""
@@ -132,7 +153,7 @@ class Answerer:
                                                  REPEAT_WAIT_SECONDS)
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)
-            raise RetryLater(str(exc)) from exc
+            raise RetryLater(f"database unavailable: {_first_line(exc)}") from exc
         if stored is None:  # still not answered: ask the provider to come back later
             raise RetryLater(f"{channel} message {message_id} is still being answered")
         return stored
@@ -142,3 +163,7 @@ class Answerer:
             deliveries.release(self.settings.database_url, channel, message_id)
         except DATABASE_ERRORS:
             log.warning("could not release %s %s; it is retried after the lease", channel, message_id)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:300] if str(exc) else type(exc).__name__

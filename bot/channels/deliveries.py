@@ -3,12 +3,15 @@
 the same answer without reaching the engine again.
 
 A claim whose answer never arrived (the process died, the database went away mid-turn) is
-taken over after `LEASE`, so a message is never stuck behind a dead claim.
+taken over at once when its owner was a process of this host that is gone, and otherwise after
+`LEASE`, so a message is never stuck behind a dead claim past the provider's retries.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +23,30 @@ from bot.storage.base import aware, utcnow
 from bot.storage.db import engine_for
 from bot.storage.models import Delivery
 
-LEASE = timedelta(seconds=90)
+# Twilio waits 15 s for a webhook's answer: a claim older than that belongs to an answer
+# nobody is waiting for any more, and the retry it caused should be handled.
+LEASE = timedelta(seconds=15)
+HOST = socket.gethostname()[:40]
+
+
+def this_process() -> str:
+    return f"{HOST}:{os.getpid()}"
+
+
+def _owner_is_gone(owner: str | None) -> bool:
+    """True when `owner` was a process of this host that no longer runs. (A host's processes
+    in another PID namespace under the same hostname would look gone: give containers their
+    own hostnames, as they have by default.)"""
+    host, _, pid = (owner or "").rpartition(":")
+    if host != HOST or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # it exists, under another user
+    return False
 POLL_SECONDS = 0.05
 
 
@@ -28,6 +54,7 @@ POLL_SECONDS = 0.05
 class Claim:
     fresh: bool  # True: this caller owns the message and must answer it
     replies: list[str] | None = None  # the stored answer of an earlier delivery, once it exists
+    unsent: int = 0  # how many of those replies (the last ones) never reached the provider
 
 
 def claim(url: str, channel: str, message_id: str, now: datetime | None = None) -> Claim:
@@ -36,23 +63,24 @@ def claim(url: str, channel: str, message_id: str, now: datetime | None = None) 
     try:
         with engine_for(url).begin() as conn:
             conn.execute(insert(table).values(channel=channel, message_id=message_id,
-                                              received_at=now))
+                                              received_at=now, owner=this_process()))
         return Claim(fresh=True)
     except IntegrityError:
         pass
     with engine_for(url).begin() as conn:
-        row = conn.execute(select(table.c.received_at, table.c.replies).where(
+        row = conn.execute(select(table.c.received_at, table.c.replies, table.c.unsent,
+                                  table.c.owner).where(
             table.c.channel == channel, table.c.message_id == message_id)).one_or_none()
         if row is None:  # released by its owner a moment ago: claim it again
             return claim(url, channel, message_id, now)
         if row.replies is not None:
-            return Claim(fresh=False, replies=json.loads(row.replies))
-        if aware(row.received_at) > now - LEASE:
+            return Claim(fresh=False, replies=json.loads(row.replies), unsent=row.unsent or 0)
+        if aware(row.received_at) > now - LEASE and not _owner_is_gone(row.owner):
             return Claim(fresh=False)
         taken = conn.execute(update(table).where(
             table.c.channel == channel, table.c.message_id == message_id,
             table.c.replies.is_(None), table.c.received_at == row.received_at,
-        ).values(received_at=now))
+        ).values(received_at=now, owner=this_process()))
         return Claim(fresh=taken.rowcount == 1)
 
 
@@ -71,12 +99,32 @@ def wait_for_replies(url: str, channel: str, message_id: str, timeout: float) ->
         time.sleep(POLL_SECONDS)
 
 
-def record_replies(url: str, channel: str, message_id: str, replies: list[str]) -> None:
+def record_replies(url: str, channel: str, message_id: str, replies: list[str],
+                   unsent: int = 0) -> None:
+    """Store the answer; `unsent`: how many of its replies still have to be sent by the caller."""
     table = Delivery.__table__
     with engine_for(url).begin() as conn:
         conn.execute(update(table).where(
             table.c.channel == channel, table.c.message_id == message_id,
-        ).values(replies=json.dumps(replies, ensure_ascii=False)))
+        ).values(replies=json.dumps(replies, ensure_ascii=False), unsent=unsent))
+
+
+def record_sent(url: str, channel: str, message_id: str, unsent: int) -> None:
+    """A reply went out: `unsent` of the answer's replies are left to send."""
+    table = Delivery.__table__
+    with engine_for(url).begin() as conn:
+        conn.execute(update(table).where(
+            table.c.channel == channel, table.c.message_id == message_id,
+        ).values(unsent=unsent))
+
+
+def prune(url: str, keep: timedelta, now: datetime | None = None) -> int:
+    """Forget messages received more than `keep` ago (their stored answers hold the subscriber's
+    bills): no provider redelivers that late. Returns how many were deleted."""
+    table = Delivery.__table__
+    with engine_for(url).begin() as conn:
+        deleted = conn.execute(delete(table).where(table.c.received_at < (now or utcnow()) - keep))
+    return int(deleted.rowcount or 0)
 
 
 def release(url: str, channel: str, message_id: str) -> None:

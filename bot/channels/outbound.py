@@ -2,13 +2,21 @@
 
 Implementations sit beside this file, one per transport, and `outbound_sender(settings)`
 picks them from the settings. Callers never know which transport carried a message.
+
+A channel without credentials has no transport: its messages are refused (never "sent" to a
+list nobody reads), and commands check `transport_problem` first so they fail with one clear
+line before doing anything; `--dry-run` (`print_dry_run`) is the explicit rehearsal.
+Only the terminal, which has no provider, and tests collect messages in a list.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TextIO
 
 from bot.config import Settings
 
@@ -38,8 +46,35 @@ class OutboundSender(ABC):
     def send(self, message: Outbound) -> SendResult: ...
 
 
+# What each channel's transport needs; a channel missing here ("terminal") needs nothing.
+TRANSPORT_SETTINGS = {
+    "whatsapp": ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
+    "sms": ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
+    "telegram": ("TELEGRAM_BOT_TOKEN",),
+}
+NO_TRANSPORT = "no transport"
+
+
+def has_transport(settings: Settings, channel: str) -> bool:
+    if channel in ("whatsapp", "sms"):
+        return bool(settings.twilio_account_sid and settings.twilio_auth_token)
+    if channel == "telegram":
+        return bool(settings.telegram_bot_token)
+    return True
+
+
+def transport_problem(settings: Settings, channels: Iterable[str]) -> str | None:
+    """One line naming the channels among `channels` that have no transport, or None."""
+    missing = sorted({c for c in channels if not has_transport(settings, c)})
+    if not missing:
+        return None
+    needs = sorted({name for c in missing for name in TRANSPORT_SETTINGS.get(c, ())})
+    return (f"{NO_TRANSPORT} for {', '.join(missing)}: set {' and '.join(needs)}, "
+            "or rehearse with --dry-run; nothing was sent")
+
+
 class CollectingSender(OutboundSender):
-    """Keeps every message in a list: the default with no credentials, and in tests."""
+    """Keeps every message in a list: the terminal's transport, and tests'."""
 
     def __init__(self) -> None:
         self.sent: list[Outbound] = []
@@ -47,6 +82,23 @@ class CollectingSender(OutboundSender):
     def send(self, message: Outbound) -> SendResult:
         self.sent.append(message)
         return SendResult(ok=True, provider_id=f"local-{len(self.sent)}")
+
+
+class UnconfiguredSender(OutboundSender):
+    """Refuses every message of a channel that has no credentials: it is not sent, so it is
+    not recorded as sent, and a later run with credentials still sends it."""
+
+    def send(self, message: Outbound) -> SendResult:
+        return SendResult(ok=False, error=f"{NO_TRANSPORT} for {message.channel}")
+
+
+def print_dry_run(messages: Iterable[Outbound], out: TextIO | None = None) -> int:
+    """`--dry-run`: what would go out, one message a line; nothing is sent or recorded."""
+    listed = list(messages)
+    for message in listed:
+        text = message.text.replace("\n", " / ")
+        print(f"[dry run] {message.channel} {message.address}: {text}", file=out or sys.stdout)
+    return len(listed)
 
 
 class RoutingSender(OutboundSender):
@@ -61,20 +113,20 @@ class RoutingSender(OutboundSender):
 
 
 def outbound_sender(settings: Settings) -> OutboundSender:
-    """Twilio for WhatsApp and SMS, the Bot API for Telegram; a CollectingSender stands in for
-    any transport whose credentials are missing (and for the terminal), and says so in the log."""
+    """Twilio for WhatsApp and SMS, the Bot API for Telegram, a list for the terminal; a channel
+    whose credentials are missing gets an `UnconfiguredSender`, and the log says so."""
     from bot.channels.telegram_sender import TelegramSender
     from bot.channels.twilio_sender import TwilioSender
 
-    collecting = CollectingSender()
-    by_channel: dict[str, OutboundSender] = {}
-    if settings.twilio_account_sid and settings.twilio_auth_token:
+    unconfigured = UnconfiguredSender()
+    by_channel: dict[str, OutboundSender] = {"terminal": CollectingSender()}
+    if has_transport(settings, "whatsapp"):
         twilio = TwilioSender.from_settings(settings)
         by_channel.update(whatsapp=twilio, sms=twilio)
     else:
-        log.warning("no Twilio credentials: WhatsApp and SMS messages are only collected, not sent")
-    if settings.telegram_bot_token:
+        log.warning("no Twilio credentials: WhatsApp and SMS messages cannot be sent")
+    if has_transport(settings, "telegram"):
         by_channel["telegram"] = TelegramSender.from_settings(settings)
     else:
-        log.warning("no TELEGRAM_BOT_TOKEN: Telegram messages are only collected, not sent")
-    return RoutingSender(by_channel, fallback=collecting)
+        log.warning("no TELEGRAM_BOT_TOKEN: Telegram messages cannot be sent")
+    return RoutingSender(by_channel, fallback=unconfigured)

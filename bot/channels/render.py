@@ -4,6 +4,9 @@ WhatsApp (and the terminal) show choices as a numbered list under the text. SMS 
 and no emoji: choices go on one compact line ("1 الفاتورة، 2 بلاغ انقطاع") and the whole text is
 kept within three segments, cut on a line or word boundary, unless the subscriber asked for
 detail. Telegram shows choices as keyboard buttons, so only the text is rendered for it.
+
+No message leaves longer than its channel takes (`MESSAGE_LIMITS`): a longer text goes as
+several messages split on line boundaries (`split_message`), at most `MAX_PARTS` of them.
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ EMOJI = re.compile(
     "\U000e0020-\U000e007f"  # tag characters (subdivision flags)
     "]+"
 )
+# What one message may carry, in UTF-16 units: Twilio's body limit (WhatsApp, and SMS, where
+# Twilio splits into segments), the Bot API's sendMessage text limit.
+MESSAGE_LIMITS = {"whatsapp": 1600, "sms": 1600, "telegram": 4096}
+MAX_PARTS = 4  # a reply longer than this many messages is cut: nobody reads a fifth screen
+
 DETAIL_WORDS = frozenset({"تفاصيل", "التفاصيل", "detail", "details"})
 ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
@@ -68,6 +76,24 @@ def _sms(reply: Reply, detail: bool) -> str:
     if room < 20:  # a menu that fills the message leaves no sense in a stub of text
         return cut(text, limit)
     return f"{cut(body, room)}\n{menu}"
+
+
+def split_message(text: str, channel: str) -> list[str]:
+    """`text` as the messages `channel` can carry: itself when it fits, else parts of at most
+    the channel's limit cut on line (or word) boundaries, the last cut with an ellipsis if even
+    `MAX_PARTS` are not enough."""
+    limit = MESSAGE_LIMITS.get(channel)
+    if limit is None or _utf16_len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    rest = text
+    while rest and len(parts) < MAX_PARTS - 1 and _utf16_len(rest) > limit:
+        head = cut(rest, limit).removesuffix(ELLIPSIS)
+        parts.append(head)
+        rest = rest[len(head):].lstrip(" \n")
+    if rest:
+        parts.append(cut(rest, limit))
+    return parts
 
 
 def asks_for_detail(text: str) -> bool:

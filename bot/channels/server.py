@@ -1,18 +1,21 @@
 """`sadeeq serve`: the webhook server, assembled from the channels' routes.
 
-Routes: POST /twilio/whatsapp, POST /twilio/sms, POST /telegram, GET /healthz, GET /metrics,
-plus whatever the caller mounts (`extra_routes`, e.g. the operator API).
+Routes: POST /twilio/whatsapp, POST /twilio/sms, POST /telegram, GET /healthz (the process is
+alive), GET /readyz (messages can be answered: bot/channels/readiness.py), GET /metrics, plus
+whatever the caller mounts (`extra_routes`, e.g. the operator API). Before it answers anything
+the server brings the database to the schema head.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import uvicorn
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,10 +24,12 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.answering import Answerer, ConversationEngine
 from bot.channels.metrics import metrics_routes
+from bot.channels.readiness import Readiness
 from bot.channels.telegram_channel import TelegramWebhook
 from bot.channels.twilio_webhook import TwilioWebhook
 from bot.config import Settings
-from bot.storage.db import create_schema, is_reachable
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, engine: ConversationEngine | None = None,
@@ -42,23 +47,62 @@ def create_app(settings: Settings, engine: ConversationEngine | None = None,
         engine = Engine(settings)
     answerer = Answerer(engine, settings)
     telegram = TelegramWebhook(settings, answerer)
+    readiness = Readiness(settings.database_url, settings.lang)
     routes: list[BaseRoute] = [
         *TwilioWebhook(settings, answerer).routes(),
         *telegram.routes(),
-        Route("/healthz", _healthz(settings.database_url), methods=["GET"]),
+        Route("/healthz", _healthz, methods=["GET"]),
+        Route("/readyz", _readyz(readiness), methods=["GET"]),
         *metrics_routes(),
         *extra_routes,
     ]
-    return Starlette(routes=routes, lifespan=telegram.lifespan)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # uvicorn accepts connections only once this start-up is done.
+        await run_in_threadpool(readiness.prepare)
+        pruning = asyncio.create_task(_prune_deliveries(settings))
+        try:
+            async with telegram.lifespan(app):
+                yield
+        finally:
+            pruning.cancel()
+
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
-def _healthz(database_url: str):
-    async def healthz(_request: Request) -> JSONResponse:
-        if await run_in_threadpool(is_reachable, database_url):
-            return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "database unreachable"}, status_code=503)
+PRUNE_EVERY_SECONDS = 3600.0
+PRUNE_START_SECONDS = 5.0  # not in the way of start-up
 
-    return healthz
+
+async def _prune_deliveries(settings: Settings) -> None:
+    """Answered messages are kept `deliveries_retention_days` for repeats, then forgotten."""
+    from bot.channels import deliveries
+
+    keep = timedelta(days=settings.deliveries_retention_days)
+    while True:
+        await asyncio.sleep(PRUNE_START_SECONDS)
+        try:
+            pruned = await run_in_threadpool(deliveries.prune, settings.database_url, keep)
+            if pruned:
+                log.info("forgot %d delivered messages older than %d days", pruned, keep.days)
+        except Exception as exc:  # the database may be away: try again at the next round
+            log.warning("could not prune old deliveries: %s", exc)
+        await asyncio.sleep(PRUNE_EVERY_SECONDS - PRUNE_START_SECONDS)
+
+
+async def _healthz(_request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})  # alive; whether it can answer is /readyz
+
+
+def _readyz(readiness: Readiness):
+    async def readyz(_request: Request) -> JSONResponse:
+        problem = await run_in_threadpool(readiness.problem)
+        if problem is None:
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "not ready", "reason": problem}, status_code=503)
+
+    return readyz
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,19 +115,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
+    from bot.storage.db import limit_statement_time
 
-    configure_logging(json=True)  # one JSON object a line, phone and account numbers masked
+    limit_statement_time()  # a request must not outlive the provider's wait
     settings = Settings.from_env()
-    # An empty database gets its tables here, so a fresh install answers its first message; a
-    # database already at the newest revision (`sadeeq setup`, another worker) is left alone,
-    # and two workers starting at once take turns (the migrations hold a lock).
-    try:
-        create_schema(settings.database_url)
-    except (SQLAlchemyError, OSError) as exc:
-        shown = make_url(settings.database_url).render_as_string(hide_password=True)
-        print(f"sadeeq serve: error: database {shown}: {exc.__class__.__name__}: "
-              f"{str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
+    # One JSON object a line; secrets hidden, phone and account numbers masked.
+    configure_logging(json=True, secrets=settings.secrets())
     app = create_app(settings)
     uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log,
                 proxy_headers=True, log_level="info", log_config=None)

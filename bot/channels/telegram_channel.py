@@ -14,29 +14,33 @@ import hmac
 import json
 import logging
 import re
+import time
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from telegram import (
-    Bot,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
+from telegram import Bot, KeyboardButton, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.constants import ChatType
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
 )
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.channels.answering import Answerer, RetryLater
 from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, SEND, record_error
-from bot.channels.render import render_text
+from bot.channels.render import render_text, split_message
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Location, Media, Reply
 from bot.resources import LANGS
@@ -47,6 +51,13 @@ CHANNEL = "telegram"
 BODY_LIMIT = 256 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MEDIA_ATTRIBUTES = ("voice", "audio", "photo", "video", "video_note", "document", "sticker", "animation")
+# A reply that fails to send is tried again within this many seconds (Telegram's flood limit
+# names its wait in `retry_after`); past it the webhook answers 503 and Telegram redelivers
+# the update later, which then sends the replies still unsent.
+SEND_BUDGET_SECONDS = 8.0
+SEND_ATTEMPTS = 4
+# Telegram's answers that no retry changes: blocked by the user, chat gone, bad request.
+PERMANENT_SEND_ERRORS = (Forbidden, BadRequest, ChatMigrated, InvalidToken)
 
 
 def telegram_inbound(update: Update) -> Inbound | None:
@@ -58,7 +69,7 @@ def telegram_inbound(update: Update) -> Inbound | None:
     return Inbound(
         channel=CHANNEL,
         sender=f"tg:{user_id}",
-        text=message.text or message.caption or "",
+        text=(message.text or message.caption or "").replace("\x00", " "),  # PostgreSQL text has no NUL
         received_at=datetime.now(UTC),
         message_id=str(update.update_id),
         phone=None,
@@ -98,7 +109,8 @@ def _own_contact_phone(message: Message, user_id: int) -> str | None:
 def _location(message: Message) -> Location | None:
     if message.venue is not None:
         spot = message.venue.location
-        return Location(spot.latitude, spot.longitude, message.venue.address or None)
+        return Location(spot.latitude, spot.longitude,
+                        (message.venue.address or "").replace("\x00", " ").strip() or None)
     if message.location is not None:
         return Location(message.location.latitude, message.location.longitude)
     return None
@@ -115,9 +127,11 @@ def keyboard_for(reply: Reply) -> ReplyKeyboardMarkup | None:
 class TelegramConversation:
     """PTB handlers: hand each message to the engine once and send back its replies."""
 
-    def __init__(self, answerer: Answerer) -> None:
+    def __init__(self, answerer: Answerer, *, webhook: bool = True) -> None:
         self.answerer = answerer
-        self.retry_updates: set[int] = set()  # update ids to answer 503 for (webhook mode)
+        self.webhook = webhook
+        # update id → why to answer it 503 (webhook mode); polling mode logs the reason instead
+        self.retry_updates: dict[int, str] = {}
 
     def install(self, application: Application) -> None:
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE, self.on_message))
@@ -127,31 +141,95 @@ class TelegramConversation:
         inbound = telegram_inbound(update)
         if inbound is None or update.message is None:
             return
-        answer = await asyncio.to_thread(self.answerer.answer, inbound, _render)
-        if answer.repeat:
-            return  # the replies went out when this update was first delivered
-        chat_id = update.message.chat_id
-        any_keyboard = any(reply.choices for reply in answer.replies)
-        for index, (reply, text) in enumerate(zip(answer.replies, answer.texts, strict=True)):
-            markup = keyboard_for(reply)
-            if markup is None and not any_keyboard and index == len(answer.replies) - 1:
-                markup = ReplyKeyboardRemove()  # no choices now: clear the last menu's buttons
-            try:
-                await context.bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
-            except Exception:
-                record_error(CHANNEL, SEND)
-                log.exception("could not send a reply to Telegram chat %s", chat_id)
-                return
+        if update.message.chat.type != ChatType.PRIVATE:
+            # Bills and reports are personal: a group would see them. Not answered there.
+            log.info("Telegram update %s from a %s chat ignored", update.update_id, update.message.chat.type)
+            return
+        answer = await asyncio.to_thread(self.answerer.answer, inbound, _render, sent_later=True)
+        outgoing = _outgoing(answer.texts, answer.replies, answer.unsent, answer.repeat)
+        chat_id, message_id = update.message.chat_id, inbound.message_id
+        unsent = len(outgoing)
+        deadline = time.monotonic() + SEND_BUDGET_SECONDS
+        try:
+            for text, markup in outgoing:
+                parts = split_message(text, CHANNEL)
+                for index, part in enumerate(parts):  # the keyboard goes with the last part
+                    await _send(context.bot, chat_id, part,
+                                markup if index == len(parts) - 1 else None, deadline)
+                unsent -= 1
+        except PERMANENT_SEND_ERRORS as exc:
+            record_error(CHANNEL, SEND)
+            log.warning("Telegram refused a reply to chat %s (%s); not retried", chat_id, exc)
+            unsent = 0  # a redelivery would be refused the same way
+        except TelegramError as exc:
+            record_error(CHANNEL, SEND)
+            log.warning("could not send a reply to Telegram chat %s (%s); %d left for the "
+                        "redelivery", chat_id, exc, unsent)
+            await asyncio.to_thread(self.answerer.record_sent, CHANNEL, message_id, unsent)
+            raise RetryLater(f"Telegram send failed: {exc}") from exc
+        if outgoing:
+            await asyncio.to_thread(self.answerer.record_sent, CHANNEL, message_id, unsent)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(context.error, RetryLater) and isinstance(update, Update):
-            self.retry_updates.add(update.update_id)
+            if self.webhook:
+                self.retry_updates[update.update_id] = str(context.error)
+            else:
+                log.warning("Telegram update %s not fully answered: %s", update.update_id, context.error)
             return
         log.error("Telegram update failed", exc_info=context.error)
+        if self.webhook and isinstance(update, Update):
+            # Whatever failed, its effect may not be stored: let Telegram deliver it again.
+            self.retry_updates[update.update_id] = f"failed: {type(context.error).__name__}"
 
 
 def _render(reply: Reply) -> str:
     return render_text(reply, CHANNEL)
+
+
+def _outgoing(texts: list[str], replies: list[Reply], unsent: int,
+              repeat: bool) -> list[tuple[str, ReplyKeyboardMarkup | ReplyKeyboardRemove | None]]:
+    """The texts to send with their keyboards: all of a fresh answer; of a repeat, the ones an
+    earlier delivery could not send (their keyboards were not stored: plain text)."""
+    if repeat:
+        return [(text, None) for text in texts[len(texts) - unsent:]] if unsent else []
+    any_keyboard = any(reply.choices for reply in replies)
+    outgoing = []
+    for index, (reply, text) in enumerate(zip(replies, texts, strict=True)):
+        markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = keyboard_for(reply)
+        if markup is None and not any_keyboard and index == len(replies) - 1:
+            markup = ReplyKeyboardRemove()  # no choices now: clear the last menu's buttons
+        outgoing.append((text, markup))
+    return outgoing
+
+
+async def _send(bot: Bot, chat_id: int, text: str,
+                markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None, deadline: float) -> None:
+    """sendMessage, tried again after a flood limit's `retry_after` or a passing network error,
+    as long as the wait ends before `deadline`; the last error is raised."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+            return
+        except PERMANENT_SEND_ERRORS:
+            raise
+        except RetryAfter as exc:
+            wait = _seconds(exc)
+            error: TelegramError = exc
+        except TelegramError as exc:  # network error, timeout, 5xx
+            wait = 0.25 * 2 ** attempt
+            error = exc
+        if attempt == SEND_ATTEMPTS - 1 or time.monotonic() + wait > deadline:
+            raise error
+        log.info("Telegram send to chat %s failed (%s); trying again in %.1f s", chat_id, error, wait)
+        await asyncio.sleep(wait)
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB warns that the int will become a timedelta
+        warnings.simplefilter("ignore")
+        wait = exc.retry_after
+    return max(0.0, wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
 
 
 def build_application(settings: Settings, *, webhook: bool,
@@ -226,6 +304,8 @@ class TelegramWebhook:
             record_error(CHANNEL, BAD_REQUEST)
             return PlainTextResponse(exc.detail, status_code=exc.status_code)
         if not await self._initialize():
+            log.warning("Telegram update %s answered 503: the Bot API could not be reached at "
+                        "start-up (getMe)", data["update_id"])
             return PlainTextResponse("Telegram not ready", status_code=503)
         try:
             update = Update.de_json(data, self.application.bot)
@@ -233,8 +313,9 @@ class TelegramWebhook:
             record_error(CHANNEL, BAD_REQUEST)
             return PlainTextResponse("not a Telegram update", status_code=400)
         await self.application.process_update(update)
-        if update.update_id in self.conversation.retry_updates:
-            self.conversation.retry_updates.discard(update.update_id)
+        if (reason := self.conversation.retry_updates.pop(update.update_id, None)) is not None:
+            log.warning("Telegram update %s answered 503, Telegram redelivers it: %s",
+                        update.update_id, reason)
             return PlainTextResponse("try again later", status_code=503)
         return Response(status_code=200)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from telegram import Bot
@@ -24,6 +23,8 @@ from bot.channels.answering import Answerer
 from bot.channels.telegram_channel import TelegramConversation, build_application
 from bot.channels.telegram_setup import ALLOWED_UPDATES, register_commands, register_webhook
 from bot.config import Settings
+from bot.logs import configure_logging
+from bot.storage.db import create_schema, limit_statement_time
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    limit_statement_time()
     settings = Settings.from_env()
+    # httpx logs every Bot API URL it calls, and the token is in the URL: hide it.
+    configure_logging(json=False, secrets=settings.secrets())
     if not settings.telegram_bot_token:
         print("sadeeq telegram: error: set TELEGRAM_BOT_TOKEN first", file=sys.stderr)
         return 2
@@ -53,13 +57,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _poll(settings: Settings) -> int:
     from bot.dialogue.engine import Engine
-    from bot.logs import configure_logging
 
-    configure_logging(json=False)  # phone and account numbers masked, as in the server's logs
-    # httpx logs every request URL at INFO, and a Bot API URL carries the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    create_schema(settings.database_url)  # as `serve` does: never answer into a missing table
     application = build_application(settings, webhook=False, on_start=register_commands)
-    TelegramConversation(Answerer(Engine(settings), settings)).install(application)
+    TelegramConversation(Answerer(Engine(settings), settings), webhook=False).install(application)
     application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
     return 0
 

@@ -11,6 +11,7 @@ import httpx
 from bot.channels.contacts import contact_state
 from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.outbound import Outbound, OutboundSender, SendResult
+from bot.channels.render import MESSAGE_LIMITS, cut
 from bot.config import Settings
 
 DEFAULT_API_BASE = "https://api.telegram.org/bot"
@@ -40,7 +41,8 @@ class TelegramSender(OutboundSender):
         except DATABASE_ERRORS as exc:
             return SendResult(ok=False, error=f"database unavailable: {exc}")
         try:
-            response = self.http.post(self.url, json={"chat_id": message.address, "text": message.text})
+            text = cut(message.text, MESSAGE_LIMITS["telegram"])
+            response = self.http.post(self.url, json={"chat_id": message.address, "text": text})
             data = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             return SendResult(ok=False, error=f"telegram unreachable: {exc}")

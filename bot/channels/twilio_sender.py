@@ -21,6 +21,7 @@ from twilio.rest import Client
 from bot.channels.contacts import contact_state
 from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.outbound import Outbound, OutboundSender, SendResult
+from bot.channels.render import MESSAGE_LIMITS, cut
 from bot.config import Settings
 from bot.storage.base import utcnow
 
@@ -92,7 +93,7 @@ class TwilioSender(OutboundSender):
             fields["content_sid"] = content_sid
             fields["content_variables"] = json.dumps(content_variables or {}, ensure_ascii=False)
         else:
-            fields["body"] = body or ""
+            fields["body"] = cut(body or "", MESSAGE_LIMITS["whatsapp"])
         return self._create(fields)
 
     def _sms(self, address: str, text: str) -> SendResult:
@@ -101,7 +102,7 @@ class TwilioSender(OutboundSender):
         # A messaging service (MG...) picks the short code or number itself.
         origin = ({"messaging_service_sid": self.sms_from} if self.sms_from.startswith("MG")
                   else {"from_": self.sms_from})
-        return self._create({**origin, "to": address, "body": text})
+        return self._create({**origin, "to": address, "body": cut(text, MESSAGE_LIMITS["sms"])})
 
     def _create(self, fields: dict[str, str]) -> SendResult:
         try:

@@ -9,6 +9,7 @@ so both routes refuse every request (403) and say why in the log; there is delib
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 from datetime import UTC, datetime
@@ -31,7 +32,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channels.answering import Answerer, RetryLater
 from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, record_error
-from bot.channels.render import asks_for_detail, render_text
+from bot.channels.render import asks_for_detail, render_text, split_message
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Location, Media
 
@@ -49,6 +50,7 @@ class TwilioWebhook:
         self.public_url = settings.public_url.rstrip("/")
         self.answerer = answerer
         self.validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
+        self.account_sid = (settings.twilio_account_sid or "").encode()
         if self.validator is None:
             log.warning("TWILIO_AUTH_TOKEN is not set: /twilio/* refuses every request (403)")
 
@@ -78,10 +80,12 @@ class TwilioWebhook:
 
         try:
             answer = await run_in_threadpool(self.answerer.answer, inbound, render)
-        except RetryLater:
+        except RetryLater as exc:
+            log.warning("%s message %s answered 503, the provider retries: %s", channel,
+                        inbound.message_id, exc)
             return PlainTextResponse("try again later", status_code=503,
                                      headers={"Retry-After": RETRY_AFTER_SECONDS})
-        return Response(twiml(answer.texts), media_type=TWIML)
+        return Response(twiml(answer.texts, channel), media_type=TWIML)
 
     async def _signed_form(self, request: Request, channel: str) -> FormData:
         body = await read_limited_body(request, BODY_LIMIT)
@@ -98,6 +102,11 @@ class TwilioWebhook:
         algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
         if not signature or not self.validator.validate(url, form, signature, algorithm):
             raise HTTPException(403, "invalid signature")
+        if self.account_sid and not hmac.compare_digest(
+                str(form.get("AccountSid") or "").encode(), self.account_sid):
+            # Signed with our token but for another account (a subaccount sharing it): not ours.
+            log.warning("refused a %s webhook for another Twilio account", channel)
+            raise HTTPException(403, "not this Twilio account")
         return form
 
 
@@ -109,15 +118,20 @@ def parse_form(body: bytes) -> FormData:
         raise HTTPException(400, "body is not valid urlencoded UTF-8") from exc
 
 
+def _field(form: FormData, name: str) -> str:
+    # A NUL cannot be stored in PostgreSQL text (the report would be lost): a space instead.
+    return str(form.get(name) or "").replace("\x00", " ")
+
+
 def inbound_from_form(form: FormData, channel: str) -> Inbound:
-    message_id = form.get("MessageSid") or form.get("SmsSid")
-    sender = str(form.get("From") or "").removeprefix("whatsapp:").strip()
+    message_id = _field(form, "MessageSid") or _field(form, "SmsSid")
+    sender = _field(form, "From").removeprefix("whatsapp:").strip()
     if not message_id or not sender:
         raise HTTPException(400, "From and MessageSid are required")
     return Inbound(
         channel=channel,
         sender=sender,
-        text=str(form.get("Body") or ""),
+        text=_field(form, "Body"),
         received_at=datetime.now(UTC),
         message_id=str(message_id),
         phone=sender if E164.fullmatch(sender) else None,
@@ -148,7 +162,7 @@ def _location(form: FormData) -> Location | None:
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
-    return Location(latitude=latitude, longitude=longitude, address=form.get("Address") or None)
+    return Location(latitude=latitude, longitude=longitude, address=_field(form, "Address").strip() or None)
 
 
 def _count(value: object) -> int:
@@ -156,8 +170,9 @@ def _count(value: object) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def twiml(texts: list[str]) -> str:
+def twiml(texts: list[str], channel: str = "whatsapp") -> str:
     response = MessagingResponse()
     for text in texts:
-        response.message(text)
+        for part in split_message(text, channel):
+            response.message(part)
     return str(response)

@@ -25,19 +25,20 @@ __all__ = ["Admission", "AccountGuard", "Coordinator", "Gate", "SharedState",
 
 
 @lru_cache(maxsize=64)
-def _state_for(redis_url: str | None, database_url: str) -> SharedState:
+def _state_for(redis_url: str | None, database_url: str, key_secret: str = "") -> SharedState:
     # Keys are kept apart per database: two deployments (or two test databases) sharing one
     # Redis never count each other's messages.
     namespace = "sadeeq:" + hashlib.sha256(database_url.encode()).hexdigest()[:12]
     if redis_url:
         from bot.coordination.redis_state import RedisState
 
-        return RedisState(redis_url, namespace)
+        return RedisState(redis_url, namespace, key_secret=key_secret)
     return InProcessState()
 
 
 def shared_state(settings: Settings) -> SharedState:
-    return _state_for(settings.redis_url, settings.database_url)
+    # The deployment's own secrets key the hash of senders in Redis keys (same in every worker).
+    return _state_for(settings.redis_url, settings.database_url, "|".join(settings.secrets()))
 
 
 def coordination(settings: Settings) -> Coordinator:

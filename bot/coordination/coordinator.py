@@ -16,8 +16,9 @@ from bot.logs import mask_numbers
 
 log = logging.getLogger(__name__)
 
-# A turn takes well under a second; the billing API may hold one for its timeout (3 s).
-LOCK_LEASE_SECONDS = 30.0
+# A turn takes well under a second; the billing API may hold one for its timeout (3 s). A
+# lock left by a dead worker ends with Twilio's 15 s wait, so the retry it caused gets it.
+LOCK_LEASE_SECONDS = 15.0
 LOCK_WAIT_SECONDS = 10.0
 # The terminal is the operator's own keyboard: nothing to protect, and a piped script may be long.
 UNLIMITED_CHANNELS = frozenset({"terminal"})

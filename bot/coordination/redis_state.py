@@ -3,10 +3,14 @@
 Every call has short socket timeouts and no retries: a dead Redis costs one timeout, then it is
 left alone for `RETRY_SECONDS` (one warning in the log), and the workers carry on each with its
 own counters and locks, the database's row lock keeping the contact rows consistent.
+
+Keys name senders (phone numbers) only through a keyed hash: whoever reads Redis learns no
+number. "lock:whatsapp:+9665…" is stored as "<namespace>:lock:<hash>".
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -28,11 +32,14 @@ LOCK_POLL_SECONDS = 0.01
 
 
 class RedisState:
-    def __init__(self, url: str, namespace: str, fallback: InProcessState | None = None) -> None:
+    def __init__(self, url: str, namespace: str, fallback: InProcessState | None = None,
+                 key_secret: str = "") -> None:
         self.client = redis.Redis.from_url(
             url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
             retry=Retry(NoBackoff(), 0), retry_on_timeout=False, health_check_interval=30)
         self.namespace = namespace
+        # A keyed hash: Saudi mobiles are few enough that a plain hash is reversed by trying them.
+        self._hash_key = hashlib.sha256(f"sadeeq-keys:{key_secret}".encode()).digest()
         self.fallback = fallback or InProcessState()
         self._down_until = 0.0
         self._status = threading.Lock()
@@ -105,7 +112,11 @@ class RedisState:
                 self._down(exc)  # the lease frees it once Redis is back
 
     def _key(self, key: str) -> str:
-        return f"{self.namespace}:{key}"
+        kind, separator, rest = key.partition(":")
+        if not separator:
+            return f"{self.namespace}:{key}"
+        digest = hashlib.blake2b(rest.encode(), key=self._hash_key, digest_size=16).hexdigest()
+        return f"{self.namespace}:{kind}:{digest}"
 
     def _down(self, exc: Exception) -> None:
         with self._status:

@@ -1,7 +1,8 @@
 """Who answers a message, in order of precedence. Read top to bottom; this is the whole policy.
 
 1. A shared Telegram contact links the sender's phone.
-2. STOP / START / HELP keywords, and the opt-out they govern.
+2. STOP / START / HELP keywords, and the opt-out they govern (an opted-out number is still
+   heard: its requests are handled, and on SMS left unanswered, handlers/subscription.py).
 3. A photo with no words (a hazard report, or the open flow's), media we cannot read, and
    empty messages.
 4. Control words: language, cancel, menu.
@@ -55,9 +56,13 @@ def route(turn: Turn) -> None:
 
     if subscription.is_keyword(turn, text, understood):
         return
-    if turn.contact.opted_out_at is not None:
-        return  # an opted-out number hears nothing until it sends START (or HELP)
+    _handle(turn, text, understood)
+    if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):
+        turn.replies.clear()  # recorded (an outage report above all), but not answered by SMS
 
+
+def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
+    message = turn.message
     if message.media and not text:
         if turn.flow in PHOTO_FLOWS and FLOWS[turn.flow].step(turn, _nothing(text)):
             return

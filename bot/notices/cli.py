@@ -59,6 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     send.add_argument("--queue", action="store_true", help="enqueue batches on rq instead")
     send.add_argument("--follow", action="store_true", help="with --queue: watch the progress")
     send.add_argument("--no-progress", action="store_true", help="no progress bar")
+    send.add_argument("--dry-run", action="store_true",
+                      help="plan the month and say how many notices would go out; send nothing")
     report = commands.add_parser("report", help="what a month's broadcast did")
     report.add_argument("--month", type=_month, help="YYYY-MM (default: this month in Riyadh)")
     worker = commands.add_parser("worker", help="an rq worker for queued notice batches")
@@ -73,7 +75,13 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     create_schema(settings.database_url)
     if args.action == "worker":
+        from bot.channels.outbound import transport_problem
         from bot.notices.queue import run_worker
+
+        # A worker without a transport would only turn queued notices into failures.
+        if problem := transport_problem(settings, ledger.subscribed_channels(engine_for(settings.database_url))):
+            print(f"sadeeq notices: error: {problem}", file=sys.stderr)
+            return 2
 
         run_worker(settings, burst=args.burst)
         return 0
@@ -83,15 +91,38 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "report":
         print(report_text(settings, month))
         return 0
+    if args.dry_run:
+        return dry_run(settings, month)
     return send(settings, month, rate=args.rate, batch=args.batch, lease=args.lease,
                 resend=args.resend_interrupted, queue=args.queue, follow=args.follow,
                 progress=not args.no_progress)
+
+
+def dry_run(settings: Settings, month: str) -> int:
+    engine = engine_for(settings.database_url)
+    ledger.plan_month(engine, month)
+    waiting = ledger.waiting_by_channel(engine, month)
+    by_channel = ", ".join(f"{channel} {n}" for channel, n in sorted(waiting.items())) or "none"
+    print(f"dry run: {sum(waiting.values())} notices of {month} would be sent ({by_channel}); "
+          "nothing was sent")
+    return 0
+
+
+def _transport_problem(settings: Settings, month: str) -> str | None:
+    from bot.channels.outbound import transport_problem
+
+    engine = engine_for(settings.database_url)
+    ledger.plan_month(engine, month)
+    return transport_problem(settings, ledger.waiting_by_channel(engine, month))
 
 
 def send(settings: Settings, month: str, *, rate: float | None, batch: int = 200,
          lease: float = 600, resend: bool = False, queue: bool = False, follow: bool = False,
          progress: bool = True) -> int:
     engine = engine_for(settings.database_url)
+    if problem := _transport_problem(settings, month):
+        print(f"sadeeq notices: error: {problem}", file=sys.stderr)
+        return 2
     if resend:
         print(f"{ledger.resend_interrupted(engine, month)} interrupted notices will be resent")
     if queue:

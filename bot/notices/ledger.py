@@ -190,6 +190,22 @@ def counts(engine: Engine, month: str) -> dict[str, int]:
     return {state: int(found.get(state, 0)) for state in (PENDING, SENDING, SENT, FAILED)}
 
 
+def subscribed_channels(engine: Engine) -> set[str]:
+    """The channels of the subscriptions still active."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(S.channel).where(S.unsubscribed_at.is_(None)).distinct()).scalars())
+
+
+def waiting_by_channel(engine: Engine, month: str) -> dict[str, int]:
+    """Notices of `month` not yet settled, by the channel of their subscription."""
+    with engine.connect() as conn:
+        return {channel: int(n) for channel, n in conn.execute(
+            select(S.channel, func.count())
+            .select_from(NoticeSend.__table__.join(NoticeSubscription.__table__,
+                                                   N.subscription_id == S.id))
+            .where(N.month == month, N.state.in_([PENDING, SENDING])).group_by(S.channel))}
+
+
 def failures(engine: Engine, month: str) -> dict[str, int]:
     with engine.connect() as conn:
         return {error or "unknown": int(n) for error, n in conn.execute(

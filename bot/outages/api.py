@@ -20,18 +20,29 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from bot.channels.database_errors import DATABASE_ERRORS
+from bot.channels.http_body import read_limited_body
 from bot.channels.outbound import OutboundSender
 from bot.config import Settings
-from bot.outages.notify import ESTIMATE, RESTORED_EVENT, notify_incident_event, notify_pending
+from bot.outages.notify import (
+    ESTIMATE,
+    RESTORED_EVENT,
+    channels_to_notify,
+    notify_incident_event,
+    notify_pending,
+)
 from bot.outages.service import (
     IncidentNotFound,
     OutageError,
@@ -45,20 +56,25 @@ from bot.outages.times import parse_local_time
 from bot.outages.views import incident_view
 from bot.storage.db import session_factory, session_scope
 
+log = logging.getLogger(__name__)
+
 Handler = Callable[[Request], Awaitable[Response]]
+BODY_LIMIT = 16 * 1024  # an update is a few short fields
 
 
 def operator_routes(settings: Settings, sender: OutboundSender | None = None) -> list[BaseRoute]:
     token = settings.operator_token
     if not token:
         return []
+    check: Callable[[set[str]], str | None] = lambda _channels: None  # noqa: E731
     if sender is None:
-        from bot.channels.outbound import outbound_sender
+        from bot.channels.outbound import outbound_sender, transport_problem
 
         sender = outbound_sender(settings)
+        check = partial(transport_problem, settings)
     from bot.hazards.api import hazard_routes
 
-    api = _OperatorApi(settings.database_url, sender)
+    api = _OperatorApi(settings.database_url, sender, check)
     guard = _bearer_guard(token)
     return [Mount("/operator", routes=[
         Route("/incidents", guard(api.index), methods=["GET"]),
@@ -85,18 +101,39 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
                 return await handler(request)
             except IncidentNotFound as exc:
                 return JSONResponse({"error": str(exc)}, status_code=404)
-            except (OutageError, ValueError) as exc:
-                return JSONResponse({"error": str(exc)}, status_code=400)
+            except NoTransport as exc:
+                log.warning("operator API answered 503: %s", exc)
+                return JSONResponse({"error": str(exc)}, status_code=503)
+            except HTTPException as exc:
+                return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+            except (OutageError, ValueError, OverflowError) as exc:  # e.g. a time in year 1
+                return JSONResponse({"error": str(exc) or type(exc).__name__}, status_code=400)
+            except DATABASE_ERRORS as exc:
+                log.warning("operator API answered 503: database unavailable (%s)",
+                            str(getattr(exc, "orig", None) or exc).splitlines()[0][:200])
+                return JSONResponse({"error": "database unavailable, try again"}, status_code=503,
+                                    headers={"Retry-After": "30"})
 
         return guarded
 
     return guard
 
 
+class NoTransport(Exception):
+    """A reporter's channel has no transport: nothing is changed or sent (503)."""
+
+
 class _OperatorApi:
-    def __init__(self, database_url: str, sender: OutboundSender) -> None:
+    def __init__(self, database_url: str, sender: OutboundSender,
+                 transport_problem: Callable[[set[str]], str | None]) -> None:
         self.url = database_url
         self.sender = sender
+        self.transport_problem = transport_problem
+
+    def _require_transports(self, session, incident_id: int, *, pending_only: bool = False) -> None:
+        channels = channels_to_notify(session, incident_id, pending_only=pending_only)
+        if problem := self.transport_problem(channels):
+            raise NoTransport(problem)
 
     async def index(self, request: Request) -> Response:
         include_closed = request.query_params.get("all", "") in ("1", "true", "yes")
@@ -133,6 +170,8 @@ class _OperatorApi:
         def work() -> tuple[dict, int, bool]:
             with session_scope(self.url) as session:
                 before = find_incident(session, ref).estimate_version
+                if changes["eta"] is not None:
+                    self._require_transports(session, find_incident(session, ref).id)
                 incident = update_incident(session, ref, **changes)
                 view = incident_view(incident, reporters_count(session, incident))
                 return view, incident.id, incident.estimate_version != before
@@ -147,6 +186,7 @@ class _OperatorApi:
         def work() -> tuple[dict, int]:
             with session_scope(self.url) as session:
                 incident = find_incident(session, ref)
+                self._require_transports(session, incident.id)
                 when = at or (incident.end if not incident.is_open else datetime.now(UTC))
                 incident = restore_incident(session, ref, at=when)
                 return incident_view(incident, reporters_count(session, incident)), incident.id
@@ -161,6 +201,7 @@ class _OperatorApi:
         def work() -> int:
             with session_scope(self.url) as session:
                 incident_id = find_incident(session, ref).id
+                self._require_transports(session, incident_id, pending_only=True)
             return notify_pending(session_factory(self.url), self.sender,
                                   incident_id=incident_id, resend_unconfirmed=resend)
 
@@ -175,7 +216,7 @@ class _OperatorApi:
 
 
 async def _json_body(request: Request) -> dict:
-    raw = await request.body()
+    raw = await read_limited_body(request, BODY_LIMIT)  # 413 past the limit
     if not raw.strip():
         return {}
     try:

@@ -15,14 +15,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import OperationalError
 
+from bot.channels.outbound import print_dry_run, transport_problem
 from bot.config import Settings
 from bot.outages.models import Incident
 from bot.outages.notify import (
     ESTIMATE,
     RESTORED_EVENT,
+    channels_to_notify,
     notify_incident_event,
     notify_pending,
     notify_status,
+    preview,
 )
 from bot.outages.service import (
     OutageError,
@@ -37,11 +40,13 @@ from bot.outages.times import parse_local_time
 from bot.outages.views import incident_line, incident_view, report_line, report_view
 from bot.storage.db import session_factory, session_scope
 
+DRY_RUN_HELP = "change nothing and send nothing: print the notices that would go out"
+
 
 def _time(text: str) -> datetime:
     try:
         return parse_local_time(text)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: a time in year 1
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
@@ -69,16 +74,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     upd.add_argument("--notice-at", type=_time, help="when the planned outage was announced")
     upd.add_argument("--started-at", type=_time, help="the outage start, if before the first report")
     upd.add_argument("--no-notify", action="store_true", help="do not message reporters now")
+    upd.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
 
     restore = actions.add_parser("restore", help="power is back: close and notify reporters")
     restore.add_argument("ref")
     restore.add_argument("--at", type=_time, help="restoration time (default: now)")
     restore.add_argument("--no-notify", action="store_true", help="do not message reporters now")
+    restore.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
 
     notify = actions.add_parser("notify", help="send notices left unsent (all incidents, or one)")
     notify.add_argument("ref", nargs="?")
     notify.add_argument("--resend-unconfirmed", action="store_true",
                         help="also resend notices whose send was never confirmed (may duplicate)")
+    notify.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,6 +129,15 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _update(args: argparse.Namespace, settings: Settings) -> int:
+    def change(session):
+        return update_incident(
+            session, args.ref, eta=args.eta, cause=args.cause, force_majeure=args.force_majeure,
+            planned=args.planned, notice_at=args.notice_at, started_at=args.started_at)
+
+    if args.dry_run:
+        return _rehearse(settings, change, ESTIMATE if args.eta is not None else None)
+    if args.eta is not None and not args.no_notify:
+        _require_transports(settings, args.ref)
     with session_scope(settings.database_url) as session:
         before = find_incident(session, args.ref).estimate_version
         incident = update_incident(
@@ -137,6 +154,11 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
     at = args.at or datetime.now(UTC)
+    if args.dry_run:
+        return _rehearse(settings, lambda session: restore_incident(session, args.ref, at=at),
+                         RESTORED_EVENT)
+    if not args.no_notify:
+        _require_transports(settings, args.ref)
     with session_scope(settings.database_url) as session:
         incident = find_incident(session, args.ref)
         if args.at is None and not incident.is_open:
@@ -157,6 +179,14 @@ def _notify_action(args: argparse.Namespace, settings: Settings) -> int:
     if args.ref:
         with session_scope(settings.database_url) as session:
             incident_id = find_incident(session, args.ref).id
+    with session_scope(settings.database_url) as session:
+        channels = channels_to_notify(session, incident_id, pending_only=True)
+    if args.dry_run:
+        print(f"dry run: notices are waiting on {', '.join(sorted(channels)) or 'no channel'}; "
+              "nothing was sent")
+        return 0
+    if problem := transport_problem(settings, channels):
+        raise OutageError(problem)
     sent = notify_pending(factory, outbound_sender(settings), incident_id=incident_id,
                           resend_unconfirmed=args.resend_unconfirmed)
     print(f"sent {sent} notices")
@@ -171,6 +201,29 @@ def _notify(settings: Settings, incident_id: int, event: str) -> None:
     status = notify_status(factory, incident_id)
     print(f"notified {sent} reporters now; {status.sent} notices sent in all, "
           f"{status.pending} waiting, {status.failed} failed, {status.unconfirmed} unconfirmed")
+
+
+def _require_transports(settings: Settings, ref: str) -> None:
+    """Fail before changing anything when a reporter's channel has no transport."""
+    with session_scope(settings.database_url) as session:
+        channels = channels_to_notify(session, find_incident(session, ref).id)
+    if problem := transport_problem(settings, channels):
+        raise OutageError(problem)
+
+
+def _rehearse(settings: Settings, change, event: str | None) -> int:
+    """`--dry-run`: make the change in a transaction that is rolled back, and print the
+    notices it would send."""
+    with session_factory(settings.database_url)() as session:
+        try:
+            incident = change(session)
+            print(incident_line(_view(session, incident)))
+            messages = preview(session, incident, event) if event else []
+        finally:
+            session.rollback()
+    count = print_dry_run(messages)
+    print(f"dry run: {count} notices would be sent; nothing was changed or sent")
+    return 0
 
 
 def _view(session, incident: Incident) -> dict:

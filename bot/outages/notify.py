@@ -1,7 +1,9 @@
 """Telling every reporter about a new estimate or the restoration, exactly once per event.
 
 Each (report, event) pair is one row of `outage_notifications` (unique), so reruns and restarts
-never add a second notice. A row is claimed (pending → sending, committed) before the message
+never add a second notice. The notices of one incident go out one notifier at a time
+(bot/outages/incident_lock.py), and each is checked for staleness just before it leaves: an
+estimate superseded by a newer one or by the restoration is skipped, never sent late. A row is claimed (pending → sending, committed) before the message
 leaves and marked (sending → sent, committed) after the transport accepted it; concurrent
 notifiers cannot both claim a row.
 
@@ -22,6 +24,7 @@ from sqlalchemy import literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.outbound import Outbound, OutboundSender
+from bot.outages.incident_lock import incident_lock
 from bot.outages.models import Incident, OutageNotification, OutageReport
 from bot.outages.notices import estimate_notice, restoration_notice
 from bot.outages.service import OutageError, _insert_ignoring
@@ -96,6 +99,31 @@ def notify_status(session_factory_or_url: SessionFactory | str, incident_id: int
                         statuses.count(FAILED))
 
 
+def channels_to_notify(session: Session, incident_id: int | None, *,
+                       pending_only: bool = False) -> set[str]:
+    """The channels the reporters of an incident (or, with None, of every incident with
+    pending notices) wrote from: the transports a notice run needs."""
+    if pending_only or incident_id is None:
+        query = select(OutageReport.channel).join(
+            OutageNotification, OutageNotification.report_id == OutageReport.id).where(
+            OutageNotification.status.in_([PENDING, SENDING]))
+        if incident_id is not None:
+            query = query.where(OutageNotification.incident_id == incident_id)
+    else:
+        query = select(OutageReport.channel).where(OutageReport.incident_id == incident_id)
+    return set(session.scalars(query.distinct()))
+
+
+def preview(session: Session, incident: Incident, event: str) -> list[Outbound]:
+    """What notifying every reporter of `incident` about `event` would send (`--dry-run`):
+    composed from the incident as it stands in `session`; nothing is claimed or recorded."""
+    event = _resolve(incident, event)
+    reports = session.scalars(select(OutageReport).where(
+        OutageReport.incident_id == incident.id).order_by(OutageReport.id))
+    return [Outbound(channel=r.channel, address=notify_address(r), text=compose(event, r, incident))
+            for r in reports]
+
+
 def notify_address(report: OutageReport) -> str:
     """Where the channel delivers: the phone for Twilio channels, the chat id for Telegram
     (a private chat's id is the user id we keep as "tg:<id>")."""
@@ -145,7 +173,7 @@ def _deliver(
 ) -> int:
     mine = (OutageNotification.incident_id == incident_id) & (OutageNotification.event == event)
     sent = 0
-    with factory() as session:
+    with factory() as session, incident_lock(session.get_bind(), incident_id):
         if resend_unconfirmed:
             session.execute(update(OutageNotification).where(
                 mine, OutageNotification.status == SENDING).values(status=PENDING))
@@ -176,6 +204,11 @@ def _deliver_one(
         return 0
     note = session.get(OutageNotification, note_id, populate_existing=True)
     report = session.get(OutageReport, note.report_id)
+    incident = session.get(Incident, incident.id, populate_existing=True)  # as it is now
+    if _is_stale(event, incident):
+        note.status, note.error = SKIPPED, "superseded before it was sent"
+        session.commit()
+        return 0
     try:
         note.text = compose(event, report, incident)
     except Exception as exc:  # a bad case must not block the other reporters
@@ -207,9 +240,11 @@ __all__ = [
     "MAX_ATTEMPTS",
     "RESTORED_EVENT",
     "NotifyStatus",
+    "channels_to_notify",
     "compose",
     "notify_address",
     "notify_incident_event",
     "notify_pending",
     "notify_status",
+    "preview",
 ]

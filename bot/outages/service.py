@@ -40,6 +40,8 @@ from bot.outages.models import (
 )
 from bot.outages.times import as_utc, local_iso
 
+# Operators type a cause for reporters to read; a paragraph at most.
+MAX_CAUSE_CHARS = 300
 _CLAIM_ATTEMPTS = 5
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -214,6 +216,8 @@ def update_incident(
             incident.estimated_restoration_at = eta
             incident.estimate_version = (incident.estimate_version or 0) + 1
     if cause is not None:
+        if len(cause) > MAX_CAUSE_CHARS:  # it goes into every reporter's notice
+            raise OutageError(f"the cause is {len(cause)} characters; at most {MAX_CAUSE_CHARS}")
         incident.cause = cause.strip() or None
     if force_majeure is not None:
         incident.force_majeure = force_majeure

@@ -7,13 +7,35 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 _engines: dict[str, Engine] = {}
 _sessions: dict[str, sessionmaker[Session]] = {}
 _made = threading.Lock()
 _schema_ready: set[str] = set()  # URLs this process has already brought to the newest revision
+
+# Time limits, all well under Twilio's 15 s webhook timeout, so that a database in trouble
+# costs a 503 (and the provider's retry) instead of a hung request.
+SQLITE_LOCK_WAIT_SECONDS = 8  # waiting for another writer
+POOL_WAIT_SECONDS = 8  # waiting for a pooled connection
+POSTGRES_TIME_LIMITS = {
+    "connect_timeout": 4,  # seconds, the whole connection start-up (a port that never answers)
+    # client side: a server that stops answering on an open connection (TCP, ms / s)
+    "tcp_user_timeout": 8000,
+    "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2,
+}
+# Server side, for processes that answer messages (`limit_statement_time`): a statement, or a
+# wait for a row lock, that takes this long is cancelled. Batch commands (setup, notices) are
+# not limited: planning a month of a million subscribers may take longer, and nobody waits.
+POSTGRES_STATEMENT_LIMITS = "-c statement_timeout=8000 -c lock_timeout=6000"
+_limit_statements = False
+
+
+def limit_statement_time() -> None:
+    """Engines made from now on in this process cancel slow statements (see above)."""
+    global _limit_statements
+    _limit_statements = True
 
 
 def engine_for(url: str) -> Engine:
@@ -42,10 +64,25 @@ def _new_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_LOCK_WAIT_SECONDS,
+                                                  "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                             pool_timeout=POOL_WAIT_SECONDS, connect_args=_postgres_args(url))
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         pool_timeout=POOL_WAIT_SECONDS)
+
+
+def _postgres_args(url: str) -> dict:
+    args = dict(POSTGRES_TIME_LIMITS)
+    if _limit_statements:
+        # Added to the URL's own options (a search_path, say), which connect_args would replace.
+        given = make_url(url).query.get("options")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        args["options"] = f"{given} {POSTGRES_STATEMENT_LIMITS}" if given else POSTGRES_STATEMENT_LIMITS
+    return args
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -87,6 +124,11 @@ def create_schema(url: str) -> None:
 
     upgrade(url)
     _schema_ready.add(url)
+
+
+def forget_schema(url: str) -> None:
+    """The next `create_schema(url)` checks the database again (it may have been replaced)."""
+    _schema_ready.discard(url)
 
 
 def is_reachable(url: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base, utcnow
@@ -40,3 +40,7 @@ class Delivery(Base):
     message_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     replies: Mapped[str | None] = mapped_column(Text)  # JSON list of reply texts, once answered
+    # How many of those replies (the last ones) are not yet handed to the provider: Telegram's
+    # go out after the answer is stored; a redelivery sends these instead of nothing.
+    unsent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    owner: Mapped[str | None] = mapped_column(String(64))  # "host:pid" of the claiming process

@@ -2,7 +2,8 @@
 
     with BillingServer(seeded_database_url, token="s3cret") as server:
         adapter = HttpBilling(server.url, token="s3cret", timeout_seconds=0.5)
-        server.mode = "slow"        # or "ok", "unavailable" (503), "garbage", "canned"
+        server.mode = "slow"        # or "ok", "unavailable" (503), "garbage", "canned",
+                                    # "drip" (the answer a byte every `drip_seconds`)
         server.fail_next(1, 502)    # the next request fails, then the mode answers again
         server.stop()               # from now on: connection refused
 
@@ -25,7 +26,7 @@ from bot.billing.base import Bill
 from bot.billing.embedded import EmbeddedBilling
 from tests.support.local_http import JSONHandler, LocalHTTPServer
 
-MODES = ("ok", "unavailable", "slow", "garbage", "canned")
+MODES = ("ok", "unavailable", "slow", "garbage", "canned", "drip")
 _MONEY = "@money:"
 
 
@@ -42,6 +43,7 @@ class BillingServer:
         self.token = token  # when set, requests without this Bearer token get 401
         self.mode = "ok"
         self.slow_seconds = 5.0
+        self.drip_seconds = 0.2
         self.canned: tuple[int, bytes] = (200, b"{}")  # the answer in "canned" mode
         self.requests: list[Seen] = []
         self._failures: list[int] = []  # statuses for the next requests, before the mode
@@ -126,6 +128,23 @@ def _handler_for(server: BillingServer) -> type[BaseHTTPRequestHandler]:
             server.requests.append(Seen("GET", self.path, authorization))
             parts = urlsplit(self.path)
             status, body = server.answer(parts.path, parse_qs(parts.query), authorization)
-            self.send_json(status, body)
+            if server.mode == "drip":
+                self._drip(status, body)
+            else:
+                self.send_json(status, body)
+
+        def _drip(self, status: int, body: bytes) -> None:
+            """The whole answer, status line and headers too, one byte at a time."""
+            raw = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+            try:
+                for index in range(len(raw)):
+                    if server._release.wait(server.drip_seconds):
+                        return
+                    self.wfile.write(raw[index:index + 1])
+                    self.wfile.flush()
+            except OSError:
+                pass
+            self.close_connection = True
 
     return Handler

@@ -34,7 +34,7 @@ class FakeTelegram:
     TOKEN = "7000001:TEST-token_for-the-fake-api"
     sent: list[dict] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)  # method names, in order
-    failures: list[tuple[int, str]] = field(default_factory=list)
+    failures: list[tuple[int, str, int | None]] = field(default_factory=list)
     updates: list[dict] = field(default_factory=list)  # what getUpdates hands out (polling)
     requests: list[tuple[str, dict]] = field(default_factory=list)  # (method, parameters)
     webhook: dict = field(default_factory=dict)  # the parameters of the last setWebhook
@@ -49,9 +49,10 @@ class FakeTelegram:
         """What PTB's `base_url(...)` and TELEGRAM_API_BASE take (the token is appended)."""
         return f"{self._http.url}/bot"
 
-    def fail_next(self, status: int, description: str) -> None:
+    def fail_next(self, status: int, description: str, retry_after: int | None = None) -> None:
+        """The next sendMessage answers `status`; a 429 tells the client to wait `retry_after` s."""
         with self._lock:
-            self.failures.append((status, description))
+            self.failures.append((status, description, retry_after))
 
     def __enter__(self) -> FakeTelegram:
         self._http.start()
@@ -72,8 +73,11 @@ class FakeTelegram:
             if method != "sendMessage":
                 self.requests.append((method, params))
             if method == "sendMessage" and self.failures:
-                status, description = self.failures.pop(0)
-                return status, {"ok": False, "error_code": status, "description": description}
+                status, description, retry_after = self.failures.pop(0)
+                failure = {"ok": False, "error_code": status, "description": description}
+                if retry_after is not None:
+                    failure["parameters"] = {"retry_after": retry_after}
+                return status, failure
             if method == "getMe":
                 return 200, {"ok": True, "result": BOT_USER}
             if method == "setWebhook":

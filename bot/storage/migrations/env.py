@@ -51,6 +51,9 @@ def run_online() -> None:
         context.configure(connection=connection, **_options(connection.dialect.name))
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":
+                # A migration may take long, and so may waiting for another worker's.
+                connection.execute(text("SET LOCAL statement_timeout = 0"))
+                connection.execute(text("SET LOCAL lock_timeout = 0"))
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_LOCK_KEY})
             context.run_migrations()
 
