@@ -75,8 +75,8 @@ def _main(argv: list[str] | None) -> int:
     from bot.config import SettingsError
     from bot.startup import check_runtime_data
 
-    check_runtime_data()
     try:
+        check_runtime_data()
         return int(module.run(args) or 0)
     except SettingsError as exc:
         for problem in exc.problems:

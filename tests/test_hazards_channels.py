@@ -45,7 +45,7 @@ def stored_photos(url: str) -> list[tuple[HazardReport, HazardMedia]]:
 
 
 def photo_message(media_url: str, sid: str = "MMhazard1") -> dict[str, str]:
-    return {"MessageSid": sid, "From": "whatsapp:+966500000003", "NumMedia": "1",
+    return {"MessageSid": sid, "AccountSid": SID, "From": "whatsapp:+966500000003", "NumMedia": "1",
             "Body": "عمود الكهرباء مايل قدام بيتنا في حي العليا بالرياض",
             "MediaUrl0": media_url, "MediaContentType0": "image/jpeg"}
 
