@@ -32,6 +32,7 @@ from bot.outages.service import (
     reports_of,
     restore_incident,
     update_incident,
+    urgent_reports,
 )
 from bot.outages.times import parse_local_time
 from bot.outages.views import incident_line, incident_view, report_line, report_view
@@ -174,7 +175,8 @@ def _notify(settings: Settings, incident_id: int, event: str) -> None:
 
 
 def _view(session, incident: Incident) -> dict:
-    return incident_view(incident, reporters_count(session, incident))
+    return incident_view(incident, reporters_count(session, incident),
+                         urgent_reports(session, incident))
 
 
 _ACTIONS = {
