@@ -4,7 +4,8 @@ number (HAZ-…) and a thank-you that says what happens next.
 What the first message carries is taken at once: the kind ("الطبلون مفتوح"), danger words, a
 place in words ("عند مدرسة النور في حي الملز"), a shared location, photos. Only what is missing
 is asked, one question at a time. Danger now (sparks, fire, a fallen live line, a person hurt)
-is answered first of all with "call 933 now and keep away". After the report is recorded the
+and the urgent kinds (an open cabinet or transformer; bot/hazards/data/kinds.toml) are answered
+first of all with "call 933 now and keep away". After the report is recorded the
 flow stays open for a photo sent a moment later, which joins the same report.
 """
 
@@ -18,7 +19,14 @@ from bot.dialogue.turn import Turn
 from bot.hazards.media import Fetched, fetch
 from bot.hazards.models import STORED, HazardReport
 from bot.hazards.service import HazardOutcome, find_report, keep_media, report_hazard
-from bot.hazards.vocabulary import MAX_PLACE_CHARS, is_danger, kind_ids, kind_in, place_in
+from bot.hazards.vocabulary import (
+    MAX_PLACE_CHARS,
+    is_danger,
+    is_urgent_kind,
+    kind_ids,
+    kind_in,
+    place_in,
+)
 from bot.logs import mask_numbers
 from bot.understanding import Understanding, choice_number
 
@@ -110,7 +118,8 @@ def _placed(state: dict) -> bool:
 def _next(turn: Turn) -> None:
     _ = turn.tr._
     state = turn.state
-    if state.get("danger") and not state.get("warned"):
+    kind = state.get("kind")
+    if (state.get("danger") or (kind and is_urgent_kind(kind))) and not state.get("warned"):
         turn.say(_("⚠️ For your safety: call 933 now and keep away from the place. "
                    "Do not touch anything, and keep others away."))
         turn.remember(warned=True)

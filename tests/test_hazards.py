@@ -81,9 +81,15 @@ def test_danger_words_get_933_before_anything_else(engine: Engine) -> None:
     assert "HAZ-" not in replies[0] and "HAZ-" in replies[-1]
 
 
-def test_no_danger_words_no_933(engine: Engine) -> None:
-    replies = Chat(engine, "+966500000004").send("الطبلون مفتوح عند مدرسة النور في حي الملز")
+def test_no_danger_no_933(engine: Engine) -> None:
+    replies = Chat(engine, "+966500000004").send("العمود مايل عند مدرسة النور في حي الملز")
     assert len(replies) == 1 and "933" not in replies[0] and "HAZ-" in replies[0]
+
+
+def test_an_open_cabinet_is_danger_now_933_first(engine: Engine) -> None:
+    # domain.md, "Contacts the bot may give": an open cabinet gets 933 at once.
+    replies = Chat(engine, "+966500000004").send("الطبلون مفتوح عند مدرسة النور في حي الملز")
+    assert "933" in replies[0] and "HAZ-" not in replies[0] and "HAZ-" in replies[-1]
 
 
 def test_every_reporter_is_told_once_when_it_is_made_safe(engine: Engine, settings: Settings) -> None:
