@@ -76,8 +76,9 @@ def test_default_now_is_riyadh() -> None:
 
 
 def test_keywords_are_exact_rules_for_few_intents() -> None:
+    # thanks: whole-message goodbyes ("مع السلامة" leaned to a hazard report in the model).
     assert set(intent_keywords().values()) == {
-        "stop", "start", "help", "bill", "outage_report", "outage_status"}
+        "stop", "start", "help", "bill", "outage_report", "outage_status", "thanks"}
     # The bare word "cancel" belongs to the dialogue ("leave this step"), not to stop.
     assert "cancel" not in intent_keywords() and "الغاء" not in intent_keywords()
 
