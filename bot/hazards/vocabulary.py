@@ -6,7 +6,9 @@
   `danger_states` named together with one of its states (hazard_<kind>_danger.txt: a cable
   "واقع", a pole "طايح"), the two anywhere in the message;
 - where, in words: locales/<lang>/phrases/hazard_place.txt holds the words that start a place
-  ("عند", "جنب", "near"); the message from the first of them on is the place.
+  ("عند", "جنب", "near"); the message from the first of them on is the place;
+- whether a place in words can be found: locales/<lang>/phrases/hazard_area.txt (a district or
+  a city); "عند المدرسة" alone cannot.
 
 Words are compared after normalization and light stemming, whole words only, so "نار" is not
 found inside "منارة" and "والاسلاك" is "اسلاك".
@@ -118,3 +120,9 @@ def place_in(text: str) -> str | None:
     if len(set(origin[at + size:])) < 2:
         return None
     return " ".join(raw[origin[at]:]).strip(" .,،!؟?")[:MAX_PLACE_CHARS]
+
+
+def names_area(place: str | None) -> bool:
+    """The place in words names a district or a city, so a team can find it (and two reports
+    of it can be told to be the same); a landmark alone ("عند المدرسة") does not."""
+    return bool(place) and _first_match(_stems(place), "hazard_area") is not None
