@@ -11,12 +11,15 @@ from bot.text import normalize
 from bot.understanding.phrases import read_phrase_file
 
 # Every list exists in every language. The hazard_<kind> lists name the kinds of
-# bot/hazards/data/kinds.toml; hazard_danger and hazard_place are read by bot/hazards/vocabulary.py;
-# the others by the compensation conversation (handlers/compensation_facts.py).
+# bot/hazards/data/kinds.toml (hazard_<kind>_danger: the states that make a kind danger now);
+# hazard_danger, hazard_place and hazard_area are read by bot/hazards/vocabulary.py;
+# medical_equipment by handlers/medical_need.py; the others by the compensation conversation
+# (handlers/compensation_facts.py).
 NAMES = (
     "bill_alerts", "no_notice", "hazard_open_cabinet", "hazard_cable", "hazard_pole",
     "hazard_sparks_fire", "hazard_meter", "hazard_digging", "hazard_danger", "hazard_place",
     "cut_for_bills", "dont_know", "not_yet", "network_lv", "network_mv", "network_hv",
+    "medical_equipment", "hazard_cable_danger", "hazard_pole_danger", "hazard_area",
 )
 
 

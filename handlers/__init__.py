@@ -11,6 +11,7 @@ from handlers import (
     bill_alerts,
     compensation,
     hazard_report,
+    medical_need,
     menu,
     outage_report,
     outage_status,
@@ -47,5 +48,5 @@ INTENTS = {
     "unknown": menu.not_understood,
 }
 
-__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "bill_alerts", "hazard_report", "menu",
-           "shared_location", "subscription"]
+__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "bill_alerts", "hazard_report", "medical_need",
+           "menu", "outage_report", "shared_location", "subscription"]

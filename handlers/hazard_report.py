@@ -4,8 +4,13 @@ number (HAZ-…) and a thank-you that says what happens next.
 What the first message carries is taken at once: the kind ("الطبلون مفتوح"), danger words, a
 place in words ("عند مدرسة النور في حي الملز"), a shared location, photos. Only what is missing
 is asked, one question at a time. Danger now (sparks, fire, a fallen live line, a person hurt)
-is answered first of all with "call 933 now and keep away". After the report is recorded the
+and the urgent kinds (an open cabinet or transformer; bot/hazards/data/kinds.toml) are answered
+first of all with "call 933 now and keep away". After the report is recorded the
 flow stays open for a photo sent a moment later, which joins the same report.
+
+A place in words that names no district or city ("عند المدرسة") cannot be found: the district
+and city (or a shared location) are asked once, and added to it. Whatever the answer, the report
+is then recorded; a district, city or location sent after it is added to that report.
 """
 
 from __future__ import annotations
@@ -17,9 +22,18 @@ from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
 from bot.hazards.media import Fetched, fetch
 from bot.hazards.models import STORED, HazardReport
-from bot.hazards.service import HazardOutcome, find_report, keep_media, report_hazard
-from bot.hazards.vocabulary import MAX_PLACE_CHARS, is_danger, kind_ids, kind_in, place_in
+from bot.hazards.service import HazardOutcome, add_place, find_report, keep_media, report_hazard
+from bot.hazards.vocabulary import (
+    MAX_PLACE_CHARS,
+    is_danger,
+    is_urgent_kind,
+    kind_ids,
+    kind_in,
+    names_area,
+    place_in,
+)
 from bot.logs import mask_numbers
+from bot.phrases import mentions
 from bot.understanding import Understanding, choice_number
 
 log = logging.getLogger(__name__)
@@ -48,7 +62,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "photo":
         if not turn.message.media:
-            return False  # the report is done; anything else is a new request
+            return _place_for_report(turn, understood)
         _photos_for_report(turn)
         return True
     if _moved_on(turn, understood):
@@ -69,8 +83,17 @@ def step(turn: Turn, understood: Understanding) -> bool:
             turn.say(_where_question(turn))
             return True
         turn.remember(place=place)
+    elif stage == "area" and turn.message.location is None and _helps(turn.text):
+        turn.remember(place=f"{state['place']}، {turn.text.strip()}")
     _next(turn)
     return True
+
+
+def _helps(text: str) -> bool:
+    """An answer to "which district and city?" that adds something ("ما ادري" does not)."""
+    text = text.strip()
+    return (0 < len(text) <= MAX_PLACE_CHARS and any(ch.isalpha() for ch in text)
+            and not mentions(text, "dont_know"))
 
 
 def _moved_on(turn: Turn, understood: Understanding) -> bool:
@@ -110,7 +133,8 @@ def _placed(state: dict) -> bool:
 def _next(turn: Turn) -> None:
     _ = turn.tr._
     state = turn.state
-    if state.get("danger") and not state.get("warned"):
+    kind = state.get("kind")
+    if (state.get("danger") or (kind and is_urgent_kind(kind))) and not state.get("warned"):
         turn.say(_("⚠️ For your safety: call 933 now and keep away from the place. "
                    "Do not touch anything, and keep others away."))
         turn.remember(warned=True)
@@ -123,12 +147,21 @@ def _next(turn: Turn) -> None:
         turn.remember(stage="where")
         turn.say(_where_question(turn))
         return
+    if not state.get("location") and not names_area(state["place"]) and not state.get("area_asked"):
+        turn.remember(stage="area", area_asked=True)
+        turn.say(_area_question(turn))
+        return
     _record(turn)
 
 
 def _where_question(turn: Turn) -> str:
     return turn.tr._("Where is it? Share your location, or type the district and city, or a "
                      "landmark nearby (for example: next to Al Noor school, Al Malaz, Riyadh).")
+
+
+def _area_question(turn: Turn) -> str:
+    return turn.tr._("In which district and city is it? Type them (for example: Al Nahda, Riyadh), "
+                     "or share your location, so the team can find it.")
 
 
 def kind_label(turn: Turn, kind: str) -> str:
@@ -184,6 +217,25 @@ def _photos_for_report(turn: Turn) -> None:
         turn.say(_("Thank you, the photo is added to your report {ref}.", ref=report.reference))
     if missed:
         turn.say(_("We could not receive your photo. Please send it again."))
+
+
+def _place_for_report(turn: Turn, understood: Understanding) -> bool:
+    """Where it is, sent after a report that could not be found from its words: added to it.
+    Anything else is a new request (False)."""
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    if report is None or report.latitude is not None or names_area(report.place):
+        return False
+    location = turn.message.location
+    if location is not None:
+        add_place(turn.session, report, latitude=location.latitude,
+                  longitude=location.longitude, address=location.address)
+    elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):
+        add_place(turn.session, report, place=turn.text.strip())
+    else:
+        return False
+    turn.intent = FLOW
+    turn.say(turn.tr._("Thank you, the place is added to your report {ref}.", ref=report.reference))
+    return True
 
 
 def _fetched(turn: Turn, media: list[dict]) -> list[tuple[Media, Fetched]]:

@@ -13,6 +13,7 @@ from bot.outages import ReportOutcome, latest_report, report_outage, restoration
 from bot.standards import rule_for
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
+from handlers import medical_need
 from handlers.common import mask
 
 # A report this soon after the sender's incident was marked restored means "still off".
@@ -22,19 +23,24 @@ STILL_OFF_WINDOW = timedelta(hours=24)
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "outage_report"
     stated = _stated_start(turn, understood)
+    urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
-        _report(turn, stated_start=stated)
+        _report(turn, stated_start=stated, urgent=urgent)
         return
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
     chosen = ([a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
               or (accounts if len(accounts) == 1 else []))
     if chosen:
-        _report(turn, account=chosen[0], stated_start=stated)
+        _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
         return
-    _ = turn.tr._
     turn.begin("outage_report", accounts=[_account_state(a) for a in accounts],
-               stated_start=stated.isoformat() if stated else None)
+               stated_start=stated.isoformat() if stated else None, urgent=urgent)
+    _ask_where(turn, accounts)
+
+
+def _ask_where(turn: Turn, accounts: list[Account]) -> None:
+    _ = turn.tr._
     choices = [Choice(str(i), f"{a.premise}، {a.district}") for i, a in enumerate(accounts, 1)]
     if accounts:
         text = _("Where is the power out? Send the number of the premise, or type the district "
@@ -49,15 +55,26 @@ def step(turn: Turn, understood: Understanding) -> bool:
     accounts = turn.state.get("accounts", [])
     stated = turn.state.get("stated_start")
     stated = datetime.fromisoformat(stated) if stated else None
+    urgent = bool(turn.state.get("urgent")) or medical_need.mentioned(turn.text)
     if turn.message.location is not None:
-        _report(turn, stated_start=stated)
+        _report(turn, stated_start=stated, urgent=urgent)
         return True
     picked = choice_number(turn.text)
     if picked is not None and accounts:
         if 1 <= picked <= len(accounts):
-            _report(turn, account=Account(**accounts[picked - 1]), stated_start=stated)
+            _report(turn, account=Account(**accounts[picked - 1]), stated_start=stated,
+                    urgent=urgent)
         else:
             turn.say(turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))))
+        return True
+    if medical_need.mentioned(turn.text):
+        # "My father is on oxygen" answers no question about the place: kept, and asked again.
+        named = _named_in(turn.text, [Account(**a) for a in accounts])
+        if named:
+            _report(turn, account=named[0], stated_start=stated, urgent=True)
+        else:
+            turn.remember(urgent=True)
+            _ask_where(turn, [Account(**a) for a in accounts])
         return True
     if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
         return False  # the subscriber moved on to something else
@@ -65,7 +82,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if not district or len(district) > 80 or not any(ch.isalpha() for ch in district):
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
-    _report(turn, district=district, stated_start=stated)
+    _report(turn, district=district, stated_start=stated, urgent=urgent)
     return True
 
 
@@ -100,7 +117,7 @@ def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
 
 
 def _report(turn: Turn, account: Account | None = None, district: str | None = None,
-            stated_start: datetime | None = None) -> None:
+            stated_start: datetime | None = None, urgent: bool = False) -> None:
     turn.intent = "outage_report"
     turn.finish()
     location = turn.message.location
@@ -128,6 +145,7 @@ def _report(turn: Turn, account: Account | None = None, district: str | None = N
         address=location.address if location else None,
         still_off=still_off,
         stated_start=stated_start,
+        urgent=urgent,
     )
     turn.say(_acknowledgement(turn, outcome, account))
 
@@ -141,6 +159,8 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
     else:
         lines = [_("You have already reported this outage. Your reference number is {ref}; "
                    "no need to report it again.", ref=outcome.report.reference)]
+    if outcome.report.urgent:
+        lines.append(medical_need.flagged_line(turn))
     if account is not None:
         lines.append(_("Place: {premise}, {district} (account {account})", premise=account.premise,
                        district=account.district, account=mask(account.account)))

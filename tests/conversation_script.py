@@ -5,6 +5,7 @@ A script file holds scenarios; each starts with `=== title` and may set `phone:`
 
     > text the subscriber sends           (`> ` alone sends an empty message)
     < text the reply must contain          (all replies to the last message, rendered)
+    ^< text the reply must begin with      (what the subscriber reads first)
     !< text the reply must not contain
     =< STANDARD start=ISO [end=ISO] [notice=ISO] [network=mv] [so-far] [lang=en]
                                            (the reply quotes the standards engine's amount for
@@ -57,7 +58,7 @@ def load_scenarios(path: Path) -> list[Scenario]:
             scenarios.append(Scenario(title=line[4:].strip(), source=f"{path.name}:{number}"))
             continue
         current = scenarios[-1]
-        for kind in ("!<", "=<", ">", "<", "@"):
+        for kind in ("!<", "=<", "^<", ">", "<", "@"):
             if line.startswith(kind):
                 current.lines.append((number, kind, line[len(kind):].strip()))
                 break
@@ -129,6 +130,8 @@ def play(scenario: Scenario, settings: Settings, engine: Engine | None = None,
             check_engine_figures(text, last_reply, now, where, shown)
         elif kind == "<":
             assert text in last_reply, f"{where}: expected {text!r} in the reply:\n{shown}"
+        elif kind == "^<":
+            assert last_reply.startswith(text), f"{where}: expected the reply to begin with {text!r}:\n{shown}"
         else:
             assert text not in last_reply, f"{where}: did not expect {text!r} in the reply:\n{shown}"
     return transcript

@@ -81,9 +81,15 @@ def test_danger_words_get_933_before_anything_else(engine: Engine) -> None:
     assert "HAZ-" not in replies[0] and "HAZ-" in replies[-1]
 
 
-def test_no_danger_words_no_933(engine: Engine) -> None:
-    replies = Chat(engine, "+966500000004").send("الطبلون مفتوح عند مدرسة النور في حي الملز")
+def test_no_danger_no_933(engine: Engine) -> None:
+    replies = Chat(engine, "+966500000004").send("العمود مايل عند مدرسة النور في حي الملز")
     assert len(replies) == 1 and "933" not in replies[0] and "HAZ-" in replies[0]
+
+
+def test_an_open_cabinet_is_danger_now_933_first(engine: Engine) -> None:
+    # domain.md, "Contacts the bot may give": an open cabinet gets 933 at once.
+    replies = Chat(engine, "+966500000004").send("الطبلون مفتوح عند مدرسة النور في حي الملز")
+    assert "933" in replies[0] and "HAZ-" not in replies[0] and "HAZ-" in replies[-1]
 
 
 def test_every_reporter_is_told_once_when_it_is_made_safe(engine: Engine, settings: Settings) -> None:
@@ -279,3 +285,30 @@ def test_the_log_of_a_report_masks_the_number(engine: Engine) -> None:
     logged = stream.getvalue()
     assert "hazard report HAZ-" in logged
     assert "966500000004" not in logged and "0004" in logged
+
+
+def test_reports_are_joined_on_words_only_when_they_name_a_district_or_city(settings: Settings) -> None:
+    at = datetime(2026, 12, 1, 12, 0, tzinfo=RIYADH)
+
+    def hazard_of(sender: str, place: str) -> int:
+        with session_scope(settings.database_url) as session:
+            return report_hazard(session, channel="whatsapp", sender=sender, phone=sender,
+                                 lang="ar", reported_at=at, kind="open_cabinet",
+                                 place=place).hazard.id
+
+    vague = {hazard_of(f"+96650000070{n}", "عند المدرسة") for n in range(2)}
+    assert len(vague) == 2  # "the school" could be any school
+    found = {hazard_of(f"+96650000071{n}", "عند المدرسة، حي النهضة الرياض") for n in range(2)}
+    assert len(found) == 1
+
+
+def test_a_place_sent_after_the_report_reaches_the_operator(engine: Engine, settings: Settings) -> None:
+    chat = Chat(engine, "+966500000004")
+    chat.send("فيه حفريات جنب كيابل الضغط العالي")
+    ref = reference_in(chat.send("ما ادري"))
+    assert "أضفنا المكان" in chat.send("مدرسة الفيصلية حي النهضة الرياض")[-1]
+    client = TestClient(Starlette(routes=operator_routes(
+        dataclasses.replace(settings, operator_token=TOKEN), CollectingSender())))
+    shown = client.get(f"/operator/hazards/{ref}", headers=AUTH).json()
+    assert shown["place"].endswith("مدرسة الفيصلية حي النهضة الرياض")
+    assert shown["reports"][0]["place"] == shown["place"]

@@ -6,6 +6,8 @@
 3. A photo with no words (a hazard report, or the open flow's), media we cannot read, and
    empty messages.
 4. Control words: language, cancel, menu.
+   Then danger now: someone on medical equipment hears "call 933 now" before anything else,
+   and the outage report (flagged urgent) takes the message unless it surely asks for more.
 5. The open flow, if the message answers its question.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
@@ -31,7 +33,9 @@ from handlers import (
     PHOTO_FLOWS,
     bill_alerts,
     hazard_report,
+    medical_need,
     menu,
+    outage_report,
     shared_location,
     subscription,
 )
@@ -93,10 +97,33 @@ def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
         _repeat_last_answer(turn)
         return
 
+    if understood is not None and medical_need.mentioned(text):
+        medical_need.warn(turn)
+        if _medical_outage(turn, understood):
+            return
+
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
         return
 
     _start_something(turn, text, understood)
+
+
+def _medical_outage(turn: Turn, understood: Understanding) -> bool:
+    """Someone on medical equipment (already warned): True when the outage report took the
+    message. The open outage flow flags the report it is taking; a sure request for something
+    else is answered as usual, with the sender's open outage report flagged."""
+    if turn.flow == "outage_report":
+        return False
+    if not medical_need.is_outage(understood):
+        medical_need.flag_open_report(turn)
+        return False
+    turn.finish()
+    if medical_need.flag_open_report(turn):
+        turn.intent = "outage_report"
+        turn.say(medical_need.flagged_line(turn))
+        return True
+    outage_report.start(turn, understood)
+    return True
 
 
 def _start_something(turn: Turn, text: str, understood: Understanding | None) -> None:

@@ -5,7 +5,8 @@ the dialogue's own state are saved together.
 
 Near-duplicates: a report joins an open hazard of the same kind reported within the last day
 that is within JOIN_DISTANCE_M of its shared location, or, when neither has a location, that
-has the same place in words (spelling aside). Every reporter keeps a report of their own; a
+has the same place in words (spelling aside) naming a district or city: a landmark alone ("عند
+المدرسة") could be any school, so reports are never joined on it. Every reporter keeps a report of their own; a
 reporter who reports the same hazard again gets their first report back.
 
 Reports of one kind arriving at the same moment must not each open a hazard: on PostgreSQL the
@@ -36,7 +37,7 @@ from bot.hazards.models import (
     HazardMedia,
     HazardReport,
 )
-from bot.hazards.vocabulary import is_urgent_kind
+from bot.hazards.vocabulary import is_urgent_kind, names_area
 from bot.outages.area import bounding_box, distance_km, normalize_place
 from bot.outages.times import as_utc
 
@@ -81,7 +82,7 @@ def report_hazard(
     reported_at = as_utc(reported_at)
     _one_reporter_of_a_kind_at_a_time(session, kind)
     located = latitude is not None and longitude is not None
-    place_key = None if located else (normalize_place(place)[:200] or None)
+    place_key = None if located else _place_key(place)
     hazard = _near_duplicate(session, kind, reported_at, latitude, longitude, place_key)
     if hazard is None:
         hazard = Hazard(kind=kind, urgent=False, status=OPEN, latitude=latitude,
@@ -106,6 +107,30 @@ def report_hazard(
         hazard.place = place
     session.flush()
     return HazardOutcome(report, hazard, True, reporters_count(session, hazard))
+
+
+def add_place(session: Session, report: HazardReport, *, place: str | None = None,
+              latitude: float | None = None, longitude: float | None = None,
+              address: str | None = None) -> None:
+    """Where it is, sent after the report was recorded: kept with the report, and with its
+    hazard when the hazard could not be placed until now (no location, no findable place)."""
+    hazard = session.get(Hazard, report.hazard_id)
+    if latitude is not None and longitude is not None:
+        report.latitude, report.longitude = latitude, longitude
+        report.address = address or report.address
+        if hazard is not None and hazard.latitude is None:
+            hazard.latitude, hazard.longitude = latitude, longitude
+    if place:
+        report.place = f"{report.place}، {place}" if report.place else place
+        if hazard is not None and hazard.place_key is None:
+            hazard.place = report.place
+            if hazard.latitude is None:
+                hazard.place_key = _place_key(report.place)
+    session.flush()
+
+
+def _place_key(place: str | None) -> str | None:
+    return (normalize_place(place)[:200] or None) if names_area(place) else None
 
 
 def keep_media(session: Session, report: HazardReport, media: Media, fetched: Fetched) -> HazardMedia:

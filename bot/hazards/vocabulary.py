@@ -2,9 +2,13 @@
 
 - its kind: bot/hazards/data/kinds.toml lists the kinds; locales/<lang>/phrases/hazard_<kind>.txt
   the words that name each;
-- danger now: locales/<lang>/phrases/hazard_danger.txt;
+- danger now: locales/<lang>/phrases/hazard_danger.txt, an urgent kind, or a kind with
+  `danger_states` named together with one of its states (hazard_<kind>_danger.txt: a cable
+  "واقع", a pole "طايح"), the two anywhere in the message;
 - where, in words: locales/<lang>/phrases/hazard_place.txt holds the words that start a place
-  ("عند", "جنب", "near"); the message from the first of them on is the place.
+  ("عند", "جنب", "near"); the message from the first of them on is the place;
+- whether a place in words can be found: locales/<lang>/phrases/hazard_area.txt (a district or
+  a city); "عند المدرسة" alone cannot.
 
 Words are compared after normalization and light stemming, whole words only, so "نار" is not
 found inside "منارة" and "والاسلاك" is "اسلاك".
@@ -30,12 +34,16 @@ MAX_PLACE_CHARS = 200
 class Kind:
     id: str
     urgent: bool
+    danger_states: bool = False
+    precedence: int = 0
 
 
 @cache
 def kinds() -> tuple[Kind, ...]:
     data = tomllib.loads(KINDS_FILE.read_text(encoding="utf-8"))
-    return tuple(Kind(k["id"], bool(k.get("urgent", False))) for k in data["kind"])
+    return tuple(Kind(k["id"], bool(k.get("urgent", False)), bool(k.get("danger_states", False)),
+                      int(k.get("precedence", 0)))
+                 for k in data["kind"])
 
 
 def kind_ids() -> tuple[str, ...]:
@@ -71,19 +79,28 @@ def _first_match(words: list[str], name: str, with_length: bool = False):
     return found if with_length else found[0]
 
 
+def _named(words: list[str]) -> list[tuple[Kind, int]]:
+    return [(kind, at) for kind in kinds() if kind.id != OTHER
+            and (at := _first_match(words, f"hazard_{kind.id}")) is not None]
+
+
 def kind_in(text: str) -> str | None:
-    """The kind the message names: an urgent kind if any, else the one named first."""
-    words = _stems(text)
-    named = [(kind, at) for kind in kinds() if kind.id != OTHER
-             and (at := _first_match(words, f"hazard_{kind.id}")) is not None]
+    """The kind the message names: of several, the highest precedence, then the first named."""
+    named = _named(_stems(text))
     if not named:
         return None
-    urgent = [kind for kind, _ in named if kind.urgent]
-    return urgent[0].id if urgent else min(named, key=lambda pair: pair[1])[0].id
+    return min(named, key=lambda pair: (-pair[0].precedence, pair[1]))[0].id
 
 
 def is_danger(text: str) -> bool:
-    return _first_match(_stems(text), "hazard_danger") is not None
+    """Danger now in the words: a danger phrase, an urgent kind, or a kind in a state that
+    makes it one (a fallen line, a bare cable, a fallen pole)."""
+    words = _stems(text)
+    if _first_match(words, "hazard_danger") is not None:
+        return True
+    return any(kind.urgent or (kind.danger_states
+                               and _first_match(words, f"hazard_{kind.id}_danger") is not None)
+               for kind, _ in _named(words))
 
 
 def place_in(text: str) -> str | None:
@@ -103,3 +120,9 @@ def place_in(text: str) -> str | None:
     if len(set(origin[at + size:])) < 2:
         return None
     return " ".join(raw[origin[at]:]).strip(" .,،!؟?")[:MAX_PLACE_CHARS]
+
+
+def names_area(place: str | None) -> bool:
+    """The place in words names a district or a city, so a team can find it (and two reports
+    of it can be told to be the same); a landmark alone ("عند المدرسة") does not."""
+    return bool(place) and _first_match(_stems(place), "hazard_area") is not None

@@ -1,7 +1,8 @@
 """The operator's HTTP API for outage incidents, mounted by the webhook server under /operator.
 
-    GET  /operator/incidents[?all=1]              open (or all) incidents, with reporter counts
-    GET  /operator/incidents/{ref}                one incident
+    GET  /operator/incidents[?all=1]              open (or all) incidents, with reporter counts,
+                                                  urgent ones (medical equipment) first
+    GET  /operator/incidents/{ref}                one incident, with its reports
     POST /operator/incidents/{ref}/update         {"eta", "cause", "force_majeure", "planned",
                                                    "city_wide", "notice_at", "started_at"}
                                                    (times ISO 8601,
@@ -49,11 +50,13 @@ from bot.outages.service import (
     find_incident,
     list_incidents,
     reporters_count,
+    reports_of,
     restore_incident,
     update_incident,
+    urgent_reports,
 )
 from bot.outages.times import parse_local_time
-from bot.outages.views import incident_view
+from bot.outages.views import incident_view, report_view
 from bot.storage.db import session_factory, session_scope
 
 log = logging.getLogger(__name__)
@@ -140,7 +143,7 @@ class _OperatorApi:
 
         def work() -> list[dict]:
             with session_scope(self.url) as session:
-                return [incident_view(i, reporters_count(session, i))
+                return [_view(session, i)
                         for i in list_incidents(session, include_closed=include_closed)]
 
         return JSONResponse({"incidents": await run_in_threadpool(work)})
@@ -151,7 +154,8 @@ class _OperatorApi:
         def work() -> dict:
             with session_scope(self.url) as session:
                 incident = find_incident(session, ref)
-                return incident_view(incident, reporters_count(session, incident))
+                return {**_view(session, incident),
+                        "reports": [report_view(r) for r in reports_of(session, incident)]}
 
         return JSONResponse(await run_in_threadpool(work))
 
@@ -173,7 +177,7 @@ class _OperatorApi:
                 if changes["eta"] is not None:
                     self._require_transports(session, find_incident(session, ref).id)
                 incident = update_incident(session, ref, **changes)
-                view = incident_view(incident, reporters_count(session, incident))
+                view = _view(session, incident)
                 return view, incident.id, incident.estimate_version != before
 
         view, incident_id, new_estimate = await run_in_threadpool(work)
@@ -189,7 +193,7 @@ class _OperatorApi:
                 self._require_transports(session, incident.id)
                 when = at or (incident.end if not incident.is_open else datetime.now(UTC))
                 incident = restore_incident(session, ref, at=when)
-                return incident_view(incident, reporters_count(session, incident)), incident.id
+                return _view(session, incident), incident.id
 
         view, incident_id = await run_in_threadpool(work)
         return self._answer(view, incident_id, RESTORED_EVENT)
@@ -213,6 +217,11 @@ class _OperatorApi:
         task = BackgroundTask(notify_incident_event, session_factory(self.url), incident_id,
                               event, self.sender)
         return JSONResponse({"incident": view, "notifying": event}, background=task)
+
+
+def _view(session, incident) -> dict:
+    return incident_view(incident, reporters_count(session, incident),
+                         urgent_reports(session, incident))
 
 
 async def _json_body(request: Request) -> dict:

@@ -35,6 +35,7 @@ from bot.outages.service import (
     reports_of,
     restore_incident,
     update_incident,
+    urgent_reports,
 )
 from bot.outages.times import parse_local_time
 from bot.outages.views import incident_line, incident_view, report_line, report_view
@@ -227,7 +228,8 @@ def _rehearse(settings: Settings, change, event: str | None) -> int:
 
 
 def _view(session, incident: Incident) -> dict:
-    return incident_view(incident, reporters_count(session, incident))
+    return incident_view(incident, reporters_count(session, incident),
+                         urgent_reports(session, incident))
 
 
 _ACTIONS = {

@@ -108,6 +108,9 @@ class OutageReport(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(Text)  # the place as the reporter described it
     still_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Someone at the reporter's place depends on electrically powered medical equipment
+    # (oxygen, dialysis, a ventilator): operators see the report, and its incident, first.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     status: Mapped[str] = mapped_column(String(16), default=OPEN)  # follows the incident's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

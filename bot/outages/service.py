@@ -80,9 +80,11 @@ def report_outage(
     address: str | None = None,
     still_off: bool = False,
     stated_start: datetime | None = None,
+    urgent: bool = False,
 ) -> ReportOutcome:
     """Record one report. `stated_start`: when the reporter said the power went off (kept on
-    their report, and their case counts from it; ignored when it is after the report)."""
+    their report, and their case counts from it; ignored when it is after the report).
+    `urgent`: someone there depends on medical equipment (kept once said, never unset here)."""
     reported_at = as_utc(reported_at)
     stated_start = as_utc(stated_start) if stated_start is not None else None
     if stated_start is not None and stated_start > reported_at:
@@ -103,6 +105,8 @@ def report_outage(
     if existing is not None:
         if stated_start is not None and existing.stated_start is None:
             existing.stated_start = stated_start
+        if urgent:
+            existing.urgent = True
         return ReportOutcome(existing, incident, False, True, reporters_count(session, incident))
 
     values = dict(
@@ -110,6 +114,7 @@ def report_outage(
         lang=(lang or "ar")[:2], reported_at=reported_at, account=account, city=city,
         district=district, premise=premise, latitude=latitude, longitude=longitude,
         address=address, still_off=still_off, status=OPEN, stated_start=stated_start,
+        urgent=urgent,
     )
     # RETURNING tells whether the row is ours (rowcount is unreliable through the ORM session).
     report = session.scalars(
@@ -132,6 +137,8 @@ def report_outage(
     count = reporters_count(session, incident)
     session.expire(incident, ["reporters_count"])  # reloads on next access, with this report
     joined = not created or count > 1
+    if urgent and not report.urgent:  # the same sender's other message won the race
+        report.urgent = True
     return ReportOutcome(report, incident, inserted, joined, count)
 
 
@@ -157,6 +164,26 @@ def reporters_count(session: Session, incident: Incident) -> int:
     ) or 0
 
 
+def urgent_reports(session: Session, incident: Incident) -> int:
+    """How many reporters of the incident have someone on medical equipment."""
+    return session.scalar(
+        select(func.count(OutageReport.id))
+        .where(OutageReport.incident_id == incident.id, OutageReport.urgent.is_(True))
+    ) or 0
+
+
+def flag_urgent(session: Session, *, channel: str, sender: str,
+                phone: str | None) -> OutageReport | None:
+    """Flag the sender's latest report urgent if its outage is still open; that report, or None
+    when they have no open report."""
+    found = latest_report(session, channel=channel, sender=sender, phone=phone)
+    if found is None or not found[1].is_open:
+        return None
+    found[0].urgent = True
+    session.flush()
+    return found[0]
+
+
 def find_incident(session: Session, ref: str | int) -> Incident:
     number = parse_reference(ref, INCIDENT_PREFIX)
     incident = session.get(Incident, number) if number is not None else None
@@ -177,7 +204,12 @@ def find_report(session: Session, ref: str | int) -> OutageReport | None:
 
 
 def list_incidents(session: Session, *, include_closed: bool = False) -> list[Incident]:
-    query = select(Incident).order_by(Incident.started_at.desc(), Incident.id.desc())
+    # Incidents with someone on medical equipment first, then the newest.
+    has_urgent = (select(OutageReport.id)
+                  .where(OutageReport.incident_id == Incident.id, OutageReport.urgent.is_(True))
+                  .exists())
+    query = select(Incident).order_by(has_urgent.desc(), Incident.started_at.desc(),
+                                      Incident.id.desc())
     if not include_closed:
         query = query.where(Incident.status == OPEN)
     return list(session.scalars(query))
@@ -368,6 +400,7 @@ __all__ = [
     "ReportOutcome",
     "find_incident",
     "find_report",
+    "flag_urgent",
     "latest_report",
     "list_incidents",
     "parse_reference",
@@ -376,4 +409,5 @@ __all__ = [
     "reports_of",
     "restore_incident",
     "update_incident",
+    "urgent_reports",
 ]

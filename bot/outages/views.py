@@ -6,10 +6,13 @@ from bot.outages.models import Incident
 from bot.outages.times import local_iso
 
 
-def incident_view(incident: Incident, reporters: int) -> dict:
+def incident_view(incident: Incident, reporters: int, urgent: int = 0) -> dict:
+    """`urgent`: how many of its reporters have someone on medical equipment."""
     return {
         "reference": incident.reference,
         "status": incident.status,
+        "urgent": urgent > 0,
+        "urgent_reports": urgent,
         "city": incident.city,
         "district": incident.district,
         "latitude": incident.latitude,
@@ -33,8 +36,9 @@ def incident_line(view: dict) -> str:
     """One line of `sadeeq outages list`."""
     place = " / ".join(p for p in (view["city"], view["district"]) if p) or "(no district)"
     eta = view["estimated_restoration_at"] or "-"
+    urgent = f"  URGENT ({view['urgent_reports']} medical)" if view["urgent"] else ""
     return (f"{view['reference']}  {view['status']:<8}  {view['reporters']:>6} reporters  "
-            f"started {view['started_at']}  eta {eta}  {place}")
+            f"started {view['started_at']}  eta {eta}  {place}{urgent}")
 
 
 def report_view(report) -> dict:
@@ -46,10 +50,12 @@ def report_view(report) -> dict:
         "stated_start": local_iso(report.stated_start),
         "district": report.district,
         "still_off": bool(report.still_off),
+        "urgent": bool(report.urgent),
     }
 
 
 def report_line(view: dict) -> str:
     start = view["stated_start"] or "-"
+    urgent = "URGENT: medical equipment  " if view["urgent"] else ""
     return (f"  {view['reference']}  {view['channel']:<9}  reported {view['reported_at']}  "
-            f"says off since {start}  {view['district'] or ''}").rstrip()
+            f"says off since {start}  {urgent}{view['district'] or ''}").rstrip()

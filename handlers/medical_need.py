@@ -1,0 +1,43 @@
+"""A person on electrically powered medical equipment (oxygen, dialysis, a ventilator) while the
+power is out is danger now. Whatever else the message asks, SEC 933 comes first; then the outage
+report goes on (or the sender's open one is kept), flagged urgent so operators see it first.
+
+The words are data: locales/<lang>/phrases/medical_equipment.txt.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue.turn import Turn
+from bot.outages import flag_urgent
+from bot.phrases import mentions
+from bot.understanding import Understanding
+
+# Requests this sure of something else (a compensation case, a bill) are answered as asked,
+# after the 933 warning; anything less is taken as the outage it describes.
+OTHER_REQUEST = 0.8
+OUTAGE_INTENTS = frozenset({"outage_report", "unknown", "greeting", "thanks", "help"})
+
+
+def mentioned(text: str) -> bool:
+    return bool(text) and mentions(text, "medical_equipment")
+
+
+def warn(turn: Turn) -> None:
+    turn.say(turn.tr._("⚠️ Someone with you depends on medical equipment: call 933 now and tell "
+                       "them, so the emergency team knows. I will take your report here too."))
+
+
+def is_outage(understood: Understanding) -> bool:
+    """The message is about the outage itself rather than another, confident request."""
+    return understood.intent in OUTAGE_INTENTS or understood.confidence < OTHER_REQUEST
+
+
+def flag_open_report(turn: Turn) -> bool:
+    """Flag the sender's open outage report urgent; False when they have none open."""
+    message = turn.message
+    return flag_urgent(turn.session, channel=message.channel, sender=message.sender,
+                       phone=turn.phone) is not None
+
+
+def flagged_line(turn: Turn) -> str:
+    return turn.tr._("Your report is marked urgent: someone there depends on medical equipment.")
