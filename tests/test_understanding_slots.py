@@ -48,6 +48,10 @@ def test_not_account(text: str) -> None:
     ("يومين", 2880), ("ساعة الا ربع", 45), ("ساعتين و 20 دقيقة", 140), ("2.5 hours", 150),
     ("an hour and a half", 90), ("3hrs", 180), ("صار لها ساعة", 60), ("ثلث ساعه", 20),
     ("sa3tain", 120), ("۳ ساعات", 180), ("90 min", 90),
+    # minutes joined by an attached "و", in words, glued to the hours, in Arabizi
+    ("انقطعت الكهرباء اول امس ٥ ساعات و٢٠ دقيقة", 320), ("٣ ساعات و١٠ دقايق امس", 190),
+    ("5 ساعات وعشرين دقيقة", 320), ("5 hours and 20 minutes", 320), ("5h20", 320),
+    ("5h20m", 320), ("٥س٢٠د", 320), ("5 sa3at w 20 d8e8a", 320), ("ساعتين و٢٠ دقيقه", 140),
 ])
 def test_duration(text: str, minutes: int) -> None:
     assert find_duration_minutes(text) == minutes

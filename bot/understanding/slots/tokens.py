@@ -2,7 +2,8 @@
 
 A number glued to a word the parsers know is split off ("3hours" → "3", "hours"; "8am" →
 "8", "am"), other letter-digit words stay whole (Arabizi "sob7", "6afya", "sa3tain"); an
-attached Arabic "و" (and) is split off a known word ("ونص" → "و", "نص").
+attached Arabic "و" (and) is split off a known word or a number ("ونص" → "و", "نص";
+"و20" → "و", "20").
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def slot_tokens(folded: str, known: frozenset[str] = frozenset()) -> list[str]:
         glued = _NUMBER_THEN_WORD.match(token)
         if glued and glued.group(2) in known:
             out.extend(glued.groups())
-        elif token.startswith("و") and len(token) > 1 and token[1:] in known:
+        elif token.startswith("و") and len(token) > 1 and (token[1:] in known
+                                                           or token[1:].isdigit()):
             out.extend(("و", token[1:]))
         else:
             out.append(token)
