@@ -129,6 +129,27 @@ def test_no_standard(text: str) -> None:
     assert find_standard(text) is None
 
 
+@pytest.mark.parametrize("text", [
+    "الرياض كلها طفت امس ٨ ساعات من ٤ العصر لين ١٢ بالليل",
+    "الكهرباء انقطعت عن كل مدينة الدمام امس", "انقطعت الكهرباء عن جدة كاملة امس",
+    "الدمام بكبرها طافية", "المدينة كلها طافية", "كل الخبر بدون كهرباء امس",
+    "انقطعت الكهرباء بالرياض كلها", "all of Riyadh lost power yesterday",
+    "the whole city was without power", "power cut in the whole of Jeddah",
+    "el riyadh kolha 6afat ams", "kil el dammam bdoon kahraba ams",
+])
+def test_whole_city_is_total_blackout(text: str) -> None:
+    assert find_standard(text, ended=True) == "total_blackout"
+
+
+@pytest.mark.parametrize("text", [
+    "الحي كله طافي امس ابي تعويض", "انقطعت الكهرباء عن الحي كله امس ٥ ساعات",
+    "شارعنا كله طافي ابي تعويض", "انقطعت الكهرباء في الرياض امس ٥ ساعات تعويض",
+    "الكهربا طفت عندنا في حي الملز بالرياض", "our whole street lost power, compensation?",
+])
+def test_district_or_street_is_not_total_blackout(text: str) -> None:
+    assert find_standard(text, ended=True) != "total_blackout"
+
+
 @given(st.text(max_size=300))
 def test_finders_never_raise(text: str) -> None:
     account = find_account(text)
