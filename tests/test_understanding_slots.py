@@ -130,6 +130,23 @@ def test_no_standard(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "الكهرباء قطعت علينا من اول امس الساعة ١١ الليل وما رجعت الا امس العصر الساعة ٣",
+    "الكهربا قطعت امس بالليل ورجعت الفجر", "فصلت الكهربا عندنا بالليل ورجعت الصبح",
+])
+def test_power_that_cut_out_is_an_outage(text: str) -> None:
+    assert find_standard(text, ended=True) == "emergency_outage"
+
+
+@pytest.mark.parametrize("text", [
+    "قطعوا الكهرباء امس العصر", "فصلوا علينا الكهرباء امس بالليل",
+    "قطعت الكهرباء عشان الفاتورة امس الساعة ٢ الظهر", "my power was cut off for an unpaid bill",
+    "they cut my power on Friday at 9 am",
+])
+def test_they_cut_or_a_bill_reason_is_a_disconnection(text: str) -> None:
+    assert find_standard(text, ended=True) == "unlawful_disconnection"
+
+
+@pytest.mark.parametrize("text", [
     "الرياض كلها طفت امس ٨ ساعات من ٤ العصر لين ١٢ بالليل",
     "الكهرباء انقطعت عن كل مدينة الدمام امس", "انقطعت الكهرباء عن جدة كاملة امس",
     "الدمام بكبرها طافية", "المدينة كلها طافية", "كل الخبر بدون كهرباء امس",
