@@ -20,6 +20,7 @@ HOURS_STANDARDS = {"reconnection_after_payment", "planned_outage_restoration",
                    "emergency_outage", "total_blackout"}
 DAYS_STANDARDS = {"meter_registration", "connection", "billing_complaint"}
 NOTICE = "planned_outage_notice"
+PLANNED = "planned_outage_restoration"
 UNLAWFUL = "unlawful_disconnection"
 NETWORK_PHRASES = {"lv": "network_lv", "mv": "network_mv", "hv": "network_hv"}
 
@@ -83,6 +84,9 @@ class Facts:
                 changed = True
         if self.standard == NOTICE:
             changed |= self._read_notice(text)
+        elif self.standard == PLANNED and mentions(text, "no_notice"):
+            # Only "no notice" here: a length in a restoration case is how long it lasted.
+            self.no_notice = changed = True
         if mentions(text, "cut_for_bills"):
             self.cut_for_bills = changed = True
         for network, phrases in NETWORK_PHRASES.items():
@@ -217,6 +221,17 @@ class Facts:
         day = _as_datetime(self.end or self.start or "").date()
         end = min(datetime.combine(day, time(23, 59), RIYADH), now)
         return Case(standard, start=end - minutes, end=end)
+
+    def also(self) -> Case | None:
+        """The case of a second standard the same facts fall under, or None: a planned outage
+        without its notice that also ran past its restoration deadline is owed both
+        (`planned_outage_notice` and `planned_outage_restoration`), each by its own rule."""
+        start, end = self.start_at(), self.end_at()
+        if self.standard == NOTICE and start is not None and end is not None and not self.ongoing:
+            return Case(PLANNED, start=start, end=end)
+        if self.standard == PLANNED and self.no_notice and start is not None:
+            return Case(NOTICE, start=start, notice_at=None)
+        return None
 
     def growth(self) -> tuple[int, str]:
         """(riyals per further unit, clock) of the standard, for an ongoing case."""
