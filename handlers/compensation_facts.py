@@ -55,7 +55,7 @@ class Facts:
         """Take what the message states; True when it carried any fact for this case.
         `asked` is the question the message answers ("end": a lone time is the end)."""
         reading = read_times(text, now)
-        start, end = reading.start, reading.end
+        start, end = _past_range(reading.start, reading.end, now)
         if asked in ("end", "done", "done_day") and start is not None and end is None and self.start:
             start, end = None, start  # "الساعة ٤ العصر" answering "when did it come back?"
         changed = False
@@ -237,6 +237,19 @@ class Facts:
         """(riyals per further unit, clock) of the standard, for an ongoing case."""
         rule = rule_for(self.standard or "", datetime.now(RIYADH))
         return rule.additional_sar, rule.clock
+
+
+def _past_range(start: Moment | None, end: Moment | None, now: datetime
+                ) -> tuple[Moment | None, Moment | None]:
+    """A range with no day whose end is still ahead ("من 10 الصبح ل 1:10 الظهر" at noon) is a
+    past case told without its day: the latest such range, yesterday's (said back, as any day
+    not named)."""
+    if (start is None or end is None or start.day_stated or end.day_stated
+            or end.at is None or end.at <= now):
+        return start, end
+    back = timedelta(days=1)
+    return (Moment(start.day - back, start.clock, False, start.hour_guessed),
+            Moment(end.day - back, end.clock, False, end.hour_guessed))
 
 
 def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:
