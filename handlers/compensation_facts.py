@@ -8,7 +8,7 @@ from facts that are there: a missing end is never filled with "now" unless the c
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from bot.config import RIYADH
@@ -105,6 +105,8 @@ class Facts:
     def _read_notice(self, text: str) -> bool:
         if mentions(text, "no_notice"):
             self.no_notice, self.notice_minutes = True, None
+            # With no notice, a length in the same message is how long the outage lasted.
+            self.duration = find_duration_minutes(text) or self.duration
             return True
         minutes = find_duration_minutes(text)
         if minutes:
@@ -222,13 +224,14 @@ class Facts:
         end = min(datetime.combine(day, time(23, 59), RIYADH), now)
         return Case(standard, start=end - minutes, end=end)
 
-    def also(self) -> Case | None:
+    def also(self, now: datetime) -> Case | None:
         """The case of a second standard the same facts fall under, or None: a planned outage
         without its notice that also ran past its restoration deadline is owed both
         (`planned_outage_notice` and `planned_outage_restoration`), each by its own rule."""
-        start, end = self.start_at(), self.end_at()
-        if self.standard == NOTICE and start is not None and end is not None and not self.ongoing:
-            return Case(PLANNED, start=start, end=end)
+        start = self.start_at()
+        if self.standard == NOTICE and not self.ongoing:
+            restoration = replace(self, standard=PLANNED)
+            return restoration.case(now) if restoration.missing(now) is None else None
         if self.standard == PLANNED and self.no_notice and start is not None:
             return Case(NOTICE, start=start, notice_at=None)
         return None
