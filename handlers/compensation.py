@@ -160,7 +160,7 @@ def _needs_confirmation(facts: Facts) -> bool:
     if facts.inferred:
         return True
     # A length on a named day: that it ended on that day is our reading.
-    return (facts.standard in HOURS_STANDARDS and facts.start_at() is None
+    return (facts.standard in HOURS_STANDARDS | {NOTICE} and facts.start_at() is None
             and not facts.ongoing and bool(facts.duration))
 
 
@@ -198,13 +198,20 @@ def _answer(turn: Turn, facts: Facts) -> None:
     if facts.ongoing:
         lines.append(_so_far_text(turn, facts, compensation))
     elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
-        # Only a length was given: the clock times in the engine's case are ours, so its
-        # deadline time is not said; the length, the amount and the pay-by date are the facts.
-        explained = _result_text(turn, compensation).split("\n")
-        name = standard_name(compensation.standard, turn.lang)
-        lines += [turn.tr._("{name}.", name=name), *explained[1:]]
+        lines.append(_length_result_text(turn, compensation))
     else:
         lines.append(_result_text(turn, compensation))
+    also = None if facts.ongoing else facts.also(now)
+    if also is not None:
+        # Never only one standard silently: the second is quoted by its own rule, then the sum.
+        second = compensation_for(also)
+        lines += ["", _("The same outage also falls under another standard:"),
+                  _length_result_text(turn, second) if facts.start_at() is None
+                  else _result_text(turn, second)]
+        if compensation.eligible and second.eligible:
+            total = compensation.amount_sar + second.amount_sar
+            lines.append(_("Both apply, so you are owed {amount} in all.",
+                           amount=riyals(total, turn.lang)))
     if facts.standard == "connection" and facts.network is None:
         rule = rule_for("connection", turn.now)
         lines.append(_("I counted a low-voltage connection ({days} business days). If yours is "
@@ -220,6 +227,14 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     turn.finish()
     turn.say("\n".join(lines))
+
+
+def _length_result_text(turn: Turn, compensation: Compensation) -> str:
+    """Only a length was given: the clock times in the engine's case are ours, so its deadline
+    time is not said; the length, the amount and the pay-by date are the facts."""
+    explained = _result_text(turn, compensation).split("\n")
+    name = standard_name(compensation.standard, turn.lang)
+    return "\n".join([turn.tr._("{name}.", name=name), *explained[1:]])
 
 
 def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
@@ -448,8 +463,17 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     start, end = facts.start_at(), facts.end_at()
     start_day = _day_of(facts.start)
     end_day = _day_of(facts.end)
+    if facts.standard == NOTICE and start is not None and end is not None and not facts.ongoing:
+        when = _span_text(turn, start, end)
+        if facts.no_notice:
+            return _("a planned outage {when}, with no notice", when=when)
+        return _("a planned outage {when}, notified {time} before",
+                 when=when, time=duration(turn.tr, facts.notice_minutes or 0))
     if facts.standard == NOTICE:
         day = _day_words(turn, start_day) if start_day else ""
+        if facts.no_notice and facts.duration and start is None:
+            return _("a planned outage on {day}, {length} in all, with no notice",
+                     day=day, length=duration(turn.tr, facts.duration))
         if facts.no_notice:
             return _("a planned outage on {day}, with no notice", day=day)
         return _("a planned outage on {day}, notified {time} before",
@@ -467,16 +491,22 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
         since = _("{day} at {time}", day=_day_words(turn, start.date()), time=turn.tr.time(start))
         if facts.ongoing or end is None:
             return _("since {since}, still going on", since=since)
-        if end.date() == start.date():
-            return _("{day}, from {start} to {end}", day=_day_words(turn, start.date()),
-                     start=turn.tr.time(start), end=turn.tr.time(end))
-        until = _("{day} at {time}", day=_day_words(turn, end.date()), time=turn.tr.time(end))
-        return _("from {since} to {until}", since=since, until=until)
+        return _span_text(turn, start, end)
     length = duration(turn.tr, facts.duration or 0)
     if facts.ongoing:
         return _("{length} so far, still going on", length=length)
     day = end_day or start_day
     return _("{day}, {length} in all", day=_day_words(turn, day) if day else "", length=length)
+
+
+def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
+    _ = turn.tr._
+    if end.date() == start.date():
+        return _("{day}, from {start} to {end}", day=_day_words(turn, start.date()),
+                 start=turn.tr.time(start), end=turn.tr.time(end))
+    since = _("{day} at {time}", day=_day_words(turn, start.date()), time=turn.tr.time(start))
+    until = _("{day} at {time}", day=_day_words(turn, end.date()), time=turn.tr.time(end))
+    return _("from {since} to {until}", since=since, until=until)
 
 
 def _day_of(iso: str | None) -> date | None:

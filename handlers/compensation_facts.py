@@ -8,7 +8,7 @@ from facts that are there: a missing end is never filled with "now" unless the c
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from bot.config import RIYADH
@@ -20,6 +20,7 @@ HOURS_STANDARDS = {"reconnection_after_payment", "planned_outage_restoration",
                    "emergency_outage", "total_blackout"}
 DAYS_STANDARDS = {"meter_registration", "connection", "billing_complaint"}
 NOTICE = "planned_outage_notice"
+PLANNED = "planned_outage_restoration"
 UNLAWFUL = "unlawful_disconnection"
 NETWORK_PHRASES = {"lv": "network_lv", "mv": "network_mv", "hv": "network_hv"}
 
@@ -54,7 +55,7 @@ class Facts:
         """Take what the message states; True when it carried any fact for this case.
         `asked` is the question the message answers ("end": a lone time is the end)."""
         reading = read_times(text, now)
-        start, end = reading.start, reading.end
+        start, end = _past_range(reading.start, reading.end, now)
         if asked in ("end", "done", "done_day") and start is not None and end is None and self.start:
             start, end = None, start  # "الساعة ٤ العصر" answering "when did it come back?"
         changed = False
@@ -83,6 +84,9 @@ class Facts:
                 changed = True
         if self.standard == NOTICE:
             changed |= self._read_notice(text)
+        elif self.standard == PLANNED and mentions(text, "no_notice"):
+            # Only "no notice" here: a length in a restoration case is how long it lasted.
+            self.no_notice = changed = True
         if mentions(text, "cut_for_bills"):
             self.cut_for_bills = changed = True
         for network, phrases in NETWORK_PHRASES.items():
@@ -101,6 +105,8 @@ class Facts:
     def _read_notice(self, text: str) -> bool:
         if mentions(text, "no_notice"):
             self.no_notice, self.notice_minutes = True, None
+            # With no notice, a length in the same message is how long the outage lasted.
+            self.duration = find_duration_minutes(text) or self.duration
             return True
         minutes = find_duration_minutes(text)
         if minutes:
@@ -218,10 +224,35 @@ class Facts:
         end = min(datetime.combine(day, time(23, 59), RIYADH), now)
         return Case(standard, start=end - minutes, end=end)
 
+    def also(self, now: datetime) -> Case | None:
+        """The case of a second standard the same facts fall under, or None: a planned outage
+        without its notice that also ran past its restoration deadline is owed both
+        (`planned_outage_notice` and `planned_outage_restoration`), each by its own rule."""
+        start = self.start_at()
+        if self.standard == NOTICE and not self.ongoing:
+            restoration = replace(self, standard=PLANNED)
+            return restoration.case(now) if restoration.missing(now) is None else None
+        if self.standard == PLANNED and self.no_notice and start is not None:
+            return Case(NOTICE, start=start, notice_at=None)
+        return None
+
     def growth(self) -> tuple[int, str]:
         """(riyals per further unit, clock) of the standard, for an ongoing case."""
         rule = rule_for(self.standard or "", datetime.now(RIYADH))
         return rule.additional_sar, rule.clock
+
+
+def _past_range(start: Moment | None, end: Moment | None, now: datetime
+                ) -> tuple[Moment | None, Moment | None]:
+    """A range with no day whose end is still ahead ("من 10 الصبح ل 1:10 الظهر" at noon) is a
+    past case told without its day: the latest such range, yesterday's (said back, as any day
+    not named)."""
+    if (start is None or end is None or start.day_stated or end.day_stated
+            or end.at is None or end.at <= now):
+        return start, end
+    back = timedelta(days=1)
+    return (Moment(start.day - back, start.clock, False, start.hour_guessed),
+            Moment(end.day - back, end.clock, False, end.hour_guessed))
 
 
 def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:

@@ -12,6 +12,8 @@ A script file holds scenarios; each starts with `=== title` and may set `phone:`
                                             that case, and its pay-by date; "so-far": the case
                                             is ongoing, counted to the message's minute, and
                                             no pay-by date is given)
+    =< SPEC + SPEC                         (a case under two standards: each engine amount and
+                                            pay-by date, and their sum, are in the reply)
     =< nothing                             (the reply quotes no riyal amount at all)
     @restart                               (a new engine: nothing kept but the database)
     @wait 40                               (the clock moves on by that many minutes)
@@ -138,19 +140,40 @@ def play(scenario: Scenario, settings: Settings, engine: Engine | None = None,
 
 
 def check_engine_figures(spec: str, reply: str, now: datetime, where: str, shown: str) -> None:
-    """The reply quotes exactly the engine's amount (and pay-by date) for the case in `spec`."""
+    """The reply quotes exactly the engine's amount (and pay-by date) for the case in `spec`;
+    for "SPEC + SPEC", each case's, and the sum of the two."""
     import re
 
+    from bot.standards import riyals
+
+    if spec.split()[0] == "nothing":
+        owed = re.search(r"يحق لك (?:حتى الآن )?(?:تعويض )?[\d,]+|owed [\d,]+", reply)
+        assert not owed, f"{where}: expected no amount owed in the reply:\n{shown}"
+        return
+    parts = [part.strip() for part in spec.split(" + ")]
+    lang = next((w[5:] for w in spec.split() if w.startswith("lang=")), "ar")
+    allowed: set[str] = {"1000"}
+    total = 0
+    for part in parts:
+        amount, additional = _check_one_case(part, lang, reply, now, where, shown)
+        allowed |= {str(amount), str(additional)}
+        total += amount
+    if len(parts) > 1:
+        assert riyals(total, lang) in reply, (
+            f"{where}: expected the sum {riyals(total, lang)!r} in the reply:\n{shown}")
+        allowed.add(str(total))
+    money = re.compile(r"[\d,٬]+(?= ?(?:ريال|SAR))")
+    quoted = {m.replace(",", "").replace("٬", "") for m in money.findall(reply)}
+    assert quoted <= allowed, f"{where}: other amounts {quoted - allowed} in:\n{shown}"
+
+
+def _check_one_case(spec: str, lang: str, reply: str, now: datetime, where: str,
+                    shown: str) -> tuple[int, int]:
+    """(amount, additional amount per unit) of one case, after checking them in the reply."""
     from bot.i18n import texts
     from bot.standards import Case, compensation_for, riyals
 
     words = spec.split()
-    lang = next((w[5:] for w in words if w.startswith("lang=")), "ar")
-    money = re.compile(r"[\d,٬]+(?= ?(?:ريال|SAR))")
-    if words[0] == "nothing":
-        owed = re.search(r"يحق لك (?:حتى الآن )?(?:تعويض )?[\d,]+|owed [\d,]+", reply)
-        assert not owed, f"{where}: expected no amount owed in the reply:\n{shown}"
-        return
     fields = dict(w.split("=", 1) for w in words[1:] if "=" in w)
 
     def moment(key: str) -> datetime | None:
@@ -166,9 +189,6 @@ def check_engine_figures(spec: str, reply: str, now: datetime, where: str, shown
     amount = riyals(result.amount_sar, lang)
     assert result.eligible, f"{where}: the engine owes nothing for {spec}"
     assert amount in reply, f"{where}: expected the engine's {amount!r} in the reply:\n{shown}"
-    quoted = {m.replace(",", "").replace("٬", "") for m in money.findall(reply)}
-    allowed = {str(result.amount_sar), str(result.rule.additional_sar if result.rule else 0)}
-    assert quoted <= allowed | {"1000"}, f"{where}: other amounts {quoted - allowed} in:\n{shown}"
     if so_far:
         assert result.pay_by is None or tr.date(result.pay_by) not in reply, (
             f"{where}: an ongoing case must not give a pay-by date:\n{shown}")
@@ -176,3 +196,4 @@ def check_engine_figures(spec: str, reply: str, now: datetime, where: str, shown
         assert result.pay_by is not None
         assert tr.date(result.pay_by) in reply, (
             f"{where}: expected the pay-by date {tr.date(result.pay_by)!r} in the reply:\n{shown}")
+    return result.amount_sar, result.rule.additional_sar if result.rule else 0

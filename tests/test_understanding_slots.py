@@ -48,6 +48,10 @@ def test_not_account(text: str) -> None:
     ("يومين", 2880), ("ساعة الا ربع", 45), ("ساعتين و 20 دقيقة", 140), ("2.5 hours", 150),
     ("an hour and a half", 90), ("3hrs", 180), ("صار لها ساعة", 60), ("ثلث ساعه", 20),
     ("sa3tain", 120), ("۳ ساعات", 180), ("90 min", 90),
+    # minutes joined by an attached "و", in words, glued to the hours, in Arabizi
+    ("انقطعت الكهرباء اول امس ٥ ساعات و٢٠ دقيقة", 320), ("٣ ساعات و١٠ دقايق امس", 190),
+    ("5 ساعات وعشرين دقيقة", 320), ("5 hours and 20 minutes", 320), ("5h20", 320),
+    ("5h20m", 320), ("٥س٢٠د", 320), ("5 sa3at w 20 d8e8a", 320), ("ساعتين و٢٠ دقيقه", 140),
 ])
 def test_duration(text: str, minutes: int) -> None:
     assert find_duration_minutes(text) == minutes
@@ -123,6 +127,44 @@ def test_standard(text: str, standard: str) -> None:
 ])
 def test_no_standard(text: str) -> None:
     assert find_standard(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "الكهرباء قطعت علينا من اول امس الساعة ١١ الليل وما رجعت الا امس العصر الساعة ٣",
+    "الكهربا قطعت امس بالليل ورجعت الفجر", "فصلت الكهربا عندنا بالليل ورجعت الصبح",
+])
+def test_power_that_cut_out_is_an_outage(text: str) -> None:
+    assert find_standard(text, ended=True) == "emergency_outage"
+
+
+@pytest.mark.parametrize("text", [
+    "قطعوا الكهرباء امس العصر", "فصلوا علينا الكهرباء امس بالليل",
+    "قطعت الكهرباء عشان الفاتورة امس الساعة ٢ الظهر", "my power was cut off for an unpaid bill",
+    "they cut my power on Friday at 9 am",
+])
+def test_they_cut_or_a_bill_reason_is_a_disconnection(text: str) -> None:
+    assert find_standard(text, ended=True) == "unlawful_disconnection"
+
+
+@pytest.mark.parametrize("text", [
+    "الرياض كلها طفت امس ٨ ساعات من ٤ العصر لين ١٢ بالليل",
+    "الكهرباء انقطعت عن كل مدينة الدمام امس", "انقطعت الكهرباء عن جدة كاملة امس",
+    "الدمام بكبرها طافية", "المدينة كلها طافية", "كل الخبر بدون كهرباء امس",
+    "انقطعت الكهرباء بالرياض كلها", "all of Riyadh lost power yesterday",
+    "the whole city was without power", "power cut in the whole of Jeddah",
+    "el riyadh kolha 6afat ams", "kil el dammam bdoon kahraba ams",
+])
+def test_whole_city_is_total_blackout(text: str) -> None:
+    assert find_standard(text, ended=True) == "total_blackout"
+
+
+@pytest.mark.parametrize("text", [
+    "الحي كله طافي امس ابي تعويض", "انقطعت الكهرباء عن الحي كله امس ٥ ساعات",
+    "شارعنا كله طافي ابي تعويض", "انقطعت الكهرباء في الرياض امس ٥ ساعات تعويض",
+    "الكهربا طفت عندنا في حي الملز بالرياض", "our whole street lost power, compensation?",
+])
+def test_district_or_street_is_not_total_blackout(text: str) -> None:
+    assert find_standard(text, ended=True) != "total_blackout"
 
 
 @given(st.text(max_size=300))

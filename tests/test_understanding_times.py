@@ -257,3 +257,33 @@ def test_any_text_gives_real_moments_in_order(text: str) -> None:
             assert reading.end.at >= reading.start.at
     if reading.ongoing:
         assert reading.end is None
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    # Egyptian and Levantine "yesterday"
+    ("انقطعت الكهرباء امبارح من ٨ الصبح الى ٤ العصر",
+     "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00"),
+    ("mbare7 mn 8 el sob7 la 4 el 3asr", "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00"),
+    # "ل"/"للساعة" as "until", attached or not
+    ("يوم الجمعة الماضية من ٨ الصباح للساعة ٤ العصر",
+     "2026-11-27T08:00:00+03:00", "2026-11-27T16:00:00+03:00"),
+    ("امس من 10 الصبح ل 1:10 الظهر", "2026-11-30T10:00:00+03:00", "2026-11-30T13:10:00+03:00"),
+    ("امس من 10 الصبح ل1:10 الظهر", "2026-11-30T10:00:00+03:00", "2026-11-30T13:10:00+03:00"),
+])
+def test_yesterday_dialects_and_until(text: str, start: str, end: str) -> None:
+    assert _span(text) == (start, end, False)
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("قدمت طلب تسجيل العداد قبل شهرين", "2026-10-01"), ("قبل شهر", "2026-11-01"),
+    ("من شهر", "2026-11-01"), ("صار لها شهرين", "2026-10-01"), ("3 months ago", "2026-09-01"),
+    ("قبل ٣ اشهر", "2026-09-01"), ("a month ago", "2026-11-01"),
+])
+def test_months_back_are_a_rough_day(text: str, day: str) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is not None and reading.start.slot() == day
+    assert reading.start.inferred  # said back to the subscriber before money is counted
+
+
+def test_a_month_number_after_a_day_is_a_date_not_months_back() -> None:
+    assert _span("من ١٦ شهر ١١") == ("2026-11-16", None, False)

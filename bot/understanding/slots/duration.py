@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,6 +22,7 @@ class _Words:
     one: frozenset[str]
     numbers: dict[str, int]
     known: frozenset[str]
+    compact: re.Pattern[str]  # "5h20": hours and minutes in one word
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +41,14 @@ def _words() -> _Words:
     known = frozenset(unit) | frozenset(duals) | frozenset(fractions) | frozenset(numbers)
     known |= _time_words()
     return _Words(unit, frozenset(alone), duals, fractions, joiners["add"],
-                  joiners["subtract"], joiners["one"], numbers, known)
+                  joiners["subtract"], joiners["one"], numbers, known,
+                  _compact_pattern(data["compact"]))
+
+
+def _compact_pattern(spec: dict[str, list[str]]) -> re.Pattern[str]:
+    def either(words: list[str]) -> str:
+        return "|".join(re.escape(normalize(w)) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^(\d{{1,3}})(?:{either(spec['hour'])})([0-5]?\d)(?:{either(spec['minute'])})?$")
 
 
 def _time_words() -> frozenset[str]:
@@ -86,6 +95,9 @@ def find_duration_minutes(raw: str, *, folded: str | None = None) -> int | None:
 def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | None:
     """(minutes, minutes per unit, next index) for one "N unit" / dual / "نص ساعة" at i."""
     token = toks[i]
+    compact = w.compact.match(token)
+    if compact:
+        return float(int(compact.group(1)) * 60 + int(compact.group(2))), 1, i + 1
     if token in w.duals:
         per_unit = w.duals[token] // 2
         return float(w.duals[token]), per_unit, i + 1

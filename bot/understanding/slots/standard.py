@@ -10,19 +10,32 @@ from bot.understanding.vocabulary import load
 
 # Attached conjunctions, prepositions and the article may precede a rule word.
 _CLITICS = r"(?:و|ف|ب|ل|ك)?(?:ال|لل)?"
+# Before a city's name (which carries its own "ال"): "بالرياض", "والدمام".
+_CITY_CLITICS = r"(?:و|ف|ب|ل)?"
+
+
+def _either(words: list[str]) -> str:
+    alternatives = sorted({normalize(w) for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(a) for a in alternatives)
 
 
 @lru_cache(maxsize=1)
 def _rules() -> tuple[tuple[str, tuple[re.Pattern[str], ...], bool], ...]:
     rules = []
     for rule in load("standards")["rule"]:
-        groups = []
-        for group in rule["all"]:
-            alternatives = sorted({normalize(w) for w in group}, key=len, reverse=True)
-            body = "|".join(re.escape(a) for a in alternatives)
-            groups.append(re.compile(rf"(?:^| ){_CLITICS}(?:{body})"))
+        groups = [re.compile(rf"(?:^| ){_CLITICS}(?:{_either(group)})") for group in rule["all"]]
+        if rule.get("whole_city"):
+            groups.append(_whole_city())
         rules.append((rule["standard"], tuple(groups), rule.get("when") == "ended"))
     return tuple(rules)
+
+
+def _whole_city() -> re.Pattern[str]:
+    """A whole city or governorate, by name or not: "الرياض كلها", "كل جدة", "the whole city"."""
+    data = load("cities")
+    place = rf"{_CITY_CLITICS}(?:{_either(data['names'] + data['generic'])})"
+    before, after = _either(data["whole_before"]), _either(data["whole_after"])
+    return re.compile(rf"(?:^| )(?:(?:{before}) {place}|{place} (?:{after}))(?= |$)")
 
 
 def find_standard(raw: str, *, folded: str | None = None, ended: bool = False) -> str | None:

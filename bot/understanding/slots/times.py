@@ -11,6 +11,7 @@ hour with no morning/evening), so a conversation can say them back before relyin
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -53,6 +54,8 @@ class _Vocabulary:
     relative_before: dict[tuple[str, ...], bool]
     relative_after: frozenset[str]
     relative_units: dict[str, int]  # duration unit word → days in one unit
+    months: frozenset[str]  # "شهر": a calendar month back
+    month_duals: frozenset[str]  # "شهرين"
     still: dict[tuple[str, ...], bool]
     negated_end: dict[tuple[str, ...], bool]
     negated_until: frozenset[str]
@@ -97,13 +100,16 @@ def _vocabulary() -> _Vocabulary:
               _flags(data["ends"]["words"]), _flags(relative["before"]), _flags(data["now"]["words"]))
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
+    months = frozenset(normalize(w) for w in relative["months"])
+    month_duals = frozenset(normalize(w) for w in relative["month_duals"])
+    known |= months | month_duals
     return _Vocabulary(
         days, periods, parts, markers["start"], markers["end"], weak_end, lead, weekdays, gregorian, hijri,
         frozenset(normalize(w) for w in dates["between"]),
         frozenset(normalize(w) for w in dates["hijri_mark"]),
         frozenset(normalize(w) for w in dates["month_word"]),
         _flags(relative["before"]), frozenset(normalize(w) for w in relative["after"]),
-        relative_units, _flags(ongoing["still"]), _flags(ongoing["negated_end"]),
+        relative_units, months, month_duals, _flags(ongoing["still"]), _flags(ongoing["negated_end"]),
         frozenset(normalize(w) for w in ongoing["negated_until"]), _flags(ongoing["state"]),
         _flags(data["ends"]["words"]), _flags(data["now"]["words"]), known)
 
@@ -172,6 +178,7 @@ class _Day:
     weekday: int | None = None
     gregorian: tuple[int | None, int, int] | None = None  # (year or None, month, day)
     hijri: tuple[int | None, int, int] | None = None
+    months: int | None = None  # that many calendar months before today: a rough day
 
 
 @dataclass
@@ -272,6 +279,12 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
     k = i + lead
     if k >= len(toks):
         return None, 0
+    months, size = _months_at(toks, k, v, bool(lead))
+    if months:
+        after = k + size < len(toks) and toks[k + size] in v.relative_after
+        if not lead and not after:
+            return None, 0
+        return _Day(i, months=months), lead + size + after
     days_per = v.relative_units.get(toks[k])
     if days_per is not None and days_per < 0:  # a dual: "يومين", "اسبوعين"
         count, size = -days_per, 1
@@ -291,6 +304,27 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
     if count <= 0 or count > 3660:
         return None, 0
     return _Day(i, offset=-count), lead + size + after
+
+
+def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int, int]:
+    """(months, tokens) of "شهرين", "شهر" (after "قبل"/"من"), "3 اشهر", "a month"; (0, 0) when
+    none, or when a number follows ("١٦ شهر ١١" is a date)."""
+    from bot.understanding.vocabulary import number_words
+
+    def dated(at: int) -> bool:
+        return at < len(toks) and toks[at][:1].isdigit()
+
+    if toks[k] in v.month_duals:
+        return (0, 0) if dated(k + 1) else (2, 1)
+    if toks[k] in v.months and lead:
+        return (0, 0) if dated(k + 1) else (1, 1)
+    if k + 1 < len(toks) and toks[k + 1] in v.months and not dated(k + 2):
+        if toks[k] in ("a", "an", "one"):
+            return 1, 2
+        number = parse_number(toks[k], number_words())
+        if number is not None and float(number).is_integer() and 0 < number <= 120:
+            return int(number), 2
+    return 0, 0
 
 
 def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
@@ -507,9 +541,10 @@ def _moment(clock: _Clock | None, day: _Day | None, now: datetime,
         resolved = _day_of(day, today, start.day if start else None)
         if resolved is None:
             return None
+        stated = day.months is None  # "قبل شهرين" names no exact day: said back first
         if clock is None:
-            return Moment(resolved, None, True)
-        return Moment(resolved, time(clock.hour, clock.minute), True, clock.guessed)
+            return Moment(resolved, None, stated)
+        return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed)
     assert clock is not None
     if clock.day is not None:
         return Moment(today + timedelta(days=clock.day), time(clock.hour, clock.minute), True,
@@ -537,6 +572,10 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     for امس/اليوم-like offsets); for an end (`after` = the start's day) the first on or after."""
     if day.offset is not None:
         return today + timedelta(days=day.offset)
+    if day.months is not None:
+        month = today.year * 12 + today.month - 1 - day.months
+        year, month = divmod(month, 12)
+        return date(year, month + 1, min(today.day, monthrange(year, month + 1)[1]))
     if day.weekday is not None:
         if after is not None:
             return after + timedelta(days=(day.weekday - after.weekday()) % 7)

@@ -2,7 +2,8 @@
 
 A number glued to a word the parsers know is split off ("3hours" → "3", "hours"; "8am" →
 "8", "am"), other letter-digit words stay whole (Arabizi "sob7", "6afya", "sa3tain"); an
-attached Arabic "و" (and) is split off a known word ("ونص" → "و", "نص").
+attached Arabic "و" (and) is split off a known word ("ونص" → "و", "نص"), and "و"/"ل" off a
+number ("و20" → "و", "20"; "ل1:10" → "ل", "1:10").
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import re
 
 # Dates written with digits ("16/11", "16-11-2026", "15/6/1448") stay one token.
-_TOKEN = re.compile(r"\d{1,4}[/\-]\d{1,2}(?:[/\-]\d{2,4})?(?![\d/\-])|\d+(?:[.:]\d+)+|[^\W_]+")
+# An Arabic "و" (and) or "ل" (until) glued to a number is a word of its own ("ل1:10", "و٢٠").
+_TOKEN = re.compile(r"\d{1,4}[/\-]\d{1,2}(?:[/\-]\d{2,4})?(?![\d/\-])|\d+(?:[.:]\d+)+"
+                    r"|(?<!\w)[ول](?=\d)|[^\W_]+")
 _NUMBER_THEN_WORD = re.compile(r"^(\d+)([^\W\d_]+)$")
 MAX_SLOT_CHARS = 1000  # slot parsing looks at the start of a message only (hostile input)
 
