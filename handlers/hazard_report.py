@@ -42,6 +42,7 @@ FLOW = "hazard_report"
 # Small talk riding along with a photo does not stop it from being a hazard report.
 PHOTO_INTENTS = frozenset({"unknown", "hazard_report", "greeting", "thanks", "help"})
 MOVED_ON = 0.8  # a confident other request in answer to our question leaves the flow
+COURTESY = frozenset({"thanks", "greeting"})
 
 
 def start(turn: Turn, understood: Understanding, location: dict | None = None) -> None:
@@ -101,6 +102,8 @@ def _moved_on(turn: Turn, understood: Understanding) -> bool:
         return False
     if kind_in(turn.text) is not None or choice_number(turn.text) is not None:
         return False
+    if understood.intent in COURTESY:
+        return True  # "مع السلامة" is never a place: the recognizer's own "sure" is enough
     return understood.intent not in ("unknown", FLOW) and understood.confidence >= MOVED_ON
 
 
