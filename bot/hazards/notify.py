@@ -19,9 +19,9 @@ from bot.channels.outbound import Outbound, OutboundSender, RoutingSender
 from bot.hazards.models import Hazard, HazardNotification, HazardReport
 from bot.hazards.service import HazardError
 from bot.i18n import texts
+from bot.outages.notify import record_result, sessions_of
 from bot.outages.service import _insert_ignoring
 from bot.storage.base import utcnow
-from bot.storage.db import session_factory
 
 RESOLVED_EVENT = "resolved"
 MAX_ATTEMPTS = 5
@@ -49,7 +49,7 @@ def undeliverable_channels(session: Session, hazard_id: int, sender: OutboundSen
 def notify_resolved(session_factory_or_url: SessionFactory | str, hazard_id: int,
                     sender: OutboundSender) -> int:
     """Tell each reporter not told yet; returns how many messages were sent now."""
-    factory = _factory(session_factory_or_url)
+    factory = sessions_of(session_factory_or_url)
     with factory() as session:
         hazard = session.get(Hazard, hazard_id)
         if hazard is None:
@@ -69,7 +69,7 @@ def notify_resolved(session_factory_or_url: SessionFactory | str, hazard_id: int
 def notify_pending(session_factory_or_url: SessionFactory | str, sender: OutboundSender,
                    hazard_id: int | None = None) -> int:
     """Send the notices a failed send left pending (all hazards, or one)."""
-    factory = _factory(session_factory_or_url)
+    factory = sessions_of(session_factory_or_url)
     with factory() as session:
         query = select(HazardNotification.hazard_id).where(HazardNotification.status == PENDING)
         if hazard_id is not None:
@@ -108,17 +108,6 @@ def _deliver_one(session: Session, sender: OutboundSender, note_id: int) -> int:
     session.commit()  # the claim is durable before anything leaves
     address = report.sender.removeprefix("tg:") if report.channel == "telegram" else report.sender
     result = sender.send(Outbound(channel=report.channel, address=address, text=note.text))
-    if result.ok:
-        note.status, note.sent_at, note.provider_id, note.error = SENT, utcnow(), result.provider_id, None
-    elif result.permanent or note.attempts >= MAX_ATTEMPTS:
-        note.status, note.error = FAILED, result.error
-    else:
-        note.status, note.error = PENDING, result.error
+    record_result(note, result)
     session.commit()
     return 1 if result.ok else 0
-
-
-def _factory(session_factory_or_url: SessionFactory | str) -> SessionFactory:
-    if isinstance(session_factory_or_url, str):
-        return session_factory(session_factory_or_url)
-    return session_factory_or_url

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import literal, select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.outbound import Outbound, OutboundSender
+from bot.channels.outbound import Outbound, OutboundSender, SendResult
 from bot.outages.incident_lock import incident_lock
 from bot.outages.models import Incident, OutageNotification, OutageReport
 from bot.outages.notices import estimate_notice, restoration_notice
@@ -58,7 +58,7 @@ def notify_incident_event(
 ) -> int:
     """Notify every reporter of the incident about `event` ("restored", "estimate" or
     "estimate:<n>") who has not been notified yet. Returns how many messages were sent now."""
-    factory = _factory(session_factory_or_url)
+    factory = sessions_of(session_factory_or_url)
     with factory() as session:
         incident = session.get(Incident, incident_id)
         if incident is None:
@@ -77,7 +77,7 @@ def notify_pending(
     resend_unconfirmed: bool = False,
 ) -> int:
     """Resume every event that still has unsent notices (after a crash or a failed send)."""
-    factory = _factory(session_factory_or_url)
+    factory = sessions_of(session_factory_or_url)
     statuses = [PENDING, SENDING] if resend_unconfirmed else [PENDING]
     with factory() as session:
         query = select(OutageNotification.incident_id, OutageNotification.event).where(
@@ -90,7 +90,7 @@ def notify_pending(
 
 
 def notify_status(session_factory_or_url: SessionFactory | str, incident_id: int) -> NotifyStatus:
-    factory = _factory(session_factory_or_url)
+    factory = sessions_of(session_factory_or_url)
     with factory() as session:
         statuses = list(session.scalars(
             select(OutageNotification.status).where(OutageNotification.incident_id == incident_id)
@@ -219,17 +219,23 @@ def _deliver_one(
 
     result = sender.send(Outbound(channel=report.channel, address=notify_address(report),
                                   text=note.text))
+    record_result(note, result)
+    session.commit()
+    return 1 if result.ok else 0
+
+
+def record_result(note, result: SendResult) -> None:
+    """What one send did, on its ledger row (outage or hazard notice): sent, failed for good,
+    or pending for another try while attempts remain."""
     if result.ok:
         note.status, note.sent_at, note.provider_id, note.error = SENT, utcnow(), result.provider_id, None
     elif result.permanent or note.attempts >= MAX_ATTEMPTS:
         note.status, note.error = FAILED, result.error
     else:
         note.status, note.error = PENDING, result.error
-    session.commit()
-    return 1 if result.ok else 0
 
 
-def _factory(session_factory_or_url: SessionFactory | str) -> SessionFactory:
+def sessions_of(session_factory_or_url: SessionFactory | str) -> SessionFactory:
     if isinstance(session_factory_or_url, str):
         return session_factory(session_factory_or_url)
     return session_factory_or_url
