@@ -31,6 +31,8 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         intent = "stop"
     elif control_word(text) is not None:
         return False  # "cancel", "menu": the dialogue's own words, whatever they resemble
+    elif intent in ("stop", "start") and turn.flow and understood and understood.confidence < 1:
+        return False  # "لا أبغى" answering a question is not STOP: only the exact word is
     if intent == "stop" and not carrier_stop and mentions(text, "bill_alerts"):
         stop_bill_alerts(turn)
     elif intent == "stop":
@@ -88,11 +90,12 @@ def silent_when_stopped(turn: Turn) -> bool:
 
 
 def resume(turn: Turn, understood: Understanding | None) -> None:
-    """START after STOP turns messages on again; from a number that never stopped them, "start"
-    / "اشتراك الفاتورة" asks for the monthly bill alerts."""
+    """START after STOP turns messages on again. From a number that never stopped them, the exact
+    word (START, /start) shows the menu, and a request like "اشتراك الفاتورة" asks for the
+    monthly bill alerts."""
     from handlers import bill_alerts, menu
 
-    if turn.contact.opted_out_at is None and understood is not None:
+    if turn.contact.opted_out_at is None and understood is not None and understood.confidence < 1:
         turn.intent = "bill_alerts"
         bill_alerts.start(turn, understood)
         return

@@ -17,13 +17,13 @@ from bot.understanding.model import MODEL_PATH, load
 DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured when the model was last trained, less (more) one
-# point; bench/RESULTS.md has the tables. The goal is 95% and 3%: the blind set (94.4%, 7 of
-# its 130 off-topic messages taken for a request) and the safety set (94.0%, 3 of its 16
+# point; bench/RESULTS.md has the tables. The goal is 95% and 3%: the blind set (94.9%, 6 of
+# its 130 off-topic messages taken for a request) and the safety set (94.0%, 2 of its 16
 # look-alikes) do not reach it yet.
 TEST_SETS = {
-    "labelled_messages.tsv": (0.962, 0.03),
-    "blind_messages.tsv": (0.934, 0.064),
-    "hazard_messages.tsv": (0.930, 0.198),
+    "labelled_messages.tsv": (0.960, 0.03),
+    "blind_messages.tsv": (0.939, 0.056),
+    "hazard_messages.tsv": (0.930, 0.135),
 }
 
 TRAIN = examples("train")
@@ -39,12 +39,21 @@ def test_the_corpus_is_large_and_covers_every_intent() -> None:
     assert {e.source for e in TRAIN} == {"ar", "ar.arabizi", "en"}
 
 
+def _words(text: str) -> frozenset[str]:
+    """A message as the set of its words: the model hardly sees word order, so a line with the
+    same words in another order counts as the same message."""
+    return frozenset(normalize(text).split())
+
+
 def test_dev_and_test_sets_are_never_trained_on() -> None:
-    trained = {normalize(e.text) for e in TRAIN}
-    assert not trained & {normalize(e.text) for e in DEV}
+    trained = {_words(e.text) for e in TRAIN}
+    assert not trained & {_words(e.text) for e in DEV}
     for name in TEST_SETS:
-        leaked = [e.text for e in load_tsv(DATA / name) if normalize(e.text) in trained]
-        assert not leaked, f"{name}: {leaked[:5]}"
+        tested = [e.text for e in load_tsv(DATA / name)]
+        leaked = [t for t in tested if _words(t) in trained]
+        assert not leaked, f"{name} in the training corpus: {leaked[:5]}"
+        in_dev = [t for t in tested if _words(t) in {_words(e.text) for e in DEV}]
+        assert not in_dev, f"{name} in the dev split: {in_dev[:5]}"
 
 
 @pytest.mark.parametrize("name", TEST_SETS)
@@ -81,3 +90,14 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
     assert np.allclose(rebuilt.bias, committed.bias, atol=1e-4)
     if rebuilt.weights.tobytes() == committed.weights.tobytes():  # same machine kind: same bytes
         assert (tmp_path / "model.npz").read_bytes() == MODEL_PATH.read_bytes()
+
+
+def test_safety_reports_are_recognized_on_their_own_test_set() -> None:
+    """Issue 15: hazard_report on the safety set written blind (measured: recall 95.0%,
+    precision 96.9%; asserted at the measurement less one point)."""
+    report = score("hazard_messages.tsv", load_tsv(DATA / "hazard_messages.tsv"))
+    hazards = [r for r in report.rows if r.truth == "hazard_report"]
+    taken = [r for r in report.rows if r.guess == "hazard_report"]
+    recall = sum(r.guess == "hazard_report" for r in hazards) / len(hazards)
+    precision = sum(r.truth == "hazard_report" for r in taken) / len(taken)
+    assert recall >= 0.94 and precision >= 0.959, (recall, precision)

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.channels.http_body import read_limited_body
 from bot.channels.outbound import OutboundSender
 from bot.hazards.models import HazardMedia
 from bot.hazards.notify import notify_resolved, undeliverable_channels
@@ -153,10 +154,13 @@ class _HazardApi:
         return JSONResponse({"hazard": view, "notifying": "resolved"}, background=task)
 
 
+BODY_LIMIT = 16 * 1024  # an operator's request is a few short fields
+
+
 async def _json_body(request: Request) -> dict:
     import json
 
-    raw = await request.body()
+    raw = await read_limited_body(request, BODY_LIMIT)  # 413 past the limit
     if not raw.strip():
         return {}
     try:
