@@ -146,9 +146,14 @@ class Texts:
         return f"{format_date(local, 'medium', locale=self.locale)} {self.time(local)}"
 
 
+# The official Umm al-Qura name where hijridate uses another one ("ربيع الثاني").
+OFFICIAL_HIJRI_MONTHS = {4: "ربيع الآخر"}
+
+
 def hijri_date(value: date) -> str:
     hijri = Gregorian(value.year, value.month, value.day).to_hijri()
-    return f"{hijri.day} {hijri.month_name('ar')} {hijri.year} هـ"
+    month = OFFICIAL_HIJRI_MONTHS.get(hijri.month) or hijri.month_name("ar")
+    return f"{hijri.day} {month} {hijri.year} هـ"
 
 
 @cache

@@ -195,3 +195,12 @@ def test_a_notices_worker_without_a_transport_refuses_to_start(database_url, mon
         monkeypatch.delenv(name, raising=False)
     assert sadeeq(["notices", "worker", "--burst"]) == 2
     assert "no transport for" in capsys.readouterr().err
+
+
+def test_hijri_dates_use_the_official_month_names() -> None:
+    from datetime import date
+
+    from bot.i18n import hijri_date
+
+    assert hijri_date(date(2026, 10, 1)) == "20 ربيع الآخر 1448 هـ"
+    assert hijri_date(date(2026, 11, 28)) == "18 جمادى الآخرة 1448 هـ"
