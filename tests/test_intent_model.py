@@ -17,13 +17,12 @@ from bot.understanding.model import MODEL_PATH, load
 DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured when the model was last trained, less (more) one
-# point; bench/RESULTS.md has the tables. The goal is 95% and 3%: the blind set (94.9%, 6 of
-# its 130 off-topic messages taken for a request) and the safety set (94.0%, 2 of its 16
-# look-alikes) do not reach it yet.
+# point, within the goal of 3%; bench/RESULTS.md has the tables. The safety set (94.7%, 2 of
+# its 16 off-topic look-alikes taken for a request) does not reach the goal of 95% and 3% yet.
 TEST_SETS = {
-    "labelled_messages.tsv": (0.960, 0.03),
-    "blind_messages.tsv": (0.939, 0.056),
-    "hazard_messages.tsv": (0.930, 0.135),
+    "labelled_messages.tsv": (0.956, 0.03),
+    "blind_messages.tsv": (0.944, 0.025),
+    "hazard_messages.tsv": (0.937, 0.135),
 }
 
 TRAIN = examples("train")
@@ -93,11 +92,11 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
 
 
 def test_safety_reports_are_recognized_on_their_own_test_set() -> None:
-    """Issue 15: hazard_report on the safety set written blind (measured: recall 95.0%,
-    precision 96.9%; asserted at the measurement less one point)."""
+    """Issue 15: hazard_report on the safety set written blind (measured: recall 96.0%,
+    precision 97.0%; asserted at the measurement less one point)."""
     report = score("hazard_messages.tsv", load_tsv(DATA / "hazard_messages.tsv"))
     hazards = [r for r in report.rows if r.truth == "hazard_report"]
     taken = [r for r in report.rows if r.guess == "hazard_report"]
     recall = sum(r.guess == "hazard_report" for r in hazards) / len(hazards)
     precision = sum(r.truth == "hazard_report" for r in taken) / len(taken)
-    assert recall >= 0.94 and precision >= 0.959, (recall, precision)
+    assert recall >= 0.95 and precision >= 0.96, (recall, precision)
