@@ -21,8 +21,8 @@ DATA = Path(__file__).parent / "data"
 # point, within the goal of 3%; bench/RESULTS.md has the tables. The safety set (94.7%, 2 of
 # its 16 off-topic look-alikes taken for a request) does not reach the goal of 95% and 3% yet.
 TEST_SETS = {
-    "labelled_messages.tsv": (0.956, 0.03),
-    "blind_messages.tsv": (0.944, 0.025),
+    "labelled_messages.tsv": (0.960, 0.03),
+    "blind_messages.tsv": (0.954, 0.03),
     "hazard_messages.tsv": (0.937, 0.135),
 }
 
