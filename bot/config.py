@@ -90,6 +90,7 @@ class Settings:
     twilio_auth_token: str | None = None
     twilio_whatsapp_from: str | None = None
     twilio_sms_from: str | None = None
+    twilio_messaging_service_sid: str | None = None  # MG...: sends both channels through it
     twilio_api_base: str | None = None  # a local stand-in for api.twilio.com (tests, staging)
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
@@ -133,6 +134,7 @@ class Settings:
             twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
             twilio_whatsapp_from=_env("TWILIO_WHATSAPP_FROM"),
             twilio_sms_from=_env("TWILIO_SMS_FROM"),
+            twilio_messaging_service_sid=_env("TWILIO_MESSAGING_SERVICE_SID"),
             twilio_api_base=_env("TWILIO_API_BASE"),
             telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),

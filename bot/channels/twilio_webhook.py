@@ -1,9 +1,10 @@
-"""WhatsApp and SMS through Twilio: POST /twilio/whatsapp and POST /twilio/sms.
+"""WhatsApp and SMS through Twilio: POST /twilio/whatsapp, POST /twilio/sms, and the delivery
+status callbacks of what we sent, POST /twilio/status (bot/channels/delivery_status.py).
 
 Each request is size-limited, decoded, checked against `X-Twilio-Signature` (the URL Twilio
 signed is SADEEQ_PUBLIC_URL + path), turned into one `Inbound`, and answered with TwiML, one
 <Message> per reply. With no TWILIO_AUTH_TOKEN there is no way to tell Twilio from anyone else,
-so both routes refuse every request (403) and say why in the log; there is deliberately no
+so every route refuses every request (403) and say why in the log; there is deliberately no
 "unsigned" mode: use `sadeeq chat` to talk to the bot without Twilio.
 """
 
@@ -29,7 +30,9 @@ from twilio.request_validator import (
 )
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.channels import delivery_status
 from bot.channels.answering import Answerer, RetryLater
+from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, record_error
 from bot.channels.render import asks_for_detail, render_text, split_message
@@ -49,6 +52,7 @@ class TwilioWebhook:
     def __init__(self, settings: Settings, answerer: Answerer) -> None:
         self.public_url = settings.public_url.rstrip("/")
         self.answerer = answerer
+        self.database_url = settings.database_url
         self.validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
         self.account_sid = (settings.twilio_account_sid or "").encode()
         if self.validator is None:
@@ -58,6 +62,7 @@ class TwilioWebhook:
         return [
             Route("/twilio/whatsapp", self.whatsapp, methods=["POST"]),
             Route("/twilio/sms", self.sms, methods=["POST"]),
+            Route("/twilio/status", self.status, methods=["POST"]),
         ]
 
     async def whatsapp(self, request: Request) -> Response:
@@ -65,6 +70,25 @@ class TwilioWebhook:
 
     async def sms(self, request: Request) -> Response:
         return await self._handle(request, "sms")
+
+    async def status(self, request: Request) -> Response:
+        try:
+            form = await self._signed_form(request, "status")
+            callback = status_from_form(form)
+        except HTTPException as exc:
+            record_error("status", BAD_SIGNATURE if exc.status_code == 403 else BAD_REQUEST)
+            return PlainTextResponse(exc.detail, status_code=exc.status_code)
+        try:
+            settled = await run_in_threadpool(delivery_status.record, self.database_url, callback)
+        except DATABASE_ERRORS as exc:
+            log.warning("status %s of %s not recorded, Twilio retries: %s", callback.status,
+                        callback.message_id, exc)
+            return PlainTextResponse("try again later", status_code=503,
+                                     headers={"Retry-After": RETRY_AFTER_SECONDS})
+        if settled is not None and callback.status in delivery_status.NOT_DELIVERED:
+            log.warning("%s message %s %s (error %s)", callback.channel, callback.message_id,
+                        callback.status, callback.error_code or "-")
+        return Response(status_code=204)
 
     async def _handle(self, request: Request, channel: str) -> Response:
         try:
@@ -121,6 +145,21 @@ def parse_form(body: bytes) -> FormData:
 def _field(form: FormData, name: str) -> str:
     # A NUL cannot be stored in PostgreSQL text (the report would be lost): a space instead.
     return str(form.get(name) or "").replace("\x00", " ")
+
+
+STATUS_WORD = re.compile(r"[a-z_-]{1,16}")
+
+
+def status_from_form(form: FormData) -> delivery_status.StatusCallback:
+    message_id = _field(form, "MessageSid") or _field(form, "SmsSid")
+    status = (_field(form, "MessageStatus") or _field(form, "SmsStatus")).strip().lower()
+    if not message_id or len(message_id) > 80 or not STATUS_WORD.fullmatch(status):
+        raise HTTPException(400, "MessageSid and MessageStatus are required")
+    code = _field(form, "ErrorCode").strip()[:16] or None
+    address = _field(form, "To") or _field(form, "From")
+    return delivery_status.StatusCallback(
+        message_id=message_id, status=status, error_code=code,
+        channel="whatsapp" if address.startswith("whatsapp:") else "sms")
 
 
 def inbound_from_form(form: FormData, channel: str) -> Inbound:

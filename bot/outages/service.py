@@ -36,6 +36,7 @@ from bot.outages.models import (
     RESTORED,
     Incident,
     OpenArea,
+    OutageNotification,
     OutageReport,
 )
 from bot.outages.times import as_utc, local_iso
@@ -196,6 +197,15 @@ def reports_of(session: Session, incident: Incident) -> list[OutageReport]:
     """Every report of the incident, in the order they came."""
     return list(session.scalars(select(OutageReport).where(OutageReport.incident_id == incident.id)
                                 .order_by(OutageReport.reported_at, OutageReport.id)))
+
+
+def undelivered_notices(session: Session, incident: Incident) -> list[OutageNotification]:
+    """The incident's notices Twilio accepted but reported undelivered or failed."""
+    return list(session.scalars(
+        select(OutageNotification)
+        .where(OutageNotification.incident_id == incident.id,
+               OutageNotification.delivery_status.in_(["undelivered", "failed"]))
+        .order_by(OutageNotification.id)))
 
 
 def find_report(session: Session, ref: str | int) -> OutageReport | None:
