@@ -42,3 +42,20 @@ def test_a_stop_twilio_already_answered_is_recorded_and_not_answered_again(seede
         # Without Advanced Opt-Out, STOP is ours to answer, once.
         ours = post(client, "/twilio/sms", sms("SMo4", "STOP", sender="+966500000006"))
         assert len(messages(ours)) == 1 and opted_out(url, "+966500000006")
+
+
+def test_sms_help_keeps_the_opt_out_words_and_english_menus_use_the_latin_comma(seeded_database_url):
+    from bot.channels.render import SMS_MAX_SEGMENTS, sms_segments
+
+    with TestClient(app_for(seeded_database_url)) as client:
+        (arabic,) = messages(post(client, "/twilio/sms", sms("SMh1", "مساعدة", sender="+966500000007")))
+        post(client, "/twilio/sms", sms("SMh2", "English", sender="+966500000008"))
+        (english,) = messages(post(client, "/twilio/sms", sms("SMh3", "HELP", sender="+966500000008")))
+    for text, word in ((arabic, "إيقاف"), (english, "STOP")):
+        assert sms_segments(text) <= SMS_MAX_SEGMENTS, text
+        body, menu = text.rsplit("\n", 1)
+        assert word in body and "…" in body, text  # the rest was cut, not the opt-out words
+        assert menu.startswith("1 ")
+    english_menu = english.rsplit("\n", 1)[1]
+    assert "، " not in english_menu and ", 2 " in english_menu
+    assert "، 2 " in arabic.rsplit("\n", 1)[1]

@@ -60,12 +60,16 @@ class Choice:
 class Reply:
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
+    # The language it is written in ("ar", "en"): how a channel joins its choices (an SMS menu's
+    # comma). Not part of what the reply says, so not of its equality.
+    lang: str | None = field(default=None, compare=False)
 
 
 def reply_to_json(reply: Reply) -> dict:
-    return {"text": reply.text,
+    return {"text": reply.text, "lang": reply.lang,
             "choices": [[c.key, c.label, c.request_contact] for c in reply.choices]}
 
 
 def reply_from_json(data: dict) -> Reply:
-    return Reply(text=data["text"], choices=tuple(Choice(*choice) for choice in data["choices"]))
+    return Reply(text=data["text"], choices=tuple(Choice(*choice) for choice in data["choices"]),
+                 lang=data.get("lang"))
