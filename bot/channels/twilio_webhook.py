@@ -176,21 +176,23 @@ def inbound_from_form(form: FormData, channel: str) -> Inbound:
         phone=sender if E164.fullmatch(sender) else None,
         location=_location(form),
         has_media=_count(form.get("NumMedia")) > 0,
-        media=_photos(form),
+        media=_attachments(form, "image/"),
+        audio=_attachments(form, "audio/"),
         provider_answered=_field(form, "OptOutType").strip().lower() or None,
     )
 
 
-# Twilio sends at most 10 attachments; only images are kept (a hazard's photo).
+# Twilio sends at most 10 attachments; images (a hazard's or an outage's photo) and audio (a
+# voice note about an outage) are kept, each kind apart.
 MAX_MEDIA = 10
 
 
-def _photos(form: FormData) -> tuple[Media, ...]:
+def _attachments(form: FormData, kind: str) -> tuple[Media, ...]:
     found = []
     for index in range(min(_count(form.get("NumMedia")), MAX_MEDIA)):
         url = str(form.get(f"MediaUrl{index}") or "")
         content_type = str(form.get(f"MediaContentType{index}") or "").lower() or None
-        if url.startswith(("https://", "http://")) and (content_type or "").startswith("image/"):
+        if url.startswith(("https://", "http://")) and (content_type or "").startswith(kind):
             found.append(Media(provider="twilio", ref=url, content_type=content_type))
     return tuple(found)
 

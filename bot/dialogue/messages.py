@@ -41,6 +41,7 @@ class Inbound:
     contact_phone: str | None = None  # a Telegram contact the sender shared of themselves
     has_media: bool = False  # any attachment: a voice note, image or file
     media: tuple[Media, ...] = ()  # the photos among them, which a hazard report keeps
+    audio: tuple[Media, ...] = ()  # the voice notes among them, which an outage report keeps
     # The language the sender's app is set to (Telegram's language_code), "ar" or "en": the
     # reply language of a first message that says nothing in a language ("/start").
     client_lang: str | None = None

@@ -67,6 +67,8 @@ def route(turn: Turn) -> None:
 
 def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
     message = turn.message
+    if (message.media or message.audio) and not text and outage_report.takes_media(turn):
+        return  # a photo or voice note for the outage report being made, or just made
     if message.media and not text:
         if turn.flow in PHOTO_FLOWS and FLOWS[turn.flow].step(turn, _nothing(text)):
             return

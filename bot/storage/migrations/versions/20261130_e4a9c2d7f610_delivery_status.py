@@ -1,4 +1,5 @@
-"""delivery status callbacks: one row per (MessageSid, status), the outcome on each ledger
+"""delivery status callbacks: one row per (MessageSid, status), the outcome on each ledger;
+photos and voice notes kept with outage reports
 
 Revision ID: e4a9c2d7f610
 Revises: c3d8e5f1a7b2
@@ -41,6 +42,24 @@ def upgrade() -> None:
         )
         op.create_index('ix_message_statuses_received_at', 'message_statuses', ['received_at'],
                         unique=False)
+    if inspector is None or not inspector.has_table('outage_media'):
+        op.create_table(
+            'outage_media',
+            sa.Column('id', sa.Integer(), nullable=False),
+            sa.Column('report_id', sa.Integer(), nullable=False),
+            sa.Column('provider', sa.String(length=16), nullable=False),
+            sa.Column('source', sa.Text(), nullable=False),
+            sa.Column('content_type', sa.String(length=80), nullable=True),
+            sa.Column('size', sa.Integer(), nullable=True),
+            sa.Column('data', sa.LargeBinary(), nullable=True),
+            sa.Column('status', sa.String(length=16), nullable=False),
+            sa.Column('error', sa.Text(), nullable=True),
+            sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+            sa.ForeignKeyConstraint(['report_id'], ['outage_reports.id'],
+                                    name=op.f('fk_outage_media_report_id_outage_reports')),
+            sa.PrimaryKeyConstraint('id', name=op.f('pk_outage_media')),
+        )
+        op.create_index('ix_outage_media_report_id', 'outage_media', ['report_id'], unique=False)
     for table in LEDGERS:
         have = set() if inspector is None else {c['name'] for c in inspector.get_columns(table)}
         if 'delivery_status' in have:
@@ -57,5 +76,7 @@ def downgrade() -> None:
             batch_op.drop_index(f'ix_{table}_provider_id')
             batch_op.drop_column('delivery_error')
             batch_op.drop_column('delivery_status')
+    op.drop_index('ix_outage_media_report_id', table_name='outage_media')
+    op.drop_table('outage_media')
     op.drop_index('ix_message_statuses_received_at', table_name='message_statuses')
     op.drop_table('message_statuses')
