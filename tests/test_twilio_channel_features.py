@@ -126,3 +126,71 @@ def test_a_photo_with_outage_words_is_kept_with_the_new_report(seeded_database_u
     assert any("OUT-" in r for r in replies), replies
     ((reference, status, kind, data),) = outage_media(seeded_database_url)
     assert (status, kind, data) == ("stored", "image/jpeg", PHOTO) and reference in " ".join(replies)
+
+
+def test_whatsapp_menus_go_as_a_list_picker_and_a_tap_reads_as_the_number(seeded_database_url):
+    import json
+
+    from tests.support.fake_twilio import FakeTwilio
+
+    sid, sender = "AC" + "f" * 32, "whatsapp:+966511114444"
+
+    def whatsapp(n: int, body: str, **extra: str) -> dict:
+        return {"MessageSid": f"SMlist{n}", "AccountSid": sid, "From": sender, "Body": body,
+                "NumMedia": "0", **extra}
+
+    with FakeTwilio() as twilio:
+        app = app_for(seeded_database_url, twilio_account_sid=sid, twilio_api_base=twilio.url,
+                      twilio_whatsapp_from="+966920000000", whatsapp_menu_template="HX" + "1" * 32,
+                      whatsapp_yes_no_template="HX" + "2" * 32)
+        with TestClient(app) as client:
+            hello = post(client, "/twilio/whatsapp", whatsapp(1, "مرحبا"))
+            assert hello.status_code == 200 and messages(hello) == []  # it went by the REST API
+            (menu,) = twilio.sent
+            assert menu["ContentSid"] == "HX" + "1" * 32 and "Body" not in menu
+            assert (menu["To"], menu["From"]) == (sender, "whatsapp:+966920000000")
+            assert menu["StatusCallback"] == PUBLIC_URL + "/twilio/status"
+            variables = json.loads(menu["ContentVariables"])
+            assert sorted(variables, key=int) == [str(n) for n in range(1, 9)]  # text + 7 items
+            assert "صديق" in variables["1"] and variables["3"] == "بلاغ انقطاع الكهرباء"
+
+            # The subscriber taps item 2: Twilio sends its id as ListId.
+            tapped = post(client, "/twilio/whatsapp",
+                          whatsapp(2, "بلاغ انقطاع الكهرباء", ListId="2", ListTitle="بلاغ انقطاع الكهرباء"))
+            (asked,) = messages(tapped)  # no choices to show: plain TwiML as before
+            assert "وين انقطعت الكهرباء" in asked and len(twilio.sent) == 1
+
+            # Twilio refusing the template: the same menu comes back as numbered text.
+            twilio.fail_next(500)
+            fallback = messages(post(client, "/twilio/whatsapp", whatsapp(3, "القائمة")))
+            assert len(fallback) == 1 and "\n1. " in fallback[0] and "\n7. " in fallback[0]
+
+
+def test_without_templates_whatsapp_menus_stay_numbered_text(seeded_database_url):
+    from tests.support.fake_twilio import FakeTwilio
+
+    with FakeTwilio() as twilio, TestClient(app_for(
+            seeded_database_url, twilio_account_sid="AC" + "f" * 32, twilio_api_base=twilio.url,
+            twilio_whatsapp_from="+966920000000")) as client:
+        (menu,) = messages(post(client, "/twilio/whatsapp", {
+            "MessageSid": "SMplain1", "AccountSid": "AC" + "f" * 32, "NumMedia": "0",
+            "From": "whatsapp:+966511115555", "Body": "مرحبا"}))
+    assert "\n1. " in menu and twilio.requests == []
+
+
+def test_which_replies_a_template_carries():
+    from bot.channels.whatsapp_content import ContentTemplates
+    from bot.dialogue.messages import Choice, Reply
+
+    templates = ContentTemplates(menu="HXmenu", menu_items=3, yes_no="HXyesno")
+    yes_no = Reply("صحيح؟", (Choice("1", "نعم"), Choice("2", "لا، أصحح")))
+    assert templates.content_for(yes_no).variables == {"1": "صحيح؟", "2": "نعم", "3": "لا، أصحح"}
+    assert templates.content_for(yes_no).sid == "HXyesno"
+    three = Reply("اختر", (Choice("1", "أ"), Choice("2", "ب"), Choice("3", "ج")))
+    assert templates.content_for(three).sid == "HXmenu"
+    assert templates.content_for(Reply("اختر", three.choices[:1])) is None  # no template of one
+    too_long = Reply("x", (Choice("1", "نعم"), Choice("2", "لا، أريد أن أصحح ما كتبته")))
+    assert templates.content_for(too_long) is None  # a button title is 20 characters at most
+    shared = Reply("x", (Choice("share", "Share my number", request_contact=True), Choice("2", "b")))
+    assert templates.content_for(shared) is None
+    assert not ContentTemplates() and ContentTemplates().content_for(three) is None

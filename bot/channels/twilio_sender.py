@@ -95,6 +95,13 @@ class TwilioSender(OutboundSender):
         except DATABASE_ERRORS as exc:
             return SendResult(ok=False, error=f"database unavailable: {exc}")
 
+    def reply_whatsapp(self, address: str, *, body: str | None = None, content_sid: str | None = None,
+                       content_variables: dict[str, str] | None = None) -> SendResult:
+        """An answer to a message just received (inside the 24-hour window by definition): sent
+        as it is, with no opt-out or window check (bot/channels/whatsapp_content.py)."""
+        return self._whatsapp(address, body=body, content_sid=content_sid,
+                              content_variables=content_variables)
+
     def _whatsapp(self, address: str, *, body: str | None = None, content_sid: str | None = None,
                   content_variables: dict[str, str] | None = None) -> SendResult:
         if self.messaging_service_sid:

@@ -35,7 +35,10 @@ from bot.channels.answering import Answerer, RetryLater
 from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, record_error
+from bot.channels.outbound import SendResult
 from bot.channels.render import asks_for_detail, render_text, split_message
+from bot.channels.twilio_sender import TwilioSender
+from bot.channels.whatsapp_content import ContentTemplates
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Location, Media
 
@@ -55,8 +58,20 @@ class TwilioWebhook:
         self.database_url = settings.database_url
         self.validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
         self.account_sid = (settings.twilio_account_sid or "").encode()
+        self.templates = ContentTemplates.from_settings(settings)
+        self.rest = self._rest_sender(settings) if self.templates else None
         if self.validator is None:
             log.warning("TWILIO_AUTH_TOKEN is not set: /twilio/* refuses every request (403)")
+
+    @staticmethod
+    def _rest_sender(settings: Settings) -> TwilioSender | None:
+        """List pickers and quick replies go by the REST API (TwiML carries only text)."""
+        if not (settings.twilio_account_sid and settings.twilio_auth_token and (
+                settings.twilio_messaging_service_sid or settings.twilio_whatsapp_from)):
+            log.warning("WhatsApp content templates are set but TWILIO_ACCOUNT_SID, "
+                        "TWILIO_AUTH_TOKEN and a WhatsApp sender are not: menus stay numbered text")
+            return None
+        return TwilioSender.from_settings(settings)
 
     def routes(self) -> list[Route]:
         return [
@@ -109,7 +124,31 @@ class TwilioWebhook:
                         inbound.message_id, exc)
             return PlainTextResponse("try again later", status_code=503,
                                      headers={"Retry-After": RETRY_AFTER_SECONDS})
-        return Response(twiml(answer.texts, channel), media_type=TWIML)
+        texts = answer.texts
+        if channel == "whatsapp" and self.rest is not None and answer.replies and any(
+                self.templates.content_for(reply) for reply in answer.replies):
+            texts = await run_in_threadpool(self._send_with_content, inbound.sender,
+                                            answer.replies, answer.texts)
+        return Response(twiml(texts, channel), media_type=TWIML)
+
+    def _send_with_content(self, address: str, replies: list, texts: list[str]) -> list[str]:
+        """Send the answer by the REST API, menus as templates, in order; what could not be
+        sent is returned, to go as numbered text in the TwiML instead."""
+        assert self.rest is not None
+        for index, (reply, text) in enumerate(zip(replies, texts, strict=True)):
+            content = self.templates.content_for(reply)
+            if content is not None:
+                result = self.rest.reply_whatsapp(address, content_sid=content.sid,
+                                                  content_variables=content.variables)
+            else:
+                result = next((r for r in (self.rest.reply_whatsapp(address, body=part)
+                                           for part in split_message(text, "whatsapp")) if not r.ok),
+                              None) or SendResult(ok=True)
+            if not result.ok:
+                log.warning("a WhatsApp reply could not go by the REST API (%s): sent as TwiML",
+                            result.error)
+                return texts[index:]
+        return []
 
     async def _signed_form(self, request: Request, channel: str) -> FormData:
         body = await read_limited_body(request, BODY_LIMIT)
@@ -167,10 +206,12 @@ def inbound_from_form(form: FormData, channel: str) -> Inbound:
     sender = _field(form, "From").removeprefix("whatsapp:").strip()
     if not message_id or not sender:
         raise HTTPException(400, "From and MessageSid are required")
+    # A tapped list item or quick reply button: its id is the choice key, what a typed answer is.
+    tapped = _field(form, "ListId") or _field(form, "ButtonPayload")
     return Inbound(
         channel=channel,
         sender=sender,
-        text=_field(form, "Body"),
+        text=tapped or _field(form, "Body"),
         received_at=datetime.now(UTC),
         message_id=str(message_id),
         phone=sender if E164.fullmatch(sender) else None,
