@@ -4,6 +4,8 @@ WhatsApp list pickers."""
 
 from __future__ import annotations
 
+import re
+
 from starlette.testclient import TestClient
 
 from bot.channels.server import create_app
@@ -74,7 +76,8 @@ def outage_media(url: str) -> list[tuple[str, str, str | None, bytes | None]]:
                     .order_by(OutageMedia.id))]
 
 
-def test_a_voice_note_and_a_photo_are_kept_with_the_outage_report(seeded_database_url):
+def test_a_voice_note_and_a_photo_are_kept_with_the_outage_report(seeded_database_url, monkeypatch,
+                                                                  capsys):
     from tests.support.media_server import PHOTO, MediaServer
 
     sid, sender = "AC" + "d" * 32, "whatsapp:+966511112222"  # no accounts: the bot asks where
@@ -107,6 +110,12 @@ def test_a_voice_note_and_a_photo_are_kept_with_the_outage_report(seeded_databas
 
     with session_scope(seeded_database_url) as session:  # the photo did not become a hazard
         assert session.query(HazardReport).count() == 0
+    from bot.cli import main as sadeeq
+
+    monkeypatch.setenv("SADEEQ_DATABASE_URL", seeded_database_url)
+    capsys.readouterr()
+    assert sadeeq(["outages", "show", "1"]) == 0
+    assert re.search(r"^photos and voice notes:\s+2$", capsys.readouterr().out, re.M)
 
 
 def test_a_photo_with_outage_words_is_kept_with_the_new_report(seeded_database_url):

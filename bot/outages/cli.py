@@ -31,6 +31,7 @@ from bot.outages.service import (
     OutageError,
     find_incident,
     list_incidents,
+    media_count,
     reporters_count,
     reports_of,
     restore_incident,
@@ -127,12 +128,15 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         view = _view(session, incident)
         reports = [report_view(r) for r in reports_of(session, incident)]
         lost = [undelivered_view(n) for n in undelivered_notices(session, incident)]
+        media = media_count(session, incident)
     if args.json:
-        print(json.dumps({**view, "reports": reports, "undelivered": lost}, ensure_ascii=False))
+        print(json.dumps({**view, "reports": reports, "media": media, "undelivered": lost},
+                         ensure_ascii=False))
     else:
         for key, value in view.items():
             print(f"{key + ':':<26}{'-' if value is None else value}")
         print(f"{'reports:':<26}{len(reports)}")
+        print(f"{'photos and voice notes:':<26}{media}")
         for report in reports:
             print(report_line(report))
         if lost:

@@ -216,6 +216,13 @@ def keep_media(session: Session, report: OutageReport, media: Media, fetched: Fe
     return row
 
 
+def media_count(session: Session, incident: Incident) -> int:
+    """Photos and voice notes kept with the incident's reports (fetched or not)."""
+    return session.scalar(select(func.count(OutageMedia.id))
+                          .join(OutageReport, OutageReport.id == OutageMedia.report_id)
+                          .where(OutageReport.incident_id == incident.id)) or 0
+
+
 def undelivered_notices(session: Session, incident: Incident) -> list[OutageNotification]:
     """The incident's notices Twilio accepted but reported undelivered or failed."""
     return list(session.scalars(
