@@ -90,6 +90,7 @@ class Settings:
     twilio_auth_token: str | None = None
     twilio_whatsapp_from: str | None = None
     twilio_sms_from: str | None = None
+    twilio_messaging_service_sid: str | None = None  # MG...: sends both channels through it
     twilio_api_base: str | None = None  # a local stand-in for api.twilio.com (tests, staging)
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
@@ -103,6 +104,11 @@ class Settings:
     lang: str = "ar"
     operator_token: str | None = None
     whatsapp_bill_template: str | None = None  # content SID of the approved bill template
+    # WhatsApp menus as a list picker and yes/no as quick replies (Content API templates,
+    # bot/channels/whatsapp_content.py); numbered text when unset.
+    whatsapp_menu_template: str | None = None
+    whatsapp_menu_items: int = 7  # how many items the list picker template has
+    whatsapp_yes_no_template: str | None = None
     session_idle_minutes: int = 30
     holidays_file: str | None = None  # the operator's corrections to the official holidays
     media_max_bytes: int = 5 * 1024 * 1024  # the largest photo kept with a hazard report
@@ -133,6 +139,7 @@ class Settings:
             twilio_auth_token=_env("TWILIO_AUTH_TOKEN"),
             twilio_whatsapp_from=_env("TWILIO_WHATSAPP_FROM"),
             twilio_sms_from=_env("TWILIO_SMS_FROM"),
+            twilio_messaging_service_sid=_env("TWILIO_MESSAGING_SERVICE_SID"),
             twilio_api_base=_env("TWILIO_API_BASE"),
             telegram_bot_token=_env("TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),
@@ -149,6 +156,10 @@ class Settings:
             lang=read.choice("SADEEQ_LANG", "ar", ("ar", "en")),
             operator_token=_env("SADEEQ_OPERATOR_TOKEN"),
             whatsapp_bill_template=_env("SADEEQ_WHATSAPP_BILL_TEMPLATE"),
+            whatsapp_menu_template=_env("SADEEQ_WHATSAPP_MENU_TEMPLATE"),
+            whatsapp_menu_items=int(read.number("SADEEQ_WHATSAPP_MENU_ITEMS", 7, integer=True,
+                                                minimum=1)),
+            whatsapp_yes_no_template=_env("SADEEQ_WHATSAPP_YES_NO_TEMPLATE"),
             session_idle_minutes=int(read.number("SADEEQ_SESSION_IDLE_MINUTES", 30, integer=True,
                                                  minimum=1)),
             holidays_file=_env("SADEEQ_HOLIDAYS_FILE"),

@@ -1,16 +1,23 @@
 """Outage report: where (a shared location, one of the sender's premises, or a district typed as
 text), then one reference number. Many reporters of one outage join one incident; a sender who
-reports again gets their existing report back, not a new one."""
+reports again gets their existing report back, not a new one. A photo or a voice note sent with
+the report, while it is being made or just after, is kept with it (fetched like a hazard's)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from bot.billing import Account, BillingUnavailable
-from bot.dialogue.messages import Choice
+from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
+from bot.hazards.media import fetch
+from bot.hazards.models import STORED
 from bot.outages import ReportOutcome, latest_report, report_outage, restoration_standard
+from bot.outages.models import OutageReport
+from bot.outages.service import keep_media
 from bot.standards import rule_for
+from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
 from handlers import medical_need
@@ -18,6 +25,53 @@ from handlers.common import mask
 
 # A report this soon after the sender's incident was marked restored means "still off".
 STILL_OFF_WINDOW = timedelta(hours=24)
+# A photo or voice note with no words this soon after the sender's report (its outage still
+# open) belongs to that report.
+MEDIA_WINDOW = timedelta(minutes=30)
+FLOW = "outage_report"
+
+
+def takes_media(turn: Turn) -> bool:
+    """A photo or voice note with no words, sent while the sender's outage report is being made
+    (kept for it) or just after (added to it), is acknowledged; True when it was."""
+    sent = _attachments(turn)
+    if not sent or turn.text:
+        return False
+    _ = turn.tr._
+    if turn.flow == FLOW:
+        turn.intent = "outage_report"
+        turn.remember(media=[*turn.state.get("media", []), *sent])
+        turn.say(_("Thank you, we will keep it with your outage report."))
+        _ask_where(turn, [Account(**a) for a in turn.state.get("accounts", [])])
+        return True
+    previous = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
+                             phone=turn.phone)
+    if previous is None:
+        return False
+    report, incident = previous
+    reported = aware(report.reported_at)
+    if not incident.is_open or reported is None or turn.now - reported > MEDIA_WINDOW:
+        return False
+    turn.intent = "outage_report"
+    stored, _missed = _keep(turn, report, sent)
+    if stored:
+        turn.say(_("Thank you, what you sent is added to your outage report {ref}.", ref=report.reference))
+    else:
+        turn.say(_("We could not receive what you sent. Please send it again."))
+    return True
+
+
+def _attachments(turn: Turn) -> list[dict]:
+    return [asdict(m) for m in (*turn.message.media, *turn.message.audio)]
+
+
+def _keep(turn: Turn, report: OutageReport, media: list[dict]) -> tuple[int, int]:
+    stored = missed = 0
+    for item in media:
+        attachment = Media(**item)
+        row = keep_media(turn.session, report, attachment, fetch(attachment, turn.settings))
+        stored, missed = (stored + 1, missed) if row.status == STORED else (stored, missed + 1)
+    return stored, missed
 
 
 def start(turn: Turn, understood: Understanding) -> None:
@@ -34,8 +88,9 @@ def start(turn: Turn, understood: Understanding) -> None:
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
         return
-    turn.begin("outage_report", accounts=[_account_state(a) for a in accounts],
-               stated_start=stated.isoformat() if stated else None, urgent=urgent)
+    turn.begin(FLOW, accounts=[_account_state(a) for a in accounts],
+               stated_start=stated.isoformat() if stated else None, urgent=urgent,
+               media=_attachments(turn))
     _ask_where(turn, accounts)
 
 
@@ -119,6 +174,8 @@ def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
 def _report(turn: Turn, account: Account | None = None, district: str | None = None,
             stated_start: datetime | None = None, urgent: bool = False) -> None:
     turn.intent = "outage_report"
+    pending = list(turn.state.get("media", [])) if turn.flow == FLOW else []
+    media = pending + [m for m in _attachments(turn) if m not in pending]
     turn.finish()
     location = turn.message.location
     previous = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
@@ -147,7 +204,14 @@ def _report(turn: Turn, account: Account | None = None, district: str | None = N
         stated_start=stated_start,
         urgent=urgent,
     )
+    stored, missed = _keep(turn, outcome.report, media)
     turn.say(_acknowledgement(turn, outcome, account))
+    _ = turn.tr._
+    if stored:
+        turn.say(_("Thank you, what you sent is added to your outage report {ref}.",
+                   ref=outcome.report.reference))
+    if missed:
+        turn.say(_("We could not receive what you sent. Please send it again."))
 
 
 def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None) -> str:

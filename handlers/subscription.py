@@ -7,6 +7,8 @@ Opt-out as subscribers mean it:
   later is still handled: an outage report is recorded, and answered on WhatsApp and Telegram;
   on SMS, short-code rules allow answering only START and HELP (the router keeps SMS silent).
 START resumes; HELP always answers, even to an opted-out number.
+When the provider has already answered the keyword itself (Twilio's Advanced Opt-Out sends
+OptOutType), the opt-out or opt-in is recorded the same way and nothing more is sent.
 """
 
 from __future__ import annotations
@@ -46,6 +48,23 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         menu.help(turn, understood)
     else:
         return False
+    return True
+
+
+def answered_by_provider(turn: Turn) -> bool:
+    """STOP/START/HELP the provider answered already: record it, say nothing (a second reply
+    to STOP is what the subscriber asked not to get)."""
+    keyword = turn.message.provider_answered
+    if keyword not in ("stop", "start", "help"):
+        return False
+    if keyword == "stop":
+        stop(turn, None)
+    elif keyword == "start":
+        turn.intent = "start"
+        turn.contact.opted_out_at = None
+    else:
+        turn.intent = "help"
+    turn.replies.clear()
     return True
 
 

@@ -137,7 +137,8 @@ class Answerer:
 
     def apology(self) -> Reply:
         tr = texts(self.settings.lang)
-        return Reply(text=tr._("Sorry, something went wrong on our side. Please try again in a few minutes."))
+        return Reply(text=tr._("Sorry, something went wrong on our side. Please try again in a few minutes."),
+                     lang=tr.lang)
 
     def _claim(self, channel: str, message_id: str) -> deliveries.Claim:
         try:

@@ -1,9 +1,10 @@
 """How a `Reply` becomes plain text on each channel: the one place for menus and SMS limits.
 
 WhatsApp (and the terminal) show choices as a numbered list under the text. SMS has no room
-and no emoji: choices go on one compact line ("1 الفاتورة، 2 بلاغ انقطاع") and the whole text is
-kept within three segments, cut on a line or word boundary, unless the subscriber asked for
-detail. Telegram shows choices as keyboard buttons, so only the text is rendered for it.
+and no emoji: choices go on one compact line ("1 الفاتورة، 2 بلاغ انقطاع", in English "1 Bill,
+2 Outage report": the reply's language picks the comma) and the whole text is kept within three
+segments, cut on a line or word boundary, unless the subscriber asked for detail. A sentence
+telling how to opt out (STOP, إيقاف) is never the part cut: short-code rules want it in HELP. Telegram shows choices as keyboard buttons, so only the text is rendered for it.
 
 No message leaves longer than its channel takes (`MESSAGE_LIMITS`): a longer text goes as
 several messages split on line boundaries (`split_message`), at most `MAX_PARTS` of them.
@@ -64,8 +65,7 @@ def _sms(reply: Reply, detail: bool) -> str:
     body = _compact_lines(strip_emoji(reply.text))
     menu = ""
     if reply.choices:
-        separator = "، " if ARABIC_LETTER.search(reply.text + "".join(c.label for c in reply.choices)) else ", "
-        menu = separator.join(f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices)
+        menu = _separator(reply).join(f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices)
     text = "\n".join(part for part in (body, menu) if part)
     if detail or sms_segments(text) <= SMS_MAX_SEGMENTS:
         return text
@@ -75,7 +75,45 @@ def _sms(reply: Reply, detail: bool) -> str:
     room = limit - _utf16_len(menu) - 1
     if room < 20:  # a menu that fills the message leaves no sense in a stub of text
         return cut(text, limit)
-    return f"{cut(body, room)}\n{menu}"
+    return f"{_cut_keeping_opt_out(body, room)}\n{menu}"
+
+
+def _separator(reply: Reply) -> str:
+    if reply.lang is not None:
+        return "، " if reply.lang == "ar" else ", "
+    # A reply made without a language (a test's, a plain string's): guess from its letters.
+    return "، " if ARABIC_LETTER.search(reply.text + "".join(c.label for c in reply.choices)) else ", "
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+CLAUSE_END = re.compile(r"(?<=[،,;؛])\s+")
+MIN_CUT_TEXT = 20  # less of the text before the opt-out words than this is no sense at all
+WORD = re.compile(r"[\w\u0600-\u06ff]+")
+# How the bot writes the opt-out word in a sentence: the carrier's capitals, or the Arabic word.
+OPT_OUT_WORDS = frozenset({"STOP", "إيقاف", "ايقاف"})
+
+
+def _cut_keeping_opt_out(text: str, limit: int) -> str:
+    """`cut`, except that the words telling how to opt out stay whole at the end and the text
+    before them is cut instead: their whole sentence if it leaves room for some of that text,
+    else just their clause ("…and STOP to stop all messages.")."""
+    sentences = SENTENCE_END.split(text)
+    sentence = next((s for s in reversed(sentences) if _names_opt_out(s)), None)
+    if sentence is None:
+        return cut(text, limit)
+    clause = next(c for c in reversed(CLAUSE_END.split(sentence)) if _names_opt_out(c))
+    for keep, least in ((sentence, MIN_CUT_TEXT), (clause, 0)):
+        before = text[: text.rfind(keep)].rstrip(" ،,")
+        room = limit - _utf16_len(keep) - 1
+        if before and room >= least:
+            # Too little room for any sense before the clause: only the ellipsis says "more".
+            head = cut(before, room) if room >= MIN_CUT_TEXT // 2 else ELLIPSIS
+            return f"{head} {keep}" if head != ELLIPSIS else f"{head}{keep}"
+    return cut(text, limit)
+
+
+def _names_opt_out(text: str) -> bool:
+    return bool(OPT_OUT_WORDS & set(WORD.findall(text)))
 
 
 def split_message(text: str, channel: str) -> list[str]:

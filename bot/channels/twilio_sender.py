@@ -5,6 +5,11 @@ that window it carries the operator's approved template (a content SID with vari
 no template, the text goes by SMS to the same number. Opted-out contacts get nothing.
 Twilio's 4xx answers (invalid number, 21610 unsubscribed...) are permanent; 429, 5xx and network
 failures are worth retrying.
+
+Every message asks Twilio to report its fate to SADEEQ_PUBLIC_URL + /twilio/status (the
+ledgers then say delivered or failed, bot/channels/delivery_status.py). With
+TWILIO_MESSAGING_SERVICE_SID set, both channels send through that Messaging Service (its
+sender pool, WhatsApp sender and opt-out handling) instead of a From number.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from bot.storage.base import utcnow
 log = logging.getLogger(__name__)
 
 WHATSAPP_WINDOW = timedelta(hours=24)
+STATUS_PATH = "/twilio/status"  # the route of bot/channels/twilio_webhook.py
 OPTED_OUT = "opted_out"
 
 
@@ -48,12 +54,15 @@ class RebasedHttpClient(TwilioHttpClient):
 class TwilioSender(OutboundSender):
     def __init__(self, account_sid: str, auth_token: str, *, database_url: str,
                  whatsapp_from: str | None = None, sms_from: str | None = None,
-                 api_base: str | None = None) -> None:
+                 api_base: str | None = None, messaging_service_sid: str | None = None,
+                 status_callback: str | None = None) -> None:
         http_client = RebasedHttpClient(api_base) if api_base else TwilioHttpClient(timeout=10)
         self.client = Client(account_sid, auth_token, http_client=http_client)
         self.database_url = database_url
         self.whatsapp_from = _whatsapp_address(whatsapp_from) if whatsapp_from else None
         self.sms_from = sms_from
+        self.messaging_service_sid = messaging_service_sid
+        self.status_callback = status_callback
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioSender:
@@ -61,7 +70,9 @@ class TwilioSender(OutboundSender):
             raise ValueError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are needed")
         return cls(settings.twilio_account_sid, settings.twilio_auth_token,
                    database_url=settings.database_url, whatsapp_from=settings.twilio_whatsapp_from,
-                   sms_from=settings.twilio_sms_from, api_base=settings.twilio_api_base)
+                   sms_from=settings.twilio_sms_from, api_base=settings.twilio_api_base,
+                   messaging_service_sid=settings.twilio_messaging_service_sid,
+                   status_callback=settings.public_url.rstrip("/") + STATUS_PATH)
 
     def send(self, message: Outbound) -> SendResult:
         if message.channel not in ("whatsapp", "sms"):
@@ -84,11 +95,23 @@ class TwilioSender(OutboundSender):
         except DATABASE_ERRORS as exc:
             return SendResult(ok=False, error=f"database unavailable: {exc}")
 
+    def reply_whatsapp(self, address: str, *, body: str | None = None, content_sid: str | None = None,
+                       content_variables: dict[str, str] | None = None) -> SendResult:
+        """An answer to a message just received (inside the 24-hour window by definition): sent
+        as it is, with no opt-out or window check (bot/channels/whatsapp_content.py)."""
+        return self._whatsapp(address, body=body, content_sid=content_sid,
+                              content_variables=content_variables)
+
     def _whatsapp(self, address: str, *, body: str | None = None, content_sid: str | None = None,
                   content_variables: dict[str, str] | None = None) -> SendResult:
-        if self.whatsapp_from is None:
-            return SendResult(ok=False, permanent=True, error="TWILIO_WHATSAPP_FROM is not set")
-        fields: dict[str, str] = {"from_": self.whatsapp_from, "to": _whatsapp_address(address)}
+        if self.messaging_service_sid:
+            fields: dict[str, str] = {"messaging_service_sid": self.messaging_service_sid}
+        elif self.whatsapp_from is not None:
+            fields = {"from_": self.whatsapp_from}
+        else:
+            return SendResult(ok=False, permanent=True,
+                              error="neither TWILIO_MESSAGING_SERVICE_SID nor TWILIO_WHATSAPP_FROM is set")
+        fields["to"] = _whatsapp_address(address)
         if content_sid:
             fields["content_sid"] = content_sid
             fields["content_variables"] = json.dumps(content_variables or {}, ensure_ascii=False)
@@ -97,14 +120,22 @@ class TwilioSender(OutboundSender):
         return self._create(fields)
 
     def _sms(self, address: str, text: str) -> SendResult:
-        if self.sms_from is None:
-            return SendResult(ok=False, permanent=True, error="TWILIO_SMS_FROM is not set")
-        # A messaging service (MG...) picks the short code or number itself.
-        origin = ({"messaging_service_sid": self.sms_from} if self.sms_from.startswith("MG")
-                  else {"from_": self.sms_from})
+        # A messaging service (MG...) picks the short code or number itself; an MG... in
+        # TWILIO_SMS_FROM is still understood as one.
+        service = self.messaging_service_sid or (
+            self.sms_from if self.sms_from and self.sms_from.startswith("MG") else None)
+        if service:
+            origin = {"messaging_service_sid": service}
+        elif self.sms_from is not None:
+            origin = {"from_": self.sms_from}
+        else:
+            return SendResult(ok=False, permanent=True,
+                              error="neither TWILIO_MESSAGING_SERVICE_SID nor TWILIO_SMS_FROM is set")
         return self._create({**origin, "to": address, "body": cut(text, MESSAGE_LIMITS["sms"])})
 
     def _create(self, fields: dict[str, str]) -> SendResult:
+        if self.status_callback:
+            fields = {**fields, "status_callback": self.status_callback}
         try:
             created = self.client.messages.create(**fields)
         except TwilioRestException as exc:

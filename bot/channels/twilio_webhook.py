@@ -1,9 +1,10 @@
-"""WhatsApp and SMS through Twilio: POST /twilio/whatsapp and POST /twilio/sms.
+"""WhatsApp and SMS through Twilio: POST /twilio/whatsapp, POST /twilio/sms, and the delivery
+status callbacks of what we sent, POST /twilio/status (bot/channels/delivery_status.py).
 
 Each request is size-limited, decoded, checked against `X-Twilio-Signature` (the URL Twilio
 signed is SADEEQ_PUBLIC_URL + path), turned into one `Inbound`, and answered with TwiML, one
 <Message> per reply. With no TWILIO_AUTH_TOKEN there is no way to tell Twilio from anyone else,
-so both routes refuse every request (403) and say why in the log; there is deliberately no
+so every route refuses every request (403) and say why in the log; there is deliberately no
 "unsigned" mode: use `sadeeq chat` to talk to the bot without Twilio.
 """
 
@@ -29,10 +30,15 @@ from twilio.request_validator import (
 )
 from twilio.twiml.messaging_response import MessagingResponse
 
+from bot.channels import delivery_status
 from bot.channels.answering import Answerer, RetryLater
+from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.http_body import media_type, read_limited_body
 from bot.channels.metrics import BAD_REQUEST, BAD_SIGNATURE, record_error
+from bot.channels.outbound import SendResult
 from bot.channels.render import asks_for_detail, render_text, split_message
+from bot.channels.twilio_sender import TwilioSender
+from bot.channels.whatsapp_content import ContentTemplates
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Location, Media
 
@@ -49,15 +55,29 @@ class TwilioWebhook:
     def __init__(self, settings: Settings, answerer: Answerer) -> None:
         self.public_url = settings.public_url.rstrip("/")
         self.answerer = answerer
+        self.database_url = settings.database_url
         self.validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
         self.account_sid = (settings.twilio_account_sid or "").encode()
+        self.templates = ContentTemplates.from_settings(settings)
+        self.rest = self._rest_sender(settings) if self.templates else None
         if self.validator is None:
             log.warning("TWILIO_AUTH_TOKEN is not set: /twilio/* refuses every request (403)")
+
+    @staticmethod
+    def _rest_sender(settings: Settings) -> TwilioSender | None:
+        """List pickers and quick replies go by the REST API (TwiML carries only text)."""
+        if not (settings.twilio_account_sid and settings.twilio_auth_token and (
+                settings.twilio_messaging_service_sid or settings.twilio_whatsapp_from)):
+            log.warning("WhatsApp content templates are set but TWILIO_ACCOUNT_SID, "
+                        "TWILIO_AUTH_TOKEN and a WhatsApp sender are not: menus stay numbered text")
+            return None
+        return TwilioSender.from_settings(settings)
 
     def routes(self) -> list[Route]:
         return [
             Route("/twilio/whatsapp", self.whatsapp, methods=["POST"]),
             Route("/twilio/sms", self.sms, methods=["POST"]),
+            Route("/twilio/status", self.status, methods=["POST"]),
         ]
 
     async def whatsapp(self, request: Request) -> Response:
@@ -65,6 +85,25 @@ class TwilioWebhook:
 
     async def sms(self, request: Request) -> Response:
         return await self._handle(request, "sms")
+
+    async def status(self, request: Request) -> Response:
+        try:
+            form = await self._signed_form(request, "status")
+            callback = status_from_form(form)
+        except HTTPException as exc:
+            record_error("status", BAD_SIGNATURE if exc.status_code == 403 else BAD_REQUEST)
+            return PlainTextResponse(exc.detail, status_code=exc.status_code)
+        try:
+            settled = await run_in_threadpool(delivery_status.record, self.database_url, callback)
+        except DATABASE_ERRORS as exc:
+            log.warning("status %s of %s not recorded, Twilio retries: %s", callback.status,
+                        callback.message_id, exc)
+            return PlainTextResponse("try again later", status_code=503,
+                                     headers={"Retry-After": RETRY_AFTER_SECONDS})
+        if settled is not None and callback.status in delivery_status.NOT_DELIVERED:
+            log.warning("%s message %s %s (error %s)", callback.channel, callback.message_id,
+                        callback.status, callback.error_code or "-")
+        return Response(status_code=204)
 
     async def _handle(self, request: Request, channel: str) -> Response:
         try:
@@ -85,7 +124,31 @@ class TwilioWebhook:
                         inbound.message_id, exc)
             return PlainTextResponse("try again later", status_code=503,
                                      headers={"Retry-After": RETRY_AFTER_SECONDS})
-        return Response(twiml(answer.texts, channel), media_type=TWIML)
+        texts = answer.texts
+        if channel == "whatsapp" and self.rest is not None and answer.replies and any(
+                self.templates.content_for(reply) for reply in answer.replies):
+            texts = await run_in_threadpool(self._send_with_content, inbound.sender,
+                                            answer.replies, answer.texts)
+        return Response(twiml(texts, channel), media_type=TWIML)
+
+    def _send_with_content(self, address: str, replies: list, texts: list[str]) -> list[str]:
+        """Send the answer by the REST API, menus as templates, in order; what could not be
+        sent is returned, to go as numbered text in the TwiML instead."""
+        assert self.rest is not None
+        for index, (reply, text) in enumerate(zip(replies, texts, strict=True)):
+            content = self.templates.content_for(reply)
+            if content is not None:
+                result = self.rest.reply_whatsapp(address, content_sid=content.sid,
+                                                  content_variables=content.variables)
+            else:
+                result = next((r for r in (self.rest.reply_whatsapp(address, body=part)
+                                           for part in split_message(text, "whatsapp")) if not r.ok),
+                              None) or SendResult(ok=True)
+            if not result.ok:
+                log.warning("a WhatsApp reply could not go by the REST API (%s): sent as TwiML",
+                            result.error)
+                return texts[index:]
+        return []
 
     async def _signed_form(self, request: Request, channel: str) -> FormData:
         body = await read_limited_body(request, BODY_LIMIT)
@@ -123,34 +186,54 @@ def _field(form: FormData, name: str) -> str:
     return str(form.get(name) or "").replace("\x00", " ")
 
 
+STATUS_WORD = re.compile(r"[a-z_-]{1,16}")
+
+
+def status_from_form(form: FormData) -> delivery_status.StatusCallback:
+    message_id = _field(form, "MessageSid") or _field(form, "SmsSid")
+    status = (_field(form, "MessageStatus") or _field(form, "SmsStatus")).strip().lower()
+    if not message_id or len(message_id) > 80 or not STATUS_WORD.fullmatch(status):
+        raise HTTPException(400, "MessageSid and MessageStatus are required")
+    code = _field(form, "ErrorCode").strip()[:16] or None
+    address = _field(form, "To") or _field(form, "From")
+    return delivery_status.StatusCallback(
+        message_id=message_id, status=status, error_code=code,
+        channel="whatsapp" if address.startswith("whatsapp:") else "sms")
+
+
 def inbound_from_form(form: FormData, channel: str) -> Inbound:
     message_id = _field(form, "MessageSid") or _field(form, "SmsSid")
     sender = _field(form, "From").removeprefix("whatsapp:").strip()
     if not message_id or not sender:
         raise HTTPException(400, "From and MessageSid are required")
+    # A tapped list item or quick reply button: its id is the choice key, what a typed answer is.
+    tapped = _field(form, "ListId") or _field(form, "ButtonPayload")
     return Inbound(
         channel=channel,
         sender=sender,
-        text=_field(form, "Body"),
+        text=tapped or _field(form, "Body"),
         received_at=datetime.now(UTC),
         message_id=str(message_id),
         phone=sender if E164.fullmatch(sender) else None,
         location=_location(form),
         has_media=_count(form.get("NumMedia")) > 0,
-        media=_photos(form),
+        media=_attachments(form, "image/"),
+        audio=_attachments(form, "audio/"),
+        provider_answered=_field(form, "OptOutType").strip().lower() or None,
     )
 
 
-# Twilio sends at most 10 attachments; only images are kept (a hazard's photo).
+# Twilio sends at most 10 attachments; images (a hazard's or an outage's photo) and audio (a
+# voice note about an outage) are kept, each kind apart.
 MAX_MEDIA = 10
 
 
-def _photos(form: FormData) -> tuple[Media, ...]:
+def _attachments(form: FormData, kind: str) -> tuple[Media, ...]:
     found = []
     for index in range(min(_count(form.get("NumMedia")), MAX_MEDIA)):
         url = str(form.get(f"MediaUrl{index}") or "")
         content_type = str(form.get(f"MediaContentType{index}") or "").lower() or None
-        if url.startswith(("https://", "http://")) and (content_type or "").startswith("image/"):
+        if url.startswith(("https://", "http://")) and (content_type or "").startswith(kind):
             found.append(Media(provider="twilio", ref=url, content_type=content_type))
     return tuple(found)
 

@@ -71,4 +71,4 @@ class Coordinator:
 def slow_down(lang: str) -> Reply:
     tr = texts(lang)
     return Reply(text=tr._("You are sending messages too quickly. Please wait a minute, then send "
-                           "your request again."))
+                           "your request again."), lang=tr.lang)

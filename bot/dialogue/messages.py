@@ -41,9 +41,13 @@ class Inbound:
     contact_phone: str | None = None  # a Telegram contact the sender shared of themselves
     has_media: bool = False  # any attachment: a voice note, image or file
     media: tuple[Media, ...] = ()  # the photos among them, which a hazard report keeps
+    audio: tuple[Media, ...] = ()  # the voice notes among them, which an outage report keeps
     # The language the sender's app is set to (Telegram's language_code), "ar" or "en": the
     # reply language of a first message that says nothing in a language ("/start").
     client_lang: str | None = None
+    # The opt-out keyword the provider has already answered itself ("stop", "start", "help":
+    # Twilio's Advanced Opt-Out sends OptOutType): recorded here, never answered a second time.
+    provider_answered: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,12 +61,16 @@ class Choice:
 class Reply:
     text: str
     choices: tuple[Choice, ...] = field(default_factory=tuple)
+    # The language it is written in ("ar", "en"): how a channel joins its choices (an SMS menu's
+    # comma). Not part of what the reply says, so not of its equality.
+    lang: str | None = field(default=None, compare=False)
 
 
 def reply_to_json(reply: Reply) -> dict:
-    return {"text": reply.text,
+    return {"text": reply.text, "lang": reply.lang,
             "choices": [[c.key, c.label, c.request_contact] for c in reply.choices]}
 
 
 def reply_from_json(data: dict) -> Reply:
-    return Reply(text=data["text"], choices=tuple(Choice(*choice) for choice in data["choices"]))
+    return Reply(text=data["text"], choices=tuple(Choice(*choice) for choice in data["choices"]),
+                 lang=data.get("lang"))

@@ -58,7 +58,7 @@ def route(turn: Turn) -> None:
             resume(turn)
         return
 
-    if subscription.is_keyword(turn, text, understood):
+    if subscription.answered_by_provider(turn) or subscription.is_keyword(turn, text, understood):
         return
     _handle(turn, text, understood)
     if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):
@@ -67,6 +67,8 @@ def route(turn: Turn) -> None:
 
 def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
     message = turn.message
+    if (message.media or message.audio) and not text and outage_report.takes_media(turn):
+        return  # a photo or voice note for the outage report being made, or just made
     if message.media and not text:
         if turn.flow in PHOTO_FLOWS and FLOWS[turn.flow].step(turn, _nothing(text)):
             return

@@ -56,7 +56,7 @@ class Turn:
         return self.contact.state
 
     def say(self, text: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> None:
-        self.replies.append(Reply(text=text, choices=tuple(choices)))
+        self.replies.append(Reply(text=text, choices=tuple(choices), lang=self.lang))
 
     def begin(self, flow: str, **state: Any) -> None:
         self.contact.flow = flow

@@ -211,6 +211,12 @@ def report_text(settings: Settings, month: str) -> str:
     lines = [f"notices {month}: {total} planned, {found[SENT]} sent, {found[FAILED]} failed, "
              f"{found[PENDING] + found[SENDING]} left"]
     lines += [f"  failed {n}: {error}" for error, n in ledger.failures(engine, month).items()]
+    # Twilio's status callbacks: of those sent, which arrived and which did not (and why).
+    lost = ledger.undelivered(engine, month)
+    if found[SENT]:
+        lines.append(f"  of the sent: {ledger.delivered(engine, month)} delivered, "
+                     f"{sum(lost.values())} not delivered")
+    lines += [f"  not delivered {n}: {why} (error code)" for why, n in lost.items()]
     return "\n".join(lines)
 
 

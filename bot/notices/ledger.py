@@ -213,6 +213,21 @@ def failures(engine: Engine, month: str) -> dict[str, int]:
             .group_by(N.last_error).order_by(func.count().desc()))}
 
 
+def undelivered(engine: Engine, month: str) -> dict[str, int]:
+    """Notices Twilio accepted but could not deliver (its status callback), by status and code."""
+    with engine.connect() as conn:
+        return {f"{status} {code or '-'}": int(n) for status, code, n in conn.execute(
+            select(N.delivery_status, N.delivery_error, func.count())
+            .where(N.month == month, N.delivery_status.in_(["undelivered", "failed"]))
+            .group_by(N.delivery_status, N.delivery_error).order_by(func.count().desc()))}
+
+
+def delivered(engine: Engine, month: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).where(
+            N.month == month, N.delivery_status.in_(["delivered", "read"]))) or 0)
+
+
 def id_bounds(engine: Engine, month: str) -> tuple[int, int] | None:
     with engine.connect() as conn:
         low, high = conn.execute(select(func.min(N.id), func.max(N.id))

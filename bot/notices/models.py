@@ -59,5 +59,8 @@ class NoticeSend(Base):
     # Set just before the provider is called and cleared after: a crash between the two leaves
     # it set, and such a notice may have gone out, so it is never sent again automatically.
     in_flight_since: Mapped[datetime | None]
-    provider_id: Mapped[str | None] = mapped_column(String(64))
+    provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
     sent_at: Mapped[datetime | None]
+    # What the provider said later (its status callback): "sent" only means it was accepted.
+    delivery_status: Mapped[str | None] = mapped_column(String(16))  # delivered | undelivered | failed | read
+    delivery_error: Mapped[str | None] = mapped_column(String(16))  # Twilio's ErrorCode, e.g. 63016

@@ -31,14 +31,23 @@ from bot.outages.service import (
     OutageError,
     find_incident,
     list_incidents,
+    media_count,
     reporters_count,
     reports_of,
     restore_incident,
+    undelivered_notices,
     update_incident,
     urgent_reports,
 )
 from bot.outages.times import parse_local_time
-from bot.outages.views import incident_line, incident_view, report_line, report_view
+from bot.outages.views import (
+    incident_line,
+    incident_view,
+    report_line,
+    report_view,
+    undelivered_line,
+    undelivered_view,
+)
 from bot.storage.db import session_factory, session_scope
 
 DRY_RUN_HELP = "change nothing and send nothing: print the notices that would go out"
@@ -118,14 +127,22 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         incident = find_incident(session, args.ref)
         view = _view(session, incident)
         reports = [report_view(r) for r in reports_of(session, incident)]
+        lost = [undelivered_view(n) for n in undelivered_notices(session, incident)]
+        media = media_count(session, incident)
     if args.json:
-        print(json.dumps({**view, "reports": reports}, ensure_ascii=False))
+        print(json.dumps({**view, "reports": reports, "media": media, "undelivered": lost},
+                         ensure_ascii=False))
     else:
         for key, value in view.items():
             print(f"{key + ':':<26}{'-' if value is None else value}")
         print(f"{'reports:':<26}{len(reports)}")
+        print(f"{'photos and voice notes:':<26}{media}")
         for report in reports:
             print(report_line(report))
+        if lost:
+            print(f"{'not delivered:':<26}{len(lost)}")
+            for note in lost:
+                print(undelivered_line(note))
     return 0
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -128,6 +129,24 @@ class OutageReport(Base):
         return stated if stated is not None else incident.start
 
 
+class OutageMedia(Base):
+    """A photo or a voice note sent with an outage report: its bytes when fetched, or why they
+    could not be (the provider's reference stays, so it can be fetched again by hand)."""
+
+    __tablename__ = "outage_media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("outage_reports.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(16))  # "twilio" | "telegram"
+    source: Mapped[str] = mapped_column(Text)  # Twilio's MediaUrl
+    content_type: Mapped[str | None] = mapped_column(String(80))
+    size: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16))  # stored | failed | too_large
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class OpenArea(Base):
     """The one open incident of an area; deleted when the incident is restored."""
 
@@ -156,7 +175,10 @@ class OutageNotification(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str | None] = mapped_column(Text)
-    provider_id: Mapped[str | None] = mapped_column(String(80))
+    provider_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    # The provider's status callback: "sent" only means it was accepted, this says whether it arrived.
+    delivery_status: Mapped[str | None] = mapped_column(String(16))  # delivered | undelivered | failed | read
+    delivery_error: Mapped[str | None] = mapped_column(String(16))  # Twilio's ErrorCode, e.g. 30003
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]

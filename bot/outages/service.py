@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -36,9 +37,15 @@ from bot.outages.models import (
     RESTORED,
     Incident,
     OpenArea,
+    OutageMedia,
+    OutageNotification,
     OutageReport,
 )
 from bot.outages.times import as_utc, local_iso
+
+if TYPE_CHECKING:
+    from bot.dialogue.messages import Media
+    from bot.hazards.media import Fetched
 
 # Operators type a cause for reporters to read; a paragraph at most.
 MAX_CAUSE_CHARS = 300
@@ -196,6 +203,33 @@ def reports_of(session: Session, incident: Incident) -> list[OutageReport]:
     """Every report of the incident, in the order they came."""
     return list(session.scalars(select(OutageReport).where(OutageReport.incident_id == incident.id)
                                 .order_by(OutageReport.reported_at, OutageReport.id)))
+
+
+def keep_media(session: Session, report: OutageReport, media: Media, fetched: Fetched) -> OutageMedia:
+    """A photo or voice note with the report: its bytes, or its reference and why they are missing."""
+    row = OutageMedia(report_id=report.id, provider=media.provider, source=media.ref,
+                      content_type=fetched.content_type or media.content_type,
+                      size=fetched.size, data=fetched.data, status=fetched.status,
+                      error=fetched.error)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def media_count(session: Session, incident: Incident) -> int:
+    """Photos and voice notes kept with the incident's reports (fetched or not)."""
+    return session.scalar(select(func.count(OutageMedia.id))
+                          .join(OutageReport, OutageReport.id == OutageMedia.report_id)
+                          .where(OutageReport.incident_id == incident.id)) or 0
+
+
+def undelivered_notices(session: Session, incident: Incident) -> list[OutageNotification]:
+    """The incident's notices Twilio accepted but reported undelivered or failed."""
+    return list(session.scalars(
+        select(OutageNotification)
+        .where(OutageNotification.incident_id == incident.id,
+               OutageNotification.delivery_status.in_(["undelivered", "failed"]))
+        .order_by(OutageNotification.id)))
 
 
 def find_report(session: Session, ref: str | int) -> OutageReport | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.outages.models import Incident
+from bot.outages.models import REPORT_PREFIX, Incident, format_reference
 from bot.outages.times import local_iso
 
 
@@ -59,3 +59,14 @@ def report_line(view: dict) -> str:
     urgent = "URGENT: medical equipment  " if view["urgent"] else ""
     return (f"  {view['reference']}  {view['channel']:<9}  reported {view['reported_at']}  "
             f"says off since {start}  {urgent}{view['district'] or ''}").rstrip()
+
+
+def undelivered_view(note) -> dict:
+    """One notice that did not arrive (Twilio's status callback), as `outages show` lists it."""
+    return {"report": format_reference(REPORT_PREFIX, note.report_id), "event": note.event,
+            "status": note.delivery_status, "error_code": note.delivery_error}
+
+
+def undelivered_line(view: dict) -> str:
+    return (f"  {view['report']}  {view['event']:<12}  {view['status']}"
+            f"  error {view['error_code'] or '-'}")

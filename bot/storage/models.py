@@ -44,3 +44,16 @@ class Delivery(Base):
     # go out after the answer is stored; a redelivery sends these instead of nothing.
     unsent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     owner: Mapped[str | None] = mapped_column(String(64))  # "host:pid" of the claiming process
+
+
+class MessageStatus(Base):
+    """One status callback of an outbound message (MessageSid, status), claimed by an atomic
+    insert: Twilio retries and repeats callbacks, and each is recorded on the ledgers once."""
+
+    __tablename__ = "message_statuses"
+
+    message_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
