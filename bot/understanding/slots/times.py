@@ -501,6 +501,8 @@ def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeRea
 
     v = _vocabulary()
     toks = slot_tokens(folded_text(raw, folded), _all_slot_words())[:MAX_TOKENS]
+    if not any(tok in _time_hints() or any(ch.isdigit() for ch in tok) for tok in toks):
+        return TimeReading()  # no time word, number word or digit: nothing to read
     scan = _scan(toks, v)
     now = now.astimezone(RIYADH)
     start_clock = end_clock = None
@@ -635,7 +637,16 @@ def find_times(raw: str, now: datetime, *, folded: str | None = None
     return (reading.start.at if reading.start else None, reading.end.at if reading.end else None)
 
 
+@lru_cache(maxsize=1)
 def _all_slot_words() -> frozenset[str]:
     from bot.understanding.slots.duration import _words as duration_words
 
     return duration_words().known | _vocabulary().known
+
+
+@lru_cache(maxsize=1)
+def _time_hints() -> frozenset[str]:
+    """Every word a time reading can start from: the slot vocabulary and the number words."""
+    from bot.understanding.vocabulary import number_words
+
+    return _all_slot_words() | {w for phrase in number_words() for w in phrase.split()}
