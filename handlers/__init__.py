@@ -16,6 +16,7 @@ from handlers import (
     outage_report,
     outage_status,
     shared_location,
+    small_talk,
     subscription,
 )
 
@@ -49,4 +50,4 @@ INTENTS = {
 }
 
 __all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "bill_alerts", "hazard_report", "medical_need",
-           "menu", "outage_report", "shared_location", "subscription"]
+           "menu", "outage_report", "shared_location", "small_talk", "subscription"]

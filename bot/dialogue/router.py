@@ -8,13 +8,18 @@
 4. Control words: language, cancel, menu.
    Then danger now: someone on medical equipment hears "call 933 now" before anything else,
    and the outage report (flagged urgent) takes the message unless it surely asks for more.
+   Then small talk alone (greetings, thanks, goodbyes, a laugh), answered briefly.
 5. The open flow, if the message answers its question.
+   An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
-   recognised intent.
+   recognised intent. A greeting that came with the request is returned on the answer's
+   first line.
 """
 
 from __future__ import annotations
+
+import re
 
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
@@ -37,8 +42,11 @@ from handlers import (
     menu,
     outage_report,
     shared_location,
+    small_talk,
     subscription,
 )
+
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
 # Only this much of a message is read; the rest of a 100 KB paste is ignored, not choked on.
 MAX_MESSAGE_CHARS = 2000
@@ -60,12 +68,15 @@ def route(turn: Turn) -> None:
 
     if subscription.is_keyword(turn, text, understood):
         return
-    _handle(turn, text, understood)
+    courtesy = small_talk.read(text) if text else None
+    _handle(turn, text, understood, courtesy)
+    small_talk.return_greeting(turn, courtesy)
     if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):
         turn.replies.clear()  # recorded (an outage report above all), but not answered by SMS
 
 
-def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
+def _handle(turn: Turn, text: str, understood: Understanding | None,
+            courtesy: small_talk.Courtesy | None) -> None:
     message = turn.message
     if message.media and not text:
         if turn.flow in PHOTO_FLOWS and FLOWS[turn.flow].step(turn, _nothing(text)):
@@ -102,7 +113,15 @@ def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
         if _medical_outage(turn, understood):
             return
 
+    if small_talk.takes_before_flow(courtesy):
+        small_talk.answer(turn, courtesy)
+        return
+
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
+        return
+
+    if courtesy is not None and courtesy.only_small_talk:  # "تمام" that no question took
+        small_talk.answer(turn, courtesy)
         return
 
     _start_something(turn, text, understood)
@@ -171,17 +190,32 @@ def _repeat_last_answer(turn: Turn) -> None:
 
 
 def _choose_language(turn: Turn, text: str) -> None:
-    """Answer in the subscriber's language: the last one they wrote in. Until they have written
-    in one, the language their app is set to (Telegram), else Arabic. A bot command ("/start")
-    is not written in a language."""
+    """Answer in the subscriber's language: the last one they wrote a sentence in. Until they
+    have written in one, the language their app is set to (Telegram), else Arabic. A bot command
+    ("/start") is not written in a language, and once a conversation has its language, one Latin
+    word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English")."""
     if any(ch.isalpha() for ch in text) and bot_command(text) is None:
         lang = detect_lang(text)
+        if lang != turn.lang and _has_language(turn) and not _whole_sentence(text):
+            return
     elif turn.contact.lang is None and turn.message.client_lang:
         lang = turn.message.client_lang
     else:
         return
     if lang != turn.lang:
         turn.switch_language(lang)
+
+
+def _has_language(turn: Turn) -> bool:
+    return turn.contact.lang is not None or turn.contact.last_inbound_at is not None
+
+
+def _whole_sentence(text: str) -> bool:
+    """Arabic script always says Arabic; Latin letters need two words or more, since codes,
+    brand names and "ok" turn up alone in Arabic chats."""
+    if _ARABIC_LETTER.search(text):
+        return True
+    return len([w for w in normalize(text).split() if sum(ch.isalpha() for ch in w) >= 2]) >= 2
 
 
 def _nothing(text: str) -> Understanding:
