@@ -15,7 +15,8 @@ from bot.understanding.phrases import read_phrase_file
 # hazard_danger, hazard_place and hazard_area are read by bot/hazards/vocabulary.py;
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
-# farewell and small_talk_address by handlers/small_talk.py (matched as whole words there).
+# farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
+# bill_high by handlers/bill.py.
 NAMES = (
     "bill_alerts", "no_notice", "hazard_open_cabinet", "hazard_cable", "hazard_pole",
     "hazard_sparks_fire", "hazard_meter", "hazard_digging", "hazard_danger", "hazard_place",
@@ -23,7 +24,7 @@ NAMES = (
     "medical_equipment", "hazard_cable_danger", "hazard_pole_danger", "hazard_area",
     "greeting_salam", "greeting_morning", "greeting_evening", "greeting_hello",
     "greeting_how_are_you", "wellwish",
-    "thanks", "laughter", "acknowledge", "farewell", "small_talk_address",
+    "thanks", "laughter", "acknowledge", "farewell", "small_talk_address", "bill_high",
 )
 
 

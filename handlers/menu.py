@@ -64,7 +64,8 @@ def empty(turn: Turn) -> None:
 
 def cancelled(turn: Turn) -> None:
     turn.intent = "cancel"
-    had_flow = turn.flow is not None
+    # A bill card left open only for «تفاصيل» is no step to cancel.
+    had_flow = turn.flow is not None and set(turn.state) != {"shown"}
     turn.finish()
     _ = turn.tr._
     show(turn, _("Done, I have cancelled that step.") if had_flow else None)

@@ -180,7 +180,11 @@ def _label_to_key(turn: Turn, text: str) -> str:
 
 
 def _repeat_last_answer(turn: Turn) -> None:
-    """"Details": the last answer again, which the channel now shows uncut (SMS)."""
+    """"Details": the open flow's longer answer (a bill card's whole bill), else the last answer
+    again, which the channel now shows uncut (SMS)."""
+    detail = getattr(FLOWS.get(turn.flow or ""), "detail", None)
+    if detail is not None and detail(turn):
+        return
     turn.intent = "detail"
     for stored in turn.contact.last_replies or []:
         reply = reply_from_json(stored)
