@@ -57,7 +57,14 @@ def refuse_unlinked(turn: Turn, explanation: str) -> None:
 
 
 def account_choices(accounts: list[Account]) -> list[Choice]:
-    return [Choice(str(i), f"{mask(a.account)} {a.district}") for i, a in enumerate(accounts, 1)]
+    return [Choice(str(i), f"{mask(a.account)} {a.district}", aliases=account_aliases(a))
+            for i, a in enumerate(accounts, 1)]
+
+
+def account_aliases(account: Account) -> tuple[str, ...]:
+    """What a list shows of an account, which a subscriber may send back to pick it: the last
+    four digits, with or without the mask, and the district."""
+    return (account.account[-4:], mask(account.account), account.district)
 
 
 def lookups_paused(turn: Turn) -> None:

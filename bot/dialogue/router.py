@@ -168,15 +168,21 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
 
 
 def _label_to_key(turn: Turn, text: str) -> str:
-    """A choice sent back by its label (a Telegram button, or typed) counts as its number."""
+    """A choice sent back by its label (a Telegram button, or typed) counts as its number, and
+    so does what the label shows of it ("5678", "الملز") when only one choice shows that."""
     if not text or not turn.contact.last_replies:
         return text
     wanted = normalize(text)
+    if not wanted:
+        return text
+    by_alias: set[str] = set()
     for reply in turn.contact.last_replies:
-        for key, label, _contact in reply["choices"]:
+        for key, label, *rest in reply["choices"]:
             if wanted in (normalize(label), normalize(f"{key}. {label}"), normalize(f"{key} {label}")):
                 return key
-    return text
+            if len(rest) > 1 and wanted in {normalize(alias) for alias in rest[1]}:
+                by_alias.add(key)
+    return by_alias.pop() if len(by_alias) == 1 else text
 
 
 def _repeat_last_answer(turn: Turn) -> None:
