@@ -49,5 +49,5 @@ INTENTS = {
     "unknown": menu.not_understood,
 }
 
-__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "bill_alerts", "hazard_report", "medical_need",
+__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "agent", "bill_alerts", "hazard_report", "medical_need",
            "menu", "outage_report", "shared_location", "small_talk", "subscription"]

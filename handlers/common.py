@@ -29,7 +29,8 @@ def ask_for_phone(turn: Turn) -> None:
 
 def no_accounts(turn: Turn) -> None:
     turn.say(turn.tr._("I found no electricity account linked to your number. To link your account, "
-                       "update your mobile number in the Alkahraba app or call 920001100."))
+                       "update your mobile number in the Alkahraba app or call {number}.",
+                       number=turn.settings.agent_phone))
 
 
 def linked_accounts(turn: Turn, typed_account: str | None) -> list[Account] | None:

@@ -8,7 +8,8 @@
 4. Control words: language, cancel, menu.
    Then danger now: someone on medical equipment hears "call 933 now" before anything else,
    and the outage report (flagged urgent) takes the message unless it surely asks for more.
-   Then small talk alone (greetings, thanks, goodbyes, a laugh), answered briefly.
+   Then a request for a person (whatever was being asked), and small talk alone (greetings,
+   thanks, goodbyes, a laugh), answered briefly.
 5. The open flow, if the message answers its question.
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
@@ -36,6 +37,7 @@ from handlers import (
     FLOWS,
     INTENTS,
     PHOTO_FLOWS,
+    agent,
     bill_alerts,
     hazard_report,
     medical_need,
@@ -47,6 +49,9 @@ from handlers import (
 )
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+# A request for a person this sure leaves any open question (the intent model's confidence).
+AGENT_SURE = 0.7
 
 # Only this much of a message is read; the rest of a 100 KB paste is ignored, not choked on.
 MAX_MESSAGE_CHARS = 2000
@@ -112,6 +117,11 @@ def _handle(turn: Turn, text: str, understood: Understanding | None,
         medical_need.warn(turn)
         if _medical_outage(turn, understood):
             return
+
+    if understood is not None and understood.intent == "agent" and understood.confidence >= AGENT_SURE:
+        turn.finish()  # asking for a person answers no flow's question
+        agent.start(turn, understood)
+        return
 
     if small_talk.takes_before_flow(courtesy):
         small_talk.answer(turn, courtesy)
