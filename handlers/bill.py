@@ -123,7 +123,7 @@ def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
     _ = tr._
     about = _("Bill of account {account} for {month}: {kwh} kWh.", account=mask(bill.account),
               month=tr.month(bill.period_start), kwh=tr.number(bill.kwh))
-    more = _("Send \"details\" for the whole bill.")
+    more = _("For the whole bill send \"details\".")
     if bill.status == "paid":
         return "\n".join([
             _("You owe nothing: the bill of account {account} is paid. Thank you!",
@@ -134,17 +134,17 @@ def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
         ])
     if bill.previous_balance_sar > 0:
         if before is not None and before.status != "paid":
-            late = _("{amount} is overdue: it was due on {date}. Please pay it now.",
+            late = _("{amount} is overdue: it was due on {date}.",
                      amount=tr.money(bill.previous_balance_sar), date=tr.date(before.due_date))
         else:
-            late = _("{amount} is overdue from an earlier bill. Please pay it now.",
+            late = _("{amount} is overdue from an earlier bill.",
                      amount=tr.money(bill.previous_balance_sar))
         return "\n".join([
             late,
             _("The new bill is {amount}, due by {date}.", amount=tr.money(bill.amount_sar),
               date=tr.date(bill.due_date, hijri=False)),
-            _("In all you owe {amount}", amount=tr.money(bill.total_due_sar)),
-            about,
+            _("In all {amount}, account {account}.", amount=tr.money(bill.total_due_sar),
+              account=mask(bill.account)),
             more,
         ])
     if bill.status == "overdue":
@@ -194,9 +194,6 @@ def comparison_text(turn: Turn, bills: list[Bill]) -> str:
         lines.append(_("I do not have your earlier bills to compare with. The amount follows "
                        "the kWh you used in the month."))
     else:
-        lines.append(_("The months before:"))
-        lines += [_("{month}: {amount} for {kwh} kWh", month=tr.month(b.period_start),
-                    amount=tr.money(b.amount_sar), kwh=tr.number(b.kwh)) for b in earlier]
         previous = earlier[0]
         if previous.kwh and bill.kwh > previous.kwh:
             lines.append(_("You used {percent}% more electricity than in {month}, and the bill "
@@ -210,5 +207,9 @@ def comparison_text(turn: Turn, bills: list[Bill]) -> str:
     if bill.previous_balance_sar > 0:
         lines.append(_("The amount due also carries {amount} unpaid from an earlier bill.",
                        amount=tr.money(bill.previous_balance_sar)))
-    lines.append(_("Send \"details\" for the whole bill."))
+    if earlier:
+        lines.append(_("The months before:"))
+        lines += [_("{month}: {amount} for {kwh} kWh", month=tr.month(b.period_start),
+                    amount=tr.money(b.amount_sar), kwh=tr.number(b.kwh)) for b in earlier]
+    lines.append(_("For the whole bill send \"details\"."))
     return "\n".join(lines)
