@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from bot.dialogue.messages import Reply
+from bot.dialogue.messages import Reply, reply_from_json
 from bot.dialogue.turn import Turn
 from bot.phrases import phrases
 from bot.text import normalize
@@ -128,6 +128,13 @@ def answer(turn: Turn, courtesy: Courtesy) -> None:
     else:
         turn.intent = "small_talk"
     line = _joined(turn, kinds)
+    if turn.asking and turn.contact.last_replies:
+        # In the middle of a question: returned, and the question asked again (its choices too).
+        asked = [reply_from_json(stored) for stored in turn.contact.last_replies]
+        turn.say(f"{line}\n{asked[0].text}", asked[0].choices)
+        for reply in asked[1:]:
+            turn.say(reply.text, reply.choices)
+        return
     if turn.intent != "greeting" or "farewell" in kinds:
         turn.say(line)
         return
