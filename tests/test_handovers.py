@@ -56,6 +56,21 @@ def test_the_memory_keeps_only_the_last_ten_messages(seeded_database_url: str) -
         assert handover.transcript[-1]["by"] == "bot"
 
 
+def test_messages_older_than_a_day_are_forgotten(seeded_database_url: str) -> None:
+    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
+                                   billing_url=None)
+    engine = Engine(settings)
+    phone = "+966500000002"
+    old = Inbound(channel="whatsapp", sender=phone, phone=phone, text="فاتورتي",
+                  received_at=START - timedelta(days=2), message_id="h-old")
+    engine.handle(old)
+    _talk(engine, ["ابي موظف"], phone=phone)
+    with session_scope(seeded_database_url) as session:
+        handover = session.scalars(select(Handover).where(Handover.phone == phone)
+                                   .order_by(Handover.id.desc())).first()
+        assert handover.transcript == []
+
+
 def test_the_operator_list_is_danger_first_and_masked(seeded_database_url: str) -> None:
     settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
                                    billing_url=None)

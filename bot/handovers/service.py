@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +16,7 @@ HANDOVER_PREFIX = "HO-"
 # see what went wrong, and no more (the rest is not kept).
 RECENT_MESSAGES = 10
 RECENT_CHARS = 500  # of each message
+RECENT_FOR = timedelta(days=1)
 
 
 def handover_ref(handover: Handover) -> str:
@@ -23,17 +24,24 @@ def handover_ref(handover: Handover) -> str:
 
 
 def remember(contact: Contact, at: datetime, by: str, texts: list[str]) -> None:
-    """Add messages to the contact's short memory (a new list, so the JSON column is saved)."""
+    """Add messages to the contact's short memory (a new list, so the JSON column is saved);
+    what is older than a day is dropped: it says nothing about today's request."""
     entries = [{"at": at.isoformat(), "by": by, "text": text[:RECENT_CHARS]} for text in texts if text]
-    if entries:
-        contact.recent_messages = [*(contact.recent_messages or []), *entries][-RECENT_MESSAGES:]
+    if not entries:
+        return
+    contact.recent_messages = [*_recent(contact, at), *entries][-RECENT_MESSAGES:]
+
+
+def _recent(contact: Contact, at: datetime) -> list[dict[str, str]]:
+    since = at - RECENT_FOR
+    return [e for e in contact.recent_messages or [] if datetime.fromisoformat(e["at"]) >= since]
 
 
 def record_handover(session: Session, contact: Contact, *, text: str, lang: str, danger: bool,
                     at: datetime) -> Handover:
     handover = Handover(channel=contact.channel, sender=contact.sender, phone=contact.phone,
                         lang=lang, danger=danger, text=text[:RECENT_CHARS],
-                        transcript=list(contact.recent_messages or []), status="open",
+                        transcript=_recent(contact, at), status="open",
                         requested_at=at)
     session.add(handover)
     session.flush()
