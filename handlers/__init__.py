@@ -30,6 +30,9 @@ FLOWS = {
     "shared_location": shared_location,
 }
 
+# Flows whose questions read "تمام" / "ok" as yes (elsewhere it is small talk).
+YES_FLOWS = ("compensation",)
+
 # Flows that take a photo sent with no words (the rest treat it as a new hazard report).
 PHOTO_FLOWS = ("hazard_report", "shared_location")
 
@@ -49,5 +52,5 @@ INTENTS = {
     "unknown": menu.not_understood,
 }
 
-__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "agent", "bill_alerts", "hazard_report", "medical_need",
+__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "YES_FLOWS", "agent", "bill_alerts", "hazard_report", "medical_need",
            "menu", "outage_report", "shared_location", "small_talk", "subscription"]

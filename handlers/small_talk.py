@@ -87,10 +87,11 @@ def _emoji_only(text: str) -> Courtesy | None:
     return Courtesy(kinds=(kind,), rest="")
 
 
-def takes_before_flow(courtesy: Courtesy | None) -> bool:
-    """Only small talk, and none of it an "OK" (an open question reads "تمام" as yes)."""
+def takes_before_flow(courtesy: Courtesy | None, reads_yes: bool) -> bool:
+    """Only small talk, and no "OK" if the open question reads "تمام" as yes (`reads_yes`);
+    elsewhere an "OK" is no district, place or answer."""
     return (courtesy is not None and courtesy.only_small_talk
-            and "acknowledge" not in courtesy.kinds)
+            and not (reads_yes and "acknowledge" in courtesy.kinds))
 
 
 def _return(turn: Turn, kind: str) -> str:
@@ -131,7 +132,8 @@ def answer(turn: Turn, courtesy: Courtesy) -> None:
     if turn.asking and turn.contact.last_replies:
         # In the middle of a question: returned, and the question asked again (its choices too).
         asked = [reply_from_json(stored) for stored in turn.contact.last_replies]
-        turn.say(f"{line}\n{asked[0].text}", asked[0].choices)
+        first = asked[0].text if kinds == ("acknowledge",) else f"{line}\n{asked[0].text}"
+        turn.say(first, asked[0].choices)
         for reply in asked[1:]:
             turn.say(reply.text, reply.choices)
         return

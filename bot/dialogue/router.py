@@ -37,6 +37,7 @@ from handlers import (
     FLOWS,
     INTENTS,
     PHOTO_FLOWS,
+    YES_FLOWS,
     agent,
     bill_alerts,
     hazard_report,
@@ -123,7 +124,7 @@ def _handle(turn: Turn, text: str, understood: Understanding | None,
         agent.start(turn, understood)
         return
 
-    if small_talk.takes_before_flow(courtesy):
+    if small_talk.takes_before_flow(courtesy, reads_yes=turn.flow in YES_FLOWS):
         small_talk.answer(turn, courtesy)
         return
 
