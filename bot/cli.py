@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outages": ("bot.outages.cli", "operator view of outage incidents"),
     "hazards": ("bot.hazards.cli", "operator view of safety hazard reports"),
     "notices": ("bot.notices.cli", "monthly e-bill notices"),
+    "handovers": ("bot.handovers.cli", "subscribers who asked for a person, with their last messages"),
 }
 
 

@@ -54,6 +54,13 @@ class _Reader:
             return default
         return value
 
+    def phone_number(self, name: str, default: str) -> str:
+        raw = _env(name, default) or default
+        if not raw.lstrip("+").isdigit() or not 3 <= len(raw.lstrip("+")) <= 15:
+            self.problems.append(f"{name}={raw!r} must be a telephone number (digits, an optional +)")
+            return default
+        return raw
+
     def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
         raw = _env(name, default) or default
         if raw not in allowed:
@@ -114,6 +121,7 @@ class Settings:
     media_max_bytes: int = 5 * 1024 * 1024  # the largest photo kept with a hazard report
     media_timeout_seconds: float = 10.0  # to fetch one photo from the provider
     deliveries_retention_days: int = 30  # answered message ids kept for repeats, then pruned
+    agent_phone: str = "920001100"  # the call centre a subscriber who asks for a person is given
 
     def secrets(self) -> tuple[str, ...]:
         """Every configured value that must never reach a log line (see bot/logs.py)."""
@@ -169,6 +177,7 @@ class Settings:
                                               above=True),
             deliveries_retention_days=int(read.number("SADEEQ_DELIVERIES_RETENTION_DAYS", 30,
                                                       integer=True, minimum=1)),
+            agent_phone=read.phone_number("SADEEQ_AGENT_PHONE", "920001100"),
         )
         if read.problems:
             raise SettingsError(read.problems)

@@ -131,12 +131,17 @@ class Texts:
         return format_currency(amount, "SAR", locale=self.locale, format=pattern,
                                currency_digits=False)
 
-    def date(self, value: date) -> str:
-        """Long Gregorian date; in Arabic the Umm al-Qura Hijri date stands beside it."""
+    def date(self, value: date, hijri: bool = True) -> str:
+        """Long Gregorian date; in Arabic the Umm al-Qura Hijri date stands beside it (once in
+        a message is enough: `hijri=False` for the other dates)."""
         text = format_date(value, "long", locale=self.locale)
-        if self.lang == "ar":
+        if self.lang == "ar" and hijri:
             text = f"{text} ({hijri_date(value)})"
         return text
+
+    def month(self, value: date) -> str:
+        """A month and its year, "أكتوبر 2026" / "October 2026"."""
+        return format_date(value, "MMMM y", locale=self.locale)
 
     def time(self, value: datetime) -> str:
         return format_time(value.astimezone(RIYADH), "short", locale=self.locale)

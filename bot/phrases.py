@@ -14,12 +14,17 @@ from bot.understanding.phrases import read_phrase_file
 # bot/hazards/data/kinds.toml (hazard_<kind>_danger: the states that make a kind danger now);
 # hazard_danger, hazard_place and hazard_area are read by bot/hazards/vocabulary.py;
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
-# (handlers/compensation_facts.py).
+# (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
+# farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
+# bill_high by handlers/bill.py.
 NAMES = (
     "bill_alerts", "no_notice", "hazard_open_cabinet", "hazard_cable", "hazard_pole",
     "hazard_sparks_fire", "hazard_meter", "hazard_digging", "hazard_danger", "hazard_place",
     "cut_for_bills", "dont_know", "not_yet", "network_lv", "network_mv", "network_hv",
     "medical_equipment", "hazard_cable_danger", "hazard_pole_danger", "hazard_area",
+    "greeting_salam", "greeting_morning", "greeting_evening", "greeting_hello",
+    "greeting_how_are_you", "wellwish",
+    "thanks", "laughter", "acknowledge", "farewell", "small_talk_address", "bill_high",
 )
 
 

@@ -16,6 +16,7 @@ from handlers import (
     outage_report,
     outage_status,
     shared_location,
+    small_talk,
     subscription,
 )
 
@@ -28,6 +29,9 @@ FLOWS = {
     "hazard_report": hazard_report,
     "shared_location": shared_location,
 }
+
+# Flows whose questions read "تمام" / "ok" as yes (elsewhere it is small talk).
+YES_FLOWS = ("compensation",)
 
 # Flows that take a photo sent with no words (the rest treat it as a new hazard report).
 PHOTO_FLOWS = ("hazard_report", "shared_location")
@@ -48,5 +52,5 @@ INTENTS = {
     "unknown": menu.not_understood,
 }
 
-__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "bill_alerts", "hazard_report", "medical_need",
-           "menu", "outage_report", "shared_location", "subscription"]
+__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "YES_FLOWS", "agent", "bill_alerts", "hazard_report", "medical_need",
+           "menu", "outage_report", "shared_location", "small_talk", "subscription"]

@@ -1,17 +1,40 @@
-"""Talk to a person: we cannot hand the chat over, so say honestly where a person answers."""
+"""Talk to a person. We cannot pass the chat itself to an agent, so the subscriber is given the
+call centre (SADEEQ_AGENT_PHONE; SEC emergency 933 first when the conversation is about danger)
+and a hand-over request is recorded with the last messages, for operators to read
+(`sadeeq handovers list`)."""
 
 from __future__ import annotations
 
 from bot.dialogue.turn import Turn
+from bot.handovers import handover_ref, record_handover
+from bot.hazards.vocabulary import is_danger
 from bot.understanding import Understanding
+from handlers import medical_need
 
-CALL_CENTRE = "920001100"
+EMERGENCY = "933"
 
 
 def start(turn: Turn, understood: Understanding) -> None:
+    _ = turn.tr._
     turn.intent = "agent"
-    turn.say(turn.tr._(
-        "To talk to a customer service agent, call the unified number {number} (24 hours). "
-        "I am still here for your bill, outage reports and compensation.",
-        number=CALL_CENTRE,
-    ))
+    danger = _about_danger(turn)
+    handover = record_handover(turn.session, turn.contact, text=turn.text or "", lang=turn.lang,
+                               danger=danger, at=turn.now)
+    lines = []
+    if danger:
+        lines.append(_("⚠️ If there is danger now (sparks, smoke, a fallen cable, someone on medical "
+                       "equipment), call the electricity emergency number {emergency} at once.",
+                       emergency=EMERGENCY))
+    lines.append(_("To talk to a customer service agent, call {number} (24 hours).",
+                   number=turn.settings.agent_phone))
+    lines.append(_("I have also recorded your request with our last messages for the customer "
+                   "service team (request {ref}).", ref=handover_ref(handover)))
+    lines.append(_("I am still here for your bill, outage reports and compensation."))
+    turn.say("\n".join(lines))
+
+
+def _about_danger(turn: Turn) -> bool:
+    """The request, or what the subscriber said just before it, names danger now."""
+    said = [turn.text or ""] + [entry["text"] for entry in (turn.contact.recent_messages or [])
+                                if entry.get("by") == "subscriber"]
+    return any(is_danger(text) or medical_need.mentioned(text) for text in said if text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.billing import Bill, BillingUnavailable
 from bot.dialogue.turn import Turn
+from bot.phrases import mentions
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
 from handlers.common import (
@@ -20,36 +21,57 @@ from handlers.common import (
     refuse_unlinked,
 )
 
+# Bills compared when a subscriber asks why the bill is high: this one and the ones before.
+COMPARED_BILLS = 4
+
 
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "bill"
     turn.begin("bill")
-    _show_or_ask(turn, understood.slots.get("account"))
+    _show_or_ask(turn, understood.slots.get("account"), mentions(turn.text, "bill_high"))
 
 
 def resume(turn: Turn) -> None:
-    _show_or_ask(turn, None)
+    _show_or_ask(turn, None, bool(turn.state.get("why_high")))
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
     accounts: list[str] = turn.state.get("accounts", [])
+    why_high = bool(turn.state.get("why_high"))
     picked = choice_number(turn.text)
     if picked is not None and accounts:
         if 1 <= picked <= len(accounts):
             turn.intent = "bill"
-            _show_bill(turn, accounts[picked - 1])
+            _show_bill(turn, accounts[picked - 1], why_high)
         else:
             turn.say(turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))))
         return True
     typed = find_account(turn.text)
     if typed is not None:
         turn.intent = "bill"
-        _show_or_ask(turn, typed)
+        _show_or_ask(turn, typed, why_high)
         return True
     return False
 
 
-def _show_or_ask(turn: Turn, typed_account: str | None) -> None:
+def detail(turn: Turn) -> bool:
+    """«تفاصيل» after a bill card: the whole bill. False when no card was the last answer."""
+    account = turn.state.get("shown")
+    if not account:
+        return False
+    try:
+        bill = turn.billing.bill_for_phone(turn.phone or "", account)
+    except BillingUnavailable:
+        busy(turn)
+        return True
+    if bill is None:
+        return False
+    turn.intent = "detail"
+    turn.say(bill_details(turn, bill))
+    return True
+
+
+def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) -> None:
     _ = turn.tr._
     accounts = linked_accounts(turn, typed_account)
     if accounts is None:
@@ -57,7 +79,7 @@ def _show_or_ask(turn: Turn, typed_account: str | None) -> None:
     numbers = [a.account for a in accounts]
     if typed_account is not None:
         if typed_account in numbers:
-            _show_bill(turn, typed_account)
+            _show_bill(turn, typed_account, why_high)
         else:
             refuse_unlinked(turn, _(
                 "The account {account} is not linked to your mobile number, so I cannot show its "
@@ -68,39 +90,126 @@ def _show_or_ask(turn: Turn, typed_account: str | None) -> None:
         turn.finish()
         no_accounts(turn)
     elif len(accounts) == 1:
-        _show_bill(turn, accounts[0].account)
+        _show_bill(turn, accounts[0].account, why_high)
     else:
-        turn.begin("bill", accounts=numbers)
+        turn.begin("bill", accounts=numbers, why_high=why_high)
         turn.say(_("Which account? Send its number from the list."), account_choices(accounts))
 
 
-def _show_bill(turn: Turn, account: str) -> None:
+def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     try:
-        bill = turn.billing.bill_for_phone(turn.phone or "", account)
+        bills = turn.billing.recent_bills_for_phone(turn.phone or "", account,
+                                                    COMPARED_BILLS if why_high else 2)
     except BillingUnavailable:
         busy(turn)
         return
     turn.finish()
-    if bill is None:
+    if not bills:
         turn.say(turn.tr._("There is no bill yet for the account {account}.", account=mask(account)))
         return
-    turn.say(bill_text(turn, bill))
+    # The card stays "open" so that «تفاصيل» can show the whole bill.
+    turn.begin("bill", shown=account)
+    if why_high:
+        turn.say(comparison_text(turn, bills))
+    else:
+        turn.say(bill_text(turn, bills[0], bills[1] if len(bills) > 1 else None))
 
 
-def bill_text(turn: Turn, bill: Bill) -> str:
-    """Most important first (an SMS may be cut after the first lines)."""
+def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
+    """The card: what is owed and by when first (an SMS may be cut after the first lines), the
+    Hijri date once, and «تفاصيل» for the rest. `before` is the previous bill, whose due date
+    is the one an unpaid previous balance missed."""
+    tr = turn.tr
+    _ = tr._
+    about = _("Bill of account {account} for {month}: {kwh} kWh.", account=mask(bill.account),
+              month=tr.month(bill.period_start), kwh=tr.number(bill.kwh))
+    more = _("For the whole bill send \"details\".")
+    if bill.status == "paid":
+        return "\n".join([
+            _("You owe nothing: the bill of account {account} is paid. Thank you!",
+              account=mask(bill.account)),
+            _("It was {amount} for {month}, {kwh} kWh.", amount=tr.money(bill.amount_sar),
+              month=tr.month(bill.period_start), kwh=tr.number(bill.kwh)),
+            more,
+        ])
+    if bill.previous_balance_sar > 0:
+        if before is not None and before.status != "paid":
+            late = _("{amount} is overdue: it was due on {date}.",
+                     amount=tr.money(bill.previous_balance_sar), date=tr.date(before.due_date))
+        else:
+            late = _("{amount} is overdue from an earlier bill.",
+                     amount=tr.money(bill.previous_balance_sar))
+        return "\n".join([
+            late,
+            _("The new bill is {amount}, due by {date}.", amount=tr.money(bill.amount_sar),
+              date=tr.date(bill.due_date, hijri=False)),
+            _("In all {amount}, account {account}.", amount=tr.money(bill.total_due_sar),
+              account=mask(bill.account)),
+            more,
+        ])
+    if bill.status == "overdue":
+        first = _("You owe {amount}: it was due on {date}. Please pay it now.",
+                  amount=tr.money(bill.total_due_sar), date=tr.date(bill.due_date))
+    else:
+        first = _("You owe {amount}, due by {date}.", amount=tr.money(bill.total_due_sar),
+                  date=tr.date(bill.due_date))
+    return "\n".join([first, about, more])
+
+
+def bill_details(turn: Turn, bill: Bill) -> str:
+    """The whole bill, on «تفاصيل». A paid bill shows no amount due."""
     tr = turn.tr
     _ = tr._
     status = {"paid": _("paid"), "unpaid": _("unpaid"), "overdue": _("overdue")}.get(bill.status, bill.status)
     lines = [
         _("Bill of account {account}", account=mask(bill.account)),
-        _("Total due: {amount}", amount=tr.money(bill.total_due_sar)),
-        _("Due date: {date}", date=tr.date(bill.due_date)),
         _("Status: {status}", status=status),
-        _("Period: {start} to {end}", start=tr.date(bill.period_start), end=tr.date(bill.period_end)),
+        _("Period: {start} to {end}", start=tr.date(bill.period_start, hijri=False),
+          end=tr.date(bill.period_end, hijri=False)),
         _("Consumption: {kwh} kWh", kwh=tr.number(bill.kwh)),
         _("Amount for the period: {amount}", amount=tr.money(bill.amount_sar)),
-        _("Previous balance: {amount}", amount=tr.money(bill.previous_balance_sar)),
-        _("Issued on: {date}", date=tr.date(bill.issue_date)),
     ]
+    if bill.previous_balance_sar > 0:
+        lines.append(_("Previous balance: {amount}", amount=tr.money(bill.previous_balance_sar)))
+    if bill.status != "paid":
+        lines.append(_("Total due: {amount}", amount=tr.money(bill.total_due_sar)))
+    lines += [
+        _("Due date: {date}", date=tr.date(bill.due_date)),
+        _("Issued on: {date}", date=tr.date(bill.issue_date, hijri=False)),
+    ]
+    return "\n".join(lines)
+
+
+def comparison_text(turn: Turn, bills: list[Bill]) -> str:
+    """"Why is my bill high?": this bill beside the ones before it, consumption and amount,
+    and what changed; with only this bill known, what it is made of."""
+    tr = turn.tr
+    _ = tr._
+    bill = bills[0]
+    lines = [_("Bill of account {account} for {month}: {amount} for {kwh} kWh.",
+               account=mask(bill.account), month=tr.month(bill.period_start),
+               amount=tr.money(bill.amount_sar), kwh=tr.number(bill.kwh))]
+    earlier = bills[1:]
+    if not earlier:
+        lines.append(_("I do not have your earlier bills to compare with. The amount follows "
+                       "the kWh you used in the month."))
+    else:
+        previous = earlier[0]
+        if previous.kwh and bill.kwh > previous.kwh:
+            lines.append(_("You used {percent}% more electricity than in {month}, and the bill "
+                           "follows consumption.",
+                           percent=tr.number(round((bill.kwh - previous.kwh) * 100 / previous.kwh)),
+                           month=tr.month(previous.period_start)))
+        elif previous.kwh and bill.kwh < previous.kwh:
+            lines.append(_("You used {percent}% less electricity than in {month}.",
+                           percent=tr.number(round((previous.kwh - bill.kwh) * 100 / previous.kwh)),
+                           month=tr.month(previous.period_start)))
+    if bill.previous_balance_sar > 0:
+        lines.append(_("The amount due also carries {amount} unpaid from an earlier bill.",
+                       amount=tr.money(bill.previous_balance_sar)))
+    if earlier:
+        lines.append(_("The months before:"))
+        lines += [_("{month}: {amount} for {kwh} kWh", month=tr.month(b.period_start),
+                    amount=tr.money(b.amount_sar), kwh=tr.number(b.kwh)) for b in earlier]
+    lines.append(_("For the whole bill send \"details\"."))
     return "\n".join(lines)

@@ -29,7 +29,8 @@ def ask_for_phone(turn: Turn) -> None:
 
 def no_accounts(turn: Turn) -> None:
     turn.say(turn.tr._("I found no electricity account linked to your number. To link your account, "
-                       "update your mobile number in the Alkahraba app or call 920001100."))
+                       "update your mobile number in the Alkahraba app or call {number}.",
+                       number=turn.settings.agent_phone))
 
 
 def linked_accounts(turn: Turn, typed_account: str | None) -> list[Account] | None:
@@ -57,7 +58,14 @@ def refuse_unlinked(turn: Turn, explanation: str) -> None:
 
 
 def account_choices(accounts: list[Account]) -> list[Choice]:
-    return [Choice(str(i), f"{mask(a.account)} {a.district}") for i, a in enumerate(accounts, 1)]
+    return [Choice(str(i), f"{mask(a.account)} {a.district}", aliases=account_aliases(a))
+            for i, a in enumerate(accounts, 1)]
+
+
+def account_aliases(account: Account) -> tuple[str, ...]:
+    """What a list shows of an account, which a subscriber may send back to pick it: the last
+    four digits, with or without the mask, and the district."""
+    return (account.account[-4:], mask(account.account), account.district)
 
 
 def lookups_paused(turn: Turn) -> None:

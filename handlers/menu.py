@@ -64,7 +64,7 @@ def empty(turn: Turn) -> None:
 
 def cancelled(turn: Turn) -> None:
     turn.intent = "cancel"
-    had_flow = turn.flow is not None
+    had_flow = turn.asking
     turn.finish()
     _ = turn.tr._
     show(turn, _("Done, I have cancelled that step.") if had_flow else None)

@@ -21,7 +21,7 @@ from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
 from handlers import medical_need
-from handlers.common import mask
+from handlers.common import account_aliases, mask
 
 # A report this soon after the sender's incident was marked restored means "still off".
 STILL_OFF_WINDOW = timedelta(hours=24)
@@ -96,7 +96,8 @@ def start(turn: Turn, understood: Understanding) -> None:
 
 def _ask_where(turn: Turn, accounts: list[Account]) -> None:
     _ = turn.tr._
-    choices = [Choice(str(i), f"{a.premise}، {a.district}") for i, a in enumerate(accounts, 1)]
+    choices = [Choice(str(i), f"{a.premise}، {a.district}", aliases=(*account_aliases(a), a.premise))
+               for i, a in enumerate(accounts, 1)]
     if accounts:
         text = _("Where is the power out? Send the number of the premise, or type the district "
                  "name, or share your location.")

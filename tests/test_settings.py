@@ -19,6 +19,7 @@ BAD = {
     "SADEEQ_PUBLIC_URL": "bot.example.sa",
     "SADEEQ_SESSION_IDLE_MINUTES": "0",
     "SADEEQ_DELIVERIES_RETENTION_DAYS": "-1",
+    "SADEEQ_AGENT_PHONE": "call us",
 }
 
 

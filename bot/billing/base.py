@@ -57,6 +57,18 @@ class BillingAdapter(ABC):
     def latest_bill(self, account: str) -> Bill | None:
         """The most recent bill of an account; None when there is no such account or bill."""
 
+    def recent_bills(self, account: str, count: int) -> list[Bill]:
+        """Up to `count` latest bills of an account, newest first. A source that keeps only the
+        latest bill answers with that one: the bot then says only what it knows."""
+        latest = self.latest_bill(account)
+        return [] if latest is None else [latest]
+
+    def recent_bills_for_phone(self, phone: str, account: str, count: int) -> list[Bill]:
+        """`recent_bills`, only if that account belongs to `phone`."""
+        if all(linked.account != account for linked in self.accounts_for_phone(phone)):
+            return []
+        return self.recent_bills(account, count)
+
     def bill_for_phone(self, phone: str, account: str) -> Bill | None:
         """The latest bill of `account`, only if that account belongs to `phone`."""
         if all(linked.account != account for linked in self.accounts_for_phone(phone)):

@@ -56,19 +56,23 @@ class EmbeddedBilling(BillingAdapter):
             raise BillingUnavailable(str(exc)) from exc
 
     def latest_bill(self, account: str) -> Bill | None:
+        bills = self.recent_bills(account, 1)
+        return bills[0] if bills else None
+
+    def recent_bills(self, account: str, count: int) -> list[Bill]:
         bills = BillingBill.__table__
         query = (
             select(bills)
             .where(bills.c.account == account)
             .order_by(bills.c.issue_date.desc())
-            .limit(1)
+            .limit(count)
         )
         try:
             with engine_for(self.database_url).connect() as conn:
-                row = conn.execute(query).first()
+                rows = conn.execute(query).all()
         except SQLAlchemyError as exc:
             raise BillingUnavailable(str(exc)) from exc
-        return None if row is None else self._bill(row)
+        return [self._bill(row) for row in rows]
 
     def _bill(self, row: Row[Any]) -> Bill:
         amount = halalas_to_sar(row.amount_halalas)

@@ -19,6 +19,7 @@ from bot.coordination import coordination
 from bot.dialogue.messages import Inbound, Reply, reply_to_json
 from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
+from bot.handovers.service import remember
 from bot.i18n import texts
 from bot.storage.db import session_scope
 from bot.storage.models import Contact
@@ -67,6 +68,8 @@ class Engine:
                 tr=texts(contact.lang or self.settings.lang),
             )
             route(turn)
+            remember(contact, message.received_at, "subscriber", [_inbound_text(message)])
+            remember(contact, message.received_at, "bot", [reply.text for reply in turn.replies])
             if turn.replies:
                 contact.last_replies = [reply_to_json(reply) for reply in turn.replies]
             contact.last_inbound_at = message.received_at
@@ -92,3 +95,13 @@ class Engine:
         last = contact.state_updated_at
         idle = timedelta(minutes=self.settings.session_idle_minutes)
         return last is None or message.received_at - last > idle
+
+
+def _inbound_text(message: Inbound) -> str:
+    """What the subscriber sent, as an operator reading a hand-over needs to see it."""
+    parts = [message.text or ""]
+    if message.location is not None:
+        parts.append(f"[location {message.location.latitude:.5f},{message.location.longitude:.5f}]")
+    if message.has_media:
+        parts.append("[photo]" if message.media else "[attachment]")
+    return " ".join(part for part in parts if part)

@@ -55,6 +55,9 @@ class Choice:
     key: str  # what the subscriber may type to pick it ("1", "2", ...)
     label: str
     request_contact: bool = False  # Telegram: a button that shares the sender's phone
+    # Other words that pick it when sent alone: what the label shows of it ("5678" of
+    # "••••5678 العليا", the district "العليا"). Matched only when no other choice has them.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,13 @@ class Reply:
 
 def reply_to_json(reply: Reply) -> dict:
     return {"text": reply.text, "lang": reply.lang,
-            "choices": [[c.key, c.label, c.request_contact] for c in reply.choices]}
+            "choices": [[c.key, c.label, c.request_contact, list(c.aliases)] for c in reply.choices]}
 
 
 def reply_from_json(data: dict) -> Reply:
-    return Reply(text=data["text"], choices=tuple(Choice(*choice) for choice in data["choices"]),
+    return Reply(text=data["text"], choices=tuple(_choice(*choice) for choice in data["choices"]),
                  lang=data.get("lang"))
+
+
+def _choice(key: str, label: str, request_contact: bool = False, aliases: list | None = None) -> Choice:
+    return Choice(key, label, request_contact, tuple(aliases or ()))

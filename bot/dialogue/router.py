@@ -8,13 +8,19 @@
 4. Control words: language, cancel, menu.
    Then danger now: someone on medical equipment hears "call 933 now" before anything else,
    and the outage report (flagged urgent) takes the message unless it surely asks for more.
+   Then a request for a person (whatever was being asked), and small talk alone (greetings,
+   thanks, goodbyes, a laugh), answered briefly.
 5. The open flow, if the message answers its question.
+   An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
-   recognised intent.
+   recognised intent. A greeting that came with the request is returned on the answer's
+   first line.
 """
 
 from __future__ import annotations
+
+import re
 
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
@@ -31,14 +37,22 @@ from handlers import (
     FLOWS,
     INTENTS,
     PHOTO_FLOWS,
+    YES_FLOWS,
+    agent,
     bill_alerts,
     hazard_report,
     medical_need,
     menu,
     outage_report,
     shared_location,
+    small_talk,
     subscription,
 )
+
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+
+# A request for a person this sure leaves any open question (the intent model's confidence).
+AGENT_SURE = 0.7
 
 # Only this much of a message is read; the rest of a 100 KB paste is ignored, not choked on.
 MAX_MESSAGE_CHARS = 2000
@@ -60,12 +74,15 @@ def route(turn: Turn) -> None:
 
     if subscription.answered_by_provider(turn) or subscription.is_keyword(turn, text, understood):
         return
-    _handle(turn, text, understood)
+    courtesy = small_talk.read(text) if text else None
+    _handle(turn, text, understood, courtesy)
+    small_talk.return_greeting(turn, courtesy)
     if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):
         turn.replies.clear()  # recorded (an outage report above all), but not answered by SMS
 
 
-def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
+def _handle(turn: Turn, text: str, understood: Understanding | None,
+            courtesy: small_talk.Courtesy | None) -> None:
     message = turn.message
     if (message.media or message.audio) and not text and outage_report.takes_media(turn):
         return  # a photo or voice note for the outage report being made, or just made
@@ -104,7 +121,20 @@ def _handle(turn: Turn, text: str, understood: Understanding | None) -> None:
         if _medical_outage(turn, understood):
             return
 
+    if understood is not None and understood.intent == "agent" and understood.confidence >= AGENT_SURE:
+        turn.finish()  # asking for a person answers no flow's question
+        agent.start(turn, understood)
+        return
+
+    if small_talk.takes_before_flow(courtesy, reads_yes=turn.flow in YES_FLOWS):
+        small_talk.answer(turn, courtesy)
+        return
+
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
+        return
+
+    if courtesy is not None and courtesy.only_small_talk:  # "تمام" that no question took
+        small_talk.answer(turn, courtesy)
         return
 
     _start_something(turn, text, understood)
@@ -151,19 +181,29 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
 
 
 def _label_to_key(turn: Turn, text: str) -> str:
-    """A choice sent back by its label (a Telegram button, or typed) counts as its number."""
+    """A choice sent back by its label (a Telegram button, or typed) counts as its number, and
+    so does what the label shows of it ("5678", "الملز") when only one choice shows that."""
     if not text or not turn.contact.last_replies:
         return text
     wanted = normalize(text)
+    if not wanted:
+        return text
+    by_alias: set[str] = set()
     for reply in turn.contact.last_replies:
-        for key, label, _contact in reply["choices"]:
+        for key, label, *rest in reply["choices"]:
             if wanted in (normalize(label), normalize(f"{key}. {label}"), normalize(f"{key} {label}")):
                 return key
-    return text
+            if len(rest) > 1 and wanted in {normalize(alias) for alias in rest[1]}:
+                by_alias.add(key)
+    return by_alias.pop() if len(by_alias) == 1 else text
 
 
 def _repeat_last_answer(turn: Turn) -> None:
-    """"Details": the last answer again, which the channel now shows uncut (SMS)."""
+    """"Details": the open flow's longer answer (a bill card's whole bill), else the last answer
+    again, which the channel now shows uncut (SMS)."""
+    detail = getattr(FLOWS.get(turn.flow or ""), "detail", None)
+    if detail is not None and detail(turn):
+        return
     turn.intent = "detail"
     for stored in turn.contact.last_replies or []:
         reply = reply_from_json(stored)
@@ -173,17 +213,32 @@ def _repeat_last_answer(turn: Turn) -> None:
 
 
 def _choose_language(turn: Turn, text: str) -> None:
-    """Answer in the subscriber's language: the last one they wrote in. Until they have written
-    in one, the language their app is set to (Telegram), else Arabic. A bot command ("/start")
-    is not written in a language."""
+    """Answer in the subscriber's language: the last one they wrote a sentence in. Until they
+    have written in one, the language their app is set to (Telegram), else Arabic. A bot command
+    ("/start") is not written in a language, and once a conversation has its language, one Latin
+    word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English")."""
     if any(ch.isalpha() for ch in text) and bot_command(text) is None:
         lang = detect_lang(text)
+        if lang != turn.lang and _has_language(turn) and not _whole_sentence(text):
+            return
     elif turn.contact.lang is None and turn.message.client_lang:
         lang = turn.message.client_lang
     else:
         return
     if lang != turn.lang:
         turn.switch_language(lang)
+
+
+def _has_language(turn: Turn) -> bool:
+    return turn.contact.lang is not None or turn.contact.last_inbound_at is not None
+
+
+def _whole_sentence(text: str) -> bool:
+    """Arabic script always says Arabic; Latin letters need two words or more, since codes,
+    brand names and "ok" turn up alone in Arabic chats."""
+    if _ARABIC_LETTER.search(text):
+        return True
+    return len([w for w in normalize(text).split() if sum(ch.isalpha() for ch in w) >= 2]) >= 2
 
 
 def _nothing(text: str) -> Understanding:

@@ -55,6 +55,11 @@ class Turn:
     def state(self) -> dict[str, Any]:
         return self.contact.state
 
+    @property
+    def asking(self) -> bool:
+        """A flow is waiting for an answer; a bill card left open only for «تفاصيل» is not."""
+        return self.flow is not None and set(self.state) != {"shown"}
+
     def say(self, text: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> None:
         self.replies.append(Reply(text=text, choices=tuple(choices), lang=self.lang))
 

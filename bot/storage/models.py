@@ -27,6 +27,8 @@ class Contact(Base):
     # Our last answer, as [{"text", "choices": [[key, label], ...]}]: a choice sent back by its
     # label (a Telegram button) is turned into its key, and "details" repeats it uncut on SMS.
     last_replies: Mapped[list | None] = mapped_column(JSON)
+    # The last few messages both ways, for a hand-over to a person (bot/handovers/service.py).
+    recent_messages: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

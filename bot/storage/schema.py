@@ -1,6 +1,7 @@
 """Every table module, imported so that `Base.metadata` knows the whole schema."""
 
 import bot.billing.embedded_models
+import bot.handovers.models
 import bot.hazards.models
 import bot.notices.models
 import bot.outages.models

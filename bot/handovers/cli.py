@@ -1,0 +1,59 @@
+"""`sadeeq handovers list`: subscribers who asked for a person, danger first, then the longest
+waiting, each with the messages just before the request. Numbers are masked."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from sqlalchemy.exc import OperationalError
+
+from bot.config import RIYADH, Settings
+from bot.handovers.service import as_json, handover_ref, list_handovers
+from bot.logs import mask_numbers
+from bot.storage.db import session_scope
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="open hand-over requests, danger first")
+    listing.add_argument("--all", action="store_true", help="closed requests too")
+    listing.add_argument("--json", action="store_true", help="one JSON object a line")
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    try:
+        with session_scope(settings.database_url) as session:
+            rows = [as_json(h) for h in list_handovers(session, include_closed=args.all)]
+    except OperationalError as exc:
+        print(f"sadeeq handovers: error: database unavailable or not set up ({exc.orig}); "
+              "run `sadeeq setup`", file=sys.stderr)
+        return 1
+    for row in rows:
+        row["phone"] = mask_numbers(row["phone"] or "") or None
+        row["text"] = mask_numbers(row["text"])
+        for entry in row["transcript"]:
+            entry["text"] = mask_numbers(entry["text"])
+        print(json.dumps(row, ensure_ascii=False) if args.json else _lines(row))
+    if not rows and not args.json:
+        print("no open hand-over requests" if not args.all else "no hand-over requests")
+    return 0
+
+
+def _lines(row: dict) -> str:
+    from datetime import datetime
+
+    at = datetime.fromisoformat(row["requested_at"]).astimezone(RIYADH).strftime("%Y-%m-%d %H:%M")
+    flag = "  DANGER" if row["danger"] else ""
+    lines = [f"{row['ref']}  {at}  {row['channel']}  {row['phone'] or '-'}  {row['lang']}  "
+             f"{row['status']}{flag}", f"    asked: “{row['text']}”"]
+    for entry in row["transcript"]:
+        who = "subscriber" if entry["by"] == "subscriber" else "bot"
+        text = entry["text"].replace("\n", " / ")
+        lines.append(f"    {who:>10}: {text}")
+    return "\n".join(lines)
+
+
+__all__ = ["add_arguments", "handover_ref", "run"]

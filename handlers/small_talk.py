@@ -1,0 +1,165 @@
+"""Etiquette: a greeting is returned the way it was given ("السلام عليكم" → "وعليكم السلام
+ورحمة الله", "صباح الخير" → "صباح النور"), thanks and goodbyes get a short warm answer, and
+small talk ("ههههه", "🙂", "تمام") is never answered with the whole menu. A greeting that comes
+with a request gets its return on the first line of the answer to the request.
+
+The words are data: locales/<lang>/phrases/<kind>.txt for each kind below, matched as whole
+words at the start of a message (both languages' lists: "ok" is said in Arabic chats too).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+
+from bot.dialogue.messages import Reply, reply_from_json
+from bot.dialogue.turn import Turn
+from bot.phrases import phrases
+from bot.text import normalize
+from handlers import menu
+
+GREETINGS = ("greeting_salam", "greeting_morning", "greeting_evening", "greeting_hello",
+             "greeting_how_are_you", "wellwish")
+KINDS = (*GREETINGS, "thanks", "laughter", "acknowledge", "farewell")
+# Addressing the bot ("يا صديق", "اخوي") adds nothing to the small talk around it.
+ADDRESS = "small_talk_address"
+# Kinds that end the step the subscriber was in, as a person leaving the counter does.
+LEAVING = frozenset({"thanks", "wellwish", "farewell"})
+# A thumbs-up alone is an "OK"; any other emoji alone is a smile.
+_THUMBS = frozenset("👍👌🆗✅")
+
+
+@dataclass(frozen=True)
+class Courtesy:
+    kinds: tuple[str, ...]  # the kinds said at the start of the message, in order
+    rest: str  # the normalized words after them; "" when the message was only small talk
+
+    @property
+    def only_small_talk(self) -> bool:
+        return not self.rest
+
+    @property
+    def greeted(self) -> bool:
+        return any(kind in GREETINGS for kind in self.kinds)
+
+
+@cache
+def _phrase_kinds() -> tuple[dict[tuple[str, ...], str], int]:
+    """Each phrase as a tuple of words → its kind, and the longest phrase in words."""
+    table: dict[tuple[str, ...], str] = {}
+    for kind in (*KINDS, ADDRESS):
+        for phrase in phrases(kind):
+            table.setdefault(tuple(phrase.split()), kind)
+    return table, max(len(key) for key in table)
+
+
+def read(text: str) -> Courtesy | None:
+    """The small talk a message opens with; None when it opens with none."""
+    words = normalize(text[:200]).split()
+    if not words:
+        return _emoji_only(text)
+    table, longest = _phrase_kinds()
+    kinds: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            kind = table.get(tuple(words[i:i + n]))
+            if kind is not None:
+                break
+        else:
+            break
+        if kind != ADDRESS and kind not in kinds:
+            kinds.append(kind)
+        i += n
+    if not kinds:
+        return None
+    return Courtesy(kinds=tuple(kinds), rest=" ".join(words[i:]))
+
+
+def _emoji_only(text: str) -> Courtesy | None:
+    symbols = [ch for ch in text if not ch.isspace()]
+    if not symbols or not all(unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf")
+                              or ch == "\ufe0f" for ch in symbols):
+        return None
+    kind = "acknowledge" if any(ch in _THUMBS for ch in symbols) else "laughter"
+    return Courtesy(kinds=(kind,), rest="")
+
+
+def takes_before_flow(courtesy: Courtesy | None, reads_yes: bool) -> bool:
+    """Only small talk, and no "OK" if the open question reads "تمام" as yes (`reads_yes`);
+    elsewhere an "OK" is no district, place or answer."""
+    return (courtesy is not None and courtesy.only_small_talk
+            and not (reads_yes and "acknowledge" in courtesy.kinds))
+
+
+def _return(turn: Turn, kind: str) -> str:
+    _ = turn.tr._
+    return {
+        "greeting_salam": _("And peace be upon you, and the mercy of God"),
+        "greeting_morning": _("Good morning to you too"),
+        "greeting_evening": _("Good evening to you too"),
+        "greeting_hello": _("Hello, welcome"),
+        "greeting_how_are_you": _("I am well, thank God, and I hope you are too"),
+        "wellwish": _("Thank you, and may God give you strength too"),
+        "thanks": _("You are welcome, anytime"),
+        "laughter": _("Glad to see you smiling 😊"),
+        "acknowledge": _("All right. If you need anything else, just write to me"),
+        "farewell": _("Goodbye, take care"),
+    }[kind]
+
+
+def _joined(turn: Turn, kinds: tuple[str, ...]) -> str:
+    separator = "، " if turn.lang == "ar" else ". "
+    return separator.join(_return(turn, kind) for kind in kinds)
+
+
+def answer(turn: Turn, courtesy: Courtesy) -> None:
+    """A message that is only small talk: its return, short; the menu only when a greeting
+    opens a conversation (a subscriber who greets first needs to know what to send)."""
+    _ = turn.tr._
+    kinds = courtesy.kinds
+    if any(kind in LEAVING for kind in kinds):
+        turn.finish()
+    if any(kind in GREETINGS and kind != "wellwish" for kind in kinds):
+        turn.intent = "greeting"
+    elif any(kind in LEAVING for kind in kinds):
+        turn.intent = "thanks"
+    else:
+        turn.intent = "small_talk"
+    line = _joined(turn, kinds)
+    if turn.asking and turn.contact.last_replies:
+        # In the middle of a question: returned, and the question asked again (its choices too).
+        asked = [reply_from_json(stored) for stored in turn.contact.last_replies]
+        first = asked[0].text if kinds == ("acknowledge",) else f"{line}\n{asked[0].text}"
+        turn.say(first, asked[0].choices)
+        for reply in asked[1:]:
+            turn.say(reply.text, reply.choices)
+        return
+    if turn.intent != "greeting" or "farewell" in kinds:
+        turn.say(line)
+        return
+    if _new_conversation(turn):
+        menu.show(turn, f"{line}\n" + _("Welcome to Sadeeq, your electricity friend. "
+                                       "How can I help you?"))
+    else:
+        turn.say(f"{line}\n" + _("How can I help you?"))
+
+
+def _new_conversation(turn: Turn) -> bool:
+    last = turn.contact.last_inbound_at
+    idle = timedelta(minutes=turn.settings.session_idle_minutes)
+    return last is None or turn.now - last > idle
+
+
+def return_greeting(turn: Turn, courtesy: Courtesy | None) -> None:
+    """A greeting that came with a request: its return on the answer's first line. A danger
+    warning ("⚠️ … call 933") stays first: nothing is put before it."""
+    if courtesy is None or courtesy.only_small_talk or not courtesy.greeted or not turn.replies:
+        return
+    first = turn.replies[0]
+    if first.text.startswith("⚠"):
+        return
+    greetings = tuple(kind for kind in courtesy.kinds if kind in GREETINGS)
+    turn.replies[0] = Reply(text=f"{_joined(turn, greetings)}\n{first.text}", choices=first.choices)

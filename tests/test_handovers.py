@@ -1,0 +1,90 @@
+"""Hand-over requests: recorded with the messages before them, listed for operators (masked),
+and the call centre number is the setting's."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.config import PROJECT_ROOT, RIYADH, Settings
+from bot.dialogue.engine import Engine
+from bot.dialogue.messages import Inbound
+from bot.handovers.models import Handover
+from bot.storage.db import session_scope
+
+START = datetime(2026, 11, 24, 10, 0, tzinfo=RIYADH)
+
+
+def _talk(engine: Engine, lines: list[str], phone: str = "+966500000001") -> list[str]:
+    answers = []
+    for n, text in enumerate(lines):
+        message = Inbound(channel="whatsapp", sender=phone, phone=phone, text=text,
+                          received_at=START + timedelta(minutes=n), message_id=f"h-{phone}-{n}")
+        answers.append("\n".join(r.text for r in engine.handle(message)))
+    return answers
+
+
+def test_a_request_is_recorded_with_the_last_messages(seeded_database_url: str) -> None:
+    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
+                                   billing_url=None, agent_phone="8001234567")
+    answers = _talk(Engine(settings), ["السلام عليكم", "فاتورتي", "1", "ابي موظف"])
+    assert "8001234567" in answers[-1] and "920001100" not in answers[-1]
+    with session_scope(seeded_database_url) as session:
+        handover = session.scalars(select(Handover).order_by(Handover.id.desc())).first()
+        assert handover.text == "ابي موظف" and handover.lang == "ar" and not handover.danger
+        said = [(entry["by"], entry["text"]) for entry in handover.transcript]
+    assert said[0] == ("subscriber", "السلام عليكم")
+    assert ("subscriber", "1") in said
+    assert any(by == "bot" and "عليك" in text for by, text in said)  # the bill card
+    assert len(said) <= 10
+
+
+def test_the_memory_keeps_only_the_last_ten_messages(seeded_database_url: str) -> None:
+    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
+                                   billing_url=None)
+    _talk(Engine(settings), [f"شكرا {n}" for n in range(8)] + ["agent"], phone="+966500000003")
+    with session_scope(seeded_database_url) as session:
+        handover = session.scalars(select(Handover).where(Handover.phone == "+966500000003")
+                                   .order_by(Handover.id.desc())).first()
+        assert len(handover.transcript) == 10
+        assert handover.transcript[-1]["by"] == "bot"
+
+
+def test_messages_older_than_a_day_are_forgotten(seeded_database_url: str) -> None:
+    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
+                                   billing_url=None)
+    engine = Engine(settings)
+    phone = "+966500000002"
+    old = Inbound(channel="whatsapp", sender=phone, phone=phone, text="فاتورتي",
+                  received_at=START - timedelta(days=2), message_id="h-old")
+    engine.handle(old)
+    _talk(engine, ["ابي موظف"], phone=phone)
+    with session_scope(seeded_database_url) as session:
+        handover = session.scalars(select(Handover).where(Handover.phone == phone)
+                                   .order_by(Handover.id.desc())).first()
+        assert handover.transcript == []
+
+
+def test_the_operator_list_is_danger_first_and_masked(seeded_database_url: str) -> None:
+    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
+                                   billing_url=None)
+    engine = Engine(settings)
+    _talk(engine, ["ابي موظف"], phone="+966500000002")
+    _talk(engine, ["ابوي على جهاز اكسجين والكهرباء طافية", "ابي اكلم موظف"], phone="+966500000004")
+    env = {**os.environ, "SADEEQ_DATABASE_URL": seeded_database_url}
+    done = subprocess.run([sys.executable, "-m", "bot", "handovers", "list", "--json"],
+                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert rows[0]["danger"] is True and rows[0]["ref"].startswith("HO-")
+    assert any(not row["danger"] for row in rows)
+    assert "+966500000004" not in done.stdout and "0004" in done.stdout
+    text = subprocess.run([sys.executable, "-m", "bot", "handovers", "list"], cwd=PROJECT_ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert text.returncode == 0 and "DANGER" in text.stdout and "جهاز اكسجين" in text.stdout
