@@ -237,12 +237,12 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
         ))
     if incident.estimated_restoration_at is not None:
         lines.append(_("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at)))
-    lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
     if outcome.report.stated_start is not None:
         from handlers.compensation import open_outage_so_far
 
-        lines.append(_("Counted from {time}, when you said the power went off.",
-                       time=tr.datetime(outcome.report.start_in(incident))))
+        # Counted from the start the subscriber stated: what it earns so far, and the rule.
         lines.append(open_outage_so_far(turn, outcome.report, incident))
+    else:
+        lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
     lines.append(_("We will message you here when the power is back."))
     return "\n".join(lines)
