@@ -84,3 +84,14 @@ def test_keywords_are_exact_rules_for_few_intents() -> None:
 
 def test_a_lone_menu_number_is_not_help() -> None:
     assert understand("0", NOW).intent == "unknown"
+
+
+@pytest.mark.parametrize("text", ["OUT-000006", "out 12", "INC-000045"])
+def test_a_report_reference_alone_asks_after_the_report(text: str) -> None:
+    result = understand(text, NOW)
+    assert result.intent == "outage_status" and "account" not in result.slots
+
+
+def test_a_reference_is_not_an_account_number() -> None:
+    assert "account" not in understand("رقم البلاغ OUT-000006 وش صار عليه", NOW).slots
+    assert understand("حسابي 30012345678 والبلاغ OUT-000006", NOW).slots["account"] == "30012345678"

@@ -40,6 +40,10 @@ def bot_command(text: str) -> str | None:
     return None
 
 
+# A report's reference alone ("OUT-000006", normalized "out 000006") asks after that report.
+_OUTAGE_REFERENCE = re.compile(r"(?:out|inc) ?\d+")
+
+
 def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
     """Intent of a normalized message; `compensation_case` when a standard was found in it."""
     if not normalized:
@@ -47,6 +51,8 @@ def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
     keyword_intent = intent_keywords().get(normalized)
     if keyword_intent:
         return IntentGuess(keyword_intent, 1.0, ())
+    if _OUTAGE_REFERENCE.fullmatch(normalized):
+        return IntentGuess("outage_status", 1.0, ())
     control = control_phrases().get(normalized)
     if control == "menu" and not normalized.isdigit():
         return IntentGuess("help", 1.0, ())  # "menu", "القائمة": the dialogue shows the menu

@@ -13,6 +13,8 @@ _DIGIT_RUN = re.compile(r"(?<![\d.,:])\+?\d+(?:[ \-\u00a0]\d{2,})*(?![\d.,:]?\d)
 # Saudi mobile numbers in their usual spellings: 05XXXXXXXX, 5XXXXXXXX, 9665XXXXXXXX,
 # 009665XXXXXXXX and +9665XXXXXXXX. They are phone numbers, not accounts.
 _PHONE = re.compile(r"^(?:\+?9665\d{8}|009665\d{8}|05\d{8}|5\d{8})$")
+# The bot's own reference numbers ("OUT-000006", "HAZ-000012", "INC-000045"): not accounts.
+_REFERENCE_BEFORE = re.compile(r"(?:OUT|HAZ|HZ|INC)[ \-]?$", re.IGNORECASE)
 
 
 def find_account(raw: str) -> str | None:
@@ -20,7 +22,8 @@ def find_account(raw: str) -> str | None:
     for match in _DIGIT_RUN.finditer(text):
         candidate = match.group()
         digits = re.sub(r"\D", "", candidate)
-        if candidate.startswith("+") or _PHONE.match(digits):
+        if (candidate.startswith("+") or _PHONE.match(digits)
+                or _REFERENCE_BEFORE.search(text, 0, match.start())):
             continue
         if MIN_DIGITS <= len(digits) <= MAX_DIGITS:
             return digits
