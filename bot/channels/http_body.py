@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
@@ -20,6 +22,20 @@ async def read_limited_body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise HTTPException(413, "request body too large")
     return bytes(body)
+
+
+async def read_json_object(request: Request, limit: int, error: type[Exception]) -> dict:
+    """An operator request's JSON object (an empty body is {}); `error` with one line otherwise."""
+    raw = await read_limited_body(request, limit)  # 413 past the limit
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise error("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise error("the body must be a JSON object")
+    return body
 
 
 def media_type(request: Request) -> str:

@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.channels.http_body import read_limited_body
+from bot.channels.http_body import read_json_object
 from bot.channels.outbound import OutboundSender
 from bot.hazards.models import HazardMedia
 from bot.hazards.notify import notify_resolved, undeliverable_channels
@@ -158,15 +158,4 @@ BODY_LIMIT = 16 * 1024  # an operator's request is a few short fields
 
 
 async def _json_body(request: Request) -> dict:
-    import json
-
-    raw = await read_limited_body(request, BODY_LIMIT)  # 413 past the limit
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise HazardError("the body is not JSON") from None
-    if not isinstance(body, dict):
-        raise HazardError("the body must be a JSON object")
-    return body
+    return await read_json_object(request, BODY_LIMIT, HazardError)

@@ -17,7 +17,6 @@ one writer at a time anyway.
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,12 +38,13 @@ from bot.hazards.models import (
 )
 from bot.hazards.vocabulary import is_urgent_kind, names_area
 from bot.outages.area import bounding_box, distance_km, normalize_place
+from bot.outages.service import parse_reference
 from bot.outages.times import as_utc
+from bot.text import ascii_digits
 
 JOIN_DISTANCE_M = 200
 JOIN_WINDOW = timedelta(days=1)
 ADVISORY_LOCK_SPACE = 7_320_715  # any fixed number of ours: the first key of the lock
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 class HazardError(ValueError):
@@ -162,19 +162,19 @@ def media_of(session: Session, report_ids: list[int]) -> list[HazardMedia]:
 
 
 def find_report(session: Session, ref: str | int) -> HazardReport | None:
-    number = _number(ref, REPORT_PREFIX)
+    number = parse_reference(ref, REPORT_PREFIX)
     return session.get(HazardReport, number) if number is not None else None
 
 
 def find_hazard(session: Session, ref: str | int) -> Hazard:
     """"HZ-000012" (or "12") names a hazard; a reporter's "HAZ-000034" names the hazard it joined."""
-    text = ref if isinstance(ref, int) else ref.strip().translate(_DIGITS).upper()
+    text = ref if isinstance(ref, int) else ascii_digits(ref.strip()).upper()
     hazard = None
     if isinstance(text, str) and text.startswith(REPORT_PREFIX):
         report = find_report(session, text)
         hazard = session.get(Hazard, report.hazard_id) if report is not None else None
     else:
-        number = _number(text, HAZARD_PREFIX)
+        number = parse_reference(text, HAZARD_PREFIX)
         hazard = session.get(Hazard, number) if number is not None else None
     if hazard is None:
         raise HazardNotFound(f"no hazard {ref!r}")
@@ -250,11 +250,3 @@ def _reporter_in(session: Session, hazard: Hazard, channel: str, sender: str,
     who = or_(HazardReport.phone == phone, same_sender) if phone else same_sender
     return session.scalars(select(HazardReport).where(HazardReport.hazard_id == hazard.id, who)
                            .order_by(HazardReport.id).limit(1)).first()
-
-
-def _number(ref: str | int, prefix: str) -> int | None:
-    if isinstance(ref, int):
-        return ref
-    text = ref.strip().translate(_DIGITS).upper()
-    match = re.fullmatch(rf"(?:{prefix}\s*-?\s*)?0*(\d{{1,12}})", text)
-    return int(match.group(1)) if match else None

@@ -20,7 +20,6 @@ Reporters are notified after the response is sent (a background task), as `sadee
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -34,7 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from bot.channels.database_errors import DATABASE_ERRORS
-from bot.channels.http_body import read_limited_body
+from bot.channels.http_body import read_json_object
 from bot.channels.outbound import OutboundSender
 from bot.config import Settings
 from bot.outages.notify import (
@@ -225,16 +224,7 @@ def _view(session, incident) -> dict:
 
 
 async def _json_body(request: Request) -> dict:
-    raw = await read_limited_body(request, BODY_LIMIT)  # 413 past the limit
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise OutageError("the body is not JSON") from None
-    if not isinstance(body, dict):
-        raise OutageError("the body must be a JSON object")
-    return body
+    return await read_json_object(request, BODY_LIMIT, OutageError)
 
 
 def _time_field(body: dict, name: str) -> datetime | None:

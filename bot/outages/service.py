@@ -42,6 +42,7 @@ from bot.outages.models import (
     OutageReport,
 )
 from bot.outages.times import as_utc, local_iso
+from bot.text import ascii_digits
 
 if TYPE_CHECKING:
     from bot.dialogue.messages import Media
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
 # Operators type a cause for reporters to read; a paragraph at most.
 MAX_CAUSE_CHARS = 300
 _CLAIM_ATTEMPTS = 5
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
 class OutageError(ValueError):
@@ -331,7 +331,7 @@ def parse_reference(ref: str | int, prefix: str) -> int | None:
     """"INC-000045", "inc45", "45" and "٤٥" all name incident 45."""
     if isinstance(ref, int):
         return ref
-    text = ref.strip().translate(_DIGITS).upper()
+    text = ascii_digits(ref.strip()).upper()
     match = re.fullmatch(rf"(?:{prefix}\s*-?\s*)?0*(\d{{1,12}})", text)
     return int(match.group(1)) if match else None
 
