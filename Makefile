@@ -15,7 +15,7 @@ ARGS ?=
 TEST_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS ?= redis://127.0.0.1:6379/15
 
-.PHONY: chat test test-scaleout smoke setup serve lint i18n constraints clean intents
+.PHONY: chat test test-scaleout smoke setup serve lint format i18n constraints clean intents
 
 # Installed with the pinned versions of constraints.txt (the set the suite last passed with).
 $(STAMP): pyproject.toml constraints.txt
@@ -38,6 +38,7 @@ serve: setup
 # from outside the repository (tools/smoke).
 test: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
+	$(BIN)/ruff format --check bot handlers tests bench
 	$(BIN)/python -m pytest
 ifdef CI
 	$(MAKE) test-scaleout
@@ -57,6 +58,11 @@ smoke:
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
+	$(BIN)/ruff format --check bot handlers tests bench
+
+# One formatter for the whole tree (ruff format, the settings in pyproject.toml).
+format: $(STAMP)
+	$(BIN)/ruff format bot handlers tests bench tools setup.py
 
 # Catalogs: extract the messages into locales/<domain>.pot, update every locales/<lang>/
 # LC_MESSAGES/<domain>.po from it, compile the .mo files (see locales/README.md).

@@ -62,7 +62,9 @@ def main() -> None:
         raw.executemany(
             "INSERT INTO billing_bills (account, issue_date, period_start, period_end, due_date,"
             " kwh, amount_halalas, previous_balance_halalas, paid) VALUES"
-            f" ({','.join('?' * 9)})", bills)
+            f" ({','.join('?' * 9)})",
+            bills,
+        )
         raw.commit()
         raw_insert_s = time.perf_counter() - started
 
@@ -77,21 +79,31 @@ def main() -> None:
         started = time.perf_counter()
         for phone in phones:
             for (account,) in raw.execute(
-                    "SELECT account FROM billing_accounts WHERE phone = ?", (phone,)).fetchall():
-                raw.execute("SELECT * FROM billing_bills WHERE account = ? ORDER BY issue_date"
-                            " DESC LIMIT 1", (account,)).fetchone()
+                "SELECT account FROM billing_accounts WHERE phone = ?", (phone,)
+            ).fetchall():
+                raw.execute(
+                    "SELECT * FROM billing_bills WHERE account = ? ORDER BY issue_date"
+                    " DESC LIMIT 1",
+                    (account,),
+                ).fetchone()
         raw_lookup_s = time.perf_counter() - started
 
-    print(f"subscribers={args.subscribers} months={args.months}: "
-          f"{report.accounts_added} accounts, {report.bills_added} bills")
+    print(
+        f"subscribers={args.subscribers} months={args.months}: "
+        f"{report.accounts_added} accounts, {report.bills_added} bills"
+    )
     print(f"seed_demo            {seed_s:8.2f} s  ({report.bills_added / seed_s:,.0f} bills/s)")
     print(f"  rerun (idempotent) {rerun_s:8.2f} s")
     print(f"baseline: generate   {generate_s:8.2f} s  + raw sqlite3 insert {raw_insert_s:.2f} s")
-    print(f"  ratio seed_demo / (generate + raw insert) = {seed_s / (generate_s + raw_insert_s):.2f}")
+    print(
+        f"  ratio seed_demo / (generate + raw insert) = {seed_s / (generate_s + raw_insert_s):.2f}"
+    )
     print(f"lookup (phone → accounts → latest bill), {args.lookups} phones:")
     print(f"  EmbeddedBilling    {adapter_s / args.lookups * 1000:8.3f} ms each")
-    print(f"  raw sqlite3        {raw_lookup_s / args.lookups * 1000:8.3f} ms each"
-          f"  (ratio {adapter_s / raw_lookup_s:.1f}×)")
+    print(
+        f"  raw sqlite3        {raw_lookup_s / args.lookups * 1000:8.3f} ms each"
+        f"  (ratio {adapter_s / raw_lookup_s:.1f}×)"
+    )
 
 
 if __name__ == "__main__":

@@ -60,13 +60,21 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-notices-"))
     url = f"sqlite:///{workdir / 'notices.sqlite'}"
     engine = engine_for(url)
-    seconds, _ = timed(lambda: seed_demo(url, subscribers=args.subscribers, months=1,
-                                         today=ISSUED))
+    seconds, _ = timed(lambda: seed_demo(url, subscribers=args.subscribers, months=1, today=ISSUED))
     now = datetime.now(UTC)
-    rows = [dict(account=s.account, channel=("sms", "whatsapp")[i % 2], address=s.phone,
-                 phone=s.phone, lang=("ar", "en")[i % 2], consent_text="bill alerts",
-                 subscribed_at=now, unsubscribed_at=None)
-            for i, s in enumerate(demo_subscribers(args.subscribers))]
+    rows = [
+        dict(
+            account=s.account,
+            channel=("sms", "whatsapp")[i % 2],
+            address=s.phone,
+            phone=s.phone,
+            lang=("ar", "en")[i % 2],
+            consent_text="bill alerts",
+            subscribed_at=now,
+            unsubscribed_at=None,
+        )
+        for i, s in enumerate(demo_subscribers(args.subscribers))
+    ]
     with engine.begin() as conn:
         conn.execute(insert(NoticeSubscription.__table__), rows)
     total = len(rows)
@@ -82,20 +90,25 @@ def main() -> None:
     ledger.plan_month(engine, MONTH)
     low, _ = ledger.id_bounds(engine, MONTH)
     per_account = AdapterBillSource(EmbeddedBilling(url, today=lambda: ISSUED))
-    sample = Broadcast(engine, MONTH, per_account, CollectingSender(),
-                       id_range=(low, low + args.baseline))
+    sample = Broadcast(
+        engine, MONTH, per_account, CollectingSender(), id_range=(low, low + args.baseline)
+    )
     seconds_b, _ = timed(lambda: sample.run(plan=False))
     rate_b = args.baseline / seconds_b
-    print(f"B baseline, bills per account through the adapter: {args.baseline} in "
-          f"{seconds_b:.1f} s = {rate_b:,.0f}/s; A/B = {rate_a / rate_b:.1f}x")
+    print(
+        f"B baseline, bills per account through the adapter: {args.baseline} in "
+        f"{seconds_b:.1f} s = {rate_b:,.0f}/s; A/B = {rate_a / rate_b:.1f}x"
+    )
 
     rate_q = run_queue(url, engine, total)
     if rate_q:
         print(f"Q two rq workers: {rate_q:,.0f}/s; Q/A = {rate_q / rate_a:.2f}x")
 
     rate_t = run_fake_twilio(url, engine, args.twilio_sample)
-    print(f"T sent over HTTP to the fake Twilio API: {rate_t:,.0f}/s (sample "
-          f"{args.twilio_sample}); T/A = {rate_t / rate_a:.3f}x")
+    print(
+        f"T sent over HTTP to the fake Twilio API: {rate_t:,.0f}/s (sample "
+        f"{args.twilio_sample}); T/A = {rate_t / rate_a:.3f}x"
+    )
 
 
 def run_queue(url: str, engine, total: int) -> float | None:
@@ -111,16 +124,27 @@ def run_queue(url: str, engine, total: int) -> float | None:
         print("Q skipped: no Redis at", REDIS_URL)
         return None
     reset(engine)
-    env = {**os.environ, "SADEEQ_DATABASE_URL": url, "SADEEQ_REDIS_URL": REDIS_URL,
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "SADEEQ_DATABASE_URL": url,
+        "SADEEQ_REDIS_URL": REDIS_URL,
+        "PYTHONPATH": str(ROOT),
+    }
     for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN"):
         env.pop(name, None)
     settings = Settings(database_url=url, redis_url=REDIS_URL)
     start = time.perf_counter()
     jobs = queue.enqueue_month(settings, MONTH, rate=None, range_size=5_000)
-    workers = [subprocess.Popen([sys.executable, "-m", "bot", "notices", "worker", "--burst"],
-                                env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL) for _ in range(2)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "notices", "worker", "--burst"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
     for worker in workers:
         worker.wait(timeout=3600)
     seconds = time.perf_counter() - start
@@ -140,11 +164,21 @@ def run_fake_twilio(url: str, engine, sample: int) -> float:
     ledger.plan_month(engine, MONTH)
     low, _ = ledger.id_bounds(engine, MONTH)
     with FakeTwilio() as twilio:
-        sender = TwilioSender("AC" + "0" * 32, "token", database_url=url,
-                              sms_from="+15005550006", whatsapp_from="+15005550006",
-                              api_base=twilio.url)
-        run = Broadcast(engine, MONTH, EmbeddedBillSource(url, today=ISSUED), sender,
-                        id_range=(low, low + sample))
+        sender = TwilioSender(
+            "AC" + "0" * 32,
+            "token",
+            database_url=url,
+            sms_from="+15005550006",
+            whatsapp_from="+15005550006",
+            api_base=twilio.url,
+        )
+        run = Broadcast(
+            engine,
+            MONTH,
+            EmbeddedBillSource(url, today=ISSUED),
+            sender,
+            id_range=(low, low + sample),
+        )
         seconds, counts = timed(lambda: run.run(plan=False))
         assert len(twilio.sent) == sample, (len(twilio.sent), counts)
     return sample / seconds

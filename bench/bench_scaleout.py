@@ -50,7 +50,12 @@ SCRIPT = [
     {"Body": "السلام عليكم"},
     {"Body": "كم فاتورتي"},
     {"Body": "1"},
-    {"Body": "الكهرباء طافية", "Latitude": "24.7136", "Longitude": "46.6753", "Address": "حي العليا"},
+    {
+        "Body": "الكهرباء طافية",
+        "Latitude": "24.7136",
+        "Longitude": "46.6753",
+        "Address": "حي العليا",
+    },
     {"Body": "وش صار على البلاغ"},
     {"Body": "شكرا"},
 ]
@@ -69,7 +74,8 @@ def cpu_seconds(pids: list[int] | None = None, command_prefix: str | None = None
     for pid in pids if pids is not None else [int(p) for p in os.listdir("/proc") if p.isdigit()]:
         try:
             if command_prefix and not Path(f"/proc/{pid}/cmdline").read_bytes().startswith(
-                    command_prefix.encode()):
+                command_prefix.encode()
+            ):
                 continue
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
@@ -85,9 +91,15 @@ def workers(count: int, env: dict[str, str], logs: Path) -> Iterator[list[str]]:
         for n in range(count):
             port = free_port()
             with (logs / f"worker{n}.log").open("wb") as out:
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "bot", "serve", "--port", str(port)], cwd=ROOT,
-                    env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT))
+                procs.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+                        cwd=ROOT,
+                        env={**os.environ, **env},
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
             deadline = time.monotonic() + 60
@@ -122,11 +134,21 @@ async def load(urls: list[str], senders: int, per_sender: int, tag: str) -> dict
         phone = f"+9665000{who:05d}" if who >= 20 else f"+96650000{who + 1:04d}"
         plan = []
         for n in range(per_sender):
-            params = {"MessageSid": f"SM{tag}{who:04d}{n:04d}", "AccountSid": "AC123",
-                      "From": f"whatsapp:{phone}", "To": "whatsapp:+966920000000", "NumMedia": "0",
-                      **SCRIPT[n % len(SCRIPT)]}
-            plan.append((urls[who % len(urls)] + PATH, params,
-                         validator.compute_signature(PUBLIC_URL + PATH, params)))
+            params = {
+                "MessageSid": f"SM{tag}{who:04d}{n:04d}",
+                "AccountSid": "AC123",
+                "From": f"whatsapp:{phone}",
+                "To": "whatsapp:+966920000000",
+                "NumMedia": "0",
+                **SCRIPT[n % len(SCRIPT)],
+            }
+            plan.append(
+                (
+                    urls[who % len(urls)] + PATH,
+                    params,
+                    validator.compute_signature(PUBLIC_URL + PATH, params),
+                )
+            )
         plans.append(plan)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -134,31 +156,50 @@ async def load(urls: list[str], senders: int, per_sender: int, tag: str) -> dict
     async def sender(session: aiohttp.ClientSession, plan) -> None:
         for url, params, signature in plan:
             started = time.perf_counter()
-            async with session.post(url, data=params, headers={"X-Twilio-Signature": signature}) as response:
+            async with session.post(
+                url, data=params, headers={"X-Twilio-Signature": signature}
+            ) as response:
                 await response.read()
             latencies.append(time.perf_counter() - started)
             statuses[response.status] = statuses.get(response.status, 0) + 1
 
     connector = aiohttp.TCPConnector(limit=senders)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as session:
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=aiohttp.ClientTimeout(total=60)
+    ) as session:
         cpu, started = time.process_time(), time.perf_counter()
         await asyncio.gather(*(sender(session, plan) for plan in plans))
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     latencies.sort()
-    return {"messages": len(latencies), "seconds": elapsed, "per_second": len(latencies) / elapsed,
-            "p50_ms": 1000 * statistics.median(latencies),
-            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-            "statuses": statuses, "client_cpu_ms": 1000 * cpu / len(latencies)}
+    return {
+        "messages": len(latencies),
+        "seconds": elapsed,
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "statuses": statuses,
+        "client_cpu_ms": 1000 * cpu / len(latencies),
+    }
 
 
-def run_setup(name: str, count: int, database_url: str, redis_url: str | None,
-              args: argparse.Namespace, logs: Path) -> dict:
+def run_setup(
+    name: str,
+    count: int,
+    database_url: str,
+    redis_url: str | None,
+    args: argparse.Namespace,
+    logs: Path,
+) -> dict:
     create_schema(database_url)
     seed_demo(database_url, subscribers=args.senders, months=2)
     dispose_engine(database_url)
-    env = {"SADEEQ_DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN,
-           "SADEEQ_PUBLIC_URL": PUBLIC_URL, "SADEEQ_RATE_LIMIT_PER_MINUTE": "0",
-           "SADEEQ_REDIS_URL": redis_url or ""}
+    env = {
+        "SADEEQ_DATABASE_URL": database_url,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "SADEEQ_PUBLIC_URL": PUBLIC_URL,
+        "SADEEQ_RATE_LIMIT_PER_MINUTE": "0",
+        "SADEEQ_REDIS_URL": redis_url or "",
+    }
     with workers(count, env, logs) as urls:
         asyncio.run(load(urls, min(args.senders, 10), 2, f"warm{name}"))  # imports, pools, caches
         runs = []
@@ -185,22 +226,32 @@ def throughput(args: argparse.Namespace) -> None:
         schemas.append(f"bench_{uuid.uuid4().hex[:10]}")
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schemas[-1]}"'))
-        return make_url(args.postgres).update_query_dict(
-            {"options": f"-csearch_path={schemas[-1]}"}).render_as_string(hide_password=False)
+        return (
+            make_url(args.postgres)
+            .update_query_dict({"options": f"-csearch_path={schemas[-1]}"})
+            .render_as_string(hide_password=False)
+        )
 
     try:
-        print(f"load: {args.senders} senders x {args.per_sender} messages, signed WhatsApp; "
-              f"logs in {logs}", flush=True)
+        print(
+            f"load: {args.senders} senders x {args.per_sender} messages, signed WhatsApp; "
+            f"logs in {logs}",
+            flush=True,
+        )
         base = run_setup("a", 1, f"sqlite:///{logs / 'bench.sqlite'}", None, args, logs)
         _show("baseline: 1 worker, SQLite, no Redis", base)
         single = run_setup("b", 1, fresh_postgres(), args.redis, args, logs)
         _show("1 worker, PostgreSQL + Redis", single)
         scaled = run_setup("c", 2, fresh_postgres(), args.redis, args, logs)
         _show("2 workers, PostgreSQL + Redis", scaled)
-        print(f"ratio 2 workers PG+Redis / 1 worker SQLite: throughput "
-              f"{scaled['per_second'] / base['per_second']:.2f}x, p99 {scaled['p99_ms'] / base['p99_ms']:.2f}x")
-        print(f"ratio 2 workers / 1 worker, both PG+Redis: throughput "
-              f"{scaled['per_second'] / single['per_second']:.2f}x, p99 {scaled['p99_ms'] / single['p99_ms']:.2f}x")
+        print(
+            f"ratio 2 workers PG+Redis / 1 worker SQLite: throughput "
+            f"{scaled['per_second'] / base['per_second']:.2f}x, p99 {scaled['p99_ms'] / base['p99_ms']:.2f}x"
+        )
+        print(
+            f"ratio 2 workers / 1 worker, both PG+Redis: throughput "
+            f"{scaled['per_second'] / single['per_second']:.2f}x, p99 {scaled['p99_ms'] / single['p99_ms']:.2f}x"
+        )
     finally:
         with admin.begin() as conn:
             for schema in schemas:
@@ -209,13 +260,18 @@ def throughput(args: argparse.Namespace) -> None:
 
 
 def _show(label: str, figures: dict) -> None:
-    print(f"{label:<40} {figures['messages']:>6} msgs in {figures['seconds']:6.2f} s = "
-          f"{figures['per_second']:7.1f} msg/s  p50 {figures['p50_ms']:7.1f} ms  "
-          f"p99 {figures['p99_ms']:7.1f} ms  statuses {figures['statuses']}  "
-          f"(msg/s of the runs: {figures.get('runs')})", flush=True)
-    print(f"{'':<40} CPU per message: workers {figures['worker_cpu_ms']:.2f} ms, PostgreSQL "
-          f"{figures['postgres_cpu_ms']:.2f} ms, load generator {figures['client_cpu_ms']:.2f} ms",
-          flush=True)
+    print(
+        f"{label:<40} {figures['messages']:>6} msgs in {figures['seconds']:6.2f} s = "
+        f"{figures['per_second']:7.1f} msg/s  p50 {figures['p50_ms']:7.1f} ms  "
+        f"p99 {figures['p99_ms']:7.1f} ms  statuses {figures['statuses']}  "
+        f"(msg/s of the runs: {figures.get('runs')})",
+        flush=True,
+    )
+    print(
+        f"{'':<40} CPU per message: workers {figures['worker_cpu_ms']:.2f} ms, PostgreSQL "
+        f"{figures['postgres_cpu_ms']:.2f} ms, load generator {figures['client_cpu_ms']:.2f} ms",
+        flush=True,
+    )
 
 
 def hostile(args: argparse.Namespace) -> None:
@@ -230,8 +286,13 @@ def hostile(args: argparse.Namespace) -> None:
     url = f"sqlite:///{folder / 'hostile.sqlite'}"
     create_schema(url)
     seed_demo(url, subscribers=50, months=1)
-    settings = replace(Settings.from_env(), database_url=url, billing_url=None, redis_url=None,
-                       rate_limit_per_minute=0)
+    settings = replace(
+        Settings.from_env(),
+        database_url=url,
+        billing_url=None,
+        redis_url=None,
+        rate_limit_per_minute=0,
+    )
     engine = Engine(settings)
     generated = time.perf_counter()
     messages = hostile_messages(args.messages, senders=args.hostile_senders)
@@ -250,7 +311,9 @@ def hostile(args: argparse.Namespace) -> None:
         for reply in replies:
             largest["whatsapp"] = max(largest["whatsapp"], len(render_text(reply, "whatsapp")))
             largest["telegram"] = max(largest["telegram"], len(render_text(reply, "telegram")))
-            largest["sms_segments"] = max(largest["sms_segments"], sms_segments(render_text(reply, "sms")))
+            largest["sms_segments"] = max(
+                largest["sms_segments"], sms_segments(render_text(reply, "sms"))
+            )
     elapsed = time.perf_counter() - started
     # Baseline in the same run: the same texts through understanding alone (no router, no
     # database), the part of a turn every message pays for.
@@ -260,13 +323,17 @@ def hostile(args: argparse.Namespace) -> None:
     for message in messages:
         understand(message.text[:2000], now=message.received_at)
     baseline = time.perf_counter() - baseline
-    print(f"baseline: understanding alone {len(messages) / baseline:.0f} msg/s; engine / baseline "
-          f"= {(len(messages) / elapsed) / (len(messages) / baseline):.2f}")
-    print(f"hostile: {len(messages)} messages from {args.hostile_senders} senders in {elapsed:.1f} s "
-          f"= {len(messages) / elapsed:.0f} msg/s (generating them: {generated:.1f} s); "
-          f"crashes {crashes}; answered {answered}; largest reply: WhatsApp {largest['whatsapp']} "
-          f"chars (limit 1600), Telegram {largest['telegram']} (4096), SMS "
-          f"{largest['sms_segments']} segments (3)")
+    print(
+        f"baseline: understanding alone {len(messages) / baseline:.0f} msg/s; engine / baseline "
+        f"= {(len(messages) / elapsed) / (len(messages) / baseline):.2f}"
+    )
+    print(
+        f"hostile: {len(messages)} messages from {args.hostile_senders} senders in {elapsed:.1f} s "
+        f"= {len(messages) / elapsed:.0f} msg/s (generating them: {generated:.1f} s); "
+        f"crashes {crashes}; answered {answered}; largest reply: WhatsApp {largest['whatsapp']} "
+        f"chars (limit 1600), Telegram {largest['telegram']} (4096), SMS "
+        f"{largest['sms_segments']} segments (3)"
+    )
 
 
 def main() -> None:
@@ -274,7 +341,9 @@ def main() -> None:
     parser.add_argument("mode", nargs="?", default="throughput", choices=["throughput", "hostile"])
     parser.add_argument("--senders", type=int, default=50)
     parser.add_argument("--per-sender", type=int, default=40)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per set-up; the median is shown")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per set-up; the median is shown"
+    )
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--messages", type=int, default=100_000)

@@ -38,8 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "bench-auth-token"
 PUBLIC_URL = "http://127.0.0.1"
 PATH = "/twilio/whatsapp"
-FIXED_TWIML = ('<?xml version="1.0" encoding="UTF-8"?><Response><Message>'
-               "أهلاً بك في صديق الكهرباء</Message></Response>")
+FIXED_TWIML = (
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>'
+    "أهلاً بك في صديق الكهرباء</Message></Response>"
+)
 WARMUP = 200
 
 
@@ -72,9 +74,12 @@ def free_port() -> int:
 def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
     """The server's log goes to a file (`server_log(process)`): an unread pipe would fill up
     and freeze a server that logs a lot."""
-    with tempfile.NamedTemporaryFile("w", prefix="sadeeq-bench-", suffix=".log", delete=False) as log:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                   stderr=log, text=True)
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="sadeeq-bench-", suffix=".log", delete=False
+    ) as log:
+        process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, text=True
+        )
     process.log_path = log.name  # type: ignore[attr-defined]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -99,32 +104,41 @@ def signed_requests(count: int, offset: int, server: int) -> list[tuple[dict[str
     validator = RequestValidator(TOKEN)
     out = []
     for i in range(offset, offset + count):
-        params = {"MessageSid": f"SMbench{server}x{i:010d}", "AccountSid": "AC" + "0" * 32,
-                  "From": f"whatsapp:+9665000{1000 + i % 200:05d}", "To": "whatsapp:+966920000000",
-                  "Body": "مرحبا" if i % 2 == 0 else "1", "NumMedia": "0"}
+        params = {
+            "MessageSid": f"SMbench{server}x{i:010d}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": f"whatsapp:+9665000{1000 + i % 200:05d}",
+            "To": "whatsapp:+966920000000",
+            "Body": "مرحبا" if i % 2 == 0 else "1",
+            "NumMedia": "0",
+        }
         out.append((params, validator.compute_signature(PUBLIC_URL + PATH, params)))
     return out
 
 
-async def load(port: int, requests: list[tuple[dict[str, str], str]], concurrency: int
-               ) -> tuple[float, list[float], int]:
+async def load(
+    port: int, requests: list[tuple[dict[str, str], str]], concurrency: int
+) -> tuple[float, list[float], int]:
     latencies: list[float] = []
     failures = 0
     queue = iter(requests)
     # Idle connections are dropped before uvicorn's own 5 s keep-alive ends: reusing one just as
     # the server closes it fails a request the server never saw.
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency,
-                          keepalive_expiry=2.0)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits,
-                                 timeout=30) as client:
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
+    )
+    async with httpx.AsyncClient(
+        base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
+    ) as client:
 
         async def sender() -> None:
             nonlocal failures
             for params, signature in queue:
                 started = time.perf_counter()
                 try:
-                    response = await client.post(PATH, data=params,
-                                                 headers={"X-Twilio-Signature": signature})
+                    response = await client.post(
+                        PATH, data=params, headers={"X-Twilio-Signature": signature}
+                    )
                     ok = response.status_code == 200 and "<Message>" in response.text
                 except httpx.TransportError:  # counted, not retried: a failure is a failure
                     ok = False
@@ -139,8 +153,11 @@ async def load(port: int, requests: list[tuple[dict[str, str], str]], concurrenc
 def report(name: str, elapsed: float, latencies: list[float], failures: int) -> float:
     cuts = statistics.quantiles(latencies, n=100)
     rps = len(latencies) / elapsed
-    print(f"{name:<30} {rps:8.0f} req/s   p50 {cuts[49] * 1000:7.1f} ms   "
-          f"p99 {cuts[98] * 1000:7.1f} ms   failures {failures}", flush=True)
+    print(
+        f"{name:<30} {rps:8.0f} req/s   p50 {cuts[49] * 1000:7.1f} ms   "
+        f"p99 {cuts[98] * 1000:7.1f} ms   failures {failures}",
+        flush=True,
+    )
     return rps
 
 
@@ -152,24 +169,37 @@ def main() -> int:
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as workdir:
-        env = {**os.environ, "SADEEQ_DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite",
-               "TWILIO_AUTH_TOKEN": TOKEN, "SADEEQ_PUBLIC_URL": PUBLIC_URL,
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "SADEEQ_DATABASE_URL": f"sqlite:///{workdir}/bench.sqlite",
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "SADEEQ_PUBLIC_URL": PUBLIC_URL,
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("TELEGRAM_BOT_TOKEN", None)
-        subprocess.run([python, "-m", "bot", "setup"], env=env, cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
-        print(f"{args.requests} signed WhatsApp messages per server in {args.rounds} interleaved "
-              f"rounds, {args.concurrency} concurrent senders, {os.cpu_count()} cores", flush=True)
+        subprocess.run(
+            [python, "-m", "bot", "setup"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+        )
+        print(
+            f"{args.requests} signed WhatsApp messages per server in {args.rounds} interleaved "
+            f"rounds, {args.concurrency} concurrent senders, {os.cpu_count()} cores",
+            flush=True,
+        )
         uvicorn_app = [python, "-m", "uvicorn", "--no-access-log", "--log-level", "warning"]
         commands = {
             "bare Starlette (fixed TwiML)": [*uvicorn_app, "bench.bench_server:bare_app"],
-            "channels, fixed-reply engine": [*uvicorn_app, "--factory",
-                                             "bench.bench_server:channels_only_app"],
+            "channels, fixed-reply engine": [
+                *uvicorn_app,
+                "--factory",
+                "bench.bench_server:channels_only_app",
+            ],
             "sadeeq serve": [python, "-m", "bot", "serve"],
         }
         ports = {name: free_port() for name in commands}
-        servers = [start([*command, "--port", str(ports[name])], env, ports[name])
-                   for name, command in commands.items()]
+        servers = [
+            start([*command, "--port", str(ports[name])], env, ports[name])
+            for name, command in commands.items()
+        ]
         totals = {name: [0.0, [], 0] for name in commands}
         try:
             for index, name in enumerate(commands):
@@ -180,7 +210,8 @@ def main() -> int:
                 for index, name in enumerate(commands):
                     requests = signed_requests(batch, WARMUP + round_ * batch, index)
                     elapsed, latencies, failures = asyncio.run(
-                        load(ports[name], requests, args.concurrency))
+                        load(ports[name], requests, args.concurrency)
+                    )
                     totals[name][0] += elapsed
                     totals[name][1] += latencies
                     totals[name][2] += failures

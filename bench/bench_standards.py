@@ -27,8 +27,9 @@ def random_cases(n: int, seed: int = 7) -> list[Case]:
         end = start + timedelta(minutes=rng.randrange(0, 90 * 24 * 60))
         standard = rng.choice(STANDARD_IDS)
         notice = start - timedelta(hours=rng.randrange(0, 96)) if rng.random() < 0.7 else None
-        cases.append(Case(standard, start, end, notice_at=notice,
-                          network=rng.choice(("lv", "mv", "hv"))))
+        cases.append(
+            Case(standard, start, end, notice_at=notice, network=rng.choice(("lv", "mv", "hv")))
+        )
     return cases
 
 

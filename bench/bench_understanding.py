@@ -41,8 +41,11 @@ def messages() -> dict[str, list[str]]:
     safety sets have many long ones (a greeting or a story before the request)."""
     sets = {}
     for path in sorted((ROOT / "tests" / "data").glob("*.tsv")):
-        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
-                if line and not line.startswith("#")]
+        rows = [
+            line.split("\t")
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")
+        ]
         sets[path.name] = [row[1] for row in rows[1:]]
     return sets
 
@@ -62,11 +65,18 @@ def timed(fn, texts: list[str], rounds: int) -> tuple[list[float], list[float]]:
 def summary(name: str, timings: tuple[list[float], list[float]]) -> dict[str, float]:
     wall, cpu = timings
     qw, qc = statistics.quantiles(wall, n=100), statistics.quantiles(cpu, n=100)
-    figures = {"per_s": len(cpu) / sum(cpu), "wall_per_s": len(wall) / sum(wall),
-               "p50_ms": qc[49] * 1e3, "p99_ms": qc[98] * 1e3, "wall_p99_ms": qw[98] * 1e3}
-    print(f"{name:<26} CPU {figures['per_s']:>9,.0f} msg/s  p50 {figures['p50_ms']:.3f} ms  "
-          f"p99 {figures['p99_ms']:.3f} ms | wall {figures['wall_per_s']:>9,.0f} msg/s  "
-          f"p99 {figures['wall_p99_ms']:.3f} ms")
+    figures = {
+        "per_s": len(cpu) / sum(cpu),
+        "wall_per_s": len(wall) / sum(wall),
+        "p50_ms": qc[49] * 1e3,
+        "p99_ms": qc[98] * 1e3,
+        "wall_p99_ms": qw[98] * 1e3,
+    }
+    print(
+        f"{name:<26} CPU {figures['per_s']:>9,.0f} msg/s  p50 {figures['p50_ms']:.3f} ms  "
+        f"p99 {figures['p99_ms']:.3f} ms | wall {figures['wall_per_s']:>9,.0f} msg/s  "
+        f"p99 {figures['wall_p99_ms']:.3f} ms"
+    )
     return figures
 
 
@@ -79,23 +89,33 @@ def main() -> None:
     sets = messages()
     model = intent_model()  # loaded once at start-up in the running bot
     understand("تحميل", NOW)  # and every slot vocabulary
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores (pinned to 1), load average "
-          f"{os.getloadavg()[0]:.2f}, {datetime.now(RIYADH):%Y-%m-%d}, {args.rounds} rounds")
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} cores (pinned to 1), load average "
+        f"{os.getloadavg()[0]:.2f}, {datetime.now(RIYADH):%Y-%m-%d}, {args.rounds} rounds"
+    )
     for name, texts in sets.items():
         words = sum(len(t.split()) for t in texts) / len(texts)
         print(f"\n{name}: {len(texts)} messages, {words:.1f} words on average")
         cold = summary("understand (first call)", timed(lambda t: understand(t, NOW), texts, 1))
         base = summary("baseline: normalize", timed(normalize, texts, args.rounds))
-        warm = summary("understand (repeated)",
-                       timed(lambda t: understand(t, NOW), texts, args.rounds))
-        summary("model scoring alone",
-                timed(lambda t: model.probabilities(normalize(t)), texts, args.rounds))
-        print(f"ratio understand/normalize CPU per message: repeated "
-              f"{base['per_s'] / warm['per_s']:.1f}x, first call "
-              f"{base['per_s'] / cold['per_s']:.1f}x")
+        warm = summary(
+            "understand (repeated)", timed(lambda t: understand(t, NOW), texts, args.rounds)
+        )
+        summary(
+            "model scoring alone",
+            timed(lambda t: model.probabilities(normalize(t)), texts, args.rounds),
+        )
+        print(
+            f"ratio understand/normalize CPU per message: repeated "
+            f"{base['per_s'] / warm['per_s']:.1f}x, first call "
+            f"{base['per_s'] / cold['per_s']:.1f}x"
+        )
         ok = min(warm["per_s"], cold["per_s"]) >= 5000 and max(warm["p99_ms"], cold["p99_ms"]) < 2
-        print(f"goal on CPU time (>= 5,000 msg/s and p99 < 2 ms, first call and repeated): "
-              f"{'met' if ok else 'NOT met'}")
+        print(
+            f"goal on CPU time (>= 5,000 msg/s and p99 < 2 ms, first call and repeated): "
+            f"{'met' if ok else 'NOT met'}"
+        )
+
 
 if __name__ == "__main__":
     main()

@@ -17,13 +17,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("bot.channels.terminal", "talk to the bot in the terminal as a subscriber"),
     "serve": ("bot.channels.server", "the webhook server (Twilio, Telegram, /healthz, /metrics)"),
     "telegram": ("bot.channels.telegram_polling", "Telegram in polling mode (needs a bot token)"),
-    "classify": ("bot.understanding.cli", "intent and slots of each line of standard input, as JSON"),
-    "intents": ("bot.understanding.intents_cli", "train the intent model from the corpus; evaluate it"),
+    "classify": (
+        "bot.understanding.cli",
+        "intent and slots of each line of standard input, as JSON",
+    ),
+    "intents": (
+        "bot.understanding.intents_cli",
+        "train the intent model from the corpus; evaluate it",
+    ),
     "compensation": ("bot.standards.cli", "compensation owed for one case, as JSON"),
     "outages": ("bot.outages.cli", "operator view of outage incidents"),
     "hazards": ("bot.hazards.cli", "operator view of safety hazard reports"),
     "notices": ("bot.notices.cli", "monthly e-bill notices"),
-    "handovers": ("bot.handovers.cli", "subscribers who asked for a person, with their last messages"),
+    "handovers": (
+        "bot.handovers.cli",
+        "subscribers who asked for a person, with their last messages",
+    ),
 }
 
 
@@ -48,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except MissingData as exc:
-        print(f"sadeeq: error: {exc} (the installation is incomplete: reinstall sadeeq)",
-              file=sys.stderr)
+        print(
+            f"sadeeq: error: {exc} (the installation is incomplete: reinstall sadeeq)",
+            file=sys.stderr,
+        )
         return 1
     except STARTUP_ERRORS as exc:
         print(f"sadeeq: error: {exc}", file=sys.stderr)

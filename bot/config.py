@@ -38,15 +38,18 @@ class _Reader:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def number(self, name: str, default: float, *, integer: bool, minimum: float,
-               above: bool = False) -> float:
+    def number(
+        self, name: str, default: float, *, integer: bool, minimum: float, above: bool = False
+    ) -> float:
         raw = _env(name)
         if raw is None:
             return default
         try:
             value = int(raw) if integer else float(raw)
         except ValueError:
-            self.problems.append(f"{name}={raw!r} is not {'a whole number' if integer else 'a number'}")
+            self.problems.append(
+                f"{name}={raw!r} is not {'a whole number' if integer else 'a number'}"
+            )
             return default
         if value < minimum or (above and value == minimum) or value != value:
             bound = f"more than {minimum:g}" if above else f"{minimum:g} or more"
@@ -57,7 +60,9 @@ class _Reader:
     def phone_number(self, name: str, default: str) -> str:
         raw = _env(name, default) or default
         if not raw.lstrip("+").isdigit() or not 3 <= len(raw.lstrip("+")) <= 15:
-            self.problems.append(f"{name}={raw!r} must be a telephone number (digits, an optional +)")
+            self.problems.append(
+                f"{name}={raw!r} must be a telephone number (digits, an optional +)"
+            )
             return default
         return raw
 
@@ -68,15 +73,18 @@ class _Reader:
             return default
         return raw
 
-    def url(self, name: str, default: str | None = None,
-            schemes: tuple[str, ...] = ("http", "https")) -> str | None:
+    def url(
+        self, name: str, default: str | None = None, schemes: tuple[str, ...] = ("http", "https")
+    ) -> str | None:
         raw = _env(name, default)
         if raw is None:
             return None
         parts = urlsplit(raw)
         if parts.scheme not in schemes or not parts.netloc:
-            self.problems.append(f"{name}={raw!r} must be a full URL starting with "
-                                 f"{' or '.join(s + '://' for s in schemes)}")
+            self.problems.append(
+                f"{name}={raw!r} must be a full URL starting with "
+                f"{' or '.join(s + '://' for s in schemes)}"
+            )
             return default
         return raw
 
@@ -125,8 +133,13 @@ class Settings:
 
     def secrets(self) -> tuple[str, ...]:
         """Every configured value that must never reach a log line (see bot/logs.py)."""
-        values = [self.twilio_auth_token, self.telegram_bot_token, self.telegram_webhook_secret,
-                  self.billing_token, self.operator_token]
+        values = [
+            self.twilio_auth_token,
+            self.telegram_bot_token,
+            self.telegram_webhook_secret,
+            self.billing_token,
+            self.operator_token,
+        ]
         for url in (self.database_url, self.redis_url):
             password = urlsplit(url).password if url else None
             values.append(password)
@@ -138,8 +151,10 @@ class Settings:
         read = _Reader()
         database_url = _env("SADEEQ_DATABASE_URL") or default_database_url()
         if not database_url.startswith(("sqlite", "postgresql")):
-            read.problems.append(f"SADEEQ_DATABASE_URL must be an sqlite:/// or postgresql:// URL, "
-                                 f"not {database_url.split(':', 1)[0]!r}")
+            read.problems.append(
+                f"SADEEQ_DATABASE_URL must be an sqlite:/// or postgresql:// URL, "
+                f"not {database_url.split(':', 1)[0]!r}"
+            )
         settings = cls(
             database_url=database_url,
             public_url=(read.url("SADEEQ_PUBLIC_URL", "http://localhost:8000") or "").rstrip("/"),
@@ -154,29 +169,37 @@ class Settings:
             telegram_api_base=read.url("TELEGRAM_API_BASE"),
             billing_url=read.url("SADEEQ_BILLING_URL"),
             billing_token=_env("SADEEQ_BILLING_TOKEN"),
-            billing_timeout_seconds=read.number("SADEEQ_BILLING_TIMEOUT", 3.0, integer=False,
-                                                minimum=0, above=True),
+            billing_timeout_seconds=read.number(
+                "SADEEQ_BILLING_TIMEOUT", 3.0, integer=False, minimum=0, above=True
+            ),
             redis_url=read.url("SADEEQ_REDIS_URL", schemes=("redis", "rediss", "unix")),
-            rate_limit_per_minute=int(read.number("SADEEQ_RATE_LIMIT_PER_MINUTE", 20, integer=True,
-                                                  minimum=0)),
-            account_misses_per_hour=int(read.number("SADEEQ_ACCOUNT_MISSES_PER_HOUR", 5,
-                                                    integer=True, minimum=0)),
+            rate_limit_per_minute=int(
+                read.number("SADEEQ_RATE_LIMIT_PER_MINUTE", 20, integer=True, minimum=0)
+            ),
+            account_misses_per_hour=int(
+                read.number("SADEEQ_ACCOUNT_MISSES_PER_HOUR", 5, integer=True, minimum=0)
+            ),
             lang=read.choice("SADEEQ_LANG", "ar", ("ar", "en")),
             operator_token=_env("SADEEQ_OPERATOR_TOKEN"),
             whatsapp_bill_template=_env("SADEEQ_WHATSAPP_BILL_TEMPLATE"),
             whatsapp_menu_template=_env("SADEEQ_WHATSAPP_MENU_TEMPLATE"),
-            whatsapp_menu_items=int(read.number("SADEEQ_WHATSAPP_MENU_ITEMS", 7, integer=True,
-                                                minimum=1)),
+            whatsapp_menu_items=int(
+                read.number("SADEEQ_WHATSAPP_MENU_ITEMS", 7, integer=True, minimum=1)
+            ),
             whatsapp_yes_no_template=_env("SADEEQ_WHATSAPP_YES_NO_TEMPLATE"),
-            session_idle_minutes=int(read.number("SADEEQ_SESSION_IDLE_MINUTES", 30, integer=True,
-                                                 minimum=1)),
+            session_idle_minutes=int(
+                read.number("SADEEQ_SESSION_IDLE_MINUTES", 30, integer=True, minimum=1)
+            ),
             holidays_file=_env("SADEEQ_HOLIDAYS_FILE"),
-            media_max_bytes=int(read.number("SADEEQ_MEDIA_MAX_BYTES", 5 * 1024 * 1024,
-                                            integer=True, minimum=1)),
-            media_timeout_seconds=read.number("SADEEQ_MEDIA_TIMEOUT", 10.0, integer=False, minimum=0,
-                                              above=True),
-            deliveries_retention_days=int(read.number("SADEEQ_DELIVERIES_RETENTION_DAYS", 30,
-                                                      integer=True, minimum=1)),
+            media_max_bytes=int(
+                read.number("SADEEQ_MEDIA_MAX_BYTES", 5 * 1024 * 1024, integer=True, minimum=1)
+            ),
+            media_timeout_seconds=read.number(
+                "SADEEQ_MEDIA_TIMEOUT", 10.0, integer=False, minimum=0, above=True
+            ),
+            deliveries_retention_days=int(
+                read.number("SADEEQ_DELIVERIES_RETENTION_DAYS", 30, integer=True, minimum=1)
+            ),
             agent_phone=read.phone_number("SADEEQ_AGENT_PHONE", "920001100"),
         )
         if read.problems:

@@ -128,8 +128,9 @@ class Texts:
         pattern = self.locale.currency_formats["standard"].pattern
         if isinstance(amount, int):
             pattern = pattern.replace(".00", "")
-        return format_currency(amount, "SAR", locale=self.locale, format=pattern,
-                               currency_digits=False)
+        return format_currency(
+            amount, "SAR", locale=self.locale, format=pattern, currency_digits=False
+        )
 
     def date(self, value: date, hijri: bool = True) -> str:
         """Long Gregorian date; in Arabic the Umm al-Qura Hijri date stands beside it (once in

@@ -128,8 +128,9 @@ class JsonFormatter(logging.Formatter):
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def configure_logging(json: bool = True, level: int | str = logging.INFO,
-                      stream: Any = None, secrets: Any = ()) -> logging.Handler:
+def configure_logging(
+    json: bool = True, level: int | str = logging.INFO, stream: Any = None, secrets: Any = ()
+) -> logging.Handler:
     """One handler on the root logger (replacing any earlier one), hiding `secrets` and masking
     numbers. Libraries' loggers (uvicorn, httpx, sqlalchemy) propagate to it unless they
     install their own."""

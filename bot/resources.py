@@ -40,8 +40,10 @@ def locales() -> Traversable:
     try:
         return files(PACKAGE)
     except ModuleNotFoundError:
-        raise MissingData(f"the runtime data package {PACKAGE} is not installed "
-                          "(reinstall sadeeq, or `pip install -e .` in a checkout)") from None
+        raise MissingData(
+            f"the runtime data package {PACKAGE} is not installed "
+            "(reinstall sadeeq, or `pip install -e .` in a checkout)"
+        ) from None
 
 
 @cache
@@ -94,8 +96,10 @@ def files_in(*parts: str, suffix: str = "", required: bool = True) -> list[Trave
     where = folder(*parts, required=required)
     if where is None:
         return []
-    found = sorted((f for f in where.iterdir() if f.is_file() and f.name.endswith(suffix)),
-                   key=lambda f: f.name)
+    found = sorted(
+        (f for f in where.iterdir() if f.is_file() and f.name.endswith(suffix)),
+        key=lambda f: f.name,
+    )
     if required and not found:
         raise MissingData(f"no *{suffix} file in locales/{'/'.join(parts)}")
     return found

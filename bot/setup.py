@@ -17,10 +17,16 @@ from bot.storage.db import create_schema
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-demo", action="store_true", help="do not add the demo subscribers")
-    parser.add_argument("--subscribers", type=_positive, default=200, metavar="N",
-                        help="demo subscribers with accounts, fixed identities included (200)")
-    parser.add_argument("--months", type=_positive, default=12, metavar="M",
-                        help="bills per demo account (12)")
+    parser.add_argument(
+        "--subscribers",
+        type=_positive,
+        default=200,
+        metavar="N",
+        help="demo subscribers with accounts, fixed identities included (200)",
+    )
+    parser.add_argument(
+        "--months", type=_positive, default=12, metavar="M", help="bills per demo account (12)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,14 +41,19 @@ def run(args: argparse.Namespace) -> int:
 
         added = seed_demo(url, subscribers=args.subscribers, months=args.months)
     except (SQLAlchemyError, OSError) as exc:
-        print(f"sadeeq setup: error: database {shown}: {exc.__class__.__name__}: "
-              f"{str(exc).splitlines()[0]}", file=sys.stderr)
+        print(
+            f"sadeeq setup: error: database {shown}: {exc.__class__.__name__}: "
+            f"{str(exc).splitlines()[0]}",
+            file=sys.stderr,
+        )
         return 1
     if added == SeedReport(0, 0, 0):
         print(f"Database ready at {shown}; demo data already there.")
     else:
-        print(f"Database ready at {shown}; demo data added: {added.accounts_added} accounts, "
-              f"{added.bills_added} bills, {added.requests_added} service requests.")
+        print(
+            f"Database ready at {shown}; demo data added: {added.accounts_added} accounts, "
+            f"{added.bills_added} bills, {added.requests_added} service requests."
+        )
     return 0
 
 

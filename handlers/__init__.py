@@ -52,5 +52,18 @@ INTENTS = {
     "unknown": menu.not_understood,
 }
 
-__all__ = ["FLOWS", "INTENTS", "PHOTO_FLOWS", "YES_FLOWS", "agent", "bill_alerts", "hazard_report", "medical_need",
-           "menu", "outage_report", "shared_location", "small_talk", "subscription"]
+__all__ = [
+    "FLOWS",
+    "INTENTS",
+    "PHOTO_FLOWS",
+    "YES_FLOWS",
+    "agent",
+    "bill_alerts",
+    "hazard_report",
+    "medical_need",
+    "menu",
+    "outage_report",
+    "shared_location",
+    "small_talk",
+    "subscription",
+]

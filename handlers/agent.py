@@ -18,23 +18,40 @@ def start(turn: Turn, understood: Understanding) -> None:
     _ = turn.tr._
     turn.intent = "agent"
     danger = _about_danger(turn)
-    handover = record_handover(turn.session, turn.contact, text=turn.text or "", lang=turn.lang,
-                               danger=danger, at=turn.now)
+    handover = record_handover(
+        turn.session, turn.contact, text=turn.text or "", lang=turn.lang, danger=danger, at=turn.now
+    )
     lines = []
     if danger:
-        lines.append(_("⚠️ If there is danger now (sparks, smoke, a fallen cable, someone on medical "
-                       "equipment), call the electricity emergency number {emergency} at once.",
-                       emergency=EMERGENCY))
-    lines.append(_("To talk to a customer service agent, call {number} (24 hours).",
-                   number=turn.settings.agent_phone))
-    lines.append(_("I have also recorded your request with our last messages for the customer "
-                   "service team (request {ref}).", ref=handover_ref(handover)))
+        lines.append(
+            _(
+                "⚠️ If there is danger now (sparks, smoke, a fallen cable, someone on medical "
+                "equipment), call the electricity emergency number {emergency} at once.",
+                emergency=EMERGENCY,
+            )
+        )
+    lines.append(
+        _(
+            "To talk to a customer service agent, call {number} (24 hours).",
+            number=turn.settings.agent_phone,
+        )
+    )
+    lines.append(
+        _(
+            "I have also recorded your request with our last messages for the customer "
+            "service team (request {ref}).",
+            ref=handover_ref(handover),
+        )
+    )
     lines.append(_("I am still here for your bill, outage reports and compensation."))
     turn.say("\n".join(lines))
 
 
 def _about_danger(turn: Turn) -> bool:
     """The request, or what the subscriber said just before it, names danger now."""
-    said = [turn.text or ""] + [entry["text"] for entry in (turn.contact.recent_messages or [])
-                                if entry.get("by") == "subscriber"]
+    said = [turn.text or ""] + [
+        entry["text"]
+        for entry in (turn.contact.recent_messages or [])
+        if entry.get("by") == "subscriber"
+    ]
     return any(is_danger(text) or medical_need.mentioned(text) for text in said if text)

@@ -44,7 +44,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
             turn.intent = "bill"
             _show_bill(turn, accounts[picked - 1], why_high)
         else:
-            turn.say(turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))))
+            turn.say(
+                turn.tr._(
+                    "Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))
+                )
+            )
         return True
     typed = find_account(turn.text)
     if typed is not None:
@@ -81,10 +85,15 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
         if typed_account in numbers:
             _show_bill(turn, typed_account, why_high)
         else:
-            refuse_unlinked(turn, _(
-                "The account {account} is not linked to your mobile number, so I cannot show its "
-                "bill. For your privacy I only show bills of accounts registered to the number you "
-                "are writing from.", account=mask(typed_account)))
+            refuse_unlinked(
+                turn,
+                _(
+                    "The account {account} is not linked to your mobile number, so I cannot show its "
+                    "bill. For your privacy I only show bills of accounts registered to the number you "
+                    "are writing from.",
+                    account=mask(typed_account),
+                ),
+            )
         return
     if not accounts:
         turn.finish()
@@ -98,14 +107,17 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
 
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     try:
-        bills = turn.billing.recent_bills_for_phone(turn.phone or "", account,
-                                                    COMPARED_BILLS if why_high else 2)
+        bills = turn.billing.recent_bills_for_phone(
+            turn.phone or "", account, COMPARED_BILLS if why_high else 2
+        )
     except BillingUnavailable:
         busy(turn)
         return
     turn.finish()
     if not bills:
-        turn.say(turn.tr._("There is no bill yet for the account {account}.", account=mask(account)))
+        turn.say(
+            turn.tr._("There is no bill yet for the account {account}.", account=mask(account))
+        )
         return
     # The card stays "open" so that «تفاصيل» can show the whole bill.
     turn.begin("bill", shown=account)
@@ -121,38 +133,69 @@ def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
     is the one an unpaid previous balance missed."""
     tr = turn.tr
     _ = tr._
-    about = _("Bill of account {account} for {month}: {kwh} kWh.", account=mask(bill.account),
-              month=tr.month(bill.period_start), kwh=tr.number(bill.kwh))
-    more = _("For the whole bill send \"details\".")
+    about = _(
+        "Bill of account {account} for {month}: {kwh} kWh.",
+        account=mask(bill.account),
+        month=tr.month(bill.period_start),
+        kwh=tr.number(bill.kwh),
+    )
+    more = _('For the whole bill send "details".')
     if bill.status == "paid":
-        return "\n".join([
-            _("You owe nothing: the bill of account {account} is paid. Thank you!",
-              account=mask(bill.account)),
-            _("It was {amount} for {month}, {kwh} kWh.", amount=tr.money(bill.amount_sar),
-              month=tr.month(bill.period_start), kwh=tr.number(bill.kwh)),
-            more,
-        ])
+        return "\n".join(
+            [
+                _(
+                    "You owe nothing: the bill of account {account} is paid. Thank you!",
+                    account=mask(bill.account),
+                ),
+                _(
+                    "It was {amount} for {month}, {kwh} kWh.",
+                    amount=tr.money(bill.amount_sar),
+                    month=tr.month(bill.period_start),
+                    kwh=tr.number(bill.kwh),
+                ),
+                more,
+            ]
+        )
     if bill.previous_balance_sar > 0:
         if before is not None and before.status != "paid":
-            late = _("{amount} is overdue: it was due on {date}.",
-                     amount=tr.money(bill.previous_balance_sar), date=tr.date(before.due_date))
+            late = _(
+                "{amount} is overdue: it was due on {date}.",
+                amount=tr.money(bill.previous_balance_sar),
+                date=tr.date(before.due_date),
+            )
         else:
-            late = _("{amount} is overdue from an earlier bill.",
-                     amount=tr.money(bill.previous_balance_sar))
-        return "\n".join([
-            late,
-            _("The new bill is {amount}, due by {date}.", amount=tr.money(bill.amount_sar),
-              date=tr.date(bill.due_date, hijri=False)),
-            _("In all {amount}, account {account}.", amount=tr.money(bill.total_due_sar),
-              account=mask(bill.account)),
-            more,
-        ])
+            late = _(
+                "{amount} is overdue from an earlier bill.",
+                amount=tr.money(bill.previous_balance_sar),
+            )
+        return "\n".join(
+            [
+                late,
+                _(
+                    "The new bill is {amount}, due by {date}.",
+                    amount=tr.money(bill.amount_sar),
+                    date=tr.date(bill.due_date, hijri=False),
+                ),
+                _(
+                    "In all {amount}, account {account}.",
+                    amount=tr.money(bill.total_due_sar),
+                    account=mask(bill.account),
+                ),
+                more,
+            ]
+        )
     if bill.status == "overdue":
-        first = _("You owe {amount}: it was due on {date}. Please pay it now.",
-                  amount=tr.money(bill.total_due_sar), date=tr.date(bill.due_date))
+        first = _(
+            "You owe {amount}: it was due on {date}. Please pay it now.",
+            amount=tr.money(bill.total_due_sar),
+            date=tr.date(bill.due_date),
+        )
     else:
-        first = _("You owe {amount}, due by {date}.", amount=tr.money(bill.total_due_sar),
-                  date=tr.date(bill.due_date))
+        first = _(
+            "You owe {amount}, due by {date}.",
+            amount=tr.money(bill.total_due_sar),
+            date=tr.date(bill.due_date),
+        )
     return "\n".join([first, about, more])
 
 
@@ -160,12 +203,17 @@ def bill_details(turn: Turn, bill: Bill) -> str:
     """The whole bill, on «تفاصيل». A paid bill shows no amount due."""
     tr = turn.tr
     _ = tr._
-    status = {"paid": _("paid"), "unpaid": _("unpaid"), "overdue": _("overdue")}.get(bill.status, bill.status)
+    status = {"paid": _("paid"), "unpaid": _("unpaid"), "overdue": _("overdue")}.get(
+        bill.status, bill.status
+    )
     lines = [
         _("Bill of account {account}", account=mask(bill.account)),
         _("Status: {status}", status=status),
-        _("Period: {start} to {end}", start=tr.date(bill.period_start, hijri=False),
-          end=tr.date(bill.period_end, hijri=False)),
+        _(
+            "Period: {start} to {end}",
+            start=tr.date(bill.period_start, hijri=False),
+            end=tr.date(bill.period_end, hijri=False),
+        ),
         _("Consumption: {kwh} kWh", kwh=tr.number(bill.kwh)),
         _("Amount for the period: {amount}", amount=tr.money(bill.amount_sar)),
     ]
@@ -181,35 +229,64 @@ def bill_details(turn: Turn, bill: Bill) -> str:
 
 
 def comparison_text(turn: Turn, bills: list[Bill]) -> str:
-    """"Why is my bill high?": this bill beside the ones before it, consumption and amount,
+    """ "Why is my bill high?": this bill beside the ones before it, consumption and amount,
     and what changed; with only this bill known, what it is made of."""
     tr = turn.tr
     _ = tr._
     bill = bills[0]
-    lines = [_("Bill of account {account} for {month}: {amount} for {kwh} kWh.",
-               account=mask(bill.account), month=tr.month(bill.period_start),
-               amount=tr.money(bill.amount_sar), kwh=tr.number(bill.kwh))]
+    lines = [
+        _(
+            "Bill of account {account} for {month}: {amount} for {kwh} kWh.",
+            account=mask(bill.account),
+            month=tr.month(bill.period_start),
+            amount=tr.money(bill.amount_sar),
+            kwh=tr.number(bill.kwh),
+        )
+    ]
     earlier = bills[1:]
     if not earlier:
-        lines.append(_("I do not have your earlier bills to compare with. The amount follows "
-                       "the kWh you used in the month."))
+        lines.append(
+            _(
+                "I do not have your earlier bills to compare with. The amount follows "
+                "the kWh you used in the month."
+            )
+        )
     else:
         previous = earlier[0]
         if previous.kwh and bill.kwh > previous.kwh:
-            lines.append(_("You used {percent}% more electricity than in {month}, and the bill "
-                           "follows consumption.",
-                           percent=tr.number(round((bill.kwh - previous.kwh) * 100 / previous.kwh)),
-                           month=tr.month(previous.period_start)))
+            lines.append(
+                _(
+                    "You used {percent}% more electricity than in {month}, and the bill "
+                    "follows consumption.",
+                    percent=tr.number(round((bill.kwh - previous.kwh) * 100 / previous.kwh)),
+                    month=tr.month(previous.period_start),
+                )
+            )
         elif previous.kwh and bill.kwh < previous.kwh:
-            lines.append(_("You used {percent}% less electricity than in {month}.",
-                           percent=tr.number(round((previous.kwh - bill.kwh) * 100 / previous.kwh)),
-                           month=tr.month(previous.period_start)))
+            lines.append(
+                _(
+                    "You used {percent}% less electricity than in {month}.",
+                    percent=tr.number(round((previous.kwh - bill.kwh) * 100 / previous.kwh)),
+                    month=tr.month(previous.period_start),
+                )
+            )
     if bill.previous_balance_sar > 0:
-        lines.append(_("The amount due also carries {amount} unpaid from an earlier bill.",
-                       amount=tr.money(bill.previous_balance_sar)))
+        lines.append(
+            _(
+                "The amount due also carries {amount} unpaid from an earlier bill.",
+                amount=tr.money(bill.previous_balance_sar),
+            )
+        )
     if earlier:
         lines.append(_("The months before:"))
-        lines += [_("{month}: {amount} for {kwh} kWh", month=tr.month(b.period_start),
-                    amount=tr.money(b.amount_sar), kwh=tr.number(b.kwh)) for b in earlier]
-    lines.append(_("For the whole bill send \"details\"."))
+        lines += [
+            _(
+                "{month}: {amount} for {kwh} kWh",
+                month=tr.month(b.period_start),
+                amount=tr.money(b.amount_sar),
+                kwh=tr.number(b.kwh),
+            )
+            for b in earlier
+        ]
+    lines.append(_('For the whole bill send "details".'))
     return "\n".join(lines)

@@ -53,20 +53,43 @@ def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
         _ask_which(turn, linked)
         return
     turn.finish()
-    result = subscribe(turn.session, account=account, channel=turn.message.channel,
-                       address=turn.message.sender, phone=turn.phone, lang=turn.lang,
-                       consent_text=turn.text, consent_message_id=turn.message.message_id,
-                       at=turn.now, linked_accounts=linked)
+    result = subscribe(
+        turn.session,
+        account=account,
+        channel=turn.message.channel,
+        address=turn.message.sender,
+        phone=turn.phone,
+        lang=turn.lang,
+        consent_text=turn.text,
+        consent_message_id=turn.message.message_id,
+        at=turn.now,
+        linked_accounts=linked,
+    )
     if result.status == "not_linked":
-        refuse_unlinked(turn, _("The account {account} is not linked to your mobile number, so I "
-                                "cannot send its bill alerts here.", account=mask(account)))
+        refuse_unlinked(
+            turn,
+            _(
+                "The account {account} is not linked to your mobile number, so I "
+                "cannot send its bill alerts here.",
+                account=mask(account),
+            ),
+        )
     elif result.status == "already_subscribed":
-        turn.say(_("Bill alerts for account {account} are already on for this number.", account=mask(account)))
+        turn.say(
+            _(
+                "Bill alerts for account {account} are already on for this number.",
+                account=mask(account),
+            )
+        )
     else:
-        turn.say(_("Done! Every month, when the bill of account {account} is issued on the 28th, "
-                   "I will send you its amount and due date here. To end them, send \"stop bill "
-                   "alerts\".",
-                   account=mask(account)))
+        turn.say(
+            _(
+                "Done! Every month, when the bill of account {account} is issued on the 28th, "
+                'I will send you its amount and due date here. To end them, send "stop bill '
+                'alerts".',
+                account=mask(account),
+            )
+        )
 
 
 def _ask_which(turn: Turn, linked: list[Account]) -> None:
@@ -76,5 +99,7 @@ def _ask_which(turn: Turn, linked: list[Account]) -> None:
         no_accounts(turn)
         return
     turn.begin("bill_alerts", accounts=[a.account for a in linked])
-    turn.say(_("Which account should I send monthly bill alerts for? Send its number from the list."),
-             account_choices(linked))
+    turn.say(
+        _("Which account should I send monthly bill alerts for? Send its number from the list."),
+        account_choices(linked),
+    )

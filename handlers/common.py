@@ -28,9 +28,13 @@ def ask_for_phone(turn: Turn) -> None:
 
 
 def no_accounts(turn: Turn) -> None:
-    turn.say(turn.tr._("I found no electricity account linked to your number. To link your account, "
-                       "update your mobile number in the Alkahraba app or call {number}.",
-                       number=turn.settings.agent_phone))
+    turn.say(
+        turn.tr._(
+            "I found no electricity account linked to your number. To link your account, "
+            "update your mobile number in the Alkahraba app or call {number}.",
+            number=turn.settings.agent_phone,
+        )
+    )
 
 
 def linked_accounts(turn: Turn, typed_account: str | None) -> list[Account] | None:
@@ -58,8 +62,10 @@ def refuse_unlinked(turn: Turn, explanation: str) -> None:
 
 
 def account_choices(accounts: list[Account]) -> list[Choice]:
-    return [Choice(str(i), f"{mask(a.account)} {a.district}", aliases=account_aliases(a))
-            for i, a in enumerate(accounts, 1)]
+    return [
+        Choice(str(i), f"{mask(a.account)} {a.district}", aliases=account_aliases(a))
+        for i, a in enumerate(accounts, 1)
+    ]
 
 
 def account_aliases(account: Account) -> tuple[str, ...]:
@@ -71,7 +77,11 @@ def account_aliases(account: Account) -> tuple[str, ...]:
 def lookups_paused(turn: Turn) -> None:
     """Too many accounts not linked to this sender were tried: account numbers are not looked
     up for a while (the account guard), and the sender is told why."""
-    turn.say(turn.tr._("For the privacy of our subscribers, lookups by account number are paused for "
-                       "one hour, because several account numbers not linked to your mobile number "
-                       "were sent from it. You can still see the bills of the accounts registered to "
-                       "your number: send \"bill\"."))
+    turn.say(
+        turn.tr._(
+            "For the privacy of our subscribers, lookups by account number are paused for "
+            "one hour, because several account numbers not linked to your mobile number "
+            "were sent from it. You can still see the bills of the accounts registered to "
+            'your number: send "bill".'
+        )
+    )

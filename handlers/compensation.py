@@ -63,7 +63,9 @@ ASKED_CASES = {
     "medical_needs": N_("someone with critical medical needs lives there"),
     "school_exams": N_("it was during public school exams"),
     "unrelated_debt": N_("the debt is not for metered consumption"),
-    "small_arrears": N_("the unpaid amount was 1,000 SAR or less and fewer than three bills were unpaid"),
+    "small_arrears": N_(
+        "the unpaid amount was 1,000 SAR or less and fewer than three bills were unpaid"
+    ),
 }
 
 
@@ -128,6 +130,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
 
 # -- the flow ------------------------------------------------------------------------------
 
+
 def _advance(turn: Turn, facts: Facts) -> None:
     missing = facts.missing(turn.now)
     if missing is not None:
@@ -150,8 +153,10 @@ def _advance(turn: Turn, facts: Facts) -> None:
     if _needs_confirmation(facts) and not facts.confirmed:
         turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
         _ = turn.tr._
-        turn.say(_("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
-                 [Choice("1", _("Yes")), Choice("2", _("No, correct it"))])
+        turn.say(
+            _("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
+            [Choice("1", _("Yes")), Choice("2", _("No, correct it"))],
+        )
         return
     _answer(turn, facts)
 
@@ -160,8 +165,12 @@ def _needs_confirmation(facts: Facts) -> bool:
     if facts.inferred:
         return True
     # A length on a named day: that it ended on that day is our reading.
-    return (facts.standard in HOURS_STANDARDS | {NOTICE} and facts.start_at() is None
-            and not facts.ongoing and bool(facts.duration))
+    return (
+        facts.standard in HOURS_STANDARDS | {NOTICE}
+        and facts.start_at() is None
+        and not facts.ongoing
+        and bool(facts.duration)
+    )
 
 
 def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
@@ -205,18 +214,27 @@ def _answer(turn: Turn, facts: Facts) -> None:
     if also is not None:
         # Never only one standard silently: the second is quoted by its own rule, then the sum.
         second = compensation_for(also)
-        lines += ["", _("The same outage also falls under another standard:"),
-                  _length_result_text(turn, second) if facts.start_at() is None
-                  else _result_text(turn, second)]
+        lines += [
+            "",
+            _("The same outage also falls under another standard:"),
+            _length_result_text(turn, second)
+            if facts.start_at() is None
+            else _result_text(turn, second),
+        ]
         if compensation.eligible and second.eligible:
             total = compensation.amount_sar + second.amount_sar
-            lines.append(_("Both apply, so you are owed {amount} in all.",
-                           amount=riyals(total, turn.lang)))
+            lines.append(
+                _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
+            )
     if facts.standard == "connection" and facts.network is None:
         rule = rule_for("connection", turn.now)
-        lines.append(_("I counted a low-voltage connection ({days} business days). If yours is "
-                       "medium or high voltage, tell me and I will count again.",
-                       days=turn.tr.number(rule.deadline_units("lv") or 0)))
+        lines.append(
+            _(
+                "I counted a low-voltage connection ({days} business days). If yours is "
+                "medium or high voltage, tell me and I will count again.",
+                days=turn.tr.number(rule.deadline_units("lv") or 0),
+            )
+        )
     if facts.ongoing and facts.standard in OUTAGE_STANDARDS:
         turn.begin("compensation", stage="offer")
         turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
@@ -244,21 +262,34 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
     if not compensation.eligible:
         if compensation.deadline is None:
             return _("Nothing is owed yet.")
-        when = (turn.tr.date(compensation.deadline.date()) if days
-                else turn.tr.datetime(compensation.deadline))
-        return "\n".join([_("Nothing is owed yet; the deadline is {when}.", when=when),
-                          rule.summary(turn.lang, facts.network or "lv")])
+        when = (
+            turn.tr.date(compensation.deadline.date())
+            if days
+            else turn.tr.datetime(compensation.deadline)
+        )
+        return "\n".join(
+            [
+                _("Nothing is owed yet; the deadline is {when}.", when=when),
+                rule.summary(turn.lang, facts.network or "lv"),
+            ]
+        )
     so_far = _("So far you are owed {amount}.", amount=riyals(compensation.amount_sar, turn.lang))
     if rule.is_flat:
         grows = ""
     elif days:
-        grows = " " + _("It grows by {amount} for each further business day until it is done.",
-                        amount=riyals(rule.additional_sar, turn.lang))
+        grows = " " + _(
+            "It grows by {amount} for each further business day until it is done.",
+            amount=riyals(rule.additional_sar, turn.lang),
+        )
     else:
-        grows = " " + _("It grows by {amount} for each further hour or part until it ends.",
-                        amount=riyals(rule.additional_sar, turn.lang))
-    paid = _("It is paid within {days} business days after the case ends.",
-             days=turn.tr.number(rule.pay_within_business_days))
+        grows = " " + _(
+            "It grows by {amount} for each further hour or part until it ends.",
+            amount=riyals(rule.additional_sar, turn.lang),
+        )
+    paid = _(
+        "It is paid within {days} business days after the case ends.",
+        days=turn.tr.number(rule.pay_within_business_days),
+    )
     return f"{so_far}{grows}\n{paid}"
 
 
@@ -280,8 +311,12 @@ def _note_step(turn: Turn, facts: Facts, stage: str) -> bool:
         if accounts is None:
             return True
         if len(accounts) > 1:
-            turn.begin("compensation", stage="note_account", facts=facts.dump(),
-                       accounts=[a.account for a in accounts])
+            turn.begin(
+                "compensation",
+                stage="note_account",
+                facts=facts.dump(),
+                accounts=[a.account for a in accounts],
+            )
             turn.say(turn.tr._("For which account? Send its number."), account_choices(accounts))
             return True
         _note(turn, facts, accounts[0].account if accounts else "")
@@ -298,15 +333,24 @@ def _note(turn: Turn, facts: Facts, account: str) -> None:
 
     start = facts.case(turn.now).start
     assert turn.phone is not None and facts.standard is not None and start is not None
-    turn.session.add(ServiceRequest(phone=turn.phone, account=account, standard=facts.standard,
-                                    requested_at=start, completed_at=None, network=facts.network,
-                                    note="stated in the chat"))
+    turn.session.add(
+        ServiceRequest(
+            phone=turn.phone,
+            account=account,
+            standard=facts.standard,
+            requested_at=start,
+            completed_at=None,
+            network=facts.network,
+            note="stated in the chat",
+        )
+    )
     turn.session.flush()
     turn.finish()
-    turn.say(turn.tr._("Noted. Send \"my compensation\" any time to see what it has earned."))
+    turn.say(turn.tr._('Noted. Send "my compensation" any time to see what it has earned.'))
 
 
 # -- unlawful disconnection ---------------------------------------------------------------
+
 
 def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     at = facts.start_at()
@@ -315,18 +359,32 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     _ = turn.tr._
     if facts.start_inferred and not facts.confirmed:  # the time decides: say it back first
         turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
-        turn.say(_("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
-                 [Choice("1", _("Yes")), Choice("2", _("No, correct it"))])
+        turn.say(
+            _("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
+            [Choice("1", _("Yes")), Choice("2", _("No, correct it"))],
+        )
         return
     if reason is not None or facts.prohibited:
-        why = _(PROHIBITED_TIME[reason]) if reason else _(
-            "A disconnection when {case} is not allowed.", case=_(ASKED_CASES[facts.prohibited or ""]))
+        why = (
+            _(PROHIBITED_TIME[reason])
+            if reason
+            else _(
+                "A disconnection when {case} is not allowed.",
+                case=_(ASKED_CASES[facts.prohibited or ""]),
+            )
+        )
         compensation = compensation_for(Case(UNLAWFUL, start=at))
         turn.finish()
-        turn.say("\n".join([
-            _("Counting {facts}:", facts=_facts_text(turn, facts)), why,
-            _("Your service must be restored at once: call {phone} now.", phone=SEC_PHONE),
-            _result_text(turn, compensation)]))
+        turn.say(
+            "\n".join(
+                [
+                    _("Counting {facts}:", facts=_facts_text(turn, facts)),
+                    why,
+                    _("Your service must be restored at once: call {phone} now.", phone=SEC_PHONE),
+                    _result_text(turn, compensation),
+                ]
+            )
+        )
         return
     turn.begin("compensation", stage="cases", facts=facts.dump(), tries=0)
     turn.say(_cases_question(turn, facts))
@@ -336,8 +394,13 @@ def _cases_question(turn: Turn, facts: Facts) -> str:
     _ = turn.tr._
     at = facts.start_at()
     assert at is not None
-    lines = [_("A disconnection for unpaid bills at {time} on a working day is allowed, unless one "
-               "of these was true. Was any of them? Send its number.", time=turn.tr.time(at))]
+    lines = [
+        _(
+            "A disconnection for unpaid bills at {time} on a working day is allowed, unless one "
+            "of these was true. Was any of them? Send its number.",
+            time=turn.tr.time(at),
+        )
+    ]
     for i, case in enumerate(asked_cases(), 1):
         lines.append(f"{i}. {_(ASKED_CASES[case])}")
     lines.append(f"{len(asked_cases()) + 1}. " + _("None of these, or I do not know"))
@@ -352,15 +415,22 @@ def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         facts.prohibited = cases[picked - 1]
         _judge_disconnection(turn, facts)
         return True
-    if (picked == len(cases) + 1 or control_word(turn.text) == "no"
-            or mentions(turn.text, "dont_know")):
+    if (
+        picked == len(cases) + 1
+        or control_word(turn.text) == "no"
+        or mentions(turn.text, "dont_know")
+    ):
         at = facts.start_at()
         assert at is not None
         turn.remember(tries=int(turn.state.get("tries", 0)) + 1)
-        turn.say(_("Then I cannot confirm any compensation yet: a disconnection for unpaid bills at "
-                   "{time} on a working day is allowed when more than 1,000 SAR or three bills are "
-                   "unpaid. If you find out that one of the cases above applies, send its number.",
-                   time=turn.tr.time(at)))
+        turn.say(
+            _(
+                "Then I cannot confirm any compensation yet: a disconnection for unpaid bills at "
+                "{time} on a working day is allowed when more than 1,000 SAR or three bills are "
+                "unpaid. If you find out that one of the cases above applies, send its number.",
+                time=turn.tr.time(at),
+            )
+        )
         return True
     if facts.read(turn.text, turn.now):
         _advance(turn, facts)
@@ -371,6 +441,7 @@ def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
 
 
 # -- questions ------------------------------------------------------------------------------
+
 
 def _why_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     picked = choice_number(turn.text)
@@ -385,8 +456,13 @@ def _why_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return True
     if picked == 3:
         turn.finish()
-        turn.say(_("The guaranteed standards cover a disconnection for unpaid bills. For a "
-                   "disconnection for another reason, call {phone}.", phone=SEC_PHONE))
+        turn.say(
+            _(
+                "The guaranteed standards cover a disconnection for unpaid bills. For a "
+                "disconnection for another reason, call {phone}.",
+                phone=SEC_PHONE,
+            )
+        )
         return True
     if _moved_on(understood):
         return False
@@ -397,14 +473,20 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
     if what == "why_cut":
         turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
         _ = turn.tr._
-        turn.say(_question(turn, facts, what), [
-            Choice("1", _("For unpaid bills")),
-            Choice("2", _("I owed nothing, or very little")),
-            Choice("3", _("Another reason"))])
+        turn.say(
+            _question(turn, facts, what),
+            [
+                Choice("1", _("For unpaid bills")),
+                Choice("2", _("I owed nothing, or very little")),
+                Choice("3", _("Another reason")),
+            ],
+        )
         return
     if what == "standard":
         turn.begin("compensation", stage="pick", facts=facts.dump(), tries=0)
-        choices = [Choice(str(i), standard_name(s, turn.lang)) for i, s in enumerate(STANDARD_IDS, 1)]
+        choices = [
+            Choice(str(i), standard_name(s, turn.lang)) for i, s in enumerate(STANDARD_IDS, 1)
+        ]
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
@@ -414,49 +496,61 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
 def _question(turn: Turn, facts: Facts, what: str | None) -> str:
     _ = turn.tr._
     if what == "notice":
-        return _("How long before the planned outage were you notified? For example: \"one day\", "
-                 "\"5 hours\", or \"no notice\".")
+        return _(
+            'How long before the planned outage were you notified? For example: "one day", '
+            '"5 hours", or "no notice".'
+        )
     if what == "why_cut":
         return _("Why was the service cut?")
     if what == "outage_day":
-        return _("On which day was the planned outage? For example: \"yesterday\" or \"16 November\".")
+        return _('On which day was the planned outage? For example: "yesterday" or "16 November".')
     if what == "disconnection_time":
-        return _("When was the service disconnected, and why? For example: \"yesterday at 2 pm, "
-                 "for an unpaid bill\".")
+        return _(
+            'When was the service disconnected, and why? For example: "yesterday at 2 pm, '
+            'for an unpaid bill".'
+        )
     if what == "request_day":
-        return _("On which day did you make the request? For example: \"16 November\" or "
-                 "\"two weeks ago\".")
+        return _(
+            'On which day did you make the request? For example: "16 November" or "two weeks ago".'
+        )
     if what == "done":
-        return _("Has it been done? If so, on which day? If not, say \"not yet\".")
+        return _('Has it been done? If so, on which day? If not, say "not yet".')
     if what == "done_day":
         return _("On which day was it done?")
     if what == "end":
-        return _("Has the power come back? If so, at what time? If not, say \"not yet\".")
+        return _('Has the power come back? If so, at what time? If not, say "not yet".')
     if what == "start_time":
-        return _("At what time did it start? For example: \"8 in the morning\".")
+        return _('At what time did it start? For example: "8 in the morning".')
     if what == "which_day":
-        return _("On which day was it, and has it ended? For example: \"yesterday\", or "
-                 "\"still off\".")
+        return _('On which day was it, and has it ended? For example: "yesterday", or "still off".')
     if what == "correction":
-        return _("Please send the right day and time, for example: \"yesterday from 8 in the "
-                 "morning to 4 in the afternoon\".")
+        return _(
+            'Please send the right day and time, for example: "yesterday from 8 in the '
+            'morning to 4 in the afternoon".'
+        )
     if facts.standard == "reconnection_after_payment":
-        return _("When did you pay, and when did the power come back? For example: \"yesterday at "
-                 "8 pm, and it came back at 1 am\", or \"still not back\".")
-    return _("When did it start and when did it end? For example: \"from 8 in the morning to 2 in the "
-             "afternoon\", \"yesterday from 10 pm\", or how long it took: \"5 hours\", \"4 days\".")
+        return _(
+            'When did you pay, and when did the power come back? For example: "yesterday at '
+            '8 pm, and it came back at 1 am", or "still not back".'
+        )
+    return _(
+        'When did it start and when did it end? For example: "from 8 in the morning to 2 in the '
+        'afternoon", "yesterday from 10 pm", or how long it took: "5 hours", "4 days".'
+    )
 
 
 def _answers_done(turn: Turn, facts: Facts, asked: str | None) -> bool:
-    """"لا"/"not yet" to "has it been done?" or "has the power come back?": still going on."""
-    if asked in ("done", "end", "which_day") and (control_word(turn.text) == "no"
-                                                  or mentions(turn.text, "not_yet")):
+    """ "لا"/"not yet" to "has it been done?" or "has the power come back?": still going on."""
+    if asked in ("done", "end", "which_day") and (
+        control_word(turn.text) == "no" or mentions(turn.text, "not_yet")
+    ):
         facts.ongoing, facts.end, facts.confirmed = True, None, False
         return True
     return False
 
 
 # -- saying the facts back ------------------------------------------------------------------
+
 
 def _facts_text(turn: Turn, facts: Facts) -> str:
     _ = turn.tr._
@@ -467,23 +561,38 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
         when = _span_text(turn, start, end)
         if facts.no_notice:
             return _("a planned outage {when}, with no notice", when=when)
-        return _("a planned outage {when}, notified {time} before",
-                 when=when, time=duration(turn.tr, facts.notice_minutes or 0))
+        return _(
+            "a planned outage {when}, notified {time} before",
+            when=when,
+            time=duration(turn.tr, facts.notice_minutes or 0),
+        )
     if facts.standard == NOTICE:
         day = _day_words(turn, start_day) if start_day else ""
         if facts.no_notice and facts.duration and start is None:
-            return _("a planned outage on {day}, {length} in all, with no notice",
-                     day=day, length=duration(turn.tr, facts.duration))
+            return _(
+                "a planned outage on {day}, {length} in all, with no notice",
+                day=day,
+                length=duration(turn.tr, facts.duration),
+            )
         if facts.no_notice:
             return _("a planned outage on {day}, with no notice", day=day)
-        return _("a planned outage on {day}, notified {time} before",
-                 day=day, time=duration(turn.tr, facts.notice_minutes or 0))
+        return _(
+            "a planned outage on {day}, notified {time} before",
+            day=day,
+            time=duration(turn.tr, facts.notice_minutes or 0),
+        )
     if facts.standard == UNLAWFUL and start is not None:
-        return _("disconnected {day} at {time}", day=_day_words(turn, start.date()),
-                 time=turn.tr.time(start))
+        return _(
+            "disconnected {day} at {time}",
+            day=_day_words(turn, start.date()),
+            time=turn.tr.time(start),
+        )
     if facts.standard in DAYS_STANDARDS:
-        begun = (_("the request made on {day}", day=_day_words(turn, start_day)) if start_day
-                 else _("a request made {time} ago", time=duration(turn.tr, facts.duration or 0)))
+        begun = (
+            _("the request made on {day}", day=_day_words(turn, start_day))
+            if start_day
+            else _("a request made {time} ago", time=duration(turn.tr, facts.duration or 0))
+        )
         if facts.ongoing or end_day is None:
             return _("{begun}, not done yet", begun=begun)
         return _("{begun}, done on {day}", begun=begun, day=_day_words(turn, end_day))
@@ -502,8 +611,12 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
 def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
     _ = turn.tr._
     if end.date() == start.date():
-        return _("{day}, from {start} to {end}", day=_day_words(turn, start.date()),
-                 start=turn.tr.time(start), end=turn.tr.time(end))
+        return _(
+            "{day}, from {start} to {end}",
+            day=_day_words(turn, start.date()),
+            start=turn.tr.time(start),
+            end=turn.tr.time(end),
+        )
     since = _("{day} at {time}", day=_day_words(turn, start.date()), time=turn.tr.time(start))
     until = _("{day} at {time}", day=_day_words(turn, end.date()), time=turn.tr.time(end))
     return _("from {since} to {until}", since=since, until=until)
@@ -514,10 +627,11 @@ def _day_of(iso: str | None) -> date | None:
 
 
 def _day_words(turn: Turn, day: date) -> str:
-    """"أمس الاثنين 30 نوفمبر": yesterday/today when it is one, the weekday and the date."""
+    """ "أمس الاثنين 30 نوفمبر": yesterday/today when it is one, the weekday and the date."""
     _ = turn.tr._
-    named = format_date(day, "EEEE d MMMM" if day.year == turn.now.year else "EEEE d MMMM y",
-                        locale=turn.tr.locale)
+    named = format_date(
+        day, "EEEE d MMMM" if day.year == turn.now.year else "EEEE d MMMM y", locale=turn.tr.locale
+    )
     offset = (turn.now.date() - day).days
     if offset == 0:
         return _("today, {date}", date=named)
@@ -528,27 +642,40 @@ def _day_words(turn: Turn, day: date) -> str:
 
 # -- the sender's own recorded cases --------------------------------------------------------
 
+
 def _show_records(turn: Turn) -> bool:
     """Every case the sender has on record, with what it earns (an outage still open: what it
     will earn if it runs long), the ones already past their pay-by date first; False when none."""
     tr = turn.tr
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
-    others = [tr._("Outage report {ref} (power not back yet)", ref=report.reference) + "\n"
-              + _open_outage_text(turn, report, incident)
-              for report, incident in _open_outage(turn)]
+    others = [
+        tr._("Outage report {ref} (power not back yet)", ref=report.reference)
+        + "\n"
+        + _open_outage_text(turn, report, incident)
+        for report, incident in _open_outage(turn)
+    ]
     if turn.phone is not None:
-        for report, _incident, compensation in compensation_cases_for_phone(turn.session, turn.phone):
-            block = (tr._("Outage report {ref}", ref=report.reference) + "\n"
-                     + _result_text(turn, compensation))
+        for report, _incident, compensation in compensation_cases_for_phone(
+            turn.session, turn.phone
+        ):
+            block = (
+                tr._("Outage report {ref}", ref=report.reference)
+                + "\n"
+                + _result_text(turn, compensation)
+            )
             (overdue if _overdue(turn, compensation) else others).append(block)
         for request in requests_for_phone(turn.session, turn.phone):
             heading = tr._("Account {account}", account=mask(request.account))
             if request.completed_at is None:  # still open: what it has earned so far
                 others.append(heading + "\n" + _open_request_text(turn, request))
                 continue
-            case = Case(request.standard, start=request.requested_at, end=request.completed_at,
-                        network=request.network or "lv")
+            case = Case(
+                request.standard,
+                start=request.requested_at,
+                end=request.completed_at,
+                network=request.network or "lv",
+            )
             compensation = compensation_for(case)
             block = heading + "\n" + _result_text(turn, compensation)
             (overdue if _overdue(turn, compensation) else others).append(block)
@@ -557,10 +684,21 @@ def _show_records(turn: Turn) -> bool:
         return False
     turn.begin("compensation", stage="records", blocks=blocks, shown=0)
     if overdue:
-        turn.say(tr._("{count} of your cases are past their pay-by date: call SERA on {phone} "
-                      "about them.", count=tr.number(len(overdue)), phone=SERA_PHONE))
-    turn.say(tr._("Here is what your recorded cases earn under the guaranteed standards "
-                  "({count} in all):", count=tr.number(len(blocks))))
+        turn.say(
+            tr._(
+                "{count} of your cases are past their pay-by date: call SERA on {phone} "
+                "about them.",
+                count=tr.number(len(overdue)),
+                phone=SERA_PHONE,
+            )
+        )
+    turn.say(
+        tr._(
+            "Here is what your recorded cases earn under the guaranteed standards "
+            "({count} in all):",
+            count=tr.number(len(blocks)),
+        )
+    )
     _records_page(turn)
     return True
 
@@ -568,13 +706,16 @@ def _show_records(turn: Turn) -> bool:
 def _records_page(turn: Turn) -> None:
     blocks: list[str] = turn.state["blocks"]
     shown = int(turn.state.get("shown", 0))
-    page = blocks[shown:shown + RECORDS_PAGE]
+    page = blocks[shown : shown + RECORDS_PAGE]
     shown += len(page)
     turn.remember(shown=shown)
     choices = [Choice("1", turn.tr._("Calculate for another case"))]
     if shown < len(blocks):
-        choices.append(Choice("2", turn.tr._("Show more ({left} left)",
-                                             left=turn.tr.number(len(blocks) - shown))))
+        choices.append(
+            Choice(
+                "2", turn.tr._("Show more ({left} left)", left=turn.tr.number(len(blocks) - shown))
+            )
+        )
     turn.say("\n\n".join(page), choices)
 
 
@@ -595,8 +736,9 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
 
 
 def _overdue(turn: Turn, compensation: Compensation) -> bool:
-    return bool(compensation.eligible and compensation.pay_by
-                and compensation.pay_by < turn.now.date())
+    return bool(
+        compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date()
+    )
 
 
 def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> str:
@@ -606,12 +748,16 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
     facts = Facts(standard=standard, start=report.start_in(incident).isoformat(), ongoing=True)
     start = report.start_in(incident)
     now = max(turn.now.replace(second=0, microsecond=0), start)
-    compensation = compensation_for(Case(standard, start=start, end=now,
-                                         force_majeure=bool(incident.force_majeure)))
+    compensation = compensation_for(
+        Case(standard, start=start, end=now, force_majeure=bool(incident.force_majeure))
+    )
     if not compensation.eligible and compensation.reason == "force_majeure":
         return compensation.explain(turn.lang)
-    return (turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts)) + "\n"
-            + _so_far_text(turn, facts, compensation))
+    return (
+        turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts))
+        + "\n"
+        + _so_far_text(turn, facts, compensation)
+    )
 
 
 def open_outage_so_far(turn: Turn, report: OutageReport, incident: Incident) -> str:
@@ -623,22 +769,32 @@ def open_outage_so_far(turn: Turn, report: OutageReport, incident: Incident) -> 
 def _open_request_text(turn: Turn, request) -> str:
     requested = request.requested_at
     requested = requested if requested.tzinfo else requested.replace(tzinfo=UTC)
-    facts = Facts(standard=request.standard, start=requested.astimezone(RIYADH).isoformat(),
-                  ongoing=True, network=request.network)
+    facts = Facts(
+        standard=request.standard,
+        start=requested.astimezone(RIYADH).isoformat(),
+        ongoing=True,
+        network=request.network,
+    )
     now = max(turn.now.replace(second=0, microsecond=0), requested)
-    compensation = compensation_for(Case(request.standard, start=requested, end=now,
-                                         network=request.network or "lv"))
-    return (turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts)) + "\n"
-            + _so_far_text(turn, facts, compensation))
+    compensation = compensation_for(
+        Case(request.standard, start=requested, end=now, network=request.network or "lv")
+    )
+    return (
+        turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts))
+        + "\n"
+        + _so_far_text(turn, facts, compensation)
+    )
 
 
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
-    found = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
-                          phone=turn.phone)
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
     return [found] if found is not None and found[1].status != "restored" else []
 
 
 # -- small helpers ----------------------------------------------------------------------------
+
 
 def _moved_on(understood: Understanding) -> bool:
     return understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.8

@@ -16,8 +16,12 @@ from bot.phrases import mentions
 from bot.standards import Case, rule_for
 from bot.understanding.slots import Moment, find_duration_minutes, read_times
 
-HOURS_STANDARDS = {"reconnection_after_payment", "planned_outage_restoration",
-                   "emergency_outage", "total_blackout"}
+HOURS_STANDARDS = {
+    "reconnection_after_payment",
+    "planned_outage_restoration",
+    "emergency_outage",
+    "total_blackout",
+}
 DAYS_STANDARDS = {"meter_registration", "connection", "billing_complaint"}
 NOTICE = "planned_outage_notice"
 PLANNED = "planned_outage_restoration"
@@ -56,7 +60,12 @@ class Facts:
         `asked` is the question the message answers ("end": a lone time is the end)."""
         reading = read_times(text, now)
         start, end = _past_range(reading.start, reading.end, now)
-        if asked in ("end", "done", "done_day") and start is not None and end is None and self.start:
+        if (
+            asked in ("end", "done", "done_day")
+            and start is not None
+            and end is None
+            and self.start
+        ):
             start, end = None, start  # "الساعة ٤ العصر" answering "when did it come back?"
         changed = False
         if start is not None:
@@ -93,8 +102,13 @@ class Facts:
             if mentions(text, phrases):
                 self.network, changed = network, True
         start_at = self.start_at()
-        if (start_at is not None and self.duration and not self.end and not self.ongoing
-                and self.standard not in DAYS_STANDARDS | {NOTICE, UNLAWFUL}):
+        if (
+            start_at is not None
+            and self.duration
+            and not self.end
+            and not self.ongoing
+            and self.standard not in DAYS_STANDARDS | {NOTICE, UNLAWFUL}
+        ):
             # "امس الساعة ٨ الصبح لمدة ٥ ساعات": the end is the start plus the length.
             self.end = (start_at + timedelta(minutes=self.duration)).isoformat()
             self.end_inferred = self.start_inferred
@@ -131,8 +145,11 @@ class Facts:
         at = end.at
         assert at is not None
         if not end.day_stated:
-            hours = [end.clock] + ([time((end.clock.hour + 12) % 24, end.clock.minute)]
-                                   if end.hour_guessed and end.clock.hour < 12 else [])
+            hours = [end.clock] + (
+                [time((end.clock.hour + 12) % 24, end.clock.minute)]
+                if end.hour_guessed and end.clock.hour < 12
+                else []
+            )
             candidates = []
             for clock in hours:
                 moment = datetime.combine(start.date(), clock, RIYADH)
@@ -242,17 +259,26 @@ class Facts:
         return rule.additional_sar, rule.clock
 
 
-def _past_range(start: Moment | None, end: Moment | None, now: datetime
-                ) -> tuple[Moment | None, Moment | None]:
+def _past_range(
+    start: Moment | None, end: Moment | None, now: datetime
+) -> tuple[Moment | None, Moment | None]:
     """A range with no day whose end is still ahead ("من 10 الصبح ل 1:10 الظهر" at noon) is a
     past case told without its day: the latest such range, yesterday's (said back, as any day
     not named)."""
-    if (start is None or end is None or start.day_stated or end.day_stated
-            or end.at is None or end.at <= now):
+    if (
+        start is None
+        or end is None
+        or start.day_stated
+        or end.day_stated
+        or end.at is None
+        or end.at <= now
+    ):
         return start, end
     back = timedelta(days=1)
-    return (Moment(start.day - back, start.clock, False, start.hour_guessed),
-            Moment(end.day - back, end.clock, False, end.hour_guessed))
+    return (
+        Moment(start.day - back, start.clock, False, start.hour_guessed),
+        Moment(end.day - back, end.clock, False, end.hour_guessed),
+    )
 
 
 def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:

@@ -47,16 +47,26 @@ COURTESY = frozenset({"thanks", "greeting"})
 
 def start(turn: Turn, understood: Understanding, location: dict | None = None) -> None:
     turn.intent = FLOW
-    turn.begin(FLOW, stage=None, kind=None, danger=False, warned=False, words=[], place=None,
-               location=location, media=[])
+    turn.begin(
+        FLOW,
+        stage=None,
+        kind=None,
+        danger=False,
+        warned=False,
+        words=[],
+        place=None,
+        location=location,
+        media=[],
+    )
     _take(turn)
     _next(turn)
 
 
 def claims_photo(turn: Turn, understood: Understanding) -> bool:
     """A photo whose caption asks for nothing else is a hazard report."""
-    return bool(turn.message.media) and (understood.intent in PHOTO_INTENTS
-                                         or kind_in(turn.text) is not None)
+    return bool(turn.message.media) and (
+        understood.intent in PHOTO_INTENTS or kind_in(turn.text) is not None
+    )
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
@@ -74,7 +84,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if stage == "kind" and state["kind"] is None and turn.text:
         ids = kind_ids()
         if picked is not None and not 1 <= picked <= len(ids):
-            turn.say(turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(ids))))
+            turn.say(
+                turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(ids)))
+            )
             return True
         # A number picks from the list; words that name no kind describe "something else".
         turn.remember(kind=ids[picked - 1] if picked is not None else "other")
@@ -93,8 +105,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
 def _helps(text: str) -> bool:
     """An answer to "which district and city?" that adds something ("ما ادري" does not)."""
     text = text.strip()
-    return (0 < len(text) <= MAX_PLACE_CHARS and any(ch.isalpha() for ch in text)
-            and not mentions(text, "dont_know"))
+    return (
+        0 < len(text) <= MAX_PLACE_CHARS
+        and any(ch.isalpha() for ch in text)
+        and not mentions(text, "dont_know")
+    )
 
 
 def _moved_on(turn: Turn, understood: Understanding) -> bool:
@@ -120,9 +135,11 @@ def _take(turn: Turn) -> None:
         if not _placed(state) and (place := place_in(text)) is not None:
             changes["place"] = place
     if message.location is not None:
-        changes["location"] = {"latitude": message.location.latitude,
-                               "longitude": message.location.longitude,
-                               "address": message.location.address}
+        changes["location"] = {
+            "latitude": message.location.latitude,
+            "longitude": message.location.longitude,
+            "address": message.location.address,
+        }
     if message.media:
         changes["media"] = [*state.get("media", []), *(asdict(m) for m in message.media)]
     if changes:
@@ -138,13 +155,22 @@ def _next(turn: Turn) -> None:
     state = turn.state
     kind = state.get("kind")
     if (state.get("danger") or (kind and is_urgent_kind(kind))) and not state.get("warned"):
-        turn.say(_("⚠️ For your safety: call 933 now and keep away from the place. "
-                   "Do not touch anything, and keep others away."))
+        turn.say(
+            _(
+                "⚠️ For your safety: call 933 now and keep away from the place. "
+                "Do not touch anything, and keep others away."
+            )
+        )
         turn.remember(warned=True)
     if state.get("kind") is None:
         turn.remember(stage="kind")
-        turn.say(_("Thank you for letting us know. What is wrong? Choose one, or describe it in "
-                   "a few words."), _kind_choices(turn))
+        turn.say(
+            _(
+                "Thank you for letting us know. What is wrong? Choose one, or describe it in "
+                "a few words."
+            ),
+            _kind_choices(turn),
+        )
         return
     if not _placed(state):
         turn.remember(stage="where")
@@ -158,13 +184,17 @@ def _next(turn: Turn) -> None:
 
 
 def _where_question(turn: Turn) -> str:
-    return turn.tr._("Where is it? Share your location, or type the district and city, or a "
-                     "landmark nearby (for example: next to Al Noor school, Al Malaz, Riyadh).")
+    return turn.tr._(
+        "Where is it? Share your location, or type the district and city, or a "
+        "landmark nearby (for example: next to Al Noor school, Al Malaz, Riyadh)."
+    )
 
 
 def _area_question(turn: Turn) -> str:
-    return turn.tr._("In which district and city is it? Type them (for example: Al Nahda, Riyadh), "
-                     "or share your location, so the team can find it.")
+    return turn.tr._(
+        "In which district and city is it? Type them (for example: Al Nahda, Riyadh), "
+        "or share your location, so the team can find it."
+    )
 
 
 def kind_label(turn: Turn, kind: str) -> str:
@@ -191,17 +221,32 @@ def _record(turn: Turn) -> None:
     # Photos first: joining takes a lock held until the turn commits, not during downloads.
     photos = _fetched(turn, state.get("media", []))
     outcome = report_hazard(
-        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone,
-        lang=turn.lang, reported_at=turn.now, kind=state["kind"], danger=bool(state.get("danger")),
-        text="\n".join(state.get("words", [])) or None, place=state.get("place"),
-        latitude=location.get("latitude"), longitude=location.get("longitude"),
+        turn.session,
+        channel=message.channel,
+        sender=message.sender,
+        phone=turn.phone,
+        lang=turn.lang,
+        reported_at=turn.now,
+        kind=state["kind"],
+        danger=bool(state.get("danger")),
+        text="\n".join(state.get("words", [])) or None,
+        place=state.get("place"),
+        latitude=location.get("latitude"),
+        longitude=location.get("longitude"),
         address=location.get("address"),
     )
     stored, missed = _keep_photos(turn, outcome.report, photos)
-    log.info("hazard report %s on %s (%s%s, %d photos kept, %d missed) from %s on %s",
-             outcome.report.reference, outcome.hazard.reference or "-", outcome.hazard.kind,
-             ", urgent" if outcome.hazard.urgent else "", stored, missed,
-             mask_numbers(message.sender), message.channel)
+    log.info(
+        "hazard report %s on %s (%s%s, %d photos kept, %d missed) from %s on %s",
+        outcome.report.reference,
+        outcome.hazard.reference or "-",
+        outcome.hazard.kind,
+        ", urgent" if outcome.hazard.urgent else "",
+        stored,
+        missed,
+        mask_numbers(message.sender),
+        message.channel,
+    )
     turn.say(_thanks(turn, outcome, stored, missed))
     # Open a little longer: a photo sent next joins this report.
     turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
@@ -214,7 +259,9 @@ def _photos_for_report(turn: Turn) -> None:
         start(turn, Understanding("unknown", 0.0, {}, turn.lang, ()))
         return
     turn.intent = FLOW
-    stored, missed = _keep_photos(turn, report, _fetched(turn, [asdict(m) for m in turn.message.media]))
+    stored, missed = _keep_photos(
+        turn, report, _fetched(turn, [asdict(m) for m in turn.message.media])
+    )
     _ = turn.tr._
     if stored:
         turn.say(_("Thank you, the photo is added to your report {ref}.", ref=report.reference))
@@ -230,8 +277,13 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
         return False
     location = turn.message.location
     if location is not None:
-        add_place(turn.session, report, latitude=location.latitude,
-                  longitude=location.longitude, address=location.address)
+        add_place(
+            turn.session,
+            report,
+            latitude=location.latitude,
+            longitude=location.longitude,
+            address=location.address,
+        )
     elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):
         add_place(turn.session, report, place=turn.text.strip())
     else:
@@ -245,8 +297,9 @@ def _fetched(turn: Turn, media: list[dict]) -> list[tuple[Media, Fetched]]:
     return [(photo, fetch(photo, turn.settings)) for photo in (Media(**item) for item in media)]
 
 
-def _keep_photos(turn: Turn, report: HazardReport,
-                 photos: list[tuple[Media, Fetched]]) -> tuple[int, int]:
+def _keep_photos(
+    turn: Turn, report: HazardReport, photos: list[tuple[Media, Fetched]]
+) -> tuple[int, int]:
     stored = missed = 0
     for photo, fetched in photos:
         row = keep_media(turn.session, report, photo, fetched)
@@ -262,22 +315,38 @@ def _thanks(turn: Turn, outcome: HazardOutcome, stored: int, missed: int) -> str
     _ = tr._
     ref = outcome.report.reference
     if not outcome.is_new_report:
-        return _("You have already reported this hazard; your report number is {ref}. We will "
-                 "message you here when it has been made safe.", ref=ref)
-    lines = [_("Thank you for reporting this: you are helping keep everyone safe. "
-               "Your report number: {ref}", ref=ref)]
+        return _(
+            "You have already reported this hazard; your report number is {ref}. We will "
+            "message you here when it has been made safe.",
+            ref=ref,
+        )
+    lines = [
+        _(
+            "Thank you for reporting this: you are helping keep everyone safe. "
+            "Your report number: {ref}",
+            ref=ref,
+        )
+    ]
     if outcome.reporters_count > 1:
-        lines.append(tr.ngettext(
-            "Others have reported it too ({n} report in all); yours has been added to it.",
-            "Others have reported it too ({n} reports in all); yours has been added to it.",
-            outcome.reporters_count))
-    lines.append(_("Our emergency team will check it and make it safe; the most dangerous "
-                   "reports are handled first. We will message you here when it has been made safe."))
+        lines.append(
+            tr.ngettext(
+                "Others have reported it too ({n} report in all); yours has been added to it.",
+                "Others have reported it too ({n} reports in all); yours has been added to it.",
+                outcome.reporters_count,
+            )
+        )
+    lines.append(
+        _(
+            "Our emergency team will check it and make it safe; the most dangerous "
+            "reports are handled first. We will message you here when it has been made safe."
+        )
+    )
     if stored:
         lines.append(_("Your photo is kept with the report."))
     if missed:
         lines.append(_("We could not receive your photo. Please send it again."))
     elif not stored:
-        lines.append(_("If you can take a photo safely, send it here and it will be added to "
-                       "the report."))
+        lines.append(
+            _("If you can take a photo safely, send it here and it will be added to the report.")
+        )
     return "\n".join(lines)

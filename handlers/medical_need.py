@@ -23,8 +23,12 @@ def mentioned(text: str) -> bool:
 
 
 def warn(turn: Turn) -> None:
-    turn.say(turn.tr._("⚠️ Someone with you depends on medical equipment: call 933 now and tell "
-                       "them, so the emergency team knows. I will take your report here too."))
+    turn.say(
+        turn.tr._(
+            "⚠️ Someone with you depends on medical equipment: call 933 now and tell "
+            "them, so the emergency team knows. I will take your report here too."
+        )
+    )
 
 
 def is_outage(understood: Understanding) -> bool:
@@ -35,8 +39,10 @@ def is_outage(understood: Understanding) -> bool:
 def flag_open_report(turn: Turn) -> bool:
     """Flag the sender's open outage report urgent; False when they have none open."""
     message = turn.message
-    return flag_urgent(turn.session, channel=message.channel, sender=message.sender,
-                       phone=turn.phone) is not None
+    return (
+        flag_urgent(turn.session, channel=message.channel, sender=message.sender, phone=turn.phone)
+        is not None
+    )
 
 
 def flagged_line(turn: Turn) -> str:

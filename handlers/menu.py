@@ -8,8 +8,15 @@ from bot.understanding import Understanding
 
 # The main menu, in the order subscribers see it; the number is the key they type.
 # New entries go at the end, so the numbers subscribers already know keep their meaning.
-MENU_INTENTS = ("bill", "outage_report", "outage_status", "compensation", "bill_alerts", "agent",
-                "hazard_report")
+MENU_INTENTS = (
+    "bill",
+    "outage_report",
+    "outage_status",
+    "compensation",
+    "bill_alerts",
+    "agent",
+    "hazard_report",
+)
 
 
 def menu_label(turn: Turn, intent: str) -> str:
@@ -32,7 +39,9 @@ def menu_choices(turn: Turn) -> list[Choice]:
 
 def show(turn: Turn, lead: str | None = None) -> None:
     _ = turn.tr._
-    text = lead or _("How can I help you? Send the number of what you need, or just write your request.")
+    text = lead or _(
+        "How can I help you? Send the number of what you need, or just write your request."
+    )
     turn.say(text, menu_choices(turn))
 
 
@@ -44,11 +53,13 @@ def help(turn: Turn, understood: Understanding) -> None:  # noqa: A001 - the int
     _ = turn.tr._
     turn.intent = "help"
     turn.say(
-        _("I can show your bill, take an outage report and follow it, take a safety hazard "
-          "report (an open cabinet, a fallen cable, sparks), and tell you the "
-          "compensation you are owed under the guaranteed service standards. "
-          "Send \"menu\" at any time for the list, \"cancel\" to leave a step, "
-          "\"English\" or \"عربي\" to change the language, and STOP to stop all messages."),
+        _(
+            "I can show your bill, take an outage report and follow it, take a safety hazard "
+            "report (an open cabinet, a fallen cable, sparks), and tell you the "
+            "compensation you are owed under the guaranteed service standards. "
+            'Send "menu" at any time for the list, "cancel" to leave a step, '
+            '"English" or "عربي" to change the language, and STOP to stop all messages.'
+        ),
         menu_choices(turn),
     )
 
@@ -96,5 +107,10 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
         choices = [Choice(str(MENU_INTENTS.index(i) + 1), menu_label(turn, i)) for i in close]
         turn.say(_("Sorry, I am not sure what you mean. Did you mean one of these?"), choices)
         return
-    show(turn, _("Sorry, I did not understand. Please choose from the list or write your request "
-                 "in other words."))
+    show(
+        turn,
+        _(
+            "Sorry, I did not understand. Please choose from the list or write your request "
+            "in other words."
+        ),
+    )

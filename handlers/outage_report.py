@@ -44,8 +44,9 @@ def takes_media(turn: Turn) -> bool:
         turn.say(_("Thank you, we will keep it with your outage report."))
         _ask_where(turn, [Account(**a) for a in turn.state.get("accounts", [])])
         return True
-    previous = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
-                             phone=turn.phone)
+    previous = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
     if previous is None:
         return False
     report, incident = previous
@@ -55,7 +56,12 @@ def takes_media(turn: Turn) -> bool:
     turn.intent = "outage_report"
     stored, _missed = _keep(turn, report, sent)
     if stored:
-        turn.say(_("Thank you, what you sent is added to your outage report {ref}.", ref=report.reference))
+        turn.say(
+            _(
+                "Thank you, what you sent is added to your outage report {ref}.",
+                ref=report.reference,
+            )
+        )
     else:
         turn.say(_("We could not receive what you sent. Please send it again."))
     return True
@@ -83,27 +89,40 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
-    chosen = ([a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
-              or (accounts if len(accounts) == 1 else []))
+    chosen = (
+        [a for a in accounts if a.account == typed]
+        or _named_in(turn.text, accounts)
+        or (accounts if len(accounts) == 1 else [])
+    )
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
         return
-    turn.begin(FLOW, accounts=[_account_state(a) for a in accounts],
-               stated_start=stated.isoformat() if stated else None, urgent=urgent,
-               media=_attachments(turn))
+    turn.begin(
+        FLOW,
+        accounts=[_account_state(a) for a in accounts],
+        stated_start=stated.isoformat() if stated else None,
+        urgent=urgent,
+        media=_attachments(turn),
+    )
     _ask_where(turn, accounts)
 
 
 def _ask_where(turn: Turn, accounts: list[Account]) -> None:
     _ = turn.tr._
-    choices = [Choice(str(i), f"{a.premise}، {a.district}", aliases=(*account_aliases(a), a.premise))
-               for i, a in enumerate(accounts, 1)]
+    choices = [
+        Choice(str(i), f"{a.premise}، {a.district}", aliases=(*account_aliases(a), a.premise))
+        for i, a in enumerate(accounts, 1)
+    ]
     if accounts:
-        text = _("Where is the power out? Send the number of the premise, or type the district "
-                 "name, or share your location.")
+        text = _(
+            "Where is the power out? Send the number of the premise, or type the district "
+            "name, or share your location."
+        )
     else:
-        text = _("Sorry to hear that. Where is the power out? Type the district and city "
-                 "(for example: Al Olaya, Riyadh), or share your location.")
+        text = _(
+            "Sorry to hear that. Where is the power out? Type the district and city "
+            "(for example: Al Olaya, Riyadh), or share your location."
+        )
     turn.say(text, choices)
 
 
@@ -118,10 +137,15 @@ def step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
     if picked is not None and accounts:
         if 1 <= picked <= len(accounts):
-            _report(turn, account=Account(**accounts[picked - 1]), stated_start=stated,
-                    urgent=urgent)
+            _report(
+                turn, account=Account(**accounts[picked - 1]), stated_start=stated, urgent=urgent
+            )
         else:
-            turn.say(turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))))
+            turn.say(
+                turn.tr._(
+                    "Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))
+                )
+            )
         return True
     if medical_need.mentioned(turn.text):
         # "My father is on oxygen" answers no question about the place: kept, and asked again.
@@ -159,8 +183,13 @@ def _accounts(turn: Turn) -> list[Account]:
 
 
 def _account_state(account: Account) -> dict:
-    return {"account": account.account, "name": account.name, "city": account.city,
-            "district": account.district, "premise": account.premise}
+    return {
+        "account": account.account,
+        "name": account.name,
+        "city": account.city,
+        "district": account.district,
+        "premise": account.premise,
+    }
 
 
 def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
@@ -172,15 +201,21 @@ def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
     return start if start <= turn.now else None
 
 
-def _report(turn: Turn, account: Account | None = None, district: str | None = None,
-            stated_start: datetime | None = None, urgent: bool = False) -> None:
+def _report(
+    turn: Turn,
+    account: Account | None = None,
+    district: str | None = None,
+    stated_start: datetime | None = None,
+    urgent: bool = False,
+) -> None:
     turn.intent = "outage_report"
     pending = list(turn.state.get("media", [])) if turn.flow == FLOW else []
     media = pending + [m for m in _attachments(turn) if m not in pending]
     turn.finish()
     location = turn.message.location
-    previous = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
-                             phone=turn.phone)
+    previous = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
     still_off = bool(
         previous
         and previous[1].status == "restored"
@@ -209,8 +244,12 @@ def _report(turn: Turn, account: Account | None = None, district: str | None = N
     turn.say(_acknowledgement(turn, outcome, account))
     _ = turn.tr._
     if stored:
-        turn.say(_("Thank you, what you sent is added to your outage report {ref}.",
-                   ref=outcome.report.reference))
+        turn.say(
+            _(
+                "Thank you, what you sent is added to your outage report {ref}.",
+                ref=outcome.report.reference,
+            )
+        )
     if missed:
         turn.say(_("We could not receive what you sent. Please send it again."))
 
@@ -220,23 +259,43 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
     _ = tr._
     incident = outcome.incident
     if outcome.is_new_report:
-        lines = [_("Your outage report is recorded. Reference number: {ref}", ref=outcome.report.reference)]
+        lines = [
+            _(
+                "Your outage report is recorded. Reference number: {ref}",
+                ref=outcome.report.reference,
+            )
+        ]
     else:
-        lines = [_("You have already reported this outage. Your reference number is {ref}; "
-                   "no need to report it again.", ref=outcome.report.reference)]
+        lines = [
+            _(
+                "You have already reported this outage. Your reference number is {ref}; "
+                "no need to report it again.",
+                ref=outcome.report.reference,
+            )
+        ]
     if outcome.report.urgent:
         lines.append(medical_need.flagged_line(turn))
     if account is not None:
-        lines.append(_("Place: {premise}, {district} (account {account})", premise=account.premise,
-                       district=account.district, account=mask(account.account)))
+        lines.append(
+            _(
+                "Place: {premise}, {district} (account {account})",
+                premise=account.premise,
+                district=account.district,
+                account=mask(account.account),
+            )
+        )
     if outcome.joined_existing and outcome.reporters_count > 1:
-        lines.append(tr.ngettext(
-            "We know about this outage in your area ({n} report) and the teams are working on it.",
-            "We know about this outage in your area ({n} reports) and the teams are working on it.",
-            outcome.reporters_count,
-        ))
+        lines.append(
+            tr.ngettext(
+                "We know about this outage in your area ({n} report) and the teams are working on it.",
+                "We know about this outage in your area ({n} reports) and the teams are working on it.",
+                outcome.reporters_count,
+            )
+        )
     if incident.estimated_restoration_at is not None:
-        lines.append(_("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at)))
+        lines.append(
+            _("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at))
+        )
     if outcome.report.stated_start is not None:
         from handlers.compensation import open_outage_so_far
 

@@ -12,14 +12,19 @@ def start(turn: Turn, understood: Understanding) -> None:
     tr = turn.tr
     _ = tr._
     turn.intent = "outage_status"
-    found = latest_report(turn.session, channel=turn.message.channel, sender=turn.message.sender,
-                          phone=turn.phone)
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
     if found is None:
-        turn.say(_("I found no outage report from you. Is the power out now?"),
-                 [Choice("2", _("Report a power outage"))])
+        turn.say(
+            _("I found no outage report from you. Is the power out now?"),
+            [Choice("2", _("Report a power outage"))],
+        )
         return
     report, incident = found
-    lines = [_("Report {ref}, sent {when}", ref=report.reference, when=tr.datetime(report.reported_at))]
+    lines = [
+        _("Report {ref}, sent {when}", ref=report.reference, when=tr.datetime(report.reported_at))
+    ]
     if incident.status == "restored" and incident.restored_at is not None:
         lines.append(_("Power was restored at {when}.", when=tr.datetime(incident.restored_at)))
         compensation = compensation_for_report(report, incident)
@@ -30,7 +35,14 @@ def start(turn: Turn, understood: Understanding) -> None:
         if incident.cause:
             lines.append(_("Cause: {cause}", cause=incident.cause))
         if incident.estimated_restoration_at is not None:
-            lines.append(_("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at)))
+            lines.append(
+                _(
+                    "Expected restoration: {when}",
+                    when=tr.datetime(incident.estimated_restoration_at),
+                )
+            )
         else:
-            lines.append(_("There is no estimated restoration time yet; we will message you when there is."))
+            lines.append(
+                _("There is no estimated restoration time yet; we will message you when there is.")
+            )
     turn.say("\n".join(lines))

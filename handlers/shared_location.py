@@ -30,8 +30,12 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     picked = choice_number(turn.text) if turn.text else None
     text = turn.text
-    if picked == HAZARD or turn.message.media or (text and (kind_in(text) or is_danger(text))) \
-            or understood.intent == "hazard_report":
+    if (
+        picked == HAZARD
+        or turn.message.media
+        or (text and (kind_in(text) or is_danger(text)))
+        or understood.intent == "hazard_report"
+    ):
         _hazard(turn, understood)
         return True
     if picked == OUTAGE or understood.intent == "outage_report":
@@ -53,10 +57,13 @@ def _remember_location(turn: Turn) -> None:
 
 def _ask(turn: Turn) -> None:
     _ = turn.tr._
-    turn.say(_("Thank you, I have your location. What would you like to report there?"), [
-        Choice(str(OUTAGE), _("A power outage")),
-        Choice(str(HAZARD), _("A safety hazard (open cabinet, fallen cable, sparks…)")),
-    ])
+    turn.say(
+        _("Thank you, I have your location. What would you like to report there?"),
+        [
+            Choice(str(OUTAGE), _("A power outage")),
+            Choice(str(HAZARD), _("A safety hazard (open cabinet, fallen cable, sparks…)")),
+        ],
+    )
 
 
 def _location(turn: Turn) -> Location:
@@ -76,5 +83,8 @@ def _hazard(turn: Turn, understood: Understanding) -> None:
     turn.finish()
     if choice_number(turn.text or "") == HAZARD:
         turn.text = ""  # the "2" picked the flow; it describes nothing
-    hazard_report.start(turn, understood, location={
-        "latitude": spot.latitude, "longitude": spot.longitude, "address": spot.address})
+    hazard_report.start(
+        turn,
+        understood,
+        location={"latitude": spot.latitude, "longitude": spot.longitude, "address": spot.address},
+    )

@@ -20,8 +20,14 @@ from bot.phrases import phrases
 from bot.text import normalize
 from handlers import menu
 
-GREETINGS = ("greeting_salam", "greeting_morning", "greeting_evening", "greeting_hello",
-             "greeting_how_are_you", "wellwish")
+GREETINGS = (
+    "greeting_salam",
+    "greeting_morning",
+    "greeting_evening",
+    "greeting_hello",
+    "greeting_how_are_you",
+    "wellwish",
+)
 KINDS = (*GREETINGS, "thanks", "laughter", "acknowledge", "farewell")
 # Addressing the bot ("يا صديق", "اخوي") adds nothing to the small talk around it.
 ADDRESS = "small_talk_address"
@@ -65,7 +71,7 @@ def read(text: str) -> Courtesy | None:
     i = 0
     while i < len(words):
         for n in range(min(longest, len(words) - i), 0, -1):
-            kind = table.get(tuple(words[i:i + n]))
+            kind = table.get(tuple(words[i : i + n]))
             if kind is not None:
                 break
         else:
@@ -80,8 +86,9 @@ def read(text: str) -> Courtesy | None:
 
 def _emoji_only(text: str) -> Courtesy | None:
     symbols = [ch for ch in text if not ch.isspace()]
-    if not symbols or not all(unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf")
-                              or ch == "\ufe0f" for ch in symbols):
+    if not symbols or not all(
+        unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch == "\ufe0f" for ch in symbols
+    ):
         return None
     kind = "acknowledge" if any(ch in _THUMBS for ch in symbols) else "laughter"
     return Courtesy(kinds=(kind,), rest="")
@@ -90,8 +97,11 @@ def _emoji_only(text: str) -> Courtesy | None:
 def takes_before_flow(courtesy: Courtesy | None, reads_yes: bool) -> bool:
     """Only small talk, and no "OK" if the open question reads "تمام" as yes (`reads_yes`);
     elsewhere an "OK" is no district, place or answer."""
-    return (courtesy is not None and courtesy.only_small_talk
-            and not (reads_yes and "acknowledge" in courtesy.kinds))
+    return (
+        courtesy is not None
+        and courtesy.only_small_talk
+        and not (reads_yes and "acknowledge" in courtesy.kinds)
+    )
 
 
 def _return(turn: Turn, kind: str) -> str:
@@ -141,8 +151,9 @@ def answer(turn: Turn, courtesy: Courtesy) -> None:
         turn.say(line)
         return
     if _new_conversation(turn):
-        menu.show(turn, f"{line}\n" + _("Welcome to Sadeeq, your electricity friend. "
-                                       "How can I help you?"))
+        menu.show(
+            turn, f"{line}\n" + _("Welcome to Sadeeq, your electricity friend. How can I help you?")
+        )
     else:
         turn.say(f"{line}\n" + _("How can I help you?"))
 

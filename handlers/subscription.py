@@ -43,7 +43,9 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         resume(turn, understood)
     elif intent == "help" and turn.contact.opted_out_at is not None and silent_when_stopped(turn):
         turn.intent = "help"
-        turn.say(turn.tr._("Messages to this number are stopped. Send START to receive them again."))
+        turn.say(
+            turn.tr._("Messages to this number are stopped. Send START to receive them again.")
+        )
     elif intent == "help":
         menu.help(turn, understood)
     else:
@@ -74,33 +76,55 @@ def stop(turn: Turn, understood: Understanding | None) -> None:
     turn.intent = "stop"
     turn.finish()
     turn.contact.opted_out_at = turn.now
-    unsubscribe_all(turn.session, channel=turn.message.channel, address=turn.message.sender,
-                    phone=turn.phone, at=turn.now)
+    unsubscribe_all(
+        turn.session,
+        channel=turn.message.channel,
+        address=turn.message.sender,
+        phone=turn.phone,
+        at=turn.now,
+    )
     _ = turn.tr._
     if silent_when_stopped(turn):
-        turn.say(_("Stopped: we will send nothing more to this number, bill alerts and outage "
-                   "updates included. An outage report you send is still recorded, but by SMS "
-                   "we can only answer START and HELP. Send START at any time to resume."))
+        turn.say(
+            _(
+                "Stopped: we will send nothing more to this number, bill alerts and outage "
+                "updates included. An outage report you send is still recorded, but by SMS "
+                "we can only answer START and HELP. Send START at any time to resume."
+            )
+        )
     else:
-        turn.say(_("Stopped: we will not message you on our own any more on this number, bill "
-                   "alerts and outage updates included. When you write to us we still answer, "
-                   "and we record your outage reports. Send START at any time to resume."))
+        turn.say(
+            _(
+                "Stopped: we will not message you on our own any more on this number, bill "
+                "alerts and outage updates included. When you write to us we still answer, "
+                "and we record your outage reports. Send START at any time to resume."
+            )
+        )
 
 
 def stop_bill_alerts(turn: Turn) -> None:
-    """"Stop bill alerts": the monthly bill alerts end; everything else stays as it was."""
+    """ "Stop bill alerts": the monthly bill alerts end; everything else stays as it was."""
     from bot.notices import unsubscribe_all
 
     turn.intent = "stop_bill_alerts"
     turn.finish()
-    ended = unsubscribe_all(turn.session, channel=turn.message.channel,
-                            address=turn.message.sender, phone=turn.phone, at=turn.now)
+    ended = unsubscribe_all(
+        turn.session,
+        channel=turn.message.channel,
+        address=turn.message.sender,
+        phone=turn.phone,
+        at=turn.now,
+    )
     _ = turn.tr._
     if not ended:
         turn.say(_("You had no bill notices to stop."))
         return
-    turn.say(_("Done: the monthly bill alerts are off. Everything else stays as it was; send "
-               "\"bill alerts\" to turn them on again."))
+    turn.say(
+        _(
+            "Done: the monthly bill alerts are off. Everything else stays as it was; send "
+            '"bill alerts" to turn them on again.'
+        )
+    )
 
 
 def silent_when_stopped(turn: Turn) -> bool:
@@ -122,10 +146,14 @@ def resume(turn: Turn, understood: Understanding | None) -> None:
     was_stopped = turn.contact.opted_out_at is not None
     turn.contact.opted_out_at = None
     _ = turn.tr._
-    menu.show(turn, _("Welcome back! Messages to this number are on again.") if was_stopped else None)
+    menu.show(
+        turn, _("Welcome back! Messages to this number are on again.") if was_stopped else None
+    )
 
 
 def link_phone(turn: Turn, phone: str) -> None:
     turn.intent = "contact"
     turn.contact.phone = phone
-    turn.say(turn.tr._("Thank you, your number is linked. I can now show the bills of your accounts."))
+    turn.say(
+        turn.tr._("Thank you, your number is linked. I can now show the bills of your accounts.")
+    )

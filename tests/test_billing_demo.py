@@ -26,16 +26,24 @@ SEED_DAY = date(2026, 3, 5)
 def _rows(url: str) -> tuple[list[tuple], list[tuple]]:
     with session_scope(url) as session:
         accounts = [tuple(r) for r in session.execute(select(BillingAccount.__table__))]
-        bills = [tuple(r) for r in session.execute(
-            select(BillingBill.__table__).order_by(BillingBill.account, BillingBill.issue_date))]
+        bills = [
+            tuple(r)
+            for r in session.execute(
+                select(BillingBill.__table__).order_by(BillingBill.account, BillingBill.issue_date)
+            )
+        ]
     return sorted(accounts), bills
 
 
 def test_fixed_identities(seeded_database_url: str) -> None:
     billing = billing_adapter(Settings(database_url=seeded_database_url))
     assert billing.accounts_for_phone(DEMO_PHONE) == [
-        Account("30012345678", "عبدالله بن محمد العتيبي", "الرياض", "العليا", "فيلا 12، شارع التحلية"),
-        Account("30087654321", "مؤسسة عبدالله العتيبي للتجارة", "الرياض", "الملز", "محل 4، شارع الستين"),
+        Account(
+            "30012345678", "عبدالله بن محمد العتيبي", "الرياض", "العليا", "فيلا 12، شارع التحلية"
+        ),
+        Account(
+            "30087654321", "مؤسسة عبدالله العتيبي للتجارة", "الرياض", "الملز", "محل 4، شارع الستين"
+        ),
     ]
     [jeddah] = billing.accounts_for_phone("+966500000002")
     assert (jeddah.account, jeddah.city, jeddah.district) == ("30011112222", "جدة", "الروضة")
@@ -58,8 +66,12 @@ def test_demo_shows_every_status(seeded_database_url: str) -> None:
 
 def test_unpaid_bill_turns_overdue_after_its_due_date(database_url: str) -> None:
     seed_demo(database_url, subscribers=3, today=SEED_DAY)
-    on_due = EmbeddedBilling(database_url, today=lambda: date(2026, 3, 30)).latest_bill("30012345678")
-    after = EmbeddedBilling(database_url, today=lambda: date(2026, 3, 31)).latest_bill("30012345678")
+    on_due = EmbeddedBilling(database_url, today=lambda: date(2026, 3, 30)).latest_bill(
+        "30012345678"
+    )
+    after = EmbeddedBilling(database_url, today=lambda: date(2026, 3, 31)).latest_bill(
+        "30012345678"
+    )
     assert on_due is not None and on_due.due_date == date(2026, 3, 30) and on_due.status == "unpaid"
     assert after is not None and after.status == "overdue"
 
@@ -72,7 +84,9 @@ def test_twelve_monthly_bills_priced_with_the_tariff(database_url: str) -> None:
     assert len(accounts) == 31  # 4 fixed accounts (3 phones) + 27 generated subscribers
     assert len(bills) == 31 * 12
     assert {b.issue_date for b in bills} == {date(2025, m, 28) for m in range(3, 13)} | {
-        date(2026, 1, 28), date(2026, 2, 28)}
+        date(2026, 1, 28),
+        date(2026, 2, 28),
+    }
     for bill in bills:
         account = accounts[bill.account]
         expected = bill_amount(bill.kwh, account.customer_class, account.breaker_amps)
@@ -131,7 +145,11 @@ def test_demo_service_requests(database_url: str) -> None:
     with session_scope(database_url) as session:
         requests = {r.standard: r for r in requests_for_phone(session, DEMO_PHONE)}
         assert requests_for_phone(session, "+966500000002") == []
-    assert set(requests) == {"billing_complaint", "meter_registration", "reconnection_after_payment"}
+    assert set(requests) == {
+        "billing_complaint",
+        "meter_registration",
+        "reconnection_after_payment",
+    }
     start_of_window = datetime.combine(SEED_DAY - timedelta(days=60), datetime.min.time(), RIYADH)
     end_of_window = datetime.combine(SEED_DAY, datetime.min.time(), RIYADH)
     for request in requests.values():
@@ -144,7 +162,9 @@ def test_demo_service_requests(database_url: str) -> None:
     answered = complaint.completed_at.astimezone(RIYADH).date()
     off = holidays.country_holidays("SA", years=[filed.year, answered.year])
     business_days = [
-        filed + timedelta(days=n) for n in range(1, (answered - filed).days + 1)
-        if (filed + timedelta(days=n)).weekday() not in (4, 5) and filed + timedelta(days=n) not in off
+        filed + timedelta(days=n)
+        for n in range(1, (answered - filed).days + 1)
+        if (filed + timedelta(days=n)).weekday() not in (4, 5)
+        and filed + timedelta(days=n) not in off
     ]
     assert len(business_days) == 8 and business_days[-1] == answered  # deadline is 5: late

@@ -28,8 +28,9 @@ def server(seeded_database_url: str) -> Iterator[BillingServer]:
 
 @pytest.fixture
 def adapter(server: BillingServer) -> Iterator[HttpBilling]:
-    with HttpBilling(server.url, token=TOKEN, timeout_seconds=TIMEOUT,
-                     backoff_seconds=0.02) as http:
+    with HttpBilling(
+        server.url, token=TOKEN, timeout_seconds=TIMEOUT, backoff_seconds=0.02
+    ) as http:
         yield http
 
 
@@ -53,7 +54,9 @@ def test_request_shapes_and_bearer_token(adapter: HttpBilling, server: BillingSe
     adapter.accounts_for_phone(DEMO_PHONE)
     adapter.latest_bill("30012345678")
     assert [seen.path for seen in server.requests] == [
-        "/subscribers?phone=%2B966500000001", "/accounts/30012345678/bill"]
+        "/subscribers?phone=%2B966500000001",
+        "/accounts/30012345678/bill",
+    ]
     assert {seen.authorization for seen in server.requests} == {f"Bearer {TOKEN}"}
 
 
@@ -63,10 +66,13 @@ def test_no_token_no_authorization_header(seeded_database_url: str) -> None:
         assert server.requests[0].authorization is None
 
 
-def test_wrong_token_is_unavailable_without_retrying(seeded_database_url: str,
-                                                     server: BillingServer) -> None:
-    with HttpBilling(server.url, token="wrong", timeout_seconds=TIMEOUT) as http, \
-            pytest.raises(BillingUnavailable):
+def test_wrong_token_is_unavailable_without_retrying(
+    seeded_database_url: str, server: BillingServer
+) -> None:
+    with (
+        HttpBilling(server.url, token="wrong", timeout_seconds=TIMEOUT) as http,
+        pytest.raises(BillingUnavailable),
+    ):
         http.accounts_for_phone(DEMO_PHONE)
     assert len(server.requests) == 1
 
@@ -75,14 +81,16 @@ def test_unknown_phone_has_no_accounts(adapter: HttpBilling) -> None:
     assert adapter.accounts_for_phone("+966500000004") == []
 
 
-def test_unknown_account_is_none_and_404_is_not_retried(adapter: HttpBilling,
-                                                        server: BillingServer) -> None:
+def test_unknown_account_is_none_and_404_is_not_retried(
+    adapter: HttpBilling, server: BillingServer
+) -> None:
     assert adapter.latest_bill("99999999999") is None
     assert len(server.requests) == 1
 
 
-def test_account_that_is_not_digits_never_reaches_the_api(adapter: HttpBilling,
-                                                          server: BillingServer) -> None:
+def test_account_that_is_not_digits_never_reaches_the_api(
+    adapter: HttpBilling, server: BillingServer
+) -> None:
     assert adapter.latest_bill("../subscribers") is None
     assert adapter.latest_bill("٣٠٠١٢٣٤٥٦٧٨") is None  # callers normalise digits first
     assert server.requests == []
@@ -115,8 +123,9 @@ def test_a_retry_can_succeed(adapter: HttpBilling, server: BillingServer) -> Non
     assert len(server.requests) == 3
 
 
-def test_slow_api_is_unavailable_within_the_timeout(adapter: HttpBilling,
-                                                    server: BillingServer) -> None:
+def test_slow_api_is_unavailable_within_the_timeout(
+    adapter: HttpBilling, server: BillingServer
+) -> None:
     server.mode = "slow"
     started = time.monotonic()
     with pytest.raises(BillingUnavailable):
@@ -154,8 +163,9 @@ BROKEN_BILLS = {
 
 
 @pytest.mark.parametrize("breakage", BROKEN_BILLS.values(), ids=BROKEN_BILLS.keys())
-def test_malformed_bill_is_unavailable(adapter: HttpBilling, server: BillingServer,
-                                       breakage) -> None:
+def test_malformed_bill_is_unavailable(
+    adapter: HttpBilling, server: BillingServer, breakage
+) -> None:
     bill = _good_bill(server)
     breakage(bill)
     server.mode = "canned"
@@ -175,14 +185,23 @@ def test_canned_good_bill_is_read(adapter: HttpBilling, server: BillingServer) -
     assert read.previous_balance_sar.as_tuple().exponent == -2
 
 
-@pytest.mark.parametrize("body", [
-    b"[]", b"null", b'{"accounts": {}}', b'{"accounts": [{"account": "30012345678"}]}',
-    b'{"accounts": [{"account": 30012345678, "name": "", "city": "", "district": "", "premise": ""}]}',
-    b'{"accounts": [{"account": "3001-234", "name": "", "city": "", "district": "", "premise": ""}]}',
-    b'{"accounts": ["30012345678"]}', b"\xd8\xa7", b"",
-])
-def test_malformed_accounts_are_unavailable(adapter: HttpBilling, server: BillingServer,
-                                            body: bytes) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[]",
+        b"null",
+        b'{"accounts": {}}',
+        b'{"accounts": [{"account": "30012345678"}]}',
+        b'{"accounts": [{"account": 30012345678, "name": "", "city": "", "district": "", "premise": ""}]}',
+        b'{"accounts": [{"account": "3001-234", "name": "", "city": "", "district": "", "premise": ""}]}',
+        b'{"accounts": ["30012345678"]}',
+        b"\xd8\xa7",
+        b"",
+    ],
+)
+def test_malformed_accounts_are_unavailable(
+    adapter: HttpBilling, server: BillingServer, body: bytes
+) -> None:
     server.mode = "canned"
     server.canned = (200, body)
     with pytest.raises(BillingUnavailable):
@@ -192,14 +211,21 @@ def test_malformed_accounts_are_unavailable(adapter: HttpBilling, server: Billin
 def test_settings_pick_the_adapter(server: BillingServer, seeded_database_url: str) -> None:
     embedded = billing_adapter(Settings(database_url=seeded_database_url))
     assert isinstance(embedded, EmbeddedBilling)
-    with billing_adapter(Settings(database_url=seeded_database_url, billing_url=server.url,
-                                  billing_token=TOKEN, billing_timeout_seconds=TIMEOUT)) as http:
+    with billing_adapter(
+        Settings(
+            database_url=seeded_database_url,
+            billing_url=server.url,
+            billing_token=TOKEN,
+            billing_timeout_seconds=TIMEOUT,
+        )
+    ) as http:
         assert isinstance(http, HttpBilling)
         assert http.accounts_for_phone(DEMO_PHONE) == embedded.accounts_for_phone(DEMO_PHONE)
 
 
 def test_an_api_dripping_a_byte_at_a_time_is_unavailable_within_the_budget(
-        adapter: HttpBilling, server: BillingServer) -> None:
+    adapter: HttpBilling, server: BillingServer
+) -> None:
     server.mode, server.drip_seconds = "drip", 0.05  # each read succeeds; the answer takes 20 s
     started = time.monotonic()
     with pytest.raises(BillingUnavailable, match="too slow"):

@@ -42,7 +42,17 @@ def test_flat_classes_have_no_second_tier(customer_class: str, rate: str) -> Non
 
 @pytest.mark.parametrize(
     ("amps", "fee"),
-    [(60, 10), (30, 10), (61, 15), (100, 15), (200, 21), (300, 22), (400, 25), (401, 30), (800, 30)],
+    [
+        (60, 10),
+        (30, 10),
+        (61, 15),
+        (100, 15),
+        (200, 21),
+        (300, 22),
+        (400, 25),
+        (401, 30),
+        (800, 30),
+    ],
 )
 def test_meter_fee_by_breaker_size(amps: int, fee: int) -> None:
     assert meter_fee(amps) == fee
@@ -66,7 +76,9 @@ def test_breakdown_adds_up_to_two_decimals(kwh: int, customer_class: str, amps: 
     parts = bill_breakdown(kwh, customer_class, amps)
     assert parts.total_sar == parts.consumption_sar + parts.fee_sar + parts.vat_sar
     assert parts.total_sar.as_tuple().exponent == -2
-    assert abs(parts.vat_sar - (parts.consumption_sar + parts.fee_sar) * Decimal("0.15")) <= Decimal("0.005")
+    assert abs(
+        parts.vat_sar - (parts.consumption_sar + parts.fee_sar) * Decimal("0.15")
+    ) <= Decimal("0.005")
 
 
 @given(st.integers(0, 100_000), st.sampled_from(customer_classes()))

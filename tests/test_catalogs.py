@@ -21,13 +21,16 @@ TEMPLATES = catalogs.templates()
 
 def used_messages() -> list[tuple[str, str | tuple[str, str]]]:
     """Every message of the domains' templates with words in it, with where it is used."""
-    return [(message.locations[0][0], message.id)
-            for template in TEMPLATES.values() for message in template
-            if message.id and (isinstance(message.id, tuple) or _has_words(message.id))]
+    return [
+        (message.locations[0][0], message.id)
+        for template in TEMPLATES.values()
+        for message in template
+        if message.id and (isinstance(message.id, tuple) or _has_words(message.id))
+    ]
 
 
 def _has_words(message: str) -> bool:
-    """"{name}." is the same in both languages: only text with letters needs a translation."""
+    """ "{name}." is the same in both languages: only text with letters needs a translation."""
     return bool(re.search("[A-Za-z]", FIELD.sub("", message)))
 
 
@@ -43,7 +46,9 @@ def test_every_message_has_an_arabic_translation(where: str, message) -> None:
     arabic = catalog("ar")
     if isinstance(message, tuple):
         forms = [arabic.ngettext(message[0], message[1], n) for n in (0, 1, 2, 3, 11, 100)]
-        assert all(form not in message for form in forms[1:]), f"{where}: untranslated plural {message[0]!r}"
+        assert all(form not in message for form in forms[1:]), (
+            f"{where}: untranslated plural {message[0]!r}"
+        )
         expected = set(FIELD.findall(message[1])) - {"n"}
         for form in forms:
             assert set(FIELD.findall(form)) - {"n"} <= expected | {"n"}, f"{where}: {form!r}"
@@ -51,13 +56,25 @@ def test_every_message_has_an_arabic_translation(where: str, message) -> None:
     translated = arabic.gettext(message)
     assert translated != message, f"{where}: no Arabic for {message!r}"
     assert set(FIELD.findall(translated)) == set(FIELD.findall(message)), (
-        f"{where}: placeholders differ: {message!r} → {translated!r}")
+        f"{where}: placeholders differ: {message!r} → {translated!r}"
+    )
 
 
-@pytest.mark.parametrize("n,expected", [
-    (0, "0 ريال"), (1, "ريال واحد"), (2, "ريالان"), (3, "3 ريالات"), (10, "10 ريالات"),
-    (11, "11 ريالاً"), (99, "99 ريالاً"), (100, "100 ريال"), (150, "150 ريالاً"), (1000, "1,000 ريال"),
-])
+@pytest.mark.parametrize(
+    "n,expected",
+    [
+        (0, "0 ريال"),
+        (1, "ريال واحد"),
+        (2, "ريالان"),
+        (3, "3 ريالات"),
+        (10, "10 ريالات"),
+        (11, "11 ريالاً"),
+        (99, "99 ريالاً"),
+        (100, "100 ريال"),
+        (150, "150 ريالاً"),
+        (1000, "1,000 ريال"),
+    ],
+)
 def test_arabic_plural_forms_of_riyals(n: int, expected: str) -> None:
     from bot.standards import riyals
 
@@ -83,8 +100,11 @@ def test_every_message_of_the_code_belongs_to_a_domain() -> None:
     everything = set()
     for folder in ("bot", "handlers"):
         for filename, _line, message, _comments, _context in extract_from_dir(
-                PROJECT_ROOT / folder, catalogs.method_map(), keywords=DEFAULT_KEYWORDS):
-            everything.add((f"{folder}/{filename}", message[0] if isinstance(message, tuple) else message))
+            PROJECT_ROOT / folder, catalogs.method_map(), keywords=DEFAULT_KEYWORDS
+        ):
+            everything.add(
+                (f"{folder}/{filename}", message[0] if isinstance(message, tuple) else message)
+            )
     outside = sorted(where for where, key in everything if key not in in_domains)
     assert outside == []
 

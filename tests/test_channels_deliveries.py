@@ -14,7 +14,10 @@ def test_the_first_claim_owns_the_message_and_a_repeat_gets_the_answer(database_
     deliveries.record_replies(database_url, "sms", "SM1", ["أهلاً", "كيف نخدمك؟"])
     repeat = deliveries.claim(database_url, "sms", "SM1")
     assert (repeat.fresh, repeat.replies) == (False, ["أهلاً", "كيف نخدمك؟"])
-    assert deliveries.wait_for_replies(database_url, "sms", "SM1", timeout=0) == ["أهلاً", "كيف نخدمك؟"]
+    assert deliveries.wait_for_replies(database_url, "sms", "SM1", timeout=0) == [
+        "أهلاً",
+        "كيف نخدمك؟",
+    ]
 
 
 def test_a_claim_left_without_an_answer_is_taken_over_after_the_lease(database_url):

@@ -33,7 +33,10 @@ def test_sms_has_a_compact_menu_and_no_emoji():
 
 def test_english_sms_menu_uses_a_latin_comma():
     menu = (Choice("1", "Bill"), Choice("2", "Report an outage"))
-    assert render_text(Reply("How can we help?", menu), "sms") == "How can we help?\n1 Bill, 2 Report an outage"
+    assert (
+        render_text(Reply("How can we help?", menu), "sms")
+        == "How can we help?\n1 Bill, 2 Report an outage"
+    )
 
 
 def test_a_long_sms_is_cut_between_words_with_an_ellipsis_and_keeps_its_menu():
@@ -73,7 +76,8 @@ replies = st.builds(
     Reply,
     text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=600),
     choices=st.lists(labels, max_size=4).map(
-        lambda ls: tuple(Choice(str(i), label) for i, label in enumerate(ls, 1))),
+        lambda ls: tuple(Choice(str(i), label) for i, label in enumerate(ls, 1))
+    ),
 )
 
 

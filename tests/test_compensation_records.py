@@ -30,11 +30,20 @@ def test_all_cases_listed_in_pages_overdue_first(seeded_database_url: str) -> No
         for n in range(7):
             start = AT - timedelta(days=20 - n)
             cases.append(Case("billing_complaint", start=start, end=start + timedelta(days=12)))
-        old = Case("meter_registration", start=AT - timedelta(days=120),
-                   end=AT - timedelta(days=100))
+        old = Case(
+            "meter_registration", start=AT - timedelta(days=120), end=AT - timedelta(days=100)
+        )
         for case in [*cases, old]:
-            session.add(ServiceRequest(phone=PHONE, account="30099990001", standard=case.standard,
-                                       requested_at=case.start, completed_at=case.end, note=""))
+            session.add(
+                ServiceRequest(
+                    phone=PHONE,
+                    account="30099990001",
+                    standard=case.standard,
+                    requested_at=case.start,
+                    completed_at=case.end,
+                    note="",
+                )
+            )
     overdue = compensation_for(old)
     assert overdue.pay_by is not None and overdue.pay_by < AT.date()
     scenario = Scenario(title="records", source="inline", phone=PHONE, at=AT)
@@ -53,32 +62,55 @@ def test_all_cases_listed_in_pages_overdue_first(seeded_database_url: str) -> No
 
 def _chat(url: str, *args: str, text: str) -> str:
     env = {**os.environ, "SADEEQ_DATABASE_URL": url, "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run([sys.executable, "-m", "bot", "chat", "--phone", PHONE, *args],
-                          input=text, capture_output=True, text=True, env=env, timeout=120,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--phone", PHONE, *args],
+        input=text,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
     return done.stdout
 
 
 def test_chat_now_sets_the_clock_and_new_forgets_the_open_flow(seeded_database_url: str) -> None:
-    out = _chat(seeded_database_url, "--now", "2026-12-01T12:00",
-                text="طفت الكهرباء يوم الخميس الساعة ٩ بالليل ورجعت الجمعة ٣ الفجر\n")
-    expected = compensation_for(Case("emergency_outage", start=datetime(2026, 11, 26, 21, 0, tzinfo=RIYADH),
-                                     end=datetime(2026, 11, 27, 3, 0, tzinfo=RIYADH)))
+    out = _chat(
+        seeded_database_url,
+        "--now",
+        "2026-12-01T12:00",
+        text="طفت الكهرباء يوم الخميس الساعة ٩ بالليل ورجعت الجمعة ٣ الفجر\n",
+    )
+    expected = compensation_for(
+        Case(
+            "emergency_outage",
+            start=datetime(2026, 11, 26, 21, 0, tzinfo=RIYADH),
+            end=datetime(2026, 11, 27, 3, 0, tzinfo=RIYADH),
+        )
+    )
     assert "الخميس 26 نوفمبر" in out and riyals(expected.amount_sar, "ar") in out
     # A flow left open ("which case?") is answered by the next chat, unless --new forgets it.
     _chat(seeded_database_url, "--now", "2026-12-01T12:00", text="تعويض\n")
     assert "متى بدأت" in _chat(seeded_database_url, "--now", "2026-12-01T12:01", text="8\n")
     _chat(seeded_database_url, "--now", "2026-12-01T12:00", text="تعويض\n")
-    assert "متى بدأت" not in _chat(seeded_database_url, "--now", "2026-12-01T12:01", "--new",
-                                   text="8\n")
+    assert "متى بدأت" not in _chat(
+        seeded_database_url, "--now", "2026-12-01T12:01", "--new", text="8\n"
+    )
 
 
 def test_an_open_request_is_listed_with_what_it_earned_so_far(seeded_database_url: str) -> None:
     start = datetime(2026, 11, 16, 9, 0, tzinfo=RIYADH)
     with session_scope(seeded_database_url) as session:
-        session.add(ServiceRequest(phone=PHONE, account="30099990001",
-                                   standard="meter_registration", requested_at=start,
-                                   completed_at=None, note=""))
+        session.add(
+            ServiceRequest(
+                phone=PHONE,
+                account="30099990001",
+                standard="meter_registration",
+                requested_at=start,
+                completed_at=None,
+                note="",
+            )
+        )
     scenario = Scenario(title="open request", source="inline", phone=PHONE, at=AT)
     scenario.lines = [(1, ">", "ابي تعويضي")]
     reply = play(scenario, _settings(seeded_database_url))[1]

@@ -13,13 +13,48 @@ from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
 
 PIECES = [
-    "تعويض", "compensation", "1", "2", "3", "4", "5", "6", "7", "8", "9", "نعم", "لا", "yes", "no",
-    "امس من ٨ الصبح الى ٤ العصر", "من ٨ الى ٢", "الساعة ١ الفجر", "للحين", "not yet",
-    "٥ ساعات", "امس", "يوم الخميس", "١٦ نوفمبر", "١٥ جمادى الآخرة", "من اسبوعين", "ما ادري",
-    "قطعوا الكهرباء امس الساعة ١٠ الصبح عشان الفاتورة", "دفعت الفاتورة امس ٨ بالليل",
-    "no power since 7 this morning", "ما بلغوني", "جهد متوسط", "2 weeks ago", "الحين",
-    "قدمت طلب تسجيل العداد يوم ١٦ نوفمبر وللحين ما خلص", "انقطعت الكهرباء عن كل مدينة جدة",
-    "from 10 pm to 2 am", "رجعت ٣ الفجر", "", "؟", "١٢٣", "30012345678",
+    "تعويض",
+    "compensation",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+    "نعم",
+    "لا",
+    "yes",
+    "no",
+    "امس من ٨ الصبح الى ٤ العصر",
+    "من ٨ الى ٢",
+    "الساعة ١ الفجر",
+    "للحين",
+    "not yet",
+    "٥ ساعات",
+    "امس",
+    "يوم الخميس",
+    "١٦ نوفمبر",
+    "١٥ جمادى الآخرة",
+    "من اسبوعين",
+    "ما ادري",
+    "قطعوا الكهرباء امس الساعة ١٠ الصبح عشان الفاتورة",
+    "دفعت الفاتورة امس ٨ بالليل",
+    "no power since 7 this morning",
+    "ما بلغوني",
+    "جهد متوسط",
+    "2 weeks ago",
+    "الحين",
+    "قدمت طلب تسجيل العداد يوم ١٦ نوفمبر وللحين ما خلص",
+    "انقطعت الكهرباء عن كل مدينة جدة",
+    "from 10 pm to 2 am",
+    "رجعت ٣ الفجر",
+    "",
+    "؟",
+    "١٢٣",
+    "30012345678",
 ]
 MONEY = re.compile(r"(?:يحق لك (?:حتى الآن )?(?:تعويض )?|owed )([\d,]+)")
 
@@ -36,8 +71,9 @@ def _possible_amounts() -> set[int]:
 
 
 def test_random_conversations_never_crash_nor_invent_amounts(database_url: str) -> None:
-    settings = dataclasses.replace(Settings.from_env(), database_url=database_url,
-                                   billing_url=None, lang="ar")
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=database_url, billing_url=None, lang="ar"
+    )
     engine = Engine(settings)
     possible = _possible_amounts()
     rng = random.Random(11)
@@ -47,9 +83,16 @@ def test_random_conversations_never_crash_nor_invent_amounts(database_url: str) 
         for k in range(rng.randint(1, 5)):
             now += timedelta(seconds=30)
             text = rng.choice(PIECES)
-            replies = engine.handle(Inbound(channel="whatsapp", sender=sender, phone=sender,
-                                            text=text, received_at=now,
-                                            message_id=f"r-{n}-{k}"))
+            replies = engine.handle(
+                Inbound(
+                    channel="whatsapp",
+                    sender=sender,
+                    phone=sender,
+                    text=text,
+                    received_at=now,
+                    message_id=f"r-{n}-{k}",
+                )
+            )
             for reply in replies:
                 for amount in MONEY.findall(reply.text):
                     assert int(amount.replace(",", "")) in possible, reply.text

@@ -13,9 +13,13 @@ from tests.support.media_server import MediaServer
 
 SCRIPTS = sorted((Path(__file__).parent / "conversations").glob("*.chat"))
 SCENARIOS = [
-    pytest.param(s, id=f"{s.source} {s.title}",
-                 marks=[pytest.mark.xfail(reason=s.xfail, strict=False)] if s.xfail else [])
-    for path in SCRIPTS for s in load_scenarios(path)
+    pytest.param(
+        s,
+        id=f"{s.source} {s.title}",
+        marks=[pytest.mark.xfail(reason=s.xfail, strict=False)] if s.xfail else [],
+    )
+    for path in SCRIPTS
+    for s in load_scenarios(path)
 ]
 
 
@@ -27,6 +31,7 @@ def photos():
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_conversation(scenario, seeded_database_url: str, photos: MediaServer) -> None:
-    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
-                                   billing_url=None, lang="ar")
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
     play(scenario, settings, photo_url=photos.url())

@@ -19,7 +19,7 @@ def script(*lines: str) -> Scenario:
     scenario = Scenario(title="billing api", source="inline", phone="+966500000001")
     for number, line in enumerate(lines, 1):
         kind = "!<" if line.startswith("!<") else line[0]
-        scenario.lines.append((number, kind, line[len(kind):].strip()))
+        scenario.lines.append((number, kind, line[len(kind) :].strip()))
     return scenario
 
 
@@ -30,19 +30,28 @@ def server(seeded_database_url: str):
 
 
 def settings_for(url: str, database_url: str) -> Settings:
-    return dataclasses.replace(Settings.from_env(), database_url=database_url, billing_url=url,
-                               billing_token="s3cret", billing_timeout_seconds=TIMEOUT, lang="ar")
+    return dataclasses.replace(
+        Settings.from_env(),
+        database_url=database_url,
+        billing_url=url,
+        billing_token="s3cret",
+        billing_timeout_seconds=TIMEOUT,
+        lang="ar",
+    )
 
 
 def test_bill_through_the_billing_api(server: BillingServer, seeded_database_url: str) -> None:
-    play(script("> فاتورتي", "< ••••5678", "> 2", "< فاتورة الحساب ••••4321", "^< عليك"),
-         settings_for(server.url, seeded_database_url))
+    play(
+        script("> فاتورتي", "< ••••5678", "> 2", "< فاتورة الحساب ••••4321", "^< عليك"),
+        settings_for(server.url, seeded_database_url),
+    )
     assert all(seen.authorization == "Bearer s3cret" for seen in server.requests)
 
 
 @pytest.mark.parametrize("mode", ["unavailable", "slow", "garbage"])
-def test_billing_api_down_slow_or_broken_then_back(mode: str, server: BillingServer,
-                                                   seeded_database_url: str) -> None:
+def test_billing_api_down_slow_or_broken_then_back(
+    mode: str, server: BillingServer, seeded_database_url: str
+) -> None:
     server.mode = mode
     server.slow_seconds = 3 * TIMEOUT
     settings = settings_for(server.url, seeded_database_url)
@@ -59,8 +68,9 @@ def test_billing_api_refusing_connections(server: BillingServer, seeded_database
     play(script("> فاتورتي", "< خدمة الفواتير مشغولة", "> الكهرباء طافية", "< اكتب الحي"), settings)
 
 
-def test_billing_api_fails_between_the_choice_and_the_bill(server: BillingServer,
-                                                          seeded_database_url: str) -> None:
+def test_billing_api_fails_between_the_choice_and_the_bill(
+    server: BillingServer, seeded_database_url: str
+) -> None:
     settings = settings_for(server.url, seeded_database_url)
     play(script("> فاتورتي", "< أي حساب"), settings)
     server.mode = "unavailable"

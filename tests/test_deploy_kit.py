@@ -40,9 +40,11 @@ def _unit_commands() -> list[tuple[str, list[str]]]:
 
 def _compose_commands() -> list[tuple[str, list[str]]]:
     text = (PROJECT_ROOT / "compose.yaml").read_text(encoding="utf-8")
-    return [(f"compose.yaml:{n}", json.loads(m)) for n, m in
-            enumerate(re.findall(r"^\s+command: (\[.*\])\s*$", text, re.M))
-            if "redis-server" not in m]
+    return [
+        (f"compose.yaml:{n}", json.loads(m))
+        for n, m in enumerate(re.findall(r"^\s+command: (\[.*\])\s*$", text, re.M))
+        if "redis-server" not in m
+    ]
 
 
 def _dockerfile_command() -> list[tuple[str, list[str]]]:

@@ -54,8 +54,14 @@ class Worker:
     def __init__(self, database_url: str, log: Path, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "SADEEQ_DATABASE_URL": database_url, "TWILIO_AUTH_TOKEN": TOKEN,
-                    "SADEEQ_PUBLIC_URL": PUBLIC_URL, "SADEEQ_LANG": "ar", **env}
+        self.env = {
+            **os.environ,
+            "SADEEQ_DATABASE_URL": database_url,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "SADEEQ_PUBLIC_URL": PUBLIC_URL,
+            "SADEEQ_LANG": "ar",
+            **env,
+        }
         self.log = log
         self.process: subprocess.Popen | None = None
 
@@ -63,7 +69,11 @@ class Worker:
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot", "serve", "--port", str(self.port)],
-                cwd=PROJECT_ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -73,7 +83,9 @@ class Worker:
                     return self
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise AssertionError(f"serve did not start in {START_SECONDS} s: {self.log.read_text()[-2000:]}")
+        raise AssertionError(
+            f"serve did not start in {START_SECONDS} s: {self.log.read_text()[-2000:]}"
+        )
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
@@ -100,16 +112,26 @@ def running(worker: Worker) -> Iterator[Worker]:
 def location_report(sender: str, sid: str) -> dict[str, str]:
     """A shared location with the words: one message, one outage report (a bare location is
     first asked about: outage or hazard)."""
-    return {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC123", "From": f"whatsapp:{sender}",
-            "To": "whatsapp:+966920000000", "Body": "الكهرباء طافية", "NumMedia": "0",
-            "Latitude": "24.7136", "Longitude": "46.6753", "Address": "حي العليا، الرياض"}
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": "AC123",
+        "From": f"whatsapp:{sender}",
+        "To": "whatsapp:+966920000000",
+        "Body": "الكهرباء طافية",
+        "NumMedia": "0",
+        "Latitude": "24.7136",
+        "Longitude": "46.6753",
+        "Address": "حي العليا، الرياض",
+    }
 
 
 def post_signed(base_url: str, params: dict[str, str], timeout: float = 30) -> httpx.Response:
     path = "/twilio/whatsapp"
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC_URL + path, params)
-    return httpx.post(base_url + path, data=params, headers={"X-Twilio-Signature": signature},
-                      timeout=timeout)
+    return httpx.post(
+        base_url + path, data=params, headers={"X-Twilio-Signature": signature}, timeout=timeout
+    )
 
 
 def answered(response: httpx.Response) -> bool:
@@ -122,9 +144,13 @@ def reporters(database_url: str) -> list[str]:
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_burst_loses_no_acknowledged_report(database_url: str, tmp_path: Path) -> None:
+def test_a_worker_killed_mid_burst_loses_no_acknowledged_report(
+    database_url: str, tmp_path: Path
+) -> None:
     senders = [f"+9665{n:08d}" for n in range(120)]
-    messages = {sender: location_report(sender, f"SMkill{n:04d}") for n, sender in enumerate(senders)}
+    messages = {
+        sender: location_report(sender, f"SMkill{n:04d}") for n, sender in enumerate(senders)
+    }
     worker = Worker(database_url, tmp_path / "serve.log").start()
     acknowledged: list[str] = []
     refused: list[str] = []
@@ -136,7 +162,9 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_report(database_url: st
         except httpx.TransportError:
             response = None
         with lock:
-            (acknowledged if response is not None and answered(response) else refused).append(sender)
+            (acknowledged if response is not None and answered(response) else refused).append(
+                sender
+            )
             if len(acknowledged) == 40:
                 worker.kill()  # SIGKILL: no shutdown, whatever is in flight is cut off
 
@@ -154,8 +182,13 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_report(database_url: st
         assert sorted(set(acknowledged) - set(stored)) == []
         # Twilio delivers the unanswered ones again: each is answered, none is counted twice.
         with ThreadPoolExecutor(8) as pool:
-            retries = dict(zip(refused, pool.map(lambda s: post_signed(restarted.url, messages[s]),
-                                                 refused), strict=True))
+            retries = dict(
+                zip(
+                    refused,
+                    pool.map(lambda s: post_signed(restarted.url, messages[s]), refused),
+                    strict=True,
+                )
+            )
     cut_off = [s for s, r in retries.items() if r.status_code == 503]
     assert all(answered(r) for s, r in retries.items() if s not in cut_off)
     # A message in flight at the kill was claimed by the dead process: its retry is answered at
@@ -189,15 +222,21 @@ def own_postgres_database() -> Iterator[tuple[str, str]]:
 
 
 @pytest.mark.slow
-def test_the_database_going_away_answers_503_then_recovers(own_postgres_database, tmp_path: Path) -> None:
+def test_the_database_going_away_answers_503_then_recovers(
+    own_postgres_database, tmp_path: Path
+) -> None:
     url, name = own_postgres_database
     admin = create_engine(TEST_DATABASE_URL, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with running(Worker(url, tmp_path / "serve.log")) as worker:
         assert answered(post_signed(worker.url, location_report("+966500000101", "SMdb1")))
         with admin.connect() as conn:  # the database goes away: no new connections, old ones cut
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :name"), {"name": name})
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
+                ),
+                {"name": name},
+            )
         started = time.monotonic()
         during = post_signed(worker.url, location_report("+966500000102", "SMdb2"))
         assert during.status_code == 503 and during.headers.get("Retry-After")
@@ -214,15 +253,28 @@ def test_the_database_going_away_answers_503_then_recovers(own_postgres_database
 
 
 def inbound(text_: str, sender: str = "+966500000001", channel: str = "whatsapp") -> Inbound:
-    return Inbound(channel=channel, sender=sender, text=text_, received_at=datetime.now(UTC),
-                   message_id=uuid.uuid4().hex, phone=sender if sender.startswith("+") else None)
+    return Inbound(
+        channel=channel,
+        sender=sender,
+        text=text_,
+        received_at=datetime.now(UTC),
+        message_id=uuid.uuid4().hex,
+        phone=sender if sender.startswith("+") else None,
+    )
 
 
-def test_the_billing_api_hanging_makes_the_chat_say_busy_and_carry_on(seeded_database_url: str) -> None:
+def test_the_billing_api_hanging_makes_the_chat_say_busy_and_carry_on(
+    seeded_database_url: str,
+) -> None:
     with BillingServer(seeded_database_url) as billing:
         billing.mode = "slow"
-        settings = replace(Settings.from_env(), database_url=seeded_database_url,
-                           billing_url=billing.url, billing_timeout_seconds=0.3, lang="ar")
+        settings = replace(
+            Settings.from_env(),
+            database_url=seeded_database_url,
+            billing_url=billing.url,
+            billing_timeout_seconds=0.3,
+            lang="ar",
+        )
         engine = Engine(settings)
         started = time.monotonic()
         reply = " ".join(r.text for r in engine.handle(inbound("كم فاتورتي")))
@@ -289,14 +341,21 @@ class RedisProxy:
             pass
 
 
-def test_redis_going_away_falls_back_and_comes_back(redis_url: str, database_url: str,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_redis_going_away_falls_back_and_comes_back(
+    redis_url: str,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.WARNING, logger="bot.coordination.redis_state")
     monkeypatch.setattr(redis_state, "RETRY_SECONDS", 0.3)
     proxy = RedisProxy(redis_url)
-    settings = replace(Settings.from_env(), database_url=database_url, redis_url=proxy.url,
-                       rate_limit_per_minute=1000)
+    settings = replace(
+        Settings.from_env(),
+        database_url=database_url,
+        redis_url=proxy.url,
+        rate_limit_per_minute=1000,
+    )
     engine = Engine(settings)
     state = engine.coordination.state
     assert isinstance(state, RedisState)
@@ -323,8 +382,11 @@ def test_a_redis_that_accepts_but_never_answers_costs_one_short_timeout(database
     silent.bind(("127.0.0.1", 0))
     silent.listen(16)  # connections are accepted by the kernel and then nothing is ever said
     try:
-        settings = replace(Settings.from_env(), database_url=database_url,
-                           redis_url=f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        settings = replace(
+            Settings.from_env(),
+            database_url=database_url,
+            redis_url=f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+        )
         engine = Engine(settings)
         started = time.monotonic()
         for n in range(5):

@@ -24,15 +24,25 @@ START = datetime(2026, 11, 24, 10, 0, tzinfo=RIYADH)
 def _talk(engine: Engine, lines: list[str], phone: str = "+966500000001") -> list[str]:
     answers = []
     for n, text in enumerate(lines):
-        message = Inbound(channel="whatsapp", sender=phone, phone=phone, text=text,
-                          received_at=START + timedelta(minutes=n), message_id=f"h-{phone}-{n}")
+        message = Inbound(
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            text=text,
+            received_at=START + timedelta(minutes=n),
+            message_id=f"h-{phone}-{n}",
+        )
         answers.append("\n".join(r.text for r in engine.handle(message)))
     return answers
 
 
 def test_a_request_is_recorded_with_the_last_messages(seeded_database_url: str) -> None:
-    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
-                                   billing_url=None, agent_phone="8001234567")
+    settings = dataclasses.replace(
+        Settings.from_env(),
+        database_url=seeded_database_url,
+        billing_url=None,
+        agent_phone="8001234567",
+    )
     answers = _talk(Engine(settings), ["السلام عليكم", "فاتورتي", "1", "ابي موظف"])
     assert "8001234567" in answers[-1] and "920001100" not in answers[-1]
     with session_scope(seeded_database_url) as session:
@@ -46,45 +56,68 @@ def test_a_request_is_recorded_with_the_last_messages(seeded_database_url: str) 
 
 
 def test_the_memory_keeps_only_the_last_ten_messages(seeded_database_url: str) -> None:
-    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
-                                   billing_url=None)
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None
+    )
     _talk(Engine(settings), [f"شكرا {n}" for n in range(8)] + ["agent"], phone="+966500000003")
     with session_scope(seeded_database_url) as session:
-        handover = session.scalars(select(Handover).where(Handover.phone == "+966500000003")
-                                   .order_by(Handover.id.desc())).first()
+        handover = session.scalars(
+            select(Handover).where(Handover.phone == "+966500000003").order_by(Handover.id.desc())
+        ).first()
         assert len(handover.transcript) == 10
         assert handover.transcript[-1]["by"] == "bot"
 
 
 def test_messages_older_than_a_day_are_forgotten(seeded_database_url: str) -> None:
-    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
-                                   billing_url=None)
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None
+    )
     engine = Engine(settings)
     phone = "+966500000002"
-    old = Inbound(channel="whatsapp", sender=phone, phone=phone, text="فاتورتي",
-                  received_at=START - timedelta(days=2), message_id="h-old")
+    old = Inbound(
+        channel="whatsapp",
+        sender=phone,
+        phone=phone,
+        text="فاتورتي",
+        received_at=START - timedelta(days=2),
+        message_id="h-old",
+    )
     engine.handle(old)
     _talk(engine, ["ابي موظف"], phone=phone)
     with session_scope(seeded_database_url) as session:
-        handover = session.scalars(select(Handover).where(Handover.phone == phone)
-                                   .order_by(Handover.id.desc())).first()
+        handover = session.scalars(
+            select(Handover).where(Handover.phone == phone).order_by(Handover.id.desc())
+        ).first()
         assert handover.transcript == []
 
 
 def test_the_operator_list_is_danger_first_and_masked(seeded_database_url: str) -> None:
-    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
-                                   billing_url=None)
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None
+    )
     engine = Engine(settings)
     _talk(engine, ["ابي موظف"], phone="+966500000002")
     _talk(engine, ["ابوي على جهاز اكسجين والكهرباء طافية", "ابي اكلم موظف"], phone="+966500000004")
     env = {**os.environ, "SADEEQ_DATABASE_URL": seeded_database_url}
-    done = subprocess.run([sys.executable, "-m", "bot", "handovers", "list", "--json"],
-                          cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "handovers", "list", "--json"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert rows[0]["danger"] is True and rows[0]["ref"].startswith("HO-")
     assert any(not row["danger"] for row in rows)
     assert "+966500000004" not in done.stdout and "0004" in done.stdout
-    text = subprocess.run([sys.executable, "-m", "bot", "handovers", "list"], cwd=PROJECT_ROOT,
-                          env=env, capture_output=True, text=True, timeout=60)
+    text = subprocess.run(
+        [sys.executable, "-m", "bot", "handovers", "list"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert text.returncode == 0 and "DANGER" in text.stdout and "جهاز اكسجين" in text.stdout

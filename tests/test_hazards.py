@@ -43,24 +43,35 @@ class Chat:
         self.engine, self.phone, self.channel, self.count = engine, phone, channel, 0
         self.now = T0
 
-    def send(self, text: str = "", location: tuple[float, float] | None = None,
-             photo: str | None = None) -> list[str]:
+    def send(
+        self, text: str = "", location: tuple[float, float] | None = None, photo: str | None = None
+    ) -> list[str]:
         self.count += 1
         self.now += timedelta(seconds=30)
         phone = self.phone if self.channel != "telegram" else None
         message = Inbound(
-            channel=self.channel, sender=self.phone, phone=phone, text=text, received_at=self.now,
+            channel=self.channel,
+            sender=self.phone,
+            phone=phone,
+            text=text,
+            received_at=self.now,
             message_id=f"{self.phone}-{self.count}",
             location=Location(*location) if location else None,
             has_media=photo is not None,
-            media=(Media("twilio", photo, "image/jpeg"),) if photo else ())
+            media=(Media("twilio", photo, "image/jpeg"),) if photo else (),
+        )
         return [reply.text for reply in self.engine.handle(message)]
 
 
 @pytest.fixture
 def settings(seeded_database_url: str) -> Settings:
-    return dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
-                               billing_url=None, lang="ar", operator_token=TOKEN)
+    return dataclasses.replace(
+        Settings.from_env(),
+        database_url=seeded_database_url,
+        billing_url=None,
+        lang="ar",
+        operator_token=TOKEN,
+    )
 
 
 @pytest.fixture
@@ -92,7 +103,9 @@ def test_an_open_cabinet_is_danger_now_933_first(engine: Engine) -> None:
     assert "933" in replies[0] and "HAZ-" not in replies[0] and "HAZ-" in replies[-1]
 
 
-def test_every_reporter_is_told_once_when_it_is_made_safe(engine: Engine, settings: Settings) -> None:
+def test_every_reporter_is_told_once_when_it_is_made_safe(
+    engine: Engine, settings: Settings
+) -> None:
     near = metres_north(OLAYA, 120)
     first = Chat(engine, "+966500000004").send("الطبلون مفتوح", location=OLAYA)
     second = Chat(engine, "+966500000003").send("the electricity cabinet is open", location=near)
@@ -110,8 +123,14 @@ def test_every_reporter_is_told_once_when_it_is_made_safe(engine: Engine, settin
     by_address = {m.address: m for m in sender.sent}
     assert set(by_address) == {"+966500000004", "+966500000003", "777001"}
     assert by_address["777001"].channel == "telegram"
-    assert refs[0] in by_address["+966500000004"].text and "تم تأمين" in by_address["+966500000004"].text
-    assert "made safe" in by_address["+966500000003"].text and refs[1] in by_address["+966500000003"].text
+    assert (
+        refs[0] in by_address["+966500000004"].text
+        and "تم تأمين" in by_address["+966500000004"].text
+    )
+    assert (
+        "made safe" in by_address["+966500000003"].text
+        and refs[1] in by_address["+966500000003"].text
+    )
 
 
 def test_a_photo_sent_after_the_report_joins_it(engine: Engine, settings: Settings) -> None:
@@ -126,32 +145,63 @@ def test_a_photo_sent_after_the_report_joins_it(engine: Engine, settings: Settin
         assert photo.data == PHOTO and hazard.kind == "pole"
 
 
-@pytest.mark.parametrize("second, joined", [
-    (dict(metres=150, hours=23), True),
-    (dict(metres=250, hours=1), False),
-    (dict(metres=50, hours=25), False),
-    (dict(metres=50, hours=1, kind="pole"), False),
-])
-def test_near_duplicates_same_kind_within_200_m_and_a_day(database_url: str, second: dict,
-                                                          joined: bool) -> None:
+@pytest.mark.parametrize(
+    "second, joined",
+    [
+        (dict(metres=150, hours=23), True),
+        (dict(metres=250, hours=1), False),
+        (dict(metres=50, hours=25), False),
+        (dict(metres=50, hours=1, kind="pole"), False),
+    ],
+)
+def test_near_duplicates_same_kind_within_200_m_and_a_day(
+    database_url: str, second: dict, joined: bool
+) -> None:
     with session_scope(database_url) as session:
-        a = report_hazard(session, channel="whatsapp", sender="+966500000011", phone="+966500000011",
-                          lang="ar", reported_at=T0, kind="cable", latitude=OLAYA[0], longitude=OLAYA[1])
+        a = report_hazard(
+            session,
+            channel="whatsapp",
+            sender="+966500000011",
+            phone="+966500000011",
+            lang="ar",
+            reported_at=T0,
+            kind="cable",
+            latitude=OLAYA[0],
+            longitude=OLAYA[1],
+        )
         lat, lon = metres_north(OLAYA, second["metres"])
-        b = report_hazard(session, channel="sms", sender="+966500000012", phone="+966500000012",
-                          lang="ar", reported_at=T0 + timedelta(hours=second["hours"]),
-                          kind=second.get("kind", "cable"), latitude=lat, longitude=lon)
+        b = report_hazard(
+            session,
+            channel="sms",
+            sender="+966500000012",
+            phone="+966500000012",
+            lang="ar",
+            reported_at=T0 + timedelta(hours=second["hours"]),
+            kind=second.get("kind", "cable"),
+            latitude=lat,
+            longitude=lon,
+        )
         assert (a.hazard.id == b.hazard.id) is joined
         assert b.reporters_count == (2 if joined else 1)
 
 
 def test_places_in_words_join_whatever_the_spelling_and_a_resolved_hazard_is_not_joined(
-        database_url: str) -> None:
+    database_url: str,
+) -> None:
     with session_scope(database_url) as session:
+
         def report(sender: str, place: str, hours: float = 0):
-            return report_hazard(session, channel="whatsapp", sender=sender, phone=sender, lang="ar",
-                                 reported_at=T0 + timedelta(hours=hours), kind="open_cabinet",
-                                 place=place)
+            return report_hazard(
+                session,
+                channel="whatsapp",
+                sender=sender,
+                phone=sender,
+                lang="ar",
+                reported_at=T0 + timedelta(hours=hours),
+                kind="open_cabinet",
+                place=place,
+            )
+
         a = report("+966500000021", "حي الملز، الرياض")
         b = report("+966500000022", "الملز، الرياض")
         assert a.hazard.id == b.hazard.id and b.reporters_count == 2
@@ -177,9 +227,12 @@ def operator_env(engine: Engine, settings: Settings, monkeypatch) -> dict[str, s
     monkeypatch.setenv("SADEEQ_DATABASE_URL", settings.database_url)
     for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    calm = reference_in(Chat(engine, "+966500000004").send("عداد مكسور عند مسجد الفاروق في حي السلي"))
-    urgent = reference_in(Chat(engine, "+966500000003").send(
-        "حريق في المحول عند مستشفى الملك فهد بالرياض"))
+    calm = reference_in(
+        Chat(engine, "+966500000004").send("عداد مكسور عند مسجد الفاروق في حي السلي")
+    )
+    urgent = reference_in(
+        Chat(engine, "+966500000003").send("حريق في المحول عند مستشفى الملك فهد بالرياض")
+    )
     return {"calm": calm, "urgent": urgent}
 
 
@@ -193,7 +246,11 @@ def test_cli_lists_urgent_first_and_masks_numbers(capsys, operator_env: dict) ->
     assert "+966500000003" not in out and "0003" in out
     code, out, _ = run_cli(capsys, "show", operator_env["urgent"], "--json")
     view = json.loads(out)
-    assert view["urgent"] and "966500000003" not in out and view["reports"][0]["sender"].endswith("0003")
+    assert (
+        view["urgent"]
+        and "966500000003" not in out
+        and view["reports"][0]["sender"].endswith("0003")
+    )
 
 
 def test_cli_assign_and_resolve(capsys, operator_env: dict, monkeypatch) -> None:
@@ -224,20 +281,26 @@ def test_cli_assign_and_resolve(capsys, operator_env: dict, monkeypatch) -> None
     assert code == 2 and "no hazard" in err
 
 
-def test_cli_resolve_dry_run_prints_the_notices_and_records_none(capsys, operator_env: dict,
-                                                                 settings: Settings) -> None:
+def test_cli_resolve_dry_run_prints_the_notices_and_records_none(
+    capsys, operator_env: dict, settings: Settings
+) -> None:
     code, out, _ = run_cli(capsys, "resolve", operator_env["urgent"], "--dry-run")
     assert code == 0 and "resolved" in out and "would tell whatsapp" in out
     assert "+966500000003" not in out and "made safe" not in out and "تم تأمين" in out
     with session_scope(settings.database_url) as session:
         from bot.hazards.notify import notice_counts
 
-        assert sum(notice_counts(session, find_hazard(session, operator_env["urgent"]).id).values()) == 0
+        assert (
+            sum(notice_counts(session, find_hazard(session, operator_env["urgent"]).id).values())
+            == 0
+        )
 
 
 def test_operator_api_will_not_resolve_what_it_cannot_tell(operator_env: dict, settings: Settings):
     client = TestClient(Starlette(routes=operator_routes(settings)))  # no credentials
-    response = client.post(f"/operator/hazards/{operator_env['calm']}/resolve", headers=AUTH, json={})
+    response = client.post(
+        f"/operator/hazards/{operator_env['calm']}/resolve", headers=AUTH, json={}
+    )
     assert response.status_code == 503 and "whatsapp" in response.json()["error"]
     shown = client.get(f"/operator/hazards/{operator_env['calm']}", headers=AUTH).json()
     assert shown["status"] == "open"
@@ -264,7 +327,9 @@ def test_operator_api(operator_env: dict, settings: Settings) -> None:
 
 def test_operator_api_serves_a_kept_photo(engine: Engine, settings: Settings) -> None:
     with MediaServer() as media:
-        replies = Chat(engine, "+966500000004").send("عمود مايل في حي العليا بالرياض", photo=media.url())
+        replies = Chat(engine, "+966500000004").send(
+            "عمود مايل في حي العليا بالرياض", photo=media.url()
+        )
     ref = reference_in(replies)
     client = TestClient(Starlette(routes=operator_routes(settings, CollectingSender())))
     view = client.get(f"/operator/hazards/{ref}", headers=AUTH).json()
@@ -287,14 +352,23 @@ def test_the_log_of_a_report_masks_the_number(engine: Engine) -> None:
     assert "966500000004" not in logged and "0004" in logged
 
 
-def test_reports_are_joined_on_words_only_when_they_name_a_district_or_city(settings: Settings) -> None:
+def test_reports_are_joined_on_words_only_when_they_name_a_district_or_city(
+    settings: Settings,
+) -> None:
     at = datetime(2026, 12, 1, 12, 0, tzinfo=RIYADH)
 
     def hazard_of(sender: str, place: str) -> int:
         with session_scope(settings.database_url) as session:
-            return report_hazard(session, channel="whatsapp", sender=sender, phone=sender,
-                                 lang="ar", reported_at=at, kind="open_cabinet",
-                                 place=place).hazard.id
+            return report_hazard(
+                session,
+                channel="whatsapp",
+                sender=sender,
+                phone=sender,
+                lang="ar",
+                reported_at=at,
+                kind="open_cabinet",
+                place=place,
+            ).hazard.id
 
     vague = {hazard_of(f"+96650000070{n}", "عند المدرسة") for n in range(2)}
     assert len(vague) == 2  # "the school" could be any school
@@ -302,13 +376,20 @@ def test_reports_are_joined_on_words_only_when_they_name_a_district_or_city(sett
     assert len(found) == 1
 
 
-def test_a_place_sent_after_the_report_reaches_the_operator(engine: Engine, settings: Settings) -> None:
+def test_a_place_sent_after_the_report_reaches_the_operator(
+    engine: Engine, settings: Settings
+) -> None:
     chat = Chat(engine, "+966500000004")
     chat.send("فيه حفريات جنب كيابل الضغط العالي")
     ref = reference_in(chat.send("ما ادري"))
     assert "أضفنا المكان" in chat.send("مدرسة الفيصلية حي النهضة الرياض")[-1]
-    client = TestClient(Starlette(routes=operator_routes(
-        dataclasses.replace(settings, operator_token=TOKEN), CollectingSender())))
+    client = TestClient(
+        Starlette(
+            routes=operator_routes(
+                dataclasses.replace(settings, operator_token=TOKEN), CollectingSender()
+            )
+        )
+    )
     shown = client.get(f"/operator/hazards/{ref}", headers=AUTH).json()
     assert shown["place"].endswith("مدرسة الفيصلية حي النهضة الرياض")
     assert shown["reports"][0]["place"] == shown["place"]

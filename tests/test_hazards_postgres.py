@@ -28,9 +28,17 @@ def test_simultaneous_reports_of_one_hazard_open_one_hazard(database_url: str) -
         try:
             start.wait()
             with session_scope(database_url) as session:
-                report_hazard(session, channel="whatsapp", sender=f"+9665000001{n:02d}",
-                              phone=f"+9665000001{n:02d}", lang="ar", reported_at=T0,
-                              kind="cable", latitude=24.7136 + n * 0.00005, longitude=46.6753)
+                report_hazard(
+                    session,
+                    channel="whatsapp",
+                    sender=f"+9665000001{n:02d}",
+                    phone=f"+9665000001{n:02d}",
+                    lang="ar",
+                    reported_at=T0,
+                    kind="cable",
+                    latitude=24.7136 + n * 0.00005,
+                    longitude=46.6753,
+                )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

@@ -50,8 +50,11 @@ def test_added_and_removed_days_change_the_calendar_and_its_deadlines(holiday_fi
     before = business_days.calendar().add_business_days(date(2027, 1, 7), 1)
     assert before == WORKING_SUNDAY  # Thursday + 1 business day
     business_days.calendar.cache_clear()
-    holiday_file.write_text(f'[add]\n{WORKING_SUNDAY} = "extra day off by royal order"\n'
-                            f'[remove]\n{EID_DAY} = "Eid began a day later"\n', encoding="utf-8")
+    holiday_file.write_text(
+        f'[add]\n{WORKING_SUNDAY} = "extra day off by royal order"\n'
+        f'[remove]\n{EID_DAY} = "Eid began a day later"\n',
+        encoding="utf-8",
+    )
     business_days.holiday_corrections.cache_clear()
     cal = business_days.calendar()
     assert not cal.is_business_day(WORKING_SUNDAY)
@@ -63,8 +66,7 @@ def test_added_and_removed_days_change_the_calendar_and_its_deadlines(holiday_fi
 def test_the_compensation_engine_uses_the_corrected_calendar(holiday_file: Path) -> None:
     from bot.standards import Case, compensation_for
 
-    case = Case("meter_registration", start=_riyadh(2027, 1, 7, 10),
-                end=_riyadh(2027, 1, 14, 10))
+    case = Case("meter_registration", start=_riyadh(2027, 1, 7, 10), end=_riyadh(2027, 1, 14, 10))
     plain = compensation_for(case)
     holiday_file.write_text(f'[add]\n{WORKING_SUNDAY} = "day off"\n', encoding="utf-8")
     business_days.holiday_corrections.cache_clear()
@@ -82,15 +84,19 @@ def _riyadh(*parts: int):
     return datetime(*parts, tzinfo=RIYADH)
 
 
-@pytest.mark.parametrize("content,says", [
-    ("[add]\n2027-02-30 = \"x\"\n", "not a YYYY-MM-DD date"),
-    ("[add]\n2027-02-03 = \"\"\n", "needs a reason"),
-    ("[holidays]\n2027-02-03 = \"x\"\n", "unknown section"),
-    ("[add]\n2027-02-03 = \"x\"\n[remove]\n2027-02-03 = \"y\"\n", "both added and removed"),
-    ("[add\n", "holiday file"),
-])
+@pytest.mark.parametrize(
+    "content,says",
+    [
+        ('[add]\n2027-02-30 = "x"\n', "not a YYYY-MM-DD date"),
+        ('[add]\n2027-02-03 = ""\n', "needs a reason"),
+        ('[holidays]\n2027-02-03 = "x"\n', "unknown section"),
+        ('[add]\n2027-02-03 = "x"\n[remove]\n2027-02-03 = "y"\n', "both added and removed"),
+        ("[add\n", "holiday file"),
+    ],
+)
 def test_a_bad_file_stops_start_up_with_one_line(
-        content: str, says: str, holiday_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content: str, says: str, holiday_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     holiday_file.write_text(content, encoding="utf-8")
     with pytest.raises(HolidayFileError, match=says):
         HolidayCorrections.read(holiday_file)
@@ -113,6 +119,9 @@ def test_corrections_apply_to_their_own_year_only() -> None:
 
 def test_the_holiday_library_is_the_pinned_version() -> None:
     """The Eid dates the deadlines count with are those the tests ran with."""
-    pin = next(line for line in (PROJECT_ROOT / "pyproject.toml").read_text().splitlines()
-               if '"holidays==' in line)
+    pin = next(
+        line
+        for line in (PROJECT_ROOT / "pyproject.toml").read_text().splitlines()
+        if '"holidays==' in line
+    )
     assert f'"holidays=={version("holidays")}"' in pin

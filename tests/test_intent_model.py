@@ -77,8 +77,10 @@ def test_the_model_is_a_probability_over_the_intents() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(bool(os.environ.get("SADEEQ_TEST_DATABASE_URL")),
-                    reason="no database in it: the SQLite run of the suite checks it once")
+@pytest.mark.skipif(
+    bool(os.environ.get("SADEEQ_TEST_DATABASE_URL")),
+    reason="no database in it: the SQLite run of the suite checks it once",
+)
 def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None:
     from bot.understanding.training import build
 

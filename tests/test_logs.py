@@ -31,15 +31,18 @@ def lines(stream: io.StringIO) -> list[dict]:
     return [json.loads(line) for line in stream.getvalue().splitlines()]
 
 
-@pytest.mark.parametrize(("text", "masked"), [
-    ("from +966501234567 today", "from +********4567 today"),
-    ("from 966501234567", "from ********4567"),
-    ("call 0501234567", "call ******4567"),
-    ("call 050 123 4567", "call *** *** 4567"),
-    ("account 30012345678 of", "account *******5678 of"),
-    ("حسابي ٣٠٠١٢٣٤٥٦٧٨", "حسابي *******٥٦٧٨"),
-    ("short 12345 and 2026-11-24 10:15", "short 12345 and 2026-11-24 10:15"),
-])
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("from +966501234567 today", "from +********4567 today"),
+        ("from 966501234567", "from ********4567"),
+        ("call 0501234567", "call ******4567"),
+        ("call 050 123 4567", "call *** *** 4567"),
+        ("account 30012345678 of", "account *******5678 of"),
+        ("حسابي ٣٠٠١٢٣٤٥٦٧٨", "حسابي *******٥٦٧٨"),
+        ("short 12345 and 2026-11-24 10:15", "short 12345 and 2026-11-24 10:15"),
+    ],
+)
 def test_numbers_keep_only_their_last_four_digits(text: str, masked: str) -> None:
     assert mask_numbers(text) == masked
 
@@ -98,5 +101,7 @@ def test_plain_lines_for_a_terminal_are_masked_too() -> None:
 
 
 def test_fifteen_digit_and_longer_numbers_are_masked_too() -> None:
-    assert mask_numbers("imei 356938035643809 card 4111111111111111") == \
-        "imei ***********3809 card ************1111"
+    assert (
+        mask_numbers("imei 356938035643809 card 4111111111111111")
+        == "imei ***********3809 card ************1111"
+    )

@@ -28,8 +28,9 @@ POSTGRES = TEST_DATABASE_URL or "postgresql+psycopg://postgres@127.0.0.1:5432/te
 
 def differences(url: str) -> list:
     with engine_for(url).connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                         "compare_server_default": False})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": False}
+        )
         return compare_metadata(context, Base.metadata)
 
 
@@ -61,8 +62,11 @@ def empty_postgres() -> Iterator[str]:
     schema = f"m_{uuid.uuid4().hex[:12]}"
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+    url = (
+        make_url(POSTGRES)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
     try:
         yield url
     finally:
@@ -98,8 +102,15 @@ def test_upgrading_again_changes_nothing(empty_sqlite: str) -> None:
 def test_two_workers_upgrading_one_postgres_at_once(empty_postgres: str, tmp_path: Path) -> None:
     """Two processes (alembic keeps its context in module globals: one upgrade per process)."""
     script = "import sys; from bot.storage.migrate import upgrade; upgrade(sys.argv[1])"
-    workers = [subprocess.Popen([sys.executable, "-c", script, empty_postgres], cwd=PROJECT_ROOT,
-                                stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, empty_postgres],
+            cwd=PROJECT_ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     failures = [w.stderr.read() for w in workers if w.wait(120) != 0]
     assert failures == []
     assert current_revision(empty_postgres) == head() and differences(empty_postgres) == []

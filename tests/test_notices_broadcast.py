@@ -57,15 +57,32 @@ def populate(url: str, subscribers: int, opted_out_every: int = 0) -> dict[str, 
     rows, expected, opted_out = [], set(), set()
     for i, s in enumerate(demo_subscribers(subscribers)):
         gone = bool(opted_out_every) and i % opted_out_every == 1
-        rows.append(dict(account=s.account, channel=("sms", "whatsapp", "telegram")[i % 3],
-                         address=s.phone if i % 3 != 2 else f"tg:{i}", phone=s.phone,
-                         lang=("ar", "en")[i % 2], consent_text="bill alerts", subscribed_at=NOW,
-                         unsubscribed_at=NOW if gone else None))
+        rows.append(
+            dict(
+                account=s.account,
+                channel=("sms", "whatsapp", "telegram")[i % 3],
+                address=s.phone if i % 3 != 2 else f"tg:{i}",
+                phone=s.phone,
+                lang=("ar", "en")[i % 2],
+                consent_text="bill alerts",
+                subscribed_at=NOW,
+                unsubscribed_at=NOW if gone else None,
+            )
+        )
         (opted_out if gone else expected).add(s.account)
     # Linked to +966500000001 in billing, but subscribed from another number.
-    rows.append(dict(account="30012345678", channel="sms", address="+966599999999",
-                     phone="+966599999999", lang="ar", consent_text="x", subscribed_at=NOW,
-                     unsubscribed_at=None))
+    rows.append(
+        dict(
+            account="30012345678",
+            channel="sms",
+            address="+966599999999",
+            phone="+966599999999",
+            lang="ar",
+            consent_text="x",
+            subscribed_at=NOW,
+            unsubscribed_at=None,
+        )
+    )
     with engine_for(url).begin() as conn:
         conn.execute(insert(NoticeSubscription.__table__), rows)
     return {"expected": expected, "opted_out": opted_out}
@@ -79,13 +96,18 @@ def broadcast(url: str, sender: OutboundSender, **kwargs) -> Broadcast:
 def sent_accounts(url: str, senders: list[CollectingSender]) -> Counter:
     """Count notices per account from what the senders actually carried."""
     with engine_for(url).connect() as conn:
-        by_target = {(r.channel, r.address, r.account): r.account for r in
-                     conn.execute(select(NoticeSubscription.__table__))}
+        by_target = {
+            (r.channel, r.address, r.account): r.account
+            for r in conn.execute(select(NoticeSubscription.__table__))
+        }
     counts: Counter = Counter()
     for sender in senders:
         for message in sender.sent:
-            account = next(a for (c, addr, a) in by_target if c == message.channel
-                           and addr == message.address and a in message.text)
+            account = next(
+                a
+                for (c, addr, a) in by_target
+                if c == message.channel and addr == message.address and a in message.text
+            )
             counts[account] += 1
     return counts
 
@@ -140,7 +162,9 @@ def test_two_workers_at_once_never_double_send(database_url):
     counts = sent_accounts(database_url, [sender])
     assert set(counts) == people["expected"] and set(counts.values()) == {1}
     with engine_for(database_url).connect() as conn:
-        assert set(conn.scalars(select(NoticeSend.attempts).where(NoticeSend.state == "sent"))) == {1}
+        assert set(conn.scalars(select(NoticeSend.attempts).where(NoticeSend.state == "sent"))) == {
+            1
+        }
 
 
 class FakeClock:
@@ -179,8 +203,7 @@ def test_retries_with_backoff_and_permanent_failures_recorded(database_url):
     clock = FakeClock()
     sender = FlakySender(flaky=2, invalid=invalid, down=down)
     policy = RetryPolicy(max_attempts=4, base_seconds=10, cap_seconds=60)
-    result = broadcast(database_url, sender, retry=policy, now=clock,
-                       sleep=clock.sleep).run()
+    result = broadcast(database_url, sender, retry=policy, now=clock, sleep=clock.sleep).run()
     assert result["pending"] == result["sending"] == 0
     assert sender.calls[phones[3]] == 1  # permanent: never retried
     assert sender.calls[phones[6]] == 4  # bounded attempts
@@ -192,10 +215,13 @@ def test_retries_with_backoff_and_permanent_failures_recorded(database_url):
     assert failures["21211 invalid number"] == 1
     assert failures["gave up after 4 attempts: 503 try later"] == 1
     with engine.connect() as conn:
-        attempts = dict(conn.execute(
-            select(NoticeSubscription.address, NoticeSend.attempts)
-            .join(NoticeSend, NoticeSend.subscription_id == NoticeSubscription.id)
-            .where(NoticeSubscription.channel == "sms")).all())
+        attempts = dict(
+            conn.execute(
+                select(NoticeSubscription.address, NoticeSend.attempts)
+                .join(NoticeSend, NoticeSend.subscription_id == NoticeSubscription.id)
+                .where(NoticeSubscription.channel == "sms")
+            ).all()
+        )
     assert attempts[phones[9]] == 3
 
 

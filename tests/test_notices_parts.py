@@ -24,23 +24,34 @@ from tests.test_notices_broadcast import ISSUED, MONTH, broadcast, populate
 
 
 def bill(total: Decimal, previous: Decimal = Decimal("0"), due: date = date(2026, 12, 28)) -> Bill:
-    return Bill(account="30012345678", period_start=date(2026, 10, 28),
-                period_end=date(2026, 11, 27), issue_date=ISSUED, due_date=due, kwh=99999,
-                amount_sar=total - previous, previous_balance_sar=previous, total_due_sar=total,
-                status="unpaid")
+    return Bill(
+        account="30012345678",
+        period_start=date(2026, 10, 28),
+        period_end=date(2026, 11, 27),
+        issue_date=ISSUED,
+        due_date=due,
+        kwh=99999,
+        amount_sar=total - previous,
+        previous_balance_sar=previous,
+        total_due_sar=total,
+        status="unpaid",
+    )
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_sms_fits_two_ucs2_segments_even_for_a_big_amount(lang):
-    text = compose(bill(Decimal("9999999.99"), Decimal("5000000.00"), date(2026, 12, 28)),
-                   "sms", lang).text
+    text = compose(
+        bill(Decimal("9999999.99"), Decimal("5000000.00"), date(2026, 12, 28)), "sms", lang
+    ).text
     assert len(text.encode("utf-16-le")) // 2 <= SMS_LIMIT
     assert "30012345678" in text and "001" in text and "{" not in text
 
 
-@given(st.sampled_from(["ar", "en"]),
-       st.decimals(min_value=0, max_value=99_999_999, places=2, allow_nan=False),
-       st.dates(min_value=date(2024, 1, 1), max_value=date(2040, 12, 31)))
+@given(
+    st.sampled_from(["ar", "en"]),
+    st.decimals(min_value=0, max_value=99_999_999, places=2, allow_nan=False),
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2040, 12, 31)),
+)
 def test_sms_length_holds_for_any_amount_and_date(lang, total, due):
     text = compose(bill(total, due=due), "sms", lang).text
     assert len(text.encode("utf-16-le")) // 2 <= SMS_LIMIT
@@ -56,8 +67,7 @@ def test_arabic_notice_reads_in_arabic_with_babel_money_and_hijri_date():
 def test_whatsapp_carries_the_template_and_its_variables():
     notice = compose(bill(Decimal("777.84")), "whatsapp", "en", template="HX123")
     assert notice.template == "HX123"
-    assert notice.template_variables == {"1": "30012345678", "2": "SAR777.84",
-                                         "3": "Dec 28, 2026"}
+    assert notice.template_variables == {"1": "30012345678", "2": "SAR777.84", "3": "Dec 28, 2026"}
     assert compose(bill(Decimal("1")), "telegram", "en", template="HX123").template is None
 
 
@@ -113,8 +123,12 @@ def test_broadcast_rate_holds_within_five_percent_in_real_time(database_url):
     assert 50 * 0.75 <= measured <= 50 * 1.05, measured
 
 
-@given(st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2040, 1, 1),
-                    timezones=st.just(UTC)), st.integers(min_value=0, max_value=23))
+@given(
+    st.datetimes(
+        min_value=datetime(2024, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC)
+    ),
+    st.integers(min_value=0, max_value=23),
+)
 def test_next_run_is_the_coming_28th_at_the_hour_in_riyadh(now, hour):
     moment = next_run(now, hour)
     local = moment.astimezone(RIYADH)
@@ -141,7 +155,9 @@ def test_rq_batches_send_each_notice_once_even_when_enqueued_twice(database_url,
     monkeypatch.delenv("SADEEQ_BILLING_URL", raising=False)
     monkeypatch.delenv("TWILIO_ACCOUNT_SID", raising=False)
     # The jobs run in this process (SimpleWorker): the test's collecting sender is the transport.
-    monkeypatch.setattr("bot.channels.outbound.outbound_sender", lambda _settings: CollectingSender())
+    monkeypatch.setattr(
+        "bot.channels.outbound.outbound_sender", lambda _settings: CollectingSender()
+    )
     settings = Settings.from_env()
     name = f"notices-test-{uuid.uuid4().hex[:8]}"
     conn = queue.redis_for(settings)
@@ -164,14 +180,20 @@ def test_rq_batches_send_each_notice_once_even_when_enqueued_twice(database_url,
     assert sorted(set(rows)) == [("failed", 0), ("sent", 1)]  # the unlinked one, then the rest
 
 
-def test_notices_send_without_a_transport_fails_loudly_and_dry_run_rehearses(database_url, monkeypatch,
-                                                                            capsys):
+def test_notices_send_without_a_transport_fails_loudly_and_dry_run_rehearses(
+    database_url, monkeypatch, capsys
+):
     from bot.cli import main as sadeeq
     from bot.notices import ledger
 
     populate(database_url, 6)
     monkeypatch.setenv("SADEEQ_DATABASE_URL", database_url)
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TELEGRAM_BOT_TOKEN", "SADEEQ_BILLING_URL"):
+    for name in (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TELEGRAM_BOT_TOKEN",
+        "SADEEQ_BILLING_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     code = sadeeq(["notices", "send", "--month", MONTH, "--no-progress"])
     out, err = capsys.readouterr()

@@ -30,8 +30,16 @@ def db_url(tmp_path) -> str:
 
 
 def _subscribe(session, account: str, channel: str = "whatsapp", address: str = PHONE, **kw):
-    args = dict(account=account, channel=channel, address=address, phone=PHONE, lang="ar",
-                consent_text="اشتراك الفاتورة", at=AT, linked_accounts=LINKED)
+    args = dict(
+        account=account,
+        channel=channel,
+        address=address,
+        phone=PHONE,
+        lang="ar",
+        consent_text="اشتراك الفاتورة",
+        at=AT,
+        linked_accounts=LINKED,
+    )
     args.update(kw)
     return subscribe(session, **args)
 
@@ -43,7 +51,11 @@ def test_linked_account_is_subscribed_with_its_consent(db_url):
     with session_scope(db_url) as session:
         [sub] = subscriptions_for(session, PHONE)
         assert (sub.account, sub.channel, sub.address, sub.lang) == (
-            "30012345678", "whatsapp", PHONE, "ar")
+            "30012345678",
+            "whatsapp",
+            PHONE,
+            "ar",
+        )
         assert sub.consent_text == "اشتراك الفاتورة" and sub.consent_message_id == "SM123"
         assert sub.subscribed_at.replace(tzinfo=UTC) == AT
 
@@ -74,13 +86,11 @@ def test_stop_ends_every_notice_of_the_phone_and_resubscribe_works(db_url):
         _subscribe(session, "30087654321", channel="sms")
         _subscribe(session, "30012345678", channel="telegram", address="tg:42")
     with session_scope(db_url) as session:
-        ended = unsubscribe_all(session, channel="whatsapp", address=PHONE, phone=PHONE,
-                                at=AT)
+        ended = unsubscribe_all(session, channel="whatsapp", address=PHONE, phone=PHONE, at=AT)
         assert ended == 3
     with session_scope(db_url) as session:
         assert subscriptions_for(session, PHONE) == []
-        assert unsubscribe_all(session, channel="whatsapp", address=PHONE, phone=PHONE,
-                               at=AT) == 0
+        assert unsubscribe_all(session, channel="whatsapp", address=PHONE, phone=PHONE, at=AT) == 0
         assert _subscribe(session, "30012345678").status == "subscribed"
     with session_scope(db_url) as session:
         assert [s.account for s in subscriptions_for(session, PHONE)] == ["30012345678"]
@@ -91,16 +101,17 @@ def test_stop_on_telegram_without_phone_only_ends_that_chat(db_url):
         _subscribe(session, "30012345678")
         _subscribe(session, "30087654321", channel="telegram", address="tg:42")
     with session_scope(db_url) as session:
-        assert unsubscribe_all(session, channel="telegram", address="tg:42", phone=None,
-                               at=AT) == 1
+        assert unsubscribe_all(session, channel="telegram", address="tg:42", phone=None, at=AT) == 1
         assert [s.channel for s in subscriptions_for(session, PHONE)] == ["whatsapp"]
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_replies_exist_in_each_language(db_url, lang):
     with session_scope(db_url) as session:
-        texts = {subscribe_reply(_subscribe(session, acct), lang) for acct in
-                 ("30012345678", "30012345678", "30099999999")}
+        texts = {
+            subscribe_reply(_subscribe(session, acct), lang)
+            for acct in ("30012345678", "30012345678", "30099999999")
+        }
     assert len(texts) == 3 and all("{" not in t for t in texts)
     assert all("30012345678" in t or "30099999999" in t for t in texts)
     stops = [unsubscribe_reply(n, lang) for n in (0, 1, 2, 5, 11)]

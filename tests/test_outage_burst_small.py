@@ -29,21 +29,33 @@ REFERENCE = re.compile(r"OUT-\d+")
 
 
 def report(i: int, phone: str) -> dict[str, str]:
-    params = {"MessageSid": f"SMsmallburst{i:06d}", "From": f"whatsapp:{phone}",
-              "To": "whatsapp:+966920000000", "NumMedia": "0", "Body": "الكهرباء طافية"}
+    params = {
+        "MessageSid": f"SMsmallburst{i:06d}",
+        "From": f"whatsapp:{phone}",
+        "To": "whatsapp:+966920000000",
+        "NumMedia": "0",
+        "Body": "الكهرباء طافية",
+    }
     if i % LOCATION_EVERY == 0:
         lat, lon = POINTS[i % len(POINTS)]
         offset = (i % 7) * 0.0005  # up to about 300 m
         # With words: a bare location is first asked about (outage or hazard).
-        params |= {"Body": "الكهرباء طافية", "Latitude": f"{lat + offset:.6f}", "Longitude": f"{lon - offset:.6f}"}
+        params |= {
+            "Body": "الكهرباء طافية",
+            "Latitude": f"{lat + offset:.6f}",
+            "Longitude": f"{lon - offset:.6f}",
+        }
     return params
 
 
 def send(client: TestClient, params: dict[str, str]) -> tuple[int, list[str]]:
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC_URL + PATH, params)
     response = client.post(PATH, data=params, headers={"X-Twilio-Signature": signature})
-    texts = [m.text or "" for m in ET.fromstring(response.text).findall("Message")] \
-        if response.status_code == 200 else [response.text]
+    texts = (
+        [m.text or "" for m in ET.fromstring(response.text).findall("Message")]
+        if response.status_code == 200
+        else [response.text]
+    )
     return response.status_code, texts
 
 

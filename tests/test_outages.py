@@ -22,9 +22,15 @@ T0 = datetime(2026, 1, 11, 8, 0, tzinfo=RIYADH)
 
 def report(session, n: int, **place):
     fields = {"city": "الرياض", "district": "حي الروضة"} | place
-    return report_outage(session, channel="whatsapp", sender=f"+9665{n:08d}",
-                         phone=f"+9665{n:08d}", lang="ar",
-                         reported_at=T0 + timedelta(seconds=n), **fields)
+    return report_outage(
+        session,
+        channel="whatsapp",
+        sender=f"+9665{n:08d}",
+        phone=f"+9665{n:08d}",
+        lang="ar",
+        reported_at=T0 + timedelta(seconds=n),
+        **fields,
+    )
 
 
 def count(session, model) -> int:
@@ -79,8 +85,9 @@ def test_a_shared_location_within_the_distance_joins(database_url: str) -> None:
 def test_a_located_report_joins_a_district_incident_nearby(database_url: str) -> None:
     with session_scope(database_url) as session:
         first = report(session, 1, latitude=24.7136, longitude=46.6753)
-        by_location_only = report(session, 2, city=None, district=None,
-                                  latitude=24.7200, longitude=46.6753)
+        by_location_only = report(
+            session, 2, city=None, district=None, latitude=24.7200, longitude=46.6753
+        )
         assert by_location_only.incident.id == first.incident.id
 
 
@@ -92,9 +99,16 @@ def test_a_second_report_from_the_same_sender_is_not_new(database_url: str) -> N
         assert again.report.id == first.report.id
         assert again.reporters_count == 1
         # The same phone on another channel is the same reporter too.
-        other_channel = report_outage(session, channel="sms", sender="+966500000007",
-                                      phone="+966500000007", lang="ar", reported_at=T0,
-                                      city="الرياض", district="الروضة")
+        other_channel = report_outage(
+            session,
+            channel="sms",
+            sender="+966500000007",
+            phone="+966500000007",
+            lang="ar",
+            reported_at=T0,
+            city="الرياض",
+            district="الروضة",
+        )
         assert not other_channel.is_new_report and other_channel.report.id == first.report.id
 
 
@@ -108,13 +122,24 @@ def test_accounts_without_a_district_share_one_area(database_url: str) -> None:
 
 def test_latest_report_by_phone_across_channels_else_by_sender(database_url: str) -> None:
     with session_scope(database_url) as session:
-        assert latest_report(session, channel="whatsapp", sender="+966500000001",
-                             phone="+966500000001") is None
+        assert (
+            latest_report(
+                session, channel="whatsapp", sender="+966500000001", phone="+966500000001"
+            )
+            is None
+        )
         made = report(session, 1)
         found = latest_report(session, channel="telegram", sender="tg:9", phone="+966500000001")
         assert found is not None and found[0].id == made.report.id
-        tg = report_outage(session, channel="telegram", sender="tg:42", phone=None, lang="en",
-                           reported_at=T0, district="العليا")
+        tg = report_outage(
+            session,
+            channel="telegram",
+            sender="tg:42",
+            phone=None,
+            lang="en",
+            reported_at=T0,
+            district="العليا",
+        )
         found = latest_report(session, channel="telegram", sender="tg:42", phone=None)
         assert found is not None and found[0].id == tg.report.id
         assert found[0].reference.startswith("OUT-") and found[1].reference.startswith("INC-")
@@ -125,9 +150,15 @@ def test_still_off_after_restoration_opens_a_linked_incident(database_url: str) 
         old = report(session, 1).incident
         report(session, 2)
         restore_incident(session, old.reference, at=T0 + timedelta(hours=2))
-        again = report_outage(session, channel="whatsapp", sender="+966500000001",
-                              phone="+966500000001", lang="ar",
-                              reported_at=T0 + timedelta(hours=3), still_off=True)
+        again = report_outage(
+            session,
+            channel="whatsapp",
+            sender="+966500000001",
+            phone="+966500000001",
+            lang="ar",
+            reported_at=T0 + timedelta(hours=3),
+            still_off=True,
+        )
         assert again.is_new_report and again.incident.id != old.id
         assert again.incident.reopened_from_id == old.id
         assert again.incident.is_open and again.incident.district == "حي الروضة"

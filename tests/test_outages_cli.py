@@ -34,11 +34,26 @@ def incident_url(database_url: str, monkeypatch, twilio) -> str:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     with session_scope(database_url) as session:
         for n in range(4):
-            report_outage(session, channel="whatsapp", sender=f"+9665{n:08d}",
-                          phone=f"+9665{n:08d}", lang="ar", reported_at=T0 + timedelta(minutes=n),
-                          city="الرياض", district="النسيم")
-        report_outage(session, channel="sms", sender="+966511111111", phone="+966511111111",
-                      lang="en", reported_at=T0, city="جدة", district="الصفا")
+            report_outage(
+                session,
+                channel="whatsapp",
+                sender=f"+9665{n:08d}",
+                phone=f"+9665{n:08d}",
+                lang="ar",
+                reported_at=T0 + timedelta(minutes=n),
+                city="الرياض",
+                district="النسيم",
+            )
+        report_outage(
+            session,
+            channel="sms",
+            sender="+966511111111",
+            phone="+966511111111",
+            lang="en",
+            reported_at=T0,
+            city="جدة",
+            district="الصفا",
+        )
     return database_url
 
 
@@ -61,8 +76,16 @@ def test_list_show_update_restore(incident_url: str, capsys) -> None:
     shown = json.loads(out)
     assert shown["reporters"] == 4 and shown["started_at"] == "2026-01-11T08:00:00+03:00"
 
-    code, out, _ = run(capsys, "update", "INC-000001", "--eta", "2026-01-11T12:30",
-                       "--cause", "عطل في محول", "--force-majeure")
+    code, out, _ = run(
+        capsys,
+        "update",
+        "INC-000001",
+        "--eta",
+        "2026-01-11T12:30",
+        "--cause",
+        "عطل في محول",
+        "--force-majeure",
+    )
     assert code == 0 and "notified 4 reporters" in out
     shown = json.loads(run(capsys, "show", "1", "--json")[1])
     assert shown["estimated_restoration_at"] == "2026-01-11T12:30:00+03:00"
@@ -83,26 +106,33 @@ def test_list_show_update_restore(incident_url: str, capsys) -> None:
     assert run(capsys, "notify")[1].strip() == "sent 0 notices"
 
 
-@pytest.mark.parametrize("args, message", [
-    (("show", "INC-404"), "no incident"),
-    (("update", "1", "--eta", "tomorrow"), "not an ISO 8601 time"),
-    (("update", "1", "--eta", "2026-01-11T07:00"), "before the outage started"),
-    (("update", "1", "--notice-at", "2026-01-09T08:00"), "planned"),
-    (("restore", "1", "--at", "2026-01-10T08:00"), "before the outage started"),
-    (("frobnicate",), "invalid choice"),
-    (("show",), "required"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("show", "INC-404"), "no incident"),
+        (("update", "1", "--eta", "tomorrow"), "not an ISO 8601 time"),
+        (("update", "1", "--eta", "2026-01-11T07:00"), "before the outage started"),
+        (("update", "1", "--notice-at", "2026-01-09T08:00"), "planned"),
+        (("restore", "1", "--at", "2026-01-10T08:00"), "before the outage started"),
+        (("frobnicate",), "invalid choice"),
+        (("show",), "required"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(incident_url, capsys, args, message) -> None:
     code, _, err = run(capsys, *args)
     assert code == 2
-    lines = [line for line in err.splitlines() if line.strip() and "collected, not sent" not in line]
+    lines = [
+        line for line in err.splitlines() if line.strip() and "collected, not sent" not in line
+    ]
     assert len(lines) == 1 and message in lines[0], err
 
 
-@pytest.mark.parametrize("args", [("restore", "1"), ("update", "1", "--eta", "2026-01-11T12:30"),
-                                  ("notify",)])
+@pytest.mark.parametrize(
+    "args", [("restore", "1"), ("update", "1", "--eta", "2026-01-11T12:30"), ("notify",)]
+)
 def test_without_a_transport_nothing_changes_nothing_is_recorded_sent_and_it_says_so(
-        incident_url: str, capsys, monkeypatch, twilio, args) -> None:
+    incident_url: str, capsys, monkeypatch, twilio, args
+) -> None:
     if args[0] == "notify":  # leave notices pending, the way a failed send does
         twilio.fail_next(503)
         twilio.fail_next(503)
@@ -127,8 +157,9 @@ def test_without_a_transport_nothing_changes_nothing_is_recorded_sent_and_it_say
     assert len(twilio.sent) - sent_before == 4 and notify_status(incident_url, 1).sent >= 4
 
 
-def test_a_dry_run_prints_the_notices_and_changes_and_sends_nothing(incident_url, capsys, twilio,
-                                                                     monkeypatch) -> None:
+def test_a_dry_run_prints_the_notices_and_changes_and_sends_nothing(
+    incident_url, capsys, twilio, monkeypatch
+) -> None:
     monkeypatch.delenv("TWILIO_AUTH_TOKEN")  # a rehearsal needs no transport
     before = run(capsys, "show", "1", "--json")[1]
     code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00", "--dry-run")

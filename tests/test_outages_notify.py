@@ -41,10 +41,15 @@ def seed_incident(url: str, reporters: int = 12, district: str = "الروضة")
             channel = CHANNELS[n % 3]
             sender = f"tg:{1000 + n}" if channel == "telegram" else f"+9665{n:08d}"
             outcome = report_outage(
-                session, channel=channel, sender=sender,
+                session,
+                channel=channel,
+                sender=sender,
                 phone=None if channel == "telegram" else sender,
-                lang="ar" if n % 2 == 0 else "en", reported_at=T0 + timedelta(minutes=n),
-                city="الرياض", district=district)
+                lang="ar" if n % 2 == 0 else "en",
+                reported_at=T0 + timedelta(minutes=n),
+                city="الرياض",
+                district=district,
+            )
         return outcome.incident.id
 
 
@@ -69,13 +74,25 @@ def test_restoration_notifies_each_reporter_once_across_restarts(database_url, c
     assert notify_incident_event(fresh_factory(database_url), incident_id, "restored", sender) == 0
     assert notify_pending(fresh_factory(database_url), sender) == 0
     assert Counter((m.channel, m.address) for m in sender.sent) == {
-        (m.channel, m.address): 1 for m in sender.sent}
+        (m.channel, m.address): 1 for m in sender.sent
+    }
     assert len(sender.sent) == 12
     assert {m.address for m in sender.sent if m.channel == "telegram"} == {
-        "1002", "1005", "1008", "1011"}
+        "1002",
+        "1005",
+        "1008",
+        "1011",
+    }
 
-    expected = cli_amount(capsys, "--standard", "emergency_outage",
-                          "--start", "2026-01-11T08:00", "--end", "2026-01-11T13:20")
+    expected = cli_amount(
+        capsys,
+        "--standard",
+        "emergency_outage",
+        "--start",
+        "2026-01-11T08:00",
+        "--end",
+        "2026-01-11T13:20",
+    )
     assert expected["amount_sar"] == 150
     with session_scope(database_url) as session:
         notes = session.scalars(select(OutageNotification)).all()
@@ -145,16 +162,32 @@ def test_force_majeure_is_not_eligible_with_the_reason(database_url) -> None:
 def test_a_planned_outage_has_restoration_and_notice_cases(database_url, capsys) -> None:
     incident_id = seed_incident(database_url, reporters=1)
     with session_scope(database_url) as session:
-        update_incident(session, incident_id, planned=True,
-                        notice_at=T0 - timedelta(hours=24))  # too late: 48 h are due
+        update_incident(
+            session, incident_id, planned=True, notice_at=T0 - timedelta(hours=24)
+        )  # too late: 48 h are due
         incident = restore_incident(session, incident_id, at=T0 + timedelta(hours=7, minutes=5))
         report = session.scalars(select(OutageReport)).one()
         got = [c.to_json() for c in compensations_for_report(report, incident)]
-    restoration = cli_amount(capsys, "--standard", "planned_outage_restoration",
-                             "--start", "2026-01-11T08:00", "--end", "2026-01-11T15:05")
-    notice = cli_amount(capsys, "--standard", "planned_outage_notice", "--start",
-                        "2026-01-11T08:00", "--end", "2026-01-11T15:05",
-                        "--notice-at", "2026-01-10T08:00")
+    restoration = cli_amount(
+        capsys,
+        "--standard",
+        "planned_outage_restoration",
+        "--start",
+        "2026-01-11T08:00",
+        "--end",
+        "2026-01-11T15:05",
+    )
+    notice = cli_amount(
+        capsys,
+        "--standard",
+        "planned_outage_notice",
+        "--start",
+        "2026-01-11T08:00",
+        "--end",
+        "2026-01-11T15:05",
+        "--notice-at",
+        "2026-01-10T08:00",
+    )
     assert got == [restoration, notice]
     assert restoration["amount_sar"] == 250 and notice["amount_sar"] == 100
 
@@ -162,19 +195,40 @@ def test_a_planned_outage_has_restoration_and_notice_cases(database_url, capsys)
 def test_compensation_cases_for_a_phone_are_newest_first_and_skip_reopened(database_url) -> None:
     phone = "+966500000000"
     with session_scope(database_url) as session:
-        first = report_outage(session, channel="whatsapp", sender=phone, phone=phone, lang="ar",
-                              reported_at=T0, district="الروضة").incident
+        first = report_outage(
+            session,
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            lang="ar",
+            reported_at=T0,
+            district="الروضة",
+        ).incident
         restore_incident(session, first.id, at=T0 + timedelta(hours=4))
-        second = report_outage(session, channel="whatsapp", sender=phone, phone=phone, lang="ar",
-                               reported_at=T0 + timedelta(days=1), district="الروضة").incident
+        second = report_outage(
+            session,
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            lang="ar",
+            reported_at=T0 + timedelta(days=1),
+            district="الروضة",
+        ).incident
         assert compensation_for_report(None, second) is None  # still open
         restore_incident(session, second.id, at=T0 + timedelta(days=1, hours=3, minutes=30))
         cases = compensation_cases_for_phone(session, phone)
         assert [i.id for _, i, _ in cases] == [second.id, first.id]
         assert [c.amount_sar for _, _, c in cases] == [50, 50]
         # "Still off" after the second restoration: that case is now covered by the reopened one.
-        report_outage(session, channel="sms", sender=phone, phone=phone, lang="ar",
-                      reported_at=T0 + timedelta(days=1, hours=5), still_off=True)
+        report_outage(
+            session,
+            channel="sms",
+            sender=phone,
+            phone=phone,
+            lang="ar",
+            reported_at=T0 + timedelta(days=1, hours=5),
+            still_off=True,
+        )
         assert [i.id for _, i, _ in compensation_cases_for_phone(session, phone)] == [first.id]
 
 
@@ -230,8 +284,12 @@ def test_failed_sends_are_retried_unless_permanent(database_url) -> None:
     incident_id = seed_incident(database_url, reporters=3)
     with session_scope(database_url) as session:
         restore_incident(session, incident_id, at=T0 + timedelta(hours=1))
-    assert notify_incident_event(database_url, incident_id, "restored",
-                                 FlakySender({"+966500000000"}, permanent=False)) == 2
+    assert (
+        notify_incident_event(
+            database_url, incident_id, "restored", FlakySender({"+966500000000"}, permanent=False)
+        )
+        == 2
+    )
     assert notify_status(database_url, incident_id).pending == 1
     assert notify_pending(database_url, FlakySender({"+966500000001"}, permanent=True)) == 1
     assert notify_status(database_url, incident_id).sent == 3
@@ -239,8 +297,12 @@ def test_failed_sends_are_retried_unless_permanent(database_url) -> None:
     other = seed_incident(database_url, reporters=2, district="العليا")
     with session_scope(database_url) as session:
         restore_incident(session, other, at=T0 + timedelta(hours=1))
-    assert notify_incident_event(database_url, other, "restored",
-                                 FlakySender({"+966500000000"}, permanent=True)) == 1
+    assert (
+        notify_incident_event(
+            database_url, other, "restored", FlakySender({"+966500000000"}, permanent=True)
+        )
+        == 1
+    )
     assert notify_status(database_url, other).failed == 1
     assert notify_pending(database_url, CollectingSender()) == 0
 
@@ -281,14 +343,17 @@ class SlowSender(CollectingSender):
 
 
 def test_rapid_estimates_then_restore_reach_each_reporter_in_order_and_never_after_restoration(
-        database_url) -> None:
+    database_url,
+) -> None:
     incident_id = seed_incident(database_url, reporters=6)
     arrived: list[Outbound] = []
     threads: list[threading.Thread] = []
 
     def notify_in_background(event: str) -> None:
-        thread = threading.Thread(target=notify_incident_event, args=(
-            fresh_factory(database_url), incident_id, event, SlowSender(arrived)))
+        thread = threading.Thread(
+            target=notify_incident_event,
+            args=(fresh_factory(database_url), incident_id, event, SlowSender(arrived)),
+        )
         thread.start()
         threads.append(thread)
 
@@ -311,7 +376,9 @@ def test_rapid_estimates_then_restore_reach_each_reporter_in_order_and_never_aft
     assert len(by_reporter) == 6
     versions = {}
     with session_scope(database_url) as session:
-        for note in session.scalars(select(OutageNotification).where(OutageNotification.status == "sent")):
+        for note in session.scalars(
+            select(OutageNotification).where(OutageNotification.status == "sent")
+        ):
             versions[note.text] = note.event
     for address, texts in by_reporter.items():
         events = [versions[text] for text in texts]

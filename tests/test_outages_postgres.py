@@ -18,8 +18,9 @@ from bot.outages.models import Incident, OutageReport
 from bot.storage.db import is_reachable
 from bot.storage.schema import Base
 
-PG_URL = os.environ.get("SADEEQ_TEST_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "SADEEQ_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 T0 = datetime(2026, 1, 11, 8, 0, tzinfo=RIYADH)
 
 pytestmark = pytest.mark.skipif(not is_reachable(PG_URL), reason="PostgreSQL not reachable")
@@ -32,8 +33,9 @@ def pg_factory():
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(PG_URL, pool_size=10,
-                           connect_args={"options": f"-csearch_path={schema}"})
+    engine = create_engine(
+        PG_URL, pool_size=10, connect_args={"options": f"-csearch_path={schema}"}
+    )
     Base.metadata.create_all(engine)
     yield sessionmaker(engine, expire_on_commit=False)
     engine.dispose()
@@ -51,10 +53,16 @@ def test_simultaneous_reports_in_two_districts_make_two_incidents(pg_factory) ->
             barrier.wait()
             for n in range(worker * 40, worker * 40 + 40):
                 with pg_factory.begin() as session:
-                    report_outage(session, channel="whatsapp", sender=f"+9665{n:08d}",
-                                  phone=f"+9665{n:08d}", lang="ar",
-                                  reported_at=T0 + timedelta(seconds=n), city="الرياض",
-                                  district=("الروضة", "العليا")[n % 2])
+                    report_outage(
+                        session,
+                        channel="whatsapp",
+                        sender=f"+9665{n:08d}",
+                        phone=f"+9665{n:08d}",
+                        lang="ar",
+                        reported_at=T0 + timedelta(seconds=n),
+                        city="الرياض",
+                        district=("الروضة", "العليا")[n % 2],
+                    )
         except BaseException as exc:
             errors.append(exc)
 
@@ -77,8 +85,12 @@ def test_simultaneous_reports_in_two_districts_make_two_incidents(pg_factory) ->
         session.commit()
 
     senders = [CollectingSender(), CollectingSender()]
-    threads = [threading.Thread(target=notify_incident_event,
-                                args=(pg_factory, incident_id, "restored", s)) for s in senders]
+    threads = [
+        threading.Thread(
+            target=notify_incident_event, args=(pg_factory, incident_id, "restored", s)
+        )
+        for s in senders
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -25,8 +25,15 @@ T0 = datetime(2026, 1, 11, 9, 0, tzinfo=RIYADH)
 
 def _report(session, n: int, **fields):
     values = {"city": "الرياض", "district": "الروضة"} | fields
-    return report_outage(session, channel="whatsapp", sender=f"+9665{n:08d}",
-                         phone=f"+9665{n:08d}", lang="ar", reported_at=T0, **values)
+    return report_outage(
+        session,
+        channel="whatsapp",
+        sender=f"+9665{n:08d}",
+        phone=f"+9665{n:08d}",
+        lang="ar",
+        reported_at=T0,
+        **values,
+    )
 
 
 def test_the_stated_start_is_kept_and_counts_for_that_reporter(database_url: str) -> None:
@@ -39,8 +46,9 @@ def test_the_stated_start_is_kept_and_counts_for_that_reporter(database_url: str
         # Off 4 hours for the first reporter (1 h late), 2 hours for the second (on time).
         mine = compensation_for_report(said.report, said.incident)
         theirs = compensation_for_report(plain.report, plain.incident)
-        expected = compensation_for(Case("emergency_outage", start=T0 - timedelta(hours=2),
-                                         end=T0 + timedelta(hours=2)))
+        expected = compensation_for(
+            Case("emergency_outage", start=T0 - timedelta(hours=2), end=T0 + timedelta(hours=2))
+        )
         assert mine is not None and mine.amount_sar == expected.amount_sar > 0
         assert theirs is not None and theirs.amount_sar == 0
         notice = restoration_notice(said.report, said.incident)
@@ -57,8 +65,9 @@ def test_a_restoration_ahead_of_the_clock_is_refused(database_url: str) -> None:
     with session_scope(database_url) as session:
         outcome = _report(session, 4)
         with pytest.raises(OutageError, match="future"):
-            restore_incident(session, outcome.incident.reference,
-                             at=datetime.now(UTC) + timedelta(hours=1))
+            restore_incident(
+                session, outcome.incident.reference, at=datetime.now(UTC) + timedelta(hours=1)
+            )
         restore_incident(session, outcome.incident.reference, at=datetime.now(UTC))
 
 
@@ -89,16 +98,24 @@ def test_a_reopened_report_joins_only_its_own_area(database_url: str) -> None:
         restore_incident(session, here.incident.reference, at=T0 + timedelta(hours=1))
         # Meanwhile a neighbouring district, a few hundred metres away, has an open outage.
         there = _report(session, 8, district="العليا", latitude=24.701, longitude=46.701)
-        again = report_outage(session, channel="whatsapp", sender="+966500000007",
-                              phone="+966500000007", lang="ar",
-                              reported_at=T0 + timedelta(hours=2), still_off=True,
-                              latitude=24.7005, longitude=46.7005)
+        again = report_outage(
+            session,
+            channel="whatsapp",
+            sender="+966500000007",
+            phone="+966500000007",
+            lang="ar",
+            reported_at=T0 + timedelta(hours=2),
+            still_off=True,
+            latitude=24.7005,
+            longitude=46.7005,
+        )
         assert again.incident.id not in (here.incident.id, there.incident.id)
         assert again.incident.reopened_from_id == here.incident.id
 
 
-def test_outages_show_lists_the_reports_with_their_stated_start(database_url: str, monkeypatch,
-                                                               capsys) -> None:
+def test_outages_show_lists_the_reports_with_their_stated_start(
+    database_url: str, monkeypatch, capsys
+) -> None:
     monkeypatch.setenv("SADEEQ_DATABASE_URL", database_url)
     with session_scope(database_url) as session:
         _report(session, 9, stated_start=T0 - timedelta(hours=2))
@@ -115,27 +132,35 @@ def test_outages_show_lists_the_reports_with_their_stated_start(database_url: st
 def test_the_chat_and_the_notice_use_the_same_start(seeded_database_url: str) -> None:
     """A reporter says "since 7 this morning": the chat's "so far" counts from 07:00, and the
     restoration notice later counts from 07:00 too."""
-    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
-                                   billing_url=None, lang="ar")
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
     at = datetime(2026, 1, 11, 12, 0, tzinfo=RIYADH)
     scenario = Scenario(title="same start", source="inline", phone="+966500000003", at=at)
-    scenario.lines = [(1, ">", "الكهرباء طافية من الساعة ٧ الصبح"), (2, "<", "OUT-"),
-                      (3, ">", "كم التعويض"), (4, "<", "7:00")]
+    scenario.lines = [
+        (1, ">", "الكهرباء طافية من الساعة ٧ الصبح"),
+        (2, "<", "OUT-"),
+        (3, ">", "كم التعويض"),
+        (4, "<", "7:00"),
+    ]
     transcript = play(scenario, settings)
-    so_far = compensation_for(Case("emergency_outage", start=at.replace(hour=7),
-                                   end=at))  # counted to the minute of the question
+    so_far = compensation_for(
+        Case("emergency_outage", start=at.replace(hour=7), end=at)
+    )  # counted to the minute of the question
     assert riyals(so_far.amount_sar, "ar") in transcript[-1]
     with session_scope(seeded_database_url) as session:
         from sqlalchemy import select
 
         from bot.outages.models import Incident, OutageReport
 
-        report = session.scalars(select(OutageReport).where(
-            OutageReport.phone == "+966500000003")).one()
+        report = session.scalars(
+            select(OutageReport).where(OutageReport.phone == "+966500000003")
+        ).one()
         incident = session.get(Incident, report.incident_id)
         assert report.start_in(incident) == at.replace(hour=7)
         restore_incident(session, incident.reference, at=at.replace(hour=13))
         notice = restoration_notice(report, incident)
-        final = compensation_for(Case("emergency_outage", start=at.replace(hour=7),
-                                      end=at.replace(hour=13)))
+        final = compensation_for(
+            Case("emergency_outage", start=at.replace(hour=7), end=at.replace(hour=13))
+        )
         assert riyals(final.amount_sar, "ar") in notice

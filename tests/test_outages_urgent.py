@@ -24,8 +24,14 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def _say(engine: Engine, phone: str, text: str, at: datetime) -> list[str]:
-    message = Inbound(channel="whatsapp", sender=phone, phone=phone, text=text, received_at=at,
-                      message_id=f"{phone}-{at.timestamp()}")
+    message = Inbound(
+        channel="whatsapp",
+        sender=phone,
+        phone=phone,
+        text=text,
+        received_at=at,
+        message_id=f"{phone}-{at.timestamp()}",
+    )
     return [reply.text for reply in engine.handle(message)]
 
 
@@ -34,8 +40,9 @@ def reported(seeded_database_url: str, monkeypatch) -> str:
     """Two districts out: in Al Narjis a plain report; in Al Yasmin, later, two reporters, one
     of them with a father on oxygen (said in answer to "where")."""
     monkeypatch.setenv("SADEEQ_DATABASE_URL", seeded_database_url)
-    settings = dataclasses.replace(Settings.from_env(), database_url=seeded_database_url,
-                                   billing_url=None, lang="ar")
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
     engine = Engine(settings)
     at = T0
     for phone, lines in (
@@ -51,10 +58,15 @@ def reported(seeded_database_url: str, monkeypatch) -> str:
 
 
 def test_the_first_reply_is_933_and_the_report_is_urgent(reported: str) -> None:
-    engine = Engine(dataclasses.replace(Settings.from_env(), database_url=reported,
-                                        billing_url=None, lang="ar"))
-    replies = _say(engine, "+966500000012", "يا اخي الكهرباء مقطوعة وعندي ابوي على جهاز اكسجين",
-                   T0 + timedelta(minutes=30))
+    engine = Engine(
+        dataclasses.replace(Settings.from_env(), database_url=reported, billing_url=None, lang="ar")
+    )
+    replies = _say(
+        engine,
+        "+966500000012",
+        "يا اخي الكهرباء مقطوعة وعندي ابوي على جهاز اكسجين",
+        T0 + timedelta(minutes=30),
+    )
     assert "933" in replies[0] and "933" not in "".join(replies[1:])
     assert "وين انقطعت الكهرباء" in replies[-1]
 
@@ -84,7 +96,9 @@ def test_the_operator_api_shows_the_flag_urgent_first(reported: str) -> None:
     client = TestClient(Starlette(routes=operator_routes(settings, CollectingSender())))
     listed = client.get("/operator/incidents", headers=AUTH).json()["incidents"]
     assert [(i["district"], i["urgent"], i["urgent_reports"]) for i in listed] == [
-        ("حي الياسمين، الرياض", True, 1), ("حي النرجس، الرياض", False, 0)]
+        ("حي الياسمين، الرياض", True, 1),
+        ("حي النرجس، الرياض", False, 0),
+    ]
     shown = client.get(f"/operator/incidents/{listed[0]['reference']}", headers=AUTH).json()
     assert shown["urgent"] is True
     assert [r["urgent"] for r in shown["reports"]] == [True, False]

@@ -29,22 +29,35 @@ def fresh_sqlite(tmp_path):
 
 
 def telegram_update(update_id: int, text: str) -> dict:
-    return {"update_id": update_id, "message": {
-        "message_id": 1, "date": int(time.time()), "text": text,
-        "chat": {"id": 4242, "type": "private"}, "from": {"id": 4242, "is_bot": False, "first_name": "نورة"}}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": 4242, "type": "private"},
+            "from": {"id": 4242, "is_bot": False, "first_name": "نورة"},
+        },
+    }
 
 
 def test_serve_on_an_empty_database_creates_the_schema_and_answers(fresh_sqlite):
     with FakeTelegram() as telegram:
-        settings = settings_for(fresh_sqlite, telegram_bot_token=FakeTelegram.TOKEN,
-                                telegram_webhook_secret="secret-123456",
-                                telegram_api_base=telegram.base_url)
+        settings = settings_for(
+            fresh_sqlite,
+            telegram_bot_token=FakeTelegram.TOKEN,
+            telegram_webhook_secret="secret-123456",
+            telegram_api_base=telegram.base_url,
+        )
         with TestClient(create_app(settings)) as client:  # the real engine
             assert client.get("/readyz").json() == {"status": "ready"}
             response = signed_post(client, "/twilio/whatsapp", whatsapp_form(body="مرحبا"))
             assert response.status_code == 200 and messages_of(response)
-            tg = client.post("/telegram", json=telegram_update(1, "مرحبا"),
-                             headers={"X-Telegram-Bot-Api-Secret-Token": "secret-123456"})
+            tg = client.post(
+                "/telegram",
+                json=telegram_update(1, "مرحبا"),
+                headers={"X-Telegram-Bot-Api-Secret-Token": "secret-123456"},
+            )
             assert tg.status_code == 200
         assert telegram.sent  # the update was answered, not dropped
     assert current_revision(fresh_sqlite) is not None
@@ -94,7 +107,10 @@ def test_a_read_only_database_is_not_ready(tmp_path):
 
 def test_an_unreachable_database_is_not_ready_and_says_why(tmp_path, caplog):
     (tmp_path / "db.sqlite").mkdir()  # a directory where the database file should be
-    with caplog.at_level(logging.INFO), TestClient(create_app(settings_for(f"sqlite:///{tmp_path / 'db.sqlite'}"))) as client:
+    with (
+        caplog.at_level(logging.INFO),
+        TestClient(create_app(settings_for(f"sqlite:///{tmp_path / 'db.sqlite'}"))) as client,
+    ):
         assert client.get("/healthz").status_code == 200  # the process is alive
         ready = client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["status"] == "not ready"

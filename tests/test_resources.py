@@ -35,8 +35,9 @@ def _forget_loaded_data() -> None:
 def locales_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A copy of locales/ that the bot reads instead of the real one."""
     copy = tmp_path / "locales"
-    shutil.copytree(PROJECT_ROOT / "locales", copy,
-                    ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    shutil.copytree(
+        PROJECT_ROOT / "locales", copy, ignore=shutil.ignore_patterns("*.mo", "__pycache__")
+    )
     monkeypatch.setattr(resources, "locales", lambda: copy)
     _forget_loaded_data()
     yield copy
@@ -49,7 +50,9 @@ def test_the_data_is_found_through_the_package() -> None:
     assert top.joinpath("ar", "LC_MESSAGES", "dialogue.po").is_file()
     assert "فاتور" in resources.read_text("ar", "corpus", "bill.txt")
     assert [f.name for f in resources.files_in("ar", "LC_MESSAGES", suffix=".po")][:2] == [
-        "channels.po", "dialogue.po"]
+        "channels.po",
+        "dialogue.po",
+    ]
 
 
 def test_no_module_finds_locales_by_a_path_of_its_own() -> None:
@@ -64,17 +67,23 @@ def test_no_module_finds_locales_by_a_path_of_its_own() -> None:
     assert offenders == []
 
 
-@pytest.mark.parametrize("missing", [
-    "ar/LC_MESSAGES/dialogue.po",
-    "ar/LC_MESSAGES/standards.po",
-    "en/corpus/bill.txt",
-    "ar/intents/keywords/stop.txt",
-    "en/control/yes.txt",
-    "ar/phrases/no_notice.txt",
-])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "ar/LC_MESSAGES/dialogue.po",
+        "ar/LC_MESSAGES/standards.po",
+        "en/corpus/bill.txt",
+        "ar/intents/keywords/stop.txt",
+        "en/control/yes.txt",
+        "ar/phrases/no_notice.txt",
+    ],
+)
 def test_a_missing_file_stops_start_up_with_one_line(
-        missing: str, locales_copy: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    missing: str,
+    locales_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     (locales_copy / missing).unlink()
     monkeypatch.setattr(sys, "stdin", open(os.devnull))  # noqa: SIM115
     assert main(["classify"]) == 1
@@ -84,8 +93,9 @@ def test_a_missing_file_stops_start_up_with_one_line(
     assert len(lines) == 1 and f"locales/{missing}" in lines[0], captured.err
 
 
-def test_a_complete_copy_starts(locales_copy: Path, capsys: pytest.CaptureFixture[str],
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_complete_copy_starts(
+    locales_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import io
 
     monkeypatch.setattr(sys, "stdin", io.StringIO("كم فاتورتي\n"))
@@ -115,26 +125,37 @@ def test_a_checkout_reads_its_own_locales_from_any_directory(tmp_path: Path) -> 
     """Run as it is (PYTHONPATH=the checkout), even where another tree is installed."""
     out = subprocess.run(
         [sys.executable, "-c", "from bot import resources; print(resources.locales())"],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
-        capture_output=True, text=True, check=True).stdout.strip()
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert Path(out).resolve() == (PROJECT_ROOT / "locales").resolve()
 
 
 def test_the_default_database_does_not_depend_on_the_working_directory(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SADEEQ_DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
     first = Settings.from_env().database_url
     monkeypatch.chdir(PROJECT_ROOT)
-    assert Settings.from_env().database_url == first == f"sqlite:///{tmp_path}/data/sadeeq/sadeeq.sqlite"
+    assert (
+        Settings.from_env().database_url
+        == first
+        == f"sqlite:///{tmp_path}/data/sadeeq/sadeeq.sqlite"
+    )
     monkeypatch.delenv("XDG_DATA_HOME")
     assert Settings.from_env().database_url == (
-        f"sqlite:///{Path.home()}/.local/share/sadeeq/sadeeq.sqlite")
+        f"sqlite:///{Path.home()}/.local/share/sadeeq/sadeeq.sqlite"
+    )
 
 
 def test_an_installed_package_trusts_its_compiled_catalogs(
-        locales_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locales_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An installer may write a .mo before its .po: outside a checkout, times say nothing."""
     folder = locales_copy / "ar" / "LC_MESSAGES"
     po, mo = folder / "dialogue.po", folder / "dialogue.mo"

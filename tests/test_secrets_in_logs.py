@@ -26,10 +26,16 @@ SECRETS = {
 
 
 def private_update(update_id: int, text: str) -> dict:
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": int(time.time()), "text": text,
-        "chat": {"id": 4242, "type": "private"},
-        "from": {"id": 4242, "is_bot": False, "first_name": "نورة"}}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": 4242, "type": "private"},
+            "from": {"id": 4242, "is_bot": False, "first_name": "نورة"},
+        },
+    }
 
 
 def assert_no_secret_in(output: str, secrets: list[str]) -> None:
@@ -43,16 +49,25 @@ def assert_no_secret_in(output: str, secrets: list[str]) -> None:
 def test_serve_logs_no_secret_while_answering_telegram(database_url, tmp_path):
     log = tmp_path / "serve.log"
     with FakeTelegram() as telegram:
-        env = {**SECRETS, "TELEGRAM_BOT_TOKEN": FakeTelegram.TOKEN,
-               "TELEGRAM_API_BASE": telegram.base_url}
+        env = {
+            **SECRETS,
+            "TELEGRAM_BOT_TOKEN": FakeTelegram.TOKEN,
+            "TELEGRAM_API_BASE": telegram.base_url,
+        }
         with running(Worker(database_url, log, **env)) as worker:
-            response = httpx.post(f"{worker.url}/telegram", json=private_update(1, "مرحبا"),
-                                  headers={"X-Telegram-Bot-Api-Secret-Token": SECRETS["TELEGRAM_WEBHOOK_SECRET"]},
-                                  timeout=30)
+            response = httpx.post(
+                f"{worker.url}/telegram",
+                json=private_update(1, "مرحبا"),
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRETS["TELEGRAM_WEBHOOK_SECRET"]},
+                timeout=30,
+            )
             assert response.status_code == 200
             assert telegram.sent, log.read_text()
-            httpx.get(f"{worker.url}/operator/incidents", timeout=10,
-                      headers={"Authorization": "Bearer " + SECRETS["SADEEQ_OPERATOR_TOKEN"]})
+            httpx.get(
+                f"{worker.url}/operator/incidents",
+                timeout=10,
+                headers={"Authorization": "Bearer " + SECRETS["SADEEQ_OPERATOR_TOKEN"]},
+            )
     output = log.read_text()
     assert "sendMessage" in output  # httpx logged the Bot API URL, token hidden
     assert_no_secret_in(output, [FakeTelegram.TOKEN, *SECRETS.values()])
@@ -62,11 +77,21 @@ def test_telegram_polling_logs_no_token(database_url, tmp_path):
     log = tmp_path / "telegram.log"
     with FakeTelegram() as telegram:
         telegram.updates.append(private_update(900, "فاتورتي"))
-        env = {**os.environ, **SECRETS, "SADEEQ_DATABASE_URL": database_url,
-               "TELEGRAM_BOT_TOKEN": FakeTelegram.TOKEN, "TELEGRAM_API_BASE": telegram.base_url}
+        env = {
+            **os.environ,
+            **SECRETS,
+            "SADEEQ_DATABASE_URL": database_url,
+            "TELEGRAM_BOT_TOKEN": FakeTelegram.TOKEN,
+            "TELEGRAM_API_BASE": telegram.base_url,
+        }
         with log.open("wb") as out:
-            process = subprocess.Popen([sys.executable, "-m", "bot", "telegram"], cwd=PROJECT_ROOT,
-                                       env=env, stdout=out, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "telegram"],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         try:
             deadline = time.monotonic() + 60
             while not telegram.sent and time.monotonic() < deadline and process.poll() is None:
@@ -87,8 +112,11 @@ def test_secrets_in_messages_arguments_extras_and_tracebacks_are_hidden(tmp_path
     import io
     import logging
 
-    settings = Settings(database_url="postgresql+psycopg://app:db-password-42@db/sadeeq",
-                        telegram_bot_token=FakeTelegram.TOKEN, twilio_auth_token=SECRETS["TWILIO_AUTH_TOKEN"])
+    settings = Settings(
+        database_url="postgresql+psycopg://app:db-password-42@db/sadeeq",
+        telegram_bot_token=FakeTelegram.TOKEN,
+        twilio_auth_token=SECRETS["TWILIO_AUTH_TOKEN"],
+    )
     stream = io.StringIO()
     root = logging.getLogger()
     before, level = list(root.handlers), root.level
@@ -111,8 +139,10 @@ def test_secrets_in_messages_arguments_extras_and_tracebacks_are_hidden(tmp_path
 
 
 def test_secret_shapes_we_were_not_told_about_are_hidden():
-    text = ("POST https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage "
-            "Authorization: Bearer abc.def-ghi redis://:pw-9876@cache:6379/0 at 10:15:00")
+    text = (
+        "POST https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage "
+        "Authorization: Bearer abc.def-ghi redis://:pw-9876@cache:6379/0 at 10:15:00"
+    )
     redacted = redact_secrets(text)
     for secret in ("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "abc.def-ghi", "pw-9876"):
         assert secret not in redacted

@@ -46,8 +46,13 @@ def settings_for(database_url: str) -> Settings:
 
 
 def form(sid: str = "SM1") -> dict[str, str]:
-    return {"MessageSid": sid, "From": "whatsapp:+966501234567", "To": "whatsapp:+966920000000",
-            "Body": "مرحبا", "NumMedia": "0"}
+    return {
+        "MessageSid": sid,
+        "From": "whatsapp:+966501234567",
+        "To": "whatsapp:+966920000000",
+        "Body": "مرحبا",
+        "NumMedia": "0",
+    }
 
 
 def signature(path: str, params: dict[str, str]) -> str:
@@ -73,7 +78,11 @@ def test_healthz_says_alive_and_readyz_ready(client):
 
 
 def test_metrics_count_messages_and_errors(client):
-    client.post("/twilio/whatsapp", data=form("SMm1"), headers={"X-Twilio-Signature": signature("/twilio/whatsapp", form("SMm1"))})
+    client.post(
+        "/twilio/whatsapp",
+        data=form("SMm1"),
+        headers={"X-Twilio-Signature": signature("/twilio/whatsapp", form("SMm1"))},
+    )
     client.post("/twilio/sms", data=form("SMm2"), headers={"X-Twilio-Signature": "forged"})
     text = client.get("/metrics").text
     assert 'sadeeq_messages_total{channel="whatsapp",intent="unknown"}' in text
@@ -85,20 +94,27 @@ def test_extra_routes_are_mounted(database_url, engine):
     async def operator(_request):
         return PlainTextResponse("operator api")
 
-    app = create_app(settings_for(database_url), engine, extra_routes=[Route("/operator/ping", operator)])
+    app = create_app(
+        settings_for(database_url), engine, extra_routes=[Route("/operator/ping", operator)]
+    )
     with TestClient(app) as client:
         assert client.get("/operator/ping").text == "operator api"
 
 
-@pytest.mark.parametrize(("body", "content_type", "status"), [
-    (b"MessageSid=SM1&From=%2B966501234567", "application/json", 415),
-    (b"MessageSid=SM1&From=%2B966501234567", "", 415),
-    (b"Body=%D9%85", "application/x-www-form-urlencoded", 403),  # checked before the fields
-    (b"Body=%FF%FE", "application/x-www-form-urlencoded", 400),  # percent-encoded invalid UTF-8
-    (b"Body=\xff\xfe", "application/x-www-form-urlencoded", 400),  # raw invalid UTF-8
-    (b"x" * (1024 * 1024), "application/x-www-form-urlencoded", 413),
-])
-def test_malformed_twilio_requests_get_4xx_and_never_reach_the_engine(client, engine, body, content_type, status):
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"MessageSid=SM1&From=%2B966501234567", "application/json", 415),
+        (b"MessageSid=SM1&From=%2B966501234567", "", 415),
+        (b"Body=%D9%85", "application/x-www-form-urlencoded", 403),  # checked before the fields
+        (b"Body=%FF%FE", "application/x-www-form-urlencoded", 400),  # percent-encoded invalid UTF-8
+        (b"Body=\xff\xfe", "application/x-www-form-urlencoded", 400),  # raw invalid UTF-8
+        (b"x" * (1024 * 1024), "application/x-www-form-urlencoded", 413),
+    ],
+)
+def test_malformed_twilio_requests_get_4xx_and_never_reach_the_engine(
+    client, engine, body, content_type, status
+):
     headers = {"Content-Type": content_type} if content_type else {}
     headers["X-Twilio-Signature"] = "anything"
     response = client.post("/twilio/whatsapp", content=body, headers=headers)
@@ -109,8 +125,11 @@ def test_malformed_twilio_requests_get_4xx_and_never_reach_the_engine(client, en
 @pytest.mark.parametrize("missing", ["MessageSid", "From"])
 def test_a_signed_request_without_sender_or_id_is_400(client, engine, missing):
     params = {k: v for k, v in form().items() if k != missing}
-    response = client.post("/twilio/whatsapp", data=params,
-                           headers={"X-Twilio-Signature": signature("/twilio/whatsapp", params)})
+    response = client.post(
+        "/twilio/whatsapp",
+        data=params,
+        headers={"X-Twilio-Signature": signature("/twilio/whatsapp", params)},
+    )
     assert response.status_code == 400
     assert engine.seen == []
 
@@ -120,20 +139,34 @@ def test_a_body_larger_than_declared_is_cut_off_at_the_limit(client, engine):
         for _ in range(40):
             yield b"a" * 4096  # 160 KB streamed with no Content-Length
 
-    response = client.post("/twilio/sms", content=chunks(),
-                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        "/twilio/sms",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 413
     assert engine.seen == []
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.binary(max_size=300),
-       content_type=st.sampled_from(["application/x-www-form-urlencoded", "application/json",
-                                     "multipart/form-data", "text/plain"]),
-       path=st.sampled_from(["/twilio/whatsapp", "/twilio/sms", "/telegram"]))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.binary(max_size=300),
+    content_type=st.sampled_from(
+        [
+            "application/x-www-form-urlencoded",
+            "application/json",
+            "multipart/form-data",
+            "text/plain",
+        ]
+    ),
+    path=st.sampled_from(["/twilio/whatsapp", "/twilio/sms", "/telegram"]),
+)
 def test_arbitrary_bodies_never_cause_a_server_error(client, engine, body, content_type, path):
-    response = client.post(path, content=body, headers={"Content-Type": content_type,
-                                                        "X-Twilio-Signature": "x"})
+    response = client.post(
+        path, content=body, headers={"Content-Type": content_type, "X-Twilio-Signature": "x"}
+    )
     assert 400 <= response.status_code < 500
     assert engine.seen == []
 
@@ -157,8 +190,9 @@ def test_a_real_uvicorn_server_answers_concurrent_retries_once(database_url):
         headers = {"X-Twilio-Signature": signature("/twilio/whatsapp", params)}
 
         def deliver(_):
-            return httpx.post(f"http://127.0.0.1:{port}/twilio/whatsapp", data=params,
-                              headers=headers, timeout=15)
+            return httpx.post(
+                f"http://127.0.0.1:{port}/twilio/whatsapp", data=params, headers=headers, timeout=15
+            )
 
         with ThreadPoolExecutor(10) as pool:
             responses = list(pool.map(deliver, range(10)))
@@ -177,12 +211,14 @@ def test_a_real_uvicorn_server_answers_concurrent_retries_once(database_url):
 def test_operator_api_is_mounted_only_when_its_token_is_set(database_url):
     import dataclasses
 
-    settings = dataclasses.replace(Settings.from_env(), database_url=database_url,
-                                   operator_token="op-secret")
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=database_url, operator_token="op-secret"
+    )
     with TestClient(create_app(settings)) as operator_client:
         assert operator_client.get("/operator/incidents").status_code == 401
-        answer = operator_client.get("/operator/incidents",
-                                     headers={"Authorization": "Bearer op-secret"})
+        answer = operator_client.get(
+            "/operator/incidents", headers={"Authorization": "Bearer op-secret"}
+        )
         assert answer.status_code == 200
     without = dataclasses.replace(settings, operator_token=None)
     with TestClient(create_app(without)) as plain_client:

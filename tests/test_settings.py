@@ -25,8 +25,14 @@ BAD = {
 
 def test_serve_with_bad_settings_names_each_one_and_exits_2(tmp_path):
     env = {**os.environ, **BAD, "SADEEQ_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
-    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0"], cwd=PROJECT_ROOT,
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "serve", "--port", "0"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert len(lines) == len(BAD)
@@ -42,13 +48,22 @@ def test_good_values_and_defaults(monkeypatch):
     monkeypatch.setenv("SADEEQ_BILLING_TIMEOUT", "2.5")
     monkeypatch.setenv("SADEEQ_LANG", "en")
     settings = Settings.from_env()
-    assert (settings.rate_limit_per_minute, settings.billing_timeout_seconds, settings.lang) == (0, 2.5, "en")
+    assert (settings.rate_limit_per_minute, settings.billing_timeout_seconds, settings.lang) == (
+        0,
+        2.5,
+        "en",
+    )
     assert settings.deliveries_retention_days == 30
 
 
-@pytest.mark.parametrize("name, value", [("SADEEQ_REDIS_URL", "localhost:6379"),
-                                         ("SADEEQ_DATABASE_URL", "mysql://x/y"),
-                                         ("SADEEQ_BILLING_URL", "billing.internal/api")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("SADEEQ_REDIS_URL", "localhost:6379"),
+        ("SADEEQ_DATABASE_URL", "mysql://x/y"),
+        ("SADEEQ_BILLING_URL", "billing.internal/api"),
+    ],
+)
 def test_urls_without_a_usable_scheme_are_refused(monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=name):

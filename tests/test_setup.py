@@ -24,8 +24,9 @@ def test_setup_seeds_then_adds_nothing(url: str, capsys: pytest.CaptureFixture[s
     assert "already there" in capsys.readouterr().out
 
 
-def test_setup_without_demo_creates_an_empty_schema(url: str,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_setup_without_demo_creates_an_empty_schema(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["setup", "--no-demo"]) == 0
     assert "skipped" in capsys.readouterr().out
     assert EmbeddedBilling(url).accounts_for_phone("+966500000001") == []
@@ -38,7 +39,8 @@ def test_bad_arguments_exit_2(url: str) -> None:
 
 
 def test_unreachable_database_is_one_line_and_exit_1(
-        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("SADEEQ_DATABASE_URL", f"sqlite:///{blocker}/inside/x.sqlite")

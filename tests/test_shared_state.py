@@ -89,8 +89,13 @@ def test_rate_limit_matches_its_rule_for_any_interleaving(senders: list[str], li
     so_far: Counter[str] = Counter()
     for sender in senders:
         so_far[sender] += 1
-        expected = (Admission.ANSWER if limit == 0 or so_far[sender] <= limit else
-                    Admission.SLOW_DOWN if so_far[sender] == limit + 1 else Admission.SILENCE)
+        expected = (
+            Admission.ANSWER
+            if limit == 0 or so_far[sender] <= limit
+            else Admission.SLOW_DOWN
+            if so_far[sender] == limit + 1
+            else Admission.SILENCE
+        )
         assert limiter.admit("whatsapp", sender) is expected
 
 
@@ -240,16 +245,18 @@ def test_the_gate_says_slow_down_once_in_the_senders_language(tmp_path) -> None:
     english = gate.admit(_message("hello again"))
     assert english.admission is Admission.SLOW_DOWN and "too quickly" in english.replies[0].text
     assert gate.admit(_message("hi")).replies == []
-    arabic = coordination(Settings(database_url=f"sqlite:///{tmp_path / 'b.sqlite'}",
-                                   rate_limit_per_minute=1))
+    arabic = coordination(
+        Settings(database_url=f"sqlite:///{tmp_path / 'b.sqlite'}", rate_limit_per_minute=1)
+    )
     arabic.admit(_message("مرحبا"))
     reply = arabic.admit(_message("مرحبا")).replies[0].text
     assert "too quickly" not in reply and any("\u0600" <= ch <= "\u06ff" for ch in reply)
 
 
 def test_the_terminal_is_never_rate_limited(tmp_path) -> None:
-    gate = coordination(Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite'}",
-                                 rate_limit_per_minute=1))
+    gate = coordination(
+        Settings(database_url=f"sqlite:///{tmp_path / 'a.sqlite'}", rate_limit_per_minute=1)
+    )
     assert not any(gate.admit(_message("x", channel="terminal")).refused for _ in range(5))
 
 
@@ -277,19 +284,25 @@ def _engine_pair(database_url: str, redis_url: str | None):
 
     from bot.dialogue.engine import Engine
 
-    settings = replace(Settings.from_env(), database_url=database_url, redis_url=redis_url,
-                       billing_url=None)
+    settings = replace(
+        Settings.from_env(), database_url=database_url, redis_url=redis_url, billing_url=None
+    )
     return Engine(settings), Engine(settings)
 
 
 @pytest.mark.parametrize("shared", ["in_process", "redis"])
-def test_a_second_message_from_one_sender_waits_for_the_first(shared, database_url, request) -> None:
+def test_a_second_message_from_one_sender_waits_for_the_first(
+    shared, database_url, request
+) -> None:
     redis_url = request.getfixturevalue("redis_url") if shared == "redis" else None
     one, two = _engine_pair(database_url, redis_url)
     done: list[str] = []
     with one.coordination.sender_lock("whatsapp", "+966501234567"):  # a turn in progress
-        waiting = threading.Thread(target=lambda: done.append(
-            two.handle(_message("مرحبا", sender="+966501234567"))[0].text))
+        waiting = threading.Thread(
+            target=lambda: done.append(
+                two.handle(_message("مرحبا", sender="+966501234567"))[0].text
+            )
+        )
         waiting.start()
         assert two.handle(_message("مرحبا", sender="+966509999999"))  # others are not held up
         waiting.join(0.5)
@@ -298,16 +311,22 @@ def test_a_second_message_from_one_sender_waits_for_the_first(shared, database_u
     assert len(done) == 1
 
 
-def test_a_sender_lock_not_had_in_time_lets_the_turn_go_on(database_url, monkeypatch, caplog) -> None:
+def test_a_sender_lock_not_had_in_time_lets_the_turn_go_on(
+    database_url, monkeypatch, caplog
+) -> None:
     from bot.coordination import coordinator
 
     monkeypatch.setattr(coordinator, "LOCK_WAIT_SECONDS", 0.2)
     one, two = _engine_pair(database_url, None)
-    with one.coordination.sender_lock("whatsapp", "+966501234567"), \
-            caplog.at_level(logging.WARNING, logger="bot.coordination.coordinator"):
+    with (
+        one.coordination.sender_lock("whatsapp", "+966501234567"),
+        caplog.at_level(logging.WARNING, logger="bot.coordination.coordinator"),
+    ):
         assert two.handle(_message("مرحبا", sender="+966501234567"))  # the row lock takes over
-    assert any("not had" in r.getMessage() and "+966501234567" not in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "not had" in r.getMessage() and "+966501234567" not in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_redis_keys_never_carry_a_phone_number(redis_url: str) -> None:
@@ -319,8 +338,14 @@ def test_redis_keys_never_carry_a_phone_number(redis_url: str) -> None:
     state = RedisState(redis_url, namespace, key_secret="deployment-secret")
     coordinator = Coordinator(state, RateLimiter(state, per_minute=5))
     phone = "+966501234567"
-    message = Inbound(channel="whatsapp", sender=phone, text="مرحبا", received_at=datetime.now(UTC),
-                      message_id="SMkey", phone=phone)
+    message = Inbound(
+        channel="whatsapp",
+        sender=phone,
+        text="مرحبا",
+        received_at=datetime.now(UTC),
+        message_id="SMkey",
+        phone=phone,
+    )
     coordinator.admit(message)
     with coordinator.sender_lock("whatsapp", phone):
         keys = [key.decode() for key in state.client.scan_iter(f"{namespace}:*")]

@@ -55,15 +55,23 @@ def test_hour_standard_boundaries(standard, start, hours, x, y, unit) -> None:
 
 
 def test_contract_example() -> None:
-    comp = compensation_for(Case("emergency_outage", datetime(2026, 1, 11, 8),
-                                 datetime(2026, 1, 11, 13, 20)))
+    comp = compensation_for(
+        Case("emergency_outage", datetime(2026, 1, 11, 8), datetime(2026, 1, 11, 13, 20))
+    )
     assert comp.to_json() == {
-        "standard": "emergency_outage", "rule_set": "SERA-2025",
-        "deadline": "2026-01-11T11:00:00+03:00", "late_minutes": 140,
-        "eligible": True, "amount_sar": 150,
-        "breakdown": [{"label": "first hour late", "sar": 50},
-                      {"label": "2 additional hours or part", "sar": 100}],
-        "pay_by": "2026-01-25", "reason": None}
+        "standard": "emergency_outage",
+        "rule_set": "SERA-2025",
+        "deadline": "2026-01-11T11:00:00+03:00",
+        "late_minutes": 140,
+        "eligible": True,
+        "amount_sar": 150,
+        "breakdown": [
+            {"label": "first hour late", "sar": 50},
+            {"label": "2 additional hours or part", "sar": 100},
+        ],
+        "pay_by": "2026-01-25",
+        "reason": None,
+    }
 
 
 def test_domain_examples() -> None:
@@ -98,8 +106,10 @@ def test_total_blackout_is_flat_once_late() -> None:
     assert owed("total_blackout", SERA_DAY, SERA_DAY + 40 * H) == 1000
 
 
-@pytest.mark.parametrize(("consumers", "share"), [
-    (1, 1000), (200_000, 1000), (200_001, 999), (400_000, 500), (3_000_000, 66)])
+@pytest.mark.parametrize(
+    ("consumers", "share"),
+    [(1, 1000), (200_000, 1000), (200_001, 999), (400_000, 500), (3_000_000, 66)],
+)
 def test_blackout_share_applies_the_event_cap(consumers: int, share: int) -> None:
     assert blackout_share(consumers) == share
     assert share * consumers <= 200_000_000
@@ -140,8 +150,10 @@ def test_business_day_boundaries(standard, network, start, deadline, x, y, unit)
     comp = compensation_for(Case(standard, start, at(one_late, 8), network=network))
     assert (comp.amount_sar, comp.late_business_days) == (x, 1)
     assert owed(standard, start, at(nth_business_day_after(deadline, unit)), network=network) == x
-    assert owed(standard, start, at(nth_business_day_after(deadline, unit + 1)),
-                network=network) == x + y
+    assert (
+        owed(standard, start, at(nth_business_day_after(deadline, unit + 1)), network=network)
+        == x + y
+    )
 
 
 def test_business_days_start_the_day_after_the_request() -> None:
@@ -153,9 +165,12 @@ def test_business_days_start_the_day_after_the_request() -> None:
 
 def test_weekend_completion_after_the_deadline_counts_as_next_business_day() -> None:
     # Deadline Wednesday 14 Jan: Thursday is 1 late; Friday, Saturday and Sunday are all 2.
-    late = {day: compensation_for(Case("meter_registration", SERA_DAY,
-                                       datetime(2026, 1, day, 10))).late_business_days
-            for day in (15, 16, 17, 18)}
+    late = {
+        day: compensation_for(
+            Case("meter_registration", SERA_DAY, datetime(2026, 1, day, 10))
+        ).late_business_days
+        for day in (15, 16, 17, 18)
+    }
     assert late == {15: 1, 16: 2, 17: 2, 18: 2}
 
 
@@ -170,6 +185,7 @@ def test_request_spanning_eid_al_fitr() -> None:
 
 
 # -- notice, unlawful disconnection, exclusions ----------------------------------------------
+
 
 @pytest.mark.parametrize(("start", "amount"), [(SERA_DAY, 100), (ECRA_DAY, 75)])
 def test_planned_outage_notice(start: datetime, amount: int) -> None:
@@ -192,14 +208,23 @@ def test_standards_missing_from_2018_are_not_covered() -> None:
     for standard in ("unlawful_disconnection", "total_blackout"):
         comp = compensation_for(Case(standard, ECRA_DAY, ECRA_DAY + 30 * H))
         assert (comp.rule_set, comp.eligible, comp.amount_sar, comp.reason) == (
-            "ECRA-2018", False, 0, "not_covered")
+            "ECRA-2018",
+            False,
+            0,
+            "not_covered",
+        )
 
 
 def test_force_majeure_owes_nothing() -> None:
-    comp = compensation_for(Case("emergency_outage", SERA_DAY, SERA_DAY + 9 * H,
-                                 force_majeure=True))
+    comp = compensation_for(
+        Case("emergency_outage", SERA_DAY, SERA_DAY + 9 * H, force_majeure=True)
+    )
     assert (comp.eligible, comp.amount_sar, comp.reason, comp.breakdown) == (
-        False, 0, "force_majeure", ())
+        False,
+        0,
+        "force_majeure",
+        (),
+    )
     assert comp.late_minutes == 360
     assert "force majeure" in comp.explain("en")
     assert "قوةً قاهرة" in comp.explain("ar")
@@ -220,16 +245,19 @@ def test_aware_times_are_read_in_riyadh() -> None:
     assert naive.to_json() == aware.to_json()
 
 
-@pytest.mark.parametrize(("case", "message"), [
-    (Case("nope", SERA_DAY, SERA_DAY), "unknown standard 'nope'"),
-    (Case("emergency_outage", SERA_DAY, SERA_DAY - MIN), "before start"),
-    (Case("emergency_outage", SERA_DAY), "needs an end time"),
-    (Case("emergency_outage", end=SERA_DAY), "needs a start time"),
-    (Case("unlawful_disconnection"), "needs a start time"),
-    (Case("connection", SERA_DAY, SERA_DAY, network="xv"), "unknown network"),
-    (Case("emergency_outage", SERA_DAY, SERA_DAY, customer_class="vip"), "customer class"),
-    (Case("emergency_outage", datetime(2017, 1, 1), datetime(2017, 1, 2)), "no rule set"),
-])
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        (Case("nope", SERA_DAY, SERA_DAY), "unknown standard 'nope'"),
+        (Case("emergency_outage", SERA_DAY, SERA_DAY - MIN), "before start"),
+        (Case("emergency_outage", SERA_DAY), "needs an end time"),
+        (Case("emergency_outage", end=SERA_DAY), "needs a start time"),
+        (Case("unlawful_disconnection"), "needs a start time"),
+        (Case("connection", SERA_DAY, SERA_DAY, network="xv"), "unknown network"),
+        (Case("emergency_outage", SERA_DAY, SERA_DAY, customer_class="vip"), "customer class"),
+        (Case("emergency_outage", datetime(2017, 1, 1), datetime(2017, 1, 2)), "no rule set"),
+    ],
+)
 def test_bad_cases_raise_a_clear_case_error(case: Case, message: str) -> None:
     with pytest.raises(CaseError, match=message):
         compensation_for(case)
@@ -237,18 +265,34 @@ def test_bad_cases_raise_a_clear_case_error(case: Case, message: str) -> None:
 
 # -- words ------------------------------------------------------------------------------------
 
+
 def test_summary_sentences() -> None:
     rule = rule_for("emergency_outage", SERA_DAY)
-    assert rule.summary("en") == ("If power is not back within 3 hours you are owed 50 SAR, "
-                                  "plus 50 SAR for each further hour or part.")
-    assert rule.summary("ar") == ("إذا لم تعد الكهرباء خلال 3 ساعات يحق لك تعويض 50 ريالاً، "
-                                  "و50 ريالاً عن كل ساعة إضافية أو جزء منها.")
+    assert rule.summary("en") == (
+        "If power is not back within 3 hours you are owed 50 SAR, "
+        "plus 50 SAR for each further hour or part."
+    )
+    assert rule.summary("ar") == (
+        "إذا لم تعد الكهرباء خلال 3 ساعات يحق لك تعويض 50 ريالاً، "
+        "و50 ريالاً عن كل ساعة إضافية أو جزء منها."
+    )
     assert "خلال ساعتين" in rule_for("reconnection_after_payment", SERA_DAY).summary("ar")
 
 
-@pytest.mark.parametrize(("n", "ar"), [
-    (0, "0 ريال"), (1, "ريال واحد"), (2, "ريالان"), (3, "3 ريالات"), (10, "10 ريالات"),
-    (11, "11 ريالاً"), (150, "150 ريالاً"), (100, "100 ريال"), (500, "500 ريال")])
+@pytest.mark.parametrize(
+    ("n", "ar"),
+    [
+        (0, "0 ريال"),
+        (1, "ريال واحد"),
+        (2, "ريالان"),
+        (3, "3 ريالات"),
+        (10, "10 ريالات"),
+        (11, "11 ريالاً"),
+        (150, "150 ريالاً"),
+        (100, "100 ريال"),
+        (500, "500 ريال"),
+    ],
+)
 def test_riyals_plural(n: int, ar: str) -> None:
     assert riyals(n, "ar") == ar
 

@@ -10,17 +10,29 @@ from hypothesis import strategies as st
 
 from bot.standards import Case, calendar, compensation_for, rule_for
 
-TIMED = ("meter_registration", "connection", "reconnection_after_payment", "billing_complaint",
-         "planned_outage_restoration", "emergency_outage", "total_blackout")
+TIMED = (
+    "meter_registration",
+    "connection",
+    "reconnection_after_payment",
+    "billing_complaint",
+    "planned_outage_restoration",
+    "emergency_outage",
+    "total_blackout",
+)
 
 starts = st.datetimes(min_value=datetime(2018, 1, 1), max_value=datetime(2030, 12, 31))
 durations = st.integers(min_value=0, max_value=200 * 24 * 60).map(lambda m: timedelta(minutes=m))
 days = st.dates(min_value=date(2018, 1, 1), max_value=date(2030, 12, 31))
 cases = st.builds(
-    lambda standard, start, d, network, cls: Case(standard, start, start + d, network=network,
-                                                  customer_class=cls),
-    st.sampled_from(TIMED), starts, durations, st.sampled_from(("lv", "mv", "hv")),
-    st.sampled_from(("residential", "non_residential")))
+    lambda standard, start, d, network, cls: Case(
+        standard, start, start + d, network=network, customer_class=cls
+    ),
+    st.sampled_from(TIMED),
+    starts,
+    durations,
+    st.sampled_from(("lv", "mv", "hv")),
+    st.sampled_from(("residential", "non_residential")),
+)
 fast = settings(max_examples=150, deadline=None)
 
 
@@ -31,8 +43,13 @@ def _covered(case: Case) -> bool:
 @fast
 @given(cases, durations)
 def test_amount_never_decreases_as_lateness_grows(case: Case, more: timedelta) -> None:
-    later = Case(case.standard, case.start, case.end + more, network=case.network,
-                 customer_class=case.customer_class)
+    later = Case(
+        case.standard,
+        case.start,
+        case.end + more,
+        network=case.network,
+        customer_class=case.customer_class,
+    )
     assert compensation_for(later).amount_sar >= compensation_for(case).amount_sar
 
 
@@ -66,8 +83,7 @@ def test_pay_by_is_a_business_day_after_the_end(case: Case) -> None:
 @fast
 @given(cases)
 def test_force_majeure_always_owes_nothing(case: Case) -> None:
-    flagged = Case(case.standard, case.start, case.end, network=case.network,
-                   force_majeure=True)
+    flagged = Case(case.standard, case.start, case.end, network=case.network, force_majeure=True)
     comp = compensation_for(flagged)
     if _covered(flagged):
         assert (comp.eligible, comp.amount_sar, comp.reason) == (False, 0, "force_majeure")

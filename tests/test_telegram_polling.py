@@ -29,12 +29,23 @@ class EchoEngine:
 def test_polling_answers_updates_from_get_updates(database_url):
     engine = EchoEngine()
     with FakeTelegram() as telegram:
-        telegram.updates.append({"update_id": 900, "message": {
-            "message_id": 1, "date": int(time.time()), "text": "فاتورتي",
-            "chat": {"id": 4242, "type": "private"},
-            "from": {"id": 4242, "is_bot": False, "first_name": "نورة"}}})
-        settings = Settings(database_url=database_url, telegram_bot_token=FakeTelegram.TOKEN,
-                            telegram_api_base=telegram.base_url)
+        telegram.updates.append(
+            {
+                "update_id": 900,
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "text": "فاتورتي",
+                    "chat": {"id": 4242, "type": "private"},
+                    "from": {"id": 4242, "is_bot": False, "first_name": "نورة"},
+                },
+            }
+        )
+        settings = Settings(
+            database_url=database_url,
+            telegram_bot_token=FakeTelegram.TOKEN,
+            telegram_api_base=telegram.base_url,
+        )
         application = build_application(settings, webhook=False)
         TelegramConversation(Answerer(engine, settings)).install(application)
 

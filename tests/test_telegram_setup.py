@@ -33,22 +33,37 @@ def _update(update_id: int, user_id: int, text: str, language_code: str | None) 
     sender = {"id": user_id, "is_bot": False, "first_name": "Sara"}
     if language_code is not None:
         sender["language_code"] = language_code
-    return {"update_id": update_id, "message": {
-        "message_id": update_id, "date": int(time.time()), "text": text,
-        "chat": {"id": user_id, "type": "private"}, "from": sender}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": user_id, "type": "private"},
+            "from": sender,
+        },
+    }
 
 
 @pytest.fixture
 def say(database_url, telegram):
     """Send one message through POST /telegram to the real engine; the bot's texts back."""
-    settings = Settings(database_url=database_url, telegram_bot_token=FakeTelegram.TOKEN,
-                        telegram_webhook_secret=SECRET, telegram_api_base=telegram.base_url)
+    settings = Settings(
+        database_url=database_url,
+        telegram_bot_token=FakeTelegram.TOKEN,
+        telegram_webhook_secret=SECRET,
+        telegram_api_base=telegram.base_url,
+    )
     counter = iter(range(5000, 6000))
     with TestClient(create_app(settings)) as client:
+
         def send(user_id: int, text: str, language_code: str | None) -> list[str]:
             before = len(telegram.sent)
-            response = client.post("/telegram", json=_update(next(counter), user_id, text, language_code),
-                                   headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            response = client.post(
+                "/telegram",
+                json=_update(next(counter), user_id, text, language_code),
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
             assert response.status_code == 200
             return [sent["text"] for sent in telegram.sent[before:]]
 
@@ -103,8 +118,11 @@ def telegram_env(monkeypatch, telegram):
 
 
 def _menus(telegram: FakeTelegram) -> dict[str | None, list[dict]]:
-    return {params.get("language_code"): params["commands"]
-            for method, params in telegram.requests if method == "setMyCommands"}
+    return {
+        params.get("language_code"): params["commands"]
+        for method, params in telegram.requests
+        if method == "setMyCommands"
+    }
 
 
 def test_set_webhook_registers_the_url_secret_updates_and_menus(telegram_env, capsys) -> None:
@@ -129,12 +147,16 @@ def test_set_commands_alone_leaves_the_webhook(telegram_env, capsys) -> None:
     assert "command menu set" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("variable,value,says", [
-    ("TELEGRAM_WEBHOOK_SECRET", "", "TELEGRAM_WEBHOOK_SECRET"),
-    ("SADEEQ_PUBLIC_URL", "http://bot.example.sa", "https://"),
-])
+@pytest.mark.parametrize(
+    "variable,value,says",
+    [
+        ("TELEGRAM_WEBHOOK_SECRET", "", "TELEGRAM_WEBHOOK_SECRET"),
+        ("SADEEQ_PUBLIC_URL", "http://bot.example.sa", "https://"),
+    ],
+)
 def test_set_webhook_refuses_what_telegram_would_not_take(
-        telegram_env, monkeypatch, capsys, variable, value, says) -> None:
+    telegram_env, monkeypatch, capsys, variable, value, says
+) -> None:
     monkeypatch.setenv(variable, value)
     assert main(["telegram", "set-webhook"]) == 2
     assert says in capsys.readouterr().err
@@ -142,8 +164,11 @@ def test_set_webhook_refuses_what_telegram_would_not_take(
 
 
 def test_polling_sets_the_menu_when_it_starts(database_url, telegram) -> None:
-    settings = Settings(database_url=database_url, telegram_bot_token=FakeTelegram.TOKEN,
-                        telegram_api_base=telegram.base_url)
+    settings = Settings(
+        database_url=database_url,
+        telegram_bot_token=FakeTelegram.TOKEN,
+        telegram_api_base=telegram.base_url,
+    )
     application = build_application(settings, webhook=False, on_start=register_commands)
 
     async def start() -> None:

@@ -17,15 +17,20 @@ from tests.support.scripted_engine import ScriptedEngine
 
 SECRET = "telegram-secret_token-123"
 USER_ID = 555000111
-MENU = Reply("كيف نخدمك؟", (Choice("1", "الفاتورة"), Choice("2", "شارك رقمك", request_contact=True)))
+MENU = Reply(
+    "كيف نخدمك؟", (Choice("1", "الفاتورة"), Choice("2", "شارك رقمك", request_contact=True))
+)
 
 
 def update(update_id: int = 1001, **message: object) -> dict:
     """An update as Telegram sends it for a private chat."""
-    body = {"message_id": update_id % 1000 + 1, "date": int(time.time()),
-            "chat": {"id": USER_ID, "type": "private", "first_name": "سارة"},
-            "from": {"id": USER_ID, "is_bot": False, "first_name": "سارة", "language_code": "ar"},
-            **message}
+    body = {
+        "message_id": update_id % 1000 + 1,
+        "date": int(time.time()),
+        "chat": {"id": USER_ID, "type": "private", "first_name": "سارة"},
+        "from": {"id": USER_ID, "is_bot": False, "first_name": "سارة", "language_code": "ar"},
+        **message,
+    }
     return {"update_id": update_id, "message": body}
 
 
@@ -41,8 +46,12 @@ def engine() -> ScriptedEngine:
 
 
 def settings_for(database_url: str, telegram: FakeTelegram, **overrides: object) -> Settings:
-    values: dict = {"database_url": database_url, "telegram_bot_token": FakeTelegram.TOKEN,
-                    "telegram_webhook_secret": SECRET, "telegram_api_base": telegram.base_url}
+    values: dict = {
+        "database_url": database_url,
+        "telegram_bot_token": FakeTelegram.TOKEN,
+        "telegram_webhook_secret": SECRET,
+        "telegram_api_base": telegram.base_url,
+    }
     values.update(overrides)
     return Settings(**values)
 
@@ -58,13 +67,19 @@ def post(client: TestClient, data: dict, secret: str | None = SECRET):
     return client.post("/telegram", json=data, headers=headers)
 
 
-def test_a_text_message_reaches_the_engine_and_the_reply_has_keyboard_buttons(client, telegram, engine):
+def test_a_text_message_reaches_the_engine_and_the_reply_has_keyboard_buttons(
+    client, telegram, engine
+):
     response = post(client, update(text="السلام عليكم"))
 
     assert response.status_code == 200
     (inbound,) = engine.seen
     assert (inbound.channel, inbound.sender, inbound.phone) == ("telegram", f"tg:{USER_ID}", None)
-    assert (inbound.text, inbound.message_id, inbound.contact_phone) == ("السلام عليكم", "1001", None)
+    assert (inbound.text, inbound.message_id, inbound.contact_phone) == (
+        "السلام عليكم",
+        "1001",
+        None,
+    )
     (sent,) = telegram.sent
     assert sent["chat_id"] == str(USER_ID) and sent["text"] == "كيف نخدمك؟"
     keyboard = sent["reply_markup"]["keyboard"]
@@ -141,7 +156,9 @@ def test_an_engine_failure_sends_an_apology(database_url, telegram):
 
 
 def test_a_database_outage_answers_503_so_telegram_retries(database_url, telegram):
-    engine = ScriptedEngine([MENU], error=OperationalError("SELECT 1", {}, Exception("connection refused")))
+    engine = ScriptedEngine(
+        [MENU], error=OperationalError("SELECT 1", {}, Exception("connection refused"))
+    )
     with TestClient(create_app(settings_for(database_url, telegram), engine)) as client:
         assert post(client, update(4001, text="مرحبا")).status_code == 503
         engine.error = None
@@ -149,19 +166,27 @@ def test_a_database_outage_answers_503_so_telegram_retries(database_url, telegra
     assert len(telegram.sent) == 1
 
 
-@pytest.mark.parametrize(("body", "content_type", "status"), [
-    (b"{not json", "application/json", 400),
-    (b"\xff\xfe\x00{}", "application/json", 400),
-    (b"[1, 2, 3]", "application/json", 400),
-    (b'{"message": {}}', "application/json", 400),
-    (b'{"update_id": "7"}', "application/json", 400),
-    (b'{"update_id": 7, "message": {"chat": 5}}', "application/json", 400),
-    (b'{"update_id": 7}', "text/plain", 415),
-    (b"x" * (1024 * 1024), "application/json", 413),
-])
-def test_malformed_updates_get_4xx_and_never_reach_the_engine(client, engine, body, content_type, status):
-    response = client.post("/telegram", content=body, headers={
-        "X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": content_type})
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"{not json", "application/json", 400),
+        (b"\xff\xfe\x00{}", "application/json", 400),
+        (b"[1, 2, 3]", "application/json", 400),
+        (b'{"message": {}}', "application/json", 400),
+        (b'{"update_id": "7"}', "application/json", 400),
+        (b'{"update_id": 7, "message": {"chat": 5}}', "application/json", 400),
+        (b'{"update_id": 7}', "text/plain", 415),
+        (b"x" * (1024 * 1024), "application/json", 413),
+    ],
+)
+def test_malformed_updates_get_4xx_and_never_reach_the_engine(
+    client, engine, body, content_type, status
+):
+    response = client.post(
+        "/telegram",
+        content=body,
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": content_type},
+    )
     assert response.status_code == status
     assert engine.seen == []
 
@@ -186,10 +211,12 @@ def test_a_flood_limit_is_waited_out_and_the_reply_sent(client, telegram, engine
 
 @pytest.mark.parametrize(("status", "retry_after", "times"), [(502, None, 4), (429, 30, 1)])
 def test_a_reply_that_cannot_go_out_now_gets_503_and_the_redelivery_sends_it(
-        client, telegram, engine, status, retry_after, times):
+    client, telegram, engine, status, retry_after, times
+):
     for _ in range(times):
-        telegram.fail_next(status, "Bad Gateway" if status == 502 else "Too Many Requests",
-                           retry_after=retry_after)
+        telegram.fail_next(
+            status, "Bad Gateway" if status == 502 else "Too Many Requests", retry_after=retry_after
+        )
     first = post(client, update(5201, text="مرحبا"))
     assert first.status_code == 503  # Telegram delivers the update again later
     assert telegram.sent == []
@@ -209,9 +236,12 @@ def test_group_chats_are_not_answered(client, telegram, engine):
 
 
 def test_a_reply_too_long_for_telegram_goes_as_two_messages_with_the_keyboard_on_the_last(
-        database_url, telegram):
+    database_url, telegram
+):
     long = Reply("سطر طويل من الحسابات\n" * 300, MENU.choices)
-    with TestClient(create_app(settings_for(database_url, telegram), ScriptedEngine([long]))) as client:
+    with TestClient(
+        create_app(settings_for(database_url, telegram), ScriptedEngine([long]))
+    ) as client:
         assert post(client, update(6001, text="حساباتي")).status_code == 200
     assert len(telegram.sent) == 2 and all(len(m["text"]) <= 4096 for m in telegram.sent)
     assert "reply_markup" not in telegram.sent[0] and telegram.sent[1]["reply_markup"]["keyboard"]
@@ -224,5 +254,7 @@ def test_an_unexpected_failure_is_not_acknowledged(database_url, telegram, monke
         raise RuntimeError("a bug below the engine")
 
     monkeypatch.setattr(answering.Answerer, "answer", broken)
-    with TestClient(create_app(settings_for(database_url, telegram), ScriptedEngine([MENU]))) as client:
+    with TestClient(
+        create_app(settings_for(database_url, telegram), ScriptedEngine([MENU]))
+    ) as client:
         assert post(client, update(7001, text="مرحبا")).status_code == 503  # Telegram redelivers

@@ -47,7 +47,9 @@ def test_a_database_that_never_answers_costs_a_503_in_seconds(black_hole):
     assert ready.status_code == 503 and engine.seen == []
 
 
-def test_an_sqlite_database_locked_by_another_writer_costs_a_503_before_twilio_gives_up(database_url):
+def test_an_sqlite_database_locked_by_another_writer_costs_a_503_before_twilio_gives_up(
+    database_url,
+):
     if not database_url.startswith("sqlite"):
         pytest.skip("SQLite's lock")
     engine = ScriptedEngine([Reply("أهلاً")])

@@ -16,13 +16,21 @@ from tests.test_twilio_real_engine import PUBLIC_URL, TOKEN, messages, post
 
 
 def app_for(url: str, **overrides: object):
-    settings = Settings(database_url=url, public_url=PUBLIC_URL, twilio_auth_token=TOKEN, **overrides)
+    settings = Settings(
+        database_url=url, public_url=PUBLIC_URL, twilio_auth_token=TOKEN, **overrides
+    )
     return create_app(settings, extra_routes=[])
 
 
 def sms(sid: str, body: str, sender: str = "+966500000005", **extra: str) -> dict[str, str]:
-    return {"MessageSid": sid, "From": sender, "To": "+966920000000", "Body": body, "NumMedia": "0",
-            **extra}
+    return {
+        "MessageSid": sid,
+        "From": sender,
+        "To": "+966920000000",
+        "Body": body,
+        "NumMedia": "0",
+        **extra,
+    }
 
 
 def opted_out(url: str, sender: str) -> bool:
@@ -46,13 +54,19 @@ def test_a_stop_twilio_already_answered_is_recorded_and_not_answered_again(seede
         assert len(messages(ours)) == 1 and opted_out(url, "+966500000006")
 
 
-def test_sms_help_keeps_the_opt_out_words_and_english_menus_use_the_latin_comma(seeded_database_url):
+def test_sms_help_keeps_the_opt_out_words_and_english_menus_use_the_latin_comma(
+    seeded_database_url,
+):
     from bot.channels.render import SMS_MAX_SEGMENTS, sms_segments
 
     with TestClient(app_for(seeded_database_url)) as client:
-        (arabic,) = messages(post(client, "/twilio/sms", sms("SMh1", "مساعدة", sender="+966500000007")))
+        (arabic,) = messages(
+            post(client, "/twilio/sms", sms("SMh1", "مساعدة", sender="+966500000007"))
+        )
         post(client, "/twilio/sms", sms("SMh2", "English", sender="+966500000008"))
-        (english,) = messages(post(client, "/twilio/sms", sms("SMh3", "HELP", sender="+966500000008")))
+        (english,) = messages(
+            post(client, "/twilio/sms", sms("SMh3", "HELP", sender="+966500000008"))
+        )
     for text, word in ((arabic, "إيقاف"), (english, "STOP")):
         assert sms_segments(text) <= SMS_MAX_SEGMENTS, text
         body, menu = text.rsplit("\n", 1)
@@ -69,34 +83,46 @@ def outage_media(url: str) -> list[tuple[str, str, str | None, bytes | None]]:
     from bot.outages.models import OutageMedia, OutageReport
 
     with session_scope(url) as session:
-        return [(report.reference, media.status, media.content_type, media.data)
-                for media, report in session.execute(
-                    select(OutageMedia, OutageReport)
-                    .join(OutageReport, OutageReport.id == OutageMedia.report_id)
-                    .order_by(OutageMedia.id))]
+        return [
+            (report.reference, media.status, media.content_type, media.data)
+            for media, report in session.execute(
+                select(OutageMedia, OutageReport)
+                .join(OutageReport, OutageReport.id == OutageMedia.report_id)
+                .order_by(OutageMedia.id)
+            )
+        ]
 
 
-def test_a_voice_note_and_a_photo_are_kept_with_the_outage_report(seeded_database_url, monkeypatch,
-                                                                  capsys):
+def test_a_voice_note_and_a_photo_are_kept_with_the_outage_report(
+    seeded_database_url, monkeypatch, capsys
+):
     from tests.support.media_server import PHOTO, MediaServer
 
     sid, sender = "AC" + "d" * 32, "whatsapp:+966511112222"  # no accounts: the bot asks where
     voice = b"OggS\x00\x02" + bytes(range(200))
 
     def whatsapp(n: int, body: str, url: str | None = None, kind: str = "image/jpeg") -> dict:
-        form = {"MessageSid": f"MMout{n}", "AccountSid": sid, "From": sender, "Body": body,
-                "NumMedia": "0"}
+        form = {
+            "MessageSid": f"MMout{n}",
+            "AccountSid": sid,
+            "From": sender,
+            "Body": body,
+            "NumMedia": "0",
+        }
         if url:
             form.update(NumMedia="1", MediaUrl0=url, MediaContentType0=kind)
         return form
 
-    with MediaServer(credentials=(sid, TOKEN)) as media, \
-            TestClient(app_for(seeded_database_url, twilio_account_sid=sid)) as client:
+    with (
+        MediaServer(credentials=(sid, TOKEN)) as media,
+        TestClient(app_for(seeded_database_url, twilio_account_sid=sid)) as client,
+    ):
         media.files["voice.ogg"] = voice
         asked = messages(post(client, "/twilio/whatsapp", whatsapp(1, "الكهرباء مقطوعة عندنا")))
         assert "وين" in asked[0] or "أين" in asked[0] or "الحي" in asked[0], asked
-        held = messages(post(client, "/twilio/whatsapp",
-                             whatsapp(2, "", media.url("voice.ogg"), "audio/ogg")))
+        held = messages(
+            post(client, "/twilio/whatsapp", whatsapp(2, "", media.url("voice.ogg"), "audio/ogg"))
+        )
         assert "بنحفظها مع بلاغ الانقطاع" in held[0]  # acknowledged, not "text only"
         made = messages(post(client, "/twilio/whatsapp", whatsapp(3, "حي النسيم بالرياض")))
         reference = next(word for word in " ".join(made).split() if word.startswith("OUT-"))
@@ -105,7 +131,9 @@ def test_a_voice_note_and_a_photo_are_kept_with_the_outage_report(seeded_databas
         assert later == [f"شكراً لك، أضفنا ما أرسلته إلى بلاغ الانقطاع {reference}."]
     kept = outage_media(seeded_database_url)
     assert [(ref, status, data) for ref, status, _kind, data in kept] == [
-        (reference, "stored", voice), (reference, "stored", PHOTO)]
+        (reference, "stored", voice),
+        (reference, "stored", PHOTO),
+    ]
     from bot.hazards.models import HazardReport
 
     with session_scope(seeded_database_url) as session:  # the photo did not become a hazard
@@ -122,19 +150,34 @@ def test_a_photo_with_outage_words_is_kept_with_the_new_report(seeded_database_u
     from tests.support.media_server import PHOTO, MediaServer
 
     sid = "AC" + "e" * 32
-    with MediaServer(credentials=(sid, TOKEN)) as media, \
-            TestClient(app_for(seeded_database_url, twilio_account_sid=sid)) as client:
-        form = {"MessageSid": "MMout9", "AccountSid": sid, "From": "whatsapp:+966511113333",
-                "Body": "الكهرباء مقطوعة في حي الملز بالرياض", "NumMedia": "1",
-                "MediaUrl0": media.url(), "MediaContentType0": "image/jpeg"}
+    with (
+        MediaServer(credentials=(sid, TOKEN)) as media,
+        TestClient(app_for(seeded_database_url, twilio_account_sid=sid)) as client,
+    ):
+        form = {
+            "MessageSid": "MMout9",
+            "AccountSid": sid,
+            "From": "whatsapp:+966511113333",
+            "Body": "الكهرباء مقطوعة في حي الملز بالرياض",
+            "NumMedia": "1",
+            "MediaUrl0": media.url(),
+            "MediaContentType0": "image/jpeg",
+        }
         asked = messages(post(client, "/twilio/whatsapp", form))
         assert not any("HAZ-" in r for r in asked) and outage_media(seeded_database_url) == []
-        answer = {"MessageSid": "MMout10", "AccountSid": sid, "From": "whatsapp:+966511113333",
-                  "Body": "حي الملز بالرياض", "NumMedia": "0"}
+        answer = {
+            "MessageSid": "MMout10",
+            "AccountSid": sid,
+            "From": "whatsapp:+966511113333",
+            "Body": "حي الملز بالرياض",
+            "NumMedia": "0",
+        }
         replies = messages(post(client, "/twilio/whatsapp", answer))
     assert any("OUT-" in r for r in replies), replies
     ((reference, status, kind, data),) = outage_media(seeded_database_url)
-    assert (status, kind, data) == ("stored", "image/jpeg", PHOTO) and reference in " ".join(replies)
+    assert (status, kind, data) == ("stored", "image/jpeg", PHOTO) and reference in " ".join(
+        replies
+    )
 
 
 def test_whatsapp_menus_go_as_a_list_picker_and_a_tap_reads_as_the_number(seeded_database_url):
@@ -145,13 +188,24 @@ def test_whatsapp_menus_go_as_a_list_picker_and_a_tap_reads_as_the_number(seeded
     sid, sender = "AC" + "f" * 32, "whatsapp:+966511114444"
 
     def whatsapp(n: int, body: str, **extra: str) -> dict:
-        return {"MessageSid": f"SMlist{n}", "AccountSid": sid, "From": sender, "Body": body,
-                "NumMedia": "0", **extra}
+        return {
+            "MessageSid": f"SMlist{n}",
+            "AccountSid": sid,
+            "From": sender,
+            "Body": body,
+            "NumMedia": "0",
+            **extra,
+        }
 
     with FakeTwilio() as twilio:
-        app = app_for(seeded_database_url, twilio_account_sid=sid, twilio_api_base=twilio.url,
-                      twilio_whatsapp_from="+966920000000", whatsapp_menu_template="HX" + "1" * 32,
-                      whatsapp_yes_no_template="HX" + "2" * 32)
+        app = app_for(
+            seeded_database_url,
+            twilio_account_sid=sid,
+            twilio_api_base=twilio.url,
+            twilio_whatsapp_from="+966920000000",
+            whatsapp_menu_template="HX" + "1" * 32,
+            whatsapp_yes_no_template="HX" + "2" * 32,
+        )
         with TestClient(app) as client:
             hello = post(client, "/twilio/whatsapp", whatsapp(1, "مرحبا"))
             assert hello.status_code == 200 and messages(hello) == []  # it went by the REST API
@@ -164,8 +218,11 @@ def test_whatsapp_menus_go_as_a_list_picker_and_a_tap_reads_as_the_number(seeded
             assert "صديق" in variables["1"] and variables["3"] == "بلاغ انقطاع الكهرباء"
 
             # The subscriber taps item 2: Twilio sends its id as ListId.
-            tapped = post(client, "/twilio/whatsapp",
-                          whatsapp(2, "بلاغ انقطاع الكهرباء", ListId="2", ListTitle="بلاغ انقطاع الكهرباء"))
+            tapped = post(
+                client,
+                "/twilio/whatsapp",
+                whatsapp(2, "بلاغ انقطاع الكهرباء", ListId="2", ListTitle="بلاغ انقطاع الكهرباء"),
+            )
             (asked,) = messages(tapped)  # no choices to show: plain TwiML as before
             assert "وين انقطعت الكهرباء" in asked and len(twilio.sent) == 1
 
@@ -178,12 +235,30 @@ def test_whatsapp_menus_go_as_a_list_picker_and_a_tap_reads_as_the_number(seeded
 def test_without_templates_whatsapp_menus_stay_numbered_text(seeded_database_url):
     from tests.support.fake_twilio import FakeTwilio
 
-    with FakeTwilio() as twilio, TestClient(app_for(
-            seeded_database_url, twilio_account_sid="AC" + "f" * 32, twilio_api_base=twilio.url,
-            twilio_whatsapp_from="+966920000000")) as client:
-        (menu,) = messages(post(client, "/twilio/whatsapp", {
-            "MessageSid": "SMplain1", "AccountSid": "AC" + "f" * 32, "NumMedia": "0",
-            "From": "whatsapp:+966511115555", "Body": "مرحبا"}))
+    with (
+        FakeTwilio() as twilio,
+        TestClient(
+            app_for(
+                seeded_database_url,
+                twilio_account_sid="AC" + "f" * 32,
+                twilio_api_base=twilio.url,
+                twilio_whatsapp_from="+966920000000",
+            )
+        ) as client,
+    ):
+        (menu,) = messages(
+            post(
+                client,
+                "/twilio/whatsapp",
+                {
+                    "MessageSid": "SMplain1",
+                    "AccountSid": "AC" + "f" * 32,
+                    "NumMedia": "0",
+                    "From": "whatsapp:+966511115555",
+                    "Body": "مرحبا",
+                },
+            )
+        )
     assert "\n1. " in menu and twilio.requests == []
 
 
@@ -200,6 +275,8 @@ def test_which_replies_a_template_carries():
     assert templates.content_for(Reply("اختر", three.choices[:1])) is None  # no template of one
     too_long = Reply("x", (Choice("1", "نعم"), Choice("2", "لا، أريد أن أصحح ما كتبته")))
     assert templates.content_for(too_long) is None  # a button title is 20 characters at most
-    shared = Reply("x", (Choice("share", "Share my number", request_contact=True), Choice("2", "b")))
+    shared = Reply(
+        "x", (Choice("share", "Share my number", request_contact=True), Choice("2", "b"))
+    )
     assert templates.content_for(shared) is None
     assert not ContentTemplates() and ContentTemplates().content_for(three) is None

@@ -20,26 +20,48 @@ from tests.support.scripted_engine import ScriptedEngine
 
 TOKEN = "twilio-auth-token-for-tests"
 PUBLIC_URL = "https://sadeeq.example.sa"
-MENU = Reply(text="أهلاً بك في صديق الكهرباء 👋\nكيف نخدمك؟",
-             choices=(Choice("1", "الفاتورة"), Choice("2", "بلاغ انقطاع")))
+MENU = Reply(
+    text="أهلاً بك في صديق الكهرباء 👋\nكيف نخدمك؟",
+    choices=(Choice("1", "الفاتورة"), Choice("2", "بلاغ انقطاع")),
+)
 
 
 def settings_for(database_url: str, **overrides: object) -> Settings:
-    values: dict = {"database_url": database_url, "public_url": PUBLIC_URL,
-                    "twilio_auth_token": TOKEN, "lang": "ar"}
+    values: dict = {
+        "database_url": database_url,
+        "public_url": PUBLIC_URL,
+        "twilio_auth_token": TOKEN,
+        "lang": "ar",
+    }
     values.update(overrides)
     return Settings(**values)
 
 
-def signed_post(client: TestClient, path: str, params: dict[str, str], *,
-                signed_path: str | None = None, token: str = TOKEN):
-    signature = RequestValidator(token).compute_signature(PUBLIC_URL + (signed_path or path), params)
+def signed_post(
+    client: TestClient,
+    path: str,
+    params: dict[str, str],
+    *,
+    signed_path: str | None = None,
+    token: str = TOKEN,
+):
+    signature = RequestValidator(token).compute_signature(
+        PUBLIC_URL + (signed_path or path), params
+    )
     return client.post(path, data=params, headers={"X-Twilio-Signature": signature})
 
 
 def whatsapp_form(sid: str = "SM0001", body: str = "مرحبا", **extra: str) -> dict[str, str]:
-    return {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC123", "From": "whatsapp:+966501234567",
-            "To": "whatsapp:+966920000000", "Body": body, "NumMedia": "0", **extra}
+    return {
+        "MessageSid": sid,
+        "SmsSid": sid,
+        "AccountSid": "AC123",
+        "From": "whatsapp:+966501234567",
+        "To": "whatsapp:+966920000000",
+        "Body": body,
+        "NumMedia": "0",
+        **extra,
+    }
 
 
 def messages_of(response) -> list[str]:
@@ -64,9 +86,15 @@ def test_a_signed_whatsapp_message_reaches_the_engine_and_gets_twiml(client, eng
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/xml")
-    assert messages_of(response) == ["أهلاً بك في صديق الكهرباء 👋\nكيف نخدمك؟\n\n1. الفاتورة\n2. بلاغ انقطاع"]
+    assert messages_of(response) == [
+        "أهلاً بك في صديق الكهرباء 👋\nكيف نخدمك؟\n\n1. الفاتورة\n2. بلاغ انقطاع"
+    ]
     (inbound,) = engine.seen
-    assert (inbound.channel, inbound.sender, inbound.phone) == ("whatsapp", "+966501234567", "+966501234567")
+    assert (inbound.channel, inbound.sender, inbound.phone) == (
+        "whatsapp",
+        "+966501234567",
+        "+966501234567",
+    )
     assert (inbound.text, inbound.message_id, inbound.has_media) == ("مرحبا", "SM0001", False)
     assert inbound.received_at.tzinfo is not None
 
@@ -81,17 +109,22 @@ def test_each_reply_is_its_own_message(database_url):
 def test_no_replies_means_an_empty_twiml_response(database_url):
     engine = ScriptedEngine([])
     with TestClient(create_app(settings_for(database_url), engine)) as client:
-        response = signed_post(client, "/twilio/sms", whatsapp_form(body="STOP", From="+966501234567"))
+        response = signed_post(
+            client, "/twilio/sms", whatsapp_form(body="STOP", From="+966501234567")
+        )
     assert response.status_code == 200
     assert messages_of(response) == []
     assert engine.seen[0].text == "STOP"  # the engine, not the channel, owns STOP
 
 
-@pytest.mark.parametrize("headers", [
-    {"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},  # forged
-    {},  # missing
-    {"X-Twilio-Signature": ""},  # empty
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},  # forged
+        {},  # missing
+        {"X-Twilio-Signature": ""},  # empty
+    ],
+)
 def test_unsigned_or_forged_requests_are_refused(client, engine, headers):
     response = client.post("/twilio/whatsapp", data=whatsapp_form(), headers=headers)
     assert response.status_code == 403
@@ -108,7 +141,9 @@ def test_a_signature_over_other_fields_is_refused(client, engine):
     form = whatsapp_form()
     signature = RequestValidator(TOKEN).compute_signature(PUBLIC_URL + "/twilio/whatsapp", form)
     tampered = {**form, "Body": "حسابي 30012345678"}
-    response = client.post("/twilio/whatsapp", data=tampered, headers={"X-Twilio-Signature": signature})
+    response = client.post(
+        "/twilio/whatsapp", data=tampered, headers={"X-Twilio-Signature": signature}
+    )
     assert response.status_code == 403
     assert engine.seen == []
 
@@ -119,7 +154,9 @@ def test_a_signature_with_another_token_is_refused(client, engine):
 
 
 def test_without_an_auth_token_every_twilio_request_is_refused(database_url, engine):
-    with TestClient(create_app(settings_for(database_url, twilio_auth_token=None), engine)) as client:
+    with TestClient(
+        create_app(settings_for(database_url, twilio_auth_token=None), engine)
+    ) as client:
         response = signed_post(client, "/twilio/whatsapp", whatsapp_form())
     assert response.status_code == 403
     assert engine.seen == []
@@ -144,15 +181,25 @@ def test_the_same_sid_on_sms_and_whatsapp_are_two_messages(client, engine):
 
 
 def test_a_shared_location_becomes_the_inbound_location(client, engine):
-    form = whatsapp_form(body="", Latitude="24.7136", Longitude="46.6753", Address="حي العليا، الرياض")
+    form = whatsapp_form(
+        body="", Latitude="24.7136", Longitude="46.6753", Address="حي العليا، الرياض"
+    )
     assert signed_post(client, "/twilio/whatsapp", form).status_code == 200
     location = engine.seen[0].location
-    assert (location.latitude, location.longitude, location.address) == (24.7136, 46.6753, "حي العليا، الرياض")
+    assert (location.latitude, location.longitude, location.address) == (
+        24.7136,
+        46.6753,
+        "حي العليا، الرياض",
+    )
 
 
 def test_a_voice_note_is_flagged_as_media(client, engine):
-    form = whatsapp_form(body="", NumMedia="1", MediaContentType0="audio/ogg",
-                         MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC123/Messages/SM1/Media/ME1")
+    form = whatsapp_form(
+        body="",
+        NumMedia="1",
+        MediaContentType0="audio/ogg",
+        MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC123/Messages/SM1/Media/ME1",
+    )
     assert signed_post(client, "/twilio/whatsapp", form).status_code == 200
     assert engine.seen[0].has_media is True
     assert engine.seen[0].location is None
@@ -161,15 +208,23 @@ def test_a_voice_note_is_flagged_as_media(client, engine):
 def test_sms_sender_is_kept_in_e164(client, engine):
     signed_post(client, "/twilio/sms", whatsapp_form(From="+966501234567", To="88888"))
     inbound = engine.seen[0]
-    assert (inbound.channel, inbound.sender, inbound.phone) == ("sms", "+966501234567", "+966501234567")
+    assert (inbound.channel, inbound.sender, inbound.phone) == (
+        "sms",
+        "+966501234567",
+        "+966501234567",
+    )
 
 
 def test_sms_replies_are_compact_and_at_most_three_segments(database_url):
     long_text = "تفاصيل فاتورتك لهذا الشهر: " + "الاستهلاك ٤٢٠ كيلوواط ساعة، " * 20
     engine = ScriptedEngine([Reply(long_text, choices=MENU.choices)])
     with TestClient(create_app(settings_for(database_url), engine)) as client:
-        short = messages_of(signed_post(client, "/twilio/sms", whatsapp_form(sid="SM1", body="فاتورتي")))
-        full = messages_of(signed_post(client, "/twilio/sms", whatsapp_form(sid="SM2", body="تفاصيل")))
+        short = messages_of(
+            signed_post(client, "/twilio/sms", whatsapp_form(sid="SM1", body="فاتورتي"))
+        )
+        full = messages_of(
+            signed_post(client, "/twilio/sms", whatsapp_form(sid="SM2", body="تفاصيل"))
+        )
     assert len(short[0]) <= 201
     assert short[0].endswith("\n1 الفاتورة، 2 بلاغ انقطاع")
     assert "…" in short[0]
@@ -188,7 +243,9 @@ def test_an_engine_failure_gets_a_polite_apology_not_a_500(database_url):
 
 
 def test_a_database_outage_answers_503_and_the_retry_is_handled(database_url):
-    engine = ScriptedEngine([MENU], error=OperationalError("SELECT 1", {}, Exception("database is locked")))
+    engine = ScriptedEngine(
+        [MENU], error=OperationalError("SELECT 1", {}, Exception("database is locked"))
+    )
     with TestClient(create_app(settings_for(database_url), engine)) as client:
         outage = signed_post(client, "/twilio/whatsapp", whatsapp_form(sid="SMdb"))
         engine.error = None
@@ -222,6 +279,8 @@ def test_a_signed_request_for_another_twilio_account_is_refused(database_url, en
     settings = settings_for(database_url, twilio_account_sid="AC123")
     with TestClient(create_app(settings, engine)) as client:
         ours = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMours"))
-        theirs = signed_post(client, "/twilio/whatsapp", whatsapp_form("SMtheirs", AccountSid="AC999"))
+        theirs = signed_post(
+            client, "/twilio/whatsapp", whatsapp_form("SMtheirs", AccountSid="AC999")
+        )
     assert ours.status_code == 200 and theirs.status_code == 403
     assert len(engine.seen) == 1

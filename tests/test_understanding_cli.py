@@ -11,8 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def classify(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "bot", "classify", *args], input=stdin,
-                          capture_output=True, cwd=ROOT, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "classify", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_one_object_per_line_with_slots_resolved_against_now() -> None:
@@ -24,9 +30,12 @@ def test_one_object_per_line_with_slots_resolved_against_now() -> None:
     assert len(out) == len(lines) + 1
     rows = [json.loads(line) for line in out]
     assert all(set(r) == {"text", "intent", "confidence", "slots"} for r in rows)
-    assert rows[0] == {"text": "الكهربا طافية من ٨ الصبح", "intent": "outage_report",
-                       "confidence": rows[0]["confidence"],
-                       "slots": {"start": "2026-11-24T08:00:00+03:00", "ongoing": True}}
+    assert rows[0] == {
+        "text": "الكهربا طافية من ٨ الصبح",
+        "intent": "outage_report",
+        "confidence": rows[0]["confidence"],
+        "slots": {"start": "2026-11-24T08:00:00+03:00", "ongoing": True},
+    }
     assert "الكهربا" in out[0]  # ensure_ascii=False
     assert rows[1]["intent"] == "bill" and rows[2]["intent"] == "stop"
     assert rows[5]["slots"] == {"account": "30012345678"}

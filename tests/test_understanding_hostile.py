@@ -13,8 +13,20 @@ from bot.config import RIYADH
 from bot.understanding import choice_number, control_word, detect_lang, understand
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
-INTENTS = {"bill", "outage_report", "outage_status", "compensation", "hazard_report", "greeting",
-           "help", "agent", "stop", "start", "thanks", "unknown"}
+INTENTS = {
+    "bill",
+    "outage_report",
+    "outage_status",
+    "compensation",
+    "hazard_report",
+    "greeting",
+    "help",
+    "agent",
+    "stop",
+    "start",
+    "thanks",
+    "unknown",
+}
 
 
 def _check(text: str) -> None:
@@ -69,7 +81,11 @@ def test_pathological_messages_are_bounded() -> None:
         " ".join(f"w{i}" for i in range(20_000)),
         "من ٨ الى ٢ " * 5000,
         "ساعتين و " * 10_000,
-        "⓵", "①②③", "¹²", "𝟙", "٫٬،",  # digit-like characters that are not decimal digits
+        "⓵",
+        "①②③",
+        "¹²",
+        "𝟙",
+        "٫٬،",  # digit-like characters that are not decimal digits
     ]
     for text in cases:
         started = time.perf_counter()

@@ -14,25 +14,47 @@ from bot.understanding.phrases import intent_keywords
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
 
 
-@pytest.mark.parametrize(("text", "intent"), [
-    ("STOP", "stop"), ("stop", "stop"), (" Stop. ", "stop"), ("UNSUBSCRIBE", "stop"),
-    ("QUIT", "stop"), ("END", "stop"), ("إيقاف", "stop"), ("ايقاف", "stop"),
-    ("START", "start"), ("HELP", "help"), ("مساعدة", "help"),
-    # The utility's short-code words, and the menu words the dialogue already obeys.
-    ("STAT", "outage_status"), ("stat", "outage_status"), ("OUT", "outage_report"),
-    ("REG", "start"), ("BILL", "bill"), ("menu", "help"), ("القائمة", "help"),
-    ("القائمه الرئيسيه", "help"),
-])
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("STOP", "stop"),
+        ("stop", "stop"),
+        (" Stop. ", "stop"),
+        ("UNSUBSCRIBE", "stop"),
+        ("QUIT", "stop"),
+        ("END", "stop"),
+        ("إيقاف", "stop"),
+        ("ايقاف", "stop"),
+        ("START", "start"),
+        ("HELP", "help"),
+        ("مساعدة", "help"),
+        # The utility's short-code words, and the menu words the dialogue already obeys.
+        ("STAT", "outage_status"),
+        ("stat", "outage_status"),
+        ("OUT", "outage_report"),
+        ("REG", "start"),
+        ("BILL", "bill"),
+        ("menu", "help"),
+        ("القائمة", "help"),
+        ("القائمه الرئيسيه", "help"),
+    ],
+)
 def test_keywords_match_the_whole_message(text: str, intent: str) -> None:
     result = understand(text, NOW)
     assert (result.intent, result.confidence) == (intent, 1.0)
 
 
-@pytest.mark.parametrize(("text", "not_intent"), [
-    ("ستوب الكهرباء طافية", "stop"), ("help me my power is off", "help"),
-    ("the power stopped working", "stop"), ("start of the month bill", "start"),
-    ("cancel", "stop"), ("الغاء", "stop"),
-])
+@pytest.mark.parametrize(
+    ("text", "not_intent"),
+    [
+        ("ستوب الكهرباء طافية", "stop"),
+        ("help me my power is off", "help"),
+        ("the power stopped working", "stop"),
+        ("start of the month bill", "start"),
+        ("cancel", "stop"),
+        ("الغاء", "stop"),
+    ],
+)
 def test_keywords_never_match_inside_sentences(text: str, not_intent: str) -> None:
     assert understand(text, NOW).intent != not_intent
 
@@ -77,7 +99,13 @@ def test_default_now_is_riyadh() -> None:
 
 def test_keywords_are_exact_rules_for_few_intents() -> None:
     assert set(intent_keywords().values()) == {
-        "stop", "start", "help", "bill", "outage_report", "outage_status"}
+        "stop",
+        "start",
+        "help",
+        "bill",
+        "outage_report",
+        "outage_status",
+    }
     # The bare word "cancel" belongs to the dialogue ("leave this step"), not to stop.
     assert "cancel" not in intent_keywords() and "الغاء" not in intent_keywords()
 

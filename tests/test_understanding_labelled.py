@@ -21,16 +21,24 @@ REQUIRED_ACCURACY = 0.95
 
 def load_rows() -> list[tuple[str, str, dict[str, str | int | bool]]]:
     rows = []
-    lines = [line for line in LABELLED.read_text(encoding="utf-8").splitlines()
-             if line and not line.startswith("#")]
+    lines = [
+        line
+        for line in LABELLED.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     assert lines[0].split("\t") == ["intent", "text", "slots"]
     for line in lines[1:]:
         intent, text, slot_text = line.split("\t")
         slots: dict[str, str | int | bool] = {}
         for pair in filter(None, (p.strip() for p in slot_text.split(";"))):
             name, value = pair.split("=", 1)
-            slots[name] = (int(value) if name == "duration_minutes"
-                           else value == "true" if name == "ongoing" else value)
+            slots[name] = (
+                int(value)
+                if name == "duration_minutes"
+                else value == "true"
+                if name == "ongoing"
+                else value
+            )
         rows.append((intent, text, slots))
     return rows
 
@@ -62,8 +70,10 @@ def test_intent_accuracy() -> None:
     pairs = [(intent, understand(text, NOW).intent) for intent, text, _ in ROWS]
     accuracy = sum(e == g for e, g in pairs) / len(pairs)
     misses = [f"  {e} → {g}: {t}" for (e, g), (_, t, _) in zip(pairs, ROWS, strict=True) if e != g]
-    report = (f"\nintent accuracy {accuracy:.1%} on {len(pairs)} messages\n"
-              f"{confusion_table(pairs)}\nmisses:\n" + "\n".join(misses))
+    report = (
+        f"\nintent accuracy {accuracy:.1%} on {len(pairs)} messages\n"
+        f"{confusion_table(pairs)}\nmisses:\n" + "\n".join(misses)
+    )
     print(report)
     assert accuracy >= REQUIRED_ACCURACY, report
 

@@ -23,146 +23,258 @@ def _slots(text: str, now: datetime = NOW) -> dict:
 
 def _span(text: str, now: datetime = NOW) -> tuple[str | None, str | None, bool]:
     reading = read_times(text, now)
-    return (reading.start.slot() if reading.start else None,
-            reading.end.slot() if reading.end else None, reading.ongoing)
+    return (
+        reading.start.slot() if reading.start else None,
+        reading.end.slot() if reading.end else None,
+        reading.ongoing,
+    )
 
 
-@pytest.mark.parametrize(("text", "start", "end", "ongoing"), [
-    # The rows of issue 11, Arabic.
-    ("كان فيه قطع مبرمج امس من ٨ الصبح وما رجعت الكهرباء الا ٤ العصر",
-     "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00", False),
-    ("دفعت الفاتورة امس الساعة ٨ بالليل وما رجعت الكهرباء الا الساعة ١ الفجر",
-     "2026-11-30T20:00:00+03:00", "2026-12-01T01:00:00+03:00", False),
-    ("طفت الكهرباء يوم الخميس الساعة ٩ بالليل ورجعت الجمعة ٣ الفجر",
-     "2026-11-26T21:00:00+03:00", "2026-11-27T03:00:00+03:00", False),
-    ("امس انقطعت الكهرباء عن كل مدينة جدة من ٦ المغرب الى ٤ الفجر",
-     "2026-11-30T18:00:00+03:00", "2026-12-01T04:00:00+03:00", False),
-    ("قدمت طلب تسجيل العداد باسمي يوم ١٦ نوفمبر وللحين ما خلص", "2026-11-16", None, True),
-    ("انقطعت الكهرباء يوم ١٥ جمادى الآخرة من ١٠ الصبح الى ٦ المغرب",
-     "2026-11-25T10:00:00+03:00", "2026-11-25T18:00:00+03:00", False),
-    ("قطعوا علي الكهربا امس الساعة ١٠ الصبح عشان الفاتورة",
-     "2026-11-30T10:00:00+03:00", None, False),
-    # The same in English and Arabizi.
-    ("no power since 7 this morning", "2026-12-01T07:00:00+03:00", None, True),
-    ("planned outage yesterday from 8 am, power only came back at 4 pm",
-     "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00", False),
-    ("on Thursday at 9 pm until Friday 3 am", "2026-11-26T21:00:00+03:00",
-     "2026-11-27T03:00:00+03:00", False),
-    ("I applied to register the meter on 16 November and it is still not done",
-     "2026-11-16", None, True),
-    ("el kahraba 6afat ams mn 8 el sob7 w ma rij3at illa 4 el 3asr",
-     "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00", False),
-    ("6afat el 5amees 9 bel lail w rij3at el jum3a 3 el fajr",
-     "2026-11-26T21:00:00+03:00", "2026-11-27T03:00:00+03:00", False),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end", "ongoing"),
+    [
+        # The rows of issue 11, Arabic.
+        (
+            "كان فيه قطع مبرمج امس من ٨ الصبح وما رجعت الكهرباء الا ٤ العصر",
+            "2026-11-30T08:00:00+03:00",
+            "2026-11-30T16:00:00+03:00",
+            False,
+        ),
+        (
+            "دفعت الفاتورة امس الساعة ٨ بالليل وما رجعت الكهرباء الا الساعة ١ الفجر",
+            "2026-11-30T20:00:00+03:00",
+            "2026-12-01T01:00:00+03:00",
+            False,
+        ),
+        (
+            "طفت الكهرباء يوم الخميس الساعة ٩ بالليل ورجعت الجمعة ٣ الفجر",
+            "2026-11-26T21:00:00+03:00",
+            "2026-11-27T03:00:00+03:00",
+            False,
+        ),
+        (
+            "امس انقطعت الكهرباء عن كل مدينة جدة من ٦ المغرب الى ٤ الفجر",
+            "2026-11-30T18:00:00+03:00",
+            "2026-12-01T04:00:00+03:00",
+            False,
+        ),
+        ("قدمت طلب تسجيل العداد باسمي يوم ١٦ نوفمبر وللحين ما خلص", "2026-11-16", None, True),
+        (
+            "انقطعت الكهرباء يوم ١٥ جمادى الآخرة من ١٠ الصبح الى ٦ المغرب",
+            "2026-11-25T10:00:00+03:00",
+            "2026-11-25T18:00:00+03:00",
+            False,
+        ),
+        (
+            "قطعوا علي الكهربا امس الساعة ١٠ الصبح عشان الفاتورة",
+            "2026-11-30T10:00:00+03:00",
+            None,
+            False,
+        ),
+        # The same in English and Arabizi.
+        ("no power since 7 this morning", "2026-12-01T07:00:00+03:00", None, True),
+        (
+            "planned outage yesterday from 8 am, power only came back at 4 pm",
+            "2026-11-30T08:00:00+03:00",
+            "2026-11-30T16:00:00+03:00",
+            False,
+        ),
+        (
+            "on Thursday at 9 pm until Friday 3 am",
+            "2026-11-26T21:00:00+03:00",
+            "2026-11-27T03:00:00+03:00",
+            False,
+        ),
+        (
+            "I applied to register the meter on 16 November and it is still not done",
+            "2026-11-16",
+            None,
+            True,
+        ),
+        (
+            "el kahraba 6afat ams mn 8 el sob7 w ma rij3at illa 4 el 3asr",
+            "2026-11-30T08:00:00+03:00",
+            "2026-11-30T16:00:00+03:00",
+            False,
+        ),
+        (
+            "6afat el 5amees 9 bel lail w rij3at el jum3a 3 el fajr",
+            "2026-11-26T21:00:00+03:00",
+            "2026-11-27T03:00:00+03:00",
+            False,
+        ),
+    ],
+)
 def test_issue_rows(text: str, start: str | None, end: str | None, ongoing: bool) -> None:
     assert _span(text) == (start, end, ongoing)
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("امس", "2026-11-30"), ("البارحة", "2026-11-30"), ("أمس الأول", "2026-11-29"),
-    ("اول امس", "2026-11-29"), ("اليوم", "2026-12-01"), ("yesterday", "2026-11-30"),
-    ("ams", "2026-11-30"),
-    # Weekdays: the last such day before today (today is a Tuesday: "الثلاثاء" is a week ago).
-    ("يوم الخميس", "2026-11-26"), ("الاحد", "2026-11-29"), ("الثلاثاء", "2026-11-24"),
-    ("on Monday", "2026-11-30"), ("el jum3a", "2026-11-27"),
-    # Gregorian dates: Arabic, Levantine and English month names, numeric forms.
-    ("١٦ نوفمبر", "2026-11-16"), ("16 نوفمبر 2026", "2026-11-16"), ("١٦/١١", "2026-11-16"),
-    ("16-11", "2026-11-16"), ("16/11/2026", "2026-11-16"), ("2026-11-16", "2026-11-16"),
-    ("١٦ تشرين الثاني", "2026-11-16"), ("16 November", "2026-11-16"),
-    ("Nov 16th", "2026-11-16"), ("the 16th of November", "2026-11-16"),
-    ("١٦ شهر ١١", "2026-11-16"),
-    # A day later in the year than today is last year's.
-    ("٢٠ ديسمبر", "2025-12-20"),
-    # Relative days and weeks.
-    ("من اسبوعين", "2026-11-17"), ("قبل ٣ أيام", "2026-11-28"), ("من يومين", "2026-11-29"),
-    ("قبل ثلاث ايام", "2026-11-28"), ("3 days ago", "2026-11-28"),
-    ("two weeks ago", "2026-11-17"), ("من اسبوع", "2026-11-24"),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("امس", "2026-11-30"),
+        ("البارحة", "2026-11-30"),
+        ("أمس الأول", "2026-11-29"),
+        ("اول امس", "2026-11-29"),
+        ("اليوم", "2026-12-01"),
+        ("yesterday", "2026-11-30"),
+        ("ams", "2026-11-30"),
+        # Weekdays: the last such day before today (today is a Tuesday: "الثلاثاء" is a week ago).
+        ("يوم الخميس", "2026-11-26"),
+        ("الاحد", "2026-11-29"),
+        ("الثلاثاء", "2026-11-24"),
+        ("on Monday", "2026-11-30"),
+        ("el jum3a", "2026-11-27"),
+        # Gregorian dates: Arabic, Levantine and English month names, numeric forms.
+        ("١٦ نوفمبر", "2026-11-16"),
+        ("16 نوفمبر 2026", "2026-11-16"),
+        ("١٦/١١", "2026-11-16"),
+        ("16-11", "2026-11-16"),
+        ("16/11/2026", "2026-11-16"),
+        ("2026-11-16", "2026-11-16"),
+        ("١٦ تشرين الثاني", "2026-11-16"),
+        ("16 November", "2026-11-16"),
+        ("Nov 16th", "2026-11-16"),
+        ("the 16th of November", "2026-11-16"),
+        ("١٦ شهر ١١", "2026-11-16"),
+        # A day later in the year than today is last year's.
+        ("٢٠ ديسمبر", "2025-12-20"),
+        # Relative days and weeks.
+        ("من اسبوعين", "2026-11-17"),
+        ("قبل ٣ أيام", "2026-11-28"),
+        ("من يومين", "2026-11-29"),
+        ("قبل ثلاث ايام", "2026-11-28"),
+        ("3 days ago", "2026-11-28"),
+        ("two weeks ago", "2026-11-17"),
+        ("من اسبوع", "2026-11-24"),
+    ],
+)
 def test_days(text: str, day: str) -> None:
     start, end, _ = _span(text)
     assert (start, end) == (day, None)
 
 
-@pytest.mark.parametrize(("text", "hijri"), [
-    ("١٥ جمادى الآخرة", (1448, 6, 15)),
-    ("15 جمادى الثانية", (1448, 6, 15)),
-    ("١٥ جمادى الاخره ١٤٤٨ هـ", (1448, 6, 15)),
-    ("٣ ربيع الآخر", (1448, 4, 3)),
-    ("٣ ربيع الثاني", (1448, 4, 3)),
-    ("١٠ ربيع الأول", (1448, 3, 10)),
-    ("٢ جمادى الأولى", (1448, 5, 2)),
-    ("١٤ رجب", (1447, 7, 14)),  # 14 Rajab 1448 is still ahead: last year's
-    ("٢٧ رمضان", (1447, 9, 27)),
-    ("١ شوال ١٤٤٧", (1447, 10, 1)),
-    ("١٠ ذو الحجة", (1447, 12, 10)),
-    ("15/6/1448", (1448, 6, 15)),
-    ("15 jumada al akhirah", (1448, 6, 15)),
-])
+@pytest.mark.parametrize(
+    ("text", "hijri"),
+    [
+        ("١٥ جمادى الآخرة", (1448, 6, 15)),
+        ("15 جمادى الثانية", (1448, 6, 15)),
+        ("١٥ جمادى الاخره ١٤٤٨ هـ", (1448, 6, 15)),
+        ("٣ ربيع الآخر", (1448, 4, 3)),
+        ("٣ ربيع الثاني", (1448, 4, 3)),
+        ("١٠ ربيع الأول", (1448, 3, 10)),
+        ("٢ جمادى الأولى", (1448, 5, 2)),
+        ("١٤ رجب", (1447, 7, 14)),  # 14 Rajab 1448 is still ahead: last year's
+        ("٢٧ رمضان", (1447, 9, 27)),
+        ("١ شوال ١٤٤٧", (1447, 10, 1)),
+        ("١٠ ذو الحجة", (1447, 12, 10)),
+        ("15/6/1448", (1448, 6, 15)),
+        ("15 jumada al akhirah", (1448, 6, 15)),
+    ],
+)
 def test_hijri_dates_agree_with_hijridate(text: str, hijri: tuple[int, int, int]) -> None:
     expected = date(*Hijri(*hijri).to_gregorian().datetuple())
     assert _span(text)[0] == expected.isoformat()
 
 
-@pytest.mark.parametrize(("text", "start"), [
-    ("الساعة ٥ الفجر", "2026-12-01T05:00:00+03:00"),
-    ("الفجر", "2026-12-01T05:00:00+03:00"),
-    ("امس الظهر", "2026-11-30T12:30:00+03:00"),
-    ("امس ٢ الظهر", "2026-11-30T14:00:00+03:00"),
-    ("امس ٤ العصر", "2026-11-30T16:00:00+03:00"),
-    ("امس ٧ المغرب", "2026-11-30T19:00:00+03:00"),
-    ("امس العشاء", "2026-11-30T20:00:00+03:00"),
-    ("امس ١٠ بالليل", "2026-11-30T22:00:00+03:00"),
-    ("امس نص الليل", "2026-11-30T00:00:00+03:00"),
-    ("امس الصبح الساعة ٩", "2026-11-30T09:00:00+03:00"),
-    ("الليلة الساعة ٢", "2026-12-01T02:00:00+03:00"),
-    ("امس الساعة 3:30 العصر", "2026-11-30T15:30:00+03:00"),
-])
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("الساعة ٥ الفجر", "2026-12-01T05:00:00+03:00"),
+        ("الفجر", "2026-12-01T05:00:00+03:00"),
+        ("امس الظهر", "2026-11-30T12:30:00+03:00"),
+        ("امس ٢ الظهر", "2026-11-30T14:00:00+03:00"),
+        ("امس ٤ العصر", "2026-11-30T16:00:00+03:00"),
+        ("امس ٧ المغرب", "2026-11-30T19:00:00+03:00"),
+        ("امس العشاء", "2026-11-30T20:00:00+03:00"),
+        ("امس ١٠ بالليل", "2026-11-30T22:00:00+03:00"),
+        ("امس نص الليل", "2026-11-30T00:00:00+03:00"),
+        ("امس الصبح الساعة ٩", "2026-11-30T09:00:00+03:00"),
+        ("الليلة الساعة ٢", "2026-12-01T02:00:00+03:00"),
+        ("امس الساعة 3:30 العصر", "2026-11-30T15:30:00+03:00"),
+    ],
+)
 def test_day_parts_make_their_hour(text: str, start: str) -> None:
     assert _span(text)[0] == start
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    ("من ١٠ بالليل لين ٢ الفجر", "2026-11-30T22:00:00+03:00", "2026-12-01T02:00:00+03:00"),
-    ("امس من ٩ بالليل لحد ٣ الفجر", "2026-11-30T21:00:00+03:00", "2026-12-01T03:00:00+03:00"),
-    ("امس من ٨ الصبح حتى ٢ الظهر", "2026-11-30T08:00:00+03:00", "2026-11-30T14:00:00+03:00"),
-    ("امس من ٨ الصبح ورجعت ٢ الظهر", "2026-11-30T08:00:00+03:00", "2026-11-30T14:00:00+03:00"),
-    ("from 10 pm yesterday till 2 am", "2026-11-30T22:00:00+03:00", "2026-12-01T02:00:00+03:00"),
-    ("قدمت الطلب ١٦ نوفمبر وخلصوا ٢٦ نوفمبر", "2026-11-16", "2026-11-26"),
-    # A day said after the whole range is the range's day.
-    ("الكهرباء انقطعت من الساعة ٨ الصبح لين الساعة ٤ العصر امس", "2026-11-30T08:00:00+03:00",
-     "2026-11-30T16:00:00+03:00"),
-    ("from 8 am to 4 pm yesterday", "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00"),
-    ("طفت ١٠ بالليل ورجعت ٢ الفجر البارحة", "2026-11-30T22:00:00+03:00",
-     "2026-12-01T02:00:00+03:00"),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("من ١٠ بالليل لين ٢ الفجر", "2026-11-30T22:00:00+03:00", "2026-12-01T02:00:00+03:00"),
+        ("امس من ٩ بالليل لحد ٣ الفجر", "2026-11-30T21:00:00+03:00", "2026-12-01T03:00:00+03:00"),
+        ("امس من ٨ الصبح حتى ٢ الظهر", "2026-11-30T08:00:00+03:00", "2026-11-30T14:00:00+03:00"),
+        ("امس من ٨ الصبح ورجعت ٢ الظهر", "2026-11-30T08:00:00+03:00", "2026-11-30T14:00:00+03:00"),
+        (
+            "from 10 pm yesterday till 2 am",
+            "2026-11-30T22:00:00+03:00",
+            "2026-12-01T02:00:00+03:00",
+        ),
+        ("قدمت الطلب ١٦ نوفمبر وخلصوا ٢٦ نوفمبر", "2026-11-16", "2026-11-26"),
+        # A day said after the whole range is the range's day.
+        (
+            "الكهرباء انقطعت من الساعة ٨ الصبح لين الساعة ٤ العصر امس",
+            "2026-11-30T08:00:00+03:00",
+            "2026-11-30T16:00:00+03:00",
+        ),
+        ("from 8 am to 4 pm yesterday", "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00"),
+        (
+            "طفت ١٠ بالليل ورجعت ٢ الفجر البارحة",
+            "2026-11-30T22:00:00+03:00",
+            "2026-12-01T02:00:00+03:00",
+        ),
+    ],
+)
 def test_ranges(text: str, start: str, end: str) -> None:
     assert _span(text)[:2] == (start, end)
 
 
-@pytest.mark.parametrize("text", [
-    "وللحين ما رجعت", "طافية من الصبح", "لين الحين ما رجعت", "للحين ما خلص الطلب",
-    "still no power", "no power since 7", "the power is still out", "الكهرباء ما رجعت",
-    "el kahraba lil7een ma rij3at",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وللحين ما رجعت",
+        "طافية من الصبح",
+        "لين الحين ما رجعت",
+        "للحين ما خلص الطلب",
+        "still no power",
+        "no power since 7",
+        "the power is still out",
+        "الكهرباء ما رجعت",
+        "el kahraba lil7een ma rij3at",
+    ],
+)
 def test_ongoing(text: str) -> None:
     assert _slots(text).get("ongoing") is True
 
 
-@pytest.mark.parametrize("text", [
-    "امس من ٨ الصبح وما رجعت الكهرباء الا ٤ العصر", "الكهرباء طافية", "كم فاتورتي",
-    "رجعت الكهرباء", "انقطعت ٥ ساعات امس",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "امس من ٨ الصبح وما رجعت الكهرباء الا ٤ العصر",
+        "الكهرباء طافية",
+        "كم فاتورتي",
+        "رجعت الكهرباء",
+        "انقطعت ٥ ساعات امس",
+    ],
+)
 def test_not_ongoing(text: str) -> None:
     assert "ongoing" not in _slots(text)
 
 
-@pytest.mark.parametrize(("text", "start", "end", "ongoing"), [
-    ("انقطعت من ٨ الصبح ورجعت الحين", "2026-12-01T08:00:00+03:00", "2026-12-01T12:00:00+03:00", False),
-    ("رجعت الكهرباء توها", None, "2026-12-01T12:00:00+03:00", False),
-    ("from 9 am until now", "2026-12-01T09:00:00+03:00", None, True),
-    ("طافية الحين", None, None, False),  # a case does not start "now"
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end", "ongoing"),
+    [
+        (
+            "انقطعت من ٨ الصبح ورجعت الحين",
+            "2026-12-01T08:00:00+03:00",
+            "2026-12-01T12:00:00+03:00",
+            False,
+        ),
+        ("رجعت الكهرباء توها", None, "2026-12-01T12:00:00+03:00", False),
+        ("from 9 am until now", "2026-12-01T09:00:00+03:00", None, True),
+        ("طافية الحين", None, None, False),  # a case does not start "now"
+    ],
+)
 def test_now_is_only_an_end(text: str, start: str | None, end: str | None, ongoing: bool) -> None:
     assert _span(text) == (start, end, ongoing)
 
@@ -180,9 +292,16 @@ def test_inferred_parts_are_marked() -> None:
     assert read_times("امس من ٨ الى ٢", NOW).end.hour_guessed is True
 
 
-@pytest.mark.parametrize(("text", "minutes"), [
-    ("اسبوعين", 20160), ("اسبوع", 10080), ("3 weeks", 30240), ("٤ أيام", 5760), ("يومين", 2880),
-])
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("اسبوعين", 20160),
+        ("اسبوع", 10080),
+        ("3 weeks", 30240),
+        ("٤ أيام", 5760),
+        ("يومين", 2880),
+    ],
+)
 def test_durations_in_days_and_weeks(text: str, minutes: int) -> None:
     assert find_duration_minutes(text) == minutes
 
@@ -192,17 +311,28 @@ def test_durations_in_days_and_weeks(text: str, minutes: int) -> None:
 
 DAY_WORDS = {"امس": -1, "البارحة": -1, "اليوم": 0, "قبل امس": -2, "yesterday": -1}
 # A day part, the hours people say with it, and the hours of the day they make.
-PERIODS = {"الصبح": ((5, 6, 7, 8, 9, 10, 11), (5, 11)), "الظهر": ((12, 1, 2, 3), (12, 15)),
-           "العصر": ((2, 3, 4, 5, 6), (14, 18)), "المغرب": ((5, 6, 7, 8), (17, 20)),
-           "بالليل": ((8, 9, 10, 11, 12, 1, 2, 3), (0, 23)), "الفجر": ((2, 3, 4, 5, 6), (2, 6)),
-           "pm": (tuple(range(1, 13)), (12, 23)), "am": (tuple(range(1, 13)), (0, 11))}
+PERIODS = {
+    "الصبح": ((5, 6, 7, 8, 9, 10, 11), (5, 11)),
+    "الظهر": ((12, 1, 2, 3), (12, 15)),
+    "العصر": ((2, 3, 4, 5, 6), (14, 18)),
+    "المغرب": ((5, 6, 7, 8), (17, 20)),
+    "بالليل": ((8, 9, 10, 11, 12, 1, 2, 3), (0, 23)),
+    "الفجر": ((2, 3, 4, 5, 6), (2, 6)),
+    "pm": (tuple(range(1, 13)), (12, 23)),
+    "am": (tuple(range(1, 13)), (0, 11)),
+}
 
 
 @settings(max_examples=200, deadline=None)
-@given(day=st.sampled_from(sorted(DAY_WORDS)), pick=st.integers(0, 11),
-       period=st.sampled_from(sorted(PERIODS)), minutes=st.integers(0, 10_000_000))
-def test_a_stated_day_and_hour_land_within_that_day(day: str, pick: int, period: str,
-                                                    minutes: int) -> None:
+@given(
+    day=st.sampled_from(sorted(DAY_WORDS)),
+    pick=st.integers(0, 11),
+    period=st.sampled_from(sorted(PERIODS)),
+    minutes=st.integers(0, 10_000_000),
+)
+def test_a_stated_day_and_hour_land_within_that_day(
+    day: str, pick: int, period: str, minutes: int
+) -> None:
     hours, (low, high) = PERIODS[period]
     hour = hours[pick % len(hours)]
     now = datetime(2026, 1, 1, tzinfo=RIYADH) + timedelta(minutes=minutes)
@@ -213,11 +343,17 @@ def test_a_stated_day_and_hour_land_within_that_day(day: str, pick: int, period:
 
 
 @settings(max_examples=200, deadline=None)
-@given(first=st.integers(1, 12), second=st.integers(1, 12), p1=st.sampled_from(sorted(PERIODS)),
-       p2=st.sampled_from([*sorted(PERIODS), ""]), day=st.sampled_from([*sorted(DAY_WORDS), ""]),
-       marker=st.sampled_from(["الى", "لين", "حتى", "وما رجعت الا", "ورجعت"]))
-def test_the_end_is_never_before_the_start(first: int, second: int, p1: str, p2: str, day: str,
-                                           marker: str) -> None:
+@given(
+    first=st.integers(1, 12),
+    second=st.integers(1, 12),
+    p1=st.sampled_from(sorted(PERIODS)),
+    p2=st.sampled_from([*sorted(PERIODS), ""]),
+    day=st.sampled_from([*sorted(DAY_WORDS), ""]),
+    marker=st.sampled_from(["الى", "لين", "حتى", "وما رجعت الا", "ورجعت"]),
+)
+def test_the_end_is_never_before_the_start(
+    first: int, second: int, p1: str, p2: str, day: str, marker: str
+) -> None:
     reading = read_times(f"{day} من {first} {p1} {marker} {second} {p2}", NOW)
     assert reading.start is not None and reading.end is not None
     assert reading.end.at >= reading.start.at
@@ -228,10 +364,37 @@ def test_the_end_is_never_before_the_start(first: int, second: int, p1: str, p2:
 @given(back=st.integers(0, 330), arabic=st.booleans())
 def test_a_date_written_without_a_year_is_the_latest_such_day(back: int, arabic: bool) -> None:
     day = NOW.date() - timedelta(days=back)
-    months = ["يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر",
-              "اكتوبر", "نوفمبر", "ديسمبر"] if arabic else [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December"]
+    months = (
+        [
+            "يناير",
+            "فبراير",
+            "مارس",
+            "ابريل",
+            "مايو",
+            "يونيو",
+            "يوليو",
+            "اغسطس",
+            "سبتمبر",
+            "اكتوبر",
+            "نوفمبر",
+            "ديسمبر",
+        ]
+        if arabic
+        else [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
+    )
     assert _span(f"{day.day} {months[day.month - 1]}")[0] == day.isoformat()
 
 
@@ -259,26 +422,46 @@ def test_any_text_gives_real_moments_in_order(text: str) -> None:
         assert reading.end is None
 
 
-@pytest.mark.parametrize(("text", "start", "end"), [
-    # Egyptian and Levantine "yesterday"
-    ("انقطعت الكهرباء امبارح من ٨ الصبح الى ٤ العصر",
-     "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00"),
-    ("mbare7 mn 8 el sob7 la 4 el 3asr", "2026-11-30T08:00:00+03:00", "2026-11-30T16:00:00+03:00"),
-    # "ل"/"للساعة" as "until", attached or not
-    ("يوم الجمعة الماضية من ٨ الصباح للساعة ٤ العصر",
-     "2026-11-27T08:00:00+03:00", "2026-11-27T16:00:00+03:00"),
-    ("امس من 10 الصبح ل 1:10 الظهر", "2026-11-30T10:00:00+03:00", "2026-11-30T13:10:00+03:00"),
-    ("امس من 10 الصبح ل1:10 الظهر", "2026-11-30T10:00:00+03:00", "2026-11-30T13:10:00+03:00"),
-])
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # Egyptian and Levantine "yesterday"
+        (
+            "انقطعت الكهرباء امبارح من ٨ الصبح الى ٤ العصر",
+            "2026-11-30T08:00:00+03:00",
+            "2026-11-30T16:00:00+03:00",
+        ),
+        (
+            "mbare7 mn 8 el sob7 la 4 el 3asr",
+            "2026-11-30T08:00:00+03:00",
+            "2026-11-30T16:00:00+03:00",
+        ),
+        # "ل"/"للساعة" as "until", attached or not
+        (
+            "يوم الجمعة الماضية من ٨ الصباح للساعة ٤ العصر",
+            "2026-11-27T08:00:00+03:00",
+            "2026-11-27T16:00:00+03:00",
+        ),
+        ("امس من 10 الصبح ل 1:10 الظهر", "2026-11-30T10:00:00+03:00", "2026-11-30T13:10:00+03:00"),
+        ("امس من 10 الصبح ل1:10 الظهر", "2026-11-30T10:00:00+03:00", "2026-11-30T13:10:00+03:00"),
+    ],
+)
 def test_yesterday_dialects_and_until(text: str, start: str, end: str) -> None:
     assert _span(text) == (start, end, False)
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("قدمت طلب تسجيل العداد قبل شهرين", "2026-10-01"), ("قبل شهر", "2026-11-01"),
-    ("من شهر", "2026-11-01"), ("صار لها شهرين", "2026-10-01"), ("3 months ago", "2026-09-01"),
-    ("قبل ٣ اشهر", "2026-09-01"), ("a month ago", "2026-11-01"),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("قدمت طلب تسجيل العداد قبل شهرين", "2026-10-01"),
+        ("قبل شهر", "2026-11-01"),
+        ("من شهر", "2026-11-01"),
+        ("صار لها شهرين", "2026-10-01"),
+        ("3 months ago", "2026-09-01"),
+        ("قبل ٣ اشهر", "2026-09-01"),
+        ("a month ago", "2026-11-01"),
+    ],
+)
 def test_months_back_are_a_rough_day(text: str, day: str) -> None:
     reading = read_times(text, NOW)
     assert reading.start is not None and reading.start.slot() == day

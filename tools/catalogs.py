@@ -48,11 +48,16 @@ def templates() -> dict[str, Catalog]:
     taken: set[str] = set()
     result = {}
     for domain, sources in DOMAINS.items():
-        template = Catalog(project=PROJECT, version=__version__, domain=domain, fuzzy=False,
-                           copyright_holder=PROJECT,
-                           header_comment=f"# Template of the {domain!r} domain: the messages of "
-                                          f"{', '.join(sources)}.\n# Made by `make i18n`; "
-                                          "do not edit (translations go in the .po files).")
+        template = Catalog(
+            project=PROJECT,
+            version=__version__,
+            domain=domain,
+            fuzzy=False,
+            copyright_holder=PROJECT,
+            header_comment=f"# Template of the {domain!r} domain: the messages of "
+            f"{', '.join(sources)}.\n# Made by `make i18n`; "
+            "do not edit (translations go in the .po files).",
+        )
         for source in sources:
             found = extract_from_dir(ROOT / source, methods, keywords=DEFAULT_KEYWORDS)
             for filename, lineno, message, comments, context in found:
@@ -60,8 +65,9 @@ def templates() -> dict[str, Catalog]:
                 if key in taken and key not in template:
                     continue
                 where = f"{source}/{filename}"
-                template.add(message, None, [(where, lineno)], auto_comments=comments,
-                             context=context)
+                template.add(
+                    message, None, [(where, lineno)], auto_comments=comments, context=context
+                )
         taken.update(m.id[0] if isinstance(m.id, tuple) else m.id for m in template if m.id)
         result[domain] = template
     return result
@@ -78,8 +84,11 @@ def existing(lang: str) -> dict[str, tuple[str, object]]:
     for po in sorted((LOCALES / lang / "LC_MESSAGES").glob("*.po")):
         with po.open("rb") as fh:
             for message in read_po(fh, locale=lang):
-                if message.id and message.string and (
-                        not isinstance(message.string, tuple) or any(message.string)):
+                if (
+                    message.id
+                    and message.string
+                    and (not isinstance(message.string, tuple) or any(message.string))
+                ):
                     memory[key(message)] = (po.stem, message)
     return memory
 
@@ -149,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
                 missing += len(untranslated)
                 for message in untranslated:
                     print(f"untranslated in {po.relative_to(ROOT)}: {key(message)!r}")
-            print(f"{po.relative_to(ROOT)}: {sum(1 for m in catalog if m.id)} messages, "
-                  f"{len(untranslated)} untranslated")
+            print(
+                f"{po.relative_to(ROOT)}: {sum(1 for m in catalog if m.id)} messages, "
+                f"{len(untranslated)} untranslated"
+            )
             if not args.check:
                 with po.with_suffix(".mo").open("wb") as fh:
                     write_mo(fh, catalog)

@@ -1,9 +1,9 @@
 """Bills and accounts of a subscriber, from the billing API or the embedded demo data.
 
-    from bot.billing import billing_adapter
-    with billing_adapter(settings) as billing:
-        accounts = billing.accounts_for_phone("+966500000001")
-        bill = billing.bill_for_phone("+966500000001", accounts[0].account)
+from bot.billing import billing_adapter
+with billing_adapter(settings) as billing:
+    accounts = billing.accounts_for_phone("+966500000001")
+    bill = billing.bill_for_phone("+966500000001", accounts[0].account)
 """
 
 from __future__ import annotations

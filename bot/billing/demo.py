@@ -102,8 +102,11 @@ def generated_subscriber(k: int) -> DemoSubscriber:
         name=name,
         city=city,
         district=rng.choice(spec["cities"][city]),
-        premise=premise.format(n=rng.randint(1, 60), m=rng.randint(1, 40),
-                               street=rng.choice(spec["premises"]["streets"])),
+        premise=premise.format(
+            n=rng.randint(1, 60),
+            m=rng.randint(1, 40),
+            street=rng.choice(spec["premises"]["streets"]),
+        ),
         customer_class=customer_class,
         breaker_amps=rng.choice(klass["breakers"]),
         base_kwh=rng.randint(*klass["base_kwh"]),
@@ -128,12 +131,19 @@ def bills_of(subscriber: DemoSubscriber, today: date, months: int) -> list[dict[
         start, end = billing_period(issue)
         kwh = round(subscriber.base_kwh * factors[start.month - 1] * rng.uniform(0.9, 1.1))
         amount = bill_amount(kwh, subscriber.customer_class, subscriber.breaker_amps)
-        rows.append({
-            "account": subscriber.account, "issue_date": issue, "period_start": start,
-            "period_end": end, "due_date": due_date(issue), "kwh": kwh,
-            "amount_halalas": sar_to_halalas(amount), "previous_balance_halalas": 0,
-            "paid": True,
-        })
+        rows.append(
+            {
+                "account": subscriber.account,
+                "issue_date": issue,
+                "period_start": start,
+                "period_end": end,
+                "due_date": due_date(issue),
+                "kwh": kwh,
+                "amount_halalas": sar_to_halalas(amount),
+                "previous_balance_halalas": 0,
+                "paid": True,
+            }
+        )
     latest, before = rows[-1], rows[-2]
     latest["paid"] = subscriber.latest == "paid"
     if subscriber.latest == "overdue":
@@ -176,8 +186,13 @@ def seed_demo(
 
 def account_row(s: DemoSubscriber) -> dict[str, Any]:
     return {
-        "account": s.account, "phone": s.phone, "name": s.name, "city": s.city,
-        "district": s.district, "premise": s.premise, "customer_class": s.customer_class,
+        "account": s.account,
+        "phone": s.phone,
+        "name": s.name,
+        "city": s.city,
+        "district": s.district,
+        "premise": s.premise,
+        "customer_class": s.customer_class,
         "breaker_amps": s.breaker_amps,
     }
 
@@ -195,9 +210,11 @@ def _already_seeded(conn: Connection, subscribers: int, wanted: Sequence[date]) 
     last = generated_subscriber(generated - 1) if generated > 0 else fixed_subscribers()[-1]
     bills = BillingBill.__table__
     found = conn.scalar(
-        select(func.count()).select_from(bills).where(
-            and_(bills.c.account == last.account,
-                 bills.c.issue_date.in_([wanted[0], wanted[-1]])))
+        select(func.count())
+        .select_from(bills)
+        .where(
+            and_(bills.c.account == last.account, bills.c.issue_date.in_([wanted[0], wanted[-1]]))
+        )
     )
     return found == len({wanted[0], wanted[-1]})
 
@@ -214,6 +231,7 @@ def _insert_new(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
 
 
 # --- service requests for the compensation flow ----------------------------------------------
+
 
 def _business_days_after(day: date, n: int) -> date:
     """The n-th business day after `day` (Sunday to Thursday, public holidays excluded)."""
@@ -246,17 +264,33 @@ def demo_service_requests(today: date) -> list[dict[str, Any]]:
     paid_at = _at(today - timedelta(days=10), 19, 5)
     account = fixed_subscribers()[0].account
     return [
-        {"phone": DEMO_PHONE, "account": account, "standard": "billing_complaint",
-         "requested_at": _at(complaint_day, 10, 15),
-         "completed_at": _at(_business_days_after(complaint_day, 8), 13),
-         "network": None, "note": "complaint about an estimated meter reading"},
-        {"phone": DEMO_PHONE, "account": account, "standard": "meter_registration",
-         "requested_at": _at(registration_day, 9, 30),
-         "completed_at": _at(_business_days_after(registration_day, 2), 12),
-         "network": None, "note": "meter registered in the subscriber's name"},
-        {"phone": DEMO_PHONE, "account": account, "standard": "reconnection_after_payment",
-         "requested_at": paid_at, "completed_at": paid_at + timedelta(hours=3, minutes=20),
-         "network": None, "note": "service cut for non-payment, restored after payment"},
+        {
+            "phone": DEMO_PHONE,
+            "account": account,
+            "standard": "billing_complaint",
+            "requested_at": _at(complaint_day, 10, 15),
+            "completed_at": _at(_business_days_after(complaint_day, 8), 13),
+            "network": None,
+            "note": "complaint about an estimated meter reading",
+        },
+        {
+            "phone": DEMO_PHONE,
+            "account": account,
+            "standard": "meter_registration",
+            "requested_at": _at(registration_day, 9, 30),
+            "completed_at": _at(_business_days_after(registration_day, 2), 12),
+            "network": None,
+            "note": "meter registered in the subscriber's name",
+        },
+        {
+            "phone": DEMO_PHONE,
+            "account": account,
+            "standard": "reconnection_after_payment",
+            "requested_at": paid_at,
+            "completed_at": paid_at + timedelta(hours=3, minutes=20),
+            "network": None,
+            "note": "service cut for non-payment, restored after payment",
+        },
     ]
 
 

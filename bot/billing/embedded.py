@@ -44,8 +44,13 @@ class EmbeddedBilling(BillingAdapter):
 
     def accounts_for_phone(self, phone: str) -> list[Account]:
         query = (
-            select(BillingAccount.account, BillingAccount.name, BillingAccount.city,
-                   BillingAccount.district, BillingAccount.premise)
+            select(
+                BillingAccount.account,
+                BillingAccount.name,
+                BillingAccount.city,
+                BillingAccount.district,
+                BillingAccount.premise,
+            )
             .where(BillingAccount.phone == phone)
             .order_by(BillingAccount.account)
         )
@@ -87,6 +92,5 @@ class EmbeddedBilling(BillingAdapter):
             amount_sar=amount,
             previous_balance_sar=previous,
             total_due_sar=amount + previous,
-            status=bill_status(row.paid, row.due_date, row.previous_balance_halalas,
-                               self._today()),
+            status=bill_status(row.paid, row.due_date, row.previous_balance_halalas, self._today()),
         )

@@ -105,8 +105,9 @@ class HttpBilling(BillingAdapter):
                 time.sleep(pause)
         raise BillingUnavailable(problem)
 
-
-    def _fetch(self, path: str, params: dict[str, str] | None, deadline: float) -> tuple[int, bytes]:
+    def _fetch(
+        self, path: str, params: dict[str, str] | None, deadline: float
+    ) -> tuple[int, bytes]:
         """Status and body of one GET, or `_TooSlow` when the deadline comes first."""
         future = self._requests.submit(self._read, path, params, deadline)
         try:
@@ -132,6 +133,7 @@ class HttpBilling(BillingAdapter):
 
 # --- reading the answers: anything unexpected is the API's fault, never a crash -------------
 
+
 def _json(content: bytes) -> Any:
     try:
         return json.loads(content, parse_float=Decimal)
@@ -153,8 +155,15 @@ def _accounts(payload: Any) -> list[Account]:
         number = _field(item, "account", str)
         if not _is_account_number(number):
             raise ValueError(f"account number {number!r}")
-        accounts.append(Account(number, _field(item, "name", str), _field(item, "city", str),
-                                _field(item, "district", str), _field(item, "premise", str)))
+        accounts.append(
+            Account(
+                number,
+                _field(item, "name", str),
+                _field(item, "city", str),
+                _field(item, "district", str),
+                _field(item, "premise", str),
+            )
+        )
     return accounts
 
 

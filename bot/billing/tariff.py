@@ -108,6 +108,7 @@ def bill_amount(kwh: int, customer_class: str, breaker_amps: int) -> Decimal:
 
 # --- the billing calendar -------------------------------------------------------------------
 
+
 def latest_issue_date(today: date) -> date:
     """The latest issue day on or before `today`."""
     day = tariff().issue_day

@@ -38,6 +38,8 @@ IN_FLIGHT_SERVER_DATABASE = 8
 
 def in_flight_limit(database_url: str) -> int:
     return IN_FLIGHT_SQLITE if database_url.startswith("sqlite") else IN_FLIGHT_SERVER_DATABASE
+
+
 # How long a repeat waits for the answer of the same message still being handled elsewhere.
 REPEAT_WAIT_SECONDS = 5.0
 
@@ -72,8 +74,9 @@ class Answerer:
         self.settings = settings
         self._in_flight = threading.BoundedSemaphore(in_flight_limit(settings.database_url))
 
-    def answer(self, inbound: Inbound, render: Callable[[Reply], str], *,
-               sent_later: bool = False) -> Answer:
+    def answer(
+        self, inbound: Inbound, render: Callable[[Reply], str], *, sent_later: bool = False
+    ) -> Answer:
         """`sent_later`: the channel sends the replies itself after this returns (Telegram), and
         reports each one with `record_sent`; until then a redelivery gets them as unsent."""
         channel, message_id = inbound.channel, inbound.message_id
@@ -100,8 +103,9 @@ class Answerer:
             record_error(channel, DATABASE)
             log.warning("could not record a sent reply of %s %s", channel, message_id)
 
-    def _answer_afresh(self, inbound: Inbound, render: Callable[[Reply], str],
-                       sent_later: bool = False) -> Answer:
+    def _answer_afresh(
+        self, inbound: Inbound, render: Callable[[Reply], str], sent_later: bool = False
+    ) -> Answer:
         started = time.perf_counter()
         url, channel, message_id = self.settings.database_url, inbound.channel, inbound.message_id
         try:
@@ -137,8 +141,12 @@ class Answerer:
 
     def apology(self) -> Reply:
         tr = texts(self.settings.lang)
-        return Reply(text=tr._("Sorry, something went wrong on our side. Please try again in a few minutes."),
-                     lang=tr.lang)
+        return Reply(
+            text=tr._(
+                "Sorry, something went wrong on our side. Please try again in a few minutes."
+            ),
+            lang=tr.lang,
+        )
 
     def _claim(self, channel: str, message_id: str) -> deliveries.Claim:
         try:
@@ -150,8 +158,9 @@ class Answerer:
     def _wait_for_answer(self, channel: str, message_id: str) -> list[str]:
         """The answer of the same message being handled by another request right now."""
         try:
-            stored = deliveries.wait_for_replies(self.settings.database_url, channel, message_id,
-                                                 REPEAT_WAIT_SECONDS)
+            stored = deliveries.wait_for_replies(
+                self.settings.database_url, channel, message_id, REPEAT_WAIT_SECONDS
+            )
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)
             raise RetryLater(f"database unavailable: {_first_line(exc)}") from exc
@@ -163,8 +172,14 @@ class Answerer:
         try:
             deliveries.release(self.settings.database_url, channel, message_id)
         except DATABASE_ERRORS:
-            log.warning("could not release %s %s; it is retried after the lease", channel, message_id)
+            log.warning(
+                "could not release %s %s; it is retried after the lease", channel, message_id
+            )
 
 
 def _first_line(exc: BaseException) -> str:
-    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+    return (
+        str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
+        if str(exc)
+        else type(exc).__name__
+    )

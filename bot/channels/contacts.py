@@ -22,5 +22,7 @@ def contact_state(url: str, channel: str, sender: str) -> ContactState:
         contact = session.get(Contact, (channel, sender))
         if contact is None:
             return ContactState(opted_out=False, last_inbound_at=None)
-        return ContactState(opted_out=contact.opted_out_at is not None,
-                            last_inbound_at=aware(contact.last_inbound_at))
+        return ContactState(
+            opted_out=contact.opted_out_at is not None,
+            last_inbound_at=aware(contact.last_inbound_at),
+        )

@@ -47,6 +47,8 @@ def _owner_is_gone(owner: str | None) -> bool:
     except OSError:
         return False  # it exists, under another user
     return False
+
+
 POLL_SECONDS = 0.05
 
 
@@ -62,25 +64,36 @@ def claim(url: str, channel: str, message_id: str, now: datetime | None = None) 
     table = Delivery.__table__
     try:
         with engine_for(url).begin() as conn:
-            conn.execute(insert(table).values(channel=channel, message_id=message_id,
-                                              received_at=now, owner=this_process()))
+            conn.execute(
+                insert(table).values(
+                    channel=channel, message_id=message_id, received_at=now, owner=this_process()
+                )
+            )
         return Claim(fresh=True)
     except IntegrityError:
         pass
     with engine_for(url).begin() as conn:
-        row = conn.execute(select(table.c.received_at, table.c.replies, table.c.unsent,
-                                  table.c.owner).where(
-            table.c.channel == channel, table.c.message_id == message_id)).one_or_none()
+        row = conn.execute(
+            select(table.c.received_at, table.c.replies, table.c.unsent, table.c.owner).where(
+                table.c.channel == channel, table.c.message_id == message_id
+            )
+        ).one_or_none()
         if row is None:  # released by its owner a moment ago: claim it again
             return claim(url, channel, message_id, now)
         if row.replies is not None:
             return Claim(fresh=False, replies=json.loads(row.replies), unsent=row.unsent or 0)
         if aware(row.received_at) > now - LEASE and not _owner_is_gone(row.owner):
             return Claim(fresh=False)
-        taken = conn.execute(update(table).where(
-            table.c.channel == channel, table.c.message_id == message_id,
-            table.c.replies.is_(None), table.c.received_at == row.received_at,
-        ).values(received_at=now, owner=this_process()))
+        taken = conn.execute(
+            update(table)
+            .where(
+                table.c.channel == channel,
+                table.c.message_id == message_id,
+                table.c.replies.is_(None),
+                table.c.received_at == row.received_at,
+            )
+            .values(received_at=now, owner=this_process())
+        )
         return Claim(fresh=taken.rowcount == 1)
 
 
@@ -90,8 +103,11 @@ def wait_for_replies(url: str, channel: str, message_id: str, timeout: float) ->
     deadline = time.monotonic() + timeout
     while True:
         with engine_for(url).connect() as conn:
-            stored = conn.execute(select(table.c.replies).where(
-                table.c.channel == channel, table.c.message_id == message_id)).scalar()
+            stored = conn.execute(
+                select(table.c.replies).where(
+                    table.c.channel == channel, table.c.message_id == message_id
+                )
+            ).scalar()
         if stored is not None:
             return json.loads(stored)
         if time.monotonic() >= deadline:
@@ -99,23 +115,34 @@ def wait_for_replies(url: str, channel: str, message_id: str, timeout: float) ->
         time.sleep(POLL_SECONDS)
 
 
-def record_replies(url: str, channel: str, message_id: str, replies: list[str],
-                   unsent: int = 0) -> None:
+def record_replies(
+    url: str, channel: str, message_id: str, replies: list[str], unsent: int = 0
+) -> None:
     """Store the answer; `unsent`: how many of its replies still have to be sent by the caller."""
     table = Delivery.__table__
     with engine_for(url).begin() as conn:
-        conn.execute(update(table).where(
-            table.c.channel == channel, table.c.message_id == message_id,
-        ).values(replies=json.dumps(replies, ensure_ascii=False), unsent=unsent))
+        conn.execute(
+            update(table)
+            .where(
+                table.c.channel == channel,
+                table.c.message_id == message_id,
+            )
+            .values(replies=json.dumps(replies, ensure_ascii=False), unsent=unsent)
+        )
 
 
 def record_sent(url: str, channel: str, message_id: str, unsent: int) -> None:
     """A reply went out: `unsent` of the answer's replies are left to send."""
     table = Delivery.__table__
     with engine_for(url).begin() as conn:
-        conn.execute(update(table).where(
-            table.c.channel == channel, table.c.message_id == message_id,
-        ).values(unsent=unsent))
+        conn.execute(
+            update(table)
+            .where(
+                table.c.channel == channel,
+                table.c.message_id == message_id,
+            )
+            .values(unsent=unsent)
+        )
 
 
 def prune(url: str, keep: timedelta, now: datetime | None = None) -> int:
@@ -131,6 +158,10 @@ def release(url: str, channel: str, message_id: str) -> None:
     """Give up a claim without an answer, so the provider's retry is handled afresh."""
     table = Delivery.__table__
     with engine_for(url).begin() as conn:
-        conn.execute(delete(table).where(
-            table.c.channel == channel, table.c.message_id == message_id,
-            table.c.replies.is_(None)))
+        conn.execute(
+            delete(table).where(
+                table.c.channel == channel,
+                table.c.message_id == message_id,
+                table.c.replies.is_(None),
+            )
+        )

@@ -40,9 +40,15 @@ def record(database_url: str, callback: StatusCallback) -> int | None:
     engine = engine_for(database_url)
     try:
         with engine.begin() as conn:
-            conn.execute(insert(MessageStatus.__table__).values(
-                message_id=callback.message_id, status=callback.status,
-                channel=callback.channel, error_code=callback.error_code, received_at=utcnow()))
+            conn.execute(
+                insert(MessageStatus.__table__).values(
+                    message_id=callback.message_id,
+                    status=callback.status,
+                    channel=callback.channel,
+                    error_code=callback.error_code,
+                    received_at=utcnow(),
+                )
+            )
             if callback.status not in FINAL:
                 return 0
             changed = 0
@@ -51,13 +57,22 @@ def record(database_url: str, callback: StatusCallback) -> int | None:
                 where = [table.c.provider_id == callback.message_id]
                 if callback.status != READ:
                     # Callbacks can come out of order: a late "delivered" never undoes "read".
-                    where.append(or_(table.c.delivery_status.is_(None),
-                                     table.c.delivery_status != READ))
-                changed += int(conn.execute(
-                    update(table).where(*where).values(
-                        delivery_status=callback.status,
-                        delivery_error=callback.error_code if callback.status in NOT_DELIVERED else None)
-                ).rowcount or 0)
+                    where.append(
+                        or_(table.c.delivery_status.is_(None), table.c.delivery_status != READ)
+                    )
+                changed += int(
+                    conn.execute(
+                        update(table)
+                        .where(*where)
+                        .values(
+                            delivery_status=callback.status,
+                            delivery_error=callback.error_code
+                            if callback.status in NOT_DELIVERED
+                            else None,
+                        )
+                    ).rowcount
+                    or 0
+                )
             return changed
     except IntegrityError:
         return None

@@ -9,8 +9,10 @@ from starlette.routing import Route
 
 MESSAGES = Counter("sadeeq_messages_total", "Inbound messages answered", ["channel", "intent"])
 LATENCY = Histogram(
-    "sadeeq_message_seconds", "Time from a parsed inbound message to its rendered answer",
-    ["channel"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    "sadeeq_message_seconds",
+    "Time from a parsed inbound message to its rendered answer",
+    ["channel"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 ERRORS = Counter("sadeeq_errors_total", "Failures by channel and kind", ["channel", "kind"])
 

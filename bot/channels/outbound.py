@@ -69,8 +69,10 @@ def transport_problem(settings: Settings, channels: Iterable[str]) -> str | None
     if not missing:
         return None
     needs = sorted({name for c in missing for name in TRANSPORT_SETTINGS.get(c, ())})
-    return (f"{NO_TRANSPORT} for {', '.join(missing)}: set {' and '.join(needs)}, "
-            "or rehearse with --dry-run; nothing was sent")
+    return (
+        f"{NO_TRANSPORT} for {', '.join(missing)}: set {' and '.join(needs)}, "
+        "or rehearse with --dry-run; nothing was sent"
+    )
 
 
 class CollectingSender(OutboundSender):

@@ -65,7 +65,9 @@ def _sms(reply: Reply, detail: bool) -> str:
     body = _compact_lines(strip_emoji(reply.text))
     menu = ""
     if reply.choices:
-        menu = _separator(reply).join(f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices)
+        menu = _separator(reply).join(
+            f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices
+        )
     text = "\n".join(part for part in (body, menu) if part)
     if detail or sms_segments(text) <= SMS_MAX_SEGMENTS:
         return text
@@ -82,7 +84,9 @@ def _separator(reply: Reply) -> str:
     if reply.lang is not None:
         return "، " if reply.lang == "ar" else ", "
     # A reply made without a language (a test's, a plain string's): guess from its letters.
-    return "، " if ARABIC_LETTER.search(reply.text + "".join(c.label for c in reply.choices)) else ", "
+    return (
+        "، " if ARABIC_LETTER.search(reply.text + "".join(c.label for c in reply.choices)) else ", "
+    )
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
@@ -128,7 +132,7 @@ def split_message(text: str, channel: str) -> list[str]:
     while rest and len(parts) < MAX_PARTS - 1 and _utf16_len(rest) > limit:
         head = cut(rest, limit).removesuffix(ELLIPSIS)
         parts.append(head)
-        rest = rest[len(head):].lstrip(" \n")
+        rest = rest[len(head) :].lstrip(" \n")
     if rest:
         parts.append(cut(rest, limit))
     return parts

@@ -32,8 +32,11 @@ from bot.config import Settings
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, engine: ConversationEngine | None = None,
-               extra_routes: Sequence[BaseRoute] | None = None) -> Starlette:
+def create_app(
+    settings: Settings,
+    engine: ConversationEngine | None = None,
+    extra_routes: Sequence[BaseRoute] | None = None,
+) -> Starlette:
     """The whole server. `engine` defaults to `bot.dialogue.engine.Engine(settings)`;
     `extra_routes` (Route or Mount objects) are added after the channels' routes, and default
     to the operator API (present only when SADEEQ_OPERATOR_TOKEN is set)."""
@@ -106,11 +109,17 @@ def _readyz(readiness: Readiness):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)",
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    parser.add_argument("--access-log", action="store_true",
-                        help="log every request (off by default: /metrics counts them)")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request (off by default: /metrics counts them)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -122,6 +131,13 @@ def run(args: argparse.Namespace) -> int:
     # One JSON object a line; secrets hidden, phone and account numbers masked.
     configure_logging(json=True, secrets=settings.secrets())
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log,
-                proxy_headers=True, log_level="info", log_config=None)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=args.access_log,
+        proxy_headers=True,
+        log_level="info",
+        log_config=None,
+    )
     return 0

@@ -50,7 +50,16 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 BODY_LIMIT = 256 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MEDIA_ATTRIBUTES = ("voice", "audio", "photo", "video", "video_note", "document", "sticker", "animation")
+MEDIA_ATTRIBUTES = (
+    "voice",
+    "audio",
+    "photo",
+    "video",
+    "video_note",
+    "document",
+    "sticker",
+    "animation",
+)
 # A reply that fails to send is tried again within this many seconds (Telegram's flood limit
 # names its wait in `retry_after`); past it the webhook answers 503 and Telegram redelivers
 # the update later, which then sends the replies still unsent.
@@ -69,7 +78,9 @@ def telegram_inbound(update: Update) -> Inbound | None:
     return Inbound(
         channel=CHANNEL,
         sender=f"tg:{user_id}",
-        text=(message.text or message.caption or "").replace("\x00", " "),  # PostgreSQL text has no NUL
+        text=(message.text or message.caption or "").replace(
+            "\x00", " "
+        ),  # PostgreSQL text has no NUL
         received_at=datetime.now(UTC),
         message_id=str(update.update_id),
         phone=None,
@@ -90,7 +101,9 @@ def _client_lang(language_code: str | None) -> str | None:
 def _photos(message: Message) -> tuple[Media, ...]:
     """The largest size Telegram offers of a photo, or an image sent as a file."""
     if message.photo:
-        largest = max(message.photo, key=lambda size: (size.width * size.height, size.file_size or 0))
+        largest = max(
+            message.photo, key=lambda size: (size.width * size.height, size.file_size or 0)
+        )
         return (Media("telegram", largest.file_id, "image/jpeg", largest.file_size),)
     document = message.document
     if document is not None and (document.mime_type or "").startswith("image/"):
@@ -109,8 +122,11 @@ def _own_contact_phone(message: Message, user_id: int) -> str | None:
 def _location(message: Message) -> Location | None:
     if message.venue is not None:
         spot = message.venue.location
-        return Location(spot.latitude, spot.longitude,
-                        (message.venue.address or "").replace("\x00", " ").strip() or None)
+        return Location(
+            spot.latitude,
+            spot.longitude,
+            (message.venue.address or "").replace("\x00", " ").strip() or None,
+        )
     if message.location is not None:
         return Location(message.location.latitude, message.location.longitude)
     return None
@@ -119,8 +135,10 @@ def _location(message: Message) -> Location | None:
 def keyboard_for(reply: Reply) -> ReplyKeyboardMarkup | None:
     if not reply.choices:
         return None
-    rows = [[KeyboardButton(choice.label, request_contact=choice.request_contact or None)]
-            for choice in reply.choices]
+    rows = [
+        [KeyboardButton(choice.label, request_contact=choice.request_contact or None)]
+        for choice in reply.choices
+    ]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
@@ -143,7 +161,11 @@ class TelegramConversation:
             return
         if update.message.chat.type != ChatType.PRIVATE:
             # Bills and reports are personal: a group would see them. Not answered there.
-            log.info("Telegram update %s from a %s chat ignored", update.update_id, update.message.chat.type)
+            log.info(
+                "Telegram update %s from a %s chat ignored",
+                update.update_id,
+                update.message.chat.type,
+            )
             return
         answer = await asyncio.to_thread(self.answerer.answer, inbound, _render, sent_later=True)
         outgoing = _outgoing(answer.texts, answer.replies, answer.unsent, answer.repeat)
@@ -154,8 +176,13 @@ class TelegramConversation:
             for text, markup in outgoing:
                 parts = split_message(text, CHANNEL)
                 for index, part in enumerate(parts):  # the keyboard goes with the last part
-                    await _send(context.bot, chat_id, part,
-                                markup if index == len(parts) - 1 else None, deadline)
+                    await _send(
+                        context.bot,
+                        chat_id,
+                        part,
+                        markup if index == len(parts) - 1 else None,
+                        deadline,
+                    )
                 unsent -= 1
         except PERMANENT_SEND_ERRORS as exc:
             record_error(CHANNEL, SEND)
@@ -163,8 +190,12 @@ class TelegramConversation:
             unsent = 0  # a redelivery would be refused the same way
         except TelegramError as exc:
             record_error(CHANNEL, SEND)
-            log.warning("could not send a reply to Telegram chat %s (%s); %d left for the "
-                        "redelivery", chat_id, exc, unsent)
+            log.warning(
+                "could not send a reply to Telegram chat %s (%s); %d left for the redelivery",
+                chat_id,
+                exc,
+                unsent,
+            )
             await asyncio.to_thread(self.answerer.record_sent, CHANNEL, message_id, unsent)
             raise RetryLater(f"Telegram send failed: {exc}") from exc
         if outgoing:
@@ -175,7 +206,9 @@ class TelegramConversation:
             if self.webhook:
                 self.retry_updates[update.update_id] = str(context.error)
             else:
-                log.warning("Telegram update %s not fully answered: %s", update.update_id, context.error)
+                log.warning(
+                    "Telegram update %s not fully answered: %s", update.update_id, context.error
+                )
             return
         log.error("Telegram update failed", exc_info=context.error)
         if self.webhook and isinstance(update, Update):
@@ -187,12 +220,13 @@ def _render(reply: Reply) -> str:
     return render_text(reply, CHANNEL)
 
 
-def _outgoing(texts: list[str], replies: list[Reply], unsent: int,
-              repeat: bool) -> list[tuple[str, ReplyKeyboardMarkup | ReplyKeyboardRemove | None]]:
+def _outgoing(
+    texts: list[str], replies: list[Reply], unsent: int, repeat: bool
+) -> list[tuple[str, ReplyKeyboardMarkup | ReplyKeyboardRemove | None]]:
     """The texts to send with their keyboards: all of a fresh answer; of a repeat, the ones an
     earlier delivery could not send (their keyboards were not stored: plain text)."""
     if repeat:
-        return [(text, None) for text in texts[len(texts) - unsent:]] if unsent else []
+        return [(text, None) for text in texts[len(texts) - unsent :]] if unsent else []
     any_keyboard = any(reply.choices for reply in replies)
     outgoing = []
     for index, (reply, text) in enumerate(zip(replies, texts, strict=True)):
@@ -203,8 +237,13 @@ def _outgoing(texts: list[str], replies: list[Reply], unsent: int,
     return outgoing
 
 
-async def _send(bot: Bot, chat_id: int, text: str,
-                markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None, deadline: float) -> None:
+async def _send(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None,
+    deadline: float,
+) -> None:
     """sendMessage, tried again after a flood limit's `retry_after` or a passing network error,
     as long as the wait ends before `deadline`; the last error is raised."""
     for attempt in range(SEND_ATTEMPTS):
@@ -217,11 +256,13 @@ async def _send(bot: Bot, chat_id: int, text: str,
             wait = _seconds(exc)
             error: TelegramError = exc
         except TelegramError as exc:  # network error, timeout, 5xx
-            wait = 0.25 * 2 ** attempt
+            wait = 0.25 * 2**attempt
             error = exc
         if attempt == SEND_ATTEMPTS - 1 or time.monotonic() + wait > deadline:
             raise error
-        log.info("Telegram send to chat %s failed (%s); trying again in %.1f s", chat_id, error, wait)
+        log.info(
+            "Telegram send to chat %s failed (%s); trying again in %.1f s", chat_id, error, wait
+        )
         await asyncio.sleep(wait)
 
 
@@ -232,8 +273,9 @@ def _seconds(exc: RetryAfter) -> float:
     return max(0.0, wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
 
 
-def build_application(settings: Settings, *, webhook: bool,
-                      on_start: Callable[[Bot], Awaitable[None]] | None = None) -> Application:
+def build_application(
+    settings: Settings, *, webhook: bool, on_start: Callable[[Bot], Awaitable[None]] | None = None
+) -> Application:
     """`on_start(bot)` runs once the application is initialized (polling: the command menu)."""
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -243,6 +285,7 @@ def build_application(settings: Settings, *, webhook: bool,
     if webhook:
         builder = builder.updater(None)
     if on_start is not None:
+
         async def post_init(application: Application) -> None:
             await on_start(application.bot)
 
@@ -264,7 +307,9 @@ class TelegramWebhook:
             self.application = build_application(settings, webhook=True)
             self.conversation.install(self.application)
         else:
-            log.info("Telegram webhook disabled: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET are both needed")
+            log.info(
+                "Telegram webhook disabled: TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET are both needed"
+            )
 
     def routes(self) -> list[Route]:
         return [Route("/telegram", self.receive, methods=["POST"])]
@@ -304,8 +349,11 @@ class TelegramWebhook:
             record_error(CHANNEL, BAD_REQUEST)
             return PlainTextResponse(exc.detail, status_code=exc.status_code)
         if not await self._initialize():
-            log.warning("Telegram update %s answered 503: the Bot API could not be reached at "
-                        "start-up (getMe)", data["update_id"])
+            log.warning(
+                "Telegram update %s answered 503: the Bot API could not be reached at "
+                "start-up (getMe)",
+                data["update_id"],
+            )
             return PlainTextResponse("Telegram not ready", status_code=503)
         try:
             update = Update.de_json(data, self.application.bot)
@@ -314,8 +362,11 @@ class TelegramWebhook:
             return PlainTextResponse("not a Telegram update", status_code=400)
         await self.application.process_update(update)
         if (reason := self.conversation.retry_updates.pop(update.update_id, None)) is not None:
-            log.warning("Telegram update %s answered 503, Telegram redelivers it: %s",
-                        update.update_id, reason)
+            log.warning(
+                "Telegram update %s answered 503, Telegram redelivers it: %s",
+                update.update_id,
+                reason,
+            )
             return PlainTextResponse("try again later", status_code=503)
         return Response(status_code=200)
 

@@ -32,10 +32,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.add_parser("poll", help="answer messages by polling (the default)")
     webhook = actions.add_parser(
-        "set-webhook", help="register SADEEQ_PUBLIC_URL/telegram with the secret token, "
-                            "the updates we handle, and the command menu")
-    webhook.add_argument("--drop-pending", action="store_true",
-                         help="discard the updates Telegram is still holding for the bot")
+        "set-webhook",
+        help="register SADEEQ_PUBLIC_URL/telegram with the secret token, "
+        "the updates we handle, and the command menu",
+    )
+    webhook.add_argument(
+        "--drop-pending",
+        action="store_true",
+        help="discard the updates Telegram is still holding for the bot",
+    )
     actions.add_parser("set-commands", help="set the command menu in Arabic and English")
 
 
@@ -68,28 +73,38 @@ def _poll(settings: Settings) -> int:
 def _set_webhook(settings: Settings, *, drop_pending: bool) -> int:
     secret = settings.telegram_webhook_secret
     if not secret:
-        print("sadeeq telegram set-webhook: error: set TELEGRAM_WEBHOOK_SECRET first "
-              "(1-256 characters of A-Z a-z 0-9 _ -)", file=sys.stderr)
+        print(
+            "sadeeq telegram set-webhook: error: set TELEGRAM_WEBHOOK_SECRET first "
+            "(1-256 characters of A-Z a-z 0-9 _ -)",
+            file=sys.stderr,
+        )
         return 2
     if not settings.public_url.startswith("https://"):
-        print(f"sadeeq telegram set-webhook: error: SADEEQ_PUBLIC_URL must be https:// "
-              f"(Telegram calls only HTTPS), not {settings.public_url}", file=sys.stderr)
+        print(
+            f"sadeeq telegram set-webhook: error: SADEEQ_PUBLIC_URL must be https:// "
+            f"(Telegram calls only HTTPS), not {settings.public_url}",
+            file=sys.stderr,
+        )
         return 2
 
     async def both(bot: Bot) -> str:
         status = await register_webhook(bot, settings.public_url, secret, drop_pending=drop_pending)
         await register_commands(bot)
         problem = f"; Telegram reports: {status.last_error}" if status.last_error else ""
-        return (f"webhook set: {status.url} ({status.pending_updates} updates pending)"
-                f"{problem}; command menu set")
+        return (
+            f"webhook set: {status.url} ({status.pending_updates} updates pending)"
+            f"{problem}; command menu set"
+        )
 
     return _registered(settings, both, None)
 
 
 def _registered(settings: Settings, action, done: str | None) -> int:
     async def call() -> str | None:
-        bot = Bot(settings.telegram_bot_token or "",
-                  **({"base_url": settings.telegram_api_base} if settings.telegram_api_base else {}))
+        bot = Bot(
+            settings.telegram_bot_token or "",
+            **({"base_url": settings.telegram_api_base} if settings.telegram_api_base else {}),
+        )
         async with bot:
             return await action(bot)
 

@@ -18,8 +18,9 @@ DEFAULT_API_BASE = "https://api.telegram.org/bot"
 
 
 class TelegramSender(OutboundSender):
-    def __init__(self, token: str, *, database_url: str, api_base: str | None = None,
-                 timeout: float = 10.0) -> None:
+    def __init__(
+        self, token: str, *, database_url: str, api_base: str | None = None, timeout: float = 10.0
+    ) -> None:
         self.url = f"{api_base or DEFAULT_API_BASE}{token}/sendMessage"
         self.database_url = database_url
         self.http = httpx.Client(timeout=timeout)
@@ -28,8 +29,11 @@ class TelegramSender(OutboundSender):
     def from_settings(cls, settings: Settings) -> TelegramSender:
         if not settings.telegram_bot_token:
             raise ValueError("TELEGRAM_BOT_TOKEN is needed")
-        return cls(settings.telegram_bot_token, database_url=settings.database_url,
-                   api_base=settings.telegram_api_base)
+        return cls(
+            settings.telegram_bot_token,
+            database_url=settings.database_url,
+            api_base=settings.telegram_api_base,
+        )
 
     def send(self, message: Outbound) -> SendResult:
         if message.channel != "telegram":
@@ -49,5 +53,8 @@ class TelegramSender(OutboundSender):
         if response.status_code == 200 and data.get("ok"):
             return SendResult(ok=True, provider_id=str(data["result"]["message_id"]))
         permanent = 400 <= response.status_code < 500 and response.status_code != 429
-        return SendResult(ok=False, permanent=permanent,
-                          error=f"telegram {response.status_code}: {data.get('description')}")
+        return SendResult(
+            ok=False,
+            permanent=permanent,
+            error=f"telegram {response.status_code}: {data.get('description')}",
+        )

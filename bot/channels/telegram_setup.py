@@ -51,13 +51,19 @@ class WebhookStatus:
     last_error: str | None
 
 
-async def register_webhook(bot: Bot, public_url: str, secret: str, *,
-                           drop_pending: bool = False) -> WebhookStatus:
+async def register_webhook(
+    bot: Bot, public_url: str, secret: str, *, drop_pending: bool = False
+) -> WebhookStatus:
     """Point Telegram at `public_url` + /telegram with the secret token, then read back what
     Telegram now has (its view, not ours: a refused URL shows up here)."""
-    await bot.set_webhook(url=public_url.rstrip("/") + WEBHOOK_PATH, secret_token=secret,
-                          allowed_updates=list(ALLOWED_UPDATES), max_connections=MAX_CONNECTIONS,
-                          drop_pending_updates=drop_pending)
+    await bot.set_webhook(
+        url=public_url.rstrip("/") + WEBHOOK_PATH,
+        secret_token=secret,
+        allowed_updates=list(ALLOWED_UPDATES),
+        max_connections=MAX_CONNECTIONS,
+        drop_pending_updates=drop_pending,
+    )
     info = await bot.get_webhook_info()
-    return WebhookStatus(url=info.url, pending_updates=info.pending_update_count,
-                         last_error=info.last_error_message)
+    return WebhookStatus(
+        url=info.url, pending_updates=info.pending_update_count, last_error=info.last_error_message
+    )

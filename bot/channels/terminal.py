@@ -22,14 +22,24 @@ from bot.storage.db import create_schema
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--phone", default=DEMO_PHONE,
-                        help=f"the subscriber's number, E.164 (default: the demo subscriber {DEMO_PHONE})")
-    parser.add_argument("--lang", choices=("ar", "en"), help="reply language until you write in another")
-    parser.add_argument("--now", type=_moment, metavar="ISO",
-                        help="the conversation's clock starts at this moment (Riyadh time when no "
-                             "offset is given) and runs on from there")
-    parser.add_argument("--new", action="store_true",
-                        help="forget any open flow of this number first")
+    parser.add_argument(
+        "--phone",
+        default=DEMO_PHONE,
+        help=f"the subscriber's number, E.164 (default: the demo subscriber {DEMO_PHONE})",
+    )
+    parser.add_argument(
+        "--lang", choices=("ar", "en"), help="reply language until you write in another"
+    )
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        metavar="ISO",
+        help="the conversation's clock starts at this moment (Riyadh time when no "
+        "offset is given) and runs on from there",
+    )
+    parser.add_argument(
+        "--new", action="store_true", help="forget any open flow of this number first"
+    )
 
 
 def _moment(value: str) -> datetime:
@@ -71,7 +81,9 @@ def run(args: argparse.Namespace) -> int:
             sender=args.phone,
             phone=args.phone,
             text=line.rstrip("\n"),
-            received_at=datetime.now(RIYADH) + offset if offset is not None else datetime.now(RIYADH),
+            received_at=datetime.now(RIYADH) + offset
+            if offset is not None
+            else datetime.now(RIYADH),
             message_id=f"terminal-{session_id}-{count}",
         )
         for reply in engine.handle(message):

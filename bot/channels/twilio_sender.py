@@ -46,16 +46,31 @@ class RebasedHttpClient(TwilioHttpClient):
 
     def request(self, method, url, *args, **kwargs):  # type: ignore[override]
         parts = urlsplit(url)
-        rebased = urlunsplit((self.api_base.scheme, self.api_base.netloc,
-                              self.api_base.path + parts.path, parts.query, parts.fragment))
+        rebased = urlunsplit(
+            (
+                self.api_base.scheme,
+                self.api_base.netloc,
+                self.api_base.path + parts.path,
+                parts.query,
+                parts.fragment,
+            )
+        )
         return super().request(method, rebased, *args, **kwargs)
 
 
 class TwilioSender(OutboundSender):
-    def __init__(self, account_sid: str, auth_token: str, *, database_url: str,
-                 whatsapp_from: str | None = None, sms_from: str | None = None,
-                 api_base: str | None = None, messaging_service_sid: str | None = None,
-                 status_callback: str | None = None) -> None:
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        *,
+        database_url: str,
+        whatsapp_from: str | None = None,
+        sms_from: str | None = None,
+        api_base: str | None = None,
+        messaging_service_sid: str | None = None,
+        status_callback: str | None = None,
+    ) -> None:
         http_client = RebasedHttpClient(api_base) if api_base else TwilioHttpClient(timeout=10)
         self.client = Client(account_sid, auth_token, http_client=http_client)
         self.database_url = database_url
@@ -68,15 +83,22 @@ class TwilioSender(OutboundSender):
     def from_settings(cls, settings: Settings) -> TwilioSender:
         if not (settings.twilio_account_sid and settings.twilio_auth_token):
             raise ValueError("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are needed")
-        return cls(settings.twilio_account_sid, settings.twilio_auth_token,
-                   database_url=settings.database_url, whatsapp_from=settings.twilio_whatsapp_from,
-                   sms_from=settings.twilio_sms_from, api_base=settings.twilio_api_base,
-                   messaging_service_sid=settings.twilio_messaging_service_sid,
-                   status_callback=settings.public_url.rstrip("/") + STATUS_PATH)
+        return cls(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token,
+            database_url=settings.database_url,
+            whatsapp_from=settings.twilio_whatsapp_from,
+            sms_from=settings.twilio_sms_from,
+            api_base=settings.twilio_api_base,
+            messaging_service_sid=settings.twilio_messaging_service_sid,
+            status_callback=settings.public_url.rstrip("/") + STATUS_PATH,
+        )
 
     def send(self, message: Outbound) -> SendResult:
         if message.channel not in ("whatsapp", "sms"):
-            return SendResult(ok=False, permanent=True, error=f"not a Twilio channel: {message.channel}")
+            return SendResult(
+                ok=False, permanent=True, error=f"not a Twilio channel: {message.channel}"
+            )
         try:
             contact = contact_state(self.database_url, message.channel, message.address)
             if contact.opted_out:
@@ -87,30 +109,49 @@ class TwilioSender(OutboundSender):
             if last is not None and utcnow() - last < WHATSAPP_WINDOW:
                 return self._whatsapp(message.address, body=message.text)
             if message.template:
-                return self._whatsapp(message.address, content_sid=message.template,
-                                      content_variables=message.template_variables or {})
+                return self._whatsapp(
+                    message.address,
+                    content_sid=message.template,
+                    content_variables=message.template_variables or {},
+                )
             if contact_state(self.database_url, "sms", message.address).opted_out:
                 return SendResult(ok=False, permanent=True, error=OPTED_OUT)
             return self._sms(message.address, message.text)
         except DATABASE_ERRORS as exc:
             return SendResult(ok=False, error=f"database unavailable: {exc}")
 
-    def reply_whatsapp(self, address: str, *, body: str | None = None, content_sid: str | None = None,
-                       content_variables: dict[str, str] | None = None) -> SendResult:
+    def reply_whatsapp(
+        self,
+        address: str,
+        *,
+        body: str | None = None,
+        content_sid: str | None = None,
+        content_variables: dict[str, str] | None = None,
+    ) -> SendResult:
         """An answer to a message just received (inside the 24-hour window by definition): sent
         as it is, with no opt-out or window check (bot/channels/whatsapp_content.py)."""
-        return self._whatsapp(address, body=body, content_sid=content_sid,
-                              content_variables=content_variables)
+        return self._whatsapp(
+            address, body=body, content_sid=content_sid, content_variables=content_variables
+        )
 
-    def _whatsapp(self, address: str, *, body: str | None = None, content_sid: str | None = None,
-                  content_variables: dict[str, str] | None = None) -> SendResult:
+    def _whatsapp(
+        self,
+        address: str,
+        *,
+        body: str | None = None,
+        content_sid: str | None = None,
+        content_variables: dict[str, str] | None = None,
+    ) -> SendResult:
         if self.messaging_service_sid:
             fields: dict[str, str] = {"messaging_service_sid": self.messaging_service_sid}
         elif self.whatsapp_from is not None:
             fields = {"from_": self.whatsapp_from}
         else:
-            return SendResult(ok=False, permanent=True,
-                              error="neither TWILIO_MESSAGING_SERVICE_SID nor TWILIO_WHATSAPP_FROM is set")
+            return SendResult(
+                ok=False,
+                permanent=True,
+                error="neither TWILIO_MESSAGING_SERVICE_SID nor TWILIO_WHATSAPP_FROM is set",
+            )
         fields["to"] = _whatsapp_address(address)
         if content_sid:
             fields["content_sid"] = content_sid
@@ -123,14 +164,18 @@ class TwilioSender(OutboundSender):
         # A messaging service (MG...) picks the short code or number itself; an MG... in
         # TWILIO_SMS_FROM is still understood as one.
         service = self.messaging_service_sid or (
-            self.sms_from if self.sms_from and self.sms_from.startswith("MG") else None)
+            self.sms_from if self.sms_from and self.sms_from.startswith("MG") else None
+        )
         if service:
             origin = {"messaging_service_sid": service}
         elif self.sms_from is not None:
             origin = {"from_": self.sms_from}
         else:
-            return SendResult(ok=False, permanent=True,
-                              error="neither TWILIO_MESSAGING_SERVICE_SID nor TWILIO_SMS_FROM is set")
+            return SendResult(
+                ok=False,
+                permanent=True,
+                error="neither TWILIO_MESSAGING_SERVICE_SID nor TWILIO_SMS_FROM is set",
+            )
         return self._create({**origin, "to": address, "body": cut(text, MESSAGE_LIMITS["sms"])})
 
     def _create(self, fields: dict[str, str]) -> SendResult:
@@ -140,8 +185,12 @@ class TwilioSender(OutboundSender):
             created = self.client.messages.create(**fields)
         except TwilioRestException as exc:
             permanent = 400 <= exc.status < 500 and exc.status != 429
-            log.warning("Twilio refused a message (HTTP %s, code %s): %s", exc.status, exc.code, exc.msg)
-            return SendResult(ok=False, permanent=permanent, error=f"twilio {exc.code or exc.status}: {exc.msg}")
+            log.warning(
+                "Twilio refused a message (HTTP %s, code %s): %s", exc.status, exc.code, exc.msg
+            )
+            return SendResult(
+                ok=False, permanent=permanent, error=f"twilio {exc.code or exc.status}: {exc.msg}"
+            )
         except (TwilioException, OSError) as exc:
             return SendResult(ok=False, error=f"twilio unreachable: {exc}")
         return SendResult(ok=True, provider_id=created.sid)

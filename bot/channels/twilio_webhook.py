@@ -56,7 +56,9 @@ class TwilioWebhook:
         self.public_url = settings.public_url.rstrip("/")
         self.answerer = answerer
         self.database_url = settings.database_url
-        self.validator = RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
+        self.validator = (
+            RequestValidator(settings.twilio_auth_token) if settings.twilio_auth_token else None
+        )
         self.account_sid = (settings.twilio_account_sid or "").encode()
         self.templates = ContentTemplates.from_settings(settings)
         self.rest = self._rest_sender(settings) if self.templates else None
@@ -66,10 +68,15 @@ class TwilioWebhook:
     @staticmethod
     def _rest_sender(settings: Settings) -> TwilioSender | None:
         """List pickers and quick replies go by the REST API (TwiML carries only text)."""
-        if not (settings.twilio_account_sid and settings.twilio_auth_token and (
-                settings.twilio_messaging_service_sid or settings.twilio_whatsapp_from)):
-            log.warning("WhatsApp content templates are set but TWILIO_ACCOUNT_SID, "
-                        "TWILIO_AUTH_TOKEN and a WhatsApp sender are not: menus stay numbered text")
+        if not (
+            settings.twilio_account_sid
+            and settings.twilio_auth_token
+            and (settings.twilio_messaging_service_sid or settings.twilio_whatsapp_from)
+        ):
+            log.warning(
+                "WhatsApp content templates are set but TWILIO_ACCOUNT_SID, "
+                "TWILIO_AUTH_TOKEN and a WhatsApp sender are not: menus stay numbered text"
+            )
             return None
         return TwilioSender.from_settings(settings)
 
@@ -96,13 +103,23 @@ class TwilioWebhook:
         try:
             settled = await run_in_threadpool(delivery_status.record, self.database_url, callback)
         except DATABASE_ERRORS as exc:
-            log.warning("status %s of %s not recorded, Twilio retries: %s", callback.status,
-                        callback.message_id, exc)
-            return PlainTextResponse("try again later", status_code=503,
-                                     headers={"Retry-After": RETRY_AFTER_SECONDS})
+            log.warning(
+                "status %s of %s not recorded, Twilio retries: %s",
+                callback.status,
+                callback.message_id,
+                exc,
+            )
+            return PlainTextResponse(
+                "try again later", status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
+            )
         if settled is not None and callback.status in delivery_status.NOT_DELIVERED:
-            log.warning("%s message %s %s (error %s)", callback.channel, callback.message_id,
-                        callback.status, callback.error_code or "-")
+            log.warning(
+                "%s message %s %s (error %s)",
+                callback.channel,
+                callback.message_id,
+                callback.status,
+                callback.error_code or "-",
+            )
         return Response(status_code=204)
 
     async def _handle(self, request: Request, channel: str) -> Response:
@@ -120,15 +137,25 @@ class TwilioWebhook:
         try:
             answer = await run_in_threadpool(self.answerer.answer, inbound, render)
         except RetryLater as exc:
-            log.warning("%s message %s answered 503, the provider retries: %s", channel,
-                        inbound.message_id, exc)
-            return PlainTextResponse("try again later", status_code=503,
-                                     headers={"Retry-After": RETRY_AFTER_SECONDS})
+            log.warning(
+                "%s message %s answered 503, the provider retries: %s",
+                channel,
+                inbound.message_id,
+                exc,
+            )
+            return PlainTextResponse(
+                "try again later", status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
+            )
         texts = answer.texts
-        if channel == "whatsapp" and self.rest is not None and answer.replies and any(
-                self.templates.content_for(reply) for reply in answer.replies):
-            texts = await run_in_threadpool(self._send_with_content, inbound.sender,
-                                            answer.replies, answer.texts)
+        if (
+            channel == "whatsapp"
+            and self.rest is not None
+            and answer.replies
+            and any(self.templates.content_for(reply) for reply in answer.replies)
+        ):
+            texts = await run_in_threadpool(
+                self._send_with_content, inbound.sender, answer.replies, answer.texts
+            )
         return Response(twiml(texts, channel), media_type=TWIML)
 
     def _send_with_content(self, address: str, replies: list, texts: list[str]) -> list[str]:
@@ -138,15 +165,26 @@ class TwilioWebhook:
         for index, (reply, text) in enumerate(zip(replies, texts, strict=True)):
             content = self.templates.content_for(reply)
             if content is not None:
-                result = self.rest.reply_whatsapp(address, content_sid=content.sid,
-                                                  content_variables=content.variables)
+                result = self.rest.reply_whatsapp(
+                    address, content_sid=content.sid, content_variables=content.variables
+                )
             else:
-                result = next((r for r in (self.rest.reply_whatsapp(address, body=part)
-                                           for part in split_message(text, "whatsapp")) if not r.ok),
-                              None) or SendResult(ok=True)
+                result = next(
+                    (
+                        r
+                        for r in (
+                            self.rest.reply_whatsapp(address, body=part)
+                            for part in split_message(text, "whatsapp")
+                        )
+                        if not r.ok
+                    ),
+                    None,
+                ) or SendResult(ok=True)
             if not result.ok:
-                log.warning("a WhatsApp reply could not go by the REST API (%s): sent as TwiML",
-                            result.error)
+                log.warning(
+                    "a WhatsApp reply could not go by the REST API (%s): sent as TwiML",
+                    result.error,
+                )
                 return texts[index:]
         return []
 
@@ -166,7 +204,8 @@ class TwilioWebhook:
         if not signature or not self.validator.validate(url, form, signature, algorithm):
             raise HTTPException(403, "invalid signature")
         if self.account_sid and not hmac.compare_digest(
-                str(form.get("AccountSid") or "").encode(), self.account_sid):
+            str(form.get("AccountSid") or "").encode(), self.account_sid
+        ):
             # Signed with our token but for another account (a subaccount sharing it): not ours.
             log.warning("refused a %s webhook for another Twilio account", channel)
             raise HTTPException(403, "not this Twilio account")
@@ -197,8 +236,11 @@ def status_from_form(form: FormData) -> delivery_status.StatusCallback:
     code = _field(form, "ErrorCode").strip()[:16] or None
     address = _field(form, "To") or _field(form, "From")
     return delivery_status.StatusCallback(
-        message_id=message_id, status=status, error_code=code,
-        channel="whatsapp" if address.startswith("whatsapp:") else "sms")
+        message_id=message_id,
+        status=status,
+        error_code=code,
+        channel="whatsapp" if address.startswith("whatsapp:") else "sms",
+    )
 
 
 def inbound_from_form(form: FormData, channel: str) -> Inbound:
@@ -245,7 +287,9 @@ def _location(form: FormData) -> Location | None:
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
-    return Location(latitude=latitude, longitude=longitude, address=_field(form, "Address").strip() or None)
+    return Location(
+        latitude=latitude, longitude=longitude, address=_field(form, "Address").strip() or None
+    )
 
 
 def _count(value: object) -> int:

@@ -41,8 +41,11 @@ class ContentTemplates:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ContentTemplates:
-        return cls(settings.whatsapp_menu_template, settings.whatsapp_menu_items,
-                   settings.whatsapp_yes_no_template)
+        return cls(
+            settings.whatsapp_menu_template,
+            settings.whatsapp_menu_items,
+            settings.whatsapp_yes_no_template,
+        )
 
     def __bool__(self) -> bool:
         return bool(self.menu or self.yes_no)

@@ -20,8 +20,16 @@ from bot.coordination.in_process import InProcessState
 from bot.coordination.rate_limit import Admission, RateLimiter
 from bot.coordination.state import SharedState
 
-__all__ = ["Admission", "AccountGuard", "Coordinator", "Gate", "SharedState",
-           "account_guard", "coordination", "shared_state"]
+__all__ = [
+    "Admission",
+    "AccountGuard",
+    "Coordinator",
+    "Gate",
+    "SharedState",
+    "account_guard",
+    "coordination",
+    "shared_state",
+]
 
 
 @lru_cache(maxsize=64)

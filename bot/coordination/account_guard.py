@@ -10,8 +10,13 @@ HOUR = 3600
 
 
 class AccountGuard:
-    def __init__(self, state: SharedState, misses_allowed: int = 5,
-                 window_seconds: int = HOUR, block_seconds: int = HOUR) -> None:
+    def __init__(
+        self,
+        state: SharedState,
+        misses_allowed: int = 5,
+        window_seconds: int = HOUR,
+        block_seconds: int = HOUR,
+    ) -> None:
         self.state = state
         self.misses_allowed = misses_allowed
         self.window_seconds = window_seconds

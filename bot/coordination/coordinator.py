@@ -35,7 +35,9 @@ class Gate:
 
 
 class Coordinator:
-    def __init__(self, state: SharedState, rate_limiter: RateLimiter, default_lang: str = "ar") -> None:
+    def __init__(
+        self, state: SharedState, rate_limiter: RateLimiter, default_lang: str = "ar"
+    ) -> None:
         self.state = state
         self.rate_limiter = rate_limiter
         self.default_lang = default_lang
@@ -46,17 +48,25 @@ class Coordinator:
         admission = self.rate_limiter.admit(message.channel, message.sender)
         if admission is Admission.SLOW_DOWN:
             # Masked here too: a process that never called configure_logging has no mask filter.
-            log.info("rate limit reached by %s on %s", mask_numbers(message.sender), message.channel)
+            log.info(
+                "rate limit reached by %s on %s", mask_numbers(message.sender), message.channel
+            )
             return Gate(admission, [slow_down(self._lang_of(message.text))])
         return Gate(admission)
 
     @contextmanager
     def sender_lock(self, channel: str, sender: str) -> Iterator[None]:
-        with self.state.lock(f"lock:{channel}:{sender}", LOCK_LEASE_SECONDS, LOCK_WAIT_SECONDS) as held:
+        with self.state.lock(
+            f"lock:{channel}:{sender}", LOCK_LEASE_SECONDS, LOCK_WAIT_SECONDS
+        ) as held:
             if not held:
                 # Better late than never: the contact row lock still keeps the writes apart.
-                log.warning("sender lock for %s on %s not had in %.0f s; going on without it",
-                            mask_numbers(sender), channel, LOCK_WAIT_SECONDS)
+                log.warning(
+                    "sender lock for %s on %s not had in %.0f s; going on without it",
+                    mask_numbers(sender),
+                    channel,
+                    LOCK_WAIT_SECONDS,
+                )
             yield
 
     def _lang_of(self, text: str) -> str:
@@ -70,5 +80,10 @@ class Coordinator:
 
 def slow_down(lang: str) -> Reply:
     tr = texts(lang)
-    return Reply(text=tr._("You are sending messages too quickly. Please wait a minute, then send "
-                           "your request again."), lang=tr.lang)
+    return Reply(
+        text=tr._(
+            "You are sending messages too quickly. Please wait a minute, then send "
+            "your request again."
+        ),
+        lang=tr.lang,
+    )

@@ -20,8 +20,9 @@ class Admission(Enum):
 
 
 class RateLimiter:
-    def __init__(self, state: SharedState, per_minute: int,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, state: SharedState, per_minute: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self.state = state
         self.per_minute = per_minute
         self.clock = clock

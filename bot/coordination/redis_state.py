@@ -32,11 +32,17 @@ LOCK_POLL_SECONDS = 0.01
 
 
 class RedisState:
-    def __init__(self, url: str, namespace: str, fallback: InProcessState | None = None,
-                 key_secret: str = "") -> None:
+    def __init__(
+        self, url: str, namespace: str, fallback: InProcessState | None = None, key_secret: str = ""
+    ) -> None:
         self.client = redis.Redis.from_url(
-            url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
-            retry=Retry(NoBackoff(), 0), retry_on_timeout=False, health_check_interval=30)
+            url,
+            socket_timeout=SOCKET_TIMEOUT_SECONDS,
+            socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),
+            retry_on_timeout=False,
+            health_check_interval=30,
+        )
         self.namespace = namespace
         # A keyed hash: Saudi mobiles are few enough that a plain hash is reversed by trying them.
         self._hash_key = hashlib.sha256(f"sadeeq-keys:{key_secret}".encode()).digest()
@@ -85,8 +91,13 @@ class RedisState:
     def lock(self, key: str, lease_seconds: float, wait_seconds: float) -> Iterator[bool]:
         held = None
         if self.available:
-            candidate = self.client.lock(self._key(key), timeout=lease_seconds, sleep=LOCK_POLL_SECONDS,
-                                         blocking_timeout=wait_seconds, thread_local=False)
+            candidate = self.client.lock(
+                self._key(key),
+                timeout=lease_seconds,
+                sleep=LOCK_POLL_SECONDS,
+                blocking_timeout=wait_seconds,
+                thread_local=False,
+            )
             try:
                 acquired = candidate.acquire()
                 self._up()
@@ -123,8 +134,10 @@ class RedisState:
             first = self._down_until == 0.0
             self._down_until = time.monotonic() + RETRY_SECONDS
         if first:
-            log.warning("Redis unreachable (%s): each worker counts and locks for itself until it "
-                        "returns", exc.__class__.__name__)
+            log.warning(
+                "Redis unreachable (%s): each worker counts and locks for itself until it returns",
+                exc.__class__.__name__,
+            )
 
     def _up(self) -> None:
         if self._down_until:  # read without the lock: the common case costs nothing

@@ -20,7 +20,9 @@ class SharedState(Protocol):
 
     def is_flagged(self, key: str) -> bool: ...
 
-    def lock(self, key: str, lease_seconds: float, wait_seconds: float) -> AbstractContextManager[bool]:
+    def lock(
+        self, key: str, lease_seconds: float, wait_seconds: float
+    ) -> AbstractContextManager[bool]:
         """Hold `key` for the block; yields False when it could not be had within `wait_seconds`.
         The lease ends a lock whose holder died, so a crash never blocks a sender for good."""
         ...

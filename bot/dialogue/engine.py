@@ -32,7 +32,9 @@ class Outcome:
 
 
 class Engine:
-    def __init__(self, settings: Settings | None = None, billing: BillingAdapter | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, billing: BillingAdapter | None = None
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self.billing = billing or billing_adapter(self.settings)
         self.coordination = coordination(self.settings)
@@ -81,8 +83,13 @@ class Engine:
         contact = session.get(Contact, (message.channel, message.sender), with_for_update=True)
         if contact is None:
             # Every column a first turn would set, set now: one INSERT, no UPDATE right after it.
-            contact = Contact(channel=message.channel, sender=message.sender, phone=message.phone,
-                              flow=None, state={})
+            contact = Contact(
+                channel=message.channel,
+                sender=message.sender,
+                phone=message.phone,
+                flow=None,
+                state={},
+            )
             session.add(contact)
             session.flush()
         elif contact.flow and self._expired(contact, message):

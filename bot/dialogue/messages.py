@@ -70,14 +70,22 @@ class Reply:
 
 
 def reply_to_json(reply: Reply) -> dict:
-    return {"text": reply.text, "lang": reply.lang,
-            "choices": [[c.key, c.label, c.request_contact, list(c.aliases)] for c in reply.choices]}
+    return {
+        "text": reply.text,
+        "lang": reply.lang,
+        "choices": [[c.key, c.label, c.request_contact, list(c.aliases)] for c in reply.choices],
+    }
 
 
 def reply_from_json(data: dict) -> Reply:
-    return Reply(text=data["text"], choices=tuple(_choice(*choice) for choice in data["choices"]),
-                 lang=data.get("lang"))
+    return Reply(
+        text=data["text"],
+        choices=tuple(_choice(*choice) for choice in data["choices"]),
+        lang=data.get("lang"),
+    )
 
 
-def _choice(key: str, label: str, request_contact: bool = False, aliases: list | None = None) -> Choice:
+def _choice(
+    key: str, label: str, request_contact: bool = False, aliases: list | None = None
+) -> Choice:
     return Choice(key, label, request_contact, tuple(aliases or ()))

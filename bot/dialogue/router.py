@@ -81,8 +81,9 @@ def route(turn: Turn) -> None:
         turn.replies.clear()  # recorded (an outage report above all), but not answered by SMS
 
 
-def _handle(turn: Turn, text: str, understood: Understanding | None,
-            courtesy: small_talk.Courtesy | None) -> None:
+def _handle(
+    turn: Turn, text: str, understood: Understanding | None, courtesy: small_talk.Courtesy | None
+) -> None:
     message = turn.message
     if (message.media or message.audio) and not text and outage_report.takes_media(turn):
         return  # a photo or voice note for the outage report being made, or just made
@@ -121,7 +122,11 @@ def _handle(turn: Turn, text: str, understood: Understanding | None,
         if _medical_outage(turn, understood):
             return
 
-    if understood is not None and understood.intent == "agent" and understood.confidence >= AGENT_SURE:
+    if (
+        understood is not None
+        and understood.intent == "agent"
+        and understood.confidence >= AGENT_SURE
+    ):
         turn.finish()  # asking for a person answers no flow's question
         agent.start(turn, understood)
         return
@@ -191,7 +196,11 @@ def _label_to_key(turn: Turn, text: str) -> str:
     by_alias: set[str] = set()
     for reply in turn.contact.last_replies:
         for key, label, *rest in reply["choices"]:
-            if wanted in (normalize(label), normalize(f"{key}. {label}"), normalize(f"{key} {label}")):
+            if wanted in (
+                normalize(label),
+                normalize(f"{key}. {label}"),
+                normalize(f"{key} {label}"),
+            ):
                 return key
             if len(rest) > 1 and wanted in {normalize(alias) for alias in rest[1]}:
                 by_alias.add(key)
@@ -199,7 +208,7 @@ def _label_to_key(turn: Turn, text: str) -> str:
 
 
 def _repeat_last_answer(turn: Turn) -> None:
-    """"Details": the open flow's longer answer (a bill card's whole bill), else the last answer
+    """ "Details": the open flow's longer answer (a bill card's whole bill), else the last answer
     again, which the channel now shows uncut (SMS)."""
     detail = getattr(FLOWS.get(turn.flow or ""), "detail", None)
     if detail is not None and detail(turn):

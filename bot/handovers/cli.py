@@ -28,8 +28,11 @@ def run(args: argparse.Namespace) -> int:
         with session_scope(settings.database_url) as session:
             rows = [as_json(h) for h in list_handovers(session, include_closed=args.all)]
     except OperationalError as exc:
-        print(f"sadeeq handovers: error: database unavailable or not set up ({exc.orig}); "
-              "run `sadeeq setup`", file=sys.stderr)
+        print(
+            f"sadeeq handovers: error: database unavailable or not set up ({exc.orig}); "
+            "run `sadeeq setup`",
+            file=sys.stderr,
+        )
         return 1
     for row in rows:
         row["phone"] = mask_numbers(row["phone"] or "") or None
@@ -47,8 +50,11 @@ def _lines(row: dict) -> str:
 
     at = datetime.fromisoformat(row["requested_at"]).astimezone(RIYADH).strftime("%Y-%m-%d %H:%M")
     flag = "  DANGER" if row["danger"] else ""
-    lines = [f"{row['ref']}  {at}  {row['channel']}  {row['phone'] or '-'}  {row['lang']}  "
-             f"{row['status']}{flag}", f"    asked: “{row['text']}”"]
+    lines = [
+        f"{row['ref']}  {at}  {row['channel']}  {row['phone'] or '-'}  {row['lang']}  "
+        f"{row['status']}{flag}",
+        f"    asked: “{row['text']}”",
+    ]
     for entry in row["transcript"]:
         who = "subscriber" if entry["by"] == "subscriber" else "bot"
         text = entry["text"].replace("\n", " / ")

@@ -26,7 +26,9 @@ def handover_ref(handover: Handover) -> str:
 def remember(contact: Contact, at: datetime, by: str, texts: list[str]) -> None:
     """Add messages to the contact's short memory (a new list, so the JSON column is saved);
     what is older than a day is dropped: it says nothing about today's request."""
-    entries = [{"at": at.isoformat(), "by": by, "text": text[:RECENT_CHARS]} for text in texts if text]
+    entries = [
+        {"at": at.isoformat(), "by": by, "text": text[:RECENT_CHARS]} for text in texts if text
+    ]
     if not entries:
         return
     contact.recent_messages = [*_recent(contact, at), *entries][-RECENT_MESSAGES:]
@@ -37,12 +39,20 @@ def _recent(contact: Contact, at: datetime) -> list[dict[str, str]]:
     return [e for e in contact.recent_messages or [] if datetime.fromisoformat(e["at"]) >= since]
 
 
-def record_handover(session: Session, contact: Contact, *, text: str, lang: str, danger: bool,
-                    at: datetime) -> Handover:
-    handover = Handover(channel=contact.channel, sender=contact.sender, phone=contact.phone,
-                        lang=lang, danger=danger, text=text[:RECENT_CHARS],
-                        transcript=_recent(contact, at), status="open",
-                        requested_at=at)
+def record_handover(
+    session: Session, contact: Contact, *, text: str, lang: str, danger: bool, at: datetime
+) -> Handover:
+    handover = Handover(
+        channel=contact.channel,
+        sender=contact.sender,
+        phone=contact.phone,
+        lang=lang,
+        danger=danger,
+        text=text[:RECENT_CHARS],
+        transcript=_recent(contact, at),
+        status="open",
+        requested_at=at,
+    )
     session.add(handover)
     session.flush()
     return handover
@@ -57,7 +67,14 @@ def list_handovers(session: Session, include_closed: bool = False) -> list[Hando
 
 
 def as_json(handover: Handover) -> dict[str, Any]:
-    return {"ref": handover_ref(handover), "channel": handover.channel, "phone": handover.phone,
-            "lang": handover.lang, "danger": handover.danger, "text": handover.text,
-            "status": handover.status, "requested_at": handover.requested_at.isoformat(),
-            "transcript": handover.transcript}
+    return {
+        "ref": handover_ref(handover),
+        "channel": handover.channel,
+        "phone": handover.phone,
+        "lang": handover.lang,
+        "danger": handover.danger,
+        "text": handover.text,
+        "status": handover.status,
+        "requested_at": handover.requested_at.isoformat(),
+        "transcript": handover.transcript,
+    }

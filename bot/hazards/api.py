@@ -43,8 +43,9 @@ from bot.storage.db import session_factory, session_scope
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def hazard_routes(database_url: str, sender: OutboundSender,
-                  guard: Callable[[Handler], Handler]) -> list[Route]:
+def hazard_routes(
+    database_url: str, sender: OutboundSender, guard: Callable[[Handler], Handler]
+) -> list[Route]:
     """Routes to mount under /operator, each behind the operator token's `guard`."""
     api = _HazardApi(database_url, sender)
     return [
@@ -84,8 +85,10 @@ class _HazardApi:
 
         def work() -> list[dict]:
             with session_scope(self.url) as session:
-                return [hazard_view(session, h, detail=False)
-                        for h in list_hazards(session, include_resolved=include_resolved)]
+                return [
+                    hazard_view(session, h, detail=False)
+                    for h in list_hazards(session, include_resolved=include_resolved)
+                ]
 
         return JSONResponse({"hazards": await run_in_threadpool(work)})
 
@@ -144,8 +147,9 @@ class _HazardApi:
                 hazard = find_hazard(session, ref)
                 missing = undeliverable_channels(session, hazard.id, self.sender)
                 if missing:
-                    raise _NoTransport(f"no transport configured for {', '.join(missing)}; "
-                                       "nothing changed")
+                    raise _NoTransport(
+                        f"no transport configured for {', '.join(missing)}; nothing changed"
+                    )
                 hazard = resolve_hazard(session, hazard.id, at=at or datetime.now(UTC), note=note)
                 return hazard_view(session, hazard), hazard.id
 

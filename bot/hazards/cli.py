@@ -70,8 +70,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     resolve.add_argument("--at", type=_time, help="when it was made safe (default: now)")
     resolve.add_argument("--note", help="what was done (for operators; reporters are not shown it)")
     resolve.add_argument("--no-notify", action="store_true", help="do not message reporters now")
-    resolve.add_argument("--dry-run", action="store_true",
-                         help="resolve, and print the notices instead of sending them")
+    resolve.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="resolve, and print the notices instead of sending them",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,15 +85,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"sadeeq hazards: error: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:
-        print(f"sadeeq hazards: error: database unavailable or not set up ({exc.orig}); "
-              "run `sadeeq setup`", file=sys.stderr)
+        print(
+            f"sadeeq hazards: error: database unavailable or not set up ({exc.orig}); "
+            "run `sadeeq setup`",
+            file=sys.stderr,
+        )
         return 1
 
 
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(settings.database_url) as session:
-        views = [hazard_view(session, h, detail=False)
-                 for h in list_hazards(session, include_resolved=args.all)]
+        views = [
+            hazard_view(session, h, detail=False)
+            for h in list_hazards(session, include_resolved=args.all)
+        ]
     for view in views:
         print(json.dumps(view, ensure_ascii=False) if args.json else hazard_line(view))
     if not views and not args.json:
@@ -110,12 +118,22 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         for key, value in view.items():
             print(f"{key + ':':<20}{'-' if value is None else value}")
         for report in reports:
-            photos = ", ".join(f"#{p['id']} {p['status']}" + (f" ({p['error']})" if p["error"] else "")
-                               for p in report["photos"]) or "none"
-            where = report["place"] or (f"{report['latitude']},{report['longitude']}"
-                                        if report["latitude"] is not None else "-")
-            print(f"  {report['reference']}  {report['reported_at']}  {report['channel']} "
-                  f"{report['sender']}  {'DANGER ' if report['danger'] else ''}{where}  photos: {photos}")
+            photos = (
+                ", ".join(
+                    f"#{p['id']} {p['status']}" + (f" ({p['error']})" if p["error"] else "")
+                    for p in report["photos"]
+                )
+                or "none"
+            )
+            where = report["place"] or (
+                f"{report['latitude']},{report['longitude']}"
+                if report["latitude"] is not None
+                else "-"
+            )
+            print(
+                f"  {report['reference']}  {report['reported_at']}  {report['channel']} "
+                f"{report['sender']}  {'DANGER ' if report['danger'] else ''}{where}  photos: {photos}"
+            )
             if report["text"]:
                 print(f"      “{report['text']}”")
     for path in saved:
@@ -131,8 +149,10 @@ def _save_photos(session, hazard, folder: Path) -> list[Path]:
     for photo in media_of(session, list(reports)):
         if photo.data is None:
             continue
-        path = folder / (f"{reports[photo.report_id].reference}-{photo.id}"
-                         f"{EXTENSIONS.get(photo.content_type or '', '.bin')}")
+        path = folder / (
+            f"{reports[photo.report_id].reference}-{photo.id}"
+            f"{EXTENSIONS.get(photo.content_type or '', '.bin')}"
+        )
         path.write_bytes(photo.data)
         saved.append(path)
     return saved
@@ -153,24 +173,31 @@ def _resolve(args: argparse.Namespace, settings: Settings) -> int:
         hazard = find_hazard(session, args.ref)
         missing = undeliverable_channels(session, hazard.id, sender) if sender else []
         if missing:
-            print(f"sadeeq hazards: error: no transport configured for {', '.join(missing)} "
-                  "(Twilio or Telegram credentials); nothing changed. Use --dry-run to resolve "
-                  "and print the notices, or --no-notify", file=sys.stderr)
+            print(
+                f"sadeeq hazards: error: no transport configured for {', '.join(missing)} "
+                "(Twilio or Telegram credentials); nothing changed. Use --dry-run to resolve "
+                "and print the notices, or --no-notify",
+                file=sys.stderr,
+            )
             return 1
         hazard = resolve_hazard(session, hazard.id, at=args.at or datetime.now(UTC), note=args.note)
         hazard_id = hazard.id
         print(hazard_line(hazard_view(session, hazard, detail=False)))
         if args.dry_run:
             for report in reports_of(session, hazard):
-                print(f"would tell {report.channel} {mask_numbers(report.sender)}: "
-                      f"{resolution_notice(report)}")
+                print(
+                    f"would tell {report.channel} {mask_numbers(report.sender)}: "
+                    f"{resolution_notice(report)}"
+                )
     if sender is not None:
         factory = session_factory(settings.database_url)
         sent = notify_resolved(factory, hazard_id, sender)
         with factory() as session:
             counts = notice_counts(session, hazard_id)
-        print(f"told {sent} reporters now; {counts['sent']} told in all, {counts['pending']} "
-              f"waiting, {counts['failed']} failed, {counts['sending']} unconfirmed")
+        print(
+            f"told {sent} reporters now; {counts['sent']} told in all, {counts['pending']} "
+            f"waiting, {counts['failed']} failed, {counts['sending']} unconfirmed"
+        )
     return 0
 
 

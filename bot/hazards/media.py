@@ -40,8 +40,12 @@ class _TooLarge(Exception):
 def fetch(media: Media, settings: Settings) -> Fetched:
     limit = settings.media_max_bytes
     if media.size is not None and media.size > limit:
-        return Fetched(TOO_LARGE, content_type=media.content_type, size=media.size,
-                       error=f"larger than {limit} bytes")
+        return Fetched(
+            TOO_LARGE,
+            content_type=media.content_type,
+            size=media.size,
+            error=f"larger than {limit} bytes",
+        )
     try:
         with httpx.Client(timeout=settings.media_timeout_seconds, follow_redirects=True) as http:
             if media.provider == "twilio":
@@ -49,11 +53,17 @@ def fetch(media: Media, settings: Settings) -> Fetched:
             if media.provider == "telegram":
                 return _telegram(http, media, settings, limit)
     except _TooLarge as exc:
-        return Fetched(TOO_LARGE, content_type=media.content_type, size=exc.size,
-                       error=f"larger than {limit} bytes")
+        return Fetched(
+            TOO_LARGE,
+            content_type=media.content_type,
+            size=exc.size,
+            error=f"larger than {limit} bytes",
+        )
     except httpx.HTTPError as exc:
         return Fetched(FAILED, content_type=media.content_type, error=type(exc).__name__)
-    return Fetched(FAILED, content_type=media.content_type, error=f"unknown provider {media.provider!r}")
+    return Fetched(
+        FAILED, content_type=media.content_type, error=f"unknown provider {media.provider!r}"
+    )
 
 
 def _twilio(http: httpx.Client, media: Media, settings: Settings, limit: int) -> Fetched:
@@ -66,7 +76,9 @@ def _twilio(http: httpx.Client, media: Media, settings: Settings, limit: int) ->
 def _telegram(http: httpx.Client, media: Media, settings: Settings, limit: int) -> Fetched:
     token = settings.telegram_bot_token
     if not token:
-        return Fetched(FAILED, content_type=media.content_type, error="TELEGRAM_BOT_TOKEN is not set")
+        return Fetched(
+            FAILED, content_type=media.content_type, error="TELEGRAM_BOT_TOKEN is not set"
+        )
     api = settings.telegram_api_base or TELEGRAM_API
     response = http.get(f"{api}{token}/getFile", params={"file_id": media.ref})
     try:
@@ -74,20 +86,30 @@ def _telegram(http: httpx.Client, media: Media, settings: Settings, limit: int) 
     except ValueError:
         body = {}
     if response.status_code != 200 or not body.get("ok"):
-        return Fetched(FAILED, content_type=media.content_type,
-                       error=f"getFile {response.status_code}: {body.get('description', '')}".strip())
+        return Fetched(
+            FAILED,
+            content_type=media.content_type,
+            error=f"getFile {response.status_code}: {body.get('description', '')}".strip(),
+        )
     file = body["result"]
     if file.get("file_size") and file["file_size"] > limit:
         raise _TooLarge(file["file_size"])
     if not file.get("file_path"):
         return Fetched(FAILED, content_type=media.content_type, error="getFile gave no file_path")
     # The Bot API serves files beside its methods: .../bot<token>/m → .../file/bot<token>/path
-    files = api[: -len("bot")] + "file/bot" if api.endswith("bot") else api.rstrip("/") + "/file/bot"
+    files = (
+        api[: -len("bot")] + "file/bot" if api.endswith("bot") else api.rstrip("/") + "/file/bot"
+    )
     return _download(http, f"{files}{token}/{file['file_path']}", limit, media.content_type)
 
 
-def _download(http: httpx.Client, url: str, limit: int, content_type: str | None,
-              auth: tuple[str, str] | None = None) -> Fetched:
+def _download(
+    http: httpx.Client,
+    url: str,
+    limit: int,
+    content_type: str | None,
+    auth: tuple[str, str] | None = None,
+) -> Fetched:
     with http.stream("GET", url, auth=auth) as response:
         if response.status_code != 200:
             return Fetched(FAILED, content_type=content_type, error=f"HTTP {response.status_code}")

@@ -131,7 +131,9 @@ class HazardNotification(Base):
     text: Mapped[str | None] = mapped_column(Text)
     provider_id: Mapped[str | None] = mapped_column(String(80), index=True)
     # The provider's status callback: "sent" only means it was accepted, this says whether it arrived.
-    delivery_status: Mapped[str | None] = mapped_column(String(16))  # delivered | undelivered | failed | read
+    delivery_status: Mapped[str | None] = mapped_column(
+        String(16)
+    )  # delivered | undelivered | failed | read
     delivery_error: Mapped[str | None] = mapped_column(String(16))  # Twilio's ErrorCode, e.g. 30003
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -32,22 +32,27 @@ SessionFactory = Callable[[], Session]
 
 def resolution_notice(report: HazardReport) -> str:
     tr = texts(report.lang)
-    return tr._("Good news: the hazard you reported ({reference}) has been made safe. Thank you "
-                "for looking out for everyone's safety.", reference=report.reference)
+    return tr._(
+        "Good news: the hazard you reported ({reference}) has been made safe. Thank you "
+        "for looking out for everyone's safety.",
+        reference=report.reference,
+    )
 
 
 def undeliverable_channels(session: Session, hazard_id: int, sender: OutboundSender) -> list[str]:
     """The channels of this hazard's reporters that `sender` has no transport for (no
     credentials, or the terminal): a notice "sent" there would reach no one."""
-    channels = set(session.scalars(select(HazardReport.channel)
-                                   .where(HazardReport.hazard_id == hazard_id)))
+    channels = set(
+        session.scalars(select(HazardReport.channel).where(HazardReport.hazard_id == hazard_id))
+    )
     if not isinstance(sender, RoutingSender):
         return []  # a sender handed in by the caller delivers everything it is given
     return sorted(channel for channel in channels if channel not in sender.by_channel)
 
 
-def notify_resolved(session_factory_or_url: SessionFactory | str, hazard_id: int,
-                    sender: OutboundSender) -> int:
+def notify_resolved(
+    session_factory_or_url: SessionFactory | str, hazard_id: int, sender: OutboundSender
+) -> int:
     """Tell each reporter not told yet; returns how many messages were sent now."""
     factory = sessions_of(session_factory_or_url)
     with factory() as session:
@@ -56,9 +61,14 @@ def notify_resolved(session_factory_or_url: SessionFactory | str, hazard_id: int
             raise HazardError(f"no hazard {hazard_id}")
         if not hazard.is_resolved:
             raise HazardError(f"{hazard.reference} is not resolved yet")
-        reporters = select(HazardReport.id, HazardReport.hazard_id, literal(RESOLVED_EVENT),
-                           literal(PENDING), literal(0), literal(utcnow())
-                           ).where(HazardReport.hazard_id == hazard_id)
+        reporters = select(
+            HazardReport.id,
+            HazardReport.hazard_id,
+            literal(RESOLVED_EVENT),
+            literal(PENDING),
+            literal(0),
+            literal(utcnow()),
+        ).where(HazardReport.hazard_id == hazard_id)
         columns = ["report_id", "hazard_id", "event", "status", "attempts", "created_at"]
         statement = _insert_ignoring(session, HazardNotification, {}, ["report_id", "event"])
         session.execute(statement.from_select(columns, reporters))
@@ -66,8 +76,11 @@ def notify_resolved(session_factory_or_url: SessionFactory | str, hazard_id: int
     return _deliver(factory, sender, hazard_id)
 
 
-def notify_pending(session_factory_or_url: SessionFactory | str, sender: OutboundSender,
-                   hazard_id: int | None = None) -> int:
+def notify_pending(
+    session_factory_or_url: SessionFactory | str,
+    sender: OutboundSender,
+    hazard_id: int | None = None,
+) -> int:
     """Send the notices a failed send left pending (all hazards, or one)."""
     factory = sessions_of(session_factory_or_url)
     with factory() as session:
@@ -79,26 +92,41 @@ def notify_pending(session_factory_or_url: SessionFactory | str, sender: Outboun
 
 
 def notice_counts(session: Session, hazard_id: int) -> dict[str, int]:
-    statuses = list(session.scalars(select(HazardNotification.status)
-                                    .where(HazardNotification.hazard_id == hazard_id)))
+    statuses = list(
+        session.scalars(
+            select(HazardNotification.status).where(HazardNotification.hazard_id == hazard_id)
+        )
+    )
     return {status: statuses.count(status) for status in (SENT, PENDING, SENDING, FAILED)}
 
 
 def _deliver(factory: SessionFactory, sender: OutboundSender, hazard_id: int) -> int:
     sent = 0
     with factory() as session:
-        ids = list(session.scalars(select(HazardNotification.id).where(
-            HazardNotification.hazard_id == hazard_id, HazardNotification.status == PENDING,
-        ).order_by(HazardNotification.id)))
+        ids = list(
+            session.scalars(
+                select(HazardNotification.id)
+                .where(
+                    HazardNotification.hazard_id == hazard_id,
+                    HazardNotification.status == PENDING,
+                )
+                .order_by(HazardNotification.id)
+            )
+        )
         for note_id in ids:
             sent += _deliver_one(session, sender, note_id)
     return sent
 
 
 def _deliver_one(session: Session, sender: OutboundSender, note_id: int) -> int:
-    claim = update(HazardNotification).where(
-        HazardNotification.id == note_id, HazardNotification.status == PENDING,
-    ).values(status=SENDING, claimed_at=utcnow(), attempts=HazardNotification.attempts + 1)
+    claim = (
+        update(HazardNotification)
+        .where(
+            HazardNotification.id == note_id,
+            HazardNotification.status == PENDING,
+        )
+        .values(status=SENDING, claimed_at=utcnow(), attempts=HazardNotification.attempts + 1)
+    )
     if session.execute(claim.returning(HazardNotification.id)).first() is None:
         session.rollback()  # another notifier has it
         return 0

@@ -85,9 +85,17 @@ def report_hazard(
     place_key = None if located else _place_key(place)
     hazard = _near_duplicate(session, kind, reported_at, latitude, longitude, place_key)
     if hazard is None:
-        hazard = Hazard(kind=kind, urgent=False, status=OPEN, latitude=latitude,
-                        longitude=longitude, place=place, place_key=place_key,
-                        first_reported_at=reported_at, last_reported_at=reported_at)
+        hazard = Hazard(
+            kind=kind,
+            urgent=False,
+            status=OPEN,
+            latitude=latitude,
+            longitude=longitude,
+            place=place,
+            place_key=place_key,
+            first_reported_at=reported_at,
+            last_reported_at=reported_at,
+        )
         session.add(hazard)
         session.flush()
     else:
@@ -95,9 +103,19 @@ def report_hazard(
         if existing is not None:
             return HazardOutcome(existing, hazard, False, reporters_count(session, hazard))
     report = HazardReport(
-        hazard_id=hazard.id, channel=channel, sender=sender, phone=phone, lang=(lang or "ar")[:2],
-        reported_at=reported_at, kind=kind, danger=danger, text=text, place=place,
-        latitude=latitude, longitude=longitude, address=address,
+        hazard_id=hazard.id,
+        channel=channel,
+        sender=sender,
+        phone=phone,
+        lang=(lang or "ar")[:2],
+        reported_at=reported_at,
+        kind=kind,
+        danger=danger,
+        text=text,
+        place=place,
+        latitude=latitude,
+        longitude=longitude,
+        address=address,
     )
     session.add(report)
     hazard.urgent = bool(hazard.urgent or danger or is_urgent_kind(kind))
@@ -109,9 +127,15 @@ def report_hazard(
     return HazardOutcome(report, hazard, True, reporters_count(session, hazard))
 
 
-def add_place(session: Session, report: HazardReport, *, place: str | None = None,
-              latitude: float | None = None, longitude: float | None = None,
-              address: str | None = None) -> None:
+def add_place(
+    session: Session,
+    report: HazardReport,
+    *,
+    place: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    address: str | None = None,
+) -> None:
     """Where it is, sent after the report was recorded: kept with the report, and with its
     hazard when the hazard could not be placed until now (no location, no findable place)."""
     hazard = session.get(Hazard, report.hazard_id)
@@ -133,32 +157,54 @@ def _place_key(place: str | None) -> str | None:
     return (normalize_place(place)[:200] or None) if names_area(place) else None
 
 
-def keep_media(session: Session, report: HazardReport, media: Media, fetched: Fetched) -> HazardMedia:
+def keep_media(
+    session: Session, report: HazardReport, media: Media, fetched: Fetched
+) -> HazardMedia:
     """The photo with the report: its bytes, or its reference and why they are missing."""
-    row = HazardMedia(report_id=report.id, provider=media.provider, source=media.ref,
-                      content_type=fetched.content_type or media.content_type,
-                      size=fetched.size, data=fetched.data, status=fetched.status,
-                      error=fetched.error)
+    row = HazardMedia(
+        report_id=report.id,
+        provider=media.provider,
+        source=media.ref,
+        content_type=fetched.content_type or media.content_type,
+        size=fetched.size,
+        data=fetched.data,
+        status=fetched.status,
+        error=fetched.error,
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def reporters_count(session: Session, hazard: Hazard) -> int:
-    return session.scalar(
-        select(func.count(HazardReport.id)).where(HazardReport.hazard_id == hazard.id)) or 0
+    return (
+        session.scalar(
+            select(func.count(HazardReport.id)).where(HazardReport.hazard_id == hazard.id)
+        )
+        or 0
+    )
 
 
 def reports_of(session: Session, hazard: Hazard) -> list[HazardReport]:
-    return list(session.scalars(select(HazardReport).where(HazardReport.hazard_id == hazard.id)
-                                .order_by(HazardReport.reported_at, HazardReport.id)))
+    return list(
+        session.scalars(
+            select(HazardReport)
+            .where(HazardReport.hazard_id == hazard.id)
+            .order_by(HazardReport.reported_at, HazardReport.id)
+        )
+    )
 
 
 def media_of(session: Session, report_ids: list[int]) -> list[HazardMedia]:
     if not report_ids:
         return []
-    return list(session.scalars(select(HazardMedia).where(HazardMedia.report_id.in_(report_ids))
-                                .order_by(HazardMedia.id)))
+    return list(
+        session.scalars(
+            select(HazardMedia)
+            .where(HazardMedia.report_id.in_(report_ids))
+            .order_by(HazardMedia.id)
+        )
+    )
 
 
 def find_report(session: Session, ref: str | int) -> HazardReport | None:
@@ -167,7 +213,7 @@ def find_report(session: Session, ref: str | int) -> HazardReport | None:
 
 
 def find_hazard(session: Session, ref: str | int) -> Hazard:
-    """"HZ-000012" (or "12") names a hazard; a reporter's "HAZ-000034" names the hazard it joined."""
+    """ "HZ-000012" (or "12") names a hazard; a reporter's "HAZ-000034" names the hazard it joined."""
     text = ref if isinstance(ref, int) else ascii_digits(ref.strip()).upper()
     hazard = None
     if isinstance(text, str) and text.startswith(REPORT_PREFIX):
@@ -183,8 +229,9 @@ def find_hazard(session: Session, ref: str | int) -> Hazard:
 
 def list_hazards(session: Session, *, include_resolved: bool = False) -> list[Hazard]:
     """Urgent ones first, then the most recently reported."""
-    query = select(Hazard).order_by(Hazard.urgent.desc(), Hazard.last_reported_at.desc(),
-                                    Hazard.id.desc())
+    query = select(Hazard).order_by(
+        Hazard.urgent.desc(), Hazard.last_reported_at.desc(), Hazard.id.desc()
+    )
     if not include_resolved:
         query = query.where(Hazard.status != RESOLVED)
     return list(session.scalars(query))
@@ -202,7 +249,9 @@ def assign_hazard(session: Session, ref: str | int, *, to: str, at: datetime) ->
     return hazard
 
 
-def resolve_hazard(session: Session, ref: str | int, *, at: datetime, note: str | None = None) -> Hazard:
+def resolve_hazard(
+    session: Session, ref: str | int, *, at: datetime, note: str | None = None
+) -> Hazard:
     """Made safe at `at`. Resolving a resolved hazard again changes nothing (for reruns)."""
     hazard = find_hazard(session, ref)
     if hazard.is_resolved:
@@ -219,34 +268,58 @@ def resolve_hazard(session: Session, ref: str | int, *, at: datetime, note: str 
 def _one_reporter_of_a_kind_at_a_time(session: Session, kind: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         key = zlib.crc32(kind.encode()) & 0x7FFFFFFF
-        session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"),
-                        {"space": ADVISORY_LOCK_SPACE, "key": key})
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": ADVISORY_LOCK_SPACE, "key": key},
+        )
 
 
-def _near_duplicate(session: Session, kind: str, reported_at: datetime, latitude: float | None,
-                    longitude: float | None, place_key: str | None) -> Hazard | None:
-    recent = (Hazard.kind == kind) & (Hazard.status != RESOLVED) & (
-        Hazard.last_reported_at >= reported_at - JOIN_WINDOW)
+def _near_duplicate(
+    session: Session,
+    kind: str,
+    reported_at: datetime,
+    latitude: float | None,
+    longitude: float | None,
+    place_key: str | None,
+) -> Hazard | None:
+    recent = (
+        (Hazard.kind == kind)
+        & (Hazard.status != RESOLVED)
+        & (Hazard.last_reported_at >= reported_at - JOIN_WINDOW)
+    )
     if latitude is not None and longitude is not None:
         km = JOIN_DISTANCE_M / 1000
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, km)
-        candidates = session.scalars(select(Hazard).where(
-            recent, Hazard.latitude.between(min_lat, max_lat),
-            Hazard.longitude.between(min_lon, max_lon)))
-        scored = [(distance_km(latitude, longitude, h.latitude, h.longitude), h.id, h)
-                  for h in candidates]
+        candidates = session.scalars(
+            select(Hazard).where(
+                recent,
+                Hazard.latitude.between(min_lat, max_lat),
+                Hazard.longitude.between(min_lon, max_lon),
+            )
+        )
+        scored = [
+            (distance_km(latitude, longitude, h.latitude, h.longitude), h.id, h) for h in candidates
+        ]
         near = [item for item in scored if item[0] <= km]
         return min(near, key=lambda item: item[:2])[2] if near else None
     if place_key:
-        return session.scalars(select(Hazard).where(recent, Hazard.latitude.is_(None),
-                                                    Hazard.place_key == place_key)
-                               .order_by(Hazard.id).limit(1)).first()
+        return session.scalars(
+            select(Hazard)
+            .where(recent, Hazard.latitude.is_(None), Hazard.place_key == place_key)
+            .order_by(Hazard.id)
+            .limit(1)
+        ).first()
     return None
 
 
-def _reporter_in(session: Session, hazard: Hazard, channel: str, sender: str,
-                 phone: str | None) -> HazardReport | None:
+def _reporter_in(
+    session: Session, hazard: Hazard, channel: str, sender: str, phone: str | None
+) -> HazardReport | None:
     same_sender = (HazardReport.channel == channel) & (HazardReport.sender == sender)
     who = or_(HazardReport.phone == phone, same_sender) if phone else same_sender
-    return session.scalars(select(HazardReport).where(HazardReport.hazard_id == hazard.id, who)
-                           .order_by(HazardReport.id).limit(1)).first()
+    return session.scalars(
+        select(HazardReport)
+        .where(HazardReport.hazard_id == hazard.id, who)
+        .order_by(HazardReport.id)
+        .limit(1)
+    ).first()

@@ -40,7 +40,9 @@ def hazard_view(session: Session, hazard: Hazard, *, detail: bool = True) -> dic
         "resolution": hazard.resolution,
     }
     if detail:
-        view["reports"] = [_report_view(r, [p for p in photos if p.report_id == r.id]) for r in reports]
+        view["reports"] = [
+            _report_view(r, [p for p in photos if p.report_id == r.id]) for r in reports
+        ]
         view["notices"] = notice_counts(session, hazard.id)
     return view
 
@@ -59,8 +61,16 @@ def _report_view(report: HazardReport, photos: list[HazardMedia]) -> dict:
         "latitude": report.latitude,
         "longitude": report.longitude,
         "address": _masked(report.address),
-        "photos": [{"id": p.id, "status": p.status, "content_type": p.content_type,
-                    "size": p.size, "error": p.error} for p in photos],
+        "photos": [
+            {
+                "id": p.id,
+                "status": p.status,
+                "content_type": p.content_type,
+                "size": p.size,
+                "error": p.error,
+            }
+            for p in photos
+        ],
     }
 
 
@@ -72,6 +82,8 @@ def hazard_line(view: dict) -> str:
         place = view["place"] or "(no place)"
     flag = "URGENT" if view["urgent"] else "      "
     who = f"  → {view['assigned_to']}" if view["assigned_to"] else ""
-    return (f"{view['reference']}  {flag}  {view['status']:<8}  {view['kind']:<12}  "
-            f"{view['reporters']:>3} reporters  {view['photos']:>2} photos  "
-            f"last {(view['last_reported_at'] or '')[:16]}  {place}{who}")
+    return (
+        f"{view['reference']}  {flag}  {view['status']:<8}  {view['kind']:<12}  "
+        f"{view['reporters']:>3} reporters  {view['photos']:>2} photos  "
+        f"last {(view['last_reported_at'] or '')[:16]}  {place}{who}"
+    )

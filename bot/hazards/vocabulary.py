@@ -41,9 +41,15 @@ class Kind:
 @cache
 def kinds() -> tuple[Kind, ...]:
     data = tomllib.loads(KINDS_FILE.read_text(encoding="utf-8"))
-    return tuple(Kind(k["id"], bool(k.get("urgent", False)), bool(k.get("danger_states", False)),
-                      int(k.get("precedence", 0)))
-                 for k in data["kind"])
+    return tuple(
+        Kind(
+            k["id"],
+            bool(k.get("urgent", False)),
+            bool(k.get("danger_states", False)),
+            int(k.get("precedence", 0)),
+        )
+        for k in data["kind"]
+    )
 
 
 def kind_ids() -> tuple[str, ...]:
@@ -70,7 +76,7 @@ def _first_match(words: list[str], name: str, with_length: bool = False):
     for phrase in _phrase_stems(name):
         size = len(phrase)
         for start in range(len(words) - size + 1):
-            if tuple(words[start:start + size]) == phrase:
+            if tuple(words[start : start + size]) == phrase:
                 if found is None or (start, -size) < (found[0], -found[1]):
                     found = (start, size)
                 break
@@ -80,8 +86,11 @@ def _first_match(words: list[str], name: str, with_length: bool = False):
 
 
 def _named(words: list[str]) -> list[tuple[Kind, int]]:
-    return [(kind, at) for kind in kinds() if kind.id != OTHER
-            and (at := _first_match(words, f"hazard_{kind.id}")) is not None]
+    return [
+        (kind, at)
+        for kind in kinds()
+        if kind.id != OTHER and (at := _first_match(words, f"hazard_{kind.id}")) is not None
+    ]
 
 
 def kind_in(text: str) -> str | None:
@@ -98,9 +107,11 @@ def is_danger(text: str) -> bool:
     words = _stems(text)
     if _first_match(words, "hazard_danger") is not None:
         return True
-    return any(kind.urgent or (kind.danger_states
-                               and _first_match(words, f"hazard_{kind.id}_danger") is not None)
-               for kind, _ in _named(words))
+    return any(
+        kind.urgent
+        or (kind.danger_states and _first_match(words, f"hazard_{kind.id}_danger") is not None)
+        for kind, _ in _named(words)
+    )
 
 
 def place_in(text: str) -> str | None:
@@ -117,9 +128,9 @@ def place_in(text: str) -> str | None:
         return None
     at, size = found
     # "جنب المسجد" or "in the street" alone does not find the place: ask instead.
-    if len(set(origin[at + size:])) < 2:
+    if len(set(origin[at + size :])) < 2:
         return None
-    return " ".join(raw[origin[at]:]).strip(" .,،!؟?")[:MAX_PLACE_CHARS]
+    return " ".join(raw[origin[at] :]).strip(" .,،!؟?")[:MAX_PLACE_CHARS]
 
 
 def names_area(place: str | None) -> bool:

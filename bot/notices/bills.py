@@ -29,7 +29,7 @@ Lookup = dict[Target, Bill | str]  # a bill, or NOT_LINKED / NO_BILL
 
 
 def month_bounds(month: str) -> tuple[date, date]:
-    """"2026-11" → (2026-11-01, 2026-11-30): bills issued in that month (on the 28th)."""
+    """ "2026-11" → (2026-11-01, 2026-11-30): bills issued in that month (on the 28th)."""
     year, mon = (int(part) for part in month.split("-"))
     return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
 
@@ -50,29 +50,59 @@ class EmbeddedBillSource(BillSource):
         first, last = month_bounds(month)
         accounts = sorted({account for account, _ in targets})
         query = (
-            select(BillingBill.account, BillingAccount.phone, BillingBill.period_start,
-                   BillingBill.period_end, BillingBill.issue_date, BillingBill.due_date,
-                   BillingBill.kwh, BillingBill.amount_halalas,
-                   BillingBill.previous_balance_halalas, BillingBill.paid)
+            select(
+                BillingBill.account,
+                BillingAccount.phone,
+                BillingBill.period_start,
+                BillingBill.period_end,
+                BillingBill.issue_date,
+                BillingBill.due_date,
+                BillingBill.kwh,
+                BillingBill.amount_halalas,
+                BillingBill.previous_balance_halalas,
+                BillingBill.paid,
+            )
             .join(BillingAccount, BillingAccount.account == BillingBill.account)
-            .where(BillingBill.account.in_(accounts),
-                   BillingBill.issue_date.between(first, last))
+            .where(BillingBill.account.in_(accounts), BillingBill.issue_date.between(first, last))
         )
         found: dict[str, tuple[str, Bill]] = {}
         with self.engine.connect() as conn:
-            for (account, phone, start, end, issued, due, kwh, amount, previous,
-                 paid) in conn.execute(query):
+            for (
+                account,
+                phone,
+                start,
+                end,
+                issued,
+                due,
+                kwh,
+                amount,
+                previous,
+                paid,
+            ) in conn.execute(query):
                 amount_sar, previous_sar = halalas_to_sar(amount), halalas_to_sar(previous)
-                found[account] = (phone, Bill(
-                    account=account, period_start=start, period_end=end, issue_date=issued,
-                    due_date=due, kwh=kwh, amount_sar=amount_sar,
-                    previous_balance_sar=previous_sar, total_due_sar=amount_sar + previous_sar,
-                    status=bill_status(paid, due, previous, self.today)))
+                found[account] = (
+                    phone,
+                    Bill(
+                        account=account,
+                        period_start=start,
+                        period_end=end,
+                        issue_date=issued,
+                        due_date=due,
+                        kwh=kwh,
+                        amount_sar=amount_sar,
+                        previous_balance_sar=previous_sar,
+                        total_due_sar=amount_sar + previous_sar,
+                        status=bill_status(paid, due, previous, self.today),
+                    ),
+                )
             if len(found) < len(accounts):
-                owners = dict(conn.execute(
-                    select(BillingAccount.account, BillingAccount.phone)
-                    .where(BillingAccount.account.in_([a for a in accounts if a not in found]))
-                ).all())
+                owners = dict(
+                    conn.execute(
+                        select(BillingAccount.account, BillingAccount.phone).where(
+                            BillingAccount.account.in_([a for a in accounts if a not in found])
+                        )
+                    ).all()
+                )
             else:
                 owners = {}
         lookup: Lookup = {}
@@ -95,8 +125,9 @@ class AdapterBillSource(BillSource):
         first, last = month_bounds(month)
         lookup: Lookup = {}
         for account, phone in targets:
-            if phone is None or all(a.account != account
-                                    for a in self.adapter.accounts_for_phone(phone)):
+            if phone is None or all(
+                a.account != account for a in self.adapter.accounts_for_phone(phone)
+            ):
                 lookup[(account, phone)] = NOT_LINKED
                 continue
             bill = self.adapter.latest_bill(account)

@@ -49,8 +49,9 @@ class RetryPolicy:
 
     def delay(self, attempts: int) -> float:
         # Jitter keeps many workers from retrying a struggling provider in lockstep.
-        return min(self.cap_seconds, self.base_seconds * 2 ** max(attempts - 1, 0)) * \
-            random.uniform(0.8, 1.2)
+        return min(
+            self.cap_seconds, self.base_seconds * 2 ** max(attempts - 1, 0)
+        ) * random.uniform(0.8, 1.2)
 
 
 @dataclass
@@ -75,8 +76,9 @@ class Broadcast:
         ledger.recover_stale(self.engine, self.month, self.now(), self.lease, self.id_range)
         token = ledger.new_token()
         while True:
-            batch = ledger.claim(self.engine, self.month, token, self.batch_size, self.now(),
-                                 self.id_range)
+            batch = ledger.claim(
+                self.engine, self.month, token, self.batch_size, self.now(), self.id_range
+            )
             if batch:
                 self._process(token, batch)
                 continue
@@ -95,8 +97,9 @@ class Broadcast:
         try:
             for claimed, message in to_send:
                 self.limiter.acquire()
-                started = ledger.start_send(self.engine, token, claimed.send_id, self.now(),
-                                            settle_first=previous)
+                started = ledger.start_send(
+                    self.engine, token, claimed.send_id, self.now(), settle_first=previous
+                )
                 if previous is not None:
                     self._notify(previous)
                     previous = None
@@ -110,23 +113,32 @@ class Broadcast:
             if previous is not None:
                 ledger.settle(self.engine, token, [previous], self.now())
                 self._notify(previous)
-            ledger.release(self.engine, token,
-                           [c.send_id for c, _ in to_send if c.send_id not in sent_or_skipped])
+            ledger.release(
+                self.engine,
+                token,
+                [c.send_id for c, _ in to_send if c.send_id not in sent_or_skipped],
+            )
 
-    def _prepare(self, batch: list[Claimed]) -> tuple[list[Outcome], list[tuple[Claimed, Outbound]]]:
-        settled: list[Outcome] = [Outcome(c.send_id, FAILED, OPTED_OUT)
-                                  for c in batch if not c.active]
+    def _prepare(
+        self, batch: list[Claimed]
+    ) -> tuple[list[Outcome], list[tuple[Claimed, Outbound]]]:
+        settled: list[Outcome] = [
+            Outcome(c.send_id, FAILED, OPTED_OUT) for c in batch if not c.active
+        ]
         active = [c for c in batch if c.active]
         if not active:
             return settled, []
         try:
-            lookup = self.bills.bills_for_accounts([(c.account, c.phone) for c in active],
-                                                   self.month)
+            lookup = self.bills.bills_for_accounts(
+                [(c.account, c.phone) for c in active], self.month
+            )
         except BillingUnavailable as exc:
             log.warning("billing unavailable, batch put back: %s", exc)
             retry_at = self.now() + timedelta(seconds=self.retry.delay(1))
-            settled += [Outcome(c.send_id, PENDING, f"{BILLING_DOWN}: {exc}",
-                                next_attempt_at=retry_at) for c in active]
+            settled += [
+                Outcome(c.send_id, PENDING, f"{BILLING_DOWN}: {exc}", next_attempt_at=retry_at)
+                for c in active
+            ]
             return settled, []
         to_send: list[tuple[Claimed, Outbound]] = []
         for claimed in active:
@@ -135,8 +147,18 @@ class Broadcast:
                 settled.append(Outcome(claimed.send_id, FAILED, found or "no bill"))
                 continue
             notice = compose(found, claimed.channel, claimed.lang, self.template)
-            to_send.append((claimed, Outbound(claimed.channel, claimed.address, notice.text,
-                                              notice.template, notice.template_variables)))
+            to_send.append(
+                (
+                    claimed,
+                    Outbound(
+                        claimed.channel,
+                        claimed.address,
+                        notice.text,
+                        notice.template,
+                        notice.template_variables,
+                    ),
+                )
+            )
         return settled, to_send
 
     def _send(self, message: Outbound) -> SendResult:

@@ -49,18 +49,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="action", required=True)
     send = commands.add_parser("send", help="send this month's bill notices")
     send.add_argument("--month", type=_month, help="YYYY-MM (default: this month in Riyadh)")
-    send.add_argument("--rate", type=float, default=DEFAULT_RATE,
-                      help=f"messages per second, all workers together (default {DEFAULT_RATE:g})")
+    send.add_argument(
+        "--rate",
+        type=float,
+        default=DEFAULT_RATE,
+        help=f"messages per second, all workers together (default {DEFAULT_RATE:g})",
+    )
     send.add_argument("--batch", type=int, default=200, help="notices claimed at a time")
-    send.add_argument("--lease", type=float, default=600,
-                      help="seconds after which a dead worker's claims are taken back")
-    send.add_argument("--resend-interrupted", action="store_true",
-                      help="send again the notices a crash left in doubt (may duplicate them)")
+    send.add_argument(
+        "--lease",
+        type=float,
+        default=600,
+        help="seconds after which a dead worker's claims are taken back",
+    )
+    send.add_argument(
+        "--resend-interrupted",
+        action="store_true",
+        help="send again the notices a crash left in doubt (may duplicate them)",
+    )
     send.add_argument("--queue", action="store_true", help="enqueue batches on rq instead")
     send.add_argument("--follow", action="store_true", help="with --queue: watch the progress")
     send.add_argument("--no-progress", action="store_true", help="no progress bar")
-    send.add_argument("--dry-run", action="store_true",
-                      help="plan the month and say how many notices would go out; send nothing")
+    send.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="plan the month and say how many notices would go out; send nothing",
+    )
     report = commands.add_parser("report", help="what a month's broadcast did")
     report.add_argument("--month", type=_month, help="YYYY-MM (default: this month in Riyadh)")
     worker = commands.add_parser("worker", help="an rq worker for queued notice batches")
@@ -79,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
         from bot.notices.queue import run_worker
 
         # A worker without a transport would only turn queued notices into failures.
-        if problem := transport_problem(settings, ledger.subscribed_channels(engine_for(settings.database_url))):
+        if problem := transport_problem(
+            settings, ledger.subscribed_channels(engine_for(settings.database_url))
+        ):
             print(f"sadeeq notices: error: {problem}", file=sys.stderr)
             return 2
 
@@ -93,9 +109,17 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.dry_run:
         return dry_run(settings, month)
-    return send(settings, month, rate=args.rate, batch=args.batch, lease=args.lease,
-                resend=args.resend_interrupted, queue=args.queue, follow=args.follow,
-                progress=not args.no_progress)
+    return send(
+        settings,
+        month,
+        rate=args.rate,
+        batch=args.batch,
+        lease=args.lease,
+        resend=args.resend_interrupted,
+        queue=args.queue,
+        follow=args.follow,
+        progress=not args.no_progress,
+    )
 
 
 def dry_run(settings: Settings, month: str) -> int:
@@ -103,8 +127,10 @@ def dry_run(settings: Settings, month: str) -> int:
     ledger.plan_month(engine, month)
     waiting = ledger.waiting_by_channel(engine, month)
     by_channel = ", ".join(f"{channel} {n}" for channel, n in sorted(waiting.items())) or "none"
-    print(f"dry run: {sum(waiting.values())} notices of {month} would be sent ({by_channel}); "
-          "nothing was sent")
+    print(
+        f"dry run: {sum(waiting.values())} notices of {month} would be sent ({by_channel}); "
+        "nothing was sent"
+    )
     return 0
 
 
@@ -116,9 +142,18 @@ def _transport_problem(settings: Settings, month: str) -> str | None:
     return transport_problem(settings, ledger.waiting_by_channel(engine, month))
 
 
-def send(settings: Settings, month: str, *, rate: float | None, batch: int = 200,
-         lease: float = 600, resend: bool = False, queue: bool = False, follow: bool = False,
-         progress: bool = True) -> int:
+def send(
+    settings: Settings,
+    month: str,
+    *,
+    rate: float | None,
+    batch: int = 200,
+    lease: float = 600,
+    resend: bool = False,
+    queue: bool = False,
+    follow: bool = False,
+    progress: bool = True,
+) -> int:
     engine = engine_for(settings.database_url)
     if problem := _transport_problem(settings, month):
         print(f"sadeeq notices: error: {problem}", file=sys.stderr)
@@ -142,9 +177,14 @@ def send(settings: Settings, month: str, *, rate: float | None, batch: int = 200
     ledger.plan_month(engine, month)
     bar = _progress_bar(settings, month, enabled=progress)
     broadcast = Broadcast(
-        engine=engine, month=month, bills=bill_source(settings),
-        sender=outbound_sender(settings), limiter=TokenBucket(rate),
-        template=whatsapp_template(), batch_size=batch, lease=timedelta(seconds=lease),
+        engine=engine,
+        month=month,
+        bills=bill_source(settings),
+        sender=outbound_sender(settings),
+        limiter=TokenBucket(rate),
+        template=whatsapp_template(),
+        batch_size=batch,
+        lease=timedelta(seconds=lease),
         on_settled=bar.settled,
     )
     try:
@@ -163,8 +203,14 @@ class _Bar:
 
     def __init__(self, total: int, done: dict[str, int], enabled: bool) -> None:
         self.counts = dict(done)
-        self.bar = tqdm(total=total, initial=done[SENT] + done[FAILED], unit="notice",
-                        disable=not enabled, dynamic_ncols=True, smoothing=0.05)
+        self.bar = tqdm(
+            total=total,
+            initial=done[SENT] + done[FAILED],
+            unit="notice",
+            disable=not enabled,
+            dynamic_ncols=True,
+            smoothing=0.05,
+        )
         self.total = total
         self._postfix()
 
@@ -176,8 +222,9 @@ class _Bar:
 
     def _postfix(self) -> None:
         left = self.total - self.counts[SENT] - self.counts[FAILED]
-        self.bar.set_postfix(sent=self.counts[SENT], failed=self.counts[FAILED], left=left,
-                             refresh=False)
+        self.bar.set_postfix(
+            sent=self.counts[SENT], failed=self.counts[FAILED], left=left, refresh=False
+        )
 
     def close(self) -> None:
         self._postfix()
@@ -208,14 +255,18 @@ def report_text(settings: Settings, month: str) -> str:
     engine = engine_for(settings.database_url)
     found = ledger.counts(engine, month)
     total = sum(found.values())
-    lines = [f"notices {month}: {total} planned, {found[SENT]} sent, {found[FAILED]} failed, "
-             f"{found[PENDING] + found[SENDING]} left"]
+    lines = [
+        f"notices {month}: {total} planned, {found[SENT]} sent, {found[FAILED]} failed, "
+        f"{found[PENDING] + found[SENDING]} left"
+    ]
     lines += [f"  failed {n}: {error}" for error, n in ledger.failures(engine, month).items()]
     # Twilio's status callbacks: of those sent, which arrived and which did not (and why).
     lost = ledger.undelivered(engine, month)
     if found[SENT]:
-        lines.append(f"  of the sent: {ledger.delivered(engine, month)} delivered, "
-                     f"{sum(lost.values())} not delivered")
+        lines.append(
+            f"  of the sent: {ledger.delivered(engine, month)} delivered, "
+            f"{sum(lost.values())} not delivered"
+        )
     lines += [f"  not delivered {n}: {why} (error code)" for why, n in lost.items()]
     return "\n".join(lines)
 

@@ -23,7 +23,9 @@ class NoticeSubscription(Base):
     """One account's bill notices delivered to one address on one channel, with its consent."""
 
     __tablename__ = "notice_subscriptions"
-    __table_args__ = (UniqueConstraint("account", "channel", "address", name="uq_notice_sub_target"),)
+    __table_args__ = (
+        UniqueConstraint("account", "channel", "address", name="uq_notice_sub_target"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account: Mapped[str] = mapped_column(String(14), index=True)
@@ -62,5 +64,7 @@ class NoticeSend(Base):
     provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
     sent_at: Mapped[datetime | None]
     # What the provider said later (its status callback): "sent" only means it was accepted.
-    delivery_status: Mapped[str | None] = mapped_column(String(16))  # delivered | undelivered | failed | read
+    delivery_status: Mapped[str | None] = mapped_column(
+        String(16)
+    )  # delivered | undelivered | failed | read
     delivery_error: Mapped[str | None] = mapped_column(String(16))  # Twilio's ErrorCode, e.g. 63016

@@ -48,9 +48,14 @@ class TokenBucket:
 class RedisWindowLimiter:
     """At most `rate` sends in each wall-clock second across every worker sharing `redis`."""
 
-    def __init__(self, redis, key: str, rate: float | None,
-                 clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        redis,
+        key: str,
+        rate: float | None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.redis = redis
         self.key = key
         self.rate = rate

@@ -14,8 +14,9 @@ def next_run(now: datetime, hour: int, day: int = ISSUE_DAY) -> datetime:
     local = now.astimezone(RIYADH)
     year, month = local.year, local.month
     while True:
-        candidate = datetime.combine(local.replace(year=year, month=month, day=day).date(),
-                                     time(hour), tzinfo=RIYADH)
+        candidate = datetime.combine(
+            local.replace(year=year, month=month, day=day).date(), time(hour), tzinfo=RIYADH
+        )
         if candidate > local:
             return candidate
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)

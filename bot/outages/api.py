@@ -78,14 +78,19 @@ def operator_routes(settings: Settings, sender: OutboundSender | None = None) ->
 
     api = _OperatorApi(settings.database_url, sender, check)
     guard = _bearer_guard(token)
-    return [Mount("/operator", routes=[
-        Route("/incidents", guard(api.index), methods=["GET"]),
-        Route("/incidents/{ref}", guard(api.show), methods=["GET"]),
-        Route("/incidents/{ref}/update", guard(api.update), methods=["POST"]),
-        Route("/incidents/{ref}/restore", guard(api.restore), methods=["POST"]),
-        Route("/incidents/{ref}/notify", guard(api.notify), methods=["POST"]),
-        *hazard_routes(settings.database_url, sender, guard),
-    ])]
+    return [
+        Mount(
+            "/operator",
+            routes=[
+                Route("/incidents", guard(api.index), methods=["GET"]),
+                Route("/incidents/{ref}", guard(api.show), methods=["GET"]),
+                Route("/incidents/{ref}/update", guard(api.update), methods=["POST"]),
+                Route("/incidents/{ref}/restore", guard(api.restore), methods=["POST"]),
+                Route("/incidents/{ref}/notify", guard(api.notify), methods=["POST"]),
+                *hazard_routes(settings.database_url, sender, guard),
+            ],
+        )
+    ]
 
 
 def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
@@ -95,8 +100,11 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
         async def guarded(request: Request) -> Response:
             scheme, _, given = request.headers.get("authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not given.strip():
-                return JSONResponse({"error": "operator token required"}, status_code=401,
-                                    headers={"WWW-Authenticate": "Bearer"})
+                return JSONResponse(
+                    {"error": "operator token required"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
             if not hmac.compare_digest(given.strip().encode(), expected):
                 return JSONResponse({"error": "operator token not accepted"}, status_code=403)
             try:
@@ -111,10 +119,15 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
             except (OutageError, ValueError, OverflowError) as exc:  # e.g. a time in year 1
                 return JSONResponse({"error": str(exc) or type(exc).__name__}, status_code=400)
             except DATABASE_ERRORS as exc:
-                log.warning("operator API answered 503: database unavailable (%s)",
-                            str(getattr(exc, "orig", None) or exc).splitlines()[0][:200])
-                return JSONResponse({"error": "database unavailable, try again"}, status_code=503,
-                                    headers={"Retry-After": "30"})
+                log.warning(
+                    "operator API answered 503: database unavailable (%s)",
+                    str(getattr(exc, "orig", None) or exc).splitlines()[0][:200],
+                )
+                return JSONResponse(
+                    {"error": "database unavailable, try again"},
+                    status_code=503,
+                    headers={"Retry-After": "30"},
+                )
 
         return guarded
 
@@ -126,8 +139,12 @@ class NoTransport(Exception):
 
 
 class _OperatorApi:
-    def __init__(self, database_url: str, sender: OutboundSender,
-                 transport_problem: Callable[[set[str]], str | None]) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        sender: OutboundSender,
+        transport_problem: Callable[[set[str]], str | None],
+    ) -> None:
         self.url = database_url
         self.sender = sender
         self.transport_problem = transport_problem
@@ -142,8 +159,10 @@ class _OperatorApi:
 
         def work() -> list[dict]:
             with session_scope(self.url) as session:
-                return [_view(session, i)
-                        for i in list_incidents(session, include_closed=include_closed)]
+                return [
+                    _view(session, i)
+                    for i in list_incidents(session, include_closed=include_closed)
+                ]
 
         return JSONResponse({"incidents": await run_in_threadpool(work)})
 
@@ -153,8 +172,10 @@ class _OperatorApi:
         def work() -> dict:
             with session_scope(self.url) as session:
                 incident = find_incident(session, ref)
-                return {**_view(session, incident),
-                        "reports": [report_view(r) for r in reports_of(session, incident)]}
+                return {
+                    **_view(session, incident),
+                    "reports": [report_view(r) for r in reports_of(session, incident)],
+                }
 
         return JSONResponse(await run_in_threadpool(work))
 
@@ -205,22 +226,28 @@ class _OperatorApi:
             with session_scope(self.url) as session:
                 incident_id = find_incident(session, ref).id
                 self._require_transports(session, incident_id, pending_only=True)
-            return notify_pending(session_factory(self.url), self.sender,
-                                  incident_id=incident_id, resend_unconfirmed=resend)
+            return notify_pending(
+                session_factory(self.url),
+                self.sender,
+                incident_id=incident_id,
+                resend_unconfirmed=resend,
+            )
 
         return JSONResponse({"sent": await run_in_threadpool(work)})
 
     def _answer(self, view: dict, incident_id: int, event: str | None) -> Response:
         if event is None:
             return JSONResponse({"incident": view, "notifying": None})
-        task = BackgroundTask(notify_incident_event, session_factory(self.url), incident_id,
-                              event, self.sender)
+        task = BackgroundTask(
+            notify_incident_event, session_factory(self.url), incident_id, event, self.sender
+        )
         return JSONResponse({"incident": view, "notifying": event}, background=task)
 
 
 def _view(session, incident) -> dict:
-    return incident_view(incident, reporters_count(session, incident),
-                         urgent_reports(session, incident))
+    return incident_view(
+        incident, reporters_count(session, incident), urgent_reports(session, incident)
+    )
 
 
 async def _json_body(request: Request) -> dict:

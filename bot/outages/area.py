@@ -23,7 +23,9 @@ JOIN_DISTANCE_KM = 2.0
 EARTH_RADIUS_KM = 6371.0
 _KM_PER_DEGREE_LAT = 111.32
 
-_ARABIC_FOLDS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
+_ARABIC_FOLDS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None}
+)
 # "حي الروضة" and "الروضة" are the same district.
 _DISTRICT_PREFIXES = re.compile(r"^(حي|district|dist\.?)\s+")
 

@@ -75,14 +75,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     upd.add_argument("ref")
     upd.add_argument("--eta", type=_time, help="estimated restoration time (notifies reporters)")
     upd.add_argument("--cause", help="what caused the outage, as reporters will read it")
-    upd.add_argument("--force-majeure", action=argparse.BooleanOptionalAction, default=None,
-                     help="beyond the provider's control: no compensation is owed")
-    upd.add_argument("--planned", action=argparse.BooleanOptionalAction, default=None,
-                     help="a planned outage (compensation by the planned-outage standards)")
-    upd.add_argument("--city-wide", action=argparse.BooleanOptionalAction, default=None,
-                     help="a whole city or governorate without power (the total-blackout standard)")
+    upd.add_argument(
+        "--force-majeure",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="beyond the provider's control: no compensation is owed",
+    )
+    upd.add_argument(
+        "--planned",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a planned outage (compensation by the planned-outage standards)",
+    )
+    upd.add_argument(
+        "--city-wide",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a whole city or governorate without power (the total-blackout standard)",
+    )
     upd.add_argument("--notice-at", type=_time, help="when the planned outage was announced")
-    upd.add_argument("--started-at", type=_time, help="the outage start, if before the first report")
+    upd.add_argument(
+        "--started-at", type=_time, help="the outage start, if before the first report"
+    )
     upd.add_argument("--no-notify", action="store_true", help="do not message reporters now")
     upd.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
 
@@ -94,8 +108,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     notify = actions.add_parser("notify", help="send notices left unsent (all incidents, or one)")
     notify.add_argument("ref", nargs="?")
-    notify.add_argument("--resend-unconfirmed", action="store_true",
-                        help="also resend notices whose send was never confirmed (may duplicate)")
+    notify.add_argument(
+        "--resend-unconfirmed",
+        action="store_true",
+        help="also resend notices whose send was never confirmed (may duplicate)",
+    )
     notify.add_argument("--dry-run", action="store_true", help=DRY_RUN_HELP)
 
 
@@ -107,8 +124,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"sadeeq outages: error: {exc}", file=sys.stderr)
         return 2
     except OperationalError as exc:
-        print(f"sadeeq outages: error: database unavailable or not set up ({exc.orig}); "
-              "run `sadeeq setup`", file=sys.stderr)
+        print(
+            f"sadeeq outages: error: database unavailable or not set up ({exc.orig}); "
+            "run `sadeeq setup`",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -130,8 +150,12 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
         lost = [undelivered_view(n) for n in undelivered_notices(session, incident)]
         media = media_count(session, incident)
     if args.json:
-        print(json.dumps({**view, "reports": reports, "media": media, "undelivered": lost},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {**view, "reports": reports, "media": media, "undelivered": lost},
+                ensure_ascii=False,
+            )
+        )
     else:
         for key, value in view.items():
             print(f"{key + ':':<26}{'-' if value is None else value}")
@@ -149,8 +173,15 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
 def _update(args: argparse.Namespace, settings: Settings) -> int:
     def change(session):
         return update_incident(
-            session, args.ref, eta=args.eta, cause=args.cause, force_majeure=args.force_majeure,
-            planned=args.planned, notice_at=args.notice_at, started_at=args.started_at)
+            session,
+            args.ref,
+            eta=args.eta,
+            cause=args.cause,
+            force_majeure=args.force_majeure,
+            planned=args.planned,
+            notice_at=args.notice_at,
+            started_at=args.started_at,
+        )
 
     if args.dry_run:
         return _rehearse(settings, change, ESTIMATE if args.eta is not None else None)
@@ -159,8 +190,14 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(settings.database_url) as session:
         before = find_incident(session, args.ref).estimate_version
         incident = update_incident(
-            session, args.ref, eta=args.eta, cause=args.cause, force_majeure=args.force_majeure,
-            planned=args.planned, notice_at=args.notice_at, started_at=args.started_at,
+            session,
+            args.ref,
+            eta=args.eta,
+            cause=args.cause,
+            force_majeure=args.force_majeure,
+            planned=args.planned,
+            notice_at=args.notice_at,
+            started_at=args.started_at,
             city_wide=args.city_wide,
         )
         incident_id, new_estimate = incident.id, incident.estimate_version != before
@@ -173,8 +210,9 @@ def _update(args: argparse.Namespace, settings: Settings) -> int:
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
     at = args.at or datetime.now(UTC)
     if args.dry_run:
-        return _rehearse(settings, lambda session: restore_incident(session, args.ref, at=at),
-                         RESTORED_EVENT)
+        return _rehearse(
+            settings, lambda session: restore_incident(session, args.ref, at=at), RESTORED_EVENT
+        )
     if not args.no_notify:
         _require_transports(settings, args.ref)
     with session_scope(settings.database_url) as session:
@@ -200,13 +238,19 @@ def _notify_action(args: argparse.Namespace, settings: Settings) -> int:
     with session_scope(settings.database_url) as session:
         channels = channels_to_notify(session, incident_id, pending_only=True)
     if args.dry_run:
-        print(f"dry run: notices are waiting on {', '.join(sorted(channels)) or 'no channel'}; "
-              "nothing was sent")
+        print(
+            f"dry run: notices are waiting on {', '.join(sorted(channels)) or 'no channel'}; "
+            "nothing was sent"
+        )
         return 0
     if problem := transport_problem(settings, channels):
         raise OutageError(problem)
-    sent = notify_pending(factory, outbound_sender(settings), incident_id=incident_id,
-                          resend_unconfirmed=args.resend_unconfirmed)
+    sent = notify_pending(
+        factory,
+        outbound_sender(settings),
+        incident_id=incident_id,
+        resend_unconfirmed=args.resend_unconfirmed,
+    )
     print(f"sent {sent} notices")
     return 0
 
@@ -217,8 +261,10 @@ def _notify(settings: Settings, incident_id: int, event: str) -> None:
     factory = session_factory(settings.database_url)
     sent = notify_incident_event(factory, incident_id, event, outbound_sender(settings))
     status = notify_status(factory, incident_id)
-    print(f"notified {sent} reporters now; {status.sent} notices sent in all, "
-          f"{status.pending} waiting, {status.failed} failed, {status.unconfirmed} unconfirmed")
+    print(
+        f"notified {sent} reporters now; {status.sent} notices sent in all, "
+        f"{status.pending} waiting, {status.failed} failed, {status.unconfirmed} unconfirmed"
+    )
 
 
 def _require_transports(settings: Settings, ref: str) -> None:
@@ -245,10 +291,15 @@ def _rehearse(settings: Settings, change, event: str | None) -> int:
 
 
 def _view(session, incident: Incident) -> dict:
-    return incident_view(incident, reporters_count(session, incident),
-                         urgent_reports(session, incident))
+    return incident_view(
+        incident, reporters_count(session, incident), urgent_reports(session, incident)
+    )
 
 
 _ACTIONS = {
-    "list": _list, "show": _show, "update": _update, "restore": _restore, "notify": _notify_action,
+    "list": _list,
+    "show": _show,
+    "update": _update,
+    "restore": _restore,
+    "notify": _notify_action,
 }

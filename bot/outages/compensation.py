@@ -47,14 +47,22 @@ def compensations_for_report(report: OutageReport, incident: Incident) -> list[C
         return []
     fm = bool(incident.force_majeure)
     start = min(report.start_in(incident), end)
-    restoration = compensation_for(Case(restoration_standard(incident), start=start,
-                                        end=end, force_majeure=fm))
+    restoration = compensation_for(
+        Case(restoration_standard(incident), start=start, end=end, force_majeure=fm)
+    )
     if not incident.planned:
         return [restoration]
     return [
         restoration,
-        compensation_for(Case(PLANNED_NOTICE, start=incident.start, end=end,
-                              notice_at=aware(incident.notice_at), force_majeure=fm)),
+        compensation_for(
+            Case(
+                PLANNED_NOTICE,
+                start=incident.start,
+                end=end,
+                notice_at=aware(incident.notice_at),
+                force_majeure=fm,
+            )
+        ),
     ]
 
 

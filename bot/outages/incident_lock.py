@@ -50,12 +50,17 @@ def _thread_lock(url: str, incident_id: int) -> Iterator[None]:
 def _postgres_lock(engine: Engine, incident_id: int) -> Iterator[None]:
     with engine.connect() as conn:
         conn.execute(text("SET statement_timeout = 0"))  # waiting for the other notifier is fine
-        conn.execute(text("SELECT pg_advisory_lock(:ns, :id)"), {"ns": POSTGRES_NAMESPACE, "id": incident_id})
+        conn.execute(
+            text("SELECT pg_advisory_lock(:ns, :id)"), {"ns": POSTGRES_NAMESPACE, "id": incident_id}
+        )
         conn.commit()
         try:
             yield
         finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:ns, :id)"), {"ns": POSTGRES_NAMESPACE, "id": incident_id})
+            conn.execute(
+                text("SELECT pg_advisory_unlock(:ns, :id)"),
+                {"ns": POSTGRES_NAMESPACE, "id": incident_id},
+            )
             conn.execute(text("RESET statement_timeout"))
             conn.commit()
 

@@ -11,9 +11,13 @@ FORCE_MAJEURE = "force_majeure"
 
 def estimate_notice(report: OutageReport, incident: Incident) -> str:
     tr = texts(report.lang)
-    lines = [tr._("Update on your outage report {reference}: power is expected back by {time}.",
-                  reference=report.reference,
-                  time=tr.datetime(incident.estimated_restoration_at))]
+    lines = [
+        tr._(
+            "Update on your outage report {reference}: power is expected back by {time}.",
+            reference=report.reference,
+            time=tr.datetime(incident.estimated_restoration_at),
+        )
+    ]
     if incident.cause:
         lines.append(tr._("Cause: {cause}", cause=incident.cause))
     return "\n".join(lines)
@@ -40,23 +44,32 @@ def _compensation_line(tr: Texts, compensation) -> str:
 
     name = standard_name(compensation.standard, tr.lang)
     if compensation.amount_sar > 0:
-        return tr._("You are owed {amount} compensation ({standard}), paid automatically by {date}.",
-                    amount=riyals(int(compensation.amount_sar), tr.lang), standard=name,
-                    date=tr.date(compensation.pay_by))
+        return tr._(
+            "You are owed {amount} compensation ({standard}), paid automatically by {date}.",
+            amount=riyals(int(compensation.amount_sar), tr.lang),
+            standard=name,
+            date=tr.date(compensation.pay_by),
+        )
     if compensation.reason == FORCE_MAJEURE:
-        return tr._("No compensation is due ({standard}): the outage was caused by force majeure.",
-                    standard=name)
+        return tr._(
+            "No compensation is due ({standard}): the outage was caused by force majeure.",
+            standard=name,
+        )
     if compensation.standard == PLANNED_NOTICE:
-        return tr._("The planned outage was announced in time, so no compensation is due for the notice.")
+        return tr._(
+            "The planned outage was announced in time, so no compensation is due for the notice."
+        )
     return tr._("Power came back within the guaranteed time, so no compensation is due.")
 
 
 def duration(tr: Texts, minutes: int) -> str:
     hours, rest = divmod(max(0, minutes), 60)
     if hours and rest:
-        return tr._("{hours} and {minutes}",
-                    hours=tr.ngettext("{n} hour", "{n} hours", hours),
-                    minutes=tr.ngettext("{n} minute", "{n} minutes", rest))
+        return tr._(
+            "{hours} and {minutes}",
+            hours=tr.ngettext("{n} hour", "{n} hours", hours),
+            minutes=tr.ngettext("{n} minute", "{n} minutes", rest),
+        )
     if hours:
         return tr.ngettext("{n} hour", "{n} hours", hours)
     return tr.ngettext("{n} minute", "{n} minutes", rest)

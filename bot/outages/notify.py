@@ -92,21 +92,32 @@ def notify_pending(
 def notify_status(session_factory_or_url: SessionFactory | str, incident_id: int) -> NotifyStatus:
     factory = sessions_of(session_factory_or_url)
     with factory() as session:
-        statuses = list(session.scalars(
-            select(OutageNotification.status).where(OutageNotification.incident_id == incident_id)
-        ))
-    return NotifyStatus(statuses.count(SENT), statuses.count(PENDING), statuses.count(SENDING),
-                        statuses.count(FAILED))
+        statuses = list(
+            session.scalars(
+                select(OutageNotification.status).where(
+                    OutageNotification.incident_id == incident_id
+                )
+            )
+        )
+    return NotifyStatus(
+        statuses.count(SENT),
+        statuses.count(PENDING),
+        statuses.count(SENDING),
+        statuses.count(FAILED),
+    )
 
 
-def channels_to_notify(session: Session, incident_id: int | None, *,
-                       pending_only: bool = False) -> set[str]:
+def channels_to_notify(
+    session: Session, incident_id: int | None, *, pending_only: bool = False
+) -> set[str]:
     """The channels the reporters of an incident (or, with None, of every incident with
     pending notices) wrote from: the transports a notice run needs."""
     if pending_only or incident_id is None:
-        query = select(OutageReport.channel).join(
-            OutageNotification, OutageNotification.report_id == OutageReport.id).where(
-            OutageNotification.status.in_([PENDING, SENDING]))
+        query = (
+            select(OutageReport.channel)
+            .join(OutageNotification, OutageNotification.report_id == OutageReport.id)
+            .where(OutageNotification.status.in_([PENDING, SENDING]))
+        )
         if incident_id is not None:
             query = query.where(OutageNotification.incident_id == incident_id)
     else:
@@ -118,10 +129,15 @@ def preview(session: Session, incident: Incident, event: str) -> list[Outbound]:
     """What notifying every reporter of `incident` about `event` would send (`--dry-run`):
     composed from the incident as it stands in `session`; nothing is claimed or recorded."""
     event = _resolve(incident, event)
-    reports = session.scalars(select(OutageReport).where(
-        OutageReport.incident_id == incident.id).order_by(OutageReport.id))
-    return [Outbound(channel=r.channel, address=notify_address(r), text=compose(event, r, incident))
-            for r in reports]
+    reports = session.scalars(
+        select(OutageReport)
+        .where(OutageReport.incident_id == incident.id)
+        .order_by(OutageReport.id)
+    )
+    return [
+        Outbound(channel=r.channel, address=notify_address(r), text=compose(event, r, incident))
+        for r in reports
+    ]
 
 
 def notify_address(report: OutageReport) -> str:
@@ -152,8 +168,12 @@ def _resolve(incident: Incident, event: str) -> str:
 
 def _enqueue(session: Session, incident_id: int, event: str) -> None:
     reporters = select(
-        OutageReport.id, OutageReport.incident_id, literal(event), literal(PENDING),
-        literal(0), literal(utcnow()),
+        OutageReport.id,
+        OutageReport.incident_id,
+        literal(event),
+        literal(PENDING),
+        literal(0),
+        literal(utcnow()),
     ).where(OutageReport.incident_id == incident_id)
     columns = ["report_id", "incident_id", "event", "status", "attempts", "created_at"]
     statement = _insert_ignoring(session, OutageNotification, {}, ["report_id", "event"])
@@ -168,26 +188,40 @@ def _is_stale(event: str, incident: Incident) -> bool:
 
 
 def _deliver(
-    factory: SessionFactory, sender: OutboundSender, incident_id: int, event: str,
+    factory: SessionFactory,
+    sender: OutboundSender,
+    incident_id: int,
+    event: str,
     resend_unconfirmed: bool,
 ) -> int:
     mine = (OutageNotification.incident_id == incident_id) & (OutageNotification.event == event)
     sent = 0
     with factory() as session, incident_lock(session.get_bind(), incident_id):
         if resend_unconfirmed:
-            session.execute(update(OutageNotification).where(
-                mine, OutageNotification.status == SENDING).values(status=PENDING))
+            session.execute(
+                update(OutageNotification)
+                .where(mine, OutageNotification.status == SENDING)
+                .values(status=PENDING)
+            )
         incident = session.get(Incident, incident_id)
         if incident is None:
             return 0
         if _is_stale(event, incident):
-            session.execute(update(OutageNotification).where(
-                mine, OutageNotification.status == PENDING).values(status=SKIPPED))
+            session.execute(
+                update(OutageNotification)
+                .where(mine, OutageNotification.status == PENDING)
+                .values(status=SKIPPED)
+            )
             session.commit()
             return 0
         session.commit()
-        ids = list(session.scalars(select(OutageNotification.id).where(
-            mine, OutageNotification.status == PENDING).order_by(OutageNotification.id)))
+        ids = list(
+            session.scalars(
+                select(OutageNotification.id)
+                .where(mine, OutageNotification.status == PENDING)
+                .order_by(OutageNotification.id)
+            )
+        )
         for note_id in ids:
             sent += _deliver_one(session, sender, note_id, event, incident)
     return sent
@@ -196,9 +230,11 @@ def _deliver(
 def _deliver_one(
     session: Session, sender: OutboundSender, note_id: int, event: str, incident: Incident
 ) -> int:
-    claim = update(OutageNotification).where(
-        OutageNotification.id == note_id, OutageNotification.status == PENDING
-    ).values(status=SENDING, claimed_at=utcnow(), attempts=OutageNotification.attempts + 1)
+    claim = (
+        update(OutageNotification)
+        .where(OutageNotification.id == note_id, OutageNotification.status == PENDING)
+        .values(status=SENDING, claimed_at=utcnow(), attempts=OutageNotification.attempts + 1)
+    )
     if session.execute(claim.returning(OutageNotification.id)).first() is None:
         session.rollback()  # another notifier has it
         return 0
@@ -217,8 +253,9 @@ def _deliver_one(
         return 0
     session.commit()  # the claim is durable before anything leaves
 
-    result = sender.send(Outbound(channel=report.channel, address=notify_address(report),
-                                  text=note.text))
+    result = sender.send(
+        Outbound(channel=report.channel, address=notify_address(report), text=note.text)
+    )
     record_result(note, result)
     session.commit()
     return 1 if result.ok else 0
@@ -228,7 +265,12 @@ def record_result(note, result: SendResult) -> None:
     """What one send did, on its ledger row (outage or hazard notice): sent, failed for good,
     or pending for another try while attempts remain."""
     if result.ok:
-        note.status, note.sent_at, note.provider_id, note.error = SENT, utcnow(), result.provider_id, None
+        note.status, note.sent_at, note.provider_id, note.error = (
+            SENT,
+            utcnow(),
+            result.provider_id,
+            None,
+        )
     elif result.permanent or note.attempts >= MAX_ATTEMPTS:
         note.status, note.error = FAILED, result.error
     else:

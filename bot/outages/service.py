@@ -117,16 +117,29 @@ def report_outage(
         return ReportOutcome(existing, incident, False, True, reporters_count(session, incident))
 
     values = dict(
-        incident_id=incident.id, channel=channel, sender=sender, phone=phone,
-        lang=(lang or "ar")[:2], reported_at=reported_at, account=account, city=city,
-        district=district, premise=premise, latitude=latitude, longitude=longitude,
-        address=address, still_off=still_off, status=OPEN, stated_start=stated_start,
+        incident_id=incident.id,
+        channel=channel,
+        sender=sender,
+        phone=phone,
+        lang=(lang or "ar")[:2],
+        reported_at=reported_at,
+        account=account,
+        city=city,
+        district=district,
+        premise=premise,
+        latitude=latitude,
+        longitude=longitude,
+        address=address,
+        still_off=still_off,
+        status=OPEN,
+        stated_start=stated_start,
         urgent=urgent,
     )
     # RETURNING tells whether the row is ours (rowcount is unreliable through the ORM session).
     report = session.scalars(
-        _insert_ignoring(session, OutageReport, values, ["incident_id", "channel", "sender"])
-        .returning(OutageReport)
+        _insert_ignoring(
+            session, OutageReport, values, ["incident_id", "channel", "sender"]
+        ).returning(OutageReport)
     ).first()
     inserted = report is not None
     if report is None:  # the same sender's other message won a race for the same incident
@@ -166,21 +179,29 @@ def latest_report(
 
 
 def reporters_count(session: Session, incident: Incident) -> int:
-    return session.scalar(
-        select(func.count(OutageReport.id)).where(OutageReport.incident_id == incident.id)
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(OutageReport.id)).where(OutageReport.incident_id == incident.id)
+        )
+        or 0
+    )
 
 
 def urgent_reports(session: Session, incident: Incident) -> int:
     """How many reporters of the incident have someone on medical equipment."""
-    return session.scalar(
-        select(func.count(OutageReport.id))
-        .where(OutageReport.incident_id == incident.id, OutageReport.urgent.is_(True))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(OutageReport.id)).where(
+                OutageReport.incident_id == incident.id, OutageReport.urgent.is_(True)
+            )
+        )
+        or 0
+    )
 
 
-def flag_urgent(session: Session, *, channel: str, sender: str,
-                phone: str | None) -> OutageReport | None:
+def flag_urgent(
+    session: Session, *, channel: str, sender: str, phone: str | None
+) -> OutageReport | None:
     """Flag the sender's latest report urgent if its outage is still open; that report, or None
     when they have no open report."""
     found = latest_report(session, channel=channel, sender=sender, phone=phone)
@@ -201,16 +222,29 @@ def find_incident(session: Session, ref: str | int) -> Incident:
 
 def reports_of(session: Session, incident: Incident) -> list[OutageReport]:
     """Every report of the incident, in the order they came."""
-    return list(session.scalars(select(OutageReport).where(OutageReport.incident_id == incident.id)
-                                .order_by(OutageReport.reported_at, OutageReport.id)))
+    return list(
+        session.scalars(
+            select(OutageReport)
+            .where(OutageReport.incident_id == incident.id)
+            .order_by(OutageReport.reported_at, OutageReport.id)
+        )
+    )
 
 
-def keep_media(session: Session, report: OutageReport, media: Media, fetched: Fetched) -> OutageMedia:
+def keep_media(
+    session: Session, report: OutageReport, media: Media, fetched: Fetched
+) -> OutageMedia:
     """A photo or voice note with the report: its bytes, or its reference and why they are missing."""
-    row = OutageMedia(report_id=report.id, provider=media.provider, source=media.ref,
-                      content_type=fetched.content_type or media.content_type,
-                      size=fetched.size, data=fetched.data, status=fetched.status,
-                      error=fetched.error)
+    row = OutageMedia(
+        report_id=report.id,
+        provider=media.provider,
+        source=media.ref,
+        content_type=fetched.content_type or media.content_type,
+        size=fetched.size,
+        data=fetched.data,
+        status=fetched.status,
+        error=fetched.error,
+    )
     session.add(row)
     session.flush()
     return row
@@ -218,18 +252,28 @@ def keep_media(session: Session, report: OutageReport, media: Media, fetched: Fe
 
 def media_count(session: Session, incident: Incident) -> int:
     """Photos and voice notes kept with the incident's reports (fetched or not)."""
-    return session.scalar(select(func.count(OutageMedia.id))
-                          .join(OutageReport, OutageReport.id == OutageMedia.report_id)
-                          .where(OutageReport.incident_id == incident.id)) or 0
+    return (
+        session.scalar(
+            select(func.count(OutageMedia.id))
+            .join(OutageReport, OutageReport.id == OutageMedia.report_id)
+            .where(OutageReport.incident_id == incident.id)
+        )
+        or 0
+    )
 
 
 def undelivered_notices(session: Session, incident: Incident) -> list[OutageNotification]:
     """The incident's notices Twilio accepted but reported undelivered or failed."""
-    return list(session.scalars(
-        select(OutageNotification)
-        .where(OutageNotification.incident_id == incident.id,
-               OutageNotification.delivery_status.in_(["undelivered", "failed"]))
-        .order_by(OutageNotification.id)))
+    return list(
+        session.scalars(
+            select(OutageNotification)
+            .where(
+                OutageNotification.incident_id == incident.id,
+                OutageNotification.delivery_status.in_(["undelivered", "failed"]),
+            )
+            .order_by(OutageNotification.id)
+        )
+    )
 
 
 def find_report(session: Session, ref: str | int) -> OutageReport | None:
@@ -239,11 +283,14 @@ def find_report(session: Session, ref: str | int) -> OutageReport | None:
 
 def list_incidents(session: Session, *, include_closed: bool = False) -> list[Incident]:
     # Incidents with someone on medical equipment first, then the newest.
-    has_urgent = (select(OutageReport.id)
-                  .where(OutageReport.incident_id == Incident.id, OutageReport.urgent.is_(True))
-                  .exists())
-    query = select(Incident).order_by(has_urgent.desc(), Incident.started_at.desc(),
-                                      Incident.id.desc())
+    has_urgent = (
+        select(OutageReport.id)
+        .where(OutageReport.incident_id == Incident.id, OutageReport.urgent.is_(True))
+        .exists()
+    )
+    query = select(Incident).order_by(
+        has_urgent.desc(), Incident.started_at.desc(), Incident.id.desc()
+    )
     if not include_closed:
         query = query.where(Incident.status == OPEN)
     return list(session.scalars(query))
@@ -265,7 +312,9 @@ def update_incident(
     incident = find_incident(session, ref)
     if eta is not None:
         if not incident.is_open:
-            raise OutageError(f"{incident.reference} is already restored; an estimate makes no sense")
+            raise OutageError(
+                f"{incident.reference} is already restored; an estimate makes no sense"
+            )
         eta = as_utc(eta)
     if started_at is not None:
         started_at = as_utc(started_at)
@@ -303,8 +352,9 @@ def update_incident(
 RESTORE_CLOCK_SLACK = timedelta(minutes=2)
 
 
-def restore_incident(session: Session, ref: str | int, *, at: datetime,
-                     now: datetime | None = None) -> Incident:
+def restore_incident(
+    session: Session, ref: str | int, *, at: datetime, now: datetime | None = None
+) -> Incident:
     """Close the incident at `at`. Restoring again at the same time is a no-op (for reruns).
     A time still ahead is refused: reporters would be told power is back before it is."""
     incident = find_incident(session, ref)
@@ -328,7 +378,7 @@ def restore_incident(session: Session, ref: str | int, *, at: datetime,
 
 
 def parse_reference(ref: str | int, prefix: str) -> int | None:
-    """"INC-000045", "inc45", "45" and "٤٥" all name incident 45."""
+    """ "INC-000045", "inc45", "45" and "٤٥" all name incident 45."""
     if isinstance(ref, int):
         return ref
     text = ascii_digits(ref.strip()).upper()
@@ -341,7 +391,8 @@ def _open_incident(
 ) -> tuple[Incident, bool]:
     for _ in range(_CLAIM_ATTEMPTS):
         incident = session.scalars(
-            select(Incident).join(OpenArea, OpenArea.incident_id == Incident.id)
+            select(Incident)
+            .join(OpenArea, OpenArea.incident_id == Incident.id)
             .where(OpenArea.area_key == key)
         ).first()
         # A report reopened into an incident joins only its own area's, never a neighbour's.
@@ -352,10 +403,18 @@ def _open_incident(
 
         start = reopened_from.start if reopened_from is not None else reported_at
         incident = Incident(
-            area_key=key, city=place.city, district=place.district, latitude=place.latitude,
-            longitude=place.longitude, status=OPEN, started_at=start,
-            start_set_by_operator=False, estimate_version=0, force_majeure=False,
-            planned=False, reopened_from_id=reopened_from.id if reopened_from else None,
+            area_key=key,
+            city=place.city,
+            district=place.district,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            status=OPEN,
+            started_at=start,
+            start_set_by_operator=False,
+            estimate_version=0,
+            force_majeure=False,
+            planned=False,
+            reopened_from_id=reopened_from.id if reopened_from else None,
         )
         session.add(incident)
         session.flush()
@@ -410,8 +469,14 @@ def _is_blank(place: Place) -> bool:
 
 
 def _place_of(report: OutageReport) -> Place:
-    return Place(report.city, report.district, report.latitude, report.longitude,
-                 report.account, report.premise)
+    return Place(
+        report.city,
+        report.district,
+        report.latitude,
+        report.longitude,
+        report.account,
+        report.premise,
+    )
 
 
 def _insert_ignoring(session: Session, model: type, values: dict, conflict_columns: list[str]):
@@ -423,8 +488,10 @@ def _insert_ignoring(session: Session, model: type, values: dict, conflict_colum
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         raise NotImplementedError(f"outage incidents need SQLite or PostgreSQL, not {dialect}")
-    return dialect_insert(model).values(**values).on_conflict_do_nothing(
-        index_elements=conflict_columns
+    return (
+        dialect_insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict_columns)
     )
 
 

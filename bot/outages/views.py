@@ -27,8 +27,9 @@ def incident_view(incident: Incident, reporters: int, urgent: int = 0) -> dict:
         "city_wide": bool(incident.city_wide),
         "notice_at": local_iso(incident.notice_at),
         "restored_at": local_iso(incident.restored_at),
-        "reopened_from": (f"INC-{incident.reopened_from_id:06d}"
-                          if incident.reopened_from_id else None),
+        "reopened_from": (
+            f"INC-{incident.reopened_from_id:06d}" if incident.reopened_from_id else None
+        ),
     }
 
 
@@ -37,8 +38,10 @@ def incident_line(view: dict) -> str:
     place = " / ".join(p for p in (view["city"], view["district"]) if p) or "(no district)"
     eta = view["estimated_restoration_at"] or "-"
     urgent = f"  URGENT ({view['urgent_reports']} medical)" if view["urgent"] else ""
-    return (f"{view['reference']}  {view['status']:<8}  {view['reporters']:>6} reporters  "
-            f"started {view['started_at']}  eta {eta}  {place}{urgent}")
+    return (
+        f"{view['reference']}  {view['status']:<8}  {view['reporters']:>6} reporters  "
+        f"started {view['started_at']}  eta {eta}  {place}{urgent}"
+    )
 
 
 def report_view(report) -> dict:
@@ -57,16 +60,24 @@ def report_view(report) -> dict:
 def report_line(view: dict) -> str:
     start = view["stated_start"] or "-"
     urgent = "URGENT: medical equipment  " if view["urgent"] else ""
-    return (f"  {view['reference']}  {view['channel']:<9}  reported {view['reported_at']}  "
-            f"says off since {start}  {urgent}{view['district'] or ''}").rstrip()
+    return (
+        f"  {view['reference']}  {view['channel']:<9}  reported {view['reported_at']}  "
+        f"says off since {start}  {urgent}{view['district'] or ''}"
+    ).rstrip()
 
 
 def undelivered_view(note) -> dict:
     """One notice that did not arrive (Twilio's status callback), as `outages show` lists it."""
-    return {"report": format_reference(REPORT_PREFIX, note.report_id), "event": note.event,
-            "status": note.delivery_status, "error_code": note.delivery_error}
+    return {
+        "report": format_reference(REPORT_PREFIX, note.report_id),
+        "event": note.event,
+        "status": note.delivery_status,
+        "error_code": note.delivery_error,
+    }
 
 
 def undelivered_line(view: dict) -> str:
-    return (f"  {view['report']}  {view['event']:<12}  {view['status']}"
-            f"  error {view['error_code'] or '-'}")
+    return (
+        f"  {view['report']}  {view['event']:<12}  {view['status']}"
+        f"  error {view['error_code'] or '-'}"
+    )

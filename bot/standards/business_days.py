@@ -63,8 +63,9 @@ class HolidayCorrections:
             raise HolidayFileError(f"holiday file {path}: {exc}") from None
         unknown = set(raw) - {"add", "remove"}
         if unknown:
-            raise HolidayFileError(f"holiday file {path}: unknown section(s) {sorted(unknown)}; "
-                                   "use [add] and [remove]")
+            raise HolidayFileError(
+                f"holiday file {path}: unknown section(s) {sorted(unknown)}; use [add] and [remove]"
+            )
         sections = {name: _days(path, name, raw.get(name, {})) for name in ("add", "remove")}
         both = sections["add"] & sections["remove"]
         if both:
@@ -74,14 +75,15 @@ class HolidayCorrections:
 
 def _days(path: str | Path, section: str, entries: object) -> frozenset[date]:
     if not isinstance(entries, dict):
-        raise HolidayFileError(f"holiday file {path}: [{section}] must list `YYYY-MM-DD = \"why\"`")
+        raise HolidayFileError(f'holiday file {path}: [{section}] must list `YYYY-MM-DD = "why"`')
     days = set()
     for key, why in entries.items():
         try:
             day = date.fromisoformat(key)
         except ValueError:
-            raise HolidayFileError(f"holiday file {path}: [{section}] {key!r} is not a "
-                                   "YYYY-MM-DD date") from None
+            raise HolidayFileError(
+                f"holiday file {path}: [{section}] {key!r} is not a YYYY-MM-DD date"
+            ) from None
         if not isinstance(why, str) or not why.strip():
             raise HolidayFileError(f"holiday file {path}: [{section}] {key} needs a reason")
         days.add(day)
@@ -105,8 +107,11 @@ class BusinessCalendar:
     business day (0-based). Both grow a year at a time when a date outside them is asked for.
     """
 
-    def __init__(self, holiday_source: Callable[[int], Iterable[date]] = saudi_holidays,
-                 weekend: frozenset[int] = WEEKEND) -> None:
+    def __init__(
+        self,
+        holiday_source: Callable[[int], Iterable[date]] = saudi_holidays,
+        weekend: frozenset[int] = WEEKEND,
+    ) -> None:
         self._holiday_source = holiday_source
         self._weekend = weekend
         self._first_year = 0

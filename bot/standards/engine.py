@@ -109,8 +109,11 @@ class Compensation:
 
     def to_json(self) -> dict:
         """The contract's `compensation` object (labels in English)."""
-        out: dict = {"standard": self.standard, "rule_set": self.rule_set,
-                     "deadline": self.deadline.isoformat() if self.deadline else None}
+        out: dict = {
+            "standard": self.standard,
+            "rule_set": self.rule_set,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+        }
         if self.rule is not None and self.rule.clock == "business_days":
             out["late_business_days"] = self.late_business_days
         else:
@@ -148,13 +151,16 @@ def _ceil_div(a: int, b: int) -> int:
 
 def _check(case: Case) -> tuple[datetime | None, datetime | None, datetime | None]:
     if case.standard not in STANDARD_IDS:
-        raise CaseError(f"unknown standard {case.standard!r}; "
-                        f"expected one of: {', '.join(STANDARD_IDS)}")
+        raise CaseError(
+            f"unknown standard {case.standard!r}; expected one of: {', '.join(STANDARD_IDS)}"
+        )
     if case.network not in NETWORKS:
         raise CaseError(f"unknown network {case.network!r}; expected one of: {', '.join(NETWORKS)}")
     if case.customer_class not in CUSTOMER_CLASSES:
-        raise CaseError(f"unknown customer class {case.customer_class!r}; "
-                        f"expected one of: {', '.join(CUSTOMER_CLASSES)}")
+        raise CaseError(
+            f"unknown customer class {case.customer_class!r}; "
+            f"expected one of: {', '.join(CUSTOMER_CLASSES)}"
+        )
     start, end, notice_at = _local(case.start), _local(case.end), _local(case.notice_at)
     start_means, end_means = TIME_MEANING[case.standard]
     if start is not None and end is not None and end < start:
@@ -178,8 +184,20 @@ def compensation_for(case: Case) -> Compensation:
         rule = rule_for(case.standard, start)
     except CaseError:
         rule_set = rule_set_on(start.date())  # re-raises when no rule set was in force at all
-        return Compensation(case.standard, rule_set.id, None, None, None, False, 0, (), None,
-                            REASON_NOT_COVERED, None, case)
+        return Compensation(
+            case.standard,
+            rule_set.id,
+            None,
+            None,
+            None,
+            False,
+            0,
+            (),
+            None,
+            REASON_NOT_COVERED,
+            None,
+            case,
+        )
 
     cal = calendar()
     late_minutes: int | None = None
@@ -215,16 +233,41 @@ def compensation_for(case: Case) -> Compensation:
 
     if case.force_majeure or units <= 0:
         reason = REASON_FORCE_MAJEURE if case.force_majeure else REASON_ON_TIME
-        return Compensation(case.standard, rule.rule_set, deadline, late_minutes, late_days,
-                            False, 0, (), None, reason, rule, case)
+        return Compensation(
+            case.standard,
+            rule.rule_set,
+            deadline,
+            late_minutes,
+            late_days,
+            False,
+            0,
+            (),
+            None,
+            reason,
+            rule,
+            case,
+        )
     breakdown = _breakdown(rule, units, case, notice_at)
     pay_by = cal.add_business_days(ended, rule.pay_within_business_days)
-    return Compensation(case.standard, rule.rule_set, deadline, late_minutes, late_days, True,
-                        sum(line.sar for line in breakdown), breakdown, pay_by, None, rule, case)
+    return Compensation(
+        case.standard,
+        rule.rule_set,
+        deadline,
+        late_minutes,
+        late_days,
+        True,
+        sum(line.sar for line in breakdown),
+        breakdown,
+        pay_by,
+        None,
+        rule,
+        case,
+    )
 
 
-def _breakdown(rule: Rule, units: int, case: Case,
-               notice_at: datetime | None) -> tuple[BreakdownLine, ...]:
+def _breakdown(
+    rule: Rule, units: int, case: Case, notice_at: datetime | None
+) -> tuple[BreakdownLine, ...]:
     first = rule.first_amount(case.customer_class)
     if rule.clock == "none":
         return (BreakdownLine(first, "unlawful", rule.clock),)
@@ -235,8 +278,11 @@ def _breakdown(rule: Rule, units: int, case: Case,
         return (BreakdownLine(first, "flat", rule.clock),)
     lines = [BreakdownLine(first, "first", rule.clock, 1, rule.unit)]
     if units > 1:
-        lines.append(BreakdownLine(rule.additional_sar * (units - 1), "additional", rule.clock,
-                                   units - 1, rule.unit))
+        lines.append(
+            BreakdownLine(
+                rule.additional_sar * (units - 1), "additional", rule.clock, units - 1, rule.unit
+            )
+        )
     return tuple(lines)
 
 

@@ -98,7 +98,9 @@ def _read_rule(rule_set: str, standard: str, raw: dict, pay_within: int) -> Rule
     if clock not in CLOCKS:
         raise ValueError(f"{rule_set}/{standard}: unknown clock {clock!r}")
     first = raw["first_sar"]
-    first_by_class = dict(first) if isinstance(first, dict) else dict.fromkeys(CUSTOMER_CLASSES, first)
+    first_by_class = (
+        dict(first) if isinstance(first, dict) else dict.fromkeys(CUSTOMER_CLASSES, first)
+    )
     by_network = raw.get("deadline_by_network")
     return Rule(
         standard=standard,
@@ -122,8 +124,9 @@ def read_rule_set(path: Path) -> RuleSet:
     if unknown:
         raise ValueError(f"{path.name}: unknown standards {sorted(unknown)}")
     pay_within = int(raw.get("pay_within_business_days", 10))
-    rules = {sid: _read_rule(raw["id"], sid, body, pay_within)
-             for sid, body in raw["standards"].items()}
+    rules = {
+        sid: _read_rule(raw["id"], sid, body, pay_within) for sid, body in raw["standards"].items()
+    }
     return RuleSet(raw["id"], raw["title"], raw["effective_from"], MappingProxyType(rules))
 
 
@@ -139,8 +142,10 @@ def rule_set_on(day: date) -> RuleSet:
         if rule_set.effective_from <= day:
             return rule_set
     oldest = rule_sets()[-1]
-    raise CaseError(f"no rule set was in force on {day.isoformat()} "
-                    f"(the oldest, {oldest.id}, starts {oldest.effective_from.isoformat()})")
+    raise CaseError(
+        f"no rule set was in force on {day.isoformat()} "
+        f"(the oldest, {oldest.id}, starts {oldest.effective_from.isoformat()})"
+    )
 
 
 def rule_for(standard: str, at: datetime | None = None) -> Rule:
@@ -149,10 +154,16 @@ def rule_for(standard: str, at: datetime | None = None) -> Rule:
     Raises CaseError for an unknown standard, or one the rule set in force did not have.
     """
     if standard not in STANDARD_IDS:
-        raise CaseError(f"unknown standard {standard!r}; expected one of: {', '.join(STANDARD_IDS)}")
-    day = (at.astimezone(RIYADH) if at is not None and at.tzinfo else at or datetime.now(RIYADH)).date()
+        raise CaseError(
+            f"unknown standard {standard!r}; expected one of: {', '.join(STANDARD_IDS)}"
+        )
+    day = (
+        at.astimezone(RIYADH) if at is not None and at.tzinfo else at or datetime.now(RIYADH)
+    ).date()
     rule_set = rule_set_on(day)
     rule = rule_set.rules.get(standard)
     if rule is None:
-        raise CaseError(f"{standard} is not a standard of {rule_set.id}, in force on {day.isoformat()}")
+        raise CaseError(
+            f"{standard} is not a standard of {rule_set.id}, in force on {day.isoformat()}"
+        )
     return rule

@@ -39,18 +39,30 @@ CONDITIONS = {
     "meter_registration": N_("If your meter is not registered or cancelled within {deadline}"),
     "connection": N_("If your service is not connected within {deadline} of payment"),
     "reconnection_after_payment": N_("If service is not back within {deadline} of your payment"),
-    "unlawful_disconnection": N_("If your power is cut at a prohibited time or in a prohibited case"),
-    "billing_complaint": N_("If you get no detailed reply to your bill complaint within {deadline}"),
+    "unlawful_disconnection": N_(
+        "If your power is cut at a prohibited time or in a prohibited case"
+    ),
+    "billing_complaint": N_(
+        "If you get no detailed reply to your bill complaint within {deadline}"
+    ),
     "planned_outage_notice": N_("If you are not told at least {deadline} before a planned outage"),
-    "planned_outage_restoration": N_("If power is not back within {deadline} of a planned outage starting"),
+    "planned_outage_restoration": N_(
+        "If power is not back within {deadline} of a planned outage starting"
+    ),
     "emergency_outage": N_("If power is not back within {deadline}"),
-    "total_blackout": N_("If a blackout of your whole city or governorate lasts more than {deadline}"),
+    "total_blackout": N_(
+        "If a blackout of your whole city or governorate lasts more than {deadline}"
+    ),
 }
 
 REASONS = {
     "on_time": N_("It was done within the deadline, so no compensation is due."),
-    "force_majeure": N_("This case was recorded as force majeure (events beyond the provider's control), so no compensation is due."),
-    "not_covered": N_("This standard was not part of the rules in force at the time, so no compensation is due."),
+    "force_majeure": N_(
+        "This case was recorded as force majeure (events beyond the provider's control), so no compensation is due."
+    ),
+    "not_covered": N_(
+        "This standard was not part of the rules in force at the time, so no compensation is due."
+    ),
 }
 
 
@@ -75,8 +87,11 @@ def duration(tr: Texts, minutes: int) -> str:
     """Whole hours and minutes, e.g. "2 hours and 20 minutes"."""
     h, m = divmod(minutes, 60)
     if h and m:
-        return tr._("{hours} and {minutes}", hours=hours(tr, h),
-                    minutes=tr.ngettext("{n} minute", "{n} minutes", m))
+        return tr._(
+            "{hours} and {minutes}",
+            hours=hours(tr, h),
+            minutes=tr.ngettext("{n} minute", "{n} minutes", m),
+        )
     if h:
         return hours(tr, h)
     return tr.ngettext("{n} minute", "{n} minutes", m)
@@ -97,8 +112,9 @@ def deadline_text(rule: Rule, lang: str, network: str = "lv") -> str:
     return tr.ngettext("{n} deadline hour", "{n} deadline hours", n)
 
 
-def rule_summary(rule: Rule, lang: str, network: str = "lv",
-                 customer_class: str = "residential") -> str:
+def rule_summary(
+    rule: Rule, lang: str, network: str = "lv", customer_class: str = "residential"
+) -> str:
     tr = texts(lang)
     condition = tr._(CONDITIONS[rule.standard], deadline=deadline_text(rule, lang, network))
     first = riyals(rule.first_amount(customer_class), lang)
@@ -106,15 +122,25 @@ def rule_summary(rule: Rule, lang: str, network: str = "lv",
         return tr._("{condition} you are owed {first}.", condition=condition, first=first)
     additional = riyals(rule.additional_sar, lang)
     if rule.clock == "business_days":
-        further = tr.ngettext("{additional} for each further business day or part",
-                              "{additional} for each further {n} business days or part",
-                              rule.unit, additional=additional)
+        further = tr.ngettext(
+            "{additional} for each further business day or part",
+            "{additional} for each further {n} business days or part",
+            rule.unit,
+            additional=additional,
+        )
     else:
-        further = tr.ngettext("{additional} for each further hour or part",
-                              "{additional} for each further {n} hours or part",
-                              rule.unit, additional=additional)
-    return tr._("{condition} you are owed {first}, plus {further}.",
-                condition=condition, first=first, further=further)
+        further = tr.ngettext(
+            "{additional} for each further hour or part",
+            "{additional} for each further {n} hours or part",
+            rule.unit,
+            additional=additional,
+        )
+    return tr._(
+        "{condition} you are owed {first}, plus {further}.",
+        condition=condition,
+        first=first,
+        further=further,
+    )
 
 
 def breakdown_label(line: BreakdownLine, lang: str) -> str:
@@ -126,18 +152,26 @@ def breakdown_label(line: BreakdownLine, lang: str) -> str:
         return tr.ngettext("first hour late", "first {n} hours late", line.unit)
     if line.kind == "additional":
         if line.unit == 1 and days:
-            return tr.ngettext("{n} additional business day or part",
-                               "{n} additional business days or part", line.count)
+            return tr.ngettext(
+                "{n} additional business day or part",
+                "{n} additional business days or part",
+                line.count,
+            )
         if line.unit == 1:
-            return tr.ngettext("{n} additional hour or part",
-                               "{n} additional hours or part", line.count)
-        return tr.ngettext("{n} additional period of {size} or part",
-                           "{n} additional periods of {size} or part", line.count,
-                           size=_units(tr, line.clock, line.unit))
-    label = {"no_notice": N_("no notice given"),
-             "late_notice": N_("notice given late"),
-             "unlawful": N_("unlawful disconnection"),
-             }.get(line.kind, N_("flat amount"))
+            return tr.ngettext(
+                "{n} additional hour or part", "{n} additional hours or part", line.count
+            )
+        return tr.ngettext(
+            "{n} additional period of {size} or part",
+            "{n} additional periods of {size} or part",
+            line.count,
+            size=_units(tr, line.clock, line.unit),
+        )
+    label = {
+        "no_notice": N_("no notice given"),
+        "late_notice": N_("notice given late"),
+        "unlawful": N_("unlawful disconnection"),
+    }.get(line.kind, N_("flat amount"))
     return tr._(label)
 
 
@@ -146,8 +180,11 @@ def explain(comp: Compensation, lang: str) -> str:
     name = standard_name(comp.standard, lang)
     lines: list[str] = []
     if comp.deadline is not None and comp.rule is not None:
-        when = (tr.date(comp.deadline.date()) if comp.rule.clock == "business_days"
-                else tr.datetime(comp.deadline))
+        when = (
+            tr.date(comp.deadline.date())
+            if comp.rule.clock == "business_days"
+            else tr.datetime(comp.deadline)
+        )
         lines.append(tr._("{name}: the deadline was {when}.", name=name, when=when))
     else:
         lines.append(tr._("{name}.", name=name))
@@ -165,8 +202,14 @@ def explain(comp: Compensation, lang: str) -> str:
         return "\n".join(lines)
     assert comp.pay_by is not None
     pay_by = tr.date(comp.pay_by)
-    lines.append(tr._("You are owed {amount}, to be paid by {date}.",
-                      amount=riyals(comp.amount_sar, lang), date=pay_by))
-    lines.append(tr._("If it is not paid by {date}, call SERA on {phone}.",
-                      date=pay_by, phone=SERA_PHONE))
+    lines.append(
+        tr._(
+            "You are owed {amount}, to be paid by {date}.",
+            amount=riyals(comp.amount_sar, lang),
+            date=pay_by,
+        )
+    )
+    lines.append(
+        tr._("If it is not paid by {date}, call SERA on {phone}.", date=pay_by, phone=SERA_PHONE)
+    )
     return "\n".join(lines)

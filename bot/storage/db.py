@@ -23,7 +23,10 @@ POSTGRES_TIME_LIMITS = {
     "connect_timeout": 4,  # seconds, the whole connection start-up (a port that never answers)
     # client side: a server that stops answering on an open connection (TCP, ms / s)
     "tcp_user_timeout": 8000,
-    "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 2,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
 }
 # Server side, for processes that answer messages (`limit_statement_time`): a statement, or a
 # wait for a row lock, that takes this long is cancelled. Batch commands (setup, notices) are
@@ -64,15 +67,23 @@ def _new_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_LOCK_WAIT_SECONDS,
-                                                  "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_LOCK_WAIT_SECONDS, "check_same_thread": False}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                             pool_timeout=POOL_WAIT_SECONDS, connect_args=_postgres_args(url))
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         pool_timeout=POOL_WAIT_SECONDS)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            pool_timeout=POOL_WAIT_SECONDS,
+            connect_args=_postgres_args(url),
+        )
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=POOL_WAIT_SECONDS
+    )
 
 
 def _postgres_args(url: str) -> dict:
@@ -81,7 +92,9 @@ def _postgres_args(url: str) -> dict:
         # Added to the URL's own options (a search_path, say), which connect_args would replace.
         given = make_url(url).query.get("options")
         given = " ".join(given) if isinstance(given, tuple) else given
-        args["options"] = f"{given} {POSTGRES_STATEMENT_LIMITS}" if given else POSTGRES_STATEMENT_LIMITS
+        args["options"] = (
+            f"{given} {POSTGRES_STATEMENT_LIMITS}" if given else POSTGRES_STATEMENT_LIMITS
+        )
     return args
 
 

@@ -44,8 +44,11 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(config, revision)
     if adopted and (left := _differences(url)):
         # e.g. a column added to a model after the database was made with create_all
-        log.warning("the adopted database still differs from the models (%s); make it afresh "
-                    "or add these by hand", "; ".join(str(d) for d in left[:5]))
+        log.warning(
+            "the adopted database still differs from the models (%s); make it afresh "
+            "or add these by hand",
+            "; ".join(str(d) for d in left[:5]),
+        )
 
 
 def upgrade_sql(url: str) -> str:
@@ -77,8 +80,9 @@ def _adopt_unversioned(url: str, config: Config, script: ScriptDirectory) -> boo
         # Older: completed to the first revision's tables; the later revisions make theirs.
         revision = script.get_base()
         _create_all(url, only=_tables_of_revision(revision))
-    log.warning("database has our tables but no migration history: adopting it at revision %s",
-                revision)
+    log.warning(
+        "database has our tables but no migration history: adopting it at revision %s", revision
+    )
     command.stamp(config, revision)
     return True
 
@@ -116,5 +120,7 @@ def _our_tables() -> set[str]:
 def _create_all(url: str, only: set[str] | None = None) -> None:
     from bot.storage.schema import Base
 
-    tables = None if only is None else [t for name, t in Base.metadata.tables.items() if name in only]
+    tables = (
+        None if only is None else [t for name, t in Base.metadata.tables.items() if name in only]
+    )
     Base.metadata.create_all(engine_for(url), tables=tables)

@@ -16,7 +16,7 @@ def stem(word: str) -> str:
         return word
     for prefix in _PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            word = word[len(prefix):]
+            word = word[len(prefix) :]
             break
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

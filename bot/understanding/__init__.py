@@ -19,8 +19,14 @@ from bot.understanding.language import detect_lang
 from bot.understanding.result import Understanding
 from bot.understanding.slots import extract
 
-__all__ = ["Understanding", "bot_command", "choice_number", "control_word", "detect_lang",
-           "understand"]
+__all__ = [
+    "Understanding",
+    "bot_command",
+    "choice_number",
+    "control_word",
+    "detect_lang",
+    "understand",
+]
 
 # Only the first 1,000 characters of a message are read: no subscriber request is longer,
 # and it bounds the work a hostile 100 KB message can cause.
@@ -34,8 +40,11 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
     normalized = words(folded)
     slots = extract(raw, folded, now)
     command = bot_command(raw)
-    guess = (IntentGuess(command, 1.0, ()) if command
-             else recognize(normalized, compensation_case="standard" in slots))
+    guess = (
+        IntentGuess(command, 1.0, ())
+        if command
+        else recognize(normalized, compensation_case="standard" in slots)
+    )
     return Understanding(
         intent=guess.intent,
         confidence=guess.confidence,

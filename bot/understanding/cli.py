@@ -12,8 +12,13 @@ from bot.understanding import understand
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--now", type=_aware_time, default=None, metavar="ISO",
-                        help="reference time for 'today', 'yesterday' (default: now, Asia/Riyadh)")
+    parser.add_argument(
+        "--now",
+        type=_aware_time,
+        default=None,
+        metavar="ISO",
+        help="reference time for 'today', 'yesterday' (default: now, Asia/Riyadh)",
+    )
 
 
 def _aware_time(value: str) -> datetime:

@@ -9,7 +9,18 @@ from bot.understanding.phrases import control_phrases
 from bot.understanding.vocabulary import number_words
 
 # "رقم ٢", "الخيار 3", "option 2", "#2": a lead word before the number is allowed.
-_CHOICE_LEADS = ("رقم", "الرقم", "خيار", "الخيار", "اختيار", "option", "number", "no", "choice", "n")
+_CHOICE_LEADS = (
+    "رقم",
+    "الرقم",
+    "خيار",
+    "الخيار",
+    "اختيار",
+    "option",
+    "number",
+    "no",
+    "choice",
+    "n",
+)
 _CHOICE = re.compile(rf"^(?:(?:{'|'.join(_CHOICE_LEADS)}) )?(.+)$")
 _LONGEST_CONTROL = 40  # characters; anything longer is a sentence, not a control word
 

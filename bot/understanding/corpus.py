@@ -21,8 +21,18 @@ from pathlib import Path
 from bot import resources
 
 INTENTS = (
-    "bill", "outage_report", "outage_status", "compensation", "hazard_report", "greeting",
-    "help", "agent", "stop", "start", "thanks", "unknown",
+    "bill",
+    "outage_report",
+    "outage_status",
+    "compensation",
+    "hazard_report",
+    "greeting",
+    "help",
+    "agent",
+    "stop",
+    "start",
+    "thanks",
+    "unknown",
 )
 # What subscribers come to us for; the others are courtesy, control and "off-topic".
 REQUESTS = ("bill", "outage_report", "outage_status", "compensation", "hazard_report")
@@ -53,12 +63,15 @@ def examples(split: str = "train") -> tuple[Example, ...]:
         for file in files:
             intent, _, variant = file.name.removesuffix(".txt").partition(".")
             if intent not in INTENTS:
-                raise ValueError(f"locales/{'/'.join(where)}/{file.name}: {intent!r} is not an intent")
+                raise ValueError(
+                    f"locales/{'/'.join(where)}/{file.name}: {intent!r} is not an intent"
+                )
             source = lang + ("." + variant if variant else "")
             found += [Example(intent, text, source) for text in read_messages(file)]
         for intent in sorted(set(INTENTS) - {f.name.split(".")[0] for f in files}):
-            raise resources.MissingData(f"missing runtime data file locales/{'/'.join(where)}/"
-                                        f"{intent}.txt")
+            raise resources.MissingData(
+                f"missing runtime data file locales/{'/'.join(where)}/{intent}.txt"
+            )
     return tuple(found)
 
 
@@ -78,5 +91,7 @@ def load_tsv(path: Path) -> tuple[Example, ...]:
 
 def _tsv_rows(lines: Iterable[str]) -> Iterable[list[str]]:
     content = (line for line in lines if line.strip() and not line.startswith("#"))
-    return (row + [""] * (2 - len(row)) for row in csv.reader(content, delimiter="\t",
-                                                               quoting=csv.QUOTE_NONE))
+    return (
+        row + [""] * (2 - len(row))
+        for row in csv.reader(content, delimiter="\t", quoting=csv.QUOTE_NONE)
+    )

@@ -51,20 +51,32 @@ class Report:
         guesses = Counter(r.guess for r in self.rows)
         pairs = Counter((r.truth, r.guess) for r in self.rows)
         present = [i for i in INTENTS if truths[i] or guesses[i]]
-        short = {i: i.replace("outage_", "out_").replace("compensation", "comp")
-                 .replace("hazard_report", "hazard") for i in present}
-        lines = [f"**{self.name}**: {len(self.rows)} messages, accuracy "
-                 f"{100 * self.accuracy:.1f}%, off-topic taken for a request "
-                 f"{100 * self.off_topic_accepted:.1f}%", "",
-                 "| intent | n | precision | recall |", "|---|---:|---:|---:|"]
+        short = {
+            i: i.replace("outage_", "out_")
+            .replace("compensation", "comp")
+            .replace("hazard_report", "hazard")
+            for i in present
+        }
+        lines = [
+            f"**{self.name}**: {len(self.rows)} messages, accuracy "
+            f"{100 * self.accuracy:.1f}%, off-topic taken for a request "
+            f"{100 * self.off_topic_accepted:.1f}%",
+            "",
+            "| intent | n | precision | recall |",
+            "|---|---:|---:|---:|",
+        ]
         for i in present:
             hit = pairs[(i, i)]
             precision = f"{100 * hit / guesses[i]:.1f}%" if guesses[i] else "–"
             recall = f"{100 * hit / truths[i]:.1f}%" if truths[i] else "–"
             lines.append(f"| {i} | {truths[i]} | {precision} | {recall} |")
-        lines += ["", "Confusion (rows: label, columns: answer):", "",
-                  "| | " + " | ".join(short[i] for i in present) + " |",
-                  "|---|" + "---:|" * len(present)]
+        lines += [
+            "",
+            "Confusion (rows: label, columns: answer):",
+            "",
+            "| | " + " | ".join(short[i] for i in present) + " |",
+            "|---|" + "---:|" * len(present),
+        ]
         for t in present:
             if truths[t]:
                 cells = [str(pairs[(t, g)]) if pairs[(t, g)] else "·" for g in present]
@@ -73,8 +85,12 @@ class Report:
 
 
 def score(name: str, labelled: Sequence[Example]) -> Report:
-    return Report(name, tuple(
-        Scored(e.intent, understand(e.text, EVALUATION_NOW).intent, e.text) for e in labelled))
+    return Report(
+        name,
+        tuple(
+            Scored(e.intent, understand(e.text, EVALUATION_NOW).intent, e.text) for e in labelled
+        ),
+    )
 
 
 def cross_validation(train: Sequence[Example], folds: int = 5) -> list[float]:
@@ -91,9 +107,14 @@ def cross_validation(train: Sequence[Example], folds: int = 5) -> list[float]:
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     figures = []
     for kept, held in splitter.split(labels, labels):
-        model = replace(fit([train[i] for i in kept], running.strength),
-                        accept=running.accept, off_topic=running.off_topic)
-        hits = sum(model.decide(model.probabilities(normalize(train[i].text)))[0]
-                   == train[i].intent for i in held)
+        model = replace(
+            fit([train[i] for i in kept], running.strength),
+            accept=running.accept,
+            off_topic=running.off_topic,
+        )
+        hits = sum(
+            model.decide(model.probabilities(normalize(train[i].text)))[0] == train[i].intent
+            for i in held
+        )
         figures.append(hits / len(held))
     return figures

@@ -24,6 +24,6 @@ def features(normalized: str) -> set[str]:
         found.add("w:" + word)
         padded = f" {word} "
         size = len(padded)
-        found.update(padded[i:i + n] for n in CHAR_NGRAMS for i in range(size - n + 1))
+        found.update(padded[i : i + n] for n in CHAR_NGRAMS for i in range(size - n + 1))
     found.update(f"b:{first} {second}" for first, second in zip(words, words[1:], strict=False))
     return found

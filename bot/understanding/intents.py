@@ -72,5 +72,8 @@ def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
 
 def _runners_up(probabilities: dict[str, float], most: int) -> tuple[tuple[str, float], ...]:
     ranked = sorted(probabilities.items(), key=lambda item: (-item[1], item[0]))
-    return tuple((intent, round(p, 3)) for intent, p in ranked[:most]
-                 if intent != "unknown" and p >= ALTERNATIVE_AT_LEAST)
+    return tuple(
+        (intent, round(p, 3))
+        for intent, p in ranked[:most]
+        if intent != "unknown" and p >= ALTERNATIVE_AT_LEAST
+    )

@@ -14,8 +14,13 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("train", "evaluate"))
-    parser.add_argument("test_sets", nargs="*", type=Path, metavar="TSV",
-                        help="labelled test sets (columns intent, text) to evaluate on")
+    parser.add_argument(
+        "test_sets",
+        nargs="*",
+        type=Path,
+        metavar="TSV",
+        help="labelled test sets (columns intent, text) to evaluate on",
+    )
     parser.add_argument("--cv", action="store_true", help="add 5-fold cross-validation")
     parser.add_argument("--misses", action="store_true", help="list the misunderstood messages")
 
@@ -29,8 +34,10 @@ def run(args: argparse.Namespace) -> int:
 
         model = build()
         model.save(MODEL_PATH)
-        print(f"{MODEL_PATH}: {len(model.index)} features, C={model.strength:g}, not sure when "
-              f"the best request < {model.accept:.2f} or off-topic >= {model.off_topic:.2f}")
+        print(
+            f"{MODEL_PATH}: {len(model.index)} features, C={model.strength:g}, not sure when "
+            f"the best request < {model.accept:.2f} or off-topic >= {model.off_topic:.2f}"
+        )
         return 0
 
     from bot.understanding.evaluation import cross_validation, score
@@ -46,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     if args.cv:
         figures = cross_validation(examples("train"))
         mean = sum(figures) / len(figures)
-        print("**5-fold cross-validation on the training corpus** (model alone): "
-              + ", ".join(f"{100 * f:.1f}%" for f in figures) + f"; mean {100 * mean:.1f}%")
+        print(
+            "**5-fold cross-validation on the training corpus** (model alone): "
+            + ", ".join(f"{100 * f:.1f}%" for f in figures)
+            + f"; mean {100 * mean:.1f}%"
+        )
     return 0

@@ -12,7 +12,9 @@ from bot.understanding.corpus import examples
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # Arabizi writes ع ح ط ق with digits inside words ("6afya", "ta3weed", "7ala"); "4g", "2nd",
 # "8am" and "5pm" are English, so those digits and endings do not count.
-_ARABIZI_WORD = re.compile(r"^(?=.*[a-z])(?=.*[235679])(?!\d+(?:am|pm|st|nd|rd|th|g|h|k|m|s)$)[a-z0-9]+$")
+_ARABIZI_WORD = re.compile(
+    r"^(?=.*[a-z])(?=.*[235679])(?!\d+(?:am|pm|st|nd|rd|th|g|h|k|m|s)$)[a-z0-9]+$"
+)
 _LATIN_WORD = re.compile(r"^[a-z0-9]+$")
 
 
@@ -28,8 +30,10 @@ def _arabizi_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
             arabizi.update(words)
         elif example.source == "en":
             english.update(words)
-    return (frozenset(w for w, n in arabizi.items() if n > english[w]),
-            frozenset(w for w, n in english.items() if n >= arabizi[w]))
+    return (
+        frozenset(w for w, n in arabizi.items() if n > english[w]),
+        frozenset(w for w, n in english.items() if n >= arabizi[w]),
+    )
 
 
 def detect_lang(text: str, normalized: str | None = None) -> str:

@@ -57,9 +57,12 @@ class IntentModel:
         arrays = {
             "intents": np.array(self.intents),
             "features": np.array(sorted(self.index, key=self.index.__getitem__)),
-            "weights": self.weights.astype(np.float32), "bias": self.bias.astype(np.float32),
-            "accept": np.array([self.accept]), "off_topic": np.array([self.off_topic]),
-            "strength": np.array([self.strength])}
+            "weights": self.weights.astype(np.float32),
+            "bias": self.bias.astype(np.float32),
+            "accept": np.array([self.accept]),
+            "off_topic": np.array([self.off_topic]),
+            "strength": np.array([self.strength]),
+        }
         with zipfile.ZipFile(path, "w") as archive:
             for name, array in arrays.items():
                 buffer = io.BytesIO()
@@ -80,7 +83,8 @@ def load(path: Path = MODEL_PATH) -> IntentModel:
             bias=data["bias"].astype(np.float32),
             accept=float(data["accept"][0]),
             off_topic=float(data["off_topic"][0]),
-            strength=float(data["strength"][0]))
+            strength=float(data["strength"][0]),
+        )
 
 
 @lru_cache(maxsize=1)

@@ -31,8 +31,13 @@ def read_phrase_file(file: Traversable) -> list[str]:
     return phrases
 
 
-def _checked(files: list[Traversable], known: tuple[str, ...], what: str, where: str,
-             required: tuple[str, ...]) -> list[tuple[str, str, Traversable]]:
+def _checked(
+    files: list[Traversable],
+    known: tuple[str, ...],
+    what: str,
+    where: str,
+    required: tuple[str, ...],
+) -> list[tuple[str, str, Traversable]]:
     """(name, variant, file) of each file; a file named after nothing we know is an error, and
     so is a required name without its file (an install that lost data must not start)."""
     named = []
@@ -52,8 +57,9 @@ def intent_keywords() -> dict[str, str]:
     keywords: dict[str, str] = {}
     for lang in resources.LANGS:
         files = resources.files_in(lang, "intents", "keywords", suffix=".txt")
-        for intent, _, file in _checked(files, INTENTS, "an intent", f"{lang}/intents/keywords",
-                                        KEYWORD_INTENTS):
+        for intent, _, file in _checked(
+            files, INTENTS, "an intent", f"{lang}/intents/keywords", KEYWORD_INTENTS
+        ):
             for text in read_phrase_file(file):
                 keywords[text] = intent
     return keywords
@@ -65,8 +71,9 @@ def control_phrases() -> dict[str, str]:
     words: dict[str, str] = {}
     for lang in resources.LANGS:
         files = resources.files_in(lang, "control", suffix=".txt")
-        for word, _, file in _checked(files, CONTROL_WORDS, "a control word", f"{lang}/control",
-                                      CONTROL_WORDS):
+        for word, _, file in _checked(
+            files, CONTROL_WORDS, "a control word", f"{lang}/control", CONTROL_WORDS
+        ):
             for text in read_phrase_file(file):
                 words[text] = word
     return words

@@ -14,5 +14,9 @@ class Understanding:
     alternatives: tuple[tuple[str, float], ...] = ()  # other close intents, best first
 
     def as_json(self, text: str) -> dict[str, object]:
-        return {"text": text, "intent": self.intent, "confidence": round(self.confidence, 3),
-                "slots": self.slots}
+        return {
+            "text": text,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 3),
+            "slots": self.slots,
+        }

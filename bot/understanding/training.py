@@ -68,10 +68,14 @@ def fit(train: Sequence[Example], strength: float) -> IntentModel:
     learned = [intent for intent in INTENTS if intent in classifier.classes_]
     order = [list(classifier.classes_).index(intent) for intent in learned]
     return IntentModel(
-        intents=tuple(learned), index=index,
+        intents=tuple(learned),
+        index=index,
         weights=classifier.coef_.T[:, order].astype(np.float32),
         bias=classifier.intercept_[order].astype(np.float32),
-        accept=0.0, off_topic=1.0, strength=strength)
+        accept=0.0,
+        off_topic=1.0,
+        strength=strength,
+    )
 
 
 def choose_thresholds(model: IntentModel, dev: Sequence[Example]) -> tuple[IntentModel, float]:
@@ -94,8 +98,9 @@ def choose_thresholds(model: IntentModel, dev: Sequence[Example]) -> tuple[Inten
     return best[1], best[0]
 
 
-def train(train_set: Sequence[Example], dev: Sequence[Example],
-          strengths: Sequence[float] = STRENGTHS) -> IntentModel:
+def train(
+    train_set: Sequence[Example], dev: Sequence[Example], strengths: Sequence[float] = STRENGTHS
+) -> IntentModel:
     """The model for the strength and thresholds that do best on the dev split."""
     best: tuple[float, IntentModel] | None = None
     for strength in strengths:

@@ -73,8 +73,12 @@ class BillingServer:
 
     # --- what the API answers, per the contract ---------------------------------------------
 
-    def answer(self, path: str, query: dict[str, list[str]], authorization: str | None,
-               ) -> tuple[int, bytes]:
+    def answer(
+        self,
+        path: str,
+        query: dict[str, list[str]],
+        authorization: str | None,
+    ) -> tuple[int, bytes]:
         if self._failures:
             return self._failures.pop(), b"failing on purpose"
         if self.mode == "unavailable":
@@ -102,8 +106,10 @@ class BillingServer:
 
 def bill_json(bill: Bill) -> dict[str, Any]:
     """The contract's bill object; money stays Decimal until `to_json` writes it."""
-    return {key: value.isoformat() if isinstance(value, date) else value
-            for key, value in vars(bill).items()}
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in vars(bill).items()
+    }
 
 
 def to_json(payload: Any) -> bytes:
@@ -135,13 +141,15 @@ def _handler_for(server: BillingServer) -> type[BaseHTTPRequestHandler]:
 
         def _drip(self, status: int, body: bytes) -> None:
             """The whole answer, status line and headers too, one byte at a time."""
-            raw = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
-                   f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+            raw = (
+                f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
             try:
                 for index in range(len(raw)):
                     if server._release.wait(server.drip_seconds):
                         return
-                    self.wfile.write(raw[index:index + 1])
+                    self.wfile.write(raw[index : index + 1])
                     self.wfile.flush()
             except OSError:
                 pass

@@ -24,9 +24,15 @@ from urllib.parse import parse_qsl
 
 from tests.support.local_http import JSONHandler, LocalHTTPServer
 
-BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "صديق", "username": "sadeeq_test_bot",
-            "can_join_groups": False, "can_read_all_group_messages": False,
-            "supports_inline_queries": False}
+BOT_USER = {
+    "id": 7000001,
+    "is_bot": True,
+    "first_name": "صديق",
+    "username": "sadeeq_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 @dataclass
@@ -65,7 +71,7 @@ class FakeTelegram:
         prefix = f"/bot{FakeTelegram.TOKEN}/"
         if not path.startswith(prefix):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        return self._answer(path[len(prefix):], params)
+        return self._answer(path[len(prefix) :], params)
 
     def _answer(self, method: str, params: dict) -> tuple[int, dict]:
         with self._lock:
@@ -87,27 +93,50 @@ class FakeTelegram:
             if method in ("setWebhook", "deleteWebhook", "setMyCommands", "close", "logOut"):
                 return 200, {"ok": True, "result": True}
             if method == "getWebhookInfo":
-                return 200, {"ok": True, "result": {
-                    "url": self.webhook.get("url", ""), "has_custom_certificate": False,
-                    "pending_update_count": 0}}
+                return 200, {
+                    "ok": True,
+                    "result": {
+                        "url": self.webhook.get("url", ""),
+                        "has_custom_certificate": False,
+                        "pending_update_count": 0,
+                    },
+                }
             if method == "getUpdates":
                 offset = int(params.get("offset") or 0)
-                return 200, {"ok": True, "result": [u for u in self.updates if u["update_id"] >= offset]}
+                return 200, {
+                    "ok": True,
+                    "result": [u for u in self.updates if u["update_id"] >= offset],
+                }
             if method == "getFile":
                 file_id = str(params.get("file_id") or "")
                 if file_id not in self.files:
-                    return 400, {"ok": False, "error_code": 400,
-                                 "description": "Bad Request: invalid file_id"}
-                return 200, {"ok": True, "result": {
-                    "file_id": file_id, "file_unique_id": f"u{file_id}",
-                    "file_size": len(self.files[file_id]), "file_path": f"photos/{file_id}.jpg"}}
+                    return 400, {
+                        "ok": False,
+                        "error_code": 400,
+                        "description": "Bad Request: invalid file_id",
+                    }
+                return 200, {
+                    "ok": True,
+                    "result": {
+                        "file_id": file_id,
+                        "file_unique_id": f"u{file_id}",
+                        "file_size": len(self.files[file_id]),
+                        "file_path": f"photos/{file_id}.jpg",
+                    },
+                }
             if method == "sendMessage":
                 self.sent.append(params)
                 chat_id = int(params["chat_id"])
-                return 200, {"ok": True, "result": {
-                    "message_id": len(self.sent), "date": int(time.time()),
-                    "chat": {"id": chat_id, "type": "private"}, "from": BOT_USER,
-                    "text": params.get("text", "")}}
+                return 200, {
+                    "ok": True,
+                    "result": {
+                        "message_id": len(self.sent),
+                        "date": int(time.time()),
+                        "chat": {"id": chat_id, "type": "private"},
+                        "from": BOT_USER,
+                        "text": params.get("text", ""),
+                    },
+                }
         return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
@@ -132,7 +161,7 @@ def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             files = f"/file/bot{FakeTelegram.TOKEN}/photos/"
             path = self.path.split("?", 1)[0]
             if path.startswith(files):
-                self._send_file(path[len(files):].removesuffix(".jpg"))
+                self._send_file(path[len(files) :].removesuffix(".jpg"))
                 return
             query = dict(parse_qsl(self.path.partition("?")[2]))
             self.send_json(*fake._answer_path(path, query))

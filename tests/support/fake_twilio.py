@@ -63,16 +63,27 @@ class FakeTwilio:
             if self.failures:
                 failure = self.failures.pop(0)
                 code = failure.code or ERROR_CODES.get(failure.status, 20001)
-                return failure.status, {"code": code, "message": f"fake failure {code}",
-                                        "more_info": f"https://www.twilio.com/docs/errors/{code}",
-                                        "status": failure.status}
+                return failure.status, {
+                    "code": code,
+                    "message": f"fake failure {code}",
+                    "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                    "status": failure.status,
+                }
             self.sent.append(form)
             sid = f"SM{len(self.sent):032x}"
-        return 201, {"sid": sid, "account_sid": account_sid, "to": form.get("To"),
-                     "from": form.get("From"), "body": form.get("Body"), "status": "queued",
-                     "messaging_service_sid": form.get("MessagingServiceSid"),
-                     "num_segments": "1", "direction": "outbound-api", "api_version": "2010-04-01",
-                     "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json"}
+        return 201, {
+            "sid": sid,
+            "account_sid": account_sid,
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "messaging_service_sid": form.get("MessagingServiceSid"),
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "uri": f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json",
+        }
 
 
 def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
@@ -84,6 +95,8 @@ def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             if match is None:
                 self.send_json(404, {"code": 20404, "message": "not found", "status": 404})
                 return
-            self.send_json(*fake._answer(match["sid"], dict(parse_qsl(body, keep_blank_values=True))))
+            self.send_json(
+                *fake._answer(match["sid"], dict(parse_qsl(body, keep_blank_values=True)))
+            )
 
     return Handler

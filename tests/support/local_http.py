@@ -12,7 +12,11 @@ class JSONHandler(BaseHTTPRequestHandler):
     """A request handler that answers JSON and keeps the test output clean."""
 
     def send_json(self, status: int, payload: dict | bytes) -> None:
-        body = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
+        body = (
+            payload
+            if isinstance(payload, bytes)
+            else json.dumps(payload, ensure_ascii=False).encode()
+        )
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -30,8 +34,9 @@ class LocalHTTPServer:
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True  # a handler left sleeping does not hold up the tests
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:

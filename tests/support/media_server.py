@@ -15,7 +15,9 @@ from http.server import BaseHTTPRequestHandler
 from tests.support.local_http import JSONHandler, LocalHTTPServer
 
 # The start of a JPEG file (SOI and a JFIF header), then filler: enough to look like a photo.
-PHOTO = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256)) * 8
+PHOTO = (
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256)) * 8
+)
 
 
 class MediaServer:
@@ -50,10 +52,14 @@ class MediaServer:
 def _handler_for(server: MediaServer) -> type[BaseHTTPRequestHandler]:
     class Handler(JSONHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            status, body = server.answer(self.path.split("?", 1)[0], self.headers.get("Authorization"))
+            status, body = server.answer(
+                self.path.split("?", 1)[0], self.headers.get("Authorization")
+            )
             try:
                 self.send_response(status)
-                self.send_header("Content-Type", "image/jpeg" if status == 200 else "application/json")
+                self.send_header(
+                    "Content-Type", "image/jpeg" if status == 200 else "application/json"
+                )
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

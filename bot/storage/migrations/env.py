@@ -40,8 +40,9 @@ def _render_item(kind: str, obj: object, _context: object) -> str | bool:
 
 def run_offline() -> None:
     dialect = url.split(":", 1)[0].split("+", 1)[0]
-    context.configure(url=url, literal_binds=True, dialect_opts={"paramstyle": "named"},
-                      **_options(dialect))
+    context.configure(
+        url=url, literal_binds=True, dialect_opts={"paramstyle": "named"}, **_options(dialect)
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -54,7 +55,9 @@ def run_online() -> None:
                 # A migration may take long, and so may waiting for another worker's.
                 connection.execute(text("SET LOCAL statement_timeout = 0"))
                 connection.execute(text("SET LOCAL lock_timeout = 0"))
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_LOCK_KEY})
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_LOCK_KEY}
+                )
             context.run_migrations()
 
 

@@ -14,8 +14,16 @@ from bot.understanding.slots.duration import find_duration_minutes
 from bot.understanding.slots.standard import find_standard
 from bot.understanding.slots.times import Moment, TimeReading, find_times, read_times
 
-__all__ = ["Moment", "TimeReading", "extract", "find_account", "find_duration_minutes",
-           "find_standard", "find_times", "read_times"]
+__all__ = [
+    "Moment",
+    "TimeReading",
+    "extract",
+    "find_account",
+    "find_duration_minutes",
+    "find_standard",
+    "find_times",
+    "read_times",
+]
 
 
 def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]:
@@ -37,8 +45,12 @@ def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]
     # A case with its end, or a length on a day already past ("انقطعت ٥ ساعات امس"), is over;
     # "من يومين" is a length and its start at once (ongoing, most likely), not a past case.
     ended = times.end is not None or bool(
-        minutes and times.start is not None and times.start.day < now.date()
-        and times.start.day != (now - timedelta(minutes=minutes)).date() and not times.ongoing)
+        minutes
+        and times.start is not None
+        and times.start.day < now.date()
+        and times.start.day != (now - timedelta(minutes=minutes)).date()
+        and not times.ongoing
+    )
     standard = find_standard(raw, folded=folded, ended=ended)
     if standard:
         slots["standard"] = standard

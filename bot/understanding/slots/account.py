@@ -22,8 +22,11 @@ def find_account(raw: str) -> str | None:
     for match in _DIGIT_RUN.finditer(text):
         candidate = match.group()
         digits = re.sub(r"\D", "", candidate)
-        if (candidate.startswith("+") or _PHONE.match(digits)
-                or _REFERENCE_BEFORE.search(text, 0, match.start())):
+        if (
+            candidate.startswith("+")
+            or _PHONE.match(digits)
+            or _REFERENCE_BEFORE.search(text, 0, match.start())
+        ):
             continue
         if MIN_DIGITS <= len(digits) <= MAX_DIGITS:
             return digits

@@ -40,15 +40,27 @@ def _words() -> _Words:
     numbers = number_words()
     known = frozenset(unit) | frozenset(duals) | frozenset(fractions) | frozenset(numbers)
     known |= _time_words()
-    return _Words(unit, frozenset(alone), duals, fractions, joiners["add"],
-                  joiners["subtract"], joiners["one"], numbers, known,
-                  _compact_pattern(data["compact"]))
+    return _Words(
+        unit,
+        frozenset(alone),
+        duals,
+        fractions,
+        joiners["add"],
+        joiners["subtract"],
+        joiners["one"],
+        numbers,
+        known,
+        _compact_pattern(data["compact"]),
+    )
 
 
 def _compact_pattern(spec: dict[str, list[str]]) -> re.Pattern[str]:
     def either(words: list[str]) -> str:
         return "|".join(re.escape(normalize(w)) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"^(\d{{1,3}})(?:{either(spec['hour'])})([0-5]?\d)(?:{either(spec['minute'])})?$")
+
+    return re.compile(
+        rf"^(\d{{1,3}})(?:{either(spec['hour'])})([0-5]?\d)(?:{either(spec['minute'])})?$"
+    )
 
 
 def _time_words() -> frozenset[str]:

@@ -80,14 +80,16 @@ def _vocabulary() -> _Vocabulary:
     for spec in data["periods"].values():
         hours, minutes = (int(x) for x in spec["default"].split(":"))
         for words, bare in ((spec["words"], True), (spec.get("after_hour", ()), False)):
-            period = _Period((hours, minutes), frozenset(spec["pm"]), spec["twelve"], bare,
-                             spec.get("day"))
+            period = _Period(
+                (hours, minutes), frozenset(spec["pm"]), spec["twelve"], bare, spec.get("day")
+            )
             for word in words:
                 periods[_key(word)] = period
     days = {_key(w): v for w, v in data["days"].items()}
     parts = {_key(w): v for w, v in data["hour_parts"].items()}
-    markers = {k: frozenset(normalize(w) for w in v) for k, v in data["markers"].items()
-               if k != "lead"}
+    markers = {
+        k: frozenset(normalize(w) for w in v) for k, v in data["markers"].items() if k != "lead"
+    }
     weak_end = markers["end_after_time"]
     lead = _flags(data["markers"]["lead"])
     weekdays = {_key(w): v for w, v in data["weekdays"].items()}
@@ -95,23 +97,53 @@ def _vocabulary() -> _Vocabulary:
     hijri = {_key(w): int(m) for m, ws in data["hijri_months"].items() for w in ws}
     dates, relative, ongoing = data["dates"], data["relative"], data["ongoing"]
     relative_units = _relative_units(relative["units"])
-    tables = (periods, parts, days, weekdays, gregorian, hijri, lead,
-              _flags(ongoing["still"]), _flags(ongoing["negated_end"]), _flags(ongoing["state"]),
-              _flags(data["ends"]["words"]), _flags(relative["before"]), _flags(data["now"]["words"]))
+    tables = (
+        periods,
+        parts,
+        days,
+        weekdays,
+        gregorian,
+        hijri,
+        lead,
+        _flags(ongoing["still"]),
+        _flags(ongoing["negated_end"]),
+        _flags(ongoing["state"]),
+        _flags(data["ends"]["words"]),
+        _flags(relative["before"]),
+        _flags(data["now"]["words"]),
+    )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
     months = frozenset(normalize(w) for w in relative["months"])
     month_duals = frozenset(normalize(w) for w in relative["month_duals"])
     known |= months | month_duals
     return _Vocabulary(
-        days, periods, parts, markers["start"], markers["end"], weak_end, lead, weekdays, gregorian, hijri,
+        days,
+        periods,
+        parts,
+        markers["start"],
+        markers["end"],
+        weak_end,
+        lead,
+        weekdays,
+        gregorian,
+        hijri,
         frozenset(normalize(w) for w in dates["between"]),
         frozenset(normalize(w) for w in dates["hijri_mark"]),
         frozenset(normalize(w) for w in dates["month_word"]),
-        _flags(relative["before"]), frozenset(normalize(w) for w in relative["after"]),
-        relative_units, months, month_duals, _flags(ongoing["still"]), _flags(ongoing["negated_end"]),
-        frozenset(normalize(w) for w in ongoing["negated_until"]), _flags(ongoing["state"]),
-        _flags(data["ends"]["words"]), _flags(data["now"]["words"]), known)
+        _flags(relative["before"]),
+        frozenset(normalize(w) for w in relative["after"]),
+        relative_units,
+        months,
+        month_duals,
+        _flags(ongoing["still"]),
+        _flags(ongoing["negated_end"]),
+        frozenset(normalize(w) for w in ongoing["negated_until"]),
+        _flags(ongoing["state"]),
+        _flags(data["ends"]["words"]),
+        _flags(data["now"]["words"]),
+        known,
+    )
 
 
 def _relative_units(units: dict[str, int]) -> dict[str, int]:
@@ -137,13 +169,15 @@ def _phrase_at(toks: list[str], i: int, table: dict[tuple[str, ...], object]) ->
     """Longest phrase of `table` starting at token i: (value, length) or (None, 0)."""
     heads = _HEADS.get(id(table))
     if heads is None:
-        heads = _HEADS[id(table)] = (frozenset(k[0] for k in table),
-                                     max((len(k) for k in table), default=0))
+        heads = _HEADS[id(table)] = (
+            frozenset(k[0] for k in table),
+            max((len(k) for k in table), default=0),
+        )
     firsts, longest = heads
     if i >= len(toks) or toks[i] not in firsts:
         return None, 0
     for size in range(min(longest, _LONGEST, len(toks) - i), 0, -1):
-        value = table.get(tuple(toks[i:i + size]))
+        value = table.get(tuple(toks[i : i + size]))
         if value is not None:
             return value, size
     return None, 0
@@ -272,7 +306,7 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
 
 
 def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
-    """"من اسبوعين", "قبل ٣ أيام", "3 days ago": a day that long before today."""
+    """ "من اسبوعين", "قبل ٣ أيام", "3 days ago": a day that long before today."""
     from bot.understanding.vocabulary import number_words
 
     _, lead = _phrase_at(toks, i, v.relative_before)
@@ -290,7 +324,11 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
         count, size = -days_per, 1
     elif days_per == 7 and lead:  # "من اسبوع": one week
         count, size = 7, 1
-    elif toks[k] in ("a", "an", "one") and k + 1 < len(toks) and v.relative_units.get(toks[k + 1], 0) > 0:
+    elif (
+        toks[k] in ("a", "an", "one")
+        and k + 1 < len(toks)
+        and v.relative_units.get(toks[k + 1], 0) > 0
+    ):
         count, size = v.relative_units[toks[k + 1]], 2  # "a week ago"
     else:
         number = parse_number(toks[k], number_words()) if toks[k] else None
@@ -416,8 +454,9 @@ def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | 
     return _hour_at(toks, i, v, units, None)
 
 
-def _hour_at(toks: list[str], i: int, v: _Vocabulary, units,
-             period_before: _Period | None) -> tuple[_Clock | None, int]:
+def _hour_at(
+    toks: list[str], i: int, v: _Vocabulary, units, period_before: _Period | None
+) -> tuple[_Clock | None, int]:
     _, lead_size = _phrase_at(toks, i, v.lead)
     if period_before is not None and not lead_size:
         return None, 0
@@ -435,8 +474,12 @@ def _hour_at(toks: list[str], i: int, v: _Vocabulary, units,
         period = period or period_before
         nxt = toks[k] if k < len(toks) else None
         before = toks[i - 1] if i > 0 else ""
-        marker_before = (before in v.start or before in v.end or before in v.negated_until
-                         or any(tuple(toks[max(0, i - n):i]) in v.end_verbs for n in (1, 2, 3)))
+        marker_before = (
+            before in v.start
+            or before in v.end
+            or before in v.negated_until
+            or any(tuple(toks[max(0, i - n) : i]) in v.end_verbs for n in (1, 2, 3))
+        )
         is_duration = nxt is not None and (nxt in units.unit or nxt in units.duals)
         if (lead_size or ":" in toks[j] or period is not None or marker_before) and not is_duration:
             if period is not None:
@@ -445,8 +488,9 @@ def _hour_at(toks: list[str], i: int, v: _Vocabulary, units,
             if minute < 0:
                 hour, minute = (hour - 1) % 24, minute + 60
             ambiguous = period is None and 1 <= hour <= 12 and ":" not in toks[j]
-            return _Clock(i, hour, minute % 60, period is not None,
-                          getattr(period, "day", None), ambiguous), k - i
+            return _Clock(
+                i, hour, minute % 60, period is not None, getattr(period, "day", None), ambiguous
+            ), k - i
     return None, 0
 
 
@@ -515,8 +559,12 @@ def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeRea
             start_clock = start_clock or clock
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
     end_day = next((d for d in scan.days if _in_end(d.position, scan)), None)
-    if start_day is None and end_day is not None and start_clock is not None and (
-            end_clock is None or end_day.position > end_clock.position):
+    if (
+        start_day is None
+        and end_day is not None
+        and start_clock is not None
+        and (end_clock is None or end_day.position > end_clock.position)
+    ):
         # "من ٨ الصبح لين ٤ العصر امس": a day said after the whole range is the range's day.
         start_day, end_day = end_day, None
     start = _moment(start_clock, start_day, now, None) if start_clock or start_day else None
@@ -536,8 +584,13 @@ def _in_end(position: int, scan: _Scan) -> bool:
     return bool(ends) and (not starts or max(ends) > max(starts))
 
 
-def _moment(clock: _Clock | None, day: _Day | None, now: datetime,
-            start: Moment | None, is_end: bool = False) -> Moment | None:
+def _moment(
+    clock: _Clock | None,
+    day: _Day | None,
+    now: datetime,
+    start: Moment | None,
+    is_end: bool = False,
+) -> Moment | None:
     today = now.date()
     if day is not None:
         resolved = _day_of(day, today, start.day if start else None)
@@ -549,8 +602,9 @@ def _moment(clock: _Clock | None, day: _Day | None, now: datetime,
         return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed)
     assert clock is not None
     if clock.day is not None:
-        return Moment(today + timedelta(days=clock.day), time(clock.hour, clock.minute), True,
-                      clock.guessed)
+        return Moment(
+            today + timedelta(days=clock.day), time(clock.hour, clock.minute), True, clock.guessed
+        )
     if start is not None:  # an end with no day of its own: the start's day (or the next)
         return Moment(start.day, time(clock.hour, clock.minute), start.day_stated, clock.guessed)
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
@@ -597,8 +651,9 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     return None
 
 
-def _calendar_day(make, year: int | None, this_year: int, today: date,
-                  after: date | None) -> date | None:
+def _calendar_day(
+    make, year: int | None, this_year: int, today: date, after: date | None
+) -> date | None:
     try:
         if year is not None:
             return make(year)
@@ -630,8 +685,9 @@ def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment
     return Moment(e.date(), e.time(), end.day_stated, hour_guessed)
 
 
-def find_times(raw: str, now: datetime, *, folded: str | None = None
-               ) -> tuple[datetime | None, datetime | None]:
+def find_times(
+    raw: str, now: datetime, *, folded: str | None = None
+) -> tuple[datetime | None, datetime | None]:
     """(start, end) of the time or interval the message mentions, where an hour was given."""
     reading = read_times(raw, now, folded=folded)
     return (reading.start.at if reading.start else None, reading.end.at if reading.end else None)

@@ -12,8 +12,10 @@ import re
 
 # Dates written with digits ("16/11", "16-11-2026", "15/6/1448") stay one token.
 # An Arabic "و" (and) or "ل" (until) glued to a number is a word of its own ("ل1:10", "و٢٠").
-_TOKEN = re.compile(r"\d{1,4}[/\-]\d{1,2}(?:[/\-]\d{2,4})?(?![\d/\-])|\d+(?:[.:]\d+)+"
-                    r"|(?<!\w)[ول](?=\d)|[^\W_]+")
+_TOKEN = re.compile(
+    r"\d{1,4}[/\-]\d{1,2}(?:[/\-]\d{2,4})?(?![\d/\-])|\d+(?:[.:]\d+)+"
+    r"|(?<!\w)[ول](?=\d)|[^\W_]+"
+)
 _NUMBER_THEN_WORD = re.compile(r"^(\d+)([^\W\d_]+)$")
 MAX_SLOT_CHARS = 1000  # slot parsing looks at the start of a message only (hostile input)
 

@@ -18,249 +18,308 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = 'f047d352deba'
+revision: str = "f047d352deba"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('billing_accounts',
-    sa.Column('account', sa.String(length=14), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=False),
-    sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('city', sa.String(length=60), nullable=False),
-    sa.Column('district', sa.String(length=60), nullable=False),
-    sa.Column('premise', sa.String(length=160), nullable=False),
-    sa.Column('customer_class', sa.String(length=32), nullable=False),
-    sa.Column('breaker_amps', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('account', name=op.f('pk_billing_accounts'))
+    op.create_table(
+        "billing_accounts",
+        sa.Column("account", sa.String(length=14), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("city", sa.String(length=60), nullable=False),
+        sa.Column("district", sa.String(length=60), nullable=False),
+        sa.Column("premise", sa.String(length=160), nullable=False),
+        sa.Column("customer_class", sa.String(length=32), nullable=False),
+        sa.Column("breaker_amps", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("account", name=op.f("pk_billing_accounts")),
     )
-    with op.batch_alter_table('billing_accounts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_billing_accounts_phone'), ['phone'], unique=False)
+    with op.batch_alter_table("billing_accounts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_billing_accounts_phone"), ["phone"], unique=False)
 
-    op.create_table('contacts',
-    sa.Column('channel', sa.String(length=16), nullable=False),
-    sa.Column('sender', sa.String(length=64), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=True),
-    sa.Column('lang', sa.String(length=2), nullable=True),
-    sa.Column('opted_out_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_inbound_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('flow', sa.String(length=32), nullable=True),
-    sa.Column('state', sa.JSON(), nullable=False),
-    sa.Column('state_updated_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('last_replies', sa.JSON(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('channel', 'sender', name=op.f('pk_contacts'))
+    op.create_table(
+        "contacts",
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("sender", sa.String(length=64), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("lang", sa.String(length=2), nullable=True),
+        sa.Column("opted_out_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_inbound_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("flow", sa.String(length=32), nullable=True),
+        sa.Column("state", sa.JSON(), nullable=False),
+        sa.Column("state_updated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_replies", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("channel", "sender", name=op.f("pk_contacts")),
     )
-    with op.batch_alter_table('contacts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_contacts_phone'), ['phone'], unique=False)
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_contacts_phone"), ["phone"], unique=False)
 
-    op.create_table('deliveries',
-    sa.Column('channel', sa.String(length=16), nullable=False),
-    sa.Column('message_id', sa.String(length=80), nullable=False),
-    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('replies', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('channel', 'message_id', name=op.f('pk_deliveries'))
+    op.create_table(
+        "deliveries",
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("message_id", sa.String(length=80), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("replies", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("channel", "message_id", name=op.f("pk_deliveries")),
     )
-    with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_deliveries_received_at'), ['received_at'], unique=False)
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_deliveries_received_at"), ["received_at"], unique=False
+        )
 
-    op.create_table('notice_subscriptions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('account', sa.String(length=14), nullable=False),
-    sa.Column('channel', sa.String(length=16), nullable=False),
-    sa.Column('address', sa.String(length=64), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=True),
-    sa.Column('lang', sa.String(length=2), nullable=False),
-    sa.Column('consent_text', sa.Text(), nullable=False),
-    sa.Column('consent_message_id', sa.String(length=80), nullable=True),
-    sa.Column('subscribed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('unsubscribed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_subscriptions')),
-    sa.UniqueConstraint('account', 'channel', 'address', name='uq_notice_sub_target')
+    op.create_table(
+        "notice_subscriptions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account", sa.String(length=14), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("address", sa.String(length=64), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("lang", sa.String(length=2), nullable=False),
+        sa.Column("consent_text", sa.Text(), nullable=False),
+        sa.Column("consent_message_id", sa.String(length=80), nullable=True),
+        sa.Column("subscribed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("unsubscribed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_subscriptions")),
+        sa.UniqueConstraint("account", "channel", "address", name="uq_notice_sub_target"),
     )
-    with op.batch_alter_table('notice_subscriptions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_notice_subscriptions_account'), ['account'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notice_subscriptions_phone'), ['phone'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notice_subscriptions_unsubscribed_at'), ['unsubscribed_at'], unique=False)
+    with op.batch_alter_table("notice_subscriptions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notice_subscriptions_account"), ["account"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_notice_subscriptions_phone"), ["phone"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_notice_subscriptions_unsubscribed_at"), ["unsubscribed_at"], unique=False
+        )
 
-    op.create_table('outage_incidents',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('area_key', sa.String(length=160), nullable=False),
-    sa.Column('city', sa.String(length=80), nullable=True),
-    sa.Column('district', sa.String(length=120), nullable=True),
-    sa.Column('latitude', sa.Float(), nullable=True),
-    sa.Column('longitude', sa.Float(), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('start_set_by_operator', sa.Boolean(), nullable=False),
-    sa.Column('estimated_restoration_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('estimate_version', sa.Integer(), nullable=False),
-    sa.Column('cause', sa.Text(), nullable=True),
-    sa.Column('force_majeure', sa.Boolean(), nullable=False),
-    sa.Column('planned', sa.Boolean(), nullable=False),
-    sa.Column('notice_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('restored_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('reopened_from_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['reopened_from_id'], ['outage_incidents.id'], name=op.f('fk_outage_incidents_reopened_from_id_outage_incidents')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outage_incidents'))
+    op.create_table(
+        "outage_incidents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("area_key", sa.String(length=160), nullable=False),
+        sa.Column("city", sa.String(length=80), nullable=True),
+        sa.Column("district", sa.String(length=120), nullable=True),
+        sa.Column("latitude", sa.Float(), nullable=True),
+        sa.Column("longitude", sa.Float(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("start_set_by_operator", sa.Boolean(), nullable=False),
+        sa.Column("estimated_restoration_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("estimate_version", sa.Integer(), nullable=False),
+        sa.Column("cause", sa.Text(), nullable=True),
+        sa.Column("force_majeure", sa.Boolean(), nullable=False),
+        sa.Column("planned", sa.Boolean(), nullable=False),
+        sa.Column("notice_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("restored_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reopened_from_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["reopened_from_id"],
+            ["outage_incidents.id"],
+            name=op.f("fk_outage_incidents_reopened_from_id_outage_incidents"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outage_incidents")),
     )
-    with op.batch_alter_table('outage_incidents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outage_incidents_area_key'), ['area_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outage_incidents_status'), ['status'], unique=False)
+    with op.batch_alter_table("outage_incidents", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_outage_incidents_area_key"), ["area_key"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_outage_incidents_status"), ["status"], unique=False)
 
-    op.create_table('service_requests',
-    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=False),
-    sa.Column('account', sa.String(length=14), nullable=False),
-    sa.Column('standard', sa.String(length=40), nullable=False),
-    sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('network', sa.String(length=2), nullable=True),
-    sa.Column('note', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_service_requests'))
+    op.create_table(
+        "service_requests",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=False),
+        sa.Column("account", sa.String(length=14), nullable=False),
+        sa.Column("standard", sa.String(length=40), nullable=False),
+        sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("network", sa.String(length=2), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_service_requests")),
     )
-    with op.batch_alter_table('service_requests', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_service_requests_phone'), ['phone'], unique=False)
+    with op.batch_alter_table("service_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_service_requests_phone"), ["phone"], unique=False)
 
-    op.create_table('billing_bills',
-    sa.Column('account', sa.String(length=14), nullable=False),
-    sa.Column('issue_date', sa.Date(), nullable=False),
-    sa.Column('period_start', sa.Date(), nullable=False),
-    sa.Column('period_end', sa.Date(), nullable=False),
-    sa.Column('due_date', sa.Date(), nullable=False),
-    sa.Column('kwh', sa.Integer(), nullable=False),
-    sa.Column('amount_halalas', sa.Integer(), nullable=False),
-    sa.Column('previous_balance_halalas', sa.Integer(), nullable=False),
-    sa.Column('paid', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['account'], ['billing_accounts.account'], name=op.f('fk_billing_bills_account_billing_accounts'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('account', 'issue_date', name=op.f('pk_billing_bills'))
+    op.create_table(
+        "billing_bills",
+        sa.Column("account", sa.String(length=14), nullable=False),
+        sa.Column("issue_date", sa.Date(), nullable=False),
+        sa.Column("period_start", sa.Date(), nullable=False),
+        sa.Column("period_end", sa.Date(), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("kwh", sa.Integer(), nullable=False),
+        sa.Column("amount_halalas", sa.Integer(), nullable=False),
+        sa.Column("previous_balance_halalas", sa.Integer(), nullable=False),
+        sa.Column("paid", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account"],
+            ["billing_accounts.account"],
+            name=op.f("fk_billing_bills_account_billing_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("account", "issue_date", name=op.f("pk_billing_bills")),
     )
-    op.create_table('notice_sends',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('month', sa.String(length=7), nullable=False),
-    sa.Column('subscription_id', sa.Integer(), nullable=False),
-    sa.Column('state', sa.String(length=8), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('claim_token', sa.String(length=40), nullable=True),
-    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('in_flight_since', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('provider_id', sa.String(length=64), nullable=True),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['subscription_id'], ['notice_subscriptions.id'], name=op.f('fk_notice_sends_subscription_id_notice_subscriptions')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_sends')),
-    sa.UniqueConstraint('month', 'subscription_id', name='uq_notice_sends_month_subscription')
+    op.create_table(
+        "notice_sends",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("subscription_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=8), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claim_token", sa.String(length=40), nullable=True),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("in_flight_since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("provider_id", sa.String(length=64), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["subscription_id"],
+            ["notice_subscriptions.id"],
+            name=op.f("fk_notice_sends_subscription_id_notice_subscriptions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_sends")),
+        sa.UniqueConstraint("month", "subscription_id", name="uq_notice_sends_month_subscription"),
     )
-    with op.batch_alter_table('notice_sends', schema=None) as batch_op:
-        batch_op.create_index('ix_notice_sends_month_state', ['month', 'state', 'next_attempt_at'], unique=False)
+    with op.batch_alter_table("notice_sends", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_notice_sends_month_state", ["month", "state", "next_attempt_at"], unique=False
+        )
 
-    op.create_table('outage_open_areas',
-    sa.Column('area_key', sa.String(length=160), nullable=False),
-    sa.Column('incident_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['incident_id'], ['outage_incidents.id'], name=op.f('fk_outage_open_areas_incident_id_outage_incidents')),
-    sa.PrimaryKeyConstraint('area_key', name=op.f('pk_outage_open_areas')),
-    sa.UniqueConstraint('incident_id', name=op.f('uq_outage_open_areas_incident_id'))
+    op.create_table(
+        "outage_open_areas",
+        sa.Column("area_key", sa.String(length=160), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["outage_incidents.id"],
+            name=op.f("fk_outage_open_areas_incident_id_outage_incidents"),
+        ),
+        sa.PrimaryKeyConstraint("area_key", name=op.f("pk_outage_open_areas")),
+        sa.UniqueConstraint("incident_id", name=op.f("uq_outage_open_areas_incident_id")),
     )
-    op.create_table('outage_reports',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('incident_id', sa.Integer(), nullable=False),
-    sa.Column('channel', sa.String(length=16), nullable=False),
-    sa.Column('sender', sa.String(length=64), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=True),
-    sa.Column('lang', sa.String(length=2), nullable=False),
-    sa.Column('reported_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('account', sa.String(length=20), nullable=True),
-    sa.Column('city', sa.String(length=80), nullable=True),
-    sa.Column('district', sa.String(length=120), nullable=True),
-    sa.Column('premise', sa.String(length=40), nullable=True),
-    sa.Column('latitude', sa.Float(), nullable=True),
-    sa.Column('longitude', sa.Float(), nullable=True),
-    sa.Column('address', sa.Text(), nullable=True),
-    sa.Column('still_off', sa.Boolean(), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['incident_id'], ['outage_incidents.id'], name=op.f('fk_outage_reports_incident_id_outage_incidents')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outage_reports')),
-    sa.UniqueConstraint('incident_id', 'channel', 'sender', name='uq_outage_reports_reporter')
+    op.create_table(
+        "outage_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("sender", sa.String(length=64), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("lang", sa.String(length=2), nullable=False),
+        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("account", sa.String(length=20), nullable=True),
+        sa.Column("city", sa.String(length=80), nullable=True),
+        sa.Column("district", sa.String(length=120), nullable=True),
+        sa.Column("premise", sa.String(length=40), nullable=True),
+        sa.Column("latitude", sa.Float(), nullable=True),
+        sa.Column("longitude", sa.Float(), nullable=True),
+        sa.Column("address", sa.Text(), nullable=True),
+        sa.Column("still_off", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["outage_incidents.id"],
+            name=op.f("fk_outage_reports_incident_id_outage_incidents"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outage_reports")),
+        sa.UniqueConstraint("incident_id", "channel", "sender", name="uq_outage_reports_reporter"),
     )
-    with op.batch_alter_table('outage_reports', schema=None) as batch_op:
-        batch_op.create_index('ix_outage_reports_channel_sender', ['channel', 'sender'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outage_reports_incident_id'), ['incident_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outage_reports_phone'), ['phone'], unique=False)
+    with op.batch_alter_table("outage_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_outage_reports_channel_sender", ["channel", "sender"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_outage_reports_incident_id"), ["incident_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_outage_reports_phone"), ["phone"], unique=False)
 
-    op.create_table('outage_notifications',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('report_id', sa.Integer(), nullable=False),
-    sa.Column('incident_id', sa.Integer(), nullable=False),
-    sa.Column('event', sa.String(length=32), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('text', sa.Text(), nullable=True),
-    sa.Column('provider_id', sa.String(length=80), nullable=True),
-    sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['incident_id'], ['outage_incidents.id'], name=op.f('fk_outage_notifications_incident_id_outage_incidents')),
-    sa.ForeignKeyConstraint(['report_id'], ['outage_reports.id'], name=op.f('fk_outage_notifications_report_id_outage_reports')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outage_notifications')),
-    sa.UniqueConstraint('report_id', 'event', name='uq_outage_notifications_report_event')
+    op.create_table(
+        "outage_notifications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("provider_id", sa.String(length=80), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["outage_incidents.id"],
+            name=op.f("fk_outage_notifications_incident_id_outage_incidents"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["outage_reports.id"],
+            name=op.f("fk_outage_notifications_report_id_outage_reports"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outage_notifications")),
+        sa.UniqueConstraint("report_id", "event", name="uq_outage_notifications_report_event"),
     )
-    with op.batch_alter_table('outage_notifications', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outage_notifications_incident_id'), ['incident_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outage_notifications_report_id'), ['report_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outage_notifications_status'), ['status'], unique=False)
-
+    with op.batch_alter_table("outage_notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_outage_notifications_incident_id"), ["incident_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_outage_notifications_report_id"), ["report_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_outage_notifications_status"), ["status"], unique=False
+        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outage_notifications', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outage_notifications_status'))
-        batch_op.drop_index(batch_op.f('ix_outage_notifications_report_id'))
-        batch_op.drop_index(batch_op.f('ix_outage_notifications_incident_id'))
+    with op.batch_alter_table("outage_notifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outage_notifications_status"))
+        batch_op.drop_index(batch_op.f("ix_outage_notifications_report_id"))
+        batch_op.drop_index(batch_op.f("ix_outage_notifications_incident_id"))
 
-    op.drop_table('outage_notifications')
-    with op.batch_alter_table('outage_reports', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outage_reports_phone'))
-        batch_op.drop_index(batch_op.f('ix_outage_reports_incident_id'))
-        batch_op.drop_index('ix_outage_reports_channel_sender')
+    op.drop_table("outage_notifications")
+    with op.batch_alter_table("outage_reports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outage_reports_phone"))
+        batch_op.drop_index(batch_op.f("ix_outage_reports_incident_id"))
+        batch_op.drop_index("ix_outage_reports_channel_sender")
 
-    op.drop_table('outage_reports')
-    op.drop_table('outage_open_areas')
-    with op.batch_alter_table('notice_sends', schema=None) as batch_op:
-        batch_op.drop_index('ix_notice_sends_month_state')
+    op.drop_table("outage_reports")
+    op.drop_table("outage_open_areas")
+    with op.batch_alter_table("notice_sends", schema=None) as batch_op:
+        batch_op.drop_index("ix_notice_sends_month_state")
 
-    op.drop_table('notice_sends')
-    op.drop_table('billing_bills')
-    with op.batch_alter_table('service_requests', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_service_requests_phone'))
+    op.drop_table("notice_sends")
+    op.drop_table("billing_bills")
+    with op.batch_alter_table("service_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_service_requests_phone"))
 
-    op.drop_table('service_requests')
-    with op.batch_alter_table('outage_incidents', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outage_incidents_status'))
-        batch_op.drop_index(batch_op.f('ix_outage_incidents_area_key'))
+    op.drop_table("service_requests")
+    with op.batch_alter_table("outage_incidents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outage_incidents_status"))
+        batch_op.drop_index(batch_op.f("ix_outage_incidents_area_key"))
 
-    op.drop_table('outage_incidents')
-    with op.batch_alter_table('notice_subscriptions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notice_subscriptions_unsubscribed_at'))
-        batch_op.drop_index(batch_op.f('ix_notice_subscriptions_phone'))
-        batch_op.drop_index(batch_op.f('ix_notice_subscriptions_account'))
+    op.drop_table("outage_incidents")
+    with op.batch_alter_table("notice_subscriptions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notice_subscriptions_unsubscribed_at"))
+        batch_op.drop_index(batch_op.f("ix_notice_subscriptions_phone"))
+        batch_op.drop_index(batch_op.f("ix_notice_subscriptions_account"))
 
-    op.drop_table('notice_subscriptions')
-    with op.batch_alter_table('deliveries', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_deliveries_received_at'))
+    op.drop_table("notice_subscriptions")
+    with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_deliveries_received_at"))
 
-    op.drop_table('deliveries')
-    with op.batch_alter_table('contacts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contacts_phone'))
+    op.drop_table("deliveries")
+    with op.batch_alter_table("contacts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contacts_phone"))
 
-    op.drop_table('contacts')
-    with op.batch_alter_table('billing_accounts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_billing_accounts_phone'))
+    op.drop_table("contacts")
+    with op.batch_alter_table("billing_accounts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_billing_accounts_phone"))
 
-    op.drop_table('billing_accounts')
+    op.drop_table("billing_accounts")

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '5a7c1e9d2b40'
-down_revision: str | None = 'b7e2c41a9d03'
+revision: str = "5a7c1e9d2b40"
+down_revision: str | None = "b7e2c41a9d03"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -28,17 +28,20 @@ def _has_column(table: str, column: str) -> bool:
 
 
 def upgrade() -> None:
-    if not _has_column('outage_reports', 'stated_start'):
-        with op.batch_alter_table('outage_reports', schema=None) as batch_op:
-            batch_op.add_column(sa.Column('stated_start', sa.DateTime(timezone=True), nullable=True))
-    if not _has_column('outage_incidents', 'city_wide'):
-        with op.batch_alter_table('outage_incidents', schema=None) as batch_op:
-            batch_op.add_column(sa.Column('city_wide', sa.Boolean(), server_default='0',
-                                          nullable=False))
+    if not _has_column("outage_reports", "stated_start"):
+        with op.batch_alter_table("outage_reports", schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("stated_start", sa.DateTime(timezone=True), nullable=True)
+            )
+    if not _has_column("outage_incidents", "city_wide"):
+        with op.batch_alter_table("outage_incidents", schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("city_wide", sa.Boolean(), server_default="0", nullable=False)
+            )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outage_incidents', schema=None) as batch_op:
-        batch_op.drop_column('city_wide')
-    with op.batch_alter_table('outage_reports', schema=None) as batch_op:
-        batch_op.drop_column('stated_start')
+    with op.batch_alter_table("outage_incidents", schema=None) as batch_op:
+        batch_op.drop_column("city_wide")
+    with op.batch_alter_table("outage_reports", schema=None) as batch_op:
+        batch_op.drop_column("stated_start")

@@ -15,123 +15,148 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = 'b7e2c41a9d03'
-down_revision: str | None = 'f047d352deba'
+revision: str = "b7e2c41a9d03"
+down_revision: str | None = "f047d352deba"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('hazards',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=24), nullable=False),
-    sa.Column('urgent', sa.Boolean(), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('latitude', sa.Float(), nullable=True),
-    sa.Column('longitude', sa.Float(), nullable=True),
-    sa.Column('place', sa.Text(), nullable=True),
-    sa.Column('place_key', sa.String(length=200), nullable=True),
-    sa.Column('first_reported_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_reported_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('assigned_to', sa.String(length=80), nullable=True),
-    sa.Column('assigned_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('resolution', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_hazards'))
+    op.create_table(
+        "hazards",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("urgent", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("latitude", sa.Float(), nullable=True),
+        sa.Column("longitude", sa.Float(), nullable=True),
+        sa.Column("place", sa.Text(), nullable=True),
+        sa.Column("place_key", sa.String(length=200), nullable=True),
+        sa.Column("first_reported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_reported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("assigned_to", sa.String(length=80), nullable=True),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolution", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hazards")),
     )
-    with op.batch_alter_table('hazards', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_hazards_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_hazards_place_key'), ['place_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_hazards_status'), ['status'], unique=False)
+    with op.batch_alter_table("hazards", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_hazards_kind"), ["kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_hazards_place_key"), ["place_key"], unique=False)
+        batch_op.create_index(batch_op.f("ix_hazards_status"), ["status"], unique=False)
 
-    op.create_table('hazard_reports',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('hazard_id', sa.Integer(), nullable=False),
-    sa.Column('channel', sa.String(length=16), nullable=False),
-    sa.Column('sender', sa.String(length=64), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=True),
-    sa.Column('lang', sa.String(length=2), nullable=False),
-    sa.Column('reported_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('kind', sa.String(length=24), nullable=False),
-    sa.Column('danger', sa.Boolean(), nullable=False),
-    sa.Column('text', sa.Text(), nullable=True),
-    sa.Column('place', sa.Text(), nullable=True),
-    sa.Column('latitude', sa.Float(), nullable=True),
-    sa.Column('longitude', sa.Float(), nullable=True),
-    sa.Column('address', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['hazard_id'], ['hazards.id'], name=op.f('fk_hazard_reports_hazard_id_hazards')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_hazard_reports')),
-    sa.UniqueConstraint('hazard_id', 'channel', 'sender', name='uq_hazard_reports_reporter')
+    op.create_table(
+        "hazard_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("hazard_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("sender", sa.String(length=64), nullable=False),
+        sa.Column("phone", sa.String(length=20), nullable=True),
+        sa.Column("lang", sa.String(length=2), nullable=False),
+        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("danger", sa.Boolean(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("place", sa.Text(), nullable=True),
+        sa.Column("latitude", sa.Float(), nullable=True),
+        sa.Column("longitude", sa.Float(), nullable=True),
+        sa.Column("address", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["hazard_id"], ["hazards.id"], name=op.f("fk_hazard_reports_hazard_id_hazards")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hazard_reports")),
+        sa.UniqueConstraint("hazard_id", "channel", "sender", name="uq_hazard_reports_reporter"),
     )
-    with op.batch_alter_table('hazard_reports', schema=None) as batch_op:
-        batch_op.create_index('ix_hazard_reports_channel_sender', ['channel', 'sender'], unique=False)
-        batch_op.create_index(batch_op.f('ix_hazard_reports_hazard_id'), ['hazard_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_hazard_reports_phone'), ['phone'], unique=False)
+    with op.batch_alter_table("hazard_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_hazard_reports_channel_sender", ["channel", "sender"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_hazard_reports_hazard_id"), ["hazard_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_hazard_reports_phone"), ["phone"], unique=False)
 
-    op.create_table('hazard_media',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('report_id', sa.Integer(), nullable=False),
-    sa.Column('provider', sa.String(length=16), nullable=False),
-    sa.Column('source', sa.Text(), nullable=False),
-    sa.Column('content_type', sa.String(length=80), nullable=True),
-    sa.Column('size', sa.Integer(), nullable=True),
-    sa.Column('data', sa.LargeBinary(), nullable=True),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['report_id'], ['hazard_reports.id'], name=op.f('fk_hazard_media_report_id_hazard_reports')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_hazard_media'))
+    op.create_table(
+        "hazard_media",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("provider", sa.String(length=16), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("content_type", sa.String(length=80), nullable=True),
+        sa.Column("size", sa.Integer(), nullable=True),
+        sa.Column("data", sa.LargeBinary(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["hazard_reports.id"],
+            name=op.f("fk_hazard_media_report_id_hazard_reports"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hazard_media")),
     )
-    with op.batch_alter_table('hazard_media', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_hazard_media_report_id'), ['report_id'], unique=False)
+    with op.batch_alter_table("hazard_media", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_hazard_media_report_id"), ["report_id"], unique=False)
 
-    op.create_table('hazard_notifications',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('report_id', sa.Integer(), nullable=False),
-    sa.Column('hazard_id', sa.Integer(), nullable=False),
-    sa.Column('event', sa.String(length=32), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('text', sa.Text(), nullable=True),
-    sa.Column('provider_id', sa.String(length=80), nullable=True),
-    sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['hazard_id'], ['hazards.id'], name=op.f('fk_hazard_notifications_hazard_id_hazards')),
-    sa.ForeignKeyConstraint(['report_id'], ['hazard_reports.id'], name=op.f('fk_hazard_notifications_report_id_hazard_reports')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_hazard_notifications')),
-    sa.UniqueConstraint('report_id', 'event', name='uq_hazard_notifications_report_event')
+    op.create_table(
+        "hazard_notifications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("hazard_id", sa.Integer(), nullable=False),
+        sa.Column("event", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("provider_id", sa.String(length=80), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["hazard_id"], ["hazards.id"], name=op.f("fk_hazard_notifications_hazard_id_hazards")
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["hazard_reports.id"],
+            name=op.f("fk_hazard_notifications_report_id_hazard_reports"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_hazard_notifications")),
+        sa.UniqueConstraint("report_id", "event", name="uq_hazard_notifications_report_event"),
     )
-    with op.batch_alter_table('hazard_notifications', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_hazard_notifications_hazard_id'), ['hazard_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_hazard_notifications_report_id'), ['report_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_hazard_notifications_status'), ['status'], unique=False)
-
+    with op.batch_alter_table("hazard_notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_hazard_notifications_hazard_id"), ["hazard_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_hazard_notifications_report_id"), ["report_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_hazard_notifications_status"), ["status"], unique=False
+        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('hazard_notifications', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_hazard_notifications_status'))
-        batch_op.drop_index(batch_op.f('ix_hazard_notifications_report_id'))
-        batch_op.drop_index(batch_op.f('ix_hazard_notifications_hazard_id'))
+    with op.batch_alter_table("hazard_notifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hazard_notifications_status"))
+        batch_op.drop_index(batch_op.f("ix_hazard_notifications_report_id"))
+        batch_op.drop_index(batch_op.f("ix_hazard_notifications_hazard_id"))
 
-    op.drop_table('hazard_notifications')
-    with op.batch_alter_table('hazard_media', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_hazard_media_report_id'))
+    op.drop_table("hazard_notifications")
+    with op.batch_alter_table("hazard_media", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hazard_media_report_id"))
 
-    op.drop_table('hazard_media')
-    with op.batch_alter_table('hazard_reports', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_hazard_reports_phone'))
-        batch_op.drop_index(batch_op.f('ix_hazard_reports_hazard_id'))
-        batch_op.drop_index('ix_hazard_reports_channel_sender')
+    op.drop_table("hazard_media")
+    with op.batch_alter_table("hazard_reports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hazard_reports_phone"))
+        batch_op.drop_index(batch_op.f("ix_hazard_reports_hazard_id"))
+        batch_op.drop_index("ix_hazard_reports_channel_sender")
 
-    op.drop_table('hazard_reports')
-    with op.batch_alter_table('hazards', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_hazards_status'))
-        batch_op.drop_index(batch_op.f('ix_hazards_place_key'))
-        batch_op.drop_index(batch_op.f('ix_hazards_kind'))
+    op.drop_table("hazard_reports")
+    with op.batch_alter_table("hazards", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_hazards_status"))
+        batch_op.drop_index(batch_op.f("ix_hazards_place_key"))
+        batch_op.drop_index(batch_op.f("ix_hazards_kind"))
 
-    op.drop_table('hazards')
+    op.drop_table("hazards")

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = 'c3d8e5f1a7b2'
-down_revision: str | None = '5d2e81a4c7b3'
+revision: str = "c3d8e5f1a7b2"
+down_revision: str | None = "5d2e81a4c7b3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -28,12 +28,13 @@ def _has_column(table: str, column: str) -> bool:
 
 
 def upgrade() -> None:
-    if not _has_column('outage_reports', 'urgent'):
-        with op.batch_alter_table('outage_reports', schema=None) as batch_op:
-            batch_op.add_column(sa.Column('urgent', sa.Boolean(), server_default='0',
-                                          nullable=False))
+    if not _has_column("outage_reports", "urgent"):
+        with op.batch_alter_table("outage_reports", schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("urgent", sa.Boolean(), server_default="0", nullable=False)
+            )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outage_reports', schema=None) as batch_op:
-        batch_op.drop_column('urgent')
+    with op.batch_alter_table("outage_reports", schema=None) as batch_op:
+        batch_op.drop_column("urgent")
