@@ -39,6 +39,7 @@ serve: setup
 test: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
 	$(BIN)/ruff format --check bot handlers tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 ifdef CI
 	$(MAKE) test-scaleout
@@ -56,9 +57,11 @@ intents: $(STAMP)
 smoke:
 	PYTHON=$(PY) tools/smoke
 
+# Type checking: mypy over bot and handlers (settings in pyproject.toml, [tool.mypy]).
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
 	$(BIN)/ruff format --check bot handlers tests bench
+	$(BIN)/mypy
 
 # One formatter for the whole tree (ruff format, the settings in pyproject.toml).
 format: $(STAMP)

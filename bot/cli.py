@@ -11,6 +11,7 @@ import argparse
 import importlib
 import os
 import sys
+from typing import NoReturn
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "setup": ("bot.setup", "create or upgrade the database and seed the demo billing data"),
@@ -45,7 +46,7 @@ def _usage() -> str:
 class _Parser(argparse.ArgumentParser):
     """Bad arguments exit 2 with one clear line, never a usage dump or a traceback."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(2)
 

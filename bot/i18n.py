@@ -29,6 +29,8 @@ from hijridate import Gregorian
 from bot import resources
 from bot.config import RIYADH
 
+_Date = date  # inside Texts, `date` names its method
+
 LANGS = resources.LANGS
 # Domain → the source folders whose messages it holds (extracted by `tools/catalogs.py`).
 # A message used in two areas belongs to the first domain listed that uses it.
@@ -140,7 +142,7 @@ class Texts:
             text = f"{text} ({hijri_date(value)})"
         return text
 
-    def month(self, value: date) -> str:
+    def month(self, value: _Date) -> str:
         """A month and its year, "أكتوبر 2026" / "October 2026"."""
         return format_date(value, "MMMM y", locale=self.locale)
 

@@ -28,7 +28,7 @@ COMPARED_BILLS = 4
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "bill"
     turn.begin("bill")
-    _show_or_ask(turn, understood.slots.get("account"), mentions(turn.text, "bill_high"))
+    _show_or_ask(turn, understood.text_slot("account"), mentions(turn.text, "bill_high"))
 
 
 def resume(turn: Turn) -> None:

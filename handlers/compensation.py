@@ -71,7 +71,7 @@ ASKED_CASES = {
 
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
-    facts = Facts(standard=understood.slots.get("standard"))
+    facts = Facts(standard=understood.text_slot("standard"))
     has_facts = facts.read(turn.text, turn.now)
     if facts.standard is None and not has_facts and _show_records(turn):
         return
@@ -604,8 +604,12 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     length = duration(turn.tr, facts.duration or 0)
     if facts.ongoing:
         return _("{length} so far, still going on", length=length)
-    day = end_day or start_day
-    return _("{day}, {length} in all", day=_day_words(turn, day) if day else "", length=length)
+    named_day = end_day or start_day
+    return _(
+        "{day}, {length} in all",
+        day=_day_words(turn, named_day) if named_day else "",
+        length=length,
+    )
 
 
 def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
@@ -722,7 +726,7 @@ def _records_page(turn: Turn) -> None:
 def _records_step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
-        facts = Facts(standard=understood.slots.get("standard"))  # type: ignore[arg-type]
+        facts = Facts(standard=understood.text_slot("standard"))
         if facts.read(turn.text, turn.now):
             _advance(turn, facts)
             return True

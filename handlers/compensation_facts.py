@@ -69,8 +69,9 @@ class Facts:
             start, end = None, start  # "الساعة ٤ العصر" answering "when did it come back?"
         changed = False
         if start is not None:
-            if asked == "start_time" and start.clock is not None and self._start_day():
-                start = _on_day(start, self._start_day())  # type: ignore[arg-type]
+            day = self._start_day()
+            if asked == "start_time" and start.clock is not None and day:
+                start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, reading.ongoing, now)
             changed = True
             if end is None and not reading.ongoing and self.end and self._before_start(self.end):
@@ -217,8 +218,12 @@ class Facts:
         assert self.standard is not None
         standard = self.standard
         network = self.network or "lv"
+        start: datetime | None
+        end: datetime | None
         if standard == NOTICE:
-            start = self.start_at() or datetime.combine(self._start_day(), time(12), RIYADH)
+            day = self._start_day()
+            assert day is not None  # `missing` asks for the day first
+            start = self.start_at() or datetime.combine(day, time(12), RIYADH)
             notice = None if self.no_notice else start - timedelta(minutes=self.notice_minutes or 0)
             return Case(standard, start=start, notice_at=notice)
         if standard == UNLAWFUL:

@@ -52,6 +52,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
 
 def _remember_location(turn: Turn) -> None:
     spot = turn.message.location
+    assert spot is not None  # the router starts and steps this flow only for a shared location
     turn.begin(FLOW, latitude=spot.latitude, longitude=spot.longitude, address=spot.address)
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import TypeGuard
 
 from bot.dialogue.messages import Reply, reply_from_json
 from bot.dialogue.turn import Turn
@@ -94,7 +95,7 @@ def _emoji_only(text: str) -> Courtesy | None:
     return Courtesy(kinds=(kind,), rest="")
 
 
-def takes_before_flow(courtesy: Courtesy | None, reads_yes: bool) -> bool:
+def takes_before_flow(courtesy: Courtesy | None, reads_yes: bool) -> TypeGuard[Courtesy]:
     """Only small talk, and no "OK" if the open question reads "تمام" as yes (`reads_yes`);
     elsewhere an "OK" is no district, place or answer."""
     return (

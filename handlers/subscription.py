@@ -46,7 +46,7 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         turn.say(
             turn.tr._("Messages to this number are stopped. Send START to receive them again.")
         )
-    elif intent == "help":
+    elif intent == "help" and understood is not None:  # only words say "help"
         menu.help(turn, understood)
     else:
         return False

@@ -90,6 +90,7 @@ class Answerer:
                 return self._answer_afresh(inbound, render, sent_later)
         if claim.replies is not None:
             return Answer(texts=claim.replies, repeat=True, unsent=claim.unsent)
+        assert message_id is not None  # a claim is made only for a message with an id
         return Answer(texts=self._wait_for_answer(channel, message_id), repeat=True)
 
     def record_sent(self, channel: str, message_id: str | None, unsent: int) -> None:

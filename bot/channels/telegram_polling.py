@@ -101,10 +101,9 @@ def _set_webhook(settings: Settings, *, drop_pending: bool) -> int:
 
 def _registered(settings: Settings, action, done: str | None) -> int:
     async def call() -> str | None:
-        bot = Bot(
-            settings.telegram_bot_token or "",
-            **({"base_url": settings.telegram_api_base} if settings.telegram_api_base else {}),
-        )
+        token = settings.telegram_bot_token or ""
+        base = settings.telegram_api_base
+        bot = Bot(token, base_url=base) if base else Bot(token)
         async with bot:
             return await action(bot)
 

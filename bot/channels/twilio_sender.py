@@ -44,7 +44,7 @@ class RebasedHttpClient(TwilioHttpClient):
         super().__init__(timeout=10)
         self.api_base = urlsplit(api_base.rstrip("/"))
 
-    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+    def request(self, method, url, *args, **kwargs):
         parts = urlsplit(url)
         rebased = urlunsplit(
             (

@@ -215,7 +215,8 @@ class TwilioWebhook:
 def parse_form(body: bytes) -> FormData:
     try:
         text = body.decode("utf-8")
-        return FormData(parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict"))
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        return FormData([(name, value) for name, value in pairs])  # FormData's own item type
     except (UnicodeDecodeError, ValueError) as exc:
         raise HTTPException(400, "body is not valid urlencoded UTF-8") from exc
 
@@ -282,7 +283,7 @@ def _attachments(form: FormData, kind: str) -> tuple[Media, ...]:
 
 def _location(form: FormData) -> Location | None:
     try:
-        latitude, longitude = float(form["Latitude"]), float(form["Longitude"])
+        latitude, longitude = float(str(form["Latitude"])), float(str(form["Longitude"]))
     except (KeyError, ValueError):
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):

@@ -131,7 +131,9 @@ def _deliver_one(session: Session, sender: OutboundSender, note_id: int) -> int:
         session.rollback()  # another notifier has it
         return 0
     note = session.get(HazardNotification, note_id, populate_existing=True)
-    report = session.get(HazardReport, note.report_id)
+    report = session.get(HazardReport, note.report_id) if note is not None else None
+    # The claim just found the row, and its report stays while it does (a foreign key).
+    assert note is not None and report is not None
     note.text = resolution_notice(report)
     session.commit()  # the claim is durable before anything leaves
     address = report.sender.removeprefix("tg:") if report.channel == "telegram" else report.sender

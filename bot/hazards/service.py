@@ -298,7 +298,9 @@ def _near_duplicate(
             )
         )
         scored = [
-            (distance_km(latitude, longitude, h.latitude, h.longitude), h.id, h) for h in candidates
+            (distance_km(latitude, longitude, h.latitude, h.longitude), h.id, h)
+            for h in candidates
+            if h.latitude is not None and h.longitude is not None  # as `between` keeps them
         ]
         near = [item for item in scored if item[0] <= km]
         return min(near, key=lambda item: item[:2])[2] if near else None

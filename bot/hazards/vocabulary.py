@@ -136,4 +136,6 @@ def place_in(text: str) -> str | None:
 def names_area(place: str | None) -> bool:
     """The place in words names a district or a city, so a team can find it (and two reports
     of it can be told to be the same); a landmark alone ("عند المدرسة") does not."""
-    return bool(place) and _first_match(_stems(place), "hazard_area") is not None
+    if not place:
+        return False
+    return _first_match(_stems(place), "hazard_area") is not None

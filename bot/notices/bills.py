@@ -69,7 +69,7 @@ class EmbeddedBillSource(BillSource):
         with self.engine.connect() as conn:
             for (
                 account,
-                phone,
+                owner_phone,
                 start,
                 end,
                 issued,
@@ -81,7 +81,7 @@ class EmbeddedBillSource(BillSource):
             ) in conn.execute(query):
                 amount_sar, previous_sar = halalas_to_sar(amount), halalas_to_sar(previous)
                 found[account] = (
-                    phone,
+                    owner_phone,
                     Bill(
                         account=account,
                         period_start=start,

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Engine
 
@@ -37,7 +38,9 @@ OPTED_OUT = "opted_out"
 BILLING_DOWN = "billing unavailable"
 
 
-class Limiter:
+class Limiter(Protocol):
+    """Waits until the next send is allowed (TokenBucket here, RedisWindowLimiter across workers)."""
+
     def acquire(self) -> None: ...
 
 

@@ -239,7 +239,7 @@ def next_retry_at(
 
 def counts(engine: Engine, month: str) -> dict[str, int]:
     with engine.connect() as conn:
-        found = dict(
+        found: dict[str, int] = dict(
             conn.execute(
                 select(N.state, func.count()).where(N.month == month).group_by(N.state)
             ).all()

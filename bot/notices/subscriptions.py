@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.i18n import normalize_lang
@@ -23,7 +23,8 @@ SubscribeStatus = Literal["subscribed", "already_subscribed", "not_linked"]
 
 
 class _HasAccount(Protocol):
-    account: str
+    @property
+    def account(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,16 @@ def unsubscribe_all(
     subscriptions ended. Notices of the current month not yet sent are then skipped."""
     target = (NoticeSubscription.channel == channel) & (NoticeSubscription.address == address)
     condition = or_(target, NoticeSubscription.phone == phone) if phone else target
-    result = session.execute(
-        update(NoticeSubscription)
-        .where(condition, NoticeSubscription.unsubscribed_at.is_(None))
-        .values(unsubscribed_at=at)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult (with rowcount); Session.execute is annotated with
+    # the general Result.
+    result = cast(
+        CursorResult,
+        session.execute(
+            update(NoticeSubscription)
+            .where(condition, NoticeSubscription.unsubscribed_at.is_(None))
+            .values(unsubscribed_at=at)
+            .execution_options(synchronize_session=False)
+        ),
     )
     session.expire_all()
     return int(result.rowcount or 0)

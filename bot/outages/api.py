@@ -24,6 +24,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
+from typing import TypedDict
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -181,7 +182,7 @@ class _OperatorApi:
 
     async def update(self, request: Request) -> Response:
         ref, body = request.path_params["ref"], await _json_body(request)
-        changes = {
+        changes: _Changes = {
             "eta": _time_field(body, "eta"),
             "cause": _text_field(body, "cause"),
             "force_majeure": _bool_field(body, "force_majeure"),
@@ -211,7 +212,8 @@ class _OperatorApi:
             with session_scope(self.url) as session:
                 incident = find_incident(session, ref)
                 self._require_transports(session, incident.id)
-                when = at or (incident.end if not incident.is_open else datetime.now(UTC))
+                ended = incident.end if not incident.is_open else None
+                when = at or ended or datetime.now(UTC)
                 incident = restore_incident(session, ref, at=when)
                 return _view(session, incident), incident.id
 
@@ -252,6 +254,18 @@ def _view(session, incident) -> dict:
 
 async def _json_body(request: Request) -> dict:
     return await read_json_object(request, BODY_LIMIT, OutageError)
+
+
+class _Changes(TypedDict):
+    """An update's fields as `update_incident` takes them (None: not changed)."""
+
+    eta: datetime | None
+    cause: str | None
+    force_majeure: bool | None
+    planned: bool | None
+    city_wide: bool | None
+    notice_at: datetime | None
+    started_at: datetime | None
 
 
 def _time_field(body: dict, name: str) -> datetime | None:

@@ -66,8 +66,8 @@ def area_key(place: Place, *, channel: str, sender: str) -> str:
     district = normalize_place(place.district)
     if district:
         return f"d:{normalize_place(place.city)}|{district}"[:160]
-    if place.located:
-        i, j = grid_cell(place.latitude, place.longitude)  # type: ignore[arg-type]
+    if place.latitude is not None and place.longitude is not None:  # place.located
+        i, j = grid_cell(place.latitude, place.longitude)
         return f"g:{i}:{j}"
     if place.account:
         return f"a:{place.account}"

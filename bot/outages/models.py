@@ -75,7 +75,7 @@ class Incident(Base):
 
     @property
     def start(self) -> datetime:
-        return aware(self.started_at)  # type: ignore[return-value]
+        return aware(self.started_at)
 
     @property
     def end(self) -> datetime | None:
@@ -121,7 +121,7 @@ class OutageReport(Base):
 
     @property
     def reported(self) -> datetime:
-        return aware(self.reported_at)  # type: ignore[return-value]
+        return aware(self.reported_at)
 
     def start_in(self, incident: Incident) -> datetime:
         """When this reporter's outage began: the time they stated, else the incident's start."""
@@ -187,7 +187,7 @@ class OutageNotification(Base):
     sent_at: Mapped[datetime | None]
 
 
-Incident.reporters_count = column_property(  # type: ignore[attr-defined]
+Incident.reporters_count = column_property(
     select(func.count(OutageReport.id))
     .where(OutageReport.incident_id == Incident.id)
     .correlate_except(OutageReport)

@@ -10,12 +10,15 @@ FORCE_MAJEURE = "force_majeure"
 
 
 def estimate_notice(report: OutageReport, incident: Incident) -> str:
+    eta = incident.estimated_restoration_at
+    if eta is None:  # an estimate event exists only once an estimate was set
+        raise ValueError(f"{incident.reference} has no estimate to announce")
     tr = texts(report.lang)
     lines = [
         tr._(
             "Update on your outage report {reference}: power is expected back by {time}.",
             reference=report.reference,
-            time=tr.datetime(incident.estimated_restoration_at),
+            time=tr.datetime(eta),
         )
     ]
     if incident.cause:
@@ -24,10 +27,13 @@ def estimate_notice(report: OutageReport, incident: Incident) -> str:
 
 
 def restoration_notice(report: OutageReport, incident: Incident) -> str:
+    end = incident.end
+    if end is None:  # a restoration notice exists only once the incident is restored
+        raise ValueError(f"{incident.reference} is not restored")
     tr = texts(report.lang)
     # The reporter's own start (the time they stated, else the incident's), as their case counts it.
-    start = min(report.start_in(incident), incident.end)  # type: ignore[type-var]
-    minutes = int((incident.end - start).total_seconds() // 60)  # type: ignore[operator]
+    start = min(report.start_in(incident), end)
+    minutes = int((end - start).total_seconds() // 60)
     lines = [
         tr._("Power is back in your area (report {reference}).", reference=report.reference),
         tr._("Outage length: {duration}.", duration=duration(tr, minutes)),

@@ -196,7 +196,7 @@ def _deliver(
 ) -> int:
     mine = (OutageNotification.incident_id == incident_id) & (OutageNotification.event == event)
     sent = 0
-    with factory() as session, incident_lock(session.get_bind(), incident_id):
+    with factory() as session, incident_lock(session.get_bind().engine, incident_id):
         if resend_unconfirmed:
             session.execute(
                 update(OutageNotification)
@@ -239,8 +239,10 @@ def _deliver_one(
         session.rollback()  # another notifier has it
         return 0
     note = session.get(OutageNotification, note_id, populate_existing=True)
-    report = session.get(OutageReport, note.report_id)
-    incident = session.get(Incident, incident.id, populate_existing=True)  # as it is now
+    report = session.get(OutageReport, note.report_id) if note is not None else None
+    # The claim just found the row, and its report stays while it does (a foreign key).
+    assert note is not None and report is not None
+    session.refresh(incident)  # as it is now
     if _is_stale(event, incident):
         note.status, note.error = SKIPPED, "superseded before it was sent"
         session.commit()

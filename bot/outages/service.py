@@ -431,7 +431,9 @@ def _open_incident(
 
 def _nearest_open(session: Session, place: Place) -> Incident | None:
     lat, lon = place.latitude, place.longitude
-    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, JOIN_DISTANCE_KM)  # type: ignore[arg-type]
+    if lat is None or lon is None:
+        return None
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, JOIN_DISTANCE_KM)
     candidates = session.scalars(
         select(Incident).where(
             Incident.status == OPEN,
@@ -441,7 +443,9 @@ def _nearest_open(session: Session, place: Place) -> Incident | None:
     )
     best: tuple[float, Incident] | None = None
     for incident in candidates:
-        km = distance_km(lat, lon, incident.latitude, incident.longitude)  # type: ignore[arg-type]
+        if incident.latitude is None or incident.longitude is None:  # `between` keeps none
+            continue
+        km = distance_km(lat, lon, incident.latitude, incident.longitude)
         if km <= JOIN_DISTANCE_KM and (best is None or km < best[0]):
             best = (km, incident)
     return best[1] if best else None
@@ -483,16 +487,22 @@ def _insert_ignoring(session: Session, model: type, values: dict, conflict_colum
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL (add RETURNING to learn whether the row is new)."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        raise NotImplementedError(f"outage incidents need SQLite or PostgreSQL, not {dialect}")
-    return (
-        dialect_insert(model)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=conflict_columns)
-    )
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return (
+            sqlite_insert(model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=conflict_columns)
+        )
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+        return (
+            postgres_insert(model)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=conflict_columns)
+        )
+    raise NotImplementedError(f"outage incidents need SQLite or PostgreSQL, not {dialect}")
 
 
 __all__ = [

@@ -87,7 +87,7 @@ def _new_engine(url: str) -> Engine:
 
 
 def _postgres_args(url: str) -> dict:
-    args = dict(POSTGRES_TIME_LIMITS)
+    args: dict[str, int | str] = dict(POSTGRES_TIME_LIMITS)
     if _limit_statements:
         # Added to the URL's own options (a search_path, say), which connect_args would replace.
         given = make_url(url).query.get("options")

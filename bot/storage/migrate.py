@@ -79,10 +79,12 @@ def _adopt_unversioned(url: str, config: Config, script: ScriptDirectory) -> boo
     else:
         # Older: completed to the first revision's tables; the later revisions make theirs.
         revision = script.get_base()
+        assert revision is not None  # the migrations are ours: one base, one head
         _create_all(url, only=_tables_of_revision(revision))
     log.warning(
         "database has our tables but no migration history: adopting it at revision %s", revision
     )
+    assert revision is not None
     command.stamp(config, revision)
     return True
 

@@ -49,5 +49,5 @@ def choice_number(text: str) -> int | None:
     if rest.isascii() and rest.isdigit():  # "⓵" and "²" say isdigit() but are not numbers
         value = int(rest)
         return value if 1 <= value <= 99 else None
-    value = number_words().get(rest)
-    return value if value else None
+    named = number_words().get(rest)
+    return named if named else None

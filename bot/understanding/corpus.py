@@ -12,7 +12,7 @@ only by the evaluation (`load_tsv`), never by training.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
@@ -89,7 +89,7 @@ def load_tsv(path: Path) -> tuple[Example, ...]:
     return tuple(found)
 
 
-def _tsv_rows(lines: Iterable[str]) -> Iterable[list[str]]:
+def _tsv_rows(lines: Iterable[str]) -> Iterator[list[str]]:
     content = (line for line in lines if line.strip() and not line.startswith("#"))
     return (
         row + [""] * (2 - len(row))

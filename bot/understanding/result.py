@@ -13,6 +13,11 @@ class Understanding:
     lang: str = "ar"  # "ar" | "en": the language to answer in
     alternatives: tuple[tuple[str, float], ...] = ()  # other close intents, best first
 
+    def text_slot(self, name: str) -> str | None:
+        """A slot that is text (an account number, a standard's id), or None when absent."""
+        value = self.slots.get(name)
+        return value if isinstance(value, str) else None
+
     def as_json(self, text: str) -> dict[str, object]:
         return {
             "text": text,

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 from hijridate import Gregorian, Hijri
 
@@ -163,9 +165,12 @@ def _relative_units(units: dict[str, int]) -> dict[str, int]:
 # over at once (the scan asks every table at every word). Keyed by id: the tables live as long
 # as the cached vocabulary that holds them.
 _HEADS: dict[int, tuple[frozenset[str], int]] = {}
+_Value = TypeVar("_Value")
 
 
-def _phrase_at(toks: list[str], i: int, table: dict[tuple[str, ...], object]) -> tuple[object, int]:
+def _phrase_at(
+    toks: list[str], i: int, table: Mapping[tuple[str, ...], _Value]
+) -> tuple[_Value | None, int]:
     """Longest phrase of `table` starting at token i: (value, length) or (None, 0)."""
     heads = _HEADS.get(id(table))
     if heads is None:
@@ -259,6 +264,10 @@ def _year_at(toks: list[str], k: int, v: _Vocabulary) -> tuple[int | None, int]:
 def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
     """A calendar date starting at i: "١٦ نوفمبر", "15 جمادى الآخرة 1448", "16/11", "Nov 16th"."""
     token = toks[i]
+    # Each may be missing along the way (no year, a word that is not a month or a day).
+    year: int | None
+    month: int | None
+    day: int | None
     numeric = _NUMERIC_DATE.match(token)
     if numeric:
         a, b, c = numeric.group(1), numeric.group(2), numeric.group(3)
@@ -289,7 +298,8 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
             month, size = _phrase_at(toks, k, table)
             if month is not None:
                 year, year_size = _year_at(toks, k + size, v)
-                found = _Day(i, **{kind: (year, int(month), day)})  # type: ignore[call-overload]
+                when = (year, month, day)
+                found = _Day(i, hijri=when) if kind == "hijri" else _Day(i, gregorian=when)
                 return found, k + size + year_size - i
         return None, 0
     # English order: "Nov 16", "November 16th, 2026".
@@ -402,12 +412,12 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             continue
         day, size = _phrase_at(toks, i, v.days)
         if day is not None:
-            scan.days.append(_Day(i, offset=int(day)))  # type: ignore[call-overload]
+            scan.days.append(_Day(i, offset=int(day)))
             i += size
             continue
         weekday, size = _phrase_at(toks, i, v.weekdays)
         if weekday is not None:
-            scan.days.append(_Day(i, weekday=int(weekday)))  # type: ignore[call-overload]
+            scan.days.append(_Day(i, weekday=int(weekday)))
             i += size
             continue
         _, size = _phrase_at(toks, i, v.state)
@@ -444,13 +454,13 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
 
 def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | None, int]:
     period, size = _phrase_at(toks, i, v.periods)
-    if period is not None and period.bare:  # type: ignore[attr-defined]
+    if period is not None and period.bare:
         # A day part before the hour: "الصبح الساعة ٨", "الليلة الساعة ٢".
-        after, after_size = _hour_at(toks, i + size, v, units, period)  # type: ignore[arg-type]
+        after, after_size = _hour_at(toks, i + size, v, units, period)
         if after is not None:
             return after, size + after_size
-        hour, minute = period.default  # type: ignore[attr-defined]
-        return _Clock(i, hour, minute, True, period.day, False, True), size  # type: ignore[attr-defined]
+        hour, minute = period.default
+        return _Clock(i, hour, minute, True, period.day, False, True), size
     return _hour_at(toks, i, v, units, None)
 
 
@@ -467,7 +477,7 @@ def _hour_at(
         k = j + 1
         part, size = _phrase_at(toks, k, v.hour_parts)
         if part is not None:
-            minute += int(part)  # type: ignore[call-overload]
+            minute += int(part)
             k += size
         period, size = _phrase_at(toks, k, v.periods)
         consumed = size if period is not None else 0
@@ -483,7 +493,7 @@ def _hour_at(
         is_duration = nxt is not None and (nxt in units.unit or nxt in units.duals)
         if (lead_size or ":" in toks[j] or period is not None or marker_before) and not is_duration:
             if period is not None:
-                hour = _apply_period(hour, period)  # type: ignore[arg-type]
+                hour = _apply_period(hour, period)
                 k += consumed
             if minute < 0:
                 hour, minute = (hour - 1) % 24, minute + 60
@@ -626,6 +636,7 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
 def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     """The date a named day means: for a start the latest such day before today (or today
     for امس/اليوم-like offsets); for an end (`after` = the start's day) the first on or after."""
+    year: int | None  # a named date may leave out its year
     if day.offset is not None:
         return today + timedelta(days=day.offset)
     if day.months is not None:
