@@ -229,5 +229,5 @@ def test_without_credentials_nothing_is_sent_or_reported_sent_and_the_log_says_s
         result = sender.send(Outbound(channel, PHONE, "رسالة"))
         assert (result.ok, result.provider_id) == (False, None)
         assert result.error == f"no transport for {channel}"
-    assert sender.send(Outbound("terminal", "demo", "رسالة")).ok  # the terminal's own list
+    assert sender.send(Outbound("terminal", "demo", "رسالة")).ok  # the terminal's own mailbox
     assert "no Twilio credentials" in caplog.text and "no TELEGRAM_BOT_TOKEN" in caplog.text

@@ -6,7 +6,8 @@ picks them from the settings. Callers never know which transport carried a messa
 A channel without credentials has no transport: its messages are refused (never "sent" to a
 list nobody reads), and commands check `transport_problem` first so they fail with one clear
 line before doing anything; `--dry-run` (`print_dry_run`) is the explicit rehearsal.
-Only the terminal, which has no provider, and tests collect messages in a list.
+The terminal, which has no provider, keeps its messages until its chat shows them
+(`terminal_outbox.py`); only tests collect messages in a list.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def transport_problem(settings: Settings, channels: Iterable[str]) -> str | None
 
 
 class CollectingSender(OutboundSender):
-    """Keeps every message in a list: the terminal's transport, and tests'."""
+    """Keeps every message in a list: tests' transport."""
 
     def __init__(self) -> None:
         self.sent: list[Outbound] = []
@@ -115,13 +116,15 @@ class RoutingSender(OutboundSender):
 
 
 def outbound_sender(settings: Settings) -> OutboundSender:
-    """Twilio for WhatsApp and SMS, the Bot API for Telegram, a list for the terminal; a channel
-    whose credentials are missing gets an `UnconfiguredSender`, and the log says so."""
+    """Twilio for WhatsApp and SMS, the Bot API for Telegram, the chat's mailbox for the
+    terminal; a channel whose credentials are missing gets an `UnconfiguredSender`, and the log
+    says so."""
     from bot.channels.telegram_sender import TelegramSender
+    from bot.channels.terminal_outbox import TerminalSender
     from bot.channels.twilio_sender import TwilioSender
 
     unconfigured = UnconfiguredSender()
-    by_channel: dict[str, OutboundSender] = {"terminal": CollectingSender()}
+    by_channel: dict[str, OutboundSender] = {"terminal": TerminalSender(settings.database_url)}
     if has_transport(settings, "whatsapp"):
         twilio = TwilioSender.from_settings(settings)
         by_channel.update(whatsapp=twilio, sms=twilio)

@@ -2,6 +2,9 @@
 
 With a terminal it is interactive; with piped standard input it reads one message a line and
 prints the bot's replies, each reply followed by a blank line, then exits at end of input.
+Notices the bot sends the number (an outage's estimate or restoration, a hazard made safe) are
+shown as they come: before each message and after its replies, and every few seconds while an
+interactive chat waits for you (they wait in `terminal_messages` while no chat is open).
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ import argparse
 import contextlib
 import dataclasses
 import sys
+import threading
 import uuid
 from datetime import datetime
 
 from bot.billing.demo import DEMO_PHONE
 from bot.channels.render import render_text
+from bot.channels.terminal_outbox import take_unshown
 from bot.config import RIYADH, Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
@@ -74,8 +79,13 @@ def run(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         print("صديق الكهرباء — اكتب رسالتك (Ctrl+D للخروج). Type your message (Ctrl+D to quit).\n")
+    notices = _Notices(settings.database_url, args.phone)
+    notices.show()
+    if interactive:
+        notices.watch()
     session_id = uuid.uuid4().hex[:8]
     for count, line in enumerate(_lines(interactive), 1):
+        notices.show()
         message = Inbound(
             channel="terminal",
             sender=args.phone,
@@ -86,11 +96,53 @@ def run(args: argparse.Namespace) -> int:
             else datetime.now(RIYADH),
             message_id=f"terminal-{session_id}-{count}",
         )
-        for reply in engine.handle(message):
-            print(render_text(reply, "terminal"))
-            print()
-        sys.stdout.flush()
+        replies = engine.handle(message)
+        with notices.printing:
+            for reply in replies:
+                print(render_text(reply, "terminal"))
+                print()
+            sys.stdout.flush()
+        notices.show()
+    notices.stop()
     return 0
+
+
+_PROMPT = "أنت › "
+WATCH_SECONDS = 2.0
+
+
+class _Notices:
+    """Shows the notices waiting for this number; `watch` also checks while input is awaited."""
+
+    def __init__(self, database_url: str, phone: str) -> None:
+        self.database_url, self.phone = database_url, phone
+        self.printing = threading.Lock()  # a notice never lands inside a reply
+        self._stopped = threading.Event()
+
+    def show(self, waiting: bool = False) -> None:
+        texts = take_unshown(self.database_url, self.phone)
+        if not texts:
+            return
+        with self.printing:
+            if waiting:  # below the prompt that was waiting
+                print()
+            for text in texts:
+                print(text)
+                print()
+            if waiting:  # and the prompt again, for the line being typed
+                print(_PROMPT, end="")
+            sys.stdout.flush()
+
+    def watch(self) -> None:
+        threading.Thread(target=self._poll, name="terminal-notices", daemon=True).start()
+
+    def _poll(self) -> None:
+        while not self._stopped.wait(WATCH_SECONDS):
+            with contextlib.suppress(Exception):  # a busy database: try again next time
+                self.show(waiting=True)
+
+    def stop(self) -> None:
+        self._stopped.set()
 
 
 def _lines(interactive: bool):
@@ -101,7 +153,7 @@ def _lines(interactive: bool):
         import readline  # noqa: F401  (line editing for the prompt)
     while True:
         try:
-            yield input("أنت › ")
+            yield input(_PROMPT)
         except EOFError:
             print()
             return

@@ -59,3 +59,17 @@ class MessageStatus(Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TerminalMessage(Base):
+    """A message the bot starts itself (an outage or hazard notice) for a number that talks in
+    the terminal: kept here until `sadeeq chat` for that number shows it, since the terminal has
+    no provider to hand it to and the chat may be another process, or not open yet."""
+
+    __tablename__ = "terminal_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    shown_at: Mapped[datetime | None]
