@@ -250,3 +250,24 @@ def test_an_interactive_chat_shows_a_notice_while_it_waits_for_input(chat_url, c
     assert out.count(notice) == 1
     # Below the waiting prompt, then the prompt again for the line being typed.
     assert f"\n{notice}\n\n{PROMPT}" in out
+
+
+def test_ctrl_c_while_a_message_is_answered_exits_130_without_a_traceback(
+    chat_url, capsys, monkeypatch
+):
+    from bot.dialogue.engine import Engine
+
+    answer = Engine.handle
+    calls = []
+
+    def interrupted_on_the_second(self, message):
+        calls.append(message.text)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return answer(self, message)
+
+    monkeypatch.setattr(Engine, "handle", interrupted_on_the_second)
+    code, out, err = chat(capsys, monkeypatch, "فاتورتي\n1\nشكرا\n")
+    assert (code, err) == (130, "")
+    assert out.startswith("أي حساب تقصد؟") and out.endswith("\n")
+    assert calls == ["فاتورتي", "1"]  # nothing read after the interruption

@@ -15,7 +15,8 @@ import dataclasses
 import sys
 import threading
 import uuid
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from bot.billing.demo import DEMO_PHONE
 from bot.channels.render import render_text
@@ -83,13 +84,30 @@ def run(args: argparse.Namespace) -> int:
     notices.show()
     if interactive:
         notices.watch()
+    try:
+        _converse(engine, args.phone, offset, _lines(interactive, notices), notices)
+    except KeyboardInterrupt:  # Ctrl-C while a message was being answered: no traceback
+        print()
+        return 130
+    finally:
+        notices.stop()
+    return 0
+
+
+def _converse(
+    engine: Engine,
+    phone: str,
+    offset: timedelta | None,
+    lines: Iterator[str],
+    notices: _Notices,
+) -> None:
     session_id = uuid.uuid4().hex[:8]
-    for count, line in enumerate(_lines(interactive), 1):
+    for count, line in enumerate(lines, 1):
         notices.show()
         message = Inbound(
             channel="terminal",
-            sender=args.phone,
-            phone=args.phone,
+            sender=phone,
+            phone=phone,
             text=line.rstrip("\n"),
             received_at=datetime.now(RIYADH) + offset
             if offset is not None
@@ -103,8 +121,6 @@ def run(args: argparse.Namespace) -> int:
                 print()
             sys.stdout.flush()
         notices.show()
-    notices.stop()
-    return 0
 
 
 _PROMPT = "أنت › "
@@ -117,6 +133,7 @@ class _Notices:
     def __init__(self, database_url: str, phone: str) -> None:
         self.database_url, self.phone = database_url, phone
         self.printing = threading.Lock()  # a notice never lands inside a reply
+        self.prompting = threading.Event()  # the prompt is waiting for a line
         self._stopped = threading.Event()
 
     def show(self, waiting: bool = False) -> None:
@@ -138,6 +155,8 @@ class _Notices:
 
     def _poll(self) -> None:
         while not self._stopped.wait(WATCH_SECONDS):
+            if not self.prompting.is_set():  # a message being answered shows them after
+                continue
             with contextlib.suppress(Exception):  # a busy database: try again next time
                 self.show(waiting=True)
 
@@ -145,7 +164,7 @@ class _Notices:
         self._stopped.set()
 
 
-def _lines(interactive: bool):
+def _lines(interactive: bool, notices: _Notices) -> Iterator[str]:
     if not interactive:
         yield from sys.stdin
         return
@@ -153,7 +172,12 @@ def _lines(interactive: bool):
         import readline  # noqa: F401  (line editing for the prompt)
     while True:
         try:
-            yield input(_PROMPT)
+            notices.prompting.set()
+            try:
+                line = input(_PROMPT)
+            finally:
+                notices.prompting.clear()
+            yield line
         except EOFError:
             print()
             return
