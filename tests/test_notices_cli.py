@@ -228,3 +228,43 @@ def test_a_bad_month_exits_2_with_one_line(twilio, subscribed, capsys, action, m
         f"month must look like 2026-11, not {month!r}"
     ]
     assert twilio.requests == []
+
+
+class Crash(BaseException):
+    """The process dying mid-send: nothing the broadcast may catch."""
+
+
+def test_a_notice_a_crash_left_in_doubt_is_resent_only_with_resend_interrupted(
+    twilio, subscribed, database_url, capsys, monkeypatch
+):
+    from bot.channels.twilio_sender import TwilioSender
+
+    real_send = TwilioSender.send
+    calls: list[str] = []
+
+    def dies_on_the_third(self, message):
+        calls.append(message.address)
+        if len(calls) == 3:
+            raise Crash
+        return real_send(self, message)
+
+    monkeypatch.setattr(TwilioSender, "send", dies_on_the_third)
+    with pytest.raises(Crash):
+        sadeeq(["notices", "send", "--month", MONTH, "--no-progress"])
+    monkeypatch.setattr(TwilioSender, "send", real_send)
+
+    # The next run (its lease over) finishes the rest but never guesses about the third.
+    code, out, _ = run(capsys, "send", "--month", MONTH, "--no-progress", "--lease", "0")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "notices 2026-11: 7 planned, 5 sent, 2 failed, 0 left"
+    assert "  failed 1: interrupted while sending: delivery unknown, not resent" in lines
+    assert len(twilio.sent) == 5  # the one in doubt is not sent again on its own
+
+    code, out, _ = run(capsys, "send", "--month", MONTH, "--no-progress", "--resend-interrupted")
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "1 interrupted notices will be resent",
+        "notices 2026-11: 7 planned, 6 sent, 1 failed, 0 left",
+    ]
+    assert sent_to(twilio) == sorted(subscribed.values())
