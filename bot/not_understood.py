@@ -3,7 +3,8 @@ an operator can label them with the right intent and grow the training corpus.
 
 Written by the dialogue where it decides it did not understand (handlers/menu.py), read and
 labelled in the console, exported by `sadeeq corpus export` as `locales/<lang>/corpus/<intent>.txt`
-lines for a person to review before retraining (`sadeeq intents train`).
+lines for a person to review before retraining (`sadeeq intents train`); numbers in them are
+masked on the way out, so no subscriber's number reaches the corpus.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import JSON, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.logs import mask_numbers
 from bot.storage.base import Base, utcnow
 
 # A message longer than this is not a training sentence; the start is enough to label it.
@@ -100,7 +102,7 @@ def export(session: Session, out: Path) -> dict[Path, int]:
     lines: dict[Path, set[str]] = defaultdict(set)
     rows = session.scalars(select(NotUnderstood).where(NotUnderstood.label.is_not(None)))
     for row in rows:
-        sentence = " ".join(row.text.split())
+        sentence = " ".join(mask_numbers(row.text).split())  # no subscriber's number
         if sentence:
             lines[out / row.lang / "corpus" / f"{row.label}.txt"].add(sentence)
     written = {}
