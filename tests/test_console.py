@@ -246,7 +246,7 @@ def test_an_estimate_restoration_and_label_through_the_console(client, database_
     assert answer.status_code == 303 and answer.headers["location"].endswith("done=estimate")
     assert len(sender.sent) == 3 and all("عطل في المغذي" in m.text for m in sender.sent)
     page = client.get("/console/incidents/INC-000001")
-    assert "estimate:1" in page.text and "عطل في المغذي" in page.text
+    assert "الموعد المتوقع رقم 1" in page.text and "عطل في المغذي" in page.text
 
     answer = client.post(
         "/console/incidents/INC-000001/restore", data={"csrf": csrf}, follow_redirects=False
@@ -271,7 +271,7 @@ def test_an_estimate_restoration_and_label_through_the_console(client, database_
     assert ("amal", "incident updated", "INC-000001") in trail
     assert ("amal", "incident restored", "INC-000001") in trail
     assert ("amal", "message labelled", "#1") in trail
-    assert "incident restored" in client.get("/console/audit").text
+    assert "عودة الكهرباء" in client.get("/console/audit").text
 
 
 def test_hazard_assign_and_resolve_tell_the_reporter(client, database_url, sender):

@@ -311,10 +311,8 @@ class Console:
             )
         except (OutageError, outage_actions.NoTransport) as exc:
             return await self._failed(request, "incident", exc)
-        detail = ", ".join(
-            f"{k}={'' if v is None else v}" for k, v in changes.items() if k != "eta" or v
-        )
-        await self._audit(request, "incident updated", view["reference"], detail)
+        detail = _change_detail(changes)
+        await self._audit(request, N_("incident updated"), view["reference"], detail)
         task = None
         if event is not None:
             task = BackgroundTask(
@@ -333,7 +331,8 @@ class Console:
             )
         except (OutageError, outage_actions.NoTransport) as exc:
             return await self._failed(request, "incident", exc)
-        await self._audit(request, "incident restored", view["reference"], view["restored_at"])
+        restored = (view["restored_at"] or "")[:16]  # to the minute, Riyadh time
+        await self._audit(request, N_("incident restored"), view["reference"], restored)
         task = BackgroundTask(
             notify_incident_event,
             session_factory(self.url),
@@ -360,7 +359,7 @@ class Console:
         except (OutageError, outage_actions.NoTransport) as exc:
             return await self._failed(request, "incident", exc)
         detail = f"{sent} sent" + (", unconfirmed resent" if resend else "")
-        await self._audit(request, "notices resumed", ref, detail)
+        await self._audit(request, N_("notices resumed"), ref, detail)
         return self._done(f"/console/incidents/{ref}", "notify")
 
     # --- hazards --------------------------------------------------------------------------
@@ -422,7 +421,7 @@ class Console:
             view = await run_in_threadpool(hazard_actions.assign, self.url, ref, to)
         except HazardError as exc:
             return await self._failed(request, "hazard", exc)
-        await self._audit(request, "hazard assigned", view["reference"], to)
+        await self._audit(request, N_("hazard assigned"), view["reference"], to)
         return self._done(f"/console/hazards/{view['reference']}", "assign")
 
     async def resolve(self, request: Request) -> Response:
@@ -434,7 +433,7 @@ class Console:
             )
         except HazardError as exc:
             return await self._failed(request, "hazard", exc)
-        await self._audit(request, "hazard resolved", view["reference"], note)
+        await self._audit(request, N_("hazard resolved"), view["reference"], note)
         task = BackgroundTask(notify_resolved, session_factory(self.url), hazard_id, self.sender)
         return self._done(f"/console/hazards/{view['reference']}", "resolve", task)
 
@@ -510,7 +509,7 @@ class Console:
         def work() -> None:
             with session_scope(self.url) as session:
                 misses.label(session, item, intent, by=who.operator)
-                auth.audit(session, who.operator, "message labelled", f"#{item}", intent)
+                auth.audit(session, who.operator, N_("message labelled"), f"#{item}", intent)
 
         try:
             await run_in_threadpool(work)
@@ -597,6 +596,16 @@ def _when(tr: Texts, value: datetime | str | None) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return tr.datetime(as_utc(value))
+
+
+def _change_detail(changes: dict) -> str:
+    """An update as the audit trail keeps it: the estimate (Riyadh time), the cause, the flags."""
+    parts = []
+    if changes.get("eta") is not None:
+        parts.append(f"eta {_input_time(changes['eta'])}")
+    parts.append(f"cause «{changes.get('cause') or ''}»")
+    parts += [name for name in ("planned", "force_majeure", "city_wide") if changes.get(name)]
+    return ", ".join(parts)
 
 
 def _input_time(value: datetime | None) -> str:

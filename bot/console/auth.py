@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console.models import AuditEntry, ConsoleSession, Operator
+from bot.i18n import N_
 from bot.storage.base import aware, utcnow
 
 log = logging.getLogger("bot.console.audit")
@@ -58,7 +59,7 @@ def add_operator(session: Session, name: str, password: str) -> Operator:
     operator = Operator(name=name, password_hash=_hasher.hash(password), failed_attempts=0)
     session.add(operator)
     session.flush()
-    audit(session, name, "operator added")
+    audit(session, name, N_("operator added"))
     return operator
 
 
@@ -72,15 +73,15 @@ def sign_in(session: Session, name: str, password: str, now: datetime | None = N
         return "wrong"
     locked = aware(operator.locked_until)
     if locked is not None and locked > now:
-        audit(session, operator.name, "sign-in refused", detail="locked")
+        audit(session, operator.name, N_("sign-in refused"), detail="locked")
         return "locked"
     if not _verify(operator.password_hash, password):
         operator.failed_attempts = (operator.failed_attempts or 0) + 1
         if operator.failed_attempts >= MAX_FAILURES:
             operator.failed_attempts, operator.locked_until = 0, now + LOCK_FOR
-            audit(session, operator.name, "locked", detail=f"{MAX_FAILURES} wrong passwords")
+            audit(session, operator.name, N_("locked"), detail=f"{MAX_FAILURES} wrong passwords")
             return "locked"
-        audit(session, operator.name, "sign-in refused", detail="wrong password")
+        audit(session, operator.name, N_("sign-in refused"), detail="wrong password")
         return "wrong"
     operator.failed_attempts, operator.locked_until = 0, None
     if _hasher.check_needs_rehash(operator.password_hash):
@@ -93,7 +94,7 @@ def sign_in(session: Session, name: str, password: str, now: datetime | None = N
         last_seen_at=now,
     )
     session.add(row)
-    audit(session, operator.name, "signed in")
+    audit(session, operator.name, N_("signed in"))
     return SignedIn(row.id, operator.name, row.csrf_token)
 
 
@@ -116,7 +117,7 @@ def sign_out(session: Session, signed_in: SignedIn) -> None:
     row = session.get(ConsoleSession, signed_in.session_id)
     if row is not None and row.ended_at is None:
         row.ended_at = utcnow()
-        audit(session, signed_in.operator, "signed out")
+        audit(session, signed_in.operator, N_("signed out"))
 
 
 def csrf_ok(expected: str, given: str | None) -> bool:
