@@ -32,6 +32,7 @@ SHOTS = ROOT / "var" / "screenshots"
 TOKEN = "browser-test-twilio-token"
 PASSWORD = "a password for the browser test"
 REPORTERS = ["+966501230001", "+966501230002", "+966501230003"]
+HAZARD_REPORTER = "+966501230004"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -81,8 +82,9 @@ class Server:
             timeout=120,
         )
 
-    def whatsapp(self, sid: str, sender: str, body: str) -> None:
+    def whatsapp(self, sid: str, sender: str, body: str, **extra: str) -> None:
         params = {
+            **extra,
             "MessageSid": sid,
             "AccountSid": "AC123",
             "From": f"whatsapp:{sender}",
@@ -149,6 +151,11 @@ def server(tmp_path_factory, twilio: FakeTwilio) -> Iterator[Server]:
         for n, reporter in enumerate(REPORTERS[:2]):
             made.report_outage(n, reporter)
         made.whatsapp("SMnu1", REPORTERS[2], "بطاطس مقلية بالجبن")
+        # A hazard and a second outage, each with a shared location: points on the maps.
+        made.whatsapp("SMhz1", HAZARD_REPORTER, "في سلك كهرباء مكشوف عند بيتنا")
+        made.whatsapp("SMhz2", HAZARD_REPORTER, "", Latitude="24.6912", Longitude="46.6853")
+        made.whatsapp("SMloc1", HAZARD_REPORTER, "الكهرباء طافية")
+        made.whatsapp("SMloc2", HAZARD_REPORTER, "", Latitude="24.7136", Longitude="46.6753")
         yield made
     finally:
         process.terminate()
@@ -256,15 +263,36 @@ def test_5_label_a_message_not_understood_and_export_it(page, server, tmp_path):
     assert "بطاطس مقلية بالجبن" in lines
 
 
-def test_6_every_page_in_both_languages_and_the_audit_trail(page, server):
-    for name in ("hazards", "notices", "handovers", "audit"):
+def test_6_a_hazard_on_the_map_assigned_and_resolved(page, server, twilio):
+    page.click("nav >> text=المخاطر")
+    assert page.locator("#map .leaflet-interactive").count() == 1  # the hazard's point
+    shot(page, "hazards-ar")
+    page.click("text=HZ-000001")
+    page.fill("input[name=to]", "فرقة الطوارئ ٣")
+    page.click("form[action$=assign] button")
+    page.wait_for_url("**done=assign")
+    before = len(twilio.sent)
+    page.click("form[action$=resolve] button")
+    page.wait_for_url("**done=resolve")
+    deadline = time.monotonic() + 15
+    while len(twilio.sent) < before + 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [m["To"] for m in twilio.sent[before:]] == [f"whatsapp:{HAZARD_REPORTER}"]
+    assert HAZARD_REPORTER not in page.content()
+    page.goto(f"{server.base}/console/incidents/INC-000002")
+    assert page.locator("#map .leaflet-interactive").count() >= 1
+    shot(page, "incident-map-ar")
+
+
+def test_7_every_page_in_both_languages_and_the_audit_trail(page, server):
+    for name in ("hazards?all=1", "notices", "handovers", "audit"):
         page.goto(f"{server.base}/console/{name}")
-        shot(page, f"{name}-ar")
+        shot(page, f"{name.split('?')[0]}-ar")
     trail = page.inner_text("main")
     assert "عودة الكهرباء" in trail and "تصنيف رسالة" in trail  # incident restored, labelled
     page.click("a.switch")  # English
     assert page.locator("html").get_attribute("dir") == "ltr"
-    for name in ("incidents?all=1", "incidents/INC-000001", "notices", "not-understood"):
+    for name in ("incidents?all=1", "incidents/INC-000001", "hazards/HZ-000001", "notices"):
         page.goto(f"{server.base}/console/{name}")
         shot(page, f"{name.split('?')[0].replace('/', '-')}-en")
     assert "Notices" in page.inner_text("nav")
@@ -274,7 +302,7 @@ def test_6_every_page_in_both_languages_and_the_audit_trail(page, server):
     print(f"\nconsole screenshots: {SHOTS}")
 
 
-def test_7_signing_out_ends_the_session(page, server):
+def test_8_signing_out_ends_the_session(page, server):
     page.click("text=تسجيل الخروج")
     page.wait_for_url("**/console/signin")
     page.goto(f"{server.base}/console/incidents")

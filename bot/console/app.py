@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -235,10 +236,9 @@ class Console:
 
     def _incident_list(self, include_closed: bool) -> list[dict]:
         with session_scope(self.url) as session:
-            views = [
-                outage_actions.summary(session, incident)
-                for incident in list_incidents(session, include_closed=include_closed)
-            ]
+            views = outage_actions.summaries(
+                session, list_incidents(session, include_closed=include_closed)
+            )
         return sorted(views, key=lambda v: v["status"] != "open")  # stable: urgent stay first
 
     async def incidents(self, request: Request) -> Response:
@@ -579,6 +579,8 @@ class Console:
             path=request.url.path,
             done=tr._(done) if done else None,
             tiles=self.settings.map_tiles_url or "",
+            kind=partial(_kind_name, tr),
+            intent=partial(_intent_name, tr),
             **context,
         )
         response = HTMLResponse(html, status_code=status, headers=self.security_headers)
@@ -606,6 +608,26 @@ def _change_detail(changes: dict) -> str:
     parts.append(f"cause «{changes.get('cause') or ''}»")
     parts += [name for name in ("planned", "force_majeure", "city_wide") if changes.get(name)]
     return ", ".join(parts)
+
+
+def _kind_name(tr: Texts, kind: str) -> str:
+    """A hazard kind as the subscriber's question names it (the one list of these labels)."""
+    from handlers.hazard_report import kind_label
+
+    try:
+        return kind_label(SimpleNamespace(tr=tr), kind)  # type: ignore[arg-type]
+    except KeyError:
+        return kind
+
+
+def _intent_name(tr: Texts, intent: str) -> str:
+    """An intent with its main-menu label when it has one: "bill · فاتورتي"."""
+    from handlers.menu import menu_label
+
+    try:
+        return f"{intent} · {menu_label(SimpleNamespace(tr=tr), intent)}"  # type: ignore[arg-type]
+    except KeyError:
+        return intent
 
 
 def _input_time(value: datetime | None) -> str:

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot.channels.outbound import OutboundSender
+from bot.outages.models import Incident, OutageReport
 from bot.outages.notify import ESTIMATE, RESTORED_EVENT, channels_to_notify, notify_pending
 from bot.outages.service import (
     find_incident,
@@ -37,6 +39,28 @@ def summary(session: Session, incident) -> dict:
     return incident_view(
         incident, reporters_count(session, incident), urgent_reports(session, incident)
     )
+
+
+def summaries(session: Session, incidents: list[Incident]) -> list[dict]:
+    """`summary` of many incidents, their reporters counted in one query (a list of thirty
+    incidents with ten thousand reports would otherwise make sixty)."""
+    ids = [incident.id for incident in incidents]
+    counts: dict[int, tuple[int, int]] = {}
+    for start in range(0, len(ids), 500):  # a bounded IN list
+        chunk = ids[start : start + 500]
+        counts.update(
+            (incident_id, (int(reporters), int(urgent or 0)))
+            for incident_id, reporters, urgent in session.execute(
+                select(
+                    OutageReport.incident_id,
+                    func.count(OutageReport.id),
+                    func.sum(case((OutageReport.urgent.is_(True), 1), else_=0)),
+                )
+                .where(OutageReport.incident_id.in_(chunk))
+                .group_by(OutageReport.incident_id)
+            )
+        )
+    return [incident_view(i, *counts.get(i.id, (0, 0))) for i in incidents]
 
 
 def require_transports(

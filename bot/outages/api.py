@@ -142,10 +142,9 @@ class _OperatorApi:
 
         def work() -> list[dict]:
             with session_scope(self.url) as session:
-                return [
-                    actions.summary(session, i)
-                    for i in list_incidents(session, include_closed=include_closed)
-                ]
+                return actions.summaries(
+                    session, list_incidents(session, include_closed=include_closed)
+                )
 
         return JSONResponse({"incidents": await run_in_threadpool(work)})
 
