@@ -106,9 +106,7 @@ def main() -> int:
         client = TestClient(create_app(settings, engine=object()))
         form = client.get("/console/signin").text
         csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
-        client.post(
-            "/console/signin", data={"csrf": csrf, "name": "bench", "password": PASSWORD}
-        )
+        client.post("/console/signin", data={"csrf": csrf, "name": "bench", "password": PASSWORD})
         page = client.get("/console/incidents").text
         assert page.count('href="/console/incidents/INC-') == args.incidents
         bearer = {"Authorization": f"Bearer {TOKEN}"}

@@ -323,3 +323,48 @@ def test_the_dialogue_keeps_what_it_did_not_understand(seeded_database_url):
     assert [(k.text, k.channel, k.lang) for k in kept] == [
         ("زرقاء يمامة بنفسجية", "whatsapp", "ar")
     ]
+
+
+def test_photos_are_shown_only_as_images_and_only_on_their_own_hazard(client, database_url):
+    from bot.hazards.models import HazardMedia
+    from bot.outages.models import OutageMedia
+
+    with session_scope(database_url) as session:
+        for kind, data in (("image/png", b"\x89PNG fake"), ("image/svg+xml", b"<svg onload=x>")):
+            session.add(
+                HazardMedia(
+                    report_id=1,
+                    provider="twilio",
+                    source="https://api.twilio.com/m",
+                    content_type=kind,
+                    size=len(data),
+                    data=data,
+                    status="stored",
+                )
+            )
+        session.add(
+            OutageMedia(
+                report_id=1,
+                provider="twilio",
+                source="https://api.twilio.com/v",
+                content_type="audio/ogg",
+                size=3,
+                data=b"ogg",
+                status="stored",
+            )
+        )
+    no_session = client.get("/console/hazards/HZ-000001/photos/1", follow_redirects=False)
+    assert no_session.status_code == 303
+    assert sign_in(client).status_code == 303
+    png = client.get("/console/hazards/HZ-000001/photos/1")
+    assert png.headers["content-type"] == "image/png" and png.content == b"\x89PNG fake"
+    svg = client.get("/console/hazards/HZ-000001/photos/2")
+    assert svg.headers["content-type"] == "application/octet-stream"
+    assert svg.headers["content-disposition"] == "attachment"
+    assert "sandbox" in svg.headers["content-security-policy"]
+    assert client.get("/console/hazards/HZ-000001/photos/9").status_code == 404
+    voice = client.get("/console/incidents/INC-000001/media/1")
+    assert voice.headers["content-type"] == "audio/ogg"
+    assert client.get("/console/incidents/INC-000002/media/1").status_code == 404
+    page = client.get("/console/incidents/INC-000001").text
+    assert "/console/incidents/INC-000001/media/1" in page

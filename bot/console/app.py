@@ -654,11 +654,18 @@ def _points(main: list | None, others: list[list]) -> list[list]:
 
 
 def _media_response(data: bytes, content_type: str | None) -> Response:
-    kind = content_type or "application/octet-stream"
-    if not kind.startswith(("image/", "audio/")):
-        kind = "application/octet-stream"  # never rendered by the browser as a page
-    return Response(
-        data,
-        media_type=kind,
-        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=300"},
-    )
+    """A subscriber's photo or voice note. Only raster images and audio are shown inline; any
+    other type (an SVG could carry a script) is a download, and nothing in it may run."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, max-age=300",
+    }
+    if kind not in INLINE_MEDIA and not kind.startswith("audio/"):
+        kind = "application/octet-stream"
+        headers["Content-Disposition"] = "attachment"
+    return Response(data, media_type=kind, headers=headers)
+
+
+INLINE_MEDIA = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
