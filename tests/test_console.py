@@ -234,7 +234,10 @@ def test_passwords_are_argon2_hashes(database_url):
             auth.add_operator(session, "short", "2short")
 
 
-def test_an_estimate_restoration_and_label_through_the_console(client, database_url, sender):
+def test_an_estimate_restoration_and_label_through_the_console(
+    client, database_url, sender, caplog
+):
+    caplog.set_level("INFO", logger="bot.console.audit")
     assert sign_in(client).status_code == 303
     csrf = _csrf(client.get("/console/incidents/INC-000001").text)
     eta = (datetime.now(UTC) + timedelta(hours=3)).astimezone(RIYADH).strftime("%Y-%m-%dT%H:%M")
@@ -271,6 +274,8 @@ def test_an_estimate_restoration_and_label_through_the_console(client, database_
     assert ("amal", "incident updated", "INC-000001") in trail
     assert ("amal", "incident restored", "INC-000001") in trail
     assert ("amal", "message labelled", "#1") in trail
+    logged = [r.getMessage() for r in caplog.records if r.name == "bot.console.audit"]
+    assert "console: amal incident restored INC-000001" in " | ".join(logged)
     assert "عودة الكهرباء" in client.get("/console/audit").text
 
 
