@@ -87,6 +87,14 @@ def _seed(url: str) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch):
+    # The same argon2id, with a cheap cost: these tests check the rules, not the hash's strength.
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
+
+
 @pytest.fixture
 def sender() -> CollectingSender:
     return CollectingSender()
