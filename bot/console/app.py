@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -591,13 +592,14 @@ class Console:
         return response
 
 
-def _when(tr: Texts, value: datetime | str | None) -> str:
-    """A time as the operator reads it: Riyadh time, in the page's language."""
+def _when(tr: Texts, value: datetime | str | None) -> Markup | str:
+    """A time as the operator reads it: Riyadh time, in the page's language, isolated so that
+    its digits keep their order beside text of the other direction."""
     if not value:
         return "–"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return tr.datetime(as_utc(value))
+    return Markup("<bdi>{}</bdi>").format(tr.datetime(as_utc(value)))
 
 
 def _change_detail(changes: dict) -> str:
