@@ -220,8 +220,11 @@ def test_numbers_are_masked_on_every_page(client):
 
 def test_wrong_passwords_lock_the_account(client, database_url):
     for _ in range(auth.MAX_FAILURES - 1):
-        assert sign_in(client, password="wrong password").status_code == 401
-    assert sign_in(client, password="wrong password").status_code == 429
+        wrong = sign_in(client, password="wrong password")
+        assert wrong.status_code == 401
+        assert wrong.text.count("الاسم أو كلمة المرور غير صحيحة") == 1
+    locked = sign_in(client, password="wrong password")
+    assert locked.status_code == 429 and "الحساب مقفل" in locked.text
     assert sign_in(client).status_code == 429  # the right password too, while locked
     assert SESSION_COOKIE not in client.cookies
     with session_scope(database_url) as session:

@@ -19,6 +19,7 @@ English (`?lang=en`, kept in a cookie).
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
@@ -175,11 +176,9 @@ class Console:
         return self._signin_form(request)
 
     def _signin_form(self, request: Request, error: str | None = None, status: int = 200):
-        import secrets
-
         token = secrets.token_urlsafe(24)
         response = self.render(
-            request, "signin.html", {"token": token, "error": error}, status=status
+            request, "signin.html", {"token": token, "refused": error}, status=status
         )
         response.set_cookie(
             SIGNIN_COOKIE, self.cookies.dumps(token), **self._cookie_flags(request, max_age=3600)
@@ -197,7 +196,11 @@ class Console:
             with session_scope(self.url) as session:
                 return auth.sign_in(session, name, password)
 
-        outcome = await run_in_threadpool(work)
+        try:
+            outcome = await run_in_threadpool(work)
+        except DATABASE_ERRORS:
+            log.warning("console sign-in answered 503: database unavailable")
+            return self._refuse(request, 503, N_("The database is unavailable; try again."))
         if outcome == "locked":
             return self._signin_form(
                 request, N_("Too many wrong passwords: this account is locked for 15 minutes."), 429
