@@ -384,3 +384,76 @@ def test_photos_are_shown_only_as_images_and_only_on_their_own_hazard(client, da
     assert client.get("/console/incidents/INC-000002/media/1").status_code == 404
     page = client.get("/console/incidents/INC-000001").text
     assert "/console/incidents/INC-000001/media/1" in page
+
+
+def test_the_notices_page_counts_a_monthly_broadcast_and_lists_its_failures(client, database_url):
+    from bot.notices import ledger
+    from bot.notices.models import NoticeSend, NoticeSubscription
+    from bot.storage.db import engine_for
+
+    with session_scope(database_url) as session:
+        for i, phone in enumerate(PHONES):
+            session.add(
+                NoticeSubscription(
+                    account=f"10000000{i}",
+                    channel="whatsapp",
+                    address=phone,
+                    phone=phone,
+                    lang="ar",
+                    consent_text="اشتراك",
+                    consent_message_id=f"SM{i}",
+                )
+            )
+    assert ledger.plan_month(engine_for(database_url), "2026-11") == 3
+    with session_scope(database_url) as session:
+        sends = list(session.scalars(select(NoticeSend).order_by(NoticeSend.id)))
+        sends[0].state, sends[0].delivery_status = "sent", "delivered"
+        sends[1].state, sends[1].delivery_status, sends[1].delivery_error = (
+            "sent",
+            "undelivered",
+            "63016",
+        )
+        sends[2].state, sends[2].last_error = "failed", f"invalid number {PHONES[2]}"
+    assert sign_in(client).status_code == 303
+    page = client.get("/console/notices").text
+    row = re.search(r'<td dir="ltr">2026-11</td>(.*?)</tr>', page, re.S).group(1)
+    numbers = re.findall(r'class="num[^"]*">(\d+)<', row)
+    assert numbers == ["2", "1", "1", "1", "0"]  # sent, delivered, not delivered, failed, waiting
+    assert "undelivered 63016" in row and "invalid number" in row
+    assert PHONES[2] not in page
+
+
+def test_operators_add_reads_the_password_from_standard_input(
+    database_url, monkeypatch, capsys, tmp_path
+):
+    import io
+
+    from bot.cli import main
+
+    monkeypatch.setenv("SADEEQ_DATABASE_URL", database_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a password read from stdin\n"))
+    assert main(["operators", "add", "noura"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["operators", "add", "salem"]) == 2
+    assert "at least 10 characters" in capsys.readouterr().err
+    assert main(["operators", "list"]) == 0
+    assert capsys.readouterr().out.split() == ["noura"]
+    with session_scope(database_url) as session:
+        assert isinstance(
+            auth.sign_in(session, "noura", "a password read from stdin"), auth.SignedIn
+        )
+        record_not_understood(
+            session,
+            channel="sms",
+            sender=PHONES[0],
+            lang="en",
+            text="my meter is ticking",
+            offered=[],
+            at=NOW,
+        )
+        from bot.not_understood import label
+
+        label(session, 1, "hazard_report", by="noura")
+    assert main(["corpus", "export", "--out", str(tmp_path)]) == 0
+    written = (tmp_path / "en" / "corpus" / "hazard_report.txt").read_text(encoding="utf-8")
+    assert written.splitlines()[1:] == ["my meter is ticking"]
