@@ -30,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "outages": ("bot.outages.cli", "operator view of outage incidents"),
     "hazards": ("bot.hazards.cli", "operator view of safety hazard reports"),
     "notices": ("bot.notices.cli", "monthly e-bill notices"),
+    "operators": ("bot.console.cli", "accounts of the operations console (/console)"),
+    "corpus": ("bot.console.corpus_cli", "export the messages operators labelled, as corpus lines"),
     "handovers": (
         "bot.handovers.cli",
         "subscribers who asked for a person, with their last messages",

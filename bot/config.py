@@ -130,6 +130,10 @@ class Settings:
     media_timeout_seconds: float = 10.0  # to fetch one photo from the provider
     deliveries_retention_days: int = 30  # answered message ids kept for repeats, then pruned
     agent_phone: str = "920001100"  # the call centre a subscriber who asks for a person is given
+    # Signs the console's session cookies; without it a key is made at start-up, so sessions
+    # end with the process (and do not carry across several workers).
+    console_secret: str | None = None
+    map_tiles_url: str | None = None  # e.g. https://tile.example/{z}/{x}/{y}.png; none: plain
 
     def secrets(self) -> tuple[str, ...]:
         """Every configured value that must never reach a log line (see bot/logs.py)."""
@@ -139,6 +143,7 @@ class Settings:
             self.telegram_webhook_secret,
             self.billing_token,
             self.operator_token,
+            self.console_secret,
         ]
         for url in (self.database_url, self.redis_url):
             password = urlsplit(url).password if url else None
@@ -201,6 +206,8 @@ class Settings:
                 read.number("SADEEQ_DELIVERIES_RETENTION_DAYS", 30, integer=True, minimum=1)
             ),
             agent_phone=read.phone_number("SADEEQ_AGENT_PHONE", "920001100"),
+            console_secret=_env("SADEEQ_CONSOLE_SECRET"),
+            map_tiles_url=_env("SADEEQ_MAP_TILES_URL"),
         )
         if read.problems:
             raise SettingsError(read.problems)

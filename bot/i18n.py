@@ -42,6 +42,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "channels": ("bot/channels",),
     "scaleout": ("bot/coordination",),
     "hazards": ("bot/hazards",),
+    "console": ("bot/console",),
 }
 # Languages whose msgids are the text itself: only a domain with plural forms or wording
 # that differs from its msgid needs a catalog there; the others may be absent.

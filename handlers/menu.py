@@ -102,6 +102,7 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
     _ = turn.tr._
     turn.intent = "unknown"
     close = [intent for intent, _score in understood.alternatives if intent in MENU_INTENTS][:3]
+    _keep_for_labelling(turn, close)
     if close:
         # Keep the main-menu numbers, so the answer needs no state of its own.
         choices = [Choice(str(MENU_INTENTS.index(i) + 1), menu_label(turn, i)) for i in close]
@@ -113,4 +114,19 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
             "Sorry, I did not understand. Please choose from the list or write your request "
             "in other words."
         ),
+    )
+
+
+def _keep_for_labelling(turn: Turn, offered: list[str]) -> None:
+    # An operator labels it in the console; `sadeeq corpus export` feeds the training corpus.
+    from bot.not_understood import record
+
+    record(
+        turn.session,
+        channel=turn.message.channel,
+        sender=turn.message.sender,
+        lang=turn.lang,
+        text=turn.text,
+        offered=offered,
+        at=turn.now,
     )

@@ -2,7 +2,7 @@
 
 Routes: POST /twilio/whatsapp, POST /twilio/sms, POST /telegram, GET /healthz (the process is
 alive), GET /readyz (messages can be answered: bot/channels/readiness.py), GET /metrics, plus
-whatever the caller mounts (`extra_routes`, e.g. the operator API). Before it answers anything
+whatever the caller mounts (`extra_routes`: by default the operator API and the console). Before it answers anything
 the server brings the database to the schema head.
 """
 
@@ -39,11 +39,13 @@ def create_app(
 ) -> Starlette:
     """The whole server. `engine` defaults to `bot.dialogue.engine.Engine(settings)`;
     `extra_routes` (Route or Mount objects) are added after the channels' routes, and default
-    to the operator API (present only when SADEEQ_OPERATOR_TOKEN is set)."""
+    to the operator API (present only when SADEEQ_OPERATOR_TOKEN is set) and the operations
+    console under /console (bot/console/app.py)."""
     if extra_routes is None:
+        from bot.console.app import console_routes
         from bot.outages.api import operator_routes
 
-        extra_routes = operator_routes(settings)
+        extra_routes = [*operator_routes(settings), *console_routes(settings)]
     if engine is None:
         from bot.dialogue.engine import Engine
 

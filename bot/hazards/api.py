@@ -15,7 +15,6 @@ With no transport for a reporter's channel, resolving changes nothing and answer
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -25,16 +24,14 @@ from starlette.routing import Route
 
 from bot.channels.http_body import read_json_object
 from bot.channels.outbound import OutboundSender
-from bot.hazards.models import HazardMedia
-from bot.hazards.notify import notify_resolved, undeliverable_channels
+from bot.hazards import actions
+from bot.hazards.actions import NoTransport
+from bot.hazards.notify import notify_resolved
 from bot.hazards.service import (
     HazardError,
     HazardNotFound,
-    assign_hazard,
     find_hazard,
     list_hazards,
-    reports_of,
-    resolve_hazard,
 )
 from bot.hazards.views import hazard_view
 from bot.outages.times import parse_local_time
@@ -57,15 +54,11 @@ def hazard_routes(
     ]
 
 
-class _NoTransport(HazardError):
-    """The reporters could not be told: nothing is done (503, the operator fixes the settings)."""
-
-
 def _errors(handler: Handler) -> Handler:
     async def answered(request: Request) -> Response:
         try:
             return await handler(request)
-        except _NoTransport as exc:
+        except NoTransport as exc:
             return JSONResponse({"error": str(exc)}, status_code=503)
         except HazardNotFound as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
@@ -104,16 +97,7 @@ class _HazardApi:
     async def photo(self, request: Request) -> Response:
         ref, photo_id = request.path_params["ref"], request.path_params["photo"]
 
-        def work() -> tuple[bytes, str]:
-            with session_scope(self.url) as session:
-                hazard = find_hazard(session, ref)
-                photo = session.get(HazardMedia, photo_id)
-                reports = {r.id for r in reports_of(session, hazard)}
-                if photo is None or photo.report_id not in reports or photo.data is None:
-                    raise HazardNotFound(f"no stored photo {photo_id} on {hazard.reference}")
-                return photo.data, photo.content_type or "application/octet-stream"
-
-        data, content_type = await run_in_threadpool(work)
+        data, content_type = await run_in_threadpool(actions.photo, self.url, ref, photo_id)
         return Response(data, media_type=content_type)
 
     async def assign(self, request: Request) -> Response:
@@ -122,12 +106,8 @@ class _HazardApi:
         if not isinstance(to, str):
             raise HazardError("to must be a string: the team or person")
 
-        def work() -> dict:
-            with session_scope(self.url) as session:
-                hazard = assign_hazard(session, ref, to=to, at=datetime.now(UTC))
-                return hazard_view(session, hazard)
-
-        return JSONResponse({"hazard": await run_in_threadpool(work)})
+        view = await run_in_threadpool(actions.assign, self.url, ref, to)
+        return JSONResponse({"hazard": view})
 
     async def resolve(self, request: Request) -> Response:
         ref, body = request.path_params["ref"], await _json_body(request)
@@ -142,18 +122,9 @@ class _HazardApi:
         if note is not None and not isinstance(note, str):
             raise HazardError("note must be a string")
 
-        def work() -> tuple[dict, int]:
-            with session_scope(self.url) as session:
-                hazard = find_hazard(session, ref)
-                missing = undeliverable_channels(session, hazard.id, self.sender)
-                if missing:
-                    raise _NoTransport(
-                        f"no transport configured for {', '.join(missing)}; nothing changed"
-                    )
-                hazard = resolve_hazard(session, hazard.id, at=at or datetime.now(UTC), note=note)
-                return hazard_view(session, hazard), hazard.id
-
-        view, hazard_id = await run_in_threadpool(work)
+        view, hazard_id = await run_in_threadpool(
+            actions.resolve, self.url, ref, self.sender, at, note
+        )
         task = BackgroundTask(notify_resolved, session_factory(self.url), hazard_id, self.sender)
         return JSONResponse({"hazard": view, "notifying": "resolved"}, background=task)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import TypedDict
 
@@ -37,26 +37,18 @@ from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.http_body import read_json_object
 from bot.channels.outbound import OutboundSender
 from bot.config import Settings
-from bot.outages.notify import (
-    ESTIMATE,
-    RESTORED_EVENT,
-    channels_to_notify,
-    notify_incident_event,
-    notify_pending,
-)
+from bot.outages import actions
+from bot.outages.actions import NoTransport
+from bot.outages.notify import RESTORED_EVENT, notify_incident_event
 from bot.outages.service import (
     IncidentNotFound,
     OutageError,
     find_incident,
     list_incidents,
-    reporters_count,
     reports_of,
-    restore_incident,
-    update_incident,
-    urgent_reports,
 )
 from bot.outages.times import parse_local_time
-from bot.outages.views import incident_view, report_view
+from bot.outages.views import report_view
 from bot.storage.db import session_factory, session_scope
 
 log = logging.getLogger(__name__)
@@ -135,10 +127,6 @@ def _bearer_guard(token: str) -> Callable[[Handler], Handler]:
     return guard
 
 
-class NoTransport(Exception):
-    """A reporter's channel has no transport: nothing is changed or sent (503)."""
-
-
 class _OperatorApi:
     def __init__(
         self,
@@ -150,20 +138,14 @@ class _OperatorApi:
         self.sender = sender
         self.transport_problem = transport_problem
 
-    def _require_transports(self, session, incident_id: int, *, pending_only: bool = False) -> None:
-        channels = channels_to_notify(session, incident_id, pending_only=pending_only)
-        if problem := self.transport_problem(channels):
-            raise NoTransport(problem)
-
     async def index(self, request: Request) -> Response:
         include_closed = request.query_params.get("all", "") in ("1", "true", "yes")
 
         def work() -> list[dict]:
             with session_scope(self.url) as session:
-                return [
-                    _view(session, i)
-                    for i in list_incidents(session, include_closed=include_closed)
-                ]
+                return actions.summaries(
+                    session, list_incidents(session, include_closed=include_closed)
+                )
 
         return JSONResponse({"incidents": await run_in_threadpool(work)})
 
@@ -174,7 +156,7 @@ class _OperatorApi:
             with session_scope(self.url) as session:
                 incident = find_incident(session, ref)
                 return {
-                    **_view(session, incident),
+                    **actions.summary(session, incident),
                     "reports": [report_view(r) for r in reports_of(session, incident)],
                 }
 
@@ -191,51 +173,33 @@ class _OperatorApi:
             "notice_at": _time_field(body, "notice_at"),
             "started_at": _time_field(body, "started_at"),
         }
-
-        def work() -> tuple[dict, int, bool]:
-            with session_scope(self.url) as session:
-                before = find_incident(session, ref).estimate_version
-                if changes["eta"] is not None:
-                    self._require_transports(session, find_incident(session, ref).id)
-                incident = update_incident(session, ref, **changes)
-                view = _view(session, incident)
-                return view, incident.id, incident.estimate_version != before
-
-        view, incident_id, new_estimate = await run_in_threadpool(work)
-        return self._answer(view, incident_id, ESTIMATE if new_estimate else None)
+        view, incident_id, event = await run_in_threadpool(
+            actions.update, self.url, ref, changes, self.transport_problem
+        )
+        return self._answer(view, incident_id, event)
 
     async def restore(self, request: Request) -> Response:
         ref, body = request.path_params["ref"], await _json_body(request)
         at = _time_field(body, "at")
-
-        def work() -> tuple[dict, int]:
-            with session_scope(self.url) as session:
-                incident = find_incident(session, ref)
-                self._require_transports(session, incident.id)
-                ended = incident.end if not incident.is_open else None
-                when = at or ended or datetime.now(UTC)
-                incident = restore_incident(session, ref, at=when)
-                return _view(session, incident), incident.id
-
-        view, incident_id = await run_in_threadpool(work)
+        view, incident_id = await run_in_threadpool(
+            actions.restore, self.url, ref, at, self.transport_problem
+        )
         return self._answer(view, incident_id, RESTORED_EVENT)
 
     async def notify(self, request: Request) -> Response:
         ref, body = request.path_params["ref"], await _json_body(request)
         resend = bool(_bool_field(body, "resend_unconfirmed"))
-
-        def work() -> int:
-            with session_scope(self.url) as session:
-                incident_id = find_incident(session, ref).id
-                self._require_transports(session, incident_id, pending_only=True)
-            return notify_pending(
-                session_factory(self.url),
+        sent = await run_in_threadpool(
+            partial(
+                actions.resume_notices,
+                self.url,
+                ref,
                 self.sender,
-                incident_id=incident_id,
+                self.transport_problem,
                 resend_unconfirmed=resend,
             )
-
-        return JSONResponse({"sent": await run_in_threadpool(work)})
+        )
+        return JSONResponse({"sent": sent})
 
     def _answer(self, view: dict, incident_id: int, event: str | None) -> Response:
         if event is None:
@@ -244,12 +208,6 @@ class _OperatorApi:
             notify_incident_event, session_factory(self.url), incident_id, event, self.sender
         )
         return JSONResponse({"incident": view, "notifying": event}, background=task)
-
-
-def _view(session, incident) -> dict:
-    return incident_view(
-        incident, reporters_count(session, incident), urgent_reports(session, incident)
-    )
 
 
 async def _json_body(request: Request) -> dict:
