@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bot.billing import BillingAdapter, billing_adapter
 from bot.config import Settings
 from bot.coordination import coordination
+from bot.dialogue import contact_rows
 from bot.dialogue.messages import Inbound, Reply, reply_to_json
 from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
@@ -60,7 +60,9 @@ class Engine:
 
     def _respond_once(self, message: Inbound) -> Outcome:
         with session_scope(self.settings.database_url) as session:
-            contact = self._contact(session, message)
+            conn = session.connection()
+            loaded = contact_rows.load(conn, message.channel, message.sender)
+            contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
             turn = Turn(
                 message=message,
                 contact=contact,
@@ -76,23 +78,13 @@ class Engine:
                 contact.last_replies = [reply_to_json(reply) for reply in turn.replies]
             contact.last_inbound_at = message.received_at
             contact.state_updated_at = message.received_at
+            session.flush()  # what the flows wrote through the ORM goes first, as before
+            contact_rows.save(conn, loaded)
             return Outcome(replies=turn.replies, intent=turn.intent)
 
-    def _contact(self, session: Session, message: Inbound) -> Contact:
-        # The row lock keeps two workers apart even when the shared sender lock is not to be had.
-        contact = session.get(Contact, (message.channel, message.sender), with_for_update=True)
-        if contact is None:
-            # Every column a first turn would set, set now: one INSERT, no UPDATE right after it.
-            contact = Contact(
-                channel=message.channel,
-                sender=message.sender,
-                phone=message.phone,
-                flow=None,
-                state={},
-            )
-            session.add(contact)
-            session.flush()
-        elif contact.flow and self._expired(contact, message):
+    def _fresh(self, contact: Contact, message: Inbound, *, is_new: bool) -> Contact:
+        """The contact as this message finds it: an idle conversation's flow is forgotten."""
+        if not is_new and contact.flow and self._expired(contact, message):
             contact.flow, contact.state = None, {}
         if message.phone and contact.phone != message.phone:
             contact.phone = message.phone
