@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.base import aware, utcnow
@@ -141,9 +141,17 @@ def record_replies(
     url: str, channel: str, message_id: str, replies: list[str], unsent: int = 0
 ) -> None:
     """Store the answer; `unsent`: how many of its replies still have to be sent by the caller."""
-    values = {"replies": json.dumps(replies, ensure_ascii=False), "unsent": unsent}
     with engine_for(url).begin() as conn:
-        conn.execute(_RECORD_REPLIES, {"k_channel": channel, "k_message_id": message_id, **values})
+        store_replies(conn, channel, message_id, replies, unsent)
+
+
+def store_replies(
+    conn: Connection, channel: str, message_id: str, replies: list[str], unsent: int = 0
+) -> None:
+    """`record_replies` inside the caller's transaction: the engine stores the answer in the
+    same commit as what the turn did, so the two are saved together or not at all."""
+    values = {"replies": json.dumps(replies, ensure_ascii=False), "unsent": unsent}
+    conn.execute(_RECORD_REPLIES, {"k_channel": channel, "k_message_id": message_id, **values})
 
 
 def record_sent(url: str, channel: str, message_id: str, unsent: int) -> None:
