@@ -72,6 +72,10 @@ _REPORTS_OF_PHONE = (
     .where(or_(OutageReport.phone == bindparam("phone"), _SENDER))
     .order_by(*_NEWEST_FIRST)
 )
+_REPORT_IDS_OF_SENDER = select(OutageReport.id).where(_SENDER)
+_REPORT_IDS_OF_PHONE = select(OutageReport.id).where(
+    or_(OutageReport.phone == bindparam("phone"), _SENDER)
+)
 _OPEN_INCIDENT_OF_AREA = (
     select(Incident)
     .join(OpenArea, OpenArea.incident_id == Incident.id)
@@ -206,11 +210,18 @@ def reports_by_sender(
 ) -> list[tuple[OutageReport, Incident]]:
     """The sender's reports (one per incident, so few), newest first: by phone across channels
     when known, else by channel+sender."""
-    query, values = (
-        (_REPORTS_OF_PHONE, {"phone": phone, "channel": channel, "sender": sender})
-        if phone
-        else (_REPORTS_OF_SENDER, {"channel": channel, "sender": sender})
-    )
+    if phone:
+        ids, query = _REPORT_IDS_OF_PHONE, _REPORTS_OF_PHONE
+        values = {"phone": phone, "channel": channel, "sender": sender}
+    else:
+        ids, query, values = (
+            _REPORT_IDS_OF_SENDER,
+            _REPORTS_OF_SENDER,
+            {"channel": channel, "sender": sender},
+        )
+    # Most reporters have never reported before: a bare Core look first, the ORM only for rows.
+    if session.connection().execute(ids, values).first() is None:
+        return []
     return [(row[0], row[1]) for row in session.execute(query, values)]
 
 
