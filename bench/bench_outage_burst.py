@@ -70,6 +70,14 @@ class Burst:
     latencies: list[float]
     acknowledged: int
     failures: list[str]
+    server_cpu: float = 0.0  # seconds of CPU the server process used during the burst
+    client_cpu: float = 0.0  # and this process (the load generator)
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def burst_requests(phones: list[str], seed: int = 6) -> list[tuple[dict[str, str], str]]:
@@ -171,7 +179,10 @@ def run_server(
     process = start(command, env, port)
     try:
         asyncio.run(send_all(port, warmup_requests(WARMUP), concurrency, "<Message>"))
+        server_cpu, client_cpu = process_cpu(process.pid), time.process_time()
         burst = asyncio.run(send_all(port, requests, concurrency, expected))
+        burst.server_cpu = process_cpu(process.pid) - server_cpu
+        burst.client_cpu = time.process_time() - client_cpu
     finally:
         process.terminate()
         process.wait(10)
@@ -195,6 +206,13 @@ def show(name: str, burst: Burst) -> dict[str, float]:
         f"p50 {figures['p50_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms  "
         f"max {figures['max_ms']:7.1f} ms  acknowledged {burst.acknowledged}  "
         f"failures {len(burst.failures)}",
+        flush=True,
+    )
+    count = len(burst.latencies) or 1
+    print(
+        f"{'':<28} CPU per request: server {burst.server_cpu / count * 1000:.2f} ms, "
+        f"load generator {burst.client_cpu / count * 1000:.2f} ms; load average "
+        f"{os.getloadavg()[0]:.1f}",
         flush=True,
     )
     for failure in burst.failures[:5]:

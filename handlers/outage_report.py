@@ -13,7 +13,13 @@ from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
 from bot.hazards.media import fetch
 from bot.hazards.models import STORED
-from bot.outages import ReportOutcome, latest_report, report_outage, restoration_standard
+from bot.outages import (
+    ReportOutcome,
+    latest_report,
+    report_outage,
+    reports_by_sender,
+    restoration_standard,
+)
 from bot.outages.models import OutageReport
 from bot.outages.service import keep_media
 from bot.standards import rule_for
@@ -213,9 +219,10 @@ def _report(
     media = pending + [m for m in _attachments(turn) if m not in pending]
     turn.finish()
     location = turn.message.location
-    previous = latest_report(
+    mine = reports_by_sender(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
+    previous = mine[0] if mine else None
     still_off = bool(
         previous
         and previous[1].status == "restored"
@@ -239,6 +246,7 @@ def _report(
         still_off=still_off,
         stated_start=stated_start,
         urgent=urgent,
+        sender_reports=mine,
     )
     stored, missed = _keep(turn, outcome.report, media)
     turn.say(_acknowledgement(turn, outcome, account))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.billing.base import Account, Bill, BillingAdapter, BillingUnavailable
@@ -37,47 +37,67 @@ def bill_status(paid: bool, due: date, previous_balance_halalas: int, today: dat
     return "unpaid"
 
 
+_ACCOUNTS = BillingAccount.__table__
+_BILLS = BillingBill.__table__
+# Built once: every lookup of a turn runs one of these with new values only.
+_ACCOUNTS_OF_PHONE = (
+    select(
+        _ACCOUNTS.c.account,
+        _ACCOUNTS.c.name,
+        _ACCOUNTS.c.city,
+        _ACCOUNTS.c.district,
+        _ACCOUNTS.c.premise,
+    )
+    .where(_ACCOUNTS.c.phone == bindparam("phone"))
+    .order_by(_ACCOUNTS.c.account)
+)
+_RECENT_BILLS = (
+    select(_BILLS)
+    .where(_BILLS.c.account == bindparam("account"))
+    .order_by(_BILLS.c.issue_date.desc())
+    .limit(bindparam("count"))
+)
+# The same, only when the account belongs to the phone: the privacy rule of
+# `BillingAdapter.recent_bills_for_phone`, checked in the query instead of by a second one.
+_RECENT_BILLS_OF_PHONE = (
+    select(_BILLS)
+    .join(_ACCOUNTS, _ACCOUNTS.c.account == _BILLS.c.account)
+    .where(_BILLS.c.account == bindparam("account"), _ACCOUNTS.c.phone == bindparam("phone"))
+    .order_by(_BILLS.c.issue_date.desc())
+    .limit(bindparam("count"))
+)
+
+
 class EmbeddedBilling(BillingAdapter):
     def __init__(self, database_url: str, today: Callable[[], date] = riyadh_today) -> None:
         self.database_url = database_url
         self._today = today  # statuses move from unpaid to overdue as days pass
 
     def accounts_for_phone(self, phone: str) -> list[Account]:
-        query = (
-            select(
-                BillingAccount.account,
-                BillingAccount.name,
-                BillingAccount.city,
-                BillingAccount.district,
-                BillingAccount.premise,
-            )
-            .where(BillingAccount.phone == phone)
-            .order_by(BillingAccount.account)
-        )
-        try:
-            with engine_for(self.database_url).connect() as conn:
-                return [Account(*row) for row in conn.execute(query)]
-        except SQLAlchemyError as exc:
-            raise BillingUnavailable(str(exc)) from exc
+        return [Account(*row) for row in self._rows(_ACCOUNTS_OF_PHONE, {"phone": phone})]
 
     def latest_bill(self, account: str) -> Bill | None:
         bills = self.recent_bills(account, 1)
         return bills[0] if bills else None
 
     def recent_bills(self, account: str, count: int) -> list[Bill]:
-        bills = BillingBill.__table__
-        query = (
-            select(bills)
-            .where(bills.c.account == account)
-            .order_by(bills.c.issue_date.desc())
-            .limit(count)
-        )
+        rows = self._rows(_RECENT_BILLS, {"account": account, "count": count})
+        return [self._bill(row) for row in rows]
+
+    def recent_bills_for_phone(self, phone: str, account: str, count: int) -> list[Bill]:
+        values = {"phone": phone, "account": account, "count": count}
+        return [self._bill(row) for row in self._rows(_RECENT_BILLS_OF_PHONE, values)]
+
+    def bill_for_phone(self, phone: str, account: str) -> Bill | None:
+        bills = self.recent_bills_for_phone(phone, account, 1)
+        return bills[0] if bills else None
+
+    def _rows(self, query: Select, values: dict[str, Any]) -> Sequence[Any]:
         try:
             with engine_for(self.database_url).connect() as conn:
-                rows = conn.execute(query).all()
+                return conn.execute(query, values).all()
         except SQLAlchemyError as exc:
             raise BillingUnavailable(str(exc)) from exc
-        return [self._bill(row) for row in rows]
 
     def _bill(self, row: Row[Any]) -> Bill:
         amount = halalas_to_sar(row.amount_halalas)

@@ -9,12 +9,15 @@ Synchronous on purpose: channels run it in a worker thread, one hop per message.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from sqlalchemy import Connection
 
 from bot.channels import deliveries
 from bot.channels.database_errors import DATABASE_ERRORS
@@ -73,6 +76,8 @@ class Answerer:
         self.engine = engine
         self.settings = settings
         self._in_flight = threading.BoundedSemaphore(in_flight_limit(settings.database_url))
+        respond = getattr(engine, "respond", None)
+        self._keeps_answers = respond is not None and "keep_answer" in _parameters(respond)
 
     def answer(
         self, inbound: Inbound, render: Callable[[Reply], str], *, sent_later: bool = False
@@ -109,8 +114,17 @@ class Answerer:
     ) -> Answer:
         started = time.perf_counter()
         url, channel, message_id = self.settings.database_url, inbound.channel, inbound.message_id
+        stored: list[list[str]] = []  # the rendered answer, once the turn stored it itself
+
+        def keep_answer(conn: Connection, replies: list[Reply]) -> None:
+            # In the turn's own transaction: the answer is committed with what the turn did.
+            stored[:] = [[render(reply) for reply in replies]]
+            unsent = len(stored[0]) if sent_later else 0
+            assert message_id is not None  # only a message with an id has its answer kept
+            deliveries.store_replies(conn, channel, message_id, stored[0], unsent)
+
         try:
-            replies, intent = self._turn(inbound)
+            replies, intent = self._turn(inbound, keep_answer if message_id is not None else None)
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)  # the channel logs the 503 with this reason
             if message_id is not None:
@@ -120,9 +134,10 @@ class Answerer:
             record_error(channel, ENGINE)
             log.exception("engine failed on %s message %s; sending an apology", channel, message_id)
             replies, intent = [self.apology()], "error"
-        rendered = [render(reply) for reply in replies]
+            stored.clear()  # rolled back with the turn
+        rendered = stored[0] if stored else [render(reply) for reply in replies]
         unsent = len(rendered) if sent_later else 0
-        if message_id is not None:
+        if message_id is not None and not stored:
             try:
                 deliveries.record_replies(url, channel, message_id, rendered, unsent)
             except DATABASE_ERRORS:
@@ -132,12 +147,18 @@ class Answerer:
         record_message(channel, intent, time.perf_counter() - started)
         return Answer(texts=rendered, replies=replies, unsent=unsent)
 
-    def _turn(self, inbound: Inbound) -> tuple[list[Reply], str]:
-        """The replies and the intent, when the engine tells it (`Engine.respond`)."""
+    def _turn(
+        self, inbound: Inbound, keep_answer: Callable[[Connection, list[Reply]], None] | None
+    ) -> tuple[list[Reply], str]:
+        """The replies and the intent, when the engine tells it (`Engine.respond`); an engine
+        that takes `keep_answer` stores the answer in its own commit."""
         respond = getattr(self.engine, "respond", None)
         if respond is None:
             return self.engine.handle(inbound), "unknown"
-        outcome: Outcome = respond(inbound)
+        if keep_answer is not None and self._keeps_answers:
+            outcome: Outcome = respond(inbound, keep_answer=keep_answer)
+        else:
+            outcome = respond(inbound)
         return outcome.replies, outcome.intent
 
     def apology(self) -> Reply:
@@ -176,6 +197,13 @@ class Answerer:
             log.warning(
                 "could not release %s %s; it is retried after the lease", channel, message_id
             )
+
+
+def _parameters(function: Callable) -> set[str]:
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.base import aware, utcnow
@@ -59,15 +59,37 @@ class Claim:
     unsent: int = 0  # how many of those replies (the last ones) never reached the provider
 
 
+_TABLE = Delivery.__table__
+_THIS_MESSAGE = (_TABLE.c.channel == bindparam("k_channel")) & (
+    _TABLE.c.message_id == bindparam("k_message_id")
+)
+# The two statements every message runs, built once.
+_CLAIM = insert(_TABLE).values(
+    channel=bindparam("k_channel"),
+    message_id=bindparam("k_message_id"),
+    received_at=bindparam("received_at"),
+    owner=bindparam("owner"),
+)
+_RECORD_REPLIES = (
+    update(_TABLE)
+    .where(_THIS_MESSAGE)
+    .values(replies=bindparam("replies"), unsent=bindparam("unsent"))
+)
+
+
 def claim(url: str, channel: str, message_id: str, now: datetime | None = None) -> Claim:
     now = now or utcnow()
-    table = Delivery.__table__
+    table = _TABLE
     try:
         with engine_for(url).begin() as conn:
             conn.execute(
-                insert(table).values(
-                    channel=channel, message_id=message_id, received_at=now, owner=this_process()
-                )
+                _CLAIM,
+                {
+                    "k_channel": channel,
+                    "k_message_id": message_id,
+                    "received_at": now,
+                    "owner": this_process(),
+                },
             )
         return Claim(fresh=True)
     except IntegrityError:
@@ -119,16 +141,17 @@ def record_replies(
     url: str, channel: str, message_id: str, replies: list[str], unsent: int = 0
 ) -> None:
     """Store the answer; `unsent`: how many of its replies still have to be sent by the caller."""
-    table = Delivery.__table__
     with engine_for(url).begin() as conn:
-        conn.execute(
-            update(table)
-            .where(
-                table.c.channel == channel,
-                table.c.message_id == message_id,
-            )
-            .values(replies=json.dumps(replies, ensure_ascii=False), unsent=unsent)
-        )
+        store_replies(conn, channel, message_id, replies, unsent)
+
+
+def store_replies(
+    conn: Connection, channel: str, message_id: str, replies: list[str], unsent: int = 0
+) -> None:
+    """`record_replies` inside the caller's transaction: the engine stores the answer in the
+    same commit as what the turn did, so the two are saved together or not at all."""
+    values = {"replies": json.dumps(replies, ensure_ascii=False), "unsent": unsent}
+    conn.execute(_RECORD_REPLIES, {"k_channel": channel, "k_message_id": message_id, **values})
 
 
 def record_sent(url: str, channel: str, message_id: str, unsent: int) -> None:

@@ -15,6 +15,7 @@ import logging
 import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape as xml_escape
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -28,7 +29,6 @@ from twilio.request_validator import (
     RequestValidator,
     get_signature_algorithm,
 )
-from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels import delivery_status
 from bot.channels.answering import Answerer, RetryLater
@@ -298,9 +298,16 @@ def _count(value: object) -> int:
     return int(text) if text.isdigit() else 0
 
 
+TWIML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
 def twiml(texts: list[str], channel: str = "whatsapp") -> str:
-    response = MessagingResponse()
-    for text in texts:
-        for part in split_message(text, channel):
-            response.message(part)
-    return str(response)
+    """The answer as TwiML, one <Message> per part: what twilio's MessagingResponse writes,
+    written directly (every answer goes through here; the library builds an element tree)."""
+    parts = [part for text in texts for part in split_message(text, channel)]
+    if not parts:
+        return TWIML_HEAD + "<Response />"
+    messages = "".join(
+        f"<Message>{xml_escape(part)}</Message>" if part else "<Message />" for part in parts
+    )
+    return f"{TWIML_HEAD}<Response>{messages}</Response>"

@@ -7,15 +7,17 @@ the flow left behind is committed with the replies. A restart between two messag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bot.billing import BillingAdapter, billing_adapter
 from bot.config import Settings
 from bot.coordination import coordination
+from bot.dialogue import contact_rows
 from bot.dialogue.messages import Inbound, Reply, reply_to_json
 from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
@@ -23,6 +25,8 @@ from bot.handovers.service import remember
 from bot.i18n import texts
 from bot.storage.db import session_scope
 from bot.storage.models import Contact
+
+KeepAnswer = Callable[[Connection, list[Reply]], None]
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,10 @@ class Engine:
     def handle(self, message: Inbound) -> list[Reply]:
         return self.respond(message).replies
 
-    def respond(self, message: Inbound) -> Outcome:
+    def respond(self, message: Inbound, keep_answer: KeepAnswer | None = None) -> Outcome:
+        """`keep_answer(connection, replies)` runs inside the turn's transaction, just before
+        its commit (the channel stores the answer of the message id with it); it is not called
+        when no database work is done (a rate-limited message)."""
         # Over the rate limit: a "slow down" once per window, then silence; no database work.
         gate = self.coordination.admit(message)
         if gate.refused:
@@ -50,7 +57,7 @@ class Engine:
         with self.coordination.sender_lock(message.channel, message.sender):
             for attempt in range(2):
                 try:
-                    return self._respond_once(message)
+                    return self._respond_once(message, keep_answer)
                 except IntegrityError:
                     # Two first messages from one new sender raced to create the contact row;
                     # the second attempt finds the row the other one made.
@@ -58,9 +65,11 @@ class Engine:
                         raise
         raise AssertionError("unreachable")
 
-    def _respond_once(self, message: Inbound) -> Outcome:
+    def _respond_once(self, message: Inbound, keep_answer: KeepAnswer | None) -> Outcome:
         with session_scope(self.settings.database_url) as session:
-            contact = self._contact(session, message)
+            conn = session.connection()
+            loaded = contact_rows.load(conn, message.channel, message.sender)
+            contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
             turn = Turn(
                 message=message,
                 contact=contact,
@@ -76,23 +85,15 @@ class Engine:
                 contact.last_replies = [reply_to_json(reply) for reply in turn.replies]
             contact.last_inbound_at = message.received_at
             contact.state_updated_at = message.received_at
+            session.flush()  # what the flows wrote through the ORM goes first, as before
+            contact_rows.save(conn, loaded)
+            if keep_answer is not None:
+                keep_answer(conn, turn.replies)
             return Outcome(replies=turn.replies, intent=turn.intent)
 
-    def _contact(self, session: Session, message: Inbound) -> Contact:
-        # The row lock keeps two workers apart even when the shared sender lock is not to be had.
-        contact = session.get(Contact, (message.channel, message.sender), with_for_update=True)
-        if contact is None:
-            # Every column a first turn would set, set now: one INSERT, no UPDATE right after it.
-            contact = Contact(
-                channel=message.channel,
-                sender=message.sender,
-                phone=message.phone,
-                flow=None,
-                state={},
-            )
-            session.add(contact)
-            session.flush()
-        elif contact.flow and self._expired(contact, message):
+    def _fresh(self, contact: Contact, message: Inbound, *, is_new: bool) -> Contact:
+        """The contact as this message finds it: an idle conversation's flow is forgotten."""
+        if not is_new and contact.flow and self._expired(contact, message):
             contact.flow, contact.state = None, {}
         if message.phone and contact.phone != message.phone:
             contact.phone = message.phone

@@ -26,6 +26,7 @@ from bot.outages.service import (
     list_incidents,
     report_outage,
     reporters_count,
+    reports_by_sender,
     restore_incident,
     update_incident,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "notify_pending",
     "report_outage",
     "reporters_count",
+    "reports_by_sender",
     "restoration_standard",
     "restore_incident",
     "update_incident",

@@ -187,9 +187,12 @@ class OutageNotification(Base):
     sent_at: Mapped[datetime | None]
 
 
+# Counted when read, not with every load of an incident: a report's turn loads its incident and
+# has no use for a count over all of the incident's reports.
 Incident.reporters_count = column_property(
     select(func.count(OutageReport.id))
     .where(OutageReport.incident_id == Incident.id)
     .correlate_except(OutageReport)
     .scalar_subquery(),
+    deferred=True,
 )

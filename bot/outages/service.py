@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from bot.outages.area import (
     JOIN_DISTANCE_KM,
@@ -42,6 +42,7 @@ from bot.outages.models import (
     OutageReport,
 )
 from bot.outages.times import as_utc, local_iso
+from bot.storage.base import utcnow
 from bot.text import ascii_digits
 
 if TYPE_CHECKING:
@@ -51,6 +52,40 @@ if TYPE_CHECKING:
 # Operators type a cause for reporters to read; a paragraph at most.
 MAX_CAUSE_CHARS = 300
 _CLAIM_ATTEMPTS = 5
+
+# The statements of a report's turn, built once (a turn only binds new values).
+# A sender's reports are found through their own few rows, never by the incident's: with
+# `incident_id` in the WHERE, SQLite walks every report of the incident, thousands in a burst.
+_SENDER = (OutageReport.channel == bindparam("channel")) & (
+    OutageReport.sender == bindparam("sender")
+)
+_NEWEST_FIRST = (OutageReport.reported_at.desc(), OutageReport.id.desc())
+_REPORTS_OF_SENDER = (
+    select(OutageReport, Incident)
+    .join(Incident, Incident.id == OutageReport.incident_id)
+    .where(_SENDER)
+    .order_by(*_NEWEST_FIRST)
+)
+_REPORTS_OF_PHONE = (
+    select(OutageReport, Incident)
+    .join(Incident, Incident.id == OutageReport.incident_id)
+    .where(or_(OutageReport.phone == bindparam("phone"), _SENDER))
+    .order_by(*_NEWEST_FIRST)
+)
+_REPORT_IDS_OF_SENDER = select(OutageReport.id).where(_SENDER)
+_REPORT_IDS_OF_PHONE = select(OutageReport.id).where(
+    or_(OutageReport.phone == bindparam("phone"), _SENDER)
+)
+_OPEN_INCIDENT_OF_AREA = (
+    select(Incident)
+    .join(OpenArea, OpenArea.incident_id == Incident.id)
+    .where(OpenArea.area_key == bindparam("area_key"))
+)
+_REPORTERS_OF = select(func.count(OutageReport.id)).where(
+    OutageReport.incident_id == bindparam("incident_id")
+)
+_REPORTS = OutageReport.__table__
+_INSERT_REPORT: dict[str, Any] = {}  # per dialect: INSERT ... ON CONFLICT DO NOTHING RETURNING id
 
 
 class OutageError(ValueError):
@@ -88,18 +123,23 @@ def report_outage(
     still_off: bool = False,
     stated_start: datetime | None = None,
     urgent: bool = False,
+    sender_reports: list[tuple[OutageReport, Incident]] | None = None,
 ) -> ReportOutcome:
     """Record one report. `stated_start`: when the reporter said the power went off (kept on
     their report, and their case counts from it; ignored when it is after the report).
-    `urgent`: someone there depends on medical equipment (kept once said, never unset here)."""
+    `urgent`: someone there depends on medical equipment (kept once said, never unset here).
+    `sender_reports`: what `reports_by_sender` just gave the caller in this transaction (read
+    here when not given)."""
     reported_at = as_utc(reported_at)
     stated_start = as_utc(stated_start) if stated_start is not None else None
     if stated_start is not None and stated_start > reported_at:
         stated_start = None
     place = Place(city, district, latitude, longitude, account, premise)
     reopened_from: Incident | None = None
+    if sender_reports is None:
+        sender_reports = reports_by_sender(session, channel=channel, sender=sender, phone=phone)
     if still_off:
-        previous = latest_report(session, channel=channel, sender=sender, phone=phone)
+        previous = sender_reports[0] if sender_reports else None
         if previous is not None and not previous[1].is_open:
             old_report, reopened_from = previous
             if _is_blank(place):
@@ -108,7 +148,7 @@ def report_outage(
     key = area_key(place, channel=channel, sender=sender)
     incident, created = _open_incident(session, key, place, reported_at, reopened_from)
 
-    existing = _reporter_in(session, incident, channel, sender, phone)
+    existing = next((r for r, _ in sender_reports if r.incident_id == incident.id), None)
     if existing is not None:
         if stated_start is not None and existing.stated_start is None:
             existing.stated_start = stated_start
@@ -135,12 +175,7 @@ def report_outage(
         stated_start=stated_start,
         urgent=urgent,
     )
-    # RETURNING tells whether the row is ours (rowcount is unreliable through the ORM session).
-    report = session.scalars(
-        _insert_ignoring(
-            session, OutageReport, values, ["incident_id", "channel", "sender"]
-        ).returning(OutageReport)
-    ).first()
+    report = _insert_report(session, values)
     inserted = report is not None
     if report is None:  # the same sender's other message won a race for the same incident
         report = session.scalars(
@@ -166,25 +201,32 @@ def latest_report(
     session: Session, *, channel: str, sender: str, phone: str | None
 ) -> tuple[OutageReport, Incident] | None:
     """The sender's latest report: by phone across channels when known, else by channel+sender."""
-    same_sender = (OutageReport.channel == channel) & (OutageReport.sender == sender)
-    who = or_(OutageReport.phone == phone, same_sender) if phone else same_sender
-    row = session.execute(
-        select(OutageReport, Incident)
-        .join(Incident, Incident.id == OutageReport.incident_id)
-        .where(who)
-        .order_by(OutageReport.reported_at.desc(), OutageReport.id.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else None
+    reports = reports_by_sender(session, channel=channel, sender=sender, phone=phone)
+    return reports[0] if reports else None
+
+
+def reports_by_sender(
+    session: Session, *, channel: str, sender: str, phone: str | None
+) -> list[tuple[OutageReport, Incident]]:
+    """The sender's reports (one per incident, so few), newest first: by phone across channels
+    when known, else by channel+sender."""
+    if phone:
+        ids, query = _REPORT_IDS_OF_PHONE, _REPORTS_OF_PHONE
+        values = {"phone": phone, "channel": channel, "sender": sender}
+    else:
+        ids, query, values = (
+            _REPORT_IDS_OF_SENDER,
+            _REPORTS_OF_SENDER,
+            {"channel": channel, "sender": sender},
+        )
+    # Most reporters have never reported before: a bare Core look first, the ORM only for rows.
+    if session.connection().execute(ids, values).first() is None:
+        return []
+    return [(row[0], row[1]) for row in session.execute(query, values)]
 
 
 def reporters_count(session: Session, incident: Incident) -> int:
-    return (
-        session.scalar(
-            select(func.count(OutageReport.id)).where(OutageReport.incident_id == incident.id)
-        )
-        or 0
-    )
+    return session.connection().scalar(_REPORTERS_OF, {"incident_id": incident.id}) or 0
 
 
 def urgent_reports(session: Session, incident: Incident) -> int:
@@ -390,11 +432,7 @@ def _open_incident(
     session: Session, key: str, place: Place, reported_at: datetime, reopened_from: Incident | None
 ) -> tuple[Incident, bool]:
     for _ in range(_CLAIM_ATTEMPTS):
-        incident = session.scalars(
-            select(Incident)
-            .join(OpenArea, OpenArea.incident_id == Incident.id)
-            .where(OpenArea.area_key == key)
-        ).first()
+        incident = session.scalars(_OPEN_INCIDENT_OF_AREA, {"area_key": key}).first()
         # A report reopened into an incident joins only its own area's, never a neighbour's.
         if incident is None and place.located and reopened_from is None:
             incident = _nearest_open(session, place)
@@ -451,15 +489,25 @@ def _nearest_open(session: Session, place: Place) -> Incident | None:
     return best[1] if best else None
 
 
-def _reporter_in(
-    session: Session, incident: Incident, channel: str, sender: str, phone: str | None
-) -> OutageReport | None:
-    same_sender = (OutageReport.channel == channel) & (OutageReport.sender == sender)
-    who = or_(OutageReport.phone == phone, same_sender) if phone else same_sender
-    # Found through the sender's few reports, not the incident's: with `incident_id` in the WHERE,
-    # SQLite walks every report of the incident, thousands in a burst.
-    reports = session.scalars(select(OutageReport).where(who).order_by(OutageReport.id)).all()
-    return next((report for report in reports if report.incident_id == incident.id), None)
+def _insert_report(session: Session, values: dict) -> OutageReport | None:
+    """The new report, or None when the sender already has one in the incident (a race).
+    Inserted with a Core statement built once; the ORM object is made from the values written
+    (RETURNING only the id, which tells whether the row is ours) instead of being loaded."""
+    values = {**values, "created_at": utcnow()}
+    conn = session.connection()
+    statement = _INSERT_REPORT.get(conn.dialect.name)
+    if statement is None:
+        columns: dict[str, Any] = {name: bindparam(name) for name in values}
+        statement = _INSERT_REPORT[conn.dialect.name] = _insert_ignoring(
+            session, _REPORTS, columns, ["incident_id", "channel", "sender"]
+        ).returning(_REPORTS.c.id)
+    new_id = conn.scalar(statement, values)
+    if new_id is None:
+        return None
+    report = OutageReport(id=new_id, **values)
+    make_transient_to_detached(report)
+    session.add(report)  # persistent, as if loaded: later changes to it are saved
+    return report
 
 
 def _widen_start(incident: Incident, reported_at: datetime) -> None:
@@ -483,7 +531,7 @@ def _place_of(report: OutageReport) -> Place:
     )
 
 
-def _insert_ignoring(session: Session, model: type, values: dict, conflict_columns: list[str]):
+def _insert_ignoring(session: Session, model: Any, values: dict, conflict_columns: list[str]):
     """INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL (add RETURNING to learn whether the row is new)."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
@@ -517,6 +565,7 @@ __all__ = [
     "parse_reference",
     "report_outage",
     "reporters_count",
+    "reports_by_sender",
     "reports_of",
     "restore_incident",
     "update_incident",

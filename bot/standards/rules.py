@@ -80,7 +80,9 @@ class Rule:
 
     def summary(self, lang: str, network: str = "lv", customer_class: str = "residential") -> str:
         """One sentence: the deadline and what is owed when it is missed."""
-        from bot.standards.wording import rule_summary
+        if any(rule_set.rules.get(self.standard) is self for rule_set in rule_sets()):
+            return _summary(self.rule_set, self.standard, lang, network, customer_class)
+        from bot.standards.wording import rule_summary  # a rule made elsewhere (tests)
 
         return rule_summary(self, lang, network, customer_class)
 
@@ -146,6 +148,16 @@ def rule_set_on(day: date) -> RuleSet:
         f"no rule set was in force on {day.isoformat()} "
         f"(the oldest, {oldest.id}, starts {oldest.effective_from.isoformat()})"
     )
+
+
+@lru_cache(maxsize=512)
+def _summary(rule_set: str, standard: str, lang: str, network: str, customer_class: str) -> str:
+    # Rules are read once and never change, so each sentence is worded once per process
+    # (every outage report's acknowledgement carries one).
+    from bot.standards.wording import rule_summary
+
+    rule = next(r.rules[standard] for r in rule_sets() if r.id == rule_set)
+    return rule_summary(rule, lang, network, customer_class)
 
 
 def rule_for(standard: str, at: datetime | None = None) -> Rule:

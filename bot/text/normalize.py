@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Invisible marks that change nothing a reader sees but break matching: bidi controls
 # (LRM, RLM, ALM, embeddings, isolates), zero-width joiners/spaces and the BOM.
@@ -104,6 +105,18 @@ def words(folded: str) -> str:
 
 def normalize(text: str) -> str:
     """Folded, lowercased words separated by single spaces; digits ASCII."""
+    if len(text) > _REMEMBERED_UP_TO:
+        return words(fold(text))
+    return _normalize_short(text)
+
+
+# A turn normalizes the same short strings again and again (choice labels, district names,
+# phrase-list entries, the message itself): they are remembered, long texts are not.
+_REMEMBERED_UP_TO = 200
+
+
+@lru_cache(maxsize=16_384)
+def _normalize_short(text: str) -> str:
     return words(fold(text))
 
 
