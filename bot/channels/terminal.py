@@ -2,6 +2,8 @@
 
 With a terminal it is interactive; with piped standard input it reads one message a line and
 prints the bot's replies, each reply followed by a blank line, then exits at end of input.
+Interactively each reply is shown as "صديق › …", the form of the README's example, which
+tests/readme_example.py replays through `exchange`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bot.billing.demo import DEMO_PHONE
 from bot.channels.render import render_text
 from bot.config import RIYADH, Settings
 from bot.dialogue.engine import Engine
-from bot.dialogue.messages import Inbound
+from bot.dialogue.messages import Inbound, Reply
 from bot.storage.db import create_schema
 
 
@@ -76,21 +78,39 @@ def run(args: argparse.Namespace) -> int:
         print("صديق الكهرباء — اكتب رسالتك (Ctrl+D للخروج). Type your message (Ctrl+D to quit).\n")
     session_id = uuid.uuid4().hex[:8]
     for count, line in enumerate(_lines(interactive), 1):
-        message = Inbound(
-            channel="terminal",
-            sender=args.phone,
-            phone=args.phone,
-            text=line.rstrip("\n"),
-            received_at=datetime.now(RIYADH) + offset
-            if offset is not None
-            else datetime.now(RIYADH),
-            message_id=f"terminal-{session_id}-{count}",
+        at = datetime.now(RIYADH) + offset if offset is not None else datetime.now(RIYADH)
+        replies = exchange(
+            engine, args.phone, line.rstrip("\n"), at, f"terminal-{session_id}-{count}"
         )
-        for reply in engine.handle(message):
-            print(render_text(reply, "terminal"))
+        for reply in replies:
+            print(as_said(reply) if interactive else render_text(reply, "terminal"))
             print()
         sys.stdout.flush()
     return 0
+
+
+YOU = "أنت › "
+BOT = "صديق › "
+
+
+def exchange(engine: Engine, phone: str, text: str, at: datetime, message_id: str) -> list[Reply]:
+    """One message typed in the terminal, as the subscriber with `phone`; the bot's replies."""
+    message = Inbound(
+        channel="terminal",
+        sender=phone,
+        phone=phone,
+        text=text,
+        received_at=at,
+        message_id=message_id,
+    )
+    return engine.handle(message)
+
+
+def as_said(reply: Reply) -> str:
+    """A reply under the bot's name, its further lines indented under the first."""
+    lines = render_text(reply, "terminal").split("\n")
+    indent = " " * len(BOT)
+    return "\n".join([BOT + lines[0], *(indent + line if line else "" for line in lines[1:])])
 
 
 def _lines(interactive: bool):
@@ -101,7 +121,7 @@ def _lines(interactive: bool):
         import readline  # noqa: F401  (line editing for the prompt)
     while True:
         try:
-            yield input("أنت › ")
+            yield input(YOU)
         except EOFError:
             print()
             return
