@@ -1,5 +1,6 @@
-"""Outage report: where (a shared location, one of the sender's premises, or a district typed as
-text), then one reference number. Many reporters of one outage join one incident; a sender who
+"""Outage report: where (a shared location, one of the sender's premises, or a district and city
+named in the message or typed when asked; a district of several cities is asked its city,
+bot/outages/places.py), then one reference number. Many reporters of one outage join one incident; a sender who
 reports again gets their existing report back, not a new one. A photo or a voice note sent with
 the report, while it is being made or just after, is kept with it (fetched like a hazard's)."""
 
@@ -14,7 +15,8 @@ from bot.dialogue.turn import Turn
 from bot.hazards.media import fetch
 from bot.hazards.models import STORED
 from bot.outages import ReportOutcome, latest_report, report_outage, restoration_standard
-from bot.outages.models import OutageReport
+from bot.outages.models import CANCELLED, OutageReport
+from bot.outages.places import NamedPlace, display_name, find_place
 from bot.outages.service import keep_media
 from bot.standards import rule_for
 from bot.storage.base import aware
@@ -97,14 +99,52 @@ def start(turn: Turn, understood: Understanding) -> None:
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
         return
+    named = find_place(turn.text)
+    if named.complete:
+        _report(turn, city=named.city, district=named.district, stated_start=stated, urgent=urgent)
+        return
     turn.begin(
         FLOW,
         accounts=[_account_state(a) for a in accounts],
         stated_start=stated.isoformat() if stated else None,
         urgent=urgent,
         media=_attachments(turn),
+        city=named.city,
     )
-    _ask_where(turn, accounts)
+    if named.ambiguous:
+        _ask_city(turn, named)
+    elif not named.city and _open_report_told(turn):
+        return
+    else:
+        _ask_where(turn, accounts)
+
+
+def _open_report_told(turn: Turn) -> bool:
+    """The sender's report of an outage still open, and its status, instead of the place asked
+    again; a place typed next is a new report. True when there was one."""
+    from handlers.outage_status import status_lines
+
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or not found[1].is_open or found[0].status == CANCELLED:
+        return False
+    report, incident = found
+    _ = turn.tr._
+    place = [
+        display_name(p, turn.lang) for p in (report.premise, report.district, report.city) if p
+    ]
+    lines = [
+        _(
+            "You already reported this outage: {ref} ({place}).",
+            ref=report.reference,
+            place=("، " if turn.lang == "ar" else ", ").join(place) or "-",
+        ),
+        *status_lines(turn, report, incident),
+        _("If the power is out at another place, type its district and city."),
+    ]
+    turn.say("\n".join(lines))
+    return True
 
 
 def _ask_where(turn: Turn, accounts: list[Account]) -> None:
@@ -113,7 +153,13 @@ def _ask_where(turn: Turn, accounts: list[Account]) -> None:
         Choice(str(i), f"{a.premise}، {a.district}", aliases=(*account_aliases(a), a.premise))
         for i, a in enumerate(accounts, 1)
     ]
-    if accounts:
+    city = turn.state.get("city")
+    if city:
+        text = _(
+            "Where exactly in {city}? Type the district name, or share your location.",
+            city=display_name(city, turn.lang),
+        )
+    elif accounts:
         text = _(
             "Where is the power out? Send the number of the premise, or type the district "
             "name, or share your location."
@@ -126,7 +172,46 @@ def _ask_where(turn: Turn, accounts: list[Account]) -> None:
     turn.say(text, choices)
 
 
+def _ask_city(turn: Turn, named: NamedPlace) -> None:
+    """A district of several cities ("الروضة"): which city, the cities as choices."""
+    turn.remember(district=named.district, cities=list(named.cities))
+    turn.say(
+        turn.tr._(
+            "Which city is {district} in?", district=display_name(named.district or "", turn.lang)
+        ),
+        [
+            Choice(str(i), display_name(city, turn.lang), aliases=(city,))
+            for i, city in enumerate(named.cities, 1)
+        ],
+    )
+
+
+def _city_answer(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "which city is it in?": a number or a name from the list."""
+    cities = turn.state["cities"]
+    picked = choice_number(turn.text)
+    city = cities[picked - 1] if picked is not None and 1 <= picked <= len(cities) else None
+    named = find_place(turn.text)
+    if city is None and named.city in cities:
+        city = named.city
+    stated = turn.state.get("stated_start")
+    stated = datetime.fromisoformat(stated) if stated else None
+    urgent = bool(turn.state.get("urgent")) or medical_need.mentioned(turn.text)
+    if city is not None:
+        district = turn.state["district"]
+        _report(turn, city=city, district=district, stated_start=stated, urgent=urgent)
+        return True
+    if named.complete or turn.message.location is not None:
+        return False  # another place altogether: read as the answer to "where"
+    if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
+        return False
+    _ask_city(turn, NamedPlace(None, turn.state["district"], tuple(cities)))
+    return True
+
+
 def step(turn: Turn, understood: Understanding) -> bool:
+    if turn.state.get("cities") and _city_answer(turn, understood):
+        return True
     accounts = turn.state.get("accounts", [])
     stated = turn.state.get("stated_start")
     stated = datetime.fromisoformat(stated) if stated else None
@@ -158,11 +243,20 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
         return False  # the subscriber moved on to something else
-    district = turn.text.strip()
+    named = find_place(turn.text, city=turn.state.get("city"))
+    if named.ambiguous:
+        _ask_city(turn, named)
+        return True
+    if named.city and not named.district and not named.rest:
+        turn.remember(city=named.city, district=None, cities=None)
+        _ask_where(turn, [Account(**a) for a in accounts])
+        return True
+    # A district we do not list is taken as typed (the list cannot hold every district).
+    district = named.district or named.rest or turn.text.strip()
     if not district or len(district) > 80 or not any(ch.isalpha() for ch in district):
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
-    _report(turn, district=district, stated_start=stated, urgent=urgent)
+    _report(turn, city=named.city, district=district, stated_start=stated, urgent=urgent)
     return True
 
 
@@ -205,6 +299,7 @@ def _report(
     turn: Turn,
     account: Account | None = None,
     district: str | None = None,
+    city: str | None = None,
     stated_start: datetime | None = None,
     urgent: bool = False,
 ) -> None:
@@ -230,7 +325,7 @@ def _report(
         lang=turn.lang,
         reported_at=turn.now,
         account=account.account if account else None,
-        city=account.city if account else None,
+        city=account.city if account else city,
         district=account.district if account else district,
         premise=account.premise if account else None,
         latitude=location.latitude if location else None,
@@ -284,6 +379,16 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
                 account=mask(account.account),
             )
         )
+    elif outcome.report.district:  # said back, so a misread place is caught at once
+        report = outcome.report
+        place = [display_name(p, turn.lang) for p in (report.district, report.city) if p]
+        lines.append(
+            _("Place: {place}", place="، ".join(place) if turn.lang == "ar" else ", ".join(place))
+        )
+    if not outcome.is_new_report:  # one report per outage: this one's status, not a new one
+        from handlers.outage_status import status_lines
+
+        return "\n".join(lines + status_lines(turn, outcome.report, incident))
     if outcome.joined_existing and outcome.reporters_count > 1:
         lines.append(
             tr.ngettext(

@@ -10,7 +10,8 @@
    and the outage report (flagged urgent) takes the message unless it surely asks for more.
    Then a request for a person (whatever was being asked), and small talk alone (greetings,
    thanks, goodbyes, a laugh), answered briefly.
-5. The open flow, if the message answers its question.
+5. News of the sender's open outage report ("the power is back", "cancel my report"), then
+   the open flow, if the message answers its question.
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
@@ -44,6 +45,7 @@ from handlers import (
     medical_need,
     menu,
     outage_report,
+    outage_status,
     shared_location,
     small_talk,
     subscription,
@@ -135,6 +137,9 @@ def _handle(
         small_talk.answer(turn, courtesy)
         return
 
+    if outage_status.takes_news(turn, understood):  # "رجعت الكهرباء", "الغي البلاغ"
+        return
+
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
         return
 
@@ -179,6 +184,9 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if bill_alerts.wants(turn, text, understood):
         turn.intent = "bill_alerts"
         bill_alerts.start(turn, understood)
+        return
+    if understood.intent == "stop" and understood.confidence < 1 and turn.flow:
+        menu.cancelled(turn)  # "ما عاد ابي" at a question leaves it; only the word STOP stops all
         return
     turn.intent = understood.intent
     turn.finish()

@@ -1,4 +1,5 @@
-"""an operator closes a hand-over request: when, and the note they leave
+"""an operator closes a hand-over request (when, and the note they leave); a reporter says
+their power is back, or cancels their outage report (when, kept on the report)
 
 Revision ID: 3c6b9e1f4a27
 Revises: 9a4f2c6e8d15
@@ -33,9 +34,16 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
         if not _has_column("handovers", "note"):
             batch_op.add_column(sa.Column("note", sa.Text(), nullable=True))
+    with op.batch_alter_table("outage_reports", schema=None) as batch_op:
+        for column in ("power_back_at", "cancelled_at"):
+            if not _has_column("outage_reports", column):
+                batch_op.add_column(sa.Column(column, sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outage_reports", schema=None) as batch_op:
+        batch_op.drop_column("cancelled_at")
+        batch_op.drop_column("power_back_at")
     with op.batch_alter_table("handovers", schema=None) as batch_op:
         batch_op.drop_column("note")
         batch_op.drop_column("closed_at")
