@@ -390,10 +390,11 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
 
         return "\n".join(lines + status_lines(turn, outcome.report, incident))
     if outcome.joined_existing and outcome.reporters_count > 1:
+        # How many reported it, not "the teams are working on it": nobody knows that yet.
         lines.append(
             tr.ngettext(
-                "We know about this outage in your area ({n} report) and the teams are working on it.",
-                "We know about this outage in your area ({n} reports) and the teams are working on it.",
+                "We have {n} report of this outage in your area.",
+                "We have {n} reports of this outage in your area, yours included.",
                 outcome.reporters_count,
             )
         )
@@ -408,5 +409,6 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
         lines.append(open_outage_so_far(turn, outcome.report, incident))
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
+    # Last: an SMS cut to its budget keeps the first line (the reference) and the last.
     lines.append(_("We will message you here when the power is back."))
     return "\n".join(lines)
