@@ -55,6 +55,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.intent = "bill"
         _show_or_ask(turn, typed, why_high)
         return True
+    if turn.state.get("shown") and mentions(turn.text, "bill_high"):
+        # "ليش غالية كذا" right after a card is about that card: not "which account?" again.
+        turn.intent = "bill"
+        _show_bill(turn, turn.state["shown"], why_high=True)
+        return True
     return False
 
 

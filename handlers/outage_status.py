@@ -10,6 +10,7 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_for_report, latest_report
 from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.places import find_place
 from bot.outages.service import cancel_report, note_power_back
 from bot.phrases import phrases
 from bot.storage.base import aware
@@ -32,6 +33,11 @@ def start(turn: Turn, understood: Understanding) -> None:
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
+    if found is None and _reports_an_outage(turn, understood):
+        from handlers import outage_report
+
+        outage_report.start(turn, understood)  # "no power in Al Malaz, when will it be back?"
+        return
     if found is None:
         turn.say(
             _("I found no outage report from you. Is the power out now?"),
@@ -41,6 +47,14 @@ def start(turn: Turn, understood: Understanding) -> None:
     report, incident = found
     lines = [_("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))]
     turn.say("\n".join(lines + status_lines(turn, report, incident)))
+
+
+def _reports_an_outage(turn: Turn, understood: Understanding) -> bool:
+    """A status question with no report behind it that tells of an outage in a named place:
+    the report is what the subscriber needs, not "is the power out now?"."""
+    if not find_place(turn.text).city:
+        return False
+    return any(intent == "outage_report" for intent, _score in understood.alternatives)
 
 
 def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:

@@ -25,6 +25,7 @@ import re
 
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
+from bot.outages.places import find_place
 from bot.text import clean_raw, normalize
 from bot.understanding import (
     Understanding,
@@ -74,9 +75,14 @@ def route(turn: Turn) -> None:
             resume(turn)
         return
 
-    if subscription.answered_by_provider(turn) or subscription.is_keyword(turn, text, understood):
-        return
     courtesy = small_talk.read(text) if text else None
+    # "ايه صح" is agreement, not a guessed HELP: only an exact keyword outranks small talk.
+    guessed = courtesy is not None and courtesy.only_small_talk
+    guessed = guessed and (understood is None or understood.confidence < 1)
+    if subscription.answered_by_provider(turn) or (
+        not guessed and subscription.is_keyword(turn, text, understood)
+    ):
+        return
     _handle(turn, text, understood, courtesy)
     small_talk.return_greeting(turn, courtesy)
     if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):
@@ -255,6 +261,9 @@ def _whole_sentence(text: str) -> bool:
     brand names and "ok" turn up alone in Arabic chats."""
     if _ARABIC_LETTER.search(text):
         return True
+    named = find_place(text)
+    if (named.district or named.city) and not named.other_words:
+        return False  # "Al Naseem, Riyadh": a place's name is in no language of its own
     return len([w for w in normalize(text).split() if sum(ch.isalpha() for ch in w) >= 2]) >= 2
 
 

@@ -40,6 +40,9 @@ class NamedPlace:
     # With a known city and no known district, the other words (at most three): the district
     # when the message answers "where?" ("حي الندى، الرياض"), noise in a longer message.
     rest: str | None = None
+    # How many words of the message are neither the place nor filler: 0 for a message that is
+    # only a place ("Al Naseem, Riyadh"), which is written in no language of its own.
+    other_words: int = 0
 
     @property
     def ambiguous(self) -> bool:
@@ -120,19 +123,22 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
                 break
         else:
             i += 1
+    rest = [o for o, u in zip(originals, used, strict=True) if not u and normalize(o) not in FILLER]
+    other = len(rest)
     city = named_cities[-1] if named_cities else city
     for found in named_districts:
         if city in found:
-            return NamedPlace(city, found[city])
+            return NamedPlace(city, found[city], other_words=other)
     if named_districts:
         found = named_districts[0]
         if city is not None:  # a known district name, in a city we do not list it for
-            return NamedPlace(city, next(iter(found.values())))
+            return NamedPlace(city, next(iter(found.values())), other_words=other)
         if len(found) == 1:
             (only_city, district), *_ = found.items()
-            return NamedPlace(only_city, district)
-        return NamedPlace(None, next(iter(found.values())), tuple(found))
+            return NamedPlace(only_city, district, other_words=other)
+        return NamedPlace(None, next(iter(found.values())), tuple(found), other_words=other)
     if city is None:
-        return NamedPlace()
-    rest = [o for o, u in zip(originals, used, strict=True) if not u and normalize(o) not in FILLER]
-    return NamedPlace(city, None, rest=" ".join(rest) if 0 < len(rest) <= 3 else None)
+        return NamedPlace(other_words=other)
+    return NamedPlace(
+        city, None, rest=" ".join(rest) if 0 < other <= 3 else None, other_words=other
+    )
