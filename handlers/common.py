@@ -70,8 +70,12 @@ def account_choices(accounts: list[Account]) -> list[Choice]:
 
 def account_aliases(account: Account) -> tuple[str, ...]:
     """What a list shows of an account, which a subscriber may send back to pick it: the last
-    four digits, with or without the mask, and the district."""
-    return (account.account[-4:], mask(account.account), account.district)
+    four digits, with or without the mask, and the district (in any spelling we know of it:
+    "Al Malaz" picks "الملز")."""
+    from bot.outages.places import spellings
+
+    district = (account.district, *spellings(account.district)) if account.district else ()
+    return (account.account[-4:], mask(account.account), *district)
 
 
 def lookups_paused(turn: Turn) -> None:

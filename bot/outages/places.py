@@ -81,6 +81,16 @@ def _names() -> _Names:
     return _Names(cities, districts, english)
 
 
+def spellings(name: str) -> tuple[str, ...]:
+    """Every way we know a stored district or city name is written ("الملز": "Al Malaz",
+    "Malaz"), for a choice that shows it."""
+    data = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))["cities"]
+    found = [alias for spec in data.values() for alias in spec.get("districts", {}).get(name, ())]
+    if name in data:
+        found += data[name].get("names", ())
+    return tuple(dict.fromkeys(found))
+
+
 def display_name(name: str, lang: str) -> str:
     """A stored city or district name as shown in `lang` (English: its first Latin spelling)."""
     return _names().english.get(name, name) if lang == "en" else name
