@@ -29,6 +29,7 @@ FILLER = frozenset(
 _ATTACHED = re.compile(r"^(?:ب|و|ف|وب)(?=ال)|^ل(?=ل)")
 _WORD = re.compile(r"[\w\u064b-\u0652\u0670]+")  # letters, digits and harakat
 LONGEST_NAME = 5  # words
+_WITH = normalize("مع")
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
     while i < len(words):
         for size in range(min(LONGEST_NAME, len(words) - i), 0, -1):
             key = tuple(words[i : i + size])
+            if i and words[i - 1] == _WITH:
+                continue  # "مع السلامة" is goodbye, not the district of Jeddah
             if key in names.cities or key in names.districts:
                 # A name that is both ("المدينة المنورة" is not, but a district may share a
                 # city's name) is the district when a city is named too, else the city.
