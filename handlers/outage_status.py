@@ -23,7 +23,7 @@ FRESH = timedelta(minutes=15)
 # desk's commitment); the subscriber is told by when to expect it.
 NEW_ESTIMATE_WITHIN = timedelta(hours=1)
 # Flows in which "the power came back" is an answer (the compensation questions), not news.
-_TAKES_NEWS_IN = (None, "outage_report")
+_ANSWERED_IN = ("compensation",)
 
 
 def start(turn: Turn, understood: Understanding) -> None:
@@ -124,7 +124,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     """ "رجعت الكهرباء" or "الغي البلاغ" from a reporter whose report is open: recorded on the
     report and answered; True when it was. A report still being made is simply dropped."""
     text = turn.text
-    if not text or turn.flow not in _TAKES_NEWS_IN:
+    if not text or turn.flow in _ANSWERED_IN:
         return False
     back, cancel = says(text, "power_back"), says(text, "cancel_report")
     if not (back or cancel):
