@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
+from bot import phrases
 from bot.billing import Account, BillingUnavailable
 from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
@@ -287,9 +288,13 @@ def _account_state(account: Account) -> dict:
 
 
 def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
-    """When the reporter said the power went off ("طافية من ٧ الصبح"): an hour, not after now."""
+    """When the reporter said the power went off ("طافية من ٧ الصبح"): an hour, not after now.
+    A part of the day with no hour ("من الصبح", "since morning") is a guess of ours, and money
+    is never worked out from a guess: the incident's start counts instead."""
     value = understood.slots.get("start")
     if not isinstance(value, str) or len(value) == 10:
+        return None
+    if not any(ch.isdigit() for ch in turn.text) and phrases.mentions(turn.text, "vague_time"):
         return None
     start = datetime.fromisoformat(value)
     return start if start <= turn.now else None
