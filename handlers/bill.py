@@ -107,7 +107,9 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
         _show_bill(turn, accounts[0].account, why_high)
     else:
         turn.begin("bill", accounts=numbers, why_high=why_high)
-        turn.say(_("Which account? Send its number from the list."), account_choices(accounts))
+        turn.say(
+            _("Which account? Send its number from the list."), account_choices(accounts, turn.lang)
+        )
 
 
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:

@@ -61,9 +61,17 @@ def refuse_unlinked(turn: Turn, explanation: str) -> None:
     turn.say(explanation)
 
 
-def account_choices(accounts: list[Account]) -> list[Choice]:
+def account_choices(accounts: list[Account], lang: str = "ar") -> list[Choice]:
+    """The accounts as a numbered list: masked number and district (its English name in an
+    English conversation, when we know one)."""
+    from bot.outages.places import display_name
+
     return [
-        Choice(str(i), f"{mask(a.account)} {a.district}", aliases=account_aliases(a))
+        Choice(
+            str(i),
+            f"{mask(a.account)} {display_name(a.district, lang) if a.district else ''}".strip(),
+            aliases=account_aliases(a),
+        )
         for i, a in enumerate(accounts, 1)
     ]
 

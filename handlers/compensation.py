@@ -319,7 +319,10 @@ def _note_step(turn: Turn, facts: Facts, stage: str) -> bool:
                 facts=facts.dump(),
                 accounts=[a.account for a in accounts],
             )
-            turn.say(turn.tr._("For which account? Send its number."), account_choices(accounts))
+            turn.say(
+                turn.tr._("For which account? Send its number."),
+                account_choices(accounts, turn.lang),
+            )
             return True
         _note(turn, facts, accounts[0].account if accounts else "")
         return True
