@@ -63,6 +63,7 @@ __all__ = [
     "medical_need",
     "menu",
     "outage_report",
+    "outage_status",
     "shared_location",
     "small_talk",
     "subscription",

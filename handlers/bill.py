@@ -55,6 +55,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.intent = "bill"
         _show_or_ask(turn, typed, why_high)
         return True
+    if turn.state.get("shown") and mentions(turn.text, "bill_high"):
+        # "ليش غالية كذا" right after a card is about that card: not "which account?" again.
+        turn.intent = "bill"
+        _show_bill(turn, turn.state["shown"], why_high=True)
+        return True
     return False
 
 
@@ -102,7 +107,9 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
         _show_bill(turn, accounts[0].account, why_high)
     else:
         turn.begin("bill", accounts=numbers, why_high=why_high)
-        turn.say(_("Which account? Send its number from the list."), account_choices(accounts))
+        turn.say(
+            _("Which account? Send its number from the list."), account_choices(accounts, turn.lang)
+        )
 
 
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:

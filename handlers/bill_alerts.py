@@ -101,5 +101,5 @@ def _ask_which(turn: Turn, linked: list[Account]) -> None:
     turn.begin("bill_alerts", accounts=[a.account for a in linked])
     turn.say(
         _("Which account should I send monthly bill alerts for? Send its number from the list."),
-        account_choices(linked),
+        account_choices(linked, turn.lang),
     )

@@ -61,17 +61,29 @@ def refuse_unlinked(turn: Turn, explanation: str) -> None:
     turn.say(explanation)
 
 
-def account_choices(accounts: list[Account]) -> list[Choice]:
+def account_choices(accounts: list[Account], lang: str = "ar") -> list[Choice]:
+    """The accounts as a numbered list: masked number and district (its English name in an
+    English conversation, when we know one)."""
+    from bot.outages.places import display_name
+
     return [
-        Choice(str(i), f"{mask(a.account)} {a.district}", aliases=account_aliases(a))
+        Choice(
+            str(i),
+            f"{mask(a.account)} {display_name(a.district, lang) if a.district else ''}".strip(),
+            aliases=account_aliases(a),
+        )
         for i, a in enumerate(accounts, 1)
     ]
 
 
 def account_aliases(account: Account) -> tuple[str, ...]:
     """What a list shows of an account, which a subscriber may send back to pick it: the last
-    four digits, with or without the mask, and the district."""
-    return (account.account[-4:], mask(account.account), account.district)
+    four digits, with or without the mask, and the district (in any spelling we know of it:
+    "Al Malaz" picks "الملز")."""
+    from bot.outages.places import spellings
+
+    district = (account.district, *spellings(account.district)) if account.district else ()
+    return (account.account[-4:], mask(account.account), *district)
 
 
 def lookups_paused(turn: Turn) -> None:

@@ -47,6 +47,8 @@ MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
 SEC_PHONE = "933"
 OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", "total_blackout"}
+# The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
+MOST_ASKED = "emergency_outage"
 
 
 def N_(msgid: str) -> str:
@@ -317,7 +319,10 @@ def _note_step(turn: Turn, facts: Facts, stage: str) -> bool:
                 facts=facts.dump(),
                 accounts=[a.account for a in accounts],
             )
-            turn.say(turn.tr._("For which account? Send its number."), account_choices(accounts))
+            turn.say(
+                turn.tr._("For which account? Send its number."),
+                account_choices(accounts, turn.lang),
+            )
             return True
         _note(turn, facts, accounts[0].account if accounts else "")
         return True
@@ -485,7 +490,8 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
     if what == "standard":
         turn.begin("compensation", stage="pick", facts=facts.dump(), tries=0)
         choices = [
-            Choice(str(i), standard_name(s, turn.lang)) for i, s in enumerate(STANDARD_IDS, 1)
+            Choice(str(i), standard_name(s, turn.lang), featured=s == MOST_ASKED)
+            for i, s in enumerate(STANDARD_IDS, 1)
         ]
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return

@@ -78,7 +78,13 @@ def cancelled(turn: Turn) -> None:
     had_flow = turn.asking
     turn.finish()
     _ = turn.tr._
-    show(turn, _("Done, I have cancelled that step.") if had_flow else None)
+    if not had_flow:
+        show(turn)
+        return
+    # The whole menu after every "never mind" reads like a form: one line says where to go.
+    turn.say(
+        _('Done, I have cancelled that step. Write what you need, or send "menu" for the options.')
+    )
 
 
 def pick(turn: Turn, number: int, understood: Understanding) -> None:

@@ -1,5 +1,6 @@
-"""Outage report: where (a shared location, one of the sender's premises, or a district typed as
-text), then one reference number. Many reporters of one outage join one incident; a sender who
+"""Outage report: where (a shared location, one of the sender's premises, or a district and city
+named in the message or typed when asked; a district of several cities is asked its city,
+bot/outages/places.py), then one reference number. Many reporters of one outage join one incident; a sender who
 reports again gets their existing report back, not a new one. A photo or a voice note sent with
 the report, while it is being made or just after, is kept with it (fetched like a hazard's)."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
+from bot import phrases
 from bot.billing import Account, BillingUnavailable
 from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
@@ -20,7 +22,8 @@ from bot.outages import (
     reports_by_sender,
     restoration_standard,
 )
-from bot.outages.models import OutageReport
+from bot.outages.models import CANCELLED, OutageReport
+from bot.outages.places import NamedPlace, display_name, find_place
 from bot.outages.service import keep_media
 from bot.standards import rule_for
 from bot.storage.base import aware
@@ -103,14 +106,52 @@ def start(turn: Turn, understood: Understanding) -> None:
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
         return
+    named = find_place(turn.text)
+    if named.complete:
+        _report(turn, city=named.city, district=named.district, stated_start=stated, urgent=urgent)
+        return
     turn.begin(
         FLOW,
         accounts=[_account_state(a) for a in accounts],
         stated_start=stated.isoformat() if stated else None,
         urgent=urgent,
         media=_attachments(turn),
+        city=named.city,
     )
-    _ask_where(turn, accounts)
+    if named.ambiguous:
+        _ask_city(turn, named)
+    elif not named.city and _open_report_told(turn):
+        return
+    else:
+        _ask_where(turn, accounts)
+
+
+def _open_report_told(turn: Turn) -> bool:
+    """The sender's report of an outage still open, and its status, instead of the place asked
+    again; a place typed next is a new report. True when there was one."""
+    from handlers.outage_status import status_lines
+
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or not found[1].is_open or found[0].status == CANCELLED:
+        return False
+    report, incident = found
+    _ = turn.tr._
+    place = [
+        display_name(p, turn.lang) for p in (report.premise, report.district, report.city) if p
+    ]
+    lines = [
+        _(
+            "You already reported this outage: {ref} ({place}).",
+            ref=report.reference,
+            place=("، " if turn.lang == "ar" else ", ").join(place) or "-",
+        ),
+        *status_lines(turn, report, incident),
+        _("If the power is out at another place, type its district and city."),
+    ]
+    turn.say("\n".join(lines))
+    return True
 
 
 def _ask_where(turn: Turn, accounts: list[Account]) -> None:
@@ -119,7 +160,13 @@ def _ask_where(turn: Turn, accounts: list[Account]) -> None:
         Choice(str(i), f"{a.premise}، {a.district}", aliases=(*account_aliases(a), a.premise))
         for i, a in enumerate(accounts, 1)
     ]
-    if accounts:
+    city = turn.state.get("city")
+    if city:
+        text = _(
+            "Where exactly in {city}? Type the district name, or share your location.",
+            city=display_name(city, turn.lang),
+        )
+    elif accounts:
         text = _(
             "Where is the power out? Send the number of the premise, or type the district "
             "name, or share your location."
@@ -132,7 +179,46 @@ def _ask_where(turn: Turn, accounts: list[Account]) -> None:
     turn.say(text, choices)
 
 
+def _ask_city(turn: Turn, named: NamedPlace) -> None:
+    """A district of several cities ("الروضة"): which city, the cities as choices."""
+    turn.remember(district=named.district, cities=list(named.cities))
+    turn.say(
+        turn.tr._(
+            "Which city is {district} in?", district=display_name(named.district or "", turn.lang)
+        ),
+        [
+            Choice(str(i), display_name(city, turn.lang), aliases=(city,))
+            for i, city in enumerate(named.cities, 1)
+        ],
+    )
+
+
+def _city_answer(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "which city is it in?": a number or a name from the list."""
+    cities = turn.state["cities"]
+    picked = choice_number(turn.text)
+    city = cities[picked - 1] if picked is not None and 1 <= picked <= len(cities) else None
+    named = find_place(turn.text)
+    if city is None and named.city in cities:
+        city = named.city
+    stated = turn.state.get("stated_start")
+    stated = datetime.fromisoformat(stated) if stated else None
+    urgent = bool(turn.state.get("urgent")) or medical_need.mentioned(turn.text)
+    if city is not None:
+        district = turn.state["district"]
+        _report(turn, city=city, district=district, stated_start=stated, urgent=urgent)
+        return True
+    if named.complete or turn.message.location is not None:
+        return False  # another place altogether: read as the answer to "where"
+    if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
+        return False
+    _ask_city(turn, NamedPlace(None, turn.state["district"], tuple(cities)))
+    return True
+
+
 def step(turn: Turn, understood: Understanding) -> bool:
+    if turn.state.get("cities") and _city_answer(turn, understood):
+        return True
     accounts = turn.state.get("accounts", [])
     stated = turn.state.get("stated_start")
     stated = datetime.fromisoformat(stated) if stated else None
@@ -164,11 +250,20 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
         return False  # the subscriber moved on to something else
-    district = turn.text.strip()
+    place = find_place(turn.text, city=turn.state.get("city"))
+    if place.ambiguous:
+        _ask_city(turn, place)
+        return True
+    if place.city and not place.district and not place.rest:
+        turn.remember(city=place.city, district=None, cities=None)
+        _ask_where(turn, [Account(**a) for a in accounts])
+        return True
+    # A district we do not list is taken as typed (the list cannot hold every district).
+    district = place.district or place.rest or turn.text.strip()
     if not district or len(district) > 80 or not any(ch.isalpha() for ch in district):
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
-    _report(turn, district=district, stated_start=stated, urgent=urgent)
+    _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
     return True
 
 
@@ -199,9 +294,13 @@ def _account_state(account: Account) -> dict:
 
 
 def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
-    """When the reporter said the power went off ("طافية من ٧ الصبح"): an hour, not after now."""
+    """When the reporter said the power went off ("طافية من ٧ الصبح"): an hour, not after now.
+    A part of the day with no hour ("من الصبح", "since morning") is a guess of ours, and money
+    is never worked out from a guess: the incident's start counts instead."""
     value = understood.slots.get("start")
     if not isinstance(value, str) or len(value) == 10:
+        return None
+    if not any(ch.isdigit() for ch in turn.text) and phrases.mentions(turn.text, "vague_time"):
         return None
     start = datetime.fromisoformat(value)
     return start if start <= turn.now else None
@@ -211,6 +310,7 @@ def _report(
     turn: Turn,
     account: Account | None = None,
     district: str | None = None,
+    city: str | None = None,
     stated_start: datetime | None = None,
     urgent: bool = False,
 ) -> None:
@@ -237,7 +337,7 @@ def _report(
         lang=turn.lang,
         reported_at=turn.now,
         account=account.account if account else None,
-        city=account.city if account else None,
+        city=account.city if account else city,
         district=account.district if account else district,
         premise=account.premise if account else None,
         latitude=location.latitude if location else None,
@@ -292,11 +392,22 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
                 account=mask(account.account),
             )
         )
+    elif outcome.report.district:  # said back, so a misread place is caught at once
+        report = outcome.report
+        place = [display_name(p, turn.lang) for p in (report.district, report.city) if p]
+        lines.append(
+            _("Place: {place}", place="، ".join(place) if turn.lang == "ar" else ", ".join(place))
+        )
+    if not outcome.is_new_report:  # one report per outage: this one's status, not a new one
+        from handlers.outage_status import status_lines
+
+        return "\n".join(lines + status_lines(turn, outcome.report, incident))
     if outcome.joined_existing and outcome.reporters_count > 1:
+        # How many reported it, not "the teams are working on it": nobody knows that yet.
         lines.append(
             tr.ngettext(
-                "We know about this outage in your area ({n} report) and the teams are working on it.",
-                "We know about this outage in your area ({n} reports) and the teams are working on it.",
+                "We have {n} report of this outage in your area.",
+                "We have {n} reports of this outage in your area, yours included.",
                 outcome.reporters_count,
             )
         )
@@ -311,5 +422,6 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
         lines.append(open_outage_so_far(turn, outcome.report, incident))
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
+    # Last: an SMS cut to its budget keeps the first line (the reference) and the last.
     lines.append(_("We will message you here when the power is back."))
     return "\n".join(lines)

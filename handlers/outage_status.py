@@ -1,11 +1,29 @@
-"""Outage status: the state of the sender's latest report, and what it earned once restored."""
+"""Outage status: the state of the sender's latest report, and what it earned once restored.
+Also what a reporter tells us about it afterwards: "the power is back" (kept on the report for
+operators) and "cancel my report" (no notices go to it)."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_for_report, latest_report
+from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.places import find_place
+from bot.outages.service import cancel_report, note_power_back
+from bot.phrases import phrases
+from bot.storage.base import aware
+from bot.text import normalize
 from bot.understanding import Understanding
+
+# A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
+FRESH = timedelta(minutes=15)
+# Once the estimated time has passed, operations set a new estimate within this long (the
+# desk's commitment); the subscriber is told by when to expect it.
+NEW_ESTIMATE_WITHIN = timedelta(hours=1)
+# Flows in which "the power came back" is an answer (the compensation questions), not news.
+_ANSWERED_IN = ("compensation",)
 
 
 def start(turn: Turn, understood: Understanding) -> None:
@@ -15,6 +33,11 @@ def start(turn: Turn, understood: Understanding) -> None:
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
+    if found is None and _reports_an_outage(turn, understood):
+        from handlers import outage_report
+
+        outage_report.start(turn, understood)  # "no power in Al Malaz, when will it be back?"
+        return
     if found is None:
         turn.say(
             _("I found no outage report from you. Is the power out now?"),
@@ -22,27 +45,141 @@ def start(turn: Turn, understood: Understanding) -> None:
         )
         return
     report, incident = found
-    lines = [
-        _("Report {ref}, sent {when}", ref=report.reference, when=tr.datetime(report.reported_at))
-    ]
+    lines = [_("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))]
+    turn.say("\n".join(lines + status_lines(turn, report, incident)))
+
+
+def _reports_an_outage(turn: Turn, understood: Understanding) -> bool:
+    """A status question with no report behind it that tells of an outage in a named place:
+    the report is what the subscriber needs, not "is the power out now?"."""
+    if not find_place(turn.text).city:
+        return False
+    return any(intent == "outage_report" for intent, _score in understood.alternatives)
+
+
+def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
+    """Where the report stands: restored (and what it earned), cancelled, or open (with the
+    estimate; an estimate already missed is apologised for, with when a new one comes)."""
+    tr = turn.tr
+    _ = tr._
     if incident.status == "restored" and incident.restored_at is not None:
-        lines.append(_("Power was restored at {when}.", when=tr.datetime(incident.restored_at)))
+        lines = [_("Power was restored at {when}.", when=when(turn, incident.end))]
         compensation = compensation_for_report(report, incident)
         if compensation is not None:
             lines.append(compensation.explain(turn.lang))
+        return lines
+    if report.status == CANCELLED:
+        return [_("You cancelled this report. If the power is out, tell me and I will report it.")]
+    lines = []
+    if report.power_back_at is not None:
+        lines.append(
+            _(
+                "You told us the power came back at {when}; the team will confirm it.",
+                when=when(turn, aware(report.power_back_at)),
+            )
+        )
+    fresh = turn.now - report.reported < FRESH and not incident.cause
+    if fresh and not incident.estimated_restoration_at:
+        lines.append(_("Your report has reached the operations team; it is a few minutes old."))
     else:
         lines.append(_("Status: the teams are working on it."))
-        if incident.cause:
-            lines.append(_("Cause: {cause}", cause=incident.cause))
-        if incident.estimated_restoration_at is not None:
-            lines.append(
-                _(
-                    "Expected restoration: {when}",
-                    when=tr.datetime(incident.estimated_restoration_at),
-                )
+    if incident.cause:
+        lines.append(_("Cause: {cause}", cause=incident.cause))
+    estimate = aware(incident.estimated_restoration_at)
+    if estimate is None:
+        lines.append(
+            _("There is no estimated restoration time yet; we will message you when there is.")
+        )
+    elif estimate > turn.now:
+        lines.append(_("Expected restoration: {when}", when=when(turn, estimate)))
+    else:
+        lines.append(
+            _(
+                "We are sorry: the power was expected back by {when} and the repair is taking "
+                "longer. A new time is expected by {by}, and we will message you here with it.",
+                when=when(turn, estimate),
+                by=tr.time(_quarter_up(turn.now + NEW_ESTIMATE_WITHIN)),
             )
-        else:
-            lines.append(
-                _("There is no estimated restoration time yet; we will message you when there is.")
+        )
+    return lines
+
+
+def _quarter_up(moment: datetime) -> datetime:
+    """ "by 12:45", not "by 12:31": a promise reads as a round time, never earlier."""
+    past = timedelta(minutes=moment.minute % 15, seconds=moment.second)
+    exact = moment.replace(microsecond=0) - past
+    return exact if exact == moment else exact + timedelta(minutes=15)
+
+
+def when(turn: Turn, moment: datetime | None) -> str:
+    """ "اليوم الساعة 11:00 ص" for today, else the date and time."""
+    if moment is None:
+        return ""
+    if moment.astimezone(turn.now.tzinfo).date() == turn.now.date():
+        return turn.tr._("today at {time}", time=turn.tr.time(moment))
+    return turn.tr.datetime(moment)
+
+
+def takes_news(turn: Turn, understood: Understanding | None) -> bool:
+    """ "رجعت الكهرباء" or "الغي البلاغ" from a reporter whose report is open: recorded on the
+    report and answered; True when it was. A report still being made is simply dropped."""
+    text = turn.text
+    if not text or turn.flow in _ANSWERED_IN:
+        return False
+    back, cancel = says(text, "power_back"), says(text, "cancel_report")
+    if not (back or cancel):
+        return False
+    if understood is not None and understood.intent == "compensation" and not cancel:
+        return False  # "it came back at 4, how much do I get": the calculator's question
+    _ = turn.tr._
+    reporting = turn.flow == "outage_report"
+    turn.finish()  # a report being made is not made: the power is back, or it is not wanted
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or not found[1].is_open or found[0].status == CANCELLED:
+        if reporting:
+            turn.intent = "outage_report"
+            turn.say(_("Glad it is back! I have not recorded the report, then."))
+            return True
+        if not cancel:
+            return False  # nothing open to record it on: small talk, or a new question
+        turn.intent = "outage_status"
+        turn.say(_("You have no open outage report to cancel."))
+        return True
+    report, _incident = found
+    turn.intent = "outage_status"
+    if back:
+        note_power_back(report, turn.now)
+    if cancel:
+        cancel_report(report, turn.now)
+        turn.say(
+            _(
+                "Done, your report {ref} is cancelled. If the power goes off again, just tell me.",
+                ref=report.reference,
             )
-    turn.say("\n".join(lines))
+        )
+        return True
+    turn.say(
+        _(
+            "Glad the power is back! I have noted it on your report {ref}. Once the team "
+            "confirms the restoration we will message you here, with any compensation owed.",
+            ref=report.reference,
+        )
+    )
+    return True
+
+
+def says(text: str, name: str) -> bool:
+    """The message says one of the phrases of `name`, not turned around by a negation just
+    before it ("ما رجعت الكهرباء")."""
+    words = f" {normalize(text)} "
+    negations = phrases("negation")
+    for phrase in phrases(name):
+        at = words.find(f" {phrase} ")
+        if at < 0:
+            continue
+        before = words[:at].split()
+        if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
+            return True
+    return False

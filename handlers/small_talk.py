@@ -123,6 +123,9 @@ def _return(turn: Turn, kind: str) -> str:
 
 def _joined(turn: Turn, kinds: tuple[str, ...]) -> str:
     separator = "، " if turn.lang == "ar" else ". "
+    if len(kinds) > 1 and any(kind in LEAVING for kind in kinds):
+        # "ههههه طيب مشكور": one answer to the thanks or goodbye, not one to each word.
+        kinds = tuple(kind for kind in kinds if kind in LEAVING or kind in GREETINGS)
     return separator.join(_return(turn, kind) for kind in kinds)
 
 

@@ -21,6 +21,9 @@ A script file holds scenarios; each starts with `=== title` and may set `phone:`
     @photo caption words                   (a photo, with an optional caption; served by the
                                             test's media stand-in when `play` is given one)
     @as +966500000002                      (from now on another subscriber writes)
+    @estimate 60                           (an operator sets the estimated restoration of the
+                                            subscriber's latest outage report to that many
+                                            minutes from now, as `sadeeq outages update --eta`)
 
 Replies are rendered as the channel would show them, so choices count as text.
 """
@@ -114,6 +117,8 @@ def play(
                 kind, text = ">", rest
             elif verb == "as":
                 phone = rest.strip()
+            elif verb == "estimate":
+                _operator_estimate(settings, scenario.channel, phone, now, float(rest))
             else:
                 raise ValueError(f"{scenario.source}: unknown directive {text!r}")
             if kind == "@":
@@ -153,6 +158,18 @@ def play(
                 f"{where}: did not expect {text!r} in the reply:\n{shown}"
             )
     return transcript
+
+
+def _operator_estimate(
+    settings: Settings, channel: str, phone: str, now: datetime, minutes: float
+) -> None:
+    from bot.outages.service import latest_report, update_incident
+    from bot.storage.db import session_scope
+
+    with session_scope(settings.database_url) as session:
+        found = latest_report(session, channel=channel, sender=phone, phone=phone)
+        assert found is not None, f"@estimate: {phone} has no outage report"
+        update_incident(session, found[1].id, eta=now + timedelta(minutes=minutes))
 
 
 def check_engine_figures(spec: str, reply: str, now: datetime, where: str, shown: str) -> None:

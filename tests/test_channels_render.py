@@ -43,8 +43,9 @@ def test_a_long_sms_is_cut_between_words_with_an_ellipsis_and_keeps_its_menu():
     words = "انقطعت الكهرباء في حي النسيم منذ الساعة الثامنة صباحاً " * 8
     text = render_text(Reply(words, MENU), "sms")
     assert len(text) <= 201 and sms_segments(text) <= 3
-    body, menu = text.rsplit("\n", 1)
+    body, menu, more = text.rsplit("\n", 2)
     assert menu == "1 الفاتورة، 2 بلاغ انقطاع، 3 التعويض"
+    assert more == "للباقي أرسل «تفاصيل»."  # what was cut is one word away
     assert body.endswith("…")
     assert words.startswith(body[:-1])
     assert words[len(body) - 1] == " "  # the cut fell between two words

@@ -10,13 +10,23 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT, RIYADH, Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
+from bot.handovers import (
+    HandoverClosed,
+    HandoverNotFound,
+    close_handover,
+    handover_ref,
+    list_handovers,
+)
 from bot.handovers.models import Handover
+from bot.handovers.service import forget_silent
 from bot.storage.db import session_scope
+from bot.storage.models import Contact
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=RIYADH)
 
@@ -121,3 +131,83 @@ def test_the_operator_list_is_danger_first_and_masked(seeded_database_url: str) 
         timeout=60,
     )
     assert text.returncode == 0 and "DANGER" in text.stdout and "جهاز اكسجين" in text.stdout
+
+
+def _handovers(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "handovers", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_an_operator_closes_a_request_once_with_a_note(seeded_database_url: str) -> None:
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None
+    )
+    engine = Engine(settings)
+    _talk(engine, ["ابي موظف"], phone="+966500000002")
+    _talk(engine, ["agent please"], phone="+966500000003")
+    with session_scope(seeded_database_url) as session:
+        first, second = (handover_ref(h) for h in list_handovers(session))
+    env = {**os.environ, "SADEEQ_DATABASE_URL": seeded_database_url}
+    done = _handovers(env, "close", first, "--note", "اتصلنا عليه وحلت المشكلة")
+    assert done.returncode == 0 and f"{first} closed" in done.stdout, done.stderr
+    listed = _handovers(env, "list", "--json")
+    assert [json.loads(line)["ref"] for line in listed.stdout.splitlines()] == [second]
+    every = [
+        json.loads(line) for line in _handovers(env, "list", "--all", "--json").stdout.splitlines()
+    ]
+    closed = next(row for row in every if row["ref"] == first)
+    assert closed["status"] == "closed" and closed["note"] == "اتصلنا عليه وحلت المشكلة"
+    assert closed["closed_at"] is not None
+    again = _handovers(env, "close", first, "--note", "ثانية")
+    assert again.returncode == 2 and "already closed" in again.stderr
+    unknown = _handovers(env, "close", "HO-999999")
+    assert unknown.returncode == 2 and "no hand-over request" in unknown.stderr
+    # The same service function, as an API would call it: the number alone names it too.
+    with session_scope(seeded_database_url) as session:
+        number = int(second.removeprefix("HO-"))
+        handover = close_handover(session, str(number), at=START)
+        assert handover.status == "closed" and handover.note is None
+        with pytest.raises(HandoverClosed):
+            close_handover(session, second, at=START)
+        with pytest.raises(HandoverNotFound):
+            close_handover(session, "not a reference", at=START)
+        assert list_handovers(session) == []
+
+
+def test_a_silent_contacts_last_messages_are_pruned(seeded_database_url: str) -> None:
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None
+    )
+    engine = Engine(settings)
+    _talk(engine, ["فاتورتي", "1"], phone="+966500000001")
+    later = START + timedelta(days=29)
+    _talk_at(engine, ["شكرا"], phone="+966500000003", at=later)
+    keep = timedelta(days=settings.deliveries_retention_days)
+    assert forget_silent(seeded_database_url, keep, now=later + timedelta(days=1)) == 0
+    assert forget_silent(seeded_database_url, keep, now=START + timedelta(days=31)) == 1
+    with session_scope(seeded_database_url) as session:
+        silent = session.get(Contact, ("whatsapp", "+966500000001"))
+        active = session.get(Contact, ("whatsapp", "+966500000003"))
+        assert silent.recent_messages is None and silent.phone == "+966500000001"
+        assert [entry["text"] for entry in active.recent_messages][0] == "شكرا"
+    assert forget_silent(seeded_database_url, keep, now=START + timedelta(days=31)) == 0
+
+
+def _talk_at(engine: Engine, lines: list[str], phone: str, at: datetime) -> None:
+    for n, text in enumerate(lines):
+        engine.handle(
+            Inbound(
+                channel="whatsapp",
+                sender=phone,
+                phone=phone,
+                text=text,
+                received_at=at + timedelta(minutes=n),
+                message_id=f"h-at-{phone}-{n}",
+            )
+        )

@@ -69,12 +69,13 @@ def test_sms_help_keeps_the_opt_out_words_and_english_menus_use_the_latin_comma(
         )
     for text, word in ((arabic, "إيقاف"), (english, "STOP")):
         assert sms_segments(text) <= SMS_MAX_SEGMENTS, text
-        body, menu = text.rsplit("\n", 1)
+        body, menu, more = text.rsplit("\n", 2)
         assert word in body and "…" in body, text  # the rest was cut, not the opt-out words
         assert menu.startswith("1 ")
-    english_menu = english.rsplit("\n", 1)[1]
+        assert "تفاصيل" in more or "details" in more
+    english_menu = english.rsplit("\n", 2)[1]
     assert "، " not in english_menu and ", 2 " in english_menu
-    assert "، 2 " in arabic.rsplit("\n", 1)[1]
+    assert "، 2 " in arabic.rsplit("\n", 2)[1]
 
 
 def outage_media(url: str) -> list[tuple[str, str, str | None, bytes | None]]:
@@ -158,7 +159,7 @@ def test_a_photo_with_outage_words_is_kept_with_the_new_report(seeded_database_u
             "MessageSid": "MMout9",
             "AccountSid": sid,
             "From": "whatsapp:+966511113333",
-            "Body": "الكهرباء مقطوعة في حي الملز بالرياض",
+            "Body": "الكهرباء مقطوعة",
             "NumMedia": "1",
             "MediaUrl0": media.url(),
             "MediaContentType0": "image/jpeg",
@@ -173,11 +174,15 @@ def test_a_photo_with_outage_words_is_kept_with_the_new_report(seeded_database_u
             "NumMedia": "0",
         }
         replies = messages(post(client, "/twilio/whatsapp", answer))
+        # The place in the message itself: the report at once, the photo kept with it.
+        named = {**form, "MessageSid": "MMout11", "From": "whatsapp:+966511115555"}
+        named["Body"] = "الكهرباء مقطوعة في حي العليا بالرياض"
+        at_once = messages(post(client, "/twilio/whatsapp", named))
     assert any("OUT-" in r for r in replies), replies
-    ((reference, status, kind, data),) = outage_media(seeded_database_url)
-    assert (status, kind, data) == ("stored", "image/jpeg", PHOTO) and reference in " ".join(
-        replies
-    )
+    assert any("OUT-" in r and "العليا، الرياض" in r for r in at_once), at_once
+    first, second = outage_media(seeded_database_url)
+    assert (first[1:], second[1:]) == (("stored", "image/jpeg", PHOTO),) * 2
+    assert first[0] in " ".join(replies) and second[0] in " ".join(at_once)
 
 
 def test_whatsapp_menus_go_as_a_list_picker_and_a_tap_reads_as_the_number(seeded_database_url):

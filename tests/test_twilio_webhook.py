@@ -226,7 +226,7 @@ def test_sms_replies_are_compact_and_at_most_three_segments(database_url):
             signed_post(client, "/twilio/sms", whatsapp_form(sid="SM2", body="تفاصيل"))
         )
     assert len(short[0]) <= 201
-    assert short[0].endswith("\n1 الفاتورة، 2 بلاغ انقطاع")
+    assert short[0].endswith("\n1 الفاتورة، 2 بلاغ انقطاع\nللباقي أرسل «تفاصيل».")
     assert "…" in short[0]
     assert len(full[0]) > 201 and "…" not in full[0]
 

@@ -63,21 +63,65 @@ def render_text(reply: Reply, channel: str, detail: bool = False) -> str:
 
 def _sms(reply: Reply, detail: bool) -> str:
     body = _compact_lines(strip_emoji(reply.text))
-    menu = ""
-    if reply.choices:
-        menu = _separator(reply).join(
-            f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices
-        )
+    items = [f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices]
+    menu = _separator(reply).join(items)
     text = "\n".join(part for part in (body, menu) if part)
     if detail or sms_segments(text) <= SMS_MAX_SEGMENTS:
         return text
-    limit = CUT_LIMIT
+    # Cut: what is left out is one "details" away, and the reply says so. A reply that ends
+    # offering its details (the bill card) was written most important first: cut at its end.
+    more = _more_hint(reply)
+    shorten = _shorten
+    *rest, last = body.split("\n")
+    if rest and DETAIL_WORDS & set(WORD.findall(last.lower())):
+        body, more, shorten = "\n".join(rest), last, _cut_keeping_opt_out
+    limit = CUT_LIMIT - _utf16_len(more) - 1
     if not menu:
-        return cut(body, limit)
+        return f"{shorten(body, limit)}\n{more}"
     room = limit - _utf16_len(menu) - 1
-    if room < 20:  # a menu that fills the message leaves no sense in a stub of text
-        return cut(text, limit)
-    return f"{_cut_keeping_opt_out(body, room)}\n{menu}"
+    if room >= MIN_CUT_TEXT:
+        return f"{shorten(body, room)}\n{menu}\n{more}"
+    # The menu alone does not fit: a page of it, the choice most wanted first, after the
+    # question's first line; every number still works when typed.
+    head = _cut_keeping_opt_out(body.split("\n", 1)[0], MENU_PAGE_TEXT) if body else ""
+    page: list[str] = []
+    order = sorted(range(len(items)), key=lambda i: not reply.choices[i].featured)
+    for i in order:
+        candidate = _separator(reply).join([*page, items[i]])
+        if _utf16_len(head) + _utf16_len(candidate) + 1 > limit:
+            break
+        page.append(items[i])
+    return "\n".join(part for part in (head, _separator(reply).join(page), more) if part)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """A text of several lines loses its middle lines first: the first line says what it is
+    about, the last ones what follows from it (the amount, the date, 19944, the next step).
+    Fewer lines, or a first line alone too long: cut at the end (the opt-out words kept)."""
+    lines = text.split("\n")
+    if len(lines) < 3 or _utf16_len(lines[0]) + len(ELLIPSIS) + 2 > limit:
+        return _cut_keeping_opt_out(text, limit)
+    tail: list[str] = []
+    for line in reversed(lines[1:]):
+        kept = "\n".join([lines[0], ELLIPSIS, line, *tail])
+        if _utf16_len(kept) > limit:
+            break
+        tail.insert(0, line)
+    if not tail:
+        return _cut_keeping_opt_out(text, limit)
+    if len(tail) == len(lines) - 1:
+        return text
+    return "\n".join([lines[0], ELLIPSIS, *tail])
+
+
+MENU_PAGE_TEXT = 40  # of the question above a paged menu: its first line, cut to this
+
+
+def _more_hint(reply: Reply) -> str:
+    from bot.i18n import texts
+
+    lang = reply.lang or ("ar" if ARABIC_LETTER.search(reply.text) else "en")
+    return texts(lang)._('Send "details" for the rest.')
 
 
 def _separator(reply: Reply) -> str:

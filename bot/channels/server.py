@@ -81,8 +81,10 @@ PRUNE_START_SECONDS = 5.0  # not in the way of start-up
 
 
 async def _prune_deliveries(settings: Settings) -> None:
-    """Answered messages are kept `deliveries_retention_days` for repeats, then forgotten."""
+    """Answered messages are kept `deliveries_retention_days` for repeats, then forgotten; so is
+    the short memory (for hand-overs) of a contact who has not written for as long."""
     from bot.channels import deliveries
+    from bot.handovers.service import forget_silent
 
     keep = timedelta(days=settings.deliveries_retention_days)
     while True:
@@ -91,6 +93,9 @@ async def _prune_deliveries(settings: Settings) -> None:
             pruned = await run_in_threadpool(deliveries.prune, settings.database_url, keep)
             if pruned:
                 log.info("forgot %d delivered messages older than %d days", pruned, keep.days)
+            cleared = await run_in_threadpool(forget_silent, settings.database_url, keep)
+            if cleared:
+                log.info("forgot the last messages of %d silent contacts", cleared)
         except Exception as exc:  # the database may be away: try again at the next round
             log.warning("could not prune old deliveries: %s", exc)
         await asyncio.sleep(PRUNE_EVERY_SECONDS - PRUNE_START_SECONDS)

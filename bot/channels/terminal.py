@@ -5,6 +5,8 @@ prints the bot's replies, each reply followed by a blank line, then exits at end
 Notices the bot sends the number (an outage's estimate or restoration, a hazard made safe) are
 shown as they come: before each message and after its replies, and every few seconds while an
 interactive chat waits for you (they wait in `terminal_messages` while no chat is open).
+Interactively each reply is shown as "صديق › …", the form of the README's example, which
+tests/readme_example.py replays through `exchange`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from bot.channels.render import render_text
 from bot.channels.terminal_outbox import take_unshown
 from bot.config import RIYADH, Settings
 from bot.dialogue.engine import Engine
-from bot.dialogue.messages import Inbound
+from bot.dialogue.messages import Inbound, Reply
 from bot.storage.db import create_schema
 
 
@@ -85,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     if interactive:
         notices.watch()
     try:
-        _converse(engine, args.phone, offset, _lines(interactive, notices), notices)
+        _converse(engine, args.phone, offset, _lines(interactive, notices), notices, interactive)
     except KeyboardInterrupt:  # Ctrl-C while a message was being answered: no traceback
         print()
         return 130
@@ -100,30 +102,45 @@ def _converse(
     offset: timedelta | None,
     lines: Iterator[str],
     notices: _Notices,
+    interactive: bool,
 ) -> None:
     session_id = uuid.uuid4().hex[:8]
     for count, line in enumerate(lines, 1):
         notices.show()
-        message = Inbound(
-            channel="terminal",
-            sender=phone,
-            phone=phone,
-            text=line.rstrip("\n"),
-            received_at=datetime.now(RIYADH) + offset
-            if offset is not None
-            else datetime.now(RIYADH),
-            message_id=f"terminal-{session_id}-{count}",
-        )
-        replies = engine.handle(message)
+        at = datetime.now(RIYADH) + offset if offset is not None else datetime.now(RIYADH)
+        replies = exchange(engine, phone, line.rstrip("\n"), at, f"terminal-{session_id}-{count}")
         with notices.printing:
             for reply in replies:
-                print(render_text(reply, "terminal"))
+                print(as_said(reply) if interactive else render_text(reply, "terminal"))
                 print()
             sys.stdout.flush()
         notices.show()
 
 
-_PROMPT = "أنت › "
+def exchange(engine: Engine, phone: str, text: str, at: datetime, message_id: str) -> list[Reply]:
+    """One message typed in the terminal, as the subscriber with `phone`; the bot's replies."""
+    message = Inbound(
+        channel="terminal",
+        sender=phone,
+        phone=phone,
+        text=text,
+        received_at=at,
+        message_id=message_id,
+    )
+    return engine.handle(message)
+
+
+YOU = "أنت › "
+BOT = "صديق › "
+
+
+def as_said(reply: Reply) -> str:
+    """A reply under the bot's name, its further lines indented under the first."""
+    lines = render_text(reply, "terminal").split("\n")
+    indent = " " * len(BOT)
+    return "\n".join([BOT + lines[0], *(indent + line if line else "" for line in lines[1:])])
+
+
 WATCH_SECONDS = 2.0
 
 
@@ -147,7 +164,7 @@ class _Notices:
                 print(text)
                 print()
             if waiting:  # and the prompt again, for the line being typed
-                print(_PROMPT, end="")
+                print(YOU, end="")
             sys.stdout.flush()
 
     def watch(self) -> None:
@@ -174,7 +191,7 @@ def _lines(interactive: bool, notices: _Notices) -> Iterator[str]:
         try:
             notices.prompting.set()
             try:
-                line = input(_PROMPT)
+                line = input(YOU)
             finally:
                 notices.prompting.clear()
             yield line

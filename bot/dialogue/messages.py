@@ -58,6 +58,9 @@ class Choice:
     # Other words that pick it when sent alone: what the label shows of it ("5678" of
     # "••••5678 العليا", the district "العليا"). Matched only when no other choice has them.
     aliases: tuple[str, ...] = ()
+    # The choice most subscribers want: where a menu cannot be shown whole (an SMS page), it
+    # comes first.
+    featured: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,9 @@ def reply_to_json(reply: Reply) -> dict:
     return {
         "text": reply.text,
         "lang": reply.lang,
-        "choices": [[c.key, c.label, c.request_contact, list(c.aliases)] for c in reply.choices],
+        "choices": [
+            [c.key, c.label, c.request_contact, list(c.aliases), c.featured] for c in reply.choices
+        ],
     }
 
 
@@ -86,6 +91,10 @@ def reply_from_json(data: dict) -> Reply:
 
 
 def _choice(
-    key: str, label: str, request_contact: bool = False, aliases: list | None = None
+    key: str,
+    label: str,
+    request_contact: bool = False,
+    aliases: list | None = None,
+    featured: bool = False,
 ) -> Choice:
-    return Choice(key, label, request_contact, tuple(aliases or ()))
+    return Choice(key, label, request_contact, tuple(aliases or ()), featured)

@@ -10,7 +10,8 @@
    and the outage report (flagged urgent) takes the message unless it surely asks for more.
    Then a request for a person (whatever was being asked), and small talk alone (greetings,
    thanks, goodbyes, a laugh), answered briefly.
-5. The open flow, if the message answers its question.
+5. News of the sender's open outage report ("the power is back", "cancel my report"), then
+   the open flow, if the message answers its question.
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
@@ -24,6 +25,7 @@ import re
 
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
+from bot.outages.places import find_place
 from bot.text import clean_raw, normalize
 from bot.understanding import (
     Understanding,
@@ -44,6 +46,7 @@ from handlers import (
     medical_need,
     menu,
     outage_report,
+    outage_status,
     shared_location,
     small_talk,
     subscription,
@@ -72,9 +75,14 @@ def route(turn: Turn) -> None:
             resume(turn)
         return
 
-    if subscription.answered_by_provider(turn) or subscription.is_keyword(turn, text, understood):
-        return
     courtesy = small_talk.read(text) if text else None
+    # "ايه صح" is agreement, not a guessed HELP: only an exact keyword outranks small talk.
+    guessed = courtesy is not None and courtesy.only_small_talk
+    guessed = guessed and (understood is None or understood.confidence < 1)
+    if subscription.answered_by_provider(turn) or (
+        not guessed and subscription.is_keyword(turn, text, understood)
+    ):
+        return
     _handle(turn, text, understood, courtesy)
     small_talk.return_greeting(turn, courtesy)
     if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):
@@ -135,6 +143,9 @@ def _handle(
         small_talk.answer(turn, courtesy)
         return
 
+    if outage_status.takes_news(turn, understood):  # "رجعت الكهرباء", "الغي البلاغ"
+        return
+
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
         return
 
@@ -179,6 +190,9 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if bill_alerts.wants(turn, text, understood):
         turn.intent = "bill_alerts"
         bill_alerts.start(turn, understood)
+        return
+    if understood.intent == "stop" and understood.confidence < 1 and turn.flow:
+        menu.cancelled(turn)  # "ما عاد ابي" at a question leaves it; only the word STOP stops all
         return
     turn.intent = understood.intent
     turn.finish()
@@ -247,6 +261,9 @@ def _whole_sentence(text: str) -> bool:
     brand names and "ok" turn up alone in Arabic chats."""
     if _ARABIC_LETTER.search(text):
         return True
+    named = find_place(text)
+    if (named.district or named.city) and not named.other_words:
+        return False  # "Al Naseem, Riyadh": a place's name is in no language of its own
     return len([w for w in normalize(text).split() if sum(ch.isalpha() for ch in w) >= 2]) >= 2
 
 

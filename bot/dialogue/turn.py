@@ -57,8 +57,11 @@ class Turn:
 
     @property
     def asking(self) -> bool:
-        """A flow is waiting for an answer; a bill card left open only for «تفاصيل» is not."""
-        return self.flow is not None and set(self.state) != {"shown"}
+        """A flow is waiting for an answer; one left open only for what may follow (a bill
+        card's «تفاصيل», a hazard report's photo) is not: "تمام" then is no answer to repeat."""
+        if self.flow is None or set(self.state) == {"shown"}:
+            return False
+        return self.state.get("stage") != "photo"
 
     def say(self, text: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> None:
         self.replies.append(Reply(text=text, choices=tuple(choices), lang=self.lang))

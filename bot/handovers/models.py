@@ -25,6 +25,8 @@ class Handover(Base):
     text: Mapped[str] = mapped_column(Text)  # the message that asked for a person
     # The messages before it, oldest first: [{"at": ISO, "by": "subscriber"|"bot", "text"}].
     transcript: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open, closed
     requested_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # what the operator who closed it did
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

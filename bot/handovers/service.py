@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import null, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.handovers.models import Handover
+from bot.outages.service import parse_reference
+from bot.storage.base import utcnow
+from bot.storage.db import engine_for
 from bot.storage.models import Contact
 
-HANDOVER_PREFIX = "HO-"
+HANDOVER_PREFIX = "HO"
 # What a contact row remembers of its conversation, for a hand-over: enough for an operator to
 # see what went wrong, and no more (the rest is not kept).
 RECENT_MESSAGES = 10
@@ -20,7 +23,7 @@ RECENT_FOR = timedelta(days=1)
 
 
 def handover_ref(handover: Handover) -> str:
-    return f"{HANDOVER_PREFIX}{handover.id:06d}"
+    return f"{HANDOVER_PREFIX}-{handover.id:06d}"
 
 
 def remember(contact: Contact, at: datetime, by: str, texts: list[str]) -> None:
@@ -37,6 +40,24 @@ def remember(contact: Contact, at: datetime, by: str, texts: list[str]) -> None:
 def _recent(contact: Contact, at: datetime) -> list[dict[str, str]]:
     since = at - RECENT_FOR
     return [e for e in contact.recent_messages or [] if datetime.fromisoformat(e["at"]) >= since]
+
+
+def forget_silent(url: str, keep: timedelta, now: datetime | None = None) -> int:
+    """Drop the short memory of contacts who have not written for `keep` (the retention of
+    answered messages, SADEEQ_DELIVERIES_RETENTION_DAYS): what they said is kept for a
+    hand-over today, not for ever. Returns how many contacts were cleared."""
+    table = Contact.__table__
+    cutoff = (now or utcnow()) - keep
+    with engine_for(url).begin() as conn:
+        cleared = conn.execute(
+            update(table)
+            .where(
+                table.c.recent_messages.is_not(None),
+                or_(table.c.last_inbound_at.is_(None), table.c.last_inbound_at < cutoff),
+            )
+            .values(recent_messages=null())  # SQL NULL, not the JSON "null"
+        )
+    return int(cleared.rowcount or 0)
 
 
 def record_handover(
@@ -66,6 +87,35 @@ def list_handovers(session: Session, include_closed: bool = False) -> list[Hando
     return list(session.scalars(query))
 
 
+class HandoverNotFound(LookupError):
+    pass
+
+
+class HandoverClosed(ValueError):
+    """The request was closed already: closing it again would overwrite the first note."""
+
+
+NOTE_CHARS = 2000
+
+
+def close_handover(
+    session: Session, ref: str | int, *, at: datetime, note: str | None = None
+) -> Handover:
+    """An operator dealt with the request ("HO-000012", "12"): it leaves the open list, with
+    when and the operator's note. The one way to close one, for the command line or an API."""
+    number = parse_reference(ref, HANDOVER_PREFIX)
+    handover = session.get(Handover, number, with_for_update=True) if number else None
+    if handover is None:
+        raise HandoverNotFound(f"no hand-over request {ref}")
+    if handover.status != "open":
+        raise HandoverClosed(f"{handover_ref(handover)} is already {handover.status}")
+    handover.status = "closed"
+    handover.closed_at = at
+    handover.note = (note or "").strip()[:NOTE_CHARS] or None
+    session.flush()
+    return handover
+
+
 def as_json(handover: Handover) -> dict[str, Any]:
     return {
         "ref": handover_ref(handover),
@@ -76,5 +126,7 @@ def as_json(handover: Handover) -> dict[str, Any]:
         "text": handover.text,
         "status": handover.status,
         "requested_at": handover.requested_at.isoformat(),
+        "closed_at": handover.closed_at.isoformat() if handover.closed_at else None,
+        "note": handover.note,
         "transcript": handover.transcript,
     }

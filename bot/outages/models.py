@@ -31,6 +31,7 @@ REPORT_PREFIX = "OUT"
 
 OPEN = "open"
 RESTORED = "restored"
+CANCELLED = "cancelled"  # a report its reporter withdrew: no notices go to it
 
 
 def format_reference(prefix: str, number: int) -> str:
@@ -113,6 +114,10 @@ class OutageReport(Base):
     # (oxygen, dialysis, a ventilator): operators see the report, and its incident, first.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     status: Mapped[str] = mapped_column(String(16), default=OPEN)  # follows the incident's
+    # What the reporter told us after reporting: the power is back (the incident stays open until
+    # an operator restores it: one "it's back" may be one house of many), or "cancel my report".
+    power_back_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.outbound import Outbound, OutboundSender, SendResult
 from bot.outages.incident_lock import incident_lock
-from bot.outages.models import Incident, OutageNotification, OutageReport
+from bot.outages.models import CANCELLED, Incident, OutageNotification, OutageReport
 from bot.outages.notices import estimate_notice, restoration_notice
 from bot.outages.service import OutageError, _insert_ignoring
 from bot.storage.base import utcnow
@@ -174,7 +174,7 @@ def _enqueue(session: Session, incident_id: int, event: str) -> None:
         literal(PENDING),
         literal(0),
         literal(utcnow()),
-    ).where(OutageReport.incident_id == incident_id)
+    ).where(OutageReport.incident_id == incident_id, OutageReport.status != CANCELLED)
     columns = ["report_id", "incident_id", "event", "status", "attempts", "created_at"]
     statement = _insert_ignoring(session, OutageNotification, {}, ["report_id", "event"])
     session.execute(statement.from_select(columns, reporters))

@@ -31,6 +31,7 @@ from bot.outages.area import (
     distance_km,
 )
 from bot.outages.models import (
+    CANCELLED,
     INCIDENT_PREFIX,
     OPEN,
     REPORT_PREFIX,
@@ -149,6 +150,11 @@ def report_outage(
     incident, created = _open_incident(session, key, place, reported_at, reopened_from)
 
     existing = next((r for r, _ in sender_reports if r.incident_id == incident.id), None)
+    if existing is not None and existing.status == CANCELLED:  # reported again: it stands again
+        existing.status, existing.cancelled_at = OPEN, None
+        if urgent:
+            existing.urgent = True
+        return ReportOutcome(existing, incident, True, True, reporters_count(session, incident))
     if existing is not None:
         if stated_start is not None and existing.stated_start is None:
             existing.stated_start = stated_start
@@ -223,6 +229,21 @@ def reports_by_sender(
     if session.connection().execute(ids, values).first() is None:
         return []
     return [(row[0], row[1]) for row in session.execute(query, values)]
+
+
+def note_power_back(report: OutageReport, at: datetime) -> bool:
+    """The reporter says their power is back: kept on the report for operators (the incident
+    is restored by an operator, for every reporter at once). False when already said."""
+    if report.power_back_at is not None:
+        return False
+    report.power_back_at = as_utc(at)
+    return True
+
+
+def cancel_report(report: OutageReport, at: datetime) -> None:
+    """The reporter withdraws the report: it stays on record, and no notice goes to it."""
+    report.status = CANCELLED
+    report.cancelled_at = as_utc(at)
 
 
 def reporters_count(session: Session, incident: Incident) -> int:
@@ -413,7 +434,9 @@ def restore_incident(
     incident.restored_at = at
     session.execute(delete(OpenArea).where(OpenArea.incident_id == incident.id))
     session.execute(
-        update(OutageReport).where(OutageReport.incident_id == incident.id).values(status=RESTORED)
+        update(OutageReport)
+        .where(OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED)
+        .values(status=RESTORED)
     )
     session.flush()
     return incident

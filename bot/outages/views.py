@@ -54,15 +54,19 @@ def report_view(report) -> dict:
         "district": report.district,
         "still_off": bool(report.still_off),
         "urgent": bool(report.urgent),
+        "power_back_at": local_iso(report.power_back_at),
+        "cancelled_at": local_iso(report.cancelled_at),
     }
 
 
 def report_line(view: dict) -> str:
     start = view["stated_start"] or "-"
     urgent = "URGENT: medical equipment  " if view["urgent"] else ""
+    back = f"says back at {view['power_back_at']}  " if view.get("power_back_at") else ""
+    cancelled = f"CANCELLED {view['cancelled_at']}  " if view.get("cancelled_at") else ""
     return (
         f"  {view['reference']}  {view['channel']:<9}  reported {view['reported_at']}  "
-        f"says off since {start}  {urgent}{view['district'] or ''}"
+        f"says off since {start}  {urgent}{back}{cancelled}{view['district'] or ''}"
     ).rstrip()
 
 

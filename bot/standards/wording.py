@@ -209,7 +209,6 @@ def explain(comp: Compensation, lang: str) -> str:
             date=pay_by,
         )
     )
-    lines.append(
-        tr._("If it is not paid by {date}, call SERA on {phone}.", date=pay_by, phone=SERA_PHONE)
-    )
+    # The date once: said again here it doubled the line (and its Hijri date) on every SMS.
+    lines.append(tr._("If it is not paid by then, call SERA on {phone}.", phone=SERA_PHONE))
     return "\n".join(lines)

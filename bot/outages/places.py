@@ -1,0 +1,157 @@
+"""The city and district a message names, from the known places in bot/outages/data/places.toml.
+
+"طافية عندنا في حي النرجس بالرياض", "Al Narjis, Riyadh" and "قلت لك النسيم الرياض" all name a
+known district of a known city, and come back with the names we store (so that Arabic and English
+reports of one area join one incident). A district of several cities named without its city
+("الروضة": Riyadh and Jeddah) is `ambiguous`: the city is asked. A known city with a district we
+do not know gives the rest of the message, the district in an answer to "where?"
+("حي الندى، الرياض" → الندى).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.text import normalize
+
+PLACES_FILE = Path(__file__).parent / "data" / "places.toml"
+
+# Words around a place name that are not part of it ("حي النرجس", "in Olaya", "district").
+FILLER = frozenset(
+    normalize(word)
+    for word in ("حي", "في", "بحي", "فحي", "مدينة", "مدينه", "عندنا", "district", "in", "city")
+)
+# A joined preposition or conjunction before "ال" ("بالملز", "والرياض", "للروضة").
+_ATTACHED = re.compile(r"^(?:ب|و|ف|وب)(?=ال)|^ل(?=ل)")
+_WORD = re.compile(r"[\w\u064b-\u0652\u0670]+")  # letters, digits and harakat
+LONGEST_NAME = 5  # words
+_WITH = normalize("مع")
+
+
+@dataclass(frozen=True)
+class NamedPlace:
+    city: str | None = None  # as stored (the key in places.toml)
+    district: str | None = None
+    # The cities a district named without its city is in, when it is in more than one.
+    cities: tuple[str, ...] = ()
+    # With a known city and no known district, the other words (at most three): the district
+    # when the message answers "where?" ("حي الندى، الرياض"), noise in a longer message.
+    rest: str | None = None
+    # How many words of the message are neither the place nor filler: 0 for a message that is
+    # only a place ("Al Naseem, Riyadh"), which is written in no language of its own.
+    other_words: int = 0
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.district is not None and self.city is None and len(self.cities) > 1
+
+    @property
+    def complete(self) -> bool:
+        return self.city is not None and self.district is not None
+
+
+@dataclass(frozen=True)
+class _Names:
+    cities: dict[tuple[str, ...], str]  # words of a name → the city
+    districts: dict[tuple[str, ...], dict[str, str]]  # words of a name → {city: district}
+    english: dict[str, str]  # a stored name → its first Latin spelling
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(_ATTACHED.sub("", w) for w in _WORD.findall(normalize(name)))
+
+
+@cache
+def _names() -> _Names:
+    data = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))
+    cities: dict[tuple[str, ...], str] = {}
+    districts: dict[tuple[str, ...], dict[str, str]] = {}
+    english: dict[str, str] = {}
+    for city, spec in data["cities"].items():
+        for name in (city, *spec.get("names", ())):
+            cities[_words(name)] = city
+        for district, aliases in spec.get("districts", {}).items():
+            for name in (district, *aliases):
+                districts.setdefault(_words(name), {})[city] = district
+            english.setdefault(district, next((a for a in aliases if a.isascii()), district))
+        english[city] = next((a for a in spec.get("names", ()) if a.isascii()), city)
+    return _Names(cities, districts, english)
+
+
+def spellings(name: str) -> tuple[str, ...]:
+    """Every way we know a stored district or city name is written ("الملز": "Al Malaz",
+    "Malaz"), for a choice that shows it."""
+    data = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))["cities"]
+    found = [alias for spec in data.values() for alias in spec.get("districts", {}).get(name, ())]
+    if name in data:
+        found += data[name].get("names", ())
+    return tuple(dict.fromkeys(found))
+
+
+def display_name(name: str, lang: str) -> str:
+    """A stored city or district name as shown in `lang` (English: its first Latin spelling)."""
+    return _names().english.get(name, name) if lang == "en" else name
+
+
+def _unattached(word: str, names: _Names) -> str:
+    """ "بالملز" → "الملز", "بجده" → "جده": a joined preposition before a place name."""
+    word = _ATTACHED.sub("", word)
+    if word[:1] in "بولف" and (word[1:],) in names.cities.keys() | names.districts.keys():
+        return word[1:]
+    return word
+
+
+def known_cities() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_names().cities.values()))
+
+
+def find_place(text: str, city: str | None = None) -> NamedPlace:
+    """The place `text` names; `city`: one the subscriber named before (kept unless the text
+    names another)."""
+    originals = _WORD.findall(text or "")
+    names = _names()
+    words = [_unattached(normalize(w), names) for w in originals]
+    named_cities: list[str] = []
+    named_districts: list[dict[str, str]] = []
+    used = [False] * len(words)
+    i = 0
+    while i < len(words):
+        for size in range(min(LONGEST_NAME, len(words) - i), 0, -1):
+            key = tuple(words[i : i + size])
+            if i and words[i - 1] == _WITH:
+                continue  # "مع السلامة" is goodbye, not the district of Jeddah
+            if key in names.cities or key in names.districts:
+                # A name that is both ("المدينة المنورة" is not, but a district may share a
+                # city's name) is the district when a city is named too, else the city.
+                if key in names.districts:
+                    named_districts.append(names.districts[key])
+                if key in names.cities:
+                    named_cities.append(names.cities[key])
+                used[i : i + size] = [True] * size
+                i += size
+                break
+        else:
+            i += 1
+    rest = [o for o, u in zip(originals, used, strict=True) if not u and normalize(o) not in FILLER]
+    other = len(rest)
+    city = named_cities[-1] if named_cities else city
+    for found in named_districts:
+        if city in found:
+            return NamedPlace(city, found[city], other_words=other)
+    if named_districts:
+        found = named_districts[0]
+        if city is not None:  # a known district name, in a city we do not list it for
+            return NamedPlace(city, next(iter(found.values())), other_words=other)
+        if len(found) == 1:
+            (only_city, district), *_ = found.items()
+            return NamedPlace(only_city, district, other_words=other)
+        return NamedPlace(None, next(iter(found.values())), tuple(found), other_words=other)
+    if city is None:
+        return NamedPlace(other_words=other)
+    return NamedPlace(
+        city, None, rest=" ".join(rest) if 0 < other <= 3 else None, other_words=other
+    )

@@ -1,0 +1,71 @@
+"""Known places read from a message (bot/outages/places.py)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.outages.places import find_place, known_cities, spellings
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "district"),
+    [
+        ("الكهرباء طافية في حي النرجس بالرياض", "الرياض", "النرجس"),
+        ("Al-Olaya, Riyadh", "الرياض", "العليا"),
+        ("قلت لك النسيم الرياض", "الرياض", "النسيم"),
+        ("مقطوعة بالملز", "الرياض", "الملز"),  # only in Riyadh
+        ("حي الروضة، جدة", "جدة", "الروضة"),
+        ("الكهرباء مقطوعة في الروضة بجدة", "جدة", "الروضة"),
+        ("no power in Rawdah, Jeddah", "جدة", "الروضة"),
+    ],
+)
+def test_a_known_district_and_city(text: str, city: str, district: str) -> None:
+    named = find_place(text)
+    assert (named.city, named.district, named.ambiguous) == (city, district, False)
+
+
+def test_a_district_of_several_cities_is_ambiguous() -> None:
+    named = find_place("الكهرباء مقطوعة عندنا في الروضة")
+    assert (
+        named.ambiguous
+        and named.district == "الروضة"
+        and set(named.cities)
+        == {
+            "الرياض",
+            "جدة",
+        }
+    )
+    assert find_place("الروضة", city="جدة").district == "الروضة"
+
+
+def test_a_city_alone_gives_the_rest_only_when_short() -> None:
+    assert find_place("حي الندى، الرياض").rest == "الندى"
+    assert find_place("الكهرباء طافية عندنا من الصبح بالرياض الله يعافيكم").rest is None
+    assert find_place("جدة").rest is None and find_place("جدة").district is None
+
+
+def test_everyday_words_are_no_district() -> None:
+    for text in (
+        "الكهربا طافية من الصبح",
+        "سلامتك",
+        "روضة الأطفال",
+        "في البلد كله",
+        "power cut",
+        "مع السلامة",
+    ):
+        named = find_place(text)
+        assert named.district is None and named.city is None, text
+
+
+def test_a_district_is_known_by_its_other_spellings() -> None:
+    assert {"Al Malaz", "Malaz"} <= set(spellings("الملز"))
+    assert "Riyadh" in spellings("الرياض")
+
+
+@given(st.text(max_size=200))
+def test_any_text_reads_without_error_and_names_only_known_cities(text: str) -> None:
+    named = find_place(text)
+    assert named.city is None or named.city in known_cities()
+    assert not named.ambiguous or len(named.cities) > 1

@@ -1,0 +1,47 @@
+"""`sadeeq chat` shows the notices sent to its number (contract): an operator's estimate and
+restoration, recorded by another process, are read by the chat once each (the engine's side of
+it; tests/test_terminal.py drives the chat itself)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+from bot.channels.outbound import outbound_sender
+from bot.channels.terminal import exchange
+from bot.channels.terminal_outbox import take_unshown
+from bot.config import RIYADH, Settings
+from bot.dialogue.engine import Engine
+from bot.outages import latest_report
+from bot.outages.notify import notify_incident_event
+from bot.outages.service import restore_incident, update_incident
+from bot.storage.db import session_scope
+
+PHONE = "+966500000044"
+START = datetime(2026, 11, 24, 10, 0, tzinfo=RIYADH)
+
+
+def test_the_chat_shows_each_notice_to_its_number_once(seeded_database_url: str) -> None:
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    exchange(engine, "+966500000045", "الكهرباء طافية في حي الملز", START, "t-0")  # a neighbour
+    replies = exchange(engine, PHONE, "الكهرباء طافية في حي الملز", START, "t-1")
+    assert "OUT-" in replies[0].text
+    assert take_unshown(seeded_database_url, PHONE) == []
+    with session_scope(seeded_database_url) as session:
+        _report, incident = latest_report(session, channel="terminal", sender=PHONE, phone=PHONE)
+        incident_id = incident.id
+        update_incident(session, incident_id, eta=START + timedelta(hours=2))
+    sender = outbound_sender(settings)
+    assert notify_incident_event(seeded_database_url, incident_id, "estimate", sender) == 2
+    (estimate,) = take_unshown(seeded_database_url, PHONE)
+    assert "من المتوقع أن تعود الكهرباء" in estimate
+    with session_scope(seeded_database_url) as session:
+        restore_incident(session, incident_id, at=START + timedelta(hours=1))
+    notify_incident_event(seeded_database_url, incident_id, "restored", sender)
+    (restored,) = take_unshown(seeded_database_url, PHONE)
+    assert "عادت الكهرباء" in restored
+    assert take_unshown(seeded_database_url, PHONE) == []  # each once
+    assert take_unshown(seeded_database_url, "+966500000046") == []  # another number: none
