@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from bot.config import RIYADH
 from bot.phrases import mentions
 from bot.standards import Case, rule_for
-from bot.understanding.slots import Moment, find_duration_minutes, read_times
+from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 
 HOURS_STANDARDS = {
     "reconnection_after_payment",
@@ -87,7 +87,7 @@ class Facts:
             self.ongoing, self.end = True, None
             changed = True
         if self.standard in HOURS_STANDARDS | DAYS_STANDARDS or self.standard is None:
-            minutes = find_duration_minutes(text)
+            minutes = stated_duration(text, reading.ongoing)
             if minutes and not (start and start.clock and end and end.clock):
                 self.duration = minutes
                 changed = True
