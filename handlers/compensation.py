@@ -106,7 +106,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
             from handlers import outage_report
 
             turn.finish()
-            outage_report.start(turn, understood)
+            outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
         return False
     if stage in ("note", "note_account"):
@@ -126,6 +126,14 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False
         return _retry(turn, _question(turn, facts, asked))
     return False
+
+
+def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
+    """When the power went off, for the report the subscriber asks for: only as they stated it
+    ("طافية من 4 ساعات"), never a guessed hour."""
+    if facts.standard not in HOURS_STANDARDS or not facts.ongoing or facts.inferred:
+        return None
+    return facts.case(turn.now).start
 
 
 # -- the flow ------------------------------------------------------------------------------
@@ -236,7 +244,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
             )
         )
     if facts.ongoing and facts.standard in OUTAGE_STANDARDS:
-        turn.begin("compensation", stage="offer")
+        turn.begin("compensation", stage="offer", facts=facts.dump())
         turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
         return
     if facts.ongoing and facts.standard in DAYS_STANDARDS and turn.phone is not None:

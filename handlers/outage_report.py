@@ -20,6 +20,7 @@ from bot.standards import rule_for
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
+from bot.understanding.slots import read_times
 from handlers import medical_need
 from handlers.common import account_aliases, mask
 
@@ -80,9 +81,11 @@ def _keep(turn: Turn, report: OutageReport, media: list[dict]) -> tuple[int, int
     return stored, missed
 
 
-def start(turn: Turn, understood: Understanding) -> None:
+def start(turn: Turn, understood: Understanding, stated_start: datetime | None = None) -> None:
+    """`stated_start`: when the power went off, as the subscriber already stated it (a
+    compensation question handing over to a report)."""
     turn.intent = "outage_report"
-    stated = _stated_start(turn, understood)
+    stated = stated_start or _stated_start(turn, understood)
     urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
         _report(turn, stated_start=stated, urgent=urgent)
@@ -193,9 +196,14 @@ def _account_state(account: Account) -> dict:
 
 
 def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
-    """When the reporter said the power went off ("طافية من ٧ الصبح"): an hour, not after now."""
+    """When the reporter said the power went off ("طافية من ٧ الصبح", "من ساعتين"): an hour,
+    not after now. A day part alone ("من الصبح", "من امس بالليل") or an hour without morning or
+    evening is our guess, not what they said: no figure is counted from it."""
     value = understood.slots.get("start")
     if not isinstance(value, str) or len(value) == 10:
+        return None
+    reading = read_times(turn.text, turn.now)
+    if reading.start is None or reading.start.hour_guessed:
         return None
     start = datetime.fromisoformat(value)
     return start if start <= turn.now else None
