@@ -311,5 +311,14 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
         lines.append(open_outage_so_far(turn, outcome.report, incident))
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
-    lines.append(_("We will message you here when the power is back."))
+    if turn.contact.opted_out_at is not None:
+        # After STOP nothing is sent unasked: promise no notice that will not come.
+        lines.append(
+            _(
+                "You stopped our messages, so we will not message you when the power is back. "
+                "Ask here any time with «report status», or send START to get the notices."
+            )
+        )
+    else:
+        lines.append(_("We will message you here when the power is back."))
     return "\n".join(lines)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_for_report, latest_report
-from bot.understanding import Understanding
+from bot.understanding import Understanding, choice_number, control_word
+
+FLOW = "outage_status"
 
 
 def start(turn: Turn, understood: Understanding) -> None:
@@ -16,6 +18,8 @@ def start(turn: Turn, understood: Understanding) -> None:
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
     if found is None:
+        # The question is ours: a "yes" (ايه, yes) must be understood as its answer.
+        turn.begin(FLOW, asked="power_out")
         turn.say(
             _("I found no outage report from you. Is the power out now?"),
             [Choice("2", _("Report a power outage"))],
@@ -46,3 +50,19 @@ def start(turn: Turn, understood: Understanding) -> None:
                 _("There is no estimated restoration time yet; we will message you when there is.")
             )
     turn.say("\n".join(lines))
+
+
+def step(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "Is the power out now?": yes (or the offered choice) takes the report."""
+    from handlers import menu, outage_report
+
+    word = control_word(turn.text)
+    if word == "yes" or choice_number(turn.text) == 2:
+        turn.finish()
+        outage_report.start(turn, understood)
+        return True
+    turn.finish()
+    if word == "no":
+        menu.show(turn)
+        return True
+    return False
