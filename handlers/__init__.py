@@ -26,13 +26,12 @@ FLOWS = {
     "bill_alerts": bill_alerts,
     "compensation": compensation,
     "outage_report": outage_report,
-    "outage_status": outage_status,
     "hazard_report": hazard_report,
     "shared_location": shared_location,
 }
 
 # Flows whose questions read "تمام" / "ok" as yes (elsewhere it is small talk).
-YES_FLOWS = ("compensation", "outage_status")
+YES_FLOWS = ("compensation",)
 
 # Flows that take a photo sent with no words (the rest treat it as a new hazard report).
 PHOTO_FLOWS = ("hazard_report", "shared_location")

@@ -15,6 +15,7 @@ from bot.config import RIYADH
 from bot.phrases import mentions
 from bot.standards import Case, rule_for
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
+from bot.understanding.slots.duration import lone_unit_minutes
 
 HOURS_STANDARDS = {
     "reconnection_after_payment",
@@ -92,7 +93,7 @@ class Facts:
                 self.duration = minutes
                 changed = True
         if self.standard == NOTICE:
-            changed |= self._read_notice(text)
+            changed |= self._read_notice(text, asked)
         elif self.standard == PLANNED and mentions(text, "no_notice"):
             # Only "no notice" here: a length in a restoration case is how long it lasted.
             self.no_notice = changed = True
@@ -116,13 +117,15 @@ class Facts:
             self.confirmed = False
         return changed
 
-    def _read_notice(self, text: str) -> bool:
+    def _read_notice(self, text: str, asked: str | None = None) -> bool:
         if mentions(text, "no_notice"):
             self.no_notice, self.notice_minutes = True, None
             # With no notice, a length in the same message is how long the outage lasted.
             self.duration = find_duration_minutes(text) or self.duration
             return True
         minutes = find_duration_minutes(text)
+        if not minutes and asked == "notice":
+            minutes = lone_unit_minutes(text)  # "يوم" answering "how long before?": one day
         if minutes:
             self.notice_minutes, self.no_notice, self.duration = minutes, False, None
             return True

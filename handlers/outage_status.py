@@ -5,9 +5,8 @@ from __future__ import annotations
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_for_report, latest_report
-from bot.understanding import Understanding, choice_number, control_word
-
-FLOW = "outage_status"
+from bot.understanding import Understanding
+from bot.understanding.phrases import control_phrases
 
 
 def start(turn: Turn, understood: Understanding) -> None:
@@ -18,11 +17,10 @@ def start(turn: Turn, understood: Understanding) -> None:
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
     if found is None:
-        # The question is ours: a "yes" (ايه, yes) must be understood as its answer.
-        turn.begin(FLOW, asked="power_out")
+        # The question is ours: its "yes" (ايه, yes, نعم) picks the report like the choice.
         turn.say(
             _("I found no outage report from you. Is the power out now?"),
-            [Choice("2", _("Report a power outage"))],
+            [Choice("2", _("Report a power outage"), aliases=_yes_words())],
         )
         return
     report, incident = found
@@ -52,17 +50,13 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.say("\n".join(lines))
 
 
-def step(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "Is the power out now?": yes (or the offered choice) takes the report."""
-    from handlers import menu, outage_report
+def _yes_words() -> tuple[str, ...]:
+    """Yes words, less a mere "OK" / "تمام" (an acknowledgement, answered as small talk)."""
+    from handlers import small_talk
 
-    word = control_word(turn.text)
-    if word == "yes" or choice_number(turn.text) == 2:
-        turn.finish()
-        outage_report.start(turn, understood)
-        return True
-    turn.finish()
-    if word == "no":
-        menu.show(turn)
-        return True
-    return False
+    def acknowledges(phrase: str) -> bool:
+        courtesy = small_talk.read(phrase)
+        return courtesy is not None and "acknowledge" in courtesy.kinds
+
+    yes = (p for p, word in control_phrases().items() if word == "yes")
+    return tuple(sorted(p for p in yes if not acknowledges(p)))

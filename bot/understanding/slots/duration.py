@@ -94,6 +94,25 @@ def find_duration_minutes(
     return None
 
 
+def lone_unit_minutes(raw: str) -> int | None:
+    """A unit said alone, as the answer to "how long before?": "يوم", "بيوم", "a day",
+    "اسبوع" → one unit; None when the message says anything else."""
+    words = _words()
+    toks = slot_tokens(normalize(raw), words.known)
+    anchor = _anchor_words()
+    units = [t for t in toks if t in words.unit]
+    rest = [
+        t
+        for t in toks
+        if t not in words.unit
+        and t not in words.one
+        and t not in anchor.fillers
+        and (t,) not in anchor.before
+        and t not in ("ب", "by")
+    ]
+    return words.unit[units[0]] if len(units) == 1 and not rest else None
+
+
 def duration_at(toks: list[str], i: int) -> tuple[float, int, int] | None:
     """(minutes, minutes of its last unit, next index) of the duration starting at token i:
     "ساعتين ونص", "ساعة و 20 دقيقة", "ساعة الا ربع"; None when none starts there."""
