@@ -798,7 +798,9 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
-    return [found] if found is not None and found[1].status != "restored" else []
+    if found is None or found[1].status == "restored" or found[0].stated_end is not None:
+        return []  # restored, or the reporter told us their power came back: a closed case
+    return [found]
 
 
 # -- small helpers ----------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from handlers import (
     medical_need,
     menu,
     outage_report,
+    outage_status,
     shared_location,
     small_talk,
     subscription,
@@ -172,6 +173,9 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if understood is None:  # a shared location with no words: an outage or a hazard?
         turn.finish()
         shared_location.start(turn, _nothing(text))
+        return
+    if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
+        turn.finish()
         return
     if hazard_report.claims_photo(turn, understood):
         turn.finish()

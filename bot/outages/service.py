@@ -178,6 +178,13 @@ def latest_report(
     return (row[0], row[1]) if row else None
 
 
+def record_stated_end(session: Session, report: OutageReport, at: datetime) -> None:
+    """The reporter said their power came back at `at`: their case ends there (kept on the
+    report; the incident stays as operators run it, for the other reporters)."""
+    report.stated_end = as_utc(at)
+    session.flush()
+
+
 def reporters_count(session: Session, incident: Incident) -> int:
     return (
         session.scalar(
