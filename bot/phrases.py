@@ -16,7 +16,7 @@ from bot.understanding.phrases import read_phrase_file
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
-# bill_high by handlers/bill.py.
+# bill_high by handlers/bill.py; damage_claim by handlers/common.py.
 NAMES = (
     "bill_alerts",
     "no_notice",
@@ -50,6 +50,7 @@ NAMES = (
     "farewell",
     "small_talk_address",
     "bill_high",
+    "damage_claim",
 )
 
 

@@ -34,7 +34,7 @@ from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.wording import SERA_PHONE, duration
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard
-from handlers.common import account_choices, linked_accounts, mask
+from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
     HOURS_STANDARDS,
@@ -243,6 +243,8 @@ def _answer(turn: Turn, facts: Facts) -> None:
                 days=turn.tr.number(rule.deadline_units("lv") or 0),
             )
         )
+    if facts.damage:
+        lines.append(damage_claim_text(turn))
     if facts.ongoing and facts.standard in OUTAGE_STANDARDS:
         turn.begin("compensation", stage="offer", facts=facts.dump())
         turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])

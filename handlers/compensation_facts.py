@@ -16,6 +16,7 @@ from bot.phrases import mentions
 from bot.standards import Case, rule_for
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
+from handlers.common import mentions_damage
 
 HOURS_STANDARDS = {
     "reconnection_after_payment",
@@ -46,6 +47,7 @@ class Facts:
     cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
     cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
     confirmed: bool = False
+    damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
 
     @classmethod
     def load(cls, state: dict) -> Facts:
@@ -97,6 +99,8 @@ class Facts:
         elif self.standard == PLANNED and mentions(text, "no_notice"):
             # Only "no notice" here: a length in a restoration case is how long it lasted.
             self.no_notice = changed = True
+        if mentions_damage(text):
+            self.damage = True  # not a fact of the case: `changed` stays as it was
         if mentions(text, "cut_for_bills"):
             self.cut_for_bills = changed = True
         for network, phrases in NETWORK_PHRASES.items():

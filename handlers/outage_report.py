@@ -22,7 +22,7 @@ from bot.text import normalize
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import read_times
 from handlers import medical_need
-from handlers.common import account_aliases, mask
+from handlers.common import account_aliases, damage_claim_text, mask, mentions_damage
 
 # A report this soon after the sender's incident was marked restored means "still off".
 STILL_OFF_WINDOW = timedelta(hours=24)
@@ -106,6 +106,7 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         stated_start=stated.isoformat() if stated else None,
         urgent=urgent,
         media=_attachments(turn),
+        damage=mentions_damage(turn.text),
     )
     _ask_where(turn, accounts)
 
@@ -218,6 +219,7 @@ def _report(
 ) -> None:
     turn.intent = "outage_report"
     pending = list(turn.state.get("media", [])) if turn.flow == FLOW else []
+    damage = mentions_damage(turn.text) or (turn.flow == FLOW and bool(turn.state.get("damage")))
     media = pending + [m for m in _attachments(turn) if m not in pending]
     turn.finish()
     location = turn.message.location
@@ -249,7 +251,7 @@ def _report(
         urgent=urgent,
     )
     stored, missed = _keep(turn, outcome.report, media)
-    turn.say(_acknowledgement(turn, outcome, account))
+    turn.say(_acknowledgement(turn, outcome, account, damage))
     _ = turn.tr._
     if stored:
         turn.say(
@@ -262,7 +264,9 @@ def _report(
         turn.say(_("We could not receive what you sent. Please send it again."))
 
 
-def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None) -> str:
+def _acknowledgement(
+    turn: Turn, outcome: ReportOutcome, account: Account | None, damage: bool = False
+) -> str:
     tr = turn.tr
     _ = tr._
     incident = outcome.incident
@@ -311,6 +315,8 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
         lines.append(open_outage_so_far(turn, outcome.report, incident))
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
+    if damage:
+        lines.append(damage_claim_text(turn))
     if turn.contact.opted_out_at is not None:
         # After STOP nothing is sent unasked: promise no notice that will not come.
         lines.append(
