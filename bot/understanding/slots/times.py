@@ -399,6 +399,8 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     from bot.understanding.slots.duration import duration_at, is_anchor
 
     _, lead = _phrase_at(toks, i, v.relative_before)
+    if not lead and not any(t in v.relative_after for t in toks[i + 1 : i + 6]):
+        return None, 0  # no "من"/"قبل" before and no "ago" after: no length is parsed here
     k = i + lead
     while k < len(toks) and toks[k] in v.fillers:
         k += 1
