@@ -66,6 +66,7 @@ class _Vocabulary:
     fillers: frozenset[str]  # "شي", "about": between "من" and a length
     hour_words: dict[str, int]  # "سبع", "ثلاث": hours 1-12 said as words (data/numbers.toml)
     day_word: frozenset[str]  # "يوم" before a weekday
+    relative_heads: frozenset[str]  # first words of `relative_before`
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -150,6 +151,7 @@ def _vocabulary() -> _Vocabulary:
         frozenset(normalize(w) for w in relative["fillers"]),
         _hour_words(),
         frozenset(normalize(w) for w in dates["day_word"]),
+        frozenset(k[0] for k in _flags(relative["before"])),
     )
 
 
@@ -399,8 +401,6 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     from bot.understanding.slots.duration import duration_at, is_anchor
 
     _, lead = _phrase_at(toks, i, v.relative_before)
-    if not lead and not any(t in v.relative_after for t in toks[i + 1 : i + 6]):
-        return None, 0  # no "من"/"قبل" before and no "ago" after: no length is parsed here
     k = i + lead
     while k < len(toks) and toks[k] in v.fillers:
         k += 1
@@ -422,6 +422,7 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
     units = duration_words()
     scan = _Scan()
     negated_at: int | None = None
+    said_ago = not v.relative_after.isdisjoint(toks)  # "2 hours ago": no "من" before it
     i = 0
     while i < len(toks):
         _, size = _phrase_at(toks, i, v.still)
@@ -441,7 +442,7 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             scan.negated_end, negated_at = False, None
             i += 1
             continue
-        ago, size = _ago_at(toks, i, v)
+        ago, size = _ago_at(toks, i, v) if said_ago or toks[i] in v.relative_heads else (None, 0)
         if ago is not None:
             scan.clocks.append(ago)
             i += size
