@@ -51,6 +51,7 @@ def report_view(report) -> dict:
         "channel": report.channel,
         "reported_at": local_iso(report.reported_at),
         "stated_start": local_iso(report.stated_start),
+        "stated_end": local_iso(report.stated_end),
         "district": report.district,
         "still_off": bool(report.still_off),
         "urgent": bool(report.urgent),
@@ -59,10 +60,11 @@ def report_view(report) -> dict:
 
 def report_line(view: dict) -> str:
     start = view["stated_start"] or "-"
+    back = f"says back at {view['stated_end']}  " if view.get("stated_end") else ""
     urgent = "URGENT: medical equipment  " if view["urgent"] else ""
     return (
         f"  {view['reference']}  {view['channel']:<9}  reported {view['reported_at']}  "
-        f"says off since {start}  {urgent}{view['district'] or ''}"
+        f"says off since {start}  {back}{urgent}{view['district'] or ''}"
     ).rstrip()
 
 
