@@ -42,7 +42,7 @@ def compensations_for_report(report: OutageReport, incident: Incident) -> list[C
     """Every case of this outage for this reporter, restoration first; [] while still open."""
     from bot.standards import Case, compensation_for
 
-    end = report.end_in(incident)
+    end = report.end_in(incident) if report is not None else incident.end
     if end is None:
         return []
     fm = bool(incident.force_majeure)
