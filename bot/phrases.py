@@ -17,7 +17,7 @@ from bot.understanding.phrases import read_phrase_file
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
 # bill_high by handlers/bill.py; power_back, cancel_report and negation by
-# handlers/outage_status.py; vague_time by handlers/outage_report.py.
+# handlers/outage_status.py; damage_claim by handlers/common.py.
 NAMES = (
     "bill_alerts",
     "no_notice",
@@ -54,7 +54,7 @@ NAMES = (
     "power_back",
     "cancel_report",
     "negation",
-    "vague_time",
+    "damage_claim",
 )
 
 

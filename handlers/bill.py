@@ -75,6 +75,7 @@ def detail(turn: Turn) -> bool:
         return True
     if bill is None:
         return False
+    bill = bill.on(turn.now.date())
     turn.intent = "detail"
     turn.say(bill_details(turn, bill))
     return True
@@ -126,6 +127,7 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
             turn.tr._("There is no bill yet for the account {account}.", account=mask(account))
         )
         return
+    bills = [b.on(turn.now.date()) for b in bills]
     # The card stays "open" so that «تفاصيل» can show the whole bill.
     turn.begin("bill", shown=account)
     if why_high:

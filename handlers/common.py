@@ -8,6 +8,22 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 
 
+def mentions_damage(text: str) -> bool:
+    """Food or an appliance spoiled by the outage (data: phrases/damage_claim.txt)."""
+    from bot.phrases import mentions
+
+    return bool(text) and mentions(text, "damage_claim")
+
+
+def damage_claim_text(turn: Turn) -> str:
+    """Spoiled food or appliances are no guaranteed standard but a separate claim to the
+    company (domain.md): said once, briefly, beside the answer."""
+    return turn.tr._(
+        "Spoiled food or damaged appliances are not covered by the guaranteed standards: that "
+        "is a separate claim to the electricity company (call 933)."
+    )
+
+
 def mask(account: str) -> str:
     """Show only the last four digits of an account: ••••5678."""
     return "••••" + account[-4:]

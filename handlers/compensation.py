@@ -34,7 +34,7 @@ from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.wording import SERA_PHONE, duration
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard
-from handlers.common import account_choices, linked_accounts, mask
+from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
     HOURS_STANDARDS,
@@ -108,7 +108,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
             from handlers import outage_report
 
             turn.finish()
-            outage_report.start(turn, understood)
+            outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
         return False
     if stage in ("note", "note_account"):
@@ -128,6 +128,14 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False
         return _retry(turn, _question(turn, facts, asked))
     return False
+
+
+def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
+    """When the power went off, for the report the subscriber asks for: only as they stated it
+    ("طافية من 4 ساعات"), never a guessed hour."""
+    if facts.standard not in HOURS_STANDARDS or not facts.ongoing or facts.inferred:
+        return None
+    return facts.case(turn.now).start
 
 
 # -- the flow ------------------------------------------------------------------------------
@@ -237,8 +245,10 @@ def _answer(turn: Turn, facts: Facts) -> None:
                 days=turn.tr.number(rule.deadline_units("lv") or 0),
             )
         )
+    if facts.damage:
+        lines.append(damage_claim_text(turn))
     if facts.ongoing and facts.standard in OUTAGE_STANDARDS:
-        turn.begin("compensation", stage="offer")
+        turn.begin("compensation", stage="offer", facts=facts.dump())
         turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
         return
     if facts.ongoing and facts.standard in DAYS_STANDARDS and turn.phone is not None:
@@ -800,7 +810,9 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
-    return [found] if found is not None and found[1].status != "restored" else []
+    if found is None or found[1].status == "restored" or found[0].stated_end is not None:
+        return []  # restored, or the reporter told us their power came back: a closed case
+    return [found]
 
 
 # -- small helpers ----------------------------------------------------------------------------

@@ -14,7 +14,9 @@ from datetime import date, datetime, time, timedelta
 from bot.config import RIYADH
 from bot.phrases import mentions
 from bot.standards import Case, rule_for
-from bot.understanding.slots import Moment, find_duration_minutes, read_times
+from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
+from bot.understanding.slots.duration import lone_unit_minutes
+from handlers.common import mentions_damage
 
 HOURS_STANDARDS = {
     "reconnection_after_payment",
@@ -45,6 +47,7 @@ class Facts:
     cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
     cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
     confirmed: bool = False
+    damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
 
     @classmethod
     def load(cls, state: dict) -> Facts:
@@ -88,15 +91,17 @@ class Facts:
             self.ongoing, self.end = True, None
             changed = True
         if self.standard in HOURS_STANDARDS | DAYS_STANDARDS or self.standard is None:
-            minutes = find_duration_minutes(text)
+            minutes = stated_duration(text, reading.ongoing)
             if minutes and not (start and start.clock and end and end.clock):
                 self.duration = minutes
                 changed = True
         if self.standard == NOTICE:
-            changed |= self._read_notice(text)
+            changed |= self._read_notice(text, asked)
         elif self.standard == PLANNED and mentions(text, "no_notice"):
             # Only "no notice" here: a length in a restoration case is how long it lasted.
             self.no_notice = changed = True
+        if mentions_damage(text):
+            self.damage = True  # not a fact of the case: `changed` stays as it was
         if mentions(text, "cut_for_bills"):
             self.cut_for_bills = changed = True
         for network, phrases in NETWORK_PHRASES.items():
@@ -117,13 +122,15 @@ class Facts:
             self.confirmed = False
         return changed
 
-    def _read_notice(self, text: str) -> bool:
+    def _read_notice(self, text: str, asked: str | None = None) -> bool:
         if mentions(text, "no_notice"):
             self.no_notice, self.notice_minutes = True, None
             # With no notice, a length in the same message is how long the outage lasted.
             self.duration = find_duration_minutes(text) or self.duration
             return True
         minutes = find_duration_minutes(text)
+        if not minutes and asked == "notice":
+            minutes = lone_unit_minutes(text)  # "يوم" answering "how long before?": one day
         if minutes:
             self.notice_minutes, self.no_notice, self.duration = minutes, False, None
             return True

@@ -22,11 +22,23 @@ def mentioned(text: str) -> bool:
     return bool(text) and mentions(text, "medical_equipment")
 
 
-def warn(turn: Turn) -> None:
+def warn(turn: Turn, report_follows: bool = True) -> None:
+    """933 first. `report_follows`: an outage report is taken (or kept) here too; otherwise
+    (a compensation question, say) no report is promised that would not be recorded."""
+    _ = turn.tr._
+    if report_follows:
+        turn.say(
+            _(
+                "⚠️ Someone with you depends on medical equipment: call 933 now and tell "
+                "them, so the emergency team knows. I will take your report here too."
+            )
+        )
+        return
     turn.say(
-        turn.tr._(
-            "⚠️ Someone with you depends on medical equipment: call 933 now and tell "
-            "them, so the emergency team knows. I will take your report here too."
+        _(
+            "⚠️ Someone with you depends on medical equipment: call 933 now and tell them, "
+            "so the emergency team knows. If the power is off now, tell me here and I will "
+            "record an outage report too."
         )
     )
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime, timedelta
 
-from bot import phrases
 from bot.billing import Account, BillingUnavailable
 from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
@@ -29,8 +28,9 @@ from bot.standards import rule_for
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
+from bot.understanding.slots import read_times
 from handlers import medical_need
-from handlers.common import account_aliases, mask
+from handlers.common import account_aliases, damage_claim_text, mask, mentions_damage
 
 # A report this soon after the sender's incident was marked restored means "still off".
 STILL_OFF_WINDOW = timedelta(hours=24)
@@ -89,9 +89,11 @@ def _keep(turn: Turn, report: OutageReport, media: list[dict]) -> tuple[int, int
     return stored, missed
 
 
-def start(turn: Turn, understood: Understanding) -> None:
+def start(turn: Turn, understood: Understanding, stated_start: datetime | None = None) -> None:
+    """`stated_start`: when the power went off, as the subscriber already stated it (a
+    compensation question handing over to a report)."""
     turn.intent = "outage_report"
-    stated = _stated_start(turn, understood)
+    stated = stated_start or _stated_start(turn, understood)
     urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
         _report(turn, stated_start=stated, urgent=urgent)
@@ -117,6 +119,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         urgent=urgent,
         media=_attachments(turn),
         city=named.city,
+        damage=mentions_damage(turn.text),
     )
     if named.ambiguous:
         _ask_city(turn, named)
@@ -294,13 +297,14 @@ def _account_state(account: Account) -> dict:
 
 
 def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
-    """When the reporter said the power went off ("طافية من ٧ الصبح"): an hour, not after now.
-    A part of the day with no hour ("من الصبح", "since morning") is a guess of ours, and money
-    is never worked out from a guess: the incident's start counts instead."""
+    """When the reporter said the power went off ("طافية من ٧ الصبح", "من ساعتين"): an hour,
+    not after now. A day part alone ("من الصبح", "من امس بالليل") or an hour without morning or
+    evening is our guess, not what they said: no figure is counted from it."""
     value = understood.slots.get("start")
     if not isinstance(value, str) or len(value) == 10:
         return None
-    if not any(ch.isdigit() for ch in turn.text) and phrases.mentions(turn.text, "vague_time"):
+    reading = read_times(turn.text, turn.now)
+    if reading.start is None or reading.start.hour_guessed:
         return None
     start = datetime.fromisoformat(value)
     return start if start <= turn.now else None
@@ -316,6 +320,7 @@ def _report(
 ) -> None:
     turn.intent = "outage_report"
     pending = list(turn.state.get("media", [])) if turn.flow == FLOW else []
+    damage = mentions_damage(turn.text) or (turn.flow == FLOW and bool(turn.state.get("damage")))
     media = pending + [m for m in _attachments(turn) if m not in pending]
     turn.finish()
     location = turn.message.location
@@ -349,7 +354,7 @@ def _report(
         sender_reports=mine,
     )
     stored, missed = _keep(turn, outcome.report, media)
-    turn.say(_acknowledgement(turn, outcome, account))
+    turn.say(_acknowledgement(turn, outcome, account, damage))
     _ = turn.tr._
     if stored:
         turn.say(
@@ -362,7 +367,9 @@ def _report(
         turn.say(_("We could not receive what you sent. Please send it again."))
 
 
-def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None) -> str:
+def _acknowledgement(
+    turn: Turn, outcome: ReportOutcome, account: Account | None, damage: bool = False
+) -> str:
     tr = turn.tr
     _ = tr._
     incident = outcome.incident
@@ -423,5 +430,16 @@ def _acknowledgement(turn: Turn, outcome: ReportOutcome, account: Account | None
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
     # Last: an SMS cut to its budget keeps the first line (the reference) and the last.
-    lines.append(_("We will message you here when the power is back."))
+    if damage:
+        lines.append(damage_claim_text(turn))
+    if turn.contact.opted_out_at is not None:
+        # After STOP nothing is sent unasked: promise no notice that will not come.
+        lines.append(
+            _(
+                "You stopped our messages, so we will not message you when the power is back. "
+                "Ask here any time with «report status», or send START to get the notices."
+            )
+        )
+    else:
+        lines.append(_("We will message you here when the power is back."))
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.outages import compensation_for_report, latest_report
+from bot.outages import compensation_for_report, latest_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import find_place
 from bot.outages.service import cancel_report, note_power_back
@@ -16,6 +16,8 @@ from bot.phrases import phrases
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding
+from bot.understanding.phrases import control_phrases
+from bot.understanding.slots import Moment, read_times
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
 FRESH = timedelta(minutes=15)
@@ -39,9 +41,10 @@ def start(turn: Turn, understood: Understanding) -> None:
         outage_report.start(turn, understood)  # "no power in Al Malaz, when will it be back?"
         return
     if found is None:
+        # The question is ours: its "yes" (ايه, yes, نعم) picks the report like the choice.
         turn.say(
             _("I found no outage report from you. Is the power out now?"),
-            [Choice("2", _("Report a power outage"))],
+            [Choice("2", _("Report a power outage"), aliases=_yes_words())],
         )
         return
     report, incident = found
@@ -62,6 +65,17 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
     estimate; an estimate already missed is apologised for, with when a new one comes)."""
     tr = turn.tr
     _ = tr._
+    if report.stated_end is not None:  # the reporter's own end: their case, closed
+        lines = [
+            _(
+                "You told us the power came back at {when}.",
+                when=when(turn, aware(report.stated_end)),
+            )
+        ]
+        compensation = compensation_for_report(report, incident)
+        if compensation is not None:
+            lines.append(compensation.explain(turn.lang))
+        return lines
     if incident.status == "restored" and incident.restored_at is not None:
         lines = [_("Power was restored at {when}.", when=when(turn, incident.end))]
         compensation = compensation_for_report(report, incident)
@@ -131,6 +145,9 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         return False
     if understood is not None and understood.intent == "compensation" and not cancel:
         return False  # "it came back at 4, how much do I get": the calculator's question
+    if back and not cancel and understood is not None and takes_power_back(turn, understood):
+        turn.finish()  # "رجعت الساعة 3": the stated end closes the reporter's case
+        return True
     _ = turn.tr._
     reporting = turn.flow == "outage_report"
     turn.finish()  # a report being made is not made: the power is back, or it is not wanted
@@ -140,7 +157,10 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if found is None or not found[1].is_open or found[0].status == CANCELLED:
         if reporting:
             turn.intent = "outage_report"
-            turn.say(_("Glad it is back! I have not recorded the report, then."))
+            if cancel:
+                turn.say(_("All right, I have not recorded the report."))
+            else:
+                turn.say(_("Glad it is back! I have not recorded the report, then."))
             return True
         if not cancel:
             return False  # nothing open to record it on: small talk, or a new question
@@ -183,3 +203,78 @@ def says(text: str, name: str) -> bool:
         if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
             return True
     return False
+
+
+def _yes_words() -> tuple[str, ...]:
+    """Yes words, less a mere "OK" / "تمام" (an acknowledgement, answered as small talk)."""
+    from handlers import small_talk
+
+    def acknowledges(phrase: str) -> bool:
+        courtesy = small_talk.read(phrase)
+        return courtesy is not None and "acknowledge" in courtesy.kinds
+
+    yes = (p for p, word in control_phrases().items() if word == "yes")
+    return tuple(sorted(p for p in yes if not acknowledges(p)))
+
+
+def takes_power_back(turn: Turn, understood: Understanding) -> bool:
+    """ "الحمدلله الكهرباء رجعت الساعة 3" from a reporter whose outage is open: the end of their
+    case, recorded on their report, and what it earned (the engine's figure). True when taken.
+    An hour that could be morning or evening, both after the outage began, is asked, not
+    guessed."""
+    slots = understood.slots
+    if "end" not in slots or "start" in slots or slots.get("ongoing"):
+        return False  # most messages: no end of a case at all, nothing to look up
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None:
+        return False
+    report, incident = found
+    if incident.status == "restored" or report.stated_end is not None:
+        return False
+    reading = read_times(turn.text, turn.now)
+    if reading.start is not None or reading.ongoing or reading.end is None:
+        return False
+    moments = _back_at(reading.end, report.start_in(incident), turn.now)
+    if not moments:
+        return False
+    tr = turn.tr
+    _ = tr._
+    turn.intent = "outage_status"
+    if len(moments) > 1:
+        turn.say(
+            _(
+                "Thank God it is back. At what time exactly, morning or evening? "
+                'For example: "it came back at 3 in the afternoon".'
+            )
+        )
+        return True
+    back = moments[0]
+    record_stated_end(turn.session, report, back)
+    note_power_back(report, turn.now)
+    lines = [
+        _(
+            "Thank God it is back. I recorded on your report {ref} that the power came back "
+            "at {when}.",
+            ref=report.reference,
+            when=tr.datetime(back),
+        )
+    ]
+    compensation = compensation_for_report(report, incident)
+    if compensation is not None:
+        lines.append(compensation.explain(turn.lang))
+    turn.say("\n".join(lines))
+    return True
+
+
+def _back_at(end: Moment, start: datetime, now: datetime) -> list[datetime]:
+    """The moments the stated end can mean between the outage's start and now: "الساعة 3" after
+    an outage from 7 in the morning, at 15:10, is 15:00 only (03:00 was before it began)."""
+    at = end.at
+    if at is None:
+        return []
+    hours = [0, 12] if end.hour_guessed else [0]
+    days = [0] if end.day_stated else [0, -1]
+    found = {at + timedelta(hours=h, days=d) for h in hours for d in days}
+    return sorted(m for m in found if start <= m <= now)

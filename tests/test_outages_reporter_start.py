@@ -164,3 +164,24 @@ def test_the_chat_and_the_notice_use_the_same_start(seeded_database_url: str) ->
             Case("emergency_outage", start=at.replace(hour=7), end=at.replace(hour=13))
         )
         assert riyals(final.amount_sar, "ar") in notice
+
+
+def test_the_end_a_reporter_states_closes_their_case_only(database_url: str) -> None:
+    """ "رجعت الساعة 3": that reporter's case ends there (the engine's figure runs to it, and
+    the case is listed with their records); the incident stays open for the others."""
+    from bot.outages import compensation_cases_for_phone, record_stated_end
+
+    with session_scope(database_url) as session:
+        told = _report(session, 41, stated_start=T0 - timedelta(hours=2))  # since 07:00
+        other = _report(session, 42)
+        assert told.incident.id == other.incident.id
+        record_stated_end(session, told.report, T0 + timedelta(hours=6))  # back at 15:00
+        expected = compensation_for(
+            Case("emergency_outage", start=T0 - timedelta(hours=2), end=T0 + timedelta(hours=6))
+        )
+        got = compensation_for_report(told.report, told.incident)
+        assert got is not None and got.amount_sar == expected.amount_sar > 0
+        assert compensation_for_report(other.report, other.incident) is None  # still open
+        assert told.incident.status != "restored"
+        cases = compensation_cases_for_phone(session, "+966500000041")
+        assert [c.amount_sar for _r, _i, c in cases] == [expected.amount_sar]

@@ -87,7 +87,12 @@ def test_understanding_shape() -> None:
     result = understand("حسابي ٣٠٠١٢٣٤٥٦٧٨ والكهرباء طافية من ساعتين", NOW)
     assert isinstance(result, Understanding)
     assert result.intent == "outage_report"
-    assert result.slots == {"account": "30012345678", "duration_minutes": 120}
+    assert result.slots == {
+        "account": "30012345678",
+        "duration_minutes": 120,
+        "start": "2026-11-24T14:00:00+03:00",  # "من ساعتين": two hours before the message
+        "ongoing": True,
+    }
     assert result.lang == "ar"
     assert 0.0 <= result.confidence <= 1.0
 

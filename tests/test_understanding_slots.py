@@ -149,7 +149,6 @@ def test_times(text: str, start: str | None, end: str | None) -> None:
         "مساء الخير",
         "good morning",
         "good evening",
-        "من ٣ ساعات",
         "كم فاتورتي",
         "حسابي 30012345678",
         "5 hours",
@@ -269,3 +268,47 @@ def test_finders_never_raise(text: str) -> None:
     assert minutes is None or minutes > 0
     find_times(text, NOW)
     find_standard(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("يوم", 1440), ("بيوم", 1440), ("قبل يوم", 1440), ("a day", 1440), ("اسبوع", 10080)],
+)
+def test_a_unit_alone_answering_how_long_before_is_one_unit(text: str, minutes: int) -> None:
+    from bot.understanding.slots.duration import lone_unit_minutes
+
+    assert lone_unit_minutes(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["يوم الخميس", "ساعتين", "ما وصلني اشعار", "يوم ١٥"])
+def test_not_a_unit_alone(text: str) -> None:
+    from bot.understanding.slots.duration import lone_unit_minutes
+
+    assert lone_unit_minutes(text) is None
+
+
+def test_a_by_glued_to_a_number_word_is_read() -> None:
+    assert find_duration_minutes("وبلغونا قبلها بثلاث أيام") == 3 * 1440
+
+
+def test_a_bill_past_its_due_date_is_overdue_on_the_conversations_day() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from bot.billing import Bill
+
+    bill = Bill(
+        "30012345678",
+        date(2026, 10, 1),
+        date(2026, 10, 31),
+        date(2026, 11, 28),
+        date(2026, 12, 28),
+        100,
+        Decimal("10.00"),
+        Decimal("0.00"),
+        Decimal("10.00"),
+        "unpaid",
+    )
+    assert bill.on(date(2026, 12, 28)).status == "unpaid"
+    assert bill.on(date(2026, 12, 29)).status == "overdue"
+    assert bill.on(date(2026, 12, 29)).on(date(2026, 12, 29)).status == "overdue"

@@ -470,3 +470,108 @@ def test_months_back_are_a_rough_day(text: str, day: str) -> None:
 
 def test_a_month_number_after_a_day_is_a_date_not_months_back() -> None:
     assert _span("من ١٦ شهر ١١") == ("2026-11-16", None, False)
+
+
+# --- facts read as stated (blind report 1: A1, A2, A4, A5) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes", "day"),
+    [
+        ("قبل اسبوعين انقطعت الكهرباء 7 ساعات، كم التعويض؟", 420, "2026-11-17"),
+        ("من أسبوع انقطعت الكهرباء عندنا 6 ساعات", 360, "2026-11-24"),
+        ("قبل ٣ ايام انقطعت الكهرباء ٤ ساعات", 240, "2026-11-28"),
+        ("two weeks ago power was out for 7 hours", 420, "2026-11-17"),
+        ("3 days ago the power was off for 5 hours", 300, "2026-11-28"),
+    ],
+)
+def test_a_relative_anchor_is_the_day_and_the_stated_length_the_duration(
+    text: str, minutes: int, day: str
+) -> None:
+    from bot.understanding.slots import stated_duration
+
+    reading = read_times(text, NOW)
+    assert reading.start is not None and reading.start.day.isoformat() == day
+    assert stated_duration(text, reading.ongoing) == minutes
+
+
+@pytest.mark.parametrize(
+    "text", ["قبل اسبوعين انقطعت الكهرباء", "من ٣ ايام طفت الكهرباء ورجعت", "a week ago"]
+)
+def test_a_relative_anchor_alone_is_no_length_of_a_past_case(text: str) -> None:
+    from bot.understanding.slots import stated_duration
+
+    assert stated_duration(text, read_times(text, NOW).ongoing) is None
+
+
+def test_an_ongoing_case_since_days_is_that_long_so_far() -> None:
+    from bot.understanding.slots import stated_duration
+
+    text = "الكهرباء طافية من يومين"
+    assert stated_duration(text, read_times(text, NOW).ongoing) == 2880
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("قدمته يوم الأحد 15 نوفمبر وللحين ما خلص", "2026-11-15"),
+        ("قدمته يوم الأحد ١٥/١١", "2026-11-15"),
+        ("قدمته ١٥ نوفمبر يوم الأحد", "2026-11-15"),
+        ("applied on Sunday 15 November", "2026-11-15"),
+    ],
+)
+def test_an_explicit_date_beats_its_weekday(text: str, start: str) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is not None and reading.start.slot() == start
+    assert reading.start.day_stated
+
+
+def test_a_weekday_that_disagrees_with_the_date_is_said_back() -> None:
+    reading = read_times("قدمته يوم الاثنين ١٥/١١", NOW)  # 15 November 2026 is a Sunday
+    assert reading.start is not None and reading.start.slot() == "2026-11-15"
+    assert reading.start.inferred
+
+
+@pytest.mark.parametrize(
+    ("text", "hour"),
+    [
+        ("الكهرباء مقطوعة من الساعة سبعة الصباح", 7),
+        ("طفت سبع الصبح", 7),
+        ("طفت ثلاث الفجر", 3),
+        ("من الساعة ثلاث العصر", 15),
+        ("من ثنتين الظهر", 14),
+        ("طفت عشر بالليل", 22),
+        ("من الساعة ثمان ونص الصبح", 8),
+    ],
+)
+def test_hour_words_are_read_like_digits(text: str, hour: int) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is not None and reading.start.clock is not None
+    assert reading.start.clock.hour == hour
+    assert not reading.start.hour_guessed
+
+
+def test_number_words_that_are_no_clock_hour() -> None:
+    assert read_times("انقطعت ست ساعات", NOW).start is None  # a length
+    three_hours = read_times("من ثلاث ساعات", NOW).start  # three hours ago, not 3 o'clock
+    assert three_hours is not None and three_hours.at == NOW - timedelta(hours=3)
+    first = read_times("since first thing in the morning", NOW).start  # no 1 o'clock
+    assert first is not None and first.hour_guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("الكهرباء مقطوعة من ساعة", 60),
+        ("النور مقطوع عندنا من ساعتين", 120),
+        ("الكهربا مقطوعة من شي ساعتين ونص", 150),
+        ("el kahraba 6afya mn 3 sa3at", 180),
+        ("no power since 2 hours", 120),
+        ("power went out an hour ago", 60),
+        ("الكهرباء طافية من 4 ساعات وللحين", 240),
+    ],
+)
+def test_a_start_hours_ago_is_a_stated_start(text: str, minutes: int) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is not None and reading.start.at == NOW - timedelta(minutes=minutes)
+    assert not reading.start.inferred

@@ -8,7 +8,7 @@ One interface, `BillingAdapter`, with one implementation per source beside it
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
@@ -44,6 +44,13 @@ class Bill:
     previous_balance_sar: Decimal  # unpaid amount carried over from earlier bills
     total_due_sar: Decimal  # amount_sar + previous_balance_sar
     status: str  # one of BILL_STATUSES
+
+    def on(self, day: date) -> Bill:
+        """The bill as it stands on `day` (the message's date): an unpaid bill past its due
+        date is overdue, whatever day the billing system counted from."""
+        if self.status == "unpaid" and day > self.due_date:
+            return replace(self, status="overdue")
+        return self
 
 
 class BillingAdapter(ABC):

@@ -125,10 +125,12 @@ def _handle(
         _repeat_last_answer(turn)
         return
 
-    if understood is not None and medical_need.mentioned(text):
-        medical_need.warn(turn)
-        if _medical_outage(turn, understood):
-            return
+    if (
+        understood is not None
+        and medical_need.mentioned(text)
+        and _medical_outage(turn, understood)
+    ):
+        return
 
     if (
         understood is not None
@@ -157,14 +159,17 @@ def _handle(
 
 
 def _medical_outage(turn: Turn, understood: Understanding) -> bool:
-    """Someone on medical equipment (already warned): True when the outage report took the
+    """Someone on medical equipment (warned here, first): True when the outage report took the
     message. The open outage flow flags the report it is taking; a sure request for something
     else is answered as usual, with the sender's open outage report flagged."""
     if turn.flow == "outage_report":
+        medical_need.warn(turn)
         return False
     if not medical_need.is_outage(understood):
-        medical_need.flag_open_report(turn)
+        # Answered as the other request: a report is promised only when one is there to flag.
+        medical_need.warn(turn, report_follows=medical_need.flag_open_report(turn))
         return False
+    medical_need.warn(turn)
     turn.finish()
     if medical_need.flag_open_report(turn):
         turn.intent = "outage_report"
@@ -178,6 +183,9 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if understood is None:  # a shared location with no words: an outage or a hazard?
         turn.finish()
         shared_location.start(turn, _nothing(text))
+        return
+    if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
+        turn.finish()
         return
     if hazard_report.claims_photo(turn, understood):
         turn.finish()

@@ -3,7 +3,7 @@
 The same function feeds the restoration notice and the dialogue's compensation answer, so a
 subscriber always sees one figure. The outage runs from the reporter's own start (the time
 they said the power went off), else the incident's start (its first report, or the start an
-operator set), to its restoration. A planned outage has two cases: the restoration
+operator set), to its restoration (or to when the reporter said their power came back). A planned outage has two cases: the restoration
 (`planned_outage_restoration`) and the notice given (`planned_outage_notice`; no notice recorded
 means none was given); an unplanned one is an `emergency_outage`. Force majeure, flagged by the
 operator, makes every case not eligible, with the reason.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.outages.models import RESTORED, Incident, OutageReport
@@ -42,7 +42,7 @@ def compensations_for_report(report: OutageReport, incident: Incident) -> list[C
     """Every case of this outage for this reporter, restoration first; [] while still open."""
     from bot.standards import Case, compensation_for
 
-    end = incident.end
+    end = report.end_in(incident) if report is not None else incident.end
     if end is None:
         return []
     fm = bool(incident.force_majeure)
@@ -89,7 +89,11 @@ def compensation_cases_for_phone(
     rows = session.execute(
         select(OutageReport, Incident)
         .join(Incident, Incident.id == OutageReport.incident_id)
-        .where(OutageReport.phone == phone, Incident.status == RESTORED, ~superseded)
+        .where(
+            OutageReport.phone == phone,
+            or_(Incident.status == RESTORED, OutageReport.stated_end.is_not(None)),
+            ~superseded,
+        )
         .order_by(Incident.restored_at.desc(), OutageReport.id.desc())
     ).all()
     cases: list[tuple[OutageReport, Incident, Compensation]] = []

@@ -102,6 +102,8 @@ class OutageReport(Base):
     reported_at: Mapped[datetime]
     # When the reporter said the power went off ("طافية من ٧ الصبح"); their case starts there.
     stated_start: Mapped[datetime | None]
+    # When the reporter said the power came back ("رجعت الساعة 3"); their case ends there.
+    stated_end: Mapped[datetime | None]
     account: Mapped[str | None] = mapped_column(String(20))
     city: Mapped[str | None] = mapped_column(String(80))
     district: Mapped[str | None] = mapped_column(String(120))
@@ -132,6 +134,12 @@ class OutageReport(Base):
         """When this reporter's outage began: the time they stated, else the incident's start."""
         stated = aware(self.stated_start)
         return stated if stated is not None else incident.start
+
+    def end_in(self, incident: Incident) -> datetime | None:
+        """When this reporter's outage ended: the time they said the power came back, else the
+        incident's restoration (None while neither is known)."""
+        stated = aware(self.stated_end)
+        return stated if stated is not None else incident.end
 
 
 class OutageMedia(Base):

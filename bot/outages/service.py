@@ -246,6 +246,13 @@ def cancel_report(report: OutageReport, at: datetime) -> None:
     report.cancelled_at = as_utc(at)
 
 
+def record_stated_end(session: Session, report: OutageReport, at: datetime) -> None:
+    """The reporter said their power came back at `at`: their case ends there (kept on the
+    report; the incident stays as operators run it, for the other reporters)."""
+    report.stated_end = as_utc(at)
+    session.flush()
+
+
 def reporters_count(session: Session, incident: Incident) -> int:
     return session.connection().scalar(_REPORTERS_OF, {"incident_id": incident.id}) or 0
 

@@ -51,6 +51,7 @@ def report_view(report) -> dict:
         "channel": report.channel,
         "reported_at": local_iso(report.reported_at),
         "stated_start": local_iso(report.stated_start),
+        "stated_end": local_iso(report.stated_end),
         "district": report.district,
         "still_off": bool(report.still_off),
         "urgent": bool(report.urgent),
@@ -62,7 +63,9 @@ def report_view(report) -> dict:
 def report_line(view: dict) -> str:
     start = view["stated_start"] or "-"
     urgent = "URGENT: medical equipment  " if view["urgent"] else ""
-    back = f"says back at {view['power_back_at']}  " if view.get("power_back_at") else ""
+    # The time the reporter said it came back, else when they told us it was back.
+    back_at = view.get("stated_end") or view.get("power_back_at")
+    back = f"says back at {back_at}  " if back_at else ""
     cancelled = f"CANCELLED {view['cancelled_at']}  " if view.get("cancelled_at") else ""
     return (
         f"  {view['reference']}  {view['channel']:<9}  reported {view['reported_at']}  "

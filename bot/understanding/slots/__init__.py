@@ -23,6 +23,7 @@ __all__ = [
     "find_standard",
     "find_times",
     "read_times",
+    "stated_duration",
 ]
 
 
@@ -32,10 +33,10 @@ def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]
     account = find_account(raw)
     if account:
         slots["account"] = account
-    minutes = find_duration_minutes(raw, folded=folded)
+    times = read_times(raw, now, folded=folded)
+    minutes = stated_duration(raw, times.ongoing, folded=folded)
     if minutes is not None:
         slots["duration_minutes"] = minutes
-    times = read_times(raw, now, folded=folded)
     if times.start is not None:
         slots["start"] = times.start.slot()
     if times.end is not None:
@@ -55,6 +56,16 @@ def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]
     if standard:
         slots["standard"] = standard
     return slots
+
+
+def stated_duration(raw: str, ongoing: bool, *, folded: str | None = None) -> int | None:
+    """How long the case lasted, in minutes. "قبل اسبوعين ... ٧ ساعات" lasted 7 hours: a length
+    after "قبل"/"من"/"ago" says when it began, and counts as the length only for a case still
+    going on ("طافية من يومين": two days so far) when no other length is stated."""
+    minutes = find_duration_minutes(raw, folded=folded, anchors=False)
+    if minutes is None and ongoing:
+        minutes = find_duration_minutes(raw, folded=folded)
+    return minutes
 
 
 def folded_text(raw: str, folded: str | None) -> str:

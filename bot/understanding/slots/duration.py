@@ -69,39 +69,103 @@ def _time_words() -> frozenset[str]:
     return _vocabulary().known
 
 
-def find_duration_minutes(raw: str, *, folded: str | None = None) -> int | None:
-    """Minutes of the first duration in the message, or None."""
+def find_duration_minutes(
+    raw: str, *, folded: str | None = None, anchors: bool = True
+) -> int | None:
+    """Minutes of the first duration in the message, or None. With `anchors=False` a length
+    that says WHEN rather than how long ("قبل اسبوعين", "من ٣ ايام", "2 days ago") is passed
+    over: "قبل اسبوعين انقطعت ٧ ساعات" lasted 7 hours, not two weeks."""
     from bot.understanding.slots import folded_text
 
     words = _words()
     toks = slot_tokens(folded_text(raw, folded), words.known)
     i = 0
     while i < len(toks):
-        found = _component(toks, i, words)
+        found = duration_at(toks, i)
         if found is None:
             i += 1
             continue
-        total, unit, i = found
-        # Further parts joined by "و"/"and"/"الا": "ساعتين ونص", "ساعة و 20 دقيقة", "ساعة الا ربع".
-        while i + 1 < len(toks) and (toks[i] in words.add or toks[i] in words.subtract):
-            sign = -1 if toks[i] in words.subtract else 1
-            if toks[i + 1] in words.fractions:
-                total += sign * words.fractions[toks[i + 1]] * unit
-                i += 2
-                continue
-            if toks[i + 1] == "a" and i + 2 < len(toks) and toks[i + 2] in words.fractions:
-                total += sign * words.fractions[toks[i + 2]] * unit  # "and a half"
-                i += 3
-                continue
-            more = _component(toks, i + 1, words)
-            if more is None:
-                break
-            total += sign * more[0]
-            unit, i = more[1], more[2]
-        if total > 0:
-            return round(total)
+        if not anchors and is_anchor(toks, i, found[2]):
+            i = found[2]
+            continue
+        if found[0] > 0:
+            return round(found[0])
         i += 1
     return None
+
+
+def lone_unit_minutes(raw: str) -> int | None:
+    """A unit said alone, as the answer to "how long before?": "يوم", "بيوم", "a day",
+    "اسبوع" → one unit; None when the message says anything else."""
+    words = _words()
+    toks = slot_tokens(normalize(raw), words.known)
+    anchor = _anchor_words()
+    units = [t for t in toks if t in words.unit]
+    rest = [
+        t
+        for t in toks
+        if t not in words.unit
+        and t not in words.one
+        and t not in anchor.fillers
+        and (t,) not in anchor.before
+        and t not in ("ب", "by")
+    ]
+    return words.unit[units[0]] if len(units) == 1 and not rest else None
+
+
+def duration_at(toks: list[str], i: int) -> tuple[float, int, int] | None:
+    """(minutes, minutes of its last unit, next index) of the duration starting at token i:
+    "ساعتين ونص", "ساعة و 20 دقيقة", "ساعة الا ربع"; None when none starts there."""
+    words = _words()
+    found = _component(toks, i, words)
+    if found is None:
+        return None
+    total, unit, i = found
+    # Further parts joined by "و"/"and"/"الا": "ساعتين ونص", "ساعة و 20 دقيقة", "ساعة الا ربع".
+    while i + 1 < len(toks) and (toks[i] in words.add or toks[i] in words.subtract):
+        sign = -1 if toks[i] in words.subtract else 1
+        if toks[i + 1] in words.fractions:
+            total += sign * words.fractions[toks[i + 1]] * unit
+            i += 2
+            continue
+        if toks[i + 1] == "a" and i + 2 < len(toks) and toks[i + 2] in words.fractions:
+            total += sign * words.fractions[toks[i + 2]] * unit  # "and a half"
+            i += 3
+            continue
+        more = _component(toks, i + 1, words)
+        if more is None:
+            break
+        total += sign * more[0]
+        unit, i = more[1], more[2]
+    return total, unit, i
+
+
+def is_anchor(toks: list[str], first: int, after: int) -> bool:
+    """The duration toks[first:after] is a relative anchor: after "قبل"/"من"/"منذ"/"since"
+    (a filler like "شي"/"about" may stand between) or before "ago"."""
+    anchor = _anchor_words()
+    k = first - 1
+    while k >= 0 and toks[k] in anchor.fillers:
+        k -= 1
+    before = any(k - n + 1 >= 0 and tuple(toks[k - n + 1 : k + 1]) in anchor.before for n in (1, 2))
+    return before or (after < len(toks) and toks[after] in anchor.after)
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    before: frozenset[tuple[str, ...]]
+    after: frozenset[str]
+    fillers: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _anchor_words() -> _Anchor:
+    relative = load("times")["relative"]
+    return _Anchor(
+        frozenset(tuple(normalize(w).split()) for w in relative["before"]),
+        frozenset(normalize(w) for w in relative["after"]),
+        frozenset(normalize(w) for w in relative["fillers"]),
+    )
 
 
 def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | None:

@@ -65,6 +65,10 @@ class _Vocabulary:
     end_verbs: dict[tuple[str, ...], bool]
     now_words: dict[tuple[str, ...], bool]
     known: frozenset[str]
+    fillers: frozenset[str]  # "شي", "about": between "من" and a length
+    hour_words: dict[str, int]  # "سبع", "ثلاث": hours 1-12 said as words (data/numbers.toml)
+    day_word: frozenset[str]  # "يوم" before a weekday
+    relative_heads: frozenset[str]  # first words of `relative_before`
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -119,6 +123,7 @@ def _vocabulary() -> _Vocabulary:
     months = frozenset(normalize(w) for w in relative["months"])
     month_duals = frozenset(normalize(w) for w in relative["month_duals"])
     known |= months | month_duals
+    known |= frozenset(normalize(w) for w in relative["fillers"])
     return _Vocabulary(
         days,
         periods,
@@ -145,7 +150,23 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["ends"]["words"]),
         _flags(data["now"]["words"]),
         known,
+        frozenset(normalize(w) for w in relative["fillers"]),
+        _hour_words(),
+        frozenset(normalize(w) for w in dates["day_word"]),
+        frozenset(k[0] for k in _flags(relative["before"])),
     )
+
+
+def _hour_words() -> dict[str, int]:
+    """Number words of one word for 1 to 12 ("سبعة", "ثنتين"), as clock hours."""
+    from bot.understanding.vocabulary import number_words
+
+    ordinals = {normalize(w) for w in load("numbers")["not_hours"]["words"]}
+    return {
+        w: int(n)
+        for w, n in number_words().items()
+        if " " not in w and 1 <= n <= 12 and w not in ordinals
+    }
 
 
 def _relative_units(units: dict[str, int]) -> dict[str, int]:
@@ -202,6 +223,7 @@ class _Clock:
     ambiguous_hour: bool  # 1-12 with no period: AM or PM unknown
     default_hour: bool = False  # a day part alone ("الصبح"): its usual hour, not a stated one
     is_now: bool = False  # "الحين": the message's own time
+    ago: int = 0  # "من ساعتين": that many minutes before the message (a stated start)
 
     @property
     def guessed(self) -> bool:
@@ -375,12 +397,42 @@ def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int
     return 0, 0
 
 
+def _weekday_after(toks: list[str], k: int, v: _Vocabulary) -> tuple[int | None, int]:
+    """A weekday right after a date ("١٥ نوفمبر الأحد", "١٥/١١ يوم الأحد"): (weekday, tokens)."""
+    skip = 1 if k < len(toks) and toks[k] in v.day_word else 0
+    weekday, size = _phrase_at(toks, k + skip, v.weekdays)
+    return (int(weekday), skip + size) if weekday is not None else (None, 0)
+
+
+def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int]:
+    """ "من ساعتين", "من شي ساعتين ونص", "mn 3 sa3at", "since 2 hours", "an hour ago": a start
+    that many minutes before the message, as stated as a clock hour (a length of days or
+    weeks is a day: `_relative_at`)."""
+    from bot.understanding.slots.duration import duration_at, is_anchor
+
+    _, lead = _phrase_at(toks, i, v.relative_before)
+    k = i + lead
+    while k < len(toks) and toks[k] in v.fillers:
+        k += 1
+    if k >= len(toks) or (not lead and k > i):
+        return None, 0
+    found = duration_at(toks, k)
+    if found is None or not 0 < found[0] <= 24 * 60 or found[1] >= 1440:
+        return None, 0
+    minutes, _unit, after = found
+    if not is_anchor(toks, k, after):
+        return None, 0
+    after += after < len(toks) and toks[after] in v.relative_after
+    return _Clock(i, -1, -1, True, 0, False, ago=round(minutes)), after - i
+
+
 def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
     from bot.understanding.slots.duration import _words as duration_words
 
     units = duration_words()
     scan = _Scan()
     negated_at: int | None = None
+    said_ago = not v.relative_after.isdisjoint(toks)  # "2 hours ago": no "من" before it
     i = 0
     while i < len(toks):
         _, size = _phrase_at(toks, i, v.still)
@@ -400,6 +452,11 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             scan.negated_end, negated_at = False, None
             i += 1
             continue
+        ago, size = _ago_at(toks, i, v) if said_ago or toks[i] in v.relative_heads else (None, 0)
+        if ago is not None:
+            scan.clocks.append(ago)
+            i += size
+            continue
         relative, size = _relative_at(toks, i, v)
         if relative is not None:
             scan.days.append(relative)
@@ -407,8 +464,10 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             continue
         found, size = _date_at(toks, i, v)
         if found is not None:
+            weekday, weekday_size = _weekday_after(toks, i + size, v)
+            found.weekday = weekday  # "١٥ نوفمبر يوم الأحد": checked against the date
             scan.days.append(found)
-            i += size
+            i += size + weekday_size
             continue
         day, size = _phrase_at(toks, i, v.days)
         if day is not None:
@@ -417,6 +476,12 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             continue
         weekday, size = _phrase_at(toks, i, v.weekdays)
         if weekday is not None:
+            dated, date_size = _date_at(toks, i + size, v) if i + size < len(toks) else (None, 0)
+            if dated is not None:  # "يوم الأحد ١٥ نوفمبر": the date, checked against the weekday
+                dated.position, dated.weekday = i, int(weekday)
+                scan.days.append(dated)
+                i += size + date_size
+                continue
             scan.days.append(_Day(i, weekday=int(weekday)))
             i += size
             continue
@@ -472,6 +537,9 @@ def _hour_at(
         return None, 0
     j = i + lead_size
     clock = _hour_minute(toks[j]) if j < len(toks) else None
+    worded = clock is None and j < len(toks) and toks[j] in v.hour_words
+    if worded:  # "سبع الصبح", "الساعة ثلاث العصر": an hour said as a word, read like a digit
+        clock = (v.hour_words[toks[j]], 0)
     if clock is not None:
         hour, minute = clock
         k = j + 1
@@ -491,7 +559,8 @@ def _hour_at(
             or any(tuple(toks[max(0, i - n) : i]) in v.end_verbs for n in (1, 2, 3))
         )
         is_duration = nxt is not None and (nxt in units.unit or nxt in units.duals)
-        if (lead_size or ":" in toks[j] or period is not None or marker_before) and not is_duration:
+        said = lead_size or period is not None or (not worded and (":" in toks[j] or marker_before))
+        if said and not is_duration:
             if period is not None:
                 hour = _apply_period(hour, period)
                 k += consumed
@@ -563,6 +632,9 @@ def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeRea
     for clock in scan.clocks:
         if clock.is_now:
             clock.hour, clock.minute = now.hour, now.minute
+        if clock.ago:
+            at = now - timedelta(minutes=clock.ago)
+            clock.hour, clock.minute, clock.day = at.hour, at.minute, (at.date() - now.date()).days
         if _in_end(clock.position, scan):
             end_clock = end_clock or clock
         elif not clock.is_now:  # a case does not start "now"
@@ -606,7 +678,9 @@ def _moment(
         resolved = _day_of(day, today, start.day if start else None)
         if resolved is None:
             return None
-        stated = day.months is None  # "قبل شهرين" names no exact day: said back first
+        # "قبل شهرين" names no exact day, and a weekday that is not the date's ("الأحد ١٦
+        # نوفمبر", a Monday) leaves the day in doubt: either is said back before any money.
+        stated = day.months is None and _weekday_agrees(day, resolved)
         if clock is None:
             return Moment(resolved, None, stated)
         return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed)
@@ -620,6 +694,11 @@ def _moment(
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
         return Moment(today, time(clock.hour, clock.minute), False, clock.guessed)
     return _latest_past(clock, now)
+
+
+def _weekday_agrees(day: _Day, resolved: date) -> bool:
+    dated = day.gregorian is not None or day.hijri is not None
+    return day.weekday is None or not dated or resolved.weekday() == day.weekday
 
 
 def _latest_past(clock: _Clock, now: datetime) -> Moment:
@@ -643,7 +722,7 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         month = today.year * 12 + today.month - 1 - day.months
         year, month = divmod(month, 12)
         return date(year, month + 1, min(today.day, monthrange(year, month + 1)[1]))
-    if day.weekday is not None:
+    if day.weekday is not None and day.gregorian is None and day.hijri is None:
         if after is not None:
             return after + timedelta(days=(day.weekday - after.weekday()) % 7)
         back = (today.weekday() - day.weekday) % 7 or 7

@@ -2,7 +2,8 @@
 
 A number glued to a word the parsers know is split off ("3hours" → "3", "hours"; "8am" →
 "8", "am"), other letter-digit words stay whole (Arabizi "sob7", "6afya", "sa3tain"); an
-attached Arabic "و" (and) is split off a known word ("ونص" → "و", "نص"), and "و"/"ل" off a
+attached Arabic "و" (and) or "ب" (by) is split off a known word ("ونص" → "و", "نص";
+"بثلاث" → "ب", "ثلاث"), and "و"/"ل" off a
 number ("و20" → "و", "20"; "ل1:10" → "ل", "1:10").
 """
 
@@ -28,6 +29,8 @@ def slot_tokens(folded: str, known: frozenset[str] = frozenset()) -> list[str]:
             out.extend(glued.groups())
         elif token.startswith("و") and len(token) > 1 and token[1:] in known:
             out.extend(("و", token[1:]))
+        elif token.startswith("ب") and token not in known and token[1:] in known:
+            out.extend(("ب", token[1:]))  # "بثلاث ايام", "بيوم": "by/with" glued to a number
         else:
             out.append(token)
     return out
