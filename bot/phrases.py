@@ -48,6 +48,7 @@ NAMES = (
     "thanks",
     "laughter",
     "acknowledge",
+    "agreement",
     "farewell",
     "small_talk_address",
     "bill_high",

@@ -29,7 +29,9 @@ GREETINGS = (
     "greeting_how_are_you",
     "wellwish",
 )
-KINDS = (*GREETINGS, "thanks", "laughter", "acknowledge", "farewell")
+KINDS = (*GREETINGS, "thanks", "laughter", "acknowledge", "agreement", "farewell")
+# "OK" and "yes, right": no request, and to a yes-or-no question a yes (agreement only).
+NODS = frozenset({"acknowledge", "agreement"})
 # Addressing the bot ("يا صديق", "اخوي") adds nothing to the small talk around it.
 ADDRESS = "small_talk_address"
 # Kinds that end the step the subscriber was in, as a person leaving the counter does.
@@ -101,7 +103,7 @@ def takes_before_flow(courtesy: Courtesy | None, reads_yes: bool) -> TypeGuard[C
     return (
         courtesy is not None
         and courtesy.only_small_talk
-        and not (reads_yes and "acknowledge" in courtesy.kinds)
+        and not (reads_yes and NODS & set(courtesy.kinds))
     )
 
 
@@ -117,6 +119,7 @@ def _return(turn: Turn, kind: str) -> str:
         "thanks": _("You are welcome, anytime"),
         "laughter": _("Glad to see you smiling 😊"),
         "acknowledge": _("All right. If you need anything else, just write to me"),
+        "agreement": _("All right. If you need anything else, just write to me"),
         "farewell": _("Goodbye, take care"),
     }[kind]
 
@@ -146,7 +149,9 @@ def answer(turn: Turn, courtesy: Courtesy) -> None:
     if turn.asking and turn.contact.last_replies:
         # In the middle of a question: returned, and the question asked again (its choices too).
         asked = [reply_from_json(stored) for stored in turn.contact.last_replies]
-        first = asked[0].text if kinds == ("acknowledge",) else f"{line}\n{asked[0].text}"
+        first = (
+            asked[0].text if len(kinds) == 1 and kinds[0] in NODS else f"{line}\n{asked[0].text}"
+        )
         turn.say(first, asked[0].choices)
         for reply in asked[1:]:
             turn.say(reply.text, reply.choices)
