@@ -9,17 +9,23 @@ a unit vector), and a softmax turns it into one probability per intent.
 from __future__ import annotations
 
 import io
+import math
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from bot import resources
-from bot.understanding.features import features
+from bot.understanding.features import message_words, pair_features, word_features
 
 MODEL_PATH = Path(__file__).parent / "data" / "intent_model.npz"
+# A word's feature rows are kept for the next message with that word (the corpus and the test
+# sets hold about 15,000 distinct words); words longer than any real one are not kept, so a
+# stream of hostile pastes bounds the memory at about 30 MB.
+CACHED_WORDS = 2**15
+CACHED_WORD_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -33,17 +39,43 @@ class IntentModel:
     accept: float
     off_topic: float
     strength: float  # the regularization it was trained with (chosen on the dev split)
+    _cached_word_rows: object = field(init=False, repr=False, compare=False)
+    _bias64: np.ndarray = field(init=False, repr=False, compare=False)
+    _rows: np.ndarray = field(init=False, repr=False, compare=False)  # `weights`, row by row
+
+    def __post_init__(self) -> None:
+        cached = lru_cache(maxsize=CACHED_WORDS)(self._word_rows)
+        object.__setattr__(self, "_cached_word_rows", cached)
+        object.__setattr__(self, "_bias64", self.bias.astype(np.float64))
+        object.__setattr__(self, "_rows", np.ascontiguousarray(self.weights))
+
+    def _word_rows(self, word: str) -> tuple[int, ...]:
+        found = self.index.get
+        return tuple(row for row in map(found, word_features(word)) if row is not None)
+
+    def rows(self, normalized: str) -> list[int]:
+        """The weight rows of the message's features (`features.features`), each once, sorted."""
+        words = message_words(normalized)
+        cached = self._cached_word_rows
+        rows: set[int] = set()
+        for word in words:
+            rows.update(cached(word) if len(word) <= CACHED_WORD_CHARS else self._word_rows(word))
+        found = self.index.get
+        rows.update(row for row in map(found, pair_features(words)) if row is not None)
+        return sorted(rows)  # a fixed order of additions: the same message, the same float sum
 
     def probabilities(self, normalized: str) -> dict[str, float]:
-        found = self.index.get
-        rows = [row for row in map(found, features(normalized)) if row is not None]
-        logits = self.bias.astype(np.float64)
+        rows = self.rows(normalized)
         if rows:
-            rows.sort()  # a fixed order of additions: the same message, the same float sum
-            logits = logits + self.weights[rows].sum(axis=0, dtype=np.float64) / np.sqrt(len(rows))
-        exp = np.exp(logits - logits.max())
-        probs = exp / exp.sum()
-        return dict(zip(self.intents, probs.tolist(), strict=True))
+            found = np.fromiter(rows, dtype=np.intp, count=len(rows))
+            total = self._rows.take(found, axis=0).sum(axis=0, dtype=np.float64)
+            logits = self._bias64 + total / math.sqrt(len(rows))
+        else:
+            logits = self._bias64.copy()
+        logits -= logits.max()
+        np.exp(logits, out=logits)
+        logits /= logits.sum()
+        return dict(zip(self.intents, logits.tolist(), strict=True))
 
     def decide(self, probabilities: dict[str, float]) -> tuple[str, float]:
         """The intent to act on and its probability; "unknown" when not sure."""
