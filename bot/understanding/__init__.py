@@ -25,6 +25,7 @@ __all__ = [
     "choice_number",
     "control_word",
     "detect_lang",
+    "prepare",
     "understand",
 ]
 
@@ -52,3 +53,24 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
         lang=detect_lang(raw, normalized),
         alternatives=guess.alternatives,
     )
+
+
+def prepare() -> None:
+    """Read every table `understand` uses (the model, the phrase lists, the slot words, the
+    language detector's Arabizi and English words) once at start-up, so that no subscriber's
+    message pays for it. No message is read: the model's cache of words stays empty."""
+    from bot.understanding.language import _arabizi_vocabulary
+    from bot.understanding.model import intent_model
+    from bot.understanding.phrases import control_phrases, intent_keywords
+    from bot.understanding.slots.duration import _words as duration_words
+    from bot.understanding.slots.standard import _rules as standard_rules
+    from bot.understanding.slots.times import _starters, slot_words
+
+    intent_model()
+    intent_keywords()
+    control_phrases()
+    _arabizi_vocabulary()
+    duration_words()
+    slot_words()
+    _starters()
+    standard_rules()

@@ -53,6 +53,14 @@ class IntentModel:
         found = self.index.get
         return tuple(row for row in map(found, word_features(word)) if row is not None)
 
+    def word_cache(self):  # noqa: ANN201 - functools' _CacheInfo
+        """Hits and misses of the cache of words so far (`functools.lru_cache` figures)."""
+        return self._cached_word_rows.cache_info()
+
+    def forget_words(self) -> None:
+        """Empty the cache of words, as after a restart (the benchmark's first round)."""
+        self._cached_word_rows.cache_clear()
+
     def rows(self, normalized: str) -> list[int]:
         """The weight rows of the message's features (`features.features`), each once, sorted."""
         words = message_words(normalized)

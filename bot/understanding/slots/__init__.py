@@ -12,7 +12,8 @@ from bot.text import fold
 from bot.understanding.slots.account import find_account
 from bot.understanding.slots.duration import find_duration_minutes
 from bot.understanding.slots.standard import find_standard
-from bot.understanding.slots.times import Moment, TimeReading, find_times, read_times
+from bot.understanding.slots.times import Moment, TimeReading, find_times, read_times, slot_words
+from bot.understanding.slots.tokens import slot_tokens
 
 __all__ = [
     "Moment",
@@ -32,10 +33,11 @@ def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]
     account = find_account(raw)
     if account:
         slots["account"] = account
-    minutes = find_duration_minutes(raw, folded=folded)
+    tokens = slot_tokens(folded, slot_words())  # read once for the duration and the times
+    minutes = find_duration_minutes(raw, folded=folded, tokens=tokens)
     if minutes is not None:
         slots["duration_minutes"] = minutes
-    times = read_times(raw, now, folded=folded)
+    times = read_times(raw, now, folded=folded, tokens=tokens)
     if times.start is not None:
         slots["start"] = times.start.slot()
     if times.end is not None:

@@ -23,6 +23,8 @@ class _Words:
     numbers: dict[str, int]
     known: frozenset[str]
     compact: re.Pattern[str]  # "5h20": hours and minutes in one word
+    # The words a duration can start at (besides a number in digits): the scan passes over others.
+    starters: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +53,7 @@ def _words() -> _Words:
         numbers,
         known,
         _compact_pattern(data["compact"]),
+        frozenset(duals) | frozenset(fractions) | joiners["one"] | frozenset(numbers) | alone,
     )
 
 
@@ -69,14 +72,19 @@ def _time_words() -> frozenset[str]:
     return _vocabulary().known
 
 
-def find_duration_minutes(raw: str, *, folded: str | None = None) -> int | None:
-    """Minutes of the first duration in the message, or None."""
+def find_duration_minutes(
+    raw: str, *, folded: str | None = None, tokens: list[str] | None = None
+) -> int | None:
+    """Minutes of the first duration in the message, or None. `tokens`: its `slot_tokens`."""
     from bot.understanding.slots import folded_text
 
     words = _words()
-    toks = slot_tokens(folded_text(raw, folded), words.known)
+    toks = slot_tokens(folded_text(raw, folded), words.known) if tokens is None else tokens
     i = 0
     while i < len(toks):
+        if toks[i] not in words.starters and not toks[i][0].isdigit():
+            i += 1  # no number, fraction or dual: no duration starts here
+            continue
         found = _component(toks, i, words)
         if found is None:
             i += 1

@@ -369,10 +369,14 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
     from bot.understanding.slots.duration import _words as duration_words
 
     units = duration_words()
+    starters = _starters()
     scan = _Scan()
     negated_at: int | None = None
     i = 0
     while i < len(toks):
+        if toks[i] not in starters and not toks[i][0].isdigit():
+            i += 1  # most words of a message: nothing below can start at them
+            continue
         _, size = _phrase_at(toks, i, v.still)
         if size:
             scan.still = True
@@ -539,13 +543,19 @@ class TimeReading:
     ongoing: bool = False
 
 
-def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeReading:
-    """The start, end and ongoing state the message states; parts it does not carry are None."""
+def read_times(
+    raw: str, now: datetime, *, folded: str | None = None, tokens: list[str] | None = None
+) -> TimeReading:
+    """The start, end and ongoing state the message states; parts it does not carry are None.
+    `tokens`: the message's `slot_tokens` with `slot_words()`, when the caller has them."""
     from bot.understanding.slots import folded_text
 
     v = _vocabulary()
-    toks = slot_tokens(folded_text(raw, folded), _all_slot_words())[:MAX_TOKENS]
-    if not any(tok in _time_hints() or any(ch.isdigit() for ch in tok) for tok in toks):
+    if tokens is None:
+        tokens = slot_tokens(folded_text(raw, folded), slot_words())
+    toks = tokens[:MAX_TOKENS]
+    starters = _starters()
+    if not any(tok in starters or tok[0].isdigit() for tok in toks):
         return TimeReading()  # no time word, number word or digit: nothing to read
     scan = _scan(toks, v)
     now = now.astimezone(RIYADH)
@@ -694,15 +704,36 @@ def find_times(
 
 
 @lru_cache(maxsize=1)
-def _all_slot_words() -> frozenset[str]:
+def slot_words() -> frozenset[str]:
+    """The words `slot_tokens` splits off a number or an attached "و" for the slot parsers."""
     from bot.understanding.slots.duration import _words as duration_words
 
     return duration_words().known | _vocabulary().known
 
 
 @lru_cache(maxsize=1)
-def _time_hints() -> frozenset[str]:
-    """Every word a time reading can start from: the slot vocabulary and the number words."""
+def _starters() -> frozenset[str]:
+    """Every word the scan can act on at its own position (besides a word starting with a
+    digit): the first word of a phrase the scan looks up there, a marker, a number word, a
+    duration unit. The scan passes over any other word at once, as it would after asking every
+    table; a message with none of these words states no time."""
     from bot.understanding.vocabulary import number_words
 
-    return _all_slot_words() | {w for phrase in number_words() for w in phrase.split()}
+    v = _vocabulary()
+    phrases = (
+        v.still,
+        v.negated_end,
+        v.relative_before,
+        v.gregorian,
+        v.days,
+        v.weekdays,
+        v.state,
+        v.now_words,
+        v.end_verbs,
+        v.periods,
+        v.lead,
+    )
+    firsts = {phrase[0] for table in phrases for phrase in table}
+    markers = v.start | v.end | v.negated_until | v.month_duals
+    amounts = {w for phrase in number_words() for w in phrase.split()} | {"a", "an", "one"}
+    return frozenset(firsts | markers | amounts | set(v.relative_units))
