@@ -5,11 +5,12 @@
 Messages are the test sets (tests/data/*.tsv). `understand` is timed as the running bot calls
 it: keywords, slots and the trained intent model (`bot.understanding.model`). "first call" is
 one round, each message seen for the first time by the process after the start-up reading of
-the bot's tables (`bot.understanding.prepare`, no message read), so no cache has seen it; the
-model's cache of words is emptied before it and fills during it (a word of a later message may
-have been met in an earlier one of the round, as in a running bot just started). "repeated" runs every message many rounds. The baseline is
-`bot.text.normalize` over the same messages in the same run; the ratio says how many
-normalizations one understanding costs. The model's scoring alone is shown too.
+the bot's tables (`bot.understanding.prepare`, which reads no message), so no cache has seen
+it; the caches of words (the model's feature rows, the standards finder's rule words) are
+emptied before it and fill during it, so a word of a later message may have been met in an
+earlier one of the round, as in a bot just restarted. "repeated" runs every message many
+rounds. The baseline is `bot.text.normalize` over the same messages in the same run; the ratio
+says how many normalizations one understanding costs. The model's scoring alone is shown too.
 
 The machine is shared: wall-clock percentiles include time spent waiting for the core while
 other jobs run, so the CPU time of each call (`time.thread_time`) is reported beside them;
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import RIYADH  # noqa: E402
 from bot.text import normalize  # noqa: E402
-from bot.understanding import prepare, understand  # noqa: E402
+from bot.understanding import forget_words, prepare, understand  # noqa: E402
 from bot.understanding.model import intent_model  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
@@ -98,7 +99,7 @@ def main() -> None:
     for name, texts in sets.items():
         words = sum(len(t.split()) for t in texts) / len(texts)
         print(f"\n{name}: {len(texts)} messages, {words:.1f} words on average")
-        model.forget_words()  # as after a restart: no word of this set met yet
+        forget_words()  # as after a restart: no word of this set met yet
         cold = summary("understand (first call)", timed(lambda t: understand(t, NOW), texts, 1))
         words_met = model.word_cache()
         print(

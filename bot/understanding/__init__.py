@@ -25,6 +25,7 @@ __all__ = [
     "choice_number",
     "control_word",
     "detect_lang",
+    "forget_words",
     "prepare",
     "understand",
 ]
@@ -39,7 +40,7 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
     raw = clean_raw(text[:MAX_CHARS])
     folded = fold(raw)
     normalized = words(folded)
-    slots = extract(raw, folded, now)
+    slots = extract(raw, folded, now, normalized)
     command = bot_command(raw)
     guess = (
         IntentGuess(command, 1.0, ())
@@ -74,3 +75,13 @@ def prepare() -> None:
     slot_words()
     _starters()
     standard_rules()
+
+
+def forget_words() -> None:
+    """Empty the caches of words (the model's feature rows, the standards' rule words), as
+    after a restart: what a benchmark's first round starts from."""
+    from bot.understanding.model import intent_model
+    from bot.understanding.slots import standard
+
+    intent_model().forget_words()
+    standard.forget_words()

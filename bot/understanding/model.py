@@ -61,22 +61,23 @@ class IntentModel:
         """Empty the cache of words, as after a restart (the benchmark's first round)."""
         self._cached_word_rows.cache_clear()
 
-    def rows(self, normalized: str) -> list[int]:
+    def rows(self, normalized: str) -> np.ndarray:
         """The weight rows of the message's features (`features.features`), each once, sorted."""
         words = message_words(normalized)
-        cached = self._cached_word_rows
-        rows: set[int] = set()
-        for word in words:
-            rows.update(cached(word) if len(word) <= CACHED_WORD_CHARS else self._word_rows(word))
+        if max(map(len, words), default=0) <= CACHED_WORD_CHARS:
+            rows = set().union(*map(self._cached_word_rows, words))
+        else:  # a hostile paste: its words are not kept
+            rows = set().union(*map(self._word_rows, words))
         found = self.index.get
         rows.update(row for row in map(found, pair_features(words)) if row is not None)
-        return sorted(rows)  # a fixed order of additions: the same message, the same float sum
+        array = np.fromiter(rows, dtype=np.intp, count=len(rows))
+        array.sort()  # a fixed order of additions: the same message, the same float sum
+        return array
 
     def probabilities(self, normalized: str) -> dict[str, float]:
         rows = self.rows(normalized)
-        if rows:
-            found = np.fromiter(rows, dtype=np.intp, count=len(rows))
-            total = self._rows.take(found, axis=0).sum(axis=0, dtype=np.float64)
+        if len(rows):
+            total = self._rows.take(rows, axis=0).sum(axis=0, dtype=np.float64)
             logits = self._bias64 + total / math.sqrt(len(rows))
         else:
             logits = self._bias64.copy()

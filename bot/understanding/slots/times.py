@@ -20,8 +20,9 @@ from hijridate import Gregorian, Hijri
 
 from bot.config import RIYADH
 from bot.text import normalize
+from bot.understanding.slots.duration import _words as duration_words
 from bot.understanding.slots.tokens import parse_number, slot_tokens
-from bot.understanding.vocabulary import load
+from bot.understanding.vocabulary import load, number_words
 
 MAX_TOKENS = 200  # slot tokens looked at per message
 _LONGEST = 4  # words in the longest phrase of the vocabulary
@@ -36,32 +37,43 @@ class _Period:
     day: int | None
 
 
+class _Phrases(dict):
+    """A table of phrases (word tuples → value) that knows its first words and its longest
+    phrase, so that a word no phrase starts with is passed over at once (the scan asks every
+    table at every word it cannot pass over)."""
+
+    def __init__(self, table: dict[tuple[str, ...], object]) -> None:
+        super().__init__(table)
+        self.firsts = frozenset(k[0] for k in table)
+        self.longest = min(max((len(k) for k in table), default=0), _LONGEST)
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
-    days: dict[tuple[str, ...], int]
-    periods: dict[tuple[str, ...], _Period]
-    hour_parts: dict[tuple[str, ...], int]
+    days: _Phrases
+    periods: _Phrases
+    hour_parts: _Phrases
     start: frozenset[str]
     end: frozenset[str]
     weak_end: frozenset[str]
-    lead: dict[tuple[str, ...], bool]
-    weekdays: dict[tuple[str, ...], int]
-    gregorian: dict[tuple[str, ...], int]
-    hijri: dict[tuple[str, ...], int]
+    lead: _Phrases
+    weekdays: _Phrases
+    gregorian: _Phrases
+    hijri: _Phrases
     between: frozenset[str]
     hijri_mark: frozenset[str]
     month_word: frozenset[str]
-    relative_before: dict[tuple[str, ...], bool]
+    relative_before: _Phrases
     relative_after: frozenset[str]
     relative_units: dict[str, int]  # duration unit word → days in one unit
     months: frozenset[str]  # "شهر": a calendar month back
     month_duals: frozenset[str]  # "شهرين"
-    still: dict[tuple[str, ...], bool]
-    negated_end: dict[tuple[str, ...], bool]
+    still: _Phrases
+    negated_end: _Phrases
     negated_until: frozenset[str]
-    state: dict[tuple[str, ...], bool]
-    end_verbs: dict[tuple[str, ...], bool]
-    now_words: dict[tuple[str, ...], bool]
+    state: _Phrases
+    end_verbs: _Phrases
+    now_words: _Phrases
     known: frozenset[str]
 
 
@@ -69,8 +81,8 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(normalize(phrase).split())
 
 
-def _flags(phrases: list[str]) -> dict[tuple[str, ...], bool]:
-    return {_key(p): True for p in phrases if _key(p)}
+def _flags(phrases: list[str]) -> _Phrases:
+    return _Phrases({_key(p): True for p in phrases if _key(p)})
 
 
 @lru_cache(maxsize=1)
@@ -118,16 +130,16 @@ def _vocabulary() -> _Vocabulary:
     month_duals = frozenset(normalize(w) for w in relative["month_duals"])
     known |= months | month_duals
     return _Vocabulary(
-        days,
-        periods,
-        parts,
+        _Phrases(days),
+        _Phrases(periods),
+        _Phrases(parts),
         markers["start"],
         markers["end"],
         weak_end,
-        lead,
-        weekdays,
-        gregorian,
-        hijri,
+        _Phrases(lead),
+        _Phrases(weekdays),
+        _Phrases(gregorian),
+        _Phrases(hijri),
         frozenset(normalize(w) for w in dates["between"]),
         frozenset(normalize(w) for w in dates["hijri_mark"]),
         frozenset(normalize(w) for w in dates["month_word"]),
@@ -159,24 +171,11 @@ def _relative_units(units: dict[str, int]) -> dict[str, int]:
     return out
 
 
-# First words and longest phrase of each table, so that a word no phrase starts with is passed
-# over at once (the scan asks every table at every word). Keyed by id: the tables live as long
-# as the cached vocabulary that holds them.
-_HEADS: dict[int, tuple[frozenset[str], int]] = {}
-
-
-def _phrase_at(toks: list[str], i: int, table: dict[tuple[str, ...], object]) -> tuple[object, int]:
+def _phrase_at(toks: list[str], i: int, table: _Phrases) -> tuple[object, int]:
     """Longest phrase of `table` starting at token i: (value, length) or (None, 0)."""
-    heads = _HEADS.get(id(table))
-    if heads is None:
-        heads = _HEADS[id(table)] = (
-            frozenset(k[0] for k in table),
-            max((len(k) for k in table), default=0),
-        )
-    firsts, longest = heads
-    if i >= len(toks) or toks[i] not in firsts:
+    if i >= len(toks) or toks[i] not in table.firsts:
         return None, 0
-    for size in range(min(longest, _LONGEST, len(toks) - i), 0, -1):
+    for size in range(min(table.longest, len(toks) - i), 0, -1):
         value = table.get(tuple(toks[i : i + size]))
         if value is not None:
             return value, size
@@ -307,8 +306,6 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
 
 def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
     """ "من اسبوعين", "قبل ٣ أيام", "3 days ago": a day that long before today."""
-    from bot.understanding.vocabulary import number_words
-
     _, lead = _phrase_at(toks, i, v.relative_before)
     k = i + lead
     if k >= len(toks):
@@ -347,7 +344,6 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
 def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int, int]:
     """(months, tokens) of "شهرين", "شهر" (after "قبل"/"من"), "3 اشهر", "a month"; (0, 0) when
     none, or when a number follows ("١٦ شهر ١١" is a date)."""
-    from bot.understanding.vocabulary import number_words
 
     def dated(at: int) -> bool:
         return at < len(toks) and toks[at][:1].isdigit()
@@ -366,8 +362,6 @@ def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int
 
 
 def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
-    from bot.understanding.slots.duration import _words as duration_words
-
     units = duration_words()
     starters = _starters()
     scan = _Scan()
@@ -706,8 +700,6 @@ def find_times(
 @lru_cache(maxsize=1)
 def slot_words() -> frozenset[str]:
     """The words `slot_tokens` splits off a number or an attached "و" for the slot parsers."""
-    from bot.understanding.slots.duration import _words as duration_words
-
     return duration_words().known | _vocabulary().known
 
 
@@ -717,8 +709,6 @@ def _starters() -> frozenset[str]:
     digit): the first word of a phrase the scan looks up there, a marker, a number word, a
     duration unit. The scan passes over any other word at once, as it would after asking every
     table; a message with none of these words states no time."""
-    from bot.understanding.vocabulary import number_words
-
     v = _vocabulary()
     phrases = (
         v.still,
