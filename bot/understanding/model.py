@@ -21,9 +21,11 @@ from bot import resources
 from bot.understanding.features import message_words, pair_features, word_features
 
 MODEL_PATH = Path(__file__).parent / "data" / "intent_model.npz"
-# A word's feature rows are kept for the next message with that word (the corpus and the test
-# sets hold about 15,000 distinct words); words longer than any real one are not kept, so a
-# stream of hostile pastes bounds the memory at about 30 MB.
+# The feature rows of the model's own words (its "w:" features, the words of at least two
+# training messages) are worked out when it is loaded: they are part of the model, read from
+# its file and no message. Any other word's rows are kept, once met, for the next message with
+# it (the corpus and the test sets hold about 15,000 distinct words). Words longer than any
+# real one are not kept, so a stream of hostile pastes bounds the memory at about 30 MB.
 CACHED_WORDS = 2**15
 CACHED_WORD_CHARS = 24
 
@@ -42,16 +44,28 @@ class IntentModel:
     _cached_word_rows: object = field(init=False, repr=False, compare=False)
     _bias64: np.ndarray = field(init=False, repr=False, compare=False)
     _rows: np.ndarray = field(init=False, repr=False, compare=False)  # `weights`, row by row
+    _known_words: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         cached = lru_cache(maxsize=CACHED_WORDS)(self._word_rows)
         object.__setattr__(self, "_cached_word_rows", cached)
         object.__setattr__(self, "_bias64", self.bias.astype(np.float64))
         object.__setattr__(self, "_rows", np.ascontiguousarray(self.weights))
+        known = {
+            name[2:]: self._rows_of(name[2:])
+            for name in self.index
+            if name.startswith("w:") and len(name) - 2 <= CACHED_WORD_CHARS
+        }
+        object.__setattr__(self, "_known_words", known)
 
-    def _word_rows(self, word: str) -> tuple[int, ...]:
+    def _rows_of(self, word: str) -> tuple[int, ...]:
+        """The rows of the features one word brings (`features.word_features`)."""
         found = self.index.get
         return tuple(row for row in map(found, word_features(word)) if row is not None)
+
+    def _word_rows(self, word: str) -> tuple[int, ...]:
+        known = self._known_words.get(word)
+        return self._rows_of(word) if known is None else known
 
     def word_cache(self):  # noqa: ANN201 - functools' _CacheInfo
         """Hits and misses of the cache of words so far (`functools.lru_cache` figures)."""
@@ -67,7 +81,7 @@ class IntentModel:
         if max(map(len, words), default=0) <= CACHED_WORD_CHARS:
             rows = set().union(*map(self._cached_word_rows, words))
         else:  # a hostile paste: its words are not kept
-            rows = set().union(*map(self._word_rows, words))
+            rows = set().union(*map(self._rows_of, words))
         found = self.index.get
         rows.update(row for row in map(found, pair_features(words)) if row is not None)
         array = np.fromiter(rows, dtype=np.intp, count=len(rows))
