@@ -11,6 +11,7 @@ in the data change nothing in these tests.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import math
 import re
 from datetime import datetime
@@ -205,3 +206,34 @@ def test_account_finder_skips_only_messages_without_digits(text: str) -> None:
     with pytest.MonkeyPatch.context() as patched:
         patched.setattr(account, "_ANY_DIGIT", re.compile(""))
         assert account.find_account(text) == fast
+
+
+def _fold_in_passes(text: str) -> str:
+    """`bot.text.fold` as it was written first: one pass for each kind of character."""
+    import unicodedata
+
+    text_module = importlib.import_module("bot.text.normalize")
+
+    invisible = dict.fromkeys(map(ord, text_module._INVISIBLE))
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", text.translate(invisible))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = re.sub("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]", "", text)
+        text = text.translate(str.maketrans(text_module._LETTER_FOLDS))
+        text = text.translate(str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ","}))
+        text = re.sub(r"(?![0-9])\d", lambda m: str(unicodedata.decimal(m.group(), 0)), text)
+    text = re.sub(r"([^\W\d_])\1{2,}", r"\1", text.lower())
+    return re.sub(r"([اويه])\1+\b", r"\1", text) if not text.isascii() else text
+
+
+ARABIC_TEXT = st.text(
+    st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
+    | st.sampled_from("\u200f\u061c\x00\x1f\x7f\u066b\u066c\u060c ٣۴5aZ\ufeff\u00ad\ufe8e"),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ARABIC_TEXT | st.text(max_size=40))
+def test_fold_in_one_pass_is_fold_in_passes(text: str) -> None:
+    assert fold(text) == _fold_in_passes(text)
