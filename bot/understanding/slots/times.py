@@ -363,12 +363,13 @@ def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int
 
 def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
     units = duration_words()
-    starters = _starters()
+    starts = _starters()
     scan = _Scan()
     negated_at: int | None = None
     i = 0
     while i < len(toks):
-        if toks[i] not in starters and not toks[i][0].isdigit():
+        digit = toks[i][0].isdigit()
+        if not digit and toks[i] not in starts.any:
             i += 1  # most words of a message: nothing below can start at them
             continue
         _, size = _phrase_at(toks, i, v.still)
@@ -388,12 +389,14 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             scan.negated_end, negated_at = False, None
             i += 1
             continue
-        relative, size = _relative_at(toks, i, v)
+        relative, size = (
+            _relative_at(toks, i, v) if digit or toks[i] in starts.relative else _NOTHING
+        )
         if relative is not None:
             scan.days.append(relative)
             i += size
             continue
-        found, size = _date_at(toks, i, v)
+        found, size = _date_at(toks, i, v) if digit or toks[i] in starts.date else _NOTHING
         if found is not None:
             scan.days.append(found)
             i += size
@@ -429,7 +432,7 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             scan.ends.append(i)
         if toks[i] in v.start:
             scan.starts.append(i)
-        clock, size = _clock_at(toks, i, v, units)
+        clock, size = _clock_at(toks, i, v, units) if digit or toks[i] in starts.clock else _NOTHING
         if clock is not None:
             scan.clocks.append(clock)
             i += size
@@ -548,7 +551,7 @@ def read_times(
     if tokens is None:
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
     toks = tokens[:MAX_TOKENS]
-    starters = _starters()
+    starters = _starters().any
     if not any(tok in starters or tok[0].isdigit() for tok in toks):
         return TimeReading()  # no time word, number word or digit: nothing to read
     scan = _scan(toks, v)
@@ -703,27 +706,35 @@ def slot_words() -> frozenset[str]:
     return duration_words().known | _vocabulary().known
 
 
+_NOTHING = (None, 0)
+
+
+@dataclass(frozen=True)
+class _Starts:
+    """The words (besides a word starting with a digit) at which the scan may find something:
+    `any` for the whole scan, and the words each finder that asks several tables can start at.
+    The scan passes over any other word at once, as it would after asking every table."""
+
+    any: frozenset[str]
+    relative: frozenset[str]  # "قبل", "يومين", "3" (in digits), "ثلاث", "a" (week ago)
+    date: frozenset[str]  # a month's name first ("Nov 16")
+    clock: frozenset[str]  # a day part or a lead word ("الساعه") first
+
+
 @lru_cache(maxsize=1)
-def _starters() -> frozenset[str]:
-    """Every word the scan can act on at its own position (besides a word starting with a
-    digit): the first word of a phrase the scan looks up there, a marker, a number word, a
-    duration unit. The scan passes over any other word at once, as it would after asking every
-    table; a message with none of these words states no time."""
+def _starters() -> _Starts:
     v = _vocabulary()
-    phrases = (
-        v.still,
-        v.negated_end,
-        v.relative_before,
-        v.gregorian,
-        v.days,
-        v.weekdays,
-        v.state,
-        v.now_words,
-        v.end_verbs,
-        v.periods,
-        v.lead,
+    numbers = set(number_words()) | {w for phrase in number_words() for w in phrase.split()}
+    relative = (
+        v.relative_before.firsts
+        | v.month_duals
+        | frozenset(v.relative_units)
+        | frozenset(numbers)
+        | {"a", "an", "one"}
     )
-    firsts = {phrase[0] for table in phrases for phrase in table}
-    markers = v.start | v.end | v.negated_until | v.month_duals
-    amounts = {w for phrase in number_words() for w in phrase.split()} | {"a", "an", "one"}
-    return frozenset(firsts | markers | amounts | set(v.relative_units))
+    date = v.gregorian.firsts
+    clock = v.periods.firsts | v.lead.firsts
+    tables = (v.still, v.negated_end, v.days, v.weekdays, v.state, v.now_words, v.end_verbs)
+    firsts = frozenset(word for table in tables for word in table.firsts)
+    markers = v.start | v.end | v.negated_until
+    return _Starts(firsts | markers | relative | date | clock, relative, date, clock)
