@@ -12,7 +12,8 @@ import io
 import math
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import is_not
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ MODEL_PATH = Path(__file__).parent / "data" / "intent_model.npz"
 # real one are not kept, so a stream of hostile pastes bounds the memory at about 30 MB.
 CACHED_WORDS = 2**15
 CACHED_WORD_CHARS = 24
+_IS_ROW = partial(is_not, None)  # a feature the model has (not None), row 0 included
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class IntentModel:
     _bias64: np.ndarray = field(init=False, repr=False, compare=False)
     _rows: np.ndarray = field(init=False, repr=False, compare=False)  # `weights`, row by row
     _known_words: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    _requests: tuple[str, ...] = field(init=False, repr=False, compare=False)  # all but unknown
 
     def __post_init__(self) -> None:
         cached = lru_cache(maxsize=CACHED_WORDS)(self._word_rows)
@@ -57,11 +60,11 @@ class IntentModel:
             if name.startswith("w:") and len(name) - 2 <= CACHED_WORD_CHARS
         }
         object.__setattr__(self, "_known_words", known)
+        object.__setattr__(self, "_requests", tuple(i for i in self.intents if i != "unknown"))
 
     def _rows_of(self, word: str) -> tuple[int, ...]:
         """The rows of the features one word brings (`features.word_features`)."""
-        found = self.index.get
-        return tuple(row for row in map(found, word_features(word)) if row is not None)
+        return tuple(filter(_IS_ROW, map(self.index.get, word_features(word))))
 
     def _word_rows(self, word: str) -> tuple[int, ...]:
         known = self._known_words.get(word)
@@ -91,8 +94,9 @@ class IntentModel:
     def probabilities(self, normalized: str) -> dict[str, float]:
         rows = self.rows(normalized)
         if len(rows):
-            total = self._rows.take(rows, axis=0).sum(axis=0, dtype=np.float64)
-            logits = self._bias64 + total / math.sqrt(len(rows))
+            logits = self._rows.take(rows, axis=0).sum(axis=0, dtype=np.float64)
+            logits /= math.sqrt(len(rows))
+            logits += self._bias64
         else:
             logits = self._bias64.copy()
         logits -= logits.max()
@@ -102,7 +106,7 @@ class IntentModel:
 
     def decide(self, probabilities: dict[str, float]) -> tuple[str, float]:
         """The intent to act on and its probability; "unknown" when not sure."""
-        best = max((i for i in self.intents if i != "unknown"), key=probabilities.__getitem__)
+        best = max(self._requests, key=probabilities.__getitem__)
         if probabilities[best] < self.accept or probabilities.get("unknown", 0.0) >= self.off_topic:
             return "unknown", probabilities[best]
         return best, probabilities[best]
