@@ -76,10 +76,12 @@ def find_duration_minutes(
     raw: str, *, folded: str | None = None, tokens: list[str] | None = None
 ) -> int | None:
     """Minutes of the first duration in the message, or None. `tokens`: its `slot_tokens`."""
-    from bot.understanding.slots import folded_text
-
     words = _words()
-    toks = slot_tokens(folded_text(raw, folded), words.known) if tokens is None else tokens
+    if tokens is None:
+        from bot.understanding.slots import folded_text
+
+        tokens = slot_tokens(folded_text(raw, folded), words.known)
+    toks = tokens
     i = 0
     while i < len(toks):
         if toks[i] not in words.starters and not toks[i][0].isdigit():

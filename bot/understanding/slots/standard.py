@@ -137,9 +137,11 @@ def find_standard(
 ) -> str | None:
     """`ended`: the message gives the end of its case (a rule marked `when = "ended"` needs it).
     `normalized`: `bot.text.words(folded)`, when the caller has it."""
-    from bot.understanding.slots import folded_text
+    if normalized is None:
+        from bot.understanding.slots import folded_text
 
-    text = (words(folded_text(raw, folded)) if normalized is None else normalized)[:1000]
+        normalized = words(folded_text(raw, folded))
+    text = normalized[:1000]
     rules = _rules()
     found = groups_found(text)
     if not found:

@@ -545,10 +545,10 @@ def read_times(
 ) -> TimeReading:
     """The start, end and ongoing state the message states; parts it does not carry are None.
     `tokens`: the message's `slot_tokens` with `slot_words()`, when the caller has them."""
-    from bot.understanding.slots import folded_text
-
     v = _vocabulary()
     if tokens is None:
+        from bot.understanding.slots import folded_text
+
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
     toks = tokens[:MAX_TOKENS]
     starters = _starters().any
