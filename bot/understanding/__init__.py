@@ -67,7 +67,7 @@ def prepare() -> None:
     from bot.understanding.slots.standard import _rules as standard_rules
     from bot.understanding.slots.times import _starters, slot_words
 
-    intent_model()
+    intent_model().prepare()
     intent_keywords()
     control_phrases()
     _arabizi_vocabulary()

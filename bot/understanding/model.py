@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 import math
 import zipfile
-from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from dataclasses import dataclass
+from functools import cached_property, lru_cache, partial
 from operator import is_not
 from pathlib import Path
 
@@ -23,8 +23,8 @@ from bot.understanding.features import message_words, pair_features, word_featur
 
 MODEL_PATH = Path(__file__).parent / "data" / "intent_model.npz"
 # The feature rows of the model's own words (its "w:" features, the words of at least two
-# training messages) are worked out when it is loaded: they are part of the model, read from
-# its file and no message. Any other word's rows are kept, once met, for the next message with
+# training messages) are worked out at start-up: they are part of the model, read from its
+# file and no message. Any other word's rows are kept, once met, for the next message with
 # it (the corpus and the test sets hold about 15,000 distinct words). Words longer than any
 # real one are not kept, so a stream of hostile pastes bounds the memory at about 30 MB.
 CACHED_WORDS = 2**15
@@ -43,24 +43,37 @@ class IntentModel:
     accept: float
     off_topic: float
     strength: float  # the regularization it was trained with (chosen on the dev split)
-    _cached_word_rows: object = field(init=False, repr=False, compare=False)
-    _bias64: np.ndarray = field(init=False, repr=False, compare=False)
-    _rows: np.ndarray = field(init=False, repr=False, compare=False)  # `weights`, row by row
-    _known_words: dict[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
-    _requests: tuple[str, ...] = field(init=False, repr=False, compare=False)  # all but unknown
 
-    def __post_init__(self) -> None:
-        cached = lru_cache(maxsize=CACHED_WORDS)(self._word_rows)
-        object.__setattr__(self, "_cached_word_rows", cached)
-        object.__setattr__(self, "_bias64", self.bias.astype(np.float64))
-        object.__setattr__(self, "_rows", np.ascontiguousarray(self.weights))
-        known = {
+    # The scoring tables below are worked out from the fields on first use (`prepare` does it
+    # at start-up), never for a copy that only changes the thresholds (training makes many).
+    @cached_property
+    def _rows(self) -> np.ndarray:
+        return np.ascontiguousarray(self.weights)  # `weights`, row by row: one row, one read
+
+    @cached_property
+    def _bias64(self) -> np.ndarray:
+        return self.bias.astype(np.float64)
+
+    @cached_property
+    def _requests(self) -> tuple[str, ...]:
+        return tuple(i for i in self.intents if i != "unknown")
+
+    @cached_property
+    def _known_words(self) -> dict[str, tuple[int, ...]]:
+        return {
             name[2:]: self._rows_of(name[2:])
             for name in self.index
             if name.startswith("w:") and len(name) - 2 <= CACHED_WORD_CHARS
         }
-        object.__setattr__(self, "_known_words", known)
-        object.__setattr__(self, "_requests", tuple(i for i in self.intents if i != "unknown"))
+
+    @cached_property
+    def _cached_word_rows(self):  # noqa: ANN202 - an lru_cache wrapper
+        return lru_cache(maxsize=CACHED_WORDS)(self._word_rows)
+
+    def prepare(self) -> None:
+        """Work out the scoring tables now (at start-up), not at the first message."""
+        for table in ("_rows", "_bias64", "_requests", "_known_words", "_cached_word_rows"):
+            getattr(self, table)
 
     def _rows_of(self, word: str) -> tuple[int, ...]:
         """The rows of the features one word brings (`features.word_features`)."""
