@@ -60,6 +60,7 @@ def prepare() -> None:
     """Read every table `understand` uses (the model, the phrase lists, the slot words, the
     language detector's Arabizi and English words) once at start-up, so that no subscriber's
     message pays for it. No message is read: the model's cache of words stays empty."""
+    from bot.understanding.corpus import examples
     from bot.understanding.language import _arabizi_vocabulary
     from bot.understanding.model import intent_model
     from bot.understanding.phrases import control_phrases, intent_keywords
@@ -70,6 +71,7 @@ def prepare() -> None:
     intent_model().prepare()
     intent_keywords()
     control_phrases()
+    examples("train")  # read even when the detector's words below were already worked out
     _arabizi_vocabulary()
     duration_words()
     slot_words()
