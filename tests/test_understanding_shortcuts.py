@@ -4,8 +4,8 @@ Each shortcut is compared with the long way on the test sets' messages and on ge
 made of the very words the shortcut passes over or looks for: the time and duration scans
 passing over words nothing starts with, the standards found in one pass over the words instead
 of a regex per group, the model's cache of words, the account finder skipping messages with no
-digit. The long way is rebuilt here from the same data, so a retrained model or new phrases
-in the data change nothing in these tests.
+digit, folding in one pass. The long way is rebuilt here from the same data, so a retrained
+model or new phrases in the data change nothing in these tests.
 """
 
 from __future__ import annotations
