@@ -4,10 +4,15 @@
 
 Messages are the test sets (tests/data/*.tsv). `understand` is timed as the running bot calls
 it: keywords, slots and the trained intent model (`bot.understanding.model`). "first call" is
-one round, each message seen for the first time by the process after the model is loaded (no
-cache of any kind has seen it); "repeated" runs every message many rounds. The baseline is
-`bot.text.normalize` over the same messages in the same run; the ratio says how many
-normalizations one understanding costs. The model's scoring alone is shown too.
+one round, each message seen for the first time by the process after the start-up reading of
+the bot's tables (`bot.understanding.prepare`, which reads no message), so no cache has seen
+it; the caches of words (the model's feature rows, the standards finder's rule words) are
+emptied before it and fill during it, so a word of a later message may have been met in an
+earlier one of the round, as in a bot just restarted. The model's own words (its "w:"
+features, the words of at least two training messages) have their rows worked out when the
+model is loaded, from its file alone; the line after "first call" says how many of the round's
+new words they were. "repeated" runs every message many rounds. The baseline is `bot.text.normalize` over the same messages in the same run; the ratio
+says how many normalizations one understanding costs. The model's scoring alone is shown too.
 
 The machine is shared: wall-clock percentiles include time spent waiting for the core while
 other jobs run, so the CPU time of each call (`time.thread_time`) is reported beside them;
@@ -30,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import RIYADH  # noqa: E402
 from bot.text import normalize  # noqa: E402
-from bot.understanding import understand  # noqa: E402
+from bot.understanding import forget_words, prepare, understand  # noqa: E402
+from bot.understanding.features import message_words  # noqa: E402
 from bot.understanding.model import intent_model  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
@@ -87,8 +93,8 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     sets = messages()
-    model = intent_model()  # loaded once at start-up in the running bot
-    understand("تحميل", NOW)  # and every slot vocabulary
+    prepare()  # what the running bot reads at start-up (bot.startup): model, phrases, slot words
+    model = intent_model()
     print(
         f"python {platform.python_version()}, {os.cpu_count()} cores (pinned to 1), load average "
         f"{os.getloadavg()[0]:.2f}, {datetime.now(RIYADH):%Y-%m-%d}, {args.rounds} rounds"
@@ -96,7 +102,15 @@ def main() -> None:
     for name, texts in sets.items():
         words = sum(len(t.split()) for t in texts) / len(texts)
         print(f"\n{name}: {len(texts)} messages, {words:.1f} words on average")
+        forget_words()  # as after a restart: no word of this set met yet
         cold = summary("understand (first call)", timed(lambda t: understand(t, NOW), texts, 1))
+        words_met = model.word_cache()
+        first_met = {w for t in texts for w in message_words(normalize(t[:1000]))}
+        own = sum(1 for w in first_met if "w:" + w in model.index)
+        print(
+            f"  (words in that round: {words_met.misses:,} met for the first time, {own:,} of "
+            f"them the model's own words; {words_met.hits:,} met before in the round)"
+        )
         base = summary("baseline: normalize", timed(normalize, texts, args.rounds))
         warm = summary(
             "understand (repeated)", timed(lambda t: understand(t, NOW), texts, args.rounds)

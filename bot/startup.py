@@ -18,16 +18,11 @@ def check_runtime_data() -> None:
     `bot.resources.MissingData` for the first file that is missing."""
     from bot.i18n import catalog
     from bot.phrases import NAMES, phrases
-    from bot.understanding.corpus import examples
-    from bot.understanding.model import intent_model
-    from bot.understanding.phrases import control_phrases, intent_keywords
+    from bot.understanding import prepare
 
     for lang in resources.LANGS:
         catalog(lang)
-    examples("train")  # the language detector learns Arabizi words from it
-    intent_model()
-    intent_keywords()
-    control_phrases()
+    prepare()  # the model, phrase lists, slot words, and the corpus's Arabizi words
     for name in NAMES:
         phrases(name)
     from bot.standards.business_days import holiday_corrections

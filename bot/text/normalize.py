@@ -18,9 +18,9 @@ _INVISIBLE = (
     "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\u00ad"
 )
-_INVISIBLE_TABLE = dict.fromkeys(map(ord, _INVISIBLE))
 # Control characters other than ordinary whitespace become a space (a NUL must not glue words).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
+_CLEAN_TABLE = dict.fromkeys(map(ord, _INVISIBLE)) | dict.fromkeys(_CONTROL, " ")
 
 # Any decimal digit that is not ASCII (Arabic-Indic, Persian, Devanagari, full-width...).
 _NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
@@ -60,9 +60,11 @@ _LETTER_FOLDS = {
     "ڨ": "ق",
     "ـ": "",  # tatweel
 }
-_FOLD_TABLE = str.maketrans(_LETTER_FOLDS)
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_DIACRITICS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]
+# One pass over the text: diacritics dropped, letters folded, Arabic decimal marks made ASCII
+# (the three sets of characters are apart, so one table does what three passes did).
+_FOLD_TABLE = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
 # Anything that is not a letter or digit separates words.
 _SEPARATORS = re.compile(r"[\W_]+")
 # A letter held down ("طاااافية", "helloooo"): three or more of the same letter read as one.
@@ -73,16 +75,18 @@ _FINAL_VOWEL_STRETCH = re.compile(r"([اويه])\1+\b")
 
 def clean_raw(text: str) -> str:
     """The message as written, minus invisible marks and control characters."""
-    text = text.translate(_INVISIBLE_TABLE)
-    return _CONTROL.sub(" ", text)
+    return text.translate(_CLEAN_TABLE)
 
 
 def ascii_digits(text: str) -> str:
     """Every decimal digit, whatever its script, as 0-9; Arabic decimal/thousands marks too."""
     if text.isascii():
         return text
-    text = text.translate(_ARABIC_SEPARATORS)
-    return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(), 0)), text)
+    return _NON_ASCII_DIGIT.sub(_ascii_digit, text.translate(_ARABIC_SEPARATORS))
+
+
+def _ascii_digit(match: re.Match[str]) -> str:
+    return str(unicodedata.decimal(match.group(), 0))
 
 
 def fold(text: str) -> str:
@@ -90,10 +94,8 @@ def fold(text: str) -> str:
     text = clean_raw(text)
     if not text.isascii():
         # NFKC turns Arabic presentation forms and full-width Latin into ordinary letters.
-        text = unicodedata.normalize("NFKC", text)
-        text = _DIACRITICS.sub("", text)
-        text = text.translate(_FOLD_TABLE)
-        text = ascii_digits(text)
+        text = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
+        text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
     text = _ELONGATION.sub(r"\1", text.lower())
     return _FINAL_VOWEL_STRETCH.sub(r"\1", text) if not text.isascii() else text
 

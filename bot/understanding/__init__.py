@@ -25,6 +25,8 @@ __all__ = [
     "choice_number",
     "control_word",
     "detect_lang",
+    "forget_words",
+    "prepare",
     "understand",
 ]
 
@@ -38,7 +40,7 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
     raw = clean_raw(text[:MAX_CHARS])
     folded = fold(raw)
     normalized = words(folded)
-    slots = extract(raw, folded, now)
+    slots = extract(raw, folded, now, normalized)
     command = bot_command(raw)
     guess = (
         IntentGuess(command, 1.0, ())
@@ -52,3 +54,36 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
         lang=detect_lang(raw, normalized),
         alternatives=guess.alternatives,
     )
+
+
+def prepare() -> None:
+    """Read every table `understand` uses (the model, the phrase lists, the slot words, the
+    language detector's Arabizi and English words) once at start-up, so that no subscriber's
+    message pays for it. No message is read: the model's cache of words stays empty."""
+    from bot.understanding.corpus import examples
+    from bot.understanding.language import _arabizi_vocabulary
+    from bot.understanding.model import intent_model
+    from bot.understanding.phrases import control_phrases, intent_keywords
+    from bot.understanding.slots.duration import _words as duration_words
+    from bot.understanding.slots.standard import _rules as standard_rules
+    from bot.understanding.slots.times import _all_slot_words, _vocabulary
+
+    intent_model().prepare()
+    intent_keywords()
+    control_phrases()
+    examples("train")  # read even when the detector's words below were already worked out
+    _arabizi_vocabulary()
+    duration_words()
+    _vocabulary()
+    _all_slot_words()
+    standard_rules()
+
+
+def forget_words() -> None:
+    """Empty the caches of words (the model's feature rows, the standards' rule words), as
+    after a restart: what a benchmark's first round starts from."""
+    from bot.understanding.model import intent_model
+    from bot.understanding.slots import standard
+
+    intent_model().forget_words()
+    standard.forget_words()

@@ -4,7 +4,9 @@ for scoring, so the model that runs reads messages exactly as the model that was
 Character n-grams inside word boundaries carry typos, missing letters, attached pronouns and
 Arabizi spellings ("فاتورتي", "الفاتوره", "fatoorti" share most of them); whole words and word
 pairs carry the phrasing ("متى ترجع"). Every digit reads as 0: an account number says "digits
-here", never which ones.
+here", never which ones. A message's features are those of each of its words plus its word
+pairs, as a set (a feature is there or not): the scorer caches a word's part, since words
+repeat from message to message while whole messages rarely do.
 """
 
 from __future__ import annotations
@@ -16,14 +18,30 @@ MAX_WORDS = 60  # bounds the work a hostile paste can cause; no request needs mo
 _DIGIT = re.compile(r"\d")
 
 
+def message_words(normalized: str) -> list[str]:
+    """The words features are made of (`bot.text.normalize` output, digits as 0)."""
+    return _DIGIT.sub("0", normalized).split()[:MAX_WORDS]
+
+
+def word_features(word: str) -> list[str]:
+    """The features one word brings, whatever the words around it: itself and its n-grams."""
+    padded = f" {word} "
+    size = len(padded)
+    found = ["w:" + word]
+    found.extend(padded[i : i + n] for n in CHAR_NGRAMS for i in range(size - n + 1))
+    return found
+
+
+def pair_features(words: list[str]) -> list[str]:
+    """The features of the words' order: each pair of neighbours."""
+    return [f"b:{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+
+
 def features(normalized: str) -> set[str]:
     """Feature names of one message (`bot.text.normalize` output)."""
-    words = _DIGIT.sub("0", normalized).split()[:MAX_WORDS]
+    words = message_words(normalized)
     found: set[str] = set()
     for word in words:
-        found.add("w:" + word)
-        padded = f" {word} "
-        size = len(padded)
-        found.update(padded[i : i + n] for n in CHAR_NGRAMS for i in range(size - n + 1))
-    found.update(f"b:{first} {second}" for first, second in zip(words, words[1:], strict=False))
+        found.update(word_features(word))
+    found.update(pair_features(words))
     return found

@@ -25,11 +25,13 @@ def _arabizi_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     arabizi: Counter[str] = Counter()
     english: Counter[str] = Counter()
     for example in examples("train"):
-        words = [w for w in normalize(example.text).split() if _LATIN_WORD.match(w)]
         if example.source.endswith(".arabizi"):
-            arabizi.update(words)
+            counter = arabizi
         elif example.source == "en":
-            english.update(words)
+            counter = english
+        else:
+            continue  # the Arabic files: not read at all (start-up time)
+        counter.update(w for w in normalize(example.text).split() if _LATIN_WORD.match(w))
     return (
         frozenset(w for w, n in arabizi.items() if n > english[w]),
         frozenset(w for w, n in english.items() if n >= arabizi[w]),

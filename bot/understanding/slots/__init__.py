@@ -27,8 +27,11 @@ __all__ = [
 ]
 
 
-def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]:
-    """All slots of one message; `folded` is `bot.text.fold(raw)`, computed once by the caller."""
+def extract(
+    raw: str, folded: str, now: datetime, normalized: str | None = None
+) -> dict[str, str | int | bool]:
+    """All slots of one message; `folded` is `bot.text.fold(raw)` and `normalized` is
+    `bot.text.words(folded)`, computed once by the caller."""
     slots: dict[str, str | int | bool] = {}
     account = find_account(raw)
     if account:
@@ -52,7 +55,7 @@ def extract(raw: str, folded: str, now: datetime) -> dict[str, str | int | bool]
         and times.start.day != (now - timedelta(minutes=minutes)).date()
         and not times.ongoing
     )
-    standard = find_standard(raw, folded=folded, ended=ended)
+    standard = find_standard(raw, folded=folded, ended=ended, normalized=normalized)
     if standard:
         slots["standard"] = standard
     return slots

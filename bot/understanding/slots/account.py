@@ -17,7 +17,12 @@ _PHONE = re.compile(r"^(?:\+?9665\d{8}|009665\d{8}|05\d{8}|5\d{8})$")
 _REFERENCE_BEFORE = re.compile(r"(?:OUT|HAZ|HZ|INC)[ \-]?$", re.IGNORECASE)
 
 
+_ANY_DIGIT = re.compile(r"\d")  # in any script
+
+
 def find_account(raw: str) -> str | None:
+    if not _ANY_DIGIT.search(raw, 0, 1000):
+        return None  # most messages: no digit, no account
     text = ascii_digits(clean_raw(raw[:1000]))
     for match in _DIGIT_RUN.finditer(text):
         candidate = match.group()

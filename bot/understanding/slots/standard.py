@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.text import normalize, words
 from bot.understanding.vocabulary import load
 
-# Attached conjunctions, prepositions and the article may precede a rule word.
-_CLITICS = r"(?:و|ف|ب|ل|ك)?(?:ال|لل)?"
+# Attached conjunctions and prepositions, then the article, may precede a rule word.
+CONJUNCTIONS = frozenset("وفبلك")
+ARTICLES = frozenset(("ال", "لل"))
 # Before a city's name (which carries its own "ال"): "بالرياض", "والدمام".
 _CITY_CLITICS = r"(?:و|ف|ب|ل)?"
 
@@ -19,15 +21,60 @@ def _either(words: list[str]) -> str:
     return "|".join(re.escape(a) for a in alternatives)
 
 
+@dataclass(frozen=True)
+class _Rule:
+    standard: str
+    groups: frozenset[int]  # numbers of its word groups: every one must be found
+    needs_end: bool
+    whole_city: re.Pattern[str] | None  # a whole city named, too
+
+
+@dataclass(frozen=True)
+class _Rules:
+    rules: tuple[_Rule, ...]
+    # Every rule word of one word by its first two letters, with the number of its group: one
+    # pass over the message's words finds every group at once (a regex per group tried every
+    # word of the message again). What a word finds is kept for the next message with it.
+    words: dict[str, tuple[tuple[str, int], ...]]
+    # The rule words of several words ("ما رجع") by the word of the message they start in: their
+    # first word, maybe after an attached و/ف/ب/ل/ك and ال/لل ("وما" for "ما رجع").
+    # Each with the group and where in that word it starts.
+    phrases: dict[str, tuple[tuple[str, int, int], ...]]
+
+
 @lru_cache(maxsize=1)
-def _rules() -> tuple[tuple[str, tuple[re.Pattern[str], ...], bool], ...]:
-    rules = []
+def _rules() -> _Rules:
+    rules: list[_Rule] = []
+    by_start: dict[str, list[tuple[str, int]]] = {}
+    phrases: dict[str, set[tuple[str, int, int]]] = {}
+    group = 0
     for rule in load("standards")["rule"]:
-        groups = [re.compile(rf"(?:^| ){_CLITICS}(?:{_either(group)})") for group in rule["all"]]
-        if rule.get("whole_city"):
-            groups.append(_whole_city())
-        rules.append((rule["standard"], tuple(groups), rule.get("when") == "ended"))
-    return tuple(rules)
+        numbers = []
+        for words_ in rule["all"]:
+            for word in sorted({normalize(w) for w in words_}):
+                if len(word) < 2:
+                    raise ValueError(f"standards.toml: {word!r} is too short to be a rule word")
+                if " " in word:
+                    first = word.split(" ", 1)[0]
+                    for conjunction in ("", *CONJUNCTIONS):
+                        for article in ("", *ARTICLES):
+                            attached = len(conjunction + article)
+                            phrases.setdefault(conjunction + article + first, set()).add(
+                                (word, group, attached)
+                            )
+                else:
+                    by_start.setdefault(word[:2], []).append((word, group))
+            numbers.append(group)
+            group += 1
+        whole_city = _whole_city() if rule.get("whole_city") else None
+        rules.append(
+            _Rule(rule["standard"], frozenset(numbers), rule.get("when") == "ended", whole_city)
+        )
+    return _Rules(
+        tuple(rules),
+        {k: tuple(v) for k, v in by_start.items()},
+        {k: tuple(sorted(v)) for k, v in phrases.items()},
+    )
 
 
 def _whole_city() -> re.Pattern[str]:
@@ -38,14 +85,73 @@ def _whole_city() -> re.Pattern[str]:
     return re.compile(rf"(?:^| )(?:(?:{before}) {place}|{place} (?:{after}))(?= |$)")
 
 
-def find_standard(raw: str, *, folded: str | None = None, ended: bool = False) -> str | None:
-    """`ended`: the message gives the end of its case (a rule marked `when = "ended"` needs it)."""
-    from bot.understanding.slots import folded_text
+def _add_groups_of(
+    word: str, by_start: dict[str, tuple[tuple[str, int], ...]], found: set[int]
+) -> None:
+    """Add the groups of the rule words (of one word) that a word of the message starts with,
+    maybe after an attached و/ف/ب/ل/ك and then ال/لل: "سدد" is in "وسددت"."""
+    heads = (0, 1) if word[:1] in CONJUNCTIONS else (0,)
+    for head in heads:
+        for at in (head, head + 2) if word[head : head + 2] in ARTICLES else (head,):
+            for rule_word, group in by_start.get(word[at : at + 2], ()):
+                if word.startswith(rule_word, at):
+                    found.add(group)
 
-    text = words(folded_text(raw, folded))[:1000]
-    for standard, groups, needs_end in _rules():
-        if needs_end and not ended:
+
+_CACHED_WORDS = 2**15
+_CACHED_WORD_CHARS = 24  # longer words (hostile pastes) are not kept
+
+
+@lru_cache(maxsize=_CACHED_WORDS)
+def _word_groups(word: str) -> frozenset[int]:
+    """The groups a word of the message finds with the rule words of one word."""
+    found: set[int] = set()
+    _add_groups_of(word, _rules().words, found)
+    return frozenset(found)
+
+
+def groups_found(text: str) -> set[int]:
+    """The rule groups found in `text` (single-spaced words)."""
+    rules = _rules()
+    words_ = text.split(" ")
+    if max(map(len, words_)) <= _CACHED_WORD_CHARS:
+        found = set().union(*map(_word_groups, words_))
+    else:
+        found = set()
+        for word in words_:
+            _add_groups_of(word, rules.words, found)
+    if rules.phrases.keys() & set(words_):  # a word that may start a rule word of several words
+        at = 0
+        for word in words_:
+            for phrase, group, attached in rules.phrases.get(word, ()):
+                if text.startswith(phrase, at + attached):
+                    found.add(group)
+            at += len(word) + 1
+    return found
+
+
+def forget_words() -> None:
+    """Empty the cache of words, as after a restart (the benchmark's first round)."""
+    _word_groups.cache_clear()
+
+
+def find_standard(
+    raw: str, *, folded: str | None = None, ended: bool = False, normalized: str | None = None
+) -> str | None:
+    """`ended`: the message gives the end of its case (a rule marked `when = "ended"` needs it).
+    `normalized`: `bot.text.words(folded)`, when the caller has it."""
+    if normalized is None:
+        from bot.understanding.slots import folded_text
+
+        normalized = words(folded_text(raw, folded))
+    text = normalized[:1000]
+    rules = _rules()
+    found = groups_found(text)
+    if not found:
+        return None  # most messages: no rule word at all
+    for rule in rules.rules:
+        if rule.needs_end and not ended:
             continue
-        if all(group.search(text) for group in groups):
-            return standard
+        if rule.groups <= found and (rule.whole_city is None or rule.whole_city.search(text)):
+            return rule.standard
     return None

@@ -24,10 +24,10 @@ MAX_SLOT_CHARS = 1000  # slot parsing looks at the start of a message only (host
 def slot_tokens(folded: str, known: frozenset[str] = frozenset()) -> list[str]:
     out: list[str] = []
     for token in _TOKEN.findall(folded[:MAX_SLOT_CHARS]):
-        glued = _NUMBER_THEN_WORD.match(token)
+        glued = _NUMBER_THEN_WORD.match(token) if token[0].isdigit() else None
         if glued and glued.group(2) in known:
             out.extend(glued.groups())
-        elif token.startswith("و") and len(token) > 1 and token[1:] in known:
+        elif token[0] == "و" and len(token) > 1 and token[1:] in known:
             out.extend(("و", token[1:]))
         elif token.startswith("ب") and token not in known and token[1:] in known:
             out.extend(("ب", token[1:]))  # "بثلاث ايام", "بيوم": "by/with" glued to a number

@@ -1,0 +1,190 @@
+"""The shortcuts that make `understand` fast read every message exactly as the long way does.
+
+Each shortcut is compared with the long way on the test sets' messages and on generated ones
+made of the very words the shortcut passes over or looks for: the standards found in one pass
+over the words instead
+of a regex per group, the model's cache of words, the account finder skipping messages with no
+digit, folding in one pass. The long way is rebuilt here from the same data, so a retrained
+model or new phrases in the data change nothing in these tests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.config import RIYADH
+from bot.text import clean_raw, fold, normalize, words
+from bot.understanding import forget_words
+from bot.understanding.features import features
+from bot.understanding.model import intent_model
+from bot.understanding.slots import account, standard, times
+from bot.understanding.vocabulary import load, number_words
+
+NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
+DATA = Path(__file__).parent / "data"
+
+
+def _test_messages() -> list[str]:
+    texts = []
+    for path in sorted(DATA.glob("*.tsv")):
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            if line and not line.startswith("#"):
+                texts.append(line.split("\t")[1])
+    return texts
+
+
+MESSAGES = _test_messages()
+
+
+class _Everything(frozenset):
+    """A set that holds every word: no word is passed over."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _slot_words_pool() -> list[str]:
+    """Words of the time, duration and standards data, with clitics, digits and other words."""
+    pool = set(times._all_slot_words()) | set(number_words())
+    for rule in load("standards")["rule"]:
+        for group in rule["all"]:
+            for word in group:
+                rule_word = normalize(word)
+                pool |= {rule_word, "و" + rule_word, "بال" + rule_word, rule_word + "ت"}
+    pool |= {"3", "8:30", "16/11", "2026", "1448", "10", "٤", "12", "5h20", "ساعات"}
+    pool |= {"الكهربا", "عندنا", "the", "power", "من", "ما", "الى", "لين", "امس", "xyz"}
+    return sorted(pool)
+
+
+POOL = _slot_words_pool()
+generated = st.lists(st.sampled_from(POOL), min_size=1, max_size=14).map(" ".join)
+
+
+@lru_cache(maxsize=1)
+def _regex_rules() -> list[tuple[str, bool, list[re.Pattern[str]]]]:
+    """The standards finder as a regex per group (its first form), from data/standards.toml."""
+
+    def either(group: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted({normalize(w) for w in group}, key=len)[::-1])
+
+    rules = []
+    for rule in load("standards")["rule"]:
+        clitics = "(?:^| )(?:و|ف|ب|ل|ك)?(?:ال|لل)?"
+        groups = [re.compile(rf"{clitics}(?:{either(g)})") for g in rule["all"]]
+        if rule.get("whole_city"):
+            groups.append(standard._whole_city())
+        rules.append((rule["standard"], rule.get("when") == "ended", groups))
+    return rules
+
+
+def _standard_by_regex(text: str, ended: bool) -> str | None:
+    normalized = words(fold(clean_raw(text)))[:1000]
+    for name, needs_end, groups in _regex_rules():
+        if needs_end and not ended:
+            continue
+        if all(group.search(normalized) for group in groups):
+            return name
+    return None
+
+
+def test_standards_of_the_test_sets_are_those_of_the_regex() -> None:
+    for text in MESSAGES:
+        for ended in (False, True):
+            assert standard.find_standard(text, ended=ended) == _standard_by_regex(text, ended)
+
+
+@settings(max_examples=400, deadline=None)
+@given(generated, st.booleans())
+def test_standards_of_rule_words_are_those_of_the_regex(text: str, ended: bool) -> None:
+    assert standard.find_standard(text, ended=ended) == _standard_by_regex(text, ended)
+
+
+def _probabilities_from_features(normalized: str) -> dict[str, float]:
+    """The model's scoring in its first form: every feature name looked up, no cache."""
+    model = intent_model()
+    rows = sorted(r for r in map(model.index.get, features(normalized)) if r is not None)
+    logits = model.bias.astype(np.float64)
+    if rows:
+        total = model.weights[rows].sum(axis=0, dtype=np.float64)
+        logits = logits + total / np.sqrt(len(rows))
+    exp = np.exp(logits - logits.max())
+    return dict(zip(model.intents, (exp / exp.sum()).tolist(), strict=True))
+
+
+def _same_probabilities(normalized: str) -> None:
+    expected = _probabilities_from_features(normalized)
+    got = intent_model().probabilities(normalized)
+    assert got.keys() == expected.keys()
+    for intent, p in expected.items():
+        assert math.isclose(got[intent], p, rel_tol=0, abs_tol=1e-12), (normalized, intent)
+
+
+def test_model_scores_the_test_sets_as_without_its_cache_of_words() -> None:
+    forget_words()
+    for _ in range(2):  # words met for the first time, then from the cache
+        for text in MESSAGES:
+            _same_probabilities(normalize(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80) | generated)
+def test_model_scores_any_text_as_without_its_cache_of_words(text: str) -> None:
+    _same_probabilities(normalize(text))
+
+
+def test_a_hostile_word_is_scored_and_not_kept() -> None:
+    model = intent_model()
+    forget_words()
+    long_word = "فاتوره" * 20
+    _same_probabilities(f"كم {long_word} الشهر")
+    assert model.word_cache().currsize == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_account_finder_skips_only_messages_without_digits(text: str) -> None:
+    fast = account.find_account(text)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(account, "_ANY_DIGIT", re.compile(""))
+        assert account.find_account(text) == fast
+
+
+def _fold_in_passes(text: str) -> str:
+    """`bot.text.fold` as it was written first: one pass for each kind of character."""
+    import unicodedata
+
+    text_module = importlib.import_module("bot.text.normalize")
+
+    invisible = dict.fromkeys(map(ord, text_module._INVISIBLE))
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", " ", text.translate(invisible))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = re.sub("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]", "", text)
+        text = text.translate(str.maketrans(text_module._LETTER_FOLDS))
+        text = text.translate(str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ","}))
+        text = re.sub(r"(?![0-9])\d", lambda m: str(unicodedata.decimal(m.group(), 0)), text)
+    text = re.sub(r"([^\W\d_])\1{2,}", r"\1", text.lower())
+    return re.sub(r"([اويه])\1+\b", r"\1", text) if not text.isascii() else text
+
+
+ARABIC_TEXT = st.text(
+    st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
+    | st.sampled_from("\u200f\u061c\x00\x1f\x7f\u066b\u066c\u060c ٣۴5aZ\ufeff\u00ad\ufe8e"),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ARABIC_TEXT | st.text(max_size=40))
+def test_fold_in_one_pass_is_fold_in_passes(text: str) -> None:
+    assert fold(text) == _fold_in_passes(text)
