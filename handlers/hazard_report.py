@@ -33,6 +33,7 @@ from bot.hazards.vocabulary import (
     place_in,
 )
 from bot.logs import mask_numbers
+from bot.outages.places import find_place
 from bot.phrases import mentions
 from bot.understanding import Understanding, choice_number
 
@@ -132,7 +133,7 @@ def _take(turn: Turn) -> None:
             changes["kind"] = kind
         if is_danger(text):
             changes["danger"] = True
-        if not _placed(state) and (place := place_in(text)) is not None:
+        if not _placed(state) and (place := place_in(text) or _district_and_city(text)):
             changes["place"] = place
     if message.location is not None:
         changes["location"] = {
@@ -144,6 +145,13 @@ def _take(turn: Turn) -> None:
         changes["media"] = [*state.get("media", []), *(asdict(m) for m in message.media)]
     if changes:
         turn.remember(**changes)
+
+
+def _district_and_city(text: str) -> str | None:
+    """A known district and its city named in any language ("in Al Malaz, Riyadh"), as stored
+    (Arabic), so that reports of one place in two languages read the same."""
+    named = find_place(text)
+    return f"{named.district}، {named.city}" if named.complete else None
 
 
 def _placed(state: dict) -> bool:

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
+from bot.hazards.models import Hazard, HazardReport
+from bot.hazards.service import latest_report_of
 from bot.outages import compensation_for_report, latest_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import find_place
@@ -35,6 +37,12 @@ def start(turn: Turn, understood: Understanding) -> None:
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
+    safety = latest_report_of(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if safety is not None and _asks_after_safety(turn, found, safety[0]):
+        _say_safety_status(turn, *safety)
+        return
     if found is None and _reports_an_outage(turn, understood):
         from handlers import outage_report
 
@@ -50,6 +58,48 @@ def start(turn: Turn, understood: Understanding) -> None:
     report, incident = found
     lines = [_("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))]
     turn.say("\n".join(lines + status_lines(turn, report, incident)))
+
+
+def _asks_after_safety(
+    turn: Turn, outage: tuple[OutageReport, Incident] | None, safety: HazardReport
+) -> bool:
+    """The safety report is meant when its reference is named ("HAZ-000002"), or when it is the
+    sender's latest report (and no outage reference is named)."""
+    named = set(normalize(turn.text).split())
+    if named & {"haz", "hz"}:
+        return True
+    if named & {"out", "inc"}:
+        return False
+    return outage is None or aware(safety.reported_at) > aware(outage[0].reported_at)
+
+
+def _say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None:
+    _ = turn.tr._
+    turn.intent = "outage_status"  # the status of a report, of either kind
+    lines = [
+        _(
+            "Safety report {ref}, sent {when}",
+            ref=report.reference,
+            when=when(turn, aware(report.reported_at)),
+        )
+    ]
+    if hazard.is_resolved:
+        lines.append(
+            _(
+                "Status: the place was made safe {when}. Thank you for reporting it.",
+                when=when(turn, aware(hazard.resolved_at)),
+            )
+        )
+    elif hazard.assigned_to:
+        lines.append(_("Status: a team has been sent to make the place safe."))
+    else:
+        lines.append(
+            _(
+                "Status: our emergency team has it and will check the place; the most "
+                "dangerous reports are handled first."
+            )
+        )
+    turn.say("\n".join(lines))
 
 
 def _reports_an_outage(turn: Turn, understood: Understanding) -> bool:

@@ -212,6 +212,23 @@ def find_report(session: Session, ref: str | int) -> HazardReport | None:
     return session.get(HazardReport, number) if number is not None else None
 
 
+def latest_report_of(
+    session: Session, *, channel: str, sender: str, phone: str | None
+) -> tuple[HazardReport, Hazard] | None:
+    """The sender's latest safety report and its hazard: by phone across channels when known,
+    else by channel+sender (never another number's)."""
+    same_sender = (HazardReport.channel == channel) & (HazardReport.sender == sender)
+    who = or_(HazardReport.phone == phone, same_sender) if phone else same_sender
+    row = session.execute(
+        select(HazardReport, Hazard)
+        .join(Hazard, Hazard.id == HazardReport.hazard_id)
+        .where(who)
+        .order_by(HazardReport.reported_at.desc(), HazardReport.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
 def find_hazard(session: Session, ref: str | int) -> Hazard:
     """ "HZ-000012" (or "12") names a hazard; a reporter's "HAZ-000034" names the hazard it joined."""
     text = ref if isinstance(ref, int) else ascii_digits(ref.strip()).upper()

@@ -40,8 +40,9 @@ def bot_command(text: str) -> str | None:
     return None
 
 
-# A report's reference alone ("OUT-000006", normalized "out 000006") asks after that report.
-_OUTAGE_REFERENCE = re.compile(r"(?:out|inc) ?\d+")
+# A report's reference alone ("OUT-000006", normalized "out 000006"; a safety report's
+# "HAZ-000002") asks after that report.
+_REPORT_REFERENCE = re.compile(r"(?:out|inc|haz|hz) ?\d+")
 
 
 def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
@@ -51,7 +52,7 @@ def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
     keyword_intent = intent_keywords().get(normalized)
     if keyword_intent:
         return IntentGuess(keyword_intent, 1.0, ())
-    if _OUTAGE_REFERENCE.fullmatch(normalized):
+    if _REPORT_REFERENCE.fullmatch(normalized):
         return IntentGuess("outage_status", 1.0, ())
     control = control_phrases().get(normalized)
     if control == "menu" and not normalized.isdigit():
