@@ -21,8 +21,8 @@ DATA = Path(__file__).parent / "data"
 # point, within the goal of 3%; bench/RESULTS.md has the tables. The safety set (94.7%, 2 of
 # its 16 off-topic look-alikes taken for a request) does not reach the goal of 95% and 3% yet.
 TEST_SETS = {
-    "labelled_messages.tsv": (0.960, 0.03),
-    "blind_messages.tsv": (0.954, 0.03),
+    "labelled_messages.tsv": (0.962, 0.01),
+    "blind_messages.tsv": (0.959, 0.025),
     "hazard_messages.tsv": (0.937, 0.135),
 }
 
@@ -97,8 +97,9 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
 
 
 def test_safety_reports_are_recognized_on_their_own_test_set() -> None:
-    """Issue 15: hazard_report on the safety set written blind (measured: recall 96.0%,
-    precision 97.0%; asserted at the measurement less one point)."""
+    """Issue 15: hazard_report on the safety set written blind (measured at issue 15: recall
+    96.0%, precision 97.0%; now 95.0% and 97.9%; asserted at the goal and at issue 15's
+    precision less one point)."""
     report = score("hazard_messages.tsv", load_tsv(DATA / "hazard_messages.tsv"))
     hazards = [r for r in report.rows if r.truth == "hazard_report"]
     taken = [r for r in report.rows if r.guess == "hazard_report"]
