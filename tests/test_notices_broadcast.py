@@ -304,3 +304,33 @@ def test_a_stopped_run_gives_back_its_marked_group_uncounted(database_url):
             conn.scalars(select(NoticeSend.attempts).where(NoticeSend.state == "pending"))
         )
     assert pending and set(pending) == {0}
+
+
+def test_sigterm_stops_a_run_as_ctrl_c_does(database_url):
+    """`systemctl stop` in the middle of a group: recorded and handed back like Ctrl-C, so
+    only the notice mid-send is left in doubt, not its whole group."""
+    import os
+    import signal
+
+    from bot.notices.cli import stop_on_sigterm
+
+    populate(database_url, 100)
+    engine = engine_for(database_url)
+
+    class StoppedSender(CollectingSender):
+        def send(self, message: Outbound) -> SendResult:
+            if len(self.sent) == 10:
+                os.kill(os.getpid(), signal.SIGTERM)
+            return super().send(message)
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), stop_on_sigterm():
+        broadcast(database_url, StoppedSender(), in_flight_group=50).run()
+    assert signal.getsignal(signal.SIGTERM) == before
+    counts = ledger.counts(engine, MONTH)
+    assert counts["sent"] == 10 and counts["sending"] == 1  # the 11th: caught mid-send
+    with engine.connect() as conn:
+        pending = list(
+            conn.scalars(select(NoticeSend.attempts).where(NoticeSend.state == "pending"))
+        )
+    assert pending and set(pending) == {0}  # the rest of its group handed back
