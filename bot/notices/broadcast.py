@@ -78,12 +78,17 @@ class Broadcast:
             ledger.plan_month(self.engine, self.month)
         ledger.recover_stale(self.engine, self.month, self.now(), self.lease, self.id_range)
         token = ledger.new_token()
+        after = 0  # the last id claimed in this pass over the ledger
         while True:
             batch = ledger.claim(
-                self.engine, self.month, token, self.batch_size, self.now(), self.id_range
+                self.engine, self.month, token, self.batch_size, self.now(), self.id_range, after
             )
             if batch:
+                after = batch[-1].send_id
                 self._process(token, batch)
+                continue
+            if after:  # a pass done: once more from the start, for retries and handed-back rows
+                after = 0
                 continue
             due = ledger.next_retry_at(self.engine, self.month, self.id_range)
             if due is None:

@@ -122,10 +122,14 @@ def claim(
     limit: int,
     now: datetime,
     id_range: tuple[int, int] | None = None,
+    after_id: int = 0,
 ) -> list[Claimed]:
+    """Up to `limit` due rows with ids above `after_id`: a run claims onwards from its last
+    batch, so finding the next batch does not walk (or sort) the rows already done."""
     due = and_(
         N.month == month,
         N.state == PENDING,
+        N.id > after_id,
         _in_range(id_range),
         or_(N.next_attempt_at.is_(None), N.next_attempt_at <= now),
     )
