@@ -85,7 +85,9 @@ def cpu_seconds(pids: list[int] | None = None, command_prefix: str | None = None
 
 
 @contextmanager
-def workers(count: int, env: dict[str, str], logs: Path) -> Iterator[list[str]]:
+def workers(
+    count: int, env: dict[str, str], logs: Path, cpus: set[int] | None = None
+) -> Iterator[list[str]]:
     procs, urls = [], []
     try:
         for n in range(count):
@@ -94,6 +96,8 @@ def workers(count: int, env: dict[str, str], logs: Path) -> Iterator[list[str]]:
                 procs.append(
                     subprocess.Popen(
                         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+                        # --worker-cpus: the workers kept off the load generator's core(s).
+                        preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
                         cwd=ROOT,
                         env={**os.environ, **env},
                         stdout=out,
@@ -200,7 +204,7 @@ def run_setup(
         "SADEEQ_RATE_LIMIT_PER_MINUTE": "0",
         "SADEEQ_REDIS_URL": redis_url or "",
     }
-    with workers(count, env, logs) as urls:
+    with workers(count, env, logs, args.worker_cpus) as urls:
         asyncio.run(load(urls, min(args.senders, 10), 2, f"warm{name}"))  # imports, pools, caches
         runs = []
         for n in range(args.repeat):
@@ -336,6 +340,15 @@ def hostile(args: argparse.Namespace) -> None:
     )
 
 
+def _cpus(text: str) -> set[int]:
+    """ "0,2-3" → {0, 2, 3}"""
+    cpus: set[int] = set()
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        cpus.update(range(int(low), int(high or low) + 1))
+    return cpus
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("mode", nargs="?", default="throughput", choices=["throughput", "hostile"])
@@ -346,9 +359,17 @@ def main() -> None:
     )
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    parser.add_argument(
+        "--worker-cpus", type=_cpus, help="CPUs for the workers, e.g. 0 or 0-2 (taskset style)"
+    )
+    parser.add_argument(
+        "--client-cpus", type=_cpus, help="CPUs for the load generator (this process), e.g. 3"
+    )
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--hostile-senders", type=int, default=1000)
     args = parser.parse_args()
+    if args.client_cpus:
+        os.sched_setaffinity(0, args.client_cpus)
     (hostile if args.mode == "hostile" else throughput)(args)
 
 

@@ -248,3 +248,89 @@ def test_claims_of_a_live_worker_are_not_taken(database_url):
     assert ledger.recover_stale(engine, MONTH, NOW, timedelta(minutes=10)) == 0
     assert not ledger.start_send(engine, "worker-b", mine[0].send_id, NOW)
     assert ledger.start_send(engine, "worker-a", mine[0].send_id, NOW)
+
+
+def test_a_process_killed_outright_leaves_only_its_last_group_in_doubt(database_url, monkeypatch):
+    """No Ctrl-C, no exception handler: the process is gone with a group marked in flight.
+    That group is reported interrupted (some of it went out, some not: nobody can tell), the
+    rest is sent by the rerun, and nothing is sent twice."""
+    people = populate(database_url, 300)
+    engine = engine_for(database_url)
+    dead = threading.Event()
+
+    class KilledSender(CollectingSender):
+        def send(self, message: Outbound) -> SendResult:
+            if len(self.sent) == 120:
+                dead.set()
+                raise Crash
+            return super().send(message)
+
+    # A killed process records nothing on its way out.
+    for name in ("settle", "release"):
+        real = getattr(ledger, name)
+        monkeypatch.setattr(
+            ledger, name, lambda *a, _real=real, **k: None if dead.is_set() else _real(*a, **k)
+        )
+    first = KilledSender()
+    with pytest.raises(Crash):
+        broadcast(database_url, first, in_flight_group=50).run()
+    monkeypatch.undo()
+
+    second = CollectingSender()
+    broadcast(database_url, second, lease=timedelta(0)).run()
+    counts = sent_accounts(database_url, [first, second])
+    assert max(counts.values()) == 1
+    # Notices 100-149 of the first batch were in flight: 20 of them had gone out, 30 not.
+    assert ledger.failures(engine, MONTH) == {ledger.INTERRUPTED: 50, NOT_LINKED: 1}
+    assert len(counts) == len(people["expected"]) - 30
+    with engine.connect() as conn:
+        assert set(conn.scalars(select(NoticeSend.attempts).where(NoticeSend.state == "sent"))) == {
+            1
+        }
+
+
+def test_a_stopped_run_gives_back_its_marked_group_uncounted(database_url):
+    """Ctrl-C in the middle of a group: what went out is recorded, the one mid-send is in
+    doubt, the rest of the group goes back to pending with no attempt counted."""
+    populate(database_url, 100)
+    engine = engine_for(database_url)
+    first = CrashingSender(survive=10)
+    with pytest.raises(Crash):
+        broadcast(database_url, first, in_flight_group=50).run()
+    counts = ledger.counts(engine, MONTH)
+    assert counts["sent"] == 10 and counts["sending"] == 1
+    with engine.connect() as conn:
+        pending = list(
+            conn.scalars(select(NoticeSend.attempts).where(NoticeSend.state == "pending"))
+        )
+    assert pending and set(pending) == {0}
+
+
+def test_sigterm_stops_a_run_as_ctrl_c_does(database_url):
+    """`systemctl stop` in the middle of a group: recorded and handed back like Ctrl-C, so
+    only the notice mid-send is left in doubt, not its whole group."""
+    import os
+    import signal
+
+    from bot.notices.cli import stop_on_sigterm
+
+    populate(database_url, 100)
+    engine = engine_for(database_url)
+
+    class StoppedSender(CollectingSender):
+        def send(self, message: Outbound) -> SendResult:
+            if len(self.sent) == 10:
+                os.kill(os.getpid(), signal.SIGTERM)
+            return super().send(message)
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), stop_on_sigterm():
+        broadcast(database_url, StoppedSender(), in_flight_group=50).run()
+    assert signal.getsignal(signal.SIGTERM) == before
+    counts = ledger.counts(engine, MONTH)
+    assert counts["sent"] == 10 and counts["sending"] == 1  # the 11th: caught mid-send
+    with engine.connect() as conn:
+        pending = list(
+            conn.scalars(select(NoticeSend.attempts).where(NoticeSend.state == "pending"))
+        )
+    assert pending and set(pending) == {0}  # the rest of its group handed back

@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import given, settings
@@ -354,3 +355,88 @@ def test_redis_keys_never_carry_a_phone_number(redis_url: str) -> None:
     assert all(len(key.split(":")[-1]) == 32 for key in keys)
     for key in state.client.scan_iter(f"{namespace}:*"):
         state.client.delete(key)
+
+
+def _redis_coordinator(redis_url: str, namespace: str, per_minute: int = 100):
+    from bot.coordination.coordinator import Coordinator
+
+    state = RedisState(redis_url, namespace)
+    return Coordinator(state, RateLimiter(state, per_minute=per_minute)), state
+
+
+def _round_trips(state: RedisState, monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = state.client.execute_command
+
+    def counted(*args, **kwargs):
+        calls.append(str(args[0]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(state.client, "execute_command", counted)
+    return calls
+
+
+def test_admit_takes_the_sender_lock_in_the_same_round_trip(redis_url: str, monkeypatch) -> None:
+    namespace = f"test:{uuid.uuid4().hex}"
+    gate, state = _redis_coordinator(redis_url, namespace)
+    other = RedisState(redis_url, namespace)
+    calls = _round_trips(state, monkeypatch)
+    message = _message("مرحبا")
+    assert not gate.admit(message).refused
+    with (
+        gate.sender_lock(message.channel, message.sender),
+        other.lock(f"lock:{message.channel}:{message.sender}", 10, 0) as held,
+    ):
+        assert not held  # the sender's lock is held across workers
+    with other.lock(f"lock:{message.channel}:{message.sender}", 10, 0) as held:
+        assert held  # and let go afterwards
+    # The count and the lock, then the release: two round trips (they were three).
+    assert len(calls) == 2 and all(c == "EVALSHA" for c in calls)
+
+
+def test_a_lock_taken_by_admit_and_never_used_is_let_go_by_the_next_admit(redis_url: str) -> None:
+    namespace = f"test:{uuid.uuid4().hex}"
+    gate, _ = _redis_coordinator(redis_url, namespace)
+    other = RedisState(redis_url, namespace)
+    first, second = _message("a"), _message("b", sender="+966509999999")
+    gate.admit(first)  # and no sender_lock: a caller that stopped in between
+    gate.admit(second)
+    with other.lock(f"lock:{first.channel}:{first.sender}", 10, 0) as held:
+        assert held
+    with (
+        gate.sender_lock(second.channel, second.sender),
+        other.lock(f"lock:{second.channel}:{second.sender}", 10, 0) as held,
+    ):
+        assert not held
+
+
+def test_messages_of_one_sender_through_two_workers_one_at_a_time(redis_url: str) -> None:
+    namespace = f"test:{uuid.uuid4().hex}"
+    workers = [_redis_coordinator(redis_url, namespace, per_minute=10_000)[0] for _ in range(2)]
+    message = _message("مرحبا")
+    picks = iter(range(10_000))
+    pick = threading.Lock()
+
+    @contextmanager
+    def turn():
+        with pick:
+            gate = workers[next(picks) % 2]
+        assert not gate.admit(message).refused
+        with gate.sender_lock(message.channel, message.sender):
+            yield True
+
+    most, problems = _exclusive(turn)
+    assert most == 1 and not problems
+
+
+def test_over_the_limit_no_lock_is_taken(redis_url: str) -> None:
+    namespace = f"test:{uuid.uuid4().hex}"
+    gate, _ = _redis_coordinator(redis_url, namespace, per_minute=1)
+    other = RedisState(redis_url, namespace)
+    message = _message("hello")
+    assert not gate.admit(message).refused
+    with gate.sender_lock(message.channel, message.sender):
+        pass
+    assert gate.admit(message).admission is Admission.SLOW_DOWN
+    with other.lock(f"lock:{message.channel}:{message.sender}", 10, 0) as held:
+        assert held

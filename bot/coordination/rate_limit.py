@@ -11,6 +11,7 @@ from enum import Enum
 from bot.coordination.state import SharedState
 
 WINDOW_SECONDS = 60
+WINDOW_TTL = WINDOW_SECONDS + 5  # a margin for workers' clocks a little apart
 
 
 class Admission(Enum):
@@ -27,12 +28,21 @@ class RateLimiter:
         self.per_minute = per_minute
         self.clock = clock
 
+    @property
+    def on(self) -> bool:
+        return self.per_minute > 0  # 0 turns the limit off
+
     def admit(self, channel: str, sender: str) -> Admission:
-        if self.per_minute <= 0:  # 0 turns the limit off
+        if not self.on:
             return Admission.ANSWER
-        window = int(self.clock() // WINDOW_SECONDS)
-        # The key expires with its window (plus a margin for clocks a little apart).
-        seen = self.state.count(f"rate:{channel}:{sender}:{window}", WINDOW_SECONDS + 5)
+        return self.judge(self.state.count(self.window_key(channel, sender), WINDOW_TTL))
+
+    def window_key(self, channel: str, sender: str) -> str:
+        """The sender's counter in the current window, which expires with it (`WINDOW_TTL`)."""
+        return f"rate:{channel}:{sender}:{int(self.clock() // WINDOW_SECONDS)}"
+
+    def judge(self, seen: int) -> Admission:
+        """What the `seen`-th message of a window gets."""
         if seen <= self.per_minute:
             return Admission.ANSWER
         return Admission.SLOW_DOWN if seen == self.per_minute + 1 else Admission.SILENCE

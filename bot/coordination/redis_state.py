@@ -14,12 +14,13 @@ import hashlib
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import redis
 from redis.backoff import NoBackoff
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import RedisError
 from redis.retry import Retry
 
 from bot.coordination.in_process import InProcessState
@@ -29,6 +30,22 @@ log = logging.getLogger(__name__)
 SOCKET_TIMEOUT_SECONDS = 0.5
 RETRY_SECONDS = 5.0  # how long a failed Redis is left alone before it is tried again
 LOCK_POLL_SECONDS = 0.01
+
+# A message's rate-limit count and its sender's lock in one round trip: count it in its window;
+# if it is to be answered, take the lock when it is free. Returns {count, 1 if taken}.
+_COUNT_THEN_LOCK = """
+local seen = redis.call('incr', KEYS[1])
+if seen == 1 then redis.call('expire', KEYS[1], ARGV[1]) end
+if seen > tonumber(ARGV[2]) then return {seen, 0} end
+if redis.call('set', KEYS[2], ARGV[3], 'nx', 'px', ARGV[4]) then return {seen, 1} end
+return {seen, 0}
+"""
+# A lock is let go only by its holder (the token it was taken with): one whose lease ran out
+# may already belong to someone else.
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
 
 
 class RedisState:
@@ -49,6 +66,8 @@ class RedisState:
         self.fallback = fallback or InProcessState()
         self._down_until = 0.0
         self._status = threading.Lock()
+        self._count_then_lock = self.client.register_script(_COUNT_THEN_LOCK)
+        self._release = self.client.register_script(_RELEASE)
 
     @property
     def available(self) -> bool:
@@ -87,28 +106,42 @@ class RedisState:
                 self._down(exc)
         return self.fallback.is_flagged(key)
 
-    @contextmanager
-    def lock(self, key: str, lease_seconds: float, wait_seconds: float) -> Iterator[bool]:
-        held = None
+    def count_then_lock(
+        self, key: str, ttl_seconds: int, limit: int, lock_key: str, lease_seconds: float
+    ) -> tuple[int, str | None]:
+        """`count`, and when the count is within `limit`, the lock `lock_key` if it is free
+        right now: the count and the held lock's token (None: not taken), one round trip.
+        The token goes to `lock(..., token=)`, which then holds it without asking again."""
         if self.available:
-            candidate = self.client.lock(
-                self._key(key),
-                timeout=lease_seconds,
-                sleep=LOCK_POLL_SECONDS,
-                blocking_timeout=wait_seconds,
-                thread_local=False,
-            )
+            token = uuid.uuid4().hex
             try:
-                acquired = candidate.acquire()
+                seen, taken = self._count_then_lock(
+                    keys=[self._key(key), self._key(lock_key)],
+                    args=[ttl_seconds, limit, token, int(lease_seconds * 1000)],
+                )
+                self._up()
+                return int(seen), token if taken else None
+            except RedisError as exc:
+                self._down(exc)
+        return self.fallback.count(key, ttl_seconds), None
+
+    @contextmanager
+    def lock(
+        self, key: str, lease_seconds: float, wait_seconds: float, token: str | None = None
+    ) -> Iterator[bool]:
+        """`token`: the lock is already held with it (`count_then_lock`)."""
+        name = self._key(key)
+        if token is None and self.available:
+            try:
+                token = self._acquire(name, lease_seconds, wait_seconds)
                 self._up()
             except RedisError as exc:
                 self._down(exc)
             else:
-                if not acquired:
+                if token is None:
                     yield False
                     return
-                held = candidate
-        if held is None:
+        if token is None:
             with self.fallback.lock(key, lease_seconds, wait_seconds) as acquired:
                 yield acquired
             return
@@ -116,11 +149,19 @@ class RedisState:
             yield True
         finally:
             try:
-                held.release()
-            except LockError:
-                log.warning("a sender lock outlived its %.0f s lease", lease_seconds)
+                if not self._release(keys=[name], args=[token]):
+                    log.warning("a sender lock outlived its %.0f s lease", lease_seconds)
             except RedisError as exc:
                 self._down(exc)  # the lease frees it once Redis is back
+
+    def _acquire(self, name: str, lease_seconds: float, wait_seconds: float) -> str | None:
+        token, lease_ms = uuid.uuid4().hex, int(lease_seconds * 1000)
+        deadline = time.monotonic() + wait_seconds
+        while not self.client.set(name, token, nx=True, px=lease_ms):
+            if time.monotonic() + LOCK_POLL_SECONDS > deadline:
+                return None
+            time.sleep(LOCK_POLL_SECONDS)
+        return token
 
     def _key(self, key: str) -> str:
         kind, separator, rest = key.partition(":")

@@ -67,6 +67,9 @@ class Broadcast:
     template: str | None = None  # WhatsApp content SID for use outside the 24-hour window
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     batch_size: int = 200
+    # Notices marked in flight per commit. A process killed outright (no Ctrl-C, no exception)
+    # leaves its last group in flight, reported as interrupted: fewer commits, a wider doubt.
+    in_flight_group: int = 50
     lease: timedelta = timedelta(minutes=10)
     id_range: tuple[int, int] | None = None  # [low, high) of notice_sends ids, for queued batches
     now: Callable[[], datetime] = utcnow
@@ -78,12 +81,17 @@ class Broadcast:
             ledger.plan_month(self.engine, self.month)
         ledger.recover_stale(self.engine, self.month, self.now(), self.lease, self.id_range)
         token = ledger.new_token()
+        after = 0  # the last id claimed in this pass over the ledger
         while True:
             batch = ledger.claim(
-                self.engine, self.month, token, self.batch_size, self.now(), self.id_range
+                self.engine, self.month, token, self.batch_size, self.now(), self.id_range, after
             )
             if batch:
+                after = batch[-1].send_id
                 self._process(token, batch)
+                continue
+            if after:  # a pass done: once more from the start, for retries and handed-back rows
+                after = 0
                 continue
             due = ledger.next_retry_at(self.engine, self.month, self.id_range)
             if due is None:
@@ -95,31 +103,39 @@ class Broadcast:
         ledger.settle(self.engine, token, settled_now, self.now())
         for outcome in settled_now:
             self._notify(outcome)
-        previous: Outcome | None = None
-        sent_or_skipped: set[int] = set()
+        unrecorded: list[Outcome] = []  # sent, recorded with the next group's mark
+        handed: set[int] = set()  # given to the provider, or found no longer ours
         try:
-            for claimed, message in to_send:
-                self.limiter.acquire()
-                started = ledger.start_send(
-                    self.engine, token, claimed.send_id, self.now(), settle_first=previous
+            for start in range(0, len(to_send), self.in_flight_group):
+                group = to_send[start : start + self.in_flight_group]
+                marked = ledger.start_sends(
+                    self.engine,
+                    token,
+                    [claimed.send_id for claimed, _ in group],
+                    self.now(),
+                    settle_first=unrecorded,
                 )
-                if previous is not None:
-                    self._notify(previous)
-                    previous = None
-                sent_or_skipped.add(claimed.send_id)
-                if not started:
-                    continue  # recovered by another worker after our lease ran out
-                previous = self._outcome(claimed, self._send(message))
+                for outcome in unrecorded:
+                    self._notify(outcome)
+                unrecorded = []
+                for claimed, message in group:
+                    if claimed.send_id not in marked:
+                        handed.add(claimed.send_id)  # recovered by another worker: not ours
+                        continue
+                    self.limiter.acquire()
+                    handed.add(claimed.send_id)
+                    unrecorded.append(self._outcome(claimed, self._send(message)))
         finally:
-            # Runs on Ctrl-C too: what went out is recorded; what never started is handed
-            # back; the one notice caught mid-send (if any) stays in flight for recovery.
-            if previous is not None:
-                ledger.settle(self.engine, token, [previous], self.now())
-                self._notify(previous)
+            # Runs on Ctrl-C too: what went out is recorded; what the provider never got is
+            # handed back; the one notice caught mid-send (if any) stays in flight for recovery.
+            if unrecorded:
+                ledger.settle(self.engine, token, unrecorded, self.now())
+                for outcome in unrecorded:
+                    self._notify(outcome)
             ledger.release(
                 self.engine,
                 token,
-                [c.send_id for c, _ in to_send if c.send_id not in sent_or_skipped],
+                [c.send_id for c, _ in to_send if c.send_id not in handed],
             )
 
     def _prepare(

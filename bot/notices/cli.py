@@ -23,8 +23,11 @@ from __future__ import annotations
 
 import argparse
 import re
+import signal
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from tqdm import tqdm
@@ -188,7 +191,8 @@ def send(
         on_settled=bar.settled,
     )
     try:
-        broadcast.run(plan=False)
+        with stop_on_sigterm():
+            broadcast.run(plan=False)
     except KeyboardInterrupt:
         bar.close()
         print("stopped; run the same command again to continue", file=sys.stderr)
@@ -196,6 +200,22 @@ def send(
     bar.close()
     print(report_text(settings, month))
     return 0
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (systemctl stop, docker stop) stops the run as Ctrl-C does: what went out is
+    recorded and the notices marked in flight but never sent are handed back, instead of the
+    whole group being left for recovery to report as interrupted."""
+
+    def stop(_signum, _frame) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Bar:
