@@ -68,7 +68,9 @@ def plan_month(engine: Engine, month: str) -> int:
                 select(literal(month), S.id, literal(PENDING), literal(0)).where(
                     S.unsubscribed_at.is_(None), S.id.not_in(already)
                 ),
-            )
+            ),
+            # psycopg's count of an INSERT … SELECT is -1 unless SQLAlchemy is asked to keep it
+            execution_options={"preserve_rowcount": True},
         )
         return int(result.rowcount or 0)
 
