@@ -457,3 +457,11 @@ def test_operators_add_reads_the_password_from_standard_input(
     assert main(["corpus", "export", "--out", str(tmp_path)]) == 0
     written = (tmp_path / "en" / "corpus" / "hazard_report.txt").read_text(encoding="utf-8")
     assert written.splitlines()[1:] == ["my meter is ticking"]
+
+
+def test_places_read_in_the_operators_language(client):
+    assert sign_in(client).status_code == 303
+    english = client.get("/console/incidents?lang=en").text
+    assert "Al Olaya · Riyadh" in english and "العليا" not in english
+    assert "Al Olaya · Riyadh" in client.get("/console/incidents/INC-000001?lang=en").text
+    assert "العليا · الرياض" in client.get("/console/incidents?lang=ar").text

@@ -51,6 +51,7 @@ from bot.hazards.views import hazard_view
 from bot.i18n import LANGS, N_, Texts, texts
 from bot.outages import actions as outage_actions
 from bot.outages.notify import RESTORED_EVENT, notify_incident_event
+from bot.outages.places import display_name
 from bot.outages.service import OutageError, find_incident, list_incidents
 from bot.outages.times import as_utc, parse_local_time
 from bot.storage.db import session_factory, session_scope
@@ -578,6 +579,7 @@ class Console:
             other_lang="en" if lang == "ar" else "ar",
             when=partial(_when, tr),
             num=tr.number,
+            place=partial(_place_name, lang),
             who=who.operator if who else None,
             csrf=who.csrf_token if who else "",
             path=request.url.path,
@@ -593,6 +595,11 @@ class Console:
                 LANG_COOKIE, lang, **self._cookie_flags(request, max_age=365 * 86400)
             )
         return response
+
+
+def _place_name(lang: str, name: str | None) -> str:
+    """A stored district or city as the operator's language spells it (English: its Latin name)."""
+    return display_name(name, lang) if name else ""
 
 
 def _when(tr: Texts, value: datetime | str | None) -> Markup | str:
