@@ -70,7 +70,7 @@ def _asks_after_safety(
         return True
     if named & {"out", "inc"}:
         return False
-    return outage is None or aware(safety.reported_at) > aware(outage[0].reported_at)
+    return outage is None or aware(safety.reported_at) > outage[0].reported
 
 
 def _say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None:
@@ -195,15 +195,16 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         return False
     if understood is not None and understood.intent == "compensation" and not cancel:
         return False  # "it came back at 4, how much do I get": the calculator's question
-    if back and not cancel and understood is not None and takes_power_back(turn, understood):
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    stated_end = back and not cancel and _states_an_end(understood)
+    if stated_end and found is not None and _takes_stated_end(turn, *found):
         turn.finish()  # "رجعت الساعة 3": the stated end closes the reporter's case
         return True
     _ = turn.tr._
     reporting = turn.flow == "outage_report"
     turn.finish()  # a report being made is not made: the power is back, or it is not wanted
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
     if found is None or not found[1].is_open or found[0].status == CANCELLED:
         if reporting:
             turn.intent = "outage_report"
@@ -272,15 +273,24 @@ def takes_power_back(turn: Turn, understood: Understanding) -> bool:
     case, recorded on their report, and what it earned (the engine's figure). True when taken.
     An hour that could be morning or evening, both after the outage began, is asked, not
     guessed."""
-    slots = understood.slots
-    if "end" not in slots or "start" in slots or slots.get("ongoing"):
+    if not _states_an_end(understood):
         return False  # most messages: no end of a case at all, nothing to look up
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
-    if found is None:
+    return found is not None and _takes_stated_end(turn, *found)
+
+
+def _states_an_end(understood: Understanding | None) -> bool:
+    """An end of a case and nothing else of one: "رجعت الساعة 3", not "من ٧ الى ٣"."""
+    if understood is None:
         return False
-    report, incident = found
+    slots = understood.slots
+    return "end" in slots and "start" not in slots and not slots.get("ongoing")
+
+
+def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> bool:
+    """The stated end recorded on the reporter's open case and answered; True when taken."""
     if incident.status == "restored" or report.stated_end is not None:
         return False
     reading = read_times(turn.text, turn.now)
