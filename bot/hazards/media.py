@@ -32,6 +32,20 @@ class Fetched:
     error: str | None = None
 
 
+def stored_fields(media: Media, fetched: Fetched) -> dict:
+    """A kept photo's or voice note's columns (hazard and outage reports alike): its bytes, or
+    the provider's reference and why the bytes are missing."""
+    return {
+        "provider": media.provider,
+        "source": media.ref,
+        "content_type": fetched.content_type or media.content_type,
+        "size": fetched.size,
+        "data": fetched.data,
+        "status": fetched.status,
+        "error": fetched.error,
+    }
+
+
 class _TooLarge(Exception):
     def __init__(self, size: int | None) -> None:
         self.size = size

@@ -25,7 +25,7 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.dialogue.messages import Media
-from bot.hazards.media import Fetched
+from bot.hazards.media import Fetched, stored_fields
 from bot.hazards.models import (
     ASSIGNED,
     HAZARD_PREFIX,
@@ -161,16 +161,7 @@ def keep_media(
     session: Session, report: HazardReport, media: Media, fetched: Fetched
 ) -> HazardMedia:
     """The photo with the report: its bytes, or its reference and why they are missing."""
-    row = HazardMedia(
-        report_id=report.id,
-        provider=media.provider,
-        source=media.ref,
-        content_type=fetched.content_type or media.content_type,
-        size=fetched.size,
-        data=fetched.data,
-        status=fetched.status,
-        error=fetched.error,
-    )
+    row = HazardMedia(report_id=report.id, **stored_fields(media, fetched))
     session.add(row)
     session.flush()
     return row

@@ -305,16 +305,9 @@ def keep_media(
     session: Session, report: OutageReport, media: Media, fetched: Fetched
 ) -> OutageMedia:
     """A photo or voice note with the report: its bytes, or its reference and why they are missing."""
-    row = OutageMedia(
-        report_id=report.id,
-        provider=media.provider,
-        source=media.ref,
-        content_type=fetched.content_type or media.content_type,
-        size=fetched.size,
-        data=fetched.data,
-        status=fetched.status,
-        error=fetched.error,
-    )
+    from bot.hazards.media import stored_fields
+
+    row = OutageMedia(report_id=report.id, **stored_fields(media, fetched))
     session.add(row)
     session.flush()
     return row
