@@ -19,6 +19,13 @@ from bot.outages.places import find_place, known_cities, spellings
         ("حي الروضة، جدة", "جدة", "الروضة"),
         ("الكهرباء مقطوعة في الروضة بجدة", "جدة", "الروضة"),
         ("no power in Rawdah, Jeddah", "جدة", "الروضة"),
+        # Districts a blind subscriber test named and the list did not know (it asked again).
+        ("الكهربا طافية من الصبح، حي الملقا الرياض", "الرياض", "الملقا"),
+        ("malqa riyadh", "الرياض", "الملقا"),
+        ("عندنا انقطاع حي الورود الرياض", "الرياض", "الورود"),
+        ("حي النزهة جدة", "جدة", "النزهة"),
+        ("حي الفيحاء الرياض", "الرياض", "الفيحاء"),
+        ("حي السلي جنب مسجد التقوى", "الرياض", "السلي"),
     ],
 )
 def test_a_known_district_and_city(text: str, city: str, district: str) -> None:
@@ -54,6 +61,9 @@ def test_everyday_words_are_no_district() -> None:
         "في البلد كله",
         "power cut",
         "مع السلامة",
+        "شركة الاتصالات فاتورتها غالية",
+        "الربيع هذي السنة حلو",
+        "وش الخبر",
     ):
         named = find_place(text)
         assert named.district is None and named.city is None, text
