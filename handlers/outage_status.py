@@ -127,7 +127,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
             lines.append(compensation.explain(turn.lang))
         return lines
     if incident.status == "restored" and incident.restored_at is not None:
-        lines = [_("Power was restored at {when}.", when=when(turn, incident.end))]
+        lines = [_("Power was restored {when}.", when=when(turn, incident.end))]
         compensation = compensation_for_report(report, incident)
         if compensation is not None:
             lines.append(compensation.explain(turn.lang))

@@ -45,3 +45,25 @@ def test_the_chat_shows_each_notice_to_its_number_once(seeded_database_url: str)
     assert "عادت الكهرباء" in restored
     assert take_unshown(seeded_database_url, PHONE) == []  # each once
     assert take_unshown(seeded_database_url, "+966500000046") == []  # another number: none
+
+
+def test_the_status_after_restoration_reads_today_at_in_both_languages(
+    seeded_database_url: str,
+) -> None:
+    # A blind subscriber test read «عادت الكهرباء في اليوم الساعة 12:10 م» ("at today at").
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    exchange(engine, PHONE, "الكهرباء طافية في حي الملز", START, "s-1")
+    with session_scope(seeded_database_url) as session:
+        _report, incident = latest_report(session, channel="terminal", sender=PHONE, phone=PHONE)
+        restore_incident(session, incident.id, at=START + timedelta(hours=2, minutes=10))
+    later = START + timedelta(hours=3)
+    arabic = "\n".join(r.text for r in exchange(engine, PHONE, "وش صار على البلاغ", later, "s-2"))
+    assert "عادت الكهرباء اليوم الساعة 12:10" in arabic
+    exchange(engine, PHONE, "English", later, "s-3")
+    english = "\n".join(
+        r.text for r in exchange(engine, PHONE, "any news on my report", later, "s-4")
+    )
+    assert "Power was restored today at 12:10" in english
