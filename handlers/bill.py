@@ -95,9 +95,11 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
                 turn,
                 _(
                     "The account {account} is not linked to your mobile number, so I cannot show its "
-                    "bill. For your privacy I only show bills of accounts registered to the number you "
-                    "are writing from.",
+                    "bill: to protect every subscriber's privacy I only show bills of accounts "
+                    "registered to the number you are writing from. The account holder can write "
+                    "to us from their own number, or call {number}.",
                     account=mask(typed_account),
+                    number=turn.settings.agent_phone,
                 ),
             )
         return
