@@ -204,6 +204,17 @@ def test_unlawful_disconnection_is_always_owed_500() -> None:
         assert (comp.amount_sar, comp.deadline, comp.pay_by) == (500, None, date(2026, 1, 25))
 
 
+def test_a_case_without_a_deadline_says_when_it_happened() -> None:
+    # Not the standard's name alone on a line ("الفصل غير النظامي.").
+    comp = compensation_for(Case("unlawful_disconnection", datetime(2026, 11, 30, 15, 0)))
+    assert comp.explain("ar").splitlines()[0] == (
+        "الفصل غير النظامي يوم 30 نوفمبر 2026 الساعة 3:00 م."
+    )
+    assert comp.explain("en").splitlines()[0] == (
+        "unlawful disconnection on November 30, 2026 at 3:00\u202fPM."
+    )
+
+
 def test_standards_missing_from_2018_are_not_covered() -> None:
     for standard in ("unlawful_disconnection", "total_blackout"):
         comp = compensation_for(Case(standard, ECRA_DAY, ECRA_DAY + 30 * H))

@@ -6,8 +6,10 @@ Amounts are spoken as riyals with the Arabic plural (`riyals`), everywhere in th
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.config import RIYADH
 from bot.i18n import Texts, texts
 
 if TYPE_CHECKING:
@@ -175,6 +177,16 @@ def breakdown_label(line: BreakdownLine, lang: str) -> str:
     return tr._(label)
 
 
+def _case_moment(comp: Compensation) -> datetime | None:
+    case = comp.case
+    if case is None:
+        return None
+    moment = case.start or case.end
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=RIYADH)
+    return moment
+
+
 def explain(comp: Compensation, lang: str) -> str:
     tr = texts(lang)
     name = standard_name(comp.standard, lang)
@@ -186,6 +198,17 @@ def explain(comp: Compensation, lang: str) -> str:
             else tr.datetime(comp.deadline)
         )
         lines.append(tr._("{name}: the deadline was {when}.", name=name, when=when))
+    elif (moment := _case_moment(comp)) is not None:
+        # No deadline (an unlawful disconnection is owed whenever it happened): say when it was,
+        # so the line is not the standard's name alone.
+        lines.append(
+            tr._(
+                "{name} on {date} at {time}.",
+                name=name,
+                date=tr.date(moment.date(), hijri=False),
+                time=tr.time(moment),
+            )
+        )
     else:
         lines.append(tr._("{name}.", name=name))
     if comp.reason == "force_majeure" or comp.reason == "not_covered":
