@@ -142,11 +142,16 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
                 when=when(turn, aware(report.power_back_at)),
             )
         )
-    fresh = turn.now - report.reported < FRESH and not incident.cause
-    if fresh and not incident.estimated_restoration_at:
+    # "The teams are working on it" only once operations have said something (an estimate or a
+    # cause): before that, nobody has told us a crew is on it.
+    if incident.estimated_restoration_at or incident.cause:
+        lines.append(_("Status: the teams are working on it."))
+    elif turn.now - report.reported < FRESH:
         lines.append(_("Your report has reached the operations team; it is a few minutes old."))
     else:
-        lines.append(_("Status: the teams are working on it."))
+        lines.append(
+            _("Status: your report is with the operations team; no news from the field yet.")
+        )
     if incident.cause:
         lines.append(_("Cause: {cause}", cause=incident.cause))
     estimate = aware(incident.estimated_restoration_at)
