@@ -1,10 +1,11 @@
 """The shortcuts that make `understand` fast read every message exactly as the long way does.
 
 Each shortcut is compared with the long way on the test sets' messages and on generated ones
-made of the very words the shortcut passes over or looks for: the standards found in one pass
-over the words instead
-of a regex per group, the model's cache of words, the account finder skipping messages with no
-digit, folding in one pass. The long way is rebuilt here from the same data, so a retrained
+made of the very words the shortcut passes over or looks for: the time and duration scans
+passing over words no finder can start at (against the scans asking every finder at every
+word), the standards found in one pass over the words instead of a regex per group, the
+model's cache of words, the account finder skipping messages with no digit, folding in one
+pass. The long way is rebuilt here from the same data, so a retrained
 model or new phrases in the data change nothing in these tests.
 """
 
@@ -27,7 +28,7 @@ from bot.text import clean_raw, fold, normalize, words
 from bot.understanding import forget_words
 from bot.understanding.features import features
 from bot.understanding.model import intent_model
-from bot.understanding.slots import account, standard, times
+from bot.understanding.slots import account, duration, extract, standard, times
 from bot.understanding.vocabulary import load, number_words
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
@@ -55,7 +56,7 @@ class _Everything(frozenset):
 
 def _slot_words_pool() -> list[str]:
     """Words of the time, duration and standards data, with clitics, digits and other words."""
-    pool = set(times._all_slot_words()) | set(number_words())
+    pool = set(times.slot_words()) | set(number_words())
     for rule in load("standards")["rule"]:
         for group in rule["all"]:
             for word in group:
@@ -188,3 +189,65 @@ ARABIC_TEXT = st.text(
 @given(ARABIC_TEXT | st.text(max_size=40))
 def test_fold_in_one_pass_is_fold_in_passes(text: str) -> None:
     assert fold(text) == _fold_in_passes(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Time and duration scans: the words each finder can start at
+
+
+def _ask_every_finder_everywhere(patched: pytest.MonkeyPatch) -> None:
+    """The full scans: every finder asked at every word, no word passed over."""
+    everything = _Everything()
+    patched.setattr(times, "_starters", lambda: times._Starts(*[everything] * 5))
+    patched.setattr(duration, "length_starts", lambda: everything)
+
+
+def _slot_answers(text: str) -> tuple[object, ...]:
+    folded = fold(clean_raw(text))
+    return (
+        times.read_times(text, NOW),
+        duration.find_duration_minutes(text),
+        duration.find_duration_minutes(text, anchors=False),
+        extract(clean_raw(text), folded, NOW, words(folded)),
+    )
+
+
+def _same_as_full_scans(texts: list[str]) -> None:
+    fast = [_slot_answers(text) for text in texts]
+    with pytest.MonkeyPatch.context() as patched:
+        _ask_every_finder_everywhere(patched)
+        slow = [_slot_answers(text) for text in texts]
+    for text, got, expected in zip(texts, fast, slow, strict=True):
+        assert got == expected, text
+
+
+def test_time_and_duration_tokens_are_read_with_the_same_words() -> None:
+    # `extract` reads the slot tokens once for both finders: they must split the same words.
+    assert duration._words().known == times.slot_words()
+
+
+def test_scans_of_the_test_sets_are_the_full_scans() -> None:
+    _same_as_full_scans(MESSAGES)
+
+
+def _time_words_pool() -> list[str]:
+    """Every word the time and duration data hold, number words, digits in both scripts, dates,
+    clock times, the words of the ongoing and end phrases, and other words."""
+    pool = set(times.slot_words()) | {w for n in number_words() for w in n.split()}
+    v = times._vocabulary()
+    for table in (v.days, v.periods, v.weekdays, v.still, v.negated_end, v.end_verbs, v.lead):
+        pool |= {w for phrase in table for w in phrase}
+    pool |= {"3", "8", "12", "25", "0", "3:30", "8.15", "16/11", "15/6/1448", "2026", "1448"}
+    pool |= {"٣", "١٢", "٨:٣٠", "١٦/١١", "٢٠٢٦", "٤٥", "5h20", "3hours", "8am", "و20", "ل1:10"}
+    pool |= {"الكهربا", "طافية", "عندنا", "the", "power", "xyz", "sob7", "6afya", "!", "،"}
+    return sorted(pool)
+
+
+TIME_POOL = _time_words_pool()
+time_messages = st.lists(st.sampled_from(TIME_POOL), min_size=1, max_size=16).map(" ".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(time_messages)
+def test_scans_of_time_words_are_the_full_scans(text: str) -> None:
+    _same_as_full_scans([text])
