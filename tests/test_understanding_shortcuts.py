@@ -63,6 +63,11 @@ def _slot_words_pool() -> list[str]:
                 rule_word = normalize(word)
                 pool |= {rule_word, "و" + rule_word, "بال" + rule_word, rule_word + "ت"}
     pool |= {"3", "8:30", "16/11", "2026", "1448", "10", "٤", "12", "5h20", "ساعات"}
+    cities = load("cities")  # a whole city: the place words are looked for before the pattern
+    for place in cities["names"][::7] + cities["generic"] + cities["whole_before"][::2]:
+        words_ = normalize(place).split()
+        pool |= {*words_, "و" + words_[0], "ب" + words_[0]}
+    pool |= {normalize(w) for w in cities["whole_after"][::2]}
     pool |= {"الكهربا", "عندنا", "the", "power", "من", "ما", "الى", "لين", "امس", "xyz"}
     return sorted(pool)
 
@@ -251,3 +256,33 @@ time_messages = st.lists(st.sampled_from(TIME_POOL), min_size=1, max_size=16).ma
 @given(time_messages)
 def test_scans_of_time_words_are_the_full_scans(text: str) -> None:
     _same_as_full_scans([text])
+
+
+def _whole_city_words() -> tuple[list[str], list[str], list[str]]:
+    """Places (bare or with an attached و/ف/ب/ل), the words for "whole" before and after one."""
+    cities = load("cities")
+    places = [
+        clitic + normalize(place)
+        for place in cities["names"] + cities["generic"]
+        for clitic in ("", "و", "ب")
+    ]
+    before = [normalize(w) for w in cities["whole_before"]] + ["", "كلها"]
+    after = [normalize(w) for w in cities["whole_after"]] + ["", "كل"]
+    return places, before, after
+
+
+PLACES, WHOLE_BEFORE, WHOLE_AFTER = _whole_city_words()
+whole_city_messages = st.tuples(
+    st.sampled_from(["الكهربا طافيه", "power out", "انقطعت", "", "مرحبا"]),
+    st.sampled_from(WHOLE_BEFORE),
+    st.sampled_from(PLACES),
+    st.sampled_from(WHOLE_AFTER),
+    st.lists(st.sampled_from(POOL), max_size=4).map(" ".join),
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(whole_city_messages, st.booleans())
+def test_whole_city_is_found_as_by_the_regex(text: str, ended: bool) -> None:
+    # The pattern of whole cities is tried only when a word may start a place: same answers.
+    assert standard.find_standard(text, ended=ended) == _standard_by_regex(text, ended)
