@@ -22,8 +22,10 @@ from hijridate import Gregorian, Hijri
 
 from bot.config import RIYADH
 from bot.text import normalize
+from bot.understanding.slots.duration import _words as duration_words
+from bot.understanding.slots.duration import duration_at, is_anchor, length_starts
 from bot.understanding.slots.tokens import parse_number, slot_tokens
-from bot.understanding.vocabulary import load
+from bot.understanding.vocabulary import load, number_words
 
 MAX_TOKENS = 200  # slot tokens looked at per message
 _LONGEST = 4  # words in the longest phrase of the vocabulary
@@ -175,8 +177,6 @@ def _vocabulary() -> _Vocabulary:
 
 def _hour_words() -> dict[str, int]:
     """Number words of one word for 1 to 12 ("سبعة", "ثنتين"), as clock hours."""
-    from bot.understanding.vocabulary import number_words
-
     ordinals = {normalize(w) for w in load("numbers")["not_hours"]["words"]}
     return {
         w: int(n)
@@ -349,8 +349,6 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
 
 def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
     """ "من اسبوعين", "قبل ٣ أيام", "3 days ago": a day that long before today."""
-    from bot.understanding.vocabulary import number_words
-
     _, lead = _phrase_at(toks, i, v.relative_before)
     k = i + lead
     if k >= len(toks):
@@ -389,7 +387,6 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
 def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int, int]:
     """(months, tokens) of "شهرين", "شهر" (after "قبل"/"من"), "3 اشهر", "a month"; (0, 0) when
     none, or when a number follows ("١٦ شهر ١١" is a date)."""
-    from bot.understanding.vocabulary import number_words
 
     def dated(at: int) -> bool:
         return at < len(toks) and toks[at][:1].isdigit()
@@ -418,8 +415,6 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     """ "من ساعتين", "من شي ساعتين ونص", "mn 3 sa3at", "since 2 hours", "an hour ago": a start
     that many minutes before the message, as stated as a clock hour (a length of days or
     weeks is a day: `_relative_at`)."""
-    from bot.understanding.slots.duration import duration_at, is_anchor
-
     _, lead = _phrase_at(toks, i, v.relative_before)
     k = i + lead
     while k < len(toks) and toks[k] in v.fillers:
@@ -436,16 +431,16 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     return _Clock(i, -1, -1, True, 0, False, ago=round(minutes)), after - i
 
 
-def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
-    from bot.understanding.slots.duration import _words as duration_words
-
+def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
+    """What the message says at `positions`, the tokens where a finder can find anything
+    (`_start_positions`)."""
     units = duration_words()
     starts = _starters()
     scan = _Scan()
     negated_at: int | None = None
     said_ago = not v.relative_after.isdisjoint(toks)  # "2 hours ago": no "من" before it
     after = 0  # the first token no finder has read yet
-    for i in _start_positions(toks, starts):
+    for i in positions:
         if i < after:
             continue
         token = toks[i]
@@ -550,9 +545,6 @@ class _Starts:
 
 @lru_cache(maxsize=1)
 def _starters() -> _Starts:
-    from bot.understanding.slots.duration import length_starts
-    from bot.understanding.vocabulary import number_words
-
     v = _vocabulary()
     length = length_starts()
     relative = (
@@ -689,10 +681,10 @@ def read_times(
 
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
     toks = tokens[:MAX_TOKENS]
-    if not _start_positions(toks, _starters()):
+    positions = _start_positions(toks, _starters())
+    if not positions:
         return TimeReading()  # no time word, number word or digit: nothing to read
-    v = _vocabulary()
-    scan = _scan(toks, v)
+    scan = _scan(toks, _vocabulary(), positions)
     now = now.astimezone(RIYADH)
     start_clock = end_clock = None
     for clock in scan.clocks:
@@ -853,6 +845,4 @@ def find_times(
 def slot_words() -> frozenset[str]:
     """The words `slot_tokens` splits off a number or an attached "و"/"ب" for the time and
     duration finders (the duration words already hold the time words)."""
-    from bot.understanding.slots.duration import _words as duration_words
-
     return duration_words().known | _vocabulary().known
