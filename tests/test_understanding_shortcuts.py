@@ -28,7 +28,7 @@ from bot.text import clean_raw, fold, normalize, words
 from bot.understanding import forget_words
 from bot.understanding.features import features
 from bot.understanding.model import intent_model
-from bot.understanding.slots import account, duration, extract, standard, times
+from bot.understanding.slots import account, duration, extract, standard, times, tokens
 from bot.understanding.vocabulary import load, number_words
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
@@ -297,3 +297,42 @@ whole_city_messages = st.tuples(
 def test_whole_city_is_found_as_by_the_regex(text: str, ended: bool) -> None:
     # The pattern of whole cities is tried only when a word may start a place: same answers.
     assert standard.find_standard(text, ended=ended) == _standard_by_regex(text, ended)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ARABIC_TEXT | STRETCHED_TEXT | st.text(max_size=40))
+def test_words_found_at_once_are_the_words_between_separators(text: str) -> None:
+    # `words` first replaced every run of non-letters by a space and split on spaces.
+    assert words(text) == " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def _slot_tokens_word_by_word(folded: str, known: frozenset[str]) -> list[str]:
+    """`slot_tokens` as first written: every token asked about every split."""
+    out: list[str] = []
+    for token in tokens._TOKEN.findall(folded[: tokens.MAX_SLOT_CHARS]):
+        glued = tokens._NUMBER_THEN_WORD.match(token) if token[0].isdigit() else None
+        if glued and glued.group(2) in known:
+            out.extend(glued.groups())
+        elif token[0] == "و" and len(token) > 1 and token[1:] in known:
+            out.extend(("و", token[1:]))
+        elif token.startswith("ب") and token not in known and token[1:] in known:
+            out.extend(("ب", token[1:]))
+        else:
+            out.append(token)
+    return out
+
+
+# Words with a letter or a number glued before them: "بثلاث", "وساعتين", "3ساعات", "ب3".
+GLUED = st.lists(
+    st.tuples(st.sampled_from(["", "و", "ب", "ل", "3", "٣", "ب3"]), st.sampled_from(TIME_POOL)).map(
+        "".join
+    ),
+    max_size=8,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(time_messages | GLUED | st.text(max_size=40))
+def test_slot_tokens_pass_plain_words_as_they_are(text: str) -> None:
+    folded, known = fold(text), times.slot_words()
+    assert tokens.slot_tokens(folded, known) == _slot_tokens_word_by_word(folded, known)

@@ -68,7 +68,7 @@ _DIACRITICS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x
 # (the three sets of characters are apart, so one table does what three passes did).
 _FOLD_TABLE = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
 # Anything that is not a letter or digit separates words.
-_SEPARATORS = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 # A letter held down ("طاااافية", "helloooo"): three or more of the same letter read as one.
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _THRICE = re.compile(r"(.)\1\1", re.DOTALL)
@@ -115,7 +115,7 @@ def fold(text: str) -> str:
 
 def words(folded: str) -> str:
     """A folded text as single-space separated words (punctuation dropped)."""
-    return " ".join(_SEPARATORS.sub(" ", folded).split())
+    return " ".join(_WORD.findall(folded))
 
 
 def normalize(text: str) -> str:

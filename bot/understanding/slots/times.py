@@ -685,6 +685,8 @@ def read_times(
     if not positions:
         return TimeReading()  # no time word, number word or digit: nothing to read
     scan = _scan(toks, _vocabulary(), positions)
+    if not (scan.clocks or scan.days or scan.still):
+        return TimeReading()  # no moment and nothing still going on: what the rest would say
     now = now.astimezone(RIYADH)
     start_clock = end_clock = None
     for clock in scan.clocks:
