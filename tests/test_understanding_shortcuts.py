@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from bot.config import RIYADH
 from bot.text import clean_raw, fold, normalize, words
-from bot.understanding import forget_words
+from bot.understanding import detect_lang, forget_words, language
 from bot.understanding.features import features
 from bot.understanding.model import intent_model
 from bot.understanding.slots import account, duration, extract, standard, times, tokens
@@ -336,3 +336,35 @@ GLUED = st.lists(
 def test_slot_tokens_pass_plain_words_as_they_are(text: str) -> None:
     folded, known = fold(text), times.slot_words()
     assert tokens.slot_tokens(folded, known) == _slot_tokens_word_by_word(folded, known)
+
+
+def _lang_every_word_by_pattern(text: str) -> str:
+    """`detect_lang` as first written: the Arabizi pattern tried on every word."""
+    sample = text[:1000]
+    if language._ARABIC_LETTER.search(sample) or not re.search("[A-Za-z]", sample):
+        return "ar"
+    arabizi_words, english_words = language._arabizi_vocabulary()
+    arabizi = english = 0
+    for word in normalize(sample).split():
+        if word in arabizi_words or language._ARABIZI_WORD.match(word):
+            arabizi += 1
+        elif word in english_words:
+            english += 1
+    return "ar" if arabizi and arabizi >= english else "en"
+
+
+LATIN_TEXT = st.text("abcdehikmostuwy0123456789 7a3ABC٣é", max_size=40) | st.lists(
+    st.sampled_from(["6afya", "sa3a", "el", "kahraba", "power", "is", "8am", "2nd", "4g", "3"]),
+    max_size=8,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LATIN_TEXT)
+def test_language_of_latin_words_is_that_of_the_pattern_on_every_word(text: str) -> None:
+    assert detect_lang(text) == _lang_every_word_by_pattern(text)
+
+
+def test_language_of_the_test_sets_is_that_of_the_pattern_on_every_word() -> None:
+    for text in MESSAGES:
+        assert detect_lang(text) == _lang_every_word_by_pattern(text), text
