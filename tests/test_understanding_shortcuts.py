@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import RIYADH
-from bot.text import clean_raw, fold, normalize, words
+from bot.text import ascii_digits, clean_raw, fold, normalize, words
 from bot.understanding import detect_lang, forget_words, language
 from bot.understanding.features import features
 from bot.understanding.model import intent_model
@@ -368,3 +368,41 @@ def test_language_of_latin_words_is_that_of_the_pattern_on_every_word(text: str)
 def test_language_of_the_test_sets_is_that_of_the_pattern_on_every_word() -> None:
     for text in MESSAGES:
         assert detect_lang(text) == _lang_every_word_by_pattern(text), text
+
+
+def _account_every_run(raw: str) -> str | None:
+    """`find_account` as first written: every run of digits read whole, however short."""
+    text = ascii_digits(clean_raw(raw[:1000]))
+    for match in account._DIGIT_RUN.finditer(text):
+        candidate = match.group()
+        digits = re.sub(r"\D", "", candidate)
+        if (
+            candidate.startswith("+")
+            or account._PHONE.match(digits)
+            or account._REFERENCE_BEFORE.search(text, 0, match.start())
+        ):
+            continue
+        if account.MIN_DIGITS <= len(digits) <= account.MAX_DIGITS:
+            return digits
+    return None
+
+
+NUMBERS_TEXT = st.lists(
+    st.sampled_from(
+        ["3", "12", "2026", "12345", "123456", "30012345678", "0501234567", "+966501234567"]
+        + ["OUT-", "HAZ ", "inc", "300 1234 5678", "١٢٣٤٥٦٧", "8:30", "1.5", "-", " ", ",", "ساعات"]
+        + ["123456789012345", "5", "00", "+1"]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NUMBERS_TEXT)
+def test_account_finder_passes_over_short_runs_only(text: str) -> None:
+    assert account.find_account(text) == _account_every_run(text)
+
+
+def test_accounts_of_the_test_sets_are_those_of_every_run() -> None:
+    for text in MESSAGES:
+        assert account.find_account(text) == _account_every_run(text), text
