@@ -214,7 +214,7 @@ def test_fold_in_one_pass_is_fold_in_passes(text: str) -> None:
 def _ask_every_finder_everywhere(patched: pytest.MonkeyPatch) -> None:
     """The full scans: every finder asked at every word, no word passed over."""
     everything = _Everything()
-    patched.setattr(times, "_starters", lambda: times._Starts(*[everything] * 5))
+    patched.setattr(times, "_starters", lambda: times._Starts(*[everything] * 5, {}))
     patched.setattr(duration, "length_starts", lambda: everything)
 
 
@@ -251,8 +251,10 @@ def _time_words_pool() -> list[str]:
     clock times, the words of the ongoing and end phrases, and other words."""
     pool = set(times.slot_words()) | {w for n in number_words() for w in n.split()}
     v = times._vocabulary()
-    for table in (v.days, v.periods, v.weekdays, v.still, v.negated_end, v.end_verbs, v.lead):
-        pool |= {w for phrase in table for w in phrase}
+    tables = (v.days, v.periods, v.weekdays, v.still, v.negated_end, v.end_verbs, v.lead)
+    tables += (v.state, v.now_words, v.relative_before, v.gregorian, v.hijri)
+    for table in tables:  # the words of each phrase, and whole phrases
+        pool |= {w for phrase in table for w in phrase} | {" ".join(k) for k in table}
     pool |= {"3", "8", "12", "25", "0", "3:30", "8.15", "16/11", "15/6/1448", "2026", "1448"}
     pool |= {"٣", "١٢", "٨:٣٠", "١٦/١١", "٢٠٢٦", "٤٥", "5h20", "3hours", "8am", "و20", "ل1:10"}
     pool |= {"الكهربا", "طافية", "عندنا", "the", "power", "xyz", "sob7", "6afya", "!", "،"}

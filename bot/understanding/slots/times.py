@@ -541,6 +541,9 @@ class _Starts:
     relative: frozenset[str]  # "قبل", "يومين", "ثلاث", "a" (week ago)
     date: frozenset[str]  # a month's name first ("Nov 16")
     clock: frozenset[str]  # a day part, a lead word ("الساعه") or an hour word ("سبع")
+    # Words that only begin phrases of several words ("el" of "el sob7", "في" of "في الليل"):
+    # the words that may follow them. Such a word followed by none of them starts nothing.
+    continued: Mapping[str, frozenset[str]]
 
 
 @lru_cache(maxsize=1)
@@ -559,15 +562,37 @@ def _starters() -> _Starts:
     tables = (v.still, v.negated_end, v.days, v.weekdays, v.state, v.now_words, v.end_verbs)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads
-    return _Starts(
-        firsts | markers | length | relative | date | clock, length, relative, date, clock
-    )
+    any_ = firsts | markers | length | relative | date | clock
+    return _Starts(any_, length, relative, date, clock, _continued(v, any_, length, relative))
+
+
+def _continued(
+    v: _Vocabulary, any_: frozenset[str], length: frozenset[str], relative: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Starting words that count only as the first word of a phrase of several words, with the
+    second words of those phrases: every other finder needs a digit, a number or unit word, a
+    marker or a phrase of one word there."""
+    phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
+    phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
+    alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
+    alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
+    second: dict[str, set[str]] = {}
+    for table in phrases:
+        for k in table:
+            if len(k) > 1 and k[0] in any_ and k[0] not in alone and not k[0][0].isdigit():
+                second.setdefault(k[0], set()).add(k[1])
+    return {word: frozenset(after) for word, after in second.items()}
 
 
 def _start_positions(toks: list[str], starts: _Starts) -> list[int]:
     """Where in `toks` the scan can find anything."""
-    words = starts.any
-    return [i for i, token in enumerate(toks) if token in words or token[0].isdigit()]
+    words, continued = starts.any, starts.continued
+    found = [i for i, token in enumerate(toks) if token in words or token[0].isdigit()]
+    return [i for i in found if toks[i] not in continued or _continues(toks, i, continued)]
+
+
+def _continues(toks: list[str], i: int, continued: Mapping[str, frozenset[str]]) -> bool:
+    return i + 1 < len(toks) and toks[i + 1] in continued[toks[i]]
 
 
 def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | None, int]:
