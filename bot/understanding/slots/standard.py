@@ -139,7 +139,7 @@ def groups_found(text: str) -> set[int]:
         found = set()
         for word in words_:
             _add_groups_of(word, rules.words, found)
-    if rules.phrases.keys() & set(words_):  # a word that may start a rule word of several words
+    if not rules.phrases.keys().isdisjoint(words_):  # a word may start a rule word of several words
         at = 0
         for word in words_:
             for phrase, group, attached in rules.phrases.get(word, ()):
