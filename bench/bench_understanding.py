@@ -11,8 +11,10 @@ emptied before it and fill during it, so a word of a later message may have been
 earlier one of the round, as in a bot just restarted. The model's own words (its "w:"
 features, the words of at least two training messages) have their rows worked out when the
 model is loaded, from its file alone; the line after "first call" says how many of the round's
-new words they were. "repeated" runs every message many rounds. The baseline is `bot.text.normalize` over the same messages in the same run; the ratio
-says how many normalizations one understanding costs. The model's scoring alone is shown too.
+new words they were. "repeated" runs every message many rounds. The baseline is the
+normalization of each message (`bot.text.words(bot.text.fold(text))`, what `normalize` does
+without its cache of short strings) in the same run; the ratio says how many normalizations
+one understanding costs. The model's scoring alone is shown too.
 
 The machine is shared: wall-clock percentiles include time spent waiting for the core while
 other jobs run, so the CPU time of each call (`time.thread_time`) is reported beside them;
@@ -34,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import RIYADH  # noqa: E402
-from bot.text import normalize  # noqa: E402
+from bot.text import fold, normalize, words  # noqa: E402
 from bot.understanding import forget_words, prepare, understand  # noqa: E402
 from bot.understanding.features import message_words  # noqa: E402
 from bot.understanding.model import intent_model  # noqa: E402
@@ -100,8 +102,8 @@ def main() -> None:
         f"{os.getloadavg()[0]:.2f}, {datetime.now(RIYADH):%Y-%m-%d}, {args.rounds} rounds"
     )
     for name, texts in sets.items():
-        words = sum(len(t.split()) for t in texts) / len(texts)
-        print(f"\n{name}: {len(texts)} messages, {words:.1f} words on average")
+        length = sum(len(t.split()) for t in texts) / len(texts)
+        print(f"\n{name}: {len(texts)} messages, {length:.1f} words on average")
         forget_words()  # as after a restart: no word of this set met yet
         cold = summary("understand (first call)", timed(lambda t: understand(t, NOW), texts, 1))
         words_met = model.word_cache()
@@ -111,7 +113,9 @@ def main() -> None:
             f"  (words in that round: {words_met.misses:,} met for the first time, {own:,} of "
             f"them the model's own words; {words_met.hits:,} met before in the round)"
         )
-        base = summary("baseline: normalize", timed(normalize, texts, args.rounds))
+        base = summary(
+            "baseline: normalization", timed(lambda t: words(fold(t)), texts, args.rounds)
+        )
         warm = summary(
             "understand (repeated)", timed(lambda t: understand(t, NOW), texts, args.rounds)
         )
@@ -120,7 +124,7 @@ def main() -> None:
             timed(lambda t: model.probabilities(normalize(t)), texts, args.rounds),
         )
         print(
-            f"ratio understand/normalize CPU per message: repeated "
+            f"ratio understand/normalization CPU per message: repeated "
             f"{base['per_s'] / warm['per_s']:.1f}x, first call "
             f"{base['per_s'] / cold['per_s']:.1f}x"
         )

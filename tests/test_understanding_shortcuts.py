@@ -1,10 +1,11 @@
 """The shortcuts that make `understand` fast read every message exactly as the long way does.
 
 Each shortcut is compared with the long way on the test sets' messages and on generated ones
-made of the very words the shortcut passes over or looks for: the standards found in one pass
-over the words instead
-of a regex per group, the model's cache of words, the account finder skipping messages with no
-digit, folding in one pass. The long way is rebuilt here from the same data, so a retrained
+made of the very words the shortcut passes over or looks for: the time and duration scans
+passing over words no finder can start at (against the scans asking every finder at every
+word), the standards found in one pass over the words instead of a regex per group, the
+model's cache of words, the account finder skipping messages with no digit, folding in one
+pass. The long way is rebuilt here from the same data, so a retrained
 model or new phrases in the data change nothing in these tests.
 """
 
@@ -23,11 +24,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import RIYADH
-from bot.text import clean_raw, fold, normalize, words
-from bot.understanding import forget_words
+from bot.text import ascii_digits, clean_raw, fold, normalize, words
+from bot.understanding import detect_lang, forget_words, language
 from bot.understanding.features import features
 from bot.understanding.model import intent_model
-from bot.understanding.slots import account, standard, times
+from bot.understanding.slots import account, duration, extract, standard, times, tokens
 from bot.understanding.vocabulary import load, number_words
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
@@ -55,13 +56,18 @@ class _Everything(frozenset):
 
 def _slot_words_pool() -> list[str]:
     """Words of the time, duration and standards data, with clitics, digits and other words."""
-    pool = set(times._all_slot_words()) | set(number_words())
+    pool = set(times.slot_words()) | set(number_words())
     for rule in load("standards")["rule"]:
         for group in rule["all"]:
             for word in group:
                 rule_word = normalize(word)
                 pool |= {rule_word, "و" + rule_word, "بال" + rule_word, rule_word + "ت"}
     pool |= {"3", "8:30", "16/11", "2026", "1448", "10", "٤", "12", "5h20", "ساعات"}
+    cities = load("cities")  # a whole city: the place words are looked for before the pattern
+    for place in cities["names"][::7] + cities["generic"] + cities["whole_before"][::2]:
+        words_ = normalize(place).split()
+        pool |= {*words_, "و" + words_[0], "ب" + words_[0]}
+    pool |= {normalize(w) for w in cities["whole_after"][::2]}
     pool |= {"الكهربا", "عندنا", "the", "power", "من", "ما", "الى", "لين", "امس", "xyz"}
     return sorted(pool)
 
@@ -184,7 +190,221 @@ ARABIC_TEXT = st.text(
 )
 
 
+# Stretched letters and vowels, invisible and control characters: what `fold` looks for before
+# substituting, and `clean_raw` before translating.
+STRETCHED_TEXT = st.lists(
+    st.sampled_from(
+        ["ا", "اا", "ااا", "و", "وو", "ي", "يي", "ه", "هه", "هههه", "ط", "ططط", "ة", "o", "ooo"]
+        + ["A", "AAA", "1", "111", "٣٣٣", "_", "__", "___", " ", "؟", "\u200f", "\x00", "\n"]
+    ),
+    max_size=12,
+).map("".join)
+
+
 @settings(max_examples=500, deadline=None)
-@given(ARABIC_TEXT | st.text(max_size=40))
+@given(ARABIC_TEXT | STRETCHED_TEXT | st.text(max_size=40))
 def test_fold_in_one_pass_is_fold_in_passes(text: str) -> None:
     assert fold(text) == _fold_in_passes(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Time and duration scans: the words each finder can start at
+
+
+def _ask_every_finder_everywhere(patched: pytest.MonkeyPatch) -> None:
+    """The full scans: every finder asked at every word, no word passed over."""
+    everything = _Everything()
+    patched.setattr(times, "_starters", lambda: times._Starts(*[everything] * 5, {}))
+    patched.setattr(duration, "length_starts", lambda: everything)
+
+
+def _slot_answers(text: str) -> tuple[object, ...]:
+    folded = fold(clean_raw(text))
+    return (
+        times.read_times(text, NOW),
+        duration.find_duration_minutes(text),
+        duration.find_duration_minutes(text, anchors=False),
+        extract(clean_raw(text), folded, NOW, words(folded)),
+    )
+
+
+def _same_as_full_scans(texts: list[str]) -> None:
+    fast = [_slot_answers(text) for text in texts]
+    with pytest.MonkeyPatch.context() as patched:
+        _ask_every_finder_everywhere(patched)
+        slow = [_slot_answers(text) for text in texts]
+    for text, got, expected in zip(texts, fast, slow, strict=True):
+        assert got == expected, text
+
+
+def test_time_and_duration_tokens_are_read_with_the_same_words() -> None:
+    # `extract` reads the slot tokens once for both finders: they must split the same words.
+    assert duration._words().known == times.slot_words()
+
+
+def test_scans_of_the_test_sets_are_the_full_scans() -> None:
+    _same_as_full_scans(MESSAGES)
+
+
+def _time_words_pool() -> list[str]:
+    """Every word the time and duration data hold, number words, digits in both scripts, dates,
+    clock times, the words of the ongoing and end phrases, and other words."""
+    pool = set(times.slot_words()) | {w for n in number_words() for w in n.split()}
+    v = times._vocabulary()
+    tables = (v.days, v.periods, v.weekdays, v.still, v.negated_end, v.end_verbs, v.lead)
+    tables += (v.state, v.now_words, v.relative_before, v.gregorian, v.hijri)
+    for table in tables:  # the words of each phrase, and whole phrases
+        pool |= {w for phrase in table for w in phrase} | {" ".join(k) for k in table}
+    pool |= {"3", "8", "12", "25", "0", "3:30", "8.15", "16/11", "15/6/1448", "2026", "1448"}
+    pool |= {"٣", "١٢", "٨:٣٠", "١٦/١١", "٢٠٢٦", "٤٥", "5h20", "3hours", "8am", "و20", "ل1:10"}
+    pool |= {"الكهربا", "طافية", "عندنا", "the", "power", "xyz", "sob7", "6afya", "!", "،"}
+    return sorted(pool)
+
+
+TIME_POOL = _time_words_pool()
+time_messages = st.lists(st.sampled_from(TIME_POOL), min_size=1, max_size=16).map(" ".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(time_messages)
+def test_scans_of_time_words_are_the_full_scans(text: str) -> None:
+    _same_as_full_scans([text])
+
+
+def _whole_city_words() -> tuple[list[str], list[str], list[str]]:
+    """Places (bare or with an attached و/ف/ب/ل), the words for "whole" before and after one."""
+    cities = load("cities")
+    places = [
+        clitic + normalize(place)
+        for place in cities["names"] + cities["generic"]
+        for clitic in ("", "و", "ب")
+    ]
+    before = [normalize(w) for w in cities["whole_before"]] + ["", "كلها"]
+    after = [normalize(w) for w in cities["whole_after"]] + ["", "كل"]
+    return places, before, after
+
+
+PLACES, WHOLE_BEFORE, WHOLE_AFTER = _whole_city_words()
+whole_city_messages = st.tuples(
+    st.sampled_from(["الكهربا طافيه", "power out", "انقطعت", "", "مرحبا"]),
+    st.sampled_from(WHOLE_BEFORE),
+    st.sampled_from(PLACES),
+    st.sampled_from(WHOLE_AFTER),
+    st.lists(st.sampled_from(POOL), max_size=4).map(" ".join),
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(whole_city_messages, st.booleans())
+def test_whole_city_is_found_as_by_the_regex(text: str, ended: bool) -> None:
+    # The pattern of whole cities is tried only when a word may start a place: same answers.
+    assert standard.find_standard(text, ended=ended) == _standard_by_regex(text, ended)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ARABIC_TEXT | STRETCHED_TEXT | st.text(max_size=40))
+def test_words_found_at_once_are_the_words_between_separators(text: str) -> None:
+    # `words` first replaced every run of non-letters by a space and split on spaces.
+    assert words(text) == " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def _slot_tokens_word_by_word(folded: str, known: frozenset[str]) -> list[str]:
+    """`slot_tokens` as first written: every token asked about every split."""
+    out: list[str] = []
+    for token in tokens._TOKEN.findall(folded[: tokens.MAX_SLOT_CHARS]):
+        glued = tokens._NUMBER_THEN_WORD.match(token) if token[0].isdigit() else None
+        if glued and glued.group(2) in known:
+            out.extend(glued.groups())
+        elif token[0] == "و" and len(token) > 1 and token[1:] in known:
+            out.extend(("و", token[1:]))
+        elif token.startswith("ب") and token not in known and token[1:] in known:
+            out.extend(("ب", token[1:]))
+        else:
+            out.append(token)
+    return out
+
+
+# Words with a letter or a number glued before them: "بثلاث", "وساعتين", "3ساعات", "ب3".
+GLUED = st.lists(
+    st.tuples(st.sampled_from(["", "و", "ب", "ل", "3", "٣", "ب3"]), st.sampled_from(TIME_POOL)).map(
+        "".join
+    ),
+    max_size=8,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(time_messages | GLUED | st.text(max_size=40))
+def test_slot_tokens_pass_plain_words_as_they_are(text: str) -> None:
+    folded, known = fold(text), times.slot_words()
+    assert tokens.slot_tokens(folded, known) == _slot_tokens_word_by_word(folded, known)
+
+
+def _lang_every_word_by_pattern(text: str) -> str:
+    """`detect_lang` as first written: the Arabizi pattern tried on every word."""
+    sample = text[:1000]
+    if language._ARABIC_LETTER.search(sample) or not re.search("[A-Za-z]", sample):
+        return "ar"
+    arabizi_words, english_words = language._arabizi_vocabulary()
+    arabizi = english = 0
+    for word in normalize(sample).split():
+        if word in arabizi_words or language._ARABIZI_WORD.match(word):
+            arabizi += 1
+        elif word in english_words:
+            english += 1
+    return "ar" if arabizi and arabizi >= english else "en"
+
+
+LATIN_TEXT = st.text("abcdehikmostuwy0123456789 7a3ABC٣é", max_size=40) | st.lists(
+    st.sampled_from(["6afya", "sa3a", "el", "kahraba", "power", "is", "8am", "2nd", "4g", "3"]),
+    max_size=8,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LATIN_TEXT)
+def test_language_of_latin_words_is_that_of_the_pattern_on_every_word(text: str) -> None:
+    assert detect_lang(text) == _lang_every_word_by_pattern(text)
+
+
+def test_language_of_the_test_sets_is_that_of_the_pattern_on_every_word() -> None:
+    for text in MESSAGES:
+        assert detect_lang(text) == _lang_every_word_by_pattern(text), text
+
+
+def _account_every_run(raw: str) -> str | None:
+    """`find_account` as first written: every run of digits read whole, however short."""
+    text = ascii_digits(clean_raw(raw[:1000]))
+    for match in account._DIGIT_RUN.finditer(text):
+        candidate = match.group()
+        digits = re.sub(r"\D", "", candidate)
+        if (
+            candidate.startswith("+")
+            or account._PHONE.match(digits)
+            or account._REFERENCE_BEFORE.search(text, 0, match.start())
+        ):
+            continue
+        if account.MIN_DIGITS <= len(digits) <= account.MAX_DIGITS:
+            return digits
+    return None
+
+
+NUMBERS_TEXT = st.lists(
+    st.sampled_from(
+        ["3", "12", "2026", "12345", "123456", "30012345678", "0501234567", "+966501234567"]
+        + ["OUT-", "HAZ ", "inc", "300 1234 5678", "١٢٣٤٥٦٧", "8:30", "1.5", "-", " ", ",", "ساعات"]
+        + ["123456789012345", "5", "00", "+1"]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NUMBERS_TEXT)
+def test_account_finder_passes_over_short_runs_only(text: str) -> None:
+    assert account.find_account(text) == _account_every_run(text)
+
+
+def test_accounts_of_the_test_sets_are_those_of_every_run() -> None:
+    for text in MESSAGES:
+        assert account.find_account(text) == _account_every_run(text), text

@@ -5,7 +5,10 @@ of the code (a speed-up must not change one answer).
     .venv/bin/python tools/understanding_outputs.py compare BEFORE.jsonl AFTER.jsonl
 
 `dump` writes one JSON array a line: text, intent, confidence (repr, every digit), slots,
-reply language, runner-up intents; at a fixed clock (2026-11-24 16:00 Riyadh). `compare`
+reply language, runner-up intents; at a fixed clock (2026-11-24 16:00 Riyadh). Besides the
+corpus lines and test messages, 5,000 messages made (with a fixed seed) of the words of the
+slot data (times, durations, numbers, cities, standards), digits in both scripts, dates and
+clock times, and words of the test messages: what the slot finders' shortcuts pass over. `compare`
 counts the messages whose answer differs (confidence beyond 1e-9) and those whose confidence
 is the same float to the last bit; it exits 1 when any answer differs. Run `dump` on the old
 code (e.g. a `git archive` of it) and on the new, with the same model file.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -24,10 +28,32 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import RIYADH  # noqa: E402
 from bot.understanding import understand  # noqa: E402
+from bot.understanding.vocabulary import load  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
+SLOT_DATA = ("times", "durations", "numbers", "cities", "standards")
 # Odd messages besides the data: empty, digits only, hostile lengths, a range of hours.
 EXTRA = ["", " ", "١٢٣٤٥٦٧٨", "x" * 5000, "فاتورتي " * 300, "8am-5pm", "من ٨ الصبح الى ٤ العصر امس"]
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a table read from a data file, keys and values."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *_strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def generated(texts: list[str], count: int = 5000) -> list[str]:
+    pool = {w for name in SLOT_DATA for s in _strings(load(name)) for w in s.split()}
+    pool |= {"3", "12", "8:30", "٨:٣٠", "١٦/١١", "16/11/2026", "2026", "١٤٤٨", "٣", "5h20", "و20"}
+    pool |= {w for text in texts[::40] for w in text.split()[:6]}
+    words = sorted(pool)
+    pick = random.Random(12)
+    return [" ".join(pick.choices(words, k=pick.randint(1, 14))) for _ in range(count)]
 
 
 def messages() -> list[str]:
@@ -40,7 +66,7 @@ def messages() -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             if line and not line.startswith("#"):
                 texts.append(line.split("\t")[1])
-    return texts + EXTRA
+    return texts + EXTRA + generated(texts)
 
 
 def dump(out: Path) -> None:

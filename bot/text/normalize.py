@@ -21,6 +21,8 @@ _INVISIBLE = (
 # Control characters other than ordinary whitespace become a space (a NUL must not glue words).
 _CONTROL = [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]
 _CLEAN_TABLE = dict.fromkeys(map(ord, _INVISIBLE)) | dict.fromkeys(_CONTROL, " ")
+# Any of those characters: most messages have none, and a search is cheaper than a translate.
+_UNCLEAN = re.compile("[" + "".join(re.escape(chr(code)) for code in _CLEAN_TABLE) + "]")
 
 # Any decimal digit that is not ASCII (Arabic-Indic, Persian, Devanagari, full-width...).
 _NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
@@ -66,15 +68,20 @@ _DIACRITICS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x
 # (the three sets of characters are apart, so one table does what three passes did).
 _FOLD_TABLE = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
 # Anything that is not a letter or digit separates words.
-_SEPARATORS = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 # A letter held down ("طاااافية", "helloooo"): three or more of the same letter read as one.
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
+_THRICE = re.compile(r"(.)\1\1", re.DOTALL)
 # A long vowel doubled at the end of an Arabic word is the same stretch ("هلاا", "شكراا").
-_FINAL_VOWEL_STRETCH = re.compile(r"([اويه])\1+\b")
+_STRETCHED_VOWELS = "اويه"
+_FINAL_VOWEL_STRETCH = re.compile(rf"([{_STRETCHED_VOWELS}])\1+\b")
+_DOUBLED_VOWELS = tuple(vowel * 2 for vowel in _STRETCHED_VOWELS)
 
 
 def clean_raw(text: str) -> str:
     """The message as written, minus invisible marks and control characters."""
+    if _UNCLEAN.search(text) is None:
+        return text
     return text.translate(_CLEAN_TABLE)
 
 
@@ -96,13 +103,19 @@ def fold(text: str) -> str:
         # NFKC turns Arabic presentation forms and full-width Latin into ordinary letters.
         text = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
         text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
-    text = _ELONGATION.sub(r"\1", text.lower())
-    return _FINAL_VOWEL_STRETCH.sub(r"\1", text) if not text.isascii() else text
+    text = text.lower()
+    # A stretch needs a character thrice or a vowel twice: most texts have neither, and looking
+    # for that is cheaper than the substitution.
+    if _THRICE.search(text):
+        text = _ELONGATION.sub(r"\1", text)
+    if not text.isascii() and any(pair in text for pair in _DOUBLED_VOWELS):
+        text = _FINAL_VOWEL_STRETCH.sub(r"\1", text)
+    return text
 
 
 def words(folded: str) -> str:
     """A folded text as single-space separated words (punctuation dropped)."""
-    return " ".join(_SEPARATORS.sub(" ", folded).split())
+    return " ".join(_WORD.findall(folded))
 
 
 def normalize(text: str) -> str:

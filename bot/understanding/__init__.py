@@ -65,8 +65,9 @@ def prepare() -> None:
     from bot.understanding.model import intent_model
     from bot.understanding.phrases import control_phrases, intent_keywords
     from bot.understanding.slots.duration import _words as duration_words
+    from bot.understanding.slots.duration import length_starts
     from bot.understanding.slots.standard import _rules as standard_rules
-    from bot.understanding.slots.times import _all_slot_words, _vocabulary
+    from bot.understanding.slots.times import _starters, _vocabulary, slot_words
 
     intent_model().prepare()
     intent_keywords()
@@ -75,7 +76,9 @@ def prepare() -> None:
     _arabizi_vocabulary()
     duration_words()
     _vocabulary()
-    _all_slot_words()
+    slot_words()
+    length_starts()
+    _starters()
     standard_rules()
 
 

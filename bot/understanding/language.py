@@ -16,6 +16,7 @@ _ARABIZI_WORD = re.compile(
     r"^(?=.*[a-z])(?=.*[235679])(?!\d+(?:am|pm|st|nd|rd|th|g|h|k|m|s)$)[a-z0-9]+$"
 )
 _LATIN_WORD = re.compile(r"^[a-z0-9]+$")
+_LATIN_LETTER = re.compile("[A-Za-z]")
 
 
 @lru_cache(maxsize=1)
@@ -44,12 +45,13 @@ def detect_lang(text: str, normalized: str | None = None) -> str:
     `normalized` is `normalize(text)` when the caller already has it.
     """
     sample = text[:1000]
-    if _ARABIC_LETTER.search(sample) or not re.search("[A-Za-z]", sample):
+    if _ARABIC_LETTER.search(sample) or not _LATIN_LETTER.search(sample):
         return "ar"
     arabizi_words, english_words = _arabizi_vocabulary()
     arabizi = english = 0
     for word in (normalize(sample) if normalized is None else normalized).split():
-        if word in arabizi_words or _ARABIZI_WORD.match(word):
+        # A word of letters alone has none of Arabizi's digits: the pattern is not tried.
+        if word in arabizi_words or (not word.isalpha() and _ARABIZI_WORD.match(word)):
             arabizi += 1
         elif word in english_words:
             english += 1

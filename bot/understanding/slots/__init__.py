@@ -12,7 +12,8 @@ from bot.text import fold
 from bot.understanding.slots.account import find_account
 from bot.understanding.slots.duration import find_duration_minutes
 from bot.understanding.slots.standard import find_standard
-from bot.understanding.slots.times import Moment, TimeReading, find_times, read_times
+from bot.understanding.slots.times import Moment, TimeReading, find_times, read_times, slot_words
+from bot.understanding.slots.tokens import slot_tokens
 
 __all__ = [
     "Moment",
@@ -36,8 +37,9 @@ def extract(
     account = find_account(raw)
     if account:
         slots["account"] = account
-    times = read_times(raw, now, folded=folded)
-    minutes = stated_duration(raw, times.ongoing, folded=folded)
+    tokens = slot_tokens(folded, slot_words())  # read once for the time and duration finders
+    times = read_times(raw, now, folded=folded, tokens=tokens)
+    minutes = stated_duration(raw, times.ongoing, folded=folded, tokens=tokens)
     if minutes is not None:
         slots["duration_minutes"] = minutes
     if times.start is not None:
@@ -61,13 +63,15 @@ def extract(
     return slots
 
 
-def stated_duration(raw: str, ongoing: bool, *, folded: str | None = None) -> int | None:
+def stated_duration(
+    raw: str, ongoing: bool, *, folded: str | None = None, tokens: list[str] | None = None
+) -> int | None:
     """How long the case lasted, in minutes. "قبل اسبوعين ... ٧ ساعات" lasted 7 hours: a length
     after "قبل"/"من"/"ago" says when it began, and counts as the length only for a case still
     going on ("طافية من يومين": two days so far) when no other length is stated."""
-    minutes = find_duration_minutes(raw, folded=folded, anchors=False)
+    minutes = find_duration_minutes(raw, folded=folded, anchors=False, tokens=tokens)
     if minutes is None and ongoing:
-        minutes = find_duration_minutes(raw, folded=folded)
+        minutes = find_duration_minutes(raw, folded=folded, tokens=tokens)
     return minutes
 
 

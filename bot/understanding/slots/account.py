@@ -18,6 +18,7 @@ _REFERENCE_BEFORE = re.compile(r"(?:OUT|HAZ|HZ|INC)[ \-]?$", re.IGNORECASE)
 
 
 _ANY_DIGIT = re.compile(r"\d")  # in any script
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def find_account(raw: str) -> str | None:
@@ -26,7 +27,9 @@ def find_account(raw: str) -> str | None:
     text = ascii_digits(clean_raw(raw[:1000]))
     for match in _DIGIT_RUN.finditer(text):
         candidate = match.group()
-        digits = re.sub(r"\D", "", candidate)
+        if len(candidate) < MIN_DIGITS:
+            continue  # "3", "8:30", "2026": too few digits for an account, whatever is around
+        digits = _NOT_DIGIT.sub("", candidate)
         if (
             candidate.startswith("+")
             or _PHONE.match(digits)

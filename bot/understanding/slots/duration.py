@@ -70,18 +70,26 @@ def _time_words() -> frozenset[str]:
 
 
 def find_duration_minutes(
-    raw: str, *, folded: str | None = None, anchors: bool = True
+    raw: str,
+    *,
+    folded: str | None = None,
+    anchors: bool = True,
+    tokens: list[str] | None = None,
 ) -> int | None:
     """Minutes of the first duration in the message, or None. With `anchors=False` a length
     that says WHEN rather than how long ("قبل اسبوعين", "من ٣ ايام", "2 days ago") is passed
-    over: "قبل اسبوعين انقطعت ٧ ساعات" lasted 7 hours, not two weeks."""
-    from bot.understanding.slots import folded_text
+    over: "قبل اسبوعين انقطعت ٧ ساعات" lasted 7 hours, not two weeks. `tokens`: the message's
+    `slot_tokens` with `times.slot_words()`, when the caller has them."""
+    if tokens is None:
+        from bot.understanding.slots import folded_text
 
-    words = _words()
-    toks = slot_tokens(folded_text(raw, folded), words.known)
+        tokens = slot_tokens(folded_text(raw, folded), _words().known)
+    toks = tokens
+    starts = length_starts()
     i = 0
     while i < len(toks):
-        found = duration_at(toks, i)
+        # A word no length can start at (most words of a message) is passed over at once.
+        found = duration_at(toks, i) if toks[i] in starts or toks[i][0].isdigit() else None
         if found is None:
             i += 1
             continue
@@ -92,6 +100,14 @@ def find_duration_minutes(
             return round(found[0])
         i += 1
     return None
+
+
+@lru_cache(maxsize=1)
+def length_starts() -> frozenset[str]:
+    """The words, besides a word that starts with a digit, at which a length can start: a dual
+    ("ساعتين"), a fraction or "one" before a unit ("نص ساعة"), a number word, a unit said alone."""
+    w = _words()
+    return frozenset(w.duals) | frozenset(w.fractions) | w.one | frozenset(w.numbers) | w.alone
 
 
 def lone_unit_minutes(raw: str) -> int | None:

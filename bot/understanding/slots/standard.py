@@ -13,7 +13,8 @@ from bot.understanding.vocabulary import load
 CONJUNCTIONS = frozenset("وفبلك")
 ARTICLES = frozenset(("ال", "لل"))
 # Before a city's name (which carries its own "ال"): "بالرياض", "والدمام".
-_CITY_CLITICS = r"(?:و|ف|ب|ل)?"
+_CITY_CLITIC_LETTERS = ("و", "ف", "ب", "ل")
+_CITY_CLITICS = rf"(?:{'|'.join(_CITY_CLITIC_LETTERS)})?"
 
 
 def _either(words: list[str]) -> str:
@@ -22,11 +23,23 @@ def _either(words: list[str]) -> str:
 
 
 @dataclass(frozen=True)
+class _WholeCity:
+    pattern: re.Pattern[str]
+    # The first word of every city name and generic place, bare or with an attached و/ف/ب/ل:
+    # the pattern only matches whole words, so a message with none of them names no city and
+    # the (long) pattern is not tried. Most outage messages name none.
+    places: frozenset[str]
+
+    def named_in(self, text: str, words_: list[str]) -> bool:
+        return not self.places.isdisjoint(words_) and self.pattern.search(text) is not None
+
+
+@dataclass(frozen=True)
 class _Rule:
     standard: str
     groups: frozenset[int]  # numbers of its word groups: every one must be found
     needs_end: bool
-    whole_city: re.Pattern[str] | None  # a whole city named, too
+    whole_city: _WholeCity | None  # a whole city named, too
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,7 @@ def _rules() -> _Rules:
                     by_start.setdefault(word[:2], []).append((word, group))
             numbers.append(group)
             group += 1
-        whole_city = _whole_city() if rule.get("whole_city") else None
+        whole_city = _WholeCity(_whole_city(), _place_starts()) if rule.get("whole_city") else None
         rules.append(
             _Rule(rule["standard"], frozenset(numbers), rule.get("when") == "ended", whole_city)
         )
@@ -83,6 +96,12 @@ def _whole_city() -> re.Pattern[str]:
     place = rf"{_CITY_CLITICS}(?:{_either(data['names'] + data['generic'])})"
     before, after = _either(data["whole_before"]), _either(data["whole_after"])
     return re.compile(rf"(?:^| )(?:(?:{before}) {place}|{place} (?:{after}))(?= |$)")
+
+
+def _place_starts() -> frozenset[str]:
+    data = load("cities")
+    firsts = {normalize(place).split(" ")[0] for place in data["names"] + data["generic"]}
+    return frozenset(clitic + first for first in firsts for clitic in ("", *_CITY_CLITIC_LETTERS))
 
 
 def _add_groups_of(
@@ -120,7 +139,7 @@ def groups_found(text: str) -> set[int]:
         found = set()
         for word in words_:
             _add_groups_of(word, rules.words, found)
-    if rules.phrases.keys() & set(words_):  # a word that may start a rule word of several words
+    if not rules.phrases.keys().isdisjoint(words_):  # a word may start a rule word of several words
         at = 0
         for word in words_:
             for phrase, group, attached in rules.phrases.get(word, ()):
@@ -149,9 +168,12 @@ def find_standard(
     found = groups_found(text)
     if not found:
         return None  # most messages: no rule word at all
+    words_ = text.split(" ")
     for rule in rules.rules:
         if rule.needs_end and not ended:
             continue
-        if rule.groups <= found and (rule.whole_city is None or rule.whole_city.search(text)):
+        if rule.groups <= found and (
+            rule.whole_city is None or rule.whole_city.named_in(text, words_)
+        ):
             return rule.standard
     return None

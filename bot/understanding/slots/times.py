@@ -16,14 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from hijridate import Gregorian, Hijri
 
 from bot.config import RIYADH
 from bot.text import normalize
+from bot.understanding.slots.duration import _words as duration_words
+from bot.understanding.slots.duration import duration_at, is_anchor, length_starts
 from bot.understanding.slots.tokens import parse_number, slot_tokens
-from bot.understanding.vocabulary import load
+from bot.understanding.vocabulary import load, number_words
 
 MAX_TOKENS = 200  # slot tokens looked at per message
 _LONGEST = 4  # words in the longest phrase of the vocabulary
@@ -38,32 +40,46 @@ class _Period:
     day: int | None
 
 
+_Value = TypeVar("_Value")
+_Found = TypeVar("_Found", covariant=True)
+
+
+class _Phrases(dict[tuple[str, ...], _Value]):
+    """Phrases (tuples of words) → value, with the first words and the length of the longest
+    phrase kept beside them, so that a word no phrase starts with is passed over at once."""
+
+    def __init__(self, table: Mapping[tuple[str, ...], _Value]) -> None:
+        super().__init__(table)
+        self.firsts = frozenset(k[0] for k in self)
+        self.longest = min(max((len(k) for k in self), default=0), _LONGEST)
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
-    days: dict[tuple[str, ...], int]
-    periods: dict[tuple[str, ...], _Period]
-    hour_parts: dict[tuple[str, ...], int]
+    days: _Phrases[int]
+    periods: _Phrases[_Period]
+    hour_parts: _Phrases[int]
     start: frozenset[str]
     end: frozenset[str]
     weak_end: frozenset[str]
-    lead: dict[tuple[str, ...], bool]
-    weekdays: dict[tuple[str, ...], int]
-    gregorian: dict[tuple[str, ...], int]
-    hijri: dict[tuple[str, ...], int]
+    lead: _Phrases[bool]
+    weekdays: _Phrases[int]
+    gregorian: _Phrases[int]
+    hijri: _Phrases[int]
     between: frozenset[str]
     hijri_mark: frozenset[str]
     month_word: frozenset[str]
-    relative_before: dict[tuple[str, ...], bool]
+    relative_before: _Phrases[bool]
     relative_after: frozenset[str]
     relative_units: dict[str, int]  # duration unit word → days in one unit
     months: frozenset[str]  # "شهر": a calendar month back
     month_duals: frozenset[str]  # "شهرين"
-    still: dict[tuple[str, ...], bool]
-    negated_end: dict[tuple[str, ...], bool]
+    still: _Phrases[bool]
+    negated_end: _Phrases[bool]
     negated_until: frozenset[str]
-    state: dict[tuple[str, ...], bool]
-    end_verbs: dict[tuple[str, ...], bool]
-    now_words: dict[tuple[str, ...], bool]
+    state: _Phrases[bool]
+    end_verbs: _Phrases[bool]
+    now_words: _Phrases[bool]
     known: frozenset[str]
     fillers: frozenset[str]  # "شي", "about": between "من" and a length
     hour_words: dict[str, int]  # "سبع", "ثلاث": hours 1-12 said as words (data/numbers.toml)
@@ -75,14 +91,14 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(normalize(phrase).split())
 
 
-def _flags(phrases: list[str]) -> dict[tuple[str, ...], bool]:
-    return {_key(p): True for p in phrases if _key(p)}
+def _flags(phrases: list[str]) -> _Phrases[bool]:
+    return _Phrases({_key(p): True for p in phrases if _key(p)})
 
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     data = load("times")
-    periods = {}
+    periods: dict[tuple[str, ...], _Period] = {}
     for spec in data["periods"].values():
         hours, minutes = (int(x) for x in spec["default"].split(":"))
         for words, bare in ((spec["words"], True), (spec.get("after_hour", ()), False)):
@@ -91,16 +107,18 @@ def _vocabulary() -> _Vocabulary:
             )
             for word in words:
                 periods[_key(word)] = period
-    days = {_key(w): v for w, v in data["days"].items()}
-    parts = {_key(w): v for w, v in data["hour_parts"].items()}
+    days = _Phrases({_key(w): v for w, v in data["days"].items()})
+    parts = _Phrases({_key(w): v for w, v in data["hour_parts"].items()})
     markers = {
         k: frozenset(normalize(w) for w in v) for k, v in data["markers"].items() if k != "lead"
     }
     weak_end = markers["end_after_time"]
     lead = _flags(data["markers"]["lead"])
-    weekdays = {_key(w): v for w, v in data["weekdays"].items()}
-    gregorian = {_key(w): int(m) for m, ws in data["gregorian_months"].items() for w in ws}
-    hijri = {_key(w): int(m) for m, ws in data["hijri_months"].items() for w in ws}
+    weekdays = _Phrases({_key(w): v for w, v in data["weekdays"].items()})
+    gregorian = _Phrases(
+        {_key(w): int(m) for m, ws in data["gregorian_months"].items() for w in ws}
+    )
+    hijri = _Phrases({_key(w): int(m) for m, ws in data["hijri_months"].items() for w in ws})
     dates, relative, ongoing = data["dates"], data["relative"], data["ongoing"]
     relative_units = _relative_units(relative["units"])
     tables = (
@@ -126,7 +144,7 @@ def _vocabulary() -> _Vocabulary:
     known |= frozenset(normalize(w) for w in relative["fillers"])
     return _Vocabulary(
         days,
-        periods,
+        _Phrases(periods),
         parts,
         markers["start"],
         markers["end"],
@@ -159,8 +177,6 @@ def _vocabulary() -> _Vocabulary:
 
 def _hour_words() -> dict[str, int]:
     """Number words of one word for 1 to 12 ("سبعة", "ثنتين"), as clock hours."""
-    from bot.understanding.vocabulary import number_words
-
     ordinals = {normalize(w) for w in load("numbers")["not_hours"]["words"]}
     return {
         w: int(n)
@@ -182,27 +198,21 @@ def _relative_units(units: dict[str, int]) -> dict[str, int]:
     return out
 
 
-# First words and longest phrase of each table, so that a word no phrase starts with is passed
-# over at once (the scan asks every table at every word). Keyed by id: the tables live as long
-# as the cached vocabulary that holds them.
-_HEADS: dict[int, tuple[frozenset[str], int]] = {}
-_Value = TypeVar("_Value")
+class _Table(Protocol[_Found]):
+    """What `_phrase_at` reads of a `_Phrases` (covariant, so an int table is read as an int or
+    None)."""
+
+    firsts: frozenset[str]
+    longest: int
+
+    def get(self, key: tuple[str, ...], /) -> _Found | None: ...
 
 
-def _phrase_at(
-    toks: list[str], i: int, table: Mapping[tuple[str, ...], _Value]
-) -> tuple[_Value | None, int]:
+def _phrase_at(toks: list[str], i: int, table: _Table[_Found]) -> tuple[_Found | None, int]:
     """Longest phrase of `table` starting at token i: (value, length) or (None, 0)."""
-    heads = _HEADS.get(id(table))
-    if heads is None:
-        heads = _HEADS[id(table)] = (
-            frozenset(k[0] for k in table),
-            max((len(k) for k in table), default=0),
-        )
-    firsts, longest = heads
-    if i >= len(toks) or toks[i] not in firsts:
+    if i >= len(toks) or toks[i] not in table.firsts:
         return None, 0
-    for size in range(min(longest, _LONGEST, len(toks) - i), 0, -1):
+    for size in range(min(table.longest, len(toks) - i), 0, -1):
         value = table.get(tuple(toks[i : i + size]))
         if value is not None:
             return value, size
@@ -339,8 +349,6 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
 
 def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
     """ "من اسبوعين", "قبل ٣ أيام", "3 days ago": a day that long before today."""
-    from bot.understanding.vocabulary import number_words
-
     _, lead = _phrase_at(toks, i, v.relative_before)
     k = i + lead
     if k >= len(toks):
@@ -379,7 +387,6 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
 def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int, int]:
     """(months, tokens) of "شهرين", "شهر" (after "قبل"/"من"), "3 اشهر", "a month"; (0, 0) when
     none, or when a number follows ("١٦ شهر ١١" is a date)."""
-    from bot.understanding.vocabulary import number_words
 
     def dated(at: int) -> bool:
         return at < len(toks) and toks[at][:1].isdigit()
@@ -408,8 +415,6 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     """ "من ساعتين", "من شي ساعتين ونص", "mn 3 sa3at", "since 2 hours", "an hour ago": a start
     that many minutes before the message, as stated as a clock hour (a length of days or
     weeks is a day: `_relative_at`)."""
-    from bot.understanding.slots.duration import duration_at, is_anchor
-
     _, lead = _phrase_at(toks, i, v.relative_before)
     k = i + lead
     while k < len(toks) and toks[k] in v.fillers:
@@ -426,53 +431,59 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     return _Clock(i, -1, -1, True, 0, False, ago=round(minutes)), after - i
 
 
-def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
-    from bot.understanding.slots.duration import _words as duration_words
-
+def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
+    """What the message says at `positions`, the tokens where a finder can find anything
+    (`_start_positions`)."""
     units = duration_words()
+    starts = _starters()
     scan = _Scan()
     negated_at: int | None = None
     said_ago = not v.relative_after.isdisjoint(toks)  # "2 hours ago": no "من" before it
-    i = 0
-    while i < len(toks):
+    after = 0  # the first token no finder has read yet
+    for i in positions:
+        if i < after:
+            continue
+        token = toks[i]
+        digit = token[0].isdigit()
         _, size = _phrase_at(toks, i, v.still)
         if size:
             scan.still = True
-            i += size
+            after = i + size
             continue
         _, size = _phrase_at(toks, i, v.negated_end)
         if size:
             scan.negated_end, negated_at = True, i
             scan.ends.append(i)
-            i += size
+            after = i + size
             continue
-        if negated_at is not None and toks[i] in v.negated_until:
+        if negated_at is not None and token in v.negated_until:
             # "ما رجعت الكهرباء الا ٤ العصر": there is an end after all (if a time follows).
             scan.ends.append(i)
             scan.negated_end, negated_at = False, None
-            i += 1
+            after = i + 1
             continue
-        ago, size = _ago_at(toks, i, v) if said_ago or toks[i] in v.relative_heads else (None, 0)
+        asks_ago = token in v.relative_heads or (said_ago and (digit or token in starts.length))
+        ago, size = _ago_at(toks, i, v) if asks_ago else _NOTHING
         if ago is not None:
             scan.clocks.append(ago)
-            i += size
+            after = i + size
             continue
-        relative, size = _relative_at(toks, i, v)
+        relative, size = _relative_at(toks, i, v) if digit or token in starts.relative else _NOTHING
         if relative is not None:
             scan.days.append(relative)
-            i += size
+            after = i + size
             continue
-        found, size = _date_at(toks, i, v)
+        found, size = _date_at(toks, i, v) if digit or token in starts.date else _NOTHING
         if found is not None:
             weekday, weekday_size = _weekday_after(toks, i + size, v)
             found.weekday = weekday  # "١٥ نوفمبر يوم الأحد": checked against the date
             scan.days.append(found)
-            i += size + weekday_size
+            after = i + size + weekday_size
             continue
         day, size = _phrase_at(toks, i, v.days)
         if day is not None:
             scan.days.append(_Day(i, offset=int(day)))
-            i += size
+            after = i + size
             continue
         weekday, size = _phrase_at(toks, i, v.weekdays)
         if weekday is not None:
@@ -480,41 +491,108 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             if dated is not None:  # "يوم الأحد ١٥ نوفمبر": the date, checked against the weekday
                 dated.position, dated.weekday = i, int(weekday)
                 scan.days.append(dated)
-                i += size + date_size
+                after = i + size + date_size
                 continue
             scan.days.append(_Day(i, weekday=int(weekday)))
-            i += size
+            after = i + size
             continue
         _, size = _phrase_at(toks, i, v.state)
         if size:
             scan.state = True
-            if toks[i] in v.start:  # "since"/"منذ" also start the range
+            if token in v.start:  # "since"/"منذ" also start the range
                 scan.starts.append(i)
-            i += size
+            after = i + size
             continue
         _, size = _phrase_at(toks, i, v.now_words)
         if size:
             scan.clocks.append(_Clock(i, -1, -1, True, 0, False, is_now=True))
-            i += size
+            after = i + size
             continue
         _, size = _phrase_at(toks, i, v.end_verbs)
         if size and negated_at is None:
             scan.ends.append(i)
-            i += size
+            after = i + size
             continue
-        if toks[i] in v.end and (toks[i] not in v.weak_end or scan.clocks or scan.days):
+        if token in v.end and (token not in v.weak_end or scan.clocks or scan.days):
             scan.ends.append(i)
-        if toks[i] in v.start:
+        if token in v.start:
             scan.starts.append(i)
-        clock, size = _clock_at(toks, i, v, units)
+        clock, size = _clock_at(toks, i, v, units) if digit or token in starts.clock else _NOTHING
         if clock is not None:
             scan.clocks.append(clock)
-            i += size
-            continue
-        i += 1
+            after = i + size
     if scan.negated_end and not scan.still:
         scan.still = True
     return scan
+
+
+_NOTHING = (None, 0)
+
+
+@dataclass(frozen=True)
+class _Starts:
+    """The words, besides a word that starts with a digit, at which the scan can find anything
+    (`any`), and those at which each finder that reads several tables can: the scan passes over
+    any other word at once, as it would after asking every table and finding nothing. Made from
+    the same data the finders read (data/times.toml, durations.toml, numbers.toml)."""
+
+    any: frozenset[str]
+    length: frozenset[str]  # a length: "ساعتين", "ثلاث", "نص" (then "ago": "2 hours ago")
+    relative: frozenset[str]  # "قبل", "يومين", "ثلاث", "a" (week ago)
+    date: frozenset[str]  # a month's name first ("Nov 16")
+    clock: frozenset[str]  # a day part, a lead word ("الساعه") or an hour word ("سبع")
+    # Words that only begin phrases of several words ("el" of "el sob7", "في" of "في الليل"):
+    # the words that may follow them. Such a word followed by none of them starts nothing.
+    continued: Mapping[str, frozenset[str]]
+
+
+@lru_cache(maxsize=1)
+def _starters() -> _Starts:
+    v = _vocabulary()
+    length = length_starts()
+    relative = (
+        v.relative_before.firsts
+        | v.month_duals
+        | frozenset(v.relative_units)
+        | frozenset(number_words())
+        | {"a", "an", "one"}
+    )
+    date = v.gregorian.firsts
+    clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words)
+    tables = (v.still, v.negated_end, v.days, v.weekdays, v.state, v.now_words, v.end_verbs)
+    firsts = frozenset(word for table in tables for word in table.firsts)
+    markers = v.start | v.end | v.negated_until | v.relative_heads
+    any_ = firsts | markers | length | relative | date | clock
+    return _Starts(any_, length, relative, date, clock, _continued(v, any_, length, relative))
+
+
+def _continued(
+    v: _Vocabulary, any_: frozenset[str], length: frozenset[str], relative: frozenset[str]
+) -> dict[str, frozenset[str]]:
+    """Starting words that count only as the first word of a phrase of several words, with the
+    second words of those phrases: every other finder needs a digit, a number or unit word, a
+    marker or a phrase of one word there."""
+    phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
+    phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
+    alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
+    alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
+    second: dict[str, set[str]] = {}
+    for table in phrases:
+        for k in table:
+            if len(k) > 1 and k[0] in any_ and k[0] not in alone and not k[0][0].isdigit():
+                second.setdefault(k[0], set()).add(k[1])
+    return {word: frozenset(after) for word, after in second.items()}
+
+
+def _start_positions(toks: list[str], starts: _Starts) -> list[int]:
+    """Where in `toks` the scan can find anything."""
+    words, continued = starts.any, starts.continued
+    found = [i for i, token in enumerate(toks) if token in words or token[0].isdigit()]
+    return [i for i in found if toks[i] not in continued or _continues(toks, i, continued)]
+
+
+def _continues(toks: list[str], i: int, continued: Mapping[str, frozenset[str]]) -> bool:
+    return i + 1 < len(toks) and toks[i + 1] in continued[toks[i]]
 
 
 def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | None, int]:
@@ -618,15 +696,22 @@ class TimeReading:
     ongoing: bool = False
 
 
-def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeReading:
-    """The start, end and ongoing state the message states; parts it does not carry are None."""
-    from bot.understanding.slots import folded_text
+def read_times(
+    raw: str, now: datetime, *, folded: str | None = None, tokens: list[str] | None = None
+) -> TimeReading:
+    """The start, end and ongoing state the message states; parts it does not carry are None.
+    `tokens`: the message's `slot_tokens(folded, slot_words())`, when the caller has them."""
+    if tokens is None:
+        from bot.understanding.slots import folded_text
 
-    v = _vocabulary()
-    toks = slot_tokens(folded_text(raw, folded), _all_slot_words())[:MAX_TOKENS]
-    if not any(tok in _time_hints() or any(ch.isdigit() for ch in tok) for tok in toks):
+        tokens = slot_tokens(folded_text(raw, folded), slot_words())
+    toks = tokens[:MAX_TOKENS]
+    positions = _start_positions(toks, _starters())
+    if not positions:
         return TimeReading()  # no time word, number word or digit: nothing to read
-    scan = _scan(toks, v)
+    scan = _scan(toks, _vocabulary(), positions)
+    if not (scan.clocks or scan.days or scan.still):
+        return TimeReading()  # no moment and nothing still going on: what the rest would say
     now = now.astimezone(RIYADH)
     start_clock = end_clock = None
     for clock in scan.clocks:
@@ -784,15 +869,7 @@ def find_times(
 
 
 @lru_cache(maxsize=1)
-def _all_slot_words() -> frozenset[str]:
-    from bot.understanding.slots.duration import _words as duration_words
-
+def slot_words() -> frozenset[str]:
+    """The words `slot_tokens` splits off a number or an attached "و"/"ب" for the time and
+    duration finders (the duration words already hold the time words)."""
     return duration_words().known | _vocabulary().known
-
-
-@lru_cache(maxsize=1)
-def _time_hints() -> frozenset[str]:
-    """Every word a time reading can start from: the slot vocabulary and the number words."""
-    from bot.understanding.vocabulary import number_words
-
-    return _all_slot_words() | {w for phrase in number_words() for w in phrase.split()}

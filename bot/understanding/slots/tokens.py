@@ -24,7 +24,11 @@ MAX_SLOT_CHARS = 1000  # slot parsing looks at the start of a message only (host
 def slot_tokens(folded: str, known: frozenset[str] = frozenset()) -> list[str]:
     out: list[str] = []
     for token in _TOKEN.findall(folded[:MAX_SLOT_CHARS]):
-        glued = _NUMBER_THEN_WORD.match(token) if token[0].isdigit() else None
+        first = token[0]
+        if first not in "وب" and not first.isdigit():
+            out.append(token)  # most words: nothing to split off
+            continue
+        glued = _NUMBER_THEN_WORD.match(token) if first.isdigit() else None
         if glued and glued.group(2) in known:
             out.extend(glued.groups())
         elif token[0] == "و" and len(token) > 1 and token[1:] in known:
