@@ -69,6 +69,8 @@ class _Vocabulary:
     hour_words: dict[str, int]  # "سبع", "ثلاث": hours 1-12 said as words (data/numbers.toml)
     day_word: frozenset[str]  # "يوم" before a weekday
     relative_heads: frozenset[str]  # first words of `relative_before`
+    notice: dict[tuple[str, ...], bool]  # "بلغونا": a planned outage's notice time follows
+    notice_until: dict[tuple[str, ...], bool]  # "والقطع": the outage's own times follow
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -117,6 +119,8 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["ends"]["words"]),
         _flags(relative["before"]),
         _flags(data["now"]["words"]),
+        _flags(data["notice"]["words"]),
+        _flags(data["notice"]["outage"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -154,6 +158,8 @@ def _vocabulary() -> _Vocabulary:
         _hour_words(),
         frozenset(normalize(w) for w in dates["day_word"]),
         frozenset(k[0] for k in _flags(relative["before"])),
+        _flags(data["notice"]["words"]),
+        _flags(data["notice"]["outage"]),
     )
 
 
@@ -251,6 +257,8 @@ class _Scan:
     still: bool = False
     negated_end: bool = False  # "ما رجعت" with no end after it (so far)
     state: bool = False
+    notices: list[int] = field(default_factory=list)  # notice-word positions
+    notice_until: list[int] = field(default_factory=list)  # where the outage's times begin
 
 
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
@@ -446,6 +454,14 @@ def _scan(toks: list[str], v: _Vocabulary) -> _Scan:
             scan.ends.append(i)
             i += size
             continue
+        for table, found_at in ((v.notice, scan.notices), (v.notice_until, scan.notice_until)):
+            _, size = _phrase_at(toks, i, table)
+            if size:
+                found_at.append(i)
+                break
+        if size:
+            i += size
+            continue
         if negated_at is not None and toks[i] in v.negated_until:
             # "ما رجعت الكهرباء الا ٤ العصر": there is an end after all (if a time follows).
             scan.ends.append(i)
@@ -616,6 +632,7 @@ class TimeReading:
     start: Moment | None = None
     end: Moment | None = None
     ongoing: bool = False
+    notice: Moment | None = None  # when a planned outage was announced ("بلغونا امس ٨ المسا")
 
 
 def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeReading:
@@ -628,6 +645,7 @@ def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeRea
         return TimeReading()  # no time word, number word or digit: nothing to read
     scan = _scan(toks, v)
     now = now.astimezone(RIYADH)
+    notice_clock, notice_day = _notice_times(scan)
     start_clock = end_clock = None
     for clock in scan.clocks:
         if clock.is_now:
@@ -656,7 +674,42 @@ def read_times(raw: str, now: datetime, *, folded: str | None = None) -> TimeRea
     if start and end:
         end = _after_start(start, end, end_clock)
     ongoing = end is None and (scan.still or (start is not None and scan.state))
-    return TimeReading(start, end, ongoing)
+    notice = None
+    if notice_clock or notice_day:
+        notice = _moment(notice_clock, notice_day, now, None)
+    return TimeReading(start, end, ongoing, notice)
+
+
+def _position(item: _Clock | _Day) -> int:
+    return item.position
+
+
+def _notice_times(scan: _Scan) -> tuple[_Clock | None, _Day | None]:
+    """The hour and day right after a notice word, taken out of the scan: they say when the
+    subscriber was told, not when the case began. They end at a marker, at the outage's own
+    word ("والقطع"), or at a second day or hour."""
+    if not scan.notices:
+        return None, None
+    at = scan.notices[0]
+    stop = min((p for p in scan.starts + scan.ends + scan.notice_until if p > at), default=None)
+    items: list[_Clock | _Day] = [*scan.clocks, *scan.days]
+    found = sorted((x for x in items if x.position > at), key=_position)
+    clock: _Clock | None = None
+    day: _Day | None = None
+    for item in found:
+        if stop is not None and item.position > stop:
+            break
+        if isinstance(item, _Clock):
+            if clock is not None or item.is_now or item.ago:
+                break
+            clock = item
+        elif day is None:
+            day = item
+        else:
+            break
+    scan.clocks = [c for c in scan.clocks if c is not clock]
+    scan.days = [d for d in scan.days if d is not day]
+    return clock, day
 
 
 def _in_end(position: int, scan: _Scan) -> bool:
