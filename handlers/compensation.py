@@ -17,7 +17,7 @@ from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
-from bot.outages.models import Incident, OutageReport
+from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.phrases import mentions
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -32,6 +32,7 @@ from bot.standards import (
 )
 from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.wording import SERA_PHONE, duration
+from bot.storage.base import aware
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
@@ -75,7 +76,11 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
     facts = Facts(standard=understood.text_slot("standard"))
     has_facts = facts.read(turn.text, turn.now)
-    if facts.standard is None and not has_facts and _show_records(turn):
+    if (
+        facts.standard is None
+        and not has_facts
+        and (_show_records(turn) or _ask_back_after_cancel(turn))
+    ):
         return
     _advance(turn, facts)
 
@@ -535,6 +540,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("On which day was it done?")
     if what == "end":
         return _('Has the power come back? If so, at what time? If not, say "not yet".')
+    if what == "back_time":
+        return _("At what time did the power come back?")
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
     if what == "which_day":
@@ -557,7 +564,7 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
 
 def _answers_done(turn: Turn, facts: Facts, asked: str | None) -> bool:
     """ "لا"/"not yet" to "has it been done?" or "has the power come back?": still going on."""
-    if asked in ("done", "end", "which_day") and (
+    if asked in ("done", "end", "back_time", "which_day") and (
         control_word(turn.text) == "no" or mentions(turn.text, "not_yet")
     ):
         facts.ongoing, facts.end, facts.confirmed = True, None, False
@@ -812,7 +819,40 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     )
     if found is None or found[1].status == "restored" or found[0].stated_end is not None:
         return []  # restored, or the reporter told us their power came back: a closed case
+    if found[0].status == CANCELLED:
+        return []  # withdrawn: no case is going on for this reporter, nothing grows
     return [found]
+
+
+def _ask_back_after_cancel(turn: Turn) -> bool:
+    """The reporter cancelled their report saying the power came back ("الغي البلاغ الكهربا
+    رجعت"), from a start they stated: their case is counted once they say when it came back,
+    asked here. False when there is no such report."""
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None:
+        return False
+    report, incident = found
+    stated = report.stated_start
+    if report.status != CANCELLED or report.power_back_at is None or stated is None:
+        return False
+    if incident.status == "restored" or report.stated_end is not None:
+        return False
+    since = aware(stated).astimezone(RIYADH)
+    facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
+    _ = turn.tr._
+    turn.say(
+        _(
+            "You cancelled your report {ref} saying the power came back; it went off {since}.",
+            ref=report.reference,
+            since=_(
+                "{day} at {time}", day=_day_words(turn, since.date()), time=turn.tr.time(since)
+            ),
+        )
+    )
+    _ask(turn, facts, "back_time")
+    return True
 
 
 # -- small helpers ----------------------------------------------------------------------------

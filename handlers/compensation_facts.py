@@ -65,7 +65,7 @@ class Facts:
         reading = read_times(text, now)
         start, end = _past_range(reading.start, reading.end, now)
         if (
-            asked in ("end", "done", "done_day")
+            asked in ("end", "back_time", "done", "done_day")
             and start is not None
             and end is None
             and self.start
