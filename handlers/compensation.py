@@ -18,6 +18,7 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
 from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.service import record_stated_start
 from bot.phrases import mentions
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -34,7 +35,7 @@ from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.wording import SERA_PHONE, duration
 from bot.storage.base import aware
 from bot.understanding import Understanding, choice_number, control_word
-from bot.understanding.slots import find_standard
+from bot.understanding.slots import find_standard, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -709,7 +710,14 @@ def _show_records(turn: Turn) -> bool:
     blocks = overdue + others
     if not blocks:
         return False
-    turn.begin("compensation", stage="records", blocks=blocks, shown=0)
+    unstated = [report.id for report, _i in _open_outage(turn) if report.stated_start is None]
+    turn.begin(
+        "compensation",
+        stage="records",
+        blocks=blocks,
+        shown=0,
+        ask_start=unstated[0] if unstated else None,
+    )
     if overdue:
         turn.say(
             tr._(
@@ -727,6 +735,13 @@ def _show_records(turn: Turn) -> bool:
         )
     )
     _records_page(turn)
+    if unstated:
+        turn.say(
+            tr._(
+                'About what time did your power go off? Tell me (for example "from 6 in the '
+                'morning") and I will count from then.'
+            )
+        )
     return True
 
 
@@ -748,6 +763,8 @@ def _records_page(turn: Turn) -> None:
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
+    if picked is None and turn.state.get("ask_start") and _takes_start(turn):
+        return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         if facts.read(turn.text, turn.now):
@@ -760,6 +777,36 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
         _records_page(turn)
         return True
     return False
+
+
+def _takes_start(turn: Turn) -> bool:
+    """The answer to "about what time did your power go off?": kept on the open report as the
+    reporter's start, then what it earns from there. An hour without morning or evening that
+    could be either is asked again, not guessed."""
+    reading = read_times(turn.text, turn.now)
+    start = reading.start
+    if start is None or start.at is None or reading.end is not None:
+        return False
+    found = _open_outage(turn)
+    if not found or found[0][0].id != turn.state.get("ask_start"):
+        return False
+    report, incident = found[0]
+    if start.at > report.reported:
+        return False  # after the report was sent: not when this outage began
+    _ = turn.tr._
+    if start.hour_guessed or start.at > turn.now:
+        turn.say(
+            _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
+        )
+        return True
+    record_stated_start(report, start.at)
+    turn.finish()
+    turn.say(
+        _("Noted on your report {ref}.", ref=report.reference)
+        + "\n"
+        + _open_outage_text(turn, report, incident)
+    )
+    return True
 
 
 def _overdue(turn: Turn, compensation: Compensation) -> bool:
@@ -780,11 +827,23 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
     )
     if not compensation.eligible and compensation.reason == "force_majeure":
         return compensation.explain(turn.lang)
-    return (
-        turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts))
-        + "\n"
-        + _so_far_text(turn, facts, compensation)
-    )
+    _ = turn.tr._
+    if report.stated_start is None:  # never said as when their power went off
+        since = _(
+            "{day} at {time}", day=_day_words(turn, _local(start).date()), time=turn.tr.time(start)
+        )
+        counting = _(
+            "Counting from {since}, the start on our record (you did not say when your power "
+            "went off), still going on:",
+            since=since,
+        )
+    else:
+        counting = _("Counting {facts}:", facts=_facts_text(turn, facts))
+    return counting + "\n" + _so_far_text(turn, facts, compensation)
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(RIYADH)
 
 
 def open_outage_so_far(turn: Turn, report: OutageReport, incident: Incident) -> str:
