@@ -9,7 +9,7 @@ The facts and what is still missing are in `handlers/compensation_facts.py`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date
 
@@ -105,6 +105,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         facts.standard = standard
         _advance(turn, facts)
         return True
+    if stage == "start_day":
+        return _start_day_step(turn, understood)
     if stage == "confirm":
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
@@ -803,6 +805,84 @@ def _takes_start(turn: Turn) -> bool:
     turn.finish()
     turn.say(
         _("Noted on your report {ref}.", ref=report.reference)
+        + "\n"
+        + _open_outage_text(turn, report, incident)
+    )
+    return True
+
+
+def ask_start_day(turn: Turn, report: OutageReport) -> None:
+    """After an outage report whose message wrote a weekday with a date not on it ("الخميس ٢٧
+    نوفمبر", a Friday): the amount depends on the day, so which one is asked (nothing is
+    counted from either until then), and the answer kept on the report."""
+    start = read_times(turn.text, turn.now).start
+    if report.stated_start is not None or start is None or start.other_weekday is None:
+        return
+    at = start.at
+    if at is None:
+        return  # a day without an hour: no start to count from either way
+    weekday_at = next(
+        at + timedelta(days=d)
+        for d in range(-3, 4)
+        if (at + timedelta(days=d)).weekday() == start.other_weekday
+    )
+    days = sorted(d for d in (at, weekday_at) if d <= min(turn.now, report.reported))
+    if len(days) < 2:
+        return
+    turn.begin(
+        "compensation",
+        stage="start_day",
+        ask_start=report.id,
+        days=[d.isoformat() for d in days],
+        tries=0,
+    )
+    turn.say(_start_day_question(turn), _start_day_choices(turn, days))
+
+
+def _start_day_question(turn: Turn) -> str:
+    return turn.tr._(
+        "The day you wrote and its date do not match. On which day did the power go off? "
+        "Send its number."
+    )
+
+
+def _start_day_choices(turn: Turn, days: list[datetime]) -> list[Choice]:
+    _ = turn.tr._
+    return [
+        Choice(
+            str(i),
+            _("{day} at {time}", day=_day_words(turn, _local(d).date()), time=turn.tr.time(d)),
+        )
+        for i, d in enumerate(days, 1)
+    ]
+
+
+def _start_day_step(turn: Turn, understood: Understanding) -> bool:
+    days = [datetime.fromisoformat(d) for d in turn.state.get("days", [])]
+    picked = choice_number(turn.text)
+    chosen = days[picked - 1] if picked is not None and 1 <= picked <= len(days) else None
+    if chosen is None and picked is None:
+        named = read_times(turn.text, turn.now).start
+        matching = [d for d in days if named is not None and named.day == _local(d).date()]
+        chosen = matching[0] if len(matching) == 1 else None
+    if chosen is None:
+        if _moved_on(understood):
+            return False
+        tries = int(turn.state.get("tries", 0)) + 1
+        if tries >= MAX_TRIES:
+            return _retry(turn, "")
+        turn.remember(tries=tries)
+        turn.say(_start_day_question(turn), _start_day_choices(turn, days))
+        return True
+    report = turn.session.get(OutageReport, turn.state.get("ask_start"))
+    turn.finish()
+    if report is None:
+        return True
+    incident = turn.session.get(Incident, report.incident_id)
+    assert incident is not None
+    record_stated_start(report, chosen)
+    turn.say(
+        turn.tr._("Noted on your report {ref}.", ref=report.reference)
         + "\n"
         + _open_outage_text(turn, report, incident)
     )

@@ -612,6 +612,9 @@ class Moment:
     clock: time | None
     day_stated: bool
     hour_guessed: bool = False
+    # A weekday written with a date that is not on it ("الخميس ٢٧ نوفمبر", a Friday): `day` is
+    # the date's, and this is the weekday, so the two can be offered back.
+    other_weekday: int | None = None
 
     @property
     def at(self) -> datetime | None:
@@ -733,10 +736,12 @@ def _moment(
             return None
         # "قبل شهرين" names no exact day, and a weekday that is not the date's ("الأحد ١٦
         # نوفمبر", a Monday) leaves the day in doubt: either is said back before any money.
-        stated = day.months is None and _weekday_agrees(day, resolved)
+        agrees = _weekday_agrees(day, resolved)
+        stated = day.months is None and agrees
+        other = None if agrees else day.weekday
         if clock is None:
-            return Moment(resolved, None, stated)
-        return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed)
+            return Moment(resolved, None, stated, other_weekday=other)
+        return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed, other)
     assert clock is not None
     if clock.day is not None:
         return Moment(
