@@ -77,6 +77,11 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
     facts = Facts(standard=understood.text_slot("standard"))
     has_facts = facts.read(turn.text, turn.now)
+    if _reports_first(turn, facts):
+        from handlers import outage_report
+
+        outage_report.start(turn, understood)  # then its acknowledgement counts what it earns
+        return
     if (
         facts.standard is None
         and not has_facts
@@ -136,6 +141,17 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False
         return _retry(turn, _question(turn, facts, asked))
     return False
+
+
+def _reports_first(turn: Turn, facts: Facts) -> bool:
+    """An outage going on now, told with its time and no word of compensation ("انقطعت يوم
+    السبت الساعة ٨ المسا وللحين ما رجعت، حي الشفا"): a report first, not the calculator's
+    question, unless the sender's report of it is open already."""
+    if not facts.ongoing or facts.start_at() is None:
+        return False
+    if facts.standard not in OUTAGE_STANDARDS | {None}:
+        return False
+    return not mentions(turn.text, "compensation_ask") and not _open_outage(turn)
 
 
 def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
