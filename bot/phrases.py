@@ -17,7 +17,8 @@ from bot.understanding.phrases import read_phrase_file
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
 # bill_high by handlers/bill.py; power_back, cancel_report and negation by
-# handlers/outage_status.py; damage_claim by handlers/common.py.
+# handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
+# handlers/compensation.py.
 NAMES = (
     "bill_alerts",
     "no_notice",
@@ -56,6 +57,7 @@ NAMES = (
     "cancel_report",
     "negation",
     "damage_claim",
+    "compensation_ask",
 )
 
 

@@ -9,7 +9,7 @@ The facts and what is still missing are in `handlers/compensation_facts.py`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date
 
@@ -17,7 +17,8 @@ from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
-from bot.outages.models import Incident, OutageReport
+from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.service import record_stated_start
 from bot.phrases import mentions
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -32,8 +33,9 @@ from bot.standards import (
 )
 from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.wording import SERA_PHONE, duration
+from bot.storage.base import aware
 from bot.understanding import Understanding, choice_number, control_word
-from bot.understanding.slots import find_standard
+from bot.understanding.slots import find_standard, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -75,7 +77,16 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
     facts = Facts(standard=understood.text_slot("standard"))
     has_facts = facts.read(turn.text, turn.now)
-    if facts.standard is None and not has_facts and _show_records(turn):
+    if _reports_first(turn, facts):
+        from handlers import outage_report
+
+        outage_report.start(turn, understood)  # then its acknowledgement counts what it earns
+        return
+    if (
+        facts.standard is None
+        and not has_facts
+        and (_show_records(turn) or _ask_back_after_cancel(turn))
+    ):
         return
     _advance(turn, facts)
 
@@ -99,6 +110,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         facts.standard = standard
         _advance(turn, facts)
         return True
+    if stage == "start_day":
+        return _start_day_step(turn, understood)
     if stage == "confirm":
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
@@ -128,6 +141,17 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False
         return _retry(turn, _question(turn, facts, asked))
     return False
+
+
+def _reports_first(turn: Turn, facts: Facts) -> bool:
+    """An outage going on now, told with its time and no word of compensation ("انقطعت يوم
+    السبت الساعة ٨ المسا وللحين ما رجعت، حي الشفا"): a report first, not the calculator's
+    question, unless the sender's report of it is open already."""
+    if not facts.ongoing or facts.start_at() is None:
+        return False
+    if facts.standard not in OUTAGE_STANDARDS | {None}:
+        return False
+    return not mentions(turn.text, "compensation_ask") and not _open_outage(turn)
 
 
 def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
@@ -535,6 +559,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("On which day was it done?")
     if what == "end":
         return _('Has the power come back? If so, at what time? If not, say "not yet".')
+    if what == "back_time":
+        return _("At what time did the power come back?")
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
     if what == "which_day":
@@ -557,7 +583,7 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
 
 def _answers_done(turn: Turn, facts: Facts, asked: str | None) -> bool:
     """ "لا"/"not yet" to "has it been done?" or "has the power come back?": still going on."""
-    if asked in ("done", "end", "which_day") and (
+    if asked in ("done", "end", "back_time", "which_day") and (
         control_word(turn.text) == "no" or mentions(turn.text, "not_yet")
     ):
         facts.ongoing, facts.end, facts.confirmed = True, None, False
@@ -702,7 +728,14 @@ def _show_records(turn: Turn) -> bool:
     blocks = overdue + others
     if not blocks:
         return False
-    turn.begin("compensation", stage="records", blocks=blocks, shown=0)
+    unstated = [report.id for report, _i in _open_outage(turn) if report.stated_start is None]
+    turn.begin(
+        "compensation",
+        stage="records",
+        blocks=blocks,
+        shown=0,
+        ask_start=unstated[0] if unstated else None,
+    )
     if overdue:
         turn.say(
             tr._(
@@ -720,6 +753,13 @@ def _show_records(turn: Turn) -> bool:
         )
     )
     _records_page(turn)
+    if unstated:
+        turn.say(
+            tr._(
+                'About what time did your power go off? Tell me (for example "from 6 in the '
+                'morning") and I will count from then.'
+            )
+        )
     return True
 
 
@@ -741,6 +781,8 @@ def _records_page(turn: Turn) -> None:
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
+    if picked is None and turn.state.get("ask_start") and _takes_start(turn):
+        return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         if facts.read(turn.text, turn.now):
@@ -753,6 +795,114 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
         _records_page(turn)
         return True
     return False
+
+
+def _takes_start(turn: Turn) -> bool:
+    """The answer to "about what time did your power go off?": kept on the open report as the
+    reporter's start, then what it earns from there. An hour without morning or evening that
+    could be either is asked again, not guessed."""
+    reading = read_times(turn.text, turn.now)
+    start = reading.start
+    if start is None or start.at is None or reading.end is not None:
+        return False
+    found = _open_outage(turn)
+    if not found or found[0][0].id != turn.state.get("ask_start"):
+        return False
+    report, incident = found[0]
+    if start.at > report.reported:
+        return False  # after the report was sent: not when this outage began
+    _ = turn.tr._
+    if start.hour_guessed or start.at > turn.now:
+        turn.say(
+            _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
+        )
+        return True
+    record_stated_start(report, start.at)
+    turn.finish()
+    turn.say(
+        _("Noted on your report {ref}.", ref=report.reference)
+        + "\n"
+        + _open_outage_text(turn, report, incident)
+    )
+    return True
+
+
+def ask_start_day(turn: Turn, report: OutageReport) -> None:
+    """After an outage report whose message wrote a weekday with a date not on it ("الخميس ٢٧
+    نوفمبر", a Friday): the amount depends on the day, so which one is asked (nothing is
+    counted from either until then), and the answer kept on the report."""
+    start = read_times(turn.text, turn.now).start
+    if report.stated_start is not None or start is None or start.other_weekday is None:
+        return
+    at = start.at
+    if at is None:
+        return  # a day without an hour: no start to count from either way
+    weekday_at = next(
+        at + timedelta(days=d)
+        for d in range(-3, 4)
+        if (at + timedelta(days=d)).weekday() == start.other_weekday
+    )
+    days = sorted(d for d in (at, weekday_at) if d <= min(turn.now, report.reported))
+    if len(days) < 2:
+        return
+    turn.begin(
+        "compensation",
+        stage="start_day",
+        ask_start=report.id,
+        days=[d.isoformat() for d in days],
+        tries=0,
+    )
+    turn.say(_start_day_question(turn), _start_day_choices(turn, days))
+
+
+def _start_day_question(turn: Turn) -> str:
+    return turn.tr._(
+        "The day you wrote and its date do not match. On which day did the power go off? "
+        "Send its number."
+    )
+
+
+def _start_day_choices(turn: Turn, days: list[datetime]) -> list[Choice]:
+    _ = turn.tr._
+    return [
+        Choice(
+            str(i),
+            _("{day} at {time}", day=_day_words(turn, _local(d).date()), time=turn.tr.time(d)),
+        )
+        for i, d in enumerate(days, 1)
+    ]
+
+
+def _start_day_step(turn: Turn, understood: Understanding) -> bool:
+    days = [datetime.fromisoformat(d) for d in turn.state.get("days", [])]
+    picked = choice_number(turn.text)
+    chosen = days[picked - 1] if picked is not None and 1 <= picked <= len(days) else None
+    if chosen is None and picked is None:
+        named = read_times(turn.text, turn.now).start
+        matching = [d for d in days if named is not None and named.day == _local(d).date()]
+        chosen = matching[0] if len(matching) == 1 else None
+    if chosen is None:
+        if _moved_on(understood):
+            return False
+        tries = int(turn.state.get("tries", 0)) + 1
+        if tries >= MAX_TRIES:
+            return _retry(turn, "")
+        turn.remember(tries=tries)
+        turn.say(_start_day_question(turn), _start_day_choices(turn, days))
+        return True
+    report = turn.session.get(OutageReport, turn.state.get("ask_start"))
+    turn.finish()
+    if report is None:
+        return True
+    incident = turn.session.get(Incident, report.incident_id)
+    assert incident is not None
+    record_stated_start(report, chosen)
+    turn.say(
+        turn.tr._("Noted on your report {ref}.", ref=report.reference)
+        + "\n"
+        + _open_outage_text(turn, report, incident)
+    )
+    return True
 
 
 def _overdue(turn: Turn, compensation: Compensation) -> bool:
@@ -773,11 +923,23 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
     )
     if not compensation.eligible and compensation.reason == "force_majeure":
         return compensation.explain(turn.lang)
-    return (
-        turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts))
-        + "\n"
-        + _so_far_text(turn, facts, compensation)
-    )
+    _ = turn.tr._
+    if report.stated_start is None:  # never said as when their power went off
+        since = _(
+            "{day} at {time}", day=_day_words(turn, _local(start).date()), time=turn.tr.time(start)
+        )
+        counting = _(
+            "Counting from {since}, the start on our record (you did not say when your power "
+            "went off), still going on:",
+            since=since,
+        )
+    else:
+        counting = _("Counting {facts}:", facts=_facts_text(turn, facts))
+    return counting + "\n" + _so_far_text(turn, facts, compensation)
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(RIYADH)
 
 
 def open_outage_so_far(turn: Turn, report: OutageReport, incident: Incident) -> str:
@@ -812,7 +974,40 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     )
     if found is None or found[1].status == "restored" or found[0].stated_end is not None:
         return []  # restored, or the reporter told us their power came back: a closed case
+    if found[0].status == CANCELLED:
+        return []  # withdrawn: no case is going on for this reporter, nothing grows
     return [found]
+
+
+def _ask_back_after_cancel(turn: Turn) -> bool:
+    """The reporter cancelled their report saying the power came back ("الغي البلاغ الكهربا
+    رجعت"), from a start they stated: their case is counted once they say when it came back,
+    asked here. False when there is no such report."""
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None:
+        return False
+    report, incident = found
+    stated = report.stated_start
+    if report.status != CANCELLED or report.power_back_at is None or stated is None:
+        return False
+    if incident.status == "restored" or report.stated_end is not None:
+        return False
+    since = aware(stated).astimezone(RIYADH)
+    facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
+    _ = turn.tr._
+    turn.say(
+        _(
+            "You cancelled your report {ref} saying the power came back; it went off {since}.",
+            ref=report.reference,
+            since=_(
+                "{day} at {time}", day=_day_words(turn, since.date()), time=turn.tr.time(since)
+            ),
+        )
+    )
+    _ask(turn, facts, "back_time")
+    return True
 
 
 # -- small helpers ----------------------------------------------------------------------------

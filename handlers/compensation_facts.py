@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.config import RIYADH
 from bot.phrases import mentions
-from bot.standards import Case, rule_for
+from bot.standards import Case, compensation_for, rule_for
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
 from handlers.common import mentions_damage
@@ -41,6 +41,7 @@ class Facts:
     ongoing: bool = False
     duration: int | None = None  # minutes, when the subscriber gave a length instead of times
     notice_minutes: int | None = None
+    notice_at: str | None = None  # ISO: when the planned outage was announced, as stated
     no_notice: bool = False
     network: str | None = None
     prohibited: str | None = None  # why the disconnection was unlawful, once known
@@ -64,7 +65,7 @@ class Facts:
         reading = read_times(text, now)
         start, end = _past_range(reading.start, reading.end, now)
         if (
-            asked in ("end", "done", "done_day")
+            asked in ("end", "back_time", "done", "done_day")
             and start is not None
             and end is None
             and self.start
@@ -95,6 +96,8 @@ class Facts:
             if minutes and not (start and start.clock and end and end.clock):
                 self.duration = minutes
                 changed = True
+        if reading.notice is not None:  # "بلغونا امس الساعة ٨ المسا": the notice, not the start
+            self.notice_at, changed = _notice_slot(reading.notice, start), True
         if self.standard == NOTICE:
             changed |= self._read_notice(text, asked)
         elif self.standard == PLANNED and mentions(text, "no_notice"):
@@ -118,9 +121,19 @@ class Facts:
             # "امس الساعة ٨ الصبح لمدة ٥ ساعات": the end is the start plus the length.
             self.end = (start_at + timedelta(minutes=self.duration)).isoformat()
             self.end_inferred = self.start_inferred
+        if reading.notice is not None or start is not None:
+            self._notice_before_start()
         if changed:
             self.confirmed = False
         return changed
+
+    def _notice_before_start(self) -> None:
+        """The stated notice moment as "how long before the outage", once both have an hour."""
+        notice, start = _at(self.notice_at), self.start_at()
+        if notice is None or start is None or self.no_notice:
+            return
+        if notice < start:
+            self.notice_minutes = int((start - notice).total_seconds() // 60)
 
     def _read_notice(self, text: str, asked: str | None = None) -> bool:
         if mentions(text, "no_notice"):
@@ -263,6 +276,12 @@ class Facts:
             return restoration.case(now) if restoration.missing(now) is None else None
         if self.standard == PLANNED and self.no_notice and start is not None:
             return Case(NOTICE, start=start, notice_at=None)
+        if self.standard == PLANNED and self.notice_minutes and start is not None:
+            # A notice stated with the outage ("بلغونا امس ٨ المسا"): owed too when it was late.
+            notice = Case(
+                NOTICE, start=start, notice_at=start - timedelta(minutes=self.notice_minutes)
+            )
+            return notice if compensation_for(notice).eligible else None
         return None
 
     def growth(self) -> tuple[int, str]:
@@ -291,6 +310,15 @@ def _past_range(
         Moment(start.day - back, start.clock, False, start.hour_guessed),
         Moment(end.day - back, end.clock, False, end.hour_guessed),
     )
+
+
+def _notice_slot(notice: Moment, start: Moment | None) -> str:
+    """The notice moment as ISO; an hour with no day that is not before the outage's start
+    ("بلغونا الساعة ٨ المسا، والقطع اليوم ٩ الصبح") is the day before's."""
+    at, begun = notice.at, start.at if start is not None else None
+    if at is not None and begun is not None and not notice.day_stated and at >= begun:
+        return (at - timedelta(days=1)).isoformat()
+    return notice.slot()
 
 
 def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:

@@ -35,6 +35,7 @@ from bot.hazards.vocabulary import (
 from bot.logs import mask_numbers
 from bot.outages.places import find_place
 from bot.phrases import mentions
+from bot.text import normalize
 from bot.understanding import Understanding, choice_number
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,8 @@ def _moved_on(turn: Turn, understood: Understanding) -> bool:
         return False
     if understood.intent in COURTESY:
         return True  # "مع السلامة" is never a place: the recognizer's own "sure" is enough
+    if turn.state.get("stage") in ("where", "area") and _only_a_place(turn.text):
+        return False  # "حي السلي جنب مسجد التقوى" answers "where?", however sure the model is
     return understood.intent not in ("unknown", FLOW) and understood.confidence >= MOVED_ON
 
 
@@ -145,6 +148,16 @@ def _take(turn: Turn) -> None:
         changes["media"] = [*state.get("media", []), *(asdict(m) for m in message.media)]
     if changes:
         turn.remember(**changes)
+
+
+def _only_a_place(text: str) -> bool:
+    """The whole message is a place: a description from its first word ("حي السلي جنب مسجد
+    التقوى", "عند مدرسة النور") or a known district and city with nothing else."""
+    described = place_in(text)
+    if described is not None and normalize(described) == normalize(text):
+        return True
+    named = find_place(text)
+    return named.complete and not named.other_words
 
 
 def _district_and_city(text: str) -> str | None:

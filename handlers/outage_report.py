@@ -306,6 +306,8 @@ def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
     reading = read_times(turn.text, turn.now)
     if reading.start is None or reading.start.hour_guessed:
         return None
+    if reading.start.other_weekday is not None:
+        return None  # "الخميس ٢٧ نوفمبر", a Friday: which day is asked after the report
     start = datetime.fromisoformat(value)
     return start if start <= turn.now else None
 
@@ -355,6 +357,9 @@ def _report(
     )
     stored, missed = _keep(turn, outcome.report, media)
     turn.say(_acknowledgement(turn, outcome, account, damage))
+    from handlers.compensation import ask_start_day
+
+    ask_start_day(turn, outcome.report)
     _ = turn.tr._
     if stored:
         turn.say(

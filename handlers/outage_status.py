@@ -5,6 +5,7 @@ operators) and "cancel my report" (no notices go to it)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
@@ -195,7 +196,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     text = turn.text
     if not text or turn.flow in _ANSWERED_IN:
         return False
-    back, cancel = says(text, "power_back"), says(text, "cancel_report")
+    back, cancel = says(text, "power_back"), cancels_report(text)
     if not (back or cancel):
         return False
     if understood is not None and understood.intent == "compensation" and not cancel:
@@ -244,6 +245,56 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         )
     )
     return True
+
+
+def cancels_report(text: str) -> bool:
+    """ "الغي البلاغ", also with the report word misspelt ("ابي الغي البلاق", "الغي بلاكي")."""
+    return says(_report_word_repaired(text), "cancel_report")
+
+
+def names_report(text: str) -> bool:
+    """The message names a report, spelt right or nearly ("البلاغ", "البلاق", "reprot")."""
+    words = set(normalize(text).split())
+    return any(_near_report_word(word) for word in words)
+
+
+def _report_word_repaired(text: str) -> str:
+    words = normalize(text).split()
+    return " ".join(_near_report_word(word) or word for word in words)
+
+
+def _near_report_word(word: str) -> str | None:
+    """The report word (the last word of a cancel_report phrase: البلاغ, بلاغي, report) this
+    word is, or is one slip of the keyboard or the tongue from (غ→ق/ك, two letters swapped)."""
+    if len(word) < 4:
+        return None
+    for known in _report_words():
+        if _one_slip(word, known):
+            return known
+    return None
+
+
+@cache
+def _report_words() -> frozenset[str]:
+    return frozenset(phrase.split()[-1] for phrase in phrases("cancel_report"))
+
+
+def _one_slip(word: str, known: str) -> bool:
+    """Equal, or one letter changed, added, dropped, or two neighbours swapped."""
+    if word == known:
+        return True
+    if abs(len(word) - len(known)) > 1:
+        return False
+    if len(word) == len(known):
+        diff = [i for i, (a, b) in enumerate(zip(word, known, strict=True)) if a != b]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and word[diff[0]] == known[diff[1]]
+            and word[diff[1]] == known[diff[0]]
+        )
+    short, long = sorted((word, known), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def says(text: str, name: str) -> bool:

@@ -17,6 +17,8 @@ from bot.dialogue.turn import Turn
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
+from handlers import outage_status
+from handlers.outage_status import cancels_report, names_report
 
 # Carrier keywords that mean STOP on an SMS short code, even where "cancel" means "leave this
 # step" on other channels.
@@ -35,6 +37,13 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         return False  # "cancel", "menu": the dialogue's own words, whatever they resemble
     elif intent in ("stop", "start") and turn.flow and understood and understood.confidence < 1:
         return False  # "لا أبغى" answering a question is not STOP: only the exact word is
+    elif intent == "stop" and understood and understood.confidence < 1 and names_report(text):
+        # "ابي الغي البلاق" (البلاغ misspelt) is about a report: never a guessed STOP.
+        if cancels_report(text):
+            return False  # the report is cancelled (handlers/outage_status.py, takes_news)
+        turn.finish()
+        outage_status.start(turn, understood)
+        return True
     if intent == "stop" and not carrier_stop and mentions(text, "bill_alerts"):
         stop_bill_alerts(turn)
     elif intent == "stop":

@@ -530,6 +530,41 @@ def test_a_weekday_that_disagrees_with_the_date_is_said_back() -> None:
     reading = read_times("قدمته يوم الاثنين ١٥/١١", NOW)  # 15 November 2026 is a Sunday
     assert reading.start is not None and reading.start.slot() == "2026-11-15"
     assert reading.start.inferred
+    assert reading.start.other_weekday == 0  # the Monday written, to be offered back
+
+
+@pytest.mark.parametrize(
+    ("text", "notice", "start", "end"),
+    [
+        (
+            "بلغونا امس الساعة ٨ المسا، والقطع بدا اليوم الساعة ٩ الصبح ورجعت الساعة ٤ العصر",
+            "{yesterday}T20:00",
+            "{today}T09:00",
+            "{today}T16:00",
+        ),
+        (
+            "قطع مبرمج اليوم من ٩ الصبح الى ٤ العصر، وبلغونا امس الساعة ٨ المسا",
+            "{yesterday}T20:00",
+            "{today}T09:00",
+            "{today}T16:00",
+        ),
+        (
+            "they notified us yesterday at 8 pm, the outage started today at 9 am",
+            "{yesterday}T20:00",
+            "{today}T09:00",
+            None,
+        ),
+    ],
+)
+def test_a_time_after_a_notice_word_is_the_notice(
+    text: str, notice: str, start: str, end: str | None
+) -> None:
+    days = {"today": NOW.date().isoformat(), "yesterday": (NOW - timedelta(days=1)).date()}
+    reading = read_times(text, NOW.replace(hour=18))
+    assert reading.notice is not None and reading.notice.slot()[:16] == notice.format(**days)
+    assert reading.start is not None and reading.start.slot()[:16] == start.format(**days)
+    got_end = reading.end.slot()[:16] if reading.end else None
+    assert got_end == (end.format(**days) if end else None)
 
 
 @pytest.mark.parametrize(

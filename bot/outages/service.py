@@ -253,6 +253,11 @@ def record_stated_end(session: Session, report: OutageReport, at: datetime) -> N
     session.flush()
 
 
+def record_stated_start(report: OutageReport, at: datetime) -> None:
+    """The reporter said when their power went off, after reporting: their case starts there."""
+    report.stated_start = as_utc(at)
+
+
 def reporters_count(session: Session, incident: Incident) -> int:
     return session.connection().scalar(_REPORTERS_OF, {"incident_id": incident.id}) or 0
 

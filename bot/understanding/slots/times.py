@@ -85,6 +85,8 @@ class _Vocabulary:
     hour_words: dict[str, int]  # "سبع", "ثلاث": hours 1-12 said as words (data/numbers.toml)
     day_word: frozenset[str]  # "يوم" before a weekday
     relative_heads: frozenset[str]  # first words of `relative_before`
+    notice: _Phrases[bool]  # "بلغونا": a planned outage's notice time follows
+    notice_until: _Phrases[bool]  # "والقطع": the outage's own times follow
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -135,6 +137,8 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["ends"]["words"]),
         _flags(relative["before"]),
         _flags(data["now"]["words"]),
+        _flags(data["notice"]["words"]),
+        _flags(data["notice"]["outage"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -172,6 +176,8 @@ def _vocabulary() -> _Vocabulary:
         _hour_words(),
         frozenset(normalize(w) for w in dates["day_word"]),
         frozenset(k[0] for k in _flags(relative["before"])),
+        _flags(data["notice"]["words"]),
+        _flags(data["notice"]["outage"]),
     )
 
 
@@ -261,6 +267,8 @@ class _Scan:
     still: bool = False
     negated_end: bool = False  # "ما رجعت" with no end after it (so far)
     state: bool = False
+    notices: list[int] = field(default_factory=list)  # notice-word positions
+    notice_until: list[int] = field(default_factory=list)  # where the outage's times begin
 
 
 _CLOCK = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?$")
@@ -456,6 +464,14 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
             scan.ends.append(i)
             after = i + size
             continue
+        for table, found_at in ((v.notice, scan.notices), (v.notice_until, scan.notice_until)):
+            _, size = _phrase_at(toks, i, table)
+            if size:
+                found_at.append(i)
+                break
+        if size:
+            after = i + size
+            continue
         if negated_at is not None and token in v.negated_until:
             # "ما رجعت الكهرباء الا ٤ العصر": there is an end after all (if a time follows).
             scan.ends.append(i)
@@ -560,6 +576,7 @@ def _starters() -> _Starts:
     date = v.gregorian.firsts
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words)
     tables = (v.still, v.negated_end, v.days, v.weekdays, v.state, v.now_words, v.end_verbs)
+    tables += (v.notice, v.notice_until)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads
     any_ = firsts | markers | length | relative | date | clock
@@ -574,6 +591,7 @@ def _continued(
     marker or a phrase of one word there."""
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
+    phrases += (v.notice, v.notice_until)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
     second: dict[str, set[str]] = {}
@@ -674,6 +692,9 @@ class Moment:
     clock: time | None
     day_stated: bool
     hour_guessed: bool = False
+    # A weekday written with a date that is not on it ("الخميس ٢٧ نوفمبر", a Friday): `day` is
+    # the date's, and this is the weekday, so the two can be offered back.
+    other_weekday: int | None = None
 
     @property
     def at(self) -> datetime | None:
@@ -694,6 +715,7 @@ class TimeReading:
     start: Moment | None = None
     end: Moment | None = None
     ongoing: bool = False
+    notice: Moment | None = None  # when a planned outage was announced ("بلغونا امس ٨ المسا")
 
 
 def read_times(
@@ -713,6 +735,7 @@ def read_times(
     if not (scan.clocks or scan.days or scan.still):
         return TimeReading()  # no moment and nothing still going on: what the rest would say
     now = now.astimezone(RIYADH)
+    notice_clock, notice_day = _notice_times(scan)
     start_clock = end_clock = None
     for clock in scan.clocks:
         if clock.is_now:
@@ -741,7 +764,42 @@ def read_times(
     if start and end:
         end = _after_start(start, end, end_clock)
     ongoing = end is None and (scan.still or (start is not None and scan.state))
-    return TimeReading(start, end, ongoing)
+    notice = None
+    if notice_clock or notice_day:
+        notice = _moment(notice_clock, notice_day, now, None)
+    return TimeReading(start, end, ongoing, notice)
+
+
+def _position(item: _Clock | _Day) -> int:
+    return item.position
+
+
+def _notice_times(scan: _Scan) -> tuple[_Clock | None, _Day | None]:
+    """The hour and day right after a notice word, taken out of the scan: they say when the
+    subscriber was told, not when the case began. They end at a marker, at the outage's own
+    word ("والقطع"), or at a second day or hour."""
+    if not scan.notices:
+        return None, None
+    at = scan.notices[0]
+    stop = min((p for p in scan.starts + scan.ends + scan.notice_until if p > at), default=None)
+    items: list[_Clock | _Day] = [*scan.clocks, *scan.days]
+    found = sorted((x for x in items if x.position > at), key=_position)
+    clock: _Clock | None = None
+    day: _Day | None = None
+    for item in found:
+        if stop is not None and item.position > stop:
+            break
+        if isinstance(item, _Clock):
+            if clock is not None or item.is_now or item.ago:
+                break
+            clock = item
+        elif day is None:
+            day = item
+        else:
+            break
+    scan.clocks = [c for c in scan.clocks if c is not clock]
+    scan.days = [d for d in scan.days if d is not day]
+    return clock, day
 
 
 def _in_end(position: int, scan: _Scan) -> bool:
@@ -765,10 +823,12 @@ def _moment(
             return None
         # "قبل شهرين" names no exact day, and a weekday that is not the date's ("الأحد ١٦
         # نوفمبر", a Monday) leaves the day in doubt: either is said back before any money.
-        stated = day.months is None and _weekday_agrees(day, resolved)
+        agrees = _weekday_agrees(day, resolved)
+        stated = day.months is None and agrees
+        other = None if agrees else day.weekday
         if clock is None:
-            return Moment(resolved, None, stated)
-        return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed)
+            return Moment(resolved, None, stated, other_weekday=other)
+        return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed, other)
     assert clock is not None
     if clock.day is not None:
         return Moment(
