@@ -575,8 +575,8 @@ def _starters() -> _Starts:
     )
     date = v.gregorian.firsts
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words)
-    tables = (v.still, v.negated_end, v.days, v.weekdays, v.state, v.now_words, v.end_verbs)
-    tables += (v.notice, v.notice_until)
+    tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
+    tables += (v.now_words, v.end_verbs, v.notice, v.notice_until)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads
     any_ = firsts | markers | length | relative | date | clock
