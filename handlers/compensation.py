@@ -18,7 +18,7 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.service import record_stated_start
+from bot.outages.service import record_stated_end, record_stated_start
 from bot.phrases import mentions
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -82,11 +82,7 @@ def start(turn: Turn, understood: Understanding) -> None:
 
         outage_report.start(turn, understood)  # then its acknowledgement counts what it earns
         return
-    if (
-        facts.standard is None
-        and not has_facts
-        and (_show_records(turn) or _ask_back_after_cancel(turn))
-    ):
+    if facts.standard is None and not has_facts and (_show_records(turn) or _ask_when_back(turn)):
         return
     _advance(turn, facts)
 
@@ -195,6 +191,17 @@ def _advance(turn: Turn, facts: Facts) -> None:
     _answer(turn, facts)
 
 
+def _keep_back_time(turn: Turn, facts: Facts) -> None:
+    """The answer to "at what time did the power come back?" asked about a report is kept on
+    it as the reporter's end, so their case is closed there and not asked again."""
+    report_id, end = turn.state.get("back_of"), facts.end_at()
+    if report_id is None or end is None or facts.ongoing:
+        return
+    report = turn.session.get(OutageReport, report_id)
+    if report is not None and report.stated_end is None:
+        record_stated_end(turn.session, report, end)
+
+
 def _needs_confirmation(facts: Facts) -> bool:
     if facts.inferred:
         return True
@@ -236,6 +243,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         facts.start = facts.end = None
         _ask(turn, facts, "times")
         return
+    _keep_back_time(turn, facts)
     _ = turn.tr._
     lines = [_("Counting {facts}:", facts=_facts_text(turn, facts))]
     if facts.ongoing:
@@ -974,15 +982,16 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     )
     if found is None or found[1].status == "restored" or found[0].stated_end is not None:
         return []  # restored, or the reporter told us their power came back: a closed case
-    if found[0].status == CANCELLED:
-        return []  # withdrawn: no case is going on for this reporter, nothing grows
+    if found[0].status == CANCELLED or found[0].power_back_at is not None:
+        # Withdrawn, or they told us the power came back: no case is going on, nothing grows.
+        return []
     return [found]
 
 
-def _ask_back_after_cancel(turn: Turn) -> bool:
-    """The reporter cancelled their report saying the power came back ("الغي البلاغ الكهربا
-    رجعت"), from a start they stated: their case is counted once they say when it came back,
-    asked here. False when there is no such report."""
+def _ask_when_back(turn: Turn) -> bool:
+    """The reporter told us the power came back ("رجعت الكهرباء"), or cancelled their report
+    saying so ("الغي البلاغ الكهربا رجعت"), from a start they stated: their case is counted once
+    they say when it came back, asked here. False when there is no such report."""
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
@@ -990,23 +999,32 @@ def _ask_back_after_cancel(turn: Turn) -> bool:
         return False
     report, incident = found
     stated = report.stated_start
-    if report.status != CANCELLED or report.power_back_at is None or stated is None:
+    if report.power_back_at is None or stated is None:
         return False
     if incident.status == "restored" or report.stated_end is not None:
         return False
     since = aware(stated).astimezone(RIYADH)
     facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
     _ = turn.tr._
-    turn.say(
-        _(
-            "You cancelled your report {ref} saying the power came back; it went off {since}.",
-            ref=report.reference,
-            since=_(
-                "{day} at {time}", day=_day_words(turn, since.date()), time=turn.tr.time(since)
-            ),
+    went_off = _("{day} at {time}", day=_day_words(turn, since.date()), time=turn.tr.time(since))
+    if report.status == CANCELLED:
+        turn.say(
+            _(
+                "You cancelled your report {ref} saying the power came back; it went off {since}.",
+                ref=report.reference,
+                since=went_off,
+            )
         )
-    )
+    else:
+        turn.say(
+            _(
+                "You told us on your report {ref} that the power came back; it went off {since}.",
+                ref=report.reference,
+                since=went_off,
+            )
+        )
     _ask(turn, facts, "back_time")
+    turn.remember(back_of=report.id)  # the answer closes this report's case (`_answer`)
     return True
 
 
