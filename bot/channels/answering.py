@@ -1,9 +1,10 @@
 """One inbound message through the engine, once: the path every webhook channel shares.
 
 Claim the message id (a repeat gets the stored answer), call the engine, render and store the
-answer, count it. With the real engine on SQLite or PostgreSQL the claim, the turn and the answer
-are one transaction (one commit a message, and nothing left behind by a turn that failed). An engine failure becomes a polite apology, because a 500 makes providers
-retry a poisoned message forever; a database outage instead raises `RetryLater` so the
+answer, count it. With the real engine on SQLite or PostgreSQL the claim, the turn and the
+answer are one transaction (one commit a message, nothing left behind by a turn that failed).
+An engine failure becomes a polite apology, because a 500 makes providers retry a poisoned
+message forever; a database outage instead raises `RetryLater` so the
 channel answers 503 and the provider delivers the message again later (nothing is lost).
 Synchronous on purpose: channels run it in a worker thread, one hop per message.
 """
