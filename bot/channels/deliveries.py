@@ -2,6 +2,9 @@
 `deliveries`, and the rendered answer is stored on the row so a retried webhook delivery gets
 the same answer without reaching the engine again.
 
+The real engine makes the claim in its turn's own transaction (`claim_in`), committed with the
+answer; other engines claim first in a transaction of its own (`claim`).
+
 A claim whose answer never arrived (the process died, the database went away mid-turn) is
 taken over at once when its owner was a process of this host that is gone, and otherwise after
 `LEASE`, so a message is never stuck behind a dead claim past the provider's retries.
