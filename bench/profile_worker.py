@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+import redis  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
@@ -36,7 +37,7 @@ from bot.channels.answering import Answerer  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.dialogue.engine import Engine  # noqa: E402
 from bot.dialogue.messages import Inbound, Location  # noqa: E402
-from bot.storage.db import create_schema, dispose_engine  # noqa: E402
+from bot.storage.db import create_schema, dispose_engine, engine_for  # noqa: E402
 
 
 def messages(senders: int, per_sender: int, tag: str) -> list[Inbound]:
@@ -64,6 +65,43 @@ def messages(senders: int, per_sender: int, tag: str) -> list[Inbound]:
     return out
 
 
+class RoundTrips:
+    """What a message asks of the database and Redis, counted from here on: statements,
+    transactions begun and committed (SQLAlchemy's events, so the counts are the same however
+    busy the machine is), and Redis commands (the server's own counters)."""
+
+    def __init__(self, url: str, redis_url: str | None) -> None:
+        self.counts = {"statements": 0, "begins": 0, "commits": 0, "rollbacks": 0}
+        engine = engine_for(url)
+        for name, key in (
+            ("before_cursor_execute", "statements"),
+            ("begin", "begins"),
+            ("commit", "commits"),
+            ("rollback", "rollbacks"),
+        ):
+            event.listen(engine, name, self._counter(key))
+        self.redis = redis.Redis.from_url(redis_url) if redis_url else None
+        self.redis_before = self._redis_calls()
+
+    def _counter(self, key: str):
+        def count(*_args, **_kwargs) -> None:
+            self.counts[key] += 1
+
+        return count
+
+    def _redis_calls(self) -> int:
+        if self.redis is None:
+            return 0
+        stats = self.redis.info("commandstats")
+        return sum(int(v["calls"]) for k, v in stats.items() if k != "cmdstat_info")
+
+    def per_message(self, n: int) -> str:
+        shown = ", ".join(f"{key} {value / n:.2f}" for key, value in self.counts.items())
+        if self.redis is not None:
+            shown += f", Redis commands {(self._redis_calls() - self.redis_before) / n:.2f}"
+        return shown
+
+
 def run(name: str, url: str, redis_url: str | None, args) -> float:
     create_schema(url)
     seed_demo(url, subscribers=args.senders, months=2)
@@ -79,6 +117,7 @@ def run(name: str, url: str, redis_url: str | None, args) -> float:
     for message in messages(10, 2, f"warm{name}"):
         answerer.answer(message, lambda reply: reply.text)
     batch = messages(args.senders, args.per_sender, name + uuid.uuid4().hex[:6])
+    trips = RoundTrips(url, redis_url)
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     cpu = time.process_time()
     if profiler:
@@ -89,6 +128,7 @@ def run(name: str, url: str, redis_url: str | None, args) -> float:
         profiler.disable()
     cpu_ms = 1000 * (time.process_time() - cpu) / len(batch)
     print(f"{name:<28} {len(batch)} messages, CPU {cpu_ms:.2f} ms a message", flush=True)
+    print(f"{'':<28} a message: {trips.per_message(len(batch))}", flush=True)
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)

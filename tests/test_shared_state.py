@@ -365,15 +365,54 @@ def _redis_coordinator(redis_url: str, namespace: str, per_minute: int = 100):
 
 
 def _round_trips(state: RedisState, monkeypatch) -> list[str]:
+    """Every command sent, through the client or on the sender lock's own connections."""
     calls: list[str] = []
-    real = state.client.execute_command
+    real, real_wire = state.client.execute_command, state._wire.call
 
     def counted(*args, **kwargs):
         calls.append(str(args[0]))
         return real(*args, **kwargs)
 
+    def counted_on_wire(*args):
+        calls.append(str(args[0]))
+        return real_wire(*args)
+
     monkeypatch.setattr(state.client, "execute_command", counted)
+    monkeypatch.setattr(state._wire, "call", counted_on_wire)
     return calls
+
+
+def test_a_script_redis_does_not_know_is_sent_whole(redis_url: str) -> None:
+    """After a Redis restart the lock's scripts are unknown to it (NOSCRIPT): sent in full.
+    A script of its own, so that no other user of this Redis loses its scripts."""
+    state = RedisState(redis_url, namespace=f"test:{uuid.uuid4().hex}")
+    never_loaded = state.client.register_script(f"-- {uuid.uuid4().hex}\nreturn ARGV[1] + 1")
+    assert state._wire.script(never_loaded, [], [6]) == 7
+    assert state._wire.script(never_loaded, [], [1]) == 2  # and known from then on
+
+
+def test_a_lock_connection_that_failed_is_replaced(redis_url: str) -> None:
+    state = RedisState(redis_url, namespace=f"test:{uuid.uuid4().hex}")
+    with state.lock("k", 10, 1) as held:
+        assert held
+    state._wire.local.connection.disconnect()
+    state._wire.local.connection._sock = _Broken()  # the next send fails on the socket
+    with state.lock("k", 10, 1) as held:
+        assert held and not state.available  # Redis marked down: this process's own lock
+    state._down_until = 0.0  # tried again now rather than in RETRY_SECONDS
+    with (
+        state.lock("k", 10, 1) as held,
+        RedisState(redis_url, state.namespace).lock("k", 10, 0) as elsewhere,
+    ):
+        assert held and not elsewhere  # a new connection, the lock shared again
+
+
+class _Broken:
+    def sendall(self, *_args) -> None:
+        raise OSError("connection reset")
+
+    def __getattr__(self, _name):
+        raise OSError("connection reset")
 
 
 def test_admit_takes_the_sender_lock_in_the_same_round_trip(redis_url: str, monkeypatch) -> None:

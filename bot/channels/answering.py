@@ -1,8 +1,10 @@
 """One inbound message through the engine, once: the path every webhook channel shares.
 
 Claim the message id (a repeat gets the stored answer), call the engine, render and store the
-answer, count it. An engine failure becomes a polite apology, because a 500 makes providers
-retry a poisoned message forever; a database outage instead raises `RetryLater` so the
+answer, count it. With the real engine on SQLite or PostgreSQL the claim, the turn and the
+answer are one transaction (one commit a message, nothing left behind by a turn that failed).
+An engine failure becomes a polite apology, because a 500 makes providers retry a poisoned
+message forever; a database outage instead raises `RetryLater` so the
 channel answers 503 and the provider delivers the message again later (nothing is lost).
 Synchronous on purpose: channels run it in a worker thread, one hop per message.
 """
@@ -63,6 +65,14 @@ class RetryLater(Exception):
     answered elsewhere. The provider delivers it again later."""
 
 
+class _Claimed(Exception):
+    """The message id was claimed before: the turn that found it out ends here."""
+
+    def __init__(self, claim: deliveries.Claim) -> None:
+        super().__init__("claimed before")
+        self.claim = claim
+
+
 @dataclass(frozen=True)
 class Answer:
     texts: list[str]  # rendered, one per reply: what the subscriber sees
@@ -78,6 +88,12 @@ class Answerer:
         self._in_flight = threading.BoundedSemaphore(in_flight_limit(settings.database_url))
         respond = getattr(engine, "respond", None)
         self._keeps_answers = respond is not None and "keep_answer" in _parameters(respond)
+        self._claims_in_turn = (
+            respond is not None
+            and self._keeps_answers
+            and "claim" in _parameters(respond)
+            and deliveries.claims_in_turn(settings.database_url)
+        )
 
     def answer(
         self, inbound: Inbound, render: Callable[[Reply], str], *, sent_later: bool = False
@@ -90,12 +106,19 @@ class Answerer:
             record_error(channel, DATABASE)
             raise RetryLater(missing)
         with self._in_flight:
-            claim = self._claim(channel, message_id) if message_id is not None else None
-            if claim is None or claim.fresh:
+            if message_id is None:
                 return self._answer_afresh(inbound, render, sent_later)
+            if self._claims_in_turn:
+                try:
+                    return self._answer_afresh(inbound, render, sent_later, claim_in_turn=True)
+                except _Claimed as claimed:
+                    claim = claimed.claim
+            else:
+                claim = self._claim(channel, message_id)
+                if claim.fresh:
+                    return self._answer_afresh(inbound, render, sent_later)
         if claim.replies is not None:
             return Answer(texts=claim.replies, repeat=True, unsent=claim.unsent)
-        assert message_id is not None  # a claim is made only for a message with an id
         return Answer(texts=self._wait_for_answer(channel, message_id), repeat=True)
 
     def record_sent(self, channel: str, message_id: str | None, unsent: int) -> None:
@@ -110,8 +133,14 @@ class Answerer:
             log.warning("could not record a sent reply of %s %s", channel, message_id)
 
     def _answer_afresh(
-        self, inbound: Inbound, render: Callable[[Reply], str], sent_later: bool = False
+        self,
+        inbound: Inbound,
+        render: Callable[[Reply], str],
+        sent_later: bool = False,
+        claim_in_turn: bool = False,
     ) -> Answer:
+        """`claim_in_turn`: the message id is claimed as the turn's first statement (raising
+        `_Claimed` when it was claimed before), else the caller has claimed it already."""
         started = time.perf_counter()
         url, channel, message_id = self.settings.database_url, inbound.channel, inbound.message_id
         stored: list[list[str]] = []  # the rendered answer, once the turn stored it itself
@@ -123,13 +152,25 @@ class Answerer:
             assert message_id is not None  # only a message with an id has its answer kept
             deliveries.store_replies(conn, channel, message_id, stored[0], unsent)
 
+        def claim(conn: Connection) -> None:
+            assert message_id is not None  # only a message with an id is claimed
+            taken = deliveries.claim_in(conn, channel, message_id)
+            if not taken.fresh:
+                raise _Claimed(taken)
+
         try:
-            replies, intent = self._turn(inbound, keep_answer if message_id is not None else None)
+            replies, intent = self._turn(
+                inbound,
+                keep_answer if message_id is not None else None,
+                claim if claim_in_turn else None,
+            )
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)  # the channel logs the 503 with this reason
-            if message_id is not None:
+            if message_id is not None and not claim_in_turn:  # (else rolled back with the turn)
                 self._release(channel, message_id)
             raise RetryLater(f"database unavailable: {_first_line(exc)}") from exc
+        except _Claimed:
+            raise
         except Exception:
             record_error(channel, ENGINE)
             log.exception("engine failed on %s message %s; sending an apology", channel, message_id)
@@ -139,7 +180,13 @@ class Answerer:
         unsent = len(rendered) if sent_later else 0
         if message_id is not None and not stored:
             try:
-                deliveries.record_replies(url, channel, message_id, rendered, unsent)
+                # A turn that stored nothing (rate limited, or failed and rolled back) claimed
+                # nothing either when the claim was in it: claim the message now, with its answer.
+                earlier = deliveries.claim(url, channel, message_id) if claim_in_turn else None
+                if earlier is not None and earlier.replies is not None:
+                    return Answer(texts=earlier.replies, repeat=True, unsent=earlier.unsent)
+                if earlier is None or earlier.fresh:
+                    deliveries.record_replies(url, channel, message_id, rendered, unsent)
             except DATABASE_ERRORS:
                 # The answer goes out anyway; a repeat will be handled again once the lease ends.
                 record_error(channel, DATABASE)
@@ -148,15 +195,21 @@ class Answerer:
         return Answer(texts=rendered, replies=replies, unsent=unsent)
 
     def _turn(
-        self, inbound: Inbound, keep_answer: Callable[[Connection, list[Reply]], None] | None
+        self,
+        inbound: Inbound,
+        keep_answer: Callable[[Connection, list[Reply]], None] | None,
+        claim: Callable[[Connection], None] | None = None,
     ) -> tuple[list[Reply], str]:
         """The replies and the intent, when the engine tells it (`Engine.respond`); an engine
-        that takes `keep_answer` stores the answer in its own commit."""
+        that takes `keep_answer` stores the answer in its own commit (and `claim`: claims the
+        message id in it too)."""
         respond = getattr(self.engine, "respond", None)
         if respond is None:
             return self.engine.handle(inbound), "unknown"
-        if keep_answer is not None and self._keeps_answers:
-            outcome: Outcome = respond(inbound, keep_answer=keep_answer)
+        if claim is not None:
+            outcome: Outcome = respond(inbound, keep_answer=keep_answer, claim=claim)
+        elif keep_answer is not None and self._keeps_answers:
+            outcome = respond(inbound, keep_answer=keep_answer)
         else:
             outcome = respond(inbound)
         return outcome.replies, outcome.intent

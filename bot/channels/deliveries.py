@@ -2,6 +2,9 @@
 `deliveries`, and the rendered answer is stored on the row so a retried webhook delivery gets
 the same answer without reaching the engine again.
 
+The real engine makes the claim in its turn's own transaction (`claim_in`), committed with the
+answer; other engines claim first in a transaction of its own (`claim`).
+
 A claim whose answer never arrived (the process died, the database went away mid-turn) is
 taken over at once when its owner was a process of this host that is gone, and otherwise after
 `LEASE`, so a message is never stuck behind a dead claim past the provider's retries.
@@ -15,8 +18,10 @@ import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, make_url, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.base import aware, utcnow
@@ -64,12 +69,22 @@ _THIS_MESSAGE = (_TABLE.c.channel == bindparam("k_channel")) & (
     _TABLE.c.message_id == bindparam("k_message_id")
 )
 # The two statements every message runs, built once.
-_CLAIM = insert(_TABLE).values(
-    channel=bindparam("k_channel"),
-    message_id=bindparam("k_message_id"),
-    received_at=bindparam("received_at"),
-    owner=bindparam("owner"),
-)
+_CLAIM_VALUES: dict[str, Any] = {
+    "channel": bindparam("k_channel"),
+    "message_id": bindparam("k_message_id"),
+    "received_at": bindparam("received_at"),
+    "owner": bindparam("owner"),
+}
+_CLAIM = insert(_TABLE).values(_CLAIM_VALUES)
+# The same insert, doing nothing on a duplicate key instead of failing the transaction it is in;
+# its row count says which (psycopg's is lost for an INSERT unless SQLAlchemy keeps it).
+_CLAIM_IF_NEW = {
+    name: dialect.insert(_TABLE)
+    .values(_CLAIM_VALUES)
+    .on_conflict_do_nothing()
+    .execution_options(preserve_rowcount=True)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 _RECORD_REPLIES = (
     update(_TABLE)
     .where(_THIS_MESSAGE)
@@ -78,45 +93,76 @@ _RECORD_REPLIES = (
 
 
 def claim(url: str, channel: str, message_id: str, now: datetime | None = None) -> Claim:
+    """Claim the message in a transaction of its own, committed at once."""
     now = now or utcnow()
-    table = _TABLE
     try:
         with engine_for(url).begin() as conn:
-            conn.execute(
-                _CLAIM,
-                {
-                    "k_channel": channel,
-                    "k_message_id": message_id,
-                    "received_at": now,
-                    "owner": this_process(),
-                },
-            )
+            conn.execute(_CLAIM, _claim_values(channel, message_id, now))
         return Claim(fresh=True)
     except IntegrityError:
         pass
     with engine_for(url).begin() as conn:
-        row = conn.execute(
-            select(table.c.received_at, table.c.replies, table.c.unsent, table.c.owner).where(
-                table.c.channel == channel, table.c.message_id == message_id
-            )
-        ).one_or_none()
-        if row is None:  # released by its owner a moment ago: claim it again
-            return claim(url, channel, message_id, now)
-        if row.replies is not None:
-            return Claim(fresh=False, replies=json.loads(row.replies), unsent=row.unsent or 0)
-        if aware(row.received_at) > now - LEASE and not _owner_is_gone(row.owner):
-            return Claim(fresh=False)
-        taken = conn.execute(
-            update(table)
-            .where(
-                table.c.channel == channel,
-                table.c.message_id == message_id,
-                table.c.replies.is_(None),
-                table.c.received_at == row.received_at,
-            )
-            .values(received_at=now, owner=this_process())
+        return _claim_existing(conn, channel, message_id, now)
+
+
+def claims_in_turn(url: str) -> bool:
+    """Whether `claim_in` works on this database (an insert that skips a duplicate key
+    without failing the transaction it is in)."""
+    return make_url(url).get_backend_name() in _CLAIM_IF_NEW
+
+
+def claim_in(conn: Connection, channel: str, message_id: str, now: datetime | None = None) -> Claim:
+    """`claim` as the first statement of the caller's transaction (the engine's turn): the claim
+    is committed with the turn and its stored answer, or rolled back with them, so a turn that
+    fails or a process that dies leaves no claim behind. A redelivery meanwhile waits on the
+    uncommitted row (PostgreSQL's unique index; SQLite's single writer) and then finds the
+    answer; one whose turn was rolled back claims the message afresh."""
+    now = now or utcnow()
+    inserted = conn.execute(
+        _CLAIM_IF_NEW[conn.dialect.name], _claim_values(channel, message_id, now)
+    )
+    if inserted.rowcount == 1:
+        return Claim(fresh=True)
+    return _claim_existing(conn, channel, message_id, now)
+
+
+def _claim_values(channel: str, message_id: str, now: datetime) -> dict:
+    return {
+        "k_channel": channel,
+        "k_message_id": message_id,
+        "received_at": now,
+        "owner": this_process(),
+    }
+
+
+def _claim_existing(conn: Connection, channel: str, message_id: str, now: datetime) -> Claim:
+    """The message was claimed before: its answer, a claim still in force, or a dead claim
+    taken over."""
+    table = _TABLE
+    row = conn.execute(
+        select(table.c.received_at, table.c.replies, table.c.unsent, table.c.owner).where(
+            table.c.channel == channel, table.c.message_id == message_id
         )
-        return Claim(fresh=taken.rowcount == 1)
+    ).one_or_none()
+    if row is None:  # released by its owner a moment ago: claim it again
+        if conn.dialect.name in _CLAIM_IF_NEW:
+            return claim_in(conn, channel, message_id, now)
+        return Claim(fresh=False)  # the provider's retry will find it free
+    if row.replies is not None:
+        return Claim(fresh=False, replies=json.loads(row.replies), unsent=row.unsent or 0)
+    if aware(row.received_at) > now - LEASE and not _owner_is_gone(row.owner):
+        return Claim(fresh=False)
+    taken = conn.execute(
+        update(table)
+        .where(
+            table.c.channel == channel,
+            table.c.message_id == message_id,
+            table.c.replies.is_(None),
+            table.c.received_at == row.received_at,
+        )
+        .values(received_at=now, owner=this_process())
+    )
+    return Claim(fresh=taken.rowcount == 1)
 
 
 def wait_for_replies(url: str, channel: str, message_id: str, timeout: float) -> list[str] | None:

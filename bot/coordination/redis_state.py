@@ -17,10 +17,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 import redis
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+from redis.commands.core import Script
+from redis.exceptions import NoScriptError, RedisError
 from redis.retry import Retry
 
 from bot.coordination.in_process import InProcessState
@@ -48,6 +50,35 @@ return 0
 """
 
 
+class _Wire:
+    """The sender lock's calls (two a message) on one Redis connection per thread, without the
+    client's pool: a pooled redis-py call costs about four times a bare one (60 against 16 us
+    of CPU for a SET on this machine). Replies come back raw (bytes, ints, lists)."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self.pool = client.connection_pool
+        self.local = threading.local()
+
+    def call(self, *args: object) -> object:
+        connection = getattr(self.local, "connection", None)
+        if connection is None:
+            connection = self.local.connection = self.pool.make_connection()
+        try:
+            connection.send_command(*args)
+            return connection.read_response()
+        except RedisError:
+            # A timeout may leave a reply half read: the next call starts on a new connection.
+            self.local.connection = None
+            connection.disconnect()
+            raise
+
+    def script(self, script: Script, keys: list[str], args: list[object]) -> object:
+        try:
+            return self.call("EVALSHA", script.sha, len(keys), *keys, *args)
+        except NoScriptError:  # a Redis restarted or flushed since: EVAL loads it again
+            return self.call("EVAL", script.script, len(keys), *keys, *args)
+
+
 class RedisState:
     def __init__(
         self, url: str, namespace: str, fallback: InProcessState | None = None, key_secret: str = ""
@@ -68,6 +99,7 @@ class RedisState:
         self._status = threading.Lock()
         self._count_then_lock = self.client.register_script(_COUNT_THEN_LOCK)
         self._release = self.client.register_script(_RELEASE)
+        self._wire = _Wire(self.client)
 
     @property
     def available(self) -> bool:
@@ -115,10 +147,12 @@ class RedisState:
         if self.available:
             token = uuid.uuid4().hex
             try:
-                seen, taken = self._count_then_lock(
-                    keys=[self._key(key), self._key(lock_key)],
-                    args=[ttl_seconds, limit, token, int(lease_seconds * 1000)],
+                reply = self._wire.script(
+                    self._count_then_lock,
+                    [self._key(key), self._key(lock_key)],
+                    [ttl_seconds, limit, token, int(lease_seconds * 1000)],
                 )
+                seen, taken = cast(list[int], reply)
                 self._up()
                 return int(seen), token if taken else None
             except RedisError as exc:
@@ -149,7 +183,7 @@ class RedisState:
             yield True
         finally:
             try:
-                if not self._release(keys=[name], args=[token]):
+                if not self._wire.script(self._release, [name], [token]):
                     log.warning("a sender lock outlived its %.0f s lease", lease_seconds)
             except RedisError as exc:
                 self._down(exc)  # the lease frees it once Redis is back
@@ -157,7 +191,7 @@ class RedisState:
     def _acquire(self, name: str, lease_seconds: float, wait_seconds: float) -> str | None:
         token, lease_ms = uuid.uuid4().hex, int(lease_seconds * 1000)
         deadline = time.monotonic() + wait_seconds
-        while not self.client.set(name, token, nx=True, px=lease_ms):
+        while not self._wire.call("SET", name, token, "NX", "PX", lease_ms):
             if time.monotonic() + LOCK_POLL_SECONDS > deadline:
                 return None
             time.sleep(LOCK_POLL_SECONDS)

@@ -46,10 +46,17 @@ class Engine:
     def handle(self, message: Inbound) -> list[Reply]:
         return self.respond(message).replies
 
-    def respond(self, message: Inbound, keep_answer: KeepAnswer | None = None) -> Outcome:
+    def respond(
+        self,
+        message: Inbound,
+        keep_answer: KeepAnswer | None = None,
+        claim: Callable[[Connection], None] | None = None,
+    ) -> Outcome:
         """`keep_answer(connection, replies)` runs inside the turn's transaction, just before
         its commit (the channel stores the answer of the message id with it); it is not called
-        when no database work is done (a rate-limited message)."""
+        when no database work is done (a rate-limited message). `claim(connection)` runs first
+        in that transaction (the channel claims the message id with the turn's commit); what it
+        raises ends the turn."""
         # Over the rate limit: a "slow down" once per window, then silence; no database work.
         gate = self.coordination.admit(message)
         if gate.refused:
@@ -57,7 +64,7 @@ class Engine:
         with self.coordination.sender_lock(message.channel, message.sender):
             for attempt in range(2):
                 try:
-                    return self._respond_once(message, keep_answer)
+                    return self._respond_once(message, keep_answer, claim)
                 except IntegrityError:
                     # Two first messages from one new sender raced to create the contact row;
                     # the second attempt finds the row the other one made.
@@ -65,9 +72,16 @@ class Engine:
                         raise
         raise AssertionError("unreachable")
 
-    def _respond_once(self, message: Inbound, keep_answer: KeepAnswer | None) -> Outcome:
+    def _respond_once(
+        self,
+        message: Inbound,
+        keep_answer: KeepAnswer | None,
+        claim: Callable[[Connection], None] | None = None,
+    ) -> Outcome:
         with session_scope(self.settings.database_url) as session:
             conn = session.connection()
+            if claim is not None:
+                claim(conn)
             loaded = contact_rows.load(conn, message.channel, message.sender)
             contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
             turn = Turn(

@@ -1,0 +1,122 @@
+"""The real engine claims a message id in its turn's own transaction: the claim, what the turn
+did and the stored answer are one commit. These tests hold what the separate claim held: a
+redelivery never reaches the engine twice, waits for the first delivery's answer, and gets
+the same answer after a failed turn or a rate-limited message."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.channels import deliveries
+from bot.channels.answering import Answerer
+from bot.config import Settings
+from bot.dialogue import engine as engine_module
+from bot.dialogue.engine import Engine
+from bot.dialogue.messages import Inbound
+from bot.outages.models import OutageReport
+from bot.storage.db import engine_for
+from bot.storage.models import Delivery
+
+
+def inbound(message_id: str, text: str = "الكهرباء طافية", sender: str = "+966500000003"):
+    return Inbound(
+        channel="whatsapp",
+        sender=sender,
+        text=text,
+        received_at=datetime.now(UTC),
+        message_id=message_id,
+        phone=sender,
+    )
+
+
+def answerer(url: str, **changes) -> Answerer:
+    settings = replace(Settings(database_url=url, billing_url=None), **changes)
+    return Answerer(Engine(settings), settings)
+
+
+def rows(url: str) -> tuple[int, list[str | None]]:
+    with engine_for(url).connect() as conn:
+        reports = conn.execute(select(func.count()).select_from(OutageReport.__table__)).scalar()
+        answers = list(conn.execute(select(Delivery.__table__.c.replies)).scalars())
+    return int(reports or 0), answers
+
+
+def text_of(reply) -> str:
+    return reply.text
+
+
+def test_the_real_engine_claims_in_its_turn(seeded_database_url) -> None:
+    assert answerer(seeded_database_url)._claims_in_turn
+
+
+def test_simultaneous_deliveries_of_one_message_make_one_report_and_one_answer(
+    seeded_database_url, monkeypatch
+) -> None:
+    """The first turn is held up; the others wait for its commit (the sender lock, then the
+    claim's row) and get its answer, on SQLite and on PostgreSQL."""
+    real_route = engine_module.route
+    entered = threading.Event()
+
+    def slow_route(turn):
+        entered.set()
+        time.sleep(0.3)
+        return real_route(turn)
+
+    monkeypatch.setattr(engine_module, "route", slow_route)
+    bot = answerer(seeded_database_url)
+    with ThreadPoolExecutor(5) as pool:
+        answers = list(pool.map(lambda _: bot.answer(inbound("SMsame"), text_of), range(5)))
+    assert entered.is_set()
+    assert sum(not a.repeat for a in answers) == 1
+    assert len({tuple(a.texts) for a in answers}) == 1 and "OUT-" in answers[0].texts[0]
+    reports, stored = rows(seeded_database_url)
+    assert reports == 1 and len(stored) == 1 and "OUT-" in (stored[0] or "")
+
+
+def test_a_failed_turn_leaves_its_apology_for_the_redelivery(
+    seeded_database_url, monkeypatch
+) -> None:
+    real_route = engine_module.route
+
+    def broken(turn):
+        raise RuntimeError("a bug in a flow")
+
+    monkeypatch.setattr(engine_module, "route", broken)
+    bot = answerer(seeded_database_url)
+    first = bot.answer(inbound("SMbroken"), text_of)
+    assert not first.repeat and first.texts == [bot.apology().text]
+    monkeypatch.setattr(engine_module, "route", real_route)
+    again = bot.answer(inbound("SMbroken"), text_of)
+    assert again.repeat and again.texts == first.texts
+    reports, stored = rows(seeded_database_url)
+    assert reports == 0 and len(stored) == 1 and stored[0] is not None
+
+
+def test_a_rate_limited_message_keeps_its_answer_for_the_redelivery(seeded_database_url) -> None:
+    bot = answerer(seeded_database_url, rate_limit_per_minute=1)
+    answered = bot.answer(inbound("SMfirst", "مرحبا"), text_of)
+    refused = bot.answer(inbound("SMsecond", "مرحبا"), text_of)
+    assert not answered.repeat and not refused.repeat and refused.texts != answered.texts
+    again = bot.answer(inbound("SMsecond", "مرحبا"), text_of)
+    assert again.repeat and again.texts == refused.texts
+    assert len(rows(seeded_database_url)[1]) == 2
+
+
+def test_a_claim_left_by_a_separate_claim_is_waited_for(seeded_database_url, monkeypatch) -> None:
+    """A claim in force that has no answer (a worker still on the separate claim, in a rolling
+    upgrade): the turn that finds it ends, and the redelivery waits for the answer."""
+    monkeypatch.setattr("bot.channels.answering.REPEAT_WAIT_SECONDS", 0.2)
+    deliveries.claim(seeded_database_url, "whatsapp", "SMelsewhere")
+    bot = answerer(seeded_database_url)
+    from bot.channels.answering import RetryLater
+
+    with pytest.raises(RetryLater):
+        bot.answer(inbound("SMelsewhere"), text_of)
+    assert rows(seeded_database_url)[0] == 0  # the engine did nothing
