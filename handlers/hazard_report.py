@@ -33,7 +33,7 @@ from bot.hazards.vocabulary import (
     place_in,
 )
 from bot.logs import mask_numbers
-from bot.outages.places import find_place
+from bot.outages.places import display_name, find_place
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
@@ -100,6 +100,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(place=place)
     elif stage == "area" and turn.message.location is None and _helps(turn.text):
         turn.remember(place=f"{state['place']}، {turn.text.strip()}")
+    elif stage == "city" and turn.message.location is None and turn.text:
+        turn.remember(place=f"{state['place']}، {_city_named(turn)}")
     _next(turn)
     return True
 
@@ -201,7 +203,32 @@ def _next(turn: Turn) -> None:
         turn.remember(stage="area", area_asked=True)
         turn.say(_area_question(turn))
         return
+    named = None if state.get("location") else find_place(state["place"])
+    if named is not None and named.ambiguous and not state.get("city_asked"):
+        # "في حي الروضة": Riyadh or Jeddah? A team sent to the wrong city finds nothing.
+        turn.remember(stage="city", city_asked=True, cities=list(named.cities))
+        turn.say(
+            turn.tr._(
+                "Which city is {district} in?",
+                district=display_name(named.district or "", turn.lang),
+            ),
+            [
+                Choice(str(i), display_name(city, turn.lang), aliases=(city,))
+                for i, city in enumerate(named.cities, 1)
+            ],
+        )
+        return
     _record(turn)
+
+
+def _city_named(turn: Turn) -> str:
+    """The answer to "which city?": a city from the list by number or name, else the words."""
+    cities = turn.state.get("cities", [])
+    picked = choice_number(turn.text)
+    if picked is not None and 1 <= picked <= len(cities):
+        return cities[picked - 1]
+    city = find_place(turn.text).city
+    return city if city is not None and city in cities else turn.text.strip()
 
 
 def _where_question(turn: Turn) -> str:
