@@ -1,0 +1,70 @@
+"""What makes a turn cheaper must not change what it says or where it reads (issue 17)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import event
+
+from bot.billing.demo import DEMO_PHONE
+from bot.config import Settings
+from bot.dialogue.engine import Engine
+from bot.dialogue.messages import Inbound
+from bot.i18n import Texts
+from bot.storage.db import engine_for
+
+
+def test_formatting_kept_per_value_and_type() -> None:
+    tr = Texts("ar")
+    # Equal values of different types are shown differently: whole riyals, then halalas.
+    whole, exact = tr.money(5), tr.money(Decimal("5"))
+    assert whole != exact and "5.00" in exact
+    assert (tr.money(5), tr.money(Decimal("5"))) == (whole, exact)  # the second time, kept
+    assert tr.money(Decimal("12.5")) == tr.money(Decimal("12.50"))
+    assert tr.date(date(2026, 3, 5), hijri=False) == format_date(
+        date(2026, 3, 5), "long", locale="ar_SA"
+    )
+
+
+@given(st.integers(min_value=-(10**9), max_value=10**9))
+def test_kept_numbers_are_babels(value: int) -> None:
+    tr = Texts("en")
+    assert tr.number(value) == tr.number(value) == format_decimal(value, locale="en")
+
+
+def test_bill_lookup_reads_through_the_turns_connection(seeded_database_url: str) -> None:
+    """On SQLite the embedded billing reads in the turn's own connection: one pool checkout a
+    turn, however many billing queries it runs."""
+    url = seeded_database_url
+    settings = replace(Settings.from_env(), database_url=url, billing_url=None, lang="ar")
+    engine = Engine(settings)
+    checkouts: list[object] = []
+    pool = engine_for(url)
+
+    def count(*_args: object) -> None:
+        checkouts.append(1)
+
+    event.listen(pool, "checkout", count)
+    try:
+        reply = engine.handle(
+            Inbound(
+                channel="whatsapp",
+                sender=DEMO_PHONE,
+                phone=DEMO_PHONE,
+                text="كم فاتورتي",
+                received_at=datetime.now(UTC),
+                message_id="SMbill0001",
+            )
+        )
+    finally:
+        event.remove(pool, "checkout", count)
+    assert reply and reply[0].text
+    expected = 1 if pool.dialect.name == "sqlite" else len(checkouts)
+    assert len(checkouts) == expected
+    assert len(checkouts) >= 1
