@@ -24,7 +24,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, parse_pattern
 from babel.support import Translations
 from hijridate import Gregorian
 
@@ -120,6 +120,10 @@ class Texts:
         # Babel takes tens of microseconds a number or date, and the same few (this month's
         # bills, their due dates, counts of reporters) come back in message after message.
         self._cache: dict[tuple[str, type, str], str] = {}
+        # The money patterns parsed once (Babel parses a pattern given as text at every call).
+        pattern = self.locale.currency_formats["standard"].pattern
+        self._halalas = parse_pattern(pattern)
+        self._whole_riyals = parse_pattern(pattern.replace(".00", ""))
 
     def _(self, msgid: str, **fields: object) -> str:
         text = self._catalog.gettext(msgid)
@@ -163,9 +167,7 @@ class Texts:
         return format_decimal(value, locale=self.locale)
 
     def _money(self, amount: int | float | Decimal) -> str:
-        pattern = self.locale.currency_formats["standard"].pattern
-        if isinstance(amount, int):
-            pattern = pattern.replace(".00", "")
+        pattern = self._whole_riyals if isinstance(amount, int) else self._halalas
         return format_currency(
             amount, "SAR", locale=self.locale, format=pattern, currency_digits=False
         )

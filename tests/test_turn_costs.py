@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import event
@@ -36,6 +36,25 @@ def test_formatting_kept_per_value_and_type() -> None:
 def test_kept_numbers_are_babels(value: int) -> None:
     tr = Texts("en")
     assert tr.number(value) == tr.number(value) == format_decimal(value, locale="en")
+
+
+@given(
+    st.sampled_from(["ar", "en"]),
+    st.one_of(
+        st.integers(min_value=0, max_value=10**7),
+        st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False),
+    ),
+)
+def test_money_is_babels(lang: str, amount: int | Decimal) -> None:
+    """The patterns parsed once write what Babel writes from the locale's pattern text."""
+    tr = Texts(lang)
+    pattern = tr.locale.currency_formats["standard"].pattern
+    if isinstance(amount, int):
+        pattern = pattern.replace(".00", "")
+    expected = format_currency(
+        amount, "SAR", locale=tr.locale, format=pattern, currency_digits=False
+    )
+    assert tr.money(amount) == tr.money(amount) == expected
 
 
 def test_bill_lookup_reads_through_the_turns_connection(seeded_database_url: str) -> None:
