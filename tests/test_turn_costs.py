@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
@@ -12,12 +16,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import event
 
-from bot.billing.demo import DEMO_PHONE
+from bot.billing.demo import DEMO_PHONE, demo_phone_numbers
+from bot.billing.embedded import EmbeddedBilling
 from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
 from bot.i18n import Texts
 from bot.storage.db import engine_for
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_formatting_kept_per_value_and_type() -> None:
@@ -87,3 +94,46 @@ def test_bill_lookup_reads_through_the_turns_connection(seeded_database_url: str
     expected = 1 if pool.dialect.name == "sqlite" else len(checkouts)
     assert len(checkouts) == expected
     assert len(checkouts) >= 1
+
+
+FRESH_PROCESS_TURN = """
+import sys
+from datetime import UTC, datetime
+from bot.config import Settings
+from bot.dialogue.engine import Engine
+from bot.dialogue.messages import Inbound
+from dataclasses import replace
+url, phone, text = sys.argv[1:4]
+settings = replace(Settings.from_env(), database_url=url, billing_url=None, lang="ar")
+message = Inbound(channel="whatsapp", sender=phone, phone=phone, text=text,
+                  received_at=datetime.now(UTC), message_id="SM" + phone[-6:] + str(len(text)))
+print(Engine(settings).handle(message)[0].text)
+"""
+
+
+def test_a_fresh_process_starts_with_rows_read_through_core(seeded_database_url: str) -> None:
+    """The first turn of a new worker process: a contact that exists is filled from its Core
+    row before any ORM query or constructor has configured the mappers."""
+    url = seeded_database_url
+    by_district: dict[tuple[str, str], list[str]] = {}
+    for phone in demo_phone_numbers(20):
+        for account in EmbeddedBilling(url).accounts_for_phone(phone):
+            by_district.setdefault((account.city, account.district), []).append(phone)
+    first, second = next(phones for phones in by_district.values() if len(set(phones)) > 1)[:2]
+
+    def turn(phone: str, text: str) -> str:
+        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-c", FRESH_PROCESS_TURN, url, phone, text],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "OUT-" in turn(first, "الكهرباء طافية")
+    joined = turn(second, "الكهرباء طافية")  # joins the open incident read with Core
+    assert "OUT-" in joined and "2" in joined
+    assert turn(second, "شكرا")  # their contact exists now: read first thing

@@ -16,12 +16,14 @@ restoration and compensation; for this reporter the new incident supersedes the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete, func, or_, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.orm.util import identity_key
 
@@ -559,11 +561,19 @@ def _attached(session: Session, model: Any, values: dict[str, Any]) -> Any:
     if known is not None:
         return known
     # Filled as the ORM fills a loaded object (no attribute events: nothing is a change yet).
-    instance = manager_of_class(model).new_instance()
+    instance = _new_instance(model)()
     instance.__dict__.update(values)
     make_transient_to_detached(instance)
     session.add(instance)
     return instance
+
+
+@cache
+def _new_instance(model: Any) -> Callable[[], Any]:
+    # The mappers are configured first, as a constructor would do itself: until then the
+    # attributes have no implementation and reading one fails.
+    configure_mappers()
+    return manager_of_class(model).new_instance
 
 
 def _widen_start(incident: Incident, reported_at: datetime) -> None:
