@@ -13,16 +13,18 @@ Placeholders are `str.format` fields: `tr._("Total due: {amount}", amount=tr.mon
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, parse_pattern
 from babel.support import Translations
 from hijridate import Gregorian
 
@@ -30,6 +32,7 @@ from bot import resources
 from bot.config import RIYADH
 
 _Date = date  # inside Texts, `date` names its method
+_FORMATTED_KEPT = 20_000  # formatted numbers and dates kept per language
 
 LANGS = resources.LANGS
 # Domain → the source folders whose messages it holds (extracted by `tools/catalogs.py`).
@@ -114,6 +117,13 @@ class Texts:
         self.lang = normalize_lang(lang)
         self.locale = Locale.parse(BABEL_LOCALE[self.lang])
         self._catalog = catalog(self.lang)
+        # Babel takes tens of microseconds a number or date, and the same few (this month's
+        # bills, their due dates, counts of reporters) come back in message after message.
+        self._cache: dict[tuple[str, type, str], str] = {}
+        # The money patterns parsed once (Babel parses a pattern given as text at every call).
+        pattern = self.locale.currency_formats["standard"].pattern
+        self._halalas = parse_pattern(pattern)
+        self._whole_riyals = parse_pattern(pattern.replace(".00", ""))
 
     def _(self, msgid: str, **fields: object) -> str:
         text = self._catalog.gettext(msgid)
@@ -124,27 +134,48 @@ class Texts:
         return text.format(n=self.number(n), **fields)
 
     def number(self, value: int | float | Decimal) -> str:
-        return format_decimal(value, locale=self.locale)
+        return self._formatted("number", value, self._number)
 
     def money(self, amount: int | float | Decimal) -> str:
         """Halalas are shown for bills; whole riyals (compensation) without a `.00` tail."""
-        pattern = self.locale.currency_formats["standard"].pattern
-        if isinstance(amount, int):
-            pattern = pattern.replace(".00", "")
-        return format_currency(
-            amount, "SAR", locale=self.locale, format=pattern, currency_digits=False
-        )
+        return self._formatted("money", amount, self._money)
 
     def date(self, value: date, hijri: bool = True) -> str:
         """Long Gregorian date; in Arabic the Umm al-Qura Hijri date stands beside it (once in
         a message is enough: `hijri=False` for the other dates)."""
-        text = format_date(value, "long", locale=self.locale)
+        text = self._formatted("date", value, self._long_date)
         if self.lang == "ar" and hijri:
-            text = f"{text} ({hijri_date(value)})"
+            text = f"{text} ({self._formatted('hijri', value, hijri_date)})"
         return text
 
     def month(self, value: _Date) -> str:
         """A month and its year, "أكتوبر 2026" / "October 2026"."""
+        return self._formatted("month", value, self._month)
+
+    def _formatted(self, kind: str, value: Any, format_value: Callable[[Any], str]) -> str:
+        # Keyed by type and text too: Decimal("2.50") == 2.5 and date(…) == datetime(…) differ
+        # where it matters (the digits shown; a datetime is no date here).
+        key = (kind, type(value), str(value))
+        text = self._cache.get(key)
+        if text is None:
+            if len(self._cache) >= _FORMATTED_KEPT:
+                self._cache.clear()  # bounded: a process sees many amounts over months
+            text = self._cache[key] = format_value(value)
+        return text
+
+    def _number(self, value: int | float | Decimal) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def _money(self, amount: int | float | Decimal) -> str:
+        pattern = self._whole_riyals if isinstance(amount, int) else self._halalas
+        return format_currency(
+            amount, "SAR", locale=self.locale, format=pattern, currency_digits=False
+        )
+
+    def _long_date(self, value: _Date) -> str:
+        return format_date(value, "long", locale=self.locale)
+
+    def _month(self, value: _Date) -> str:
         return format_date(value, "MMMM y", locale=self.locale)
 
     def time(self, value: datetime) -> str:

@@ -8,10 +8,14 @@ handed to the flows is a plain, unattached instance; flows change its attributes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.orm import configure_mappers
+from sqlalchemy.orm.attributes import manager_of_class
 
 from bot.storage.base import utcnow
 from bot.storage.models import Contact
@@ -53,7 +57,24 @@ def load(conn: Connection, channel: str, sender: str) -> LoadedContact:
     original = row._asdict()
     if original["state"] is None:
         original["state"] = {}
-    return LoadedContact(Contact(**original), original)
+    return LoadedContact(_filled(original), original)
+
+
+def _filled(values: dict[str, Any]) -> Contact:
+    """A `Contact` holding the row's values, filled as the ORM fills a loaded object: the
+    constructor's attribute events cost as much as the SELECT, and nothing watches them here
+    (the row is written back by comparing with `original`)."""
+    contact = _new_contact()()
+    contact.__dict__.update(values)
+    return contact
+
+
+@cache
+def _new_contact() -> Callable[[], Contact]:
+    # The mappers are configured first, as a constructor would do itself: until then the
+    # attributes have no implementation and reading one fails.
+    configure_mappers()
+    return manager_of_class(Contact).new_instance
 
 
 def save(conn: Connection, loaded: LoadedContact, now: datetime | None = None) -> None:

@@ -13,8 +13,10 @@ from datetime import timedelta
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.billing import BillingAdapter, billing_adapter
+from bot.billing.embedded import reading_through
 from bot.config import Settings
 from bot.coordination import coordination
 from bot.dialogue import contact_rows
@@ -81,29 +83,40 @@ class Engine:
         with session_scope(self.settings.database_url) as session:
             conn = session.connection()
             if claim is not None:
-                claim(conn)
-            loaded = contact_rows.load(conn, message.channel, message.sender)
-            contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
-            turn = Turn(
-                message=message,
-                contact=contact,
-                session=session,
-                settings=self.settings,
-                billing=self.billing,
-                tr=texts(contact.lang or self.settings.lang),
-            )
-            route(turn)
-            remember(contact, message.received_at, "subscriber", [_inbound_text(message)])
-            remember(contact, message.received_at, "bot", [reply.text for reply in turn.replies])
-            if turn.replies:
-                contact.last_replies = [reply_to_json(reply) for reply in turn.replies]
-            contact.last_inbound_at = message.received_at
-            contact.state_updated_at = message.received_at
-            session.flush()  # what the flows wrote through the ORM goes first, as before
-            contact_rows.save(conn, loaded)
-            if keep_answer is not None:
-                keep_answer(conn, turn.replies)
-            return Outcome(replies=turn.replies, intent=turn.intent)
+                claim(conn)  # the message id, claimed in this turn's transaction
+            with reading_through(conn):
+                return self._turn(message, keep_answer, session, conn)
+
+    def _turn(
+        self,
+        message: Inbound,
+        keep_answer: KeepAnswer | None,
+        session: Session,
+        conn: Connection,
+    ) -> Outcome:
+        """The turn's work in its transaction, committed by the caller's session scope."""
+        loaded = contact_rows.load(conn, message.channel, message.sender)
+        contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
+        turn = Turn(
+            message=message,
+            contact=contact,
+            session=session,
+            settings=self.settings,
+            billing=self.billing,
+            tr=texts(contact.lang or self.settings.lang),
+        )
+        route(turn)
+        remember(contact, message.received_at, "subscriber", [_inbound_text(message)])
+        remember(contact, message.received_at, "bot", [reply.text for reply in turn.replies])
+        if turn.replies:
+            contact.last_replies = [reply_to_json(reply) for reply in turn.replies]
+        contact.last_inbound_at = message.received_at
+        contact.state_updated_at = message.received_at
+        session.flush()  # what the flows wrote through the ORM goes first, as before
+        contact_rows.save(conn, loaded)
+        if keep_answer is not None:
+            keep_answer(conn, turn.replies)
+        return Outcome(replies=turn.replies, intent=turn.intent)
 
     def _fresh(self, contact: Contact, message: Inbound, *, is_new: bool) -> Contact:
         """The contact as this message finds it: an idle conversation's flow is forgotten."""

@@ -16,12 +16,16 @@ restoration and compensation; for this reporter the new incident supersedes the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete, func, or_, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
+from sqlalchemy.orm.attributes import manager_of_class
+from sqlalchemy.orm.util import identity_key
 
 from bot.outages.area import (
     JOIN_DISTANCE_KM,
@@ -77,15 +81,25 @@ _REPORT_IDS_OF_SENDER = select(OutageReport.id).where(_SENDER)
 _REPORT_IDS_OF_PHONE = select(OutageReport.id).where(
     or_(OutageReport.phone == bindparam("phone"), _SENDER)
 )
-_OPEN_INCIDENT_OF_AREA = (
-    select(Incident)
-    .join(OpenArea, OpenArea.incident_id == Incident.id)
-    .where(OpenArea.area_key == bindparam("area_key"))
-)
 _REPORTERS_OF = select(func.count(OutageReport.id)).where(
     OutageReport.incident_id == bindparam("incident_id")
 )
 _REPORTS = OutageReport.__table__
+_INCIDENTS = Incident.__table__
+_OPEN_AREAS = OpenArea.__table__
+# The open incident of an area as a bare row, with its reporters counted in the same statement
+# (a report's turn needs both; the ORM's query machinery cost more than the query itself).
+_OPEN_INCIDENT_OF_AREA = (
+    select(
+        *_INCIDENTS.columns,
+        select(func.count(_REPORTS.c.id))
+        .where(_REPORTS.c.incident_id == _INCIDENTS.c.id)
+        .scalar_subquery()
+        .label("reporters_before"),
+    )
+    .join_from(_INCIDENTS, _OPEN_AREAS, _OPEN_AREAS.c.incident_id == _INCIDENTS.c.id)
+    .where(_OPEN_AREAS.c.area_key == bindparam("area_key"))
+)
 _INSERT_REPORT: dict[str, Any] = {}  # per dialect: INSERT ... ON CONFLICT DO NOTHING RETURNING id
 
 
@@ -147,20 +161,20 @@ def report_outage(
                 place = _place_of(old_report)
 
     key = area_key(place, channel=channel, sender=sender)
-    incident, created = _open_incident(session, key, place, reported_at, reopened_from)
+    incident, created, before = _open_incident(session, key, place, reported_at, reopened_from)
 
     existing = next((r for r, _ in sender_reports if r.incident_id == incident.id), None)
     if existing is not None and existing.status == CANCELLED:  # reported again: it stands again
         existing.status, existing.cancelled_at = OPEN, None
         if urgent:
             existing.urgent = True
-        return ReportOutcome(existing, incident, True, True, reporters_count(session, incident))
+        return ReportOutcome(existing, incident, True, True, before)
     if existing is not None:
         if stated_start is not None and existing.stated_start is None:
             existing.stated_start = stated_start
         if urgent:
             existing.urgent = True
-        return ReportOutcome(existing, incident, False, True, reporters_count(session, incident))
+        return ReportOutcome(existing, incident, False, True, before)
 
     values = dict(
         incident_id=incident.id,
@@ -195,7 +209,9 @@ def report_outage(
     _widen_start(incident, reported_at)
     if place.located and incident.latitude is None:
         incident.latitude, incident.longitude = place.latitude, place.longitude
-    count = reporters_count(session, incident)
+    # Counted before this report: one more when it is ours; a race lost to the sender's other
+    # message is counted again, that message's report being committed after the first count.
+    count = before + 1 if inserted else reporters_count(session, incident)
     session.expire(incident, ["reporters_count"])  # reloads on next access, with this report
     joined = not created or count > 1
     if urgent and not report.urgent:  # the same sender's other message won the race
@@ -458,14 +474,22 @@ def parse_reference(ref: str | int, prefix: str) -> int | None:
 
 def _open_incident(
     session: Session, key: str, place: Place, reported_at: datetime, reopened_from: Incident | None
-) -> tuple[Incident, bool]:
+) -> tuple[Incident, bool, int]:
+    """The area's open incident (made and claimed when there is none), whether it was made
+    here, and how many reports it had before this one."""
     for _ in range(_CLAIM_ATTEMPTS):
-        incident = session.scalars(_OPEN_INCIDENT_OF_AREA, {"area_key": key}).first()
+        session.flush()  # as the ORM's own query would: what the turn changed is seen
+        row = session.connection().execute(_OPEN_INCIDENT_OF_AREA, {"area_key": key}).first()
+        if row is not None:
+            values = row._asdict()
+            before = values.pop("reporters_before")
+            return _attached(session, Incident, values), False, before
         # A report reopened into an incident joins only its own area's, never a neighbour's.
-        if incident is None and place.located and reopened_from is None:
-            incident = _nearest_open(session, place)
-        if incident is not None:
-            return incident, False
+        nearest = None
+        if place.located and reopened_from is None:
+            nearest = _nearest_open(session, place)
+        if nearest is not None:
+            return nearest, False, reporters_count(session, nearest)
 
         start = reopened_from.start if reopened_from is not None else reported_at
         incident = Incident(
@@ -488,7 +512,7 @@ def _open_incident(
             session, OpenArea, {"area_key": key, "incident_id": incident.id}, ["area_key"]
         )
         if session.execute(claim.returning(OpenArea.area_key)).first() is not None:
-            return incident, True
+            return incident, True, 0
         # Another worker opened this area's incident meanwhile: drop ours and join theirs.
         session.delete(incident)
         session.flush()
@@ -532,10 +556,29 @@ def _insert_report(session: Session, values: dict) -> OutageReport | None:
     new_id = conn.scalar(statement, values)
     if new_id is None:
         return None
-    report = OutageReport(id=new_id, **values)
-    make_transient_to_detached(report)
-    session.add(report)  # persistent, as if loaded: later changes to it are saved
-    return report
+    return _attached(session, OutageReport, {"id": new_id, **values})
+
+
+def _attached(session: Session, model: Any, values: dict[str, Any]) -> Any:
+    """The object of a row read or written with Core, in the session as if the ORM had loaded
+    it (later changes to it are saved); the session's own object when it already has one."""
+    known = session.identity_map.get(identity_key(model, values["id"]))
+    if known is not None:
+        return known
+    # Filled as the ORM fills a loaded object (no attribute events: nothing is a change yet).
+    instance = _new_instance(model)()
+    instance.__dict__.update(values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+@cache
+def _new_instance(model: Any) -> Callable[[], Any]:
+    # The mappers are configured first, as a constructor would do itself: until then the
+    # attributes have no implementation and reading one fails.
+    configure_mappers()
+    return manager_of_class(model).new_instance
 
 
 def _widen_start(incident: Incident, reported_at: datetime) -> None:

@@ -1,0 +1,139 @@
+"""What makes a turn cheaper must not change what it says or where it reads (issue 17)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import event
+
+from bot.billing.demo import DEMO_PHONE, demo_phone_numbers
+from bot.billing.embedded import EmbeddedBilling
+from bot.config import Settings
+from bot.dialogue.engine import Engine
+from bot.dialogue.messages import Inbound
+from bot.i18n import Texts
+from bot.storage.db import engine_for
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_formatting_kept_per_value_and_type() -> None:
+    tr = Texts("ar")
+    # Equal values of different types are shown differently: whole riyals, then halalas.
+    whole, exact = tr.money(5), tr.money(Decimal("5"))
+    assert whole != exact and "5.00" in exact
+    assert (tr.money(5), tr.money(Decimal("5"))) == (whole, exact)  # the second time, kept
+    assert tr.money(Decimal("12.5")) == tr.money(Decimal("12.50"))
+    assert tr.date(date(2026, 3, 5), hijri=False) == format_date(
+        date(2026, 3, 5), "long", locale="ar_SA"
+    )
+
+
+@given(st.integers(min_value=-(10**9), max_value=10**9))
+def test_kept_numbers_are_babels(value: int) -> None:
+    tr = Texts("en")
+    assert tr.number(value) == tr.number(value) == format_decimal(value, locale="en")
+
+
+@given(
+    st.sampled_from(["ar", "en"]),
+    st.one_of(
+        st.integers(min_value=0, max_value=10**7),
+        st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False),
+    ),
+)
+def test_money_is_babels(lang: str, amount: int | Decimal) -> None:
+    """The patterns parsed once write what Babel writes from the locale's pattern text."""
+    tr = Texts(lang)
+    pattern = tr.locale.currency_formats["standard"].pattern
+    if isinstance(amount, int):
+        pattern = pattern.replace(".00", "")
+    expected = format_currency(
+        amount, "SAR", locale=tr.locale, format=pattern, currency_digits=False
+    )
+    assert tr.money(amount) == tr.money(amount) == expected
+
+
+def test_bill_lookup_reads_through_the_turns_connection(seeded_database_url: str) -> None:
+    """On SQLite the embedded billing reads in the turn's own connection: one pool checkout a
+    turn, however many billing queries it runs."""
+    url = seeded_database_url
+    settings = replace(Settings.from_env(), database_url=url, billing_url=None, lang="ar")
+    engine = Engine(settings)
+    checkouts: list[object] = []
+    pool = engine_for(url)
+
+    def count(*_args: object) -> None:
+        checkouts.append(1)
+
+    event.listen(pool, "checkout", count)
+    try:
+        reply = engine.handle(
+            Inbound(
+                channel="whatsapp",
+                sender=DEMO_PHONE,
+                phone=DEMO_PHONE,
+                text="كم فاتورتي",
+                received_at=datetime.now(UTC),
+                message_id="SMbill0001",
+            )
+        )
+    finally:
+        event.remove(pool, "checkout", count)
+    assert reply and reply[0].text
+    expected = 1 if pool.dialect.name == "sqlite" else len(checkouts)
+    assert len(checkouts) == expected
+    assert len(checkouts) >= 1
+
+
+FRESH_PROCESS_TURN = """
+import sys
+from datetime import UTC, datetime
+from bot.config import Settings
+from bot.dialogue.engine import Engine
+from bot.dialogue.messages import Inbound
+from dataclasses import replace
+url, phone, text = sys.argv[1:4]
+settings = replace(Settings.from_env(), database_url=url, billing_url=None, lang="ar")
+message = Inbound(channel="whatsapp", sender=phone, phone=phone, text=text,
+                  received_at=datetime.now(UTC), message_id="SM" + phone[-6:] + str(len(text)))
+print(Engine(settings).handle(message)[0].text)
+"""
+
+
+def test_a_fresh_process_starts_with_rows_read_through_core(seeded_database_url: str) -> None:
+    """The first turn of a new worker process: a contact that exists is filled from its Core
+    row before any ORM query or constructor has configured the mappers."""
+    url = seeded_database_url
+    by_district: dict[tuple[str, str], list[str]] = {}
+    for phone in demo_phone_numbers(20):
+        for account in EmbeddedBilling(url).accounts_for_phone(phone):
+            by_district.setdefault((account.city, account.district), []).append(phone)
+    first, second = next(phones for phones in by_district.values() if len(set(phones)) > 1)[:2]
+
+    def turn(phone: str, text: str) -> str:
+        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+        done = subprocess.run(
+            [sys.executable, "-c", FRESH_PROCESS_TURN, url, phone, text],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "OUT-" in turn(first, "الكهرباء طافية")
+    joined = turn(second, "الكهرباء طافية")  # joins the open incident read with Core
+    assert "OUT-" in joined and "2" in joined
+    assert turn(second, "شكرا")  # their contact exists now: read first thing
