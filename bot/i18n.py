@@ -122,6 +122,9 @@ class Texts:
         self._cache: dict[tuple[str, type, str], str] = {}
         # The money patterns parsed once (Babel parses a pattern given as text at every call).
         pattern = self.locale.currency_formats["standard"].pattern
+        # CLDR's currency spacing, which Babel does not apply: a code of letters beside a digit
+        # takes a space ("SAR 721.74", not "SAR721.74").
+        pattern = pattern.replace("¤#", "¤\u00a0#")
         self._halalas = parse_pattern(pattern)
         self._whole_riyals = parse_pattern(pattern.replace(".00", ""))
 

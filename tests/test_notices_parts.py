@@ -67,7 +67,11 @@ def test_arabic_notice_reads_in_arabic_with_babel_money_and_hijri_date():
 def test_whatsapp_carries_the_template_and_its_variables():
     notice = compose(bill(Decimal("777.84")), "whatsapp", "en", template="HX123")
     assert notice.template == "HX123"
-    assert notice.template_variables == {"1": "30012345678", "2": "SAR777.84", "3": "Dec 28, 2026"}
+    assert notice.template_variables == {
+        "1": "30012345678",
+        "2": "SAR\u00a0777.84",
+        "3": "Dec 28, 2026",
+    }
     assert compose(bill(Decimal("1")), "telegram", "en", template="HX123").template is None
 
 
