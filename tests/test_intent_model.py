@@ -19,11 +19,13 @@ DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured when the model was last trained, less (more) one
 # point, within the goal of 3%; bench/RESULTS.md has the tables. The safety set (94.7%, 2 of
-# its 16 off-topic look-alikes taken for a request) does not reach the goal of 95% and 3% yet.
+# its 16 off-topic look-alikes taken for a request) does not reach the goal of 95% and 3% yet;
+# the fresh set, written after this model was trained, does (96.4%, 1 of 49 off-topic taken).
 TEST_SETS = {
     "labelled_messages.tsv": (0.962, 0.01),
     "blind_messages.tsv": (0.959, 0.025),
     "hazard_messages.tsv": (0.937, 0.135),
+    "fresh_messages.tsv": (0.954, 0.03),
 }
 
 TRAIN = examples("train")
