@@ -22,7 +22,14 @@ from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
 from bot.hazards.media import Fetched, fetch
 from bot.hazards.models import STORED, HazardReport
-from bot.hazards.service import HazardOutcome, add_place, find_report, keep_media, report_hazard
+from bot.hazards.service import (
+    HazardOutcome,
+    add_city,
+    add_place,
+    find_report,
+    keep_media,
+    report_hazard,
+)
 from bot.hazards.vocabulary import (
     MAX_PLACE_CHARS,
     is_danger,
@@ -75,7 +82,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "photo":
         if not turn.message.media:
-            return _place_for_report(turn, understood)
+            return _city_for_report(turn) or _place_for_report(turn, understood)
         _photos_for_report(turn)
         return True
     if _moved_on(turn, understood):
@@ -100,8 +107,6 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(place=place)
     elif stage == "area" and turn.message.location is None and _helps(turn.text):
         turn.remember(place=f"{state['place']}، {turn.text.strip()}")
-    elif stage == "city" and turn.message.location is None and turn.text:
-        turn.remember(place=f"{state['place']}، {_city_named(turn)}")
     _next(turn)
     return True
 
@@ -204,9 +209,11 @@ def _next(turn: Turn) -> None:
         turn.say(_area_question(turn))
         return
     named = None if state.get("location") else find_place(state["place"])
-    if named is not None and named.ambiguous and not state.get("city_asked"):
-        # "في حي الروضة": Riyadh or Jeddah? A team sent to the wrong city finds nothing.
-        turn.remember(stage="city", city_asked=True, cities=list(named.cities))
+    _record(turn)
+    if named is not None and named.ambiguous:
+        # "في حي الروضة": Riyadh or Jeddah? A team sent to the wrong city finds nothing. Asked
+        # after the report is recorded, so a danger report is never held up by the question.
+        turn.remember(cities=list(named.cities))
         turn.say(
             turn.tr._(
                 "Which city is {district} in?",
@@ -217,18 +224,27 @@ def _next(turn: Turn) -> None:
                 for i, city in enumerate(named.cities, 1)
             ],
         )
-        return
-    _record(turn)
 
 
-def _city_named(turn: Turn) -> str:
-    """The answer to "which city?": a city from the list by number or name, else the words."""
-    cities = turn.state.get("cities", [])
+def _city_for_report(turn: Turn) -> bool:
+    """The answer to "which city?" after the report: a city from the list, by number or name,
+    added to the report. Anything else is not that answer (False)."""
+    cities = turn.state.get("cities") or []
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    if not cities or report is None:
+        return False
     picked = choice_number(turn.text)
+    named = find_place(turn.text)
+    city = named.city if not named.other_words else None  # only a place answers the question
     if picked is not None and 1 <= picked <= len(cities):
-        return cities[picked - 1]
-    city = find_place(turn.text).city
-    return city if city is not None and city in cities else turn.text.strip()
+        city = cities[picked - 1]
+    if city is None or city not in cities:
+        return False
+    add_city(turn.session, report, city)
+    turn.remember(cities=None)
+    turn.intent = FLOW
+    turn.say(turn.tr._("Thank you, the place is added to your report {ref}.", ref=report.reference))
+    return True
 
 
 def _where_question(turn: Turn) -> str:

@@ -127,6 +127,18 @@ def report_hazard(
     return HazardOutcome(report, hazard, True, reporters_count(session, hazard))
 
 
+def add_city(session: Session, report: HazardReport, city: str) -> None:
+    """The city of a district named without one ("حي الروضة": Riyadh or Jeddah), told after the
+    report was recorded: added to the report, and to its hazard when the hazard's place is the
+    one this report gave (what the team reads to find it)."""
+    hazard = session.get(Hazard, report.hazard_id)
+    before = report.place
+    report.place = f"{before}، {city}" if before else city
+    if hazard is not None and hazard.place == before:
+        hazard.place = report.place
+    session.flush()
+
+
 def add_place(
     session: Session,
     report: HazardReport,
