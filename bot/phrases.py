@@ -58,6 +58,7 @@ NAMES = (
     "negation",
     "damage_claim",
     "compensation_ask",
+    "about_messages",
 )
 
 

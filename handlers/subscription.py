@@ -37,8 +37,15 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         return False  # "cancel", "menu": the dialogue's own words, whatever they resemble
     elif intent in ("stop", "start") and turn.flow and understood and understood.confidence < 1:
         return False  # "لا أبغى" answering a question is not STOP: only the exact word is
-    elif intent == "stop" and understood and understood.confidence < 1 and names_report(text):
-        # "ابي الغي البلاق" (البلاغ misspelt) is about a report: never a guessed STOP.
+    elif (
+        intent == "stop"
+        and understood
+        and understood.confidence < 1
+        and names_report(text)
+        and not mentions(text, "about_messages")
+    ):
+        # "ابي الغي البلاق" (البلاغ misspelt) is about a report: never a guessed STOP. One that
+        # speaks of our messages ("الغاء الإبلاغ بالرسائل", "stop sending me reports") is.
         if cancels_report(text):
             return False  # the report is cancelled (handlers/outage_status.py, takes_news)
         turn.finish()
