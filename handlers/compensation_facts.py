@@ -96,7 +96,9 @@ class Facts:
             if minutes and not (start and start.clock and end and end.clock):
                 self.duration = minutes
                 changed = True
-        if reading.notice is not None:  # "بلغونا امس الساعة ٨ المسا": the notice, not the start
+        # "بلغونا امس الساعة ٨ المسا": the notice, not the start. An hour that could be morning
+        # or evening ("بلغونا السبت الساعة ٨") decides the amount: asked, never guessed.
+        if reading.notice is not None and not reading.notice.hour_guessed:
             self.notice_at, changed = _notice_slot(reading.notice, start), True
         if self.standard == NOTICE:
             changed |= self._read_notice(text, asked)
