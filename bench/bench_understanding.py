@@ -106,12 +106,13 @@ def main() -> None:
         print(f"\n{name}: {len(texts)} messages, {length:.1f} words on average")
         forget_words()  # as after a restart: no word of this set met yet
         cold = summary("understand (first call)", timed(lambda t: understand(t, NOW), texts, 1))
-        words_met = model.word_cache()
-        first_met = {w for t in texts for w in message_words(normalize(t[:1000]))}
+        met = [w for t in texts for w in message_words(normalize(t[:1000]))]
+        first_met = set(met)
         own = sum(1 for w in first_met if "w:" + w in model.index)
         print(
-            f"  (words in that round: {words_met.misses:,} met for the first time, {own:,} of "
-            f"them the model's own words; {words_met.hits:,} met before in the round)"
+            f"  (words in that round: {len(first_met):,} met for the first time, {own:,} of "
+            f"them the model's own words, {model.words_worked_out():,} worked out; "
+            f"{len(met) - len(first_met):,} met before in the round)"
         )
         base = summary(
             "baseline: normalization", timed(lambda t: words(fold(t)), texts, args.rounds)
