@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from operator import is_not
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 
@@ -65,7 +64,7 @@ class IntentModel:
         return tuple(i for i in self.intents if i != "unknown")
 
     @cached_property
-    def _word_rows(self) -> WordTable[tuple[int, ...]]:
+    def _word_rows(self) -> WordTable[np.ndarray]:
         """A word's feature rows, by word."""
         own = self.own_words()
         return WordTable(self._rows_of, most=CACHED_WORDS, longest=CACHED_WORD_CHARS, known=own)
@@ -79,10 +78,14 @@ class IntentModel:
         for table in ("_rows", "_bias64", "_requests", "_word_rows"):
             getattr(self, table)
 
-    def _rows_of(self, word: str) -> tuple[int, ...]:
+    def _rows_of(self, word: str) -> np.ndarray:
         """The rows of the features one word brings (`features.word_features`)."""
-        rows = filter(_IS_ROW, map(self.index.get, word_features(word)))  # C speed, no None
-        return cast("tuple[int, ...]", tuple(rows))
+        return self._found(word_features(word))
+
+    def _found(self, names: list[str]) -> np.ndarray:
+        """The rows of the features the model has among `names`."""
+        rows = filter(_IS_ROW, map(self.index.get, names))  # C speed, no None
+        return np.fromiter(rows, dtype=np.intp)
 
     def words_worked_out(self) -> int:
         """Words whose rows were worked out since start-up (or `forget_words`): those met that
@@ -100,12 +103,19 @@ class IntentModel:
     def rows(self, normalized: str) -> np.ndarray:
         """The weight rows of the message's features (`features.features`), each once, sorted."""
         words = message_words(normalized)
-        rows = set().union(*map(self._word_rows.__getitem__, words))
-        found = self.index.get
-        rows.update(row for row in map(found, pair_features(words)) if row is not None)
-        array = np.fromiter(rows, dtype=np.intp, count=len(rows))
-        array.sort()  # a fixed order of additions: the same message, the same float sum
-        return array
+        parts = list(map(self._word_rows.__getitem__, words))
+        parts.append(self._found(pair_features(words)))
+        rows = np.concatenate(parts)
+        if len(rows) < 2:
+            return rows
+        # Sorted, each once: a fixed order of additions (the same message, the same float
+        # sum). Words share n-grams; a sort and a comparison with the neighbour (numpy) keep
+        # one of each, where a Python set of every word's rows took twice as long.
+        rows.sort()
+        first = np.empty(len(rows), dtype=bool)
+        first[0] = True
+        np.not_equal(rows[1:], rows[:-1], out=first[1:])
+        return rows[first]
 
     def probabilities(self, normalized: str) -> dict[str, float]:
         rows = self.rows(normalized)
