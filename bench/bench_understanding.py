@@ -6,8 +6,8 @@ Messages are the test sets (tests/data/*.tsv). `understand` is timed as the runn
 it: keywords, slots and the trained intent model (`bot.understanding.model`). "first call" is
 one round, each message seen for the first time by the process after the start-up reading of
 the bot's tables (`bot.understanding.prepare`, which reads no message), so no cache has seen
-it; the caches of words (the model's feature rows, the standards finder's rule words) are
-emptied before it and fill during it, so a word of a later message may have been met in an
+it; the words met (the model's feature rows, the standards finder's rule groups) are
+forgotten before it and kept again during it, so a word of a later message may have been met in an
 earlier one of the round, as in a bot just restarted. The model's own words (its "w:"
 features, the words of at least two training messages) have their rows worked out when the
 model is loaded, from its file alone; the line after "first call" says how many of the round's
@@ -111,7 +111,7 @@ def main() -> None:
         own = sum(1 for w in first_met if "w:" + w in model.index)
         print(
             f"  (words in that round: {len(first_met):,} met for the first time, {own:,} of "
-            f"them the model's own words, {model.words_worked_out():,} worked out; "
+            f"them the model's own words (worked out at start-up); "
             f"{len(met) - len(first_met):,} met before in the round)"
         )
         base = summary(

@@ -171,6 +171,16 @@ def test_word_table_keeps_start_up_words_and_a_bounded_number_of_others() -> Non
     assert dict(table) == {"a": 1, "bb": 2, "iiii": 4} and table.met == 0
 
 
+def test_pairs_by_word_are_the_models_pair_features() -> None:
+    model = intent_model()
+    by_word = {
+        f"b:{first} {second}": row
+        for first, seconds in model._pairs.items()
+        for second, row in seconds.items()
+    }
+    assert by_word == {name: row for name, row in model.index.items() if name.startswith("b:")}
+
+
 def test_a_hostile_word_is_scored_and_not_kept() -> None:
     model = intent_model()
     forget_words()

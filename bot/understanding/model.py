@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import resources
-from bot.understanding.features import message_words, pair_features, word_features
+from bot.understanding.features import message_words, word_features
 from bot.understanding.word_table import WordTable
 
 MODEL_PATH = Path(__file__).parent / "data" / "intent_model.npz"
@@ -69,28 +69,31 @@ class IntentModel:
         own = self.own_words()
         return WordTable(self._rows_of, most=CACHED_WORDS, longest=CACHED_WORD_CHARS, known=own)
 
+    @cached_property
+    def _pairs(self) -> dict[str, dict[str, int]]:
+        """The rows of the model's word pairs ("b:" features) by first word, then second: a
+        message's pairs are looked up with its words (whose hashes Python already has), no
+        pair name is made and hashed (`features.pair_features` makes them for training)."""
+        pairs: dict[str, dict[str, int]] = {}
+        for name, row in self.index.items():
+            if name.startswith("b:"):
+                first, second = name[2:].split(" ", 1)
+                pairs.setdefault(first, {})[second] = row
+        return pairs
+
     def own_words(self) -> list[str]:
         """The model's own words (its "w:" features), in the model file's order."""
         return [name[2:] for name in self.index if name.startswith("w:")]
 
     def prepare(self) -> None:
         """Work out the scoring tables now (at start-up), not at the first message."""
-        for table in ("_rows", "_bias64", "_requests", "_word_rows"):
+        for table in ("_rows", "_bias64", "_requests", "_word_rows", "_pairs"):
             getattr(self, table)
 
     def _rows_of(self, word: str) -> np.ndarray:
         """The rows of the features one word brings (`features.word_features`)."""
-        return self._found(word_features(word))
-
-    def _found(self, names: list[str]) -> np.ndarray:
-        """The rows of the features the model has among `names`."""
-        rows = filter(_IS_ROW, map(self.index.get, names))  # C speed, no None
+        rows = filter(_IS_ROW, map(self.index.get, word_features(word)))  # C speed, no None
         return np.fromiter(rows, dtype=np.intp)
-
-    def words_worked_out(self) -> int:
-        """Words whose rows were worked out since start-up (or `forget_words`): those met that
-        are not the model's own."""
-        return self._word_rows.met
 
     def words_kept(self) -> int:
         """Words met since start-up (not the model's own) whose rows are kept."""
@@ -104,7 +107,14 @@ class IntentModel:
         """The weight rows of the message's features (`features.features`), each once, sorted."""
         words = message_words(normalized)
         parts = list(map(self._word_rows.__getitem__, words))
-        parts.append(self._found(pair_features(words)))
+        pairs = self._pairs
+        in_pairs = [
+            row
+            for first, second in zip(words, words[1:], strict=False)
+            if (seconds := pairs.get(first)) is not None
+            and (row := seconds.get(second)) is not None
+        ]
+        parts.append(np.array(in_pairs, dtype=np.intp))
         rows = np.concatenate(parts)
         if len(rows) < 2:
             return rows
