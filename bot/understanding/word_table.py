@@ -24,37 +24,45 @@ class WordTable(dict[str, T]):
     def __init__(
         self, fn: Callable[[str], T], *, most: int, longest: int, known: Iterable[str] = ()
     ) -> None:
-        super().__init__()
+        super().__init__((word, fn(word)) for word in known)
         self._fn = fn
         self._most = most
         self._longest = longest
-        self._known = {word: fn(word) for word in known}
-        self.update(self._known)
+        # The words met and kept, in order (a dict as an ordered set). Forgetting deletes just
+        # them: the start-up words are not copied or moved, nor kept twice.
+        self._learned: dict[str, None] = {}
         self.met = 0  # words worked out since start-up or the last `forget`
 
     def __missing__(self, word: str) -> T:
         result = self._fn(word)
         self.met += 1
         if len(word) <= self._longest:
-            if self.learned() >= self._most:
-                self._keep_known()
+            if len(self._learned) >= self._most:
+                self._drop_learned()
             self[word] = result
+            self._learned[word] = None
         return result
 
     def know(self, words: Iterable[str]) -> None:
         """Work these words out now and keep them for good (at start-up)."""
-        self._known.update((word, self._fn(word)) for word in words if word not in self._known)
-        self.update(self._known)
+        for word in words:
+            if word in self._learned:
+                del self._learned[word]
+            elif word in self:
+                continue
+            self[word] = self._fn(word)
 
     def learned(self) -> int:
         """How many words met after start-up are kept now."""
-        return len(self) - len(self._known)
+        return len(self._learned)
 
     def forget(self) -> None:
         """Keep only the words given at start-up, as after a restart."""
-        self._keep_known()
+        self._drop_learned()
         self.met = 0
 
-    def _keep_known(self) -> None:
-        self.clear()
-        self.update(self._known)
+    def _drop_learned(self) -> None:
+        # Swapped first: a word another thread keeps meanwhile goes to the new list.
+        learned, self._learned = self._learned, {}
+        for word in learned:
+            self.pop(word, None)
