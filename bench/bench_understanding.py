@@ -6,8 +6,8 @@ Messages are the test sets (tests/data/*.tsv). `understand` is timed as the runn
 it: keywords, slots and the trained intent model (`bot.understanding.model`). "first call" is
 one round, each message seen for the first time by the process after the start-up reading of
 the bot's tables (`bot.understanding.prepare`, which reads no message), so no cache has seen
-it; the caches of words (the model's feature rows, the standards finder's rule words) are
-emptied before it and fill during it, so a word of a later message may have been met in an
+it; the words met (the model's feature rows, the standards finder's rule groups) are
+forgotten before it and kept again during it, so a word of a later message may have been met in an
 earlier one of the round, as in a bot just restarted. The model's own words (its "w:"
 features, the words of at least two training messages) have their rows worked out when the
 model is loaded, from its file alone; the line after "first call" says how many of the round's
@@ -106,12 +106,13 @@ def main() -> None:
         print(f"\n{name}: {len(texts)} messages, {length:.1f} words on average")
         forget_words()  # as after a restart: no word of this set met yet
         cold = summary("understand (first call)", timed(lambda t: understand(t, NOW), texts, 1))
-        words_met = model.word_cache()
-        first_met = {w for t in texts for w in message_words(normalize(t[:1000]))}
+        met = [w for t in texts for w in message_words(normalize(t[:1000]))]
+        first_met = set(met)
         own = sum(1 for w in first_met if "w:" + w in model.index)
         print(
-            f"  (words in that round: {words_met.misses:,} met for the first time, {own:,} of "
-            f"them the model's own words; {words_met.hits:,} met before in the round)"
+            f"  (words in that round: {len(first_met):,} met for the first time, {own:,} of "
+            f"them the model's own words (worked out at start-up); "
+            f"{len(met) - len(first_met):,} met before in the round)"
         )
         base = summary(
             "baseline: normalization", timed(lambda t: words(fold(t)), texts, args.rounds)

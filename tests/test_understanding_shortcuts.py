@@ -25,11 +25,12 @@ from hypothesis import strategies as st
 
 from bot.config import RIYADH
 from bot.text import ascii_digits, clean_raw, fold, normalize, words
-from bot.understanding import detect_lang, forget_words, language
+from bot.understanding import detect_lang, forget_words, language, prepare
 from bot.understanding.features import features
 from bot.understanding.model import intent_model
 from bot.understanding.slots import account, duration, extract, standard, times, tokens
 from bot.understanding.vocabulary import load, number_words
+from bot.understanding.word_table import WordTable
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
 DATA = Path(__file__).parent / "data"
@@ -104,6 +105,7 @@ def _standard_by_regex(text: str, ended: bool) -> str | None:
 
 
 def test_standards_of_the_test_sets_are_those_of_the_regex() -> None:
+    prepare()  # the model's own words' groups worked out at start-up, as in the running bot
     for text in MESSAGES:
         for ended in (False, True):
             assert standard.find_standard(text, ended=ended) == _standard_by_regex(text, ended)
@@ -136,6 +138,7 @@ def _same_probabilities(normalized: str) -> None:
 
 
 def test_model_scores_the_test_sets_as_without_its_cache_of_words() -> None:
+    prepare()
     forget_words()
     for _ in range(2):  # words met for the first time, then from the cache
         for text in MESSAGES:
@@ -148,12 +151,43 @@ def test_model_scores_any_text_as_without_its_cache_of_words(text: str) -> None:
     _same_probabilities(normalize(text))
 
 
+def test_word_table_keeps_start_up_words_and_a_bounded_number_of_others() -> None:
+    asked: list[str] = []
+
+    def length(word: str) -> int:
+        asked.append(word)
+        return len(word)
+
+    table = WordTable(length, most=3, longest=5, known=["a", "bb"])
+    looked_up = ["a", "ccc", "dddd", "ccc", "far too long", "far too long", "bb"]
+    assert list(map(table.__getitem__, looked_up)) == [1, 3, 4, 3, 12, 12, 2]
+    assert asked == ["a", "bb", "ccc", "dddd", "far too long", "far too long"]
+    assert (table.met, table.learned()) == (4, 2)  # the long word: worked out, not kept
+    for word in ("e", "ff", "ggg", "hhhh"):
+        assert table[word] == len(word)
+        assert table.learned() <= 3 and table["a"] == 1 and table["bb"] == 2
+    table.know(["iiii"])
+    table.forget()
+    assert dict(table) == {"a": 1, "bb": 2, "iiii": 4} and table.met == 0
+
+
+def test_pairs_by_word_are_the_models_pair_features() -> None:
+    model = intent_model()
+    by_word = {
+        f"b:{first} {second}": row
+        for first, seconds in model._pairs.items()
+        for second, row in seconds.items()
+    }
+    assert by_word == {name: row for name, row in model.index.items() if name.startswith("b:")}
+
+
 def test_a_hostile_word_is_scored_and_not_kept() -> None:
     model = intent_model()
     forget_words()
     long_word = "فاتوره" * 20
     _same_probabilities(f"كم {long_word} الشهر")
-    assert model.word_cache().currsize == 0
+    assert model.words_kept() == 0
+    assert standard._word_groups.learned() == 0
 
 
 @settings(max_examples=300, deadline=None)

@@ -59,7 +59,7 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
 def prepare() -> None:
     """Read every table `understand` uses (the model, the phrase lists, the slot words, the
     language detector's Arabizi and English words) once at start-up, so that no subscriber's
-    message pays for it. No message is read: the model's cache of words stays empty."""
+    message pays for it. No message is read: the words kept are those of the model file."""
     from bot.understanding.corpus import examples
     from bot.understanding.language import _arabizi_vocabulary
     from bot.understanding.model import intent_model
@@ -67,6 +67,7 @@ def prepare() -> None:
     from bot.understanding.slots.duration import _words as duration_words
     from bot.understanding.slots.duration import length_starts
     from bot.understanding.slots.standard import _rules as standard_rules
+    from bot.understanding.slots.standard import know_words as standard_words
     from bot.understanding.slots.times import _starters, _vocabulary, slot_words
 
     intent_model().prepare()
@@ -80,11 +81,15 @@ def prepare() -> None:
     length_starts()
     _starters()
     standard_rules()
+    # What the model's own words find among the standards' rule words: most words of most
+    # messages, worked out from the model file, so a fresh process pays only for the others.
+    standard_words(intent_model().own_words())
 
 
 def forget_words() -> None:
-    """Empty the caches of words (the model's feature rows, the standards' rule words), as
-    after a restart: what a benchmark's first round starts from."""
+    """Forget the words met (the model's feature rows, the standards' rule words; the words
+    worked out at start-up stay), as after a restart: what a benchmark's first round starts
+    from."""
     from bot.understanding.model import intent_model
     from bot.understanding.slots import standard
 

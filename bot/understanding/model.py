@@ -15,22 +15,26 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from operator import is_not
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 
 from bot import resources
-from bot.understanding.features import message_words, pair_features, word_features
+from bot.understanding.features import message_words, word_features
+from bot.understanding.word_table import WordTable
 
 MODEL_PATH = Path(__file__).parent / "data" / "intent_model.npz"
 # The feature rows of the model's own words (its "w:" features, the words of at least two
 # training messages) are worked out at start-up: they are part of the model, read from its
 # file and no message. Any other word's rows are kept, once met, for the next message with
-# it (the corpus and the test sets hold about 15,000 distinct words). Words longer than any
-# real one are not kept, so a stream of hostile pastes bounds the memory at about 30 MB.
+# it (the corpus and the test sets hold about 15,000 distinct words), up to CACHED_WORDS of
+# them (`WordTable`). Words longer than any real one are not kept, so a stream of hostile
+# pastes bounds the memory at about 30 MB.
 CACHED_WORDS = 2**15
 CACHED_WORD_CHARS = 24
 _IS_ROW = partial(is_not, None)  # a feature the model has (not None), row 0 included
+# What `ndarray.sum` and `.max` call, without their Python wrapper (the same sums).
+_SUM = np.add.reduce
+_MAX = np.maximum.reduce
 
 
 @dataclass(frozen=True)
@@ -60,63 +64,80 @@ class IntentModel:
         return tuple(i for i in self.intents if i != "unknown")
 
     @cached_property
-    def _known_words(self) -> dict[str, tuple[int, ...]]:
-        return {
-            name[2:]: self._rows_of(name[2:])
-            for name in self.index
-            if name.startswith("w:") and len(name) - 2 <= CACHED_WORD_CHARS
-        }
+    def _word_rows(self) -> WordTable[np.ndarray]:
+        """A word's feature rows, by word."""
+        own = self.own_words()
+        return WordTable(self._rows_of, most=CACHED_WORDS, longest=CACHED_WORD_CHARS, known=own)
 
     @cached_property
-    def _cached_word_rows(self):  # noqa: ANN202 - an lru_cache wrapper
-        return lru_cache(maxsize=CACHED_WORDS)(self._word_rows)
+    def _pairs(self) -> dict[str, dict[str, int]]:
+        """The rows of the model's word pairs ("b:" features) by first word, then second: a
+        message's pairs are looked up with its words (whose hashes Python already has), no
+        pair name is made and hashed (`features.pair_features` makes them for training)."""
+        pairs: dict[str, dict[str, int]] = {}
+        for name, row in self.index.items():
+            if name.startswith("b:"):
+                first, second = name[2:].split(" ", 1)
+                pairs.setdefault(first, {})[second] = row
+        return pairs
+
+    def own_words(self) -> list[str]:
+        """The model's own words (its "w:" features), in the model file's order."""
+        return [name[2:] for name in self.index if name.startswith("w:")]
 
     def prepare(self) -> None:
         """Work out the scoring tables now (at start-up), not at the first message."""
-        for table in ("_rows", "_bias64", "_requests", "_known_words", "_cached_word_rows"):
+        for table in ("_rows", "_bias64", "_requests", "_word_rows", "_pairs"):
             getattr(self, table)
 
-    def _rows_of(self, word: str) -> tuple[int, ...]:
+    def _rows_of(self, word: str) -> np.ndarray:
         """The rows of the features one word brings (`features.word_features`)."""
         rows = filter(_IS_ROW, map(self.index.get, word_features(word)))  # C speed, no None
-        return cast("tuple[int, ...]", tuple(rows))
+        return np.fromiter(rows, dtype=np.intp)
 
-    def _word_rows(self, word: str) -> tuple[int, ...]:
-        known = self._known_words.get(word)
-        return self._rows_of(word) if known is None else known
-
-    def word_cache(self):  # noqa: ANN201 - functools' _CacheInfo
-        """Hits and misses of the cache of words so far (`functools.lru_cache` figures)."""
-        return self._cached_word_rows.cache_info()
+    def words_kept(self) -> int:
+        """Words met since start-up (not the model's own) whose rows are kept."""
+        return self._word_rows.learned()
 
     def forget_words(self) -> None:
-        """Empty the cache of words, as after a restart (the benchmark's first round)."""
-        self._cached_word_rows.cache_clear()
+        """Forget the words met, as after a restart (the benchmark's first round)."""
+        self._word_rows.forget()
 
     def rows(self, normalized: str) -> np.ndarray:
         """The weight rows of the message's features (`features.features`), each once, sorted."""
         words = message_words(normalized)
-        if max(map(len, words), default=0) <= CACHED_WORD_CHARS:
-            rows = set().union(*map(self._cached_word_rows, words))
-        else:  # a hostile paste: its words are not kept
-            rows = set().union(*map(self._rows_of, words))
-        found = self.index.get
-        rows.update(row for row in map(found, pair_features(words)) if row is not None)
-        array = np.fromiter(rows, dtype=np.intp, count=len(rows))
-        array.sort()  # a fixed order of additions: the same message, the same float sum
-        return array
+        parts = list(map(self._word_rows.__getitem__, words))
+        pairs = self._pairs
+        in_pairs = [
+            row
+            for first, second in zip(words, words[1:], strict=False)
+            if (seconds := pairs.get(first)) is not None
+            and (row := seconds.get(second)) is not None
+        ]
+        parts.append(np.array(in_pairs, dtype=np.intp))
+        rows = np.concatenate(parts)
+        if len(rows) < 2:
+            return rows
+        # Sorted, each once: a fixed order of additions (the same message, the same float
+        # sum). Words share n-grams; a sort and a comparison with the neighbour (numpy) keep
+        # one of each, where a Python set of every word's rows took twice as long.
+        rows.sort()
+        first = np.empty(len(rows), dtype=bool)
+        first[0] = True
+        np.not_equal(rows[1:], rows[:-1], out=first[1:])
+        return rows[first]
 
     def probabilities(self, normalized: str) -> dict[str, float]:
         rows = self.rows(normalized)
         if len(rows):
-            logits = self._rows.take(rows, axis=0).sum(axis=0, dtype=np.float64)
+            logits = _SUM(self._rows.take(rows, axis=0), axis=0, dtype=np.float64)
             logits /= math.sqrt(len(rows))
             logits += self._bias64
         else:
             logits = self._bias64.copy()
-        logits -= logits.max()
+        logits -= _MAX(logits)
         np.exp(logits, out=logits)
-        logits /= logits.sum()
+        logits /= _SUM(logits)
         return dict(zip(self.intents, logits.tolist(), strict=True))
 
     def decide(self, probabilities: dict[str, float]) -> tuple[str, float]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.text import normalize, words
 from bot.understanding.vocabulary import load
+from bot.understanding.word_table import WordTable
 
 # Attached conjunctions and prepositions, then the article, may precede a rule word.
 CONJUNCTIONS = frozenset("وفبلك")
@@ -117,28 +119,31 @@ def _add_groups_of(
                     found.add(group)
 
 
-_CACHED_WORDS = 2**15
-_CACHED_WORD_CHARS = 24  # longer words (hostile pastes) are not kept
+_NO_GROUP: frozenset[int] = frozenset()  # most words': one object for all of them
 
 
-@lru_cache(maxsize=_CACHED_WORDS)
-def _word_groups(word: str) -> frozenset[int]:
+def _groups_of_word(word: str) -> frozenset[int]:
     """The groups a word of the message finds with the rule words of one word."""
     found: set[int] = set()
     _add_groups_of(word, _rules().words, found)
-    return frozenset(found)
+    return frozenset(found) if found else _NO_GROUP
+
+
+# What a word finds, kept by word (longer words, hostile pastes, are not kept).
+_word_groups = WordTable(_groups_of_word, most=2**15, longest=24)
+
+
+def know_words(words_: Iterable[str]) -> None:
+    """Work out at start-up what these words find, kept for good (`prepare` gives the intent
+    model's own words: most words of most messages, read from the model file)."""
+    _word_groups.know(words_)
 
 
 def groups_found(text: str) -> set[int]:
     """The rule groups found in `text` (single-spaced words)."""
     rules = _rules()
     words_ = text.split(" ")
-    if max(map(len, words_)) <= _CACHED_WORD_CHARS:
-        found = set().union(*map(_word_groups, words_))
-    else:
-        found = set()
-        for word in words_:
-            _add_groups_of(word, rules.words, found)
+    found = set().union(*map(_word_groups.__getitem__, words_))
     if not rules.phrases.keys().isdisjoint(words_):  # a word may start a rule word of several words
         at = 0
         for word in words_:
@@ -150,8 +155,8 @@ def groups_found(text: str) -> set[int]:
 
 
 def forget_words() -> None:
-    """Empty the cache of words, as after a restart (the benchmark's first round)."""
-    _word_groups.cache_clear()
+    """Forget the words met, as after a restart (the benchmark's first round)."""
+    _word_groups.forget()
 
 
 def find_standard(
