@@ -937,8 +937,8 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
             "{day} at {time}", day=_day_words(turn, _local(start).date()), time=turn.tr.time(start)
         )
         counting = _(
-            "Counting from {since}, the start on our record (you did not say when your power "
-            "went off), still going on:",
+            "Counting from {since}, the start on our record (I have no exact time from you for "
+            "when your power went off), still going on:",
             since=since,
         )
     else:
