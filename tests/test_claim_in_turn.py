@@ -120,3 +120,16 @@ def test_a_claim_left_by_a_separate_claim_is_waited_for(seeded_database_url, mon
     with pytest.raises(RetryLater):
         bot.answer(inbound("SMelsewhere"), text_of)
     assert rows(seeded_database_url)[0] == 0  # the engine did nothing
+
+
+def test_redeliveries_do_not_use_up_the_senders_rate_limit(seeded_database_url: str) -> None:
+    # A cold review: with the claim inside the turn, the rate limit counted redeliveries, so a
+    # provider's retries could silence the subscriber's next real message.
+    bot = answerer(seeded_database_url, rate_limit_per_minute=2)
+    first = bot.answer(inbound("SM1", "مرحبا"), text_of)
+    assert not first.repeat
+    for _ in range(3):  # the provider delivers SM1 again (a slow 200, a network blip)
+        again = bot.answer(inbound("SM1", "مرحبا"), text_of)
+        assert again.repeat and again.texts == first.texts
+    second = bot.answer(inbound("SM2", "الكهرباء طافية في حي الملز الرياض"), text_of)
+    assert any("OUT-" in text for text in second.texts), second.texts

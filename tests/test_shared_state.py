@@ -46,6 +46,17 @@ def test_count_adds_one_per_call_and_keys_are_apart(state) -> None:
     assert state.count("b", 60) == 1
 
 
+def test_uncount_takes_one_back_never_below_zero_nor_a_new_key(state) -> None:
+    assert [state.count("a", 60) for _ in range(2)] == [1, 2]
+    state.uncount("a")
+    assert state.count("a", 60) == 2
+    for _ in range(5):
+        state.uncount("a")
+    assert state.count("a", 60) == 1
+    state.uncount("never")  # no counter: nothing is made
+    assert state.count("never", 60) == 1
+
+
 def test_in_process_counts_and_flags_expire() -> None:
     clock = Clock()
     state = InProcessState(clock=clock)

@@ -112,6 +112,7 @@ class Answerer:
                 try:
                     return self._answer_afresh(inbound, render, sent_later, claim_in_turn=True)
                 except _Claimed as claimed:
+                    self._not_counted(inbound)
                     claim = claimed.claim
             else:
                 claim = self._claim(channel, message_id)
@@ -184,6 +185,7 @@ class Answerer:
                 # nothing either when the claim was in it: claim the message now, with its answer.
                 earlier = deliveries.claim(url, channel, message_id) if claim_in_turn else None
                 if earlier is not None and earlier.replies is not None:
+                    self._not_counted(inbound)  # a redelivery that met the rate limit
                     return Answer(texts=earlier.replies, repeat=True, unsent=earlier.unsent)
                 if earlier is None or earlier.fresh:
                     deliveries.record_replies(url, channel, message_id, rendered, unsent)
@@ -213,6 +215,13 @@ class Answerer:
         else:
             outcome = respond(inbound)
         return outcome.replies, outcome.intent
+
+    def _not_counted(self, inbound: Inbound) -> None:
+        """The engine counted this message against its sender's rate limit before its claim
+        found it answered already (the claim is in the turn): a redelivery is no new message."""
+        coordination = getattr(self.engine, "coordination", None)
+        if coordination is not None:
+            coordination.refund(inbound)
 
     def apology(self) -> Reply:
         tr = texts(self.settings.lang)

@@ -71,6 +71,11 @@ class Coordinator:
             return Gate(admission, [slow_down(self._lang_of(message.text))])
         return Gate(admission)
 
+    def refund(self, message: Inbound) -> None:
+        """`message` was counted by `admit` but is a redelivery of one already answered."""
+        if message.channel not in UNLIMITED_CHANNELS:
+            self.rate_limiter.refund(message.channel, message.sender)
+
     @contextmanager
     def sender_lock(self, channel: str, sender: str) -> Iterator[None]:
         key = _lock_key(channel, sender)

@@ -38,6 +38,13 @@ class InProcessState:
                 self._sweep_counters_at = max(SWEEP_AT, 2 * len(self._counters))
             return value + 1
 
+    def uncount(self, key: str) -> None:
+        now = self._clock()
+        with self._guard:
+            value, expires = self._counters.get(key, (0, 0.0))
+            if value > 0 and expires > now:
+                self._counters[key] = (value - 1, expires)
+
     def flag(self, key: str, ttl_seconds: int) -> None:
         now = self._clock()
         with self._guard:

@@ -37,6 +37,13 @@ class RateLimiter:
             return Admission.ANSWER
         return self.judge(self.state.count(self.window_key(channel, sender), WINDOW_TTL))
 
+    def refund(self, channel: str, sender: str) -> None:
+        """A message admitted and then found to be a redelivery of one already answered: it does
+        not count against the sender (a provider's retries must not silence the next message).
+        At a window's turn this takes one from the new window: one message more, never fewer."""
+        if self.on:
+            self.state.uncount(self.window_key(channel, sender))
+
     def window_key(self, channel: str, sender: str) -> str:
         """The sender's counter in the current window, which expires with it (`WINDOW_TTL`)."""
         return f"rate:{channel}:{sender}:{int(self.clock() // WINDOW_SECONDS)}"

@@ -42,6 +42,12 @@ if seen > tonumber(ARGV[2]) then return {seen, 0} end
 if redis.call('set', KEYS[2], ARGV[3], 'nx', 'px', ARGV[4]) then return {seen, 1} end
 return {seen, 0}
 """
+# One count taken back (a redelivered message): never below zero, never a new key.
+_UNCOUNT = """
+local seen = tonumber(redis.call('get', KEYS[1]))
+if seen and seen > 0 then return redis.call('decr', KEYS[1]) end
+return 0
+"""
 # A lock is let go only by its holder (the token it was taken with): one whose lease ran out
 # may already belong to someone else.
 _RELEASE = """
@@ -117,6 +123,16 @@ class RedisState:
             except RedisError as exc:
                 self._down(exc)
         return self.fallback.count(key, ttl_seconds)
+
+    def uncount(self, key: str) -> None:
+        if self.available:
+            try:
+                self.client.eval(_UNCOUNT, 1, self._key(key))
+                self._up()
+                return
+            except RedisError as exc:
+                self._down(exc)
+        self.fallback.uncount(key)
 
     def flag(self, key: str, ttl_seconds: int) -> None:
         if self.available:

@@ -14,6 +14,10 @@ class SharedState(Protocol):
         its first count, so a window's counts never outlive the window."""
         ...
 
+    def uncount(self, key: str) -> None:
+        """Take one back from `key` (never below zero; nothing once the counter is gone)."""
+        ...
+
     def flag(self, key: str, ttl_seconds: int) -> None:
         """Raise `key` for `ttl_seconds` (raising it again restarts the time)."""
         ...
