@@ -835,11 +835,12 @@ def _takes_start(turn: Turn) -> bool:
     return True
 
 
-def ask_start_day(turn: Turn, report: OutageReport) -> None:
-    """After an outage report whose message wrote a weekday with a date not on it ("الخميس ٢٧
-    نوفمبر", a Friday): the amount depends on the day, so which one is asked (nothing is
-    counted from either until then), and the answer kept on the report."""
-    start = read_times(turn.text, turn.now).start
+def ask_start_day(turn: Turn, report: OutageReport, told: str) -> None:
+    """After an outage report whose message (`told`: the one that reported it, before any
+    question about the place) wrote a weekday with a date not on it ("الخميس ٢٧ نوفمبر", a
+    Friday): the amount depends on the day, so which one is asked (nothing is counted from
+    either until then), and the answer kept on the report."""
+    start = read_times(told, turn.now).start
     if report.stated_start is not None or start is None or start.other_weekday is None:
         return
     at = start.at

@@ -120,6 +120,7 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         media=_attachments(turn),
         city=named.city,
         damage=mentions_damage(turn.text),
+        told=turn.text,  # its times, read again once the report is made (`ask_start_day`)
     )
     if named.ambiguous:
         _ask_city(turn, named)
@@ -324,6 +325,7 @@ def _report(
     pending = list(turn.state.get("media", [])) if turn.flow == FLOW else []
     damage = mentions_damage(turn.text) or (turn.flow == FLOW and bool(turn.state.get("damage")))
     media = pending + [m for m in _attachments(turn) if m not in pending]
+    told = turn.state.get("told") if turn.flow == FLOW else None
     turn.finish()
     location = turn.message.location
     mine = reports_by_sender(
@@ -359,7 +361,7 @@ def _report(
     turn.say(_acknowledgement(turn, outcome, account, damage))
     from handlers.compensation import ask_start_day
 
-    ask_start_day(turn, outcome.report)
+    ask_start_day(turn, outcome.report, told or turn.text)
     _ = turn.tr._
     if stored:
         turn.say(
