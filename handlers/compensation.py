@@ -991,39 +991,41 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
 
 def _ask_when_back(turn: Turn) -> bool:
     """The reporter told us the power came back ("رجعت الكهرباء"), or cancelled their report
-    saying so ("الغي البلاغ الكهربا رجعت"), from a start they stated: their case is counted once
-    they say when it came back, asked here. False when there is no such report."""
+    saying so ("الغي البلاغ الكهربا رجعت"): their case is counted, from the start they stated or
+    else the start on our record (said as such), once they say when it came back, asked here.
+    False when there is no such report."""
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
     if found is None:
         return False
     report, incident = found
-    stated = report.stated_start
-    if report.power_back_at is None or stated is None:
+    if report.power_back_at is None:
         return False
     if incident.status == "restored" or report.stated_end is not None:
         return False
-    since = aware(stated).astimezone(RIYADH)
+    stated = report.stated_start
+    since = aware(stated) if stated is not None else report.start_in(incident)
+    since = since.astimezone(RIYADH)
     facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
     _ = turn.tr._
     went_off = _("{day} at {time}", day=_day_words(turn, since.date()), time=turn.tr.time(since))
-    if report.status == CANCELLED:
-        turn.say(
-            _(
-                "You cancelled your report {ref} saying the power came back; it went off {since}.",
-                ref=report.reference,
-                since=went_off,
-            )
+    cancelled = report.status == CANCELLED
+    if stated is None and cancelled:
+        lead = _(
+            "You cancelled your report {ref} saying the power came back; I count from {since}, "
+            "the start on our record."
         )
+    elif stated is None:
+        lead = _(
+            "You told us on your report {ref} that the power came back; I count from {since}, "
+            "the start on our record."
+        )
+    elif cancelled:
+        lead = _("You cancelled your report {ref} saying the power came back; it went off {since}.")
     else:
-        turn.say(
-            _(
-                "You told us on your report {ref} that the power came back; it went off {since}.",
-                ref=report.reference,
-                since=went_off,
-            )
-        )
+        lead = _("You told us on your report {ref} that the power came back; it went off {since}.")
+    turn.say(lead.format(ref=report.reference, since=went_off))
     _ask(turn, facts, "back_time")
     turn.remember(back_of=report.id)  # the answer closes this report's case (`_answer`)
     return True
