@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.billing import Account, BillingUnavailable
 from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
+
+if TYPE_CHECKING:
+    from bot.outages.places import NamedPlace
 
 
 def mentions_damage(text: str) -> bool:
@@ -112,4 +117,20 @@ def lookups_paused(turn: Turn) -> None:
             "were sent from it. You can still see the bills of the accounts registered to "
             'your number: send "bill".'
         )
+    )
+
+
+def ask_which_city(turn: Turn, named: NamedPlace) -> None:
+    """A district of several cities ("الروضة": Riyadh or Jeddah): which city, the cities as
+    choices by number or by name (the outage and the hazard reports ask it alike)."""
+    from bot.outages.places import display_name
+
+    turn.say(
+        turn.tr._(
+            "Which city is {district} in?", district=display_name(named.district or "", turn.lang)
+        ),
+        [
+            Choice(str(i), display_name(city, turn.lang), aliases=(city,))
+            for i, city in enumerate(named.cities, 1)
+        ],
     )

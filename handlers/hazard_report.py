@@ -40,10 +40,11 @@ from bot.hazards.vocabulary import (
     place_in,
 )
 from bot.logs import mask_numbers
-from bot.outages.places import display_name, find_place
+from bot.outages.places import find_place
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
+from handlers.common import ask_which_city
 
 log = logging.getLogger(__name__)
 
@@ -214,16 +215,7 @@ def _next(turn: Turn) -> None:
         # "في حي الروضة": Riyadh or Jeddah? A team sent to the wrong city finds nothing. Asked
         # after the report is recorded, so a danger report is never held up by the question.
         turn.remember(cities=list(named.cities))
-        turn.say(
-            turn.tr._(
-                "Which city is {district} in?",
-                district=display_name(named.district or "", turn.lang),
-            ),
-            [
-                Choice(str(i), display_name(city, turn.lang), aliases=(city,))
-                for i, city in enumerate(named.cities, 1)
-            ],
-        )
+        ask_which_city(turn, named)
 
 
 def _city_for_report(turn: Turn) -> bool:

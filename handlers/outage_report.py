@@ -30,7 +30,13 @@ from bot.text import normalize
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import read_times
 from handlers import medical_need
-from handlers.common import account_aliases, damage_claim_text, mask, mentions_damage
+from handlers.common import (
+    account_aliases,
+    ask_which_city,
+    damage_claim_text,
+    mask,
+    mentions_damage,
+)
 
 # A report this soon after the sender's incident was marked restored means "still off".
 STILL_OFF_WINDOW = timedelta(hours=24)
@@ -186,15 +192,7 @@ def _ask_where(turn: Turn, accounts: list[Account]) -> None:
 def _ask_city(turn: Turn, named: NamedPlace) -> None:
     """A district of several cities ("الروضة"): which city, the cities as choices."""
     turn.remember(district=named.district, cities=list(named.cities))
-    turn.say(
-        turn.tr._(
-            "Which city is {district} in?", district=display_name(named.district or "", turn.lang)
-        ),
-        [
-            Choice(str(i), display_name(city, turn.lang), aliases=(city,))
-            for i, city in enumerate(named.cities, 1)
-        ],
-    )
+    ask_which_city(turn, named)
 
 
 def _city_answer(turn: Turn, understood: Understanding) -> bool:
