@@ -132,7 +132,8 @@ class Compensation:
         return explain(self, lang)
 
 
-def _local(value: datetime | None) -> datetime | None:
+def local_time(value: datetime | None) -> datetime | None:
+    """A case's time in Riyadh: a naive one is read as Riyadh time."""
     if value is None:
         return None
     if value.tzinfo is None:
@@ -161,7 +162,7 @@ def _check(case: Case) -> tuple[datetime | None, datetime | None, datetime | Non
             f"unknown customer class {case.customer_class!r}; "
             f"expected one of: {', '.join(CUSTOMER_CLASSES)}"
         )
-    start, end, notice_at = _local(case.start), _local(case.end), _local(case.notice_at)
+    start, end, notice_at = local_time(case.start), local_time(case.end), local_time(case.notice_at)
     start_means, end_means = TIME_MEANING[case.standard]
     if start is not None and end is not None and end < start:
         raise CaseError(f"end ({end.isoformat()}) is before start ({start.isoformat()})")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.config import RIYADH
 from bot.i18n import Texts, texts
 
 if TYPE_CHECKING:
@@ -178,13 +177,9 @@ def breakdown_label(line: BreakdownLine, lang: str) -> str:
 
 
 def _case_moment(comp: Compensation) -> datetime | None:
-    case = comp.case
-    if case is None:
-        return None
-    moment = case.start or case.end
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=RIYADH)
-    return moment
+    from bot.standards.engine import local_time
+
+    return local_time(comp.case.start or comp.case.end) if comp.case is not None else None
 
 
 def explain(comp: Compensation, lang: str) -> str:
