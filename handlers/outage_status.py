@@ -24,9 +24,6 @@ from bot.understanding.slots import Moment, read_times
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
 FRESH = timedelta(minutes=15)
-# Once the estimated time has passed, operations set a new estimate within this long (the
-# desk's commitment); the subscriber is told by when to expect it.
-NEW_ESTIMATE_WITHIN = timedelta(hours=1)
 # Flows in which "the power came back" is an answer (the compensation questions), not news.
 _ANSWERED_IN = ("compensation",)
 
@@ -166,19 +163,11 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
         lines.append(
             _(
                 "We are sorry: the power was expected back by {when} and the repair is taking "
-                "longer. A new time is expected by {by}, and we will message you here with it.",
+                "longer. We will message you here as soon as the team sets a new time.",
                 when=when(turn, estimate),
-                by=tr.time(_quarter_up(turn.now + NEW_ESTIMATE_WITHIN)),
             )
         )
     return lines
-
-
-def _quarter_up(moment: datetime) -> datetime:
-    """ "by 12:45", not "by 12:31": a promise reads as a round time, never earlier."""
-    past = timedelta(minutes=moment.minute % 15, seconds=moment.second)
-    exact = moment.replace(microsecond=0) - past
-    return exact if exact == moment else exact + timedelta(minutes=15)
 
 
 def when(turn: Turn, moment: datetime | None) -> str:
