@@ -240,6 +240,7 @@ class _Clock:
     default_hour: bool = False  # a day part alone ("الصبح"): its usual hour, not a stated one
     is_now: bool = False  # "الحين": the message's own time
     ago: int = 0  # "من ساعتين": that many minutes before the message (a stated start)
+    period: _Period | None = None  # the day part named alone ("العصر"), for the hours after it
 
     @property
     def guessed(self) -> bool:
@@ -497,7 +498,7 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
             after = i + size + weekday_size
             continue
         day, size = _phrase_at(toks, i, v.days)
-        if day is not None:
+        if day is not None and _phrase_at(toks, i, v.periods)[1] <= size:  # not "yesterday morning"
             scan.days.append(_Day(i, offset=int(day)))
             after = i + size
             continue
@@ -621,7 +622,7 @@ def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | 
         if after is not None:
             return after, size + after_size
         hour, minute = period.default
-        return _Clock(i, hour, minute, True, period.day, False, True), size
+        return _Clock(i, hour, minute, True, period.day, False, True, period=period), size
     return _hour_at(toks, i, v, units, None)
 
 
@@ -736,6 +737,7 @@ def read_times(
         return TimeReading()  # no moment and nothing still going on: what the rest would say
     now = now.astimezone(RIYADH)
     notice_clock, notice_day = _notice_times(scan)
+    _day_part_to_hours(scan)
     start_clock = end_clock = None
     for clock in scan.clocks:
         if clock.is_now:
@@ -800,6 +802,30 @@ def _notice_times(scan: _Scan) -> tuple[_Clock | None, _Day | None]:
     scan.clocks = [c for c in scan.clocks if c is not clock]
     scan.days = [d for d in scan.days if d is not day]
     return clock, day
+
+
+def _day_part_to_hours(scan: _Scan) -> None:
+    """A day part named alone, then "from" and an hour: "this morning from 7 to 11", "امس العصر
+    من ١ الى ٥". The day part is not a time of its own there: it gives the hour its day ("this
+    morning": today) and, to an hour said without morning or evening, its part (1 → 13:00)."""
+    clocks = sorted(scan.clocks, key=_position)
+    for part, hour in zip(clocks, clocks[1:], strict=False):
+        period = part.period
+        if (
+            period is None
+            or hour.period is not None
+            or hour.is_now
+            or hour.ago
+            or not any(part.position < p <= hour.position for p in scan.starts)
+            or any(part.position < p <= hour.position for p in scan.ends)
+        ):
+            continue
+        if hour.day is None:
+            hour.day = period.day
+        if hour.ambiguous_hour:
+            hour.hour = _apply_period(hour.hour, period)
+            hour.ambiguous_hour, hour.explicit_period = False, True
+        scan.clocks.remove(part)
 
 
 def _in_end(position: int, scan: _Scan) -> bool:
