@@ -696,6 +696,8 @@ class Moment:
     # A weekday written with a date that is not on it ("الخميس ٢٧ نوفمبر", a Friday): `day` is
     # the date's, and this is the weekday, so the two can be offered back.
     other_weekday: int | None = None
+    # The hour is a day part's usual hour ("من الفجر": 05:00), not one the subscriber wrote.
+    day_part: bool = False
 
     @property
     def at(self) -> datetime | None:
@@ -854,16 +856,35 @@ def _moment(
         other = None if agrees else day.weekday
         if clock is None:
             return Moment(resolved, None, stated, other_weekday=other)
-        return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed, other)
+        return Moment(
+            resolved,
+            time(clock.hour, clock.minute),
+            stated,
+            clock.guessed,
+            other,
+            clock.default_hour,
+        )
     assert clock is not None
     if clock.day is not None:
         return Moment(
-            today + timedelta(days=clock.day), time(clock.hour, clock.minute), True, clock.guessed
+            today + timedelta(days=clock.day),
+            time(clock.hour, clock.minute),
+            True,
+            clock.guessed,
+            day_part=clock.default_hour,
         )
     if start is not None:  # an end with no day of its own: the start's day (or the next)
-        return Moment(start.day, time(clock.hour, clock.minute), start.day_stated, clock.guessed)
+        return Moment(
+            start.day,
+            time(clock.hour, clock.minute),
+            start.day_stated,
+            clock.guessed,
+            day_part=clock.default_hour,
+        )
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
-        return Moment(today, time(clock.hour, clock.minute), False, clock.guessed)
+        return Moment(
+            today, time(clock.hour, clock.minute), False, clock.guessed, day_part=clock.default_hour
+        )
     return _latest_past(clock, now)
 
 
@@ -880,7 +901,7 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
         candidates.append(base.replace(hour=(clock.hour + 12) % 24))
     past = [c for c in candidates if c <= now]
     chosen = max(past) if past else max(candidates) - timedelta(days=1)
-    return Moment(chosen.date(), chosen.time(), False, clock.guessed)
+    return Moment(chosen.date(), chosen.time(), False, clock.guessed, day_part=clock.default_hour)
 
 
 def _day_of(day: _Day, today: date, after: date | None) -> date | None:
