@@ -651,3 +651,35 @@ def test_a_day_part_then_its_hours(text: str, start: str, end: str) -> None:
 )
 def test_more_day_parts(text: str, start: str) -> None:
     assert _span(text)[0] == start
+
+
+def test_a_day_part_then_an_hour_without_from() -> None:
+    assert _span("this morning the power went off at 7 and came back at 11")[:2] == (
+        "2026-12-01T07:00:00+03:00",
+        "2026-12-01T11:00:00+03:00",
+    )
+    # The day part as the start, the hour after an end word: the hour is the end.
+    assert _span("الصبح طفت ورجعت الساعة ٤")[:2] == (
+        "2026-12-01T08:00:00+03:00",
+        "2026-12-01T16:00:00+03:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("yesterday between 9am and 6pm", "2026-11-30T09:00:00+03:00", "2026-11-30T18:00:00+03:00"),
+        (
+            "انقطعت امس بين ٩ الصبح و٦ المسا",
+            "2026-11-30T09:00:00+03:00",
+            "2026-11-30T18:00:00+03:00",
+        ),
+    ],
+)
+def test_between_and_is_a_range(text: str, start: str, end: str) -> None:
+    assert _span(text)[:2] == (start, end)
+
+
+def test_and_without_between_is_no_end() -> None:
+    assert _span("power and water off since 8")[1] is None
+    assert _slots("between 2 and 3 hours").get("duration_minutes") == 180

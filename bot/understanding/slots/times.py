@@ -87,6 +87,8 @@ class _Vocabulary:
     relative_heads: frozenset[str]  # first words of `relative_before`
     notice: _Phrases[bool]  # "بلغونا": a planned outage's notice time follows
     notice_until: _Phrases[bool]  # "والقطع": the outage's own times follow
+    range_between: frozenset[str]  # "between": a start, whose "and" is the end
+    range_and: frozenset[str]
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -178,6 +180,8 @@ def _vocabulary() -> _Vocabulary:
         frozenset(k[0] for k in _flags(relative["before"])),
         _flags(data["notice"]["words"]),
         _flags(data["notice"]["outage"]),
+        markers["between"],
+        markers["between_and"],
     )
 
 
@@ -447,6 +451,7 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
     starts = _starters()
     scan = _Scan()
     negated_at: int | None = None
+    between_at: int | None = None  # where "between" was, until its "and"
     said_ago = not v.relative_after.isdisjoint(toks)  # "2 hours ago": no "من" before it
     after = 0  # the first token no finder has read yet
     for i in positions:
@@ -530,6 +535,16 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
             scan.ends.append(i)
             after = i + size
             continue
+        if token in v.range_between:
+            scan.starts.append(i)
+            between_at = i
+        elif (
+            between_at is not None
+            and token in v.range_and
+            and any(c.position > between_at for c in scan.clocks)
+        ):
+            scan.ends.append(i)  # "between 9 am and 6 pm": the end follows
+            between_at = None
         if token in v.end and (token not in v.weak_end or scan.clocks or scan.days):
             scan.ends.append(i)
         if token in v.start:
@@ -579,7 +594,7 @@ def _starters() -> _Starts:
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until)
     firsts = frozenset(word for table in tables for word in table.firsts)
-    markers = v.start | v.end | v.negated_until | v.relative_heads
+    markers = v.start | v.end | v.negated_until | v.relative_heads | v.range_between | v.range_and
     any_ = firsts | markers | length | relative | date | clock
     return _Starts(any_, length, relative, date, clock, _continued(v, any_, length, relative))
 
@@ -594,6 +609,7 @@ def _continued(
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
     phrases += (v.notice, v.notice_until)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
+    alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
     second: dict[str, set[str]] = {}
     for table in phrases:
@@ -807,9 +823,10 @@ def _notice_times(scan: _Scan) -> tuple[_Clock | None, _Day | None]:
 
 
 def _day_part_to_hours(scan: _Scan) -> None:
-    """A day part named alone, then "from" and an hour: "this morning from 7 to 11", "امس العصر
-    من ١ الى ٥". The day part is not a time of its own there: it gives the hour its day ("this
-    morning": today) and, to an hour said without morning or evening, its part (1 → 13:00)."""
+    """A day part named alone, then an hour before any end word: "this morning from 7 to 11",
+    "امس العصر من ١ الى ٥", "this morning the power went off at 7". The day part is not a time of
+    its own there: it gives the hour its day ("this morning": today) and, to an hour said
+    without morning or evening, its part (1 → 13:00)."""
     clocks = sorted(scan.clocks, key=_position)
     for part, hour in zip(clocks, clocks[1:], strict=False):
         period = part.period
@@ -818,7 +835,6 @@ def _day_part_to_hours(scan: _Scan) -> None:
             or hour.period is not None
             or hour.is_now
             or hour.ago
-            or not any(part.position < p <= hour.position for p in scan.starts)
             or any(part.position < p <= hour.position for p in scan.ends)
         ):
             continue
