@@ -18,7 +18,8 @@ from bot.understanding.phrases import read_phrase_file
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
 # bill_high by handlers/bill.py; power_back, cancel_report and negation by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
-# handlers/compensation.py.
+# handlers/compensation.py; ask_disconnection and ask_how_to_pay by
+# handlers/disconnection_rules.py.
 NAMES = (
     "bill_alerts",
     "no_notice",
@@ -59,6 +60,8 @@ NAMES = (
     "damage_claim",
     "compensation_ask",
     "about_messages",
+    "ask_disconnection",
+    "ask_how_to_pay",
 )
 
 

@@ -20,6 +20,7 @@ from handlers.common import (
     no_accounts,
     refuse_unlinked,
 )
+from handlers.disconnection_rules import asks_how_to_pay, how_to_pay_line
 
 # Bills compared when a subscriber asks why the bill is high: this one and the ones before.
 COMPARED_BILLS = 4
@@ -27,6 +28,8 @@ COMPARED_BILLS = 4
 
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "bill"
+    if asks_how_to_pay(turn.text):  # "كيف اسدد الفاتورة": where the ways are, then the bill
+        turn.say(how_to_pay_line(turn))
     turn.begin("bill")
     _show_or_ask(turn, understood.text_slot("account"), mentions(turn.text, "bill_high"))
 

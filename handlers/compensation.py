@@ -108,6 +108,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if stage == "start_day":
         return _start_day_step(turn, understood)
+    if stage == "start_part":
+        return _start_part_step(turn, understood)
     if stage == "confirm":
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
@@ -820,19 +822,65 @@ def _takes_start(turn: Turn) -> bool:
     if start.at > report.reported:
         return False  # after the report was sent: not when this outage began
     _ = turn.tr._
+    if start.day_part and start.at <= turn.now:
+        # "من الفجر": a part of the day, not an hour. Its usual hour is offered back, and only
+        # counted from once the subscriber says yes (or gives the hour).
+        turn.begin("compensation", stage="start_part", ask_start=report.id, at=start.at.isoformat())
+        turn.say(_start_part_question(turn, start.at), _yes_no(turn))
+        return True
     if start.hour_guessed or start.at > turn.now:
         turn.say(
             _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
         )
         return True
-    record_stated_start(report, start.at)
+    _note_start(turn, report, incident, start.at)
+    return True
+
+
+def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: datetime) -> None:
+    record_stated_start(report, start)
     turn.finish()
     turn.say(
-        _("Noted on your report {ref}.", ref=report.reference)
+        turn.tr._("Noted on your report {ref}.", ref=report.reference)
         + "\n"
         + _open_outage_text(turn, report, incident)
     )
-    return True
+
+
+def _start_part_question(turn: Turn, at: datetime) -> str:
+    when = turn.tr._(
+        "{day} at {time}", day=_day_words(turn, _local(at).date()), time=turn.tr.time(at)
+    )
+    return turn.tr._(
+        "Shall I count from about {when}? If you know the hour, just write it.", when=when
+    )
+
+
+def _yes_no(turn: Turn) -> list[Choice]:
+    return [Choice("1", turn.tr._("Yes")), Choice("2", turn.tr._("No, correct it"))]
+
+
+def _start_part_step(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "shall I count from about 5:00 AM?" (after "من الفجر"): yes keeps that
+    start on the report; an hour written instead is taken as the answer to "about what time?"."""
+    _ = turn.tr._
+    found = _open_outage(turn)
+    if not found or found[0][0].id != turn.state.get("ask_start"):
+        turn.finish()
+        return False
+    report, incident = found[0]
+    word, picked = control_word(turn.text), choice_number(turn.text)
+    if word == "yes" or picked == 1:
+        _note_start(turn, report, incident, datetime.fromisoformat(turn.state["at"]))
+        return True
+    if _takes_start(turn):
+        return True
+    if word == "no" or picked == 2:
+        turn.say(_('At what time exactly? For example: "from 6 in the morning".'))
+        return True
+    if _moved_on(understood):
+        return False
+    return _retry(turn, _start_part_question(turn, datetime.fromisoformat(turn.state["at"])))
 
 
 def ask_start_day(turn: Turn, report: OutageReport, told: str) -> None:

@@ -170,8 +170,11 @@ def _only_a_place(text: str) -> bool:
 
 def _district_and_city(text: str) -> str | None:
     """A known district and its city named in any language ("in Al Malaz, Riyadh"), as stored
-    (Arabic), so that reports of one place in two languages read the same."""
+    (Arabic), so that reports of one place in two languages read the same. A district of
+    several cities named alone ("in Al Rawdah") is kept too: its city is asked once recorded."""
     named = find_place(text)
+    if named.ambiguous:
+        return named.district
     return f"{named.district}، {named.city}" if named.complete else None
 
 

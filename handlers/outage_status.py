@@ -257,6 +257,8 @@ def _near_report_word(word: str) -> str | None:
     word is, or is one slip of the keyboard or the tongue from (غ→ق/ك, two letters swapped)."""
     if len(word) < 4:
         return None
+    if word in _report_words():
+        return word  # "balagh" is itself, not one letter short of "balaghi"
     for known in _report_words():
         if _one_slip(word, known):
             return known

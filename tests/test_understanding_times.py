@@ -610,3 +610,76 @@ def test_a_start_hours_ago_is_a_stated_start(text: str, minutes: int) -> None:
     reading = read_times(text, NOW)
     assert reading.start is not None and reading.start.at == NOW - timedelta(minutes=minutes)
     assert not reading.start.inferred
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # A day part named alone, then "from" and the hours: the hours are the times, in that
+        # part of that day (a blind test read "this morning from 7 to 11" as 08:00).
+        ("this morning from 7 to 11", "2026-12-01T07:00:00+03:00", "2026-12-01T11:00:00+03:00"),
+        ("this morning from 7am to 11am", "2026-12-01T07:00:00+03:00", "2026-12-01T11:00:00+03:00"),
+        (
+            "yesterday afternoon from 1 to 5",
+            "2026-11-30T13:00:00+03:00",
+            "2026-11-30T17:00:00+03:00",
+        ),
+        (
+            "yesterday evening from 6 to 10",
+            "2026-11-30T18:00:00+03:00",
+            "2026-11-30T22:00:00+03:00",
+        ),
+        ("امس العصر من ١ الى ٥", "2026-11-30T13:00:00+03:00", "2026-11-30T17:00:00+03:00"),
+        ("الصبح من ٧ الى ١١", "2026-12-01T07:00:00+03:00", "2026-12-01T11:00:00+03:00"),
+        # A day part that is the start, with the hour in the end, stays the start.
+        ("من الصبح الى الساعة ٤", "2026-12-01T08:00:00+03:00", "2026-12-01T16:00:00+03:00"),
+    ],
+)
+def test_a_day_part_then_its_hours(text: str, start: str, end: str) -> None:
+    assert _span(text)[:2] == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("power went off yesterday morning", "2026-11-30T08:00:00+03:00"),
+        ("yesterday morning at 9", "2026-11-30T09:00:00+03:00"),
+        ("الكهربا طافية من الضحى", "2026-12-01T09:00:00+03:00"),
+        ("طفت الضحى الساعة ١٠", "2026-12-01T10:00:00+03:00"),
+        ("el kahraba mafi mn el fajr", "2026-12-01T05:00:00+03:00"),
+    ],
+)
+def test_more_day_parts(text: str, start: str) -> None:
+    assert _span(text)[0] == start
+
+
+def test_a_day_part_then_an_hour_without_from() -> None:
+    assert _span("this morning the power went off at 7 and came back at 11")[:2] == (
+        "2026-12-01T07:00:00+03:00",
+        "2026-12-01T11:00:00+03:00",
+    )
+    # The day part as the start, the hour after an end word: the hour is the end.
+    assert _span("الصبح طفت ورجعت الساعة ٤")[:2] == (
+        "2026-12-01T08:00:00+03:00",
+        "2026-12-01T16:00:00+03:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("yesterday between 9am and 6pm", "2026-11-30T09:00:00+03:00", "2026-11-30T18:00:00+03:00"),
+        (
+            "انقطعت امس بين ٩ الصبح و٦ المسا",
+            "2026-11-30T09:00:00+03:00",
+            "2026-11-30T18:00:00+03:00",
+        ),
+    ],
+)
+def test_between_and_is_a_range(text: str, start: str, end: str) -> None:
+    assert _span(text)[:2] == (start, end)
+
+
+def test_and_without_between_is_no_end() -> None:
+    assert _span("power and water off since 8")[1] is None
+    assert _slots("between 2 and 3 hours").get("duration_minutes") == 180

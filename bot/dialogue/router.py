@@ -41,7 +41,9 @@ from handlers import (
     PHOTO_FLOWS,
     YES_FLOWS,
     agent,
+    bill,
     bill_alerts,
+    disconnection_rules,
     hazard_report,
     medical_need,
     menu,
@@ -198,6 +200,15 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if bill_alerts.wants(turn, text, understood):
         turn.intent = "bill_alerts"
         bill_alerts.start(turn, understood)
+        return
+    if disconnection_rules.asks_disconnection_rules(text, understood):  # "متى يفصلون عني"
+        turn.finish()
+        disconnection_rules.answer_disconnection_rules(turn)
+        return
+    if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
+        turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are
+        turn.finish()
+        bill.start(turn, understood)
         return
     if understood.intent == "stop" and understood.confidence < 1 and turn.flow:
         menu.cancelled(turn)  # "ما عاد ابي" at a question leaves it; only the word STOP stops all

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from bot.outages.places import find_place
 from bot.phrases import phrases
 from bot.text import normalize
 from bot.text.stem import stem
@@ -138,4 +139,7 @@ def names_area(place: str | None) -> bool:
     of it can be told to be the same); a landmark alone ("عند المدرسة") does not."""
     if not place:
         return False
-    return _first_match(_stems(place), "hazard_area") is not None
+    if _first_match(_stems(place), "hazard_area") is not None:
+        return True
+    named = find_place(place)  # a known district or city by name: "Al Rawdah", "الملز"
+    return named.district is not None or named.city is not None

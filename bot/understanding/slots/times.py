@@ -87,6 +87,8 @@ class _Vocabulary:
     relative_heads: frozenset[str]  # first words of `relative_before`
     notice: _Phrases[bool]  # "بلغونا": a planned outage's notice time follows
     notice_until: _Phrases[bool]  # "والقطع": the outage's own times follow
+    range_between: frozenset[str]  # "between": a start, whose "and" is the end
+    range_and: frozenset[str]
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -178,6 +180,8 @@ def _vocabulary() -> _Vocabulary:
         frozenset(k[0] for k in _flags(relative["before"])),
         _flags(data["notice"]["words"]),
         _flags(data["notice"]["outage"]),
+        markers["between"],
+        markers["between_and"],
     )
 
 
@@ -240,6 +244,7 @@ class _Clock:
     default_hour: bool = False  # a day part alone ("الصبح"): its usual hour, not a stated one
     is_now: bool = False  # "الحين": the message's own time
     ago: int = 0  # "من ساعتين": that many minutes before the message (a stated start)
+    period: _Period | None = None  # the day part named alone ("العصر"), for the hours after it
 
     @property
     def guessed(self) -> bool:
@@ -446,6 +451,7 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
     starts = _starters()
     scan = _Scan()
     negated_at: int | None = None
+    between_at: int | None = None  # where "between" was, until its "and"
     said_ago = not v.relative_after.isdisjoint(toks)  # "2 hours ago": no "من" before it
     after = 0  # the first token no finder has read yet
     for i in positions:
@@ -497,7 +503,7 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
             after = i + size + weekday_size
             continue
         day, size = _phrase_at(toks, i, v.days)
-        if day is not None:
+        if day is not None and _phrase_at(toks, i, v.periods)[1] <= size:  # not "yesterday morning"
             scan.days.append(_Day(i, offset=int(day)))
             after = i + size
             continue
@@ -529,6 +535,16 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
             scan.ends.append(i)
             after = i + size
             continue
+        if token in v.range_between:
+            scan.starts.append(i)
+            between_at = i
+        elif (
+            between_at is not None
+            and token in v.range_and
+            and any(c.position > between_at for c in scan.clocks)
+        ):
+            scan.ends.append(i)  # "between 9 am and 6 pm": the end follows
+            between_at = None
         if token in v.end and (token not in v.weak_end or scan.clocks or scan.days):
             scan.ends.append(i)
         if token in v.start:
@@ -578,7 +594,7 @@ def _starters() -> _Starts:
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until)
     firsts = frozenset(word for table in tables for word in table.firsts)
-    markers = v.start | v.end | v.negated_until | v.relative_heads
+    markers = v.start | v.end | v.negated_until | v.relative_heads | v.range_between | v.range_and
     any_ = firsts | markers | length | relative | date | clock
     return _Starts(any_, length, relative, date, clock, _continued(v, any_, length, relative))
 
@@ -593,6 +609,7 @@ def _continued(
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
     phrases += (v.notice, v.notice_until)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
+    alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
     second: dict[str, set[str]] = {}
     for table in phrases:
@@ -621,7 +638,7 @@ def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | 
         if after is not None:
             return after, size + after_size
         hour, minute = period.default
-        return _Clock(i, hour, minute, True, period.day, False, True), size
+        return _Clock(i, hour, minute, True, period.day, False, True, period=period), size
     return _hour_at(toks, i, v, units, None)
 
 
@@ -695,6 +712,8 @@ class Moment:
     # A weekday written with a date that is not on it ("الخميس ٢٧ نوفمبر", a Friday): `day` is
     # the date's, and this is the weekday, so the two can be offered back.
     other_weekday: int | None = None
+    # The hour is a day part's usual hour ("من الفجر": 05:00), not one the subscriber wrote.
+    day_part: bool = False
 
     @property
     def at(self) -> datetime | None:
@@ -736,6 +755,7 @@ def read_times(
         return TimeReading()  # no moment and nothing still going on: what the rest would say
     now = now.astimezone(RIYADH)
     notice_clock, notice_day = _notice_times(scan)
+    _day_part_to_hours(scan)
     start_clock = end_clock = None
     for clock in scan.clocks:
         if clock.is_now:
@@ -802,6 +822,30 @@ def _notice_times(scan: _Scan) -> tuple[_Clock | None, _Day | None]:
     return clock, day
 
 
+def _day_part_to_hours(scan: _Scan) -> None:
+    """A day part named alone, then an hour before any end word: "this morning from 7 to 11",
+    "امس العصر من ١ الى ٥", "this morning the power went off at 7". The day part is not a time of
+    its own there: it gives the hour its day ("this morning": today) and, to an hour said
+    without morning or evening, its part (1 → 13:00)."""
+    clocks = sorted(scan.clocks, key=_position)
+    for part, hour in zip(clocks, clocks[1:], strict=False):
+        period = part.period
+        if (
+            period is None
+            or hour.period is not None
+            or hour.is_now
+            or hour.ago
+            or any(part.position < p <= hour.position for p in scan.ends)
+        ):
+            continue
+        if hour.day is None:
+            hour.day = period.day
+        if hour.ambiguous_hour:
+            hour.hour = _apply_period(hour.hour, period)
+            hour.ambiguous_hour, hour.explicit_period = False, True
+        scan.clocks.remove(part)
+
+
 def _in_end(position: int, scan: _Scan) -> bool:
     """A time or day belongs to the end when the closest marker before it is an end marker."""
     ends = [p for p in scan.ends if p <= position]
@@ -828,16 +872,35 @@ def _moment(
         other = None if agrees else day.weekday
         if clock is None:
             return Moment(resolved, None, stated, other_weekday=other)
-        return Moment(resolved, time(clock.hour, clock.minute), stated, clock.guessed, other)
+        return Moment(
+            resolved,
+            time(clock.hour, clock.minute),
+            stated,
+            clock.guessed,
+            other,
+            clock.default_hour,
+        )
     assert clock is not None
     if clock.day is not None:
         return Moment(
-            today + timedelta(days=clock.day), time(clock.hour, clock.minute), True, clock.guessed
+            today + timedelta(days=clock.day),
+            time(clock.hour, clock.minute),
+            True,
+            clock.guessed,
+            day_part=clock.default_hour,
         )
     if start is not None:  # an end with no day of its own: the start's day (or the next)
-        return Moment(start.day, time(clock.hour, clock.minute), start.day_stated, clock.guessed)
+        return Moment(
+            start.day,
+            time(clock.hour, clock.minute),
+            start.day_stated,
+            clock.guessed,
+            day_part=clock.default_hour,
+        )
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
-        return Moment(today, time(clock.hour, clock.minute), False, clock.guessed)
+        return Moment(
+            today, time(clock.hour, clock.minute), False, clock.guessed, day_part=clock.default_hour
+        )
     return _latest_past(clock, now)
 
 
@@ -854,7 +917,7 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
         candidates.append(base.replace(hour=(clock.hour + 12) % 24))
     past = [c for c in candidates if c <= now]
     chosen = max(past) if past else max(candidates) - timedelta(days=1)
-    return Moment(chosen.date(), chosen.time(), False, clock.guessed)
+    return Moment(chosen.date(), chosen.time(), False, clock.guessed, day_part=clock.default_hour)
 
 
 def _day_of(day: _Day, today: date, after: date | None) -> date | None:

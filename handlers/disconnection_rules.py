@@ -1,0 +1,71 @@
+"""Two questions about the rules, not about a case: "when can they cut me off?" (the
+disconnection rules, from bot/standards/disconnection.toml and the rule set in force) and "how do
+I pay?" (the bill card, with where the ways to pay are found: the project knows no payment
+channel of its own, so none is named). The questions are phrase lists:
+locales/<lang>/phrases/ask_disconnection.txt and ask_how_to_pay.txt."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from bot.config import RIYADH
+from bot.dialogue.turn import Turn
+from bot.phrases import mentions
+from bot.standards import rule_for
+from bot.standards.disconnection import rules
+from bot.understanding import Understanding
+
+
+def asks_disconnection_rules(text: str, understood: Understanding) -> bool:
+    """ "متى يفصلون الكهربا عني", "when can they cut me off": the rules, not a case (a message
+    with a time of its own is a case, for the compensation flow)."""
+    slots = understood.slots
+    return mentions(text, "ask_disconnection") and "start" not in slots and "end" not in slots
+
+
+def asks_how_to_pay(text: str) -> bool:
+    return mentions(text, "ask_how_to_pay")
+
+
+def answer_disconnection_rules(turn: Turn) -> None:
+    turn.intent = "compensation"
+    spec = rules()
+    tr = turn.tr
+    _ = tr._
+    today = turn.now.astimezone(RIYADH).date()
+
+    def at(clock: str) -> str:
+        return tr.time(datetime.combine(today, time.fromisoformat(clock), RIYADH))
+
+    amount = rule_for("unlawful_disconnection", turn.now).first_amount()
+    turn.say(
+        "\n".join(
+            [
+                _(
+                    "The power may be cut for unpaid bills only when more than {arrears} is "
+                    "owed, or {months} months of bills are unpaid.",
+                    arrears=tr.money(spec["min_arrears_sar"]),
+                    months=tr.number(spec["min_unpaid_months"]),
+                ),
+                _(
+                    "Even then, never after {noon} or outside working hours (a weekend or a "
+                    "public holiday); for a home never during Ramadan or public school exams; "
+                    "never while a complaint about the bill is open, where someone with critical "
+                    "medical needs lives, or for a debt that is not for metered consumption.",
+                    noon=at(spec["not_from"]),
+                ),
+                _(
+                    "A disconnection against these rules earns {amount}, and the power must be "
+                    "restored at once.",
+                    amount=tr.money(amount),
+                ),
+            ]
+        )
+    )
+
+
+def how_to_pay_line(turn: Turn) -> str:
+    return turn.tr._(
+        "For the ways to pay your bill, see the Alkahraba app or call {phone}.",
+        phone=turn.settings.agent_phone,
+    )
