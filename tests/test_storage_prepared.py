@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import Float, Integer, Numeric, bindparam, cast, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import engine_for
@@ -145,3 +146,20 @@ def test_autobegins_like_connection_execute(database_url: str) -> None:
         conn.rollback()
     with engine.connect() as conn:
         assert Prepared(_CONTACT).first(conn, _KEY) is None
+
+
+def test_numbers_read_with_the_drivers_own_column_types(database_url: str) -> None:
+    """Some result processors depend on the type the driver reports (psycopg's numerics)."""
+    number = Prepared(
+        select(
+            cast(bindparam("v"), Float).label("f"),
+            cast(bindparam("v"), Numeric(10, 2)).label("n"),
+            cast(bindparam("i"), Integer).label("i"),
+        )
+    )
+    with engine_for(database_url).connect() as conn:
+        for _ in range(2):  # compiled once, then reused
+            row = number.first(conn, {"v": 24.5, "i": 7})
+            assert row is not None
+            assert (row.f, row.n, row.i) == (24.5, Decimal("24.50"), 7)
+            assert isinstance(row.n, Decimal) and isinstance(row.f, float)

@@ -54,7 +54,9 @@ class LoadedContact:
 def load(conn: Connection, channel: str, sender: str) -> LoadedContact:
     row = _SELECT.first(conn, {"k_channel": channel, "k_sender": sender})
     if row is None:
-        return LoadedContact(Contact(channel=channel, sender=sender, flow=None, state={}), None)
+        values = dict.fromkeys(COLUMNS)
+        values.update(channel=channel, sender=sender, state={})
+        return LoadedContact(_filled(values), None)
     original = row._asdict()
     if original["state"] is None:
         original["state"] = {}
@@ -82,7 +84,10 @@ def save(conn: Connection, loaded: LoadedContact, now: datetime | None = None) -
     """One INSERT (a new contact: a duplicate key means another turn made it first, and the
     caller retries) or one UPDATE of the changed columns (none changed: no statement)."""
     contact = loaded.contact
-    values = {name: getattr(contact, name) for name in CHANGEABLE}
+    # Every column is in the object's own dict (filled at load, then set by the flows through
+    # the attributes, which write there): read it without the attributes' machinery.
+    held = contact.__dict__
+    values = {name: held[name] for name in CHANGEABLE}
     if loaded.original is None:
         created = contact.created_at or now or utcnow()
         _INSERT.rowcount(

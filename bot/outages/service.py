@@ -48,6 +48,7 @@ from bot.outages.models import (
 )
 from bot.outages.times import as_utc, local_iso
 from bot.storage.base import utcnow
+from bot.storage.db import connection_of
 from bot.storage.prepared import Prepared
 from bot.text import ascii_digits
 
@@ -245,7 +246,7 @@ def reports_by_sender(
             {"channel": channel, "sender": sender},
         )
     # Most reporters have never reported before: a bare Core look first, the ORM only for rows.
-    if ids.first(session.connection(), values) is None:
+    if ids.first(connection_of(session), values) is None:
         return []
     return [(row[0], row[1]) for row in session.execute(query, values)]
 
@@ -278,7 +279,7 @@ def record_stated_start(report: OutageReport, at: datetime) -> None:
 
 
 def reporters_count(session: Session, incident: Incident) -> int:
-    return _REPORTERS_OF.scalar(session.connection(), {"incident_id": incident.id}) or 0
+    return _REPORTERS_OF.scalar(connection_of(session), {"incident_id": incident.id}) or 0
 
 
 def urgent_reports(session: Session, incident: Incident) -> int:
@@ -482,7 +483,7 @@ def _open_incident(
     here, and how many reports it had before this one."""
     for _ in range(_CLAIM_ATTEMPTS):
         session.flush()  # as the ORM's own query would: what the turn changed is seen
-        row = _OPEN_INCIDENT_OF_AREA.first(session.connection(), {"area_key": key})
+        row = _OPEN_INCIDENT_OF_AREA.first(connection_of(session), {"area_key": key})
         if row is not None:
             values = row._asdict()
             before = values.pop("reporters_before")
@@ -549,7 +550,7 @@ def _insert_report(session: Session, values: dict) -> OutageReport | None:
     Inserted with a Core statement built once; the ORM object is made from the values written
     (RETURNING only the id, which tells whether the row is ours) instead of being loaded."""
     values = {**values, "created_at": utcnow()}
-    conn = session.connection()
+    conn = connection_of(session)
     statement = _INSERT_REPORT.get(conn.dialect.name)
     if statement is None:
         columns: dict[str, Any] = {name: bindparam(name) for name in values}

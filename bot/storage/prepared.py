@@ -62,7 +62,18 @@ def _generator(default: Any) -> Callable[[], Any]:
 class _Plan:
     """One statement compiled for one dialect."""
 
-    __slots__ = ("sql", "positional", "binds", "row", "results")
+    __slots__ = (
+        "sql",
+        "positional",
+        "names",
+        "keys",
+        "defaults",
+        "processed",
+        "row",
+        "types",
+        "dialect",
+        "results",
+    )
 
     def __init__(self, statement: Executable, dialect: Any) -> None:
         compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=dialect))
@@ -75,12 +86,10 @@ class _Plan:
         processors: dict[str, Any] = dict(compiled._bind_processors)
         # Columns whose Python-side default (or onupdate) SQLAlchemy would fill in when no
         # value is given: the same here.
-        generated = {
-            column.key: _generator(
-                column.default if column in compiled.insert_prefetch else column.onupdate
-            )
-            for column in (*compiled.insert_prefetch, *compiled.update_prefetch)
-        }
+        generated = {column.key: _generator(column.default) for column in compiled.insert_prefetch}
+        generated.update(
+            (column.key, _generator(column.onupdate)) for column in compiled.update_prefetch
+        )
         binds = []
         for name in names:
             bind = compiled.binds[name]
@@ -93,29 +102,44 @@ class _Plan:
             else:
                 default = _constant(bind.effective_value)
             binds.append((name, bind.key, processors.get(name), default))
-        self.binds = tuple(binds)
+        self.names = tuple(name for name, *_ in binds)
+        self.keys = tuple(key for _, key, *_ in binds)
+        self.defaults = tuple(default for *_, default in binds)
+        self.processed = tuple((i, bind[2]) for i, bind in enumerate(binds) if bind[2] is not None)
         columns = compiled._result_columns or []
         self.row: Any = (
             namedtuple("Row", [entry.keyname for entry in columns], rename=True)
             if columns
             else None
         )
-        self.results = tuple(
-            entry.type._cached_result_processor(dialect, None) for entry in columns
-        )
+        self.types = tuple(entry.type for entry in columns)
+        self.dialect = dialect
+        # The result processors, from the first cursor's description: some depend on the type
+        # the driver reports (psycopg's numerics).
+        self.results: tuple[Any, ...] | None = None
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
-        out = []
-        for _name, key, process, default in self.binds:
-            value = values[key] if key in values else default()
-            out.append(process(value) if process is not None else value)
+        try:
+            out = [values[key] for key in self.keys]
+        except KeyError:  # a value left to its default
+            out = [
+                values[key] if key in values else default()
+                for key, default in zip(self.keys, self.defaults, strict=True)
+            ]
+        for i, process in self.processed:
+            out[i] = process(out[i])
         if self.positional:
             return tuple(out)
-        return {name: value for (name, *_), value in zip(self.binds, out, strict=True)}
+        return dict(zip(self.names, out, strict=True))
 
-    def make_row(self, raw: Sequence[Any]) -> Any:
+    def make_row(self, raw: Sequence[Any], cursor: Any) -> Any:
         results = self.results
-        assert self.row is not None
+        if results is None:
+            codes = [column[1] for column in cursor.description]
+            results = self.results = tuple(
+                kind._cached_result_processor(self.dialect, code)
+                for kind, code in zip(self.types, codes, strict=True)
+            )
         return self.row._make(
             [value if p is None else p(value) for p, value in zip(results, raw, strict=True)]
         )
@@ -168,7 +192,9 @@ class Prepared:
         plan = self._plan(conn)
         if plan is None:
             return list(conn.execute(self.statement, dict(values)).all())
-        return self._run(conn, plan, values, lambda c: [plan.make_row(raw) for raw in c.fetchall()])
+        return self._run(
+            conn, plan, values, lambda c: [plan.make_row(raw, c) for raw in c.fetchall()]
+        )
 
     def first(self, conn: Connection, values: Mapping[str, Any]) -> Any | None:
         """The first row, or None."""
@@ -178,7 +204,7 @@ class Prepared:
 
         def fetch(cursor: Any) -> Any:
             raw = cursor.fetchone()
-            return None if raw is None else plan.make_row(raw)
+            return None if raw is None else plan.make_row(raw, cursor)
 
         return self._run(conn, plan, values, fetch)
 
