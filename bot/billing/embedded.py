@@ -9,13 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.billing.base import Account, Bill, BillingAdapter, BillingUnavailable
 from bot.billing.embedded_models import BillingAccount, BillingBill
 from bot.config import RIYADH
 from bot.storage.db import engine_for
+from bot.storage.prepared import Prepared
 
 
 def riyadh_today() -> date:
@@ -42,7 +43,7 @@ def bill_status(paid: bool, due: date, previous_balance_halalas: int, today: dat
 _ACCOUNTS = BillingAccount.__table__
 _BILLS = BillingBill.__table__
 # Built once: every lookup of a turn runs one of these with new values only.
-_ACCOUNTS_OF_PHONE = (
+_ACCOUNTS_OF_PHONE = Prepared(
     select(
         _ACCOUNTS.c.account,
         _ACCOUNTS.c.name,
@@ -53,7 +54,7 @@ _ACCOUNTS_OF_PHONE = (
     .where(_ACCOUNTS.c.phone == bindparam("phone"))
     .order_by(_ACCOUNTS.c.account)
 )
-_RECENT_BILLS = (
+_RECENT_BILLS = Prepared(
     select(_BILLS)
     .where(_BILLS.c.account == bindparam("account"))
     .order_by(_BILLS.c.issue_date.desc())
@@ -61,7 +62,7 @@ _RECENT_BILLS = (
 )
 # The same, only when the account belongs to the phone: the privacy rule of
 # `BillingAdapter.recent_bills_for_phone`, checked in the query instead of by a second one.
-_RECENT_BILLS_OF_PHONE = (
+_RECENT_BILLS_OF_PHONE = Prepared(
     select(_BILLS)
     .join(_ACCOUNTS, _ACCOUNTS.c.account == _BILLS.c.account)
     .where(_BILLS.c.account == bindparam("account"), _ACCOUNTS.c.phone == bindparam("phone"))
@@ -117,17 +118,17 @@ class EmbeddedBilling(BillingAdapter):
         bills = self.recent_bills_for_phone(phone, account, 1)
         return bills[0] if bills else None
 
-    def _rows(self, query: Select, values: dict[str, Any]) -> Sequence[Any]:
+    def _rows(self, query: Prepared, values: dict[str, Any]) -> Sequence[Any]:
         shared = _turn_connection.get()
         try:
             if shared is not None and shared.engine is engine_for(self.database_url):
-                return shared.execute(query, values).all()
+                return query.all(shared, values)
             with engine_for(self.database_url).connect() as conn:
-                return conn.execute(query, values).all()
+                return query.all(conn, values)
         except SQLAlchemyError as exc:
             raise BillingUnavailable(str(exc)) from exc
 
-    def _bill(self, row: Row[Any]) -> Bill:
+    def _bill(self, row: Any) -> Bill:
         amount = halalas_to_sar(row.amount_halalas)
         previous = halalas_to_sar(row.previous_balance_halalas)
         return Bill(

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.storage.base import aware, utcnow
 from bot.storage.db import engine_for
 from bot.storage.models import Delivery
+from bot.storage.prepared import Prepared
 
 # Twilio waits 15 s for a webhook's answer: a claim older than that belongs to an answer
 # nobody is waiting for any more, and the retry it caused should be handled.
@@ -79,13 +80,15 @@ _CLAIM = insert(_TABLE).values(_CLAIM_VALUES)
 # The same insert, doing nothing on a duplicate key instead of failing the transaction it is in;
 # its row count says which (psycopg's is lost for an INSERT unless SQLAlchemy keeps it).
 _CLAIM_IF_NEW = {
-    name: dialect.insert(_TABLE)
-    .values(_CLAIM_VALUES)
-    .on_conflict_do_nothing()
-    .execution_options(preserve_rowcount=True)
+    name: Prepared(
+        dialect.insert(_TABLE)
+        .values(_CLAIM_VALUES)
+        .on_conflict_do_nothing()
+        .execution_options(preserve_rowcount=True)
+    )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
-_RECORD_REPLIES = (
+_RECORD_REPLIES = Prepared(
     update(_TABLE)
     .where(_THIS_MESSAGE)
     .values(replies=bindparam("replies"), unsent=bindparam("unsent"))
@@ -118,10 +121,10 @@ def claim_in(conn: Connection, channel: str, message_id: str, now: datetime | No
     uncommitted row (PostgreSQL's unique index; SQLite's single writer) and then finds the
     answer; one whose turn was rolled back claims the message afresh."""
     now = now or utcnow()
-    inserted = conn.execute(
-        _CLAIM_IF_NEW[conn.dialect.name], _claim_values(channel, message_id, now)
+    inserted = _CLAIM_IF_NEW[conn.dialect.name].rowcount(
+        conn, _claim_values(channel, message_id, now)
     )
-    if inserted.rowcount == 1:
+    if inserted == 1:
         return Claim(fresh=True)
     return _claim_existing(conn, channel, message_id, now)
 
@@ -197,7 +200,7 @@ def store_replies(
     """`record_replies` inside the caller's transaction: the engine stores the answer in the
     same commit as what the turn did, so the two are saved together or not at all."""
     values = {"replies": json.dumps(replies, ensure_ascii=False), "unsent": unsent}
-    conn.execute(_RECORD_REPLIES, {"k_channel": channel, "k_message_id": message_id, **values})
+    _RECORD_REPLIES.rowcount(conn, {"k_channel": channel, "k_message_id": message_id, **values})
 
 
 def record_sent(url: str, channel: str, message_id: str, unsent: int) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import manager_of_class
 
 from bot.storage.base import utcnow
 from bot.storage.models import Contact
+from bot.storage.prepared import Prepared
 
 _TABLE = Contact.__table__
 _KEY = ("channel", "sender")
@@ -28,12 +29,12 @@ CHANGEABLE = tuple(name for name in COLUMNS if name not in (*_KEY, "created_at")
 
 # The row lock keeps two workers apart even when the shared sender lock is not to be had
 # (PostgreSQL; SQLite has one writer at a time anyway and ignores it).
-_SELECT = (
+_SELECT = Prepared(
     select(*_TABLE.columns)
     .where(_TABLE.c.channel == bindparam("k_channel"), _TABLE.c.sender == bindparam("k_sender"))
     .with_for_update()
 )
-_INSERT = insert(_TABLE)
+_INSERT = Prepared(insert(_TABLE).values({name: bindparam(name) for name in COLUMNS}))
 
 
 class LoadedContact:
@@ -51,9 +52,11 @@ class LoadedContact:
 
 
 def load(conn: Connection, channel: str, sender: str) -> LoadedContact:
-    row = conn.execute(_SELECT, {"k_channel": channel, "k_sender": sender}).first()
+    row = _SELECT.first(conn, {"k_channel": channel, "k_sender": sender})
     if row is None:
-        return LoadedContact(Contact(channel=channel, sender=sender, flow=None, state={}), None)
+        values = dict.fromkeys(COLUMNS)
+        values.update(channel=channel, sender=sender, state={})
+        return LoadedContact(_filled(values), None)
     original = row._asdict()
     if original["state"] is None:
         original["state"] = {}
@@ -81,31 +84,34 @@ def save(conn: Connection, loaded: LoadedContact, now: datetime | None = None) -
     """One INSERT (a new contact: a duplicate key means another turn made it first, and the
     caller retries) or one UPDATE of the changed columns (none changed: no statement)."""
     contact = loaded.contact
-    values = {name: getattr(contact, name) for name in CHANGEABLE}
+    # Every column is in the object's own dict (filled at load, then set by the flows through
+    # the attributes, which write there): read it without the attributes' machinery.
+    held = contact.__dict__
+    values = {name: held[name] for name in CHANGEABLE}
     if loaded.original is None:
         created = contact.created_at or now or utcnow()
-        conn.execute(
-            _INSERT,
+        _INSERT.rowcount(
+            conn,
             {"channel": contact.channel, "sender": contact.sender, **values, "created_at": created},
         )
         return
     changed = {name: value for name, value in values.items() if value != loaded.original[name]}
     if changed:
-        conn.execute(_update_of(tuple(sorted(changed))), {**_key(contact), **changed})
+        _update_of(tuple(sorted(changed))).rowcount(conn, {**_key(contact), **changed})
 
 
 def _key(contact: Contact) -> dict[str, str]:
     return {"k_channel": contact.channel, "k_sender": contact.sender}
 
 
-_updates: dict[tuple[str, ...], Any] = {}
+_updates: dict[tuple[str, ...], Prepared] = {}
 
 
-def _update_of(columns: tuple[str, ...]):
+def _update_of(columns: tuple[str, ...]) -> Prepared:
     """One prebuilt UPDATE per set of changed columns (a handful of sets occur)."""
     statement = _updates.get(columns)
     if statement is None:
-        statement = _updates[columns] = (
+        statement = _updates[columns] = Prepared(
             update(_TABLE)
             .where(
                 _TABLE.c.channel == bindparam("k_channel"),

@@ -25,7 +25,7 @@ from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
 from bot.handovers.service import remember
 from bot.i18n import texts
-from bot.storage.db import session_scope
+from bot.storage.db import engine_for
 from bot.storage.models import Contact
 
 KeepAnswer = Callable[[Connection, list[Reply]], None]
@@ -80,12 +80,21 @@ class Engine:
         keep_answer: KeepAnswer | None,
         claim: Callable[[Connection], None] | None = None,
     ) -> Outcome:
-        with session_scope(self.settings.database_url) as session:
-            conn = session.connection()
-            if claim is not None:
-                claim(conn)  # the message id, claimed in this turn's transaction
-            with reading_through(conn):
-                return self._turn(message, keep_answer, session, conn)
+        # One connection and one transaction a turn, committed once when the block ends (rolled
+        # back if it raises): the claim, what the turn did, its stored answer. The ORM session
+        # of the flows joins that transaction (its flushes write there; it commits nothing of
+        # its own), and the turn's hot statements run on the connection directly.
+        with engine_for(self.settings.database_url).connect() as conn, conn.begin():
+            session = Session(bind=conn, expire_on_commit=False)
+            try:
+                if claim is not None:
+                    claim(conn)  # the message id, claimed in this turn's transaction
+                with reading_through(conn):
+                    outcome = self._turn(message, keep_answer, session, conn)
+                session.flush()
+            finally:
+                session.close()
+            return outcome
 
     def _turn(
         self,

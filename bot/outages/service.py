@@ -48,6 +48,8 @@ from bot.outages.models import (
 )
 from bot.outages.times import as_utc, local_iso
 from bot.storage.base import utcnow
+from bot.storage.db import connection_of
+from bot.storage.prepared import Prepared
 from bot.text import ascii_digits
 
 if TYPE_CHECKING:
@@ -77,19 +79,19 @@ _REPORTS_OF_PHONE = (
     .where(or_(OutageReport.phone == bindparam("phone"), _SENDER))
     .order_by(*_NEWEST_FIRST)
 )
-_REPORT_IDS_OF_SENDER = select(OutageReport.id).where(_SENDER)
-_REPORT_IDS_OF_PHONE = select(OutageReport.id).where(
-    or_(OutageReport.phone == bindparam("phone"), _SENDER)
+_REPORT_IDS_OF_SENDER = Prepared(select(OutageReport.id).where(_SENDER))
+_REPORT_IDS_OF_PHONE = Prepared(
+    select(OutageReport.id).where(or_(OutageReport.phone == bindparam("phone"), _SENDER))
 )
-_REPORTERS_OF = select(func.count(OutageReport.id)).where(
-    OutageReport.incident_id == bindparam("incident_id")
+_REPORTERS_OF = Prepared(
+    select(func.count(OutageReport.id)).where(OutageReport.incident_id == bindparam("incident_id"))
 )
 _REPORTS = OutageReport.__table__
 _INCIDENTS = Incident.__table__
 _OPEN_AREAS = OpenArea.__table__
 # The open incident of an area as a bare row, with its reporters counted in the same statement
 # (a report's turn needs both; the ORM's query machinery cost more than the query itself).
-_OPEN_INCIDENT_OF_AREA = (
+_OPEN_INCIDENT_OF_AREA = Prepared(
     select(
         *_INCIDENTS.columns,
         select(func.count(_REPORTS.c.id))
@@ -100,7 +102,9 @@ _OPEN_INCIDENT_OF_AREA = (
     .join_from(_INCIDENTS, _OPEN_AREAS, _OPEN_AREAS.c.incident_id == _INCIDENTS.c.id)
     .where(_OPEN_AREAS.c.area_key == bindparam("area_key"))
 )
-_INSERT_REPORT: dict[str, Any] = {}  # per dialect: INSERT ... ON CONFLICT DO NOTHING RETURNING id
+_INSERT_REPORT: dict[
+    str, Prepared
+] = {}  # per dialect: INSERT ... ON CONFLICT DO NOTHING RETURNING id
 
 
 class OutageError(ValueError):
@@ -242,7 +246,7 @@ def reports_by_sender(
             {"channel": channel, "sender": sender},
         )
     # Most reporters have never reported before: a bare Core look first, the ORM only for rows.
-    if session.connection().execute(ids, values).first() is None:
+    if ids.first(connection_of(session), values) is None:
         return []
     return [(row[0], row[1]) for row in session.execute(query, values)]
 
@@ -275,7 +279,7 @@ def record_stated_start(report: OutageReport, at: datetime) -> None:
 
 
 def reporters_count(session: Session, incident: Incident) -> int:
-    return session.connection().scalar(_REPORTERS_OF, {"incident_id": incident.id}) or 0
+    return _REPORTERS_OF.scalar(connection_of(session), {"incident_id": incident.id}) or 0
 
 
 def urgent_reports(session: Session, incident: Incident) -> int:
@@ -479,7 +483,7 @@ def _open_incident(
     here, and how many reports it had before this one."""
     for _ in range(_CLAIM_ATTEMPTS):
         session.flush()  # as the ORM's own query would: what the turn changed is seen
-        row = session.connection().execute(_OPEN_INCIDENT_OF_AREA, {"area_key": key}).first()
+        row = _OPEN_INCIDENT_OF_AREA.first(connection_of(session), {"area_key": key})
         if row is not None:
             values = row._asdict()
             before = values.pop("reporters_before")
@@ -546,14 +550,16 @@ def _insert_report(session: Session, values: dict) -> OutageReport | None:
     Inserted with a Core statement built once; the ORM object is made from the values written
     (RETURNING only the id, which tells whether the row is ours) instead of being loaded."""
     values = {**values, "created_at": utcnow()}
-    conn = session.connection()
+    conn = connection_of(session)
     statement = _INSERT_REPORT.get(conn.dialect.name)
     if statement is None:
         columns: dict[str, Any] = {name: bindparam(name) for name in values}
-        statement = _INSERT_REPORT[conn.dialect.name] = _insert_ignoring(
-            session, _REPORTS, columns, ["incident_id", "channel", "sender"]
-        ).returning(_REPORTS.c.id)
-    new_id = conn.scalar(statement, values)
+        statement = _INSERT_REPORT[conn.dialect.name] = Prepared(
+            _insert_ignoring(
+                session, _REPORTS, columns, ["incident_id", "channel", "sender"]
+            ).returning(_REPORTS.c.id)
+        )
+    new_id = statement.scalar(conn, values)
     if new_id is None:
         return None
     return _attached(session, OutageReport, {"id": new_id, **values})

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 _engines: dict[str, Engine] = {}
@@ -151,6 +151,16 @@ def session_scope(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def connection_of(session: Session) -> Connection:
+    """The connection of the session's transaction: the turn's own when the session was made
+    on it (`Session(bind=connection)`, as the engine does; no trip through the session's
+    transaction machinery for each statement), else `session.connection()`."""
+    bind = session.bind
+    if isinstance(bind, Connection):
+        return bind
+    return session.connection()
 
 
 def create_schema(url: str) -> None:

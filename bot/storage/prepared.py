@@ -1,0 +1,221 @@
+"""Hot statements run on the connection's own DBAPI cursor, compiled once per dialect.
+
+A Core statement executed through SQLAlchemy's `Connection.execute` costs 25-70 us of CPU per
+call around 4-12 us of SQLite's own work (cache key, execution context, parameter processing,
+result metadata). The few statements every message runs (its delivery claim, the contact row,
+an outage report, a bill) are instead compiled here once per dialect into their SQL text and
+the order of their parameters, and executed with `cursor.execute(sql, parameters)` on the
+DBAPI connection of the caller's `Connection`, in its transaction:
+
+- SQLAlchemy still writes the SQL, for SQLite (qmark) and psycopg (pyformat) alike, and the
+  types' bind and result processors are applied as `Connection.execute` would apply them
+  (`UTCDateTime`, JSON, dates on SQLite);
+- a DBAPI error goes through the connection's own error handling: it is raised as
+  SQLAlchemy's exception (an `IntegrityError` stays one) and a lost connection is invalidated;
+- when anything listens to the engine's or the connection's events (tests counting statements,
+  `bench/profile_worker.py`), the statement goes through `Connection.execute` instead, so every
+  listener still sees every statement;
+- a statement this module cannot run bare on a dialect (expanding `IN` lists, values rendered
+  at execution, as some dialects do with LIMIT) goes through `Connection.execute` there.
+
+Rows come back as named tuples (attribute, index and `_asdict()` access, as SQLAlchemy's `Row`).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection
+from sqlalchemy.sql import ClauseElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+
+
+class _NotPreparable(ValueError):
+    pass
+
+
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
+def _required(key: str) -> Callable[[], Any]:
+    def missing() -> Any:
+        raise KeyError(f"a value for {key!r} is required")
+
+    return missing
+
+
+def _generator(default: Any) -> Callable[[], Any]:
+    """A column's Python-side default as a function of nothing (scalars and functions taking
+    no context; SQLAlchemy wraps the latter to take the execution context, unused here)."""
+    if default is None:
+        return _constant(None)
+    if default.is_scalar:
+        return _constant(default.arg)
+    if default.is_callable:
+        return lambda: default.arg(None)
+    raise _NotPreparable(f"a column default this module cannot compute: {default!r}")
+
+
+class _Plan:
+    """One statement compiled for one dialect."""
+
+    __slots__ = (
+        "sql",
+        "positional",
+        "names",
+        "keys",
+        "defaults",
+        "processed",
+        "row",
+        "types",
+        "dialect",
+        "results",
+    )
+
+    def __init__(self, statement: Executable, dialect: Any) -> None:
+        compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(dialect=dialect))
+        sql = compiled.string
+        if "__[POSTCOMPILE_" in sql:
+            raise _NotPreparable(f"values rendered at execution: {sql}")
+        self.sql = sql
+        self.positional = bool(compiled.positional)
+        names = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
+        processors: dict[str, Any] = dict(compiled._bind_processors)
+        # Columns whose Python-side default (or onupdate) SQLAlchemy would fill in when no
+        # value is given: the same here.
+        generated = {column.key: _generator(column.default) for column in compiled.insert_prefetch}
+        generated.update(
+            (column.key, _generator(column.onupdate)) for column in compiled.update_prefetch
+        )
+        binds = []
+        for name in names:
+            bind = compiled.binds[name]
+            if bind.expanding or bind.literal_execute or isinstance(processors.get(name), tuple):
+                raise _NotPreparable(f"expanding parameter {name!r}: {sql}")
+            if bind.key in generated:
+                default = generated[bind.key]
+            elif bind.required:
+                default = _required(bind.key)
+            else:
+                default = _constant(bind.effective_value)
+            binds.append((name, bind.key, processors.get(name), default))
+        self.names = tuple(name for name, *_ in binds)
+        self.keys = tuple(key for _, key, *_ in binds)
+        self.defaults = tuple(default for *_, default in binds)
+        self.processed = tuple((i, bind[2]) for i, bind in enumerate(binds) if bind[2] is not None)
+        columns = compiled._result_columns or []
+        self.row: Any = (
+            namedtuple("Row", [entry.keyname for entry in columns], rename=True)
+            if columns
+            else None
+        )
+        self.types = tuple(entry.type for entry in columns)
+        self.dialect = dialect
+        # The result processors, from the first cursor's description: some depend on the type
+        # the driver reports (psycopg's numerics).
+        self.results: tuple[Any, ...] | None = None
+
+    def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        try:
+            out = [values[key] for key in self.keys]
+        except KeyError:  # a value left to its default
+            out = [
+                values[key] if key in values else default()
+                for key, default in zip(self.keys, self.defaults, strict=True)
+            ]
+        for i, process in self.processed:
+            out[i] = process(out[i])
+        if self.positional:
+            return tuple(out)
+        return dict(zip(self.names, out, strict=True))
+
+    def make_row(self, raw: Sequence[Any], cursor: Any) -> Any:
+        results = self.results
+        if results is None:
+            codes = [column[1] for column in cursor.description]
+            results = self.results = tuple(
+                kind._cached_result_processor(self.dialect, code)
+                for kind, code in zip(self.types, codes, strict=True)
+            )
+        return self.row._make(
+            [value if p is None else p(value) for p, value in zip(results, raw, strict=True)]
+        )
+
+
+class Prepared:
+    """A Core statement run on the DBAPI cursor of the given `Connection` (see above)."""
+
+    __slots__ = ("statement", "_plans")
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._plans: dict[Any, _Plan | None] = {}
+
+    def _plan(self, conn: Connection) -> _Plan | None:
+        """The statement compiled for the connection's dialect; None when it is to go through
+        `Connection.execute` (something listens to the connection's events, or the dialect
+        renders some of its values at execution)."""
+        if conn._has_events or conn.engine._has_events:
+            return None
+        dialect = conn.dialect
+        try:
+            return self._plans[dialect]
+        except KeyError:
+            pass
+        try:
+            plan: _Plan | None = _Plan(self.statement, dialect)
+        except _NotPreparable:
+            plan = None
+        self._plans[dialect] = plan
+        return plan
+
+    def _run(
+        self, conn: Connection, plan: _Plan, values: Mapping[str, Any], fetch: Callable[[Any], Any]
+    ):
+        parameters = plan.parameters(values)
+        if not conn.in_transaction():
+            conn.begin()  # as `Connection.execute` would (autobegin)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(plan.sql, parameters)
+            return fetch(cursor)
+        except conn.dialect.loaded_dbapi.Error as error:
+            conn._handle_dbapi_exception(error, plan.sql, parameters, cursor, None)
+        finally:
+            cursor.close()
+
+    def all(self, conn: Connection, values: Mapping[str, Any]) -> list[Any]:
+        """Every row of the result."""
+        plan = self._plan(conn)
+        if plan is None:
+            return list(conn.execute(self.statement, dict(values)).all())
+        return self._run(
+            conn, plan, values, lambda c: [plan.make_row(raw, c) for raw in c.fetchall()]
+        )
+
+    def first(self, conn: Connection, values: Mapping[str, Any]) -> Any | None:
+        """The first row, or None."""
+        plan = self._plan(conn)
+        if plan is None:
+            return conn.execute(self.statement, dict(values)).first()
+
+        def fetch(cursor: Any) -> Any:
+            raw = cursor.fetchone()
+            return None if raw is None else plan.make_row(raw, cursor)
+
+        return self._run(conn, plan, values, fetch)
+
+    def scalar(self, conn: Connection, values: Mapping[str, Any]) -> Any:
+        """The first column of the first row, or None."""
+        row = self.first(conn, values)
+        return None if row is None else row[0]
+
+    def rowcount(self, conn: Connection, values: Mapping[str, Any]) -> int:
+        """Run a statement without rows (INSERT, UPDATE); how many rows it changed."""
+        plan = self._plan(conn)
+        if plan is None:
+            return int(conn.execute(self.statement, dict(values)).rowcount)
+        return int(self._run(conn, plan, values, lambda c: c.rowcount))
