@@ -18,7 +18,7 @@ from bot.understanding.phrases import read_phrase_file
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
 # bill_high by handlers/bill.py; power_back, cancel_report and negation by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
-# handlers/compensation.py.
+# handlers/compensation.py; tomorrow by handlers/compensation.py (a planned outage ahead).
 NAMES = (
     "bill_alerts",
     "no_notice",
@@ -59,6 +59,7 @@ NAMES = (
     "damage_claim",
     "compensation_ask",
     "about_messages",
+    "tomorrow",
 )
 
 

@@ -78,7 +78,14 @@ class Facts:
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, reading.ongoing, now)
             changed = True
-            if end is None and not reading.ongoing and self.end and self._before_start(self.end):
+            if (
+                end is None
+                and not reading.ongoing
+                and self.end
+                and (asked == "correction" or self._before_start(self.end))
+            ):
+                # A corrected start replaces the times said back: the old end is not kept
+                # (it is asked again), nor an end before the new start.
                 self.end = None
         if end is not None:
             end = self._end_after_start(end)
@@ -98,11 +105,15 @@ class Facts:
                 changed = True
         # "بلغونا امس الساعة ٨ المسا": the notice, not the start. An hour that could be morning
         # or evening ("بلغونا السبت الساعة ٨") decides the amount: asked, never guessed.
-        if reading.notice is not None and not reading.notice.hour_guessed:
+        if reading.notice is not None and (
+            not reading.notice.hour_guessed or _late_all_day(reading.notice, start)
+        ):
             self.notice_at, changed = _notice_slot(reading.notice, start), True
+        # "ما بلغونا الا الاربعاء الظهر": notified late, not "no notice".
+        told_when = reading.notice is not None and reading.notice.at is not None
         if self.standard == NOTICE:
-            changed |= self._read_notice(text, asked)
-        elif self.standard == PLANNED and mentions(text, "no_notice"):
+            changed |= self._read_notice(text, asked, told_when)
+        elif self.standard == PLANNED and mentions(text, "no_notice") and not told_when:
             # Only "no notice" here: a length in a restoration case is how long it lasted.
             self.no_notice = changed = True
         if mentions_damage(text):
@@ -137,7 +148,9 @@ class Facts:
         if notice < start:
             self.notice_minutes = int((start - notice).total_seconds() // 60)
 
-    def _read_notice(self, text: str, asked: str | None = None) -> bool:
+    def _read_notice(self, text: str, asked: str | None = None, told_when: bool = False) -> bool:
+        if told_when:
+            return False  # the notice moment itself was read (`notice_at`)
         if mentions(text, "no_notice"):
             self.no_notice, self.notice_minutes = True, None
             # With no notice, a length in the same message is how long the outage lasted.
@@ -312,6 +325,18 @@ def _past_range(
         Moment(start.day - back, start.clock, False, start.hour_guessed),
         Moment(end.day - back, end.clock, False, end.hour_guessed),
     )
+
+
+def _late_all_day(notice: Moment, start: Moment | None) -> bool:
+    """A notice on a day whose every hour is under the notice deadline before the outage's
+    start ("بلغونا الاربعاء الظهر" for Thursday 8 am): its hour, read from a part of the day,
+    cannot change the amount, so it is taken."""
+    begun = start.at if start is not None else None
+    if begun is None or not notice.day_stated:
+        return False
+    earliest = datetime.combine(notice.day, time(0), RIYADH)
+    deadline = rule_for(NOTICE, begun).deadline or 0
+    return earliest < begun and begun - earliest < timedelta(hours=deadline)
 
 
 def _notice_slot(notice: Moment, start: Moment | None) -> str:
