@@ -60,6 +60,9 @@ NAMES = (
     "compensation_ask",
     "about_messages",
     "tomorrow",
+    "complaint_open",
+    "paid",
+    "they_cut",
 )
 
 

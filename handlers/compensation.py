@@ -259,7 +259,7 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     picked = choice_number(turn.text)
     if word == "yes" or picked == 1:
         facts.confirmed = True
-        _answer(turn, facts)
+        _advance(turn, facts)  # a disconnection is judged (its reason, 933), not only counted
         return True
     if facts.read(turn.text, turn.now, "correction"):  # the correction itself ("لا، من ٩ الصبح")
         _advance(turn, facts)
@@ -656,6 +656,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("On which day was it done?")
     if what == "end":
         return _('Has the power come back? If so, at what time? If not, say "not yet".')
+    if what == "paid_time":
+        return _('When did you pay? For example: "today at 11 in the morning".')
     if what == "back_time":
         return _("At what time did the power come back?")
     if what == "start_time":
@@ -835,10 +837,10 @@ def _show_records(turn: Turn) -> bool:
     )
     if overdue:
         turn.say(
-            tr._(
-                "{count} of your cases are past their pay-by date: call SERA on {phone} "
-                "about them.",
-                count=tr.number(len(overdue)),
+            tr.ngettext(
+                "{n} of your cases is past its pay-by date: call SERA on {phone} about it.",
+                "{n} of your cases are past their pay-by date: call SERA on {phone} about them.",
+                len(overdue),
                 phone=SERA_PHONE,
             )
         )

@@ -13,9 +13,12 @@ from datetime import date, datetime, time, timedelta
 
 from bot.config import RIYADH
 from bot.phrases import mentions
+from bot.phrases import phrases as phrase_list
 from bot.standards import Case, compensation_for, rule_for
+from bot.text import normalize
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
+from bot.understanding.slots.times import TimeReading
 from handlers.common import mentions_damage
 
 HOURS_STANDARDS = {
@@ -28,6 +31,7 @@ DAYS_STANDARDS = {"meter_registration", "connection", "billing_complaint"}
 NOTICE = "planned_outage_notice"
 PLANNED = "planned_outage_restoration"
 UNLAWFUL = "unlawful_disconnection"
+RECONNECTION = "reconnection_after_payment"
 NETWORK_PHRASES = {"lv": "network_lv", "mv": "network_mv", "hv": "network_hv"}
 
 
@@ -62,7 +66,12 @@ class Facts:
     def read(self, text: str, now: datetime, asked: str | None = None) -> bool:
         """Take what the message states; True when it carried any fact for this case.
         `asked` is the question the message answers ("end": a lone time is the end)."""
+        told = text
+        if self.standard == RECONNECTION:
+            text = _from_payment(text)
         reading = read_times(text, now)
+        if text is not told:
+            reading = _day_told_before(reading, read_times(told, now))
         start, end = _past_range(reading.start, reading.end, now)
         if (
             asked in ("end", "back_time", "done", "done_day")
@@ -120,6 +129,13 @@ class Facts:
             self.damage = True  # not a fact of the case: `changed` stays as it was
         if mentions(text, "cut_for_bills"):
             self.cut_for_bills = changed = True
+        if self.standard == UNLAWFUL and self.prohibited is None:
+            # Told with the cut ("وابوي على جهاز اكسجين", "وانا معترض على الفاتورة"): a case
+            # that makes it prohibited, not asked again.
+            if mentions(text, "medical_equipment"):
+                self.prohibited, changed = "medical_needs", True
+            elif mentions(text, "complaint_open"):
+                self.prohibited, changed = "complaint_open", True
         for network, phrases in NETWORK_PHRASES.items():
             if mentions(text, phrases):
                 self.network, changed = network, True
@@ -222,7 +238,7 @@ class Facts:
                 return "disconnection_time"
             if self.start_at() is None:
                 return "start_time"
-            if not self.cut_for_bills and not self.prohibited:
+            if not self.cut_for_bills and not self.prohibited and not self._prohibited_time():
                 return "why_cut"
             return None
         if self.standard in DAYS_STANDARDS:
@@ -234,6 +250,8 @@ class Facts:
                 return "done"
             return None
         # hour standards
+        if self.standard == RECONNECTION and not self.start and self.ongoing:
+            return "paid_time"  # counted from the payment: "when did you pay?"
         if self.start_at() is not None:
             if self.end_at() is not None or self.ongoing:
                 return None
@@ -247,6 +265,13 @@ class Facts:
         if self.start:
             return "start_time"
         return "times"
+
+    def _prohibited_time(self) -> bool:
+        """The disconnection's time alone makes it prohibited (after noon, a weekend, ...)."""
+        from bot.standards.disconnection import prohibited_time
+
+        at = self.start_at()
+        return at is not None and prohibited_time(at) is not None
 
     def case(self, now: datetime) -> Case:
         """The engine's case from the facts (call only when `missing` is None)."""
@@ -303,6 +328,27 @@ class Facts:
         """(riyals per further unit, clock) of the standard, for an ongoing case."""
         rule = rule_for(self.standard or "", datetime.now(RIYADH))
         return rule.additional_sar, rule.clock
+
+
+def _from_payment(text: str) -> str:
+    """A reconnection is counted from the payment: a message telling the cut first ("قطعوا
+    الساعة ١٠ الصبح وسددت الساعة ١٢") is read from its payment on, so the cut's time is never
+    taken for the payment's."""
+    if not mentions(text, "they_cut"):
+        return text
+    normalized = normalize(text)
+    cut = min(at for p in phrase_list("they_cut") if (at := normalized.find(p)) >= 0)
+    paid = [at for p in phrase_list("paid") if (at := normalized.find(p, cut)) >= 0]
+    return normalized[min(paid) :] if paid else text
+
+
+def _day_told_before(reading: TimeReading, whole: TimeReading) -> TimeReading:
+    """A day named before the cut ("امس قطعوها الساعة ١٠ وسددت الساعة ١٢") is the payment's
+    day too, when the payment's hour came without one."""
+    start, named = reading.start, whole.start
+    if start is None or start.day_stated or named is None or not named.day_stated:
+        return reading
+    return replace(reading, start=Moment(named.day, start.clock, True, start.hour_guessed))
 
 
 def _past_range(
