@@ -18,8 +18,8 @@ from bot.understanding.phrases import read_phrase_file
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
 # bill_high by handlers/bill.py; power_back, cancel_report and negation by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
-# handlers/compensation.py; ask_disconnection and ask_how_to_pay by
-# handlers/disconnection_rules.py.
+# handlers/compensation.py; tomorrow, complaint_open, paid and they_cut by handlers/compensation.py;
+# ask_disconnection and ask_how_to_pay by handlers/disconnection_rules.py.
 NAMES = (
     "bill_alerts",
     "no_notice",
@@ -62,6 +62,10 @@ NAMES = (
     "about_messages",
     "ask_disconnection",
     "ask_how_to_pay",
+    "tomorrow",
+    "complaint_open",
+    "paid",
+    "they_cut",
 )
 
 

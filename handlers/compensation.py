@@ -9,7 +9,8 @@ The facts and what is still missing are in `handlers/compensation_facts.py`.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_date
 
@@ -41,6 +42,7 @@ from handlers.compensation_facts import (
     DAYS_STANDARDS,
     HOURS_STANDARDS,
     NOTICE,
+    PLANNED,
     UNLAWFUL,
     Facts,
 )
@@ -48,7 +50,8 @@ from handlers.compensation_facts import (
 MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
 SEC_PHONE = "933"
-OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", "total_blackout"}
+TOTAL_BLACKOUT = "total_blackout"
+OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLACKOUT}
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
 MOST_ASKED = "emergency_outage"
 
@@ -132,12 +135,24 @@ def step(turn: Turn, understood: Understanding) -> bool:
         if asked == "done" and not changed and control_word(turn.text) == "yes":
             _ask(turn, facts, "done_day")
             return True
+        if asked == "outage_day" and mentions(turn.text, "tomorrow"):  # "بكره"
+            _advance(turn, facts)
+            return True
+        if asked == "end" and not changed:
+            picked = choice_number(turn.text)
+            if picked == 1 or control_word(turn.text) == "yes":  # "1. It came back": when?
+                _ask(turn, facts, "back_time")
+                return True
+            if picked == 2:  # "2. Not yet"
+                facts.ongoing, facts.end, facts.confirmed = True, None, False
+                _advance(turn, facts)
+                return True
         if changed or _answers_done(turn, facts, asked):
             _advance(turn, facts)
             return True
         if _moved_on(understood):
             return False
-        return _retry(turn, _question(turn, facts, asked))
+        return _retry(turn, _question(turn, facts, asked), _choices(turn, asked))
     return False
 
 
@@ -164,6 +179,9 @@ def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
 
 
 def _advance(turn: Turn, facts: Facts) -> None:
+    if facts.standard in (NOTICE, PLANNED) and mentions(turn.text, "tomorrow"):
+        _planned_ahead(turn)
+        return
     missing = facts.missing(turn.now)
     if missing is not None:
         _ask(turn, facts, missing)
@@ -191,6 +209,28 @@ def _advance(turn: Turn, facts: Facts) -> None:
         )
         return
     _answer(turn, facts)
+
+
+def _planned_ahead(turn: Turn) -> None:
+    """A planned outage still ahead ("قطع مجدول بكره"): nothing has happened to count yet, but
+    a notice that came later than the deadline before it (today, for tomorrow's) is owed the
+    engine's amount once it happens."""
+    _ = turn.tr._
+    tomorrow = datetime.combine(turn.now.date() + timedelta(days=1), time(12), RIYADH)
+    compensation = compensation_for(Case(NOTICE, start=tomorrow, notice_at=turn.now))
+    rule = compensation.rule or rule_for(NOTICE, turn.now)
+    turn.finish()
+    turn.say(
+        _(
+            "That planned outage has not happened yet. Notice of a planned outage is due at "
+            "least {hours} hours before it starts: if yours came later than that (today, for "
+            "an outage tomorrow), you will be owed {amount} once it happens, paid within {days} "
+            "business days after it.",
+            hours=turn.tr.number(rule.deadline or 0),
+            amount=riyals(compensation.amount_sar, turn.lang),
+            days=turn.tr.number(rule.pay_within_business_days),
+        )
+    )
 
 
 def _keep_back_time(turn: Turn, facts: Facts) -> None:
@@ -221,9 +261,9 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     picked = choice_number(turn.text)
     if word == "yes" or picked == 1:
         facts.confirmed = True
-        _answer(turn, facts)
+        _advance(turn, facts)  # a disconnection is judged (its reason, 933), not only counted
         return True
-    if facts.read(turn.text, turn.now):  # the correction itself ("لا، من ٩ الصبح")
+    if facts.read(turn.text, turn.now, "correction"):  # the correction itself ("لا، من ٩ الصبح")
         _advance(turn, facts)
         return True
     if word == "no" or picked == 2:
@@ -247,6 +287,14 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     _keep_back_time(turn, facts)
     _ = turn.tr._
+    blackout = None
+    if facts.standard == TOTAL_BLACKOUT:
+        # A whole city dark is the subscriber's word here, not a confirmed event: their own
+        # outage is counted as the emergency outage it is; the blackout figure is said as what
+        # applies only once the company confirms it.
+        blackout = compensation
+        facts = replace(facts, standard="emergency_outage")
+        compensation = compensation_for(facts.case(now))
     lines = [_("Counting {facts}:", facts=_facts_text(turn, facts))]
     if facts.ongoing:
         lines.append(_so_far_text(turn, facts, compensation))
@@ -270,6 +318,8 @@ def _answer(turn: Turn, facts: Facts) -> None:
             lines.append(
                 _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
             )
+    if blackout is not None:
+        lines += ["", _blackout_text(turn, blackout)]
     if facts.standard == "connection" and facts.network is None:
         rule = rule_for("connection", turn.now)
         lines.append(
@@ -291,6 +341,37 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     turn.finish()
     turn.say("\n".join(lines))
+
+
+def _blackout_text(turn: Turn, blackout: Compensation) -> str:
+    """What a total blackout would add, for a city-wide outage the subscriber told of."""
+    _ = turn.tr._
+    rule = blackout.rule or rule_for(TOTAL_BLACKOUT, turn.now)
+    lead = _("That is what applies to your own outage.")
+    if not blackout.eligible:
+        return " ".join(
+            [
+                lead,
+                _(
+                    "A blackout of a whole city or governorate is owed only when it lasts more "
+                    "than {hours} hours, so it adds nothing here.",
+                    hours=turn.tr.number(rule.deadline or 0),
+                ),
+            ]
+        )
+    cap = rule.event_cap_sar or 0
+    return " ".join(
+        [
+            lead,
+            _(
+                "If the company confirms that the whole city or governorate was without power "
+                "(a total blackout), {amount} per subscriber applies instead; all the claims of "
+                "one such event are capped at {cap} in all, shared equally above it.",
+                amount=riyals(blackout.amount_sar, turn.lang),
+                cap=_("{n} million SAR", n=turn.tr.number(cap // 1_000_000)),
+            ),
+        ]
+    )
 
 
 def _length_result_text(turn: Turn, compensation: Compensation) -> str:
@@ -540,7 +621,15 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
-    turn.say(_question(turn, facts, what))
+    turn.say(_question(turn, facts, what), _choices(turn, what))
+
+
+def _choices(turn: Turn, what: str | None) -> list[Choice]:
+    """The numbered answers a question offers ("1" must answer it)."""
+    if what == "end":
+        _ = turn.tr._
+        return [Choice("1", _("Yes, it came back")), Choice("2", _("Not yet"))]
+    return []
 
 
 def _question(turn: Turn, facts: Facts, what: str | None) -> str:
@@ -569,6 +658,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("On which day was it done?")
     if what == "end":
         return _('Has the power come back? If so, at what time? If not, say "not yet".')
+    if what == "paid_time":
+        return _('When did you pay? For example: "today at 11 in the morning".')
     if what == "back_time":
         return _("At what time did the power come back?")
     if what == "start_time":
@@ -748,10 +839,10 @@ def _show_records(turn: Turn) -> bool:
     )
     if overdue:
         turn.say(
-            tr._(
-                "{count} of your cases are past their pay-by date: call SERA on {phone} "
-                "about them.",
-                count=tr.number(len(overdue)),
+            tr.ngettext(
+                "{n} of your cases is past its pay-by date: call SERA on {phone} about it.",
+                "{n} of your cases are past their pay-by date: call SERA on {phone} about them.",
+                len(overdue),
                 phone=SERA_PHONE,
             )
         )
@@ -1086,7 +1177,7 @@ def _moved_on(understood: Understanding) -> bool:
     return understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.8
 
 
-def _retry(turn: Turn, question: str) -> bool:
+def _retry(turn: Turn, question: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> bool:
     tries = int(turn.state.get("tries", 0)) + 1
     if tries >= MAX_TRIES:
         from handlers import menu
@@ -1095,5 +1186,5 @@ def _retry(turn: Turn, question: str) -> bool:
         menu.show(turn, turn.tr._("I could not work it out from that. Let us start again."))
         return True
     turn.remember(tries=tries)
-    turn.say(question)
+    turn.say(question, choices)
     return True

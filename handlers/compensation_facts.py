@@ -13,9 +13,12 @@ from datetime import date, datetime, time, timedelta
 
 from bot.config import RIYADH
 from bot.phrases import mentions
+from bot.phrases import phrases as phrase_list
 from bot.standards import Case, compensation_for, rule_for
+from bot.text import normalize
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
+from bot.understanding.slots.times import TimeReading
 from handlers.common import mentions_damage
 
 HOURS_STANDARDS = {
@@ -28,6 +31,7 @@ DAYS_STANDARDS = {"meter_registration", "connection", "billing_complaint"}
 NOTICE = "planned_outage_notice"
 PLANNED = "planned_outage_restoration"
 UNLAWFUL = "unlawful_disconnection"
+RECONNECTION = "reconnection_after_payment"
 NETWORK_PHRASES = {"lv": "network_lv", "mv": "network_mv", "hv": "network_hv"}
 
 
@@ -62,7 +66,12 @@ class Facts:
     def read(self, text: str, now: datetime, asked: str | None = None) -> bool:
         """Take what the message states; True when it carried any fact for this case.
         `asked` is the question the message answers ("end": a lone time is the end)."""
+        told = text
+        if self.standard == RECONNECTION:
+            text = _from_payment(text)
         reading = read_times(text, now)
+        if text is not told:
+            reading = _day_told_before(reading, read_times(told, now))
         start, end = _past_range(reading.start, reading.end, now)
         if (
             asked in ("end", "back_time", "done", "done_day")
@@ -78,7 +87,14 @@ class Facts:
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, reading.ongoing, now)
             changed = True
-            if end is None and not reading.ongoing and self.end and self._before_start(self.end):
+            if (
+                end is None
+                and not reading.ongoing
+                and self.end
+                and (asked == "correction" or self._before_start(self.end))
+            ):
+                # A corrected start replaces the times said back: the old end is not kept
+                # (it is asked again), nor an end before the new start.
                 self.end = None
         if end is not None:
             end = self._end_after_start(end)
@@ -98,17 +114,28 @@ class Facts:
                 changed = True
         # "بلغونا امس الساعة ٨ المسا": the notice, not the start. An hour that could be morning
         # or evening ("بلغونا السبت الساعة ٨") decides the amount: asked, never guessed.
-        if reading.notice is not None and not reading.notice.hour_guessed:
+        if reading.notice is not None and (
+            not reading.notice.hour_guessed or _late_all_day(reading.notice, start)
+        ):
             self.notice_at, changed = _notice_slot(reading.notice, start), True
+        # "ما بلغونا الا الاربعاء الظهر": notified late, not "no notice".
+        told_when = reading.notice is not None and reading.notice.at is not None
         if self.standard == NOTICE:
-            changed |= self._read_notice(text, asked)
-        elif self.standard == PLANNED and mentions(text, "no_notice"):
+            changed |= self._read_notice(text, asked, told_when)
+        elif self.standard == PLANNED and mentions(text, "no_notice") and not told_when:
             # Only "no notice" here: a length in a restoration case is how long it lasted.
             self.no_notice = changed = True
         if mentions_damage(text):
             self.damage = True  # not a fact of the case: `changed` stays as it was
         if mentions(text, "cut_for_bills"):
             self.cut_for_bills = changed = True
+        if self.standard == UNLAWFUL and self.prohibited is None:
+            # Told with the cut ("وابوي على جهاز اكسجين", "وانا معترض على الفاتورة"): a case
+            # that makes it prohibited, not asked again.
+            if mentions(text, "medical_equipment"):
+                self.prohibited, changed = "medical_needs", True
+            elif mentions(text, "complaint_open"):
+                self.prohibited, changed = "complaint_open", True
         for network, phrases in NETWORK_PHRASES.items():
             if mentions(text, phrases):
                 self.network, changed = network, True
@@ -137,7 +164,9 @@ class Facts:
         if notice < start:
             self.notice_minutes = int((start - notice).total_seconds() // 60)
 
-    def _read_notice(self, text: str, asked: str | None = None) -> bool:
+    def _read_notice(self, text: str, asked: str | None = None, told_when: bool = False) -> bool:
+        if told_when:
+            return False  # the notice moment itself was read (`notice_at`)
         if mentions(text, "no_notice"):
             self.no_notice, self.notice_minutes = True, None
             # With no notice, a length in the same message is how long the outage lasted.
@@ -209,7 +238,7 @@ class Facts:
                 return "disconnection_time"
             if self.start_at() is None:
                 return "start_time"
-            if not self.cut_for_bills and not self.prohibited:
+            if not self.cut_for_bills and not self.prohibited and not self._prohibited_time():
                 return "why_cut"
             return None
         if self.standard in DAYS_STANDARDS:
@@ -221,6 +250,8 @@ class Facts:
                 return "done"
             return None
         # hour standards
+        if self.standard == RECONNECTION and not self.start and self.ongoing:
+            return "paid_time"  # counted from the payment: "when did you pay?"
         if self.start_at() is not None:
             if self.end_at() is not None or self.ongoing:
                 return None
@@ -234,6 +265,13 @@ class Facts:
         if self.start:
             return "start_time"
         return "times"
+
+    def _prohibited_time(self) -> bool:
+        """The disconnection's time alone makes it prohibited (after noon, a weekend, ...)."""
+        from bot.standards.disconnection import prohibited_time
+
+        at = self.start_at()
+        return at is not None and prohibited_time(at) is not None
 
     def case(self, now: datetime) -> Case:
         """The engine's case from the facts (call only when `missing` is None)."""
@@ -292,6 +330,27 @@ class Facts:
         return rule.additional_sar, rule.clock
 
 
+def _from_payment(text: str) -> str:
+    """A reconnection is counted from the payment: a message telling the cut first ("قطعوا
+    الساعة ١٠ الصبح وسددت الساعة ١٢") is read from its payment on, so the cut's time is never
+    taken for the payment's."""
+    if not mentions(text, "they_cut"):
+        return text
+    normalized = normalize(text)
+    cut = min(at for p in phrase_list("they_cut") if (at := normalized.find(p)) >= 0)
+    paid = [at for p in phrase_list("paid") if (at := normalized.find(p, cut)) >= 0]
+    return normalized[min(paid) :] if paid else text
+
+
+def _day_told_before(reading: TimeReading, whole: TimeReading) -> TimeReading:
+    """A day named before the cut ("امس قطعوها الساعة ١٠ وسددت الساعة ١٢") is the payment's
+    day too, when the payment's hour came without one."""
+    start, named = reading.start, whole.start
+    if start is None or start.day_stated or named is None or not named.day_stated:
+        return reading
+    return replace(reading, start=Moment(named.day, start.clock, True, start.hour_guessed))
+
+
 def _past_range(
     start: Moment | None, end: Moment | None, now: datetime
 ) -> tuple[Moment | None, Moment | None]:
@@ -312,6 +371,18 @@ def _past_range(
         Moment(start.day - back, start.clock, False, start.hour_guessed),
         Moment(end.day - back, end.clock, False, end.hour_guessed),
     )
+
+
+def _late_all_day(notice: Moment, start: Moment | None) -> bool:
+    """A notice on a day whose every hour is under the notice deadline before the outage's
+    start ("بلغونا الاربعاء الظهر" for Thursday 8 am): its hour, read from a part of the day,
+    cannot change the amount, so it is taken."""
+    begun = start.at if start is not None else None
+    if begun is None or not notice.day_stated:
+        return False
+    earliest = datetime.combine(notice.day, time(0), RIYADH)
+    deadline = rule_for(NOTICE, begun).deadline or 0
+    return earliest < begun and begun - earliest < timedelta(hours=deadline)
 
 
 def _notice_slot(notice: Moment, start: Moment | None) -> str:

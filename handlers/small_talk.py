@@ -36,8 +36,15 @@ NODS = frozenset({"acknowledge", "agreement"})
 ADDRESS = "small_talk_address"
 # Kinds that end the step the subscriber was in, as a person leaving the counter does.
 LEAVING = frozenset({"thanks", "wellwish", "farewell"})
-# A thumbs-up alone is an "OK"; any other emoji alone is a smile.
-_THUMBS = frozenset("👍👌🆗✅")
+# Emoji alone (bot/understanding/data/emoji.toml): an "OK", a smile, or else "upset" (😡, 😭).
+UPSET = "upset"
+
+
+@cache
+def _emoji(kind: str) -> frozenset[str]:
+    from bot.understanding.vocabulary import load
+
+    return frozenset(load("emoji")[kind]) - {"\ufe0f"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,12 @@ def _emoji_only(text: str) -> Courtesy | None:
         unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch == "\ufe0f" for ch in symbols
     ):
         return None
-    kind = "acknowledge" if any(ch in _THUMBS for ch in symbols) else "laughter"
+    if any(ch in _emoji("ok") for ch in symbols):
+        kind = "acknowledge"
+    elif any(ch in _emoji("happy") for ch in symbols):
+        kind = "laughter"
+    else:
+        kind = UPSET  # 😡😡😡, 😭, ⚡❌🏠: not thanked, not smiled at
     return Courtesy(kinds=(kind,), rest="")
 
 
@@ -121,6 +133,7 @@ def _return(turn: Turn, kind: str) -> str:
         "acknowledge": _("All right. If you need anything else, just write to me"),
         "agreement": _("All right. If you need anything else, just write to me"),
         "farewell": _("Goodbye, take care"),
+        UPSET: _("Sorry for the trouble. How can I help you?"),
     }[kind]
 
 
@@ -150,11 +163,16 @@ def answer(turn: Turn, courtesy: Courtesy) -> None:
         # In the middle of a question: returned, and the question asked again (its choices too).
         asked = [reply_from_json(stored) for stored in turn.contact.last_replies]
         first = (
-            asked[0].text if len(kinds) == 1 and kinds[0] in NODS else f"{line}\n{asked[0].text}"
+            asked[0].text
+            if len(kinds) == 1 and kinds[0] in NODS | {UPSET}  # the question again, plainly
+            else f"{line}\n{asked[0].text}"
         )
         turn.say(first, asked[0].choices)
         for reply in asked[1:]:
             turn.say(reply.text, reply.choices)
+        return
+    if UPSET in kinds:
+        menu.show(turn, line)  # what they can ask for, not a smile back
         return
     if turn.intent != "greeting" or "farewell" in kinds:
         turn.say(line)

@@ -51,7 +51,7 @@ def test_all_cases_listed_in_pages_overdue_first(seeded_database_url: str) -> No
     transcript = play(scenario, _settings(seeded_database_url))
     first, second = transcript[1], transcript[3]
     assert first.index("19944") < first.index(riyals(overdue.amount_sar, "ar"))
-    assert first.startswith("عدد 1 من حالاتك تجاوزت موعد صرف تعويضها")
+    assert first.startswith("حالة واحدة من حالاتك تجاوزت موعد صرف تعويضها")
     assert "(عددها 8)" in first and "باقي 3" in first
     assert first.count("••••0001") == 5 and second.count("••••0001") == 3
     assert "اعرض المزيد" not in second

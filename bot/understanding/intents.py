@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.understanding.corpus import INTENTS
-from bot.understanding.model import intent_model
+from bot.understanding.model import IntentModel, intent_model
 from bot.understanding.phrases import control_phrases, intent_keywords
 
 # The runner-up intents a "not sure" answer offers as choices: those at least this likely.
@@ -66,9 +66,25 @@ def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
         return IntentGuess("compensation", confidence, _runners_up(probabilities, 2))
     intent, confidence = model.decide(probabilities)
     if intent == "unknown":
+        if not _knows_a_word(model, normalized):
+            # "asdkjh qwe zzz": no word the model was trained on, so no "did you mean" guess.
+            return IntentGuess("unknown", confidence, ())
         return IntentGuess("unknown", confidence, _runners_up(probabilities, 3))
     del probabilities[intent]
     return IntentGuess(intent, confidence, _runners_up(probabilities, 2))
+
+
+_own_words: dict[int, frozenset[str]] = {}
+
+
+def _knows_a_word(model: IntentModel, normalized: str) -> bool:
+    """Whether any word of the message is one of the model's own words."""
+    from bot.understanding.features import message_words
+
+    own = _own_words.get(id(model))
+    if own is None:
+        own = _own_words[id(model)] = frozenset(model.own_words())
+    return not own.isdisjoint(message_words(normalized))
 
 
 def _runners_up(probabilities: dict[str, float], most: int) -> tuple[tuple[str, float], ...]:
