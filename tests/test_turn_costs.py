@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from hypothesis import given
@@ -96,6 +97,35 @@ def test_bill_lookup_reads_through_the_turns_connection(seeded_database_url: str
     expected = 1 if pool.dialect.name == "sqlite" else len(checkouts)
     assert len(checkouts) == expected
     assert len(checkouts) >= 1
+
+
+def test_bill_lookup_on_postgresql_opens_no_transaction(seeded_database_url: str) -> None:
+    """On PostgreSQL the embedded billing reads on a connection of its own (see
+    `reading_through`), in autocommit: no BEGIN before its one statement, nothing to roll back
+    after it, so one round trip instead of three. The bills read are the same."""
+    url = seeded_database_url
+    pool = engine_for(url)
+    if pool.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: on SQLite the billing reads in the turn's connection")
+    in_transaction: list[bool] = []
+
+    def after(conn, *_args: object) -> None:
+        status = conn.connection.dbapi_connection.info.transaction_status
+        in_transaction.append(status != status.IDLE)
+
+    billing = EmbeddedBilling(url)
+    event.listen(pool, "after_cursor_execute", after)
+    try:
+        accounts = billing.accounts_for_phone(DEMO_PHONE)
+        bills = billing.recent_bills_for_phone(DEMO_PHONE, accounts[0].account, 2)
+    finally:
+        event.remove(pool, "after_cursor_execute", after)
+    assert accounts and bills and all(b.account == accounts[0].account for b in bills)
+    assert in_transaction == [False, False]
+    # The pooled connection goes back as it was: the next unit of work is a transaction.
+    with pool.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+        assert not conn.connection.dbapi_connection.autocommit  # type: ignore[union-attr]
 
 
 FRESH_PROCESS_TURN = """

@@ -124,6 +124,10 @@ class EmbeddedBilling(BillingAdapter):
             if shared is not None and shared.engine is engine_for(self.database_url):
                 return query.all(shared, values)
             with engine_for(self.database_url).connect() as conn:
+                if conn.dialect.name == "postgresql":
+                    # One statement, no transaction to open and roll back: one round trip,
+                    # not three (BEGIN, the query, ROLLBACK on return to the pool).
+                    conn.execution_options(isolation_level="AUTOCOMMIT")
                 return query.all(conn, values)
         except SQLAlchemyError as exc:
             raise BillingUnavailable(str(exc)) from exc

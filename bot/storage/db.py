@@ -95,7 +95,11 @@ def _new_engine(url: str) -> Engine:
 
 
 def _postgres_args(url: str) -> dict:
-    args: dict[str, int | str] = dict(POSTGRES_TIME_LIMITS)
+    from bot.storage.postgres_cursor import LazyDescriptionCursor
+
+    args: dict[str, object] = dict(POSTGRES_TIME_LIMITS)
+    # Result columns described only when read (SQLAlchemy's cached statements never read them).
+    args["cursor_factory"] = LazyDescriptionCursor
     if _limit_statements:
         # Added to the URL's own options (a search_path, say), which connect_args would replace.
         given = make_url(url).query.get("options")
