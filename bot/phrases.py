@@ -16,7 +16,7 @@ from bot.understanding.phrases import read_phrase_file
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
-# bill_high by handlers/bill.py; power_back, cancel_report and negation by
+# bill_high by handlers/bill.py; power_back, cancel_report, negation and question by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
 # handlers/compensation.py.
 NAMES = (
@@ -59,6 +59,7 @@ NAMES = (
     "damage_claim",
     "compensation_ask",
     "about_messages",
+    "question",
 )
 
 
