@@ -18,7 +18,7 @@ from bot.understanding.phrases import read_phrase_file
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
 # bill_high by handlers/bill.py; power_back, cancel_report, negation and question by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
-# handlers/compensation.py.
+# handlers/compensation.py; own_premise by handlers/hazard_report.py.
 NAMES = (
     "bill_alerts",
     "no_notice",
@@ -60,6 +60,7 @@ NAMES = (
     "compensation_ask",
     "about_messages",
     "question",
+    "own_premise",
 )
 
 

@@ -109,15 +109,15 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         return
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
+    named = find_place(turn.text)
     chosen = (
         [a for a in accounts if a.account == typed]
         or _named_in(turn.text, accounts)
-        or (accounts if len(accounts) == 1 else [])
+        or (accounts if len(accounts) == 1 and _may_be(accounts[0], named) else [])
     )
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
         return
-    named = find_place(turn.text)
     if named.complete:
         _report(turn, city=named.city, district=named.district, stated_start=stated, urgent=urgent)
         return
@@ -265,6 +265,15 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(city=place.city, district=None, cities=None)
         _ask_where(turn, [Account(**a) for a in accounts])
         return True
+    if not (place.district or place.city or turn.state.get("city")):
+        # "مدري", "عند بيت ابوي": no district or city in it. Asked again (the premises as
+        # choices); typed a second time, it is taken as typed (below), "I don't know" never.
+        tries = int(turn.state.get("where_tries", 0))
+        if tries < 1 or mentions(turn.text, "dont_know"):
+            turn.remember(where_tries=tries + (not mentions(turn.text, "dont_know")))
+            turn.say(turn.tr._("I did not find a district or a city in that."))
+            _ask_where(turn, [Account(**a) for a in accounts])
+            return True
     # A district we do not list is taken as typed (the list cannot hold every district).
     district = place.district or place.rest or turn.text.strip()
     if not district or len(district) > 80 or not any(ch.isalpha() for ch in district):
@@ -272,6 +281,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
     return True
+
+
+def _may_be(account: Account, named: NamedPlace) -> bool:
+    """The sender's one premise is where the power is out unless the message names another
+    place ("في حي النسيم بالرياض" from a subscriber in Jeddah): a stated place wins."""
+    if named.district or named.cities:
+        return bool(account.district) and normalize(named.district or "") == normalize(
+            account.district
+        )
+    return not named.city or normalize(named.city) == normalize(account.city or "")
 
 
 def _named_in(text: str, accounts: list[Account]) -> list[Account]:

@@ -42,6 +42,15 @@ def start(turn: Turn, understood: Understanding) -> None:
     safety = latest_report_of(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
+    if safety is not None and found is not None and _both_open(turn, found, safety[1]):
+        # "وش صار على بلاغي" with an outage report and a safety report open: both, short.
+        report, incident = found
+        lines = [
+            _("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))
+        ]
+        turn.say("\n".join(lines + status_lines(turn, report, incident)))
+        _say_safety_status(turn, *safety)
+        return
     if safety is not None and _asks_after_safety(turn, found, safety[0]):
         _say_safety_status(turn, *safety)
         return
@@ -73,6 +82,15 @@ def _asks_after_safety(
     if named & {"out", "inc"}:
         return False
     return outage is None or aware(safety.reported_at) > outage[0].reported
+
+
+def _both_open(turn: Turn, outage: tuple[OutageReport, Incident], hazard: Hazard) -> bool:
+    """Both reports still open, and the message names neither kind by its reference."""
+    named = set(normalize(turn.text).split())
+    if named & {"haz", "hz", "out", "inc"}:
+        return False
+    report, incident = outage
+    return incident.is_open and report.status != CANCELLED and not hazard.is_resolved
 
 
 def _say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None:
