@@ -390,6 +390,8 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     if start.at is not None and day and said is not None and not said.day_stated:
         at = datetime.combine(date.fromisoformat(day), start.at.astimezone(RIYADH).time(), RIYADH)
         start = StartTold(at=at) if at <= turn.now else StartTold(ask="future")
+    if start.at is not None and start.at > report.reported:
+        start = StartTold(ask="when")  # after the report was sent: not when this outage began
     if start.at is not None:
         turn.finish()
         take_start(turn, report, start.at)
