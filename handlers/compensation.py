@@ -394,6 +394,18 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
             if days
             else turn.tr.datetime(compensation.deadline)
         )
+        if not days and not rule.is_flat:
+            # One sentence from the engine's deadline, not a second "within 3 hours" that reads
+            # as from now (and is wrong once part of the 3 hours has gone by).
+            return _(
+                "Nothing is owed yet: the power must be back within {hours} of the start, by "
+                "{when}; after that you are owed {first}, plus {more} for each further hour or "
+                "part.",
+                hours=duration(turn.tr, 60 * (rule.deadline_units(facts.network or "lv") or 0)),
+                when=when,
+                first=riyals(rule.first_amount(), turn.lang),
+                more=riyals(rule.additional_sar, turn.lang),
+            )
         return "\n".join(
             [
                 _("Nothing is owed yet; the deadline is {when}.", when=when),

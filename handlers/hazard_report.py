@@ -100,6 +100,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return True
         # A number picks from the list; words that name no kind describe "something else".
         turn.remember(kind=ids[picked - 1] if picked is not None else "other")
+    elif stage == "where" and not _placed(turn.state) and (premise := _premise_picked(turn)):
+        turn.remember(place=premise)
     elif stage == "where" and not _placed(turn.state) and turn.text:
         place = turn.text.strip()
         if len(place) > MAX_PLACE_CHARS or not any(ch.isalpha() for ch in place):
@@ -144,6 +146,8 @@ def _take(turn: Turn) -> None:
             changes["kind"] = kind
         if is_danger(text):
             changes["danger"] = True
+        if mentions(text, "own_premise"):
+            changes["own"] = True  # "العداد حقنا": one of their premises
         if not _placed(state) and (place := place_in(text) or _district_and_city(text)):
             changes["place"] = place
     if message.location is not None:
@@ -178,6 +182,34 @@ def _district_and_city(text: str) -> str | None:
     return f"{named.district}، {named.city}" if named.complete else None
 
 
+def _own_premises(turn: Turn) -> list[dict]:
+    """The sender's premises (premise, district, city), for "which one?" when they said the
+    hazard is at theirs; [] when we know none."""
+    from bot.billing import BillingUnavailable
+
+    if turn.phone is None:
+        return []
+    try:
+        accounts = turn.billing.accounts_for_phone(turn.phone)
+    except BillingUnavailable:
+        return []
+    return [
+        {"premise": a.premise, "district": a.district, "city": a.city}
+        for a in accounts
+        if a.premise
+    ]
+
+
+def _premise_picked(turn: Turn) -> str | None:
+    """The premise picked from the list (its number, or its name), as a place."""
+    premises = turn.state.get("premises") or []
+    picked = choice_number(turn.text)
+    chosen = premises[picked - 1] if picked is not None and 1 <= picked <= len(premises) else None
+    if chosen is None:
+        return None
+    return "، ".join(p for p in (chosen["premise"], chosen["district"], chosen["city"]) if p)
+
+
 def _placed(state: dict) -> bool:
     return bool(state.get("location") or state.get("place"))
 
@@ -206,6 +238,20 @@ def _next(turn: Turn) -> None:
         return
     if not _placed(state):
         turn.remember(stage="where")
+        premises = _own_premises(turn) if state.get("own") else []
+        if premises:
+            turn.remember(premises=premises)
+            turn.say(
+                _(
+                    "Where is it? Send the number of your premise, or share your location, or "
+                    "type the district and city."
+                ),
+                [
+                    Choice(str(i), f"{p['premise']}، {p['district']}", aliases=(p["premise"],))
+                    for i, p in enumerate(premises, 1)
+                ],
+            )
+            return
         turn.say(_where_question(turn))
         return
     if not state.get("location") and not names_area(state["place"]) and not state.get("area_asked"):

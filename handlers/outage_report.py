@@ -6,24 +6,27 @@ the report, while it is being made or just after, is kept with it (fetched like 
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime, timedelta
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
 
 from bot.billing import Account, BillingUnavailable
+from bot.config import RIYADH
 from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
 from bot.hazards.media import fetch
 from bot.hazards.models import STORED
 from bot.outages import (
     ReportOutcome,
+    compensation_for_report,
     latest_report,
     report_outage,
     reports_by_sender,
     restoration_standard,
 )
-from bot.outages.models import CANCELLED, OutageReport
+from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import NamedPlace, display_name, find_place
-from bot.outages.service import keep_media
+from bot.outages.service import keep_media, record_stated_start
+from bot.phrases import mentions
 from bot.standards import rule_for
 from bot.storage.base import aware
 from bot.text import normalize
@@ -99,22 +102,22 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
     """`stated_start`: when the power went off, as the subscriber already stated it (a
     compensation question handing over to a report)."""
     turn.intent = "outage_report"
-    stated = stated_start or _stated_start(turn, understood)
+    stated = stated_start or start_told(turn.text, turn.now).at
     urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
         _report(turn, stated_start=stated, urgent=urgent)
         return
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
+    named = find_place(turn.text)
     chosen = (
         [a for a in accounts if a.account == typed]
         or _named_in(turn.text, accounts)
-        or (accounts if len(accounts) == 1 else [])
+        or (accounts if len(accounts) == 1 and _may_be(accounts[0], named) else [])
     )
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
         return
-    named = find_place(turn.text)
     if named.complete:
         _report(turn, city=named.city, district=named.district, stated_start=stated, urgent=urgent)
         return
@@ -219,6 +222,8 @@ def _city_answer(turn: Turn, understood: Understanding) -> bool:
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
+    if turn.state.get("stage") == "start":
+        return _start_answer(turn, understood)
     if turn.state.get("cities") and _city_answer(turn, understood):
         return True
     accounts = turn.state.get("accounts", [])
@@ -260,6 +265,15 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(city=place.city, district=None, cities=None)
         _ask_where(turn, [Account(**a) for a in accounts])
         return True
+    if not (place.district or place.city or turn.state.get("city")):
+        # "مدري", "عند بيت ابوي": no district or city in it. Asked again (the premises as
+        # choices); typed a second time, it is taken as typed (below), "I don't know" never.
+        tries = int(turn.state.get("where_tries", 0))
+        if tries < 1 or mentions(turn.text, "dont_know"):
+            turn.remember(where_tries=tries + (not mentions(turn.text, "dont_know")))
+            turn.say(turn.tr._("I did not find a district or a city in that."))
+            _ask_where(turn, [Account(**a) for a in accounts])
+            return True
     # A district we do not list is taken as typed (the list cannot hold every district).
     district = place.district or place.rest or turn.text.strip()
     if not district or len(district) > 80 or not any(ch.isalpha() for ch in district):
@@ -267,6 +281,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
     return True
+
+
+def _may_be(account: Account, named: NamedPlace) -> bool:
+    """The sender's one premise is where the power is out unless the message names another
+    place ("في حي النسيم بالرياض" from a subscriber in Jeddah): a stated place wins."""
+    if named.district or named.cities:
+        return bool(account.district) and normalize(named.district or "") == normalize(
+            account.district
+        )
+    return not named.city or normalize(named.city) == normalize(account.city or "")
 
 
 def _named_in(text: str, accounts: list[Account]) -> list[Account]:
@@ -295,20 +319,169 @@ def _account_state(account: Account) -> dict:
     }
 
 
-def _stated_start(turn: Turn, understood: Understanding) -> datetime | None:
-    """When the reporter said the power went off ("طافية من ٧ الصبح", "من ساعتين"): an hour,
-    not after now. A day part alone ("من الصبح", "من امس بالليل") or an hour without morning or
-    evening is our guess, not what they said: no figure is counted from it."""
-    value = understood.slots.get("start")
-    if not isinstance(value, str) or len(value) == 10:
-        return None
-    reading = read_times(turn.text, turn.now)
-    if reading.start is None or reading.start.hour_guessed:
-        return None
-    if reading.start.other_weekday is not None:
-        return None  # "الخميس ٢٧ نوفمبر", a Friday: which day is asked after the report
-    start = datetime.fromisoformat(value)
-    return start if start <= turn.now else None
+@dataclass(frozen=True)
+class StartTold:
+    """When a message says the power went off, read by the same reader as the compensation
+    questions: `at` when it can be counted from (an hour, or a named moment such as "الفجر",
+    "امس المغرب", "من ساعتين"), else `ask` what is missing: "when" (a day with no hour, or a span
+    such as "الصبح", "من بدري"), "am_pm" (an hour 1-12 with no morning or evening) or "future"
+    (a start that has not come yet); `day` is what is certain of it (kept for the answer)."""
+
+    at: datetime | None = None
+    ask: str | None = None
+    day: date | None = None
+
+
+def start_told(text: str, now: datetime) -> StartTold:
+    start = read_times(text, now).start
+    if start is None or start.other_weekday is not None:
+        return StartTold()  # a weekday that is not the date's: asked after the report
+    at = start.at
+    if at is not None and at > now or at is None and start.day > now.astimezone(RIYADH).date():
+        return StartTold(ask="future")
+    day = start.day if start.day_stated or start.guess == "day_part" else None
+    if at is None:
+        return StartTold(ask="when", day=start.day)
+    if start.guess == "am_pm":
+        return StartTold(ask="am_pm", day=day)
+    if start.guess == "day_part":
+        return StartTold(ask="when", day=day)
+    return StartTold(at=at)
+
+
+def _ask_start(turn: Turn, report: OutageReport, told: str) -> None:
+    """After the report: a start it said but that cannot be counted from (vague, AM or PM,
+    not come yet) is asked about, once, rather than guessed; the report counts from itself
+    until then."""
+    if report.stated_start is not None or turn.flow is not None:
+        return
+    start = start_told(told, turn.now)
+    if start.ask is None:
+        return
+    turn.begin(
+        FLOW,
+        stage="start",
+        report=report.id,
+        day=start.day.isoformat() if start.day else None,
+        tries=0,
+    )
+    turn.say(_start_question(turn, start.ask))
+
+
+def _start_question(turn: Turn, ask: str) -> str:
+    _ = turn.tr._
+    if ask == "am_pm":
+        return _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
+    question = _("About what time did the power go off?")
+    if ask == "future":
+        return _("That time has not come yet.") + " " + question
+    return question
+
+
+def _start_answer(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "about what time did the power go off?" (the day they said kept)."""
+    report = turn.session.get(OutageReport, turn.state.get("report"))
+    day = turn.state.get("day")
+    if report is None:
+        turn.finish()
+        return False
+    start = start_told(turn.text, turn.now)
+    said = read_times(turn.text, turn.now).start
+    if start.at is not None and day and said is not None and not said.day_stated:
+        at = datetime.combine(date.fromisoformat(day), start.at.astimezone(RIYADH).time(), RIYADH)
+        start = StartTold(at=at) if at <= turn.now else StartTold(ask="future")
+    if start.at is not None and start.at > report.reported:
+        start = StartTold(ask="when")  # after the report was sent: not when this outage began
+    if start.at is not None:
+        turn.finish()
+        take_start(turn, report, start.at)
+        return True
+    if start.ask is None:
+        turn.finish()
+        if not mentions(turn.text, "dont_know"):
+            return False  # no time in it: a message of its own ("وش صار على بلاغي")
+        turn.say(_counted_from_report(turn, report))
+        return True
+    tries = int(turn.state.get("tries", 0)) + 1
+    if tries >= 2:
+        turn.finish()
+        turn.say(_counted_from_report(turn, report))
+        return True
+    turn.remember(tries=tries, day=start.day.isoformat() if start.day else day)
+    turn.say(_start_question(turn, start.ask))
+    return True
+
+
+def _counted_from_report(turn: Turn, report: OutageReport) -> str:
+    return turn.tr._(
+        "No problem: your outage is counted from your report ({when}). If you remember when "
+        "it began, just tell me.",
+        when=turn.tr.datetime(report.reported),
+    )
+
+
+# What a message telling when the power went off may be asked as, besides a report.
+_CORRECTS_IN = ("outage_report", "outage_status", "compensation", "unknown")
+
+
+def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool:
+    """A start told after the report, in a message of its own ("نسيت اقول لك انها طافية من
+    الساعة ٥ العصر", "ليه مافي تعويض؟ الكهرباء طافيه من الفجر!" after the restoration): kept on
+    the sender's latest report and said back, with what it earns; True when taken. Only a start
+    before the report (and before the restoration on record), of the same place, and not the one
+    kept already."""
+    if understood is None or turn.flow in (FLOW, "compensation"):
+        return False
+    if understood.intent not in _CORRECTS_IN or "end" in understood.slots:
+        return False
+    told = start_told(turn.text, turn.now)
+    if told.at is None:
+        return False
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED:
+        return False
+    report, incident = found
+    end = incident.end if not incident.is_open else None
+    if told.at >= report.reported or (end is not None and told.at >= end):
+        return False
+    if aware(report.stated_start) == told.at:
+        return False
+    named = find_place(turn.text)
+    kept = {normalize(p) for p in (report.district, report.city) if p}
+    if any(p and normalize(p) not in kept for p in (named.district, named.city)):
+        return False  # another place: a report of its own
+    turn.finish()
+    take_start(turn, report, told.at)
+    return True
+
+
+def take_start(turn: Turn, report: OutageReport, at: datetime) -> None:
+    """The reporter's start, told after the report (an answer, or a correction: "ترا طافية من
+    الساعة ٥ الفجر"), kept on it and said back, with what it earns from there."""
+    from handlers.compensation import open_outage_so_far
+    from handlers.outage_status import when
+
+    incident = turn.session.get(Incident, report.incident_id)
+    assert incident is not None
+    turn.intent = "outage_report"
+    record_stated_start(report, min(at, report.reported))
+    _ = turn.tr._
+    lines = [
+        _(
+            "I changed the start of your report {ref} to {when}.",
+            ref=report.reference,
+            when=when(turn, at),
+        )
+    ]
+    if incident.is_open and report.stated_end is None:
+        lines.append(open_outage_so_far(turn, report, incident))
+    else:
+        compensation = compensation_for_report(report, incident)
+        if compensation is not None:
+            lines.append(compensation.explain(turn.lang))
+    turn.say("\n".join(lines))
 
 
 def _report(
@@ -360,6 +533,7 @@ def _report(
     from handlers.compensation import ask_start_day
 
     ask_start_day(turn, outcome.report, told or turn.text)
+    _ask_start(turn, outcome.report, told or turn.text)
     _ = turn.tr._
     if stored:
         turn.say(

@@ -13,6 +13,7 @@ from bot.hazards.models import Hazard, HazardReport
 from bot.hazards.service import latest_report_of
 from bot.outages import compensation_for_report, latest_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
 from bot.outages.service import cancel_report, note_power_back
 from bot.phrases import phrases
@@ -38,6 +39,15 @@ def start(turn: Turn, understood: Understanding) -> None:
     safety = latest_report_of(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
+    if safety is not None and found is not None and _both_open(turn, found, safety[1]):
+        # "وش صار على بلاغي" with an outage report and a safety report open: both, short.
+        report, incident = found
+        lines = [
+            _("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))
+        ]
+        turn.say("\n".join(lines + status_lines(turn, report, incident)))
+        _say_safety_status(turn, *safety)
+        return
     if safety is not None and _asks_after_safety(turn, found, safety[0]):
         _say_safety_status(turn, *safety)
         return
@@ -69,6 +79,15 @@ def _asks_after_safety(
     if named & {"out", "inc"}:
         return False
     return outage is None or aware(safety.reported_at) > outage[0].reported
+
+
+def _both_open(turn: Turn, outage: tuple[OutageReport, Incident], hazard: Hazard) -> bool:
+    """Both reports still open, and the message names neither kind by its reference."""
+    named = set(normalize(turn.text).split())
+    if named & {"haz", "hz", "out", "inc"}:
+        return False
+    report, incident = outage
+    return incident.is_open and report.status != CANCELLED and not hazard.is_resolved
 
 
 def _say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None:
@@ -128,7 +147,9 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
         lines = [_("Power was restored {when}.", when=when(turn, incident.end))]
         compensation = compensation_for_report(report, incident)
         if compensation is not None:
-            lines.append(compensation.explain(turn.lang))
+            # Never "nothing is owed" from a start the reporter did not give: asked instead.
+            unstated = unstated_start_line(tr, report, incident, compensation)
+            lines.append(unstated or compensation.explain(turn.lang))
         return lines
     if report.status == CANCELLED:
         return [_("You cancelled this report. If the power is out, tell me and I will report it.")]
@@ -190,6 +211,12 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         return False
     if understood is not None and understood.intent == "compensation" and not cancel:
         return False  # "it came back at 4, how much do I get": the calculator's question
+    if back and not cancel and asks(text):
+        # "هل رجعت الكهرباء عندنا؟": the report's status answers it; nothing is recorded.
+        if turn.flow == "outage_report" or understood is None:
+            return False
+        start(turn, understood)
+        return True
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
@@ -288,6 +315,12 @@ def _one_slip(word: str, known: str) -> bool:
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
+def asks(text: str) -> bool:
+    """The message is a question: a question mark, or a question word ("هل", "is the power
+    back")."""
+    return "?" in text or "؟" in text or says(text, "question")
+
+
 def says(text: str, name: str) -> bool:
     """The message says one of the phrases of `name`, not turned around by a negation just
     before it ("ما رجعت الكهرباء")."""
@@ -298,6 +331,8 @@ def says(text: str, name: str) -> bool:
         if at < 0:
             continue
         before = words[:at].split()
+        if len(before) >= 2 and before[-1] == before[-2]:
+            before = []  # "لا لا الغي البلاغ": a "no" said twice answers, it negates nothing
         if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
             return True
     return False

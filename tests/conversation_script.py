@@ -24,6 +24,9 @@ A script file holds scenarios; each starts with `=== title` and may set `phone:`
     @estimate 60                           (an operator sets the estimated restoration of the
                                             subscriber's latest outage report to that many
                                             minutes from now, as `sadeeq outages update --eta`)
+    @restore                               (an operator restores the subscriber's latest outage
+                                            report's incident now; the restoration notice that
+                                            reporter is sent is the reply the next lines check)
 
 Replies are rendered as the channel would show them, so choices count as text.
 """
@@ -119,6 +122,9 @@ def play(
                 phone = rest.strip()
             elif verb == "estimate":
                 _operator_estimate(settings, scenario.channel, phone, now, float(rest))
+            elif verb == "restore":
+                last_reply = _operator_restore(settings, scenario.channel, phone, now)
+                transcript.append(f"@restore\n{last_reply}")
             else:
                 raise ValueError(f"{scenario.source}: unknown directive {text!r}")
             if kind == "@":
@@ -170,6 +176,19 @@ def _operator_estimate(
         found = latest_report(session, channel=channel, sender=phone, phone=phone)
         assert found is not None, f"@estimate: {phone} has no outage report"
         update_incident(session, found[1].id, eta=now + timedelta(minutes=minutes))
+
+
+def _operator_restore(settings: Settings, channel: str, phone: str, now: datetime) -> str:
+    """Restore the incident of `phone`'s latest report at `now`; the notice that report gets."""
+    from bot.outages.notices import restoration_notice
+    from bot.outages.service import latest_report, restore_incident
+    from bot.storage.db import session_scope
+
+    with session_scope(settings.database_url) as session:
+        found = latest_report(session, channel=channel, sender=phone, phone=phone)
+        assert found is not None, f"@restore: {phone} has no outage report"
+        incident = restore_incident(session, found[1].id, at=now, now=now)
+        return restoration_notice(found[0], incident)
 
 
 def check_engine_figures(spec: str, reply: str, now: datetime, where: str, shown: str) -> None:

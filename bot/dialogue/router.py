@@ -149,6 +149,8 @@ def _handle(
 
     if outage_status.takes_news(turn, understood):  # "رجعت الكهرباء", "الغي البلاغ"
         return
+    if outage_report.takes_start_correction(turn, understood):  # "ترا طافية من الفجر"
+        return
 
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
         return

@@ -39,13 +39,28 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
         tr._("Outage length: {duration}.", duration=duration(tr, minutes)),
     ]
     compensations = compensations_for_report(report, incident)
-    lines += [_compensation_line(tr, c) for c in compensations]
+    unstated = report.stated_start is None
+    lines += [_compensation_line(tr, c, start if unstated else None) for c in compensations]
     if any(c.amount_sar > 0 for c in compensations):
         lines.append(tr._("If it is not paid by then, call SERA on 19944."))
     return "\n".join(lines)
 
 
-def _compensation_line(tr: Texts, compensation) -> str:
+def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, compensation):
+    """For a reporter who never said when their power went off, instead of "no compensation"
+    from the start on our record: what it was counted from, and a request for their start.
+    None when they did say, or when something is owed, or nothing would be (force majeure)."""
+    end = incident.end
+    if report.stated_start is not None or end is None or compensation.amount_sar > 0:
+        return None
+    if compensation.reason == FORCE_MAJEURE or compensation.standard == PLANNED_NOTICE:
+        return None
+    return _compensation_line(tr, compensation, min(report.start_in(incident), end))
+
+
+def _compensation_line(tr: Texts, compensation, unstated_start=None) -> str:
+    """`unstated_start`: the start counted from when the reporter never said when their power
+    went off; "no compensation" is then not said from it, they are asked when it began."""
     from bot.standards import riyals, standard_name
 
     name = standard_name(compensation.standard, tr.lang)
@@ -64,6 +79,13 @@ def _compensation_line(tr: Texts, compensation) -> str:
     if compensation.standard == PLANNED_NOTICE:
         return tr._(
             "The planned outage was announced in time, so no compensation is due for the notice."
+        )
+    if unstated_start is not None:
+        return tr._(
+            "Counted from {since}, the start on our record, the power came back within the "
+            "guaranteed time. You did not tell us when your power went off: if it was earlier, "
+            "reply with when it began and we will count it again.",
+            since=tr.datetime(unstated_start),
         )
     return tr._("Power came back within the guaranteed time, so no compensation is due.")
 

@@ -38,6 +38,7 @@ class _Period:
     twelve: int
     bare: bool
     day: int | None
+    named: bool = False  # names a moment (الفجر, المغرب: a prayer), not a span (الصبح)
 
 
 _Value = TypeVar("_Value")
@@ -107,7 +108,12 @@ def _vocabulary() -> _Vocabulary:
         hours, minutes = (int(x) for x in spec["default"].split(":"))
         for words, bare in ((spec["words"], True), (spec.get("after_hour", ()), False)):
             period = _Period(
-                (hours, minutes), frozenset(spec["pm"]), spec["twelve"], bare, spec.get("day")
+                (hours, minutes),
+                frozenset(spec["pm"]),
+                spec["twelve"],
+                bare,
+                spec.get("day"),
+                bool(spec.get("named")),
             )
             for word in words:
                 periods[_key(word)] = period
@@ -245,10 +251,19 @@ class _Clock:
     is_now: bool = False  # "الحين": the message's own time
     ago: int = 0  # "من ساعتين": that many minutes before the message (a stated start)
     period: _Period | None = None  # the day part named alone ("العصر"), for the hours after it
+    named_part: bool = False  # the day part alone names a moment ("الفجر"): see `Moment.guess`
 
     @property
     def guessed(self) -> bool:
         return self.ambiguous_hour or self.default_hour
+
+    @property
+    def guess(self) -> str | None:
+        if self.ambiguous_hour:
+            return "am_pm"
+        if self.default_hour:
+            return "named_part" if self.named_part else "day_part"
+        return None
 
 
 @dataclass
@@ -638,7 +653,20 @@ def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | 
         if after is not None:
             return after, size + after_size
         hour, minute = period.default
-        return _Clock(i, hour, minute, True, period.day, False, True, period=period), size
+        return (
+            _Clock(
+                i,
+                hour,
+                minute,
+                True,
+                period.day,
+                False,
+                True,
+                period=period,
+                named_part=period.named,
+            ),
+            size,
+        )
     return _hour_at(toks, i, v, units, None)
 
 
@@ -712,8 +740,15 @@ class Moment:
     # A weekday written with a date that is not on it ("الخميس ٢٧ نوفمبر", a Friday): `day` is
     # the date's, and this is the weekday, so the two can be offered back.
     other_weekday: int | None = None
-    # The hour is a day part's usual hour ("من الفجر": 05:00), not one the subscriber wrote.
-    day_part: bool = False
+    # How a guessed hour was chosen: "am_pm" (an hour 1-12 with no morning or evening),
+    # "day_part" (a span's usual hour: "الصبح" 08:00), "named_part" (a named moment's usual hour:
+    # "الفجر" 05:00, "المغرب"); None when the hour was said.
+    guess: str | None = None
+
+    @property
+    def day_part(self) -> bool:
+        """The hour is a day part's usual hour ("من الفجر": 05:00), not one the subscriber wrote."""
+        return self.guess in ("day_part", "named_part")
 
     @property
     def at(self) -> datetime | None:
@@ -873,12 +908,7 @@ def _moment(
         if clock is None:
             return Moment(resolved, None, stated, other_weekday=other)
         return Moment(
-            resolved,
-            time(clock.hour, clock.minute),
-            stated,
-            clock.guessed,
-            other,
-            clock.default_hour,
+            resolved, time(clock.hour, clock.minute), stated, clock.guessed, other, clock.guess
         )
     assert clock is not None
     if clock.day is not None:
@@ -887,7 +917,7 @@ def _moment(
             time(clock.hour, clock.minute),
             True,
             clock.guessed,
-            day_part=clock.default_hour,
+            guess=clock.guess,
         )
     if start is not None:  # an end with no day of its own: the start's day (or the next)
         return Moment(
@@ -895,11 +925,11 @@ def _moment(
             time(clock.hour, clock.minute),
             start.day_stated,
             clock.guessed,
-            day_part=clock.default_hour,
+            guess=clock.guess,
         )
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
         return Moment(
-            today, time(clock.hour, clock.minute), False, clock.guessed, day_part=clock.default_hour
+            today, time(clock.hour, clock.minute), False, clock.guessed, guess=clock.guess
         )
     return _latest_past(clock, now)
 
@@ -917,7 +947,7 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
         candidates.append(base.replace(hour=(clock.hour + 12) % 24))
     past = [c for c in candidates if c <= now]
     chosen = max(past) if past else max(candidates) - timedelta(days=1)
-    return Moment(chosen.date(), chosen.time(), False, clock.guessed, day_part=clock.default_hour)
+    return Moment(chosen.date(), chosen.time(), False, clock.guessed, guess=clock.guess)
 
 
 def _day_of(day: _Day, today: date, after: date | None) -> date | None:
