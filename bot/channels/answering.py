@@ -106,11 +106,14 @@ class Answerer:
         )
         self._short_turns = self._claims_in_turn and _turns_stay_local(engine, settings)
 
-    async def answer_soon(self, inbound: Inbound, render: Callable[[Reply], str]) -> Answer:
+    async def answer_soon(
+        self, inbound: Inbound, render: Callable[[Reply], str], *, sent_later: bool = False
+    ) -> Answer:
         """`answer` for a channel on the event loop. A turn that only touches the local SQLite
         file runs right here (a thread hop and the wake-ups around it cost more than such a turn
         on a busy server); any other in a worker thread. Either way at most the in-flight limit
-        at once, waited for here."""
+        at once, waited for here (every caller on the loop must come this way: a turn on the
+        loop must never wait for the threads' semaphore held by a slow turn in a thread)."""
         loop = asyncio.get_running_loop()
         gate = self._gates.get(loop)
         if gate is None:
@@ -119,8 +122,8 @@ class Answerer:
             gate = self._gates[loop] = asyncio.Semaphore(self._limit)
         async with gate:
             if self._short_turns and not inbound.media and not inbound.audio:
-                return self.answer(inbound, render)
-            return await run_in_threadpool(self.answer, inbound, render)
+                return self.answer(inbound, render, sent_later=sent_later)
+            return await run_in_threadpool(self.answer, inbound, render, sent_later=sent_later)
 
     def answer(
         self, inbound: Inbound, render: Callable[[Reply], str], *, sent_later: bool = False
