@@ -113,7 +113,10 @@ class Answerer:
         file runs right here (a thread hop and the wake-ups around it cost more than such a turn
         on a busy server); any other in a worker thread. Either way at most the in-flight limit
         at once, waited for here (every caller on the loop must come this way: a turn on the
-        loop must never wait for the threads' semaphore held by a slow turn in a thread)."""
+        loop must never wait for the threads' semaphore held by a slow turn in a thread).
+        The price: while another process holds the SQLite file's write lock (a `sadeeq`
+        command writing to it), the loop waits with the turn, up to the lock wait of
+        bot/storage/db.py, instead of answering /healthz meanwhile."""
         loop = asyncio.get_running_loop()
         gate = self._gates.get(loop)
         if gate is None:
