@@ -6,11 +6,16 @@ answer are one transaction (one commit a message, nothing left behind by a turn 
 An engine failure becomes a polite apology, because a 500 makes providers retry a poisoned
 message forever; a database outage instead raises `RetryLater` so the
 channel answers 503 and the provider delivers the message again later (nothing is lost).
-Synchronous on purpose: channels run it in a worker thread, one hop per message.
+`Answerer.answer` is synchronous: channels run it in a worker thread, one hop per message.
+Channels on the event loop call `Answerer.answer_soon` instead: the in-flight limit is then
+waited for on the loop (a waiting request costs a coroutine, not a thread contending for a
+semaphore), and where a turn is short and cannot wait on the network (SQLite, the embedded
+billing, no Redis, no attachment to fetch) it runs on the loop itself, without a thread hop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import threading
@@ -20,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import Connection
+from starlette.concurrency import run_in_threadpool
 
 from bot.channels import deliveries
 from bot.channels.database_errors import DATABASE_ERRORS
@@ -85,7 +91,11 @@ class Answerer:
     def __init__(self, engine: ConversationEngine, settings: Settings) -> None:
         self.engine = engine
         self.settings = settings
-        self._in_flight = threading.BoundedSemaphore(in_flight_limit(settings.database_url))
+        self._limit = in_flight_limit(settings.database_url)
+        self._in_flight = threading.BoundedSemaphore(self._limit)
+        # The in-flight limit as seen by `answer_soon`'s callers, one per event loop (a test
+        # client runs each app in a loop of its own).
+        self._gates: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
         respond = getattr(engine, "respond", None)
         self._keeps_answers = respond is not None and "keep_answer" in _parameters(respond)
         self._claims_in_turn = (
@@ -94,6 +104,29 @@ class Answerer:
             and "claim" in _parameters(respond)
             and deliveries.claims_in_turn(settings.database_url)
         )
+        self._short_turns = self._claims_in_turn and _turns_stay_local(engine, settings)
+
+    async def answer_soon(
+        self, inbound: Inbound, render: Callable[[Reply], str], *, sent_later: bool = False
+    ) -> Answer:
+        """`answer` for a channel on the event loop. A turn that only touches the local SQLite
+        file runs right here (a thread hop and the wake-ups around it cost more than such a turn
+        on a busy server); any other in a worker thread. Either way at most the in-flight limit
+        at once, waited for here (every caller on the loop must come this way: a turn on the
+        loop must never wait for the threads' semaphore held by a slow turn in a thread).
+        The price: while another process holds the SQLite file's write lock (a `sadeeq`
+        command writing to it), the loop waits with the turn, up to the lock wait of
+        bot/storage/db.py, instead of answering /healthz meanwhile."""
+        loop = asyncio.get_running_loop()
+        gate = self._gates.get(loop)
+        if gate is None:
+            for old in [old for old in self._gates if old.is_closed()]:
+                del self._gates[old]
+            gate = self._gates[loop] = asyncio.Semaphore(self._limit)
+        async with gate:
+            if self._short_turns and not inbound.media and not inbound.audio:
+                return self.answer(inbound, render, sent_later=sent_later)
+            return await run_in_threadpool(self.answer, inbound, render, sent_later=sent_later)
 
     def answer(
         self, inbound: Inbound, render: Callable[[Reply], str], *, sent_later: bool = False
@@ -259,6 +292,19 @@ class Answerer:
             log.warning(
                 "could not release %s %s; it is retried after the lease", channel, message_id
             )
+
+
+def _turns_stay_local(engine: ConversationEngine, settings: Settings) -> bool:
+    """Whether a turn of this engine works only on the local SQLite file and in this process:
+    no billing API, no Redis (what a turn could wait on for seconds). Attachments, which a turn
+    may fetch, are checked per message."""
+    from bot.billing.embedded import EmbeddedBilling
+
+    return (
+        settings.database_url.startswith("sqlite")
+        and not settings.redis_url
+        and isinstance(getattr(engine, "billing", None), EmbeddedBilling)
+    )
 
 
 def _parameters(function: Callable) -> set[str]:

@@ -24,9 +24,21 @@ DATABASE = "database"
 SEND = "send"
 
 
+# Each label set's counter and histogram, looked up once (`labels` locks and builds a key at
+# every call; there are a few dozen intents and a handful of channels).
+_MESSAGES: dict[tuple[str, str], Counter] = {}
+_LATENCY: dict[str, Histogram] = {}
+
+
 def record_message(channel: str, intent: str, seconds: float) -> None:
-    MESSAGES.labels(channel=channel, intent=intent).inc()
-    LATENCY.labels(channel=channel).observe(seconds)
+    counter = _MESSAGES.get((channel, intent))
+    if counter is None:
+        counter = _MESSAGES[channel, intent] = MESSAGES.labels(channel=channel, intent=intent)
+    counter.inc()
+    histogram = _LATENCY.get(channel)
+    if histogram is None:
+        histogram = _LATENCY[channel] = LATENCY.labels(channel=channel)
+    histogram.observe(seconds)
 
 
 def record_error(channel: str, kind: str) -> None:

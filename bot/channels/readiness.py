@@ -10,6 +10,7 @@ reason found, which is also logged, once for each change of reason (load balance
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from functools import cache
 from gettext import NullTranslations
@@ -34,11 +35,17 @@ def sqlite_file(url: str) -> Path | None:
 
 def missing_database_file(url: str) -> str | None:
     """Why the SQLite file cannot be used (it was deleted under us: writes would go to the
-    deleted file and be lost), or None."""
-    path = sqlite_file(url)
-    if path is not None and not path.exists():
+    deleted file and be lost), or None. (Asked before every message: one stat call.)"""
+    path = _file_name(url)
+    if path is not None and not os.path.exists(path):
         return f"database file {path} is missing"
     return None
+
+
+@cache
+def _file_name(url: str) -> str | None:
+    path = sqlite_file(url)
+    return None if path is None else str(path)
 
 
 @cache

@@ -167,7 +167,7 @@ class TelegramConversation:
                 update.message.chat.type,
             )
             return
-        answer = await asyncio.to_thread(self.answerer.answer, inbound, _render, sent_later=True)
+        answer = await self.answerer.answer_soon(inbound, _render, sent_later=True)
         outgoing = _outgoing(answer.texts, answer.replies, answer.unsent, answer.repeat)
         chat_id, message_id = update.message.chat_id, inbound.message_id
         unsent = len(outgoing)
