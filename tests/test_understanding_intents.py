@@ -77,6 +77,19 @@ def test_unsure_means_unknown_with_alternatives() -> None:
     assert gibberish.intent == "unknown"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("abi alghee el balagh", "outage_status"),  # cancelling a report is asked there
+        ("wain asadd el fatoora", "bill"),
+        ("how do I pay", "bill"),
+    ],
+)
+def test_testers_findings(text: str, intent: str) -> None:
+    """Messages a blind subscriber test reported (issue 12): the intents the flows need."""
+    assert understand(text, NOW).intent == intent
+
+
 def test_a_confident_answer_is_above_the_acceptance_line() -> None:
     result = understand("الكهربا طافية من الصبح", NOW)
     assert result.intent == "outage_report" and result.confidence >= intent_model().accept
