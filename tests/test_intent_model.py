@@ -21,11 +21,14 @@ DATA = Path(__file__).parent / "data"
 # point, within the goal of 3%; bench/RESULTS.md has the tables. The safety set (94.7%, 2 of
 # its 16 off-topic look-alikes taken for a request) does not reach the goal of 95% and 3% yet;
 # the fresh set, written after this model was trained, does (96.4%, 1 of 49 off-topic taken).
+# The second fresh set (fourth session, by a writer who saw only contract.md and domain.md,
+# scored once with the model unchanged) is at 95.6% with 2 of its 53 off-topic taken (3.8%).
 TEST_SETS = {
     "labelled_messages.tsv": (0.962, 0.01),
     "blind_messages.tsv": (0.959, 0.025),
     "hazard_messages.tsv": (0.937, 0.135),
     "fresh_messages.tsv": (0.954, 0.03),
+    "fresh2_messages.tsv": (0.946, 0.048),
 }
 
 TRAIN = examples("train")
