@@ -220,6 +220,21 @@ def show(name: str, burst: Burst) -> dict[str, float]:
     return figures
 
 
+def server_env(database: Path) -> dict[str, str]:
+    """`sadeeq serve`'s environment for a burst: the SQLite file, the Twilio secrets the load
+    generator signs with, and none of the optional backends (Telegram, Redis, a billing API)."""
+    env = {
+        **os.environ,
+        "SADEEQ_DATABASE_URL": f"sqlite:///{database}",
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "SADEEQ_PUBLIC_URL": PUBLIC_URL,
+        "PYTHONPATH": str(ROOT),
+    }
+    for name in ("TELEGRAM_BOT_TOKEN", "SADEEQ_REDIS_URL", "SADEEQ_BILLING_URL"):
+        env.pop(name, None)
+    return env
+
+
 def database_counts(path: Path) -> tuple[int, int, int]:
     """(outage reports, distinct reporting numbers, incidents), read after the server stopped."""
     with sqlite3.connect(path) as conn:
@@ -243,15 +258,7 @@ def main() -> int:
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as workdir:
         database = Path(workdir) / "burst.sqlite"
-        env = {
-            **os.environ,
-            "SADEEQ_DATABASE_URL": f"sqlite:///{database}",
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "SADEEQ_PUBLIC_URL": PUBLIC_URL,
-            "PYTHONPATH": str(ROOT),
-        }
-        for name in ("TELEGRAM_BOT_TOKEN", "SADEEQ_REDIS_URL", "SADEEQ_BILLING_URL"):
-            env.pop(name, None)
+        env = server_env(database)
         started = time.perf_counter()
         subprocess.run(
             [

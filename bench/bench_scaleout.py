@@ -131,6 +131,19 @@ def workers(
                 proc.kill()
 
 
+def message_params(tag: str, who: int, n: int) -> dict[str, str]:
+    """The form of sender `who`'s `n`-th message (the first 20 senders are demo subscribers)."""
+    phone = f"+9665000{who:05d}" if who >= 20 else f"+96650000{who + 1:04d}"
+    return {
+        "MessageSid": f"SM{tag}{who:04d}{n:04d}",
+        "AccountSid": "AC123",
+        "From": f"whatsapp:{phone}",
+        "To": "whatsapp:+966920000000",
+        "NumMedia": "0",
+        **SCRIPT[n % len(SCRIPT)],
+    }
+
+
 async def load(urls: list[str], senders: int, per_sender: int, tag: str) -> dict:
     """Each sender talks to one worker (round robin, as a load balancer would spread them).
     Requests are signed before the clock starts and sent with aiohttp, the lightest client at
@@ -138,17 +151,9 @@ async def load(urls: list[str], senders: int, per_sender: int, tag: str) -> dict
     validator = RequestValidator(TOKEN)
     plans: list[list[tuple[str, dict[str, str], str]]] = []
     for who in range(senders):
-        phone = f"+9665000{who:05d}" if who >= 20 else f"+96650000{who + 1:04d}"
         plan = []
         for n in range(per_sender):
-            params = {
-                "MessageSid": f"SM{tag}{who:04d}{n:04d}",
-                "AccountSid": "AC123",
-                "From": f"whatsapp:{phone}",
-                "To": "whatsapp:+966920000000",
-                "NumMedia": "0",
-                **SCRIPT[n % len(SCRIPT)],
-            }
+            params = message_params(tag, who, n)
             plan.append(
                 (
                     urls[who % len(urls)] + PATH,
@@ -201,18 +206,10 @@ def preloaded(urls: list[str], senders: int, per_sender: int, tag: str, pids: li
     validator = RequestValidator(TOKEN)
     plans: list[tuple[tuple[str, int], bytes]] = []
     for who in range(senders):
-        phone = f"+9665000{who:05d}" if who >= 20 else f"+96650000{who + 1:04d}"
         url = urlsplit(urls[who % len(urls)])
         requests = []
         for n in range(per_sender):
-            params = {
-                "MessageSid": f"SM{tag}{who:04d}{n:04d}",
-                "AccountSid": "AC123",
-                "From": f"whatsapp:{phone}",
-                "To": "whatsapp:+966920000000",
-                "NumMedia": "0",
-                **SCRIPT[n % len(SCRIPT)],
-            }
+            params = message_params(tag, who, n)
             body = urlencode(params).encode()
             signature = validator.compute_signature(PUBLIC_URL + PATH, params)
             requests.append(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,10 +28,11 @@ from bench.bench_outage_burst import (  # noqa: E402
     burst_requests,
     process_cpu,
     send_all,
+    server_env,
     show,
     warmup_requests,
 )
-from bench.bench_server import PUBLIC_URL, TOKEN, free_port, start  # noqa: E402
+from bench.bench_server import free_port, start  # noqa: E402
 from bot.billing.demo import FIXED_SUBSCRIBERS, demo_phone_numbers  # noqa: E402
 
 
@@ -46,15 +46,7 @@ def main() -> int:
     args = parser.parse_args()
     requests = burst_requests(demo_phone_numbers(args.reports))
     with tempfile.TemporaryDirectory() as workdir:
-        env = {
-            **os.environ,
-            "SADEEQ_DATABASE_URL": f"sqlite:///{Path(workdir) / 'burst.sqlite'}",
-            "TWILIO_AUTH_TOKEN": TOKEN,
-            "SADEEQ_PUBLIC_URL": PUBLIC_URL,
-            "PYTHONPATH": str(ROOT),
-        }
-        for name in ("TELEGRAM_BOT_TOKEN", "SADEEQ_REDIS_URL", "SADEEQ_BILLING_URL"):
-            env.pop(name, None)
+        env = server_env(Path(workdir) / "burst.sqlite")
         subscribers = str(args.reports + FIXED_SUBSCRIBERS)
         subprocess.run(
             [sys.executable, "-m", "bot", "setup", "--subscribers", subscribers, "--months", "1"],
