@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from bot.billing.demo import demo_subscribers, seed_demo
+from bot.channels.contacts import OPTED_OUT
 from bot.channels.outbound import CollectingSender, Outbound, OutboundSender, SendResult
 from bot.notices import ledger
 from bot.notices.bills import NOT_LINKED, EmbeddedBillSource
-from bot.notices.broadcast import OPTED_OUT, Broadcast, RetryPolicy
+from bot.notices.broadcast import Broadcast, RetryPolicy
 from bot.notices.models import NoticeSend, NoticeSubscription
 from bot.storage.db import engine_for
 

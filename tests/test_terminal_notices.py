@@ -67,3 +67,27 @@ def test_the_status_after_restoration_reads_today_at_in_both_languages(
         r.text for r in exchange(engine, PHONE, "any news on my report", later, "s-4")
     )
     assert "Power was restored today at 12:10" in english
+
+
+def test_a_reporter_who_sent_stop_is_not_sent_the_restoration(seeded_database_url: str) -> None:
+    # A blind subscriber test: «إيقاف» promised no more outage updates, and the restoration
+    # notice still reached the chat (the Twilio and Telegram transports already refused).
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    neighbour = "+966500000047"
+    exchange(engine, neighbour, "الكهرباء طافية في حي الملز", START, "p-0")
+    exchange(engine, PHONE, "الكهرباء طافية في حي الملز", START, "p-1")
+    stopped = exchange(engine, PHONE, "إيقاف", START + timedelta(minutes=5), "p-2")
+    assert stopped and "OUT-" not in stopped[0].text
+    with session_scope(seeded_database_url) as session:
+        _report, incident = latest_report(session, channel="terminal", sender=PHONE, phone=PHONE)
+        restore_incident(session, incident.id, at=START + timedelta(hours=1))
+        incident_id = incident.id
+    notified = notify_incident_event(
+        seeded_database_url, incident_id, "restored", outbound_sender(settings)
+    )
+    assert notified == 1  # the neighbour only
+    assert take_unshown(seeded_database_url, PHONE) == []
+    assert len(take_unshown(seeded_database_url, neighbour)) == 1

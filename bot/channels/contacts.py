@@ -9,6 +9,9 @@ from bot.storage.base import aware
 from bot.storage.db import session_scope
 from bot.storage.models import Contact
 
+# A transport's error for a contact who sent STOP: permanent, never retried.
+OPTED_OUT = "opted_out"
+
 
 @dataclass(frozen=True)
 class ContactState:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 
-from bot.channels.contacts import contact_state
+from bot.channels.contacts import OPTED_OUT, contact_state
 from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.outbound import Outbound, OutboundSender, SendResult
 from bot.channels.render import MESSAGE_LIMITS, cut
@@ -41,7 +41,7 @@ class TelegramSender(OutboundSender):
         try:
             # A private chat's id is the user's id, which is how the conversation knows them.
             if contact_state(self.database_url, "telegram", f"tg:{message.address}").opted_out:
-                return SendResult(ok=False, permanent=True, error="opted_out")
+                return SendResult(ok=False, permanent=True, error=OPTED_OUT)
         except DATABASE_ERRORS as exc:
             return SendResult(ok=False, error=f"database unavailable: {exc}")
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
+from bot.channels.contacts import OPTED_OUT, contact_state
 from bot.channels.outbound import Outbound, OutboundSender, SendResult
 from bot.storage.base import utcnow
 from bot.storage.db import engine_for
@@ -23,6 +24,8 @@ class TerminalSender(OutboundSender):
         self.database_url = database_url
 
     def send(self, message: Outbound) -> SendResult:
+        if contact_state(self.database_url, "terminal", message.address).opted_out:
+            return SendResult(ok=False, permanent=True, error=OPTED_OUT)
         with engine_for(self.database_url).begin() as conn:
             row = conn.execute(
                 insert(TABLE)

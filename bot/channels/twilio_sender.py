@@ -23,7 +23,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from bot.channels.contacts import contact_state
+from bot.channels.contacts import OPTED_OUT, contact_state
 from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.outbound import Outbound, OutboundSender, SendResult
 from bot.channels.render import MESSAGE_LIMITS, cut
@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 
 WHATSAPP_WINDOW = timedelta(hours=24)
 STATUS_PATH = "/twilio/status"  # the route of bot/channels/twilio_webhook.py
-OPTED_OUT = "opted_out"
 
 
 class RebasedHttpClient(TwilioHttpClient):

@@ -23,6 +23,7 @@ from typing import Protocol
 from sqlalchemy import Engine
 
 from bot.billing import Bill, BillingUnavailable
+from bot.channels.contacts import OPTED_OUT
 from bot.channels.outbound import Outbound, OutboundSender, SendResult
 from bot.notices import ledger
 from bot.notices.bills import BillSource
@@ -34,7 +35,6 @@ from bot.storage.base import utcnow
 
 log = logging.getLogger(__name__)
 
-OPTED_OUT = "opted_out"
 BILLING_DOWN = "billing unavailable"
 
 
