@@ -683,3 +683,30 @@ def test_between_and_is_a_range(text: str, start: str, end: str) -> None:
 def test_and_without_between_is_no_end() -> None:
     assert _span("power and water off since 8")[1] is None
     assert _slots("between 2 and 3 hours").get("duration_minutes") == 180
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "ongoing"),
+    [
+        # A blind subscriber test: «جماد الثاني» (no alif maqsura) was read as today.
+        (
+            "انقطعت الكهرباء يوم 15 جماد الثاني 1448 من 9 الصبح الى 3 العصر",
+            "2026-11-25T09:00:00+03:00",
+            "2026-11-25T15:00:00+03:00",
+            False,
+        ),
+        # Egyptian Arabizi "le7ad" (until) was not an end: the outage read as still going.
+        (
+            "el kahraba in2at3et embare7 men 7 el sob7 le7ad 12 el dohr",
+            "2026-11-30T07:00:00+03:00",
+            "2026-11-30T12:00:00+03:00",
+            False,
+        ),
+        # «الين الحين» is "until now": still going, not ended now.
+        ("انقطعت من الفجر الين الحين", "2026-12-01T05:00:00+03:00", None, True),
+    ],
+)
+def test_spellings_from_a_blind_test(
+    text: str, start: str | None, end: str | None, ongoing: bool
+) -> None:
+    assert _span(text) == (start, end, ongoing)
