@@ -33,6 +33,7 @@ from bot.understanding import (
     choice_number,
     control_word,
     detect_lang,
+    knows_latin_words,
     understand,
 )
 from handlers import (
@@ -282,6 +283,8 @@ def _whole_sentence(text: str) -> bool:
     brand names and "ok" turn up alone in Arabic chats."""
     if _ARABIC_LETTER.search(text):
         return True
+    if not knows_latin_words(text):
+        return False  # "asdkjh qwe zzz": letters, but no language we could answer in
     named = find_place(text)
     if (named.district or named.city) and not named.other_words:
         return False  # "Al Naseem, Riyadh": a place's name is in no language of its own

@@ -15,7 +15,7 @@ from bot.config import RIYADH
 from bot.text import clean_raw, fold, words
 from bot.understanding.control import choice_number, control_word
 from bot.understanding.intents import IntentGuess, bot_command, recognize
-from bot.understanding.language import detect_lang
+from bot.understanding.language import detect_lang, knows_latin_words
 from bot.understanding.result import Understanding
 from bot.understanding.slots import extract
 
@@ -25,6 +25,7 @@ __all__ = [
     "choice_number",
     "control_word",
     "detect_lang",
+    "knows_latin_words",
     "forget_words",
     "prepare",
     "understand",

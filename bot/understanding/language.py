@@ -47,6 +47,19 @@ def detect_lang(text: str, normalized: str | None = None) -> str:
     sample = text[:1000]
     if _ARABIC_LETTER.search(sample) or not _LATIN_LETTER.search(sample):
         return "ar"
+    arabizi, english = _latin_words(sample, normalized)
+    return "ar" if arabizi and arabizi >= english else "en"
+
+
+def knows_latin_words(text: str) -> bool:
+    """Whether a Latin-letter message has a word we know as English or Arabizi: none in
+    "asdkjh qwe zzz", which then says nothing of the writer's language."""
+    lettered = " ".join(w for w in normalize(text[:1000]).split() if not w.isdigit())
+    return any(_latin_words(lettered, lettered))
+
+
+def _latin_words(sample: str, normalized: str | None = None) -> tuple[int, int]:
+    """How many words of `sample` are Arabizi, and how many English."""
     arabizi_words, english_words = _arabizi_vocabulary()
     arabizi = english = 0
     for word in (normalize(sample) if normalized is None else normalized).split():
@@ -55,4 +68,4 @@ def detect_lang(text: str, normalized: str | None = None) -> str:
             arabizi += 1
         elif word in english_words:
             english += 1
-    return "ar" if arabizi and arabizi >= english else "en"
+    return arabizi, english
