@@ -16,7 +16,7 @@ from bot.understanding.phrases import read_phrase_file
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
-# bill_high by handlers/bill.py; power_back, cancel_report, negation and question by
+# bill_high and ask_bill_date by handlers/bill.py; power_back, cancel_report, negation and question by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
 # handlers/compensation.py; tomorrow, complaint_open, paid and they_cut by handlers/compensation.py;
 # ask_disconnection and ask_how_to_pay by handlers/disconnection_rules.py; own_premise by
@@ -63,6 +63,7 @@ NAMES = (
     "about_messages",
     "ask_disconnection",
     "ask_how_to_pay",
+    "ask_bill_date",
     "tomorrow",
     "complaint_open",
     "paid",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.billing import Bill, BillingUnavailable
 from bot.dialogue.turn import Turn
+from bot.notices.schedule import ISSUE_DAY, next_run
 from bot.phrases import mentions
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
@@ -30,8 +31,18 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "bill"
     if asks_how_to_pay(turn.text):  # "كيف اسدد الفاتورة": where the ways are, then the bill
         turn.say(how_to_pay_line(turn))
+    if mentions(turn.text, "ask_bill_date"):  # "متى تنزل الفاتورة": the issue day, then the bill
+        turn.say(_issue_day_line(turn))
     turn.begin("bill")
     _show_or_ask(turn, understood.text_slot("account"), mentions(turn.text, "bill_high"))
+
+
+def _issue_day_line(turn: Turn) -> str:
+    return turn.tr._(
+        "Bills are issued on day {day} of every month; the next one on {date}.",
+        day=turn.tr.number(ISSUE_DAY),
+        date=turn.tr.date(next_run(turn.now, 0).date(), hijri=False),
+    )
 
 
 def resume(turn: Turn) -> None:
