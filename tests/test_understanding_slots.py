@@ -170,6 +170,8 @@ def test_times_are_aware_riyadh_datetimes() -> None:
         ("ما رجعت الكهرباء بعد السداد", "reconnection_after_payment"),
         ("ما ردوا على شكوى الفاتورة", "billing_complaint"),
         ("تأخروا في تسجيل العداد باسمي", "meter_registration"),
+        # A blind subscriber test: the request told with "and they did nothing", no "late".
+        ("طلبت تسجيل العداد باسمي يوم الاربعاء ٢٥ نوفمبر ولا سووا شي", "meter_registration"),
         ("ما بلغوني قبل القطع المجدول", "planned_outage_notice"),
         ("قطعوا الكهرباء بعد الظهر", "unlawful_disconnection"),
         ("الكهرباء طافية ٥ ساعات ابي تعويض", "emergency_outage"),
