@@ -777,6 +777,19 @@ def read_times(
 ) -> TimeReading:
     """The start, end and ongoing state the message states; parts it does not carry are None.
     `tokens`: the message's `slot_tokens(folded, slot_words())`, when the caller has them."""
+    if folded is None and tokens is None:
+        return _read_again(raw, now)
+    return _read(raw, now, folded, tokens)
+
+
+@lru_cache(maxsize=64)
+def _read_again(raw: str, now: datetime) -> TimeReading:
+    """The flows of one turn read the same message at the same moment several times (is there
+    a start? a correction? news?): read once (a reading is immutable)."""
+    return _read(raw, now, None, None)
+
+
+def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None) -> TimeReading:
     if tokens is None:
         from bot.understanding.slots import folded_text
 
