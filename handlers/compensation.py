@@ -924,19 +924,20 @@ def _takes_start(turn: Turn) -> bool:
     report, incident = found[0]
     if start.at > report.reported:
         return False  # after the report was sent: not when this outage began
+    from handlers.outage_report import start_policy
+
     _ = turn.tr._
-    if start.day_part and start.at <= turn.now:
-        # "من الفجر": a part of the day, not an hour. Its usual hour is offered back, and only
-        # counted from once the subscriber says yes (or gives the hour).
+    told = start_policy(start, turn.now)  # the report flow's policy: one for both
+    if told.at is not None:
+        _note_start(turn, report, incident, told.at)
+        return True
+    if told.ask in ("confirm", "when") and start.at <= turn.now:
+        # "من الفجر", "من العصر": a part of the day, not an hour. Its usual hour is offered
+        # back, and only counted from once the subscriber says yes (or gives the hour).
         turn.begin("compensation", stage="start_part", ask_start=report.id, at=start.at.isoformat())
-        turn.say(_start_part_question(turn, start.at), _yes_no(turn))
+        turn.say(start_part_question(turn, start.at), yes_no(turn))
         return True
-    if start.hour_guessed or start.at > turn.now:
-        turn.say(
-            _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
-        )
-        return True
-    _note_start(turn, report, incident, start.at)
+    turn.say(_('At what time exactly, morning or evening? For example: "from 6 in the morning".'))
     return True
 
 
@@ -950,7 +951,7 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
     )
 
 
-def _start_part_question(turn: Turn, at: datetime) -> str:
+def start_part_question(turn: Turn, at: datetime) -> str:
     when = turn.tr._(
         "{day} at {time}", day=_day_words(turn, _local(at).date()), time=turn.tr.time(at)
     )
@@ -959,7 +960,7 @@ def _start_part_question(turn: Turn, at: datetime) -> str:
     )
 
 
-def _yes_no(turn: Turn) -> list[Choice]:
+def yes_no(turn: Turn) -> list[Choice]:
     return [Choice("1", turn.tr._("Yes")), Choice("2", turn.tr._("No, correct it"))]
 
 
@@ -983,7 +984,7 @@ def _start_part_step(turn: Turn, understood: Understanding) -> bool:
         return True
     if _moved_on(understood):
         return False
-    return _retry(turn, _start_part_question(turn, datetime.fromisoformat(turn.state["at"])))
+    return _retry(turn, start_part_question(turn, datetime.fromisoformat(turn.state["at"])))
 
 
 def ask_start_day(turn: Turn, report: OutageReport, told: str) -> None:
