@@ -180,7 +180,7 @@ def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
 
 def _advance(turn: Turn, facts: Facts) -> None:
     if facts.standard in (NOTICE, PLANNED) and mentions(turn.text, "tomorrow"):
-        _planned_ahead(turn)
+        planned_ahead(turn)
         return
     missing = facts.missing(turn.now)
     if missing is not None:
@@ -211,7 +211,7 @@ def _advance(turn: Turn, facts: Facts) -> None:
     _answer(turn, facts)
 
 
-def _planned_ahead(turn: Turn) -> None:
+def planned_ahead(turn: Turn) -> None:
     """A planned outage still ahead ("قطع مجدول بكره"): nothing has happened to count yet, but
     a notice that came later than the deadline before it (today, for tomorrow's) is owed the
     engine's amount once it happens."""

@@ -103,6 +103,11 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
     """`stated_start`: when the power went off, as the subscriber already stated it (a
     compensation question handing over to a report)."""
     turn.intent = "outage_report"
+    if stated_start is None and _ahead(turn):
+        from handlers.compensation import planned_ahead
+
+        planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
+        return
     stated = stated_start or start_told(turn.text, turn.now).at
     urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
@@ -138,6 +143,15 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         return
     else:
         _ask_where(turn, accounts)
+
+
+def _ahead(turn: Turn) -> bool:
+    """The outage told is still to come, on a day ahead ("بتنقطع بكرة الساعة ٩ الصبح"): an
+    outage announced, not one going on ("طافية من بكرة" is asked as a slip, after the report)."""
+    if not mentions(turn.text, "outage_ahead"):
+        return False
+    said = read_times(turn.text, turn.now).start
+    return said is not None and said.day > turn.now.astimezone(RIYADH).date()
 
 
 def _open_report_told(turn: Turn) -> bool:
