@@ -33,6 +33,7 @@ from bot.standards import (
     standard_name,
 )
 from bot.standards.disconnection import asked_cases, prohibited_time
+from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import SERA_PHONE, duration
 from bot.storage.base import aware
 from bot.understanding import Understanding, choice_number, control_word
@@ -71,7 +72,7 @@ ASKED_CASES = {
     "school_exams": N_("it was during public school exams"),
     "unrelated_debt": N_("the debt is not for metered consumption"),
     "small_arrears": N_(
-        "the unpaid amount was 1,000 SAR or less and fewer than three bills were unpaid"
+        "no more than {arrears} was owed and fewer than {months} months of bills were unpaid"
     ),
 }
 
@@ -512,7 +513,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             if reason
             else _(
                 "A disconnection when {case} is not allowed.",
-                case=_(ASKED_CASES[facts.prohibited or ""]),
+                case=_(ASKED_CASES[facts.prohibited or ""], **_arrears(turn)),
             )
         )
         compensation = compensation_for(Case(UNLAWFUL, start=at))
@@ -544,9 +545,19 @@ def _cases_question(turn: Turn, facts: Facts) -> str:
         )
     ]
     for i, case in enumerate(asked_cases(), 1):
-        lines.append(f"{i}. {_(ASKED_CASES[case])}")
+        lines.append(f"{i}. {_(ASKED_CASES[case], **_arrears(turn))}")
     lines.append(f"{len(asked_cases()) + 1}. " + _("None of these, or I do not know"))
     return "\n".join(lines)
+
+
+def _arrears(turn: Turn) -> dict[str, str]:
+    """The arrears below which no disconnection is allowed, from the rules
+    (bot/standards/disconnection.toml), as handlers/disconnection_rules.py says them."""
+    spec = disconnection_rules()
+    return {
+        "arrears": riyals(spec["min_arrears_sar"], turn.lang),
+        "months": turn.tr.number(spec["min_unpaid_months"]),
+    }
 
 
 def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
@@ -568,9 +579,11 @@ def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         turn.say(
             _(
                 "Then I cannot confirm any compensation yet: a disconnection for unpaid bills at "
-                "{time} on a working day is allowed when more than 1,000 SAR or three bills are "
-                "unpaid. If you find out that one of the cases above applies, send its number.",
+                "{time} on a working day is allowed when more than {arrears} is owed or {months} "
+                "months of bills are unpaid. If you find out that one of the cases above applies, "
+                "send its number.",
                 time=turn.tr.time(at),
+                **_arrears(turn),
             )
         )
         return True
