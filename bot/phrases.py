@@ -22,6 +22,7 @@ from bot.understanding.phrases import read_phrase_file
 # ask_disconnection and ask_how_to_pay by handlers/disconnection_rules.py; own_premise by
 # handlers/hazard_report.py.
 NAMES = (
+    "outage_ahead",
     "bill_alerts",
     "no_notice",
     "hazard_open_cabinet",

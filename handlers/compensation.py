@@ -33,6 +33,7 @@ from bot.standards import (
     standard_name,
 )
 from bot.standards.disconnection import asked_cases, prohibited_time
+from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import SERA_PHONE, duration
 from bot.storage.base import aware
 from bot.understanding import Understanding, choice_number, control_word
@@ -71,7 +72,7 @@ ASKED_CASES = {
     "school_exams": N_("it was during public school exams"),
     "unrelated_debt": N_("the debt is not for metered consumption"),
     "small_arrears": N_(
-        "the unpaid amount was 1,000 SAR or less and fewer than three bills were unpaid"
+        "no more than {arrears} was owed and fewer than {months} months of bills were unpaid"
     ),
 }
 
@@ -180,7 +181,7 @@ def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
 
 def _advance(turn: Turn, facts: Facts) -> None:
     if facts.standard in (NOTICE, PLANNED) and mentions(turn.text, "tomorrow"):
-        _planned_ahead(turn)
+        planned_ahead(turn)
         return
     missing = facts.missing(turn.now)
     if missing is not None:
@@ -211,7 +212,7 @@ def _advance(turn: Turn, facts: Facts) -> None:
     _answer(turn, facts)
 
 
-def _planned_ahead(turn: Turn) -> None:
+def planned_ahead(turn: Turn) -> None:
     """A planned outage still ahead ("قطع مجدول بكره"): nothing has happened to count yet, but
     a notice that came later than the deadline before it (today, for tomorrow's) is owed the
     engine's amount once it happens."""
@@ -512,7 +513,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             if reason
             else _(
                 "A disconnection when {case} is not allowed.",
-                case=_(ASKED_CASES[facts.prohibited or ""]),
+                case=_(ASKED_CASES[facts.prohibited or ""], **_arrears(turn)),
             )
         )
         compensation = compensation_for(Case(UNLAWFUL, start=at))
@@ -544,9 +545,19 @@ def _cases_question(turn: Turn, facts: Facts) -> str:
         )
     ]
     for i, case in enumerate(asked_cases(), 1):
-        lines.append(f"{i}. {_(ASKED_CASES[case])}")
+        lines.append(f"{i}. {_(ASKED_CASES[case], **_arrears(turn))}")
     lines.append(f"{len(asked_cases()) + 1}. " + _("None of these, or I do not know"))
     return "\n".join(lines)
+
+
+def _arrears(turn: Turn) -> dict[str, str]:
+    """The arrears below which no disconnection is allowed, from the rules
+    (bot/standards/disconnection.toml), as handlers/disconnection_rules.py says them."""
+    spec = disconnection_rules()
+    return {
+        "arrears": riyals(spec["min_arrears_sar"], turn.lang),
+        "months": turn.tr.number(spec["min_unpaid_months"]),
+    }
 
 
 def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
@@ -568,9 +579,11 @@ def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         turn.say(
             _(
                 "Then I cannot confirm any compensation yet: a disconnection for unpaid bills at "
-                "{time} on a working day is allowed when more than 1,000 SAR or three bills are "
-                "unpaid. If you find out that one of the cases above applies, send its number.",
+                "{time} on a working day is allowed when more than {arrears} is owed or {months} "
+                "months of bills are unpaid. If you find out that one of the cases above applies, "
+                "send its number.",
                 time=turn.tr.time(at),
+                **_arrears(turn),
             )
         )
         return True
@@ -924,19 +937,20 @@ def _takes_start(turn: Turn) -> bool:
     report, incident = found[0]
     if start.at > report.reported:
         return False  # after the report was sent: not when this outage began
+    from handlers.outage_report import start_policy
+
     _ = turn.tr._
-    if start.day_part and start.at <= turn.now:
-        # "من الفجر": a part of the day, not an hour. Its usual hour is offered back, and only
-        # counted from once the subscriber says yes (or gives the hour).
+    told = start_policy(start, turn.now)  # the report flow's policy: one for both
+    if told.at is not None:
+        _note_start(turn, report, incident, told.at)
+        return True
+    if told.ask in ("confirm", "when") and start.at <= turn.now:
+        # "من الفجر", "من العصر": a part of the day, not an hour. Its usual hour is offered
+        # back, and only counted from once the subscriber says yes (or gives the hour).
         turn.begin("compensation", stage="start_part", ask_start=report.id, at=start.at.isoformat())
-        turn.say(_start_part_question(turn, start.at), _yes_no(turn))
+        turn.say(start_part_question(turn, start.at), yes_no(turn))
         return True
-    if start.hour_guessed or start.at > turn.now:
-        turn.say(
-            _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
-        )
-        return True
-    _note_start(turn, report, incident, start.at)
+    turn.say(_('At what time exactly, morning or evening? For example: "from 6 in the morning".'))
     return True
 
 
@@ -950,7 +964,7 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
     )
 
 
-def _start_part_question(turn: Turn, at: datetime) -> str:
+def start_part_question(turn: Turn, at: datetime) -> str:
     when = turn.tr._(
         "{day} at {time}", day=_day_words(turn, _local(at).date()), time=turn.tr.time(at)
     )
@@ -959,7 +973,7 @@ def _start_part_question(turn: Turn, at: datetime) -> str:
     )
 
 
-def _yes_no(turn: Turn) -> list[Choice]:
+def yes_no(turn: Turn) -> list[Choice]:
     return [Choice("1", turn.tr._("Yes")), Choice("2", turn.tr._("No, correct it"))]
 
 
@@ -983,7 +997,7 @@ def _start_part_step(turn: Turn, understood: Understanding) -> bool:
         return True
     if _moved_on(understood):
         return False
-    return _retry(turn, _start_part_question(turn, datetime.fromisoformat(turn.state["at"])))
+    return _retry(turn, start_part_question(turn, datetime.fromisoformat(turn.state["at"])))
 
 
 def ask_start_day(turn: Turn, report: OutageReport, told: str) -> None:

@@ -30,8 +30,9 @@ from bot.phrases import mentions
 from bot.standards import rule_for
 from bot.storage.base import aware
 from bot.text import normalize
-from bot.understanding import Understanding, choice_number
-from bot.understanding.slots import read_times
+from bot.understanding import Understanding, choice_number, control_word
+from bot.understanding.slots import find_standard, read_times
+from bot.understanding.slots.times import Moment
 from handlers import medical_need
 from handlers.common import (
     account_aliases,
@@ -102,6 +103,11 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
     """`stated_start`: when the power went off, as the subscriber already stated it (a
     compensation question handing over to a report)."""
     turn.intent = "outage_report"
+    if stated_start is None and _ahead(turn):
+        from handlers.compensation import planned_ahead
+
+        planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
+        return
     stated = stated_start or start_told(turn.text, turn.now).at
     urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
@@ -139,6 +145,15 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         _ask_where(turn, accounts)
 
 
+def _ahead(turn: Turn) -> bool:
+    """The outage told is still to come, on a day ahead ("بتنقطع بكرة الساعة ٩ الصبح"): an
+    outage announced, not one going on ("طافية من بكرة" is asked as a slip, after the report)."""
+    if not mentions(turn.text, "outage_ahead"):
+        return False
+    said = read_times(turn.text, turn.now).start
+    return said is not None and said.day > turn.now.astimezone(RIYADH).date()
+
+
 def _open_report_told(turn: Turn) -> bool:
     """The sender's report of an outage still open, and its status, instead of the place asked
     again; a place typed next is a new report. True when there was one."""
@@ -167,7 +182,7 @@ def _open_report_told(turn: Turn) -> bool:
     return True
 
 
-def _ask_where(turn: Turn, accounts: list[Account]) -> None:
+def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None:
     _ = turn.tr._
     choices = [
         Choice(str(i), f"{a.premise}، {a.district}", aliases=(*account_aliases(a), a.premise))
@@ -183,6 +198,11 @@ def _ask_where(turn: Turn, accounts: list[Account]) -> None:
         text = _(
             "Where is the power out? Send the number of the premise, or type the district "
             "name, or share your location."
+        )
+    elif again:  # "sorry to hear that" is said once
+        text = _(
+            "Where is the power out? Type the district and city (for example: Al Olaya, "
+            "Riyadh), or share your location."
         )
     else:
         text = _(
@@ -224,6 +244,8 @@ def _city_answer(turn: Turn, understood: Understanding) -> bool:
 def step(turn: Turn, understood: Understanding) -> bool:
     if turn.state.get("stage") == "start":
         return _start_answer(turn, understood)
+    if turn.state.get("stage") == "start_part":
+        return _offer_answer(turn, understood)
     if turn.state.get("cities") and _city_answer(turn, understood):
         return True
     accounts = turn.state.get("accounts", [])
@@ -267,12 +289,26 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if not (place.district or place.city or turn.state.get("city")):
         # "مدري", "عند بيت ابوي": no district or city in it. Asked again (the premises as
-        # choices); typed a second time, it is taken as typed (below), "I don't know" never.
+        # choices); typed a second time, it is taken as typed (below), "I don't know" never:
+        # "مدري" again gets a way out (the location, or 933) and the question stops.
         tries = int(turn.state.get("where_tries", 0))
-        if tries < 1 or mentions(turn.text, "dont_know"):
-            turn.remember(where_tries=tries + (not mentions(turn.text, "dont_know")))
+        dont_know = mentions(turn.text, "dont_know")
+        if dont_know and int(turn.state.get("dont_know", 0)) >= 1:
+            turn.finish()
+            turn.say(
+                turn.tr._(
+                    "No problem. When you can, share your location here (or type the district "
+                    "and city) and I will record the report. For an emergency, call 933."
+                )
+            )
+            return True
+        if tries < 1 or dont_know:
+            turn.remember(
+                where_tries=tries + (not dont_know),
+                dont_know=int(turn.state.get("dont_know", 0)) + dont_know,
+            )
             turn.say(turn.tr._("I did not find a district or a city in that."))
-            _ask_where(turn, [Account(**a) for a in accounts])
+            _ask_where(turn, [Account(**a) for a in accounts], again=True)
             return True
     # A district we do not list is taken as typed (the list cannot hold every district).
     district = place.district or place.rest or turn.text.strip()
@@ -330,10 +366,20 @@ class StartTold:
     at: datetime | None = None
     ask: str | None = None
     day: date | None = None
+    part_hour: int | None = None  # the span's usual hour ("الصبح": 8): an hour's AM or PM
+    offer: datetime | None = None  # a named moment's usual hour, offered back ("confirm")
 
 
 def start_told(text: str, now: datetime) -> StartTold:
-    start = read_times(text, now).start
+    return start_policy(read_times(text, now).start, now)
+
+
+def start_policy(start: Moment | None, now: datetime) -> StartTold:
+    """The one place that decides whether a start told can be counted from or must be asked,
+    for the report flow and the compensation questions alike: an hour is counted from; a named
+    moment ("الفجر" 05:00, "المغرب") is offered back with its usual hour and counted once the
+    subscriber says yes ("confirm": never wrong money from a guessed hour); a span ("الصبح"), a
+    day alone, an hour with no morning or evening, or a start still ahead is asked."""
     if start is None or start.other_weekday is not None:
         return StartTold()  # a weekday that is not the date's: asked after the report
     at = start.at
@@ -345,8 +391,23 @@ def start_told(text: str, now: datetime) -> StartTold:
     if start.guess == "am_pm":
         return StartTold(ask="am_pm", day=day)
     if start.guess == "day_part":
-        return StartTold(ask="when", day=day)
+        return StartTold(ask="when", day=day, part_hour=at.astimezone(RIYADH).hour)
+    if start.guess == "named_part":
+        return StartTold(ask="confirm", day=day, offer=at)
     return StartTold(at=at)
+
+
+def _in_part(said: Moment, part_hour: int, day: date) -> datetime | None:
+    """An hour with no morning or evening ("الساعة ٧") answering "about what time?" after a
+    span ("من الصبح"): the reading nearer the span's usual hour."""
+    clock = said.clock
+    assert clock is not None
+    hour = clock.hour % 12
+    if part_hour < 12 and hour >= 4:  # "الصبح" then "الساعة ٧": 07:00
+        return datetime.combine(day, clock.replace(hour=hour), RIYADH)
+    if 12 <= part_hour <= 20 and hour >= 1:  # "العصر" / "المغرب" then "الساعة ٤": 16:00
+        return datetime.combine(day, clock.replace(hour=hour + 12), RIYADH)
+    return None  # the night, or an hour that fits either: asked
 
 
 def _ask_start(turn: Turn, report: OutageReport, told: str) -> None:
@@ -358,14 +419,49 @@ def _ask_start(turn: Turn, report: OutageReport, told: str) -> None:
     start = start_told(told, turn.now)
     if start.ask is None:
         return
+    if start.offer is not None:
+        _offer_start(turn, report, start.offer)
+        return
     turn.begin(
         FLOW,
         stage="start",
         report=report.id,
         day=start.day.isoformat() if start.day else None,
+        part_hour=start.part_hour,
         tries=0,
     )
     turn.say(_start_question(turn, start.ask))
+
+
+def _offer_start(turn: Turn, report: OutageReport, at: datetime) -> None:
+    """ "من الفجر": its usual hour offered back, counted from once the subscriber says yes."""
+    from handlers.compensation import start_part_question, yes_no
+
+    turn.begin(FLOW, stage="start_part", report=report.id, at=at.isoformat(), tries=0)
+    turn.say(start_part_question(turn, at), yes_no(turn))
+
+
+def _offer_answer(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "shall I count from about 5:00 AM?": yes keeps it; a time written instead
+    is the answer to "about what time?"; no asks the hour."""
+    report = turn.session.get(OutageReport, turn.state.get("report"))
+    if report is None:
+        turn.finish()
+        return False
+    word, picked = control_word(turn.text), choice_number(turn.text)
+    if word == "yes" or picked == 1:
+        at = datetime.fromisoformat(turn.state["at"])
+        turn.finish()
+        take_start(turn, report, at)
+        return True
+    turn.remember(stage="start", day=None, part_hour=None)
+    if read_times(turn.text, turn.now).start is not None:
+        return _start_answer(turn, understood)
+    if word == "no" or picked == 2:
+        turn.say(turn.tr._('At what time exactly? For example: "from 6 in the morning".'))
+        return True
+    turn.finish()
+    return False
 
 
 def _start_question(turn: Turn, ask: str) -> str:
@@ -387,7 +483,13 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         return False
     start = start_told(turn.text, turn.now)
     said = read_times(turn.text, turn.now).start
-    if start.at is not None and day and said is not None and not said.day_stated:
+    part_hour = turn.state.get("part_hour")
+    in_part = None
+    if start.ask == "am_pm" and part_hour is not None and said is not None and said.clock:
+        in_part = _in_part(said, int(part_hour), date.fromisoformat(day) if day else said.day)
+    if in_part is not None:
+        start = StartTold(at=in_part) if in_part <= turn.now else StartTold(ask="future")
+    elif start.at is not None and day and said is not None and not said.day_stated:
         at = datetime.combine(date.fromisoformat(day), start.at.astimezone(RIYADH).time(), RIYADH)
         start = StartTold(at=at) if at <= turn.now else StartTold(ask="future")
     if start.at is not None and start.at > report.reported:
@@ -434,8 +536,10 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return False
     if understood.intent not in _CORRECTS_IN or "end" in understood.slots:
         return False
+    if not about_this_outage(turn.text):
+        return False  # "فصلوا الكهرباء عني امس الساعة ٣": another case, with its own start
     told = start_told(turn.text, turn.now)
-    if told.at is None:
+    if told.at is None and told.ask not in ("when", "am_pm", "confirm"):
         return False
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
@@ -443,18 +547,67 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
+    if told.at is None and told.offer is None:
+        return _asks_restored_start(turn, report, incident, told)
+    at = told.at or told.offer
+    assert at is not None
     end = incident.end if not incident.is_open else None
-    if told.at >= report.reported or (end is not None and told.at >= end):
+    if at >= report.reported or (end is not None and at >= end):
         return False
-    if aware(report.stated_start) == told.at:
+    if report.stated_start is not None:
+        # A start the subscriber stated is theirs: another one in a message of its own ("امس
+        # انقطعت الساعة ٨ كم التعويض") is most likely another outage, never silently put over it.
         return False
-    named = find_place(turn.text)
-    kept = {normalize(p) for p in (report.district, report.city) if p}
-    if any(p and normalize(p) not in kept for p in (named.district, named.city)):
+    if not _same_place(turn.text, report):
         return False  # another place: a report of its own
     turn.finish()
+    if told.at is None:
+        _offer_start(turn, report, at)
+        return True
     take_start(turn, report, told.at)
     return True
+
+
+def _asks_restored_start(
+    turn: Turn, report: OutageReport, incident: Incident, told: StartTold
+) -> bool:
+    """The reply to the restoration notice's "reply with when it began" ("طافية من الساعة ٦",
+    "من الصبح") that cannot be counted from as it is: asked "about what time?" for that report,
+    as for an open one, never taken as a new report."""
+    if incident.is_open or incident.end is None or report.stated_start is not None:
+        return False
+    if turn.now - aware(incident.end) > STILL_OFF_WINDOW or not _same_place(turn.text, report):
+        return False
+    if told.day is not None and told.day > aware(report.reported).astimezone(RIYADH).date():
+        return False  # a day after the report: another outage
+    turn.finish()
+    turn.intent = "outage_report"
+    turn.begin(
+        FLOW,
+        stage="start",
+        report=report.id,
+        day=told.day.isoformat() if told.day else None,
+        part_hour=told.part_hour,
+        tries=0,
+    )
+    turn.say(_start_question(turn, told.ask or "when"))
+    return True
+
+
+def _same_place(text: str, report: OutageReport) -> bool:
+    named = find_place(text)
+    kept = {normalize(p) for p in (report.district, report.city) if p}
+    return not any(p and normalize(p) not in kept for p in (named.district, named.city))
+
+
+def about_this_outage(text: str) -> bool:
+    """No case other than an outage's in the message (as the compensation reader finds the
+    standard): a disconnection, a reconnection after payment or a planned outage's notice has a
+    start of its own, not the outage report's."""
+    from handlers.compensation import OUTAGE_STANDARDS
+
+    standard = find_standard(text)
+    return standard is None or standard in OUTAGE_STANDARDS
 
 
 def take_start(turn: Turn, report: OutageReport, at: datetime) -> None:

@@ -211,7 +211,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         return False
     if understood is not None and understood.intent == "compensation" and not cancel:
         return False  # "it came back at 4, how much do I get": the calculator's question
-    if back and not cancel and asks(text):
+    if back and not cancel and asks_about(text, "power_back"):
         # "هل رجعت الكهرباء عندنا؟": the report's status answers it; nothing is recorded.
         if turn.flow == "outage_report" or understood is None:
             return False
@@ -319,6 +319,21 @@ def asks(text: str) -> bool:
     """The message is a question: a question mark, or a question word ("هل", "is the power
     back")."""
     return "?" in text or "؟" in text or says(text, "question")
+
+
+def asks_about(text: str, name: str) -> bool:
+    """The question is about the phrases of `name` ("هل رجعت الكهرباء؟", "رجعت الكهرباء؟"): a
+    part of the message (between commas, full stops, question marks) that says one of them is
+    itself asked. "رجعت الكهرباء الحين، ليش ما وصلتني رسالة؟" tells that the power is back and
+    asks something else."""
+    part = ""
+    for ch in f"{text}\n":
+        part += ch
+        if ch in "،,.!؟?\n":
+            if says(part, name) and asks(part):
+                return True
+            part = ""
+    return False
 
 
 def says(text: str, name: str) -> bool:
