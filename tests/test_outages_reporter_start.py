@@ -185,3 +185,22 @@ def test_the_end_a_reporter_states_closes_their_case_only(database_url: str) -> 
         assert told.incident.status != "restored"
         cases = compensation_cases_for_phone(session, "+966500000041")
         assert [c.amount_sar for _r, _i, c in cases] == [expected.amount_sar]
+
+
+def test_the_outage_length_is_to_the_nearest_minute(database_url: str) -> None:
+    # A blind subscriber test: reported at 21:00 (and some seconds), restored at 22:40, told
+    # "1 hour and 39 minutes".
+    with session_scope(database_url) as session:
+        told = report_outage(
+            session,
+            channel="whatsapp",
+            sender="+966500000077",
+            phone="+966500000077",
+            lang="en",
+            reported_at=T0 + timedelta(seconds=40),
+            city="الرياض",
+            district="الروضة",
+        )
+        restore_incident(session, told.incident.reference, at=T0 + timedelta(hours=1, minutes=40))
+        notice = restoration_notice(told.report, told.incident)
+    assert "Outage length: 1 hour and 40 minutes." in notice

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.i18n import Texts, texts
 from bot.outages.compensation import PLANNED_NOTICE, compensations_for_report
 from bot.outages.models import Incident, OutageReport
+from bot.standards.wording import duration
 
 FORCE_MAJEURE = "force_majeure"
 
@@ -33,7 +34,8 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
     tr = texts(report.lang)
     # The reporter's own start (the time they stated, else the incident's), as their case counts it.
     start = min(report.start_in(incident), end)
-    minutes = int((end - start).total_seconds() // 60)
+    # To the nearest minute: a report at 21:00:40 restored at 22:40 lasted "1 hour and 40".
+    minutes = round((end - start).total_seconds() / 60)
     lines = [
         tr._("Power is back in your area (report {reference}).", reference=report.reference),
         tr._("Outage length: {duration}.", duration=duration(tr, minutes)),
@@ -88,16 +90,3 @@ def _compensation_line(tr: Texts, compensation, unstated_start=None) -> str:
             since=tr.datetime(unstated_start),
         )
     return tr._("Power came back within the guaranteed time, so no compensation is due.")
-
-
-def duration(tr: Texts, minutes: int) -> str:
-    hours, rest = divmod(max(0, minutes), 60)
-    if hours and rest:
-        return tr._(
-            "{hours} and {minutes}",
-            hours=tr.ngettext("{n} hour", "{n} hours", hours),
-            minutes=tr.ngettext("{n} minute", "{n} minutes", rest),
-        )
-    if hours:
-        return tr.ngettext("{n} hour", "{n} hours", hours)
-    return tr.ngettext("{n} minute", "{n} minutes", rest)
