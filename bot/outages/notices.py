@@ -34,8 +34,10 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
     tr = texts(report.lang)
     # The reporter's own start (the time they stated, else the incident's), as their case counts it.
     start = min(report.start_in(incident), end)
-    # To the nearest minute: a report at 21:00:40 restored at 22:40 lasted "1 hour and 40".
-    minutes = round((end - start).total_seconds() / 60)
+    # Between the minutes the subscriber is shown: a report at 21:00:40 restored at 22:40
+    # lasted "1 hour and 40 minutes", not 39.
+    shown = end.replace(second=0, microsecond=0) - start.replace(second=0, microsecond=0)
+    minutes = int(shown.total_seconds() // 60)
     lines = [
         tr._("Power is back in your area (report {reference}).", reference=report.reference),
         tr._("Outage length: {duration}.", duration=duration(tr, minutes)),
