@@ -422,15 +422,7 @@ def _ask_start(turn: Turn, report: OutageReport, told: str) -> None:
     if start.offer is not None:
         _offer_start(turn, report, start.offer)
         return
-    turn.begin(
-        FLOW,
-        stage="start",
-        report=report.id,
-        day=start.day.isoformat() if start.day else None,
-        part_hour=start.part_hour,
-        tries=0,
-    )
-    turn.say(_start_question(turn, start.ask))
+    _ask_start_time(turn, report, start.day, start.part_hour, start.ask)
 
 
 def _offer_start(turn: Turn, report: OutageReport, at: datetime) -> None:
@@ -582,16 +574,24 @@ def _asks_restored_start(
         return False  # a day after the report: another outage
     turn.finish()
     turn.intent = "outage_report"
+    _ask_start_time(turn, report, told.day, told.part_hour, told.ask or "when")
+    return True
+
+
+def _ask_start_time(
+    turn: Turn, report: OutageReport, day: date | None, part_hour: int | None, ask: str
+) -> None:
+    """ "About what time did your power go off?" for `report`, with what the message did say
+    of it (the day, the part of the day) kept for the answer."""
     turn.begin(
         FLOW,
         stage="start",
         report=report.id,
-        day=told.day.isoformat() if told.day else None,
-        part_hour=told.part_hour,
+        day=day.isoformat() if day else None,
+        part_hour=part_hour,
         tries=0,
     )
-    turn.say(_start_question(turn, told.ask or "when"))
-    return True
+    turn.say(_start_question(turn, ask))
 
 
 def _same_place(text: str, report: OutageReport) -> bool:
