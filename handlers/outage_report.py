@@ -127,6 +127,8 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
     if named.complete:
         _report(turn, city=named.city, district=named.district, stated_start=stated, urgent=urgent)
         return
+    if named.city:  # "الرياض كلها طافية": their premises elsewhere are not offered
+        accounts = [a for a in accounts if a.city == named.city]
     turn.begin(
         FLOW,
         accounts=[_account_state(a) for a in accounts],
