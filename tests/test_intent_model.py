@@ -52,12 +52,13 @@ def _words(text: str) -> frozenset[str]:
 
 def test_dev_and_test_sets_are_never_trained_on() -> None:
     trained = {_words(e.text) for e in TRAIN}
-    assert not trained & {_words(e.text) for e in DEV}
+    developed = {_words(e.text) for e in DEV}
+    assert not trained & developed
     for name in TEST_SETS:
         tested = [e.text for e in load_tsv(DATA / name)]
         leaked = [t for t in tested if _words(t) in trained]
         assert not leaked, f"{name} in the training corpus: {leaked[:5]}"
-        in_dev = [t for t in tested if _words(t) in {_words(e.text) for e in DEV}]
+        in_dev = [t for t in tested if _words(t) in developed]
         assert not in_dev, f"{name} in the dev split: {in_dev[:5]}"
 
 
