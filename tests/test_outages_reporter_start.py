@@ -24,15 +24,9 @@ T0 = datetime(2026, 1, 11, 9, 0, tzinfo=RIYADH)
 
 
 def _report(session, n: int, **fields):
-    values = {"city": "الرياض", "district": "الروضة"} | fields
+    values = {"city": "الرياض", "district": "الروضة", "lang": "ar", "reported_at": T0} | fields
     return report_outage(
-        session,
-        channel="whatsapp",
-        sender=f"+9665{n:08d}",
-        phone=f"+9665{n:08d}",
-        lang="ar",
-        reported_at=T0,
-        **values,
+        session, channel="whatsapp", sender=f"+9665{n:08d}", phone=f"+9665{n:08d}", **values
     )
 
 
@@ -191,16 +185,7 @@ def test_the_outage_length_is_between_the_minutes_shown(database_url: str) -> No
     # A blind subscriber test: reported at 21:00 (and some seconds), restored at 22:40, told
     # "1 hour and 39 minutes".
     with session_scope(database_url) as session:
-        told = report_outage(
-            session,
-            channel="whatsapp",
-            sender="+966500000077",
-            phone="+966500000077",
-            lang="en",
-            reported_at=T0 + timedelta(seconds=40),
-            city="الرياض",
-            district="الروضة",
-        )
+        told = _report(session, 77, lang="en", reported_at=T0 + timedelta(seconds=40))
         restore_incident(session, told.incident.reference, at=T0 + timedelta(hours=1, minutes=40))
         notice = restoration_notice(told.report, told.incident)
     assert "Outage length: 1 hour and 40 minutes." in notice
