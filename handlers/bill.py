@@ -231,6 +231,10 @@ def bill_details(turn: Turn, bill: Bill) -> str:
     status = {"paid": _("paid"), "unpaid": _("unpaid"), "overdue": _("overdue")}.get(
         bill.status, bill.status
     )
+    if bill.status == "overdue" and bill.due_date >= turn.now.date():
+        # Overdue only through an earlier bill's arrears: "overdue" beside a due date still
+        # ahead reads as a contradiction.
+        status = _("arrears from an earlier bill")
     lines = [
         _("Bill of account {account}", account=mask(bill.account)),
         _("Status: {status}", status=status),
