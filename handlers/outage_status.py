@@ -245,7 +245,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if back:
         note_power_back(report, turn.now)
     if cancel:
-        cancel_report(report, turn.now)
+        cancel_report(turn.session, report, turn.now)
         turn.say(
             _(
                 "Done, your report {ref} is cancelled. If the power goes off again, just tell me.",
