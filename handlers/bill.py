@@ -77,6 +77,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
     return False
 
 
+def card_shown(turn: Turn) -> bool:
+    """The bill flow is open only to give the card just shown in full («تفاصيل»): no question."""
+    return turn.flow == "bill" and bool(turn.state.get("shown")) and not turn.state.get("accounts")
+
+
 def detail(turn: Turn) -> bool:
     """«تفاصيل» after a bill card: the whole bill. False when no card was the last answer."""
     account = turn.state.get("shown")

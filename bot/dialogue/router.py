@@ -15,8 +15,9 @@
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
-   recognised intent. A greeting that came with the request is returned on the answer's
-   first line.
+   recognised intent (two requests in one message: the first answered, the second answered
+   too or offered). A greeting that came with the request is returned on the answer's first
+   line.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from handlers import (
     menu,
     outage_report,
     outage_status,
+    second_request,
     shared_location,
     small_talk,
     subscription,
@@ -216,9 +218,14 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if understood.intent == "stop" and understood.confidence < 1 and turn.flow:
         menu.cancelled(turn)  # "ما عاد ابي" at a question leaves it; only the word STOP stops all
         return
+    two = second_request.plan(text, understood, turn.now)  # "كم فاتورتي وكمان طافية عندي"
+    if two is not None:
+        understood = second_request.first_understanding(understood, two)
     turn.intent = understood.intent
     turn.finish()
     INTENTS.get(understood.intent, menu.not_understood)(turn, understood)
+    if two is not None:
+        second_request.follow(turn, two, understood)
 
 
 def _label_to_key(turn: Turn, text: str) -> str:
