@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
@@ -191,6 +192,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         turn.finish()
         shared_location.start(turn, _nothing(text))
         return
+    if understood.intent == "unknown":
+        understood = _read_without_place(text, understood, turn)  # "فاتورة الملز"
     if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
         turn.finish()
         return
@@ -226,6 +229,30 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     INTENTS.get(understood.intent, menu.not_understood)(turn, understood)
     if two is not None:
         second_request.follow(turn, two, understood)
+
+
+# How sure a message read again without its district must be to count.
+WITHOUT_PLACE_SURE = 0.8
+
+
+def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Understanding:
+    """A district's name says nothing of what is asked, yet it can leave the intent model
+    unsure ("فاتورة الملز"): an unsure message naming a district is read again without it."""
+    from bot.outages.places import spellings
+
+    district = find_place(text).district
+    if not district:
+        return understood
+    rest = f" {normalize(text)} "
+    for name in sorted({district, *spellings(district)}, key=len, reverse=True):
+        rest = rest.replace(f" {normalize(name)} ", " ")
+    rest = rest.strip()
+    if not rest or rest == normalize(text):
+        return understood
+    again = understand(rest, now=turn.now)
+    if again.intent == "unknown" or again.confidence < WITHOUT_PLACE_SURE:
+        return understood
+    return replace(again, slots={**again.slots, **understood.slots})
 
 
 def _label_to_key(turn: Turn, text: str) -> str:
