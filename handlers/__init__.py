@@ -30,6 +30,7 @@ FLOWS = {
     "outage_report": outage_report,
     "hazard_report": hazard_report,
     "shared_location": shared_location,
+    "menu": menu,  # "did you mean: <one request>?"
 }
 
 # Flows whose questions read "تمام" / "ok" as yes (elsewhere it is small talk).

@@ -202,6 +202,12 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         hazard_report.start(turn, understood)
         return
     picked = choice_number(text)
+    if picked is not None and not _choices_were_open(turn):
+        # "6" after an answer with no list: no old menu's number is taken for a request.
+        turn.intent = "unknown"
+        turn.finish()
+        menu.show(turn, turn.tr._("Which of these do you need? Send its number."))
+        return
     if picked is not None:
         menu.pick(turn, picked, understood)
         return
@@ -253,6 +259,13 @@ def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Und
     if again.intent == "unknown" or again.confidence < WITHOUT_PLACE_SURE:
         return understood
     return replace(again, slots={**again.slots, **understood.slots})
+
+
+def _choices_were_open(turn: Turn) -> bool:
+    """The last answer offered choices, or there was none yet (a first "1" is the menu's, as
+    the menu is what a number is known from): a bare number may pick from the main menu."""
+    last = turn.contact.last_replies or []
+    return not last or any(reply.get("choices") for reply in last)
 
 
 def _label_to_key(turn: Turn, text: str) -> str:
