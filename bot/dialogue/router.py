@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.channels.render import was_cut
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
 from bot.outages.places import find_place
@@ -292,16 +293,24 @@ def _label_to_key(turn: Turn, text: str) -> str:
 
 def _repeat_last_answer(turn: Turn) -> None:
     """ "Details": the open flow's longer answer (a bill card's whole bill), else the last answer
-    again, which the channel now shows uncut (SMS)."""
+    again when the channel cut it (SMS), else nothing is open: the menu."""
     detail = getattr(FLOWS.get(turn.flow or ""), "detail", None)
     if detail is not None and detail(turn):
         return
     turn.intent = "detail"
-    for stored in turn.contact.last_replies or []:
-        reply = reply_from_json(stored)
-        turn.say(reply.text, reply.choices)
-    if not turn.replies:
-        menu.show(turn)
+    last = [reply_from_json(stored) for stored in turn.contact.last_replies or []]
+    if any(was_cut(reply, turn.message.channel) for reply in last):
+        for reply in last:  # shown uncut now (an SMS cut to its first segments)
+            turn.say(reply.text, reply.choices)
+        return
+    # Nothing was left out: the same answer again would read as a glitch.
+    menu.show(
+        turn,
+        turn.tr._(
+            "There is nothing open to give details of. Send the number of what you need, or "
+            "write your request."
+        ),
+    )
 
 
 def _choose_language(turn: Turn, text: str) -> None:
