@@ -185,8 +185,11 @@ class Texts:
         return format_time(value.astimezone(RIYADH), "short", locale=self.locale)
 
     def datetime(self, value: datetime) -> str:
+        """The long date (as `date` writes it, without the Hijri) and the time: one date format
+        in a message, so a deadline reads like the pay-by date beside it ("23 نوفمبر 2026 11:00 ص",
+        not "23/11/2026")."""
         local = value.astimezone(RIYADH)
-        return f"{format_date(local, 'medium', locale=self.locale)} {self.time(local)}"
+        return f"{self.date(local.date(), hijri=False)} {self.time(local)}"
 
 
 # The official Umm al-Qura name where hijridate uses another one ("ربيع الثاني").

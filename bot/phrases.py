@@ -20,7 +20,7 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
 # handlers/compensation.py; tomorrow, complaint_open, paid and they_cut by handlers/compensation.py;
 # ask_disconnection and ask_how_to_pay by handlers/disconnection_rules.py; own_premise by
-# handlers/hazard_report.py.
+# handlers/hazard_report.py; also by handlers/second_request.py.
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -71,6 +71,7 @@ NAMES = (
     "they_cut",
     "question",
     "own_premise",
+    "also",
 )
 
 

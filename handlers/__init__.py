@@ -16,6 +16,7 @@ from handlers import (
     menu,
     outage_report,
     outage_status,
+    second_request,
     shared_location,
     small_talk,
     subscription,
@@ -29,6 +30,7 @@ FLOWS = {
     "outage_report": outage_report,
     "hazard_report": hazard_report,
     "shared_location": shared_location,
+    "menu": menu,  # "did you mean: <one request>?"
 }
 
 # Flows whose questions read "تمام" / "ok" as yes (elsewhere it is small talk).
@@ -67,6 +69,7 @@ __all__ = [
     "menu",
     "outage_report",
     "outage_status",
+    "second_request",
     "shared_location",
     "small_talk",
     "subscription",

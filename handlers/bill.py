@@ -15,6 +15,7 @@ from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
 from handlers.common import (
     account_choices,
+    accounts_named_in,
     busy,
     linked_accounts,
     mask,
@@ -69,12 +70,32 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.intent = "bill"
         _show_or_ask(turn, typed, why_high)
         return True
+    if accounts and _named_one(turn, accounts, why_high):  # "فاتورة الحساب 4321"
+        return True
     if turn.state.get("shown") and mentions(turn.text, "bill_high"):
         # "ليش غالية كذا" right after a card is about that card: not "which account?" again.
         turn.intent = "bill"
         _show_bill(turn, turn.state["shown"], why_high=True)
         return True
     return False
+
+
+def _named_one(turn: Turn, numbers: list[str], why_high: bool) -> bool:
+    """The answer to "which account?" names one of the listed accounts inside a sentence."""
+    accounts = linked_accounts(turn, None)
+    if accounts is None:
+        return True  # answered (billing unavailable)
+    named = accounts_named_in(turn.text, [a for a in accounts if a.account in numbers])
+    if len(named) != 1:
+        return False
+    turn.intent = "bill"
+    _show_bill(turn, named[0].account, why_high)
+    return True
+
+
+def card_shown(turn: Turn) -> bool:
+    """The bill flow is open only to give the card just shown in full («تفاصيل»): no question."""
+    return turn.flow == "bill" and bool(turn.state.get("shown")) and not turn.state.get("accounts")
 
 
 def detail(turn: Turn) -> bool:
@@ -122,6 +143,8 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
         no_accounts(turn)
     elif len(accounts) == 1:
         _show_bill(turn, accounts[0].account, why_high)
+    elif len(named := accounts_named_in(turn.text, accounts)) == 1:
+        _show_bill(turn, named[0].account, why_high)  # "فاتورة الملز"
     else:
         turn.begin("bill", accounts=numbers, why_high=why_high)
         turn.say(

@@ -97,6 +97,24 @@ def account_choices(accounts: list[Account], lang: str = "ar") -> list[Choice]:
     ]
 
 
+def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
+    """The accounts a message names inside it ("فاتورة الحساب 4321", "فاتورة الملز"): by the
+    last four digits written as a number of their own, or by the district, in any spelling.
+    A choice's aliases match a whole message only; this reads them within a sentence."""
+    from bot.outages.places import spellings
+    from bot.text import ascii_digits, normalize
+
+    words = normalize(ascii_digits(text)).split()
+    padded = f" {' '.join(words)} "
+    named = []
+    for account in accounts:
+        last = account.account[-4:]
+        places = (account.district, *spellings(account.district)) if account.district else ()
+        if last in words or any(f" {normalize(p)} " in padded for p in places if normalize(p)):
+            named.append(account)
+    return named
+
+
 def account_aliases(account: Account) -> tuple[str, ...]:
     """What a list shows of an account, which a subscriber may send back to pick it: the last
     four digits, with or without the mask, and the district (in any spelling we know of it:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.understanding import Understanding
+from bot.understanding import Understanding, choice_number, control_word
 
 # The main menu, in the order subscribers see it; the number is the key they type.
 # New entries go at the end, so the numbers subscribers already know keep their meaning.
@@ -89,12 +89,15 @@ def cancelled(turn: Turn) -> None:
 
 def pick(turn: Turn, number: int, understood: Understanding) -> None:
     """A bare number outside any question picks from the main menu."""
-    from handlers import INTENTS, bill_alerts
-
     if not 1 <= number <= len(MENU_INTENTS):
         show(turn, turn.tr._("Please send a number from the list."))
         return
-    intent = MENU_INTENTS[number - 1]
+    _start(turn, MENU_INTENTS[number - 1], understood)
+
+
+def _start(turn: Turn, intent: str, understood: Understanding) -> None:
+    from handlers import INTENTS, bill_alerts
+
     turn.intent = intent
     turn.finish()
     if intent == "bill_alerts":
@@ -103,12 +106,37 @@ def pick(turn: Turn, number: int, understood: Understanding) -> None:
         INTENTS[intent](turn, understood)
 
 
+def step(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "did you mean: <one request>?": yes starts it, no shows the menu; anything
+    else is read afresh."""
+    meant = turn.state.get("meant")
+    word, picked = control_word(turn.text), choice_number(turn.text)
+    if meant in MENU_INTENTS and (word == "yes" or picked == 1):
+        _start(turn, meant, understood)
+        return True
+    turn.finish()
+    if word == "no" or picked == 2:
+        show(turn)
+        return True
+    return False
+
+
 def not_understood(turn: Turn, understood: Understanding) -> None:
     """Ask, never guess: offer the close candidates first when there are any."""
     _ = turn.tr._
     turn.intent = "unknown"
     close = [intent for intent, _score in understood.alternatives if intent in MENU_INTENTS][:3]
     _keep_for_labelling(turn, close)
+    if len(close) == 1:  # one candidate is a yes-or-no question, not a list of one
+        turn.begin("menu", meant=close[0])
+        turn.say(
+            _(
+                "Sorry, I am not sure what you mean. Did you mean: {request}?",
+                request=menu_label(turn, close[0]),
+            ),
+            [Choice("1", _("Yes")), Choice("2", _("No, show me the menu"))],
+        )
+        return
     if close:
         # Keep the main-menu numbers, so the answer needs no state of its own.
         choices = [Choice(str(MENU_INTENTS.index(i) + 1), menu_label(turn, i)) for i in close]

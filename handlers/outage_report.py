@@ -25,7 +25,7 @@ from bot.outages import (
 )
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import NamedPlace, display_name, find_place
-from bot.outages.service import keep_media, record_stated_start
+from bot.outages.service import find_report, keep_media, record_stated_start
 from bot.phrases import mentions
 from bot.standards import rule_for
 from bot.storage.base import aware
@@ -159,8 +159,6 @@ def _ahead(turn: Turn) -> bool:
 def _open_report_told(turn: Turn) -> bool:
     """The sender's report of an outage still open, and its status, instead of the place asked
     again; a place typed next is a new report. True when there was one."""
-    from handlers.outage_status import status_lines
-
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
@@ -168,20 +166,44 @@ def _open_report_told(turn: Turn) -> bool:
         return False
     report, incident = found
     _ = turn.tr._
-    place = [
-        display_name(p, turn.lang) for p in (report.premise, report.district, report.city) if p
-    ]
+    if any(a["account"] != report.account for a in turn.state.get("accounts", [])):
+        # Premises other than the reported one: "طافية عندي" may be any of them, so asked.
+        turn.remember(stage="same_report", report=report.id)
+        turn.say(
+            _(
+                "Is this about your report {ref} at {place}?",
+                ref=report.reference,
+                place=_place_shown(turn, report),
+            ),
+            [Choice("1", _("Yes, that one")), Choice("2", _("No, another place"))],
+        )
+        return True
     lines = [
-        _(
-            "You already reported this outage: {ref} ({place}).",
-            ref=report.reference,
-            place=("، " if turn.lang == "ar" else ", ").join(place) or "-",
-        ),
-        *status_lines(turn, report, incident),
+        *_already_reported(turn, report, incident),
         _("If the power is out at another place, type its district and city."),
     ]
     turn.say("\n".join(lines))
     return True
+
+
+def _already_reported(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
+    from handlers.outage_status import status_lines
+
+    return [
+        turn.tr._(
+            "You already reported this outage: {ref} ({place}).",
+            ref=report.reference,
+            place=_place_shown(turn, report),
+        ),
+        *status_lines(turn, report, incident),
+    ]
+
+
+def _place_shown(turn: Turn, report: OutageReport) -> str:
+    place = [
+        display_name(p, turn.lang) for p in (report.premise, report.district, report.city) if p
+    ]
+    return ("، " if turn.lang == "ar" else ", ").join(place) or "-"
 
 
 def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None:
@@ -243,7 +265,38 @@ def _city_answer(turn: Turn, understood: Understanding) -> bool:
     return True
 
 
+def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "is this about your report OUT-… at <place>?": yes gives its status; no
+    asks where, among the other premises; a place typed instead is read as the answer to where."""
+    accounts = turn.state.get("accounts", [])
+    report = find_report(turn.session, turn.state.get("report") or 0)
+    incident = turn.session.get(Incident, report.incident_id) if report is not None else None
+    word, picked = control_word(turn.text), choice_number(turn.text)
+    if report is not None and incident is not None and (word == "yes" or picked == 1):
+        turn.finish()
+        turn.say("\n".join(_already_reported(turn, report, incident)))
+        return True
+    others = [a for a in accounts if report is None or a["account"] != report.account]
+    turn.remember(stage=None, report=None, accounts=others)
+    if word == "no" or picked == 2:
+        _ask_where(turn, [Account(**a) for a in others])
+        return True
+    named = _named_in(turn.text, [Account(**a) for a in accounts])
+    if named:
+        stated = turn.state.get("stated_start")
+        _report(
+            turn,
+            account=named[0],
+            stated_start=datetime.fromisoformat(stated) if stated else None,
+            urgent=bool(turn.state.get("urgent")) or medical_need.mentioned(turn.text),
+        )
+        return True
+    return step(turn, understood)
+
+
 def step(turn: Turn, understood: Understanding) -> bool:
+    if turn.state.get("stage") == "same_report":
+        return _same_report_answer(turn, understood)
     if turn.state.get("stage") == "start":
         return _start_answer(turn, understood)
     if turn.state.get("stage") == "start_part":

@@ -4,6 +4,7 @@ operators) and "cancel my report" (no notices go to it)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -18,7 +19,7 @@ from bot.outages.places import find_place
 from bot.outages.service import cancel_report, note_power_back
 from bot.phrases import phrases
 from bot.storage.base import aware
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
 from bot.understanding.slots import Moment, read_times
@@ -73,7 +74,7 @@ def _asks_after_safety(
 ) -> bool:
     """The safety report is meant when its reference is named ("HAZ-000002"), or when it is the
     sender's latest report (and no outage reference is named)."""
-    named = set(normalize(turn.text).split())
+    named = _named_kinds(turn.text)
     if named & {"haz", "hz"}:
         return True
     if named & {"out", "inc"}:
@@ -83,11 +84,21 @@ def _asks_after_safety(
 
 def _both_open(turn: Turn, outage: tuple[OutageReport, Incident], hazard: Hazard) -> bool:
     """Both reports still open, and the message names neither kind by its reference."""
-    named = set(normalize(turn.text).split())
-    if named & {"haz", "hz", "out", "inc"}:
+    if _named_kinds(turn.text):
         return False
     report, incident = outage
     return incident.is_open and report.status != CANCELLED and not hazard.is_resolved
+
+
+# A reference named in a message: its prefix with its number ("OUT-000012", "haz-3", "inc12",
+# "out 000012"). The prefix alone is no reference ("power still out"), nor is it with a short
+# number after a space ("power out 5 hours").
+_REFERENCE = re.compile(r"\b(out|inc|haz|hz)(?:\s?[-‐‑–]\s?\d+|\s?\d{3,}|\d+)")
+
+
+def _named_kinds(text: str) -> set[str]:
+    """The kinds of report the message names by reference: "out", "inc", "haz", "hz"."""
+    return {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
 
 
 def _say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None:
@@ -245,7 +256,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if back:
         note_power_back(report, turn.now)
     if cancel:
-        cancel_report(report, turn.now)
+        cancel_report(turn.session, report, turn.now)
         turn.say(
             _(
                 "Done, your report {ref} is cancelled. If the power goes off again, just tell me.",

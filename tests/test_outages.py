@@ -14,7 +14,7 @@ from bot.config import RIYADH
 from bot.outages import latest_report, report_outage, restore_incident, update_incident
 from bot.outages.area import JOIN_DISTANCE_KM, distance_km
 from bot.outages.models import Incident, OutageReport
-from bot.outages.service import OutageError, parse_reference
+from bot.outages.service import OutageError, cancel_report, list_incidents, parse_reference
 from bot.storage.db import session_factory, session_scope
 
 T0 = datetime(2026, 1, 11, 8, 0, tzinfo=RIYADH)
@@ -213,6 +213,24 @@ def test_operator_updates_are_checked(database_url: str) -> None:
             update_incident(session, ref, eta=T0 + timedelta(hours=6))
         with pytest.raises(OutageError, match="no incident"):
             update_incident(session, "INC-999999", cause="x")
+
+
+def test_an_incident_whose_every_report_is_cancelled_is_withdrawn(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        first, second = report(session, 1), report(session, 2)
+        incident = first.incident
+        assert cancel_report(session, first.report, T0 + timedelta(minutes=5)) is None
+        assert incident.is_open  # another reporter still stands
+        assert cancel_report(session, second.report, T0 + timedelta(minutes=6)) is incident
+        assert incident.status == "withdrawn" and incident.restored_at is None
+        assert incident not in list_incidents(session)
+        with pytest.raises(OutageError, match="withdrawn"):
+            restore_incident(session, incident.reference, at=T0 + timedelta(hours=1))
+        with pytest.raises(OutageError, match="withdrawn"):
+            update_incident(session, incident.reference, eta=T0 + timedelta(hours=2))
+        # The area is free again: a new report there opens a new incident.
+        later = report(session, 3)
+        assert later.incident.id != incident.id and later.incident.is_open
 
 
 @given(st.integers(min_value=1, max_value=10**9))

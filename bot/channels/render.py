@@ -61,6 +61,11 @@ def render_text(reply: Reply, channel: str, detail: bool = False) -> str:
     return f"{reply.text}\n\n{menu}" if reply.text else menu
 
 
+def was_cut(reply: Reply, channel: str) -> bool:
+    """The channel showed the reply shortened ("details" brings the rest)."""
+    return render_text(reply, channel) != render_text(reply, channel, detail=True)
+
+
 def _sms(reply: Reply, detail: bool) -> str:
     body = _compact_lines(strip_emoji(reply.text))
     items = [f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices]

@@ -15,14 +15,17 @@
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
-   recognised intent. A greeting that came with the request is returned on the answer's
-   first line.
+   recognised intent (two requests in one message: the first answered, the second answered
+   too or offered). A greeting that came with the request is returned on the answer's first
+   line.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from bot.channels.render import was_cut
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
 from bot.outages.places import find_place
@@ -50,6 +53,7 @@ from handlers import (
     menu,
     outage_report,
     outage_status,
+    second_request,
     shared_location,
     small_talk,
     subscription,
@@ -189,6 +193,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         turn.finish()
         shared_location.start(turn, _nothing(text))
         return
+    if understood.intent == "unknown":
+        understood = _read_without_place(text, understood, turn)  # "فاتورة الملز"
     if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
         turn.finish()
         return
@@ -197,6 +203,12 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         hazard_report.start(turn, understood)
         return
     picked = choice_number(text)
+    if picked is not None and not _choices_were_open(turn):
+        # "6" after an answer with no list: no old menu's number is taken for a request.
+        turn.intent = "unknown"
+        turn.finish()
+        menu.show(turn, turn.tr._("Which of these do you need? Send its number."))
+        return
     if picked is not None:
         menu.pick(turn, picked, understood)
         return
@@ -216,9 +228,45 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if understood.intent == "stop" and understood.confidence < 1 and turn.flow:
         menu.cancelled(turn)  # "ما عاد ابي" at a question leaves it; only the word STOP stops all
         return
+    two = second_request.plan(text, understood, turn.now)  # "كم فاتورتي وكمان طافية عندي"
+    if two is not None:
+        understood = second_request.first_understanding(understood, two)
     turn.intent = understood.intent
     turn.finish()
     INTENTS.get(understood.intent, menu.not_understood)(turn, understood)
+    if two is not None:
+        second_request.follow(turn, two, understood)
+
+
+# How sure a message read again without its district must be to count.
+WITHOUT_PLACE_SURE = 0.8
+
+
+def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Understanding:
+    """A district's name says nothing of what is asked, yet it can leave the intent model
+    unsure ("فاتورة الملز"): an unsure message naming a district is read again without it."""
+    from bot.outages.places import spellings
+
+    district = find_place(text).district
+    if not district:
+        return understood
+    rest = f" {normalize(text)} "
+    for name in sorted({district, *spellings(district)}, key=len, reverse=True):
+        rest = rest.replace(f" {normalize(name)} ", " ")
+    rest = rest.strip()
+    if not rest or rest == normalize(text):
+        return understood
+    again = understand(rest, now=turn.now)
+    if again.intent == "unknown" or again.confidence < WITHOUT_PLACE_SURE:
+        return understood
+    return replace(again, slots={**again.slots, **understood.slots})
+
+
+def _choices_were_open(turn: Turn) -> bool:
+    """The last answer offered choices, or there was none yet (a first "1" is the menu's, as
+    the menu is what a number is known from): a bare number may pick from the main menu."""
+    last = turn.contact.last_replies or []
+    return not last or any(reply.get("choices") for reply in last)
 
 
 def _label_to_key(turn: Turn, text: str) -> str:
@@ -245,16 +293,24 @@ def _label_to_key(turn: Turn, text: str) -> str:
 
 def _repeat_last_answer(turn: Turn) -> None:
     """ "Details": the open flow's longer answer (a bill card's whole bill), else the last answer
-    again, which the channel now shows uncut (SMS)."""
+    again when the channel cut it (SMS), else nothing is open: the menu."""
     detail = getattr(FLOWS.get(turn.flow or ""), "detail", None)
     if detail is not None and detail(turn):
         return
     turn.intent = "detail"
-    for stored in turn.contact.last_replies or []:
-        reply = reply_from_json(stored)
-        turn.say(reply.text, reply.choices)
-    if not turn.replies:
-        menu.show(turn)
+    last = [reply_from_json(stored) for stored in turn.contact.last_replies or []]
+    if any(was_cut(reply, turn.message.channel) for reply in last):
+        for reply in last:  # shown uncut now (an SMS cut to its first segments)
+            turn.say(reply.text, reply.choices)
+        return
+    # Nothing was left out: the same answer again would read as a glitch.
+    menu.show(
+        turn,
+        turn.tr._(
+            "There is nothing open to give details of. Send the number of what you need, or "
+            "write your request."
+        ),
+    )
 
 
 def _choose_language(turn: Turn, text: str) -> None:

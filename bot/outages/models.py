@@ -32,6 +32,9 @@ REPORT_PREFIX = "OUT"
 OPEN = "open"
 RESTORED = "restored"
 CANCELLED = "cancelled"  # a report its reporter withdrew: no notices go to it
+# An incident whose every report was cancelled: closed without a restoration, so operators do
+# not send a crew or a "power is back" to nobody.
+WITHDRAWN = "withdrawn"
 
 
 def format_reference(prefix: str, number: int) -> str:

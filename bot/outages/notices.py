@@ -44,7 +44,8 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
     ]
     compensations = compensations_for_report(report, incident)
     unstated = report.stated_start is None
-    lines += [_compensation_line(tr, c, start if unstated else None) for c in compensations]
+    linked = report.account is not None
+    lines += [_compensation_line(tr, c, start if unstated else None, linked) for c in compensations]
     if any(c.amount_sar > 0 for c in compensations):
         lines.append(tr._("If it is not paid by then, call SERA on 19944."))
     return "\n".join(lines)
@@ -62,12 +63,24 @@ def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, com
     return _compensation_line(tr, compensation, min(report.start_in(incident), end))
 
 
-def _compensation_line(tr: Texts, compensation, unstated_start=None) -> str:
+def _compensation_line(tr: Texts, compensation, unstated_start=None, linked=True) -> str:
     """`unstated_start`: the start counted from when the reporter never said when their power
-    went off; "no compensation" is then not said from it, they are asked when it began."""
+    went off; "no compensation" is then not said from it, they are asked when it began.
+    `linked`: the report names an account; without one we cannot say it is paid to the reporter,
+    only to whoever holds the electricity account of that place."""
     from bot.standards import riyals, standard_name
 
     name = standard_name(compensation.standard, tr.lang)
+    if compensation.amount_sar > 0 and not linked:
+        return tr._(
+            "Compensation of {amount} is due ({standard}). It is paid automatically, with no "
+            "claim, to the holder of the electricity account at that place, as a credit on its "
+            "bill or by bank transfer, by {date}. Your report is not linked to an account: if "
+            "the account there is in your name, you need do nothing.",
+            amount=riyals(int(compensation.amount_sar), tr.lang),
+            standard=name,
+            date=tr.date(compensation.pay_by),
+        )
     if compensation.amount_sar > 0:
         return tr._(
             "You are owed {amount} compensation ({standard}), paid automatically by {date}.",

@@ -40,6 +40,7 @@ from bot.outages.models import (
     OPEN,
     REPORT_PREFIX,
     RESTORED,
+    WITHDRAWN,
     Incident,
     OpenArea,
     OutageMedia,
@@ -260,10 +261,27 @@ def note_power_back(report: OutageReport, at: datetime) -> bool:
     return True
 
 
-def cancel_report(report: OutageReport, at: datetime) -> None:
-    """The reporter withdraws the report: it stays on record, and no notice goes to it."""
+def cancel_report(session: Session, report: OutageReport, at: datetime) -> Incident | None:
+    """The reporter withdraws the report: it stays on record, and no notice goes to it. When it
+    was the open incident's last standing report, the incident is withdrawn too (returned) and
+    its area freed: a later report there opens a new one."""
     report.status = CANCELLED
     report.cancelled_at = as_utc(at)
+    session.flush()
+    incident = session.get(Incident, report.incident_id)
+    if incident is None or not incident.is_open:
+        return None
+    standing = session.scalar(
+        select(func.count(OutageReport.id)).where(
+            OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED
+        )
+    )
+    if standing:
+        return None
+    incident.status = WITHDRAWN
+    session.execute(delete(OpenArea).where(OpenArea.incident_id == incident.id))
+    session.flush()
+    return incident
 
 
 def record_stated_end(session: Session, report: OutageReport, at: datetime) -> None:
@@ -399,6 +417,8 @@ def update_incident(
     """Apply an operator's update. A new estimate bumps `estimate_version` (one notice each)."""
     incident = find_incident(session, ref)
     if eta is not None:
+        if incident.status == WITHDRAWN:
+            raise OutageError(f"{incident.reference} was withdrawn: every report was cancelled")
         if not incident.is_open:
             raise OutageError(
                 f"{incident.reference} is already restored; an estimate makes no sense"
@@ -449,6 +469,8 @@ def restore_incident(
     at = as_utc(at)
     if at > as_utc(now or datetime.now(UTC)) + RESTORE_CLOCK_SLACK:
         raise OutageError(f"the restoration time {local_iso(at)} is in the future")
+    if incident.status == WITHDRAWN:
+        raise OutageError(f"{incident.reference} was withdrawn: every report was cancelled")
     if not incident.is_open:
         if incident.end == at:
             return incident

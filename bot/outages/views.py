@@ -39,7 +39,7 @@ def incident_line(view: dict) -> str:
     eta = view["estimated_restoration_at"] or "-"
     urgent = f"  URGENT ({view['urgent_reports']} medical)" if view["urgent"] else ""
     return (
-        f"{view['reference']}  {view['status']:<8}  {view['reporters']:>6} reporters  "
+        f"{view['reference']}  {view['status']:<9}  {view['reporters']:>6} reporters  "
         f"started {view['started_at']}  eta {eta}  {place}{urgent}"
     )
 

@@ -1,0 +1,111 @@
+"""Two requests in one message ("كم فاتورتي وكمان الكهرباء طافية عندي"): the first is answered,
+and the second too when the first asked nothing back; otherwise the second is offered, so it is
+never dropped in silence.
+
+The message is cut at punctuation and before the words that begin another request (phrase list
+`also`); each part is read on its own. An outage told beside a question about it ("طافية من
+الصبح، كم التعويض؟") is one request: the outage is the question's context. A safety report
+comes first, whatever its place in the message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import cache
+
+from bot.dialogue.turn import Turn
+from bot.phrases import phrases
+from bot.text import normalize
+from bot.understanding import Understanding, understand
+
+# The requests a message may carry two of; the rest (greetings, thanks) go with any request.
+REQUESTS = ("hazard_report", "bill", "outage_report", "outage_status", "compensation")
+# Only a part read this surely counts as a request of its own.
+SURE = 0.9
+_PUNCTUATION = re.compile(r"[،,؛;؟?.!\n]+")
+
+
+@dataclass(frozen=True)
+class Plan:
+    first: str
+    second: str
+
+
+def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
+    """The two requests of the message, in the order they are taken; None for one or none."""
+    parts = clauses(text)
+    if len(parts) < 2:
+        return None
+    found: list[str] = []
+    for part in parts:
+        read = understand(part, now=now)
+        if read.intent in REQUESTS and read.confidence >= SURE and read.intent not in found:
+            found.append(read.intent)
+    if "outage_report" in found and ({"outage_status", "compensation"} & set(found)):
+        found.remove("outage_report")  # the outage told is what the question is about
+    if "hazard_report" in found:
+        found.sort(key=lambda intent: intent != "hazard_report")  # safety first
+    if len(found) < 2:
+        return None
+    return Plan(found[0], found[1])
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a message: cut at punctuation and before each `also` word."""
+    parts = []
+    for piece in _PUNCTUATION.split(text):
+        words = normalize(piece).split()
+        start = 0
+        for i in range(1, len(words)):
+            length = _also_at(words, i)
+            if length and i >= start + 1 and not _also_at(words, start) > i - start:
+                parts.append(" ".join(words[start:i]))
+                start = i
+        parts.append(" ".join(words[start:]))
+    return [part for part in parts if part]
+
+
+def _also_at(words: list[str], i: int) -> int:
+    """The length in words of the longest `also` phrase beginning at word i (0: none)."""
+    return max((len(p) for p in _also() if words[i : i + len(p)] == p), default=0)
+
+
+@cache
+def _also() -> tuple[list[str], ...]:
+    return tuple(phrase.split() for phrase in phrases("also"))
+
+
+def first_understanding(understood: Understanding, found: Plan) -> Understanding:
+    return replace(understood, intent=found.first, confidence=max(understood.confidence, SURE))
+
+
+def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
+    """After the first request's answer: the second is handled when the first left no question
+    open, else offered in one line."""
+    from handlers import INTENTS, bill
+
+    asked = any(reply.choices for reply in turn.replies) or (
+        turn.flow is not None and not bill.card_shown(turn)
+    )
+    if not asked:
+        INTENTS[found.second](turn, replace(understood, intent=found.second))
+        return
+    _ = turn.tr._
+    offers = {
+        "bill": _('And about your bill: once we are done here, send "my bill".'),
+        "outage_report": _(
+            'And about the power cut: once we are done here, send "power outage" and I will '
+            "report it."
+        ),
+        "outage_status": _(
+            'And about your outage report: once we are done here, send "report status".'
+        ),
+        "compensation": _('And about compensation: once we are done here, send "compensation".'),
+        "hazard_report": _(
+            "And about the danger you saw: once we are done here, describe it again and I will "
+            "report it. If it is dangerous now, call 933."
+        ),
+    }
+    turn.say(offers[found.second])

@@ -1,0 +1,23 @@
+"""An account named inside a message: by its last four digits, or its premise's district."""
+
+from __future__ import annotations
+
+from bot.billing import Account
+from handlers.common import accounts_named_in
+
+OLAYA = Account(account="30012345678", name="", city="الرياض", district="العليا", premise="")
+MALAZ = Account(account="30087654321", name="", city="الرياض", district="الملز", premise="")
+BOTH = [OLAYA, MALAZ]
+
+
+def test_last_digits_or_district_inside_a_sentence() -> None:
+    assert accounts_named_in("فاتورة الحساب 4321", BOTH) == [MALAZ]
+    assert accounts_named_in("فاتورة الحساب ٤٣٢١ لو سمحت", BOTH) == [MALAZ]
+    assert accounts_named_in("كم فاتورة المحل اللي في الملز", BOTH) == [MALAZ]
+    assert accounts_named_in("the bill of Al Olaya please", BOTH) == [OLAYA]
+
+
+def test_digits_inside_a_longer_number_or_no_place_name_nothing() -> None:
+    assert accounts_named_in("فاتورة 543210", BOTH) == []
+    assert accounts_named_in("فاتورتي في الرياض", BOTH) == []
+    assert accounts_named_in("فاتورتي", BOTH) == []

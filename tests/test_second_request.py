@@ -1,0 +1,41 @@
+"""Two requests in one message: how it is cut, and which requests count as two."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.config import RIYADH
+from bot.understanding import understand
+from handlers.second_request import Plan, clauses, plan
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=RIYADH)
+
+
+def two(text: str) -> Plan | None:
+    return plan(text, understand(text, now=NOW), NOW)
+
+
+def test_a_message_is_cut_at_punctuation_and_before_also_words() -> None:
+    assert clauses("كم فاتورتي وكمان الكهرباء طافية عندي") == [
+        "كم فاتورتي",
+        "وكمان الكهربا طافيه عندي",
+    ]
+    assert clauses("what is my bill and also the power is out") == [
+        "what is my bill",
+        "and also the power is out",
+    ]
+    assert len(clauses("وش صار على البلاغ؟ وكم التعويض")) == 2
+    assert clauses("فاتورتي") == ["فاتورتي"]
+
+
+def test_two_requests_in_the_order_they_were_asked() -> None:
+    assert two("كم فاتورتي وكمان الكهرباء طافية عندي") == Plan("bill", "outage_report")
+    assert two("وش صار على البلاغ؟ وكم التعويض اللي بيجيني؟") == Plan(
+        "outage_status", "compensation"
+    )
+
+
+def test_an_outage_told_beside_its_question_is_one_request() -> None:
+    assert two("الكهرباء طافية من الصبح، كم التعويض؟") is None
+    assert two("الكهرباء طافية في حي النرجس بالرياض، متى ترجع؟") is None
+    assert two("فاتورتي عالية، ابي اعترض") is None
