@@ -5,7 +5,7 @@ operators) and "cancel my report" (no notices go to it)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
@@ -279,6 +279,7 @@ def _report_word_repaired(text: str) -> str:
     return " ".join(_near_report_word(word) or word for word in words)
 
 
+@lru_cache(maxsize=8192)
 def _near_report_word(word: str) -> str | None:
     """The report word (the last word of a cancel_report phrase: البلاغ, بلاغي, report) this
     word is, or is one slip of the keyboard or the tongue from (غ→ق/ك, two letters swapped)."""

@@ -15,7 +15,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bot.billing.demo import DEMO_PHONE, demo_phone_numbers
 from bot.billing.embedded import EmbeddedBilling
@@ -23,7 +23,9 @@ from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
 from bot.i18n import Texts
+from bot.phrases import NAMES, mentions, phrases
 from bot.storage.db import engine_for
+from bot.text import normalize
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,3 +171,53 @@ def test_a_fresh_process_starts_with_rows_read_through_core(seeded_database_url:
     joined = turn(second, "الكهرباء طافية")  # joins the open incident read with Core
     assert "OUT-" in joined and "2" in joined
     assert turn(second, "شكرا")  # their contact exists now: read first thing
+
+
+def test_a_bill_lookup_makes_no_orm_session(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flows' ORM session is made when a flow first asks for it: a bill lookup (Core
+    statements only) makes none; an outage report does, and its rows are committed."""
+    import bot.dialogue.turn as turn_module
+
+    made: list[object] = []
+    real = turn_module.Session
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(turn_module, "Session", counted)
+    settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
+    engine = Engine(settings)
+    first, second = demo_phone_numbers(2)
+
+    def say(phone: str, text: str) -> str:
+        message = Inbound(
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            text=text,
+            received_at=datetime.now(UTC),
+            message_id=f"SM{phone[-6:]}{len(text)}",
+        )
+        return engine.handle(message)[0].text
+
+    assert "ر.س" in say(first, "كم فاتورتي")
+    assert made == []
+    assert "OUT-" in say(second, "الكهرباء طافية")
+    assert len(made) == 1
+    with engine_for(seeded_database_url).connect() as conn:
+        reports = conn.execute(
+            text("SELECT count(*) FROM outage_reports WHERE phone = :phone"), {"phone": second}
+        ).scalar()
+    assert reports == 1
+
+
+@given(st.sampled_from(sorted(NAMES)), st.text(alphabet="الكهرباءطافيةبلاغ ض رجعت؟", max_size=40))
+def test_a_phrase_list_is_found_where_each_phrase_is(name: str, text: str) -> None:
+    """`mentions` scans once for the whole list: the same answer as looking for each phrase."""
+    normalized = normalize(text)
+    assert mentions(text, name) == any(phrase in normalized for phrase in phrases(name))
+    for phrase in phrases(name)[:5]:
+        assert mentions(f"{text} {phrase} {text}", name)
