@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,8 @@ from babel.numbers import format_currency, format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import event, text
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.types import TypeDecorator
 
 from bot.billing.demo import DEMO_PHONE, demo_phone_numbers
 from bot.billing.embedded import EmbeddedBilling
@@ -24,6 +26,7 @@ from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
 from bot.i18n import Texts
 from bot.phrases import NAMES, mentions, phrases
+from bot.storage.base import UTCDateTime
 from bot.storage.db import engine_for
 from bot.text import normalize
 
@@ -221,3 +224,26 @@ def test_a_phrase_list_is_found_where_each_phrase_is(name: str, text: str) -> No
     assert mentions(text, name) == any(phrase in normalized for phrase in phrases(name))
     for phrase in phrases(name)[:5]:
         assert mentions(f"{text} {phrase} {text}", name)
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.sampled_from(
+            [UTC, timezone(timedelta(hours=3)), timezone(-timedelta(hours=5, minutes=30))]
+        ),
+    )
+)
+def test_a_time_is_written_to_sqlite_as_sqlalchemy_writes_it(moment: datetime) -> None:
+    """UTCDateTime's one-step SQLite processor writes the text of the type's own two steps
+    (to UTC, then the dialect's storage format)."""
+    dialect = sqlite_dialect()
+    column_type = UTCDateTime().dialect_impl(dialect)
+    two_steps = TypeDecorator.bind_processor(column_type, dialect)
+    one_step = UTCDateTime()._cached_bind_processor(dialect)
+    assert one_step is not None and two_steps is not None
+    assert one_step(moment) == two_steps(moment)
+    assert one_step(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        one_step(moment.replace(tzinfo=None))
