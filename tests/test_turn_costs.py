@@ -247,3 +247,28 @@ def test_a_time_is_written_to_sqlite_as_sqlalchemy_writes_it(moment: datetime) -
     assert one_step(None) is None
     with pytest.raises(ValueError, match="naive"):
         one_step(moment.replace(tzinfo=None))
+
+
+def test_a_message_is_read_for_times_once_a_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Understanding reads the message's times; the flows asking again about the same text
+    and instant (in another zone) get that reading, equal to one made afresh."""
+    from bot.understanding import understand
+    from bot.understanding.slots import times
+
+    calls: list[str] = []
+    real = times._read
+
+    def counted(raw: str, *args: object) -> object:
+        calls.append(raw)
+        return real(raw, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(times, "_read", counted)
+    monkeypatch.setattr(times, "_readings", {})
+    text, now = "الكهرباء طافية من الساعة ٥ العصر", datetime(2026, 3, 5, 20, 0, tzinfo=UTC)
+    understood = understand(text, now=now)
+    reading = times.read_times(text, now)
+    assert times.read_times(text, now.astimezone(timezone(timedelta(hours=3)))) is reading
+    assert calls == [text]
+    assert reading.start is not None and understood.slots["start"] == reading.start.slot()
+    monkeypatch.setattr(times, "_readings", {})
+    assert times.read_times(text, now) == reading
