@@ -272,3 +272,34 @@ def test_a_message_is_read_for_times_once_a_turn(monkeypatch: pytest.MonkeyPatch
     assert reading.start is not None and understood.slots["start"] == reading.start.slot()
     monkeypatch.setattr(times, "_readings", {})
     assert times.read_times(text, now) == reading
+
+
+def _says_phrase_by_phrase(text: str, name: str) -> bool:
+    words = f" {normalize(text)} "
+    negations = phrases("negation")
+    for phrase in phrases(name):
+        at = words.find(f" {phrase} ")
+        if at < 0:
+            continue
+        before = words[:at].split()
+        if len(before) >= 2 and before[-1] == before[-2]:
+            before = []
+        if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
+            return True
+    return False
+
+
+@given(
+    st.sampled_from(["power_back", "cancel_report", "question"]),
+    st.lists(
+        st.sampled_from(["رجعت", "الكهرباء", "ما", "لا", "الغي", "البلاغ", "هل", "طافية", "back"]),
+        max_size=8,
+    ),
+)
+def test_says_scans_once_and_answers_as_phrase_by_phrase(name: str, words: list[str]) -> None:
+    from handlers.outage_status import says
+
+    text = " ".join(words)
+    assert says(text, name) == _says_phrase_by_phrase(text, name)
+    for phrase in phrases(name)[:3]:
+        assert says(f"{text} {phrase}", name) == _says_phrase_by_phrase(f"{text} {phrase}", name)
