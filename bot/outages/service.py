@@ -215,7 +215,8 @@ def report_outage(
     # Counted before this report: one more when it is ours; a race lost to the sender's other
     # message is counted again, that message's report being committed after the first count.
     count = before + 1 if inserted else reporters_count(session, incident)
-    session.expire(incident, ["reporters_count"])  # reloads on next access, with this report
+    if "reporters_count" in incident.__dict__:  # else not read yet: loaded when read, as is
+        session.expire(incident, ["reporters_count"])  # reloads on next access, with this report
     joined = not created or count > 1
     if urgent and not report.urgent:  # the same sender's other message won the race
         report.urgent = True
