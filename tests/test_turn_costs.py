@@ -303,3 +303,36 @@ def test_says_scans_once_and_answers_as_phrase_by_phrase(name: str, words: list[
     assert says(text, name) == _says_phrase_by_phrase(text, name)
     for phrase in phrases(name)[:3]:
         assert says(f"{text} {phrase}", name) == _says_phrase_by_phrase(f"{text} {phrase}", name)
+
+
+def test_the_contact_of_a_turn_holds_every_column_and_its_changes_are_saved(
+    seeded_database_url: str,
+) -> None:
+    """The flows' contact (a plain `ContactRow`) has exactly the columns of `Contact`, and
+    what a turn sets on it is in the row afterwards."""
+    from bot.dialogue.contact_rows import COLUMNS, ContactRow
+    from bot.storage.models import Contact
+
+    assert set(ContactRow.__annotations__) == set(COLUMNS) == set(Contact.__table__.columns.keys())
+    settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
+    engine = Engine(settings)
+    phone = demo_phone_numbers(3)[2]
+    at = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+    message = Inbound(
+        channel="whatsapp",
+        sender=phone,
+        phone=phone,
+        text="English",
+        received_at=at,
+        message_id="SMcontact01",
+    )
+    assert engine.handle(message)
+    with engine_for(seeded_database_url).connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT lang, phone, last_inbound_at, recent_messages FROM contacts WHERE sender = :s"
+            ),
+            {"s": phone},
+        ).one()
+    assert row.lang == "en" and row.phone == phone and row.last_inbound_at is not None
+    assert "English" in row.recent_messages

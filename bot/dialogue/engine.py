@@ -19,13 +19,13 @@ from bot.billing.embedded import reading_through
 from bot.config import Settings
 from bot.coordination import coordination
 from bot.dialogue import contact_rows
+from bot.dialogue.contact_rows import ContactRow
 from bot.dialogue.messages import Inbound, Reply, reply_to_json
 from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
 from bot.handovers.service import remember
 from bot.i18n import texts
 from bot.storage.db import engine_for
-from bot.storage.models import Contact
 
 KeepAnswer = Callable[[Connection, list[Reply]], None]
 
@@ -122,7 +122,7 @@ class Engine:
         contact.last_inbound_at = message.received_at
         contact.state_updated_at = message.received_at
 
-    def _fresh(self, contact: Contact, message: Inbound, *, is_new: bool) -> Contact:
+    def _fresh(self, contact: ContactRow, message: Inbound, *, is_new: bool) -> ContactRow:
         """The contact as this message finds it: an idle conversation's flow is forgotten."""
         if not is_new and contact.flow and self._expired(contact, message):
             contact.flow, contact.state = None, {}
@@ -130,7 +130,7 @@ class Engine:
             contact.phone = message.phone
         return contact
 
-    def _expired(self, contact: Contact, message: Inbound) -> bool:
+    def _expired(self, contact: ContactRow, message: Inbound) -> bool:
         last = contact.state_updated_at
         idle = timedelta(minutes=self.settings.session_idle_minutes)
         return last is None or message.received_at - last > idle

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -18,13 +18,15 @@ from bot.billing import BillingAdapter
 from bot.config import Settings
 from bot.dialogue.messages import Choice, Inbound, Reply
 from bot.i18n import Texts, texts
-from bot.storage.models import Contact
+
+if TYPE_CHECKING:
+    from bot.dialogue.contact_rows import ContactRow
 
 
 @dataclass
 class Turn:
     message: Inbound
-    contact: Contact
+    contact: ContactRow
     # The turn's connection, in its transaction; the ORM session of the flows is made on it
     # when a flow first asks for one (`session`): most turns (a bill, a question) never do.
     connection: Connection
