@@ -336,3 +336,10 @@ def test_the_contact_of_a_turn_holds_every_column_and_its_changes_are_saved(
         ).one()
     assert row.lang == "en" and row.phone == phone and row.last_inbound_at is not None
     assert "English" in row.recent_messages
+
+
+@given(st.text(alphabet="حي الروضةأإآىـَُ RiyadhDistrict.", max_size=120))
+def test_a_place_name_kept_reads_as_one_worked_out_afresh(name: str) -> None:
+    from bot.outages.area import _place_form, normalize_place
+
+    assert normalize_place(name) == normalize_place(name) == (_place_form(name) if name else "")
