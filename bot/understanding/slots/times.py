@@ -453,7 +453,9 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     if found is None or not 0 < found[0] <= 24 * 60 or found[1] >= 1440:
         return None, 0
     minutes, _unit, after = found
-    if not is_anchor(toks, k, after):
+    if not is_anchor(toks, k, after) or round(minutes) < 1:
+        # Under a minute ("half d2ay2": half a minute) is no earlier start: the clock would
+        # be left without an hour.
         return None, 0
     after += after < len(toks) and toks[after] in v.relative_after
     return _Clock(i, -1, -1, True, 0, False, ago=round(minutes)), after - i
