@@ -24,7 +24,13 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, parse_pattern
+from babel.numbers import (
+    NumberPattern,
+    format_currency,
+    format_decimal,
+    get_currency_symbol,
+    parse_pattern,
+)
 from babel.support import Translations
 from hijridate import Gregorian
 
@@ -125,8 +131,10 @@ class Texts:
         # CLDR's currency spacing, which Babel does not apply: a code of letters beside a digit
         # takes a space ("SAR 721.74", not "SAR721.74").
         pattern = pattern.replace("¤#", "¤\u00a0#")
-        self._halalas = parse_pattern(pattern)
-        self._whole_riyals = parse_pattern(pattern.replace(".00", ""))
+        self._halalas = _with_currency(parse_pattern(pattern), "SAR", self.locale)
+        self._whole_riyals = _with_currency(
+            parse_pattern(pattern.replace(".00", "")), "SAR", self.locale
+        )
 
     def _(self, msgid: str, **fields: object) -> str:
         text = self._catalog.gettext(msgid)
@@ -171,6 +179,11 @@ class Texts:
 
     def _money(self, amount: int | float | Decimal) -> str:
         pattern = self._whole_riyals if isinstance(amount, int) else self._halalas
+        if pattern.currency_filled:
+            # `format_currency(..., currency_digits=False)` with the sign already in place:
+            # Babel works out the currency's plural name for every amount it formats, whether
+            # the pattern shows it or not (most of a bill's money formatting).
+            return pattern.apply(amount, self.locale, currency=None)
         return format_currency(
             amount, "SAR", locale=self.locale, format=pattern, currency_digits=False
         )
@@ -190,6 +203,39 @@ class Texts:
         not "23/11/2026")."""
         local = value.astimezone(RIYADH)
         return f"{self.date(local.date(), hijri=False)} {self.time(local)}"
+
+
+class _CurrencyPattern(NumberPattern):
+    currency_filled = False
+
+
+def _with_currency(pattern: NumberPattern, currency: str, locale: Locale) -> _CurrencyPattern:
+    """The money pattern with the currency's symbol (¤) and code (¤¤) written into its prefix
+    and suffix, as `NumberPattern.apply` writes them into its result; a pattern naming the
+    currency in words (¤¤¤, whose plural depends on the amount) is left as it is."""
+    filled = _CurrencyPattern(
+        pattern.pattern,
+        pattern.prefix,
+        pattern.suffix,
+        pattern.grouping,
+        pattern.int_prec,
+        pattern.frac_prec,
+        pattern.exp_prec,
+        pattern.exp_plus,
+        pattern.number_pattern,
+    )
+    affixes = (*filled.prefix, *filled.suffix)
+    if any("¤¤¤" in affix for affix in affixes):
+        return filled
+
+    def fill(affix: str) -> str:
+        affix = affix.replace("¤¤", currency.upper())
+        return affix.replace("¤", get_currency_symbol(currency, locale))
+
+    filled.prefix = (fill(filled.prefix[0]), fill(filled.prefix[1]))
+    filled.suffix = (fill(filled.suffix[0]), fill(filled.suffix[1]))
+    filled.currency_filled = True
+    return filled
 
 
 # The official Umm al-Qura name where hijridate uses another one ("ربيع الثاني").

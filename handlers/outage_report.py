@@ -661,7 +661,8 @@ def about_this_outage(text: str) -> bool:
     start of its own, not the outage report's."""
     from handlers.compensation import OUTAGE_STANDARDS
 
-    standard = find_standard(text)
+    # The message's normalized form is the one the turn's other checks have already made.
+    standard = find_standard(text, normalized=normalize(text))
     return standard is None or standard in OUTAGE_STANDARDS
 
 

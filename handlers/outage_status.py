@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
@@ -290,6 +290,7 @@ def _report_word_repaired(text: str) -> str:
     return " ".join(_near_report_word(word) or word for word in words)
 
 
+@lru_cache(maxsize=8192)
 def _near_report_word(word: str) -> str | None:
     """The report word (the last word of a cancel_report phrase: البلاغ, بلاغي, report) this
     word is, or is one slip of the keyboard or the tongue from (غ→ق/ك, two letters swapped)."""
@@ -351,6 +352,8 @@ def says(text: str, name: str) -> bool:
     """The message says one of the phrases of `name`, not turned around by a negation just
     before it ("ما رجعت الكهرباء")."""
     words = f" {normalize(text)} "
+    if not _said_somewhere(name).search(words):
+        return False  # most messages: none of the phrases at all (one scan, not one a phrase)
     negations = phrases("negation")
     for phrase in phrases(name):
         at = words.find(f" {phrase} ")
@@ -362,6 +365,15 @@ def says(text: str, name: str) -> bool:
         if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
             return True
     return False
+
+
+@cache
+def _said_somewhere(name: str) -> re.Pattern[str]:
+    """Any phrase of `name` as whole words of a text padded with spaces (as `says` looks)."""
+    listed = phrases(name)
+    if not listed:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(re.escape(f" {phrase} ") for phrase in listed))
 
 
 def _yes_words() -> tuple[str, ...]:

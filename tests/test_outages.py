@@ -295,3 +295,29 @@ def test_the_loser_of_a_race_for_an_area_joins_the_winner(database_url: str) -> 
     with factory() as session:
         assert count(session, Incident) == 1
         assert count(session, OutageReport) == 2
+
+
+def test_a_report_joining_an_incident_gets_objects_the_orm_would_have_loaded(
+    database_url: str,
+) -> None:
+    """The incident read and the report written with Core are the session's objects for their
+    rows, as if the ORM had loaded them: found again by `get`, their changes saved by the
+    next flush, what was not read (the reporters' count, deferred) loaded when asked for."""
+    with session_scope(database_url) as session:
+        report(session, 700)  # opens the incident, committed below
+    with session_scope(database_url) as session:
+        joined = report(session, 10)  # earlier than the incident's start: widened
+        incident, new = joined.incident, joined.report
+        assert session.get(Incident, incident.id) is incident
+        assert session.get(OutageReport, new.id) is new
+        assert incident in session and new in session and new not in session.dirty
+        assert incident.reporters_count == 2
+        new.urgent = True
+        incident.district = "حي الملز"
+        session.flush()
+        assert session.scalar(select(OutageReport.urgent).where(OutageReport.id == new.id))
+    with session_scope(database_url) as session:
+        kept = session.get(Incident, incident.id)
+        assert kept is not None and kept.district == "حي الملز"
+        assert kept.start == T0 + timedelta(seconds=10)
+        assert session.get(OutageReport, new.id).urgent

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.types import TypeDecorator
 
 from bot.billing.demo import DEMO_PHONE, demo_phone_numbers
 from bot.billing.embedded import EmbeddedBilling
@@ -23,7 +26,10 @@ from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
 from bot.i18n import Texts
+from bot.phrases import NAMES, mentions, phrases
+from bot.storage.base import UTCDateTime
 from bot.storage.db import engine_for
+from bot.text import normalize
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -169,3 +175,174 @@ def test_a_fresh_process_starts_with_rows_read_through_core(seeded_database_url:
     joined = turn(second, "الكهرباء طافية")  # joins the open incident read with Core
     assert "OUT-" in joined and "2" in joined
     assert turn(second, "شكرا")  # their contact exists now: read first thing
+
+
+def test_a_bill_lookup_makes_no_orm_session(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flows' ORM session is made when a flow first asks for it: a bill lookup (Core
+    statements only) makes none; an outage report does, and its rows are committed."""
+    import bot.dialogue.turn as turn_module
+
+    made: list[object] = []
+    real = turn_module.Session
+
+    def counted(*args: object, **kwargs: object) -> object:
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(turn_module, "Session", counted)
+    settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
+    engine = Engine(settings)
+    first, second = demo_phone_numbers(2)
+
+    def say(phone: str, text: str) -> str:
+        message = Inbound(
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            text=text,
+            received_at=datetime.now(UTC),
+            message_id=f"SM{phone[-6:]}{len(text)}",
+        )
+        return engine.handle(message)[0].text
+
+    assert "ر.س" in say(first, "كم فاتورتي")
+    assert made == []
+    assert "OUT-" in say(second, "الكهرباء طافية")
+    assert len(made) == 1
+    with engine_for(seeded_database_url).connect() as conn:
+        reports = conn.execute(
+            text("SELECT count(*) FROM outage_reports WHERE phone = :phone"), {"phone": second}
+        ).scalar()
+    assert reports == 1
+
+
+@given(st.sampled_from(sorted(NAMES)), st.text(alphabet="الكهرباءطافيةبلاغ ض رجعت؟", max_size=40))
+def test_a_phrase_list_is_found_where_each_phrase_is(name: str, text: str) -> None:
+    """`mentions` scans once for the whole list: the same answer as looking for each phrase."""
+    normalized = normalize(text)
+    assert mentions(text, name) == any(phrase in normalized for phrase in phrases(name))
+    for phrase in phrases(name)[:5]:
+        assert mentions(f"{text} {phrase} {text}", name)
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 2),
+        max_value=datetime(9999, 12, 30),
+        timezones=st.sampled_from(
+            [UTC, timezone(timedelta(hours=3)), timezone(-timedelta(hours=5, minutes=30))]
+        ),
+    )
+)
+def test_a_time_is_written_to_sqlite_as_sqlalchemy_writes_it(moment: datetime) -> None:
+    """UTCDateTime's one-step SQLite processor writes the text of the type's own two steps
+    (to UTC, then the dialect's storage format)."""
+    dialect = sqlite_dialect()
+    column_type = UTCDateTime().dialect_impl(dialect)
+    two_steps = TypeDecorator.bind_processor(column_type, dialect)
+    one_step = UTCDateTime()._cached_bind_processor(dialect)
+    assert one_step is not None and two_steps is not None
+    assert one_step(moment) == two_steps(moment)
+    assert one_step(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        one_step(moment.replace(tzinfo=None))
+
+
+def test_a_message_is_read_for_times_once_a_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Understanding reads the message's times; the flows asking again about the same text
+    and instant (in another zone) get that reading, equal to one made afresh."""
+    from bot.understanding import understand
+    from bot.understanding.slots import times
+
+    calls: list[str] = []
+    real = times._read
+
+    def counted(raw: str, *args: object) -> object:
+        calls.append(raw)
+        return real(raw, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(times, "_read", counted)
+    monkeypatch.setattr(times, "_readings", {})
+    text, now = "الكهرباء طافية من الساعة ٥ العصر", datetime(2026, 3, 5, 20, 0, tzinfo=UTC)
+    understood = understand(text, now=now)
+    reading = times.read_times(text, now)
+    assert times.read_times(text, now.astimezone(timezone(timedelta(hours=3)))) is reading
+    assert calls == [text]
+    assert reading.start is not None and understood.slots["start"] == reading.start.slot()
+    monkeypatch.setattr(times, "_readings", {})
+    assert times.read_times(text, now) == reading
+
+
+def _says_phrase_by_phrase(text: str, name: str) -> bool:
+    words = f" {normalize(text)} "
+    negations = phrases("negation")
+    for phrase in phrases(name):
+        at = words.find(f" {phrase} ")
+        if at < 0:
+            continue
+        before = words[:at].split()
+        if len(before) >= 2 and before[-1] == before[-2]:
+            before = []
+        if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
+            return True
+    return False
+
+
+@given(
+    st.sampled_from(["power_back", "cancel_report", "question"]),
+    st.lists(
+        st.sampled_from(["رجعت", "الكهرباء", "ما", "لا", "الغي", "البلاغ", "هل", "طافية", "back"]),
+        max_size=8,
+    ),
+)
+def test_says_scans_once_and_answers_as_phrase_by_phrase(name: str, words: list[str]) -> None:
+    from handlers.outage_status import says
+
+    text = " ".join(words)
+    assert says(text, name) == _says_phrase_by_phrase(text, name)
+    for phrase in phrases(name)[:3]:
+        assert says(f"{text} {phrase}", name) == _says_phrase_by_phrase(f"{text} {phrase}", name)
+
+
+def test_the_contact_of_a_turn_holds_every_column_and_its_changes_are_saved(
+    seeded_database_url: str,
+) -> None:
+    """The flows' contact (a plain `ContactRow`) has exactly the columns of `Contact`, and
+    what a turn sets on it is in the row afterwards."""
+    from bot.dialogue.contact_rows import COLUMNS, ContactRow
+    from bot.storage.models import Contact
+
+    assert set(ContactRow.__annotations__) == set(COLUMNS) == set(Contact.__table__.columns.keys())
+    settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
+    engine = Engine(settings)
+    phone = demo_phone_numbers(3)[2]
+    at = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+    message = Inbound(
+        channel="whatsapp",
+        sender=phone,
+        phone=phone,
+        text="English",
+        received_at=at,
+        message_id="SMcontact01",
+    )
+    assert engine.handle(message)
+    with engine_for(seeded_database_url).connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT lang, phone, last_inbound_at, recent_messages FROM contacts WHERE sender = :s"
+            ),
+            {"s": phone},
+        ).one()
+    assert row.lang == "en" and row.phone == phone and row.last_inbound_at is not None
+    said = row.recent_messages  # JSON text on SQLite, already read on PostgreSQL
+    said = json.loads(said) if isinstance(said, str) else said
+    assert any(entry["text"] == "English" for entry in said)
+
+
+@given(st.text(alphabet="حي الروضةأإآىـَُ RiyadhDistrict.", max_size=120))
+def test_a_place_name_kept_reads_as_one_worked_out_afresh(name: str) -> None:
+    from bot.outages.area import _place_form, normalize_place
+
+    assert normalize_place(name) == normalize_place(name) == (_place_form(name) if name else "")

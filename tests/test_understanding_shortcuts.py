@@ -249,6 +249,7 @@ def _ask_every_finder_everywhere(patched: pytest.MonkeyPatch) -> None:
     """The full scans: every finder asked at every word, no word passed over."""
     everything = _Everything()
     patched.setattr(times, "_starters", lambda: times._Starts(*[everything] * 5, {}))
+    patched.setattr(times, "_readings", {})  # read afresh, not the readings kept before
     patched.setattr(duration, "length_starts", lambda: everything)
 
 

@@ -710,3 +710,17 @@ def test_spellings_from_a_blind_test(
     text: str, start: str | None, end: str | None, ongoing: bool
 ) -> None:
     assert _span(text) == (start, end, ongoing)
+
+
+def test_half_a_minute_ago_is_no_start_and_no_crash() -> None:
+    """ "half d2ay2" (half a minute, in Arabizi) read as a start that long ago left its clock
+    without an hour, and reading the message raised (found by hypothesis in
+    test_scans_of_time_words_are_the_full_scans)."""
+    from datetime import UTC, datetime
+
+    from bot.understanding.slots.times import read_times
+
+    now = datetime(2026, 3, 5, 12, 0, tzinfo=UTC)
+    for text in ("half d2ay2 back", "yesterday half d2ay2 back"):
+        reading = read_times(text, now)
+        assert reading.start is None or reading.start.at is None or reading.start.at <= now

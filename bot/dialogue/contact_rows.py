@@ -2,20 +2,17 @@
 
 Every message loads and saves one contact, so this is the hottest row of the bot. It is read and
 written with prebuilt Core statements (no ORM identity map, no unit of work): one SELECT, and
-one INSERT for a new contact or one UPDATE of the columns the turn changed. The `Contact`
-handed to the flows is a plain, unattached instance; flows change its attributes as before.
+one INSERT for a new contact or one UPDATE of the columns the turn changed. The contact
+handed to the flows is a `ContactRow` (plain attributes, the columns of `Contact`); flows change
+its attributes as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.orm import configure_mappers
-from sqlalchemy.orm.attributes import manager_of_class
 
 from bot.storage.base import utcnow
 from bot.storage.models import Contact
@@ -37,12 +34,41 @@ _SELECT = Prepared(
 _INSERT = Prepared(insert(_TABLE).values({name: bindparam(name) for name in COLUMNS}))
 
 
+class ContactRow:
+    """The contact row as the flows read and change it: the columns of `Contact` as plain
+    attributes. Not an ORM object: nothing needs its changes watched (the row is written back
+    by comparing with what was read), and the ORM's attribute events cost more than the
+    assignments themselves on every turn (`turn.finish()`, the conversation's memory)."""
+
+    __slots__ = COLUMNS
+
+    channel: str
+    sender: str
+    phone: str | None
+    lang: str | None
+    opted_out_at: datetime | None
+    last_inbound_at: datetime | None
+    flow: str | None
+    state: dict
+    state_updated_at: datetime | None
+    last_replies: list | None
+    recent_messages: list | None
+    created_at: datetime | None
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        for name in COLUMNS:
+            setattr(self, name, values[name])
+
+    def __repr__(self) -> str:
+        return f"ContactRow(channel={self.channel!r}, sender={self.sender!r}, flow={self.flow!r})"
+
+
 class LoadedContact:
     """A contact row and what it held when it was read, to write back only what changed."""
 
     __slots__ = ("contact", "original")
 
-    def __init__(self, contact: Contact, original: dict[str, Any] | None) -> None:
+    def __init__(self, contact: ContactRow, original: dict[str, Any] | None) -> None:
         self.contact = contact
         self.original = original  # None: the row does not exist yet
 
@@ -56,38 +82,18 @@ def load(conn: Connection, channel: str, sender: str) -> LoadedContact:
     if row is None:
         values = dict.fromkeys(COLUMNS)
         values.update(channel=channel, sender=sender, state={})
-        return LoadedContact(_filled(values), None)
+        return LoadedContact(ContactRow(values), None)
     original = row._asdict()
     if original["state"] is None:
         original["state"] = {}
-    return LoadedContact(_filled(original), original)
-
-
-def _filled(values: dict[str, Any]) -> Contact:
-    """A `Contact` holding the row's values, filled as the ORM fills a loaded object: the
-    constructor's attribute events cost as much as the SELECT, and nothing watches them here
-    (the row is written back by comparing with `original`)."""
-    contact = _new_contact()()
-    contact.__dict__.update(values)
-    return contact
-
-
-@cache
-def _new_contact() -> Callable[[], Contact]:
-    # The mappers are configured first, as a constructor would do itself: until then the
-    # attributes have no implementation and reading one fails.
-    configure_mappers()
-    return manager_of_class(Contact).new_instance
+    return LoadedContact(ContactRow(original), original)
 
 
 def save(conn: Connection, loaded: LoadedContact, now: datetime | None = None) -> None:
     """One INSERT (a new contact: a duplicate key means another turn made it first, and the
     caller retries) or one UPDATE of the changed columns (none changed: no statement)."""
     contact = loaded.contact
-    # Every column is in the object's own dict (filled at load, then set by the flows through
-    # the attributes, which write there): read it without the attributes' machinery.
-    held = contact.__dict__
-    values = {name: held[name] for name in CHANGEABLE}
+    values = {name: getattr(contact, name) for name in CHANGEABLE}
     if loaded.original is None:
         created = contact.created_at or now or utcnow()
         _INSERT.rowcount(
@@ -100,7 +106,7 @@ def save(conn: Connection, loaded: LoadedContact, now: datetime | None = None) -
         _update_of(tuple(sorted(changed))).rowcount(conn, {**_key(contact), **changed})
 
 
-def _key(contact: Contact) -> dict[str, str]:
+def _key(contact: ContactRow) -> dict[str, str]:
     return {"k_channel": contact.channel, "k_sender": contact.sender}
 
 

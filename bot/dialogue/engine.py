@@ -13,20 +13,19 @@ from datetime import timedelta
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bot.billing import BillingAdapter, billing_adapter
 from bot.billing.embedded import reading_through
 from bot.config import Settings
 from bot.coordination import coordination
 from bot.dialogue import contact_rows
+from bot.dialogue.contact_rows import ContactRow
 from bot.dialogue.messages import Inbound, Reply, reply_to_json
 from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
 from bot.handovers.service import remember
 from bot.i18n import texts
 from bot.storage.db import engine_for
-from bot.storage.models import Contact
 
 KeepAnswer = Callable[[Connection, list[Reply]], None]
 
@@ -85,49 +84,45 @@ class Engine:
         # of the flows joins that transaction (its flushes write there; it commits nothing of
         # its own), and the turn's hot statements run on the connection directly.
         with engine_for(self.settings.database_url).connect() as conn, conn.begin():
-            session = Session(bind=conn, expire_on_commit=False)
+            if claim is not None:
+                claim(conn)  # the message id, claimed in this turn's transaction
+            loaded = contact_rows.load(conn, message.channel, message.sender)
+            contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
+            turn = Turn(
+                message=message,
+                contact=contact,
+                connection=conn,
+                settings=self.settings,
+                billing=self.billing,
+                tr=texts(contact.lang or self.settings.lang),
+            )
             try:
-                if claim is not None:
-                    claim(conn)  # the message id, claimed in this turn's transaction
                 with reading_through(conn):
-                    outcome = self._turn(message, keep_answer, session, conn)
-                session.flush()
+                    route(turn)
+                self._record(turn)
+                if turn.made_session is not None:
+                    turn.made_session.flush()  # what the flows wrote through the ORM goes first
+                contact_rows.save(conn, loaded)
+                if keep_answer is not None:
+                    keep_answer(conn, turn.replies)
             finally:
-                session.close()
-            return outcome
+                if turn.made_session is not None:
+                    turn.made_session.close()
+            return Outcome(replies=turn.replies, intent=turn.intent)
 
-    def _turn(
-        self,
-        message: Inbound,
-        keep_answer: KeepAnswer | None,
-        session: Session,
-        conn: Connection,
-    ) -> Outcome:
-        """The turn's work in its transaction, committed by the caller's session scope."""
-        loaded = contact_rows.load(conn, message.channel, message.sender)
-        contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
-        turn = Turn(
-            message=message,
-            contact=contact,
-            session=session,
-            settings=self.settings,
-            billing=self.billing,
-            tr=texts(contact.lang or self.settings.lang),
-        )
-        route(turn)
+    @staticmethod
+    def _record(turn: Turn) -> None:
+        """The message and its answer kept on the contact (the conversation an operator reads,
+        the last answer for «تفاصيل»), and when it came."""
+        contact, message = turn.contact, turn.message
         remember(contact, message.received_at, "subscriber", [_inbound_text(message)])
         remember(contact, message.received_at, "bot", [reply.text for reply in turn.replies])
         if turn.replies:
             contact.last_replies = [reply_to_json(reply) for reply in turn.replies]
         contact.last_inbound_at = message.received_at
         contact.state_updated_at = message.received_at
-        session.flush()  # what the flows wrote through the ORM goes first, as before
-        contact_rows.save(conn, loaded)
-        if keep_answer is not None:
-            keep_answer(conn, turn.replies)
-        return Outcome(replies=turn.replies, intent=turn.intent)
 
-    def _fresh(self, contact: Contact, message: Inbound, *, is_new: bool) -> Contact:
+    def _fresh(self, contact: ContactRow, message: Inbound, *, is_new: bool) -> ContactRow:
         """The contact as this message finds it: an idle conversation's flow is forgotten."""
         if not is_new and contact.flow and self._expired(contact, message):
             contact.flow, contact.state = None, {}
@@ -135,7 +130,7 @@ class Engine:
             contact.phone = message.phone
         return contact
 
-    def _expired(self, contact: Contact, message: Inbound) -> bool:
+    def _expired(self, contact: ContactRow, message: Inbound) -> bool:
         last = contact.state_updated_at
         idle = timedelta(minutes=self.settings.session_idle_minutes)
         return last is None or message.received_at - last > idle

@@ -9,22 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bot.billing import BillingAdapter
 from bot.config import Settings
 from bot.dialogue.messages import Choice, Inbound, Reply
 from bot.i18n import Texts, texts
-from bot.storage.models import Contact
+
+if TYPE_CHECKING:
+    from bot.dialogue.contact_rows import ContactRow
 
 
 @dataclass
 class Turn:
     message: Inbound
-    contact: Contact
-    session: Session
+    contact: ContactRow
+    # The turn's connection, in its transaction; the ORM session of the flows is made on it
+    # when a flow first asks for one (`session`): most turns (a bill, a question) never do.
+    connection: Connection
     settings: Settings
     billing: BillingAdapter
     tr: Texts
@@ -33,6 +38,16 @@ class Turn:
     # What the flows read: the message text cleaned by the router (bidi marks gone, length
     # capped, a choice's label turned back into its key). The raw text stays on `message`.
     text: str = ""
+    made_session: Session | None = field(default=None, repr=False)
+
+    @property
+    def session(self) -> Session:
+        """The flows' ORM session: it joins the turn's transaction (its flushes write there; it
+        commits nothing of its own, the engine commits the turn once)."""
+        session = self.made_session
+        if session is None:
+            session = self.made_session = Session(bind=self.connection, expire_on_commit=False)
+        return session
 
     @property
     def now(self) -> datetime:

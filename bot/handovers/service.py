@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import null, or_, select, update
 from sqlalchemy.orm import Session
@@ -13,6 +13,9 @@ from bot.outages.service import parse_reference
 from bot.storage.base import utcnow
 from bot.storage.db import engine_for
 from bot.storage.models import Contact
+
+if TYPE_CHECKING:
+    from bot.dialogue.contact_rows import ContactRow
 
 HANDOVER_PREFIX = "HO"
 # What a contact row remembers of its conversation, for a hand-over: enough for an operator to
@@ -26,7 +29,7 @@ def handover_ref(handover: Handover) -> str:
     return f"{HANDOVER_PREFIX}-{handover.id:06d}"
 
 
-def remember(contact: Contact, at: datetime, by: str, texts: list[str]) -> None:
+def remember(contact: Contact | ContactRow, at: datetime, by: str, texts: list[str]) -> None:
     """Add messages to the contact's short memory (a new list, so the JSON column is saved);
     what is older than a day is dropped: it says nothing about today's request."""
     entries = [
@@ -37,7 +40,7 @@ def remember(contact: Contact, at: datetime, by: str, texts: list[str]) -> None:
     contact.recent_messages = [*_recent(contact, at), *entries][-RECENT_MESSAGES:]
 
 
-def _recent(contact: Contact, at: datetime) -> list[dict[str, str]]:
+def _recent(contact: Contact | ContactRow, at: datetime) -> list[dict[str, str]]:
     since = at - RECENT_FOR
     return [e for e in contact.recent_messages or [] if datetime.fromisoformat(e["at"]) >= since]
 
@@ -61,7 +64,13 @@ def forget_silent(url: str, keep: timedelta, now: datetime | None = None) -> int
 
 
 def record_handover(
-    session: Session, contact: Contact, *, text: str, lang: str, danger: bool, at: datetime
+    session: Session,
+    contact: Contact | ContactRow,
+    *,
+    text: str,
+    lang: str,
+    danger: bool,
+    at: datetime,
 ) -> Handover:
     handover = Handover(
         channel=contact.channel,

@@ -17,6 +17,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Two reports closer than this are taken to be the same outage (one feeder, one street grid).
 JOIN_DISTANCE_KM = 2.0
@@ -40,12 +41,24 @@ def normalize_place(text: str | None) -> str:
     """The spelling-independent form of a city or district name ("" when absent)."""
     if not text:
         return ""
+    if len(text) > _KEPT_UP_TO:
+        return _place_form(text)
+    return _kept_place_form(text)
+
+
+def _place_form(text: str) -> str:
     try:  # the project's one Arabic normalizer, when it is present
         from bot.text import normalize
     except ImportError:
         normalize = _local_normalize
     folded = _local_normalize(normalize(text))
     return _DISTRICT_PREFIXES.sub("", folded).strip()
+
+
+# Kept by name: every report normalizes its city and district twice or more, and a country has
+# few of them (the billing data's names); a longer text is worked out each time.
+_KEPT_UP_TO = 100
+_kept_place_form = lru_cache(maxsize=8192)(_place_form)
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,34 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
+    def bind_processor(self, dialect):
+        if dialect.name == "sqlite":
+            stored_as = self.impl_instance.dialect_impl(dialect)
+            if getattr(stored_as, "_storage_format", None) == _SQLITE_DATETIME_TEXT:
+                return _sqlite_utc_text
+        return super().bind_processor(dialect)
+
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# How SQLAlchemy's SQLite dialect writes a datetime as text (its default storage format).
+_SQLITE_DATETIME_TEXT = (
+    "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+)
+
+
+def _sqlite_utc_text(value: datetime | None) -> str | None:
+    """`process_bind_param` and the SQLite dialect's own processor in one step: the same text
+    (`isoformat` writes that format for a naive datetime) without filling the format from a
+    dict of seven fields; every statement of a turn binds one or more times."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r}: store timezone-aware values only")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 class Base(DeclarativeBase):

@@ -453,7 +453,9 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     if found is None or not 0 < found[0] <= 24 * 60 or found[1] >= 1440:
         return None, 0
     minutes, _unit, after = found
-    if not is_anchor(toks, k, after):
+    if not is_anchor(toks, k, after) or round(minutes) < 1:
+        # Under a minute ("half d2ay2": half a minute) is no earlier start: the clock would
+        # be left without an hour.
         return None, 0
     after += after < len(toks) and toks[after] in v.relative_after
     return _Clock(i, -1, -1, True, 0, False, ago=round(minutes)), after - i
@@ -777,16 +779,22 @@ def read_times(
 ) -> TimeReading:
     """The start, end and ongoing state the message states; parts it does not carry are None.
     `tokens`: the message's `slot_tokens(folded, slot_words())`, when the caller has them."""
-    if folded is None and tokens is None:
-        return _read_again(raw, now)
-    return _read(raw, now, folded, tokens)
+    # One turn reads the same message at the same moment several times (understanding it,
+    # then the flows: is there a start? a correction? news?): read once. A reading depends on
+    # the text and the instant only (`folded` and `tokens` are worked out from the text, and
+    # aware datetimes of one instant are equal in any zone); it is immutable.
+    key = (raw, now)
+    reading = _readings.get(key)
+    if reading is None:
+        reading = _read(raw, now, folded, tokens)
+        if len(_readings) >= _READINGS_KEPT:
+            _readings.clear()
+        _readings[key] = reading
+    return reading
 
 
-@lru_cache(maxsize=64)
-def _read_again(raw: str, now: datetime) -> TimeReading:
-    """The flows of one turn read the same message at the same moment several times (is there
-    a start? a correction? news?): read once (a reading is immutable)."""
-    return _read(raw, now, None, None)
+_READINGS_KEPT = 64
+_readings: dict[tuple[str, datetime], TimeReading] = {}
 
 
 def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None) -> TimeReading:
