@@ -29,6 +29,17 @@ def damage_claim_text(turn: Turn) -> str:
     )
 
 
+def stopped_note(turn: Turn) -> str | None:
+    """After STOP nothing is sent unasked: the line said instead of a promise to message them
+    (None for a number that gets our messages)."""
+    if turn.contact.opted_out_at is None:
+        return None
+    return turn.tr._(
+        "You stopped our messages, so we will not message you about it: ask here any time, "
+        "or send START to get our news again."
+    )
+
+
 def mask(account: str) -> str:
     """Show only the last four digits of an account: ••••5678."""
     return "••••" + account[-4:]

@@ -44,6 +44,7 @@ from handlers.compensation_facts import (
     HOURS_STANDARDS,
     NOTICE,
     PLANNED,
+    RECONNECTION,
     UNLAWFUL,
     Facts,
 )
@@ -81,12 +82,20 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
     facts = Facts(standard=understood.text_slot("standard"))
     has_facts = facts.read(turn.text, turn.now)
-    if _reports_first(turn, facts):
+    if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
 
         outage_report.start(turn, understood)  # then its acknowledgement counts what it earns
         return
     if facts.standard is None and not has_facts and (_show_records(turn) or _ask_when_back(turn)):
+        return
+    # "كم تعويضي عن الانقطاع": their own outage reports first, as for a bare "كم تعويضي";
+    # the times are asked only when none is on record.
+    if (
+        facts.standard in ("emergency_outage", PLANNED)
+        and not has_facts
+        and (_show_records(turn, outages_only=True) or _ask_when_back(turn))
+    ):
         return
     _advance(turn, facts)
 
@@ -132,6 +141,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _why_cut_step(turn, understood, facts)
     if stage == "ask":
         asked = turn.state.get("asked")
+        if facts.standard == RECONNECTION and mentions(turn.text, "not_paid"):
+            # "ما سددت شي، فصلوها الساعة ٢": no payment to count from; the time given was the
+            # cut's, so the case is read again as a disconnection.
+            facts = Facts(standard=UNLAWFUL, damage=facts.damage)
+            facts.read(turn.text, turn.now)
+            _advance(turn, facts)
+            return True
         changed = facts.read(turn.text, turn.now, asked)
         if asked == "done" and not changed and control_word(turn.text) == "yes":
             _ask(turn, facts, "done_day")
@@ -166,6 +182,17 @@ def _reports_first(turn: Turn, facts: Facts) -> bool:
     if facts.standard not in OUTAGE_STANDARDS | {None}:
         return False
     return not mentions(turn.text, "compensation_ask") and not _open_outage(turn)
+
+
+def _blackout_now(turn: Turn, facts: Facts, has_facts: bool) -> bool:
+    """A whole city dark told as it is now, with no time and no word of compensation
+    ("الدمام كلها طافية، حي الشاطئ"): a report to file, not the calculator's "when did it start
+    and end?" (a blind subscriber test filed nothing)."""
+    return (
+        facts.standard == TOTAL_BLACKOUT
+        and not has_facts
+        and not mentions(turn.text, "compensation_ask")
+    )
 
 
 def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
@@ -815,9 +842,10 @@ def _day_words(turn: Turn, day: date) -> str:
 # -- the sender's own recorded cases --------------------------------------------------------
 
 
-def _show_records(turn: Turn) -> bool:
+def _show_records(turn: Turn, *, outages_only: bool = False) -> bool:
     """Every case the sender has on record, with what it earns (an outage still open: what it
-    will earn if it runs long), the ones already past their pay-by date first; False when none."""
+    will earn if it runs long), the ones already past their pay-by date first; False when none.
+    `outages_only`: their outage reports alone (the question was about an outage)."""
     tr = turn.tr
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
@@ -837,7 +865,7 @@ def _show_records(turn: Turn) -> bool:
                 + _result_text(turn, compensation)
             )
             (overdue if _overdue(turn, compensation) else others).append(block)
-        for request in requests_for_phone(turn.session, turn.phone):
+        for request in () if outages_only else requests_for_phone(turn.session, turn.phone):
             heading = tr._("Account {account}", account=mask(request.account))
             if request.completed_at is None:  # still open: what it has earned so far
                 others.append(heading + "\n" + _open_request_text(turn, request))

@@ -44,7 +44,7 @@ from bot.outages.places import find_place
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
-from handlers.common import ask_which_city
+from handlers.common import ask_which_city, stopped_note
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +210,19 @@ def _premise_picked(turn: Turn) -> str | None:
     return "، ".join(p for p in (chosen["premise"], chosen["district"], chosen["city"]) if p)
 
 
+def _warn(turn: Turn) -> None:
+    """ "Call 933 now", once, before anything else said about an urgent hazard."""
+    if turn.state.get("warned"):
+        return
+    turn.say(
+        turn.tr._(
+            "⚠️ For your safety: call 933 now and keep away from the place. "
+            "Do not touch anything, and keep others away."
+        )
+    )
+    turn.remember(warned=True)
+
+
 def _placed(state: dict) -> bool:
     return bool(state.get("location") or state.get("place"))
 
@@ -218,14 +231,8 @@ def _next(turn: Turn) -> None:
     _ = turn.tr._
     state = turn.state
     kind = state.get("kind")
-    if (state.get("danger") or (kind and is_urgent_kind(kind))) and not state.get("warned"):
-        turn.say(
-            _(
-                "⚠️ For your safety: call 933 now and keep away from the place. "
-                "Do not touch anything, and keep others away."
-            )
-        )
-        turn.remember(warned=True)
+    if state.get("danger") or (kind and is_urgent_kind(kind)):
+        _warn(turn)
     if state.get("kind") is None:
         turn.remember(stage="kind")
         turn.say(
@@ -340,6 +347,10 @@ def _record(turn: Turn) -> None:
         longitude=location.get("longitude"),
         address=location.get("address"),
     )
+    if outcome.hazard.urgent:
+        # Urgent on the record (a report before this one said it is falling, in words we read
+        # in another language): the warning follows the urgency, whoever wrote it how.
+        _warn(turn)
     stored, missed = _keep_photos(turn, outcome.report, photos)
     log.info(
         "hazard report %s on %s (%s%s, %d photos kept, %d missed) from %s on %s",
@@ -419,6 +430,13 @@ def _thanks(turn: Turn, outcome: HazardOutcome, stored: int, missed: int) -> str
     tr = turn.tr
     _ = tr._
     ref = outcome.report.reference
+    stopped = stopped_note(turn)  # after STOP: no promise of a message that will not come
+    if not outcome.is_new_report and stopped:
+        return (
+            _("You have already reported this hazard; your report number is {ref}.", ref=ref)
+            + "\n"
+            + stopped
+        )
     if not outcome.is_new_report:
         return _(
             "You have already reported this hazard; your report number is {ref}. We will "
@@ -440,12 +458,21 @@ def _thanks(turn: Turn, outcome: HazardOutcome, stored: int, missed: int) -> str
                 outcome.reporters_count,
             )
         )
-    lines.append(
-        _(
-            "Our emergency team will check it and make it safe; the most dangerous "
-            "reports are handled first. We will message you here when it has been made safe."
+    if stopped:
+        lines += [
+            _(
+                "Our emergency team will check it and make it safe; the most dangerous "
+                "reports are handled first."
+            ),
+            stopped,
+        ]
+    else:
+        lines.append(
+            _(
+                "Our emergency team will check it and make it safe; the most dangerous "
+                "reports are handled first. We will message you here when it has been made safe."
+            )
         )
-    )
     if stored:
         lines.append(_("Your photo is kept with the report."))
     if missed:

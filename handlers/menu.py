@@ -73,6 +73,18 @@ def empty(turn: Turn) -> None:
     show(turn, turn.tr._("Your message arrived empty. How can I help you?"))
 
 
+def unreadable(turn: Turn) -> None:
+    """Only characters that could not be read (bytes no text encoding makes sense of): asked
+    again, the flow under way kept."""
+    turn.intent = "unreadable"
+    turn.say(
+        turn.tr._(
+            "I could not read your message: its characters did not come through. "
+            "Please send it again."
+        )
+    )
+
+
 def cancelled(turn: Turn) -> None:
     turn.intent = "cancel"
     had_flow = turn.asking

@@ -338,6 +338,17 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if place.ambiguous:
         _ask_city(turn, place)
         return True
+    if not place.district and read_times(turn.text, turn.now).start is not None:
+        # "من نص ساعة" answering "where?" says when the power went off, not where (a blind
+        # subscriber test's report was filed at "من نص ساعه، الرياض").
+        start = stated or start_told(turn.text, turn.now).at
+        turn.remember(
+            stated_start=start.isoformat() if start else None,
+            told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
+        )
+        turn.say(turn.tr._("Thank you, I noted when it went off."))
+        _ask_where(turn, [Account(**a) for a in accounts])
+        return True
     if place.city and not place.district and not place.rest:
         turn.remember(city=place.city, district=None, cities=None)
         _ask_where(turn, [Account(**a) for a in accounts])

@@ -23,6 +23,7 @@ from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
 from bot.understanding.slots import Moment, read_times
+from handlers.common import stopped_note
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
 FRESH = timedelta(minutes=15)
@@ -185,12 +186,24 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
     if incident.cause:
         lines.append(_("Cause: {cause}", cause=incident.cause))
     estimate = aware(incident.estimated_restoration_at)
-    if estimate is None:
+    stopped = stopped_note(turn)  # after STOP: no promise of a message that will not come
+    if estimate is None and stopped:
+        lines += [_("There is no estimated restoration time yet."), stopped]
+    elif estimate is None:
         lines.append(
             _("There is no estimated restoration time yet; we will message you when there is.")
         )
     elif estimate > turn.now:
         lines.append(_("Expected restoration: {when}", when=when(turn, estimate)))
+    elif stopped:
+        lines += [
+            _(
+                "We are sorry: the power was expected back by {when} and the repair is taking "
+                "longer.",
+                when=when(turn, estimate),
+            ),
+            stopped,
+        ]
     else:
         lines.append(
             _(
@@ -262,6 +275,14 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
                 "Done, your report {ref} is cancelled. If the power goes off again, just tell me.",
                 ref=report.reference,
             )
+        )
+        return True
+    stopped = stopped_note(turn)
+    if stopped:
+        turn.say(
+            _("Glad the power is back! I have noted it on your report {ref}.", ref=report.reference)
+            + "\n"
+            + stopped
         )
         return True
     turn.say(

@@ -212,6 +212,34 @@ def test_places_in_words_join_whatever_the_spelling_and_a_resolved_hazard_is_not
         assert c.hazard.id != a.hazard.id and c.hazard.status != RESOLVED
 
 
+def test_one_known_district_worded_apart_joins_within_the_hour_only(database_url: str) -> None:
+    """A blind subscriber test: an open cabinet "جنب مدرسة الاطفال بحي الياسمين" and, five
+    minutes later, "في الياسمين قريب من المدرسه" were two hazards."""
+    with session_scope(database_url) as session:
+
+        def report(sender: str, place: str, minutes: float = 0, kind: str = "open_cabinet"):
+            return report_hazard(
+                session,
+                channel="whatsapp",
+                sender=sender,
+                phone=sender,
+                lang="ar",
+                reported_at=T0 + timedelta(minutes=minutes),
+                kind=kind,
+                place=place,
+            )
+
+        a = report("+966500000031", "جنب مدرسة الاطفال بحي الياسمين")
+        b = report("+966500000032", "في الياسمين قريب من المدرسه", minutes=5)
+        assert b.hazard.id == a.hazard.id and b.reporters_count == 2
+        other_kind = report("+966500000033", "في الياسمين", minutes=6, kind="pole")
+        assert other_kind.hazard.id != a.hazard.id
+        other_district = report("+966500000034", "جنب المدرسة بحي الملز", minutes=7)
+        assert other_district.hazard.id != a.hazard.id
+        later = report("+966500000035", "عند الدوار في الياسمين", minutes=5 + 61)
+        assert later.hazard.id != a.hazard.id  # an hour on: maybe another cabinet
+
+
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     capsys.readouterr()
     try:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.outages.places import find_place, known_cities, spellings
+from bot.outages.places import NamedPlace, find_place, known_cities, spellings
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_a_district_of_several_cities_is_ambiguous() -> None:
 
 
 def test_a_city_alone_gives_the_rest_only_when_short() -> None:
-    assert find_place("حي الندى، الرياض").rest == "الندى"
+    assert find_place("الندى، الرياض").rest == "الندى"
     assert find_place("الكهرباء طافية عندنا من الصبح بالرياض الله يعافيكم").rest is None
     assert find_place("جدة").rest is None and find_place("جدة").district is None
 
@@ -79,3 +79,26 @@ def test_any_text_reads_without_error_and_names_only_known_cities(text: str) -> 
     named = find_place(text)
     assert named.city is None or named.city in known_cities()
     assert not named.ambiguous or len(named.cities) > 1
+
+
+def test_a_district_we_do_not_list_named_after_hay_is_kept_as_written() -> None:
+    """A blind subscriber test: "في حي النخيل بالرياض" was asked "where in Riyadh?" again."""
+    assert find_place("حي الندى، الرياض") == NamedPlace("الرياض", "الندى", other_words=1)
+    assert find_place("طافية في حي الملك فهد بالرياض").district == "الملك فهد"
+    assert find_place("طافية في حي الندى").district is None  # no city: where is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "district"),
+    [
+        ("الكهربا طافيه في حي النخيل بالرياض", "الرياض", "النخيل"),
+        ("مدينة الخبر، العقربية", "الخبر", "العقربية"),
+        ("al khobar", "الخبر", None),
+        ("طافية بالخبر", "الخبر", None),
+        ("العقربية الخبر", "الخبر", "العقربية"),
+        ("الخبر", "الخبر", None),
+    ],
+)
+def test_khobar_and_al_nakheel_are_known(text: str, city: str, district: str | None) -> None:
+    named = find_place(text)
+    assert (named.city, named.district) == (city, district)

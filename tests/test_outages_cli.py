@@ -6,11 +6,14 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from bot.cli import main as sadeeq
 from bot.config import RIYADH
 from bot.outages import report_outage
+from bot.outages.models import OutageReport
 from bot.outages.notify import notify_status
+from bot.outages.service import cancel_report
 from bot.storage.db import session_scope
 from tests.support.fake_twilio import FakeTwilio
 
@@ -182,3 +185,20 @@ def test_an_oversized_cause_is_refused_with_one_line(incident_url: str, capsys, 
 def test_a_time_out_of_range_is_one_line_not_a_traceback(incident_url: str, capsys) -> None:
     code, _, err = run(capsys, "update", "1", "--eta", "0001-01-01T00:00")
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_cancelled_report_is_neither_counted_nor_in_the_dry_run(
+    incident_url: str, capsys, monkeypatch
+) -> None:
+    """A blind subscriber test: `restore --dry-run` listed a withdrawn report the real run
+    does not send to, and the next reporter heard it counted as "another report"."""
+    with session_scope(incident_url) as session:
+        report = session.scalars(select(OutageReport).order_by(OutageReport.id)).first()
+        assert report is not None
+        cancel_report(report, T0 + timedelta(minutes=30))
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN")
+    code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00", "--dry-run")
+    assert code == 0 and out.count("[dry run] whatsapp +9665") == 3
+    assert "+966500000000" not in out
+    shown = json.loads(run(capsys, "show", "1", "--json")[1])
+    assert shown["reporters"] == 3

@@ -3,6 +3,7 @@ by a local fake (tests/support/fake_telegram.py)."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -258,3 +259,15 @@ def test_an_unexpected_failure_is_not_acknowledged(database_url, telegram, monke
         create_app(settings_for(database_url, telegram), ScriptedEngine([MENU]))
     ) as client:
         assert post(client, update(7001, text="مرحبا")).status_code == 503  # Telegram redelivers
+
+
+def test_a_lone_surrogate_in_the_update_reaches_the_engine_storable(client, engine):
+    """JSON may carry "\\ud800" alone: the engine gets U+FFFD, which UTF-8 can store."""
+    response = client.post(
+        "/telegram",
+        content=json.dumps(update(text="مرحبا\ud800")),  # "\\ud800" as Telegram would escape it
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200
+    (inbound,) = engine.seen
+    assert inbound.text == "مرحبا\ufffd"

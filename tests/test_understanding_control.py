@@ -89,6 +89,12 @@ def test_not_control_words(text: str) -> None:
         ("ثلاثة", 3),
         ("الثاني", 2),
         ("12", 12),
+        # Dialects' ordinals (a blind subscriber test: "التاني" was not understood).
+        ("التاني", 2),
+        ("تاني", 2),
+        ("التالت", 3),
+        ("el tani", 2),
+        ("second", 2),
     ],
 )
 def test_choice_numbers(text: str, number: int) -> None:
@@ -131,3 +137,10 @@ def test_not_choice_numbers(text: str) -> None:
 )
 def test_detect_lang(text: str, lang: str) -> None:
     assert detect_lang(text) == lang
+
+
+def test_a_dialect_ordinal_is_never_a_number_of_days() -> None:
+    """ "رجعت تاني يوم" is "it came back the next day", not a case of two days."""
+    from bot.understanding.slots import find_duration_minutes
+
+    assert find_duration_minutes("رجعت تاني يوم") is None

@@ -178,6 +178,15 @@ def test_times_are_aware_riyadh_datetimes() -> None:
         ("انطفاء شامل المدينة كلها", "total_blackout"),
         ("تأخروا في توصيل عداد جديد", "connection"),
         ("الانقطاع المجدول طول وما رجعت الكهرباء", "planned_outage_restoration"),
+        # A blind subscriber test: cut although paid up is a disconnection (500 flat after noon)...
+        ("فصلوا علي الكهربا امس الساعه ٢ الظهر وانا مسدد", "unlawful_disconnection"),
+        ("they disconnected me although I paid", "unlawful_disconnection"),
+        # ...and paid but still cut ("مفصولة") a reconnection counted from the payment.
+        (
+            "سددت الفاتوره الساعه ١٠ الصبح والكهربا للحين مفصوله، كم تعويضي؟",
+            "reconnection_after_payment",
+        ),
+        ("سددت والكهربا مقطوعه للحين كم تعويضي", "reconnection_after_payment"),
     ],
 )
 def test_standard(text: str, standard: str) -> None:

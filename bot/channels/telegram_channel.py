@@ -78,9 +78,7 @@ def telegram_inbound(update: Update) -> Inbound | None:
     return Inbound(
         channel=CHANNEL,
         sender=f"tg:{user_id}",
-        text=(message.text or message.caption or "").replace(
-            "\x00", " "
-        ),  # PostgreSQL text has no NUL
+        text=message.text or message.caption or "",  # made storable by `Inbound`
         received_at=datetime.now(UTC),
         message_id=str(update.update_id),
         phone=None,

@@ -6,8 +6,10 @@ one `Inbound` and render each `Reply` their own way (numbered text, keyboard but
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+
+from bot.text.normalize import storable
 
 CHANNELS = ("whatsapp", "sms", "telegram", "terminal")
 
@@ -48,6 +50,18 @@ class Inbound:
     # The opt-out keyword the provider has already answered itself ("stop", "start", "help":
     # Twilio's Advanced Opt-Out sends OptOutType): recorded here, never answered a second time.
     provider_answered: str | None = None
+
+    def __post_init__(self) -> None:
+        # The edge of every channel: what cannot be stored (a lone surrogate, a NUL) is made
+        # storable here, once, whichever channel built the message.
+        for name in ("sender", "text", "message_id", "phone", "contact_phone"):
+            value = getattr(self, name)
+            if value is not None and (cleaned := storable(value)) != value:
+                object.__setattr__(self, name, cleaned)
+        if self.location is not None and self.location.address is not None:
+            address = storable(self.location.address)
+            if address != self.location.address:
+                object.__setattr__(self, "location", replace(self.location, address=address))
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
 from bot.outages.places import find_place
 from bot.text import clean_raw, normalize
+from bot.text.normalize import UNREADABLE
 from bot.understanding import (
     Understanding,
     bot_command,
@@ -114,6 +115,9 @@ def _handle(
         return
     if not text and message.location is None:
         menu.empty(turn)
+        return
+    if text and not text.replace(UNREADABLE, "").strip():
+        menu.unreadable(turn)
         return
 
     word = control_word(text) if text else None

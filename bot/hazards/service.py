@@ -6,7 +6,10 @@ the dialogue's own state are saved together.
 Near-duplicates: a report joins an open hazard of the same kind reported within the last day
 that is within JOIN_DISTANCE_M of its shared location, or, when neither has a location, that
 has the same place in words (spelling aside) naming a district or city: a landmark alone ("عند
-المدرسة") could be any school, so reports are never joined on it. Every reporter keeps a report of their own; a
+المدرسة") could be any school, so reports are never joined on it. Worded differently, two reports
+naming the same known district join within DISTRICT_JOIN_WINDOW ("صندوق مفتوح جنب المدرسة بحي
+الياسمين", then "طبلون مفتوح في الياسمين قريب من المدرسة"): a district may hold two such hazards,
+but rarely two reported within the hour. Every reporter keeps a report of their own; a
 reporter who reports the same hazard again gets their first report back.
 
 Reports of one kind arriving at the same moment must not each open a hazard: on PostgreSQL the
@@ -38,12 +41,14 @@ from bot.hazards.models import (
 )
 from bot.hazards.vocabulary import is_urgent_kind, names_area
 from bot.outages.area import bounding_box, distance_km, normalize_place
+from bot.outages.places import find_place
 from bot.outages.service import parse_reference
 from bot.outages.times import as_utc
 from bot.text import ascii_digits
 
 JOIN_DISTANCE_M = 200
 JOIN_WINDOW = timedelta(days=1)
+DISTRICT_JOIN_WINDOW = timedelta(hours=1)
 ADVISORY_LOCK_SPACE = 7_320_715  # any fixed number of ours: the first key of the lock
 
 
@@ -325,13 +330,33 @@ def _near_duplicate(
         near = [item for item in scored if item[0] <= km]
         return min(near, key=lambda item: item[:2])[2] if near else None
     if place_key:
-        return session.scalars(
+        same = session.scalars(
             select(Hazard)
             .where(recent, Hazard.latitude.is_(None), Hazard.place_key == place_key)
             .order_by(Hazard.id)
             .limit(1)
         ).first()
+        district = _district_of(place_key)
+        if same is not None or district is None:
+            return same
+        lately = session.scalars(
+            select(Hazard)
+            .where(
+                recent,
+                Hazard.latitude.is_(None),
+                Hazard.place_key.is_not(None),
+                Hazard.last_reported_at >= reported_at - DISTRICT_JOIN_WINDOW,
+            )
+            .order_by(Hazard.id)
+        )
+        return next((h for h in lately if _district_of(h.place_key) == district), None)
     return None
+
+
+def _district_of(place_key: str | None) -> tuple[str, str | None] | None:
+    """The known district (with its city, when one) a place in words names, else None."""
+    named = find_place(place_key or "")
+    return (named.district, named.city) if named.district is not None else None
 
 
 def _reporter_in(

@@ -204,10 +204,10 @@ class OutageNotification(Base):
 
 
 # Counted when read, not with every load of an incident: a report's turn loads its incident and
-# has no use for a count over all of the incident's reports.
+# has no use for a count over all of the incident's reports. A cancelled report is not counted.
 Incident.reporters_count = column_property(
     select(func.count(OutageReport.id))
-    .where(OutageReport.incident_id == Incident.id)
+    .where(OutageReport.incident_id == Incident.id, OutageReport.status != CANCELLED)
     .correlate_except(OutageReport)
     .scalar_subquery(),
     deferred=True,

@@ -127,11 +127,12 @@ def channels_to_notify(
 
 def preview(session: Session, incident: Incident, event: str) -> list[Outbound]:
     """What notifying every reporter of `incident` about `event` would send (`--dry-run`):
-    composed from the incident as it stands in `session`; nothing is claimed or recorded."""
+    composed from the incident as it stands in `session`; nothing is claimed or recorded.
+    The reports `_enqueue` would notify: a cancelled one is sent nothing."""
     event = _resolve(incident, event)
     reports = session.scalars(
         select(OutageReport)
-        .where(OutageReport.incident_id == incident.id)
+        .where(OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED)
         .order_by(OutageReport.id)
     )
     return [

@@ -29,6 +29,13 @@ FILLER = frozenset(
 _ATTACHED = re.compile(r"^(?:ب|و|ف|وب)(?=ال)|^ل(?=ل)")
 _WORD = re.compile(r"[\w\u064b-\u0652\u0670]+")  # letters, digits and harakat
 LONGEST_NAME = 5  # words
+# The word that says a district's name comes next ("في حي النخيل"); a name we do not list is
+# still the district when a known city is named with it, kept as written.
+_DISTRICT_WORDS = frozenset(normalize(w) for w in ("حي", "بحي", "فحي", "وحي", "hay", "7ay", "7ai"))
+# A district's name of two words starts with one of these ("حي الملك فهد", "حي الامير سلطان").
+_NAME_HEADS = frozenset(
+    normalize(w) for w in ("الملك", "الامير", "الأمير", "ابو", "أبو", "ام", "أم")
+)
 _WITH = normalize("مع")
 
 
@@ -59,6 +66,13 @@ class _Names:
     cities: dict[tuple[str, ...], str]  # words of a name → the city
     districts: dict[tuple[str, ...], dict[str, str]]  # words of a name → {city: district}
     english: dict[str, str]  # a stored name → its first Latin spelling
+    # City names that are everyday words too ("الخبر", "the news"): a place only after a word
+    # that says so, an attached "بـ", or with a district of that city.
+    everyday: frozenset[tuple[str, ...]] = frozenset()
+
+
+# The words after which an everyday word is plainly a place ("في الخبر", "مدينة الخبر").
+_PLACE_BEFORE = frozenset(normalize(w) for w in ("في", "مدينة", "مدينه", "بمدينة", "in", "city"))
 
 
 def _words(name: str) -> tuple[str, ...]:
@@ -71,15 +85,17 @@ def _names() -> _Names:
     cities: dict[tuple[str, ...], str] = {}
     districts: dict[tuple[str, ...], dict[str, str]] = {}
     english: dict[str, str] = {}
+    everyday: set[tuple[str, ...]] = set()
     for city, spec in data["cities"].items():
         for name in (city, *spec.get("names", ())):
             cities[_words(name)] = city
+        everyday.update(_words(name) for name in spec.get("everyday", ()))
         for district, aliases in spec.get("districts", {}).items():
             for name in (district, *aliases):
                 districts.setdefault(_words(name), {})[city] = district
             english.setdefault(district, next((a for a in aliases if a.isascii()), district))
         english[city] = next((a for a in spec.get("names", ()) if a.isascii()), city)
-    return _Names(cities, districts, english)
+    return _Names(cities, districts, english, frozenset(everyday))
 
 
 def spellings(name: str) -> tuple[str, ...]:
@@ -117,6 +133,7 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
     words = [_unattached(normalize(w), names) for w in originals]
     named_cities: list[str] = []
     named_districts: list[dict[str, str]] = []
+    maybe_cities: list[str] = []  # everyday words that may be a city's name
     used = [False] * len(words)
     i = 0
     while i < len(words):
@@ -130,12 +147,19 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
                 if key in names.districts:
                     named_districts.append(names.districts[key])
                 if key in names.cities:
-                    named_cities.append(names.cities[key])
+                    plainly = (
+                        key not in names.everyday
+                        or len(words) == size  # the name alone: an answer to "where?"
+                        or (i and words[i - 1] in _PLACE_BEFORE)
+                        or normalize(originals[i]) != words[i]  # "بالخبر"
+                    )
+                    (named_cities if plainly else maybe_cities).append(names.cities[key])
                 used[i : i + size] = [True] * size
                 i += size
                 break
         else:
             i += 1
+    named_cities += [c for c in maybe_cities if any(c in found for found in named_districts)]
     rest = [o for o, u in zip(originals, used, strict=True) if not u and normalize(o) not in FILLER]
     other = len(rest)
     city = named_cities[-1] if named_cities else city
@@ -152,6 +176,21 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
         return NamedPlace(None, next(iter(found.values())), tuple(found), other_words=other)
     if city is None:
         return NamedPlace(other_words=other)
+    said = _said_district(originals, words, used)
+    if said is not None:
+        return NamedPlace(city, said, other_words=other)
     return NamedPlace(
         city, None, rest=" ".join(rest) if 0 < other <= 3 else None, other_words=other
     )
+
+
+def _said_district(originals: list[str], words: list[str], used: list[bool]) -> str | None:
+    """The name after "حي" that is no known place ("في حي النخيل"), as written."""
+    for i, word in enumerate(words[:-1]):
+        if word not in _DISTRICT_WORDS or used[i + 1] or words[i + 1] in FILLER:
+            continue
+        size = 2 if words[i + 1] in _NAME_HEADS and i + 2 < len(words) and not used[i + 2] else 1
+        name = " ".join(originals[i + 1 : i + 1 + size])
+        if any(ch.isalpha() for ch in name):
+            return name
+    return None

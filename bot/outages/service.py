@@ -83,8 +83,12 @@ _REPORT_IDS_OF_SENDER = Prepared(select(OutageReport.id).where(_SENDER))
 _REPORT_IDS_OF_PHONE = Prepared(
     select(OutageReport.id).where(or_(OutageReport.phone == bindparam("phone"), _SENDER))
 )
+# A cancelled report is nobody's report of the outage: not counted ("two reports, yours one of
+# them" was said with the other one withdrawn), and sent no notice (`notify._enqueue`).
 _REPORTERS_OF = Prepared(
-    select(func.count(OutageReport.id)).where(OutageReport.incident_id == bindparam("incident_id"))
+    select(func.count(OutageReport.id)).where(
+        OutageReport.incident_id == bindparam("incident_id"), OutageReport.status != CANCELLED
+    )
 )
 _REPORTS = OutageReport.__table__
 _INCIDENTS = Incident.__table__
@@ -95,7 +99,7 @@ _OPEN_INCIDENT_OF_AREA = Prepared(
     select(
         *_INCIDENTS.columns,
         select(func.count(_REPORTS.c.id))
-        .where(_REPORTS.c.incident_id == _INCIDENTS.c.id)
+        .where(_REPORTS.c.incident_id == _INCIDENTS.c.id, _REPORTS.c.status != CANCELLED)
         .scalar_subquery()
         .label("reporters_before"),
     )
@@ -172,7 +176,7 @@ def report_outage(
         existing.status, existing.cancelled_at = OPEN, None
         if urgent:
             existing.urgent = True
-        return ReportOutcome(existing, incident, True, True, before)
+        return ReportOutcome(existing, incident, True, True, before + 1)  # counted again
     if existing is not None:
         if stated_start is not None and existing.stated_start is None:
             existing.stated_start = stated_start
@@ -305,7 +309,9 @@ def urgent_reports(session: Session, incident: Incident) -> int:
     return (
         session.scalar(
             select(func.count(OutageReport.id)).where(
-                OutageReport.incident_id == incident.id, OutageReport.urgent.is_(True)
+                OutageReport.incident_id == incident.id,
+                OutageReport.urgent.is_(True),
+                OutageReport.status != CANCELLED,
             )
         )
         or 0

@@ -78,6 +78,23 @@ _FINAL_VOWEL_STRETCH = re.compile(rf"([{_STRETCHED_VOWELS}])\1+\b")
 _DOUBLED_VOWELS = tuple(vowel * 2 for vowel in _STRETCHED_VOWELS)
 
 
+# What a surrogate stands for when it has no partner: a byte a terminal could not decode
+# ("\udcff" under surrogateescape), or JSON's "\ud800" alone (a Telegram update may carry one).
+UNREADABLE = "\ufffd"
+
+
+def storable(text: str) -> str:
+    """The text as UTF-8 and PostgreSQL can hold it: a lone surrogate becomes U+FFFD (a pair
+    written as two code points is joined), a NUL a space (it must not glue words). Every
+    `Inbound` is built through this, so nothing unstorable reaches the database."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text.replace("\x00", " ") if "\x00" in text else text
+
+
 def clean_raw(text: str) -> str:
     """The message as written, minus invisible marks and control characters."""
     if _UNCLEAN.search(text) is None:

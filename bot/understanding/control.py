@@ -6,7 +6,7 @@ import re
 
 from bot.text import normalize
 from bot.understanding.phrases import control_phrases
-from bot.understanding.vocabulary import number_words
+from bot.understanding.vocabulary import choice_words, number_words
 
 # "رقم ٢", "الخيار 3", "option 2", "#2": a lead word before the number is allowed.
 _CHOICE_LEADS = (
@@ -49,5 +49,5 @@ def choice_number(text: str) -> int | None:
     if rest.isascii() and rest.isdigit():  # "⓵" and "²" say isdigit() but are not numbers
         value = int(rest)
         return value if 1 <= value <= 99 else None
-    named = number_words().get(rest)
+    named = number_words().get(rest) or choice_words().get(rest)
     return named if named else None

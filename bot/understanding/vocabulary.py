@@ -18,6 +18,16 @@ def load(name: str) -> dict:
 
 
 @lru_cache(maxsize=1)
+def choice_words() -> dict[str, int]:
+    """Normalized word that picks a menu choice only (a dialect's ordinal) → its number."""
+    return {
+        normalize(spelling): int(value)
+        for value, spellings in load("numbers")["choice_words"].items()
+        for spelling in spellings
+    }
+
+
+@lru_cache(maxsize=1)
 def number_words() -> dict[str, int]:
     """Normalized number word (one or more words) → its value."""
     table: dict[str, int] = {}
