@@ -47,7 +47,7 @@ class IntentModel:
     # or the message is at least `off_topic` likely to be about something else.
     accept: float
     off_topic: float
-    strength: float  # the regularization it was trained with (chosen on the dev split)
+    strength: float  # the regularization it was trained with (`training.STRENGTHS`)
 
     # The scoring tables below are worked out from the fields on first use (`prepare` does it
     # at start-up), never for a copy that only changes the thresholds (training makes many).
