@@ -318,7 +318,8 @@ def server_env(database: Path) -> dict[str, str]:
         "SADEEQ_DATABASE_URL": f"sqlite:///{database}",
         "TWILIO_AUTH_TOKEN": TOKEN,
         "SADEEQ_PUBLIC_URL": PUBLIC_URL,
-        "PYTHONPATH": str(ROOT),
+        # This tree first; anything already on the path after it (an A/B of an extra package).
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     for name in ("TELEGRAM_BOT_TOKEN", "SADEEQ_REDIS_URL", "SADEEQ_BILLING_URL"):
         env.pop(name, None)
