@@ -86,7 +86,20 @@ class Burst:
     acknowledged: int
     failures: list[str]
     server_cpu: float = 0.0  # seconds of CPU the server process used during the burst
+    server_waited: float = 0.0  # seconds its threads were ready to run but had no core
     client_cpu: float = 0.0  # and this process (the load generator)
+
+
+def process_waited(pid: int) -> float:
+    """Seconds the process's threads spent runnable but waiting for a core (Linux schedstat):
+    on a machine shared with other jobs, what the server lost to them."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1e9
 
 
 def process_cpu(pid: int) -> float:
@@ -270,9 +283,10 @@ def run_server(
     process = start(command, env, port, cpus)
     try:
         asyncio.run(send_all(port, warmup_requests(WARMUP), concurrency, "<Message>"))
-        server_cpu = process_cpu(process.pid)
+        server_cpu, server_waited = process_cpu(process.pid), process_waited(process.pid)
         burst = asyncio.run(send_all(port, requests, concurrency, expected))
         burst.server_cpu = process_cpu(process.pid) - server_cpu
+        burst.server_waited = process_waited(process.pid) - server_waited
     finally:
         process.terminate()
         process.wait(10)
@@ -301,8 +315,9 @@ def show(name: str, burst: Burst) -> dict[str, float]:
     count = len(burst.latencies) or 1
     print(
         f"{'':<28} CPU per request: server {burst.server_cpu / count * 1000:.2f} ms, "
-        f"load generator {burst.client_cpu / count * 1000:.2f} ms; load average "
-        f"{os.getloadavg()[0]:.1f}",
+        f"load generator {burst.client_cpu / count * 1000:.2f} ms; the server ran "
+        f"{burst.server_cpu / burst.seconds:.0%} of the burst and waited for a core "
+        f"{burst.server_waited / burst.seconds:.0%}; load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     for failure in burst.failures[:5]:

@@ -28,6 +28,7 @@ from bench.bench_outage_burst import (  # noqa: E402
     WARMUP,
     burst_requests,
     process_cpu,
+    process_waited,
     send_all,
     server_env,
     show,
@@ -78,9 +79,10 @@ def main() -> int:
                 command += ["--format", "raw", "--output", args.out, "--nonblocking"]
                 spy = subprocess.Popen([*command, *([] if args.wall else ["--gil"])])
                 time.sleep(1)  # attached
-            server_cpu = process_cpu(server.pid)
+            server_cpu, server_waited = process_cpu(server.pid), process_waited(server.pid)
             burst = asyncio.run(send_all(port, requests, args.concurrency, "OUT-"))
             burst.server_cpu = process_cpu(server.pid) - server_cpu
+            burst.server_waited = process_waited(server.pid) - server_waited
         finally:
             if spy is not None:
                 spy.send_signal(2)  # py-spy writes its file on Ctrl-C
