@@ -363,9 +363,10 @@ def burst_at(
     cpus: tuple[set[int], set[int]] | None,
     budget: float,
     reports_expected: int,
+    channels_only: bool = False,
 ) -> tuple[float, list[str]]:
-    """Bare route then `sadeeq serve` (on a fresh copy of the seeded database) at one concurrency:
-    (sadeeq/bare throughput, problems)."""
+    """Bare route, the channels-only app if asked, then `sadeeq serve` (each on a fresh copy of
+    the seeded database) at one concurrency: (sadeeq/bare throughput, problems)."""
     python = sys.executable
     database = workdir / f"burst-{concurrency}.sqlite"
     shutil.copyfile(template, database)
@@ -383,6 +384,23 @@ def burst_at(
         server_cpus,
     )
     bare = show(f"bare Starlette, {concurrency} senders", bare_burst)
+    channels_burst = None
+    if channels_only:
+        # On a copy of its own: it claims the same MessageSids as the real server will.
+        channels_database = workdir / f"channels-{concurrency}.sqlite"
+        shutil.copyfile(template, channels_database)
+        channels_burst = run_server(
+            [
+                *[python, "-m", "uvicorn", "--factory", "bench.bench_server:channels_only_app"],
+                *["--port", "{port}", "--no-access-log", "--log-level", "warning"],
+            ],
+            server_env(channels_database),
+            requests,
+            concurrency,
+            "<Message>",
+            server_cpus,
+        )
+        channels = show(f"channels only, {concurrency} senders", channels_burst)
     ours_burst = run_server(
         [python, "-m", "bot", "serve", "--port", "{port}"],
         env,
@@ -401,6 +419,14 @@ def burst_at(
         flush=True,
     )
     problems = []
+    if channels_burst is not None:
+        print(
+            f"ratio channels-only/bare: {channels['rps'] / bare['rps']:.3f}; "
+            f"sadeeq/channels-only: {ours['rps'] / channels['rps']:.3f}",
+            flush=True,
+        )
+        if channels_burst.failures:
+            problems.append(f"the channels-only server failed {len(channels_burst.failures)}")
     if ours_burst.failures:
         problems.append(f"{len(ours_burst.failures)} reports not acknowledged with {REFERENCE}")
     if bare_burst.failures:
@@ -433,6 +459,13 @@ def main() -> int:
         "copy of the database) at each (default 64,8)",
     )
     parser.add_argument("--budget", type=float, default=60.0, help="seconds the burst may take")
+    parser.add_argument(
+        "--channels-only",
+        action="store_true",
+        help="also the channels-only app (bench_server.py's: signature, parsing, once-only "
+        "delivery rows and TwiML, with a fixed-reply engine): what the webhook path costs "
+        "without the conversation",
+    )
     parser.add_argument(
         "--no-pin",
         action="store_true",
@@ -482,7 +515,8 @@ def main() -> int:
         )
         for concurrency in args.concurrency:
             _, found = burst_at(
-                concurrency, template, workdir, requests, cpus, args.budget, args.reports
+                *(concurrency, template, workdir, requests, cpus, args.budget, args.reports),
+                channels_only=args.channels_only,
             )
             problems += found
     for problem in problems:
