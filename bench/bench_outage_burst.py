@@ -57,6 +57,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.bench_server import PATH, PUBLIC_URL, TOKEN, free_port, server_log, start  # noqa: E402
 from bot.billing.demo import FIXED_SUBSCRIBERS, demo_phone_numbers  # noqa: E402
+from bot.channels.server import EVENT_LOOP, HTTP_PARSER  # noqa: E402
+
+# The baselines run on the parser and loop `sadeeq serve` names, not on uvicorn's "auto".
+SAME_UVICORN = ["--http", HTTP_PARSER, "--loop", EVENT_LOOP]
 
 OUTAGE_WORDS = [
     "الكهرباء طافية",
@@ -375,7 +379,7 @@ def burst_at(
     bare_burst = run_server(
         [
             *[python, "-m", "uvicorn", "bench.bench_server:bare_app", "--port", "{port}"],
-            *["--no-access-log", "--log-level", "warning"],
+            *["--no-access-log", "--log-level", "warning", *SAME_UVICORN],
         ],
         env,
         requests,
@@ -392,7 +396,7 @@ def burst_at(
         channels_burst = run_server(
             [
                 *[python, "-m", "uvicorn", "--factory", "bench.bench_server:channels_only_app"],
-                *["--port", "{port}", "--no-access-log", "--log-level", "warning"],
+                *["--port", "{port}", "--no-access-log", "--log-level", "warning", *SAME_UVICORN],
             ],
             server_env(channels_database),
             requests,
