@@ -71,14 +71,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
+def start(
+    command: list[str], env: dict[str, str], port: int, cpus: set[int] | None = None
+) -> subprocess.Popen:
     """The server's log goes to a file (`server_log(process)`): an unread pipe would fill up
-    and freeze a server that logs a lot."""
+    and freeze a server that logs a lot. `cpus`: the cores the server may run on (taskset)."""
     with tempfile.NamedTemporaryFile(
         "w", prefix="sadeeq-bench-", suffix=".log", delete=False
     ) as log:
         process = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log, text=True
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            text=True,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
     process.log_path = log.name  # type: ignore[attr-defined]
     deadline = time.monotonic() + 30

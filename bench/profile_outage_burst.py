@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ from bench.bench_outage_burst import (  # noqa: E402
     WARMUP,
     burst_requests,
     process_cpu,
+    process_waited,
     send_all,
     server_env,
     show,
@@ -43,7 +45,18 @@ def main() -> int:
     parser.add_argument("--py-spy", help="path of a py-spy executable: profile the server")
     parser.add_argument("--out", default="server-profile.txt", help="py-spy's collapsed stacks")
     parser.add_argument("--wall", action="store_true", help="sample waiting threads too")
+    parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="no taskset (default: this process on the first "
+        "core, the server on the second, py-spy wherever the kernel puts it)",
+    )
     args = parser.parse_args()
+    available = sorted(os.sched_getaffinity(0))
+    server_cpus = None
+    if not args.no_pin and len(available) >= 2:
+        server_cpus = {available[1]}
+        os.sched_setaffinity(0, {available[0]})
     requests = burst_requests(demo_phone_numbers(args.reports))
     with tempfile.TemporaryDirectory() as workdir:
         env = server_env(Path(workdir) / "burst.sqlite")
@@ -56,7 +69,8 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
         )
         port = free_port()
-        server = start([sys.executable, "-m", "bot", "serve", "--port", str(port)], env, port)
+        command = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
+        server = start(command, env, port, server_cpus)
         spy = None
         try:
             asyncio.run(send_all(port, warmup_requests(WARMUP), args.concurrency, "<Message>"))
@@ -65,10 +79,10 @@ def main() -> int:
                 command += ["--format", "raw", "--output", args.out, "--nonblocking"]
                 spy = subprocess.Popen([*command, *([] if args.wall else ["--gil"])])
                 time.sleep(1)  # attached
-            server_cpu, client_cpu = process_cpu(server.pid), time.process_time()
+            server_cpu, server_waited = process_cpu(server.pid), process_waited(server.pid)
             burst = asyncio.run(send_all(port, requests, args.concurrency, "OUT-"))
             burst.server_cpu = process_cpu(server.pid) - server_cpu
-            burst.client_cpu = time.process_time() - client_cpu
+            burst.server_waited = process_waited(server.pid) - server_waited
         finally:
             if spy is not None:
                 spy.send_signal(2)  # py-spy writes its file on Ctrl-C

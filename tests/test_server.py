@@ -248,3 +248,33 @@ def test_the_server_prunes_deliveries_past_their_retention(database_url, engine,
         while time.monotonic() < deadline and stored() == 2:
             time.sleep(0.05)
     assert stored() == 1  # the 40-day-old one went, the recent one stays
+
+
+def test_serve_parses_http_with_httptools_on_asyncios_own_loop(monkeypatch):
+    """`sadeeq serve` names its HTTP parser (less CPU a request than h11 in
+    bench/bench_outage_burst.py; a dependency, so it loads here, and a lost one would fail
+    start-up rather than quietly cost that) and its loop: asyncio's, never uvloop, on which the
+    burst's first connections were answered only at its end."""
+    import argparse
+
+    from starlette.applications import Starlette
+
+    from bot.channels import server
+
+    passed: dict = {}
+    monkeypatch.setattr(server.uvicorn, "run", lambda app, **options: passed.update(options))
+    monkeypatch.setattr(server, "create_app", lambda _settings: Starlette())
+    monkeypatch.setattr("bot.logs.configure_logging", lambda **_options: None)
+    monkeypatch.setattr("bot.storage.db.limit_statement_time", lambda: None)
+    monkeypatch.setattr(server.gc, "freeze", lambda: None)
+    assert server.run(argparse.Namespace(host="127.0.0.1", port=0, access_log=False)) == 0
+    config = uvicorn.Config(Starlette(), http=passed["http"], loop=passed["loop"])
+    config.load()
+    assert config.http_protocol_class.__name__ == "HttpToolsProtocol"
+    factory = config.get_loop_factory()
+    assert factory is not None
+    loop = factory()
+    try:
+        assert type(loop).__module__.startswith("asyncio")
+    finally:
+        loop.close()

@@ -152,5 +152,17 @@ def run(args: argparse.Namespace) -> int:
         proxy_headers=True,
         log_level="info",
         log_config=None,
+        http=HTTP_PARSER,
+        loop=EVENT_LOOP,
     )
     return 0
+
+
+# HTTP parsed in C (httptools) instead of h11: less CPU a request in bench/bench_outage_burst.py
+# (bench/RESULTS.md). Named, not left to uvicorn's "auto", so that a lost dependency fails at
+# start-up instead of quietly costing that.
+HTTP_PARSER = "httptools"
+# asyncio's own loop, even where uvloop is installed ("auto" would take it): on uvloop the burst's
+# first 34-43 of 64 connections were answered only at its end (8-10 s), their requests not read
+# while the others' turns ran back to back on the loop; asyncio's loop served all in turn.
+EVENT_LOOP = "asyncio"
