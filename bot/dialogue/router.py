@@ -190,7 +190,6 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         shared_location.start(turn, _nothing(text))
         return
     if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
-        turn.finish()
         return
     if hazard_report.claims_photo(turn, understood):
         turn.finish()
