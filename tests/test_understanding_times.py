@@ -740,6 +740,7 @@ def test_a_next_weekday_is_ahead(text: str, start: str) -> None:
         ("sorry, it went off at dawn, not yesterday", "2026-12-01T05:00:00+03:00"),
         ("طفت امس الساعة ٨ الصبح مو اليوم", "2026-11-30T08:00:00+03:00"),
         ("مب من الخميس، من الجمعة الساعة ٩ بالليل", "2026-11-27T21:00:00+03:00"),
+        ("مو ٢٥ نوفمبر، ٢٦ نوفمبر الساعة ٨ الصبح", "2026-11-26T08:00:00+03:00"),
     ],
 )
 def test_a_negated_day_is_not_the_day(text: str, start: str) -> None:
@@ -826,3 +827,30 @@ def test_a_dashed_date_alone_stays_a_date() -> None:
 def test_a_day_part_end_is_a_guess() -> None:
     end = read_times("رجعت الكهرباء المغرب", NOW).end
     assert end is not None and end.day_part
+
+
+def test_a_range_with_no_day_is_the_one_over_by_the_message() -> None:
+    """ "من ٩ الى ٦" at 21:00: 09:00 to 18:00 today (said back), not 21:00 to 06:00 tomorrow."""
+    evening = datetime(2026, 11, 30, 21, 0, tzinfo=RIYADH)
+    assert _span("من ٩ الى ٦", evening)[:2] == (
+        "2026-11-30T09:00:00+03:00",
+        "2026-11-30T18:00:00+03:00",
+    )
+    # A range that fits the evening and is over stays there.
+    assert _span("من ٧ الى ٨", evening)[:2] == (
+        "2026-11-30T19:00:00+03:00",
+        "2026-11-30T20:00:00+03:00",
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["النت مقطوع من ساعتين", "المويه قاطعه من امس", "the internet is off since 2 hours"]
+)
+def test_something_else_off_is_no_outage_told(text: str) -> None:
+    assert not read_times(text, NOW).power_off
+    assert understand(text, NOW).intent != "outage_report" or "start" not in _slots(text)
+
+
+def test_water_cut_next_week_is_no_outage_told() -> None:
+    assert understand("الكهرباء بتنقطع الخميس الجاي الساعة ٩ الصبح", NOW).intent == "outage_report"
+    assert not read_times("المويه بتنقطع الخميس الجاي", NOW).power_named

@@ -73,7 +73,7 @@ def _outage_told(raw: str, now: datetime, slots: dict) -> bool:
     if reading.start.day > now.date():
         from bot.phrases import mentions
 
-        return mentions(raw, "outage_ahead")
+        return reading.power_named and mentions(raw, "outage_ahead")
     return bool(slots.get("ongoing")) and reading.power_off
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Protocol, TypeVar
@@ -93,6 +93,7 @@ class _Vocabulary:
     ahead_after: _Phrases[bool]  # "الجاي" after a weekday: the next such day
     ahead_before: _Phrases[bool]  # "next" before it
     negated_day: _Phrases[bool]  # "مو" before a day: the day taken back
+    power: frozenset[str]  # "الكهربا", "طافيه": the state words are said of the power
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -194,6 +195,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["weekdays_ahead"]["after"]),
         _flags(data["weekdays_ahead"]["before"]),
         _flags(data["negated_day"]["words"]),
+        frozenset(w for p in ongoing["power"] for w in _key(p)),
     )
 
 
@@ -524,7 +526,8 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
         if found is not None:
             weekday, weekday_size = _weekday_after(toks, i + size, v)
             found.weekday = weekday  # "١٥ نوفمبر يوم الأحد": checked against the date
-            scan.days.append(found)
+            if not _negated_day(toks, i, v):
+                scan.days.append(found)
             after = i + size + weekday_size
             continue
         day, size = _phrase_at(toks, i, v.days)
@@ -802,7 +805,9 @@ class TimeReading:
     end: Moment | None = None
     ongoing: bool = False
     notice: Moment | None = None  # when a planned outage was announced ("بلغونا امس ٨ المسا")
-    power_off: bool = False  # the message says the power is off ("طافية", "بدون كهرباء")
+    # The message says the power is off ("طافية", "بدون كهرباء"; "النت مقطوع" does not).
+    power_off: bool = False
+    power_named: bool = False  # it speaks of the power ("الكهربا", "طافية"), not the water
 
 
 def read_times(
@@ -864,11 +869,18 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         end = _moment(end_clock, end_day, now, start, is_end=True)
     if start and end:
         end = _after_start(start, end, end_clock)
+    if start and end and start_clock is not None:
+        start, end = _range_in_past(start, end, start_clock, end_clock, end_day, now)
     ongoing = end is None and (scan.still or (start is not None and scan.state))
     notice = None
     if notice_clock or notice_day:
         notice = _moment(notice_clock, notice_day, now, None)
-    return TimeReading(start, end, ongoing, notice, scan.power_off)
+    power = any(_power_word(t, _vocabulary()) for t in toks)
+    return TimeReading(start, end, ongoing, notice, scan.power_off and power, power)
+
+
+def _power_word(token: str, v: _Vocabulary) -> bool:
+    return token in v.power or (token[:1] in ("و", "ب") and token[1:] in v.power)
 
 
 _HOUR_RANGE = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)[-–](\d{1,2}(?:[:.]\d{2})?)$")
@@ -894,6 +906,37 @@ def _day_before(toks: list[str], i: int, v: _Vocabulary) -> bool:
         return True
     tables: tuple[_Table[object], ...] = (v.days, v.weekdays)
     return any(_phrase_at(toks, k, t)[1] for k in range(max(0, i - 4), i) for t in tables)
+
+
+def _range_in_past(
+    start: Moment,
+    end: Moment,
+    start_clock: _Clock,
+    end_clock: _Clock | None,
+    end_day: _Day | None,
+    now: datetime,
+) -> tuple[Moment, Moment | None]:
+    """ "من ٩ الى ٦" at 21:00 with no day: 09:00 to 18:00 today, not 21:00 to 06:00 tomorrow.
+    A start hour with no morning or evening is taken at its evening reading when that is the
+    latest past one; when its range would end after the message, its morning reading is taken
+    if that range is over (both are still guesses, said back before any money)."""
+    at = end.at
+    clock = start.clock
+    if (
+        not start_clock.ambiguous_hour
+        or start.day_stated
+        or clock is None
+        or clock.hour < 12
+        or at is None
+        or at <= now
+    ):
+        return start, end
+    earlier = replace(start, clock=clock.replace(hour=clock.hour - 12))
+    again = _moment(end_clock, end_day, now, earlier, is_end=True) if end_clock or end_day else None
+    again = _after_start(earlier, again, end_clock) if again is not None else None
+    if again is None or again.at is None or again.at > now:
+        return start, end
+    return earlier, again
 
 
 def _position(item: _Clock | _Day) -> int:
