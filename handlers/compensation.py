@@ -207,8 +207,10 @@ def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
 
 
 def _advance(turn: Turn, facts: Facts) -> None:
-    if facts.standard in (NOTICE, PLANNED) and mentions(turn.text, "tomorrow"):
-        planned_ahead(turn)
+    if facts.standard in (NOTICE, PLANNED) and (
+        mentions(turn.text, "tomorrow") or facts.start_day_ahead(turn.now)
+    ):
+        planned_ahead(turn)  # "بكره", "الخميس الجاي": nothing has happened to count yet
         return
     missing = facts.missing(turn.now)
     if missing is not None:
@@ -992,10 +994,15 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
     )
 
 
-def start_part_question(turn: Turn, at: datetime) -> str:
-    when = turn.tr._(
+def day_and_time(turn: Turn, at: datetime) -> str:
+    """ "اليوم الاثنين 30 نوفمبر الساعة 5:00 ص": a moment offered back to be confirmed."""
+    return turn.tr._(
         "{day} at {time}", day=_day_words(turn, _local(at).date()), time=turn.tr.time(at)
     )
+
+
+def start_part_question(turn: Turn, at: datetime) -> str:
+    when = day_and_time(turn, at)
     return turn.tr._(
         "Shall I count from about {when}? If you know the hour, just write it.", when=when
     )

@@ -183,6 +183,11 @@ class Facts:
     def _start_day(self) -> date | None:
         return datetime.fromisoformat(self.start).date() if self.start else None
 
+    def start_day_ahead(self, now: datetime) -> bool:
+        """The case starts on a day still to come ("الخميس الجاي")."""
+        day = self._start_day()
+        return day is not None and day > now.astimezone(RIYADH).date()
+
     def _before_start(self, iso: str) -> bool:
         return self.start is not None and _as_datetime(iso) < _as_datetime(self.start)
 

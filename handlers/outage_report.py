@@ -301,6 +301,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _start_answer(turn, understood)
     if turn.state.get("stage") == "start_part":
         return _offer_answer(turn, understood)
+    if turn.state.get("stage") == "back_part":
+        from handlers.outage_status import back_part_answer
+
+        return back_part_answer(turn, understood)
     if turn.state.get("cities") and _city_answer(turn, understood):
         return True
     accounts = turn.state.get("accounts", [])
@@ -552,6 +556,12 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         start = StartTold(at=at) if at <= turn.now else StartTold(ask="future")
     if start.at is not None and start.at > report.reported:
         start = StartTold(ask="when")  # after the report was sent: not when this outage began
+    if start.offer is not None and start.offer <= report.reported:
+        # A named moment as the answer or the correction ("من الفجر مو من امس"): its hour
+        # offered back, as with the report.
+        turn.finish()
+        _offer_start(turn, report, start.offer)
+        return True
     if start.at is not None:
         turn.finish()
         take_start(turn, report, start.at)

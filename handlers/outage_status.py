@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
+from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
@@ -22,7 +23,7 @@ from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
-from bot.understanding.slots import Moment, read_times
+from bot.understanding.slots import Moment, read_answer_hour, read_times
 from handlers.common import stopped_note
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
@@ -246,8 +247,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     )
     stated_end = back and not cancel and _states_an_end(understood)
     if stated_end and found is not None and _takes_stated_end(turn, *found):
-        turn.finish()  # "رجعت الساعة 3": the stated end closes the reporter's case
-        return True
+        return True  # "رجعت الساعة 3": the stated end closes the reporter's case
     _ = turn.tr._
     reporting = turn.flow == "outage_report"
     turn.finish()  # a report being made is not made: the power is back, or it is not wanted
@@ -431,7 +431,8 @@ def _states_an_end(understood: Understanding | None) -> bool:
 
 
 def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> bool:
-    """The stated end recorded on the reporter's open case and answered; True when taken."""
+    """The stated end recorded on the reporter's open case and answered; True when taken (the
+    flow the message came in is over then)."""
     if incident.status == "restored" or report.stated_end is not None:
         return False
     reading = read_times(turn.text, turn.now)
@@ -440,9 +441,22 @@ def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> b
     moments = _back_at(reading.end, report.start_in(incident), turn.now)
     if not moments:
         return False
+    turn.finish()
+    turn.intent = "outage_status"
+    if reading.end.day_part:
+        _ask_back_part(turn, report, reading.end, moments[-1])
+        return True
+    _say_back(turn, report, incident, moments)
+    return True
+
+
+def _say_back(
+    turn: Turn, report: OutageReport, incident: Incident, moments: list[datetime]
+) -> None:
+    """The end recorded and what the case earned, or "morning or evening?" when the hour
+    could be either."""
     tr = turn.tr
     _ = tr._
-    turn.intent = "outage_status"
     if len(moments) > 1:
         turn.say(
             _(
@@ -450,7 +464,7 @@ def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> b
                 'For example: "it came back at 3 in the afternoon".'
             )
         )
-        return True
+        return
     back = moments[0]
     record_stated_end(turn.session, report, back)
     note_power_back(report, turn.now)
@@ -466,16 +480,103 @@ def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> b
     if compensation is not None:
         lines.append(compensation.explain(turn.lang))
     turn.say("\n".join(lines))
-    return True
+
+
+def _ask_back_part(turn: Turn, report: OutageReport, end: Moment, latest: datetime) -> None:
+    """ "رجعت الكهرباء المغرب": a part of the day is no hour to count to. A named moment
+    ("المغرب") is offered back with its usual hour and recorded once the subscriber says yes;
+    a span ("العصر", "الصبح") is asked, as a start is (handlers/outage_report.py)."""
+    from handlers.compensation import day_and_time, yes_no
+    from handlers.outage_report import FLOW
+
+    _ = turn.tr._
+    named = end.guess == "named_part"
+    turn.begin(
+        FLOW,
+        stage="back_part",
+        report=report.id,
+        offer=latest.isoformat() if named else None,
+        part_hour=latest.astimezone(RIYADH).hour,
+        tries=0,
+    )
+    if named:
+        turn.say(
+            _(
+                "Thank God it is back. Shall I record that it came back about {when}? If you "
+                "know the hour, just write it.",
+                when=day_and_time(turn, latest),
+            ),
+            yes_no(turn),
+        )
+        return
+    turn.say(_back_time_question(turn))
+
+
+def _back_time_question(turn: Turn) -> str:
+    return turn.tr._(
+        'Thank God it is back. At about what time did it come back? For example: "at 4:30".'
+    )
+
+
+def back_part_answer(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "shall I record that it came back at about 6:00 PM?" or "at about what
+    time did it come back?": yes keeps the offered hour; an hour written is taken as the end
+    (its morning or evening from the part of the day said first); no asks the hour."""
+    from bot.understanding import choice_number, control_word
+
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].id != turn.state.get("report"):
+        turn.finish()
+        return False
+    report, incident = found
+    if incident.status == "restored" or report.stated_end is not None:
+        turn.finish()
+        return False
+    word, picked = control_word(turn.text), choice_number(turn.text)
+    offer = turn.state.get("offer")
+    if offer and (word == "yes" or picked == 1):
+        turn.finish()
+        turn.intent = "outage_status"
+        _say_back(turn, report, incident, [datetime.fromisoformat(offer)])
+        return True
+    reading = read_times(turn.text, turn.now)
+    said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
+    if said is not None and said.at is not None and not said.day_part:
+        moments = _back_at(said, report.start_in(incident), turn.now)
+        part_hour = turn.state.get("part_hour")
+        if len(moments) > 1 and part_hour is not None:
+            # "العصر" then "الساعة 4": the reading nearer the part of the day said first.
+            moments = [min(moments, key=lambda m: _hours_apart(m, int(part_hour)))]
+        if moments:
+            turn.finish()
+            turn.intent = "outage_status"
+            _say_back(turn, report, incident, moments)
+            return True
+    tries = int(turn.state.get("tries", 0)) + 1
+    if tries < 3 and (word == "no" or picked == 2 or said is not None):
+        turn.remember(offer=None, tries=tries)
+        turn.intent = "outage_status"
+        turn.say(_back_time_question(turn))
+        return True
+    turn.finish()
+    return False
+
+
+def _hours_apart(moment: datetime, hour: int) -> int:
+    apart = abs(moment.astimezone(RIYADH).hour - hour)
+    return min(apart, 24 - apart)
 
 
 def _back_at(end: Moment, start: datetime, now: datetime) -> list[datetime]:
     """The moments the stated end can mean between the outage's start and now: "الساعة 3" after
-    an outage from 7 in the morning, at 15:10, is 15:00 only (03:00 was before it began)."""
+    an outage from 7 in the morning, at 15:10, is 15:00 only (03:00 was before it began). A
+    part of the day ("المغرب") is no AM or PM question: its usual hour only."""
     at = end.at
     if at is None:
         return []
-    hours = [0, 12] if end.hour_guessed else [0]
+    hours = [0, 12] if end.hour_guessed and not end.day_part else [0]
     days = [0] if end.day_stated else [0, -1]
     found = {at + timedelta(hours=h, days=d) for h in hours for d in days}
     return sorted(m for m in found if start <= m <= now)

@@ -724,3 +724,147 @@ def test_half_a_minute_ago_is_no_start_and_no_crash() -> None:
     for text in ("half d2ay2 back", "yesterday half d2ay2 back"):
         reading = read_times(text, now)
         assert reading.start is None or reading.start.at is None or reading.start.at <= now
+
+
+# -- times read right (a blind subscriber test and helpers' runs; NOW is Tuesday 1 Dec, 12:00) --
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("الكهرباء بتطفي الخميس الجاي", "2026-12-03"),
+        ("قطع مبرمج يوم الخميس القادم الساعة ٩ الصبح", "2026-12-03T09:00:00+03:00"),
+        ("بيطفونها الثلاثاء الياي", "2026-12-08"),  # today is Tuesday: next week's
+        ("the power will be cut next Thursday", "2026-12-03"),
+        ("coming sunday from 9 am", "2026-12-06T09:00:00+03:00"),
+        ("el kahraba bt6fy el 5amees el gay", "2026-12-03"),
+        ("الاسبوع الجاي بيطفون الكهرباء", "2026-12-08"),
+        # Without a "next" word a weekday is still the last one before today.
+        ("طفت الكهرباء الخميس", "2026-11-26"),
+    ],
+)
+def test_a_next_weekday_is_ahead(text: str, start: str) -> None:
+    assert _span(text)[0] == start
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("اسف غلطت، طفت من الفجر مو من امس", "2026-12-01T05:00:00+03:00"),
+        ("sorry, it went off at dawn, not yesterday", "2026-12-01T05:00:00+03:00"),
+        ("طفت امس الساعة ٨ الصبح مو اليوم", "2026-11-30T08:00:00+03:00"),
+        ("مب من الخميس، من الجمعة الساعة ٩ بالليل", "2026-11-27T21:00:00+03:00"),
+        ("مو ٢٥ نوفمبر، ٢٦ نوفمبر الساعة ٨ الصبح", "2026-11-26T08:00:00+03:00"),
+    ],
+)
+def test_a_negated_day_is_not_the_day(text: str, start: str) -> None:
+    assert _span(text)[0] == start
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("طفت بعد صلاة العصر", "2026-11-30T15:30:00+03:00"),
+        ("طفت بعد العصر", "2026-11-30T15:30:00+03:00"),
+        ("طفت بعد المغرب", "2026-11-30T18:00:00+03:00"),
+        ("طفت امس بعد صلاة المغرب", "2026-11-30T18:00:00+03:00"),
+        ("طفت قبل الظهر", "2026-12-01T11:30:00+03:00"),
+        ("انقطعت امس بعد صلاة العشاء", "2026-11-30T19:30:00+03:00"),
+        ("the power went off after the afternoon prayer", "2026-11-30T15:30:00+03:00"),
+        ("el kahraba 6afat ba3d el 3isha", "2026-11-30T19:30:00+03:00"),
+    ],
+)
+def test_prayer_times_are_named_moments(text: str, start: str) -> None:
+    moment = read_times(text, NOW).start
+    assert moment is not None and moment.slot() == start
+    assert moment.guess == "named_part"  # offered back with its hour, counted after a yes
+
+
+def test_a_span_is_still_no_named_moment() -> None:
+    moment = read_times("طفت العصر", NOW).start
+    assert moment is not None and moment.guess == "day_part"
+    said = read_times("طفت بعد صلاة العصر الساعة ٤", NOW).start
+    assert said is not None and said.slot() == "2026-11-30T16:00:00+03:00" and not said.guess
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("mafi kahraba min sa3teen", "2026-12-01T10:00:00+03:00"),
+        ("tafya men sa3a", "2026-12-01T11:00:00+03:00"),
+        ("tafya min ams el maghrib", "2026-11-30T18:00:00+03:00"),
+        ("el kahraba tafya mn el fajr", "2026-12-01T05:00:00+03:00"),
+        ("صار لي ساعة بدون كهرباء", "2026-12-01T11:00:00+03:00"),
+        ("لي ساعتين والكهرباء مقطوعة", "2026-12-01T10:00:00+03:00"),
+        ("been 2 hours without power", "2026-12-01T10:00:00+03:00"),
+    ],
+)
+def test_since_in_arabizi_and_a_length_of_no_power(text: str, start: str) -> None:
+    assert _span(text) == (start, None, True)
+
+
+def test_el_sa3a_is_still_the_clock() -> None:
+    assert "duration_minutes" not in _slots("el sa3a 5 tafat")
+
+
+@pytest.mark.parametrize(
+    "text", ["صار لي ساعة بدون كهرباء", "لي ساعتين والكهرباء مقطوعة", "tafya min ams el maghrib"]
+)
+def test_a_length_of_no_power_is_an_outage_report(text: str) -> None:
+    assert understand(text, NOW).intent == "outage_report"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "guessed"),
+    [
+        ("Sunday between 9 and 6", "2026-11-29T09:00:00+03:00", "2026-11-29T18:00:00+03:00", True),
+        ("yesterday 9-6", "2026-11-30T09:00:00+03:00", "2026-11-30T18:00:00+03:00", True),
+        ("امس ٩-٦", "2026-11-30T09:00:00+03:00", "2026-11-30T18:00:00+03:00", True),
+        ("امس من ٩ الى ٦", "2026-11-30T09:00:00+03:00", "2026-11-30T18:00:00+03:00", True),
+        ("امس من ٩ الى ٦ مساء", "2026-11-30T09:00:00+03:00", "2026-11-30T18:00:00+03:00", False),
+        ("yesterday 9am-6pm", "2026-11-30T09:00:00+03:00", "2026-11-30T18:00:00+03:00", False),
+        ("sunday 8:30-14:00", "2026-11-29T08:30:00+03:00", "2026-11-29T14:00:00+03:00", False),
+    ],
+)
+def test_hour_ranges(text: str, start: str, end: str, guessed: bool) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is not None and reading.end is not None
+    assert (reading.start.slot(), reading.end.slot()) == (start, end)
+    # 6 after 9 is 18:00 as a guess (said back before any money) unless the evening was said.
+    assert reading.end.hour_guessed is guessed
+
+
+def test_a_dashed_date_alone_stays_a_date() -> None:
+    assert _span("طفت الكهرباء ١٦-١١")[0] == "2026-11-16"
+
+
+def test_a_day_part_end_is_a_guess() -> None:
+    end = read_times("رجعت الكهرباء المغرب", NOW).end
+    assert end is not None and end.day_part
+
+
+def test_a_range_with_no_day_is_the_one_over_by_the_message() -> None:
+    """ "من ٩ الى ٦" at 21:00: 09:00 to 18:00 today (said back), not 21:00 to 06:00 tomorrow."""
+    evening = datetime(2026, 11, 30, 21, 0, tzinfo=RIYADH)
+    assert _span("من ٩ الى ٦", evening)[:2] == (
+        "2026-11-30T09:00:00+03:00",
+        "2026-11-30T18:00:00+03:00",
+    )
+    # A range that fits the evening and is over stays there.
+    assert _span("من ٧ الى ٨", evening)[:2] == (
+        "2026-11-30T19:00:00+03:00",
+        "2026-11-30T20:00:00+03:00",
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["النت مقطوع من ساعتين", "المويه قاطعه من امس", "the internet is off since 2 hours"]
+)
+def test_something_else_off_is_no_outage_told(text: str) -> None:
+    assert not read_times(text, NOW).power_off
+    assert understand(text, NOW).intent != "outage_report" or "start" not in _slots(text)
+
+
+def test_water_cut_next_week_is_no_outage_told() -> None:
+    assert understand("الكهرباء بتنقطع الخميس الجاي الساعة ٩ الصبح", NOW).intent == "outage_report"
+    assert not read_times("المويه بتنقطع الخميس الجاي", NOW).power_named

@@ -200,7 +200,6 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if understood.intent == "unknown":
         understood = _read_without_place(text, understood, turn)  # "فاتورة الملز"
     if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
-        turn.finish()
         return
     if hazard_report.claims_photo(turn, understood):
         turn.finish()

@@ -17,7 +17,7 @@ from bot.understanding.control import choice_number, control_word
 from bot.understanding.intents import IntentGuess, bot_command, recognize
 from bot.understanding.language import detect_lang, knows_latin_words
 from bot.understanding.result import Understanding
-from bot.understanding.slots import extract
+from bot.understanding.slots import extract, read_times
 
 __all__ = [
     "Understanding",
@@ -46,7 +46,11 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
     guess = (
         IntentGuess(command, 1.0, ())
         if command
-        else recognize(normalized, compensation_case="standard" in slots)
+        else recognize(
+            normalized,
+            compensation_case="standard" in slots,
+            outage_told=_outage_told(raw, now, slots),
+        )
     )
     return Understanding(
         intent=guess.intent,
@@ -55,6 +59,22 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
         lang=detect_lang(raw, normalized),
         alternatives=guess.alternatives,
     )
+
+
+def _outage_told(raw: str, now: datetime, slots: dict) -> bool:
+    """The message tells an outage by its time, with no end: the power off now and since when
+    ("لي ساعتين والكهرباء مقطوعة"), or an outage to come on a day ahead ("بتنقطع الخميس
+    الجاي"; the report flow answers it as a planned outage, not a report)."""
+    if "start" not in slots or "end" in slots:
+        return False
+    reading = read_times(raw, now)
+    if reading.start is None:
+        return False
+    if reading.start.day > now.date():
+        from bot.phrases import mentions
+
+        return reading.power_named and mentions(raw, "outage_ahead")
+    return bool(slots.get("ongoing")) and reading.power_off
 
 
 def prepare() -> None:

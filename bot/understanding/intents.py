@@ -4,7 +4,9 @@ Exact rules first: carrier and short-code keywords (STOP, START, HELP, STAT, OUT
 and the control words ("menu" asks for help; "yes", "cancel" ask for nothing on their own)
 count only as the whole message. Everything else goes to the trained model
 (`bot.understanding.model`); a message in which the standards finder recognized a compensation
-case ("ما رجعت الكهرباء بعد السداد") is a compensation question, whatever else it mentions.
+case ("ما رجعت الكهرباء بعد السداد") is a compensation question, whatever else it mentions; one
+the model cannot place that tells an outage by its time ("صار لي ساعة بدون كهرباء", "لي ساعتين
+والكهرباء مقطوعة", "بتنقطع الخميس الجاي") goes to the outage report, which reads that time.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot.understanding.phrases import control_phrases, intent_keywords
 # The runner-up intents a "not sure" answer offers as choices: those at least this likely.
 ALTERNATIVE_AT_LEAST = 0.10
 COMPENSATION_CASE_CONFIDENCE = 0.9
+OUTAGE_TOLD_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,11 @@ def bot_command(text: str) -> str | None:
 _REPORT_REFERENCE = re.compile(r"(?:out|inc|haz|hz) ?\d+")
 
 
-def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
-    """Intent of a normalized message; `compensation_case` when a standard was found in it."""
+def recognize(
+    normalized: str, compensation_case: bool = False, outage_told: bool = False
+) -> IntentGuess:
+    """Intent of a normalized message; `compensation_case` when a standard was found in it;
+    `outage_told` when it tells an outage by its time, with no end (`understand`)."""
     if not normalized:
         return IntentGuess("unknown", 0.0, ())
     keyword_intent = intent_keywords().get(normalized)
@@ -65,6 +71,9 @@ def recognize(normalized: str, compensation_case: bool = False) -> IntentGuess:
         confidence = max(probabilities.pop("compensation"), COMPENSATION_CASE_CONFIDENCE)
         return IntentGuess("compensation", confidence, _runners_up(probabilities, 2))
     intent, confidence = model.decide(probabilities)
+    if intent == "unknown" and outage_told:
+        del probabilities["outage_report"]
+        return IntentGuess("outage_report", OUTAGE_TOLD_CONFIDENCE, _runners_up(probabilities, 2))
     if intent == "unknown":
         if not _knows_a_word(model, normalized):
             # "asdkjh qwe zzz": no word the model was trained on, so no "did you mean" guess.

@@ -12,7 +12,14 @@ from bot.text import fold
 from bot.understanding.slots.account import find_account
 from bot.understanding.slots.duration import find_duration_minutes
 from bot.understanding.slots.standard import find_standard
-from bot.understanding.slots.times import Moment, TimeReading, find_times, read_times, slot_words
+from bot.understanding.slots.times import (
+    Moment,
+    TimeReading,
+    find_times,
+    read_answer_hour,
+    read_times,
+    slot_words,
+)
 from bot.understanding.slots.tokens import slot_tokens
 
 __all__ = [
@@ -23,6 +30,7 @@ __all__ = [
     "find_duration_minutes",
     "find_standard",
     "find_times",
+    "read_answer_hour",
     "read_times",
     "stated_duration",
 ]

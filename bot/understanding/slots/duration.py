@@ -15,6 +15,7 @@ from bot.understanding.vocabulary import load, number_words
 class _Words:
     unit: dict[str, int]  # word → minutes in one unit
     alone: frozenset[str]
+    alone_after_since: frozenset[str]  # "men sa3a": one unit, only after "since"
     duals: dict[str, int]
     fractions: dict[str, float]
     add: frozenset[str]
@@ -30,10 +31,12 @@ def _words() -> _Words:
     data = load("durations")
     unit: dict[str, int] = {}
     alone: set[str] = set()
+    after_since: set[str] = set()
     for spec in data["units"].values():
         for word in spec["words"]:
             unit[normalize(word)] = spec["minutes"]
         alone.update(normalize(w) for w in spec.get("alone", ()))
+        after_since.update(normalize(w) for w in spec.get("alone_after_since", ()))
     duals = {normalize(k): v for k, v in data["duals"].items()}
     fractions = {normalize(k): v for k, v in data["fractions"].items()}
     joiners = {k: frozenset(normalize(w) for w in v) for k, v in data["joiners"].items()}
@@ -43,6 +46,7 @@ def _words() -> _Words:
     return _Words(
         unit,
         frozenset(alone),
+        frozenset(after_since),
         duals,
         fractions,
         joiners["add"],
@@ -107,7 +111,8 @@ def length_starts() -> frozenset[str]:
     """The words, besides a word that starts with a digit, at which a length can start: a dual
     ("ساعتين"), a fraction or "one" before a unit ("نص ساعة"), a number word, a unit said alone."""
     w = _words()
-    return frozenset(w.duals) | frozenset(w.fractions) | w.one | frozenset(w.numbers) | w.alone
+    starts = frozenset(w.duals) | frozenset(w.fractions) | w.one | frozenset(w.numbers)
+    return starts | w.alone | w.alone_after_since
 
 
 def lone_unit_minutes(raw: str) -> int | None:
@@ -202,6 +207,8 @@ def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | N
         number = parse_number(token, w.numbers)
         if number is not None and ":" not in token and 0 < number <= 10000:
             return number * w.unit[nxt], w.unit[nxt], i + 2
-    if token in w.alone:
+    if token in w.alone or (
+        token in w.alone_after_since and i > 0 and (toks[i - 1],) in _anchor_words().before
+    ):
         return float(w.unit[token]), w.unit[token], i + 1
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Protocol, TypeVar
@@ -90,6 +90,10 @@ class _Vocabulary:
     notice_until: _Phrases[bool]  # "والقطع": the outage's own times follow
     range_between: frozenset[str]  # "between": a start, whose "and" is the end
     range_and: frozenset[str]
+    ahead_after: _Phrases[bool]  # "الجاي" after a weekday: the next such day
+    ahead_before: _Phrases[bool]  # "next" before it
+    negated_day: _Phrases[bool]  # "مو" before a day: the day taken back
+    power: frozenset[str]  # "الكهربا", "طافيه": the state words are said of the power
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -188,6 +192,10 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["notice"]["outage"]),
         markers["between"],
         markers["between_and"],
+        _flags(data["weekdays_ahead"]["after"]),
+        _flags(data["weekdays_ahead"]["before"]),
+        _flags(data["negated_day"]["words"]),
+        frozenset(w for p in ongoing["power"] for w in _key(p)),
     )
 
 
@@ -276,6 +284,7 @@ class _Day:
     gregorian: tuple[int | None, int, int] | None = None  # (year or None, month, day)
     hijri: tuple[int | None, int, int] | None = None
     months: int | None = None  # that many calendar months before today: a rough day
+    ahead: bool = False  # a weekday said as the next one ("الخميس الجاي"), not the last
 
 
 @dataclass
@@ -287,6 +296,7 @@ class _Scan:
     still: bool = False
     negated_end: bool = False  # "ما رجعت" with no end after it (so far)
     state: bool = False
+    power_off: bool = False  # a no-power word ("طافية", "بدون كهرباء"), not "since" alone
     notices: list[int] = field(default_factory=list)  # notice-word positions
     notice_until: list[int] = field(default_factory=list)  # where the outage's times begin
 
@@ -471,6 +481,7 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
     between_at: int | None = None  # where "between" was, until its "and"
     said_ago = not v.relative_after.isdisjoint(toks)  # "2 hours ago": no "من" before it
     after = 0  # the first token no finder has read yet
+    clock_after = -1  # the token right after the last hour read
     for i in positions:
         if i < after:
             continue
@@ -509,19 +520,22 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
             continue
         relative, size = _relative_at(toks, i, v) if digit or token in starts.relative else _NOTHING
         if relative is not None:
-            scan.days.append(relative)
+            if not _negated_day(toks, i, v):
+                scan.days.append(relative)
             after = i + size
             continue
         found, size = _date_at(toks, i, v) if digit or token in starts.date else _NOTHING
         if found is not None:
             weekday, weekday_size = _weekday_after(toks, i + size, v)
             found.weekday = weekday  # "١٥ نوفمبر يوم الأحد": checked against the date
-            scan.days.append(found)
+            if not _negated_day(toks, i, v):
+                scan.days.append(found)
             after = i + size + weekday_size
             continue
         day, size = _phrase_at(toks, i, v.days)
         if day is not None and _phrase_at(toks, i, v.periods)[1] <= size:  # not "yesterday morning"
-            scan.days.append(_Day(i, offset=int(day)))
+            if not _negated_day(toks, i, v):
+                scan.days.append(_Day(i, offset=int(day)))
             after = i + size
             continue
         weekday, size = _phrase_at(toks, i, v.weekdays)
@@ -532,14 +546,19 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
                 scan.days.append(dated)
                 after = i + size + date_size
                 continue
-            scan.days.append(_Day(i, weekday=int(weekday)))
-            after = i + size
+            _, ahead = _phrase_at(toks, i + size, v.ahead_after)
+            said_before = any(tuple(toks[max(0, i - n) : i]) in v.ahead_before for n in (1, 2))
+            if not _negated_day(toks, i, v):
+                scan.days.append(_Day(i, weekday=int(weekday), ahead=bool(ahead) or said_before))
+            after = i + size + ahead
             continue
         _, size = _phrase_at(toks, i, v.state)
         if size:
             scan.state = True
             if token in v.start:  # "since"/"منذ" also start the range
                 scan.starts.append(i)
+            else:
+                scan.power_off = True
             after = i + size
             continue
         _, size = _phrase_at(toks, i, v.now_words)
@@ -568,14 +587,26 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
             scan.starts.append(i)
         clock, size = _clock_at(toks, i, v, units) if digit or token in starts.clock else _NOTHING
         if clock is not None:
+            if digit and clock_after == i and not clock.ambiguous_hour:
+                # "9am-6pm", "8:30-14:00" (the dash is not a token): an hour right after another
+                # is the end of a range.
+                scan.ends.append(i)
             scan.clocks.append(clock)
-            after = i + size
+            after = clock_after = i + size
     if scan.negated_end and not scan.still:
         scan.still = True
     return scan
 
 
 _NOTHING = (None, 0)
+_RANGE_START = normalize(load("times")["markers"]["start"][0])
+_RANGE_END = normalize(load("times")["markers"]["end"][0])
+
+
+def _negated_day(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """The day at i is taken back: "مو امس", "مو من امس", "not yesterday", "not from Sunday"."""
+    k = i - 1 if i > 0 and toks[i - 1] in v.start else i
+    return any(tuple(toks[max(0, k - n) : k]) in v.negated_day for n in (1, 2) if k - n >= 0)
 
 
 @dataclass(frozen=True)
@@ -698,6 +729,10 @@ def _hour_at(
         marker_before = (
             before in v.start
             or before in v.end
+            or before in v.range_between
+            or (
+                before in v.range_and and any(t in v.range_between for t in toks[max(0, i - 5) : i])
+            )
             or before in v.negated_until
             or any(tuple(toks[max(0, i - n) : i]) in v.end_verbs for n in (1, 2, 3))
         )
@@ -772,6 +807,9 @@ class TimeReading:
     end: Moment | None = None
     ongoing: bool = False
     notice: Moment | None = None  # when a planned outage was announced ("بلغونا امس ٨ المسا")
+    # The message says the power is off ("طافية", "بدون كهرباء"; "النت مقطوع" does not).
+    power_off: bool = False
+    power_named: bool = False  # it speaks of the power ("الكهربا", "طافية"), not the water
 
 
 def read_times(
@@ -802,7 +840,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         from bot.understanding.slots import folded_text
 
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
-    toks = tokens[:MAX_TOKENS]
+    toks = _hour_ranges(tokens[:MAX_TOKENS], _vocabulary())
     positions = _start_positions(toks, _starters())
     if not positions:
         return TimeReading()  # no time word, number word or digit: nothing to read
@@ -839,11 +877,74 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         end = _moment(end_clock, end_day, now, start, is_end=True)
     if start and end:
         end = _after_start(start, end, end_clock)
+    if start and end and start_clock is not None:
+        start, end = _range_in_past(start, end, start_clock, end_clock, end_day, now)
     ongoing = end is None and (scan.still or (start is not None and scan.state))
     notice = None
     if notice_clock or notice_day:
         notice = _moment(notice_clock, notice_day, now, None)
-    return TimeReading(start, end, ongoing, notice)
+    power = any(_power_word(t, _vocabulary()) for t in toks)
+    return TimeReading(start, end, ongoing, notice, scan.power_off and power, power)
+
+
+def _power_word(token: str, v: _Vocabulary) -> bool:
+    return token in v.power or (token[:1] in ("و", "ب") and token[1:] in v.power)
+
+
+_HOUR_RANGE = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)[-–](\d{1,2}(?:[:.]\d{2})?)$")
+
+
+def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
+    """ "yesterday 9-6", "الاحد 8-2", "from 9-6": two hours with a dash, after a day or "from",
+    are a range (read as "من 9 الى 6": the first words of `markers.start` and `markers.end` put
+    around them); "16-11" alone stays a date."""
+    out: list[str] = []
+    for i, token in enumerate(toks):
+        match = _HOUR_RANGE.match(token) if token[:1].isdigit() else None
+        if match and all(_hour_minute(h) for h in match.groups()) and _day_before(toks, i, v):
+            start = [] if i > 0 and toks[i - 1] in v.start else [_RANGE_START]
+            out += [*start, match.group(1), _RANGE_END, match.group(2)]
+        else:
+            out.append(token)
+    return out
+
+
+def _day_before(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    if i > 0 and toks[i - 1] in v.start:
+        return True
+    tables: tuple[_Table[object], ...] = (v.days, v.weekdays)
+    return any(_phrase_at(toks, k, t)[1] for k in range(max(0, i - 4), i) for t in tables)
+
+
+def _range_in_past(
+    start: Moment,
+    end: Moment,
+    start_clock: _Clock,
+    end_clock: _Clock | None,
+    end_day: _Day | None,
+    now: datetime,
+) -> tuple[Moment, Moment | None]:
+    """ "من ٩ الى ٦" at 21:00 with no day: 09:00 to 18:00 today, not 21:00 to 06:00 tomorrow.
+    A start hour with no morning or evening is taken at its evening reading when that is the
+    latest past one; when its range would end after the message, its morning reading is taken
+    if that range is over (both are still guesses, said back before any money)."""
+    at = end.at
+    clock = start.clock
+    if (
+        not start_clock.ambiguous_hour
+        or start.day_stated
+        or clock is None
+        or clock.hour < 12
+        or at is None
+        or at <= now
+    ):
+        return start, end
+    earlier = replace(start, clock=clock.replace(hour=clock.hour - 12))
+    again = _moment(end_clock, end_day, now, earlier, is_end=True) if end_clock or end_day else None
+    again = _after_start(earlier, again, end_clock) if again is not None else None
+    if again is None or again.at is None or again.at > now:
+        return start, end
+    return earlier, again
 
 
 def _position(item: _Clock | _Day) -> int:
@@ -984,6 +1085,8 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     if day.weekday is not None and day.gregorian is None and day.hijri is None:
         if after is not None:
             return after + timedelta(days=(day.weekday - after.weekday()) % 7)
+        if day.ahead:
+            return today + timedelta(days=(day.weekday - today.weekday()) % 7 or 7)
         back = (today.weekday() - day.weekday) % 7 or 7
         return today - timedelta(days=back)
     if day.gregorian is not None:
@@ -1023,15 +1126,22 @@ def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment
         return end if end.day >= start.day else None
     s, e = start.at, end.at
     assert s is not None and e is not None
-    hour_guessed = end.hour_guessed
+    hour_guessed, guess = end.hour_guessed, end.guess
     if end_clock is not None and end_clock.ambiguous_hour and e <= s < e + timedelta(hours=12):
         e += timedelta(hours=12)
-        hour_guessed = True
+        hour_guessed, guess = True, "am_pm"
     if e <= s and end.day == start.day:
         e += timedelta(days=1)
     if e < s:
         return None
-    return Moment(e.date(), e.time(), end.day_stated, hour_guessed)
+    return Moment(e.date(), e.time(), end.day_stated, hour_guessed, guess=guess)
+
+
+def read_answer_hour(raw: str, now: datetime) -> Moment | None:
+    """The answer to "at what time?": an hour alone ("6 ونص", "7") is one, read as if it came
+    after "الساعة" (a bare number in any other message is not an hour)."""
+    lead = " ".join(_key(load("times")["markers"]["lead"][0]))
+    return read_times(f"{lead} {raw}", now).start
 
 
 def find_times(
