@@ -70,16 +70,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def cpu_seconds(pids: list[int] | None = None, command_prefix: str | None = None) -> float:
-    """User + system CPU of the given processes, or of every process whose command line starts
-    with `command_prefix` (PostgreSQL backends: "postgres:"; other users' included)."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of the given processes (those still running)."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for pid in pids if pids is not None else [int(p) for p in os.listdir("/proc") if p.isdigit()]:
+    for pid in pids:
         try:
-            if command_prefix and not Path(f"/proc/{pid}/cmdline").read_bytes().startswith(
-                command_prefix.encode()
-            ):
-                continue
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / tick
         except (OSError, IndexError, ValueError):
@@ -275,6 +270,33 @@ def preloaded(urls: list[str], senders: int, per_sender: int, tag: str, pids: li
     }
 
 
+class Backends:
+    """CPU of the PostgreSQL backends serving one set-up's workers, and of no other: the
+    workers' connections carry the set-up's `application_name`, and each backend's CPU is read
+    from /proc (PostgreSQL on this machine). Backends that start during a run count whole;
+    one that ends during a run (none in a steady pool) is missed. Before, every postgres
+    process on the machine was counted, other helpers' included."""
+
+    def __init__(self, admin_url: str | None, application_name: str) -> None:
+        self.admin = create_engine(admin_url, poolclass=NullPool) if admin_url else None
+        self.application_name = application_name
+        self.seen: dict[int, float] = {}
+
+    def cpu_seconds(self) -> float:
+        if self.admin is None:
+            return 0.0
+        with self.admin.connect() as conn:
+            pids = conn.execute(
+                text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+                {"name": self.application_name},
+            ).scalars()
+            return sum(cpu_seconds([pid]) for pid in pids)
+
+    def close(self) -> None:
+        if self.admin is not None:
+            self.admin.dispose()
+
+
 def run_setup(
     name: str,
     count: int,
@@ -293,21 +315,26 @@ def run_setup(
         "SADEEQ_RATE_LIMIT_PER_MINUTE": "0",
         "SADEEQ_REDIS_URL": redis_url or "",
     }
+    backends = Backends(
+        args.postgres if database_url.startswith("postgresql") else None,
+        make_url(database_url).query.get("application_name", ""),  # type: ignore[arg-type]
+    )
     with workers(count, env, logs, args.worker_cpus) as urls:
         asyncio.run(load(urls, min(args.senders, 10), 2, f"warm{name}"))  # imports, pools, caches
         runs = []
         for n in range(args.repeat):
-            before = cpu_seconds(workers.pids), cpu_seconds(command_prefix="postgres:")  # type: ignore[attr-defined]
+            before = cpu_seconds(workers.pids), backends.cpu_seconds()  # type: ignore[attr-defined]
             tag = f"{name}{n}"
             if args.preload:
                 pids = workers.pids  # type: ignore[attr-defined]
                 figures = preloaded(urls, args.senders, args.per_sender, tag, pids)
             else:
                 figures = asyncio.run(load(urls, args.senders, args.per_sender, tag))
-            after = cpu_seconds(workers.pids), cpu_seconds(command_prefix="postgres:")  # type: ignore[attr-defined]
+            after = cpu_seconds(workers.pids), backends.cpu_seconds()  # type: ignore[attr-defined]
             figures["worker_cpu_ms"] = 1000 * (after[0] - before[0]) / figures["messages"]
             figures["postgres_cpu_ms"] = 1000 * (after[1] - before[1]) / figures["messages"]
             runs.append(figures)
+    backends.close()
     # The machine is shared: the median run by throughput stands for the set-up.
     runs.sort(key=lambda figures: figures["per_second"])
     median = runs[len(runs) // 2]
@@ -326,7 +353,10 @@ def throughput(args: argparse.Namespace) -> None:
             conn.execute(text(f'CREATE SCHEMA "{schemas[-1]}"'))
         return (
             make_url(args.postgres)
-            .update_query_dict({"options": f"-csearch_path={schemas[-1]}"})
+            .update_query_dict(
+                # The name tells this set-up's backends from everyone else's (`Backends`).
+                {"options": f"-csearch_path={schemas[-1]}", "application_name": schemas[-1]}
+            )
             .render_as_string(hide_password=False)
         )
 
@@ -336,12 +366,24 @@ def throughput(args: argparse.Namespace) -> None:
             f"logs in {logs}",
             flush=True,
         )
-        base = run_setup("a", 1, f"sqlite:///{logs / 'bench.sqlite'}", None, args, logs)
-        _show("baseline: 1 worker, SQLite, no Redis", base)
-        single = run_setup("b", 1, fresh_postgres(), args.redis, args, logs)
-        _show("1 worker, PostgreSQL + Redis", single)
-        scaled = run_setup("c", 2, fresh_postgres(), args.redis, args, logs)
-        _show("2 workers, PostgreSQL + Redis", scaled)
+        shown: dict[str, dict] = {}
+        for setup in args.setups:
+            if setup == "sqlite":
+                url, redis_url, count = f"sqlite:///{logs / 'bench.sqlite'}", None, 1
+                label = "baseline: 1 worker, SQLite, no Redis"
+            else:
+                url, redis_url, count = fresh_postgres(), args.redis, 1 if setup == "pg1" else 2
+                label = f"{count} worker{'s' if count > 1 else ''}, PostgreSQL + Redis"
+            shown[setup] = run_setup(setup, count, url, redis_url, args, logs)
+            _show(label, shown[setup])
+        base, single, scaled = shown.get("sqlite"), shown.get("pg1"), shown.get("pg2")
+        if base and single:
+            print(
+                f"ratio worker CPU a message, 1 worker PG+Redis / 1 worker SQLite: "
+                f"{single['worker_cpu_ms'] / base['worker_cpu_ms']:.2f}x"
+            )
+        if not (scaled and base and single):
+            return
         print(
             f"ratio 2 workers PG+Redis / 1 worker SQLite: throughput "
             f"{scaled['per_second'] / base['per_second']:.2f}x, p99 {scaled['p99_ms'] / base['p99_ms']:.2f}x"
@@ -366,7 +408,7 @@ def _show(label: str, figures: dict) -> None:
         flush=True,
     )
     print(
-        f"{'':<40} CPU per message: workers {figures['worker_cpu_ms']:.2f} ms, PostgreSQL "
+        f"{'':<40} CPU per message: workers {figures['worker_cpu_ms']:.2f} ms, its PostgreSQL backends "
         f"{figures['postgres_cpu_ms']:.2f} ms, load generator {figures['client_cpu_ms']:.2f} ms",
         flush=True,
     )
@@ -464,6 +506,12 @@ def main() -> None:
         action="store_true",
         help="write every request into the workers' sockets before the clock starts (the load "
         "generator then needs next to no CPU while they are answered; no latencies)",
+    )
+    parser.add_argument(
+        "--setups",
+        type=lambda text: text.split(","),
+        default=["sqlite", "pg1", "pg2"],
+        help="which set-ups, in this order: sqlite, pg1, pg2 (comma separated; default all)",
     )
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--hostile-senders", type=int, default=1000)

@@ -163,3 +163,31 @@ def test_numbers_read_with_the_drivers_own_column_types(database_url: str) -> No
             assert row is not None
             assert (row.f, row.n, row.i) == (24.5, Decimal("24.50"), 7)
             assert isinstance(row.n, Decimal) and isinstance(row.f, float)
+
+
+def test_on_postgresql_one_cursor_a_connection_is_kept_and_ends_with_it(database_url: str) -> None:
+    """psycopg: the statements of a pooled connection share one cursor (its dumpers and loaders
+    looked up once); statements of other shapes read right on it; a connection that is
+    invalidated takes its cursor along. SQLite: a cursor a statement, closed after it."""
+    from bot.storage.prepared import _KEPT_CURSOR
+
+    engine = engine_for(database_url)
+    written = _contact_values()
+    with engine.begin() as conn:
+        Prepared(insert(_CONTACTS).values({k: bindparam(k) for k in written})).rowcount(
+            conn, written
+        )
+    lang = select(_CONTACTS.c.lang).where(_CONTACTS.c.sender == bindparam("k_sender"))
+    postgres = database_url.startswith("postgresql")
+    with engine.connect() as conn:
+        first = Prepared(_CONTACT).first(conn, _KEY)
+        kept = conn.connection.info.get(_KEPT_CURSOR)
+        assert (kept is not None) is postgres
+        assert Prepared(lang).scalar(conn, {"k_sender": "+966500000001"}) == "ar"
+        again = Prepared(_CONTACT).first(conn, _KEY)
+        assert first is not None and again == first and again.state == written["state"]
+        assert conn.connection.info.get(_KEPT_CURSOR) is kept
+        conn.invalidate()
+    with engine.connect() as conn:
+        assert Prepared(_CONTACT).first(conn, _KEY) == first
+        assert conn.connection.info.get(_KEPT_CURSOR) is not kept or not postgres
