@@ -217,7 +217,7 @@ def planned_ahead(turn: Turn) -> None:
     a notice that came later than the deadline before it (today, for tomorrow's) is owed the
     engine's amount once it happens."""
     _ = turn.tr._
-    tomorrow = datetime.combine(turn.now.date() + timedelta(days=1), time(12), RIYADH)
+    tomorrow = datetime.combine(_day_in_riyadh(turn.now) + timedelta(days=1), time(12), RIYADH)
     compensation = compensation_for(Case(NOTICE, start=tomorrow, notice_at=turn.now))
     rule = compensation.rule or rule_for(NOTICE, turn.now)
     turn.finish()
@@ -435,7 +435,11 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
 
 def _result_text(turn: Turn, compensation: Compensation) -> str:
     text = compensation.explain(turn.lang)
-    if compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date():
+    if (
+        compensation.eligible
+        and compensation.pay_by
+        and compensation.pay_by < _day_in_riyadh(turn.now)
+    ):
         text += "\n" + turn.tr._("That date has already passed.")
     return text
 
@@ -752,7 +756,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     if facts.standard == UNLAWFUL and start is not None:
         return _(
             "disconnected {day} at {time}",
-            day=_day_words(turn, start.date()),
+            day=_day_words(turn, start),
             time=turn.tr.time(start),
         )
     if facts.standard in DAYS_STANDARDS:
@@ -765,7 +769,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
             return _("{begun}, not done yet", begun=begun)
         return _("{begun}, done on {day}", begun=begun, day=_day_words(turn, end_day))
     if start is not None:
-        since = _("{day} at {time}", day=_day_words(turn, start.date()), time=turn.tr.time(start))
+        since = _("{day} at {time}", day=_day_words(turn, start), time=turn.tr.time(start))
         if facts.ongoing or end is None:
             return _("since {since}, still going on", since=since)
         return _span_text(turn, start, end)
@@ -782,29 +786,38 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
 
 def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
     _ = turn.tr._
-    if end.date() == start.date():
+    if _day_in_riyadh(end) == _day_in_riyadh(start):
         return _(
             "{day}, from {start} to {end}",
-            day=_day_words(turn, start.date()),
+            day=_day_words(turn, start),
             start=turn.tr.time(start),
             end=turn.tr.time(end),
         )
-    since = _("{day} at {time}", day=_day_words(turn, start.date()), time=turn.tr.time(start))
-    until = _("{day} at {time}", day=_day_words(turn, end.date()), time=turn.tr.time(end))
+    since = _("{day} at {time}", day=_day_words(turn, start), time=turn.tr.time(start))
+    until = _("{day} at {time}", day=_day_words(turn, end), time=turn.tr.time(end))
     return _("from {since} to {until}", since=since, until=until)
 
 
 def _day_of(iso: str | None) -> date | None:
-    return datetime.fromisoformat(iso).date() if iso else None
+    return _day_in_riyadh(datetime.fromisoformat(iso)) if iso else None
 
 
-def _day_words(turn: Turn, day: date) -> str:
-    """ "أمس الاثنين 30 نوفمبر": yesterday/today when it is one, the weekday and the date."""
+def _day_in_riyadh(moment: datetime) -> date:
+    # A start kept in UTC is the day before in Riyadh until 03:00 ("من نص ساعه" at 00:30).
+    return moment.astimezone(RIYADH).date() if moment.tzinfo is not None else moment.date()
+
+
+def _day_words(turn: Turn, day: date | datetime) -> str:
+    """ "أمس الاثنين 30 نوفمبر": yesterday/today when it is one, the weekday and the date; a
+    moment's day and today are Riyadh's, whatever clock the moment or the message came in."""
     _ = turn.tr._
+    if isinstance(day, datetime):
+        day = _day_in_riyadh(day)
+    today = _day_in_riyadh(turn.now)
     named = format_date(
-        day, "EEEE d MMMM" if day.year == turn.now.year else "EEEE d MMMM y", locale=turn.tr.locale
+        day, "EEEE d MMMM" if day.year == today.year else "EEEE d MMMM y", locale=turn.tr.locale
     )
-    offset = (turn.now.date() - day).days
+    offset = (today - day).days
     if offset == 0:
         return _("today, {date}", date=named)
     if offset == 1:
@@ -965,9 +978,7 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
 
 
 def start_part_question(turn: Turn, at: datetime) -> str:
-    when = turn.tr._(
-        "{day} at {time}", day=_day_words(turn, _local(at).date()), time=turn.tr.time(at)
-    )
+    when = turn.tr._("{day} at {time}", day=_day_words(turn, at), time=turn.tr.time(at))
     return turn.tr._(
         "Shall I count from about {when}? If you know the hour, just write it.", when=when
     )
@@ -1041,7 +1052,7 @@ def _start_day_choices(turn: Turn, days: list[datetime]) -> list[Choice]:
     return [
         Choice(
             str(i),
-            _("{day} at {time}", day=_day_words(turn, _local(d).date()), time=turn.tr.time(d)),
+            _("{day} at {time}", day=_day_words(turn, d), time=turn.tr.time(d)),
         )
         for i, d in enumerate(days, 1)
     ]
@@ -1081,7 +1092,9 @@ def _start_day_step(turn: Turn, understood: Understanding) -> bool:
 
 def _overdue(turn: Turn, compensation: Compensation) -> bool:
     return bool(
-        compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date()
+        compensation.eligible
+        and compensation.pay_by
+        and compensation.pay_by < _day_in_riyadh(turn.now)
     )
 
 
@@ -1099,9 +1112,7 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
         return compensation.explain(turn.lang)
     _ = turn.tr._
     if report.stated_start is None:  # never said as when their power went off
-        since = _(
-            "{day} at {time}", day=_day_words(turn, _local(start).date()), time=turn.tr.time(start)
-        )
+        since = _("{day} at {time}", day=_day_words(turn, start), time=turn.tr.time(start))
         counting = _(
             "Counting from {since}, the start on our record (I have no exact time from you for "
             "when your power went off), still going on:",
@@ -1174,7 +1185,7 @@ def _ask_when_back(turn: Turn) -> bool:
     since = since.astimezone(RIYADH)
     facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
     _ = turn.tr._
-    went_off = _("{day} at {time}", day=_day_words(turn, since.date()), time=turn.tr.time(since))
+    went_off = _("{day} at {time}", day=_day_words(turn, since), time=turn.tr.time(since))
     cancelled = report.status == CANCELLED
     if stated is None and cancelled:
         lead = _(

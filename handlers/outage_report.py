@@ -499,7 +499,7 @@ def _offer_answer(turn: Turn, understood: Understanding) -> bool:
     if word == "yes" or picked == 1:
         at = datetime.fromisoformat(turn.state["at"])
         turn.finish()
-        take_start(turn, report, at)
+        take_start(turn, report, at, confirmed=True)
         return True
     turn.remember(stage="start", day=None, part_hour=None)
     if read_times(turn.text, turn.now).start is not None:
@@ -665,9 +665,10 @@ def about_this_outage(text: str) -> bool:
     return standard is None or standard in OUTAGE_STANDARDS
 
 
-def take_start(turn: Turn, report: OutageReport, at: datetime) -> None:
+def take_start(turn: Turn, report: OutageReport, at: datetime, confirmed: bool = False) -> None:
     """The reporter's start, told after the report (an answer, or a correction: "ترا طافية من
-    الساعة ٥ الفجر"), kept on it and said back, with what it earns from there."""
+    الساعة ٥ الفجر"), kept on it and said back, with what it earns from there. `confirmed`:
+    the hour we offered, said yes to ("نعم"): set as it was, not "changed"."""
     from handlers.compensation import open_outage_so_far
     from handlers.outage_status import when
 
@@ -678,6 +679,12 @@ def take_start(turn: Turn, report: OutageReport, at: datetime) -> None:
     _ = turn.tr._
     lines = [
         _(
+            "I set the start of your report {ref} at {when}.",
+            ref=report.reference,
+            when=when(turn, at),
+        )
+        if confirmed
+        else _(
             "I changed the start of your report {ref} to {when}.",
             ref=report.reference,
             when=when(turn, at),

@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 from functools import cache
 
+from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
@@ -206,7 +207,7 @@ def when(turn: Turn, moment: datetime | None) -> str:
     """ "اليوم الساعة 11:00 ص" for today, else the date and time."""
     if moment is None:
         return ""
-    if moment.astimezone(turn.now.tzinfo).date() == turn.now.date():
+    if moment.astimezone(RIYADH).date() == turn.now.astimezone(RIYADH).date():
         return turn.tr._("today at {time}", time=turn.tr.time(moment))
     return turn.tr.datetime(moment)
 
