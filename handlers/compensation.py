@@ -739,7 +739,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
             time=duration(turn.tr, facts.notice_minutes or 0),
         )
     if facts.standard == NOTICE:
-        day = _day_words(turn, start_day) if start_day else ""
+        day = day_words(turn, start_day) if start_day else ""
         if facts.no_notice and facts.duration and start is None:
             return _(
                 "a planned outage on {day}, {length} in all, with no notice",
@@ -756,20 +756,20 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     if facts.standard == UNLAWFUL and start is not None:
         return _(
             "disconnected {day} at {time}",
-            day=_day_words(turn, start),
+            day=day_words(turn, start),
             time=turn.tr.time(start),
         )
     if facts.standard in DAYS_STANDARDS:
         begun = (
-            _("the request made on {day}", day=_day_words(turn, start_day))
+            _("the request made on {day}", day=day_words(turn, start_day))
             if start_day
             else _("a request made {time} ago", time=duration(turn.tr, facts.duration or 0))
         )
         if facts.ongoing or end_day is None:
             return _("{begun}, not done yet", begun=begun)
-        return _("{begun}, done on {day}", begun=begun, day=_day_words(turn, end_day))
+        return _("{begun}, done on {day}", begun=begun, day=day_words(turn, end_day))
     if start is not None:
-        since = _("{day} at {time}", day=_day_words(turn, start), time=turn.tr.time(start))
+        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
         if facts.ongoing or end is None:
             return _("since {since}, still going on", since=since)
         return _span_text(turn, start, end)
@@ -779,7 +779,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     named_day = end_day or start_day
     return _(
         "{day}, {length} in all",
-        day=_day_words(turn, named_day) if named_day else "",
+        day=day_words(turn, named_day) if named_day else "",
         length=length,
     )
 
@@ -789,12 +789,12 @@ def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
     if _day_in_riyadh(end) == _day_in_riyadh(start):
         return _(
             "{day}, from {start} to {end}",
-            day=_day_words(turn, start),
+            day=day_words(turn, start),
             start=turn.tr.time(start),
             end=turn.tr.time(end),
         )
-    since = _("{day} at {time}", day=_day_words(turn, start), time=turn.tr.time(start))
-    until = _("{day} at {time}", day=_day_words(turn, end), time=turn.tr.time(end))
+    since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+    until = _("{day} at {time}", day=day_words(turn, end), time=turn.tr.time(end))
     return _("from {since} to {until}", since=since, until=until)
 
 
@@ -807,7 +807,7 @@ def _day_in_riyadh(moment: datetime) -> date:
     return moment.astimezone(RIYADH).date() if moment.tzinfo is not None else moment.date()
 
 
-def _day_words(turn: Turn, day: date | datetime) -> str:
+def day_words(turn: Turn, day: date | datetime) -> str:
     """ "أمس الاثنين 30 نوفمبر": yesterday/today when it is one, the weekday and the date; a
     moment's day and today are Riyadh's, whatever clock the moment or the message came in."""
     _ = turn.tr._
@@ -978,7 +978,7 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
 
 
 def start_part_question(turn: Turn, at: datetime) -> str:
-    when = turn.tr._("{day} at {time}", day=_day_words(turn, at), time=turn.tr.time(at))
+    when = turn.tr._("{day} at {time}", day=day_words(turn, at), time=turn.tr.time(at))
     return turn.tr._(
         "Shall I count from about {when}? If you know the hour, just write it.", when=when
     )
@@ -1052,7 +1052,7 @@ def _start_day_choices(turn: Turn, days: list[datetime]) -> list[Choice]:
     return [
         Choice(
             str(i),
-            _("{day} at {time}", day=_day_words(turn, d), time=turn.tr.time(d)),
+            _("{day} at {time}", day=day_words(turn, d), time=turn.tr.time(d)),
         )
         for i, d in enumerate(days, 1)
     ]
@@ -1112,7 +1112,7 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
         return compensation.explain(turn.lang)
     _ = turn.tr._
     if report.stated_start is None:  # never said as when their power went off
-        since = _("{day} at {time}", day=_day_words(turn, start), time=turn.tr.time(start))
+        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
         counting = _(
             "Counting from {since}, the start on our record (I have no exact time from you for "
             "when your power went off), still going on:",
@@ -1185,7 +1185,7 @@ def _ask_when_back(turn: Turn) -> bool:
     since = since.astimezone(RIYADH)
     facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
     _ = turn.tr._
-    went_off = _("{day} at {time}", day=_day_words(turn, since), time=turn.tr.time(since))
+    went_off = _("{day} at {time}", day=day_words(turn, since), time=turn.tr.time(since))
     cancelled = report.status == CANCELLED
     if stated is None and cancelled:
         lead = _(

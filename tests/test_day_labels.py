@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from bot.config import RIYADH
 from bot.i18n import texts
-from handlers.compensation import _day_words
+from handlers.compensation import day_words
 from handlers.outage_status import when
 
 
@@ -25,10 +25,10 @@ def test_a_start_at_midnight_is_today_after_midnight_whatever_the_clocks() -> No
     for now in (AT_0030_UTC, AT_0030_UTC.astimezone(RIYADH)):
         for start in (MIDNIGHT, MIDNIGHT.astimezone(UTC)):
             turn = _turn(now)
-            assert _day_words(turn, start) == "اليوم الثلاثاء 1 ديسمبر"
+            assert day_words(turn, start) == "اليوم الثلاثاء 1 ديسمبر"
             assert when(turn, start) == "اليوم الساعة 12 منتصف الليل"
     yesterday = datetime(2026, 11, 30, 23, 0, tzinfo=RIYADH).astimezone(UTC)
-    assert _day_words(_turn(AT_0030_UTC), yesterday) == "أمس الاثنين 30 نوفمبر"
+    assert day_words(_turn(AT_0030_UTC), yesterday) == "أمس الاثنين 30 نوفمبر"
 
 
 def test_midnight_and_noon_are_said_by_name() -> None:
