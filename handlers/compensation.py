@@ -942,12 +942,21 @@ def _takes_start(turn: Turn) -> bool:
     could be either is asked again, not guessed."""
     reading = read_times(turn.text, turn.now)
     start = reading.start
-    if start is None or start.at is None or reading.end is not None:
+    if start is None or start.at is None:
         return False
     found = _open_outage(turn)
     if not found or found[0][0].id != turn.state.get("ask_start"):
         return False
     report, incident = found[0]
+    if reading.end is not None:
+        from handlers.outage_report import stated_range, take_start
+
+        span = stated_range(turn.text, turn.now, report)  # "من ٨ الصبح لين ٦ المغرب"
+        if span is None:
+            return False
+        turn.finish()
+        take_start(turn, report, span[0], back=span[1])
+        return True
     if start.at > report.reported:
         return False  # after the report was sent: not when this outage began
     from handlers.outage_report import start_policy

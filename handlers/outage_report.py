@@ -25,7 +25,13 @@ from bot.outages import (
 )
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import NamedPlace, display_name, find_place
-from bot.outages.service import find_report, keep_media, record_stated_start
+from bot.outages.service import (
+    find_report,
+    keep_media,
+    note_power_back,
+    record_stated_end,
+    record_stated_start,
+)
 from bot.phrases import mentions
 from bot.standards import rule_for
 from bot.storage.base import aware
@@ -557,6 +563,11 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     if report is None:
         turn.finish()
         return False
+    told_range = stated_range(turn.text, turn.now, report, date.fromisoformat(day) if day else None)
+    if told_range is not None:  # "من ٨ الصبح لين ٦ المغرب": when it went off and came back
+        turn.finish()
+        take_start(turn, report, told_range[0], back=told_range[1])
+        return True
     start = start_told(turn.text, turn.now)
     said = read_times(turn.text, turn.now).start
     part_hour = turn.state.get("part_hour")
@@ -615,10 +626,12 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     kept already."""
     if understood is None or turn.flow in (FLOW, "compensation"):
         return False
-    if understood.intent not in _CORRECTS_IN or "end" in understood.slots:
+    if understood.intent not in _CORRECTS_IN:
         return False
     if not about_this_outage(turn.text):
         return False  # "فصلوا الكهرباء عني امس الساعة ٣": another case, with its own start
+    if "end" in understood.slots:
+        return _takes_range(turn)
     told = start_told(turn.text, turn.now)
     if told.at is None and told.ask not in ("when", "am_pm", "confirm"):
         return False
@@ -649,6 +662,49 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return True
     take_start(turn, report, told.at)
     return True
+
+
+def _takes_range(turn: Turn) -> bool:
+    """ "من ٨ الصبح لين ٦ المغرب" after the report (open, or in reply to the restoration
+    notice): when the sender's power went off and came back, both kept on the report."""
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED:
+        return False
+    report, incident = found
+    if report.stated_start is not None or report.stated_end is not None:
+        return False
+    if not incident.is_open and (
+        incident.end is None or turn.now - aware(incident.end) > STILL_OFF_WINDOW
+    ):
+        return False
+    told = stated_range(turn.text, turn.now, report)
+    if told is None or not _same_place(turn.text, report):
+        return False
+    turn.finish()
+    take_start(turn, report, told[0], back=told[1])
+    return True
+
+
+def stated_range(
+    text: str, now: datetime, report: OutageReport, day: date | None = None
+) -> tuple[datetime, datetime] | None:
+    """A start and an end both told as hours ("من ٨ الصبح لين ٦ المغرب"), the start before the
+    report and the end past: the reporter's own outage, counted from one to the other. `day`:
+    the day already told ("من يوم الخميس"), where the hours are when they name none."""
+    reading = read_times(text, now)
+    if reading.start is None or reading.end is None or reading.end.at is None:
+        return None
+    start, end = start_policy(reading.start, now).at, reading.end.at
+    if start is None or reading.end.hour_guessed or reading.end.guess is not None:
+        return None
+    if day is not None and not reading.start.day_stated and not reading.end.day_stated:
+        shift = day - start.astimezone(RIYADH).date()
+        start, end = start + shift, end + shift
+    if not start < end <= now or start > report.reported:
+        return None
+    return start, end
 
 
 def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: StartTold) -> bool:
@@ -700,10 +756,17 @@ def about_this_outage(text: str) -> bool:
     return standard is None or standard in OUTAGE_STANDARDS
 
 
-def take_start(turn: Turn, report: OutageReport, at: datetime, confirmed: bool = False) -> None:
+def take_start(
+    turn: Turn,
+    report: OutageReport,
+    at: datetime,
+    confirmed: bool = False,
+    back: datetime | None = None,
+) -> None:
     """The reporter's start, told after the report (an answer, or a correction: "ترا طافية من
     الساعة ٥ الفجر"), kept on it and said back, with what it earns from there. `confirmed`:
-    the hour we offered, said yes to ("نعم"): set as it was, not "changed"."""
+    the hour we offered, said yes to ("نعم"): set as it was, not "changed". `back`: when they
+    said it came back, told with it ("لين ٦ المغرب"): kept too, and the case counted to it."""
     from handlers.compensation import open_outage_so_far
     from handlers.outage_status import when
 
@@ -711,6 +774,9 @@ def take_start(turn: Turn, report: OutageReport, at: datetime, confirmed: bool =
     assert incident is not None
     turn.intent = "outage_report"
     record_stated_start(report, min(at, report.reported))
+    if back is not None:
+        record_stated_end(turn.session, report, back)
+        note_power_back(report, turn.now)
     _ = turn.tr._
     lines = [
         _(
@@ -725,6 +791,15 @@ def take_start(turn: Turn, report: OutageReport, at: datetime, confirmed: bool =
             when=when(turn, at),
         )
     ]
+    if back is not None:
+        lines.append(
+            _(
+                "Thank God it is back. I recorded on your report {ref} that the power came back "
+                "at {when}.",
+                ref=report.reference,
+                when=turn.tr.datetime(back),
+            )
+        )
     if incident.is_open and report.stated_end is None:
         lines.append(open_outage_so_far(turn, report, incident))
     else:
