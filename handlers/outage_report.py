@@ -616,6 +616,9 @@ def _counted_from_report(turn: Turn, report: OutageReport) -> str:
 
 # What a message telling when the power went off may be asked as, besides a report.
 _CORRECTS_IN = ("outage_report", "outage_status", "compensation", "unknown")
+# A vague start to an open report ("من الصبح") is asked about only from a message that is just
+# that (the classifier sure of nothing else), not one that asks its own question beside it.
+_TIME_ONLY = ("outage_report", "unknown")
 
 
 def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool:
@@ -641,6 +644,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
+    if told.ask == "when" and incident.is_open and understood.intent not in _TIME_ONLY:
+        return False  # "من الصبح وبلغت قبل، وش صار على البلاغ؟": the question is answered first
     if told.at is None and told.offer is None:
         return _asks_start(turn, report, incident, told)
     at = told.at or told.offer
