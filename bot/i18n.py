@@ -195,7 +195,12 @@ class Texts:
         return format_date(value, "MMMM y", locale=self.locale)
 
     def time(self, value: datetime) -> str:
-        return format_time(value.astimezone(RIYADH), "short", locale=self.locale)
+        local = value.astimezone(RIYADH)
+        if local.minute == 0 and local.hour in (0, 12):
+            from bot.standards.wording import CLOCK_NAMES  # it imports this module
+
+            return self._(CLOCK_NAMES[local.hour])
+        return format_time(local, "short", locale=self.locale)
 
     def datetime(self, value: datetime) -> str:
         """The long date (as `date` writes it, without the Hijri) and the time: one date format

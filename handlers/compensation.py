@@ -246,7 +246,7 @@ def planned_ahead(turn: Turn) -> None:
     a notice that came later than the deadline before it (today, for tomorrow's) is owed the
     engine's amount once it happens."""
     _ = turn.tr._
-    tomorrow = datetime.combine(turn.now.date() + timedelta(days=1), time(12), RIYADH)
+    tomorrow = datetime.combine(_day_in_riyadh(turn.now) + timedelta(days=1), time(12), RIYADH)
     compensation = compensation_for(Case(NOTICE, start=tomorrow, notice_at=turn.now))
     rule = compensation.rule or rule_for(NOTICE, turn.now)
     turn.finish()
@@ -464,7 +464,11 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
 
 def _result_text(turn: Turn, compensation: Compensation) -> str:
     text = compensation.explain(turn.lang)
-    if compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date():
+    if (
+        compensation.eligible
+        and compensation.pay_by
+        and compensation.pay_by < _day_in_riyadh(turn.now)
+    ):
         text += "\n" + turn.tr._("That date has already passed.")
     return text
 
@@ -764,7 +768,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
             time=duration(turn.tr, facts.notice_minutes or 0),
         )
     if facts.standard == NOTICE:
-        day = _day_words(turn, start_day) if start_day else ""
+        day = day_words(turn, start_day) if start_day else ""
         if facts.no_notice and facts.duration and start is None:
             return _(
                 "a planned outage on {day}, {length} in all, with no notice",
@@ -781,20 +785,20 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     if facts.standard == UNLAWFUL and start is not None:
         return _(
             "disconnected {day} at {time}",
-            day=_day_words(turn, start.date()),
+            day=day_words(turn, start),
             time=turn.tr.time(start),
         )
     if facts.standard in DAYS_STANDARDS:
         begun = (
-            _("the request made on {day}", day=_day_words(turn, start_day))
+            _("the request made on {day}", day=day_words(turn, start_day))
             if start_day
             else _("a request made {time} ago", time=duration(turn.tr, facts.duration or 0))
         )
         if facts.ongoing or end_day is None:
             return _("{begun}, not done yet", begun=begun)
-        return _("{begun}, done on {day}", begun=begun, day=_day_words(turn, end_day))
+        return _("{begun}, done on {day}", begun=begun, day=day_words(turn, end_day))
     if start is not None:
-        since = _("{day} at {time}", day=_day_words(turn, start.date()), time=turn.tr.time(start))
+        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
         if facts.ongoing or end is None:
             return _("since {since}, still going on", since=since)
         return _span_text(turn, start, end)
@@ -804,36 +808,45 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     named_day = end_day or start_day
     return _(
         "{day}, {length} in all",
-        day=_day_words(turn, named_day) if named_day else "",
+        day=day_words(turn, named_day) if named_day else "",
         length=length,
     )
 
 
 def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
     _ = turn.tr._
-    if end.date() == start.date():
+    if _day_in_riyadh(end) == _day_in_riyadh(start):
         return _(
             "{day}, from {start} to {end}",
-            day=_day_words(turn, start.date()),
+            day=day_words(turn, start),
             start=turn.tr.time(start),
             end=turn.tr.time(end),
         )
-    since = _("{day} at {time}", day=_day_words(turn, start.date()), time=turn.tr.time(start))
-    until = _("{day} at {time}", day=_day_words(turn, end.date()), time=turn.tr.time(end))
+    since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+    until = _("{day} at {time}", day=day_words(turn, end), time=turn.tr.time(end))
     return _("from {since} to {until}", since=since, until=until)
 
 
 def _day_of(iso: str | None) -> date | None:
-    return datetime.fromisoformat(iso).date() if iso else None
+    return _day_in_riyadh(datetime.fromisoformat(iso)) if iso else None
 
 
-def _day_words(turn: Turn, day: date) -> str:
-    """ "أمس الاثنين 30 نوفمبر": yesterday/today when it is one, the weekday and the date."""
+def _day_in_riyadh(moment: datetime) -> date:
+    # A start kept in UTC is the day before in Riyadh until 03:00 ("من نص ساعه" at 00:30).
+    return moment.astimezone(RIYADH).date() if moment.tzinfo is not None else moment.date()
+
+
+def day_words(turn: Turn, day: date | datetime) -> str:
+    """ "أمس الاثنين 30 نوفمبر": yesterday/today when it is one, the weekday and the date; a
+    moment's day and today are Riyadh's, whatever clock the moment or the message came in."""
     _ = turn.tr._
+    if isinstance(day, datetime):
+        day = _day_in_riyadh(day)
+    today = _day_in_riyadh(turn.now)
     named = format_date(
-        day, "EEEE d MMMM" if day.year == turn.now.year else "EEEE d MMMM y", locale=turn.tr.locale
+        day, "EEEE d MMMM" if day.year == today.year else "EEEE d MMMM y", locale=turn.tr.locale
     )
-    offset = (turn.now.date() - day).days
+    offset = (today - day).days
     if offset == 0:
         return _("today, {date}", date=named)
     if offset == 1:
@@ -959,12 +972,21 @@ def _takes_start(turn: Turn) -> bool:
     could be either is asked again, not guessed."""
     reading = read_times(turn.text, turn.now)
     start = reading.start
-    if start is None or start.at is None or reading.end is not None:
+    if start is None or start.at is None:
         return False
     found = _open_outage(turn)
     if not found or found[0][0].id != turn.state.get("ask_start"):
         return False
     report, incident = found[0]
+    if reading.end is not None:
+        from handlers.outage_report import stated_range, take_start
+
+        span = stated_range(turn.text, turn.now, report)  # "من ٨ الصبح لين ٦ المغرب"
+        if span is None:
+            return False
+        turn.finish()
+        take_start(turn, report, span[0], back=span[1])
+        return True
     if start.at > report.reported:
         return False  # after the report was sent: not when this outage began
     from handlers.outage_report import start_policy
@@ -996,9 +1018,7 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
 
 def day_and_time(turn: Turn, at: datetime) -> str:
     """ "اليوم الاثنين 30 نوفمبر الساعة 5:00 ص": a moment offered back to be confirmed."""
-    return turn.tr._(
-        "{day} at {time}", day=_day_words(turn, _local(at).date()), time=turn.tr.time(at)
-    )
+    return turn.tr._("{day} at {time}", day=day_words(turn, at), time=turn.tr.time(at))
 
 
 def start_part_question(turn: Turn, at: datetime) -> str:
@@ -1076,7 +1096,7 @@ def _start_day_choices(turn: Turn, days: list[datetime]) -> list[Choice]:
     return [
         Choice(
             str(i),
-            _("{day} at {time}", day=_day_words(turn, _local(d).date()), time=turn.tr.time(d)),
+            _("{day} at {time}", day=day_words(turn, d), time=turn.tr.time(d)),
         )
         for i, d in enumerate(days, 1)
     ]
@@ -1116,7 +1136,9 @@ def _start_day_step(turn: Turn, understood: Understanding) -> bool:
 
 def _overdue(turn: Turn, compensation: Compensation) -> bool:
     return bool(
-        compensation.eligible and compensation.pay_by and compensation.pay_by < turn.now.date()
+        compensation.eligible
+        and compensation.pay_by
+        and compensation.pay_by < _day_in_riyadh(turn.now)
     )
 
 
@@ -1134,9 +1156,7 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
         return compensation.explain(turn.lang)
     _ = turn.tr._
     if report.stated_start is None:  # never said as when their power went off
-        since = _(
-            "{day} at {time}", day=_day_words(turn, _local(start).date()), time=turn.tr.time(start)
-        )
+        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
         counting = _(
             "Counting from {since}, the start on our record (I have no exact time from you for "
             "when your power went off), still going on:",
@@ -1209,7 +1229,7 @@ def _ask_when_back(turn: Turn) -> bool:
     since = since.astimezone(RIYADH)
     facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
     _ = turn.tr._
-    went_off = _("{day} at {time}", day=_day_words(turn, since.date()), time=turn.tr.time(since))
+    went_off = _("{day} at {time}", day=day_words(turn, since), time=turn.tr.time(since))
     cancelled = report.status == CANCELLED
     if stated is None and cancelled:
         lead = _(

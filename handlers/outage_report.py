@@ -6,7 +6,7 @@ the report, while it is being made or just after, is kept with it (fetched like 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.billing import Account, BillingUnavailable
@@ -25,7 +25,13 @@ from bot.outages import (
 )
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import NamedPlace, display_name, find_place
-from bot.outages.service import find_report, keep_media, record_stated_start
+from bot.outages.service import (
+    find_report,
+    keep_media,
+    note_power_back,
+    record_stated_end,
+    record_stated_start,
+)
 from bot.phrases import mentions
 from bot.standards import rule_for
 from bot.storage.base import aware
@@ -431,13 +437,17 @@ class StartTold:
     questions: `at` when it can be counted from (an hour, or a named moment such as "الفجر",
     "امس المغرب", "من ساعتين"), else `ask` what is missing: "when" (a day with no hour, or a span
     such as "الصبح", "من بدري"), "am_pm" (an hour 1-12 with no morning or evening) or "future"
-    (a start that has not come yet); `day` is what is certain of it (kept for the answer)."""
+    (a start that has not come yet); `day` is what is certain of it (kept for the answer), and
+    `day_said` whether the message named it ("يوم الخميس"), so the question says it back."""
 
     at: datetime | None = None
     ask: str | None = None
     day: date | None = None
     part_hour: int | None = None  # the span's usual hour ("الصبح": 8): an hour's AM or PM
-    offer: datetime | None = None  # a named moment's usual hour, offered back ("confirm")
+    # The usual hour of a named moment ("confirm") or of a span ("الصبح": "when"), offered back
+    # and counted only once the subscriber says yes: what they said, shown as we read it.
+    offer: datetime | None = None
+    day_said: bool = False
 
 
 def start_told(text: str, now: datetime) -> StartTold:
@@ -448,20 +458,25 @@ def start_policy(start: Moment | None, now: datetime) -> StartTold:
     """The one place that decides whether a start told can be counted from or must be asked,
     for the report flow and the compensation questions alike: an hour is counted from; a named
     moment ("الفجر" 05:00, "المغرب") is offered back with its usual hour and counted once the
-    subscriber says yes ("confirm": never wrong money from a guessed hour); a span ("الصبح"), a
-    day alone, an hour with no morning or evening, or a start still ahead is asked."""
+    subscriber says yes ("confirm": never wrong money from a guessed hour); a span ("الصبح") is
+    asked, its usual hour offered the same way; a day alone, an hour with no morning or
+    evening, or a start still ahead is asked."""
     if start is None or start.other_weekday is not None:
         return StartTold()  # a weekday that is not the date's: asked after the report
     at = start.at
-    if at is not None and at > now or at is None and start.day > now.astimezone(RIYADH).date():
+    today = now.astimezone(RIYADH).date()
+    if start.guess == "day_part" and at is not None and at > now and start.day <= today:
+        # "من الصبح" at 7:00, its usual hour (8:00) still ahead: the span has begun, ask the hour
+        return StartTold(ask="when", day=start.day, part_hour=at.astimezone(RIYADH).hour)
+    if at is not None and at > now or at is None and start.day > today:
         return StartTold(ask="future")
     day = start.day if start.day_stated or start.guess == "day_part" else None
     if at is None:
-        return StartTold(ask="when", day=start.day)
+        return StartTold(ask="when", day=start.day, day_said=start.day_stated)
     if start.guess == "am_pm":
         return StartTold(ask="am_pm", day=day)
     if start.guess == "day_part":
-        return StartTold(ask="when", day=day, part_hour=at.astimezone(RIYADH).hour)
+        return StartTold(ask="when", day=day, part_hour=at.astimezone(RIYADH).hour, offer=at)
     if start.guess == "named_part":
         return StartTold(ask="confirm", day=day, offer=at)
     return StartTold(at=at)
@@ -489,18 +504,28 @@ def _ask_start(turn: Turn, report: OutageReport, told: str) -> None:
     start = start_told(told, turn.now)
     if start.ask is None:
         return
-    if start.offer is not None:
-        _offer_start(turn, report, start.offer)
+    if start.offer is not None and start.offer <= report.reported:
+        _offer_start(turn, report, start)
         return
-    _ask_start_time(turn, report, start.day, start.part_hour, start.ask)
+    _ask_start_time(turn, report, start)
 
 
-def _offer_start(turn: Turn, report: OutageReport, at: datetime) -> None:
-    """ "من الفجر": its usual hour offered back, counted from once the subscriber says yes."""
+def _offer_start(turn: Turn, report: OutageReport, told: StartTold) -> None:
+    """ "من الفجر", "من الصبح": its usual hour offered back, counted from once the subscriber
+    says yes; the day and the span kept for an hour written instead ("الساعة ٧")."""
     from handlers.compensation import start_part_question, yes_no
 
-    turn.begin(FLOW, stage="start_part", report=report.id, at=at.isoformat(), tries=0)
-    turn.say(start_part_question(turn, at), yes_no(turn))
+    assert told.offer is not None
+    turn.begin(
+        FLOW,
+        stage="start_part",
+        report=report.id,
+        at=told.offer.isoformat(),
+        day=told.day.isoformat() if told.day else None,
+        part_hour=told.part_hour,
+        tries=0,
+    )
+    turn.say(start_part_question(turn, told.offer), yes_no(turn))
 
 
 def _offer_answer(turn: Turn, understood: Understanding) -> bool:
@@ -514,24 +539,34 @@ def _offer_answer(turn: Turn, understood: Understanding) -> bool:
     if word == "yes" or picked == 1:
         at = datetime.fromisoformat(turn.state["at"])
         turn.finish()
-        take_start(turn, report, at)
+        take_start(turn, report, at, confirmed=True)
         return True
-    turn.remember(stage="start", day=None, part_hour=None)
+    turn.remember(stage="start")
     if read_times(turn.text, turn.now).start is not None:
         return _start_answer(turn, understood)
     if word == "no" or picked == 2:
         turn.say(turn.tr._('At what time exactly? For example: "from 6 in the morning".'))
         return True
     turn.finish()
+    if mentions(turn.text, "dont_know"):  # "والله ما ادري": counted from the report, said so
+        turn.say(_counted_from_report(turn, report))
+        return True
     return False
 
 
-def _start_question(turn: Turn, ask: str) -> str:
+def _start_question(turn: Turn, told: StartTold) -> str:
+    from handlers.compensation import day_words
+
     _ = turn.tr._
-    if ask == "am_pm":
+    if told.ask == "am_pm":
         return _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
+    if told.ask == "when" and told.day_said and told.day is not None:  # "من يوم الخميس"
+        return _(
+            "You said {day}: about what time did the power go off?",
+            day=day_words(turn, told.day),
+        )
     question = _("About what time did the power go off?")
-    if ask == "future":
+    if told.ask == "future":
         return _("That time has not come yet.") + " " + question
     return question
 
@@ -543,6 +578,11 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     if report is None:
         turn.finish()
         return False
+    told_range = stated_range(turn.text, turn.now, report, date.fromisoformat(day) if day else None)
+    if told_range is not None:  # "من ٨ الصبح لين ٦ المغرب": when it went off and came back
+        turn.finish()
+        take_start(turn, report, told_range[0], back=told_range[1])
+        return True
     start = start_told(turn.text, turn.now)
     said = read_times(turn.text, turn.now).start
     part_hour = turn.state.get("part_hour")
@@ -556,16 +596,16 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         start = StartTold(at=at) if at <= turn.now else StartTold(ask="future")
     if start.at is not None and start.at > report.reported:
         start = StartTold(ask="when")  # after the report was sent: not when this outage began
-    if start.offer is not None and start.offer <= report.reported:
-        # A named moment as the answer or the correction ("من الفجر مو من امس"): its hour
-        # offered back, as with the report.
-        turn.finish()
-        _offer_start(turn, report, start.offer)
-        return True
     if start.at is not None:
         turn.finish()
         take_start(turn, report, start.at)
         return True
+    if start.offer is not None and start.offer <= report.reported:
+        # "امس بعد العشاء", or a correction ("من الفجر مو من امس"): its hour offered, as at first
+        _offer_start(turn, report, start)
+        return True
+    if start.ask is None and said is not None:
+        start = StartTold(ask="when")  # a time all the same: the answer, never a new request
     if start.ask is None:
         turn.finish()
         if not mentions(turn.text, "dont_know"):
@@ -578,7 +618,7 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         turn.say(_counted_from_report(turn, report))
         return True
     turn.remember(tries=tries, day=start.day.isoformat() if start.day else day)
-    turn.say(_start_question(turn, start.ask))
+    turn.say(_start_question(turn, start))
     return True
 
 
@@ -592,6 +632,9 @@ def _counted_from_report(turn: Turn, report: OutageReport) -> str:
 
 # What a message telling when the power went off may be asked as, besides a report.
 _CORRECTS_IN = ("outage_report", "outage_status", "compensation", "unknown")
+# A vague start to an open report ("من الصبح") is asked about only from a message that is just
+# that (the classifier sure of nothing else), not one that asks its own question beside it.
+_TIME_ONLY = ("outage_report", "unknown")
 
 
 def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool:
@@ -602,10 +645,12 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     kept already."""
     if understood is None or turn.flow in (FLOW, "compensation"):
         return False
-    if understood.intent not in _CORRECTS_IN or "end" in understood.slots:
+    if understood.intent not in _CORRECTS_IN:
         return False
     if not about_this_outage(turn.text):
         return False  # "فصلوا الكهرباء عني امس الساعة ٣": another case, with its own start
+    if "end" in understood.slots:
+        return _takes_range(turn)
     told = start_told(turn.text, turn.now)
     if told.at is None and told.ask not in ("when", "am_pm", "confirm"):
         return False
@@ -615,11 +660,15 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
+    if told.ask == "when" and incident.is_open and understood.intent not in _TIME_ONLY:
+        return False  # "من الصبح وبلغت قبل، وش صار على البلاغ؟": the question is answered first
     if told.at is None and told.offer is None:
-        return _asks_restored_start(turn, report, incident, told)
+        return _asks_start(turn, report, incident, told)
     at = told.at or told.offer
     assert at is not None
     end = incident.end if not incident.is_open else None
+    if told.at is None and at >= report.reported:
+        return _asks_start(turn, report, incident, replace(told, offer=None))
     if at >= report.reported or (end is not None and at >= end):
         return False
     if report.stated_start is not None:
@@ -630,44 +679,86 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return False  # another place: a report of its own
     turn.finish()
     if told.at is None:
-        _offer_start(turn, report, at)
+        _offer_start(turn, report, told)
         return True
     take_start(turn, report, told.at)
     return True
 
 
-def _asks_restored_start(
-    turn: Turn, report: OutageReport, incident: Incident, told: StartTold
-) -> bool:
-    """The reply to the restoration notice's "reply with when it began" ("طافية من الساعة ٦",
-    "من الصبح") that cannot be counted from as it is: asked "about what time?" for that report,
-    as for an open one, never taken as a new report."""
-    if incident.is_open or incident.end is None or report.stated_start is not None:
+def _takes_range(turn: Turn) -> bool:
+    """ "من ٨ الصبح لين ٦ المغرب" after the report (open, or in reply to the restoration
+    notice): when the sender's power went off and came back, both kept on the report."""
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED:
         return False
-    if turn.now - aware(incident.end) > STILL_OFF_WINDOW or not _same_place(turn.text, report):
+    report, incident = found
+    if report.stated_start is not None or report.stated_end is not None:
+        return False
+    if not incident.is_open and (
+        incident.end is None or turn.now - aware(incident.end) > STILL_OFF_WINDOW
+    ):
+        return False
+    told = stated_range(turn.text, turn.now, report)
+    if told is None or not _same_place(turn.text, report):
+        return False
+    turn.finish()
+    take_start(turn, report, told[0], back=told[1])
+    return True
+
+
+def stated_range(
+    text: str, now: datetime, report: OutageReport, day: date | None = None
+) -> tuple[datetime, datetime] | None:
+    """A start and an end both told as hours ("من ٨ الصبح لين ٦ المغرب"), the start before the
+    report and the end past: the reporter's own outage, counted from one to the other. `day`:
+    the day already told ("من يوم الخميس"), where the hours are when they name none."""
+    reading = read_times(text, now)
+    if reading.start is None or reading.end is None or reading.end.at is None:
+        return None
+    start, end = start_policy(reading.start, now).at, reading.end.at
+    if start is None or reading.end.hour_guessed or reading.end.guess is not None:
+        return None
+    if day is not None and not reading.start.day_stated and not reading.end.day_stated:
+        shift = day - start.astimezone(RIYADH).date()
+        start, end = start + shift, end + shift
+    if not start < end <= now or start > report.reported:
+        return None
+    return start, end
+
+
+def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: StartTold) -> bool:
+    """A start that cannot be counted from as it is ("من يوم الخميس", "الساعة ٦"), told while
+    the report is open (the report joined others', so nobody asked) or in reply to the
+    restoration notice's "reply with when it began": asked "about what time?" for that report,
+    never taken as a new report."""
+    if report.stated_start is not None or not _same_place(turn.text, report):
+        return False
+    if not incident.is_open and (
+        incident.end is None or turn.now - aware(incident.end) > STILL_OFF_WINDOW
+    ):
         return False
     if told.day is not None and told.day > aware(report.reported).astimezone(RIYADH).date():
         return False  # a day after the report: another outage
     turn.finish()
     turn.intent = "outage_report"
-    _ask_start_time(turn, report, told.day, told.part_hour, told.ask or "when")
+    _ask_start_time(turn, report, told if told.ask else replace(told, ask="when"))
     return True
 
 
-def _ask_start_time(
-    turn: Turn, report: OutageReport, day: date | None, part_hour: int | None, ask: str
-) -> None:
+def _ask_start_time(turn: Turn, report: OutageReport, told: StartTold) -> None:
     """ "About what time did your power go off?" for `report`, with what the message did say
     of it (the day, the part of the day) kept for the answer."""
     turn.begin(
         FLOW,
         stage="start",
         report=report.id,
-        day=day.isoformat() if day else None,
-        part_hour=part_hour,
+        day=told.day.isoformat() if told.day else None,
+        part_hour=told.part_hour,
         tries=0,
     )
-    turn.say(_start_question(turn, ask))
+    turn.say(_start_question(turn, told))
 
 
 def _same_place(text: str, report: OutageReport) -> bool:
@@ -687,9 +778,17 @@ def about_this_outage(text: str) -> bool:
     return standard is None or standard in OUTAGE_STANDARDS
 
 
-def take_start(turn: Turn, report: OutageReport, at: datetime) -> None:
+def take_start(
+    turn: Turn,
+    report: OutageReport,
+    at: datetime,
+    confirmed: bool = False,
+    back: datetime | None = None,
+) -> None:
     """The reporter's start, told after the report (an answer, or a correction: "ترا طافية من
-    الساعة ٥ الفجر"), kept on it and said back, with what it earns from there."""
+    الساعة ٥ الفجر"), kept on it and said back, with what it earns from there. `confirmed`:
+    the hour we offered, said yes to ("نعم"): set as it was, not "changed". `back`: when they
+    said it came back, told with it ("لين ٦ المغرب"): kept too, and the case counted to it."""
     from handlers.compensation import open_outage_so_far
     from handlers.outage_status import when
 
@@ -697,14 +796,32 @@ def take_start(turn: Turn, report: OutageReport, at: datetime) -> None:
     assert incident is not None
     turn.intent = "outage_report"
     record_stated_start(report, min(at, report.reported))
+    if back is not None:
+        record_stated_end(turn.session, report, back)
+        note_power_back(report, turn.now)
     _ = turn.tr._
     lines = [
         _(
+            "I set the start of your report {ref} at {when}.",
+            ref=report.reference,
+            when=when(turn, at),
+        )
+        if confirmed
+        else _(
             "I changed the start of your report {ref} to {when}.",
             ref=report.reference,
             when=when(turn, at),
         )
     ]
+    if back is not None:
+        lines.append(
+            _(
+                "Thank God it is back. I recorded on your report {ref} that the power came back "
+                "at {when}.",
+                ref=report.reference,
+                when=turn.tr.datetime(back),
+            )
+        )
     if incident.is_open and report.stated_end is None:
         lines.append(open_outage_so_far(turn, report, incident))
     else:

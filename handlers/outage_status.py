@@ -220,7 +220,7 @@ def when(turn: Turn, moment: datetime | None) -> str:
     """ "اليوم الساعة 11:00 ص" for today, else the date and time."""
     if moment is None:
         return ""
-    if moment.astimezone(turn.now.tzinfo).date() == turn.now.date():
+    if moment.astimezone(RIYADH).date() == turn.now.astimezone(RIYADH).date():
         return turn.tr._("today at {time}", time=turn.tr.time(moment))
     return turn.tr.datetime(moment)
 

@@ -162,8 +162,9 @@ def test_still_off_after_restoration_opens_a_linked_incident(database_url: str) 
         assert again.is_new_report and again.incident.id != old.id
         assert again.incident.reopened_from_id == old.id
         assert again.incident.is_open and again.incident.district == "حي الروضة"
-        # For this premise the power never came back: the outage runs from the first start.
-        assert again.incident.start == old.start
+        # Counted from its first report, never from the closed one's start: whoever joins it
+        # was not out for those hours (the closed incident keeps its own case).
+        assert again.incident.start == T0 + timedelta(hours=3) != old.start
         assert old.status == "restored"
         # A neighbour writing "still off" joins the reopened incident.
         neighbour = report(session, 2, still_off=True)

@@ -27,7 +27,7 @@ from bot.outages import (
 )
 from bot.outages.models import Incident, OutageNotification, OutageReport
 from bot.outages.notify import _enqueue, notify_status
-from bot.outages.service import OutageError
+from bot.outages.service import OutageError, record_stated_start
 from bot.standards import riyals
 from bot.storage.db import session_scope
 
@@ -219,8 +219,9 @@ def test_compensation_cases_for_a_phone_are_newest_first_and_skip_reopened(datab
         cases = compensation_cases_for_phone(session, phone)
         assert [i.id for _, i, _ in cases] == [second.id, first.id]
         assert [c.amount_sar for _, _, c in cases] == [50, 50]
-        # "Still off" after the second restoration: that case is now covered by the reopened one.
-        report_outage(
+        # "Still off" after the second restoration, no start said: the reopened incident counts
+        # from this report, so the restored case stays (paid for what it was).
+        again = report_outage(
             session,
             channel="sms",
             sender=phone,
@@ -229,6 +230,16 @@ def test_compensation_cases_for_a_phone_are_newest_first_and_skip_reopened(datab
             reported_at=T0 + timedelta(days=1, hours=5),
             still_off=True,
         )
+        assert again.incident.reopened_from_id == second.id
+        assert again.incident.start == T0 + timedelta(days=1, hours=5)
+        assert [i.id for _, i, _ in compensation_cases_for_phone(session, phone)] == [
+            second.id,
+            first.id,
+        ]
+        # A start stated from before that restoration: the reopened case covers the hours the
+        # restored one paid for, so the restored one is left out, never paid twice.
+        record_stated_start(again.report, T0 + timedelta(days=1))
+        session.flush()
         assert [i.id for _, i, _ in compensation_cases_for_phone(session, phone)] == [first.id]
 
 

@@ -76,14 +76,18 @@ def compensation_cases_for_phone(
     session: Session, phone: str
 ) -> list[tuple[OutageReport, Incident, Compensation]]:
     """Restored outages this phone reported, newest first, one row per case (a planned outage
-    gives two). An outage the same phone later reported as still off is left out: the reopened
-    incident covers it."""
+    gives two). An outage the same phone later reported as still off, with a start stated from
+    before its restoration, is left out: their reopened case covers it, never paid twice."""
     later = aliased(Incident)
     later_report = aliased(OutageReport)
     superseded = (
         select(later_report.id)
         .join(later, later.id == later_report.incident_id)
-        .where(later.reopened_from_id == Incident.id, later_report.phone == phone)
+        .where(
+            later.reopened_from_id == Incident.id,
+            later_report.phone == phone,
+            later_report.stated_start <= Incident.restored_at,
+        )
         .exists()
     )
     rows = session.execute(

@@ -7,10 +7,10 @@ loser of a race drops the incident it had just made and joins the winner's.
 
 "Still off" after restoration: the reporter's premise gets an open incident again. If their area
 already has an open incident they join it; otherwise a new incident opens for the area, linked to
-the closed one by `reopened_from_id`, and starting when the closed one started (for that premise
-the power never came back). The closed incident stays closed, so its other reporters keep their
-restoration and compensation; for this reporter the new incident supersedes the old one
-(`compensation_cases_for_phone` no longer lists the old case for their phone).
+the closed one by `reopened_from_id`, and starting at its first report, like any incident: the
+closed one's start would pay every reporter who joins it for hours before their power went off
+(and a restoration and an outage again look alike to us). The closed incident stays closed and
+keeps its case, for this reporter too; one who says when the power went off is counted from there.
 """
 
 from __future__ import annotations
@@ -523,7 +523,6 @@ def _open_incident(
         if nearest is not None:
             return nearest, False, reporters_count(session, nearest)
 
-        start = reopened_from.start if reopened_from is not None else reported_at
         incident = Incident(
             area_key=key,
             city=place.city,
@@ -531,7 +530,7 @@ def _open_incident(
             latitude=place.latitude,
             longitude=place.longitude,
             status=OPEN,
-            started_at=start,
+            started_at=reported_at,
             start_set_by_operator=False,
             estimate_version=0,
             force_majeure=False,

@@ -56,6 +56,10 @@ CONDITIONS = {
     ),
 }
 
+# The two clock times read either way as "12:00 ص/م" (many read 12:00 ص as noon): said by name,
+# wherever a time is shown (`Texts.time`).
+CLOCK_NAMES = {0: N_("12 midnight"), 12: N_("12 noon")}
+
 REASONS = {
     "on_time": N_("It was done within the deadline, so no compensation is due."),
     "force_majeure": N_(
