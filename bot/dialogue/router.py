@@ -220,6 +220,10 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         turn.finish()
         disconnection_rules.answer_disconnection_rules(turn)
         return
+    if disconnection_rules.asks_how_compensation_paid(text, understood):  # "كيف يصرف التعويض"
+        turn.finish()
+        disconnection_rules.answer_how_compensation_paid(turn)
+        return
     if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
         turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are
         turn.finish()

@@ -161,6 +161,24 @@ def rule_summary(
     )
 
 
+def how_paid_text(lang: str, rule: Rule) -> str:
+    """How and by when compensation is paid (domain.md), for "how is compensation paid?";
+    the days come from the rule set in force, as every pay-by date does."""
+    tr = texts(lang)
+    return "\n".join(
+        [
+            tr._(
+                "Compensation under the guaranteed standards is paid automatically, with no "
+                "claim needed: as a credit on the electricity bill of the account holder, or by "
+                "bank transfer, within {days} business days after the case ends (the power came "
+                "back, the request was done, or the disconnection happened).",
+                days=tr.number(rule.pay_within_business_days),
+            ),
+            tr._("If it is not paid by then, call SERA on {phone}.", phone=SERA_PHONE),
+        ]
+    )
+
+
 def paid_to_holder_text(lang: str) -> str:
     """How compensation reaches the account holder of the place of a report linked to no
     account (domain.md: it goes to the holder, automatically, on the bill or by transfer).
