@@ -120,9 +120,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _cases_step(turn, understood, facts)
     if stage == "offer":
         if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
-            from handlers import outage_report
+            from handlers import outage_report, outage_status
 
+            to_status = bool(turn.state.get("status"))
             turn.finish()
+            if to_status:
+                outage_status.start(turn, understood)
+                return True
             outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
         return False
@@ -333,6 +337,12 @@ def _answer(turn: Turn, facts: Facts) -> None:
     if facts.damage:
         lines.append(damage_claim_text(turn))
     if facts.ongoing and facts.standard in OUTAGE_STANDARDS:
+        open_report = _open_outage(turn)
+        if open_report:  # reported already: its status, not a second report
+            ref = open_report[0][0].reference
+            turn.begin("compensation", stage="offer", facts=facts.dump(), status=True)
+            turn.say("\n".join(lines), [Choice("1", _("Status of my report {ref}", ref=ref))])
+            return
         turn.begin("compensation", stage="offer", facts=facts.dump())
         turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
         return
