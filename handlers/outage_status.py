@@ -61,7 +61,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         # The question is ours: its "yes" (ايه, yes, نعم) picks the report like the choice.
         turn.say(
             _("I found no outage report from you. Is the power out now?"),
-            [Choice("2", _("Report a power outage"), aliases=_yes_words())],
+            [Choice("2", _("Report a power outage"), aliases=yes_words())],
         )
         return
     report, incident = found
@@ -364,7 +364,7 @@ def says(text: str, name: str) -> bool:
     return False
 
 
-def _yes_words() -> tuple[str, ...]:
+def yes_words() -> tuple[str, ...]:
     """Yes words, less a mere "OK" / "تمام" (an acknowledgement, answered as small talk)."""
     from handlers import small_talk
 

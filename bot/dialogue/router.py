@@ -51,6 +51,7 @@ from handlers import (
     hazard_report,
     medical_need,
     menu,
+    meter_test,
     outage_report,
     outage_status,
     second_request,
@@ -219,6 +220,10 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if disconnection_rules.asks_disconnection_rules(text, understood):  # "متى يفصلون عني"
         turn.finish()
         disconnection_rules.answer_disconnection_rules(turn)
+        return
+    if meter_test.asks(text, understood):  # "العداد يعد غلط": a bill objection, not a standard
+        turn.finish()
+        meter_test.answer(turn)
         return
     if disconnection_rules.asks_how_compensation_paid(text, understood):  # "كيف يصرف التعويض"
         turn.finish()
