@@ -252,16 +252,20 @@ WITHOUT_PLACE_SURE = 0.8
 
 
 def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Understanding:
-    """A district's name says nothing of what is asked, yet it can leave the intent model
-    unsure ("فاتورة الملز"): an unsure message naming a district is read again without it."""
+    """A district's or a city's name says nothing of what is asked, yet it can leave the intent
+    model unsure ("فاتورة الملز", "فاتورتي في الرياض"): an unsure message naming a place is read
+    again without it (and without a preposition joined to it: "بالرياض")."""
     from bot.outages.places import spellings
 
-    district = find_place(text).district
-    if not district:
+    found = find_place(text)
+    places = [name for name in (found.district, found.city) if name]
+    if not places:
         return understood
     rest = f" {normalize(text)} "
-    for name in sorted({district, *spellings(district)}, key=len, reverse=True):
-        rest = rest.replace(f" {normalize(name)} ", " ")
+    variants = {variant for name in places for variant in (name, *spellings(name))}
+    for name in sorted(variants, key=len, reverse=True):
+        for joined in ("", "ب", "و", "ل", "ف"):
+            rest = rest.replace(f" {joined}{normalize(name)} ", " ")
     rest = rest.strip()
     if not rest or rest == normalize(text):
         return understood
