@@ -21,7 +21,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
 # handlers/compensation.py; tomorrow, complaint_open, paid, not_paid and they_cut by
 # handlers/compensation.py;
-# ask_disconnection and ask_how_to_pay by handlers/disconnection_rules.py; own_premise by
+# ask_disconnection, ask_compensation_paid and ask_how_to_pay by
+# handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
 # handlers/hazard_report.py; also by handlers/second_request.py.
 NAMES = (
     "outage_ahead",
@@ -66,6 +67,8 @@ NAMES = (
     "about_messages",
     "ask_disconnection",
     "ask_how_to_pay",
+    "ask_compensation_paid",
+    "meter_counts_wrong",
     "ask_bill_date",
     "tomorrow",
     "complaint_open",

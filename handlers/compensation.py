@@ -34,7 +34,7 @@ from bot.standards import (
 )
 from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.disconnection import rules as disconnection_rules
-from bot.standards.wording import SERA_PHONE, duration
+from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text
 from bot.storage.base import aware
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard, read_times
@@ -129,9 +129,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _cases_step(turn, understood, facts)
     if stage == "offer":
         if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
-            from handlers import outage_report
+            from handlers import outage_report, outage_status
 
+            to_status = bool(turn.state.get("status"))
             turn.finish()
+            if to_status:
+                outage_status.start(turn, understood)
+                return True
             outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
         return False
@@ -362,6 +366,12 @@ def _answer(turn: Turn, facts: Facts) -> None:
     if facts.damage:
         lines.append(damage_claim_text(turn))
     if facts.ongoing and facts.standard in OUTAGE_STANDARDS:
+        open_report = _open_outage(turn)
+        if open_report:  # reported already: its status, not a second report
+            ref = open_report[0][0].reference
+            turn.begin("compensation", stage="offer", facts=facts.dump(), status=True)
+            turn.say("\n".join(lines), [Choice("1", _("Status of my report {ref}", ref=ref))])
+            return
         turn.begin("compensation", stage="offer", facts=facts.dump())
         turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
         return
@@ -412,7 +422,9 @@ def _length_result_text(turn: Turn, compensation: Compensation) -> str:
     return "\n".join([turn.tr._("{name}.", name=name), *explained[1:]])
 
 
-def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
+def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: bool = False) -> str:
+    """`holder`: for a report linked to no account, whose compensation goes to the holder of
+    the account at that place: "is due", not "you are owed", and to whom it is paid."""
     _ = turn.tr._
     rule = compensation.rule or rule_for(facts.standard or "", turn.now)
     days = rule.clock == "business_days"
@@ -424,6 +436,20 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
             if days
             else turn.tr.datetime(compensation.deadline)
         )
+        if not days and not rule.is_flat and holder:
+            return (
+                _(
+                    "Nothing is due yet: the power must be back within {hours} of the start, by "
+                    "{when}; after that compensation of {first} is due, plus {more} for each "
+                    "further hour or part.",
+                    hours=duration(turn.tr, 60 * (rule.deadline_units(facts.network or "lv") or 0)),
+                    when=when,
+                    first=riyals(rule.first_amount(), turn.lang),
+                    more=riyals(rule.additional_sar, turn.lang),
+                )
+                + "\n"
+                + paid_to_holder_text(turn.lang)
+            )
         if not days and not rule.is_flat:
             # One sentence from the engine's deadline, not a second "within 3 hours" that reads
             # as from now (and is wrong once part of the 3 hours has gone by).
@@ -443,6 +469,11 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
             ]
         )
     so_far = _("So far you are owed {amount}.", amount=riyals(compensation.amount_sar, turn.lang))
+    if holder:
+        so_far = _(
+            "So far, compensation of {amount} is due.",
+            amount=riyals(compensation.amount_sar, turn.lang),
+        )
     if rule.is_flat:
         grows = ""
     elif days:
@@ -459,6 +490,8 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation) -> str:
         "It is paid within {days} business days after the case ends.",
         days=turn.tr.number(rule.pay_within_business_days),
     )
+    if holder:
+        paid = paid_to_holder_text(turn.lang)
     return f"{so_far}{grows}\n{paid}"
 
 
@@ -1142,7 +1175,9 @@ def _overdue(turn: Turn, compensation: Compensation) -> bool:
     )
 
 
-def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> str:
+def _open_outage_text(
+    turn: Turn, report: OutageReport, incident: Incident, holder: bool = False
+) -> str:
     """An outage still open: what it earns so far, counted from the same start the
     restoration notice will use for this reporter, and how it grows."""
     standard = restoration_standard(incident)
@@ -1164,17 +1199,20 @@ def _open_outage_text(turn: Turn, report: OutageReport, incident: Incident) -> s
         )
     else:
         counting = _("Counting {facts}:", facts=_facts_text(turn, facts))
-    return counting + "\n" + _so_far_text(turn, facts, compensation)
+    return counting + "\n" + _so_far_text(turn, facts, compensation, holder)
 
 
 def _local(moment: datetime) -> datetime:
     return moment.astimezone(RIYADH)
 
 
-def open_outage_so_far(turn: Turn, report: OutageReport, incident: Incident) -> str:
+def open_outage_so_far(
+    turn: Turn, report: OutageReport, incident: Incident, holder: bool = False
+) -> str:
     """What an open outage has earned so far for this reporter (the report's acknowledgement
-    and the records use the same start and the same engine)."""
-    return _open_outage_text(turn, report, incident)
+    and the records use the same start and the same engine). `holder`: the report is linked
+    to no account, so it is said as due to the holder of the account at that place."""
+    return _open_outage_text(turn, report, incident, holder)
 
 
 def _open_request_text(turn: Turn, request) -> str:

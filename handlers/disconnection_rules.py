@@ -1,8 +1,9 @@
-"""Two questions about the rules, not about a case: "when can they cut me off?" (the
-disconnection rules, from bot/standards/disconnection.toml and the rule set in force) and "how do
-I pay?" (the bill card, with where the ways to pay are found: the project knows no payment
-channel of its own, so none is named). The questions are phrase lists:
-locales/<lang>/phrases/ask_disconnection.txt and ask_how_to_pay.txt."""
+"""Questions about the rules, not about a case: "when can they cut me off?" (the
+disconnection rules, from bot/standards/disconnection.toml and the rule set in force), "how is
+compensation paid?" (bot/standards/wording.py, from the rule set in force) and "how do I pay?"
+(the bill card, with where the ways to pay are found: the project knows no payment channel of
+its own, so none is named). The questions are phrase lists: locales/<lang>/phrases/
+ask_disconnection.txt, ask_compensation_paid.txt and ask_how_to_pay.txt."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.dialogue.turn import Turn
 from bot.phrases import mentions
 from bot.standards import rule_for
 from bot.standards.disconnection import rules
+from bot.standards.wording import how_paid_text
 from bot.understanding import Understanding
 
 
@@ -21,6 +23,25 @@ def asks_disconnection_rules(text: str, understood: Understanding) -> bool:
     with a time of its own is a case, for the compensation flow)."""
     slots = understood.slots
     return mentions(text, "ask_disconnection") and "start" not in slots and "end" not in slots
+
+
+def asks_how_compensation_paid(text: str, understood: Understanding) -> bool:
+    """ "كيف يصرف التعويض؟", "how is compensation paid?": the rule, not a case (a message with
+    a time, a length or an outage going on is a case, counted by the compensation flow)."""
+    case_slots = {"start", "end", "duration_minutes", "ongoing"}
+    return mentions(text, "ask_compensation_paid") and not case_slots & set(understood.slots)
+
+
+def answer_how_compensation_paid(turn: Turn) -> None:
+    turn.intent = "compensation"
+    rule = rule_for("emergency_outage", turn.now)  # one pay-by rule for the whole rule set
+    turn.say(
+        how_paid_text(turn.lang, rule)
+        + "\n"
+        + turn.tr._(
+            "To know what you are owed, send «my compensation», or tell me what happened and when."
+        )
+    )
 
 
 def asks_how_to_pay(text: str) -> bool:

@@ -34,6 +34,7 @@ from bot.outages.service import (
 )
 from bot.phrases import mentions
 from bot.standards import rule_for
+from bot.standards.wording import paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
@@ -948,11 +949,18 @@ def _acknowledgement(
         lines.append(
             _("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at))
         )
+    # Linked to no account: the compensation goes to the account holder of the place
+    # (domain.md), who may not be the reporter; said as the restoration notice says it.
+    holder = outcome.report.account is None
     if outcome.report.stated_start is not None:
         from handlers.compensation import open_outage_so_far
 
         # Counted from the start the subscriber stated: what it earns so far, and the rule.
-        lines.append(open_outage_so_far(turn, outcome.report, incident))
+        lines.append(open_outage_so_far(turn, outcome.report, incident, holder))
+    elif holder:
+        rule = rule_for(restoration_standard(incident), turn.now)
+        lines.append(rule_summary(rule, turn.lang, holder=True))
+        lines.append(paid_to_holder_text(turn.lang))
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
     # Last: an SMS cut to its budget keeps the first line (the reference) and the last.

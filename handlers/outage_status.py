@@ -63,7 +63,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         # The question is ours: its "yes" (ايه, yes, نعم) picks the report like the choice.
         turn.say(
             _("I found no outage report from you. Is the power out now?"),
-            [Choice("2", _("Report a power outage"), aliases=_yes_words())],
+            [Choice("2", _("Report a power outage"), aliases=yes_words())],
         )
         return
     report, incident = found
@@ -397,7 +397,7 @@ def _said_somewhere(name: str) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(f" {phrase} ") for phrase in listed))
 
 
-def _yes_words() -> tuple[str, ...]:
+def yes_words() -> tuple[str, ...]:
     """Yes words, less a mere "OK" / "تمام" (an acknowledgement, answered as small talk)."""
     from handlers import small_talk
 

@@ -52,6 +52,7 @@ from handlers import (
     hazard_report,
     medical_need,
     menu,
+    meter_test,
     outage_report,
     outage_status,
     second_request,
@@ -223,6 +224,14 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         turn.finish()
         disconnection_rules.answer_disconnection_rules(turn)
         return
+    if meter_test.asks(text, understood):  # "العداد يعد غلط": a bill objection, not a standard
+        turn.finish()
+        meter_test.answer(turn)
+        return
+    if disconnection_rules.asks_how_compensation_paid(text, understood):  # "كيف يصرف التعويض"
+        turn.finish()
+        disconnection_rules.answer_how_compensation_paid(turn)
+        return
     if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
         turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are
         turn.finish()
@@ -246,16 +255,20 @@ WITHOUT_PLACE_SURE = 0.8
 
 
 def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Understanding:
-    """A district's name says nothing of what is asked, yet it can leave the intent model
-    unsure ("فاتورة الملز"): an unsure message naming a district is read again without it."""
+    """A district's or a city's name says nothing of what is asked, yet it can leave the intent
+    model unsure ("فاتورة الملز", "فاتورتي في الرياض"): an unsure message naming a place is read
+    again without it (and without a preposition joined to it: "بالرياض")."""
     from bot.outages.places import spellings
 
-    district = find_place(text).district
-    if not district:
+    found = find_place(text)
+    places = [name for name in (found.district, found.city) if name]
+    if not places:
         return understood
     rest = f" {normalize(text)} "
-    for name in sorted({district, *spellings(district)}, key=len, reverse=True):
-        rest = rest.replace(f" {normalize(name)} ", " ")
+    variants = {variant for name in places for variant in (name, *spellings(name))}
+    for name in sorted(variants, key=len, reverse=True):
+        for joined in ("", "ب", "و", "ل", "ف"):
+            rest = rest.replace(f" {joined}{normalize(name)} ", " ")
     rest = rest.strip()
     if not rest or rest == normalize(text):
         return understood

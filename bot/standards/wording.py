@@ -118,12 +118,22 @@ def deadline_text(rule: Rule, lang: str, network: str = "lv") -> str:
 
 
 def rule_summary(
-    rule: Rule, lang: str, network: str = "lv", customer_class: str = "residential"
+    rule: Rule,
+    lang: str,
+    network: str = "lv",
+    customer_class: str = "residential",
+    holder: bool = False,
 ) -> str:
+    """`holder`: said to someone who may not hold the account the compensation goes to (a
+    report linked to no account), so "compensation is due", not "you are owed"."""
     tr = texts(lang)
     condition = tr._(CONDITIONS[rule.standard], deadline=deadline_text(rule, lang, network))
     first = riyals(rule.first_amount(customer_class), lang)
     if rule.is_flat:
+        if holder:
+            return tr._(
+                "{condition}, compensation of {first} is due.", condition=condition, first=first
+            )
         return tr._("{condition} you are owed {first}.", condition=condition, first=first)
     additional = riyals(rule.additional_sar, lang)
     if rule.clock == "business_days":
@@ -140,11 +150,47 @@ def rule_summary(
             rule.unit,
             additional=additional,
         )
+    if holder:
+        return tr._(
+            "{condition}, compensation of {first} is due, plus {further}.",
+            condition=condition,
+            first=first,
+            further=further,
+        )
     return tr._(
         "{condition} you are owed {first}, plus {further}.",
         condition=condition,
         first=first,
         further=further,
+    )
+
+
+def how_paid_text(lang: str, rule: Rule) -> str:
+    """How and by when compensation is paid (domain.md), for "how is compensation paid?";
+    the days come from the rule set in force, as every pay-by date does."""
+    tr = texts(lang)
+    return "\n".join(
+        [
+            tr._(
+                "Compensation under the guaranteed standards is paid automatically, with no "
+                "claim needed: as a credit on the electricity bill of the account holder, or by "
+                "bank transfer, within {days} business days after the case ends (the power came "
+                "back, the request was done, or the disconnection happened).",
+                days=tr.number(rule.pay_within_business_days),
+            ),
+            tr._("If it is not paid by then, call SERA on {phone}.", phone=SERA_PHONE),
+        ]
+    )
+
+
+def paid_to_holder_text(lang: str) -> str:
+    """How compensation reaches the account holder of the place of a report linked to no
+    account (domain.md: it goes to the holder, automatically, on the bill or by transfer).
+    Short: it rides on an outage acknowledgement that must fit one SMS."""
+    tr = texts(lang)
+    return tr._(
+        "Paid automatically, with no claim, to the holder of the electricity account there, on "
+        "its bill or by bank transfer; if that is you, you need do nothing."
     )
 
 
