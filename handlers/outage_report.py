@@ -803,7 +803,7 @@ def take_start(
     _ = turn.tr._
     lines = [
         _(
-            "I set the start of your report {ref} at {when}.",
+            "I set the start of your report {ref} to {when}.",
             ref=report.reference,
             when=when(turn, at),
         )
