@@ -195,7 +195,7 @@ def test_a_cancelled_report_is_neither_counted_nor_in_the_dry_run(
     with session_scope(incident_url) as session:
         report = session.scalars(select(OutageReport).order_by(OutageReport.id)).first()
         assert report is not None
-        cancel_report(report, T0 + timedelta(minutes=30))
+        cancel_report(session, report, T0 + timedelta(minutes=30))
     monkeypatch.delenv("TWILIO_AUTH_TOKEN")
     code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00", "--dry-run")
     assert code == 0 and out.count("[dry run] whatsapp +9665") == 3
