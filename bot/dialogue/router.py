@@ -236,8 +236,11 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         understood = second_request.first_understanding(understood, two)
     turn.intent = understood.intent
     turn.finish()
+    if two is not None:
+        turn.text = two.first_text  # the first request reads its own clauses only
     INTENTS.get(understood.intent, menu.not_understood)(turn, understood)
     if two is not None:
+        turn.text = text
         second_request.follow(turn, two, understood)
 
 
