@@ -350,8 +350,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
             stated_start=start.isoformat() if start else None,
             told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
         )
+        if place.city:  # "من نص ساعه، الرياض": the city said with the time is kept
+            turn.remember(city=place.city, district=None, cities=None)
         turn.say(turn.tr._("Thank you, I noted when it went off."))
-        _ask_where(turn, [Account(**a) for a in accounts])
+        _ask_where(turn, [Account(**a) for a in accounts], again=True)
         return True
     if place.city and not place.district and not place.rest:
         turn.remember(city=place.city, district=None, cities=None)
