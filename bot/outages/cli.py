@@ -64,7 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     listing = actions.add_parser("list", help="open incidents with their reporter counts")
-    listing.add_argument("--all", action="store_true", help="restored incidents too")
+    listing.add_argument("--all", action="store_true", help="restored and withdrawn incidents too")
     listing.add_argument("--json", action="store_true", help="one JSON object a line")
 
     show = actions.add_parser("show", help="one incident")

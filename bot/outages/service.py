@@ -407,10 +407,15 @@ def find_report(session: Session, ref: str | int) -> OutageReport | None:
 
 
 def list_incidents(session: Session, *, include_closed: bool = False) -> list[Incident]:
-    # Incidents with someone on medical equipment first, then the newest.
+    # Incidents with someone on medical equipment first (in a report still standing: a
+    # cancelled one asks for nothing), then the newest.
     has_urgent = (
         select(OutageReport.id)
-        .where(OutageReport.incident_id == Incident.id, OutageReport.urgent.is_(True))
+        .where(
+            OutageReport.incident_id == Incident.id,
+            OutageReport.urgent.is_(True),
+            OutageReport.status != CANCELLED,
+        )
         .exists()
     )
     query = select(Incident).order_by(
