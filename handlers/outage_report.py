@@ -36,6 +36,7 @@ from bot.understanding.slots.times import Moment
 from handlers import medical_need
 from handlers.common import (
     account_aliases,
+    accounts_named_in,
     ask_which_city,
     damage_claim_text,
     mask,
@@ -402,9 +403,8 @@ def _may_be(account: Account, named: NamedPlace) -> bool:
 
 
 def _named_in(text: str, accounts: list[Account]) -> list[Account]:
-    """The one premise whose district the message names ("مقطوعة عندنا في الملز")."""
-    words = normalize(text)
-    named = [a for a in accounts if a.district and normalize(a.district) in words]
+    """The one premise the message names ("مقطوعة عندنا في الملز"), by common.accounts_named_in."""
+    named = accounts_named_in(text, accounts)
     return named if len(named) == 1 else []
 
 
