@@ -129,7 +129,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if meant in MENU_INTENTS and picked is not None and picked != 2:
         # "3" answers a choice of two: not the main menu's third item, which is not shown.
         turn.say(
-            turn.tr._("Please send a number from 1 to {last}.", last=turn.tr.number(2)),
+            turn.tr._("Please answer 1 (yes) or 2 (no)."),
             _yes_or_menu(turn),
         )
         return True
