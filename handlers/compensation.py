@@ -21,6 +21,7 @@ from bot.outages import compensation_cases_for_phone, latest_report, restoration
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.service import record_stated_end, record_stated_start
 from bot.phrases import mentions
+from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
 from bot.standards import (
     STANDARD_IDS,
@@ -36,6 +37,7 @@ from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text
 from bot.storage.base import aware
+from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
@@ -145,14 +147,15 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _why_cut_step(turn, understood, facts)
     if stage == "ask":
         asked = turn.state.get("asked")
-        if facts.standard == RECONNECTION and mentions(turn.text, "not_paid"):
+        late = _paid_late(turn.text) if facts.standard == RECONNECTION else None
+        if facts.standard == RECONNECTION and late is None and mentions(turn.text, "not_paid"):
             # "ما سددت شي، فصلوها الساعة ٢": no payment to count from; the time given was the
             # cut's, so the case is read again as a disconnection.
             facts = Facts(standard=UNLAWFUL, damage=facts.damage)
             facts.read(turn.text, turn.now)
             _advance(turn, facts)
             return True
-        changed = facts.read(turn.text, turn.now, asked)
+        changed = facts.read(late or turn.text, turn.now, asked)
         if asked == "done" and not changed and control_word(turn.text) == "yes":
             _ask(turn, facts, "done_day")
             return True
@@ -175,6 +178,21 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False
         return _retry(turn, _question(turn, facts, asked), _choices(turn, asked))
     return False
+
+
+def _paid_late(text: str) -> str | None:
+    """ "ما سددت الا الساعة ٢" / "didn't pay until 2pm": not "no payment" but a payment made
+    late; what follows the "except/until" word ("الساعة ٢", "2pm") tells when. None when the
+    message says nothing like it."""
+    if not mentions(text, "not_paid"):
+        return None
+    normalized = f" {normalize(text)} "
+    said = min(at for p in phrase_list("not_paid") if (at := normalized.find(p)) >= 0)
+    found = [at for w in phrase_list("paid_late") if (at := normalized.find(f" {w} ", said)) >= 0]
+    if not found:
+        return None
+    at = min(found)
+    return normalized[normalized.index(" ", at + 1) :].strip()
 
 
 def _reports_first(turn: Turn, facts: Facts) -> bool:

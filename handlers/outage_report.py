@@ -43,6 +43,7 @@ from bot.understanding.slots.times import Moment
 from handlers import medical_need
 from handlers.common import (
     account_aliases,
+    accounts_named_in,
     ask_which_city,
     damage_claim_text,
     mask,
@@ -357,8 +358,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
             stated_start=start.isoformat() if start else None,
             told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
         )
+        if place.city:  # "من نص ساعه، الرياض": the city said with the time is kept
+            turn.remember(city=place.city, district=None, cities=None)
         turn.say(turn.tr._("Thank you, I noted when it went off."))
-        _ask_where(turn, [Account(**a) for a in accounts])
+        _ask_where(turn, [Account(**a) for a in accounts], again=True)
         return True
     if place.city and not place.district and not place.rest:
         turn.remember(city=place.city, district=None, cities=None)
@@ -407,9 +410,8 @@ def _may_be(account: Account, named: NamedPlace) -> bool:
 
 
 def _named_in(text: str, accounts: list[Account]) -> list[Account]:
-    """The one premise whose district the message names ("مقطوعة عندنا في الملز")."""
-    words = normalize(text)
-    named = [a for a in accounts if a.district and normalize(a.district) in words]
+    """The one premise the message names ("مقطوعة عندنا في الملز"), by common.accounts_named_in."""
+    named = accounts_named_in(text, accounts)
     return named if len(named) == 1 else []
 
 

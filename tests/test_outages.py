@@ -234,6 +234,16 @@ def test_an_incident_whose_every_report_is_cancelled_is_withdrawn(database_url: 
         assert later.incident.id != incident.id and later.incident.is_open
 
 
+def test_a_cancelled_urgent_report_does_not_put_its_incident_first(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        older = report(session, 1, urgent=True)
+        report(session, 2)  # keeps the older incident open once the urgent one is cancelled
+        newer = report(session, 100, district="حي الملقا")
+        assert list_incidents(session)[0] == older.incident  # someone on medical equipment
+        cancel_report(session, older.report, T0 + timedelta(minutes=5))
+        assert list_incidents(session) == [newer.incident, older.incident]
+
+
 @given(st.integers(min_value=1, max_value=10**9))
 @settings(max_examples=50)
 def test_references_read_back_in_every_spelling(number: int) -> None:

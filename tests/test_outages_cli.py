@@ -202,3 +202,18 @@ def test_a_cancelled_report_is_neither_counted_nor_in_the_dry_run(
     assert "+966500000000" not in out
     shown = json.loads(run(capsys, "show", "1", "--json")[1])
     assert shown["reporters"] == 3
+
+
+@pytest.mark.parametrize("extra", [(), ("--no-notify",), ("--dry-run",)])
+def test_restoring_a_withdrawn_incident_without_at_is_one_line(
+    incident_url: str, capsys, extra: tuple[str, ...]
+) -> None:
+    """A cold review: `restore` with no --at on a withdrawn incident (its only report
+    cancelled) read the missing restoration time and crashed on its tzinfo."""
+    with session_scope(incident_url) as session:
+        report = session.scalars(select(OutageReport).where(OutageReport.city == "جدة")).one()
+        withdrawn = cancel_report(session, report, T0 + timedelta(minutes=30))
+        assert withdrawn is not None
+        reference = withdrawn.reference
+    code, _, err = run(capsys, "restore", reference, *extra)
+    assert code == 2 and err.count("\n") == 1 and "withdrawn" in err, err

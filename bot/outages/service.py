@@ -104,7 +104,12 @@ _OPEN_INCIDENT_OF_AREA = Prepared(
         .label("reporters_before"),
     )
     .join_from(_INCIDENTS, _OPEN_AREAS, _OPEN_AREAS.c.incident_id == _INCIDENTS.c.id)
-    .where(_OPEN_AREAS.c.area_key == bindparam("area_key"))
+    .where(_OPEN_AREAS.c.area_key == bindparam("area_key"), _INCIDENTS.c.status == OPEN)
+    # A join against a withdrawal (cancel_report locks the row FOR UPDATE): the weakest lock,
+    # so joins never wait on each other, but a withdrawal in flight is waited for and its
+    # incident, withdrawn meanwhile, is not joined (PostgreSQL reads the row again after the
+    # wait and the status test drops it). SQLite writes one at a time and renders no lock.
+    .with_for_update(key_share=True, of=_INCIDENTS)
 )
 _INSERT_REPORT: dict[
     str, Prepared
@@ -269,10 +274,18 @@ def cancel_report(session: Session, report: OutageReport, at: datetime) -> Incid
     """The reporter withdraws the report: it stays on record, and no notice goes to it. When it
     was the open incident's last standing report, the incident is withdrawn too (returned) and
     its area freed: a later report there opens a new one."""
+    # The incident row locked first: a report joining it meanwhile (its insert holds a key
+    # share lock on the row until it commits) is waited for and counted below, and a join
+    # after this waits for the withdrawal and opens a new incident (_OPEN_INCIDENT_OF_AREA).
+    incident = session.scalars(
+        select(Incident)
+        .where(Incident.id == report.incident_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     report.status = CANCELLED
     report.cancelled_at = as_utc(at)
     session.flush()
-    incident = session.get(Incident, report.incident_id)
     if incident is None or not incident.is_open:
         return None
     standing = session.scalar(
@@ -394,10 +407,15 @@ def find_report(session: Session, ref: str | int) -> OutageReport | None:
 
 
 def list_incidents(session: Session, *, include_closed: bool = False) -> list[Incident]:
-    # Incidents with someone on medical equipment first, then the newest.
+    # Incidents with someone on medical equipment first (in a report still standing: a
+    # cancelled one asks for nothing), then the newest.
     has_urgent = (
         select(OutageReport.id)
-        .where(OutageReport.incident_id == Incident.id, OutageReport.urgent.is_(True))
+        .where(
+            OutageReport.incident_id == Incident.id,
+            OutageReport.urgent.is_(True),
+            OutageReport.status != CANCELLED,
+        )
         .exists()
     )
     query = select(Incident).order_by(
