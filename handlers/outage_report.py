@@ -29,6 +29,7 @@ from bot.outages.service import (
     find_report,
     keep_media,
     note_power_back,
+    record_offered_start,
     record_stated_end,
     record_stated_start,
 )
@@ -517,6 +518,8 @@ def _offer_start(turn: Turn, report: OutageReport, told: StartTold) -> None:
     from handlers.compensation import start_part_question, yes_no
 
     assert told.offer is not None
+    if report.stated_start is None:
+        record_offered_start(report, told.offer)
     turn.begin(
         FLOW,
         stage="start_part",

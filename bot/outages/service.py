@@ -295,6 +295,12 @@ def record_stated_end(session: Session, report: OutageReport, at: datetime) -> N
     session.flush()
 
 
+def record_offered_start(report: OutageReport, at: datetime) -> None:
+    """The reporter said when their power went off only vaguely, and we offered an hour back
+    (`at`): kept, not counted from, until they confirm it or give the hour."""
+    report.offered_start = as_utc(at)
+
+
 def record_stated_start(report: OutageReport, at: datetime) -> None:
     """The reporter said when their power went off, after reporting: their case starts there."""
     report.stated_start = as_utc(at)
