@@ -489,14 +489,39 @@ def restore_incident(
         raise OutageError(f"{incident.reference} was already restored at {local_iso(incident.end)}")
     if at < incident.start:
         raise OutageError("the restoration time is before the outage started")
+    standing = session.scalars(
+        select(OutageReport).where(
+            OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED
+        )
+    ).all()
+    later = sorted((r for r in standing if r.reported > at), key=lambda r: r.reported)
+    if later and len(later) == len(standing):
+        raise OutageError(
+            f"every report of {incident.reference} was filed after {local_iso(at)}: "
+            "the power was still off for them then"
+        )
     incident.status = RESTORED
     incident.restored_at = at
     session.execute(delete(OpenArea).where(OpenArea.incident_id == incident.id))
     session.execute(
         update(OutageReport)
-        .where(OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED)
+        .where(
+            OutageReport.incident_id == incident.id,
+            OutageReport.status != CANCELLED,
+            OutageReport.reported_at <= at,
+        )
         .values(status=RESTORED)
     )
+    if later:
+        # Filed after the restoration time, saying the power was off: not restored by it (nor
+        # told it came back before they wrote). They stay open in an incident of the area
+        # linked to this one and counted from the first of them, as a "still off" report is.
+        first = later[0]
+        reopened, _created, _before = _open_incident(
+            session, incident.area_key, _place_of(first), first.reported, incident
+        )
+        for moved in later:
+            moved.incident_id = reopened.id
     session.flush()
     return incident
 
