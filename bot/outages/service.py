@@ -526,6 +526,23 @@ def restore_incident(
     return incident
 
 
+def left_open_after(session: Session, incident: Incident) -> list[tuple[OutageReport, Incident]]:
+    """The reports filed after `incident`'s restoration time that are open in an incident
+    reopened from it (`restore_incident` leaves them there), for the operator to see."""
+    rows = session.execute(
+        select(OutageReport, Incident)
+        .join(Incident, OutageReport.incident_id == Incident.id)
+        .where(
+            Incident.reopened_from_id == incident.id,
+            Incident.status == OPEN,
+            OutageReport.status == OPEN,
+            OutageReport.reported_at > incident.restored_at,
+        )
+        .order_by(OutageReport.reported_at)
+    ).all()
+    return [(r, i) for r, i in rows]
+
+
 def parse_reference(ref: str | int, prefix: str) -> int | None:
     """ "INC-000045", "inc45", "45" and "٤٥" all name incident 45."""
     if isinstance(ref, int):
