@@ -19,6 +19,7 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
 from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.notices import unstated_start_line
 from bot.outages.service import record_stated_end, record_stated_start
 from bot.phrases import mentions
 from bot.phrases import phrases as phrase_list
@@ -915,6 +916,7 @@ def _show_records(turn: Turn, *, outages_only: bool = False) -> bool:
     tr = turn.tr
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
+    asks_offered = False
     others = [
         tr._("Outage report {ref} (power not back yet)", ref=report.reference)
         + "\n"
@@ -925,10 +927,17 @@ def _show_records(turn: Turn, *, outages_only: bool = False) -> bool:
         for report, _incident, compensation in compensation_cases_for_phone(
             turn.session, turn.phone
         ):
+            # A start they said but did not confirm: asked about, no amount from our own start.
+            offered = (
+                unstated_start_line(tr, report, _incident, compensation)
+                if report.offered_start is not None
+                else None
+            )
+            asks_offered = asks_offered or offered is not None
             block = (
                 tr._("Outage report {ref}", ref=report.reference)
                 + "\n"
-                + _result_text(turn, compensation)
+                + (offered or _result_text(turn, compensation))
             )
             (overdue if _overdue(turn, compensation) else others).append(block)
         for request in () if outages_only else requests_for_phone(turn.session, turn.phone):
@@ -955,6 +964,7 @@ def _show_records(turn: Turn, *, outages_only: bool = False) -> bool:
         blocks=blocks,
         shown=0,
         ask_start=unstated[0] if unstated else None,
+        asks_offered=asks_offered,
     )
     if overdue:
         turn.say(
@@ -1003,6 +1013,13 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
     if picked is None and turn.state.get("ask_start") and _takes_start(turn):
         return True
+    if picked is None and turn.state.get("asks_offered") and read_times(turn.text, turn.now).start:
+        # The hour asked for a restored report's unconfirmed start: kept on that report.
+        turn.finish()
+        from handlers import outage_report
+
+        if outage_report.takes_start_correction(turn, understood):
+            return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         if facts.read(turn.text, turn.now):

@@ -217,3 +217,21 @@ def test_restoring_a_withdrawn_incident_without_at_is_one_line(
         reference = withdrawn.reference
     code, _, err = run(capsys, "restore", reference, *extra)
     assert code == 2 and err.count("\n") == 1 and "withdrawn" in err, err
+
+
+def test_restore_names_the_reports_filed_after_its_time(incident_url: str, capsys) -> None:
+    """A report filed after the restoration time is left open, and the operator is told so."""
+    with session_scope(incident_url) as session:
+        report_outage(
+            session,
+            channel="whatsapp",
+            sender="+966500000099",
+            phone="+966500000099",
+            lang="ar",
+            reported_at=T0 + timedelta(hours=6),
+            city="الرياض",
+            district="النسيم",
+        )
+    code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00")
+    assert code == 0 and "notified 4 reporters" in out
+    assert "left open (filed after 2026-01-11T13:00:00+03:00): OUT-000006 in INC-000003" in out

@@ -30,6 +30,7 @@ from bot.outages.notify import (
 from bot.outages.service import (
     OutageError,
     find_incident,
+    left_open_after,
     list_incidents,
     media_count,
     reporters_count,
@@ -39,7 +40,7 @@ from bot.outages.service import (
     update_incident,
     urgent_reports,
 )
-from bot.outages.times import parse_local_time
+from bot.outages.times import local_iso, parse_local_time
 from bot.outages.views import (
     incident_line,
     incident_view,
@@ -223,6 +224,11 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         incident = restore_incident(session, args.ref, at=at)
         incident_id = incident.id
         print(incident_line(_view(session, incident)))
+        if left := left_open_after(session, incident):
+            print(
+                f"left open (filed after {local_iso(incident.end)}): "
+                + ", ".join(f"{r.reference} in {i.reference}" for r, i in left)
+            )
     if not args.no_notify:
         _notify(settings, incident_id, RESTORED_EVENT)
     return 0

@@ -308,6 +308,12 @@ def record_stated_end(session: Session, report: OutageReport, at: datetime) -> N
     session.flush()
 
 
+def record_offered_start(report: OutageReport, at: datetime) -> None:
+    """The reporter said when their power went off only vaguely, and we offered an hour back
+    (`at`): kept, not counted from, until they confirm it or give the hour."""
+    report.offered_start = as_utc(at)
+
+
 def record_stated_start(report: OutageReport, at: datetime) -> None:
     """The reporter said when their power went off, after reporting: their case starts there."""
     report.stated_start = as_utc(at)
@@ -501,16 +507,58 @@ def restore_incident(
         raise OutageError(f"{incident.reference} was already restored at {local_iso(incident.end)}")
     if at < incident.start:
         raise OutageError("the restoration time is before the outage started")
+    standing = session.scalars(
+        select(OutageReport).where(
+            OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED
+        )
+    ).all()
+    later = sorted((r for r in standing if r.reported > at), key=lambda r: r.reported)
+    if later and len(later) == len(standing):
+        raise OutageError(
+            f"every report of {incident.reference} was filed after {local_iso(at)}: "
+            "the power was still off for them then"
+        )
     incident.status = RESTORED
     incident.restored_at = at
     session.execute(delete(OpenArea).where(OpenArea.incident_id == incident.id))
     session.execute(
         update(OutageReport)
-        .where(OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED)
+        .where(
+            OutageReport.incident_id == incident.id,
+            OutageReport.status != CANCELLED,
+            OutageReport.reported_at <= at,
+        )
         .values(status=RESTORED)
     )
+    if later:
+        # Filed after the restoration time, saying the power was off: not restored by it (nor
+        # told it came back before they wrote). They stay open in an incident of the area
+        # linked to this one and counted from the first of them, as a "still off" report is.
+        first = later[0]
+        reopened, _created, _before = _open_incident(
+            session, incident.area_key, _place_of(first), first.reported, incident
+        )
+        for moved in later:
+            moved.incident_id = reopened.id
     session.flush()
     return incident
+
+
+def left_open_after(session: Session, incident: Incident) -> list[tuple[OutageReport, Incident]]:
+    """The reports filed after `incident`'s restoration time that are open in an incident
+    reopened from it (`restore_incident` leaves them there), for the operator to see."""
+    rows = session.execute(
+        select(OutageReport, Incident)
+        .join(Incident, OutageReport.incident_id == Incident.id)
+        .where(
+            Incident.reopened_from_id == incident.id,
+            Incident.status == OPEN,
+            OutageReport.status == OPEN,
+            OutageReport.reported_at > incident.restored_at,
+        )
+        .order_by(OutageReport.reported_at)
+    ).all()
+    return [(r, i) for r, i in rows]
 
 
 def parse_reference(ref: str | int, prefix: str) -> int | None:
