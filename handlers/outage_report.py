@@ -32,7 +32,7 @@ from bot.outages.service import (
     record_stated_end,
     record_stated_start,
 )
-from bot.phrases import mentions
+from bot.phrases import mentions, mentions_words
 from bot.standards import rule_for
 from bot.standards.wording import paid_to_holder_text, rule_summary
 from bot.storage.base import aware
@@ -875,6 +875,7 @@ def _report(
         stated_start=stated_start,
         urgent=urgent,
         sender_reports=mine,
+        never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
     stored, missed = _keep(turn, outcome.report, media)
     turn.say(_acknowledgement(turn, outcome, account, damage))
