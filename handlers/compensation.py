@@ -890,10 +890,16 @@ def day_words(turn: Turn, day: date | datetime) -> str:
 # -- the sender's own recorded cases --------------------------------------------------------
 
 
-def _show_records(turn: Turn, *, outages_only: bool = False) -> bool:
+def show_records(turn: Turn, *, lead: str | None = None) -> bool:
+    """The sender's recorded cases, as "my compensation" shows them; False when none."""
+    return _show_records(turn, lead=lead)
+
+
+def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = None) -> bool:
     """Every case the sender has on record, with what it earns (an outage still open: what it
     will earn if it runs long), the ones already past their pay-by date first; False when none.
-    `outages_only`: their outage reports alone (the question was about an outage)."""
+    `outages_only`: their outage reports alone (the question was about an outage). `lead`:
+    said first, only when there is a case to show."""
     tr = turn.tr
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
@@ -930,6 +936,8 @@ def _show_records(turn: Turn, *, outages_only: bool = False) -> bool:
     blocks = overdue + others
     if not blocks:
         return False
+    if lead is not None:
+        turn.say(lead)
     unstated = [report.id for report, _i in _open_outage(turn) if report.stated_start is None]
     turn.begin(
         "compensation",

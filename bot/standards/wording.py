@@ -171,15 +171,22 @@ def how_paid_text(lang: str, rule: Rule) -> str:
     tr = texts(lang)
     return "\n".join(
         [
-            tr._(
-                "Compensation under the guaranteed standards is paid automatically, with no "
-                "claim needed: as a credit on the electricity bill of the account holder, or by "
-                "bank transfer, within {days} business days after the case ends (the power came "
-                "back, the request was done, or the disconnection happened).",
-                days=tr.number(rule.pay_within_business_days),
-            ),
+            how_paid_line(lang, rule),
             tr._("If it is not paid by then, call SERA on {phone}.", phone=SERA_PHONE),
         ]
+    )
+
+
+def how_paid_line(lang: str, rule: Rule) -> str:
+    """How and by when compensation is paid, in one line (before the sender's own cases, each
+    of which carries its pay-by date and whom to call after it)."""
+    tr = texts(lang)
+    return tr._(
+        "Compensation under the guaranteed standards is paid automatically, with no "
+        "claim needed: as a credit on the electricity bill of the account holder, or by "
+        "bank transfer, within {days} business days after the case ends (the power came "
+        "back, the request was done, or the disconnection happened).",
+        days=tr.number(rule.pay_within_business_days),
     )
 
 
