@@ -1020,11 +1020,13 @@ def _takes_start(turn: Turn) -> bool:
         return False
     report, incident = found[0]
     if reading.end is not None:
-        from handlers.outage_report import stated_range, take_start
+        from handlers.outage_report import ended_before_report, stated_range, take_start
 
         span = stated_range(turn.text, turn.now, report)  # "من ٨ الصبح لين ٦ المغرب"
         if span is None:
             return False
+        if ended_before_report(turn, report, span, incident):
+            return True
         turn.finish()
         take_start(turn, report, span[0], back=span[1])
         return True

@@ -580,6 +580,8 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         turn.finish()
         return False
     told_range = stated_range(turn.text, turn.now, report, date.fromisoformat(day) if day else None)
+    if told_range is not None and ended_before_report(turn, report, told_range):
+        return True
     if told_range is not None:  # "من ٨ الصبح لين ٦ المغرب": when it went off and came back
         turn.finish()
         take_start(turn, report, told_range[0], back=told_range[1])
@@ -704,6 +706,8 @@ def _takes_range(turn: Turn) -> bool:
     told = stated_range(turn.text, turn.now, report)
     if told is None or not _same_place(turn.text, report):
         return False
+    if ended_before_report(turn, report, told, incident):
+        return True
     turn.finish()
     take_start(turn, report, told[0], back=told[1])
     return True
@@ -727,6 +731,42 @@ def stated_range(
     if not start < end <= now or start > report.reported:
         return None
     return start, end
+
+
+def ended_before_report(
+    turn: Turn,
+    report: OutageReport,
+    told: tuple[datetime, datetime],
+    incident: Incident | None = None,
+) -> bool:
+    """A start and an end told for a report still open, the end before the report was sent
+    ("من ٨ الصبح لين ٦ المغرب" to a report at 8 pm): the report said the power was off, so that
+    was an earlier outage, not this one's end. Asked when it went off this time (once; then the
+    report counts from when it was sent), nothing recorded."""
+    incident = incident or turn.session.get(Incident, report.incident_id)
+    if incident is None or not incident.is_open or report.stated_end is not None:
+        return False
+    if told[1] >= report.reported:
+        return False
+    from handlers.outage_status import when
+
+    _ = turn.tr._
+    if turn.flow == FLOW and turn.state.get("stage") == "start" and turn.state.get("again"):
+        turn.finish()
+        turn.say(_counted_from_report(turn, report))
+        return True
+    turn.finish()
+    turn.intent = "outage_report"
+    turn.begin(FLOW, stage="start", report=report.id, day=None, part_hour=None, tries=0, again=1)
+    turn.say(
+        _(
+            "When you reported {reported}, the power was off, though you say it came back "
+            "{back}: did it go off again? About what time did it go off this time?",
+            reported=when(turn, report.reported),
+            back=when(turn, told[1]),
+        )
+    )
+    return True
 
 
 def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: StartTold) -> bool:
