@@ -39,7 +39,7 @@ from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard, read_times
-from bot.understanding.slots.times import Moment
+from bot.understanding.slots.times import Moment, answer_hour_text, read_answer_hour
 from handlers import medical_need
 from handlers.common import (
     account_aliases,
@@ -543,7 +543,8 @@ def _offer_answer(turn: Turn, understood: Understanding) -> bool:
         take_start(turn, report, at, confirmed=True)
         return True
     turn.remember(stage="start")
-    if read_times(turn.text, turn.now).start is not None:
+    # "من الساعة ٧", or "٧" alone: an hour (the choices shown are 1 and 2 only)
+    if picked != 2 and read_times(_as_answer_hour(turn.text, turn.now), turn.now).start:
         return _start_answer(turn, understood)
     if word == "no" or picked == 2:
         turn.say(turn.tr._('At what time exactly? For example: "from 6 in the morning".'))
@@ -573,21 +574,23 @@ def _start_question(turn: Turn, told: StartTold) -> str:
 
 
 def _start_answer(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "about what time did the power go off?" (the day they said kept)."""
+    """The answer to "about what time did the power go off?" (the day they said kept); an
+    hour alone ("٧") is the hour, read with the part of the day said first."""
     report = turn.session.get(OutageReport, turn.state.get("report"))
     day = turn.state.get("day")
     if report is None:
         turn.finish()
         return False
-    told_range = stated_range(turn.text, turn.now, report, date.fromisoformat(day) if day else None)
+    text = _as_answer_hour(turn.text, turn.now)
+    told_range = stated_range(text, turn.now, report, date.fromisoformat(day) if day else None)
     if told_range is not None and ended_before_report(turn, report, told_range):
         return True
     if told_range is not None:  # "من ٨ الصبح لين ٦ المغرب": when it went off and came back
         turn.finish()
         take_start(turn, report, told_range[0], back=told_range[1])
         return True
-    start = start_told(turn.text, turn.now)
-    said = read_times(turn.text, turn.now).start
+    start = start_told(text, turn.now)
+    said = read_times(text, turn.now).start
     part_hour = turn.state.get("part_hour")
     in_part = None
     if start.ask == "am_pm" and part_hour is not None and said is not None and said.clock:
@@ -623,6 +626,14 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     turn.remember(tries=tries, day=start.day.isoformat() if start.day else day)
     turn.say(_start_question(turn, start))
     return True
+
+
+def _as_answer_hour(text: str, now: datetime) -> str:
+    """An hour alone ("٧", "6 ونص") answering "about what time?" as "الساعة ٧"; any other
+    answer as it is."""
+    if read_times(text, now).start is None and read_answer_hour(text, now) is not None:
+        return answer_hour_text(text)
+    return text
 
 
 def _counted_from_report(turn: Turn, report: OutageReport) -> str:
