@@ -1055,7 +1055,7 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
     turn.say(
         turn.tr._("Noted on your report {ref}.", ref=report.reference)
         + "\n"
-        + _open_outage_text(turn, report, incident)
+        + _open_outage_text(turn, report, incident, holder=report.account is None)
     )
 
 

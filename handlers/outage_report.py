@@ -874,12 +874,13 @@ def take_start(
                 when=turn.tr.datetime(back),
             )
         )
+    holder = report.account is None  # paid to whoever holds the account there, maybe not them
     if incident.is_open and report.stated_end is None:
-        lines.append(open_outage_so_far(turn, report, incident))
+        lines.append(open_outage_so_far(turn, report, incident, holder))
     else:
         compensation = compensation_for_report(report, incident)
         if compensation is not None:
-            lines.append(compensation.explain(turn.lang))
+            lines.append(compensation.explain(turn.lang, holder))
     turn.say("\n".join(lines))
 
 

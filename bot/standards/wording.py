@@ -239,7 +239,7 @@ def _case_moment(comp: Compensation) -> datetime | None:
     return local_time(comp.case.start or comp.case.end) if comp.case is not None else None
 
 
-def explain(comp: Compensation, lang: str) -> str:
+def explain(comp: Compensation, lang: str, holder: bool = False) -> str:
     tr = texts(lang)
     name = standard_name(comp.standard, lang)
     lines: list[str] = []
@@ -277,13 +277,24 @@ def explain(comp: Compensation, lang: str) -> str:
         return "\n".join(lines)
     assert comp.pay_by is not None
     pay_by = tr.date(comp.pay_by)
-    lines.append(
-        tr._(
-            "You are owed {amount}, to be paid by {date}.",
-            amount=riyals(comp.amount_sar, lang),
-            date=pay_by,
+    if holder:
+        lines.append(
+            tr._(
+                "Compensation of {amount} is due, to be paid by {date}.",
+                amount=riyals(comp.amount_sar, lang),
+                date=pay_by,
+            )
         )
-    )
+    else:
+        lines.append(
+            tr._(
+                "You are owed {amount}, to be paid by {date}.",
+                amount=riyals(comp.amount_sar, lang),
+                date=pay_by,
+            )
+        )
     # The date once: said again here it doubled the line (and its Hijri date) on every SMS.
     lines.append(tr._("If it is not paid by then, call SERA on {phone}.", phone=SERA_PHONE))
+    if holder:
+        lines.append(paid_to_holder_text(lang))
     return "\n".join(lines)
