@@ -171,10 +171,15 @@ def report_outage(
             old_report, reopened_from = previous
             if _is_blank(place):
                 place = _place_of(old_report)
-            if never_back and stated_start is None:
-                stated_start = as_utc(old_report.start_in(reopened_from))
 
     key = area_key(place, channel=channel, sender=sender)
+    # At the same place it is the same outage, never ended there: its start is theirs.
+    if never_back and reopened_from is not None and stated_start is None:
+        stated_start = (
+            as_utc(sender_reports[0][0].start_in(reopened_from))
+            if key == reopened_from.area_key
+            else None
+        )
     incident, created, before = _open_incident(session, key, place, reported_at, reopened_from)
 
     existing = next((r for r, _ in sender_reports if r.incident_id == incident.id), None)
