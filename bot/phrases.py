@@ -19,7 +19,7 @@ from bot.understanding.phrases import read_phrase_file
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
 # bill_high and ask_bill_date by handlers/bill.py; power_back, cancel_report, negation and question by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
-# handlers/compensation.py; tomorrow, complaint_open, paid, not_paid and they_cut by
+# handlers/compensation.py; tomorrow, complaint_open, paid, not_paid, paid_late and they_cut by
 # handlers/compensation.py;
 # ask_disconnection, ask_compensation_paid and ask_how_to_pay by
 # handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
@@ -75,6 +75,7 @@ NAMES = (
     "complaint_open",
     "paid",
     "not_paid",
+    "paid_late",
     "they_cut",
     "question",
     "own_premise",

@@ -35,7 +35,7 @@ FLOWS = {
 }
 
 # Flows whose questions read "تمام" / "ok" as yes (elsewhere it is small talk).
-YES_FLOWS = ("compensation",)
+YES_FLOWS = ("compensation", "menu")
 
 # Flows that take a photo sent with no words (the rest treat it as a new hazard report).
 PHOTO_FLOWS = ("hazard_report", "shared_location")

@@ -70,14 +70,21 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.intent = "bill"
         _show_or_ask(turn, typed, why_high)
         return True
-    if accounts and _named_one(turn, accounts, why_high):  # "فاتورة الحساب 4321"
-        return True
+    if accounts and _for_bill(understood) and _named_one(turn, accounts, why_high):
+        return True  # "فاتورة الحساب 4321"
     if turn.state.get("shown") and mentions(turn.text, "bill_high"):
         # "ليش غالية كذا" right after a card is about that card: not "which account?" again.
         turn.intent = "bill"
         _show_bill(turn, turn.state["shown"], why_high=True)
         return True
     return False
+
+
+def _for_bill(understood: Understanding) -> bool:
+    """A district named at "which account?" picks that bill only when the message is about the
+    bill or not understood: "فيه عمود طايح في العليا" is a hazard, "الكهرباء طافية في الملز" an
+    outage report, even though each names a listed premise (as outage_report.step guards)."""
+    return understood.intent in ("unknown", "bill") or understood.confidence < 0.8
 
 
 def _named_one(turn: Turn, numbers: list[str], why_high: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from bot.billing import Account, BillingUnavailable
@@ -116,7 +117,8 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
     from bot.text import ascii_digits, normalize
 
     words = normalize(ascii_digits(text)).split()
-    padded = f" {' '.join(words)} "
+    # A district with a letter joined before its article ("بالملز", "والملز") is named too.
+    padded = f" {' '.join(_ATTACHED.sub('', w) for w in words)} "
     named = []
     for account in accounts:
         last = account.account[-4:]
@@ -124,6 +126,9 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
         if last in words or any(f" {normalize(p)} " in padded for p in places if normalize(p)):
             named.append(account)
     return named
+
+
+_ATTACHED = re.compile(r"^[وفبلك]{1,2}(?=ال..)")
 
 
 def account_aliases(account: Account) -> tuple[str, ...]:

@@ -19,8 +19,10 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
 from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.notices import unstated_start_line
 from bot.outages.service import record_stated_end, record_stated_start
 from bot.phrases import mentions
+from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
 from bot.standards import (
     STANDARD_IDS,
@@ -36,6 +38,7 @@ from bot.standards.disconnection import asked_cases, prohibited_time
 from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text
 from bot.storage.base import aware
+from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
@@ -145,14 +148,15 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _why_cut_step(turn, understood, facts)
     if stage == "ask":
         asked = turn.state.get("asked")
-        if facts.standard == RECONNECTION and mentions(turn.text, "not_paid"):
+        late = _paid_late(turn.text) if facts.standard == RECONNECTION else None
+        if facts.standard == RECONNECTION and late is None and mentions(turn.text, "not_paid"):
             # "ما سددت شي، فصلوها الساعة ٢": no payment to count from; the time given was the
             # cut's, so the case is read again as a disconnection.
             facts = Facts(standard=UNLAWFUL, damage=facts.damage)
             facts.read(turn.text, turn.now)
             _advance(turn, facts)
             return True
-        changed = facts.read(turn.text, turn.now, asked)
+        changed = facts.read(late or turn.text, turn.now, asked)
         if asked == "done" and not changed and control_word(turn.text) == "yes":
             _ask(turn, facts, "done_day")
             return True
@@ -175,6 +179,21 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False
         return _retry(turn, _question(turn, facts, asked), _choices(turn, asked))
     return False
+
+
+def _paid_late(text: str) -> str | None:
+    """ "ما سددت الا الساعة ٢" / "didn't pay until 2pm": not "no payment" but a payment made
+    late; what follows the "except/until" word ("الساعة ٢", "2pm") tells when. None when the
+    message says nothing like it."""
+    if not mentions(text, "not_paid"):
+        return None
+    normalized = f" {normalize(text)} "
+    said = min(at for p in phrase_list("not_paid") if (at := normalized.find(p)) >= 0)
+    found = [at for w in phrase_list("paid_late") if (at := normalized.find(f" {w} ", said)) >= 0]
+    if not found:
+        return None
+    at = min(found)
+    return normalized[normalized.index(" ", at + 1) :].strip()
 
 
 def _reports_first(turn: Turn, facts: Facts) -> bool:
@@ -903,6 +922,7 @@ def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = 
     tr = turn.tr
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
+    asks_offered = False
     others = [
         tr._("Outage report {ref} (power not back yet)", ref=report.reference)
         + "\n"
@@ -913,10 +933,17 @@ def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = 
         for report, _incident, compensation in compensation_cases_for_phone(
             turn.session, turn.phone
         ):
+            # A start they said but did not confirm: asked about, no amount from our own start.
+            offered = (
+                unstated_start_line(tr, report, _incident, compensation)
+                if report.offered_start is not None
+                else None
+            )
+            asks_offered = asks_offered or offered is not None
             block = (
                 tr._("Outage report {ref}", ref=report.reference)
                 + "\n"
-                + _result_text(turn, compensation)
+                + (offered or _result_text(turn, compensation))
             )
             (overdue if _overdue(turn, compensation) else others).append(block)
         for request in () if outages_only else requests_for_phone(turn.session, turn.phone):
@@ -945,6 +972,7 @@ def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = 
         blocks=blocks,
         shown=0,
         ask_start=unstated[0] if unstated else None,
+        asks_offered=asks_offered,
     )
     if overdue:
         turn.say(
@@ -993,6 +1021,13 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
     if picked is None and turn.state.get("ask_start") and _takes_start(turn):
         return True
+    if picked is None and turn.state.get("asks_offered") and read_times(turn.text, turn.now).start:
+        # The hour asked for a restored report's unconfirmed start: kept on that report.
+        turn.finish()
+        from handlers import outage_report
+
+        if outage_report.takes_start_correction(turn, understood):
+            return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         if facts.read(turn.text, turn.now):

@@ -126,6 +126,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if meant in MENU_INTENTS and (word == "yes" or picked == 1):
         _start(turn, meant, understood)
         return True
+    if meant in MENU_INTENTS and picked is not None and picked != 2:
+        # "3" answers a choice of two: not the main menu's third item, which is not shown.
+        turn.say(
+            turn.tr._("Please answer 1 (yes) or 2 (no)."),
+            _yes_or_menu(turn),
+        )
+        return True
     turn.finish()
     if word == "no" or picked == 2:
         show(turn)
@@ -146,7 +153,7 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
                 "Sorry, I am not sure what you mean. Did you mean: {request}?",
                 request=menu_label(turn, close[0]),
             ),
-            [Choice("1", _("Yes")), Choice("2", _("No, show me the menu"))],
+            _yes_or_menu(turn),
         )
         return
     if close:
@@ -161,6 +168,11 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
             "in other words."
         ),
     )
+
+
+def _yes_or_menu(turn: Turn) -> list[Choice]:
+    _ = turn.tr._
+    return [Choice("1", _("Yes")), Choice("2", _("No, show me the menu"))]
 
 
 def _keep_for_labelling(turn: Turn, offered: list[str]) -> None:

@@ -29,6 +29,7 @@ from bot.outages.service import (
     find_report,
     keep_media,
     note_power_back,
+    record_offered_start,
     record_stated_end,
     record_stated_start,
 )
@@ -43,6 +44,7 @@ from bot.understanding.slots.times import Moment, answer_hour_text, read_answer_
 from handlers import medical_need
 from handlers.common import (
     account_aliases,
+    accounts_named_in,
     ask_which_city,
     damage_claim_text,
     mask,
@@ -357,8 +359,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
             stated_start=start.isoformat() if start else None,
             told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
         )
+        if place.city:  # "من نص ساعه، الرياض": the city said with the time is kept
+            turn.remember(city=place.city, district=None, cities=None)
         turn.say(turn.tr._("Thank you, I noted when it went off."))
-        _ask_where(turn, [Account(**a) for a in accounts])
+        _ask_where(turn, [Account(**a) for a in accounts], again=True)
         return True
     if place.city and not place.district and not place.rest:
         turn.remember(city=place.city, district=None, cities=None)
@@ -407,9 +411,8 @@ def _may_be(account: Account, named: NamedPlace) -> bool:
 
 
 def _named_in(text: str, accounts: list[Account]) -> list[Account]:
-    """The one premise whose district the message names ("مقطوعة عندنا في الملز")."""
-    words = normalize(text)
-    named = [a for a in accounts if a.district and normalize(a.district) in words]
+    """The one premise the message names ("مقطوعة عندنا في الملز"), by common.accounts_named_in."""
+    named = accounts_named_in(text, accounts)
     return named if len(named) == 1 else []
 
 
@@ -449,6 +452,8 @@ class StartTold:
     # and counted only once the subscriber says yes: what they said, shown as we read it.
     offer: datetime | None = None
     day_said: bool = False
+    # "am_pm": the hour said, read one way, kept so "الصبح" / "المسا" in answer completes it.
+    hour: datetime | None = None
 
 
 def start_told(text: str, now: datetime) -> StartTold:
@@ -475,7 +480,7 @@ def start_policy(start: Moment | None, now: datetime) -> StartTold:
     if at is None:
         return StartTold(ask="when", day=start.day, day_said=start.day_stated)
     if start.guess == "am_pm":
-        return StartTold(ask="am_pm", day=day)
+        return StartTold(ask="am_pm", day=day, hour=at)
     if start.guess == "day_part":
         return StartTold(ask="when", day=day, part_hour=at.astimezone(RIYADH).hour, offer=at)
     if start.guess == "named_part":
@@ -494,6 +499,26 @@ def _in_part(said: Moment, part_hour: int, day: date) -> datetime | None:
     if 12 <= part_hour <= 20 and hour >= 1:  # "العصر" / "المغرب" then "الساعة ٤": 16:00
         return datetime.combine(day, clock.replace(hour=hour + 12), RIYADH)
     return None  # the night, or an hour that fits either: asked
+
+
+def _hour_in_part(hour: datetime, part: Moment, now: datetime) -> datetime | None:
+    """An hour said with no morning or evening (`hour`, read one way), then the part of the day
+    it was in (`part`: "الصبح", "المسا", "بالليل", read with its usual hour): that hour in that
+    part, on the day said, else the latest such time before now."""
+    assert part.clock is not None
+    local = hour.astimezone(RIYADH)
+    said, usual = local.hour % 12, part.clock.hour
+    if usual < 12:
+        at = said
+    elif usual <= 20 or said >= 6:  # "٩ المسا", "١١ بالليل": the evening
+        at = said + 12
+    else:
+        at = said  # "٢ بالليل": after midnight
+    day = part.day if part.day_stated else local.date()
+    moment = datetime.combine(day, local.time().replace(hour=at), RIYADH)
+    if moment > now and not part.day_stated:
+        moment -= timedelta(days=1)
+    return moment
 
 
 def _ask_start(turn: Turn, report: OutageReport, told: str) -> None:
@@ -517,6 +542,8 @@ def _offer_start(turn: Turn, report: OutageReport, told: StartTold) -> None:
     from handlers.compensation import start_part_question, yes_no
 
     assert told.offer is not None
+    if report.stated_start is None:
+        record_offered_start(report, told.offer)
     turn.begin(
         FLOW,
         stage="start_part",
@@ -593,7 +620,11 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     said = read_times(text, turn.now).start
     part_hour = turn.state.get("part_hour")
     in_part = None
-    if start.ask == "am_pm" and part_hour is not None and said is not None and said.clock:
+    hour = turn.state.get("hour")
+    if hour and said is not None and said.clock is not None and said.day_part:
+        # "من الساعة ١١" asked "morning or evening?", answered "الصبح": 11:00, not 8:00
+        in_part = _hour_in_part(datetime.fromisoformat(hour), said, turn.now)
+    elif start.ask == "am_pm" and part_hour is not None and said is not None and said.clock:
         in_part = _in_part(said, int(part_hour), date.fromisoformat(day) if day else said.day)
     if in_part is not None:
         start = StartTold(at=in_part) if in_part <= turn.now else StartTold(ask="future")
@@ -808,6 +839,7 @@ def _ask_start_time(turn: Turn, report: OutageReport, told: StartTold) -> None:
         report=report.id,
         day=told.day.isoformat() if told.day else None,
         part_hour=told.part_hour,
+        hour=told.hour.isoformat() if told.hour else None,
         tries=0,
     )
     turn.say(_start_question(turn, told))

@@ -156,7 +156,18 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
         if compensation is not None:
             lines.append(compensation.explain(turn.lang))
         return lines
-    if incident.status == "restored" and incident.restored_at is not None:
+    restored = incident.status == "restored" and incident.restored_at is not None
+    if report.status == CANCELLED and restored:
+        # Its incident restored after: the cancellation said first, no sum quoted from a report
+        # they withdrew; the compensation question stays theirs to ask.
+        return [
+            _(
+                "You cancelled this report. Power in its area was restored {when}. To check "
+                'compensation for your outage, ask me "how much is my compensation?".',
+                when=when(turn, incident.end),
+            )
+        ]
+    if restored:
         lines = [_("Power was restored {when}.", when=when(turn, incident.end))]
         compensation = compensation_for_report(report, incident)
         if compensation is not None:

@@ -11,7 +11,7 @@ comes first, whatever its place in the message.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 
@@ -31,6 +31,10 @@ _PUNCTUATION = re.compile(r"[،,؛;؟?.!\n]+")
 class Plan:
     first: str
     second: str
+    # The first request's own clauses (with the clauses that carry no request after them): its
+    # handler reads only these, so a district said in the second half ("كم فاتورتي، وكمان
+    # الكهرباء طافية في الملز") does not pick the first's account.
+    first_text: str = field(default="", compare=False)
 
 
 def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
@@ -39,17 +43,23 @@ def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
     if len(parts) < 2:
         return None
     found: list[str] = []
+    owner: list[str | None] = []  # the request each part belongs to
     for part in parts:
         read = understand(part, now=now)
-        if read.intent in REQUESTS and read.confidence >= SURE and read.intent not in found:
+        sure = read.intent in REQUESTS and read.confidence >= SURE
+        if sure and read.intent not in found:
             found.append(read.intent)
+        owner.append(read.intent if sure else (owner[-1] if owner else None))
     if "outage_report" in found and ({"outage_status", "compensation"} & set(found)):
         found.remove("outage_report")  # the outage told is what the question is about
     if "hazard_report" in found:
         found.sort(key=lambda intent: intent != "hazard_report")  # safety first
     if len(found) < 2:
         return None
-    return Plan(found[0], found[1])
+    # Parts before any request go with the one that follows them.
+    first_owner = next(o for o in owner if o is not None)
+    mine = [p for p, o in zip(parts, owner, strict=True) if (o or first_owner) == found[0]]
+    return Plan(found[0], found[1], "، ".join(mine))
 
 
 def clauses(text: str) -> list[str]:

@@ -21,3 +21,10 @@ def test_digits_inside_a_longer_number_or_no_place_name_nothing() -> None:
     assert accounts_named_in("فاتورة 543210", BOTH) == []
     assert accounts_named_in("فاتورتي في الرياض", BOTH) == []
     assert accounts_named_in("فاتورتي", BOTH) == []
+
+
+def test_a_district_with_a_letter_joined_before_its_article() -> None:
+    # The outage report's own substring rule (outage_report._named_in) took these; one rule now.
+    assert accounts_named_in("مقطوعة عندنا بالملز", BOTH) == [MALAZ]
+    assert accounts_named_in("طافية والعليا بعد", BOTH) == [OLAYA]
+    assert accounts_named_in("طافية في المملزة", BOTH) == []

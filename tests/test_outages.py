@@ -234,6 +234,16 @@ def test_an_incident_whose_every_report_is_cancelled_is_withdrawn(database_url: 
         assert later.incident.id != incident.id and later.incident.is_open
 
 
+def test_a_cancelled_urgent_report_does_not_put_its_incident_first(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        older = report(session, 1, urgent=True)
+        report(session, 2)  # keeps the older incident open once the urgent one is cancelled
+        newer = report(session, 100, district="حي الملقا")
+        assert list_incidents(session)[0] == older.incident  # someone on medical equipment
+        cancel_report(session, older.report, T0 + timedelta(minutes=5))
+        assert list_incidents(session) == [newer.incident, older.incident]
+
+
 @given(st.integers(min_value=1, max_value=10**9))
 @settings(max_examples=50)
 def test_references_read_back_in_every_spelling(number: int) -> None:
@@ -322,3 +332,30 @@ def test_a_report_joining_an_incident_gets_objects_the_orm_would_have_loaded(
         assert kept is not None and kept.district == "حي الملز"
         assert kept.start == T0 + timedelta(seconds=10)
         assert session.get(OutageReport, new.id).urgent
+
+
+def test_a_restoration_time_before_a_report_leaves_that_report_open(database_url: str) -> None:
+    """`restore --at T` given late: a report filed after T said the power was still off then,
+    so it is not restored (nor told the power came back before it wrote): it stays open, in an
+    incident of its own area linked to the restored one and counted from that report."""
+    with session_scope(database_url) as session:
+        old = report(session, 1).incident
+        early = report(session, 2).report
+        late = report_outage(
+            session,
+            channel="whatsapp",
+            sender="+966500000009",
+            phone="+966500000009",
+            lang="ar",
+            reported_at=T0 + timedelta(hours=5),
+            city="الرياض",
+            district="حي الروضة",
+        ).report
+        restore_incident(session, old.reference, at=T0 + timedelta(hours=2))
+        assert old.status == "restored" and early.status == "restored"
+        assert late.status == "open" and late.incident_id != old.id
+        moved = session.get(Incident, late.incident_id)
+        assert moved is not None and moved.is_open and moved.reopened_from_id == old.id
+        assert moved.start == T0 + timedelta(hours=5)
+        # A neighbour reporting now joins the open one.
+        assert report(session, 3).incident.id == moved.id

@@ -202,3 +202,36 @@ def test_a_cancelled_report_is_neither_counted_nor_in_the_dry_run(
     assert "+966500000000" not in out
     shown = json.loads(run(capsys, "show", "1", "--json")[1])
     assert shown["reporters"] == 3
+
+
+@pytest.mark.parametrize("extra", [(), ("--no-notify",), ("--dry-run",)])
+def test_restoring_a_withdrawn_incident_without_at_is_one_line(
+    incident_url: str, capsys, extra: tuple[str, ...]
+) -> None:
+    """A cold review: `restore` with no --at on a withdrawn incident (its only report
+    cancelled) read the missing restoration time and crashed on its tzinfo."""
+    with session_scope(incident_url) as session:
+        report = session.scalars(select(OutageReport).where(OutageReport.city == "جدة")).one()
+        withdrawn = cancel_report(session, report, T0 + timedelta(minutes=30))
+        assert withdrawn is not None
+        reference = withdrawn.reference
+    code, _, err = run(capsys, "restore", reference, *extra)
+    assert code == 2 and err.count("\n") == 1 and "withdrawn" in err, err
+
+
+def test_restore_names_the_reports_filed_after_its_time(incident_url: str, capsys) -> None:
+    """A report filed after the restoration time is left open, and the operator is told so."""
+    with session_scope(incident_url) as session:
+        report_outage(
+            session,
+            channel="whatsapp",
+            sender="+966500000099",
+            phone="+966500000099",
+            lang="ar",
+            reported_at=T0 + timedelta(hours=6),
+            city="الرياض",
+            district="النسيم",
+        )
+    code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00")
+    assert code == 0 and "notified 4 reporters" in out
+    assert "left open (filed after 2026-01-11T13:00:00+03:00): OUT-000006 in INC-000003" in out

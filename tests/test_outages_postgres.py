@@ -14,7 +14,8 @@ from sqlalchemy.orm import sessionmaker
 from bot.channels.outbound import CollectingSender
 from bot.config import RIYADH
 from bot.outages import notify_incident_event, report_outage, restore_incident
-from bot.outages.models import Incident, OutageReport
+from bot.outages.models import OPEN, WITHDRAWN, Incident, OutageReport
+from bot.outages.service import cancel_report
 from bot.storage.db import is_reachable
 from bot.storage.schema import Base
 
@@ -97,3 +98,82 @@ def test_simultaneous_reports_in_two_districts_make_two_incidents(pg_factory) ->
         thread.join()
     addresses = [m.address for s in senders for m in s.sent]
     assert len(addresses) == 160 == len(set(addresses))
+
+
+def _report(session, n: int) -> OutageReport:
+    return report_outage(
+        session,
+        channel="whatsapp",
+        sender=f"+96657{n:07d}",
+        phone=f"+96657{n:07d}",
+        lang="ar",
+        reported_at=T0 + timedelta(minutes=n),
+        city="الرياض",
+        district="الملقا",
+    ).report
+
+
+def _in_thread(work) -> tuple[threading.Thread, list]:
+    done: list = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as exc:  # noqa: BLE001 - shown by the test
+            done.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, done
+
+
+def test_a_withdrawal_waits_for_a_report_joining_meanwhile(pg_factory) -> None:
+    """A cold review: the last report cancelled while another joined could withdraw the
+    incident under the new report (the count did not see the uncommitted join)."""
+    with pg_factory.begin() as session:
+        first_id = _report(session, 1).id
+    joining = pg_factory()
+    joined = _report(joining, 2)  # not committed yet
+
+    def withdraw():
+        with pg_factory.begin() as session:
+            report = session.get(OutageReport, first_id)
+            withdrawn = cancel_report(session, report, T0 + timedelta(minutes=5))
+            return withdrawn.id if withdrawn else None
+
+    thread, done = _in_thread(withdraw)
+    thread.join(0.5)
+    waited = not done
+    joining.commit()
+    joining.close()
+    thread.join(10)
+    assert waited and done == [None]
+    with pg_factory() as session:
+        incident = session.get(Incident, session.get(OutageReport, joined.id).incident_id)
+        assert incident.status == OPEN
+
+
+def test_a_report_joining_during_a_withdrawal_opens_a_new_incident(pg_factory) -> None:
+    with pg_factory.begin() as session:
+        first = _report(session, 1)
+        first_id, old_incident = first.id, first.incident_id
+    withdrawing = pg_factory()
+    withdrawn = cancel_report(
+        withdrawing, withdrawing.get(OutageReport, first_id), T0 + timedelta(minutes=5)
+    )
+    assert withdrawn is not None  # not committed yet
+
+    def join():
+        with pg_factory.begin() as session:
+            return _report(session, 2).incident_id
+
+    thread, done = _in_thread(join)
+    thread.join(0.5)
+    waited = not done
+    withdrawing.commit()
+    withdrawing.close()
+    thread.join(10)
+    assert waited and len(done) == 1 and done[0] != old_incident, done
+    with pg_factory() as session:
+        assert session.get(Incident, old_incident).status == WITHDRAWN
+        assert session.get(Incident, done[0]).status == OPEN

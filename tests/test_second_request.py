@@ -35,6 +35,11 @@ def test_two_requests_in_the_order_they_were_asked() -> None:
     )
 
 
+def test_the_first_request_reads_its_own_clauses() -> None:
+    found = two("كم فاتورتي، وكمان الكهرباء طافية في الملز")
+    assert found is not None and found.first_text == "كم فاتورتي"
+
+
 def test_an_outage_told_beside_its_question_is_one_request() -> None:
     assert two("الكهرباء طافية من الصبح، كم التعويض؟") is None
     assert two("الكهرباء طافية في حي النرجس بالرياض، متى ترجع؟") is None

@@ -245,8 +245,11 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         understood = second_request.first_understanding(understood, two)
     turn.intent = understood.intent
     turn.finish()
+    if two is not None:
+        turn.text = two.first_text  # the first request reads its own clauses only
     INTENTS.get(understood.intent, menu.not_understood)(turn, understood)
     if two is not None:
+        turn.text = text
         second_request.follow(turn, two, understood)
 
 
@@ -308,17 +311,20 @@ def _label_to_key(turn: Turn, text: str) -> str:
 
 
 def _repeat_last_answer(turn: Turn) -> None:
-    """ "Details": the open flow's longer answer (a bill card's whole bill), else the last answer
-    again when the channel cut it (SMS), else nothing is open: the menu."""
+    """ "Details": the open flow's longer answer (a bill card's whole bill), else the open
+    question again (or the last answer, when the channel cut it: SMS), else nothing is open:
+    the menu, with any flow left open for what may follow finished first (a number sent next
+    picks from the menu shown, not the old flow's question)."""
     detail = getattr(FLOWS.get(turn.flow or ""), "detail", None)
     if detail is not None and detail(turn):
         return
     turn.intent = "detail"
     last = [reply_from_json(stored) for stored in turn.contact.last_replies or []]
-    if any(was_cut(reply, turn.message.channel) for reply in last):
-        for reply in last:  # shown uncut now (an SMS cut to its first segments)
+    if last and (turn.asking or any(was_cut(reply, turn.message.channel) for reply in last)):
+        for reply in last:  # the question still waiting, or an SMS cut to its first segments
             turn.say(reply.text, reply.choices)
         return
+    turn.finish()
     # Nothing was left out: the same answer again would read as a glitch.
     menu.show(
         turn,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.channels.outbound import print_dry_run, transport_problem
 from bot.config import Settings
-from bot.outages.models import Incident
+from bot.outages.models import RESTORED, Incident
 from bot.outages.notify import (
     ESTIMATE,
     RESTORED_EVENT,
@@ -30,6 +30,7 @@ from bot.outages.notify import (
 from bot.outages.service import (
     OutageError,
     find_incident,
+    left_open_after,
     list_incidents,
     media_count,
     reporters_count,
@@ -39,7 +40,7 @@ from bot.outages.service import (
     update_incident,
     urgent_reports,
 )
-from bot.outages.times import parse_local_time
+from bot.outages.times import local_iso, parse_local_time
 from bot.outages.views import (
     incident_line,
     incident_view,
@@ -64,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     listing = actions.add_parser("list", help="open incidents with their reporter counts")
-    listing.add_argument("--all", action="store_true", help="restored incidents too")
+    listing.add_argument("--all", action="store_true", help="restored and withdrawn incidents too")
     listing.add_argument("--json", action="store_true", help="one JSON object a line")
 
     show = actions.add_parser("show", help="one incident")
@@ -217,11 +218,17 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         _require_transports(settings, args.ref)
     with session_scope(settings.database_url) as session:
         incident = find_incident(session, args.ref)
-        if args.at is None and not incident.is_open:
+        if args.at is None and incident.status == RESTORED:
             at = incident.end  # a rerun: keep the recorded time, resume the notices
+        # A withdrawn incident has no end: restore_incident refuses it in one line.
         incident = restore_incident(session, args.ref, at=at)
         incident_id = incident.id
         print(incident_line(_view(session, incident)))
+        if left := left_open_after(session, incident):
+            print(
+                f"left open (filed after {local_iso(incident.end)}): "
+                + ", ".join(f"{r.reference} in {i.reference}" for r, i in left)
+            )
     if not args.no_notify:
         _notify(settings, incident_id, RESTORED_EVENT)
     return 0

@@ -105,6 +105,10 @@ class OutageReport(Base):
     reported_at: Mapped[datetime]
     # When the reporter said the power went off ("طافية من ٧ الصبح"); their case starts there.
     stated_start: Mapped[datetime | None]
+    # A start the reporter said but never confirmed ("من امس بالليل": the hour we offered back,
+    # 22:00): never counted from (no money from a guessed hour), but never dropped either; the
+    # restoration notice and the compensation answer ask about it instead of "you did not say".
+    offered_start: Mapped[datetime | None]
     # When the reporter said the power came back ("رجعت الساعة 3"); their case ends there.
     stated_end: Mapped[datetime | None]
     account: Mapped[str | None] = mapped_column(String(20))

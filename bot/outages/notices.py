@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import Texts, texts
 from bot.outages.compensation import PLANNED_NOTICE, compensations_for_report
-from bot.outages.models import Incident, OutageReport
+from bot.outages.models import Incident, OutageReport, aware
 from bot.standards.wording import duration
 
 FORCE_MAJEURE = "force_majeure"
@@ -38,11 +38,25 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
     # lasted "1 hour and 40 minutes", not 39.
     shown = end.replace(second=0, microsecond=0) - start.replace(second=0, microsecond=0)
     minutes = int(shown.total_seconds() // 60)
-    lines = [
-        tr._("Power is back in your area (report {reference}).", reference=report.reference),
-        tr._("Outage length: {duration}.", duration=duration(tr, minutes)),
-    ]
+    lines = [tr._("Power is back in your area (report {reference}).", reference=report.reference)]
     compensations = compensations_for_report(report, incident)
+    offered = _offered_start(report)
+    if offered is not None:
+        # The start they said but did not confirm: no amount from it, nor from our own start
+        # (known to be too late); the length only as a floor, and their hour asked for.
+        lines.append(
+            tr._(
+                "Outage length: at least {duration}, counted from {since}.",
+                duration=duration(tr, minutes),
+                since=tr.datetime(start),
+            )
+        )
+        lines += [
+            _offered_start_line(tr, offered) if _asks_start(c) else _compensation_line(tr, c)
+            for c in compensations
+        ]
+        return "\n".join(dict.fromkeys(lines))
+    lines.append(tr._("Outage length: {duration}.", duration=duration(tr, minutes)))
     unstated = report.stated_start is None
     linked = report.account is not None
     lines += [_compensation_line(tr, c, start if unstated else None, linked) for c in compensations]
@@ -56,11 +70,35 @@ def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, com
     from the start on our record: what it was counted from, and a request for their start.
     None when they did say, or when something is owed, or nothing would be (force majeure)."""
     end = incident.end
+    offered = _offered_start(report)
+    if offered is not None and end is not None and _asks_start(compensation):
+        return _offered_start_line(tr, offered)  # an amount counted from our start is too low
     if report.stated_start is not None or end is None or compensation.amount_sar > 0:
         return None
-    if compensation.reason == FORCE_MAJEURE or compensation.standard == PLANNED_NOTICE:
+    if not _asks_start(compensation):
         return None
     return _compensation_line(tr, compensation, min(report.start_in(incident), end))
+
+
+def _offered_start(report: OutageReport):
+    """The start the reporter said but did not confirm, while they have not given their own."""
+    if report.stated_start is not None or report.offered_start is None:
+        return None
+    return aware(report.offered_start)
+
+
+def _asks_start(compensation) -> bool:
+    """Whether the amount depends on when the power went off (not force majeure, nor a planned
+    outage's notice)."""
+    return compensation.reason != FORCE_MAJEURE and compensation.standard != PLANNED_NOTICE
+
+
+def _offered_start_line(tr: Texts, offered) -> str:
+    return tr._(
+        "You told us your power went off {since}, roughly: about what time exactly? Reply with "
+        'the hour (for example "from 10 at night") and we will count your compensation from it.',
+        since=tr.datetime(offered),
+    )
 
 
 def _compensation_line(tr: Texts, compensation, unstated_start=None, linked=True) -> str:

@@ -80,8 +80,13 @@ def _words(name: str) -> tuple[str, ...]:
 
 
 @cache
+def _places() -> dict:
+    return tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))
+
+
+@cache
 def _names() -> _Names:
-    data = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))
+    data = _places()
     cities: dict[tuple[str, ...], str] = {}
     districts: dict[tuple[str, ...], dict[str, str]] = {}
     english: dict[str, str] = {}
@@ -98,10 +103,11 @@ def _names() -> _Names:
     return _Names(cities, districts, english, frozenset(everyday))
 
 
+@cache
 def spellings(name: str) -> tuple[str, ...]:
     """Every way we know a stored district or city name is written ("الملز": "Al Malaz",
     "Malaz"), for a choice that shows it."""
-    data = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))["cities"]
+    data = _places()["cities"]
     found = [alias for spec in data.values() for alias in spec.get("districts", {}).get(name, ())]
     if name in data:
         found += data[name].get("names", ())

@@ -105,7 +105,12 @@ _OPEN_INCIDENT_OF_AREA = Prepared(
         .label("reporters_before"),
     )
     .join_from(_INCIDENTS, _OPEN_AREAS, _OPEN_AREAS.c.incident_id == _INCIDENTS.c.id)
-    .where(_OPEN_AREAS.c.area_key == bindparam("area_key"))
+    .where(_OPEN_AREAS.c.area_key == bindparam("area_key"), _INCIDENTS.c.status == OPEN)
+    # A join against a withdrawal (cancel_report locks the row FOR UPDATE): the weakest lock,
+    # so joins never wait on each other, but a withdrawal in flight is waited for and its
+    # incident, withdrawn meanwhile, is not joined (PostgreSQL reads the row again after the
+    # wait and the status test drops it). SQLite writes one at a time and renders no lock.
+    .with_for_update(key_share=True, of=_INCIDENTS)
 )
 _INSERT_REPORT: dict[
     str, Prepared
@@ -280,10 +285,18 @@ def cancel_report(session: Session, report: OutageReport, at: datetime) -> Incid
     """The reporter withdraws the report: it stays on record, and no notice goes to it. When it
     was the open incident's last standing report, the incident is withdrawn too (returned) and
     its area freed: a later report there opens a new one."""
+    # The incident row locked first: a report joining it meanwhile (its insert holds a key
+    # share lock on the row until it commits) is waited for and counted below, and a join
+    # after this waits for the withdrawal and opens a new incident (_OPEN_INCIDENT_OF_AREA).
+    incident = session.scalars(
+        select(Incident)
+        .where(Incident.id == report.incident_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     report.status = CANCELLED
     report.cancelled_at = as_utc(at)
     session.flush()
-    incident = session.get(Incident, report.incident_id)
     if incident is None or not incident.is_open:
         return None
     standing = session.scalar(
@@ -304,6 +317,12 @@ def record_stated_end(session: Session, report: OutageReport, at: datetime) -> N
     report; the incident stays as operators run it, for the other reporters)."""
     report.stated_end = as_utc(at)
     session.flush()
+
+
+def record_offered_start(report: OutageReport, at: datetime) -> None:
+    """The reporter said when their power went off only vaguely, and we offered an hour back
+    (`at`): kept, not counted from, until they confirm it or give the hour."""
+    report.offered_start = as_utc(at)
 
 
 def record_stated_start(report: OutageReport, at: datetime) -> None:
@@ -405,10 +424,15 @@ def find_report(session: Session, ref: str | int) -> OutageReport | None:
 
 
 def list_incidents(session: Session, *, include_closed: bool = False) -> list[Incident]:
-    # Incidents with someone on medical equipment first, then the newest.
+    # Incidents with someone on medical equipment first (in a report still standing: a
+    # cancelled one asks for nothing), then the newest.
     has_urgent = (
         select(OutageReport.id)
-        .where(OutageReport.incident_id == Incident.id, OutageReport.urgent.is_(True))
+        .where(
+            OutageReport.incident_id == Incident.id,
+            OutageReport.urgent.is_(True),
+            OutageReport.status != CANCELLED,
+        )
         .exists()
     )
     query = select(Incident).order_by(
@@ -494,16 +518,58 @@ def restore_incident(
         raise OutageError(f"{incident.reference} was already restored at {local_iso(incident.end)}")
     if at < incident.start:
         raise OutageError("the restoration time is before the outage started")
+    standing = session.scalars(
+        select(OutageReport).where(
+            OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED
+        )
+    ).all()
+    later = sorted((r for r in standing if r.reported > at), key=lambda r: r.reported)
+    if later and len(later) == len(standing):
+        raise OutageError(
+            f"every report of {incident.reference} was filed after {local_iso(at)}: "
+            "the power was still off for them then"
+        )
     incident.status = RESTORED
     incident.restored_at = at
     session.execute(delete(OpenArea).where(OpenArea.incident_id == incident.id))
     session.execute(
         update(OutageReport)
-        .where(OutageReport.incident_id == incident.id, OutageReport.status != CANCELLED)
+        .where(
+            OutageReport.incident_id == incident.id,
+            OutageReport.status != CANCELLED,
+            OutageReport.reported_at <= at,
+        )
         .values(status=RESTORED)
     )
+    if later:
+        # Filed after the restoration time, saying the power was off: not restored by it (nor
+        # told it came back before they wrote). They stay open in an incident of the area
+        # linked to this one and counted from the first of them, as a "still off" report is.
+        first = later[0]
+        reopened, _created, _before = _open_incident(
+            session, incident.area_key, _place_of(first), first.reported, incident
+        )
+        for moved in later:
+            moved.incident_id = reopened.id
     session.flush()
     return incident
+
+
+def left_open_after(session: Session, incident: Incident) -> list[tuple[OutageReport, Incident]]:
+    """The reports filed after `incident`'s restoration time that are open in an incident
+    reopened from it (`restore_incident` leaves them there), for the operator to see."""
+    rows = session.execute(
+        select(OutageReport, Incident)
+        .join(Incident, OutageReport.incident_id == Incident.id)
+        .where(
+            Incident.reopened_from_id == incident.id,
+            Incident.status == OPEN,
+            OutageReport.status == OPEN,
+            OutageReport.reported_at > incident.restored_at,
+        )
+        .order_by(OutageReport.reported_at)
+    ).all()
+    return [(r, i) for r, i in rows]
 
 
 def parse_reference(ref: str | int, prefix: str) -> int | None:
