@@ -23,7 +23,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/compensation.py;
 # ask_disconnection, ask_compensation_paid and ask_how_to_pay by
 # handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
-# handlers/hazard_report.py; also by handlers/second_request.py.
+# handlers/hazard_report.py; also by handlers/second_request.py; never_back by
+# handlers/outage_report.py (matched as whole words).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -79,6 +80,7 @@ NAMES = (
     "question",
     "own_premise",
     "also",
+    "never_back",
 )
 
 
@@ -94,6 +96,21 @@ def mentions(text: str, name: str) -> bool:
     """One of the phrases of `name` is somewhere in the normalized text (anywhere: a part of a
     word counts, as `phrase in text` would)."""
     return _anywhere(name).search(normalize(text)) is not None
+
+
+def mentions_words(text: str, name: str) -> bool:
+    """One of the phrases of `name` is in the normalized text as whole words ("لسا" is not
+    found in "الساعه")."""
+    return _as_words(name).search(normalize(text)) is not None
+
+
+@cache
+def _as_words(name: str) -> re.Pattern[str]:
+    listed = phrases(name)
+    if not listed:
+        return re.compile(r"(?!)")
+    alternatives = "|".join(re.escape(phrase) for phrase in listed)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 @cache

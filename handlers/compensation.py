@@ -909,10 +909,16 @@ def day_words(turn: Turn, day: date | datetime) -> str:
 # -- the sender's own recorded cases --------------------------------------------------------
 
 
-def _show_records(turn: Turn, *, outages_only: bool = False) -> bool:
+def show_records(turn: Turn, *, lead: str | None = None) -> bool:
+    """The sender's recorded cases, as "my compensation" shows them; False when none."""
+    return _show_records(turn, lead=lead)
+
+
+def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = None) -> bool:
     """Every case the sender has on record, with what it earns (an outage still open: what it
     will earn if it runs long), the ones already past their pay-by date first; False when none.
-    `outages_only`: their outage reports alone (the question was about an outage)."""
+    `outages_only`: their outage reports alone (the question was about an outage). `lead`:
+    said first, only when there is a case to show."""
     tr = turn.tr
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
@@ -957,6 +963,8 @@ def _show_records(turn: Turn, *, outages_only: bool = False) -> bool:
     blocks = overdue + others
     if not blocks:
         return False
+    if lead is not None:
+        turn.say(lead)
     unstated = [report.id for report, _i in _open_outage(turn) if report.stated_start is None]
     turn.begin(
         "compensation",
@@ -1047,11 +1055,13 @@ def _takes_start(turn: Turn) -> bool:
         return False
     report, incident = found[0]
     if reading.end is not None:
-        from handlers.outage_report import stated_range, take_start
+        from handlers.outage_report import ended_before_report, stated_range, take_start
 
         span = stated_range(turn.text, turn.now, report)  # "من ٨ الصبح لين ٦ المغرب"
         if span is None:
             return False
+        if ended_before_report(turn, report, span, incident):
+            return True
         turn.finish()
         take_start(turn, report, span[0], back=span[1])
         return True
@@ -1080,7 +1090,7 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
     turn.say(
         turn.tr._("Noted on your report {ref}.", ref=report.reference)
         + "\n"
-        + _open_outage_text(turn, report, incident)
+        + _open_outage_text(turn, report, incident, holder=report.account is None)
     )
 
 

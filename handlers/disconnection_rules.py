@@ -14,7 +14,7 @@ from bot.dialogue.turn import Turn
 from bot.phrases import mentions
 from bot.standards import rule_for
 from bot.standards.disconnection import rules
-from bot.standards.wording import how_paid_text
+from bot.standards.wording import how_paid_line, how_paid_text
 from bot.understanding import Understanding
 
 
@@ -33,8 +33,14 @@ def asks_how_compensation_paid(text: str, understood: Understanding) -> bool:
 
 
 def answer_how_compensation_paid(turn: Turn) -> None:
+    """How compensation is paid; a sender with cases on record is then shown them, each with
+    its pay-by date (what "when does my compensation come?" is really after)."""
+    from handlers.compensation import show_records
+
     turn.intent = "compensation"
     rule = rule_for("emergency_outage", turn.now)  # one pay-by rule for the whole rule set
+    if show_records(turn, lead=how_paid_line(turn.lang, rule)):
+        return
     turn.say(
         how_paid_text(turn.lang, rule)
         + "\n"

@@ -20,11 +20,17 @@ from bot.understanding import Understanding
 _READ_AS = ("bill", "hazard_report", "compensation", "unknown")
 
 
+# A standard or a time in the message makes it a case ("طلبت فحص العداد من اسبوعين وما ردوا":
+# a late reply to a bill complaint, owed money), for the compensation flow.
+_CASE_SLOTS = frozenset({"standard", "start", "end", "duration_minutes"})
+
+
 def asks(text: str, understood: Understanding) -> bool:
-    """A meter said to count wrong, and no danger (sparks, smoke: a hazard first)."""
+    """A meter said to count wrong, no danger (sparks, smoke: a hazard first) and no case."""
     return (
         understood.intent in _READ_AS
         and mentions(text, "meter_counts_wrong")
+        and not _CASE_SLOTS & set(understood.slots)
         and not is_danger(text)
     )
 

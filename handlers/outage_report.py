@@ -33,14 +33,14 @@ from bot.outages.service import (
     record_stated_end,
     record_stated_start,
 )
-from bot.phrases import mentions
+from bot.phrases import mentions, mentions_words
 from bot.standards import rule_for
 from bot.standards.wording import paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
 from bot.understanding.slots import find_standard, read_times
-from bot.understanding.slots.times import Moment
+from bot.understanding.slots.times import Moment, answer_hour_text, read_answer_hour
 from handlers import medical_need
 from handlers.common import (
     account_aliases,
@@ -570,7 +570,8 @@ def _offer_answer(turn: Turn, understood: Understanding) -> bool:
         take_start(turn, report, at, confirmed=True)
         return True
     turn.remember(stage="start")
-    if read_times(turn.text, turn.now).start is not None:
+    # "من الساعة ٧", or "٧" alone: an hour (the choices shown are 1 and 2 only)
+    if picked != 2 and read_times(_as_answer_hour(turn.text, turn.now), turn.now).start:
         return _start_answer(turn, understood)
     if word == "no" or picked == 2:
         turn.say(turn.tr._('At what time exactly? For example: "from 6 in the morning".'))
@@ -600,19 +601,23 @@ def _start_question(turn: Turn, told: StartTold) -> str:
 
 
 def _start_answer(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "about what time did the power go off?" (the day they said kept)."""
+    """The answer to "about what time did the power go off?" (the day they said kept); an
+    hour alone ("٧") is the hour, read with the part of the day said first."""
     report = turn.session.get(OutageReport, turn.state.get("report"))
     day = turn.state.get("day")
     if report is None:
         turn.finish()
         return False
-    told_range = stated_range(turn.text, turn.now, report, date.fromisoformat(day) if day else None)
+    text = _as_answer_hour(turn.text, turn.now)
+    told_range = stated_range(text, turn.now, report, date.fromisoformat(day) if day else None)
+    if told_range is not None and ended_before_report(turn, report, told_range):
+        return True
     if told_range is not None:  # "من ٨ الصبح لين ٦ المغرب": when it went off and came back
         turn.finish()
         take_start(turn, report, told_range[0], back=told_range[1])
         return True
-    start = start_told(turn.text, turn.now)
-    said = read_times(turn.text, turn.now).start
+    start = start_told(text, turn.now)
+    said = read_times(text, turn.now).start
     part_hour = turn.state.get("part_hour")
     in_part = None
     hour = turn.state.get("hour")
@@ -652,6 +657,14 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     turn.remember(tries=tries, day=start.day.isoformat() if start.day else day)
     turn.say(_start_question(turn, start))
     return True
+
+
+def _as_answer_hour(text: str, now: datetime) -> str:
+    """An hour alone ("٧", "6 ونص") answering "about what time?" as "الساعة ٧"; any other
+    answer as it is."""
+    if read_times(text, now).start is None and read_answer_hour(text, now) is not None:
+        return answer_hour_text(text)
+    return text
 
 
 def _counted_from_report(turn: Turn, report: OutageReport) -> str:
@@ -735,6 +748,8 @@ def _takes_range(turn: Turn) -> bool:
     told = stated_range(turn.text, turn.now, report)
     if told is None or not _same_place(turn.text, report):
         return False
+    if ended_before_report(turn, report, told, incident):
+        return True
     turn.finish()
     take_start(turn, report, told[0], back=told[1])
     return True
@@ -758,6 +773,42 @@ def stated_range(
     if not start < end <= now or start > report.reported:
         return None
     return start, end
+
+
+def ended_before_report(
+    turn: Turn,
+    report: OutageReport,
+    told: tuple[datetime, datetime],
+    incident: Incident | None = None,
+) -> bool:
+    """A start and an end told for a report still open, the end before the report was sent
+    ("من ٨ الصبح لين ٦ المغرب" to a report at 8 pm): the report said the power was off, so that
+    was an earlier outage, not this one's end. Asked when it went off this time (once; then the
+    report counts from when it was sent), nothing recorded."""
+    incident = incident or turn.session.get(Incident, report.incident_id)
+    if incident is None or not incident.is_open or report.stated_end is not None:
+        return False
+    if told[1] >= report.reported:
+        return False
+    from handlers.outage_status import when
+
+    _ = turn.tr._
+    if turn.flow == FLOW and turn.state.get("stage") == "start" and turn.state.get("again"):
+        turn.finish()
+        turn.say(_counted_from_report(turn, report))
+        return True
+    turn.finish()
+    turn.intent = "outage_report"
+    turn.begin(FLOW, stage="start", report=report.id, day=None, part_hour=None, tries=0, again=1)
+    turn.say(
+        _(
+            "When you reported {reported}, the power was off, though you say it came back "
+            "{back}: did it go off again? About what time did it go off this time?",
+            reported=when(turn, report.reported),
+            back=when(turn, told[1]),
+        )
+    )
+    return True
 
 
 def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: StartTold) -> bool:
@@ -855,12 +906,13 @@ def take_start(
                 when=turn.tr.datetime(back),
             )
         )
+    holder = report.account is None  # paid to whoever holds the account there, maybe not them
     if incident.is_open and report.stated_end is None:
-        lines.append(open_outage_so_far(turn, report, incident))
+        lines.append(open_outage_so_far(turn, report, incident, holder))
     else:
         compensation = compensation_for_report(report, incident)
         if compensation is not None:
-            lines.append(compensation.explain(turn.lang))
+            lines.append(compensation.explain(turn.lang, holder))
     turn.say("\n".join(lines))
 
 
@@ -907,6 +959,7 @@ def _report(
         stated_start=stated_start,
         urgent=urgent,
         sender_reports=mine,
+        never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
     stored, missed = _keep(turn, outcome.report, media)
     turn.say(_acknowledgement(turn, outcome, account, damage))

@@ -10,7 +10,8 @@ already has an open incident they join it; otherwise a new incident opens for th
 the closed one by `reopened_from_id`, and starting at its first report, like any incident: the
 closed one's start would pay every reporter who joins it for hours before their power went off
 (and a restoration and an outage again look alike to us). The closed incident stays closed and
-keeps its case, for this reporter too; one who says when the power went off is counted from there.
+keeps its case, for this reporter too; one who says when the power went off is counted from there,
+and one who says it never came back keeps the closed incident's start (their one case).
 """
 
 from __future__ import annotations
@@ -152,12 +153,15 @@ def report_outage(
     stated_start: datetime | None = None,
     urgent: bool = False,
     sender_reports: list[tuple[OutageReport, Incident]] | None = None,
+    never_back: bool = False,
 ) -> ReportOutcome:
     """Record one report. `stated_start`: when the reporter said the power went off (kept on
     their report, and their case counts from it; ignored when it is after the report).
     `urgent`: someone there depends on medical equipment (kept once said, never unset here).
     `sender_reports`: what `reports_by_sender` just gave the caller in this transaction (read
-    here when not given)."""
+    here when not given). `never_back`: a "still off" reporter said their power never came
+    back after the restoration: with no start of their own, they keep the closed incident's
+    start for them (that incident's case is then superseded by this one, never paid twice)."""
     reported_at = as_utc(reported_at)
     stated_start = as_utc(stated_start) if stated_start is not None else None
     if stated_start is not None and stated_start > reported_at:
@@ -174,6 +178,13 @@ def report_outage(
                 place = _place_of(old_report)
 
     key = area_key(place, channel=channel, sender=sender)
+    # At the same place it is the same outage, never ended there: its start is theirs.
+    if never_back and reopened_from is not None and stated_start is None:
+        stated_start = (
+            as_utc(sender_reports[0][0].start_in(reopened_from))
+            if key == reopened_from.area_key
+            else None
+        )
     incident, created, before = _open_incident(session, key, place, reported_at, reopened_from)
 
     existing = next((r for r, _ in sender_reports if r.incident_id == incident.id), None)

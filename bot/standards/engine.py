@@ -125,11 +125,12 @@ class Compensation:
         out["reason"] = self.reason
         return out
 
-    def explain(self, lang: str) -> str:
-        """2-4 short lines for the subscriber, in "ar" or "en"."""
+    def explain(self, lang: str, holder: bool = False) -> str:
+        """2-4 short lines for the subscriber, in "ar" or "en". `holder`: said to someone who
+        may not hold the account it is paid to (a report linked to no account)."""
         from bot.standards.wording import explain
 
-        return explain(self, lang)
+        return explain(self, lang, holder)
 
 
 def local_time(value: datetime | None) -> datetime | None:

@@ -171,15 +171,22 @@ def how_paid_text(lang: str, rule: Rule) -> str:
     tr = texts(lang)
     return "\n".join(
         [
-            tr._(
-                "Compensation under the guaranteed standards is paid automatically, with no "
-                "claim needed: as a credit on the electricity bill of the account holder, or by "
-                "bank transfer, within {days} business days after the case ends (the power came "
-                "back, the request was done, or the disconnection happened).",
-                days=tr.number(rule.pay_within_business_days),
-            ),
+            how_paid_line(lang, rule),
             tr._("If it is not paid by then, call SERA on {phone}.", phone=SERA_PHONE),
         ]
+    )
+
+
+def how_paid_line(lang: str, rule: Rule) -> str:
+    """How and by when compensation is paid, in one line (before the sender's own cases, each
+    of which carries its pay-by date and whom to call after it)."""
+    tr = texts(lang)
+    return tr._(
+        "Compensation under the guaranteed standards is paid automatically, with no "
+        "claim needed: as a credit on the electricity bill of the account holder, or by "
+        "bank transfer, within {days} business days after the case ends (the power came "
+        "back, the request was done, or the disconnection happened).",
+        days=tr.number(rule.pay_within_business_days),
     )
 
 
@@ -232,7 +239,7 @@ def _case_moment(comp: Compensation) -> datetime | None:
     return local_time(comp.case.start or comp.case.end) if comp.case is not None else None
 
 
-def explain(comp: Compensation, lang: str) -> str:
+def explain(comp: Compensation, lang: str, holder: bool = False) -> str:
     tr = texts(lang)
     name = standard_name(comp.standard, lang)
     lines: list[str] = []
@@ -270,13 +277,24 @@ def explain(comp: Compensation, lang: str) -> str:
         return "\n".join(lines)
     assert comp.pay_by is not None
     pay_by = tr.date(comp.pay_by)
-    lines.append(
-        tr._(
-            "You are owed {amount}, to be paid by {date}.",
-            amount=riyals(comp.amount_sar, lang),
-            date=pay_by,
+    if holder:
+        lines.append(
+            tr._(
+                "Compensation of {amount} is due, to be paid by {date}.",
+                amount=riyals(comp.amount_sar, lang),
+                date=pay_by,
+            )
         )
-    )
+    else:
+        lines.append(
+            tr._(
+                "You are owed {amount}, to be paid by {date}.",
+                amount=riyals(comp.amount_sar, lang),
+                date=pay_by,
+            )
+        )
     # The date once: said again here it doubled the line (and its Hijri date) on every SMS.
     lines.append(tr._("If it is not paid by then, call SERA on {phone}.", phone=SERA_PHONE))
+    if holder:
+        lines.append(paid_to_holder_text(lang))
     return "\n".join(lines)

@@ -1140,8 +1140,13 @@ def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment
 def read_answer_hour(raw: str, now: datetime) -> Moment | None:
     """The answer to "at what time?": an hour alone ("6 ونص", "7") is one, read as if it came
     after "الساعة" (a bare number in any other message is not an hour)."""
+    return read_times(answer_hour_text(raw), now).start
+
+
+def answer_hour_text(raw: str) -> str:
+    """The answer to "at what time?" as if it came after "الساعة" ("٧": "الساعة ٧")."""
     lead = " ".join(_key(load("times")["markers"]["lead"][0]))
-    return read_times(f"{lead} {raw}", now).start
+    return f"{lead} {raw}"
 
 
 def find_times(
