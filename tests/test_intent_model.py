@@ -18,15 +18,16 @@ from bot.understanding.model import MODEL_PATH, load
 DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured when the model was last trained, less (more) one
-# point, within the goal of 3%; bench/RESULTS.md has the tables. The safety set (94.7%, 2 of
-# its 16 off-topic look-alikes taken for a request) does not reach the goal of 95% and 3% yet;
+# point; bench/RESULTS.md has the tables. The safety set (95.3% since the fifth session's rule
+# mends, 1 of its 16 off-topic look-alikes taken for a request) does not reach 3% yet;
 # the fresh set, written after this model was trained, does (96.4%, 1 of 49 off-topic taken).
 # The second fresh set (fourth session, by a writer who saw only contract.md and domain.md,
-# scored once with the model unchanged) is at 95.6% with 2 of its 53 off-topic taken (3.8%).
+# scored once with the model unchanged) is at 95.6% with 2 of its 53 off-topic taken (3.8%);
+# the third (fifth session, written the same way) at 93.8% with 3 of its 63 (4.8%).
 TEST_SETS = {
     "labelled_messages.tsv": (0.962, 0.01),
     "blind_messages.tsv": (0.959, 0.025),
-    "hazard_messages.tsv": (0.937, 0.135),
+    "hazard_messages.tsv": (0.943, 0.072),
     "fresh_messages.tsv": (0.954, 0.03),
     "fresh2_messages.tsv": (0.946, 0.048),
     "fresh3_messages.tsv": (0.928, 0.058),
@@ -66,12 +67,12 @@ def test_dev_and_test_sets_are_never_trained_on() -> None:
 @pytest.mark.parametrize("name", TEST_SETS)
 def test_accuracy_on_test_sets(name: str) -> None:
     report = score(name, load_tsv(DATA / name))
+    # The figures only: a failing run must not show the held-out messages to whoever is tuning
+    # (`sadeeq intents evaluate --misses FILE` lists them for someone who decides to look).
     print("\n" + report.markdown())
-    for miss in report.misses():
-        print(f"    {miss.truth} → {miss.guess}: {miss.text}")
     least_accuracy, most_off_topic = TEST_SETS[name]
-    assert report.accuracy >= least_accuracy
-    assert report.off_topic_accepted <= most_off_topic
+    assert report.accuracy >= least_accuracy, (name, report.accuracy)
+    assert report.off_topic_accepted <= most_off_topic, (name, report.off_topic_accepted)
 
 
 def test_the_model_is_a_probability_over_the_intents() -> None:
