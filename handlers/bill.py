@@ -117,7 +117,7 @@ def detail(turn: Turn) -> bool:
         return True
     if bill is None:
         return False
-    bill = bill.on(turn.now.date())
+    bill = bill.on(turn.today)
     turn.intent = "detail"
     turn.say(bill_details(turn, bill))
     return True
@@ -173,7 +173,7 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
             turn.tr._("There is no bill yet for the account {account}.", account=mask(account))
         )
         return
-    bills = [b.on(turn.now.date()) for b in bills]
+    bills = [b.on(turn.today) for b in bills]
     # The card stays "open" so that «تفاصيل» can show the whole bill.
     turn.begin("bill", shown=account)
     if why_high:
@@ -261,7 +261,7 @@ def bill_details(turn: Turn, bill: Bill) -> str:
     status = {"paid": _("paid"), "unpaid": _("unpaid"), "overdue": _("overdue")}.get(
         bill.status, bill.status
     )
-    if bill.status == "overdue" and bill.due_date >= turn.now.date():
+    if bill.status == "overdue" and bill.due_date >= turn.today:
         # Overdue only through an earlier bill's arrears: "overdue" beside a due date still
         # ahead reads as a contradiction.
         status = _("arrears from an earlier bill")

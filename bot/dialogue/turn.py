@@ -8,14 +8,14 @@ left in `contact.flow` / `contact.state` when the turn ends, so a restart resume
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bot.billing import BillingAdapter
-from bot.config import Settings
+from bot.config import RIYADH, Settings
 from bot.dialogue.messages import Choice, Inbound, Reply
 from bot.i18n import Texts, texts
 
@@ -52,6 +52,12 @@ class Turn:
     @property
     def now(self) -> datetime:
         return self.message.received_at
+
+    @property
+    def today(self) -> date:
+        """Riyadh's date at the message: a message's clock is often UTC, which is still
+        yesterday until 03:00 in Riyadh."""
+        return self.now.astimezone(RIYADH).date() if self.now.tzinfo else self.now.date()
 
     @property
     def lang(self) -> str:
