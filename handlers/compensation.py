@@ -455,31 +455,31 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: b
             if days
             else turn.tr.datetime(compensation.deadline)
         )
-        if not days and not rule.is_flat and holder:
-            return (
-                _(
-                    "Nothing is due yet: the power must be back within {hours} of the start, by "
-                    "{when}; after that compensation of {first} is due, plus {more} for each "
-                    "further hour or part.",
-                    hours=duration(turn.tr, 60 * (rule.deadline_units(facts.network or "lv") or 0)),
-                    when=when,
-                    first=riyals(rule.first_amount(), turn.lang),
-                    more=riyals(rule.additional_sar, turn.lang),
-                )
-                + "\n"
-                + paid_to_holder_text(turn.lang)
-            )
         if not days and not rule.is_flat:
             # One sentence from the engine's deadline, not a second "within 3 hours" that reads
             # as from now (and is wrong once part of the 3 hours has gone by).
+            figures = {
+                "hours": duration(turn.tr, 60 * (rule.deadline_units(facts.network or "lv") or 0)),
+                "when": when,
+                "first": riyals(rule.first_amount(), turn.lang),
+                "more": riyals(rule.additional_sar, turn.lang),
+            }
+            if holder:
+                return (
+                    _(
+                        "Nothing is due yet: the power must be back within {hours} of the start, "
+                        "by {when}; after that compensation of {first} is due, plus {more} for "
+                        "each further hour or part.",
+                        **figures,
+                    )
+                    + "\n"
+                    + paid_to_holder_text(turn.lang)
+                )
             return _(
                 "Nothing is owed yet: the power must be back within {hours} of the start, by "
                 "{when}; after that you are owed {first}, plus {more} for each further hour or "
                 "part.",
-                hours=duration(turn.tr, 60 * (rule.deadline_units(facts.network or "lv") or 0)),
-                when=when,
-                first=riyals(rule.first_amount(), turn.lang),
-                more=riyals(rule.additional_sar, turn.lang),
+                **figures,
             )
         return "\n".join(
             [
@@ -487,12 +487,11 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: b
                 rule.summary(turn.lang, facts.network or "lv"),
             ]
         )
-    so_far = _("So far you are owed {amount}.", amount=riyals(compensation.amount_sar, turn.lang))
+    amount = riyals(compensation.amount_sar, turn.lang)
     if holder:
-        so_far = _(
-            "So far, compensation of {amount} is due.",
-            amount=riyals(compensation.amount_sar, turn.lang),
-        )
+        so_far = _("So far, compensation of {amount} is due.", amount=amount)
+    else:
+        so_far = _("So far you are owed {amount}.", amount=amount)
     if rule.is_flat:
         grows = ""
     elif days:
@@ -1055,16 +1054,10 @@ def _takes_start(turn: Turn) -> bool:
         return False
     report, incident = found[0]
     if reading.end is not None:
-        from handlers.outage_report import ended_before_report, stated_range, take_start
+        from handlers.outage_report import stated_range, take_range
 
         span = stated_range(turn.text, turn.now, report)  # "من ٨ الصبح لين ٦ المغرب"
-        if span is None:
-            return False
-        if ended_before_report(turn, report, span, incident):
-            return True
-        turn.finish()
-        take_start(turn, report, span[0], back=span[1])
-        return True
+        return span is not None and take_range(turn, report, span, incident)
     if start.at > report.reported:
         return False  # after the report was sent: not when this outage began
     from handlers.outage_report import start_policy

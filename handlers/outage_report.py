@@ -610,12 +610,8 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         return False
     text = _as_answer_hour(turn.text, turn.now)
     told_range = stated_range(text, turn.now, report, date.fromisoformat(day) if day else None)
-    if told_range is not None and ended_before_report(turn, report, told_range):
-        return True
     if told_range is not None:  # "من ٨ الصبح لين ٦ المغرب": when it went off and came back
-        turn.finish()
-        take_start(turn, report, told_range[0], back=told_range[1])
-        return True
+        return take_range(turn, report, told_range)
     start = start_told(text, turn.now)
     said = read_times(text, turn.now).start
     part_hour = turn.state.get("part_hour")
@@ -748,11 +744,7 @@ def _takes_range(turn: Turn) -> bool:
     told = stated_range(turn.text, turn.now, report)
     if told is None or not _same_place(turn.text, report):
         return False
-    if ended_before_report(turn, report, told, incident):
-        return True
-    turn.finish()
-    take_start(turn, report, told[0], back=told[1])
-    return True
+    return take_range(turn, report, told, incident)
 
 
 def stated_range(
@@ -773,6 +765,20 @@ def stated_range(
     if not start < end <= now or start > report.reported:
         return None
     return start, end
+
+
+def take_range(
+    turn: Turn,
+    report: OutageReport,
+    told: tuple[datetime, datetime],
+    incident: Incident | None = None,
+) -> bool:
+    """A start and an end told for the report ("من ٨ الصبح لين ٦ المغرب"): both kept on it, unless
+    the end came before the report while it is still open (`ended_before_report` asks)."""
+    if not ended_before_report(turn, report, told, incident):
+        turn.finish()
+        take_start(turn, report, told[0], back=told[1])
+    return True
 
 
 def ended_before_report(
