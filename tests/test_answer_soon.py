@@ -47,39 +47,38 @@ class ThreadSpy:
         engine.respond = respond  # type: ignore[method-assign]
 
 
-def test_a_short_turn_runs_on_the_loop_on_sqlite_and_in_a_thread_elsewhere(
-    seeded_database_url,
-) -> None:
-    settings = Settings(database_url=seeded_database_url)
+def answered_on(database_url: str, message: Inbound) -> tuple[int, list[int], list[str]]:
+    """One message through `answer_soon` on an event loop: the loop's thread, the thread of
+    each turn, and the answer's texts."""
+    settings = Settings(database_url=database_url)
     engine = Engine(settings)
     answerer = Answerer(engine, settings)
     spy = ThreadSpy(engine)
 
     async def main() -> tuple[int, list[str]]:
-        answer = await answerer.answer_soon(inbound(1), render)
+        answer = await answerer.answer_soon(message, render)
         return threading.get_ident(), answer.texts
 
     loop_thread, texts = asyncio.run(main())
+    return loop_thread, spy.threads, texts
+
+
+def test_a_short_turn_runs_on_the_loop_on_sqlite_and_in_a_thread_elsewhere(
+    seeded_database_url,
+) -> None:
+    loop_thread, threads, texts = answered_on(seeded_database_url, inbound(1))
     assert texts and texts[0]  # answered
-    on_the_loop = spy.threads == [loop_thread]
+    on_the_loop = threads == [loop_thread]
     assert on_the_loop is seeded_database_url.startswith("sqlite")
 
 
 def test_a_turn_that_may_fetch_an_attachment_or_call_the_billing_api_goes_to_a_thread(
     seeded_database_url,
 ) -> None:
-    settings = Settings(database_url=seeded_database_url)
-    engine = Engine(settings)
-    answerer = Answerer(engine, settings)
-    spy = ThreadSpy(engine)
     voice = Media(provider="twilio", ref="https://api.twilio.com/x", content_type="audio/ogg")
-
-    async def main() -> int:
-        await answerer.answer_soon(inbound(2, has_media=True, audio=(voice,)), render)
-        return threading.get_ident()
-
-    loop_thread = asyncio.run(main())
-    assert len(spy.threads) == 1 and spy.threads[0] != loop_thread
+    message = inbound(2, has_media=True, audio=(voice,))
+    loop_thread, threads, _texts = answered_on(seeded_database_url, message)
+    assert len(threads) == 1 and threads[0] != loop_thread
 
     billing_api = Settings(database_url=seeded_database_url, billing_url="https://billing.example")
     assert not Answerer(Engine(billing_api), billing_api)._short_turns
