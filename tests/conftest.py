@@ -133,3 +133,14 @@ def redis_url() -> str:
     if not TEST_REDIS_URL:
         pytest.skip("SADEEQ_TEST_REDIS_URL is not set")
     return TEST_REDIS_URL
+
+
+@pytest.fixture
+def one_rate_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rate-limit tests count messages within one minute's window; on a loaded machine the real
+    minute can turn mid-test and restart the count. In-process limiters keep one window here."""
+    from bot.coordination.rate_limit import RateLimiter
+
+    monkeypatch.setattr(
+        RateLimiter, "window_key", lambda _self, channel, sender: f"rate:{channel}:{sender}:test"
+    )
