@@ -177,3 +177,51 @@ def test_a_report_joining_during_a_withdrawal_opens_a_new_incident(pg_factory) -
     with pg_factory() as session:
         assert session.get(Incident, old_incident).status == WITHDRAWN
         assert session.get(Incident, done[0]).status == OPEN
+
+
+def test_a_report_joining_by_location_during_a_withdrawal_opens_a_new_incident(pg_factory) -> None:
+    """The location join (no district, a shared pin within the join distance) waits for a
+    withdrawal in flight as the area join does; before, it joined the withdrawn incident."""
+    with pg_factory.begin() as session:
+        first = report_outage(
+            session,
+            channel="whatsapp",
+            sender="+966570000001",
+            phone="+966570000001",
+            lang="ar",
+            reported_at=T0,
+            city="الرياض",
+            district="الملقا",
+            latitude=24.8100,
+            longitude=46.6100,
+        ).report
+        first_id, old_incident = first.id, first.incident_id
+    withdrawing = pg_factory()
+    withdrawn = cancel_report(
+        withdrawing, withdrawing.get(OutageReport, first_id), T0 + timedelta(minutes=5)
+    )
+    assert withdrawn is not None  # not committed yet
+
+    def join():
+        with pg_factory.begin() as session:
+            return report_outage(
+                session,
+                channel="whatsapp",
+                sender="+966570000002",
+                phone="+966570000002",
+                lang="ar",
+                reported_at=T0 + timedelta(minutes=6),
+                latitude=24.8105,
+                longitude=46.6105,
+            ).incident.id
+
+    thread, done = _in_thread(join)
+    thread.join(0.5)
+    waited = not done
+    withdrawing.commit()
+    withdrawing.close()
+    thread.join(10)
+    assert waited and len(done) == 1 and done[0] != old_incident, done
+    with pg_factory() as session:
+        assert session.get(Incident, old_incident).status == WITHDRAWN
+        assert session.get(Incident, done[0]).status == OPEN

@@ -633,11 +633,13 @@ def _nearest_open(session: Session, place: Place) -> Incident | None:
         return None
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, JOIN_DISTANCE_KM)
     candidates = session.scalars(
-        select(Incident).where(
+        select(Incident)
+        .where(
             Incident.status == OPEN,
             Incident.latitude.between(min_lat, max_lat),
             Incident.longitude.between(min_lon, max_lon),
         )
+        .with_for_update(key_share=True)  # waits for a withdrawal in flight, as the area join
     )
     best: tuple[float, Incident] | None = None
     for incident in candidates:
