@@ -10,14 +10,15 @@ masked on the way out, so no subscriber's number reaches the corpus.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import JSON, Integer, String, Text, select
+from sqlalchemy import JSON, Integer, String, Text, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.logs import mask_numbers
 from bot.storage.base import Base, utcnow
+from bot.storage.db import engine_for
 
 # A message longer than this is not a training sentence; the start is enough to label it.
 MAX_TEXT_CHARS = 500
@@ -82,6 +83,19 @@ def label(session: Session, item_id: int, intent: str, *, by: str) -> NotUnderst
     item.label, item.labelled_by, item.labelled_at = intent, by, utcnow()
     session.flush()
     return item
+
+
+def forget_unlabelled(url: str, keep: timedelta, now: datetime | None = None) -> int:
+    """Drop the messages nobody labelled within `keep` (they hold what a subscriber wrote, kept
+    for labelling, not for ever); labelled ones stay for `sadeeq corpus export`, their numbers
+    masked on the way out. Returns how many were dropped."""
+    table = NotUnderstood.__table__
+    cutoff = (now or utcnow()) - keep
+    with engine_for(url).begin() as conn:
+        dropped = conn.execute(
+            delete(table).where(table.c.label.is_(None), table.c.received_at < cutoff)
+        )
+    return int(dropped.rowcount or 0)
 
 
 def known_intents() -> list[str]:

@@ -278,3 +278,49 @@ def test_serve_parses_http_with_httptools_on_asyncios_own_loop(monkeypatch):
         assert type(loop).__module__.startswith("asyncio")
     finally:
         loop.close()
+
+
+def test_status_callbacks_and_unlabelled_misses_are_forgotten_past_the_retention(database_url):
+    from datetime import timedelta
+
+    from sqlalchemy import insert, select
+
+    from bot import not_understood
+    from bot.channels import delivery_status
+    from bot.not_understood import NotUnderstood
+    from bot.storage.base import utcnow
+    from bot.storage.db import engine_for
+    from bot.storage.models import MessageStatus
+
+    now, keep = utcnow(), timedelta(days=30)
+    old, recent = now - timedelta(days=40), now - timedelta(days=2)
+    with engine_for(database_url).begin() as conn:
+        conn.execute(
+            insert(MessageStatus.__table__),
+            [
+                {"message_id": "SMold", "status": "delivered", "received_at": old},
+                {"message_id": "SMnew", "status": "delivered", "received_at": recent},
+            ],
+        )
+        row = {
+            "channel": "sms",
+            "sender": "+966500000009",
+            "lang": "ar",
+            "offered": [],
+            "label": None,
+        }
+        conn.execute(
+            insert(NotUnderstood.__table__),
+            [
+                {**row, "text": "old, unlabelled", "received_at": old},
+                {**row, "text": "old, labelled", "received_at": old, "label": "bill"},
+                {**row, "text": "recent", "received_at": recent},
+            ],
+        )
+    assert delivery_status.forget(database_url, keep, now) == 1
+    assert not_understood.forget_unlabelled(database_url, keep, now) == 1
+    with engine_for(database_url).connect() as conn:
+        statuses = conn.execute(select(MessageStatus.__table__.c.message_id)).scalars().all()
+        texts = conn.execute(select(NotUnderstood.__table__.c.text)).scalars().all()
+    assert statuses == ["SMnew"]
+    assert sorted(texts) == ["old, labelled", "recent"]

@@ -10,8 +10,9 @@ Intermediate statuses (queued, sent...) are kept in `message_statuses` but chang
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import delete, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.hazards.models import HazardNotification
@@ -76,3 +77,13 @@ def record(database_url: str, callback: StatusCallback) -> int | None:
             return changed
     except IntegrityError:
         return None
+
+
+def forget(database_url: str, keep: timedelta, now: datetime | None = None) -> int:
+    """Drop callbacks received more than `keep` ago: Twilio's repeats come within minutes, and
+    what they settled is on the ledgers. Returns how many were dropped."""
+    table = MessageStatus.__table__
+    cutoff = (now or utcnow()) - keep
+    with engine_for(database_url).begin() as conn:
+        dropped = conn.execute(delete(table).where(table.c.received_at < cutoff))
+    return int(dropped.rowcount or 0)

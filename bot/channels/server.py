@@ -82,9 +82,11 @@ PRUNE_START_SECONDS = 5.0  # not in the way of start-up
 
 
 async def _prune_deliveries(settings: Settings) -> None:
-    """Answered messages are kept `deliveries_retention_days` for repeats, then forgotten; so is
-    the short memory (for hand-overs) of a contact who has not written for as long."""
-    from bot.channels import deliveries
+    """Answered messages are kept `deliveries_retention_days` for repeats, then forgotten; so are
+    the short memory (for hand-overs) of a contact who has not written for as long, the
+    provider's status callbacks, and the not-understood messages nobody labelled."""
+    from bot import not_understood
+    from bot.channels import deliveries, delivery_status
     from bot.handovers.service import forget_silent
 
     keep = timedelta(days=settings.deliveries_retention_days)
@@ -97,6 +99,14 @@ async def _prune_deliveries(settings: Settings) -> None:
             cleared = await run_in_threadpool(forget_silent, settings.database_url, keep)
             if cleared:
                 log.info("forgot the last messages of %d silent contacts", cleared)
+            statuses = await run_in_threadpool(delivery_status.forget, settings.database_url, keep)
+            unlabelled = await run_in_threadpool(
+                not_understood.forget_unlabelled, settings.database_url, keep
+            )
+            if statuses or unlabelled:
+                log.info(
+                    "forgot %d status callbacks and %d unlabelled messages", statuses, unlabelled
+                )
         except Exception as exc:  # the database may be away: try again at the next round
             log.warning("could not prune old deliveries: %s", exc)
         await asyncio.sleep(PRUNE_EVERY_SECONDS - PRUNE_START_SECONDS)
