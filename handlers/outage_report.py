@@ -694,7 +694,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     kept already."""
     if understood is None or turn.flow in (FLOW, "compensation"):
         return False
-    if confirms_offered_start(turn):
+    if turn.flow is None and confirms_offered_start(turn):  # another flow's "yes" is its own
         return True
     if understood.intent not in _CORRECTS_IN:
         return False
