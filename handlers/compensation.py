@@ -19,7 +19,7 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.notices import unstated_start_line
+from bot.outages.notices import start_asked, unstated_start_line
 from bot.outages.service import record_stated_end, record_stated_start
 from bot.phrases import mentions
 from bot.phrases import phrases as phrase_list
@@ -124,8 +124,6 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if stage == "start_day":
         return _start_day_step(turn, understood)
-    if stage == "start_part":
-        return _start_part_step(turn, understood)
     if stage == "confirm":
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
@@ -146,15 +144,23 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _note_step(turn, facts, stage)
     if stage == "ask" and turn.state.get("asked") == "why_cut":
         return _why_cut_step(turn, understood, facts)
+    if stage == "ask" and turn.state.get("asked") == "paid_at_all":
+        return _paid_at_all_step(turn, understood, facts)
     if stage == "ask":
         asked = turn.state.get("asked")
         late = _paid_late(turn.text) if facts.standard == RECONNECTION else None
         if facts.standard == RECONNECTION and late is None and mentions(turn.text, "not_paid"):
-            # "ما سددت شي، فصلوها الساعة ٢": no payment to count from; the time given was the
-            # cut's, so the case is read again as a disconnection.
-            facts = Facts(standard=UNLAWFUL, damage=facts.damage)
-            facts.read(turn.text, turn.now)
-            _advance(turn, facts)
+            # "ما سددت شي، فصلوها الساعة ٢": no payment to count from, or one said another way
+            # ("ما سددت وقتها"): asked, never assumed, before the case is read as a disconnection.
+            turn.begin(
+                "compensation",
+                stage="ask",
+                asked="paid_at_all",
+                facts=facts.dump(),
+                told=turn.text,
+                tries=0,
+            )
+            turn.say(_question(turn, facts, "paid_at_all"), _choices(turn, "paid_at_all"))
             return True
         changed = facts.read(late or turn.text, turn.now, asked)
         if asked == "done" and not changed and control_word(turn.text) == "yes":
@@ -179,6 +185,28 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False
         return _retry(turn, _question(turn, facts, asked), _choices(turn, asked))
     return False
+
+
+def _paid_at_all_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """The answer to "so you have not paid the bill?": not paid, the case is the cut itself (a
+    disconnection, read from the message that said so); paid, when is asked."""
+    word, picked = control_word(turn.text), choice_number(turn.text)
+    if picked == 1 or word == "yes" or mentions(turn.text, "not_paid"):
+        told = str(turn.state.get("told") or "")
+        cut = Facts(standard=UNLAWFUL, damage=facts.damage)
+        cut.read(told, turn.now)
+        cut.read(turn.text, turn.now)
+        _advance(turn, cut)
+        return True
+    if picked == 2 or word == "no":
+        _ask(turn, facts, "paid_time")
+        return True
+    if facts.read(turn.text, turn.now, "paid_time"):  # "سددت الساعة ٢": the payment's time
+        _advance(turn, facts)
+        return True
+    if _moved_on(understood):
+        return False
+    return _retry(turn, _question(turn, facts, "paid_at_all"), _choices(turn, "paid_at_all"))
 
 
 def _paid_late(text: str) -> str | None:
@@ -513,8 +541,9 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: b
     return f"{so_far}{grows}\n{paid}"
 
 
-def _result_text(turn: Turn, compensation: Compensation) -> str:
-    text = compensation.explain(turn.lang)
+def _result_text(turn: Turn, compensation: Compensation, holder: bool = False) -> str:
+    """`holder`: a case of a report linked to no account, said as due to the account's holder."""
+    text = compensation.explain(turn.lang, holder)
     if (
         compensation.eligible
         and compensation.pay_by
@@ -735,9 +764,11 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
 
 def _choices(turn: Turn, what: str | None) -> list[Choice]:
     """The numbered answers a question offers ("1" must answer it)."""
+    _ = turn.tr._
     if what == "end":
-        _ = turn.tr._
         return [Choice("1", _("Yes, it came back")), Choice("2", _("Not yet"))]
+    if what == "paid_at_all":
+        return [Choice("1", _("Right, I have not paid")), Choice("2", _("I paid"))]
     return []
 
 
@@ -767,6 +798,11 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("On which day was it done?")
     if what == "end":
         return _('Has the power come back? If so, at what time? If not, say "not yet".')
+    if what == "paid_at_all":
+        return _(
+            "So you have not paid the bill? A reconnection is counted from the payment; with no "
+            "payment, I will look at the cut itself."
+        )
     if what == "paid_time":
         return _('When did you pay? For example: "today at 11 in the morning".')
     if what == "back_time":
@@ -925,7 +961,7 @@ def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = 
     others = [
         tr._("Outage report {ref} (power not back yet)", ref=report.reference)
         + "\n"
-        + _open_outage_text(turn, report, incident)
+        + _open_outage_text(turn, report, incident, holder=report.account is None)
         for report, incident in _open_outage(turn)
     ]
     if turn.phone is not None:
@@ -935,14 +971,16 @@ def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = 
             # A start they said but did not confirm: asked about, no amount from our own start.
             offered = (
                 unstated_start_line(tr, report, _incident, compensation)
-                if report.offered_start is not None
+                if start_asked(report)
                 else None
             )
             asks_offered = asks_offered or offered is not None
             block = (
                 tr._("Outage report {ref}", ref=report.reference)
                 + "\n"
-                + (offered or _result_text(turn, compensation))
+                # No account on the report: due to the holder of the account there, maybe not
+                # the sender ("يستحق … لصاحب حساب الكهرباء"), never «يحق لك».
+                + (offered or _result_text(turn, compensation, holder=report.account is None))
             )
             (overdue if _overdue(turn, compensation) else others).append(block)
         for request in () if outages_only else requests_for_phone(turn.session, turn.phone):
@@ -965,6 +1003,8 @@ def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = 
     if lead is not None:
         turn.say(lead)
     unstated = [report.id for report, _i in _open_outage(turn) if report.stated_start is None]
+    # A start said and not confirmed asks its own question in its block (_start_asked_text).
+    asked_in_block = any(start_asked(report) for report, _i in _open_outage(turn))
     turn.begin(
         "compensation",
         stage="records",
@@ -990,7 +1030,7 @@ def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = 
         )
     )
     _records_page(turn)
-    if unstated:
+    if unstated and not asked_in_block:
         turn.say(
             tr._(
                 'About what time did your power go off? Tell me (for example "from 6 in the '
@@ -1018,6 +1058,8 @@ def _records_page(turn: Turn) -> None:
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
+    if picked is None and control_word(turn.text) == "yes" and _confirms_offered(turn):
+        return True
     if picked is None and turn.state.get("ask_start") and _takes_start(turn):
         return True
     if picked is None and turn.state.get("asks_offered") and read_times(turn.text, turn.now).start:
@@ -1041,6 +1083,24 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
     return False
 
 
+def _confirms_offered(turn: Turn) -> bool:
+    """ "نعم" to the records' "you told us it went off about 10 PM: shall I count from then?"
+    (an open report) or "what time exactly?" (a restored one): the offered hour is kept."""
+    found = _open_outage(turn)
+    if found and found[0][0].id == turn.state.get("ask_start"):
+        report, incident = found[0]
+        if report.stated_start is None and report.offered_start is not None:
+            _note_start(turn, report, incident, aware(report.offered_start))
+            return True
+        return False
+    if not turn.state.get("asks_offered"):
+        return False
+    from handlers.outage_report import confirms_offered_start
+
+    turn.finish()
+    return confirms_offered_start(turn)
+
+
 def _takes_start(turn: Turn) -> bool:
     """The answer to "about what time did your power go off?": kept on the open report as the
     reporter's start, then what it earns from there. An hour without morning or evening that
@@ -1060,20 +1120,19 @@ def _takes_start(turn: Turn) -> bool:
         return span is not None and take_range(turn, report, span, incident)
     if start.at > report.reported:
         return False  # after the report was sent: not when this outage began
-    from handlers.outage_report import start_policy
+    from handlers.outage_report import ask_start_of, on_stated_day, start_policy
 
-    _ = turn.tr._
-    told = start_policy(start, turn.now)  # the report flow's policy: one for both
+    # The report flow's policy, one for both; an hour on the day they said ("من يوم السبت").
+    told = on_stated_day(turn, report, start_policy(start, turn.now))
+    if told.at is not None and told.at > report.reported:
+        return False
     if told.at is not None:
         _note_start(turn, report, incident, told.at)
         return True
-    if told.ask in ("confirm", "when") and start.at <= turn.now:
-        # "من الفجر", "من العصر": a part of the day, not an hour. Its usual hour is offered
-        # back, and only counted from once the subscriber says yes (or gives the hour).
-        turn.begin("compensation", stage="start_part", ask_start=report.id, at=start.at.isoformat())
-        turn.say(start_part_question(turn, start.at), yes_no(turn))
-        return True
-    turn.say(_('At what time exactly, morning or evening? For example: "from 6 in the morning".'))
+    # "من الفجر" (its usual hour offered back, counted once they say yes), "الساعة ١١" (morning
+    # or evening? the hour kept for the answer): asked as the report flow asks it, once.
+    turn.finish()
+    ask_start_of(turn, report, told)
     return True
 
 
@@ -1101,29 +1160,6 @@ def start_part_question(turn: Turn, at: datetime) -> str:
 
 def yes_no(turn: Turn) -> list[Choice]:
     return [Choice("1", turn.tr._("Yes")), Choice("2", turn.tr._("No, correct it"))]
-
-
-def _start_part_step(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "shall I count from about 5:00 AM?" (after "من الفجر"): yes keeps that
-    start on the report; an hour written instead is taken as the answer to "about what time?"."""
-    _ = turn.tr._
-    found = _open_outage(turn)
-    if not found or found[0][0].id != turn.state.get("ask_start"):
-        turn.finish()
-        return False
-    report, incident = found[0]
-    word, picked = control_word(turn.text), choice_number(turn.text)
-    if word == "yes" or picked == 1:
-        _note_start(turn, report, incident, datetime.fromisoformat(turn.state["at"]))
-        return True
-    if _takes_start(turn):
-        return True
-    if word == "no" or picked == 2:
-        turn.say(_('At what time exactly? For example: "from 6 in the morning".'))
-        return True
-    if _moved_on(understood):
-        return False
-    return _retry(turn, start_part_question(turn, datetime.fromisoformat(turn.state["at"])))
 
 
 def ask_start_day(turn: Turn, report: OutageReport, told: str) -> None:
@@ -1200,7 +1236,7 @@ def _start_day_step(turn: Turn, understood: Understanding) -> bool:
     turn.say(
         turn.tr._("Noted on your report {ref}.", ref=report.reference)
         + "\n"
-        + _open_outage_text(turn, report, incident)
+        + _open_outage_text(turn, report, incident, holder=report.account is None)
     )
     return True
 
@@ -1219,6 +1255,8 @@ def _open_outage_text(
     """An outage still open: what it earns so far, counted from the same start the
     restoration notice will use for this reporter, and how it grows."""
     standard = restoration_standard(incident)
+    if start_asked(report) and not incident.force_majeure:
+        return _start_asked_text(turn, report)
     facts = Facts(standard=standard, start=report.start_in(incident).isoformat(), ongoing=True)
     start = report.start_in(incident)
     now = max(turn.now.replace(second=0, microsecond=0), start)
@@ -1238,6 +1276,24 @@ def _open_outage_text(
     else:
         counting = _("Counting {facts}:", facts=_facts_text(turn, facts))
     return counting + "\n" + _so_far_text(turn, facts, compensation, holder)
+
+
+def _start_asked_text(turn: Turn, report: OutageReport) -> str:
+    """An open outage whose start the reporter said but gave no hour we may count from: no
+    amount from our own start (known to be too late), their start asked or offered back."""
+    _ = turn.tr._
+    if report.offered_start is not None:
+        return _(
+            "You told us your power went off about {when}: shall I count from then? Say yes, "
+            "or write the hour.",
+            when=day_and_time(turn, aware(report.offered_start)),
+        )
+    assert report.stated_day is not None
+    return _(
+        "You told us your power went off on {day}: about what time? Tell me the hour and I "
+        "will count from it.",
+        day=day_words(turn, report.stated_day),
+    )
 
 
 def _local(moment: datetime) -> datetime:

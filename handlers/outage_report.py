@@ -30,6 +30,7 @@ from bot.outages.service import (
     keep_media,
     note_power_back,
     record_offered_start,
+    record_stated_day,
     record_stated_end,
     record_stated_start,
 )
@@ -530,10 +531,17 @@ def _ask_start(turn: Turn, report: OutageReport, told: str) -> None:
     start = start_told(told, turn.now)
     if start.ask is None:
         return
-    if start.offer is not None and start.offer <= report.reported:
-        _offer_start(turn, report, start)
+    ask_start_of(turn, report, start)
+
+
+def ask_start_of(turn: Turn, report: OutageReport, told: StartTold) -> None:
+    """A start told for `report` that cannot be counted from as it is: its usual hour offered
+    back ("من الفجر"), else "about what time?" (or "morning or evening?", the hour kept for the
+    answer). The one place both the report flow and the records ask it; answered in this flow."""
+    if told.offer is not None and told.offer <= report.reported:
+        _offer_start(turn, report, told)
         return
-    _ask_start_time(turn, report, start)
+    _ask_start_time(turn, report, told if told.ask else replace(told, ask="when"))
 
 
 def _offer_start(turn: Turn, report: OutageReport, told: StartTold) -> None:
@@ -686,6 +694,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     kept already."""
     if understood is None or turn.flow in (FLOW, "compensation"):
         return False
+    if turn.flow is None and confirms_offered_start(turn):  # another flow's "yes" is its own
+        return True
     if understood.intent not in _CORRECTS_IN:
         return False
     if not about_this_outage(turn.text):
@@ -701,6 +711,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
+    told = on_stated_day(turn, report, told)
     if told.ask == "when" and incident.is_open and understood.intent not in _TIME_ONLY:
         return False  # "من الصبح وبلغت قبل، وش صار على البلاغ؟": the question is answered first
     if told.at is None and told.offer is None:
@@ -726,6 +737,53 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     return True
 
 
+def _answerable(turn: Turn, incident: Incident) -> bool:
+    """A start or a range told now may still be this incident's: it is open, or was restored
+    within STILL_OFF_WINDOW (a reply to the restoration notice)."""
+    return incident.is_open or (
+        incident.end is not None and turn.now - aware(incident.end) <= STILL_OFF_WINDOW
+    )
+
+
+def confirms_offered_start(turn: Turn) -> bool:
+    """ "نعم" to the restoration notice's "you told us it went off about 10 PM: what time
+    exactly?": the hour offered is confirmed, kept and counted from, as a yes to the offer is.
+    Read on the words sent (the last choices shown may have made "نعم" a "1")."""
+    if control_word(turn.message.text or "") != "yes":
+        return False
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED:
+        return False
+    report, incident = found
+    if report.stated_start is not None or report.offered_start is None or incident.is_open:
+        return False
+    if not _answerable(turn, incident):
+        return False
+    turn.finish()
+    take_start(turn, report, aware(report.offered_start), confirmed=True)
+    return True
+
+
+def on_stated_day(turn: Turn, report: OutageReport, told: StartTold) -> StartTold:
+    """An hour with no day ("من ٨ الصبح") told for a report whose day the reporter said before
+    ("من يوم السبت", asked its hour): that hour on that day, not today's."""
+    day = report.stated_day
+    said = read_times(turn.text, turn.now).start
+    moment = told.at or told.offer
+    if day is None or report.stated_start is not None or said is None or said.day_stated:
+        return told
+    if moment is None:
+        return told
+    moved = datetime.combine(day, moment.astimezone(RIYADH).time(), RIYADH)
+    if moved > turn.now:
+        return StartTold(ask="future")
+    if told.at is not None:
+        return replace(told, at=moved, day=day)
+    return replace(told, offer=moved, day=day)
+
+
 def _takes_range(turn: Turn) -> bool:
     """ "من ٨ الصبح لين ٦ المغرب" after the report (open, or in reply to the restoration
     notice): when the sender's power went off and came back, both kept on the report."""
@@ -737,9 +795,7 @@ def _takes_range(turn: Turn) -> bool:
     report, incident = found
     if report.stated_start is not None or report.stated_end is not None:
         return False
-    if not incident.is_open and (
-        incident.end is None or turn.now - aware(incident.end) > STILL_OFF_WINDOW
-    ):
+    if not _answerable(turn, incident):
         return False
     told = stated_range(turn.text, turn.now, report)
     if told is None or not _same_place(turn.text, report):
@@ -813,8 +869,23 @@ def ended_before_report(
             reported=when(turn, report.reported),
             back=when(turn, told[1]),
         )
+        + "\n"
+        + _earlier_not_counted(turn, told)
     )
     return True
+
+
+def _earlier_not_counted(turn: Turn, told: tuple[datetime, datetime]) -> str:
+    """Said plainly: the outage that ended before the report is not on it (nothing of it is
+    recorded), and how to have it counted."""
+    from handlers.outage_status import when
+
+    return turn.tr._(
+        "The outage from {start} to {back} is not counted on this report: once we are done, "
+        "send me its times with «my compensation» and I will count it on its own.",
+        start=when(turn, told[0]),
+        back=when(turn, told[1]),
+    )
 
 
 def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: StartTold) -> bool:
@@ -824,9 +895,7 @@ def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: Star
     never taken as a new report."""
     if report.stated_start is not None or not _same_place(turn.text, report):
         return False
-    if not incident.is_open and (
-        incident.end is None or turn.now - aware(incident.end) > STILL_OFF_WINDOW
-    ):
+    if not _answerable(turn, incident):
         return False
     if told.day is not None and told.day > aware(report.reported).astimezone(RIYADH).date():
         return False  # a day after the report: another outage
@@ -838,7 +907,10 @@ def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: Star
 
 def _ask_start_time(turn: Turn, report: OutageReport, told: StartTold) -> None:
     """ "About what time did your power go off?" for `report`, with what the message did say
-    of it (the day, the part of the day) kept for the answer."""
+    of it (the day, the part of the day) kept for the answer, and the day kept on the report
+    too: unanswered, the restoration asks for the hour on that day, never counts 0 from ours."""
+    if told.day is not None and told.day <= aware(report.reported).astimezone(RIYADH).date():
+        record_stated_day(report, told.day)
     turn.begin(
         FLOW,
         stage="start",

@@ -169,6 +169,9 @@ def test_times_are_aware_riyadh_datetimes() -> None:
     [
         ("ما رجعت الكهرباء بعد السداد", "reconnection_after_payment"),
         ("ما ردوا على شكوى الفاتورة", "billing_complaint"),
+        # The complaint told as a verb ("I objected"), the reply as "they did not answer".
+        ("اعترضت على الفاتورة من اسبوعين وما ردوا علي", "billing_complaint"),
+        ("اشتكيت على الفاتورة وما ردوا", "billing_complaint"),
         ("تأخروا في تسجيل العداد باسمي", "meter_registration"),
         # A blind subscriber test: the request told with "and they did nothing", no "late".
         ("طلبت تسجيل العداد باسمي يوم الاربعاء ٢٥ نوفمبر ولا سووا شي", "meter_registration"),

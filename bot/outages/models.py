@@ -7,10 +7,11 @@ incidents (the row is claimed with an atomic insert, on SQLite and PostgreSQL al
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -109,6 +110,10 @@ class OutageReport(Base):
     # 22:00): never counted from (no money from a guessed hour), but never dropped either; the
     # restoration notice and the compensation answer ask about it instead of "you did not say".
     offered_start: Mapped[datetime | None]
+    # The day the reporter said the power went off on, with no hour they confirmed ("من يوم
+    # السبت"; or the day of an hour offered back): never counted from, but an hour they give
+    # later is on that day, and until then the notice and the records ask for it, never "0".
+    stated_day: Mapped[date | None] = mapped_column(Date)
     # When the reporter said the power came back ("رجعت الساعة 3"); their case ends there.
     stated_end: Mapped[datetime | None]
     account: Mapped[str | None] = mapped_column(String(20))

@@ -40,10 +40,11 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
     minutes = int(shown.total_seconds() // 60)
     lines = [tr._("Power is back in your area (report {reference}).", reference=report.reference)]
     compensations = compensations_for_report(report, incident)
-    offered = _offered_start(report)
-    if offered is not None:
-        # The start they said but did not confirm: no amount from it, nor from our own start
-        # (known to be too late); the length only as a floor, and their hour asked for.
+    asked = _start_asked_line(tr, report)
+    if asked is not None:
+        # The start they said but did not confirm (an hour offered back, or a day with no
+        # hour): no amount from it, nor from our own start (known to be too late); the length
+        # only as a floor, and their hour asked for.
         lines.append(
             tr._(
                 "Outage length: at least {duration}, counted from {since}.",
@@ -51,10 +52,7 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
                 since=tr.datetime(start),
             )
         )
-        lines += [
-            _offered_start_line(tr, offered) if _asks_start(c) else _compensation_line(tr, c)
-            for c in compensations
-        ]
+        lines += [asked if _asks_start(c) else _compensation_line(tr, c) for c in compensations]
         return "\n".join(dict.fromkeys(lines))
     lines.append(tr._("Outage length: {duration}.", duration=duration(tr, minutes)))
     unstated = report.stated_start is None
@@ -70,9 +68,9 @@ def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, com
     from the start on our record: what it was counted from, and a request for their start.
     None when they did say, or when something is owed, or nothing would be (force majeure)."""
     end = incident.end
-    offered = _offered_start(report)
-    if offered is not None and end is not None and _asks_start(compensation):
-        return _offered_start_line(tr, offered)  # an amount counted from our start is too low
+    asked = _start_asked_line(tr, report)
+    if asked is not None and end is not None and _asks_start(compensation):
+        return asked  # an amount counted from our start is too low
     if report.stated_start is not None or end is None or compensation.amount_sar > 0:
         return None
     if not _asks_start(compensation):
@@ -80,11 +78,26 @@ def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, com
     return _compensation_line(tr, compensation, min(report.start_in(incident), end))
 
 
-def _offered_start(report: OutageReport):
-    """The start the reporter said but did not confirm, while they have not given their own."""
-    if report.stated_start is not None or report.offered_start is None:
+def start_asked(report: OutageReport) -> bool:
+    """The reporter said when their power went off but gave no hour we may count from (an hour
+    offered back and not confirmed, or a day alone): their hour is asked for, no amount said."""
+    return report.stated_start is None and (
+        report.offered_start is not None or report.stated_day is not None
+    )
+
+
+def _start_asked_line(tr: Texts, report: OutageReport) -> str | None:
+    """The question for the start the reporter said but did not confirm, or None."""
+    if not start_asked(report):
         return None
-    return aware(report.offered_start)
+    if report.offered_start is not None:
+        return _offered_start_line(tr, aware(report.offered_start))
+    assert report.stated_day is not None
+    return tr._(
+        "You told us your power went off on {day}: about what time? Reply with the hour (for "
+        'example "from 10 at night") and we will count your compensation from it.',
+        day=tr.date(report.stated_day, hijri=False),
+    )
 
 
 def _asks_start(compensation) -> bool:

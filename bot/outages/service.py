@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -323,6 +323,12 @@ def record_offered_start(report: OutageReport, at: datetime) -> None:
     """The reporter said when their power went off only vaguely, and we offered an hour back
     (`at`): kept, not counted from, until they confirm it or give the hour."""
     report.offered_start = as_utc(at)
+
+
+def record_stated_day(report: OutageReport, day: date) -> None:
+    """The reporter said the day their power went off, with no hour ("من يوم السبت"): kept, not
+    counted from, so the hour they give later is read on it and asked for until then."""
+    report.stated_day = day
 
 
 def record_stated_start(report: OutageReport, at: datetime) -> None:
