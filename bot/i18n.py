@@ -59,6 +59,14 @@ SOURCE_LANG = "en"
 DEFAULT_LANG = "ar"
 # Babel locale used for formatting in each reply language (Saudi conventions for both).
 BABEL_LOCALE = {"ar": "ar_SA", "en": "en"}
+# One way of writing a date in each language (Babel patterns), so that dates side by side in a
+# reply read alike: the long date ("23 نوفمبر 2026", "November 23, 2026"), and a day with its
+# weekday in the same order ("الاثنين 23 نوفمبر", "Monday, November 23"; the year only when it
+# is not this year's). The long dates are the locales' own "long" format.
+DATE_PATTERNS = {
+    "ar": {"date": "d MMMM y", "day": "EEEE d MMMM", "day_year": "EEEE d MMMM y"},
+    "en": {"date": "MMMM d, y", "day": "EEEE, MMMM d", "day_year": "EEEE, MMMM d, y"},
+}
 
 
 def N_(msgid: str) -> str:
@@ -159,6 +167,15 @@ class Texts:
             text = f"{text} ({self._formatted('hijri', value, hijri_date)})"
         return text
 
+    def day(self, value: _Date, with_year: bool = False) -> str:
+        """A day with its weekday, in the order `date` writes a date: "الاثنين 23 نوفمبر",
+        "Monday, November 23" (`with_year`: "..., 2025", for a day of another year)."""
+        kind = "day_year" if with_year else "day"
+        return self._formatted(kind, value, lambda v: self._pattern(kind, v))
+
+    def _pattern(self, kind: str, value: _Date) -> str:
+        return format_date(value, DATE_PATTERNS[self.lang][kind], locale=self.locale)
+
     def month(self, value: _Date) -> str:
         """A month and its year, "أكتوبر 2026" / "October 2026"."""
         return self._formatted("month", value, self._month)
@@ -189,7 +206,7 @@ class Texts:
         )
 
     def _long_date(self, value: _Date) -> str:
-        return format_date(value, "long", locale=self.locale)
+        return self._pattern("date", value)
 
     def _month(self, value: _Date) -> str:
         return format_date(value, "MMMM y", locale=self.locale)

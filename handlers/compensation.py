@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from babel.dates import format_date
-
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
@@ -930,9 +928,7 @@ def day_words(turn: Turn, day: date | datetime) -> str:
     if isinstance(day, datetime):
         day = _day_in_riyadh(day)
     today = _day_in_riyadh(turn.now)
-    named = format_date(
-        day, "EEEE d MMMM" if day.year == today.year else "EEEE d MMMM y", locale=turn.tr.locale
-    )
+    named = turn.tr.day(day, with_year=day.year != today.year)  # as the long dates beside it
     offset = (today - day).days
     if offset == 0:
         return _("today, {date}", date=named)

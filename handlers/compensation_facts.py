@@ -72,7 +72,8 @@ class Facts:
         reading = read_times(text, now)
         if text is not told:
             reading = _day_told_before(reading, read_times(told, now))
-        start, end = _past_range(reading.start, reading.end, now)
+        start, end, running = _range_running(reading.start, reading.end, now)
+        ongoing = reading.ongoing or running
         if (
             asked in ("end", "back_time", "done", "done_day")
             and start is not None
@@ -85,11 +86,11 @@ class Facts:
             day = self._start_day()
             if asked == "start_time" and start.clock is not None and day:
                 start = _on_day(start, day)
-            self.start, self.start_inferred = start.slot(), _inferred(start, reading.ongoing, now)
+            self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
             changed = True
             if (
                 end is None
-                and not reading.ongoing
+                and not ongoing
                 and self.end
                 and (asked == "correction" or self._before_start(self.end))
             ):
@@ -104,11 +105,11 @@ class Facts:
                 self.end_inferred = end.hour_guessed if self.start else end.inferred
                 self.ongoing = False
                 changed = True
-        if reading.ongoing or (asked == "end" and _says_no(text)):
+        if ongoing or (asked == "end" and _says_no(text)):
             self.ongoing, self.end = True, None
             changed = True
         if self.standard in HOURS_STANDARDS | DAYS_STANDARDS or self.standard is None:
-            minutes = stated_duration(text, reading.ongoing)
+            minutes = stated_duration(text, ongoing)
             if minutes and not (start and start.clock and end and end.clock):
                 self.duration = minutes
                 changed = True
@@ -356,26 +357,24 @@ def _day_told_before(reading: TimeReading, whole: TimeReading) -> TimeReading:
     return replace(reading, start=Moment(named.day, start.clock, True, start.hour_guessed))
 
 
-def _past_range(
+def _range_running(
     start: Moment | None, end: Moment | None, now: datetime
-) -> tuple[Moment | None, Moment | None]:
-    """A range with no day whose end is still ahead ("من 10 الصبح ل 1:10 الظهر" at noon) is a
-    past case told without its day: the latest such range, yesterday's (said back, as any day
-    not named)."""
+) -> tuple[Moment | None, Moment | None, bool]:
+    """(start, end, still going on). A range with no day that began today and ends later today
+    ("من ٨ الصبح لين ٦ المغرب" at 15:00) is today's case, still going on: a planned end is no
+    end yet, so no money is counted to it (only what is owed so far), and it is never moved
+    to yesterday (which would count a whole past outage the subscriber is still in)."""
     if (
         start is None
         or end is None
         or start.day_stated
         or end.day_stated
+        or start.at is None
         or end.at is None
-        or end.at <= now
+        or not start.at <= now < end.at
     ):
-        return start, end
-    back = timedelta(days=1)
-    return (
-        Moment(start.day - back, start.clock, False, start.hour_guessed),
-        Moment(end.day - back, end.clock, False, end.hour_guessed),
-    )
+        return start, end, False
+    return start, None, True
 
 
 def _late_all_day(notice: Moment, start: Moment | None) -> bool:

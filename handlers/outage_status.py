@@ -228,11 +228,15 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
 
 
 def when(turn: Turn, moment: datetime | None) -> str:
-    """ "اليوم الساعة 11:00 ص" for today, else the date and time."""
+    """ "اليوم الساعة 11:00 ص" for today, "أمس الساعة 9:00 م" for yesterday (Riyadh's days),
+    else the date and time."""
     if moment is None:
         return ""
-    if moment.astimezone(RIYADH).date() == turn.now.astimezone(RIYADH).date():
+    days = (turn.now.astimezone(RIYADH).date() - moment.astimezone(RIYADH).date()).days
+    if days == 0:
         return turn.tr._("today at {time}", time=turn.tr.time(moment))
+    if days == 1:
+        return turn.tr._("yesterday at {time}", time=turn.tr.time(moment))
     return turn.tr.datetime(moment)
 
 

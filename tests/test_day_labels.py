@@ -37,3 +37,29 @@ def test_midnight_and_noon_are_said_by_name() -> None:
     assert texts("ar").time(noon) == "12 الظهر"
     assert texts("en").time(noon.astimezone(UTC)) == "12 noon"
     assert texts("ar").time(noon.replace(minute=30)) == "12:30 م"
+
+
+def test_when_says_yesterday_and_today_by_name() -> None:
+    """A report's moments: today's and yesterday's by name, another day as a date."""
+    evening = datetime(2026, 12, 1, 21, 0, tzinfo=RIYADH)
+    last_night = datetime(2026, 11, 30, 21, 0, tzinfo=RIYADH)
+    assert when(_turn(evening), last_night) == "أمس الساعة 9:00 م"
+    assert when(_turn(evening, "en"), last_night) == "yesterday at 9:00\u202fPM"
+    assert when(_turn(evening), evening.replace(hour=8)) == "اليوم الساعة 8:00 ص"
+    earlier = datetime(2026, 11, 28, 21, 0, tzinfo=RIYADH)
+    assert when(_turn(evening), earlier) == "28 نوفمبر 2026 9:00 م"
+    # Riyadh's yesterday, whatever clock the message came in on (UTC: 1 December 21:30).
+    assert when(_turn(AT_0030_UTC), last_night.astimezone(UTC)) == "أمس الساعة 9:00 م"
+
+
+def test_one_date_style_per_language() -> None:
+    """A day with its weekday is written in the order of the long date beside it: English
+    "Monday, November 23" with "November 23, 2026", never "Monday 23 November"."""
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=RIYADH)
+    day = datetime(2026, 11, 23, 9, 0, tzinfo=RIYADH)
+    en, ar = _turn(now, "en"), _turn(now)
+    assert day_words(en, day) == "Monday, November 23"
+    assert texts("en").date(day.date()) == "November 23, 2026"
+    assert day_words(ar, day) == "الاثنين 23 نوفمبر"
+    assert texts("ar").date(day.date(), hijri=False) == "23 نوفمبر 2026"
+    assert day_words(en, datetime(2025, 11, 24, tzinfo=RIYADH)) == "Monday, November 24, 2025"

@@ -50,6 +50,7 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
             normalized,
             compensation_case="standard" in slots,
             outage_told=_outage_told(raw, now, slots),
+            outage_ahead=_outage_ahead(raw, now, slots),
         )
     )
     return Understanding(
@@ -75,6 +76,19 @@ def _outage_told(raw: str, now: datetime, slots: dict) -> bool:
 
         return reading.power_named and mentions(raw, "outage_ahead")
     return bool(slots.get("ongoing")) and reading.power_off
+
+
+def _outage_ahead(raw: str, now: datetime, slots: dict) -> bool:
+    """A planned outage announced by the subscriber ("the power will be cut next Thursday at 9
+    am", "بتنقطع الكهرباء بكرة"), with no word asking what is owed: news of an outage to come,
+    answered by the report flow, not a compensation question (whatever the model leans to)."""
+    if "standard" in slots or not _outage_told(raw, now, slots):
+        return False
+    from bot.phrases import mentions
+
+    start = read_times(raw, now).start
+    ahead = start is not None and start.day > now.date()
+    return ahead and not mentions(raw, "compensation_ask")
 
 
 def prepare() -> None:

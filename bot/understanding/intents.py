@@ -6,7 +6,9 @@ count only as the whole message. Everything else goes to the trained model
 (`bot.understanding.model`); a message in which the standards finder recognized a compensation
 case ("ما رجعت الكهرباء بعد السداد") is a compensation question, whatever else it mentions; one
 the model cannot place that tells an outage by its time ("صار لي ساعة بدون كهرباء", "لي ساعتين
-والكهرباء مقطوعة", "بتنقطع الخميس الجاي") goes to the outage report, which reads that time.
+والكهرباء مقطوعة", "بتنقطع الخميس الجاي") goes to the outage report, which reads that time, as
+does an outage still to come that asks nothing of what is owed, even where the model leans to
+compensation ("the power will be cut next Thursday at 9 am").
 """
 
 from __future__ import annotations
@@ -49,10 +51,14 @@ _REPORT_REFERENCE = re.compile(r"(?:out|inc|haz|hz) ?\d+")
 
 
 def recognize(
-    normalized: str, compensation_case: bool = False, outage_told: bool = False
+    normalized: str,
+    compensation_case: bool = False,
+    outage_told: bool = False,
+    outage_ahead: bool = False,
 ) -> IntentGuess:
     """Intent of a normalized message; `compensation_case` when a standard was found in it;
-    `outage_told` when it tells an outage by its time, with no end (`understand`)."""
+    `outage_told` when it tells an outage by its time, with no end; `outage_ahead` when that
+    outage is still to come and nothing owed is asked about (`understand`)."""
     if not normalized:
         return IntentGuess("unknown", 0.0, ())
     keyword_intent = intent_keywords().get(normalized)
@@ -71,6 +77,10 @@ def recognize(
         confidence = max(probabilities.pop("compensation"), COMPENSATION_CASE_CONFIDENCE)
         return IntentGuess("compensation", confidence, _runners_up(probabilities, 2))
     intent, confidence = model.decide(probabilities)
+    if intent in ("unknown", "compensation") and outage_ahead:
+        # "the power will be cut next Thursday": an outage announced, not a question of money
+        # (the model leans to compensation on "cut"); the report flow answers it as planned.
+        intent = "unknown"
     if intent == "unknown" and outage_told:
         del probabilities["outage_report"]
         return IntentGuess("outage_report", OUTAGE_TOLD_CONFIDENCE, _runners_up(probabilities, 2))

@@ -21,6 +21,7 @@ class _Words:
     add: frozenset[str]
     subtract: frozenset[str]
     one: frozenset[str]
+    of: frozenset[str]  # "a quarter of an hour"
     numbers: dict[str, int]
     known: frozenset[str]
     compact: re.Pattern[str]  # "5h20": hours and minutes in one word
@@ -52,6 +53,7 @@ def _words() -> _Words:
         joiners["add"],
         joiners["subtract"],
         joiners["one"],
+        joiners["of"],
         numbers,
         known,
         _compact_pattern(data["compact"]),
@@ -201,6 +203,11 @@ def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | N
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     if token in w.fractions and nxt in w.unit:
         return w.fractions[token] * w.unit[nxt], w.unit[nxt], i + 2
+    if token in w.fractions:
+        # "half an hour", "a quarter of an hour": the "an" is the fraction's, not one hour.
+        k = i + 1 + (nxt in w.of)
+        if k + 1 < len(toks) and toks[k] in w.one and toks[k + 1] in w.unit:
+            return w.fractions[token] * w.unit[toks[k + 1]], w.unit[toks[k + 1]], k + 2
     if token in w.one and nxt in w.unit:
         return float(w.unit[nxt]), w.unit[nxt], i + 2
     if nxt in w.unit:

@@ -24,7 +24,7 @@ from bot.config import RIYADH
 from bot.text import normalize
 from bot.understanding.slots.duration import _words as duration_words
 from bot.understanding.slots.duration import duration_at, is_anchor, length_starts
-from bot.understanding.slots.tokens import parse_number, slot_tokens
+from bot.understanding.slots.tokens import DASHES, parse_number, slot_tokens
 from bot.understanding.vocabulary import load, number_words
 
 MAX_TOKENS = 200  # slot tokens looked at per message
@@ -33,12 +33,35 @@ _LONGEST = 4  # words in the longest phrase of the vocabulary
 
 @dataclass(frozen=True)
 class _Period:
-    default: tuple[int, int]
+    default: tuple[int, int]  # its usual hour, when it is tied to no prayer
     pm: frozenset[int]
     twelve: int
     bare: bool
     day: int | None
     named: bool = False  # names a moment (الفجر, المغرب: a prayer), not a span (الصبح)
+    prayer: str | None = None  # its usual hour is this prayer's time on the day ("العصر")
+    minutes: int = 0  # ... moved by this much ("بعد صلاة العصر": half an hour after it)
+
+
+@dataclass(frozen=True)
+class _Prayers:
+    """The prayers' times by month (data/times.toml `[prayers]`) and the words that put a moment
+    before a prayer ("قبل الظهر")."""
+
+    months: dict[int, dict[str, tuple[int, int]]]  # month → prayer → (hour, minute)
+    before: frozenset[str]  # "قبل", "before"
+    call: frozenset[str]  # "صلاه", "اذان": between "قبل" and the prayer's name
+    before_minutes: int
+
+    def time_of(self, period: _Period, month: int, before: bool = False) -> tuple[int, int]:
+        """A day part's usual hour in `month`: its prayer's time moved by its minutes, or
+        `before_minutes` ahead of the prayer when the words said "before" it."""
+        if period.prayer is None:
+            return period.default
+        hour, minute = self.months[month][period.prayer]
+        moved = -self.before_minutes if before else period.minutes
+        total = (hour * 60 + minute + moved) % (24 * 60)
+        return divmod(total, 60)
 
 
 _Value = TypeVar("_Value")
@@ -94,6 +117,7 @@ class _Vocabulary:
     ahead_before: _Phrases[bool]  # "next" before it
     negated_day: _Phrases[bool]  # "مو" before a day: the day taken back
     power: frozenset[str]  # "الكهربا", "طافيه": the state words are said of the power
+    prayers: _Prayers
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -109,15 +133,16 @@ def _vocabulary() -> _Vocabulary:
     data = load("times")
     periods: dict[tuple[str, ...], _Period] = {}
     for spec in data["periods"].values():
-        hours, minutes = (int(x) for x in spec["default"].split(":"))
         for words, bare in ((spec["words"], True), (spec.get("after_hour", ()), False)):
             period = _Period(
-                (hours, minutes),
+                _hour_of(spec.get("default", "00:00")),
                 frozenset(spec["pm"]),
                 spec["twelve"],
                 bare,
                 spec.get("day"),
                 bool(spec.get("named")),
+                spec.get("prayer"),
+                spec.get("minutes", 0),
             )
             for word in words:
                 periods[_key(word)] = period
@@ -196,6 +221,28 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["weekdays_ahead"]["before"]),
         _flags(data["negated_day"]["words"]),
         frozenset(w for p in ongoing["power"] for w in _key(p)),
+        _prayers(data["prayers"]),
+    )
+
+
+def _hour_of(text: str) -> tuple[int, int]:
+    hour, minute = (int(x) for x in text.split(":"))
+    return hour, minute
+
+
+def _prayers(spec: dict) -> _Prayers:
+    order = spec["order"]
+    months = {
+        int(month): dict(zip(order, (_hour_of(t) for t in times), strict=True))
+        for month, times in spec["months"].items()
+    }
+    if sorted(months) != list(range(1, 13)):
+        raise ValueError("times.toml [prayers.months] needs a row for each month 1-12")
+    return _Prayers(
+        months,
+        frozenset(normalize(w) for w in spec["before"]),
+        frozenset(normalize(w) for w in spec["call"]),
+        spec["before_minutes"],
     )
 
 
@@ -471,9 +518,9 @@ def _ago_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Clock | None, int
     return _Clock(i, -1, -1, True, 0, False, ago=round(minutes)), after - i
 
 
-def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
+def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> _Scan:
     """What the message says at `positions`, the tokens where a finder can find anything
-    (`_start_positions`)."""
+    (`_start_positions`); a prayer's hour is its hour in `month`, the message's."""
     units = duration_words()
     starts = _starters()
     scan = _Scan()
@@ -481,7 +528,6 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
     between_at: int | None = None  # where "between" was, until its "and"
     said_ago = not v.relative_after.isdisjoint(toks)  # "2 hours ago": no "من" before it
     after = 0  # the first token no finder has read yet
-    clock_after = -1  # the token right after the last hour read
     for i in positions:
         if i < after:
             continue
@@ -585,14 +631,12 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int]) -> _Scan:
             scan.ends.append(i)
         if token in v.start:
             scan.starts.append(i)
-        clock, size = _clock_at(toks, i, v, units) if digit or token in starts.clock else _NOTHING
+        clock, size = (
+            _clock_at(toks, i, v, units, month) if digit or token in starts.clock else _NOTHING
+        )
         if clock is not None:
-            if digit and clock_after == i and not clock.ambiguous_hour:
-                # "9am-6pm", "8:30-14:00" (the dash is not a token): an hour right after another
-                # is the end of a range.
-                scan.ends.append(i)
             scan.clocks.append(clock)
-            after = clock_after = i + size
+            after = i + size
     if scan.negated_end and not scan.still:
         scan.still = True
     return scan
@@ -678,14 +722,17 @@ def _continues(toks: list[str], i: int, continued: Mapping[str, frozenset[str]])
     return i + 1 < len(toks) and toks[i + 1] in continued[toks[i]]
 
 
-def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | None, int]:
+def _clock_at(
+    toks: list[str], i: int, v: _Vocabulary, units, month: int
+) -> tuple[_Clock | None, int]:
     period, size = _phrase_at(toks, i, v.periods)
     if period is not None and period.bare:
         # A day part before the hour: "الصبح الساعة ٨", "الليلة الساعة ٢".
         after, after_size = _hour_at(toks, i + size, v, units, period)
         if after is not None:
             return after, size + after_size
-        hour, minute = period.default
+        before = period.prayer is not None and _before_prayer(toks, i, v)
+        hour, minute = v.prayers.time_of(period, month, before)
         return (
             _Clock(
                 i,
@@ -696,11 +743,20 @@ def _clock_at(toks: list[str], i: int, v: _Vocabulary, units) -> tuple[_Clock | 
                 False,
                 True,
                 period=period,
-                named_part=period.named,
+                named_part=period.named or before,  # "قبل العصر": a moment, as a prayer is
             ),
             size,
         )
     return _hour_at(toks, i, v, units, None)
+
+
+def _before_prayer(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """The prayer's word at i comes after "قبل"/"before" ("قبل الظهر", "قبل صلاة الظهر",
+    "قبيل اذان المغرب", "before the dhuhr prayer")."""
+    k = i - 1
+    while k >= 0 and toks[k] in v.prayers.call:
+        k -= 1
+    return k >= 0 and toks[k] in v.prayers.before
 
 
 def _hour_at(
@@ -844,10 +900,10 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     positions = _start_positions(toks, _starters())
     if not positions:
         return TimeReading()  # no time word, number word or digit: nothing to read
-    scan = _scan(toks, _vocabulary(), positions)
+    now = now.astimezone(RIYADH)
+    scan = _scan(toks, _vocabulary(), positions, now.month)
     if not (scan.clocks or scan.days or scan.still):
         return TimeReading()  # no moment and nothing still going on: what the rest would say
-    now = now.astimezone(RIYADH)
     notice_clock, notice_day = _notice_times(scan)
     _day_part_to_hours(scan)
     start_clock = end_clock = None
@@ -895,22 +951,42 @@ _HOUR_RANGE = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)[-–](\d{1,2}(?:[:.]\d{2})?)
 
 
 def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
-    """ "yesterday 9-6", "الاحد 8-2", "from 9-6": two hours with a dash, after a day or "from",
-    are a range (read as "من 9 الى 6": the first words of `markers.start` and `markers.end` put
-    around them); "16-11" alone stays a date."""
+    """Two hours with a dash are a range, read as "من 9 الى 6" (the first words of
+    `markers.start` and `markers.end` put around them): "9am-6pm", "9:30-11", "8:30 - 14:00"
+    always (the first is plainly an hour); bare numbers ("9-6", "٩ - ٦") after a day, "from" or
+    "الساعة" ("yesterday 9-6", "الاحد 8-2", "من 9-6"): "16-11" alone stays a date."""
     out: list[str] = []
     for i, token in enumerate(toks):
         match = _HOUR_RANGE.match(token) if token[:1].isdigit() else None
         if match and all(_hour_minute(h) for h in match.groups()) and _day_before(toks, i, v):
-            start = [] if i > 0 and toks[i - 1] in v.start else [_RANGE_START]
-            out += [*start, match.group(1), _RANGE_END, match.group(2)]
+            out += [*_range_start(toks, i, v), match.group(1), _RANGE_END, match.group(2)]
+        elif token in DASHES and _dashed_range(toks, i, v):
+            if _hour_minute(toks[i - 1]) and ":" not in toks[i - 1]:  # "9 - 6": a bare number
+                out[len(out) - 1 : len(out)] = [*_range_start(toks, i - 1, v), toks[i - 1]]
+            out.append(_RANGE_END)
         else:
             out.append(token)
     return out
 
 
+def _dashed_range(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """The dash at i joins two hours: an hour (or an hour and its "am") before it, an hour after."""
+    if i == 0 or i + 1 >= len(toks) or not _hour_minute(toks[i + 1]):
+        return False
+    before = toks[i - 1]
+    if _hour_minute(before):
+        return ":" in before or "." in before or _day_before(toks, i - 1, v)
+    period, size = _phrase_at(toks, i - 1, v.periods)  # "9am-6pm": "am" (one word) before it
+    return period is not None and size == 1 and i > 1 and bool(_hour_minute(toks[i - 2]))
+
+
+def _range_start(toks: list[str], i: int, v: _Vocabulary) -> list[str]:
+    """The start marker to put before the range's first hour at i, unless one is there."""
+    return [] if i > 0 and toks[i - 1] in v.start else [_RANGE_START]
+
+
 def _day_before(toks: list[str], i: int, v: _Vocabulary) -> bool:
-    if i > 0 and toks[i - 1] in v.start:
+    if i > 0 and (toks[i - 1] in v.start or (toks[i - 1],) in v.lead):
         return True
     tables: tuple[_Table[object], ...] = (v.days, v.weekdays)
     return any(_phrase_at(toks, k, t)[1] for k in range(max(0, i - 4), i) for t in tables)

@@ -4,7 +4,8 @@ A number glued to a word the parsers know is split off ("3hours" → "3", "hours
 "8", "am"), other letter-digit words stay whole (Arabizi "sob7", "6afya", "sa3tain"); an
 attached Arabic "و" (and) or "ب" (by) is split off a known word ("ونص" → "و", "نص";
 "بثلاث" → "ب", "ثلاث"), and "و"/"ل" off a
-number ("و20" → "و", "20"; "ل1:10" → "ل", "1:10").
+number ("و20" → "و", "20"; "ل1:10" → "ل", "1:10"). A dash before a number is a token of its own
+("9am-6pm" → "9", "am", "-", "6", "pm"; "9:30-11"): it may join the two ends of a range.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import re
 
 # Dates written with digits ("16/11", "16-11-2026", "15/6/1448") stay one token.
 # An Arabic "و" (and) or "ل" (until) glued to a number is a word of its own ("ل1:10", "و٢٠").
+# A dash (hyphen, en or em dash) before a number is kept: "9am-6pm", "9:30 - 11".
+DASHES = "-–—"
 _TOKEN = re.compile(
     r"\d{1,4}[/\-]\d{1,2}(?:[/\-]\d{2,4})?(?![\d/\-])|\d+(?:[.:]\d+)+"
-    r"|(?<!\w)[ول](?=\d)|[^\W_]+"
+    rf"|(?<!\w)[ول](?=\d)|[^\W_]+|[{DASHES}](?=\s*\d)"
 )
 _NUMBER_THEN_WORD = re.compile(r"^(\d+)([^\W\d_]+)$")
 MAX_SLOT_CHARS = 1000  # slot parsing looks at the start of a message only (hostile input)
@@ -25,7 +28,7 @@ def slot_tokens(folded: str, known: frozenset[str] = frozenset()) -> list[str]:
     out: list[str] = []
     for token in _TOKEN.findall(folded[:MAX_SLOT_CHARS]):
         first = token[0]
-        if first not in "وب" and not first.isdigit():
+        if first not in "وب" and not first.isdigit():  # a word or a dash
             out.append(token)  # most words: nothing to split off
             continue
         glued = _NUMBER_THEN_WORD.match(token) if first.isdigit() else None
