@@ -148,7 +148,7 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         damage=mentions_damage(turn.text),
         told=turn.text,  # its times, read again once the report is made (`ask_start_day`)
     )
-    if named.ambiguous:
+    if named.ambiguous or named.unlisted:
         _ask_city(turn, named)
     elif not named.city and _open_report_told(turn):
         return
@@ -246,21 +246,22 @@ def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None
 
 
 def _ask_city(turn: Turn, named: NamedPlace) -> None:
-    """A district of several cities ("الروضة"): which city, the cities as choices."""
-    turn.remember(district=named.district, cities=list(named.cities))
+    """A district of several cities ("الروضة"): which city, the cities as choices. A district we
+    do not list ("حي الندى"): which city, any city we know answering it."""
+    turn.remember(district=named.district or named.unlisted, cities=list(named.cities))
     ask_which_city(turn, named)
 
 
 def _city_answer(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "which city is it in?": a number or a name from the list."""
-    cities = turn.state["cities"]
+    """The answer to "which city is it in?": a number or a name from the list (any city we
+    know, for a district we do not list)."""
+    cities = turn.state.get("cities") or []
     picked = choice_number(turn.text)
     city = cities[picked - 1] if picked is not None and 1 <= picked <= len(cities) else None
     named = find_place(turn.text)
-    if city is None and named.city in cities:
+    if city is None and named.city and (named.city in cities or not cities):
         city = named.city
-    stated = turn.state.get("stated_start")
-    stated = datetime.fromisoformat(stated) if stated else None
+    stated = _time_told(turn)
     urgent = bool(turn.state.get("urgent")) or medical_need.mentioned(turn.text)
     if city is not None:
         district = turn.state["district"]
@@ -314,7 +315,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
         from handlers.outage_status import back_part_answer
 
         return back_part_answer(turn, understood)
-    if turn.state.get("cities") and _city_answer(turn, understood):
+    if turn.state.get("district") and _city_answer(turn, understood):
         return True
     accounts = turn.state.get("accounts", [])
     stated = turn.state.get("stated_start")
@@ -348,17 +349,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
         return False  # the subscriber moved on to something else
     place = find_place(turn.text, city=turn.state.get("city"))
-    if place.ambiguous:
+    timed = read_times(turn.text, turn.now).start is not None
+    stated = _time_told(turn)  # "من ساعة في حي الندى": the time kept with the place
+    if place.ambiguous or place.unlisted:
+        if timed:
+            turn.say(turn.tr._("Thank you, I noted when it went off."))
         _ask_city(turn, place)
         return True
-    if not place.district and read_times(turn.text, turn.now).start is not None:
+    if not place.district and timed:
         # "من نص ساعة" answering "where?" says when the power went off, not where (a blind
         # subscriber test's report was filed at "من نص ساعه، الرياض").
-        start = stated or start_told(turn.text, turn.now).at
-        turn.remember(
-            stated_start=start.isoformat() if start else None,
-            told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
-        )
         if place.city:  # "من نص ساعه، الرياض": the city said with the time is kept
             turn.remember(city=place.city, district=None, cities=None)
         turn.say(turn.tr._("Thank you, I noted when it went off."))
@@ -398,6 +398,22 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
     return True
+
+
+def _time_told(turn: Turn) -> datetime | None:
+    """When the power went off: as stated before in the flow, else as the answer to a place
+    question tells it ("من نص ساعة، حي الندى"), kept in the flow's state with the message (its
+    times read again once the report is made), never dropped for the place said with it."""
+    stated = turn.state.get("stated_start")
+    start = datetime.fromisoformat(stated) if stated else None
+    if read_times(turn.text, turn.now).start is None:
+        return start
+    start = start or start_told(turn.text, turn.now).at
+    turn.remember(
+        stated_start=start.isoformat() if start else None,
+        told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
+    )
+    return start
 
 
 def _may_be(account: Account, named: NamedPlace) -> bool:

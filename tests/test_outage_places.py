@@ -85,7 +85,17 @@ def test_a_district_we_do_not_list_named_after_hay_is_kept_as_written() -> None:
     """A blind subscriber test: "في حي النخيل بالرياض" was asked "where in Riyadh?" again."""
     assert find_place("حي الندى، الرياض") == NamedPlace("الرياض", "الندى", other_words=1)
     assert find_place("طافية في حي الملك فهد بالرياض").district == "الملك فهد"
-    assert find_place("طافية في حي الندى").district is None  # no city: where is asked
+    assert find_place("طافية في حي الندى").district is None  # not a district we know
+
+
+def test_a_district_we_do_not_list_without_a_city_is_kept_for_its_city_to_be_asked() -> None:
+    """ "طافية في حي الندى" was asked "where?" again, the district lost: kept as `unlisted`."""
+    named = find_place("طافية في حي الندى")
+    assert (named.city, named.unlisted) == (None, "الندى")
+    assert not named.complete and not named.ambiguous
+    assert find_place("no power in hay al nada").unlisted == "al nada"
+    assert find_place("حي الندى، الرياض").unlisted is None  # with its city: the district
+    assert find_place("الكهرباء طافية").unlisted is None
 
 
 @pytest.mark.parametrize(
