@@ -24,7 +24,7 @@ from bot.outages import (
     restoration_standard,
 )
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.places import NamedPlace, display_name, find_place
+from bot.outages.places import NamedPlace, display_name, find_place, shown_place
 from bot.outages.service import (
     find_report,
     keep_media,
@@ -209,10 +209,7 @@ def _already_reported(turn: Turn, report: OutageReport, incident: Incident) -> l
 
 
 def _place_shown(turn: Turn, report: OutageReport) -> str:
-    place = [
-        display_name(p, turn.lang) for p in (report.premise, report.district, report.city) if p
-    ]
-    return ("، " if turn.lang == "ar" else ", ").join(place) or "-"
+    return shown_place((report.premise, report.district, report.city), turn.lang) or "-"
 
 
 def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None:
@@ -1027,17 +1024,15 @@ def _acknowledgement(
     if account is not None:
         lines.append(
             _(
-                "Place: {premise}, {district} (account {account})",
-                premise=account.premise,
-                district=account.district,
+                "Place: {place} (account {account})",
+                place=shown_place((account.premise, account.district), turn.lang),
                 account=mask(account.account),
             )
         )
     elif outcome.report.district:  # said back, so a misread place is caught at once
         report = outcome.report
-        place = [display_name(p, turn.lang) for p in (report.district, report.city) if p]
         lines.append(
-            _("Place: {place}", place="، ".join(place) if turn.lang == "ar" else ", ".join(place))
+            _("Place: {place}", place=shown_place((report.district, report.city), turn.lang))
         )
     if not outcome.is_new_report:  # one report per outage: this one's status, not a new one
         from handlers.outage_status import status_lines

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.outages.places import NamedPlace, find_place, known_cities, spellings
+from bot.outages.places import NamedPlace, find_place, known_cities, shown_place, spellings
 
 
 @pytest.mark.parametrize(
@@ -112,3 +112,12 @@ def test_a_district_we_do_not_list_without_a_city_is_kept_for_its_city_to_be_ask
 def test_khobar_and_al_nakheel_are_known(text: str, city: str, district: str | None) -> None:
     named = find_place(text)
     assert (named.city, named.district) == (city, district)
+
+
+def test_a_place_is_shown_in_one_script() -> None:
+    """An English "Place:" line showed "فيلا 7، شارع 22, الفيصلية": a Latin comma in Arabic."""
+    assert shown_place(("فيلا 7، شارع 22", "الفيصلية"), "en") == "فيلا 7، شارع 22، الفيصلية"
+    assert shown_place(("الملز", "الرياض"), "en") == "Al Malaz, Riyadh"
+    assert shown_place(("الندى", "الرياض"), "en") == "الندى، الرياض"  # no English spelling
+    assert shown_place(("al nada", "الرياض"), "en") == "al nada, Riyadh"
+    assert shown_place(("الملز", None, "الرياض"), "ar") == "الملز، الرياض"

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from bot.text import normalize
+from bot.understanding.language import in_arabic_script
 
 PLACES_FILE = Path(__file__).parent / "data" / "places.toml"
 
@@ -123,6 +125,19 @@ def spellings(name: str) -> tuple[str, ...]:
 def display_name(name: str, lang: str) -> str:
     """A stored city or district name as shown in `lang` (English: its first Latin spelling)."""
     return _names().english.get(name, name) if lang == "en" else name
+
+
+def shown_place(parts: Iterable[str | None], lang: str) -> str:
+    """A place's parts (premise, district, city) as one line in `lang`, in one script: in
+    English, the English spellings when every part has one ("Al Malaz, Riyadh"), else the
+    address as stored ("فيلا 7، شارع 22، الفيصلية"), whose Arabic commas are its own: a Latin
+    comma inside Arabic words reads wrong."""
+    stored = [p for p in parts if p]
+    shown = [display_name(p, lang) for p in stored]
+    if any(in_arabic_script(p) for p in shown):
+        shown = stored
+    arabic = lang == "ar" or any(in_arabic_script(p) for p in shown)
+    return ("، " if arabic else ", ").join(shown)
 
 
 def _unattached(word: str, names: _Names) -> str:
