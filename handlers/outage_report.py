@@ -416,10 +416,9 @@ def _time_told(turn: Turn) -> datetime | None:
 def _may_be(account: Account, named: NamedPlace) -> bool:
     """The sender's one premise is where the power is out unless the message names another
     place ("في حي النسيم بالرياض" from a subscriber in Jeddah): a stated place wins."""
-    if named.district or named.cities:
-        return bool(account.district) and normalize(named.district or "") == normalize(
-            account.district
-        )
+    district = named.district or named.unlisted  # "في حي الندى": a district we do not list
+    if district or named.cities:
+        return bool(account.district) and normalize(district or "") == normalize(account.district)
     return not named.city or normalize(named.city) == normalize(account.city or "")
 
 
