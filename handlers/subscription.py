@@ -13,7 +13,6 @@ OptOutType), the opt-out or opt-in is recorded the same way and nothing more is 
 
 from __future__ import annotations
 
-from bot.dialogue.messages import Reply
 from bot.dialogue.turn import Turn
 from bot.i18n import Texts, texts
 from bot.phrases import mentions
@@ -106,10 +105,11 @@ def stop(turn: Turn, understood: Understanding | None) -> None:
         return
     # "STOP" is the number's first word: a keyword, written in no language of its own, so the
     # answer is Arabic first (and the conversation stays Arabic), then English.
+    # One message (STOP is answered once); by SMS both languages in its short form, so that it
+    # is not cut with a «تفاصيل» nobody can ask for once stopped.
     turn.switch_language("ar")
-    turn.say(_stopped(turn, turn.tr))
-    english = texts("en")
-    turn.replies.append(Reply(text=_stopped(turn, english), lang=english.lang))
+    short = silent_when_stopped(turn)
+    turn.say("\n\n".join(_stopped(turn, tr, short) for tr in (turn.tr, texts("en"))))
 
 
 def _keyword_first(turn: Turn) -> bool:
@@ -118,8 +118,10 @@ def _keyword_first(turn: Turn) -> bool:
     return turn.contact.last_inbound_at is None and len(words) == 1 and turn.text.isascii()
 
 
-def _stopped(turn: Turn, tr: Texts) -> str:
+def _stopped(turn: Turn, tr: Texts, short: bool = False) -> str:
     _ = tr._
+    if short:
+        return _("Stopped: we will send nothing more to this number. Send START to resume.")
     if silent_when_stopped(turn):
         return _(
             "Stopped: we will send nothing more to this number, bill alerts and outage "
