@@ -156,12 +156,14 @@ def lookups_paused(turn: Turn) -> None:
 
 def ask_which_city(turn: Turn, named: NamedPlace) -> None:
     """A district of several cities ("الروضة": Riyadh or Jeddah): which city, the cities as
-    choices by number or by name (the outage and the hazard reports ask it alike)."""
+    choices by number or by name (the outage and the hazard reports ask it alike). A district we
+    do not list ("حي الندى") is asked its city with no choices."""
     from bot.outages.places import display_name
 
     turn.say(
         turn.tr._(
-            "Which city is {district} in?", district=display_name(named.district or "", turn.lang)
+            "Which city is {district} in?",
+            district=display_name(named.district or named.unlisted or "", turn.lang),
         ),
         [
             Choice(str(i), display_name(city, turn.lang), aliases=(city,))

@@ -1042,6 +1042,12 @@ def _records_page(turn: Turn) -> None:
     page = blocks[shown : shown + RECORDS_PAGE]
     shown += len(page)
     turn.remember(shown=shown)
+    turn.say("\n\n".join(page), _records_choices(turn))
+
+
+def _records_choices(turn: Turn) -> list[Choice]:
+    blocks: list[str] = turn.state["blocks"]
+    shown = int(turn.state.get("shown", 0))
     choices = [Choice("1", turn.tr._("Calculate for another case"))]
     if shown < len(blocks):
         choices.append(
@@ -1049,7 +1055,7 @@ def _records_page(turn: Turn) -> None:
                 "2", turn.tr._("Show more ({left} left)", left=turn.tr.number(len(blocks) - shown))
             )
         )
-    turn.say("\n\n".join(page), choices)
+    return choices
 
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
@@ -1075,6 +1081,17 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
         return True
     if picked == 2 and int(turn.state.get("shown", 0)) < len(turn.state.get("blocks", [])):
         _records_page(turn)
+        return True
+    if picked is not None:  # "8": a number of no choice here, not of the main menu
+        choices = _records_choices(turn)
+        if len(choices) > 1:
+            turn.say(
+                turn.tr._(
+                    "Please send a number from 1 to {last}.", last=turn.tr.number(len(choices))
+                )
+            )
+        else:
+            turn.say(turn.tr._("Please send a number from the list."), choices)
         return True
     return False
 

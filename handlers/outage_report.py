@@ -24,7 +24,7 @@ from bot.outages import (
     restoration_standard,
 )
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.places import NamedPlace, display_name, find_place
+from bot.outages.places import NamedPlace, display_name, find_place, shown_place
 from bot.outages.service import (
     find_report,
     keep_media,
@@ -149,7 +149,7 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         damage=mentions_damage(turn.text),
         told=turn.text,  # its times, read again once the report is made (`ask_start_day`)
     )
-    if named.ambiguous:
+    if named.ambiguous or named.unlisted:
         _ask_city(turn, named)
     elif not named.city and _open_report_told(turn):
         return
@@ -210,10 +210,7 @@ def _already_reported(turn: Turn, report: OutageReport, incident: Incident) -> l
 
 
 def _place_shown(turn: Turn, report: OutageReport) -> str:
-    place = [
-        display_name(p, turn.lang) for p in (report.premise, report.district, report.city) if p
-    ]
-    return ("، " if turn.lang == "ar" else ", ").join(place) or "-"
+    return shown_place((report.premise, report.district, report.city), turn.lang) or "-"
 
 
 def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None:
@@ -247,21 +244,22 @@ def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None
 
 
 def _ask_city(turn: Turn, named: NamedPlace) -> None:
-    """A district of several cities ("الروضة"): which city, the cities as choices."""
-    turn.remember(district=named.district, cities=list(named.cities))
+    """A district of several cities ("الروضة"): which city, the cities as choices. A district we
+    do not list ("حي الندى"): which city, any city we know answering it."""
+    turn.remember(district=named.district or named.unlisted, cities=list(named.cities))
     ask_which_city(turn, named)
 
 
 def _city_answer(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "which city is it in?": a number or a name from the list."""
-    cities = turn.state["cities"]
+    """The answer to "which city is it in?": a number or a name from the list (any city we
+    know, for a district we do not list)."""
+    cities = turn.state.get("cities") or []
     picked = choice_number(turn.text)
     city = cities[picked - 1] if picked is not None and 1 <= picked <= len(cities) else None
     named = find_place(turn.text)
-    if city is None and named.city in cities:
+    if city is None and named.city and (named.city in cities or not cities):
         city = named.city
-    stated = turn.state.get("stated_start")
-    stated = datetime.fromisoformat(stated) if stated else None
+    stated = _time_told(turn)
     urgent = bool(turn.state.get("urgent")) or medical_need.mentioned(turn.text)
     if city is not None:
         district = turn.state["district"]
@@ -315,7 +313,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
         from handlers.outage_status import back_part_answer
 
         return back_part_answer(turn, understood)
-    if turn.state.get("cities") and _city_answer(turn, understood):
+    if turn.state.get("district") and _city_answer(turn, understood):
         return True
     accounts = turn.state.get("accounts", [])
     stated = turn.state.get("stated_start")
@@ -349,17 +347,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
         return False  # the subscriber moved on to something else
     place = find_place(turn.text, city=turn.state.get("city"))
-    if place.ambiguous:
+    timed = read_times(turn.text, turn.now).start is not None
+    stated = _time_told(turn)  # "من ساعة في حي الندى": the time kept with the place
+    if place.ambiguous or place.unlisted:
+        if timed:
+            turn.say(turn.tr._("Thank you, I noted when it went off."))
         _ask_city(turn, place)
         return True
-    if not place.district and read_times(turn.text, turn.now).start is not None:
+    if not place.district and timed:
         # "من نص ساعة" answering "where?" says when the power went off, not where (a blind
         # subscriber test's report was filed at "من نص ساعه، الرياض").
-        start = stated or start_told(turn.text, turn.now).at
-        turn.remember(
-            stated_start=start.isoformat() if start else None,
-            told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
-        )
         if place.city:  # "من نص ساعه، الرياض": the city said with the time is kept
             turn.remember(city=place.city, district=None, cities=None)
         turn.say(turn.tr._("Thank you, I noted when it went off."))
@@ -401,13 +398,28 @@ def step(turn: Turn, understood: Understanding) -> bool:
     return True
 
 
+def _time_told(turn: Turn) -> datetime | None:
+    """When the power went off: as stated before in the flow, else as the answer to a place
+    question tells it ("من نص ساعة، حي الندى"), kept in the flow's state with the message (its
+    times read again once the report is made), never dropped for the place said with it."""
+    stated = turn.state.get("stated_start")
+    start = datetime.fromisoformat(stated) if stated else None
+    if read_times(turn.text, turn.now).start is None:
+        return start
+    start = start or start_told(turn.text, turn.now).at
+    turn.remember(
+        stated_start=start.isoformat() if start else None,
+        told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
+    )
+    return start
+
+
 def _may_be(account: Account, named: NamedPlace) -> bool:
     """The sender's one premise is where the power is out unless the message names another
     place ("في حي النسيم بالرياض" from a subscriber in Jeddah): a stated place wins."""
-    if named.district or named.cities:
-        return bool(account.district) and normalize(named.district or "") == normalize(
-            account.district
-        )
+    district = named.district or named.unlisted  # "في حي الندى": a district we do not list
+    if district or named.cities:
+        return bool(account.district) and normalize(district or "") == normalize(account.district)
     return not named.city or normalize(named.city) == normalize(account.city or "")
 
 
@@ -1083,17 +1095,15 @@ def _acknowledgement(
     if account is not None:
         lines.append(
             _(
-                "Place: {premise}, {district} (account {account})",
-                premise=account.premise,
-                district=account.district,
+                "Place: {place} (account {account})",
+                place=shown_place((account.premise, account.district), turn.lang),
                 account=mask(account.account),
             )
         )
     elif outcome.report.district:  # said back, so a misread place is caught at once
         report = outcome.report
-        place = [display_name(p, turn.lang) for p in (report.district, report.city) if p]
         lines.append(
-            _("Place: {place}", place="، ".join(place) if turn.lang == "ar" else ", ".join(place))
+            _("Place: {place}", place=shown_place((report.district, report.city), turn.lang))
         )
     if not outcome.is_new_report:  # one report per outage: this one's status, not a new one
         from handlers.outage_status import status_lines

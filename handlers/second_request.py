@@ -113,9 +113,6 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
             'And about your outage report: once we are done here, send "report status".'
         ),
         "compensation": _('And about compensation: once we are done here, send "compensation".'),
-        "hazard_report": _(
-            "And about the danger you saw: once we are done here, describe it again and I will "
-            "report it. If it is dangerous now, call 933."
-        ),
+        # No hazard report here: a danger is always the first request taken (`plan`).
     }
     turn.say(offers[found.second])

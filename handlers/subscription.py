@@ -14,6 +14,7 @@ OptOutType), the opt-out or opt-in is recorded the same way and nothing more is 
 from __future__ import annotations
 
 from bot.dialogue.turn import Turn
+from bot.i18n import Texts, texts
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
@@ -99,23 +100,39 @@ def stop(turn: Turn, understood: Understanding | None) -> None:
         phone=turn.phone,
         at=turn.now,
     )
-    _ = turn.tr._
+    if not _keyword_first(turn):
+        turn.say(_stopped(turn, turn.tr))
+        return
+    # "STOP" is the number's first word: a keyword, written in no language of its own, so the
+    # answer is Arabic first (and the conversation stays Arabic), then English.
+    # One message (STOP is answered once); by SMS both languages in its short form, so that it
+    # is not cut with a «تفاصيل» nobody can ask for once stopped.
+    turn.switch_language("ar")
+    short = silent_when_stopped(turn)
+    turn.say("\n\n".join(_stopped(turn, tr, short) for tr in (turn.tr, texts("en"))))
+
+
+def _keyword_first(turn: Turn) -> bool:
+    """A Latin keyword alone ("STOP") from a number never seen before."""
+    words = turn.text.split()
+    return turn.contact.last_inbound_at is None and len(words) == 1 and turn.text.isascii()
+
+
+def _stopped(turn: Turn, tr: Texts, short: bool = False) -> str:
+    _ = tr._
+    if short:
+        return _("Stopped: we will send nothing more to this number. Send START to resume.")
     if silent_when_stopped(turn):
-        turn.say(
-            _(
-                "Stopped: we will send nothing more to this number, bill alerts and outage "
-                "updates included. An outage report you send is still recorded, but by SMS "
-                "we can only answer START and HELP. Send START at any time to resume."
-            )
+        return _(
+            "Stopped: we will send nothing more to this number, bill alerts and outage "
+            "updates included. An outage report you send is still recorded, but by SMS "
+            "we can only answer START and HELP. Send START at any time to resume."
         )
-    else:
-        turn.say(
-            _(
-                "Stopped: we will not message you on our own any more on this number, bill "
-                "alerts and outage updates included. When you write to us we still answer, "
-                "and we record your outage reports. Send START at any time to resume."
-            )
-        )
+    return _(
+        "Stopped: we will not message you on our own any more on this number, bill "
+        "alerts and outage updates included. When you write to us we still answer, "
+        "and we record your outage reports. Send START at any time to resume."
+    )
 
 
 def stop_bill_alerts(turn: Turn) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.outages.places import NamedPlace, find_place, known_cities, spellings
+from bot.outages.places import NamedPlace, find_place, known_cities, shown_place, spellings
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,17 @@ def test_a_district_we_do_not_list_named_after_hay_is_kept_as_written() -> None:
     """A blind subscriber test: "في حي النخيل بالرياض" was asked "where in Riyadh?" again."""
     assert find_place("حي الندى، الرياض") == NamedPlace("الرياض", "الندى", other_words=1)
     assert find_place("طافية في حي الملك فهد بالرياض").district == "الملك فهد"
-    assert find_place("طافية في حي الندى").district is None  # no city: where is asked
+    assert find_place("طافية في حي الندى").district is None  # not a district we know
+
+
+def test_a_district_we_do_not_list_without_a_city_is_kept_for_its_city_to_be_asked() -> None:
+    """ "طافية في حي الندى" was asked "where?" again, the district lost: kept as `unlisted`."""
+    named = find_place("طافية في حي الندى")
+    assert (named.city, named.unlisted) == (None, "الندى")
+    assert not named.complete and not named.ambiguous
+    assert find_place("no power in hay al nada").unlisted == "al nada"
+    assert find_place("حي الندى، الرياض").unlisted is None  # with its city: the district
+    assert find_place("الكهرباء طافية").unlisted is None
 
 
 @pytest.mark.parametrize(
@@ -102,3 +112,12 @@ def test_a_district_we_do_not_list_named_after_hay_is_kept_as_written() -> None:
 def test_khobar_and_al_nakheel_are_known(text: str, city: str, district: str | None) -> None:
     named = find_place(text)
     assert (named.city, named.district) == (city, district)
+
+
+def test_a_place_is_shown_in_one_script() -> None:
+    """An English "Place:" line showed "فيلا 7، شارع 22, الفيصلية": a Latin comma in Arabic."""
+    assert shown_place(("فيلا 7، شارع 22", "الفيصلية"), "en") == "فيلا 7، شارع 22، الفيصلية"
+    assert shown_place(("الملز", "الرياض"), "en") == "Al Malaz, Riyadh"
+    assert shown_place(("الندى", "الرياض"), "en") == "الندى، الرياض"  # no English spelling
+    assert shown_place(("al nada", "الرياض"), "en") == "al nada, Riyadh"
+    assert shown_place(("الملز", None, "الرياض"), "ar") == "الملز، الرياض"

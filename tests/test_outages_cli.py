@@ -235,3 +235,27 @@ def test_restore_names_the_reports_filed_after_its_time(incident_url: str, capsy
     code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00")
     assert code == 0 and "notified 4 reporters" in out
     assert "left open (filed after 2026-01-11T13:00:00+03:00): OUT-000006 in INC-000003" in out
+
+
+def test_a_dry_run_says_what_restore_would_do(incident_url: str, capsys, monkeypatch) -> None:
+    """`restore --dry-run` printed the incident as "restored" (it was not) and kept quiet about
+    the reports filed after its time, which the real run leaves open."""
+    with session_scope(incident_url) as session:
+        report_outage(
+            session,
+            channel="whatsapp",
+            sender="+966500000099",
+            phone="+966500000099",
+            lang="ar",
+            reported_at=T0 + timedelta(hours=6),
+            city="الرياض",
+            district="النسيم",
+        )
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN")
+    before = run(capsys, "show", "1", "--json")[1]
+    code, out, _ = run(capsys, "restore", "1", "--at", "2026-01-11T13:00+03:00", "--dry-run")
+    assert code == 0
+    assert out.startswith("INC-000001  would be restored")
+    assert "would leave open (filed after 2026-01-11T13:00:00+03:00): OUT-000006\n" in out
+    assert "nothing was changed or sent" in out
+    assert run(capsys, "show", "1", "--json")[1] == before

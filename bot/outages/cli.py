@@ -212,7 +212,10 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
     at = args.at or datetime.now(UTC)
     if args.dry_run:
         return _rehearse(
-            settings, lambda session: restore_incident(session, args.ref, at=at), RESTORED_EVENT
+            settings,
+            lambda session: restore_incident(session, args.ref, at=at),
+            RESTORED_EVENT,
+            also=_left_open_lines,
         )
     if not args.no_notify:
         _require_transports(settings, args.ref)
@@ -224,14 +227,28 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         incident = restore_incident(session, args.ref, at=at)
         incident_id = incident.id
         print(incident_line(_view(session, incident)))
-        if left := left_open_after(session, incident):
-            print(
-                f"left open (filed after {local_iso(incident.end)}): "
-                + ", ".join(f"{r.reference} in {i.reference}" for r, i in left)
-            )
+        for line in _left_open_lines(session, incident):
+            print(line)
     if not args.no_notify:
         _notify(settings, incident_id, RESTORED_EVENT)
     return 0
+
+
+def _left_open_lines(session, incident: Incident, dry_run: bool = False) -> list[str]:
+    """The reports filed after the restoration time, which stay open (in an incident reopened
+    from this one); a dry run names them only, its reopened incident being rolled back."""
+    left = left_open_after(session, incident)
+    if not left:
+        return []
+    if dry_run:
+        return [
+            f"would leave open (filed after {local_iso(incident.end)}): "
+            + ", ".join(r.reference for r, _i in left)
+        ]
+    return [
+        f"left open (filed after {local_iso(incident.end)}): "
+        + ", ".join(f"{r.reference} in {i.reference}" for r, i in left)
+    ]
 
 
 def _notify_action(args: argparse.Namespace, settings: Settings) -> int:
@@ -282,13 +299,17 @@ def _require_transports(settings: Settings, ref: str) -> None:
         raise OutageError(problem)
 
 
-def _rehearse(settings: Settings, change, event: str | None) -> int:
-    """`--dry-run`: make the change in a transaction that is rolled back, and print the
-    notices it would send."""
+def _rehearse(settings: Settings, change, event: str | None, also=None) -> int:
+    """`--dry-run`: make the change in a transaction that is rolled back, and print what the
+    incident would become (its status said as "would be": nothing is), what `also` says of it,
+    and the notices it would send."""
     with session_factory(settings.database_url)() as session:
         try:
             incident = change(session)
-            print(incident_line(_view(session, incident)))
+            view = _view(session, incident)
+            print(incident_line({**view, "status": f"would be {view['status']}"}))
+            for line in also(session, incident, dry_run=True) if also else ():
+                print(line)
             messages = preview(session, incident, event) if event else []
         finally:
             session.rollback()

@@ -5,18 +5,21 @@ known district of a known city, and come back with the names we store (so that A
 reports of one area join one incident). A district of several cities named without its city
 ("الروضة": Riyadh and Jeddah) is `ambiguous`: the city is asked. A known city with a district we
 do not know gives the rest of the message, the district in an answer to "where?"
-("حي الندى، الرياض" → الندى).
+("حي الندى، الرياض" → الندى). A district we do not list, named after "حي" with no city
+("طافية في حي الندى"), is `unlisted`: kept, and its city asked.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from bot.text import normalize
+from bot.understanding.language import in_arabic_script
 
 PLACES_FILE = Path(__file__).parent / "data" / "places.toml"
 
@@ -32,9 +35,10 @@ LONGEST_NAME = 5  # words
 # The word that says a district's name comes next ("في حي النخيل"); a name we do not list is
 # still the district when a known city is named with it, kept as written.
 _DISTRICT_WORDS = frozenset(normalize(w) for w in ("حي", "بحي", "فحي", "وحي", "hay", "7ay", "7ai"))
-# A district's name of two words starts with one of these ("حي الملك فهد", "حي الامير سلطان").
+# A district's name of two words starts with one of these ("حي الملك فهد", "حي الامير سلطان",
+# "hay al nada": a Latin article is no name of its own).
 _NAME_HEADS = frozenset(
-    normalize(w) for w in ("الملك", "الامير", "الأمير", "ابو", "أبو", "ام", "أم")
+    normalize(w) for w in ("الملك", "الامير", "الأمير", "ابو", "أبو", "ام", "أم", "al", "el")
 )
 _WITH = normalize("مع")
 
@@ -51,6 +55,10 @@ class NamedPlace:
     # How many words of the message are neither the place nor filler: 0 for a message that is
     # only a place ("Al Naseem, Riyadh"), which is written in no language of its own.
     other_words: int = 0
+    # A district we do not list, named after "حي" with no city ("طافية في حي الندى"): kept as
+    # written, and only its city asked. Apart from `district` (a district we know), which
+    # callers match against stored names.
+    unlisted: str | None = None
 
     @property
     def ambiguous(self) -> bool:
@@ -119,6 +127,19 @@ def display_name(name: str, lang: str) -> str:
     return _names().english.get(name, name) if lang == "en" else name
 
 
+def shown_place(parts: Iterable[str | None], lang: str) -> str:
+    """A place's parts (premise, district, city) as one line in `lang`, in one script: in
+    English, the English spellings when every part has one ("Al Malaz, Riyadh"), else the
+    address as stored ("فيلا 7، شارع 22، الفيصلية"), whose Arabic commas are its own: a Latin
+    comma inside Arabic words reads wrong."""
+    stored = [p for p in parts if p]
+    shown = [display_name(p, lang) for p in stored]
+    if any(in_arabic_script(p) for p in shown):
+        shown = stored
+    arabic = lang == "ar" or any(in_arabic_script(p) for p in shown)
+    return ("، " if arabic else ", ").join(shown)
+
+
 def _unattached(word: str, names: _Names) -> str:
     """ "بالملز" → "الملز", "بجده" → "جده": a joined preposition before a place name."""
     word = _ATTACHED.sub("", word)
@@ -180,9 +201,9 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
             (only_city, district), *_ = found.items()
             return NamedPlace(only_city, district, other_words=other)
         return NamedPlace(None, next(iter(found.values())), tuple(found), other_words=other)
-    if city is None:
-        return NamedPlace(other_words=other)
     said = _said_district(originals, words, used)
+    if city is None:
+        return NamedPlace(other_words=other, unlisted=said)
     if said is not None:
         return NamedPlace(city, said, other_words=other)
     return NamedPlace(

@@ -51,6 +51,11 @@ def detect_lang(text: str, normalized: str | None = None) -> str:
     return "ar" if arabizi and arabizi >= english else "en"
 
 
+def in_arabic_script(text: str) -> bool:
+    """Whether `text` has an Arabic letter (its script, whatever language "al nada" is)."""
+    return _ARABIC_LETTER.search(text) is not None
+
+
 def knows_latin_words(text: str) -> bool:
     """Whether a Latin-letter message has a word we know as English or Arabizi: none in
     "asdkjh qwe zzz", which then says nothing of the writer's language."""
