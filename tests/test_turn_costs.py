@@ -394,6 +394,39 @@ def test_an_incidents_standing_reports_are_counted_from_its_index_alone(
             ), plan
 
 
+def test_json_is_kept_on_sqlite_as_its_own_letters(seeded_database_url: str) -> None:
+    """The contact's JSON columns, written on every turn, hold Arabic as itself (2 bytes a
+    letter), not as "\\u0627" escapes (6): a third of the bytes, fewer pages a turn. What reads
+    them back gets the same values; text SQLite cannot store (a lone surrogate) keeps escapes."""
+    from bot.storage.db import _json_text
+
+    pool = engine_for(seeded_database_url)
+    if pool.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL keeps JSON as the driver writes it")
+    settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
+    phone = demo_phone_numbers(4)[3]
+    message = Inbound(
+        channel="whatsapp",
+        sender=phone,
+        phone=phone,
+        text="كم فاتورتي",
+        received_at=datetime(2026, 3, 5, 9, 0, tzinfo=UTC),
+        message_id="SMjson0001",
+    )
+    replies = Engine(settings).handle(message)
+    with pool.connect() as conn:
+        stored, replies_kept = conn.execute(
+            text("SELECT recent_messages, last_replies FROM contacts WHERE sender = :s"),
+            {"s": phone},
+        ).one()
+    assert "كم فاتورتي" in stored and "\\u" not in stored + replies_kept
+    assert json.loads(replies_kept)[0]["text"] == replies[0].text
+    unstorable = {"text": "\udcff" + "كم"}
+    assert json.loads(_json_text(unstorable)) == unstorable
+    assert _json_text(unstorable) == json.dumps(unstorable)
+    assert _json_text(["ok"]) == json.dumps(["ok"])
+
+
 def test_the_indexes_a_turn_writes_are_the_ones_its_statements_read(database_url: str) -> None:
     """Every new contact and every outage report writes each index of its table (on SQLite a
     page each, in the turn's commit): each of these is read by a statement, and one more is to
