@@ -346,3 +346,109 @@ def test_a_place_name_reads_the_same_in_any_spelling_kept_or_not() -> None:
     assert normalize_place(None) == normalize_place("") == ""
     long_name = "حي " + "ا" * 120 + " الروضة"
     assert normalize_place(long_name) == normalize_place("ا" * 120 + " الروضه")
+
+
+def test_an_incidents_standing_reports_are_counted_from_its_index_alone(
+    database_url: str,
+) -> None:
+    """Every report's turn counts the incident's standing reports (cancelled ones left out):
+    the count is the same three ways it is made, and on SQLite it reads the index by incident
+    and status only, never a report's row (a hundred rows a turn in a burst)."""
+    from bot.outages import report_outage
+    from bot.outages.models import Incident
+    from bot.outages.service import _OPEN_INCIDENT_OF_AREA, cancel_report, reporters_count
+    from bot.storage.db import connection_of, session_scope
+
+    at = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+    with session_scope(database_url) as session:
+        outcomes = [
+            report_outage(
+                session,
+                channel="whatsapp",
+                sender=f"+96650000{n:04d}",
+                phone=f"+96650000{n:04d}",
+                lang="ar",
+                reported_at=at + timedelta(minutes=n),
+                city="الرياض",
+                district="الروضة",
+            )
+            for n in range(5)
+        ]
+        for outcome in outcomes[1:3]:
+            cancel_report(session, outcome.report, at + timedelta(hours=1))
+        incident = outcomes[0].incident
+        area = {"area_key": incident.area_key}
+        row = _OPEN_INCIDENT_OF_AREA.first(connection_of(session), area)
+        assert row is not None and row.reporters_before == 3
+        assert reporters_count(session, incident) == 3
+        session.expire(incident, ["reporters_count"])
+        assert session.get(Incident, incident.id).reporters_count == 3  # type: ignore[union-attr]
+        conn = connection_of(session)
+        if conn.dialect.name == "sqlite":
+            statement = _OPEN_INCIDENT_OF_AREA.statement.params(area)  # type: ignore[attr-defined]
+            sql = statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+            plan = [line[-1] for line in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+            on_reports = [step for step in plan if "outage_reports" in step]
+            assert on_reports and all(
+                "COVERING INDEX ix_outage_reports_incident_status" in step for step in on_reports
+            ), plan
+
+
+def test_json_is_kept_on_sqlite_as_its_own_letters(seeded_database_url: str) -> None:
+    """The contact's JSON columns, written on every turn, hold Arabic as itself (2 bytes a
+    letter), not as "\\u0627" escapes (6): a third of the bytes, fewer pages a turn. What reads
+    them back gets the same values; text SQLite cannot store (a lone surrogate) keeps escapes."""
+    from bot.storage.db import _json_text
+
+    pool = engine_for(seeded_database_url)
+    if pool.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL keeps JSON as the driver writes it")
+    settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
+    phone = demo_phone_numbers(4)[3]
+    message = Inbound(
+        channel="whatsapp",
+        sender=phone,
+        phone=phone,
+        text="كم فاتورتي",
+        received_at=datetime(2026, 3, 5, 9, 0, tzinfo=UTC),
+        message_id="SMjson0001",
+    )
+    replies = Engine(settings).handle(message)
+    with pool.connect() as conn:
+        stored, replies_kept = conn.execute(
+            text("SELECT recent_messages, last_replies FROM contacts WHERE sender = :s"),
+            {"s": phone},
+        ).one()
+    assert "كم فاتورتي" in stored and "\\u" not in stored + replies_kept
+    assert json.loads(replies_kept)[0]["text"] == replies[0].text
+    unstorable = {"text": "\udcff" + "كم"}
+    assert json.loads(_json_text(unstorable)) == unstorable
+    assert _json_text(unstorable) == json.dumps(unstorable)
+    assert _json_text(["ok"]) == json.dumps(["ok"])
+
+
+def test_the_indexes_a_turn_writes_are_the_ones_its_statements_read(database_url: str) -> None:
+    """Every new contact and every outage report writes each index of its table (on SQLite a
+    page each, in the turn's commit): each of these is read by a statement, and one more is to
+    be weighed against that cost (ix_outage_reports_incident_id repeated the unique index's
+    prefix; ix_contacts_phone was read by nothing)."""
+    from sqlalchemy import inspect as inspect_database
+
+    found = inspect_database(engine_for(database_url))
+    unique = {c["name"] for c in found.get_unique_constraints("outage_reports")}
+    assert unique == {"uq_outage_reports_reporter"}  # one report a sender and incident
+
+    def indexes(table: str) -> dict[str, list[str | None]]:
+        # PostgreSQL lists the unique constraint's own index too: it is the constraint above.
+        return {
+            str(index["name"]): index["column_names"]
+            for index in found.get_indexes(table)
+            if index["name"] not in unique
+        }
+
+    assert indexes("contacts") == {}  # the primary key (channel, sender) is the only lookup
+    assert indexes("outage_reports") == {
+        "ix_outage_reports_channel_sender": ["channel", "sender"],  # a sender's reports
+        "ix_outage_reports_phone": ["phone"],  # a phone's reports, on any channel
+        "ix_outage_reports_incident_status": ["incident_id", "status"],  # standing reports
+    }

@@ -8,6 +8,7 @@ incidents (the row is claimed with an atomic insert, on SQLite and PostgreSQL al
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.storage.base import Base, aware, utcnow
 
@@ -95,10 +97,14 @@ class OutageReport(Base):
         # The same sender reporting the same incident twice is one report, even under races.
         UniqueConstraint("incident_id", "channel", "sender", name="uq_outage_reports_reporter"),
         Index("ix_outage_reports_channel_sender", "channel", "sender"),
+        # An incident's standing reports (`status != cancelled`) are counted on every report's
+        # turn: with the status in the index the count reads index entries only, not every
+        # report's row (a hundred rows in a burst). It also serves a plain lookup by incident.
+        Index("ix_outage_reports_incident_status", "incident_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("outage_incidents.id"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("outage_incidents.id"))
     channel: Mapped[str] = mapped_column(String(16))
     sender: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
@@ -212,12 +218,25 @@ class OutageNotification(Base):
     sent_at: Mapped[datetime | None]
 
 
+def standing_reports(incident_id: Any) -> ColumnElement[int]:
+    """How many reports of the incident `incident_id` (a column or a parameter) stand: a
+    cancelled report is nobody's report of the outage. Counted as all of its reports less the
+    cancelled ones: both counts read only entries of ix_outage_reports_incident_status (the
+    second only the cancelled ones), where `status != 'cancelled'` tested each entry's status,
+    twice the work on every report's turn (a hundred entries an incident in a burst). Every
+    report has a status (NOT NULL), so the two are the same number."""
+    reports = OutageReport.__table__
+    of_incident = reports.c.incident_id == incident_id
+    every = select(func.count()).where(of_incident).correlate_except(reports).scalar_subquery()
+    cancelled = (
+        select(func.count())
+        .where(of_incident, reports.c.status == CANCELLED)
+        .correlate_except(reports)
+        .scalar_subquery()
+    )
+    return every - cancelled
+
+
 # Counted when read, not with every load of an incident: a report's turn loads its incident and
-# has no use for a count over all of the incident's reports. A cancelled report is not counted.
-Incident.reporters_count = column_property(
-    select(func.count(OutageReport.id))
-    .where(OutageReport.incident_id == Incident.id, OutageReport.status != CANCELLED)
-    .correlate_except(OutageReport)
-    .scalar_subquery(),
-    deferred=True,
-)
+# has no use for a count over all of the incident's reports.
+Incident.reporters_count = column_property(standing_reports(Incident.id), deferred=True)

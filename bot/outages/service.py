@@ -46,6 +46,7 @@ from bot.outages.models import (
     OutageMedia,
     OutageNotification,
     OutageReport,
+    standing_reports,
 )
 from bot.outages.times import as_utc, local_iso
 from bot.storage.base import utcnow
@@ -86,11 +87,7 @@ _REPORT_IDS_OF_PHONE = Prepared(
 )
 # A cancelled report is nobody's report of the outage: not counted ("two reports, yours one of
 # them" was said with the other one withdrawn), and sent no notice (`notify._enqueue`).
-_REPORTERS_OF = Prepared(
-    select(func.count(OutageReport.id)).where(
-        OutageReport.incident_id == bindparam("incident_id"), OutageReport.status != CANCELLED
-    )
-)
+_REPORTERS_OF = Prepared(select(standing_reports(bindparam("incident_id"))))
 _REPORTS = OutageReport.__table__
 _INCIDENTS = Incident.__table__
 _OPEN_AREAS = OpenArea.__table__
@@ -99,10 +96,7 @@ _OPEN_AREAS = OpenArea.__table__
 _OPEN_INCIDENT_OF_AREA = Prepared(
     select(
         *_INCIDENTS.columns,
-        select(func.count(_REPORTS.c.id))
-        .where(_REPORTS.c.incident_id == _INCIDENTS.c.id, _REPORTS.c.status != CANCELLED)
-        .scalar_subquery()
-        .label("reporters_before"),
+        standing_reports(_INCIDENTS.c.id).label("reporters_before"),
     )
     .join_from(_INCIDENTS, _OPEN_AREAS, _OPEN_AREAS.c.incident_id == _INCIDENTS.c.id)
     .where(_OPEN_AREAS.c.area_key == bindparam("area_key"), _INCIDENTS.c.status == OPEN)

@@ -17,7 +17,9 @@ class Contact(Base):
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     sender: Mapped[str] = mapped_column(String(64), primary_key=True)
-    phone: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Not indexed: nothing looks a contact up by phone (a sender's reports and accounts are
+    # found by phone in their own tables), and an index would be written on every new contact.
+    phone: Mapped[str | None] = mapped_column(String(20))
     lang: Mapped[str | None] = mapped_column(String(2))
     opted_out_at: Mapped[datetime | None]
     last_inbound_at: Mapped[datetime | None]  # WhatsApp's 24-hour window is counted from it
