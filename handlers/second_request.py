@@ -102,6 +102,10 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
     if not asked:
         INTENTS[found.second](turn, replace(understood, intent=found.second))
         return
+    second = found.second
+    if second == "outage_status" and not _has_outage_report(turn):
+        # "…and when will the power be back?" with no report to follow: the cut is to report.
+        second = "outage_report"
     _ = turn.tr._
     offers = {
         "bill": _('And about your bill: once we are done here, send "my bill".'),
@@ -115,4 +119,14 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
         "compensation": _('And about compensation: once we are done here, send "compensation".'),
         # No hazard report here: a danger is always the first request taken (`plan`).
     }
-    turn.say(offers[found.second])
+    turn.say(offers[second])
+
+
+def _has_outage_report(turn: Turn) -> bool:
+    from bot.outages import latest_report
+
+    message = turn.message
+    found = latest_report(
+        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
+    )
+    return found is not None
