@@ -12,7 +12,7 @@ import pytest
 
 from bot.text import normalize
 from bot.understanding.corpus import INTENTS, REQUESTS, examples, load_tsv
-from bot.understanding.evaluation import score
+from bot.understanding.evaluation import SHOW_MISSES, held_out, score
 from bot.understanding.model import MODEL_PATH, load
 
 DATA = Path(__file__).parent / "data"
@@ -59,9 +59,18 @@ def test_dev_and_test_sets_are_never_trained_on() -> None:
     for name in TEST_SETS:
         tested = [e.text for e in load_tsv(DATA / name)]
         leaked = [t for t in tested if _words(t) in trained]
-        assert not leaked, f"{name} in the training corpus: {leaked[:5]}"
+        assert not leaked, held_out(f"{name} in the training corpus", leaked)
         in_dev = [t for t in tested if _words(t) in developed]
-        assert not in_dev, f"{name} in the dev split: {in_dev[:5]}"
+        assert not in_dev, held_out(f"{name} in the dev split", in_dev)
+
+
+def test_test_set_messages_are_shown_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing check names how many test-set messages, not which (a tuner reads the logs)."""
+    monkeypatch.delenv(SHOW_MISSES, raising=False)
+    told = held_out("fresh_messages.tsv in the dev split", ["الكهرباء طافية عندنا"])
+    assert "1 messages" in told and "طافية" not in told
+    monkeypatch.setenv(SHOW_MISSES, "1")
+    assert "طافية" in held_out("fresh_messages.tsv in the dev split", ["الكهرباء طافية عندنا"])
 
 
 @pytest.mark.parametrize("name", TEST_SETS)

@@ -7,6 +7,7 @@ retrains the model alone on four fifths of the corpus and scores the fifth left 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -19,6 +20,18 @@ from bot.understanding.corpus import INTENTS, REQUESTS, Example
 # Test-set times ("yesterday") are read against this fixed moment, so results never depend on
 # the day the evaluation runs.
 EVALUATION_NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
+# Test-set messages are shown (a miss, a leaked line) only when this is "1": whoever tunes the
+# corpus reads test logs, and a test set that was read measures nothing.
+SHOW_MISSES = "SADEEQ_SHOW_MISSES"
+
+
+def held_out(name: str, texts: Sequence[str]) -> str:
+    """How a check names test-set messages in its output: their number, and the messages
+    themselves only when SADEEQ_SHOW_MISSES=1."""
+    told = f"{name}: {len(texts)} messages"
+    if os.environ.get(SHOW_MISSES) != "1" or not texts:
+        return told + (f" (set {SHOW_MISSES}=1 to list them)" if texts else "")
+    return told + ":\n" + "\n".join(f"    {text}" for text in texts)
 
 
 @dataclass(frozen=True)
