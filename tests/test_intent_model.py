@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -102,7 +103,7 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
     from bot.understanding.training import build
 
     committed = load(MODEL_PATH)
-    build().save(tmp_path / "model.npz")  # what `make intents` does: one fit, C fixed
+    build().model.save(tmp_path / "model.npz")  # what `make intents` does: six fits, C fixed
     rebuilt = load(tmp_path / "model.npz")
     assert rebuilt.strength == committed.strength
     assert rebuilt.index == committed.index
@@ -123,3 +124,42 @@ def test_safety_reports_are_recognized_on_their_own_test_set() -> None:
     recall = sum(r.guess == "hazard_report" for r in hazards) / len(hazards)
     precision = sum(r.truth == "hazard_report" for r in taken) / len(taken)
     assert recall >= 0.95 and precision >= 0.96, (recall, precision)
+
+
+def test_training_decides_as_the_running_model() -> None:
+    """The thresholds are chosen with `training.decisions`, the bot answers with
+    `IntentModel.decide`: one rule (`model.not_sure`), the same answers."""
+    from bot.understanding.training import decisions
+
+    model = load()
+    texts = [e.text for e in DEV[::10]]
+    rows = [model.probabilities(normalize(text)) for text in texts]
+    scores = np.array([[row[intent] for intent in INTENTS] for row in rows])
+    for accept, off_topic in ((model.accept, model.off_topic), (0.3, 0.1), (0.8, 0.4)):
+        answers = decisions(scores, accept, off_topic)
+        thresholds = replace(model, accept=accept, off_topic=off_topic)
+        assert [INTENTS[a] for a in answers] == [thresholds.decide(row)[0] for row in rows]
+
+
+def test_the_thresholds_take_at_most_three_percent_of_off_topic() -> None:
+    """Chosen on scores (out of fold at build time): the best accuracy among the thresholds
+    that take at most 3% of off-topic messages for a request, though more would be likelier."""
+    from bot.understanding.training import choose_thresholds
+
+    rng = np.random.default_rng(0)
+    bill, unknown = INTENTS.index("bill"), INTENTS.index("unknown")
+    scores = np.zeros((400, len(INTENTS)))
+    truths = ["bill"] * 200 + ["unknown"] * 200
+    # Requests: bill 0.7-1.0 likely; off-topic: unknown 0.2-1.0 likely, the rest on bill.
+    scores[:200, bill] = rng.uniform(0.7, 1.0, 200)
+    scores[:200, unknown] = 1 - scores[:200, bill]
+    scores[200:, unknown] = rng.uniform(0.2, 1.0, 200)
+    scores[200:, bill] = 1 - scores[200:, unknown]
+    built = choose_thresholds(load(), truths, scores)
+    assert built.off_topic_accepted <= 0.03
+    taken = sum(
+        bill_p >= built.model.accept and p < built.model.off_topic
+        for bill_p, p in zip(scores[200:, bill], scores[200:, unknown], strict=True)
+    )
+    assert taken / 200 == built.off_topic_accepted
+    assert built.off_topic_accepted > 0.03 - 1 / 200 and built.accuracy > 0.8
