@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,25 +13,23 @@ import pytest
 
 from bot.text import normalize
 from bot.understanding.corpus import INTENTS, REQUESTS, examples, load_tsv
-from bot.understanding.evaluation import score
+from bot.understanding.evaluation import SHOW_MISSES, held_out, score
 from bot.understanding.model import MODEL_PATH, load
 
 DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured when the model was last trained, less (more) one
-# point; bench/RESULTS.md has the tables. The safety set (95.3% since the fifth session's rule
-# mends, 1 of its 16 off-topic look-alikes taken for a request) does not reach 3% yet;
-# the fresh set, written after this model was trained, does (96.4%, 1 of 49 off-topic taken).
-# The second fresh set (fourth session, by a writer who saw only contract.md and domain.md,
-# scored once with the model unchanged) is at 95.6% with 2 of its 53 off-topic taken (3.8%);
-# the third (fifth session, written the same way) at 93.8% with 3 of its 63 (4.8%).
+# point; bench/RESULTS.md has the tables. Measured on 2026-12-01 (branch model5: thresholds
+# chosen out of fold, which take fewer off-topic messages and more "not sure"): labelled 97.0%
+# (0.0%), blind 96.4% (1.5%), safety 93.3% (0 of 16 off-topic taken; was 95.3% and 1 of 16),
+# fresh 95.8% (2.0%), fresh2 96.1% (0.0%; was 95.6% and 3.8%), fresh3 93.0% (3 of 63, 4.8%).
 TEST_SETS = {
-    "labelled_messages.tsv": (0.962, 0.01),
-    "blind_messages.tsv": (0.959, 0.025),
-    "hazard_messages.tsv": (0.943, 0.072),
-    "fresh_messages.tsv": (0.954, 0.03),
-    "fresh2_messages.tsv": (0.946, 0.048),
-    "fresh3_messages.tsv": (0.928, 0.058),
+    "labelled_messages.tsv": (0.960, 0.01),
+    "blind_messages.tsv": (0.954, 0.025),
+    "hazard_messages.tsv": (0.923, 0.01),
+    "fresh_messages.tsv": (0.948, 0.03),
+    "fresh2_messages.tsv": (0.951, 0.01),
+    "fresh3_messages.tsv": (0.920, 0.058),
 }
 
 TRAIN = examples("train")
@@ -59,9 +58,18 @@ def test_dev_and_test_sets_are_never_trained_on() -> None:
     for name in TEST_SETS:
         tested = [e.text for e in load_tsv(DATA / name)]
         leaked = [t for t in tested if _words(t) in trained]
-        assert not leaked, f"{name} in the training corpus: {leaked[:5]}"
+        assert not leaked, held_out(f"{name} in the training corpus", leaked)
         in_dev = [t for t in tested if _words(t) in developed]
-        assert not in_dev, f"{name} in the dev split: {in_dev[:5]}"
+        assert not in_dev, held_out(f"{name} in the dev split", in_dev)
+
+
+def test_test_set_messages_are_shown_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing check names how many test-set messages, not which (a tuner reads the logs)."""
+    monkeypatch.delenv(SHOW_MISSES, raising=False)
+    told = held_out("fresh_messages.tsv in the dev split", ["الكهرباء طافية عندنا"])
+    assert "1 messages" in told and "طافية" not in told
+    monkeypatch.setenv(SHOW_MISSES, "1")
+    assert "طافية" in held_out("fresh_messages.tsv in the dev split", ["الكهرباء طافية عندنا"])
 
 
 @pytest.mark.parametrize("name", TEST_SETS)
@@ -93,7 +101,7 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
     from bot.understanding.training import build
 
     committed = load(MODEL_PATH)
-    build().save(tmp_path / "model.npz")  # what `make intents` does: one fit, C fixed
+    build().model.save(tmp_path / "model.npz")  # what `make intents` does: six fits, C fixed
     rebuilt = load(tmp_path / "model.npz")
     assert rebuilt.strength == committed.strength
     assert rebuilt.index == committed.index
@@ -106,11 +114,51 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
 
 def test_safety_reports_are_recognized_on_their_own_test_set() -> None:
     """Issue 15: hazard_report on the safety set written blind (measured at issue 15: recall
-    96.0%, precision 97.0%; now 95.0% and 97.9%; asserted at the goal and at issue 15's
-    precision less one point)."""
+    96.0%, precision 97.0%; then 95.0% and 97.9%; since the thresholds are chosen out of fold,
+    2026-12-01, 93.0% and 98.9%: six reports are now "not sure". Asserted at the measured
+    figures less one point; the goal is recall 95%)."""
     report = score("hazard_messages.tsv", load_tsv(DATA / "hazard_messages.tsv"))
     hazards = [r for r in report.rows if r.truth == "hazard_report"]
     taken = [r for r in report.rows if r.guess == "hazard_report"]
     recall = sum(r.guess == "hazard_report" for r in hazards) / len(hazards)
     precision = sum(r.truth == "hazard_report" for r in taken) / len(taken)
-    assert recall >= 0.95 and precision >= 0.96, (recall, precision)
+    assert recall >= 0.92 and precision >= 0.979, (recall, precision)
+
+
+def test_training_decides_as_the_running_model() -> None:
+    """The thresholds are chosen with `training.decisions`, the bot answers with
+    `IntentModel.decide`: one rule (`model.not_sure`), the same answers."""
+    from bot.understanding.training import decisions
+
+    model = load()
+    texts = [e.text for e in DEV[::10]]
+    rows = [model.probabilities(normalize(text)) for text in texts]
+    scores = np.array([[row[intent] for intent in INTENTS] for row in rows])
+    for accept, off_topic in ((model.accept, model.off_topic), (0.3, 0.1), (0.8, 0.4)):
+        answers = decisions(scores, accept, off_topic)
+        thresholds = replace(model, accept=accept, off_topic=off_topic)
+        assert [INTENTS[a] for a in answers] == [thresholds.decide(row)[0] for row in rows]
+
+
+def test_the_thresholds_take_at_most_three_percent_of_off_topic() -> None:
+    """Chosen on scores (out of fold at build time): the best accuracy among the thresholds
+    that take at most 3% of off-topic messages for a request, though more would be likelier."""
+    from bot.understanding.training import choose_thresholds
+
+    rng = np.random.default_rng(0)
+    bill, unknown = INTENTS.index("bill"), INTENTS.index("unknown")
+    scores = np.zeros((400, len(INTENTS)))
+    truths = ["bill"] * 200 + ["unknown"] * 200
+    # Requests: bill 0.7-1.0 likely; off-topic: unknown 0.2-1.0 likely, the rest on bill.
+    scores[:200, bill] = rng.uniform(0.7, 1.0, 200)
+    scores[:200, unknown] = 1 - scores[:200, bill]
+    scores[200:, unknown] = rng.uniform(0.2, 1.0, 200)
+    scores[200:, bill] = 1 - scores[200:, unknown]
+    built = choose_thresholds(load(), truths, scores)
+    assert built.off_topic_accepted <= 0.03
+    taken = sum(
+        bill_p >= built.model.accept and p < built.model.off_topic
+        for bill_p, p in zip(scores[200:, bill], scores[200:, unknown], strict=True)
+    )
+    assert taken / 200 == built.off_topic_accepted
+    assert built.off_topic_accepted > 0.03 - 1 / 200 and built.accuracy > 0.8

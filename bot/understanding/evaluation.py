@@ -2,14 +2,15 @@
 
 Every figure comes from the whole recognizer as `sadeeq classify` runs it (keywords, the
 standards finder, the model and its "not sure" threshold), except the cross-validation, which
-retrains the model alone on four fifths of the corpus and scores the fifth left out.
+retrains the model alone on four fifths of train + dev and scores the fifth left out.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config import RIYADH
@@ -19,6 +20,18 @@ from bot.understanding.corpus import INTENTS, REQUESTS, Example
 # Test-set times ("yesterday") are read against this fixed moment, so results never depend on
 # the day the evaluation runs.
 EVALUATION_NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
+# Test-set messages are shown (a miss, a leaked line) only when this is "1": whoever tunes the
+# corpus reads test logs, and a test set that was read measures nothing.
+SHOW_MISSES = "SADEEQ_SHOW_MISSES"
+
+
+def held_out(name: str, texts: Sequence[str]) -> str:
+    """How a check names test-set messages in its output: their number, and the messages
+    themselves only when SADEEQ_SHOW_MISSES=1."""
+    told = f"{name}: {len(texts)} messages"
+    if os.environ.get(SHOW_MISSES) != "1" or not texts:
+        return told + (f" (set {SHOW_MISSES}=1 to list them)" if texts else "")
+    return told + ":\n" + "\n".join(f"    {text}" for text in texts)
 
 
 @dataclass(frozen=True)
@@ -93,28 +106,22 @@ def score(name: str, labelled: Sequence[Example]) -> Report:
     )
 
 
-def cross_validation(train: Sequence[Example], folds: int = 5) -> list[float]:
-    """Accuracy of the model alone on each held-out fifth (stratified, fixed shuffle), with the
-    strength and thresholds the running model was given on the dev split."""
-    from sklearn.model_selection import StratifiedKFold
+def cross_validation(labelled: Sequence[Example]) -> tuple[float, float]:
+    """The model alone on out-of-fold scores (`training.out_of_fold`) at the running model's
+    thresholds: accuracy, and the share of off-topic messages taken for a request."""
+    import numpy as np
 
-    from bot.text import normalize
     from bot.understanding.model import intent_model
-    from bot.understanding.training import fit
+    from bot.understanding.training import decisions, out_of_fold
 
     running = intent_model()
-    labels = [e.intent for e in train]
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    figures = []
-    for kept, held in splitter.split(labels, labels):
-        model = replace(
-            fit([train[i] for i in kept], running.strength),
-            accept=running.accept,
-            off_topic=running.off_topic,
+    guesses = [
+        INTENTS[g]
+        for g in decisions(
+            out_of_fold(labelled, running.strength), running.accept, running.off_topic
         )
-        hits = sum(
-            model.decide(model.probabilities(normalize(train[i].text)))[0] == train[i].intent
-            for i in held
-        )
-        figures.append(hits / len(held))
-    return figures
+    ]
+    truths = [e.intent for e in labelled]
+    off = [g for t, g in zip(truths, guesses, strict=True) if t == "unknown"]
+    accuracy = float(np.mean([t == g for t, g in zip(truths, guesses, strict=True)]))
+    return accuracy, sum(g in REQUESTS for g in off) / max(len(off), 1)

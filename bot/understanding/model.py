@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
 from operator import is_not
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,17 +38,25 @@ _SUM = np.add.reduce
 _MAX = np.maximum.reduce
 
 
+def not_sure(best: Any, off_topic: Any, accept: float, off_topic_at: float) -> Any:
+    """The "not sure" rule, for one message (floats) or many (arrays, as training chooses the
+    thresholds): the best intent other than "unknown" is less likely than `accept`, or the
+    message is at least `off_topic_at` likely to be off-topic."""
+    return (best < accept) | (off_topic >= off_topic_at)
+
+
 @dataclass(frozen=True)
 class IntentModel:
     intents: tuple[str, ...]
     index: dict[str, int]  # feature name → row of `weights`
     weights: np.ndarray  # (features, intents)
     bias: np.ndarray  # (intents,)
-    # "Not sure" (both chosen on the dev split): the best request is less likely than `accept`,
-    # or the message is at least `off_topic` likely to be about something else.
+    # "Not sure" (`not_sure`; both chosen on out-of-fold scores over train + dev, `training`):
+    # the best request is less likely than `accept`, or the message is at least `off_topic`
+    # likely to be about something else.
     accept: float
     off_topic: float
-    strength: float  # the regularization it was trained with (`training.STRENGTHS`)
+    strength: float  # the regularization it was trained with (`training.STRENGTH`)
 
     # The scoring tables below are worked out from the fields on first use (`prepare` does it
     # at start-up), never for a copy that only changes the thresholds (training makes many).
@@ -143,7 +152,8 @@ class IntentModel:
     def decide(self, probabilities: dict[str, float]) -> tuple[str, float]:
         """The intent to act on and its probability; "unknown" when not sure."""
         best = max(self._requests, key=probabilities.__getitem__)
-        if probabilities[best] < self.accept or probabilities.get("unknown", 0.0) >= self.off_topic:
+        off_topic = probabilities.get("unknown", 0.0)
+        if not_sure(probabilities[best], off_topic, self.accept, self.off_topic):
             return "unknown", probabilities[best]
         return best, probabilities[best]
 
