@@ -139,27 +139,32 @@ def test_redeliveries_do_not_use_up_the_senders_rate_limit(seeded_database_url: 
 def test_on_postgresql_the_claim_rides_with_the_contact_read_and_the_answer_with_its_write(
     seeded_database_url,
 ) -> None:
-    """A message of a known sender: on PostgreSQL two statements (the claim with the contact
-    row's read, the answer with its write) between BEGIN and COMMIT; elsewhere four. Either way
-    the claim, the contact and the answer are stored, and a redelivery gets the answer."""
+    """A message: on PostgreSQL two statements (the claim with the contact row's read, the
+    answer with its write) between BEGIN and COMMIT, for a new contact and a known one;
+    elsewhere four. Either way the claim, the contact and the answer are stored, and a
+    redelivery gets the answer."""
     bot = answerer(seeded_database_url)
-    first = bot.answer(inbound("SMknown1", "السلام عليكم"), text_of)
     statements: list[str] = []
     engine = engine_for(seeded_database_url)
 
     def seen(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
+    # Listened to, every statement goes through `Connection.execute` (bot/storage/prepared.py).
     event.listen(engine, "before_cursor_execute", seen)
     try:
+        first = bot.answer(inbound("SMknown1", "السلام عليكم"), text_of)  # a new contact
+        made = len(statements)
         second = bot.answer(inbound("SMknown2", "شكرا"), text_of)
         repeat = bot.answer(inbound("SMknown2", "شكرا"), text_of)
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     on_postgresql = engine.dialect.name == "postgresql"
-    turn = statements[: 2 if on_postgresql else 4]
-    assert len(turn) == (2 if on_postgresql else 4)
+    assert made == (2 if on_postgresql else 4)
+    turn = statements[made : made + (2 if on_postgresql else 4)]
     if on_postgresql:
+        assert "INSERT INTO deliveries" in statements[0] and "FROM contacts" in statements[0]
+        assert "UPDATE deliveries" in statements[1] and "INSERT INTO contacts" in statements[1]
         assert "INSERT INTO deliveries" in turn[0] and "FROM contacts" in turn[0]
         assert "UPDATE deliveries" in turn[1] and "UPDATE contacts" in turn[1]
     assert not first.repeat and not second.repeat and repeat.repeat
@@ -177,4 +182,4 @@ def test_on_postgresql_the_claim_rides_with_the_contact_read_and_the_answer_with
         ).scalar_one()
     assert json.loads(answers["SMknown2"] or "null") == second.texts
     assert json.loads(answers["SMknown1"] or "null") == first.texts
-    assert contact is not None
+    assert contact is not None and "SMknown1" in answers

@@ -31,7 +31,10 @@ _SELECT = Prepared(
     .where(_TABLE.c.channel == bindparam("k_channel"), _TABLE.c.sender == bindparam("k_sender"))
     .with_for_update()
 )
-_INSERT = Prepared(insert(_TABLE).values({name: bindparam(name) for name in COLUMNS}))
+# Its parameters named apart from the columns: an answer's UPDATE in its WITH (`save`) would
+# otherwise set the deliveries' column of the same name when run through
+# `Connection.execute` (SQLAlchemy sets a column for each parameter named as one).
+_INSERT = Prepared(insert(_TABLE).values({name: bindparam(f"c_{name}") for name in COLUMNS}))
 
 
 class ContactRow:
@@ -130,6 +133,7 @@ def save(
         created = contact.created_at or now or utcnow()
         write: Prepared | None = _INSERT
         values.update(channel=contact.channel, sender=contact.sender, created_at=created)
+        values = {f"c_{name}": value for name, value in values.items()}
     else:
         changed = {name: value for name, value in values.items() if value != loaded.original[name]}
         write = _update_of(tuple(sorted(changed))) if changed else None
