@@ -65,16 +65,16 @@ def test_the_report_and_its_stored_answer_are_one_commit(client, seeded_database
 def test_an_answer_that_cannot_be_stored_undoes_the_turn_and_the_retry_makes_it_once(
     client, seeded_database_url, monkeypatch
 ) -> None:
-    real_store = deliveries.store_replies
+    real_store = deliveries.answer_along
 
     def database_gone(*args, **kwargs):
         raise OperationalError("UPDATE deliveries", {}, Exception("disk I/O error"))
 
-    monkeypatch.setattr(deliveries, "store_replies", database_gone)
+    monkeypatch.setattr(deliveries, "answer_along", database_gone)
     refused = post(client, REPORT)
     assert refused.status_code == 503  # the provider delivers it again later
     assert stored(seeded_database_url) == (0, [])  # no report without its answer, no claim left
-    monkeypatch.setattr(deliveries, "store_replies", real_store)
+    monkeypatch.setattr(deliveries, "answer_along", real_store)
     retried = post(client, REPORT)
     assert retried.status_code == 200 and "OUT-" in messages(retried)[0]
     reports, answers = stored(seeded_database_url)

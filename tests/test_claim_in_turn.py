@@ -5,6 +5,7 @@ the same answer after a failed turn or a rate-limited message."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.channels import deliveries
 from bot.channels.answering import Answerer
@@ -22,7 +23,7 @@ from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
 from bot.outages.models import OutageReport
 from bot.storage.db import engine_for
-from bot.storage.models import Delivery
+from bot.storage.models import Contact, Delivery
 
 
 def inbound(message_id: str, text: str = "الكهرباء طافية", sender: str = "+966500000003"):
@@ -133,3 +134,52 @@ def test_redeliveries_do_not_use_up_the_senders_rate_limit(seeded_database_url: 
         assert again.repeat and again.texts == first.texts
     second = bot.answer(inbound("SM2", "الكهرباء طافية في حي الملز الرياض"), text_of)
     assert any("OUT-" in text for text in second.texts), second.texts
+
+
+def test_on_postgresql_the_claim_rides_with_the_contact_read_and_the_answer_with_its_write(
+    seeded_database_url,
+) -> None:
+    """A message: on PostgreSQL two statements (the claim with the contact row's read, the
+    answer with its write) between BEGIN and COMMIT, for a new contact and a known one;
+    elsewhere four. Either way the claim, the contact and the answer are stored, and a
+    redelivery gets the answer."""
+    bot = answerer(seeded_database_url)
+    statements: list[str] = []
+    engine = engine_for(seeded_database_url)
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    # Listened to, every statement goes through `Connection.execute` (bot/storage/prepared.py).
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        first = bot.answer(inbound("SMknown1", "السلام عليكم"), text_of)  # a new contact
+        made = len(statements)
+        second = bot.answer(inbound("SMknown2", "شكرا"), text_of)
+        repeat = bot.answer(inbound("SMknown2", "شكرا"), text_of)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    on_postgresql = engine.dialect.name == "postgresql"
+    assert made == (2 if on_postgresql else 4)
+    turn = statements[made : made + (2 if on_postgresql else 4)]
+    if on_postgresql:
+        assert "INSERT INTO deliveries" in statements[0] and "FROM contacts" in statements[0]
+        assert "UPDATE deliveries" in statements[1] and "INSERT INTO contacts" in statements[1]
+        assert "INSERT INTO deliveries" in turn[0] and "FROM contacts" in turn[0]
+        assert "UPDATE deliveries" in turn[1] and "UPDATE contacts" in turn[1]
+    assert not first.repeat and not second.repeat and repeat.repeat
+    assert repeat.texts == second.texts
+    with engine.connect() as conn:
+        answers = dict(
+            conn.execute(
+                select(Delivery.__table__.c.message_id, Delivery.__table__.c.replies)
+            ).all()
+        )
+        contact = conn.execute(
+            select(Contact.__table__.c.last_inbound_at).where(
+                Contact.__table__.c.sender == "+966500000003"
+            )
+        ).scalar_one()
+    assert json.loads(answers["SMknown2"] or "null") == second.texts
+    assert json.loads(answers["SMknown1"] or "null") == first.texts
+    assert contact is not None and "SMknown1" in answers

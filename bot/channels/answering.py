@@ -34,6 +34,7 @@ from bot.channels.readiness import missing_database_file
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Reply
 from bot.i18n import texts
+from bot.storage.prepared import Along
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,21 @@ class _Claimed(Exception):
     def __init__(self, claim: deliveries.Claim) -> None:
         super().__init__("claimed before")
         self.claim = claim
+
+
+class _ClaimInTurn:
+    """The message id claimed with the engine's first statement (`Engine.respond(claim=)`)."""
+
+    def __init__(self, channel: str, message_id: str) -> None:
+        self.channel, self.message_id = channel, message_id
+
+    def along(self) -> Along:
+        return deliveries.claim_along(self.channel, self.message_id)
+
+    def claimed_before(self, conn: Connection) -> None:
+        earlier = deliveries.claimed_before(conn, self.channel, self.message_id)
+        if not earlier.fresh:
+            raise _Claimed(earlier)
 
 
 @dataclass(frozen=True)
@@ -179,24 +195,18 @@ class Answerer:
         url, channel, message_id = self.settings.database_url, inbound.channel, inbound.message_id
         stored: list[list[str]] = []  # the rendered answer, once the turn stored it itself
 
-        def keep_answer(conn: Connection, replies: list[Reply]) -> None:
-            # In the turn's own transaction: the answer is committed with what the turn did.
+        def keep_answer(replies: list[Reply]) -> Along:
+            # Made with the turn's last statement: committed with what the turn did.
             stored[:] = [[render(reply) for reply in replies]]
             unsent = len(stored[0]) if sent_later else 0
             assert message_id is not None  # only a message with an id has its answer kept
-            deliveries.store_replies(conn, channel, message_id, stored[0], unsent)
-
-        def claim(conn: Connection) -> None:
-            assert message_id is not None  # only a message with an id is claimed
-            taken = deliveries.claim_in(conn, channel, message_id)
-            if not taken.fresh:
-                raise _Claimed(taken)
+            return deliveries.answer_along(channel, message_id, stored[0], unsent)
 
         try:
             replies, intent = self._turn(
                 inbound,
                 keep_answer if message_id is not None else None,
-                claim if claim_in_turn else None,
+                _ClaimInTurn(channel, message_id) if claim_in_turn and message_id else None,
             )
         except DATABASE_ERRORS as exc:
             record_error(channel, DATABASE)  # the channel logs the 503 with this reason
@@ -232,8 +242,8 @@ class Answerer:
     def _turn(
         self,
         inbound: Inbound,
-        keep_answer: Callable[[Connection, list[Reply]], None] | None,
-        claim: Callable[[Connection], None] | None = None,
+        keep_answer: Callable[[list[Reply]], Along] | None,
+        claim: _ClaimInTurn | None = None,
     ) -> tuple[list[Reply], str]:
         """The replies and the intent, when the engine tells it (`Engine.respond`); an engine
         that takes `keep_answer` stores the answer in its own commit (and `claim`: claims the

@@ -16,6 +16,7 @@ import json
 import os
 import socket
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.storage.base import aware, utcnow
 from bot.storage.db import engine_for
 from bot.storage.models import Delivery
-from bot.storage.prepared import Prepared
+from bot.storage.prepared import Along, Prepared
 
 # Twilio waits 15 s for a webhook's answer: a claim older than that belongs to an answer
 # nobody is waiting for any more, and the retry it caused should be handled.
@@ -66,15 +67,16 @@ class Claim:
 
 
 _TABLE = Delivery.__table__
-_THIS_MESSAGE = (_TABLE.c.channel == bindparam("k_channel")) & (
-    _TABLE.c.message_id == bindparam("k_message_id")
+_THIS_MESSAGE = (_TABLE.c.channel == bindparam("d_channel")) & (
+    _TABLE.c.message_id == bindparam("d_message_id")
 )
 # The two statements every message runs, built once.
 _CLAIM_VALUES: dict[str, Any] = {
-    "channel": bindparam("k_channel"),
-    "message_id": bindparam("k_message_id"),
-    "received_at": bindparam("received_at"),
-    "owner": bindparam("owner"),
+    "channel": bindparam("d_channel"),
+    "message_id": bindparam("d_message_id"),
+    "received_at": bindparam("d_received_at"),
+    "owner": bindparam("d_owner"),
+    "unsent": 0,
 }
 _CLAIM = insert(_TABLE).values(_CLAIM_VALUES)
 # The same insert, doing nothing on a duplicate key instead of failing the transaction it is in;
@@ -91,7 +93,15 @@ _CLAIM_IF_NEW = {
 _RECORD_REPLIES = Prepared(
     update(_TABLE)
     .where(_THIS_MESSAGE)
-    .values(replies=bindparam("replies"), unsent=bindparam("unsent"))
+    .values(replies=bindparam("d_replies"), unsent=bindparam("d_unsent"))
+)
+# The claim with the turn's first statement (PostgreSQL: in it, see `claim_along`): what it
+# inserted comes back (nothing: the message id was claimed before).
+_CLAIM_RETURNING = (
+    postgresql.insert(_TABLE)
+    .values(_CLAIM_VALUES)
+    .on_conflict_do_nothing()
+    .returning(_TABLE.c.message_id)
 )
 
 
@@ -129,12 +139,30 @@ def claim_in(conn: Connection, channel: str, message_id: str, now: datetime | No
     return _claim_existing(conn, channel, message_id, now)
 
 
+def claim_along(channel: str, message_id: str, now: datetime | None = None) -> Along:
+    """`claim_in` to make with the turn's first statement (the contact row's read): on
+    PostgreSQL in the same round trip. What it wrote (`Along.run_alone`, or the row the
+    combined statement returns) says whether the claim is this turn's; when it is not,
+    `claim_in` looks at the earlier claim."""
+    values = _claim_values(channel, message_id, now or utcnow())
+    return Along(_CLAIM_RETURNING, values, _claim_alone)
+
+
+def claimed_before(conn: Connection, channel: str, message_id: str) -> Claim:
+    """What `claim_in` finds when its insert (`claim_along`'s) wrote nothing."""
+    return _claim_existing(conn, channel, message_id, utcnow())
+
+
+def _claim_alone(conn: Connection, values: Mapping[str, Any]) -> int:
+    return _CLAIM_IF_NEW[conn.dialect.name].rowcount(conn, values)
+
+
 def _claim_values(channel: str, message_id: str, now: datetime) -> dict:
     return {
-        "k_channel": channel,
-        "k_message_id": message_id,
-        "received_at": now,
-        "owner": this_process(),
+        "d_channel": channel,
+        "d_message_id": message_id,
+        "d_received_at": now,
+        "d_owner": this_process(),
     }
 
 
@@ -199,8 +227,23 @@ def store_replies(
 ) -> None:
     """`record_replies` inside the caller's transaction: the engine stores the answer in the
     same commit as what the turn did, so the two are saved together or not at all."""
-    values = {"replies": json.dumps(replies, ensure_ascii=False), "unsent": unsent}
-    _RECORD_REPLIES.rowcount(conn, {"k_channel": channel, "k_message_id": message_id, **values})
+    _RECORD_REPLIES.rowcount(conn, _answer_values(channel, message_id, replies, unsent))
+
+
+def answer_along(channel: str, message_id: str, replies: list[str], unsent: int = 0) -> Along:
+    """`store_replies` to make with the turn's last statement (the contact row's write): on
+    PostgreSQL one round trip for both."""
+    values = _answer_values(channel, message_id, replies, unsent)
+    return Along(_RECORD_REPLIES.statement, values, _RECORD_REPLIES.rowcount)
+
+
+def _answer_values(channel: str, message_id: str, replies: list[str], unsent: int) -> dict:
+    return {
+        "d_channel": channel,
+        "d_message_id": message_id,
+        "d_replies": json.dumps(replies, ensure_ascii=False),
+        "d_unsent": unsent,
+    }
 
 
 def record_sent(url: str, channel: str, message_id: str, unsent: int) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Executable, bindparam, insert, select, true, update
 
 from bot.storage.base import utcnow
 from bot.storage.models import Contact
-from bot.storage.prepared import Prepared
+from bot.storage.prepared import Along, Prepared, combined
 
 _TABLE = Contact.__table__
 _KEY = ("channel", "sender")
@@ -31,7 +31,10 @@ _SELECT = Prepared(
     .where(_TABLE.c.channel == bindparam("k_channel"), _TABLE.c.sender == bindparam("k_sender"))
     .with_for_update()
 )
-_INSERT = Prepared(insert(_TABLE).values({name: bindparam(name) for name in COLUMNS}))
+# Its parameters named apart from the columns: an answer's UPDATE in its WITH (`save`) would
+# otherwise set the deliveries' column of the same name when run through
+# `Connection.execute` (SQLAlchemy sets a column for each parameter named as one).
+_INSERT = Prepared(insert(_TABLE).values({name: bindparam(f"c_{name}") for name in COLUMNS}))
 
 
 class ContactRow:
@@ -78,32 +81,74 @@ class LoadedContact:
 
 
 def load(conn: Connection, channel: str, sender: str) -> LoadedContact:
-    row = _SELECT.first(conn, {"k_channel": channel, "k_sender": sender})
+    return _loaded(_SELECT.first(conn, {"k_channel": channel, "k_sender": sender}), channel, sender)
+
+
+def load_after(conn: Connection, claim: Along, channel: str, sender: str) -> LoadedContact | None:
+    """`claim` (a write with RETURNING: the channel's claim of the message id), then `load`:
+    on PostgreSQL one statement, one round trip. None when the claim wrote nothing (the contact
+    is not read then)."""
+    key = {"k_channel": channel, "k_sender": sender}
+    if not claim.combines(conn):
+        return load(conn, channel, sender) if claim.run_alone(conn) else None
+    both = combined((id(claim.statement), id(_SELECT)), lambda: _after(claim.statement))
+    row = both.first(conn, {**claim.values, **key})
+    if row is None:
+        return None
+    return _loaded(row if row.channel is not None else None, channel, sender)
+
+
+def _after(write: Executable) -> Executable:
+    """The claim's WITH, its one row joined with the contact row if there is one (locked as by
+    `_SELECT`): no row at all when the claim inserted nothing. The claim runs first; a
+    redelivery waits there for the first delivery's commit, as with the claim by itself."""
+    claimed = write.cte("claimed")  # type: ignore[attr-defined]
+    contact = _SELECT.statement.cte("contact")  # type: ignore[attr-defined]
+    return select(
+        *contact.c, *(column.label(f"claimed_{column.key}") for column in claimed.c)
+    ).select_from(claimed.outerjoin(contact, true()))
+
+
+def _loaded(row: Any, channel: str, sender: str) -> LoadedContact:
     if row is None:
         values = dict.fromkeys(COLUMNS)
         values.update(channel=channel, sender=sender, state={})
         return LoadedContact(ContactRow(values), None)
-    original = row._asdict()
+    original = {name: getattr(row, name) for name in COLUMNS}
     if original["state"] is None:
         original["state"] = {}
     return LoadedContact(ContactRow(original), original)
 
 
-def save(conn: Connection, loaded: LoadedContact, now: datetime | None = None) -> None:
+def save(
+    conn: Connection, loaded: LoadedContact, now: datetime | None = None, along: Along | None = None
+) -> None:
     """One INSERT (a new contact: a duplicate key means another turn made it first, and the
-    caller retries) or one UPDATE of the changed columns (none changed: no statement)."""
+    caller retries) or one UPDATE of the changed columns (none changed: no statement).
+    `along`: a write made with it (the channel's stored answer; PostgreSQL: in the same
+    statement)."""
     contact = loaded.contact
     values = {name: getattr(contact, name) for name in CHANGEABLE}
     if loaded.original is None:
         created = contact.created_at or now or utcnow()
-        _INSERT.rowcount(
-            conn,
-            {"channel": contact.channel, "sender": contact.sender, **values, "created_at": created},
+        write: Prepared | None = _INSERT
+        values.update(channel=contact.channel, sender=contact.sender, created_at=created)
+        values = {f"c_{name}": value for name, value in values.items()}
+    else:
+        changed = {name: value for name, value in values.items() if value != loaded.original[name]}
+        write = _update_of(tuple(sorted(changed))) if changed else None
+        values = {**_key(contact), **changed}
+    if along is not None and write is not None and along.combines(conn):
+        chosen = write
+        write = combined(
+            (id(along.statement), id(chosen)),
+            lambda: chosen.statement.add_cte(along.statement.cte("along")),  # type: ignore[attr-defined]
         )
-        return
-    changed = {name: value for name, value in values.items() if value != loaded.original[name]}
-    if changed:
-        _update_of(tuple(sorted(changed))).rowcount(conn, {**_key(contact), **changed})
+        values.update(along.values)
+    elif along is not None:
+        along.run_alone(conn)
+    if write is not None:
+        write.rowcount(conn, values)
 
 
 def _key(contact: ContactRow) -> dict[str, str]:

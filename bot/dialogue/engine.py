@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -26,8 +27,24 @@ from bot.dialogue.turn import Turn
 from bot.handovers.service import remember
 from bot.i18n import texts
 from bot.storage.db import engine_for
+from bot.storage.prepared import Along
 
-KeepAnswer = Callable[[Connection, list[Reply]], None]
+# What the channel stores with the turn's answer (bot/channels/answering.py): a write made
+# with the contact row's (`contact_rows.save`), so that on PostgreSQL both are one round trip.
+KeepAnswer = Callable[[list[Reply]], Along]
+
+
+class Claim(Protocol):
+    """The channel's claim of the message id, made with the turn's first statement."""
+
+    def along(self) -> Along:
+        """The claim's write (an insert that skips a duplicate key, with RETURNING)."""
+        ...
+
+    def claimed_before(self, conn: Connection) -> None:
+        """The write inserted nothing: returns when this turn may go on all the same (a dead
+        claim taken over), else raises what ends the turn."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -51,13 +68,13 @@ class Engine:
         self,
         message: Inbound,
         keep_answer: KeepAnswer | None = None,
-        claim: Callable[[Connection], None] | None = None,
+        claim: Claim | None = None,
     ) -> Outcome:
-        """`keep_answer(connection, replies)` runs inside the turn's transaction, just before
-        its commit (the channel stores the answer of the message id with it); it is not called
-        when no database work is done (a rate-limited message). `claim(connection)` runs first
-        in that transaction (the channel claims the message id with the turn's commit); what it
-        raises ends the turn."""
+        """`keep_answer(replies)` gives the write that stores the answer of the message id,
+        made with the turn's last statement, just before its commit; it is not called when no
+        database work is done (a rate-limited message). `claim` is made with the turn's first
+        statement (the channel claims the message id with the turn's commit); what its
+        `claimed_before` raises ends the turn."""
         # Over the rate limit: a "slow down" once per window, then silence; no database work.
         gate = self.coordination.admit(message)
         if gate.refused:
@@ -77,16 +94,22 @@ class Engine:
         self,
         message: Inbound,
         keep_answer: KeepAnswer | None,
-        claim: Callable[[Connection], None] | None = None,
+        claim: Claim | None = None,
     ) -> Outcome:
         # One connection and one transaction a turn, committed once when the block ends (rolled
         # back if it raises): the claim, what the turn did, its stored answer. The ORM session
         # of the flows joins that transaction (its flushes write there; it commits nothing of
         # its own), and the turn's hot statements run on the connection directly.
         with engine_for(self.settings.database_url).connect() as conn, conn.begin():
-            if claim is not None:
-                claim(conn)  # the message id, claimed in this turn's transaction
-            loaded = contact_rows.load(conn, message.channel, message.sender)
+            loaded = None
+            if claim is not None:  # the message id, claimed in this turn's transaction
+                loaded = contact_rows.load_after(
+                    conn, claim.along(), message.channel, message.sender
+                )
+                if loaded is None:
+                    claim.claimed_before(conn)  # (raises unless a dead claim was taken over)
+            if loaded is None:
+                loaded = contact_rows.load(conn, message.channel, message.sender)
             contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
             turn = Turn(
                 message=message,
@@ -102,9 +125,8 @@ class Engine:
                 self._record(turn)
                 if turn.made_session is not None:
                     turn.made_session.flush()  # what the flows wrote through the ORM goes first
-                contact_rows.save(conn, loaded)
-                if keep_answer is not None:
-                    keep_answer(conn, turn.replies)
+                stored = keep_answer(turn.replies) if keep_answer is not None else None
+                contact_rows.save(conn, loaded, along=stored)
             finally:
                 if turn.made_session is not None:
                     turn.made_session.close()

@@ -237,3 +237,45 @@ class Prepared:
         if plan is None:
             return int(conn.execute(self.statement, dict(values)).rowcount)
         return int(self._run(conn, plan, values, lambda c: c.rowcount))
+
+
+class Along:
+    """A write that goes with another statement of the same transaction, to save a round trip:
+    on PostgreSQL in that statement (a data-modifying `WITH`), elsewhere as a statement of its
+    own just before it (`alone`). `statement` (a Core INSERT or UPDATE, with RETURNING when
+    what it did is read) is built once, at import: statements made with it are cached by its
+    identity. Its bind parameters are named apart from the other statement's (both are given
+    `values`)."""
+
+    __slots__ = ("statement", "values", "_alone")
+
+    def __init__(
+        self,
+        statement: Executable,
+        values: Mapping[str, Any],
+        alone: Callable[[Connection, Mapping[str, Any]], int],
+    ) -> None:
+        self.statement = statement
+        self.values = values
+        self._alone = alone
+
+    @staticmethod
+    def combines(conn: Connection) -> bool:
+        """Whether it goes in the other statement on this connection's database."""
+        return conn.dialect.name == "postgresql"
+
+    def run_alone(self, conn: Connection) -> int:
+        """The write as a statement of its own: how many rows it changed."""
+        return self._alone(conn, self.values)
+
+
+_combined: dict[tuple[int, int], Prepared] = {}
+
+
+def combined(key: tuple[int, int], build: Callable[[], Executable]) -> Prepared:
+    """One `Prepared` per pair of statements put together (`key`: their identities), built by
+    `build` the first time it is asked for."""
+    statement = _combined.get(key)
+    if statement is None:
+        statement = _combined[key] = Prepared(build())
+    return statement
