@@ -84,3 +84,18 @@ def test_the_next_day_alone_names_no_start() -> None:
 )
 def test_an_hour_before_a_dawn_end_is_the_night_before(text: str, start: str, end: str) -> None:
     assert _span(text, datetime(2026, 11, 30, 13, 0, tzinfo=RIYADH)) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("ya akhi el kahraba 2at3a men el zohr", "2026-11-30T12:30:00+03:00"),
+        ("el kahraba ma2too3a mn el dohr", "2026-11-30T12:30:00+03:00"),
+        ("ya akhi el kahraba 2at3a mn el 3asr", "2026-11-30T15:30:00+03:00"),
+    ],
+)
+def test_arabizi_noon_and_afternoon_starts(text: str, start: str) -> None:
+    """Arabizi "الظهر" spellings and "قاطعة" (2at3a): a start, still going on."""
+    reading = read_times(text, NOW)
+    assert reading.start is not None and reading.start.slot() == start
+    assert reading.ongoing
