@@ -135,7 +135,9 @@ class Facts:
             self.cut_for_bills = changed = True
         premises = _premises(text)
         if premises is not None and premises != self.premises:
-            self.premises, changed = premises, True
+            # A fact of a disconnection case only; kept quietly for any other.
+            self.premises = premises
+            changed |= self.standard == UNLAWFUL
         if self.standard == UNLAWFUL and self.prohibited is None:
             # Told with the cut ("وابوي على جهاز اكسجين", "وانا معترض على الفاتورة"): a case
             # that makes it prohibited, not asked again.
