@@ -24,7 +24,8 @@ from bot.understanding.phrases import read_phrase_file
 # ask_disconnection, ask_compensation_paid and ask_how_to_pay by
 # handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
-# handlers/outage_report.py (matched as whole words).
+# handlers/outage_report.py (matched as whole words); premises_other and premises_home by
+# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -81,6 +82,8 @@ NAMES = (
     "own_premise",
     "also",
     "never_back",
+    "premises_other",
+    "premises_home",
 )
 
 

@@ -7,12 +7,20 @@ with the reason, never the bill.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from functools import cache
+
+from babel.dates import format_date
+
 from bot.billing import Bill, BillingUnavailable
 from bot.dialogue.turn import Turn
 from bot.notices.schedule import ISSUE_DAY, next_run
 from bot.phrases import mentions
+from bot.text import normalize
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
+from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
     accounts_named_in,
@@ -26,6 +34,8 @@ from handlers.disconnection_rules import asks_how_to_pay, how_to_pay_line
 
 # Bills compared when a subscriber asks why the bill is high: this one and the ones before.
 COMPARED_BILLS = 4
+# Bills looked through for a month asked by name ("فاتورة شهر سبتمبر"): a year of them.
+MONTHS_LOOKED_BACK = 12
 
 
 def start(turn: Turn, understood: Understanding) -> None:
@@ -34,8 +44,39 @@ def start(turn: Turn, understood: Understanding) -> None:
         turn.say(how_to_pay_line(turn))
     if mentions(turn.text, "ask_bill_date"):  # "متى تنزل الفاتورة": the issue day, then the bill
         turn.say(_issue_day_line(turn))
-    turn.begin("bill")
+    turn.begin("bill", month=month_asked(turn.text))
     _show_or_ask(turn, understood.text_slot("account"), mentions(turn.text, "bill_high"))
+
+
+@cache
+def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
+    """Gregorian month names (data/times.toml), as whole words; a name of under 4 letters
+    ("اب", "may", "jan") only after "شهر"/"month", where it cannot be another word."""
+    names = {
+        normalize(w): int(m) for m, ws in load("times")["gregorian_months"].items() for w in ws
+    }
+    ordered = sorted(names, key=len, reverse=True)
+    any_ = "|".join(re.escape(n) for n in ordered)
+    long_ = "|".join(re.escape(n) for n in ordered if len(n) >= 4)
+    pattern = (
+        rf"(?<!\w)(?:(?:شهر|month of|month)\s+(?P<after>{any_})|(?P<name>{long_}))(?!\w)"
+        r"(?:\s+(?P<year>\d{4})(?!\d))?"
+    )
+    return re.compile(pattern), names
+
+
+def month_asked(text: str) -> list[int] | None:
+    """[month, year or 0] of the bill the message asks for ("كم فاتورة شهر سبتمبر"), or None."""
+    pattern, names = _month_names()
+    found = pattern.search(normalize(text))
+    if found is None:
+        return None
+    return [names[found.group("after") or found.group("name")], int(found.group("year") or 0)]
+
+
+def _of_month(bill: Bill, asked: list[int]) -> bool:
+    month, year = asked
+    return bill.period_start.month == month and year in (0, bill.period_start.year)
 
 
 def _issue_day_line(turn: Turn) -> str:
@@ -110,8 +151,14 @@ def detail(turn: Turn) -> bool:
     account = turn.state.get("shown")
     if not account:
         return False
+    shown_month = turn.state.get("shown_month")
     try:
         bill = turn.billing.bill_for_phone(turn.phone or "", account)
+        if bill is not None and shown_month and not _of_month(bill, shown_month):
+            older = turn.billing.recent_bills_for_phone(
+                turn.phone or "", account, MONTHS_LOOKED_BACK
+            )
+            bill = next((b for b in older if _of_month(b, shown_month)), bill)
     except BillingUnavailable:
         busy(turn)
         return True
@@ -153,21 +200,39 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
     elif len(named := accounts_named_in(turn.text, accounts)) == 1:
         _show_bill(turn, named[0].account, why_high)  # "فاتورة الملز"
     else:
-        turn.begin("bill", accounts=numbers, why_high=why_high)
+        turn.begin("bill", accounts=numbers, why_high=why_high, month=turn.state.get("month"))
         turn.say(
             _("Which account? Send its number from the list."), account_choices(accounts, turn.lang)
         )
 
 
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
+    month = turn.state.get("month")
+    count = COMPARED_BILLS if why_high else 2
     try:
         bills = turn.billing.recent_bills_for_phone(
-            turn.phone or "", account, COMPARED_BILLS if why_high else 2
+            turn.phone or "", account, MONTHS_LOOKED_BACK if month and not why_high else count
         )
     except BillingUnavailable:
         busy(turn)
         return
     turn.finish()
+    if month and bills and not why_high:
+        asked = [i for i, b in enumerate(bills) if _of_month(b, month)]
+        if asked:  # the month asked for, newest such, with the bill before it
+            bills = bills[asked[0] :]
+        else:  # never another month's bill shown as if it were the one asked for
+            turn.say(
+                turn.tr._(
+                    "I do not have the bill for {month}. The latest I have is for {latest}:",
+                    month=format_date(
+                        date(month[1] or 2000, month[0], 1),
+                        "MMMM y" if month[1] else "MMMM",
+                        locale=turn.tr.locale,
+                    ),
+                    latest=turn.tr.month(bills[0].period_start),
+                )
+            )
     if not bills:
         turn.say(
             turn.tr._("There is no bill yet for the account {account}.", account=mask(account))
@@ -175,7 +240,9 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
         return
     bills = [b.on(turn.today) for b in bills]
     # The card stays "open" so that «تفاصيل» can show the whole bill.
-    turn.begin("bill", shown=account)
+    # «تفاصيل» gives the bill of this card, an older month's too.
+    period = bills[0].period_start
+    turn.begin("bill", shown=account, shown_month=[period.month, period.year])
     if why_high:
         turn.say(comparison_text(turn, bills))
     else:

@@ -16,6 +16,7 @@ from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
+from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import start_asked, unstated_start_line
 from bot.outages.service import record_stated_end, record_stated_start
@@ -32,7 +33,7 @@ from bot.standards import (
     rule_for,
     standard_name,
 )
-from bot.standards.disconnection import asked_cases, prohibited_time
+from bot.standards.disconnection import asked_cases, residential_only
 from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text
 from bot.storage.base import aware
@@ -43,6 +44,7 @@ from handlers.common import account_choices, damage_claim_text, linked_accounts,
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
     HOURS_STANDARDS,
+    NETWORK_PHRASES,
     NOTICE,
     PLANNED,
     RECONNECTION,
@@ -106,6 +108,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if stage == "records":
         return _records_step(turn, understood)
     facts = Facts.load(turn.state)
+    if _takes_network(turn, facts, stage):  # "لا هي جهد متوسط" after a low-voltage count
+        return True
+    if stage == "voltage":
+        return False  # anything else is a new message
     if stage == "pick":
         picked = choice_number(turn.text)
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
@@ -144,6 +150,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _why_cut_step(turn, understood, facts)
     if stage == "ask" and turn.state.get("asked") == "paid_at_all":
         return _paid_at_all_step(turn, understood, facts)
+    if stage == "ask" and turn.state.get("asked") == "premises":
+        return _premises_step(turn, understood, facts)
     if stage == "ask":
         asked = turn.state.get("asked")
         late = _paid_late(turn.text) if facts.standard == RECONNECTION else None
@@ -424,8 +432,25 @@ def _answer(turn: Turn, facts: Facts) -> None:
         turn.begin("compensation", stage="note", facts=facts.dump())
         turn.say("\n".join(lines), [Choice("1", _("Note this request, to follow it up"))])
         return
+    if facts.standard == "connection" and facts.network is None:
+        turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
+        turn.say("\n".join(lines))
+        return
     turn.finish()
     turn.say("\n".join(lines))
+
+
+def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:
+    """The voltage network told after a connection was counted as low voltage (the answer
+    invites it): counted again on that network."""
+    if stage not in ("voltage", "note") or facts.standard != "connection" or facts.network:
+        return False
+    told = [n for n, phrases in NETWORK_PHRASES.items() if mentions(turn.text, phrases)]
+    if len(told) != 1:
+        return False
+    facts.network = told[0]
+    _advance(turn, facts)
+    return True
 
 
 def _blackout_text(turn: Turn, blackout: Compensation) -> str:
@@ -609,8 +634,12 @@ def _note(turn: Turn, facts: Facts, account: str) -> None:
 def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     at = facts.start_at()
     assert at is not None
-    reason = prohibited_time(at)
+    reason = facts.prohibited_reason()  # Ramadan only for a home
     _ = turn.tr._
+    if facts.premises == "other" and facts.prohibited and residential_only(facts.prohibited):
+        # "3" (school exams) for a shop: that case is for homes only; the others are asked.
+        facts.prohibited = None
+        turn.say(_("That case protects homes only, not a shop, an office or a farm."))
     if facts.start_inferred and not facts.confirmed:  # the time decides: say it back first
         turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
         turn.say(
@@ -655,9 +684,10 @@ def _cases_question(turn: Turn, facts: Facts) -> str:
             time=turn.tr.time(at),
         )
     ]
-    for i, case in enumerate(asked_cases(), 1):
+    cases = asked_cases(facts.premises != "other")
+    for i, case in enumerate(cases, 1):
         lines.append(f"{i}. {_(ASKED_CASES[case], **_arrears(turn))}")
-    lines.append(f"{len(asked_cases()) + 1}. " + _("None of these, or I do not know"))
+    lines.append(f"{len(cases) + 1}. " + _("None of these, or I do not know"))
     return "\n".join(lines)
 
 
@@ -672,7 +702,7 @@ def _arrears(turn: Turn) -> dict[str, str]:
 
 
 def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
-    cases = asked_cases()
+    cases = asked_cases(facts.premises != "other")
     picked = choice_number(turn.text)
     _ = turn.tr._
     if picked is not None and 1 <= picked <= len(cases):
@@ -735,7 +765,29 @@ def _why_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     return _retry(turn, _question(turn, facts, "why_cut"))
 
 
+def _premises_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    picked = choice_number(turn.text)
+    if picked in (1, 2):
+        facts.premises = "residential" if picked == 1 else "other"
+        _advance(turn, facts)
+        return True
+    if facts.read(turn.text, turn.now) and facts.premises is not None:  # "محل", "بيت"
+        _advance(turn, facts)
+        return True
+    if _moved_on(understood):
+        return False
+    return _retry(turn, _question(turn, facts, "premises"))
+
+
 def _ask(turn: Turn, facts: Facts, what: str) -> None:
+    if what == "premises":
+        turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
+        _ = turn.tr._
+        turn.say(
+            _question(turn, facts, what),
+            [Choice("1", _("A home")), Choice("2", _("A shop, an office, a farm or other"))],
+        )
+        return
     if what == "why_cut":
         turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
         _ = turn.tr._
@@ -779,6 +831,11 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         )
     if what == "why_cut":
         return _("Why was the service cut?")
+    if what == "premises":
+        return _(
+            "Was the service cut at a home, or at a shop, an office or a farm? Some rules "
+            "protect homes only."
+        )
     if what == "outage_day":
         return _('On which day was the planned outage? For example: "yesterday" or "16 November".')
     if what == "disconnection_time":
@@ -1288,7 +1345,29 @@ def _open_outage_text(
         )
     else:
         counting = _("Counting {facts}:", facts=_facts_text(turn, facts))
-    return counting + "\n" + _so_far_text(turn, facts, compensation, holder)
+    so_far = _so_far_text(turn, facts, compensation, holder)
+    notice = notice_compensation(incident) if incident.start <= now else None
+    if notice is None or not notice.eligible:
+        return counting + "\n" + so_far
+    # A planned outage begun: its notice case is settled already (the restoration notice will
+    # add it too), so it is said now, each case under its standard's name, with their sum.
+    total = compensation.amount_sar + notice.amount_sar
+    return "\n".join(
+        [
+            counting,
+            f"{standard_name(standard, turn.lang)}: {so_far}",
+            _(
+                "{standard}: notice was due by {deadline}, at least {hours} before the outage, "
+                "and came later: you are owed {amount}, paid with the rest after the outage "
+                "ends.",
+                standard=standard_name(notice.standard, turn.lang),
+                deadline=turn.tr.datetime(notice.deadline) if notice.deadline else "",
+                hours=duration(turn.tr, 60 * (notice.rule.deadline or 0) if notice.rule else 0),
+                amount=riyals(notice.amount_sar, turn.lang),
+            ),
+            _("In all so far: {amount}.", amount=riyals(total, turn.lang)),
+        ]
+    )
 
 
 def _start_asked_text(turn: Turn, report: OutageReport) -> str:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from bot.config import RIYADH
-from bot.phrases import mentions
+from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
 from bot.standards import Case, compensation_for, rule_for
 from bot.text import normalize
@@ -51,6 +51,8 @@ class Facts:
     prohibited: str | None = None  # why the disconnection was unlawful, once known
     cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
     cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
+    # "residential" or "other" (محل، مكتب، مزرعة): some prohibitions hold for homes only.
+    premises: str | None = None
     confirmed: bool = False
     damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
 
@@ -102,7 +104,9 @@ class Facts:
             if end is not None:
                 # An end hour told after the start is the first such hour after it.
                 self.end = end.slot()
-                self.end_inferred = end.hour_guessed if self.start else end.inferred
+                # "الى ثاني يوم": a day we counted from the start is said back like a guess.
+                counted = reading.end is not None and reading.end.from_start
+                self.end_inferred = (end.hour_guessed or counted) if self.start else end.inferred
                 self.ongoing = False
                 changed = True
         if ongoing or (asked == "end" and _says_no(text)):
@@ -130,6 +134,11 @@ class Facts:
             self.damage = True  # not a fact of the case: `changed` stays as it was
         if mentions(text, "cut_for_bills"):
             self.cut_for_bills = changed = True
+        premises = _premises(text)
+        if premises is not None and premises != self.premises:
+            # A fact of a disconnection case only; kept quietly for any other.
+            self.premises = premises
+            changed |= self.standard == UNLAWFUL
         if self.standard == UNLAWFUL and self.prohibited is None:
             # Told with the cut ("وابوي على جهاز اكسجين", "وانا معترض على الفاتورة"): a case
             # that makes it prohibited, not asked again.
@@ -244,6 +253,8 @@ class Facts:
                 return "disconnection_time"
             if self.start_at() is None:
                 return "start_time"
+            if self._premises_matter():
+                return "premises"
             if not self.cut_for_bills and not self.prohibited and not self._prohibited_time():
                 return "why_cut"
             return None
@@ -274,10 +285,35 @@ class Facts:
 
     def _prohibited_time(self) -> bool:
         """The disconnection's time alone makes it prohibited (after noon, a weekend, ...)."""
+        return self.prohibited_reason() is not None
+
+    def prohibited_reason(self) -> str | None:
+        """Why the disconnection's time alone makes it prohibited, for these premises (a home
+        unless told otherwise: `_premises_matter` asks first when that decides it)."""
         from bot.standards.disconnection import prohibited_time
 
         at = self.start_at()
-        return at is not None and prohibited_time(at) is not None
+        if at is None:
+            return None
+        return prohibited_time(at, residential=self.premises != "other")
+
+    def _premises_matter(self) -> bool:
+        """Whether the premises' class decides the case and is not known: a disconnection in
+        Ramadan, or for a case that holds for homes only (public school exams)."""
+        from bot.standards.disconnection import prohibited_time, residential_only
+
+        if self.premises is not None:
+            return False
+        at = self.start_at()
+        if self.prohibited is not None:
+            return residential_only(self.prohibited) and (
+                at is None or prohibited_time(at, residential=False) is None
+            )
+        return (
+            at is not None
+            and prohibited_time(at) == "ramadan"
+            and prohibited_time(at, residential=False) is None
+        )
 
     def case(self, now: datetime) -> Case:
         """The engine's case from the facts (call only when `missing` is None)."""
@@ -396,6 +432,15 @@ def _notice_slot(notice: Moment, start: Moment | None) -> str:
     if at is not None and begun is not None and not notice.day_stated and at >= begun:
         return (at - timedelta(days=1)).isoformat()
     return notice.slot()
+
+
+def _premises(text: str) -> str | None:
+    """The premises' class the message states ("محلي التجاري": other; "البيت": a home), or
+    None when it states none, or both."""
+    other, home = mentions_words(text, "premises_other"), mentions_words(text, "premises_home")
+    if other == home:
+        return None
+    return "other" if other else "residential"
 
 
 def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:

@@ -16,6 +16,7 @@ from bot.understanding import Understanding
 # after the 933 warning; anything less is taken as the outage it describes.
 OTHER_REQUEST = 0.8
 OUTAGE_INTENTS = frozenset({"outage_report", "unknown", "greeting", "thanks", "help"})
+DISCONNECTION = "unlawful_disconnection"
 
 
 def mentioned(text: str) -> bool:
@@ -44,7 +45,11 @@ def warn(turn: Turn, report_follows: bool = True) -> None:
 
 
 def is_outage(understood: Understanding) -> bool:
-    """The message is about the outage itself rather than another, confident request."""
+    """The message is about the outage itself rather than another, confident request. The
+    company cutting the supply ("الشركة فصلت العداد") is a disconnection case, however sure the
+    intent: no outage report (the medical need makes that cut unlawful)."""
+    if understood.slots.get("standard") == DISCONNECTION:
+        return False
     return understood.intent in OUTAGE_INTENTS or understood.confidence < OTHER_REQUEST
 
 

@@ -80,7 +80,7 @@ class Turn:
     def asking(self) -> bool:
         """A flow is waiting for an answer; one left open only for what may follow (a bill
         card's «تفاصيل», a hazard report's photo) is not: "تمام" then is no answer to repeat."""
-        if self.flow is None or set(self.state) == {"shown"}:
+        if self.flow is None or set(self.state) - {"shown_month"} == {"shown"}:
             return False
         return self.state.get("stage") != "photo"
 

@@ -50,20 +50,27 @@ def compensations_for_report(report: OutageReport, incident: Incident) -> list[C
     restoration = compensation_for(
         Case(restoration_standard(incident), start=start, end=end, force_majeure=fm)
     )
+    notice = notice_compensation(incident, end)
+    return [restoration] if notice is None else [restoration, notice]
+
+
+def notice_compensation(incident: Incident, end=None) -> Compensation | None:
+    """A planned outage's notice case (no notice recorded means none was given); None for an
+    unplanned one. It is settled once the outage starts, so an outage still open has it too
+    (`end`: when the case ended, for its pay-by date; None while still open)."""
+    from bot.standards import Case, compensation_for
+
     if not incident.planned:
-        return [restoration]
-    return [
-        restoration,
-        compensation_for(
-            Case(
-                PLANNED_NOTICE,
-                start=incident.start,
-                end=end,
-                notice_at=aware(incident.notice_at),
-                force_majeure=fm,
-            )
-        ),
-    ]
+        return None
+    return compensation_for(
+        Case(
+            PLANNED_NOTICE,
+            start=incident.start,
+            end=end,
+            notice_at=aware(incident.notice_at),
+            force_majeure=bool(incident.force_majeure),
+        )
+    )
 
 
 def compensation_for_report(report: OutageReport, incident: Incident) -> Compensation | None:

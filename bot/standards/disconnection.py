@@ -25,8 +25,17 @@ def rules() -> dict:
         return tomllib.load(fh)
 
 
-def asked_cases() -> tuple[str, ...]:
-    return tuple(rules()["asked"])
+def asked_cases(residential: bool = True) -> tuple[str, ...]:
+    """The cases asked of the subscriber; for premises that are not a home, without those that
+    hold for homes only."""
+    homes_only = set(rules()["asked_residential"])
+    return tuple(c for c in rules()["asked"] if residential or c not in homes_only)
+
+
+def residential_only(case: str) -> bool:
+    """The case (a prohibited time or an asked case) makes a disconnection unlawful for a home
+    only: whether it applies depends on the premises' class."""
+    return case == "ramadan" or case in rules()["asked_residential"]
 
 
 def prohibited_time(at: datetime, residential: bool = True) -> str | None:

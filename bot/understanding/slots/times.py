@@ -118,6 +118,7 @@ class _Vocabulary:
     negated_day: _Phrases[bool]  # "مو" before a day: the day taken back
     power: frozenset[str]  # "الكهربا", "طافيه": the state words are said of the power
     prayers: _Prayers
+    after_start: _Phrases[int]  # "ثاني يوم": that many days after the range's start
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -160,6 +161,7 @@ def _vocabulary() -> _Vocabulary:
     hijri = _Phrases({_key(w): int(m) for m, ws in data["hijri_months"].items() for w in ws})
     dates, relative, ongoing = data["dates"], data["relative"], data["ongoing"]
     relative_units = _relative_units(relative["units"])
+    after_start = _Phrases({_key(w): int(n) for w, n in data["days_after_start"].items()})
     tables = (
         periods,
         parts,
@@ -176,6 +178,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["now"]["words"]),
         _flags(data["notice"]["words"]),
         _flags(data["notice"]["outage"]),
+        after_start,
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -222,6 +225,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["negated_day"]["words"]),
         frozenset(w for p in ongoing["power"] for w in _key(p)),
         _prayers(data["prayers"]),
+        after_start,
     )
 
 
@@ -332,6 +336,7 @@ class _Day:
     hijri: tuple[int | None, int, int] | None = None
     months: int | None = None  # that many calendar months before today: a rough day
     ahead: bool = False  # a weekday said as the next one ("الخميس الجاي"), not the last
+    after_start: int | None = None  # "ثاني يوم": days after the range's start day
 
 
 @dataclass
@@ -578,6 +583,11 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
                 scan.days.append(found)
             after = i + size + weekday_size
             continue
+        later, size = _phrase_at(toks, i, v.after_start)  # before "اليوم" of "اليوم الثاني"
+        if later is not None:
+            scan.days.append(_Day(i, after_start=int(later)))
+            after = i + size
+            continue
         day, size = _phrase_at(toks, i, v.days)
         if day is not None and _phrase_at(toks, i, v.periods)[1] <= size:  # not "yesterday morning"
             if not _negated_day(toks, i, v):
@@ -684,7 +694,7 @@ def _starters() -> _Starts:
     date = v.gregorian.firsts
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words)
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
-    tables += (v.now_words, v.end_verbs, v.notice, v.notice_until)
+    tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads | v.range_between | v.range_and
     any_ = firsts | markers | length | relative | date | clock
@@ -699,7 +709,7 @@ def _continued(
     marker or a phrase of one word there."""
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
-    phrases += (v.notice, v.notice_until)
+    phrases += (v.notice, v.notice_until, v.after_start)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
@@ -837,6 +847,8 @@ class Moment:
     # "day_part" (a span's usual hour: "الصبح" 08:00), "named_part" (a named moment's usual hour:
     # "الفجر" 05:00, "المغرب"); None when the hour was said.
     guess: str | None = None
+    # The day was counted from the start ("الى ثاني يوم"): our reading, said back before money.
+    from_start: bool = False
 
     @property
     def day_part(self) -> bool:
@@ -935,6 +947,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         end = _after_start(start, end, end_clock)
     if start and end and start_clock is not None:
         start, end = _range_in_past(start, end, start_clock, end_clock, end_day, now)
+    if start and end and start_clock is not None:
+        start, end = _night_before(start, end, start_clock, now)
     ongoing = end is None and (scan.still or (start is not None and scan.state))
     notice = None
     if notice_clock or notice_day:
@@ -1023,6 +1037,35 @@ def _range_in_past(
     return earlier, again
 
 
+def _night_before(
+    start: Moment, end: Moment, start_clock: _Clock, now: datetime
+) -> tuple[Moment, Moment]:
+    """ "طفت البارحة الساعة ١١ ورجعت الساعة ٤ الفجر": an hour with no morning or evening before
+    a morning end on the next day is the night before (23:00 → 04:00), not the morning a day
+    earlier (11:00 → 04:00, 17 hours). The range's days are read together; the start stays a
+    guess (said back before any money). With no day said, the night is the last one over."""
+    s, e = start.at, end.at
+    if (
+        not start_clock.ambiguous_hour
+        or s is None
+        or e is None
+        or s.hour >= 12
+        or e.hour >= 12
+        or e.date() != s.date() + timedelta(days=1)
+    ):
+        return start, end
+    night, back = s + timedelta(hours=12), timedelta(0)
+    if not start.day_stated and e > now:
+        back = timedelta(days=1)  # "الساعة ١١ ورجعت ٤ الفجر" at 13:00: last night, this dawn
+    if e - back > now:
+        return start, end
+    night, e = night - back, e - back
+    return (
+        replace(start, day=night.date(), clock=night.time()),
+        replace(end, day=e.date(), clock=e.time()),
+    )
+
+
 def _position(item: _Clock | _Day) -> int:
     return item.position
 
@@ -1103,10 +1146,17 @@ def _moment(
         agrees = _weekday_agrees(day, resolved)
         stated = day.months is None and agrees
         other = None if agrees else day.weekday
+        counted = day.after_start is not None
         if clock is None:
-            return Moment(resolved, None, stated, other_weekday=other)
+            return Moment(resolved, None, stated, other_weekday=other, from_start=counted)
         return Moment(
-            resolved, time(clock.hour, clock.minute), stated, clock.guessed, other, clock.guess
+            resolved,
+            time(clock.hour, clock.minute),
+            stated,
+            clock.guessed,
+            other,
+            clock.guess,
+            from_start=counted,
         )
     assert clock is not None
     if clock.day is not None:
@@ -1152,6 +1202,8 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     """The date a named day means: for a start the latest such day before today (or today
     for امس/اليوم-like offsets); for an end (`after` = the start's day) the first on or after."""
     year: int | None  # a named date may leave out its year
+    if day.after_start is not None:  # "ثاني يوم": only an end has a start to count from
+        return after + timedelta(days=day.after_start) if after is not None else None
     if day.offset is not None:
         return today + timedelta(days=day.offset)
     if day.months is not None:
@@ -1210,7 +1262,9 @@ def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment
         e += timedelta(days=1)
     if e < s:
         return None
-    return Moment(e.date(), e.time(), end.day_stated, hour_guessed, guess=guess)
+    return Moment(
+        e.date(), e.time(), end.day_stated, hour_guessed, guess=guess, from_start=end.from_start
+    )
 
 
 def read_answer_hour(raw: str, now: datetime) -> Moment | None:
