@@ -25,14 +25,18 @@ def _arabizi_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     English ones ("salam" turns up in English messages too), and the English ones."""
     arabizi: Counter[str] = Counter()
     english: Counter[str] = Counter()
+    off_topic: Counter[str] = Counter()
     for example in examples("train"):
         if example.source.endswith(".arabizi"):
             counter = arabizi
         elif example.source == "en":
-            counter = english
+            counter = off_topic if example.intent == "unknown" else english
         else:
             continue  # the Arabic files: not read at all (start-up time)
         counter.update(w for w in normalize(example.text).split() if _LATIN_WORD.match(w))
+    # Off-topic lines hold keyboard gibberish ("asdkjh"), each written once: a word of theirs
+    # is English when it turns up again.
+    english.update({w: n for w, n in off_topic.items() if n >= 2})
     return (
         frozenset(w for w, n in arabizi.items() if n > english[w]),
         frozenset(w for w, n in english.items() if n >= arabizi[w]),
