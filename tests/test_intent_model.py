@@ -20,19 +20,19 @@ DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured when the model was last trained, less (more) one
 # point; bench/RESULTS.md has the tables. Measured on 2026-12-01 after the lead's retrain on the
-# merged corpus (thresholds chosen out of fold, which take fewer off-topic messages and answer
-# "not sure" more): labelled 97.0% (0.0%), blind 96.3% (1.5%), safety 94.7% (0 of 16 off-topic
-# taken; was 95.3% and 1 of 16), fresh 96.4% (0.0%), fresh2 95.6% (0.0%; was 3.8%), fresh3 92.7%
-# (3 of 63, 4.8%), fresh4 (new, written blind this session, 326 after dropping messages in the corpus)
-# 96.6% (1 of 56, 1.8%).
+# merged corpus (thresholds chosen out of fold, 0.47 / 0.12, which take fewer off-topic messages
+# and answer "not sure" more): labelled 97.0% (0.0%), blind 96.1% (1.5%), safety 94.7% (0 of 16
+# off-topic taken; was 95.3% and 1 of 16), fresh 95.8% (2.0%), fresh2 96.1% (0.0%; was 3.8%),
+# fresh3 93.0% (3 of 63, 4.8%), fresh4 (written blind this session; 326 messages after dropping
+# those in the corpus) 97.5% (1 of 56, 1.8%).
 TEST_SETS = {
     "labelled_messages.tsv": (0.960, 0.010),
-    "blind_messages.tsv": (0.952, 0.026),
+    "blind_messages.tsv": (0.951, 0.026),
     "hazard_messages.tsv": (0.936, 0.010),
-    "fresh_messages.tsv": (0.953, 0.010),
-    "fresh2_messages.tsv": (0.945, 0.010),
-    "fresh3_messages.tsv": (0.917, 0.058),
-    "fresh4_messages.tsv": (0.956, 0.028),
+    "fresh_messages.tsv": (0.948, 0.031),
+    "fresh2_messages.tsv": (0.951, 0.010),
+    "fresh3_messages.tsv": (0.919, 0.058),
+    "fresh4_messages.tsv": (0.965, 0.028),
 }
 
 TRAIN = examples("train")

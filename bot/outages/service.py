@@ -104,7 +104,7 @@ _OPEN_INCIDENT_OF_AREA = Prepared(
     # so joins never wait on each other, but a withdrawal in flight is waited for and its
     # incident, withdrawn meanwhile, is not joined (PostgreSQL reads the row again after the
     # wait and the status test drops it). SQLite writes one at a time and renders no lock.
-    .with_for_update(key_share=True, of=_INCIDENTS)
+    .with_for_update(read=True, key_share=True, of=_INCIDENTS)
 )
 _INSERT_REPORT: dict[
     str, Prepared
@@ -639,7 +639,7 @@ def _nearest_open(session: Session, place: Place) -> Incident | None:
             Incident.latitude.between(min_lat, max_lat),
             Incident.longitude.between(min_lon, max_lon),
         )
-        .with_for_update(key_share=True)  # waits for a withdrawal in flight, as the area join
+        .with_for_update(read=True, key_share=True)  # waits for a withdrawal, as the area join
     )
     best: tuple[float, Incident] | None = None
     for incident in candidates:
