@@ -1193,7 +1193,7 @@ def _takes_start(turn: Turn) -> bool:
     from handlers.outage_report import ask_start_of, on_stated_day, start_policy
 
     # The report flow's policy, one for both; an hour on the day they said ("من يوم السبت").
-    told = on_stated_day(turn, report, start_policy(start, turn.now))
+    told = on_stated_day(turn, report, incident, start_policy(start, turn.now))
     if told.at is not None and told.at > report.reported:
         return False
     if told.at is not None:
