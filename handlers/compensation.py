@@ -195,16 +195,18 @@ def step(turn: Turn, understood: Understanding) -> bool:
 
 def _paid_at_all_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """The answer to "so you have not paid the bill?": not paid, the case is the cut itself (a
-    disconnection, read from the message that said so); paid, when is asked."""
+    disconnection, read from the message that said so); paid, when is asked. The question is a
+    negative one: "yes" and "لا"/"no" both agree with it (not paid); only choice 2 ("I paid")
+    or a payment's time says paid."""
     word, picked = control_word(turn.text), choice_number(turn.text)
-    if picked == 1 or word == "yes" or mentions(turn.text, "not_paid"):
+    if picked == 1 or word in ("yes", "no") or mentions(turn.text, "not_paid"):
         told = str(turn.state.get("told") or "")
         cut = Facts(standard=UNLAWFUL, damage=facts.damage)
         cut.read(told, turn.now)
         cut.read(turn.text, turn.now)
         _advance(turn, cut)
         return True
-    if picked == 2 or word == "no":
+    if picked == 2:
         _ask(turn, facts, "paid_time")
         return True
     if facts.read(turn.text, turn.now, "paid_time"):  # "سددت الساعة ٢": the payment's time
