@@ -1169,7 +1169,8 @@ def _confirms_offered(turn: Turn) -> bool:
         return False
     from handlers.outage_report import confirms_offered_start
 
-    turn.finish()
+    # It finishes the flow itself, only when it confirms: otherwise the records stay this
+    # "yes"'s context, never lost to the router.
     return confirms_offered_start(turn)
 
 
