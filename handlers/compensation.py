@@ -195,16 +195,18 @@ def step(turn: Turn, understood: Understanding) -> bool:
 
 def _paid_at_all_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """The answer to "so you have not paid the bill?": not paid, the case is the cut itself (a
-    disconnection, read from the message that said so); paid, when is asked."""
+    disconnection, read from the message that said so); paid, when is asked. The question is a
+    negative one: "yes" and "لا"/"no" both agree with it (not paid); only choice 2 ("I paid")
+    or a payment's time says paid."""
     word, picked = control_word(turn.text), choice_number(turn.text)
-    if picked == 1 or word == "yes" or mentions(turn.text, "not_paid"):
+    if picked == 1 or word in ("yes", "no") or mentions(turn.text, "not_paid"):
         told = str(turn.state.get("told") or "")
         cut = Facts(standard=UNLAWFUL, damage=facts.damage)
         cut.read(told, turn.now)
         cut.read(turn.text, turn.now)
         _advance(turn, cut)
         return True
-    if picked == 2 or word == "no":
+    if picked == 2:
         _ask(turn, facts, "paid_time")
         return True
     if facts.read(turn.text, turn.now, "paid_time"):  # "سددت الساعة ٢": the payment's time
@@ -1167,7 +1169,8 @@ def _confirms_offered(turn: Turn) -> bool:
         return False
     from handlers.outage_report import confirms_offered_start
 
-    turn.finish()
+    # It finishes the flow itself, only when it confirms: otherwise the records stay this
+    # "yes"'s context, never lost to the router.
     return confirms_offered_start(turn)
 
 
@@ -1193,7 +1196,7 @@ def _takes_start(turn: Turn) -> bool:
     from handlers.outage_report import ask_start_of, on_stated_day, start_policy
 
     # The report flow's policy, one for both; an hour on the day they said ("من يوم السبت").
-    told = on_stated_day(turn, report, start_policy(start, turn.now))
+    told = on_stated_day(turn, report, incident, start_policy(start, turn.now))
     if told.at is not None and told.at > report.reported:
         return False
     if told.at is not None:

@@ -723,7 +723,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
-    told = on_stated_day(turn, report, told)
+    told = on_stated_day(turn, report, incident, told)
     if told.ask == "when" and incident.is_open and understood.intent not in _TIME_ONLY:
         return False  # "من الصبح وبلغت قبل، وش صار على البلاغ؟": the question is answered first
     if told.at is None and told.offer is None:
@@ -778,13 +778,19 @@ def confirms_offered_start(turn: Turn) -> bool:
     return True
 
 
-def on_stated_day(turn: Turn, report: OutageReport, told: StartTold) -> StartTold:
+def on_stated_day(
+    turn: Turn, report: OutageReport, incident: Incident, told: StartTold
+) -> StartTold:
     """An hour with no day ("من ٨ الصبح") told for a report whose day the reporter said before
-    ("من يوم السبت", asked its hour): that hour on that day, not today's."""
+    ("من يوم السبت", asked its hour): that hour on that day, not today's. Only while the hour
+    may still be this incident's (`_answerable`): days after its restoration, "من ٨ الصبح" is
+    today's, another outage, never moved back onto the old report's day."""
     day = report.stated_day
     said = read_times(turn.text, turn.now).start
     moment = told.at or told.offer
     if day is None or report.stated_start is not None or said is None or said.day_stated:
+        return told
+    if not _answerable(turn, incident):
         return told
     if moment is None:
         return told

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.config import PROJECT_ROOT, RIYADH, Settings
 from bot.service_requests import ServiceRequest
 from bot.standards import Case, compensation_for, riyals
@@ -117,3 +119,22 @@ def test_an_open_request_is_listed_with_what_it_earned_so_far(seeded_database_ur
     so_far = compensation_for(Case("meter_registration", start=start, end=AT))
     assert "يحق لك حتى الآن " + riyals(so_far.amount_sar, "ar") in reply
     assert "ولم يُنجز بعد" in reply
+
+
+def test_a_yes_the_offered_start_does_not_take_keeps_the_records_flow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # «نعم» to the records' offered hour that confirms_offered_start turns down (restored too
+    # long ago): the records flow stays this "yes"'s context; it was finished before the call.
+    from types import SimpleNamespace
+
+    from handlers import compensation, outage_report
+
+    finished: list[bool] = []
+    turn = SimpleNamespace(
+        state={"asks_offered": True, "stage": "records"}, finish=lambda: finished.append(True)
+    )
+    monkeypatch.setattr(compensation, "_open_outage", lambda _turn: [])
+    monkeypatch.setattr(outage_report, "confirms_offered_start", lambda _turn: False)
+    assert compensation._confirms_offered(turn) is False  # type: ignore[arg-type]
+    assert finished == []
