@@ -99,6 +99,23 @@ def test_a_district_we_do_not_list_without_a_city_is_kept_for_its_city_to_be_ask
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "الكهرباء طافية في حي كامل",  # a whole neighbourhood
+        "وحي كله ظلام",
+        "الحي كلها طافية وحي بكامله",
+        "طافية عندنا في حي عندنا",
+        "الكهرباء طافية في حي الملك",  # the head of a name, its name not said
+    ],
+)
+def test_a_word_that_is_no_name_after_hay_is_no_district(text: str) -> None:
+    """A reviewer: any word after «حي» was kept as an unlisted district («كامل», «كله»)."""
+    named = find_place(text)
+    assert (named.unlisted, named.district) == (None, None)
+    assert find_place("الكهرباء طافية في حي الملك فهد").unlisted == "الملك فهد"
+
+
+@pytest.mark.parametrize(
     ("text", "city", "district"),
     [
         ("الكهربا طافيه في حي النخيل بالرياض", "الرياض", "النخيل"),
