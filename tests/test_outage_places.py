@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.outages.places import NamedPlace, find_place, known_cities, shown_place, spellings
+from bot.outages.places import (
+    NamedPlace,
+    find_place,
+    known_cities,
+    said_again,
+    shown_place,
+    spellings,
+)
 
 
 @pytest.mark.parametrize(
@@ -138,3 +145,9 @@ def test_a_place_is_shown_in_one_script() -> None:
     assert shown_place(("الندى", "الرياض"), "en") == "الندى، الرياض"  # no English spelling
     assert shown_place(("al nada", "الرياض"), "en") == "al nada, Riyadh"
     assert shown_place(("الملز", None, "الرياض"), "ar") == "الملز، الرياض"
+
+
+def test_a_place_said_again_is_the_words_both_answers_share() -> None:
+    assert said_again("في رفحاء", "رفحاء يا اخي") == "رفحاء"
+    assert said_again("في رفحاء", "مدري والله") is None
+    assert said_again("حي كامل", "كامل") is None  # no name

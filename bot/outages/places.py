@@ -232,3 +232,17 @@ def _said_district(originals: list[str], words: list[str], used: list[bool]) -> 
         if any(ch.isalpha() for ch in name):
             return name
     return None
+
+
+def said_again(first: str, second: str) -> str | None:
+    """The words of `first` (as written) that `second` says again, filler and words that are
+    no name left out: a place we do not list that the subscriber insists on ("في رفحاء", then
+    "رفحاء يا اخي" → "رفحاء"); None when the two share no such word."""
+    again = set(_words(second))
+    skip = FILLER | _not_names()
+    kept = [
+        o
+        for o in _WORD.findall(first or "")
+        if (w := _words(o)) and w[0] in again and w[0] not in skip and not w[0].isdigit()
+    ]
+    return " ".join(kept) or None
