@@ -74,7 +74,7 @@ class Facts:
         reading = read_times(text, now)
         if text is not told:
             reading = _day_told_before(reading, read_times(told, now))
-        start, end, running = _range_running(reading.start, reading.end, now)
+        start, end, running = _range_running(reading, now)
         ongoing = reading.ongoing or running
         if (
             asked in ("end", "back_time", "done", "done_day")
@@ -394,12 +394,15 @@ def _day_told_before(reading: TimeReading, whole: TimeReading) -> TimeReading:
 
 
 def _range_running(
-    start: Moment | None, end: Moment | None, now: datetime
+    reading: TimeReading, now: datetime
 ) -> tuple[Moment | None, Moment | None, bool]:
     """(start, end, still going on). A range with no day that began today and ends later today
     ("من ٨ الصبح لين ٦ المغرب" at 15:00) is today's case, still going on: a planned end is no
     end yet, so no money is counted to it (only what is owed so far), and it is never moved
-    to yesterday (which would count a whole past outage the subscriber is still in)."""
+    to yesterday (which would count a whole past outage the subscriber is still in). An end
+    told as past ("ورجعت ٦ المغرب" at 15:00) cannot be running: the range is the last one over,
+    yesterday's, a day not named (so said back before any money)."""
+    start, end = reading.start, reading.end
     if (
         start is None
         or end is None
@@ -410,6 +413,9 @@ def _range_running(
         or not start.at <= now < end.at
     ):
         return start, end, False
+    if reading.end_past:
+        back = timedelta(days=1)
+        return replace(start, day=start.day - back), replace(end, day=end.day - back), False
     return start, None, True
 
 

@@ -24,7 +24,7 @@ from bot.outages import (
     restoration_standard,
 )
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.places import NamedPlace, display_name, find_place, shown_place
+from bot.outages.places import NamedPlace, display_name, find_place, said_again, shown_place
 from bot.outages.service import (
     find_report,
     keep_media,
@@ -269,7 +269,19 @@ def _city_answer(turn: Turn, understood: Understanding) -> bool:
         return False  # another place altogether: read as the answer to "where"
     if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
         return False
-    _ask_city(turn, NamedPlace(None, turn.state["district"], tuple(cities)))
+    tried = turn.state.get("city_tried")
+    if tried is None:  # asked once more, and only once
+        turn.remember(city_tried=turn.text)
+        _ask_city(turn, NamedPlace(None, turn.state["district"], tuple(cities)))
+        return True
+    insisted = None if cities else said_again(tried, turn.text)
+    if insisted is not None:  # a city we do not list, said twice: taken as written
+        district = turn.state["district"]
+        _report(turn, city=insisted, district=district, stated_start=stated, urgent=urgent)
+        return True
+    # Never the same question a third time: "where?", which a shared location also answers.
+    turn.remember(district=None, cities=[], city_tried=None)
+    _ask_where(turn, [Account(**a) for a in turn.state.get("accounts", [])], again=True)
     return True
 
 

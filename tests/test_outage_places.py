@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.outages.places import NamedPlace, find_place, known_cities, shown_place, spellings
+from bot.outages.places import (
+    NamedPlace,
+    find_place,
+    known_cities,
+    said_again,
+    shown_place,
+    spellings,
+)
 
 
 @pytest.mark.parametrize(
@@ -99,6 +106,23 @@ def test_a_district_we_do_not_list_without_a_city_is_kept_for_its_city_to_be_ask
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "الكهرباء طافية في حي كامل",  # a whole neighbourhood
+        "وحي كله ظلام",
+        "الحي كلها طافية وحي بكامله",
+        "طافية عندنا في حي عندنا",
+        "الكهرباء طافية في حي الملك",  # the head of a name, its name not said
+    ],
+)
+def test_a_word_that_is_no_name_after_hay_is_no_district(text: str) -> None:
+    """A reviewer: any word after «حي» was kept as an unlisted district («كامل», «كله»)."""
+    named = find_place(text)
+    assert (named.unlisted, named.district) == (None, None)
+    assert find_place("الكهرباء طافية في حي الملك فهد").unlisted == "الملك فهد"
+
+
+@pytest.mark.parametrize(
     ("text", "city", "district"),
     [
         ("الكهربا طافيه في حي النخيل بالرياض", "الرياض", "النخيل"),
@@ -121,3 +145,9 @@ def test_a_place_is_shown_in_one_script() -> None:
     assert shown_place(("الندى", "الرياض"), "en") == "الندى، الرياض"  # no English spelling
     assert shown_place(("al nada", "الرياض"), "en") == "al nada, Riyadh"
     assert shown_place(("الملز", None, "الرياض"), "ar") == "الملز، الرياض"
+
+
+def test_a_place_said_again_is_the_words_both_answers_share() -> None:
+    assert said_again("في رفحاء", "رفحاء يا اخي") == "رفحاء"
+    assert said_again("في رفحاء", "مدري والله") is None
+    assert said_again("حي كامل", "كامل") is None  # no name

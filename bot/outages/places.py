@@ -211,13 +211,38 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
     )
 
 
+@cache
+def _not_names() -> frozenset[str]:
+    return frozenset(normalize(w) for w in _places()["not_names"])
+
+
 def _said_district(originals: list[str], words: list[str], used: list[bool]) -> str | None:
-    """The name after "حي" that is no known place ("في حي النخيل"), as written."""
+    """The name after "حي" that is no known place ("في حي النخيل"), as written. A word that
+    is no name ("حي كامل", "حي كله": data `not_names`) and a name's head alone ("حي الملك")
+    are no district."""
+    skip = FILLER | _not_names()
     for i, word in enumerate(words[:-1]):
-        if word not in _DISTRICT_WORDS or used[i + 1] or words[i + 1] in FILLER:
+        if word not in _DISTRICT_WORDS or used[i + 1] or words[i + 1] in skip:
             continue
-        size = 2 if words[i + 1] in _NAME_HEADS and i + 2 < len(words) and not used[i + 2] else 1
+        headed = words[i + 1] in _NAME_HEADS
+        size = 2 if headed and i + 2 < len(words) and not used[i + 2] else 1
+        if headed and (size == 1 or words[i + 2] in skip):
+            continue  # "في حي الملك": the head of a name, its name not said
         name = " ".join(originals[i + 1 : i + 1 + size])
         if any(ch.isalpha() for ch in name):
             return name
     return None
+
+
+def said_again(first: str, second: str) -> str | None:
+    """The words of `first` (as written) that `second` says again, filler and words that are
+    no name left out: a place we do not list that the subscriber insists on ("في رفحاء", then
+    "رفحاء يا اخي" → "رفحاء"); None when the two share no such word."""
+    again = set(_words(second))
+    skip = FILLER | _not_names()
+    kept = [
+        o
+        for o in _WORD.findall(first or "")
+        if (w := _words(o)) and w[0] in again and w[0] not in skip and not w[0].isdigit()
+    ]
+    return " ".join(kept) or None

@@ -129,6 +129,12 @@ def _flags(phrases: list[str]) -> _Phrases[bool]:
     return _Phrases({_key(p): True for p in phrases if _key(p)})
 
 
+def _end_verbs(ends: dict) -> _Phrases[bool]:
+    """End verbs, each True when it tells the end as past ("رجعت"), False for a plan ("ترجع")."""
+    planned = {_key(p) for p in ends["planned"]}
+    return _Phrases({_key(p): _key(p) not in planned for p in ends["words"] if _key(p)})
+
+
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     data = load("times")
@@ -209,7 +215,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(ongoing["negated_end"]),
         frozenset(normalize(w) for w in ongoing["negated_until"]),
         _flags(ongoing["state"]),
-        _flags(data["ends"]["words"]),
+        _end_verbs(data["ends"]),
         _flags(data["now"]["words"]),
         known,
         frozenset(normalize(w) for w in relative["fillers"]),
@@ -347,6 +353,7 @@ class _Scan:
     ends: list[int] = field(default_factory=list)  # end-marker positions
     still: bool = False
     negated_end: bool = False  # "ما رجعت" with no end after it (so far)
+    came_back: bool = False  # an end told as past ("ورجعت ٦"), not a plan ("لين ٦")
     state: bool = False
     power_off: bool = False  # a no-power word ("طافية", "بدون كهرباء"), not "since" alone
     notices: list[int] = field(default_factory=list)  # notice-word positions
@@ -622,9 +629,10 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             scan.clocks.append(_Clock(i, -1, -1, True, 0, False, is_now=True))
             after = i + size
             continue
-        _, size = _phrase_at(toks, i, v.end_verbs)
+        past, size = _phrase_at(toks, i, v.end_verbs)
         if size and negated_at is None:
             scan.ends.append(i)
+            scan.came_back = scan.came_back or bool(past)
             after = i + size
             continue
         if token in v.range_between:
@@ -878,6 +886,8 @@ class TimeReading:
     # The message says the power is off ("طافية", "بدون كهرباء"; "النت مقطوع" does not).
     power_off: bool = False
     power_named: bool = False  # it speaks of the power ("الكهربا", "طافية"), not the water
+    # The end is told as past ("ورجعت ٦ المغرب"): the range is over, not a planned end.
+    end_past: bool = False
 
 
 def read_times(
@@ -954,7 +964,15 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     if notice_clock or notice_day:
         notice = _moment(notice_clock, notice_day, now, None)
     power = any(_power_word(t, _vocabulary()) for t in toks)
-    return TimeReading(start, end, ongoing, notice, scan.power_off and power, power)
+    return TimeReading(
+        start,
+        end,
+        ongoing,
+        notice,
+        scan.power_off and power,
+        power,
+        end is not None and scan.came_back,
+    )
 
 
 def _power_word(token: str, v: _Vocabulary) -> bool:
