@@ -20,17 +20,17 @@ DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured when the model was last trained, less (more) one
 # point; bench/RESULTS.md has the tables. Measured on 2026-12-01 after the lead's retrain on the
-# merged corpus (thresholds chosen out of fold, 0.47 / 0.12, which take fewer off-topic messages
-# and answer "not sure" more): labelled 97.0% (0.0%), blind 96.1% (1.5%), safety 94.7% (0 of 16
-# off-topic taken; was 95.3% and 1 of 16), fresh 95.8% (2.0%), fresh2 96.1% (0.0%; was 3.8%),
-# fresh3 93.0% (3 of 63, 4.8%), fresh4 (written blind this session; 326 messages after dropping
-# those in the corpus) 97.5% (1 of 56, 1.8%).
+# merged corpus (thresholds chosen out of fold, 0.51 / 0.12, which take fewer off-topic messages
+# and answer "not sure" more): labelled 97.0% (0.0%), blind 96.4% (1.5%), safety 95.3% (0 of 16
+# off-topic taken; was 1 of 16), fresh 95.5% (2.0%), fresh2 95.3% (0.0%; was 3.8%), fresh3 93.0%
+# (3 of 63, 4.8%), fresh4 (written blind this session; 326 messages after dropping those in the
+# corpus) 97.5% (1 of 56, 1.8%).
 TEST_SETS = {
     "labelled_messages.tsv": (0.960, 0.010),
-    "blind_messages.tsv": (0.951, 0.026),
-    "hazard_messages.tsv": (0.936, 0.010),
-    "fresh_messages.tsv": (0.948, 0.031),
-    "fresh2_messages.tsv": (0.951, 0.010),
+    "blind_messages.tsv": (0.954, 0.026),
+    "hazard_messages.tsv": (0.943, 0.010),
+    "fresh_messages.tsv": (0.945, 0.031),
+    "fresh2_messages.tsv": (0.943, 0.010),
     "fresh3_messages.tsv": (0.919, 0.058),
     "fresh4_messages.tsv": (0.965, 0.028),
 }
@@ -125,14 +125,14 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
 def test_safety_reports_are_recognized_on_their_own_test_set() -> None:
     """Issue 15: hazard_report on the safety set written blind (measured at issue 15: recall
     96.0%, precision 97.0%; then 95.0% and 97.9%; since the thresholds are chosen out of fold,
-    2026-12-01, 93.0% and 98.9%: six reports are now "not sure". Asserted at the measured
-    figures less one point; the goal is recall 95%)."""
+    2026-12-01, 93.0% and 98.9%: six reports were "not sure"; on the merged corpus 94.0% and
+    98.9%. Asserted at the measured figures less one point; the goal is recall 95%)."""
     report = score("hazard_messages.tsv", load_tsv(DATA / "hazard_messages.tsv"))
     hazards = [r for r in report.rows if r.truth == "hazard_report"]
     taken = [r for r in report.rows if r.guess == "hazard_report"]
     recall = sum(r.guess == "hazard_report" for r in hazards) / len(hazards)
     precision = sum(r.truth == "hazard_report" for r in taken) / len(taken)
-    assert recall >= 0.92 and precision >= 0.979, (recall, precision)
+    assert recall >= 0.93 and precision >= 0.979, (recall, precision)
 
 
 def test_training_decides_as_the_running_model() -> None:

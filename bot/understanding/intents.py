@@ -77,7 +77,7 @@ def recognize(
         confidence = max(probabilities.pop("compensation"), COMPENSATION_CASE_CONFIDENCE)
         return IntentGuess("compensation", confidence, _runners_up(probabilities, 2))
     intent, confidence = model.decide(probabilities)
-    if intent in ("unknown", "compensation") and outage_ahead:
+    if intent in ("unknown", "compensation", "outage_status") and outage_ahead:
         # "the power will be cut next Thursday": an outage announced, not a question of money
         # (the model leans to compensation on "cut"); the report flow answers it as planned.
         intent = "unknown"
