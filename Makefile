@@ -14,6 +14,8 @@ ARGS ?=
 # The scale-out run: the same suite on PostgreSQL and Redis (servers on this machine).
 TEST_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TEST_REDIS ?= redis://127.0.0.1:6379/15
+# The suite runs on this many processes (pytest-xdist); 0 runs it in one, as a debugger wants.
+PYTEST_WORKERS ?= 2
 
 .PHONY: chat test test-scaleout smoke setup serve lint format i18n constraints clean intents
 
@@ -40,14 +42,14 @@ test: $(STAMP)
 	$(BIN)/ruff check bot handlers tests bench
 	$(BIN)/ruff format --check bot handlers tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 ifdef CI
 	$(MAKE) test-scaleout
 	$(MAKE) smoke
 endif
 
 test-scaleout: $(STAMP)
-	SADEEQ_TEST_DATABASE_URL=$(TEST_PG) SADEEQ_TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/python -m pytest
+	SADEEQ_TEST_DATABASE_URL=$(TEST_PG) SADEEQ_TEST_REDIS_URL=$(TEST_REDIS) $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # Rebuild the intent model from locales/<lang>/corpus/ (deterministic: same corpus, same file).
 intents: $(STAMP)
