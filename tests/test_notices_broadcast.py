@@ -96,19 +96,15 @@ def broadcast(url: str, sender: OutboundSender, **kwargs) -> Broadcast:
 
 def sent_accounts(url: str, senders: list[CollectingSender]) -> Counter:
     """Count notices per account from what the senders actually carried."""
+    accounts_at: dict[tuple[str, str], list[str]] = {}
     with engine_for(url).connect() as conn:
-        by_target = {
-            (r.channel, r.address, r.account): r.account
-            for r in conn.execute(select(NoticeSubscription.__table__))
-        }
+        for r in conn.execute(select(NoticeSubscription.__table__)):
+            accounts_at.setdefault((r.channel, r.address), []).append(r.account)
     counts: Counter = Counter()
     for sender in senders:
         for message in sender.sent:
-            account = next(
-                a
-                for (c, addr, a) in by_target
-                if c == message.channel and addr == message.address and a in message.text
-            )
+            targets = accounts_at[(message.channel, message.address)]
+            account = next(a for a in targets if a in message.text)
             counts[account] += 1
     return counts
 
