@@ -63,10 +63,11 @@ def _random_strings(count: int, seed: int = 20261124) -> list[str]:
 
 
 def test_ten_thousand_random_strings_never_raise() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     for text in _random_strings(10_000):
         _check(text)
-    assert time.perf_counter() - started < 20  # ≈1-2 s here; a wide bound for shared CI cores
+    # CPU, not wall time: a loaded machine must not fail it, a runaway pattern must (≈1-2 s here).
+    assert time.process_time() - started < 20
 
 
 def test_pathological_messages_are_bounded() -> None:
@@ -88,6 +89,6 @@ def test_pathological_messages_are_bounded() -> None:
         "٫٬،",  # digit-like characters that are not decimal digits
     ]
     for text in cases:
-        started = time.perf_counter()
+        started = time.process_time()
         _check(text)
-        assert time.perf_counter() - started < 1.0, text[:30]
+        assert time.process_time() - started < 1.0, text[:30]
