@@ -25,7 +25,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
-# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold).
+# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold);
+# voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -84,6 +85,8 @@ NAMES = (
     "never_back",
     "premises_other",
     "premises_home",
+    "voice_note",
+    "how_much",
 )
 
 

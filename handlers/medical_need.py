@@ -27,12 +27,17 @@ def warn(turn: Turn, report_follows: bool = True) -> None:
     """933 first. `report_follows`: an outage report is taken (or kept) here too; otherwise
     (a compensation question, say) no report is promised that would not be recorded."""
     _ = turn.tr._
+    # The danger stays first (nothing goes before "⚠️ … 933"); then one warm line for the
+    # person, before the flow goes on.
+    warm = _("I hope your loved one is well; I am with you.")
     if report_follows:
         turn.say(
             _(
                 "⚠️ Someone with you depends on medical equipment: call 933 now and tell "
                 "them, so the emergency team knows. I will take your report here too."
             )
+            + "\n"
+            + warm
         )
         return
     turn.say(
@@ -41,6 +46,8 @@ def warn(turn: Turn, report_follows: bool = True) -> None:
             "so the emergency team knows. If the power is off now, tell me here and I will "
             "record an outage report too."
         )
+        + "\n"
+        + warm
     )
 
 

@@ -149,10 +149,7 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
     if len(close) == 1:  # one candidate is a yes-or-no question, not a list of one
         turn.begin("menu", meant=close[0])
         turn.say(
-            _(
-                "Sorry, I am not sure what you mean. Did you mean: {request}?",
-                request=menu_label(turn, close[0]),
-            ),
+            _("Sorry, I am not sure I understood. {question}", question=_meant(turn, close[0])),
             _yes_or_menu(turn),
         )
         return
@@ -168,6 +165,22 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
             "in other words."
         ),
     )
+
+
+def _meant(turn: Turn, intent: str) -> str:
+    """The one request we guess, asked as a question in its own words ("تقصد فاتورتك؟"), not a
+    menu label ("فاتورتي") in a list of one."""
+    _ = turn.tr._
+    questions = {
+        "bill": _("Do you mean your bill?"),
+        "outage_report": _("Do you want to report a power outage?"),
+        "outage_status": _("Do you mean the status of your outage report?"),
+        "compensation": _("Do you mean the compensation you are owed?"),
+        "bill_alerts": _("Do you mean the monthly bill alerts?"),
+        "agent": _("Do you want to talk to a person?"),
+        "hazard_report": _("Do you want to report a safety hazard?"),
+    }
+    return questions[intent]
 
 
 def _yes_or_menu(turn: Turn) -> list[Choice]:

@@ -18,7 +18,7 @@ from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
 from bot.outages.service import cancel_report, note_power_back
-from bot.phrases import phrases
+from bot.phrases import mentions_words, phrases
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
@@ -238,6 +238,28 @@ def when(turn: Turn, moment: datetime | None) -> str:
     if days == 1:
         return turn.tr._("yesterday at {time}", time=turn.tr.time(moment))
     return turn.tr.datetime(moment)
+
+
+# A restoration notice this recent is what a bare "how much?" answers to.
+AFTER_RESTORATION = timedelta(hours=24)
+# A request read this surely is what it says, even just after a restoration notice.
+SURE = 0.9
+
+
+def asks_what_restoration_earned(turn: Turn, understood: Understanding) -> bool:
+    """ "طيب كم لي", "so how much do I get" soon after the restoration notice of the sender's
+    report: what that outage earned is asked, not a bill (the model's unsure guess). Only a
+    message the model is unsure of, that asks "how much" and names nothing else."""
+    if understood.intent not in ("unknown", "bill", "outage_status"):
+        return False
+    if understood.confidence >= SURE or not mentions_words(turn.text, "how_much"):
+        return False
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED or found[1].end is None:
+        return False
+    return timedelta(0) <= turn.now - found[1].end <= AFTER_RESTORATION
 
 
 def takes_news(turn: Turn, understood: Understanding | None) -> bool:

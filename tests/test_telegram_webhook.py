@@ -134,6 +134,8 @@ def test_a_location_and_a_voice_note(client, engine):
     location, voice = engine.seen
     assert (location.location.latitude, location.location.longitude) == (21.4858, 39.1925)
     assert voice.has_media is True and voice.text == ""
+    # A voice note is told apart from other media: it gets the voice-note answer.
+    assert [(a.provider, a.ref) for a in voice.audio] == [("telegram", "v1")]
 
 
 def test_a_repeated_update_is_handled_and_answered_once(client, telegram, engine):

@@ -271,3 +271,13 @@ def test_ctrl_c_while_a_message_is_answered_exits_130_without_a_traceback(
     assert (code, err) == (130, "")
     assert out.startswith("أي حساب تقصد؟") and out.endswith("\n")
     assert calls == ["فاتورتي", "1"]  # nothing read after the interruption
+
+
+def test_lang_en_on_a_number_whose_chat_was_arabic(chat_url, capsys, monkeypatch):
+    """`--lang en` for a number whose stored language is Arabic: "bill" and "hi" are answered in
+    English (a tester got Arabic: the stored language outranked the flag)."""
+    chat(capsys, monkeypatch, "English\nعربي\n", "--phone", UNKNOWN_PHONE)
+    code, out, _ = chat(capsys, monkeypatch, "bill\nhi\n", "--phone", UNKNOWN_PHONE, "--lang", "en")
+    assert code == 0
+    assert "Hello" in out and "I found no electricity account" in out
+    assert not any("\u0600" <= ch <= "\u06ff" for ch in out)

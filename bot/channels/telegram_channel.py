@@ -87,7 +87,18 @@ def telegram_inbound(update: Update) -> Inbound | None:
         has_media=any(getattr(message, name) for name in MEDIA_ATTRIBUTES),
         client_lang=_client_lang(message.from_user.language_code),
         media=_photos(message),
+        audio=_voice(message),
     )
+
+
+def _voice(message: Message) -> tuple[Media, ...]:
+    """A voice note (or an audio file): answered that we read text only, or kept with the
+    outage report being made, as a WhatsApp one is."""
+    sound = message.voice or message.audio
+    if sound is None:
+        return ()
+    content_type = sound.mime_type or "audio/ogg"
+    return (Media("telegram", sound.file_id, content_type, sound.file_size),)
 
 
 def _client_lang(language_code: str | None) -> str | None:

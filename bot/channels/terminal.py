@@ -68,6 +68,18 @@ def _forget_flow(database_url: str, phone: str) -> None:
             contact.flow, contact.state = None, {}
 
 
+def _start_in(database_url: str, phone: str, lang: str) -> None:
+    """`--lang`: the chat starts in that language, as if asked ("English"), even for a number
+    whose conversation had another (a new number starts in it by the settings' default)."""
+    from bot.storage.db import session_scope
+    from bot.storage.models import Contact
+
+    with session_scope(database_url) as session:
+        contact = session.get(Contact, ("terminal", phone))
+        if contact is not None and contact.lang is not None:
+            contact.lang = lang
+
+
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.lang:
@@ -75,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     create_schema(settings.database_url)
     if args.new:
         _forget_flow(settings.database_url, args.phone)
+    if args.lang:
+        _start_in(settings.database_url, args.phone, args.lang)
     engine = Engine(settings)
     began = datetime.now(RIYADH)
     # With --now the clock starts there and runs on at the real pace.

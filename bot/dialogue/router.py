@@ -3,9 +3,9 @@
 1. A shared Telegram contact links the sender's phone.
 2. STOP / START / HELP keywords, and the opt-out they govern (an opted-out number is still
    heard: its requests are handled, and on SMS left unanswered, handlers/subscription.py).
-3. A photo with no words (a hazard report, or the open flow's), media we cannot read, and
-   empty messages.
-4. Control words: language, cancel, menu.
+3. A photo with no words (a hazard report, or the open flow's), media we cannot read (a voice
+   note: we read text only), and empty messages.
+4. Control words: language, cancel, menu. A voice note named in words and nothing else asked.
    Then danger now: someone on medical equipment hears "call 933 now" before anything else,
    and the outage report (flagged urgent) takes the message unless it surely asks for more.
    Then a request for a person (whatever was being asked), and small talk alone (greetings,
@@ -59,6 +59,7 @@ from handlers import (
     shared_location,
     small_talk,
     subscription,
+    voice_note,
 )
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -88,6 +89,10 @@ def route(turn: Turn) -> None:
     # "ايه صح" is agreement, not a guessed HELP: only an exact keyword outranks small talk.
     guessed = courtesy is not None and courtesy.only_small_talk
     guessed = guessed and (understood is None or understood.confidence < 1)
+    # "رسالة صوتية" read as a guessed START ("رسالة"): a voice note named, answered below.
+    guessed = guessed or (
+        understood is not None and understood.confidence < 1 and voice_note.named(turn, understood)
+    )
     if subscription.answered_by_provider(turn) or (
         not guessed and subscription.is_keyword(turn, text, understood)
     ):
@@ -109,6 +114,9 @@ def _handle(
             return
         turn.finish()
         hazard_report.start(turn, _nothing(text))
+        return
+    if message.audio and not text:
+        voice_note.answer(turn)  # a voice note: we read text only
         return
     if message.has_media and not text:
         turn.intent = "media"
@@ -135,6 +143,9 @@ def _handle(
         return
     if word == "detail":
         _repeat_last_answer(turn)
+        return
+    if voice_note.sent(turn, understood):  # "رسالة صوتية", "voice note": we read text only
+        voice_note.answer(turn)
         return
 
     if (
@@ -202,6 +213,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         understood = _read_without_place(text, understood, turn)  # "فاتورة الملز"
     if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
         return
+    if outage_status.asks_what_restoration_earned(turn, understood):  # "طيب كم لي"
+        understood = replace(understood, intent="compensation", confidence=1.0)
     if hazard_report.claims_photo(turn, understood):
         turn.finish()
         hazard_report.start(turn, understood)

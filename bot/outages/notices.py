@@ -57,7 +57,22 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
     lines.append(tr._("Outage length: {duration}.", duration=duration(tr, minutes)))
     unstated = report.stated_start is None
     linked = report.account is not None
-    lines += [_compensation_line(tr, c, start if unstated else None, linked) for c in compensations]
+    # Two sums owed to the holder of an account we do not know (a planned outage's restoration
+    # and its late notice): to whom and how they are paid is said once, after both.
+    shared = not linked and sum(c.amount_sar > 0 for c in compensations) > 1
+    lines += [
+        _compensation_line(tr, c, start if unstated else None, linked, holder_said=shared)
+        for c in compensations
+    ]
+    if shared:
+        lines.append(
+            tr._(
+                "Both are paid automatically, with no claim, to the holder of the electricity "
+                "account at that place, as a credit on its bill or by bank transfer. Your report "
+                "is not linked to an account: if the account there is in your name, you need do "
+                "nothing."
+            )
+        )
     if any(c.amount_sar > 0 for c in compensations):
         lines.append(tr._("If it is not paid by then, call SERA on 19944."))
     return "\n".join(lines)
@@ -114,14 +129,24 @@ def _offered_start_line(tr: Texts, offered) -> str:
     )
 
 
-def _compensation_line(tr: Texts, compensation, unstated_start=None, linked=True) -> str:
+def _compensation_line(
+    tr: Texts, compensation, unstated_start=None, linked=True, holder_said=False
+) -> str:
     """`unstated_start`: the start counted from when the reporter never said when their power
     went off; "no compensation" is then not said from it, they are asked when it began.
     `linked`: the report names an account; without one we cannot say it is paid to the reporter,
-    only to whoever holds the electricity account of that place."""
+    only to whoever holds the electricity account of that place. `holder_said`: that is said
+    once after all the sums (`restoration_notice`), not in this line."""
     from bot.standards import riyals, standard_name
 
     name = standard_name(compensation.standard, tr.lang)
+    if compensation.amount_sar > 0 and not linked and holder_said:
+        return tr._(
+            "Compensation of {amount} is due ({standard}), by {date}.",
+            amount=riyals(int(compensation.amount_sar), tr.lang),
+            standard=name,
+            date=tr.date(compensation.pay_by),
+        )
     if compensation.amount_sar > 0 and not linked:
         return tr._(
             "Compensation of {amount} is due ({standard}). It is paid automatically, with no "
