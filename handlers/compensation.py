@@ -665,7 +665,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
                 [
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
                     why,
-                    _("Your service must be restored at once: call {phone} now.", phone=SEC_PHONE),
+                    _restore_line(turn, facts, at),
                     _result_text(turn, compensation),
                 ]
             )
@@ -673,6 +673,20 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
         return
     turn.begin("compensation", stage="cases", facts=facts.dump(), tries=0)
     turn.say(_cases_question(turn, facts))
+
+
+def _restore_line(turn: Turn, facts: Facts, at: datetime) -> str:
+    """What to do about the power now: restored at once while the cut is going on or recent
+    (within two days); for one long past, the standard was missed and the amount below is what
+    is owed (never an order about the past), with 933 if the power is still cut."""
+    _ = turn.tr._
+    if facts.ongoing or turn.now - at < timedelta(hours=48):
+        return _("Your service must be restored at once: call {phone} now.", phone=SEC_PHONE)
+    return _(
+        "That disconnection broke the standard, so you are owed the amount below. If your "
+        "power is still cut, call {phone} to have it restored.",
+        phone=SEC_PHONE,
+    )
 
 
 def _cases_question(turn: Turn, facts: Facts) -> str:
