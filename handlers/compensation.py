@@ -880,6 +880,11 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("At what time did the power come back?")
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
+    if what == "exact_start":
+        return _(
+            "When exactly did it start? On which day, and about what time? For example: "
+            '"Sunday at 8 in the morning".'
+        )
     if what == "which_day":
         return _('On which day was it, and has it ended? For example: "yesterday", or "still off".')
     if what == "correction":
