@@ -25,7 +25,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
-# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold).
+# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold);
+# outage_fault by handlers/compensation.py (an outage's cause said as a fault).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -84,6 +85,7 @@ NAMES = (
     "never_back",
     "premises_other",
     "premises_home",
+    "outage_fault",
 )
 
 

@@ -56,6 +56,9 @@ class Facts:
     confirmed: bool = False
     # The start said only as "a few days ago" ("من كم يوم"): its day and hour are asked.
     vague_start: bool = False
+    # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
+    # is asked (or taken from a planned outage on record) where it changes the amount.
+    kind_open: bool = False
     damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
 
     @classmethod
