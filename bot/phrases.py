@@ -26,7 +26,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
 # handlers/compensation_facts.py (whole words: which disconnection prohibitions hold);
-# voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words).
+# voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
+# outage_fault by handlers/compensation.py (an outage's cause said as a fault).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -87,6 +88,7 @@ NAMES = (
     "premises_home",
     "voice_note",
     "how_much",
+    "outage_fault",
 )
 
 

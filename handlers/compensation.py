@@ -59,6 +59,7 @@ TOTAL_BLACKOUT = "total_blackout"
 OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLACKOUT}
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
 MOST_ASKED = "emergency_outage"
+EMERGENCY = "emergency_outage"
 
 
 def N_(msgid: str) -> str:
@@ -84,6 +85,8 @@ ASKED_CASES = {
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
     facts = Facts(standard=understood.text_slot("standard"))
+    # "انقطعت الكهرباء ... كم التعويض": an outage, but a fault or planned work is not said.
+    facts.kind_open = facts.standard == EMERGENCY and not mentions(turn.text, "outage_fault")
     has_facts = facts.read(turn.text, turn.now)
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
@@ -128,6 +131,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if stage == "start_day":
         return _start_day_step(turn, understood)
+    if stage == "kind":
+        return _kind_step(turn, understood, facts)
     if stage == "confirm":
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
@@ -289,6 +294,8 @@ def _advance(turn: Turn, facts: Facts) -> None:
     if facts.standard == UNLAWFUL:
         _judge_disconnection(turn, facts)
         return
+    if facts.kind_open and _asks_kind(turn, facts):
+        return
     if _needs_confirmation(facts) and not facts.confirmed:
         turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
         _ = turn.tr._
@@ -298,6 +305,129 @@ def _advance(turn: Turn, facts: Facts) -> None:
         )
         return
     _answer(turn, facts)
+
+
+def _kind_amounts(turn: Turn, facts: Facts) -> tuple[Compensation, Compensation] | None:
+    """What the engine gives these facts as an emergency outage and as a planned one."""
+    now = turn.now.replace(second=0, microsecond=0)
+    try:
+        return (
+            compensation_for(replace(facts, standard=EMERGENCY).case(now)),
+            compensation_for(replace(facts, standard=PLANNED).case(now)),
+        )
+    except CaseError:
+        return None
+
+
+def _asks_kind(turn: Turn, facts: Facts) -> bool:
+    """An outage told with no cause, where a fault and planned work earn different amounts
+    (domain.md: 3 hours and 50 SAR, or 6 hours and 200 SAR): a planned outage on record for the
+    sender's area at that time decides it; otherwise the subscriber is asked. True when asked."""
+    if facts.standard not in (EMERGENCY, PLANNED):
+        facts.kind_open = False
+        return False
+    amounts = _kind_amounts(turn, facts)
+    if amounts is None or amounts[0].amount_sar == amounts[1].amount_sar:
+        facts.kind_open = False  # the same either way: nothing to ask
+        return False
+    _ = turn.tr._
+    if _planned_on_record(turn, facts):
+        facts.kind_open, facts.standard = False, PLANNED
+        turn.say(_("Our records show a planned outage in your area at that time."))
+        return False
+    turn.begin("compensation", stage="kind", facts=facts.dump(), tries=0)
+    turn.say(
+        _("Was it a sudden fault, or a planned outage (announced, for maintenance)?"),
+        _kind_choices(turn),
+    )
+    return True
+
+
+def _kind_choices(turn: Turn) -> list[Choice]:
+    _ = turn.tr._
+    return [
+        Choice("1", _("A sudden fault")),
+        Choice("2", _("A planned outage")),
+        Choice("3", _("I do not know")),
+    ]
+
+
+def _planned_on_record(turn: Turn, facts: Facts) -> bool:
+    """A planned outage on record, in the area of an account linked to the sender's phone,
+    going on when their outage began."""
+    start = facts.start_at()
+    if start is None or turn.phone is None:
+        return False
+    from sqlalchemy import select
+
+    from bot.outages.area import Place, area_key
+
+    try:
+        accounts = turn.billing.accounts_for_phone(turn.phone)
+    except Exception:  # billing down: nothing known, the subscriber is asked
+        return False
+    keys = {
+        area_key(Place(a.city, a.district), channel=turn.message.channel, sender="")
+        for a in accounts
+        if a.district
+    }
+    if not keys:
+        return False
+    rows = turn.session.scalars(
+        select(Incident).where(
+            Incident.planned.is_(True),
+            Incident.area_key.in_(keys),
+            Incident.status != CANCELLED,
+        )
+    )
+    for incident in rows:
+        end = aware(incident.restored_at) if incident.restored_at else turn.now
+        if incident.start - timedelta(hours=1) <= start <= end:
+            return True
+    return False
+
+
+def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """The answer to "a sudden fault, or a planned outage?"; "I do not know": both amounts, each
+    the engine's, and who can say which it was."""
+    picked = choice_number(turn.text)
+    planned = find_standard(turn.text) in (PLANNED, NOTICE)
+    if picked == 1 or (picked is None and mentions(turn.text, "outage_fault")):
+        facts.kind_open, facts.standard = False, EMERGENCY
+    elif picked == 2 or (picked is None and planned):
+        facts.kind_open, facts.standard = False, PLANNED
+    elif picked == 3 or mentions(turn.text, "dont_know"):
+        _both_kinds(turn, facts)
+        return True
+    elif _moved_on(understood):
+        return False
+    else:
+        return _retry(turn, turn.tr._("Please answer 1, 2 or 3."), _kind_choices(turn))
+    _advance(turn, facts)
+    return True
+
+
+def _both_kinds(turn: Turn, facts: Facts) -> None:
+    amounts = _kind_amounts(turn, facts)
+    assert amounts is not None
+    _ = turn.tr._
+
+    def owed(compensation: Compensation) -> str:
+        if compensation.amount_sar > 0:
+            return riyals(compensation.amount_sar, turn.lang)
+        return _("nothing")
+
+    turn.finish()
+    turn.say(
+        _(
+            "It depends on the kind of outage. If it was a sudden fault: {emergency}. If it was "
+            "a planned outage: {planned}. The company's record of the outage decides it, and the "
+            "compensation is paid automatically; to check, call {phone}.",
+            emergency=owed(amounts[0]),
+            planned=owed(amounts[1]),
+            phone=SEC_PHONE,
+        )
+    )
 
 
 def planned_ahead(turn: Turn) -> None:
@@ -665,7 +795,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
                 [
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
                     why,
-                    _("Your service must be restored at once: call {phone} now.", phone=SEC_PHONE),
+                    _restore_line(turn, facts, at),
                     _result_text(turn, compensation),
                 ]
             )
@@ -673,6 +803,20 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
         return
     turn.begin("compensation", stage="cases", facts=facts.dump(), tries=0)
     turn.say(_cases_question(turn, facts))
+
+
+def _restore_line(turn: Turn, facts: Facts, at: datetime) -> str:
+    """What to do about the power now: restored at once while the cut is going on or recent
+    (within two days); for one long past, the standard was missed and the amount below is what
+    is owed (never an order about the past), with 933 if the power is still cut."""
+    _ = turn.tr._
+    if facts.ongoing or turn.now - at < timedelta(hours=48):
+        return _("Your service must be restored at once: call {phone} now.", phone=SEC_PHONE)
+    return _(
+        "That disconnection broke the standard, so you are owed the amount below. If your "
+        "power is still cut, call {phone} to have it restored.",
+        phone=SEC_PHONE,
+    )
 
 
 def _cases_question(turn: Turn, facts: Facts) -> str:
@@ -866,6 +1010,11 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("At what time did the power come back?")
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
+    if what == "exact_start":
+        return _(
+            "When exactly did it start? On which day, and about what time? For example: "
+            '"Sunday at 8 in the morning".'
+        )
     if what == "which_day":
         return _('On which day was it, and has it ended? For example: "yesterday", or "still off".')
     if what == "correction":

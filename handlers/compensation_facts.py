@@ -54,6 +54,11 @@ class Facts:
     # "residential" or "other" (محل، مكتب، مزرعة): some prohibitions hold for homes only.
     premises: str | None = None
     confirmed: bool = False
+    # The start said only as "a few days ago" ("من كم يوم"): its day and hour are asked.
+    vague_start: bool = False
+    # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
+    # is asked (or taken from a planned outage on record) where it changes the amount.
+    kind_open: bool = False
     damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
 
     @classmethod
@@ -84,7 +89,10 @@ class Facts:
         ):
             start, end = None, start  # "الساعة ٤ العصر" answering "when did it come back?"
         changed = False
+        if reading.vague_day and start is None and not self.start:
+            self.vague_start = changed = True
         if start is not None:
+            self.vague_start = False
             day = self._start_day()
             if asked == "start_time" and start.clock is not None and day:
                 start = _on_day(start, day)
@@ -275,6 +283,8 @@ class Facts:
             if self.end:  # a day without an hour
                 return "end"
             return "end"
+        if self.vague_start and not self.start:
+            return "exact_start"  # "من كم يوم": never a day of our choosing
         if self.duration:
             if self.ongoing or self.start or self.end:
                 return None

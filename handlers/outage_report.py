@@ -781,13 +781,35 @@ def confirms_offered_start(turn: Turn) -> bool:
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
-    if report.stated_start is not None or report.offered_start is None or incident.is_open:
+    if report.stated_start is not None or incident.is_open:
         return False
-    if not _answerable(turn, incident):
+    answerable = _answerable(turn, incident)
+    if not (answerable or _first_reply_to_notice(turn, incident)):
         return False
+    if report.offered_start is None:
+        if report.stated_day is None or not answerable:
+            return False  # (its hour, told later still, is put on that day only while answerable)
+        # "نعم" to "you told us it went off on Saturday: about what time?": the hour is still
+        # what the figure needs, so it is asked again, plainly, and the answer is taken.
+        turn.finish()
+        turn.say(
+            turn.tr._(
+                "To count your compensation I need the hour your power went off on {day}. "
+                'About what time was it? For example: "from 10 at night".',
+                day=turn.tr.date(report.stated_day, hijri=False),
+            )
+        )
+        return True
     turn.finish()
     take_start(turn, report, aware(report.offered_start), confirmed=True)
     return True
+
+
+def _first_reply_to_notice(turn: Turn, incident: Incident) -> bool:
+    """The sender has written nothing since the restoration notice: this message answers it,
+    however long after (a yes a day later is still about that notice, not a menu choice)."""
+    last = turn.contact.last_inbound_at
+    return incident.end is not None and last is not None and aware(last) <= aware(incident.end)
 
 
 def on_stated_day(

@@ -81,7 +81,8 @@ def test_chat_now_sets_the_clock_and_new_forgets_the_open_flow(seeded_database_u
         seeded_database_url,
         "--now",
         "2026-12-01T12:00",
-        text="طفت الكهرباء يوم الخميس الساعة ٩ بالليل ورجعت الجمعة ٣ الفجر\n",
+        # No cause said: "1" answers "a sudden fault, or a planned outage?" (6 hours: it decides).
+        text="طفت الكهرباء يوم الخميس الساعة ٩ بالليل ورجعت الجمعة ٣ الفجر\n1\n",
     )
     expected = compensation_for(
         Case(

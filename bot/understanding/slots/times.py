@@ -106,6 +106,7 @@ class _Vocabulary:
     now_words: _Phrases[bool]
     known: frozenset[str]
     fillers: frozenset[str]  # "شي", "about": between "من" and a length
+    few: _Phrases[bool]  # "كم", "a few": before days or weeks, no day said
     hour_words: dict[str, int]  # "سبع", "ثلاث": hours 1-12 said as words (data/numbers.toml)
     day_word: frozenset[str]  # "يوم" before a weekday
     relative_heads: frozenset[str]  # first words of `relative_before`
@@ -192,6 +193,7 @@ def _vocabulary() -> _Vocabulary:
     month_duals = frozenset(normalize(w) for w in relative["month_duals"])
     known |= months | month_duals
     known |= frozenset(normalize(w) for w in relative["fillers"])
+    known |= frozenset(w for k in _flags(relative["few"]) for w in k)
     return _Vocabulary(
         days,
         _Phrases(periods),
@@ -219,6 +221,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["now"]["words"]),
         known,
         frozenset(normalize(w) for w in relative["fillers"]),
+        _flags(relative["few"]),
         _hour_words(),
         frozenset(normalize(w) for w in dates["day_word"]),
         frozenset(k[0] for k in _flags(relative["before"])),
@@ -341,6 +344,7 @@ class _Day:
     gregorian: tuple[int | None, int, int] | None = None  # (year or None, month, day)
     hijri: tuple[int | None, int, int] | None = None
     months: int | None = None  # that many calendar months before today: a rough day
+    rough: bool = False  # counted in weeks ("قبل اسبوعين"): a rough day, said back before money
     ahead: bool = False  # a weekday said as the next one ("الخميس الجاي"), not the last
     after_start: int | None = None  # "ثاني يوم": days after the range's start day
 
@@ -478,7 +482,9 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
         return None, 0
     if count <= 0 or count > 3660:
         return None, 0
-    return _Day(i, offset=-count), lead + size + after
+    weeks = v.relative_units.get(toks[k + size - 1], 0)
+    rough = weeks == 7 or (weeks < 0 and -weeks % 7 == 0)  # "اسبوعين", "3 weeks"
+    return _Day(i, offset=-count, rough=rough), lead + size + after
 
 
 def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int, int]:
@@ -888,6 +894,8 @@ class TimeReading:
     power_named: bool = False  # it speaks of the power ("الكهربا", "طافية"), not the water
     # The end is told as past ("ورجعت ٦ المغرب"): the range is over, not a planned end.
     end_past: bool = False
+    # The start's day is said only as "a few days ago" ("من كم يوم"): no day, none read.
+    vague_day: bool = False
 
 
 def read_times(
@@ -925,7 +933,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     now = now.astimezone(RIYADH)
     scan = _scan(toks, _vocabulary(), positions, now.month)
     if not (scan.clocks or scan.days or scan.still):
-        return TimeReading()  # no moment and nothing still going on: what the rest would say
+        # No moment and nothing still going on: what the rest would say, unless "a few days".
+        return TimeReading(vague_day=_few_days_ago(toks, _vocabulary()))
     notice_clock, notice_day = _notice_times(scan)
     _day_part_to_hours(scan)
     start_clock = end_clock = None
@@ -941,6 +950,9 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
             start_clock = start_clock or clock
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
     end_day = next((d for d in scan.days if _in_end(d.position, scan)), None)
+    vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
+    if vague:  # "من كم يوم الساعة ٨": the hour of no known day; no moment is read
+        start_clock = end_clock = None
     if (
         start_day is None
         and end_day is not None
@@ -972,7 +984,28 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         scan.power_off and power,
         power,
         end is not None and scan.came_back,
+        vague,
     )
+
+
+def _few_days_ago(toks: list[str], v: _Vocabulary) -> bool:
+    """ "من كم يوم", "قبل عدة ايام", "a few days ago", "since a couple of days": some days or
+    weeks back, no day said."""
+    for i in range(len(toks)):
+        few, size = _phrase_at(toks, i, v.few)
+        if not few:
+            continue
+        k = i + size + (i + size < len(toks) and toks[i + size] == "of")
+        if k >= len(toks):
+            continue
+        if v.relative_units.get(toks[k], -1) <= 0 and toks[k] not in v.months:
+            continue
+        lead = any(
+            _phrase_at(toks, j, v.relative_before)[1] == i - j for j in range(max(0, i - 3), i)
+        )
+        if lead or (k + 1 < len(toks) and toks[k + 1] in v.relative_after):
+            return True
+    return False
 
 
 def _power_word(token: str, v: _Vocabulary) -> bool:
@@ -1162,7 +1195,7 @@ def _moment(
         # "قبل شهرين" names no exact day, and a weekday that is not the date's ("الأحد ١٦
         # نوفمبر", a Monday) leaves the day in doubt: either is said back before any money.
         agrees = _weekday_agrees(day, resolved)
-        stated = day.months is None and agrees
+        stated = day.months is None and not day.rough and agrees
         other = None if agrees else day.weekday
         counted = day.after_start is not None
         if clock is None:

@@ -1,0 +1,57 @@
+"""An outage told with no cause, where a fault and planned work earn different amounts: a
+planned outage on record for the sender's area at that time decides it (never assumed)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from bot.config import RIYADH, Settings
+from bot.outages import report_outage, update_incident
+from bot.standards import riyals, standard_name
+from bot.storage.db import session_scope
+from tests.conversation_script import Scenario, play
+
+PHONE = "+966500000003"  # its account's premise is in الفيصلية, الدمام (bot/billing/demo.toml)
+
+
+def _ask(database_url: str) -> str:
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=database_url, billing_url=None, lang="ar"
+    )
+    at = datetime(2026, 12, 2, 12, 0, tzinfo=RIYADH)
+    scenario = Scenario(title="kind", source="inline", phone=PHONE, at=at)
+    scenario.lines = [
+        (1, ">", "كم التعويض؟ الكهرباء انقطعت امس الساعة 8 الصبح ورجعت الساعة 1 الظهر")
+    ]
+    return play(scenario, settings)[-1]
+
+
+def test_a_planned_outage_on_record_in_the_area_decides_the_kind(seeded_database_url: str) -> None:
+    with session_scope(seeded_database_url) as session:
+        filed = report_outage(  # a neighbour's report, of the same district
+            session,
+            channel="whatsapp",
+            sender="+966500000099",
+            phone="+966500000099",
+            city="الدمام",
+            district="الفيصلية",
+            lang="ar",
+            reported_at=datetime(2026, 12, 1, 8, 5, tzinfo=RIYADH),
+        )
+        update_incident(
+            session,
+            filed.incident.reference,
+            planned=True,
+            started_at=datetime(2026, 12, 1, 8, 0, tzinfo=RIYADH),
+        )
+    reply = _ask(seeded_database_url)
+    assert "انقطاع مخطط له في منطقتك" in reply
+    assert standard_name("planned_outage_restoration", "ar") in reply
+    assert riyals(100, "ar") not in reply  # 5 hours: within the six hours of planned work
+
+
+def test_with_nothing_on_record_the_kind_is_asked(seeded_database_url: str) -> None:
+    reply = _ask(seeded_database_url)
+    assert "عطل مفاجئ" in reply
+    assert "ريال" not in reply
