@@ -17,7 +17,7 @@ from bot.understanding.phrases import read_phrase_file
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
-# bill_high and ask_bill_date by handlers/bill.py; power_back, cancel_report, negation and question by
+# bill_high, ask_bill_date and ask_due_date by handlers/bill.py; power_back, cancel_report, negation and question by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
 # handlers/compensation.py; tomorrow, complaint_open, paid, not_paid, paid_late and they_cut by
 # handlers/compensation.py;
@@ -25,7 +25,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
-# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold).
+# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold);
+# correction by handlers/compensation.py (a message correcting the case just answered).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -84,6 +85,8 @@ NAMES = (
     "never_back",
     "premises_other",
     "premises_home",
+    "correction",
+    "ask_due_date",
 )
 
 

@@ -59,6 +59,11 @@ TOTAL_BLACKOUT = "total_blackout"
 OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLACKOUT}
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
 MOST_ASKED = "emergency_outage"
+# The stage after an answer: the case is kept for a correction or a question about it.
+ANSWERED = "answered"
+# Requests this sure are never a correction of the case just answered.
+_NOT_A_CORRECTION = ("bill", "outage_status", "hazard_report", "agent")
+CORRECTION_SURE = 0.7
 
 
 def N_(msgid: str) -> str:
@@ -126,6 +131,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         facts.standard = standard
         _advance(turn, facts)
         return True
+    if stage == ANSWERED:
+        return _answered_step(turn, understood, facts)
     if stage == "start_day":
         return _start_day_step(turn, understood)
     if stage == "confirm":
@@ -438,8 +445,37 @@ def _answer(turn: Turn, facts: Facts) -> None:
         turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
         turn.say("\n".join(lines))
         return
-    turn.finish()
+    # The case stays the one talked of: a correction next ("لا غلطت، رجعت ٢ الفجر") counts it
+    # again, "ليش كثير؟" is explained (`_answered_step`); anything else is a new message.
+    turn.begin("compensation", stage=ANSWERED, facts=facts.dump())
     turn.say("\n".join(lines))
+
+
+def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """A message right after the answer, about the same case: a correction of its times
+    ("لا غلطت، رجعت ٢ الفجر مو ١٢", "لا قصدي امس مو اليوم") is counted again. A message naming
+    another case, asking for something else, or telling an outage still going on is new."""
+    named = find_standard(turn.text)
+    if named is not None and named != facts.standard:
+        return False
+    if understood.intent in _NOT_A_CORRECTION and understood.confidence >= CORRECTION_SURE:
+        return False
+    reading = read_times(turn.text, turn.now)
+    if reading.ongoing or reading.start is None and reading.end is None:
+        return False
+    if reading.start is not None and reading.end is not None and not _corrects(turn.text):
+        return False  # a whole new range, told as such: a case of its own
+    if reading.start is not None and reading.start.clock is not None and not _corrects(turn.text):
+        return False  # "انقطعت اليوم الساعة ٥": another outage, unless said as a correction
+    if not facts.read(turn.text, turn.now, "correction"):
+        return False
+    _advance(turn, facts)
+    return True
+
+
+def _corrects(text: str) -> bool:
+    """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
+    return mentions(text, "correction") or control_word(text) == "no"
 
 
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:

@@ -84,6 +84,11 @@ class Facts:
         ):
             start, end = None, start  # "الساعة ٤ العصر" answering "when did it come back?"
         changed = False
+        if asked == "correction" and self._moves_day(start, end):
+            # "لا قصدي امس مو اليوم": the day corrected, the hours said before kept.
+            assert start is not None
+            self._move_to_day(start.day)
+            start, changed = None, True
         if start is not None:
             day = self._start_day()
             if asked == "start_time" and start.clock is not None and day:
@@ -190,6 +195,27 @@ class Facts:
             return True
         return False
 
+    def _moves_day(self, start: Moment | None, end: Moment | None) -> bool:
+        """A correction naming a day alone ("امس مو اليوم") for a case whose start has its hour."""
+        return (
+            start is not None
+            and start.clock is None
+            and start.day_stated
+            and end is None
+            and self.start_at() is not None
+        )
+
+    def _move_to_day(self, day: date) -> None:
+        """The case moved to start on `day`, its hours and its length as they were."""
+        start = self.start_at()
+        assert start is not None
+        shift = timedelta(days=(day - start.date()).days)
+        self.start = (start + shift).isoformat()
+        if self.end and len(self.end) == 10:
+            self.end = (date.fromisoformat(self.end) + shift).isoformat()
+        elif self.end:
+            self.end = (_as_datetime(self.end) + shift).isoformat()
+
     def _start_day(self) -> date | None:
         return datetime.fromisoformat(self.start).date() if self.start else None
 
@@ -214,7 +240,7 @@ class Facts:
         if not end.day_stated:
             hours = [end.clock] + (
                 [time((end.clock.hour + 12) % 24, end.clock.minute)]
-                if end.hour_guessed and end.clock.hour < 12
+                if end.hour_guessed and end.guess != "about" and end.clock.hour < 12
                 else []
             )
             candidates = []
