@@ -26,7 +26,7 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
 # handlers/compensation_facts.py (whole words: which disconnection prohibitions hold);
-# correction by handlers/compensation.py (a message correcting the case just answered).
+# correction and ask_why by handlers/compensation.py (a message about the case just answered).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -87,6 +87,7 @@ NAMES = (
     "premises_home",
     "correction",
     "ask_due_date",
+    "ask_why",
 )
 
 

@@ -35,7 +35,7 @@ from bot.standards import (
 )
 from bot.standards.disconnection import asked_cases, residential_only
 from bot.standards.disconnection import rules as disconnection_rules
-from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text
+from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
@@ -97,6 +97,8 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     if facts.standard is None and not has_facts and (_show_records(turn) or _ask_when_back(turn)):
         return
+    if facts.standard is None and _ongoing_only(facts) and _show_records(turn):
+        return  # "كم التعويض لو ما رجعت؟", "how much so far?": their open report's case
     # "كم تعويضي عن الانقطاع": their own outage reports first, as for a bare "كم تعويضي";
     # the times are asked only when none is on record.
     if (
@@ -150,7 +152,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 return True
             outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
-        return False
+        return _takes_end(turn, facts)  # "ورجعت الساعة ٨ بالليل" after the "so far" answer
     if stage in ("note", "note_account"):
         return _note_step(turn, facts, stage)
     if stage == "ask" and turn.state.get("asked") == "why_cut":
@@ -237,6 +239,12 @@ def _paid_late(text: str) -> str | None:
         return None
     at = min(found)
     return normalized[normalized.index(" ", at + 1) :].strip()
+
+
+def _ongoing_only(facts: Facts) -> bool:
+    """All the message told of the case is that it is still going on ("لو ما رجعت", "so far"):
+    no time of its own, so it is about the sender's recorded case, if any."""
+    return facts.ongoing and not (facts.start or facts.end or facts.duration)
 
 
 def _reports_first(turn: Turn, facts: Facts) -> bool:
@@ -455,12 +463,15 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """A message right after the answer, about the same case: a correction of its times
     ("لا غلطت، رجعت ٢ الفجر مو ١٢", "لا قصدي امس مو اليوم") is counted again. A message naming
     another case, asking for something else, or telling an outage still going on is new."""
+    reading = read_times(turn.text, turn.now)
+    if mentions(turn.text, "ask_why") and reading.start is None and reading.end is None:
+        _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
+        return True
     named = find_standard(turn.text)
     if named is not None and named != facts.standard:
         return False
     if understood.intent in _NOT_A_CORRECTION and understood.confidence >= CORRECTION_SURE:
         return False
-    reading = read_times(turn.text, turn.now)
     if reading.ongoing or reading.start is None and reading.end is None:
         return False
     if reading.start is not None and reading.end is not None and not _corrects(turn.text):
@@ -471,6 +482,35 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     _advance(turn, facts)
     return True
+
+
+def _takes_end(turn: Turn, facts: Facts) -> bool:
+    """An end told right after an answer "so far" ("ورجعت الساعة ٨ بالليل"): the same case,
+    ended there, counted again."""
+    reading = read_times(turn.text, turn.now)
+    if reading.end is None or reading.start is not None or reading.ongoing:
+        return False
+    if not facts.read(turn.text, turn.now, "end") or facts.ongoing:
+        return False
+    _advance(turn, facts)
+    return True
+
+
+def _explain(turn: Turn, facts: Facts) -> None:
+    """How the amount just given was counted: the standard's rule, then each part of it."""
+    _ = turn.tr._
+    compensation = compensation_for(facts.case(turn.now.replace(second=0, microsecond=0)))
+    rule = compensation.rule or rule_for(compensation.standard, turn.now)
+    lines = [_("How I counted it:"), rule_summary(rule, turn.lang, facts.network or "lv")]
+    lines += [
+        _("{label}: {amount}", label=line.label(turn.lang), amount=riyals(line.sar, turn.lang))
+        for line in compensation.breakdown
+    ]
+    if compensation.eligible:
+        lines.append(_("In all: {amount}.", amount=riyals(compensation.amount_sar, turn.lang)))
+    lines.append(_("If a time I counted is wrong, just tell me the right one."))
+    turn.intent = "compensation"
+    turn.say("\n".join(lines))
 
 
 def _corrects(text: str) -> bool:
