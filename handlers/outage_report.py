@@ -744,8 +744,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     the sender's latest report and said back, with what it earns; True when taken. Only a start
     before the report (and before the restoration on record), of the same place, and not the one
     kept already."""
-    if understood is None or turn.flow in (FLOW, "compensation"):
-        return False
+    if understood is None or turn.flow == FLOW or (turn.flow == "compensation" and turn.asking):
+        return False  # (a compensation answered, kept for a correction, asks nothing)
     if turn.flow is None and confirms_offered_start(turn):  # another flow's "yes" is its own
         return True
     if understood.intent not in _CORRECTS_IN:
