@@ -152,7 +152,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 return True
             outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
-        return _takes_end(turn, facts)  # "ورجعت الساعة ٨ بالليل" after the "so far" answer
+        return _so_far_followup(turn, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
     if stage in ("note", "note_account"):
         return _note_step(turn, facts, stage)
     if stage == "ask" and turn.state.get("asked") == "why_cut":
@@ -482,6 +482,60 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     _advance(turn, facts)
     return True
+
+
+def _so_far_followup(turn: Turn, facts: Facts) -> bool:
+    """A message about the case just counted "so far": "ليش هيك كتير؟" is explained; "كم
+    التعويض لو ما رجعت؟" (still going on, no time of its own) is counted again to now; an end
+    told counts the case to it."""
+    reading = read_times(turn.text, turn.now)
+    if mentions(turn.text, "ask_why") and reading.start is None and reading.end is None:
+        _explain(turn, facts)
+        return True
+    asked = Facts(standard=facts.standard)
+    if (
+        asked.read(turn.text, turn.now)
+        and _ongoing_only(asked)
+        and find_standard(turn.text)
+        in (
+            None,
+            facts.standard,
+        )
+    ):
+        _answer(turn, facts)
+        return True
+    return _takes_end(turn, facts)
+
+
+def explains_open_report(turn: Turn, understood: Understanding) -> bool:
+    """ "ليش هيك كتير؟" right after the amount the sender's open outage report has earned so far
+    (its acknowledgement, the records): how it was counted. True when answered."""
+    if turn.flow is not None or not mentions(turn.text, "ask_why"):
+        return False
+    if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.7:
+        return False
+    reading = read_times(turn.text, turn.now)
+    if reading.start is not None or reading.end is not None or reading.ongoing:
+        return False  # "ليش ما رجعت؟" asks about the power, not the amount
+    if not _quoted_money(turn):
+        return False
+    found = _open_outage(turn)
+    if not found:
+        return False
+    report, incident = found[0]
+    if start_asked(report) or incident.force_majeure:
+        return False
+    start = report.start_in(incident)
+    standard = restoration_standard(incident)
+    _explain(turn, Facts(standard=standard, start=start.isoformat(), ongoing=True))
+    return True
+
+
+def _quoted_money(turn: Turn) -> bool:
+    """The last answer quoted an amount of riyals."""
+    marks = {riyals(2, lang).split()[-1] for lang in ("ar", "en")} | {"ريال", "SAR"}
+    texts = [str(reply.get("text", "")) for reply in turn.contact.last_replies or []]
+    return any(mark in text for text in texts for mark in marks)
 
 
 def _takes_end(turn: Turn, facts: Facts) -> bool:

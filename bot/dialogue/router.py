@@ -48,6 +48,7 @@ from handlers import (
     agent,
     bill,
     bill_alerts,
+    compensation,
     disconnection_rules,
     hazard_report,
     medical_need,
@@ -201,6 +202,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if understood.intent == "unknown":
         understood = _read_without_place(text, understood, turn)  # "فاتورة الملز"
     if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
+        return
+    if compensation.explains_open_report(turn, understood):  # "ليش هيك كتير؟" after its amount
         return
     if hazard_report.claims_photo(turn, understood):
         turn.finish()
