@@ -17,7 +17,7 @@ from bot.understanding.phrases import read_phrase_file
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
-# bill_high and ask_bill_date by handlers/bill.py; power_back, cancel_report, negation and question by
+# bill_high, ask_bill_date and ask_due_date by handlers/bill.py; power_back, cancel_report, negation and question by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
 # handlers/compensation.py; tomorrow, complaint_open, paid, not_paid, paid_late and they_cut by
 # handlers/compensation.py;
@@ -27,7 +27,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
 # handlers/compensation_facts.py (whole words: which disconnection prohibitions hold);
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
-# outage_fault by handlers/compensation.py (an outage's cause said as a fault).
+# outage_fault by handlers/compensation.py (an outage's cause said as a fault); correction and
+# ask_why by handlers/compensation.py (a message about the case just answered).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -89,6 +90,9 @@ NAMES = (
     "voice_note",
     "how_much",
     "outage_fault",
+    "correction",
+    "ask_due_date",
+    "ask_why",
 )
 
 

@@ -113,6 +113,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if accounts and _for_bill(understood) and _named_one(turn, accounts, why_high):
         return True  # "فاتورة الحساب 4321"
+    if turn.state.get("shown") and mentions(turn.text, "ask_due_date"):
+        # "وش آخر موعد للسداد؟" right after a card: that bill's due date, not the picker again.
+        return _due_date(turn)
     if turn.state.get("shown") and mentions(turn.text, "bill_high"):
         # "ليش غالية كذا" right after a card is about that card: not "which account?" again.
         turn.intent = "bill"
@@ -148,25 +151,61 @@ def card_shown(turn: Turn) -> bool:
 
 def detail(turn: Turn) -> bool:
     """«تفاصيل» after a bill card: the whole bill. False when no card was the last answer."""
-    account = turn.state.get("shown")
-    if not account:
-        return False
-    shown_month = turn.state.get("shown_month")
     try:
-        bill = turn.billing.bill_for_phone(turn.phone or "", account)
-        if bill is not None and shown_month and not _of_month(bill, shown_month):
-            older = turn.billing.recent_bills_for_phone(
-                turn.phone or "", account, MONTHS_LOOKED_BACK
-            )
-            bill = next((b for b in older if _of_month(b, shown_month)), bill)
+        bill = _shown_bill(turn)
     except BillingUnavailable:
         busy(turn)
         return True
     if bill is None:
         return False
-    bill = bill.on(turn.today)
     turn.intent = "detail"
     turn.say(bill_details(turn, bill))
+    return True
+
+
+def _shown_bill(turn: Turn) -> Bill | None:
+    """The bill of the card just shown (an older month's too), or None when there is none."""
+    account = turn.state.get("shown")
+    if not account:
+        return None
+    shown_month = turn.state.get("shown_month")
+    bill = turn.billing.bill_for_phone(turn.phone or "", account)
+    if bill is not None and shown_month and not _of_month(bill, shown_month):
+        older = turn.billing.recent_bills_for_phone(turn.phone or "", account, MONTHS_LOOKED_BACK)
+        bill = next((b for b in older if _of_month(b, shown_month)), bill)
+    return bill.on(turn.today) if bill is not None else None
+
+
+def _due_date(turn: Turn) -> bool:
+    """The due date of the bill just shown; False when there is no card to answer from."""
+    try:
+        bill = _shown_bill(turn)
+    except BillingUnavailable:
+        busy(turn)
+        return True
+    if bill is None:
+        return False
+    _ = turn.tr._
+    turn.intent = "bill"
+    values = {
+        "account": mask(bill.account),
+        "month": turn.tr.month(bill.period_start),
+        "date": turn.tr.date(bill.due_date),
+        "amount": turn.tr.money(bill.total_due_sar),
+    }
+    if bill.status == "paid":
+        turn.say(
+            _("The bill of account {account} for {month} is paid: it was due by {date}.", **values)
+        )
+    elif bill.status == "overdue":
+        turn.say(_("The due date was {date}: {amount} is overdue. Please pay it now.", **values))
+    else:
+        turn.say(
+            _(
+                "You owe {amount} on account {account} for {month}; the last day to pay is {date}.",
+                **values,
+            )
+        )
     return True
 
 

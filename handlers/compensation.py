@@ -35,7 +35,7 @@ from bot.standards import (
 )
 from bot.standards.disconnection import asked_cases, residential_only
 from bot.standards.disconnection import rules as disconnection_rules
-from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text
+from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
@@ -60,6 +60,11 @@ OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLAC
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
 MOST_ASKED = "emergency_outage"
 EMERGENCY = "emergency_outage"
+# The stage after an answer: the case is kept for a correction or a question about it.
+ANSWERED = "answered"
+# Requests this sure are never a correction of the case just answered.
+_NOT_A_CORRECTION = ("bill", "outage_status", "hazard_report", "agent")
+CORRECTION_SURE = 0.7
 
 
 def N_(msgid: str) -> str:
@@ -95,6 +100,8 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     if facts.standard is None and not has_facts and (_show_records(turn) or _ask_when_back(turn)):
         return
+    if facts.standard is None and _ongoing_only(facts) and _show_records(turn):
+        return  # "كم التعويض لو ما رجعت؟", "how much so far?": their open report's case
     # "كم تعويضي عن الانقطاع": their own outage reports first, as for a bare "كم تعويضي";
     # the times are asked only when none is on record.
     if (
@@ -129,6 +136,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         facts.standard = standard
         _advance(turn, facts)
         return True
+    if stage == ANSWERED:
+        return _answered_step(turn, understood, facts)
     if stage == "start_day":
         return _start_day_step(turn, understood)
     if stage == "kind":
@@ -148,7 +157,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 return True
             outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
-        return False
+        return _so_far_followup(turn, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
     if stage in ("note", "note_account"):
         return _note_step(turn, facts, stage)
     if stage == "ask" and turn.state.get("asked") == "why_cut":
@@ -235,6 +244,12 @@ def _paid_late(text: str) -> str | None:
         return None
     at = min(found)
     return normalized[normalized.index(" ", at + 1) :].strip()
+
+
+def _ongoing_only(facts: Facts) -> bool:
+    """All the message told of the case is that it is still going on ("لو ما رجعت", "so far"):
+    no time of its own, so it is about the sender's recorded case, if any."""
+    return facts.ongoing and not (facts.start or facts.end or facts.duration)
 
 
 def _reports_first(turn: Turn, facts: Facts) -> bool:
@@ -568,8 +583,123 @@ def _answer(turn: Turn, facts: Facts) -> None:
         turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
         turn.say("\n".join(lines))
         return
-    turn.finish()
+    # The case stays the one talked of: a correction next ("لا غلطت، رجعت ٢ الفجر") counts it
+    # again, "ليش كثير؟" is explained (`_answered_step`); anything else is a new message.
+    turn.begin("compensation", stage=ANSWERED, facts=facts.dump())
     turn.say("\n".join(lines))
+
+
+def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """A message right after the answer, about the same case: a correction of its times
+    ("لا غلطت، رجعت ٢ الفجر مو ١٢", "لا قصدي امس مو اليوم") is counted again. A message naming
+    another case, asking for something else, or telling an outage still going on is new."""
+    reading = read_times(turn.text, turn.now)
+    if mentions(turn.text, "ask_why") and reading.start is None and reading.end is None:
+        _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
+        return True
+    named = find_standard(turn.text)
+    if named is not None and named != facts.standard:
+        return False
+    if understood.intent in _NOT_A_CORRECTION and understood.confidence >= CORRECTION_SURE:
+        return False
+    if reading.ongoing or reading.start is None and reading.end is None:
+        return False
+    if reading.start is not None and reading.end is not None and not _corrects(turn.text):
+        return False  # a whole new range, told as such: a case of its own
+    if reading.start is not None and reading.start.clock is not None and not _corrects(turn.text):
+        return False  # "انقطعت اليوم الساعة ٥": another outage, unless said as a correction
+    if not facts.read(turn.text, turn.now, "correction"):
+        return False
+    _advance(turn, facts)
+    return True
+
+
+def _so_far_followup(turn: Turn, facts: Facts) -> bool:
+    """A message about the case just counted "so far": "ليش هيك كتير؟" is explained; "كم
+    التعويض لو ما رجعت؟" (still going on, no time of its own) is counted again to now; an end
+    told counts the case to it."""
+    reading = read_times(turn.text, turn.now)
+    if mentions(turn.text, "ask_why") and reading.start is None and reading.end is None:
+        _explain(turn, facts)
+        return True
+    asked = Facts(standard=facts.standard)
+    if (
+        asked.read(turn.text, turn.now)
+        and _ongoing_only(asked)
+        and find_standard(turn.text)
+        in (
+            None,
+            facts.standard,
+        )
+    ):
+        _answer(turn, facts)
+        return True
+    return _takes_end(turn, facts)
+
+
+def explains_open_report(turn: Turn, understood: Understanding) -> bool:
+    """ "ليش هيك كتير؟" right after the amount the sender's open outage report has earned so far
+    (its acknowledgement, the records): how it was counted. True when answered."""
+    if turn.flow is not None or not mentions(turn.text, "ask_why"):
+        return False
+    if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.7:
+        return False
+    reading = read_times(turn.text, turn.now)
+    if reading.start is not None or reading.end is not None or reading.ongoing:
+        return False  # "ليش ما رجعت؟" asks about the power, not the amount
+    if not _quoted_money(turn):
+        return False
+    found = _open_outage(turn)
+    if not found:
+        return False
+    report, incident = found[0]
+    if start_asked(report) or incident.force_majeure:
+        return False
+    start = report.start_in(incident)
+    standard = restoration_standard(incident)
+    _explain(turn, Facts(standard=standard, start=start.isoformat(), ongoing=True))
+    return True
+
+
+def _quoted_money(turn: Turn) -> bool:
+    """The last answer quoted an amount of riyals."""
+    marks = {riyals(2, lang).split()[-1] for lang in ("ar", "en")} | {"ريال", "SAR"}
+    texts = [str(reply.get("text", "")) for reply in turn.contact.last_replies or []]
+    return any(mark in text for text in texts for mark in marks)
+
+
+def _takes_end(turn: Turn, facts: Facts) -> bool:
+    """An end told right after an answer "so far" ("ورجعت الساعة ٨ بالليل"): the same case,
+    ended there, counted again."""
+    reading = read_times(turn.text, turn.now)
+    if reading.end is None or reading.start is not None or reading.ongoing:
+        return False
+    if not facts.read(turn.text, turn.now, "end") or facts.ongoing:
+        return False
+    _advance(turn, facts)
+    return True
+
+
+def _explain(turn: Turn, facts: Facts) -> None:
+    """How the amount just given was counted: the standard's rule, then each part of it."""
+    _ = turn.tr._
+    compensation = compensation_for(facts.case(turn.now.replace(second=0, microsecond=0)))
+    rule = compensation.rule or rule_for(compensation.standard, turn.now)
+    lines = [_("How I counted it:"), rule_summary(rule, turn.lang, facts.network or "lv")]
+    lines += [
+        _("{label}: {amount}", label=line.label(turn.lang), amount=riyals(line.sar, turn.lang))
+        for line in compensation.breakdown
+    ]
+    if compensation.eligible:
+        lines.append(_("In all: {amount}.", amount=riyals(compensation.amount_sar, turn.lang)))
+    lines.append(_("If a time I counted is wrong, just tell me the right one."))
+    turn.intent = "compensation"
+    turn.say("\n".join(lines))
+
+
+def _corrects(text: str) -> bool:
+    """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
+    return mentions(text, "correction") or control_word(text) == "no"
 
 
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:

@@ -91,6 +91,11 @@ class Facts:
         changed = False
         if reading.vague_day and start is None and not self.start:
             self.vague_start = changed = True
+        if asked == "correction" and self._moves_day(start, end):
+            # "لا قصدي امس مو اليوم": the day corrected, the hours said before kept.
+            assert start is not None
+            self._move_to_day(start.day)
+            start, changed = None, True
         if start is not None:
             self.vague_start = False
             day = self._start_day()
@@ -198,6 +203,27 @@ class Facts:
             return True
         return False
 
+    def _moves_day(self, start: Moment | None, end: Moment | None) -> bool:
+        """A correction naming a day alone ("امس مو اليوم") for a case whose start has its hour."""
+        return (
+            start is not None
+            and start.clock is None
+            and start.day_stated
+            and end is None
+            and self.start_at() is not None
+        )
+
+    def _move_to_day(self, day: date) -> None:
+        """The case moved to start on `day`, its hours and its length as they were."""
+        start = self.start_at()
+        assert start is not None
+        shift = timedelta(days=(day - start.date()).days)
+        self.start = (start + shift).isoformat()
+        if self.end and len(self.end) == 10:
+            self.end = (date.fromisoformat(self.end) + shift).isoformat()
+        elif self.end:
+            self.end = (_as_datetime(self.end) + shift).isoformat()
+
     def _start_day(self) -> date | None:
         return datetime.fromisoformat(self.start).date() if self.start else None
 
@@ -222,7 +248,7 @@ class Facts:
         if not end.day_stated:
             hours = [end.clock] + (
                 [time((end.clock.hour + 12) % 24, end.clock.minute)]
-                if end.hour_guessed and end.clock.hour < 12
+                if end.hour_guessed and end.guess != "about" and end.clock.hour < 12
                 else []
             )
             candidates = []

@@ -508,7 +508,7 @@ def start_policy(start: Moment | None, now: datetime) -> StartTold:
         return StartTold(ask="am_pm", day=day, hour=at)
     if start.guess == "day_part":
         return StartTold(ask="when", day=day, part_hour=at.astimezone(RIYADH).hour, offer=at)
-    if start.guess == "named_part":
+    if start.guess in ("named_part", "about"):  # "الفجر", "around 9pm": said back, confirmed
         return StartTold(ask="confirm", day=day, offer=at)
     return StartTold(at=at)
 
@@ -619,6 +619,14 @@ def _start_question(turn: Turn, told: StartTold) -> str:
     from handlers.compensation import day_words
 
     _ = turn.tr._
+    if told.ask == "am_pm" and told.hour is not None:  # "من الساعة تلاتة": that hour, which?
+        hour = told.hour.astimezone(RIYADH).hour % 12 or 12
+        return _(
+            "At {hour} {pm} or {am}?",
+            hour=turn.tr.number(hour),
+            pm=_(_part_of_day(hour % 12 + 12)),
+            am=_(_part_of_day(hour % 12)),
+        )
     if told.ask == "am_pm":
         return _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
     if told.ask == "when" and told.day_said and told.day is not None:  # "من يوم الخميس"
@@ -630,6 +638,26 @@ def _start_question(turn: Turn, told: StartTold) -> str:
     if told.ask == "future":
         return _("That time has not come yet.") + " " + question
     return question
+
+
+def N_(msgid: str) -> str:
+    return msgid
+
+
+# The part of the day an hour (0-23) falls in, as said after it: "٣ العصر", "٣ الفجر".
+_PARTS_OF_DAY = (
+    (1, N_("at night")),  # 0: midnight
+    (5, N_("before dawn")),
+    (12, N_("in the morning")),
+    (15, N_("around noon")),
+    (18, N_("in the afternoon")),
+    (20, N_("in the evening")),
+    (24, N_("at night")),
+)
+
+
+def _part_of_day(hour: int) -> str:
+    return next(part for until, part in _PARTS_OF_DAY if hour < until)
 
 
 def _start_answer(turn: Turn, understood: Understanding) -> bool:
@@ -716,8 +744,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     the sender's latest report and said back, with what it earns; True when taken. Only a start
     before the report (and before the restoration on record), of the same place, and not the one
     kept already."""
-    if understood is None or turn.flow in (FLOW, "compensation"):
-        return False
+    if understood is None or turn.flow == FLOW or (turn.flow == "compensation" and turn.asking):
+        return False  # (a compensation answered, kept for a correction, asks nothing)
     if turn.flow is None and confirms_offered_start(turn):  # another flow's "yes" is its own
         return True
     if understood.intent not in _CORRECTS_IN:

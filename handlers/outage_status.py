@@ -613,7 +613,7 @@ def _back_at(end: Moment, start: datetime, now: datetime) -> list[datetime]:
     at = end.at
     if at is None:
         return []
-    hours = [0, 12] if end.hour_guessed and not end.day_part else [0]
+    hours = [0, 12] if end.guess == "am_pm" else [0]  # "around 9pm" is 9 pm
     days = [0] if end.day_stated else [0, -1]
     found = {at + timedelta(hours=h, days=d) for h in hours for d in days}
     return sorted(m for m in found if start <= m <= now)

@@ -48,6 +48,7 @@ from handlers import (
     agent,
     bill,
     bill_alerts,
+    compensation,
     disconnection_rules,
     hazard_report,
     medical_need,
@@ -215,6 +216,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         return
     if outage_status.asks_what_restoration_earned(turn, understood):  # "طيب كم لي"
         understood = replace(understood, intent="compensation", confidence=1.0)
+    if compensation.explains_open_report(turn, understood):  # "ليش هيك كتير؟" after its amount
+        return
     if hazard_report.claims_photo(turn, understood):
         turn.finish()
         hazard_report.start(turn, understood)

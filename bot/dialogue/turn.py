@@ -79,10 +79,11 @@ class Turn:
     @property
     def asking(self) -> bool:
         """A flow is waiting for an answer; one left open only for what may follow (a bill
-        card's «تفاصيل», a hazard report's photo) is not: "تمام" then is no answer to repeat."""
+        card's «تفاصيل», a hazard report's photo, a case answered) is not: "تمام" then is no answer to repeat."""
         if self.flow is None or set(self.state) - {"shown_month"} == {"shown"}:
             return False
-        return self.state.get("stage") != "photo"
+        # A hazard report's photo, or a compensation answered (kept for a correction).
+        return self.state.get("stage") not in ("photo", "answered")
 
     def say(self, text: str, choices: list[Choice] | tuple[Choice, ...] = ()) -> None:
         self.replies.append(Reply(text=text, choices=tuple(choices), lang=self.lang))

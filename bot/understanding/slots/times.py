@@ -120,6 +120,8 @@ class _Vocabulary:
     power: frozenset[str]  # "الكهربا", "طافيه": the state words are said of the power
     prayers: _Prayers
     after_start: _Phrases[int]  # "ثاني يوم": that many days after the range's start
+    # "around", "حوالي" next to an hour: the hour is approximate, said back before it counts.
+    approximate: frozenset[str] = frozenset()
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -235,6 +237,7 @@ def _vocabulary() -> _Vocabulary:
         frozenset(w for p in ongoing["power"] for w in _key(p)),
         _prayers(data["prayers"]),
         after_start,
+        approximate=markers["approximate"],
     )
 
 
@@ -320,10 +323,11 @@ class _Clock:
     ago: int = 0  # "من ساعتين": that many minutes before the message (a stated start)
     period: _Period | None = None  # the day part named alone ("العصر"), for the hours after it
     named_part: bool = False  # the day part alone names a moment ("الفجر"): see `Moment.guess`
+    about: bool = False  # "around 9pm", "حوالي الساعة ٩": an approximate hour
 
     @property
     def guessed(self) -> bool:
-        return self.ambiguous_hour or self.default_hour
+        return self.ambiguous_hour or self.default_hour or self.about
 
     @property
     def guess(self) -> str | None:
@@ -331,6 +335,8 @@ class _Clock:
             return "am_pm"
         if self.default_hour:
             return "named_part" if self.named_part else "day_part"
+        if self.about:
+            return "about"
         return None
 
 
@@ -825,8 +831,16 @@ def _hour_at(
             if minute < 0:
                 hour, minute = (hour - 1) % 24, minute + 60
             ambiguous = period is None and 1 <= hour <= 12 and ":" not in toks[j]
+            near = toks[max(0, i - 1) : j] + toks[k : k + 1]
+            about = any(t in v.approximate for t in near)  # "around 9pm", "٩ تقريبا"
             return _Clock(
-                i, hour, minute % 60, period is not None, getattr(period, "day", None), ambiguous
+                i,
+                hour,
+                minute % 60,
+                period is not None,
+                getattr(period, "day", None),
+                ambiguous,
+                about=about,
             ), k - i
     return None, 0
 
