@@ -221,11 +221,12 @@ class Facts:
         An amount alone under the minimum, or a count of bills alone, decides nothing."""
         from bot.standards.disconnection import rules as disconnection_rules
 
+        if not mentions(text, "cut_for_bills"):
+            return False  # an amount not said of bills or arrears ("ابي تعويض ٥٠٠ ريال")
         riyals, months = stated_arrears(text)
         if riyals is None and months is None:
             return False
         spec = disconnection_rules()
-        self.cut_for_bills = True
         if (riyals is not None and riyals > spec["min_arrears_sar"]) or (
             months is not None and months >= spec["min_unpaid_months"]
         ):

@@ -78,3 +78,16 @@ def test_a_cut_after_noon_told_with_its_payment_is_owed_too() -> None:
     morning = Facts(standard="reconnection_after_payment")
     morning.read("فصلوا علينا الكهرباء اليوم الساعة ١٠ الصبح، سددت الساعة ١١ ورجعت ٦ المغرب", now)
     assert morning.also(now) is None
+
+
+def test_arrears_are_read_only_when_said_of_bills() -> None:
+    now = datetime(2026, 7, 15, 12, 0, tzinfo=RIYADH)
+    said = Facts(standard="unlawful_disconnection")
+    said.read("فصلوا الكهرباء اليوم الساعة ١٠ الصبح وعلي متأخرات ٥ الاف", now)
+    assert said.cleared == ["small_arrears"] and said.prohibited is None
+    small = Facts(standard="unlawful_disconnection")
+    small.read("فصلوا الكهرباء اليوم الساعة ١٠ الصبح وعندي فاتورة وحدة بس ٢٠٠ ريال", now)
+    assert small.prohibited == "small_arrears"
+    other = Facts(standard="unlawful_disconnection")
+    other.read("فصلوا الكهرباء اليوم الساعة ١٠ الصبح وابي تعويض ٥٠٠٠ ريال", now)
+    assert other.cleared == [] and other.prohibited is None
