@@ -25,7 +25,10 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
-# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold);
+# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold); notice_lead
+# by handlers/compensation_facts.py (a unit after it is how long before the notice came);
+# money_riyal, money_thousand, unpaid_one, unpaid_two and unpaid_unit by
+# handlers/compensation_facts.py (the arrears told with a disconnection);
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
 # outage_fault by handlers/compensation.py (an outage's cause said as a fault); correction and
 # ask_why by handlers/compensation.py (a message about the case just answered).
@@ -33,6 +36,12 @@ NAMES = (
     "outage_ahead",
     "bill_alerts",
     "no_notice",
+    "notice_lead",
+    "money_riyal",
+    "money_thousand",
+    "unpaid_one",
+    "unpaid_two",
+    "unpaid_unit",
     "hazard_open_cabinet",
     "hazard_cable",
     "hazard_pole",

@@ -289,7 +289,7 @@ def _advance(turn: Turn, facts: Facts) -> None:
     if facts.standard in (NOTICE, PLANNED) and (
         mentions(turn.text, "tomorrow") or facts.start_day_ahead(turn.now)
     ):
-        planned_ahead(turn)  # "بكره", "الخميس الجاي": nothing has happened to count yet
+        planned_ahead(turn, facts)  # "بكره", "الخميس الجاي": nothing has happened to count yet
         return
     missing = facts.missing(turn.now)
     if missing is not None:
@@ -445,11 +445,63 @@ def _both_kinds(turn: Turn, facts: Facts) -> None:
     )
 
 
-def planned_ahead(turn: Turn) -> None:
+def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
     """A planned outage still ahead ("قطع مجدول بكره"): nothing has happened to count yet, but
     a notice that came later than the deadline before it (today, for tomorrow's) is owed the
-    engine's amount once it happens."""
+    engine's amount once it happens. When the message told both the outage's hour and when the
+    notice came ("وصلني اشعار الساعة ٥ العصر ان الكهرباء بتنقطع بكرة من ٩ الصبح"), the engine
+    counts exactly that notice; nothing is said owed for the restoration, still to come."""
     _ = turn.tr._
+    if facts is None:
+        facts = Facts(standard=NOTICE)
+        facts.read(turn.text, turn.now)
+    start = facts.start_at()
+    if start is not None and start > turn.now and (facts.notice_minutes or facts.no_notice):
+        notice = None if facts.no_notice else start - timedelta(minutes=facts.notice_minutes or 0)
+        told = compensation_for(Case(NOTICE, start=start, notice_at=notice))
+        rule = told.rule or rule_for(NOTICE, start)
+        end = facts.end_at()
+        when = (
+            _span_text(turn, start, end)
+            if end is not None and end > start
+            else _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+        )
+        figures = {
+            "when": when,
+            "told": duration(turn.tr, facts.notice_minutes or 0),
+            "hours": turn.tr.number(rule.deadline or 0),
+            "amount": riyals(told.amount_sar, turn.lang),
+            "days": turn.tr.number(rule.pay_within_business_days),
+        }
+        if facts.no_notice:
+            text = _(
+                "The planned outage {when} has not happened yet. You were given no notice "
+                "(it is due {hours} hours before), so you will be owed {amount} once it takes "
+                "place, paid within {days} business days after it.",
+                **figures,
+            )
+        elif told.eligible:
+            text = _(
+                "The planned outage {when} has not happened yet. Your notice came {told} before "
+                "it instead of {hours} hours, so you will be owed {amount} once it takes place, "
+                "paid within {days} business days after it.",
+                **figures,
+            )
+        else:
+            text = _(
+                "The planned outage {when} has not happened yet. Your notice came {told} before "
+                "it, at least the {hours} hours due, so nothing is owed for the notice.",
+                **figures,
+            )
+        restore = rule_for(PLANNED, start)
+        text += "\n" + _(
+            "Nothing is owed for the restoration yet: if the power is not back within {hours} "
+            "hours of the start, tell me then and I will count it.",
+            hours=turn.tr.number(restore.deadline or 0),
+        )
+        turn.finish()
+        turn.say(text)
+        return
     tomorrow = datetime.combine(_day_in_riyadh(turn.now) + timedelta(days=1), time(12), RIYADH)
     compensation = compensation_for(Case(NOTICE, start=tomorrow, notice_at=turn.now))
     rule = compensation.rule or rule_for(NOTICE, turn.now)
@@ -540,9 +592,13 @@ def _answer(turn: Turn, facts: Facts) -> None:
     if also is not None:
         # Never only one standard silently: the second is quoted by its own rule, then the sum.
         second = compensation_for(also)
+        if also.standard == UNLAWFUL:
+            lines += ["", _("The disconnection itself falls under another standard:")]
+            if reason := _cut_reason(facts):
+                lines.append(_(PROHIBITED_TIME[reason]))
+        else:
+            lines += ["", _("The same outage also falls under another standard:")]
         lines += [
-            "",
-            _("The same outage also falls under another standard:"),
             _length_result_text(turn, second)
             if facts.start_at() is None
             else _result_text(turn, second),
@@ -700,6 +756,9 @@ def _explain(turn: Turn, facts: Facts) -> None:
 def _corrects(text: str) -> bool:
     """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
     return mentions(text, "correction") or control_word(text) == "no"
+def _cut_reason(facts: Facts) -> str | None:
+    """Why the cut told with a reconnection was at a prohibited time ("after_noon", ...)."""
+    return replace(facts, standard=UNLAWFUL, start=facts.cut_at).prohibited_reason()
 
 
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:
@@ -960,11 +1019,17 @@ def _cases_question(turn: Turn, facts: Facts) -> str:
             time=turn.tr.time(at),
         )
     ]
-    cases = asked_cases(facts.premises != "other")
+    cases = _open_cases(facts)
     for i, case in enumerate(cases, 1):
         lines.append(f"{i}. {_(ASKED_CASES[case], **_arrears(turn))}")
     lines.append(f"{len(cases) + 1}. " + _("None of these, or I do not know"))
     return "\n".join(lines)
+
+
+def _open_cases(facts: Facts) -> tuple[str, ...]:
+    """The cases to ask: for these premises, less those the subscriber's words ruled out
+    ("متأخرات ٥ الاف": more than the arrears that protect them)."""
+    return tuple(c for c in asked_cases(facts.premises != "other") if c not in facts.cleared)
 
 
 def _arrears(turn: Turn) -> dict[str, str]:
@@ -978,7 +1043,7 @@ def _arrears(turn: Turn) -> dict[str, str]:
 
 
 def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
-    cases = asked_cases(facts.premises != "other")
+    cases = _open_cases(facts)
     picked = choice_number(turn.text)
     _ = turn.tr._
     if picked is not None and 1 <= picked <= len(cases):

@@ -8,6 +8,7 @@ from facts that are there: a missing end is never filled with "now" unless the c
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +20,8 @@ from bot.text import normalize
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
 from bot.understanding.slots.times import TimeReading
+from bot.understanding.slots.tokens import parse_number
+from bot.understanding.vocabulary import number_words
 from handlers.common import mentions_damage
 
 HOURS_STANDARDS = {
@@ -49,6 +52,9 @@ class Facts:
     no_notice: bool = False
     network: str | None = None
     prohibited: str | None = None  # why the disconnection was unlawful, once known
+    # ISO: when service was cut, told with a reconnection ("فصلوا الساعة ٢ الظهر، سددت الساعة
+    # ٣"): a cut at a prohibited time is owed as an unlawful disconnection too (`also`).
+    cut_at: str | None = None
     cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
     cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
     # "residential" or "other" (محل، مكتب، مزرعة): some prohibitions hold for homes only.
@@ -79,6 +85,9 @@ class Facts:
         reading = read_times(text, now)
         if text is not told:
             reading = _day_told_before(reading, read_times(told, now))
+            cut = read_times(_until_payment(told), now).start
+            if cut is not None and cut.clock is not None and not cut.hour_guessed:
+                self.cut_at = cut.slot()
         start, end, running = _range_running(reading, now)
         ongoing = reading.ongoing or running
         if (
@@ -96,6 +105,11 @@ class Facts:
             assert start is not None
             self._move_to_day(start.day)
             start, changed = None, True
+        notice_moment = reading.notice
+        if asked == "notice" and notice_moment is None and start is not None and end is None:
+            # "الجمعة الساعة ٨ المسا" answering "how long before were you notified?": the
+            # notice's moment, not a new start (a blind test was asked the same twice).
+            notice_moment, start = start, None
         if start is not None:
             self.vague_start = False
             day = self._start_day()
@@ -132,14 +146,18 @@ class Facts:
                 changed = True
         # "بلغونا امس الساعة ٨ المسا": the notice, not the start. An hour that could be morning
         # or evening ("بلغونا السبت الساعة ٨") decides the amount: asked, never guessed.
-        if reading.notice is not None and (
-            not reading.notice.hour_guessed or _late_all_day(reading.notice, start)
+        known = self.start_at()
+        begun = start or (Moment(known.date(), known.time(), True, False) if known else None)
+        if notice_moment is not None and (
+            not notice_moment.hour_guessed or _late_all_day(notice_moment, begun)
         ):
-            self.notice_at, changed = _notice_slot(reading.notice, start), True
+            self.notice_at, changed = _notice_slot(notice_moment, begun), True
         # "ما بلغونا الا الاربعاء الظهر": notified late, not "no notice".
-        told_when = reading.notice is not None and reading.notice.at is not None
+        told_when = notice_moment is not None and notice_moment.at is not None
         if self.standard == NOTICE:
             changed |= self._read_notice(text, asked, told_when)
+        elif self.standard == PLANNED and not told_when and (lead := notice_lead_minutes(text)):
+            self.notice_minutes, self.no_notice, changed = lead, False, True
         elif self.standard == PLANNED and mentions(text, "no_notice") and not told_when:
             # Only "no notice" here: a length in a restoration case is how long it lasted.
             self.no_notice = changed = True
@@ -152,6 +170,8 @@ class Facts:
             # A fact of a disconnection case only; kept quietly for any other.
             self.premises = premises
             changed |= self.standard == UNLAWFUL
+        if self.standard == UNLAWFUL:
+            changed |= self._read_arrears(text)
         if self.standard == UNLAWFUL and self.prohibited is None:
             # Told with the cut ("وابوي على جهاز اكسجين", "وانا معترض على الفاتورة"): a case
             # that makes it prohibited, not asked again.
@@ -173,7 +193,7 @@ class Facts:
             # "امس الساعة ٨ الصبح لمدة ٥ ساعات": the end is the start plus the length.
             self.end = (start_at + timedelta(minutes=self.duration)).isoformat()
             self.end_inferred = self.start_inferred
-        if reading.notice is not None or start is not None:
+        if notice_moment is not None or start is not None:
             self._notice_before_start()
         if changed:
             self.confirmed = False
@@ -190,6 +210,10 @@ class Facts:
     def _read_notice(self, text: str, asked: str | None = None, told_when: bool = False) -> bool:
         if told_when:
             return False  # the notice moment itself was read (`notice_at`)
+        lead = notice_lead_minutes(text)
+        if lead:  # "ما وصلنا اشعار الا قبلها بيوم": notified a day before, not "no notice"
+            self.notice_minutes, self.no_notice, self.duration = lead, False, None
+            return True
         if mentions(text, "no_notice"):
             self.no_notice, self.notice_minutes = True, None
             # With no notice, a length in the same message is how long the outage lasted.
@@ -223,6 +247,30 @@ class Facts:
             self.end = (date.fromisoformat(self.end) + shift).isoformat()
         elif self.end:
             self.end = (_as_datetime(self.end) + shift).isoformat()
+    def _read_arrears(self, text: str) -> bool:
+        """The arrears told with a disconnection ("وعندي فاتورة وحدة بس ٢٠٠ ريال", "متأخرات ٥
+        الاف"): at most the minimum amount and fewer than the minimum months unpaid make it
+        prohibited (`small_arrears`); more than either rules that case out (not asked again).
+        An amount alone under the minimum, or a count of bills alone, decides nothing."""
+        from bot.standards.disconnection import rules as disconnection_rules
+
+        if not mentions(text, "cut_for_bills"):
+            return False  # an amount not said of bills or arrears ("ابي تعويض ٥٠٠ ريال")
+        riyals, months = stated_arrears(text)
+        if riyals is None and months is None:
+            return False
+        spec = disconnection_rules()
+        if (riyals is not None and riyals > spec["min_arrears_sar"]) or (
+            months is not None and months >= spec["min_unpaid_months"]
+        ):
+            if "small_arrears" not in self.cleared:
+                self.cleared.append("small_arrears")
+            if self.prohibited == "small_arrears":
+                self.prohibited = None
+            return True
+        if riyals is not None and months is not None and self.prohibited is None:
+            self.prohibited = "small_arrears"
+        return True
 
     def _start_day(self) -> date | None:
         return datetime.fromisoformat(self.start).date() if self.start else None
@@ -392,6 +440,13 @@ class Facts:
         if self.standard == NOTICE and not self.ongoing:
             restoration = replace(self, standard=PLANNED)
             return restoration.case(now) if restoration.missing(now) is None else None
+        if self.standard == RECONNECTION and self.cut_at:
+            # Cut at a prohibited time ("فصلوا الساعة ٢ الظهر"), then paid: the disconnection
+            # itself is owed too, judged as it is when only the cut is told.
+            cut = replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
+            if cut.missing(now) is None and cut.prohibited_reason() is not None:
+                return Case(UNLAWFUL, start=cut.start_at())
+            return None
         if self.standard == PLANNED and self.no_notice and start is not None:
             return Case(NOTICE, start=start, notice_at=None)
         if self.standard == PLANNED and self.notice_minutes and start is not None:
@@ -408,16 +463,80 @@ class Facts:
         return rule.additional_sar, rule.clock
 
 
+def stated_arrears(text: str) -> tuple[int | None, int | None]:
+    """(riyals, months of bills) unpaid that the message states, each None when not stated: "٢٠٠
+    ريال" (riyals after the amount), "٥ الاف" (thousands), "فاتورة وحدة" (one), "٣ فواتير"."""
+    normalized = normalize(text)
+    number = r"(\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)"
+    riyals = None
+    thousand = _alternatives("money_thousand")
+    riyal = _alternatives("money_riyal")
+    if match := re.search(rf"(?<!\w){number} (?:{thousand})(?!\w)", normalized):
+        riyals = round(float(match.group(1).replace(" ", "")) * 1000)
+    elif match := re.search(rf"(?<!\w){number} (?:{riyal})(?!\w)", normalized):
+        riyals = round(float(match.group(1).replace(" ", "")))
+    months = None
+    if mentions_words(text, "unpaid_one"):
+        months = 1
+    elif mentions_words(text, "unpaid_two"):
+        months = 2
+    elif match := re.search(
+        # Not "من ٣ شهور" (three months ago): a count of bills unpaid.
+        rf"(?<!\w)(?<!من )(?<!قبل )(\d+|\w+) (?:{_alternatives('unpaid_unit')})(?!\w)",
+        normalized,
+    ):
+        count = parse_number(match.group(1), number_words())
+        months = int(count) if count else None
+    return riyals, months
+
+
+def _alternatives(name: str) -> str:
+    return "|".join(re.escape(p) for p in sorted(phrase_list(name), key=len, reverse=True))
+
+
+def notice_lead_minutes(text: str) -> int | None:
+    """How long before the outage the notice came, said as a unit alone after "قبلها"/"قبله"
+    ("ما وصلنا اشعار الا قبلها بيوم": a day); None when the message says no such thing."""
+    if not mentions_words(text, "notice_lead"):
+        return None
+    normalized = f" {normalize(text)} "
+    for phrase in phrase_list("notice_lead"):
+        at = normalized.find(f" {phrase} ")
+        if at < 0:
+            continue
+        after = normalized[at + len(phrase) + 2 :].split()
+        if minutes := find_duration_minutes(" ".join(after[:3])):  # "قبلها بساعتين"
+            return minutes
+        for size in (2, 1):
+            minutes = lone_unit_minutes(" ".join(after[:size])) if len(after) >= size else None
+            if minutes:
+                return minutes
+    return None
+
+
 def _from_payment(text: str) -> str:
     """A reconnection is counted from the payment: a message telling the cut first ("قطعوا
     الساعة ١٠ الصبح وسددت الساعة ١٢") is read from its payment on, so the cut's time is never
     taken for the payment's."""
+    at = _payment_after_cut(text)
+    return normalize(text)[at:] if at is not None else text
+
+
+def _until_payment(text: str) -> str:
+    """The part of a message telling the cut before its payment ("فصلوا الساعة ٢ الظهر عشان
+    الفاتورة، سددت الساعة ٣" → its first part), or "" when it tells no cut before a payment."""
+    at = _payment_after_cut(text)
+    return normalize(text)[:at] if at is not None else ""
+
+
+def _payment_after_cut(text: str) -> int | None:
+    """Where, in the normalized message, the payment told after the cut begins."""
     if not mentions(text, "they_cut"):
-        return text
+        return None
     normalized = normalize(text)
     cut = min(at for p in phrase_list("they_cut") if (at := normalized.find(p)) >= 0)
     paid = [at for p in phrase_list("paid") if (at := normalized.find(p, cut)) >= 0]
-    return normalized[min(paid) :] if paid else text
+    return min(paid) if paid else None
 
 
 def _day_told_before(reading: TimeReading, whole: TimeReading) -> TimeReading:

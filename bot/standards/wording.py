@@ -239,6 +239,16 @@ def _case_moment(comp: Compensation) -> datetime | None:
     return local_time(comp.case.start or comp.case.end) if comp.case is not None else None
 
 
+def _notice_told(comp: Compensation) -> int | None:
+    """Minutes between a planned outage's notice and its start, for a notice case."""
+    case = comp.case
+    if comp.standard != "planned_outage_notice" or case is None or case.notice_at is None:
+        return None
+    if case.start is None or case.notice_at >= case.start:
+        return None
+    return int((case.start - case.notice_at).total_seconds() // 60)
+
+
 def explain(comp: Compensation, lang: str, holder: bool = False) -> str:
     tr = texts(lang)
     name = standard_name(comp.standard, lang)
@@ -268,6 +278,16 @@ def explain(comp: Compensation, lang: str, holder: bool = False) -> str:
         return "\n".join(lines)
     if comp.late_business_days:
         lines.append(tr._("Late by {late}.", late=business_days(tr, comp.late_business_days)))
+    elif comp.late_minutes and (told := _notice_told(comp)) is not None:
+        # A late notice is said as how long before it came, not as "late by" (which reads as
+        # the outage running late): "وصلك الإشعار قبل 24 ساعة بدل 48".
+        lines.append(
+            tr._(
+                "Your notice came {told} before it instead of {hours} hours.",
+                told=duration(tr, told),
+                hours=tr.number((comp.rule.deadline if comp.rule else None) or 0),
+            )
+        )
     elif comp.late_minutes:
         lines.append(tr._("Late by {late}.", late=duration(tr, comp.late_minutes)))
     elif comp.breakdown and comp.breakdown[0].kind == "no_notice":

@@ -1,0 +1,93 @@
+"""What a message says about a planned outage's notice and about the arrears of a cut: read
+from the message, never asked again (a blind tester's lines, July 2026)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.config import RIYADH
+from bot.understanding.slots import find_standard, read_times
+from handlers.compensation_facts import Facts, notice_lead_minutes, stated_arrears
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وعندي فاتورة وحدة بس ٢٠٠ ريال", (200, 1)),
+        ("وعلي متأخرات ٥ الاف", (5000, None)),
+        ("عندي ثلاث فواتير ما سددتها", (None, 3)),
+        ("الفاتورة 1,500 ريال", (1500, None)),
+        ("فصلوا الساعة ١٠ وعلي فاتورتين ٨٠٠ ريال", (800, 2)),
+        ("فصلوها من ٣ شهور", (None, None)),  # three months ago, not three bills
+        ("فصلوها الساعة ١٠ الصبح", (None, None)),
+    ],
+)
+def test_stated_arrears(text: str, expected: tuple[int | None, int | None]) -> None:
+    assert stated_arrears(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("وما وصلنا اشعار الا قبلها بيوم", 1440),
+        ("ما بلغونا الا قبلها بساعتين", 120),
+        ("قبله بيوم واحد", 1440),
+        ("ما وصلنا اشعار", None),
+        ("قبلها بس", None),
+    ],
+)
+def test_notice_lead(text: str, minutes: int | None) -> None:
+    assert notice_lead_minutes(text) == minutes
+
+
+def test_notice_of_a_cut_ahead_is_planned_and_its_times_are_apart() -> None:
+    text = "وصلني اشعار الساعة ٥ العصر ان الكهرباء بتنقطع بكرة من ٩ الصبح للساعة ٢، هل لي تعويض؟"
+    now = datetime(2026, 7, 15, 18, 0, tzinfo=RIYADH)
+    assert find_standard(text) == "planned_outage_notice"
+    reading = read_times(text, now)
+    assert reading.notice is not None and reading.notice.at == datetime(
+        2026, 7, 15, 17, 0, tzinfo=RIYADH
+    )
+    assert reading.start is not None and reading.start.at == datetime(
+        2026, 7, 16, 9, 0, tzinfo=RIYADH
+    )
+
+
+def test_a_notice_moment_answering_how_long_before_is_the_notice() -> None:
+    now = datetime(2026, 7, 15, 12, 0, tzinfo=RIYADH)
+    facts = Facts(standard="planned_outage_notice")
+    facts.read("القطع المبرمج كان يوم السبت من ٩ الصبح لـ ١ الظهر", now)
+    assert facts.missing(now) == "notice"
+    assert facts.read("الجمعة الساعة ٨ المسا", now, "notice")
+    assert facts.start_at() == datetime(2026, 7, 11, 9, 0, tzinfo=RIYADH)
+    assert facts.notice_minutes == 13 * 60
+    assert facts.missing(now) is None
+
+
+def test_a_cut_after_noon_told_with_its_payment_is_owed_too() -> None:
+    now = datetime(2026, 7, 15, 20, 0, tzinfo=RIYADH)
+    facts = Facts(standard="reconnection_after_payment")
+    facts.read(
+        "فصلوا علينا الكهرباء اليوم الساعة ٢ الظهر عشان الفاتورة، سددت الساعة ٣ ورجعت ٦ المغرب", now
+    )
+    also = facts.also(now)
+    assert also is not None and also.standard == "unlawful_disconnection"
+    assert also.start == datetime(2026, 7, 15, 14, 0, tzinfo=RIYADH)
+    morning = Facts(standard="reconnection_after_payment")
+    morning.read("فصلوا علينا الكهرباء اليوم الساعة ١٠ الصبح، سددت الساعة ١١ ورجعت ٦ المغرب", now)
+    assert morning.also(now) is None
+
+
+def test_arrears_are_read_only_when_said_of_bills() -> None:
+    now = datetime(2026, 7, 15, 12, 0, tzinfo=RIYADH)
+    said = Facts(standard="unlawful_disconnection")
+    said.read("فصلوا الكهرباء اليوم الساعة ١٠ الصبح وعلي متأخرات ٥ الاف", now)
+    assert said.cleared == ["small_arrears"] and said.prohibited is None
+    small = Facts(standard="unlawful_disconnection")
+    small.read("فصلوا الكهرباء اليوم الساعة ١٠ الصبح وعندي فاتورة وحدة بس ٢٠٠ ريال", now)
+    assert small.prohibited == "small_arrears"
+    other = Facts(standard="unlawful_disconnection")
+    other.read("فصلوا الكهرباء اليوم الساعة ١٠ الصبح وابي تعويض ٥٠٠٠ ريال", now)
+    assert other.cleared == [] and other.prohibited is None
