@@ -756,6 +756,8 @@ def _explain(turn: Turn, facts: Facts) -> None:
 def _corrects(text: str) -> bool:
     """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
     return mentions(text, "correction") or control_word(text) == "no"
+
+
 def _cut_reason(facts: Facts) -> str | None:
     """Why the cut told with a reconnection was at a prohibited time ("after_noon", ...)."""
     return replace(facts, standard=UNLAWFUL, start=facts.cut_at).prohibited_reason()

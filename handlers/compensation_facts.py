@@ -247,6 +247,7 @@ class Facts:
             self.end = (date.fromisoformat(self.end) + shift).isoformat()
         elif self.end:
             self.end = (_as_datetime(self.end) + shift).isoformat()
+
     def _read_arrears(self, text: str) -> bool:
         """The arrears told with a disconnection ("وعندي فاتورة وحدة بس ٢٠٠ ريال", "متأخرات ٥
         الاف"): at most the minimum amount and fewer than the minimum months unpaid make it
