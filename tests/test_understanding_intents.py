@@ -7,8 +7,11 @@ from datetime import datetime
 import pytest
 
 from bot.config import RIYADH
-from bot.understanding import Understanding, understand
-from bot.understanding.model import intent_model
+from bot.text import clean_raw, fold, normalize, words
+from bot.understanding import Understanding, intents, understand
+from bot.understanding.corpus import INTENTS
+from bot.understanding.intents import recognize
+from bot.understanding.model import IntentModel, intent_model
 from bot.understanding.phrases import intent_keywords
 
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=RIYADH)
@@ -141,3 +144,76 @@ def test_a_report_reference_alone_asks_after_the_report(text: str) -> None:
 def test_a_reference_is_not_an_account_number() -> None:
     assert "account" not in understand("رقم البلاغ OUT-000006 وش صار عليه", NOW).slots
     assert understand("حسابي 30012345678 والبلاغ OUT-000006", NOW).slots["account"] == "30012345678"
+
+
+class _ScriptedModel:
+    """A model whose probabilities are written per message (`recognize`'s rules, not the
+    trained model's figures, are under test)."""
+
+    intents = INTENTS
+    accept = 0.5
+    off_topic = 0.12
+    _requests = tuple(i for i in INTENTS if i != "unknown")
+    decide = IntentModel.decide
+
+    def __init__(self, scripted: dict[str, dict[str, float]]) -> None:
+        self.scripted = {normalize(text): p for text, p in scripted.items()}
+
+    def probabilities(self, normalized: str) -> dict[str, float]:
+        given = self.scripted.get(normalized, {"unknown": 0.9, "greeting": 0.1})
+        return {intent: given.get(intent, 0.0) for intent in INTENTS}
+
+    def own_words(self) -> list[str]:
+        return ["البيت"]
+
+
+def _recognized(
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    scripted: dict[str, dict[str, float]],
+    compensation_case: bool = False,
+) -> str:
+    monkeypatch.setattr(intents, "intent_model", lambda: _ScriptedModel(scripted))
+    folded = fold(clean_raw(text))
+    return recognize(words(folded), compensation_case=compensation_case, folded=folded).intent
+
+
+LONG = "السلام عليكم يا جماعة الخير، البيت كله ظلام من ربع ساعة"
+CLAUSE = "البيت كله ظلام من ربع ساعة"
+
+
+def test_a_long_message_is_read_clause_by_clause(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not sure of the whole (off-topic 0.2 >= 0.12); its clause clears both thresholds.
+    whole = {"outage_report": 0.6, "unknown": 0.2, "greeting": 0.2}
+    sure = {"outage_report": 0.95, "unknown": 0.05}
+    assert _recognized(monkeypatch, LONG, {LONG: whole, CLAUSE: sure}) == "outage_report"
+    # Also without the punctuation: the greeting opening it is a boundary.
+    bare = LONG.replace("،", "")
+    assert _recognized(monkeypatch, bare, {bare: whole, CLAUSE: sure}) == "outage_report"
+
+
+def test_a_clause_counts_only_for_what_the_whole_leans_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sure = {"outage_report": 0.95, "unknown": 0.05}
+    other = {"outage_status": 0.6, "outage_report": 0.1, "unknown": 0.2, "greeting": 0.1}
+    assert _recognized(monkeypatch, LONG, {LONG: other, CLAUSE: sure}) == "unknown"
+    off_topic = {"outage_report": 0.4, "unknown": 0.5, "greeting": 0.1}
+    assert _recognized(monkeypatch, LONG, {LONG: off_topic, CLAUSE: sure}) == "unknown"
+    short = "هلا، البيت ظلام"  # under CLAUSE_READING_WORDS: read whole only
+    scripted = {short: {"outage_report": 0.6, "unknown": 0.4}, "البيت ظلام": sure}
+    assert _recognized(monkeypatch, short, scripted) == "unknown"
+
+
+def test_a_compensation_case_gives_way_only_to_a_sure_other_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "البلدية تحفر عند المحول وقطعوا الكيبل"
+    sure = {text: {"hazard_report": 0.9995, "compensation": 0.0005}}
+    leaning = {text: {"hazard_report": 0.995, "compensation": 0.005}}
+    assert _recognized(monkeypatch, text, sure, compensation_case=True) == "hazard_report"
+    assert _recognized(monkeypatch, text, leaning, compensation_case=True) == "compensation"
+    # Asked about ("كم التعويض"), a compensation case stays compensation.
+    monkeypatch.setattr(intents, "intent_model", lambda: _ScriptedModel(sure))
+    asked = intents.recognize(words(fold(text)), compensation_case=True, compensation_asked=True)
+    assert asked.intent == "compensation"

@@ -51,6 +51,8 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
             compensation_case="standard" in slots,
             outage_told=_outage_told(raw, now, slots),
             outage_ahead=_outage_ahead(raw, now, slots),
+            folded=folded,
+            compensation_asked="standard" in slots and _compensation_asked(raw),
         )
     )
     return Understanding(
@@ -78,6 +80,12 @@ def _outage_told(raw: str, now: datetime, slots: dict) -> bool:
     return bool(slots.get("ongoing")) and reading.power_off
 
 
+def _compensation_asked(raw: str) -> bool:
+    from bot.phrases import mentions
+
+    return mentions(raw, "compensation_ask")
+
+
 def _outage_ahead(raw: str, now: datetime, slots: dict) -> bool:
     """A planned outage announced by the subscriber ("the power will be cut next Thursday at 9
     am", "بتنقطع الكهرباء بكرة"), with no word asking what is owed: news of an outage to come,
@@ -98,7 +106,7 @@ def prepare() -> None:
     from bot.understanding.corpus import examples
     from bot.understanding.language import _arabizi_vocabulary
     from bot.understanding.model import intent_model
-    from bot.understanding.phrases import control_phrases, intent_keywords
+    from bot.understanding.phrases import control_phrases, intent_keywords, openings
     from bot.understanding.slots.duration import _words as duration_words
     from bot.understanding.slots.duration import length_starts
     from bot.understanding.slots.standard import _rules as standard_rules
@@ -108,6 +116,7 @@ def prepare() -> None:
     intent_model().prepare()
     intent_keywords()
     control_phrases()
+    openings()
     examples("train")  # read even when the detector's words below were already worked out
     _arabizi_vocabulary()
     duration_words()

@@ -77,3 +77,16 @@ def control_phrases() -> dict[str, str]:
             for text in read_phrase_file(file):
                 words[text] = word
     return words
+
+
+@cache
+def openings() -> tuple[str, ...]:
+    """The greetings, fillers and short stories that open a message
+    (locales/<lang>/intents/openings[.arabizi].txt), normalized, longest first: a long message
+    the model is not sure of is also read without them (`intents`)."""
+    found = set()
+    for lang in resources.LANGS:
+        for file in resources.files_in(lang, "intents", suffix=".txt"):
+            if file.name.split(".")[0] == "openings":
+                found.update(read_phrase_file(file))
+    return tuple(sorted(found, key=lambda o: (-len(o), o)))
