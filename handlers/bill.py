@@ -8,6 +8,7 @@ with the reason, never the bill.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 
@@ -151,6 +152,17 @@ def card_shown(turn: Turn) -> bool:
 
 def detail(turn: Turn) -> bool:
     """«تفاصيل» after a bill card: the whole bill. False when no card was the last answer."""
+    return _from_card(turn, _say_details)
+
+
+def _say_details(turn: Turn, bill: Bill) -> None:
+    turn.intent = "detail"
+    turn.say(bill_details(turn, bill))
+
+
+def _from_card(turn: Turn, answer: Callable[[Turn, Bill], None]) -> bool:
+    """Answer from the bill of the card just shown; False when there is none (the billing
+    system down: the busy answer, and True)."""
     try:
         bill = _shown_bill(turn)
     except BillingUnavailable:
@@ -158,8 +170,7 @@ def detail(turn: Turn) -> bool:
         return True
     if bill is None:
         return False
-    turn.intent = "detail"
-    turn.say(bill_details(turn, bill))
+    answer(turn, bill)
     return True
 
 
@@ -178,13 +189,10 @@ def _shown_bill(turn: Turn) -> Bill | None:
 
 def _due_date(turn: Turn) -> bool:
     """The due date of the bill just shown; False when there is no card to answer from."""
-    try:
-        bill = _shown_bill(turn)
-    except BillingUnavailable:
-        busy(turn)
-        return True
-    if bill is None:
-        return False
+    return _from_card(turn, _say_due_date)
+
+
+def _say_due_date(turn: Turn, bill: Bill) -> None:
     _ = turn.tr._
     turn.intent = "bill"
     values = {
@@ -206,7 +214,6 @@ def _due_date(turn: Turn) -> bool:
                 **values,
             )
         )
-    return True
 
 
 def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) -> None:

@@ -180,7 +180,7 @@ def _meant(turn: Turn, intent: str) -> str:
         "agent": _("Do you want to talk to a person?"),
         "hazard_report": _("Do you want to report a safety hazard?"),
     }
-    return questions[intent]
+    return questions.get(intent) or menu_label(turn, intent)
 
 
 def _yes_or_menu(turn: Turn) -> list[Choice]:
