@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from math import ceil
 
 from bot.config import RIYADH
 from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
 from bot.standards import Case, compensation_for, rule_for
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
 from bot.understanding.slots.times import TimeReading
@@ -466,16 +467,23 @@ class Facts:
 
 def stated_arrears(text: str) -> tuple[int | None, int | None]:
     """(riyals, months of bills) unpaid that the message states, each None when not stated: "٢٠٠
-    ريال" (riyals after the amount), "٥ الاف" (thousands), "فاتورة وحدة" (one), "٣ فواتير"."""
-    normalized = normalize(text)
-    number = r"(\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)"
+    ريال" (riyals after the amount), "٥ الاف" (thousands), "فاتورة وحدة" (one), "٣ فواتير".
+    An amount counts only when said of the bills or arrears, not the one asked for ("فاتورة
+    وحدة وابي تعويض ٥٠٠ ريال"); a fraction is kept ("١٢٠٠.٥٠ ريال" is more than 1,200)."""
+    normalized = normalize(_DECIMAL.sub(rf"\1{_POINT}\2", ascii_digits(text)))
+    number = rf"(\d{{1,3}}(?: \d{{3}})+|\d+(?:{_POINT}\d+)?)"
     riyals = None
     thousand = _alternatives("money_thousand")
     riyal = _alternatives("money_riyal")
-    if match := re.search(rf"(?<!\w){number} (?:{thousand})(?!\w)", normalized):
-        riyals = round(float(match.group(1).replace(" ", "")) * 1000)
-    elif match := re.search(rf"(?<!\w){number} (?:{riyal})(?!\w)", normalized):
-        riyals = round(float(match.group(1).replace(" ", "")))
+    for amount in re.finditer(
+        rf"(?<!\w){number} (?:(?P<thousand>{thousand})|{riyal})(?!\w)", normalized
+    ):
+        if not _said_of_bills(normalized[: amount.start()]):
+            continue
+        value = float(amount.group(1).replace(" ", "").replace(_POINT, "."))
+        # Rounded up: an amount over the minimum by a fraction is over it.
+        riyals = ceil(value * 1000) if amount.group("thousand") else ceil(value)
+        break
     months = None
     if mentions_words(text, "unpaid_one"):
         months = 1
@@ -489,6 +497,27 @@ def stated_arrears(text: str) -> tuple[int | None, int | None]:
         count = parse_number(match.group(1), number_words())
         months = int(count) if count else None
     return riyals, months
+
+
+# A decimal mark between digits ("١٢٠٠٫٥٠", "1200.50"), kept through normalizing as a word part.
+_DECIMAL = re.compile(r"(\d)[.\u066b](\d)")
+_POINT = "point"
+# How many words before an amount a word of bills or arrears may stand ("فاتورة وحدة بس ٢٠٠").
+_AMOUNT_REACH = 4
+
+
+def _said_of_bills(before: str) -> bool:
+    """The words just before an amount name bills or arrears, with no ask for compensation
+    after them ("متأخرات ٥ الاف", "فاتورتين ٨٠٠ ريال"; not "فاتورة وحدة وابي تعويض ٥٠٠")."""
+    near = before.split()[-_AMOUNT_REACH:]
+    for first in range(len(near) - 1, -1, -1):
+        tail = " ".join(near[first:])
+        if any(
+            mentions_words(tail, name)
+            for name in ("cut_for_bills", "unpaid_one", "unpaid_two", "unpaid_unit")
+        ):
+            return not mentions(" ".join(near[first + 1 :]), "compensation_ask")
+    return False
 
 
 def _alternatives(name: str) -> str:
