@@ -594,7 +594,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         second = compensation_for(also)
         if also.standard == UNLAWFUL:
             lines += ["", _("The disconnection itself falls under another standard:")]
-            if reason := _cut_reason(facts):
+            if reason := facts.cut_reason():
                 lines.append(_(PROHIBITED_TIME[reason]))
         else:
             lines += ["", _("The same outage also falls under another standard:")]
@@ -608,6 +608,14 @@ def _answer(turn: Turn, facts: Facts) -> None:
             lines.append(
                 _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
             )
+    elif facts.standard == RECONNECTION and facts.cut_day_matters():
+        lines += [
+            "",
+            _(
+                "You did not say which day the power was cut, so the disconnection itself is "
+                "not counted: if it was cut on a Friday, a Saturday or a holiday, tell me the day."
+            ),
+        ]
     if blackout is not None:
         lines += ["", _blackout_text(turn, blackout)]
     if facts.standard == "connection" and facts.network is None:
@@ -756,11 +764,6 @@ def _explain(turn: Turn, facts: Facts) -> None:
 def _corrects(text: str) -> bool:
     """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
     return mentions(text, "correction") or control_word(text) == "no"
-
-
-def _cut_reason(facts: Facts) -> str | None:
-    """Why the cut told with a reconnection was at a prohibited time ("after_noon", ...)."""
-    return replace(facts, standard=UNLAWFUL, start=facts.cut_at).prohibited_reason()
 
 
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:

@@ -56,6 +56,9 @@ class Facts:
     # ISO: when service was cut, told with a reconnection ("فصلوا الساعة ٢ الظهر، سددت الساعة
     # ٣"): a cut at a prohibited time is owed as an unlawful disconnection too (`also`).
     cut_at: str | None = None
+    # The cut's day was not told ("قطعوا الساعة ١٠ الصبح، وسددت امس"): `cut_at` is put on the
+    # payment's day (never after the payment) and judged by its hour alone.
+    cut_day_told: bool = True
     cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
     cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
     # "residential" or "other" (محل، مكتب، مزرعة): some prohibitions hold for homes only.
@@ -88,7 +91,7 @@ class Facts:
             reading = _day_told_before(reading, read_times(told, now))
             cut = read_times(_until_payment(told), now).start
             if cut is not None and cut.clock is not None and not cut.hour_guessed:
-                self.cut_at = cut.slot()
+                self._read_cut(cut, reading.start)
         start, end, running = _range_running(reading, now)
         ongoing = reading.ongoing or running
         if (
@@ -227,6 +230,37 @@ class Facts:
             self.notice_minutes, self.no_notice, self.duration = minutes, False, None
             return True
         return False
+
+    def _read_cut(self, cut: Moment, payment: Moment | None) -> None:
+        """The cut told before the payment. A cut with no day of its own is never put after
+        the payment: on the payment's day, or the day before when its hour is later."""
+        self.cut_at, self.cut_day_told = cut.slot(), cut.day_stated
+        paid = payment.at if payment is not None else self.start_at()
+        if cut.day_stated or paid is None or cut.clock is None:
+            return
+        at = datetime.combine(paid.date(), cut.clock, paid.tzinfo)
+        self.cut_at = (at - timedelta(days=1) if at > paid else at).isoformat()
+
+    def cut_reason(self) -> str | None:
+        """Why the cut told with a reconnection was at a prohibited time ("after_noon", ...);
+        a cut whose day was not told is judged by its hour alone."""
+        from bot.standards.disconnection import prohibited_hour
+
+        cut = replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
+        at = cut.start_at()
+        if not self.cut_day_told and at is not None:
+            return prohibited_hour(at.time())
+        return cut.prohibited_reason()
+
+    def cut_day_matters(self) -> bool:
+        """The cut's day was not told, and on some days (a weekend, a holiday) it would be
+        prohibited: said with the answer, so the subscriber can tell it."""
+        from bot.standards.disconnection import prohibited_time
+
+        at = _at(self.cut_at) if self.cut_at else None
+        if self.cut_day_told or at is None or self.cut_reason() is not None:
+            return False
+        return any(prohibited_time(at - timedelta(days=back)) for back in range(7))
 
     def _moves_day(self, start: Moment | None, end: Moment | None) -> bool:
         """A correction naming a day alone ("امس مو اليوم") for a case whose start has its hour."""
@@ -446,7 +480,7 @@ class Facts:
             # Cut at a prohibited time ("فصلوا الساعة ٢ الظهر"), then paid: the disconnection
             # itself is owed too, judged as it is when only the cut is told.
             cut = replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
-            if cut.missing(now) is None and cut.prohibited_reason() is not None:
+            if cut.missing(now) is None and self.cut_reason() is not None:
                 return Case(UNLAWFUL, start=cut.start_at())
             return None
         if self.standard == PLANNED and self.no_notice and start is not None:
