@@ -657,10 +657,10 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """A message right after the answer, about the same case: a correction of its times
     ("لا غلطت، رجعت ٢ الفجر مو ١٢", "لا قصدي امس مو اليوم") is counted again. A message naming
     another case, asking for something else, or telling an outage still going on is new."""
-    reading = read_times(turn.text, turn.now)
-    if mentions(turn.text, "ask_why") and reading.start is None and reading.end is None:
+    if _asks_why_counted(turn):
         _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
         return True
+    reading = read_times(turn.text, turn.now)
     named = find_standard(turn.text)
     if named is not None and named != facts.standard:
         return False
@@ -678,12 +678,21 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     return True
 
 
+def _asks_why_counted(turn: Turn) -> bool:
+    """The message asks why the amount is what it is ("ليش هيك كتير؟"), the one rule for an
+    explanation of the counting: a why with no time of its own and not about the power still
+    off ("ليش ما رجعت؟" asks for the status, not the counting)."""
+    if not mentions(turn.text, "ask_why"):
+        return False
+    reading = read_times(turn.text, turn.now)
+    return reading.start is None and reading.end is None and not reading.ongoing
+
+
 def _so_far_followup(turn: Turn, facts: Facts) -> bool:
     """A message about the case just counted "so far": "ليش هيك كتير؟" is explained; "كم
     التعويض لو ما رجعت؟" (still going on, no time of its own) is counted again to now; an end
     told counts the case to it."""
-    reading = read_times(turn.text, turn.now)
-    if mentions(turn.text, "ask_why") and reading.start is None and reading.end is None:
+    if _asks_why_counted(turn):
         _explain(turn, facts)
         return True
     asked = Facts(standard=facts.standard)
@@ -704,13 +713,10 @@ def _so_far_followup(turn: Turn, facts: Facts) -> bool:
 def explains_open_report(turn: Turn, understood: Understanding) -> bool:
     """ "ليش هيك كتير؟" right after the amount the sender's open outage report has earned so far
     (its acknowledgement, the records): how it was counted. True when answered."""
-    if turn.flow is not None or not mentions(turn.text, "ask_why"):
+    if turn.flow is not None or not _asks_why_counted(turn):
         return False
     if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.7:
         return False
-    reading = read_times(turn.text, turn.now)
-    if reading.start is not None or reading.end is not None or reading.ongoing:
-        return False  # "ليش ما رجعت؟" asks about the power, not the amount
     if not _quoted_money(turn):
         return False
     found = _open_outage(turn)
