@@ -20,7 +20,7 @@ from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import start_asked, unstated_start_line
 from bot.outages.service import record_stated_end, record_stated_start
-from bot.phrases import mentions
+from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -660,6 +660,10 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if _asks_why_counted(turn):
         _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
         return True
+    if (kind := _switched_kind(turn.text, facts)) is not None:
+        facts.standard, facts.kind_open = kind, False  # the times kept, counted as the other
+        _advance(turn, facts)
+        return True
     reading = read_times(turn.text, turn.now)
     named = find_standard(turn.text)
     if named is not None and named != facts.standard:
@@ -676,6 +680,34 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     _advance(turn, facts)
     return True
+
+
+def _switched_kind(text: str, facts: Facts) -> str | None:
+    """The other kind of outage, said as a correction of the one counted ("لا غلطت، كان انقطاع
+    مبرمج مو عطل" after a fault): a planned outage for a fault or the reverse; None when the
+    message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind."""
+    if facts.standard not in (EMERGENCY, PLANNED) or not _corrects(text):
+        return None
+    said = normalize(text).split()
+    negations = set(phrase_list("negation"))
+
+    def denied(at: int) -> bool:
+        before = said[max(0, at - 2) : at]
+        if not before:
+            return False
+        return before[-1] in negations or before == [before[0], "كان"] and before[0] in negations
+
+    kinds = set()
+    for at, word in enumerate(said):
+        if denied(at):
+            continue
+        if mentions_words(word, "outage_fault"):
+            kinds.add(EMERGENCY)
+        elif find_standard(word, ended=True) in (PLANNED, NOTICE):
+            kinds.add(PLANNED)
+    if len(kinds) != 1 or facts.standard in kinds:
+        return None
+    return kinds.pop()
 
 
 def _asks_why_counted(turn: Turn) -> bool:
