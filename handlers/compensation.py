@@ -672,10 +672,11 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     if reading.ongoing or reading.start is None and reading.end is None:
         return False
-    if reading.start is not None and reading.end is not None and not _corrects(turn.text):
-        return False  # a whole new range, told as such: a case of its own
-    if reading.start is not None and reading.start.clock is not None and not _corrects(turn.text):
-        return False  # "انقطعت اليوم الساعة ٥": another outage, unless said as a correction
+    day_only = reading.start is not None and reading.start.clock is None and reading.end is None
+    if not day_only and not _corrects(turn.text):
+        # A whole new range, a start with its hour ("انقطعت اليوم الساعة ٥") or an end alone
+        # ("الكهرباء رجعت الساعة ٣") is another case, unless said as a correction.
+        return False
     if not facts.read(turn.text, turn.now, "correction"):
         return False
     _advance(turn, facts)
