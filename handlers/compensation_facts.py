@@ -519,17 +519,21 @@ def stated_arrears(text: str) -> tuple[int | None, int | None]:
         riyals = ceil(value * 1000) if amount.group("thousand") else ceil(value)
         break
     months = None
-    if mentions_words(text, "unpaid_one"):
-        months = 1
-    elif mentions_words(text, "unpaid_two"):
-        months = 2
-    elif match := re.search(
+    one = re.search(rf"(?<!\w)(?:{_alternatives('unpaid_one')})(?!\w)", normalized)
+    two = re.search(rf"(?<!\w)(?:{_alternatives('unpaid_two')})(?!\w)", normalized)
+    unit = re.search(
         # Not "من ٣ شهور" (three months ago): a count of bills unpaid.
         rf"(?<!\w)(?<!من )(?<!قبل )(\d+|\w+) (?:{_alternatives('unpaid_unit')})(?!\w)",
         normalized,
-    ):
-        count = parse_number(match.group(1), number_words())
-        months = int(count) if count else None
+    )
+    for found, count in ((one, 1), (two, 2), (unit, None)):
+        if found is None or not _said_unpaid(normalized, found):
+            continue
+        if count is None:
+            told = parse_number(found.group(1), number_words())
+            count = int(told) if told else None
+        months = count
+        break
     return riyals, months
 
 
@@ -552,6 +556,19 @@ def _said_of_bills(before: str) -> bool:
         ):
             return not mentions(" ".join(near[first + 1 :]), "compensation_ask")
     return False
+
+
+def _said_unpaid(normalized: str, found: re.Match[str]) -> bool:
+    """A count of bills ("٣ فواتير", "فاتورتين") is of unpaid ones; a count of months only with
+    an unpaid or bill word near it ("٣ شهور ما سددت"), not "صار لها ٣ شهور" (how long)."""
+    if not mentions_words(found.group(0), "month_words"):
+        return True
+    near = " ".join(
+        normalized[: found.start()].split()[-_AMOUNT_REACH:]
+        + [found.group(0)]
+        + normalized[found.end() :].split()[:_AMOUNT_REACH]
+    )
+    return mentions(near, "cut_for_bills") or mentions(near, "not_paid")
 
 
 def _alternatives(name: str) -> str:

@@ -30,6 +30,11 @@ from handlers.compensation_facts import Facts, notice_lead_minutes, stated_arrea
         ("فاتورة وحدة ١٠٠٠.٠٠ ريال", (1000, 1)),
         # The amount asked for is not the arrears (review7).
         ("فاتورة وحدة وابي تعويض ٥٠٠ ريال", (None, 1)),
+        # Months count as unpaid bills only beside an unpaid or bill word (review7).
+        ("صار لها ٣ شهور", (None, None)),
+        ("فصلوها وصار لها شهرين", (None, None)),
+        ("عندي ٣ شهور ما سددتها", (None, 3)),
+        ("ما دفعت شهرين", (None, 2)),
     ],
 )
 def test_stated_arrears(text: str, expected: tuple[int | None, int | None]) -> None:
