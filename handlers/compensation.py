@@ -424,7 +424,12 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
 
 def _both_kinds(turn: Turn, facts: Facts) -> None:
     amounts = _kind_amounts(turn, facts)
-    assert amounts is not None
+    if amounts is None:
+        # The facts no longer make a case of either kind (never assumed from the input): the
+        # next step asks for what is missing, as for any case.
+        facts.kind_open = False
+        _advance(turn, facts)
+        return
     _ = turn.tr._
 
     def owed(compensation: Compensation) -> str:
