@@ -1254,6 +1254,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("At what time did the power come back?")
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
+    if what == "exact_day":
+        return _('On which day did it start? For example: "Sunday" or "the day before yesterday".')
     if what == "exact_start":
         return _(
             "When exactly did it start? On which day, and about what time? For example: "

@@ -66,6 +66,9 @@ class Facts:
     confirmed: bool = False
     # The start said only as "a few days ago" ("من كم يوم"): its day and hour are asked.
     vague_start: bool = False
+    # The start's hour told with such a vague day ("من كم يوم الساعة ٨ الصبح", "08:00"): kept,
+    # and only the day is asked.
+    vague_clock: str | None = None
     # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
     # is asked (or taken from a planned outage on record) where it changes the amount.
     kind_open: bool = False
@@ -104,6 +107,17 @@ class Facts:
         changed = False
         if reading.vague_day and start is None and not self.start:
             self.vague_start = changed = True
+            if reading.vague_clock is not None:
+                self.vague_clock = reading.vague_clock.isoformat(timespec="minutes")
+        if (
+            asked == "exact_day"
+            and start is not None
+            and start.clock is None
+            and end is None
+            and self.vague_clock
+        ):
+            # The day answering "which day?": the hour told before is its hour.
+            start = replace(start, clock=time.fromisoformat(self.vague_clock))
         if asked == "correction" and self._moves_day(start, end):
             # "لا قصدي امس مو اليوم": the day corrected, the hours said before kept.
             assert start is not None
@@ -394,7 +408,8 @@ class Facts:
                 return "end"
             return "end"
         if self.vague_start and not self.start:
-            return "exact_start"  # "من كم يوم": never a day of our choosing
+            # "من كم يوم": never a day of our choosing; an hour told with it is kept.
+            return "exact_day" if self.vague_clock else "exact_start"
         if self.duration:
             if self.ongoing or self.start or self.end:
                 return None
