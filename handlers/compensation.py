@@ -20,7 +20,7 @@ from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import start_asked, unstated_start_line
 from bot.outages.service import record_stated_end, record_stated_start
-from bot.phrases import mentions
+from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -424,7 +424,12 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
 
 def _both_kinds(turn: Turn, facts: Facts) -> None:
     amounts = _kind_amounts(turn, facts)
-    assert amounts is not None
+    if amounts is None:
+        # The facts no longer make a case of either kind (never assumed from the input): the
+        # next step asks for what is missing, as for any case.
+        facts.kind_open = False
+        _advance(turn, facts)
+        return
     _ = turn.tr._
 
     def owed(compensation: Compensation) -> str:
@@ -594,7 +599,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         second = compensation_for(also)
         if also.standard == UNLAWFUL:
             lines += ["", _("The disconnection itself falls under another standard:")]
-            if reason := _cut_reason(facts):
+            if reason := facts.cut_reason():
                 lines.append(_(PROHIBITED_TIME[reason]))
         else:
             lines += ["", _("The same outage also falls under another standard:")]
@@ -608,6 +613,14 @@ def _answer(turn: Turn, facts: Facts) -> None:
             lines.append(
                 _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
             )
+    elif facts.standard == RECONNECTION and facts.cut_day_matters():
+        lines += [
+            "",
+            _(
+                "You did not say which day the power was cut, so the disconnection itself is "
+                "not counted: if it was cut on a Friday, a Saturday or a holiday, tell me the day."
+            ),
+        ]
     if blackout is not None:
         lines += ["", _blackout_text(turn, blackout)]
     if facts.standard == "connection" and facts.network is None:
@@ -649,10 +662,14 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """A message right after the answer, about the same case: a correction of its times
     ("لا غلطت، رجعت ٢ الفجر مو ١٢", "لا قصدي امس مو اليوم") is counted again. A message naming
     another case, asking for something else, or telling an outage still going on is new."""
-    reading = read_times(turn.text, turn.now)
-    if mentions(turn.text, "ask_why") and reading.start is None and reading.end is None:
+    if _asks_why_counted(turn):
         _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
         return True
+    if (kind := _switched_kind(turn.text, facts)) is not None:
+        facts.standard, facts.kind_open = kind, False  # the times kept, counted as the other
+        _advance(turn, facts)
+        return True
+    reading = read_times(turn.text, turn.now)
     named = find_standard(turn.text)
     if named is not None and named != facts.standard:
         return False
@@ -660,22 +677,60 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     if reading.ongoing or reading.start is None and reading.end is None:
         return False
-    if reading.start is not None and reading.end is not None and not _corrects(turn.text):
-        return False  # a whole new range, told as such: a case of its own
-    if reading.start is not None and reading.start.clock is not None and not _corrects(turn.text):
-        return False  # "انقطعت اليوم الساعة ٥": another outage, unless said as a correction
+    day_only = reading.start is not None and reading.start.clock is None and reading.end is None
+    if not day_only and not _corrects(turn.text):
+        # A whole new range, a start with its hour ("انقطعت اليوم الساعة ٥") or an end alone
+        # ("الكهرباء رجعت الساعة ٣") is another case, unless said as a correction.
+        return False
     if not facts.read(turn.text, turn.now, "correction"):
         return False
     _advance(turn, facts)
     return True
 
 
+def _switched_kind(text: str, facts: Facts) -> str | None:
+    """The other kind of outage, said as a correction of the one counted ("لا غلطت، كان انقطاع
+    مبرمج مو عطل" after a fault): a planned outage for a fault or the reverse; None when the
+    message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind."""
+    if facts.standard not in (EMERGENCY, PLANNED) or not _corrects(text):
+        return None
+    said = normalize(text).split()
+    negations = set(phrase_list("negation"))
+
+    def denied(at: int) -> bool:
+        before = said[max(0, at - 2) : at]
+        if not before:
+            return False
+        return before[-1] in negations or before == [before[0], "كان"] and before[0] in negations
+
+    kinds = set()
+    for at, word in enumerate(said):
+        if denied(at):
+            continue
+        if mentions_words(word, "outage_fault"):
+            kinds.add(EMERGENCY)
+        elif find_standard(word, ended=True) in (PLANNED, NOTICE):
+            kinds.add(PLANNED)
+    if len(kinds) != 1 or facts.standard in kinds:
+        return None
+    return kinds.pop()
+
+
+def _asks_why_counted(turn: Turn) -> bool:
+    """The message asks why the amount is what it is ("ليش هيك كتير؟"), the one rule for an
+    explanation of the counting: a why with no time of its own and not about the power still
+    off ("ليش ما رجعت؟" asks for the status, not the counting)."""
+    if not mentions(turn.text, "ask_why"):
+        return False
+    reading = read_times(turn.text, turn.now)
+    return reading.start is None and reading.end is None and not reading.ongoing
+
+
 def _so_far_followup(turn: Turn, facts: Facts) -> bool:
     """A message about the case just counted "so far": "ليش هيك كتير؟" is explained; "كم
     التعويض لو ما رجعت؟" (still going on, no time of its own) is counted again to now; an end
     told counts the case to it."""
-    reading = read_times(turn.text, turn.now)
-    if mentions(turn.text, "ask_why") and reading.start is None and reading.end is None:
+    if _asks_why_counted(turn):
         _explain(turn, facts)
         return True
     asked = Facts(standard=facts.standard)
@@ -696,13 +751,10 @@ def _so_far_followup(turn: Turn, facts: Facts) -> bool:
 def explains_open_report(turn: Turn, understood: Understanding) -> bool:
     """ "ليش هيك كتير؟" right after the amount the sender's open outage report has earned so far
     (its acknowledgement, the records): how it was counted. True when answered."""
-    if turn.flow is not None or not mentions(turn.text, "ask_why"):
+    if turn.flow is not None or not _asks_why_counted(turn):
         return False
     if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.7:
         return False
-    reading = read_times(turn.text, turn.now)
-    if reading.start is not None or reading.end is not None or reading.ongoing:
-        return False  # "ليش ما رجعت؟" asks about the power, not the amount
     if not _quoted_money(turn):
         return False
     found = _open_outage(turn)
@@ -756,11 +808,6 @@ def _explain(turn: Turn, facts: Facts) -> None:
 def _corrects(text: str) -> bool:
     """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
     return mentions(text, "correction") or control_word(text) == "no"
-
-
-def _cut_reason(facts: Facts) -> str | None:
-    """Why the cut told with a reconnection was at a prohibited time ("after_noon", ...)."""
-    return replace(facts, standard=UNLAWFUL, start=facts.cut_at).prohibited_reason()
 
 
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:
@@ -1207,6 +1254,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _("At what time did the power come back?")
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
+    if what == "exact_day":
+        return _('On which day did it start? For example: "Sunday" or "the day before yesterday".')
     if what == "exact_start":
         return _(
             "When exactly did it start? On which day, and about what time? For example: "

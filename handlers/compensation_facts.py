@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from math import ceil
 
 from bot.config import RIYADH
 from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
 from bot.standards import Case, compensation_for, rule_for
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
 from bot.understanding.slots.times import TimeReading
@@ -55,6 +56,9 @@ class Facts:
     # ISO: when service was cut, told with a reconnection ("فصلوا الساعة ٢ الظهر، سددت الساعة
     # ٣"): a cut at a prohibited time is owed as an unlawful disconnection too (`also`).
     cut_at: str | None = None
+    # The cut's day was not told ("قطعوا الساعة ١٠ الصبح، وسددت امس"): `cut_at` is put on the
+    # payment's day (never after the payment) and judged by its hour alone.
+    cut_day_told: bool = True
     cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
     cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
     # "residential" or "other" (محل، مكتب، مزرعة): some prohibitions hold for homes only.
@@ -62,6 +66,9 @@ class Facts:
     confirmed: bool = False
     # The start said only as "a few days ago" ("من كم يوم"): its day and hour are asked.
     vague_start: bool = False
+    # The start's hour told with such a vague day ("من كم يوم الساعة ٨ الصبح", "08:00"): kept,
+    # and only the day is asked.
+    vague_clock: str | None = None
     # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
     # is asked (or taken from a planned outage on record) where it changes the amount.
     kind_open: bool = False
@@ -87,7 +94,7 @@ class Facts:
             reading = _day_told_before(reading, read_times(told, now))
             cut = read_times(_until_payment(told), now).start
             if cut is not None and cut.clock is not None and not cut.hour_guessed:
-                self.cut_at = cut.slot()
+                self._read_cut(cut, reading.start)
         start, end, running = _range_running(reading, now)
         ongoing = reading.ongoing or running
         if (
@@ -100,6 +107,17 @@ class Facts:
         changed = False
         if reading.vague_day and start is None and not self.start:
             self.vague_start = changed = True
+            if reading.vague_clock is not None:
+                self.vague_clock = reading.vague_clock.isoformat(timespec="minutes")
+        if (
+            asked == "exact_day"
+            and start is not None
+            and start.clock is None
+            and end is None
+            and self.vague_clock
+        ):
+            # The day answering "which day?": the hour told before is its hour.
+            start = replace(start, clock=time.fromisoformat(self.vague_clock))
         if asked == "correction" and self._moves_day(start, end):
             # "لا قصدي امس مو اليوم": the day corrected, the hours said before kept.
             assert start is not None
@@ -226,6 +244,37 @@ class Facts:
             self.notice_minutes, self.no_notice, self.duration = minutes, False, None
             return True
         return False
+
+    def _read_cut(self, cut: Moment, payment: Moment | None) -> None:
+        """The cut told before the payment. A cut with no day of its own is never put after
+        the payment: on the payment's day, or the day before when its hour is later."""
+        self.cut_at, self.cut_day_told = cut.slot(), cut.day_stated
+        paid = payment.at if payment is not None else self.start_at()
+        if cut.day_stated or paid is None or cut.clock is None:
+            return
+        at = datetime.combine(paid.date(), cut.clock, paid.tzinfo)
+        self.cut_at = (at - timedelta(days=1) if at > paid else at).isoformat()
+
+    def cut_reason(self) -> str | None:
+        """Why the cut told with a reconnection was at a prohibited time ("after_noon", ...);
+        a cut whose day was not told is judged by its hour alone."""
+        from bot.standards.disconnection import prohibited_hour
+
+        cut = replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
+        at = cut.start_at()
+        if not self.cut_day_told and at is not None:
+            return prohibited_hour(at.time())
+        return cut.prohibited_reason()
+
+    def cut_day_matters(self) -> bool:
+        """The cut's day was not told, and on some days (a weekend, a holiday) it would be
+        prohibited: said with the answer, so the subscriber can tell it."""
+        from bot.standards.disconnection import prohibited_time
+
+        at = _at(self.cut_at) if self.cut_at else None
+        if self.cut_day_told or at is None or self.cut_reason() is not None:
+            return False
+        return any(prohibited_time(at - timedelta(days=back)) for back in range(7))
 
     def _moves_day(self, start: Moment | None, end: Moment | None) -> bool:
         """A correction naming a day alone ("امس مو اليوم") for a case whose start has its hour."""
@@ -359,7 +408,8 @@ class Facts:
                 return "end"
             return "end"
         if self.vague_start and not self.start:
-            return "exact_start"  # "من كم يوم": never a day of our choosing
+            # "من كم يوم": never a day of our choosing; an hour told with it is kept.
+            return "exact_day" if self.vague_clock else "exact_start"
         if self.duration:
             if self.ongoing or self.start or self.end:
                 return None
@@ -445,7 +495,7 @@ class Facts:
             # Cut at a prohibited time ("فصلوا الساعة ٢ الظهر"), then paid: the disconnection
             # itself is owed too, judged as it is when only the cut is told.
             cut = replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
-            if cut.missing(now) is None and cut.prohibited_reason() is not None:
+            if cut.missing(now) is None and self.cut_reason() is not None:
                 return Case(UNLAWFUL, start=cut.start_at())
             return None
         if self.standard == PLANNED and self.no_notice and start is not None:
@@ -466,29 +516,74 @@ class Facts:
 
 def stated_arrears(text: str) -> tuple[int | None, int | None]:
     """(riyals, months of bills) unpaid that the message states, each None when not stated: "٢٠٠
-    ريال" (riyals after the amount), "٥ الاف" (thousands), "فاتورة وحدة" (one), "٣ فواتير"."""
-    normalized = normalize(text)
-    number = r"(\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)"
+    ريال" (riyals after the amount), "٥ الاف" (thousands), "فاتورة وحدة" (one), "٣ فواتير".
+    An amount counts only when said of the bills or arrears, not the one asked for ("فاتورة
+    وحدة وابي تعويض ٥٠٠ ريال"); a fraction is kept ("١٢٠٠.٥٠ ريال" is more than 1,200)."""
+    normalized = normalize(_DECIMAL.sub(rf"\1{_POINT}\2", ascii_digits(text)))
+    number = rf"(\d{{1,3}}(?: \d{{3}})+|\d+(?:{_POINT}\d+)?)"
     riyals = None
     thousand = _alternatives("money_thousand")
     riyal = _alternatives("money_riyal")
-    if match := re.search(rf"(?<!\w){number} (?:{thousand})(?!\w)", normalized):
-        riyals = round(float(match.group(1).replace(" ", "")) * 1000)
-    elif match := re.search(rf"(?<!\w){number} (?:{riyal})(?!\w)", normalized):
-        riyals = round(float(match.group(1).replace(" ", "")))
+    for amount in re.finditer(
+        rf"(?<!\w){number} (?:(?P<thousand>{thousand})|{riyal})(?!\w)", normalized
+    ):
+        if not _said_of_bills(normalized[: amount.start()]):
+            continue
+        value = float(amount.group(1).replace(" ", "").replace(_POINT, "."))
+        # Rounded up: an amount over the minimum by a fraction is over it.
+        riyals = ceil(value * 1000) if amount.group("thousand") else ceil(value)
+        break
     months = None
-    if mentions_words(text, "unpaid_one"):
-        months = 1
-    elif mentions_words(text, "unpaid_two"):
-        months = 2
-    elif match := re.search(
+    one = re.search(rf"(?<!\w)(?:{_alternatives('unpaid_one')})(?!\w)", normalized)
+    two = re.search(rf"(?<!\w)(?:{_alternatives('unpaid_two')})(?!\w)", normalized)
+    unit = re.search(
         # Not "من ٣ شهور" (three months ago): a count of bills unpaid.
         rf"(?<!\w)(?<!من )(?<!قبل )(\d+|\w+) (?:{_alternatives('unpaid_unit')})(?!\w)",
         normalized,
-    ):
-        count = parse_number(match.group(1), number_words())
-        months = int(count) if count else None
+    )
+    for found, count in ((one, 1), (two, 2), (unit, None)):
+        if found is None or not _said_unpaid(normalized, found):
+            continue
+        if count is None:
+            told = parse_number(found.group(1), number_words())
+            count = int(told) if told else None
+        months = count
+        break
     return riyals, months
+
+
+# A decimal mark between digits ("١٢٠٠٫٥٠", "1200.50"), kept through normalizing as a word part.
+_DECIMAL = re.compile(r"(\d)[.\u066b](\d)")
+_POINT = "point"
+# How many words before an amount a word of bills or arrears may stand ("فاتورة وحدة بس ٢٠٠").
+_AMOUNT_REACH = 4
+
+
+def _said_of_bills(before: str) -> bool:
+    """The words just before an amount name bills or arrears, with no ask for compensation
+    after them ("متأخرات ٥ الاف", "فاتورتين ٨٠٠ ريال"; not "فاتورة وحدة وابي تعويض ٥٠٠")."""
+    near = before.split()[-_AMOUNT_REACH:]
+    for first in range(len(near) - 1, -1, -1):
+        tail = " ".join(near[first:])
+        if any(
+            mentions_words(tail, name)
+            for name in ("cut_for_bills", "unpaid_one", "unpaid_two", "unpaid_unit")
+        ):
+            return not mentions(" ".join(near[first + 1 :]), "compensation_ask")
+    return False
+
+
+def _said_unpaid(normalized: str, found: re.Match[str]) -> bool:
+    """A count of bills ("٣ فواتير", "فاتورتين") is of unpaid ones; a count of months only with
+    an unpaid or bill word near it ("٣ شهور ما سددت"), not "صار لها ٣ شهور" (how long)."""
+    if not mentions_words(found.group(0), "month_words"):
+        return True
+    near = " ".join(
+        normalized[: found.start()].split()[-_AMOUNT_REACH:]
+        + [found.group(0)]
+        + normalized[found.end() :].split()[:_AMOUNT_REACH]
+    )
+    return mentions(near, "cut_for_bills") or mentions(near, "not_paid")
 
 
 def _alternatives(name: str) -> str:

@@ -22,6 +22,19 @@ from handlers.compensation_facts import Facts, notice_lead_minutes, stated_arrea
         ("فصلوا الساعة ١٠ وعلي فاتورتين ٨٠٠ ريال", (800, 2)),
         ("فصلوها من ٣ شهور", (None, None)),  # three months ago, not three bills
         ("فصلوها الساعة ١٠ الصبح", (None, None)),
+        # A fraction is read, never split into a second number (review7).
+        ("فاتورة وحدة ١٢٠٠.٥٠ ريال", (1201, 1)),
+        ("الفاتورة 1200.50 ريال", (1201, None)),
+        ("فاتورة ١٢٠٠٫٥٠ ريال", (1201, None)),
+        ("متأخرات ١.٥ الف", (1500, None)),
+        ("فاتورة وحدة ١٠٠٠.٠٠ ريال", (1000, 1)),
+        # The amount asked for is not the arrears (review7).
+        ("فاتورة وحدة وابي تعويض ٥٠٠ ريال", (None, 1)),
+        # Months count as unpaid bills only beside an unpaid or bill word (review7).
+        ("صار لها ٣ شهور", (None, None)),
+        ("فصلوها وصار لها شهرين", (None, None)),
+        ("عندي ٣ شهور ما سددتها", (None, 3)),
+        ("ما دفعت شهرين", (None, 2)),
     ],
 )
 def test_stated_arrears(text: str, expected: tuple[int | None, int | None]) -> None:

@@ -55,3 +55,33 @@ def test_with_nothing_on_record_the_kind_is_asked(seeded_database_url: str) -> N
     reply = _ask(seeded_database_url)
     assert "عطل مفاجئ" in reply
     assert "ريال" not in reply
+
+
+def test_both_kinds_with_no_case_left_asks_instead_of_failing(
+    seeded_database_url: str, monkeypatch
+) -> None:
+    """ "ما أدري" answering the kind, when the facts no longer make a case of either kind (review7:
+    an assert reachable from input): the next step asks, nothing is quoted."""
+    from handlers import compensation
+
+    real = compensation._kind_amounts
+    calls = {"n": 0}
+
+    def first_only(turn, facts):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return real(turn, facts) if calls["n"] == 1 else None
+
+    monkeypatch.setattr(compensation, "_kind_amounts", first_only)
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    at = datetime(2026, 12, 2, 12, 0, tzinfo=RIYADH)
+    scenario = Scenario(title="kind", source="inline", phone=PHONE, at=at)
+    scenario.lines = [
+        (1, ">", "كم التعويض؟ الكهرباء انقطعت امس الساعة 8 الصبح ورجعت الساعة 1 الظهر"),
+        (2, ">", "3"),
+    ]
+    replies = play(scenario, settings)
+    assert "عطل مفاجئ" in replies[1]  # the kind was asked
+    assert replies[-2] == "> 3" and replies[-1]  # answered, no AssertionError
+    assert "يعتمد على نوع الانقطاع" not in replies[-1]

@@ -32,6 +32,18 @@ def asked_cases(residential: bool = True) -> tuple[str, ...]:
     return tuple(c for c in rules()["asked"] if residential or c not in homes_only)
 
 
+def prohibited_hour(clock: time) -> str | None:
+    """Why a disconnection at this hour is prohibited whatever its day ("after_noon",
+    "outside_working_hours"), for a cut whose day was not told: the day's own cases (a weekend,
+    a holiday, Ramadan) are not judged on a day nobody said."""
+    spec = rules()
+    if clock >= time.fromisoformat(spec["not_from"]):
+        return "after_noon"
+    if clock < time.fromisoformat(spec["not_before"]):
+        return "outside_working_hours"
+    return None
+
+
 def residential_only(case: str) -> bool:
     """The case (a prohibited time or an asked case) makes a disconnection unlawful for a home
     only: whether it applies depends on the premises' class."""

@@ -910,6 +910,9 @@ class TimeReading:
     end_past: bool = False
     # The start's day is said only as "a few days ago" ("من كم يوم"): no day, none read.
     vague_day: bool = False
+    # The start's hour said with such a vague day ("من كم يوم الساعة ٨ الصبح"), when not a guess
+    # between morning and evening: kept by the caller, only the day is asked.
+    vague_clock: time | None = None
 
 
 def read_times(
@@ -965,7 +968,10 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
     end_day = next((d for d in scan.days if _in_end(d.position, scan)), None)
     vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
+    vague_clock = None
     if vague:  # "من كم يوم الساعة ٨": the hour of no known day; no moment is read
+        if start_clock is not None and not start_clock.guessed and start_clock.day is None:
+            vague_clock = time(start_clock.hour, start_clock.minute)
         start_clock = end_clock = None
     if (
         start_day is None
@@ -999,6 +1005,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         power,
         end is not None and scan.came_back,
         vague,
+        vague_clock,
     )
 
 
