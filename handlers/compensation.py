@@ -90,12 +90,7 @@ ASKED_CASES = {
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
     facts = Facts(standard=understood.text_slot("standard"))
-    # "انقطعت الكهرباء ... كم التعويض": an outage, but a fault or planned work is not said. The
-    # whole message is read: "..., عطل، كم لي؟" says it in a clause of its own.
-    told = kind_told(turn.message.text or turn.text)
-    if facts.standard == EMERGENCY and told == PLANNED:
-        facts.standard = PLANNED  # "power cut 9am to 1pm, planned maintenance"
-    facts.kind_open = facts.standard == EMERGENCY and told is None
+    _open_kind(turn, facts)
     has_facts = facts.read(turn.text, turn.now)
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
@@ -287,6 +282,16 @@ def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
 
 
 # -- the flow ------------------------------------------------------------------------------
+
+
+def _open_kind(turn: Turn, facts: Facts) -> None:
+    """ "انقطعت الكهرباء ... كم التعويض": an outage, but a fault or planned work is not said: the
+    kind stays to ask. The whole message is read: "..., عطل، كم لي؟" says it in a clause of its
+    own; "power cut 9am to 1pm, planned maintenance" is the planned outage."""
+    told = kind_told(turn.message.text or turn.text)
+    if facts.standard == EMERGENCY and told == PLANNED:
+        facts.standard = PLANNED
+    facts.kind_open = facts.standard == EMERGENCY and told is None
 
 
 def _advance(turn: Turn, facts: Facts) -> None:
@@ -1510,6 +1515,7 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
+        _open_kind(turn, facts)
         if facts.read(turn.text, turn.now):
             _advance(turn, facts)
             return True
