@@ -30,7 +30,8 @@ from bot.understanding.phrases import read_phrase_file
 # money_riyal, money_thousand, unpaid_one, unpaid_two, unpaid_unit and month_words by
 # handlers/compensation_facts.py (the arrears told with a disconnection);
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
-# outage_fault by handlers/compensation.py (an outage's cause said as a fault); correction and
+# outage_fault and outage_planned by handlers/compensation.py (an outage's cause said as a
+# fault or as planned work); correction and
 # ask_why by handlers/compensation.py (a message about the case just answered).
 NAMES = (
     "outage_ahead",
@@ -100,6 +101,7 @@ NAMES = (
     "voice_note",
     "how_much",
     "outage_fault",
+    "outage_planned",
     "correction",
     "ask_due_date",
     "ask_why",

@@ -90,8 +90,7 @@ ASKED_CASES = {
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "compensation"
     facts = Facts(standard=understood.text_slot("standard"))
-    # "انقطعت الكهرباء ... كم التعويض": an outage, but a fault or planned work is not said.
-    facts.kind_open = facts.standard == EMERGENCY and not mentions(turn.text, "outage_fault")
+    _open_kind(turn, facts)
     has_facts = facts.read(turn.text, turn.now)
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
@@ -285,6 +284,16 @@ def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
 # -- the flow ------------------------------------------------------------------------------
 
 
+def _open_kind(turn: Turn, facts: Facts) -> None:
+    """ "انقطعت الكهرباء ... كم التعويض": an outage, but a fault or planned work is not said: the
+    kind stays to ask. The whole message is read: "..., عطل، كم لي؟" says it in a clause of its
+    own; "power cut 9am to 1pm, planned maintenance" is the planned outage."""
+    told = kind_told(turn.message.text or turn.text)
+    if facts.standard == EMERGENCY and told == PLANNED:
+        facts.standard = PLANNED
+    facts.kind_open = facts.standard == EMERGENCY and told is None
+
+
 def _advance(turn: Turn, facts: Facts) -> None:
     if facts.standard in (NOTICE, PLANNED) and (
         mentions(turn.text, "tomorrow") or facts.start_day_ahead(turn.now)
@@ -343,7 +352,8 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
         return False
     amounts = _kind_amounts(turn, facts)
     if amounts is None or amounts[0].amount_sar == amounts[1].amount_sar:
-        facts.kind_open = False  # the same either way: nothing to ask
+        # The same either way: nothing to ask now. The question stays open: a correction of the
+        # times ("لا غلطت، رجعت ١١ الصبح") can make the kinds differ, and it is asked then.
         return False
     _ = turn.tr._
     if _planned_on_record(turn, facts):
@@ -356,6 +366,21 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
         _kind_choices(turn),
     )
     return True
+
+
+def kind_told(text: str) -> str | None:
+    """The outage's kind said in words: EMERGENCY for a fault ("عطل", "sudden"), PLANNED for
+    planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said.
+    A planned word inside a fault's ("unplanned") is not planned work."""
+    fault = mentions(text, "outage_fault")
+    planned = mentions_words(text, "outage_planned") or (
+        not fault and mentions(text, "outage_planned")
+    )
+    if fault and not planned:
+        return EMERGENCY
+    if planned and not fault:
+        return PLANNED
+    return None
 
 
 def _kind_choices(turn: Turn) -> list[Choice]:
@@ -406,10 +431,14 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """The answer to "a sudden fault, or a planned outage?"; "I do not know": both amounts, each
     the engine's, and who can say which it was."""
     picked = choice_number(turn.text)
-    planned = find_standard(turn.text) in (PLANNED, NOTICE)
-    if picked == 1 or (picked is None and mentions(turn.text, "outage_fault")):
+    told = kind_told(turn.text)
+    if told is None and find_standard(turn.text) in (PLANNED, NOTICE):
+        told = PLANNED
+    if told is None and normalize(turn.text).strip() == "مخطط":
+        told = PLANNED  # alone, as an answer, it is planned work, not a neighbourhood
+    if picked == 1 or (picked is None and told == EMERGENCY):
         facts.kind_open, facts.standard = False, EMERGENCY
-    elif picked == 2 or (picked is None and planned):
+    elif picked == 2 or (picked is None and told == PLANNED):
         facts.kind_open, facts.standard = False, PLANNED
     elif picked == 3 or mentions(turn.text, "dont_know"):
         _both_kinds(turn, facts)
@@ -417,7 +446,15 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     elif _moved_on(understood):
         return False
     else:
-        return _retry(turn, turn.tr._("Please answer 1, 2 or 3."), _kind_choices(turn))
+        _ = turn.tr._
+        return _retry(
+            turn,
+            _(
+                "Please answer 1 for a sudden fault, 2 for a planned outage, or 3 if you do "
+                "not know."
+            ),
+            _kind_choices(turn),
+        )
     _advance(turn, facts)
     return True
 
@@ -1527,6 +1564,7 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
+        _open_kind(turn, facts)
         if facts.read(turn.text, turn.now):
             _advance(turn, facts)
             return True
