@@ -25,7 +25,8 @@ DATA = Path(__file__).parent / "data"
 # fresh3 93.8% (3 of 63, 4.8%), fresh4 97.5% (1.8%), and two sets written blind this session and
 # scored once, before and after: fresh5_long (300 messages of 15-60 words: a greeting or a story
 # before the request) 92.0% (1 of 20, 5.0%) and fresh5_short (197 of 1-7 words, after dropping
-# those already in the corpus or another set) 92.4% (0.0%).
+# those already in the corpus or another set) 92.4% (0.0%). With model8's thresholds by length
+# (2026-12-01), fresh5_short takes 1 of its 24 off-topic messages for a request (4.2%).
 TEST_SETS = {
     "labelled_messages.tsv": (0.960, 0.010),
     "blind_messages.tsv": (0.954, 0.025),
@@ -35,7 +36,7 @@ TEST_SETS = {
     "fresh3_messages.tsv": (0.928, 0.058),
     "fresh4_messages.tsv": (0.965, 0.028),
     "fresh5_long_messages.tsv": (0.910, 0.060),
-    "fresh5_short_messages.tsv": (0.914, 0.010),
+    "fresh5_short_messages.tsv": (0.914, 0.052),
 }
 
 TRAIN = examples("train")
@@ -110,9 +111,8 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
     # The running model's own fit, as `make intents` makes it; its five out-of-fold fits only
     # choose the two thresholds, kept here: one fit of six, so the suite stays short.
     rebuilt_fit = fit(TRAIN, STRENGTH)
-    replace(rebuilt_fit, accept=committed.accept, off_topic=committed.off_topic).save(
-        tmp_path / "model.npz"
-    )
+    thresholds = {"accept": committed.accept, "off_topic": committed.off_topic}
+    replace(rebuilt_fit, **thresholds, short=committed.short).save(tmp_path / "model.npz")
     rebuilt = load(tmp_path / "model.npz")
     assert rebuilt.strength == committed.strength
     assert rebuilt.index == committed.index
@@ -123,8 +123,8 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
     # elsewhere: not the same bytes, but the same answers to the corpus.
     texts = [normalize(e.text) for e in TRAIN + DEV]
     same = sum(
-        rebuilt.decide(rebuilt.probabilities(t))[0]
-        == committed.decide(committed.probabilities(t))[0]
+        rebuilt.decide(rebuilt.probabilities(t), len(t.split()))[0]
+        == committed.decide(committed.probabilities(t), len(t.split()))[0]
         for t in texts
     )
     assert same / len(texts) >= 0.99, same / len(texts)
@@ -146,16 +146,24 @@ def test_safety_reports_are_recognized_on_their_own_test_set() -> None:
 def test_training_decides_as_the_running_model() -> None:
     """The thresholds are chosen with `training.decisions`, the bot answers with
     `IntentModel.decide`: one rule (`model.not_sure`), the same answers."""
-    from bot.understanding.training import decisions
+    from bot.understanding.features import message_words
+    from bot.understanding.training import decisions, model_decisions
 
     model = load()
-    texts = [e.text for e in DEV[::10]]
-    rows = [model.probabilities(normalize(text)) for text in texts]
+    texts = [normalize(e.text) for e in DEV[::10]]
+    lengths = [len(message_words(text)) for text in texts]
+    rows = [model.probabilities(text) for text in texts]
     scores = np.array([[row[intent] for intent in INTENTS] for row in rows])
     for accept, off_topic in ((model.accept, model.off_topic), (0.3, 0.1), (0.8, 0.4)):
         answers = decisions(scores, accept, off_topic)
-        thresholds = replace(model, accept=accept, off_topic=off_topic)
+        thresholds = replace(model, accept=accept, off_topic=off_topic, short=())
         assert [INTENTS[a] for a in answers] == [thresholds.decide(row)[0] for row in rows]
+    for short in (model.short, ((3, 0.6, 0.2),), ((2, 0.3, 0.4), (7, 0.7, 0.1))):
+        banded = replace(model, short=short)
+        answers = model_decisions(banded, scores, lengths)
+        assert [INTENTS[a] for a in answers] == [
+            banded.decide(row, n)[0] for row, n in zip(rows, lengths, strict=True)
+        ]
 
 
 def test_the_thresholds_take_at_most_three_percent_of_off_topic() -> None:
@@ -180,3 +188,34 @@ def test_the_thresholds_take_at_most_three_percent_of_off_topic() -> None:
     )
     assert taken / 200 == built.off_topic_accepted
     assert built.off_topic_accepted > 0.03 - 1 / 200 and built.accuracy > 0.8
+
+
+def test_short_messages_may_have_their_own_thresholds() -> None:
+    """With the messages' lengths, a band of short messages may get its own thresholds when
+    that answers more right, the 3% cap holding over all off-topic messages; the figures
+    `choose_thresholds` reports are those `model_decisions` (the bot's `decide`) gives."""
+    from bot.understanding.training import choose_thresholds, model_decisions
+
+    rng = np.random.default_rng(0)
+    bill, unknown = INTENTS.index("bill"), INTENTS.index("unknown")
+    scores = np.zeros((800, len(INTENTS)))
+    truths = (["bill"] * 200 + ["unknown"] * 200) * 2
+    lengths = [3] * 400 + [20] * 400
+    # Short messages: bill sure, off-topic plainly off-topic; long: both unsure, overlapping.
+    for start, (low, high), (off_low, off_high) in (
+        (0, (0.6, 1.0), (0.5, 1.0)),
+        (400, (0.3, 0.8), (0.1, 0.6)),
+    ):
+        scores[start : start + 200, bill] = rng.uniform(low, high, 200)
+        scores[start : start + 200, unknown] = 1 - scores[start : start + 200, bill]
+        scores[start + 200 : start + 400, unknown] = rng.uniform(off_low, off_high, 200)
+        scores[start + 200 : start + 400, bill] = 1 - scores[start + 200 : start + 400, unknown]
+    single = choose_thresholds(load(), truths, scores)
+    banded = choose_thresholds(load(), truths, scores, lengths)
+    assert banded.model.short and banded.accuracy > single.accuracy
+    assert banded.off_topic_accepted <= 0.03
+    guesses = model_decisions(banded.model, scores, lengths)
+    truth = np.array([INTENTS.index(t) for t in truths])
+    assert (guesses == truth).mean() == banded.accuracy
+    taken = (guesses[truth == unknown] == bill).mean()
+    assert taken == banded.off_topic_accepted

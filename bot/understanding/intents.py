@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from bot.understanding.corpus import INTENTS, REQUESTS
+from bot.understanding.features import message_words
 from bot.understanding.model import IntentModel, intent_model
 from bot.understanding.phrases import control_phrases, intent_keywords
 from bot.understanding.phrases import openings as phrase_openings
@@ -103,7 +104,7 @@ def recognize(
     ):
         confidence = max(probabilities.pop("compensation"), COMPENSATION_CASE_CONFIDENCE)
         return IntentGuess("compensation", confidence, _runners_up(probabilities, 2))
-    intent, confidence = model.decide(probabilities)
+    intent, confidence = model.decide(probabilities, len(message_words(normalized)))
     if intent in ("unknown", "compensation", "outage_status") and outage_ahead:
         # "the power will be cut next Thursday": an outage announced, not a question of money
         # (the model leans to compensation on "cut"); the report flow answers it as planned.
@@ -179,7 +180,7 @@ def _clause_request(
     best: tuple[str, float, dict[str, float]] | None = None
     for clause in _clauses(normalized, folded):
         probabilities = model.probabilities(clause)
-        intent, confidence = model.decide(probabilities)
+        intent, confidence = model.decide(probabilities, len(message_words(clause)))
         if intent == leaning and (best is None or confidence > best[1]):
             best = (intent, confidence, probabilities)
     if best is None:
@@ -194,8 +195,6 @@ _own_words: dict[int, frozenset[str]] = {}
 
 def _knows_a_word(model: IntentModel, normalized: str) -> bool:
     """Whether any word of the message is one of the model's own words."""
-    from bot.understanding.features import message_words
-
     own = _own_words.get(id(model))
     if own is None:
         own = _own_words[id(model)] = frozenset(model.own_words())

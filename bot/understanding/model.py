@@ -38,7 +38,7 @@ _SUM = np.add.reduce
 _MAX = np.maximum.reduce
 
 
-def not_sure(best: Any, off_topic: Any, accept: float, off_topic_at: float) -> Any:
+def not_sure(best: Any, off_topic: Any, accept: Any, off_topic_at: Any) -> Any:
     """The "not sure" rule, for one message (floats) or many (arrays, as training chooses the
     thresholds): the best intent other than "unknown" is less likely than `accept`, or the
     message is at least `off_topic_at` likely to be off-topic."""
@@ -57,6 +57,10 @@ class IntentModel:
     accept: float
     off_topic: float
     strength: float  # the regularization it was trained with (`training.STRENGTH`)
+    # Shorter messages' own thresholds, chosen with the others (`training.choose_thresholds`):
+    # (most words, accept, off_topic), fewest words first; a message of at most that many
+    # words is judged by the first band it fits, a longer one by `accept` and `off_topic`.
+    short: tuple[tuple[int, float, float], ...] = ()
 
     # The scoring tables below are worked out from the fields on first use (`prepare` does it
     # at start-up), never for a copy that only changes the thresholds (training makes many).
@@ -149,11 +153,20 @@ class IntentModel:
         logits /= _SUM(logits)
         return dict(zip(self.intents, logits.tolist(), strict=True))
 
-    def decide(self, probabilities: dict[str, float]) -> tuple[str, float]:
-        """The intent to act on and its probability; "unknown" when not sure."""
+    def thresholds(self, words: int) -> tuple[float, float]:
+        """The "not sure" thresholds (accept, off_topic) for a message of that many words."""
+        for most, accept, off_topic in self.short:
+            if words <= most:
+                return accept, off_topic
+        return self.accept, self.off_topic
+
+    def decide(self, probabilities: dict[str, float], words: int = 0) -> tuple[str, float]:
+        """The intent to act on and its probability; "unknown" when not sure. `words`: the
+        message's number of words (`features.message_words`), which picks the thresholds."""
         best = max(self._requests, key=probabilities.__getitem__)
         off_topic = probabilities.get("unknown", 0.0)
-        if not_sure(probabilities[best], off_topic, self.accept, self.off_topic):
+        accept, off_topic_at = self.thresholds(words)
+        if not_sure(probabilities[best], off_topic, accept, off_topic_at):
             return "unknown", probabilities[best]
         return best, probabilities[best]
 
@@ -168,6 +181,8 @@ class IntentModel:
             "off_topic": np.array([self.off_topic]),
             "strength": np.array([self.strength]),
         }
+        if self.short:  # (bands, 3): most words, accept, off_topic
+            arrays["short"] = np.array(self.short, dtype=np.float64)
         with zipfile.ZipFile(path, "w") as archive:
             for name, array in arrays.items():
                 buffer = io.BytesIO()
@@ -189,6 +204,10 @@ def load(path: Path = MODEL_PATH) -> IntentModel:
             accept=float(data["accept"][0]),
             off_topic=float(data["off_topic"][0]),
             strength=float(data["strength"][0]),
+            short=tuple(
+                (int(most), float(accept), float(off_topic))
+                for most, accept, off_topic in data.get("short", ())
+            ),
         )
 
 
