@@ -520,7 +520,7 @@ def stated_arrears(text: str) -> tuple[int | None, int | None]:
     An amount counts only when said of the bills or arrears, not the one asked for ("فاتورة
     وحدة وابي تعويض ٥٠٠ ريال"); a fraction is kept ("١٢٠٠.٥٠ ريال" is more than 1,200)."""
     normalized = normalize(_DECIMAL.sub(rf"\1{_POINT}\2", ascii_digits(text)))
-    number = rf"(\d{{1,3}}(?: \d{{3}})+|\d+(?:{_POINT}\d+)?)"
+    number = rf"(\d{{1,3}}(?: \d{{3}})+(?:{_POINT}\d+)?|\d+(?:{_POINT}\d+)?)"
     riyals = None
     thousand = _alternatives("money_thousand")
     riyal = _alternatives("money_riyal")
@@ -560,9 +560,13 @@ _AMOUNT_REACH = 4
 
 
 def _said_of_bills(before: str) -> bool:
-    """The words just before an amount name bills or arrears, with no ask for compensation
-    after them ("متأخرات ٥ الاف", "فاتورتين ٨٠٠ ريال"; not "فاتورة وحدة وابي تعويض ٥٠٠")."""
+    """The words just before an amount name bills or arrears (or the amount is owed: "علي",
+    "I owe" right before it), with no ask for compensation after them ("متأخرات ٥ الاف", "فاتورتين ٨٠٠ ريال"; not "فاتورة وحدة وابي تعويض ٥٠٠")."""
     near = before.split()[-_AMOUNT_REACH:]
+    if near and any(
+        near[-len(phrase.split()) :] == phrase.split() for phrase in phrase_list("arrears_owed")
+    ):
+        return True  # owed right before the amount ("علي ١٥٠٠ ريال", "I owe 1,500 SAR")
     for first in range(len(near) - 1, -1, -1):
         tail = " ".join(near[first:])
         if any(

@@ -36,7 +36,7 @@ from bot.outages.service import (
 )
 from bot.phrases import mentions, mentions_words
 from bot.standards import rule_for
-from bot.standards.wording import paid_to_holder_text, rule_summary
+from bot.standards.wording import hours, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
@@ -1120,7 +1120,7 @@ def _report(
         never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
     stored, missed = _keep(turn, outcome.report, media)
-    turn.say(_acknowledgement(turn, outcome, account, damage))
+    turn.say(_acknowledgement(turn, outcome, account, damage, told or turn.text))
     from handlers.compensation import ask_start_day
 
     ask_start_day(turn, outcome.report, told or turn.text)
@@ -1137,8 +1137,28 @@ def _report(
         turn.say(_("We could not receive what you sent. Please send it again."))
 
 
+def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int | None:
+    """The restoration deadline in hours when a start told with an hour but no morning or
+    evening ("امس الساعة ٨") is past it read either way; else None."""
+    if not told:
+        return None
+    start = start_told(told, turn.now)
+    if start.ask != "am_pm" or start.hour is None:
+        return None
+    rule = rule_for(restoration_standard(incident), turn.now)
+    if rule.clock != "hours" or rule.deadline is None:
+        return None
+    readings = [start.hour + timedelta(hours=h) for h in (-12, 0, 12)]
+    latest = max(at for at in readings if at <= turn.now)
+    return rule.deadline if turn.now - latest > timedelta(hours=rule.deadline) else None
+
+
 def _acknowledgement(
-    turn: Turn, outcome: ReportOutcome, account: Account | None, damage: bool = False
+    turn: Turn,
+    outcome: ReportOutcome,
+    account: Account | None,
+    damage: bool = False,
+    told: str = "",
 ) -> str:
     tr = turn.tr
     _ = tr._
@@ -1198,6 +1218,18 @@ def _acknowledgement(
 
         # Counted from the start the subscriber stated: what it earns so far, and the rule.
         lines.append(open_outage_so_far(turn, outcome.report, incident, holder))
+    elif (past := _past_deadline_either_way(turn, incident, told)) is not None:
+        # "امس الساعة ٨" (morning or night, asked next): late either way, so not "if it is
+        # not back within 3 hours"; the amount is counted once the hour is told.
+        lines.append(
+            _(
+                "Either way it has been off for more than {hours}, so compensation is already "
+                "due; tell me the hour and I will count it.",
+                hours=hours(tr, past),
+            )
+        )
+        if holder:
+            lines.append(paid_to_holder_text(turn.lang))
     elif holder:
         rule = rule_for(restoration_standard(incident), turn.now)
         lines.append(rule_summary(rule, turn.lang, holder=True))

@@ -21,10 +21,12 @@ from bot.text import normalize
 from bot.understanding import Understanding, understand
 
 # The requests a message may carry two of; the rest (greetings, thanks) go with any request.
+NOTICE = "planned_outage_notice"
 REQUESTS = ("hazard_report", "bill", "outage_report", "outage_status", "compensation")
 # Only a part read this surely counts as a request of its own.
 SURE = 0.9
-_PUNCTUATION = re.compile(r"[،,؛;؟?.!\n]+")
+# Not a mark inside a number ("1,500.50").
+_PUNCTUATION = re.compile(r"(?:[،؛;؟?!\n]|(?<!\d)[,.]|[,.](?!\d))+")
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,17 @@ def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
     parts = clauses(text)
     if len(parts) < 2:
         return None
+    if understood.intent == "compensation" and understood.text_slot("standard") == NOTICE:
+        # "فيه انقطاع مخطط له بكرة، وصلتني رسالة الحين. يحق لي تعويض؟": the outage told is
+        # the one the notice question is about, not an outage to ask the status of.
+        return None
     found: list[str] = []
     owner: list[str | None] = []  # the request each part belongs to
     for part in parts:
         read = understand(part, now=now)
         sure = read.intent in REQUESTS and read.confidence >= SURE
+        if sure and read.intent == "bill" and _arrears_of_cut(text, part):
+            sure = False  # "فصلوها بسبب المتأخرات، علي ١٥٠٠ ريال": the cut's arrears, no bill ask
         if sure and read.intent not in found:
             found.append(read.intent)
         owner.append(read.intent if sure else (owner[-1] if owner else None))
@@ -60,6 +68,20 @@ def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
     first_owner = next(o for o in owner if o is not None)
     mine = [p for p, o in zip(parts, owner, strict=True) if (o or first_owner) == found[0]]
     return Plan(found[0], found[1], "، ".join(mine))
+
+
+def _arrears_of_cut(text: str, part: str) -> bool:
+    """A part stating an amount or bills owed ("علي ١٥٠٠ ريال") in a message about a cut for
+    bills: the arrears of that cut (read by the compensation conversation), not a bill request."""
+    from bot.phrases import mentions, mentions_words
+    from handlers.compensation_facts import stated_arrears
+
+    if not mentions(text, "cut_for_bills") or stated_arrears(text) == (None, None):
+        return False
+    # The part is read whole ("1,500.50" is cut into words in it): its amount or bills count.
+    return stated_arrears(part) != (None, None) or any(
+        mentions_words(part, name) for name in ("money_riyal", "money_thousand")
+    )
 
 
 def clauses(text: str) -> list[str]:
