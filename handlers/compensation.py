@@ -288,7 +288,15 @@ def _open_kind(turn: Turn, facts: Facts) -> None:
     """ "انقطعت الكهرباء ... كم التعويض": an outage, but a fault or planned work is not said: the
     kind stays to ask. The whole message is read: "..., عطل، كم لي؟" says it in a clause of its
     own; "power cut 9am to 1pm, planned maintenance" is the planned outage."""
-    told = kind_told(turn.message.text or turn.text)
+    text = turn.message.text or turn.text
+    told = kind_told(text)
+    if (
+        facts.standard == PLANNED
+        and told is None
+        and (_kind_denied(text) or mentions(text, "outage_fault"))
+    ):
+        # "ما كان مجدول", "غير مجدول": a planned word denied, or both kinds said: asked.
+        facts.standard = EMERGENCY
     if facts.standard == EMERGENCY and told == PLANNED:
         facts.standard = PLANNED
     facts.kind_open = facts.standard == EMERGENCY and told is None
@@ -370,8 +378,11 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
 
 def kind_told(text: str) -> str | None:
     """The outage's kind said in words: EMERGENCY for a fault ("عطل", "sudden"), PLANNED for
-    planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said.
+    planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said,
+    or a kind is said denied ("ما كان مجدول", "not planned": asked, never taken the other way).
     A planned word inside a fault's ("unplanned") is not planned work."""
+    if _kind_denied(text):
+        return None
     fault = mentions(text, "outage_fault")
     planned = mentions_words(text, "outage_planned") or (
         not fault and mentions(text, "outage_planned")
@@ -381,6 +392,21 @@ def kind_told(text: str) -> str | None:
     if planned and not fault:
         return PLANNED
     return None
+
+
+def _kind_denied(text: str) -> bool:
+    """A word of an outage's kind said denied ("ما كان مجدول", "مو عطل", "not planned")."""
+    said = normalize(text).split()
+    negations = set(phrase_list("negation"))
+    return any(
+        _denied(said, at, negations)
+        and (
+            mentions(word, "outage_fault")
+            or mentions(word, "outage_planned")
+            or find_standard(word, ended=True) in (PLANNED, NOTICE)
+        )
+        for at, word in enumerate(said)
+    )
 
 
 def _kind_choices(turn: Turn) -> list[Choice]:
@@ -733,16 +759,9 @@ def _switched_kind(text: str, facts: Facts) -> str | None:
         return None
     said = normalize(text).split()
     negations = set(phrase_list("negation"))
-
-    def denied(at: int) -> bool:
-        before = said[max(0, at - 2) : at]
-        if not before:
-            return False
-        return before[-1] in negations or before == [before[0], "كان"] and before[0] in negations
-
     kinds = set()
     for at, word in enumerate(said):
-        if denied(at):
+        if _denied(said, at, negations):
             continue
         if mentions_words(word, "outage_fault"):
             kinds.add(EMERGENCY)
@@ -751,6 +770,15 @@ def _switched_kind(text: str, facts: Facts) -> str | None:
     if len(kinds) != 1 or facts.standard in kinds:
         return None
     return kinds.pop()
+
+
+def _denied(said: list[str], at: int, negations: set[str]) -> bool:
+    """The word at `at` is said denied: a negation right before it, or before "كان" ("مو عطل",
+    "ما كان عطل", "not planned")."""
+    before = [word.removeprefix("و") for word in said[max(0, at - 2) : at]]  # "وما كان"
+    if not before:
+        return False
+    return before[-1] in negations or before == [before[0], "كان"] and before[0] in negations
 
 
 def _asks_why_counted(turn: Turn) -> bool:
