@@ -58,8 +58,8 @@ SEC_PHONE = "933"
 TOTAL_BLACKOUT = "total_blackout"
 OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLACKOUT}
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
-MOST_ASKED = "emergency_outage"
 EMERGENCY = "emergency_outage"
+MOST_ASKED = EMERGENCY
 # The stage after an answer: the case is kept for a correction or a question about it.
 ANSWERED = "answered"
 # Requests this sure are never a correction of the case just answered.

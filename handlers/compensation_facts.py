@@ -255,12 +255,16 @@ class Facts:
         at = datetime.combine(paid.date(), cut.clock, paid.tzinfo)
         self.cut_at = (at - timedelta(days=1) if at > paid else at).isoformat()
 
+    def _cut(self) -> Facts:
+        """The cut told with a reconnection, as a disconnection case of its own."""
+        return replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
+
     def cut_reason(self) -> str | None:
         """Why the cut told with a reconnection was at a prohibited time ("after_noon", ...);
         a cut whose day was not told is judged by its hour alone."""
         from bot.standards.disconnection import prohibited_hour
 
-        cut = replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
+        cut = self._cut()
         at = cut.start_at()
         if not self.cut_day_told and at is not None:
             return prohibited_hour(at.time())
@@ -494,7 +498,7 @@ class Facts:
         if self.standard == RECONNECTION and self.cut_at:
             # Cut at a prohibited time ("فصلوا الساعة ٢ الظهر"), then paid: the disconnection
             # itself is owed too, judged as it is when only the cut is told.
-            cut = replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
+            cut = self._cut()
             if cut.missing(now) is None and self.cut_reason() is not None:
                 return Case(UNLAWFUL, start=cut.start_at())
             return None
