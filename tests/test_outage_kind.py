@@ -7,10 +7,10 @@ import dataclasses
 from datetime import datetime
 
 from bot.config import RIYADH, Settings
-from bot.outages import report_outage, update_incident
 from bot.standards import riyals, standard_name
 from bot.storage.db import session_scope
 from tests.conversation_script import Scenario, play
+from tests.support.planned_outage import file_planned_outage
 
 PHONE = "+966500000003"  # its account's premise is in الفيصلية, الدمام (bot/billing/demo.toml)
 
@@ -29,22 +29,8 @@ def _ask(database_url: str) -> str:
 
 def test_a_planned_outage_on_record_in_the_area_decides_the_kind(seeded_database_url: str) -> None:
     with session_scope(seeded_database_url) as session:
-        filed = report_outage(  # a neighbour's report, of the same district
-            session,
-            channel="whatsapp",
-            sender="+966500000099",
-            phone="+966500000099",
-            city="الدمام",
-            district="الفيصلية",
-            lang="ar",
-            reported_at=datetime(2026, 12, 1, 8, 5, tzinfo=RIYADH),
-        )
-        update_incident(
-            session,
-            filed.incident.reference,
-            planned=True,
-            started_at=datetime(2026, 12, 1, 8, 0, tzinfo=RIYADH),
-        )
+        # a neighbour's report, of the same district
+        file_planned_outage(session, phone="+966500000099", city="الدمام", district="الفيصلية")
     reply = _ask(seeded_database_url)
     assert "انقطاع مخطط له في منطقتك" in reply
     assert standard_name("planned_outage_restoration", "ar") in reply

@@ -8,32 +8,22 @@ import dataclasses
 from datetime import datetime
 
 from bot.config import RIYADH, Settings
-from bot.outages import report_outage, update_incident
 from bot.standards import riyals, standard_name
 from bot.storage.db import session_scope
 from tests.conversation_script import Scenario, play
+from tests.support.planned_outage import file_planned_outage
 
 PHONE = "+966500000003"
 
 
 def test_an_open_planned_outage_adds_its_late_notice(seeded_database_url: str) -> None:
     with session_scope(seeded_database_url) as session:
-        filed = report_outage(
+        file_planned_outage(
             session,
-            channel="whatsapp",
-            sender=PHONE,
             phone=PHONE,
             city="الرياض",
             district="العليا",
-            lang="ar",
-            reported_at=datetime(2026, 12, 1, 8, 5, tzinfo=RIYADH),
-        )
-        update_incident(
-            session,
-            filed.incident.reference,
-            planned=True,
             notice_at=datetime(2026, 11, 30, 20, 0, tzinfo=RIYADH),  # 12 h ahead, not 48
-            started_at=datetime(2026, 12, 1, 8, 0, tzinfo=RIYADH),
         )
     settings = dataclasses.replace(
         Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"

@@ -8,11 +8,11 @@ from datetime import datetime
 
 from bot.config import RIYADH
 from bot.i18n import texts
-from bot.outages import report_outage, update_incident
 from bot.outages.notices import restoration_notice
 from bot.outages.service import restore_incident
 from bot.standards import riyals
 from bot.storage.db import session_scope
+from tests.support.planned_outage import file_planned_outage
 
 PHONE = "+966500000088"  # linked to no account
 
@@ -20,22 +20,14 @@ PHONE = "+966500000088"  # linked to no account
 def test_holder_paragraph_once_for_two_sums(seeded_database_url: str) -> None:
     for lang in ("ar", "en"):
         with session_scope(seeded_database_url) as session:
-            filed = report_outage(
+            filed = file_planned_outage(
                 session,
-                channel="whatsapp",
-                sender=f"{PHONE}{lang}",
                 phone=PHONE,
+                sender=f"{PHONE}{lang}",
                 city="الرياض",
                 district="العليا" if lang == "ar" else "الملز",
                 lang=lang,
-                reported_at=datetime(2026, 12, 1, 8, 5, tzinfo=RIYADH),
-            )
-            update_incident(
-                session,
-                filed.incident.reference,
-                planned=True,
                 notice_at=datetime(2026, 11, 30, 20, 0, tzinfo=RIYADH),  # 12 h ahead, not 48
-                started_at=datetime(2026, 12, 1, 8, 0, tzinfo=RIYADH),
             )
             end = datetime(2026, 12, 1, 16, 0, tzinfo=RIYADH)
             incident = restore_incident(session, filed.incident.id, at=end, now=end)
