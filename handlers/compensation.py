@@ -663,7 +663,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         if also.standard == UNLAWFUL:
             lines += ["", _("The disconnection itself falls under another standard:")]
             if reason := facts.cut_reason():
-                lines.append(_(PROHIBITED_TIME[reason]))
+                lines.append(_why_unlawful(turn, reason))
         else:
             lines += ["", _("The same outage also falls under another standard:")]
         lines += [
@@ -1069,7 +1069,6 @@ def _note(turn: Turn, facts: Facts, account: str) -> None:
 def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     at = facts.start_at()
     assert at is not None
-    reason = facts.prohibited_reason()  # Ramadan only for a home
     _ = turn.tr._
     if facts.premises == "other" and facts.prohibited and residential_only(facts.prohibited):
         # "3" (school exams) for a shop: that case is for homes only; the others are asked.
@@ -1082,22 +1081,15 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             [Choice("1", _("Yes")), Choice("2", _("No, correct it"))],
         )
         return
-    if reason is not None or facts.prohibited:
-        why = (
-            _(PROHIBITED_TIME[reason])
-            if reason
-            else _(
-                "A disconnection when {case} is not allowed.",
-                case=_(ASKED_CASES[facts.prohibited or ""], **_arrears(turn)),
-            )
-        )
-        compensation = compensation_for(Case(UNLAWFUL, start=at))
+    reason = facts.unlawful_reason()
+    if reason is not None:
+        compensation = compensation_for(facts.case(turn.now))
         turn.finish()
         turn.say(
             "\n".join(
                 [
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
-                    why,
+                    _why_unlawful(turn, reason),
                     _restore_line(turn, facts, at),
                     _result_text(turn, compensation),
                 ]
@@ -1106,6 +1098,18 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
         return
     turn.begin("compensation", stage="cases", facts=facts.dump(), tries=0)
     turn.say(_cases_question(turn, facts))
+
+
+def _why_unlawful(turn: Turn, reason: str) -> str:
+    """Why a disconnection was unlawful (`Facts.unlawful_reason`), said the same on both of its
+    paths: a cut told alone, and the cut told with its payment."""
+    _ = turn.tr._
+    if reason in PROHIBITED_TIME:
+        return _(PROHIBITED_TIME[reason])
+    return _(
+        "A disconnection when {case} is not allowed.",
+        case=_(ASKED_CASES[reason], **_arrears(turn)),
+    )
 
 
 def _restore_line(turn: Turn, facts: Facts, at: datetime) -> str:
