@@ -378,11 +378,13 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
 
 def kind_told(text: str) -> str | None:
     """The outage's kind said in words: EMERGENCY for a fault ("عطل", "sudden"), PLANNED for
-    planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said,
-    or a kind is said denied ("ما كان مجدول", "not planned": asked, never taken the other way).
-    A planned word inside a fault's ("unplanned") is not planned work."""
-    if _kind_denied(text):
-        return None
+    planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said.
+    A kind said denied ("ما كان مجدول", "not planned") is asked, never taken the other way,
+    unless the other kind is said too ("كان انقطاع مبرمج مو عطل": planned). A planned word
+    inside a fault's ("unplanned") is not planned work."""
+    said, denied = _kinds_said(text)
+    if denied:
+        return next(iter(said)) if len(said) == 1 and not said & denied else None
     fault = mentions(text, "outage_fault")
     planned = mentions_words(text, "outage_planned") or (
         not fault and mentions(text, "outage_planned")
@@ -396,16 +398,48 @@ def kind_told(text: str) -> str | None:
 
 def _kind_denied(text: str) -> bool:
     """A word of an outage's kind said denied ("ما كان مجدول", "مو عطل", "not planned")."""
+    return bool(_kinds_said(text)[1])
+
+
+def _kinds_said(text: str) -> tuple[set[str], set[str]]:
+    """(the kinds said, the kinds said denied) in the message, word by word: the one reader of
+    the kind words for `kind_told`, `_kind_denied` and `_switched_kind`, so a word is never a
+    fault to one and nothing to another. A phrase of several words is taken whole first ("غير
+    مجدول" is a fault, not "مجدول" planned); a single word is a fault when a fault's word is in
+    it ("العطل", "تعطلت", "unplanned"), as `kind_told` reads the whole message, and planned when
+    it names planned work ("المبرمج", "صيانة")."""
     said = normalize(text).split()
     negations = set(phrase_list("negation"))
-    return any(
-        _denied(said, at, negations)
-        and (
-            mentions(word, "outage_fault")
-            or mentions(word, "outage_planned")
-            or find_standard(word, ended=True) in (PLANNED, NOTICE)
-        )
-        for at, word in enumerate(said)
+    told: set[str] = set()
+    denied: set[str] = set()
+    at = 0
+    while at < len(said):
+        kind, size = _kind_at(said, at)
+        if kind is not None:
+            (denied if _denied(said, at, negations) else told).add(kind)
+        at += size
+    return told, denied
+
+
+def _kind_at(said: list[str], at: int) -> tuple[str | None, int]:
+    """The kind the words from `at` say, and how many words say it (1 when none)."""
+    for name, kind in (("outage_fault", EMERGENCY), ("outage_planned", PLANNED)):
+        for phrase in _phrases_of_words(name):
+            size = len(phrase.split())
+            if " ".join(said[at : at + size]) == phrase:
+                return kind, size
+    word = said[at]
+    if mentions(word, "outage_fault"):
+        return EMERGENCY, 1
+    if mentions(word, "outage_planned") or find_standard(word, ended=True) in (PLANNED, NOTICE):
+        return PLANNED, 1
+    return None, 1
+
+
+def _phrases_of_words(name: str) -> list[str]:
+    """The phrases of `name` of more than one word, the longest first."""
+    return sorted(
+        (p for p in phrase_list(name) if " " in p), key=lambda p: len(p.split()), reverse=True
     )
 
 
@@ -455,8 +489,10 @@ def _planned_on_record(turn: Turn, facts: Facts) -> bool:
 
 def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """The answer to "a sudden fault, or a planned outage?"; "I do not know": both amounts, each
-    the engine's, and who can say which it was."""
+    the engine's, and who can say which it was. A time corrected while the question is open
+    ("لا غلطت رجعت الساعة ٢") is kept first: the kind is asked again only if it still decides."""
     picked = choice_number(turn.text)
+    corrected = picked is None and facts.read(turn.text, turn.now, "correction")
     told = kind_told(turn.text)
     if told is None and find_standard(turn.text) in (PLANNED, NOTICE):
         told = PLANNED
@@ -469,6 +505,8 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     elif picked == 3 or mentions(turn.text, "dont_know"):
         _both_kinds(turn, facts)
         return True
+    elif corrected:
+        pass  # the kind still open: `_advance` asks it again where it changes the amount
     elif _moved_on(understood):
         return False
     else:
@@ -757,16 +795,7 @@ def _switched_kind(text: str, facts: Facts) -> str | None:
     message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind."""
     if facts.standard not in (EMERGENCY, PLANNED) or not _corrects(text):
         return None
-    said = normalize(text).split()
-    negations = set(phrase_list("negation"))
-    kinds = set()
-    for at, word in enumerate(said):
-        if _denied(said, at, negations):
-            continue
-        if mentions_words(word, "outage_fault"):
-            kinds.add(EMERGENCY)
-        elif find_standard(word, ended=True) in (PLANNED, NOTICE):
-            kinds.add(PLANNED)
+    kinds = _kinds_said(text)[0]
     if len(kinds) != 1 or facts.standard in kinds:
         return None
     return kinds.pop()
