@@ -1113,7 +1113,9 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     reason = facts.unlawful_reason()
     if reason is not None:
         compensation = compensation_for(facts.case(turn.now))
-        turn.finish()
+        # Kept as the case talked of: a correction of its hour next ("لا غلطت، كان الساعة ١٠")
+        # is judged again with the facts told (the arrears), never a new "why was it cut?".
+        turn.begin("compensation", stage=ANSWERED, facts=facts.dump())
         turn.say(
             "\n".join(
                 [

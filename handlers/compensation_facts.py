@@ -131,7 +131,17 @@ class Facts:
         if start is not None:
             self.vague_start = False
             day = self._start_day()
-            if asked == "start_time" and start.clock is not None and day:
+            if (
+                start.clock is not None
+                and day
+                and (
+                    asked == "start_time"
+                    or asked == "correction"
+                    and not start.day_stated
+                    and not reading.vague_day
+                )
+            ):
+                # "لا غلطت، كان الساعة ١٠ الصبح": the hour corrected, on the day told before.
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
             changed = True

@@ -88,3 +88,13 @@ def test_months_are_unpaid_bills_only_when_said_unpaid(
     text: str, expected: tuple[int | None, int | None]
 ) -> None:
     assert stated_arrears(text) == expected
+
+
+def test_an_hour_corrected_keeps_the_day_and_the_arrears_told() -> None:
+    facts = Facts(standard="unlawful_disconnection")
+    facts.read("فصلوا علي الكهرباء امس الساعة ٢ الظهر عشان فاتورة وحدة ٢٠٠ ريال", NOW)
+    assert facts.unlawful_reason() == "after_noon"
+    assert facts.read("لا غلطت، كان الساعة ١٠ الصبح", NOW, "correction")
+    assert facts.start_at() == datetime(2026, 11, 23, 10, 0, tzinfo=RIYADH)
+    assert not facts.start_inferred
+    assert facts.unlawful_reason() == "small_arrears"
