@@ -695,6 +695,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
     else:
         lines.append(_result_text(turn, compensation))
     also = None if facts.ongoing else facts.also(now)
+    asked = None  # what the answer asks, when it asks anything
     if also is not None:
         # Never only one standard silently: the second is quoted by its own rule, then the sum.
         second = compensation_for(also)
@@ -714,6 +715,23 @@ def _answer(turn: Turn, facts: Facts) -> None:
             lines.append(
                 _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
             )
+    elif (
+        facts.standard == RECONNECTION
+        and not facts.ongoing
+        and not facts.cut_at
+        and (reason := facts.cut_reason())
+    ):
+        # The cut was unlawful whatever its hour ("فاتورتين ٨٠٠ ريال": small arrears), but its
+        # day, which the engine counts from, was not told: asked, never a figure of our own.
+        lines += [
+            "",
+            _why_unlawful(turn, reason),
+            _(
+                "So the disconnection itself is owed compensation too: tell me the day and hour "
+                "the power was cut, and I will count it."
+            ),
+        ]
+        asked = "cut_time"
     elif facts.standard == RECONNECTION and facts.cut_day_matters():
         lines += [
             "",
@@ -755,7 +773,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     # The case stays the one talked of: a correction next ("لا غلطت، رجعت ٢ الفجر") counts it
     # again, "ليش كثير؟" is explained (`_answered_step`); anything else is a new message.
-    turn.begin("compensation", stage=ANSWERED, facts=facts.dump())
+    turn.begin("compensation", stage=ANSWERED, facts=facts.dump(), asked=asked)
     turn.say("\n".join(lines))
 
 
@@ -765,6 +783,9 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     another case, asking for something else, or telling an outage still going on is new."""
     if _asks_why_counted(turn):
         _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
+        return True
+    if turn.state.get("asked") == "cut_time" and facts.tell_cut(turn.text, turn.now):
+        _advance(turn, facts)  # the reconnection and the unlawful cut, each counted
         return True
     if (kind := _switched_kind(turn.text, facts)) is not None:
         facts.standard, facts.kind_open = kind, False  # the times kept, counted as the other

@@ -261,13 +261,25 @@ class Facts:
         at = datetime.combine(paid.date(), cut.clock, paid.tzinfo)
         self.cut_at = (at - timedelta(days=1) if at > paid else at).isoformat()
 
+    def tell_cut(self, text: str, now: datetime) -> bool:
+        """The cut's time told on its own, answering when the power was cut ("امس الساعة ٩
+        الصبح"); True when taken. An hour that could be morning or evening is not taken: it
+        decides whether the cut was after noon."""
+        cut = read_times(text, now).start
+        if cut is None or cut.clock is None or cut.hour_guessed:
+            return False
+        self._read_cut(cut, None)
+        self.confirmed = False
+        return True
+
     def _cut(self) -> Facts:
         """The cut told with a reconnection, as a disconnection case of its own."""
         return replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
 
     def cut_reason(self) -> str | None:
-        """Why the cut told with a reconnection was unlawful (`unlawful_reason`), or None."""
-        return self._cut().unlawful_reason() if self.cut_at else None
+        """Why the cut told with a reconnection was unlawful (`unlawful_reason`), or None; with
+        its time not told, only a case told that makes any cut unlawful (the small arrears)."""
+        return self._cut().unlawful_reason()
 
     def cut_day_matters(self) -> bool:
         """The cut's day was not told, and on some days (a weekend, a holiday) it would be

@@ -98,3 +98,15 @@ def test_an_hour_corrected_keeps_the_day_and_the_arrears_told() -> None:
     assert facts.start_at() == datetime(2026, 11, 23, 10, 0, tzinfo=RIYADH)
     assert not facts.start_inferred
     assert facts.unlawful_reason() == "small_arrears"
+
+
+def test_small_arrears_with_the_payment_but_no_cut_time_asks_the_cut() -> None:
+    facts = Facts(standard="reconnection_after_payment")
+    told = "فصلوا علي الكهرباء عشان فاتورتين ٨٠٠ ريال، وسددت امس الساعة ١١ الصبح ورجعت ٥ العصر"
+    facts.read(told, NOW)
+    assert facts.cut_at is None and facts.also(NOW) is None  # no day to count the 500 from
+    assert facts.cut_reason() == "small_arrears"
+    assert not facts.tell_cut("الساعة ٩", NOW)  # morning or evening: not taken
+    assert facts.tell_cut("قطعوها امس الساعة ٩ الصبح", NOW)
+    also = facts.also(NOW)
+    assert also is not None and also.start == datetime(2026, 11, 23, 9, 0, tzinfo=RIYADH)
