@@ -27,8 +27,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
 # handlers/compensation_facts.py (whole words: which disconnection prohibitions hold); notice_lead
 # by handlers/compensation_facts.py (a unit after it is how long before the notice came);
-# money_riyal, arrears_owed, money_thousand, unpaid_one, unpaid_two, unpaid_unit and month_words by
-# handlers/compensation_facts.py (the arrears told with a disconnection);
+# money_riyal, arrears_owed, money_thousand, unpaid_one, unpaid_two, unpaid_unit, month_words and
+# unpaid_said by handlers/compensation_facts.py (the arrears told with a disconnection);
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
 # outage_fault and outage_planned by handlers/compensation.py (an outage's cause said as a
 # fault or as planned work); correction and
@@ -45,6 +45,7 @@ NAMES = (
     "unpaid_two",
     "unpaid_unit",
     "month_words",
+    "unpaid_said",
     "hazard_open_cabinet",
     "hazard_cable",
     "hazard_pole",

@@ -378,11 +378,13 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
 
 def kind_told(text: str) -> str | None:
     """The outage's kind said in words: EMERGENCY for a fault ("عطل", "sudden"), PLANNED for
-    planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said,
-    or a kind is said denied ("ما كان مجدول", "not planned": asked, never taken the other way).
-    A planned word inside a fault's ("unplanned") is not planned work."""
-    if _kind_denied(text):
-        return None
+    planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said.
+    A kind said denied ("ما كان مجدول", "not planned") is asked, never taken the other way,
+    unless the other kind is said too ("كان انقطاع مبرمج مو عطل": planned). A planned word
+    inside a fault's ("unplanned") is not planned work."""
+    said, denied = _kinds_said(text)
+    if denied:
+        return next(iter(said)) if len(said) == 1 and not said & denied else None
     fault = mentions(text, "outage_fault")
     planned = mentions_words(text, "outage_planned") or (
         not fault and mentions(text, "outage_planned")
@@ -396,16 +398,48 @@ def kind_told(text: str) -> str | None:
 
 def _kind_denied(text: str) -> bool:
     """A word of an outage's kind said denied ("ما كان مجدول", "مو عطل", "not planned")."""
+    return bool(_kinds_said(text)[1])
+
+
+def _kinds_said(text: str) -> tuple[set[str], set[str]]:
+    """(the kinds said, the kinds said denied) in the message, word by word: the one reader of
+    the kind words for `kind_told`, `_kind_denied` and `_switched_kind`, so a word is never a
+    fault to one and nothing to another. A phrase of several words is taken whole first ("غير
+    مجدول" is a fault, not "مجدول" planned); a single word is a fault when a fault's word is in
+    it ("العطل", "تعطلت", "unplanned"), as `kind_told` reads the whole message, and planned when
+    it names planned work ("المبرمج", "صيانة")."""
     said = normalize(text).split()
     negations = set(phrase_list("negation"))
-    return any(
-        _denied(said, at, negations)
-        and (
-            mentions(word, "outage_fault")
-            or mentions(word, "outage_planned")
-            or find_standard(word, ended=True) in (PLANNED, NOTICE)
-        )
-        for at, word in enumerate(said)
+    told: set[str] = set()
+    denied: set[str] = set()
+    at = 0
+    while at < len(said):
+        kind, size = _kind_at(said, at)
+        if kind is not None:
+            (denied if _denied(said, at, negations) else told).add(kind)
+        at += size
+    return told, denied
+
+
+def _kind_at(said: list[str], at: int) -> tuple[str | None, int]:
+    """The kind the words from `at` say, and how many words say it (1 when none)."""
+    for name, kind in (("outage_fault", EMERGENCY), ("outage_planned", PLANNED)):
+        for phrase in _phrases_of_words(name):
+            size = len(phrase.split())
+            if " ".join(said[at : at + size]) == phrase:
+                return kind, size
+    word = said[at]
+    if mentions(word, "outage_fault"):
+        return EMERGENCY, 1
+    if mentions(word, "outage_planned") or find_standard(word, ended=True) in (PLANNED, NOTICE):
+        return PLANNED, 1
+    return None, 1
+
+
+def _phrases_of_words(name: str) -> list[str]:
+    """The phrases of `name` of more than one word, the longest first."""
+    return sorted(
+        (p for p in phrase_list(name) if " " in p), key=lambda p: len(p.split()), reverse=True
     )
 
 
@@ -455,8 +489,10 @@ def _planned_on_record(turn: Turn, facts: Facts) -> bool:
 
 def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """The answer to "a sudden fault, or a planned outage?"; "I do not know": both amounts, each
-    the engine's, and who can say which it was."""
+    the engine's, and who can say which it was. A time corrected while the question is open
+    ("لا غلطت رجعت الساعة ٢") is kept first: the kind is asked again only if it still decides."""
     picked = choice_number(turn.text)
+    corrected = picked is None and facts.read(turn.text, turn.now, "correction")
     told = kind_told(turn.text)
     if told is None and find_standard(turn.text) in (PLANNED, NOTICE):
         told = PLANNED
@@ -469,6 +505,8 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     elif picked == 3 or mentions(turn.text, "dont_know"):
         _both_kinds(turn, facts)
         return True
+    elif corrected:
+        pass  # the kind still open: `_advance` asks it again where it changes the amount
     elif _moved_on(understood):
         return False
     else:
@@ -657,13 +695,14 @@ def _answer(turn: Turn, facts: Facts) -> None:
     else:
         lines.append(_result_text(turn, compensation))
     also = None if facts.ongoing else facts.also(now)
+    asked = None  # what the answer asks, when it asks anything
     if also is not None:
         # Never only one standard silently: the second is quoted by its own rule, then the sum.
         second = compensation_for(also)
         if also.standard == UNLAWFUL:
             lines += ["", _("The disconnection itself falls under another standard:")]
             if reason := facts.cut_reason():
-                lines.append(_(PROHIBITED_TIME[reason]))
+                lines.append(_why_unlawful(turn, reason))
         else:
             lines += ["", _("The same outage also falls under another standard:")]
         lines += [
@@ -676,6 +715,23 @@ def _answer(turn: Turn, facts: Facts) -> None:
             lines.append(
                 _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
             )
+    elif (
+        facts.standard == RECONNECTION
+        and not facts.ongoing
+        and not facts.cut_at
+        and (reason := facts.cut_reason())
+    ):
+        # The cut was unlawful whatever its hour ("فاتورتين ٨٠٠ ريال": small arrears), but its
+        # day, which the engine counts from, was not told: asked, never a figure of our own.
+        lines += [
+            "",
+            _why_unlawful(turn, reason),
+            _(
+                "So the disconnection itself is owed compensation too: tell me the day and hour "
+                "the power was cut, and I will count it."
+            ),
+        ]
+        asked = "cut_time"
     elif facts.standard == RECONNECTION and facts.cut_day_matters():
         lines += [
             "",
@@ -717,7 +773,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     # The case stays the one talked of: a correction next ("لا غلطت، رجعت ٢ الفجر") counts it
     # again, "ليش كثير؟" is explained (`_answered_step`); anything else is a new message.
-    turn.begin("compensation", stage=ANSWERED, facts=facts.dump())
+    turn.begin("compensation", stage=ANSWERED, facts=facts.dump(), asked=asked)
     turn.say("\n".join(lines))
 
 
@@ -727,6 +783,9 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     another case, asking for something else, or telling an outage still going on is new."""
     if _asks_why_counted(turn):
         _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
+        return True
+    if turn.state.get("asked") == "cut_time" and facts.tell_cut(turn.text, turn.now):
+        _advance(turn, facts)  # the reconnection and the unlawful cut, each counted
         return True
     if (kind := _switched_kind(turn.text, facts)) is not None:
         facts.standard, facts.kind_open = kind, False  # the times kept, counted as the other
@@ -757,16 +816,7 @@ def _switched_kind(text: str, facts: Facts) -> str | None:
     message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind."""
     if facts.standard not in (EMERGENCY, PLANNED) or not _corrects(text):
         return None
-    said = normalize(text).split()
-    negations = set(phrase_list("negation"))
-    kinds = set()
-    for at, word in enumerate(said):
-        if _denied(said, at, negations):
-            continue
-        if mentions_words(word, "outage_fault"):
-            kinds.add(EMERGENCY)
-        elif find_standard(word, ended=True) in (PLANNED, NOTICE):
-            kinds.add(PLANNED)
+    kinds = _kinds_said(text)[0]
     if len(kinds) != 1 or facts.standard in kinds:
         return None
     return kinds.pop()
@@ -1069,7 +1119,6 @@ def _note(turn: Turn, facts: Facts, account: str) -> None:
 def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     at = facts.start_at()
     assert at is not None
-    reason = facts.prohibited_reason()  # Ramadan only for a home
     _ = turn.tr._
     if facts.premises == "other" and facts.prohibited and residential_only(facts.prohibited):
         # "3" (school exams) for a shop: that case is for homes only; the others are asked.
@@ -1082,22 +1131,17 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             [Choice("1", _("Yes")), Choice("2", _("No, correct it"))],
         )
         return
-    if reason is not None or facts.prohibited:
-        why = (
-            _(PROHIBITED_TIME[reason])
-            if reason
-            else _(
-                "A disconnection when {case} is not allowed.",
-                case=_(ASKED_CASES[facts.prohibited or ""], **_arrears(turn)),
-            )
-        )
-        compensation = compensation_for(Case(UNLAWFUL, start=at))
-        turn.finish()
+    reason = facts.unlawful_reason()
+    if reason is not None:
+        compensation = compensation_for(facts.case(turn.now))
+        # Kept as the case talked of: a correction of its hour next ("لا غلطت، كان الساعة ١٠")
+        # is judged again with the facts told (the arrears), never a new "why was it cut?".
+        turn.begin("compensation", stage=ANSWERED, facts=facts.dump())
         turn.say(
             "\n".join(
                 [
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
-                    why,
+                    _why_unlawful(turn, reason),
                     _restore_line(turn, facts, at),
                     _result_text(turn, compensation),
                 ]
@@ -1106,6 +1150,18 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
         return
     turn.begin("compensation", stage="cases", facts=facts.dump(), tries=0)
     turn.say(_cases_question(turn, facts))
+
+
+def _why_unlawful(turn: Turn, reason: str) -> str:
+    """Why a disconnection was unlawful (`Facts.unlawful_reason`), said the same on both of its
+    paths: a cut told alone, and the cut told with its payment."""
+    _ = turn.tr._
+    if reason in PROHIBITED_TIME:
+        return _(PROHIBITED_TIME[reason])
+    return _(
+        "A disconnection when {case} is not allowed.",
+        case=_(ASKED_CASES[reason], **_arrears(turn)),
+    )
 
 
 def _restore_line(turn: Turn, facts: Facts, at: datetime) -> str:

@@ -131,7 +131,17 @@ class Facts:
         if start is not None:
             self.vague_start = False
             day = self._start_day()
-            if asked == "start_time" and start.clock is not None and day:
+            if (
+                start.clock is not None
+                and day
+                and (
+                    asked == "start_time"
+                    or asked == "correction"
+                    and not start.day_stated
+                    and not reading.vague_day
+                )
+            ):
+                # "لا غلطت، كان الساعة ١٠ الصبح": the hour corrected, on the day told before.
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
             changed = True
@@ -188,15 +198,11 @@ class Facts:
             # A fact of a disconnection case only; kept quietly for any other.
             self.premises = premises
             changed |= self.standard == UNLAWFUL
-        if self.standard == UNLAWFUL:
-            changed |= self._read_arrears(text)
-        if self.standard == UNLAWFUL and self.prohibited is None:
-            # Told with the cut ("وابوي على جهاز اكسجين", "وانا معترض على الفاتورة"): a case
-            # that makes it prohibited, not asked again.
-            if mentions(text, "medical_equipment"):
-                self.prohibited, changed = "medical_needs", True
-            elif mentions(text, "complaint_open"):
-                self.prohibited, changed = "complaint_open", True
+        if self.standard in (UNLAWFUL, RECONNECTION):
+            # The cut's own facts, read from the whole message: a cut told with its payment is
+            # judged by them as a cut told alone is (`unlawful_reason`).
+            cut_facts = self._read_cut_cases(told)
+            changed |= cut_facts and self.standard == UNLAWFUL
         for network, phrases in NETWORK_PHRASES.items():
             if mentions(text, phrases):
                 self.network, changed = network, True
@@ -255,20 +261,25 @@ class Facts:
         at = datetime.combine(paid.date(), cut.clock, paid.tzinfo)
         self.cut_at = (at - timedelta(days=1) if at > paid else at).isoformat()
 
+    def tell_cut(self, text: str, now: datetime) -> bool:
+        """The cut's time told on its own, answering when the power was cut ("امس الساعة ٩
+        الصبح"); True when taken. An hour that could be morning or evening is not taken: it
+        decides whether the cut was after noon."""
+        cut = read_times(text, now).start
+        if cut is None or cut.clock is None or cut.hour_guessed:
+            return False
+        self._read_cut(cut, None)
+        self.confirmed = False
+        return True
+
     def _cut(self) -> Facts:
         """The cut told with a reconnection, as a disconnection case of its own."""
         return replace(self, standard=UNLAWFUL, start=self.cut_at, start_inferred=False)
 
     def cut_reason(self) -> str | None:
-        """Why the cut told with a reconnection was at a prohibited time ("after_noon", ...);
-        a cut whose day was not told is judged by its hour alone."""
-        from bot.standards.disconnection import prohibited_hour
-
-        cut = self._cut()
-        at = cut.start_at()
-        if not self.cut_day_told and at is not None:
-            return prohibited_hour(at.time())
-        return cut.prohibited_reason()
+        """Why the cut told with a reconnection was unlawful (`unlawful_reason`), or None; with
+        its time not told, only a case told that makes any cut unlawful (the small arrears)."""
+        return self._cut().unlawful_reason()
 
     def cut_day_matters(self) -> bool:
         """The cut's day was not told, and on some days (a weekend, a holiday) it would be
@@ -300,6 +311,17 @@ class Facts:
             self.end = (date.fromisoformat(self.end) + shift).isoformat()
         elif self.end:
             self.end = (_as_datetime(self.end) + shift).isoformat()
+
+    def _read_cut_cases(self, text: str) -> bool:
+        """The cases told with a cut that make it prohibited or rule that out ("وابوي على جهاز
+        اكسجين", "وانا معترض على الفاتورة", "فاتورتين ٨٠٠ ريال"): never asked again."""
+        changed = self._read_arrears(text)
+        if self.prohibited is None:
+            if mentions(text, "medical_equipment"):
+                self.prohibited, changed = "medical_needs", True
+            elif mentions(text, "complaint_open"):
+                self.prohibited, changed = "complaint_open", True
+        return changed
 
     def _read_arrears(self, text: str) -> bool:
         """The arrears told with a disconnection ("وعندي فاتورة وحدة بس ٢٠٠ ريال", "متأخرات ٥
@@ -391,7 +413,7 @@ class Facts:
                 return "start_time"
             if self._premises_matter():
                 return "premises"
-            if not self.cut_for_bills and not self.prohibited and not self._prohibited_time():
+            if not self.cut_for_bills and self.unlawful_reason() is None:
                 return "why_cut"
             return None
         if self.standard in DAYS_STANDARDS:
@@ -422,19 +444,31 @@ class Facts:
             return "start_time"
         return "times"
 
-    def _prohibited_time(self) -> bool:
-        """The disconnection's time alone makes it prohibited (after noon, a weekend, ...)."""
-        return self.prohibited_reason() is not None
-
-    def prohibited_reason(self) -> str | None:
-        """Why the disconnection's time alone makes it prohibited, for these premises (a home
-        unless told otherwise: `_premises_matter` asks first when that decides it)."""
-        from bot.standards.disconnection import prohibited_time
+    def unlawful_reason(self) -> str | None:
+        """The one judge of a disconnection, for a cut told alone and for the cut told with its
+        payment (`cut_reason`), so the two never disagree: why it was unlawful, or None when
+        nothing told makes it so (its cases are then asked). Its time first ("after_noon",
+        "outside_working_hours", "ramadan"; for a cut whose day was not told, its hour alone),
+        then a case the subscriber stated ("small_arrears", "medical_needs", ...), for these
+        premises (a home unless told otherwise: `_premises_matter` asks first when that
+        decides it)."""
+        from bot.standards.disconnection import prohibited_hour, prohibited_time, residential_only
 
         at = self.start_at()
-        if at is None:
-            return None
-        return prohibited_time(at, residential=self.premises != "other")
+        residential = self.premises != "other"
+        if at is not None and not self.cut_day_told:
+            reason = prohibited_hour(at.time())
+        elif at is not None:
+            reason = prohibited_time(at, residential=residential)
+        else:
+            reason = None
+        if (
+            reason is None
+            and self.prohibited
+            and (residential or not residential_only(self.prohibited))
+        ):
+            reason = self.prohibited
+        return reason
 
     def _premises_matter(self) -> bool:
         """Whether the premises' class decides the case and is not known: a disconnection in
@@ -499,8 +533,8 @@ class Facts:
             # Cut at a prohibited time ("فصلوا الساعة ٢ الظهر"), then paid: the disconnection
             # itself is owed too, judged as it is when only the cut is told.
             cut = self._cut()
-            if cut.missing(now) is None and self.cut_reason() is not None:
-                return Case(UNLAWFUL, start=cut.start_at())
+            if cut.missing(now) is None and cut.unlawful_reason() is not None:
+                return cut.case(now)
             return None
         if self.standard == PLANNED and self.no_notice and start is not None:
             return Case(NOTICE, start=start, notice_at=None)
@@ -540,17 +574,21 @@ def stated_arrears(text: str) -> tuple[int | None, int | None]:
     months = None
     one = re.search(rf"(?<!\w)(?:{_alternatives('unpaid_one')})(?!\w)", normalized)
     two = re.search(rf"(?<!\w)(?:{_alternatives('unpaid_two')})(?!\w)", normalized)
-    unit = re.search(
-        # Not "من ٣ شهور" (three months ago): a count of bills unpaid.
-        rf"(?<!\w)(?<!من )(?<!قبل )(\d+|\w+) (?:{_alternatives('unpaid_unit')})(?!\w)",
-        normalized,
-    )
-    for found, count in ((one, 1), (two, 2), (unit, None)):
+    # Not "من ٣ شهور" (three months ago): a count of bills unpaid. A word that is no number
+    # before a unit ("عشان فواتير ٣ شهور") is passed over for the count after it.
+    units = [
+        found
+        for found in re.finditer(
+            rf"(?<!\w)(?<!من )(?<!قبل )(\d+|\w+) (?:{_alternatives('unpaid_unit')})(?!\w)",
+            normalized,
+        )
+        if parse_number(found.group(1), number_words())
+    ]
+    for found, count in [(one, 1), (two, 2)] + [(unit, None) for unit in units]:
         if found is None or not _said_unpaid(normalized, found):
             continue
         if count is None:
-            told = parse_number(found.group(1), number_words())
-            count = int(told) if told else None
+            count = int(parse_number(found.group(1), number_words()) or 0)
         months = count
         break
     return riyals, months
@@ -582,16 +620,23 @@ def _said_of_bills(before: str) -> bool:
 
 
 def _said_unpaid(normalized: str, found: re.Match[str]) -> bool:
-    """A count of bills ("٣ فواتير", "فاتورتين") is of unpaid ones; a count of months only with
-    an unpaid or bill word near it ("٣ شهور ما سددت"), not "صار لها ٣ شهور" (how long)."""
+    """A count of bills ("٣ فواتير", "فاتورتين") is of unpaid ones; a count of months only when
+    the words say them unpaid or owed: an unpaid word near it ("٣ شهور ما سددت", "٣ شهور
+    متأخرة"), or a bill or owed word right before it ("فواتير ٣ شهور", "علي شهرين"). A bill word
+    merely near is not enough: "عشان الفاتورة صار لها ٣ شهور" is how long, not three bills, and
+    taking it for three would rule out the small arrears that make the cut unlawful."""
     if not mentions_words(found.group(0), "month_words"):
         return True
+    before = normalized[: found.start()].split()
+    last = before[-1].removeprefix("و") if before else ""  # "وعلي شهرين"
+    if last and (last in phrase_list("arrears_owed") or mentions_words(last, "cut_for_bills")):
+        return True
     near = " ".join(
-        normalized[: found.start()].split()[-_AMOUNT_REACH:]
+        before[-_AMOUNT_REACH:]
         + [found.group(0)]
         + normalized[found.end() :].split()[:_AMOUNT_REACH]
     )
-    return mentions(near, "cut_for_bills") or mentions(near, "not_paid")
+    return mentions(near, "not_paid") or mentions(near, "unpaid_said")
 
 
 def _alternatives(name: str) -> str:

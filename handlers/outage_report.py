@@ -1139,8 +1139,9 @@ def _report(
 
 def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int | None:
     """The restoration deadline in hours when a start told with an hour but no morning or
-    evening ("امس الساعة ٨") is past it read either way; else None."""
-    if not told:
+    evening ("امس الساعة ٨") is past it read either way; else None. An outage recorded as force
+    majeure owes nothing however late (the engine's exclusion), so it is never "already due"."""
+    if not told or incident.force_majeure:
         return None
     start = start_told(told, turn.now)
     if start.ask != "am_pm" or start.hour is None:
@@ -1151,6 +1152,19 @@ def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int 
     readings = [start.hour + timedelta(hours=h) for h in (-12, 0, 12)]
     latest = max(at for at in readings if at <= turn.now)
     return rule.deadline if turn.now - latest > timedelta(hours=rule.deadline) else None
+
+
+def force_majeure_text(turn: Turn, incident: Incident) -> str:
+    """Why an outage recorded as force majeure earns nothing, in the engine's words."""
+    from bot.standards import Case, compensation_for
+
+    case = Case(
+        restoration_standard(incident),
+        start=aware(incident.start),
+        end=max(turn.now, aware(incident.start)),
+        force_majeure=True,
+    )
+    return compensation_for(case).explain(turn.lang)
 
 
 def _acknowledgement(
@@ -1218,6 +1232,9 @@ def _acknowledgement(
 
         # Counted from the start the subscriber stated: what it earns so far, and the rule.
         lines.append(open_outage_so_far(turn, outcome.report, incident, holder))
+    elif incident.force_majeure:
+        # No compensation, whatever the hours: said as the engine says it, not the rule's amounts.
+        lines.append(force_majeure_text(turn, incident))
     elif (past := _past_deadline_either_way(turn, incident, told)) is not None:
         # "امس الساعة ٨" (morning or night, asked next): late either way, so not "if it is
         # not back within 3 hours"; the amount is counted once the hour is told.
