@@ -39,7 +39,7 @@ from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rul
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
-from bot.understanding.slots import find_standard, read_times
+from bot.understanding.slots import find_standard, read_answer_hour, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -165,6 +165,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _paid_at_all_step(turn, understood, facts)
     if stage == "ask" and turn.state.get("asked") == "premises":
         return _premises_step(turn, understood, facts)
+    if stage == "ask" and turn.state.get("asked") in ("start_hour", "end_hour"):
+        return _part_hour_step(turn, understood, facts, turn.state["asked"])
     if stage == "ask":
         asked = turn.state.get("asked")
         late = _paid_late(turn.text) if facts.standard == RECONNECTION else None
@@ -228,6 +230,57 @@ def _paid_at_all_step(turn: Turn, understood: Understanding, facts: Facts) -> bo
     if _moved_on(understood):
         return False
     return _retry(turn, _question(turn, facts, "paid_at_all"), _choices(turn, "paid_at_all"))
+
+
+def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: str) -> bool:
+    """The answer to "about what time? around 3:15 pm?", asked when only a part of the day was
+    said ("بعد الظهر"): "1"/"yes" takes the hour offered, an hour written ("٣", "٣ ونص",
+    "الساعة ٤ العصر") is taken on the same day, nearest the part said when it could be either
+    morning or evening ("٣" after "بعد الظهر" is 3 pm)."""
+    is_start = asked == "start_hour"
+    offered = facts.start_at() if is_start else facts.end_at()
+    assert offered is not None
+    if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
+        at = offered
+    else:
+        reading = read_times(turn.text, turn.now)
+        said = reading.start or reading.end
+        if said is None or said.clock is None or said.day_part:
+            said = read_answer_hour(turn.text, turn.now)
+        if said is None or said.clock is None or said.day_part:
+            if _moved_on(understood):
+                return False
+            return _retry(turn, _question(turn, facts, asked), _choices(turn, asked, facts))
+        at = _nearest_hour(said, offered)
+    if is_start:
+        # The start may still have its day inferred: said back before money as ever.
+        facts.start, facts.start_part = at.isoformat(), False
+        end = facts.end_at()
+        if end is not None and end <= at:
+            facts.end = None  # an end before the hour now told is asked again, never kept
+    else:
+        start = facts.start_at()
+        if start is not None and at <= start:
+            at += timedelta(days=1)
+        # On the start's day, with its hour now the subscriber's, the end is as stated as the
+        # start; on another day ("ثاني يوم") that day is still said back.
+        same_day = start is not None and at.date() == start.date()
+        facts.end, facts.end_part = at.isoformat(), False
+        facts.end_inferred = facts.end_inferred and not same_day
+    facts.confirmed = False
+    _advance(turn, facts)
+    return True
+
+
+def _nearest_hour(said, offered: datetime) -> datetime:
+    """The hour written, on the offered hour's day (or the day it names); an hour that could be
+    morning or evening is the one nearer the hour offered for the part of the day said."""
+    day = said.day if said.day_stated else offered.date()
+    at = datetime.combine(day, said.clock, offered.tzinfo)
+    if said.guess != "am_pm":
+        return at
+    other = at + timedelta(hours=12) if at.hour < 12 else at - timedelta(hours=12)
+    return min((at, other), key=lambda t: abs(t - offered))
 
 
 def _paid_late(text: str) -> str | None:
@@ -1264,16 +1317,20 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
-    turn.say(_question(turn, facts, what), _choices(turn, what))
+    turn.say(_question(turn, facts, what), _choices(turn, what, facts))
 
 
-def _choices(turn: Turn, what: str | None) -> list[Choice]:
+def _choices(turn: Turn, what: str | None, facts: Facts | None = None) -> list[Choice]:
     """The numbered answers a question offers ("1" must answer it)."""
     _ = turn.tr._
     if what == "end":
         return [Choice("1", _("Yes, it came back")), Choice("2", _("Not yet"))]
     if what == "paid_at_all":
         return [Choice("1", _("Right, I have not paid")), Choice("2", _("I paid"))]
+    if what in ("start_hour", "end_hour") and facts is not None:
+        at = facts.start_at() if what == "start_hour" else facts.end_at()
+        if at is not None:
+            return [Choice("1", _("Yes, around {time}", time=turn.tr.time(at)))]
     return []
 
 
@@ -1317,6 +1374,25 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _('When did you pay? For example: "today at 11 in the morning".')
     if what == "back_time":
         return _("At what time did the power come back?")
+    if what in ("start_hour", "end_hour"):
+        # Only a part of the day was said: its usual hour is offered, never counted unasked.
+        at = facts.start_at() if what == "start_hour" else facts.end_at()
+        time_text = turn.tr.time(at) if at is not None else ""
+        if what == "end_hour":
+            return _(
+                "About what time did the power come back? Around {time}? Write the hour, "
+                "or choose 1.",
+                time=time_text,
+            )
+        if facts.standard == RECONNECTION:
+            return _(
+                "About what time did you pay? Around {time}? Write the hour, or choose 1.",
+                time=time_text,
+            )
+        return _(
+            "About what time did the power go off? Around {time}? Write the hour, or choose 1.",
+            time=time_text,
+        )
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
     if what == "exact_day":

@@ -46,6 +46,10 @@ class Facts:
     start_inferred: bool = False
     end: str | None = None
     end_inferred: bool = False
+    # The hour is a span's usual hour ("بعد الظهر", "العصر", "الصبح": 15:15, 08:00), not one
+    # the subscriber gave: asked, with that hour offered, before anything is counted from it.
+    start_part: bool = False
+    end_part: bool = False
     ongoing: bool = False
     duration: int | None = None  # minutes, when the subscriber gave a length instead of times
     notice_minutes: int | None = None
@@ -134,6 +138,7 @@ class Facts:
             if asked == "start_time" and start.clock is not None and day:
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
+            self.start_part = start.guess == "day_part"
             changed = True
             if (
                 end is None
@@ -145,6 +150,7 @@ class Facts:
                 # (it is asked again), nor an end before the new start.
                 self.end = None
         if end is not None:
+            part = end.guess == "day_part"
             end = self._end_after_start(end)
             if end is not None:
                 # An end hour told after the start is the first such hour after it.
@@ -152,6 +158,7 @@ class Facts:
                 # "الى ثاني يوم": a day we counted from the start is said back like a guess.
                 counted = reading.end is not None and reading.end.from_start
                 self.end_inferred = (end.hour_guessed or counted) if self.start else end.inferred
+                self.end_part = part
                 self.ongoing = False
                 changed = True
         if ongoing or (asked == "end" and _says_no(text)):
@@ -210,7 +217,7 @@ class Facts:
         ):
             # "امس الساعة ٨ الصبح لمدة ٥ ساعات": the end is the start plus the length.
             self.end = (start_at + timedelta(minutes=self.duration)).isoformat()
-            self.end_inferred = self.start_inferred
+            self.end_inferred, self.end_part = self.start_inferred, False
         if notice_moment is not None or start is not None:
             self._notice_before_start()
         if changed:
@@ -406,6 +413,10 @@ class Facts:
         if self.standard == RECONNECTION and not self.start and self.ongoing:
             return "paid_time"  # counted from the payment: "when did you pay?"
         if self.start_at() is not None:
+            if self.start_part:
+                return "start_hour"
+            if self.end_at() is not None and self.end_part and not self.ongoing:
+                return "end_hour"
             if self.end_at() is not None or self.ongoing:
                 return None
             if self.end:  # a day without an hour
