@@ -907,20 +907,45 @@ def _takes_end(turn: Turn, facts: Facts) -> bool:
 
 
 def _explain(turn: Turn, facts: Facts) -> None:
-    """How the amount just given was counted: the standard's rule, then each part of it."""
+    """How the amount just given was counted: the standard's rule, then each part of it; and
+    so for the second standard the answer quoted (a reconnection's cut at a prohibited time),
+    then the sum, as the answer gave them (`_answer`)."""
     _ = turn.tr._
-    compensation = compensation_for(facts.case(turn.now.replace(second=0, microsecond=0)))
+    now = turn.now.replace(second=0, microsecond=0)
+    compensation = compensation_for(facts.case(now))
+    lines = [_("How I counted it:"), *_counted_lines(turn, facts, compensation)]
+    also = None if facts.ongoing else facts.also(now)
+    if also is not None:
+        second = compensation_for(also)
+        if also.standard == UNLAWFUL:
+            lines += ["", _("The disconnection itself falls under another standard:")]
+            if reason := facts.cut_reason():
+                lines.append(_(PROHIBITED_TIME[reason]))
+        else:
+            lines += ["", _("The same outage also falls under another standard:")]
+        lines += _counted_lines(turn, facts, second)
+        if compensation.eligible and second.eligible:
+            total = compensation.amount_sar + second.amount_sar
+            lines.append(
+                _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
+            )
+    lines.append(_("If a time I counted is wrong, just tell me the right one."))
+    turn.intent = "compensation"
+    turn.say("\n".join(lines))
+
+
+def _counted_lines(turn: Turn, facts: Facts, compensation: Compensation) -> list[str]:
+    """One standard's rule, each part of its amount, and its total when one is owed."""
+    _ = turn.tr._
     rule = compensation.rule or rule_for(compensation.standard, turn.now)
-    lines = [_("How I counted it:"), rule_summary(rule, turn.lang, facts.network or "lv")]
+    lines = [rule_summary(rule, turn.lang, facts.network or "lv")]
     lines += [
         _("{label}: {amount}", label=line.label(turn.lang), amount=riyals(line.sar, turn.lang))
         for line in compensation.breakdown
     ]
     if compensation.eligible:
         lines.append(_("In all: {amount}.", amount=riyals(compensation.amount_sar, turn.lang)))
-    lines.append(_("If a time I counted is wrong, just tell me the right one."))
-    turn.intent = "compensation"
-    turn.say("\n".join(lines))
+    return lines
 
 
 def _corrects(text: str) -> bool:
