@@ -50,6 +50,7 @@ from handlers.compensation_facts import (
     RECONNECTION,
     UNLAWFUL,
     Facts,
+    stated_arrears,
 )
 
 MAX_TRIES = 3
@@ -781,6 +782,9 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if _asks_why_counted(turn):
         _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
         return True
+    if facts.standard == UNLAWFUL and _tells_arrears(turn.text):
+        _arrears_told(turn, facts)  # "علي ٣ شهور": a fact of this cut, not a bill request
+        return True
     if (kind := _switched_kind(turn.text, facts)) is not None:
         facts.standard, facts.kind_open = kind, False  # the times kept, counted as the other
         _advance(turn, facts)
@@ -802,6 +806,23 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     _advance(turn, facts)
     return True
+
+
+def _tells_arrears(text: str) -> bool:
+    """The message says how much is owed ("علي ٣ شهور", "متأخرات ٥ الاف", "I owe 3 months")."""
+    return stated_arrears(text) != (None, None)
+
+
+def _arrears_told(turn: Turn, facts: Facts) -> None:
+    """Arrears told after a disconnection was judged: where the time alone made the cut
+    prohibited, no debt changes that (said, with the same answer); otherwise it is judged
+    again with them (enough arrears rule out "little was owed")."""
+    facts.cut_for_bills = True
+    facts.read(turn.text, turn.now)
+    if facts.prohibited_reason() is not None:
+        turn.say(turn.tr._("Arrears do not change this: no disconnection is allowed at that time."))
+    facts.confirmed = True  # the time was said back or stated before this answer
+    _judge_disconnection(turn, facts)
 
 
 def _switched_kind(text: str, facts: Facts) -> str | None:
@@ -1170,7 +1191,8 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             )
         )
         compensation = compensation_for(Case(UNLAWFUL, start=at))
-        turn.finish()
+        # The case stays the one talked of: "علي ٣ شهور" or "ليش؟" next is about it.
+        turn.begin("compensation", stage=ANSWERED, facts=facts.dump())
         turn.say(
             "\n".join(
                 [
@@ -1275,8 +1297,9 @@ def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
 def _why_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     picked = choice_number(turn.text)
     _ = turn.tr._
-    if picked == 1 or mentions(turn.text, "cut_for_bills"):
+    if picked == 1 or mentions(turn.text, "cut_for_bills") or _tells_arrears(turn.text):
         facts.cut_for_bills = True
+        facts.read(turn.text, turn.now)  # "علي ٣ شهور": how much is owed, kept too
         _advance(turn, facts)
         return True
     if picked == 2:  # nothing owed: below the threshold that allows a disconnection at all

@@ -315,7 +315,7 @@ class Facts:
         An amount alone under the minimum, or a count of bills alone, decides nothing."""
         from bot.standards.disconnection import rules as disconnection_rules
 
-        if not mentions(text, "cut_for_bills"):
+        if not mentions(text, "cut_for_bills") and not mentions_words(text, "arrears_owed"):
             return False  # an amount not said of bills or arrears ("ابي تعويض ٥٠٠ ريال")
         riyals, months = stated_arrears(text)
         if riyals is None and months is None:
@@ -578,9 +578,7 @@ def _said_of_bills(before: str) -> bool:
     """The words just before an amount name bills or arrears (or the amount is owed: "علي",
     "I owe" right before it), with no ask for compensation after them ("متأخرات ٥ الاف", "فاتورتين ٨٠٠ ريال"; not "فاتورة وحدة وابي تعويض ٥٠٠")."""
     near = before.split()[-_AMOUNT_REACH:]
-    if near and any(
-        near[-len(phrase.split()) :] == phrase.split() for phrase in phrase_list("arrears_owed")
-    ):
+    if near and _owed_right_before(near):
         return True  # owed right before the amount ("علي ١٥٠٠ ريال", "I owe 1,500 SAR")
     for first in range(len(near) - 1, -1, -1):
         tail = " ".join(near[first:])
@@ -597,12 +595,18 @@ def _said_unpaid(normalized: str, found: re.Match[str]) -> bool:
     an unpaid or bill word near it ("٣ شهور ما سددت"), not "صار لها ٣ شهور" (how long)."""
     if not mentions_words(found.group(0), "month_words"):
         return True
-    near = " ".join(
-        normalized[: found.start()].split()[-_AMOUNT_REACH:]
-        + [found.group(0)]
-        + normalized[found.end() :].split()[:_AMOUNT_REACH]
-    )
+    before = normalized[: found.start()].split()[-_AMOUNT_REACH:]
+    if _owed_right_before(before):
+        return True  # "علي ٣ شهور", "I owe 3 months": months of bills owed
+    near = " ".join(before + [found.group(0)] + normalized[found.end() :].split()[:_AMOUNT_REACH])
     return mentions(near, "cut_for_bills") or mentions(near, "not_paid")
+
+
+def _owed_right_before(words: list[str]) -> bool:
+    """The words end with one that says what follows is owed ("علي", "I owe")."""
+    return any(
+        words[-len(phrase.split()) :] == phrase.split() for phrase in phrase_list("arrears_owed")
+    )
 
 
 def _alternatives(name: str) -> str:
