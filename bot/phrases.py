@@ -31,8 +31,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/compensation_facts.py (the arrears told with a disconnection);
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
 # outage_fault and outage_planned by handlers/compensation.py (an outage's cause said as a
-# fault or as planned work); correction and
-# ask_why by handlers/compensation.py (a message about the case just answered).
+# fault or as planned work); correction, ask_why and time_before by handlers/compensation.py (a
+# message about the case just answered).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -106,6 +106,7 @@ NAMES = (
     "correction",
     "ask_due_date",
     "ask_why",
+    "time_before",
 )
 
 

@@ -782,6 +782,9 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if _asks_why_counted(turn):
         _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
         return True
+    if mentions(turn.text, "time_before"):
+        _time_before(turn, facts)  # "والمرة اللي قبلها؟": that one's times, not a new report
+        return True
     if facts.standard == UNLAWFUL and _tells_arrears(turn.text):
         _arrears_told(turn, facts)  # "علي ٣ شهور": a fact of this cut, not a bill request
         return True
@@ -806,6 +809,14 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     _advance(turn, facts)
     return True
+
+
+def _time_before(turn: Turn, facts: Facts) -> None:
+    """ "والمرة اللي قبلها؟" after an answer: an earlier case of the same kind, counted on its
+    own; its times are asked (nothing of the case just counted is carried over to it)."""
+    earlier = Facts(standard=facts.standard, kind_open=facts.kind_open)
+    turn.say(turn.tr._("The time before is counted on its own."))
+    _ask(turn, earlier, earlier.missing(turn.now) or "times")
 
 
 def _tells_arrears(text: str) -> bool:
@@ -871,6 +882,9 @@ def _so_far_followup(turn: Turn, facts: Facts) -> bool:
     told counts the case to it."""
     if _asks_why_counted(turn):
         _explain(turn, facts)
+        return True
+    if mentions(turn.text, "time_before"):
+        _time_before(turn, facts)
         return True
     asked = Facts(standard=facts.standard)
     if (
