@@ -26,7 +26,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
 # handlers/compensation_facts.py (whole words: which disconnection prohibitions hold); notice_lead
-# by handlers/compensation_facts.py (a unit after it is how long before the notice came);
+# and notice_lead_by by handlers/compensation_facts.py (a unit after it is how long before the
+# notice came);
 # money_riyal, arrears_owed, money_thousand, unpaid_one, unpaid_two, unpaid_unit and month_words by
 # handlers/compensation_facts.py (the arrears told with a disconnection);
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
@@ -38,6 +39,7 @@ NAMES = (
     "bill_alerts",
     "no_notice",
     "notice_lead",
+    "notice_lead_by",
     "money_riyal",
     "arrears_owed",
     "money_thousand",

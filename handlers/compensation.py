@@ -520,6 +520,7 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         facts.kind_open, facts.standard = False, EMERGENCY
     elif picked == 2 or (picked is None and told == PLANNED):
         facts.kind_open, facts.standard = False, PLANNED
+        facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
     elif picked == 3 or mentions(turn.text, "dont_know"):
         _both_kinds(turn, facts)
         return True
@@ -710,7 +711,9 @@ def _answer(turn: Turn, facts: Facts) -> None:
         lines.append(_length_result_text(turn, compensation))
     else:
         lines.append(_result_text(turn, compensation))
-    also = None if facts.ongoing else facts.also(now)
+    also = facts.also(now)
+    if facts.ongoing and (also is None or also.standard != NOTICE):
+        also = None  # a late notice is settled once the outage began; the rest is not yet
     if also is not None:
         # Never only one standard silently: the second is quoted by its own rule, then the sum.
         second = compensation_for(also)
@@ -725,7 +728,10 @@ def _answer(turn: Turn, facts: Facts) -> None:
             if facts.start_at() is None
             else _result_text(turn, second),
         ]
-        if compensation.eligible and second.eligible:
+        if compensation.eligible and second.eligible and facts.ongoing:
+            total = compensation.amount_sar + second.amount_sar
+            lines.append(_("In all so far: {amount}.", amount=riyals(total, turn.lang)))
+        elif compensation.eligible and second.eligible:
             total = compensation.amount_sar + second.amount_sar
             lines.append(
                 _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
@@ -790,6 +796,7 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return True
     if (kind := _switched_kind(turn.text, facts)) is not None:
         facts.standard, facts.kind_open = kind, False  # the times kept, counted as the other
+        facts.read(turn.text, turn.now)  # "وبلغونا قبل بيوم": its notice, told with the kind
         _advance(turn, facts)
         return True
     reading = read_times(turn.text, turn.now)
@@ -839,8 +846,11 @@ def _arrears_told(turn: Turn, facts: Facts) -> None:
 def _switched_kind(text: str, facts: Facts) -> str | None:
     """The other kind of outage, said as a correction of the one counted ("لا غلطت، كان انقطاع
     مبرمج مو عطل" after a fault): a planned outage for a fault or the reverse; None when the
-    message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind."""
-    if facts.standard not in (EMERGENCY, PLANNED) or not _corrects(text):
+    message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind.
+    Where the kind was never told (`kind_open`: counted as a fault, the amount the same either
+    way), the kind said next needs no "لا غلطت" to be taken ("كان انقطاع مخطط له وبلغونا قبل
+    بيوم": its notice is owed too)."""
+    if facts.standard not in (EMERGENCY, PLANNED) or not (_corrects(text) or facts.kind_open):
         return None
     said = normalize(text).split()
     negations = set(phrase_list("negation"))
@@ -1728,6 +1738,8 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
 
         if outage_report.takes_start_correction(turn, understood):
             return True
+    if picked is None and _planned_on_open_report(turn):
+        return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         _open_kind(turn, facts)
@@ -1752,6 +1764,23 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             turn.say(turn.tr._("Please send a number from the list."), choices)
         return True
     return False
+
+
+def _planned_on_open_report(turn: Turn) -> bool:
+    """ "لا غلطت، كان انقطاع مخطط له وبلغونا قبل بيوم" right after their open report's count:
+    that outage, said to be planned work, counted as one from the report's start (its day is
+    on record, never asked again), with the notice told in the same message."""
+    if not _corrects(turn.text) or kind_told(turn.text) != PLANNED:
+        return False
+    found = _open_outage(turn)
+    if not found or start_asked(found[0][0]):
+        return False
+    report, incident = found[0]
+    start = report.start_in(incident).isoformat()
+    facts = Facts(standard=PLANNED, start=start, ongoing=True)
+    facts.read(turn.text, turn.now)
+    _advance(turn, facts)
+    return True
 
 
 def _confirms_offered(turn: Turn) -> bool:

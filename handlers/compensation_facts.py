@@ -616,14 +616,17 @@ def _alternatives(name: str) -> str:
 def notice_lead_minutes(text: str) -> int | None:
     """How long before the outage the notice came, said as a unit alone after "قبلها"/"قبله"
     ("ما وصلنا اشعار الا قبلها بيوم": a day); None when the message says no such thing."""
-    if not mentions_words(text, "notice_lead"):
+    if not mentions_words(text, "notice_lead") and not mentions_words(text, "notice_lead_by"):
         return None
     normalized = f" {normalize(text)} "
-    for phrase in phrase_list("notice_lead"):
+    leads = [(p, False) for p in phrase_list("notice_lead")]
+    for phrase, by in leads + [(p, True) for p in phrase_list("notice_lead_by")]:
         at = normalized.find(f" {phrase} ")
         if at < 0:
             continue
         after = normalized[at + len(phrase) + 2 :].split()
+        if by and not (after and after[0].startswith("ب")):
+            continue  # "قبل يومين": as often "two days ago"; only "قبل بيومين" is a lead
         if minutes := find_duration_minutes(" ".join(after[:3])):  # "قبلها بساعتين"
             return minutes
         for size in (2, 1):
