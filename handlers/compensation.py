@@ -39,7 +39,7 @@ from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rul
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
-from bot.understanding.slots import find_standard, read_answer_hour, read_times
+from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -243,6 +243,13 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     assert offered is not None
     if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
         at = offered
+    elif mentions(turn.text, "dont_know"):
+        # No hour known: the usual one stays a guess, said back before any money (the path a
+        # guessed hour has always taken), never asked again and again.
+        facts.start_part = facts.start_part and not is_start
+        facts.end_part = facts.end_part and is_start
+        _advance(turn, facts)
+        return True
     else:
         reading = read_times(turn.text, turn.now)
         said = reading.start or reading.end
@@ -273,7 +280,7 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     return True
 
 
-def _nearest_hour(said, offered: datetime) -> datetime:
+def _nearest_hour(said: Moment, offered: datetime) -> datetime:
     """The hour written, on the offered hour's day (or the day it names); an hour that could be
     morning or evening is the one nearer the hour offered for the part of the day said."""
     day = said.day if said.day_stated else offered.date()
