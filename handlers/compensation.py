@@ -283,6 +283,7 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
 def _nearest_hour(said: Moment, offered: datetime) -> datetime:
     """The hour written, on the offered hour's day (or the day it names); an hour that could be
     morning or evening is the one nearer the hour offered for the part of the day said."""
+    assert said.clock is not None  # `_part_hour_step` takes only an answer with its hour
     day = said.day if said.day_stated else offered.date()
     at = datetime.combine(day, said.clock, offered.tzinfo)
     if said.guess != "am_pm":
