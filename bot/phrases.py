@@ -26,18 +26,20 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
 # handlers/compensation_facts.py (whole words: which disconnection prohibitions hold); notice_lead
-# by handlers/compensation_facts.py (a unit after it is how long before the notice came);
+# and notice_lead_by by handlers/compensation_facts.py (a unit after it is how long before the
+# notice came);
 # money_riyal, arrears_owed, money_thousand, unpaid_one, unpaid_two, unpaid_unit, month_words and
 # unpaid_said by handlers/compensation_facts.py (the arrears told with a disconnection);
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
 # outage_fault and outage_planned by handlers/compensation.py (an outage's cause said as a
-# fault or as planned work); correction and
-# ask_why by handlers/compensation.py (a message about the case just answered).
+# fault or as planned work); correction, ask_why and time_before by handlers/compensation.py (a
+# message about the case just answered).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
     "no_notice",
     "notice_lead",
+    "notice_lead_by",
     "money_riyal",
     "arrears_owed",
     "money_thousand",
@@ -107,6 +109,7 @@ NAMES = (
     "correction",
     "ask_due_date",
     "ask_why",
+    "time_before",
 )
 
 

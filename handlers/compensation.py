@@ -39,7 +39,7 @@ from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rul
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word
-from bot.understanding.slots import find_standard, read_times
+from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -50,6 +50,7 @@ from handlers.compensation_facts import (
     RECONNECTION,
     UNLAWFUL,
     Facts,
+    stated_arrears,
 )
 
 MAX_TRIES = 3
@@ -165,6 +166,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _paid_at_all_step(turn, understood, facts)
     if stage == "ask" and turn.state.get("asked") == "premises":
         return _premises_step(turn, understood, facts)
+    if stage == "ask" and turn.state.get("asked") in ("start_hour", "end_hour"):
+        return _part_hour_step(turn, understood, facts, turn.state["asked"])
     if stage == "ask":
         asked = turn.state.get("asked")
         late = _paid_late(turn.text) if facts.standard == RECONNECTION else None
@@ -228,6 +231,65 @@ def _paid_at_all_step(turn: Turn, understood: Understanding, facts: Facts) -> bo
     if _moved_on(understood):
         return False
     return _retry(turn, _question(turn, facts, "paid_at_all"), _choices(turn, "paid_at_all"))
+
+
+def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: str) -> bool:
+    """The answer to "about what time? around 3:15 pm?", asked when only a part of the day was
+    said ("بعد الظهر"): "1"/"yes" takes the hour offered, an hour written ("٣", "٣ ونص",
+    "الساعة ٤ العصر") is taken on the same day, nearest the part said when it could be either
+    morning or evening ("٣" after "بعد الظهر" is 3 pm)."""
+    is_start = asked == "start_hour"
+    offered = facts.start_at() if is_start else facts.end_at()
+    assert offered is not None
+    if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
+        at = offered
+    elif mentions(turn.text, "dont_know"):
+        # No hour known: the usual one stays a guess, said back before any money (the path a
+        # guessed hour has always taken), never asked again and again.
+        facts.start_part = facts.start_part and not is_start
+        facts.end_part = facts.end_part and is_start
+        _advance(turn, facts)
+        return True
+    else:
+        reading = read_times(turn.text, turn.now)
+        said = reading.start or reading.end
+        if said is None or said.clock is None or said.day_part:
+            said = read_answer_hour(turn.text, turn.now)
+        if said is None or said.clock is None or said.day_part:
+            if _moved_on(understood):
+                return False
+            return _retry(turn, _question(turn, facts, asked), _choices(turn, asked, facts))
+        at = _nearest_hour(said, offered)
+    if is_start:
+        # The start may still have its day inferred: said back before money as ever.
+        facts.start, facts.start_part = at.isoformat(), False
+        end = facts.end_at()
+        if end is not None and end <= at:
+            facts.end = None  # an end before the hour now told is asked again, never kept
+    else:
+        start = facts.start_at()
+        if start is not None and at <= start:
+            at += timedelta(days=1)
+        # On the start's day, with its hour now the subscriber's, the end is as stated as the
+        # start; on another day ("ثاني يوم") that day is still said back.
+        same_day = start is not None and at.date() == start.date()
+        facts.end, facts.end_part = at.isoformat(), False
+        facts.end_inferred = facts.end_inferred and not same_day
+    facts.confirmed = False
+    _advance(turn, facts)
+    return True
+
+
+def _nearest_hour(said: Moment, offered: datetime) -> datetime:
+    """The hour written, on the offered hour's day (or the day it names); an hour that could be
+    morning or evening is the one nearer the hour offered for the part of the day said."""
+    assert said.clock is not None  # `_part_hour_step` takes only an answer with its hour
+    day = said.day if said.day_stated else offered.date()
+    at = datetime.combine(day, said.clock, offered.tzinfo)
+    if said.guess != "am_pm":
+        return at
+    other = at + timedelta(hours=12) if at.hour < 12 else at - timedelta(hours=12)
+    return min((at, other), key=lambda t: abs(t - offered))
 
 
 def _paid_late(text: str) -> str | None:
@@ -502,6 +564,7 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         facts.kind_open, facts.standard = False, EMERGENCY
     elif picked == 2 or (picked is None and told == PLANNED):
         facts.kind_open, facts.standard = False, PLANNED
+        facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
     elif picked == 3 or mentions(turn.text, "dont_know"):
         _both_kinds(turn, facts)
         return True
@@ -694,7 +757,9 @@ def _answer(turn: Turn, facts: Facts) -> None:
         lines.append(_length_result_text(turn, compensation))
     else:
         lines.append(_result_text(turn, compensation))
-    also = None if facts.ongoing else facts.also(now)
+    also = facts.also(now)
+    if facts.ongoing and (also is None or also.standard != NOTICE):
+        also = None  # a late notice is settled once the outage began; the rest is not yet
     asked = None  # what the answer asks, when it asks anything
     if also is not None:
         # Never only one standard silently: the second is quoted by its own rule, then the sum.
@@ -710,7 +775,10 @@ def _answer(turn: Turn, facts: Facts) -> None:
             if facts.start_at() is None
             else _result_text(turn, second),
         ]
-        if compensation.eligible and second.eligible:
+        if compensation.eligible and second.eligible and facts.ongoing:
+            total = compensation.amount_sar + second.amount_sar
+            lines.append(_("In all so far: {amount}.", amount=riyals(total, turn.lang)))
+        elif compensation.eligible and second.eligible:
             total = compensation.amount_sar + second.amount_sar
             lines.append(
                 _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
@@ -787,8 +855,15 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if turn.state.get("asked") == "cut_time" and facts.tell_cut(turn.text, turn.now):
         _advance(turn, facts)  # the reconnection and the unlawful cut, each counted
         return True
+    if mentions(turn.text, "time_before"):
+        _time_before(turn, facts)  # "والمرة اللي قبلها؟": that one's times, not a new report
+        return True
+    if facts.standard == UNLAWFUL and _tells_arrears(turn.text):
+        _arrears_told(turn, facts)  # "علي ٣ شهور": a fact of this cut, not a bill request
+        return True
     if (kind := _switched_kind(turn.text, facts)) is not None:
         facts.standard, facts.kind_open = kind, False  # the times kept, counted as the other
+        facts.read(turn.text, turn.now)  # "وبلغونا قبل بيوم": its notice, told with the kind
         _advance(turn, facts)
         return True
     reading = read_times(turn.text, turn.now)
@@ -810,11 +885,39 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     return True
 
 
+def _time_before(turn: Turn, facts: Facts) -> None:
+    """ "والمرة اللي قبلها؟" after an answer: an earlier case of the same kind, counted on its
+    own; its times are asked (nothing of the case just counted is carried over to it)."""
+    earlier = Facts(standard=facts.standard, kind_open=facts.kind_open)
+    turn.say(turn.tr._("The time before is counted on its own."))
+    _ask(turn, earlier, earlier.missing(turn.now) or "times")
+
+
+def _tells_arrears(text: str) -> bool:
+    """The message says how much is owed ("علي ٣ شهور", "متأخرات ٥ الاف", "I owe 3 months")."""
+    return stated_arrears(text) != (None, None)
+
+
+def _arrears_told(turn: Turn, facts: Facts) -> None:
+    """Arrears told after a disconnection was judged: where the time alone made the cut
+    prohibited, no debt changes that (said, with the same answer); otherwise it is judged
+    again with them (enough arrears rule out "little was owed")."""
+    facts.cut_for_bills = True
+    facts.read(turn.text, turn.now)
+    if facts.unlawful_reason() in PROHIBITED_TIME:  # its time alone made it unlawful
+        turn.say(turn.tr._("Arrears do not change this: no disconnection is allowed at that time."))
+    facts.confirmed = True  # the time was said back or stated before this answer
+    _judge_disconnection(turn, facts)
+
+
 def _switched_kind(text: str, facts: Facts) -> str | None:
     """The other kind of outage, said as a correction of the one counted ("لا غلطت، كان انقطاع
     مبرمج مو عطل" after a fault): a planned outage for a fault or the reverse; None when the
-    message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind."""
-    if facts.standard not in (EMERGENCY, PLANNED) or not _corrects(text):
+    message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind.
+    Where the kind was never told (`kind_open`: counted as a fault, the amount the same either
+    way), the kind said next needs no "لا غلطت" to be taken ("كان انقطاع مخطط له وبلغونا قبل
+    بيوم": its notice is owed too)."""
+    if facts.standard not in (EMERGENCY, PLANNED) or not (_corrects(text) or facts.kind_open):
         return None
     kinds = _kinds_said(text)[0]
     if len(kinds) != 1 or facts.standard in kinds:
@@ -847,6 +950,9 @@ def _so_far_followup(turn: Turn, facts: Facts) -> bool:
     told counts the case to it."""
     if _asks_why_counted(turn):
         _explain(turn, facts)
+        return True
+    if mentions(turn.text, "time_before"):
+        _time_before(turn, facts)
         return True
     asked = Facts(standard=facts.standard)
     if (
@@ -904,20 +1010,45 @@ def _takes_end(turn: Turn, facts: Facts) -> bool:
 
 
 def _explain(turn: Turn, facts: Facts) -> None:
-    """How the amount just given was counted: the standard's rule, then each part of it."""
+    """How the amount just given was counted: the standard's rule, then each part of it; and
+    so for the second standard the answer quoted (a reconnection's cut at a prohibited time),
+    then the sum, as the answer gave them (`_answer`)."""
     _ = turn.tr._
-    compensation = compensation_for(facts.case(turn.now.replace(second=0, microsecond=0)))
+    now = turn.now.replace(second=0, microsecond=0)
+    compensation = compensation_for(facts.case(now))
+    lines = [_("How I counted it:"), *_counted_lines(turn, facts, compensation)]
+    also = None if facts.ongoing else facts.also(now)
+    if also is not None:
+        second = compensation_for(also)
+        if also.standard == UNLAWFUL:
+            lines += ["", _("The disconnection itself falls under another standard:")]
+            if reason := facts.cut_reason():
+                lines.append(_(PROHIBITED_TIME[reason]))
+        else:
+            lines += ["", _("The same outage also falls under another standard:")]
+        lines += _counted_lines(turn, facts, second)
+        if compensation.eligible and second.eligible:
+            total = compensation.amount_sar + second.amount_sar
+            lines.append(
+                _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
+            )
+    lines.append(_("If a time I counted is wrong, just tell me the right one."))
+    turn.intent = "compensation"
+    turn.say("\n".join(lines))
+
+
+def _counted_lines(turn: Turn, facts: Facts, compensation: Compensation) -> list[str]:
+    """One standard's rule, each part of its amount, and its total when one is owed."""
+    _ = turn.tr._
     rule = compensation.rule or rule_for(compensation.standard, turn.now)
-    lines = [_("How I counted it:"), rule_summary(rule, turn.lang, facts.network or "lv")]
+    lines = [rule_summary(rule, turn.lang, facts.network or "lv")]
     lines += [
         _("{label}: {amount}", label=line.label(turn.lang), amount=riyals(line.sar, turn.lang))
         for line in compensation.breakdown
     ]
     if compensation.eligible:
         lines.append(_("In all: {amount}.", amount=riyals(compensation.amount_sar, turn.lang)))
-    lines.append(_("If a time I counted is wrong, just tell me the right one."))
-    turn.intent = "compensation"
-    turn.say("\n".join(lines))
+    return lines
 
 
 def _corrects(text: str) -> bool:
@@ -1134,8 +1265,9 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     reason = facts.unlawful_reason()
     if reason is not None:
         compensation = compensation_for(facts.case(turn.now))
-        # Kept as the case talked of: a correction of its hour next ("لا غلطت، كان الساعة ١٠")
-        # is judged again with the facts told (the arrears), never a new "why was it cut?".
+        # Kept as the case talked of: a correction of its hour next ("لا غلطت، كان الساعة ١٠"),
+        # "علي ٣ شهور" or "ليش؟" is about it, judged again with the facts told (the arrears),
+        # never a new "why was it cut?".
         turn.begin("compensation", stage=ANSWERED, facts=facts.dump())
         turn.say(
             "\n".join(
@@ -1253,8 +1385,9 @@ def _cases_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
 def _why_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     picked = choice_number(turn.text)
     _ = turn.tr._
-    if picked == 1 or mentions(turn.text, "cut_for_bills"):
+    if picked == 1 or mentions(turn.text, "cut_for_bills") or _tells_arrears(turn.text):
         facts.cut_for_bills = True
+        facts.read(turn.text, turn.now)  # "علي ٣ شهور": how much is owed, kept too
         _advance(turn, facts)
         return True
     if picked == 2:  # nothing owed: below the threshold that allows a disconnection at all
@@ -1320,16 +1453,20 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
-    turn.say(_question(turn, facts, what), _choices(turn, what))
+    turn.say(_question(turn, facts, what), _choices(turn, what, facts))
 
 
-def _choices(turn: Turn, what: str | None) -> list[Choice]:
+def _choices(turn: Turn, what: str | None, facts: Facts | None = None) -> list[Choice]:
     """The numbered answers a question offers ("1" must answer it)."""
     _ = turn.tr._
     if what == "end":
         return [Choice("1", _("Yes, it came back")), Choice("2", _("Not yet"))]
     if what == "paid_at_all":
         return [Choice("1", _("Right, I have not paid")), Choice("2", _("I paid"))]
+    if what in ("start_hour", "end_hour") and facts is not None:
+        at = facts.start_at() if what == "start_hour" else facts.end_at()
+        if at is not None:
+            return [Choice("1", _("Yes, around {time}", time=turn.tr.time(at)))]
     return []
 
 
@@ -1373,6 +1510,25 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return _('When did you pay? For example: "today at 11 in the morning".')
     if what == "back_time":
         return _("At what time did the power come back?")
+    if what in ("start_hour", "end_hour"):
+        # Only a part of the day was said: its usual hour is offered, never counted unasked.
+        at = facts.start_at() if what == "start_hour" else facts.end_at()
+        time_text = turn.tr.time(at) if at is not None else ""
+        if what == "end_hour":
+            return _(
+                "About what time did the power come back? Around {time}? Write the hour, "
+                "or choose 1.",
+                time=time_text,
+            )
+        if facts.standard == RECONNECTION:
+            return _(
+                "About what time did you pay? Around {time}? Write the hour, or choose 1.",
+                time=time_text,
+            )
+        return _(
+            "About what time did the power go off? Around {time}? Write the hour, or choose 1.",
+            time=time_text,
+        )
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
     if what == "exact_day":
@@ -1646,6 +1802,8 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
 
         if outage_report.takes_start_correction(turn, understood):
             return True
+    if picked is None and _planned_on_open_report(turn):
+        return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         _open_kind(turn, facts)
@@ -1670,6 +1828,23 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             turn.say(turn.tr._("Please send a number from the list."), choices)
         return True
     return False
+
+
+def _planned_on_open_report(turn: Turn) -> bool:
+    """ "لا غلطت، كان انقطاع مخطط له وبلغونا قبل بيوم" right after their open report's count:
+    that outage, said to be planned work, counted as one from the report's start (its day is
+    on record, never asked again), with the notice told in the same message."""
+    if not _corrects(turn.text) or kind_told(turn.text) != PLANNED:
+        return False
+    found = _open_outage(turn)
+    if not found or start_asked(found[0][0]):
+        return False
+    report, incident = found[0]
+    start = report.start_in(incident).isoformat()
+    facts = Facts(standard=PLANNED, start=start, ongoing=True)
+    facts.read(turn.text, turn.now)
+    _advance(turn, facts)
+    return True
 
 
 def _confirms_offered(turn: Turn) -> bool:

@@ -46,6 +46,10 @@ class Facts:
     start_inferred: bool = False
     end: str | None = None
     end_inferred: bool = False
+    # The hour is a span's usual hour ("بعد الظهر", "العصر", "الصبح": 15:15, 08:00), not one
+    # the subscriber gave: asked, with that hour offered, before anything is counted from it.
+    start_part: bool = False
+    end_part: bool = False
     ongoing: bool = False
     duration: int | None = None  # minutes, when the subscriber gave a length instead of times
     notice_minutes: int | None = None
@@ -144,6 +148,7 @@ class Facts:
                 # "لا غلطت، كان الساعة ١٠ الصبح": the hour corrected, on the day told before.
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
+            self.start_part = start.guess == "day_part"
             changed = True
             if (
                 end is None
@@ -155,6 +160,7 @@ class Facts:
                 # (it is asked again), nor an end before the new start.
                 self.end = None
         if end is not None:
+            part = end.guess == "day_part"
             end = self._end_after_start(end)
             if end is not None:
                 # An end hour told after the start is the first such hour after it.
@@ -162,6 +168,7 @@ class Facts:
                 # "الى ثاني يوم": a day we counted from the start is said back like a guess.
                 counted = reading.end is not None and reading.end.from_start
                 self.end_inferred = (end.hour_guessed or counted) if self.start else end.inferred
+                self.end_part = part
                 self.ongoing = False
                 changed = True
         if ongoing or (asked == "end" and _says_no(text)):
@@ -216,7 +223,7 @@ class Facts:
         ):
             # "امس الساعة ٨ الصبح لمدة ٥ ساعات": the end is the start plus the length.
             self.end = (start_at + timedelta(minutes=self.duration)).isoformat()
-            self.end_inferred = self.start_inferred
+            self.end_inferred, self.end_part = self.start_inferred, False
         if notice_moment is not None or start is not None:
             self._notice_before_start()
         if changed:
@@ -330,7 +337,7 @@ class Facts:
         An amount alone under the minimum, or a count of bills alone, decides nothing."""
         from bot.standards.disconnection import rules as disconnection_rules
 
-        if not mentions(text, "cut_for_bills"):
+        if not mentions(text, "cut_for_bills") and not mentions_words(text, "arrears_owed"):
             return False  # an amount not said of bills or arrears ("ابي تعويض ٥٠٠ ريال")
         riyals, months = stated_arrears(text)
         if riyals is None and months is None:
@@ -428,6 +435,10 @@ class Facts:
         if self.standard == RECONNECTION and not self.start and self.ongoing:
             return "paid_time"  # counted from the payment: "when did you pay?"
         if self.start_at() is not None:
+            if self.start_part:
+                return "start_hour"
+            if self.end_at() is not None and self.end_part and not self.ongoing:
+                return "end_hour"
             if self.end_at() is not None or self.ongoing:
                 return None
             if self.end:  # a day without an hour
@@ -605,9 +616,7 @@ def _said_of_bills(before: str) -> bool:
     """The words just before an amount name bills or arrears (or the amount is owed: "علي",
     "I owe" right before it), with no ask for compensation after them ("متأخرات ٥ الاف", "فاتورتين ٨٠٠ ريال"; not "فاتورة وحدة وابي تعويض ٥٠٠")."""
     near = before.split()[-_AMOUNT_REACH:]
-    if near and any(
-        near[-len(phrase.split()) :] == phrase.split() for phrase in phrase_list("arrears_owed")
-    ):
+    if near and _owed_right_before(near):
         return True  # owed right before the amount ("علي ١٥٠٠ ريال", "I owe 1,500 SAR")
     for first in range(len(near) - 1, -1, -1):
         tail = " ".join(near[first:])
@@ -629,14 +638,23 @@ def _said_unpaid(normalized: str, found: re.Match[str]) -> bool:
         return True
     before = normalized[: found.start()].split()
     last = before[-1].removeprefix("و") if before else ""  # "وعلي شهرين"
-    if last and (last in phrase_list("arrears_owed") or mentions_words(last, "cut_for_bills")):
-        return True
+    if _owed_right_before(before) or (
+        last and (last in phrase_list("arrears_owed") or mentions_words(last, "cut_for_bills"))
+    ):
+        return True  # "علي ٣ شهور", "I owe 3 months", "فواتير ٣ شهور": months of bills owed
     near = " ".join(
         before[-_AMOUNT_REACH:]
         + [found.group(0)]
         + normalized[found.end() :].split()[:_AMOUNT_REACH]
     )
     return mentions(near, "not_paid") or mentions(near, "unpaid_said")
+
+
+def _owed_right_before(words: list[str]) -> bool:
+    """The words end with one that says what follows is owed ("علي", "I owe")."""
+    return any(
+        words[-len(phrase.split()) :] == phrase.split() for phrase in phrase_list("arrears_owed")
+    )
 
 
 def _alternatives(name: str) -> str:
@@ -646,14 +664,17 @@ def _alternatives(name: str) -> str:
 def notice_lead_minutes(text: str) -> int | None:
     """How long before the outage the notice came, said as a unit alone after "قبلها"/"قبله"
     ("ما وصلنا اشعار الا قبلها بيوم": a day); None when the message says no such thing."""
-    if not mentions_words(text, "notice_lead"):
+    if not mentions_words(text, "notice_lead") and not mentions_words(text, "notice_lead_by"):
         return None
     normalized = f" {normalize(text)} "
-    for phrase in phrase_list("notice_lead"):
+    leads = [(p, False) for p in phrase_list("notice_lead")]
+    for phrase, by in leads + [(p, True) for p in phrase_list("notice_lead_by")]:
         at = normalized.find(f" {phrase} ")
         if at < 0:
             continue
         after = normalized[at + len(phrase) + 2 :].split()
+        if by and not (after and after[0].startswith("ب")):
+            continue  # "قبل يومين": as often "two days ago"; only "قبل بيومين" is a lead
         if minutes := find_duration_minutes(" ".join(after[:3])):  # "قبلها بساعتين"
             return minutes
         for size in (2, 1):

@@ -35,6 +35,9 @@ from handlers.compensation_facts import Facts, notice_lead_minutes, stated_arrea
         ("فصلوها وصار لها شهرين", (None, None)),
         ("عندي ٣ شهور ما سددتها", (None, 3)),
         ("ما دفعت شهرين", (None, 2)),
+        # Months said owed ("علي", "I owe") are months of bills unpaid (times1).
+        ("عليّ ٣ شهور", (None, 3)),
+        ("I owe 3 months", (None, 3)),
     ],
 )
 def test_stated_arrears(text: str, expected: tuple[int | None, int | None]) -> None:
@@ -49,6 +52,11 @@ def test_stated_arrears(text: str, expected: tuple[int | None, int | None]) -> N
         ("قبله بيوم واحد", 1440),
         ("ما وصلنا اشعار", None),
         ("قبلها بس", None),
+        # "قبل" with a length written with "ب" is the lead; "قبل يومين" alone may be "ago" (times1).
+        ("كان انقطاع مخطط له وبلغونا قبل بيوم", 1440),
+        ("وصلتنا رسالة قبل بساعتين", 120),
+        ("بلغونا قبل يومين", None),
+        ("انقطعت قبل يومين", None),
     ],
 )
 def test_notice_lead(text: str, minutes: int | None) -> None:

@@ -188,7 +188,8 @@ def test_hijri_dates_agree_with_hijridate(text: str, hijri: tuple[int, int, int]
         ("امس ٧ المغرب", "2026-11-30T19:00:00+03:00"),
         ("امس العشاء", "2026-11-30T19:00:00+03:00"),
         ("امس ١٠ بالليل", "2026-11-30T22:00:00+03:00"),
-        ("امس نص الليل", "2026-11-30T00:00:00+03:00"),
+        # Midnight said with a day is the night of that day: 00:00 of the day after.
+        ("امس نص الليل", "2026-12-01T00:00:00+03:00"),
         ("امس الصبح الساعة ٩", "2026-11-30T09:00:00+03:00"),
         ("الليلة الساعة ٢", "2026-12-01T02:00:00+03:00"),
         ("امس الساعة 3:30 العصر", "2026-11-30T15:30:00+03:00"),
@@ -307,7 +308,7 @@ def test_durations_in_days_and_weeks(text: str, minutes: int) -> None:
 
 
 # Property tests: whatever day, hour and day part a subscriber writes, a time slot is a real
-# moment within that day, and the end is never before the start.
+# moment within that day (its night's midnight just after it), and the end is never before the start.
 
 DAY_WORDS = {"امس": -1, "البارحة": -1, "اليوم": 0, "قبل امس": -2, "yesterday": -1}
 # A day part, the hours people say with it, and the hours of the day they make.
@@ -338,7 +339,9 @@ def test_a_stated_day_and_hour_land_within_that_day(
     now = datetime(2026, 1, 1, tzinfo=RIYADH) + timedelta(minutes=minutes)
     start = read_times(f"{day} الساعة {hour} {period}", now).start
     assert start is not None and start.at is not None
-    assert start.at.date() == now.date() + timedelta(days=DAY_WORDS[day])
+    # "امس ١٢ بالليل" is the midnight that ends yesterday, the one hour past the day said.
+    midnight = hour == 12 and period == "بالليل"
+    assert start.at.date() == now.date() + timedelta(days=DAY_WORDS[day] + midnight)
     assert low <= start.at.hour <= high
 
 
@@ -959,3 +962,39 @@ def test_a_planned_cut_announced_is_no_compensation_question() -> None:
     asked = "the power will be cut next Thursday at 9 am, what compensation will I get?"
     assert understand(asked, evening).intent == "compensation"
     assert understand("الكهرباء بتنقطع الخميس الجاي وكم التعويض؟", evening).intent == "compensation"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # Midnight said with a day is that day's night: 00:00 of the day after, for a start...
+        ("امس الساعة 12 منتصف الليل", "2026-12-01T00:00:00+03:00", None),
+        ("انقطعت امس الساعة 12 بالليل", "2026-12-01T00:00:00+03:00", None),
+        ("يوم الاحد ١٢ بالليل", "2026-11-30T00:00:00+03:00", None),  # Sunday 29th
+        ("last night at 12", "2026-12-01T00:00:00+03:00", None),
+        (
+            "امس الساعة 12 منتصف الليل ورجعت الساعة 5 الصبح",
+            "2026-12-01T00:00:00+03:00",
+            "2026-12-01T05:00:00+03:00",
+        ),
+        # ... and for an end, whether or not the end names its day.
+        (
+            "امس من ٨ بالليل ورجعت الساعة 12 منتصف الليل",
+            "2026-11-30T20:00:00+03:00",
+            "2026-12-01T00:00:00+03:00",
+        ),
+        (
+            "من امس ٨ بالليل الى امس ١٢ بالليل",
+            "2026-11-30T20:00:00+03:00",
+            "2026-12-01T00:00:00+03:00",
+        ),
+        # With no day, the last midnight before the message; noon's 12 is the day's own.
+        ("من الساعة 12 منتصف الليل", "2026-12-01T00:00:00+03:00", None),
+        ("امس الساعة 12 الظهر", "2026-11-30T12:00:00+03:00", None),
+    ],
+)
+def test_midnight_with_a_day_is_the_night_of_that_day(
+    text: str, start: str, end: str | None
+) -> None:
+    found_start, found_end, _ = _span(text)
+    assert (found_start, found_end) == (start, end)

@@ -41,6 +41,7 @@ class _Period:
     named: bool = False  # names a moment (الفجر, المغرب: a prayer), not a span (الصبح)
     prayer: str | None = None  # its usual hour is this prayer's time on the day ("العصر")
     minutes: int = 0  # ... moved by this much ("بعد صلاة العصر": half an hour after it)
+    ends_day: bool = False  # its "12" is the midnight after the day said ("امس ١٢ بالليل")
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def _vocabulary() -> _Vocabulary:
                 bool(spec.get("named")),
                 spec.get("prayer"),
                 spec.get("minutes", 0),
+                bool(spec.get("ends_day")),
             )
             for word in words:
                 periods[_key(word)] = period
@@ -324,6 +326,8 @@ class _Clock:
     period: _Period | None = None  # the day part named alone ("العصر"), for the hours after it
     named_part: bool = False  # the day part alone names a moment ("الفجر"): see `Moment.guess`
     about: bool = False  # "around 9pm", "حوالي الساعة ٩": an approximate hour
+    # "١٢ بالليل", "منتصف الليل": the midnight that ends the day said with it, not begins it.
+    midnight: bool = False
 
     @property
     def guessed(self) -> bool:
@@ -774,6 +778,7 @@ def _clock_at(
                 True,
                 period=period,
                 named_part=period.named or before,  # "قبل العصر": a moment, as a prayer is
+                midnight=period.ends_day and (hour, minute) == (0, 0),
             ),
             size,
         )
@@ -825,6 +830,7 @@ def _hour_at(
         is_duration = nxt is not None and (nxt in units.unit or nxt in units.duals)
         said = lead_size or period is not None or (not worded and (":" in toks[j] or marker_before))
         if said and not is_duration:
+            midnight = period is not None and period.ends_day and hour == 12
             if period is not None:
                 hour = _apply_period(hour, period)
                 k += consumed
@@ -841,6 +847,7 @@ def _hour_at(
                 getattr(period, "day", None),
                 ambiguous,
                 about=about,
+                midnight=midnight,
             ), k - i
     return None, 0
 
@@ -1213,6 +1220,8 @@ def _moment(
         resolved = _day_of(day, today, start.day if start else None)
         if resolved is None:
             return None
+        if clock is not None and clock.midnight:
+            resolved += timedelta(days=1)  # "امس ١٢ بالليل": the night of that day
         # "قبل شهرين" names no exact day, and a weekday that is not the date's ("الأحد ١٦
         # نوفمبر", a Monday) leaves the day in doubt: either is said back before any money.
         agrees = _weekday_agrees(day, resolved)
@@ -1233,7 +1242,7 @@ def _moment(
     assert clock is not None
     if clock.day is not None:
         return Moment(
-            today + timedelta(days=clock.day),
+            today + timedelta(days=clock.day + clock.midnight),
             time(clock.hour, clock.minute),
             True,
             clock.guessed,
