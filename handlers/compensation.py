@@ -38,7 +38,7 @@ from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
-from bot.understanding import Understanding, choice_number, control_word
+from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import find_standard, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
@@ -122,9 +122,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if stage == "voltage":
         return False  # anything else is a new message
     if stage == "pick":
-        picked = choice_number(turn.text)
+        picked = choice_number(turn.text) or choice_named(turn.text, _standard_names(turn))
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
-        standard = standard or find_standard(turn.text)
+        # "انقطاع مجدول": no option's words, but an outage's kind names its case as well.
+        standard = standard or find_standard(turn.text) or kind_told(turn.text)
         if standard is None:
             if picked is None and facts.read(turn.text, turn.now):
                 turn.remember(facts=facts.dump())  # the times came first: keep them
@@ -1258,13 +1259,18 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
     if what == "standard":
         turn.begin("compensation", stage="pick", facts=facts.dump(), tries=0)
         choices = [
-            Choice(str(i), standard_name(s, turn.lang), featured=s == MOST_ASKED)
-            for i, s in enumerate(STANDARD_IDS, 1)
+            Choice(str(i), name, featured=s == MOST_ASKED)
+            for i, (s, name) in enumerate(zip(STANDARD_IDS, _standard_names(turn), strict=True), 1)
         ]
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
     turn.say(_question(turn, facts, what), _choices(turn, what))
+
+
+def _standard_names(turn: Turn) -> list[str]:
+    """The cases as the menu shows them, in its order: typed, a name picks as its number does."""
+    return [standard_name(s, turn.lang) for s in STANDARD_IDS]
 
 
 def _choices(turn: Turn, what: str | None) -> list[Choice]:
