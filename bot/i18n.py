@@ -64,8 +64,18 @@ BABEL_LOCALE = {"ar": "ar_SA", "en": "en"}
 # weekday in the same order ("الاثنين 23 نوفمبر", "Monday, November 23"; the year only when it
 # is not this year's). The long dates are the locales' own "long" format.
 DATE_PATTERNS = {
-    "ar": {"date": "d MMMM y", "day": "EEEE d MMMM", "day_year": "EEEE d MMMM y"},
-    "en": {"date": "MMMM d, y", "day": "EEEE, MMMM d", "day_year": "EEEE, MMMM d, y"},
+    "ar": {
+        "date": "d MMMM y",
+        "day": "EEEE d MMMM",
+        "day_year": "EEEE d MMMM y",
+        "weekday": "EEEE",
+    },
+    "en": {
+        "date": "MMMM d, y",
+        "day": "EEEE, MMMM d",
+        "day_year": "EEEE, MMMM d, y",
+        "weekday": "EEEE",
+    },
 }
 
 
@@ -219,12 +229,26 @@ class Texts:
             return self._(CLOCK_NAMES[local.hour])
         return format_time(local, "short", locale=self.locale)
 
-    def datetime(self, value: datetime) -> str:
-        """The long date (as `date` writes it, without the Hijri) and the time: one date format
-        in a message, so a deadline reads like the pay-by date beside it ("23 نوفمبر 2026 11:00 ص",
-        not "23/11/2026")."""
+    def datetime(self, value: datetime, now: datetime | None = None) -> str:
+        """A moment as the subscriber says it. With `now` (the message's clock): "اليوم الساعة
+        5:00 م", "أمس الساعة …", the weekday within a week either side ("الخميس الساعة …"),
+        else the day and date, with the year only when it is not this year's; Riyadh's days.
+        Without `now` (a deadline beside a pay-by date): the long date and the time, one date
+        format in a message ("23 نوفمبر 2026 11:00 ص", not "23/11/2026")."""
         local = value.astimezone(RIYADH)
-        return f"{self.date(local.date(), hijri=False)} {self.time(local)}"
+        if now is None:
+            return f"{self.date(local.date(), hijri=False)} {self.time(local)}"
+        from bot.standards.wording import MOMENT_WORDS  # it imports this module
+
+        today = now.astimezone(RIYADH).date()
+        days = (local.date() - today).days
+        time = self.time(local)
+        if days in MOMENT_WORDS:
+            return self._(MOMENT_WORDS[days], time=time)
+        if abs(days) < 7:
+            return self._(MOMENT_WORDS["day"], when=self._pattern("weekday", local), time=time)
+        day = self.day(local.date(), with_year=local.year != today.year)
+        return self._(MOMENT_WORDS["day"], when=day, time=time)
 
 
 class _CurrencyPattern(NumberPattern):

@@ -33,7 +33,8 @@ from bot.understanding.phrases import read_phrase_file
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
 # outage_fault and outage_planned by handlers/compensation.py (an outage's cause said as a
 # fault or as planned work); correction, ask_why and time_before by handlers/compensation.py (a
-# message about the case just answered).
+# message about the case just answered); frustration by handlers/menu.py (whole words:
+# acknowledged before anything is asked).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -110,6 +111,7 @@ NAMES = (
     "ask_due_date",
     "ask_why",
     "time_before",
+    "frustration",
 )
 
 

@@ -117,6 +117,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if turn.state.get("shown") and mentions(turn.text, "ask_due_date"):
         # "وش آخر موعد للسداد؟" right after a card: that bill's due date, not the picker again.
         return _due_date(turn)
+    if turn.state.get("shown") and asks_how_to_pay(turn.text):
+        # "كيف بدفعها؟" right after a card: the ways to pay that bill, not the card again.
+        turn.intent = "bill"
+        turn.say(how_to_pay_line(turn))
+        return True
     if turn.state.get("shown") and mentions(turn.text, "bill_high"):
         # "ليش غالية كذا" right after a card is about that card: not "which account?" again.
         turn.intent = "bill"

@@ -9,6 +9,7 @@ The facts and what is still missing are in `handlers/compensation_facts.py`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,7 +20,7 @@ from bot.outages import compensation_cases_for_phone, latest_report, restoration
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import start_asked, unstated_start_line
-from bot.outages.service import record_stated_end, record_stated_start
+from bot.outages.service import parse_reference, record_stated_end, record_stated_start
 from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
@@ -37,8 +38,8 @@ from bot.standards.disconnection import asked_cases, residential_only
 from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
-from bot.text import normalize
-from bot.understanding import Understanding, choice_number, control_word
+from bot.text import ascii_digits, normalize
+from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
@@ -98,6 +99,9 @@ def start(turn: Turn, understood: Understanding) -> None:
 
         outage_report.start(turn, understood)  # then its acknowledgement counts what it earns
         return
+    named = _report_named(turn.text)
+    if named is not None and _show_records(turn, report=named):
+        return  # one report asked about: its cases alone, not every case on record
     if facts.standard is None and not has_facts and (_show_records(turn) or _ask_when_back(turn)):
         return
     if facts.standard is None and _ongoing_only(facts) and _show_records(turn):
@@ -123,9 +127,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if stage == "voltage":
         return False  # anything else is a new message
     if stage == "pick":
-        picked = choice_number(turn.text)
+        picked = choice_number(turn.text) or choice_named(turn.text, _standard_names(turn))
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
-        standard = standard or find_standard(turn.text)
+        # "انقطاع مجدول": no option's words, but an outage's kind names its case as well.
+        standard = standard or find_standard(turn.text) or kind_told(turn.text)
         if standard is None:
             if picked is None and facts.read(turn.text, turn.now):
                 turn.remember(facts=facts.dump())  # the times came first: keep them
@@ -1447,13 +1452,18 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
     if what == "standard":
         turn.begin("compensation", stage="pick", facts=facts.dump(), tries=0)
         choices = [
-            Choice(str(i), standard_name(s, turn.lang), featured=s == MOST_ASKED)
-            for i, s in enumerate(STANDARD_IDS, 1)
+            Choice(str(i), name, featured=s == MOST_ASKED)
+            for i, (s, name) in enumerate(zip(STANDARD_IDS, _standard_names(turn), strict=True), 1)
         ]
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
     turn.say(_question(turn, facts, what), _choices(turn, what, facts))
+
+
+def _standard_names(turn: Turn) -> list[str]:
+    """The cases as the menu shows them, in its order: typed, a name picks as its number does."""
+    return [standard_name(s, turn.lang) for s in STANDARD_IDS]
 
 
 def _choices(turn: Turn, what: str | None, facts: Facts | None = None) -> list[Choice]:
@@ -1676,41 +1686,65 @@ def show_records(turn: Turn, *, lead: str | None = None) -> bool:
     return _show_records(turn, lead=lead)
 
 
-def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = None) -> bool:
+def _report_named(text: str) -> int | None:
+    """ "كم تعويضي عن بلاغ OUT-000001؟": the outage report the question is about."""
+    match = _REPORT_REF.search(ascii_digits(text[:1000]).upper())
+    return int(match.group(1)) if match else None
+
+
+_REPORT_REF = re.compile(r"\bOUT\s*-?\s*0*(\d{1,12})\b")
+
+
+def _show_records(
+    turn: Turn, *, outages_only: bool = False, lead: str | None = None, report: int | None = None
+) -> bool:
     """Every case the sender has on record, with what it earns (an outage still open: what it
     will earn if it runs long), the ones already past their pay-by date first; False when none.
-    `outages_only`: their outage reports alone (the question was about an outage). `lead`:
-    said first, only when there is a case to show."""
+    `outages_only`: their outage reports alone (the question was about an outage). `report`:
+    that outage report's cases alone (the question named it). `lead`: said first, only when
+    there is a case to show. A case that earns money comes before one that earns nothing."""
     tr = turn.tr
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
     asks_offered = False
     others = [
-        tr._("Outage report {ref} (power not back yet)", ref=report.reference)
+        tr._("Outage report {ref} (power not back yet)", ref=open_report.reference)
         + "\n"
-        + _open_outage_text(turn, report, incident, holder=report.account is None)
-        for report, incident in _open_outage(turn)
+        + _open_outage_text(turn, open_report, incident, holder=open_report.account is None)
+        for open_report, incident in _open_outage(turn)
+        if report is None or parse_reference(open_report.reference, "OUT") == report
     ]
+    nothing_owed: list[str] = []  # said after every case that earns something
     if turn.phone is not None:
-        for report, _incident, compensation in compensation_cases_for_phone(
+        for filed, _incident, compensation in compensation_cases_for_phone(
             turn.session, turn.phone
         ):
+            if report is not None and parse_reference(filed.reference, "OUT") != report:
+                continue
             # A start they said but did not confirm: asked about, no amount from our own start.
             offered = (
-                unstated_start_line(tr, report, _incident, compensation)
-                if start_asked(report)
+                unstated_start_line(tr, filed, _incident, compensation)
+                if start_asked(filed)
                 else None
             )
             asks_offered = asks_offered or offered is not None
             block = (
-                tr._("Outage report {ref}", ref=report.reference)
+                tr._("Outage report {ref}", ref=filed.reference)
                 + "\n"
                 # No account on the report: due to the holder of the account there, maybe not
                 # the sender ("يستحق … لصاحب حساب الكهرباء"), never «يحق لك».
-                + (offered or _result_text(turn, compensation, holder=report.account is None))
+                + (offered or _result_text(turn, compensation, holder=filed.account is None))
             )
+            if offered is None and not compensation.amount_sar:
+                nothing_owed.append(block)
+                continue
             (overdue if _overdue(turn, compensation) else others).append(block)
-        for request in () if outages_only else requests_for_phone(turn.session, turn.phone):
+        requests = (
+            ()
+            if outages_only or report is not None
+            else requests_for_phone(turn.session, turn.phone)
+        )
+        for request in requests:
             heading = tr._("Account {account}", account=mask(request.account))
             if request.completed_at is None:  # still open: what it has earned so far
                 others.append(heading + "\n" + _open_request_text(turn, request))
@@ -1723,8 +1757,11 @@ def _show_records(turn: Turn, *, outages_only: bool = False, lead: str | None = 
             )
             compensation = compensation_for(case)
             block = heading + "\n" + _result_text(turn, compensation)
+            if not compensation.amount_sar:
+                nothing_owed.append(block)
+                continue
             (overdue if _overdue(turn, compensation) else others).append(block)
-    blocks = overdue + others
+    blocks = overdue + others + nothing_owed
     if not blocks:
         return False
     if lead is not None:

@@ -1,8 +1,8 @@
 """Questions about the rules, not about a case: "when can they cut me off?" (the
 disconnection rules, from bot/standards/disconnection.toml and the rule set in force), "how is
 compensation paid?" (bot/standards/wording.py, from the rule set in force) and "how do I pay?"
-(the bill card, with where the ways to pay are found: the project knows no payment channel of
-its own, so none is named). The questions are phrase lists: locales/<lang>/phrases/
+(the ways the utility offers: SADAD, biller 001, in any bank's app, and the Alkahraba app;
+with the bill card when no card was just shown). The questions are phrase lists: locales/<lang>/phrases/
 ask_disconnection.txt, ask_compensation_paid.txt and ask_how_to_pay.txt."""
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from bot.standards import rule_for
 from bot.standards.disconnection import rules
 from bot.standards.wording import how_paid_line, how_paid_text
 from bot.understanding import Understanding
+
+# The utility's SADAD biller number: what a bank's app asks for before the account number.
+SADAD_BILLER = "001"
 
 
 def asks_disconnection_rules(text: str, understood: Understanding) -> bool:
@@ -93,6 +96,7 @@ def answer_disconnection_rules(turn: Turn) -> None:
 
 def how_to_pay_line(turn: Turn) -> str:
     return turn.tr._(
-        "For the ways to pay your bill, see the Alkahraba app or call {phone}.",
-        phone=turn.settings.agent_phone,
+        "You can pay your bill through SADAD in your bank's app or website (biller number {biller}, "
+        "and your account number), or in the Alkahraba app.",
+        biller=SADAD_BILLER,
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.dialogue.messages import Choice
+from bot.dialogue.messages import Choice, reply_from_json
 from bot.dialogue.turn import Turn
+from bot.phrases import mentions_words
 from bot.understanding import Understanding, choice_number, control_word
 
 # The main menu, in the order subscribers see it; the number is the key they type.
@@ -31,6 +32,11 @@ def menu_label(turn: Turn, intent: str) -> str:
         "hazard_report": _("Report a safety hazard"),
     }
     return labels[intent]
+
+
+# The whole menu is shown again only after this many turns without it: the same seven lines
+# twice in a row read like a form that did not listen.
+MENU_EVERY = 3
 
 
 def menu_choices(turn: Turn) -> list[Choice]:
@@ -141,11 +147,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
 
 
 def not_understood(turn: Turn, understood: Understanding) -> None:
-    """Ask, never guess: offer the close candidates first when there are any."""
+    """Ask, never guess: offer the close candidates first when there are any. Frustration
+    ("والله تعبنا") is acknowledged first, and guessed at no further: it names no request."""
     _ = turn.tr._
     turn.intent = "unknown"
-    close = [intent for intent, _score in understood.alternatives if intent in MENU_INTENTS][:3]
+    upset = mentions_words(turn.text, "frustration")
+    close = [] if upset else [i for i, _s in understood.alternatives if i in MENU_INTENTS][:3]
     _keep_for_labelling(turn, close)
+    if upset:
+        _offer(turn, _frustrated(turn))
+        return
     if len(close) == 1:  # one candidate is a yes-or-no question, not a list of one
         turn.begin("menu", meant=close[0])
         turn.say(
@@ -158,13 +169,48 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
         choices = [Choice(str(MENU_INTENTS.index(i) + 1), menu_label(turn, i)) for i in close]
         turn.say(_("Sorry, I am not sure what you mean. Did you mean one of these?"), choices)
         return
-    show(
-        turn,
-        _(
-            "Sorry, I did not understand. Please choose from the list or write your request "
-            "in other words."
-        ),
+    _offer(turn, _off_topic(turn))
+
+
+def _frustrated(turn: Turn) -> str:
+    return turn.tr._(
+        "Sorry for all the trouble, you have every right to be fed up. Tell me what happened "
+        "and I will follow it up with you."
     )
+
+
+def _off_topic(turn: Turn) -> str:
+    return turn.tr._(
+        "Sorry, I did not understand that. I am here for everything about your electricity: "
+        "your bill, power outages and the compensation you are owed."
+    )
+
+
+def offer(turn: Turn, lead: str) -> None:
+    """`lead`, then the main menu, unless it was shown in the last few turns: then one line
+    saying how to ask for it."""
+    _offer(turn, lead)
+
+
+def _offer(turn: Turn, lead: str) -> None:
+    if not _menu_seen_lately(turn, lead):
+        show(turn, lead)
+        return
+    turn.say(lead + " " + turn.tr._('For the options, send "menu".'))
+
+
+def _menu_seen_lately(turn: Turn, lead: str) -> bool:
+    """The main menu was in one of the last MENU_EVERY - 1 answers: the last answer's choices
+    say so; before it, an answer that was one of the leads `_offer` is given, alone (sent with
+    the menu; held back, the line to ask for it follows the lead)."""
+    menu = menu_choices(turn)
+    if any(list(reply_from_json(r).choices) == menu for r in turn.contact.last_replies or []):
+        return True
+    recent = turn.contact.recent_messages or []
+    asked = [i for i, entry in enumerate(recent) if entry.get("by") == "subscriber"]
+    since = asked[-(MENU_EVERY - 1)] if len(asked) >= MENU_EVERY - 1 else 0
+    leads = {lead, _frustrated(turn), _off_topic(turn)}
+    return any(e.get("by") == "bot" and e.get("text") in leads for e in recent[since:])
 
 
 def _meant(turn: Turn, intent: str) -> str:

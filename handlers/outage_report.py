@@ -727,7 +727,7 @@ def _counted_from_report(turn: Turn, report: OutageReport) -> str:
     return turn.tr._(
         "No problem: your outage is counted from your report ({when}). If you remember when "
         "it began, just tell me.",
-        when=turn.tr.datetime(report.reported),
+        when=turn.tr.datetime(report.reported, now=turn.now),
     )
 
 
@@ -1061,7 +1061,7 @@ def take_start(
                 "Thank God it is back. I recorded on your report {ref} that the power came back "
                 "at {when}.",
                 ref=report.reference,
-                when=turn.tr.datetime(back),
+                when=turn.tr.datetime(back, now=turn.now),
             )
         )
     holder = report.account is None  # paid to whoever holds the account there, maybe not them
@@ -1222,7 +1222,10 @@ def _acknowledgement(
         )
     if incident.estimated_restoration_at is not None:
         lines.append(
-            _("Expected restoration: {when}", when=tr.datetime(incident.estimated_restoration_at))
+            _(
+                "Expected restoration: {when}",
+                when=tr.datetime(incident.estimated_restoration_at, now=turn.now),
+            )
         )
     # Linked to no account: the compensation goes to the account holder of the place
     # (domain.md), who may not be the reporter; said as the restoration notice says it.

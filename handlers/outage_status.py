@@ -232,12 +232,7 @@ def when(turn: Turn, moment: datetime | None) -> str:
     else the date and time."""
     if moment is None:
         return ""
-    days = (turn.now.astimezone(RIYADH).date() - moment.astimezone(RIYADH).date()).days
-    if days == 0:
-        return turn.tr._("today at {time}", time=turn.tr.time(moment))
-    if days == 1:
-        return turn.tr._("yesterday at {time}", time=turn.tr.time(moment))
-    return turn.tr.datetime(moment)
+    return turn.tr.datetime(moment, now=turn.now)
 
 
 # A restoration notice this recent is what a bare "how much?" answers to.
@@ -510,7 +505,7 @@ def _say_back(
             "Thank God it is back. I recorded on your report {ref} that the power came back "
             "at {when}.",
             ref=report.reference,
-            when=tr.datetime(back),
+            when=tr.datetime(back, now=turn.now),
         )
     ]
     compensation = compensation_for_report(report, incident)

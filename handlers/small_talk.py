@@ -172,7 +172,7 @@ def answer(turn: Turn, courtesy: Courtesy) -> None:
             turn.say(reply.text, reply.choices)
         return
     if UPSET in kinds:
-        menu.show(turn, line)  # what they can ask for, not a smile back
+        menu.offer(turn, line)  # what they can ask for, not a smile back
         return
     if turn.intent != "greeting" or "farewell" in kinds:
         turn.say(line)

@@ -47,7 +47,13 @@ def test_when_says_yesterday_and_today_by_name() -> None:
     assert when(_turn(evening, "en"), last_night) == "yesterday at 9:00\u202fPM"
     assert when(_turn(evening), evening.replace(hour=8)) == "اليوم الساعة 8:00 ص"
     earlier = datetime(2026, 11, 28, 21, 0, tzinfo=RIYADH)
-    assert when(_turn(evening), earlier) == "28 نوفمبر 2026 9:00 م"
+    # This week by its weekday; earlier by its day and date, the year only when not this one.
+    assert when(_turn(evening), earlier) == "السبت الساعة 9:00 م"
+    assert when(_turn(evening, "en"), earlier) == "Saturday at 9:00\u202fPM"
+    assert when(_turn(evening), earlier.replace(day=10)) == "الثلاثاء 10 نوفمبر الساعة 9:00 م"
+    last_year = earlier.replace(year=2025, month=12, day=30)
+    assert when(_turn(evening), last_year) == "الثلاثاء 30 ديسمبر 2025 الساعة 9:00 م"
+    assert when(_turn(evening, "en"), last_year) == "Tuesday, December 30, 2025 at 9:00\u202fPM"
     # Riyadh's yesterday, whatever clock the message came in on (UTC: 1 December 21:30).
     assert when(_turn(AT_0030_UTC), last_night.astimezone(UTC)) == "أمس الساعة 9:00 م"
 

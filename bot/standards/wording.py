@@ -59,6 +59,14 @@ CONDITIONS = {
 # The two clock times read either way as "12:00 ص/م" (many read 12:00 ص as noon): said by name,
 # wherever a time is shown (`Texts.time`).
 CLOCK_NAMES = {0: N_("12 midnight"), 12: N_("12 noon")}
+# A moment said back near the message's day (bot.i18n.Texts.datetime with `now`): by the
+# day's name, then the weekday, then the date ("day").
+MOMENT_WORDS: dict[int | str, str] = {
+    0: N_("today at {time}"),
+    -1: N_("yesterday at {time}"),
+    1: N_("tomorrow at {time}"),
+    "day": N_("{when} at {time}"),
+}
 
 REASONS = {
     "on_time": N_("It was done within the deadline, so no compensation is due."),

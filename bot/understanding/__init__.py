@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot.config import RIYADH
 from bot.text import clean_raw, fold, words
-from bot.understanding.control import choice_number, control_word
+from bot.understanding.control import choice_named, choice_number, control_word
 from bot.understanding.intents import IntentGuess, bot_command, recognize
 from bot.understanding.language import detect_lang, knows_latin_words
 from bot.understanding.result import Understanding
@@ -22,6 +22,7 @@ from bot.understanding.slots import extract, read_times
 __all__ = [
     "Understanding",
     "bot_command",
+    "choice_named",
     "choice_number",
     "control_word",
     "detect_lang",
