@@ -250,6 +250,46 @@ def test_a_time_is_written_to_sqlite_as_sqlalchemy_writes_it(moment: datetime) -
         one_step(moment.replace(tzinfo=None))
 
 
+@given(
+    st.one_of(
+        st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
+            lambda moment: moment.isoformat(" ", "microseconds")  # as written: every turn's
+        ),
+        st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
+            lambda moment: moment.isoformat(" ", "seconds")  # older rows, other writers
+        ),
+        st.dates().map(str),
+        st.text(alphabet="0123456789-: .", min_size=26, max_size=26),
+    )
+)
+def test_a_time_is_read_from_sqlite_as_sqlalchemy_reads_it(stored: str) -> None:
+    """UTCDateTime's one-step SQLite reader gives what the type's own two steps give (the
+    dialect's parse, then UTC), the same error for text neither reads."""
+    dialect = sqlite_dialect()
+    column_type = UTCDateTime().dialect_impl(dialect)
+    two_steps = TypeDecorator.result_processor(column_type, dialect, None)
+    one_step = UTCDateTime()._cached_result_processor(dialect, None)
+    assert one_step is not None and two_steps is not None
+    try:
+        expected = two_steps(stored)
+    except ValueError:
+        with pytest.raises(ValueError):
+            one_step(stored)
+        return
+    read = one_step(stored)
+    assert read == expected and read.tzinfo is UTC
+    assert one_step(None) is None
+
+
+def test_json_on_sqlite_is_json_dumps_with_letters() -> None:
+    from bot.storage.db import _json_text
+
+    for value in ({"a": [1, 2.5, None, True]}, [{"text": "الكهرباء طافية\n"}], {}, "x\ud800"):
+        assert json.loads(_json_text(value)) == value
+        if value != "x\ud800":  # a lone surrogate keeps its escape
+            assert _json_text(value) == json.dumps(value, ensure_ascii=False)
+
+
 def test_a_message_is_read_for_times_once_a_turn(monkeypatch: pytest.MonkeyPatch) -> None:
     """Understanding reads the message's times; the flows asking again about the same text
     and instant (in another zone) get that reading, equal to one made afresh."""
