@@ -105,6 +105,43 @@ def test_bill_lookup_reads_through_the_turns_connection(seeded_database_url: str
     assert len(checkouts) >= 1
 
 
+def test_the_flows_session_is_kept_closed_for_the_next_turn(seeded_database_url: str) -> None:
+    """An outage report's turn leaves its ORM session closed (no object, no transaction) for
+    the thread's next turn; that turn's report is made in it, on its own connection, and both
+    reports are on record."""
+    from bot.dialogue import turn as turn_module
+    from bot.outages.models import OutageReport
+
+    url = seeded_database_url
+    settings = replace(Settings.from_env(), database_url=url, billing_url=None, lang="ar")
+    engine = Engine(settings)
+    phones = demo_phone_numbers(2)
+    kept = []
+    for i, phone in enumerate(phones):
+        replies = engine.handle(
+            Inbound(
+                channel="whatsapp",
+                sender=phone,
+                phone=phone,
+                text="الكهرباء طافية",
+                received_at=datetime.now(UTC),
+                message_id=f"SMkept{i}",
+            )
+        )
+        assert replies and "OUT-" in replies[0].text
+        session = turn_module._idle.session
+        assert session is not None and not list(session.identity_map.values())
+        assert not session.in_transaction()
+        kept.append(session)
+    assert kept[0] is kept[1]
+    with engine_for(url).connect() as conn:
+        stored = conn.execute(
+            text(f"SELECT count(*) FROM {OutageReport.__tablename__} WHERE phone IN (:a, :b)"),
+            {"a": phones[0], "b": phones[1]},
+        ).scalar()
+    assert stored == 2
+
+
 def test_bill_lookup_on_postgresql_opens_no_transaction(seeded_database_url: str) -> None:
     """On PostgreSQL the embedded billing reads on a connection of its own (see
     `reading_through`), in autocommit: no BEGIN before its one statement, nothing to roll back
