@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.billing import Account, BillingUnavailable
@@ -113,7 +114,6 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
     """The accounts a message names inside it ("فاتورة الحساب 4321", "فاتورة الملز"): by the
     last four digits written as a number of their own, or by the district, in any spelling.
     A choice's aliases match a whole message only; this reads them within a sentence."""
-    from bot.outages.places import spellings
     from bot.text import ascii_digits, normalize
 
     words = normalize(ascii_digits(text)).split()
@@ -122,10 +122,21 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
     named = []
     for account in accounts:
         last = account.account[-4:]
-        places = (account.district, *spellings(account.district)) if account.district else ()
-        if last in words or any(f" {normalize(p)} " in padded for p in places if normalize(p)):
+        forms = _district_forms(account.district) if account.district else ()
+        if last in words or any(form in padded for form in forms):
             named.append(account)
     return named
+
+
+@lru_cache(maxsize=4096)
+def _district_forms(district: str) -> tuple[str, ...]:
+    """A district's name and every spelling of it, normalized and padded as `padded` above
+    (worked out once per district, not for every message that may name it)."""
+    from bot.outages.places import spellings
+    from bot.text import normalize
+
+    forms = (normalize(name) for name in (district, *spellings(district)))
+    return tuple(f" {form} " for form in forms if form)
 
 
 _ATTACHED = re.compile(r"^[وفبلك]{1,2}(?=ال..)")

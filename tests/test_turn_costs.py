@@ -105,6 +105,43 @@ def test_bill_lookup_reads_through_the_turns_connection(seeded_database_url: str
     assert len(checkouts) >= 1
 
 
+def test_the_flows_session_is_kept_closed_for_the_next_turn(seeded_database_url: str) -> None:
+    """An outage report's turn leaves its ORM session closed (no object, no transaction) for
+    the thread's next turn; that turn's report is made in it, on its own connection, and both
+    reports are on record."""
+    from bot.dialogue import turn as turn_module
+    from bot.outages.models import OutageReport
+
+    url = seeded_database_url
+    settings = replace(Settings.from_env(), database_url=url, billing_url=None, lang="ar")
+    engine = Engine(settings)
+    phones = demo_phone_numbers(2)
+    kept = []
+    for i, phone in enumerate(phones):
+        replies = engine.handle(
+            Inbound(
+                channel="whatsapp",
+                sender=phone,
+                phone=phone,
+                text="الكهرباء طافية",
+                received_at=datetime.now(UTC),
+                message_id=f"SMkept{i}",
+            )
+        )
+        assert replies and "OUT-" in replies[0].text
+        session = turn_module._idle.session
+        assert session is not None and not list(session.identity_map.values())
+        assert not session.in_transaction()
+        kept.append(session)
+    assert kept[0] is kept[1]
+    with engine_for(url).connect() as conn:
+        stored = conn.execute(
+            text(f"SELECT count(*) FROM {OutageReport.__tablename__} WHERE phone IN (:a, :b)"),
+            {"a": phones[0], "b": phones[1]},
+        ).scalar()
+    assert stored == 2
+
+
 def test_bill_lookup_on_postgresql_opens_no_transaction(seeded_database_url: str) -> None:
     """On PostgreSQL the embedded billing reads on a connection of its own (see
     `reading_through`), in autocommit: no BEGIN before its one statement, nothing to roll back
@@ -185,13 +222,13 @@ def test_a_bill_lookup_makes_no_orm_session(
     import bot.dialogue.turn as turn_module
 
     made: list[object] = []
-    real = turn_module.Session
+    real = turn_module._session_on  # a session made, or the thread's closed one taken again
 
     def counted(*args: object, **kwargs: object) -> object:
         made.append(1)
-        return real(*args, **kwargs)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(turn_module, "Session", counted)
+    monkeypatch.setattr(turn_module, "_session_on", counted)
     settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
     engine = Engine(settings)
     first, second = demo_phone_numbers(2)
@@ -248,6 +285,46 @@ def test_a_time_is_written_to_sqlite_as_sqlalchemy_writes_it(moment: datetime) -
     assert one_step(None) is None
     with pytest.raises(ValueError, match="naive"):
         one_step(moment.replace(tzinfo=None))
+
+
+@given(
+    st.one_of(
+        st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
+            lambda moment: moment.isoformat(" ", "microseconds")  # as written: every turn's
+        ),
+        st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
+            lambda moment: moment.isoformat(" ", "seconds")  # older rows, other writers
+        ),
+        st.dates().map(str),
+        st.text(alphabet="0123456789-: .", min_size=26, max_size=26),
+    )
+)
+def test_a_time_is_read_from_sqlite_as_sqlalchemy_reads_it(stored: str) -> None:
+    """UTCDateTime's one-step SQLite reader gives what the type's own two steps give (the
+    dialect's parse, then UTC), the same error for text neither reads."""
+    dialect = sqlite_dialect()
+    column_type = UTCDateTime().dialect_impl(dialect)
+    two_steps = TypeDecorator.result_processor(column_type, dialect, None)
+    one_step = UTCDateTime()._cached_result_processor(dialect, None)
+    assert one_step is not None and two_steps is not None
+    try:
+        expected = two_steps(stored)
+    except ValueError:
+        with pytest.raises(ValueError):
+            one_step(stored)
+        return
+    read = one_step(stored)
+    assert read == expected and read.tzinfo is UTC
+    assert one_step(None) is None
+
+
+def test_json_on_sqlite_is_json_dumps_with_letters() -> None:
+    from bot.storage.db import _json_text
+
+    for value in ({"a": [1, 2.5, None, True]}, [{"text": "الكهرباء طافية\n"}], {}, "x\ud800"):
+        assert json.loads(_json_text(value)) == value
+        if value != "x\ud800":  # a lone surrogate keeps its escape
+            assert _json_text(value) == json.dumps(value, ensure_ascii=False)
 
 
 def test_a_message_is_read_for_times_once_a_turn(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -128,8 +128,7 @@ class Engine:
                 stored = keep_answer(turn.replies) if keep_answer is not None else None
                 contact_rows.save(conn, loaded, along=stored)
             finally:
-                if turn.made_session is not None:
-                    turn.made_session.close()
+                turn.close_session()
             return Outcome(replies=turn.replies, intent=turn.intent)
 
     @staticmethod

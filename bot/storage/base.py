@@ -42,6 +42,27 @@ class UTCDateTime(TypeDecorator):
                 return _sqlite_utc_text
         return super().bind_processor(dialect)
 
+    def result_processor(self, dialect, coltype):
+        read = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite" or read is None:
+            return read
+        stored_as = self.impl_instance.dialect_impl(dialect)
+        if getattr(stored_as, "_storage_format", None) != _SQLITE_DATETIME_TEXT:
+            return read
+
+        def utc_datetime(value):
+            # The text this module writes ("2026-12-01 08:21:55.739976", UTC) read straight as
+            # an aware UTC datetime: the dialect's parse and the UTC step in one call (a turn
+            # reads several of them). Any other text takes the two steps, as before.
+            if type(value) is str and len(value) == 26 and value[10] == " ":
+                try:
+                    return _from_iso(value + "+00:00")
+                except ValueError:
+                    pass
+            return read(value)
+
+        return utc_datetime
+
     def process_result_value(self, value, dialect):
         if value is None:
             return None
@@ -54,6 +75,9 @@ _SQLITE_DATETIME_TEXT = (
 )
 
 
+_from_iso = datetime.fromisoformat
+
+
 def _sqlite_utc_text(value: datetime | None) -> str | None:
     """`process_bind_param` and the SQLite dialect's own processor in one step: the same text
     (`isoformat` writes that format for a naive datetime) without filling the format from a
@@ -62,7 +86,8 @@ def _sqlite_utc_text(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}: store timezone-aware values only")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    # ("+00:00" cut from the end: cheaper than `replace(tzinfo=None)` first)
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:-6]
 
 
 class Base(DeclarativeBase):

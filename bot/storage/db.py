@@ -130,12 +130,16 @@ def _drop_if_closed_by_server(dbapi_connection, _record, _proxy) -> None:
         raise exc.DisconnectionError("the server closed the connection")
 
 
+# `json.dumps(value, ensure_ascii=False)` makes an encoder at every call; one is kept.
+_LETTERS = json.JSONEncoder(ensure_ascii=False)
+
+
 def _json_text(value: object) -> str:
     """JSON as SQLite keeps it: Arabic as itself (2 bytes a letter in UTF-8), not as "\\u0627"
     escapes (6 bytes): a contact's last answer and recent messages, written on every turn, take
     a third of the bytes, and fewer pages. Text SQLite cannot store (a lone surrogate, which the channels clean
     at the edge) keeps the escapes, as before."""
-    written = json.dumps(value, ensure_ascii=False)
+    written = _LETTERS.encode(value)
     try:
         written.encode()
     except UnicodeEncodeError:

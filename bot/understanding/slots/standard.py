@@ -157,6 +157,7 @@ def groups_found(text: str) -> set[int]:
 def forget_words() -> None:
     """Forget the words met, as after a restart (the benchmark's first round)."""
     _word_groups.forget()
+    _standards_found.clear()
 
 
 def find_standard(
@@ -170,6 +171,23 @@ def find_standard(
         normalized = words(folded_text(raw, folded))
     text = normalized[:1000]
     rules = _rules()
+    # A turn asks about its message twice (understanding it; then whether an outage's start
+    # told is about this outage): the answer depends on the text, `ended` and the rules only.
+    key = (id(rules), text, ended)
+    if key in _standards_found:
+        return _standards_found[key]
+    standard = _standard_of(rules, text, ended)
+    if len(_standards_found) >= _STANDARDS_KEPT:
+        _standards_found.clear()
+    _standards_found[key] = standard
+    return standard
+
+
+_STANDARDS_KEPT = 64
+_standards_found: dict[tuple[int, str, bool], str | None] = {}
+
+
+def _standard_of(rules: _Rules, text: str, ended: bool) -> str | None:
     found = groups_found(text)
     if not found:
         return None  # most messages: no rule word at all
