@@ -19,27 +19,25 @@ from bot.understanding.model import MODEL_PATH, load
 DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured on the running model, less (more) one point;
-# bench/RESULTS.md has the tables. Measured on 2026-12-01 (seventh session) with the sixth
-# session's fit, model6's reading of long messages clause by clause and model8's thresholds by
-# message length (chosen out of fold, kept on the dev split: 91.9% -> 92.1%): labelled 97.7%
-# (0.0%), blind 96.4% (1.5%), safety 96.7% (0 of 16), fresh 96.4% (2.0%), fresh2 95.9% (0.0%),
-# fresh3 94.0% (3 of 63, 4.8%), fresh4 97.5% (1.8%), and two sets written blind this session:
-# fresh5_long (300 messages of 15-60 words: a greeting or a story before the request) 92.3%
-# (1 of 20, 5.0%) and fresh5_short (197 of 1-7 words, after dropping those already in the
-# corpus or another set) 91.9% (1 of 24, 4.2%; 0 of 24 before the thresholds by length).
-# Eighth session: fresh6 (420 written blind, mixed lengths and scripts; 317 after dropping those
-# already in the corpus or another set), scored once on arrival: 95.6% (0 of 37 off-topic).
+# bench/RESULTS.md has the tables. Measured on 2026-12-01 (eighth session) with the sixth
+# session's fit, model6's reading of long messages clause by clause, model8's thresholds by
+# message length and the off-topic cap of 3.5% out of fold (chosen on the two development sets:
+# dev 92.1% -> 92.7%, blind dev 94.1% either way): labelled 97.7% (0.0%), blind 96.4% (2.3%),
+# safety 96.7% (0 of 16), fresh 96.9% (2.0%), fresh2 96.1% (1.9%), fresh3 94.0% (4.8%), fresh4
+# 97.5% (1.8%), fresh5_long 92.3% (5.0%), fresh5_short 92.4% (4.2%) and fresh6 (420 written blind
+# this session, 317 after dropping those already in the corpus or another set; 95.6% on arrival,
+# with the cap of 3%) 95.9% (0 of 37).
 TEST_SETS = {
-    "labelled_messages.tsv": (0.967, 0.010),
-    "blind_messages.tsv": (0.954, 0.025),
-    "hazard_messages.tsv": (0.957, 0.010),
-    "fresh_messages.tsv": (0.954, 0.030),
-    "fresh2_messages.tsv": (0.949, 0.010),
-    "fresh3_messages.tsv": (0.930, 0.058),
+    "labelled_messages.tsv": (0.967, 0.01),
+    "blind_messages.tsv": (0.954, 0.033),
+    "hazard_messages.tsv": (0.957, 0.01),
+    "fresh_messages.tsv": (0.959, 0.03),
+    "fresh2_messages.tsv": (0.951, 0.029),
+    "fresh3_messages.tsv": (0.93, 0.058),
     "fresh4_messages.tsv": (0.965, 0.028),
-    "fresh5_long_messages.tsv": (0.913, 0.060),
-    "fresh5_short_messages.tsv": (0.909, 0.052),
-    "fresh6_messages.tsv": (0.946, 0.010),
+    "fresh5_long_messages.tsv": (0.913, 0.06),
+    "fresh5_short_messages.tsv": (0.914, 0.052),
+    "fresh6_messages.tsv": (0.949, 0.01),
 }
 
 TRAIN = examples("train")

@@ -13,7 +13,7 @@ the thresholds are those that do best on all 19,000 such scores. Chosen on the d
 (623 off-topic messages, each 0.16 point of the 3% cap) they were unsteady (16 different choices
 over 30 resamples of it) and took 4.3% of off-topic messages out of fold, not the dev split's
 2.9%. Never chosen on a test set. Short messages may get their own pair of thresholds
-(`SHORT_CUTS`, `IntentModel.short`), chosen on the same scores, with the 3% cap over all.
+(`SHORT_CUTS`, `IntentModel.short`), chosen on the same scores, with the cap over all.
 """
 
 from __future__ import annotations
@@ -39,10 +39,17 @@ FOLDS = 5  # out-of-fold scores over train + dev choose the thresholds (stratifi
 # 19,000 scores a step moves a few messages, not a point.
 ACCEPTS = tuple(round(0.20 + 0.01 * i, 2) for i in range(71))  # 0.20 … 0.90
 OFF_TOPICS = tuple(round(0.02 + 0.01 * i, 2) for i in range(49))  # 0.02 … 0.50
-MAX_OFF_TOPIC_ACCEPTED = 0.03  # share of off-topic messages we may take for a request
+# The share of off-topic messages the thresholds may take for a request, out of fold. The
+# corpus's off-topic lines are mostly look-alikes written to be hard ("my phone charger is
+# broken"), so its out-of-fold share runs above what subscribers' messages show. Chosen on the
+# two development sets (the dev split, and 358 messages written blind as a development set,
+# bench/dev_sets/blinddev8.tsv), on a 0.5-point grid: 3.5% took 2.3% of the dev split's
+# off-topic messages (dev 92.1% -> 92.7%; blind dev 94.1% either way, none taken); 4% took
+# 3.0% and 4.2% (bench/RESULTS.md, eighth session).
+MAX_OFF_TOPIC_ACCEPTED = 0.035
 # Where short messages' own thresholds may end (`IntentModel.short`): none (one pair for all),
 # or a band of at most that many words and one of the longer messages. Chosen with the
-# thresholds, on the same out-of-fold scores; the 3% cap holds for all off-topic messages.
+# thresholds, on the same out-of-fold scores; the cap holds for all off-topic messages.
 SHORT_CUTS: tuple[tuple[int, ...], ...] = ((), *((most,) for most in range(2, 25)))
 
 
@@ -176,11 +183,11 @@ def choose_thresholds(
     scores: np.ndarray,
     lengths: Sequence[int] | None = None,
 ) -> Built:
-    """The thresholds with the best accuracy on the scores among those that take at most 3% of
-    the off-topic messages for a request (the first such on the grid when tied). With the
+    """The thresholds with the best accuracy on the scores among those that take at most
+    MAX_OFF_TOPIC_ACCEPTED of the off-topic messages for a request (the first such on the grid when tied). With the
     messages' `lengths` (words), short messages may have their own (`SHORT_CUTS`): for each
     band, the best count of right answers at each number of off-topic messages it takes, and
-    the split of the 3% between bands that gets the most; one pair for all unless better."""
+    the split of the cap between bands that gets the most; one pair for all unless better."""
     truth = np.array([INTENTS.index(t) for t in truths])
     sizes = np.zeros(len(truth), dtype=int) if lengths is None else np.array(lengths)
     right, taken = _counts_by_length(truth, scores, sizes)
