@@ -345,6 +345,13 @@ def test_a_stated_day_and_hour_land_within_that_day(
     assert low <= start.at.hour <= high
 
 
+def test_hatta_as_even_does_not_make_a_later_time_the_end() -> None:
+    # "حتى" ("even") far before a time: the street lights are off too, for three hours now.
+    reading = read_times("الشارع كله ظلام، حتى اعمدة الانارة طافيه، صار لنا ثلاث ساعات", NOW)
+    assert reading.end is None
+    assert reading.start is not None and reading.start.at == NOW - timedelta(hours=3)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     first=st.integers(1, 12),
