@@ -26,8 +26,9 @@ from bot.outages import (
     update_incident,
 )
 from bot.outages.models import Incident, OutageNotification, OutageReport
+from bot.outages.notices import restoration_notice
 from bot.outages.notify import _enqueue, notify_status
-from bot.outages.service import OutageError, record_stated_start
+from bot.outages.service import OutageError, record_offered_start, record_stated_start
 from bot.standards import riyals
 from bot.storage.db import session_scope
 
@@ -396,3 +397,108 @@ def test_rapid_estimates_then_restore_reach_each_reporter_in_order_and_never_aft
         assert events[-1] == "restored", (address, events)  # nothing after "power is back"
         estimates = [int(e.split(":")[1]) for e in events[:-1]]
         assert estimates == sorted(estimates), (address, events)  # never an older estimate later
+
+
+def _planned_with_operator_start(session, start: datetime, *said: dict) -> list[OutageReport]:
+    """A planned outage in الروضة, Jeddah, announced too late: one report for each of `said`
+    (its fields), then the operator's start and notice, restored at 18:20."""
+    reports = []
+    for n, fields in enumerate(said):
+        offered = fields.pop("offered_start", None)
+        outcome = report_outage(
+            session,
+            channel="terminal",
+            sender=f"+96650000{n:04d}",
+            phone=f"+96650000{n:04d}",
+            lang="ar",
+            reported_at=datetime(2026, 11, 24, 16, n, tzinfo=RIYADH),
+            city="جدة",
+            district="الروضة",
+            **fields,
+        )
+        if offered is not None:
+            record_offered_start(outcome.report, offered)
+        reports.append(outcome.report)
+    update_incident(
+        session,
+        reports[0].incident_id,
+        planned=True,
+        notice_at=datetime(2026, 11, 23, 20, 0, tzinfo=RIYADH),
+        started_at=start,
+    )
+    restore_incident(
+        session, reports[0].incident_id, at=datetime(2026, 11, 24, 18, 20, tzinfo=RIYADH)
+    )
+    return reports
+
+
+def test_a_planned_outage_counts_from_the_operators_start_when_noticed_later(
+    database_url, capsys
+) -> None:
+    """The area lost power at 09:00 (the operator's start): a reporter who said 10:00 is owed
+    from 09:00, told so; one who said nothing is too; one who said "about 8" (not confirmed)
+    is owed what 09:00 earns and asked for their hour; "about 9:30" cannot earn more."""
+    nine = datetime(2026, 11, 24, 9, 0, tzinfo=RIYADH)
+    owed = cli_amount(
+        capsys,
+        "--standard",
+        "planned_outage_restoration",
+        "--start",
+        "2026-11-24T09:00",
+        "--end",
+        "2026-11-24T18:20",
+    )["amount_sar"]
+    assert owed == 350
+    with session_scope(database_url) as session:
+        later, silent, vaguer, vague_later = _planned_with_operator_start(
+            session,
+            nine,
+            {"stated_start": datetime(2026, 11, 24, 10, 0, tzinfo=RIYADH)},
+            {},
+            {"offered_start": datetime(2026, 11, 24, 8, 0, tzinfo=RIYADH)},
+            {"offered_start": datetime(2026, 11, 24, 9, 30, tzinfo=RIYADH)},
+        )
+        incident = session.get(Incident, later.incident_id)
+        every = (later, silent, vaguer, vague_later)
+        notices = {r.id: restoration_notice(r, incident) for r in every}
+        for report in every:
+            assert compensation_for_report(report, incident).amount_sar == owed
+            assert riyals(owed, "ar") in notices[report.id]
+            assert riyals(100, "ar") in notices[report.id]  # the late notice
+        assert "9 ساعات و20 دقيقة" in notices[later.id]
+        assert "محسوبة من 24 نوفمبر 2026 9:00 ص" in notices[later.id]
+        assert "قبل الوقت الذي ذكرته" in notices[later.id]
+        assert "على الأقل" in notices[vaguer.id] and "الساعة كم بالضبط" in notices[vaguer.id]
+        assert "يحق لك" not in notices[vaguer.id]  # no account: paid to its holder
+        for report in (silent, vague_later):
+            assert "الساعة كم" not in notices[report.id] and "على الأقل" not in notices[report.id]
+            assert "قبل الوقت الذي ذكرته" not in notices[report.id]
+
+
+def test_an_emergency_counts_from_the_earlier_of_the_operators_start_and_the_stated_one(
+    database_url,
+) -> None:
+    with session_scope(database_url) as session:
+        early, late = (
+            report_outage(
+                session,
+                channel="whatsapp",
+                sender=f"+9665000001{n}",
+                phone=f"+9665000001{n}",
+                lang="ar",
+                reported_at=T0 + timedelta(hours=1),
+                city="الرياض",
+                district="الروضة",
+                stated_start=T0 + timedelta(minutes=minutes),
+            ).report
+            for n, minutes in ((1, -30), (2, 30))
+        )
+        incident = update_incident(session, early.incident_id, started_at=T0)
+        assert early.start_in(incident) == T0 - timedelta(minutes=30)  # theirs is earlier
+        assert late.start_in(incident) == T0  # the area's: they noticed later
+        assert not early.counted_from_record(incident) and late.counted_from_record(incident)
+        restore_incident(session, incident.id, at=T0 + timedelta(hours=5, minutes=20))
+        # 5 h 20 min from 08:00 (2 h 20 min late: 150), 5 h 50 min from 07:30 (150 too)
+        assert compensation_for_report(late, incident).amount_sar == 150
+        assert "5 ساعات و20 دقيقة" in restoration_notice(late, incident)
+        assert "5 ساعات و50 دقيقة" in restoration_notice(early, incident)

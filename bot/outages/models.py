@@ -149,9 +149,19 @@ class OutageReport(Base):
         return aware(self.reported_at)
 
     def start_in(self, incident: Incident) -> datetime:
-        """When this reporter's outage began: the time they stated, else the incident's start."""
+        """When this reporter's outage began: the time they stated, else the incident's start.
+        A start an operator set is when the area lost power, a fact: a reporter who noticed
+        later is counted from it, never paid less for noticing late (`counted_from_record`)."""
         stated = aware(self.stated_start)
-        return stated if stated is not None else incident.start
+        if stated is None:
+            return incident.start
+        return min(stated, incident.start) if incident.start_set_by_operator else stated
+
+    def counted_from_record(self, incident: Incident) -> bool:
+        """Their case counts from the operator's start, earlier than the one they stated: the
+        notice says so, or the length would contradict what they told us."""
+        stated = aware(self.stated_start)
+        return stated is not None and self.start_in(incident) < stated
 
     def end_in(self, incident: Incident) -> datetime | None:
         """When this reporter's outage ended: the time they said the power came back, else the

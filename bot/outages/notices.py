@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
+from bot.config import RIYADH
 from bot.i18n import Texts, texts
 from bot.outages.compensation import PLANNED_NOTICE, compensations_for_report
 from bot.outages.models import Incident, OutageReport, aware
@@ -40,8 +43,9 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
     minutes = int(shown.total_seconds() // 60)
     lines = [tr._("Power is back in your area (report {reference}).", reference=report.reference)]
     compensations = compensations_for_report(report, incident)
-    asked = _start_asked_line(tr, report)
-    if asked is not None:
+    asked = _start_asked_line(tr, report) if _may_start_earlier(report, incident) else None
+    linked = report.account is not None
+    if asked is not None and not incident.start_set_by_operator:
         # The start they said but did not confirm (an hour offered back, or a day with no
         # hour): no amount from it, nor from our own start (known to be too late); the length
         # only as a floor, and their hour asked for.
@@ -52,11 +56,33 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
                 since=tr.datetime(start),
             )
         )
-        lines += [asked if _asks_start(c) else _compensation_line(tr, c) for c in compensations]
+        lines += [
+            asked if _asks_start(c) else _compensation_line(tr, c, linked=linked)
+            for c in compensations
+        ]
         return "\n".join(dict.fromkeys(lines))
-    lines.append(tr._("Outage length: {duration}.", duration=duration(tr, minutes)))
-    unstated = report.stated_start is None
-    linked = report.account is not None
+    if asked is not None:
+        # An operator's start is when the area lost power: what it earns is owed whatever hour
+        # they confirm, so it is paid now as a floor, and their earlier hour asked for.
+        lines.append(
+            tr._(
+                "Outage length: at least {duration}, counted from {since}.",
+                duration=duration(tr, minutes),
+                since=tr.datetime(start),
+            )
+        )
+    elif report.counted_from_record(incident):
+        lines.append(
+            tr._(
+                "Outage length: {duration}, counted from {since}, when the power went off in "
+                "your area by our records (earlier than the time you told us).",
+                duration=duration(tr, minutes),
+                since=tr.datetime(start),
+            )
+        )
+    else:
+        lines.append(tr._("Outage length: {duration}.", duration=duration(tr, minutes)))
+    unstated = report.stated_start is None and asked is None
     # Two sums owed to the holder of an account we do not know (a planned outage's restoration
     # and its late notice): to whom and how they are paid is said once, after both.
     shared = not linked and sum(c.amount_sar > 0 for c in compensations) > 1
@@ -75,22 +101,47 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
         )
     if any(c.amount_sar > 0 for c in compensations):
         lines.append(tr._("If it is not paid by then, call SERA on 19944."))
+    if asked is not None:
+        lines.append(asked)
     return "\n".join(lines)
 
 
 def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, compensation):
     """For a reporter who never said when their power went off, instead of "no compensation"
     from the start on our record: what it was counted from, and a request for their start.
-    None when they did say, or when something is owed, or nothing would be (force majeure)."""
+    For a start said and not confirmed, the question for their hour (after what an operator's
+    start earns, owed whatever the hour). None when they did say, or when something is owed,
+    or nothing would be (force majeure)."""
     end = incident.end
-    asked = _start_asked_line(tr, report)
+    asked = _start_asked_line(tr, report) if _may_start_earlier(report, incident) else None
     if asked is not None and end is not None and _asks_start(compensation):
+        if incident.start_set_by_operator and compensation.amount_sar > 0:
+            # Counted from when the area lost power: owed whatever hour they confirm.
+            linked = report.account is not None
+            return _compensation_line(tr, compensation, linked=linked) + "\n" + asked
         return asked  # an amount counted from our start is too low
-    if report.stated_start is not None or end is None or compensation.amount_sar > 0:
+    if report.stated_start is not None or start_asked(report):
+        return None  # theirs, or one said later than the operator's: what it earns is said
+    if end is None or compensation.amount_sar > 0:
         return None
     if not _asks_start(compensation):
         return None
     return _compensation_line(tr, compensation, min(report.start_in(incident), end))
+
+
+def _may_start_earlier(report: OutageReport, incident: Incident) -> bool:
+    """Whether the start the reporter said but did not confirm may be earlier than the one
+    counted: always against our own start (a first report's time), but a start an operator
+    set is a fact, so only an hour offered back before it, or a day it had not yet begun."""
+    if not start_asked(report):
+        return False
+    if not incident.start_set_by_operator:
+        return True
+    offered = aware(report.offered_start)
+    if offered is not None:
+        return offered < incident.start
+    assert report.stated_day is not None
+    return datetime.combine(report.stated_day, time(), RIYADH) < incident.start
 
 
 def start_asked(report: OutageReport) -> bool:
