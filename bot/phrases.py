@@ -106,6 +106,7 @@ NAMES = (
     "correction",
     "ask_due_date",
     "ask_why",
+    "ask_why_off",
 )
 
 

@@ -27,6 +27,7 @@ from bot.outages import (
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import NamedPlace, display_name, find_place, said_again, shown_place
 from bot.outages.service import (
+    cancel_report,
     find_report,
     keep_media,
     note_power_back,
@@ -730,6 +731,49 @@ def _counted_from_report(turn: Turn, report: OutageReport) -> str:
         "it began, just tell me.",
         when=turn.tr.datetime(report.reported),
     )
+
+
+# How long after a report its place may still be put right ("لا مو هذا، المحل اللي في الملز"):
+# a reply to the report just made, not a new outage elsewhere days later.
+PLACE_CORRECTION_WINDOW = timedelta(minutes=30)
+
+
+def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool:
+    """ "لا مو هذا، المحل اللي في الملز" right after a report: the wrong place is put right.
+    The report just made is withdrawn and one made for the place named (a saved premise, or a
+    district, the city asked if needed), its stated start kept; True when taken."""
+    if understood is None or turn.asking:
+        return False
+    words_ = normalize(turn.text).split()
+    if not (words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")):
+        return False
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED or not found[1].is_open:
+        return False
+    report, _incident = found
+    if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
+        return False
+    accounts = _accounts(turn)
+    named = _named_in(turn.text, accounts)
+    place = find_place(turn.text)
+    if named:
+        if named[0].account == report.account:
+            return False  # the same premise: nothing to put right
+    elif not (place.district or place.unlisted) or _same_place(turn.text, report):
+        return False
+    stated = aware(report.stated_start) if report.stated_start is not None else None
+    cancel_report(turn.session, report, turn.now)
+    turn.finish()
+    turn.say(
+        turn.tr._(
+            "Sorry about that: I withdrew report {ref}, made for the wrong place.",
+            ref=report.reference,
+        )
+    )
+    start(turn, understood, stated_start=stated)
+    return True
 
 
 # What a message telling when the power went off may be asked as, besides a report.
