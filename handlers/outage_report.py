@@ -747,8 +747,8 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     words_ = normalize(turn.text).split()
     if not (words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")):
         return False
-    if mentions(turn.text, "also"):
-        return False  # "لا، وفي الملز بعد طافية": another place as well, not instead
+    if mentions_words(turn.text, "also"):
+        return False  # "لا وكمان المحل اللي في الملز طافي": another place as well, not instead
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
