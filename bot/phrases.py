@@ -112,6 +112,7 @@ NAMES = (
     "ask_why",
     "time_before",
     "frustration",
+    "ask_why_off",
 )
 
 

@@ -943,8 +943,8 @@ def _asks_why_counted(turn: Turn) -> bool:
     """The message asks why the amount is what it is ("ليش هيك كتير؟"), the one rule for an
     explanation of the counting: a why with no time of its own and not about the power still
     off ("ليش ما رجعت؟" asks for the status, not the counting)."""
-    if not mentions(turn.text, "ask_why"):
-        return False
+    if not mentions(turn.text, "ask_why") or mentions(turn.text, "ask_why_off"):
+        return False  # "ليش انقطعت؟": why the power went off, the outage's status answers it
     reading = read_times(turn.text, turn.now)
     return reading.start is None and reading.end is None and not reading.ongoing
 

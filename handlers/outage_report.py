@@ -6,6 +6,7 @@ the report, while it is being made or just after, is kept with it (fetched like 
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,7 @@ from bot.outages import (
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import NamedPlace, display_name, find_place, said_again, shown_place
 from bot.outages.service import (
+    cancel_report,
     find_report,
     keep_media,
     note_power_back,
@@ -34,7 +36,7 @@ from bot.outages.service import (
     record_stated_end,
     record_stated_start,
 )
-from bot.phrases import mentions, mentions_words
+from bot.phrases import mentions, mentions_words, phrases
 from bot.standards import rule_for
 from bot.standards.wording import hours, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
@@ -731,6 +733,51 @@ def _counted_from_report(turn: Turn, report: OutageReport) -> str:
     )
 
 
+# How long after a report its place may still be put right ("لا مو هذا، المحل اللي في الملز"):
+# a reply to the report just made, not a new outage elsewhere days later.
+PLACE_CORRECTION_WINDOW = timedelta(minutes=30)
+
+
+def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool:
+    """ "لا مو هذا، المحل اللي في الملز" right after a report: the wrong place is put right.
+    The report just made is withdrawn and one made for the place named (a saved premise, or a
+    district, the city asked if needed), its stated start kept; True when taken."""
+    if understood is None or turn.asking:
+        return False
+    words_ = normalize(turn.text).split()
+    if not (words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")):
+        return False
+    if mentions_words(turn.text, "also"):
+        return False  # "لا وكمان المحل اللي في الملز طافي": another place as well, not instead
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED or not found[1].is_open:
+        return False
+    report, _incident = found
+    if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
+        return False
+    accounts = _accounts(turn)
+    named = _named_in(turn.text, accounts)
+    place = find_place(turn.text)
+    if named:
+        if named[0].account == report.account:
+            return False  # the same premise: nothing to put right
+    elif not (place.district or place.unlisted) or _same_place(turn.text, report):
+        return False
+    stated = aware(report.stated_start) if report.stated_start is not None else None
+    cancel_report(turn.session, report, turn.now)
+    turn.finish()
+    turn.say(
+        turn.tr._(
+            "Sorry about that: I withdrew report {ref}, made for the wrong place.",
+            ref=report.reference,
+        )
+    )
+    start(turn, understood, stated_start=stated)
+    return True
+
+
 # What a message telling when the power went off may be asked as, besides a report.
 _CORRECTS_IN = ("outage_report", "outage_status", "compensation", "unknown")
 # A vague start to an open report ("من الصبح") is asked about only from a message that is just
@@ -764,6 +811,15 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return False
     report, incident = found
     told = on_stated_day(turn, report, incident, told)
+    stated = aware(report.stated_start) if report.stated_start is not None else None
+    correcting = stated is not None and _corrects_start(turn.text, stated)
+    if correcting:
+        assert stated is not None
+        told = _corrected(turn, told, stated)
+        if told.ask == "am_pm" and _same_place(turn.text, report) and _answerable(turn, incident):
+            turn.finish()  # "كانت الساعة ١" for "٧ الصبح": neither reading near it, asked
+            _ask_start_time(turn, report, told)
+            return True
     if told.ask == "when" and incident.is_open and understood.intent not in _TIME_ONLY:
         return False  # "من الصبح وبلغت قبل، وش صار على البلاغ؟": the question is answered first
     if told.at is None and told.offer is None:
@@ -775,9 +831,10 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return _asks_start(turn, report, incident, replace(told, offer=None))
     if at >= report.reported or (end is not None and at >= end):
         return False
-    if report.stated_start is not None:
+    if report.stated_start is not None and not correcting:
         # A start the subscriber stated is theirs: another one in a message of its own ("امس
-        # انقطعت الساعة ٨ كم التعويض") is most likely another outage, never silently put over it.
+        # انقطعت الساعة ٨ كم التعويض") is most likely another outage, never silently put over it;
+        # only one said as its correction ("لا غلطت، كانت الساعة ٨") replaces it.
         return False
     if not _same_place(turn.text, report):
         return False  # another place: a report of its own
@@ -787,6 +844,46 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return True
     take_start(turn, report, told.at)
     return True
+
+
+def _corrects_start(text: str, stated: datetime) -> bool:
+    """The message says it puts right the start already stated: a correction word ("غلطت",
+    "أقصد", "صحح"), a leading "لا", or the stated hour denied ("الساعة ٨ مو ٧", "8 not 7")."""
+    norm = normalize(text)
+    if mentions(text, "correction") or norm.split()[:1] in (["لا"], ["no"]):
+        return True
+    hour = stated.astimezone(RIYADH).hour % 12 or 12
+    denied = "|".join(re.escape(normalize(word)) for word in phrases("negation"))
+    return re.search(rf"(?<!\w)(?:{denied})\s+(?:الساعه\s+)?{hour}(?!\d)", norm) is not None
+
+
+# How far from the start it corrects an hour said with no morning or evening may be and still
+# be read in that start's half of the day ("٧ الصبح", then "كانت الساعة ٨": 08:00); further
+# off ("كانت الساعة ١"), which half is asked.
+_CORRECTED_NEAR = timedelta(hours=6)
+
+
+def _corrected(turn: Turn, told: StartTold, stated: datetime) -> StartTold:
+    """A corrected start read against the one it replaces: with no day said, on that start's
+    day; with no morning or evening, the reading nearer to it (when near enough)."""
+    said = read_times(turn.text, turn.now).start
+    if said is None or said.day_stated:
+        return told
+    old = stated.astimezone(RIYADH)
+    if told.at is not None:
+        at = datetime.combine(old.date(), told.at.astimezone(RIYADH).time(), RIYADH)
+        return replace(told, at=at) if at <= turn.now else told
+    if told.ask != "am_pm" or told.hour is None:
+        return told
+    clock = told.hour.astimezone(RIYADH).time()
+    readings = [
+        datetime.combine(old.date(), clock.replace(hour=clock.hour % 12 + half), RIYADH)
+        for half in (0, 12)
+    ]
+    near = min(readings, key=lambda at: abs(at - old))
+    if abs(near - old) < _CORRECTED_NEAR and near <= turn.now:
+        return StartTold(at=near)
+    return told
 
 
 def _answerable(turn: Turn, incident: Incident) -> bool:

@@ -18,7 +18,7 @@ from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
 from bot.outages.service import cancel_report, note_power_back
-from bot.phrases import mentions_words, phrases
+from bot.phrases import mentions, mentions_words, phrases
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
@@ -255,6 +255,21 @@ def asks_what_restoration_earned(turn: Turn, understood: Understanding) -> bool:
     if found is None or found[0].status == CANCELLED or found[1].end is None:
         return False
     return timedelta(0) <= turn.now - found[1].end <= AFTER_RESTORATION
+
+
+def takes_why(turn: Turn, understood: Understanding | None) -> bool:
+    """ "ليش انقطعت؟" from a reporter whose report is open and no question waiting: its status
+    answers it, with the cause when the team has recorded one; True when it did."""
+    if understood is None or turn.asking or not mentions(turn.text, "ask_why_off"):
+        return False
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED or not found[1].is_open:
+        return False
+    turn.finish()
+    start(turn, understood)
+    return True
 
 
 def takes_news(turn: Turn, understood: Understanding | None) -> bool:

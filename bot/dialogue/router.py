@@ -171,7 +171,11 @@ def _handle(
 
     if outage_status.takes_news(turn, understood):  # "رجعت الكهرباء", "الغي البلاغ"
         return
+    if outage_status.takes_why(turn, understood):  # "ليش انقطعت؟"
+        return
     if outage_report.takes_start_correction(turn, understood):  # "ترا طافية من الفجر"
+        return
+    if outage_report.takes_place_correction(turn, understood):  # "لا مو هذا، اللي في الملز"
         return
 
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):

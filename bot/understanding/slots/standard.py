@@ -169,7 +169,7 @@ def find_standard(
         from bot.understanding.slots import folded_text
 
         normalized = words(folded_text(raw, folded))
-    text = normalized[:1000]
+    text = _paid_since(normalized[:1000])
     rules = _rules()
     # A turn asks about its message twice (understanding it; then whether an outage's start
     # told is about this outage): the answer depends on the text, `ended` and the rules only.
@@ -200,3 +200,27 @@ def _standard_of(rules: _Rules, text: str, ended: bool) -> str | None:
         ):
             return rule.standard
     return None
+
+
+def _paid_since(text: str) -> str:
+    """ "فصلوا علي عشان ما سددت، سددت الفاتورة الساعة ١٠ ورجعت الساعة ٣": the bills not paid
+    are why it was cut, the payment told after them is the case (a reconnection counted from
+    it), so the not-paid words before a payment are not read as "no payment at all"."""
+    from bot.phrases import phrases
+
+    unpaid = [normalize(p) for p in phrases("not_paid")]
+    found = [(m.start(), m.end()) for p in unpaid for m in _word(p).finditer(text)]
+    if not found:
+        return text
+    last = max(end for _, end in found)
+    paid = [normalize(p) for p in phrases("paid")]
+    if not any(_word(p).search(text, last) for p in paid):
+        return text
+    for start, end in sorted(found, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+@lru_cache(maxsize=64)
+def _word(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)[وف]?{re.escape(phrase)}(?!\w)")

@@ -794,6 +794,14 @@ def _before_prayer(toks: list[str], i: int, v: _Vocabulary) -> bool:
     return k >= 0 and toks[k] in v.prayers.before
 
 
+def _oclock_at(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """A digit hour at i said with "oclock" after it: an hour, whatever stands before it."""
+    if i >= len(toks) or _hour_minute(toks[i]) is None:
+        return False
+    part, _ = _phrase_at(toks, i + 1, v.hour_parts)
+    return part is not None and int(part) == 0
+
+
 def _hour_at(
     toks: list[str], i: int, v: _Vocabulary, units, period_before: _Period | None
 ) -> tuple[_Clock | None, int]:
@@ -815,6 +823,10 @@ def _hour_at(
         period, size = _phrase_at(toks, k, v.periods)
         consumed = size if period is not None else 0
         period = period or period_before
+        if period is None and lead_size == 0 and i > 0 and _oclock_at(toks, i, v):
+            # "since morning 6 oclock": the part of the day just before the hour is its own
+            told, told_size = _phrase_at(toks, i - 1, v.periods)
+            period = told if told_size == 1 else None
         nxt = toks[k] if k < len(toks) else None
         before = toks[i - 1] if i > 0 else ""
         marker_before = (
