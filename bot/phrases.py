@@ -34,7 +34,8 @@ from bot.understanding.phrases import read_phrase_file
 # outage_fault and outage_planned by handlers/compensation.py (an outage's cause said as a
 # fault or as planned work); correction, ask_why and time_before by handlers/compensation.py (a
 # message about the case just answered); frustration by handlers/menu.py (whole words:
-# acknowledged before anything is asked).
+# acknowledged before anything is asked); ask_why_off by handlers/outage_status.py ("ليش
+# انقطعت؟": the report's status and cause, not how an amount was counted).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
