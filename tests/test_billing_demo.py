@@ -168,26 +168,3 @@ def test_demo_service_requests(database_url: str) -> None:
         and filed + timedelta(days=n) not in off
     ]
     assert len(business_days) == 8 and business_days[-1] == answered  # deadline is 5: late
-
-
-def test_bills_are_read_on_the_conversations_day(database_url: str) -> None:
-    """A conversation replayed on an earlier day (`sadeeq chat --now`) sees the bills as they
-    stood then: none issued after it, and due dates against it, not against today."""
-    import dataclasses
-
-    from bot.channels.terminal import exchange
-    from bot.dialogue.engine import Engine
-
-    seed_demo(database_url, subscribers=3, today=SEED_DAY)  # latest issued 28 February
-    settings = dataclasses.replace(
-        Settings.from_env(), database_url=database_url, billing_url=None, lang="ar"
-    )
-    engine = Engine(settings)
-    at = datetime(2026, 2, 10, 12, 0, tzinfo=RIYADH)
-    [reply] = exchange(engine, "+966500000002", "كم علي", at, "bill-on-the-day")
-    # The bill of 28 January, due 27 February: not yet due on 10 February.
-    assert "27 فبراير 2026" in reply.text and "فات موعد" not in reply.text
-    assert "28 مارس" not in reply.text  # the bill issued 28 February is not out yet
-    # Without a turn, today's bills as before.
-    latest = EmbeddedBilling(database_url).latest_bill("30011112222")
-    assert latest is not None and latest.issue_date == date(2026, 2, 28)

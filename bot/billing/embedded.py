@@ -23,18 +23,6 @@ def riyadh_today() -> date:
     return datetime.now(RIYADH).date()
 
 
-# The day of the turn being answered (its message's clock, which `sadeeq chat --now` sets):
-# see `reading_through`.
-_turn_day: ContextVar[date | None] = ContextVar("_turn_day", default=None)
-
-
-def turn_today() -> date:
-    """The day bills are read on: the turn's when one is being answered, else today in Riyadh.
-    A conversation replayed on another day sees the bills as they stood then: none issued
-    after it, and due dates against it."""
-    return _turn_day.get() or riyadh_today()
-
-
 def halalas_to_sar(halalas: int) -> Decimal:
     return Decimal(halalas).scaleb(-2)
 
@@ -68,7 +56,7 @@ _ACCOUNTS_OF_PHONE = Prepared(
 )
 _RECENT_BILLS = Prepared(
     select(_BILLS)
-    .where(_BILLS.c.account == bindparam("account"), _BILLS.c.issue_date <= bindparam("today"))
+    .where(_BILLS.c.account == bindparam("account"))
     .order_by(_BILLS.c.issue_date.desc())
     .limit(bindparam("count"))
 )
@@ -77,11 +65,7 @@ _RECENT_BILLS = Prepared(
 _RECENT_BILLS_OF_PHONE = Prepared(
     select(_BILLS)
     .join(_ACCOUNTS, _ACCOUNTS.c.account == _BILLS.c.account)
-    .where(
-        _BILLS.c.account == bindparam("account"),
-        _ACCOUNTS.c.phone == bindparam("phone"),
-        _BILLS.c.issue_date <= bindparam("today"),
-    )
+    .where(_BILLS.c.account == bindparam("account"), _ACCOUNTS.c.phone == bindparam("phone"))
     .order_by(_BILLS.c.issue_date.desc())
     .limit(bindparam("count"))
 )
@@ -93,30 +77,25 @@ _turn_connection: ContextVar[Connection | None] = ContextVar("_turn_connection",
 
 
 @contextmanager
-def reading_through(conn: Connection, day: date | None = None) -> Iterator[None]:
-    """While a turn runs, the embedded billing reads bills as of its `day` (`turn_today`), and
-    through the turn's own connection when it
+def reading_through(conn: Connection) -> Iterator[None]:
+    """While a turn runs, the embedded billing reads through the turn's own connection when it
     is an SQLite connection to the same database: no second connection taken from the pool
     and handed back (a checkout and a rollback, about a fifth of a bill lookup's cost), and
     the same snapshot as the turn. Not on PostgreSQL, where a failed statement (a billing
     query cut by the statement timeout) would abort the turn's whole transaction, instead of
     only the bill being unavailable for a moment."""
-    day_token = _turn_day.set(day)
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    token = _turn_connection.set(conn)
     try:
-        if conn.dialect.name != "sqlite":
-            yield
-            return
-        token = _turn_connection.set(conn)
-        try:
-            yield
-        finally:
-            _turn_connection.reset(token)
+        yield
     finally:
-        _turn_day.reset(day_token)
+        _turn_connection.reset(token)
 
 
 class EmbeddedBilling(BillingAdapter):
-    def __init__(self, database_url: str, today: Callable[[], date] = turn_today) -> None:
+    def __init__(self, database_url: str, today: Callable[[], date] = riyadh_today) -> None:
         self.database_url = database_url
         self._today = today  # statuses move from unpaid to overdue as days pass
 
@@ -128,12 +107,11 @@ class EmbeddedBilling(BillingAdapter):
         return bills[0] if bills else None
 
     def recent_bills(self, account: str, count: int) -> list[Bill]:
-        values = {"account": account, "count": count, "today": self._today()}
-        rows = self._rows(_RECENT_BILLS, values)
+        rows = self._rows(_RECENT_BILLS, {"account": account, "count": count})
         return [self._bill(row) for row in rows]
 
     def recent_bills_for_phone(self, phone: str, account: str, count: int) -> list[Bill]:
-        values = {"phone": phone, "account": account, "count": count, "today": self._today()}
+        values = {"phone": phone, "account": account, "count": count}
         return [self._bill(row) for row in self._rows(_RECENT_BILLS_OF_PHONE, values)]
 
     def bill_for_phone(self, phone: str, account: str) -> Bill | None:

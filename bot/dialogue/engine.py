@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.billing import BillingAdapter, billing_adapter
 from bot.billing.embedded import reading_through
-from bot.config import RIYADH, Settings
+from bot.config import Settings
 from bot.coordination import coordination
 from bot.dialogue import contact_rows
 from bot.dialogue.contact_rows import ContactRow
@@ -120,7 +120,7 @@ class Engine:
                 tr=texts(contact.lang or self.settings.lang),
             )
             try:
-                with reading_through(conn, message.received_at.astimezone(RIYADH).date()):
+                with reading_through(conn):
                     route(turn)
                 self._record(turn)
                 if turn.made_session is not None:
