@@ -293,10 +293,8 @@ class _Plain:
         if not self.plain or isinstance(value, bool):
             return self.pattern.apply(value, self.locale)
         if type(value) is int and -_EXACT < value < _EXACT:  # counts, whole riyals: no rounding
-            digits = format(abs(value), ",")
-            if self.group != ",":
-                digits = digits.replace(",", self.group)
             negative = int(value < 0)
+            digits = self._grouped(abs(value))
             return f"{self.prefix[negative]}{digits}{self._fraction('0')}{self.suffix[negative]}"
         if not isinstance(value, Decimal):
             value = Decimal(str(value))
@@ -305,10 +303,12 @@ class _Plain:
         negative = int(value.is_signed())
         rounded = abs(value).normalize().quantize(self.quantum)
         whole, _, fraction = f"{rounded:f}".partition(".")
-        digits = format(int(whole), ",")
-        if self.group != ",":
-            digits = digits.replace(",", self.group)
+        digits = self._grouped(int(whole))
         return f"{self.prefix[negative]}{digits}{self._fraction(fraction or '0')}{self.suffix[negative]}"
+
+    def _grouped(self, whole: int) -> str:
+        digits = format(whole, ",")
+        return digits if self.group == "," else digits.replace(",", self.group)
 
     def _fraction(self, value: str) -> str:
         # `NumberPattern._format_frac`
