@@ -1,5 +1,5 @@
 """ "Why is my bill high?": the causes said are the ones the bills show, each figure the billing
-system's."""
+system's; and a duration after a preposition takes Arabic's genitive forms («خلال ساعتين»)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from bot.billing import Bill
 from bot.config import RIYADH
 from bot.i18n import texts
+from bot.standards.wording import duration, hours
 from handlers.bill import comparison_text
 
 NOW = datetime(2026, 7, 10, 10, 0, tzinfo=RIYADH)
@@ -56,3 +57,11 @@ def test_a_lower_bill_is_said_to_be_lower() -> None:
     text = comparison_text(_turn(), [_bill(10, 3000, "700.00"), _bill(9, 4000, "900.00")])
     assert "أقل بـ25٪ من سبتمبر 2026" in text
     assert "مو أكثر" in text
+
+
+def test_durations_after_a_preposition_are_genitive() -> None:
+    ar = texts("ar")
+    assert hours(ar, 2) == "ساعتان"
+    assert hours(ar, 2, governed=True) == "ساعتين"
+    assert duration(ar, 122, governed=True) == "ساعتين ودقيقتين"
+    assert duration(texts("en"), 120, governed=True) == "2 hours"
