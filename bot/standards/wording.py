@@ -135,7 +135,7 @@ def deadline_text(rule: Rule, lang: str, network: str = "lv") -> str:
     tr = texts(lang)
     if rule.clock == "business_days":
         return tr.ngettext("{n} deadline business day", "{n} deadline business days", n)
-    return tr.ngettext("{n} deadline hour", "{n} deadline hours", n)
+    return hours(tr, n, governed=True)
 
 
 def rule_summary(
