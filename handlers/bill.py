@@ -15,9 +15,13 @@ from functools import cache
 from babel.dates import format_date
 
 from bot.billing import Bill, BillingUnavailable
+from bot.billing.tariff import tier_limit_kwh
+from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.notices.schedule import ISSUE_DAY, next_run
 from bot.phrases import mentions
+from bot.standards import rule_for
+from bot.standards.wording import deadline_text
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
@@ -28,7 +32,6 @@ from handlers.common import (
     busy,
     linked_accounts,
     mask,
-    no_accounts,
     refuse_unlinked,
 )
 from handlers.disconnection_rules import asks_how_to_pay, how_to_pay_line
@@ -231,30 +234,66 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
         if typed_account in numbers:
             _show_bill(turn, typed_account, why_high)
         else:
-            refuse_unlinked(
-                turn,
-                _(
-                    "The account {account} is not linked to your mobile number, so I cannot show its "
-                    "bill: to protect every subscriber's privacy I only show bills of accounts "
-                    "registered to the number you are writing from. The account holder can write "
-                    "to us from their own number, or call {number}.",
-                    account=mask(typed_account),
-                    number=turn.settings.agent_phone,
-                ),
+            refusal = _(
+                "The account {account} is not linked to your mobile number, so I cannot show its "
+                "bill: to protect every subscriber's privacy I only show bills of accounts "
+                "registered to the number you are writing from. The account holder can write "
+                "to us from their own number, or call {number}.",
+                account=mask(typed_account),
+                number=turn.settings.agent_phone,
             )
+            if not accounts:  # perhaps their own account, on a number never linked to it
+                refusal += "\n" + _link_number_line(turn)
+            refuse_unlinked(turn, refusal, object_choices(turn) if not accounts else ())
         return
     if not accounts:
-        turn.finish()
-        no_accounts(turn)
+        _unregistered(turn)
     elif len(accounts) == 1:
         _show_bill(turn, accounts[0].account, why_high)
     elif len(named := accounts_named_in(turn.text, accounts)) == 1:
         _show_bill(turn, named[0].account, why_high)  # "فاتورة الملز"
     else:
         turn.begin("bill", accounts=numbers, why_high=why_high, month=turn.state.get("month"))
-        turn.say(
-            _("Which account? Send its number from the list."), account_choices(accounts, turn.lang)
+        question = (
+            _("To see why the bill is high, which account? Send its number from the list.")
+            if why_high  # the question is kept: the bill chosen is compared, not just shown
+            else _("Which account? Send its number from the list.")
         )
+        turn.say(question, account_choices(accounts, turn.lang))
+
+
+def _unregistered(turn: Turn) -> None:
+    """A bill asked from a number linked to no account: why no bill is shown (the privacy rule),
+    how to link the number, and a person for the bill now. The flow stays open, answered, so
+    an account number sent next is refused as a bill's (never shown), not read as alerts."""
+    _ = turn.tr._
+    turn.begin("bill", stage="answered", unregistered=True)
+    turn.say(
+        "\n".join(
+            [
+                _(
+                    "I found no electricity account linked to the number you are writing from. "
+                    "To protect every subscriber's privacy, I show a bill only to the mobile "
+                    "number registered on its account, so I cannot look one up by its account "
+                    "number."
+                ),
+                _link_number_line(turn),
+                _(
+                    "For your bill now (its amount, or an objection to it), customer service can "
+                    'help: call {number} or choose "Talk to a person".',
+                    number=turn.settings.agent_phone,
+                ),
+            ]
+        ),
+        object_choices(turn),
+    )
+
+
+def _link_number_line(turn: Turn) -> str:
+    return turn.tr._(
+        "To link your number, update the mobile number on your account in the Alkahraba app, "
+        "then write to me again from it."
+    )
 
 
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
@@ -295,7 +334,7 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     period = bills[0].period_start
     turn.begin("bill", shown=account, shown_month=[period.month, period.year])
     if why_high:
-        turn.say(comparison_text(turn, bills))
+        turn.say(comparison_text(turn, bills), object_choices(turn))
     else:
         turn.say(bill_text(turn, bills[0], bills[1] if len(bills) > 1 else None))
 
@@ -406,11 +445,15 @@ def bill_details(turn: Turn, bill: Bill) -> str:
 
 
 def comparison_text(turn: Turn, bills: list[Bill]) -> str:
-    """ "Why is my bill high?": this bill beside the ones before it, consumption and amount,
-    and what changed; with only this bill known, what it is made of."""
+    """ "Why is my bill high?": this bill beside the one before it (consumption and amount), the
+    causes the bills show (more kWh used, the higher tariff tier, an unpaid balance carried),
+    how to object, then the months before. Every figure is the billing system's; with only this
+    bill known, the usual causes are named and none is claimed."""
     tr = turn.tr
     _ = tr._
     bill = bills[0]
+    earlier = bills[1:]
+    previous = earlier[0] if earlier else None
     lines = [
         _(
             "Bill of account {account} for {month}: {amount} for {kwh} kWh.",
@@ -420,40 +463,72 @@ def comparison_text(turn: Turn, bills: list[Bill]) -> str:
             kwh=tr.number(bill.kwh),
         )
     ]
-    earlier = bills[1:]
-    if not earlier:
+    causes = []
+    if previous is None:
         lines.append(
             _(
                 "I do not have your earlier bills to compare with. The amount follows "
                 "the kWh you used in the month."
             )
         )
-    else:
-        previous = earlier[0]
-        if previous.kwh and bill.kwh > previous.kwh:
-            lines.append(
-                _(
-                    "You used {percent}% more electricity than in {month}, and the bill "
-                    "follows consumption.",
-                    percent=tr.number(round((bill.kwh - previous.kwh) * 100 / previous.kwh)),
-                    month=tr.month(previous.period_start),
-                )
+    elif previous.kwh and bill.kwh > previous.kwh:
+        causes.append(
+            _(
+                "You used {percent}% more electricity than in {month} ({kwh} kWh more), and "
+                "the bill follows consumption: in the hot months air conditioning is most of it.",
+                percent=tr.number(round((bill.kwh - previous.kwh) * 100 / previous.kwh)),
+                month=tr.month(previous.period_start),
+                kwh=tr.number(bill.kwh - previous.kwh),
             )
-        elif previous.kwh and bill.kwh < previous.kwh:
-            lines.append(
-                _(
-                    "You used {percent}% less electricity than in {month}.",
-                    percent=tr.number(round((previous.kwh - bill.kwh) * 100 / previous.kwh)),
-                    month=tr.month(previous.period_start),
-                )
-            )
-    if bill.previous_balance_sar > 0:
+        )
+    elif previous.kwh and bill.kwh < previous.kwh:
         lines.append(
+            _(
+                "You used {percent}% less electricity than in {month}.",
+                percent=tr.number(round((previous.kwh - bill.kwh) * 100 / previous.kwh)),
+                month=tr.month(previous.period_start),
+            )
+        )
+    limit = tier_limit_kwh()
+    if limit is not None and bill.kwh > limit:
+        causes.append(
+            _(
+                "You used more than {limit} kWh this month: above that, homes and shops pay a "
+                "higher price for each further kWh (the second tariff tier).",
+                limit=tr.number(limit),
+            )
+        )
+    if bill.previous_balance_sar > 0:
+        causes.append(
             _(
                 "The amount due also carries {amount} unpaid from an earlier bill.",
                 amount=tr.money(bill.previous_balance_sar),
             )
         )
+    lines += causes
+    if previous is not None and not causes and bill.amount_sar < previous.amount_sar:
+        lines.append(
+            _(
+                "So this bill is {amount} less than the one for {month}, not more.",
+                amount=tr.money(previous.amount_sar - bill.amount_sar),
+                month=tr.month(previous.period_start),
+            )
+        )
+    elif not causes:
+        lines.append(
+            _(
+                "A bill usually goes up with more consumption (air conditioning in the hot "
+                "months), the higher tariff tier above {limit} kWh a month, or an unpaid balance "
+                "carried from an earlier bill.",
+                limit=tr.number(limit or 0),
+            )
+            if limit is not None
+            else _(
+                "A bill usually goes up with more consumption (air conditioning in the hot "
+                "months) or an unpaid balance carried from an earlier bill."
+            )
+        )
+    lines.append(objection_line(turn))
     if earlier:
         lines.append(_("The months before:"))
         lines += [
@@ -467,3 +542,22 @@ def comparison_text(turn: Turn, bills: list[Bill]) -> str:
         ]
     lines.append(_('For the whole bill send "details".'))
     return "\n".join(lines)
+
+
+def objection_line(turn: Turn) -> str:
+    """How to object to a bill: customer service (the agent hand-over), and the reply's deadline
+    under the guaranteed standard of the rule set in force."""
+    return turn.tr._(
+        "If you think the reading or the amount is wrong, you can object to the bill with "
+        'customer service: call {number} or choose "Talk to a person". They must reply to you '
+        "in detail within {deadline}.",
+        number=turn.settings.agent_phone,
+        deadline=deadline_text(rule_for("billing_complaint", turn.now), turn.lang),
+    )
+
+
+def object_choices(turn: Turn) -> list[Choice]:
+    """The main menu's "talk to a person", offered with the objection."""
+    from handlers.menu import MENU_INTENTS
+
+    return [Choice(str(MENU_INTENTS.index("agent") + 1), turn.tr._("Talk to a person"))]

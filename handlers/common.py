@@ -88,11 +88,13 @@ def linked_accounts(turn: Turn, typed_account: str | None) -> list[Account] | No
         return None
 
 
-def refuse_unlinked(turn: Turn, explanation: str) -> None:
+def refuse_unlinked(
+    turn: Turn, explanation: str, choices: list[Choice] | tuple[Choice, ...] = ()
+) -> None:
     """An account not linked to the sender: refused, and counted against account guessing."""
     account_guard(turn.settings).record_miss(turn.message.sender)
     turn.finish()
-    turn.say(explanation)
+    turn.say(explanation, choices)
 
 
 def account_choices(accounts: list[Account], lang: str = "ar") -> list[Choice]:

@@ -36,7 +36,13 @@ from bot.standards import (
 )
 from bot.standards.disconnection import asked_cases, residential_only
 from bot.standards.disconnection import rules as disconnection_rules
-from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rule_summary
+from bot.standards.wording import (
+    SERA_PHONE,
+    deadline_text,
+    duration,
+    paid_to_holder_text,
+    rule_summary,
+)
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_named, choice_number, control_word
@@ -642,7 +648,7 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
         )
         figures = {
             "when": when,
-            "told": duration(turn.tr, facts.notice_minutes or 0),
+            "told": duration(turn.tr, facts.notice_minutes or 0, governed=True),  # «قبل ساعتين»
             "hours": turn.tr.number(rule.deadline or 0),
             "amount": riyals(told.amount_sar, turn.lang),
             "days": turn.tr.number(rule.pay_within_business_days),
@@ -1125,17 +1131,26 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: b
         when = (
             turn.tr.date(compensation.deadline.date())
             if days
-            else turn.tr.datetime(compensation.deadline)
+            # Said as the start above it is ("اليوم الساعة 2:00 م"): one style in the reply.
+            else turn.tr.datetime(compensation.deadline, turn.now)
         )
         if not days and not rule.is_flat:
             # One sentence from the engine's deadline, not a second "within 3 hours" that reads
             # as from now (and is wrong once part of the 3 hours has gone by).
             figures = {
-                "hours": duration(turn.tr, 60 * (rule.deadline_units(facts.network or "lv") or 0)),
+                # After "within": the deadline's own forms ("خلال ساعتين", never "ساعتان").
+                "hours": deadline_text(rule, turn.lang, facts.network or "lv"),
                 "when": when,
                 "first": riyals(rule.first_amount(), turn.lang),
                 "more": riyals(rule.additional_sar, turn.lang),
             }
+            if rule.standard == RECONNECTION:  # counted from the payment, not an outage's start
+                return _(
+                    "Nothing is owed yet: service must be back within {hours} of your payment, "
+                    "by {when}; after that you are owed {first}, plus {more} for each further "
+                    "hour or part.",
+                    **figures,
+                )
             if holder:
                 return (
                     _(
@@ -1458,7 +1473,17 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
-    turn.say(_question(turn, facts, what), _choices(turn, what, facts))
+    question = _question(turn, facts, what)
+    if what in ("paid_time", "times") and facts.standard == RECONNECTION:
+        # "سددت ومتى ترجع؟": what the standard promises from the payment, then its time.
+        # The deadline only: no amount is said before the time that decides it is known.
+        promise = turn.tr._(
+            "Once you pay, service must be back within {deadline} of the payment (a guaranteed "
+            "standard); if it is later, compensation is due.",
+            deadline=deadline_text(rule_for(RECONNECTION, turn.now), turn.lang),
+        )
+        question = f"{promise}\n{question}"
+    turn.say(question, _choices(turn, what, facts))
 
 
 def _standard_names(turn: Turn) -> list[str]:
@@ -1591,7 +1616,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
         return _(
             "a planned outage {when}, notified {time} before",
             when=when,
-            time=duration(turn.tr, facts.notice_minutes or 0),
+            time=duration(turn.tr, facts.notice_minutes or 0, governed=True),
         )
     if facts.standard == NOTICE:
         day = day_words(turn, start_day) if start_day else ""
@@ -1606,7 +1631,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
         return _(
             "a planned outage on {day}, notified {time} before",
             day=day,
-            time=duration(turn.tr, facts.notice_minutes or 0),
+            time=duration(turn.tr, facts.notice_minutes or 0, governed=True),
         )
     if facts.standard == UNLAWFUL and start is not None:
         return _(
@@ -1618,7 +1643,10 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
         begun = (
             _("the request made on {day}", day=day_words(turn, start_day))
             if start_day
-            else _("a request made {time} ago", time=duration(turn.tr, facts.duration or 0))
+            else _(
+                "a request made {time} ago",
+                time=duration(turn.tr, facts.duration or 0, governed=True),
+            )
         )
         if facts.ongoing or end_day is None:
             return _("{begun}, not done yet", begun=begun)
@@ -2094,7 +2122,9 @@ def _open_outage_text(
                 "ends.",
                 standard=standard_name(notice.standard, turn.lang),
                 deadline=turn.tr.datetime(notice.deadline) if notice.deadline else "",
-                hours=duration(turn.tr, 60 * (notice.rule.deadline or 0) if notice.rule else 0),
+                hours=duration(
+                    turn.tr, 60 * (notice.rule.deadline or 0) if notice.rule else 0, governed=True
+                ),
                 amount=riyals(notice.amount_sar, turn.lang),
             ),
             _("In all so far: {amount}.", amount=riyals(total, turn.lang)),

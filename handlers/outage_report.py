@@ -1342,7 +1342,7 @@ def _acknowledgement(
             _(
                 "Either way it has been off for more than {hours}, so compensation is already "
                 "due; tell me the hour and I will count it.",
-                hours=hours(tr, past),
+                hours=hours(tr, past, governed=True),  # «أكثر من ساعتين»
             )
         )
         if holder:

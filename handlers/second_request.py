@@ -22,6 +22,7 @@ from bot.understanding import Understanding, understand
 
 # The requests a message may carry two of; the rest (greetings, thanks) go with any request.
 NOTICE = "planned_outage_notice"
+RECONNECTION = "reconnection_after_payment"
 REQUESTS = ("hazard_report", "bill", "outage_report", "outage_status", "compensation")
 # Only a part read this surely counts as a request of its own.
 SURE = 0.9
@@ -47,6 +48,10 @@ def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
     if understood.intent == "compensation" and understood.text_slot("standard") == NOTICE:
         # "فيه انقطاع مخطط له بكرة، وصلتني رسالة الحين. يحق لي تعويض؟": the outage told is
         # the one the notice question is about, not an outage to ask the status of.
+        return None
+    if understood.intent == "compensation" and understood.text_slot("standard") == RECONNECTION:
+        # "I paid my bill, when will power come back?": one case, the reconnection after the
+        # payment; neither a bill to show nor a power cut to report.
         return None
     found: list[str] = []
     owner: list[str | None] = []  # the request each part belongs to

@@ -26,16 +26,16 @@ def test_a_start_at_midnight_is_today_after_midnight_whatever_the_clocks() -> No
         for start in (MIDNIGHT, MIDNIGHT.astimezone(UTC)):
             turn = _turn(now)
             assert day_words(turn, start) == "اليوم الثلاثاء 1 ديسمبر"
-            assert when(turn, start) == "اليوم الساعة 12 منتصف الليل"
+            assert when(turn, start) == "اليوم الساعة 12:00 منتصف الليل"
     yesterday = datetime(2026, 11, 30, 23, 0, tzinfo=RIYADH).astimezone(UTC)
     assert day_words(_turn(AT_0030_UTC), yesterday) == "أمس الاثنين 30 نوفمبر"
 
 
 def test_midnight_and_noon_are_said_by_name() -> None:
     noon = datetime(2026, 12, 1, 12, 0, tzinfo=RIYADH)
-    assert texts("ar").time(MIDNIGHT) == "12 منتصف الليل"
-    assert texts("ar").time(noon) == "12 الظهر"
-    assert texts("en").time(noon.astimezone(UTC)) == "12 noon"
+    assert texts("ar").time(MIDNIGHT) == "12:00 منتصف الليل"
+    assert texts("ar").time(noon) == "12:00 ظهرًا"
+    assert texts("en").time(noon.astimezone(UTC)) == "12:00 noon"
     assert texts("ar").time(noon.replace(minute=30)) == "12:30 م"
 
 

@@ -137,3 +137,15 @@ def due_date(issue_date: date) -> date:
 
 def _month_before(day: date) -> date:
     return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def tier_limit_kwh() -> int | None:
+    """The monthly kWh above which the price per kWh rises, when every class with tiers shares
+    one (6000 today); None when the classes differ or none has tiers."""
+    limits = {
+        tier.up_to_kwh
+        for tiers in tariff().tiers.values()
+        for tier in tiers
+        if tier.up_to_kwh is not None
+    }
+    return limits.pop() if len(limits) == 1 else None

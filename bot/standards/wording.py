@@ -56,9 +56,10 @@ CONDITIONS = {
     ),
 }
 
-# The two clock times read either way as "12:00 ص/م" (many read 12:00 ص as noon): said by name,
-# wherever a time is shown (`Texts.time`).
-CLOCK_NAMES = {0: N_("12 midnight"), 12: N_("12 noon")}
+# The two clock times read either way as "12:00 ص/م" (many read 12:00 ص as noon): named,
+# wherever a time is shown (`Texts.time`), in the same hour style as every other time beside
+# them ("12:00 ظهرًا" next to "2:00 م", never "12 الظهر").
+CLOCK_NAMES = {0: N_("12:00 midnight"), 12: N_("12:00 noon")}
 # A moment said back near the message's day (bot.i18n.Texts.datetime with `now`): by the
 # day's name, then the weekday, then the date ("day").
 MOMENT_WORDS: dict[int | str, str] = {
@@ -88,26 +89,38 @@ def riyals(n: int, lang: str) -> str:
     return texts(lang).ngettext("{n} SAR", "{n} SAR", n)
 
 
-def hours(tr: Texts, n: int) -> str:
+def hours(tr: Texts, n: int, governed: bool = False) -> str:
+    """`governed`: after a preposition or a noun it hangs on ("خلال ساعتين", "قبل ساعتين",
+    "أكثر من ساعتين"), where Arabic takes the genitive: the dual «ساعتين», never «ساعتان»."""
+    if governed:
+        return tr.ngettext("{n} deadline hour", "{n} deadline hours", n)
     return tr.ngettext("{n} hour", "{n} hours", n)
+
+
+def minutes(tr: Texts, n: int, governed: bool = False) -> str:
+    """As `hours`: «دقيقتين» when governed, «دقيقتان» alone."""
+    if governed:
+        return tr.ngettext("{n} deadline minute", "{n} deadline minutes", n)
+    return tr.ngettext("{n} minute", "{n} minutes", n)
 
 
 def business_days(tr: Texts, n: int) -> str:
     return tr.ngettext("{n} business day", "{n} business days", n)
 
 
-def duration(tr: Texts, minutes: int) -> str:
-    """Whole hours and minutes, e.g. "2 hours and 20 minutes"."""
-    h, m = divmod(minutes, 60)
+def duration(tr: Texts, length: int, governed: bool = False) -> str:
+    """Whole hours and minutes, e.g. "2 hours and 20 minutes". `governed`: said after a
+    preposition or a noun it hangs on ("خلال ساعتين", "قبل ساعتين و20 دقيقة"): see `hours`."""
+    h, m = divmod(length, 60)
     if h and m:
         return tr._(
             "{hours} and {minutes}",
-            hours=hours(tr, h),
-            minutes=tr.ngettext("{n} minute", "{n} minutes", m),
+            hours=hours(tr, h, governed),
+            minutes=minutes(tr, m, governed),
         )
     if h:
-        return hours(tr, h)
-    return tr.ngettext("{n} minute", "{n} minutes", m)
+        return hours(tr, h, governed)
+    return minutes(tr, m, governed)
 
 
 def _units(tr: Texts, clock: str, n: int) -> str:
@@ -122,7 +135,7 @@ def deadline_text(rule: Rule, lang: str, network: str = "lv") -> str:
     tr = texts(lang)
     if rule.clock == "business_days":
         return tr.ngettext("{n} deadline business day", "{n} deadline business days", n)
-    return tr.ngettext("{n} deadline hour", "{n} deadline hours", n)
+    return hours(tr, n, governed=True)
 
 
 def rule_summary(
@@ -292,7 +305,7 @@ def explain(comp: Compensation, lang: str, holder: bool = False) -> str:
         lines.append(
             tr._(
                 "Your notice came {told} before it instead of {hours} hours.",
-                told=duration(tr, told),
+                told=duration(tr, told, governed=True),  # «قبل ساعتين»
                 hours=tr.number((comp.rule.deadline if comp.rule else None) or 0),
             )
         )
