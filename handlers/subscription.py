@@ -14,7 +14,7 @@ OptOutType), the opt-out or opt-in is recorded the same way and nothing more is 
 from __future__ import annotations
 
 from bot.dialogue.turn import Turn
-from bot.i18n import Texts
+from bot.i18n import Texts, texts
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
@@ -101,14 +101,15 @@ def stop(turn: Turn, understood: Understanding | None) -> None:
         at=turn.now,
     )
     if not _keyword_first(turn):
-        turn.say(_stopped(turn, turn.tr))  # in the conversation's language
+        turn.say(_stopped(turn, turn.tr))
         return
-    # "STOP" is the number's first word: an English command, answered in English alone (a
-    # block in two languages reads as a form letter); Arabic written next is answered in Arabic.
-    # By SMS in its short form, so that it is not cut with a «تفاصيل» nobody can ask for once
-    # stopped.
-    turn.switch_language("en")
-    turn.say(_stopped(turn, turn.tr, short=silent_when_stopped(turn)))
+    # "STOP" is the number's first word: a keyword, written in no language of its own, so the
+    # answer is Arabic first (and the conversation stays Arabic), then English.
+    # One message (STOP is answered once); by SMS both languages in its short form, so that it
+    # is not cut with a «تفاصيل» nobody can ask for once stopped.
+    turn.switch_language("ar")
+    short = silent_when_stopped(turn)
+    turn.say("\n\n".join(_stopped(turn, tr, short) for tr in (turn.tr, texts("en"))))
 
 
 def _keyword_first(turn: Turn) -> bool:
