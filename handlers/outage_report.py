@@ -111,19 +111,32 @@ def _keep(turn: Turn, report: OutageReport, media: list[dict]) -> tuple[int, int
     return stored, missed
 
 
-def start(turn: Turn, understood: Understanding, stated_start: datetime | None = None) -> None:
+def start(
+    turn: Turn,
+    understood: Understanding,
+    stated_start: datetime | None = None,
+    *,
+    asked_when: bool = False,
+    told: str | None = None,
+    earlier: tuple[datetime, datetime] | None = None,
+) -> None:
     """`stated_start`: when the power went off, as the subscriber already stated it (a
-    compensation question handing over to a report)."""
+    compensation question handing over to a report). `asked_when`: the message also asked when
+    the power comes back, answered with the report. `told`: the words that tell this outage's
+    times, when not the whole message; `earlier`: an outage that ended before this one, told
+    with it (not on this report, and said so)."""
     turn.intent = "outage_report"
     if stated_start is None and _ahead(turn):
         from handlers.compensation import planned_ahead
 
         planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
         return
-    stated = stated_start or start_told(turn.text, turn.now).at
+    told = turn.text if told is None else told
+    stated = stated_start or start_told(told, turn.now).at
+    extras = _Extras(told, asked_when, _earlier_state(earlier))
     urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
-        _report(turn, stated_start=stated, urgent=urgent)
+        _report(turn, stated_start=stated, urgent=urgent, extras=extras)
         return
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
@@ -134,10 +147,17 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         or (accounts if len(accounts) == 1 and _may_be(accounts[0], named) else [])
     )
     if chosen:
-        _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
+        _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
         return
     if named.complete:
-        _report(turn, city=named.city, district=named.district, stated_start=stated, urgent=urgent)
+        _report(
+            turn,
+            city=named.city,
+            district=named.district,
+            stated_start=stated,
+            urgent=urgent,
+            extras=extras,
+        )
         return
     if named.city:  # "الرياض كلها طافية": their premises elsewhere are not offered
         accounts = [a for a in accounts if a.city == named.city]
@@ -149,7 +169,9 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         media=_attachments(turn),
         city=named.city,
         damage=mentions_damage(turn.text),
-        told=turn.text,  # its times, read again once the report is made (`ask_start_day`)
+        told=told,  # its times, read again once the report is made (`ask_start_day`)
+        asked_when=asked_when,
+        earlier=extras.earlier,
     )
     if named.ambiguous or named.unlisted:
         _ask_city(turn, named)
@@ -1171,6 +1193,26 @@ def take_start(
     turn.say("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class _Extras:
+    """What the message that began a report told beside the place: the words of this outage's
+    times (`told`), whether it asked when the power comes back, and an earlier outage told with
+    it that ended (`earlier`: its start and end, ISO), which is not on the report."""
+
+    told: str | None = None
+    asked_when: bool = False
+    earlier: list[str] | None = None
+
+    @staticmethod
+    def kept(state: dict) -> _Extras:
+        """The same, as the flow kept it while it asked where."""
+        return _Extras(state.get("told"), bool(state.get("asked_when")), state.get("earlier"))
+
+
+def _earlier_state(earlier: tuple[datetime, datetime] | None) -> list[str] | None:
+    return [at.isoformat() for at in earlier] if earlier else None
+
+
 def _report(
     turn: Turn,
     account: Account | None = None,
@@ -1178,12 +1220,17 @@ def _report(
     city: str | None = None,
     stated_start: datetime | None = None,
     urgent: bool = False,
+    extras: _Extras | None = None,
 ) -> None:
+    """`extras`: what the first message told beside the place, for a report made at once; a
+    report made in the flow finds it in the flow's state."""
     turn.intent = "outage_report"
     pending = list(turn.state.get("media", [])) if turn.flow == FLOW else []
     damage = mentions_damage(turn.text) or (turn.flow == FLOW and bool(turn.state.get("damage")))
     media = pending + [m for m in _attachments(turn) if m not in pending]
-    told = turn.state.get("told") if turn.flow == FLOW else None
+    if extras is None:
+        extras = _Extras.kept(turn.state) if turn.flow == FLOW else _Extras()
+    told = extras.told
     turn.finish()
     location = turn.message.location
     mine = reports_by_sender(
@@ -1217,7 +1264,10 @@ def _report(
         never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
     stored, missed = _keep(turn, outcome.report, media)
-    turn.say(_acknowledgement(turn, outcome, account, damage, told or turn.text))
+    turn.say(_acknowledgement(turn, outcome, account, damage, told or turn.text, extras.asked_when))
+    if extras.earlier:  # "طفت من ٨ ورجعت ١٠ وبعدين طفت الحين": the earlier one, not on it
+        start_at, back_at = (datetime.fromisoformat(at) for at in extras.earlier)
+        turn.say(_earlier_not_counted(turn, (start_at, back_at)))
     from handlers.compensation import ask_start_day
 
     ask_start_day(turn, outcome.report, told or turn.text)
@@ -1251,6 +1301,44 @@ def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int 
     return rule.deadline if turn.now - latest > timedelta(hours=rule.deadline) else None
 
 
+def _when_back_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
+    """ "When will it be back?", asked with a new report: what is known of it. The team's
+    estimate when there is one (said above the compensation, as every acknowledgement does),
+    with the cause when recorded; else none yet, and the time the standard gives the power to
+    come back by, from the engine's deadline counted from the start on record, which the real
+    start can only be before ("at the latest"); a start the subscriber stated has its deadline
+    said already, with what it earns so far."""
+    from bot.standards import Case, compensation_for
+    from handlers.outage_status import when
+
+    _ = turn.tr._
+    lines = [_("Cause: {cause}", cause=incident.cause)] if incident.cause else []
+    estimate = aware(incident.estimated_restoration_at)
+    if estimate is not None and estimate > turn.now:
+        return lines
+    start = report.start_in(incident)
+    deadline = None
+    if not incident.force_majeure and report.stated_start is None:
+        # (A stated start: what it earns so far, said above, already gives the deadline.)
+        case = Case(restoration_standard(incident), start=start, end=max(turn.now, start))
+        deadline = compensation_for(case).deadline
+    if deadline is None:
+        return [*lines, _("There is no estimated restoration time yet.")]
+    if deadline <= turn.now:
+        text = _(
+            "There is no estimated restoration time from the team yet. Under the standards the "
+            "power should have been back by {when}.",
+            when=when(turn, deadline),
+        )
+    else:
+        text = _(
+            "There is no estimated restoration time from the team yet. Under the standards the "
+            "power should be back by {when} at the latest.",
+            when=when(turn, deadline),
+        )
+    return [*lines, text]
+
+
 def force_majeure_text(turn: Turn, incident: Incident) -> str:
     """Why an outage recorded as force majeure earns nothing, in the engine's words."""
     from bot.standards import Case, compensation_for
@@ -1270,7 +1358,10 @@ def _acknowledgement(
     account: Account | None,
     damage: bool = False,
     told: str = "",
+    asked_when: bool = False,
 ) -> str:
+    """`asked_when`: the message asked when the power comes back, answered after the report's
+    compensation rule."""
     tr = turn.tr
     _ = tr._
     incident = outcome.incident
@@ -1353,6 +1444,8 @@ def _acknowledgement(
         lines.append(paid_to_holder_text(turn.lang))
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
+    if asked_when:
+        lines += _when_back_lines(turn, outcome.report, incident)
     # Last: an SMS cut to its budget keeps the first line (the reference) and the last.
     if damage:
         lines.append(damage_claim_text(turn))
