@@ -349,6 +349,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         from handlers.outage_status import back_part_answer
 
         return back_part_answer(turn, understood)
+    if _asks_when_back(turn, understood):
+        return True
     if turn.state.get("district") and _city_answer(turn, understood):
         return True
     accounts = turn.state.get("accounts", [])
@@ -431,6 +433,37 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
     _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
+    return True
+
+
+def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
+    """ "هيرجع امتى؟", "emta btirja3?" while the place is asked: nothing is known of an outage
+    not yet reported, so the place is needed first, to record it and follow it up; asked again,
+    the report kept in progress, and the question answered once it is made. A place, a premise
+    or a report's reference in the message is not this."""
+    from handlers.outage_status import _named_kinds
+
+    if understood.intent != "outage_status" or turn.message.location is not None:
+        return False
+    accounts = [Account(**a) for a in turn.state.get("accounts", [])]
+    named = find_place(turn.text)
+    if named.district or named.city or named.unlisted or _named_in(turn.text, accounts):
+        return False
+    if _named_kinds(turn.text) or choice_number(turn.text) is not None:
+        return False
+    turn.intent = "outage_report"
+    turn.remember(asked_when=True)
+    turn.say(
+        turn.tr._(
+            "We need to know where the power is out first, to record your report and follow it "
+            "up; then I will tell you what is known of when it comes back."
+        )
+    )
+    district = turn.state.get("district")
+    if district:
+        _ask_city(turn, NamedPlace(None, district, tuple(turn.state.get("cities") or ())))
+    else:
+        _ask_where(turn, accounts, again=True)
     return True
 
 
