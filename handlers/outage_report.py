@@ -36,7 +36,7 @@ from bot.outages.service import (
     record_stated_end,
     record_stated_start,
 )
-from bot.phrases import mentions, mentions_words, phrases
+from bot.phrases import mentions, mentions_words, phrases, split_at_words
 from bot.standards import rule_for
 from bot.standards.wording import hours, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
@@ -179,6 +179,32 @@ def start(
         return
     else:
         _ask_where(turn, accounts)
+
+
+# The requests an outage told off again now is taken from (an outage's story, whatever the
+# model made of its earlier half: "طفت من ٨ ورجعت ١٠" reads as a compensation question).
+_OFF_AGAIN_FROM = ("compensation", "outage_report", "outage_status", "unknown")
+
+
+def takes_off_again(turn: Turn, understood: Understanding) -> bool:
+    """ "طفت من ٨ ورجعت ١٠ وبعدين طفت مرة ثانية الحين": an outage told with its end, then the
+    power off again (phrase list `off_again`). The outage going on now is reported, counted
+    from what its own words say (never from the earlier one's start), and the earlier one is
+    said to be not on the report, to be counted on its own. True when taken."""
+    if understood.intent not in _OFF_AGAIN_FROM:
+        return False
+    parts = split_at_words(turn.text, "off_again")
+    if parts is None:
+        return False
+    before, now_told = parts
+    reading = read_times(before, turn.now)
+    began = reading.start.at if reading.start is not None else None
+    back = reading.end.at if reading.end is not None else None
+    if began is None or back is None or not began < back < turn.now:
+        return False  # no outage that ended before: "off again" of what the message does not say
+    turn.finish()
+    start(turn, understood, told=now_told, earlier=(began, back))
+    return True
 
 
 def _ahead(turn: Turn) -> bool:
