@@ -141,11 +141,10 @@ def start(
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
     named = find_place(turn.text)
-    chosen = (
-        [a for a in accounts if a.account == typed]
-        or _named_in(turn.text, accounts)
-        or (accounts if len(accounts) == 1 and _may_be(accounts[0], named) else [])
-    )
+    chosen = [a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
+    if not chosen and len(accounts) == 1 and _may_be(accounts[0], named):
+        chosen = accounts  # their one premise: shown, with how to put it right
+        extras = replace(extras, place_assumed=not (named.district or named.city))
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
         return
@@ -820,13 +819,18 @@ PLACE_CORRECTION_WINDOW = timedelta(minutes=30)
 
 
 def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool:
-    """ "لا مو هذا، المحل اللي في الملز" right after a report: the wrong place is put right.
+    """ "لا مو هذا، المحل اللي في الملز" right after a report: the wrong place is put right;
+    so is a place alone ("الروابي، الرياض") after a report made at the sender's one premise.
     The report just made is withdrawn and one made for the place named (a saved premise, or a
     district, the city asked if needed), its stated start kept; True when taken."""
     if understood is None or turn.asking:
         return False
     words_ = normalize(turn.text).split()
-    if not (words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")):
+    place = find_place(turn.text)
+    # A place and nothing else ("الروابي، الرياض") right after a report made at the one
+    # premise without asking (its acknowledgement says how to put it right) corrects it too.
+    only_place = bool(place.district or place.unlisted) and not place.other_words
+    if not (words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction") or only_place):
         return False
     if mentions_words(turn.text, "also"):
         return False  # "لا وكمان المحل اللي في الملز طافي": another place as well, not instead
@@ -839,8 +843,10 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
         return False
     accounts = _accounts(turn)
+    said_no = words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")
+    if not said_no and not (len(accounts) == 1 and report.account == accounts[0].account):
+        return False  # a place alone corrects only a report made at their one premise
     named = _named_in(turn.text, accounts)
-    place = find_place(turn.text)
     if named:
         if named[0].account == report.account:
             return False  # the same premise: nothing to put right
@@ -1261,6 +1267,8 @@ class _Extras:
     told: str | None = None
     asked_when: bool = False
     earlier: list[str] | None = None
+    # The report was made at the sender's one premise, no place said nor asked.
+    place_assumed: bool = False
 
     @staticmethod
     def kept(state: dict) -> _Extras:
@@ -1323,7 +1331,17 @@ def _report(
         never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
     stored, missed = _keep(turn, outcome.report, media)
-    turn.say(_acknowledgement(turn, outcome, account, damage, told or turn.text, extras.asked_when))
+    turn.say(
+        _acknowledgement(
+            turn,
+            outcome,
+            account,
+            damage,
+            told or turn.text,
+            extras.asked_when,
+            place_assumed=extras.place_assumed,
+        )
+    )
     if extras.earlier:  # "طفت من ٨ ورجعت ١٠ وبعدين طفت الحين": the earlier one, not on it
         start_at, back_at = (datetime.fromisoformat(at) for at in extras.earlier)
         turn.say(_earlier_not_counted(turn, (start_at, back_at)))
@@ -1418,9 +1436,11 @@ def _acknowledgement(
     damage: bool = False,
     told: str = "",
     asked_when: bool = False,
+    place_assumed: bool = False,
 ) -> str:
     """`asked_when`: the message asked when the power comes back, answered after the report's
-    compensation rule."""
+    compensation rule. `place_assumed`: the place is the sender's one premise, taken without
+    asking: said with how to put it right."""
     tr = turn.tr
     _ = tr._
     incident = outcome.incident
@@ -1449,6 +1469,8 @@ def _acknowledgement(
                 account=mask(account.account),
             )
         )
+        if place_assumed and outcome.is_new_report:
+            lines.append(_("Not this place? Type the district and city where the power is out."))
     elif outcome.report.district:  # said back, so a misread place is caught at once
         report = outcome.report
         lines.append(
