@@ -1378,13 +1378,14 @@ def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int 
     return rule.deadline if turn.now - latest > timedelta(hours=rule.deadline) else None
 
 
-def _when_back_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
+def _when_back_lines(turn: Turn, report: OutageReport, incident: Incident, told: str) -> list[str]:
     """ "When will it be back?", asked with a new report: what is known of it. The team's
     estimate when there is one (said above the compensation, as every acknowledgement does),
     with the cause when recorded; else none yet, and the time the standard gives the power to
     come back by, from the engine's deadline counted from the start on record, which the real
-    start can only be before ("at the latest"); a start the subscriber stated has its deadline
-    said already, with what it earns so far."""
+    start can only be before ("at the latest"). A start the subscriber stated has its deadline
+    said already, with what it earns so far; one they told that is not counted yet ("من
+    الصبح", asked next) would make that deadline misleading: none is said then."""
     from bot.standards import Case, compensation_for
     from handlers.outage_status import when
 
@@ -1395,7 +1396,8 @@ def _when_back_lines(turn: Turn, report: OutageReport, incident: Incident) -> li
         return lines
     start = report.start_in(incident)
     deadline = None
-    if not incident.force_majeure and report.stated_start is None:
+    unsure_start = bool(told) and read_times(told, turn.now).start is not None
+    if not incident.force_majeure and report.stated_start is None and not unsure_start:
         # (A stated start: what it earns so far, said above, already gives the deadline.)
         case = Case(restoration_standard(incident), start=start, end=max(turn.now, start))
         deadline = compensation_for(case).deadline
@@ -1526,7 +1528,7 @@ def _acknowledgement(
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
     if asked_when:
-        lines += _when_back_lines(turn, outcome.report, incident)
+        lines += _when_back_lines(turn, outcome.report, incident, told)
     # Last: an SMS cut to its budget keeps the first line (the reference) and the last.
     if damage:
         lines.append(damage_claim_text(turn))
