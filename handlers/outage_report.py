@@ -41,7 +41,7 @@ from bot.standards import rule_for
 from bot.standards.wording import hours, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
-from bot.understanding import Understanding, choice_number, control_word
+from bot.understanding import Understanding, choice_number, control_word, understand
 from bot.understanding.slots import find_standard, read_times
 from bot.understanding.slots.times import Moment, answer_hour_text, read_answer_hour
 from handlers import medical_need
@@ -189,7 +189,8 @@ def takes_off_again(turn: Turn, understood: Understanding) -> bool:
     """ "طفت من ٨ ورجعت ١٠ وبعدين طفت مرة ثانية الحين": an outage told with its end, then the
     power off again (phrase list `off_again`). The outage going on now is reported, counted
     from what its own words say (never from the earlier one's start), and the earlier one is
-    said to be not on the report, to be counted on its own. True when taken."""
+    said to be not on the report, to be counted on its own; a question of when the power comes
+    back, asked of the outage going on, is answered with the report. True when taken."""
     if understood.intent not in _OFF_AGAIN_FROM:
         return False
     parts = split_at_words(turn.text, "off_again")
@@ -201,8 +202,10 @@ def takes_off_again(turn: Turn, understood: Understanding) -> bool:
     back = reading.end.at if reading.end is not None else None
     if began is None or back is None or not began < back < turn.now:
         return False  # no outage that ended before: "off again" of what the message does not say
+    # "…وطفت الحين، متى ترجع؟": the question of the part about now is answered with the report.
+    asked_when = understand(now_told, now=turn.now).intent == "outage_status"
     turn.finish()
-    start(turn, understood, told=now_told, earlier=(began, back))
+    start(turn, understood, asked_when=asked_when, told=now_told, earlier=(began, back))
     return True
 
 
