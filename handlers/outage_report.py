@@ -144,7 +144,7 @@ def start(
     chosen = [a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
     if not chosen and len(accounts) == 1 and _may_be(accounts[0], named):
         chosen = accounts  # their one premise: shown, with how to put it right
-        extras = replace(extras, place_assumed=not (named.district or named.city))
+        extras = replace(extras, place_assumed=not (named.district or named.unlisted))
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
         return
