@@ -35,7 +35,8 @@ from bot.understanding.phrases import read_phrase_file
 # fault or as planned work); correction, ask_why and time_before by handlers/compensation.py (a
 # message about the case just answered); frustration by handlers/menu.py (whole words:
 # acknowledged before anything is asked); ask_why_off by handlers/outage_status.py ("ليش
-# انقطعت؟": the report's status and cause, not how an amount was counted).
+# انقطعت؟": the report's status and cause, not how an amount was counted); off_again by
+# handlers/outage_report.py (whole words: the power off again now, after an outage that ended).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -114,6 +115,7 @@ NAMES = (
     "time_before",
     "frustration",
     "ask_why_off",
+    "off_again",
 )
 
 
@@ -135,6 +137,16 @@ def mentions_words(text: str, name: str) -> bool:
     """One of the phrases of `name` is in the normalized text as whole words ("لسا" is not
     found in "الساعه")."""
     return _as_words(name).search(normalize(text)) is not None
+
+
+def split_at_words(text: str, name: str) -> tuple[str, str] | None:
+    """The normalized text cut before the first phrase of `name` found as whole words: (what
+    comes before it, the phrase and what follows); None when there is none."""
+    normalized = normalize(text)
+    found = _as_words(name).search(normalized)
+    if found is None:
+        return None
+    return normalized[: found.start()].strip(), normalized[found.start() :].strip()
 
 
 @cache

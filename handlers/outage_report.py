@@ -36,12 +36,12 @@ from bot.outages.service import (
     record_stated_end,
     record_stated_start,
 )
-from bot.phrases import mentions, mentions_words, phrases
+from bot.phrases import mentions, mentions_words, phrases, split_at_words
 from bot.standards import rule_for
 from bot.standards.wording import hours, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
-from bot.understanding import Understanding, choice_number, control_word
+from bot.understanding import Understanding, choice_number, control_word, understand
 from bot.understanding.slots import find_standard, read_times
 from bot.understanding.slots.times import Moment, answer_hour_text, read_answer_hour
 from handlers import medical_need
@@ -111,33 +111,52 @@ def _keep(turn: Turn, report: OutageReport, media: list[dict]) -> tuple[int, int
     return stored, missed
 
 
-def start(turn: Turn, understood: Understanding, stated_start: datetime | None = None) -> None:
+def start(
+    turn: Turn,
+    understood: Understanding,
+    stated_start: datetime | None = None,
+    *,
+    asked_when: bool = False,
+    told: str | None = None,
+    earlier: tuple[datetime, datetime] | None = None,
+) -> None:
     """`stated_start`: when the power went off, as the subscriber already stated it (a
-    compensation question handing over to a report)."""
+    compensation question handing over to a report). `asked_when`: the message also asked when
+    the power comes back, answered with the report. `told`: the words that tell this outage's
+    times, when not the whole message; `earlier`: an outage that ended before this one, told
+    with it (not on this report, and said so)."""
     turn.intent = "outage_report"
     if stated_start is None and _ahead(turn):
         from handlers.compensation import planned_ahead
 
         planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
         return
-    stated = stated_start or start_told(turn.text, turn.now).at
+    told = turn.text if told is None else told
+    stated = stated_start or start_told(told, turn.now).at
+    extras = _Extras(told, asked_when, _earlier_state(earlier))
     urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
-        _report(turn, stated_start=stated, urgent=urgent)
+        _report(turn, stated_start=stated, urgent=urgent, extras=extras)
         return
     accounts = _accounts(turn)
     typed = understood.slots.get("account")
     named = find_place(turn.text)
-    chosen = (
-        [a for a in accounts if a.account == typed]
-        or _named_in(turn.text, accounts)
-        or (accounts if len(accounts) == 1 and _may_be(accounts[0], named) else [])
-    )
+    chosen = [a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
+    if not chosen and len(accounts) == 1 and _may_be(accounts[0], named):
+        chosen = accounts  # their one premise: shown, with how to put it right
+        extras = replace(extras, place_assumed=not (named.district or named.unlisted))
     if chosen:
-        _report(turn, account=chosen[0], stated_start=stated, urgent=urgent)
+        _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
         return
     if named.complete:
-        _report(turn, city=named.city, district=named.district, stated_start=stated, urgent=urgent)
+        _report(
+            turn,
+            city=named.city,
+            district=named.district,
+            stated_start=stated,
+            urgent=urgent,
+            extras=extras,
+        )
         return
     if named.city:  # "الرياض كلها طافية": their premises elsewhere are not offered
         accounts = [a for a in accounts if a.city == named.city]
@@ -149,7 +168,9 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         media=_attachments(turn),
         city=named.city,
         damage=mentions_damage(turn.text),
-        told=turn.text,  # its times, read again once the report is made (`ask_start_day`)
+        told=told,  # its times, read again once the report is made (`ask_start_day`)
+        asked_when=asked_when,
+        earlier=extras.earlier,
     )
     if named.ambiguous or named.unlisted:
         _ask_city(turn, named)
@@ -157,6 +178,35 @@ def start(turn: Turn, understood: Understanding, stated_start: datetime | None =
         return
     else:
         _ask_where(turn, accounts)
+
+
+# The requests an outage told off again now is taken from (an outage's story, whatever the
+# model made of its earlier half: "طفت من ٨ ورجعت ١٠" reads as a compensation question).
+_OFF_AGAIN_FROM = ("compensation", "outage_report", "outage_status", "unknown")
+
+
+def takes_off_again(turn: Turn, understood: Understanding) -> bool:
+    """ "طفت من ٨ ورجعت ١٠ وبعدين طفت مرة ثانية الحين": an outage told with its end, then the
+    power off again (phrase list `off_again`). The outage going on now is reported, counted
+    from what its own words say (never from the earlier one's start), and the earlier one is
+    said to be not on the report, to be counted on its own; a question of when the power comes
+    back, asked of the outage going on, is answered with the report. True when taken."""
+    if understood.intent not in _OFF_AGAIN_FROM:
+        return False
+    parts = split_at_words(turn.text, "off_again")
+    if parts is None:
+        return False
+    before, now_told = parts
+    reading = read_times(before, turn.now)
+    began = reading.start.at if reading.start is not None else None
+    back = reading.end.at if reading.end is not None else None
+    if began is None or back is None or not began < back < turn.now:
+        return False  # no outage that ended before: "off again" of what the message does not say
+    # "…وطفت الحين، متى ترجع؟": the question of the part about now is answered with the report.
+    asked_when = understand(now_told, now=turn.now).intent == "outage_status"
+    turn.finish()
+    start(turn, understood, asked_when=asked_when, told=now_told, earlier=(began, back))
+    return True
 
 
 def _ahead(turn: Turn) -> bool:
@@ -327,6 +377,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         from handlers.outage_status import back_part_answer
 
         return back_part_answer(turn, understood)
+    if _asks_when_back(turn, understood):
+        return True
     if turn.state.get("district") and _city_answer(turn, understood):
         return True
     accounts = turn.state.get("accounts", [])
@@ -409,6 +461,37 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
     _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
+    return True
+
+
+def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
+    """ "هيرجع امتى؟", "emta btirja3?" while the place is asked: nothing is known of an outage
+    not yet reported, so the place is needed first, to record it and follow it up; asked again,
+    the report kept in progress, and the question answered once it is made. A place, a premise
+    or a report's reference in the message is not this."""
+    from handlers.outage_status import _named_kinds
+
+    if understood.intent != "outage_status" or turn.message.location is not None:
+        return False
+    accounts = [Account(**a) for a in turn.state.get("accounts", [])]
+    named = find_place(turn.text)
+    if named.district or named.city or named.unlisted or _named_in(turn.text, accounts):
+        return False
+    if _named_kinds(turn.text) or choice_number(turn.text) is not None:
+        return False
+    turn.intent = "outage_report"
+    turn.remember(asked_when=True)
+    turn.say(
+        turn.tr._(
+            "We need to know where the power is out first, to record your report and follow it "
+            "up; then I will tell you what is known of when it comes back."
+        )
+    )
+    district = turn.state.get("district")
+    if district:
+        _ask_city(turn, NamedPlace(None, district, tuple(turn.state.get("cities") or ())))
+    else:
+        _ask_where(turn, accounts, again=True)
     return True
 
 
@@ -739,13 +822,18 @@ PLACE_CORRECTION_WINDOW = timedelta(minutes=30)
 
 
 def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool:
-    """ "لا مو هذا، المحل اللي في الملز" right after a report: the wrong place is put right.
+    """ "لا مو هذا، المحل اللي في الملز" right after a report: the wrong place is put right;
+    so is a place alone ("الروابي، الرياض") after a report made at the sender's one premise.
     The report just made is withdrawn and one made for the place named (a saved premise, or a
     district, the city asked if needed), its stated start kept; True when taken."""
     if understood is None or turn.asking:
         return False
     words_ = normalize(turn.text).split()
-    if not (words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")):
+    place = find_place(turn.text)
+    # A place and nothing else ("الروابي، الرياض") right after a report made at the one
+    # premise without asking (its acknowledgement says how to put it right) corrects it too.
+    only_place = bool(place.district or place.unlisted) and not place.other_words
+    if not (words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction") or only_place):
         return False
     if mentions_words(turn.text, "also"):
         return False  # "لا وكمان المحل اللي في الملز طافي": another place as well, not instead
@@ -758,8 +846,10 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
         return False
     accounts = _accounts(turn)
+    said_no = words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")
+    if not said_no and not (len(accounts) == 1 and report.account == accounts[0].account):
+        return False  # a place alone corrects only a report made at their one premise
     named = _named_in(turn.text, accounts)
-    place = find_place(turn.text)
     if named:
         if named[0].account == report.account:
             return False  # the same premise: nothing to put right
@@ -1171,6 +1261,28 @@ def take_start(
     turn.say("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class _Extras:
+    """What the message that began a report told beside the place: the words of this outage's
+    times (`told`), whether it asked when the power comes back, and an earlier outage told with
+    it that ended (`earlier`: its start and end, ISO), which is not on the report."""
+
+    told: str | None = None
+    asked_when: bool = False
+    earlier: list[str] | None = None
+    # The report was made at the sender's one premise, no place said nor asked.
+    place_assumed: bool = False
+
+    @staticmethod
+    def kept(state: dict) -> _Extras:
+        """The same, as the flow kept it while it asked where."""
+        return _Extras(state.get("told"), bool(state.get("asked_when")), state.get("earlier"))
+
+
+def _earlier_state(earlier: tuple[datetime, datetime] | None) -> list[str] | None:
+    return [at.isoformat() for at in earlier] if earlier else None
+
+
 def _report(
     turn: Turn,
     account: Account | None = None,
@@ -1178,12 +1290,17 @@ def _report(
     city: str | None = None,
     stated_start: datetime | None = None,
     urgent: bool = False,
+    extras: _Extras | None = None,
 ) -> None:
+    """`extras`: what the first message told beside the place, for a report made at once; a
+    report made in the flow finds it in the flow's state."""
     turn.intent = "outage_report"
     pending = list(turn.state.get("media", [])) if turn.flow == FLOW else []
     damage = mentions_damage(turn.text) or (turn.flow == FLOW and bool(turn.state.get("damage")))
     media = pending + [m for m in _attachments(turn) if m not in pending]
-    told = turn.state.get("told") if turn.flow == FLOW else None
+    if extras is None:
+        extras = _Extras.kept(turn.state) if turn.flow == FLOW else _Extras()
+    told = extras.told
     turn.finish()
     location = turn.message.location
     mine = reports_by_sender(
@@ -1217,7 +1334,20 @@ def _report(
         never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
     stored, missed = _keep(turn, outcome.report, media)
-    turn.say(_acknowledgement(turn, outcome, account, damage, told or turn.text))
+    turn.say(
+        _acknowledgement(
+            turn,
+            outcome,
+            account,
+            damage,
+            told or turn.text,
+            extras.asked_when,
+            place_assumed=extras.place_assumed,
+        )
+    )
+    if extras.earlier:  # "طفت من ٨ ورجعت ١٠ وبعدين طفت الحين": the earlier one, not on it
+        start_at, back_at = (datetime.fromisoformat(at) for at in extras.earlier)
+        turn.say(_earlier_not_counted(turn, (start_at, back_at)))
     from handlers.compensation import ask_start_day
 
     ask_start_day(turn, outcome.report, told or turn.text)
@@ -1251,6 +1381,46 @@ def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int 
     return rule.deadline if turn.now - latest > timedelta(hours=rule.deadline) else None
 
 
+def _when_back_lines(turn: Turn, report: OutageReport, incident: Incident, told: str) -> list[str]:
+    """ "When will it be back?", asked with a new report: what is known of it. The team's
+    estimate when there is one (said above the compensation, as every acknowledgement does),
+    with the cause when recorded; else none yet, and the time the standard gives the power to
+    come back by, from the engine's deadline counted from the start on record, which the real
+    start can only be before ("at the latest"). A start the subscriber stated has its deadline
+    said already, with what it earns so far; one they told that is not counted yet ("من
+    الصبح", asked next) would make that deadline misleading: none is said then."""
+    from bot.standards import Case, compensation_for
+    from handlers.outage_status import when
+
+    _ = turn.tr._
+    lines = [_("Cause: {cause}", cause=incident.cause)] if incident.cause else []
+    estimate = aware(incident.estimated_restoration_at)
+    if estimate is not None and estimate > turn.now:
+        return lines
+    start = report.start_in(incident)
+    deadline = None
+    unsure_start = bool(told) and read_times(told, turn.now).start is not None
+    if not incident.force_majeure and report.stated_start is None and not unsure_start:
+        # (A stated start: what it earns so far, said above, already gives the deadline.)
+        case = Case(restoration_standard(incident), start=start, end=max(turn.now, start))
+        deadline = compensation_for(case).deadline
+    if deadline is None:
+        return [*lines, _("There is no estimated restoration time yet.")]
+    if deadline <= turn.now:
+        text = _(
+            "There is no estimated restoration time from the team yet. Under the standards the "
+            "power should have been back by {when}.",
+            when=when(turn, deadline),
+        )
+    else:
+        text = _(
+            "There is no estimated restoration time from the team yet. Under the standards the "
+            "power should be back by {when} at the latest.",
+            when=when(turn, deadline),
+        )
+    return [*lines, text]
+
+
 def force_majeure_text(turn: Turn, incident: Incident) -> str:
     """Why an outage recorded as force majeure earns nothing, in the engine's words."""
     from bot.standards import Case, compensation_for
@@ -1270,7 +1440,12 @@ def _acknowledgement(
     account: Account | None,
     damage: bool = False,
     told: str = "",
+    asked_when: bool = False,
+    place_assumed: bool = False,
 ) -> str:
+    """`asked_when`: the message asked when the power comes back, answered after the report's
+    compensation rule. `place_assumed`: the place is the sender's one premise, taken without
+    asking: said with how to put it right."""
     tr = turn.tr
     _ = tr._
     incident = outcome.incident
@@ -1299,6 +1474,8 @@ def _acknowledgement(
                 account=mask(account.account),
             )
         )
+        if place_assumed and outcome.is_new_report:
+            lines.append(_("Not this place? Type the district and city where the power is out."))
     elif outcome.report.district:  # said back, so a misread place is caught at once
         report = outcome.report
         lines.append(
@@ -1353,6 +1530,8 @@ def _acknowledgement(
         lines.append(paid_to_holder_text(turn.lang))
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
+    if asked_when:
+        lines += _when_back_lines(turn, outcome.report, incident, told)
     # Last: an SMS cut to its budget keeps the first line (the reference) and the last.
     if damage:
         lines.append(damage_claim_text(turn))

@@ -23,7 +23,7 @@ from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
-from bot.understanding.slots import Moment, read_answer_hour, read_times
+from bot.understanding.slots import Moment, read_answer_hour, read_times, says_power_off
 from handlers.common import stopped_note
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
@@ -42,6 +42,13 @@ def start(turn: Turn, understood: Understanding) -> None:
     safety = latest_report_of(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
+    if _reports_an_outage(turn, understood, found):
+        from handlers import outage_report
+
+        # "الكهربا طافية متى بترجع؟", "no power in Al Malaz, when will it be back?": the report
+        # is what the subscriber needs first, then what is known of when the power comes back.
+        outage_report.start(turn, understood, asked_when=True)
+        return
     if safety is not None and found is not None and _both_open(turn, found, safety[1]):
         # "وش صار على بلاغي" with an outage report and a safety report open: both, short.
         report, incident = found
@@ -53,11 +60,6 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     if safety is not None and _asks_after_safety(turn, found, safety[0]):
         _say_safety_status(turn, *safety)
-        return
-    if found is None and _reports_an_outage(turn, understood):
-        from handlers import outage_report
-
-        outage_report.start(turn, understood)  # "no power in Al Malaz, when will it be back?"
         return
     if found is None:
         # The question is ours: its "yes" (ايه, yes, نعم) picks the report like the choice.
@@ -132,10 +134,21 @@ def _say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None
     turn.say("\n".join(lines))
 
 
-def _reports_an_outage(turn: Turn, understood: Understanding) -> bool:
-    """A status question with no report behind it that tells of an outage in a named place:
-    the report is what the subscriber needs, not "is the power out now?"."""
-    if not find_place(turn.text).city:
+def _reports_an_outage(
+    turn: Turn, understood: Understanding, found: tuple[OutageReport, Incident] | None
+) -> bool:
+    """A status question with no open report behind it that tells of an outage: the power off
+    ("الكهربا طافية عندنا متى بترجع؟", "Power is out. When will it be back?"), or an outage in a
+    named place. The report is what the subscriber needs, not "is the power out now?", nor the
+    status of an old report (restored, or cancelled). A report named by its reference is asked
+    about, whatever else is said."""
+    if found is not None and found[1].is_open and found[0].status != CANCELLED:
+        return False
+    if _named_kinds(turn.text):
+        return False
+    if says_power_off(turn.text):
+        return True
+    if found is not None or not find_place(turn.text).city:
         return False
     return any(intent == "outage_report" for intent, _score in understood.alternatives)
 

@@ -16,8 +16,8 @@
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
    recognised intent (two requests in one message: the first answered, the second answered
-   too or offered). A greeting that came with the request is returned on the answer's first
-   line.
+   too or offered; an outage told as over, then off again now: the one going on is
+   reported). A greeting that came with the request is returned on the answer's first line.
 """
 
 from __future__ import annotations
@@ -259,6 +259,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         return
     if understood.intent == "stop" and understood.confidence < 1 and turn.flow:
         menu.cancelled(turn)  # "ما عاد ابي" at a question leaves it; only the word STOP stops all
+        return
+    if outage_report.takes_off_again(turn, understood):  # "…ورجعت ١٠ وبعدين طفت مرة ثانية"
         return
     two = second_request.plan(text, understood, turn.now)  # "كم فاتورتي وكمان طافية عندي"
     if two is not None:

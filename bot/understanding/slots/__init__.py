@@ -18,6 +18,7 @@ from bot.understanding.slots.times import (
     find_times,
     read_answer_hour,
     read_times,
+    says_power_off,
     slot_words,
 )
 from bot.understanding.slots.tokens import slot_tokens
@@ -32,6 +33,7 @@ __all__ = [
     "find_times",
     "read_answer_hour",
     "read_times",
+    "says_power_off",
     "stated_duration",
 ]
 

@@ -1028,6 +1028,28 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     )
 
 
+def says_power_off(raw: str) -> bool:
+    """The message says the power is off, whatever times it carries ("الكهربا طافية عندنا",
+    "النور قاطع", "power is out"): a `state` word of [ongoing] other than "since", not denied
+    just before ("مو طافية"), with the power named ("النت مقطوع" is no outage of ours)."""
+    from bot.phrases import phrases
+    from bot.understanding.slots import folded_text
+
+    v = _vocabulary()
+    toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
+    if not any(_power_word(t, v) for t in toks):
+        return False
+    negations = phrases("negation")
+    for i, token in enumerate(toks):
+        _, size = _phrase_at(toks, i, v.state)
+        if not size or token in v.start:
+            continue
+        before = toks[max(0, i - 2) : i]
+        if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
+            return True
+    return False
+
+
 def _few_days_ago(toks: list[str], v: _Vocabulary) -> bool:
     """ "من كم يوم", "قبل عدة ايام", "a few days ago", "since a couple of days": some days or
     weeks back, no day said."""
