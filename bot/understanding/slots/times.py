@@ -368,6 +368,9 @@ class _Scan:
     still: bool = False
     negated_end: bool = False  # "ما رجعت" with no end after it (so far)
     came_back: bool = False  # an end told as past ("ورجعت ٦"), not a plan ("لين ٦")
+    # Where "الا" of "ما رجعت الا ٥ العصر" was: the time after it is when the power came back,
+    # even after a planned range's own end ("من ٩ الى ١٢ بس ما رجعت الا ٥": restored at 17:00).
+    back_at: int | None = None
     state: bool = False
     power_off: bool = False  # a no-power word ("طافية", "بدون كهرباء"), not "since" alone
     notices: list[int] = field(default_factory=list)  # notice-word positions
@@ -584,6 +587,9 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             # "ما رجعت الكهرباء الا ٤ العصر": there is an end after all (if a time follows).
             scan.ends.append(i)
             scan.negated_end, negated_at = False, None
+            scan.came_back = True  # "ما رجعت الا ٤": it did come back, at 4
+            if scan.back_at is None:
+                scan.back_at = i
             after = i + 1
             continue
         asks_ago = token in v.relative_heads or (said_ago and (digit or token in starts.length))
@@ -973,7 +979,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         return TimeReading(vague_day=_few_days_ago(toks, _vocabulary()))
     notice_clock, notice_day = _notice_times(scan)
     _day_part_to_hours(scan)
-    start_clock = end_clock = None
+    start_clock = None
+    end_clocks: list[_Clock] = []
     for clock in scan.clocks:
         if clock.is_now:
             clock.hour, clock.minute = now.hour, now.minute
@@ -981,11 +988,12 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
             at = now - timedelta(minutes=clock.ago)
             clock.hour, clock.minute, clock.day = at.hour, at.minute, (at.date() - now.date()).days
         if _in_end(clock.position, scan):
-            end_clock = end_clock or clock
+            end_clocks.append(clock)
         elif not clock.is_now:  # a case does not start "now"
             start_clock = start_clock or clock
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
-    end_day = next((d for d in scan.days if _in_end(d.position, scan)), None)
+    end_days = [d for d in scan.days if _in_end(d.position, scan)]
+    end_clock, end_day = _restoration(end_clocks, end_days, scan.back_at)
     vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
     vague_clock = None
     if vague:  # "من كم يوم الساعة ٨": the hour of no known day; no moment is read
@@ -1026,6 +1034,27 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         vague,
         vague_clock,
     )
+
+
+def _restoration(
+    clocks: list[_Clock], days: list[_Day], back_at: int | None
+) -> tuple[_Clock | None, _Day | None]:
+    """The end's hour and day among those said after end words: the first of each; but when
+    the power came back only at a time said after "الا" ("قطع مجدول من ٩ الى ١٢ بس ما رجعت الا
+    ٥ العصر"), the range's own end was the plan, and the end is what follows "الا" (on the
+    plan's end day when no day of its own is said: "من الخميس ٩ الى الجمعة ١٢ بس ما رجعت الا
+    ٥"). With no time after "الا" ("ما رجعت الا بعدها بكثير") the end is not known: none is
+    read, and it is asked, never taken from the plan."""
+    first_clock = clocks[0] if clocks else None
+    first_day = days[0] if days else None
+    said = [x.position for x in (first_clock, first_day) if x is not None]
+    if back_at is None or not said or min(said) > back_at:
+        return first_clock, first_day
+    clock = next((c for c in clocks if c.position > back_at), None)
+    day = next((d for d in days if d.position > back_at), None)
+    if day is None and clock is not None:
+        day = first_day
+    return clock, day
 
 
 def _few_days_ago(toks: list[str], v: _Vocabulary) -> bool:
