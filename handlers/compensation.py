@@ -21,7 +21,7 @@ from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import start_asked, unstated_start_line
 from bot.outages.service import parse_reference, record_stated_end, record_stated_start
-from bot.phrases import mentions, mentions_words
+from bot.phrases import mentions, mentions_words, without
 from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -360,7 +360,7 @@ def _open_kind(turn: Turn, facts: Facts) -> None:
     if (
         facts.standard == PLANNED
         and told is None
-        and (_kind_denied(text) or mentions(text, "outage_fault"))
+        and (_kind_denied(text) or _fault_said(text))
     ):
         # "ما كان مجدول", "غير مجدول": a planned word denied, or both kinds said: asked.
         facts.standard = EMERGENCY
@@ -452,7 +452,7 @@ def kind_told(text: str) -> str | None:
     said, denied = _kinds_said(text)
     if denied:
         return next(iter(said)) if len(said) == 1 and not said & denied else None
-    fault = mentions(text, "outage_fault")
+    fault = _fault_said(text)
     planned = mentions_words(text, "outage_planned") or (
         not fault and mentions(text, "outage_planned")
     )
@@ -461,6 +461,12 @@ def kind_told(text: str) -> str | None:
     if planned and not fault:
         return PLANNED
     return None
+
+
+def _fault_said(text: str) -> bool:
+    """A fault's word is in the text ("عطل", "تعطلت", "unplanned"), but not one that only has
+    its letters: a holiday ("يوم العطلة", "عطلة نهاية الاسبوع") names no fault (not_fault)."""
+    return mentions(without(text, "not_fault"), "outage_fault")
 
 
 def _kind_denied(text: str) -> bool:
@@ -496,7 +502,7 @@ def _kind_at(said: list[str], at: int) -> tuple[str | None, int]:
             if " ".join(said[at : at + size]) == phrase:
                 return kind, size
     word = said[at]
-    if mentions(word, "outage_fault"):
+    if _fault_said(word):
         return EMERGENCY, 1
     if mentions(word, "outage_planned") or find_standard(word, ended=True) in (PLANNED, NOTICE):
         return PLANNED, 1
