@@ -777,10 +777,13 @@ def _answer(turn: Turn, facts: Facts) -> None:
                 lines.append(_why_unlawful(turn, reason))
         else:
             lines += ["", _("The same outage also falls under another standard:")]
+        # One pay-by date for both: said once, with where to call, under the first (an
+        # outage still going on has none said yet: it is paid once it ends).
+        said = compensation.eligible and not facts.ongoing and second.pay_by == compensation.pay_by
         lines += [
-            _length_result_text(turn, second)
+            _length_result_text(turn, second, said)
             if facts.start_at() is None
-            else _result_text(turn, second),
+            else _result_text(turn, second, pay_by_said=said),
         ]
         if compensation.eligible and second.eligible and facts.ongoing:
             total = compensation.amount_sar + second.amount_sar
@@ -1107,10 +1110,10 @@ def _blackout_text(turn: Turn, blackout: Compensation) -> str:
     )
 
 
-def _length_result_text(turn: Turn, compensation: Compensation) -> str:
+def _length_result_text(turn: Turn, compensation: Compensation, pay_by_said: bool = False) -> str:
     """Only a length was given: the clock times in the engine's case are ours, so its deadline
     time is not said; the length, the amount and the pay-by date are the facts."""
-    explained = _result_text(turn, compensation).split("\n")
+    explained = _result_text(turn, compensation, pay_by_said=pay_by_said).split("\n")
     name = standard_name(compensation.standard, turn.lang)
     return "\n".join([turn.tr._("{name}.", name=name), *explained[1:]])
 
@@ -1187,11 +1190,15 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: b
     return f"{so_far}{grows}\n{paid}"
 
 
-def _result_text(turn: Turn, compensation: Compensation, holder: bool = False) -> str:
-    """`holder`: a case of a report linked to no account, said as due to the account's holder."""
-    text = compensation.explain(turn.lang, holder)
+def _result_text(
+    turn: Turn, compensation: Compensation, holder: bool = False, pay_by_said: bool = False
+) -> str:
+    """`holder`: a case of a report linked to no account, said as due to the account's holder.
+    `pay_by_said`: its pay-by date was said just before, for the other standard of the case."""
+    text = compensation.explain(turn.lang, holder, turn.now, pay_by_said)
     if (
-        compensation.eligible
+        not pay_by_said
+        and compensation.eligible
         and compensation.pay_by
         and compensation.pay_by < _day_in_riyadh(turn.now)
     ):
@@ -2068,7 +2075,7 @@ def _open_outage_text(
         Case(standard, start=start, end=now, force_majeure=bool(incident.force_majeure))
     )
     if not compensation.eligible and compensation.reason == "force_majeure":
-        return compensation.explain(turn.lang)
+        return compensation.explain(turn.lang, now=turn.now)
     _ = turn.tr._
     if report.stated_start is None:  # never said as when their power went off
         since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
