@@ -32,7 +32,8 @@ from bot.understanding.phrases import read_phrase_file
 # unpaid_said by handlers/compensation_facts.py (the arrears told with a disconnection);
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
 # outage_fault and outage_planned by handlers/compensation.py (an outage's cause said as a
-# fault or as planned work); correction, ask_why and time_before by handlers/compensation.py (a
+# fault or as planned work; not_fault, words with a fault's letters that name none, "العطلة",
+# taken out first); correction, ask_why and time_before by handlers/compensation.py (a
 # message about the case just answered); frustration by handlers/menu.py (whole words:
 # acknowledged before anything is asked); ask_why_off by handlers/outage_status.py ("ليش
 # انقطعت؟": the report's status and cause, not how an amount was counted); off_again by
@@ -108,6 +109,7 @@ NAMES = (
     "voice_note",
     "how_much",
     "outage_fault",
+    "not_fault",
     "outage_planned",
     "correction",
     "ask_due_date",
@@ -147,6 +149,11 @@ def split_at_words(text: str, name: str) -> tuple[str, str] | None:
     if found is None:
         return None
     return normalized[: found.start()].strip(), normalized[found.start() :].strip()
+
+
+def without(text: str, name: str) -> str:
+    """The normalized text with the phrases of `name` taken out where they are whole words."""
+    return _as_words(name).sub(" ", normalize(text))
 
 
 @cache

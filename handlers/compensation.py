@@ -21,7 +21,7 @@ from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import start_asked, unstated_start_line
 from bot.outages.service import parse_reference, record_stated_end, record_stated_start
-from bot.phrases import mentions, mentions_words
+from bot.phrases import mentions, mentions_words, without
 from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -363,11 +363,7 @@ def _open_kind(turn: Turn, facts: Facts) -> None:
     own; "power cut 9am to 1pm, planned maintenance" is the planned outage."""
     text = turn.message.text or turn.text
     told = kind_told(text)
-    if (
-        facts.standard == PLANNED
-        and told is None
-        and (_kind_denied(text) or mentions(text, "outage_fault"))
-    ):
+    if facts.standard == PLANNED and told is None and (_kind_denied(text) or _fault_said(text)):
         # "ما كان مجدول", "غير مجدول": a planned word denied, or both kinds said: asked.
         facts.standard = EMERGENCY
     if facts.standard == EMERGENCY and told == PLANNED:
@@ -458,7 +454,7 @@ def kind_told(text: str) -> str | None:
     said, denied = _kinds_said(text)
     if denied:
         return next(iter(said)) if len(said) == 1 and not said & denied else None
-    fault = mentions(text, "outage_fault")
+    fault = _fault_said(text)
     planned = mentions_words(text, "outage_planned") or (
         not fault and mentions(text, "outage_planned")
     )
@@ -467,6 +463,12 @@ def kind_told(text: str) -> str | None:
     if planned and not fault:
         return PLANNED
     return None
+
+
+def _fault_said(text: str) -> bool:
+    """A fault's word is in the text ("عطل", "تعطلت", "unplanned"), but not one that only has
+    its letters: a holiday ("يوم العطلة", "عطلة نهاية الاسبوع") names no fault (not_fault)."""
+    return mentions(without(text, "not_fault"), "outage_fault")
 
 
 def _kind_denied(text: str) -> bool:
@@ -502,7 +504,7 @@ def _kind_at(said: list[str], at: int) -> tuple[str | None, int]:
             if " ".join(said[at : at + size]) == phrase:
                 return kind, size
     word = said[at]
-    if mentions(word, "outage_fault"):
+    if _fault_said(word):
         return EMERGENCY, 1
     if mentions(word, "outage_planned") or find_standard(word, ended=True) in (PLANNED, NOTICE):
         return PLANNED, 1
@@ -781,10 +783,13 @@ def _answer(turn: Turn, facts: Facts) -> None:
                 lines.append(_why_unlawful(turn, reason))
         else:
             lines += ["", _("The same outage also falls under another standard:")]
+        # One pay-by date for both: said once, with where to call, under the first (an
+        # outage still going on has none said yet: it is paid once it ends).
+        said = compensation.eligible and not facts.ongoing and second.pay_by == compensation.pay_by
         lines += [
-            _length_result_text(turn, second)
+            _length_result_text(turn, second, said)
             if facts.start_at() is None
-            else _result_text(turn, second),
+            else _result_text(turn, second, pay_by_said=said),
         ]
         if compensation.eligible and second.eligible and facts.ongoing:
             total = compensation.amount_sar + second.amount_sar
@@ -1111,10 +1116,10 @@ def _blackout_text(turn: Turn, blackout: Compensation) -> str:
     )
 
 
-def _length_result_text(turn: Turn, compensation: Compensation) -> str:
+def _length_result_text(turn: Turn, compensation: Compensation, pay_by_said: bool = False) -> str:
     """Only a length was given: the clock times in the engine's case are ours, so its deadline
     time is not said; the length, the amount and the pay-by date are the facts."""
-    explained = _result_text(turn, compensation).split("\n")
+    explained = _result_text(turn, compensation, pay_by_said=pay_by_said).split("\n")
     name = standard_name(compensation.standard, turn.lang)
     return "\n".join([turn.tr._("{name}.", name=name), *explained[1:]])
 
@@ -1200,11 +1205,15 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: b
     return f"{so_far}{grows}\n{paid}"
 
 
-def _result_text(turn: Turn, compensation: Compensation, holder: bool = False) -> str:
-    """`holder`: a case of a report linked to no account, said as due to the account's holder."""
-    text = compensation.explain(turn.lang, holder)
+def _result_text(
+    turn: Turn, compensation: Compensation, holder: bool = False, pay_by_said: bool = False
+) -> str:
+    """`holder`: a case of a report linked to no account, said as due to the account's holder.
+    `pay_by_said`: its pay-by date was said just before, for the other standard of the case."""
+    text = compensation.explain(turn.lang, holder, turn.now, pay_by_said)
     if (
-        compensation.eligible
+        not pay_by_said
+        and compensation.eligible
         and compensation.pay_by
         and compensation.pay_by < _day_in_riyadh(turn.now)
     ):
@@ -2094,7 +2103,7 @@ def _open_outage_text(
         Case(standard, start=start, end=now, force_majeure=bool(incident.force_majeure))
     )
     if not compensation.eligible and compensation.reason == "force_majeure":
-        return compensation.explain(turn.lang)
+        return compensation.explain(turn.lang, now=turn.now)
     _ = turn.tr._
     if report.stated_start is None:  # never said as when their power went off
         since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))

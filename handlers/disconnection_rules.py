@@ -89,6 +89,7 @@ def answer_disconnection_rules(turn: Turn) -> None:
                     "restored at once.",
                     amount=tr.money(amount),
                 ),
+                _("To see what you owe, send «my bill»."),
             ]
         )
     )

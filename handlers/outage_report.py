@@ -1257,7 +1257,7 @@ def take_start(
     else:
         compensation = compensation_for_report(report, incident)
         if compensation is not None:
-            lines.append(compensation.explain(turn.lang, holder))
+            lines.append(compensation.explain(turn.lang, holder, turn.now))
     turn.say("\n".join(lines))
 
 
@@ -1431,7 +1431,7 @@ def force_majeure_text(turn: Turn, incident: Incident) -> str:
         end=max(turn.now, aware(incident.start)),
         force_majeure=True,
     )
-    return compensation_for(case).explain(turn.lang)
+    return compensation_for(case).explain(turn.lang, now=turn.now)
 
 
 def _acknowledgement(

@@ -167,7 +167,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
         ]
         compensation = compensation_for_report(report, incident)
         if compensation is not None:
-            lines.append(compensation.explain(turn.lang))
+            lines.append(compensation.explain(turn.lang, now=turn.now))
         return lines
     restored = incident.status == "restored" and incident.restored_at is not None
     if report.status == CANCELLED and restored:
@@ -186,7 +186,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
         if compensation is not None:
             # Never "nothing is owed" from a start the reporter did not give: asked instead.
             unstated = unstated_start_line(tr, report, incident, compensation)
-            lines.append(unstated or compensation.explain(turn.lang))
+            lines.append(unstated or compensation.explain(turn.lang, now=turn.now))
         return lines
     if report.status == CANCELLED:
         return [_("You cancelled this report. If the power is out, tell me and I will report it.")]
@@ -538,7 +538,7 @@ def _say_back(
     ]
     compensation = compensation_for_report(report, incident)
     if compensation is not None:
-        lines.append(compensation.explain(turn.lang))
+        lines.append(compensation.explain(turn.lang, now=turn.now))
     turn.say("\n".join(lines))
 
 

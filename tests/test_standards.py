@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from bot.config import RIYADH
 from bot.standards import (
     STANDARD_IDS,
     Case,
@@ -314,6 +315,26 @@ def test_every_standard_has_names_and_summaries_in_both_languages() -> None:
         rule = rule_for(standard, SERA_DAY)
         assert rule.summary("ar") != rule.summary("en")
     assert standard_name("emergency_outage", "ar") == "الانقطاع الطارئ"
+
+
+def test_a_restoration_deadline_is_said_as_when_the_power_should_have_been_back() -> None:
+    # With the message's clock: the day's name, not "كان آخر موعد 11 يناير 2026 11:00 ص".
+    start = SERA_DAY.replace(hour=8, tzinfo=RIYADH)
+    comp = compensation_for(Case("emergency_outage", start, start + 5 * H))
+    later_that_day = start + 10 * H
+    assert comp.explain("ar", now=later_that_day).splitlines()[0] == (
+        "الانقطاع الطارئ: كان المفروض ترجع الكهرباء اليوم الساعة 11:00 ص."
+    )
+    assert "yesterday at 11:00" in comp.explain("en", now=later_that_day + 24 * H)
+
+
+def test_a_pay_by_date_said_already_is_not_said_again() -> None:
+    start = SERA_DAY.replace(hour=8)
+    comp = compensation_for(Case("planned_outage_restoration", start, start + 8 * H))
+    ar = comp.explain("ar", pay_by_said=True)
+    assert "يُصرف في نفس الموعد" in ar and "19944" not in ar and "بحلول" not in ar
+    en = comp.explain("en", pay_by_said=True)
+    assert en.splitlines()[-1] == "You are owed 250 SAR, paid by the same date."
 
 
 def test_explanation_of_an_owed_case() -> None:

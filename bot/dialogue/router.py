@@ -38,6 +38,7 @@ from bot.understanding import (
     control_word,
     detect_lang,
     knows_latin_words,
+    looks_like_code,
     understand,
 )
 from handlers import (
@@ -361,7 +362,10 @@ def _choose_language(turn: Turn, text: str) -> None:
     """Answer in the subscriber's language: the last one they wrote a sentence in. Until they
     have written in one, the language their app is set to (Telegram), else Arabic. A bot command
     ("/start") is not written in a language, and once a conversation has its language, one Latin
-    word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English")."""
+    word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English"). Nor does
+    a line of code or markup ("SELECT * FROM bills;", "<script>"): it is in no language."""
+    if looks_like_code(text):
+        return
     if any(ch.isalpha() for ch in text) and bot_command(text) is None:
         lang = detect_lang(text)
         if lang != turn.lang and _has_language(turn) and not _whole_sentence(text):

@@ -125,12 +125,20 @@ class Compensation:
         out["reason"] = self.reason
         return out
 
-    def explain(self, lang: str, holder: bool = False) -> str:
+    def explain(
+        self,
+        lang: str,
+        holder: bool = False,
+        now: datetime | None = None,
+        pay_by_said: bool = False,
+    ) -> str:
         """2-4 short lines for the subscriber, in "ar" or "en". `holder`: said to someone who
-        may not hold the account it is paid to (a report linked to no account)."""
+        may not hold the account it is paid to (a report linked to no account). `now`: the
+        message's clock, for a deadline said by its day's name; `pay_by_said`: see
+        `bot.standards.wording.explain`."""
         from bot.standards.wording import explain
 
-        return explain(self, lang, holder)
+        return explain(self, lang, holder, now, pay_by_said)
 
 
 def local_time(value: datetime | None) -> datetime | None:

@@ -69,6 +69,17 @@ MOMENT_WORDS: dict[int | str, str] = {
     "day": N_("{when} at {time}"),
 }
 
+# The deadline of a standard counted in hours, said as what should have happened by then
+# ("كان المفروض ترجع الكهرباء اليوم الساعة 3:00 م"); `{when}` is `Texts.datetime`'s moment.
+# Any other standard: "the deadline was {when}".
+DEADLINE_LINES = {
+    "reconnection_after_payment": N_("{name}: the power should have been back {when}."),
+    "planned_outage_restoration": N_("{name}: the power should have been back {when}."),
+    "emergency_outage": N_("{name}: the power should have been back {when}."),
+    "total_blackout": N_("{name}: the power should have been back {when}."),
+    "planned_outage_notice": N_("{name}: the notice should have reached you by {when}."),
+}
+
 REASONS = {
     "on_time": N_("It was done within the deadline, so no compensation is due."),
     "force_majeure": N_(
@@ -270,17 +281,28 @@ def _notice_told(comp: Compensation) -> int | None:
     return int((case.start - case.notice_at).total_seconds() // 60)
 
 
-def explain(comp: Compensation, lang: str, holder: bool = False) -> str:
+def explain(
+    comp: Compensation,
+    lang: str,
+    holder: bool = False,
+    now: datetime | None = None,
+    pay_by_said: bool = False,
+) -> str:
+    """`now`: the message's clock, so a deadline near it is said by its day's name ("اليوم
+    الساعة 3:00 م", "أمس", "الخميس") rather than its full date. `pay_by_said`: this case's
+    pay-by date was just said in the same reply (the other standard of one outage): not
+    said again, nor where to call if it is missed."""
     tr = texts(lang)
     name = standard_name(comp.standard, lang)
     lines: list[str] = []
     if comp.deadline is not None and comp.rule is not None:
-        when = (
-            tr.date(comp.deadline.date())
-            if comp.rule.clock == "business_days"
-            else tr.datetime(comp.deadline)
-        )
-        lines.append(tr._("{name}: the deadline was {when}.", name=name, when=when))
+        if comp.rule.clock == "business_days":
+            when = tr.date(comp.deadline.date())
+            lines.append(tr._("{name}: the deadline was {when}.", name=name, when=when))
+        else:
+            when = tr.datetime(comp.deadline, now)
+            line = DEADLINE_LINES.get(comp.standard, N_("{name}: the deadline was {when}."))
+            lines.append(tr._(line, name=name, when=when))
     elif (moment := _case_moment(comp)) is not None:
         # No deadline (an unlawful disconnection is owed whenever it happened): say when it was,
         # so the line is not the standard's name alone.
@@ -318,6 +340,14 @@ def explain(comp: Compensation, lang: str, holder: bool = False) -> str:
         return "\n".join(lines)
     assert comp.pay_by is not None
     pay_by = tr.date(comp.pay_by)
+    if pay_by_said:
+        owed = (
+            N_("Compensation of {amount} is due, paid by the same date.")
+            if holder
+            else N_("You are owed {amount}, paid by the same date.")
+        )
+        lines.append(tr._(owed, amount=riyals(comp.amount_sar, lang)))
+        return "\n".join(lines)
     if holder:
         lines.append(
             tr._(

@@ -15,7 +15,7 @@ from bot.config import RIYADH
 from bot.text import clean_raw, fold, words
 from bot.understanding.control import choice_named, choice_number, control_word
 from bot.understanding.intents import IntentGuess, bot_command, recognize
-from bot.understanding.language import detect_lang, knows_latin_words
+from bot.understanding.language import detect_lang, knows_latin_words, looks_like_code
 from bot.understanding.result import Understanding
 from bot.understanding.slots import extract, read_times
 
@@ -27,6 +27,7 @@ __all__ = [
     "control_word",
     "detect_lang",
     "knows_latin_words",
+    "looks_like_code",
     "forget_words",
     "prepare",
     "understand",
@@ -105,7 +106,7 @@ def prepare() -> None:
     language detector's Arabizi and English words) once at start-up, so that no subscriber's
     message pays for it. No message is read: the words kept are those of the model file."""
     from bot.understanding.corpus import examples
-    from bot.understanding.language import _arabizi_vocabulary
+    from bot.understanding.language import _arabizi_vocabulary, _code_marks
     from bot.understanding.model import intent_model
     from bot.understanding.phrases import control_phrases, intent_keywords, openings
     from bot.understanding.slots.duration import _words as duration_words
@@ -120,6 +121,7 @@ def prepare() -> None:
     openings()
     examples("train")  # read even when the detector's words below were already worked out
     _arabizi_vocabulary()
+    _code_marks()
     duration_words()
     _vocabulary()
     slot_words()

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from bot.text import normalize
 from bot.understanding.corpus import examples
+from bot.understanding.vocabulary import load
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 # Arabizi writes ع ح ط ق with digits inside words ("6afya", "ta3weed", "7ala"); "4g", "2nd",
@@ -53,6 +54,19 @@ def detect_lang(text: str, normalized: str | None = None) -> str:
         return "ar"
     arabizi, english = _latin_words(sample, normalized)
     return "ar" if arabizi and arabizi >= english else "en"
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether the message has the marks of code or markup ("SELECT * FROM bills;",
+    "<script>alert(1)</script>"; data/code.toml): it says nothing of the writer's language."""
+    marks, least = _code_marks()
+    return sum(text[:1000].count(mark) for mark in marks) >= least
+
+
+@lru_cache(maxsize=1)
+def _code_marks() -> tuple[frozenset[str], int]:
+    code = load("code")
+    return frozenset(code["marks"]), int(code["least"])
 
 
 def in_arabic_script(text: str) -> bool:

@@ -121,6 +121,8 @@ class _Vocabulary:
     power: frozenset[str]  # "الكهربا", "طافيه": the state words are said of the power
     prayers: _Prayers
     after_start: _Phrases[int]  # "ثاني يوم": that many days after the range's start
+    # "طولت لين": the planned end passed, and the time after it is when the power came back.
+    overran: _Phrases[bool]
     # "around", "حوالي" next to an hour: the hour is approximate, said back before it counts.
     approximate: frozenset[str] = frozenset()
 
@@ -190,6 +192,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["notice"]["words"]),
         _flags(data["notice"]["outage"]),
         after_start,
+        _flags(data["ends"]["overran"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -239,6 +242,7 @@ def _vocabulary() -> _Vocabulary:
         frozenset(w for p in ongoing["power"] for w in _key(p)),
         _prayers(data["prayers"]),
         after_start,
+        _flags(data["ends"]["overran"]),
         approximate=markers["approximate"],
     )
 
@@ -368,6 +372,12 @@ class _Scan:
     still: bool = False
     negated_end: bool = False  # "ما رجعت" with no end after it (so far)
     came_back: bool = False  # an end told as past ("ورجعت ٦"), not a plan ("لين ٦")
+    # Where the power was said to come back: "الا" of "ما رجعت الا ٥ العصر", "طولت لين"
+    # (`back_needs_time`: with no time after it, the end is not known), or a past end verb
+    # ("ورجعت الساعة ٥"). The time after it is the end, even after a planned range's own end
+    # ("من ٩ الى ١٢ بس ما رجعت الا ٥": restored at 17:00, not 12:00).
+    back_at: int | None = None
+    back_needs_time: bool = False
     state: bool = False
     power_off: bool = False  # a no-power word ("طافية", "بدون كهرباء"), not "since" alone
     notices: list[int] = field(default_factory=list)  # notice-word positions
@@ -584,7 +594,18 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             # "ما رجعت الكهرباء الا ٤ العصر": there is an end after all (if a time follows).
             scan.ends.append(i)
             scan.negated_end, negated_at = False, None
+            scan.came_back = True  # "ما رجعت الا ٤": it did come back, at 4
+            if scan.back_at is None:
+                scan.back_at, scan.back_needs_time = i, True
             after = i + 1
+            continue
+        _, size = _phrase_at(toks, i, v.overran)
+        if size:  # "طولت لين ٥ العصر": the planned end passed; it came back at 5
+            scan.ends.append(i)
+            scan.came_back = True
+            if scan.back_at is None:
+                scan.back_at, scan.back_needs_time = i, True
+            after = i + size
             continue
         asks_ago = token in v.relative_heads or (said_ago and (digit or token in starts.length))
         ago, size = _ago_at(toks, i, v) if asks_ago else _NOTHING
@@ -649,6 +670,8 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
         if size and negated_at is None:
             scan.ends.append(i)
             scan.came_back = scan.came_back or bool(past)
+            if past and scan.back_at is None:
+                scan.back_at = i  # "بس رجعت الساعة ٥": the end, after the plan's "الى ١٢"
             after = i + size
             continue
         if token in v.range_between:
@@ -718,7 +741,7 @@ def _starters() -> _Starts:
     date = v.gregorian.firsts
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words)
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
-    tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start)
+    tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start, v.overran)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads | v.range_between | v.range_and
     any_ = firsts | markers | length | relative | date | clock
@@ -733,7 +756,7 @@ def _continued(
     marker or a phrase of one word there."""
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
-    phrases += (v.notice, v.notice_until, v.after_start)
+    phrases += (v.notice, v.notice_until, v.after_start, v.overran)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
@@ -973,7 +996,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         return TimeReading(vague_day=_few_days_ago(toks, _vocabulary()))
     notice_clock, notice_day = _notice_times(scan)
     _day_part_to_hours(scan)
-    start_clock = end_clock = None
+    start_clock = None
+    end_clocks: list[_Clock] = []
     for clock in scan.clocks:
         if clock.is_now:
             clock.hour, clock.minute = now.hour, now.minute
@@ -981,11 +1005,12 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
             at = now - timedelta(minutes=clock.ago)
             clock.hour, clock.minute, clock.day = at.hour, at.minute, (at.date() - now.date()).days
         if _in_end(clock.position, scan):
-            end_clock = end_clock or clock
+            end_clocks.append(clock)
         elif not clock.is_now:  # a case does not start "now"
             start_clock = start_clock or clock
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
-    end_day = next((d for d in scan.days if _in_end(d.position, scan)), None)
+    end_days = [d for d in scan.days if _in_end(d.position, scan)]
+    end_clock, end_day = _restoration(end_clocks, end_days, scan.back_at, scan.back_needs_time)
     vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
     vague_clock = None
     if vague:  # "من كم يوم الساعة ٨": the hour of no known day; no moment is read
@@ -1048,6 +1073,30 @@ def says_power_off(raw: str) -> bool:
         if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
             return True
     return False
+
+
+def _restoration(
+    clocks: list[_Clock], days: list[_Day], back_at: int | None, needs_time: bool
+) -> tuple[_Clock | None, _Day | None]:
+    """The end's hour and day among those said after end words: the first of each; but when
+    the power came back at a time said after the range's own end ("قطع مجدول من ٩ الى ١٢ بس ما
+    رجعت الا ٥ العصر", "بس رجعت الساعة ٥", "وطولت لين ٥"), that end was the plan, and the end is
+    the time said with the coming back (on the plan's end day when no day of its own is said:
+    "من الخميس ٩ الى الجمعة ١٢ بس ما رجعت الا ٥"). With no time after "الا" or "طولت لين"
+    ("ما رجعت الا بعدها بكثير": `needs_time`) the end is not known: none is read, and it is
+    asked, never taken from the plan; a past verb alone ("من ٩ الى ١٢ ورجعت") keeps the range's."""
+    first_clock = clocks[0] if clocks else None
+    first_day = days[0] if days else None
+    said = [x.position for x in (first_clock, first_day) if x is not None]
+    if back_at is None or not said or min(said) > back_at:
+        return first_clock, first_day
+    clock = next((c for c in clocks if c.position > back_at), None)
+    day = next((d for d in days if d.position > back_at), None)
+    if clock is None and day is None and not needs_time:
+        return first_clock, first_day
+    if day is None and clock is not None:
+        day = first_day
+    return clock, day
 
 
 def _few_days_ago(toks: list[str], v: _Vocabulary) -> bool:
