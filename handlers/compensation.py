@@ -257,6 +257,12 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         return True
     else:
         reading = read_times(turn.text, turn.now)
+        if is_start and reading.start is None and reading.end is not None:
+            # "رجعت المغرب" to "about what time did it go off?": the end, kept; the start's
+            # hour is still asked.
+            facts.read(turn.text, turn.now, "end")
+            _advance(turn, facts)
+            return True
         said = reading.start or reading.end
         if said is None or said.clock is None or said.day_part:
             said = read_answer_hour(turn.text, turn.now)

@@ -330,6 +330,11 @@ class _Clock:
     midnight: bool = False
 
     @property
+    def prayer(self) -> bool:
+        """The hour is a prayer's time from the Riyadh table (`Moment.prayer`)."""
+        return self.default_hour and self.period is not None and self.period.prayer is not None
+
+    @property
     def guessed(self) -> bool:
         return self.ambiguous_hour or self.default_hour or self.about
 
@@ -896,6 +901,10 @@ class Moment:
     guess: str | None = None
     # The day was counted from the start ("الى ثاني يوم"): our reading, said back before money.
     from_start: bool = False
+    # The hour is a prayer's time ("بعد صلاة الفجر", "المغرب", "العصر") from a table for
+    # Riyadh: elsewhere (Jeddah, Dammam) the prayer comes up to ~40 minutes apart, so the hour
+    # is approximate, said as "about" and confirmed before any money.
+    prayer: bool = False
 
     @property
     def day_part(self) -> bool:
@@ -1250,6 +1259,7 @@ def _moment(
             other,
             clock.guess,
             from_start=counted,
+            prayer=clock.prayer,
         )
     assert clock is not None
     if clock.day is not None:
@@ -1259,6 +1269,7 @@ def _moment(
             True,
             clock.guessed,
             guess=clock.guess,
+            prayer=clock.prayer,
         )
     if start is not None:  # an end with no day of its own: the start's day (or the next)
         return Moment(
@@ -1267,10 +1278,16 @@ def _moment(
             start.day_stated,
             clock.guessed,
             guess=clock.guess,
+            prayer=clock.prayer,
         )
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
         return Moment(
-            today, time(clock.hour, clock.minute), False, clock.guessed, guess=clock.guess
+            today,
+            time(clock.hour, clock.minute),
+            False,
+            clock.guessed,
+            guess=clock.guess,
+            prayer=clock.prayer,
         )
     return _latest_past(clock, now)
 
@@ -1288,7 +1305,14 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
         candidates.append(base.replace(hour=(clock.hour + 12) % 24))
     past = [c for c in candidates if c <= now]
     chosen = max(past) if past else max(candidates) - timedelta(days=1)
-    return Moment(chosen.date(), chosen.time(), False, clock.guessed, guess=clock.guess)
+    return Moment(
+        chosen.date(),
+        chosen.time(),
+        False,
+        clock.guessed,
+        guess=clock.guess,
+        prayer=clock.prayer,
+    )
 
 
 def _day_of(day: _Day, today: date, after: date | None) -> date | None:
@@ -1356,7 +1380,13 @@ def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment
     if e < s:
         return None
     return Moment(
-        e.date(), e.time(), end.day_stated, hour_guessed, guess=guess, from_start=end.from_start
+        e.date(),
+        e.time(),
+        end.day_stated,
+        hour_guessed,
+        guess=guess,
+        from_start=end.from_start,
+        prayer=end.prayer and guess == end.guess,
     )
 
 
