@@ -246,6 +246,14 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     is_start = asked == "start_hour"
     offered = facts.start_at() if is_start else facts.end_at()
     assert offered is not None
+    unoffered = facts.start_unoffered if is_start else facts.end_unoffered
+    if unoffered and (
+        choice_number(turn.text) == 1
+        or control_word(turn.text) == "yes"
+        or mentions(turn.text, "dont_know")
+    ):
+        # "من بدري": no hour was offered, so none can be agreed to, nor kept as a guess.
+        return _retry(turn, _no_hour_text(turn, facts, asked))
     if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
         at = offered
     elif mentions(turn.text, "dont_know"):
@@ -253,6 +261,8 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         # guessed hour has always taken), never asked again and again.
         facts.start_part = facts.start_part and not is_start
         facts.end_part = facts.end_part and is_start
+        facts.start_unoffered = facts.start_unoffered and not is_start
+        facts.end_unoffered = facts.end_unoffered and is_start
         _advance(turn, facts)
         return True
     else:
@@ -273,7 +283,7 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         at = _nearest_hour(said, offered)
     if is_start:
         # The start may still have its day inferred: said back before money as ever.
-        facts.start, facts.start_part = at.isoformat(), False
+        facts.start, facts.start_part, facts.start_unoffered = at.isoformat(), False, False
         end = facts.end_at()
         if end is not None and end <= at:
             facts.end = None  # an end before the hour now told is asked again, never kept
@@ -284,11 +294,24 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         # On the start's day, with its hour now the subscriber's, the end is as stated as the
         # start; on another day ("ثاني يوم") that day is still said back.
         same_day = start is not None and at.date() == start.date()
-        facts.end, facts.end_part = at.isoformat(), False
+        facts.end, facts.end_part, facts.end_unoffered = at.isoformat(), False, False
         facts.end_inferred = facts.end_inferred and not same_day
     facts.confirmed = False
     _advance(turn, facts)
     return True
+
+
+def _no_hour_text(turn: Turn, facts: Facts, asked: str) -> str:
+    """ "ما ادري" (or "yes") to "about what time?" asked with no hour offered: the amount
+    depends on the hour, so none is guessed; the question stands."""
+    return (
+        turn.tr._(
+            "No problem. The amount depends on the hour, so I will not guess one: even a rough "
+            "hour is enough."
+        )
+        + " "
+        + _question(turn, facts, asked)
+    )
 
 
 def _nearest_hour(said: Moment, offered: datetime) -> datetime:
@@ -1481,7 +1504,8 @@ def _choices(turn: Turn, what: str | None, facts: Facts | None = None) -> list[C
         return [Choice("1", _("Right, I have not paid")), Choice("2", _("I paid"))]
     if what in ("start_hour", "end_hour") and facts is not None:
         at = facts.start_at() if what == "start_hour" else facts.end_at()
-        if at is not None:
+        unoffered = facts.start_unoffered if what == "start_hour" else facts.end_unoffered
+        if at is not None and not unoffered:
             return [Choice("1", _("Yes, around {time}", time=turn.tr.time(at)))]
     return []
 
@@ -1530,6 +1554,12 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         # Only a part of the day was said: its usual hour is offered, never counted unasked.
         at = facts.start_at() if what == "start_hour" else facts.end_at()
         time_text = turn.tr.time(at) if at is not None else ""
+        if what == "end_hour" and facts.end_unoffered:
+            return _("About what time did the power come back? Write the hour.")
+        if what == "start_hour" and facts.start_unoffered and facts.standard == RECONNECTION:
+            return _("About what time did you pay? Write the hour.")
+        if what == "start_hour" and facts.start_unoffered:
+            return _("You said early: about what time did the power go off? Write the hour.")
         if what == "end_hour":
             return _(
                 "About what time did the power come back? Around {time}? Write the hour, "

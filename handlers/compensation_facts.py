@@ -52,6 +52,10 @@ class Facts:
     # before anything is counted from it.
     start_part: bool = False
     end_part: bool = False
+    # A part of the day said so loosely ("من بدري", "early morning") that its usual hour is
+    # never offered: the hour is asked with none suggested.
+    start_unoffered: bool = False
+    end_unoffered: bool = False
     ongoing: bool = False
     duration: int | None = None  # minutes, when the subscriber gave a length instead of times
     notice_minutes: int | None = None
@@ -151,6 +155,7 @@ class Facts:
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
             self.start_part = _hour_asked(start)
+            self.start_unoffered = self.start_part and not start.offered
             changed = True
             if (
                 end is None
@@ -162,7 +167,7 @@ class Facts:
                 # (it is asked again), nor an end before the new start.
                 self.end = None
         if end is not None:
-            part = _hour_asked(end)
+            part, unoffered = _hour_asked(end), not end.offered
             end = self._end_after_start(end)
             if end is not None:
                 # An end hour told after the start is the first such hour after it.
@@ -170,7 +175,7 @@ class Facts:
                 # "الى ثاني يوم": a day we counted from the start is said back like a guess.
                 counted = reading.end is not None and reading.end.from_start
                 self.end_inferred = (end.hour_guessed or counted) if self.start else end.inferred
-                self.end_part = part
+                self.end_part, self.end_unoffered = part, part and unoffered
                 self.ongoing = False
                 changed = True
         if ongoing or (asked == "end" and _says_no(text)):

@@ -481,6 +481,8 @@ class StartTold:
     day_said: bool = False
     # "am_pm": the hour said, read one way, kept so "الصبح" / "المسا" in answer completes it.
     hour: datetime | None = None
+    # A part of the day whose hour is never offered ("من بدري"): asked with none suggested.
+    unoffered: bool = False
 
 
 def start_told(text: str, now: datetime) -> StartTold:
@@ -509,7 +511,16 @@ def start_policy(start: Moment | None, now: datetime) -> StartTold:
     if start.guess == "am_pm":
         return StartTold(ask="am_pm", day=day, hour=at)
     if start.guess == "day_part":
-        return StartTold(ask="when", day=day, part_hour=at.astimezone(RIYADH).hour, offer=at)
+        # "من بدري": no hour offered back (any would be a guess), its usual one kept only to
+        # read an hour written in answer ("٥": 5 in the morning).
+        offer = at if start.offered else None
+        return StartTold(
+            ask="when",
+            day=day,
+            part_hour=at.astimezone(RIYADH).hour,
+            offer=offer,
+            unoffered=not start.offered,
+        )
     if start.guess in ("named_part", "about"):  # "الفجر", "around 9pm": said back, confirmed
         return StartTold(ask="confirm", day=day, offer=at)
     return StartTold(at=at)
@@ -639,6 +650,8 @@ def _start_question(turn: Turn, told: StartTold) -> str:
             "You said {day}: about what time did the power go off?",
             day=day_words(turn, told.day),
         )
+    if told.ask == "when" and told.unoffered:  # "من بدري": no hour of ours offered
+        return _("You said early: about what time did the power go off? Write the hour.")
     question = _("About what time did the power go off?")
     if told.ask == "future":
         return _("That time has not come yet.") + " " + question

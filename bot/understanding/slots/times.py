@@ -42,6 +42,9 @@ class _Period:
     prayer: str | None = None  # its usual hour is this prayer's time on the day ("العصر")
     minutes: int = 0  # ... moved by this much ("بعد صلاة العصر": half an hour after it)
     ends_day: bool = False  # its "12" is the midnight after the day said ("امس ١٢ بالليل")
+    # Its usual hour may be offered back ("من الصبح": about 8:00?); False for a part of the
+    # day so loosely said that any hour offered is a guess ("من بدري"): the hour is asked.
+    offered: bool = True
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,7 @@ def _vocabulary() -> _Vocabulary:
                 spec.get("prayer"),
                 spec.get("minutes", 0),
                 bool(spec.get("ends_day")),
+                spec.get("offered", True),
             )
             for word in words:
                 periods[_key(word)] = period
@@ -333,6 +337,10 @@ class _Clock:
     def prayer(self) -> bool:
         """The hour is a prayer's time from the Riyadh table (`Moment.prayer`)."""
         return self.default_hour and self.period is not None and self.period.prayer is not None
+
+    @property
+    def offered(self) -> bool:
+        return not self.default_hour or self.period is None or self.period.offered
 
     @property
     def guessed(self) -> bool:
@@ -905,6 +913,9 @@ class Moment:
     # Riyadh: elsewhere (Jeddah, Dammam) the prayer comes up to ~40 minutes apart, so the hour
     # is approximate, said as "about" and confirmed before any money.
     prayer: bool = False
+    # False for a part of the day whose usual hour is never offered back ("من بدري", "early
+    # morning": any hour offered is a guess); its hour is asked with none suggested.
+    offered: bool = True
 
     @property
     def day_part(self) -> bool:
@@ -1260,6 +1271,7 @@ def _moment(
             clock.guess,
             from_start=counted,
             prayer=clock.prayer,
+            offered=clock.offered,
         )
     assert clock is not None
     if clock.day is not None:
@@ -1270,6 +1282,7 @@ def _moment(
             clock.guessed,
             guess=clock.guess,
             prayer=clock.prayer,
+            offered=clock.offered,
         )
     if start is not None:  # an end with no day of its own: the start's day (or the next)
         return Moment(
@@ -1279,6 +1292,7 @@ def _moment(
             clock.guessed,
             guess=clock.guess,
             prayer=clock.prayer,
+            offered=clock.offered,
         )
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
         return Moment(
@@ -1288,6 +1302,7 @@ def _moment(
             clock.guessed,
             guess=clock.guess,
             prayer=clock.prayer,
+            offered=clock.offered,
         )
     return _latest_past(clock, now)
 
@@ -1312,6 +1327,7 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
         clock.guessed,
         guess=clock.guess,
         prayer=clock.prayer,
+        offered=clock.offered,
     )
 
 
@@ -1387,6 +1403,7 @@ def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment
         guess=guess,
         from_start=end.from_start,
         prayer=end.prayer and guess == end.guess,
+        offered=end.offered,
     )
 
 
