@@ -19,7 +19,7 @@ from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.notices import start_asked, unstated_start_line
+from bot.outages.notices import may_start_earlier, start_asked, unstated_start_line
 from bot.outages.service import parse_reference, record_stated_end, record_stated_start
 from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
@@ -2093,8 +2093,15 @@ def _open_outage_text(
     """An outage still open: what it earns so far, counted from the same start the
     restoration notice will use for this reporter, and how it grows."""
     standard = restoration_standard(incident)
-    if start_asked(report) and not incident.force_majeure:
+    vague = start_asked(report) and not incident.force_majeure
+    if vague and not incident.start_set_by_operator:
         return _start_asked_text(turn, report)
+    # A start an operator set is when the area lost power, a fact: with the reporter's own
+    # start vague, the time so far counts from it (owed whatever hour they confirm), and their
+    # hour is asked after it when it may be earlier.
+    asked = (
+        _start_asked_text(turn, report) if vague and may_start_earlier(report, incident) else None
+    )
     facts = Facts(standard=standard, start=report.start_in(incident).isoformat(), ongoing=True)
     start = report.start_in(incident)
     now = max(turn.now.replace(second=0, microsecond=0), start)
@@ -2104,7 +2111,14 @@ def _open_outage_text(
     if not compensation.eligible and compensation.reason == "force_majeure":
         return compensation.explain(turn.lang)
     _ = turn.tr._
-    if report.stated_start is None:  # never said as when their power went off
+    if vague:
+        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+        counting = _(
+            "Counting from {since}, when the power went off in your area by our records, still "
+            "going on:",
+            since=since,
+        )
+    elif report.stated_start is None:  # never said as when their power went off
         since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
         counting = _(
             "Counting from {since}, the start on our record (I have no exact time from you for "
@@ -2116,7 +2130,7 @@ def _open_outage_text(
     so_far = _so_far_text(turn, facts, compensation, holder)
     notice = notice_compensation(incident) if incident.start <= now else None
     if notice is None or not notice.eligible:
-        return counting + "\n" + so_far
+        return "\n".join(line for line in (counting, so_far, asked) if line)
     # A planned outage begun: its notice case is settled already (the restoration notice will
     # add it too), so it is said now, each case under its standard's name, with their sum.
     total = compensation.amount_sar + notice.amount_sar
@@ -2134,6 +2148,7 @@ def _open_outage_text(
                 amount=riyals(notice.amount_sar, turn.lang),
             ),
             _("In all so far: {amount}.", amount=riyals(total, turn.lang)),
+            *([asked] if asked else []),
         ]
     )
 
