@@ -247,13 +247,11 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     offered = facts.start_at() if is_start else facts.end_at()
     assert offered is not None
     unoffered = facts.start_unoffered if is_start else facts.end_unoffered
-    if unoffered and (
-        choice_number(turn.text) == 1
-        or control_word(turn.text) == "yes"
-        or mentions(turn.text, "dont_know")
-    ):
-        # "من بدري": no hour was offered, so none can be agreed to, nor kept as a guess.
+    if unoffered and mentions(turn.text, "dont_know"):
+        # "من بدري": no hour was offered, so none can be kept as a guess.
         return _retry(turn, _no_hour_text(turn, facts, asked))
+    if unoffered and (choice_number(turn.text) == 1 or control_word(turn.text) == "yes"):
+        return _retry(turn, _question(turn, facts, asked))  # no hour offered to agree to
     if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
         at = offered
     elif mentions(turn.text, "dont_know"):
@@ -302,7 +300,7 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
 
 
 def _no_hour_text(turn: Turn, facts: Facts, asked: str) -> str:
-    """ "ما ادري" (or "yes") to "about what time?" asked with no hour offered: the amount
+    """ "ما ادري" to "about what time?" asked with no hour offered: the amount
     depends on the hour, so none is guessed; the question stands."""
     return (
         turn.tr._(
