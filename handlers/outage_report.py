@@ -796,13 +796,21 @@ def _power_back(report: OutageReport, incident: Incident | None) -> bool:
     return report.power_back_at is not None or (incident is not None and not incident.is_open)
 
 
-def dont_know_start(turn: Turn) -> bool:
+# Words a bare "I don't know" may take ("والله ما ادري يا اخوي"); a longer message says more.
+_DONT_KNOW_WORDS = 5
+
+
+def dont_know_start(turn: Turn, understood: Understanding) -> bool:
     """ "ما ادري" to the restoration notice's "about what time did it go off?": not a message
     of its own (nothing to misunderstand), but the answer: what the outage is counted from
-    meanwhile, the incident's known start, said so."""
+    meanwhile, the incident's known start, said so. Only a short message that asks nothing
+    else ("ما ادري وش صار على بلاغي" is its own question)."""
     from bot.outages.notices import start_asked
 
-    if not mentions(turn.message.text or "", "dont_know"):
+    text = turn.message.text or ""
+    if not mentions(text, "dont_know") or len(normalize(text).split()) > _DONT_KNOW_WORDS:
+        return False
+    if understood.intent not in _TIME_ONLY:
         return False
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
@@ -882,7 +890,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return False  # (a compensation answered, kept for a correction, asks nothing)
     if turn.flow is None and confirms_offered_start(turn):  # another flow's "yes" is its own
         return True
-    if turn.flow is None and dont_know_start(turn):
+    if turn.flow is None and dont_know_start(turn, understood):
         return True
     if understood.intent not in _CORRECTS_IN:
         return False
