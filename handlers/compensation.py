@@ -19,7 +19,7 @@ from bot.dialogue.turn import Turn
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.notices import start_asked, unstated_start_line
+from bot.outages.notices import may_start_earlier, start_asked, unstated_start_line
 from bot.outages.service import parse_reference, record_stated_end, record_stated_start
 from bot.phrases import mentions, mentions_words, without
 from bot.phrases import phrases as phrase_list
@@ -252,6 +252,12 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     is_start = asked == "start_hour"
     offered = facts.start_at() if is_start else facts.end_at()
     assert offered is not None
+    unoffered = facts.start_unoffered if is_start else facts.end_unoffered
+    if unoffered and mentions(turn.text, "dont_know"):
+        # "من بدري": no hour was offered, so none can be kept as a guess.
+        return _retry(turn, _no_hour_text(turn, facts, asked))
+    if unoffered and (choice_number(turn.text) == 1 or control_word(turn.text) == "yes"):
+        return _retry(turn, _question(turn, facts, asked))  # no hour offered to agree to
     if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
         at = offered
     elif mentions(turn.text, "dont_know"):
@@ -259,10 +265,18 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         # guessed hour has always taken), never asked again and again.
         facts.start_part = facts.start_part and not is_start
         facts.end_part = facts.end_part and is_start
+        facts.start_unoffered = facts.start_unoffered and not is_start
+        facts.end_unoffered = facts.end_unoffered and is_start
         _advance(turn, facts)
         return True
     else:
         reading = read_times(turn.text, turn.now)
+        if is_start and reading.start is None and reading.end is not None:
+            # "رجعت المغرب" to "about what time did it go off?": the end, kept; the start's
+            # hour is still asked.
+            facts.read(turn.text, turn.now, "end")
+            _advance(turn, facts)
+            return True
         said = reading.start or reading.end
         if said is None or said.clock is None or said.day_part:
             said = read_answer_hour(turn.text, turn.now)
@@ -273,7 +287,7 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         at = _nearest_hour(said, offered)
     if is_start:
         # The start may still have its day inferred: said back before money as ever.
-        facts.start, facts.start_part = at.isoformat(), False
+        facts.start, facts.start_part, facts.start_unoffered = at.isoformat(), False, False
         end = facts.end_at()
         if end is not None and end <= at:
             facts.end = None  # an end before the hour now told is asked again, never kept
@@ -284,11 +298,24 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         # On the start's day, with its hour now the subscriber's, the end is as stated as the
         # start; on another day ("ثاني يوم") that day is still said back.
         same_day = start is not None and at.date() == start.date()
-        facts.end, facts.end_part = at.isoformat(), False
+        facts.end, facts.end_part, facts.end_unoffered = at.isoformat(), False, False
         facts.end_inferred = facts.end_inferred and not same_day
     facts.confirmed = False
     _advance(turn, facts)
     return True
+
+
+def _no_hour_text(turn: Turn, facts: Facts, asked: str) -> str:
+    """ "ما ادري" to "about what time?" asked with no hour offered: the amount
+    depends on the hour, so none is guessed; the question stands."""
+    return (
+        turn.tr._(
+            "No problem. The amount depends on the hour, so I will not guess one: even a rough "
+            "hour is enough."
+        )
+        + " "
+        + _question(turn, facts, asked)
+    )
 
 
 def _nearest_hour(said: Moment, offered: datetime) -> datetime:
@@ -1509,7 +1536,8 @@ def _choices(turn: Turn, what: str | None, facts: Facts | None = None) -> list[C
         return [Choice("1", _("Right, I have not paid")), Choice("2", _("I paid"))]
     if what in ("start_hour", "end_hour") and facts is not None:
         at = facts.start_at() if what == "start_hour" else facts.end_at()
-        if at is not None:
+        unoffered = facts.start_unoffered if what == "start_hour" else facts.end_unoffered
+        if at is not None and not unoffered:
             return [Choice("1", _("Yes, around {time}", time=turn.tr.time(at)))]
     return []
 
@@ -1558,6 +1586,12 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         # Only a part of the day was said: its usual hour is offered, never counted unasked.
         at = facts.start_at() if what == "start_hour" else facts.end_at()
         time_text = turn.tr.time(at) if at is not None else ""
+        if what == "end_hour" and facts.end_unoffered:
+            return _("About what time did the power come back? Write the hour.")
+        if what == "start_hour" and facts.start_unoffered and facts.standard == RECONNECTION:
+            return _("About what time did you pay? Write the hour.")
+        if what == "start_hour" and facts.start_unoffered:
+            return _("You said early: about what time did the power go off? Write the hour.")
         if what == "end_hour":
             return _(
                 "About what time did the power come back? Around {time}? Write the hour, "
@@ -2094,8 +2128,15 @@ def _open_outage_text(
     """An outage still open: what it earns so far, counted from the same start the
     restoration notice will use for this reporter, and how it grows."""
     standard = restoration_standard(incident)
-    if start_asked(report) and not incident.force_majeure:
+    vague = start_asked(report) and not incident.force_majeure
+    if vague and not incident.start_set_by_operator:
         return _start_asked_text(turn, report)
+    # A start an operator set is when the area lost power, a fact: with the reporter's own
+    # start vague, the time so far counts from it (owed whatever hour they confirm), and their
+    # hour is asked after it when it may be earlier.
+    asked = (
+        _start_asked_text(turn, report) if vague and may_start_earlier(report, incident) else None
+    )
     facts = Facts(standard=standard, start=report.start_in(incident).isoformat(), ongoing=True)
     start = report.start_in(incident)
     now = max(turn.now.replace(second=0, microsecond=0), start)
@@ -2105,7 +2146,14 @@ def _open_outage_text(
     if not compensation.eligible and compensation.reason == "force_majeure":
         return compensation.explain(turn.lang, now=turn.now)
     _ = turn.tr._
-    if report.stated_start is None:  # never said as when their power went off
+    if vague:
+        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+        counting = _(
+            "Counting from {since}, when the power went off in your area by our records, still "
+            "going on:",
+            since=since,
+        )
+    elif report.stated_start is None:  # never said as when their power went off
         since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
         counting = _(
             "Counting from {since}, the start on our record (I have no exact time from you for "
@@ -2117,7 +2165,7 @@ def _open_outage_text(
     so_far = _so_far_text(turn, facts, compensation, holder)
     notice = notice_compensation(incident) if incident.start <= now else None
     if notice is None or not notice.eligible:
-        return counting + "\n" + so_far
+        return "\n".join(line for line in (counting, so_far, asked) if line)
     # A planned outage begun: its notice case is settled already (the restoration notice will
     # add it too), so it is said now, each case under its standard's name, with their sum.
     total = compensation.amount_sar + notice.amount_sar
@@ -2137,6 +2185,7 @@ def _open_outage_text(
                 amount=riyals(notice.amount_sar, turn.lang),
             ),
             _("In all so far: {amount}.", amount=riyals(total, turn.lang)),
+            *([asked] if asked else []),
         ]
     )
 

@@ -46,10 +46,16 @@ class Facts:
     start_inferred: bool = False
     end: str | None = None
     end_inferred: bool = False
-    # The hour is a span's usual hour ("بعد الظهر", "العصر", "الصبح": 15:15, 08:00), not one
-    # the subscriber gave: asked, with that hour offered, before anything is counted from it.
+    # The hour is a span's usual hour ("بعد الظهر", "العصر", "الصبح": 15:15, 08:00), or a
+    # prayer's time from the Riyadh table ("بعد صلاة الفجر", "المغرب": up to ~40 minutes off in
+    # Jeddah or Dammam), not one the subscriber gave: asked, with that hour offered as "about",
+    # before anything is counted from it.
     start_part: bool = False
     end_part: bool = False
+    # A part of the day said so loosely ("من بدري", "early morning") that its usual hour is
+    # never offered: the hour is asked with none suggested.
+    start_unoffered: bool = False
+    end_unoffered: bool = False
     ongoing: bool = False
     duration: int | None = None  # minutes, when the subscriber gave a length instead of times
     notice_minutes: int | None = None
@@ -148,7 +154,8 @@ class Facts:
                 # "لا غلطت، كان الساعة ١٠ الصبح": the hour corrected, on the day told before.
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
-            self.start_part = start.guess == "day_part"
+            self.start_part = _hour_asked(start)
+            self.start_unoffered = self.start_part and not start.offered
             changed = True
             if (
                 end is None
@@ -160,7 +167,7 @@ class Facts:
                 # (it is asked again), nor an end before the new start.
                 self.end = None
         if end is not None:
-            part = end.guess == "day_part"
+            part, unoffered = _hour_asked(end), not end.offered
             end = self._end_after_start(end)
             if end is not None:
                 # An end hour told after the start is the first such hour after it.
@@ -168,7 +175,7 @@ class Facts:
                 # "الى ثاني يوم": a day we counted from the start is said back like a guess.
                 counted = reading.end is not None and reading.end.from_start
                 self.end_inferred = (end.hour_guessed or counted) if self.start else end.inferred
-                self.end_part = part
+                self.end_part, self.end_unoffered = part, part and unoffered
                 self.ongoing = False
                 changed = True
         if ongoing or (asked == "end" and _says_no(text)):
@@ -795,8 +802,15 @@ def _as_datetime(iso: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=RIYADH)
 
 
+def _hour_asked(moment: Moment) -> bool:
+    """The hour is not one the subscriber gave but a span's usual hour ("العصر") or a prayer's
+    time from the Riyadh table ("بعد صلاة الفجر"): asked, as about that hour, before money."""
+    return moment.guess == "day_part" or moment.prayer
+
+
 def _on_day(moment: Moment, day: date) -> Moment:
-    return Moment(day, moment.clock, True, moment.hour_guessed)
+    """The moment on the day told before; how its hour was read (a prayer's, a span's) kept."""
+    return replace(moment, day=day, day_stated=True, other_weekday=None, from_start=False)
 
 
 def _says_no(text: str) -> bool:

@@ -564,6 +564,8 @@ class StartTold:
     day_said: bool = False
     # "am_pm": the hour said, read one way, kept so "الصبح" / "المسا" in answer completes it.
     hour: datetime | None = None
+    # A part of the day whose hour is never offered ("من بدري"): asked with none suggested.
+    unoffered: bool = False
 
 
 def start_told(text: str, now: datetime) -> StartTold:
@@ -592,7 +594,16 @@ def start_policy(start: Moment | None, now: datetime) -> StartTold:
     if start.guess == "am_pm":
         return StartTold(ask="am_pm", day=day, hour=at)
     if start.guess == "day_part":
-        return StartTold(ask="when", day=day, part_hour=at.astimezone(RIYADH).hour, offer=at)
+        # "من بدري": no hour offered back (any would be a guess), its usual one kept only to
+        # read an hour written in answer ("٥": 5 in the morning).
+        offer = at if start.offered else None
+        return StartTold(
+            ask="when",
+            day=day,
+            part_hour=at.astimezone(RIYADH).hour,
+            offer=offer,
+            unoffered=not start.offered,
+        )
     if start.guess in ("named_part", "about"):  # "الفجر", "around 9pm": said back, confirmed
         return StartTold(ask="confirm", day=day, offer=at)
     return StartTold(at=at)
@@ -670,7 +681,10 @@ def _offer_start(turn: Turn, report: OutageReport, told: StartTold) -> None:
         part_hour=told.part_hour,
         tries=0,
     )
-    turn.say(start_part_question(turn, told.offer), yes_no(turn))
+    question = start_part_question(turn, told.offer)
+    if _power_back(report, turn.session.get(Incident, report.incident_id)):
+        question += "\n" + counted_from_known_start(turn, report, meanwhile=True)
+    turn.say(question, yes_no(turn))
 
 
 def _offer_answer(turn: Turn, understood: Understanding) -> bool:
@@ -719,6 +733,8 @@ def _start_question(turn: Turn, told: StartTold) -> str:
             "You said {day}: about what time did the power go off?",
             day=day_words(turn, told.day),
         )
+    if told.ask == "when" and told.unoffered:  # "من بدري": no hour of ours offered
+        return _("You said early: about what time did the power go off? Write the hour.")
     question = _("About what time did the power go off?")
     if told.ask == "future":
         return _("That time has not come yet.") + " " + question
@@ -809,11 +825,90 @@ def _as_answer_hour(text: str, now: datetime) -> str:
 
 
 def _counted_from_report(turn: Turn, report: OutageReport) -> str:
-    return turn.tr._(
-        "No problem: your outage is counted from your report ({when}). If you remember when "
-        "it began, just tell me.",
-        when=turn.tr.datetime(report.reported, now=turn.now),
+    """ "ما ادري" to "about what time did it go off?": what the outage is counted from, said
+    plainly: the incident's known start (an operator's, or its first report's), not this
+    report's own time when that came later."""
+    return turn.tr._("No problem.") + " " + counted_from_known_start(turn, report)
+
+
+def counted_from_known_start(turn: Turn, report: OutageReport, meanwhile: bool = False) -> str:
+    """ "نحسبها من …": the start the outage counts from while the reporter has given no hour of
+    their own, and where it comes from: when the power went off in the area by an operator's
+    record, the first report of the outage there, or this report. `meanwhile`: said with the
+    question for their hour, as what is counted until they answer."""
+    incident = turn.session.get(Incident, report.incident_id)
+    since = report.start_in(incident) if incident is not None else report.reported
+    when = turn.tr.datetime(since, now=turn.now)
+    _ = turn.tr._
+    operator = incident is not None and incident.start_set_by_operator
+    if meanwhile and operator:
+        return _(
+            "Until you tell me, we count it from {when}, when the power went off in your area "
+            "by our records.",
+            when=when,
+        )
+    if meanwhile and since < report.reported:
+        return _(
+            "Until you tell me, we count it from {when}, when the first report of this outage "
+            "in your area came in.",
+            when=when,
+        )
+    if meanwhile:
+        return _("Until you tell me, we count it from your report ({when}).", when=when)
+    if operator:
+        return _(
+            "We count your outage from {when}, when the power went off in your area by our "
+            "records. If you remember it went off earlier, just tell me.",
+            when=when,
+        )
+    if since < report.reported:
+        return _(
+            "We count your outage from {when}, when the first report of this outage in your "
+            "area came in. If you remember it went off earlier, just tell me.",
+            when=when,
+        )
+    return _(
+        "We count your outage from your report ({when}). If you remember when it began, just "
+        "tell me.",
+        when=when,
     )
+
+
+def _power_back(report: OutageReport, incident: Incident | None) -> bool:
+    """The power is back for this reporter: the incident restored, or they told us so."""
+    return report.power_back_at is not None or (incident is not None and not incident.is_open)
+
+
+# Words a bare "I don't know" may take ("والله ما ادري يا اخوي"); a longer message says more.
+_DONT_KNOW_WORDS = 5
+
+
+def dont_know_start(turn: Turn, understood: Understanding) -> bool:
+    """ "ما ادري" to the restoration notice's "about what time did it go off?": not a message
+    of its own (nothing to misunderstand), but the answer: what the outage is counted from
+    meanwhile, the incident's known start, said so. Only a short message that asks nothing
+    else ("ما ادري وش صار على بلاغي" is its own question)."""
+    from bot.outages.notices import start_asked
+
+    text = turn.message.text or ""
+    if not mentions(text, "dont_know") or len(normalize(text).split()) > _DONT_KNOW_WORDS:
+        return False
+    if understood.intent not in _TIME_ONLY:
+        return False
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None or found[0].status == CANCELLED:
+        return False
+    report, incident = found
+    if report.stated_start is not None or incident.is_open or not start_asked(report):
+        return False
+    if not (_answerable(turn, incident) or _first_reply_to_notice(turn, incident)):
+        return False
+    turn.finish()
+    turn.intent = "outage_report"
+    turn.say(_counted_from_report(turn, report))
+    return True
 
 
 # How long after a report its place may still be put right ("لا مو هذا، المحل اللي في الملز"):
@@ -884,6 +979,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if understood is None or turn.flow == FLOW or (turn.flow == "compensation" and turn.asking):
         return False  # (a compensation answered, kept for a correction, asks nothing)
     if turn.flow is None and confirms_offered_start(turn):  # another flow's "yes" is its own
+        return True
+    if turn.flow is None and dont_know_start(turn, understood):
         return True
     if understood.intent not in _CORRECTS_IN:
         return False
@@ -1013,6 +1110,8 @@ def confirms_offered_start(turn: Turn) -> bool:
                 'About what time was it? For example: "from 10 at night".',
                 day=turn.tr.date(report.stated_day, hijri=False),
             )
+            + "\n"
+            + counted_from_known_start(turn, report, meanwhile=True)
         )
         return True
     turn.finish()
@@ -1187,7 +1286,12 @@ def _ask_start_time(turn: Turn, report: OutageReport, told: StartTold) -> None:
         hour=told.hour.isoformat() if told.hour else None,
         tries=0,
     )
-    turn.say(_start_question(turn, told))
+    question = _start_question(turn, told)
+    if _power_back(report, turn.session.get(Incident, report.incident_id)):
+        # After "power is back" the question is never asked from nothing: meanwhile the
+        # outage counts from the incident's known start, said so.
+        question += "\n" + counted_from_known_start(turn, report, meanwhile=True)
+    turn.say(question)
 
 
 def _same_place(text: str, report: OutageReport) -> bool:

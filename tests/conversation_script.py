@@ -24,6 +24,9 @@ A script file holds scenarios; each starts with `=== title` and may set `phone:`
     @estimate 60                           (an operator sets the estimated restoration of the
                                             subscriber's latest outage report to that many
                                             minutes from now, as `sadeeq outages update --eta`)
+    @started 300                           (an operator sets the start of the subscriber's latest
+                                            outage report's incident to that many minutes ago, as
+                                            `sadeeq outages update --started-at`)
     @restore                               (an operator restores the subscriber's latest outage
                                             report's incident now; the restoration notice that
                                             reporter is sent is the reply the next lines check)
@@ -122,6 +125,8 @@ def play(
                 phone = rest.strip()
             elif verb == "estimate":
                 _operator_estimate(settings, scenario.channel, phone, now, float(rest))
+            elif verb == "started":
+                _operator_started(settings, scenario.channel, phone, now, float(rest))
             elif verb == "restore":
                 last_reply = _operator_restore(settings, scenario.channel, phone, now)
                 transcript.append(f"@restore\n{last_reply}")
@@ -176,6 +181,18 @@ def _operator_estimate(
         found = latest_report(session, channel=channel, sender=phone, phone=phone)
         assert found is not None, f"@estimate: {phone} has no outage report"
         update_incident(session, found[1].id, eta=now + timedelta(minutes=minutes))
+
+
+def _operator_started(
+    settings: Settings, channel: str, phone: str, now: datetime, minutes_ago: float
+) -> None:
+    from bot.outages.service import latest_report, update_incident
+    from bot.storage.db import session_scope
+
+    with session_scope(settings.database_url) as session:
+        found = latest_report(session, channel=channel, sender=phone, phone=phone)
+        assert found is not None, f"@started: {phone} has no outage report"
+        update_incident(session, found[1].id, started_at=now - timedelta(minutes=minutes_ago))
 
 
 def _operator_restore(settings: Settings, channel: str, phone: str, now: datetime) -> str:

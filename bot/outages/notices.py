@@ -43,7 +43,7 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
     minutes = int(shown.total_seconds() // 60)
     lines = [tr._("Power is back in your area (report {reference}).", reference=report.reference)]
     compensations = compensations_for_report(report, incident)
-    asked = _start_asked_line(tr, report) if _may_start_earlier(report, incident) else None
+    asked = _start_asked_line(tr, report) if may_start_earlier(report, incident) else None
     linked = report.account is not None
     if asked is not None and not incident.start_set_by_operator:
         # The start they said but did not confirm (an hour offered back, or a day with no
@@ -113,7 +113,7 @@ def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, com
     start earns, owed whatever the hour). None when they did say, or when something is owed,
     or nothing would be (force majeure)."""
     end = incident.end
-    asked = _start_asked_line(tr, report) if _may_start_earlier(report, incident) else None
+    asked = _start_asked_line(tr, report) if may_start_earlier(report, incident) else None
     if asked is not None and end is not None and _asks_start(compensation):
         if incident.start_set_by_operator and compensation.amount_sar > 0:
             # Counted from when the area lost power: owed whatever hour they confirm.
@@ -129,7 +129,7 @@ def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, com
     return _compensation_line(tr, compensation, min(report.start_in(incident), end))
 
 
-def _may_start_earlier(report: OutageReport, incident: Incident) -> bool:
+def may_start_earlier(report: OutageReport, incident: Incident) -> bool:
     """Whether the start the reporter said but did not confirm may be earlier than the one
     counted: always against our own start (a first report's time), but a start an operator
     set is a fact, so only an hour offered back before it, or a day it had not yet begun."""

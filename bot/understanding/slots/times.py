@@ -42,6 +42,9 @@ class _Period:
     prayer: str | None = None  # its usual hour is this prayer's time on the day ("العصر")
     minutes: int = 0  # ... moved by this much ("بعد صلاة العصر": half an hour after it)
     ends_day: bool = False  # its "12" is the midnight after the day said ("امس ١٢ بالليل")
+    # Its usual hour may be offered back ("من الصبح": about 8:00?); False for a part of the
+    # day so loosely said that any hour offered is a guess ("من بدري"): the hour is asked.
+    offered: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ def _vocabulary() -> _Vocabulary:
                 spec.get("prayer"),
                 spec.get("minutes", 0),
                 bool(spec.get("ends_day")),
+                spec.get("offered", True),
             )
             for word in words:
                 periods[_key(word)] = period
@@ -332,6 +336,15 @@ class _Clock:
     about: bool = False  # "around 9pm", "حوالي الساعة ٩": an approximate hour
     # "١٢ بالليل", "منتصف الليل": the midnight that ends the day said with it, not begins it.
     midnight: bool = False
+
+    @property
+    def prayer(self) -> bool:
+        """The hour is a prayer's time from the Riyadh table (`Moment.prayer`)."""
+        return self.default_hour and self.period is not None and self.period.prayer is not None
+
+    @property
+    def offered(self) -> bool:
+        return not self.default_hour or self.period is None or self.period.offered
 
     @property
     def guessed(self) -> bool:
@@ -919,6 +932,13 @@ class Moment:
     guess: str | None = None
     # The day was counted from the start ("الى ثاني يوم"): our reading, said back before money.
     from_start: bool = False
+    # The hour is a prayer's time ("بعد صلاة الفجر", "المغرب", "العصر") from a table for
+    # Riyadh: elsewhere (Jeddah, Dammam) the prayer comes up to ~40 minutes apart, so the hour
+    # is approximate, said as "about" and confirmed before any money.
+    prayer: bool = False
+    # False for a part of the day whose usual hour is never offered back ("من بدري", "early
+    # morning": any hour offered is a guess); its hour is asked with none suggested.
+    offered: bool = True
 
     @property
     def day_part(self) -> bool:
@@ -1321,6 +1341,8 @@ def _moment(
             other,
             clock.guess,
             from_start=counted,
+            prayer=clock.prayer,
+            offered=clock.offered,
         )
     assert clock is not None
     if clock.day is not None:
@@ -1330,6 +1352,8 @@ def _moment(
             True,
             clock.guessed,
             guess=clock.guess,
+            prayer=clock.prayer,
+            offered=clock.offered,
         )
     if start is not None:  # an end with no day of its own: the start's day (or the next)
         return Moment(
@@ -1338,10 +1362,18 @@ def _moment(
             start.day_stated,
             clock.guessed,
             guess=clock.guess,
+            prayer=clock.prayer,
+            offered=clock.offered,
         )
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
         return Moment(
-            today, time(clock.hour, clock.minute), False, clock.guessed, guess=clock.guess
+            today,
+            time(clock.hour, clock.minute),
+            False,
+            clock.guessed,
+            guess=clock.guess,
+            prayer=clock.prayer,
+            offered=clock.offered,
         )
     return _latest_past(clock, now)
 
@@ -1359,7 +1391,15 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
         candidates.append(base.replace(hour=(clock.hour + 12) % 24))
     past = [c for c in candidates if c <= now]
     chosen = max(past) if past else max(candidates) - timedelta(days=1)
-    return Moment(chosen.date(), chosen.time(), False, clock.guessed, guess=clock.guess)
+    return Moment(
+        chosen.date(),
+        chosen.time(),
+        False,
+        clock.guessed,
+        guess=clock.guess,
+        prayer=clock.prayer,
+        offered=clock.offered,
+    )
 
 
 def _day_of(day: _Day, today: date, after: date | None) -> date | None:
@@ -1427,7 +1467,14 @@ def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment
     if e < s:
         return None
     return Moment(
-        e.date(), e.time(), end.day_stated, hour_guessed, guess=guess, from_start=end.from_start
+        e.date(),
+        e.time(),
+        end.day_stated,
+        hour_guessed,
+        guess=guess,
+        from_start=end.from_start,
+        prayer=end.prayer and guess == end.guess,
+        offered=end.offered,
     )
 
 
