@@ -16,6 +16,7 @@ is then recorded; a district, city or location sent after it is added to that re
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import asdict
 
 from bot.dialogue.messages import Choice, Media
@@ -28,11 +29,13 @@ from bot.hazards.service import (
     add_place,
     find_report,
     keep_media,
+    latest_report_of,
     report_hazard,
 )
 from bot.hazards.vocabulary import (
     MAX_PLACE_CHARS,
     is_danger,
+    is_hurt,
     is_urgent_kind,
     kind_ids,
     kind_in,
@@ -42,7 +45,8 @@ from bot.hazards.vocabulary import (
 from bot.logs import mask_numbers
 from bot.outages.places import find_place
 from bot.phrases import mentions
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
+from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
 from handlers.common import ask_which_city, stopped_note
 
@@ -56,6 +60,8 @@ COURTESY = frozenset({"thanks", "greeting"})
 
 
 def start(turn: Turn, understood: Understanding, location: dict | None = None) -> None:
+    if location is None and not turn.message.media and _asks_after_report(turn):
+        return
     turn.intent = FLOW
     turn.begin(
         FLOW,
@@ -70,6 +76,29 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
     )
     _take(turn)
     _next(turn)
+
+
+def _asks_after_report(turn: Turn) -> bool:
+    """ "وش صار على بلاغ السلك الطايح؟" from a sender with a safety report: its status, not a
+    new report (and no "call 933" for a hazard already reported). True when answered."""
+    from handlers.outage_status import names_report, say_safety_status
+
+    text = turn.text
+    if not text or not mentions(text, "hazard_status_ask"):
+        return False
+    if not (names_report(text) or _HAZARD_REFERENCE.search(ascii_digits(text).casefold())):
+        return False
+    found = latest_report_of(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None:
+        return False
+    turn.finish()
+    say_safety_status(turn, *found)
+    return True
+
+
+_HAZARD_REFERENCE = re.compile(r"\b(?:haz|hz)\s?[-‐‑–]?\s?\d+")
 
 
 def claims_photo(turn: Turn, understood: Understanding) -> bool:
@@ -99,9 +128,17 @@ def step(turn: Turn, understood: Understanding) -> bool:
             )
             return True
         # A number picks from the list; words that name no kind describe "something else".
-        turn.remember(kind=ids[picked - 1] if picked is not None else "other")
+        kind = ids[picked - 1] if picked is not None else "other"
+        # "7" (something else) says nothing of what it is: a short description is asked first.
+        turn.remember(kind=kind, describe=picked is not None and kind == "other")
+    elif stage == "describe" and turn.text:
+        turn.remember(describe=False, kind=kind_in(turn.text) or "other")
     elif stage == "where" and not _placed(turn.state) and (premise := _premise_picked(turn)):
         turn.remember(place=premise)
+    elif stage == "where" and not _placed(turn.state) and _unknown_place(turn.text):
+        # "ما ادري": the report is not held up for a place they cannot give; it is recorded
+        # with none (and joined to no other), and a place sent after it is added to it.
+        turn.remember(place_unknown=True)
     elif stage == "where" and not _placed(turn.state) and turn.text:
         place = turn.text.strip()
         if len(place) > MAX_PLACE_CHARS or not any(ch.isalpha() for ch in place):
@@ -112,6 +149,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(place=f"{state['place']}، {turn.text.strip()}")
     _next(turn)
     return True
+
+
+def _unknown_place(text: str) -> bool:
+    """ "ما ادري" (and no more) in answer to "where is it?"."""
+    return len(text.split()) <= 4 and mentions(text, "dont_know")
 
 
 def _helps(text: str) -> bool:
@@ -127,6 +169,8 @@ def _helps(text: str) -> bool:
 def _moved_on(turn: Turn, understood: Understanding) -> bool:
     if turn.message.media or turn.message.location is not None or not turn.text:
         return False
+    if coordinates_in(turn.text) is not None:
+        return False  # a location typed or linked answers "where?"
     if kind_in(turn.text) is not None or choice_number(turn.text) is not None:
         return False
     if understood.intent in COURTESY:
@@ -146,6 +190,8 @@ def _take(turn: Turn) -> None:
             changes["kind"] = kind
         if is_danger(text):
             changes["danger"] = True
+        if is_hurt(text):
+            changes["hurt"] = True
         if mentions(text, "own_premise"):
             changes["own"] = True  # "العداد حقنا": one of their premises
         if not _placed(state) and (place := place_in(text) or _district_and_city(text)):
@@ -156,6 +202,9 @@ def _take(turn: Turn) -> None:
             "longitude": message.location.longitude,
             "address": message.location.address,
         }
+    elif not state.get("location") and (typed := coordinates_in(text)) is not None:
+        # "24.7136, 46.6753" typed, or a map link that carries them: a location all the same.
+        changes["location"] = {"latitude": typed[0], "longitude": typed[1], "address": None}
     if message.media:
         changes["media"] = [*state.get("media", []), *(asdict(m) for m in message.media)]
     if changes:
@@ -211,7 +260,16 @@ def _premise_picked(turn: Turn) -> str | None:
 
 
 def _warn(turn: Turn) -> None:
-    """ "Call 933 now", once, before anything else said about an urgent hazard."""
+    """ "Call 933 now", once, before anything else said about an urgent hazard; when someone is
+    hurt, "call the ambulance 997" comes first of all (once too)."""
+    if turn.state.get("hurt") and not turn.state.get("hurt_warned"):
+        turn.say(
+            turn.tr._(
+                "⚠️ If someone is hurt: call the ambulance on 997 now. Do not touch the injured "
+                "person while they may still be touching the electricity."
+            )
+        )
+        turn.remember(hurt_warned=True)
     if turn.state.get("warned"):
         return
     turn.say(
@@ -243,7 +301,11 @@ def _next(turn: Turn) -> None:
             _kind_choices(turn),
         )
         return
-    if not _placed(state):
+    if state.get("describe"):
+        turn.remember(stage="describe")
+        turn.say(_("What is it? Describe it in a few words."))
+        return
+    if not _placed(state) and not state.get("place_unknown"):
         turn.remember(stage="where")
         premises = _own_premises(turn) if state.get("own") else []
         if premises:
@@ -261,11 +323,16 @@ def _next(turn: Turn) -> None:
             return
         turn.say(_where_question(turn))
         return
-    if not state.get("location") and not names_area(state["place"]) and not state.get("area_asked"):
+    if (
+        _placed(state)
+        and not state.get("location")
+        and not names_area(state["place"])
+        and not state.get("area_asked")
+    ):
         turn.remember(stage="area", area_asked=True)
         turn.say(_area_question(turn))
         return
-    named = None if state.get("location") else find_place(state["place"])
+    named = None if state.get("location") else find_place(state.get("place") or "")
     _record(turn)
     if named is not None and named.ambiguous:
         # "في حي الروضة": Riyadh or Jeddah? A team sent to the wrong city finds nothing. Asked
@@ -364,8 +431,34 @@ def _record(turn: Turn) -> None:
         message.channel,
     )
     turn.say(_thanks(turn, outcome, stored, missed))
+    outage_too = bool(state.get("outage_too"))
     # Open a little longer: a photo sent next joins this report.
     turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
+    if outage_too:
+        _offer_outage(turn)
+
+
+def outage_after(turn: Turn) -> bool:
+    """An outage told beside the hazard ("الكهربا مقطوعة عندنا وفي سلك طايح بالشارع"): offered
+    once the safety report is recorded (now, when it already is), never dropped. True when the
+    hazard flow took it."""
+    if turn.flow != FLOW:
+        return False
+    if turn.state.get("stage") == "photo":
+        _offer_outage(turn)
+    else:
+        turn.remember(outage_too=True)
+    return True
+
+
+def _offer_outage(turn: Turn) -> None:
+    from handlers.outage_status import yes_words
+
+    _ = turn.tr._
+    turn.say(
+        _("You also said the power is out where you are: shall I report the outage too?"),
+        [Choice("2", _("Report a power outage"), aliases=yes_words())],
+    )
 
 
 def _photos_for_report(turn: Turn) -> None:
@@ -392,6 +485,7 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
     if report is None or report.latitude is not None or names_area(report.place):
         return False
     location = turn.message.location
+    typed = coordinates_in(turn.text) if location is None else None
     if location is not None:
         add_place(
             turn.session,
@@ -400,6 +494,8 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
             longitude=location.longitude,
             address=location.address,
         )
+    elif typed is not None:
+        add_place(turn.session, report, latitude=typed[0], longitude=typed[1])
     elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):
         add_place(turn.session, report, place=turn.text.strip())
     else:
