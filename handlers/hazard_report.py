@@ -112,7 +112,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "photo":
         if not turn.message.media:
-            return _city_for_report(turn) or _place_for_report(turn, understood)
+            return (
+                _city_for_report(turn)
+                or _place_for_report(turn, understood)
+                or _outage_taken(turn, understood)
+            )
         _photos_for_report(turn)
         return True
     if _moved_on(turn, understood):
@@ -432,10 +436,11 @@ def _record(turn: Turn) -> None:
     )
     turn.say(_thanks(turn, outcome, stored, missed))
     outage_too = bool(state.get("outage_too"))
+    told = "، ".join(p for p in (*state.get("words", []), state.get("place")) if p)
     # Open a little longer: a photo sent next joins this report.
     turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
     if outage_too:
-        _offer_outage(turn)
+        _offer_outage(turn, told)
 
 
 def outage_after(turn: Turn) -> bool:
@@ -445,16 +450,35 @@ def outage_after(turn: Turn) -> bool:
     if turn.flow != FLOW:
         return False
     if turn.state.get("stage") == "photo":
-        _offer_outage(turn)
+        report = find_report(turn.session, turn.state.get("report_id") or 0)
+        place = report.place if report is not None else None
+        _offer_outage(turn, "، ".join(p for p in (turn.text, place) if p))
     else:
         turn.remember(outage_too=True)
     return True
 
 
-def _offer_outage(turn: Turn) -> None:
+def _outage_taken(turn: Turn, understood: Understanding) -> bool:
+    """ "ايه" (or 2) to "shall I report the outage too?": the outage report, made from what was
+    told with the hazard, so its place is not asked again. True when taken."""
+    from handlers import outage_report
+
+    told = turn.state.get("outage_told")
+    if not told or choice_number(turn.text) != 2:
+        return False
+    turn.finish()
+    turn.text = told
+    outage_report.start(turn, understood)
+    return True
+
+
+def _offer_outage(turn: Turn, told: str) -> None:
+    """ "Shall I report the outage too?"; its yes reports it from what was told (its time, and
+    the place the hazard was given: `_outage_taken`)."""
     from handlers.outage_status import yes_words
 
     _ = turn.tr._
+    turn.remember(outage_told=told)
     turn.say(
         _("You also said the power is out where you are: shall I report the outage too?"),
         [Choice("2", _("Report a power outage"), aliases=yes_words())],
