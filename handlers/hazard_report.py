@@ -10,7 +10,14 @@ flow stays open for a photo sent a moment later, which joins the same report.
 
 A place in words that names no district or city ("عند المدرسة") cannot be found: the district
 and city (or a shared location) are asked once, and added to it. Whatever the answer, the report
-is then recorded; a district, city or location sent after it is added to that report.
+is then recorded; a district, city or location sent after it is added to that report. One's own
+home ("عند بيتنا", "جنبنا") is no place at all: "where?" is asked before anything is filed.
+Typed coordinates and a map link that carries them are a location.
+
+Someone hurt ("انصعق") hears "call the ambulance 997" before the 933 warning. "Something else"
+picked by its number is asked a short description first. A question about a report already
+made ("وش صار على بلاغ السلك الطايح؟") is answered with its status, not taken as a new report;
+an outage told beside the hazard is offered once the hazard is recorded.
 """
 
 from __future__ import annotations
@@ -218,7 +225,7 @@ def _take(turn: Turn) -> None:
 def _only_a_place(text: str) -> bool:
     """The whole message is a place: a description from its first word ("حي السلي جنب مسجد
     التقوى", "عند مدرسة النور") or a known district and city with nothing else."""
-    described = place_in(text)
+    described = place_in(text, homely=True)  # "قدام البيت" answers "where?", found or not
     if described is not None and normalize(described) == normalize(text):
         return True
     named = find_place(text)

@@ -73,6 +73,7 @@ MAX_MESSAGE_CHARS = 2000
 # ...except danger: this much more is scanned for it ("... فيه سلك مكشوف عند باب البيت" at the
 # end of a long complaint), and the sentences that tell of it are what is read.
 DANGER_SCAN_CHARS = 20_000
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?؟\n،,;؛]+")
 _SENTENCE_WORDS = 40  # a long run with no punctuation is read this many words at a time
 
@@ -391,7 +392,9 @@ def _choose_language(turn: Turn, text: str) -> None:
     """Answer in the subscriber's language: the last one they wrote a sentence in. Until they
     have written in one, the language their app is set to (Telegram), else Arabic. A bot command
     ("/start") is not written in a language, and once a conversation has its language, one Latin
-    word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English")."""
+    word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English"). A link (a
+    map's, shared to say where) is in no language."""
+    text = _LINK.sub(" ", text).strip()
     if any(ch.isalpha() for ch in text) and bot_command(text) is None:
         lang = detect_lang(text)
         if lang != turn.lang and _has_language(turn) and not _whole_sentence(text):

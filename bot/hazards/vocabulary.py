@@ -121,11 +121,12 @@ def is_danger(text: str) -> bool:
     )
 
 
-def place_in(text: str) -> str | None:
+def place_in(text: str, *, homely: bool = False) -> str | None:
     """The place the message describes in words ("عند مدرسة النور في حي الملز"), as written.
     One's own home or street ("عند بيتنا", "قدام البيت", "جنبنا") is no place a team can find:
     a place word followed by one (hazard_place_vague) starts no place, unless a district or
-    city is named after it ("قدام بيتنا في حي العليا بالرياض")."""
+    city is named after it ("قدام بيتنا في حي العليا بالرياض"); with `homely`, it is kept (an
+    answer to "where is it?" all the same)."""
     raw = text.split()
     words: list[str] = []
     plain: list[str] = []  # the normalized words, unstemmed ("جنبنا" is not "جنب")
@@ -142,7 +143,7 @@ def place_in(text: str) -> str | None:
         if len(set(origin[at + size :])) < 2:
             return None
         place = " ".join(raw[origin[at] :]).strip(" .,،!؟?")[:MAX_PLACE_CHARS]
-        if not _vague_at(plain, at, size) or names_area(place):
+        if homely or not _vague_at(plain, at, size) or names_area(place):
             return place
         skipped = at + size
     return None
