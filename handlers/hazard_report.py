@@ -443,7 +443,7 @@ def _record(turn: Turn) -> None:
     )
     turn.say(_thanks(turn, outcome, stored, missed))
     outage_too = bool(state.get("outage_too"))
-    told = "، ".join(p for p in (*state.get("words", []), state.get("place")) if p)
+    told = "، ".join(p for p in (state.get("outage_told"), state.get("place")) if p)
     # Open a little longer: a photo sent next joins this report.
     turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
     if outage_too:
@@ -461,7 +461,9 @@ def outage_after(turn: Turn) -> bool:
         place = report.place if report is not None else None
         _offer_outage(turn, "، ".join(p for p in (turn.text, place) if p))
     else:
-        turn.remember(outage_too=True)
+        # The whole message, its outage half too (the hazard's words are its own half only):
+        # the outage report reads its start from it.
+        turn.remember(outage_too=True, outage_told=turn.text)
     return True
 
 
