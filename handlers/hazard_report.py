@@ -10,12 +10,20 @@ flow stays open for a photo sent a moment later, which joins the same report.
 
 A place in words that names no district or city ("عند المدرسة") cannot be found: the district
 and city (or a shared location) are asked once, and added to it. Whatever the answer, the report
-is then recorded; a district, city or location sent after it is added to that report.
+is then recorded; a district, city or location sent after it is added to that report. One's own
+home ("عند بيتنا", "جنبنا") is no place at all: "where?" is asked before anything is filed.
+Typed coordinates and a map link that carries them are a location.
+
+Someone hurt ("انصعق") hears "call the ambulance 997" before the 933 warning. "Something else"
+picked by its number is asked a short description first. A question about a report already
+made ("وش صار على بلاغ السلك الطايح؟") is answered with its status, not taken as a new report;
+an outage told beside the hazard is offered once the hazard is recorded.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import asdict
 
 from bot.dialogue.messages import Choice, Media
@@ -28,11 +36,13 @@ from bot.hazards.service import (
     add_place,
     find_report,
     keep_media,
+    latest_report_of,
     report_hazard,
 )
 from bot.hazards.vocabulary import (
     MAX_PLACE_CHARS,
     is_danger,
+    is_hurt,
     is_urgent_kind,
     kind_ids,
     kind_in,
@@ -42,7 +52,8 @@ from bot.hazards.vocabulary import (
 from bot.logs import mask_numbers
 from bot.outages.places import find_place
 from bot.phrases import mentions
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
+from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
 from handlers.common import ask_which_city, stopped_note
 
@@ -56,6 +67,8 @@ COURTESY = frozenset({"thanks", "greeting"})
 
 
 def start(turn: Turn, understood: Understanding, location: dict | None = None) -> None:
+    if location is None and not turn.message.media and _asks_after_report(turn):
+        return
     turn.intent = FLOW
     turn.begin(
         FLOW,
@@ -72,6 +85,29 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
     _next(turn)
 
 
+def _asks_after_report(turn: Turn) -> bool:
+    """ "وش صار على بلاغ السلك الطايح؟" from a sender with a safety report: its status, not a
+    new report (and no "call 933" for a hazard already reported). True when answered."""
+    from handlers.outage_status import names_report, say_safety_status
+
+    text = turn.text
+    if not text or not mentions(text, "hazard_status_ask"):
+        return False
+    if not (names_report(text) or _HAZARD_REFERENCE.search(ascii_digits(text).casefold())):
+        return False
+    found = latest_report_of(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None:
+        return False
+    turn.finish()
+    say_safety_status(turn, *found)
+    return True
+
+
+_HAZARD_REFERENCE = re.compile(r"\b(?:haz|hz)\s?[-‐‑–]?\s?\d+")
+
+
 def claims_photo(turn: Turn, understood: Understanding) -> bool:
     """A photo whose caption asks for nothing else is a hazard report."""
     return bool(turn.message.media) and (
@@ -83,7 +119,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "photo":
         if not turn.message.media:
-            return _city_for_report(turn) or _place_for_report(turn, understood)
+            return (
+                _city_for_report(turn)
+                or _place_for_report(turn, understood)
+                or _outage_taken(turn, understood)
+            )
         _photos_for_report(turn)
         return True
     if _moved_on(turn, understood):
@@ -99,9 +139,17 @@ def step(turn: Turn, understood: Understanding) -> bool:
             )
             return True
         # A number picks from the list; words that name no kind describe "something else".
-        turn.remember(kind=ids[picked - 1] if picked is not None else "other")
+        kind = ids[picked - 1] if picked is not None else "other"
+        # "7" (something else) says nothing of what it is: a short description is asked first.
+        turn.remember(kind=kind, describe=picked is not None and kind == "other")
+    elif stage == "describe" and turn.text:
+        turn.remember(describe=False, kind=kind_in(turn.text) or "other")
     elif stage == "where" and not _placed(turn.state) and (premise := _premise_picked(turn)):
         turn.remember(place=premise)
+    elif stage == "where" and not _placed(turn.state) and _unknown_place(turn.text):
+        # "ما ادري": the report is not held up for a place they cannot give; it is recorded
+        # with none (and joined to no other), and a place sent after it is added to it.
+        turn.remember(place_unknown=True)
     elif stage == "where" and not _placed(turn.state) and turn.text:
         place = turn.text.strip()
         if len(place) > MAX_PLACE_CHARS or not any(ch.isalpha() for ch in place):
@@ -112,6 +160,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(place=f"{state['place']}، {turn.text.strip()}")
     _next(turn)
     return True
+
+
+def _unknown_place(text: str) -> bool:
+    """ "ما ادري" (and no more) in answer to "where is it?"."""
+    return len(text.split()) <= 4 and mentions(text, "dont_know")
 
 
 def _helps(text: str) -> bool:
@@ -127,6 +180,8 @@ def _helps(text: str) -> bool:
 def _moved_on(turn: Turn, understood: Understanding) -> bool:
     if turn.message.media or turn.message.location is not None or not turn.text:
         return False
+    if coordinates_in(turn.text) is not None:
+        return False  # a location typed or linked answers "where?"
     if kind_in(turn.text) is not None or choice_number(turn.text) is not None:
         return False
     if understood.intent in COURTESY:
@@ -146,6 +201,8 @@ def _take(turn: Turn) -> None:
             changes["kind"] = kind
         if is_danger(text):
             changes["danger"] = True
+        if is_hurt(text):
+            changes["hurt"] = True
         if mentions(text, "own_premise"):
             changes["own"] = True  # "العداد حقنا": one of their premises
         if not _placed(state) and (place := place_in(text) or _district_and_city(text)):
@@ -156,6 +213,9 @@ def _take(turn: Turn) -> None:
             "longitude": message.location.longitude,
             "address": message.location.address,
         }
+    elif not state.get("location") and (typed := coordinates_in(text)) is not None:
+        # "24.7136, 46.6753" typed, or a map link that carries them: a location all the same.
+        changes["location"] = {"latitude": typed[0], "longitude": typed[1], "address": None}
     if message.media:
         changes["media"] = [*state.get("media", []), *(asdict(m) for m in message.media)]
     if changes:
@@ -165,7 +225,7 @@ def _take(turn: Turn) -> None:
 def _only_a_place(text: str) -> bool:
     """The whole message is a place: a description from its first word ("حي السلي جنب مسجد
     التقوى", "عند مدرسة النور") or a known district and city with nothing else."""
-    described = place_in(text)
+    described = place_in(text, homely=True)  # "قدام البيت" answers "where?", found or not
     if described is not None and normalize(described) == normalize(text):
         return True
     named = find_place(text)
@@ -211,7 +271,16 @@ def _premise_picked(turn: Turn) -> str | None:
 
 
 def _warn(turn: Turn) -> None:
-    """ "Call 933 now", once, before anything else said about an urgent hazard."""
+    """ "Call 933 now", once, before anything else said about an urgent hazard; when someone is
+    hurt, "call the ambulance 997" comes first of all (once too)."""
+    if turn.state.get("hurt") and not turn.state.get("hurt_warned"):
+        turn.say(
+            turn.tr._(
+                "⚠️ If someone is hurt: call the ambulance on 997 now. Do not touch the injured "
+                "person while they may still be touching the electricity."
+            )
+        )
+        turn.remember(hurt_warned=True)
     if turn.state.get("warned"):
         return
     turn.say(
@@ -243,7 +312,11 @@ def _next(turn: Turn) -> None:
             _kind_choices(turn),
         )
         return
-    if not _placed(state):
+    if state.get("describe"):
+        turn.remember(stage="describe")
+        turn.say(_("What is it? Describe it in a few words."))
+        return
+    if not _placed(state) and not state.get("place_unknown"):
         turn.remember(stage="where")
         premises = _own_premises(turn) if state.get("own") else []
         if premises:
@@ -261,11 +334,16 @@ def _next(turn: Turn) -> None:
             return
         turn.say(_where_question(turn))
         return
-    if not state.get("location") and not names_area(state["place"]) and not state.get("area_asked"):
+    if (
+        _placed(state)
+        and not state.get("location")
+        and not names_area(state["place"])
+        and not state.get("area_asked")
+    ):
         turn.remember(stage="area", area_asked=True)
         turn.say(_area_question(turn))
         return
-    named = None if state.get("location") else find_place(state["place"])
+    named = None if state.get("location") else find_place(state.get("place") or "")
     _record(turn)
     if named is not None and named.ambiguous:
         # "في حي الروضة": Riyadh or Jeddah? A team sent to the wrong city finds nothing. Asked
@@ -364,8 +442,56 @@ def _record(turn: Turn) -> None:
         message.channel,
     )
     turn.say(_thanks(turn, outcome, stored, missed))
+    outage_too = bool(state.get("outage_too"))
+    told = "، ".join(p for p in (state.get("outage_told"), state.get("place")) if p)
     # Open a little longer: a photo sent next joins this report.
     turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
+    if outage_too:
+        _offer_outage(turn, told)
+
+
+def outage_after(turn: Turn) -> bool:
+    """An outage told beside the hazard ("الكهربا مقطوعة عندنا وفي سلك طايح بالشارع"): offered
+    once the safety report is recorded (now, when it already is), never dropped. True when the
+    hazard flow took it."""
+    if turn.flow != FLOW:
+        return False
+    if turn.state.get("stage") == "photo":
+        report = find_report(turn.session, turn.state.get("report_id") or 0)
+        place = report.place if report is not None else None
+        _offer_outage(turn, "، ".join(p for p in (turn.text, place) if p))
+    else:
+        # The whole message, its outage half too (the hazard's words are its own half only):
+        # the outage report reads its start from it.
+        turn.remember(outage_too=True, outage_told=turn.text)
+    return True
+
+
+def _outage_taken(turn: Turn, understood: Understanding) -> bool:
+    """ "ايه" (or 2) to "shall I report the outage too?": the outage report, made from what was
+    told with the hazard, so its place is not asked again. True when taken."""
+    from handlers import outage_report
+
+    told = turn.state.get("outage_told")
+    if not told or choice_number(turn.text) != 2:
+        return False
+    turn.finish()
+    turn.text = told
+    outage_report.start(turn, understood)
+    return True
+
+
+def _offer_outage(turn: Turn, told: str) -> None:
+    """ "Shall I report the outage too?"; its yes reports it from what was told (its time, and
+    the place the hazard was given: `_outage_taken`)."""
+    from handlers.outage_status import yes_words
+
+    _ = turn.tr._
+    turn.remember(outage_told=told)
+    turn.say(
+        _("You also said the power is out where you are: shall I report the outage too?"),
+        [Choice("2", _("Report a power outage"), aliases=yes_words())],
+    )
 
 
 def _photos_for_report(turn: Turn) -> None:
@@ -392,6 +518,7 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
     if report is None or report.latitude is not None or names_area(report.place):
         return False
     location = turn.message.location
+    typed = coordinates_in(turn.text) if location is None else None
     if location is not None:
         add_place(
             turn.session,
@@ -400,6 +527,8 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
             longitude=location.longitude,
             address=location.address,
         )
+    elif typed is not None:
+        add_place(turn.session, report, latitude=typed[0], longitude=typed[1])
     elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):
         add_place(turn.session, report, place=turn.text.strip())
     else:

@@ -56,10 +56,10 @@ def start(turn: Turn, understood: Understanding) -> None:
             _("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))
         ]
         turn.say("\n".join(lines + status_lines(turn, report, incident)))
-        _say_safety_status(turn, *safety)
+        say_safety_status(turn, *safety)
         return
     if safety is not None and _asks_after_safety(turn, found, safety[0]):
-        _say_safety_status(turn, *safety)
+        say_safety_status(turn, *safety)
         return
     if found is None:
         # The question is ours: its "yes" (ايه, yes, نعم) picks the report like the choice.
@@ -105,7 +105,7 @@ def _named_kinds(text: str) -> set[str]:
     return {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
 
 
-def _say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None:
+def say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None:
     _ = turn.tr._
     turn.intent = "outage_status"  # the status of a report, of either kind
     lines = [

@@ -126,6 +126,11 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
     asked = any(reply.choices for reply in turn.replies) or (
         turn.flow is not None and not bill.card_shown(turn)
     )
+    if found.first == "hazard_report" and found.second == "outage_report":
+        from handlers import hazard_report
+
+        if hazard_report.outage_after(turn):
+            return  # the outage is offered once the safety report is recorded
     if not asked:
         INTENTS[found.second](turn, replace(understood, intent=found.second))
         return

@@ -6,6 +6,8 @@ Opt-out as subscribers mean it:
   number (bill alerts, outage estimates and restoration notices). What the subscriber sends
   later is still handled: an outage report is recorded, and answered on WhatsApp and Telegram;
   on SMS, short-code rules allow answering only START and HELP (the router keeps SMS silent).
+Said alone while a question is open, "وقف" (phrase list stop_in_flow) stops that step only,
+with a line on how to stop every message: only the exact STOP keywords do that there.
 START resumes; HELP always answers, even to an opted-out number.
 When the provider has already answered the keyword itself (Twilio's Advanced Opt-Out sends
 OptOutType), the opt-out or opt-in is recorded the same way and nothing more is sent.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from bot.dialogue.turn import Turn
 from bot.i18n import Texts, texts
-from bot.phrases import mentions
+from bot.phrases import mentions, phrases
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
 from handlers import outage_status
@@ -36,6 +38,11 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         intent = "stop"
     elif control_word(text) is not None:
         return False  # "cancel", "menu": the dialogue's own words, whatever they resemble
+    elif intent == "stop" and turn.asking and normalize(text) in phrases("stop_in_flow"):
+        # "وقف" answering "where is it?": stop this step. Only STOP or إيقاف stops everything.
+        menu.cancelled(turn)
+        turn.say(turn.tr._('To stop all our messages to this number, send "STOP".'))
+        return True
     elif intent in ("stop", "start") and turn.flow and understood and understood.confidence < 1:
         return False  # "لا أبغى" answering a question is not STOP: only the exact word is
     elif (

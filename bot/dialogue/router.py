@@ -71,11 +71,44 @@ AGENT_SURE = 0.7
 
 # Only this much of a message is read; the rest of a 100 KB paste is ignored, not choked on.
 MAX_MESSAGE_CHARS = 2000
+# ...except danger: this much more is scanned for it ("... فيه سلك مكشوف عند باب البيت" at the
+# end of a long complaint), and the sentences that tell of it are what is read.
+DANGER_SCAN_CHARS = 20_000
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?؟\n،,;؛]+")
+_SENTENCE_WORDS = 40  # a long run with no punctuation is read this many words at a time
+
+
+def _sentences(text: str) -> list[str]:
+    found = []
+    for sentence in _SENTENCE_END.split(text):
+        words = sentence.split()
+        found += [
+            " ".join(words[i : i + _SENTENCE_WORDS]) for i in range(0, len(words), _SENTENCE_WORDS)
+        ]
+    return found
+
+
+def _read_part(raw: str) -> str:
+    """The part of a message that is read: its first MAX_MESSAGE_CHARS; when the rest tells of
+    danger now (a safety report, surely), the sentences that tell it, so 933 is said first."""
+    head = raw[:MAX_MESSAGE_CHARS].strip()
+    if len(raw) <= MAX_MESSAGE_CHARS:
+        return head
+    from bot.hazards.vocabulary import is_danger
+
+    cut = head.rfind(" ")  # the sentence the cut went through is read whole
+    rest = raw[max(cut, 0) : DANGER_SCAN_CHARS]
+    danger = [s for s in _sentences(rest) if is_danger(s)]
+    danger = [s for s in danger[:3] if understand(s[:MAX_MESSAGE_CHARS]).intent == "hazard_report"]
+    if not danger or is_danger(head):
+        return head
+    return "\n".join(danger)[:MAX_MESSAGE_CHARS].strip()
 
 
 def route(turn: Turn) -> None:
     message = turn.message
-    text = _label_to_key(turn, clean_raw(message.text or "")[:MAX_MESSAGE_CHARS].strip())
+    text = _label_to_key(turn, _read_part(clean_raw(message.text or "")))
     turn.text = text
     _choose_language(turn, text)
     understood = understand(text, now=turn.now) if text else None
@@ -363,9 +396,11 @@ def _choose_language(turn: Turn, text: str) -> None:
     have written in one, the language their app is set to (Telegram), else Arabic. A bot command
     ("/start") is not written in a language, and once a conversation has its language, one Latin
     word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English"). Nor does
-    a line of code or markup ("SELECT * FROM bills;", "<script>"): it is in no language."""
+    a line of code or markup ("SELECT * FROM bills;", "<script>") or a link (a map's, shared
+    to say where): they are in no language."""
     if looks_like_code(text):
         return
+    text = _LINK.sub(" ", text).strip()
     if any(ch.isalpha() for ch in text) and bot_command(text) is None:
         lang = detect_lang(text)
         if lang != turn.lang and _has_language(turn) and not _whole_sentence(text):

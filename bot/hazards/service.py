@@ -5,8 +5,9 @@ the dialogue's own state are saved together.
 
 Near-duplicates: a report joins an open hazard of the same kind reported within the last day
 that is within JOIN_DISTANCE_M of its shared location, or, when neither has a location, that
-has the same place in words (spelling aside) naming a district or city: a landmark alone ("عند
-المدرسة") could be any school, so reports are never joined on it. Worded differently, two reports
+has the same place in words (spelling aside) naming a known district of one city: a landmark
+alone ("عند المدرسة", "عند بيتنا") or with a city only could be anywhere, so reports are never
+joined on it. Worded differently, two reports
 naming the same known district join within DISTRICT_JOIN_WINDOW ("صندوق مفتوح جنب المدرسة بحي
 الياسمين", then "طبلون مفتوح في الياسمين قريب من المدرسة"): a district may hold two such hazards,
 but rarely two reported within the hour. Every reporter keeps a report of their own; a
@@ -329,15 +330,17 @@ def _near_duplicate(
         ]
         near = [item for item in scored if item[0] <= km]
         return min(near, key=lambda item: item[:2])[2] if near else None
-    if place_key:
+    district = _district_of(place_key)
+    if district is not None and district[1] is not None:
+        # Two places in words are one only when they name the same known district of one city:
+        # a city alone, or a landmark ("عند بيتنا", "جنب المدرسة"), could be anywhere in it.
         same = session.scalars(
             select(Hazard)
             .where(recent, Hazard.latitude.is_(None), Hazard.place_key == place_key)
             .order_by(Hazard.id)
             .limit(1)
         ).first()
-        district = _district_of(place_key)
-        if same is not None or district is None:
+        if same is not None:
             return same
         lately = session.scalars(
             select(Hazard)

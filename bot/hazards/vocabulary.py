@@ -102,11 +102,17 @@ def kind_in(text: str) -> str | None:
     return min(named, key=lambda pair: (-pair[0].precedence, pair[1]))[0].id
 
 
+def is_hurt(text: str) -> bool:
+    """Someone hurt by electricity ("ولد صعق من عمود النور", "someone got electrocuted"): the
+    ambulance (997) is called first."""
+    return _first_match(_stems(text), "hazard_hurt") is not None
+
+
 def is_danger(text: str) -> bool:
-    """Danger now in the words: a danger phrase, an urgent kind, or a kind in a state that
-    makes it one (a fallen line, a bare cable, a fallen pole)."""
+    """Danger now in the words: a danger phrase, someone hurt, an urgent kind, or a kind in a
+    state that makes it one (a fallen line, a bare cable, a fallen pole)."""
     words = _stems(text)
-    if _first_match(words, "hazard_danger") is not None:
+    if _first_match(words, "hazard_danger") is not None or is_hurt(text):
         return True
     return any(
         kind.urgent
@@ -115,23 +121,45 @@ def is_danger(text: str) -> bool:
     )
 
 
-def place_in(text: str) -> str | None:
-    """The place the message describes in words ("عند مدرسة النور في حي الملز"), as written."""
+def place_in(text: str, *, homely: bool = False) -> str | None:
+    """The place the message describes in words ("عند مدرسة النور في حي الملز"), as written.
+    One's own home or street ("عند بيتنا", "قدام البيت", "جنبنا") is no place a team can find:
+    a place word followed by one (hazard_place_vague) starts no place, unless a district or
+    city is named after it ("قدام بيتنا في حي العليا بالرياض"); with `homely`, it is kept (an
+    answer to "where is it?" all the same)."""
     raw = text.split()
     words: list[str] = []
+    plain: list[str] = []  # the normalized words, unstemmed ("جنبنا" is not "جنب")
     origin: list[int] = []  # the raw word each normalized word came from
     for index, token in enumerate(raw):
         for word in normalize(token).split():
+            plain.append(word)
             words.append(stem(word))
             origin.append(index)
-    found = _first_match(words, "hazard_place", with_length=True)
-    if found is None:
-        return None
-    at, size = found
-    # "جنب المسجد" or "in the street" alone does not find the place: ask instead.
-    if len(set(origin[at + size :])) < 2:
-        return None
-    return " ".join(raw[origin[at] :]).strip(" .,،!؟?")[:MAX_PLACE_CHARS]
+    skipped = 0
+    while (found := _first_match(words[skipped:], "hazard_place", with_length=True)) is not None:
+        at, size = found[0] + skipped, found[1]
+        # "جنب المسجد" or "in the street" alone does not find the place: ask instead.
+        if len(set(origin[at + size :])) < 2:
+            return None
+        place = " ".join(raw[origin[at] :]).strip(" .,،!؟?")[:MAX_PLACE_CHARS]
+        if homely or not _vague_at(plain, at, size) or names_area(place):
+            return place
+        skipped = at + size
+    return None
+
+
+def _vague_at(words: list[str], at: int, size: int) -> bool:
+    """The place word at `at` (of `size` words) is itself vague ("جنبنا"), or is followed by
+    words that name one's own home or street ("عند بيتنا")."""
+    for phrase in phrases("hazard_place_vague"):
+        parts = phrase.split()
+        if (
+            words[at : at + len(parts)] == parts
+            or words[at + size : at + size + len(parts)] == parts
+        ):
+            return True
+    return False
 
 
 def names_area(place: str | None) -> bool:

@@ -157,7 +157,10 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
     names another)."""
     originals = _WORD.findall(text or "")
     names = _names()
-    words = [_unattached(normalize(w), names) for w in originals]
+    words = [
+        normalize(w) if w in _not_attached() else _unattached(normalize(w), names)
+        for w in originals
+    ]
     named_cities: list[str] = []
     named_districts: list[dict[str, str]] = []
     maybe_cities: list[str] = []  # everyday words that may be a city's name
@@ -209,6 +212,12 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
     return NamedPlace(
         city, None, rest=" ".join(rest) if 0 < other <= 3 else None, other_words=other
     )
+
+
+@cache
+def _not_attached() -> frozenset[str]:
+    """Words as written (hamza kept: "بأبها" is still "in Abha")."""
+    return frozenset(_places().get("not_attached", ()))
 
 
 @cache

@@ -1,0 +1,36 @@
+"""A location written in a message: typed coordinates ("24.7136, 46.6753") or a map link that
+carries them (Google Maps "?q=24.7,46.6", "@24.7,46.6,17z", "!3d24.7!4d46.6"). A short link
+(maps.app.goo.gl/…) carries none: it stays words."""
+
+from __future__ import annotations
+
+import re
+
+from bot.text.normalize import ascii_digits
+
+_NUMBER = r"[-+]?\d{1,3}\.\d+"
+# Typed: two decimal numbers, a comma or spaces between ("24.7136, 46.6753", "24.7136 46.6753").
+_TYPED = re.compile(
+    rf"(?<![\d.])({_NUMBER})\s*[,،]?\s+({_NUMBER})(?![\d.])|({_NUMBER}),({_NUMBER})"
+)
+# In a link: after q=, ll=, query=, destination=, center=, or @; or Google's !3d…!4d….
+_LINKED = re.compile(
+    rf"(?:[?&](?:q|ll|query|destination|center|daddr)=(?:loc:)?|/@)({_NUMBER})(?:,|%2C)\s*({_NUMBER})",
+    re.IGNORECASE,
+)
+_DATA = re.compile(rf"!3d({_NUMBER})!4d({_NUMBER})")
+
+
+def coordinates_in(text: str | None) -> tuple[float, float] | None:
+    """The latitude and longitude the message gives, else None."""
+    if not text:
+        return None
+    text = ascii_digits(text)
+    for pattern in (_DATA, _LINKED, _TYPED):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        lat, lon = (float(g) for g in match.groups() if g is not None)
+        if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
+            return lat, lon
+    return None
