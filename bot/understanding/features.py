@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from bot.text.skeleton import skeleton
+
 CHAR_NGRAMS = (2, 3, 4, 5)
 MAX_WORDS = 60  # bounds the work a hostile paste can cause; no request needs more words
 _DIGIT = re.compile(r"\d")
@@ -39,6 +41,9 @@ def word_features(word: str) -> list[str]:
     size = len(padded)
     slices = _NGRAM_SLICES[size] if size < len(_NGRAM_SLICES) else _ngram_slices(size)
     found = ["w:" + word]
+    consonants = skeleton(word)
+    if len(consonants) >= 2:
+        found.append("k:" + consonants)
     found.extend(map(padded.__getitem__, slices))
     return found
 
