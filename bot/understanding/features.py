@@ -3,7 +3,8 @@ for scoring, so the model that runs reads messages exactly as the model that was
 
 Character n-grams inside word boundaries carry typos, missing letters, attached pronouns and
 Arabizi spellings ("فاتورتي", "الفاتوره", "fatoorti" share most of them); whole words and word
-pairs carry the phrasing ("متى ترجع"). Every digit reads as 0: an account number says "digits
+pairs carry the phrasing ("متى ترجع"); a word's consonant skeleton (`bot.text.skeleton`) lets
+an Arabizi word share a feature with its Arabic spelling ("kahraba", "كهربا"). Every digit reads as 0: an account number says "digits
 here", never which ones. A message's features are those of each of its words plus its word
 pairs, as a set (a feature is there or not): the scorer caches a word's part, since words
 repeat from message to message while whole messages rarely do.
@@ -12,6 +13,8 @@ repeat from message to message while whole messages rarely do.
 from __future__ import annotations
 
 import re
+
+from bot.text.skeleton import skeleton
 
 CHAR_NGRAMS = (2, 3, 4, 5)
 MAX_WORDS = 60  # bounds the work a hostile paste can cause; no request needs more words
@@ -39,6 +42,9 @@ def word_features(word: str) -> list[str]:
     size = len(padded)
     slices = _NGRAM_SLICES[size] if size < len(_NGRAM_SLICES) else _ngram_slices(size)
     found = ["w:" + word]
+    consonants = skeleton(word)
+    if len(consonants) >= 2:
+        found.append("k:" + consonants)
     found.extend(map(padded.__getitem__, slices))
     return found
 
