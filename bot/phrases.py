@@ -39,7 +39,9 @@ from bot.understanding.phrases import read_phrase_file
 # message about the case just answered); frustration by handlers/menu.py (whole words:
 # acknowledged before anything is asked); ask_why_off by handlers/outage_status.py ("ليش
 # انقطعت؟": the report's status and cause, not how an amount was counted); off_again by
-# handlers/outage_report.py (whole words: the power off again now, after an outage that ended).
+# handlers/outage_report.py (whole words: the power off again now, after an outage that ended);
+# ask_when_back by handlers/outage_report.py (whole words: "when will it be back?" said with the
+# report, answered with it).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -124,6 +126,7 @@ NAMES = (
     "frustration",
     "ask_why_off",
     "off_again",
+    "ask_when_back",
 )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.dialogue.messages import Choice, reply_from_json
 from bot.dialogue.turn import Turn
 from bot.phrases import mentions_words
-from bot.understanding import Understanding, choice_number, control_word
+from bot.understanding import Understanding, choice_number, control_word, understand
 
 # The main menu, in the order subscribers see it; the number is the key they type.
 # New entries go at the end, so the numbers subscribers already know keep their meaning.
@@ -116,6 +118,12 @@ def pick(turn: Turn, number: int, understood: Understanding) -> None:
 def _start(turn: Turn, intent: str, understood: Understanding) -> None:
     from handlers import INTENTS, bill_alerts
 
+    said = turn.state.get("said")
+    if said and intent != "bill_alerts":
+        # The request picked is read in the words that were not sure ("…still not back, Al
+        # Shifa, Riyadh" then "2"): the place and times told are not asked again.
+        turn.text = said
+        understood = replace(understand(said, now=turn.now), intent=intent)
     turn.intent = intent
     turn.finish()
     if intent == "bill_alerts":
@@ -129,6 +137,14 @@ def step(turn: Turn, understood: Understanding) -> bool:
     else is read afresh."""
     meant = turn.state.get("meant")
     word, picked = control_word(turn.text), choice_number(turn.text)
+    offered = turn.state.get("offered") or []
+    if offered:  # "did you mean one of these?", each with its main-menu number
+        chosen = MENU_INTENTS[picked - 1] if picked and 1 <= picked <= len(MENU_INTENTS) else None
+        if chosen not in offered:
+            turn.finish()
+            return False  # another menu number, or words: read afresh
+        _start(turn, chosen, understood)
+        return True
     if meant in MENU_INTENTS and (word == "yes" or picked == 1):
         _start(turn, meant, understood)
         return True
@@ -158,14 +174,15 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
         _offer(turn, _frustrated(turn))
         return
     if len(close) == 1:  # one candidate is a yes-or-no question, not a list of one
-        turn.begin("menu", meant=close[0])
+        turn.begin("menu", meant=close[0], said=turn.text)
         turn.say(
             _("Sorry, I am not sure I understood. {question}", question=_meant(turn, close[0])),
             _yes_or_menu(turn),
         )
         return
     if close:
-        # Keep the main-menu numbers, so the answer needs no state of its own.
+        # The main-menu numbers, so that any other number still picks from the main menu.
+        turn.begin("menu", offered=close, said=turn.text)
         choices = [Choice(str(MENU_INTENTS.index(i) + 1), menu_label(turn, i)) for i in close]
         turn.say(_("Sorry, I am not sure what you mean. Did you mean one of these?"), choices)
         return

@@ -132,6 +132,8 @@ def start(
         planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
         return
     told = turn.text if told is None else told
+    # "النور قاطع، امتى يرجع؟" read as a report: the question is answered with it all the same.
+    asked_when = asked_when or mentions_words(told, "ask_when_back")
     stated = stated_start or start_told(told, turn.now).at
     extras = _Extras(told, asked_when, _earlier_state(earlier))
     urgent = medical_need.mentioned(turn.text)
