@@ -295,7 +295,11 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
     incident = turn.session.get(Incident, report.incident_id) if report is not None else None
     word, picked = control_word(turn.text), choice_number(turn.text)
     if report is not None and incident is not None and (word == "yes" or picked == 1):
+        start_for = turn.state.get("start_for")
         turn.finish()
+        if start_for:  # the start told with the message asked about: now set on that report
+            take_start(turn, report, datetime.fromisoformat(start_for))
+            return True
         turn.say("\n".join(_already_reported(turn, report, incident)))
         return True
     others = [a for a in accounts if report is None or a["account"] != report.account]
@@ -842,7 +846,44 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if told.at is None:
         _offer_start(turn, report, told)
         return True
+    if not correcting and _asks_which_report(turn, report, told.at):
+        return True
     take_start(turn, report, told.at)
+    return True
+
+
+def _asks_which_report(turn: Turn, report: OutageReport, at: datetime) -> bool:
+    """ "الكهربا منطفيه من ساعتين" from a subscriber with premises besides the reported one, not
+    naming it: the report is not changed unasked. "Is this about your report OUT-… at <place>?",
+    as a new "طافية عندنا" is asked; yes sets its start, no asks where (a new report, counted
+    from that start). True when asked."""
+    accounts = _accounts(turn)
+    if not any(a.account != report.account for a in accounts):
+        return False
+    named = _named_in(turn.text, accounts)
+    if named and named[0].account == report.account:
+        return False  # the reported premise, named: no doubt which
+    turn.begin(
+        FLOW,
+        stage="same_report",
+        report=report.id,
+        start_for=at.isoformat(),
+        accounts=[_account_state(a) for a in accounts],
+        stated_start=at.isoformat(),
+        urgent=False,
+        media=[],
+        city=None,
+        damage=mentions_damage(turn.text),
+        told=turn.text,
+    )
+    turn.say(
+        turn.tr._(
+            "Is this about your report {ref} at {place}?",
+            ref=report.reference,
+            place=_place_shown(turn, report),
+        ),
+        [Choice("1", turn.tr._("Yes, that one")), Choice("2", turn.tr._("No, another place"))],
+    )
     return True
 
 
