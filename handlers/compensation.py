@@ -151,6 +151,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
         return _cases_step(turn, understood, facts)
+    if stage == "paid_before_cut":
+        return _paid_before_cut_step(turn, understood, facts)
     if stage == "offer":
         if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
             from handlers import outage_report, outage_status
@@ -1285,8 +1287,56 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             )
         )
         return
+    if facts.paid_before_cut:
+        turn.begin("compensation", stage="paid_before_cut", facts=facts.dump(), tries=0)
+        turn.say(_paid_before_cut_question(turn), _paid_before_cut_choices(turn))
+        return
     turn.begin("compensation", stage="cases", facts=facts.dump(), tries=0)
     turn.say(_cases_question(turn, facts))
+
+
+def _paid_before_cut_question(turn: Turn) -> str:
+    """The bills said paid with the cut: what that means for the rule, asked to confirm."""
+    return turn.tr._(
+        "You said your bill was paid when they cut the service. A disconnection for unpaid bills "
+        "is allowed only when more than {arrears} is owed or {months} months of bills are "
+        "unpaid. When they cut it, was no more than {arrears} owed, with fewer than {months} "
+        "months of bills unpaid?",
+        **_arrears(turn),
+    )
+
+
+def _paid_before_cut_choices(turn: Turn) -> list[Choice]:
+    _ = turn.tr._
+    return [
+        Choice("1", _("Yes, nothing or little was owed")),
+        Choice("2", _("No, more was owed")),
+        Choice("3", _("I do not know")),
+    ]
+
+
+def _paid_before_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """The answer to "was little or nothing owed when they cut it?": yes makes the cut
+    unlawful (the small arrears); no rules that case out; either way it is judged again (the
+    other cases asked when it is not decided)."""
+    word, picked = control_word(turn.text), choice_number(turn.text)
+    if picked == 1 or word == "yes":
+        facts.prohibited = "small_arrears"
+    elif picked == 2 or word == "no":
+        facts.cleared.append("small_arrears")
+    elif picked == 3 or mentions(turn.text, "dont_know"):
+        pass
+    elif facts.read(turn.text, turn.now):  # "علي ٣ شهور": the arrears told instead
+        facts.paid_before_cut = False
+        _advance(turn, facts)
+        return True
+    elif _moved_on(understood):
+        return False
+    else:
+        return _retry(turn, _paid_before_cut_question(turn), _paid_before_cut_choices(turn))
+    facts.paid_before_cut = False
+    _judge_disconnection(turn, facts)
+    return True
 
 
 def _why_unlawful(turn: Turn, reason: str) -> str:
