@@ -35,9 +35,10 @@ from bot.understanding.phrases import read_phrase_file
 # fault or as planned work); correction, ask_why and time_before by handlers/compensation.py (a
 # message about the case just answered); frustration by handlers/menu.py (whole words:
 # acknowledged before anything is asked); ask_why_off by handlers/outage_status.py ("ليش
-# انقطعت؟": the report's status and cause, not how an amount was counted); paid_before_cut by
-# handlers/compensation_facts.py (the bills said paid when service was cut: asked as the small
-# arrears).
+# انقطعت؟": the report's status and cause, not how an amount was counted); voltage_quality,
+# appointment and no_show (both whole words) and none_of_these by handlers/outside_standards.py
+# (requests no guaranteed standard covers); paid_before_cut by handlers/compensation_facts.py
+# (the bills said paid when service was cut: asked as the small arrears).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -116,6 +117,10 @@ NAMES = (
     "time_before",
     "frustration",
     "ask_why_off",
+    "voltage_quality",
+    "appointment",
+    "no_show",
+    "none_of_these",
     "paid_before_cut",
 )
 

@@ -41,6 +41,7 @@ from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
+from handlers import outside_standards
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -128,10 +129,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return False  # anything else is a new message
     if stage == "pick":
         picked = choice_number(turn.text) or choice_named(turn.text, _standard_names(turn))
+        none = picked is None and outside_standards.none_of_these(turn.text)
+        if picked == len(STANDARD_IDS) + 1 or none:
+            outside_standards.answer_none(turn)  # "ولا وحدة منها": a way out, to a person
+            return True
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
         # "انقطاع مجدول": no option's words, but an outage's kind names its case as well.
         standard = standard or find_standard(turn.text) or kind_told(turn.text)
         if standard is None:
+            if picked is None and outside_standards.takes(turn, turn.text, understood):
+                return True  # "موعد الفني وما جا": no standard's case
             if picked is None and facts.read(turn.text, turn.now):
                 turn.remember(facts=facts.dump())  # the times came first: keep them
                 return _retry(turn, turn.tr._("Please send the number of the case from the list."))
@@ -1505,6 +1512,8 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
             Choice(str(i), name, featured=s == MOST_ASKED)
             for i, (s, name) in enumerate(zip(STANDARD_IDS, _standard_names(turn), strict=True), 1)
         ]
+        # A way out for a case that is none of them: never "send the number" again and again.
+        choices.append(Choice(str(len(choices) + 1), turn.tr._("None of these")))
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
