@@ -36,7 +36,13 @@ from bot.standards import (
 )
 from bot.standards.disconnection import asked_cases, residential_only
 from bot.standards.disconnection import rules as disconnection_rules
-from bot.standards.wording import SERA_PHONE, duration, paid_to_holder_text, rule_summary
+from bot.standards.wording import (
+    SERA_PHONE,
+    duration,
+    paid_to_holder_text,
+    rule_summary,
+    whole_days_or_duration,
+)
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_named, choice_number, control_word
@@ -59,6 +65,7 @@ MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
 SEC_PHONE = "933"
 TOTAL_BLACKOUT = "total_blackout"
+BILLING_COMPLAINT = "billing_complaint"
 OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLACKOUT}
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
 EMERGENCY = "emergency_outage"
@@ -1175,6 +1182,11 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: b
         so_far = _("So far you are owed {amount}.", amount=amount)
     if rule.is_flat:
         grows = ""
+    elif days and facts.standard == BILLING_COMPLAINT:
+        grows = " " + _(
+            "It grows by {amount} for each further business day until the reply comes.",
+            amount=riyals(rule.additional_sar, turn.lang),
+        )
     elif days:
         grows = " " + _(
             "It grows by {amount} for each further business day until it is done.",
@@ -1560,12 +1572,24 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
             'When was the service disconnected, and why? For example: "yesterday at 2 pm, '
             'for an unpaid bill".'
         )
+    if what == "request_day" and facts.standard == BILLING_COMPLAINT:
+        return _(
+            'On which day did you make your objection to the bill? For example: "16 November" '
+            'or "two weeks ago".'
+        )
     if what == "request_day":
         return _(
             'On which day did you make the request? For example: "16 November" or "two weeks ago".'
         )
+    if what == "done" and facts.standard == BILLING_COMPLAINT:
+        return _(
+            "Have you had the detailed reply to your objection? If so, on which day? If not, say "
+            '"not yet".'
+        )
     if what == "done":
         return _('Has it been done? If so, on which day? If not, say "not yet".')
+    if what == "done_day" and facts.standard == BILLING_COMPLAINT:
+        return _("On which day did the reply come?")
     if what == "done_day":
         return _("On which day was it done?")
     if what == "end":
@@ -1674,10 +1698,20 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
             time=turn.tr.time(start),
         )
     if facts.standard in DAYS_STANDARDS:
+        ago = whole_days_or_duration(turn.tr, facts.duration or 0)
+        if facts.standard == BILLING_COMPLAINT:  # an objection to a bill, not a request
+            begun = (
+                _("the objection made on {day}", day=day_words(turn, start_day))
+                if start_day
+                else _("an objection made {time} ago", time=ago)
+            )
+            if facts.ongoing or end_day is None:
+                return _("{begun}, no reply yet", begun=begun)
+            return _("{begun}, replied on {day}", begun=begun, day=day_words(turn, end_day))
         begun = (
             _("the request made on {day}", day=day_words(turn, start_day))
             if start_day
-            else _("a request made {time} ago", time=duration(turn.tr, facts.duration or 0))
+            else _("a request made {time} ago", time=ago)
         )
         if facts.ongoing or end_day is None:
             return _("{begun}, not done yet", begun=begun)

@@ -92,6 +92,17 @@ def hours(tr: Texts, n: int) -> str:
     return tr.ngettext("{n} hour", "{n} hours", n)
 
 
+def days(tr: Texts, n: int) -> str:
+    return tr.ngettext("{n} day", "{n} days", n)
+
+
+def whole_days_or_duration(tr: Texts, minutes: int) -> str:
+    """A length told in days ("من 45 يوم") said in days, any other in hours and minutes."""
+    if minutes and minutes % (24 * 60) == 0:
+        return days(tr, minutes // (24 * 60))
+    return duration(tr, minutes)
+
+
 def business_days(tr: Texts, n: int) -> str:
     return tr.ngettext("{n} business day", "{n} business days", n)
 
