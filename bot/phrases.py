@@ -36,9 +36,10 @@ from bot.understanding.phrases import read_phrase_file
 # message about the case just answered); frustration by handlers/menu.py (whole words:
 # acknowledged before anything is asked); ask_why_off by handlers/outage_status.py ("ليش
 # انقطعت؟": the report's status and cause, not how an amount was counted); voltage_quality,
-# appointment and no_show (both whole words) and none_of_these by handlers/outside_standards.py
-# (requests no guaranteed standard covers); paid_before_cut by handlers/compensation_facts.py
-# (the bills said paid when service was cut: asked as the small arrears).
+# appointment and no_show (both whole words), none_of_these and power_off by
+# handlers/outside_standards.py (requests no guaranteed standard covers); paid_before_cut by
+# handlers/compensation_facts.py (the bills said paid when service was cut: asked as the small
+# arrears).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -121,6 +122,7 @@ NAMES = (
     "appointment",
     "no_show",
     "none_of_these",
+    "power_off",
     "paid_before_cut",
 )
 

@@ -10,7 +10,7 @@
 
 Each is handed to a person as the agent flow does (handlers/agent.py): the call centre and a
 recorded hand-over. The words are phrase lists: locales/<lang>/phrases/voltage_quality.txt,
-appointment.txt and no_show.txt (whole words), none_of_these.txt.
+appointment.txt and no_show.txt (whole words), none_of_these.txt, power_off.txt.
 """
 
 from __future__ import annotations
@@ -30,10 +30,12 @@ _CASE_STANDARDS = frozenset({"connection"})
 
 def voltage_complaint(text: str, understood: Understanding) -> bool:
     """Weak, low, high or unsteady voltage at the subscriber's, with no danger said (sparks,
-    smoke: a hazard first) and no connection case."""
+    smoke: a hazard first), the power not said to be off (an outage: "الجهد ضعيف وبعدين طفت")
+    and no connection case."""
     return (
         mentions(text, "voltage_quality")
         and not is_danger(text)
+        and not mentions(text, "power_off")
         and understood.slots.get("standard") not in _CASE_STANDARDS
     )
 
