@@ -288,14 +288,18 @@ def _city_answer(turn: Turn, understood: Understanding) -> bool:
 
 
 def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "is this about your report OUT-… at <place>?": yes gives its status; no
+    """The answer to "is this about your report OUT-… at <place>?": yes gives its status (or,
+    asked about a start told, sets that start on it: the reported premise named is a yes too); no
     asks where, among the other premises; a place typed instead is read as the answer to where."""
     accounts = turn.state.get("accounts", [])
     report = find_report(turn.session, turn.state.get("report") or 0)
     incident = turn.session.get(Incident, report.incident_id) if report is not None else None
     word, picked = control_word(turn.text), choice_number(turn.text)
+    start_for = turn.state.get("start_for")
+    named = _named_in(turn.text, [Account(**a) for a in accounts])
+    if start_for and report is not None and named and named[0].account == report.account:
+        word = "yes"  # the reported premise named ("العليا"): that report's start
     if report is not None and incident is not None and (word == "yes" or picked == 1):
-        start_for = turn.state.get("start_for")
         turn.finish()
         if start_for:  # the start told with the message asked about: now set on that report
             take_start(turn, report, datetime.fromisoformat(start_for))
@@ -307,7 +311,6 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
     if word == "no" or picked == 2:
         _ask_where(turn, [Account(**a) for a in others])
         return True
-    named = _named_in(turn.text, [Account(**a) for a in accounts])
     if named:
         stated = turn.state.get("stated_start")
         _report(
