@@ -15,9 +15,9 @@
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a request no guaranteed standard covers (weak voltage, a missed
-   appointment: said so, and handed to a person), a main-menu number, a bare account number (bill alerts), then the
-   recognised intent (two requests in one message: the first answered, the second answered
-   too or offered). A greeting that came with the request is returned on the answer's first
+   appointment: said so, and handed to a person), a main-menu number, a bare account number
+   (bill alerts), then the recognised intent (two requests in one message: the first
+   answered, the second answered too or offered). A greeting that came with the request is returned on the answer's first
    line.
 """
 
