@@ -41,7 +41,10 @@ from bot.understanding.phrases import read_phrase_file
 # انقطعت؟": the report's status and cause, not how an amount was counted); off_again by
 # handlers/outage_report.py (whole words: the power off again now, after an outage that ended);
 # ask_when_back by handlers/outage_report.py (whole words: "when will it be back?" said with the
-# report, answered with it).
+# report, answered with it); voltage_quality, appointment and no_show (both whole words),
+# none_of_these and power_off by handlers/outside_standards.py (requests no guaranteed standard
+# covers); paid_before_cut by handlers/compensation_facts.py (the bills said paid when service
+# was cut: asked as the small arrears).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -127,6 +130,12 @@ NAMES = (
     "ask_why_off",
     "off_again",
     "ask_when_back",
+    "voltage_quality",
+    "appointment",
+    "no_show",
+    "none_of_these",
+    "power_off",
+    "paid_before_cut",
 )
 
 

@@ -15,8 +15,18 @@ EMERGENCY = "933"
 
 
 def start(turn: Turn, understood: Understanding) -> None:
-    _ = turn.tr._
     turn.intent = "agent"
+    lines = handover_lines(turn)
+    lines.append(turn.tr._("I am still here for your bill, outage reports and compensation."))
+    turn.say("\n".join(lines))
+
+
+def handover_lines(turn: Turn) -> list[str]:
+    """The hand-over itself, recorded for the customer service team, and what the subscriber
+    is told of it: 933 first when the conversation is about danger, the call centre, the
+    request's reference. Also said by a request that no guaranteed standard covers
+    (handlers/outside_standards.py): a person follows it up."""
+    _ = turn.tr._
     danger = _about_danger(turn)
     handover = record_handover(
         turn.session, turn.contact, text=turn.text or "", lang=turn.lang, danger=danger, at=turn.now
@@ -43,8 +53,7 @@ def start(turn: Turn, understood: Understanding) -> None:
             ref=handover_ref(handover),
         )
     )
-    lines.append(_("I am still here for your bill, outage reports and compensation."))
-    turn.say("\n".join(lines))
+    return lines
 
 
 def _about_danger(turn: Turn) -> bool:

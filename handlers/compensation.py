@@ -42,11 +42,13 @@ from bot.standards.wording import (
     duration,
     paid_to_holder_text,
     rule_summary,
+    whole_days_or_duration,
 )
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
+from handlers import outside_standards
 from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -64,6 +66,7 @@ MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
 SEC_PHONE = "933"
 TOTAL_BLACKOUT = "total_blackout"
+BILLING_COMPLAINT = "billing_complaint"
 OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLACKOUT}
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
 EMERGENCY = "emergency_outage"
@@ -134,10 +137,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return False  # anything else is a new message
     if stage == "pick":
         picked = choice_number(turn.text) or choice_named(turn.text, _standard_names(turn))
+        none = picked is None and outside_standards.none_of_these(turn.text)
+        if picked == len(STANDARD_IDS) + 1 or none:
+            outside_standards.answer_none(turn)  # "ولا وحدة منها": a way out, to a person
+            return True
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
         # "انقطاع مجدول": no option's words, but an outage's kind names its case as well.
         standard = standard or find_standard(turn.text) or kind_told(turn.text)
         if standard is None:
+            if picked is None and outside_standards.takes(turn, turn.text, understood):
+                return True  # "موعد الفني وما جا": no standard's case
             if picked is None and facts.read(turn.text, turn.now):
                 turn.remember(facts=facts.dump())  # the times came first: keep them
                 return _retry(turn, turn.tr._("Please send the number of the case from the list."))
@@ -157,6 +166,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
         return _cases_step(turn, understood, facts)
+    if stage == "paid_before_cut":
+        return _paid_before_cut_step(turn, understood, facts)
     if stage == "offer":
         if choice_number(turn.text) == 1 or control_word(turn.text) == "yes":
             from handlers import outage_report, outage_status
@@ -1213,6 +1224,11 @@ def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: b
         so_far = _("So far you are owed {amount}.", amount=amount)
     if rule.is_flat:
         grows = ""
+    elif days and facts.standard == BILLING_COMPLAINT:
+        grows = " " + _(
+            "It grows by {amount} for each further business day until the reply comes.",
+            amount=riyals(rule.additional_sar, turn.lang),
+        )
     elif days:
         grows = " " + _(
             "It grows by {amount} for each further business day until it is done.",
@@ -1336,8 +1352,56 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             )
         )
         return
+    if facts.paid_before_cut:
+        turn.begin("compensation", stage="paid_before_cut", facts=facts.dump(), tries=0)
+        turn.say(_paid_before_cut_question(turn), _paid_before_cut_choices(turn))
+        return
     turn.begin("compensation", stage="cases", facts=facts.dump(), tries=0)
     turn.say(_cases_question(turn, facts))
+
+
+def _paid_before_cut_question(turn: Turn) -> str:
+    """The bills said paid with the cut: what that means for the rule, asked to confirm."""
+    return turn.tr._(
+        "You said your bill was paid when they cut the service. A disconnection for unpaid bills "
+        "is allowed only when more than {arrears} is owed or {months} months of bills are "
+        "unpaid. When they cut it, was no more than {arrears} owed, with fewer than {months} "
+        "months of bills unpaid?",
+        **_arrears(turn),
+    )
+
+
+def _paid_before_cut_choices(turn: Turn) -> list[Choice]:
+    _ = turn.tr._
+    return [
+        Choice("1", _("Yes, nothing or little was owed")),
+        Choice("2", _("No, more was owed")),
+        Choice("3", _("I do not know")),
+    ]
+
+
+def _paid_before_cut_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """The answer to "was little or nothing owed when they cut it?": yes makes the cut
+    unlawful (the small arrears); no rules that case out; either way it is judged again (the
+    other cases asked when it is not decided)."""
+    word, picked = control_word(turn.text), choice_number(turn.text)
+    if picked == 1 or word == "yes":
+        facts.prohibited = "small_arrears"
+    elif picked == 2 or word == "no":
+        facts.cleared.append("small_arrears")
+    elif picked == 3 or mentions(turn.text, "dont_know"):
+        pass
+    elif facts.read(turn.text, turn.now):  # "علي ٣ شهور": the arrears told instead
+        facts.paid_before_cut = False
+        _advance(turn, facts)
+        return True
+    elif _moved_on(understood):
+        return False
+    else:
+        return _retry(turn, _paid_before_cut_question(turn), _paid_before_cut_choices(turn))
+    facts.paid_before_cut = False
+    _judge_disconnection(turn, facts)
+    return True
 
 
 def _why_unlawful(turn: Turn, reason: str) -> str:
@@ -1506,6 +1570,8 @@ def _ask(turn: Turn, facts: Facts, what: str) -> None:
             Choice(str(i), name, featured=s == MOST_ASKED)
             for i, (s, name) in enumerate(zip(STANDARD_IDS, _standard_names(turn), strict=True), 1)
         ]
+        # A way out for a case that is none of them: never "send the number" again and again.
+        choices.append(Choice(str(len(choices) + 1), turn.tr._("None of these")))
         turn.say(turn.tr._("Which case is it about? Send its number."), choices)
         return
     turn.begin("compensation", stage="ask", asked=what, facts=facts.dump(), tries=0)
@@ -1563,12 +1629,24 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
             'When was the service disconnected, and why? For example: "yesterday at 2 pm, '
             'for an unpaid bill".'
         )
+    if what == "request_day" and facts.standard == BILLING_COMPLAINT:
+        return _(
+            'On which day did you make your objection to the bill? For example: "16 November" '
+            'or "two weeks ago".'
+        )
     if what == "request_day":
         return _(
             'On which day did you make the request? For example: "16 November" or "two weeks ago".'
         )
+    if what == "done" and facts.standard == BILLING_COMPLAINT:
+        return _(
+            "Have you had the detailed reply to your objection? If so, on which day? If not, say "
+            '"not yet".'
+        )
     if what == "done":
         return _('Has it been done? If so, on which day? If not, say "not yet".')
+    if what == "done_day" and facts.standard == BILLING_COMPLAINT:
+        return _("On which day did the reply come?")
     if what == "done_day":
         return _("On which day was it done?")
     if what == "end":
@@ -1683,13 +1761,20 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
             time=turn.tr.time(start),
         )
     if facts.standard in DAYS_STANDARDS:
+        ago = whole_days_or_duration(turn.tr, facts.duration or 0, governed=True)
+        if facts.standard == BILLING_COMPLAINT:  # an objection to a bill, not a request
+            begun = (
+                _("the objection made on {day}", day=day_words(turn, start_day))
+                if start_day
+                else _("an objection made {time} ago", time=ago)
+            )
+            if facts.ongoing or end_day is None:
+                return _("{begun}, no reply yet", begun=begun)
+            return _("{begun}, replied on {day}", begun=begun, day=day_words(turn, end_day))
         begun = (
             _("the request made on {day}", day=day_words(turn, start_day))
             if start_day
-            else _(
-                "a request made {time} ago",
-                time=duration(turn.tr, facts.duration or 0, governed=True),
-            )
+            else _("a request made {time} ago", time=ago)
         )
         if facts.ongoing or end_day is None:
             return _("{begun}, not done yet", begun=begun)

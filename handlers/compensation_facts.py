@@ -71,6 +71,9 @@ class Facts:
     cut_day_told: bool = True
     cut_for_bills: bool = False  # the subscriber said service was cut for unpaid bills
     cleared: list[str] = field(default_factory=list)  # prohibited cases the subscriber ruled out
+    # "قطعوا عني مع اني دافع الفاتورة": the bills said paid when service was cut. Taken as the
+    # small arrears that forbid a cut, once the subscriber confirms it (never contradicted).
+    paid_before_cut: bool = False
     # "residential" or "other" (محل، مكتب، مزرعة): some prohibitions hold for homes only.
     premises: str | None = None
     confirmed: bool = False
@@ -330,6 +333,13 @@ class Facts:
         """The cases told with a cut that make it prohibited or rule that out ("وابوي على جهاز
         اكسجين", "وانا معترض على الفاتورة", "فاتورتين ٨٠٠ ريال"): never asked again."""
         changed = self._read_arrears(text)
+        if (
+            self.standard == UNLAWFUL
+            and self.prohibited is None
+            and "small_arrears" not in self.cleared
+            and mentions(text, "paid_before_cut")
+        ):
+            self.paid_before_cut = changed = True
         if self.prohibited is None:
             if mentions(text, "medical_equipment"):
                 self.prohibited, changed = "medical_needs", True

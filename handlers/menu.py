@@ -199,7 +199,7 @@ def _frustrated(turn: Turn) -> str:
 def _off_topic(turn: Turn) -> str:
     return turn.tr._(
         "Sorry, I did not understand that. I am here for everything about your electricity: "
-        "your bill, power outages and the compensation you are owed."
+        "your bill, power outages, safety reports and the compensation you are owed."
     )
 
 

@@ -340,14 +340,33 @@ def _city_answer(turn: Turn, understood: Understanding) -> bool:
 
 
 def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "is this about your report OUT-… at <place>?": yes gives its status; no
+    """The answer to "is this about your report OUT-… at <place>?": yes gives its status (or,
+    asked about a start told, sets that start on it: the reported premise named is a yes too); no
     asks where, among the other premises; a place typed instead is read as the answer to where."""
     accounts = turn.state.get("accounts", [])
     report = find_report(turn.session, turn.state.get("report") or 0)
     incident = turn.session.get(Incident, report.incident_id) if report is not None else None
     word, picked = control_word(turn.text), choice_number(turn.text)
+    start_for, offer_for = turn.state.get("start_for"), turn.state.get("offer_for")
+    named = _named_in(turn.text, [Account(**a) for a in accounts])
+    told = start_for or offer_for
+    if told and report is not None and named and named[0].account == report.account:
+        word = "yes"  # the reported premise named ("العليا"): that report's start
     if report is not None and incident is not None and (word == "yes" or picked == 1):
+        day = turn.state.get("offer_day")
+        part_hour = turn.state.get("offer_part_hour")
         turn.finish()
+        if start_for:  # the start told with the message asked about: now set on that report
+            take_start(turn, report, datetime.fromisoformat(start_for))
+            return True
+        if offer_for:  # "من الصبح": its usual hour offered for that report
+            offered = StartTold(
+                offer=datetime.fromisoformat(offer_for),
+                day=date.fromisoformat(day) if day else None,
+                part_hour=part_hour,
+            )
+            _offer_start(turn, report, offered)
+            return True
         turn.say("\n".join(_already_reported(turn, report, incident)))
         return True
     others = [a for a in accounts if report is None or a["account"] != report.account]
@@ -355,7 +374,6 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
     if word == "no" or picked == 2:
         _ask_where(turn, [Account(**a) for a in others])
         return True
-    named = _named_in(turn.text, [Account(**a) for a in accounts])
     if named:
         stated = turn.state.get("stated_start")
         _report(
@@ -1028,10 +1046,51 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if not _same_place(turn.text, report):
         return False  # another place: a report of its own
     turn.finish()
+    if not correcting and _asks_which_report(turn, report, told):
+        return True
     if told.at is None:
         _offer_start(turn, report, told)
         return True
     take_start(turn, report, told.at)
+    return True
+
+
+def _asks_which_report(turn: Turn, report: OutageReport, told: StartTold) -> bool:
+    """ "الكهربا منطفيه من ساعتين" from a subscriber with premises besides the reported one, not
+    naming it: the report is not changed unasked. "Is this about your report OUT-… at <place>?",
+    as a new "طافية عندنا" is asked; yes sets its start (or offers the usual hour of "من الصبح"),
+    no asks where (a new report, counted from an exact start). True when asked."""
+    accounts = _accounts(turn)
+    if not any(a.account != report.account for a in accounts):
+        return False
+    named = _named_in(turn.text, accounts)
+    if named and named[0].account == report.account:
+        return False  # the reported premise, named: no doubt which
+    offer = told.offer
+    turn.begin(
+        FLOW,
+        stage="same_report",
+        report=report.id,
+        start_for=told.at.isoformat() if told.at else None,
+        offer_for=offer.isoformat() if offer else None,
+        offer_day=told.day.isoformat() if told.day else None,
+        offer_part_hour=told.part_hour,
+        accounts=[_account_state(a) for a in accounts],
+        stated_start=told.at.isoformat() if told.at else None,
+        urgent=False,
+        media=[],
+        city=None,
+        damage=mentions_damage(turn.text),
+        told=turn.text,
+    )
+    turn.say(
+        turn.tr._(
+            "Is this about your report {ref} at {place}?",
+            ref=report.reference,
+            place=_place_shown(turn, report),
+        ),
+        [Choice("1", turn.tr._("Yes, that one")), Choice("2", turn.tr._("No, another place"))],
+    )
     return True
 
 

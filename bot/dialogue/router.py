@@ -14,10 +14,12 @@
    the open flow, if the message answers its question.
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
-   else (a hazard report), a main-menu number, a bare account number (bill alerts), then the
-   recognised intent (two requests in one message: the first answered, the second answered
-   too or offered; an outage told as over, then off again now: the one going on is
-   reported). A greeting that came with the request is returned on the answer's first line.
+   else (a hazard report), a request no guaranteed standard covers (weak voltage, a missed
+   appointment: said so, and handed to a person), a main-menu number, a bare account number
+   (bill alerts), then the recognised intent (two requests in one message: the first answered,
+   the second answered too or offered; an outage told as over, then off again now: the one
+   going on is reported). A greeting that came with the request is returned on the answer's
+   first line.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from handlers import (
     meter_test,
     outage_report,
     outage_status,
+    outside_standards,
     second_request,
     shared_location,
     small_talk,
@@ -262,6 +265,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         turn.finish()
         hazard_report.start(turn, understood)
         return
+    if outside_standards.takes(turn, text, understood):
+        return  # "الجهد عندي ضعيف", "موعد الفني ما جا": no standard's case, a person follows it
     picked = choice_number(text)
     if picked is not None and not _choices_were_open(turn):
         # "6" after an answer with no list: no old menu's number is taken for a request.

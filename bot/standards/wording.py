@@ -115,6 +115,18 @@ def minutes(tr: Texts, n: int, governed: bool = False) -> str:
     return tr.ngettext("{n} minute", "{n} minutes", n)
 
 
+def days(tr: Texts, n: int) -> str:
+    return tr.ngettext("{n} day", "{n} days", n)
+
+
+def whole_days_or_duration(tr: Texts, minutes: int, governed: bool = False) -> str:
+    """A length told in days ("من 45 يوم") said in days, any other in hours and minutes
+    (`governed`: see `duration`)."""
+    if minutes and minutes % (24 * 60) == 0:
+        return days(tr, minutes // (24 * 60))
+    return duration(tr, minutes, governed)
+
+
 def business_days(tr: Texts, n: int) -> str:
     return tr.ngettext("{n} business day", "{n} business days", n)
 

@@ -1,0 +1,127 @@
+"""Requests that no guaranteed standard covers, told so honestly and handed to a person.
+
+- Weak or unsteady voltage ("الجهد عندي ضعيف والاجهزة تخرب"): the power is on, so it is no
+  outage report and earns no outage compensation; the faults line (933) checks it, and damaged
+  appliances are a separate claim to the company (domain.md).
+- A technician who missed an appointment ("حددوا لي موعد الفني امس وما جا احد"): no standard
+  has a visit's appointment; a request with a deadline behind the visit (a meter registration,
+  a connection, a reconnection) is still counted when the subscriber tells it.
+- "None of these" at the list of cases (handlers/compensation.py): not one of the standards.
+
+Each is handed to a person as the agent flow does (handlers/agent.py): the call centre and a
+recorded hand-over. The words are phrase lists: locales/<lang>/phrases/voltage_quality.txt,
+appointment.txt and no_show.txt (whole words), none_of_these.txt, power_off.txt.
+"""
+
+from __future__ import annotations
+
+from bot.dialogue.turn import Turn
+from bot.hazards.vocabulary import is_danger
+from bot.phrases import mentions, mentions_words
+from bot.understanding import Understanding
+from handlers import agent
+
+EMERGENCY = agent.EMERGENCY
+
+# A voltage network named for a connection ("توصيل على الجهد المنخفض") is that case, not a
+# complaint about the voltage at home.
+_CASE_STANDARDS = frozenset({"connection"})
+
+
+def voltage_complaint(text: str, understood: Understanding) -> bool:
+    """Weak, low, high or unsteady voltage at the subscriber's, with no danger said (sparks,
+    smoke: a hazard first), the power not said to be off (an outage: "الجهد ضعيف وبعدين طفت")
+    and no connection case."""
+    return (
+        mentions(text, "voltage_quality")
+        and not is_danger(text)
+        and not mentions(text, "power_off")
+        and understood.slots.get("standard") not in _CASE_STANDARDS
+    )
+
+
+def missed_appointment(text: str) -> bool:
+    """An appointment (a technician's visit) that nobody came to."""
+    return mentions_words(text, "appointment") and mentions_words(text, "no_show")
+
+
+def none_of_these(text: str) -> bool:
+    """ "ولا وحدة منها", "none of these": the case is not on the list."""
+    return mentions(text, "none_of_these")
+
+
+def takes(turn: Turn, text: str, understood: Understanding) -> bool:
+    """A request outside the standards, answered here; True when taken."""
+    if voltage_complaint(text, understood):
+        answer_voltage(turn)
+        return True
+    if missed_appointment(text):
+        answer_missed_appointment(turn)
+        return True
+    return False
+
+
+def answer_voltage(turn: Turn) -> None:
+    _ = turn.tr._
+    turn.finish()
+    turn.intent = "outside_standards"
+    turn.say(
+        "\n".join(
+            [
+                _(
+                    "Weak or unsteady voltage is not one of the guaranteed standards, so I "
+                    "cannot promise compensation for it, and it is not an outage report."
+                ),
+                _(
+                    "To have the voltage checked, call the electricity company's faults line "
+                    "{emergency} (24 hours).",
+                    emergency=EMERGENCY,
+                ),
+                _(
+                    "Appliances damaged by the voltage are a separate claim to the electricity "
+                    "company, outside the guaranteed standards."
+                ),
+                *agent.handover_lines(turn),
+            ]
+        )
+    )
+
+
+def answer_missed_appointment(turn: Turn) -> None:
+    _ = turn.tr._
+    turn.finish()
+    turn.intent = "outside_standards"
+    turn.say(
+        "\n".join(
+            [
+                _(
+                    "Sorry nobody came. A missed appointment is not one of the guaranteed "
+                    "standards, so I cannot promise compensation for the visit itself."
+                ),
+                _(
+                    "If the visit was for a meter registration, a connection or a reconnection "
+                    "after payment, that request's deadline still counts: tell me when you "
+                    "made it and I will count it."
+                ),
+                *agent.handover_lines(turn),
+            ]
+        )
+    )
+
+
+def answer_none(turn: Turn) -> None:
+    """The case is none of the listed ones: said plainly, with a person to follow it up."""
+    _ = turn.tr._
+    turn.finish()
+    turn.intent = "outside_standards"
+    turn.say(
+        "\n".join(
+            [
+                _(
+                    "Then it is not one of the guaranteed standards, so I cannot count a "
+                    "compensation for it."
+                ),
+                *agent.handover_lines(turn),
+            ]
+        )
+    )
