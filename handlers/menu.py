@@ -140,7 +140,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     offered = turn.state.get("offered") or []
     if offered:  # "did you mean one of these?", each with its main-menu number
         chosen = MENU_INTENTS[picked - 1] if picked and 1 <= picked <= len(MENU_INTENTS) else None
-        if chosen not in offered:
+        if chosen is None or chosen not in offered:
             turn.finish()
             return False  # another menu number, or words: read afresh
         _start(turn, chosen, understood)
