@@ -934,6 +934,8 @@ def dont_know_start(turn: Turn, understood: Understanding) -> bool:
 # How long after a report its place may still be put right ("لا مو هذا، المحل اللي في الملز"):
 # a reply to the report just made, not a new outage elsewhere days later.
 PLACE_CORRECTION_WINDOW = timedelta(minutes=30)
+# What the model makes of a place sent alone ("الروابي، الرياض": not sure, or a report).
+_PLACE_ALONE_READ_AS = ("unknown", "outage_report")
 
 
 def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool:
@@ -944,11 +946,14 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     if understood is None or turn.asking:
         return False
     words_ = normalize(turn.text).split()
+    said_no = words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")
+    if not said_no and understood.intent not in _PLACE_ALONE_READ_AS:
+        return False  # a request of its own ("كم فاتورتي") is no place alone: not looked for
     place = find_place(turn.text)
     # A place and nothing else ("الروابي، الرياض") right after a report made at the one
     # premise without asking (its acknowledgement says how to put it right) corrects it too.
     only_place = bool(place.district or place.unlisted) and not place.other_words
-    if not (words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction") or only_place):
+    if not (said_no or only_place):
         return False
     if mentions_words(turn.text, "also"):
         return False  # "لا وكمان المحل اللي في الملز طافي": another place as well, not instead
@@ -961,7 +966,6 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
         return False
     accounts = _accounts(turn)
-    said_no = words_[:1] in (["لا"], ["no"]) or mentions(turn.text, "correction")
     if not said_no and not (len(accounts) == 1 and report.account == accounts[0].account):
         return False  # a place alone corrects only a report made at their one premise
     named = _named_in(turn.text, accounts)
