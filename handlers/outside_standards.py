@@ -63,65 +63,53 @@ def takes(turn: Turn, text: str, understood: Understanding) -> bool:
 
 def answer_voltage(turn: Turn) -> None:
     _ = turn.tr._
-    turn.finish()
-    turn.intent = "outside_standards"
-    turn.say(
-        "\n".join(
-            [
-                _(
-                    "Weak or unsteady voltage is not one of the guaranteed standards, so I "
-                    "cannot promise compensation for it, and it is not an outage report."
-                ),
-                _(
-                    "To have the voltage checked, call the electricity company's faults line "
-                    "{emergency} (24 hours).",
-                    emergency=EMERGENCY,
-                ),
-                _(
-                    "Appliances damaged by the voltage are a separate claim to the electricity "
-                    "company, outside the guaranteed standards."
-                ),
-                *agent.handover_lines(turn),
-            ]
-        )
+    _handed_over(
+        turn,
+        _(
+            "Weak or unsteady voltage is not one of the guaranteed standards, so I "
+            "cannot promise compensation for it, and it is not an outage report."
+        ),
+        _(
+            "To have the voltage checked, call the electricity company's faults line "
+            "{emergency} (24 hours).",
+            emergency=EMERGENCY,
+        ),
+        _(
+            "Appliances damaged by the voltage are a separate claim to the electricity "
+            "company, outside the guaranteed standards."
+        ),
     )
 
 
 def answer_missed_appointment(turn: Turn) -> None:
     _ = turn.tr._
-    turn.finish()
-    turn.intent = "outside_standards"
-    turn.say(
-        "\n".join(
-            [
-                _(
-                    "Sorry nobody came. A missed appointment is not one of the guaranteed "
-                    "standards, so I cannot promise compensation for the visit itself."
-                ),
-                _(
-                    "If the visit was for a meter registration, a connection or a reconnection "
-                    "after payment, that request's deadline still counts: tell me when you "
-                    "made it and I will count it."
-                ),
-                *agent.handover_lines(turn),
-            ]
-        )
+    _handed_over(
+        turn,
+        _(
+            "Sorry nobody came. A missed appointment is not one of the guaranteed "
+            "standards, so I cannot promise compensation for the visit itself."
+        ),
+        _(
+            "If the visit was for a meter registration, a connection or a reconnection "
+            "after payment, that request's deadline still counts: tell me when you "
+            "made it and I will count it."
+        ),
     )
 
 
 def answer_none(turn: Turn) -> None:
     """The case is none of the listed ones: said plainly, with a person to follow it up."""
     _ = turn.tr._
+    _handed_over(
+        turn,
+        _(
+            "Then it is not one of the guaranteed standards, so I cannot count a compensation for it."
+        ),
+    )
+
+
+def _handed_over(turn: Turn, *lines: str) -> None:
+    """What no standard covers, said in `lines`, then the hand-over to a person."""
     turn.finish()
     turn.intent = "outside_standards"
-    turn.say(
-        "\n".join(
-            [
-                _(
-                    "Then it is not one of the guaranteed standards, so I cannot count a "
-                    "compensation for it."
-                ),
-                *agent.handover_lines(turn),
-            ]
-        )
-    )
+    turn.say("\n".join([*lines, *agent.handover_lines(turn)]))
