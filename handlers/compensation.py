@@ -435,7 +435,7 @@ def _advance(turn: Turn, facts: Facts) -> None:
         return
     if facts.kind_open and _asks_kind(turn, facts):
         return
-    if _needs_confirmation(facts) and not facts.confirmed:
+    if (_needs_confirmation(facts) or _far_fetched(turn, facts)) and not facts.confirmed:
         turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
         _ = turn.tr._
         turn.say(
@@ -748,6 +748,18 @@ def _keep_back_time(turn: Turn, facts: Facts) -> None:
     report = turn.session.get(OutageReport, report_id)
     if report is not None and report.stated_end is None:
         record_stated_end(turn.session, report, end)
+
+
+# An hourly case longer than this is said back before it is counted: its amount (thousands of
+# riyals) is far beyond any usual case, most likely a time read on the wrong day.
+LONGEST_UNASKED = timedelta(days=3)
+
+
+def _far_fetched(turn: Turn, facts: Facts) -> bool:
+    if facts.standard not in HOURS_STANDARDS:
+        return False
+    start, end = facts.start_at(), facts.end_at()
+    return start is not None and (end or turn.now) - start > LONGEST_UNASKED
 
 
 def _needs_confirmation(facts: Facts) -> bool:
@@ -2095,6 +2107,12 @@ def _takes_start(turn: Turn) -> bool:
 
 
 def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: datetime) -> None:
+    from handlers.outage_report import FAR_BACK, take_start
+
+    if report.reported - start > FAR_BACK:  # asked back first, the report left as it is
+        turn.finish()
+        take_start(turn, report, start)
+        return
     record_stated_start(report, start)
     turn.finish()
     turn.say(

@@ -387,6 +387,9 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
+    if turn.state.get("stage") in ("start", "start_part") and _new_request(turn, understood):
+        turn.finish()
+        return False  # read afresh, as a message of its own
     if turn.state.get("stage") == "same_report":
         return _same_report_answer(turn, understood)
     if turn.state.get("stage") == "start":
@@ -589,7 +592,11 @@ class StartTold:
 
 
 def start_told(text: str, now: datetime) -> StartTold:
-    return start_policy(read_times(text, now).start, now)
+    reading = read_times(text, now)
+    ended = reading.end.at if reading.end is not None else None
+    if reading.still_after_range and ended is not None and ended <= now:
+        return StartTold(ask="when")  # "6-7am, then again at 9 and still off": not from 6
+    return start_policy(reading.start, now)
 
 
 def start_policy(start: Moment | None, now: datetime) -> StartTold:
@@ -717,8 +724,11 @@ def _offer_answer(turn: Turn, understood: Understanding) -> bool:
     word, picked = control_word(turn.text), choice_number(turn.text)
     if word == "yes" or picked == 1:
         at = datetime.fromisoformat(turn.state["at"])
+        back = turn.state.get("back")
         turn.finish()
-        take_start(turn, report, at, confirmed=True)
+        take_start(
+            turn, report, at, confirmed=True, back=datetime.fromisoformat(back) if back else None
+        )
         return True
     turn.remember(stage="start")
     # "من الساعة ٧", or "٧" alone: an hour (the choices shown are 1 and 2 only)
@@ -811,8 +821,9 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     if start.at is not None and start.at > report.reported:
         start = StartTold(ask="when")  # after the report was sent: not when this outage began
     if start.at is not None:
+        seen = bool(turn.state.get("day_seen")) and said is not None and not said.day_stated
         turn.finish()
-        take_start(turn, report, start.at)
+        take_start(turn, report, start.at, day_seen=seen)
         return True
     if start.offer is not None and start.offer <= report.reported:
         # "امس بعد العشاء", or a correction ("من الفجر مو من امس"): its hour offered, as at first
@@ -834,6 +845,24 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     turn.remember(tries=tries, day=start.day.isoformat() if start.day else day)
     turn.say(_start_question(turn, start))
     return True
+
+
+# A message of this many words or more, that the classifier is sure asks for compensation, is
+# a request of its own, not the answer to a short question ("at 9 at night or in the morning?").
+_NEW_REQUEST_WORDS = 8
+
+
+def _new_request(turn: Turn, understood: Understanding) -> bool:
+    """A whole new request sent while a short question about the start is open ("the scheduled
+    outage was supposed to be 8am to 11am yesterday but power only came back at 6pm.
+    compensation?" to "at 9 at night or in the morning?"): read afresh, never taken as the answer
+    (a blind test's report start moved to the other outage's hour, months back)."""
+    if understood.intent != "compensation" or understood.confidence < 0.8:
+        return False
+    if choice_number(turn.text) is not None or control_word(turn.text) is not None:
+        return False
+    words = len(turn.text.split())
+    return words >= _NEW_REQUEST_WORDS or (words >= 4 and find_standard(turn.text) is not None)
 
 
 def _as_answer_hour(text: str, now: datetime) -> str:
@@ -1349,6 +1378,9 @@ def _ask_start_time(turn: Turn, report: OutageReport, told: StartTold) -> None:
         day=told.day.isoformat() if told.day else None,
         part_hour=told.part_hour,
         hour=told.hour.isoformat() if told.hour else None,
+        # the day said back in the question ("you said Thursday: about what time?"): an hour in
+        # answer is on the day they saw, however far back
+        day_seen=bool(told.ask == "when" and told.day_said and told.day),
         tries=0,
     )
     question = _start_question(turn, told)
@@ -1382,17 +1414,23 @@ def take_start(
     at: datetime,
     confirmed: bool = False,
     back: datetime | None = None,
+    day_seen: bool = False,
 ) -> None:
     """The reporter's start, told after the report (an answer, or a correction: "ترا طافية من
     الساعة ٥ الفجر"), kept on it and said back, with what it earns from there. `confirmed`:
     the hour we offered, said yes to ("نعم"): set as it was, not "changed". `back`: when they
-    said it came back, told with it ("لين ٦ المغرب"): kept too, and the case counted to it."""
+    said it came back, told with it ("لين ٦ المغرب"): kept too, and the case counted to it.
+    A start more than `FAR_BACK` before the report is asked back first, unless `confirmed` or
+    on the day the question said back (`day_seen`)."""
     from handlers.compensation import open_outage_so_far
     from handlers.outage_status import when
 
     incident = turn.session.get(Incident, report.incident_id)
     assert incident is not None
     turn.intent = "outage_report"
+    if not (confirmed or day_seen) and report.reported - at > FAR_BACK:
+        _confirm_far_start(turn, report, at, back)
+        return
     record_stated_start(report, min(at, report.reported))
     if back is not None:
         record_stated_end(turn.session, report, back)
@@ -1428,6 +1466,41 @@ def take_start(
         if compensation is not None:
             lines.append(compensation.explain(turn.lang, holder, turn.now))
     turn.say("\n".join(lines))
+
+
+# A start told this long before the report is asked back, never put on it unconfirmed: an hour
+# read on the wrong day would quote a fortune (a blind test: 178,750 SAR from "6-7am").
+FAR_BACK = timedelta(days=3)
+
+
+def _confirm_far_start(
+    turn: Turn, report: OutageReport, at: datetime, back: datetime | None
+) -> None:
+    """A start far before the report: said back with how far, and kept only once the
+    subscriber says yes; the report's start is not changed until then."""
+    from handlers.compensation import day_and_time, yes_no
+
+    turn.begin(
+        FLOW,
+        stage="start_part",
+        report=report.id,
+        at=at.isoformat(),
+        back=back.isoformat() if back is not None else None,
+        day=None,
+        part_hour=None,
+        tries=0,
+    )
+    days = (report.reported - at).days
+    turn.say(
+        turn.tr._(
+            "You mean the power went off on {when}, {days} days before your report {ref}? "
+            "Reply 1 to count from then, or write the right time.",
+            when=day_and_time(turn, at),
+            days=turn.tr.number(days),
+            ref=report.reference,
+        ),
+        yes_no(turn),
+    )
 
 
 @dataclass(frozen=True)

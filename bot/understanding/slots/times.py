@@ -145,6 +145,16 @@ def _end_verbs(ends: dict) -> _Phrases[bool]:
 
 
 @lru_cache(maxsize=1)
+def _dated_only() -> frozenset[tuple[str, ...]]:
+    """End verbs that end a range only with a day or an hour after them (`ends.dated_only`)."""
+    return frozenset(_key(p) for p in load("times")["ends"].get("dated_only", []))
+
+
+def _now_or_nothing(toks: list[str], k: int, v: _Vocabulary) -> bool:
+    return k >= len(toks) or bool(_phrase_at(toks, k, v.now_words)[1])
+
+
+@lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
     data = load("times")
     periods: dict[tuple[str, ...], _Period] = {}
@@ -680,6 +690,12 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             after = i + size
             continue
         past, size = _phrase_at(toks, i, v.end_verbs)
+        if (
+            size
+            and tuple(toks[i : i + size]) in _dated_only()
+            and _now_or_nothing(toks, i + size, v)
+        ):
+            size = 0  # "the power is back now": news of the restoration, not a range's end
         if size and negated_at is None:
             scan.ends.append(i)
             scan.came_back = scan.came_back or bool(past)
@@ -838,11 +854,25 @@ def _oclock_at(toks: list[str], i: int, v: _Vocabulary) -> bool:
     return part is not None and int(part) == 0
 
 
+def _digit_after_part(toks: list[str], i: int, units) -> bool:
+    """ "tuesday morning 7", "الثلاثاء الصبح ٧": a digit hour right after a span of the day (not
+    a prayer's moment) is that hour in it, unless a unit follows ("الصبح ٣ ساعات")."""
+    said = _hour_minute(toks[i]) if i < len(toks) and toks[i][:1].isdigit() else None
+    if said is None or not 1 <= said[0] <= 12:
+        return False
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return nxt is None or not (nxt in units.unit or nxt in units.duals)
+
+
 def _hour_at(
     toks: list[str], i: int, v: _Vocabulary, units, period_before: _Period | None
 ) -> tuple[_Clock | None, int]:
     _, lead_size = _phrase_at(toks, i, v.lead)
-    if period_before is not None and not lead_size:
+    if (
+        period_before is not None
+        and not lead_size
+        and not (period_before.prayer is None and _digit_after_part(toks, i, units))
+    ):
         return None, 0
     j = i + lead_size
     clock = _hour_minute(toks[j]) if j < len(toks) else None
@@ -876,7 +906,22 @@ def _hour_at(
             or any(tuple(toks[max(0, i - n) : i]) in v.end_verbs for n in (1, 2, 3))
         )
         is_duration = nxt is not None and (nxt in units.unit or nxt in units.duals)
-        said = lead_size or period is not None or (not worded and (":" in toks[j] or marker_before))
+        # "monday 9 to 1", "يوم الاثنين ٩ الى ١": a bare number after a day, then "to" and an
+        # hour, is the range's first hour (it was dropped, and the start asked again)
+        range_first = (
+            not worded
+            and nxt in v.end
+            and k + 1 < len(toks)
+            and _hour_minute(toks[k + 1]) is not None
+            and not (k + 2 < len(toks) and toks[k + 2] in units.unit | units.duals)
+            and _day_before(toks, i, v)
+        )
+        said = (
+            lead_size
+            or period is not None
+            or (not worded and (":" in toks[j] or marker_before))
+            or range_first
+        )
         if said and not is_duration:
             midnight = period is not None and period.ends_day and hour == 12
             if period is not None:
@@ -975,6 +1020,9 @@ class TimeReading:
     # The start's hour said with such a vague day ("من كم يوم الساعة ٨ الصبح"), when not a guess
     # between morning and evening: kept by the caller, only the day is asked.
     vague_clock: time | None = None
+    # "still" said beside a range that ended ("6-7am, then again at 9 and still off"): the range
+    # was an earlier outage, and the one going on began after it.
+    still_after_range: bool = False
 
 
 def read_times(
@@ -1045,6 +1093,16 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     ):
         # "من ٨ الصبح لين ٤ العصر امس": a day said after the whole range is the range's day.
         start_day, end_day = end_day, None
+    elif (
+        start_day is None
+        and end_day is not None
+        and start_clock is not None
+        and scan.back_at is not None
+        and end_day.position < scan.back_at
+    ):
+        # "8am to 11am yesterday but power only came back at 6pm": the day said with the plan is
+        # its start's day too (and the coming back's, when that says none of its own).
+        start_day = end_day
     start = _moment(start_clock, start_day, now, None) if start_clock or start_day else None
     end = None
     if end_clock or end_day:
@@ -1070,6 +1128,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         end is not None and scan.came_back,
         vague,
         vague_clock,
+        end is not None and scan.still,
     )
 
 
@@ -1154,8 +1213,14 @@ def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
     out: list[str] = []
     for i, token in enumerate(toks):
         match = _HOUR_RANGE.match(token) if token[:1].isdigit() else None
-        if match and all(_hour_minute(h) for h in match.groups()) and _day_before(toks, i, v):
-            out += [*_range_start(toks, i, v), match.group(1), _RANGE_END, match.group(2)]
+        if (
+            match
+            and all(_hour_minute(h) for h in match.groups())
+            and (_day_before(toks, i, v) or _period_after(toks, i, match.groups(), v))
+        ):
+            first, second = match.groups()
+            out += [*_range_start(toks, i, v), first, *_shared_period(toks, i, first, second, v)]
+            out += [_RANGE_END, second]
         elif token in DASHES and _dashed_range(toks, i, v):
             if _hour_minute(toks[i - 1]) and ":" not in toks[i - 1]:  # "9 - 6": a bare number
                 out[len(out) - 1 : len(out)] = [*_range_start(toks, i - 1, v), toks[i - 1]]
@@ -1163,6 +1228,23 @@ def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
         else:
             out.append(token)
     return out
+
+
+def _period_after(toks: list[str], i: int, hours: tuple[str, ...], v: _Vocabulary) -> bool:
+    """ "6-7am", "6-7 الصبح": two hours of a twelve-hour clock and then "am" or a part of the day
+    are a range of hours, never the date 6 July (a blind test's outage moved months back)."""
+    if i + 1 >= len(toks) or not all(int(re.split(r"[:.]", h)[0]) <= 12 for h in hours):
+        return False
+    return _phrase_at(toks, i + 1, v.periods)[0] is not None
+
+
+def _shared_period(toks: list[str], i: int, first: str, second: str, v: _Vocabulary) -> list[str]:
+    """ "6-7am": the "am" after the range is its first hour's too, when that hour comes before
+    the second on the same clock (not "9-6pm"); nothing to add otherwise."""
+    if not _period_after(toks, i, (first, second), v):
+        return []
+    a, b = _hour_minute(first), _hour_minute(second)
+    return [toks[i + 1]] if a is not None and b is not None and a < b else []
 
 
 def _dashed_range(toks: list[str], i: int, v: _Vocabulary) -> bool:
