@@ -493,8 +493,8 @@ def comparison_text(turn: Turn, bills: list[Bill]) -> str:
     if limit is not None and bill.kwh > limit:
         causes.append(
             _(
-                "You used more than {limit} kWh this month: above that, homes and shops pay a "
-                "higher price for each further kWh (the second tariff tier).",
+                "You used more than {limit} kWh this month: on the tiered tariffs (homes, "
+                "shops, farms, charities), each kWh above that costs more (the second tier).",
                 limit=tr.number(limit),
             )
         )

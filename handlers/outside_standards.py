@@ -19,6 +19,7 @@ from bot.dialogue.turn import Turn
 from bot.hazards.vocabulary import is_danger
 from bot.phrases import mentions, mentions_words
 from bot.understanding import Understanding
+from bot.understanding.slots import says_power_off
 from handlers import agent
 
 EMERGENCY = agent.EMERGENCY
@@ -26,6 +27,17 @@ EMERGENCY = agent.EMERGENCY
 # A voltage network named for a connection ("توصيل على الجهد المنخفض") is that case, not a
 # complaint about the voltage at home.
 _CASE_STANDARDS = frozenset({"connection"})
+# A visit for a request with a deadline of its own ("موعد تركيب العداد وما جا احد") is that
+# request's case, counted by the compensation flow, not a missed appointment alone.
+_VISIT_STANDARDS = frozenset({"connection", "meter_registration", "reconnection_after_payment"})
+
+
+def _power_said_off(text: str) -> bool:
+    """The power is said to be off now ("والكهربا للحين طافية", "وبعدين طفت"), not denied ("مو
+    طافية بس الجهد ضعيف")."""
+    return says_power_off(text) or (
+        mentions(text, "power_off") and not mentions_words(text, "negation")
+    )
 
 
 def voltage_complaint(text: str, understood: Understanding) -> bool:
@@ -35,14 +47,20 @@ def voltage_complaint(text: str, understood: Understanding) -> bool:
     return (
         mentions(text, "voltage_quality")
         and not is_danger(text)
-        and not mentions(text, "power_off")
+        and not _power_said_off(text)
         and understood.slots.get("standard") not in _CASE_STANDARDS
     )
 
 
-def missed_appointment(text: str) -> bool:
-    """An appointment (a technician's visit) that nobody came to."""
-    return mentions_words(text, "appointment") and mentions_words(text, "no_show")
+def missed_appointment(text: str, understood: Understanding) -> bool:
+    """An appointment (a technician's visit) that nobody came to, with no outage going on and
+    no request of a standard's behind it (those are answered as themselves)."""
+    return (
+        mentions_words(text, "appointment")
+        and mentions_words(text, "no_show")
+        and not _power_said_off(text)
+        and understood.slots.get("standard") not in _VISIT_STANDARDS
+    )
 
 
 def none_of_these(text: str) -> bool:
@@ -55,7 +73,7 @@ def takes(turn: Turn, text: str, understood: Understanding) -> bool:
     if voltage_complaint(text, understood):
         answer_voltage(turn)
         return True
-    if missed_appointment(text):
+    if missed_appointment(text, understood):
         answer_missed_appointment(turn)
         return True
     return False

@@ -97,17 +97,19 @@ def _sentences(text: str) -> list[str]:
 def _read_part(raw: str) -> str:
     """The part of a message that is read: its first MAX_MESSAGE_CHARS; when the rest tells of
     danger now (a safety report, surely), the sentences that tell it, so 933 is said first."""
-    head = raw[:MAX_MESSAGE_CHARS].strip()
+    head = raw[:MAX_MESSAGE_CHARS]
     if len(raw) <= MAX_MESSAGE_CHARS:
-        return head
+        return head.strip()
     from bot.hazards.vocabulary import is_danger
 
+    if is_danger(head):
+        return head.strip()  # the danger is in what is read anyway
     cut = head.rfind(" ")  # the sentence the cut went through is read whole
-    rest = raw[max(cut, 0) : DANGER_SCAN_CHARS]
+    rest = raw[cut if cut > 0 else MAX_MESSAGE_CHARS : DANGER_SCAN_CHARS]
     danger = [s for s in _sentences(rest) if is_danger(s)]
     danger = [s for s in danger[:3] if understand(s[:MAX_MESSAGE_CHARS]).intent == "hazard_report"]
-    if not danger or is_danger(head):
-        return head
+    if not danger:
+        return head.strip()
     return "\n".join(danger)[:MAX_MESSAGE_CHARS].strip()
 
 

@@ -9,9 +9,12 @@ import re
 from bot.text.normalize import ascii_digits
 
 _NUMBER = r"[-+]?\d{1,3}\.\d+"
-# Typed: two decimal numbers, a comma or spaces between ("24.7136, 46.6753", "24.7136 46.6753").
+# Typed: two decimal numbers of three decimals or more (a position, not "المبلغ 12.5, 40.75"),
+# a comma or spaces between ("24.7136, 46.6753", "24.7136 46.6753").
+_TYPED_NUMBER = r"[-+]?\d{1,3}\.\d{3,}"
 _TYPED = re.compile(
-    rf"(?<![\d.])({_NUMBER})\s*[,،]?\s+({_NUMBER})(?![\d.])|({_NUMBER}),({_NUMBER})"
+    rf"(?<![\d.])({_TYPED_NUMBER})\s*[,،]?\s+({_TYPED_NUMBER})(?![\d.])"
+    rf"|(?<![\d.])({_TYPED_NUMBER}),({_TYPED_NUMBER})(?![\d.])"
 )
 # In a link: after q=, ll=, query=, destination=, center=, or @; or Google's !3d…!4d….
 _LINKED = re.compile(
@@ -27,10 +30,8 @@ def coordinates_in(text: str | None) -> tuple[float, float] | None:
         return None
     text = ascii_digits(text)
     for pattern in (_DATA, _LINKED, _TYPED):
-        match = pattern.search(text)
-        if match is None:
-            continue
-        lat, lon = (float(g) for g in match.groups() if g is not None)
-        if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
-            return lat, lon
+        for match in pattern.finditer(text):
+            lat, lon = (float(g) for g in match.groups() if g is not None)
+            if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
+                return lat, lon
     return None
