@@ -1150,11 +1150,16 @@ def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
     """Two hours with a dash are a range, read as "من 9 الى 6" (the first words of
     `markers.start` and `markers.end` put around them): "9am-6pm", "9:30-11", "8:30 - 14:00"
     always (the first is plainly an hour); bare numbers ("9-6", "٩ - ٦") after a day, "from" or
-    "الساعة" ("yesterday 9-6", "الاحد 8-2", "من 9-6"): "16-11" alone stays a date."""
+    "الساعة" ("yesterday 9-6", "الاحد 8-2", "من 9-6"), or before "am" / "الصبح" ("6-7am"):
+    "16-11" alone stays a date."""
     out: list[str] = []
     for i, token in enumerate(toks):
         match = _HOUR_RANGE.match(token) if token[:1].isdigit() else None
-        if match and all(_hour_minute(h) for h in match.groups()) and _day_before(toks, i, v):
+        if (
+            match
+            and all(_hour_minute(h) for h in match.groups())
+            and (_day_before(toks, i, v) or _period_after(toks, i, v))
+        ):
             out += [*_range_start(toks, i, v), match.group(1), _RANGE_END, match.group(2)]
         elif token in DASHES and _dashed_range(toks, i, v):
             if _hour_minute(toks[i - 1]) and ":" not in toks[i - 1]:  # "9 - 6": a bare number
@@ -1163,6 +1168,12 @@ def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
         else:
             out.append(token)
     return out
+
+
+def _period_after(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """ "6-7am", "6-7 الصبح": the morning or evening said right after bare numbers with a dash
+    makes them hours, not a day and a month."""
+    return i + 1 < len(toks) and _phrase_at(toks, i + 1, v.periods)[0] is not None
 
 
 def _dashed_range(toks: list[str], i: int, v: _Vocabulary) -> bool:
