@@ -39,7 +39,9 @@ from bot.understanding.phrases import read_phrase_file
 # message about the case just answered); frustration by handlers/menu.py (whole words:
 # acknowledged before anything is asked); ask_why_off by handlers/outage_status.py ("ليش
 # انقطعت؟": the report's status and cause, not how an amount was counted); off_again by
-# handlers/outage_report.py (whole words: the power off again now, after an outage that ended);
+# handlers/outage_report.py (whole words: the power off again now, after an outage that ended;
+# back_after, an end told as a length after the start: "ورجع بعد ساعتين"); outage_here by
+# handlers/outage_status.py (whole words: "فيه انقطاع عندنا", an outage said as a noun);
 # ask_when_back by handlers/outage_report.py (whole words: "when will it be back?" said with the
 # report, answered with it); voltage_quality, appointment and no_show (both whole words),
 # none_of_these and power_off by handlers/outside_standards.py (requests no guaranteed standard
@@ -129,6 +131,8 @@ NAMES = (
     "frustration",
     "ask_why_off",
     "off_again",
+    "back_after",
+    "outage_here",
     "ask_when_back",
     "voltage_quality",
     "appointment",

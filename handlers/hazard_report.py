@@ -468,12 +468,12 @@ def outage_after(turn: Turn) -> bool:
 
 
 def _outage_taken(turn: Turn, understood: Understanding) -> bool:
-    """ "ايه" (or 2) to "shall I report the outage too?": the outage report, made from what was
+    """ "ايه" (or 1) to "shall I report the outage too?": the outage report, made from what was
     told with the hazard, so its place is not asked again. True when taken."""
     from handlers import outage_report
 
     told = turn.state.get("outage_told")
-    if not told or choice_number(turn.text) != 2:
+    if not told or choice_number(turn.text) != 1:
         return False
     turn.finish()
     turn.text = told
@@ -490,7 +490,8 @@ def _offer_outage(turn: Turn, told: str) -> None:
     turn.remember(outage_told=told)
     turn.say(
         _("You also said the power is out where you are: shall I report the outage too?"),
-        [Choice("2", _("Report a power outage"), aliases=yes_words())],
+        # One choice: numbered 1, not by its place in the main menu.
+        [Choice("1", _("Report a power outage"), aliases=yes_words())],
     )
 
 

@@ -145,6 +145,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False  # another menu number, or words: read afresh
         _start(turn, chosen, understood)
         return True
+    if turn.state.get("strict") and word == "yes" and _acknowledges(turn.text):
+        turn.finish()
+        return False  # "is the power out now?" answered "ok": read afresh, no report made
     if meant in MENU_INTENTS and (word == "yes" or picked == 1):
         _start(turn, meant, understood)
         return True
@@ -187,6 +190,21 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
         turn.say(_("Sorry, I am not sure what you mean. Did you mean one of these?"), choices)
         return
     _offer(turn, _off_topic(turn))
+
+
+def ask_meant(turn: Turn, intent: str, question: str) -> None:
+    """`question`, answered yes or no: yes starts `intent` in the words of this message (as
+    "did you mean…?" does), no shows the menu."""
+    turn.begin("menu", meant=intent, said=turn.text, strict=True)
+    turn.say(question, _yes_or_menu(turn))
+
+
+def _acknowledges(text: str) -> bool:
+    """A mere "OK" / "تمام": an acknowledgement, no yes to a question of fact."""
+    from handlers import small_talk
+
+    courtesy = small_talk.read(text)
+    return courtesy is not None and "acknowledge" in courtesy.kinds
 
 
 def _frustrated(turn: Turn) -> str:

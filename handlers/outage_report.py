@@ -42,7 +42,7 @@ from bot.standards.wording import hours, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word, understand
-from bot.understanding.slots import find_standard, read_times
+from bot.understanding.slots import find_standard, read_times, stated_duration
 from bot.understanding.slots.times import Moment, answer_hour_text, read_answer_hour
 from handlers import medical_need
 from handlers.common import (
@@ -134,7 +134,8 @@ def start(
     told = turn.text if told is None else told
     # "النور قاطع، امتى يرجع؟" read as a report: the question is answered with it all the same.
     asked_when = asked_when or mentions_words(told, "ask_when_back")
-    stated = stated_start or start_told(told, turn.now).at
+    after = earlier[1] if earlier else None  # the earlier outage's end: this one began after
+    stated = stated_start or start_told(told, turn.now, after).at
     extras = _Extras(told, asked_when, _earlier_state(earlier))
     urgent = medical_need.mentioned(turn.text)
     if turn.message.location is not None:
@@ -199,16 +200,60 @@ def takes_off_again(turn: Turn, understood: Understanding) -> bool:
     if parts is None:
         return False
     before, now_told = parts
-    reading = read_times(before, turn.now)
-    began = reading.start.at if reading.start is not None else None
-    back = reading.end.at if reading.end is not None else None
-    if began is None or back is None or not began < back < turn.now:
+    written = _as_written(turn.text, before)  # "7:30", "6-7am" as written, not "7 30"
+    if written != before and turn.text.startswith(written):
+        now_told = turn.text[len(written) :].strip(" ,،")
+    found = _earlier_outage(written, turn.now)
+    if found is None:
         return False  # no outage that ended before: "off again" of what the message does not say
+    began, back, tail = found
+    if tail:  # "…ورجع بعد ساعتين واليوم من الساعة ٧ انقطع مرة ثانية": the 7 is this outage's
+        now_told = f"{tail} {now_told}"
     # "…وطفت الحين، متى ترجع؟": the question of the part about now is answered with the report.
     asked_when = understand(now_told, now=turn.now).intent == "outage_status"
     turn.finish()
     start(turn, understood, asked_when=asked_when, told=now_told, earlier=(began, back))
     return True
+
+
+def _as_written(text: str, normalized: str) -> str:
+    """The words of `text` as written whose normalized form is `normalized` (its beginning):
+    "6-7am" keeps its dash, which tells an hour range from a date."""
+    words = text.split()
+    for k in range(len(words), 0, -1):
+        if normalize(" ".join(words[:k])).strip() == normalized:
+            return " ".join(words[:k])
+    return normalized
+
+
+def _earlier_outage(before: str, now: datetime) -> tuple[datetime, datetime, str] | None:
+    """The outage told before "off again" that ended (its start, its end, and the words after
+    it that tell the outage going on now: "واليوم من الساعة ٧"), or None. Its end may be told
+    as a length after its start ("ورجع بعد ساعتين", phrase list `back_after`)."""
+    words = before.split()
+    for k in range(1, len(words) + 1):
+        head, tail = " ".join(words[:k]), " ".join(words[k:])
+        ended = _ended(head, now)
+        if ended is None:
+            continue
+        tail_start = read_times(tail, now).start if tail else None
+        if tail_start is not None and tail_start.clock is not None:
+            return (*ended, tail)
+        ended = _ended(before, now)
+        return None if ended is None else (*ended, "")
+    return None
+
+
+def _ended(text: str, now: datetime) -> tuple[datetime, datetime] | None:
+    reading = read_times(text, now)
+    began = reading.start.at if reading.start is not None else None
+    back = reading.end.at if reading.end is not None else None
+    if began is not None and back is None and mentions_words(text, "back_after"):
+        minutes = stated_duration(text, ongoing=False)
+        back = began + timedelta(minutes=minutes) if minutes else None
+    if began is None or back is None or not began < back < now:
+        return None
+    return began, back
 
 
 def _ahead(turn: Turn) -> bool:
@@ -352,6 +397,12 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
     told = start_for or offer_for
     if told and report is not None and named and named[0].account == report.account:
         word = "yes"  # the reported premise named ("العليا"): that report's start
+    if word is None and picked is None and not named and _asks_status(turn, understood):
+        # "any update on when it will be restored?", "وش صار على البلاغ؟": that report's status
+        # (a start told before is not set on it unasked).
+        start_for = offer_for = None
+        turn.remember(start_for=None, offer_for=None)
+        word = "yes"
     if report is not None and incident is not None and (word == "yes" or picked == 1):
         day = turn.state.get("offer_day")
         part_hour = turn.state.get("offer_part_hour")
@@ -384,6 +435,17 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
         )
         return True
     return step(turn, understood)
+
+
+def _asks_status(turn: Turn, understood: Understanding) -> bool:
+    """A question of the report's status, with no place in it: the model's reading, sure, of a
+    question ("وش صار على البلاغ؟", "any update on when it will be restored?")."""
+    from handlers.outage_status import asks
+
+    if understood.intent != "outage_status" or understood.confidence < 0.8:
+        return False
+    named = find_place(turn.text)
+    return asks(turn.text) and not (named.city or named.district or named.unlisted)
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
@@ -591,15 +653,15 @@ class StartTold:
     unoffered: bool = False
 
 
-def start_told(text: str, now: datetime) -> StartTold:
+def start_told(text: str, now: datetime, after: datetime | None = None) -> StartTold:
     reading = read_times(text, now)
     ended = reading.end.at if reading.end is not None else None
     if reading.still_after_range and ended is not None and ended <= now:
         return StartTold(ask="when")  # "6-7am, then again at 9 and still off": not from 6
-    return start_policy(reading.start, now)
+    return start_policy(reading.start, now, after)
 
 
-def start_policy(start: Moment | None, now: datetime) -> StartTold:
+def start_policy(start: Moment | None, now: datetime, after: datetime | None = None) -> StartTold:
     """The one place that decides whether a start told can be counted from or must be asked,
     for the report flow and the compensation questions alike: an hour is counted from; a named
     moment ("الفجر" 05:00, "المغرب") is offered back with its usual hour and counted once the
@@ -619,7 +681,8 @@ def start_policy(start: Moment | None, now: datetime) -> StartTold:
     if at is None:
         return StartTold(ask="when", day=start.day, day_said=start.day_stated)
     if start.guess == "am_pm":
-        return StartTold(ask="am_pm", day=day, hour=at)
+        only = _only_reading(start, at, now, after)
+        return StartTold(ask="am_pm", day=day, hour=at) if only is None else StartTold(at=only)
     if start.guess == "day_part":
         # "من بدري": no hour offered back (any would be a guess), its usual one kept only to
         # read an hour written in answer ("٥": 5 in the morning).
@@ -634,6 +697,21 @@ def start_policy(start: Moment | None, now: datetime) -> StartTold:
     if start.guess in ("named_part", "about"):  # "الفجر", "around 9pm": said back, confirmed
         return StartTold(ask="confirm", day=day, offer=at)
     return StartTold(at=at)
+
+
+def _only_reading(
+    start: Moment, at: datetime, now: datetime, after: datetime | None
+) -> datetime | None:
+    """An hour with no morning or evening that only one reading allows: the other is still
+    ahead ("اليوم الساعة ٧" at 10:00) or before `after`, the end of an earlier outage told with
+    it ("6-7am, then again at 9"); None when both are possible."""
+    shifts = (0, 12) if start.day_stated else (-12, 0, 12)
+    possible = [
+        at + timedelta(hours=h)
+        for h in shifts
+        if at + timedelta(hours=h) <= now and (after is None or at + timedelta(hours=h) > after)
+    ]
+    return possible[0] if len(possible) == 1 else None
 
 
 def _in_part(said: Moment, part_hour: int, day: date) -> datetime | None:
@@ -813,13 +891,25 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         in_part = _hour_in_part(datetime.fromisoformat(hour), said, turn.now)
     elif start.ask == "am_pm" and part_hour is not None and said is not None and said.clock:
         in_part = _in_part(said, int(part_hour), date.fromisoformat(day) if day else said.day)
+    elif hour and said is None:
+        # "morning", "evening" alone (a greeting's word when not after an hour): read after
+        # the hour asked about, "7 morning"
+        asked = datetime.fromisoformat(hour)
+        after = read_times(f"{asked.astimezone(RIYADH).hour % 12 or 12} {text}", turn.now).start
+        if after is not None and after.clock is not None and after.guess != "am_pm":
+            in_part = _hour_in_part(asked, after, turn.now)
     if in_part is not None:
         start = StartTold(at=in_part) if in_part <= turn.now else StartTold(ask="future")
     elif start.at is not None and day and said is not None and not said.day_stated:
         at = datetime.combine(date.fromisoformat(day), start.at.astimezone(RIYADH).time(), RIYADH)
         start = StartTold(at=at) if at <= turn.now else StartTold(ask="future")
+    # A time after the report was sent ("الساعة ٣ ونص العصر" of a report sent at 1 pm, or
+    # "العصر" then): not when this outage began, and said so, never dropped unsaid.
+    after_report = next(
+        (at for at in (start.at, start.offer) if at is not None and at > report.reported), None
+    )
     if start.at is not None and start.at > report.reported:
-        start = StartTold(ask="when")  # after the report was sent: not when this outage began
+        start = StartTold(ask="when")
     if start.at is not None:
         seen = bool(turn.state.get("day_seen")) and said is not None and not said.day_stated
         turn.finish()
@@ -840,9 +930,17 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     tries = int(turn.state.get("tries", 0)) + 1
     if tries >= 2:
         turn.finish()
+        if after_report is not None:
+            late = _after_report(turn, report, after_report)
+            turn.say(late + " " + counted_from_known_start(turn, report))
+            return True
         turn.say(_counted_from_report(turn, report))
         return True
     turn.remember(tries=tries, day=start.day.isoformat() if start.day else day)
+    if after_report is not None:
+        question = turn.tr._("About what time did the power go off before you reported it?")
+        turn.say(_after_report(turn, report, after_report) + " " + question)
+        return True
     turn.say(_start_question(turn, start))
     return True
 
@@ -863,6 +961,17 @@ def _new_request(turn: Turn, understood: Understanding) -> bool:
         return False
     words = len(turn.text.split())
     return words >= _NEW_REQUEST_WORDS or (words >= 4 and find_standard(turn.text) is not None)
+
+
+def _after_report(turn: Turn, report: OutageReport, said: datetime) -> str:
+    from handlers.outage_status import when
+
+    return turn.tr._(
+        "You said {said}, but your report was sent {sent}, before that: so that is not when this "
+        "outage began.",
+        said=when(turn, said),
+        sent=when(turn, report.reported),
+    )
 
 
 def _as_answer_hour(text: str, now: datetime) -> str:
@@ -1067,8 +1176,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     at = told.at or told.offer
     assert at is not None
     end = incident.end if not incident.is_open else None
-    if told.at is None and at >= report.reported:
-        return _asks_start(turn, report, incident, replace(told, offer=None))
+    if told.at is None and at >= report.reported:  # "من العصر", its hour after the report
+        return _asks_start(turn, report, incident, replace(told, offer=None), after_report=at)
     if at >= report.reported or (end is not None and at >= end):
         return False
     if report.stated_start is not None and not correcting:
@@ -1348,7 +1457,13 @@ def _earlier_not_counted(turn: Turn, told: tuple[datetime, datetime]) -> str:
     )
 
 
-def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: StartTold) -> bool:
+def _asks_start(
+    turn: Turn,
+    report: OutageReport,
+    incident: Incident,
+    told: StartTold,
+    after_report: datetime | None = None,
+) -> bool:
     """A start that cannot be counted from as it is ("من يوم الخميس", "الساعة ٦"), told while
     the report is open (the report joined others', so nobody asked) or in reply to the
     restoration notice's "reply with when it began": asked "about what time?" for that report,
@@ -1361,14 +1476,17 @@ def _asks_start(turn: Turn, report: OutageReport, incident: Incident, told: Star
         return False  # a day after the report: another outage
     turn.finish()
     turn.intent = "outage_report"
-    _ask_start_time(turn, report, told if told.ask else replace(told, ask="when"))
+    _ask_start_time(turn, report, told if told.ask else replace(told, ask="when"), after_report)
     return True
 
 
-def _ask_start_time(turn: Turn, report: OutageReport, told: StartTold) -> None:
+def _ask_start_time(
+    turn: Turn, report: OutageReport, told: StartTold, after_report: datetime | None = None
+) -> None:
     """ "About what time did your power go off?" for `report`, with what the message did say
     of it (the day, the part of the day) kept for the answer, and the day kept on the report
-    too: unanswered, the restoration asks for the hour on that day, never counts 0 from ours."""
+    too: unanswered, the restoration asks for the hour on that day, never counts 0 from ours.
+    `after_report`: the time told, after the report was sent (said so, and asked before it)."""
     if told.day is not None and told.day <= aware(report.reported).astimezone(RIYADH).date():
         record_stated_day(report, told.day)
     turn.begin(
@@ -1384,6 +1502,12 @@ def _ask_start_time(turn: Turn, report: OutageReport, told: StartTold) -> None:
         tries=0,
     )
     question = _start_question(turn, told)
+    if after_report is not None:
+        question = (
+            _after_report(turn, report, after_report)
+            + " "
+            + turn.tr._("About what time did the power go off before you reported it?")
+        )
     if _power_back(report, turn.session.get(Incident, report.incident_id)):
         # After "power is back" the question is never asked from nothing: meanwhile the
         # outage counts from the incident's known start, said so.

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
 from bot.config import RIYADH
-from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
 from bot.hazards.service import latest_report_of
@@ -62,10 +61,12 @@ def start(turn: Turn, understood: Understanding) -> None:
         say_safety_status(turn, *safety)
         return
     if found is None:
-        # The question is ours: its "yes" (ايه, yes, نعم) picks the report like the choice.
-        turn.say(
-            _("I found no outage report from you. Is the power out now?"),
-            [Choice("2", _("Report a power outage"), aliases=yes_words())],
+        # A yes-or-no question, not a list of one: its yes reports the outage in the words of
+        # this message (the place told is not asked again).
+        from handlers import menu
+
+        menu.ask_meant(
+            turn, "outage_report", _("I found no outage report from you. Is the power out now?")
         )
         return
     report, incident = found
@@ -146,8 +147,8 @@ def _reports_an_outage(
         return False
     if _named_kinds(turn.text):
         return False
-    if says_power_off(turn.text):
-        return True
+    if says_power_off(turn.text) or mentions_words(turn.text, "outage_here"):
+        return True  # "فيه انقطاع عندنا بالملقا متى يرجع؟": «انقطاع» is the power off here
     if found is not None or not find_place(turn.text).city:
         return False
     return any(intent == "outage_report" for intent, _score in understood.alternatives)

@@ -1209,7 +1209,8 @@ def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
     """Two hours with a dash are a range, read as "من 9 الى 6" (the first words of
     `markers.start` and `markers.end` put around them): "9am-6pm", "9:30-11", "8:30 - 14:00"
     always (the first is plainly an hour); bare numbers ("9-6", "٩ - ٦") after a day, "from" or
-    "الساعة" ("yesterday 9-6", "الاحد 8-2", "من 9-6"): "16-11" alone stays a date."""
+    "الساعة" ("yesterday 9-6", "الاحد 8-2", "من 9-6"), or before "am" / "الصبح" ("6-7am"):
+    "16-11" alone stays a date."""
     out: list[str] = []
     for i, token in enumerate(toks):
         match = _HOUR_RANGE.match(token) if token[:1].isdigit() else None
