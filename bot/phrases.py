@@ -43,7 +43,9 @@ from bot.understanding.phrases import read_phrase_file
 # back_after, an end told as a length after the start: "ورجع بعد ساعتين"); outage_here by
 # handlers/outage_status.py (whole words: "فيه انقطاع عندنا", an outage said as a noun);
 # ask_when_back by handlers/outage_report.py (whole words: "when will it be back?" said with the
-# report, answered with it); voltage_quality, appointment and no_show (both whole words),
+# report, answered with it); past_state by bot/understanding/slots/times.py (a state told as past:
+# "كانت طافية" is not off now); report_word by handlers/outage_status.py (whole words: a report
+# named is asked about); voltage_quality, appointment and no_show (both whole words),
 # none_of_these and power_off by handlers/outside_standards.py (requests no guaranteed standard
 # covers); paid_before_cut by handlers/compensation_facts.py (the bills said paid when service
 # was cut: asked as the small arrears).
@@ -134,6 +136,8 @@ NAMES = (
     "back_after",
     "outage_here",
     "ask_when_back",
+    "past_state",
+    "report_word",
     "voltage_quality",
     "appointment",
     "no_show",

@@ -147,6 +147,8 @@ def _reports_an_outage(
         return False
     if _named_kinds(turn.text):
         return False
+    if found is not None and mentions_words(turn.text, "report_word"):
+        return False  # "الكهربا كانت طافية، وش صار على بلاغي؟": that report's status is asked
     if says_power_off(turn.text) or mentions_words(turn.text, "outage_here"):
         return True  # "فيه انقطاع عندنا بالملقا متى يرجع؟": «انقطاع» is the power off here
     if found is not None or not find_place(turn.text).city:

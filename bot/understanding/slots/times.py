@@ -1143,13 +1143,14 @@ def says_power_off(raw: str) -> bool:
     toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
     if not any(_power_word(t, v) for t in toks):
         return False
-    negations = phrases("negation")
+    # Denied ("مو طافية") or told as past ("كانت طافية"): not said to be off now.
+    not_now = {*phrases("negation"), *phrases("past_state")}
     for i, token in enumerate(toks):
         _, size = _phrase_at(toks, i, v.state)
         if not size or token in v.start:
             continue
         before = toks[max(0, i - 2) : i]
-        if not any(" ".join(before[-n:]) in negations for n in (1, 2) if len(before) >= n):
+        if not any(" ".join(before[-n:]) in not_now for n in (1, 2) if len(before) >= n):
             return True
     return False
 
