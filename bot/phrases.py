@@ -44,7 +44,8 @@ from bot.understanding.phrases import read_phrase_file
 # report, answered with it); voltage_quality, appointment and no_show (both whole words),
 # none_of_these and power_off by handlers/outside_standards.py (requests no guaranteed standard
 # covers); paid_before_cut by handlers/compensation_facts.py (the bills said paid when service
-# was cut: asked as the small arrears).
+# was cut: asked as the small arrears); office_hours by handlers/outside_standards.py (the
+# offices' or branches' hours: not known here, to a person).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -136,6 +137,7 @@ NAMES = (
     "none_of_these",
     "power_off",
     "paid_before_cut",
+    "office_hours",
 )
 
 
