@@ -118,11 +118,11 @@ def _hurt_first(text: str, understood: Understanding | None) -> Understanding | 
     """Someone hurt by electricity ("صعقت الكهربا جارنا", "انكهرب واحد") is a safety report
     whatever the model reads (an outage, a complaint): 997 first, then 933, then the report.
     An exact keyword (confidence 1) keeps its meaning."""
-    from bot.hazards.vocabulary import is_hurt
+    from bot.hazards.vocabulary import is_electrocuted
 
     if understood is None or understood.confidence >= 1 or understood.intent == "hazard_report":
         return understood
-    if not is_hurt(text):
+    if not is_electrocuted(text):
         return understood
     return replace(understood, intent="hazard_report", confidence=SURE_HURT)
 

@@ -2,6 +2,9 @@
 
 - its kind: bot/hazards/data/kinds.toml lists the kinds; locales/<lang>/phrases/hazard_<kind>.txt
   the words that name each;
+- someone hurt: hazard_electrocuted.txt (electricity hurt someone: a safety report whatever the
+  message is otherwise read as) and hazard_hurt.txt (an injury said with a hazard); a listed word
+  ending in "*" begins the message's word;
 - danger now: locales/<lang>/phrases/hazard_danger.txt, an urgent kind, or a kind with
   `danger_states` named together with one of its states (hazard_<kind>_danger.txt: a cable
   "واقع", a pole "طايح"), the two anywhere in the message;
@@ -141,9 +144,19 @@ def kind_in(text: str) -> str | None:
 
 
 def is_hurt(text: str) -> bool:
-    """Someone hurt by electricity ("ولد صعق من عمود النور", "someone got electrocuted"): the
+    """Someone hurt ("ولد صعق من عمود النور", "someone got electrocuted", "فيه واحد مصاب"): the
     ambulance (997) is called first."""
-    return _first_match(_stems(text), "hazard_hurt", plain=_plain(text)) is not None
+    words, plain = _stems(text), _plain(text)
+    return any(
+        _first_match(words, name, plain=plain) is not None
+        for name in ("hazard_electrocuted", "hazard_hurt")
+    )
+
+
+def is_electrocuted(text: str) -> bool:
+    """Electricity hurt someone ("مسكته الكهربا", "انكهرب واحد", "wa7ed n9a3g"): a safety report
+    whatever else the message is read as (an injury alone, "ابوي مصاب بالسكر", is not)."""
+    return _first_match(_stems(text), "hazard_electrocuted", plain=_plain(text)) is not None
 
 
 def is_danger(text: str) -> bool:
