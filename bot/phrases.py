@@ -13,9 +13,10 @@ from bot.understanding.phrases import read_phrase_file
 
 # Every list exists in every language. The hazard_<kind> lists name the kinds of
 # bot/hazards/data/kinds.toml (hazard_<kind>_danger: the states that make a kind danger now);
-# hazard_danger, hazard_hurt, hazard_place, hazard_place_vague and hazard_area are read by
-# bot/hazards/vocabulary.py; stop_in_flow by handlers/subscription.py; hazard_status_ask by
-# handlers/hazard_report.py;
+# hazard_danger, hazard_hurt, hazard_electrocuted, hazard_place, hazard_place_vague and
+# hazard_area are read by bot/hazards/vocabulary.py (hazard_electrocuted and hazard_hurt in their
+# own files, a word ending in "*" kept as a word's beginning); stop_in_flow by
+# handlers/subscription.py; hazard_status_ask by handlers/hazard_report.py;
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
@@ -48,7 +49,8 @@ from bot.understanding.phrases import read_phrase_file
 # named is asked about); voltage_quality, appointment and no_show (both whole words),
 # none_of_these and power_off by handlers/outside_standards.py (requests no guaranteed standard
 # covers); paid_before_cut by handlers/compensation_facts.py (the bills said paid when service
-# was cut: asked as the small arrears).
+# was cut: asked as the small arrears); office_hours by handlers/outside_standards.py (the
+# offices' or branches' hours: not known here, to a person).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -73,6 +75,7 @@ NAMES = (
     "hazard_place",
     "hazard_place_vague",
     "hazard_hurt",
+    "hazard_electrocuted",
     "stop_in_flow",
     "hazard_status_ask",
     "cut_for_bills",
@@ -144,6 +147,7 @@ NAMES = (
     "none_of_these",
     "power_off",
     "paid_before_cut",
+    "office_hours",
 )
 
 

@@ -103,6 +103,7 @@ def start(turn: Turn, understood: Understanding) -> None:
     facts = Facts(standard=understood.text_slot("standard"))
     _open_kind(turn, facts)
     has_facts = facts.read(turn.text, turn.now)
+    facts.told_whole = facts.start is not None and facts.ongoing
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
 
@@ -439,7 +440,7 @@ def _advance(turn: Turn, facts: Facts) -> None:
         turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
         _ = turn.tr._
         turn.say(
-            _("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
+            _("Before I count: {facts}. Is that right?", facts=_confirmed_text(turn, facts)),
             [Choice("1", _("Yes")), Choice("2", _("No, correct it"))],
         )
         return
@@ -765,6 +766,11 @@ def _far_fetched(turn: Turn, facts: Facts) -> bool:
 def _needs_confirmation(facts: Facts) -> bool:
     if facts.inferred:
         return True
+    if facts.standard == RECONNECTION and facts.ongoing and facts.told_whole:
+        # Paid, and the power still off, told in one message: 100 riyals an hour hang on the
+        # payment's time and on the power being off now, both said back before any amount (the
+        # hour may be the cut's). Answers to our own questions are the subscriber's already.
+        return True
     # A length on a named day: that it ended on that day is our reading.
     return (
         facts.standard in HOURS_STANDARDS | {NOTICE}
@@ -772,6 +778,19 @@ def _needs_confirmation(facts: Facts) -> bool:
         and not facts.ongoing
         and bool(facts.duration)
     )
+
+
+def _confirmed_text(turn: Turn, facts: Facts) -> str:
+    """The facts said back before counting; a reconnection names the payment and the power
+    still off, the two facts its amount hangs on."""
+    start = facts.start_at()
+    if facts.standard == RECONNECTION and facts.ongoing and start is not None:
+        return turn.tr._(
+            "you paid {day} at {time}, and the power is still off now",
+            day=day_words(turn, start),
+            time=turn.tr.time(start),
+        )
+    return _facts_text(turn, facts)
 
 
 def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
@@ -782,6 +801,7 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         _advance(turn, facts)  # a disconnection is judged (its reason, 933), not only counted
         return True
     if facts.read(turn.text, turn.now, "correction"):  # the correction itself ("لا، من ٩ الصبح")
+        facts.confirmed = not facts.inferred  # their own words now, unless guessed again
         _advance(turn, facts)
         return True
     if word == "no" or picked == 2:
@@ -1342,7 +1362,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
     if facts.start_inferred and not facts.confirmed:  # the time decides: say it back first
         turn.begin("compensation", stage="confirm", facts=facts.dump(), tries=0)
         turn.say(
-            _("Before I count: {facts}. Is that right?", facts=_facts_text(turn, facts)),
+            _("Before I count: {facts}. Is that right?", facts=_confirmed_text(turn, facts)),
             [Choice("1", _("Yes")), Choice("2", _("No, correct it"))],
         )
         return

@@ -77,6 +77,10 @@ class Facts:
     # "residential" or "other" (محل، مكتب، مزرعة): some prohibitions hold for homes only.
     premises: str | None = None
     confirmed: bool = False
+    # The whole case came in the subscriber's first message, asked nothing ("دفعت امس الساعة ٨
+    # وللحين فاصلين"): its times are our reading of free words, said back before money
+    # (a reconnection still going on: the payment's hour and the power off now).
+    told_whole: bool = False
     # The start said only as "a few days ago" ("من كم يوم"): its day and hour are asked.
     vague_start: bool = False
     # The start's hour told with such a vague day ("من كم يوم الساعة ٨ الصبح", "08:00"): kept,
@@ -110,6 +114,8 @@ class Facts:
                 self._read_cut(cut, reading.start)
         start, end, running = _range_running(reading, now)
         ongoing = reading.ongoing or running
+        if self.standard == RECONNECTION and end is None and mentions(told, "ask_when_back"):
+            ongoing = True  # "سددت الساعة ٨، متى يرجعون التيار؟": paid, and still off
         if (
             asked in ("end", "back_time", "done", "done_day")
             and start is not None

@@ -7,6 +7,8 @@
   has a visit's appointment; a request with a deadline behind the visit (a meter registration,
   a connection, a reconnection) is still counted when the subscriber tells it.
 - "None of these" at the list of cases (handlers/compensation.py): not one of the standards.
+- The offices' or branches' hours ("هل مكاتبكم تشتغل يوم العطله؟"): not known here, never
+  read as a report's status (phrase list office_hours), with no danger or request said with it.
 
 Each is handed to a person as the agent flow does (handlers/agent.py): the call centre and a
 recorded hand-over. The words are phrase lists: locales/<lang>/phrases/voltage_quality.txt,
@@ -38,6 +40,10 @@ def _power_said_off(text: str) -> bool:
     return says_power_off(text) or (
         mentions(text, "power_off") and not mentions_words(text, "negation")
     )
+
+
+# Read this surely, a message naming the offices is that request ("فاتورتي من الفرع").
+SURE = 0.9
 
 
 def voltage_complaint(text: str, understood: Understanding) -> bool:
@@ -76,7 +82,31 @@ def takes(turn: Turn, text: str, understood: Understanding) -> bool:
     if missed_appointment(text, understood):
         answer_missed_appointment(turn)
         return True
+    if office_hours(text, understood):
+        answer_office_hours(turn)
+        return True
     return False
+
+
+def office_hours(text: str, understood: Understanding) -> bool:
+    """The offices' or branches' hours asked, with nothing the bot serves read surely
+    (a bill, an outage, a danger said with it is that request)."""
+    return (
+        mentions(text, "office_hours")
+        and not is_danger(text)
+        and (understood.intent in ("unknown", "agent", "help") or understood.confidence < SURE)
+    )
+
+
+def answer_office_hours(turn: Turn) -> None:
+    _ = turn.tr._
+    _handed_over(
+        turn,
+        _(
+            "I have no details of the offices and branches (where they are, their "
+            "hours), so I cannot tell you that."
+        ),
+    )
 
 
 def answer_voltage(turn: Turn) -> None:

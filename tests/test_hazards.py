@@ -269,6 +269,8 @@ def test_cli_lists_urgent_first_and_masks_numbers(capsys, operator_env: dict) ->
     lines = out.splitlines()
     assert code == 0 and len(lines) == 2
     assert "URGENT" in lines[0] and "sparks_fire" in lines[0] and "meter" in lines[1]
+    # The number the reporter was given (HAZ-…) is on the line beside the hazard's HZ-….
+    assert operator_env["urgent"] in lines[0] and operator_env["calm"] in lines[1]
     code, out, _ = run_cli(capsys, "show", operator_env["urgent"])
     assert code == 0 and operator_env["urgent"] in out and "DANGER" in out
     assert "+966500000003" not in out and "0003" in out

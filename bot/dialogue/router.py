@@ -69,6 +69,9 @@ from handlers import (
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 
+# Someone hurt named in the words: a safety report this sure, whatever the model read.
+SURE_HURT = 0.95
+
 # A request for a person this sure leaves any open question (the intent model's confidence).
 AGENT_SURE = 0.7
 
@@ -113,12 +116,26 @@ def _read_part(raw: str) -> str:
     return "\n".join(danger)[:MAX_MESSAGE_CHARS].strip()
 
 
+def _hurt_first(text: str, understood: Understanding | None) -> Understanding | None:
+    """Someone hurt by electricity ("صعقت الكهربا جارنا", "انكهرب واحد") is a safety report
+    whatever the model reads (an outage, a complaint): 997 first, then 933, then the report.
+    An exact keyword (confidence 1) keeps its meaning."""
+    from bot.hazards.vocabulary import is_electrocuted
+
+    if understood is None or understood.confidence >= 1 or understood.intent == "hazard_report":
+        return understood
+    if not is_electrocuted(text):
+        return understood
+    return replace(understood, intent="hazard_report", confidence=SURE_HURT)
+
+
 def route(turn: Turn) -> None:
     message = turn.message
     text = _label_to_key(turn, _read_part(clean_raw(message.text or "")))
     turn.text = text
     _choose_language(turn, text)
     understood = understand(text, now=turn.now) if text else None
+    understood = _hurt_first(text, understood)
 
     if message.contact_phone:
         subscription.link_phone(turn, message.contact_phone)

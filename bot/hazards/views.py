@@ -31,6 +31,8 @@ def hazard_view(session: Session, hazard: Hazard, *, detail: bool = True) -> dic
         "longitude": hazard.longitude,
         "place": _masked(hazard.place),
         "reporters": len(reports),
+        # The numbers the reporters were given (HAZ-…), each accepted wherever HZ-… is.
+        "report_references": [r.reference for r in reports],
         "photos": sum(1 for p in photos if p.data is not None),
         "first_reported_at": local_iso(hazard.first_reported_at),
         "last_reported_at": local_iso(hazard.last_reported_at),
@@ -74,6 +76,9 @@ def _report_view(report: HazardReport, photos: list[HazardMedia]) -> dict:
     }
 
 
+REFERENCES_SHOWN = 3  # reporters' numbers on one line of the list
+
+
 def hazard_line(view: dict) -> str:
     """One line of `sadeeq hazards list`."""
     if view["latitude"] is not None:
@@ -82,8 +87,12 @@ def hazard_line(view: dict) -> str:
         place = view["place"] or "(no place)"
     flag = "URGENT" if view["urgent"] else "      "
     who = f"  → {view['assigned_to']}" if view["assigned_to"] else ""
+    # The subscribers' numbers beside the hazard's own: an operator told "HAZ-000001" finds it.
+    told = view.get("report_references") or []
+    shown = ", ".join(told[:REFERENCES_SHOWN]) + (", …" if len(told) > REFERENCES_SHOWN else "")
     return (
         f"{view['reference']}  {flag}  {view['status']:<8}  {view['kind']:<12}  "
         f"{view['reporters']:>3} reporters  {view['photos']:>2} photos  "
         f"last {(view['last_reported_at'] or '')[:16]}  {place}{who}"
+        + (f"  (reports {shown})" if shown else "")
     )

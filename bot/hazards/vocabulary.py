@@ -2,6 +2,9 @@
 
 - its kind: bot/hazards/data/kinds.toml lists the kinds; locales/<lang>/phrases/hazard_<kind>.txt
   the words that name each;
+- someone hurt: hazard_electrocuted.txt (electricity hurt someone: a safety report whatever the
+  message is otherwise read as) and hazard_hurt.txt (an injury said with a hazard); a listed word
+  ending in "*" begins the message's word;
 - danger now: locales/<lang>/phrases/hazard_danger.txt, an urgent kind, or a kind with
   `danger_states` named together with one of its states (hazard_<kind>_danger.txt: a cable
   "واقع", a pole "طايح"), the two anywhere in the message;
@@ -21,8 +24,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from bot import resources
 from bot.outages.places import find_place
 from bot.phrases import phrases
+from bot.resources import LANGS
 from bot.text import normalize
 from bot.text.stem import stem
 
@@ -65,19 +70,55 @@ def _stems(text: str) -> list[str]:
     return [stem(word) for word in normalize(text).split()]
 
 
+def _plain(text: str) -> list[str]:
+    return normalize(text).split()
+
+
 @cache
 def _phrase_stems(name: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(stem(w) for w in phrase.split()) for phrase in phrases(name))
+    # A word ending in "*" is kept as written: it begins the message's word, stemmed or not
+    # ("انكهرب*" is "انكهربت"; "كهربته*" is "كهربته", never "الكهربا" whose stem it shares).
+    listed = []
+    for lang in LANGS:
+        file = resources.locale_file(lang, "phrases", f"{name}.txt")
+        for line in file.read_text(encoding="utf-8").splitlines():
+            words = [_listed_word(w) for w in line.split("#", 1)[0].split()]
+            if phrase := tuple(w for w in words if w):
+                listed.append(phrase)
+    return tuple(listed)
 
 
-def _first_match(words: list[str], name: str, with_length: bool = False):
+def _listed_word(word: str) -> str:
+    """A listed word as compared: stemmed, or normalized with its "*" kept (normalization
+    drops the mark)."""
+    if word.endswith("*"):
+        plain = normalize(word[:-1])
+        return f"{plain}*" if plain else ""
+    plain = normalize(word)
+    return " ".join(stem(w) for w in plain.split())
+
+
+def _word_is(word: str, plain: str, listed: str) -> bool:
+    if listed.endswith("*"):
+        return word.startswith(listed[:-1]) or plain.startswith(listed[:-1])
+    return word == listed
+
+
+def _first_match(
+    words: list[str], name: str, with_length: bool = False, plain: list[str] | None = None
+):
     """Where the earliest phrase of the list starts among the message's words (and, with
-    `with_length`, how many words it takes; the longest phrase wins at one position)."""
+    `with_length`, how many words it takes; the longest phrase wins at one position). `plain`:
+    the same words unstemmed, which a listed word ending in "*" may begin instead."""
     found: tuple[int, int] | None = None
+    unstemmed = plain if plain is not None and len(plain) == len(words) else words
     for phrase in _phrase_stems(name):
         size = len(phrase)
         for start in range(len(words) - size + 1):
-            if tuple(words[start : start + size]) == phrase:
+            if all(
+                _word_is(words[start + i], unstemmed[start + i], listed)
+                for i, listed in enumerate(phrase)
+            ):
                 if found is None or (start, -size) < (found[0], -found[1]):
                     found = (start, size)
                 break
@@ -103,9 +144,19 @@ def kind_in(text: str) -> str | None:
 
 
 def is_hurt(text: str) -> bool:
-    """Someone hurt by electricity ("ولد صعق من عمود النور", "someone got electrocuted"): the
+    """Someone hurt ("ولد صعق من عمود النور", "someone got electrocuted", "فيه واحد مصاب"): the
     ambulance (997) is called first."""
-    return _first_match(_stems(text), "hazard_hurt") is not None
+    words, plain = _stems(text), _plain(text)
+    return any(
+        _first_match(words, name, plain=plain) is not None
+        for name in ("hazard_electrocuted", "hazard_hurt")
+    )
+
+
+def is_electrocuted(text: str) -> bool:
+    """Electricity hurt someone ("مسكته الكهربا", "انكهرب واحد", "wa7ed n9a3g"): a safety report
+    whatever else the message is read as (an injury alone, "ابوي مصاب بالسكر", is not)."""
+    return _first_match(_stems(text), "hazard_electrocuted", plain=_plain(text)) is not None
 
 
 def is_danger(text: str) -> bool:
