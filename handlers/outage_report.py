@@ -661,6 +661,11 @@ def start_told(text: str, now: datetime, after: datetime | None = None) -> Start
     return start_policy(reading.start, now, after)
 
 
+# A span whose usual hour is at most this far ahead ("من العصر" at 15:10, Asr at 15:15) may
+# have begun today: its hour is asked, not yesterday's offered.
+SPAN_MAY_HAVE_BEGUN = timedelta(hours=1)
+
+
 def start_policy(start: Moment | None, now: datetime, after: datetime | None = None) -> StartTold:
     """The one place that decides whether a start told can be counted from or must be asked,
     for the report flow and the compensation questions alike: an hour is counted from; a named
@@ -675,6 +680,17 @@ def start_policy(start: Moment | None, now: datetime, after: datetime | None = N
     if start.guess == "day_part" and at is not None and at > now and start.day <= today:
         # "من الصبح" at 7:00, its usual hour (8:00) still ahead: the span has begun, ask the hour
         return StartTold(ask="when", day=start.day, part_hour=at.astimezone(RIYADH).hour)
+    if (
+        start.guess == "day_part"
+        and at is not None
+        and not start.day_stated
+        and start.day == today - timedelta(days=1)
+        and at + timedelta(days=1) - now <= SPAN_MAY_HAVE_BEGUN
+    ):
+        # "من العصر" at 15:10, its usual hour (15:15) just ahead: today's span may have begun,
+        # or yesterday's is meant; the hour is asked with none offered (not yesterday's 15:15,
+        # a day's compensation too many if taken unread).
+        return StartTold(ask="when", part_hour=at.astimezone(RIYADH).hour, unoffered=True)
     if at is not None and at > now or at is None and start.day > today:
         return StartTold(ask="future")
     day = start.day if start.day_stated or start.guess == "day_part" else None
@@ -841,8 +857,10 @@ def _start_question(turn: Turn, told: StartTold) -> str:
             "You said {day}: about what time did the power go off?",
             day=day_words(turn, told.day),
         )
-    if told.ask == "when" and told.unoffered:  # "من بدري": no hour of ours offered
+    if told.ask == "when" and told.unoffered and told.day is not None:  # "من بدري"
         return _("You said early: about what time did the power go off? Write the hour.")
+    if told.ask == "when" and told.unoffered:  # "من العصر" as Asr comes: today's or yesterday's
+        return _("About what time did the power go off? Write the hour, and the day if not today.")
     question = _("About what time did the power go off?")
     if told.ask == "future":
         return _("That time has not come yet.") + " " + question
