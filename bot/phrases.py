@@ -50,10 +50,15 @@ from bot.understanding.phrases import read_phrase_file
 # none_of_these and power_off by handlers/outside_standards.py (requests no guaranteed standard
 # covers); paid_before_cut by handlers/compensation_facts.py (the bills said paid when service
 # was cut: asked as the small arrears); office_hours by handlers/outside_standards.py (the
-# offices' or branches' hours: not known here, to a person).
+# offices' or branches' hours: not known here, to a person); bill_messages by
+# handlers/subscription.py (our messages about the bill named in a STOP: "وقفوا رسايل الفاتورة"
+# stops the bill alerts only, never every message); weak_power by handlers/outside_standards.py
+# (whole words: weak power with "off" denied, "مو طافية بس ضعيفة", is a voltage complaint).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
+    "bill_messages",
+    "weak_power",
     "no_notice",
     "notice_lead",
     "notice_lead_by",

@@ -387,8 +387,11 @@ def _blackout_now(turn: Turn, facts: Facts, has_facts: bool) -> bool:
 
 def _stated_outage_start(turn: Turn, facts: Facts) -> datetime | None:
     """When the power went off, for the report the subscriber asks for: only as they stated it
-    ("طافية من 4 ساعات"), never a guessed hour."""
-    if facts.standard not in HOURS_STANDARDS or not facts.ongoing or facts.inferred:
+    ("طافية من 4 ساعات") or as they confirmed our reading of it ("من الفجر" said back as 5:00,
+    "نعم"), never a guessed hour."""
+    if facts.standard not in HOURS_STANDARDS or not facts.ongoing:
+        return None
+    if facts.inferred and not facts.confirmed:
         return None
     return facts.case(turn.now).start
 

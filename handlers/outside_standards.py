@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from bot.dialogue.turn import Turn
 from bot.hazards.vocabulary import is_danger
-from bot.phrases import mentions, mentions_words
+from bot.phrases import mentions, mentions_words, phrases
+from bot.text import normalize
 from bot.understanding import Understanding
 from bot.understanding.slots import says_power_off
 from handlers import agent
@@ -42,6 +43,22 @@ def _power_said_off(text: str) -> bool:
     )
 
 
+def _off_denied(text: str) -> bool:
+    """ "مو طافية", "ما انقطعت": the power said not to be off, a negation word just before it."""
+    said = f" {normalize(text)} "
+    return any(
+        f" {negation} {off} " in said
+        for negation in phrases("negation")
+        for off in phrases("power_off")
+    )
+
+
+def _weak_not_off(text: str) -> bool:
+    """ "الكهرباء مو طافية بس ضعيفة": weak power with its being off denied, a voltage complaint
+    though the voltage is not named (phrase list weak_power, whole words)."""
+    return mentions_words(text, "weak_power") and _off_denied(text) and not says_power_off(text)
+
+
 # Read this surely, a message naming the offices is that request ("فاتورتي من الفرع").
 SURE = 0.9
 
@@ -51,7 +68,7 @@ def voltage_complaint(text: str, understood: Understanding) -> bool:
     smoke: a hazard first), the power not said to be off (an outage: "الجهد ضعيف وبعدين طفت")
     and no connection case."""
     return (
-        mentions(text, "voltage_quality")
+        (mentions(text, "voltage_quality") or _weak_not_off(text))
         and not is_danger(text)
         and not _power_said_off(text)
         and understood.slots.get("standard") not in _CASE_STANDARDS

@@ -59,7 +59,11 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         turn.finish()
         outage_status.start(turn, understood)
         return True
-    if intent == "stop" and not carrier_stop and mentions(text, "bill_alerts"):
+    if (
+        intent == "stop"
+        and not carrier_stop
+        and (mentions(text, "bill_alerts") or mentions(text, "bill_messages"))
+    ):
         stop_bill_alerts(turn)
     elif intent == "stop":
         stop(turn, understood)
