@@ -405,6 +405,8 @@ def _open_kind(turn: Turn, facts: Facts) -> None:
     own; "power cut 9am to 1pm, planned maintenance" is the planned outage."""
     text = turn.message.text or turn.text
     told = kind_told(text)
+    if facts.standard == PLANNED and told == EMERGENCY:
+        facts.standard = EMERGENCY  # "عطل مو مخطط له": a fault, the planned word denied
     if facts.standard == PLANNED and told is None and (_kind_denied(text) or _fault_said(text)):
         # "ما كان مجدول", "غير مجدول": a planned word denied, or both kinds said: asked.
         facts.standard = EMERGENCY

@@ -1348,10 +1348,16 @@ def _notice_times(scan: _Scan) -> tuple[_Clock | None, _Day | None]:
     found = sorted((x for x in items if x.position > at), key=_position)
     clock: _Clock | None = None
     day: _Day | None = None
+    lead: _Clock | None = None
     for item in found:
         if stop is not None and item.position > stop:
             break
         if isinstance(item, _Clock):
+            if clock is None and day is None and item.ago:
+                # "وصلنا اشعار قبل ١٠ ساعات بس، القطع كان امس من ٩": the notice's lead (read by
+                # the case as how long before), never the outage's start.
+                lead = item
+                break
             if clock is not None or item.is_now or item.ago:
                 break
             clock = item
@@ -1359,7 +1365,7 @@ def _notice_times(scan: _Scan) -> tuple[_Clock | None, _Day | None]:
             day = item
         else:
             break
-    scan.clocks = [c for c in scan.clocks if c is not clock]
+    scan.clocks = [c for c in scan.clocks if c is not clock and c is not lead]
     scan.days = [d for d in scan.days if d is not day]
     return clock, day
 
