@@ -4,10 +4,10 @@ for scoring, so the model that runs reads messages exactly as the model that was
 Character n-grams inside word boundaries carry typos, missing letters, attached pronouns and
 Arabizi spellings ("فاتورتي", "الفاتوره", "fatoorti" share most of them); whole words and word
 pairs carry the phrasing ("متى ترجع"); a word's consonant skeleton (`bot.text.skeleton`) lets
-an Arabizi word share a feature with its Arabic spelling ("kahraba", "كهربا"). Every digit reads as 0: an account number says "digits
-here", never which ones. A message's features are those of each of its words plus its word
-pairs, as a set (a feature is there or not): the scorer caches a word's part, since words
-repeat from message to message while whole messages rarely do.
+an Arabizi word share a feature with its Arabic spelling ("kahraba", "كهربا"). Every digit reads
+as 0: an account number says "digits here", never which ones. A message's features are those of
+each of its words plus its word pairs, as a set (a feature is there or not): the scorer caches a
+word's part, since words repeat from message to message while whole messages rarely do.
 """
 
 from __future__ import annotations
