@@ -1423,49 +1423,38 @@ def _moment(
         counted = day.after_start is not None
         if clock is None:
             return Moment(resolved, None, stated, other_weekday=other, from_start=counted)
-        return Moment(
-            resolved,
-            time(clock.hour, clock.minute),
-            stated,
-            clock.guessed,
-            other,
-            clock.guess,
-            from_start=counted,
-            prayer=clock.prayer,
-            offered=clock.offered,
-        )
+        return _clock_moment(clock, resolved, stated, other_weekday=other, from_start=counted)
     assert clock is not None
     if clock.day is not None:
-        return Moment(
-            today + timedelta(days=clock.day + clock.midnight),
-            time(clock.hour, clock.minute),
-            True,
-            clock.guessed,
-            guess=clock.guess,
-            prayer=clock.prayer,
-            offered=clock.offered,
-        )
+        return _clock_moment(clock, today + timedelta(days=clock.day + clock.midnight), True)
     if start is not None:  # an end with no day of its own: the start's day (or the next)
-        return Moment(
-            start.day,
-            time(clock.hour, clock.minute),
-            start.day_stated,
-            clock.guessed,
-            guess=clock.guess,
-            prayer=clock.prayer,
-            offered=clock.offered,
-        )
+        return _clock_moment(clock, start.day, start.day_stated)
     if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
-        return Moment(
-            today,
-            time(clock.hour, clock.minute),
-            False,
-            clock.guessed,
-            guess=clock.guess,
-            prayer=clock.prayer,
-            offered=clock.offered,
-        )
+        return _clock_moment(clock, today, False)
     return _latest_past(clock, now)
+
+
+def _clock_moment(
+    clock: _Clock,
+    day: date,
+    day_stated: bool,
+    at: time | None = None,
+    other_weekday: int | None = None,
+    from_start: bool = False,
+) -> Moment:
+    """The moment of `clock` on `day` (at its own hour, or `at`), with what the clock knows of
+    how its hour was found (guessed, a prayer's, offered back or not)."""
+    return Moment(
+        day,
+        at if at is not None else time(clock.hour, clock.minute),
+        day_stated,
+        clock.guessed,
+        other_weekday,
+        clock.guess,
+        from_start=from_start,
+        prayer=clock.prayer,
+        offered=clock.offered,
+    )
 
 
 def _weekday_agrees(day: _Day, resolved: date) -> bool:
@@ -1481,15 +1470,7 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
         candidates.append(base.replace(hour=(clock.hour + 12) % 24))
     past = [c for c in candidates if c <= now]
     chosen = max(past) if past else max(candidates) - timedelta(days=1)
-    return Moment(
-        chosen.date(),
-        chosen.time(),
-        False,
-        clock.guessed,
-        guess=clock.guess,
-        prayer=clock.prayer,
-        offered=clock.offered,
-    )
+    return _clock_moment(clock, chosen.date(), False, at=chosen.time())
 
 
 def _day_of(day: _Day, today: date, after: date | None) -> date | None:
