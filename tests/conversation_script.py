@@ -124,9 +124,21 @@ def play(
             elif verb == "as":
                 phone = rest.strip()
             elif verb == "estimate":
-                _operator_estimate(settings, scenario.channel, phone, now, float(rest))
+                _operator_update(
+                    settings,
+                    scenario.channel,
+                    phone,
+                    "@estimate",
+                    eta=now + timedelta(minutes=float(rest)),
+                )
             elif verb == "started":
-                _operator_started(settings, scenario.channel, phone, now, float(rest))
+                _operator_update(
+                    settings,
+                    scenario.channel,
+                    phone,
+                    "@started",
+                    started_at=now - timedelta(minutes=float(rest)),
+                )
             elif verb == "restore":
                 last_reply = _operator_restore(settings, scenario.channel, phone, now)
                 transcript.append(f"@restore\n{last_reply}")
@@ -171,28 +183,18 @@ def play(
     return transcript
 
 
-def _operator_estimate(
-    settings: Settings, channel: str, phone: str, now: datetime, minutes: float
+def _operator_update(
+    settings: Settings, channel: str, phone: str, directive: str, **changes: datetime
 ) -> None:
+    """An operator's update (`update_incident`: an estimate, a start) to the incident of
+    `phone`'s latest report."""
     from bot.outages.service import latest_report, update_incident
     from bot.storage.db import session_scope
 
     with session_scope(settings.database_url) as session:
         found = latest_report(session, channel=channel, sender=phone, phone=phone)
-        assert found is not None, f"@estimate: {phone} has no outage report"
-        update_incident(session, found[1].id, eta=now + timedelta(minutes=minutes))
-
-
-def _operator_started(
-    settings: Settings, channel: str, phone: str, now: datetime, minutes_ago: float
-) -> None:
-    from bot.outages.service import latest_report, update_incident
-    from bot.storage.db import session_scope
-
-    with session_scope(settings.database_url) as session:
-        found = latest_report(session, channel=channel, sender=phone, phone=phone)
-        assert found is not None, f"@started: {phone} has no outage report"
-        update_incident(session, found[1].id, started_at=now - timedelta(minutes=minutes_ago))
+        assert found is not None, f"{directive}: {phone} has no outage report"
+        update_incident(session, found[1].id, **changes)
 
 
 def _operator_restore(settings: Settings, channel: str, phone: str, now: datetime) -> str:
