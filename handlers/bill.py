@@ -267,7 +267,7 @@ def _unregistered(turn: Turn) -> None:
     how to link the number, and a person for the bill now. The flow stays open, answered, so
     an account number sent next is refused as a bill's (never shown), not read as alerts."""
     _ = turn.tr._
-    turn.begin("bill", stage="answered", unregistered=True)
+    turn.begin("bill", stage="answered")
     turn.say(
         "\n".join(
             [
@@ -520,7 +520,7 @@ def comparison_text(turn: Turn, bills: list[Bill]) -> str:
                 "A bill usually goes up with more consumption (air conditioning in the hot "
                 "months), the higher tariff tier above {limit} kWh a month, or an unpaid balance "
                 "carried from an earlier bill.",
-                limit=tr.number(limit or 0),
+                limit=tr.number(limit),
             )
             if limit is not None
             else _(
