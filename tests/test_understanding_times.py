@@ -1005,3 +1005,33 @@ def test_midnight_with_a_day_is_the_night_of_that_day(
 ) -> None:
     found_start, found_end, _ = _span(text)
     assert (found_start, found_end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # A clock's hour said as an ordinal, after "الساعة" or before a part of the day.
+        ("طفت الكهرباء الساعة العاشرة صباحاً", "2026-12-01T10:00:00+03:00"),
+        ("من الساعة التاسعة مساء", "2026-11-30T21:00:00+03:00"),
+        ("التاسعة مساءً", "2026-11-30T21:00:00+03:00"),
+        ("الحادية عشرة ليلا", "2026-11-30T23:00:00+03:00"),
+        ("الساعة الحادي عشر صباحا", "2026-12-01T11:00:00+03:00"),
+        ("الساعة الثانية عشرة ظهرا", "2026-12-01T12:00:00+03:00"),  # never 10 (of "عشرة")
+        ("الواحدة ظهرا", "2026-11-30T13:00:00+03:00"),
+        ("الرابعة عصراً", "2026-11-30T16:00:00+03:00"),
+        ("الخامسة فجراً", "2026-12-01T05:00:00+03:00"),
+        ("العاشرة والنصف صباحا", "2026-12-01T10:30:00+03:00"),
+        ("الساعه عاشره وربع الصبح", "2026-12-01T10:15:00+03:00"),
+        ("التاسعة إلا ربعاً مساءً", "2026-11-30T20:45:00+03:00"),
+    ],
+)
+def test_ordinal_clock_hours(text: str, start: str) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is not None and reading.start.slot() == start
+    assert not reading.start.hour_guessed
+
+
+@pytest.mark.parametrize("text", ["الثانية", "الخيار الثالث", "طفت للمرة الثانية بالليل"])
+def test_ordinals_alone_are_no_hour(text: str) -> None:
+    start = read_times(text, NOW).start
+    assert start is None or start.clock is None or start.day_part

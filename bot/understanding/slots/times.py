@@ -128,6 +128,10 @@ class _Vocabulary:
     overran: _Phrases[bool]
     # "around", "حوالي" next to an hour: the hour is approximate, said back before it counts.
     approximate: frozenset[str] = frozenset()
+    # "العاشرة", "الحادية عشرة": a clock's hour said as an ordinal (data/numbers.toml
+    # `[clock_ordinals]`), an hour only after "الساعة" or before a part of the day.
+    clock_ordinals: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
+    ordinal_not_after: frozenset[str] = frozenset()  # "المرة الثانية": no hour
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -207,6 +211,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["notice"]["outage"]),
         after_start,
         _flags(data["ends"]["overran"]),
+        _clock_ordinals(),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -258,6 +263,10 @@ def _vocabulary() -> _Vocabulary:
         after_start,
         _flags(data["ends"]["overran"]),
         approximate=markers["approximate"],
+        clock_ordinals=_clock_ordinals(),
+        ordinal_not_after=frozenset(
+            normalize(w) for w in load("numbers")["clock_ordinals"]["not_after"]
+        ),
     )
 
 
@@ -290,6 +299,12 @@ def _hour_words() -> dict[str, int]:
         for w, n in number_words().items()
         if " " not in w and 1 <= n <= 12 and w not in ordinals
     }
+
+
+def _clock_ordinals() -> _Phrases[int]:
+    """The ordinal hours of a clock ("العاشرة", "الثانية عشرة"), data/numbers.toml."""
+    hours = load("numbers")["clock_ordinals"]["hours"]
+    return _Phrases({_key(w): int(n) for n, words in hours.items() for w in words})
 
 
 def _relative_units(units: dict[str, int]) -> dict[str, int]:
@@ -768,7 +783,7 @@ def _starters() -> _Starts:
         | {"a", "an", "one"}
     )
     date = v.gregorian.firsts
-    clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words)
+    clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words) | v.clock_ordinals.firsts
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start, v.overran)
     firsts = frozenset(word for table in tables for word in table.firsts)
@@ -785,7 +800,7 @@ def _continued(
     marker or a phrase of one word there."""
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
-    phrases += (v.notice, v.notice_until, v.after_start, v.overran)
+    phrases += (v.notice, v.notice_until, v.after_start, v.overran, v.clock_ordinals)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
@@ -876,12 +891,13 @@ def _hour_at(
         return None, 0
     j = i + lead_size
     clock = _hour_minute(toks[j]) if j < len(toks) else None
-    worded = clock is None and j < len(toks) and toks[j] in v.hour_words
+    ordinal, said_size = _ordinal_hour_at(toks, j, v) if clock is None else (None, 1)
+    worded = clock is None and (ordinal is not None or (j < len(toks) and toks[j] in v.hour_words))
     if worded:  # "سبع الصبح", "الساعة ثلاث العصر": an hour said as a word, read like a digit
-        clock = (v.hour_words[toks[j]], 0)
+        clock = (ordinal if ordinal is not None else v.hour_words[toks[j]], 0)
     if clock is not None:
         hour, minute = clock
-        k = j + 1
+        k = j + said_size
         part, size = _phrase_at(toks, k, v.hour_parts)
         if part is not None:
             minute += int(part)
@@ -943,6 +959,16 @@ def _hour_at(
                 midnight=midnight,
             ), k - i
     return None, 0
+
+
+def _ordinal_hour_at(toks: list[str], j: int, v: _Vocabulary) -> tuple[int | None, int]:
+    """ "العاشرة", "الثانية عشرة" at j: (hour, tokens), or (None, 1) (one token, as a digit's).
+    Read as an hour by `_hour_at` only after "الساعة" or before a part of the day, as a number
+    word is; never after "المرة" ("للمرة الثانية": the second time)."""
+    hour, size = _phrase_at(toks, j, v.clock_ordinals)
+    if hour is None or (j > 0 and toks[j - 1] in v.ordinal_not_after):
+        return None, 1
+    return int(hour), size
 
 
 def _apply_period(hour: int, period: _Period) -> int:
