@@ -1035,3 +1035,17 @@ def test_ordinal_clock_hours(text: str, start: str) -> None:
 def test_ordinals_alone_are_no_hour(text: str) -> None:
     start = read_times(text, NOW).start
     assert start is None or start.clock is None or start.day_part
+
+
+def test_lama_is_until_after_a_time() -> None:
+    """ "لما" after a time is "until" ("من بعد صلاة الظهر امس لما العشا": both ends read, each a
+    prayer's hour, said back before money); elsewhere it is "when", no end."""
+    now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
+    reading = read_times("من بعد صلاة الظهر امس لما العشا", now)
+    assert reading.start is not None and reading.end is not None
+    assert reading.start.day == reading.end.day == date(2026, 12, 1)
+    assert reading.start.prayer and reading.end.prayer
+    assert reading.start.clock is not None and reading.end.clock is not None
+    assert 11 <= reading.start.clock.hour <= 13 and 18 <= reading.end.clock.hour <= 20
+    when = read_times("لما رجعت من الدوام لقيت الكهربا طافية من الساعة ٥", now)
+    assert when.end is None
