@@ -203,8 +203,9 @@ class Facts:
             not notice_moment.hour_guessed or _late_all_day(notice_moment, begun)
         ):
             self.notice_at, changed = _notice_slot(notice_moment, begun), True
-        # "ما بلغونا الا الاربعاء الظهر": notified late, not "no notice".
-        told_when = notice_moment is not None and notice_moment.at is not None
+        # "ما بلغونا الا الاربعاء الظهر": notified late, not "no notice". A notice told as a moment
+        # ("وصلنا اشعار قبل يومين", "بلغونا امس") is never also a lead read from a length in it.
+        told_when = notice_moment is not None
         if self.standard == NOTICE:
             changed |= self._read_notice(text, asked, told_when)
         elif self.standard == PLANNED and not told_when and (lead := notice_lead_minutes(text)):
@@ -434,6 +435,10 @@ class Facts:
             if not self.start:
                 return "outage_day"
             if self.notice_minutes is None and not self.no_notice:
+                if _at(self.notice_at) is not None and self.start_at() is None:
+                    # The notice told as a moment ("وصلنا اشعار قبل يومين"): how long before the
+                    # outage it came is the outage's hour less it, so that hour is asked.
+                    return "start_time"
                 return "notice"
             return None
         if self.standard == UNLAWFUL:

@@ -87,6 +87,30 @@ def test_a_notice_moment_answering_how_long_before_is_the_notice() -> None:
     assert facts.missing(now) is None
 
 
+def test_a_notice_two_days_ago_is_a_moment_not_a_lead_of_two_days() -> None:
+    """ "وصلنا اشعار قبل يومين" is the moment two days before the message: its lead is the
+    outage's start less that moment (40 h 50 min here, late), never 48 hours (on time)."""
+    now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
+    reading = read_times("وصلنا اشعار قبل يومين", now)
+    assert reading.notice is not None
+    assert reading.notice.at == datetime(2026, 11, 30, 15, 10, tzinfo=RIYADH)
+    told = "كان فيه قطع مبرمج اليوم من ٨ الصبح الى ٢ الظهر وصلنا اشعار قبل يومين"
+    facts = Facts(standard="planned_outage_notice")
+    facts.read(told, now)
+    assert facts.notice_minutes == 40 * 60 + 50
+    # The outage's start not told: its day, then its hour, are asked; no lead is guessed.
+    unknown = Facts(standard="planned_outage_notice")
+    unknown.read("كان فيه قطع مبرمج وصلنا اشعار قبل يومين كم التعويض", now)
+    assert unknown.notice_minutes is None
+    assert unknown.missing(now) == "outage_day"
+    unknown.read("اليوم", now, "outage_day")
+    assert unknown.notice_minutes is None
+    assert unknown.missing(now) == "start_time"
+    unknown.read("٨ الصبح", now, "start_time")
+    assert unknown.notice_minutes == 40 * 60 + 50
+    assert unknown.missing(now) is None
+
+
 def test_a_cut_after_noon_told_with_its_payment_is_owed_too() -> None:
     now = datetime(2026, 7, 15, 20, 0, tzinfo=RIYADH)
     facts = Facts(standard="reconnection_after_payment")

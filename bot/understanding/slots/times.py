@@ -397,6 +397,7 @@ class _Day:
     hijri: tuple[int | None, int, int] | None = None
     months: int | None = None  # that many calendar months before today: a rough day
     rough: bool = False  # counted in weeks ("قبل اسبوعين"): a rough day, said back before money
+    counted: bool = False  # counted back from the message ("قبل يومين"): that long before it
     ahead: bool = False  # a weekday said as the next one ("الخميس الجاي"), not the last
     after_start: int | None = None  # "ثاني يوم": days after the range's start day
 
@@ -542,7 +543,7 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
         return None, 0
     weeks = v.relative_units.get(toks[k + size - 1], 0)
     rough = weeks == 7 or (weeks < 0 and -weeks % 7 == 0)  # "اسبوعين", "3 weeks"
-    return _Day(i, offset=-count, rough=rough), lead + size + after
+    return _Day(i, offset=-count, rough=rough, counted=True), lead + size + after
 
 
 def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int, int]:
@@ -1143,6 +1144,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     notice = None
     if notice_clock or notice_day:
         notice = _moment(notice_clock, notice_day, now, None)
+    if notice is not None and notice_clock is None and notice_day is not None:
+        notice = _counted_back(notice, notice_day, now)
     power = any(_power_word(t, _vocabulary()) for t in toks)
     return TimeReading(
         start,
@@ -1481,6 +1484,16 @@ def _clock_moment(
         prayer=clock.prayer,
         offered=clock.offered,
     )
+
+
+def _counted_back(moment: Moment, day: _Day, now: datetime) -> Moment:
+    """ "وصلنا اشعار قبل يومين": a notice counted back in days from the message is that moment,
+    two days before it (its lead before the outage is the outage's start minus it), never a
+    lead of two days. Counted in weeks or months it stays a rough day."""
+    if not day.counted or day.rough:
+        return moment
+    at = now.replace(second=0, microsecond=0) + timedelta(days=day.offset or 0)
+    return replace(moment, day=at.date(), clock=at.time())
 
 
 def _weekday_agrees(day: _Day, resolved: date) -> bool:
