@@ -278,6 +278,7 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         facts.start_part = facts.start_part and not is_start
         facts.end_part = facts.end_part and is_start
         facts.start_unoffered = facts.start_unoffered and not is_start
+        facts.start_day_open = facts.start_day_open and not is_start
         facts.end_unoffered = facts.end_unoffered and is_start
         _advance(turn, facts)
         return True
@@ -297,9 +298,14 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
                 return False
             return _retry(turn, _question(turn, facts, asked), _choices(turn, asked, facts))
         at = _nearest_hour(said, offered)
+        if is_start and facts.start_day_open and not said.day_stated:
+            # "من العصر" at 15:10, "٣" in answer: today's 15:00, the latest such hour past.
+            at = datetime.combine(turn.now.astimezone(RIYADH).date(), at.timetz())
+            at -= timedelta(days=1) if at > turn.now else timedelta(0)
     if is_start:
         # The start may still have its day inferred: said back before money as ever.
         facts.start, facts.start_part, facts.start_unoffered = at.isoformat(), False, False
+        facts.start_day_open = False
         end = facts.end_at()
         if end is not None and end <= at:
             facts.end = None  # an end before the hour now told is asked again, never kept
@@ -1705,6 +1711,10 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
             return _("About what time did the power come back? Write the hour.")
         if what == "start_hour" and facts.start_unoffered and facts.standard == RECONNECTION:
             return _("About what time did you pay? Write the hour.")
+        if what == "start_hour" and facts.start_day_open:  # "من العصر" as Asr comes round
+            return _(
+                "About what time did the power go off? Write the hour, and the day if not today."
+            )
         if what == "start_hour" and facts.start_unoffered:
             return _("You said early: about what time did the power go off? Write the hour.")
         if what == "end_hour":

@@ -20,7 +20,7 @@ from bot.standards import Case, compensation_for, rule_for
 from bot.text import ascii_digits, normalize
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
-from bot.understanding.slots.times import TimeReading
+from bot.understanding.slots.times import TimeReading, span_may_have_begun
 from bot.understanding.slots.tokens import parse_number
 from bot.understanding.vocabulary import number_words
 from handlers.common import mentions_damage
@@ -56,6 +56,10 @@ class Facts:
     # never offered: the hour is asked with none suggested.
     start_unoffered: bool = False
     end_unoffered: bool = False
+    # A span named with no day just as it comes round again ("من العصر" at 15:10): today's or
+    # yesterday's, its hour is asked with none offered, and the day if not today
+    # (`span_may_have_begun`, the outage report's rule too).
+    start_day_open: bool = False
     ongoing: bool = False
     duration: int | None = None  # minutes, when the subscriber gave a length instead of times
     notice_minutes: int | None = None
@@ -164,7 +168,8 @@ class Facts:
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
             self.start_part = _hour_asked(start)
-            self.start_unoffered = self.start_part and not start.offered
+            self.start_day_open = span_may_have_begun(start, now)
+            self.start_unoffered = self.start_part and (not start.offered or self.start_day_open)
             changed = True
             if (
                 end is None

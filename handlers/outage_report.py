@@ -43,7 +43,12 @@ from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word, understand
 from bot.understanding.slots import find_standard, read_times, stated_duration
-from bot.understanding.slots.times import Moment, answer_hour_text, read_answer_hour
+from bot.understanding.slots.times import (
+    Moment,
+    answer_hour_text,
+    read_answer_hour,
+    span_may_have_begun,
+)
 from handlers import medical_need
 from handlers.common import (
     account_aliases,
@@ -661,11 +666,6 @@ def start_told(text: str, now: datetime, after: datetime | None = None) -> Start
     return start_policy(reading.start, now, after)
 
 
-# A span whose usual hour is at most this far ahead ("من العصر" at 15:10, Asr at 15:15) may
-# have begun today: its hour is asked, not yesterday's offered.
-SPAN_MAY_HAVE_BEGUN = timedelta(hours=1)
-
-
 def start_policy(start: Moment | None, now: datetime, after: datetime | None = None) -> StartTold:
     """The one place that decides whether a start told can be counted from or must be asked,
     for the report flow and the compensation questions alike: an hour is counted from; a named
@@ -680,13 +680,7 @@ def start_policy(start: Moment | None, now: datetime, after: datetime | None = N
     if start.guess == "day_part" and at is not None and at > now and start.day <= today:
         # "من الصبح" at 7:00, its usual hour (8:00) still ahead: the span has begun, ask the hour
         return StartTold(ask="when", day=start.day, part_hour=at.astimezone(RIYADH).hour)
-    if (
-        start.guess == "day_part"
-        and at is not None
-        and not start.day_stated
-        and start.day == today - timedelta(days=1)
-        and at + timedelta(days=1) - now <= SPAN_MAY_HAVE_BEGUN
-    ):
+    if at is not None and span_may_have_begun(start, now):
         # "من العصر" at 15:10, its usual hour (15:15) just ahead: today's span may have begun,
         # or yesterday's is meant; the hour is asked with none offered (not yesterday's 15:15,
         # a day's compensation too many if taken unread).

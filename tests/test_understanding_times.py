@@ -1049,3 +1049,23 @@ def test_lama_is_until_after_a_time() -> None:
     assert 11 <= reading.start.clock.hour <= 13 and 18 <= reading.end.clock.hour <= 20
     when = read_times("لما رجعت من الدوام لقيت الكهربا طافية من الساعة ٥", now)
     assert when.end is None
+
+
+@pytest.mark.parametrize(
+    ("at", "begun"),
+    [
+        ((15, 10), True),  # Asr's usual hour (15:15) just ahead: today's may have begun
+        ((14, 30), True),  # not begun today: yesterday's, or today's to come
+        ((13, 0), False),  # hours ahead: yesterday's afternoon, offered back
+        ((15, 30), False),  # today's usual hour past: today's, offered back
+    ],
+)
+def test_span_may_have_begun(at: tuple[int, int], begun: bool) -> None:
+    from bot.understanding.slots.times import span_may_have_begun
+
+    now = datetime(2026, 12, 2, *at, tzinfo=RIYADH)
+    start = read_times("من العصر", now).start
+    assert start is not None and start.day_part
+    assert span_may_have_begun(start, now) is begun
+    named = read_times("امس من العصر", now).start  # the day said: never in doubt
+    assert named is not None and not span_may_have_begun(named, now)

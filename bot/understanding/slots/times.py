@@ -1588,6 +1588,20 @@ def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment
     )
 
 
+def span_may_have_begun(start: Moment, now: datetime) -> bool:
+    """A span of the day named alone with no day ("من العصر" at 15:10, Asr's usual hour 15:15):
+    read as yesterday's, its usual hour is so little ahead today (`[spans]` in data/times.toml)
+    that today's span may have begun, or not yet. Either day is a guess, and a day's money
+    apart: the hour (and the day, if not today) is asked, none offered. The one rule for the
+    outage report and the compensation questions alike."""
+    at = start.at
+    if start.guess != "day_part" or at is None or start.day_stated:
+        return False
+    today = now.astimezone(RIYADH).date()
+    ahead = timedelta(minutes=load("times")["spans"]["may_have_begun_minutes"])
+    return start.day == today - timedelta(days=1) and at + timedelta(days=1) - now <= ahead
+
+
 def read_answer_hour(raw: str, now: datetime) -> Moment | None:
     """The answer to "at what time?": an hour alone ("6 ونص", "7") is one, read as if it came
     after "الساعة" (a bare number in any other message is not an hour)."""
