@@ -14,7 +14,9 @@ is then recorded; a district, city or location sent after it is added to that re
 home ("عند بيتنا", "جنبنا") is no place at all: "where?" is asked before anything is filed.
 Typed coordinates and a map link that carries them are a location.
 
-Someone hurt ("انصعق") hears "call the ambulance 997" before the 933 warning. "Something else"
+Someone hurt ("انصعق", or "ولدي لمسه" told of a bare cable) hears "call the ambulance 997" before
+the 933 warning. A person asked for in the same message ("ابي موظف ضروري، ...") is handed over
+too (recorded, with the call centre's number), after those warnings and before any question. "Something else"
 picked by its number is asked a short description first. A question about a report already
 made ("وش صار على بلاغ السلك الطايح؟") is answered with its status, not taken as a new report;
 an outage told beside the hazard is offered once the hazard is recorded.
@@ -55,6 +57,7 @@ from bot.phrases import mentions
 from bot.text import ascii_digits, normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
+from handlers import agent
 from handlers.common import ask_which_city, stopped_note
 
 log = logging.getLogger(__name__)
@@ -82,6 +85,8 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
         media=[],
     )
     _take(turn)
+    if agent.asked_in(turn):
+        turn.remember(person=True)  # "ابي موظف ضروري، فيه سلك مكشوف": handed over in _next
     _next(turn)
 
 
@@ -302,6 +307,11 @@ def _next(turn: Turn) -> None:
     kind = state.get("kind")
     if state.get("danger") or (kind and is_urgent_kind(kind)):
         _warn(turn)
+    if state.get("person") and not state.get("handed_over"):
+        turn.say(
+            "\n".join(agent.handover_lines(turn, emergency_said=bool(turn.state.get("warned"))))
+        )
+        turn.remember(handed_over=True)
     if state.get("kind") is None:
         turn.remember(stage="kind")
         turn.say(
