@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
+from bot.i18n import Texts
 from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
@@ -1908,6 +1909,7 @@ def _show_records(
         if report is None or parse_reference(open_report.reference, "OUT") == report
     ]
     nothing_owed: list[str] = []  # said after every case that earns something
+    owed = 0  # the listed cases with an amount owed (not the open ones, not those owed nothing)
     if turn.phone is not None:
         for filed, _incident, compensation in compensation_cases_for_phone(
             turn.session, turn.phone
@@ -1931,6 +1933,8 @@ def _show_records(
             if offered is None and not compensation.amount_sar:
                 nothing_owed.append(block)
                 continue
+            if offered is None:
+                owed += 1  # an amount said; a start still to confirm says none yet
             (overdue if _overdue(turn, compensation) else others).append(block)
         requests = (
             ()
@@ -1953,6 +1957,7 @@ def _show_records(
             if not compensation.amount_sar:
                 nothing_owed.append(block)
                 continue
+            owed += 1
             (overdue if _overdue(turn, compensation) else others).append(block)
     blocks = overdue + others + nothing_owed
     if not blocks:
@@ -1979,13 +1984,7 @@ def _show_records(
                 phone=SERA_PHONE,
             )
         )
-    turn.say(
-        tr._(
-            "Here is what your recorded cases earn under the guaranteed standards "
-            "({count} in all):",
-            count=tr.number(len(blocks)),
-        )
-    )
+    turn.say(records_heading(tr, listed=len(blocks), owed=owed))
     _records_page(turn)
     if unstated and not asked_in_block:
         turn.say(
@@ -1995,6 +1994,30 @@ def _show_records(
             )
         )
     return True
+
+
+def records_heading(tr: Texts, *, listed: int, owed: int) -> str:
+    """The line above the sender's recorded cases: how many are listed, and of them how many
+    are owed compensation, counted from the one list that is shown (never "compensation owed
+    (3)" above one case owed and two on time)."""
+    if owed == listed:
+        return tr._(
+            "Here is the compensation owed for your recorded cases under the guaranteed "
+            "standards ({count} in all):",
+            count=tr.number(listed),
+        )
+    if owed == 0:
+        return tr._(
+            "Here are your recorded cases under the guaranteed standards ({count} in all); "
+            "none of them is owed compensation for now:",
+            count=tr.number(listed),
+        )
+    return tr._(
+        "Here are your recorded cases under the guaranteed standards ({count} in all); "
+        "{owed} of them are owed compensation:",
+        count=tr.number(listed),
+        owed=tr.number(owed),
+    )
 
 
 def _records_page(turn: Turn) -> None:
