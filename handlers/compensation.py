@@ -1066,6 +1066,10 @@ def explains_open_report(turn: Turn, understood: Understanding) -> bool:
     (its acknowledgement, the records): how it was counted. True when answered."""
     if turn.flow is not None or not _asks_why_counted(turn):
         return False
+    from handlers.outage_status import named_reference
+
+    if named_reference(turn.text) is not None:
+        return False  # "OUT-000012 وش صار عليه": that report's status, not the counting
     if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.7:
         return False
     if not _quoted_money(turn):

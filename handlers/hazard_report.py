@@ -93,13 +93,21 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
 def _asks_after_report(turn: Turn) -> bool:
     """ "وش صار على بلاغ السلك الطايح؟" from a sender with a safety report: its status, not a
     new report (and no "call 933" for a hazard already reported). True when answered."""
-    from handlers.outage_status import names_report, say_safety_status
+    from handlers.outage_status import (
+        answers_named_report,
+        named_reference,
+        names_report,
+        say_safety_status,
+    )
 
     text = turn.text
     if not text or not mentions(text, "hazard_status_ask"):
         return False
     if not (names_report(text) or _HAZARD_REFERENCE.search(ascii_digits(text).casefold())):
         return False
+    if named_reference(text) is not None:  # "وش صار على بلاغ HAZ-000012": that one, not the latest
+        turn.finish()
+        return answers_named_report(turn)
     found = latest_report_of(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )

@@ -35,6 +35,8 @@ def start(turn: Turn, understood: Understanding) -> None:
     tr = turn.tr
     _ = tr._
     turn.intent = "outage_status"
+    if answers_named_report(turn):  # "HAZ-000012 وش صار عليه": that one, never the latest
+        return
     found = latest_report(
         turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
     )
@@ -72,6 +74,66 @@ def start(turn: Turn, understood: Understanding) -> None:
     report, incident = found
     lines = [_("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))]
     turn.say("\n".join(lines + status_lines(turn, report, incident)))
+
+
+def answers_named_report(turn: Turn) -> bool:
+    """A report named by its reference ("HAZ-000012 وش صار عليه", "OUT-000003"): the status of
+    that report when it is the sender's; when it is not (or there is none), kindly said so:
+    never another number's report, nor their latest one in its place. False when the message
+    names no reference."""
+    named = named_reference(turn.text or "")
+    if named is None:
+        return False
+    kind, number = named
+    turn.intent = "outage_status"
+    sender = {"channel": turn.message.channel, "sender": turn.message.sender, "phone": turn.phone}
+    if kind in ("haz", "hz"):
+        safety = latest_report_of(
+            turn.session,
+            **sender,
+            report=number if kind == "haz" else None,
+            hazard=number if kind == "hz" else None,
+        )
+        if safety is not None:
+            say_safety_status(turn, *safety)
+            return True
+    else:
+        found = latest_report(
+            turn.session,
+            **sender,
+            report=number if kind == "out" else None,
+            incident=number if kind == "inc" else None,
+        )
+        if found is not None:
+            report, incident = found
+            line = turn.tr._(
+                "Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported)
+            )
+            turn.say("\n".join([line, *status_lines(turn, report, incident)]))
+            return True
+    asked = f"{_PREFIXES[kind]}-{number:06d}"
+    turn.say(
+        turn.tr._(
+            "I could not find report {ref} among the reports sent from your number. Please "
+            "check its number and send it again.",
+            ref=asked,
+        )
+    )
+    return True
+
+
+_PREFIXES = {"out": "OUT", "inc": "INC", "haz": "HAZ", "hz": "HZ"}
+# A reference with its number ("OUT-000012", "haz-3", "inc12", "out 000012"), as _REFERENCE.
+_NUMBERED = re.compile(r"\b(out|inc|haz|hz)(?:\s?[-‐‑–]\s?(\d{1,12})|\s?(\d{3,12})|(\d{1,12}))\b")
+
+
+def named_reference(text: str) -> tuple[str, int] | None:
+    """The first report reference the message names: its kind ("out", "inc", "haz", "hz")
+    and number; None when it names none."""
+    match = _NUMBERED.search(ascii_digits(text).casefold())
+    if match is None:
+        return None
+    return match.group(1), int(next(g for g in match.groups()[1:] if g))
 
 
 def _asks_after_safety(
