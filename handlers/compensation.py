@@ -17,7 +17,7 @@ from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.i18n import Texts
-from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
+from bot.outages import compensation_cases_for_phone, restoration_standard
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import may_start_earlier, start_asked, unstated_start_line
@@ -50,7 +50,13 @@ from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
 from handlers import outside_standards
-from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
+from handlers.common import (
+    account_choices,
+    damage_claim_text,
+    latest_outage_report,
+    linked_accounts,
+    mask,
+)
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
     HOURS_STANDARDS,
@@ -2397,9 +2403,7 @@ def _open_request_text(turn: Turn, request) -> str:
 
 
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[1].status == "restored" or found[0].stated_end is not None:
         return []  # restored, or the reporter told us their power came back: a closed case
     if found[0].status == CANCELLED or found[0].power_back_at is not None:
@@ -2413,9 +2417,7 @@ def _ask_when_back(turn: Turn) -> bool:
     saying so ("الغي البلاغ الكهربا رجعت"): their case is counted, from the start they stated or
     else the start on our record (said as such), once they say when it came back, asked here.
     False when there is no such report."""
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None:
         return False
     report, incident = found

@@ -38,7 +38,6 @@ from bot.hazards.service import (
     add_place,
     find_report,
     keep_media,
-    latest_report_of,
     report_hazard,
 )
 from bot.hazards.vocabulary import (
@@ -58,7 +57,7 @@ from bot.text import ascii_digits, normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
 from handlers import agent
-from handlers.common import ask_which_city, stopped_note
+from handlers.common import ask_which_city, latest_safety_report, stopped_note
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +107,7 @@ def _asks_after_report(turn: Turn) -> bool:
     if named_reference(text) is not None:  # "وش صار على بلاغ HAZ-000012": that one, not the latest
         turn.finish()
         return answers_named_report(turn)
-    found = latest_report_of(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_safety_report(turn)
     if found is None:
         return False
     turn.finish()

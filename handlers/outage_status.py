@@ -11,8 +11,7 @@ from functools import cache, lru_cache
 from bot.config import RIYADH
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
-from bot.hazards.service import latest_report_of
-from bot.outages import compensation_for_report, latest_report, record_stated_end
+from bot.outages import compensation_for_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
@@ -23,7 +22,7 @@ from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
 from bot.understanding.slots import Moment, read_answer_hour, read_times, says_power_off
-from handlers.common import stopped_note
+from handlers.common import latest_outage_report, latest_safety_report, stopped_note
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
 FRESH = timedelta(minutes=15)
@@ -37,12 +36,8 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "outage_status"
     if answers_named_report(turn):  # "HAZ-000012 وش صار عليه": that one, never the latest
         return
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
-    safety = latest_report_of(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
+    safety = latest_safety_report(turn)
     if _reports_an_outage(turn, understood, found):
         from handlers import outage_report
 
@@ -86,11 +81,9 @@ def answers_named_report(turn: Turn) -> bool:
         return False
     kind, number = named
     turn.intent = "outage_status"
-    sender = {"channel": turn.message.channel, "sender": turn.message.sender, "phone": turn.phone}
     if kind in ("haz", "hz"):
-        safety = latest_report_of(
-            turn.session,
-            **sender,
+        safety = latest_safety_report(
+            turn,
             report=number if kind == "haz" else None,
             hazard=number if kind == "hz" else None,
         )
@@ -98,9 +91,8 @@ def answers_named_report(turn: Turn) -> bool:
             say_safety_status(turn, *safety)
             return True
     else:
-        found = latest_report(
-            turn.session,
-            **sender,
+        found = latest_outage_report(
+            turn,
             report=number if kind == "out" else None,
             incident=number if kind == "inc" else None,
         )
@@ -327,9 +319,7 @@ def asks_what_restoration_earned(turn: Turn, understood: Understanding) -> bool:
         return False
     if understood.confidence >= SURE or not mentions_words(turn.text, "how_much"):
         return False
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED or found[1].end is None:
         return False
     return timedelta(0) <= turn.now - found[1].end <= AFTER_RESTORATION
@@ -340,9 +330,7 @@ def takes_why(turn: Turn, understood: Understanding | None) -> bool:
     answers it, with the cause when the team has recorded one; True when it did."""
     if understood is None or turn.asking or not mentions(turn.text, "ask_why_off"):
         return False
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED or not found[1].is_open:
         return False
     turn.finish()
@@ -367,9 +355,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             return False
         start(turn, understood)
         return True
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     stated_end = back and not cancel and _states_an_end(understood)
     if stated_end and found is not None and _takes_stated_end(turn, *found):
         return True  # "رجعت الساعة 3": the stated end closes the reporter's case
@@ -541,9 +527,7 @@ def takes_power_back(turn: Turn, understood: Understanding) -> bool:
     guessed."""
     if not _states_an_end(understood):
         return False  # most messages: no end of a case at all, nothing to look up
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     return found is not None and _takes_stated_end(turn, *found)
 
 
@@ -649,9 +633,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
     (its morning or evening from the part of the day said first); no asks the hour."""
     from bot.understanding import choice_number, control_word
 
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].id != turn.state.get("report"):
         turn.finish()
         return False
