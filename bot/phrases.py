@@ -13,9 +13,10 @@ from bot.understanding.phrases import read_phrase_file
 
 # Every list exists in every language. The hazard_<kind> lists name the kinds of
 # bot/hazards/data/kinds.toml (hazard_<kind>_danger: the states that make a kind danger now);
-# hazard_danger, hazard_hurt, hazard_electrocuted, hazard_place, hazard_place_vague and
-# hazard_area are read by bot/hazards/vocabulary.py (hazard_electrocuted and hazard_hurt in their
-# own files, a word ending in "*" kept as a word's beginning); stop_in_flow by
+# hazard_danger, hazard_hurt, hazard_electrocuted, hazard_touched, hazard_place,
+# hazard_place_vague and hazard_area are read by bot/hazards/vocabulary.py (hazard_electrocuted,
+# hazard_touched and hazard_hurt in their own files, a word ending in "*" kept as a word's
+# beginning); stop_in_flow by
 # handlers/subscription.py; hazard_status_ask by handlers/hazard_report.py;
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
@@ -81,6 +82,7 @@ NAMES = (
     "hazard_place_vague",
     "hazard_hurt",
     "hazard_electrocuted",
+    "hazard_touched",
     "stop_in_flow",
     "hazard_status_ask",
     "cut_for_bills",

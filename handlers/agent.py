@@ -1,17 +1,21 @@
 """Talk to a person. We cannot pass the chat itself to an agent, so the subscriber is given the
 call centre (SADEEQ_AGENT_PHONE; SEC emergency 933 first when the conversation is about danger)
 and a hand-over request is recorded with the last messages, for operators to read
-(`sadeeq handovers list`)."""
+(`sadeeq handovers list`). A request for a person said beside a safety report ("ابي موظف ضروري،
+فيه سلك مكشوف وولدي لمسه") is recorded too, after the report's own emergency lines
+(handlers/hazard_report.py)."""
 
 from __future__ import annotations
 
 from bot.dialogue.turn import Turn
 from bot.handovers import handover_ref, record_handover
 from bot.hazards.vocabulary import is_danger
-from bot.understanding import Understanding
+from bot.understanding import Understanding, understand
 from handlers import medical_need
 
 EMERGENCY = "933"
+# A request for a person this sure leaves any open question (the intent model's confidence).
+SURE = 0.7
 
 
 def start(turn: Turn, understood: Understanding) -> None:
@@ -21,18 +25,31 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.say("\n".join(lines))
 
 
-def handover_lines(turn: Turn) -> list[str]:
+def asked_in(turn: Turn) -> bool:
+    """A part of the message surely asks for a person ("ابي موظف ضروري" in "ابي موظف ضروري، فيه
+    سلك مكشوف قدام البيت"), whatever the whole message is read as."""
+    from handlers.second_request import clauses
+
+    for part in clauses(turn.text or ""):
+        read = understand(part, now=turn.now)
+        if read.intent == "agent" and read.confidence >= SURE:
+            return True
+    return False
+
+
+def handover_lines(turn: Turn, *, emergency_said: bool = False) -> list[str]:
     """The hand-over itself, recorded for the customer service team, and what the subscriber
-    is told of it: 933 first when the conversation is about danger, the call centre, the
-    request's reference. Also said by a request that no guaranteed standard covers
-    (handlers/outside_standards.py): a person follows it up."""
+    is told of it: 933 first when the conversation is about danger (unless `emergency_said`:
+    this reply told it already), the call centre, the request's reference. Also said by a
+    request that no guaranteed standard covers (handlers/outside_standards.py): a person follows
+    it up."""
     _ = turn.tr._
     danger = _about_danger(turn)
     handover = record_handover(
         turn.session, turn.contact, text=turn.text or "", lang=turn.lang, danger=danger, at=turn.now
     )
     lines = []
-    if danger:
+    if danger and not emergency_said:
         lines.append(
             _(
                 "⚠️ If there is danger now (sparks, smoke, a fallen cable, someone on medical "

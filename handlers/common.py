@@ -12,7 +12,46 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 
 if TYPE_CHECKING:
+    from bot.hazards.models import Hazard, HazardReport
+    from bot.outages.models import Incident, OutageReport
     from bot.outages.places import NamedPlace
+
+
+def latest_outage_report(
+    turn: Turn, *, report: int | None = None, incident: int | None = None
+) -> tuple[OutageReport, Incident] | None:
+    """The sender's latest outage report and its incident: by phone across channels when known,
+    else by this channel's sender. `report` / `incident`: that one only ("OUT-000012",
+    "INC-000012"), None when it is not theirs."""
+    from bot.outages import latest_report
+
+    message = turn.message
+    return latest_report(
+        turn.session,
+        channel=message.channel,
+        sender=message.sender,
+        phone=turn.phone,
+        report=report,
+        incident=incident,
+    )
+
+
+def latest_safety_report(
+    turn: Turn, *, report: int | None = None, hazard: int | None = None
+) -> tuple[HazardReport, Hazard] | None:
+    """The sender's latest safety report and its hazard, found as `latest_outage_report`;
+    `report` / `hazard`: that one only ("HAZ-000012", "HZ-000012"), None when not theirs."""
+    from bot.hazards.service import latest_report_of
+
+    message = turn.message
+    return latest_report_of(
+        turn.session,
+        channel=message.channel,
+        sender=message.sender,
+        phone=turn.phone,
+        report=report,
+        hazard=hazard,
+    )
 
 
 def mentions_damage(text: str) -> bool:

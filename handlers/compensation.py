@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.outages import compensation_cases_for_phone, latest_report, restoration_standard
+from bot.i18n import Texts
+from bot.outages import compensation_cases_for_phone, restoration_standard
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import may_start_earlier, start_asked, unstated_start_line
@@ -49,7 +50,13 @@ from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
 from handlers import outside_standards
-from handlers.common import account_choices, damage_claim_text, linked_accounts, mask
+from handlers.common import (
+    account_choices,
+    damage_claim_text,
+    latest_outage_report,
+    linked_accounts,
+    mask,
+)
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
     HOURS_STANDARDS,
@@ -1071,6 +1078,10 @@ def explains_open_report(turn: Turn, understood: Understanding) -> bool:
     (its acknowledgement, the records): how it was counted. True when answered."""
     if turn.flow is not None or not _asks_why_counted(turn):
         return False
+    from handlers.outage_status import named_reference
+
+    if named_reference(turn.text) is not None:
+        return False  # "OUT-000012 وش صار عليه": that report's status, not the counting
     if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.7:
         return False
     if not _quoted_money(turn):
@@ -1918,6 +1929,7 @@ def _show_records(
         if report is None or parse_reference(open_report.reference, "OUT") == report
     ]
     nothing_owed: list[str] = []  # said after every case that earns something
+    owed = 0  # the listed cases with an amount owed (not the open ones, not those owed nothing)
     if turn.phone is not None:
         for filed, _incident, compensation in compensation_cases_for_phone(
             turn.session, turn.phone
@@ -1941,6 +1953,8 @@ def _show_records(
             if offered is None and not compensation.amount_sar:
                 nothing_owed.append(block)
                 continue
+            if offered is None:
+                owed += 1  # an amount said; a start still to confirm says none yet
             (overdue if _overdue(turn, compensation) else others).append(block)
         requests = (
             ()
@@ -1963,6 +1977,7 @@ def _show_records(
             if not compensation.amount_sar:
                 nothing_owed.append(block)
                 continue
+            owed += 1
             (overdue if _overdue(turn, compensation) else others).append(block)
     blocks = overdue + others + nothing_owed
     if not blocks:
@@ -1989,13 +2004,7 @@ def _show_records(
                 phone=SERA_PHONE,
             )
         )
-    turn.say(
-        tr._(
-            "Here is what your recorded cases earn under the guaranteed standards "
-            "({count} in all):",
-            count=tr.number(len(blocks)),
-        )
-    )
+    turn.say(records_heading(tr, listed=len(blocks), owed=owed))
     _records_page(turn)
     if unstated and not asked_in_block:
         turn.say(
@@ -2005,6 +2014,30 @@ def _show_records(
             )
         )
     return True
+
+
+def records_heading(tr: Texts, *, listed: int, owed: int) -> str:
+    """The line above the sender's recorded cases: how many are listed, and of them how many
+    are owed compensation, counted from the one list that is shown (never "compensation owed
+    (3)" above one case owed and two on time)."""
+    if owed == listed:
+        return tr._(
+            "Here is the compensation owed for your recorded cases under the guaranteed "
+            "standards ({count} in all):",
+            count=tr.number(listed),
+        )
+    if owed == 0:
+        return tr._(
+            "Here are your recorded cases under the guaranteed standards ({count} in all); "
+            "none of them is owed compensation for now:",
+            count=tr.number(listed),
+        )
+    return tr._(
+        "Here are your recorded cases under the guaranteed standards ({count} in all); "
+        "{owed} of them are owed compensation:",
+        count=tr.number(listed),
+        owed=tr.number(owed),
+    )
 
 
 def _records_page(turn: Turn) -> None:
@@ -2380,9 +2413,7 @@ def _open_request_text(turn: Turn, request) -> str:
 
 
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[1].status == "restored" or found[0].stated_end is not None:
         return []  # restored, or the reporter told us their power came back: a closed case
     if found[0].status == CANCELLED or found[0].power_back_at is not None:
@@ -2396,9 +2427,7 @@ def _ask_when_back(turn: Turn) -> bool:
     saying so ("الغي البلاغ الكهربا رجعت"): their case is counted, from the start they stated or
     else the start on our record (said as such), once they say when it came back, asked here.
     False when there is no such report."""
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None:
         return False
     report, incident = found

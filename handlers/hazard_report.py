@@ -14,7 +14,9 @@ is then recorded; a district, city or location sent after it is added to that re
 home ("عند بيتنا", "جنبنا") is no place at all: "where?" is asked before anything is filed.
 Typed coordinates and a map link that carries them are a location.
 
-Someone hurt ("انصعق") hears "call the ambulance 997" before the 933 warning. "Something else"
+Someone hurt ("انصعق", or "ولدي لمسه" told of a bare cable) hears "call the ambulance 997" before
+the 933 warning. A person asked for in the same message ("ابي موظف ضروري، ...") is handed over
+too (recorded, with the call centre's number), after those warnings and before any question. "Something else"
 picked by its number is asked a short description first. A question about a report already
 made ("وش صار على بلاغ السلك الطايح؟") is answered with its status, not taken as a new report;
 an outage told beside the hazard is offered once the hazard is recorded.
@@ -36,7 +38,6 @@ from bot.hazards.service import (
     add_place,
     find_report,
     keep_media,
-    latest_report_of,
     report_hazard,
 )
 from bot.hazards.vocabulary import (
@@ -55,7 +56,8 @@ from bot.phrases import mentions
 from bot.text import ascii_digits, normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
-from handlers.common import ask_which_city, stopped_note
+from handlers import agent
+from handlers.common import ask_which_city, latest_safety_report, stopped_note
 
 log = logging.getLogger(__name__)
 
@@ -82,22 +84,30 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
         media=[],
     )
     _take(turn)
+    if agent.asked_in(turn):
+        turn.remember(person=True)  # "ابي موظف ضروري، فيه سلك مكشوف": handed over in _next
     _next(turn)
 
 
 def _asks_after_report(turn: Turn) -> bool:
     """ "وش صار على بلاغ السلك الطايح؟" from a sender with a safety report: its status, not a
     new report (and no "call 933" for a hazard already reported). True when answered."""
-    from handlers.outage_status import names_report, say_safety_status
+    from handlers.outage_status import (
+        answers_named_report,
+        named_reference,
+        names_report,
+        say_safety_status,
+    )
 
     text = turn.text
     if not text or not mentions(text, "hazard_status_ask"):
         return False
     if not (names_report(text) or _HAZARD_REFERENCE.search(ascii_digits(text).casefold())):
         return False
-    found = latest_report_of(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    if named_reference(text) is not None:  # "وش صار على بلاغ HAZ-000012": that one, not the latest
+        turn.finish()
+        return answers_named_report(turn)
+    found = latest_safety_report(turn)
     if found is None:
         return False
     turn.finish()
@@ -302,6 +312,11 @@ def _next(turn: Turn) -> None:
     kind = state.get("kind")
     if state.get("danger") or (kind and is_urgent_kind(kind)):
         _warn(turn)
+    if state.get("person") and not state.get("handed_over"):
+        turn.say(
+            "\n".join(agent.handover_lines(turn, emergency_said=bool(turn.state.get("warned"))))
+        )
+        turn.remember(handed_over=True)
     if state.get("kind") is None:
         turn.remember(stage="kind")
         turn.say(

@@ -19,7 +19,6 @@ from bot.hazards.models import STORED
 from bot.outages import (
     ReportOutcome,
     compensation_for_report,
-    latest_report,
     report_outage,
     reports_by_sender,
     restoration_standard,
@@ -55,6 +54,7 @@ from handlers.common import (
     accounts_named_in,
     ask_which_city,
     damage_claim_text,
+    latest_outage_report,
     mask,
     mentions_damage,
 )
@@ -80,9 +80,7 @@ def takes_media(turn: Turn) -> bool:
         turn.say(_("Thank you, we will keep it with your outage report."))
         _ask_where(turn, [Account(**a) for a in turn.state.get("accounts", [])])
         return True
-    previous = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    previous = latest_outage_report(turn)
     if previous is None:
         return False
     report, incident = previous
@@ -273,9 +271,7 @@ def _ahead(turn: Turn) -> bool:
 def _open_report_told(turn: Turn) -> bool:
     """The sender's report of an outage still open, and its status, instead of the place asked
     again; a place typed next is a new report. True when there was one."""
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or not found[1].is_open or found[0].status == CANCELLED:
         return False
     report, incident = found
@@ -1065,9 +1061,7 @@ def dont_know_start(turn: Turn, understood: Understanding) -> bool:
         return False
     if understood.intent not in _TIME_ONLY:
         return False
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
@@ -1107,9 +1101,7 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
         return False
     if mentions_words(turn.text, "also"):
         return False  # "لا وكمان المحل اللي في الملز طافي": another place as well, not instead
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED or not found[1].is_open:
         return False
     report, _incident = found
@@ -1165,9 +1157,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     told = start_told(turn.text, turn.now)
     if told.at is None and told.ask not in ("when", "am_pm", "confirm"):
         return False
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
@@ -1302,9 +1292,7 @@ def confirms_offered_start(turn: Turn) -> bool:
     Read on the words sent (the last choices shown may have made "نعم" a "1")."""
     if control_word(turn.message.text or "") != "yes":
         return False
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
@@ -1368,9 +1356,7 @@ def on_stated_day(
 def _takes_range(turn: Turn) -> bool:
     """ "من ٨ الصبح لين ٦ المغرب" after the report (open, or in reply to the restoration
     notice): when the sender's power went off and came back, both kept on the report."""
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found

@@ -11,8 +11,7 @@ from functools import cache, lru_cache
 from bot.config import RIYADH
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
-from bot.hazards.service import latest_report_of
-from bot.outages import compensation_for_report, latest_report, record_stated_end
+from bot.outages import compensation_for_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
@@ -23,7 +22,7 @@ from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
 from bot.understanding.slots import Moment, read_answer_hour, read_times, says_power_off
-from handlers.common import stopped_note
+from handlers.common import latest_outage_report, latest_safety_report, stopped_note
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
 FRESH = timedelta(minutes=15)
@@ -35,12 +34,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     tr = turn.tr
     _ = tr._
     turn.intent = "outage_status"
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
-    safety = latest_report_of(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    if answers_named_report(turn):  # "HAZ-000012 وش صار عليه": that one, never the latest
+        return
+    found = latest_outage_report(turn)
+    safety = latest_safety_report(turn)
     if _reports_an_outage(turn, understood, found):
         from handlers import outage_report
 
@@ -72,6 +69,63 @@ def start(turn: Turn, understood: Understanding) -> None:
     report, incident = found
     lines = [_("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))]
     turn.say("\n".join(lines + status_lines(turn, report, incident)))
+
+
+def answers_named_report(turn: Turn) -> bool:
+    """A report named by its reference ("HAZ-000012 وش صار عليه", "OUT-000003"): the status of
+    that report when it is the sender's; when it is not (or there is none), kindly said so:
+    never another number's report, nor their latest one in its place. False when the message
+    names no reference."""
+    named = named_reference(turn.text or "")
+    if named is None:
+        return False
+    kind, number = named
+    turn.intent = "outage_status"
+    if kind in ("haz", "hz"):
+        safety = latest_safety_report(
+            turn,
+            report=number if kind == "haz" else None,
+            hazard=number if kind == "hz" else None,
+        )
+        if safety is not None:
+            say_safety_status(turn, *safety)
+            return True
+    else:
+        found = latest_outage_report(
+            turn,
+            report=number if kind == "out" else None,
+            incident=number if kind == "inc" else None,
+        )
+        if found is not None:
+            report, incident = found
+            line = turn.tr._(
+                "Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported)
+            )
+            turn.say("\n".join([line, *status_lines(turn, report, incident)]))
+            return True
+    asked = f"{_PREFIXES[kind]}-{number:06d}"
+    turn.say(
+        turn.tr._(
+            "I could not find report {ref} among the reports sent from your number. Please "
+            "check its number and send it again.",
+            ref=asked,
+        )
+    )
+    return True
+
+
+_PREFIXES = {"out": "OUT", "inc": "INC", "haz": "HAZ", "hz": "HZ"}
+# A reference with its number ("OUT-000012", "haz-3", "inc12", "out 000012"), as _REFERENCE.
+_NUMBERED = re.compile(r"\b(out|inc|haz|hz)(?:\s?[-‐‑–]\s?(\d{1,12})|\s?(\d{3,12})|(\d{1,12}))\b")
+
+
+def named_reference(text: str) -> tuple[str, int] | None:
+    """The first report reference the message names: its kind ("out", "inc", "haz", "hz")
+    and number; None when it names none."""
+    match = _NUMBERED.search(ascii_digits(text).casefold())
+    if match is None:
+        return None
+    return match.group(1), int(next(g for g in match.groups()[1:] if g))
 
 
 def _asks_after_safety(
@@ -265,9 +319,7 @@ def asks_what_restoration_earned(turn: Turn, understood: Understanding) -> bool:
         return False
     if understood.confidence >= SURE or not mentions_words(turn.text, "how_much"):
         return False
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED or found[1].end is None:
         return False
     return timedelta(0) <= turn.now - found[1].end <= AFTER_RESTORATION
@@ -278,9 +330,7 @@ def takes_why(turn: Turn, understood: Understanding | None) -> bool:
     answers it, with the cause when the team has recorded one; True when it did."""
     if understood is None or turn.asking or not mentions(turn.text, "ask_why_off"):
         return False
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED or not found[1].is_open:
         return False
     turn.finish()
@@ -305,9 +355,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             return False
         start(turn, understood)
         return True
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     stated_end = back and not cancel and _states_an_end(understood)
     if stated_end and found is not None and _takes_stated_end(turn, *found):
         return True  # "رجعت الساعة 3": the stated end closes the reporter's case
@@ -479,9 +527,7 @@ def takes_power_back(turn: Turn, understood: Understanding) -> bool:
     guessed."""
     if not _states_an_end(understood):
         return False  # most messages: no end of a case at all, nothing to look up
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     return found is not None and _takes_stated_end(turn, *found)
 
 
@@ -587,9 +633,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
     (its morning or evening from the part of the day said first); no asks the hour."""
     from bot.understanding import choice_number, control_word
 
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or found[0].id != turn.state.get("report"):
         turn.finish()
         return False

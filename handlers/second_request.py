@@ -155,10 +155,6 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
 
 
 def _has_outage_report(turn: Turn) -> bool:
-    from bot.outages import latest_report
+    from handlers.common import latest_outage_report
 
-    message = turn.message
-    found = latest_report(
-        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
-    )
-    return found is not None
+    return latest_outage_report(turn) is not None

@@ -139,3 +139,21 @@ def test_a_yes_the_offered_start_does_not_take_keeps_the_records_flow(
     monkeypatch.setattr(outage_report, "confirms_offered_start", lambda _turn: False)
     assert compensation._confirms_offered(turn) is False  # type: ignore[arg-type]
     assert finished == []
+
+
+@pytest.mark.parametrize(
+    ("listed", "owed", "said", "not_said"),
+    [
+        (3, 3, "هذه التعويضات المستحقة لحالاتك المسجلة حسب المعايير المضمونة (عددها 3)", "منها"),
+        (3, 2, "(عددها 3)، يستحق لك تعويض عن 2 منها", "التعويضات المستحقة"),
+        (1, 0, "(عددها 1)، وما لك تعويض مستحق", "التعويضات المستحقة"),
+    ],
+)
+def test_the_heading_counts_what_is_listed_and_what_is_owed(
+    listed: int, owed: int, said: str, not_said: str
+) -> None:
+    from bot.i18n import texts
+    from handlers.compensation import records_heading
+
+    heading = records_heading(texts("ar"), listed=listed, owed=owed)
+    assert said in heading and not_said not in heading

@@ -211,3 +211,20 @@ def _talk_at(engine: Engine, lines: list[str], phone: str, at: datetime) -> None
                 message_id=f"h-at-{phone}-{n}",
             )
         )
+
+
+def test_a_person_asked_for_beside_someone_hurt_is_handed_over_after_997_and_933(
+    seeded_database_url: str,
+) -> None:
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None
+    )
+    text = "ابي موظف ضروري، فيه سلك مكشوف قدام البيت وولدي لمسه"
+    [answer] = _talk(Engine(settings), [text], phone="+966500000005")
+    assert answer.index("997") < answer.index("933") < answer.index("HO-")
+    assert answer.count("933") == 1  # the hand-over does not say it again
+    with session_scope(seeded_database_url) as session:
+        handover = session.scalars(
+            select(Handover).where(Handover.phone == "+966500000005").order_by(Handover.id.desc())
+        ).first()
+        assert handover is not None and handover.text == text and handover.danger

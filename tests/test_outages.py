@@ -145,6 +145,18 @@ def test_latest_report_by_phone_across_channels_else_by_sender(database_url: str
         assert found[0].reference.startswith("OUT-") and found[1].reference.startswith("INC-")
 
 
+def test_a_report_named_is_found_only_among_the_senders_own(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        mine, other = report(session, 1), report(session, 2, district="حي العليا")
+        who = {"channel": "whatsapp", "sender": "+966500000001", "phone": "+966500000001"}
+        found = latest_report(session, **who, report=mine.report.id)
+        assert found is not None and found[0].id == mine.report.id
+        found = latest_report(session, **who, incident=mine.incident.id)
+        assert found is not None and found[0].id == mine.report.id
+        assert latest_report(session, **who, report=other.report.id) is None
+        assert latest_report(session, **who, incident=other.incident.id) is None
+
+
 def test_still_off_after_restoration_opens_a_linked_incident(database_url: str) -> None:
     with session_scope(database_url) as session:
         old = report(session, 1).incident

@@ -72,8 +72,6 @@ _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufd
 # Someone hurt named in the words: a safety report this sure, whatever the model read.
 SURE_HURT = 0.95
 
-# A request for a person this sure leaves any open question (the intent model's confidence).
-AGENT_SURE = 0.7
 
 # Only this much of a message is read; the rest of a 100 KB paste is ignored, not choked on.
 MAX_MESSAGE_CHARS = 2000
@@ -217,7 +215,7 @@ def _handle(
     if (
         understood is not None
         and understood.intent == "agent"
-        and understood.confidence >= AGENT_SURE
+        and understood.confidence >= agent.SURE
     ):
         turn.finish()  # asking for a person answers no flow's question
         agent.start(turn, understood)

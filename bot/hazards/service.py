@@ -222,12 +222,23 @@ def find_report(session: Session, ref: str | int) -> HazardReport | None:
 
 
 def latest_report_of(
-    session: Session, *, channel: str, sender: str, phone: str | None
+    session: Session,
+    *,
+    channel: str,
+    sender: str,
+    phone: str | None,
+    report: int | None = None,
+    hazard: int | None = None,
 ) -> tuple[HazardReport, Hazard] | None:
     """The sender's latest safety report and its hazard: by phone across channels when known,
-    else by channel+sender (never another number's)."""
+    else by channel+sender (never another number's). `report`: only that report ("HAZ-000012"),
+    `hazard`: only a report of theirs on that hazard ("HZ-000012"); None when it is not theirs."""
     same_sender = (HazardReport.channel == channel) & (HazardReport.sender == sender)
     who = or_(HazardReport.phone == phone, same_sender) if phone else same_sender
+    if report is not None:
+        who = who & (HazardReport.id == report)
+    if hazard is not None:
+        who = who & (HazardReport.hazard_id == hazard)
     row = session.execute(
         select(HazardReport, Hazard)
         .join(Hazard, Hazard.id == HazardReport.hazard_id)

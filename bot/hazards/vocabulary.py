@@ -3,8 +3,9 @@
 - its kind: bot/hazards/data/kinds.toml lists the kinds; locales/<lang>/phrases/hazard_<kind>.txt
   the words that name each;
 - someone hurt: hazard_electrocuted.txt (electricity hurt someone: a safety report whatever the
-  message is otherwise read as) and hazard_hurt.txt (an injury said with a hazard); a listed word
-  ending in "*" begins the message's word;
+  message is otherwise read as), hazard_touched.txt (someone touched it: electrocuted too when the
+  message names danger now, "فيه سلك مكشوف وولدي لمسه") and hazard_hurt.txt (an injury said with
+  a hazard); a listed word ending in "*" begins the message's word;
 - danger now: locales/<lang>/phrases/hazard_danger.txt, an urgent kind, or a kind with
   `danger_states` named together with one of its states (hazard_<kind>_danger.txt: a cable
   "واقع", a pole "طايح"), the two anywhere in the message;
@@ -146,24 +147,31 @@ def kind_in(text: str) -> str | None:
 def is_hurt(text: str) -> bool:
     """Someone hurt ("ولد صعق من عمود النور", "someone got electrocuted", "فيه واحد مصاب"): the
     ambulance (997) is called first."""
-    words, plain = _stems(text), _plain(text)
-    return any(
-        _first_match(words, name, plain=plain) is not None
-        for name in ("hazard_electrocuted", "hazard_hurt")
+    return is_electrocuted(text) or (
+        _first_match(_stems(text), "hazard_hurt", plain=_plain(text)) is not None
     )
 
 
 def is_electrocuted(text: str) -> bool:
-    """Electricity hurt someone ("مسكته الكهربا", "انكهرب واحد", "wa7ed n9a3g"): a safety report
-    whatever else the message is read as (an injury alone, "ابوي مصاب بالسكر", is not)."""
-    return _first_match(_stems(text), "hazard_electrocuted", plain=_plain(text)) is not None
+    """Electricity hurt someone ("مسكته الكهربا", "انكهرب واحد", "wa7ed n9a3g"), or someone touched
+    danger the message names ("فيه سلك مكشوف قدام البيت وولدي لمسه"): a safety report whatever
+    else the message is read as (an injury alone, "ابوي مصاب بالسكر", is not; nor a touch with no
+    danger, "لمست العداد")."""
+    words, plain = _stems(text), _plain(text)
+    if _first_match(words, "hazard_electrocuted", plain=plain) is not None:
+        return True
+    return _first_match(words, "hazard_touched", plain=plain) is not None and _danger_named(words)
 
 
 def is_danger(text: str) -> bool:
     """Danger now in the words: a danger phrase, someone hurt, an urgent kind, or a kind in a
     state that makes it one (a fallen line, a bare cable, a fallen pole)."""
-    words = _stems(text)
-    if _first_match(words, "hazard_danger") is not None or is_hurt(text):
+    return _danger_named(_stems(text)) or is_hurt(text)
+
+
+def _danger_named(words: list[str]) -> bool:
+    """A danger phrase, an urgent kind, or a kind in a state that makes it danger now."""
+    if _first_match(words, "hazard_danger") is not None:
         return True
     return any(
         kind.urgent

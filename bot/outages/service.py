@@ -239,11 +239,26 @@ def report_outage(
 
 
 def latest_report(
-    session: Session, *, channel: str, sender: str, phone: str | None
+    session: Session,
+    *,
+    channel: str,
+    sender: str,
+    phone: str | None,
+    report: int | None = None,
+    incident: int | None = None,
 ) -> tuple[OutageReport, Incident] | None:
-    """The sender's latest report: by phone across channels when known, else by channel+sender."""
+    """The sender's latest report: by phone across channels when known, else by channel+sender.
+    `report`: only that report ("OUT-000012"), `incident`: only a report of theirs on that
+    incident ("INC-000012"); None when it is not theirs (never another number's)."""
     reports = reports_by_sender(session, channel=channel, sender=sender, phone=phone)
-    return reports[0] if reports else None
+    return next(
+        (
+            (filed, on)
+            for filed, on in reports
+            if (report is None or filed.id == report) and (incident is None or on.id == incident)
+        ),
+        None,
+    )
 
 
 def reports_by_sender(

@@ -1,0 +1,27 @@
+"""A report named by its reference ("HAZ-000012 وش صار عليه") is the one asked about."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.outage_status import named_reference
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("HAZ-000012 وش صار عليه", ("haz", 12)),
+        ("وش صار على بلاغ haz 000034", ("haz", 34)),
+        ("HZ-7", ("hz", 7)),
+        ("OUT-000003", ("out", 3)),
+        ("بلاغي INC12", ("inc", 12)),
+        ("OUT-٠٠٠٠٠٥ وينه", ("out", 5)),
+    ],
+)
+def test_the_reference_named_and_its_number(text: str, named: tuple[str, int]) -> None:
+    assert named_reference(text) == named
+
+
+@pytest.mark.parametrize("text", ["power still out", "power out 5 hours", "وش صار على بلاغي"])
+def test_no_reference_named(text: str) -> None:
+    assert named_reference(text) is None
