@@ -22,7 +22,7 @@ from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import may_start_earlier, start_asked, unstated_start_line
 from bot.outages.service import parse_reference, record_stated_end, record_stated_start
-from bot.phrases import mentions, mentions_words, without
+from bot.phrases import mentions, mentions_at_word_start, mentions_words, without
 from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -1042,7 +1042,7 @@ def _asks_why_counted(turn: Turn) -> bool:
     """The message asks why the amount is what it is ("ليش هيك كتير؟"), the one rule for an
     explanation of the counting: a why with no time of its own and not about the power still
     off ("ليش ما رجعت؟" asks for the status, not the counting)."""
-    if not mentions(turn.text, "ask_why") or mentions(turn.text, "ask_why_off"):
+    if not mentions_at_word_start(turn.text, "ask_why") or mentions(turn.text, "ask_why_off"):
         return False  # "ليش انقطعت؟": why the power went off, the outage's status answers it
     reading = read_times(turn.text, turn.now)
     return reading.start is None and reading.end is None and not reading.ongoing
