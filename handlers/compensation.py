@@ -156,6 +156,12 @@ def step(turn: Turn, understood: Understanding) -> bool:
             if picked is None and outside_standards.takes(turn, turn.text, understood):
                 return True  # "موعد الفني وما جا": no standard's case
             if picked is None and facts.read(turn.text, turn.now):
+                told = understood.text_slot("standard")
+                if told is not None:  # "الكهربا طفت امس من ٨ لين ٦": the case and its times
+                    facts.standard = told
+                    _open_kind(turn, facts)
+                    _advance(turn, facts)
+                    return True
                 turn.remember(facts=facts.dump())  # the times came first: keep them
                 return _retry(turn, turn.tr._("Please send the number of the case from the list."))
             if _moved_on(understood):
