@@ -191,9 +191,10 @@ def choose_thresholds(
     truth = np.array([INTENTS.index(t) for t in truths])
     sizes = np.zeros(len(truth), dtype=int) if lengths is None else np.array(lengths)
     right, taken = _counts_by_length(truth, scores, sizes)
-    off = int((truth == INTENTS.index("unknown")).sum())
-    cap = max((k for k in range(1, off + 1) if k / off <= MAX_OFF_TOPIC_ACCEPTED), default=0)
+    is_off = truth == INTENTS.index("unknown")
+    off = int(is_off.sum())
     longest = int(sizes.max()) + 1 if len(sizes) else 1
+    off_by_length = np.bincount(sizes[is_off], minlength=longest)
     cuts_tried = SHORT_CUTS if lengths is not None else ((),)
     best: tuple[int, int, list[tuple[int, int]]] | None = None
     best_cuts: tuple[int, ...] = ()
@@ -202,10 +203,12 @@ def choose_thresholds(
             continue
         edges = [0, *(most + 1 for most in cuts), longest]
         bands = [
-            (right[lo:hi].sum(axis=0), taken[lo:hi].sum(axis=0))
+            (right[lo:hi].sum(axis=0), taken[lo:hi].sum(axis=0), off_by_length[lo:hi].sum())
             for lo, hi in zip(edges, edges[1:], strict=False)
         ]
-        found = _best_split([_frontier(r, t, cap) for r, t in bands], cap)
+        found = _best_within_bands(
+            [_frontier(r, t, _cap(int(o))) for r, t, o in bands], [_cap(int(o)) for *_, o in bands]
+        )
         if found is not None and (best is None or found[0] > best[0]):
             best = found
             best_cuts = cuts
@@ -256,6 +259,24 @@ def _frontier(right: np.ndarray, taken: np.ndarray, cap: int) -> list[tuple[int,
         at = int(np.argmax(allowed))
         found.append(None if allowed[at] < 0 else (int(flat_right[at]), int(flat_taken[at]), at))
     return found
+
+
+def _cap(off: int) -> int:
+    """How many of `off` off-topic messages thresholds may take for a request."""
+    return max((k for k in range(1, off + 1) if k / off <= MAX_OFF_TOPIC_ACCEPTED), default=0)
+
+
+def _best_within_bands(
+    frontiers: list[list[tuple[int, int, int] | None]], caps: list[int]
+) -> tuple[int, int, list[tuple[int, int]]] | None:
+    """The most right answers with each band within its own cap: (right, taken, the grid pair
+    (accept, off-topic index) of each band)."""
+    parts = [frontier[cap] for frontier, cap in zip(frontiers, caps, strict=True)]
+    if any(part is None for part in parts):
+        return None
+    right = sum(part[0] for part in parts if part is not None)
+    taken = sum(part[1] for part in parts if part is not None)
+    return right, taken, [divmod(part[2], len(OFF_TOPICS)) for part in parts if part is not None]
 
 
 def _best_split(
