@@ -602,3 +602,41 @@ def test_every_hazard_phrase_is_found_by_the_index() -> None:
                 continue  # a listed word normalized into two words is never one message word
             expected = _first_match_phrase_by_phrase(words, name, True)
             assert expected is not None and _first_match(words, name, True) == expected
+
+
+def _paid_since_phrase_by_phrase(text: str) -> str:
+    """`_paid_since` as it was: each not-paid phrase looked for on its own."""
+    from bot.understanding.slots.standard import _word
+
+    unpaid = [normalize(p) for p in phrases("not_paid")]
+    found = [(m.start(), m.end()) for p in unpaid for m in _word(p).finditer(text)]
+    if not found:
+        return text
+    last = max(end for _, end in found)
+    paid = [normalize(p) for p in phrases("paid")]
+    if not any(_word(p).search(text, last) for p in paid):
+        return text
+    for start, end in sorted(found, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+_PAYMENT_WORDS = sorted(
+    {w for p in phrases("not_paid") + phrases("paid") for w in normalize(p).split()}
+    | {"وما", "فما", "الكهربا", "طافيه", "x", "ومادفعت", "لم"}
+)
+
+
+@given(st.lists(st.sampled_from(_PAYMENT_WORDS), max_size=10), st.sampled_from([" ", "", "،"]))
+def test_a_payment_told_after_not_paid_reads_as_phrase_by_phrase(
+    words: list[str], glue: str
+) -> None:
+    """One scan tells whether any not-paid phrase is there; the text read is the same."""
+    from bot.understanding.slots.standard import _paid_since
+
+    text = glue.join(words) if glue else "".join(f"{w} " for w in words).strip()
+    assert _paid_since(text) == _paid_since_phrase_by_phrase(text)
+    for phrase in phrases("not_paid")[:4]:
+        for told in (f"{phrase} {text} سددت", f"و{phrase} {text} سددت", f"x{phrase} سددت"):
+            told = normalize(told)
+            assert _paid_since(told) == _paid_since_phrase_by_phrase(told)
