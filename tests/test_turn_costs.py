@@ -640,3 +640,22 @@ def test_a_payment_told_after_not_paid_reads_as_phrase_by_phrase(
         for told in (f"{phrase} {text} سددت", f"و{phrase} {text} سددت", f"x{phrase} سددت"):
             told = normalize(told)
             assert _paid_since(told) == _paid_since_phrase_by_phrase(told)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["الملز", "بالملز", "الرياض", "جدة", "حي", "الروابي", "طافية", "x", "في"]),
+        max_size=6,
+    ),
+    st.sampled_from([None, "الرياض", "جدة"]),
+)
+def test_a_place_is_found_once_for_a_text_and_the_same_as_found_again(
+    words: list[str], city: str | None
+) -> None:
+    """`find_place` is kept for the last texts (a report turn asks twice): the same answer."""
+    from bot.outages.places import find_place
+
+    text = " ".join(words)
+    kept = find_place(text, city)
+    assert kept == find_place.__wrapped__(text, city)
+    assert find_place(text, city) is kept
