@@ -529,3 +529,133 @@ def test_the_indexes_a_turn_writes_are_the_ones_its_statements_read(database_url
         "ix_outage_reports_phone": ["phone"],  # a phone's reports, on any channel
         "ix_outage_reports_incident_status": ["incident_id", "status"],  # standing reports
     }
+
+
+def _hazard_lists() -> list[str]:
+    folder = PROJECT_ROOT / "locales" / "ar" / "phrases"
+    return sorted(p.stem for p in folder.glob("hazard_*.txt"))
+
+
+def _first_match_phrase_by_phrase(words, name, with_length=False, plain=None):
+    """The hazard lists' look-up as it was: every phrase tried at every position."""
+    from bot.hazards.vocabulary import _phrase_stems, _word_is
+
+    found = None
+    unstemmed = plain if plain is not None and len(plain) == len(words) else words
+    for phrase in _phrase_stems(name):
+        size = len(phrase)
+        for start in range(len(words) - size + 1):
+            if all(
+                _word_is(words[start + i], unstemmed[start + i], listed)
+                for i, listed in enumerate(phrase)
+            ):
+                if found is None or (start, -size) < (found[0], -found[1]):
+                    found = (start, size)
+                break
+    if found is None:
+        return None
+    return found if with_length else found[0]
+
+
+def _hazard_words() -> list[str]:
+    """The lists' own words (whole, and a "*" word's beginning with endings), and others."""
+    from bot.hazards.vocabulary import _phrase_stems
+
+    pool = {"الكهرباء", "طافية", "كم", "فاتورتي", "عند", "wa7ed", "x"}
+    for name in _hazard_lists():
+        for phrase in _phrase_stems(name):
+            for listed in phrase:
+                if listed.endswith("*"):
+                    pool.update({listed[:-1], listed[:-1] + "ت", listed[:-1] + "ها"})
+                else:
+                    pool.update(listed.split())
+    return sorted(pool)
+
+
+@given(
+    st.sampled_from(_hazard_lists()),
+    st.lists(st.sampled_from(_hazard_words()), max_size=9),
+    st.lists(st.sampled_from(_hazard_words()), max_size=9),
+    st.booleans(),
+)
+def test_a_hazard_list_is_found_where_phrase_by_phrase_finds_it(
+    name: str, words: list[str], plain: list[str], with_length: bool
+) -> None:
+    """The hazard lists are looked up by each position's word (an index of the list): the same
+    position and length as trying every phrase at every position, with or without the unstemmed
+    words (of the same length or not)."""
+    from bot.hazards.vocabulary import _first_match
+
+    for unstemmed in (None, plain, plain[: len(words)] + words[len(plain) :]):
+        assert _first_match(words, name, with_length, unstemmed) == (
+            _first_match_phrase_by_phrase(words, name, with_length, unstemmed)
+        )
+
+
+def test_every_hazard_phrase_is_found_by_the_index() -> None:
+    from bot.hazards.vocabulary import _first_match, _phrase_stems
+
+    for name in _hazard_lists():
+        for phrase in _phrase_stems(name):
+            words = ["x", *(w[:-1] + "ت" if w.endswith("*") else w for w in phrase), "x"]
+            if any(" " in w for w in words):
+                continue  # a listed word normalized into two words is never one message word
+            expected = _first_match_phrase_by_phrase(words, name, True)
+            assert expected is not None and _first_match(words, name, True) == expected
+
+
+def _paid_since_phrase_by_phrase(text: str) -> str:
+    """`_paid_since` as it was: each not-paid phrase looked for on its own."""
+    from bot.understanding.slots.standard import _word
+
+    unpaid = [normalize(p) for p in phrases("not_paid")]
+    found = [(m.start(), m.end()) for p in unpaid for m in _word(p).finditer(text)]
+    if not found:
+        return text
+    last = max(end for _, end in found)
+    paid = [normalize(p) for p in phrases("paid")]
+    if not any(_word(p).search(text, last) for p in paid):
+        return text
+    for start, end in sorted(found, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+_PAYMENT_WORDS = sorted(
+    {w for p in phrases("not_paid") + phrases("paid") for w in normalize(p).split()}
+    | {"وما", "فما", "الكهربا", "طافيه", "x", "ومادفعت", "لم"}
+)
+
+
+@given(st.lists(st.sampled_from(_PAYMENT_WORDS), max_size=10), st.sampled_from([" ", "", "،"]))
+def test_a_payment_told_after_not_paid_reads_as_phrase_by_phrase(
+    words: list[str], glue: str
+) -> None:
+    """One scan tells whether any not-paid phrase is there; the text read is the same."""
+    from bot.understanding.slots.standard import _paid_since
+
+    text = glue.join(words) if glue else "".join(f"{w} " for w in words).strip()
+    assert _paid_since(text) == _paid_since_phrase_by_phrase(text)
+    for phrase in phrases("not_paid")[:4]:
+        for told in (f"{phrase} {text} سددت", f"و{phrase} {text} سددت", f"x{phrase} سددت"):
+            told = normalize(told)
+            assert _paid_since(told) == _paid_since_phrase_by_phrase(told)
+
+
+@given(
+    st.lists(
+        st.sampled_from(["الملز", "بالملز", "الرياض", "جدة", "حي", "الروابي", "طافية", "x", "في"]),
+        max_size=6,
+    ),
+    st.sampled_from([None, "الرياض", "جدة"]),
+)
+def test_a_place_is_found_once_for_a_text_and_the_same_as_found_again(
+    words: list[str], city: str | None
+) -> None:
+    """`find_place` is kept for the last texts (a report turn asks twice): the same answer."""
+    from bot.outages.places import find_place
+
+    text = " ".join(words)
+    kept = find_place(text, city)
+    assert kept == find_place.__wrapped__(text, city)
+    assert find_place(text, city) is kept

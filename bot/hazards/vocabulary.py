@@ -105,27 +105,70 @@ def _word_is(word: str, plain: str, listed: str) -> bool:
     return word == listed
 
 
+@dataclass(frozen=True)
+class _Index:
+    """A phrase list as looked up: the phrases by their first listed word (compared whole), and
+    those whose first word ends in "*" by that word's beginning."""
+
+    by_word: dict[str, tuple[tuple[str, ...], ...]]
+    by_start: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    starts: tuple[str, ...]
+
+
+@cache
+def _index(name: str) -> _Index:
+    by_word: dict[str, list[tuple[str, ...]]] = {}
+    by_start: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _phrase_stems(name):
+        first = phrase[0]
+        if first.endswith("*"):
+            by_start.setdefault(first[:-1], []).append(phrase)
+        else:
+            by_word.setdefault(first, []).append(phrase)
+    return _Index(
+        {word: tuple(found) for word, found in by_word.items()},
+        tuple((start, tuple(found)) for start, found in by_start.items()),
+        tuple(by_start),
+    )
+
+
 def _first_match(
     words: list[str], name: str, with_length: bool = False, plain: list[str] | None = None
 ):
     """Where the earliest phrase of the list starts among the message's words (and, with
     `with_length`, how many words it takes; the longest phrase wins at one position). `plain`:
-    the same words unstemmed, which a listed word ending in "*" may begin instead."""
-    found: tuple[int, int] | None = None
+    the same words unstemmed, which a listed word ending in "*" may begin instead.
+
+    Position by position, only the phrases whose first word can be the word there are tried
+    (the list's index), so a message of a few words costs a few look-ups, not one comparison
+    a phrase and a position."""
     unstemmed = plain if plain is not None and len(plain) == len(words) else words
-    for phrase in _phrase_stems(name):
-        size = len(phrase)
-        for start in range(len(words) - size + 1):
+    index = _index(name)
+    count = len(words)
+    for start in range(count):
+        word, unstemmed_word = words[start], unstemmed[start]
+        candidates = index.by_word.get(word, ())
+        if index.starts and (
+            word.startswith(index.starts) or unstemmed_word.startswith(index.starts)
+        ):
+            candidates = candidates + tuple(
+                phrase
+                for begins, found in index.by_start
+                if word.startswith(begins) or unstemmed_word.startswith(begins)
+                for phrase in found
+            )
+        size = 0
+        for phrase in candidates:
+            if len(phrase) <= size or start + len(phrase) > count:
+                continue
             if all(
-                _word_is(words[start + i], unstemmed[start + i], listed)
-                for i, listed in enumerate(phrase)
+                _word_is(words[start + i], unstemmed[start + i], phrase[i])
+                for i in range(1, len(phrase))
             ):
-                if found is None or (start, -size) < (found[0], -found[1]):
-                    found = (start, size)
-                break
-    if found is None:
-        return None
-    return found if with_length else found[0]
+                size = len(phrase)
+        if size:
+            return (start, size) if with_length else start
+    return None
 
 
 def _named(words: list[str]) -> list[tuple[Kind, int]]:

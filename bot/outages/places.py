@@ -15,7 +15,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.text import normalize
@@ -152,6 +152,9 @@ def known_cities() -> tuple[str, ...]:
     return tuple(dict.fromkeys(_names().cities.values()))
 
 
+# A turn asks twice about its message (the report's place, then whether it puts a report's
+# place right): the answer depends on the text, the city and the place data only (read once).
+@lru_cache(maxsize=64)
 def find_place(text: str, city: str | None = None) -> NamedPlace:
     """The place `text` names; `city`: one the subscriber named before (kept unless the text
     names another)."""

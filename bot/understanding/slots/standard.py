@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from bot.text import normalize, words
 from bot.understanding.vocabulary import load
@@ -208,6 +208,8 @@ def _paid_since(text: str) -> str:
     it), so the not-paid words before a payment are not read as "no payment at all"."""
     from bot.phrases import phrases
 
+    if _unpaid_said().search(text) is None:
+        return text  # most messages: one scan, not one a phrase
     unpaid = [normalize(p) for p in phrases("not_paid")]
     found = [(m.start(), m.end()) for p in unpaid for m in _word(p).finditer(text)]
     if not found:
@@ -224,3 +226,15 @@ def _paid_since(text: str) -> str:
 @lru_cache(maxsize=64)
 def _word(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)[وف]?{re.escape(phrase)}(?!\w)")
+
+
+@cache
+def _unpaid_said() -> re.Pattern[str]:
+    """Found where `_word` finds one of the not-paid phrases (the alternatives are tried at each
+    position as each phrase's own pattern would be)."""
+    from bot.phrases import phrases
+
+    unpaid = [re.escape(normalize(p)) for p in phrases("not_paid")]
+    if not unpaid:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?<!\w)[وف]?(?:{'|'.join(unpaid)})(?!\w)")
