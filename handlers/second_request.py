@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 
 from bot.dialogue.turn import Turn
-from bot.phrases import phrases
+from bot.phrases import phrases, without
 from bot.text import normalize
 from bot.understanding import Understanding, understand
 
@@ -60,6 +60,8 @@ def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
         sure = read.intent in REQUESTS and read.confidence >= SURE
         if sure and read.intent == "bill" and _arrears_of_cut(text, part):
             sure = False  # "فصلوها بسبب المتأخرات، علي ١٥٠٠ ريال": the cut's arrears, no bill ask
+        if sure and _cause_only(part):
+            sure = False  # "cut 6-7am today, fault, compensation?": the outage's cause, no ask
         if sure and read.intent not in found:
             found.append(read.intent)
         owner.append(read.intent if sure else (owner[-1] if owner else None))
@@ -73,6 +75,12 @@ def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
     first_owner = next(o for o in owner if o is not None)
     mine = [p for p, o in zip(parts, owner, strict=True) if (o or first_owner) == found[0]]
     return Plan(found[0], found[1], "، ".join(mine))
+
+
+def _cause_only(part: str) -> bool:
+    """A clause that only names an outage's cause ("fault", "عطل", "صيانة مجدولة"): a fact of
+    the case the message is about, never a request of its own."""
+    return not without(without(part, "outage_fault"), "outage_planned").split()
 
 
 def _arrears_of_cut(text: str, part: str) -> bool:
