@@ -1,7 +1,8 @@
 """Talk to a person. We cannot pass the chat itself to an agent, so the subscriber is given the
 call centre (SADEEQ_AGENT_PHONE; SEC emergency 933 first when the conversation is about danger)
 and a hand-over request is recorded with the last messages, for operators to read
-(`sadeeq handovers list`)."""
+(`sadeeq handovers list`). Asked again while that request is open, the same request is named
+(its messages brought up to date), never a second one."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def handover_lines(turn: Turn) -> list[str]:
     (handlers/outside_standards.py): a person follows it up."""
     _ = turn.tr._
     danger = _about_danger(turn)
-    handover = record_handover(
+    handover, new = record_handover(
         turn.session, turn.contact, text=turn.text or "", lang=turn.lang, danger=danger, at=turn.now
     )
     lines = []
@@ -46,13 +47,23 @@ def handover_lines(turn: Turn) -> list[str]:
             number=turn.settings.agent_phone,
         )
     )
-    lines.append(
-        _(
-            "I have also recorded your request with our last messages for the customer "
-            "service team (request {ref}).",
-            ref=handover_ref(handover),
+    if new:
+        lines.append(
+            _(
+                "I have also recorded your request with our last messages for the customer "
+                "service team (request {ref}).",
+                ref=handover_ref(handover),
+            )
         )
-    )
+    else:
+        # Asked again before the team closed the first: the same request, not a second one.
+        lines.append(
+            _(
+                "Your request is already with the customer service team (request {ref}); "
+                "I have added your latest messages to it.",
+                ref=handover_ref(handover),
+            )
+        )
     return lines
 
 
