@@ -3,7 +3,8 @@ call centre (SADEEQ_AGENT_PHONE; SEC emergency 933 first when the conversation i
 and a hand-over request is recorded with the last messages, for operators to read
 (`sadeeq handovers list`). A request for a person said beside a safety report ("ابي موظف ضروري،
 فيه سلك مكشوف وولدي لمسه") is recorded too, after the report's own emergency lines
-(handlers/hazard_report.py)."""
+(handlers/hazard_report.py). Asked again while that request is open, the same request is named
+(its messages brought up to date), never a second one."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def handover_lines(turn: Turn, *, emergency_said: bool = False) -> list[str]:
     it up."""
     _ = turn.tr._
     danger = _about_danger(turn)
-    handover = record_handover(
+    handover, new = record_handover(
         turn.session, turn.contact, text=turn.text or "", lang=turn.lang, danger=danger, at=turn.now
     )
     lines = []
@@ -63,13 +64,23 @@ def handover_lines(turn: Turn, *, emergency_said: bool = False) -> list[str]:
             number=turn.settings.agent_phone,
         )
     )
-    lines.append(
-        _(
-            "I have also recorded your request with our last messages for the customer "
-            "service team (request {ref}).",
-            ref=handover_ref(handover),
+    if new:
+        lines.append(
+            _(
+                "I have also recorded your request with our last messages for the customer "
+                "service team (request {ref}).",
+                ref=handover_ref(handover),
+            )
         )
-    )
+    else:
+        # Asked again before the team closed the first: the same request, not a second one.
+        lines.append(
+            _(
+                "Your request is already with the customer service team (request {ref}); "
+                "I have added your latest messages to it.",
+                ref=handover_ref(handover),
+            )
+        )
     return lines
 
 

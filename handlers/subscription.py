@@ -1,26 +1,38 @@
 """STOP / START / HELP, and linking a Telegram user's phone.
 
 Opt-out as subscribers mean it:
-- "stop bill alerts" (a STOP that names the bill alerts) ends the bill alerts, nothing else;
+- "stop bill alerts" (a STOP that names the bill alerts, phrase lists bill_alerts and
+  bill_messages, Arabizi and English too) ends the bill alerts, nothing else; one that names an
+  account of the sender ("الغي التنبيه عن حساب الملز") ends that account's bill alerts only;
 - STOP (and the carrier keywords below, and إيقاف) stops everything the bot starts on that
-  number (bill alerts, outage estimates and restoration notices). What the subscriber sends
-  later is still handled: an outage report is recorded, and answered on WhatsApp and Telegram;
-  on SMS, short-code rules allow answering only START and HELP (the router keeps SMS silent).
+  number (bill alerts, outage estimates and restoration notices); its reply names the accounts
+  whose bill alerts it ended. What the subscriber sends later is still handled: an outage report
+  is recorded, and answered on WhatsApp and Telegram; on SMS, short-code rules allow answering
+  only START and HELP (the router keeps SMS silent).
 Said alone while a question is open, "وقف" (phrase list stop_in_flow) stops that step only,
 with a line on how to stop every message: only the exact STOP keywords do that there.
-START resumes; HELP always answers, even to an opted-out number.
+START resumes what STOP stopped, and only that: the bill alerts STOP ended come back (not those
+stopped on their own before it), and the reply says what is on again. HELP always answers, even
+to an opted-out number.
 When the provider has already answered the keyword itself (Twilio's Advanced Opt-Out sends
 OptOutType), the opt-out or opt-in is recorded the same way and nothing more is sent.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
+from babel.lists import format_list
+
+from bot.billing import Account, BillingUnavailable
 from bot.dialogue.turn import Turn
 from bot.i18n import Texts, texts
 from bot.phrases import mentions, phrases
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
+from bot.understanding.slots import find_account
 from handlers import outage_status
+from handlers.common import accounts_named_in, mask
 from handlers.outage_status import cancels_report, names_report
 
 # Carrier keywords that mean STOP on an SMS short code, even where "cancel" means "leave this
@@ -62,9 +74,9 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
     if (
         intent == "stop"
         and not carrier_stop
-        and (mentions(text, "bill_alerts") or mentions(text, "bill_messages"))
+        and (named := _bill_alerts_named(turn, text)) is not None
     ):
-        stop_bill_alerts(turn)
+        stop_bill_alerts(turn, named)
     elif intent == "stop":
         stop(turn, understood)
     elif intent == "start":
@@ -91,7 +103,7 @@ def answered_by_provider(turn: Turn) -> bool:
         stop(turn, None)
     elif keyword == "start":
         turn.intent = "start"
-        turn.contact.opted_out_at = None
+        _turn_on_again(turn)
     else:
         turn.intent = "help"
     turn.replies.clear()
@@ -99,20 +111,24 @@ def answered_by_provider(turn: Turn) -> bool:
 
 
 def stop(turn: Turn, understood: Understanding | None) -> None:
-    from bot.notices import unsubscribe_all
+    from bot.notices import unsubscribe
 
     turn.intent = "stop"
     turn.finish()
-    turn.contact.opted_out_at = turn.now
-    unsubscribe_all(
+    # A second STOP keeps the first one's moment: every bill alert a STOP ends is stamped with
+    # it, and START brings back exactly those (resubscribe_stopped).
+    since = turn.contact.opted_out_at or turn.now
+    turn.contact.opted_out_at = since
+    ended = unsubscribe(
         turn.session,
         channel=turn.message.channel,
         address=turn.message.sender,
         phone=turn.phone,
-        at=turn.now,
+        at=since,
     )
+    accounts = _distinct(sub.account for sub in ended)
     if not _keyword_first(turn):
-        turn.say(_stopped(turn, turn.tr))
+        turn.say(_stopped(turn, turn.tr, accounts=accounts))
         return
     # "STOP" is the number's first word: a keyword, written in no language of its own, so the
     # answer is Arabic first (and the conversation stays Arabic), then English.
@@ -120,7 +136,7 @@ def stop(turn: Turn, understood: Understanding | None) -> None:
     # is not cut with a «تفاصيل» nobody can ask for once stopped.
     turn.switch_language("ar")
     short = silent_when_stopped(turn)
-    turn.say("\n\n".join(_stopped(turn, tr, short) for tr in (turn.tr, texts("en"))))
+    turn.say("\n\n".join(_stopped(turn, tr, short, accounts) for tr in (turn.tr, texts("en"))))
 
 
 def _keyword_first(turn: Turn) -> bool:
@@ -129,46 +145,124 @@ def _keyword_first(turn: Turn) -> bool:
     return turn.contact.last_inbound_at is None and len(words) == 1 and turn.text.isascii()
 
 
-def _stopped(turn: Turn, tr: Texts, short: bool = False) -> str:
+def _stopped(turn: Turn, tr: Texts, short: bool = False, accounts: Sequence[str] = ()) -> str:
+    """What STOP stopped, exactly: the updates of the subscriber's reports, and the monthly bill
+    alerts of the accounts named (those it ended, which START brings back)."""
     _ = tr._
     if short:
         return _("Stopped: we will send nothing more to this number. Send START to resume.")
     if silent_when_stopped(turn):
-        return _(
-            "Stopped: we will send nothing more to this number, bill alerts and outage "
-            "updates included. An outage report you send is still recorded, but by SMS "
+        said = _(
+            "Stopped: we will send nothing more to this number, updates on your outage and "
+            "hazard reports included. An outage report you send is still recorded, but by SMS "
             "we can only answer START and HELP. Send START at any time to resume."
         )
-    return _(
-        "Stopped: we will not message you on our own any more on this number, bill "
-        "alerts and outage updates included. When you write to us we still answer, "
-        "and we record your outage reports. Send START at any time to resume."
+    else:
+        said = _(
+            "Stopped: we will not message you on our own any more on this number, updates on "
+            "your outage and hazard reports included. When you write to us we still answer, "
+            "and we record your outage reports. Send START at any time to resume."
+        )
+    if not accounts:
+        return said
+    also = tr.ngettext(
+        "The monthly bill alerts of account {accounts} are stopped too; START turns them on again.",
+        "The monthly bill alerts of accounts {accounts} are stopped too; START turns them on "
+        "again.",
+        len(accounts),
+        accounts=_masked(accounts, tr),
     )
+    return f"{said}\n{also}"
 
 
-def stop_bill_alerts(turn: Turn) -> None:
-    """ "Stop bill alerts": the monthly bill alerts end; everything else stays as it was."""
-    from bot.notices import unsubscribe_all
+def _bill_alerts_named(turn: Turn, text: str) -> list[Account] | None:
+    """What a STOP says of the bill alerts: None when it does not speak of them (everything
+    stops), [] for all of them ("وقفوا رسايل الفاتورة", "wa2ef tanbihat el fatora"), or the
+    linked accounts it names ("الغي التنبيه عن حساب الملز", "…4321"): only theirs stop, since
+    the bill alerts are the only messages we send about an account."""
+    named = _linked_accounts_named(turn, text)
+    if named:
+        return named
+    if mentions(text, "bill_alerts") or mentions(text, "bill_messages"):
+        return []
+    return None
+
+
+def _linked_accounts_named(turn: Turn, text: str) -> list[Account]:
+    """The sender's own accounts a message names, by number, last four digits or district."""
+    if turn.phone is None or len(text.split()) < 2:
+        return []  # a keyword alone names nothing
+    try:
+        linked = turn.billing.accounts_for_phone(turn.phone)
+    except BillingUnavailable:
+        return []
+    typed = find_account(text)
+    return [a for a in linked if a.account == typed] or accounts_named_in(text, linked)
+
+
+def stop_bill_alerts(turn: Turn, named: Sequence[Account] = ()) -> None:
+    """ "Stop bill alerts": the monthly bill alerts end (only the named accounts' when the
+    message names some); updates on reports, and the other accounts' alerts, stay as they were.
+    The reply says which accounts' alerts stopped, and which stay on."""
+    from bot.notices import subscriptions_for, unsubscribe
 
     turn.intent = "stop_bill_alerts"
     turn.finish()
-    ended = unsubscribe_all(
+    ended = unsubscribe(
         turn.session,
         channel=turn.message.channel,
         address=turn.message.sender,
         phone=turn.phone,
         at=turn.now,
+        accounts=[a.account for a in named] if named else None,
     )
-    _ = turn.tr._
-    if not ended:
-        turn.say(_("You had no bill notices to stop."))
-        return
-    turn.say(
-        _(
-            "Done: the monthly bill alerts are off. Everything else stays as it was; send "
-            '"bill alerts" to turn them on again.'
+    stopped = _distinct(sub.account for sub in ended)
+    still = _distinct(sub.account for sub in subscriptions_for(turn.session, turn.phone or ""))
+    tr = turn.tr
+    lines = []
+    if stopped:
+        lines.append(
+            tr.ngettext(
+                'Done: the monthly bill alerts of account {accounts} are off; send "bill alerts" '
+                "to turn them on again.",
+                'Done: the monthly bill alerts of accounts {accounts} are off; send "bill alerts" '
+                "to turn them on again.",
+                len(stopped),
+                accounts=_masked(stopped, turn.tr),
+            )
         )
-    )
+        lines.append(tr._("Updates on your outage and hazard reports go on as before."))
+    elif named:
+        asked = [a.account for a in named]
+        lines.append(
+            tr.ngettext(
+                "Account {accounts} had no bill alerts on, so nothing was stopped.",
+                "Accounts {accounts} had no bill alerts on, so nothing was stopped.",
+                len(asked),
+                accounts=_masked(asked, turn.tr),
+            )
+        )
+    else:
+        lines.append(tr._("You had no bill notices to stop."))
+    if still:
+        lines.append(
+            tr.ngettext(
+                "The bill alerts of account {accounts} stay on.",
+                "The bill alerts of accounts {accounts} stay on.",
+                len(still),
+                accounts=_masked(still, turn.tr),
+            )
+        )
+    turn.say("\n".join(lines))
+
+
+def _distinct(accounts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(accounts))
+
+
+def _masked(accounts: Sequence[str], tr: Texts) -> str:
+    """••••5678 and ••••4321, as the language joins a list."""
+    return format_list([mask(a) for a in accounts], locale=tr.locale)
 
 
 def silent_when_stopped(turn: Turn) -> bool:
@@ -180,6 +274,7 @@ def resume(turn: Turn, understood: Understanding | None) -> None:
     """START after STOP turns messages on again. From a number that never stopped them, the exact
     word (START, /start) shows the menu, and a request like "اشتراك الفاتورة" asks for the
     monthly bill alerts."""
+    from bot.notices import subscriptions_for
     from handlers import bill_alerts, menu
 
     if turn.contact.opted_out_at is None and understood is not None and understood.confidence < 1:
@@ -187,12 +282,48 @@ def resume(turn: Turn, understood: Understanding | None) -> None:
         bill_alerts.start(turn, understood)
         return
     turn.intent = "start"
-    was_stopped = turn.contact.opted_out_at is not None
+    if turn.contact.opted_out_at is None:
+        menu.show(turn)
+        return
+    restored = _turn_on_again(turn)
+    tr = turn.tr
+    lines = [
+        tr._(
+            "Welcome back! Messages to this number are on again: updates on your outage and "
+            "hazard reports."
+        )
+    ]
+    if restored:
+        lines.append(
+            tr.ngettext(
+                "The monthly bill alerts of account {accounts} are on again too.",
+                "The monthly bill alerts of accounts {accounts} are on again too.",
+                len(restored),
+                accounts=_masked(restored, turn.tr),
+            )
+        )
+    elif not turn.phone or not subscriptions_for(turn.session, turn.phone):
+        lines.append(tr._('Monthly bill alerts are not on; send "bill alerts" to get them.'))
+    menu.show(turn, "\n".join(lines))
+
+
+def _turn_on_again(turn: Turn) -> list[str]:
+    """START after STOP: the contact hears from us again, and the bill alerts that STOP ended
+    come back (not those stopped on their own before it). Returns their accounts."""
+    from bot.notices import resubscribe_stopped
+
+    stopped_at = turn.contact.opted_out_at
     turn.contact.opted_out_at = None
-    _ = turn.tr._
-    menu.show(
-        turn, _("Welcome back! Messages to this number are on again.") if was_stopped else None
+    if stopped_at is None:
+        return []
+    restored = resubscribe_stopped(
+        turn.session,
+        channel=turn.message.channel,
+        address=turn.message.sender,
+        phone=turn.phone,
+        stopped_at=stopped_at,
     )
+    return _distinct(sub.account for sub in restored)
 
 
 def link_phone(turn: Turn, phone: str) -> None:

@@ -65,6 +65,29 @@ def test_a_request_is_recorded_with_the_last_messages(seeded_database_url: str) 
     assert len(said) <= 10
 
 
+def test_asking_again_while_a_request_is_open_records_no_second_one(
+    seeded_database_url: str,
+) -> None:
+    """A tester asked for a person twice in a row and got HO-000001 and HO-000002: the team
+    would have called twice. The second request names the first; once it is closed, a new one
+    is recorded."""
+    settings = dataclasses.replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None
+    )
+    engine = Engine(settings)
+    phone = "+966500000002"
+    answers = _talk(engine, ["ابي اكلم موظف", "فاتورتي", "ابي موظف"], phone=phone)
+    assert "HO-000001" in answers[0] and "HO-000001" in answers[-1]
+    assert "طلبك عند فريق خدمة العملاء من قبل" in answers[-1]
+    with session_scope(seeded_database_url) as session:
+        (handover,) = session.scalars(select(Handover).where(Handover.phone == phone)).all()
+        said = [entry["text"] for entry in handover.transcript if entry["by"] == "subscriber"]
+        assert said[-2:] == ["فاتورتي", "ابي موظف"] and not handover.danger
+        close_handover(session, handover_ref(handover), at=START + timedelta(minutes=5))
+    answers = _talk(engine, ["ابي موظف"], phone=phone)
+    assert "HO-000002" in answers[0]
+
+
 def test_the_memory_keeps_only_the_last_ten_messages(seeded_database_url: str) -> None:
     settings = dataclasses.replace(
         Settings.from_env(), database_url=seeded_database_url, billing_url=None

@@ -234,6 +234,41 @@ def test_subscription_ended_after_planning_gets_nothing(database_url):
     assert ledger.failures(engine, MONTH) == {OPTED_OUT: counts["failed"]}
 
 
+class StopWhileLookingUp(EmbeddedBillSource):
+    """The subscriber of `account` stops the bill alerts while the batch's bills are looked up:
+    after the notice was planned and claimed, before anything went to the provider."""
+
+    def __init__(self, url: str, account: str) -> None:
+        super().__init__(url, today=ISSUED)
+        self.url, self.account = url, account
+
+    def bills_for_accounts(self, targets, month):
+        with engine_for(self.url).begin() as conn:
+            conn.execute(
+                update(NoticeSubscription.__table__)
+                .where(NoticeSubscription.account == self.account)
+                .values(unsubscribed_at=NOW)
+            )
+        return super().bills_for_accounts(targets, month)
+
+
+def test_an_opt_out_after_the_claim_is_read_again_right_before_sending(database_url):
+    people = populate(database_url, 6)
+    gone = sorted(people["expected"])[0]
+    sender = CollectingSender()
+    settled: list[str] = []
+    counts = broadcast(
+        database_url,
+        sender,
+        bills=StopWhileLookingUp(database_url, gone),
+        on_settled=settled.append,
+    ).run()
+    assert not any(gone in message.text for message in sender.sent)
+    assert len(sender.sent) == len(people["expected"]) - 1
+    assert ledger.failures(engine_for(database_url), MONTH)[OPTED_OUT] == 1
+    assert counts["failed"] == settled.count("failed") and counts["sent"] == settled.count("sent")
+
+
 def test_claims_of_a_live_worker_are_not_taken(database_url):
     populate(database_url, 10)
     engine = engine_for(database_url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,8 +10,10 @@ from sqlalchemy import select
 from bot.notices import (
     NoticeSubscription,
     SubscribeResult,
+    resubscribe_stopped,
     subscribe,
     subscriptions_for,
+    unsubscribe,
     unsubscribe_all,
 )
 from bot.notices.replies import subscribe_reply, unsubscribe_reply
@@ -103,6 +105,38 @@ def test_stop_on_telegram_without_phone_only_ends_that_chat(db_url):
     with session_scope(db_url) as session:
         assert unsubscribe_all(session, channel="telegram", address="tg:42", phone=None, at=AT) == 1
         assert [s.channel for s in subscriptions_for(session, PHONE)] == ["whatsapp"]
+
+
+def test_one_accounts_alerts_end_and_the_others_stay(db_url):
+    with session_scope(db_url) as session:
+        _subscribe(session, "30012345678")
+        _subscribe(session, "30087654321")
+    with session_scope(db_url) as session:
+        ended = unsubscribe(
+            session, channel="whatsapp", address=PHONE, phone=PHONE, at=AT, accounts=["30087654321"]
+        )
+        assert [s.account for s in ended] == ["30087654321"]
+    with session_scope(db_url) as session:
+        assert [s.account for s in subscriptions_for(session, PHONE)] == ["30012345678"]
+
+
+def test_start_brings_back_what_that_stop_ended_and_nothing_stopped_before(db_url):
+    stop_at = AT + timedelta(hours=1)
+    with session_scope(db_url) as session:
+        _subscribe(session, "30012345678")
+        _subscribe(session, "30087654321", channel="sms")
+        # "stop bill alerts" for one account first, then STOP for the rest.
+        unsubscribe(
+            session, channel="whatsapp", address=PHONE, phone=PHONE, at=AT, accounts=["30087654321"]
+        )
+        unsubscribe(session, channel="whatsapp", address=PHONE, phone=PHONE, at=stop_at)
+    with session_scope(db_url) as session:
+        back = resubscribe_stopped(
+            session, channel="whatsapp", address=PHONE, phone=PHONE, stopped_at=stop_at
+        )
+        assert [s.account for s in back] == ["30012345678"]
+    with session_scope(db_url) as session:
+        assert [s.account for s in subscriptions_for(session, PHONE)] == ["30012345678"]
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])

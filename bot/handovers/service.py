@@ -71,7 +71,25 @@ def record_handover(
     lang: str,
     danger: bool,
     at: datetime,
-) -> Handover:
+) -> tuple[Handover, bool]:
+    """The contact's hand-over request, and whether it is new. A contact with one still open
+    (not yet closed by an operator) gets that one back, never a second: the messages since and
+    this request are added to its transcript, and it is marked danger if this one is."""
+    waiting = session.scalars(
+        select(Handover)
+        .where(
+            Handover.channel == contact.channel,
+            Handover.sender == contact.sender,
+            Handover.status == "open",
+        )
+        .order_by(Handover.id)
+        .limit(1)
+    ).first()
+    if waiting is not None:
+        _add_to(waiting, contact, text, at)
+        waiting.danger = waiting.danger or danger
+        session.flush()
+        return waiting, False
     handover = Handover(
         channel=contact.channel,
         sender=contact.sender,
@@ -85,7 +103,18 @@ def record_handover(
     )
     session.add(handover)
     session.flush()
-    return handover
+    return handover, True
+
+
+def _add_to(handover: Handover, contact: Contact | ContactRow, text: str, at: datetime) -> None:
+    """The messages said since the request was recorded, then the repeated request itself."""
+    known = handover.transcript or []
+    last = max((datetime.fromisoformat(e["at"]) for e in known), default=handover.requested_at)
+    since = [e for e in _recent(contact, at) if datetime.fromisoformat(e["at"]) > last]
+    asked = (
+        [{"at": at.isoformat(), "by": "subscriber", "text": text[:RECENT_CHARS]}] if text else []
+    )
+    handover.transcript = [*known, *since, *asked]  # a new list, so the JSON column is saved
 
 
 def list_handovers(session: Session, include_closed: bool = False) -> list[Handover]:

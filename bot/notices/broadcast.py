@@ -108,16 +108,20 @@ class Broadcast:
         try:
             for start in range(0, len(to_send), self.in_flight_group):
                 group = to_send[start : start + self.in_flight_group]
+                opted_out: list[int] = []
                 marked = ledger.start_sends(
                     self.engine,
                     token,
                     [claimed.send_id for claimed, _ in group],
                     self.now(),
                     settle_first=unrecorded,
+                    opted_out=opted_out,
                 )
                 for outcome in unrecorded:
                     self._notify(outcome)
                 unrecorded = []
+                for send_id in opted_out:
+                    self._notify(Outcome(send_id, FAILED, OPTED_OUT))
                 for claimed, message in group:
                     if claimed.send_id not in marked:
                         handed.add(claimed.send_id)  # recovered by another worker: not ours

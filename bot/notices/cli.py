@@ -76,7 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     send.add_argument(
         "--dry-run",
         action="store_true",
-        help="plan the month and say how many notices would go out; send nothing",
+        help="say how many notices would go out; send nothing and record nothing",
     )
     report = commands.add_parser("report", help="what a month's broadcast did")
     report.add_argument("--month", type=_month, help="YYYY-MM (default: this month in Riyadh)")
@@ -126,13 +126,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def dry_run(settings: Settings, month: str) -> int:
-    engine = engine_for(settings.database_url)
-    ledger.plan_month(engine, month)
-    waiting = ledger.waiting_by_channel(engine, month)
-    by_channel = ", ".join(f"{channel} {n}" for channel, n in sorted(waiting.items())) or "none"
+    # Counted, not planned: a rehearsal leaves the ledger as it found it, so `notices report`
+    # afterwards shows what was really done (a tester saw "1 planned" after "nothing was sent").
+    due = ledger.due_by_channel(engine_for(settings.database_url), month)
+    by_channel = ", ".join(f"{channel} {n}" for channel, n in sorted(due.items())) or "none"
     print(
-        f"dry run: {sum(waiting.values())} notices of {month} would be sent ({by_channel}); "
-        "nothing was sent"
+        f"dry run: {sum(due.values())} notices of {month} would be sent ({by_channel}); "
+        "nothing was sent or recorded"
     )
     return 0
 
@@ -140,9 +140,10 @@ def dry_run(settings: Settings, month: str) -> int:
 def _transport_problem(settings: Settings, month: str) -> str | None:
     from bot.channels.outbound import transport_problem
 
-    engine = engine_for(settings.database_url)
-    ledger.plan_month(engine, month)
-    return transport_problem(settings, ledger.waiting_by_channel(engine, month))
+    # Counted without planning: a run refused for want of a transport records nothing.
+    return transport_problem(
+        settings, ledger.due_by_channel(engine_for(settings.database_url), month)
+    )
 
 
 def send(

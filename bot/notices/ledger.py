@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, and_, bindparam, case, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection
 
+from bot.channels.contacts import OPTED_OUT
 from bot.notices.models import FAILED, PENDING, SENDING, SENT, NoticeSend, NoticeSubscription
 from bot.storage.base import aware
 
@@ -231,22 +232,39 @@ def start_sends(
     send_ids: Sequence[int],
     now: datetime,
     settle_first: Sequence[Outcome] = (),
+    opted_out: list[int] | None = None,
 ) -> set[int]:
     """Mark `send_ids` in flight, in one commit with the outcomes of the previous group. Returns
-    the ids marked: one missing is no longer ours (recovered by someone else): do not send it."""
+    the ids marked: one missing is not to be sent. Either it is no longer ours (recovered by
+    someone else), or its subscription ended since it was claimed (the subscriber stopped the
+    bill alerts while the bills were looked up): that one is settled here as failed, OPTED_OUT,
+    and its id added to `opted_out`. The opt-out is read in the commit made just before the
+    provider is called, not only when the notice was claimed."""
     with engine.begin() as conn:
         _settle(conn, token, settle_first, now)
         if not send_ids:
             return set()
+        ours = and_(
+            N.id.in_(list(send_ids)),
+            N.claim_token == token,
+            N.state == SENDING,
+            N.in_flight_since.is_(None),
+        )
+        ended = select(S.id).where(S.unsubscribed_at.is_not(None))
+        withdrawn = list(
+            conn.scalars(
+                update(NoticeSend.__table__)
+                .where(ours, N.subscription_id.in_(ended))
+                .values(state=FAILED, claim_token=None, last_error=OPTED_OUT)
+                .returning(N.id)
+            )
+        )
+        if opted_out is not None:
+            opted_out.extend(withdrawn)
         return set(
             conn.scalars(
                 update(NoticeSend.__table__)
-                .where(
-                    N.id.in_(list(send_ids)),
-                    N.claim_token == token,
-                    N.state == SENDING,
-                    N.in_flight_since.is_(None),
-                )
+                .where(ours)
                 .values(in_flight_since=now, attempts=N.attempts + 1)
                 .returning(N.id)
             )
@@ -312,19 +330,22 @@ def subscribed_channels(engine: Engine) -> set[str]:
         )
 
 
-def waiting_by_channel(engine: Engine, month: str) -> dict[str, int]:
-    """Notices of `month` not yet settled, by the channel of their subscription."""
+def due_by_channel(engine: Engine, month: str) -> dict[str, int]:
+    """What a send of `month` would still try, by channel, read without writing a row: the active
+    subscriptions with no notice of `month` yet (a run plans them first) and those whose notice
+    is not settled. A dry run and the transport check count with it, so that neither leaves
+    anything planned behind it."""
+    unsettled = select(N.subscription_id).where(N.month == month, N.state.in_([PENDING, SENDING]))
+    planned = select(N.subscription_id).where(N.month == month)
     with engine.connect() as conn:
         return {
             channel: int(n)
             for channel, n in conn.execute(
                 select(S.channel, func.count())
-                .select_from(
-                    NoticeSend.__table__.join(
-                        NoticeSubscription.__table__, N.subscription_id == S.id
-                    )
+                .where(
+                    S.unsubscribed_at.is_(None),
+                    or_(S.id.not_in(planned), S.id.in_(unsettled)),
                 )
-                .where(N.month == month, N.state.in_([PENDING, SENDING]))
                 .group_by(S.channel)
             )
         }

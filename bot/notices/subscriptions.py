@@ -8,12 +8,12 @@ which keeps it fast and lets it run inside the webhook's database session.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol, cast
+from typing import Literal, Protocol
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.i18n import normalize_lang
@@ -92,21 +92,66 @@ def unsubscribe_all(
     """STOP: end every notice to this (channel, address), and every notice subscribed from this
     phone on any channel, since the subscriber asked for all of them to stop. Returns how many
     subscriptions ended. Notices of the current month not yet sent are then skipped."""
+    return len(unsubscribe(session, channel=channel, address=address, phone=phone, at=at))
+
+
+def unsubscribe(
+    session: Session,
+    *,
+    channel: str,
+    address: str,
+    phone: str | None,
+    at: datetime,
+    accounts: Collection[str] | None = None,
+) -> list[NoticeSubscription]:
+    """End the active notices to this (channel, address) or subscribed from this phone on any
+    channel: all of them, or only those of `accounts` ("stop the Malaz account's alerts").
+    Returns the subscriptions ended, oldest first, so that the reply can say which accounts'
+    alerts stopped. Notices of the current month not yet sent are then skipped (the broadcast
+    reads the opt-out again just before each send)."""
+    ended = _active(session, channel=channel, address=address, phone=phone)
+    if accounts is not None:
+        ended = [sub for sub in ended if sub.account in set(accounts)]
+    for sub in ended:
+        sub.unsubscribed_at = at
+    session.flush()
+    return ended
+
+
+def resubscribe_stopped(
+    session: Session, *, channel: str, address: str, phone: str | None, stopped_at: datetime
+) -> list[NoticeSubscription]:
+    """START: the notices that the STOP of `stopped_at` ended (this address's, or this phone's on
+    any channel) come back, and only those: alerts stopped on their own before ("stop bill
+    alerts") stay off. A STOP stamps every subscription it ends with the contact's opt-out
+    moment, which is how they are told apart. Returns them, oldest first."""
     target = (NoticeSubscription.channel == channel) & (NoticeSubscription.address == address)
     condition = or_(target, NoticeSubscription.phone == phone) if phone else target
-    # An UPDATE's result is a CursorResult (with rowcount); Session.execute is annotated with
-    # the general Result.
-    result = cast(
-        CursorResult,
-        session.execute(
-            update(NoticeSubscription)
-            .where(condition, NoticeSubscription.unsubscribed_at.is_(None))
-            .values(unsubscribed_at=at)
-            .execution_options(synchronize_session=False)
-        ),
+    stopped = list(
+        session.scalars(
+            select(NoticeSubscription)
+            .where(condition, NoticeSubscription.unsubscribed_at == stopped_at)
+            .order_by(NoticeSubscription.id)
+        )
     )
-    session.expire_all()
-    return int(result.rowcount or 0)
+    for sub in stopped:
+        sub.unsubscribed_at = None
+    session.flush()
+    return stopped
+
+
+def _active(
+    session: Session, *, channel: str, address: str, phone: str | None
+) -> list[NoticeSubscription]:
+    target = (NoticeSubscription.channel == channel) & (NoticeSubscription.address == address)
+    condition = or_(target, NoticeSubscription.phone == phone) if phone else target
+    return list(
+        session.scalars(
+            select(NoticeSubscription)
+            .where(condition, NoticeSubscription.unsubscribed_at.is_(None))
+            .order_by(NoticeSubscription.id)
+        )
+    )
 
 
 def subscriptions_for(session: Session, phone: str) -> list[NoticeSubscription]:
