@@ -19,15 +19,16 @@ from bot.billing.tariff import tier_limit_kwh
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.notices.schedule import ISSUE_DAY, next_run
-from bot.phrases import mentions
+from bot.phrases import mentions, mentions_words, phrases
 from bot.standards import rule_for
 from bot.standards.wording import deadline_text
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
 from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
+    accounts_by_premise,
     accounts_named_in,
     busy,
     linked_accounts,
@@ -42,14 +43,18 @@ COMPARED_BILLS = 4
 MONTHS_LOOKED_BACK = 12
 
 
-def start(turn: Turn, understood: Understanding) -> None:
+def start(turn: Turn, understood: Understanding, default: str | None = None) -> None:
+    """The bill asked for. `default` is the account whose bill was just shown: a follow-up
+    naming no account ("كم علي الحين", "وفاتورة اغسطس؟") is about it, not "which account?"."""
     turn.intent = "bill"
     if asks_how_to_pay(turn.text):  # "كيف اسدد الفاتورة": where the ways are, then the bill
         turn.say(how_to_pay_line(turn))
     if mentions(turn.text, "ask_bill_date"):  # "متى تنزل الفاتورة": the issue day, then the bill
         turn.say(_issue_day_line(turn))
     turn.begin("bill", month=month_asked(turn.text))
-    _show_or_ask(turn, understood.text_slot("account"), mentions(turn.text, "bill_high"))
+    _show_or_ask(
+        turn, understood.text_slot("account"), mentions(turn.text, "bill_high"), default=default
+    )
 
 
 @cache
@@ -62,20 +67,27 @@ def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
     ordered = sorted(names, key=len, reverse=True)
     any_ = "|".join(re.escape(n) for n in ordered)
     long_ = "|".join(re.escape(n) for n in ordered if len(n) >= 4)
+    # A month's number after "شهر"/"month" ("فاتورة شهر 9", "شهر ٩") is that month too.
     pattern = (
-        rf"(?<!\w)(?:(?:شهر|month of|month)\s+(?P<after>{any_})|(?P<name>{long_}))(?!\w)"
-        r"(?:\s+(?P<year>\d{4})(?!\d))?"
+        rf"(?<!\w)(?:(?:شهر|month of|month)\s+(?:(?P<after>{any_})|(?P<number>1[0-2]|0?[1-9]))"
+        rf"|(?P<name>{long_}))(?!\w)"
+        r"(?:\s*/?\s*(?P<year>\d{4})(?!\d))?"
     )
     return re.compile(pattern), names
 
 
 def month_asked(text: str) -> list[int] | None:
-    """[month, year or 0] of the bill the message asks for ("كم فاتورة شهر سبتمبر"), or None."""
+    """[month, year or 0] of the bill the message asks for ("كم فاتورة شهر سبتمبر", "فاتورة
+    شهر ٩", "ايلول"), or None."""
     pattern, names = _month_names()
-    found = pattern.search(normalize(text))
+    found = pattern.search(normalize(ascii_digits(text)))
     if found is None:
         return None
-    return [names[found.group("after") or found.group("name")], int(found.group("year") or 0)]
+    if found.group("number"):
+        month = int(found.group("number"))
+    else:
+        month = names[found.group("after") or found.group("name")]
+    return [month, int(found.group("year") or 0)]
 
 
 def _of_month(bill: Bill, asked: list[int]) -> bool:
@@ -116,7 +128,17 @@ def step(turn: Turn, understood: Understanding) -> bool:
         _show_or_ask(turn, typed, why_high)
         return True
     if accounts and _for_bill(understood) and _named_one(turn, accounts, why_high):
-        return True  # "فاتورة الحساب 4321"
+        return True  # "فاتورة الحساب 4321", "حق البيت", "المحل"
+    if accounts and _says_both(turn.text):  # "الاثنين": both bills, one after the other
+        turn.intent = "bill"
+        for account in accounts:
+            _show_bill(turn, account, why_high)
+        return True
+    if accounts and not why_high and mentions(turn.text, "bill_high"):
+        # "ليش عاليه كذا" at "which account?": the same question, for why it is high.
+        turn.intent = "bill"
+        _show_or_ask(turn, None, why_high=True)
+        return True
     if turn.state.get("shown") and mentions(turn.text, "ask_due_date"):
         # "وش آخر موعد للسداد؟" right after a card: that bill's due date, not the picker again.
         return _due_date(turn)
@@ -126,11 +148,27 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.say(how_to_pay_line(turn))
         return True
     if turn.state.get("shown") and mentions(turn.text, "bill_high"):
-        # "ليش غالية كذا" right after a card is about that card: not "which account?" again.
+        # "ليش غالية كذا" right after a card is about that card: not "which account?" again
+        # ("ليش فاتورة الملز زادت" is about the account it names).
         turn.intent = "bill"
-        _show_bill(turn, turn.state["shown"], why_high=True)
+        _show_or_ask(turn, find_account(turn.text), why_high=True, default=turn.state["shown"])
+        return True
+    if (
+        turn.state.get("shown")
+        and _for_bill(understood)
+        and (month_asked(turn.text) or mentions_words(turn.text, "bill_now"))
+    ):
+        # "كم علي الحين", "وفاتورة اغسطس؟", "شهر ٩" right after a card: the same account's
+        # (a new "فاتورتي" asks which account again).
+        start(turn, understood, default=turn.state["shown"])
         return True
     return False
+
+
+def _says_both(text: str) -> bool:
+    """The whole answer to "which account?" is "both" ("الاثنين", "كلهم", "both")."""
+    said = " ".join(normalize(text).replace("؟", " ").replace("?", " ").split())
+    return said in {normalize(p) for p in phrases("both_accounts")}
 
 
 def _for_bill(understood: Understanding) -> bool:
@@ -145,7 +183,8 @@ def _named_one(turn: Turn, numbers: list[str], why_high: bool) -> bool:
     accounts = linked_accounts(turn, None)
     if accounts is None:
         return True  # answered (billing unavailable)
-    named = accounts_named_in(turn.text, [a for a in accounts if a.account in numbers])
+    listed = [a for a in accounts if a.account in numbers]
+    named = accounts_named_in(turn.text, listed) or accounts_by_premise(turn.text, listed)
     if len(named) != 1:
         return False
     turn.intent = "bill"
@@ -224,7 +263,9 @@ def _say_due_date(turn: Turn, bill: Bill) -> None:
         )
 
 
-def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) -> None:
+def _show_or_ask(
+    turn: Turn, typed_account: str | None, why_high: bool = False, default: str | None = None
+) -> None:
     _ = turn.tr._
     accounts = linked_accounts(turn, typed_account)
     if accounts is None:
@@ -252,6 +293,8 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
         _show_bill(turn, accounts[0].account, why_high)
     elif len(named := accounts_named_in(turn.text, accounts)) == 1:
         _show_bill(turn, named[0].account, why_high)  # "فاتورة الملز"
+    elif default in numbers and not named:
+        _show_bill(turn, default, why_high)  # the account of the card just shown
     else:
         turn.begin("bill", accounts=numbers, why_high=why_high, month=turn.state.get("month"))
         question = (
@@ -307,8 +350,17 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
         busy(turn)
         return
     turn.finish()
+    latest = bills[0].on(turn.today) if bills else None
     if month and bills and not why_high:
         asked = [i for i, b in enumerate(bills) if _of_month(b, month)]
+        if asked and asked[0] > 0 and latest is not None:
+            # An earlier month's bill: that month's amount and whether it is paid, then what is
+            # owed on the account now (never "you owe nothing" for a paid old bill).
+            past = bills[asked[0]].on(turn.today)
+            period = past.period_start
+            turn.begin("bill", shown=account, shown_month=[period.month, period.year])
+            turn.say(past_bill_text(turn, past, latest))
+            return
         if asked:  # the month asked for, newest such, with the bill before it
             bills = bills[asked[0] :]
         else:  # never another month's bill shown as if it were the one asked for
@@ -409,6 +461,46 @@ def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
             date=tr.date(bill.due_date),
         )
     return "\n".join([first, about, more])
+
+
+def past_bill_text(turn: Turn, past: Bill, latest: Bill) -> str:
+    """An earlier month's bill asked by name ("فاتورة سبتمبر"): its amount and kWh, paid or not,
+    then what is owed on the account now, from its latest bill."""
+    tr = turn.tr
+    _ = tr._
+    values = {
+        "account": mask(past.account),
+        "month": tr.month(past.period_start),
+        "amount": tr.money(past.amount_sar),
+        "kwh": tr.number(past.kwh),
+    }
+    if past.status == "paid":
+        first = _(
+            "The bill of account {account} for {month} was {amount} for {kwh} kWh; it is paid.",
+            **values,
+        )
+    else:
+        first = _(
+            "The bill of account {account} for {month} was {amount} for {kwh} kWh; it is not paid yet.",
+            **values,
+        )
+    if latest.status == "paid" or latest.total_due_sar <= 0:
+        now = _("Nothing is owed on this account now.")
+    elif latest.status == "overdue":
+        now = _(
+            "Owed on this account now: {amount}, overdue since {date}. Please pay it now.",
+            amount=tr.money(latest.total_due_sar),
+            date=tr.date(latest.due_date),
+        )
+    else:
+        now = _(
+            "Owed on this account now: {amount} (the bill for {month}), the last day to pay is "
+            "{date}.",
+            amount=tr.money(latest.total_due_sar),
+            month=tr.month(latest.period_start),
+            date=tr.date(latest.due_date),
+        )
+    return "\n".join([first, now, _('For the whole bill send "details".')])
 
 
 def bill_details(turn: Turn, bill: Bill) -> str:
