@@ -15,7 +15,7 @@ from functools import cache
 from babel.dates import format_date
 
 from bot.billing import Bill, BillingUnavailable
-from bot.billing.tariff import tier_limit_kwh
+from bot.billing.tariff import tariff, tier_limit_kwh
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.notices.schedule import ISSUE_DAY, next_run
@@ -47,6 +47,10 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
     """The bill asked for. `default` is the account whose bill was just shown: a follow-up
     naming no account ("كم علي الحين", "وفاتورة اغسطس؟") is about it, not "which account?"."""
     turn.intent = "bill"
+    asked = question_asked(turn.text)
+    if asked is not None:  # "ابي اقسط الفاتورة": answered, no account needed for it
+        answer_question(turn, asked)
+        return
     if asks_how_to_pay(turn.text):  # "كيف اسدد الفاتورة": where the ways are, then the bill
         turn.say(how_to_pay_line(turn))
     if mentions(turn.text, "ask_bill_date"):  # "متى تنزل الفاتورة": the issue day, then the bill
@@ -122,6 +126,18 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 )
             )
         return True
+    asked = question_asked(turn.text)
+    if (
+        asked is not None
+        and (accounts or turn.state.get("shown"))
+        and (_for_bill(understood) or understood.intent == "help")  # "اقدر اقسطها؟"
+    ):
+        # "اقدر اقسطها؟", "ابي نسخة من الفاتورة", "وش الرسوم هذي": answered; a card just shown
+        # stays open for «تفاصيل», "which account?" is left.
+        if accounts:
+            turn.finish()
+        answer_question(turn, asked)
+        return True
     typed = find_account(turn.text)
     if typed is not None:
         turn.intent = "bill"
@@ -163,6 +179,71 @@ def step(turn: Turn, understood: Understanding) -> bool:
         start(turn, understood, default=turn.state["shown"])
         return True
     return False
+
+
+# Questions about a bill answered in a line, not with a bill (locales/<lang>/phrases/<name>.txt),
+# the first found answered: an objection first, as it has a deadline.
+BILL_QUESTIONS = ("bill_objection", "bill_installments", "bill_copy", "bill_fees")
+# Lists matched as whole words ("fee" is not in "coffee").
+_WHOLE_WORDS = ("bill_fees",)
+
+
+def question_asked(text: str) -> str | None:
+    """The bill question the message asks ("ابي اعترض", "اقدر اقسطها؟", "send me bill copy pdf",
+    "وش الرسوم هذي"), one of BILL_QUESTIONS, or None."""
+    for name in BILL_QUESTIONS:
+        if (mentions_words if name in _WHOLE_WORDS else mentions)(text, name):
+            return name
+    return None
+
+
+def answer_question(turn: Turn, asked: str) -> None:
+    """A short true answer: what the bot can do about it, or who can (customer service, with
+    the hand-over offered as the objection wording does)."""
+    _ = turn.tr._
+    turn.intent = "bill"
+    number = turn.settings.agent_phone
+    if asked == "bill_objection":
+        line = _(
+            "You can object to the bill with customer service: call {number} or choose "
+            '"Talk to a person". They must reply to you in detail within {deadline}.',
+            number=number,
+            deadline=deadline_text(rule_for("billing_complaint", turn.now), turn.lang),
+        )
+    elif asked == "bill_installments":
+        line = _(
+            "I cannot split a bill into installments here. Whether it can be paid in "
+            'installments is for customer service to decide: call {number} or choose "Talk to '
+            'a person".',
+            number=number,
+        )
+    elif asked == "bill_copy":
+        line = _(
+            "I cannot send a copy of the bill as a file or by email. Here I can show every line "
+            'of it: send "details" after your bill. For an official copy, customer service can '
+            'help: call {number} or choose "Talk to a person".',
+            number=number,
+        )
+    else:
+        line = _fees_line(turn)
+    turn.say(line, object_choices(turn))
+
+
+def _fees_line(turn: Turn) -> str:
+    """What a bill is made of, from the tariff in force (bot/billing/tariff.toml)."""
+    t = tariff()
+    fees = [sar for _, sar in t.fee_by_breaker] + [t.fee_above]
+    return turn.tr._(
+        "A bill is made of: the electricity used (kWh at your account's tariff), a monthly "
+        "meter reading and billing fee by the size of your breaker (from {low} to {high}), and "
+        "{vat}% VAT on both. An unpaid earlier bill is added to the total due. To have your "
+        "bill's charges explained, customer service can help: call {number} or choose \"Talk "
+        'to a person".',
+        low=turn.tr.money(min(fees)),
+        high=turn.tr.money(max(fees)),
+        vat=turn.tr.number(round(t.vat_rate * 100)),
+        number=turn.settings.agent_phone,
+    )
 
 
 def _says_both(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.bill import _says_both, month_asked
+from handlers.bill import _says_both, month_asked, question_asked
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,23 @@ def test_both_accounts_as_the_whole_answer() -> None:
     assert _says_both("الاثنين")
     assert _says_both("both")
     assert not _says_both("الاثنين الجاي")  # Monday, in a sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("ابي اقسط الفاتورة", "bill_installments"),
+        ("ممكن اقسط المبلغ على دفعات", "bill_installments"),
+        ("can I pay in installments?", "bill_installments"),
+        ("ابي نسخة من الفاتورة", "bill_copy"),
+        ("send me bill copy pdf", "bill_copy"),
+        ("الفاتورة غلط والله ابي اعترض عليها", "bill_objection"),
+        ("وين اقدم الاعتراض", "bill_objection"),
+        ("وش الرسوم هذي", "bill_fees"),
+        ("what are these fees", "bill_fees"),
+        ("فاتورتي", None),
+        ("a coffee shop", None),  # "fee" only as a whole word
+    ],
+)
+def test_the_bill_question_asked(text: str, asked: str | None) -> None:
+    assert question_asked(text) == asked

@@ -310,6 +310,10 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         turn.finish()
         disconnection_rules.answer_how_compensation_paid(turn)
         return
+    if bill.question_asked(text) and understood.intent in ("bill", "unknown", "help"):
+        turn.finish()  # "ابي اعترض", "وش الرسوم هذي": a bill question, answered in a line
+        bill.answer_question(turn, bill.question_asked(text) or "")
+        return
     if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
         turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are
         turn.finish()
