@@ -25,6 +25,7 @@ from bot.standards.wording import deadline_text
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
+from bot.understanding.slots.account import find_mobile
 from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
@@ -55,9 +56,28 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
         turn.say(how_to_pay_line(turn))
     if mentions(turn.text, "ask_bill_date"):  # "متى تنزل الفاتورة": the issue day, then the bill
         turn.say(_issue_day_line(turn))
+    typed = understood.text_slot("account")
+    mobile = find_mobile(turn.text) if typed is None else None
+    if mobile is not None:  # "فاتورة رقم 0501234567": a phone number, said so
+        turn.say(_mobile_not_account_line(turn, mobile))
     turn.begin("bill", month=month_asked(turn.text))
-    _show_or_ask(
-        turn, understood.text_slot("account"), mentions(turn.text, "bill_high"), default=default
+    _show_or_ask(turn, typed, mentions(turn.text, "bill_high"), default=default)
+
+
+def asks_with_mobile(text: str, understood: Understanding) -> bool:
+    """A bill asked for with a mobile number where its account number would be ("فاتورة رقم
+    0501234567"), read as the bill, or most likely it, by the model."""
+    if find_mobile(text) is None:
+        return False
+    likeliest = understood.alternatives[0][0] if understood.alternatives else None
+    return understood.intent == "bill" or (understood.intent == "unknown" and likeliest == "bill")
+
+
+def _mobile_not_account_line(turn: Turn, mobile: str) -> str:
+    return turn.tr._(
+        "{number} is a mobile number, not an account number. The account number is printed "
+        "on your bill.",
+        number=mobile,
     )
 
 
@@ -112,6 +132,8 @@ def resume(turn: Turn) -> None:
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
+    if mentions(turn.text, "bill_alerts"):
+        return False  # "اشتراك الفاتورة 30012345678": alerts asked for, not this bill again
     accounts: list[str] = turn.state.get("accounts", [])
     why_high = bool(turn.state.get("why_high"))
     picked = choice_number(turn.text)
@@ -142,6 +164,12 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if typed is not None:
         turn.intent = "bill"
         _show_or_ask(turn, typed, why_high)
+        return True
+    mobile = find_mobile(turn.text) if accounts else None
+    if mobile is not None:  # "0501234567" at "which account?": a phone number, and the list
+        turn.intent = "bill"
+        turn.say(_mobile_not_account_line(turn, mobile))
+        _show_or_ask(turn, None, why_high)
         return True
     if accounts and _for_bill(understood) and _named_one(turn, accounts, why_high):
         return True  # "فاتورة الحساب 4321", "حق البيت", "المحل"
