@@ -307,8 +307,9 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         bill.start(turn, understood)
         return
     if disconnection_rules.asks_disconnection_rules(text, understood):  # "متى يفصلون عني"
+        shown = bill.card_shown(turn)  # "متى يفصلون اذا ما دفعت" right after the bill
         turn.finish()
-        disconnection_rules.answer_disconnection_rules(turn)
+        disconnection_rules.answer_disconnection_rules(turn, bill_shown=shown)
         return
     if meter_test.asks(text, understood):  # "العداد يعد غلط": a bill objection, not a standard
         turn.finish()
