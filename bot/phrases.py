@@ -21,7 +21,8 @@ from bot.understanding.phrases import read_phrase_file
 # medical_equipment by handlers/medical_need.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
-# bill_high, ask_bill_date and ask_due_date by handlers/bill.py; power_back, cancel_report, negation and question by
+# bill_high, ask_bill_date, ask_due_date, both_accounts, bill_now (whole words),
+# bill_objection, bill_installments, bill_copy and bill_fees by handlers/bill.py; power_back, cancel_report, negation and question by
 # handlers/outage_status.py; damage_claim by handlers/common.py; compensation_ask by
 # handlers/compensation.py; tomorrow, complaint_open, paid, not_paid, paid_late and they_cut by
 # handlers/compensation.py;
@@ -108,6 +109,12 @@ NAMES = (
     "farewell",
     "small_talk_address",
     "bill_high",
+    "both_accounts",
+    "bill_now",
+    "bill_objection",
+    "bill_installments",
+    "bill_copy",
+    "bill_fees",
     "power_back",
     "cancel_report",
     "negation",

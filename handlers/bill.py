@@ -15,19 +15,21 @@ from functools import cache
 from babel.dates import format_date
 
 from bot.billing import Bill, BillingUnavailable
-from bot.billing.tariff import tier_limit_kwh
+from bot.billing.tariff import tariff, tier_limit_kwh
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.notices.schedule import ISSUE_DAY, next_run
-from bot.phrases import mentions
+from bot.phrases import mentions, mentions_words, phrases
 from bot.standards import rule_for
 from bot.standards.wording import deadline_text
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
+from bot.understanding.slots.account import find_mobile
 from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
+    accounts_by_premise,
     accounts_named_in,
     busy,
     linked_accounts,
@@ -42,14 +44,41 @@ COMPARED_BILLS = 4
 MONTHS_LOOKED_BACK = 12
 
 
-def start(turn: Turn, understood: Understanding) -> None:
+def start(turn: Turn, understood: Understanding, default: str | None = None) -> None:
+    """The bill asked for. `default` is the account whose bill was just shown: a follow-up
+    naming no account ("كم علي الحين", "وفاتورة اغسطس؟") is about it, not "which account?"."""
     turn.intent = "bill"
+    asked = question_asked(turn.text)
+    if asked is not None:  # "ابي اقسط الفاتورة": answered, no account needed for it
+        answer_question(turn, asked)
+        return
     if asks_how_to_pay(turn.text):  # "كيف اسدد الفاتورة": where the ways are, then the bill
         turn.say(how_to_pay_line(turn))
     if mentions(turn.text, "ask_bill_date"):  # "متى تنزل الفاتورة": the issue day, then the bill
         turn.say(_issue_day_line(turn))
+    typed = understood.text_slot("account")
+    mobile = find_mobile(turn.text) if typed is None else None
+    if mobile is not None:  # "فاتورة رقم 0501234567": a phone number, said so
+        turn.say(_mobile_not_account_line(turn, mobile))
     turn.begin("bill", month=month_asked(turn.text))
-    _show_or_ask(turn, understood.text_slot("account"), mentions(turn.text, "bill_high"))
+    _show_or_ask(turn, typed, mentions(turn.text, "bill_high"), default=default)
+
+
+def asks_with_mobile(text: str, understood: Understanding) -> bool:
+    """A bill asked for with a mobile number where its account number would be ("فاتورة رقم
+    0501234567"), read as the bill, or most likely it, by the model."""
+    if find_mobile(text) is None:
+        return False
+    likeliest = understood.alternatives[0][0] if understood.alternatives else None
+    return understood.intent == "bill" or (understood.intent == "unknown" and likeliest == "bill")
+
+
+def _mobile_not_account_line(turn: Turn, mobile: str) -> str:
+    return turn.tr._(
+        "{number} is a mobile number, not an account number. The account number is printed "
+        "on your bill.",
+        number=mobile,
+    )
 
 
 @cache
@@ -62,20 +91,27 @@ def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
     ordered = sorted(names, key=len, reverse=True)
     any_ = "|".join(re.escape(n) for n in ordered)
     long_ = "|".join(re.escape(n) for n in ordered if len(n) >= 4)
+    # A month's number after "شهر"/"month" ("فاتورة شهر 9", "شهر ٩") is that month too.
     pattern = (
-        rf"(?<!\w)(?:(?:شهر|month of|month)\s+(?P<after>{any_})|(?P<name>{long_}))(?!\w)"
-        r"(?:\s+(?P<year>\d{4})(?!\d))?"
+        rf"(?<!\w)(?:(?:شهر|month of|month)\s+(?:(?P<after>{any_})|(?P<number>1[0-2]|0?[1-9]))"
+        rf"|(?P<name>{long_}))(?!\w)"
+        r"(?:\s*/?\s*(?P<year>\d{4})(?!\d))?"
     )
     return re.compile(pattern), names
 
 
 def month_asked(text: str) -> list[int] | None:
-    """[month, year or 0] of the bill the message asks for ("كم فاتورة شهر سبتمبر"), or None."""
+    """[month, year or 0] of the bill the message asks for ("كم فاتورة شهر سبتمبر", "فاتورة
+    شهر ٩", "ايلول"), or None."""
     pattern, names = _month_names()
-    found = pattern.search(normalize(text))
+    found = pattern.search(normalize(ascii_digits(text)))
     if found is None:
         return None
-    return [names[found.group("after") or found.group("name")], int(found.group("year") or 0)]
+    if found.group("number"):
+        month = int(found.group("number"))
+    else:
+        month = names[found.group("after") or found.group("name")]
+    return [month, int(found.group("year") or 0)]
 
 
 def _of_month(bill: Bill, asked: list[int]) -> bool:
@@ -96,6 +132,8 @@ def resume(turn: Turn) -> None:
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
+    if mentions(turn.text, "bill_alerts"):
+        return False  # "اشتراك الفاتورة 30012345678": alerts asked for, not this bill again
     accounts: list[str] = turn.state.get("accounts", [])
     why_high = bool(turn.state.get("why_high"))
     picked = choice_number(turn.text)
@@ -110,13 +148,41 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 )
             )
         return True
+    asked = question_asked(turn.text)
+    if (
+        asked is not None
+        and (accounts or turn.state.get("shown"))
+        and (_for_bill(understood) or understood.intent == "help")  # "اقدر اقسطها؟"
+    ):
+        # "اقدر اقسطها؟", "ابي نسخة من الفاتورة", "وش الرسوم هذي": answered; a card just shown
+        # stays open for «تفاصيل», "which account?" is left.
+        if accounts:
+            turn.finish()
+        answer_question(turn, asked)
+        return True
     typed = find_account(turn.text)
     if typed is not None:
         turn.intent = "bill"
         _show_or_ask(turn, typed, why_high)
         return True
+    mobile = find_mobile(turn.text) if accounts else None
+    if mobile is not None:  # "0501234567" at "which account?": a phone number, and the list
+        turn.intent = "bill"
+        turn.say(_mobile_not_account_line(turn, mobile))
+        _show_or_ask(turn, None, why_high)
+        return True
     if accounts and _for_bill(understood) and _named_one(turn, accounts, why_high):
-        return True  # "فاتورة الحساب 4321"
+        return True  # "فاتورة الحساب 4321", "حق البيت", "المحل"
+    if accounts and _says_both(turn.text):  # "الاثنين": both bills, one after the other
+        turn.intent = "bill"
+        for account in accounts:
+            _show_bill(turn, account, why_high)
+        return True
+    if accounts and not why_high and mentions(turn.text, "bill_high"):
+        # "ليش عاليه كذا" at "which account?": the same question, for why it is high.
+        turn.intent = "bill"
+        _show_or_ask(turn, None, why_high=True)
+        return True
     if turn.state.get("shown") and mentions(turn.text, "ask_due_date"):
         # "وش آخر موعد للسداد؟" right after a card: that bill's due date, not the picker again.
         return _due_date(turn)
@@ -126,11 +192,92 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.say(how_to_pay_line(turn))
         return True
     if turn.state.get("shown") and mentions(turn.text, "bill_high"):
-        # "ليش غالية كذا" right after a card is about that card: not "which account?" again.
+        # "ليش غالية كذا" right after a card is about that card: not "which account?" again
+        # ("ليش فاتورة الملز زادت" is about the account it names).
         turn.intent = "bill"
-        _show_bill(turn, turn.state["shown"], why_high=True)
+        _show_or_ask(turn, find_account(turn.text), why_high=True, default=turn.state["shown"])
+        return True
+    if (
+        turn.state.get("shown")
+        and _for_bill(understood)
+        and (month_asked(turn.text) or mentions_words(turn.text, "bill_now"))
+    ):
+        # "كم علي الحين", "وفاتورة اغسطس؟", "شهر ٩" right after a card: the same account's
+        # (a new "فاتورتي" asks which account again).
+        start(turn, understood, default=turn.state["shown"])
         return True
     return False
+
+
+# Questions about a bill answered in a line, not with a bill (locales/<lang>/phrases/<name>.txt),
+# the first found answered: an objection first, as it has a deadline.
+BILL_QUESTIONS = ("bill_objection", "bill_installments", "bill_copy", "bill_fees")
+# Lists matched as whole words ("fee" is not in "coffee").
+_WHOLE_WORDS = ("bill_fees",)
+
+
+def question_asked(text: str) -> str | None:
+    """The bill question the message asks ("ابي اعترض", "اقدر اقسطها؟", "send me bill copy pdf",
+    "وش الرسوم هذي"), one of BILL_QUESTIONS, or None."""
+    for name in BILL_QUESTIONS:
+        if (mentions_words if name in _WHOLE_WORDS else mentions)(text, name):
+            return name
+    return None
+
+
+def answer_question(turn: Turn, asked: str) -> None:
+    """A short true answer: what the bot can do about it, or who can (customer service, with
+    the hand-over offered as the objection wording does)."""
+    _ = turn.tr._
+    turn.intent = "bill"
+    number = turn.settings.agent_phone
+    if asked == "bill_objection":
+        line = _(
+            "You can object to the bill with customer service: call {number} or choose "
+            '"Talk to a person". They must reply to you in detail within {deadline}.',
+            number=number,
+            deadline=deadline_text(rule_for("billing_complaint", turn.now), turn.lang),
+        )
+    elif asked == "bill_installments":
+        line = _(
+            "I cannot split a bill into installments here. Whether it can be paid in "
+            'installments is for customer service to decide: call {number} or choose "Talk to '
+            'a person".',
+            number=number,
+        )
+    elif asked == "bill_copy":
+        line = _(
+            "I cannot send a copy of the bill as a file or by email. Here I can show every line "
+            'of it: send "details" after your bill. For an official copy, customer service can '
+            'help: call {number} or choose "Talk to a person".',
+            number=number,
+        )
+    else:
+        line = _fees_line(turn)
+    turn.say(line, object_choices(turn))
+
+
+def _fees_line(turn: Turn) -> str:
+    """What a bill is made of, from the tariff in force (bot/billing/tariff.toml)."""
+    t = tariff()
+    fees = [sar for _, sar in t.fee_by_breaker] + [t.fee_above]
+    return turn.tr._(
+        "A bill is made of: the electricity used (kWh at your account's tariff), a monthly "
+        "meter reading and billing fee by the size of your breaker (from {low} to {high}), and "
+        "{vat}% VAT on both. An unpaid earlier bill is added to the total due. To have your "
+        "bill's charges explained, customer service can help: call {number} or choose \"Talk "
+        'to a person".',
+        low=turn.tr.money(min(fees)),
+        high=turn.tr.money(max(fees)),
+        vat=turn.tr.number(round(t.vat_rate * 100)),
+        number=turn.settings.agent_phone,
+    )
+
+
+def _says_both(text: str) -> bool:
+    """The whole answer to "which account?" is "both" ("الاثنين", "كلهم", "both")."""
+    said = " ".join(normalize(text).replace("؟", " ").replace("?", " ").split())
+    return said in {normalize(p) for p in phrases("both_accounts")}
 
 
 def _for_bill(understood: Understanding) -> bool:
@@ -145,7 +292,8 @@ def _named_one(turn: Turn, numbers: list[str], why_high: bool) -> bool:
     accounts = linked_accounts(turn, None)
     if accounts is None:
         return True  # answered (billing unavailable)
-    named = accounts_named_in(turn.text, [a for a in accounts if a.account in numbers])
+    listed = [a for a in accounts if a.account in numbers]
+    named = accounts_named_in(turn.text, listed) or accounts_by_premise(turn.text, listed)
     if len(named) != 1:
         return False
     turn.intent = "bill"
@@ -224,7 +372,9 @@ def _say_due_date(turn: Turn, bill: Bill) -> None:
         )
 
 
-def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) -> None:
+def _show_or_ask(
+    turn: Turn, typed_account: str | None, why_high: bool = False, default: str | None = None
+) -> None:
     _ = turn.tr._
     accounts = linked_accounts(turn, typed_account)
     if accounts is None:
@@ -252,6 +402,8 @@ def _show_or_ask(turn: Turn, typed_account: str | None, why_high: bool = False) 
         _show_bill(turn, accounts[0].account, why_high)
     elif len(named := accounts_named_in(turn.text, accounts)) == 1:
         _show_bill(turn, named[0].account, why_high)  # "فاتورة الملز"
+    elif default in numbers and not named:
+        _show_bill(turn, default, why_high)  # the account of the card just shown
     else:
         turn.begin("bill", accounts=numbers, why_high=why_high, month=turn.state.get("month"))
         question = (
@@ -307,8 +459,17 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
         busy(turn)
         return
     turn.finish()
+    latest = bills[0].on(turn.today) if bills else None
     if month and bills and not why_high:
         asked = [i for i, b in enumerate(bills) if _of_month(b, month)]
+        if asked and asked[0] > 0 and latest is not None:
+            # An earlier month's bill: that month's amount and whether it is paid, then what is
+            # owed on the account now (never "you owe nothing" for a paid old bill).
+            past = bills[asked[0]].on(turn.today)
+            period = past.period_start
+            turn.begin("bill", shown=account, shown_month=[period.month, period.year])
+            turn.say(past_bill_text(turn, past, latest))
+            return
         if asked:  # the month asked for, newest such, with the bill before it
             bills = bills[asked[0] :]
         else:  # never another month's bill shown as if it were the one asked for
@@ -409,6 +570,46 @@ def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
             date=tr.date(bill.due_date),
         )
     return "\n".join([first, about, more])
+
+
+def past_bill_text(turn: Turn, past: Bill, latest: Bill) -> str:
+    """An earlier month's bill asked by name ("فاتورة سبتمبر"): its amount and kWh, paid or not,
+    then what is owed on the account now, from its latest bill."""
+    tr = turn.tr
+    _ = tr._
+    values = {
+        "account": mask(past.account),
+        "month": tr.month(past.period_start),
+        "amount": tr.money(past.amount_sar),
+        "kwh": tr.number(past.kwh),
+    }
+    if past.status == "paid":
+        first = _(
+            "The bill of account {account} for {month} was {amount} for {kwh} kWh; it is paid.",
+            **values,
+        )
+    else:
+        first = _(
+            "The bill of account {account} for {month} was {amount} for {kwh} kWh; it is not paid yet.",
+            **values,
+        )
+    if latest.status == "paid" or latest.total_due_sar <= 0:
+        now = _("Nothing is owed on this account now.")
+    elif latest.status == "overdue":
+        now = _(
+            "Owed on this account now: {amount}, overdue since {date}. Please pay it now.",
+            amount=tr.money(latest.total_due_sar),
+            date=tr.date(latest.due_date),
+        )
+    else:
+        now = _(
+            "Owed on this account now: {amount} (the bill for {month}), the last day to pay is "
+            "{date}.",
+            amount=tr.money(latest.total_due_sar),
+            month=tr.month(latest.period_start),
+            date=tr.date(latest.due_date),
+        )
+    return "\n".join([first, now, _('For the whole bill send "details".')])
 
 
 def bill_details(turn: Turn, bill: Bill) -> str:

@@ -1,5 +1,6 @@
-"""Monthly bill alerts: a subscriber sends an account number (or "اشتراك الفاتورة" / "bill
-alerts") and that account's bill notices come to the number they wrote from, on this channel.
+"""Monthly bill alerts: a subscriber asks for them ("اشتراك الفاتورة" / "bill alerts", with an
+account number or then picking one) and that account's bill notices come to the number they
+wrote from, on this channel. An account number alone is a bill asked for, not alerts.
 Only accounts linked to that number can be subscribed; "stop bill alerts" ends them (and STOP,
 with everything else the bot sends)."""
 
@@ -16,9 +17,15 @@ from handlers.common import account_choices, linked_accounts, mask, no_accounts,
 
 
 def wants(turn: Turn, text: str, understood: Understanding) -> bool:
-    """A message that is only an account number, or that asks for bill alerts."""
+    """A message that asks for bill alerts. An account number alone does not: it is that
+    account's bill (handlers/bill.py), never alerts switched on unasked."""
+    return mentions(text, "bill_alerts")
+
+
+def bare_account(text: str) -> bool:
+    """The message is only an account number ("30012345678", "٣٠٠١٢٣٤٥٦٧٨")."""
     bare = ascii_digits(text).replace(" ", "").replace("-", "")
-    return (bare.isdigit() and find_account(text) == bare) or mentions(text, "bill_alerts")
+    return bare.isdigit() and find_account(text) == bare
 
 
 def start(turn: Turn, understood: Understanding) -> None:

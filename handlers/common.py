@@ -159,7 +159,7 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
 
     words = normalize(ascii_digits(text)).split()
     # A district with a letter joined before its article ("بالملز", "والملز") is named too.
-    padded = f" {' '.join(_ATTACHED.sub('', w) for w in words)} "
+    padded = f" {' '.join(_ATTACHED.sub('', _JOINED_LAM.sub('ال', w)) for w in words)} "
     named = []
     for account in accounts:
         last = account.account[-4:]
@@ -167,6 +167,25 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
         if last in words or any(form in padded for form in forms):
             named.append(account)
     return named
+
+
+# Words of a short answer to "which account?" that name the kind of premises ("حق البيت",
+# "المحل"); a longer message is a sentence about something else.
+_PREMISE_ANSWER_WORDS = 4
+
+
+def accounts_by_premise(text: str, accounts: list[Account]) -> list[Account]:
+    """The accounts a short answer names by their kind of premises: "حق البيت" a home's,
+    "المحل" a shop's or office's (the premises lists of locales/<lang>/phrases/), read from
+    each account's premises ("فيلا 12"). [] when the answer names no kind, or both."""
+    from bot.phrases import mentions_words
+
+    if len(text.split()) > _PREMISE_ANSWER_WORDS:
+        return []
+    kinds = [k for k in ("premises_home", "premises_other") if mentions_words(text, k)]
+    if len(kinds) != 1:
+        return []
+    return [a for a in accounts if a.premise and mentions_words(a.premise, kinds[0])]
 
 
 @lru_cache(maxsize=4096)
@@ -181,6 +200,8 @@ def _district_forms(district: str) -> tuple[str, ...]:
 
 
 _ATTACHED = re.compile(r"^[وفبلك]{1,2}(?=ال..)")
+# "ل" before the article drops its alef: "للعليا" is "ل" + "العليا".
+_JOINED_LAM = re.compile(r"^[وف]?لل(?=...)")
 
 
 def account_aliases(account: Account) -> tuple[str, ...]:

@@ -57,7 +57,9 @@ def asks_how_to_pay(text: str) -> bool:
     return mentions(text, "ask_how_to_pay")
 
 
-def answer_disconnection_rules(turn: Turn) -> None:
+def answer_disconnection_rules(turn: Turn, bill_shown: bool = False) -> None:
+    """When the power may be cut for unpaid bills. `bill_shown`: the bill was the answer just
+    before, so "send «my bill»" is not said again."""
     turn.intent = "compensation"
     spec = rules()
     tr = turn.tr
@@ -89,8 +91,8 @@ def answer_disconnection_rules(turn: Turn) -> None:
                     "restored at once.",
                     amount=tr.money(amount),
                 ),
-                _("To see what you owe, send «my bill»."),
             ]
+            + ([] if bill_shown else [_("To see what you owe, send «my bill».")])
         )
     )
 

@@ -86,11 +86,19 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         turn.say(
             turn.tr._("Messages to this number are stopped. Send START to receive them again.")
         )
+    elif intent == "help" and understood and understood.confidence < 1 and _asks_of_bill(text):
+        return False  # "اقدر اقسطها؟" is a question about the bill, not a guessed HELP
     elif intent == "help" and understood is not None:  # only words say "help"
         menu.help(turn, understood)
     else:
         return False
     return True
+
+
+def _asks_of_bill(text: str) -> bool:
+    from handlers.bill import question_asked
+
+    return question_asked(text) is not None
 
 
 def answered_by_provider(turn: Turn) -> bool:

@@ -208,7 +208,7 @@ def test_guessing_account_numbers_is_blocked_after_the_threshold(seeded_database
         r.text for r in engine.handle(inbound("فاتورة الحساب 30099999999", sender=LINKED))
     )
     assert "لمدة ساعة" in blocked and "••••" not in blocked  # refused before any lookup
-    # Bill alerts by a bare account number are account lookups too.
+    # A bare account number (its bill) is an account lookup too.
     alerts = " ".join(r.text for r in engine.handle(inbound("30098765432", sender=LINKED)))
     assert "لمدة ساعة" in alerts
     # The sender's own bills by their number, and other senders, are not affected.
@@ -220,7 +220,7 @@ def test_guessing_account_numbers_is_blocked_after_the_threshold(seeded_database
     assert "لمدة ساعة" not in other
 
 
-def test_bill_alert_guesses_count_towards_the_block(seeded_database_url) -> None:
+def test_bare_account_number_guesses_count_towards_the_block(seeded_database_url) -> None:
     engine = Engine(settings_for(seeded_database_url, account_misses_per_hour=3))
     for n in range(3):
         engine.handle(inbound(f"3007000000{n}", sender=LINKED))

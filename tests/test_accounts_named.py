@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.billing import Account
-from handlers.common import accounts_named_in
+from handlers.common import accounts_by_premise, accounts_named_in
 
 OLAYA = Account(account="30012345678", name="", city="الرياض", district="العليا", premise="")
 MALAZ = Account(account="30087654321", name="", city="الرياض", district="الملز", premise="")
@@ -28,3 +28,21 @@ def test_a_district_with_a_letter_joined_before_its_article() -> None:
     assert accounts_named_in("مقطوعة عندنا بالملز", BOTH) == [MALAZ]
     assert accounts_named_in("طافية والعليا بعد", BOTH) == [OLAYA]
     assert accounts_named_in("طافية في المملزة", BOTH) == []
+
+
+def test_a_district_after_lam_joined_to_its_article() -> None:
+    # "للعليا" is "ل" + "العليا", its alef dropped.
+    assert accounts_named_in("فاتورة شهر سبتمبر للعليا", BOTH) == [OLAYA]
+    assert accounts_named_in("وللملز كم", BOTH) == [MALAZ]
+
+
+VILLA = Account(account="30012345678", name="", city="", district="", premise="فيلا 12، شارع")
+SHOP = Account(account="30087654321", name="", city="", district="", premise="محل 4، شارع")
+
+
+def test_a_short_answer_naming_the_kind_of_premises() -> None:
+    assert accounts_by_premise("حق البيت", [VILLA, SHOP]) == [VILLA]
+    assert accounts_by_premise("المحل", [VILLA, SHOP]) == [SHOP]
+    assert accounts_by_premise("the shop", [VILLA, SHOP]) == [SHOP]
+    assert accounts_by_premise("البيت او المحل", [VILLA, SHOP]) == []  # both kinds: not one
+    assert accounts_by_premise("الكهرباء طافية عندي في البيت من الصبح", [VILLA, SHOP]) == []

@@ -326,3 +326,13 @@ def test_a_bill_past_its_due_date_is_overdue_on_the_conversations_day() -> None:
     assert bill.on(date(2026, 12, 28)).status == "unpaid"
     assert bill.on(date(2026, 12, 29)).status == "overdue"
     assert bill.on(date(2026, 12, 29)).on(date(2026, 12, 29)).status == "overdue"
+
+
+def test_a_mobile_number_where_an_account_was_expected() -> None:
+    from bot.understanding.slots.account import find_mobile
+
+    assert find_mobile("فاتورة رقم 0501234567") == "0501234567"
+    assert find_mobile("فاتورة رقم ٠٥٠١٢٣٤٥٦٧") == "0501234567"
+    assert find_mobile("فاتورة +966501234567") == "+966501234567"
+    assert find_mobile("فاتورة 30012345678") is None
+    assert find_mobile("فاتورتي") is None

@@ -15,8 +15,8 @@
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a request no guaranteed standard covers (weak voltage, a missed
-   appointment: said so, and handed to a person), a main-menu number, a bare account number
-   (bill alerts), then the recognised intent (two requests in one message: the first answered,
+   appointment: said so, and handed to a person), a main-menu number, bill alerts asked for, a bare
+   account number (its bill, never alerts unasked), then the recognised intent (two requests in one message: the first answered,
    the second answered too or offered; an outage told as over, then off again now: the one
    going on is reported). A greeting that came with the request is returned on the answer's
    first line.
@@ -298,9 +298,18 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         turn.intent = "bill_alerts"
         bill_alerts.start(turn, understood)
         return
-    if disconnection_rules.asks_disconnection_rules(text, understood):  # "متى يفصلون عني"
+    if bill.asks_with_mobile(text, understood):  # "فاتورة رقم 0501234567": a phone number
         turn.finish()
-        disconnection_rules.answer_disconnection_rules(turn)
+        bill.start(turn, understood)
+        return
+    if bill_alerts.bare_account(text):  # "30012345678": that account's bill, never alerts unasked
+        turn.finish()
+        bill.start(turn, understood)
+        return
+    if disconnection_rules.asks_disconnection_rules(text, understood):  # "متى يفصلون عني"
+        shown = bill.card_shown(turn)  # "متى يفصلون اذا ما دفعت" right after the bill
+        turn.finish()
+        disconnection_rules.answer_disconnection_rules(turn, bill_shown=shown)
         return
     if meter_test.asks(text, understood):  # "العداد يعد غلط": a bill objection, not a standard
         turn.finish()
@@ -309,6 +318,10 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if disconnection_rules.asks_how_compensation_paid(text, understood):  # "كيف يصرف التعويض"
         turn.finish()
         disconnection_rules.answer_how_compensation_paid(turn)
+        return
+    if bill.question_asked(text) and understood.intent in ("bill", "unknown", "help"):
+        turn.finish()  # "ابي اعترض", "وش الرسوم هذي": a bill question, answered in a line
+        bill.answer_question(turn, bill.question_asked(text) or "")
         return
     if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
         turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are

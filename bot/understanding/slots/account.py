@@ -39,3 +39,16 @@ def find_account(raw: str) -> str | None:
         if MIN_DIGITS <= len(digits) <= MAX_DIGITS:
             return digits
     return None
+
+
+def find_mobile(raw: str) -> str | None:
+    """A Saudi mobile number written where an account was expected ("فاتورة رقم 0501234567"),
+    as typed (its digits in ASCII), or None."""
+    if not _ANY_DIGIT.search(raw, 0, 1000):
+        return None
+    text = ascii_digits(clean_raw(raw[:1000]))
+    for match in _DIGIT_RUN.finditer(text):
+        digits = _NOT_DIGIT.sub("", match.group())
+        if _PHONE.match(digits):
+            return match.group().strip()
+    return None
