@@ -136,3 +136,26 @@ def test_arrears_are_read_only_when_said_of_bills() -> None:
     other = Facts(standard="unlawful_disconnection")
     other.read("فصلوا الكهرباء اليوم الساعة ١٠ الصبح وابي تعويض ٥٠٠٠ ريال", now)
     assert other.cleared == [] and other.prohibited is None
+
+
+def test_the_hour_after_a_notice_said_as_it_came_is_the_notices_and_the_range_the_outages() -> None:
+    """ "جاني اشعار امس الساعة ٨ المسا انهم بيقطعون ... اليوم من ٩ الصبح الى ٥ العصر": the 20:00
+    is when the notice came, the range is the outage (it was read from 20:00: 1,000 not 350)."""
+    now = datetime(2026, 12, 2, 19, 10, tzinfo=RIYADH)
+    text = (
+        "جاني اشعار امس الساعة ٨ المسا انهم بيقطعون الكهرباء اليوم من ٩ الصبح الى ٥ العصر"
+        " عشان صيانة"
+    )
+    reading = read_times(text, now)
+    assert reading.notice is not None
+    assert reading.notice.at == datetime(2026, 12, 1, 20, 0, tzinfo=RIYADH)
+    assert reading.start is not None and reading.start.at == datetime(
+        2026, 12, 2, 9, 0, tzinfo=RIYADH
+    )
+    assert reading.end is not None and reading.end.at == datetime(2026, 12, 2, 17, 0, tzinfo=RIYADH)
+    facts = Facts(standard="planned_outage_notice")
+    facts.read(text, now)
+    assert facts.notice_minutes == 13 * 60
+    for said in ("وصلتنا رسالة امس الساعة ٨ المسا", "اجانا تنبيه امس الساعة ٨ المسا"):
+        told = read_times(said + " ان القطع اليوم من ٩ الصبح الى ٥ العصر", now)
+        assert told.notice is not None and told.notice.at.hour == 20, said

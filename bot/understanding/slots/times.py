@@ -142,6 +142,15 @@ def _flags(phrases: list[str]) -> _Phrases[bool]:
     return _Phrases({_key(p): True for p in phrases if _key(p)})
 
 
+def _notice_words(notice: dict) -> list[str]:
+    """The notice's words: those listed, and each verb of `came` before each word of `nouns`
+    ("جاني" + "اشعار": "جاني اشعار")."""
+    pairs = [
+        f"{verb} {noun}" for verb in notice.get("came", ()) for noun in notice.get("nouns", ())
+    ]
+    return [*notice["words"], *pairs]
+
+
 def _end_verbs(ends: dict) -> _Phrases[bool]:
     """End verbs, each True when it tells the end as past ("رجعت"), False for a plan ("ترجع")."""
     planned = {_key(p) for p in ends["planned"]}
@@ -207,7 +216,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["ends"]["words"]),
         _flags(relative["before"]),
         _flags(data["now"]["words"]),
-        _flags(data["notice"]["words"]),
+        _flags(_notice_words(data["notice"])),
         _flags(data["notice"]["outage"]),
         after_start,
         _flags(data["ends"]["overran"]),
@@ -251,7 +260,7 @@ def _vocabulary() -> _Vocabulary:
         _hour_words(),
         frozenset(normalize(w) for w in dates["day_word"]),
         frozenset(k[0] for k in _flags(relative["before"])),
-        _flags(data["notice"]["words"]),
+        _flags(_notice_words(data["notice"])),
         _flags(data["notice"]["outage"]),
         markers["between"],
         markers["between_and"],
