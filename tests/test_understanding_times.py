@@ -1069,3 +1069,34 @@ def test_span_may_have_begun(at: tuple[int, int], begun: bool) -> None:
     assert span_may_have_begun(start, now) is begun
     named = read_times("امس من العصر", now).start  # the day said: never in doubt
     assert named is not None and not span_may_have_begun(named, now)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # fix13f: the hour corrected in the message is the one read, never the first.
+        ("الكهرباء طافية من الساعة ٩ الصبح.. لا لا قصدي ١٠", "2026-12-02T10:00", None),
+        (
+            "امس طفت الكهرباء من ٧ الصبح لين ١٢ الظهر، عفوا مو ٧ كانت ٨",
+            "2026-12-01T08:00",
+            "2026-12-01T12:00",
+        ),
+        ("امس من ٩ الصبح الى ١٢ الظهر لا قصدي ١ الظهر", "2026-12-01T09:00", "2026-12-01T13:00"),
+        (
+            "power off yesterday from 9am, I mean 10am, to 2pm",
+            "2026-12-01T10:00",
+            "2026-12-01T14:00",
+        ),
+        ("طافية من ٩:٣٠ الصبح اقصد ١٠ ونص", "2026-12-02T10:30", None),
+        # "مو ٥" where no 5 was said: which hour is corrected is not known, so none is read.
+        ("امس من ٧ الصبح لين ١٢ الظهر، عفوا مو ٥ كانت ٨", "2026-12-01", None),
+        # "عفوا" with no hour before it corrects nothing.
+        ("عفوا الكهرباء طافية من ٩ الصبح", "2026-12-02T09:00", None),
+    ],
+)
+def test_an_hour_corrected_in_the_message_is_the_hour(
+    text: str, start: str, end: str | None
+) -> None:
+    reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
+    assert reading.start is not None and reading.start.slot()[:16] == start
+    assert (reading.end.slot()[:16] if reading.end else None) == end

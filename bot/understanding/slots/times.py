@@ -132,6 +132,11 @@ class _Vocabulary:
     # `[clock_ordinals]`), an hour only after "الساعة" or before a part of the day.
     clock_ordinals: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
     ordinal_not_after: frozenset[str] = frozenset()  # "المرة الثانية": no hour
+    # "لا قصدي", "عفوا", "I mean" between two hours: the hour after takes the place of one before
+    # (`_corrected`); "مو ٧" after it names the hour taken back, "كانت" may stand before the new.
+    corrections: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    taken_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    corrected_to: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -221,6 +226,9 @@ def _vocabulary() -> _Vocabulary:
         after_start,
         _flags(data["ends"]["overran"]),
         _clock_ordinals(),
+        _flags(data["corrections"]["words"]),
+        _flags(data["corrections"]["taken_back"]),
+        _flags(data["corrections"]["then"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -276,6 +284,9 @@ def _vocabulary() -> _Vocabulary:
         ordinal_not_after=frozenset(
             normalize(w) for w in load("numbers")["clock_ordinals"]["not_after"]
         ),
+        corrections=_flags(data["corrections"]["words"]),
+        taken_back=_flags(data["corrections"]["taken_back"]),
+        corrected_to=_flags(data["corrections"]["then"]),
     )
 
 
@@ -1089,7 +1100,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         from bot.understanding.slots import folded_text
 
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
-    toks = _hour_ranges(tokens[:MAX_TOKENS], _vocabulary())
+    toks = _corrected(_hour_ranges(tokens[:MAX_TOKENS], _vocabulary()), _vocabulary())
     positions = _start_positions(toks, _starters())
     if not positions:
         return TimeReading()  # no time word, number word or digit: nothing to read
@@ -1242,6 +1253,69 @@ def _power_word(token: str, v: _Vocabulary) -> bool:
 
 
 _HOUR_RANGE = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)[-–](\d{1,2}(?:[:.]\d{2})?)$")
+
+
+def _corrected(toks: list[str], v: _Vocabulary) -> list[str]:
+    """An hour corrected in the message itself takes the place of the one it corrects: "الساعة ٩
+    الصبح.. لا لا قصدي ١٠" is 10 in the morning, "من ٧ الصبح لين ١٢ الظهر، عفوا مو ٧ كانت ٨" is
+    from 8, "from 9am, I mean 10am" from 10. The hour taken back is the one "مو ٧" names, else the
+    last hour before the correction; its part of the day is kept when the new hour says none.
+    When "مو ٥" names no hour said before, which one is corrected is not known: no hour of the
+    message is read, so the hours are asked, never taken from the first."""
+    if not toks or v.corrections.firsts.isdisjoint(toks):
+        return toks
+    for m in range(1, len(toks)):
+        _, size = _phrase_at(toks, m, v.corrections)
+        if not size:
+            continue
+        earlier = [p for p in range(m) if _is_hour(toks, p, v)]
+        k = m + size
+        _, negated = _phrase_at(toks, k, v.taken_back)
+        named = None
+        if negated and k + negated < len(toks) and _is_hour(toks, k + negated, v):
+            named, k = toks[k + negated], k + negated + 1
+            k += _phrase_at(toks, k, v.corrected_to)[1]
+        k += _phrase_at(toks, k, v.lead)[1]
+        if not earlier or k >= len(toks) or not _is_hour(toks, k, v):
+            continue
+        head = m
+        while head > 0 and toks[head - 1] in ("لا", "no"):
+            head -= 1  # "لا لا قصدي": the "no" belongs to the correction
+        new_tail = _hour_tail(toks, k, v)
+        if named is not None:
+            taken = [p for p in earlier if toks[p] == named]
+            if not taken:  # "مو ٥" where no 5 was said: which hour is meant is not known
+                return [
+                    t for p, t in enumerate(toks[:head]) if p not in _hours_said(earlier, toks, v)
+                ]
+            p = taken[-1]
+        else:
+            p = earlier[-1]
+        old_tail = _hour_tail(toks, p, v)
+        tail = toks[k + 1 : k + 1 + new_tail] or toks[p + 1 : p + 1 + old_tail]
+        new = [toks[k], *tail]
+        rest = toks[k + 1 + new_tail :]
+        return _corrected([*toks[:p], *new, *toks[p + 1 + old_tail : head], *rest], v)
+    return toks
+
+
+def _hours_said(hours: list[int], toks: list[str], v: _Vocabulary) -> set[int]:
+    """The positions of the hours at `hours` and of the tokens that belong to each."""
+    return {p + n for p in hours for n in range(1 + _hour_tail(toks, p, v))}
+
+
+def _is_hour(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """The token at i is a clock hour: "9", "9:30", "سبع"."""
+    return _hour_minute(toks[i]) is not None or toks[i] in v.hour_words
+
+
+def _hour_tail(toks: list[str], i: int, v: _Vocabulary) -> int:
+    """How many tokens after the hour at i belong to it: a part of the hour ("و نص") and a part
+    of the day ("الصبح", "am")."""
+    k = i + 1
+    k += _phrase_at(toks, k, v.hour_parts)[1]
+    k += _phrase_at(toks, k, v.periods)[1]
+    return k - i - 1
 
 
 def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
