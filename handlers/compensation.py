@@ -836,6 +836,11 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     _keep_back_time(turn, facts)
     _ = turn.tr._
+    if facts.standard == NOTICE and facts.ongoing and facts.start_at() is not None:
+        # A planned outage still going on: its restoration so far, with the notice (`also`),
+        # never the notice's flat amount alone said as "so far".
+        facts = replace(facts, standard=PLANNED)
+        compensation = compensation_for(facts.case(now))
     blackout = None
     if facts.standard == TOTAL_BLACKOUT:
         # A whole city dark is the subscriber's word here, not a confirmed event: their own

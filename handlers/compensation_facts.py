@@ -445,6 +445,8 @@ class Facts:
                     # outage it came is the outage's hour less it, so that hour is asked.
                     return "start_time"
                 return "notice"
+            if self._restoration_untold(now):
+                return "end"
             return None
         if self.standard == UNLAWFUL:
             if not self.start:
@@ -487,6 +489,18 @@ class Facts:
         if self.start:
             return "start_time"
         return "times"
+
+    def _restoration_untold(self, now: datetime) -> bool:
+        """A planned outage's notice case whose outage began longer ago than the restoration
+        deadline, with neither its end nor its going on told: the late restoration is owed too
+        (`also`), so when the power came back is asked, never left out of the answer."""
+        start = self.start_at()
+        if start is None or self.end or self.ongoing or self.duration:
+            return False
+        rule = rule_for(PLANNED, start)
+        if rule.clock != "hours" or rule.deadline is None:
+            return False
+        return now > start + timedelta(hours=rule.deadline)
 
     def unlawful_reason(self) -> str | None:
         """The one judge of a disconnection, for a cut told alone and for the cut told with its
