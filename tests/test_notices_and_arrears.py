@@ -182,3 +182,24 @@ def test_a_planned_outage_past_its_restoration_deadline_asks_its_end_for_both_pa
     early = Facts(standard="planned_outage_notice")
     early.read("قطعوا الكهرباء اليوم عشان صيانة من ١٢ الظهر ولا بلغونا ابد", now)
     assert early.missing(now) is None
+
+
+def test_a_planned_outage_told_its_notice_after_the_answer_is_owed_it() -> None:
+    """ "امس طفت ٥ ساعات", planned: its restoration was on time (nothing), but its notice is owed
+    100 when it never came or came late; told after the answer it is read as the notice's lead
+    ("١٣ ساعة" is 13 hours before, never the outage's length)."""
+    now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
+    facts = Facts(standard="planned_outage_restoration")
+    facts.read("امس طفت ٥ ساعات", now)
+    assert facts.also(now) is None
+    assert facts.tell_notice("ما وصلني اشعار", now)
+    also = facts.also(now)
+    assert also is not None and compensation_for(also).amount_sar == 100
+    late = Facts(standard="planned_outage_restoration")
+    late.read("الخميس طفت الكهرباء من ٩ الصبح الى ٢ الظهر", now)
+    assert late.tell_notice("١٣ ساعة", now)
+    assert late.notice_minutes == 13 * 60 and late.end_at() is not None
+    assert late.end_at().hour == 14
+    also = late.also(now)
+    assert also is not None and compensation_for(also).amount_sar == 100
+    assert not late.tell_notice("شكرا", now)
