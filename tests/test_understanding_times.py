@@ -1100,3 +1100,35 @@ def test_an_hour_corrected_in_the_message_is_the_hour(
     reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
     assert reading.start is not None and reading.start.slot()[:16] == start
     assert (reading.end.slot()[:16] if reading.end else None) == end
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # fix13f: a weekday beside weeks counted back is that weekday of that week (Sun-Sat).
+        (
+            "قبل اسبوعين يوم الاحد طفت الكهرباء من ٨ الصبح الى ٢ الظهر",
+            "2026-11-15T08:00",
+            "2026-11-15T14:00",
+        ),
+        ("يوم الاحد قبل اسبوعين", "2026-11-15", None),
+        ("الاحد اللي قبل اسبوعين", "2026-11-15", None),
+        ("قبل اسبوعين", "2026-11-18", None),
+        # "ليلة الجمعة" is the night before Friday: its evening is Thursday's, its small hours Friday's.
+        (
+            "ليلة الجمعة طفت الكهرباء من ١١ بالليل الى ٣ الفجر",
+            "2026-11-26T23:00",
+            "2026-11-27T03:00",
+        ),
+        ("ليلة الجمعة الساعة ٢ الفجر", "2026-11-27T02:00", None),
+        ("ليلة الجمعة ١٢ بالليل", "2026-11-27T00:00", None),
+        ("ليلة السبت", "2026-11-27", None),
+        ("الجمعة من ١١ بالليل", "2026-11-27T23:00", None),
+    ],
+)
+def test_weekdays_of_weeks_back_and_the_night_before(
+    text: str, start: str, end: str | None
+) -> None:
+    reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
+    assert reading.start is not None and reading.start.slot()[:16] == start
+    assert (reading.end.slot()[:16] if reading.end else None) == end

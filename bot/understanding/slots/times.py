@@ -137,6 +137,7 @@ class _Vocabulary:
     corrections: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     taken_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     corrected_to: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    eve: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))  # "ليلة" before a weekday
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -229,6 +230,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["corrections"]["words"]),
         _flags(data["corrections"]["taken_back"]),
         _flags(data["corrections"]["then"]),
+        _flags(data["weekday_eve"]["words"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -287,6 +289,7 @@ def _vocabulary() -> _Vocabulary:
         corrections=_flags(data["corrections"]["words"]),
         taken_back=_flags(data["corrections"]["taken_back"]),
         corrected_to=_flags(data["corrections"]["then"]),
+        eve=_flags(data["weekday_eve"]["words"]),
     )
 
 
@@ -420,6 +423,10 @@ class _Day:
     counted: bool = False  # counted back from the message ("قبل يومين"): that long before it
     ahead: bool = False  # a weekday said as the next one ("الخميس الجاي"), not the last
     after_start: int | None = None  # "ثاني يوم": days after the range's start day
+    # "ليلة الجمعة": the night before that weekday (Thursday evening, and Friday's small hours).
+    eve: bool = False
+    # "قبل اسبوعين يوم الاحد": that weekday in the week counted back to (0 = Monday).
+    in_week: int | None = None
 
 
 @dataclass
@@ -707,8 +714,10 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
                 continue
             _, ahead = _phrase_at(toks, i + size, v.ahead_after)
             said_before = any(tuple(toks[max(0, i - n) : i]) in v.ahead_before for n in (1, 2))
+            eve = any(tuple(toks[max(0, i - n) : i]) in v.eve for n in (1, 2) if i - n >= 0)
             if not _negated_day(toks, i, v):
-                scan.days.append(_Day(i, weekday=int(weekday), ahead=bool(ahead) or said_before))
+                said_ahead = bool(ahead) or said_before
+                scan.days.append(_Day(i, weekday=int(weekday), ahead=said_ahead, eve=eve))
             after = i + size + ahead
             continue
         _, size = _phrase_at(toks, i, v.state)
@@ -761,7 +770,31 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             after = i + size
     if scan.negated_end and not scan.still:
         scan.still = True
+    _weekday_of_week(scan)
     return scan
+
+
+def _weekday_of_week(scan: _Scan) -> None:
+    """ "قبل اسبوعين يوم الاحد", "يوم الاحد قبل اسبوعين", "الخميس اللي قبل اسبوع": a weekday said
+    beside weeks counted back is that weekday of the week (Sunday to Saturday) counted back to,
+    one day: never the counted day's own weekday, nor the last such weekday."""
+    for counted in [d for d in scan.days if d.rough and d.counted and d.offset is not None]:
+        near = [
+            d
+            for d in scan.days
+            if d.weekday is not None
+            and d.gregorian is None
+            and d.hijri is None
+            and not d.ahead
+            and abs(d.position - counted.position) <= 4
+            and not any(
+                min(d.position, counted.position) < p < max(d.position, counted.position)
+                for p in scan.starts + scan.ends
+            )
+        ]
+        if near:
+            counted.in_week = near[0].weekday
+            scan.days.remove(near[0])
 
 
 _NOTHING = (None, 0)
@@ -1525,6 +1558,12 @@ def _moment(
         resolved = _day_of(day, today, start.day if start else None)
         if resolved is None:
             return None
+        if day.eve and (
+            clock is None or clock.midnight or clock.hour >= 12 or clock.ambiguous_hour
+        ):
+            # "ليلة الجمعة": the night before Friday; its evening hours are Thursday's, its
+            # small hours ("٣ الفجر") Friday's.
+            resolved -= timedelta(days=1)
         if clock is not None and clock.midnight:
             resolved += timedelta(days=1)  # "امس ١٢ بالليل": the night of that day
         # "قبل شهرين" names no exact day, and a weekday that is not the date's ("الأحد ١٦
@@ -1602,7 +1641,11 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     if day.after_start is not None:  # "ثاني يوم": only an end has a start to count from
         return after + timedelta(days=day.after_start) if after is not None else None
     if day.offset is not None:
-        return today + timedelta(days=day.offset)
+        counted = today + timedelta(days=day.offset)
+        if day.in_week is not None:  # that weekday of the counted day's week (Sunday first)
+            sunday = counted - timedelta(days=(counted.weekday() + 1) % 7)
+            return sunday + timedelta(days=(day.in_week + 1) % 7)
+        return counted
     if day.months is not None:
         month = today.year * 12 + today.month - 1 - day.months
         year, month = divmod(month, 12)
@@ -1613,6 +1656,8 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         if day.ahead:
             return today + timedelta(days=(day.weekday - today.weekday()) % 7 or 7)
         back = (today.weekday() - day.weekday) % 7 or 7
+        if day.eve and back == 7:
+            back = 0  # "ليلة الجمعة" said on a Friday: the night just over
         return today - timedelta(days=back)
     if day.gregorian is not None:
         year, month, number = day.gregorian
