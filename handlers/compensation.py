@@ -684,9 +684,39 @@ def _both_kinds(turn: Turn, facts: Facts) -> None:
             "a planned outage: {planned}. The company's record of the outage decides it, and the "
             "compensation is paid automatically; to check, call {phone}.",
             emergency=owed(amounts[0]),
-            planned=owed(amounts[1]),
+            planned=_planned_with_notice(turn, facts, amounts[1]),
             phone=SEC_PHONE,
         )
+    )
+
+
+def _planned_with_notice(turn: Turn, facts: Facts, restoration: Compensation) -> str:
+    """What a planned outage earns: its late restoration, and its notice (100 when it came less
+    than 48 hours before, or never): the notice told is counted in; untold, what it depends on is
+    said, never "nothing" for the whole of a planned outage."""
+    _ = turn.tr._
+    now = turn.now.replace(second=0, microsecond=0)
+    planned = replace(facts, standard=PLANNED)
+    if facts.no_notice or facts.notice_minutes:
+        also = planned.also(now)
+        total = restoration.amount_sar + (compensation_for(also).amount_sar if also else 0)
+        return riyals(total, turn.lang) if total > 0 else _("nothing")
+    rule = rule_for(NOTICE, facts.start_at() or now)
+    notice = riyals(rule.first_amount(), turn.lang)
+    hours = turn.tr.number(rule.deadline_units() or 0)
+    if restoration.amount_sar > 0:
+        return _(
+            "{restoration} for the late restoration, and {notice} more if the notice reached you "
+            "less than {hours} hours before it began, or never came",
+            restoration=riyals(restoration.amount_sar, turn.lang),
+            notice=notice,
+            hours=hours,
+        )
+    return _(
+        "nothing for the restoration, but {notice} if the notice reached you less than {hours} "
+        "hours before it began, or never came",
+        notice=notice,
+        hours=hours,
     )
 
 
@@ -849,6 +879,11 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     _keep_back_time(turn, facts)
     _ = turn.tr._
+    if facts.standard == NOTICE and facts.ongoing and facts.start_at() is not None:
+        # A planned outage still going on: its restoration so far, with the notice (`also`),
+        # never the notice's flat amount alone said as "so far".
+        facts = replace(facts, standard=PLANNED)
+        compensation = compensation_for(facts.case(now))
     blackout = None
     if facts.standard == TOTAL_BLACKOUT:
         # A whole city dark is the subscriber's word here, not a confirmed event: their own
@@ -893,6 +928,21 @@ def _answer(turn: Turn, facts: Facts) -> None:
             lines.append(
                 _("Both apply, so you are owed {amount} in all.", amount=riyals(total, turn.lang))
             )
+    elif facts.standard == PLANNED and not facts.ongoing and _notice_untold(facts, now):
+        # Planned work is owed its notice too when it came late or never: what that earns is
+        # said, and asked, never left out as if a planned outage earned its restoration alone.
+        # Its amount is counted once the notice is told, never quoted beside this case's.
+        rule = rule_for(NOTICE, facts.start_at() or now)
+        lines += [
+            "",
+            _(
+                "A planned outage is also owed compensation for its notice when the notice "
+                "reached you less than {hours} hours before it began, or never came. When did "
+                "the notice reach you?",
+                hours=turn.tr.number(rule.deadline_units() or 0),
+            ),
+        ]
+        asked = "notice"
     elif (
         facts.standard == RECONNECTION
         and not facts.ongoing
@@ -955,6 +1005,17 @@ def _answer(turn: Turn, facts: Facts) -> None:
     turn.say("\n".join(lines))
 
 
+def _notice_untold(facts: Facts, now: datetime) -> bool:
+    """A planned outage begun, whose notice was not told (neither when it came nor that none
+    came), where a late notice would be owed."""
+    start = facts.start_at()
+    if facts.notice_minutes or facts.no_notice or facts.notice_at:
+        return False
+    if start is not None and start > now:
+        return False
+    return rule_for(NOTICE, start or now).first_amount() > 0
+
+
 def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """A message right after the answer, about the same case: a correction of its times
     ("لا غلطت، رجعت ٢ الفجر مو ١٢", "لا قصدي امس مو اليوم") is counted again. A message naming
@@ -964,6 +1025,9 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return True
     if turn.state.get("asked") == "cut_time" and facts.tell_cut(turn.text, turn.now):
         _advance(turn, facts)  # the reconnection and the unlawful cut, each counted
+        return True
+    if turn.state.get("asked") == "notice" and facts.tell_notice(turn.text, turn.now):
+        _advance(turn, facts)  # the restoration and the notice, each counted, one total
         return True
     if mentions(turn.text, "time_before"):
         _time_before(turn, facts)  # "والمرة اللي قبلها؟": that one's times, not a new report

@@ -290,6 +290,19 @@ class Facts:
         at = datetime.combine(paid.date(), cut.clock, paid.tzinfo)
         self.cut_at = (at - timedelta(days=1) if at > paid else at).isoformat()
 
+    def tell_notice(self, text: str, now: datetime) -> bool:
+        """The notice of a planned outage told answering "when did the notice reach you?" after
+        its restoration was counted ("١٣ ساعة", "قبلها بيوم", "ما وصلني", "امس الساعة ٨ المسا");
+        True when taken. Read as the notice case reads it: a length is the notice's lead, never
+        the outage's; nothing else of the case changes."""
+        probe = replace(self, standard=NOTICE, notice_minutes=None, no_notice=False, notice_at=None)
+        probe.read(text, now, "notice")
+        if not probe.notice_minutes and not probe.no_notice:
+            return False
+        self.notice_minutes, self.no_notice = probe.notice_minutes, probe.no_notice
+        self.notice_at, self.confirmed = probe.notice_at, True
+        return True
+
     def tell_cut(self, text: str, now: datetime) -> bool:
         """The cut's time told on its own, answering when the power was cut ("امس الساعة ٩
         الصبح"); True when taken. An hour that could be morning or evening is not taken: it
@@ -445,6 +458,8 @@ class Facts:
                     # outage it came is the outage's hour less it, so that hour is asked.
                     return "start_time"
                 return "notice"
+            if self._restoration_untold(now):
+                return "end"
             return None
         if self.standard == UNLAWFUL:
             if not self.start:
@@ -487,6 +502,18 @@ class Facts:
         if self.start:
             return "start_time"
         return "times"
+
+    def _restoration_untold(self, now: datetime) -> bool:
+        """A planned outage's notice case whose outage began longer ago than the restoration
+        deadline, with neither its end nor its going on told: the late restoration is owed too
+        (`also`), so when the power came back is asked, never left out of the answer."""
+        start = self.start_at()
+        if start is None or self.end or self.ongoing or self.duration:
+            return False
+        rule = rule_for(PLANNED, start)
+        if rule.clock != "hours" or rule.deadline is None:
+            return False
+        return now > start + timedelta(hours=rule.deadline)
 
     def unlawful_reason(self) -> str | None:
         """The one judge of a disconnection, for a cut told alone and for the cut told with its
@@ -582,6 +609,11 @@ class Facts:
             if cut.missing(now) is None and cut.unlawful_reason() is not None:
                 return cut.case(now)
             return None
+        day = self._start_day() if self.standard == PLANNED else None
+        if start is None and day is not None and (self.no_notice or self.notice_minutes):
+            # "امس طفت ٥ ساعات", planned, "ما وصلني اشعار": the notice is judged by its lead
+            # alone, on the outage's day, as the notice case counts one with no hour told.
+            start = datetime.combine(day, time(12), RIYADH)
         if self.standard == PLANNED and self.no_notice and start is not None:
             return Case(NOTICE, start=start, notice_at=None)
         if self.standard == PLANNED and self.notice_minutes and start is not None:

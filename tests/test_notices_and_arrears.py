@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from bot.config import RIYADH
+from bot.standards import compensation_for
 from bot.understanding.slots import find_standard, read_times
 from handlers.compensation_facts import Facts, notice_lead_minutes, stated_arrears
 
@@ -108,7 +109,9 @@ def test_a_notice_two_days_ago_is_a_moment_not_a_lead_of_two_days() -> None:
     assert unknown.missing(now) == "start_time"
     unknown.read("٨ الصبح", now, "start_time")
     assert unknown.notice_minutes == 40 * 60 + 50
-    assert unknown.missing(now) is None
+    # Begun at 8 (its restoration due at 14:00, before the message): when it came back is
+    # asked, for a late restoration is owed too (fix13f).
+    assert unknown.missing(now) == "end"
 
 
 def test_a_cut_after_noon_told_with_its_payment_is_owed_too() -> None:
@@ -136,3 +139,67 @@ def test_arrears_are_read_only_when_said_of_bills() -> None:
     other = Facts(standard="unlawful_disconnection")
     other.read("فصلوا الكهرباء اليوم الساعة ١٠ الصبح وابي تعويض ٥٠٠٠ ريال", now)
     assert other.cleared == [] and other.prohibited is None
+
+
+def test_the_hour_after_a_notice_said_as_it_came_is_the_notices_and_the_range_the_outages() -> None:
+    """ "جاني اشعار امس الساعة ٨ المسا انهم بيقطعون ... اليوم من ٩ الصبح الى ٥ العصر": the 20:00
+    is when the notice came, the range is the outage (it was read from 20:00: 1,000 not 350)."""
+    now = datetime(2026, 12, 2, 19, 10, tzinfo=RIYADH)
+    text = (
+        "جاني اشعار امس الساعة ٨ المسا انهم بيقطعون الكهرباء اليوم من ٩ الصبح الى ٥ العصر"
+        " عشان صيانة"
+    )
+    reading = read_times(text, now)
+    assert reading.notice is not None
+    assert reading.notice.at == datetime(2026, 12, 1, 20, 0, tzinfo=RIYADH)
+    assert reading.start is not None and reading.start.at == datetime(
+        2026, 12, 2, 9, 0, tzinfo=RIYADH
+    )
+    assert reading.end is not None and reading.end.at == datetime(2026, 12, 2, 17, 0, tzinfo=RIYADH)
+    facts = Facts(standard="planned_outage_notice")
+    facts.read(text, now)
+    assert facts.notice_minutes == 13 * 60
+    for said in ("وصلتنا رسالة امس الساعة ٨ المسا", "اجانا تنبيه امس الساعة ٨ المسا"):
+        told = read_times(said + " ان القطع اليوم من ٩ الصبح الى ٥ العصر", now)
+        assert told.notice is not None and told.notice.at.hour == 20, said
+
+
+def test_a_planned_outage_past_its_restoration_deadline_asks_its_end_for_both_parts() -> None:
+    """ "قطعوا الكهرباء اليوم عشان صيانة من ٧ الصبح ولا بلغونا ابد" at 15:10: no notice (100),
+    and the outage began more than 6 hours ago, so when it came back is asked; restored at 14:00
+    it is 1 hour late (200): both, never the notice's 100 alone."""
+    now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
+    facts = Facts(standard="planned_outage_notice")
+    facts.read("قطعوا الكهرباء اليوم عشان صيانة من ٧ الصبح ولا بلغونا ابد", now)
+    assert facts.no_notice
+    assert facts.missing(now) == "end"
+    facts.read("رجعت الساعة ٢ الظهر", now, "end")
+    assert facts.missing(now) is None
+    assert compensation_for(facts.case(now)).amount_sar == 100
+    also = facts.also(now)
+    assert also is not None and compensation_for(also).amount_sar == 200
+    # Begun less than 6 hours ago: its restoration cannot be late yet, nothing more is asked.
+    early = Facts(standard="planned_outage_notice")
+    early.read("قطعوا الكهرباء اليوم عشان صيانة من ١٢ الظهر ولا بلغونا ابد", now)
+    assert early.missing(now) is None
+
+
+def test_a_planned_outage_told_its_notice_after_the_answer_is_owed_it() -> None:
+    """ "امس طفت ٥ ساعات", planned: its restoration was on time (nothing), but its notice is owed
+    100 when it never came or came late; told after the answer it is read as the notice's lead
+    ("١٣ ساعة" is 13 hours before, never the outage's length)."""
+    now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
+    facts = Facts(standard="planned_outage_restoration")
+    facts.read("امس طفت ٥ ساعات", now)
+    assert facts.also(now) is None
+    assert facts.tell_notice("ما وصلني اشعار", now)
+    also = facts.also(now)
+    assert also is not None and compensation_for(also).amount_sar == 100
+    late = Facts(standard="planned_outage_restoration")
+    late.read("الخميس طفت الكهرباء من ٩ الصبح الى ٢ الظهر", now)
+    assert late.tell_notice("١٣ ساعة", now)
+    assert late.notice_minutes == 13 * 60 and late.end_at() is not None
+    assert late.end_at().hour == 14
+    also = late.also(now)
+    assert also is not None and compensation_for(also).amount_sar == 100
+    assert not late.tell_notice("شكرا", now)

@@ -1069,3 +1069,66 @@ def test_span_may_have_begun(at: tuple[int, int], begun: bool) -> None:
     assert span_may_have_begun(start, now) is begun
     named = read_times("امس من العصر", now).start  # the day said: never in doubt
     assert named is not None and not span_may_have_begun(named, now)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # fix13f: the hour corrected in the message is the one read, never the first.
+        ("الكهرباء طافية من الساعة ٩ الصبح.. لا لا قصدي ١٠", "2026-12-02T10:00", None),
+        (
+            "امس طفت الكهرباء من ٧ الصبح لين ١٢ الظهر، عفوا مو ٧ كانت ٨",
+            "2026-12-01T08:00",
+            "2026-12-01T12:00",
+        ),
+        ("امس من ٩ الصبح الى ١٢ الظهر لا قصدي ١ الظهر", "2026-12-01T09:00", "2026-12-01T13:00"),
+        (
+            "power off yesterday from 9am, I mean 10am, to 2pm",
+            "2026-12-01T10:00",
+            "2026-12-01T14:00",
+        ),
+        ("طافية من ٩:٣٠ الصبح اقصد ١٠ ونص", "2026-12-02T10:30", None),
+        # "مو ٥" where no 5 was said: which hour is corrected is not known, so none is read.
+        ("امس من ٧ الصبح لين ١٢ الظهر، عفوا مو ٥ كانت ٨", "2026-12-01", None),
+        # "عفوا" with no hour before it corrects nothing.
+        ("عفوا الكهرباء طافية من ٩ الصبح", "2026-12-02T09:00", None),
+    ],
+)
+def test_an_hour_corrected_in_the_message_is_the_hour(
+    text: str, start: str, end: str | None
+) -> None:
+    reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
+    assert reading.start is not None and reading.start.slot()[:16] == start
+    assert (reading.end.slot()[:16] if reading.end else None) == end
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # fix13f: a weekday beside weeks counted back is that weekday of that week (Sun-Sat).
+        (
+            "قبل اسبوعين يوم الاحد طفت الكهرباء من ٨ الصبح الى ٢ الظهر",
+            "2026-11-15T08:00",
+            "2026-11-15T14:00",
+        ),
+        ("يوم الاحد قبل اسبوعين", "2026-11-15", None),
+        ("الاحد اللي قبل اسبوعين", "2026-11-15", None),
+        ("قبل اسبوعين", "2026-11-18", None),
+        # "ليلة الجمعة" is the night before Friday: its evening is Thursday's, its small hours Friday's.
+        (
+            "ليلة الجمعة طفت الكهرباء من ١١ بالليل الى ٣ الفجر",
+            "2026-11-26T23:00",
+            "2026-11-27T03:00",
+        ),
+        ("ليلة الجمعة الساعة ٢ الفجر", "2026-11-27T02:00", None),
+        ("ليلة الجمعة ١٢ بالليل", "2026-11-27T00:00", None),
+        ("ليلة السبت", "2026-11-27", None),
+        ("الجمعة من ١١ بالليل", "2026-11-27T23:00", None),
+    ],
+)
+def test_weekdays_of_weeks_back_and_the_night_before(
+    text: str, start: str, end: str | None
+) -> None:
+    reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
+    assert reading.start is not None and reading.start.slot()[:16] == start
+    assert (reading.end.slot()[:16] if reading.end else None) == end

@@ -132,6 +132,12 @@ class _Vocabulary:
     # `[clock_ordinals]`), an hour only after "الساعة" or before a part of the day.
     clock_ordinals: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
     ordinal_not_after: frozenset[str] = frozenset()  # "المرة الثانية": no hour
+    # "لا قصدي", "عفوا", "I mean" between two hours: the hour after takes the place of one before
+    # (`_corrected`); "مو ٧" after it names the hour taken back, "كانت" may stand before the new.
+    corrections: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    taken_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    corrected_to: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    eve: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))  # "ليلة" before a weekday
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -140,6 +146,15 @@ def _key(phrase: str) -> tuple[str, ...]:
 
 def _flags(phrases: list[str]) -> _Phrases[bool]:
     return _Phrases({_key(p): True for p in phrases if _key(p)})
+
+
+def _notice_words(notice: dict) -> list[str]:
+    """The notice's words: those listed, and each verb of `came` before each word of `nouns`
+    ("جاني" + "اشعار": "جاني اشعار")."""
+    pairs = [
+        f"{verb} {noun}" for verb in notice.get("came", ()) for noun in notice.get("nouns", ())
+    ]
+    return [*notice["words"], *pairs]
 
 
 def _end_verbs(ends: dict) -> _Phrases[bool]:
@@ -207,11 +222,15 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["ends"]["words"]),
         _flags(relative["before"]),
         _flags(data["now"]["words"]),
-        _flags(data["notice"]["words"]),
+        _flags(_notice_words(data["notice"])),
         _flags(data["notice"]["outage"]),
         after_start,
         _flags(data["ends"]["overran"]),
         _clock_ordinals(),
+        _flags(data["corrections"]["words"]),
+        _flags(data["corrections"]["taken_back"]),
+        _flags(data["corrections"]["then"]),
+        _flags(data["weekday_eve"]["words"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -251,7 +270,7 @@ def _vocabulary() -> _Vocabulary:
         _hour_words(),
         frozenset(normalize(w) for w in dates["day_word"]),
         frozenset(k[0] for k in _flags(relative["before"])),
-        _flags(data["notice"]["words"]),
+        _flags(_notice_words(data["notice"])),
         _flags(data["notice"]["outage"]),
         markers["between"],
         markers["between_and"],
@@ -267,6 +286,10 @@ def _vocabulary() -> _Vocabulary:
         ordinal_not_after=frozenset(
             normalize(w) for w in load("numbers")["clock_ordinals"]["not_after"]
         ),
+        corrections=_flags(data["corrections"]["words"]),
+        taken_back=_flags(data["corrections"]["taken_back"]),
+        corrected_to=_flags(data["corrections"]["then"]),
+        eve=_flags(data["weekday_eve"]["words"]),
     )
 
 
@@ -400,6 +423,10 @@ class _Day:
     counted: bool = False  # counted back from the message ("قبل يومين"): that long before it
     ahead: bool = False  # a weekday said as the next one ("الخميس الجاي"), not the last
     after_start: int | None = None  # "ثاني يوم": days after the range's start day
+    # "ليلة الجمعة": the night before that weekday (Thursday evening, and Friday's small hours).
+    eve: bool = False
+    # "قبل اسبوعين يوم الاحد": that weekday in the week counted back to (0 = Monday).
+    in_week: int | None = None
 
 
 @dataclass
@@ -687,8 +714,10 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
                 continue
             _, ahead = _phrase_at(toks, i + size, v.ahead_after)
             said_before = any(tuple(toks[max(0, i - n) : i]) in v.ahead_before for n in (1, 2))
+            eve = any(tuple(toks[max(0, i - n) : i]) in v.eve for n in (1, 2) if i - n >= 0)
             if not _negated_day(toks, i, v):
-                scan.days.append(_Day(i, weekday=int(weekday), ahead=bool(ahead) or said_before))
+                said_ahead = bool(ahead) or said_before
+                scan.days.append(_Day(i, weekday=int(weekday), ahead=said_ahead, eve=eve))
             after = i + size + ahead
             continue
         _, size = _phrase_at(toks, i, v.state)
@@ -741,7 +770,31 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             after = i + size
     if scan.negated_end and not scan.still:
         scan.still = True
+    _weekday_of_week(scan)
     return scan
+
+
+def _weekday_of_week(scan: _Scan) -> None:
+    """ "قبل اسبوعين يوم الاحد", "يوم الاحد قبل اسبوعين", "الخميس اللي قبل اسبوع": a weekday said
+    beside weeks counted back is that weekday of the week (Sunday to Saturday) counted back to,
+    one day: never the counted day's own weekday, nor the last such weekday."""
+    for counted in [d for d in scan.days if d.rough and d.counted and d.offset is not None]:
+        near = [
+            d
+            for d in scan.days
+            if d.weekday is not None
+            and d.gregorian is None
+            and d.hijri is None
+            and not d.ahead
+            and abs(d.position - counted.position) <= 4
+            and not any(
+                min(d.position, counted.position) < p < max(d.position, counted.position)
+                for p in scan.starts + scan.ends
+            )
+        ]
+        if near:
+            counted.in_week = near[0].weekday
+            scan.days.remove(near[0])
 
 
 _NOTHING = (None, 0)
@@ -1080,7 +1133,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         from bot.understanding.slots import folded_text
 
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
-    toks = _hour_ranges(tokens[:MAX_TOKENS], _vocabulary())
+    toks = _corrected(_hour_ranges(tokens[:MAX_TOKENS], _vocabulary()), _vocabulary())
     positions = _start_positions(toks, _starters())
     if not positions:
         return TimeReading()  # no time word, number word or digit: nothing to read
@@ -1233,6 +1286,69 @@ def _power_word(token: str, v: _Vocabulary) -> bool:
 
 
 _HOUR_RANGE = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)[-–](\d{1,2}(?:[:.]\d{2})?)$")
+
+
+def _corrected(toks: list[str], v: _Vocabulary) -> list[str]:
+    """An hour corrected in the message itself takes the place of the one it corrects: "الساعة ٩
+    الصبح.. لا لا قصدي ١٠" is 10 in the morning, "من ٧ الصبح لين ١٢ الظهر، عفوا مو ٧ كانت ٨" is
+    from 8, "from 9am, I mean 10am" from 10. The hour taken back is the one "مو ٧" names, else the
+    last hour before the correction; its part of the day is kept when the new hour says none.
+    When "مو ٥" names no hour said before, which one is corrected is not known: no hour of the
+    message is read, so the hours are asked, never taken from the first."""
+    if not toks or v.corrections.firsts.isdisjoint(toks):
+        return toks
+    for m in range(1, len(toks)):
+        _, size = _phrase_at(toks, m, v.corrections)
+        if not size:
+            continue
+        earlier = [p for p in range(m) if _is_hour(toks, p, v)]
+        k = m + size
+        _, negated = _phrase_at(toks, k, v.taken_back)
+        named = None
+        if negated and k + negated < len(toks) and _is_hour(toks, k + negated, v):
+            named, k = toks[k + negated], k + negated + 1
+            k += _phrase_at(toks, k, v.corrected_to)[1]
+        k += _phrase_at(toks, k, v.lead)[1]
+        if not earlier or k >= len(toks) or not _is_hour(toks, k, v):
+            continue
+        head = m
+        while head > 0 and toks[head - 1] in ("لا", "no"):
+            head -= 1  # "لا لا قصدي": the "no" belongs to the correction
+        new_tail = _hour_tail(toks, k, v)
+        if named is not None:
+            taken = [p for p in earlier if toks[p] == named]
+            if not taken:  # "مو ٥" where no 5 was said: which hour is meant is not known
+                return [
+                    t for p, t in enumerate(toks[:head]) if p not in _hours_said(earlier, toks, v)
+                ]
+            p = taken[-1]
+        else:
+            p = earlier[-1]
+        old_tail = _hour_tail(toks, p, v)
+        tail = toks[k + 1 : k + 1 + new_tail] or toks[p + 1 : p + 1 + old_tail]
+        new = [toks[k], *tail]
+        rest = toks[k + 1 + new_tail :]
+        return _corrected([*toks[:p], *new, *toks[p + 1 + old_tail : head], *rest], v)
+    return toks
+
+
+def _hours_said(hours: list[int], toks: list[str], v: _Vocabulary) -> set[int]:
+    """The positions of the hours at `hours` and of the tokens that belong to each."""
+    return {p + n for p in hours for n in range(1 + _hour_tail(toks, p, v))}
+
+
+def _is_hour(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """The token at i is a clock hour: "9", "9:30", "سبع"."""
+    return _hour_minute(toks[i]) is not None or toks[i] in v.hour_words
+
+
+def _hour_tail(toks: list[str], i: int, v: _Vocabulary) -> int:
+    """How many tokens after the hour at i belong to it: a part of the hour ("و نص") and a part
+    of the day ("الصبح", "am")."""
+    k = i + 1
+    k += _phrase_at(toks, k, v.hour_parts)[1]
+    k += _phrase_at(toks, k, v.periods)[1]
+    return k - i - 1
 
 
 def _hour_ranges(toks: list[str], v: _Vocabulary) -> list[str]:
@@ -1442,6 +1558,12 @@ def _moment(
         resolved = _day_of(day, today, start.day if start else None)
         if resolved is None:
             return None
+        if day.eve and (
+            clock is None or clock.midnight or clock.hour >= 12 or clock.ambiguous_hour
+        ):
+            # "ليلة الجمعة": the night before Friday; its evening hours are Thursday's, its
+            # small hours ("٣ الفجر") Friday's.
+            resolved -= timedelta(days=1)
         if clock is not None and clock.midnight:
             resolved += timedelta(days=1)  # "امس ١٢ بالليل": the night of that day
         # "قبل شهرين" names no exact day, and a weekday that is not the date's ("الأحد ١٦
@@ -1519,7 +1641,11 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     if day.after_start is not None:  # "ثاني يوم": only an end has a start to count from
         return after + timedelta(days=day.after_start) if after is not None else None
     if day.offset is not None:
-        return today + timedelta(days=day.offset)
+        counted = today + timedelta(days=day.offset)
+        if day.in_week is not None:  # that weekday of the counted day's week (Sunday first)
+            sunday = counted - timedelta(days=(counted.weekday() + 1) % 7)
+            return sunday + timedelta(days=(day.in_week + 1) % 7)
+        return counted
     if day.months is not None:
         month = today.year * 12 + today.month - 1 - day.months
         year, month = divmod(month, 12)
@@ -1530,6 +1656,8 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         if day.ahead:
             return today + timedelta(days=(day.weekday - today.weekday()) % 7 or 7)
         back = (today.weekday() - day.weekday) % 7 or 7
+        if day.eve and back == 7:
+            back = 0  # "ليلة الجمعة" said on a Friday: the night just over
         return today - timedelta(days=back)
     if day.gregorian is not None:
         year, month, number = day.gregorian
