@@ -207,6 +207,9 @@ def _handle(
         voice_note.answer(turn)
         return
 
+    if turn.flow is None and medical_need.asks_to_register(text):  # "تبي اسجلها" (dialysis)
+        medical_need.answer_registration(turn)
+        return
     if (
         understood is not None
         and medical_need.mentioned(text)
@@ -253,7 +256,7 @@ def _medical_outage(turn: Turn, understood: Understanding) -> bool:
     if turn.flow == "outage_report":
         medical_need.warn(turn)
         return False
-    if not medical_need.is_outage(understood):
+    if not medical_need.is_outage(understood, text=turn.text):
         # Answered as the other request: a report is promised only when one is there to flag.
         medical_need.warn(turn, report_follows=medical_need.flag_open_report(turn))
         return False
