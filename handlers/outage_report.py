@@ -1451,12 +1451,12 @@ def ended_before_report(
             back=when(turn, told[1]),
         )
         + "\n"
-        + _earlier_not_counted(turn, told)
+        + earlier_not_counted(turn, told)
     )
     return True
 
 
-def _earlier_not_counted(turn: Turn, told: tuple[datetime, datetime]) -> str:
+def earlier_not_counted(turn: Turn, told: tuple[datetime, datetime]) -> str:
     """Said plainly: the outage that ended before the report is not on it (nothing of it is
     recorded), and how to have it counted."""
     from handlers.outage_status import when
@@ -1725,7 +1725,7 @@ def _report(
     )
     if extras.earlier:  # "طفت من ٨ ورجعت ١٠ وبعدين طفت الحين": the earlier one, not on it
         start_at, back_at = (datetime.fromisoformat(at) for at in extras.earlier)
-        turn.say(_earlier_not_counted(turn, (start_at, back_at)))
+        turn.say(earlier_not_counted(turn, (start_at, back_at)))
     from handlers.compensation import ask_start_day
 
     ask_start_day(turn, outcome.report, told or turn.text)

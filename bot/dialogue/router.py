@@ -230,6 +230,8 @@ def _handle(
         small_talk.answer(turn, courtesy)
         return
 
+    if outage_status.takes_back_undone(turn, understood):  # "رجعت وطفت", "غلطان ما رجعت"
+        return
     if outage_status.takes_news(turn, understood):  # "رجعت الكهرباء", "الغي البلاغ"
         return
     if outage_status.takes_why(turn, understood):  # "ليش انقطعت؟"
