@@ -25,7 +25,15 @@ from bot.outages import (
     restoration_standard,
 )
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.places import NamedPlace, display_name, find_place, said_again, shown_place
+from bot.outages.places import (
+    NamedPlace,
+    display_name,
+    find_place,
+    said_again,
+    shown_place,
+    whole_city_district,
+    whole_city_named,
+)
 from bot.outages.service import (
     cancel_report,
     find_report,
@@ -155,6 +163,17 @@ def start(
         extras = replace(extras, place_assumed=not (named.district or named.unlisted))
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
+        return
+    whole = whole_city_named(turn.text)
+    if whole is not None:  # "الرياض كلها طافية": the whole city is the place
+        _report(
+            turn,
+            city=whole,
+            district=whole_city_district(),
+            stated_start=stated,
+            urgent=urgent,
+            extras=extras,
+        )
         return
     if named.complete:
         _report(
@@ -500,9 +519,20 @@ def step(turn: Turn, understood: Understanding) -> bool:
             turn.remember(urgent=True)
             _ask_where(turn, [Account(**a) for a in accounts])
         return True
-    if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
-        return False  # the subscriber moved on to something else
+    whole = whole_city_named(turn.text)
+    if whole is not None:  # "الحي ما يهم، الرياض كلها طافية", "كل الرياض": the whole city
+        _report(
+            turn, city=whole, district=whole_city_district(), stated_start=stated, urgent=urgent
+        )
+        return True
     place = find_place(turn.text, city=turn.state.get("city"))
+    only_place = (place.district or place.city) and not place.other_words
+    if (
+        understood.intent not in ("unknown", "outage_report")
+        and understood.confidence >= 0.8
+        and not only_place  # "في حي الصفا جدة" (read as a status question): the answer
+    ):
+        return False  # the subscriber moved on to something else
     timed = read_times(turn.text, turn.now).start is not None
     stated = _time_told(turn)  # "من ساعة في حي الندى": the time kept with the place
     if place.ambiguous or place.unlisted:

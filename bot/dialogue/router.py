@@ -277,6 +277,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
         turn.finish()
         shared_location.start(turn, _nothing(text))
         return
+    if _only_a_place(turn, text, understood):  # "في حي الروضة جدة": what is needed there?
+        return
     if understood.intent == "unknown":
         understood = _read_without_place(text, understood, turn)  # "فاتورة الملز"
     if outage_status.takes_power_back(turn, understood):  # "رجعت الكهرباء الساعة 3" from a reporter
@@ -338,6 +340,35 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if two is not None:
         turn.text = text
         second_request.follow(turn, two, understood)
+
+
+# What a message that is only a place may have been read as: none of them is said by a place.
+_PLACE_ALONE_READ_AS = ("unknown", "outage_status", "outage_report")
+
+
+def _only_a_place(turn: Turn, text: str, understood: Understanding) -> bool:
+    """A message that is only a district and a city, with no request ("في حي الروضة جدة"): no
+    outage was said, so none is reported; asked whether the power is off there (yes reports it
+    at that place), or the menu. True when asked."""
+    if understood.intent not in _PLACE_ALONE_READ_AS or understood.slots:
+        return False
+    named = find_place(text)
+    if not (named.district or named.city) or named.other_words:
+        return False
+    from bot.outages.places import shown_place
+
+    turn.finish()
+    turn.intent = "unknown"
+    place = shown_place((None, named.district, named.city), turn.lang) or text
+    menu.ask_meant(
+        turn,
+        "outage_report",
+        turn.tr._(
+            "You sent a place ({place}). What do you need there: is the power off there?",
+            place=place,
+        ),
+    )
+    return True
 
 
 # How sure a message read again without its district must be to count.
