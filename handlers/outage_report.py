@@ -164,17 +164,6 @@ def start(
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
         return
-    whole = whole_city_named(turn.text)
-    if whole is not None:  # "الرياض كلها طافية": the whole city is the place
-        _report(
-            turn,
-            city=whole,
-            district=whole_city_district(),
-            stated_start=stated,
-            urgent=urgent,
-            extras=extras,
-        )
-        return
     if named.complete:
         _report(
             turn,
