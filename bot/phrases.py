@@ -18,7 +18,8 @@ from bot.understanding.phrases import read_phrase_file
 # hazard_touched and hazard_hurt in their own files, a word ending in "*" kept as a word's
 # beginning); stop_in_flow by
 # handlers/subscription.py; hazard_status_ask by handlers/hazard_report.py;
-# medical_equipment by handlers/medical_need.py; the others by the compensation conversation
+# medical_equipment, cut_reason and medical_register by handlers/medical_need.py; back_last by
+# handlers/compensation_facts.py and back_alone by handlers/compensation.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
 # farewell and small_talk_address by handlers/small_talk.py (matched as whole words there);
 # bill_high, ask_bill_date, ask_due_date, both_accounts, bill_now (whole words),
@@ -162,6 +163,10 @@ NAMES = (
     "power_off",
     "paid_before_cut",
     "office_hours",
+    "cut_reason",
+    "medical_register",
+    "back_last",
+    "back_alone",
 )
 
 

@@ -46,7 +46,7 @@ from bot.standards.wording import (
     whole_days_or_duration,
 )
 from bot.storage.base import aware
-from bot.text import ascii_digits, normalize
+from bot.text import ascii_digits, normalize, words
 from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
 from handlers import outside_standards
@@ -204,6 +204,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _premises_step(turn, understood, facts)
     if stage == "ask" and turn.state.get("asked") in ("start_hour", "end_hour"):
         return _part_hour_step(turn, understood, facts, turn.state["asked"])
+    if stage == "ask" and turn.state.get("asked") == "notice":
+        return _notice_step(turn, understood, facts)
     if stage == "ask":
         asked = turn.state.get("asked")
         late = _paid_late(turn.text) if facts.standard == RECONNECTION else None
@@ -229,7 +231,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return True
         if asked == "end" and not changed:
             picked = choice_number(turn.text)
-            if picked == 1 or control_word(turn.text) == "yes":  # "1. It came back": when?
+            said_back = " ".join(words(normalize(turn.text)).split()) in phrase_list("back_alone")
+            if picked == 1 or control_word(turn.text) == "yes" or said_back:
+                # "1. It came back", or "رجعت" alone: when?
                 _ask(turn, facts, "back_time")
                 return True
             if picked == 2:  # "2. Not yet"
@@ -243,6 +247,81 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False
         return _retry(turn, _question(turn, facts, asked), _choices(turn, asked))
     return False
+
+
+# A planned outage's notice must come this long before it (SERA-2025): "two days or more" picked.
+NOTICE_IN_TIME_MINUTES = 48 * 60
+
+
+def _notice_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """The answer to "how long before the planned outage were you notified?". What it says is
+    read (a lead, "no notice", the notice's moment); a notice told as coming after the outage
+    began, or an answer with none of these ("اي صح"), is asked again another way: with choices
+    (no notice before it; two days or more; a person), never the same question again."""
+    picked = choice_number(turn.text) if turn.state.get("notice_choices") else None
+    if picked == 1:
+        facts.no_notice, facts.notice_minutes = True, None
+        _advance(turn, facts)
+        return True
+    if picked == 2:
+        facts.notice_minutes, facts.no_notice = NOTICE_IN_TIME_MINUTES, False
+        _advance(turn, facts)
+        return True
+    if picked == 3:
+        from handlers import agent
+
+        turn.finish()
+        agent.start(turn, understood)
+        return True
+    changed = facts.read(turn.text, turn.now, "notice")
+    if changed and facts.missing(turn.now) != "notice":
+        _advance(turn, facts)
+        return True
+    after_start = _notice_after_start(facts)
+    if after_start is None and not changed and _moved_on(understood):
+        return False
+    tries = int(turn.state.get("tries", 0)) + 1
+    if tries >= MAX_TRIES:
+        return _retry(turn, "")
+    _ = turn.tr._
+    if turn.state.get("notice_choices"):
+        facts.notice_at = None
+        lead = _("Please choose one of these, or ask for a person.")
+    elif after_start is not None:
+        facts.notice_at = None  # not a notice before it: asked again, never kept
+        lead = _(
+            "The outage began {start}, and a notice after that is not one before it.",
+            start=turn.tr.datetime(after_start, now=turn.now),
+        )
+    else:
+        lead = _("Sorry, I did not catch when the notice came.")
+    turn.begin(
+        "compensation",
+        stage="ask",
+        asked="notice",
+        facts=facts.dump(),
+        tries=tries,
+        notice_choices=True,
+    )
+    turn.say(
+        lead + " " + _("Did a notice reach you before the planned outage?"),
+        [
+            Choice("1", _("No notice before it")),
+            Choice("2", _("Yes, two days or more before")),
+            Choice("3", _("Talk to a person")),
+        ],
+    )
+    return True
+
+
+def _notice_after_start(facts: Facts) -> datetime | None:
+    """The outage's start when the notice told came at or after it."""
+    notice, start = facts.notice_at, facts.start_at()
+    if not notice or len(notice) == 10 or start is None:
+        return None
+    at = datetime.fromisoformat(notice)
+    at = at if at.tzinfo else at.replace(tzinfo=RIYADH)
+    return start if at >= start else None
 
 
 def _paid_at_all_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
@@ -297,6 +376,15 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         return True
     else:
         reading = read_times(turn.text, turn.now)
+        if (
+            reading.start is not None
+            and reading.end is not None
+            and facts.read(turn.text, turn.now)
+        ):
+            # "٣ العصر امس ورجعت ٦ المغرب": the whole range answered, its end never asked again.
+            facts.confirmed = False
+            _advance(turn, facts)
+            return True
         if is_start and reading.start is None and reading.end is not None:
             # "رجعت المغرب" to "about what time did it go off?": the end, kept; the start's
             # hour is still asked.
@@ -306,6 +394,14 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
         said = reading.start or reading.end
         if said is None or said.clock is None or said.day_part:
             said = read_answer_hour(turn.text, turn.now)
+        part = reading.start or reading.end
+        if (said is None or said.clock is None or said.day_part) and _part_told(part):
+            # "امس العصر", "بعد العشا" to "about what time?": the part and its day are read,
+            # its usual hour said back as a guess to confirm (never the same question again).
+            assert part is not None and part.at is not None
+            _take_part_as_guess(facts, part, is_start)
+            _advance(turn, facts)
+            return True
         if said is None or said.clock is None or said.day_part:
             if _moved_on(understood):
                 return False
@@ -334,6 +430,27 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     facts.confirmed = False
     _advance(turn, facts)
     return True
+
+
+def _part_told(part: Moment | None) -> bool:
+    """An answer that names a part of the day with its usual hour ("العصر", "بعد العشا")."""
+    return part is not None and part.day_part and part.offered and part.clock is not None
+
+
+def _take_part_as_guess(facts: Facts, part: Moment, is_start: bool) -> None:
+    """The part answered kept at its usual hour, on the day it names, as a guess: said back
+    before any money (as "ما ادري" leaves the hour offered), never asked again as it was."""
+    assert part.at is not None
+    if is_start:
+        facts.start, facts.start_inferred = part.at.isoformat(), True
+        facts.start_part = facts.start_unoffered = facts.start_day_open = False
+        end = facts.end_at()
+        if end is not None and end <= part.at:
+            facts.end = None
+    else:
+        facts.end, facts.end_inferred = part.at.isoformat(), True
+        facts.end_part = facts.end_unoffered = False
+    facts.confirmed = False
 
 
 def _no_hour_text(turn: Turn, facts: Facts, asked: str) -> str:
@@ -1822,6 +1939,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
             "When exactly did it start? On which day, and about what time? For example: "
             '"Sunday at 8 in the morning".'
         )
+    if what == "which_day" and facts.ended_told:
+        return _('On which day was it? For example: "yesterday" or "on Sunday".')
     if what == "which_day":
         return _('On which day was it, and has it ended? For example: "yesterday", or "still off".')
     if what == "correction":

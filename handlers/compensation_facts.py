@@ -63,6 +63,8 @@ class Facts:
     ongoing: bool = False
     duration: int | None = None  # minutes, when the subscriber gave a length instead of times
     notice_minutes: int | None = None
+    # A length told as over ("ساعتين ونص بس ورجعت"): "has it ended?" is never asked of it.
+    ended_told: bool = False
     notice_at: str | None = None  # ISO: when the planned outage was announced, as stated
     no_notice: bool = False
     network: str | None = None
@@ -200,6 +202,8 @@ class Facts:
             if minutes and not (start and start.clock and end and end.clock):
                 self.duration = minutes
                 changed = True
+                if not ongoing and mentions_words(text, "back_last"):
+                    self.ended_told = True  # "ساعتين ونص بس ورجعت": over; only its day asked
         # "بلغونا امس الساعة ٨ المسا": the notice, not the start. An hour that could be morning
         # or evening ("بلغونا السبت الساعة ٨") decides the amount: asked, never guessed.
         known = self.start_at()
@@ -739,7 +743,8 @@ def notice_lead_minutes(text: str) -> int | None:
         at = normalized.find(f" {phrase} ")
         if at < 0:
             continue
-        after = normalized[at + len(phrase) + 2 :].split()
+        # "قبلها ب٣ ايام": the "ب" of "by" written on the number's digits, taken apart.
+        after = re.sub(r"(^|\s)ب(\d)", r"\1ب \2", normalized[at + len(phrase) + 2 :]).split()
         if by and not (after and after[0].startswith("ب")):
             continue  # "قبل يومين": as often "two days ago"; only "قبل بيومين" is a lead
         if minutes := find_duration_minutes(" ".join(after[:3])):  # "قبلها بساعتين"

@@ -10,7 +10,9 @@ from __future__ import annotations
 from bot.dialogue.turn import Turn
 from bot.outages import flag_urgent
 from bot.phrases import mentions
+from bot.text import normalize
 from bot.understanding import Understanding
+from bot.understanding.slots import says_power_off
 
 # Requests this sure of something else (a compensation case, a bill) are answered as asked,
 # after the 933 warning; anything less is taken as the outage it describes.
@@ -51,13 +53,59 @@ def warn(turn: Turn, report_follows: bool = True) -> None:
     )
 
 
-def is_outage(understood: Understanding) -> bool:
+def is_outage(understood: Understanding, text: str = "") -> bool:
     """The message is about the outage itself rather than another, confident request. The
     company cutting the supply ("الشركة فصلت العداد") is a disconnection case, however sure the
-    intent: no outage report (the medical need makes that cut unlawful)."""
+    intent: no outage report (the medical need makes that cut unlawful). "قطعو الكهربا" with no
+    reason of the company's (a bill, a payment, the meter: phrase list `cut_reason`) is how the
+    power going off is said too: with someone on a machine it is reported at once, urgent."""
     if understood.slots.get("standard") == DISCONNECTION:
-        return False
+        return bool(text) and not mentions(text, "cut_reason")
     return understood.intent in OUTAGE_INTENTS or understood.confidence < OTHER_REQUEST
+
+
+def asks_to_register(text: str) -> bool:
+    """ "الوالدة تستخدم جهاز غسيل كلوي، تبي اسجلها": a household with someone on medical equipment
+    asked to be registered, the power not said to be off (phrase list `medical_register`)."""
+    return (
+        mentioned(text)
+        and mentions(text, "medical_register")
+        and not says_power_off(text)
+        and not mentions(text, "power_off")
+        and not any(word in normalize(text) for word in ("بلاغ", "انقطاع", "report", "outage"))
+    )
+
+
+def answer_registration(turn: Turn) -> None:
+    """What the bot truly can do for such a household: no register is kept here; an outage they
+    report is marked urgent when they say who is on the machine; the company's register is by
+    phone; and the company may not disconnect a home where such a person lives."""
+    _ = turn.tr._
+    turn.intent = "medical_register"
+    turn.finish()
+    turn.say(
+        _(
+            "I hope your loved one is well. I cannot keep a register of medical needs here, "
+            "but this is what I can do:"
+        )
+        + "\n"
+        + _(
+            "• If the power goes off, tell me here that someone is on medical equipment: I record "
+            "your outage report marked urgent, so the team sees it first."
+        )
+        + "\n"
+        + _(
+            "• To register the household's medical needs with the company, call 933 "
+            "(free of charge) or {agent}."
+        ).format(agent=turn.settings.agent_phone)
+        + "\n"
+        + _(
+            "• The company may not disconnect the service of a home where someone with critical "
+            "medical needs lives."
+        )
+        + "\n"
+        + _("⚠️ If the power is off now, call 933 at once and tell me here too.")
+    )
 
 
 def flag_open_report(turn: Turn) -> bool:

@@ -24,7 +24,15 @@ from bot.outages import (
     restoration_standard,
 )
 from bot.outages.models import CANCELLED, Incident, OutageReport
-from bot.outages.places import NamedPlace, display_name, find_place, said_again, shown_place
+from bot.outages.places import (
+    NamedPlace,
+    display_name,
+    find_place,
+    said_again,
+    shown_place,
+    whole_city_district,
+    whole_city_named,
+)
 from bot.outages.service import (
     cancel_report,
     find_report,
@@ -496,9 +504,20 @@ def step(turn: Turn, understood: Understanding) -> bool:
             turn.remember(urgent=True)
             _ask_where(turn, [Account(**a) for a in accounts])
         return True
-    if understood.intent not in ("unknown", "outage_report") and understood.confidence >= 0.8:
-        return False  # the subscriber moved on to something else
+    whole = whole_city_named(turn.text)
+    if whole is not None:  # "الحي ما يهم، الرياض كلها طافية", "كل الرياض": the whole city
+        _report(
+            turn, city=whole, district=whole_city_district(), stated_start=stated, urgent=urgent
+        )
+        return True
     place = find_place(turn.text, city=turn.state.get("city"))
+    only_place = (place.district or place.city) and not place.other_words
+    if (
+        understood.intent not in ("unknown", "outage_report")
+        and understood.confidence >= 0.8
+        and not only_place  # "في حي الصفا جدة" (read as a status question): the answer
+    ):
+        return False  # the subscriber moved on to something else
     timed = read_times(turn.text, turn.now).start is not None
     stated = _time_told(turn)  # "من ساعة في حي الندى": the time kept with the place
     if place.ambiguous or place.unlisted:
@@ -1437,12 +1456,12 @@ def ended_before_report(
             back=when(turn, told[1]),
         )
         + "\n"
-        + _earlier_not_counted(turn, told)
+        + earlier_not_counted(turn, told)
     )
     return True
 
 
-def _earlier_not_counted(turn: Turn, told: tuple[datetime, datetime]) -> str:
+def earlier_not_counted(turn: Turn, told: tuple[datetime, datetime]) -> str:
     """Said plainly: the outage that ended before the report is not on it (nothing of it is
     recorded), and how to have it counted."""
     from handlers.outage_status import when
@@ -1711,7 +1730,7 @@ def _report(
     )
     if extras.earlier:  # "طفت من ٨ ورجعت ١٠ وبعدين طفت الحين": the earlier one, not on it
         start_at, back_at = (datetime.fromisoformat(at) for at in extras.earlier)
-        turn.say(_earlier_not_counted(turn, (start_at, back_at)))
+        turn.say(earlier_not_counted(turn, (start_at, back_at)))
     from handlers.compensation import ask_start_day
 
     ask_start_day(turn, outcome.report, told or turn.text)

@@ -15,7 +15,7 @@ from bot.outages import compensation_for_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
-from bot.outages.service import cancel_report, note_power_back
+from bot.outages.service import cancel_report, note_power_back, off_again, undo_power_back
 from bot.phrases import mentions, mentions_words, phrases
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
@@ -400,6 +400,59 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         _(
             "Glad the power is back! I have noted it on your report {ref}. Once the team "
             "confirms the restoration we will message you here, with any compensation owed.",
+            ref=report.reference,
+        )
+    )
+    return True
+
+
+def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
+    """After a reporter said their power is back, while their report is open: "رجعت وطفت مرة
+    ثانية الحين" is off again (their report now counts a new outage from this message, the one
+    that ended said to be not on it); "لا لا غلطان ما رجعت" or "الكهرباء للحين طافية" takes
+    their "back" away (the report stands as before, for operators too). True when taken."""
+    text = turn.text
+    if not text or turn.flow in _ANSWERED_IN:
+        return False
+    again = mentions_words(text, "off_again") or (says(text, "power_back") and says_power_off(text))
+    denied = not again and (
+        says_power_off(text)
+        or (mentions_words(text, "never_back") and not says(text, "power_back"))
+    )
+    if not (again or denied) or asks(text):
+        return False
+    found = latest_report(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if found is None:
+        return False
+    report, incident = found
+    if not incident.is_open or report.status == CANCELLED:
+        return False
+    if report.power_back_at is None and report.stated_end is None:
+        return False  # no "back" of theirs to undo: the report's flow answers as it does
+    _ = turn.tr._
+    turn.finish()
+    turn.intent = "outage_status"
+    if again:
+        earlier = off_again(report, incident, turn.now)
+        from handlers.outage_report import earlier_not_counted
+
+        turn.say(
+            _(
+                "Sorry it went off again. Your report {ref} stays open, for an outage from now "
+                "({when}); we will message you here as soon as the power is back.",
+                ref=report.reference,
+                when=when(turn, turn.now),
+            )
+            + ("\n" + earlier_not_counted(turn, earlier) if earlier[0] < earlier[1] else "")
+        )
+        return True
+    undo_power_back(report)
+    turn.say(
+        _(
+            "Sorry, I have put it right: your report {ref} says the power is still off. We will "
+            "message you here as soon as it is back.",
             ref=report.reference,
         )
     )

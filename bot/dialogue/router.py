@@ -205,6 +205,9 @@ def _handle(
         voice_note.answer(turn)
         return
 
+    if turn.flow is None and medical_need.asks_to_register(text):  # "تبي اسجلها" (dialysis)
+        medical_need.answer_registration(turn)
+        return
     if (
         understood is not None
         and medical_need.mentioned(text)
@@ -225,6 +228,8 @@ def _handle(
         small_talk.answer(turn, courtesy)
         return
 
+    if outage_status.takes_back_undone(turn, understood):  # "رجعت وطفت", "غلطان ما رجعت"
+        return
     if outage_status.takes_news(turn, understood):  # "رجعت الكهرباء", "الغي البلاغ"
         return
     if outage_status.takes_why(turn, understood):  # "ليش انقطعت؟"
@@ -251,7 +256,7 @@ def _medical_outage(turn: Turn, understood: Understanding) -> bool:
     if turn.flow == "outage_report":
         medical_need.warn(turn)
         return False
-    if not medical_need.is_outage(understood):
+    if not medical_need.is_outage(understood, text=turn.text):
         # Answered as the other request: a report is promised only when one is there to flag.
         medical_need.warn(turn, report_follows=medical_need.flag_open_report(turn))
         return False
@@ -269,6 +274,8 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if understood is None:  # a shared location with no words: an outage or a hazard?
         turn.finish()
         shared_location.start(turn, _nothing(text))
+        return
+    if _only_a_place(turn, text, understood):  # "في حي الروضة جدة": what is needed there?
         return
     if understood.intent == "unknown":
         understood = _read_without_place(text, understood, turn)  # "فاتورة الملز"
@@ -344,6 +351,35 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
     if two is not None:
         turn.text = text
         second_request.follow(turn, two, understood)
+
+
+# What a message that is only a place may have been read as: none of them is said by a place.
+_PLACE_ALONE_READ_AS = ("unknown", "outage_status", "outage_report")
+
+
+def _only_a_place(turn: Turn, text: str, understood: Understanding) -> bool:
+    """A message that is only a district and a city, with no request ("في حي الروضة جدة"): no
+    outage was said, so none is reported; asked whether the power is off there (yes reports it
+    at that place), or the menu. True when asked."""
+    if understood.intent not in _PLACE_ALONE_READ_AS or understood.slots:
+        return False
+    named = find_place(text)
+    if not (named.district or named.city) or named.other_words:
+        return False
+    from bot.outages.places import shown_place
+
+    turn.finish()
+    turn.intent = "unknown"
+    place = shown_place((None, named.district, named.city), turn.lang) or text
+    menu.ask_meant(
+        turn,
+        "outage_report",
+        turn.tr._(
+            "You sent a place ({place}). What do you need there: is the power off there?",
+            place=place,
+        ),
+    )
+    return True
 
 
 # How sure a message read again without its district must be to count.

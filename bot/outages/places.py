@@ -108,6 +108,8 @@ def _names() -> _Names:
                 districts.setdefault(_words(name), {})[city] = district
             english.setdefault(district, next((a for a in aliases if a.isascii()), district))
         english[city] = next((a for a in spec.get("names", ()) if a.isascii()), city)
+    whole, whole_english = data["whole_city"]
+    english[whole] = whole_english
     return _Names(cities, districts, english, frozenset(everyday))
 
 
@@ -120,6 +122,23 @@ def spellings(name: str) -> tuple[str, ...]:
     if name in data:
         found += data[name].get("names", ())
     return tuple(dict.fromkeys(found))
+
+
+def whole_city_district() -> str:
+    """The district stored for a report of a whole city without power."""
+    return _places()["whole_city"][0]
+
+
+def whole_city_named(text: str) -> str | None:
+    """The city a message says is without power as a whole ("الحي ما يهم، الرياض كلها طافية",
+    "كل الرياض"), or None: a city named with a whole-city word (bot/understanding/data/cities.toml),
+    and no district of it."""
+    from bot.understanding.slots.standard import names_whole_city
+
+    named = find_place(text)
+    if named.city is None or named.district is not None or not names_whole_city(text):
+        return None
+    return named.city
 
 
 def display_name(name: str, lang: str) -> str:

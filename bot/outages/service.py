@@ -49,7 +49,7 @@ from bot.outages.models import (
     standing_reports,
 )
 from bot.outages.times import as_utc, local_iso
-from bot.storage.base import utcnow
+from bot.storage.base import aware, utcnow
 from bot.storage.db import connection_of
 from bot.storage.prepared import Prepared
 from bot.text import ascii_digits
@@ -288,6 +288,30 @@ def note_power_back(report: OutageReport, at: datetime) -> bool:
         return False
     report.power_back_at = as_utc(at)
     return True
+
+
+def undo_power_back(report: OutageReport) -> bool:
+    """The reporter takes back their own "it's back" ("لا غلطان ما رجعت"): the report stands as
+    before it, for operators too. False when they had said nothing of it."""
+    if report.power_back_at is None and report.stated_end is None:
+        return False
+    report.power_back_at = None
+    report.stated_end = None
+    return True
+
+
+def off_again(report: OutageReport, incident: Incident, at: datetime) -> tuple[datetime, datetime]:
+    """The reporter's power came back, then went off again at `at` ("رجعت وطفت مرة ثانية"): their
+    report now counts a new outage from `at`, and the one that ended (its start and the end they
+    told; returned) is no longer on it."""
+    began = report.start_in(incident)
+    back = aware(report.stated_end) or aware(report.power_back_at) or as_utc(at)
+    report.power_back_at = None
+    report.stated_end = None
+    report.offered_start = None
+    report.stated_day = None
+    report.stated_start = as_utc(at)
+    return began, back
 
 
 def cancel_report(session: Session, report: OutageReport, at: datetime) -> Incident | None:

@@ -100,6 +100,16 @@ def _whole_city() -> re.Pattern[str]:
     return re.compile(rf"(?:^| )(?:(?:{before}) {place}|{place} (?:{after}))(?= |$)")
 
 
+@lru_cache(maxsize=1)
+def _whole_city_pattern() -> re.Pattern[str]:
+    return _whole_city()
+
+
+def names_whole_city(text: str) -> bool:
+    """The message names a whole city or governorate: "الرياض كلها", "كل جدة", "all of Riyadh"."""
+    return _whole_city_pattern().search(words(normalize(text))) is not None
+
+
 def _place_starts() -> frozenset[str]:
     data = load("cities")
     firsts = {normalize(place).split(" ")[0] for place in data["names"] + data["generic"]}
