@@ -105,27 +105,50 @@ def _word_is(word: str, plain: str, listed: str) -> bool:
     return word == listed
 
 
+@cache
+def _phrase_index(name: str) -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list]]:
+    """The list's phrases by their first word (a word compared whole), and by the first
+    _BEGUN_KEY letters of a first word ending in "*" (compared as a beginning): a message's word
+    is looked up, not compared with every phrase, so a long message costs its length, not its
+    length times the list's."""
+    whole: dict[str, list[tuple[str, ...]]] = {}
+    begun: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in _phrase_stems(name):
+        if phrase[0].endswith("*"):
+            begun.setdefault(phrase[0][:-1][:_BEGUN_KEY], []).append(phrase)
+        else:
+            whole.setdefault(phrase[0], []).append(phrase)
+    return whole, begun
+
+
+_BEGUN_KEY = 2
+
+
 def _first_match(
     words: list[str], name: str, with_length: bool = False, plain: list[str] | None = None
 ):
     """Where the earliest phrase of the list starts among the message's words (and, with
     `with_length`, how many words it takes; the longest phrase wins at one position). `plain`:
     the same words unstemmed, which a listed word ending in "*" may begin instead."""
-    found: tuple[int, int] | None = None
     unstemmed = plain if plain is not None and len(plain) == len(words) else words
-    for phrase in _phrase_stems(name):
-        size = len(phrase)
-        for start in range(len(words) - size + 1):
+    whole, begun = _phrase_index(name)
+    for start, word in enumerate(words):
+        candidates = [*whole.get(word, ()), *begun.get(word[:_BEGUN_KEY], ())]
+        if unstemmed[start][:_BEGUN_KEY] != word[:_BEGUN_KEY]:
+            candidates += begun.get(unstemmed[start][:_BEGUN_KEY], ())
+        longest = 0
+        for phrase in candidates:
+            size = len(phrase)
+            if size <= longest or start + size > len(words):
+                continue
             if all(
                 _word_is(words[start + i], unstemmed[start + i], listed)
                 for i, listed in enumerate(phrase)
             ):
-                if found is None or (start, -size) < (found[0], -found[1]):
-                    found = (start, size)
-                break
-    if found is None:
-        return None
-    return found if with_length else found[0]
+                longest = size
+        if longest:
+            return (start, longest) if with_length else start
+    return None
 
 
 def _named(words: list[str]) -> list[tuple[Kind, int]]:
