@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from bot.dialogue.router import _read_part
-from bot.hazards.vocabulary import is_danger
+from bot.hazards.vocabulary import is_danger, kind_in
 
 STORY = (
     "السلام عليكم يا اخوان انا ساكن في حي الشفا بالرياض من عشر سنين والكهربا عندنا دايم فيها مشاكل "
@@ -45,3 +47,25 @@ def test_the_danger_scan_of_a_long_paste_is_cheap() -> None:
     started = time.perf_counter()
     assert not is_danger(text)
     assert time.perf_counter() - started < 0.1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "danger"),
+    [
+        ("there is electric box open near my building, wires outside", "open_cabinet", True),
+        ("the power box is open", "open_cabinet", True),
+        ("wires sticking out of the wall", "cable", True),
+        ("فيه عمود كهربا مايل بقوة على الشارع", "pole", True),
+        ("the pole is leaning badly over the street", "pole", True),
+        ("electric pole leaning a lot", "pole", True),
+        # A slight lean, or a wire named with no state: a report, not danger now.
+        ("عمود مايل شوي", "pole", False),
+        ("the pole is leaning a bit", "pole", False),
+        ("there is a wire near the school", "cable", False),
+    ],
+)
+def test_english_and_arabic_reach_the_same_kinds_and_danger(
+    text: str, kind: str, danger: bool
+) -> None:
+    assert kind_in(text) == kind
+    assert is_danger(text) is danger
