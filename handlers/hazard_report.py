@@ -36,6 +36,7 @@ from bot.hazards.service import (
     HazardOutcome,
     add_city,
     add_place,
+    correct_place,
     find_report,
     keep_media,
     report_hazard,
@@ -52,7 +53,7 @@ from bot.hazards.vocabulary import (
 )
 from bot.logs import mask_numbers
 from bot.outages.places import find_place
-from bot.phrases import mentions
+from bot.phrases import mentions, phrases
 from bot.text import ascii_digits, normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
@@ -130,7 +131,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if stage == "photo":
         if not turn.message.media:
             return (
-                _city_for_report(turn)
+                _place_corrected(turn)
+                or _city_for_report(turn, understood)
                 or _place_for_report(turn, understood)
                 or _outage_taken(turn, understood)
             )
@@ -367,25 +369,84 @@ def _next(turn: Turn) -> None:
         ask_which_city(turn, named)
 
 
-def _city_for_report(turn: Turn) -> bool:
+def _city_for_report(turn: Turn, understood: Understanding) -> bool:
     """The answer to "which city?" after the report: a city from the list, by number or name,
-    added to the report. Anything else is not that answer (False)."""
+    added to the report, with the street or landmark said with it ("الرياض حي النسيم شارع سعد
+    بن عبادة قدام المدرسة": all of it, for the team). Anything else is not that answer
+    (False)."""
     cities = turn.state.get("cities") or []
     report = find_report(turn.session, turn.state.get("report_id") or 0)
     if not cities or report is None:
         return False
     picked = choice_number(turn.text)
     named = find_place(turn.text)
-    city = named.city if not named.other_words else None  # only a place answers the question
+    city = named.city
+    added = city
+    if named.other_words and city is not None:
+        # More than the city: taken when it describes the place, not another request.
+        described = names_area(turn.text) and not _moved_on(turn, understood)
+        added = turn.text.strip() if described and _helps(turn.text) else None
     if picked is not None and 1 <= picked <= len(cities):
-        city = cities[picked - 1]
-    if city is None or city not in cities:
+        city = added = cities[picked - 1]
+    if city is None or city not in cities or added is None:
         return False
-    add_city(turn.session, report, city)
+    add_city(turn.session, report, added)
     turn.remember(cities=None)
     turn.intent = FLOW
     turn.say(turn.tr._("Thank you, the place is added to your report {ref}.", ref=report.reference))
     return True
+
+
+def _place_corrected(turn: Turn) -> bool:
+    """ "لا غلطت، حي النخيل مو النزهة" after the report: its place put right, the district said
+    now (not the one denied), and its city asked when the district is in several. True when
+    taken."""
+    text = turn.text
+    if not text:
+        return False
+    said_no = normalize(text).split()[:1] in (["لا"], ["no"]) or mentions(text, "correction")
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    if not said_no or report is None:
+        return False
+    meant = _without_denied(text)
+    named = find_place(meant)
+    if named.district is None:
+        return False
+    place = _district_and_city(meant) or named.district
+    if report.place and normalize(place) == normalize(report.place):
+        return False  # the same place: nothing to put right
+    correct_place(turn.session, report, place)
+    turn.intent = FLOW
+    turn.remember(cities=list(named.cities) if named.ambiguous else None)
+    turn.say(
+        turn.tr._(
+            "Thank you, I have put the place right in your report {ref}: {place}.",
+            ref=report.reference,
+            place=place,
+        )
+    )
+    if named.ambiguous:
+        ask_which_city(turn, named)
+    return True
+
+
+_CLAUSE = re.compile(r"[،,.;؛!?؟\n]+")
+
+
+def _without_denied(text: str) -> str:
+    """The message without what it denies ("حي النخيل مو النزهة" is "حي النخيل"): each clause
+    cut at its first negation word, but for the "لا" or "no" the message opens with."""
+    denial = {phrase for phrase in phrases("negation") if " " not in phrase}
+    kept: list[str] = []
+    for index, clause in enumerate(_CLAUSE.split(text)):
+        words = clause.split()
+        for at, word in enumerate(words):
+            opening = index == 0 and at == 0
+            if normalize(word) in denial and not opening:
+                words = words[:at]
+                break
+        kept.append(" ".join(words))
+    return "، ".join(part for part in kept if part)
 
 
 def _where_question(turn: Turn) -> str:
@@ -528,10 +589,12 @@ def _photos_for_report(turn: Turn) -> None:
 
 
 def _place_for_report(turn: Turn, understood: Understanding) -> bool:
-    """Where it is, sent after a report that could not be found from its words: added to it.
-    Anything else is a new request (False)."""
+    """Where it is, sent after the report was recorded: a location (shared, typed or in a map
+    link) is added to any report with none, as it finds the place better than words; words are
+    added to a report that could not be found from its own. Anything else is a new request
+    (False)."""
     report = find_report(turn.session, turn.state.get("report_id") or 0)
-    if report is None or report.latitude is not None or names_area(report.place):
+    if report is None or report.latitude is not None:
         return False
     location = turn.message.location
     typed = coordinates_in(turn.text) if location is None else None
@@ -545,6 +608,8 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
         )
     elif typed is not None:
         add_place(turn.session, report, latitude=typed[0], longitude=typed[1])
+    elif names_area(report.place):
+        return False
     elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):
         add_place(turn.session, report, place=turn.text.strip())
     else:

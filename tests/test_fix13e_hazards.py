@@ -3,12 +3,37 @@ tests/conversations/fix13e.chat)."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
+from datetime import datetime
 
 import pytest
 
+from bot.config import RIYADH, Settings
+from bot.dialogue.engine import Engine
 from bot.dialogue.router import _read_part
+from bot.hazards.models import HazardReport
+from bot.hazards.service import find_report
 from bot.hazards.vocabulary import is_danger, kind_in
+from bot.storage.db import session_scope
+from bot.text.coordinates import coordinates_in
+from tests.test_hazards import Chat as _Chat
+
+
+class Chat(_Chat):
+    """A subscriber talking to the real engine, every reply kept (`sent`)."""
+
+    def __init__(self, engine: Engine, phone: str) -> None:
+        super().__init__(engine, phone)
+        self.now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
+        self.sent: list[str] = []
+
+    def send(self, text: str = "", **kwargs) -> list[str]:
+        replies = super().send(text, **kwargs)
+        self.sent += replies
+        return replies
+
 
 STORY = (
     "السلام عليكم يا اخوان انا ساكن في حي الشفا بالرياض من عشر سنين والكهربا عندنا دايم فيها مشاكل "
@@ -69,3 +94,80 @@ def test_english_and_arabic_reach_the_same_kinds_and_danger(
 ) -> None:
     assert kind_in(text) == kind
     assert is_danger(text) is danger
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("location: 24.66, 46.73", (24.66, 46.73)),
+        ("موقعي 24.66,46.73", (24.66, 46.73)),
+        ("my location is 24.66 46.73", (24.66, 46.73)),
+        ("https://maps.google.com/?q=21.5433,39.1728", (21.5433, 39.1728)),
+        ("https://www.google.com/maps/@24.7136,46.6753,17z", (24.7136, 46.6753)),
+        ("24.7136, 46.6753", (24.7136, 46.6753)),
+        # Unlabelled, two places are an amount, not a position; a short link carries none.
+        ("المبلغ 24.66, 46.73", None),
+        ("https://maps.app.goo.gl/Xk3P9aBcDe12", None),
+    ],
+)
+def test_coordinates_labelled_linked_or_typed(text: str, where: tuple | None) -> None:
+    assert coordinates_in(text) == where
+
+
+@pytest.fixture
+def engine(seeded_database_url: str) -> Engine:
+    return Engine(
+        dataclasses.replace(
+            Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+        )
+    )
+
+
+def _report(database_url: str, replies: list[str]) -> HazardReport:
+    (ref,) = {m for reply in replies for m in re.findall(r"HAZ-\d{6}", reply)}
+    with session_scope(database_url) as session:
+        report = find_report(session, ref)
+        session.expunge(report)
+        return report
+
+
+def test_the_city_answered_with_the_street_keeps_both(engine: Engine) -> None:
+    chat = Chat(engine, "+966513140011")
+    replies = chat.send("فيه طبلون كهربا مفتوح جنب مدرسة البنات بحي النسيم")
+    assert "في أي مدينة" in replies[-1]
+    replies = chat.send("الرياض حي النسيم شارع سعد بن عبادة قدام المدرسة")
+    assert "أضفنا المكان" in replies[0]
+    report = _report(engine.settings.database_url, chat.sent)
+    assert "الرياض" in report.place and "سعد بن عبادة" in report.place
+
+
+def test_a_district_put_right_replaces_the_one_denied(engine: Engine) -> None:
+    chat = Chat(engine, "+966513140012")
+    chat.send("في شرار طالع من عمود الكهربا")
+    chat.send("حي النزهة")
+    replies = chat.send("لا غلطت، حي النخيل مو النزهة")
+    assert "صحّحنا المكان" in replies[0] and "النخيل" in replies[0]
+    report = _report(engine.settings.database_url, chat.sent)
+    assert "النخيل" in report.place and "النزهة" not in report.place
+
+
+@pytest.mark.parametrize(
+    "where", ["https://maps.google.com/?q=21.5433,39.1728", "location: 21.54, 39.17"]
+)
+def test_a_location_after_a_place_in_words_is_added(engine: Engine, where: str) -> None:
+    chat = Chat(engine, "+966513140013")
+    chat.send("في سلك كهربا طايح بالشارع ويطلع شرار في حي الروضة بجدة")
+    replies = chat.send(where)
+    assert "أضفنا المكان" in replies[0]
+    report = _report(engine.settings.database_url, chat.sent)
+    assert round(report.latitude, 2) == 21.54 and report.place
+
+
+def test_a_short_link_is_kept_as_the_place_and_the_district_asked(engine: Engine) -> None:
+    chat = Chat(engine, "+966513140014")
+    chat.send("open electric cabinet near mosque")
+    replies = chat.send("https://maps.app.goo.gl/Xk3P9aBcDe12")
+    assert "district and city" in replies[-1] or "الحي والمدينة" in replies[-1]
+    replies = chat.send("Al Malaz, Riyadh")
+    report = _report(engine.settings.database_url, chat.sent)
+    assert "maps.app.goo.gl/Xk3P9aBcDe12" in report.place and "Riyadh" in report.place
