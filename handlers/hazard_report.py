@@ -39,6 +39,7 @@ from bot.hazards.service import (
     correct_place,
     find_report,
     keep_media,
+    note_on_report,
     report_hazard,
 )
 from bot.hazards.vocabulary import (
@@ -52,6 +53,7 @@ from bot.hazards.vocabulary import (
     place_in,
 )
 from bot.logs import mask_numbers
+from bot.outages.models import OutageReport
 from bot.outages.places import find_place
 from bot.phrases import mentions, phrases
 from bot.text import ascii_digits, normalize
@@ -128,6 +130,8 @@ def claims_photo(turn: Turn, understood: Understanding) -> bool:
 
 def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
+    if stage == "cancel_which":
+        return _cancel_picked(turn)
     if stage == "photo":
         if not turn.message.media:
             return (
@@ -172,6 +176,86 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(place=f"{state['place']}، {turn.text.strip()}")
     _next(turn)
     return True
+
+
+def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
+    """ "الغ البلاغ" from a sender with a safety report the team has not made safe yet. A safety
+    report is not withdrawn: the team checks every one, the place may be dangerous whoever is
+    wrong about it, and others' reports may be joined to it. Said kindly, with its reference,
+    and the message kept on it for the team ("طلع عمود انارة بلدية"). A safety report still
+    being made is simply not made. With an outage report open too (`outage`), which one is
+    meant is asked, unless the message names it by its reference. True when answered."""
+    if turn.flow == FLOW and turn.state.get("stage") not in ("photo", None):
+        turn.finish()
+        turn.intent = FLOW
+        turn.say(turn.tr._("All right, I have not recorded the report."))
+        return True
+    found = latest_safety_report(turn)
+    if found is None or found[1].is_resolved:
+        return False
+    report = found[0]
+    typed = ascii_digits(turn.text).casefold()
+    if outage is not None and _OUTAGE_REFERENCE.search(typed):
+        return False  # "الغ OUT-000003": the outage report, cancelled as asked
+    if outage is not None and not _HAZARD_REFERENCE.search(typed):
+        _ = turn.tr._
+        turn.finish()
+        turn.intent = FLOW
+        turn.begin(
+            FLOW, stage="cancel_which", report_id=report.id, outage_id=outage.id, said=turn.text
+        )
+        turn.say(
+            _("Which report do you want to cancel?"),
+            [
+                Choice(
+                    "1", _("Outage report {ref}", ref=outage.reference), aliases=(outage.reference,)
+                ),
+                Choice(
+                    "2", _("Safety report {ref}", ref=report.reference), aliases=(report.reference,)
+                ),
+            ],
+        )
+        return True
+    turn.finish()
+    _kept(turn, report)
+    return True
+
+
+_OUTAGE_REFERENCE = re.compile(r"\b(?:out|inc)\s?[-‐‑–]?\s?\d+")
+
+
+def _cancel_picked(turn: Turn) -> bool:
+    """The answer to "which report do you want to cancel?": 1 the outage report, 2 the safety
+    report (or either's reference). Anything else is a new message (False)."""
+    from handlers.outage_status import cancel_outage_report
+
+    picked = choice_number(turn.text)
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    outage = turn.session.get(OutageReport, turn.state.get("outage_id") or 0)
+    said = turn.state.get("said")
+    turn.finish()
+    if picked == 1 and outage is not None:
+        cancel_outage_report(turn, outage)
+        return True
+    if picked == 2 and report is not None:
+        _kept(turn, report, said)
+        return True
+    return False
+
+
+def _kept(turn: Turn, report: HazardReport, said: str | None = None) -> None:
+    """A safety report asked to be cancelled: kept, the message asking it (`said`, else this
+    one) noted on it, said kindly."""
+    note_on_report(turn.session, report, said or turn.text)
+    turn.intent = FLOW
+    turn.say(
+        turn.tr._(
+            "A safety report cannot be withdrawn: the emergency team checks every one to make "
+            "sure the place is safe. I have added your message to your report {ref}, so the team "
+            "knows what you said. Thank you for letting us know.",
+            ref=report.reference,
+        )
+    )
 
 
 def _unknown_place(text: str) -> bool:

@@ -171,3 +171,14 @@ def test_a_short_link_is_kept_as_the_place_and_the_district_asked(engine: Engine
     replies = chat.send("Al Malaz, Riyadh")
     report = _report(engine.settings.database_url, chat.sent)
     assert "maps.app.goo.gl/Xk3P9aBcDe12" in report.place and "Riyadh" in report.place
+
+
+def test_a_safety_report_asked_to_be_cancelled_keeps_the_reason_for_the_team(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine, "+966513140015")
+    chat.send("فيه عمود كهربا مايل بقوة على الشارع حي الفيصلية الدمام")
+    replies = chat.send("اسف طلع عمود انارة بلدية مو كهربا، الغ البلاغ")
+    report = _report(engine.settings.database_url, chat.sent)
+    assert report.reference in replies[0]
+    assert "عمود انارة بلدية" in report.text
