@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -242,19 +242,30 @@ class Texts:
         Without `now` (a deadline beside a pay-by date): the long date and the time, one date
         format in a message ("23 نوفمبر 2026 11:00 ص", not "23/11/2026")."""
         local = value.astimezone(RIYADH)
+        day = said_day(local)
         if now is None:
-            return f"{self.date(local.date(), hijri=False)} {self.time(local)}"
+            return f"{self.date(day, hijri=False)} {self.time(local)}"
         from bot.standards.wording import MOMENT_WORDS  # it imports this module
 
         today = now.astimezone(RIYADH).date()
-        days = (local.date() - today).days
+        days = (day - today).days
         time = self.time(local)
         if days in MOMENT_WORDS:
             return self._(MOMENT_WORDS[days], time=time)
         if abs(days) < 7:
-            return self._(MOMENT_WORDS["day"], when=self._pattern("weekday", local), time=time)
-        day = self.day(local.date(), with_year=local.year != today.year)
-        return self._(MOMENT_WORDS["day"], when=day, time=time)
+            return self._(MOMENT_WORDS["day"], when=self._pattern("weekday", day), time=time)
+        named = self.day(day, with_year=day.year != today.year)
+        return self._(MOMENT_WORDS["day"], when=named, time=time)
+
+
+def said_day(moment: datetime) -> _Date:
+    """The day a moment is said with: its own, but for 00:00, "12:00 midnight", which ends the
+    day before ("أمس الساعة 12:00 منتصف الليل" is the night from Tuesday into Wednesday, as
+    subscribers say it and as `bot.understanding` reads "امس ١٢ بالليل")."""
+    local = moment.astimezone(RIYADH) if moment.tzinfo is not None else moment
+    if (local.hour, local.minute) == (0, 0):
+        return local.date() - timedelta(days=1)
+    return local.date()
 
 
 _EXACT = 10**15  # integers well inside the decimal context's 28 digits

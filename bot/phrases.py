@@ -37,8 +37,8 @@ from bot.understanding.phrases import read_phrase_file
 # voice_note by handlers/voice_note.py; how_much by handlers/outage_status.py (whole words);
 # outage_fault and outage_planned by handlers/compensation.py (an outage's cause said as a
 # fault or as planned work; not_fault, words with a fault's letters that name none, "العطلة",
-# taken out first); correction, ask_why and time_before by handlers/compensation.py (a
-# message about the case just answered); frustration by handlers/menu.py (whole words:
+# taken out first); correction, ask_why (at a word's start: "عليه" has no "ليه") and
+# time_before by handlers/compensation.py (a message about the case just answered); frustration by handlers/menu.py (whole words:
 # acknowledged before anything is asked); ask_why_off by handlers/outage_status.py ("ليش
 # انقطعت؟": the report's status and cause, not how an amount was counted); off_again by
 # handlers/outage_report.py (whole words: the power off again now, after an outage that ended;
@@ -180,6 +180,12 @@ def mentions_words(text: str, name: str) -> bool:
     return _as_words(name).search(normalize(text)) is not None
 
 
+def mentions_at_word_start(text: str, name: str) -> bool:
+    """One of the phrases of `name` begins a word of the normalized text and may run on into
+    it ("كيف حسبتها" has "كيف حسبت"; "عليه" has no "ليه")."""
+    return _at_word_start(name).search(normalize(text)) is not None
+
+
 def split_at_words(text: str, name: str) -> tuple[str, str] | None:
     """The normalized text cut before the first phrase of `name` found as whole words: (what
     comes before it, the phrase and what follows); None when there is none."""
@@ -202,6 +208,14 @@ def _as_words(name: str) -> re.Pattern[str]:
         return re.compile(r"(?!)")
     alternatives = "|".join(re.escape(phrase) for phrase in listed)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+@cache
+def _at_word_start(name: str) -> re.Pattern[str]:
+    listed = phrases(name)
+    if not listed:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(phrase) for phrase in listed)})")
 
 
 @cache

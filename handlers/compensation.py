@@ -16,13 +16,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.i18n import Texts
+from bot.i18n import Texts, said_day
 from bot.outages import compensation_cases_for_phone, restoration_standard
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.notices import may_start_earlier, start_asked, unstated_start_line
 from bot.outages.service import parse_reference, record_stated_end, record_stated_start
-from bot.phrases import mentions, mentions_words, without
+from bot.phrases import mentions, mentions_at_word_start, mentions_words, without
 from bot.phrases import phrases as phrase_list
 from bot.service_requests import requests_for_phone
 from bot.standards import (
@@ -156,6 +156,12 @@ def step(turn: Turn, understood: Understanding) -> bool:
             if picked is None and outside_standards.takes(turn, turn.text, understood):
                 return True  # "موعد الفني وما جا": no standard's case
             if picked is None and facts.read(turn.text, turn.now):
+                told = understood.text_slot("standard")
+                if told is not None:  # "الكهربا طفت امس من ٨ لين ٦": the case and its times
+                    facts.standard = told
+                    _open_kind(turn, facts)
+                    _advance(turn, facts)
+                    return True
                 turn.remember(facts=facts.dump())  # the times came first: keep them
                 return _retry(turn, turn.tr._("Please send the number of the case from the list."))
             if _moved_on(understood):
@@ -703,7 +709,7 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
         when = (
             _span_text(turn, start, end)
             if end is not None and end > start
-            else _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+            else day_and_time(turn, start)
         )
         figures = {
             "when": when,
@@ -1042,7 +1048,7 @@ def _asks_why_counted(turn: Turn) -> bool:
     """The message asks why the amount is what it is ("ليش هيك كتير؟"), the one rule for an
     explanation of the counting: a why with no time of its own and not about the power still
     off ("ليش ما رجعت؟" asks for the status, not the counting)."""
-    if not mentions(turn.text, "ask_why") or mentions(turn.text, "ask_why_off"):
+    if not mentions_at_word_start(turn.text, "ask_why") or mentions(turn.text, "ask_why_off"):
         return False  # "ليش انقطعت؟": why the power went off, the outage's status answers it
     reading = read_times(turn.text, turn.now)
     return reading.start is None and reading.end is None and not reading.ongoing
@@ -1838,7 +1844,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
             return _("{begun}, not done yet", begun=begun)
         return _("{begun}, done on {day}", begun=begun, day=day_words(turn, end_day))
     if start is not None:
-        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+        since = day_and_time(turn, start)
         if facts.ongoing or end is None:
             return _("since {since}, still going on", since=since)
         return _span_text(turn, start, end)
@@ -1862,8 +1868,8 @@ def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
             start=turn.tr.time(start),
             end=turn.tr.time(end),
         )
-    since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
-    until = _("{day} at {time}", day=day_words(turn, end), time=turn.tr.time(end))
+    since = day_and_time(turn, start)
+    until = day_and_time(turn, end)
     return _("from {since} to {until}", since=since, until=until)
 
 
@@ -2192,7 +2198,8 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
 
 def day_and_time(turn: Turn, at: datetime) -> str:
     """ "اليوم الاثنين 30 نوفمبر الساعة 5:00 ص": a moment offered back to be confirmed."""
-    return turn.tr._("{day} at {time}", day=day_words(turn, at), time=turn.tr.time(at))
+    day = said_day(at)  # 00:00 is the midnight that ends the day before
+    return turn.tr._("{day} at {time}", day=day_words(turn, day), time=turn.tr.time(at))
 
 
 def start_part_question(turn: Turn, at: datetime) -> str:
@@ -2247,7 +2254,7 @@ def _start_day_choices(turn: Turn, days: list[datetime]) -> list[Choice]:
     return [
         Choice(
             str(i),
-            _("{day} at {time}", day=day_words(turn, d), time=turn.tr.time(d)),
+            day_and_time(turn, d),
         )
         for i, d in enumerate(days, 1)
     ]
@@ -2318,14 +2325,14 @@ def _open_outage_text(
         return compensation.explain(turn.lang, now=turn.now)
     _ = turn.tr._
     if vague:
-        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+        since = day_and_time(turn, start)
         counting = _(
             "Counting from {since}, when the power went off in your area by our records, still "
             "going on:",
             since=since,
         )
     elif report.stated_start is None:  # never said as when their power went off
-        since = _("{day} at {time}", day=day_words(turn, start), time=turn.tr.time(start))
+        since = day_and_time(turn, start)
         counting = _(
             "Counting from {since}, the start on our record (I have no exact time from you for "
             "when your power went off), still going on:",
@@ -2440,7 +2447,7 @@ def _ask_when_back(turn: Turn) -> bool:
     since = since.astimezone(RIYADH)
     facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
     _ = turn.tr._
-    went_off = _("{day} at {time}", day=day_words(turn, since), time=turn.tr.time(since))
+    went_off = day_and_time(turn, since)
     cancelled = report.status == CANCELLED
     if stated is None and cancelled:
         lead = _(

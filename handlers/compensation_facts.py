@@ -556,7 +556,9 @@ class Facts:
             return Case(standard, start=start, end=max(end, start), network=network)
         start, end = self.start_at(), self.end_at()
         if start is not None:
-            return Case(standard, start=start, end=end if end is not None else now)
+            # Still going on: counted to now, which an explanation takes to the whole minute,
+            # so a report made seconds ago ends where it began, never before.
+            return Case(standard, start=start, end=end if end is not None else max(now, start))
         minutes = timedelta(minutes=self.duration or 0)
         if self.ongoing:
             return Case(standard, start=now - minutes, end=now)

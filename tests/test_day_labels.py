@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from bot.config import RIYADH
-from bot.i18n import texts
-from handlers.compensation import day_words
+from bot.i18n import said_day, texts
+from handlers.compensation import day_and_time, day_words
 from handlers.outage_status import when
 
 
@@ -21,12 +21,14 @@ AT_0030_UTC = datetime(2026, 11, 30, 21, 30, tzinfo=UTC)
 MIDNIGHT = datetime(2026, 12, 1, 0, 0, tzinfo=RIYADH)
 
 
-def test_a_start_at_midnight_is_today_after_midnight_whatever_the_clocks() -> None:
+def test_a_start_at_midnight_is_said_as_the_midnight_ending_yesterday_whatever_the_clocks() -> None:
     for now in (AT_0030_UTC, AT_0030_UTC.astimezone(RIYADH)):
         for start in (MIDNIGHT, MIDNIGHT.astimezone(UTC)):
             turn = _turn(now)
             assert day_words(turn, start) == "اليوم الثلاثاء 1 ديسمبر"
-            assert when(turn, start) == "اليوم الساعة 12:00 منتصف الليل"
+            # 12:00 midnight ends the day it is said with: the midnight 30 minutes ago is
+            # yesterday's, as "امس ١٢ بالليل" is read ("اليوم ١٢ بالليل" is tonight's).
+            assert when(turn, start) == "أمس الساعة 12:00 منتصف الليل"
     yesterday = datetime(2026, 11, 30, 23, 0, tzinfo=RIYADH).astimezone(UTC)
     assert day_words(_turn(AT_0030_UTC), yesterday) == "أمس الاثنين 30 نوفمبر"
 
@@ -69,3 +71,15 @@ def test_one_date_style_per_language() -> None:
     assert day_words(ar, day) == "الاثنين 23 نوفمبر"
     assert texts("ar").date(day.date(), hijri=False) == "23 نوفمبر 2026"
     assert day_words(en, datetime(2025, 11, 24, tzinfo=RIYADH)) == "Monday, November 24, 2025"
+
+
+def test_a_range_to_midnight_ends_on_the_day_it_began() -> None:
+    """A moment at 00:00 is said with the day it ends, in every way a moment is said."""
+    now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
+    wednesday_midnight = datetime(2026, 12, 2, 0, 0, tzinfo=RIYADH)
+    assert day_and_time(_turn(now), wednesday_midnight) == (
+        "أمس الثلاثاء 1 ديسمبر الساعة 12:00 منتصف الليل"
+    )
+    assert texts("ar").datetime(wednesday_midnight, now) == "أمس الساعة 12:00 منتصف الليل"
+    assert texts("en").datetime(wednesday_midnight) == "December 1, 2026 12:00 midnight"
+    assert said_day(wednesday_midnight.replace(minute=1)) == wednesday_midnight.date()

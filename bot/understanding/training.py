@@ -13,7 +13,8 @@ the thresholds are those that do best on all 19,000 such scores. Chosen on the d
 (623 off-topic messages, each 0.16 point of the 3% cap) they were unsteady (16 different choices
 over 30 resamples of it) and took 4.3% of off-topic messages out of fold, not the dev split's
 2.9%. Never chosen on a test set. Short messages may get their own pair of thresholds
-(`SHORT_CUTS`, `IntentModel.short`), chosen on the same scores, with the cap over all.
+(`SHORT_CUTS`, `IntentModel.short`), chosen on the same scores, with the cap in each band: a
+set of short messages alone keeps under it too.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ OFF_TOPICS = tuple(round(0.02 + 0.01 * i, 2) for i in range(49))  # 0.02 … 0.5
 MAX_OFF_TOPIC_ACCEPTED = 0.035
 # Where short messages' own thresholds may end (`IntentModel.short`): none (one pair for all),
 # or a band of at most that many words and one of the longer messages. Chosen with the
-# thresholds, on the same out-of-fold scores; the cap holds for all off-topic messages.
+# thresholds, on the same out-of-fold scores; the cap holds within each band (with one cap over
+# all, a band could take many times 3% of its own off-topic messages while the others made up
+# for it: a set of short messages alone would then not keep under it).
 SHORT_CUTS: tuple[tuple[int, ...], ...] = ((), *((most,) for most in range(2, 25)))
 
 
@@ -184,16 +187,17 @@ def choose_thresholds(
     lengths: Sequence[int] | None = None,
 ) -> Built:
     """The thresholds with the best accuracy on the scores among those that take at most
-    MAX_OFF_TOPIC_ACCEPTED of the off-topic messages for a request (the first such on the grid when tied). With the
-    messages' `lengths` (words), short messages may have their own (`SHORT_CUTS`): for each
-    band, the best count of right answers at each number of off-topic messages it takes, and
-    the split of the cap between bands that gets the most; one pair for all unless better."""
+    MAX_OFF_TOPIC_ACCEPTED of the off-topic messages for a request (the first such on the grid
+    when tied). With the messages' `lengths` (words), short messages may have their own
+    (`SHORT_CUTS`): each band the best pair within the cap of its own off-topic messages; one
+    pair for all unless better."""
     truth = np.array([INTENTS.index(t) for t in truths])
     sizes = np.zeros(len(truth), dtype=int) if lengths is None else np.array(lengths)
     right, taken = _counts_by_length(truth, scores, sizes)
-    off = int((truth == INTENTS.index("unknown")).sum())
-    cap = max((k for k in range(1, off + 1) if k / off <= MAX_OFF_TOPIC_ACCEPTED), default=0)
+    is_off = truth == INTENTS.index("unknown")
+    off = int(is_off.sum())
     longest = int(sizes.max()) + 1 if len(sizes) else 1
+    off_by_length = np.bincount(sizes[is_off], minlength=longest)
     cuts_tried = SHORT_CUTS if lengths is not None else ((),)
     best: tuple[int, int, list[tuple[int, int]]] | None = None
     best_cuts: tuple[int, ...] = ()
@@ -202,10 +206,12 @@ def choose_thresholds(
             continue
         edges = [0, *(most + 1 for most in cuts), longest]
         bands = [
-            (right[lo:hi].sum(axis=0), taken[lo:hi].sum(axis=0))
+            (right[lo:hi].sum(axis=0), taken[lo:hi].sum(axis=0), off_by_length[lo:hi].sum())
             for lo, hi in zip(edges, edges[1:], strict=False)
         ]
-        found = _best_split([_frontier(r, t, cap) for r, t in bands], cap)
+        found = _best_within_bands(
+            [_frontier(r, t, _cap(int(o))) for r, t, o in bands], [_cap(int(o)) for *_, o in bands]
+        )
         if found is not None and (best is None or found[0] > best[0]):
             best = found
             best_cuts = cuts
@@ -258,30 +264,22 @@ def _frontier(right: np.ndarray, taken: np.ndarray, cap: int) -> list[tuple[int,
     return found
 
 
-def _best_split(
-    frontiers: list[list[tuple[int, int, int] | None]], cap: int
+def _cap(off: int) -> int:
+    """How many of `off` off-topic messages thresholds may take for a request."""
+    return max((k for k in range(1, off + 1) if k / off <= MAX_OFF_TOPIC_ACCEPTED), default=0)
+
+
+def _best_within_bands(
+    frontiers: list[list[tuple[int, int, int] | None]], caps: list[int]
 ) -> tuple[int, int, list[tuple[int, int]]] | None:
-    """The most right answers over the bands with at most `cap` off-topic messages taken in
-    all: (right, taken, the grid pair (accept, off-topic index) of each band); the split of
-    the cap that gives fewer to the first bands when tied."""
-    best: tuple[int, int, list[tuple[int, int]]] | None = None
-    for split in _splits(cap, len(frontiers)):
-        parts = [frontier[j] for frontier, j in zip(frontiers, split, strict=True)]
-        if any(part is None for part in parts):
-            continue
-        right = sum(part[0] for part in parts if part is not None)
-        if best is None or right > best[0]:
-            taken = sum(part[1] for part in parts if part is not None)
-            picks = [divmod(part[2], len(OFF_TOPICS)) for part in parts if part is not None]
-            best = (right, taken, picks)
-    return best
-
-
-def _splits(cap: int, bands: int) -> list[tuple[int, ...]]:
-    """Every way to give each band a number of off-topic messages, at most `cap` in all."""
-    if bands == 1:
-        return [(cap,)]
-    return [(j, *rest) for j in range(cap + 1) for rest in _splits(cap - j, bands - 1)]
+    """The most right answers with each band within its own cap: (right, taken, the grid pair
+    (accept, off-topic index) of each band)."""
+    parts = [frontier[cap] for frontier, cap in zip(frontiers, caps, strict=True)]
+    if any(part is None for part in parts):
+        return None
+    right = sum(part[0] for part in parts if part is not None)
+    taken = sum(part[1] for part in parts if part is not None)
+    return right, taken, [divmod(part[2], len(OFF_TOPICS)) for part in parts if part is not None]
 
 
 def build() -> Built:
