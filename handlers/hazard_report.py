@@ -44,8 +44,11 @@ from bot.hazards.service import (
 )
 from bot.hazards.vocabulary import (
     MAX_PLACE_CHARS,
+    asks_what_to_do,
     is_danger,
+    is_fire,
     is_hurt,
+    is_indoor,
     is_urgent_kind,
     kind_ids,
     kind_in,
@@ -132,6 +135,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "cancel_which":
         return _cancel_picked(turn)
+    if _what_to_do(turn):
+        return True
     if stage == "photo":
         if not turn.message.media:
             return (
@@ -299,6 +304,14 @@ def _take(turn: Turn) -> None:
             changes["danger"] = True
         if is_hurt(text):
             changes["hurt"] = True
+        if is_fire(text):
+            changes["fire"] = True  # civil defence (998) too
+        if is_indoor(text):
+            changes["indoor"] = True  # at home: the main breaker first
+        if state.get("kind") is None and "kind" not in changes and _urgent_unnamed(changes):
+            # Someone hurt, or danger at a socket at home, with no kind named: no list of
+            # kinds to pick from after the emergency numbers; the words tell the team.
+            changes["kind"] = OTHER_KIND
         if mentions(text, "own_premise"):
             changes["own"] = True  # "العداد حقنا": one of their premises
         if not _placed(state) and (place := place_in(text) or _district_and_city(text)):
@@ -318,14 +331,22 @@ def _take(turn: Turn) -> None:
         turn.remember(**changes)
 
 
+OTHER_KIND = "other"
+
+
+def _urgent_unnamed(changes: dict) -> bool:
+    return bool(changes.get("hurt") or (changes.get("indoor") and changes.get("danger")))
+
+
 def _only_a_place(text: str) -> bool:
     """The whole message is a place: a description from its first word ("حي السلي جنب مسجد
-    التقوى", "عند مدرسة النور") or a known district and city with nothing else."""
+    التقوى", "عند مدرسة النور") or a known district or city with nothing else."""
     described = place_in(text, homely=True)  # "قدام البيت" answers "where?", found or not
     if described is not None and normalize(described) == normalize(text):
         return True
     named = find_place(text)
-    return named.complete and not named.other_words
+    # "حي النزهة" alone (a district of two cities) is a place too: its city is asked after.
+    return bool(named.district or named.city) and not named.other_words
 
 
 def _district_and_city(text: str) -> str | None:
@@ -377,6 +398,12 @@ def _warn(turn: Turn) -> None:
             )
         )
         turn.remember(hurt_warned=True)
+    if turn.state.get("fire") and not turn.state.get("fire_warned"):
+        turn.say(_fire_line(turn))
+        turn.remember(fire_warned=True)
+    if turn.state.get("indoor") and not turn.state.get("indoor_warned"):
+        turn.say(_indoor_line(turn))
+        turn.remember(indoor_warned=True)
     if turn.state.get("warned"):
         return
     turn.say(
@@ -386,6 +413,60 @@ def _warn(turn: Turn) -> None:
         )
     )
     turn.remember(warned=True)
+
+
+def _fire_line(turn: Turn) -> str:
+    return turn.tr._(
+        "🔥 If there is fire or smoke: call civil defence on 998 now. Do not put water on it "
+        "while the power may be on, and keep everyone away."
+    )
+
+
+def _indoor_line(turn: Turn) -> str:
+    return turn.tr._(
+        "⚠️ Switch off the main breaker if you can reach it safely, and do not touch the socket "
+        "or the appliance until an electrician has checked it."
+    )
+
+
+# "What should I do?" is a short question: a longer message says more, read as usual.
+WHAT_TO_DO_WORDS = 8
+
+
+def _what_to_do(turn: Turn) -> bool:
+    """ "وش اسوي الحين" about the danger just told: what to do while help comes (someone hurt,
+    fire, danger at home, or keeping away), then the question still open, if any. True when
+    answered."""
+    text = turn.text
+    if not text or len(text.split()) > WHAT_TO_DO_WORDS or not asks_what_to_do(text):
+        return False
+    _ = turn.tr._
+    state = turn.state
+    turn.intent = FLOW
+    lines = []
+    if state.get("hurt"):
+        lines.append(
+            _(
+                "While the ambulance (997) is on its way: do not touch the injured person or the "
+                "cable while the power may still be on. If it happened at home, switch off the "
+                "main breaker if you can reach it safely. Keep others away (at least 10 metres "
+                "from a fallen cable), and do what the ambulance operator tells you."
+            )
+        )
+    if state.get("fire"):
+        lines.append(_fire_line(turn))
+    if state.get("indoor") and not state.get("hurt"):
+        lines.append(_indoor_line(turn))
+    lines.append(
+        _(
+            "Keep away from it, keep others away, and do not touch it. Your report is with the "
+            "emergency team; if you have not called 933 yet, call it now."
+        )
+    )
+    turn.say("\n".join(lines))
+    if state.get("stage") not in ("photo", "cancel_which", None):
+        _next(turn)  # the question still open, asked again
+    return True
 
 
 def _placed(state: dict) -> bool:
@@ -603,11 +684,17 @@ def _record(turn: Turn) -> None:
     )
     turn.say(_thanks(turn, outcome, stored, missed))
     outage_too = bool(state.get("outage_too"))
-    told = "، ".join(p for p in (state.get("outage_told"), state.get("place")) if p)
-    # Open a little longer: a photo sent next joins this report.
-    turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
+    outage_told = "، ".join(p for p in (state.get("outage_told"), state.get("place")) if p)
+    # Open a little longer: a photo sent next joins this report; "what should I do?" is
+    # answered from what was told (someone hurt, a fire, danger at home), warned once only.
+    told = {key: state[key] for key in _TOLD if state.get(key)}
+    turn.begin(FLOW, stage="photo", report_id=outcome.report.id, **told)
     if outage_too:
-        _offer_outage(turn, told)
+        _offer_outage(turn, outage_told)
+
+
+# What the report's flow keeps once it is recorded.
+_TOLD = ("hurt", "fire", "indoor", "warned", "hurt_warned", "fire_warned", "indoor_warned")
 
 
 def outage_after(turn: Turn) -> bool:

@@ -74,11 +74,24 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         turn.say(
             turn.tr._("Messages to this number are stopped. Send START to receive them again.")
         )
+    elif intent == "help" and understood is not None and _asks_what_to_do_now(turn, understood):
+        return False  # "وش اسوي الحين" after a danger told: what to do (the hazard flow's)
     elif intent == "help" and understood is not None:  # only words say "help"
         menu.help(turn, understood)
     else:
         return False
     return True
+
+
+def _asks_what_to_do_now(turn: Turn, understood: Understanding) -> bool:
+    """ "What should I do?" (a guessed HELP) while a safety report is open: about the danger."""
+    from bot.hazards.vocabulary import asks_what_to_do
+
+    return (
+        understood.confidence < 1
+        and turn.flow == "hazard_report"
+        and asks_what_to_do(turn.text or "")
+    )
 
 
 def answered_by_provider(turn: Turn) -> bool:

@@ -15,7 +15,14 @@ from bot.dialogue.engine import Engine
 from bot.dialogue.router import _read_part
 from bot.hazards.models import HazardReport
 from bot.hazards.service import find_report
-from bot.hazards.vocabulary import is_danger, kind_in
+from bot.hazards.vocabulary import (
+    asks_what_to_do,
+    is_danger,
+    is_electrocuted,
+    is_fire,
+    is_indoor,
+    kind_in,
+)
 from bot.storage.db import session_scope
 from bot.text.coordinates import coordinates_in
 from tests.test_hazards import Chat as _Chat
@@ -182,3 +189,31 @@ def test_a_safety_report_asked_to_be_cancelled_keeps_the_reason_for_the_team(
     report = _report(engine.settings.database_url, chat.sent)
     assert report.reference in replies[0]
     assert "عمود انارة بلدية" in report.text
+
+
+@pytest.mark.parametrize(
+    ("text", "electrocuted", "fire", "indoor"),
+    [
+        ("ولدي لمسه الكهربا من الفيش وهو يبكي", True, False, True),
+        ("الفيش في غرفة النوم يطلع شرار وريحة احتراق", False, False, True),
+        ("المحول اللي جنب بيتنا ولع فيه نار ودخان اسود", False, True, False),
+        ("the transformer is on fire", False, True, False),
+        ("sparks from the socket in the kitchen", False, False, True),
+        # Touching a socket is no injury; sparks alone are no fire.
+        ("لمست الفيش", False, False, True),
+        ("فيه شرار من العمود", False, False, False),
+    ],
+)
+def test_safety_words_hurt_fire_and_home(
+    text: str, electrocuted: bool, fire: bool, indoor: bool
+) -> None:
+    assert is_electrocuted(text) is electrocuted
+    assert is_fire(text) is fire
+    assert is_indoor(text) is indoor
+
+
+@pytest.mark.parametrize(
+    "text", ["وش اسوي الحين", "what should i do", "ايش المفروض اسوي", "what do i do now"]
+)
+def test_what_to_do_is_asked(text: str) -> None:
+    assert asks_what_to_do(text)

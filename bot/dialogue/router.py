@@ -151,13 +151,27 @@ def _hurt_first(text: str, understood: Understanding | None) -> Understanding | 
     return replace(understood, intent="hazard_report", confidence=SURE_HURT)
 
 
+def _danger_first(text: str, understood: Understanding | None) -> Understanding | None:
+    """Danger named ("الفيش يطلع شرار وريحة احتراق") in a message the model is not sure of, with
+    a safety report its leading guess: a safety report, so the warnings come at once, not a
+    "did you mean?" question first."""
+    from bot.hazards.vocabulary import is_danger
+
+    if understood is None or understood.intent != "unknown" or understood.confidence >= 1:
+        return understood
+    leading = understood.alternatives[:1]
+    if not leading or leading[0][0] != "hazard_report" or not is_danger(text):
+        return understood
+    return replace(understood, intent="hazard_report", confidence=SURE_HURT)
+
+
 def route(turn: Turn) -> None:
     message = turn.message
     text = _label_to_key(turn, _read_part(clean_raw(message.text or "")))
     turn.text = text
     _choose_language(turn, text)
     understood = understand(text, now=turn.now) if text else None
-    understood = _hurt_first(text, understood)
+    understood = _danger_first(text, _hurt_first(text, understood))
 
     if message.contact_phone:
         subscription.link_phone(turn, message.contact_phone)
