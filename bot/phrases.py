@@ -56,7 +56,8 @@ from bot.understanding.phrases import read_phrase_file
 # offices' or branches' hours: not known here, to a person); bill_messages by
 # handlers/subscription.py (our messages about the bill named in a STOP: "وقفوا رسايل الفاتورة"
 # stops the bill alerts only, never every message); weak_power by handlers/outside_standards.py
-# (whole words: weak power with "off" denied, "مو طافية بس ضعيفة", is a voltage complaint).
+# (whole words: weak power with "off" denied, "مو طافية بس ضعيفة", is a voltage complaint);
+# location_label by bot/text/coordinates.py (the words that label typed coordinates).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -167,6 +168,7 @@ NAMES = (
     "medical_register",
     "back_last",
     "back_alone",
+    "location_label",
 )
 
 

@@ -36,14 +36,19 @@ from bot.hazards.service import (
     HazardOutcome,
     add_city,
     add_place,
+    correct_place,
     find_report,
     keep_media,
+    note_on_report,
     report_hazard,
 )
 from bot.hazards.vocabulary import (
     MAX_PLACE_CHARS,
+    asks_what_to_do,
     is_danger,
+    is_fire,
     is_hurt,
+    is_indoor,
     is_urgent_kind,
     kind_ids,
     kind_in,
@@ -51,8 +56,9 @@ from bot.hazards.vocabulary import (
     place_in,
 )
 from bot.logs import mask_numbers
+from bot.outages.models import OutageReport
 from bot.outages.places import find_place
-from bot.phrases import mentions
+from bot.phrases import mentions, phrases
 from bot.text import ascii_digits, normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
@@ -127,10 +133,15 @@ def claims_photo(turn: Turn, understood: Understanding) -> bool:
 
 def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
+    if stage == "cancel_which":
+        return _cancel_picked(turn)
+    if _what_to_do(turn):
+        return True
     if stage == "photo":
         if not turn.message.media:
             return (
-                _city_for_report(turn)
+                _place_corrected(turn)
+                or _city_for_report(turn, understood)
                 or _place_for_report(turn, understood)
                 or _outage_taken(turn, understood)
             )
@@ -170,6 +181,86 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(place=f"{state['place']}، {turn.text.strip()}")
     _next(turn)
     return True
+
+
+def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
+    """ "الغ البلاغ" from a sender with a safety report the team has not made safe yet. A safety
+    report is not withdrawn: the team checks every one, the place may be dangerous whoever is
+    wrong about it, and others' reports may be joined to it. Said kindly, with its reference,
+    and the message kept on it for the team ("طلع عمود انارة بلدية"). A safety report still
+    being made is simply not made. With an outage report open too (`outage`), which one is
+    meant is asked, unless the message names it by its reference. True when answered."""
+    if turn.flow == FLOW and turn.state.get("stage") not in ("photo", None):
+        turn.finish()
+        turn.intent = FLOW
+        turn.say(turn.tr._("All right, I have not recorded the report."))
+        return True
+    found = latest_safety_report(turn)
+    if found is None or found[1].is_resolved:
+        return False
+    report = found[0]
+    typed = ascii_digits(turn.text).casefold()
+    if outage is not None and _OUTAGE_REFERENCE.search(typed):
+        return False  # "الغ OUT-000003": the outage report, cancelled as asked
+    if outage is not None and not _HAZARD_REFERENCE.search(typed):
+        _ = turn.tr._
+        turn.finish()
+        turn.intent = FLOW
+        turn.begin(
+            FLOW, stage="cancel_which", report_id=report.id, outage_id=outage.id, said=turn.text
+        )
+        turn.say(
+            _("Which report do you want to cancel?"),
+            [
+                Choice(
+                    "1", _("Outage report {ref}", ref=outage.reference), aliases=(outage.reference,)
+                ),
+                Choice(
+                    "2", _("Safety report {ref}", ref=report.reference), aliases=(report.reference,)
+                ),
+            ],
+        )
+        return True
+    turn.finish()
+    _kept(turn, report)
+    return True
+
+
+_OUTAGE_REFERENCE = re.compile(r"\b(?:out|inc)\s?[-‐‑–]?\s?\d+")
+
+
+def _cancel_picked(turn: Turn) -> bool:
+    """The answer to "which report do you want to cancel?": 1 the outage report, 2 the safety
+    report (or either's reference). Anything else is a new message (False)."""
+    from handlers.outage_status import cancel_outage_report
+
+    picked = choice_number(turn.text)
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    outage = turn.session.get(OutageReport, turn.state.get("outage_id") or 0)
+    said = turn.state.get("said")
+    turn.finish()
+    if picked == 1 and outage is not None:
+        cancel_outage_report(turn, outage)
+        return True
+    if picked == 2 and report is not None:
+        _kept(turn, report, said)
+        return True
+    return False
+
+
+def _kept(turn: Turn, report: HazardReport, said: str | None = None) -> None:
+    """A safety report asked to be cancelled: kept, the message asking it (`said`, else this
+    one) noted on it, said kindly."""
+    note_on_report(turn.session, report, said or turn.text)
+    turn.intent = FLOW
+    turn.say(
+        turn.tr._(
+            "A safety report cannot be withdrawn: the emergency team checks every one to make "
+            "sure the place is safe. I have added your message to your report {ref}, so the team "
+            "knows what you said. Thank you for letting us know.",
+            ref=report.reference,
+        )
+    )
 
 
 def _unknown_place(text: str) -> bool:
@@ -213,6 +304,14 @@ def _take(turn: Turn) -> None:
             changes["danger"] = True
         if is_hurt(text):
             changes["hurt"] = True
+        if is_fire(text):
+            changes["fire"] = True  # civil defence (998) too
+        if is_indoor(text):
+            changes["indoor"] = True  # at home: the main breaker first
+        if state.get("kind") is None and "kind" not in changes and _urgent_unnamed(changes):
+            # Someone hurt, or danger at a socket at home, with no kind named: no list of
+            # kinds to pick from after the emergency numbers; the words tell the team.
+            changes["kind"] = OTHER_KIND
         if mentions(text, "own_premise"):
             changes["own"] = True  # "العداد حقنا": one of their premises
         if not _placed(state) and (place := place_in(text) or _district_and_city(text)):
@@ -232,14 +331,22 @@ def _take(turn: Turn) -> None:
         turn.remember(**changes)
 
 
+OTHER_KIND = "other"
+
+
+def _urgent_unnamed(changes: dict) -> bool:
+    return bool(changes.get("hurt") or (changes.get("indoor") and changes.get("danger")))
+
+
 def _only_a_place(text: str) -> bool:
     """The whole message is a place: a description from its first word ("حي السلي جنب مسجد
-    التقوى", "عند مدرسة النور") or a known district and city with nothing else."""
+    التقوى", "عند مدرسة النور") or a known district or city with nothing else."""
     described = place_in(text, homely=True)  # "قدام البيت" answers "where?", found or not
     if described is not None and normalize(described) == normalize(text):
         return True
     named = find_place(text)
-    return named.complete and not named.other_words
+    # "حي النزهة" alone (a district of two cities) is a place too: its city is asked after.
+    return bool(named.district or named.city) and not named.other_words
 
 
 def _district_and_city(text: str) -> str | None:
@@ -291,6 +398,12 @@ def _warn(turn: Turn) -> None:
             )
         )
         turn.remember(hurt_warned=True)
+    if turn.state.get("fire") and not turn.state.get("fire_warned"):
+        turn.say(_fire_line(turn))
+        turn.remember(fire_warned=True)
+    if turn.state.get("indoor") and not turn.state.get("indoor_warned"):
+        turn.say(_indoor_line(turn))
+        turn.remember(indoor_warned=True)
     if turn.state.get("warned"):
         return
     turn.say(
@@ -300,6 +413,60 @@ def _warn(turn: Turn) -> None:
         )
     )
     turn.remember(warned=True)
+
+
+def _fire_line(turn: Turn) -> str:
+    return turn.tr._(
+        "🔥 If there is fire or smoke: call civil defence on 998 now. Do not put water on it "
+        "while the power may be on, and keep everyone away."
+    )
+
+
+def _indoor_line(turn: Turn) -> str:
+    return turn.tr._(
+        "⚠️ Switch off the main breaker if you can reach it safely, and do not touch the socket "
+        "or the appliance until an electrician has checked it."
+    )
+
+
+# "What should I do?" is a short question: a longer message says more, read as usual.
+WHAT_TO_DO_WORDS = 8
+
+
+def _what_to_do(turn: Turn) -> bool:
+    """ "وش اسوي الحين" about the danger just told: what to do while help comes (someone hurt,
+    fire, danger at home, or keeping away), then the question still open, if any. True when
+    answered."""
+    text = turn.text
+    if not text or len(text.split()) > WHAT_TO_DO_WORDS or not asks_what_to_do(text):
+        return False
+    _ = turn.tr._
+    state = turn.state
+    turn.intent = FLOW
+    lines = []
+    if state.get("hurt"):
+        lines.append(
+            _(
+                "While the ambulance (997) is on its way: do not touch the injured person or the "
+                "cable while the power may still be on. If it happened at home, switch off the "
+                "main breaker if you can reach it safely. Keep others away (at least 10 metres "
+                "from a fallen cable), and do what the ambulance operator tells you."
+            )
+        )
+    if state.get("fire"):
+        lines.append(_fire_line(turn))
+    if state.get("indoor") and not state.get("hurt"):
+        lines.append(_indoor_line(turn))
+    lines.append(
+        _(
+            "Keep away from it, keep others away, and do not touch it. Your report is with the "
+            "emergency team; if you have not called 933 yet, call it now."
+        )
+    )
+    turn.say("\n".join(lines))
+    if state.get("stage") not in ("photo", "cancel_which", None):
+        _next(turn)  # the question still open, asked again
+    return True
 
 
 def _placed(state: dict) -> bool:
@@ -367,25 +534,84 @@ def _next(turn: Turn) -> None:
         ask_which_city(turn, named)
 
 
-def _city_for_report(turn: Turn) -> bool:
+def _city_for_report(turn: Turn, understood: Understanding) -> bool:
     """The answer to "which city?" after the report: a city from the list, by number or name,
-    added to the report. Anything else is not that answer (False)."""
+    added to the report, with the street or landmark said with it ("الرياض حي النسيم شارع سعد
+    بن عبادة قدام المدرسة": all of it, for the team). Anything else is not that answer
+    (False)."""
     cities = turn.state.get("cities") or []
     report = find_report(turn.session, turn.state.get("report_id") or 0)
     if not cities or report is None:
         return False
     picked = choice_number(turn.text)
     named = find_place(turn.text)
-    city = named.city if not named.other_words else None  # only a place answers the question
+    city = named.city
+    added = city
+    if named.other_words and city is not None:
+        # More than the city: taken when it describes the place, not another request.
+        described = names_area(turn.text) and not _moved_on(turn, understood)
+        added = turn.text.strip() if described and _helps(turn.text) else None
     if picked is not None and 1 <= picked <= len(cities):
-        city = cities[picked - 1]
-    if city is None or city not in cities:
+        city = added = cities[picked - 1]
+    if city is None or city not in cities or added is None:
         return False
-    add_city(turn.session, report, city)
+    add_city(turn.session, report, added)
     turn.remember(cities=None)
     turn.intent = FLOW
     turn.say(turn.tr._("Thank you, the place is added to your report {ref}.", ref=report.reference))
     return True
+
+
+def _place_corrected(turn: Turn) -> bool:
+    """ "لا غلطت، حي النخيل مو النزهة" after the report: its place put right, the district said
+    now (not the one denied), and its city asked when the district is in several. True when
+    taken."""
+    text = turn.text
+    if not text:
+        return False
+    said_no = normalize(text).split()[:1] in (["لا"], ["no"]) or mentions(text, "correction")
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    if not said_no or report is None:
+        return False
+    meant = _without_denied(text)
+    named = find_place(meant)
+    if named.district is None:
+        return False
+    place = _district_and_city(meant) or named.district
+    if report.place and normalize(place) == normalize(report.place):
+        return False  # the same place: nothing to put right
+    correct_place(turn.session, report, place)
+    turn.intent = FLOW
+    turn.remember(cities=list(named.cities) if named.ambiguous else None)
+    turn.say(
+        turn.tr._(
+            "Thank you, I have put the place right in your report {ref}: {place}.",
+            ref=report.reference,
+            place=place,
+        )
+    )
+    if named.ambiguous:
+        ask_which_city(turn, named)
+    return True
+
+
+_CLAUSE = re.compile(r"[،,.;؛!?؟\n]+")
+
+
+def _without_denied(text: str) -> str:
+    """The message without what it denies ("حي النخيل مو النزهة" is "حي النخيل"): each clause
+    cut at its first negation word, but for the "لا" or "no" the message opens with."""
+    denial = {phrase for phrase in phrases("negation") if " " not in phrase}
+    kept: list[str] = []
+    for index, clause in enumerate(_CLAUSE.split(text)):
+        words = clause.split()
+        for at, word in enumerate(words):
+            opening = index == 0 and at == 0
+            if normalize(word) in denial and not opening:
+                words = words[:at]
+                break
+        kept.append(" ".join(words))
+    return "، ".join(part for part in kept if part)
 
 
 def _where_question(turn: Turn) -> str:
@@ -458,11 +684,17 @@ def _record(turn: Turn) -> None:
     )
     turn.say(_thanks(turn, outcome, stored, missed))
     outage_too = bool(state.get("outage_too"))
-    told = "، ".join(p for p in (state.get("outage_told"), state.get("place")) if p)
-    # Open a little longer: a photo sent next joins this report.
-    turn.begin(FLOW, stage="photo", report_id=outcome.report.id)
+    outage_told = "، ".join(p for p in (state.get("outage_told"), state.get("place")) if p)
+    # Open a little longer: a photo sent next joins this report; "what should I do?" is
+    # answered from what was told (someone hurt, a fire, danger at home), warned once only.
+    told = {key: state[key] for key in _TOLD if state.get(key)}
+    turn.begin(FLOW, stage="photo", report_id=outcome.report.id, **told)
     if outage_too:
-        _offer_outage(turn, told)
+        _offer_outage(turn, outage_told)
+
+
+# What the report's flow keeps once it is recorded.
+_TOLD = ("hurt", "fire", "indoor", "warned", "hurt_warned", "fire_warned", "indoor_warned")
 
 
 def outage_after(turn: Turn) -> bool:
@@ -528,10 +760,12 @@ def _photos_for_report(turn: Turn) -> None:
 
 
 def _place_for_report(turn: Turn, understood: Understanding) -> bool:
-    """Where it is, sent after a report that could not be found from its words: added to it.
-    Anything else is a new request (False)."""
+    """Where it is, sent after the report was recorded: a location (shared, typed or in a map
+    link) is added to any report with none, as it finds the place better than words; words are
+    added to a report that could not be found from its own. Anything else is a new request
+    (False)."""
     report = find_report(turn.session, turn.state.get("report_id") or 0)
-    if report is None or report.latitude is not None or names_area(report.place):
+    if report is None or report.latitude is not None:
         return False
     location = turn.message.location
     typed = coordinates_in(turn.text) if location is None else None
@@ -545,6 +779,8 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
         )
     elif typed is not None:
         add_place(turn.session, report, latitude=typed[0], longitude=typed[1])
+    elif names_area(report.place):
+        return False
     elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):
         add_place(turn.session, report, place=turn.text.strip())
     else:

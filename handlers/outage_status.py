@@ -356,6 +356,12 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         start(turn, understood)
         return True
     found = latest_outage_report(turn)
+    if cancel and not back:
+        from handlers import hazard_report
+
+        open_report = found[0] if found is not None and _still_open(*found) else None
+        if hazard_report.takes_cancel(turn, open_report):
+            return True  # a safety report: kept, or which report is meant asked
     stated_end = back and not cancel and _states_an_end(understood)
     if stated_end and found is not None and _takes_stated_end(turn, *found):
         return True  # "رجعت الساعة 3": the stated end closes the reporter's case
@@ -380,13 +386,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if back:
         note_power_back(report, turn.now)
     if cancel:
-        cancel_report(turn.session, report, turn.now)
-        turn.say(
-            _(
-                "Done, your report {ref} is cancelled. If the power goes off again, just tell me.",
-                ref=report.reference,
-            )
-        )
+        cancel_outage_report(turn, report)
         return True
     stopped = stopped_note(turn)
     if stopped:
@@ -421,13 +421,11 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     )
     if not (again or denied) or asks(text):
         return False
-    found = latest_report(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None:
         return False
     report, incident = found
-    if not incident.is_open or report.status == CANCELLED:
+    if not _still_open(report, incident):
         return False
     if report.power_back_at is None and report.stated_end is None:
         return False  # no "back" of theirs to undo: the report's flow answers as it does
@@ -457,6 +455,22 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
         )
     )
     return True
+
+
+def _still_open(report: OutageReport, incident: Incident) -> bool:
+    return incident.is_open and report.status != CANCELLED
+
+
+def cancel_outage_report(turn: Turn, report: OutageReport) -> None:
+    """The sender's open outage report cancelled, and said so."""
+    turn.intent = "outage_status"
+    cancel_report(turn.session, report, turn.now)
+    turn.say(
+        turn.tr._(
+            "Done, your report {ref} is cancelled. If the power goes off again, just tell me.",
+            ref=report.reference,
+        )
+    )
 
 
 def cancels_report(text: str) -> bool:

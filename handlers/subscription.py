@@ -88,6 +88,8 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
         )
     elif intent == "help" and understood and understood.confidence < 1 and _asks_of_bill(text):
         return False  # "اقدر اقسطها؟" is a question about the bill, not a guessed HELP
+    elif intent == "help" and understood is not None and _asks_what_to_do_now(turn, understood):
+        return False  # "وش اسوي الحين" after a danger told: what to do (the hazard flow's)
     elif intent == "help" and understood is not None:  # only words say "help"
         menu.help(turn, understood)
     else:
@@ -99,6 +101,17 @@ def _asks_of_bill(text: str) -> bool:
     from handlers.bill import question_asked
 
     return question_asked(text) is not None
+
+
+def _asks_what_to_do_now(turn: Turn, understood: Understanding) -> bool:
+    """ "What should I do?" (a guessed HELP) while a safety report is open: about the danger."""
+    from bot.hazards.vocabulary import asks_what_to_do
+
+    return (
+        understood.confidence < 1
+        and turn.flow == "hazard_report"
+        and asks_what_to_do(turn.text or "")
+    )
 
 
 def answered_by_provider(turn: Turn) -> bool:

@@ -83,34 +83,58 @@ DANGER_SCAN_CHARS = 5_000
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?؟\n،,;؛]+")
 _SENTENCE_WORDS = 40  # a long run with no punctuation is read this many words at a time
+_SENTENCE_STEP = 30  # ...each run overlapping the last, so no danger is cut in two
+_DANGER_SENTENCES = 3  # at most this many sentences that tell of danger are read
 
 
-def _sentences(text: str) -> list[str]:
+def _sentences(text: str) -> list[tuple[int, int, int]]:
+    """The message's sentences, as (sentence, first word, past its last word): a long run with
+    no punctuation as overlapping runs of _SENTENCE_WORDS words."""
     found = []
-    for sentence in _SENTENCE_END.split(text):
-        words = sentence.split()
-        found += [
-            " ".join(words[i : i + _SENTENCE_WORDS]) for i in range(0, len(words), _SENTENCE_WORDS)
-        ]
+    for index, sentence in enumerate(_SENTENCE_END.split(text)):
+        size = len(sentence.split())
+        starts = range(0, max(size - _SENTENCE_WORDS, 0) + _SENTENCE_STEP, _SENTENCE_STEP)
+        found += [(index, i, min(i + _SENTENCE_WORDS, size)) for i in starts if i < size]
     return found
 
 
-def _read_part(raw: str) -> str:
-    """The part of a message that is read: its first MAX_MESSAGE_CHARS; when the rest tells of
-    danger now (a safety report, surely), the sentences that tell it, so 933 is said first."""
-    head = raw[:MAX_MESSAGE_CHARS]
-    if len(raw) <= MAX_MESSAGE_CHARS:
-        return head.strip()
+def _danger_told(text: str) -> list[str]:
+    """The sentences of the message that tell of danger now and read, alone, as a safety report
+    (at most _DANGER_SENTENCES); overlapping runs of one sentence joined."""
     from bot.hazards.vocabulary import is_danger
 
-    if is_danger(head):
-        return head.strip()  # the danger is in what is read anyway
-    cut = head.rfind(" ")  # the sentence the cut went through is read whole
-    rest = raw[cut if cut > 0 else MAX_MESSAGE_CHARS : DANGER_SCAN_CHARS]
-    danger = [s for s in _sentences(rest) if is_danger(s)]
-    danger = [s for s in danger[:3] if understand(s[:MAX_MESSAGE_CHARS]).intent == "hazard_report"]
+    split = [sentence.split() for sentence in _SENTENCE_END.split(text)]
+    picked: list[tuple[int, int, int]] = []
+    for index, start, end in _sentences(text):
+        words = " ".join(split[index][start:end])
+        if not is_danger(words) or understand(words).intent != "hazard_report":
+            continue
+        if picked and picked[-1][0] == index and picked[-1][2] >= start:
+            picked[-1] = (index, picked[-1][1], end)  # the same danger, overlapping runs
+        elif len(picked) < _DANGER_SENTENCES:
+            picked.append((index, start, end))
+        else:
+            break
+    return [" ".join(split[index][start:end]) for index, start, end in picked]
+
+
+def _read_part(raw: str) -> str:
+    """The part of a message that is read: its first MAX_MESSAGE_CHARS; but when a long message
+    tells of danger now (up to DANGER_SCAN_CHARS) and is not read as a safety report whole (a
+    long story of the power's troubles leans to an outage, and the intent reads only its first
+    1,000 characters), the sentences that tell of the danger are what is read, so 933 is said
+    first: danger buried in a paste is still a safety report."""
+    head = raw[:MAX_MESSAGE_CHARS].strip()
+    scanned = raw[:DANGER_SCAN_CHARS]
+    if len(scanned.split()) <= _SENTENCE_WORDS:
+        return head  # one sentence's worth: read whole
+    from bot.hazards.vocabulary import is_danger
+
+    if not is_danger(scanned) or understand(head).intent == "hazard_report":
+        return head
+    danger = _danger_told(scanned)
     if not danger:
-        return head.strip()
+        return head
     return "\n".join(danger)[:MAX_MESSAGE_CHARS].strip()
 
 
@@ -127,13 +151,27 @@ def _hurt_first(text: str, understood: Understanding | None) -> Understanding | 
     return replace(understood, intent="hazard_report", confidence=SURE_HURT)
 
 
+def _danger_first(text: str, understood: Understanding | None) -> Understanding | None:
+    """Danger named ("الفيش يطلع شرار وريحة احتراق") in a message the model is not sure of, with
+    a safety report its leading guess: a safety report, so the warnings come at once, not a
+    "did you mean?" question first."""
+    from bot.hazards.vocabulary import is_danger
+
+    if understood is None or understood.intent != "unknown" or understood.confidence >= 1:
+        return understood
+    leading = understood.alternatives[:1]
+    if not leading or leading[0][0] != "hazard_report" or not is_danger(text):
+        return understood
+    return replace(understood, intent="hazard_report", confidence=SURE_HURT)
+
+
 def route(turn: Turn) -> None:
     message = turn.message
     text = _label_to_key(turn, _read_part(clean_raw(message.text or "")))
     turn.text = text
     _choose_language(turn, text)
     understood = understand(text, now=turn.now) if text else None
-    understood = _hurt_first(text, understood)
+    understood = _danger_first(text, _hurt_first(text, understood))
 
     if message.contact_phone:
         subscription.link_phone(turn, message.contact_phone)

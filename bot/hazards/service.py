@@ -145,6 +145,28 @@ def add_city(session: Session, report: HazardReport, city: str) -> None:
     session.flush()
 
 
+def note_on_report(session: Session, report: HazardReport, text: str | None) -> None:
+    """What the reporter said after the report (why they want it withdrawn), kept with their
+    words for the team."""
+    if text:
+        report.text = f"{report.text}\n{text}" if report.text else text
+        session.flush()
+
+
+def correct_place(session: Session, report: HazardReport, place: str) -> None:
+    """The place put right after the report was recorded ("لا غلطت، حي النخيل مو النزهة"): the
+    report's place is the one said now, and so is its hazard's when the hazard's place was the
+    one this report gave (what the team reads to find it)."""
+    hazard = session.get(Hazard, report.hazard_id)
+    before = report.place
+    report.place = place
+    if hazard is not None and hazard.place == before:
+        hazard.place = place
+        if hazard.latitude is None:
+            hazard.place_key = _place_key(place)
+    session.flush()
+
+
 def add_place(
     session: Session,
     report: HazardReport,

@@ -9,6 +9,9 @@
 - danger now: locales/<lang>/phrases/hazard_danger.txt, an urgent kind, or a kind with
   `danger_states` named together with one of its states (hazard_<kind>_danger.txt: a cable
   "واقع", a pole "طايح"), the two anywhere in the message;
+- fire or smoke (hazard_fire.txt: civil defence, 998, too), danger at home (hazard_indoor.txt: a
+  socket, a plug, an appliance; the main breaker first) and "what should I do?" asked about it
+  (hazard_what_to_do.txt);
 - where, in words: locales/<lang>/phrases/hazard_place.txt holds the words that start a place
   ("عند", "جنب", "near"); the message from the first of them on is the place;
 - whether a place in words can be found: locales/<lang>/phrases/hazard_area.txt (a district or
@@ -204,6 +207,22 @@ def is_electrocuted(text: str) -> bool:
     if _first_match(words, "hazard_electrocuted", plain=plain) is not None:
         return True
     return _first_match(words, "hazard_touched", plain=plain) is not None and _danger_named(words)
+
+
+def is_fire(text: str) -> bool:
+    """Fire or smoke, not sparks alone ("ولع فيه نار ودخان"): civil defence (998) too."""
+    return _first_match(_stems(text), "hazard_fire", plain=_plain(text)) is not None
+
+
+def is_indoor(text: str) -> bool:
+    """The danger is at home: a socket, a plug, the home's wiring, an appliance ("الفيش يطلع
+    شرار"): the main breaker is switched off first, if it can be reached safely."""
+    return _first_match(_stems(text), "hazard_indoor", plain=_plain(text)) is not None
+
+
+def asks_what_to_do(text: str) -> bool:
+    """ "وش اسوي الحين", "what should I do": what to do about the danger just told."""
+    return _first_match(_stems(text), "hazard_what_to_do", plain=_plain(text)) is not None
 
 
 def is_danger(text: str) -> bool:

@@ -1,6 +1,8 @@
 """A location written in a message: typed coordinates ("24.7136, 46.6753") or a map link that
 carries them (Google Maps "?q=24.7,46.6", "@24.7,46.6,17z", "!3d24.7!4d46.6"). A short link
-(maps.app.goo.gl/…) carries none: it stays words."""
+(maps.app.goo.gl/…) carries none: it stays words. Labelled ("location: 24.66, 46.73", "موقعي
+24.66 46.73"; the labels are data, locales/<lang>/phrases/location_label.txt), two decimal
+places are enough."""
 
 from __future__ import annotations
 
@@ -22,6 +24,9 @@ _LINKED = re.compile(
     re.IGNORECASE,
 )
 _DATA = re.compile(rf"!3d({_NUMBER})!4d({_NUMBER})")
+# After a label: two decimals of two places or more, a comma or spaces between.
+_LABELLED_NUMBER = r"[-+]?\d{1,3}\.\d{2,}"
+_LABELLED = re.compile(rf"(?<![\d.])({_LABELLED_NUMBER})\s*[,،]?\s*({_LABELLED_NUMBER})(?![\d.])")
 
 
 def coordinates_in(text: str | None) -> tuple[float, float] | None:
@@ -32,6 +37,25 @@ def coordinates_in(text: str | None) -> tuple[float, float] | None:
     for pattern in (_DATA, _LINKED, _TYPED):
         for match in pattern.finditer(text):
             lat, lon = (float(g) for g in match.groups() if g is not None)
-            if -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0):
+            if _position(lat, lon):
                 return lat, lon
+    for match in _LABELLED.finditer(text):
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if _position(lat, lon) and _labelled(text[: match.start()]):
+            return lat, lon
     return None
+
+
+def _position(lat: float, lon: float) -> bool:
+    return -90 <= lat <= 90 and -180 <= lon <= 180 and (lat, lon) != (0.0, 0.0)
+
+
+def _labelled(before: str) -> bool:
+    """The words just before the numbers (a colon or an "is" between allowed) end with a label."""
+    from bot.phrases import phrases
+    from bot.text import normalize
+
+    words = normalize(before).split()
+    if words[-1:] in (["is"], ["هي"]):
+        words = words[:-1]
+    return any(words[-len(label.split()) :] == label.split() for label in phrases("location_label"))
