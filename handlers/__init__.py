@@ -5,6 +5,10 @@ A flow module has `start(turn, understood)`; a flow that asks questions also has
 router treat the message afresh) and `resume(turn)` (carry on after a shared contact).
 """
 
+from collections.abc import Callable
+
+from bot.dialogue.turn import Turn
+from bot.understanding import Understanding
 from handlers import (
     agent,
     bill,
@@ -41,8 +45,10 @@ YES_FLOWS = ("compensation", "menu")
 # Flows that take a photo sent with no words (the rest treat it as a new hazard report).
 PHOTO_FLOWS = ("hazard_report", "shared_location")
 
-# What answers each recognised intent when no flow claims the message.
-INTENTS = {
+# What answers each recognised intent when no flow claims the message. Typed: the starts take
+# extra keyword arguments of their own (bill's default account, a report's stated start), which
+# would otherwise join to no callable type at all.
+INTENTS: dict[str, Callable[[Turn, Understanding], None]] = {
     "bill": bill.start,
     "outage_report": outage_report.start,
     "outage_status": outage_status.start,
