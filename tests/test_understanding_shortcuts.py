@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.config import RIYADH
@@ -95,7 +95,9 @@ def _regex_rules() -> list[tuple[str, bool, list[re.Pattern[str]]]]:
 
 
 def _standard_by_regex(text: str, ended: bool) -> str | None:
-    normalized = words(fold(clean_raw(text)))[:1000]
+    # Not-paid words before a payment are not read (`standard._paid_since`): a rule of the
+    # finder's, not a shortcut, so the long way applies it too.
+    normalized = standard._paid_since(words(fold(clean_raw(text)))[:1000])
     for name, needs_end, groups in _regex_rules():
         if needs_end and not ended:
             continue
@@ -113,6 +115,7 @@ def test_standards_of_the_test_sets_are_those_of_the_regex() -> None:
 
 @settings(max_examples=400, deadline=None)
 @given(generated, st.booleans())
+@example("وما سددت dfa3t disconnected", False)  # CI, 2026-12-02: not paid, then paid
 def test_standards_of_rule_words_are_those_of_the_regex(text: str, ended: bool) -> None:
     assert standard.find_standard(text, ended=ended) == _standard_by_regex(text, ended)
 
