@@ -17,9 +17,10 @@ from handlers.common import account_choices, linked_accounts, mask, no_accounts,
 
 
 def wants(turn: Turn, text: str, understood: Understanding) -> bool:
-    """A message that asks for bill alerts. An account number alone does not: it is that
+    """A message that asks for bill alerts. An account number alone does so by SMS only: texting
+    it to the short code is how subscribers sign up there (domain.md); elsewhere it is that
     account's bill (handlers/bill.py), never alerts switched on unasked."""
-    return mentions(text, "bill_alerts")
+    return mentions(text, "bill_alerts") or (turn.message.channel == "sms" and bare_account(text))
 
 
 def bare_account(text: str) -> bool:
