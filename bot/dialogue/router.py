@@ -300,7 +300,7 @@ def _medical_outage(turn: Turn, understood: Understanding) -> bool:
         return False
     medical_need.warn(turn)
     turn.finish()
-    if medical_need.flag_open_report(turn):
+    if not medical_need.names_another_place(turn) and medical_need.flag_open_report(turn):
         turn.intent = "outage_report"
         turn.say(medical_need.flagged_line(turn))
         return True
