@@ -78,3 +78,13 @@ def test_the_same_place_flags_the_open_report(seeded_database_url: str) -> None:
         "ar",
     )
     assert urgent == {"الربوة": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("light nahi hai bhai 3 ghante se", 3), ("bijli 2 ghante pehle gayi", 2)],
+)
+def test_hinglish_hours_before_are_the_start(text: str, hours: int) -> None:
+    from handlers.outage_report import start_told
+
+    assert start_told(text, T0).at == T0 - timedelta(hours=hours)
