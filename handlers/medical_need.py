@@ -8,7 +8,7 @@ The words are data: locales/<lang>/phrases/medical_equipment.txt.
 from __future__ import annotations
 
 from bot.dialogue.turn import Turn
-from bot.outages import flag_urgent
+from bot.outages import flag_urgent, latest_report
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding
@@ -106,6 +106,21 @@ def answer_registration(turn: Turn) -> None:
         + "\n"
         + _("⚠️ If the power is off now, call 933 at once and tell me here too.")
     )
+
+
+def names_another_place(turn: Turn) -> bool:
+    """ "وعند بيت اختي كمان طافية …، حي النظيم": the message names a place other than the
+    sender's open outage report's. That is a new report at that place, urgent there; the open
+    report keeps its own flag."""
+    from handlers.outage_report import _same_place
+
+    message = turn.message
+    found = latest_report(
+        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
+    )
+    if found is None or not found[1].is_open:
+        return False
+    return not _same_place(turn.text, found[0])
 
 
 def flag_open_report(turn: Turn) -> bool:

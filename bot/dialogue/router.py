@@ -277,6 +277,7 @@ def _handle(
     if outage_report.takes_place_correction(turn, understood):  # "لا مو هذا، اللي في الملز"
         return
 
+    asked = _outage_asked(turn)  # "Is the power out now?" answered with a place next
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
         return
 
@@ -284,7 +285,7 @@ def _handle(
         small_talk.answer(turn, courtesy)
         return
 
-    _start_something(turn, text, understood)
+    _start_something(turn, text, understood, asked)
 
 
 def _medical_outage(turn: Turn, understood: Understanding) -> bool:
@@ -300,7 +301,7 @@ def _medical_outage(turn: Turn, understood: Understanding) -> bool:
         return False
     medical_need.warn(turn)
     turn.finish()
-    if medical_need.flag_open_report(turn):
+    if not medical_need.names_another_place(turn) and medical_need.flag_open_report(turn):
         turn.intent = "outage_report"
         turn.say(medical_need.flagged_line(turn))
         return True
@@ -308,12 +309,22 @@ def _medical_outage(turn: Turn, understood: Understanding) -> bool:
     return True
 
 
-def _start_something(turn: Turn, text: str, understood: Understanding | None) -> None:
+def _outage_asked(turn: Turn) -> str | None:
+    """The words of an outage the sender was asked about ("wala pong kuryente … since 9am" →
+    "Is the power out now?"), still waiting for their yes; None when none is."""
+    if turn.flow == "menu" and turn.state.get("meant") == "outage_report":
+        return turn.state.get("said") or None
+    return None
+
+
+def _start_something(
+    turn: Turn, text: str, understood: Understanding | None, asked: str | None = None
+) -> None:
     if understood is None:  # a shared location with no words: an outage or a hazard?
         turn.finish()
         shared_location.start(turn, _nothing(text))
         return
-    if _only_a_place(turn, text, understood):  # "في حي الروضة جدة": what is needed there?
+    if _only_a_place(turn, text, understood, asked):  # "في حي الروضة جدة": what is needed there?
         return
     if understood.intent == "unknown":
         understood = _read_without_place(text, understood, turn)  # "فاتورة الملز"
@@ -395,10 +406,13 @@ def _start_something(turn: Turn, text: str, understood: Understanding | None) ->
 _PLACE_ALONE_READ_AS = ("unknown", "outage_status", "outage_report")
 
 
-def _only_a_place(turn: Turn, text: str, understood: Understanding) -> bool:
+def _only_a_place(
+    turn: Turn, text: str, understood: Understanding, asked: str | None = None
+) -> bool:
     """A message that is only a district and a city, with no request ("في حي الروضة جدة"): no
     outage was said, so none is reported; asked whether the power is off there (yes reports it
-    at that place), or the menu. True when asked."""
+    at that place), or the menu. True when asked. `asked`: the words of an outage the sender was
+    just asked about; its yes reports them with this place (their start is not lost)."""
     if understood.intent not in _PLACE_ALONE_READ_AS or understood.slots:
         return False
     named = find_place(text)
@@ -417,6 +431,8 @@ def _only_a_place(turn: Turn, text: str, understood: Understanding) -> bool:
             place=place,
         ),
     )
+    if asked:
+        turn.remember(said=f"{asked}\n{text}")
     return True
 
 
