@@ -697,20 +697,28 @@ def _record(turn: Turn) -> None:
 _TOLD = ("hurt", "fire", "indoor", "warned", "hurt_warned", "fire_warned", "indoor_warned")
 
 
-def outage_after(turn: Turn) -> bool:
+def outage_after(turn: Turn, told: str | None = None) -> bool:
     """An outage told beside the hazard ("الكهربا مقطوعة عندنا وفي سلك طايح بالشارع"): offered
-    once the safety report is recorded (now, when it already is), never dropped. True when the
-    hazard flow took it."""
+    once the safety report is recorded (now, when it already is), never dropped. `told`: the
+    words the outage is reported from (the whole message; by default what was read of it).
+    Offered once: told again in the same turn (a long message's whole words, after its danger
+    sentences), the words it is reported from are all that change. True when the hazard flow
+    took it."""
     if turn.flow != FLOW:
         return False
+    told = told or turn.text
     if turn.state.get("stage") == "photo":
         report = find_report(turn.session, turn.state.get("report_id") or 0)
         place = report.place if report is not None else None
-        _offer_outage(turn, "، ".join(p for p in (turn.text, place) if p))
+        told = "، ".join(p for p in (told, place) if p)
+        if turn.state.get("outage_told"):
+            turn.remember(outage_told=told)  # offered already, from fewer of its words
+        else:
+            _offer_outage(turn, told)
     else:
         # The whole message, its outage half too (the hazard's words are its own half only):
         # the outage report reads its start from it.
-        turn.remember(outage_too=True, outage_told=turn.text)
+        turn.remember(outage_too=True, outage_told=told)
     return True
 
 
