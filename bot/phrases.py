@@ -57,7 +57,9 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/subscription.py (our messages about the bill named in a STOP: "وقفوا رسايل الفاتورة"
 # stops the bill alerts only, never every message); weak_power by handlers/outside_standards.py
 # (whole words: weak power with "off" denied, "مو طافية بس ضعيفة", is a voltage complaint);
-# location_label by bot/text/coordinates.py (the words that label typed coordinates).
+# location_label by bot/text/coordinates.py (the words that label typed coordinates);
+# outage_report_named by handlers/hazard_report.py (whole words: the outage report named in a
+# cancel, "الغي بلاغ الانقطاع", is that one, not the safety report being made).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -157,6 +159,7 @@ NAMES = (
     "ask_when_back",
     "past_state",
     "report_word",
+    "outage_report_named",
     "voltage_quality",
     "appointment",
     "no_show",

@@ -58,7 +58,7 @@ from bot.hazards.vocabulary import (
 from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
 from bot.outages.places import find_place
-from bot.phrases import mentions, phrases
+from bot.phrases import mentions, mentions_words, phrases
 from bot.text import ascii_digits, normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
@@ -189,7 +189,11 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
     wrong about it, and others' reports may be joined to it. Said kindly, with its reference,
     and the message kept on it for the team ("طلع عمود انارة بلدية"). A safety report still
     being made is simply not made. With an outage report open too (`outage`), which one is
-    meant is asked, unless the message names it by its reference. True when answered."""
+    meant is asked, unless the message names it by its reference. The outage report named
+    ("الغي بلاغ الانقطاع") is that one: cancelled, and a safety report being made goes on.
+    True when answered."""
+    if _names_outage(turn.text):
+        return _outage_cancelled_during(turn, outage)
     if turn.flow == FLOW and turn.state.get("stage") not in ("photo", None):
         turn.finish()
         turn.intent = FLOW
@@ -200,8 +204,8 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
         return False
     report = found[0]
     typed = ascii_digits(turn.text).casefold()
-    if outage is not None and _OUTAGE_REFERENCE.search(typed):
-        return False  # "الغ OUT-000003": the outage report, cancelled as asked
+    if outage is not None and _names_outage(turn.text):
+        return False  # "الغ OUT-000003", "الغي بلاغ الانقطاع": the outage report, as asked
     if outage is not None and not _HAZARD_REFERENCE.search(typed):
         _ = turn.tr._
         turn.finish()
@@ -227,6 +231,33 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
 
 
 _OUTAGE_REFERENCE = re.compile(r"\b(?:out|inc)\s?[-‐‑–]?\s?\d+")
+
+
+def _names_outage(text: str) -> bool:
+    """The message names the outage report, by its reference ("الغ OUT-000003") or in words
+    ("بلاغ الانقطاع"), and not the safety report by its reference."""
+    typed = ascii_digits(text).casefold()
+    if _HAZARD_REFERENCE.search(typed):
+        return False
+    return bool(_OUTAGE_REFERENCE.search(typed)) or mentions_words(text, "outage_report_named")
+
+
+def _outage_cancelled_during(turn: Turn, outage: OutageReport | None) -> bool:
+    """ "الغي بلاغ الانقطاع" while a safety report is being made: the outage report cancelled
+    (or none open, said so), and the safety report's question asked again: the danger is still
+    to be reported. With no safety report being made, the outage report's own cancel answers
+    (False)."""
+    from handlers.outage_status import cancel_outage_report
+
+    if turn.flow != FLOW or turn.state.get("stage") in ("photo", "cancel_which", None):
+        return False
+    if outage is not None:
+        cancel_outage_report(turn, outage)
+    else:
+        turn.say(turn.tr._("You have no open outage report to cancel."))
+    turn.intent = FLOW
+    _next(turn)
+    return True
 
 
 def _cancel_picked(turn: Turn) -> bool:
@@ -697,20 +728,28 @@ def _record(turn: Turn) -> None:
 _TOLD = ("hurt", "fire", "indoor", "warned", "hurt_warned", "fire_warned", "indoor_warned")
 
 
-def outage_after(turn: Turn) -> bool:
+def outage_after(turn: Turn, told: str | None = None) -> bool:
     """An outage told beside the hazard ("الكهربا مقطوعة عندنا وفي سلك طايح بالشارع"): offered
-    once the safety report is recorded (now, when it already is), never dropped. True when the
-    hazard flow took it."""
+    once the safety report is recorded (now, when it already is), never dropped. `told`: the
+    words the outage is reported from (the whole message; by default what was read of it).
+    Offered once: told again in the same turn (a long message's whole words, after its danger
+    sentences), the words it is reported from are all that change. True when the hazard flow
+    took it."""
     if turn.flow != FLOW:
         return False
+    told = told or turn.text
     if turn.state.get("stage") == "photo":
         report = find_report(turn.session, turn.state.get("report_id") or 0)
         place = report.place if report is not None else None
-        _offer_outage(turn, "، ".join(p for p in (turn.text, place) if p))
+        told = "، ".join(p for p in (told, place) if p)
+        if turn.state.get("outage_told"):
+            turn.remember(outage_told=told)  # offered already, from fewer of its words
+        else:
+            _offer_outage(turn, told)
     else:
         # The whole message, its outage half too (the hazard's words are its own half only):
         # the outage report reads its start from it.
-        turn.remember(outage_too=True, outage_told=turn.text)
+        turn.remember(outage_too=True, outage_told=told)
     return True
 
 

@@ -134,7 +134,11 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
     asked = any(reply.choices for reply in turn.replies) or (
         turn.flow is not None and not bill.card_shown(turn)
     )
-    if found.first == "hazard_report" and found.second == "outage_report":
+    second = found.second
+    if second == "outage_status" and not _has_outage_report(turn):
+        # "…and when will the power be back?" with no report to follow: the cut is to report.
+        second = "outage_report"
+    if found.first == "hazard_report" and second == "outage_report":
         from handlers import hazard_report
 
         if hazard_report.outage_after(turn):
@@ -142,10 +146,6 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
     if not asked:
         INTENTS[found.second](turn, replace(understood, intent=found.second))
         return
-    second = found.second
-    if second == "outage_status" and not _has_outage_report(turn):
-        # "…and when will the power be back?" with no report to follow: the cut is to report.
-        second = "outage_report"
     _ = turn.tr._
     offers = {
         "bill": _('And about your bill: once we are done here, send "my bill".'),

@@ -138,6 +138,21 @@ def _read_part(raw: str) -> str:
     return "\n".join(danger)[:MAX_MESSAGE_CHARS].strip()
 
 
+def _outage_beside_danger(turn: Turn, head: str, read: str) -> None:
+    """A long message whose danger sentences alone were read (`_read_part`) may tell of an
+    outage too ("الكهرباء طافية عندنا في حي الملز من الساعة ثمانية ... وفيه سلك مكشوف عند
+    العداد"): once the safety report is taken, that outage is offered after it, as in a short
+    message (handlers/second_request.py), reported from the whole message's words (its place
+    and its start), never dropped. A story of the power's troubles with no outage told now
+    offers none."""
+    if read == head or turn.intent != hazard_report.FLOW or turn.flow != hazard_report.FLOW:
+        return
+    two = second_request.plan(head, understand(head, now=turn.now), turn.now)
+    if two is None or two.first != "hazard_report" or two.second != "outage_report":
+        return
+    hazard_report.outage_after(turn, told=head)
+
+
 def _hurt_first(text: str, understood: Understanding | None) -> Understanding | None:
     """Someone hurt by electricity ("صعقت الكهربا جارنا", "انكهرب واحد") is a safety report
     whatever the model reads (an outage, a complaint): 997 first, then 933, then the report.
@@ -167,7 +182,9 @@ def _danger_first(text: str, understood: Understanding | None) -> Understanding 
 
 def route(turn: Turn) -> None:
     message = turn.message
-    text = _label_to_key(turn, _read_part(clean_raw(message.text or "")))
+    raw = clean_raw(message.text or "")
+    read = _read_part(raw)
+    text = _label_to_key(turn, read)
     turn.text = text
     _choose_language(turn, text)
     understood = understand(text, now=turn.now) if text else None
@@ -193,6 +210,8 @@ def route(turn: Turn) -> None:
     ):
         return
     _handle(turn, text, understood, courtesy)
+    if read == text:
+        _outage_beside_danger(turn, raw[:MAX_MESSAGE_CHARS].strip(), read)
     small_talk.return_greeting(turn, courtesy)
     if turn.contact.opted_out_at is not None and subscription.silent_when_stopped(turn):
         turn.replies.clear()  # recorded (an outage report above all), but not answered by SMS
