@@ -118,6 +118,8 @@ class Facts:
             cut = read_times(_until_payment(told), now).start
             if cut is not None and cut.clock is not None and not cut.hour_guessed:
                 self._read_cut(cut, reading.start)
+        if asked in ("start_time", "correction") and self._start_day():
+            reading = _range_on_day(reading, self._start_day())
         start, end, running = _range_running(reading, now)
         ongoing = reading.ongoing or running
         if self.standard == RECONNECTION and end is None and mentions(told, "ask_when_back"):
@@ -871,6 +873,26 @@ def _hour_asked(moment: Moment) -> bool:
     """The hour is not one the subscriber gave but a span's usual hour ("العصر") or a prayer's
     time from the Riyadh table ("بعد صلاة الفجر"): asked, as about that hour, before money."""
     return moment.guess == "day_part" or moment.prayer
+
+
+def _range_on_day(reading: TimeReading, day: date | None) -> TimeReading:
+    """ "from 2 pm to 7 pm" answering "at what time did it start?" (or a correction) about a day
+    told before: the whole range on that day, its end too (the next day when its hour is not
+    after the start's), never a range of today still running."""
+    start, end = reading.start, reading.end
+    if (
+        day is None
+        or start is None
+        or end is None
+        or start.day_stated
+        or end.day_stated
+        or start.clock is None
+        or end.clock is None
+        or reading.vague_day
+    ):
+        return reading
+    end_day = day + timedelta(days=end.clock <= start.clock)
+    return replace(reading, start=_on_day(start, day), end=_on_day(end, end_day))
 
 
 def _on_day(moment: Moment, day: date) -> Moment:

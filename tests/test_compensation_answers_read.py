@@ -65,3 +65,22 @@ def test_a_length_still_going_is_not_told_as_over() -> None:
     facts = Facts(standard="emergency_outage")
     facts.read("ساعتين وما رجعت", NOW)
     assert not facts.ended_told
+
+
+@pytest.mark.parametrize(
+    ("answer", "start", "end"),
+    [
+        ("from 2 pm to 7 pm", "2026-12-01T14:00", "2026-12-01T19:00"),
+        ("من ٢ الظهر الى ٧ المسا", "2026-12-01T14:00", "2026-12-01T19:00"),
+        ("من ١٠ بالليل الى ٢ الفجر", "2026-12-01T22:00", "2026-12-02T02:00"),
+    ],
+)
+def test_a_range_answering_the_start_is_on_the_day_told(answer: str, start: str, end: str) -> None:
+    """fix14c: a range to "at what time did it start?" of yesterday's outage is yesterday's start
+    and end, never today's range still running (1,150 so far instead of 100)."""
+    now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
+    facts = Facts(standard="emergency_outage")
+    facts.read("انقطاع امس", now)
+    assert facts.read(answer, now, "start_time")
+    assert (facts.start or "")[:16] == start and (facts.end or "")[:16] == end
+    assert not facts.ongoing

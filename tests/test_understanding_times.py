@@ -3,7 +3,7 @@ ranges, ends and the ongoing slot. The clock is Tuesday 1 December 2026, 12:00 R
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from hijridate import Gregorian, Hijri
@@ -1132,3 +1132,56 @@ def test_weekdays_of_weeks_back_and_the_night_before(
     reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
     assert reading.start is not None and reading.start.slot()[:16] == start
     assert (reading.end.slot()[:16] if reading.end else None) == end
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # fix14c: an END corrected in the message takes the end's place ("الى" after "قصدي").
+        (
+            "الكهرباء طفت امس من ٨ الصبح الى ٢ الظهر، لا قصدي الى ٦ المغرب",
+            "2026-12-01T08:00",
+            "2026-12-01T18:00",
+        ),
+        (
+            "الكهرباء طفت امس من ٨ الصبح الى ٦ المغرب، عفواً غلطت الى ٢ الظهر بس",
+            "2026-12-01T08:00",
+            "2026-12-01T14:00",
+        ),
+        (
+            "الكهرباء طفت قبل اسبوعين من ٨ الصبح الى ٢ الظهر، لا لا قصدي الى ٤ العصر",
+            "2026-11-18T08:00",
+            "2026-11-18T16:00",
+        ),
+        ("from 2 pm to 7 pm yesterday, sorry, to 8 pm", "2026-12-01T14:00", "2026-12-01T20:00"),
+        # "من" after the correction: the start's hour, the end kept.
+        (
+            "الكهرباء طفت امس من ٨ الصبح الى ٢ الظهر، لا قصدي من ٩",
+            "2026-12-01T09:00",
+            "2026-12-01T14:00",
+        ),
+        # A day corrected: the day meant takes the place of the one taken back.
+        (
+            "الكهرباء طفت امس من ٨ الصبح الى ٢ الظهر، لا مو امس، قبل امس",
+            "2026-11-30T08:00",
+            "2026-11-30T14:00",
+        ),
+        (
+            "طفت امس من ٨ الصبح الى ٢ الظهر، عفوا قصدي قبل امس",
+            "2026-11-30T08:00",
+            "2026-11-30T14:00",
+        ),
+    ],
+)
+def test_an_end_or_a_day_corrected_in_the_message(text: str, start: str, end: str) -> None:
+    reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
+    assert reading.start is not None and reading.start.slot()[:16] == start
+    assert reading.end is not None and reading.end.slot()[:16] == end
+
+
+@pytest.mark.parametrize("text", ["الى ٤ العصر", "to 4 pm", "الى الساعة ٤ العصر"])
+def test_an_answer_opening_with_until_is_an_end(text: str) -> None:
+    """fix14c: «الى ٤ العصر» alone (an answer) is an end, never a start."""
+    reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
+    assert reading.start is None
+    assert reading.end is not None and reading.end.clock == time(16, 0)

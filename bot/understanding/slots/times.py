@@ -758,7 +758,9 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
         ):
             scan.ends.append(i)  # "between 9 am and 6 pm": the end follows
             between_at = None
-        if token in v.end and (token not in v.weak_end or scan.clocks or scan.days):
+        if token in v.end and (
+            token not in v.weak_end or scan.clocks or scan.days or _opens_with_end(toks, i, v)
+        ):
             scan.ends.append(i)
         if token in v.start:
             scan.starts.append(i)
@@ -1291,7 +1293,9 @@ _HOUR_RANGE = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)[-–](\d{1,2}(?:[:.]\d{2})?)
 def _corrected(toks: list[str], v: _Vocabulary) -> list[str]:
     """An hour corrected in the message itself takes the place of the one it corrects: "الساعة ٩
     الصبح.. لا لا قصدي ١٠" is 10 in the morning, "من ٧ الصبح لين ١٢ الظهر، عفوا مو ٧ كانت ٨" is
-    from 8, "from 9am, I mean 10am" from 10. The hour taken back is the one "مو ٧" names, else the
+    from 8, "from 9am, I mean 10am" from 10. With an end word ("الى ٢ الظهر، لا قصدي الى ٦
+    المغرب") the end's hour is the one corrected, with "من" the start's; a day after the
+    correction ("امس … لا مو امس، قبل امس") takes the day's place. The hour taken back is the one "مو ٧" names, else the
     last hour before the correction; its part of the day is kept when the new hour says none.
     When "مو ٥" names no hour said before, which one is corrected is not known: no hour of the
     message is read, so the hours are asked, never taken from the first."""
@@ -1308,12 +1312,20 @@ def _corrected(toks: list[str], v: _Vocabulary) -> list[str]:
         if negated and k + negated < len(toks) and _is_hour(toks, k + negated, v):
             named, k = toks[k + negated], k + negated + 1
             k += _phrase_at(toks, k, v.corrected_to)[1]
+        head = _correction_head(toks, m, v)
+        if named is None and (day := _corrected_day(toks, head, k, v)) is not None:
+            return _corrected(day, v)  # "امس … لا مو امس، قبل امس": the day corrected
+        # "لا قصدي الى ٦ المغرب": the end's hour corrected ("من" before it: the start's).
+        marker = toks[k] if k < len(toks) and (toks[k] in v.end or toks[k] in v.start) else None
+        k += marker is not None
         k += _phrase_at(toks, k, v.lead)[1]
         if not earlier or k >= len(toks) or not _is_hour(toks, k, v):
             continue
-        head = m
-        while head > 0 and toks[head - 1] in ("لا", "no"):
-            head -= 1  # "لا لا قصدي": the "no" belongs to the correction
+        if marker is not None and named is None:
+            markers = v.end if marker in v.end else v.start
+            said = [q for q in range(m) if toks[q] in markers]
+            after = [p for p in earlier if said and p > said[-1]]
+            earlier = after[:1] or earlier
         new_tail = _hour_tail(toks, k, v)
         if named is not None:
             taken = [p for p in earlier if toks[p] == named]
@@ -1330,6 +1342,59 @@ def _corrected(toks: list[str], v: _Vocabulary) -> list[str]:
         rest = toks[k + 1 + new_tail :]
         return _corrected([*toks[:p], *new, *toks[p + 1 + old_tail : head], *rest], v)
     return toks
+
+
+def _opens_with_end(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """ "الى ٤ العصر", "to 7 pm" alone (an answer): the message opens with the end word, an hour
+    just after it; the end, never a start."""
+    if i != 0:
+        return False
+    k = 1 + _phrase_at(toks, 1, v.lead)[1]
+    return k < len(toks) and _is_hour(toks, k, v)
+
+
+def _correction_head(toks: list[str], m: int, v: _Vocabulary) -> int:
+    """Where the correction at m begins: "لا لا قصدي", "عفوا غلطت" (the "no" and any correction
+    word just before belong to it)."""
+    head = m
+    while head > 0:
+        if toks[head - 1] in ("لا", "no"):
+            head -= 1
+            continue
+        size = (
+            next((n for n in (1, 2) if _phrase_at(toks, head - n, v.corrections)[1] == n), 0)
+            if head >= 1
+            else 0
+        )
+        if not size:
+            return head
+        head -= size
+    return head
+
+
+def _corrected_day(toks: list[str], head: int, k: int, v: _Vocabulary) -> list[str] | None:
+    """ "امس … لا مو امس، قبل امس", "امس … عفوا قصدي قبل امس": a day said after a correction
+    takes the place of the one said before it (two days in a row: the first names the day taken
+    back, the second is the one meant). None when no day is corrected so."""
+    _, size = _phrase_at(toks, k, v.days)
+    if not size:
+        return None
+    _, second = _phrase_at(toks, k + size, v.days)
+    if second:  # the first is the day taken back, the second the one meant
+        named, (k, size) = toks[k : k + size], (k + size, second)
+    else:
+        named = None
+    earlier = []
+    p = 0
+    while p < head:
+        _, n = _phrase_at(toks, p, v.days)
+        if n and (named is None or toks[p : p + n] == named):
+            earlier.append((p, n))
+        p += n or 1
+    if not earlier:
+        return None
+    p, n = earlier[-1]
+    return [*toks[:p], *toks[k : k + size], *toks[p + n : head], *toks[k + size :]]
 
 
 def _hours_said(hours: list[int], toks: list[str], v: _Vocabulary) -> set[int]:
