@@ -435,8 +435,9 @@ WHAT_TO_DO_WORDS = 8
 
 def _what_to_do(turn: Turn) -> bool:
     """ "وش اسوي الحين" about the danger just told: what to do while help comes (someone hurt,
-    fire, danger at home, or keeping away), then the question still open, if any. True when
-    answered."""
+    fire, danger at home, or keeping away), then the question still open, if any. The report is
+    said to be with the team only once it is recorded; before that, that we still need the place
+    (or the answer asked). True when answered."""
     text = turn.text
     if not text or len(text.split()) > WHAT_TO_DO_WORDS or not asks_what_to_do(text):
         return False
@@ -457,12 +458,30 @@ def _what_to_do(turn: Turn) -> bool:
         lines.append(_fire_line(turn))
     if state.get("indoor") and not state.get("hurt"):
         lines.append(_indoor_line(turn))
-    lines.append(
-        _(
-            "Keep away from it, keep others away, and do not touch it. Your report is with the "
-            "emergency team; if you have not called 933 yet, call it now."
+    if state.get("report_id"):
+        lines.append(
+            _(
+                "Keep away from it, keep others away, and do not touch it. Your report is with "
+                "the emergency team; if you have not called 933 yet, call it now."
+            )
         )
-    )
+    elif state.get("stage") in ("where", "area"):
+        # Nothing is recorded before the place is known: no "your report reached the team".
+        lines.append(
+            _(
+                "Keep away from it, keep others away, and do not touch it. If you have not "
+                "called 933 yet, call it now. Your report is not recorded yet: we still need "
+                "where it is, so the team can find it."
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "Keep away from it, keep others away, and do not touch it. If you have not "
+                "called 933 yet, call it now. Your report is not recorded yet: answer the "
+                "question below so we can send it to the team."
+            )
+        )
     turn.say("\n".join(lines))
     if state.get("stage") not in ("photo", "cancel_which", None):
         _next(turn)  # the question still open, asked again
