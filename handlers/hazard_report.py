@@ -58,7 +58,7 @@ from bot.hazards.vocabulary import (
 from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
 from bot.outages.places import find_place
-from bot.phrases import mentions, phrases
+from bot.phrases import mentions, mentions_words, phrases
 from bot.text import ascii_digits, normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
@@ -583,8 +583,9 @@ def _city_for_report(turn: Turn, understood: Understanding) -> bool:
 
 def _place_corrected(turn: Turn) -> bool:
     """ "لا غلطت، حي النخيل مو النزهة" after the report: its place put right, the district said
-    now (not the one denied), and its city asked when the district is in several. True when
-    taken."""
+    now (not the one denied), and its city asked when the district is in several. A message
+    that tells another danger ("كمان", "وفيه": phrase list also, or a hazard of another kind) is
+    a new report, not a correction. True when taken."""
     text = turn.text
     if not text:
         return False
@@ -592,6 +593,11 @@ def _place_corrected(turn: Turn) -> bool:
     report = find_report(turn.session, turn.state.get("report_id") or 0)
     if not said_no or report is None:
         return False
+    if mentions_words(text, "also"):
+        return False  # "لا وفيه كمان عمود طايح في حي النخيل": another danger, not this one moved
+    told = kind_in(text)
+    if told is not None and told != report.kind:
+        return False  # another kind of danger told: a report of its own
     meant = _without_denied(text)
     named = find_place(meant)
     if named.district is None:
