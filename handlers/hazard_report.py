@@ -59,7 +59,7 @@ from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
 from bot.outages.places import find_place
 from bot.phrases import mentions, mentions_words, phrases
-from bot.text import ascii_digits, normalize
+from bot.text import normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
 from handlers import agent
@@ -100,6 +100,7 @@ def _asks_after_report(turn: Turn) -> bool:
     new report (and no "call 933" for a hazard already reported). True when answered."""
     from handlers.outage_status import (
         answers_named_report,
+        named_kinds,
         named_reference,
         names_report,
         say_safety_status,
@@ -108,7 +109,7 @@ def _asks_after_report(turn: Turn) -> bool:
     text = turn.text
     if not text or not mentions(text, "hazard_status_ask"):
         return False
-    if not (names_report(text) or _HAZARD_REFERENCE.search(ascii_digits(text).casefold())):
+    if not (names_report(text) or named_kinds(text) & _HAZARD_KINDS):
         return False
     if named_reference(text) is not None:  # "وش صار على بلاغ HAZ-000012": that one, not the latest
         turn.finish()
@@ -121,7 +122,10 @@ def _asks_after_report(turn: Turn) -> bool:
     return True
 
 
-_HAZARD_REFERENCE = re.compile(r"\b(?:haz|hz)\s?[-‐‑–]?\s?\d+")
+# The prefixes of a safety report's reference ("HAZ-000012", "HZ-7"); those of an outage
+# report's ("OUT-000003", "INC-000045"). References are read by handlers/outage_status.py.
+_HAZARD_KINDS = frozenset({"haz", "hz"})
+_OUTAGE_KINDS = frozenset({"out", "inc"})
 
 
 def claims_photo(turn: Turn, understood: Understanding) -> bool:
@@ -199,10 +203,12 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
     if found is None or found[1].is_resolved:
         return False
     report = found[0]
-    typed = ascii_digits(turn.text).casefold()
-    if outage is not None and _OUTAGE_REFERENCE.search(typed):
+    from handlers.outage_status import named_kinds
+
+    named = named_kinds(turn.text)
+    if outage is not None and named & _OUTAGE_KINDS:
         return False  # "الغ OUT-000003": the outage report, cancelled as asked
-    if outage is not None and not _HAZARD_REFERENCE.search(typed):
+    if outage is not None and not named & _HAZARD_KINDS:
         _ = turn.tr._
         turn.finish()
         turn.intent = FLOW
@@ -224,9 +230,6 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
     turn.finish()
     _kept(turn, report)
     return True
-
-
-_OUTAGE_REFERENCE = re.compile(r"\b(?:out|inc)\s?[-‐‑–]?\s?\d+")
 
 
 def _cancel_picked(turn: Turn) -> bool:
