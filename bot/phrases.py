@@ -64,6 +64,7 @@ NAMES = (
     "outage_ahead",
     "bill_alerts",
     "bill_messages",
+    "account_alerts",
     "weak_power",
     "no_notice",
     "notice_lead",

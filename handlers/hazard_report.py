@@ -59,7 +59,7 @@ from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
 from bot.outages.places import find_place
 from bot.phrases import mentions, mentions_words, phrases
-from bot.text import ascii_digits, normalize
+from bot.text import normalize
 from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
 from handlers import agent
@@ -100,6 +100,7 @@ def _asks_after_report(turn: Turn) -> bool:
     new report (and no "call 933" for a hazard already reported). True when answered."""
     from handlers.outage_status import (
         answers_named_report,
+        named_kinds,
         named_reference,
         names_report,
         say_safety_status,
@@ -108,7 +109,7 @@ def _asks_after_report(turn: Turn) -> bool:
     text = turn.text
     if not text or not mentions(text, "hazard_status_ask"):
         return False
-    if not (names_report(text) or _HAZARD_REFERENCE.search(ascii_digits(text).casefold())):
+    if not (names_report(text) or named_kinds(text) & _HAZARD_KINDS):
         return False
     if named_reference(text) is not None:  # "وش صار على بلاغ HAZ-000012": that one, not the latest
         turn.finish()
@@ -121,7 +122,10 @@ def _asks_after_report(turn: Turn) -> bool:
     return True
 
 
-_HAZARD_REFERENCE = re.compile(r"\b(?:haz|hz)\s?[-‐‑–]?\s?\d+")
+# The prefixes of a safety report's reference ("HAZ-000012", "HZ-7"); those of an outage
+# report's ("OUT-000003", "INC-000045"). References are read by handlers/outage_status.py.
+_HAZARD_KINDS = frozenset({"haz", "hz"})
+_OUTAGE_KINDS = frozenset({"out", "inc"})
 
 
 def claims_photo(turn: Turn, understood: Understanding) -> bool:
@@ -203,10 +207,11 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
     if found is None or found[1].is_resolved:
         return False
     report = found[0]
-    typed = ascii_digits(turn.text).casefold()
+    from handlers.outage_status import named_kinds
+
     if outage is not None and _names_outage(turn.text):
         return False  # "الغ OUT-000003", "الغي بلاغ الانقطاع": the outage report, as asked
-    if outage is not None and not _HAZARD_REFERENCE.search(typed):
+    if outage is not None and not named_kinds(turn.text) & _HAZARD_KINDS:
         _ = turn.tr._
         turn.finish()
         turn.intent = FLOW
@@ -230,16 +235,15 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
     return True
 
 
-_OUTAGE_REFERENCE = re.compile(r"\b(?:out|inc)\s?[-‐‑–]?\s?\d+")
-
-
 def _names_outage(text: str) -> bool:
     """The message names the outage report, by its reference ("الغ OUT-000003") or in words
     ("بلاغ الانقطاع"), and not the safety report by its reference."""
-    typed = ascii_digits(text).casefold()
-    if _HAZARD_REFERENCE.search(typed):
+    from handlers.outage_status import named_kinds
+
+    named = named_kinds(text)
+    if named & _HAZARD_KINDS:
         return False
-    return bool(_OUTAGE_REFERENCE.search(typed)) or mentions_words(text, "outage_report_named")
+    return bool(named & _OUTAGE_KINDS) or mentions_words(text, "outage_report_named")
 
 
 def _outage_cancelled_during(turn: Turn, outage: OutageReport | None) -> bool:
@@ -466,8 +470,9 @@ WHAT_TO_DO_WORDS = 8
 
 def _what_to_do(turn: Turn) -> bool:
     """ "وش اسوي الحين" about the danger just told: what to do while help comes (someone hurt,
-    fire, danger at home, or keeping away), then the question still open, if any. True when
-    answered."""
+    fire, danger at home, or keeping away), then the question still open, if any. The report is
+    said to be with the team only once it is recorded; before that, that we still need the place
+    (or the answer asked). True when answered."""
     text = turn.text
     if not text or len(text.split()) > WHAT_TO_DO_WORDS or not asks_what_to_do(text):
         return False
@@ -488,12 +493,30 @@ def _what_to_do(turn: Turn) -> bool:
         lines.append(_fire_line(turn))
     if state.get("indoor") and not state.get("hurt"):
         lines.append(_indoor_line(turn))
-    lines.append(
-        _(
-            "Keep away from it, keep others away, and do not touch it. Your report is with the "
-            "emergency team; if you have not called 933 yet, call it now."
+    if state.get("report_id"):
+        lines.append(
+            _(
+                "Keep away from it, keep others away, and do not touch it. Your report is with "
+                "the emergency team; if you have not called 933 yet, call it now."
+            )
         )
-    )
+    elif state.get("stage") in ("where", "area"):
+        # Nothing is recorded before the place is known: no "your report reached the team".
+        lines.append(
+            _(
+                "Keep away from it, keep others away, and do not touch it. If you have not "
+                "called 933 yet, call it now. Your report is not recorded yet: we still need "
+                "where it is, so the team can find it."
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "Keep away from it, keep others away, and do not touch it. If you have not "
+                "called 933 yet, call it now. Your report is not recorded yet: answer the "
+                "question below so we can send it to the team."
+            )
+        )
     turn.say("\n".join(lines))
     if state.get("stage") not in ("photo", "cancel_which", None):
         _next(turn)  # the question still open, asked again
@@ -595,8 +618,9 @@ def _city_for_report(turn: Turn, understood: Understanding) -> bool:
 
 def _place_corrected(turn: Turn) -> bool:
     """ "لا غلطت، حي النخيل مو النزهة" after the report: its place put right, the district said
-    now (not the one denied), and its city asked when the district is in several. True when
-    taken."""
+    now (not the one denied), and its city asked when the district is in several. A message
+    that tells another danger ("كمان", "وفيه": phrase list also, or a hazard of another kind) is
+    a new report, not a correction. True when taken."""
     text = turn.text
     if not text:
         return False
@@ -604,6 +628,11 @@ def _place_corrected(turn: Turn) -> bool:
     report = find_report(turn.session, turn.state.get("report_id") or 0)
     if not said_no or report is None:
         return False
+    if mentions_words(text, "also"):
+        return False  # "لا وفيه كمان عمود طايح في حي النخيل": another danger, not this one moved
+    told = kind_in(text)
+    if told is not None and told != report.kind:
+        return False  # another kind of danger told: a report of its own
     meant = _without_denied(text)
     named = find_place(meant)
     if named.district is None:

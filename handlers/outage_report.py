@@ -574,7 +574,7 @@ def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
     not yet reported, so the place is needed first, to record it and follow it up; asked again,
     the report kept in progress, and the question answered once it is made. A place, a premise
     or a report's reference in the message is not this."""
-    from handlers.outage_status import _named_kinds
+    from handlers.outage_status import named_kinds
 
     if understood.intent != "outage_status" or turn.message.location is not None:
         return False
@@ -582,7 +582,7 @@ def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
     named = find_place(turn.text)
     if named.district or named.city or named.unlisted or _named_in(turn.text, accounts):
         return False
-    if _named_kinds(turn.text) or choice_number(turn.text) is not None:
+    if named_kinds(turn.text) or choice_number(turn.text) is not None:
         return False
     turn.intent = "outage_report"
     turn.remember(asked_when=True)

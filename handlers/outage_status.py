@@ -115,17 +115,24 @@ def answers_named_report(turn: Turn) -> bool:
 
 
 _PREFIXES = {"out": "OUT", "inc": "INC", "haz": "HAZ", "hz": "HZ"}
-# A reference with its number ("OUT-000012", "haz-3", "inc12", "out 000012"), as _REFERENCE.
-_NUMBERED = re.compile(r"\b(out|inc|haz|hz)(?:\s?[-‐‑–]\s?(\d{1,12})|\s?(\d{3,12})|(\d{1,12}))\b")
+# A report's reference named in a message, in its written form: its prefix, a dash and its
+# number ("OUT-000012", "haz-3", "INC - 45"), or the prefix glued to four digits or more
+# ("out000012", "HAZ0034"), or after a space with the six digits references are written with
+# ("haz 000034"). The prefix alone is none ("power still out"), nor is it with a short number
+# after a space ("power out 120 minutes now", "out 5 hours"), nor glued to a short number.
+# The one pattern every handler reads references with (named_reference, named_kinds).
+_REFERENCE = re.compile(
+    r"\b(out|inc|haz|hz)(?:\s?[-‐‑–]\s?(\d{1,12})|(\d{4,12})|\s(\d{6,12}))(?!\d)"
+)
 
 
 def named_reference(text: str) -> tuple[str, int] | None:
     """The first report reference the message names: its kind ("out", "inc", "haz", "hz")
     and number; None when it names none."""
-    match = _NUMBERED.search(ascii_digits(text).casefold())
+    match = _REFERENCE.search(ascii_digits(text).casefold())
     if match is None:
         return None
-    return match.group(1), int(next(g for g in match.groups()[1:] if g))
+    return match.group(1), int(match.group(2) or match.group(3) or match.group(4))
 
 
 def _asks_after_safety(
@@ -133,7 +140,7 @@ def _asks_after_safety(
 ) -> bool:
     """The safety report is meant when its reference is named ("HAZ-000002"), or when it is the
     sender's latest report (and no outage reference is named)."""
-    named = _named_kinds(turn.text)
+    named = named_kinds(turn.text)
     if named & {"haz", "hz"}:
         return True
     if named & {"out", "inc"}:
@@ -143,19 +150,13 @@ def _asks_after_safety(
 
 def _both_open(turn: Turn, outage: tuple[OutageReport, Incident], hazard: Hazard) -> bool:
     """Both reports still open, and the message names neither kind by its reference."""
-    if _named_kinds(turn.text):
+    if named_kinds(turn.text):
         return False
     report, incident = outage
     return incident.is_open and report.status != CANCELLED and not hazard.is_resolved
 
 
-# A reference named in a message: its prefix with its number ("OUT-000012", "haz-3", "inc12",
-# "out 000012"). The prefix alone is no reference ("power still out"), nor is it with a short
-# number after a space ("power out 5 hours").
-_REFERENCE = re.compile(r"\b(out|inc|haz|hz)(?:\s?[-‐‑–]\s?\d+|\s?\d{3,}|\d+)")
-
-
-def _named_kinds(text: str) -> set[str]:
+def named_kinds(text: str) -> set[str]:
     """The kinds of report the message names by reference: "out", "inc", "haz", "hz"."""
     return {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
 
@@ -199,7 +200,7 @@ def _reports_an_outage(
     about, whatever else is said."""
     if found is not None and found[1].is_open and found[0].status != CANCELLED:
         return False
-    if _named_kinds(turn.text):
+    if named_kinds(turn.text):
         return False
     if found is not None and mentions_words(turn.text, "report_word"):
         return False  # "الكهربا كانت طافية، وش صار على بلاغي؟": that report's status is asked

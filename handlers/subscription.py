@@ -3,7 +3,9 @@
 Opt-out as subscribers mean it:
 - "stop bill alerts" (a STOP that names the bill alerts, phrase lists bill_alerts and
   bill_messages, Arabizi and English too) ends the bill alerts, nothing else; one that names an
-  account of the sender ("الغي التنبيه عن حساب الملز") ends that account's bill alerts only;
+  account of the sender with its alerts ("الغي التنبيه عن حساب الملز", phrase list
+  account_alerts) ends that account's bill alerts only; an account or a district said without
+  the alerts ("stop sending me messages, my home is in olaya") does not narrow a STOP;
 - STOP (and the carrier keywords below, and إيقاف) stops everything the bot starts on that
   number (bill alerts, outage estimates and restoration notices); its reply names the accounts
   whose bill alerts it ended. What the subscriber sends later is still handled: an outage report
@@ -200,13 +202,16 @@ def _bill_alerts_named(turn: Turn, text: str) -> list[Account] | None:
     """What a STOP says of the bill alerts: None when it does not speak of them (everything
     stops), [] for all of them ("وقفوا رسايل الفاتورة", "wa2ef tanbihat el fatora"), or the
     linked accounts it names ("الغي التنبيه عن حساب الملز", "…4321"): only theirs stop, since
-    the bill alerts are the only messages we send about an account."""
+    the bill alerts are the only messages we send about an account. An account or district
+    narrows a STOP only when the alerts are named too: "please stop sending me messages, my
+    home is in olaya" stops everything."""
+    bill = mentions(text, "bill_alerts") or mentions(text, "bill_messages")
+    if not bill and not mentions(text, "account_alerts"):
+        return None
     named = _linked_accounts_named(turn, text)
     if named:
         return named
-    if mentions(text, "bill_alerts") or mentions(text, "bill_messages"):
-        return []
-    return None
+    return [] if bill else None
 
 
 def _linked_accounts_named(turn: Turn, text: str) -> list[Account]:
