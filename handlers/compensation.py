@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice
@@ -2110,15 +2110,21 @@ def _show_records(
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
     asks_offered = False
+    open_outages = [
+        (open_report, incident)
+        for open_report, incident in _open_outage(turn)
+        if report is None or parse_reference(open_report.reference, "OUT") == report
+    ]
     others = [
         tr._("Outage report {ref} (power not back yet)", ref=open_report.reference)
         + "\n"
         + _open_outage_text(turn, open_report, incident, holder=open_report.account is None)
-        for open_report, incident in _open_outage(turn)
-        if report is None or parse_reference(open_report.reference, "OUT") == report
+        for open_report, incident in open_outages
     ]
     nothing_owed: list[str] = []  # said after every case that earns something
-    owed = 0  # the listed cases with an amount owed (not the open ones, not those owed nothing)
+    # The listed cases with an amount owed: an open one owed something so far counts too (its
+    # block says «يستحق حتى الآن …»); a start still to confirm, or nothing yet, does not.
+    owed = sum(_open_outage_owed(turn, r, i) for r, i in open_outages)
     if turn.phone is not None:
         for filed, _incident, compensation in compensation_cases_for_phone(
             turn.session, turn.phone
@@ -2154,6 +2160,7 @@ def _show_records(
             heading = tr._("Account {account}", account=mask(request.account))
             if request.completed_at is None:  # still open: what it has earned so far
                 others.append(heading + "\n" + _open_request_text(turn, request))
+                owed += _open_request_so_far(turn, request).amount_sar > 0
                 continue
             case = Case(
                 request.standard,
@@ -2551,6 +2558,30 @@ def _open_outage_text(
     )
 
 
+def _open_outage_owed(turn: Turn, report: OutageReport, incident: Incident) -> bool:
+    """Whether `_open_outage_text` says an amount owed so far for this open outage (its
+    restoration so far, or a planned outage's late notice): a start still to confirm with no
+    operator's start says none, nor does force majeure."""
+    if start_asked(report) and not incident.force_majeure and not incident.start_set_by_operator:
+        return False
+    start = report.start_in(incident)
+    now = max(turn.now.replace(second=0, microsecond=0), start)
+    compensation = compensation_for(
+        Case(
+            restoration_standard(incident),
+            start=start,
+            end=now,
+            force_majeure=bool(incident.force_majeure),
+        )
+    )
+    if compensation.amount_sar > 0:
+        return True
+    if not compensation.eligible and compensation.reason == "force_majeure":
+        return False
+    notice = notice_compensation(incident) if incident.start <= now else None
+    return notice is not None and notice.eligible and notice.amount_sar > 0
+
+
 def _start_asked_text(turn: Turn, report: OutageReport) -> str:
     """An open outage whose start the reporter said but gave no hour we may count from: no
     amount from our own start (known to be too late), their start asked or offered back."""
@@ -2582,19 +2613,24 @@ def open_outage_so_far(
     return _open_outage_text(turn, report, incident, holder)
 
 
+def _open_request_so_far(turn: Turn, request) -> Compensation:
+    """What a service request still open has earned until now (the engine's figure)."""
+    requested = aware(request.requested_at)
+    now = max(turn.now.replace(second=0, microsecond=0), requested)
+    return compensation_for(
+        Case(request.standard, start=requested, end=now, network=request.network or "lv")
+    )
+
+
 def _open_request_text(turn: Turn, request) -> str:
-    requested = request.requested_at
-    requested = requested if requested.tzinfo else requested.replace(tzinfo=UTC)
+    requested = aware(request.requested_at)
     facts = Facts(
         standard=request.standard,
         start=requested.astimezone(RIYADH).isoformat(),
         ongoing=True,
         network=request.network,
     )
-    now = max(turn.now.replace(second=0, microsecond=0), requested)
-    compensation = compensation_for(
-        Case(request.standard, start=requested, end=now, network=request.network or "lv")
-    )
+    compensation = _open_request_so_far(turn, request)
     return (
         turn.tr._("Counting {facts}:", facts=_facts_text(turn, facts))
         + "\n"

@@ -11,6 +11,7 @@ operator, makes every case not eligible, with the reason.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
@@ -38,20 +39,31 @@ def restoration_standard(incident: Incident) -> str:
     return PLANNED_RESTORATION if incident.planned else EMERGENCY
 
 
-def compensations_for_report(report: OutageReport, incident: Incident) -> list[Compensation]:
+def compensations_for_report(report: OutageReport | None, incident: Incident) -> list[Compensation]:
     """Every case of this outage for this reporter, restoration first; [] while still open."""
     from bot.standards import Case, compensation_for
 
-    end = report.end_in(incident) if report is not None else incident.end
-    if end is None:
+    span = case_span(report, incident)
+    if span is None:
         return []
+    start, end = span
     fm = bool(incident.force_majeure)
-    start = min(report.start_in(incident), end)
     restoration = compensation_for(
         Case(restoration_standard(incident), start=start, end=end, force_majeure=fm)
     )
     notice = notice_compensation(incident, end)
     return [restoration] if notice is None else [restoration, notice]
+
+
+def case_span(report: OutageReport | None, incident: Incident) -> tuple[datetime, datetime] | None:
+    """The reporter's own case, from its start to its end, as the engine counts it (and as the
+    restoration notice says its length): None while it has no end."""
+    end = report.end_in(incident) if report is not None else incident.end
+    if end is None:
+        return None
+    if report is None:
+        return min(incident.start, end), end
+    return min(report.start_in(incident), end), end
 
 
 def notice_compensation(incident: Incident, end=None) -> Compensation | None:

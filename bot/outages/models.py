@@ -165,9 +165,20 @@ class OutageReport(Base):
 
     def end_in(self, incident: Incident) -> datetime | None:
         """When this reporter's outage ended: the time they said the power came back, else the
-        incident's restoration (None while neither is known)."""
+        incident's restoration (None while neither is known). Restored after they told us it
+        was back («رجعت الكهرباء», no hour): their power was back by that message, so their
+        case ends there, never at an operator's later restoration for the whole area."""
         stated = aware(self.stated_end)
-        return stated if stated is not None else incident.end
+        if stated is not None:
+            return stated
+        end, back = incident.end, aware(self.power_back_at)
+        return min(end, back) if end is not None and back is not None else end
+
+    def ended_before_restoration(self, incident: Incident) -> bool:
+        """Their case ends at a time of their own (said, or their «رجعت» message) before the
+        incident's restoration: the restoration notice says until when it counted."""
+        end, own = incident.end, self.end_in(incident)
+        return end is not None and own is not None and own < end
 
 
 class OutageMedia(Base):

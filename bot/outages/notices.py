@@ -6,7 +6,7 @@ from datetime import datetime, time
 
 from bot.config import RIYADH
 from bot.i18n import Texts, texts
-from bot.outages.compensation import PLANNED_NOTICE, compensations_for_report
+from bot.outages.compensation import PLANNED_NOTICE, case_span, compensations_for_report
 from bot.outages.models import Incident, OutageReport, aware
 from bot.standards.wording import duration
 
@@ -31,12 +31,14 @@ def estimate_notice(report: OutageReport, incident: Incident) -> str:
 
 
 def restoration_notice(report: OutageReport, incident: Incident) -> str:
-    end = incident.end
-    if end is None:  # a restoration notice exists only once the incident is restored
+    span = case_span(report, incident)
+    if incident.end is None or span is None:  # a restoration notice exists only once restored
         raise ValueError(f"{incident.reference} is not restored")
     tr = texts(report.lang)
-    # The reporter's own start (the time they stated, else the incident's), as their case counts it.
-    start = min(report.start_in(incident), end)
+    # The reporter's own case, as the engine counts it: their start (the time they stated, else
+    # the incident's) to their end (the time they said it came back, or their «رجعت» message,
+    # else the restoration). The length said and the amount come from this one span.
+    start, end = span
     # Between the minutes the subscriber is shown: a report at 21:00:40 restored at 22:40
     # lasted "1 hour and 40 minutes", not 39.
     shown = end.replace(second=0, microsecond=0) - start.replace(second=0, microsecond=0)
@@ -80,6 +82,14 @@ def restoration_notice(report: OutageReport, incident: Incident) -> str:
                 since=tr.datetime(start),
             )
         )
+    elif report.ended_before_restoration(incident):
+        lines.append(
+            tr._(
+                "Outage length: {duration}, until {until}, when you told us your power was back.",
+                duration=duration(tr, minutes),
+                until=tr.datetime(end),
+            )
+        )
     else:
         lines.append(tr._("Outage length: {duration}.", duration=duration(tr, minutes)))
     unstated = report.stated_start is None and asked is None
@@ -112,7 +122,7 @@ def unstated_start_line(tr: Texts, report: OutageReport, incident: Incident, com
     For a start said and not confirmed, the question for their hour (after what an operator's
     start earns, owed whatever the hour). None when they did say, or when something is owed,
     or nothing would be (force majeure)."""
-    end = incident.end
+    end = report.end_in(incident) if incident.end is not None else None
     asked = _start_asked_line(tr, report) if may_start_earlier(report, incident) else None
     if asked is not None and end is not None and _asks_start(compensation):
         if incident.start_set_by_operator and compensation.amount_sar > 0:
