@@ -57,7 +57,7 @@ from bot.hazards.vocabulary import (
 )
 from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
-from bot.outages.places import find_place
+from bot.outages.places import NamedPlace, find_place
 from bot.phrases import mentions, mentions_words, phrases
 from bot.text import normalize
 from bot.text.coordinates import coordinates_in
@@ -636,8 +636,11 @@ def _place_corrected(turn: Turn) -> bool:
     meant = _without_denied(text)
     named = find_place(meant)
     if named.district is None:
-        return False
-    place = _district_and_city(meant) or named.district
+        place = _city_moved(report.place, named)  # "لا غلطت، هو بالخبر مو الدمام"
+        if place is None:
+            return False
+    else:
+        place = _district_and_city(meant) or named.district
     if report.place and normalize(place) == normalize(report.place):
         return False  # the same place: nothing to put right
     correct_place(turn.session, report, place)
@@ -653,6 +656,17 @@ def _place_corrected(turn: Turn) -> bool:
     if named.ambiguous:
         ask_which_city(turn, named)
     return True
+
+
+def _city_moved(recorded: str | None, named: NamedPlace) -> str | None:
+    """The recorded place with its city put right, when the correction names a city and no
+    district ("هو بالخبر مو الدمام"): the district recorded, in the city said; None when either
+    is missing."""
+    if named.city is None or not recorded:
+        return None
+    before = find_place(recorded)
+    district = before.district or before.unlisted or before.rest
+    return f"{district}، {named.city}" if district else None
 
 
 _CLAUSE = re.compile(r"[،,.;؛!?؟\n]+")
