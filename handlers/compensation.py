@@ -1012,6 +1012,9 @@ def _answer(turn: Turn, facts: Facts) -> None:
     lines = [_("Counting {facts}:", facts=_facts_text(turn, facts))]
     if facts.ongoing:
         lines.append(_so_far_text(turn, facts, compensation))
+        if facts.standard == RECONNECTION and compensation.eligible:
+            # Paid, still cut, and past the deadline: the money is not what they need first.
+            lines.append(_reconnect_now_line(turn))
     elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
         lines.append(_length_result_text(turn, compensation))
     else:
@@ -1233,6 +1236,15 @@ def _asks_why_counted(turn: Turn) -> bool:
         return False  # "ليش انقطعت؟": why the power went off, the outage's status answers it
     reading = read_times(turn.text, turn.now)
     return reading.start is None and reading.end is None and not reading.ongoing
+
+
+def _reconnect_now_line(turn: Turn) -> str:
+    from handlers.agent import EMERGENCY as CALL_CENTRE
+
+    return turn.tr._(
+        "The power should be back by now: call {number} (free) and they will reconnect it.",
+        number=CALL_CENTRE,
+    )
 
 
 def _so_far_followup(turn: Turn, facts: Facts) -> bool:
