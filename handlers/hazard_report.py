@@ -209,8 +209,6 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
     report = found[0]
     from handlers.outage_status import named_kinds
 
-    if outage is not None and _names_outage(turn.text):
-        return False  # "الغ OUT-000003", "الغي بلاغ الانقطاع": the outage report, as asked
     if outage is not None and not named_kinds(turn.text) & _HAZARD_KINDS:
         _ = turn.tr._
         turn.finish()

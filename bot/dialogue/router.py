@@ -15,8 +15,9 @@
    An "OK" no question took is small talk too.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a request no guaranteed standard covers (weak voltage, a missed
-   appointment: said so, and handed to a person), a main-menu number, bill alerts asked for, a bare
-   account number (its bill, never alerts unasked), then the recognised intent (two requests in one message: the first answered,
+   appointment: said so, and handed to a person), a main-menu number, bill alerts asked for (by
+   SMS a bare account number too), a bare account number (its bill, never alerts unasked), then
+   the recognised intent (two requests in one message: the first answered,
    the second answered too or offered; an outage told as over, then off again now: the one
    going on is reported). A greeting that came with the request is returned on the answer's
    first line.
@@ -394,9 +395,9 @@ def _start_something(
         turn.finish()
         disconnection_rules.answer_how_compensation_paid(turn)
         return
-    if bill.question_asked(text) and understood.intent in ("bill", "unknown", "help"):
+    if (question := bill.question_asked(text)) and understood.intent in ("bill", "unknown", "help"):
         turn.finish()  # "ابي اعترض", "وش الرسوم هذي": a bill question, answered in a line
-        bill.answer_question(turn, bill.question_asked(text) or "")
+        bill.answer_question(turn, question)
         return
     if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
         turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are
