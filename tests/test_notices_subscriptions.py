@@ -14,7 +14,6 @@ from bot.notices import (
     subscribe,
     subscriptions_for,
     unsubscribe,
-    unsubscribe_all,
 )
 from bot.notices.replies import subscribe_reply, unsubscribe_reply
 from bot.storage.db import create_schema, session_scope
@@ -88,11 +87,11 @@ def test_stop_ends_every_notice_of_the_phone_and_resubscribe_works(db_url):
         _subscribe(session, "30087654321", channel="sms")
         _subscribe(session, "30012345678", channel="telegram", address="tg:42")
     with session_scope(db_url) as session:
-        ended = unsubscribe_all(session, channel="whatsapp", address=PHONE, phone=PHONE, at=AT)
+        ended = len(unsubscribe(session, channel="whatsapp", address=PHONE, phone=PHONE, at=AT))
         assert ended == 3
     with session_scope(db_url) as session:
         assert subscriptions_for(session, PHONE) == []
-        assert unsubscribe_all(session, channel="whatsapp", address=PHONE, phone=PHONE, at=AT) == 0
+        assert unsubscribe(session, channel="whatsapp", address=PHONE, phone=PHONE, at=AT) == []
         assert _subscribe(session, "30012345678").status == "subscribed"
     with session_scope(db_url) as session:
         assert [s.account for s in subscriptions_for(session, PHONE)] == ["30012345678"]
@@ -103,7 +102,9 @@ def test_stop_on_telegram_without_phone_only_ends_that_chat(db_url):
         _subscribe(session, "30012345678")
         _subscribe(session, "30087654321", channel="telegram", address="tg:42")
     with session_scope(db_url) as session:
-        assert unsubscribe_all(session, channel="telegram", address="tg:42", phone=None, at=AT) == 1
+        assert (
+            len(unsubscribe(session, channel="telegram", address="tg:42", phone=None, at=AT)) == 1
+        )
         assert [s.channel for s in subscriptions_for(session, PHONE)] == ["whatsapp"]
 
 

@@ -3,7 +3,6 @@
 Public API (the dialogue calls these):
     subscribe(session, *, account, channel, address, phone, lang, consent_text, at,
               linked_accounts, consent_message_id=None) -> SubscribeResult
-    unsubscribe_all(session, *, channel, address, phone, at) -> int
     unsubscribe(session, *, channel, address, phone, at, accounts=None) -> [NoticeSubscription]
     resubscribe_stopped(session, *, channel, address, phone, stopped_at) -> [NoticeSubscription]
     subscriptions_for(session, phone) -> list[NoticeSubscription]
@@ -17,7 +16,6 @@ from bot.notices.subscriptions import (
     subscribe,
     subscriptions_for,
     unsubscribe,
-    unsubscribe_all,
 )
 
 __all__ = [
@@ -28,5 +26,4 @@ __all__ = [
     "subscribe",
     "subscriptions_for",
     "unsubscribe",
-    "unsubscribe_all",
 ]

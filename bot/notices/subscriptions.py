@@ -86,15 +86,6 @@ def subscribe(
     return SubscribeResult("subscribed", account, existing)
 
 
-def unsubscribe_all(
-    session: Session, *, channel: str, address: str, phone: str | None, at: datetime
-) -> int:
-    """STOP: end every notice to this (channel, address), and every notice subscribed from this
-    phone on any channel, since the subscriber asked for all of them to stop. Returns how many
-    subscriptions ended. Notices of the current month not yet sent are then skipped."""
-    return len(unsubscribe(session, channel=channel, address=address, phone=phone, at=at))
-
-
 def unsubscribe(
     session: Session,
     *,
@@ -111,7 +102,8 @@ def unsubscribe(
     reads the opt-out again just before each send)."""
     ended = _active(session, channel=channel, address=address, phone=phone)
     if accounts is not None:
-        ended = [sub for sub in ended if sub.account in set(accounts)]
+        wanted = set(accounts)
+        ended = [sub for sub in ended if sub.account in wanted]
     for sub in ended:
         sub.unsubscribed_at = at
     session.flush()
