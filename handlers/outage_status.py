@@ -12,7 +12,7 @@ from bot.config import RIYADH
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
 from bot.outages import compensation_for_report, record_stated_end
-from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.models import CANCELLED, Incident, OutageReport, format_reference
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
 from bot.outages.service import cancel_report, note_power_back, off_again, undo_power_back
@@ -103,7 +103,7 @@ def answers_named_report(turn: Turn) -> bool:
             )
             turn.say("\n".join([line, *status_lines(turn, report, incident)]))
             return True
-    asked = f"{_PREFIXES[kind]}-{number:06d}"
+    asked = format_reference(kind.upper(), number)  # the kinds are the prefixes, lower-cased
     turn.say(
         turn.tr._(
             "I could not find report {ref} among the reports sent from your number. Please "
@@ -114,7 +114,6 @@ def answers_named_report(turn: Turn) -> bool:
     return True
 
 
-_PREFIXES = {"out": "OUT", "inc": "INC", "haz": "HAZ", "hz": "HZ"}
 # A report's reference named in a message, in its written form: its prefix, a dash and its
 # number ("OUT-000012", "haz-3", "INC - 45"), or the prefix glued to four digits or more
 # ("out000012", "HAZ0034"), or after a space with the six digits references are written with
