@@ -249,8 +249,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
     return False
 
 
-# A planned outage's notice must come this long before it (SERA-2025): "two days or more" picked.
-NOTICE_IN_TIME_MINUTES = 48 * 60
+def _notice_in_time_minutes(facts: Facts, now: datetime) -> int:
+    """ "Two days or more" picked: the notice the rules in force ask for (counted in hours before
+    the outage), so the answer reads as in time, from the one place the rule is written."""
+    return (rule_for(NOTICE, facts.start_at() or now).deadline_units() or 0) * 60
 
 
 def _notice_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
@@ -264,7 +266,7 @@ def _notice_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         _advance(turn, facts)
         return True
     if picked == 2:
-        facts.notice_minutes, facts.no_notice = NOTICE_IN_TIME_MINUTES, False
+        facts.notice_minutes, facts.no_notice = _notice_in_time_minutes(facts, turn.now), False
         _advance(turn, facts)
         return True
     if picked == 3:
