@@ -19,27 +19,27 @@ from bot.understanding.model import MODEL_PATH, load
 DATA = Path(__file__).parent / "data"
 # Each test set with the accuracy it must keep and the share of its off-topic messages that may
 # be taken for a request: what was measured on the running model, less (more) one point;
-# bench/RESULTS.md has the tables. Measured on 2026-12-02 (tenth session) with the model that
-# reads each word's consonant skeleton too, trained with corpus round 10: labelled 97.5% (0.0%),
-# blind 96.7% (1.5%), safety 96.7% (0 of 16), fresh 96.9% (4.1%), fresh2 96.1% (5.8%), fresh3
-# 94.3% (4.8%), fresh4 97.2% (1.8%), fresh5_long 92.7% (5.0%), fresh5_short 94.4% (0.0%), fresh6
-# 95.3% (0.0%) and fresh7 (480 written blind this session, 360 after dropping those already in
-# the corpus or another set; 94.4% on arrival, with the ninth session's model, 3 of 47 off-topic
-# taken) 95.3% (8.5%).
+# bench/RESULTS.md has the tables. Measured on 2026-12-02 (twelfth session), one pair of "not
+# sure" thresholds for every length and a cap of 4.5% chosen on the dev sets: labelled 97.9%
+# (0.0%), blind 97.1% (2.3%), safety 97.3% (0 of 16), fresh 98.3% (4.1%), fresh2 96.9% (3.8%),
+# fresh3 95.1% (4.8%), fresh4 98.5% (1.8%), fresh5_long 92.3% (5.0%), fresh5_short 95.4%
+# (0.0%), fresh6 96.5% (0.0%), fresh7 96.7% (8.5%), fresh8 96.3% (0.0%) and fresh9 (380 written
+# blind this session, 290 after dropping those already in the corpus or another set; 94.8% on
+# arrival, 0 of its off-topic taken) 95.5% (0.0%).
 TEST_SETS = {
-    "labelled_messages.tsv": (0.968, 0.01),
-    "blind_messages.tsv": (0.959, 0.033),
-    "hazard_messages.tsv": (0.944, 0.072),
-    "fresh_messages.tsv": (0.957, 0.05),
-    "fresh2_messages.tsv": (0.957, 0.01),
-    "fresh3_messages.tsv": (0.939, 0.057),
-    "fresh4_messages.tsv": (0.969, 0.027),
-    "fresh5_long_messages.tsv": (0.907, 0.06),
-    "fresh5_short_messages.tsv": (0.93, 0.01),
-    "fresh6_messages.tsv": (0.943, 0.01),
-    "fresh7_messages.tsv": (0.952, 0.073),
-    "fresh8_messages.tsv": (0.944, 0.01),
-    "fresh9_messages.tsv": (0.938, 0.01),
+    "labelled_messages.tsv": (0.969, 0.01),
+    "blind_messages.tsv": (0.961, 0.033),
+    "hazard_messages.tsv": (0.963, 0.01),
+    "fresh_messages.tsv": (0.973, 0.051),
+    "fresh2_messages.tsv": (0.959, 0.048),
+    "fresh3_messages.tsv": (0.941, 0.058),
+    "fresh4_messages.tsv": (0.975, 0.028),
+    "fresh5_long_messages.tsv": (0.913, 0.06),
+    "fresh5_short_messages.tsv": (0.944, 0.01),
+    "fresh6_messages.tsv": (0.955, 0.01),
+    "fresh7_messages.tsv": (0.957, 0.095),
+    "fresh8_messages.tsv": (0.953, 0.01),
+    "fresh9_messages.tsv": (0.945, 0.01),
 }
 
 TRAIN = examples("train")
@@ -115,7 +115,7 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
     # choose the two thresholds, kept here: one fit of six, so the suite stays short.
     rebuilt_fit = fit(TRAIN, STRENGTH)
     thresholds = {"accept": committed.accept, "off_topic": committed.off_topic}
-    replace(rebuilt_fit, **thresholds, short=committed.short).save(tmp_path / "model.npz")
+    replace(rebuilt_fit, **thresholds).save(tmp_path / "model.npz")
     rebuilt = load(tmp_path / "model.npz")
     assert rebuilt.strength == committed.strength
     assert rebuilt.index == committed.index
@@ -126,8 +126,7 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
     # elsewhere: not the same bytes, but the same answers to the corpus.
     texts = [normalize(e.text) for e in TRAIN + DEV]
     same = sum(
-        rebuilt.decide(rebuilt.probabilities(t), len(t.split()))[0]
-        == committed.decide(committed.probabilities(t), len(t.split()))[0]
+        rebuilt.decide(rebuilt.probabilities(t))[0] == committed.decide(committed.probabilities(t))[0]
         for t in texts
     )
     assert same / len(texts) >= 0.99, same / len(texts)
@@ -149,108 +148,51 @@ def test_safety_reports_are_recognized_on_their_own_test_set() -> None:
 def test_training_decides_as_the_running_model() -> None:
     """The thresholds are chosen with `training.decisions`, the bot answers with
     `IntentModel.decide`: one rule (`model.not_sure`), the same answers."""
-    from bot.understanding.features import message_words
-    from bot.understanding.training import decisions, model_decisions
+    from bot.understanding.training import decisions
 
     model = load()
     texts = [normalize(e.text) for e in DEV[::10]]
-    lengths = [len(message_words(text)) for text in texts]
     rows = [model.probabilities(text) for text in texts]
     scores = np.array([[row[intent] for intent in INTENTS] for row in rows])
     for accept, off_topic in ((model.accept, model.off_topic), (0.3, 0.1), (0.8, 0.4)):
         answers = decisions(scores, accept, off_topic)
-        thresholds = replace(model, accept=accept, off_topic=off_topic, short=())
+        thresholds = replace(model, accept=accept, off_topic=off_topic)
         assert [INTENTS[a] for a in answers] == [thresholds.decide(row)[0] for row in rows]
-    for short in (model.short, ((3, 0.6, 0.2),), ((2, 0.3, 0.4), (7, 0.7, 0.1))):
-        banded = replace(model, short=short)
-        answers = model_decisions(banded, scores, lengths)
-        assert [INTENTS[a] for a in answers] == [
-            banded.decide(row, n)[0] for row, n in zip(rows, lengths, strict=True)
-        ]
 
 
-def test_the_thresholds_take_at_most_three_percent_of_off_topic() -> None:
+def test_the_thresholds_keep_within_the_off_topic_cap() -> None:
     """Chosen on scores (out of fold at build time): the best accuracy among the thresholds
-    that take at most 3% of off-topic messages for a request, though more would be likelier."""
-    from bot.understanding.training import choose_thresholds
+    that take at most the cap of off-topic messages for a request, though more would be
+    likelier (checked against every pair of the grid, decided by `decisions`)."""
+    from bot.understanding.training import (
+        ACCEPTS,
+        MAX_OFF_TOPIC_ACCEPTED,
+        OFF_TOPICS,
+        choose_thresholds,
+        decisions,
+    )
 
     rng = np.random.default_rng(0)
     bill, unknown = INTENTS.index("bill"), INTENTS.index("unknown")
     scores = np.zeros((400, len(INTENTS)))
     truths = ["bill"] * 200 + ["unknown"] * 200
-    # Requests: bill 0.7-1.0 likely; off-topic: unknown 0.2-1.0 likely, the rest on bill.
-    scores[:200, bill] = rng.uniform(0.7, 1.0, 200)
+    # Requests: bill 0.6-1.0 likely; off-topic: unknown 0.2-1.0 likely, the rest on bill.
+    scores[:200, bill] = rng.uniform(0.6, 1.0, 200)
     scores[:200, unknown] = 1 - scores[:200, bill]
     scores[200:, unknown] = rng.uniform(0.2, 1.0, 200)
     scores[200:, bill] = 1 - scores[200:, unknown]
     built = choose_thresholds(load(), truths, scores)
-    assert built.off_topic_accepted <= 0.03
-    taken = sum(
-        bill_p >= built.model.accept and p < built.model.off_topic
-        for bill_p, p in zip(scores[200:, bill], scores[200:, unknown], strict=True)
-    )
-    assert taken / 200 == built.off_topic_accepted
-    assert built.off_topic_accepted > 0.03 - 1 / 200 and built.accuracy > 0.8
-
-
-def test_short_messages_may_have_their_own_thresholds() -> None:
-    """With the messages' lengths, a band of short messages may get its own thresholds when
-    that answers more right, the 3% cap holding within each band; the figures
-    `choose_thresholds` reports are those `model_decisions` (the bot's `decide`) gives."""
-    from bot.understanding.training import choose_thresholds, model_decisions
-
-    rng = np.random.default_rng(0)
-    bill, unknown = INTENTS.index("bill"), INTENTS.index("unknown")
-    scores = np.zeros((800, len(INTENTS)))
-    truths = (["bill"] * 200 + ["unknown"] * 200) * 2
-    lengths = [3] * 400 + [20] * 400
-    # Short messages: bill sure, off-topic plainly off-topic; long: both unsure, overlapping.
-    for start, (low, high), (off_low, off_high) in (
-        (0, (0.6, 1.0), (0.5, 1.0)),
-        (400, (0.3, 0.8), (0.1, 0.6)),
-    ):
-        scores[start : start + 200, bill] = rng.uniform(low, high, 200)
-        scores[start : start + 200, unknown] = 1 - scores[start : start + 200, bill]
-        scores[start + 200 : start + 400, unknown] = rng.uniform(off_low, off_high, 200)
-        scores[start + 200 : start + 400, bill] = 1 - scores[start + 200 : start + 400, unknown]
-    single = choose_thresholds(load(), truths, scores)
-    banded = choose_thresholds(load(), truths, scores, lengths)
-    assert banded.model.short and banded.accuracy > single.accuracy
-    assert banded.off_topic_accepted <= 0.03
-    guesses = model_decisions(banded.model, scores, lengths)
+    assert built.off_topic_accepted <= MAX_OFF_TOPIC_ACCEPTED
     truth = np.array([INTENTS.index(t) for t in truths])
-    assert (guesses == truth).mean() == banded.accuracy
-    taken = (guesses[truth == unknown] == bill).mean()
-    assert taken == banded.off_topic_accepted
-
-
-def test_the_cap_holds_within_each_length_band() -> None:
-    """Short messages hard to tell from off-topic, long ones easier: a cap over all let the
-    short band spend the long band's share (7% of short off-topic messages taken on these
-    scores); each band keeps within its own."""
-    from bot.understanding.training import (
-        MAX_OFF_TOPIC_ACCEPTED,
-        choose_thresholds,
-        model_decisions,
-    )
-
-    rng = np.random.default_rng(0)
-    bill, unknown = INTENTS.index("bill"), INTENTS.index("unknown")
-    scores = np.zeros((800, len(INTENTS)))
-    truths = (["bill"] * 200 + ["unknown"] * 200) * 2
-    lengths = [2] * 400 + [20] * 400
-    for start, (low, high), (off_low, off_high) in (
-        (0, (0.3, 0.8), (0.2, 0.7)),
-        (400, (0.6, 1.0), (0.5, 1.0)),
-    ):
-        scores[start : start + 200, bill] = rng.uniform(low, high, 200)
-        scores[start : start + 200, unknown] = 1 - scores[start : start + 200, bill]
-        scores[start + 200 : start + 400, unknown] = rng.uniform(off_low, off_high, 200)
-        scores[start + 200 : start + 400, bill] = 1 - scores[start + 200 : start + 400, unknown]
-    banded = choose_thresholds(load(), truths, scores, lengths)
-    assert banded.model.short
-    guesses = model_decisions(banded.model, scores, lengths)
-    truth = np.array([INTENTS.index(t) for t in truths])
-    for band in (slice(0, 400), slice(400, 800)):
-        off = truth[band] == unknown
-        assert (guesses[band][off] == bill).mean() <= MAX_OFF_TOPIC_ACCEPTED
+    chosen = decisions(scores, built.model.accept, built.model.off_topic)
+    assert (chosen == truth).mean() == built.accuracy
+    assert (chosen[200:] == bill).mean() == built.off_topic_accepted
+    within, beyond = [], []
+    for accept in ACCEPTS:
+        for off_topic in OFF_TOPICS:
+            answers = decisions(scores, accept, off_topic)
+            taken = (answers[200:] == bill).mean()
+            (within if taken <= MAX_OFF_TOPIC_ACCEPTED else beyond).append(
+                (answers == truth).mean()
+            )
+    assert built.accuracy == max(within) < max(beyond)

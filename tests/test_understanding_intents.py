@@ -157,10 +157,8 @@ class _ScriptedModel:
     intents = INTENTS
     accept = 0.5
     off_topic = 0.12
-    short: tuple[tuple[int, float, float], ...] = ()
     _requests = tuple(i for i in INTENTS if i != "unknown")
     decide = IntentModel.decide
-    thresholds = IntentModel.thresholds
 
     def __init__(self, scripted: dict[str, dict[str, float]]) -> None:
         self.scripted = {normalize(text): p for text, p in scripted.items()}

@@ -111,15 +111,12 @@ def cross_validation(labelled: Sequence[Example]) -> tuple[float, float]:
     thresholds: accuracy, and the share of off-topic messages taken for a request."""
     import numpy as np
 
-    from bot.text import normalize
-    from bot.understanding.features import message_words
     from bot.understanding.model import intent_model
-    from bot.understanding.training import model_decisions, out_of_fold
+    from bot.understanding.training import decisions, out_of_fold
 
     running = intent_model()
-    lengths = [len(message_words(normalize(e.text))) for e in labelled]
     scores = out_of_fold(labelled, running.strength)
-    guesses = [INTENTS[g] for g in model_decisions(running, scores, lengths)]
+    guesses = [INTENTS[g] for g in decisions(scores, running.accept, running.off_topic)]
     truths = [e.intent for e in labelled]
     off = [g for t, g in zip(truths, guesses, strict=True) if t == "unknown"]
     accuracy = float(np.mean([t == g for t, g in zip(truths, guesses, strict=True)]))

@@ -104,7 +104,7 @@ def recognize(
     ):
         confidence = max(probabilities.pop("compensation"), COMPENSATION_CASE_CONFIDENCE)
         return IntentGuess("compensation", confidence, _runners_up(probabilities, 2))
-    intent, confidence = model.decide(probabilities, len(message_words(normalized)))
+    intent, confidence = model.decide(probabilities)
     if intent in ("unknown", "compensation", "outage_status") and outage_ahead:
         # "the power will be cut next Thursday": an outage announced, not a question of money
         # (the model leans to compensation on "cut"); the report flow answers it as planned.
@@ -180,7 +180,7 @@ def _clause_request(
     best: tuple[str, float, dict[str, float]] | None = None
     for clause in _clauses(normalized, folded):
         probabilities = model.probabilities(clause)
-        intent, confidence = model.decide(probabilities, len(message_words(clause)))
+        intent, confidence = model.decide(probabilities)
         if intent == leaning and (best is None or confidence > best[1]):
             best = (intent, confidence, probabilities)
     if best is None:

@@ -35,8 +35,6 @@ def run(args: argparse.Namespace) -> int:
         built = build()
         model = built.model
         model.save(MODEL_PATH)
-        for most, accept, off_topic in model.short:
-            print(f"messages of at most {most} words: {accept:.2f} / {off_topic:.2f}")
         print(
             f"{MODEL_PATH}: {len(model.index)} features, C={model.strength:g}, not sure when "
             f"the best request < {model.accept:.2f} or off-topic >= {model.off_topic:.2f} "

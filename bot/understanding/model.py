@@ -57,10 +57,6 @@ class IntentModel:
     accept: float
     off_topic: float
     strength: float  # the regularization it was trained with (`training.STRENGTH`)
-    # Shorter messages' own thresholds, chosen with the others (`training.choose_thresholds`):
-    # (most words, accept, off_topic), fewest words first; a message of at most that many
-    # words is judged by the first band it fits, a longer one by `accept` and `off_topic`.
-    short: tuple[tuple[int, float, float], ...] = ()
 
     # The scoring tables below are worked out from the fields on first use (`prepare` does it
     # at start-up), never for a copy that only changes the thresholds (training makes many).
@@ -153,20 +149,11 @@ class IntentModel:
         logits /= _SUM(logits)
         return dict(zip(self.intents, logits.tolist(), strict=True))
 
-    def thresholds(self, words: int) -> tuple[float, float]:
-        """The "not sure" thresholds (accept, off_topic) for a message of that many words."""
-        for most, accept, off_topic in self.short:
-            if words <= most:
-                return accept, off_topic
-        return self.accept, self.off_topic
-
-    def decide(self, probabilities: dict[str, float], words: int = 0) -> tuple[str, float]:
-        """The intent to act on and its probability; "unknown" when not sure. `words`: the
-        message's number of words (`features.message_words`), which picks the thresholds."""
+    def decide(self, probabilities: dict[str, float]) -> tuple[str, float]:
+        """The intent to act on and its probability; "unknown" when not sure."""
         best = max(self._requests, key=probabilities.__getitem__)
         off_topic = probabilities.get("unknown", 0.0)
-        accept, off_topic_at = self.thresholds(words)
-        if not_sure(probabilities[best], off_topic, accept, off_topic_at):
+        if not_sure(probabilities[best], off_topic, self.accept, self.off_topic):
             return "unknown", probabilities[best]
         return best, probabilities[best]
 
@@ -181,8 +168,6 @@ class IntentModel:
             "off_topic": np.array([self.off_topic]),
             "strength": np.array([self.strength]),
         }
-        if self.short:  # (bands, 3): most words, accept, off_topic
-            arrays["short"] = np.array(self.short, dtype=np.float64)
         with zipfile.ZipFile(path, "w") as archive:
             for name, array in arrays.items():
                 buffer = io.BytesIO()
@@ -204,10 +189,6 @@ def load(path: Path = MODEL_PATH) -> IntentModel:
             accept=float(data["accept"][0]),
             off_topic=float(data["off_topic"][0]),
             strength=float(data["strength"][0]),
-            short=tuple(
-                (int(most), float(accept), float(off_topic))
-                for most, accept, off_topic in data.get("short", ())
-            ),
         )
 
 
