@@ -165,6 +165,23 @@ def step(turn: Turn, understood: Understanding) -> bool:
     return False
 
 
+# A request the model is less sure of than this, in a short message that says frustration ("I am
+# so fed up", read as the bill at 0.55), is taken for the frustration alone: acknowledged, and
+# what happened asked, rather than a flow the subscriber did not ask for.
+FRUSTRATION_OVER_GUESS = 0.7
+FRUSTRATION_MOST_WORDS = 6
+
+
+def only_frustration(text: str, understood: Understanding) -> bool:
+    """A short message of frustration that the model reads, unsurely, as a request."""
+    return (
+        understood.intent in MENU_INTENTS
+        and understood.confidence < FRUSTRATION_OVER_GUESS
+        and len(text.split()) <= FRUSTRATION_MOST_WORDS
+        and mentions_words(text, "frustration")
+    )
+
+
 def not_understood(turn: Turn, understood: Understanding) -> None:
     """Ask, never guess: offer the close candidates first when there are any. Frustration
     ("والله تعبنا") is acknowledged first, and guessed at no further: it names no request."""

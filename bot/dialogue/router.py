@@ -409,6 +409,8 @@ def _start_something(
         return
     if outage_report.takes_off_again(turn, understood):  # "…ورجعت ١٠ وبعدين طفت مرة ثانية"
         return
+    if menu.only_frustration(text, understood):  # "I am so fed up": no request to guess
+        understood = replace(understood, intent="unknown")
     two = second_request.plan(text, understood, turn.now)  # "كم فاتورتي وكمان طافية عندي"
     if two is not None:
         understood = second_request.first_understanding(understood, two)
