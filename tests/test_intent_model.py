@@ -126,7 +126,8 @@ def test_the_committed_model_is_the_one_the_corpus_makes(tmp_path: Path) -> None
     # elsewhere: not the same bytes, but the same answers to the corpus.
     texts = [normalize(e.text) for e in TRAIN + DEV]
     same = sum(
-        rebuilt.decide(rebuilt.probabilities(t))[0] == committed.decide(committed.probabilities(t))[0]
+        rebuilt.decide(rebuilt.probabilities(t))[0]
+        == committed.decide(committed.probabilities(t))[0]
         for t in texts
     )
     assert same / len(texts) >= 0.99, same / len(texts)

@@ -185,7 +185,9 @@ def choose_thresholds(model: IntentModel, truths: Sequence[str], scores: np.ndar
         return Built(model, 0.0, 1.0)
     a, o = divmod(at, len(OFF_TOPICS))
     chosen = replace(model, accept=ACCEPTS[a], off_topic=OFF_TOPICS[o])
-    return Built(chosen, int(right.flat[at]) / len(truth), int(taken.flat[at]) / off if off else 0.0)
+    return Built(
+        chosen, int(right.flat[at]) / len(truth), int(taken.flat[at]) / off if off else 0.0
+    )
 
 
 def _counts(truth: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
