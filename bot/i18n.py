@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -33,10 +33,13 @@ from babel.numbers import (
     parse_pattern,
 )
 from babel.support import Translations
-from hijridate import Gregorian
+from hijridate import Gregorian, Hijri
 
 from bot import resources
 from bot.config import RIYADH
+
+if TYPE_CHECKING:
+    from bot.understanding.slots.times import NamedMonth
 
 _Date = date  # inside Texts, `date` names its method
 _FORMATTED_KEPT = 20_000  # formatted numbers and dates kept per language
@@ -374,6 +377,18 @@ def hijri_date(value: date) -> str:
     hijri = Gregorian(value.year, value.month, value.day).to_hijri()
     month = OFFICIAL_HIJRI_MONTHS.get(hijri.month) or hijri.month_name("ar")
     return f"{hijri.day} {month} {hijri.year} هـ"
+
+
+def month_text(tr: Texts, month: NamedMonth) -> str:
+    """A month told with no day, as the subscriber named it: "رمضان 1447 هـ", "سبتمبر 2026"."""
+    if not month.hijri:
+        return tr.month(month.first)
+    if tr.lang == "ar":
+        name = OFFICIAL_HIJRI_MONTHS.get(month.month) or Hijri(
+            month.year, month.month, 1
+        ).month_name("ar")
+        return f"{name} {month.year} هـ"
+    return f"{Hijri(month.year, month.month, 1).month_name('en')} {month.year} AH"
 
 
 @cache

@@ -8,8 +8,9 @@ with the reason, never the bill.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from babel.dates import format_date
@@ -18,6 +19,7 @@ from bot.billing import Bill, BillingUnavailable
 from bot.billing.tariff import tariff, tier_limit_kwh
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
+from bot.i18n import month_text
 from bot.notices.schedule import ISSUE_DAY, next_run
 from bot.phrases import mentions, mentions_words, phrases
 from bot.standards import rule_for
@@ -26,6 +28,7 @@ from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
 from bot.understanding.slots.account import find_mobile
+from bot.understanding.slots.times import NamedMonth, read_times
 from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
@@ -60,7 +63,7 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
     mobile = find_mobile(turn.text) if typed is None else None
     if mobile is not None:  # "فاتورة رقم 0501234567": a phone number, said so
         turn.say(_mobile_not_account_line(turn, mobile))
-    turn.begin("bill", month=month_asked(turn.text))
+    turn.begin("bill", month=month_asked(turn.text, turn.now))
     _show_or_ask(turn, typed, mentions(turn.text, "bill_high"), default=default)
 
 
@@ -100,13 +103,25 @@ def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
     return re.compile(pattern), names
 
 
-def month_asked(text: str) -> list[int] | None:
+def month_asked(text: str, now: datetime | None = None) -> list[int] | None:
     """[month, year or 0] of the bill the message asks for ("كم فاتورة شهر سبتمبر", "فاتورة
-    شهر ٩", "ايلول"), or None."""
+    شهر ٩", "ايلول"), or None. A Hijri month ("فاتورة شهر رمضان", read at `now`: the latest
+    begun) is the Gregorian month holding most of its days, its own [month, year] after them:
+    [3, 2026, 9, 1447] (Ramadan 1447 ran 18 February to 19 March 2026)."""
     pattern, names = _month_names()
     found = pattern.search(normalize(ascii_digits(text)))
     if found is None:
-        return None
+        named = read_times(text, now).month if now is not None else None
+        if named is None or not named.hijri:
+            return None
+        days = Counter(
+            (day.month, day.year)
+            for day in (
+                named.first + timedelta(days=n) for n in range((named.last - named.first).days + 1)
+            )
+        )
+        (month, year), _ = max(days.items(), key=lambda kv: (kv[1], kv[0][1], kv[0][0]))
+        return [month, year, named.month, named.year]
     if found.group("number"):
         month = int(found.group("number"))
     else:
@@ -115,7 +130,7 @@ def month_asked(text: str) -> list[int] | None:
 
 
 def _of_month(bill: Bill, asked: list[int]) -> bool:
-    month, year = asked
+    month, year = asked[:2]
     return bill.period_start.month == month and year in (0, bill.period_start.year)
 
 
@@ -200,7 +215,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if (
         turn.state.get("shown")
         and _for_bill(understood)
-        and (month_asked(turn.text) or mentions_words(turn.text, "bill_now"))
+        and (month_asked(turn.text, turn.now) or mentions_words(turn.text, "bill_now"))
     ):
         # "كم علي الحين", "وفاتورة اغسطس؟", "شهر ٩" right after a card: the same account's
         # (a new "فاتورتي" asks which account again).
@@ -460,6 +475,18 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
         return
     turn.finish()
     latest = bills[0].on(turn.today) if bills else None
+    if month and len(month) == 4 and bills and not why_high:
+        # "فاتورة رمضان": bills run by Gregorian month, so which one holds it is said first
+        named = NamedMonth.of(month[3], month[2], True)
+        turn.say(
+            turn.tr._(
+                "{hijri} ran from {first} to {last}; most of it is in the bill for {month}.",
+                hijri=month_text(turn.tr, named),
+                first=turn.tr.day(named.first),
+                last=turn.tr.day(named.last, with_year=True),
+                month=turn.tr.month(date(month[1], month[0], 1)),
+            )
+        )
     if month and bills and not why_high:
         asked = [i for i, b in enumerate(bills) if _of_month(b, month)]
         if asked and asked[0] > 0 and latest is not None:

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.i18n import Texts, said_day
+from bot.i18n import Texts, month_text, said_day
 from bot.outages import compensation_cases_for_phone, restoration_standard
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
@@ -1946,6 +1946,33 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         )
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
+    month = facts.named_month() if what in ("exact_day", "exact_start") else None
+    if month is not None:
+        # "في رمضان الساعة ١٠ الليل": the month said back, only its day asked (never today's).
+        named = month_text(turn.tr, month)
+        if what == "exact_day" and facts.standard == RECONNECTION:
+            return _(
+                "You said {month}: on which day of it did you pay? Write the day's number, "
+                'for example: "15".',
+                month=named,
+            )
+        if what == "exact_day":
+            return _(
+                "You said {month}: on which day of it did the power go off? Write the day's "
+                'number, for example: "15".',
+                month=named,
+            )
+        if facts.standard == RECONNECTION:
+            return _(
+                "You said {month}: on which day of it did you pay, and at about what time? For "
+                'example: "15 at 8 in the morning".',
+                month=named,
+            )
+        return _(
+            "You said {month}: on which day of it did the power go off, and at about what time? "
+            'For example: "15 at 8 in the morning".',
+            month=named,
+        )
     if what == "exact_day":
         return _('On which day did it start? For example: "Sunday" or "the day before yesterday".')
     if what == "exact_start":

@@ -20,7 +20,12 @@ from bot.standards import Case, compensation_for, rule_for
 from bot.text import ascii_digits, normalize
 from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
 from bot.understanding.slots.duration import lone_unit_minutes
-from bot.understanding.slots.times import TimeReading, span_may_have_begun
+from bot.understanding.slots.times import (
+    NamedMonth,
+    TimeReading,
+    day_in_month,
+    span_may_have_begun,
+)
 from bot.understanding.slots.tokens import parse_number
 from bot.understanding.vocabulary import number_words
 from handlers.common import mentions_damage
@@ -92,6 +97,9 @@ class Facts:
     # The start's hour told with such a vague day ("من كم يوم الساعة ٨ الصبح", "08:00"): kept,
     # and only the day is asked.
     vague_clock: str | None = None
+    # The start said as a month with no day ("في رمضان الساعة ١٠ الليل"): [year, month, 1 for
+    # Hijri or 0], said back with "which day?", whose answer may be the day's number alone.
+    vague_month: list[int] | None = None
     # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
     # is asked (or taken from a planned outage on record) where it changes the amount.
     kind_open: bool = False
@@ -109,6 +117,8 @@ class Facts:
     def read(self, text: str, now: datetime, asked: str | None = None) -> bool:
         """Take what the message states; True when it carried any fact for this case.
         `asked` is the question the message answers ("end": a lone time is the end)."""
+        if asked in ("exact_day", "exact_start") and self.vague_month:
+            text = self._day_of_month(text, now)
         told = text
         if self.standard == RECONNECTION:
             text = _from_payment(text)
@@ -136,6 +146,9 @@ class Facts:
             self.vague_start = changed = True
             if reading.vague_clock is not None:
                 self.vague_clock = reading.vague_clock.isoformat(timespec="minutes")
+            if reading.month is not None:
+                m = reading.month
+                self.vague_month = [m.year, m.month, int(m.hijri)]
         if (
             asked == "exact_day"
             and start is not None
@@ -156,7 +169,7 @@ class Facts:
             # notice's moment, not a new start (a blind test was asked the same twice).
             notice_moment, start = start, None
         if start is not None:
-            self.vague_start = False
+            self.vague_start, self.vague_month = False, None
             day = self._start_day()
             if (
                 start.clock is not None
@@ -508,6 +521,18 @@ class Facts:
         if self.start:
             return "start_time"
         return "times"
+
+    def named_month(self) -> NamedMonth | None:
+        """The month the start was told in with no day ("في رمضان"), while its day is asked."""
+        if not self.vague_month:
+            return None
+        year, month, hijri = self.vague_month
+        return NamedMonth.of(year, month, bool(hijri))
+
+    def _day_of_month(self, text: str, now: datetime) -> str:
+        """ "١٥" answering "which day of Ramadan?": that day of the month told before."""
+        month = self.named_month()
+        return day_in_month(text, month, now) if month is not None else text
 
     def _restoration_untold(self, now: datetime) -> bool:
         """A planned outage's notice case whose outage began longer ago than the restoration

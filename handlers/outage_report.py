@@ -16,6 +16,7 @@ from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
 from bot.hazards.media import fetch
 from bot.hazards.models import STORED
+from bot.i18n import month_text
 from bot.outages import (
     ReportOutcome,
     compensation_for_report,
@@ -52,7 +53,9 @@ from bot.understanding import Understanding, choice_number, control_word, unders
 from bot.understanding.slots import find_standard, read_times, stated_duration
 from bot.understanding.slots.times import (
     Moment,
+    NamedMonth,
     answer_hour_text,
+    day_in_month,
     read_answer_hour,
     span_may_have_begun,
 )
@@ -671,6 +674,10 @@ class StartTold:
     hour: datetime | None = None
     # A part of the day whose hour is never offered ("من بدري"): asked with none suggested.
     unoffered: bool = False
+    # A month named with no day ("في رمضان"): [year, month, 1 for Hijri], said back with the
+    # question, whose answer may be the day's number alone.
+    month: tuple[int, int, int] | None = None
+    month_clock: str | None = None  # "HH:MM", the hour told with that month ("الساعة ١٠ الليل")
 
 
 def start_told(text: str, now: datetime, after: datetime | None = None) -> StartTold:
@@ -678,6 +685,11 @@ def start_told(text: str, now: datetime, after: datetime | None = None) -> Start
     ended = reading.end.at if reading.end is not None else None
     if reading.still_after_range and ended is not None and ended <= now:
         return StartTold(ask="when")  # "6-7am, then again at 9 and still off": not from 6
+    if reading.start is None and reading.month is not None:
+        # "انقطعت في رمضان": a month, no day of it; never counted from today, the day asked
+        m = reading.month
+        clock = reading.vague_clock.isoformat("minutes") if reading.vague_clock else None
+        return StartTold(ask="when", month=(m.year, m.month, int(m.hijri)), month_clock=clock)
     return start_policy(reading.start, now, after)
 
 
@@ -861,6 +873,20 @@ def _start_question(turn: Turn, told: StartTold) -> str:
         )
     if told.ask == "am_pm":
         return _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
+    if told.ask == "when" and told.month is not None:  # "في رمضان": the day of it asked
+        year, month, hijri = told.month
+        named = month_text(turn.tr, NamedMonth.of(year, month, bool(hijri)))
+        if told.month_clock:
+            return _(
+                "You said {month}: on which day of it did the power go off? Write the day's "
+                'number, for example: "15".',
+                month=named,
+            )
+        return _(
+            "You said {month}: on which day of it did the power go off, and at about what time? "
+            'For example: "15 at 8 in the morning".',
+            month=named,
+        )
     if told.ask == "when" and told.day_said and told.day is not None:  # "من يوم الخميس"
         return _(
             "You said {day}: about what time did the power go off?",
@@ -905,6 +931,14 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         turn.finish()
         return False
     text = _as_answer_hour(turn.text, turn.now)
+    if turn.state.get("month"):  # "١٥" answering "which day of Ramadan?"
+        year, month, hijri = turn.state["month"]
+        dated = day_in_month(turn.text, NamedMonth.of(year, month, bool(hijri)), turn.now)
+        if dated is not turn.text:
+            said = read_times(dated, turn.now).start
+            clock = turn.state.get("month_clock")
+            # the hour told with the month, when the answer gives the day alone
+            text = f"{dated} {clock}" if clock and said and said.clock is None else dated
     told_range = stated_range(text, turn.now, report, date.fromisoformat(day) if day else None)
     if told_range is not None:  # "من ٨ الصبح لين ٦ المغرب": when it went off and came back
         return take_range(turn, report, told_range)
@@ -1516,6 +1550,8 @@ def _ask_start_time(
         # the day said back in the question ("you said Thursday: about what time?"): an hour in
         # answer is on the day they saw, however far back
         day_seen=bool(told.ask == "when" and told.day_said and told.day),
+        month=list(told.month) if told.month else None,
+        month_clock=told.month_clock,
         tries=0,
     )
     question = _start_question(turn, told)

@@ -1185,3 +1185,80 @@ def test_an_answer_opening_with_until_is_an_end(text: str) -> None:
     reading = read_times(text, datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH))
     assert reading.start is None
     assert reading.end is not None and reading.end.clock == time(16, 0)
+
+
+# A month named with no day (fix15a): never a day of our choosing; the month, and an hour told
+# with it, kept for the question "which day of it?".
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "month", "hijri", "clock"),
+    [
+        ("انقطعت الكهرباء في رمضان الماضي الساعة ١٠ الليل", 1447, 9, True, time(22, 0)),
+        ("في سبتمبر انقطعت الكهرباء ٥ ساعات", 2026, 9, False, None),
+        ("انقطعت الكهرباء الشهر الماضي الساعة ٨ الصبح", 2026, 11, False, time(8, 0)),
+        ("the power went off last month", 2026, 11, False, None),
+        ("سددت في شهر رجب وللحين ما رجعت", 1447, 7, True, None),  # Rajab 1448 is ahead
+        ("انقطعت في شوال", 1447, 10, True, None),
+        ("انقطعت في ديسمبر", 2026, 12, False, None),  # the month of the message: this one
+    ],
+)
+def test_a_month_without_a_day_reads_no_moment(
+    text: str, year: int, month: int, hijri: bool, clock: time | None
+) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is None and reading.end is None
+    assert reading.vague_day
+    assert reading.month is not None
+    assert (reading.month.year, reading.month.month, reading.month.hijri) == (year, month, hijri)
+    assert reading.vague_clock == clock
+    assert "start" not in _slots(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "انقطعت الكهرباء ١٥ رمضان الساعة ١٠ الليل",  # a day of the month: a date
+        "انقطعت امس الساعة ٥ في رمضان",  # a day named beside it
+        "رجب قال لي انها بترجع الساعة ٥",  # a name of 3 letters, not after "شهر"
+        "صار لها صفر ساعات",
+        "طافية من ساعتين",
+    ],
+)
+def test_a_month_is_not_read_beside_a_day_or_from_a_short_word(text: str) -> None:
+    assert read_times(text, NOW).month is None
+
+
+def test_ramadan_1447_runs_18_february_to_19_march() -> None:
+    month = read_times("في رمضان", NOW).month
+    assert month is not None
+    assert (month.first, month.last) == (date(2026, 2, 18), date(2026, 3, 19))
+    assert month.day(15) == date(2026, 3, 4) and month.day(31) is None
+
+
+def test_the_day_of_the_month_in_answer() -> None:
+    from bot.understanding.slots.times import NamedMonth, day_in_month
+
+    ramadan = NamedMonth.of(1447, 9, True)
+    assert day_in_month("١٥", ramadan, NOW) == "2026-03-04"
+    assert day_in_month("يوم ١٥ الساعة ٨ الصبح", ramadan, NOW) == "2026-03-04 الساعة 8 الصبح"
+    for text in ("١٠ الليل", "١٥ شوال", "امس", "الساعة ٥", "10:30", "8 pm"):
+        assert day_in_month(text, ramadan, NOW) == text
+
+
+@settings(max_examples=150, deadline=None)
+@given(back=st.integers(0, 800), hijri=st.booleans(), pick=st.integers(1, 12))
+def test_a_month_alone_is_the_latest_such_month_begun_and_never_a_day(
+    back: int, hijri: bool, pick: int
+) -> None:
+    now = NOW - timedelta(days=back)
+    if hijri:
+        name = Hijri(1447, pick, 1).month_name("ar")
+    else:
+        name = ["يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر",
+                "اكتوبر", "نوفمبر", "ديسمبر"][pick - 1]  # fmt: skip
+    reading = read_times(f"انقطعت الكهرباء في شهر {name} الساعة ١٠ الليل", now)
+    assert reading.start is None and reading.month is not None
+    month = reading.month
+    assert month.month == pick and month.hijri == hijri
+    assert month.first <= now.date() < month.first + timedelta(days=400)

@@ -138,6 +138,8 @@ class _Vocabulary:
     taken_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     corrected_to: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     eve: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))  # "ليلة" before a weekday
+    # "الشهر الماضي", "last month": the month before the message's, said with no day.
+    last_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -239,6 +241,7 @@ def _vocabulary() -> _Vocabulary:
     known |= months | month_duals
     known |= frozenset(normalize(w) for w in relative["fillers"])
     known |= frozenset(w for k in _flags(relative["few"]) for w in k)
+    known |= frozenset(w for k in _flags(dates["last_month"]) for w in k)
     return _Vocabulary(
         days,
         _Phrases(periods),
@@ -290,6 +293,7 @@ def _vocabulary() -> _Vocabulary:
         taken_back=_flags(data["corrections"]["taken_back"]),
         corrected_to=_flags(data["corrections"]["then"]),
         eve=_flags(data["weekday_eve"]["words"]),
+        last_month=_flags(dates["last_month"]),
     )
 
 
@@ -1087,6 +1091,35 @@ class Moment:
 
 
 @dataclass(frozen=True)
+class NamedMonth:
+    """A month the message names with no day of it ("في رمضان", "سبتمبر", "الشهر الماضي"): the
+    latest such month begun by the message's day (its year when one is written). Never a day:
+    the day is asked, the month said back with the question."""
+
+    year: int
+    month: int
+    hijri: bool  # an Umm al-Qura month ("رمضان 1447"); otherwise a Gregorian one
+    first: date  # its first and last days, Gregorian
+    last: date
+
+    @classmethod
+    def of(cls, year: int, month: int, hijri: bool) -> NamedMonth:
+        """The month `month` of `year`, Hijri (Umm al-Qura) or Gregorian."""
+        if not hijri:
+            first = date(year, month, 1)
+            return cls(year, month, False, first, date(year, month, monthrange(year, month)[1]))
+        start = Hijri(year, month, 1)
+        first = date(*start.to_gregorian().datetuple())
+        return cls(year, month, True, first, first + timedelta(days=start.month_length() - 1))
+
+    def day(self, number: int) -> date | None:
+        """Its day `number` ("١٥" answering "which day of Ramadan?"), or None past its end."""
+        if not 1 <= number <= (self.last - self.first).days + 1:
+            return None
+        return self.first + timedelta(days=number - 1)
+
+
+@dataclass(frozen=True)
 class TimeReading:
     start: Moment | None = None
     end: Moment | None = None
@@ -1105,6 +1138,9 @@ class TimeReading:
     # "still" said beside a range that ended ("6-7am, then again at 9 and still off"): the range
     # was an earlier outage, and the one going on began after it.
     still_after_range: bool = False
+    # A month named with no day ("انقطعت في رمضان الساعة ١٠ الليل"): no moment is read from it
+    # (`vague_day`, and an hour told with it is `vague_clock`); the day is asked in that month.
+    month: NamedMonth | None = None
 
 
 def read_times(
@@ -1137,13 +1173,17 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
     toks = _corrected(_hour_ranges(tokens[:MAX_TOKENS], _vocabulary()), _vocabulary())
     positions = _start_positions(toks, _starters())
-    if not positions:
-        return TimeReading()  # no time word, number word or digit: nothing to read
     now = now.astimezone(RIYADH)
+    month = _named_month(toks, _vocabulary(), now.date())
+    if not positions:
+        # No time word, number word or digit: nothing to read, but a month named alone.
+        return TimeReading(vague_day=month is not None, month=month)
     scan = _scan(toks, _vocabulary(), positions, now.month)
     if not (scan.clocks or scan.days or scan.still):
-        # No moment and nothing still going on: what the rest would say, unless "a few days".
-        return TimeReading(vague_day=_few_days_ago(toks, _vocabulary()))
+        # No moment and nothing still going on: what the rest would say, unless "a few days"
+        # or a month with no day.
+        few = _few_days_ago(toks, _vocabulary())
+        return TimeReading(vague_day=few or month is not None, month=None if few else month)
     notice_clock, notice_day = _notice_times(scan)
     _day_part_to_hours(scan)
     start_clock = None
@@ -1162,6 +1202,17 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     end_days = [d for d in scan.days if _in_end(d.position, scan)]
     end_clock, end_day = _restoration(end_clocks, end_days, scan.back_at, scan.back_needs_time)
     vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
+    if (
+        month is not None
+        and not vague
+        and start_day is None
+        and end_day is None
+        and not any(c.day is not None or c.ago or c.is_now for c in scan.clocks)
+    ):
+        # "في رمضان الساعة ١٠ الليل": a month and no day of it; never today's date.
+        vague = True
+    else:
+        month = None
     vague_clock = None
     if vague:  # "من كم يوم الساعة ٨": the hour of no known day; no moment is read
         if start_clock is not None and not start_clock.guessed and start_clock.day is None:
@@ -1213,6 +1264,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         vague,
         vague_clock,
         end is not None and scan.still,
+        month,
     )
 
 
@@ -1261,6 +1313,81 @@ def _restoration(
     if day is None and clock is not None:
         day = first_day
     return clock, day
+
+
+# A day's number first in an answer to "which day of <month>?" ("١٥", "يوم ١٥ الساعة ٨"), not
+# an hour's ("١٠ الليل", "8 pm").
+_DAY_OF_MONTH = re.compile(
+    r"^\s*(?:(?:يوم|اليوم|day|the)\s*)?(?P<day>[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?(?![\d:.])"
+    r"(?!\s*و?ب?(?:ال)?(?:صبح|صباح|ظهر|عصر|مغرب|ليل|عشا|فجر|مسا|ضحى)|\s*(?:am|pm|ص|م)\b)"
+    r"(?P<rest>.*)$",
+    re.S,
+)
+
+
+def day_in_month(text: str, month: NamedMonth, now: datetime) -> str:
+    """ "١٥" (or "يوم ١٥ الساعة ٨") answering "which day of Ramadan?": that day of `month`,
+    written as its date for the reader; the text as it is when it names a day of its own
+    ("١٥ شوال", "امس") or starts with no day's number."""
+    from bot.text import ascii_digits
+
+    found = _DAY_OF_MONTH.match(ascii_digits(text))
+    if found is None:
+        return text
+    said = read_times(text, now).start
+    day = month.day(int(found.group("day")))
+    if day is None or (said is not None and said.day_stated):
+        return text
+    return f"{day.isoformat()} {found.group('rest').strip()}".strip()
+
+
+# Words after a month's name that send it a year back when it is the message's month
+# ("رمضان الماضي" said in Ramadan: the one before).
+_PAST_AFTER = frozenset(normalize(w) for w in ("الماضي", "السابق", "الفائت", "اللي فات", "last"))
+
+
+def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | None:
+    """The month the message names with no day beside it ("في رمضان", "شهر ٩" is not read
+    here, "سبتمبر", "الشهر الماضي"), or None. A name of under 4 letters ("رجب", "صفر", "اب",
+    "may") counts only after "شهر"/"month", where it cannot be another word."""
+    for i, token in enumerate(toks):
+        if _phrase_at(toks, i, v.last_month)[1]:
+            first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+            return NamedMonth.of(first.year, first.month, False)
+        named = i > 0 and toks[i - 1] in v.month_word
+        dated = (i > 0 and _day_number(toks[i - 1]) is not None) or (
+            i > 1 and toks[i - 1] in v.between and _day_number(toks[i - 2]) is not None
+        )
+        for table, hijri in ((v.hijri, True), (v.gregorian, False)):
+            number, size = _phrase_at(toks, i, table)
+            if number is None or dated or (size == 1 and len(token) < 4 and not named):
+                continue
+            if not hijri and i + size < len(toks) and _day_number(toks[i + size]) is not None:
+                continue  # "Nov 16": a date
+            year, _ = _year_at(toks, i + size, v)
+            past = i + size < len(toks) and toks[i + size] in _PAST_AFTER
+            return _latest_month(int(number), hijri, year, past, today)
+    return None
+
+
+def _latest_month(
+    month: int, hijri: bool, year: int | None, past: bool, today: date
+) -> NamedMonth | None:
+    """That month in `year`, or the latest one begun by `today` (the one before it when `past`
+    and it is today's month)."""
+    if hijri:
+        now = Gregorian(today.year, today.month, today.day).to_hijri()
+        this_year, this_month = now.year, now.month
+    else:
+        this_year, this_month = today.year, today.month
+    if year is None:
+        year = (
+            this_year if month < this_month or (month == this_month and not past) else this_year - 1
+        )
+    try:
+        return NamedMonth.of(year, month, hijri)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _few_days_ago(toks: list[str], v: _Vocabulary) -> bool:
