@@ -59,7 +59,8 @@ from bot.understanding.phrases import read_phrase_file
 # (whole words: weak power with "off" denied, "مو طافية بس ضعيفة", is a voltage complaint);
 # location_label by bot/text/coordinates.py (the words that label typed coordinates);
 # outage_report_named by handlers/hazard_report.py (whole words: the outage report named in a
-# cancel, "الغي بلاغ الانقطاع", is that one, not the safety report being made).
+# cancel, "الغي بلاغ الانقطاع", is that one, not the safety report being made); false_alarm by
+# handlers/outage_status.py (the outage was the reporter's own fuse: their report withdrawn).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -173,6 +174,7 @@ NAMES = (
     "back_last",
     "back_alone",
     "location_label",
+    "false_alarm",
 )
 
 

@@ -977,6 +977,18 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         facts.confirmed = not facts.inferred  # their own words now, unless guessed again
         _advance(turn, facts)
         return True
+    told = kind_told(turn.text) if facts.standard in (EMERGENCY, PLANNED) else None
+    if told is not None and picked is None:
+        # "عطل", "fault" at "Before I count: … right?": the outage's kind told, an answer about
+        # this case (never a new request); kept, and the facts are said back again to confirm.
+        facts.standard, facts.kind_open = told, False
+        facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
+        _ = turn.tr._
+        turn.say(
+            _("Noted: a sudden fault.") if told == EMERGENCY else _("Noted: a planned outage.")
+        )
+        _advance(turn, facts)
+        return True
     if word == "no" or picked == 2:
         turn.begin("compensation", stage="ask", asked="correction", facts=facts.dump(), tries=0)
         turn.say(_question(turn, facts, "correction"))

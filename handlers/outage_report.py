@@ -24,6 +24,7 @@ from bot.outages import (
     reports_by_sender,
     restoration_standard,
 )
+from bot.outages.compensation import TOTAL_BLACKOUT
 from bot.outages.models import CANCELLED, Incident, OutageReport
 from bot.outages.places import (
     NamedPlace,
@@ -165,6 +166,21 @@ def start(
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
         return
+    whole = whole_city_named(turn.text)
+    if whole is not None:  # "جدة كلها ما فيها كهربا": the city is the place, no district asked
+        _report(
+            turn,
+            city=whole,
+            district=whole_city_district(),
+            stated_start=stated,
+            urgent=urgent,
+            extras=extras,
+        )
+        return
+    if not (named.city or named.district or named.unlisted) and _still_off_at(
+        turn, accounts, stated, urgent, extras
+    ):
+        return  # "تقولون رجعت بس عندنا للحين طافية": reported again where it was, not asked
     if named.complete:
         _report(
             turn,
@@ -195,6 +211,49 @@ def start(
         return
     else:
         _ask_where(turn, accounts)
+
+
+def _still_off_at(
+    turn: Turn,
+    accounts: list[Account],
+    stated: datetime | None,
+    urgent: bool,
+    extras: _Extras,
+) -> bool:
+    """ "تقولون رجعت بس عندنا للحين طافية", "طفت مرة ثانية" soon after the sender's outage was
+    restored (within STILL_OFF_WINDOW), naming no other place: reported again at that report's
+    place (its premise, else its district and city), joined to the incident reopened there as
+    the still-off report it is; the place they told once is not asked again. True when made."""
+    text = turn.text
+    if not (mentions_words(text, "never_back") or mentions_words(text, "off_again")):
+        return False
+    mine = reports_by_sender(
+        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
+    )
+    if not mine:
+        return False
+    report, incident = mine[0]
+    if incident.status != "restored" or incident.restored_at is None:
+        return False
+    if turn.now - aware(incident.restored_at) > STILL_OFF_WINDOW:
+        return False
+    # Said with how to put it right: they may write from another of their places.
+    extras = replace(extras, place_assumed=True)
+    held = [a for a in accounts if report.account and a.account == report.account]
+    if held:
+        _report(turn, account=held[0], stated_start=stated, urgent=urgent, extras=extras)
+        return True
+    if not (report.district or report.city):
+        return False  # a shared location only: asked again, as before
+    _report(
+        turn,
+        city=report.city,
+        district=report.district,
+        stated_start=stated,
+        urgent=urgent,
+        extras=extras,
+    )
+    return True
 
 
 # The requests an outage told off again now is taken from (an outage's story, whatever the
@@ -520,7 +579,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
         and understood.confidence >= 0.8
         and not only_place  # "في حي الصفا جدة" (read as a status question): the answer
     ):
-        return False  # the subscriber moved on to something else
+        # The subscriber moved on to something else; "كم تعويضي" keeps the report unless asked
+        # twice with still no place.
+        return understood.intent == "compensation" and _compensation_after_report(turn, place)
     timed = read_times(turn.text, turn.now).start is not None
     stated = _time_told(turn)  # "من ساعة في حي الندى": the time kept with the place
     if place.ambiguous or place.unlisted:
@@ -569,6 +630,40 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
     _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
+    return True
+
+
+def _compensation_after_report(turn: Turn, place: NamedPlace) -> bool:
+    """ "كم تعويضي" while the place is asked: the report is not dropped unsaid. The first time,
+    the place is asked again and the question kept, answered once the report is made (the
+    compensation is counted from the outage it records); asked again with still no place, the
+    report is said to be not made, and the question answered. True when the place is asked."""
+    if place.district or place.city or place.unlisted or turn.message.location is not None:
+        return False
+    _ = turn.tr._
+    if turn.state.get("then_compensation"):
+        turn.finish()
+        turn.intent = "compensation"
+        turn.say(
+            _(
+                "I have not recorded an outage report, as I do not know where the power is out. "
+                "Tell me the place whenever you like and I will report it."
+            )
+        )
+        return False
+    turn.intent = "outage_report"
+    turn.remember(then_compensation=turn.text)
+    turn.say(
+        _(
+            "Your outage report is not recorded yet: I need to know where the power is out "
+            "first. Then I will answer your compensation question."
+        )
+    )
+    district = turn.state.get("district")
+    if district:
+        _ask_city(turn, NamedPlace(None, district, tuple(turn.state.get("cities") or ())))
+    else:
+        _ask_where(turn, [Account(**a) for a in turn.state.get("accounts", [])], again=True)
     return True
 
 
@@ -1170,6 +1265,8 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     elif not (place.district or place.unlisted) or _same_place(turn.text, report):
         return False
     stated = aware(report.stated_start) if report.stated_start is not None else None
+    if stated is not None and _from_before_restoration(turn, stated, _incident):
+        stated = None  # the start of the outage restored at the first place: not this one's
     cancel_report(turn.session, report, turn.now)
     turn.finish()
     turn.say(
@@ -1180,6 +1277,16 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     )
     start(turn, understood, stated_start=stated)
     return True
+
+
+def _from_before_restoration(turn: Turn, stated: datetime, incident: Incident) -> bool:
+    """A still-off report's start that is from before the restoration of the outage it reopened
+    ("ما رجعت" keeps the first start at that place): not carried to another place."""
+    if incident.reopened_from_id is None:
+        return False
+    earlier = turn.session.get(Incident, incident.reopened_from_id)
+    restored = aware(earlier.restored_at) if earlier is not None else None
+    return restored is not None and stated <= restored
 
 
 # What a message telling when the power went off may be asked as, besides a report.
@@ -1720,6 +1827,7 @@ def _report(
     if extras is None:
         extras = _Extras.kept(turn.state) if turn.flow == FLOW else _Extras()
     told = extras.told
+    then_compensation = turn.state.get("then_compensation") if turn.flow == FLOW else None
     turn.finish()
     location = turn.message.location
     mine = reports_by_sender(
@@ -1781,6 +1889,25 @@ def _report(
         )
     if missed:
         turn.say(_("We could not receive what you sent. Please send it again."))
+    if then_compensation and turn.flow is None:
+        # "كم تعويضي" asked while the place was: answered now, as promised (a start question
+        # asked above is that answer's first step: "tell me when and I will count from then").
+        from handlers import compensation
+
+        said = turn.text
+        turn.text = then_compensation
+        compensation.start(turn, understand(then_compensation, now=turn.now))
+        turn.text = said
+
+
+def _told_standard(report: OutageReport, incident: Incident) -> str:
+    """The restoration standard a new report is told: a whole city reported dark ("جدة كلها ما
+    فيها كهربا") is told the city-wide blackout's (domain.md: 6 hours, 1000 SAR per consumer; its
+    own condition says it holds for a whole city), not the 3 hours of an emergency outage; a
+    planned outage, or one an operator has marked, as the incident says."""
+    if report.district == whole_city_district() and not incident.planned:
+        return TOTAL_BLACKOUT
+    return restoration_standard(incident)
 
 
 def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int | None:
@@ -1900,6 +2027,8 @@ def _acknowledgement(
         lines.append(
             _("Place: {place}", place=shown_place((report.district, report.city), turn.lang))
         )
+        if place_assumed and outcome.is_new_report:  # the place of their last report, again
+            lines.append(_("Not this place? Type the district and city where the power is out."))
     if not outcome.is_new_report:  # one report per outage: this one's status, not a new one
         from handlers.outage_status import status_lines
 
@@ -1923,7 +2052,15 @@ def _acknowledgement(
     # Linked to no account: the compensation goes to the account holder of the place
     # (domain.md), who may not be the reporter; said as the restoration notice says it.
     holder = outcome.report.account is None
-    if outcome.report.stated_start is not None:
+    standard = _told_standard(outcome.report, incident)
+    if standard != restoration_standard(incident) and not incident.force_majeure:
+        # A whole city reported dark, not yet marked city-wide by an operator: its standard's
+        # rule (the subscriber's word alone counts no amount "so far" by another standard).
+        rule = rule_for(standard, turn.now)
+        lines.append(rule_summary(rule, turn.lang, holder=holder))
+        if holder:
+            lines.append(paid_to_holder_text(turn.lang))
+    elif outcome.report.stated_start is not None:
         from handlers.compensation import open_outage_so_far
 
         # Counted from the start the subscriber stated: what it earns so far, and the rule.

@@ -345,6 +345,11 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if not text or turn.flow in _ANSWERED_IN:
         return False
     back, cancel = says(text, "power_back"), cancels_report(text)
+    # "اسف طلع الفيوز حقي بس، الكهربا موجودة": no outage of the network at all, their own fuse;
+    # the report is withdrawn (an outage report may be), never kept as "the power came back".
+    own = says(text, "false_alarm") and not says_power_off(text)
+    if own:
+        back, cancel = False, True
     if not (back or cancel):
         return False
     if understood is not None and understood.intent == "compensation" and not cancel:
@@ -356,7 +361,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         start(turn, understood)
         return True
     found = latest_outage_report(turn)
-    if cancel and not back:
+    if cancel and not back and not own:
         from handlers import hazard_report
 
         open_report = found[0] if found is not None and _still_open(*found) else None
@@ -371,12 +376,19 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if found is None or not found[1].is_open or found[0].status == CANCELLED:
         if reporting:
             turn.intent = "outage_report"
-            if cancel:
+            if own:
+                turn.say(
+                    _(
+                        "Glad the power is on, and thank you for telling us! As the fault was on "
+                        "your side, I have not recorded the report."
+                    )
+                )
+            elif cancel:
                 turn.say(_("All right, I have not recorded the report."))
             else:
                 turn.say(_("Glad it is back! I have not recorded the report, then."))
             return True
-        if not cancel:
+        if not cancel or own:
             return False  # nothing open to record it on: small talk, or a new question
         turn.intent = "outage_status"
         turn.say(_("You have no open outage report to cancel."))
@@ -386,7 +398,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if back:
         note_power_back(report, turn.now)
     if cancel:
-        cancel_outage_report(turn, report)
+        cancel_outage_report(turn, report, own=own)
         return True
     stopped = stopped_note(turn)
     if stopped:
@@ -461,10 +473,21 @@ def _still_open(report: OutageReport, incident: Incident) -> bool:
     return incident.is_open and report.status != CANCELLED
 
 
-def cancel_outage_report(turn: Turn, report: OutageReport) -> None:
-    """The sender's open outage report cancelled, and said so."""
+def cancel_outage_report(turn: Turn, report: OutageReport, own: bool = False) -> None:
+    """The sender's open outage report cancelled, and said so; `own`: the outage was their own
+    fuse or breaker, withdrawn with a kind word."""
     turn.intent = "outage_status"
     cancel_report(turn.session, report, turn.now)
+    if own:
+        turn.say(
+            turn.tr._(
+                "Glad the power is on, and thank you for telling us! As the fault was on your "
+                "side, I have withdrawn your report {ref}. If the power goes off again, just "
+                "tell me.",
+                ref=report.reference,
+            )
+        )
+        return
     turn.say(
         turn.tr._(
             "Done, your report {ref} is cancelled. If the power goes off again, just tell me.",

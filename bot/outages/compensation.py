@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.outages.models import RESTORED, Incident, OutageReport
+from bot.outages.models import CANCELLED, RESTORED, Incident, OutageReport
 from bot.storage.base import aware
 
 if TYPE_CHECKING:
@@ -106,6 +106,7 @@ def compensation_cases_for_phone(
             later.reopened_from_id == Incident.id,
             later_report.phone == phone,
             later_report.stated_start <= Incident.restored_at,
+            later_report.status != CANCELLED,  # withdrawn (its place put right): covers nothing
         )
         .exists()
     )
