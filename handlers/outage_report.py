@@ -496,8 +496,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 )
             )
         return True
-    by_premise = accounts_by_premise(turn.text, [Account(**a) for a in accounts])
-    if len(by_premise) == 1:  # "الفيلا", "the shop", "حق البيت": that premise on the list
+    by_premise = accounts_by_premise(turn.text, [Account(**a) for a in accounts], by_kind=False)
+    if len(by_premise) == 1:  # "الفيلا", "المحل": that premise on the list ("بيت ابوي" is not)
         _report(turn, account=by_premise[0], stated_start=stated, urgent=urgent)
         return True
     if medical_need.mentioned(turn.text):
