@@ -57,6 +57,9 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/subscription.py (our messages about the bill named in a STOP: "وقفوا رسايل الفاتورة"
 # stops the bill alerts only, never every message); weak_power by handlers/outside_standards.py
 # (whole words: weak power with "off" denied, "مو طافية بس ضعيفة", is a voltage complaint);
+# by_sms by handlers/bill_alerts.py (whole words: the bill alerts asked for by SMS, answered with
+# the short code's steps); ask_paid by handlers/bill.py (whole words: whether the bill just
+# shown is paid, answered from it);
 # location_label by bot/text/coordinates.py (the words that label typed coordinates);
 # outage_report_named by handlers/hazard_report.py (whole words: the outage report named in a
 # cancel, "الغي بلاغ الانقطاع", is that one, not the safety report being made); false_alarm by
@@ -175,6 +178,8 @@ NAMES = (
     "back_alone",
     "location_label",
     "false_alarm",
+    "by_sms",
+    "ask_paid",
 )
 
 

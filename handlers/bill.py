@@ -201,6 +201,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if turn.state.get("shown") and mentions(turn.text, "ask_due_date"):
         # "وش آخر موعد للسداد؟" right after a card: that bill's due date, not the picker again.
         return _due_date(turn)
+    if turn.state.get("shown") and mentions_words(turn.text, "ask_paid"):
+        # "is it paid?" right after a card: whether that bill is paid, not the picker again.
+        return _from_card(turn, _say_paid)
     if turn.state.get("shown") and asks_how_to_pay(turn.text):
         # "كيف بدفعها؟" right after a card: the ways to pay that bill, not the card again.
         turn.intent = "bill"
@@ -382,6 +385,37 @@ def _say_due_date(turn: Turn, bill: Bill) -> None:
         turn.say(
             _(
                 "You owe {amount} on account {account} for {month}; the last day to pay is {date}.",
+                **values,
+            )
+        )
+
+
+def _say_paid(turn: Turn, bill: Bill) -> None:
+    """Whether the bill just shown is paid: yes, or what is owed on it and by when."""
+    _ = turn.tr._
+    if bill.status == "paid":
+        _say_due_date(turn, bill)
+        return
+    turn.intent = "bill"
+    values = {
+        "account": mask(bill.account),
+        "month": turn.tr.month(bill.period_start),
+        "date": turn.tr.date(bill.due_date),
+        "amount": turn.tr.money(bill.total_due_sar),
+    }
+    if bill.status == "overdue":
+        turn.say(
+            _(
+                "Not paid yet: the bill of account {account} for {month} was due by {date}, "
+                "and {amount} is overdue. Please pay it now.",
+                **values,
+            )
+        )
+    else:
+        turn.say(
+            _(
+                "Not paid yet: you owe {amount} on account {account} for {month}; the last "
+                "day to pay is {date}.",
                 **values,
             )
         )

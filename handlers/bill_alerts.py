@@ -6,14 +6,22 @@ with everything else the bot sends)."""
 
 from __future__ import annotations
 
-from bot.billing import Account
+from bot.billing import Account, BillingUnavailable
 from bot.dialogue.turn import Turn
 from bot.notices import subscribe
-from bot.phrases import mentions
+from bot.phrases import mentions, mentions_words
 from bot.text import ascii_digits
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
-from handlers.common import account_choices, linked_accounts, mask, no_accounts, refuse_unlinked
+from handlers.common import (
+    account_choices,
+    accounts_by_premise,
+    accounts_named_in,
+    linked_accounts,
+    mask,
+    no_accounts,
+    refuse_unlinked,
+)
 
 
 def wants(turn: Turn, text: str, understood: Understanding) -> bool:
@@ -31,8 +39,28 @@ def bare_account(text: str) -> bool:
 
 def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "bill_alerts"
+    if mentions_words(turn.text, "by_sms") and find_account(turn.text) is None:
+        _steps_by_sms(turn)
+        return
     turn.begin("bill_alerts")
     _subscribe_or_ask(turn, find_account(turn.text))
+
+
+def _steps_by_sms(turn: Turn) -> None:
+    """The alerts asked for by SMS ("كيف اشترك برسايل الفاتورة عن طريق SMS"): the short code's
+    steps (domain.md: subscribers text their account number to it), not a list to pick from."""
+    _ = turn.tr._
+    turn.finish()
+    turn.say(
+        _(
+            "To get your bill by SMS, text your account number (the digits only) to {code} "
+            "from your mobile. Every month, when the bill is issued on the 28th, its amount and "
+            "due date come to that mobile by SMS.",
+            code=turn.settings.bill_sms_code,
+        )
+    )
+    if turn.message.channel != "sms":
+        turn.say(_('I can also send them to you here: send "bill alerts".'))
 
 
 def resume(turn: Turn) -> None:
@@ -49,7 +77,23 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if typed is not None:
         _subscribe_or_ask(turn, typed)
         return True
+    named = _named_one(turn, accounts)
+    if named is not None:  # "الفيلا", "the shop", "حق الملز": the one account it names
+        _subscribe_or_ask(turn, named)
+        return True
     return False
+
+
+def _named_one(turn: Turn, numbers: list[str]) -> str | None:
+    """The one listed account a short answer names by its district or its premises."""
+    if not numbers or turn.phone is None:
+        return None
+    try:
+        listed = [a for a in turn.billing.accounts_for_phone(turn.phone) if a.account in numbers]
+    except BillingUnavailable:
+        return None
+    named = accounts_named_in(turn.text, listed) or accounts_by_premise(turn.text, listed)
+    return named[0].account if len(named) == 1 else None
 
 
 def _subscribe_or_ask(turn: Turn, account: str | None) -> None:

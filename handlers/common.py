@@ -174,18 +174,38 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
 _PREMISE_ANSWER_WORDS = 4
 
 
-def accounts_by_premise(text: str, accounts: list[Account]) -> list[Account]:
-    """The accounts a short answer names by their kind of premises: "حق البيت" a home's,
-    "المحل" a shop's or office's (the premises lists of locales/<lang>/phrases/), read from
-    each account's premises ("فيلا 12"). [] when the answer names no kind, or both."""
+def accounts_by_premise(
+    text: str, accounts: list[Account], *, by_kind: bool = True
+) -> list[Account]:
+    """The accounts a short answer names by their premises: by the premises' own word first
+    ("الفيلا" is the account at "فيلا 12، ...", "الشقة" the one at "شقة 5"), else by their kind:
+    "حق البيت" a home's, "المحل", "the shop" a shop's or office's (the premises lists of
+    locales/<lang>/phrases/, read from each account's premises). Whole words only; [] when the
+    answer names no premises, or both kinds. `by_kind=False`: by the premises' word only (where
+    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa)."""
     from bot.phrases import mentions_words
+    from bot.text import normalize
 
     if len(text.split()) > _PREMISE_ANSWER_WORDS:
         return []
     kinds = [k for k in ("premises_home", "premises_other") if mentions_words(text, k)]
-    if len(kinds) != 1:
-        return []
+    if len(kinds) > 1:
+        return []  # "البيت او المحل": both kinds, not one
+    said = {_ATTACHED.sub("", _JOINED_LAM.sub("ال", w)) for w in normalize(text).split()}
+    said |= {w[2:] for w in said if w.startswith("ال") and len(w) > 4}  # "الفيلا": "فيلا"
+    by_word = [a for a in accounts if a.premise and _premise_word(a.premise) in said]
+    if by_word or not by_kind or not kinds:
+        return by_word
     return [a for a in accounts if a.premise and mentions_words(a.premise, kinds[0])]
+
+
+def _premise_word(premise: str) -> str:
+    """The word a premises' address begins with, normalized: its kind ("فيلا 12، شارع التحلية":
+    "فيلا")."""
+    from bot.text import normalize
+
+    words = re.findall(r"\w+", normalize(premise))
+    return words[0] if words and not words[0].isdigit() else ""
 
 
 @lru_cache(maxsize=4096)

@@ -63,6 +63,7 @@ from bot.understanding.slots.times import (
 from handlers import medical_need
 from handlers.common import (
     account_aliases,
+    accounts_by_premise,
     accounts_named_in,
     ask_which_city,
     damage_claim_text,
@@ -556,6 +557,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
                     "Please send a number from 1 to {last}.", last=turn.tr.number(len(accounts))
                 )
             )
+        return True
+    by_premise = accounts_by_premise(turn.text, [Account(**a) for a in accounts], by_kind=False)
+    if len(by_premise) == 1:  # "الفيلا", "المحل": that premise on the list ("بيت ابوي" is not)
+        _report(turn, account=by_premise[0], stated_start=stated, urgent=urgent)
         return True
     if medical_need.mentioned(turn.text):
         # "My father is on oxygen" answers no question about the place: kept, and asked again.

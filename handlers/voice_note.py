@@ -38,6 +38,16 @@ def named(turn: Turn, understood: Understanding | None) -> bool:
     return again.intent == "unknown" or again.confidence < OTHER_REQUEST
 
 
+def only_named(text: str) -> bool:
+    """The message is only a voice note's name ("[voice note]", "رسالة صوتية"): no words of a
+    language of its own to answer in."""
+    return (
+        bool(text)
+        and mentions(text, "voice_note")
+        and not re.sub(r"[\W_]+", "", _without_voice_words(text))
+    )
+
+
 def answer(turn: Turn) -> None:
     turn.intent = "voice_note"
     turn.say(

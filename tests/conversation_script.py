@@ -20,6 +20,8 @@ A script file holds scenarios; each starts with `=== title` and may set `phone:`
     @location 24.7136 46.6753 Al Olaya     (the subscriber shares a location)
     @photo caption words                   (a photo, with an optional caption; served by the
                                             test's media stand-in when `play` is given one)
+    @voice [en]                            (a voice note with no words; "en": from an app set
+                                            to English, as Telegram tells its language_code)
     @as +966500000002                      (from now on another subscriber writes)
     @estimate 60                           (an operator sets the estimated restoration of the
                                             subscriber's latest outage report to that many
@@ -105,6 +107,8 @@ def play(
     last_reply = ""
     location: Location | None = None
     media: tuple[Media, ...] = ()
+    audio: tuple[Media, ...] = ()
+    client_lang: str | None = None
     phone = scenario.phone
     sent = 0
     for number, kind, text in scenario.lines:
@@ -121,6 +125,10 @@ def play(
             elif verb == "photo":
                 media = (Media("twilio", photo_url or UNREACHABLE_PHOTO, "image/jpeg"),)
                 kind, text = ">", rest
+            elif verb == "voice":
+                audio = (Media("twilio", UNREACHABLE_PHOTO, "audio/ogg"),)
+                client_lang = rest.strip() or None
+                kind, text = ">", ""
             elif verb == "as":
                 phone = rest.strip()
             elif verb == "estimate":
@@ -157,10 +165,12 @@ def play(
                 received_at=now,
                 message_id=f"script-{sent}",
                 location=location,
-                has_media=bool(media),
+                has_media=bool(media or audio),
                 media=media,
+                audio=audio,
+                client_lang=client_lang,
             )
-            location, media = None, ()
+            location, media, audio, client_lang = None, (), (), None
             replies = engine.handle(message)
             detail = asks_for_detail(text)
             last_reply = "\n\n".join(render_text(r, scenario.channel, detail) for r in replies)

@@ -46,3 +46,12 @@ def test_a_short_answer_naming_the_kind_of_premises() -> None:
     assert accounts_by_premise("the shop", [VILLA, SHOP]) == [SHOP]
     assert accounts_by_premise("البيت او المحل", [VILLA, SHOP]) == []  # both kinds: not one
     assert accounts_by_premise("الكهرباء طافية عندي في البيت من الصبح", [VILLA, SHOP]) == []
+
+
+def test_a_short_answer_naming_the_premises_word() -> None:
+    """fix15c: "الفيلا" picks the account at "فيلا …" by the word itself, not any home."""
+    flat = Account("30011112222", "", "", "", "شقة 5، عمارة 18")
+    assert accounts_by_premise("الفيلا", [VILLA, flat, SHOP]) == [VILLA]
+    assert accounts_by_premise("حق الشقة", [VILLA, flat, SHOP]) == [flat]
+    assert accounts_by_premise("بالمحل", [VILLA, flat, SHOP]) == [SHOP]
+    assert accounts_by_premise("شارع", [VILLA, flat, SHOP]) == []  # not the premises' word

@@ -54,9 +54,10 @@ _ACCOUNTS_OF_PHONE = Prepared(
     .where(_ACCOUNTS.c.phone == bindparam("phone"))
     .order_by(_ACCOUNTS.c.account)
 )
+# Only bills issued by the day looked up on (`as_of`): never one issued after it.
 _RECENT_BILLS = Prepared(
     select(_BILLS)
-    .where(_BILLS.c.account == bindparam("account"))
+    .where(_BILLS.c.account == bindparam("account"), _BILLS.c.issue_date <= bindparam("as_of"))
     .order_by(_BILLS.c.issue_date.desc())
     .limit(bindparam("count"))
 )
@@ -65,7 +66,11 @@ _RECENT_BILLS = Prepared(
 _RECENT_BILLS_OF_PHONE = Prepared(
     select(_BILLS)
     .join(_ACCOUNTS, _ACCOUNTS.c.account == _BILLS.c.account)
-    .where(_BILLS.c.account == bindparam("account"), _ACCOUNTS.c.phone == bindparam("phone"))
+    .where(
+        _BILLS.c.account == bindparam("account"),
+        _ACCOUNTS.c.phone == bindparam("phone"),
+        _BILLS.c.issue_date <= bindparam("as_of"),
+    )
     .order_by(_BILLS.c.issue_date.desc())
     .limit(bindparam("count"))
 )
@@ -94,6 +99,24 @@ def reading_through(conn: Connection) -> Iterator[None]:
         _turn_connection.reset(token)
 
 
+# The day of the turn being answered (its message's, which `sadeeq chat --now` sets): the bills
+# are those issued by then, with their status on that day. See `as_of`.
+_turn_day: ContextVar[date | None] = ContextVar("_turn_day", default=None)
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[None]:
+    """While a turn runs, bills are looked up on its day, not the clock's: a conversation
+    replayed at another moment never sees a bill issued after its now (the demo bills are
+    seeded up to the day of `sadeeq setup`), and an unpaid bill is overdue only after its due
+    date as of that day."""
+    token = _turn_day.set(day)
+    try:
+        yield
+    finally:
+        _turn_day.reset(token)
+
+
 class EmbeddedBilling(BillingAdapter):
     def __init__(self, database_url: str, today: Callable[[], date] = riyadh_today) -> None:
         self.database_url = database_url
@@ -107,12 +130,18 @@ class EmbeddedBilling(BillingAdapter):
         return bills[0] if bills else None
 
     def recent_bills(self, account: str, count: int) -> list[Bill]:
-        rows = self._rows(_RECENT_BILLS, {"account": account, "count": count})
-        return [self._bill(row) for row in rows]
+        day = self._day()
+        rows = self._rows(_RECENT_BILLS, {"account": account, "count": count, "as_of": day})
+        return [self._bill(row, day) for row in rows]
 
     def recent_bills_for_phone(self, phone: str, account: str, count: int) -> list[Bill]:
-        values = {"phone": phone, "account": account, "count": count}
-        return [self._bill(row) for row in self._rows(_RECENT_BILLS_OF_PHONE, values)]
+        day = self._day()
+        values = {"phone": phone, "account": account, "count": count, "as_of": day}
+        return [self._bill(row, day) for row in self._rows(_RECENT_BILLS_OF_PHONE, values)]
+
+    def _day(self) -> date:
+        """The turn's day while a turn runs (`as_of`), else today."""
+        return _turn_day.get() or self._today()
 
     def bill_for_phone(self, phone: str, account: str) -> Bill | None:
         bills = self.recent_bills_for_phone(phone, account, 1)
@@ -132,7 +161,7 @@ class EmbeddedBilling(BillingAdapter):
         except SQLAlchemyError as exc:
             raise BillingUnavailable(str(exc)) from exc
 
-    def _bill(self, row: Any) -> Bill:
+    def _bill(self, row: Any, day: date) -> Bill:
         amount = halalas_to_sar(row.amount_halalas)
         previous = halalas_to_sar(row.previous_balance_halalas)
         return Bill(
@@ -145,5 +174,5 @@ class EmbeddedBilling(BillingAdapter):
             amount_sar=amount,
             previous_balance_sar=previous,
             total_due_sar=amount + previous,
-            status=bill_status(row.paid, row.due_date, row.previous_balance_halalas, self._today()),
+            status=bill_status(row.paid, row.due_date, row.previous_balance_halalas, day),
         )

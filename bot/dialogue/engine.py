@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.billing import BillingAdapter, billing_adapter
-from bot.billing.embedded import reading_through
+from bot.billing.embedded import as_of, reading_through
 from bot.config import Settings
 from bot.coordination import coordination
 from bot.dialogue import contact_rows
@@ -120,7 +120,7 @@ class Engine:
                 tr=texts(contact.lang or self.settings.lang),
             )
             try:
-                with reading_through(conn):
+                with reading_through(conn), as_of(turn.today):
                     route(turn)
                 self._record(turn)
                 if turn.made_session is not None:

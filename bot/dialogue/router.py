@@ -544,17 +544,20 @@ def _choose_language(turn: Turn, text: str) -> None:
     """Answer in the subscriber's language: the last one they wrote a sentence in. Until they
     have written in one, the language their app is set to (Telegram), else Arabic. A bot command
     ("/start") is not written in a language, and once a conversation has its language, one Latin
-    word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English"). Nor does
+    word ("ok", "STOP", "OUT-000006") does not change it: asking does ("English"). Nor does a
+    voice note, sent or only named ("[voice note]"), nor the app's language then. Nor does
     a line of code or markup ("SELECT * FROM bills;", "<script>") or a link (a map's, shared
     to say where): they are in no language."""
     if looks_like_code(text):
         return
     text = _LINK.sub(" ", text).strip()
+    if voice_note.only_named(text):
+        text = ""  # "[voice note]" is in no language: read as a voice note sent without words
     if any(ch.isalpha() for ch in text) and bot_command(text) is None:
         lang = detect_lang(text)
         if lang != turn.lang and _has_language(turn) and not _whole_sentence(text):
             return
-    elif turn.contact.lang is None and turn.message.client_lang:
+    elif not _has_language(turn) and turn.message.client_lang:
         lang = turn.message.client_lang
     else:
         return
