@@ -64,6 +64,8 @@ from bot.understanding.phrases import read_phrase_file
 # outage_report_named by handlers/hazard_report.py (whole words: the outage report named in a
 # cancel, "الغي بلاغ الانقطاع", is that one, not the safety report being made); false_alarm by
 # handlers/outage_status.py (the outage was the reporter's own fuse: their report withdrawn).
+# other_service (whole words) and electricity_named (anywhere) by bot/understanding: a message
+# naming another service or company and nothing of electricity is not ours (`another_service`).
 NAMES = (
     "outage_ahead",
     "bill_alerts",
@@ -180,6 +182,8 @@ NAMES = (
     "false_alarm",
     "by_sms",
     "ask_paid",
+    "other_service",
+    "electricity_named",
 )
 
 

@@ -7,7 +7,13 @@ from dataclasses import replace
 from bot.dialogue.messages import Choice, reply_from_json
 from bot.dialogue.turn import Turn
 from bot.phrases import mentions_words
-from bot.understanding import Understanding, choice_number, control_word, understand
+from bot.understanding import (
+    Understanding,
+    another_service,
+    choice_number,
+    control_word,
+    understand,
+)
 
 # The main menu, in the order subscribers see it; the number is the key they type.
 # New entries go at the end, so the numbers subscribers already know keep their meaning.
@@ -195,6 +201,9 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
     if upset:
         _offer(turn, _frustrated(turn))
         return
+    if another_service(turn.text):  # "STC قطعوا النت", "الماء مقطوع": said plainly, not guessed
+        _offer(turn, _elsewhere(turn))
+        return
     if len(close) == 1:  # one candidate is a yes-or-no question, not a list of one
         turn.begin("menu", meant=close[0], said=turn.text)
         turn.say(
@@ -233,6 +242,14 @@ def _frustrated(turn: Turn) -> str:
     )
 
 
+def _elsewhere(turn: Turn) -> str:
+    return turn.tr._(
+        "That sounds like another service (water, internet, phone or gas): its own company can "
+        "help with it. I am here for your electricity: your bill, power outages, safety reports "
+        "and the compensation you are owed."
+    )
+
+
 def _off_topic(turn: Turn) -> str:
     return turn.tr._(
         "Sorry, I did not understand that. I am here for everything about your electricity: "
@@ -263,7 +280,7 @@ def _menu_seen_lately(turn: Turn, lead: str) -> bool:
     recent = turn.contact.recent_messages or []
     asked = [i for i, entry in enumerate(recent) if entry.get("by") == "subscriber"]
     since = asked[-(MENU_EVERY - 1)] if len(asked) >= MENU_EVERY - 1 else 0
-    leads = {lead, _frustrated(turn), _off_topic(turn)}
+    leads = {lead, _frustrated(turn), _off_topic(turn), _elsewhere(turn)}
     return any(e.get("by") == "bot" and e.get("text") in leads for e in recent[since:])
 
 

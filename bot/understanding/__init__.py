@@ -21,6 +21,7 @@ from bot.understanding.slots import extract, read_times
 
 __all__ = [
     "Understanding",
+    "another_service",
     "bot_command",
     "choice_named",
     "choice_number",
@@ -55,6 +56,7 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
             outage_ahead=_outage_ahead(raw, now, slots),
             folded=folded,
             compensation_asked="standard" in slots and _compensation_asked(raw),
+            elsewhere=another_service(raw),
         )
     )
     return Understanding(
@@ -64,6 +66,15 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
         lang=detect_lang(raw, normalized),
         alternatives=guess.alternatives,
     )
+
+
+def another_service(text: str) -> bool:
+    """The message names another service or company ("STC قطعوا النت", "الماء مقطوع من امس",
+    "water bill payment") and nothing of electricity: not ours, whatever its words of
+    cutting, paying or reporting would otherwise ask."""
+    from bot.phrases import mentions, mentions_words
+
+    return mentions_words(text, "other_service") and not mentions(text, "electricity_named")
 
 
 def _outage_told(raw: str, now: datetime, slots: dict) -> bool:

@@ -78,13 +78,15 @@ def recognize(
     outage_ahead: bool = False,
     folded: str = "",
     compensation_asked: bool = False,
+    elsewhere: bool = False,
 ) -> IntentGuess:
     """Intent of a normalized message; `compensation_case` when a standard was found in it;
     `outage_told` when it tells an outage by its time, with no end; `outage_ahead` when that
     outage is still to come and nothing owed is asked about (`understand`); `folded`, the
     message before its punctuation was dropped, for reading a long one clause by clause;
     `compensation_asked` when it asks what is owed ("كم التعويض"): a compensation case asked
-    about stays a compensation question, however sure the model is of another request."""
+    about stays a compensation question, however sure the model is of another request;
+    `elsewhere` when it is about another service or company and not electricity: off-topic."""
     if not normalized:
         return IntentGuess("unknown", 0.0, ())
     keyword_intent = intent_keywords().get(normalized)
@@ -97,6 +99,8 @@ def recognize(
         return IntentGuess("help", 1.0, ())  # "menu", "القائمة": the dialogue shows the menu
     if control is not None:
         return IntentGuess("unknown", 0.0, ())  # "yes", "cancel", "1": no request on their own
+    if elsewhere:
+        return IntentGuess("unknown", 0.0, ())  # "STC قطعوا النت": nothing to offer as a guess
     model = intent_model()
     probabilities = model.probabilities(normalized)
     if compensation_case and (
