@@ -103,11 +103,11 @@ def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
     return re.compile(pattern), names
 
 
-def month_asked(text: str, now: datetime | None = None) -> list[int] | None:
-    """[month, year or 0] of the bill the message asks for ("كم فاتورة شهر سبتمبر", "فاتورة
-    شهر ٩", "ايلول"), or None. A Hijri month ("فاتورة شهر رمضان", read at `now`: the latest
-    begun) is the Gregorian month holding most of its days, its own [month, year] after them:
-    [3, 2026, 9, 1447] (Ramadan 1447 ran 18 February to 19 March 2026)."""
+def month_asked(text: str, now: datetime | None = None) -> dict | None:
+    """{"month", "year" (or 0)} of the bill the message asks for ("كم فاتورة شهر سبتمبر",
+    "فاتورة شهر ٩", "ايلول"), or None. A Hijri month ("فاتورة شهر رمضان", read at `now`: the
+    latest begun) is the Gregorian month holding most of its days, the Hijri one kept under
+    "hijri" (`NamedMonth.dump()`): Ramadan 1447 (18 February to 19 March 2026) is March 2026."""
     pattern, names = _month_names()
     found = pattern.search(normalize(ascii_digits(text)))
     if found is None:
@@ -121,16 +121,18 @@ def month_asked(text: str, now: datetime | None = None) -> list[int] | None:
             )
         )
         (month, year), _ = max(days.items(), key=lambda kv: (kv[1], kv[0][1], kv[0][0]))
-        return [month, year, named.month, named.year]
+        return {"month": month, "year": year, "hijri": named.dump()}
     if found.group("number"):
         month = int(found.group("number"))
     else:
         month = names[found.group("after") or found.group("name")]
-    return [month, int(found.group("year") or 0)]
+    return {"month": month, "year": int(found.group("year") or 0)}
 
 
-def _of_month(bill: Bill, asked: list[int]) -> bool:
-    month, year = asked[:2]
+def _of_month(bill: Bill, asked: dict | list) -> bool:
+    if isinstance(asked, list):  # [month, year]: kept so before, still read
+        asked = {"month": asked[0], "year": asked[1]}
+    month, year = asked["month"], asked["year"]
     return bill.period_start.month == month and year in (0, bill.period_start.year)
 
 
@@ -509,16 +511,17 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
         return
     turn.finish()
     latest = bills[0].on(turn.today) if bills else None
-    if month and len(month) == 4 and bills and not why_high:
-        # "فاتورة رمضان": bills run by Gregorian month, so which one holds it is said first
-        named = NamedMonth.of(month[3], month[2], True)
+    if isinstance(month, dict) and month.get("hijri") and bills and not why_high:
+        # "فاتورة رمضان": bills run by Gregorian month, so which one holds it is said first (no
+        # verb: the month may be running still)
+        named = NamedMonth.load(month["hijri"])
         turn.say(
             turn.tr._(
-                "{hijri} ran from {first} to {last}; most of it is in the bill for {month}.",
+                "{hijri}: from {first} to {last}; most of it is in the bill for {month}.",
                 hijri=month_text(turn.tr, named),
                 first=turn.tr.day(named.first),
                 last=turn.tr.day(named.last, with_year=True),
-                month=turn.tr.month(date(month[1], month[0], 1)),
+                month=turn.tr.month(date(month["year"], month["month"], 1)),
             )
         )
     if month and bills and not why_high:
@@ -528,7 +531,9 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
             # owed on the account now (never "you owe nothing" for a paid old bill).
             past = bills[asked[0]].on(turn.today)
             period = past.period_start
-            turn.begin("bill", shown=account, shown_month=[period.month, period.year])
+            turn.begin(
+                "bill", shown=account, shown_month={"month": period.month, "year": period.year}
+            )
             turn.say(past_bill_text(turn, past, latest))
             return
         if asked:  # the month asked for, newest such, with the bill before it
@@ -538,8 +543,8 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
                 turn.tr._(
                     "I do not have the bill for {month}. The latest I have is for {latest}:",
                     month=format_date(
-                        date(month[1] or 2000, month[0], 1),
-                        "MMMM y" if month[1] else "MMMM",
+                        date(month["year"] or 2000, month["month"], 1),
+                        "MMMM y" if month["year"] else "MMMM",
                         locale=turn.tr.locale,
                     ),
                     latest=turn.tr.month(bills[0].period_start),
@@ -554,7 +559,7 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     # The card stays "open" so that «تفاصيل» can show the whole bill.
     # «تفاصيل» gives the bill of this card, an older month's too.
     period = bills[0].period_start
-    turn.begin("bill", shown=account, shown_month=[period.month, period.year])
+    turn.begin("bill", shown=account, shown_month={"month": period.month, "year": period.year})
     if why_high:
         turn.say(comparison_text(turn, bills), object_choices(turn))
     else:

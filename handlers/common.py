@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.hazards.models import Hazard, HazardReport
     from bot.outages.models import Incident, OutageReport
     from bot.outages.places import NamedPlace
+    from bot.understanding.slots.times import NamedMonth
 
 
 def latest_outage_report(
@@ -263,3 +264,48 @@ def ask_which_city(turn: Turn, named: NamedPlace) -> None:
             for i, city in enumerate(named.cities, 1)
         ],
     )
+
+
+def month_day_question(
+    turn: Turn, month: NamedMonth, *, hour_known: bool, paid: bool = False, again: bool = False
+) -> str:
+    """ "You said Ramadan: on which day of it…?": a month told with no day ("في رمضان") said
+    back and only its day asked (never today's), for the report flow and the compensation
+    questions alike; its hour too unless told with it (`hour_known`). `paid`: the day of a
+    payment; `again`: an answer read no day of it, so the month's days are said first."""
+    from bot.i18n import month_text
+
+    _ = turn.tr._
+    named = month_text(turn.tr, month)
+    if paid and hour_known:
+        question = _(
+            "You said {month}: on which day of it did you pay? Write the day's number, "
+            'for example: "15".',
+            month=named,
+        )
+    elif hour_known:
+        question = _(
+            "You said {month}: on which day of it did the power go off? Write the day's "
+            'number, for example: "15".',
+            month=named,
+        )
+    elif paid:
+        question = _(
+            "You said {month}: on which day of it did you pay, and at about what time? For "
+            'example: "15 at 8 in the morning".',
+            month=named,
+        )
+    else:
+        question = _(
+            "You said {month}: on which day of it did the power go off, and at about what time? "
+            'For example: "15 at 8 in the morning".',
+            month=named,
+        )
+    if not again:
+        return question
+    told = _(
+        "I could not read a day of {month} in that; it has {days} days.",
+        month=named,
+        days=turn.tr.number(month.days),
+    )
+    return f"{told} {question}"

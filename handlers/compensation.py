@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.i18n import Texts, month_text, said_day
+from bot.i18n import Texts, said_day
 from bot.outages import compensation_cases_for_phone, restoration_standard
 from bot.outages.compensation import notice_compensation
 from bot.outages.models import CANCELLED, Incident, OutageReport
@@ -49,6 +49,7 @@ from bot.storage.base import aware
 from bot.text import ascii_digits, normalize, words
 from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
+from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
 from handlers.common import (
     account_choices,
@@ -56,6 +57,7 @@ from handlers.common import (
     latest_outage_report,
     linked_accounts,
     mask,
+    month_day_question,
 )
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -245,7 +247,22 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return True
         if _moved_on(understood):
             return False
-        return _retry(turn, _question(turn, facts, asked), _choices(turn, asked))
+        question = _question(turn, facts, asked)
+        month = facts.named_month() if asked in ("exact_day", "exact_start") else None
+        if (
+            month is not None
+            and day_in_month(turn.text, month, turn.now) is None
+            and day_untold(turn.text, turn.now)
+        ):
+            # "الساعة ١٠", "٣٠" in a month of 29 days: no day of it read, its days said
+            question = month_day_question(
+                turn,
+                month,
+                hour_known=asked == "exact_day",
+                paid=facts.standard == RECONNECTION,
+                again=True,
+            )
+        return _retry(turn, question, _choices(turn, asked))
     return False
 
 
@@ -1961,29 +1978,8 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
     month = facts.named_month() if what in ("exact_day", "exact_start") else None
     if month is not None:
         # "في رمضان الساعة ١٠ الليل": the month said back, only its day asked (never today's).
-        named = month_text(turn.tr, month)
-        if what == "exact_day" and facts.standard == RECONNECTION:
-            return _(
-                "You said {month}: on which day of it did you pay? Write the day's number, "
-                'for example: "15".',
-                month=named,
-            )
-        if what == "exact_day":
-            return _(
-                "You said {month}: on which day of it did the power go off? Write the day's "
-                'number, for example: "15".',
-                month=named,
-            )
-        if facts.standard == RECONNECTION:
-            return _(
-                "You said {month}: on which day of it did you pay, and at about what time? For "
-                'example: "15 at 8 in the morning".',
-                month=named,
-            )
-        return _(
-            "You said {month}: on which day of it did the power go off, and at about what time? "
-            'For example: "15 at 8 in the morning".',
-            month=named,
+        return month_day_question(
+            turn, month, hour_known=what == "exact_day", paid=facts.standard == RECONNECTION
         )
     if what == "exact_day":
         return _('On which day did it start? For example: "Sunday" or "the day before yesterday".')

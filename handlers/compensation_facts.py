@@ -24,6 +24,7 @@ from bot.understanding.slots.times import (
     NamedMonth,
     TimeReading,
     day_in_month,
+    day_untold,
     span_may_have_begun,
 )
 from bot.understanding.slots.tokens import parse_number
@@ -97,9 +98,9 @@ class Facts:
     # The start's hour told with such a vague day ("من كم يوم الساعة ٨ الصبح", "08:00"): kept,
     # and only the day is asked.
     vague_clock: str | None = None
-    # The start said as a month with no day ("في رمضان الساعة ١٠ الليل"): [year, month, 1 for
-    # Hijri or 0], said back with "which day?", whose answer may be the day's number alone.
-    vague_month: list[int] | None = None
+    # The start said as a month with no day ("في رمضان الساعة ١٠ الليل"): `NamedMonth.dump()`,
+    # said back with "which day?", whose answer may be the day's number alone.
+    vague_month: dict | None = None
     # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
     # is asked (or taken from a planned outage on record) where it changes the amount.
     kind_open: bool = False
@@ -117,8 +118,12 @@ class Facts:
     def read(self, text: str, now: datetime, asked: str | None = None) -> bool:
         """Take what the message states; True when it carried any fact for this case.
         `asked` is the question the message answers ("end": a lone time is the end)."""
-        if asked in ("exact_day", "exact_start") and self.vague_month:
-            text = self._day_of_month(text, now)
+        month = self.named_month() if asked in ("exact_day", "exact_start") else None
+        if month is not None:  # "١٥" answering "which day of Ramadan?"
+            dated = day_in_month(text, month, now)
+            if dated is None and day_untold(text, now):
+                return False  # "الساعة ١٠": no day of it, asked again (never today's)
+            text = dated or text
         told = text
         if self.standard == RECONNECTION:
             text = _from_payment(text)
@@ -147,8 +152,7 @@ class Facts:
             if reading.vague_clock is not None:
                 self.vague_clock = reading.vague_clock.isoformat(timespec="minutes")
             if reading.month is not None:
-                m = reading.month
-                self.vague_month = [m.year, m.month, int(m.hijri)]
+                self.vague_month = reading.month.dump()
         if (
             asked == "exact_day"
             and start is not None
@@ -526,13 +530,7 @@ class Facts:
         """The month the start was told in with no day ("في رمضان"), while its day is asked."""
         if not self.vague_month:
             return None
-        year, month, hijri = self.vague_month
-        return NamedMonth.of(year, month, bool(hijri))
-
-    def _day_of_month(self, text: str, now: datetime) -> str:
-        """ "١٥" answering "which day of Ramadan?": that day of the month told before."""
-        month = self.named_month()
-        return day_in_month(text, month, now) if month is not None else text
+        return NamedMonth.load(self.vague_month)
 
     def _restoration_untold(self, now: datetime) -> bool:
         """A planned outage's notice case whose outage began longer ago than the restoration

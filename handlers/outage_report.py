@@ -16,7 +16,6 @@ from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
 from bot.hazards.media import fetch
 from bot.hazards.models import STORED
-from bot.i18n import month_text
 from bot.outages import (
     ReportOutcome,
     compensation_for_report,
@@ -57,6 +56,7 @@ from bot.understanding.slots.times import (
     NamedMonth,
     answer_hour_text,
     day_in_month,
+    day_untold,
     read_answer_hour,
     span_may_have_begun,
 )
@@ -70,6 +70,7 @@ from handlers.common import (
     latest_outage_report,
     mask,
     mentions_damage,
+    month_day_question,
 )
 
 # A report this soon after the sender's incident was marked restored means "still off".
@@ -774,9 +775,9 @@ class StartTold:
     hour: datetime | None = None
     # A part of the day whose hour is never offered ("من بدري"): asked with none suggested.
     unoffered: bool = False
-    # A month named with no day ("في رمضان"): [year, month, 1 for Hijri], said back with the
-    # question, whose answer may be the day's number alone.
-    month: tuple[int, int, int] | None = None
+    # A month named with no day ("في رمضان"): said back with the question, whose answer may be
+    # the day's number alone.
+    month: NamedMonth | None = None
     month_clock: str | None = None  # "HH:MM", the hour told with that month ("الساعة ١٠ الليل")
 
 
@@ -787,9 +788,8 @@ def start_told(text: str, now: datetime, after: datetime | None = None) -> Start
         return StartTold(ask="when")  # "6-7am, then again at 9 and still off": not from 6
     if reading.start is None and reading.month is not None:
         # "انقطعت في رمضان": a month, no day of it; never counted from today, the day asked
-        m = reading.month
         clock = reading.vague_clock.isoformat("minutes") if reading.vague_clock else None
-        return StartTold(ask="when", month=(m.year, m.month, int(m.hijri)), month_clock=clock)
+        return StartTold(ask="when", month=reading.month, month_clock=clock)
     return start_policy(reading.start, now, after)
 
 
@@ -974,19 +974,7 @@ def _start_question(turn: Turn, told: StartTold) -> str:
     if told.ask == "am_pm":
         return _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
     if told.ask == "when" and told.month is not None:  # "في رمضان": the day of it asked
-        year, month, hijri = told.month
-        named = month_text(turn.tr, NamedMonth.of(year, month, bool(hijri)))
-        if told.month_clock:
-            return _(
-                "You said {month}: on which day of it did the power go off? Write the day's "
-                'number, for example: "15".',
-                month=named,
-            )
-        return _(
-            "You said {month}: on which day of it did the power go off, and at about what time? "
-            'For example: "15 at 8 in the morning".',
-            month=named,
-        )
+        return month_day_question(turn, told.month, hour_known=bool(told.month_clock))
     if told.ask == "when" and told.day_said and told.day is not None:  # "من يوم الخميس"
         return _(
             "You said {day}: about what time did the power go off?",
@@ -1000,6 +988,20 @@ def _start_question(turn: Turn, told: StartTold) -> str:
     if told.ask == "future":
         return _("That time has not come yet.") + " " + question
     return question
+
+
+def _month_day_again(turn: Turn, report: OutageReport, month: NamedMonth) -> bool:
+    """An hour, or a number past the month's end, answering "which day of <month>?": asked
+    once more (the month's days said), never read as today's; then counted from the report."""
+    tries = int(turn.state.get("tries", 0)) + 1
+    if tries >= 2:
+        turn.finish()
+        turn.say(_counted_from_report(turn, report))
+        return True
+    turn.remember(tries=tries)
+    hour_known = bool(turn.state.get("month_clock"))
+    turn.say(month_day_question(turn, month, hour_known=hour_known, again=True))
+    return True
 
 
 def N_(msgid: str) -> str:
@@ -1032,13 +1034,15 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         return False
     text = _as_answer_hour(turn.text, turn.now)
     if turn.state.get("month"):  # "١٥" answering "which day of Ramadan?"
-        year, month, hijri = turn.state["month"]
-        dated = day_in_month(turn.text, NamedMonth.of(year, month, bool(hijri)), turn.now)
-        if dated is not turn.text:
+        month = NamedMonth.load(turn.state["month"])
+        dated = day_in_month(turn.text, month, turn.now)
+        if dated is not None:
             said = read_times(dated, turn.now).start
             clock = turn.state.get("month_clock")
             # the hour told with the month, when the answer gives the day alone
             text = f"{dated} {clock}" if clock and said and said.clock is None else dated
+        elif day_untold(turn.text, turn.now):
+            return _month_day_again(turn, report, month)
     told_range = stated_range(text, turn.now, report, date.fromisoformat(day) if day else None)
     if told_range is not None:  # "من ٨ الصبح لين ٦ المغرب": when it went off and came back
         return take_range(turn, report, told_range)
@@ -1662,7 +1666,7 @@ def _ask_start_time(
         # the day said back in the question ("you said Thursday: about what time?"): an hour in
         # answer is on the day they saw, however far back
         day_seen=bool(told.ask == "when" and told.day_said and told.day),
-        month=list(told.month) if told.month else None,
+        month=told.month.dump() if told.month else None,
         month_clock=told.month_clock,
         tries=0,
     )

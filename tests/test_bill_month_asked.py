@@ -11,18 +11,18 @@ from handlers.bill import _says_both, month_asked, question_asked
 @pytest.mark.parametrize(
     ("text", "asked"),
     [
-        ("كم فاتورة سبتمبر حساب الملز", [9, 0]),
-        ("فاتورة شهر 9 حساب العليا", [9, 0]),
-        ("كم كانت فاتورة شهر ٩ لحساب العليا", [9, 0]),
-        ("شهر ۹", [9, 0]),
-        ("فاتورة ايلول", [9, 0]),
-        ("فاتورة شهر اب", [8, 0]),
-        ("bill for month 10", [10, 0]),
-        ("فاتورة شهر 12 2025", [12, 2025]),
-        ("فاتورة سبتمبر 2024", [9, 2024]),
+        ("كم فاتورة سبتمبر حساب الملز", {"month": 9, "year": 0}),
+        ("فاتورة شهر 9 حساب العليا", {"month": 9, "year": 0}),
+        ("كم كانت فاتورة شهر ٩ لحساب العليا", {"month": 9, "year": 0}),
+        ("شهر ۹", {"month": 9, "year": 0}),
+        ("فاتورة ايلول", {"month": 9, "year": 0}),
+        ("فاتورة شهر اب", {"month": 8, "year": 0}),
+        ("bill for month 10", {"month": 10, "year": 0}),
+        ("فاتورة شهر 12 2025", {"month": 12, "year": 2025}),
+        ("فاتورة سبتمبر 2024", {"month": 9, "year": 2024}),
     ],
 )
-def test_the_month_asked(text: str, asked: list[int]) -> None:
+def test_the_month_asked(text: str, asked: dict) -> None:
     assert month_asked(text) == asked
 
 
@@ -55,3 +55,13 @@ def test_both_accounts_as_the_whole_answer() -> None:
 )
 def test_the_bill_question_asked(text: str, asked: str | None) -> None:
     assert question_asked(text) == asked
+
+
+def test_a_hijri_month_asked_is_kept_as_its_own_month() -> None:
+    """fix16a: the Hijri month stored by name, never told by a list's length."""
+    from datetime import datetime
+
+    from bot.config import RIYADH
+
+    asked = month_asked("فاتورة شهر رمضان", datetime(2026, 12, 1, 10, tzinfo=RIYADH))
+    assert asked == {"month": 3, "year": 2026, "hijri": {"year": 1447, "month": 9, "hijri": True}}

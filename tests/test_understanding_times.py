@@ -1241,9 +1241,33 @@ def test_the_day_of_the_month_in_answer() -> None:
 
     ramadan = NamedMonth.of(1447, 9, True)
     assert day_in_month("١٥", ramadan, NOW) == "2026-03-04"
-    assert day_in_month("يوم ١٥ الساعة ٨ الصبح", ramadan, NOW) == "2026-03-04 الساعة 8 الصبح"
+    assert day_in_month("يوم ١٥ الساعة ٨ الصبح", ramadan, NOW) == "2026-03-04 الساعه 8 الصبح"
     for text in ("١٠ الليل", "١٥ شوال", "امس", "الساعة ٥", "10:30", "8 pm"):
-        assert day_in_month(text, ramadan, NOW) == text
+        assert day_in_month(text, ramadan, NOW) is None
+
+
+def test_a_number_after_yom_is_the_day_and_none_past_the_months_end() -> None:
+    """fix16a: "يوم ٥ العصر" is the 5th (not 5 pm today); "٣٠" in Shaaban 1447 (29 days) and
+    an hour alone read no day of it, and are asked again, never read as today."""
+    from bot.understanding.slots.times import NamedMonth, day_in_month, day_untold
+
+    shaaban = NamedMonth.of(1447, 8, True)
+    assert shaaban.days == 29
+    assert day_in_month("يوم ٥ العصر", shaaban, NOW) == "2026-01-24 العصر"
+    assert day_in_month("the 16th at 8 pm", shaaban, NOW) == "2026-02-04 at 8 pm"
+    for text in ("٣٠ الساعة ٨ الصبح", "٣٠", "الساعة ١٠"):
+        assert day_in_month(text, shaaban, NOW) is None and day_untold(text, NOW)
+    for text in ("امس", "١٥ شوال", "ما اذكر"):
+        assert not day_untold(text, NOW)
+    assert NamedMonth.load(shaaban.dump()) == shaaban
+
+
+def test_a_month_said_as_the_one_gone_by_is_a_year_back() -> None:
+    """fix16a: "اللي فات" (two words) after the month's name, said in that month."""
+    in_ramadan = datetime(2026, 3, 1, 10, tzinfo=RIYADH)
+    for text in ("رمضان اللي فات", "رمضان الماضي"):
+        month = read_times(text, in_ramadan).month
+        assert month is not None and (month.year, month.month) == (1446, 9), text
 
 
 @settings(max_examples=150, deadline=None)

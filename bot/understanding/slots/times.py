@@ -140,6 +140,11 @@ class _Vocabulary:
     eve: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))  # "ليلة" before a weekday
     # "الشهر الماضي", "last month": the month before the message's, said with no day.
     last_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "الماضي", "اللي فات" after a month's name: the one a year before when it is today's month.
+    past_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "يوم", "the" before a day's number answering "which day of <month>?".
+    month_day_word: frozenset[str] = frozenset()
+    ordinals: frozenset[str] = frozenset()  # "th" glued to a day's number ("16th")
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -242,6 +247,7 @@ def _vocabulary() -> _Vocabulary:
     known |= frozenset(normalize(w) for w in relative["fillers"])
     known |= frozenset(w for k in _flags(relative["few"]) for w in k)
     known |= frozenset(w for k in _flags(dates["last_month"]) for w in k)
+    known |= frozenset(w for k in _flags(dates["past_month"]) for w in k)
     return _Vocabulary(
         days,
         _Phrases(periods),
@@ -294,6 +300,9 @@ def _vocabulary() -> _Vocabulary:
         corrected_to=_flags(data["corrections"]["then"]),
         eve=_flags(data["weekday_eve"]["words"]),
         last_month=_flags(dates["last_month"]),
+        past_month=_flags(dates["past_month"]),
+        month_day_word=frozenset(normalize(w) for w in dates["day_word"] + dates["month_day_word"]),
+        ordinals=frozenset(normalize(w) for w in dates["ordinal"]),
     )
 
 
@@ -507,7 +516,7 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
         return _Day(i, gregorian=(year, month, day)), 1
     day = _day_number(token)
     k = i + 1
-    if k < len(toks) and day is not None and toks[k] in ("st", "nd", "rd", "th"):
+    if k < len(toks) and day is not None and toks[k] in v.ordinals:
         k += 1
     if day is not None:
         if k < len(toks) and toks[k] in v.between and toks[k] not in v.month_word:
@@ -1112,9 +1121,24 @@ class NamedMonth:
         first = date(*start.to_gregorian().datetuple())
         return cls(year, month, True, first, first + timedelta(days=start.month_length() - 1))
 
+    @property
+    def days(self) -> int:
+        """How many days it has."""
+        return (self.last - self.first).days + 1
+
+    def dump(self) -> dict[str, int | bool]:
+        """What a conversation's state keeps of it (`load` gives it back)."""
+        return {"year": self.year, "month": self.month, "hijri": self.hijri}
+
+    @classmethod
+    def load(cls, kept: dict | list) -> NamedMonth:
+        if isinstance(kept, list):  # [year, month, 1 for Hijri]: kept so before, still read
+            return cls.of(int(kept[0]), int(kept[1]), bool(kept[2]))
+        return cls.of(int(kept["year"]), int(kept["month"]), bool(kept["hijri"]))
+
     def day(self, number: int) -> date | None:
         """Its day `number` ("١٥" answering "which day of Ramadan?"), or None past its end."""
-        if not 1 <= number <= (self.last - self.first).days + 1:
+        if not 1 <= number <= self.days:
             return None
         return self.first + timedelta(days=number - 1)
 
@@ -1315,35 +1339,43 @@ def _restoration(
     return clock, day
 
 
-# A day's number first in an answer to "which day of <month>?" ("١٥", "يوم ١٥ الساعة ٨"), not
-# an hour's ("١٠ الليل", "8 pm").
-_DAY_OF_MONTH = re.compile(
-    r"^\s*(?:(?:يوم|اليوم|day|the)\s*)?(?P<day>[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?(?![\d:.])"
-    r"(?!\s*و?ب?(?:ال)?(?:صبح|صباح|ظهر|عصر|مغرب|ليل|عشا|فجر|مسا|ضحى)|\s*(?:am|pm|ص|م)\b)"
-    r"(?P<rest>.*)$",
-    re.S,
-)
+def day_in_month(text: str, month: NamedMonth, now: datetime) -> str | None:
+    """ "١٥" (or "يوم ١٥ الساعة ٨", "يوم ٥ العصر") answering "which day of Ramadan?": that day
+    of `month`, written as its date with the rest of the answer; None when no day of it is read:
+    the text names a day of its own ("١٥ شوال", "امس"), starts with an hour ("١٠ الليل",
+    "الساعة ١٠") or with a number past the month's end ("٣٠" in a month of 29 days). A number
+    after "يوم"/"day" is always the day."""
+    from bot.understanding.slots import folded_text
 
-
-def day_in_month(text: str, month: NamedMonth, now: datetime) -> str:
-    """ "١٥" (or "يوم ١٥ الساعة ٨") answering "which day of Ramadan?": that day of `month`,
-    written as its date for the reader; the text as it is when it names a day of its own
-    ("١٥ شوال", "امس") or starts with no day's number."""
-    from bot.text import ascii_digits
-
-    found = _DAY_OF_MONTH.match(ascii_digits(text))
-    if found is None:
-        return text
-    said = read_times(text, now).start
-    day = month.day(int(found.group("day")))
+    v = _vocabulary()
+    toks = slot_tokens(folded_text(text, None), slot_words())
+    lead = 1 if toks and toks[0] in v.month_day_word else 0
+    number = _day_number(toks[lead]) if lead < len(toks) else None
+    if number is None:
+        return None
+    k = lead + 1
+    k += k < len(toks) and toks[k] in v.ordinals  # "16th"
+    hour_next = _phrase_at(toks, k + (k < len(toks) and toks[k] == "و"), v.periods)[1]
+    if not lead and hour_next:  # "١٠ الليل", "8 pm": an hour, not a day
+        return None
+    said = read_times(" ".join(toks[lead:]), now).start
+    day = month.day(number)
     if day is None or (said is not None and said.day_stated):
-        return text
-    return f"{day.isoformat()} {found.group('rest').strip()}".strip()
+        return None
+    return f"{day.isoformat()} {' '.join(toks[k:])}".strip()
 
 
-# Words after a month's name that send it a year back when it is the message's month
-# ("رمضان الماضي" said in Ramadan: the one before).
-_PAST_AFTER = frozenset(normalize(w) for w in ("الماضي", "السابق", "الفائت", "اللي فات", "last"))
+def day_untold(text: str, now: datetime) -> bool:
+    """An answer to "which day of <month>?" that `day_in_month` reads no day of, yet tells an
+    hour or a number ("الساعة ١٠", "٣٠" in a month of 29 days), naming no day of its own
+    ("امس", "١٥ شوال"): the day is asked again, never read as today's. A text with no time
+    ("ما اذكر") is not: it is read as it is."""
+    said = read_times(text, now).start
+    if said is not None:
+        return not said.day_stated
+    from bot.understanding.slots import folded_text
+
+    return any(_digits(t) for t in slot_tokens(folded_text(text, None), slot_words()))
 
 
 def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | None:
@@ -1365,7 +1397,7 @@ def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | N
             if not hijri and i + size < len(toks) and _day_number(toks[i + size]) is not None:
                 continue  # "Nov 16": a date
             year, _ = _year_at(toks, i + size, v)
-            past = i + size < len(toks) and toks[i + size] in _PAST_AFTER
+            past = bool(_phrase_at(toks, i + size, v.past_month)[1])
             return _latest_month(int(number), hijri, year, past, today)
     return None
 
