@@ -32,11 +32,11 @@ from bot.understanding.slots.times import NamedMonth, read_times
 from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
-    accounts_by_premise,
     accounts_named_in,
     busy,
     linked_accounts,
     mask,
+    named_account,
     refuse_unlinked,
 )
 from handlers.disconnection_rules import asks_how_to_pay, how_to_pay_line
@@ -309,15 +309,11 @@ def _for_bill(understood: Understanding) -> bool:
 
 def _named_one(turn: Turn, numbers: list[str], why_high: bool) -> bool:
     """The answer to "which account?" names one of the listed accounts inside a sentence."""
-    accounts = linked_accounts(turn, None)
-    if accounts is None:
-        return True  # answered (billing unavailable)
-    listed = [a for a in accounts if a.account in numbers]
-    named = accounts_named_in(turn.text, listed) or accounts_by_premise(turn.text, listed)
-    if len(named) != 1:
-        return False
+    named = named_account(turn, numbers)
+    if isinstance(named, bool):
+        return named  # True: answered (billing unavailable)
     turn.intent = "bill"
-    _show_bill(turn, named[0].account, why_high)
+    _show_bill(turn, named.account, why_high)
     return True
 
 
@@ -368,15 +364,20 @@ def _due_date(turn: Turn) -> bool:
     return _from_card(turn, _say_due_date)
 
 
-def _say_due_date(turn: Turn, bill: Bill) -> None:
-    _ = turn.tr._
-    turn.intent = "bill"
-    values = {
+def _bill_values(turn: Turn, bill: Bill) -> dict[str, str]:
+    """The bill's figures as the due-date and «is it paid?» answers say them."""
+    return {
         "account": mask(bill.account),
         "month": turn.tr.month(bill.period_start),
         "date": turn.tr.date(bill.due_date),
         "amount": turn.tr.money(bill.total_due_sar),
     }
+
+
+def _say_due_date(turn: Turn, bill: Bill) -> None:
+    _ = turn.tr._
+    turn.intent = "bill"
+    values = _bill_values(turn, bill)
     if bill.status == "paid":
         turn.say(
             _("The bill of account {account} for {month} is paid: it was due by {date}.", **values)
@@ -399,12 +400,7 @@ def _say_paid(turn: Turn, bill: Bill) -> None:
         _say_due_date(turn, bill)
         return
     turn.intent = "bill"
-    values = {
-        "account": mask(bill.account),
-        "month": turn.tr.month(bill.period_start),
-        "date": turn.tr.date(bill.due_date),
-        "amount": turn.tr.money(bill.total_due_sar),
-    }
+    values = _bill_values(turn, bill)
     if bill.status == "overdue":
         turn.say(
             _(

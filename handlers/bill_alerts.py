@@ -6,19 +6,19 @@ with everything else the bot sends)."""
 
 from __future__ import annotations
 
-from bot.billing import Account, BillingUnavailable
+from bot.billing import Account
 from bot.dialogue.turn import Turn
 from bot.notices import subscribe
+from bot.notices.schedule import ISSUE_DAY
 from bot.phrases import mentions, mentions_words
 from bot.text import ascii_digits
 from bot.understanding import Understanding, choice_number
 from bot.understanding.slots import find_account
 from handlers.common import (
     account_choices,
-    accounts_by_premise,
-    accounts_named_in,
     linked_accounts,
     mask,
+    named_account,
     no_accounts,
     refuse_unlinked,
 )
@@ -54,13 +54,14 @@ def _steps_by_sms(turn: Turn) -> None:
     turn.say(
         _(
             "To get your bill by SMS, text your account number (the digits only) to {code} "
-            "from your mobile. Every month, when the bill is issued on the 28th, its amount and "
-            "due date come to that mobile by SMS.",
+            "from your mobile. Every month, when the bill is issued on day {day} of the month, "
+            "its amount and due date come to that mobile by SMS.",
             code=turn.settings.bill_sms_code,
+            day=turn.tr.number(ISSUE_DAY),
         )
     )
     if turn.message.channel != "sms":
-        turn.say(_('I can also send them to you here: send "bill alerts".'))
+        turn.say(_("I can also send them to you here: send «bill alerts»."))
 
 
 def resume(turn: Turn) -> None:
@@ -77,23 +78,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if typed is not None:
         _subscribe_or_ask(turn, typed)
         return True
-    named = _named_one(turn, accounts)
-    if named is not None:  # "الفيلا", "the shop", "حق الملز": the one account it names
-        _subscribe_or_ask(turn, named)
+    named = named_account(turn, accounts)
+    if named is True:  # billing unavailable: said so
+        return True
+    if named:  # "الفيلا", "the shop", "حق الملز": the one account it names
+        _subscribe_or_ask(turn, named.account)
         return True
     return False
-
-
-def _named_one(turn: Turn, numbers: list[str]) -> str | None:
-    """The one listed account a short answer names by its district or its premises."""
-    if not numbers or turn.phone is None:
-        return None
-    try:
-        listed = [a for a in turn.billing.accounts_for_phone(turn.phone) if a.account in numbers]
-    except BillingUnavailable:
-        return None
-    named = accounts_named_in(turn.text, listed) or accounts_by_premise(turn.text, listed)
-    return named[0].account if len(named) == 1 else None
 
 
 def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
@@ -136,10 +127,11 @@ def _subscribe_or_ask(turn: Turn, account: str | None) -> None:
     else:
         turn.say(
             _(
-                "Done! Every month, when the bill of account {account} is issued on the 28th, "
-                'I will send you its amount and due date here. To end them, send "stop bill '
-                'alerts".',
+                "Done! Every month, when the bill of account {account} is issued on day {day} "
+                "of the month, I will send you its amount and due date here. To end them, send "
+                "«stop bill alerts».",
                 account=mask(account),
+                day=turn.tr.number(ISSUE_DAY),
             )
         )
 

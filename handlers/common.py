@@ -170,6 +170,20 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
     return named
 
 
+def named_account(turn: Turn, numbers: list[str]) -> Account | bool:
+    """The one account of `numbers` (the accounts just listed) an answer names inside a sentence,
+    by its digits, district or premises ("الفيلا", "حق الملز"). False when it names none or
+    several; True when this turn is already answered (billing unavailable: said so)."""
+    if not numbers:
+        return False
+    accounts = linked_accounts(turn, None)
+    if accounts is None:
+        return True
+    listed = [a for a in accounts if a.account in numbers]
+    named = accounts_named_in(turn.text, listed) or accounts_by_premise(turn.text, listed)
+    return named[0] if len(named) == 1 else False
+
+
 # Words of a short answer to "which account?" that name the kind of premises ("حق البيت",
 # "المحل"); a longer message is a sentence about something else.
 _PREMISE_ANSWER_WORDS = 4

@@ -665,12 +665,18 @@ def _compensation_after_report(turn: Turn, place: NamedPlace) -> bool:
             "first. Then I will answer your compensation question."
         )
     )
+    _ask_place_again(turn, [Account(**a) for a in turn.state.get("accounts", [])])
+    return True
+
+
+def _ask_place_again(turn: Turn, accounts: list[Account]) -> None:
+    """The place asked again, the report kept in progress: the city when a district was told,
+    else where (the sender's premises listed)."""
     district = turn.state.get("district")
     if district:
         _ask_city(turn, NamedPlace(None, district, tuple(turn.state.get("cities") or ())))
     else:
-        _ask_where(turn, [Account(**a) for a in turn.state.get("accounts", [])], again=True)
-    return True
+        _ask_where(turn, accounts, again=True)
 
 
 def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
@@ -696,11 +702,7 @@ def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
             "up; then I will tell you what is known of when it comes back."
         )
     )
-    district = turn.state.get("district")
-    if district:
-        _ask_city(turn, NamedPlace(None, district, tuple(turn.state.get("cities") or ())))
-    else:
-        _ask_where(turn, accounts, again=True)
+    _ask_place_again(turn, accounts)
     return True
 
 
@@ -1909,14 +1911,16 @@ def _report(
         turn.text = said
 
 
-def _told_standard(report: OutageReport, incident: Incident) -> str:
-    """The restoration standard a new report is told: a whole city reported dark ("جدة كلها ما
-    فيها كهربا") is told the city-wide blackout's (domain.md: 6 hours, 1000 SAR per consumer; its
-    own condition says it holds for a whole city), not the 3 hours of an emergency outage; a
-    planned outage, or one an operator has marked, as the incident says."""
-    if report.district == whole_city_district() and not incident.planned:
-        return TOTAL_BLACKOUT
-    return restoration_standard(incident)
+def _whole_city_unmarked(report: OutageReport, incident: Incident) -> bool:
+    """A whole city reported dark ("جدة كلها ما فيها كهربا") that no operator has marked
+    city-wide: its amounts are the incident's standard's (emergency), never the total
+    blackout's on the subscriber's word alone."""
+    return (
+        report.district == whole_city_district()
+        and restoration_standard(incident) != TOTAL_BLACKOUT
+        and not incident.planned
+        and not incident.force_majeure
+    )
 
 
 def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int | None:
@@ -2061,15 +2065,7 @@ def _acknowledgement(
     # Linked to no account: the compensation goes to the account holder of the place
     # (domain.md), who may not be the reporter; said as the restoration notice says it.
     holder = outcome.report.account is None
-    standard = _told_standard(outcome.report, incident)
-    if standard != restoration_standard(incident) and not incident.force_majeure:
-        # A whole city reported dark, not yet marked city-wide by an operator: its standard's
-        # rule (the subscriber's word alone counts no amount "so far" by another standard).
-        rule = rule_for(standard, turn.now)
-        lines.append(rule_summary(rule, turn.lang, holder=holder))
-        if holder:
-            lines.append(paid_to_holder_text(turn.lang))
-    elif outcome.report.stated_start is not None:
+    if outcome.report.stated_start is not None:
         from handlers.compensation import open_outage_so_far
 
         # Counted from the start the subscriber stated: what it earns so far, and the rule.
@@ -2095,6 +2091,15 @@ def _acknowledgement(
         lines.append(paid_to_holder_text(turn.lang))
     else:
         lines.append(rule_for(restoration_standard(incident), turn.now).summary(turn.lang))
+    if _whole_city_unmarked(outcome.report, incident):
+        # The rule above is the incident's, said the same in every reply (`restoration_standard`);
+        # the subscriber's word alone makes no total blackout: told as a condition, no amount.
+        lines.append(
+            _(
+                "If the company confirms that the whole city or governorate was without power "
+                "(a total blackout), your compensation is counted under that standard instead."
+            )
+        )
     if asked_when:
         lines += _when_back_lines(turn, outcome.report, incident, told)
     # Last: an SMS cut to its budget keeps the first line (the reference) and the last.

@@ -378,9 +378,8 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             turn.intent = "outage_report"
             if own:
                 turn.say(
-                    _(
-                        "Glad the power is on, and thank you for telling us! As the fault was on "
-                        "your side, I have not recorded the report."
+                    own_fault_text(
+                        turn, _("As the fault was on your side, I have not recorded the report.")
                     )
                 )
             elif cancel:
@@ -473,20 +472,25 @@ def _still_open(report: OutageReport, incident: Incident) -> bool:
     return incident.is_open and report.status != CANCELLED
 
 
+def own_fault_text(turn: Turn, tail: str) -> str:
+    """A false alarm (their own fuse or breaker): the kind opening, then what became of the
+    report."""
+    opening = turn.tr._("Glad the power is on, and thank you for telling us!")
+    return f"{opening} {tail}"
+
+
 def cancel_outage_report(turn: Turn, report: OutageReport, own: bool = False) -> None:
     """The sender's open outage report cancelled, and said so; `own`: the outage was their own
     fuse or breaker, withdrawn with a kind word."""
     turn.intent = "outage_status"
     cancel_report(turn.session, report, turn.now)
     if own:
-        turn.say(
-            turn.tr._(
-                "Glad the power is on, and thank you for telling us! As the fault was on your "
-                "side, I have withdrawn your report {ref}. If the power goes off again, just "
-                "tell me.",
-                ref=report.reference,
-            )
+        tail = turn.tr._(
+            "As the fault was on your side, I have withdrawn your report {ref}. If the power "
+            "goes off again, just tell me.",
+            ref=report.reference,
         )
+        turn.say(own_fault_text(turn, tail))
         return
     turn.say(
         turn.tr._(

@@ -29,6 +29,9 @@ A script file holds scenarios; each starts with `=== title` and may set `phone:`
     @started 300                           (an operator sets the start of the subscriber's latest
                                             outage report's incident to that many minutes ago, as
                                             `sadeeq outages update --started-at`)
+    @city-wide                             (an operator marks the incident of the subscriber's
+                                            latest outage report city-wide, a total blackout, as
+                                            `sadeeq outages update --city-wide`)
     @restore                               (an operator restores the subscriber's latest outage
                                             report's incident now; the restoration notice that
                                             reporter is sent is the reply the next lines check)
@@ -147,6 +150,8 @@ def play(
                     "@started",
                     started_at=now - timedelta(minutes=float(rest)),
                 )
+            elif verb == "city-wide":
+                _operator_update(settings, scenario.channel, phone, "@city-wide", city_wide=True)
             elif verb == "restore":
                 last_reply = _operator_restore(settings, scenario.channel, phone, now)
                 transcript.append(f"@restore\n{last_reply}")
@@ -194,7 +199,7 @@ def play(
 
 
 def _operator_update(
-    settings: Settings, channel: str, phone: str, directive: str, **changes: datetime
+    settings: Settings, channel: str, phone: str, directive: str, **changes: datetime | bool
 ) -> None:
     """An operator's update (`update_incident`: an estimate, a start) to the incident of
     `phone`'s latest report."""
