@@ -63,8 +63,18 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
     mobile = find_mobile(turn.text) if typed is None else None
     if mobile is not None:  # "فاتورة رقم 0501234567": a phone number, said so
         turn.say(_mobile_not_account_line(turn, mobile))
-    turn.begin("bill", month=month_asked(turn.text, turn.now))
+    turn.begin("bill", month=month_asked(turn.text, turn.now), paid=paid_said(turn.text))
     _show_or_ask(turn, typed, mentions(turn.text, "bill_high"), default=default)
+
+
+def paid_said(text: str) -> str | None:
+    """"asked" when the bill asked for is asked about as paid ("هل فاتورة اكتوبر مسددة"),
+    "claimed" when the subscriber says they paid it ("سددت الفاتورة امس وصلتكم؟"), else None."""
+    if mentions_words(text, "ask_paid"):
+        return "asked"
+    if mentions_words(text, "paid"):
+        return "claimed"
+    return None
 
 
 def asks_with_mobile(text: str, understood: Understanding) -> bool:
@@ -454,7 +464,13 @@ def _show_or_ask(
     elif default in numbers and not named:
         _show_bill(turn, default, why_high)  # the account of the card just shown
     else:
-        turn.begin("bill", accounts=numbers, why_high=why_high, month=turn.state.get("month"))
+        turn.begin(
+            "bill",
+            accounts=numbers,
+            why_high=why_high,
+            month=turn.state.get("month"),
+            paid=turn.state.get("paid"),
+        )
         question = (
             _("To see why the bill is high, which account? Send its number from the list.")
             if why_high  # the question is kept: the bill chosen is compared, not just shown
@@ -497,8 +513,39 @@ def _link_number_line(turn: Turn) -> str:
     )
 
 
+def latest_such_month(asked: list[int], today: date) -> list[int]:
+    """A month named without its year ("فاتورة نوفمبر", [11, 0]) is the latest such month begun
+    by `today`: this year's, or last year's when it has not begun yet. A year said stays."""
+    month, year = asked[:2]
+    if year:
+        return asked
+    return [month, today.year if month <= today.month else today.year - 1, *asked[2:]]
+
+
+def _not_issued_yet(turn: Turn, month: list[int], latest: Bill) -> bool:
+    """The month asked for is after the latest bill's: its bill is not out yet. Says when it
+    is issued (the ISSUE_DAY of the month after it), then the latest bill follows."""
+    asked = date(month[1], month[0], 1)
+    if asked <= latest.period_start:
+        return False
+    issued = (asked.replace(day=28) + timedelta(days=4)).replace(day=ISSUE_DAY)
+    turn.say(
+        turn.tr._(
+            "The bill for {month} is not out yet: it is issued on {date}. The latest one is for "
+            "{latest}:",
+            month=turn.tr.month(asked),
+            date=turn.tr.date(issued, hijri=False),
+            latest=turn.tr.month(latest.period_start),
+        )
+    )
+    return True
+
+
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     month = turn.state.get("month")
+    paid = turn.state.get("paid")
+    if month:
+        month = latest_such_month(month, turn.today)
     count = COMPARED_BILLS if why_high else 2
     try:
         bills = turn.billing.recent_bills_for_phone(
@@ -533,6 +580,8 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
             return
         if asked:  # the month asked for, newest such, with the bill before it
             bills = bills[asked[0] :]
+        elif _not_issued_yet(turn, month, bills[0]):
+            pass  # "فاتورة نوفمبر" on 2 December: out on the 28th; the latest one follows
         else:  # never another month's bill shown as if it were the one asked for
             turn.say(
                 turn.tr._(
@@ -557,8 +606,23 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     turn.begin("bill", shown=account, shown_month=[period.month, period.year])
     if why_high:
         turn.say(comparison_text(turn, bills), object_choices(turn))
-    else:
-        turn.say(bill_text(turn, bills[0], bills[1] if len(bills) > 1 else None))
+        return
+    unpaid = bills[0].status != "paid"
+    if paid and unpaid:  # "is it paid?" answered plainly first, then what is owed
+        turn.say(turn.tr._("No, this bill is not paid yet."))
+    turn.say(bill_text(turn, bills[0], bills[1] if len(bills) > 1 else None))
+    if paid == "claimed" and unpaid:
+        turn.say(_payment_takes_time_line(turn))
+
+
+def _payment_takes_time_line(turn: Turn) -> str:
+    """Said when a subscriber says they paid a bill that still shows unpaid: no delay figure
+    is given (domain.md names none)."""
+    return turn.tr._(
+        "If you paid it recently, a payment can take some time to show here. If it still shows "
+        "unpaid later, keep your receipt: customer service can check it for you on {number}.",
+        number=turn.settings.agent_phone,
+    )
 
 
 def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
