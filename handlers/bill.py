@@ -68,7 +68,7 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
 
 
 def paid_said(text: str) -> str | None:
-    """"asked" when the bill asked for is asked about as paid ("هل فاتورة اكتوبر مسددة"),
+    """ "asked" when the bill asked for is asked about as paid ("هل فاتورة اكتوبر مسددة"),
     "claimed" when the subscriber says they paid it ("سددت الفاتورة امس وصلتكم؟"), else None."""
     if mentions_words(text, "ask_paid"):
         return "asked"
