@@ -63,8 +63,24 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
     mobile = find_mobile(turn.text) if typed is None else None
     if mobile is not None:  # "فاتورة رقم 0501234567": a phone number, said so
         turn.say(_mobile_not_account_line(turn, mobile))
-    turn.begin("bill", month=month_asked(turn.text, turn.now), paid=paid_said(turn.text))
+    turn.begin(
+        "bill",
+        month=month_asked(turn.text, turn.now),
+        paid=paid_said(turn.text),
+        every=typed is None and mentions_words(turn.text, "all_accounts"),
+    )
     _show_or_ask(turn, typed, mentions(turn.text, "bill_high"), default=default)
+
+
+def asks_by_month(text: str, understood: Understanding, now: datetime) -> bool:
+    """«فاتورة» and a month or a season ("فاتورة نوفمبر", "فاتورة رمضان", "فاتورة الصيف"): a
+    bill asked for, when the model found nothing else and the bill likeliest."""
+    likeliest = understood.alternatives[0][0] if understood.alternatives else None
+    if understood.intent != "unknown" or likeliest != "bill":
+        return False
+    if not mentions(text, "bill_word"):
+        return False
+    return month_asked(text, now) is not None or mentions_words(text, "season_words")
 
 
 def paid_said(text: str) -> str | None:
@@ -162,10 +178,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
     accounts: list[str] = turn.state.get("accounts", [])
     why_high = bool(turn.state.get("why_high"))
     picked = choice_number(turn.text)
+    several = _picked_several(turn.text, len(accounts)) if accounts and picked is None else None
+    if several:  # "1 و 2" at "which account?": each bill asked for, and what they add up to
+        turn.intent = "bill"
+        _show_several(turn, [accounts[n - 1] for n in several], why_high)
+        return True
     if picked is not None and accounts:
         if 1 <= picked <= len(accounts):
             turn.intent = "bill"
             _show_bill(turn, accounts[picked - 1], why_high)
+            turn.remember(listed=accounts)
         else:
             turn.say(
                 turn.tr._(
@@ -198,10 +220,22 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if accounts and _for_bill(understood) and _named_one(turn, accounts, why_high):
         return True  # "فاتورة الحساب 4321", "حق البيت", "المحل"
-    if accounts and _says_both(turn.text):  # "الاثنين": both bills, one after the other
+    if accounts and (_says_both(turn.text) or mentions_words(turn.text, "all_accounts")):
+        turn.intent = "bill"  # "الاثنين": both bills, one after the other, and their total
+        _show_several(turn, accounts, why_high)
+        return True
+    if accounts and _for_bill(understood) and (month := month_asked(turn.text, turn.now)):
+        # "لا قصدي اغسطس" at "which account?": the month corrected, the same question again
         turn.intent = "bill"
-        for account in accounts:
-            _show_bill(turn, account, why_high)
+        turn.remember(month=month)
+        _show_or_ask(turn, None, why_high)
+        return True
+    listed: list[str] = turn.state.get("listed", [])
+    if listed and turn.state.get("shown") and (other := _other_picked(turn, listed)):
+        # "لا قصدي الحساب الثاني" right after the card of the first: that account's bill
+        turn.intent = "bill"
+        _show_bill(turn, other, why_high)
+        turn.remember(listed=listed)
         return True
     if accounts and not why_high and mentions(turn.text, "bill_high"):
         # "ليش عاليه كذا" at "which account?": the same question, for why it is high.
@@ -299,6 +333,58 @@ def _fees_line(turn: Turn) -> str:
         high=turn.tr.money(max(fees)),
         vat=turn.tr.number(round(t.vat_rate * 100)),
         number=turn.settings.agent_phone,
+    )
+
+
+_SEVERAL = re.compile(r"^\s*(\d{1,2})(?:\s*(?:و|,|،|&|\+|and|-)\s*(\d{1,2}))+\s*$")
+
+
+def _picked_several(text: str, listed: int) -> list[int] | None:
+    """The numbers of a list picked together ("1 و 2", "١،٢", "1 and 2"), each once, in the
+    order sent; None unless the message is only two or more of them."""
+    said = normalize(ascii_digits(text))
+    if not _SEVERAL.match(said):
+        return None
+    numbers = list(dict.fromkeys(int(n) for n in re.findall(r"\d{1,2}", said)))
+    if len(numbers) < 2 or not all(1 <= n <= listed for n in numbers):
+        return None
+    return numbers
+
+
+def _other_picked(turn: Turn, listed: list[str]) -> str | None:
+    """Another listed account named by its number in the list ("لا قصدي الحساب الثاني", "the
+    second"), or the other one of two ("الحساب الاخر"), after the card of one of them."""
+    shown = turn.state.get("shown")
+    words = normalize(ascii_digits(turn.text)).split()
+    picks = {n for w in words if (n := choice_number(w)) is not None and 1 <= n <= len(listed)}
+    if len(picks) == 1:
+        account = listed[picks.pop() - 1]
+        return account if account != shown else None
+    if len(listed) == 2 and mentions_words(turn.text, "other_one"):
+        return next(a for a in listed if a != shown)
+    return None
+
+
+def _show_several(turn: Turn, accounts: list[str], why_high: bool) -> None:
+    """The bills of several accounts, one after the other, then what is owed on them in all,
+    added up from those bills (the billing system's own figures)."""
+    asked = {k: turn.state.get(k) for k in ("month", "paid")}  # each card begins anew
+    for account in accounts:
+        turn.remember(**asked)
+        _show_bill(turn, account, why_high)
+    try:
+        bills = [turn.billing.bill_for_phone(turn.phone or "", a) for a in accounts]
+    except BillingUnavailable:
+        return
+    latest = [b.on(turn.today) for b in bills if b is not None]
+    if len(latest) < 2:
+        return
+    owed = sum(b.total_due_sar for b in latest if b.status != "paid")
+    if owed <= 0:
+        turn.say(turn.tr._("Nothing is owed on these accounts now."))
+        return
+    turn.say(
+        turn.tr._("In all, {amount} is owed on these accounts now.", amount=turn.tr.money(owed))
     )
 
 
@@ -457,6 +543,8 @@ def _show_or_ask(
         return
     if not accounts:
         _unregistered(turn)
+    elif len(accounts) > 1 and turn.state.get("every"):
+        _show_several(turn, numbers, why_high)  # "ابي فواتير الحسابين كلهم"
     elif len(accounts) == 1:
         _show_bill(turn, accounts[0].account, why_high)
     elif len(named := accounts_named_in(turn.text, accounts)) == 1:
