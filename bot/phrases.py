@@ -58,7 +58,9 @@ from bot.understanding.phrases import read_phrase_file
 # stops the bill alerts only, never every message); weak_power by handlers/outside_standards.py
 # (whole words: weak power with "off" denied, "مو طافية بس ضعيفة", is a voltage complaint);
 # by_sms by handlers/bill_alerts.py (whole words: the bill alerts asked for by SMS, answered with
-# the short code's steps); ask_paid by handlers/bill.py (whole words: whether the bill just
+# the short code's steps); all_accounts, other_one and season_words (whole words) and bill_word
+# by handlers/bill.py (every account's bill asked, the other of two, «فاتورة» and a season);
+# ask_paid by handlers/bill.py (whole words: whether the bill just
 # shown is paid, answered from it);
 # location_label by bot/text/coordinates.py (the words that label typed coordinates);
 # outage_report_named by handlers/hazard_report.py (whole words: the outage report named in a
@@ -184,6 +186,10 @@ NAMES = (
     "ask_paid",
     "other_service",
     "electricity_named",
+    "all_accounts",
+    "other_one",
+    "bill_word",
+    "season_words",
 )
 
 

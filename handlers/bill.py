@@ -63,8 +63,34 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
     mobile = find_mobile(turn.text) if typed is None else None
     if mobile is not None:  # "فاتورة رقم 0501234567": a phone number, said so
         turn.say(_mobile_not_account_line(turn, mobile))
-    turn.begin("bill", month=month_asked(turn.text, turn.now))
+    turn.begin(
+        "bill",
+        month=month_asked(turn.text, turn.now),
+        paid=paid_said(turn.text),
+        every=typed is None and mentions_words(turn.text, "all_accounts"),
+    )
     _show_or_ask(turn, typed, mentions(turn.text, "bill_high"), default=default)
+
+
+def asks_by_month(text: str, understood: Understanding, now: datetime) -> bool:
+    """«فاتورة» and a month or a season ("فاتورة نوفمبر", "فاتورة رمضان", "فاتورة الصيف"): a
+    bill asked for, when the model found nothing else and the bill likeliest."""
+    likeliest = understood.alternatives[0][0] if understood.alternatives else None
+    if understood.intent != "unknown" or likeliest != "bill":
+        return False
+    if not mentions(text, "bill_word"):
+        return False
+    return month_asked(text, now) is not None or mentions_words(text, "season_words")
+
+
+def paid_said(text: str) -> str | None:
+    """ "asked" when the bill asked for is asked about as paid ("هل فاتورة اكتوبر مسددة"),
+    "claimed" when the subscriber says they paid it ("سددت الفاتورة امس وصلتكم؟"), else None."""
+    if mentions_words(text, "ask_paid"):
+        return "asked"
+    if mentions_words(text, "paid"):
+        return "claimed"
+    return None
 
 
 def asks_with_mobile(text: str, understood: Understanding) -> bool:
@@ -154,10 +180,16 @@ def step(turn: Turn, understood: Understanding) -> bool:
     accounts: list[str] = turn.state.get("accounts", [])
     why_high = bool(turn.state.get("why_high"))
     picked = choice_number(turn.text)
+    several = _picked_several(turn.text, len(accounts)) if accounts and picked is None else None
+    if several:  # "1 و 2" at "which account?": each bill asked for, and what they add up to
+        turn.intent = "bill"
+        _show_several(turn, [accounts[n - 1] for n in several], why_high)
+        return True
     if picked is not None and accounts:
         if 1 <= picked <= len(accounts):
             turn.intent = "bill"
             _show_bill(turn, accounts[picked - 1], why_high)
+            turn.remember(listed=accounts)
         else:
             turn.say(
                 turn.tr._(
@@ -190,10 +222,22 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if accounts and _for_bill(understood) and _named_one(turn, accounts, why_high):
         return True  # "فاتورة الحساب 4321", "حق البيت", "المحل"
-    if accounts and _says_both(turn.text):  # "الاثنين": both bills, one after the other
+    if accounts and (_says_both(turn.text) or mentions_words(turn.text, "all_accounts")):
+        turn.intent = "bill"  # "الاثنين": both bills, one after the other, and their total
+        _show_several(turn, accounts, why_high)
+        return True
+    if accounts and _for_bill(understood) and (month := month_asked(turn.text, turn.now)):
+        # "لا قصدي اغسطس" at "which account?": the month corrected, the same question again
         turn.intent = "bill"
-        for account in accounts:
-            _show_bill(turn, account, why_high)
+        turn.remember(month=month)
+        _show_or_ask(turn, None, why_high)
+        return True
+    listed: list[str] = turn.state.get("listed", [])
+    if listed and turn.state.get("shown") and (other := _other_picked(turn, listed)):
+        # "لا قصدي الحساب الثاني" right after the card of the first: that account's bill
+        turn.intent = "bill"
+        _show_bill(turn, other, why_high)
+        turn.remember(listed=listed)
         return True
     if accounts and not why_high and mentions(turn.text, "bill_high"):
         # "ليش عاليه كذا" at "which account?": the same question, for why it is high.
@@ -291,6 +335,58 @@ def _fees_line(turn: Turn) -> str:
         high=turn.tr.money(max(fees)),
         vat=turn.tr.number(round(t.vat_rate * 100)),
         number=turn.settings.agent_phone,
+    )
+
+
+_SEVERAL = re.compile(r"^\s*(\d{1,2})(?:\s*(?:و|,|،|&|\+|and|-)\s*(\d{1,2}))+\s*$")
+
+
+def _picked_several(text: str, listed: int) -> list[int] | None:
+    """The numbers of a list picked together ("1 و 2", "١،٢", "1 and 2"), each once, in the
+    order sent; None unless the message is only two or more of them."""
+    said = normalize(ascii_digits(text))
+    if not _SEVERAL.match(said):
+        return None
+    numbers = list(dict.fromkeys(int(n) for n in re.findall(r"\d{1,2}", said)))
+    if len(numbers) < 2 or not all(1 <= n <= listed for n in numbers):
+        return None
+    return numbers
+
+
+def _other_picked(turn: Turn, listed: list[str]) -> str | None:
+    """Another listed account named by its number in the list ("لا قصدي الحساب الثاني", "the
+    second"), or the other one of two ("الحساب الاخر"), after the card of one of them."""
+    shown = turn.state.get("shown")
+    words = normalize(ascii_digits(turn.text)).split()
+    picks = {n for w in words if (n := choice_number(w)) is not None and 1 <= n <= len(listed)}
+    if len(picks) == 1:
+        account = listed[picks.pop() - 1]
+        return account if account != shown else None
+    if len(listed) == 2 and mentions_words(turn.text, "other_one"):
+        return next(a for a in listed if a != shown)
+    return None
+
+
+def _show_several(turn: Turn, accounts: list[str], why_high: bool) -> None:
+    """The bills of several accounts, one after the other, then what is owed on them in all,
+    added up from those bills (the billing system's own figures)."""
+    asked = {k: turn.state.get(k) for k in ("month", "paid")}  # each card begins anew
+    for account in accounts:
+        turn.remember(**asked)
+        _show_bill(turn, account, why_high)
+    try:
+        bills = [turn.billing.bill_for_phone(turn.phone or "", a) for a in accounts]
+    except BillingUnavailable:
+        return
+    latest = [b.on(turn.today) for b in bills if b is not None]
+    if len(latest) < 2:
+        return
+    owed = sum(b.total_due_sar for b in latest if b.status != "paid")
+    if owed <= 0:
+        turn.say(turn.tr._("Nothing is owed on these accounts now."))
+        return
+    turn.say(
+        turn.tr._("In all, {amount} is owed on these accounts now.", amount=turn.tr.money(owed))
     )
 
 
@@ -445,6 +541,8 @@ def _show_or_ask(
         return
     if not accounts:
         _unregistered(turn)
+    elif len(accounts) > 1 and turn.state.get("every"):
+        _show_several(turn, numbers, why_high)  # "ابي فواتير الحسابين كلهم"
     elif len(accounts) == 1:
         _show_bill(turn, accounts[0].account, why_high)
     elif len(named := accounts_named_in(turn.text, accounts)) == 1:
@@ -452,7 +550,13 @@ def _show_or_ask(
     elif default in numbers and not named:
         _show_bill(turn, default, why_high)  # the account of the card just shown
     else:
-        turn.begin("bill", accounts=numbers, why_high=why_high, month=turn.state.get("month"))
+        turn.begin(
+            "bill",
+            accounts=numbers,
+            why_high=why_high,
+            month=turn.state.get("month"),
+            paid=turn.state.get("paid"),
+        )
         question = (
             _("To see why the bill is high, which account? Send its number from the list.")
             if why_high  # the question is kept: the bill chosen is compared, not just shown
@@ -495,8 +599,39 @@ def _link_number_line(turn: Turn) -> str:
     )
 
 
+def latest_such_month(asked: list[int], today: date) -> list[int]:
+    """A month named without its year ("فاتورة نوفمبر", [11, 0]) is the latest such month begun
+    by `today`: this year's, or last year's when it has not begun yet. A year said stays."""
+    month, year = asked[:2]
+    if year:
+        return asked
+    return [month, today.year if month <= today.month else today.year - 1, *asked[2:]]
+
+
+def _not_issued_yet(turn: Turn, month: list[int], latest: Bill) -> bool:
+    """The month asked for is after the latest bill's: its bill is not out yet. Says when it
+    is issued (the ISSUE_DAY of the month after it), then the latest bill follows."""
+    asked = date(month[1], month[0], 1)
+    if asked <= latest.period_start:
+        return False
+    issued = (asked.replace(day=28) + timedelta(days=4)).replace(day=ISSUE_DAY)
+    turn.say(
+        turn.tr._(
+            "The bill for {month} is not out yet: it is issued on {date}. The latest one is for "
+            "{latest}:",
+            month=turn.tr.month(asked),
+            date=turn.tr.date(issued, hijri=False),
+            latest=turn.tr.month(latest.period_start),
+        )
+    )
+    return True
+
+
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     month = turn.state.get("month")
+    paid = turn.state.get("paid")
+    if month:
+        month = latest_such_month(month, turn.today)
     count = COMPARED_BILLS if why_high else 2
     try:
         bills = turn.billing.recent_bills_for_phone(
@@ -534,6 +669,8 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
             return
         if asked:  # the month asked for, newest such, with the bill before it
             bills = bills[asked[0] :]
+        elif _not_issued_yet(turn, month, bills[0]):
+            pass  # "فاتورة نوفمبر" on 2 December: out on the 28th; the latest one follows
         else:  # never another month's bill shown as if it were the one asked for
             turn.say(
                 turn.tr._(
@@ -558,8 +695,23 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     turn.begin("bill", shown=account, shown_month={"month": period.month, "year": period.year})
     if why_high:
         turn.say(comparison_text(turn, bills), object_choices(turn))
-    else:
-        turn.say(bill_text(turn, bills[0], bills[1] if len(bills) > 1 else None))
+        return
+    unpaid = bills[0].status != "paid"
+    if paid and unpaid:  # "is it paid?" answered plainly first, then what is owed
+        turn.say(turn.tr._("No, this bill is not paid yet."))
+    turn.say(bill_text(turn, bills[0], bills[1] if len(bills) > 1 else None))
+    if paid == "claimed" and unpaid:
+        turn.say(_payment_takes_time_line(turn))
+
+
+def _payment_takes_time_line(turn: Turn) -> str:
+    """Said when a subscriber says they paid a bill that still shows unpaid: no delay figure
+    is given (domain.md names none)."""
+    return turn.tr._(
+        "If you paid it recently, a payment can take some time to show here. If it still shows "
+        "unpaid later, keep your receipt: customer service can check it for you on {number}.",
+        number=turn.settings.agent_phone,
+    )
 
 
 def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:

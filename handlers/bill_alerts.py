@@ -51,17 +51,19 @@ def _steps_by_sms(turn: Turn) -> None:
     steps (domain.md: subscribers text their account number to it), not a list to pick from."""
     _ = turn.tr._
     turn.finish()
-    turn.say(
-        _(
-            "To get your bill by SMS, text your account number (the digits only) to {code} "
-            "from your mobile. Every month, when the bill is issued on day {day} of the month, "
-            "its amount and due date come to that mobile by SMS.",
-            code=turn.settings.bill_sms_code,
-            day=turn.tr.number(ISSUE_DAY),
-        )
-    )
+    turn.say(_sms_steps_line(turn))
     if turn.message.channel != "sms":
         turn.say(_("I can also send them to you here: send «bill alerts»."))
+
+
+def _sms_steps_line(turn: Turn) -> str:
+    return turn.tr._(
+        "To get your bill by SMS, text your account number (the digits only) to {code} "
+        "from your mobile. Every month, when the bill is issued on day {day} of the month, "
+        "its amount and due date come to that mobile by SMS.",
+        code=turn.settings.bill_sms_code,
+        day=turn.tr.number(ISSUE_DAY),
+    )
 
 
 def resume(turn: Turn) -> None:
@@ -141,6 +143,8 @@ def _ask_which(turn: Turn, linked: list[Account]) -> None:
     if not linked:
         turn.finish()
         no_accounts(turn)
+        # The short code works for any account, linked to this number or not (domain.md).
+        turn.say(_sms_steps_line(turn))
         return
     turn.begin("bill_alerts", accounts=[a.account for a in linked])
     turn.say(

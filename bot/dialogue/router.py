@@ -378,6 +378,10 @@ def _start_something(
         turn.finish()
         bill.start(turn, understood)
         return
+    if bill.asks_by_month(text, understood, turn.now):  # "فاتورة نوفمبر": a bill, not "did you…?"
+        turn.finish()
+        bill.start(turn, understood)
+        return
     if bill_alerts.bare_account(text):  # "30012345678": that account's bill, never alerts unasked
         turn.finish()
         bill.start(turn, understood)
