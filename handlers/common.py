@@ -38,10 +38,11 @@ def latest_outage_report(
 
 
 def latest_safety_report(
-    turn: Turn, *, report: int | None = None, hazard: int | None = None
+    turn: Turn, *, report: int | None = None, hazard: int | None = None, kind: str | None = None
 ) -> tuple[HazardReport, Hazard] | None:
     """The sender's latest safety report and its hazard, found as `latest_outage_report`;
-    `report` / `hazard`: that one only ("HAZ-000012", "HZ-000012"), None when not theirs."""
+    `report` / `hazard`: that one only ("HAZ-000012", "HZ-000012"), None when not theirs;
+    `kind`: the latest of that kind ("بلاغ الكيبل")."""
     from bot.hazards.service import latest_report_of
 
     message = turn.message
@@ -52,6 +53,7 @@ def latest_safety_report(
         phone=turn.phone,
         report=report,
         hazard=hazard,
+        kind=kind,
     )
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict
+from datetime import datetime
 
 from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
@@ -90,9 +91,39 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
         media=[],
     )
     _take(turn)
+    if turn.text and outage_beside(turn.text):
+        # "الكهرباء طافية من ساعتين والسلك ... طايح": offered once the safety report is taken,
+        # from the whole message (its start too).
+        turn.remember(outage_too=True, outage_told=turn.text, outage_told_at=turn.now.isoformat())
     if agent.asked_in(turn):
         turn.remember(person=True)  # "ابي موظف ضروري، فيه سلك مكشوف": handed over in _next
     _next(turn)
+
+
+# A word that may begin another statement in one sentence ("...من ساعتين والسلك طايح").
+_JOINED = re.compile(r"^(?:و\w{2,}|and)$", re.IGNORECASE)
+
+
+def outage_beside(text: str) -> bool:
+    """The message says the power is off where the sender is, in a part of it that names no
+    hazard ("الكهرباء طافية من ساعتين والسلك ... طايح", "no power in my flat and sparks from
+    the meter box"): an outage beside the danger, not the danger itself ("سلك الكهرباء مقطوع"
+    is a cable cut). The message is cut at punctuation and before each word joined by "و" or
+    "and"."""
+    from bot.understanding.slots.times import says_power_off
+    from handlers.second_request import clauses
+
+    for clause in clauses(text):
+        part: list[str] = []
+        for word in [*clause.split(), ""]:
+            if word and (not part or not _JOINED.match(word)):
+                part.append(word)
+                continue
+            piece = " ".join(part)
+            if says_power_off(piece) and kind_in(piece) is None:
+                return True
+            part = [word]
+    return False
 
 
 def _asks_after_report(turn: Turn) -> bool:
@@ -114,7 +145,9 @@ def _asks_after_report(turn: Turn) -> bool:
     if named_reference(text) is not None:  # "وش صار على بلاغ HAZ-000012": that one, not the latest
         turn.finish()
         return answers_named_report(turn)
-    found = latest_safety_report(turn)
+    # "بلاغ الكيبل اللي طايح": the latest report of that kind, not the latest of any kind.
+    kind = kind_in(text)
+    found = (latest_safety_report(turn, kind=kind) if kind else None) or latest_safety_report(turn)
     if found is None:
         return False
     turn.finish()
@@ -154,6 +187,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if _moved_on(turn, understood):
         return False
     picked = choice_number(turn.text) if stage == "kind" else None
+    before = turn.state.get("place")
     _take(turn)
     state = turn.state
     if stage == "kind" and state["kind"] is None and turn.text:
@@ -171,6 +205,14 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(describe=False, kind=kind_in(turn.text) or "other")
     elif stage == "where" and not _placed(turn.state) and (premise := _premise_picked(turn)):
         turn.remember(place=premise)
+    elif stage in ("where", "area") and _own_said(turn.text) and (mine := _own_premises(turn)):
+        # "بيتي", "عمارتنا", "عدادي اللي في البيت": their premise on the account, not a place
+        # to ask again; which one, when they have several.
+        described = before if stage == "area" else None
+        if len(mine) == 1:
+            turn.remember(place="، ".join(p for p in (described, _premise_place(mine[0])) if p))
+        else:
+            turn.remember(place=None, own=True, area_asked=True)
     elif stage == "where" and not _placed(turn.state) and _unknown_place(turn.text):
         # "ما ادري": the report is not held up for a place they cannot give; it is recorded
         # with none (and joined to no other), and a place sent after it is added to it.
@@ -322,6 +364,8 @@ def _moved_on(turn: Turn, understood: Understanding) -> bool:
         return True  # "مع السلامة" is never a place: the recognizer's own "sure" is enough
     if turn.state.get("stage") in ("where", "area") and _only_a_place(turn.text):
         return False  # "حي السلي جنب مسجد التقوى" answers "where?", however sure the model is
+    if turn.state.get("stage") in ("where", "area") and _own_said(turn.text):
+        return False  # "بيتي": their own premise, however sure the model is of an outage
     return understood.intent not in ("unknown", FLOW) and understood.confidence >= MOVED_ON
 
 
@@ -410,6 +454,27 @@ def _own_premises(turn: Turn) -> list[dict]:
     ]
 
 
+# "عدادي اللي في البيت" is their own premise; a longer message says more than where it is.
+OWN_WORDS = 6
+
+
+def _own_said(text: str) -> bool:
+    """A short answer that names the sender's own premise ("بيتي", "عمارتنا", "عدادي اللي في
+    البيت"; phrase list own_premise) and no district or city of its own."""
+    if not text or _names_place(text) or len(text.split()) > OWN_WORDS:
+        return False
+    return mentions(text, "own_premise")
+
+
+def _names_place(text: str) -> bool:
+    named = find_place(text)
+    return bool(named.district or named.city or named.unlisted)
+
+
+def _premise_place(premise: dict) -> str:
+    return "، ".join(p for p in (premise["premise"], premise["district"], premise["city"]) if p)
+
+
 def _premise_picked(turn: Turn) -> str | None:
     """The premise picked from the list (its number, or its name), as a place."""
     premises = turn.state.get("premises") or []
@@ -417,7 +482,7 @@ def _premise_picked(turn: Turn) -> str | None:
     chosen = premises[picked - 1] if picked is not None and 1 <= picked <= len(premises) else None
     if chosen is None:
         return None
-    return "، ".join(p for p in (chosen["premise"], chosen["district"], chosen["city"]) if p)
+    return _premise_place(chosen)
 
 
 def _warn(turn: Turn) -> None:
@@ -587,10 +652,10 @@ def _next(turn: Turn) -> None:
 
 
 def _city_for_report(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "which city?" after the report: a city from the list, by number or name,
-    added to the report, with the street or landmark said with it ("الرياض حي النسيم شارع سعد
-    بن عبادة قدام المدرسة": all of it, for the team). Anything else is not that answer
-    (False)."""
+    """The answer to "which city?" after the report: a city from the list, by number or name
+    (or another city we know, named alone), added to the report, with the street or landmark
+    said with it ("الرياض حي النسيم شارع سعد بن عبادة قدام المدرسة": all of it, for the team).
+    Anything else is not that answer (False)."""
     cities = turn.state.get("cities") or []
     report = find_report(turn.session, turn.state.get("report_id") or 0)
     if not cities or report is None:
@@ -605,7 +670,9 @@ def _city_for_report(turn: Turn, understood: Understanding) -> bool:
         added = turn.text.strip() if described and _helps(turn.text) else None
     if picked is not None and 1 <= picked <= len(cities):
         city = added = cities[picked - 1]
-    if city is None or city not in cities or added is None:
+    # A known city not among the choices ("الخبر" for a district we list elsewhere) is the
+    # city all the same: never a dead end.
+    if city is None or added is None or (city not in cities and named.district is not None):
         return False
     add_city(turn.session, report, added)
     turn.remember(cities=None)
@@ -757,12 +824,13 @@ def _record(turn: Turn) -> None:
     turn.say(_thanks(turn, outcome, stored, missed))
     outage_too = bool(state.get("outage_too"))
     outage_told = "، ".join(p for p in (state.get("outage_told"), state.get("place")) if p)
+    told_at = state.get("outage_told_at")
     # Open a little longer: a photo sent next joins this report; "what should I do?" is
     # answered from what was told (someone hurt, a fire, danger at home), warned once only.
     told = {key: state[key] for key in _TOLD if state.get(key)}
     turn.begin(FLOW, stage="photo", report_id=outcome.report.id, **told)
     if outage_too:
-        _offer_outage(turn, outage_told)
+        _offer_outage(turn, outage_told, told_at)
 
 
 # What the report's flow keeps once it is recorded.
@@ -790,7 +858,7 @@ def outage_after(turn: Turn, told: str | None = None) -> bool:
     else:
         # The whole message, its outage half too (the hazard's words are its own half only):
         # the outage report reads its start from it.
-        turn.remember(outage_too=True, outage_told=told)
+        turn.remember(outage_too=True, outage_told=told, outage_told_at=turn.now.isoformat())
     return True
 
 
@@ -800,21 +868,24 @@ def _outage_taken(turn: Turn, understood: Understanding) -> bool:
     from handlers import outage_report
 
     told = turn.state.get("outage_told")
+    told_at = turn.state.get("outage_told_at")
     if not told or choice_number(turn.text) != 1:
         return False
     turn.finish()
     turn.text = told
-    outage_report.start(turn, understood)
+    # "من ساعتين" counts back from when it was said, not from this yes a few minutes later.
+    stated = outage_report.start_told(told, datetime.fromisoformat(told_at)).at if told_at else None
+    outage_report.start(turn, understood, stated)
     return True
 
 
-def _offer_outage(turn: Turn, told: str) -> None:
+def _offer_outage(turn: Turn, told: str, told_at: str | None = None) -> None:
     """ "Shall I report the outage too?"; its yes reports it from what was told (its time, and
     the place the hazard was given: `_outage_taken`)."""
     from handlers.outage_status import yes_words
 
     _ = turn.tr._
-    turn.remember(outage_told=told)
+    turn.remember(outage_told=told, outage_told_at=told_at or turn.now.isoformat())
     turn.say(
         _("You also said the power is out where you are: shall I report the outage too?"),
         # One choice: numbered 1, not by its place in the main menu.

@@ -52,10 +52,10 @@ def start(turn: Turn, understood: Understanding) -> None:
             _("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))
         ]
         turn.say("\n".join(lines + status_lines(turn, report, incident)))
-        say_safety_status(turn, *safety)
+        _say_safety_reports(turn, safety)
         return
     if safety is not None and _asks_after_safety(turn, found, safety[0]):
-        say_safety_status(turn, *safety)
+        _say_safety_reports(turn, safety)
         return
     if found is None:
         # A yes-or-no question, not a list of one: its yes reports the outage in the words of
@@ -158,6 +158,24 @@ def _both_open(turn: Turn, outage: tuple[OutageReport, Incident], hazard: Hazard
 def named_kinds(text: str) -> set[str]:
     """The kinds of report the message names by reference: "out", "inc", "haz", "hz"."""
     return {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
+
+
+def _say_safety_reports(turn: Turn, latest: tuple[HazardReport, Hazard]) -> None:
+    """The latest safety report's status, and that of the sender's other reports not made safe
+    yet ("حالة بلاغاتي": every one of them, not the latest alone), unless the message names the
+    latest by its reference."""
+    from bot.hazards.service import open_reports_of
+
+    say_safety_status(turn, *latest)
+    if named_kinds(turn.text or ""):
+        return
+    message = turn.message
+    others = open_reports_of(
+        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
+    )
+    for report, hazard in others:
+        if hazard.id != latest[1].id:
+            say_safety_status(turn, report, hazard)
 
 
 def say_safety_status(turn: Turn, report: HazardReport, hazard: Hazard) -> None:

@@ -7,7 +7,8 @@ Near-duplicates: a report joins an open hazard of the same kind reported within 
 that is within JOIN_DISTANCE_M of its shared location, or, when neither has a location, that
 has the same place in words (spelling aside) naming a known district of one city: a landmark
 alone ("عند المدرسة", "عند بيتنا") or with a city only could be anywhere, so reports are never
-joined on it. Worded differently, two reports
+joined on it. Nor do two reports of one kind that name different equipment ("sparks from the
+meter" and "smoke from the transformer": both sparks or fire) join. Worded differently, two reports
 naming the same known district join within DISTRICT_JOIN_WINDOW ("صندوق مفتوح جنب المدرسة بحي
 الياسمين", then "طبلون مفتوح في الياسمين قريب من المدرسة"): a district may hold two such hazards,
 but rarely two reported within the hour. Every reporter keeps a report of their own; a
@@ -40,7 +41,7 @@ from bot.hazards.models import (
     HazardMedia,
     HazardReport,
 )
-from bot.hazards.vocabulary import is_urgent_kind, names_area
+from bot.hazards.vocabulary import is_urgent_kind, named_kinds, names_area
 from bot.outages.area import bounding_box, distance_km, normalize_place
 from bot.outages.places import find_place
 from bot.outages.service import parse_reference
@@ -90,6 +91,8 @@ def report_hazard(
     located = latitude is not None and longitude is not None
     place_key = None if located else _place_key(place)
     hazard = _near_duplicate(session, kind, reported_at, latitude, longitude, place_key)
+    if hazard is not None and not _same_equipment(session, hazard, kind, text):
+        hazard = None
     if hazard is None:
         hazard = Hazard(
             kind=kind,
@@ -251,16 +254,20 @@ def latest_report_of(
     phone: str | None,
     report: int | None = None,
     hazard: int | None = None,
+    kind: str | None = None,
 ) -> tuple[HazardReport, Hazard] | None:
     """The sender's latest safety report and its hazard: by phone across channels when known,
     else by channel+sender (never another number's). `report`: only that report ("HAZ-000012"),
-    `hazard`: only a report of theirs on that hazard ("HZ-000012"); None when it is not theirs."""
+    `hazard`: only a report of theirs on that hazard ("HZ-000012"); None when it is not theirs.
+    `kind`: only a report of that kind ("بلاغ الكيبل": a cable), or on a hazard of it."""
     same_sender = (HazardReport.channel == channel) & (HazardReport.sender == sender)
     who = or_(HazardReport.phone == phone, same_sender) if phone else same_sender
     if report is not None:
         who = who & (HazardReport.id == report)
     if hazard is not None:
         who = who & (HazardReport.hazard_id == hazard)
+    if kind is not None:
+        who = who & or_(HazardReport.kind == kind, Hazard.kind == kind)
     row = session.execute(
         select(HazardReport, Hazard)
         .join(Hazard, Hazard.id == HazardReport.hazard_id)
@@ -269,6 +276,27 @@ def latest_report_of(
         .limit(1)
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def open_reports_of(
+    session: Session, *, channel: str, sender: str, phone: str | None, limit: int = 3
+) -> list[tuple[HazardReport, Hazard]]:
+    """The sender's safety reports whose hazards are not made safe yet, newest first, one per
+    hazard (found as `latest_report_of`), at most `limit`."""
+    same_sender = (HazardReport.channel == channel) & (HazardReport.sender == sender)
+    who = or_(HazardReport.phone == phone, same_sender) if phone else same_sender
+    rows = session.execute(
+        select(HazardReport, Hazard)
+        .join(Hazard, Hazard.id == HazardReport.hazard_id)
+        .where(who, Hazard.status != RESOLVED)
+        .order_by(HazardReport.reported_at.desc(), HazardReport.id.desc())
+    )
+    found: dict[int, tuple[HazardReport, Hazard]] = {}
+    for report, hazard in rows:
+        found.setdefault(hazard.id, (report, hazard))
+        if len(found) >= limit:
+            break
+    return list(found.values())
 
 
 def find_hazard(session: Session, ref: str | int) -> Hazard:
@@ -387,6 +415,17 @@ def _near_duplicate(
         )
         return next((h for h in lately if _district_of(h.place_key) == district), None)
     return None
+
+
+def _same_equipment(session: Session, hazard: Hazard, kind: str, text: str | None) -> bool:
+    """The report and the hazard name the same equipment besides their kind, or one of them
+    names none ("شرار من العداد" is not "دخان من المحول", though both are sparks or fire)."""
+    mine = named_kinds(text) - {kind}
+    if not mine:
+        return True
+    theirs = frozenset().union(*(named_kinds(r.text) for r in reports_of(session, hazard)))
+    theirs -= {kind}
+    return not theirs or bool(mine & theirs)
 
 
 def _district_of(place_key: str | None) -> tuple[str, str | None] | None:

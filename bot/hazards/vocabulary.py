@@ -182,6 +182,13 @@ def _named(words: list[str]) -> list[tuple[Kind, int]]:
     ]
 
 
+def named_kinds(text: str | None) -> frozenset[str]:
+    """Every kind the message names ("sparks from the meter": sparks, and a meter), to tell
+    one thing from another of the same kind ("sparks from the meter" is not "smoke from the
+    transformer")."""
+    return frozenset(kind.id for kind, _ in _named(_stems(text))) if text else frozenset()
+
+
 def kind_in(text: str) -> str | None:
     """The kind the message names: of several, the highest precedence, then the first named."""
     named = _named(_stems(text))
