@@ -131,7 +131,26 @@ def start(turn: Turn, understood: Understanding) -> None:
         and (_show_records(turn, outages_only=True) or _ask_when_back(turn))
     ):
         return
+    if _day_on_record(turn, facts) and _show_records(turn, outages_only=True):
+        return  # "كم تعويضي عن انقطاع امس": their report of that day's outage, not "what time?"
     _advance(turn, facts)
+
+
+def _day_on_record(turn: Turn, facts: Facts) -> bool:
+    """An outage asked about by its day alone ("كم تعويضي عن انقطاع امس", no hour, no end, no
+    length) while an outage report of the sender's covers that day: its case on record answers
+    it, never the calculator's "at what time did it start?"."""
+    if facts.standard not in (EMERGENCY, PLANNED, None) or turn.phone is None:
+        return False
+    if not facts.start or "T" in facts.start or facts.end or facts.duration or facts.ongoing:
+        return False
+    day = date.fromisoformat(facts.start)
+    spans = [(report.start_in(incident), turn.now) for report, incident in _open_outage(turn)]
+    spans += [
+        (report.start_in(incident), report.end_in(incident) or turn.now)
+        for report, incident, _c in compensation_cases_for_phone(turn.session, turn.phone)
+    ]
+    return any(_day_in_riyadh(start) <= day <= _day_in_riyadh(end) for start, end in spans)
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
@@ -1224,11 +1243,14 @@ def _switched_kind(text: str, facts: Facts) -> str | None:
     message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind.
     Where the kind was never told (`kind_open`: counted as a fault, the amount the same either
     way), the kind said next needs no "لا غلطت" to be taken ("كان انقطاع مخطط له وبلغونا قبل
-    بيوم": its notice is owed too)."""
-    if facts.standard not in (EMERGENCY, PLANNED) or not (_corrects(text) or facts.kind_open):
+    بيوم": its notice is owed too). The kind counted, said denied beside the other ("طلع
+    انقطاع مبرمج للصيانه مو عطل"), is a correction by itself."""
+    if facts.standard not in (EMERGENCY, PLANNED):
         return None
-    kinds = _kinds_said(text)[0]
+    kinds, denied = _kinds_said(text)
     if len(kinds) != 1 or facts.standard in kinds:
+        return None
+    if not (_corrects(text) or facts.kind_open or facts.standard in denied):
         return None
     return kinds.pop()
 
