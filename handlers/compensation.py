@@ -2723,7 +2723,13 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     return [found]
 
 
-def _ask_when_back(turn: Turn) -> bool:
+def ask_when_back_kept(turn: Turn) -> bool:
+    """ "الغي البلاغ الكهربا رجعت" with no hour: the report kept, not withdrawn (what it earns
+    would be lost), and when the power came back asked, so the case is counted."""
+    return _ask_when_back(turn, kept=True)
+
+
+def _ask_when_back(turn: Turn, kept: bool = False) -> bool:
     """The reporter told us the power came back ("رجعت الكهرباء"), or cancelled their report
     saying so ("الغي البلاغ الكهربا رجعت"): their case is counted, from the start they stated or
     else the start on our record (said as such), once they say when it came back, asked here.
@@ -2743,7 +2749,17 @@ def _ask_when_back(turn: Turn) -> bool:
     _ = turn.tr._
     went_off = day_and_time(turn, since)
     cancelled = report.status == CANCELLED
-    if stated is None and cancelled:
+    if kept and stated is None:
+        lead = _(
+            "Glad the power is back! Rather than cancel your report {ref}, I have kept it so that "
+            "the compensation it earns is counted: from {since}, the start on our record."
+        )
+    elif kept:
+        lead = _(
+            "Glad the power is back! Rather than cancel your report {ref}, I have kept it so that "
+            "the compensation it earns is counted: it went off {since}."
+        )
+    elif stated is None and cancelled:
         lead = _(
             "You cancelled your report {ref} saying the power came back; I count from {since}, "
             "the start on our record."
