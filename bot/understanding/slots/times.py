@@ -1171,7 +1171,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         from bot.understanding.slots import folded_text
 
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
-    toks = _corrected(_hour_ranges(tokens[:MAX_TOKENS], _vocabulary()), _vocabulary())
+    v = _vocabulary()
+    toks = _corrected(_hour_ranges(_negated_hours(tokens[:MAX_TOKENS], v), v), v)
     positions = _start_positions(toks, _starters())
     now = now.astimezone(RIYADH)
     month = _named_month(toks, _vocabulary(), now.date())
@@ -1497,6 +1498,39 @@ def _correction_head(toks: list[str], m: int, v: _Vocabulary) -> int:
             return head
         head -= size
     return head
+
+
+def negates_an_hour(raw: str) -> bool:
+    """The message takes an hour back ("مو من ٨", "not from 8"): `_negated_hours` drops one."""
+    from bot.understanding.slots import folded_text
+
+    toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
+    return len(_negated_hours(toks, _vocabulary())) != len(toks)
+
+
+def _negated_hours(toks: list[str], v: _Vocabulary) -> list[str]:
+    """An hour said taken back after a start word ("طفت من الفجر مو من ٨", "not from 8, from
+    dawn", "مو الساعة ٨"): not the case's hour, so not read at all (the words of `negated_day`,
+    then "من" or "الساعة", then the hour and its part of the day). "مو ٧" with neither, as in
+    "عفوا مو ٧ كانت ٨", is the correction's (`_corrected`)."""
+    if v.negated_day.firsts.isdisjoint(toks):
+        return toks
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        _, size = _phrase_at(toks, i, v.negated_day)
+        if size:
+            k = i + size
+            marked = k < len(toks) and toks[k] in v.start
+            k += marked
+            lead = _phrase_at(toks, k, v.lead)[1]
+            k += lead
+            if (marked or lead) and k < len(toks) and _is_hour(toks, k, v):
+                i = k + 1 + _hour_tail(toks, k, v)
+                continue
+        out.append(toks[i])
+        i += 1
+    return out
 
 
 def _corrected_day(toks: list[str], head: int, k: int, v: _Vocabulary) -> list[str] | None:
