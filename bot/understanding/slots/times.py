@@ -138,6 +138,8 @@ class _Vocabulary:
     taken_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     corrected_to: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     eve: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))  # "ليلة" before a weekday
+    # "قبل اللي فات", "before last" after a weekday: a week before the last such day
+    before_last: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الشهر الماضي", "last month": the month before the message's, said with no day.
     last_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
 
@@ -233,6 +235,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["corrections"]["taken_back"]),
         _flags(data["corrections"]["then"]),
         _flags(data["weekday_eve"]["words"]),
+        _flags(data["weekdays_before_last"]["after"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -293,6 +296,7 @@ def _vocabulary() -> _Vocabulary:
         taken_back=_flags(data["corrections"]["taken_back"]),
         corrected_to=_flags(data["corrections"]["then"]),
         eve=_flags(data["weekday_eve"]["words"]),
+        before_last=_flags(data["weekdays_before_last"]["after"]),
         last_month=_flags(dates["last_month"]),
     )
 
@@ -431,6 +435,8 @@ class _Day:
     eve: bool = False
     # "قبل اسبوعين يوم الاحد": that weekday in the week counted back to (0 = Monday).
     in_week: int | None = None
+    # "الخميس اللي قبل اللي فات": that many weeks before the last such weekday.
+    weeks_back: int = 0
 
 
 @dataclass
@@ -717,12 +723,21 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
                 after = i + size + date_size
                 continue
             _, ahead = _phrase_at(toks, i + size, v.ahead_after)
+            _, earlier = (None, 0) if ahead else _phrase_at(toks, i + size, v.before_last)
             said_before = any(tuple(toks[max(0, i - n) : i]) in v.ahead_before for n in (1, 2))
             eve = any(tuple(toks[max(0, i - n) : i]) in v.eve for n in (1, 2) if i - n >= 0)
             if not _negated_day(toks, i, v):
                 said_ahead = bool(ahead) or said_before
-                scan.days.append(_Day(i, weekday=int(weekday), ahead=said_ahead, eve=eve))
-            after = i + size + ahead
+                scan.days.append(
+                    _Day(
+                        i,
+                        weekday=int(weekday),
+                        ahead=said_ahead,
+                        eve=eve,
+                        weeks_back=1 if earlier and not said_ahead else 0,
+                    )
+                )
+            after = i + size + ahead + earlier
             continue
         _, size = _phrase_at(toks, i, v.state)
         if size:
@@ -1884,7 +1899,7 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         back = (today.weekday() - day.weekday) % 7 or 7
         if day.eve and back == 7:
             back = 0  # "ليلة الجمعة" said on a Friday: the night just over
-        return today - timedelta(days=back)
+        return today - timedelta(days=back + 7 * day.weeks_back)
     if day.gregorian is not None:
         year, month, number = day.gregorian
         return _calendar_day(lambda y: date(y, month, number), year, today.year, today, after)
