@@ -41,6 +41,9 @@ FLOWS = {
 
 # Flows whose questions read "تمام" / "ok" as yes (elsewhere it is small talk).
 YES_FLOWS = ("compensation", "menu")
+# Steps of other flows that ask a yes-or-no question ("shall I count from about 5:00 PM?", "is
+# this about your report OUT-…?"): there too «ايوه», «صح», «تمام» are yes, not small talk.
+YES_STAGES = {"outage_report": ("start_part", "same_report", "back_part")}
 
 # Flows that take a photo sent with no words (the rest treat it as a new hazard report).
 PHOTO_FLOWS = ("hazard_report", "shared_location")

@@ -133,7 +133,26 @@ def start(turn: Turn, understood: Understanding) -> None:
         and (_show_records(turn, outages_only=True) or _ask_when_back(turn))
     ):
         return
+    if _day_on_record(turn, facts) and _show_records(turn, outages_only=True):
+        return  # "كم تعويضي عن انقطاع امس": their report of that day's outage, not "what time?"
     _advance(turn, facts)
+
+
+def _day_on_record(turn: Turn, facts: Facts) -> bool:
+    """An outage asked about by its day alone ("كم تعويضي عن انقطاع امس", no hour, no end, no
+    length) while an outage report of the sender's covers that day: its case on record answers
+    it, never the calculator's "at what time did it start?"."""
+    if facts.standard not in (EMERGENCY, PLANNED, None) or turn.phone is None:
+        return False
+    if not facts.start or "T" in facts.start or facts.end or facts.duration or facts.ongoing:
+        return False
+    day = date.fromisoformat(facts.start)
+    spans = [(report.start_in(incident), turn.now) for report, incident in _open_outage(turn)]
+    spans += [
+        (report.start_in(incident), report.end_in(incident) or turn.now)
+        for report, incident, _c in compensation_cases_for_phone(turn.session, turn.phone)
+    ]
+    return any(_day_in_riyadh(start) <= day <= _day_in_riyadh(end) for start, end in spans)
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
@@ -1241,11 +1260,14 @@ def _switched_kind(text: str, facts: Facts) -> str | None:
     message says no such thing. A kind said denied ("مو عطل", "ما كان عطل") is not the kind.
     Where the kind was never told (`kind_open`: counted as a fault, the amount the same either
     way), the kind said next needs no "لا غلطت" to be taken ("كان انقطاع مخطط له وبلغونا قبل
-    بيوم": its notice is owed too)."""
-    if facts.standard not in (EMERGENCY, PLANNED) or not (_corrects(text) or facts.kind_open):
+    بيوم": its notice is owed too). The kind counted, said denied beside the other ("طلع
+    انقطاع مبرمج للصيانه مو عطل"), is a correction by itself."""
+    if facts.standard not in (EMERGENCY, PLANNED):
         return None
-    kinds = _kinds_said(text)[0]
+    kinds, denied = _kinds_said(text)
     if len(kinds) != 1 or facts.standard in kinds:
+        return None
+    if not (_corrects(text) or facts.kind_open or facts.standard in denied):
         return None
     return kinds.pop()
 
@@ -2697,7 +2719,13 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     return [found]
 
 
-def _ask_when_back(turn: Turn) -> bool:
+def ask_when_back_kept(turn: Turn) -> bool:
+    """ "الغي البلاغ الكهربا رجعت" with no hour: the report kept, not withdrawn (what it earns
+    would be lost), and when the power came back asked, so the case is counted."""
+    return _ask_when_back(turn, kept=True)
+
+
+def _ask_when_back(turn: Turn, kept: bool = False) -> bool:
     """The reporter told us the power came back ("رجعت الكهرباء"), or cancelled their report
     saying so ("الغي البلاغ الكهربا رجعت"): their case is counted, from the start they stated or
     else the start on our record (said as such), once they say when it came back, asked here.
@@ -2717,7 +2745,17 @@ def _ask_when_back(turn: Turn) -> bool:
     _ = turn.tr._
     went_off = day_and_time(turn, since)
     cancelled = report.status == CANCELLED
-    if stated is None and cancelled:
+    if kept and stated is None:
+        lead = _(
+            "Glad the power is back! Rather than cancel your report {ref}, I have kept it so that "
+            "the compensation it earns is counted: from {since}, the start on our record."
+        )
+    elif kept:
+        lead = _(
+            "Glad the power is back! Rather than cancel your report {ref}, I have kept it so that "
+            "the compensation it earns is counted: it went off {since}."
+        )
+    elif stated is None and cancelled:
         lead = _(
             "You cancelled your report {ref} saying the power came back; I count from {since}, "
             "the start on our record."

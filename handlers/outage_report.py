@@ -57,6 +57,7 @@ from bot.understanding.slots.times import (
     answer_hour_text,
     day_in_month,
     day_untold,
+    negates_an_hour,
     read_answer_hour,
     span_may_have_begun,
 )
@@ -1053,6 +1054,10 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     part_hour = turn.state.get("part_hour")
     in_part = None
     hour = turn.state.get("hour")
+    if hour and negates_an_hour(turn.text):
+        # "morning or evening?" of 8, answered "طفت من الفجر مو من ٨": the 8 taken back, not
+        # put in the part of the day the answer names
+        hour = part_hour = None
     if hour and said is not None and said.clock is not None and said.day_part:
         # "من الساعة ١١" asked "morning or evening?", answered "الصبح": 11:00, not 8:00
         in_part = _hour_in_part(datetime.fromisoformat(hour), said, turn.now)

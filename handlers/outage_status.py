@@ -368,6 +368,11 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     own = says(text, "false_alarm") and not says_power_off(text)
     if own:
         back, cancel = False, True
+    # "اقدر الغي البلاغ؟ رجعت الكهرباء الحين": cancelled because the power is back, the case is
+    # not withdrawn but ended: the restoration recorded, as "رجعت الكهرباء" alone, and what it
+    # earned said (a withdrawn report would throw away what is owed).
+    kept = back and cancel
+    cancel = cancel and not back
     if not (back or cancel):
         return False
     if understood is not None and understood.intent == "compensation" and not cancel:
@@ -414,6 +419,11 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     turn.intent = "outage_status"
     if back:
         note_power_back(report, turn.now)
+    if kept:
+        from handlers.compensation import ask_when_back_kept
+
+        if ask_when_back_kept(turn):
+            return True
     if cancel:
         cancel_outage_report(turn, report, own=own)
         return True

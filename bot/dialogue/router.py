@@ -49,6 +49,7 @@ from handlers import (
     INTENTS,
     PHOTO_FLOWS,
     YES_FLOWS,
+    YES_STAGES,
     agent,
     bill,
     bill_alerts,
@@ -282,7 +283,10 @@ def _handle(
         agent.start(turn, understood)
         return
 
-    if small_talk.takes_before_flow(courtesy, reads_yes=turn.flow in YES_FLOWS):
+    reads_yes = turn.flow in YES_FLOWS or (
+        turn.flow in YES_STAGES and turn.state.get("stage") in YES_STAGES[turn.flow]
+    )
+    if small_talk.takes_before_flow(courtesy, reads_yes=reads_yes):
         small_talk.answer(turn, courtesy)
         return
 

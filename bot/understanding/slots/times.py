@@ -138,6 +138,8 @@ class _Vocabulary:
     taken_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     corrected_to: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     eve: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))  # "ليلة" before a weekday
+    # "قبل اللي فات", "before last" after a weekday: a week before the last such day
+    before_last: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الشهر الماضي", "last month": the month before the message's, said with no day.
     last_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الماضي", "اللي فات" after a month's name: the one a year before when it is today's month.
@@ -238,6 +240,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["corrections"]["taken_back"]),
         _flags(data["corrections"]["then"]),
         _flags(data["weekday_eve"]["words"]),
+        _flags(data["weekdays_before_last"]["after"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -299,6 +302,7 @@ def _vocabulary() -> _Vocabulary:
         taken_back=_flags(data["corrections"]["taken_back"]),
         corrected_to=_flags(data["corrections"]["then"]),
         eve=_flags(data["weekday_eve"]["words"]),
+        before_last=_flags(data["weekdays_before_last"]["after"]),
         last_month=_flags(dates["last_month"]),
         past_month=_flags(dates["past_month"]),
         month_day_word=frozenset(normalize(w) for w in dates["day_word"] + dates["month_day_word"]),
@@ -440,6 +444,8 @@ class _Day:
     eve: bool = False
     # "قبل اسبوعين يوم الاحد": that weekday in the week counted back to (0 = Monday).
     in_week: int | None = None
+    # "الخميس اللي قبل اللي فات": that many weeks before the last such weekday.
+    weeks_back: int = 0
 
 
 @dataclass
@@ -726,12 +732,21 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
                 after = i + size + date_size
                 continue
             _, ahead = _phrase_at(toks, i + size, v.ahead_after)
+            _, earlier = (None, 0) if ahead else _phrase_at(toks, i + size, v.before_last)
             said_before = any(tuple(toks[max(0, i - n) : i]) in v.ahead_before for n in (1, 2))
             eve = any(tuple(toks[max(0, i - n) : i]) in v.eve for n in (1, 2) if i - n >= 0)
             if not _negated_day(toks, i, v):
                 said_ahead = bool(ahead) or said_before
-                scan.days.append(_Day(i, weekday=int(weekday), ahead=said_ahead, eve=eve))
-            after = i + size + ahead
+                scan.days.append(
+                    _Day(
+                        i,
+                        weekday=int(weekday),
+                        ahead=said_ahead,
+                        eve=eve,
+                        weeks_back=1 if earlier and not said_ahead else 0,
+                    )
+                )
+            after = i + size + ahead + earlier
             continue
         _, size = _phrase_at(toks, i, v.state)
         if size:
@@ -1195,7 +1210,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         from bot.understanding.slots import folded_text
 
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
-    toks = _corrected(_hour_ranges(tokens[:MAX_TOKENS], _vocabulary()), _vocabulary())
+    v = _vocabulary()
+    toks = _corrected(_hour_ranges(_negated_hours(tokens[:MAX_TOKENS], v), v), v)
     positions = _start_positions(toks, _starters())
     now = now.astimezone(RIYADH)
     month = _named_month(toks, _vocabulary(), now.date())
@@ -1529,6 +1545,39 @@ def _correction_head(toks: list[str], m: int, v: _Vocabulary) -> int:
             return head
         head -= size
     return head
+
+
+def negates_an_hour(raw: str) -> bool:
+    """The message takes an hour back ("مو من ٨", "not from 8"): `_negated_hours` drops one."""
+    from bot.understanding.slots import folded_text
+
+    toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
+    return len(_negated_hours(toks, _vocabulary())) != len(toks)
+
+
+def _negated_hours(toks: list[str], v: _Vocabulary) -> list[str]:
+    """An hour said taken back after a start word ("طفت من الفجر مو من ٨", "not from 8, from
+    dawn", "مو الساعة ٨"): not the case's hour, so not read at all (the words of `negated_day`,
+    then "من" or "الساعة", then the hour and its part of the day). "مو ٧" with neither, as in
+    "عفوا مو ٧ كانت ٨", is the correction's (`_corrected`)."""
+    if v.negated_day.firsts.isdisjoint(toks):
+        return toks
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        _, size = _phrase_at(toks, i, v.negated_day)
+        if size:
+            k = i + size
+            marked = k < len(toks) and toks[k] in v.start
+            k += marked
+            lead = _phrase_at(toks, k, v.lead)[1]
+            k += lead
+            if (marked or lead) and k < len(toks) and _is_hour(toks, k, v):
+                i = k + 1 + _hour_tail(toks, k, v)
+                continue
+        out.append(toks[i])
+        i += 1
+    return out
 
 
 def _corrected_day(toks: list[str], head: int, k: int, v: _Vocabulary) -> list[str] | None:
@@ -1882,7 +1931,7 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         back = (today.weekday() - day.weekday) % 7 or 7
         if day.eve and back == 7:
             back = 0  # "ليلة الجمعة" said on a Friday: the night just over
-        return today - timedelta(days=back)
+        return today - timedelta(days=back + 7 * day.weeks_back)
     if day.gregorian is not None:
         year, month, number = day.gregorian
         return _calendar_day(lambda y: date(y, month, number), year, today.year, today, after)
