@@ -599,19 +599,22 @@ def _link_number_line(turn: Turn) -> str:
     )
 
 
-def latest_such_month(asked: list[int], today: date) -> list[int]:
-    """A month named without its year ("فاتورة نوفمبر", [11, 0]) is the latest such month begun
-    by `today`: this year's, or last year's when it has not begun yet. A year said stays."""
-    month, year = asked[:2]
-    if year:
+def latest_such_month(asked: dict, today: date) -> dict:
+    """A month named without its year ("فاتورة نوفمبر", {"month": 11, "year": 0}) is the latest
+    such month begun by `today`: this year's, or last year's when it has not begun yet. A year
+    said stays."""
+    if isinstance(asked, list):  # [month, year]: kept so before, still read
+        asked = {"month": asked[0], "year": asked[1]}
+    if asked["year"]:
         return asked
-    return [month, today.year if month <= today.month else today.year - 1, *asked[2:]]
+    month = asked["month"]
+    return {**asked, "year": today.year if month <= today.month else today.year - 1}
 
 
-def _not_issued_yet(turn: Turn, month: list[int], latest: Bill) -> bool:
+def _not_issued_yet(turn: Turn, month: dict, latest: Bill) -> bool:
     """The month asked for is after the latest bill's: its bill is not out yet. Says when it
     is issued (the ISSUE_DAY of the month after it), then the latest bill follows."""
-    asked = date(month[1], month[0], 1)
+    asked = date(month["year"], month["month"], 1)
     if asked <= latest.period_start:
         return False
     issued = (asked.replace(day=28) + timedelta(days=4)).replace(day=ISSUE_DAY)
