@@ -77,6 +77,7 @@ NAMES = (
     "no_notice",
     "notice_lead",
     "notice_lead_by",
+    "notice_lead_night",
     "money_riyal",
     "arrears_owed",
     "money_thousand",

@@ -311,13 +311,27 @@ def _notice_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         turn.finish()
         agent.start(turn, understood)
         return True
-    changed = facts.read(turn.text, turn.now, "notice")
+    if facts.standard == PLANNED:
+        # Asked again after the restoration was counted: read as that question's answer is
+        # (`tell_notice`: "٥ ساعات" is the notice's lead, never the outage's length).
+        if facts.tell_notice(turn.text, turn.now):
+            _advance(turn, facts)
+            return True
+        changed = False
+    else:
+        changed = facts.read(turn.text, turn.now, "notice")
     if changed and facts.missing(turn.now) != "notice":
         _advance(turn, facts)
         return True
     after_start = _notice_after_start(facts)
     if after_start is None and not changed and _moved_on(understood):
         return False
+    return _ask_notice_again(turn, facts, after_start)
+
+
+def _ask_notice_again(turn: Turn, facts: Facts, after_start: datetime | None = None) -> bool:
+    """When the notice came, asked again another way: with choices (no notice before it; two
+    days or more; a person), and how to write a lead under two days ("قبله بيوم")."""
     tries = int(turn.state.get("tries", 0)) + 1
     if tries >= MAX_TRIES:
         return _retry(turn, "")
@@ -342,7 +356,11 @@ def _notice_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         notice_choices=True,
     )
     turn.say(
-        lead + " " + _("Did a notice reach you before the planned outage?"),
+        lead
+        + " "
+        + _("Did a notice reach you before the planned outage?")
+        + " "
+        + _('If it came less than two days before, write how long before, e.g. "a day before".'),
         [
             Choice("1", _("No notice before it")),
             Choice("2", _("Yes, two days or more before")),
@@ -1199,6 +1217,10 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if turn.state.get("asked") == "notice" and facts.tell_notice(turn.text, turn.now):
         _advance(turn, facts)  # the restoration and the notice, each counted, one total
         return True
+    if turn.state.get("asked") == "notice" and _answers_notice(turn, facts):
+        # "السبت" answering "when did the notice reach you?": that answer, not yet enough to
+        # count, never a correction of the outage's own day.
+        return _ask_notice_again(turn, facts)
     if mentions(turn.text, "time_before"):
         _time_before(turn, facts)  # "والمرة اللي قبلها؟": that one's times, not a new report
         return True
@@ -1227,6 +1249,18 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     _advance(turn, facts)
     return True
+
+
+def _answers_notice(turn: Turn, facts: Facts) -> bool:
+    """A message answering "when did the notice reach you?" with a day or an hour that is not
+    enough to count it ("السبت", for a Monday outage): no correction said, no other case named,
+    and a time in it."""
+    if _corrects(turn.text) or find_standard(turn.text) not in (None, facts.standard, NOTICE):
+        return False
+    reading = read_times(turn.text, turn.now)
+    return not reading.ongoing and (
+        reading.notice is not None or reading.start is not None and reading.end is None
+    )
 
 
 def _time_before(turn: Turn, facts: Facts) -> None:

@@ -168,6 +168,8 @@ class Facts:
             self._move_to_day(start.day)
             start, changed = None, True
         notice_moment = reading.notice
+        if asked == "notice" and end is None and self._lead_said_as_ago(text, start, now):
+            start = None  # "قبل ١٤ ساعه" answering "how long before?": its lead (`_read_notice`)
         if asked == "notice" and notice_moment is None and start is not None and end is None:
             # "الجمعة الساعة ٨ المسا" answering "how long before were you notified?": the
             # notice's moment, not a new start (a blind test was asked the same twice).
@@ -228,7 +230,9 @@ class Facts:
         known = self.start_at()
         begun = start or (Moment(known.date(), known.time(), True, False) if known else None)
         if notice_moment is not None and (
-            not notice_moment.hour_guessed or _late_all_day(notice_moment, begun)
+            not notice_moment.hour_guessed
+            or _late_all_day(notice_moment, begun)
+            or _late_whole_part(notice_moment, begun)
         ):
             self.notice_at, changed = _notice_slot(notice_moment, begun), True
         # "ما بلغونا الا الاربعاء الظهر": notified late, not "no notice". A notice told as a moment
@@ -276,12 +280,34 @@ class Facts:
         return changed
 
     def _notice_before_start(self) -> None:
-        """The stated notice moment as "how long before the outage", once both have an hour."""
+        """The stated notice moment as "how long before the outage", once both have an hour. A
+        notice day with no hour ("الاحد", for Monday 8 am) whose every hour is under the deadline
+        before the start is as many whole days before the outage's day: late whatever its hour."""
         notice, start = _at(self.notice_at), self.start_at()
-        if notice is None or start is None or self.no_notice:
+        if self.no_notice or start is None:
             return
-        if notice < start:
+        if notice is None and self.notice_at and len(self.notice_at) == 10:
+            day = date.fromisoformat(self.notice_at)
+            if day < start.date() and _late_all_day(Moment(day, None, True, False), _began(start)):
+                self.notice_minutes = (start.date() - day).days * 24 * 60
+            return
+        if notice is not None and notice < start:
             self.notice_minutes = int((start - notice).total_seconds() // 60)
+
+    def _lead_said_as_ago(self, text: str, start: Moment | None, now: datetime) -> bool:
+        """ "قبل ١٤ ساعه" answering "how long before the outage were you notified?": read as a
+        moment 14 hours before the message, which is not before the outage's start (nor is a
+        start known to compare): it is how long before the outage the notice came."""
+        if start is None or start.at is None or self.standard not in (NOTICE, PLANNED):
+            return False
+        minutes = find_duration_minutes(text)
+        if not minutes:
+            return False
+        ago = now.replace(second=0, microsecond=0) - timedelta(minutes=minutes)
+        if abs((start.at - ago).total_seconds()) > 60:
+            return False  # a moment of its own ("امس الساعة ٨"), not a length counted back
+        begun = self.start_at()
+        return begun is None or start.at >= begun
 
     def _read_notice(self, text: str, asked: str | None = None, told_when: bool = False) -> bool:
         if told_when:
@@ -760,6 +786,8 @@ def _alternatives(name: str) -> str:
 def notice_lead_minutes(text: str) -> int | None:
     """How long before the outage the notice came, said as a unit alone after "قبلها"/"قبله"
     ("ما وصلنا اشعار الا قبلها بيوم": a day); None when the message says no such thing."""
+    if mentions_words(text, "notice_lead_night"):
+        return 24 * 60  # "قبلها بليله": the night before, under a day: counted as a day
     if not mentions_words(text, "notice_lead") and not mentions_words(text, "notice_lead_by"):
         return None
     normalized = f" {normalize(text)} "
@@ -851,6 +879,27 @@ def _late_all_day(notice: Moment, start: Moment | None) -> bool:
     earliest = datetime.combine(notice.day, time(0), RIYADH)
     deadline = rule_for(NOTICE, begun).deadline or 0
     return earliest < begun and begun - earliest < timedelta(hours=deadline)
+
+
+# A day part's word ("السبت الظهر") stands for an hour guessed within the part: its usual hour,
+# as much as this earlier or later at most ("الصبح" at 8:00 may be 5:00).
+_PART_SPREAD = timedelta(hours=3)
+
+
+def _late_whole_part(notice: Moment, start: Moment | None) -> bool:
+    """A notice at an hour guessed from a part of the day ("وصلتني رساله السبت الظهر", for
+    Monday 8 am) whose every hour is under the notice deadline before the outage's start, and
+    before it: its exact hour cannot change the amount, so it is taken."""
+    begun = start.at if start is not None else None
+    at = notice.at
+    if begun is None or at is None or not notice.day_stated or notice.guess is None:
+        return False
+    deadline = rule_for(NOTICE, begun).deadline or 0
+    return at + _PART_SPREAD < begun and begun - (at - _PART_SPREAD) < timedelta(hours=deadline)
+
+
+def _began(start: datetime) -> Moment:
+    return Moment(start.date(), start.time(), True, False)
 
 
 def _notice_slot(notice: Moment, start: Moment | None) -> str:

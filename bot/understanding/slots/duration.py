@@ -117,11 +117,20 @@ def length_starts() -> frozenset[str]:
     return starts | w.alone | w.alone_after_since
 
 
+@lru_cache(maxsize=1)
+def _one_after() -> frozenset[str]:
+    """ "واحد" after a unit said alone ("يوم واحد"): still that one unit."""
+    return frozenset(normalize(w) for w in load("durations")["joiners"].get("one_after", ()))
+
+
 def lone_unit_minutes(raw: str) -> int | None:
     """A unit said alone, as the answer to "how long before?": "يوم", "بيوم", "a day",
-    "اسبوع" → one unit; None when the message says anything else."""
+    "يوم واحد", "اسبوع" → one unit; None when the message says anything else."""
     words = _words()
-    toks = slot_tokens(normalize(raw), words.known)
+    said = normalize(raw).split()
+    if len(said) > 1 and said[-1] in _one_after() and said[-2].removeprefix("ب") in words.unit:
+        said = said[:-1]  # "يوم واحد": "واحد" is never taken apart as "و" + "احد" here
+    toks = slot_tokens(" ".join(said), words.known)
     anchor = _anchor_words()
     units = [t for t in toks if t in words.unit]
     rest = [

@@ -158,11 +158,12 @@ def _flags(phrases: list[str]) -> _Phrases[bool]:
 
 
 def _notice_words(notice: dict) -> list[str]:
-    """The notice's words: those listed, and each verb of `came` before each word of `nouns`
-    ("جاني" + "اشعار": "جاني اشعار")."""
-    pairs = [
-        f"{verb} {noun}" for verb in notice.get("came", ()) for noun in notice.get("nouns", ())
-    ]
+    """The notice's words: those listed, each verb of `came` before each word of `nouns`
+    ("جاني" + "اشعار": "جاني اشعار"), and each word of `named_first` before each verb of `came`
+    ("والرساله" + "وصلتنا")."""
+    came = notice.get("came", ())
+    pairs = [f"{verb} {noun}" for verb in came for noun in notice.get("nouns", ())]
+    pairs += [f"{noun} {verb}" for noun in notice.get("named_first", ()) for verb in came]
     return [*notice["words"], *pairs]
 
 
@@ -1934,7 +1935,9 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         return today - timedelta(days=back + 7 * day.weeks_back)
     if day.gregorian is not None:
         year, month, number = day.gregorian
-        return _calendar_day(lambda y: date(y, month, number), year, today.year, today, after)
+        return _calendar_day(
+            lambda y: date(y, month, number), year, today.year, today, after, day.weekday
+        )
     if day.hijri is not None:
         year, month, number = day.hijri
         this_year = Gregorian.fromdate(today).to_hijri().year
@@ -1942,13 +1945,27 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         def gregorian_of(y: int) -> date:
             return date(*Hijri(y, month, number).to_gregorian().datetuple())
 
-        return _calendar_day(gregorian_of, year, this_year, today, after)
+        return _calendar_day(gregorian_of, year, this_year, today, after, day.weekday)
     return None
 
 
+# How far ahead a named date with its weekday may be read as coming ("السبت ١٩ ديسمبر" of a
+# planned outage this month): further off, the past date is kept and its weekday asked about.
+_DATE_AHEAD = timedelta(days=31)
+
+
 def _calendar_day(
-    make, year: int | None, this_year: int, today: date, after: date | None
+    make,
+    year: int | None,
+    this_year: int,
+    today: date,
+    after: date | None,
+    weekday: int | None = None,
 ) -> date | None:
+    """A named date with no year: the latest such day not after today (for an end, the first
+    on or after the start); but when its weekday is named too and only the next such date is
+    that weekday ("السبت ١٩ ديسمبر" said on 2 December 2026), the date ahead, within a month, is
+    the one meant."""
     try:
         if year is not None:
             return make(year)
@@ -1959,7 +1976,17 @@ def _calendar_day(
         later = [c for c in candidates if c >= after]
         return min(later) if later else None
     past = [c for c in candidates if c <= today]
-    return max(past) if past else None
+    latest = max(past) if past else None
+    ahead = min((c for c in candidates if c > today), default=None)
+    if (
+        weekday is not None
+        and ahead is not None
+        and ahead.weekday() == weekday
+        and ahead - today <= _DATE_AHEAD
+        and (latest is None or latest.weekday() != weekday)
+    ):
+        return ahead
+    return latest
 
 
 def _after_start(start: Moment, end: Moment, end_clock: _Clock | None) -> Moment | None:
