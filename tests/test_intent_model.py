@@ -25,19 +25,21 @@ DATA = Path(__file__).parent / "data"
 # fresh3 95.1% (4.8%), fresh4 98.5% (1.8%), fresh5_long 92.3% (5.0%), fresh5_short 95.4%
 # (0.0%), fresh6 96.5% (0.0%), fresh7 96.7% (8.5%), fresh8 96.3% (0.0%) and fresh9 (380 written
 # blind this session, 290 after dropping those already in the corpus or another set; 94.8% on
-# arrival, 0 of its off-topic taken) 95.5% (0.0%).
+# arrival, 0 of its off-topic taken) 95.5% (0.0%). With another service named and nothing of
+# electricity read as off-topic (the same session): fresh2 97.2% (1.9%), fresh4 98.8% (0.0%),
+# fresh7 96.9% (6.4%), the others unchanged.
 TEST_SETS = {
     "labelled_messages.tsv": (0.969, 0.01),
     "blind_messages.tsv": (0.961, 0.033),
     "hazard_messages.tsv": (0.963, 0.01),
     "fresh_messages.tsv": (0.973, 0.051),
-    "fresh2_messages.tsv": (0.959, 0.048),
+    "fresh2_messages.tsv": (0.962, 0.029),
     "fresh3_messages.tsv": (0.941, 0.058),
-    "fresh4_messages.tsv": (0.975, 0.028),
+    "fresh4_messages.tsv": (0.978, 0.01),
     "fresh5_long_messages.tsv": (0.913, 0.06),
     "fresh5_short_messages.tsv": (0.944, 0.01),
     "fresh6_messages.tsv": (0.955, 0.01),
-    "fresh7_messages.tsv": (0.957, 0.095),
+    "fresh7_messages.tsv": (0.959, 0.074),
     "fresh8_messages.tsv": (0.953, 0.01),
     "fresh9_messages.tsv": (0.945, 0.01),
 }
