@@ -110,6 +110,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     facts = Facts(standard=understood.text_slot("standard"))
     _open_kind(turn, facts)
     has_facts = facts.read(turn.text, turn.now)
+    if facts.standard is None and has_facts:
+        # "السبت الماضي من العشا الى الفجر ماكان فيه كهربا، عطل مفاجئ": an outage's times and its
+        # kind said, no standard's words: the kind names its case, never the list of cases.
+        facts.standard = kind_told(turn.message.text or turn.text)
     facts.told_whole = facts.start is not None and facts.ongoing
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
@@ -245,8 +249,27 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return True
         if _moved_on(understood):
             return False
+        if _day_not_given(turn, facts, asked):
+            _advance(turn, facts)
+            return True
         return _retry(turn, _question(turn, facts, asked), _choices(turn, asked))
     return False
+
+
+_DAY_ASKS = ("exact_day", "exact_start", "which_day")
+
+
+def _day_not_given(turn: Turn, facts: Facts, asked: str | None) -> bool:
+    """ "ما اذكر", "مدري", "تقريبا نص الشهر" to "which day?" for an outage told by its length
+    ("الشهر اللي فات انقطعت ٥ ساعات"): its amount does not depend on the day, so it is counted
+    from the length, and what cannot be said without the day is said so, never the same
+    question again and again. True when the day is given up."""
+    if asked not in _DAY_ASKS or not facts.duration or facts.standard not in HOURS_STANDARDS:
+        return False
+    if facts.standard == RECONNECTION:
+        return False  # counted from the payment's moment: its day matters
+    facts.vague_start, facts.vague_month, facts.day_unknown = False, None, True
+    return True
 
 
 def _notice_in_time_minutes(facts: Facts, now: datetime) -> int:
@@ -950,6 +973,7 @@ def _needs_confirmation(facts: Facts) -> bool:
         and facts.start_at() is None
         and not facts.ongoing
         and bool(facts.duration)
+        and not facts.day_unknown  # no day at all: the length alone, as told
     )
 
 
@@ -1030,7 +1054,19 @@ def _answer(turn: Turn, facts: Facts) -> None:
             # Paid, still cut, and past the deadline: the money is not what they need first.
             lines.append(_reconnect_now_line(turn))
     elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
-        lines.append(_length_result_text(turn, compensation))
+        if facts.day_unknown and compensation.eligible:
+            # The amount is the length's; the date it is paid by counts from the day, untold.
+            said = _length_result_text(turn, compensation, pay_by_said=True).split("\n")[:-1]
+            lines += [
+                *said,
+                _(
+                    "You are owed {amount}. Without the day it happened, I cannot tell you the "
+                    "date by which it must be paid.",
+                    amount=riyals(compensation.amount_sar, turn.lang),
+                ),
+            ]
+        else:
+            lines.append(_length_result_text(turn, compensation))
     else:
         lines.append(_result_text(turn, compensation))
     also = facts.also(now)
@@ -2088,6 +2124,8 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     if facts.ongoing:
         return _("{length} so far, still going on", length=length)
     named_day = end_day or start_day
+    if named_day is None and facts.day_unknown:
+        return _("{length} in all, on a day not known", length=length)
     return _(
         "{day}, {length} in all",
         day=day_words(turn, named_day) if named_day else "",
