@@ -47,7 +47,8 @@ from bot.outages.service import (
 )
 from bot.phrases import mentions, mentions_words, phrases, split_at_words
 from bot.standards import rule_for
-from bot.standards.wording import hours, paid_to_holder_text, rule_summary
+from bot.standards.rules import Rule
+from bot.standards.wording import hours, paid_to_holder_text, riyals, rule_summary
 from bot.storage.base import aware
 from bot.text import normalize
 from bot.understanding import Understanding, choice_number, control_word, understand
@@ -1915,6 +1916,24 @@ def _told_standard(report: OutageReport, incident: Incident) -> str:
     return restoration_standard(incident)
 
 
+def _city_wide_rule_line(turn: Turn, rule: Rule, stated: datetime | None, holder: bool) -> str:
+    """A whole city reported dark: its rule, or, when the start the subscriber told is already
+    past its deadline ("في كل جدة من الساعة ٢ الفجر" at 10:00), that it has passed it, and what
+    is due once the company confirms a city-wide event (never "if it lasts more than 6 hours"
+    after 8 hours)."""
+    if stated is None or rule.deadline is None or rule.clock != "hours":
+        return rule_summary(rule, turn.lang, holder=holder)
+    if turn.now - stated <= timedelta(hours=rule.deadline):
+        return rule_summary(rule, turn.lang, holder=holder)
+    return turn.tr._(
+        "It has been off for more than {hours} since {since}: once the company confirms the "
+        "blackout of the whole city or governorate, compensation of {amount} is due.",
+        hours=hours(turn.tr, rule.deadline, governed=True),
+        since=turn.tr.datetime(stated, now=turn.now),
+        amount=riyals(rule.first_amount(), turn.lang),
+    )
+
+
 def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int | None:
     """The restoration deadline in hours when a start told with an hour but no morning or
     evening ("امس الساعة ٨") is past it read either way; else None. An outage recorded as force
@@ -2062,7 +2081,7 @@ def _acknowledgement(
         # A whole city reported dark, not yet marked city-wide by an operator: its standard's
         # rule (the subscriber's word alone counts no amount "so far" by another standard).
         rule = rule_for(standard, turn.now)
-        lines.append(rule_summary(rule, turn.lang, holder=holder))
+        lines.append(_city_wide_rule_line(turn, rule, aware(outcome.report.stated_start), holder))
         if holder:
             lines.append(paid_to_holder_text(turn.lang))
     elif outcome.report.stated_start is not None:
