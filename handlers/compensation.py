@@ -1056,9 +1056,9 @@ def _answer(turn: Turn, facts: Facts) -> None:
     elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
         if facts.day_unknown and compensation.eligible:
             # The amount is the length's; the date it is paid by counts from the day, untold.
-            said = _length_result_text(turn, compensation, pay_by_said=True).split("\n")[:-1]
+            shown = _length_result_text(turn, compensation, pay_by_said=True).split("\n")[:-1]
             lines += [
-                *said,
+                *shown,
                 _(
                     "You are owed {amount}. Without the day it happened, I cannot tell you the "
                     "date by which it must be paid.",
