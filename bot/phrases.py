@@ -64,7 +64,10 @@ from bot.understanding.phrases import read_phrase_file
 # outage_report_named by handlers/hazard_report.py (whole words: the outage report named in a
 # cancel, "الغي بلاغ الانقطاع", is that one, not the safety report being made); false_alarm by
 # handlers/outage_status.py (the outage was the reporter's own fuse: their report withdrawn).
+# request_done by handlers/compensation.py (a request on record said to be done, "وصلوا الكهربا
+# امس": closed on that day and counted with its own facts).
 NAMES = (
+    "request_done",
     "outage_ahead",
     "bill_alerts",
     "bill_messages",

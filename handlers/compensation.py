@@ -135,7 +135,46 @@ def start(turn: Turn, understood: Understanding) -> None:
         and (_show_records(turn, outages_only=True) or _ask_when_back(turn))
     ):
         return
+    if _closes_followed_request(turn, facts):
+        return
     _advance(turn, facts)
+
+
+def _closes_followed_request(turn: Turn, facts: Facts) -> bool:
+    """ "وصلوا الكهربا امس الحمدلله" from a subscriber with one request being followed (noted with
+    «سجّل هذا الطلب لمتابعته»): that request is closed on the day told and counted with its own
+    facts (its standard, its day, its network), never the list of cases nor its day asked
+    again. True when it was."""
+    from handlers.outage_status import says
+
+    if turn.phone is None or facts.standard not in (None, *DAYS_STANDARDS):
+        return False
+    if not says(turn.text, "request_done") or mentions(turn.text, "not_yet"):
+        return False
+    followed = [
+        request
+        for request in requests_for_phone(turn.session, turn.phone)
+        if request.completed_at is None and facts.standard in (None, request.standard)
+    ]
+    told = facts.end or facts.start
+    if len(followed) != 1 or told is None:
+        return False
+    request = followed[0]
+    requested = aware(request.requested_at).astimezone(RIYADH)
+    done = _day_of(told)
+    if done is None or done < requested.date() or done > _day_in_riyadh(turn.now):
+        return False
+    done_at = datetime.combine(done, time(12), RIYADH)
+    closed = Facts(
+        standard=request.standard,
+        start=requested.isoformat(),
+        end=done_at.isoformat(),
+        network=request.network,
+        confirmed=True,
+    )
+    request.completed_at = done_at
+    _answer(turn, closed)
+    return True
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
@@ -2248,9 +2287,16 @@ def _show_records(
             else requests_for_phone(turn.session, turn.phone)
         )
         for request in requests:
-            heading = tr._("Account {account}", account=mask(request.account))
+            # Noted from a chat with no account linked: "الحساب ••••" would show no digits; its
+            # standard is named instead (a closed one's result names it already).
+            heading = (
+                tr._("Account {account}", account=mask(request.account)) + "\n"
+                if request.account
+                else ""
+            )
             if request.completed_at is None:  # still open: what it has earned so far
-                others.append(heading + "\n" + _open_request_text(turn, request))
+                name = heading or standard_name(request.standard, turn.lang) + "\n"
+                others.append(name + _open_request_text(turn, request))
                 owed += _open_request_so_far(turn, request).amount_sar > 0
                 continue
             case = Case(
@@ -2260,7 +2306,7 @@ def _show_records(
                 network=request.network or "lv",
             )
             compensation = compensation_for(case)
-            block = heading + "\n" + _result_text(turn, compensation)
+            block = heading + _result_text(turn, compensation)
             if not compensation.amount_sar:
                 nothing_owed.append(block)
                 continue
