@@ -43,6 +43,7 @@ from bot.standards.wording import (
     duration,
     paid_to_holder_text,
     rule_summary,
+    sentence,
     whole_days_or_duration,
 )
 from bot.storage.base import aware
@@ -1501,7 +1502,7 @@ def _length_result_text(turn: Turn, compensation: Compensation, pay_by_said: boo
     time is not said; the length, the amount and the pay-by date are the facts."""
     explained = _result_text(turn, compensation, pay_by_said=pay_by_said).split("\n")
     name = standard_name(compensation.standard, turn.lang)
-    return "\n".join([turn.tr._("{name}.", name=name), *explained[1:]])
+    return "\n".join([sentence(turn.tr._("{name}.", name=name)), *explained[1:]])
 
 
 def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: bool = False) -> str:
@@ -1689,7 +1690,8 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
                     _why_unlawful(turn, reason),
                     _restore_line(turn, facts, at),
-                    _result_text(turn, compensation),
+                    # Its day and time were said in the first line: its name alone here.
+                    _length_result_text(turn, compensation),
                 ]
             )
         )
