@@ -1690,8 +1690,9 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
                     _why_unlawful(turn, reason),
                     _restore_line(turn, facts, at),
-                    # Its day and time were said in the first line: its name alone here.
-                    _length_result_text(turn, compensation),
+                    # Its day and time were said in the first line: not again («الفصل غير
+                    # النظامي يوم … الساعة …» said the time twice).
+                    *_result_text(turn, compensation).split("\n")[1:],
                 ]
             )
         )
