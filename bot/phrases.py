@@ -68,7 +68,10 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/outage_status.py (the outage was the reporter's own fuse: their report withdrawn).
 # other_service (whole words) and electricity_named (anywhere) by bot/understanding: a message
 # naming another service or company and nothing of electricity is not ours (`another_service`).
+# request_done by handlers/compensation.py (a request on record said to be done, "وصلوا الكهربا
+# امس": closed on that day and counted with its own facts).
 NAMES = (
+    "request_done",
     "outage_ahead",
     "bill_alerts",
     "bill_messages",

@@ -43,6 +43,7 @@ from bot.standards.wording import (
     duration,
     paid_to_holder_text,
     rule_summary,
+    sentence,
     whole_days_or_duration,
 )
 from bot.storage.base import aware
@@ -112,6 +113,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     facts = Facts(standard=understood.text_slot("standard"))
     _open_kind(turn, facts)
     has_facts = facts.read(turn.text, turn.now)
+    if facts.standard is None and has_facts:
+        # "السبت الماضي من العشا الى الفجر ماكان فيه كهربا، عطل مفاجئ": an outage's times and its
+        # kind said, no standard's words: the kind names its case, never the list of cases.
+        facts.standard = kind_told(turn.message.text or turn.text)
     facts.told_whole = facts.start is not None and facts.ongoing
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
@@ -135,6 +140,8 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     if _day_on_record(turn, facts) and _show_records(turn, outages_only=True):
         return  # "كم تعويضي عن انقطاع امس": their report of that day's outage, not "what time?"
+    if _closes_followed_request(turn, facts):
+        return
     _advance(turn, facts)
 
 
@@ -153,6 +160,43 @@ def _day_on_record(turn: Turn, facts: Facts) -> bool:
         for report, incident, _c in compensation_cases_for_phone(turn.session, turn.phone)
     ]
     return any(_day_in_riyadh(start) <= day <= _day_in_riyadh(end) for start, end in spans)
+
+
+def _closes_followed_request(turn: Turn, facts: Facts) -> bool:
+    """ "وصلوا الكهربا امس الحمدلله" from a subscriber with one request being followed (noted with
+    «سجّل هذا الطلب لمتابعته»): that request is closed on the day told and counted with its own
+    facts (its standard, its day, its network), never the list of cases nor its day asked
+    again. True when it was."""
+    from handlers.outage_status import says
+
+    if turn.phone is None or facts.standard not in (None, *DAYS_STANDARDS):
+        return False
+    if not says(turn.text, "request_done") or mentions(turn.text, "not_yet"):
+        return False
+    followed = [
+        request
+        for request in requests_for_phone(turn.session, turn.phone)
+        if request.completed_at is None and facts.standard in (None, request.standard)
+    ]
+    told = facts.end or facts.start
+    if len(followed) != 1 or told is None:
+        return False
+    request = followed[0]
+    requested = aware(request.requested_at).astimezone(RIYADH)
+    done = _day_of(told)
+    if done is None or done < requested.date() or done > _day_in_riyadh(turn.now):
+        return False
+    done_at = datetime.combine(done, time(12), RIYADH)
+    closed = Facts(
+        standard=request.standard,
+        start=requested.isoformat(),
+        end=done_at.isoformat(),
+        network=request.network,
+        confirmed=True,
+    )
+    request.completed_at = done_at
+    _answer(turn, closed)
+    return True
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
@@ -266,6 +310,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return True
         if _moved_on(understood):
             return False
+        if _day_not_given(turn, facts, asked):
+            _advance(turn, facts)
+            return True
         question = _question(turn, facts, asked)
         month = facts.named_month() if asked in ("exact_day", "exact_start") else None
         if (
@@ -283,6 +330,22 @@ def step(turn: Turn, understood: Understanding) -> bool:
             )
         return _retry(turn, question, _choices(turn, asked))
     return False
+
+
+_DAY_ASKS = ("exact_day", "exact_start", "which_day")
+
+
+def _day_not_given(turn: Turn, facts: Facts, asked: str | None) -> bool:
+    """ "ما اذكر", "مدري", "تقريبا نص الشهر" to "which day?" for an outage told by its length
+    ("الشهر اللي فات انقطعت ٥ ساعات"): its amount does not depend on the day, so it is counted
+    from the length, and what cannot be said without the day is said so, never the same
+    question again and again. True when the day is given up."""
+    if asked not in _DAY_ASKS or not facts.duration or facts.standard not in HOURS_STANDARDS:
+        return False
+    if facts.standard == RECONNECTION:
+        return False  # counted from the payment's moment: its day matters
+    facts.vague_start, facts.vague_month, facts.day_unknown = False, None, True
+    return True
 
 
 def _notice_in_time_minutes(facts: Facts, now: datetime) -> int:
@@ -1004,6 +1067,7 @@ def _needs_confirmation(facts: Facts) -> bool:
         and facts.start_at() is None
         and not facts.ongoing
         and bool(facts.duration)
+        and not facts.day_unknown  # no day at all: the length alone, as told
     )
 
 
@@ -1084,7 +1148,19 @@ def _answer(turn: Turn, facts: Facts) -> None:
             # Paid, still cut, and past the deadline: the money is not what they need first.
             lines.append(_reconnect_now_line(turn))
     elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
-        lines.append(_length_result_text(turn, compensation))
+        if facts.day_unknown and compensation.eligible:
+            # The amount is the length's; the date it is paid by counts from the day, untold.
+            shown = _length_result_text(turn, compensation, pay_by_said=True).split("\n")[:-1]
+            lines += [
+                *shown,
+                _(
+                    "You are owed {amount}. Without the day it happened, I cannot tell you the "
+                    "date by which it must be paid.",
+                    amount=riyals(compensation.amount_sar, turn.lang),
+                ),
+            ]
+        else:
+            lines.append(_length_result_text(turn, compensation))
     else:
         lines.append(_result_text(turn, compensation))
     also = facts.also(now)
@@ -1499,7 +1575,7 @@ def _length_result_text(turn: Turn, compensation: Compensation, pay_by_said: boo
     time is not said; the length, the amount and the pay-by date are the facts."""
     explained = _result_text(turn, compensation, pay_by_said=pay_by_said).split("\n")
     name = standard_name(compensation.standard, turn.lang)
-    return "\n".join([turn.tr._("{name}.", name=name), *explained[1:]])
+    return "\n".join([sentence(turn.tr._("{name}.", name=name)), *explained[1:]])
 
 
 def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: bool = False) -> str:
@@ -1687,7 +1763,9 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
                     _why_unlawful(turn, reason),
                     _restore_line(turn, facts, at),
-                    _result_text(turn, compensation),
+                    # Its day and time were said in the first line: not again («الفصل غير
+                    # النظامي يوم … الساعة …» said the time twice).
+                    *_result_text(turn, compensation).split("\n")[1:],
                 ]
             )
         )
@@ -2140,6 +2218,8 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     if facts.ongoing:
         return _("{length} so far, still going on", length=length)
     named_day = end_day or start_day
+    if named_day is None and facts.day_unknown:
+        return _("{length} in all, on a day not known", length=length)
     return _(
         "{day}, {length} in all",
         day=day_words(turn, named_day) if named_day else "",
@@ -2262,9 +2342,16 @@ def _show_records(
             else requests_for_phone(turn.session, turn.phone)
         )
         for request in requests:
-            heading = tr._("Account {account}", account=mask(request.account))
+            # Noted from a chat with no account linked: "الحساب ••••" would show no digits; its
+            # standard is named instead (a closed one's result names it already).
+            heading = (
+                tr._("Account {account}", account=mask(request.account)) + "\n"
+                if request.account
+                else ""
+            )
             if request.completed_at is None:  # still open: what it has earned so far
-                others.append(heading + "\n" + _open_request_text(turn, request))
+                name = heading or standard_name(request.standard, turn.lang) + "\n"
+                others.append(name + _open_request_text(turn, request))
                 owed += _open_request_so_far(turn, request).amount_sar > 0
                 continue
             case = Case(
@@ -2274,7 +2361,7 @@ def _show_records(
                 network=request.network or "lv",
             )
             compensation = compensation_for(case)
-            block = heading + "\n" + _result_text(turn, compensation)
+            block = heading + _result_text(turn, compensation)
             if not compensation.amount_sar:
                 nothing_owed.append(block)
                 continue

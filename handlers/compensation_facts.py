@@ -104,6 +104,9 @@ class Facts:
     # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
     # is asked (or taken from a planned outage on record) where it changes the amount.
     kind_open: bool = False
+    # The day of an outage told by its length alone could not be given ("ما اذكر" to "which
+    # day?"): its amount is the length's, and no pay-by date is said, nor the day asked again.
+    day_unknown: bool = False
     damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
 
     @classmethod
@@ -175,7 +178,7 @@ class Facts:
             # notice's moment, not a new start (a blind test was asked the same twice).
             notice_moment, start = start, None
         if start is not None:
-            self.vague_start, self.vague_month = False, None
+            self.vague_start, self.vague_month, self.day_unknown = False, None, False
             day = self._start_day()
             if (
                 start.clock is not None
@@ -541,11 +544,11 @@ class Facts:
             if self.end:  # a day without an hour
                 return "end"
             return "end"
-        if self.vague_start and not self.start:
+        if self.vague_start and not self.start and not (self.day_unknown and self.duration):
             # "من كم يوم": never a day of our choosing; an hour told with it is kept.
             return "exact_day" if self.vague_clock else "exact_start"
         if self.duration:
-            if self.ongoing or self.start or self.end:
+            if self.ongoing or self.start or self.end or self.day_unknown:
                 return None
             return "which_day"
         if self.start:
@@ -643,6 +646,10 @@ class Facts:
             return Case(standard, start=start, end=end if end is not None else max(now, start))
         minutes = timedelta(minutes=self.duration or 0)
         if self.ongoing:
+            return Case(standard, start=now - minutes, end=now)
+        if self.day_unknown and not (self.end or self.start):
+            # Its day could not be given: the length is placed just before now, for its
+            # amount only (its pay-by date is not said).
             return Case(standard, start=now - minutes, end=now)
         # A length on a named day: it ended that day (confirmed with the subscriber first).
         day = _as_datetime(self.end or self.start or "").date()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 
+from bot.config import RIYADH
 from bot.dialogue.turn import Turn
 from bot.phrases import phrases, without
 from bot.text import normalize
@@ -138,6 +139,8 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
     if second == "outage_status" and not _has_outage_report(turn):
         # "…and when will the power be back?" with no report to follow: the cut is to report.
         second = "outage_report"
+    if found.first == "compensation" and second == "outage_report" and _outage_over(turn):
+        return  # "امس من ٨ الصبح الى ٤ العصر، كم التعويض": an outage over, nothing to report
     if found.first == "hazard_report" and second == "outage_report":
         from handlers import hazard_report
 
@@ -160,6 +163,17 @@ def follow(turn: Turn, found: Plan, understood: Understanding) -> None:
         # No hazard report here: a danger is always the first request taken (`plan`).
     }
     turn.say(offers[second])
+
+
+def _outage_over(turn: Turn) -> bool:
+    """The outage the message tells has ended: an end told, or a start on an earlier day with
+    nothing said going on (the power off now is still offered to be reported)."""
+    from bot.understanding.slots import read_times
+
+    reading = read_times(turn.message.text or turn.text, turn.now)
+    if reading.ongoing or reading.start is None:
+        return False
+    return reading.end is not None or reading.start.day < turn.now.astimezone(RIYADH).date()
 
 
 def _has_outage_report(turn: Turn) -> bool:

@@ -212,7 +212,7 @@ def test_a_case_without_a_deadline_says_when_it_happened() -> None:
         "الفصل غير النظامي يوم 30 نوفمبر 2026 الساعة 3:00 م."
     )
     assert comp.explain("en").splitlines()[0] == (
-        "unlawful disconnection on November 30, 2026 at 3:00\u202fPM."
+        "Unlawful disconnection on November 30, 2026 at 3:00\u202fPM."
     )
 
 

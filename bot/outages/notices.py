@@ -13,7 +13,9 @@ from bot.standards.wording import duration
 FORCE_MAJEURE = "force_majeure"
 
 
-def estimate_notice(report: OutageReport, incident: Incident) -> str:
+def estimate_notice(report: OutageReport, incident: Incident, now: datetime | None = None) -> str:
+    """`now`: when the notice is composed (just before it is sent), so the estimate is said as
+    "اليوم الساعة 2:00 م" rather than its full date and year."""
     eta = incident.estimated_restoration_at
     if eta is None:  # an estimate event exists only once an estimate was set
         raise ValueError(f"{incident.reference} has no estimate to announce")
@@ -22,7 +24,7 @@ def estimate_notice(report: OutageReport, incident: Incident) -> str:
         tr._(
             "Update on your outage report {reference}: power is expected back by {time}.",
             reference=report.reference,
-            time=tr.datetime(eta),
+            time=tr.datetime(eta, now),
         )
     ]
     if incident.cause:

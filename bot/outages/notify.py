@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import literal, select, update
 from sqlalchemy.orm import Session
@@ -136,7 +137,9 @@ def preview(session: Session, incident: Incident, event: str) -> list[Outbound]:
         .order_by(OutageReport.id)
     )
     return [
-        Outbound(channel=r.channel, address=notify_address(r), text=compose(event, r, incident))
+        Outbound(
+            channel=r.channel, address=notify_address(r), text=compose(event, r, incident, utcnow())
+        )
         for r in reports
     ]
 
@@ -147,10 +150,14 @@ def notify_address(report: OutageReport) -> str:
     return report.sender.removeprefix("tg:") if report.channel == "telegram" else report.sender
 
 
-def compose(event: str, report: OutageReport, incident: Incident) -> str:
+def compose(
+    event: str, report: OutageReport, incident: Incident, now: datetime | None = None
+) -> str:
+    """`now`: the moment it is composed, just before it is sent (an estimate said by its day's
+    name, "اليوم الساعة 2:00 م")."""
     if event == RESTORED_EVENT:
         return restoration_notice(report, incident)
-    return estimate_notice(report, incident)
+    return estimate_notice(report, incident, now)
 
 
 def _resolve(incident: Incident, event: str) -> str:
@@ -249,7 +256,7 @@ def _deliver_one(
         session.commit()
         return 0
     try:
-        note.text = compose(event, report, incident)
+        note.text = compose(event, report, incident, utcnow())
     except Exception as exc:  # a bad case must not block the other reporters
         note.status, note.error = (FAILED if note.attempts >= MAX_ATTEMPTS else PENDING), repr(exc)
         session.commit()

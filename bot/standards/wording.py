@@ -95,6 +95,12 @@ def standard_name(standard_id: str, lang: str) -> str:
     return texts(lang)._(STANDARD_NAMES[standard_id])
 
 
+def sentence(text: str) -> str:
+    """A line that begins with a standard's name ("emergency outage: ..."), begun with a capital
+    letter in English (Arabic has none: unchanged)."""
+    return text[:1].upper() + text[1:]
+
+
 def riyals(n: int, lang: str) -> str:
     """An amount of riyals in words the subscriber reads naturally ("150 ريالاً", "150 SAR")."""
     return texts(lang).ngettext("{n} SAR", "{n} SAR", n)
@@ -310,24 +316,26 @@ def explain(
     if comp.deadline is not None and comp.rule is not None:
         if comp.rule.clock == "business_days":
             when = tr.date(comp.deadline.date())
-            lines.append(tr._("{name}: the deadline was {when}.", name=name, when=when))
+            lines.append(sentence(tr._("{name}: the deadline was {when}.", name=name, when=when)))
         else:
             when = tr.datetime(comp.deadline, now)
             line = DEADLINE_LINES.get(comp.standard, N_("{name}: the deadline was {when}."))
-            lines.append(tr._(line, name=name, when=when))
+            lines.append(sentence(tr._(line, name=name, when=when)))
     elif (moment := _case_moment(comp)) is not None:
         # No deadline (an unlawful disconnection is owed whenever it happened): say when it was,
         # so the line is not the standard's name alone.
         lines.append(
-            tr._(
-                "{name} on {date} at {time}.",
-                name=name,
-                date=tr.date(moment.date(), hijri=False),
-                time=tr.time(moment),
+            sentence(
+                tr._(
+                    "{name} on {date} at {time}.",
+                    name=name,
+                    date=tr.date(moment.date(), hijri=False),
+                    time=tr.time(moment),
+                )
             )
         )
     else:
-        lines.append(tr._("{name}.", name=name))
+        lines.append(sentence(tr._("{name}.", name=name)))
     if comp.reason == "force_majeure" or comp.reason == "not_covered":
         lines.append(tr._(REASONS[comp.reason]))
         return "\n".join(lines)
