@@ -375,7 +375,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     cancel = cancel and not back
     if not (back or cancel):
         return False
-    if understood is not None and understood.intent == "compensation" and not cancel:
+    if understood is not None and understood.intent == "compensation" and not (cancel or kept):
         return False  # "it came back at 4, how much do I get": the calculator's question
     if back and not cancel and asks_about(text, "power_back"):
         # "هل رجعت الكهرباء عندنا؟": the report's status answers it; nothing is recorded.
