@@ -1124,6 +1124,21 @@ def test_an_hour_corrected_in_the_message_is_the_hour(
         ("ليلة الجمعة ١٢ بالليل", "2026-11-27T00:00", None),
         ("ليلة السبت", "2026-11-27", None),
         ("الجمعة من ١١ بالليل", "2026-11-27T23:00", None),
+        # "الاسبوع الماضي" (tester G): a weekday said with it is that weekday of last week
+        # (Sunday to Saturday), never this week's; alone, a rough day a week back.
+        (
+            "الاسبوع الماضي انقطعت الكهرباء عندنا يوم الثلاثاء من الساعة ٧ المغرب لين الساعة ١ الفجر",
+            "2026-11-24T19:00",
+            "2026-11-25T01:00",
+        ),
+        (
+            "انقطعت الكهرباء الاسبوع الماضي يوم الاحد من ١٠ الصبح الى ٤ العصر",
+            "2026-11-22T10:00",
+            "2026-11-22T16:00",
+        ),
+        ("last week on Tuesday the power was off", "2026-11-24", None),
+        ("الاسبوع الماضي يوم الخميس", "2026-11-26", None),
+        ("الاسبوع الماضي انقطعت الكهرباء", "2026-11-25", None),
     ],
 )
 def test_weekdays_of_weeks_back_and_the_night_before(

@@ -142,6 +142,9 @@ class _Vocabulary:
     before_last: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الشهر الماضي", "last month": the month before the message's, said with no day.
     last_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "الاسبوع الماضي", "last week": a rough day a week back (`_weekday_of_week` reads a weekday
+    # said with it in that week).
+    last_week: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الماضي", "اللي فات" after a month's name: the one a year before when it is today's month.
     past_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "يوم", "the" before a day's number answering "which day of <month>?".
@@ -251,6 +254,7 @@ def _vocabulary() -> _Vocabulary:
     known |= frozenset(normalize(w) for w in relative["fillers"])
     known |= frozenset(w for k in _flags(relative["few"]) for w in k)
     known |= frozenset(w for k in _flags(dates["last_month"]) for w in k)
+    known |= frozenset(w for k in _flags(dates["last_week"]) for w in k)
     known |= frozenset(w for k in _flags(dates["past_month"]) for w in k)
     return _Vocabulary(
         days,
@@ -305,6 +309,7 @@ def _vocabulary() -> _Vocabulary:
         eve=_flags(data["weekday_eve"]["words"]),
         before_last=_flags(data["weekdays_before_last"]["after"]),
         last_month=_flags(dates["last_month"]),
+        last_week=_flags(dates["last_week"]),
         past_month=_flags(dates["past_month"]),
         month_day_word=frozenset(normalize(w) for w in dates["day_word"] + dates["month_day_word"]),
         ordinals=frozenset(normalize(w) for w in dates["ordinal"]),
@@ -718,6 +723,12 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             scan.days.append(_Day(i, after_start=int(later)))
             after = i + size
             continue
+        _, size = _phrase_at(toks, i, v.last_week)
+        if size:  # "الاسبوع الماضي": a week back, rough; its weekday, if said, read with it
+            if not _negated_day(toks, i, v):
+                scan.days.append(_Day(i, offset=-7, rough=True, counted=True))
+            after = i + size
+            continue
         day, size = _phrase_at(toks, i, v.days)
         if day is not None and _phrase_at(toks, i, v.periods)[1] <= size:  # not "yesterday morning"
             if not _negated_day(toks, i, v):
@@ -805,6 +816,11 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
     return scan
 
 
+# How far apart a weekday and the weeks counted back may be said and still name one day
+# ("الاسبوع الماضي انقطعت الكهرباء عندنا يوم الثلاثاء": six words apart).
+WEEKDAY_OF_WEEK_WORDS = 8
+
+
 def _weekday_of_week(scan: _Scan) -> None:
     """ "قبل اسبوعين يوم الاحد", "يوم الاحد قبل اسبوعين", "الخميس اللي قبل اسبوع": a weekday said
     beside weeks counted back is that weekday of the week (Sunday to Saturday) counted back to,
@@ -817,7 +833,7 @@ def _weekday_of_week(scan: _Scan) -> None:
             and d.gregorian is None
             and d.hijri is None
             and not d.ahead
-            and abs(d.position - counted.position) <= 4
+            and abs(d.position - counted.position) <= WEEKDAY_OF_WEEK_WORDS
             and not any(
                 min(d.position, counted.position) < p < max(d.position, counted.position)
                 for p in scan.starts + scan.ends
@@ -871,6 +887,7 @@ def _starters() -> _Starts:
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words) | v.clock_ordinals.firsts
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start, v.overran)
+    tables += (v.last_week,)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads | v.range_between | v.range_and
     any_ = firsts | markers | length | relative | date | clock
@@ -886,6 +903,7 @@ def _continued(
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
     phrases += (v.notice, v.notice_until, v.after_start, v.overran, v.clock_ordinals)
+    phrases += (v.last_week,)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
