@@ -31,11 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from sqlalchemy.pool import NullPool  # noqa: E402
 
-from bench.profile_worker import messages  # noqa: E402
+from bench.profile_worker import messages, scratch_schema  # noqa: E402
 from bot.billing.demo import seed_demo  # noqa: E402
 from bot.channels.answering import Answerer  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -55,15 +52,11 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()
-    admin = create_engine(args.postgres, poolclass=NullPool)
-    schema = f"calib_{uuid.uuid4().hex[:10]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = (
-        make_url(args.postgres)
-        .update_query_dict({"options": f"-csearch_path={schema}"})
-        .render_as_string(hide_password=False)
-    )
+    with scratch_schema(args.postgres, "calib") as url:
+        _calibrate(url, args)
+
+
+def _calibrate(url: str, args: argparse.Namespace) -> None:
     bare = redis.Redis.from_url(args.redis).connection_pool.make_connection()
     where = urlsplit(args.redis)
     plain = socket.create_connection((where.hostname or "127.0.0.1", where.port or 6379))
@@ -121,10 +114,6 @@ def main() -> None:
             print(line, flush=True)
     finally:
         engine_module.contact_rows.save = real_save
-        dispose_engine(url)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

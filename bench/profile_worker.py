@@ -19,6 +19,8 @@ import pstats
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -158,6 +160,27 @@ def run(name: str, url: str, redis_url: str | None, args) -> float:
     return cpu_ms
 
 
+@contextmanager
+def scratch_schema(postgres: str, prefix: str) -> Iterator[str]:
+    """A PostgreSQL schema of its own for one run: the URL that reaches it; dropped after."""
+    admin = create_engine(postgres, poolclass=NullPool)
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = (
+        make_url(postgres)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+    try:
+        yield url
+    finally:
+        dispose_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--senders", type=int, default=50)
@@ -172,24 +195,10 @@ def main() -> None:
     args = parser.parse_args()
     folder = Path(f"/tmp/profile_worker_{uuid.uuid4().hex[:8]}")
     folder.mkdir()
-    admin = create_engine(args.postgres, poolclass=NullPool)
-    schema = f"prof_{uuid.uuid4().hex[:10]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    pg = (
-        make_url(args.postgres)
-        .update_query_dict({"options": f"-csearch_path={schema}"})
-        .render_as_string(hide_password=False)
-    )
-    try:
+    with scratch_schema(args.postgres, "prof") as pg:
         base = run("SQLite, no Redis", f"sqlite:///{folder / 'w.sqlite'}", None, args)
         scaled = run("PostgreSQL + Redis", pg, args.redis, args)
         print(f"ratio PostgreSQL + Redis / SQLite: {scaled / base:.2f}x")
-    finally:
-        dispose_engine(pg)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 if __name__ == "__main__":
