@@ -159,12 +159,17 @@ def _held_out_scores(
     return np.array([[row.get(intent, 0.0) for intent in INTENTS] for row in rows])
 
 
+def _best_request(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's likeliest intent other than "unknown" (index in `INTENTS`), and how likely."""
+    others = [i for i, intent in enumerate(INTENTS) if intent != "unknown"]
+    best = np.array(others)[scores[:, others].argmax(axis=1)]
+    return best, scores[np.arange(len(scores)), best]
+
+
 def decisions(scores: np.ndarray, accept: Any, off_topic: Any) -> np.ndarray:
     """The intent (index in `INTENTS`) `IntentModel.decide` gives each row of scores; the
     thresholds are numbers, or arrays with one per row."""
-    others = [i for i, intent in enumerate(INTENTS) if intent != "unknown"]
-    best = np.array(others)[scores[:, others].argmax(axis=1)]
-    best_probability = scores[np.arange(len(scores)), best]
+    best, best_probability = _best_request(scores)
     unknown = INTENTS.index("unknown")
     return np.where(
         not_sure(best_probability, scores[:, unknown], accept, off_topic), unknown, best
@@ -194,9 +199,7 @@ def _counts(truth: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """For each pair of thresholds on the grid: how many messages are answered right, and how
     many off-topic ones are taken for a request (arrays (accepts, off-topics))."""
     unknown = INTENTS.index("unknown")
-    others = [i for i, intent in enumerate(INTENTS) if intent != "unknown"]
-    best = np.array(others)[scores[:, others].argmax(axis=1)]
-    best_probability = scores[np.arange(len(scores)), best]
+    best, best_probability = _best_request(scores)
     off = truth == unknown
     off_request = off & np.isin(best, [INTENTS.index(r) for r in REQUESTS])
     right = np.zeros((len(ACCEPTS), len(OFF_TOPICS)), dtype=np.int64)
