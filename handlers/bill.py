@@ -155,9 +155,15 @@ def month_asked(text: str, now: datetime | None = None) -> dict | None:
     return {"month": month, "year": int(found.group("year") or 0)}
 
 
-def _of_month(bill: Bill, asked: dict | list) -> bool:
-    if isinstance(asked, list):  # [month, year]: kept so before, still read
-        asked = {"month": asked[0], "year": asked[1]}
+def _stored_month(kept: dict | list | None) -> dict | None:
+    """A month kept in the conversation's state ({"month", "year"}); [month, year], as kept
+    before, read the same."""
+    if isinstance(kept, list):
+        return {"month": kept[0], "year": kept[1]}
+    return kept
+
+
+def _of_month(bill: Bill, asked: dict) -> bool:
     month, year = asked["month"], asked["year"]
     return bill.period_start.month == month and year in (0, bill.period_start.year)
 
@@ -447,7 +453,7 @@ def _shown_bill(turn: Turn) -> Bill | None:
     account = turn.state.get("shown")
     if not account:
         return None
-    shown_month = turn.state.get("shown_month")
+    shown_month = _stored_month(turn.state.get("shown_month"))
     bill = turn.billing.bill_for_phone(turn.phone or "", account)
     if bill is not None and shown_month and not _of_month(bill, shown_month):
         older = turn.billing.recent_bills_for_phone(turn.phone or "", account, MONTHS_LOOKED_BACK)
@@ -603,8 +609,6 @@ def latest_such_month(asked: dict, today: date) -> dict:
     """A month named without its year ("فاتورة نوفمبر", {"month": 11, "year": 0}) is the latest
     such month begun by `today`: this year's, or last year's when it has not begun yet. A year
     said stays."""
-    if isinstance(asked, list):  # [month, year]: kept so before, still read
-        asked = {"month": asked[0], "year": asked[1]}
     if asked["year"]:
         return asked
     month = asked["month"]
@@ -631,7 +635,7 @@ def _not_issued_yet(turn: Turn, month: dict, latest: Bill) -> bool:
 
 
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
-    month = turn.state.get("month")
+    month = _stored_month(turn.state.get("month"))
     paid = turn.state.get("paid")
     if month:
         month = latest_such_month(month, turn.today)
