@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue.engine import Engine
-from bot.hazards.vocabulary import named_kinds
+from bot.hazards.vocabulary import hazard_kinds_named
 from handlers.hazard_report import outage_beside
 from tests.test_fix13e_hazards import Chat, _report, engine  # noqa: F401 (the fixture)
 
@@ -45,5 +45,8 @@ def test_an_outage_beside_the_danger(text: str, beside: bool) -> None:
 
 
 def test_the_equipment_named_besides_the_kind() -> None:
-    assert named_kinds("فيه شرار يطلع من العداد") == {"sparks_fire", "meter"}
-    assert named_kinds("smoke from the street transformer") == {"sparks_fire", "open_cabinet"}
+    assert hazard_kinds_named("فيه شرار يطلع من العداد") == {"sparks_fire", "meter"}
+    assert hazard_kinds_named("smoke from the street transformer") == {
+        "sparks_fire",
+        "open_cabinet",
+    }

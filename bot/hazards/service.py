@@ -41,7 +41,7 @@ from bot.hazards.models import (
     HazardMedia,
     HazardReport,
 )
-from bot.hazards.vocabulary import is_urgent_kind, named_kinds, names_area
+from bot.hazards.vocabulary import hazard_kinds_named, is_urgent_kind, names_area
 from bot.outages.area import bounding_box, distance_km, normalize_place
 from bot.outages.places import find_place
 from bot.outages.service import parse_reference
@@ -420,10 +420,10 @@ def _near_duplicate(
 def _same_equipment(session: Session, hazard: Hazard, kind: str, text: str | None) -> bool:
     """The report and the hazard name the same equipment besides their kind, or one of them
     names none ("شرار من العداد" is not "دخان من المحول", though both are sparks or fire)."""
-    mine = named_kinds(text) - {kind}
+    mine = hazard_kinds_named(text) - {kind}
     if not mine:
         return True
-    theirs = frozenset().union(*(named_kinds(r.text) for r in reports_of(session, hazard)))
+    theirs = frozenset().union(*(hazard_kinds_named(r.text) for r in reports_of(session, hazard)))
     theirs -= {kind}
     return not theirs or bool(mine & theirs)
 

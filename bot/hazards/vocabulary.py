@@ -182,7 +182,7 @@ def _named(words: list[str]) -> list[tuple[Kind, int]]:
     ]
 
 
-def named_kinds(text: str | None) -> frozenset[str]:
+def hazard_kinds_named(text: str | None) -> frozenset[str]:
     """Every kind the message names ("sparks from the meter": sparks, and a meter), to tell
     one thing from another of the same kind ("sparks from the meter" is not "smoke from the
     transformer")."""
