@@ -543,7 +543,7 @@ def _show_or_ask(
             )
             if not accounts:  # perhaps their own account, on a number never linked to it
                 refusal += "\n" + _link_number_line(turn)
-            refuse_unlinked(turn, refusal, object_choices(turn) if not accounts else ())
+            refuse_unlinked(turn, refusal)  # the number to call is in it: no menu of one
         return
     if not accounts:
         _unregistered(turn)
@@ -589,13 +589,12 @@ def _unregistered(turn: Turn) -> None:
                 _link_number_line(turn),
                 _(
                     "For your bill now (its amount, or an objection to it), customer service can "
-                    'help: call {number} or choose "Talk to a person".',
+                    "help: call {number}.",
                     number=turn.settings.agent_phone,
                 ),
             ]
-        ),
-        object_choices(turn),
-    )
+        )
+    )  # no lone "6. Talk to a person": a menu of one item reads like a form left half-made
 
 
 def _link_number_line(turn: Turn) -> str:
