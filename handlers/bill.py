@@ -120,9 +120,14 @@ def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
     ordered = sorted(names, key=len, reverse=True)
     any_ = "|".join(re.escape(n) for n in ordered)
     long_ = "|".join(re.escape(n) for n in ordered if len(n) >= 4)
-    # A month's number after "شهر"/"month" ("فاتورة شهر 9", "شهر ٩") is that month too.
+    dates = load("times")["dates"]
+    month_word = "|".join(re.escape(normalize(w)) for w in dates["month_word"])
+    of = "|".join(re.escape(normalize(w)) for w in dates["between"])
+    # A month's number after "شهر"/"الشهر"/"month (of)" ("فاتورة شهر 9", "الشهر ١١") is that
+    # month too.
     pattern = (
-        rf"(?<!\w)(?:(?:شهر|month of|month)\s+(?:(?P<after>{any_})|(?P<number>1[0-2]|0?[1-9]))"
+        rf"(?<!\w)(?:(?:{month_word})(?:\s+(?:{of}))?\s+"
+        rf"(?:(?P<after>{any_})|(?P<number>1[0-2]|0?[1-9]))"
         rf"|(?P<name>{long_}))(?!\w)"
         r"(?:\s*/?\s*(?P<year>\d{4})(?!\d))?"
     )

@@ -546,17 +546,28 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
                 found = _Day(i, hijri=when) if kind == "hijri" else _Day(i, gregorian=when)
                 return found, k + size + year_size - i
         return None, 0
-    # English order: "Nov 16", "November 16th, 2026".
+    # English order: "Nov 16", "November 16th, 2026", "نوفمبر يوم ٥" ("شهر ١١ يوم ٥").
     month, size = _phrase_at(toks, i, v.gregorian)
     if month is not None and i + size < len(toks):
-        day = _day_number(toks[i + size])
+        day, skip = _day_after_month(toks, i + size, v)
         if day is not None:
-            k = i + size + 1
+            k = i + size + skip + 1
             if k < len(toks) and toks[k] in ("st", "nd", "rd", "th"):
                 k += 1
             year, year_size = _year_at(toks, k, v)
             return _Day(i, gregorian=(year, int(month), day)), k + year_size - i
     return None, 0
+
+
+def _day_after_month(toks: list[str], k: int, v: _Vocabulary) -> tuple[int | None, int]:
+    """The day's number right after a month's name ("Nov 16"), or after "يوم"/"the" there
+    ("نوفمبر يوم ٥"), with the words skipped before it; none when the number starts a length
+    ("نوفمبر يوم ٥ ساعات" is not read as a day)."""
+    skip = 1 if k < len(toks) and toks[k] in v.month_day_word else 0
+    day = _day_number(toks[k + skip]) if k + skip < len(toks) else None
+    if day is None or (skip and duration_at(toks, k + skip) is not None):
+        return None, 0
+    return day, skip
 
 
 def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
@@ -1230,7 +1241,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
 
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
     v = _vocabulary()
-    toks = _corrected(_hour_ranges(_negated_hours(tokens[:MAX_TOKENS], v), v), v)
+    toks = months_by_number(tokens[:MAX_TOKENS])
+    toks = _corrected(_hour_ranges(_negated_hours(toks, v), v), v)
     positions = _start_positions(toks, _starters())
     now = now.astimezone(RIYADH)
     month = _named_month(toks, _vocabulary(), now.date())
@@ -1429,8 +1441,8 @@ def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | N
             number, size = _phrase_at(toks, i, table)
             if number is None or dated or (size == 1 and len(token) < 4 and not named):
                 continue
-            if not hijri and i + size < len(toks) and _day_number(toks[i + size]) is not None:
-                continue  # "Nov 16": a date
+            if not hijri and _day_after_month(toks, i + size, v)[0] is not None:
+                continue  # "Nov 16", "نوفمبر يوم ٥": a date
             year, _ = _year_at(toks, i + size, v)
             past = bool(_phrase_at(toks, i + size, v.past_month)[1])
             return _latest_month(int(number), hijri, year, past, today)
@@ -1455,6 +1467,32 @@ def _latest_month(
         return NamedMonth.of(year, month, hijri)
     except (ValueError, OverflowError):
         return None
+
+
+def months_by_number(toks: list[str]) -> list[str]:
+    """A month's number after "شهر"/"الشهر" ("شهر ١١", "الشهر 11") as the month's name
+    ("نوفمبر"): November, never a day's number, an hour or a length ("شهر 11 يوم ٥" is the 5th
+    of November, not 11 days). Every reader of times and lengths takes the tokens so."""
+    v = _vocabulary()
+    if v.month_word.isdisjoint(toks):
+        return toks
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        number = toks[i + 1] if toks[i] in v.month_word and i + 1 < len(toks) else ""
+        if _digits(number) and 1 <= int(number) <= 12:
+            out.extend(_month_name(int(number)))
+            i += 2
+            continue
+        out.append(toks[i])
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=12)
+def _month_name(month: int) -> tuple[str, ...]:
+    """The first name of a Gregorian month in data/times.toml, as tokens."""
+    return next(key for key, number in _vocabulary().gregorian.items() if number == month)
 
 
 def _few_days_ago(toks: list[str], v: _Vocabulary) -> bool:

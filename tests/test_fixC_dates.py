@@ -1,0 +1,49 @@
+"""fixC: dates that read wrong. The clock is Wednesday 2 December 2026, 10:00 Riyadh."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.config import RIYADH
+from bot.understanding.slots import find_duration_minutes, read_times
+from handlers.bill import month_asked
+
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=RIYADH)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["انقطعت الكهرباء شهر ١١", "انقطعت الكهرباء شهر 11", "انقطعت الكهرباء الشهر ١١"],
+)
+def test_a_month_number_after_its_word_is_that_month_with_no_day(text: str) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is None  # never today, never the 11th
+    assert reading.month is not None
+    assert (reading.month.year, reading.month.month) == (2026, 11)
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("انقطعت شهر 11 يوم ٥ من ٨ الصبح الى ١٢ الظهر", "2026-11-05T08:00:00+03:00"),
+        ("انقطعت الشهر ١١ يوم 20 الساعة ٧ المسا", "2026-11-20T19:00:00+03:00"),
+        ("انقطعت نوفمبر يوم ٥ الساعة ٨ الصبح", "2026-11-05T08:00:00+03:00"),
+        ("انقطعت ٥ شهر ١١ الساعة ٨ الصبح", "2026-11-05T08:00:00+03:00"),
+    ],
+)
+def test_a_day_said_with_a_month_number_is_that_date(text: str, start: str) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is not None
+    assert reading.start.slot() == start
+
+
+def test_a_month_number_is_no_length() -> None:
+    assert find_duration_minutes("انقطعت شهر 11 يوم ٥ الساعة ٨ الصبح") is None
+    assert find_duration_minutes("انقطعت شهر ١١ يوم ٥ ساعات") == 300  # "يوم ٥ ساعات": a length
+
+
+@pytest.mark.parametrize("text", ["فاتورة شهر ١١", "فاتورة شهر 11", "فاتورة الشهر ١١"])
+def test_a_bill_month_by_its_number(text: str) -> None:
+    assert month_asked(text, NOW) == {"month": 11, "year": 0}
