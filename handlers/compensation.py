@@ -55,6 +55,7 @@ from handlers import outside_standards
 from handlers.common import (
     account_choices,
     damage_claim_text,
+    last_week_day_question,
     latest_outage_report,
     linked_accounts,
     mask,
@@ -345,6 +346,7 @@ def _day_not_given(turn: Turn, facts: Facts, asked: str | None) -> bool:
     if facts.standard == RECONNECTION:
         return False  # counted from the payment's moment: its day matters
     facts.vague_start, facts.vague_month, facts.day_unknown = False, None, True
+    facts.vague_week = False
     return True
 
 
@@ -2115,6 +2117,9 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return month_day_question(
             turn, month, hour_known=what == "exact_day", paid=facts.standard == RECONNECTION
         )
+    if what in ("exact_day", "exact_start") and facts.vague_week:
+        # "الاسبوع الماضي": a week back is no day; which day of it decides the money.
+        return last_week_day_question(turn, hour_known=what == "exact_day")
     if what == "exact_day":
         return _('On which day did it start? For example: "Sunday" or "the day before yesterday".')
     if what == "exact_start":

@@ -25,6 +25,7 @@ from bot.understanding.slots.times import (
     TimeReading,
     day_in_month,
     day_untold,
+    in_last_week,
     span_may_have_begun,
 )
 from bot.understanding.slots.tokens import parse_number
@@ -101,6 +102,9 @@ class Facts:
     # The start said as a month with no day ("في رمضان الساعة ١٠ الليل"): `NamedMonth.dump()`,
     # said back with "which day?", whose answer may be the day's number alone.
     vague_month: dict | None = None
+    # The start said as "الاسبوع الماضي" with no weekday: which day of last week is asked, and
+    # the answer ("الثلاثاء") read as that day of last week, never the latest such weekday.
+    vague_week: bool = False
     # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
     # is asked (or taken from a planned outage on record) where it changes the amount.
     kind_open: bool = False
@@ -127,6 +131,8 @@ class Facts:
             if dated is None and day_untold(text, now):
                 return False  # "الساعة ١٠": no day of it, asked again (never today's)
             text = dated or text
+        elif self.vague_week and asked in ("exact_day", "exact_start"):
+            text = in_last_week(text)  # "الثلاثاء" answering "which day of last week?"
         told = text
         if self.standard == RECONNECTION:
             text = _from_payment(text)
@@ -156,6 +162,7 @@ class Facts:
                 self.vague_clock = reading.vague_clock.isoformat(timespec="minutes")
             if reading.month is not None:
                 self.vague_month = reading.month.dump()
+            self.vague_week = reading.last_week
         if (
             asked == "exact_day"
             and start is not None
@@ -179,6 +186,7 @@ class Facts:
             notice_moment, start = start, None
         if start is not None:
             self.vague_start, self.vague_month, self.day_unknown = False, None, False
+            self.vague_week = False
             day = self._start_day()
             if (
                 start.clock is not None

@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import RIYADH
 from bot.understanding.slots import find_duration_minutes, read_times
+from bot.understanding.slots.times import in_last_week
 from handlers.bill import month_asked
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=RIYADH)
@@ -47,3 +48,32 @@ def test_a_month_number_is_no_length() -> None:
 @pytest.mark.parametrize("text", ["فاتورة شهر ١١", "فاتورة شهر 11", "فاتورة الشهر ١١"])
 def test_a_bill_month_by_its_number(text: str) -> None:
     assert month_asked(text, NOW) == {"month": 11, "year": 0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "انقطعت الكهرباء الاسبوع الماضي",
+        "انقطعت الاسبوع الماضي من ٨ الصبح الى ٤ العصر",
+        "من ٨ الصبح لين ٤ العصر الاسبوع الماضي",
+        "the power was off last week",
+    ],
+)
+def test_last_week_with_no_weekday_is_no_day(text: str) -> None:
+    reading = read_times(text, NOW)
+    assert reading.start is None and reading.end is None
+    assert reading.vague_day and reading.last_week
+
+
+@pytest.mark.parametrize(
+    ("answer", "start"),
+    [
+        ("الثلاثاء", "2026-11-24"),  # last week's, not yesterday (Tuesday 1 December)
+        ("الاحد الساعة ٨ الصبح ورجعت ١٢ الظهر", "2026-11-22T08:00:00+03:00"),
+        ("امس", "2026-12-01"),  # a day of its own: kept as said
+        ("٢٥ نوفمبر", "2026-11-25"),
+    ],
+)
+def test_an_answer_to_which_day_of_last_week(answer: str, start: str) -> None:
+    reading = read_times(in_last_week(answer), NOW)
+    assert reading.start is not None and reading.start.slot() == start

@@ -142,8 +142,8 @@ class _Vocabulary:
     before_last: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الشهر الماضي", "last month": the month before the message's, said with no day.
     last_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
-    # "الاسبوع الماضي", "last week": a rough day a week back (`_weekday_of_week` reads a weekday
-    # said with it in that week).
+    # "الاسبوع الماضي", "last week": no day by itself (`TimeReading.last_week`); a weekday said
+    # with it is read in that week (`_weekday_of_week`).
     last_week: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الماضي", "اللي فات" after a month's name: the one a year before when it is today's month.
     past_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
@@ -452,6 +452,8 @@ class _Day:
     in_week: int | None = None
     # "الخميس اللي قبل اللي فات": that many weeks before the last such weekday.
     weeks_back: int = 0
+    # "الاسبوع الماضي": last week, which day of it untold unless a weekday is said with it.
+    last_week: bool = False
 
 
 @dataclass
@@ -735,9 +737,9 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             after = i + size
             continue
         _, size = _phrase_at(toks, i, v.last_week)
-        if size:  # "الاسبوع الماضي": a week back, rough; its weekday, if said, read with it
+        if size:  # "الاسبوع الماضي": its weekday, if said, read with it; else no day (`_read`)
             if not _negated_day(toks, i, v):
-                scan.days.append(_Day(i, offset=-7, rough=True, counted=True))
+                scan.days.append(_Day(i, offset=-7, rough=True, counted=True, last_week=True))
             after = i + size
             continue
         day, size = _phrase_at(toks, i, v.days)
@@ -1210,6 +1212,10 @@ class TimeReading:
     # A month named with no day ("انقطعت في رمضان الساعة ١٠ الليل"): no moment is read from it
     # (`vague_day`, and an hour told with it is `vague_clock`); the day is asked in that month.
     month: NamedMonth | None = None
+    # "الاسبوع الماضي" with no weekday: no day is read (a week back is a guess, and the day
+    # decides the money); which day of last week is asked, the answer read in that week
+    # (`in_last_week`).
+    last_week: bool = False
 
 
 def read_times(
@@ -1273,6 +1279,10 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     end_days = [d for d in scan.days if _in_end(d.position, scan)]
     end_clock, end_day = _restoration(end_clocks, end_days, scan.back_at, scan.back_needs_time)
     vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
+    week = next((d for d in scan.days if d.last_week and d.in_week is None), None)
+    last_week = week is not None and start_day in (None, week) and end_day in (None, week)
+    if last_week:  # "الاسبوع الماضي من ٨ الصبح", "من ٨ لين ٤ الاسبوع الماضي": which day?
+        vague, start_day, end_day = True, None, None
     if (
         month is not None
         and not vague
@@ -1336,6 +1346,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         vague_clock,
         end is not None and scan.still,
         month,
+        last_week,
     )
 
 
@@ -1410,6 +1421,20 @@ def day_in_month(text: str, month: NamedMonth, now: datetime) -> str | None:
     if day is None or (said is not None and said.day_stated):
         return None
     return f"{day.isoformat()} {' '.join(toks[k:])}".strip()
+
+
+def in_last_week(text: str) -> str:
+    """An answer to "which day of last week?" ("الثلاثاء", "الثلاثاء الساعة ٨") written as
+    said of last week: that weekday of last week (Sunday to Saturday), not the latest one. Put
+    first, so no end word ("ورجعت ١٢") stands between it and the weekday. An answer naming no
+    weekday ("امس", "٢٥ نوفمبر") is its own day, kept as it is."""
+    from bot.understanding.slots import folded_text
+
+    v = _vocabulary()
+    toks = slot_tokens(folded_text(text, None), slot_words())
+    if not any(_phrase_at(toks, i, v.weekdays)[1] for i in range(len(toks))):
+        return text
+    return f"{' '.join(next(iter(v.last_week)))} {text}"
 
 
 def day_untold(text: str, now: datetime) -> bool:
