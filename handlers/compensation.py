@@ -475,6 +475,11 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     "الساعة ٤ العصر") is taken on the same day, nearest the part said when it could be either
     morning or evening ("٣" after "بعد الظهر" is 3 pm)."""
     is_start = asked == "start_hour"
+    moved = facts.moves_to_day_told(turn.text, turn.now)
+    if moved is not None:  # "لا قصدي اول امس": the day put right, said back, the hour still asked
+        turn.say(turn.tr._("All right, {day}.", day=day_words(turn, moved)))
+        _ask(turn, facts, asked)
+        return True
     offered = facts.start_at() if is_start else facts.end_at()
     assert offered is not None
     unoffered = facts.start_unoffered if is_start else facts.end_unoffered

@@ -393,6 +393,17 @@ class Facts:
             return False
         return any(prohibited_time(at - timedelta(days=back)) for back in range(7))
 
+    def moves_to_day_told(self, text: str, now: datetime) -> date | None:
+        """A day alone told to put the start's day right ("لا قصدي اول امس", "no, the day
+        before yesterday") while its hour is asked: the case moved to it, its hours and length
+        as they were; the new day, or None when the message tells no such day."""
+        reading = read_times(text, now)
+        if not self._moves_day(reading.start, reading.end):
+            return None
+        assert reading.start is not None
+        self._move_to_day(reading.start.day)
+        return reading.start.day
+
     def _moves_day(self, start: Moment | None, end: Moment | None) -> bool:
         """A correction naming a day alone ("امس مو اليوم") for a case whose start has its hour."""
         return (
