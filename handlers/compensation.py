@@ -493,6 +493,8 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     elif mentions(turn.text, "dont_know"):
         # No hour known: the usual one stays a guess, said back before any money (the path a
         # guessed hour has always taken), never asked again and again.
+        facts.start_about = facts.start_about or (is_start and facts.start_part)
+        facts.end_about = facts.end_about or (not is_start and facts.end_part)
         facts.start_part = facts.start_part and not is_start
         facts.end_part = facts.end_part and is_start
         facts.start_unoffered = facts.start_unoffered and not is_start
@@ -2220,10 +2222,10 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
             return _("{begun}, not done yet", begun=begun)
         return _("{begun}, done on {day}", begun=begun, day=day_words(turn, end_day))
     if start is not None:
-        since = day_and_time(turn, start)
+        since = day_and_time(turn, start, about=facts.start_about)
         if facts.ongoing or end is None:
             return _("since {since}, still going on", since=since)
-        return _span_text(turn, start, end)
+        return _span_text(turn, start, end, facts)
     length = duration(turn.tr, facts.duration or 0)
     if facts.ongoing:
         return _("{length} so far, still going on", length=length)
@@ -2237,18 +2239,27 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     )
 
 
-def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
+def _span_text(turn: Turn, start: datetime, end: datetime, facts: Facts | None = None) -> str:
+    """The case's span said back; an hour still a guess (`Facts.start_about`) as "about"."""
     _ = turn.tr._
+    start_about = facts is not None and facts.start_about
+    end_about = facts is not None and facts.end_about
     if _day_in_riyadh(end) == _day_in_riyadh(start):
         return _(
             "{day}, from {start} to {end}",
             day=day_words(turn, start),
-            start=turn.tr.time(start),
-            end=turn.tr.time(end),
+            start=_time_said(turn, start, start_about),
+            end=_time_said(turn, end, end_about),
         )
-    since = day_and_time(turn, start)
-    until = day_and_time(turn, end)
+    since = day_and_time(turn, start, about=start_about)
+    until = day_and_time(turn, end, about=end_about)
     return _("from {since} to {until}", since=since, until=until)
+
+
+def _time_said(turn: Turn, at: datetime, about: bool) -> str:
+    """An hour said back: "8:00 ص", or "حوالي 8:00 ص" when it is a guess."""
+    time = turn.tr.time(at)
+    return turn.tr._("about {time}", time=time) if about else time
 
 
 def _day_of(iso: str | None) -> date | None:
@@ -2588,10 +2599,13 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
     )
 
 
-def day_and_time(turn: Turn, at: datetime) -> str:
-    """ "اليوم الاثنين 30 نوفمبر الساعة 5:00 ص": a moment offered back to be confirmed."""
-    day = said_day(at)  # 00:00 is the midnight that ends the day before
-    return turn.tr._("{day} at {time}", day=day_words(turn, day), time=turn.tr.time(at))
+def day_and_time(turn: Turn, at: datetime, about: bool = False) -> str:
+    """ "اليوم الاثنين 30 نوفمبر الساعة 5:00 ص": a moment offered back to be confirmed; with
+    `about`, its hour a guess ("… حوالي الساعة 5:00 ص")."""
+    day = day_words(turn, said_day(at))  # 00:00 is the midnight that ends the day before
+    if about:
+        return turn.tr._("{day} at about {time}", day=day, time=turn.tr.time(at))
+    return turn.tr._("{day} at {time}", day=day, time=turn.tr.time(at))
 
 
 def start_part_question(turn: Turn, at: datetime) -> str:

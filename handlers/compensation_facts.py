@@ -59,6 +59,10 @@ class Facts:
     # before anything is counted from it.
     start_part: bool = False
     end_part: bool = False
+    # That usual hour kept as it was, the subscriber knowing no better ("ما ادري" to "about
+    # what time?"): still a guess, so said back as "about" with the facts before any money.
+    start_about: bool = False
+    end_about: bool = False
     # A part of the day said so loosely ("من بدري", "early morning") that its usual hour is
     # never offered: the hour is asked with none suggested.
     start_unoffered: bool = False
@@ -201,6 +205,7 @@ class Facts:
                 # "لا غلطت، كان الساعة ١٠ الصبح": the hour corrected, on the day told before.
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
+            self.start_about = False
             self.start_part = _hour_asked(start)
             self.start_day_open = span_may_have_begun(start, now)
             self.start_unoffered = self.start_part and (not start.offered or self.start_day_open)
@@ -219,7 +224,7 @@ class Facts:
             end = self._end_after_start(end)
             if end is not None:
                 # An end hour told after the start is the first such hour after it.
-                self.end = end.slot()
+                self.end, self.end_about = end.slot(), False
                 # "الى ثاني يوم": a day we counted from the start is said back like a guess.
                 counted = reading.end is not None and reading.end.from_start
                 self.end_inferred = (end.hour_guessed or counted) if self.start else end.inferred
