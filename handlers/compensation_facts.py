@@ -103,6 +103,7 @@ class Facts:
     # The start's hour told with such a vague day ("من كم يوم الساعة ٨ الصبح", "08:00"): kept,
     # and only the day is asked.
     vague_clock: str | None = None
+    vague_end_clock: str | None = None  # and the end's hour told with it ("الى ٤ العصر")
     # The start said as a month with no day ("في رمضان الساعة ١٠ الليل"): `NamedMonth.dump()`,
     # said back with "which day?", whose answer may be the day's number alone.
     vague_month: dict | None = None
@@ -164,6 +165,8 @@ class Facts:
             self.vague_start = changed = True
             if reading.vague_clock is not None:
                 self.vague_clock = reading.vague_clock.isoformat(timespec="minutes")
+            if reading.vague_end_clock is not None:
+                self.vague_end_clock = reading.vague_end_clock.isoformat(timespec="minutes")
             if reading.month is not None:
                 self.vague_month = reading.month.dump()
             self.vague_week = reading.last_week
@@ -175,7 +178,11 @@ class Facts:
             and self.vague_clock
         ):
             # The day answering "which day?": the hour told before is its hour.
-            start = replace(start, clock=time.fromisoformat(self.vague_clock))
+            hour = time.fromisoformat(self.vague_clock)
+            start = replace(start, clock=hour)
+            if self.vague_end_clock:  # "… الى ٤ العصر" told with it: that day's (or the next)
+                clock = time.fromisoformat(self.vague_end_clock)
+                end = Moment(start.day + timedelta(days=clock <= hour), clock, True)
         if asked == "correction" and self._moves_day(start, end):
             # "لا قصدي امس مو اليوم": the day corrected, the hours said before kept.
             assert start is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 import pytest
 
@@ -77,3 +77,8 @@ def test_last_week_with_no_weekday_is_no_day(text: str) -> None:
 def test_an_answer_to_which_day_of_last_week(answer: str, start: str) -> None:
     reading = read_times(in_last_week(answer), NOW)
     assert reading.start is not None and reading.start.slot() == start
+
+
+def test_the_hours_said_with_no_day_are_both_kept() -> None:
+    reading = read_times("انقطعت الاسبوع الماضي من ٨ الصبح الى ٤ العصر", NOW)
+    assert (reading.vague_clock, reading.vague_end_clock) == (time(8, 0), time(16, 0))

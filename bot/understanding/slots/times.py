@@ -1216,6 +1216,9 @@ class TimeReading:
     # decides the money); which day of last week is asked, the answer read in that week
     # (`in_last_week`).
     last_week: bool = False
+    # The end's hour said with the `vague_clock` ("من كم يوم من ٨ الصبح الى ٤ العصر"): kept by
+    # the caller with it, so only the day is asked.
+    vague_end_clock: time | None = None
 
 
 def read_times(
@@ -1294,10 +1297,12 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         vague = True
     else:
         month = None
-    vague_clock = None
+    vague_clock = vague_end_clock = None
     if vague:  # "من كم يوم الساعة ٨": the hour of no known day; no moment is read
         if start_clock is not None and not start_clock.guessed and start_clock.day is None:
             vague_clock = time(start_clock.hour, start_clock.minute)
+        if vague_clock and end_clock and not end_clock.guessed and end_clock.day is None:
+            vague_end_clock = time(end_clock.hour, end_clock.minute)  # "… الى ٤ العصر"
         start_clock = end_clock = None
     if (
         start_day is None
@@ -1347,6 +1352,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         end is not None and scan.still,
         month,
         last_week,
+        vague_end_clock,
     )
 
 
