@@ -2609,10 +2609,10 @@ def day_and_time(turn: Turn, at: datetime, about: bool = False) -> str:
 
 
 def start_part_question(turn: Turn, at: datetime) -> str:
-    when = day_and_time(turn, at)
-    return turn.tr._(
-        "Shall I count from about {when}? If you know the hour, just write it.", when=when
-    )
+    """The usual hour of the part of the day told, offered back as "about" beside its hour
+    ("… حوالي الساعة 8:00 ص"), not before the day."""
+    when = day_and_time(turn, at, about=True)
+    return turn.tr._("Shall I count from {when}? If you know the hour, just write it.", when=when)
 
 
 def yes_no(turn: Turn) -> list[Choice]:
