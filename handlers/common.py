@@ -325,3 +325,18 @@ def month_day_question(
         days=turn.tr.number(month.days),
     )
     return f"{told} {question}"
+
+
+def last_week_day_question(turn: Turn, *, hour_known: bool) -> str:
+    """ "You said last week: on which day of it…?": "الاسبوع الماضي" told with no weekday, its
+    day asked (a week back is no day, and the day decides the money); its hour too unless told
+    with it (`hour_known`). The answer is read as that day of last week (`in_last_week`)."""
+    _ = turn.tr._
+    if hour_known:
+        return _(
+            'You said last week: on which day of it did the power go off? For example: "Tuesday".'
+        )
+    return _(
+        "You said last week: on which day of it did the power go off, and at about what time? "
+        'For example: "Tuesday at 8 in the morning".'
+    )
