@@ -19,6 +19,7 @@ from bot.hazards.models import STORED
 from bot.outages import (
     ReportOutcome,
     compensation_for_report,
+    covered_report,
     report_outage,
     reports_by_sender,
     restoration_standard,
@@ -2075,6 +2076,15 @@ def _acknowledgement(
 
         # Counted from the start the subscriber stated: what it earns so far, and the rule.
         lines.append(open_outage_so_far(turn, outcome.report, incident, holder))
+        covered = covered_report(turn.session, outcome.report, incident)
+        if covered is not None:  # "ما رجعت" after the restoration: that case is this one
+            lines.append(
+                _(
+                    "This is the same outage as your report {ref}: it is counted once, on this "
+                    "report, from its start.",
+                    ref=covered[0].reference,
+                )
+            )
     elif incident.force_majeure:
         # No compensation, whatever the hours: said as the engine says it, not the rule's amounts.
         lines.append(force_majeure_text(turn, incident))

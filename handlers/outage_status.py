@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from bot.config import RIYADH
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
-from bot.outages import compensation_for_report, record_stated_end
+from bot.outages import compensation_for_report, covering_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport, format_reference
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
@@ -233,6 +233,16 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
     estimate; an estimate already missed is apologised for, with when a new one comes)."""
     tr = turn.tr
     _ = tr._
+    covering = covering_report(turn.session, report, incident)
+    if covering is not None:  # "still off" after the restoration: one outage, paid there
+        return [
+            _(
+                "The power was recorded as restored {when}, but you told us it never came "
+                "back: it is the same outage, counted once, on your report {ref}.",
+                when=when(turn, incident.end),
+                ref=covering.reference,
+            )
+        ]
     if report.stated_end is not None:  # the reporter's own end: their case, closed
         lines = [
             _(
