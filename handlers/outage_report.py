@@ -45,7 +45,7 @@ from bot.outages.service import (
     record_stated_end,
     record_stated_start,
 )
-from bot.phrases import mentions, mentions_words, phrases, split_at_words
+from bot.phrases import mentions, mentions_words, phrases, split_at_words, without
 from bot.standards import rule_for
 from bot.standards.wording import hours, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
@@ -686,7 +686,7 @@ def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
     not yet reported, so the place is needed first, to record it and follow it up; asked again,
     the report kept in progress, and the question answered once it is made. A place, a premise
     or a report's reference in the message is not this."""
-    from handlers.outage_status import named_kinds
+    from handlers.outage_status import named_reference
 
     if understood.intent != "outage_status" or turn.message.location is not None:
         return False
@@ -694,7 +694,7 @@ def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
     named = find_place(turn.text)
     if named.district or named.city or named.unlisted or _named_in(turn.text, accounts):
         return False
-    if named_kinds(turn.text) or choice_number(turn.text) is not None:
+    if named_reference(turn.text) is not None or choice_number(turn.text) is not None:
         return False
     turn.intent = "outage_report"
     turn.remember(asked_when=True)
@@ -1121,6 +1121,48 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
 # A message of this many words or more, that the classifier is sure asks for compensation, is
 # a request of its own, not the answer to a short question ("at 9 at night or in the morning?").
 _NEW_REQUEST_WORDS = 8
+
+
+# The stages at which no report is filed yet: where the power is off, and whether it is the
+# outage already reported.
+_BEFORE_FILING = (None, "same_report")
+
+
+def withdrawn(turn: Turn) -> str | None:
+    """ "ما ابي ابلغ", "لا ما ابغى بلاغ" while the report is being made: nothing is filed and the
+    flow ends; right after a report made at once (their one premise taken), that report is
+    withdrawn. Said so either way. Returns the rest of the message, to be read as a message of
+    its own ("كم فاتورتي؟"; "" when nothing else was said); None when nothing was taken back."""
+    if not unwanted(turn.text):
+        return None
+    if turn.flow == FLOW and turn.state.get("stage") in _BEFORE_FILING:
+        turn.finish()
+        turn.intent = "outage_report"
+        turn.say(turn.tr._("All right, I have not recorded the report."))
+    elif turn.flow is None and (just_made := _just_made(turn)) is not None:
+        from handlers.outage_status import cancel_outage_report
+
+        cancel_outage_report(turn, just_made)
+    else:
+        return None
+    rest = without(turn.text, "report_unwanted").split()
+    while rest and control_word(rest[0]) in ("no", "cancel"):
+        rest = rest[1:]  # "لا ما ابغى بلاغ": its "no" belongs to the words taken back
+    return " ".join(rest)
+
+
+def unwanted(text: str) -> bool:
+    """ "ما ابي ابلغ", "I don't want to report": no outage report wanted."""
+    return mentions_words(text, "report_unwanted")
+
+
+def _just_made(turn: Turn) -> OutageReport | None:
+    """The sender's report made moments ago and still open, else None."""
+    found = latest_outage_report(turn)
+    if found is None or found[0].status == CANCELLED or not found[1].is_open:
+        return None
+    report = found[0]
+    return report if turn.now - aware(report.reported) <= PLACE_CORRECTION_WINDOW else None
 
 
 def _new_request(turn: Turn, understood: Understanding) -> bool:

@@ -156,8 +156,13 @@ def _both_open(turn: Turn, outage: tuple[OutageReport, Incident], hazard: Hazard
 
 
 def named_kinds(text: str) -> set[str]:
-    """The kinds of report the message names by reference: "out", "inc", "haz", "hz"."""
-    return {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
+    """The kinds of report the message names: by reference ("out", "inc", "haz", "hz"), or the
+    outage report in words ("بلاغ الانقطاع": "out"), which names it as surely as its reference
+    when the sender has one of that kind."""
+    kinds = {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
+    if not kinds & {"haz", "hz"} and mentions_words(text, "outage_report_named"):
+        kinds.add("out")
+    return kinds
 
 
 def _say_safety_reports(turn: Turn, latest: tuple[HazardReport, Hazard]) -> None:
@@ -217,7 +222,7 @@ def _reports_an_outage(
     about, whatever else is said."""
     if found is not None and found[1].is_open and found[0].status != CANCELLED:
         return False
-    if named_kinds(turn.text):
+    if named_reference(turn.text) is not None:
         return False
     if found is not None and mentions_words(turn.text, "report_word"):
         return False  # "الكهربا كانت طافية، وش صار على بلاغي؟": that report's status is asked
