@@ -52,3 +52,12 @@ def test_a_bare_hour_the_power_came_back_is_the_latest_past_one(
     assert reading.start is None
     assert reading.end is not None and reading.end.slot() == end
     assert reading.end_past
+
+
+@pytest.mark.parametrize(
+    "text", ["الكهرباء رجعت الساعة 5", "النور رجع الساعة 5", "el kahraba rj3at el sa3a 5"]
+)
+def test_the_power_named_back_at_an_hour_is_an_outage_over(text: str) -> None:
+    understood = understand(text, EVENING)
+    assert understood.slots.get("standard") == "emergency_outage"
+    assert understood.intent == "compensation"  # asked about, never reported as going on
