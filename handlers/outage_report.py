@@ -1324,7 +1324,7 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     elif not (place.district or place.unlisted) or _same_place(turn.text, report):
         return False
     stated = aware(report.stated_start) if report.stated_start is not None else None
-    if stated is not None and _from_before_restoration(turn, stated, _incident):
+    if stated is not None and covered_report(turn.session, report, _incident) is not None:
         stated = None  # the start of the outage restored at the first place: not this one's
     cancel_report(turn.session, report, turn.now)
     turn.finish()
@@ -1336,16 +1336,6 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     )
     start(turn, understood, stated_start=stated)
     return True
-
-
-def _from_before_restoration(turn: Turn, stated: datetime, incident: Incident) -> bool:
-    """A still-off report's start that is from before the restoration of the outage it reopened
-    ("ما رجعت" keeps the first start at that place): not carried to another place."""
-    if incident.reopened_from_id is None:
-        return False
-    earlier = turn.session.get(Incident, incident.reopened_from_id)
-    restored = aware(earlier.restored_at) if earlier is not None else None
-    return restored is not None and stated <= restored
 
 
 # What a message telling when the power went off may be asked as, besides a report.
