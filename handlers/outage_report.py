@@ -1130,24 +1130,25 @@ _BEFORE_FILING = (None, "same_report")
 
 def withdrawn(turn: Turn) -> str | None:
     """ "ما ابي ابلغ", "لا ما ابغى بلاغ" while the report is being made: nothing is filed and the
-    flow ends; right after a report made at once (their one premise taken), that report is
-    withdrawn. Said so either way. Returns the rest of the message, to be read as a message of
-    its own ("كم فاتورتي؟"; "" when nothing else was said); None when nothing was taken back."""
+    flow ends. Said alone right after a report was made (at once, their one premise taken), that
+    report is withdrawn ("ما ابي ابلغ مرة ثانية" says more, and withdraws nothing). Said so
+    either way. Returns the rest of the message, to be read as a message of its own ("كم
+    فاتورتي؟"; "" when nothing else was said); None when nothing was taken back."""
     if not unwanted(turn.text):
         return None
+    rest = without(turn.text, "report_unwanted").split()
+    while rest and control_word(rest[0]) in ("no", "cancel"):
+        rest = rest[1:]  # "لا ما ابغى بلاغ": its "no" belongs to the words taken back
     if turn.flow == FLOW and turn.state.get("stage") in _BEFORE_FILING:
         turn.finish()
         turn.intent = "outage_report"
         turn.say(turn.tr._("All right, I have not recorded the report."))
-    elif turn.flow is None and (just_made := _just_made(turn)) is not None:
+    elif turn.flow is None and not rest and (just_made := _just_made(turn)) is not None:
         from handlers.outage_status import cancel_outage_report
 
         cancel_outage_report(turn, just_made)
     else:
         return None
-    rest = without(turn.text, "report_unwanted").split()
-    while rest and control_word(rest[0]) in ("no", "cancel"):
-        rest = rest[1:]  # "لا ما ابغى بلاغ": its "no" belongs to the words taken back
     return " ".join(rest)
 
 
