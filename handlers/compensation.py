@@ -1308,6 +1308,8 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         facts.read(turn.text, turn.now)  # "وبلغونا قبل بيوم": its notice, told with the kind
         _advance(turn, facts)
         return True
+    if takes_end_correction(turn, facts):
+        return True
     reading = read_times(turn.text, turn.now)
     named = find_standard(turn.text)
     if named is not None and named != facts.standard:
@@ -1325,6 +1327,64 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     _advance(turn, facts)
     return True
+
+
+def takes_end_correction(turn: Turn, facts: Facts) -> bool:
+    """The restore time corrected right after an answer ("لا رجعت الساعة ٦ مو ٤", "actually it
+    came back at 6"): the end moved, the engine asked again, the new amount quoted. The hour
+    written is read against the end just counted (6 after a 4 pm end is 6 pm), so it is the
+    subscriber's own, never said back as a guess; only an end within 24 hours of the one
+    counted, after the start, is this case's (a farther one is another case). True when taken."""
+    start, counted = facts.start_at(), facts.end_at()
+    if facts.standard not in HOURS_STANDARDS or start is None or counted is None:
+        return False
+    reading = read_times(turn.text, turn.now)
+    said = reading.end
+    if said is None or said.clock is None or reading.start is not None or reading.ongoing:
+        return False
+    if not _said_as_correction(turn.text):
+        return False
+    end = _end_near(said, counted, start)
+    if end is None or end > turn.now:
+        return False
+    facts.end, facts.end_inferred, facts.end_part, facts.end_unoffered = (
+        end.isoformat(),
+        False,
+        False,
+        False,
+    )
+    facts.duration = None
+    _advance(turn, facts)
+    return True
+
+
+def _said_as_correction(text: str) -> bool:
+    """A correction said in words ("لا غلطت", "actually"), by a "no" that opens the message
+    ("لا رجعت الساعة ٦"), or by a time denied ("مو ٤", "not 4")."""
+    said = normalize(text).split()
+    if not said:
+        return False
+    if _corrects(text) or control_word(said[0]) == "no":
+        return True
+    negations = set(phrase_list("negation"))
+    return any(
+        word in negations and ascii_digits(after)[:1].isdigit()
+        for word, after in zip(said, said[1:], strict=False)
+    )
+
+
+def _end_near(said: Moment, counted: datetime, start: datetime) -> datetime | None:
+    """The end the hour written names: on its day when one is said, otherwise the reading of
+    it (morning or evening, that day or the one next to it) nearest the end counted; after the
+    start and within 24 hours of the end counted, else None."""
+    assert said.clock is not None
+    local = counted.astimezone(RIYADH)
+    days = [said.day] if said.day_stated else [local.date() + timedelta(days=d) for d in (-1, 0, 1)]
+    readings = [datetime.combine(day, said.clock, RIYADH) for day in days]
+    if said.guess == "am_pm":
+        readings += [at + timedelta(hours=12) for at in readings if at.hour < 12]
+    near = [at for at in readings if at > start and abs(at - counted) <= timedelta(hours=24)]
+    return min(near, key=lambda at: abs(at - counted), default=None)
 
 
 def _answers_notice(turn: Turn, facts: Facts) -> bool:

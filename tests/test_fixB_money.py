@@ -1,0 +1,66 @@
+"""fixB: the money of compensation conversations (no notice, end corrections, the kind kept)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from bot.config import RIYADH
+from bot.phrases import mentions
+from bot.understanding.slots import Moment
+from handlers.compensation import _end_near, _said_as_correction
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "انقطعت الكهرباء لاعمال صيانة بدون ما يعلمونا",
+        "قطعوها للصيانة بدون اشعار",
+        "ما بلغونا",
+        "they cut it for maintenance without telling us",
+    ],
+)
+def test_planned_work_without_telling_is_no_notice(text: str) -> None:
+    assert mentions(text, "no_notice")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("لا رجعت الساعة ٦ مو ٤", True),
+        ("actually it came back at 6", True),
+        ("رجعت الساعة ٦ بدل ٤", False),
+        ("no it came back at 6 not 4", True),
+        ("الكهرباء رجعت الساعة ٦", False),
+    ],
+)
+def test_a_correction_said(text: str, said: bool) -> None:
+    assert _said_as_correction(text) is said
+
+
+START = datetime(2026, 12, 1, 12, 0, tzinfo=RIYADH)
+COUNTED = datetime(2026, 12, 1, 16, 0, tzinfo=RIYADH)
+
+
+def _hour(hour: int, *, day: date | None = None, guessed: bool = True) -> Moment:
+    return Moment(
+        day or date(2026, 12, 2),
+        time(hour),
+        day_stated=day is not None,
+        hour_guessed=guessed,
+        guess="am_pm" if guessed else None,
+    )
+
+
+def test_an_hour_is_read_against_the_end_counted() -> None:
+    assert _end_near(_hour(6), COUNTED, START) == datetime(2026, 12, 1, 18, 0, tzinfo=RIYADH)
+
+
+def test_an_end_before_the_start_is_none() -> None:
+    # "١١ الصبح امس": its morning said, before the noon start
+    assert _end_near(_hour(11, day=date(2026, 12, 1), guessed=False), COUNTED, START) is None
+
+
+def test_an_end_days_away_is_not_this_case() -> None:
+    assert _end_near(_hour(6, day=date(2026, 12, 4)), COUNTED, START) is None
