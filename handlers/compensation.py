@@ -49,7 +49,13 @@ from bot.standards.wording import (
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize, words
 from bot.understanding import Understanding, choice_named, choice_number, control_word
-from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
+from bot.understanding.slots import (
+    Moment,
+    find_duration_minutes,
+    find_standard,
+    read_answer_hour,
+    read_times,
+)
 from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
 from handlers.common import (
@@ -261,6 +267,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _so_far_followup(turn, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
     if stage in ("note", "note_account"):
         return _note_step(turn, facts, stage)
+    if stage == "ask" and _kind_with_answer(turn, facts):
+        return True
     if stage == "ask" and turn.state.get("asked") == "why_cut":
         return _why_cut_step(turn, understood, facts)
     if stage == "ask" and turn.state.get("asked") == "paid_at_all":
@@ -1101,10 +1109,7 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         # this case (never a new request); kept, and the facts are said back again to confirm.
         facts.standard, facts.kind_open = told, False
         facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
-        _ = turn.tr._
-        turn.say(
-            _("Noted: a sudden fault.") if told == EMERGENCY else _("Noted: a planned outage.")
-        )
+        _say_kind_noted(turn, told)
         _advance(turn, facts)
         return True
     if word == "no" or picked == 2:
@@ -1114,6 +1119,30 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if _moved_on(understood):
         return False
     return _retry(turn, turn.tr._("Please answer 1 (yes) or 2 (no)."))
+
+
+def _say_kind_noted(turn: Turn, told: str) -> None:
+    _ = turn.tr._
+    turn.say(_("Noted: a sudden fault.") if told == EMERGENCY else _("Noted: a planned outage."))
+
+
+def _kind_with_answer(turn: Turn, facts: Facts) -> bool:
+    """The outage's kind told while a time is asked ("عطل", "الساعة ٨، كان عطل" to "what time
+    did it start?"): kept, never asked again nor lost to a new request. A time told with it is
+    read as the answer, by the question's own step (False); the kind alone is noted and the
+    question asked again (True)."""
+    told = kind_told(turn.message.text or turn.text) if facts.kind_open else None
+    if told is None or choice_number(turn.text) is not None:
+        return False
+    facts.standard, facts.kind_open = told, False
+    turn.remember(facts=facts.dump())
+    reading = read_times(turn.text, turn.now)
+    if reading.start or reading.end or reading.ongoing or find_duration_minutes(turn.text):
+        return False
+    facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
+    _say_kind_noted(turn, told)
+    _advance(turn, facts)
+    return True
 
 
 def _answer(turn: Turn, facts: Facts) -> None:
