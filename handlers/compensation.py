@@ -207,13 +207,15 @@ def _closes_followed_request(turn: Turn, facts: Facts) -> bool:
 
 def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
-    if stage == "records":
-        return _records_step(turn, understood)
     facts = Facts.load(turn.state)
     if _takes_network(turn, facts, stage):  # "لا هي جهد متوسط" after a low-voltage count
         return True
     if stage == "voltage":
         return False  # anything else is a new message
+    if stage in ("pick", "records") and _asks_for_bill(turn, understood):
+        return False  # "ابي الفاتورة" at a list of cases: the bill, never its complaint's case
+    if stage == "records":
+        return _records_step(turn, understood)
     if stage == "pick":
         picked = choice_number(turn.text) or choice_named(turn.text, _standard_names(turn))
         none = picked is None and outside_standards.none_of_these(turn.text)
@@ -338,6 +340,19 @@ def step(turn: Turn, understood: Understanding) -> bool:
             )
         return _retry(turn, question, _choices(turn, asked))
     return False
+
+
+def _asks_for_bill(turn: Turn, understood: Understanding) -> bool:
+    """ "ابي الفاتورة", "my bill please": the bill asked for, surely, naming no case (the word
+    "bill" in a case's name, "a reply to a bill complaint", is not that case without an
+    objection said: «الاعتراض على الفاتورة» picks it)."""
+    return (
+        understood.intent == "bill"
+        and understood.confidence >= CORRECTION_SURE
+        and find_standard(turn.text) is None
+        and not mentions(turn.text, "bill_objection")
+        and choice_number(turn.text) is None
+    )
 
 
 _DAY_ASKS = ("exact_day", "exact_start", "which_day")
