@@ -760,11 +760,12 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
         turn.say(_("Our records show a planned outage in your area at that time."))
         return False
     turn.begin("compensation", stage="kind", facts=facts.dump(), tries=0)
-    turn.say(
-        _("Was it a sudden fault, or a planned outage (announced, for maintenance)?"),
-        _kind_choices(turn),
-    )
+    turn.say(_kind_question(turn), _kind_choices(turn))
     return True
+
+
+def _kind_question(turn: Turn) -> str:
+    return turn.tr._("Was it a sudden fault, or a planned outage (announced, for maintenance)?")
 
 
 def kind_told(text: str) -> str | None:
@@ -905,6 +906,11 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return True
     elif corrected:
         pass  # the kind still open: `_advance` asks it again where it changes the amount
+    elif _asks_amount_again(turn, understood, facts):
+        # The question stands, with why: no try counted against them.
+        why = turn.tr._("The amount depends on what cut the power.")
+        turn.say(f"{why} {_kind_question(turn)}", _kind_choices(turn))
+        return True
     elif _moved_on(understood):
         return False
     else:
@@ -1352,6 +1358,9 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         facts.read(turn.text, turn.now)  # "وبلغونا قبل بيوم": its notice, told with the kind
         _advance(turn, facts)
         return True
+    if _asks_amount_again(turn, understood, facts):
+        _answer(turn, facts)  # "كم التعويض؟" once more: the same answer, never a new case
+        return True
     if takes_end_correction(turn, facts):
         return True
     reading = read_times(turn.text, turn.now)
@@ -1371,6 +1380,16 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return False
     _advance(turn, facts)
     return True
+
+
+def _asks_amount_again(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """ "كم التعويض؟", "how much compensation?" with nothing new told: the amount of the case
+    talked of asked again (no fact of a case, no other standard, no report named)."""
+    if understood.intent != "compensation" or not mentions(turn.text, "compensation_ask"):
+        return False
+    if find_standard(turn.text) not in (None, facts.standard) or _report_named(turn.text):
+        return False
+    return not Facts().read(turn.text, turn.now)
 
 
 def takes_end_correction(turn: Turn, facts: Facts) -> bool:
