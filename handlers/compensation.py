@@ -141,7 +141,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     if (
         facts.standard in ("emergency_outage", PLANNED)
         and not has_facts
-        and (_show_records(turn, outages_only=True) or _ask_when_back(turn))
+        and (
+            _show_records(turn, outages_only=True, planned_only=facts.standard == PLANNED)
+            or _ask_when_back(turn)
+        )
     ):
         return
     if _day_on_record(turn, facts) and _show_records(turn, outages_only=True):
@@ -2407,11 +2410,18 @@ _REPORT_REF = re.compile(r"\bOUT\s*-?\s*0*(\d{1,12})\b")
 
 
 def _show_records(
-    turn: Turn, *, outages_only: bool = False, lead: str | None = None, report: int | None = None
+    turn: Turn,
+    *,
+    outages_only: bool = False,
+    planned_only: bool = False,
+    lead: str | None = None,
+    report: int | None = None,
 ) -> bool:
     """Every case the sender has on record, with what it earns (an outage still open: what it
     will earn if it runs long), the ones already past their pay-by date first; False when none.
-    `outages_only`: their outage reports alone (the question was about an outage). `report`:
+    `outages_only`: their outage reports alone (the question was about an outage);
+    `planned_only`: of them, the outages on record as planned work (the question named
+    planned work: an unplanned outage's amount is never its answer). `report`:
     that outage report's cases alone (the question named it). `lead`: said first, only when
     there is a case to show. A case that earns money comes before one that earns nothing."""
     tr = turn.tr
@@ -2422,6 +2432,7 @@ def _show_records(
         (open_report, incident)
         for open_report, incident in _open_outage(turn)
         if report is None or parse_reference(open_report.reference, "OUT") == report
+        if incident.planned or not planned_only
     ]
     others = [
         tr._("Outage report {ref} (power not back yet)", ref=open_report.reference)
@@ -2438,6 +2449,8 @@ def _show_records(
             turn.session, turn.phone
         ):
             if report is not None and parse_reference(filed.reference, "OUT") != report:
+                continue
+            if planned_only and not _incident.planned:
                 continue
             # A start they said but did not confirm: asked about, no amount from our own start.
             offered = (
@@ -2617,13 +2630,24 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
 def _planned_on_open_report(turn: Turn) -> bool:
     """ "لا غلطت، كان انقطاع مخطط له وبلغونا قبل بيوم" right after their open report's count:
     that outage, said to be planned work, counted as one from the report's start (its day is
-    on record, never asked again), with the notice told in the same message."""
+    on record, never asked again), with the notice told in the same message. Only an outage on
+    record as planned work: an open unplanned one is a fault on record, never re-counted as
+    planned from a message (a reviewer saw 250 SAR quoted so); the message is its own case."""
     if not _corrects(turn.text) or kind_told(turn.text) != PLANNED:
         return False
     found = _open_outage(turn)
     if not found or start_asked(found[0][0]):
         return False
     report, incident = found[0]
+    if not incident.planned:
+        turn.finish()
+        turn.say(
+            turn.tr._(
+                "Your report {ref} is on record as a sudden outage, and is counted as one.",
+                ref=report.reference,
+            )
+        )
+        return True
     start = report.start_in(incident).isoformat()
     facts = Facts(standard=PLANNED, start=start, ongoing=True)
     facts.read(turn.text, turn.now)
