@@ -293,6 +293,11 @@ class Facts:
             day = date.fromisoformat(self.notice_at)
             if day < start.date() and _late_all_day(Moment(day, None, True, False), _began(start)):
                 self.notice_minutes = (start.date() - day).days * 24 * 60
+            elif _in_time_all_day(day, start):
+                # "وصلني الاشعار يوم السبت" for Tuesday 8 am: on time whatever its hour; the
+                # shortest lead that day allows (from its end) is counted, never a longer one.
+                day_end = datetime.combine(day + timedelta(days=1), time(0), RIYADH)
+                self.notice_minutes = int((start - day_end).total_seconds() // 60)
             return
         if notice is not None and notice < start:
             self.notice_minutes = int((start - notice).total_seconds() // 60)
@@ -886,6 +891,14 @@ def _late_all_day(notice: Moment, start: Moment | None) -> bool:
     earliest = datetime.combine(notice.day, time(0), RIYADH)
     deadline = rule_for(NOTICE, begun).deadline or 0
     return earliest < begun and begun - earliest < timedelta(hours=deadline)
+
+
+def _in_time_all_day(day: date, start: datetime) -> bool:
+    """A notice on a day whose every hour is at or before the notice deadline before the
+    outage's start: its hour cannot change the amount (nothing owed for the notice)."""
+    deadline = rule_for(NOTICE, start).deadline or 0
+    day_end = datetime.combine(day + timedelta(days=1), time(0), RIYADH)
+    return start - day_end >= timedelta(hours=deadline)
 
 
 # A day part's word ("السبت الظهر") stands for an hour guessed within the part: its usual hour,

@@ -10,6 +10,7 @@ from bot.config import RIYADH
 from bot.phrases import mentions
 from bot.understanding.slots import Moment
 from handlers.compensation import _end_near, _said_as_correction
+from handlers.compensation_facts import Facts
 
 
 @pytest.mark.parametrize(
@@ -64,3 +65,16 @@ def test_an_end_before_the_start_is_none() -> None:
 
 def test_an_end_days_away_is_not_this_case() -> None:
     assert _end_near(_hour(6, day=date(2026, 12, 4)), COUNTED, START) is None
+
+
+def test_a_notice_day_on_time_whatever_its_hour_is_taken() -> None:
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=RIYADH)
+    facts = Facts(standard="planned_outage_restoration", start=START.replace(hour=8).isoformat())
+    assert facts.tell_notice("وصلني الاشعار يوم السبت", now)  # Sat 28 Nov, Tue 1 Dec 8 am
+    assert facts.notice_minutes == 56 * 60  # from Saturday's end: the shortest lead it allows
+
+
+def test_a_notice_day_partly_late_is_not_taken() -> None:
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=RIYADH)
+    facts = Facts(standard="planned_outage_restoration", start=START.replace(hour=8).isoformat())
+    assert not facts.tell_notice("وصلني الاشعار يوم الاحد", now)  # before or after 8 am?
