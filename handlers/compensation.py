@@ -1387,8 +1387,11 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
 
 def _asks_amount_again(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """ "كم التعويض؟", "how much compensation?" with nothing new told: the amount of the case
-    talked of asked again (no fact of a case, no other standard, no report named)."""
+    talked of asked again (no fact of a case, no other standard, no report named). "تعويض"
+    alone, asking no amount, is the request for compensation afresh (its list of cases)."""
     if understood.intent != "compensation" or not mentions(turn.text, "compensation_ask"):
+        return False
+    if not mentions_words(turn.text, "how_much"):
         return False
     if find_standard(turn.text) not in (None, facts.standard) or _report_named(turn.text):
         return False
