@@ -18,6 +18,8 @@ RIYADH = ZoneInfo("Asia/Riyadh")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The SMS short code subscribers text their account number to for bill alerts (domain.md).
 BILL_SMS_CODE = "500120"
+# The call centre a subscriber who asks for a person is given (SADEEQ_AGENT_PHONE overrides it).
+AGENT_PHONE = "920001100"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -131,7 +133,7 @@ class Settings:
     media_max_bytes: int = 5 * 1024 * 1024  # the largest photo kept with a hazard report
     media_timeout_seconds: float = 10.0  # to fetch one photo from the provider
     deliveries_retention_days: int = 30  # answered message ids kept for repeats, then pruned
-    agent_phone: str = "920001100"  # the call centre a subscriber who asks for a person is given
+    agent_phone: str = AGENT_PHONE
     bill_sms_code: str = BILL_SMS_CODE
     # Signs the console's session cookies; without it a key is made at start-up, so sessions
     # end with the process (and do not carry across several workers).
@@ -208,7 +210,7 @@ class Settings:
             deliveries_retention_days=int(
                 read.number("SADEEQ_DELIVERIES_RETENTION_DAYS", 30, integer=True, minimum=1)
             ),
-            agent_phone=read.phone_number("SADEEQ_AGENT_PHONE", "920001100"),
+            agent_phone=read.phone_number("SADEEQ_AGENT_PHONE", AGENT_PHONE),
             bill_sms_code=read.phone_number("SADEEQ_BILL_SMS_CODE", BILL_SMS_CODE),
             console_secret=_env("SADEEQ_CONSOLE_SECRET"),
             map_tiles_url=_env("SADEEQ_MAP_TILES_URL"),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from bot.billing import Bill
-from bot.config import RIYADH
+from bot.config import AGENT_PHONE, RIYADH
 from bot.i18n import texts
 from bot.standards.wording import duration, hours
 from handlers.bill import comparison_text
@@ -18,7 +18,7 @@ NOW = datetime(2026, 7, 10, 10, 0, tzinfo=RIYADH)
 
 def _turn(lang: str = "ar") -> SimpleNamespace:
     return SimpleNamespace(
-        now=NOW, tr=texts(lang), lang=lang, settings=SimpleNamespace(agent_phone="920001100")
+        now=NOW, tr=texts(lang), lang=lang, settings=SimpleNamespace(agent_phone=AGENT_PHONE)
     )
 
 

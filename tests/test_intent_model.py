@@ -27,7 +27,8 @@ DATA = Path(__file__).parent / "data"
 # blind this session, 290 after dropping those already in the corpus or another set; 94.8% on
 # arrival, 0 of its off-topic taken) 95.5% (0.0%). With another service named and nothing of
 # electricity read as off-topic (the same session): fresh2 97.2% (1.9%), fresh4 98.8% (0.0%),
-# fresh7 96.9% (6.4%), the others unchanged.
+# fresh7 96.9% (6.4%), the others unchanged. fresh10 (380 written blind on 2026-12-03, 273 kept)
+# on arrival with that model: 96.3% (3.4%).
 TEST_SETS = {
     "labelled_messages.tsv": (0.969, 0.01),
     "blind_messages.tsv": (0.961, 0.033),
@@ -42,6 +43,7 @@ TEST_SETS = {
     "fresh7_messages.tsv": (0.959, 0.074),
     "fresh8_messages.tsv": (0.953, 0.01),
     "fresh9_messages.tsv": (0.945, 0.01),
+    "fresh10_messages.tsv": (0.953, 0.044),
 }
 
 TRAIN = examples("train")
@@ -69,10 +71,13 @@ def test_dev_and_test_sets_are_never_trained_on() -> None:
     assert not trained & developed
     for name in TEST_SETS:
         tested = [e.text for e in load_tsv(DATA / name)]
+        # pytest.fail, not `assert not leaked`: pytest would print the list it compared.
         leaked = [t for t in tested if _words(t) in trained]
-        assert not leaked, held_out(f"{name} in the training corpus", leaked)
+        if leaked:
+            pytest.fail(held_out(f"{name} in the training corpus", leaked))
         in_dev = [t for t in tested if _words(t) in developed]
-        assert not in_dev, held_out(f"{name} in the dev split", in_dev)
+        if in_dev:
+            pytest.fail(held_out(f"{name} in the dev split", in_dev))
 
 
 def test_test_set_messages_are_shown_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,8 +96,10 @@ def test_accuracy_on_test_sets(name: str) -> None:
     # (`sadeeq intents evaluate --misses FILE` lists them for someone who decides to look).
     print("\n" + report.markdown())
     least_accuracy, most_off_topic = TEST_SETS[name]
-    assert report.accuracy >= least_accuracy, (name, report.accuracy)
-    assert report.off_topic_accepted <= most_off_topic, (name, report.off_topic_accepted)
+    # Plain floats: pytest explains a failing `report.accuracy` by printing the whole report.
+    accuracy, off_topic = float(report.accuracy), float(report.off_topic_accepted)
+    assert accuracy >= least_accuracy, (name, accuracy)
+    assert off_topic <= most_off_topic, (name, off_topic)
 
 
 def test_the_model_is_a_probability_over_the_intents() -> None:

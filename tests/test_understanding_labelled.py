@@ -89,4 +89,5 @@ ROW_IDS = [
 
 @pytest.mark.parametrize(("intent", "text", "slots"), ROWS, ids=ROW_IDS)
 def test_slots_exact(intent: str, text: str, slots: dict[str, str | int]) -> None:
-    assert understand(text, NOW).slots == slots
+    found = understand(text, NOW).slots  # bound first: a failing assert would print the message
+    assert found == slots
