@@ -60,11 +60,14 @@ from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
 from handlers.common import (
     account_choices,
+    corrects,
     damage_claim_text,
+    end_near_counted,
     latest_outage_report,
     linked_accounts,
     mask,
     month_day_question,
+    said_as_correction,
 )
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -1375,7 +1378,7 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if reading.ongoing or reading.start is None and reading.end is None:
         return False
     day_only = reading.start is not None and reading.start.clock is None and reading.end is None
-    if not day_only and not _corrects(turn.text):
+    if not day_only and not corrects(turn.text):
         # A whole new range, a start with its hour ("انقطعت اليوم الساعة ٥") or an end alone
         # ("الكهرباء رجعت الساعة ٣") is another case, unless said as a correction.
         return False
@@ -1411,9 +1414,9 @@ def takes_end_correction(turn: Turn, facts: Facts) -> bool:
     said = reading.end
     if said is None or said.clock is None or reading.start is not None or reading.ongoing:
         return False
-    if not _said_as_correction(turn.text):
+    if not said_as_correction(turn.text):
         return False
-    end = _end_near(said, counted, start)
+    end = end_near_counted(said, counted, start)
     if end is None or end > turn.now:
         return False
     facts.end, facts.end_inferred, facts.end_part, facts.end_unoffered = (
@@ -1427,40 +1430,11 @@ def takes_end_correction(turn: Turn, facts: Facts) -> bool:
     return True
 
 
-def _said_as_correction(text: str) -> bool:
-    """A correction said in words ("لا غلطت", "actually"), by a "no" that opens the message
-    ("لا رجعت الساعة ٦"), or by a time denied ("مو ٤", "not 4")."""
-    said = normalize(text).split()
-    if not said:
-        return False
-    if _corrects(text) or control_word(said[0]) == "no":
-        return True
-    negations = set(phrase_list("negation"))
-    return any(
-        word in negations and ascii_digits(after)[:1].isdigit()
-        for word, after in zip(said, said[1:], strict=False)
-    )
-
-
-def _end_near(said: Moment, counted: datetime, start: datetime) -> datetime | None:
-    """The end the hour written names: on its day when one is said, otherwise the reading of
-    it (morning or evening, that day or the one next to it) nearest the end counted; after the
-    start and within 24 hours of the end counted, else None."""
-    assert said.clock is not None
-    local = counted.astimezone(RIYADH)
-    days = [said.day] if said.day_stated else [local.date() + timedelta(days=d) for d in (-1, 0, 1)]
-    readings = [datetime.combine(day, said.clock, RIYADH) for day in days]
-    if said.guess == "am_pm":
-        readings += [at + timedelta(hours=12) for at in readings if at.hour < 12]
-    near = [at for at in readings if at > start and abs(at - counted) <= timedelta(hours=24)]
-    return min(near, key=lambda at: abs(at - counted), default=None)
-
-
 def _answers_notice(turn: Turn, facts: Facts) -> bool:
     """A message answering "when did the notice reach you?" with a day or an hour that is not
     enough to count it ("السبت", for a Monday outage): no correction said, no other case named,
     and a time in it."""
-    if _corrects(turn.text) or find_standard(turn.text) not in (None, facts.standard, NOTICE):
+    if corrects(turn.text) or find_standard(turn.text) not in (None, facts.standard, NOTICE):
         return False
     reading = read_times(turn.text, turn.now)
     return not reading.ongoing and (
@@ -1506,7 +1480,7 @@ def _switched_kind(text: str, facts: Facts) -> str | None:
     kinds, denied = _kinds_said(text)
     if len(kinds) != 1 or facts.standard in kinds:
         return None
-    if not (_corrects(text) or facts.kind_open or facts.standard in denied):
+    if not (corrects(text) or facts.kind_open or facts.standard in denied):
         return None
     return kinds.pop()
 
@@ -1648,11 +1622,6 @@ def _counted_lines(turn: Turn, facts: Facts, compensation: Compensation) -> list
     if compensation.eligible:
         lines.append(_("In all: {amount}.", amount=riyals(compensation.amount_sar, turn.lang)))
     return lines
-
-
-def _corrects(text: str) -> bool:
-    """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
-    return mentions(text, "correction") or control_word(text) == "no"
 
 
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:
@@ -2636,7 +2605,7 @@ def _planned_on_open_report(turn: Turn) -> bool:
     on record, never asked again), with the notice told in the same message. Only an outage on
     record as planned work: an open unplanned one is a fault on record, never re-counted as
     planned from a message (a reviewer saw 250 SAR quoted so); the message is its own case."""
-    if not _corrects(turn.text) or kind_told(turn.text) != PLANNED:
+    if not corrects(turn.text) or kind_told(turn.text) != PLANNED:
         return False
     found = _open_outage(turn)
     if not found or start_asked(found[0][0]):

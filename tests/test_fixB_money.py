@@ -9,7 +9,7 @@ import pytest
 from bot.config import RIYADH
 from bot.phrases import mentions
 from bot.understanding.slots import Moment
-from handlers.compensation import _end_near, _said_as_correction
+from handlers.common import end_near_counted, said_as_correction
 from handlers.compensation_facts import Facts
 
 
@@ -37,7 +37,7 @@ def test_planned_work_without_telling_is_no_notice(text: str) -> None:
     ],
 )
 def test_a_correction_said(text: str, said: bool) -> None:
-    assert _said_as_correction(text) is said
+    assert said_as_correction(text) is said
 
 
 START = datetime(2026, 12, 1, 12, 0, tzinfo=RIYADH)
@@ -55,16 +55,16 @@ def _hour(hour: int, *, day: date | None = None, guessed: bool = True) -> Moment
 
 
 def test_an_hour_is_read_against_the_end_counted() -> None:
-    assert _end_near(_hour(6), COUNTED, START) == datetime(2026, 12, 1, 18, 0, tzinfo=RIYADH)
+    assert end_near_counted(_hour(6), COUNTED, START) == datetime(2026, 12, 1, 18, 0, tzinfo=RIYADH)
 
 
 def test_an_end_before_the_start_is_none() -> None:
     # "١١ الصبح امس": its morning said, before the noon start
-    assert _end_near(_hour(11, day=date(2026, 12, 1), guessed=False), COUNTED, START) is None
+    assert end_near_counted(_hour(11, day=date(2026, 12, 1), guessed=False), COUNTED, START) is None
 
 
 def test_an_end_days_away_is_not_this_case() -> None:
-    assert _end_near(_hour(6, day=date(2026, 12, 4)), COUNTED, START) is None
+    assert end_near_counted(_hour(6, day=date(2026, 12, 4)), COUNTED, START) is None
 
 
 def test_a_notice_day_on_time_whatever_its_hour_is_taken() -> None:
