@@ -247,10 +247,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
                 when=when(turn, aware(report.stated_end)),
             )
         ]
-        compensation = compensation_for_report(report, incident)
-        if compensation is not None:
-            lines.append(compensation.explain(turn.lang, now=turn.now))
-        return lines
+        return lines + _amount_lines(turn, report, incident)
     restored = incident.status == "restored" and incident.restored_at is not None
     if report.status == CANCELLED and restored:
         # Its incident restored after: the cancellation said first, no sum quoted from a report
@@ -697,11 +694,14 @@ def takes_end_correction(turn: Turn, understood: Understanding | None) -> bool:
             when=turn.tr.datetime(end, now=turn.now),
         )
     ]
-    compensation = compensation_for_report(report, incident)
-    if compensation is not None:
-        lines.append(compensation.explain(turn.lang, now=turn.now))
-    turn.say("\n".join(lines))
+    turn.say("\n".join(lines + _amount_lines(turn, report, incident)))
     return True
+
+
+def _amount_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
+    """What the reporter's case earned, as the engine counts it (none while it cannot be)."""
+    compensation = compensation_for_report(report, incident)
+    return [] if compensation is None else [compensation.explain(turn.lang, now=turn.now)]
 
 
 def _states_an_end(understood: Understanding | None) -> bool:
@@ -758,10 +758,7 @@ def _say_back(
             when=tr.datetime(back, now=turn.now),
         )
     ]
-    compensation = compensation_for_report(report, incident)
-    if compensation is not None:
-        lines.append(compensation.explain(turn.lang, now=turn.now))
-    turn.say("\n".join(lines))
+    turn.say("\n".join(lines + _amount_lines(turn, report, incident)))
 
 
 def _ask_back_part(turn: Turn, report: OutageReport, end: Moment, latest: datetime) -> None:
