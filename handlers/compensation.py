@@ -272,7 +272,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 return True
             outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
-        return _so_far_followup(turn, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
+        return _so_far_followup(turn, understood, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
     if stage in ("note", "note_account"):
         return _note_step(turn, facts, stage)
     if stage == "ask" and _kind_with_answer(turn, facts):
@@ -1513,12 +1513,15 @@ def _reconnect_now_line(turn: Turn) -> str:
     )
 
 
-def _so_far_followup(turn: Turn, facts: Facts) -> bool:
+def _so_far_followup(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """A message about the case just counted "so far": "ليش هيك كتير؟" is explained; "كم
-    التعويض لو ما رجعت؟" (still going on, no time of its own) is counted again to now; an end
-    told counts the case to it."""
+    التعويض لو ما رجعت؟" (still going on, no time of its own) and "كم التعويض؟" again are
+    counted again to now; an end told counts the case to it."""
     if _asks_why_counted(turn):
         _explain(turn, facts)
+        return True
+    if _asks_amount_again(turn, understood, facts):
+        _answer(turn, facts)
         return True
     if mentions(turn.text, "time_before"):
         _time_before(turn, facts)
