@@ -291,13 +291,11 @@ class Facts:
             return
         if notice is None and self.notice_at and len(self.notice_at) == 10:
             day = date.fromisoformat(self.notice_at)
-            if day < start.date() and _late_all_day(Moment(day, None, True, False), _began(start)):
+            late = _late_all_day(Moment(day, None, True, False), _began(start))
+            # "وصلني الاشعار يوم السبت" for Tuesday 8 am is on time whatever its hour, as
+            # "الاحد" for Monday 8 am is late whatever its hour: as many whole days before.
+            if day < start.date() and (late or _in_time_all_day(day, start)):
                 self.notice_minutes = (start.date() - day).days * 24 * 60
-            elif _in_time_all_day(day, start):
-                # "وصلني الاشعار يوم السبت" for Tuesday 8 am: on time whatever its hour; the
-                # shortest lead that day allows (from its end) is counted, never a longer one.
-                day_end = datetime.combine(day + timedelta(days=1), time(0), RIYADH)
-                self.notice_minutes = int((start - day_end).total_seconds() // 60)
             return
         if notice is not None and notice < start:
             self.notice_minutes = int((start - notice).total_seconds() // 60)

@@ -71,7 +71,7 @@ def test_a_notice_day_on_time_whatever_its_hour_is_taken() -> None:
     now = datetime(2026, 12, 2, 10, 0, tzinfo=RIYADH)
     facts = Facts(standard="planned_outage_restoration", start=START.replace(hour=8).isoformat())
     assert facts.tell_notice("وصلني الاشعار يوم السبت", now)  # Sat 28 Nov, Tue 1 Dec 8 am
-    assert facts.notice_minutes == 56 * 60  # from Saturday's end: the shortest lead it allows
+    assert facts.notice_minutes == 3 * 24 * 60  # whole days before, as a late day is counted
 
 
 def test_a_notice_day_partly_late_is_not_taken() -> None:
