@@ -218,7 +218,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if stage == "voltage":
         return False  # anything else is a new message
-    if stage in ("pick", "records") and _asks_for_bill(turn, understood):
+    if stage in ("pick", "records", "cases") and _asks_for_bill(turn, understood):
         return False  # "ابي الفاتورة" at a list of cases: the bill, never its complaint's case
     if stage == "records":
         return _records_step(turn, understood)
@@ -351,13 +351,18 @@ def step(turn: Turn, understood: Understanding) -> bool:
 def _asks_for_bill(turn: Turn, understood: Understanding) -> bool:
     """ "ابي الفاتورة", "my bill please": the bill asked for, surely, naming no case (the word
     "bill" in a case's name, "a reply to a bill complaint", is not that case without an
-    objection said: «الاعتراض على الفاتورة» picks it)."""
+    objection said: «الاعتراض على الفاتورة» picks it). Bills told as owed or paid ("علي
+    فاتورتين بس", "ما دفعت الفاتورة") are facts of a disconnection, not this request."""
+    text = turn.text
     return (
         understood.intent == "bill"
         and understood.confidence >= CORRECTION_SURE
-        and find_standard(turn.text) is None
-        and not mentions(turn.text, "bill_objection")
-        and choice_number(turn.text) is None
+        and find_standard(text) is None
+        and not mentions(text, "bill_objection")
+        and choice_number(text) is None
+        and not _tells_arrears(text)
+        and not mentions(text, "paid")
+        and not mentions(text, "not_paid")
     )
 
 
