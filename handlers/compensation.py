@@ -2611,15 +2611,17 @@ def _planned_on_open_report(turn: Turn) -> bool:
     """ "لا غلطت، كان انقطاع مخطط له وبلغونا قبل بيوم" right after their open report's count:
     that outage, said to be planned work, counted as one from the report's start (its day is
     on record, never asked again), with the notice told in the same message. Only an outage on
-    record as planned work: an open unplanned one is a fault on record, never re-counted as
-    planned from a message (a reviewer saw 250 SAR quoted so); the message is its own case."""
+    record as planned work: an open unplanned one is a fault on record, said so, never
+    re-counted as planned from a message (`planned_said_of_fault`)."""
+    from handlers.outage_report import planned_said_of_fault
+
     if not corrects(turn.text) or kind_told(turn.text) != PLANNED:
         return False
     found = _open_outage(turn)
     if not found or start_asked(found[0][0]):
         return False
     report, incident = found[0]
-    if not incident.planned:
+    if planned_said_of_fault(turn.text, incident):
         turn.finish()
         turn.say(
             turn.tr._(
