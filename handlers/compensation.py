@@ -1424,13 +1424,8 @@ def takes_end_correction(turn: Turn, facts: Facts) -> bool:
     end = end_near_counted(said, counted, start)
     if end is None or end > turn.now:
         return False
-    facts.end, facts.end_inferred, facts.end_part, facts.end_unoffered = (
-        end.isoformat(),
-        False,
-        False,
-        False,
-    )
-    facts.duration = None
+    facts.end, facts.duration = end.isoformat(), None
+    facts.end_inferred = facts.end_part = facts.end_unoffered = False
     _advance(turn, facts)
     return True
 
