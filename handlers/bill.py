@@ -120,9 +120,14 @@ def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
     ordered = sorted(names, key=len, reverse=True)
     any_ = "|".join(re.escape(n) for n in ordered)
     long_ = "|".join(re.escape(n) for n in ordered if len(n) >= 4)
-    # A month's number after "شهر"/"month" ("فاتورة شهر 9", "شهر ٩") is that month too.
+    dates = load("times")["dates"]
+    month_word = "|".join(re.escape(normalize(w)) for w in dates["month_word"])
+    of = "|".join(re.escape(normalize(w)) for w in dates["between"])
+    # A month's number after "شهر"/"الشهر"/"month (of)" ("فاتورة شهر 9", "الشهر ١١") is that
+    # month too.
     pattern = (
-        rf"(?<!\w)(?:(?:شهر|month of|month)\s+(?:(?P<after>{any_})|(?P<number>1[0-2]|0?[1-9]))"
+        rf"(?<!\w)(?:(?:{month_word})(?:\s+(?:{of}))?\s+"
+        rf"(?:(?P<after>{any_})|(?P<number>1[0-2]|0?[1-9]))"
         rf"|(?P<name>{long_}))(?!\w)"
         r"(?:\s*/?\s*(?P<year>\d{4})(?!\d))?"
     )
@@ -543,7 +548,7 @@ def _show_or_ask(
             )
             if not accounts:  # perhaps their own account, on a number never linked to it
                 refusal += "\n" + _link_number_line(turn)
-            refuse_unlinked(turn, refusal, object_choices(turn) if not accounts else ())
+            refuse_unlinked(turn, refusal)  # the number to call is in it: no menu of one
         return
     if not accounts:
         _unregistered(turn)
@@ -589,13 +594,12 @@ def _unregistered(turn: Turn) -> None:
                 _link_number_line(turn),
                 _(
                     "For your bill now (its amount, or an objection to it), customer service can "
-                    'help: call {number} or choose "Talk to a person".',
+                    "help: call {number}.",
                     number=turn.settings.agent_phone,
                 ),
             ]
-        ),
-        object_choices(turn),
-    )
+        )
+    )  # no lone "6. Talk to a person": a menu of one item reads like a form left half-made
 
 
 def _link_number_line(turn: Turn) -> str:

@@ -368,3 +368,18 @@ def end_near_counted(said: Moment, counted: datetime, start: datetime) -> dateti
         readings += [at + timedelta(hours=12) for at in readings if at.hour < 12]
     near = [at for at in readings if at > start and abs(at - counted) <= END_CORRECTION_REACH]
     return min(near, key=lambda at: abs(at - counted), default=None)
+
+
+def last_week_day_question(turn: Turn, *, hour_known: bool) -> str:
+    """ "You said last week: on which day of it…?": "الاسبوع الماضي" told with no weekday, its
+    day asked (a week back is no day, and the day decides the money); its hour too unless told
+    with it (`hour_known`). The answer is read as that day of last week (`in_last_week`)."""
+    _ = turn.tr._
+    if hour_known:
+        return _(
+            'You said last week: on which day of it did the power go off? For example: "Tuesday".'
+        )
+    return _(
+        "You said last week: on which day of it did the power go off, and at about what time? "
+        'For example: "Tuesday at 8 in the morning".'
+    )

@@ -63,6 +63,7 @@ from handlers.common import (
     corrects,
     damage_claim_text,
     end_near_counted,
+    last_week_day_question,
     latest_outage_report,
     linked_accounts,
     mask,
@@ -379,6 +380,7 @@ def _day_not_given(turn: Turn, facts: Facts, asked: str | None) -> bool:
     if facts.standard == RECONNECTION:
         return False  # counted from the payment's moment: its day matters
     facts.vague_start, facts.vague_month, facts.day_unknown = False, None, True
+    facts.vague_week = False
     return True
 
 
@@ -507,6 +509,11 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     "الساعة ٤ العصر") is taken on the same day, nearest the part said when it could be either
     morning or evening ("٣" after "بعد الظهر" is 3 pm)."""
     is_start = asked == "start_hour"
+    moved = facts.moves_to_day_told(turn.text, turn.now)
+    if moved is not None:  # "لا قصدي اول امس": the day put right, said back, the hour still asked
+        turn.say(turn.tr._("All right, {day}.", day=day_words(turn, moved)))
+        _ask(turn, facts, asked)
+        return True
     offered = facts.start_at() if is_start else facts.end_at()
     assert offered is not None
     unoffered = facts.start_unoffered if is_start else facts.end_unoffered
@@ -520,6 +527,8 @@ def _part_hour_step(turn: Turn, understood: Understanding, facts: Facts, asked: 
     elif mentions(turn.text, "dont_know"):
         # No hour known: the usual one stays a guess, said back before any money (the path a
         # guessed hour has always taken), never asked again and again.
+        facts.start_about = facts.start_about or (is_start and facts.start_part)
+        facts.end_about = facts.end_about or (not is_start and facts.end_part)
         facts.start_part = facts.start_part and not is_start
         facts.end_part = facts.end_part and is_start
         facts.start_unoffered = facts.start_unoffered and not is_start
@@ -2216,6 +2225,9 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
         return month_day_question(
             turn, month, hour_known=what == "exact_day", paid=facts.standard == RECONNECTION
         )
+    if what in ("exact_day", "exact_start") and facts.vague_week:
+        # "الاسبوع الماضي": a week back is no day; which day of it decides the money.
+        return last_week_day_question(turn, hour_known=what == "exact_day")
     if what == "exact_day":
         return _('On which day did it start? For example: "Sunday" or "the day before yesterday".')
     if what == "exact_start":
@@ -2311,10 +2323,10 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
             return _("{begun}, not done yet", begun=begun)
         return _("{begun}, done on {day}", begun=begun, day=day_words(turn, end_day))
     if start is not None:
-        since = day_and_time(turn, start)
+        since = day_and_time(turn, start, about=facts.start_about)
         if facts.ongoing or end is None:
             return _("since {since}, still going on", since=since)
-        return _span_text(turn, start, end)
+        return _span_text(turn, start, end, facts)
     length = duration(turn.tr, facts.duration or 0)
     if facts.ongoing:
         return _("{length} so far, still going on", length=length)
@@ -2328,18 +2340,27 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
     )
 
 
-def _span_text(turn: Turn, start: datetime, end: datetime) -> str:
+def _span_text(turn: Turn, start: datetime, end: datetime, facts: Facts | None = None) -> str:
+    """The case's span said back; an hour still a guess (`Facts.start_about`) as "about"."""
     _ = turn.tr._
+    start_about = facts is not None and facts.start_about
+    end_about = facts is not None and facts.end_about
     if _day_in_riyadh(end) == _day_in_riyadh(start):
         return _(
             "{day}, from {start} to {end}",
             day=day_words(turn, start),
-            start=turn.tr.time(start),
-            end=turn.tr.time(end),
+            start=_time_said(turn, start, start_about),
+            end=_time_said(turn, end, end_about),
         )
-    since = day_and_time(turn, start)
-    until = day_and_time(turn, end)
+    since = day_and_time(turn, start, about=start_about)
+    until = day_and_time(turn, end, about=end_about)
     return _("from {since} to {until}", since=since, until=until)
+
+
+def _time_said(turn: Turn, at: datetime, about: bool) -> str:
+    """An hour said back: "8:00 ص", or "حوالي 8:00 ص" when it is a guess."""
+    time = turn.tr.time(at)
+    return turn.tr._("about {time}", time=time) if about else time
 
 
 def _day_of(iso: str | None) -> date | None:
@@ -2702,17 +2723,20 @@ def _note_start(turn: Turn, report: OutageReport, incident: Incident, start: dat
     )
 
 
-def day_and_time(turn: Turn, at: datetime) -> str:
-    """ "اليوم الاثنين 30 نوفمبر الساعة 5:00 ص": a moment offered back to be confirmed."""
-    day = said_day(at)  # 00:00 is the midnight that ends the day before
-    return turn.tr._("{day} at {time}", day=day_words(turn, day), time=turn.tr.time(at))
+def day_and_time(turn: Turn, at: datetime, about: bool = False) -> str:
+    """ "اليوم الاثنين 30 نوفمبر الساعة 5:00 ص": a moment offered back to be confirmed; with
+    `about`, its hour a guess ("… حوالي الساعة 5:00 ص")."""
+    day = day_words(turn, said_day(at))  # 00:00 is the midnight that ends the day before
+    if about:
+        return turn.tr._("{day} at about {time}", day=day, time=turn.tr.time(at))
+    return turn.tr._("{day} at {time}", day=day, time=turn.tr.time(at))
 
 
 def start_part_question(turn: Turn, at: datetime) -> str:
-    when = day_and_time(turn, at)
-    return turn.tr._(
-        "Shall I count from about {when}? If you know the hour, just write it.", when=when
-    )
+    """The usual hour of the part of the day told, offered back as "about" beside its hour
+    ("… حوالي الساعة 8:00 ص"), not before the day."""
+    when = day_and_time(turn, at, about=True)
+    return turn.tr._("Shall I count from {when}? If you know the hour, just write it.", when=when)
 
 
 def yes_no(turn: Turn) -> list[Choice]:

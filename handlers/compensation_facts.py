@@ -25,6 +25,7 @@ from bot.understanding.slots.times import (
     TimeReading,
     day_in_month,
     day_untold,
+    in_last_week,
     span_may_have_begun,
 )
 from bot.understanding.slots.tokens import parse_number
@@ -58,6 +59,10 @@ class Facts:
     # before anything is counted from it.
     start_part: bool = False
     end_part: bool = False
+    # That usual hour kept as it was, the subscriber knowing no better ("ما ادري" to "about
+    # what time?"): still a guess, so said back as "about" with the facts before any money.
+    start_about: bool = False
+    end_about: bool = False
     # A part of the day said so loosely ("من بدري", "early morning") that its usual hour is
     # never offered: the hour is asked with none suggested.
     start_unoffered: bool = False
@@ -98,9 +103,13 @@ class Facts:
     # The start's hour told with such a vague day ("من كم يوم الساعة ٨ الصبح", "08:00"): kept,
     # and only the day is asked.
     vague_clock: str | None = None
+    vague_end_clock: str | None = None  # and the end's hour told with it ("الى ٤ العصر")
     # The start said as a month with no day ("في رمضان الساعة ١٠ الليل"): `NamedMonth.dump()`,
     # said back with "which day?", whose answer may be the day's number alone.
     vague_month: dict | None = None
+    # The start said as "الاسبوع الماضي" with no weekday: which day of last week is asked, and
+    # the answer ("الثلاثاء") read as that day of last week, never the latest such weekday.
+    vague_week: bool = False
     # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
     # is asked (or taken from a planned outage on record) where it changes the amount.
     kind_open: bool = False
@@ -127,6 +136,8 @@ class Facts:
             if dated is None and day_untold(text, now):
                 return False  # "الساعة ١٠": no day of it, asked again (never today's)
             text = dated or text
+        elif self.vague_week and asked in ("exact_day", "exact_start"):
+            text = in_last_week(text)  # "الثلاثاء" answering "which day of last week?"
         told = text
         if self.standard == RECONNECTION:
             text = _from_payment(text)
@@ -154,8 +165,11 @@ class Facts:
             self.vague_start = changed = True
             if reading.vague_clock is not None:
                 self.vague_clock = reading.vague_clock.isoformat(timespec="minutes")
+            if reading.vague_end_clock is not None:
+                self.vague_end_clock = reading.vague_end_clock.isoformat(timespec="minutes")
             if reading.month is not None:
                 self.vague_month = reading.month.dump()
+            self.vague_week = reading.last_week
         if (
             asked == "exact_day"
             and start is not None
@@ -164,7 +178,11 @@ class Facts:
             and self.vague_clock
         ):
             # The day answering "which day?": the hour told before is its hour.
-            start = replace(start, clock=time.fromisoformat(self.vague_clock))
+            hour = time.fromisoformat(self.vague_clock)
+            start = replace(start, clock=hour)
+            if self.vague_end_clock:  # "… الى ٤ العصر" told with it: that day's (or the next)
+                clock = time.fromisoformat(self.vague_end_clock)
+                end = Moment(start.day + timedelta(days=clock <= hour), clock, True)
         if asked == "correction" and self._moves_day(start, end):
             # "لا قصدي امس مو اليوم": the day corrected, the hours said before kept.
             assert start is not None
@@ -179,6 +197,7 @@ class Facts:
             notice_moment, start = start, None
         if start is not None:
             self.vague_start, self.vague_month, self.day_unknown = False, None, False
+            self.vague_week = False
             day = self._start_day()
             if (
                 start.clock is not None
@@ -193,6 +212,7 @@ class Facts:
                 # "لا غلطت، كان الساعة ١٠ الصبح": the hour corrected, on the day told before.
                 start = _on_day(start, day)
             self.start, self.start_inferred = start.slot(), _inferred(start, ongoing, now)
+            self.start_about = False
             self.start_part = _hour_asked(start)
             self.start_day_open = span_may_have_begun(start, now)
             self.start_unoffered = self.start_part and (not start.offered or self.start_day_open)
@@ -211,7 +231,7 @@ class Facts:
             end = self._end_after_start(end)
             if end is not None:
                 # An end hour told after the start is the first such hour after it.
-                self.end = end.slot()
+                self.end, self.end_about = end.slot(), False
                 # "الى ثاني يوم": a day we counted from the start is said back like a guess.
                 counted = reading.end is not None and reading.end.from_start
                 self.end_inferred = (end.hour_guessed or counted) if self.start else end.inferred
@@ -387,6 +407,17 @@ class Facts:
         if self.cut_day_told or at is None or self.cut_reason() is not None:
             return False
         return any(prohibited_time(at - timedelta(days=back)) for back in range(7))
+
+    def moves_to_day_told(self, text: str, now: datetime) -> date | None:
+        """A day alone told to put the start's day right ("لا قصدي اول امس", "no, the day
+        before yesterday") while its hour is asked: the case moved to it, its hours and length
+        as they were; the new day, or None when the message tells no such day."""
+        reading = read_times(text, now)
+        if not self._moves_day(reading.start, reading.end):
+            return None
+        assert reading.start is not None
+        self._move_to_day(reading.start.day)
+        return reading.start.day
 
     def _moves_day(self, start: Moment | None, end: Moment | None) -> bool:
         """A correction naming a day alone ("امس مو اليوم") for a case whose start has its hour."""

@@ -78,6 +78,13 @@ def help(turn: Turn, understood: Understanding) -> None:  # noqa: A001 - the int
     )
 
 
+def lone_yes(turn: Turn) -> None:
+    """ "نعم", "yes" with no question open: nothing to agree to, so a welcome and the ways to ask,
+    never "not understood" (the subscriber is ready, we are the ones to speak)."""
+    turn.intent = "small_talk"
+    offer(turn, turn.tr._("Welcome, glad to have you! How can I help you?"))
+
+
 def thanks(turn: Turn, understood: Understanding) -> None:
     turn.say(turn.tr._("You are welcome! I am here whenever you need me."))
 

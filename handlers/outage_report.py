@@ -1435,11 +1435,15 @@ _CORRECTED_NEAR = timedelta(hours=6)
 
 def _corrected(turn: Turn, told: StartTold, stated: datetime) -> StartTold:
     """A corrected start read against the one it replaces: with no day said, on that start's
-    day; with no morning or evening, the reading nearer to it (when near enough)."""
+    day; with no morning or evening, the reading nearer to it (when near enough); a day alone
+    ("لا قصدي اول امس"), that start's hour on that day."""
     said = read_times(turn.text, turn.now).start
+    old = stated.astimezone(RIYADH)
+    if said is not None and said.day_stated and said.clock is None and told.at is None:
+        at = datetime.combine(said.day, old.time(), RIYADH)
+        return StartTold(at=at) if at <= turn.now else told
     if said is None or said.day_stated:
         return told
-    old = stated.astimezone(RIYADH)
     if told.at is not None:
         at = datetime.combine(old.date(), told.at.astimezone(RIYADH).time(), RIYADH)
         return replace(told, at=at) if at <= turn.now else told

@@ -12,7 +12,7 @@
    thanks, goodbyes, a laugh), answered briefly.
 5. News of the sender's open outage report ("the power is back", "cancel my report"), then
    the open flow, if the message answers its question.
-   An "OK" no question took is small talk too.
+   An "OK" no question took is small talk too; a "yes" with nothing open is welcomed.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a request no guaranteed standard covers (weak voltage, a missed
    appointment: said so, and handed to a person), a main-menu number, bill alerts asked for (by
@@ -304,7 +304,11 @@ def _handle(
         return
 
     asked = _outage_asked(turn)  # "Is the power out now?" answered with a place next
+    open_before = turn.flow is not None
     if turn.flow in FLOWS and FLOWS[turn.flow].step(turn, understood or _nothing(text)):
+        return
+    if word == "yes" and not open_before:  # "نعم" with no question open: welcomed
+        menu.lone_yes(turn)
         return
 
     if courtesy is not None and courtesy.only_small_talk:  # "تمام" that no question took

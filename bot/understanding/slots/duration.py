@@ -69,6 +69,12 @@ def _compact_pattern(spec: dict[str, list[str]]) -> re.Pattern[str]:
     )
 
 
+def months_by_number(toks: list[str]) -> list[str]:
+    from bot.understanding.slots import times
+
+    return times.months_by_number(toks)
+
+
 def _time_words() -> frozenset[str]:
     from bot.understanding.slots.times import _vocabulary
 
@@ -90,7 +96,7 @@ def find_duration_minutes(
         from bot.understanding.slots import folded_text
 
         tokens = slot_tokens(folded_text(raw, folded), _words().known)
-    toks = tokens
+    toks = months_by_number(tokens)  # "شهر 11 يوم ٥": a date, not 11 days
     starts = length_starts()
     i = 0
     while i < len(toks):

@@ -142,8 +142,8 @@ class _Vocabulary:
     before_last: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الشهر الماضي", "last month": the month before the message's, said with no day.
     last_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
-    # "الاسبوع الماضي", "last week": a rough day a week back (`_weekday_of_week` reads a weekday
-    # said with it in that week).
+    # "الاسبوع الماضي", "last week": no day by itself (`TimeReading.last_week`); a weekday said
+    # with it is read in that week (`_weekday_of_week`).
     last_week: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الماضي", "اللي فات" after a month's name: the one a year before when it is today's month.
     past_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
@@ -452,6 +452,8 @@ class _Day:
     in_week: int | None = None
     # "الخميس اللي قبل اللي فات": that many weeks before the last such weekday.
     weeks_back: int = 0
+    # "الاسبوع الماضي": last week, which day of it untold unless a weekday is said with it.
+    last_week: bool = False
 
 
 @dataclass
@@ -546,17 +548,28 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
                 found = _Day(i, hijri=when) if kind == "hijri" else _Day(i, gregorian=when)
                 return found, k + size + year_size - i
         return None, 0
-    # English order: "Nov 16", "November 16th, 2026".
+    # English order: "Nov 16", "November 16th, 2026", "نوفمبر يوم ٥" ("شهر ١١ يوم ٥").
     month, size = _phrase_at(toks, i, v.gregorian)
     if month is not None and i + size < len(toks):
-        day = _day_number(toks[i + size])
+        day, skip = _day_after_month(toks, i + size, v)
         if day is not None:
-            k = i + size + 1
+            k = i + size + skip + 1
             if k < len(toks) and toks[k] in ("st", "nd", "rd", "th"):
                 k += 1
             year, year_size = _year_at(toks, k, v)
             return _Day(i, gregorian=(year, int(month), day)), k + year_size - i
     return None, 0
+
+
+def _day_after_month(toks: list[str], k: int, v: _Vocabulary) -> tuple[int | None, int]:
+    """The day's number right after a month's name ("Nov 16"), or after "يوم"/"the" there
+    ("نوفمبر يوم ٥"), with the words skipped before it; none when the number starts a length
+    ("نوفمبر يوم ٥ ساعات" is not read as a day)."""
+    skip = 1 if k < len(toks) and toks[k] in v.month_day_word else 0
+    day = _day_number(toks[k + skip]) if k + skip < len(toks) else None
+    if day is None or (skip and duration_at(toks, k + skip) is not None):
+        return None, 0
+    return day, skip
 
 
 def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
@@ -724,9 +737,9 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             after = i + size
             continue
         _, size = _phrase_at(toks, i, v.last_week)
-        if size:  # "الاسبوع الماضي": a week back, rough; its weekday, if said, read with it
+        if size:  # "الاسبوع الماضي": its weekday, if said, read with it; else no day (`_read`)
             if not _negated_day(toks, i, v):
-                scan.days.append(_Day(i, offset=-7, rough=True, counted=True))
+                scan.days.append(_Day(i, offset=-7, rough=True, counted=True, last_week=True))
             after = i + size
             continue
         day, size = _phrase_at(toks, i, v.days)
@@ -1199,6 +1212,13 @@ class TimeReading:
     # A month named with no day ("انقطعت في رمضان الساعة ١٠ الليل"): no moment is read from it
     # (`vague_day`, and an hour told with it is `vague_clock`); the day is asked in that month.
     month: NamedMonth | None = None
+    # "الاسبوع الماضي" with no weekday: no day is read (a week back is a guess, and the day
+    # decides the money); which day of last week is asked, the answer read in that week
+    # (`in_last_week`).
+    last_week: bool = False
+    # The end's hour said with the `vague_clock` ("من كم يوم من ٨ الصبح الى ٤ العصر"): kept by
+    # the caller with it, so only the day is asked.
+    vague_end_clock: time | None = None
 
 
 def read_times(
@@ -1230,7 +1250,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
 
         tokens = slot_tokens(folded_text(raw, folded), slot_words())
     v = _vocabulary()
-    toks = _corrected(_hour_ranges(_negated_hours(tokens[:MAX_TOKENS], v), v), v)
+    toks = months_by_number(tokens[:MAX_TOKENS])
+    toks = _corrected(_hour_ranges(_negated_hours(toks, v), v), v)
     positions = _start_positions(toks, _starters())
     now = now.astimezone(RIYADH)
     month = _named_month(toks, _vocabulary(), now.date())
@@ -1261,6 +1282,10 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     end_days = [d for d in scan.days if _in_end(d.position, scan)]
     end_clock, end_day = _restoration(end_clocks, end_days, scan.back_at, scan.back_needs_time)
     vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
+    week = next((d for d in scan.days if d.last_week and d.in_week is None), None)
+    last_week = week is not None and start_day in (None, week) and end_day in (None, week)
+    if last_week:  # "الاسبوع الماضي من ٨ الصبح", "من ٨ لين ٤ الاسبوع الماضي": which day?
+        vague, start_day, end_day = True, None, None
     if (
         month is not None
         and not vague
@@ -1272,10 +1297,12 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         vague = True
     else:
         month = None
-    vague_clock = None
+    vague_clock = vague_end_clock = None
     if vague:  # "من كم يوم الساعة ٨": the hour of no known day; no moment is read
         if start_clock is not None and not start_clock.guessed and start_clock.day is None:
             vague_clock = time(start_clock.hour, start_clock.minute)
+        if vague_clock and end_clock and not end_clock.guessed and end_clock.day is None:
+            vague_end_clock = time(end_clock.hour, end_clock.minute)  # "… الى ٤ العصر"
         start_clock = end_clock = None
     if (
         start_day is None
@@ -1324,6 +1351,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         vague_clock,
         end is not None and scan.still,
         month,
+        last_week,
+        vague_end_clock,
     )
 
 
@@ -1400,6 +1429,20 @@ def day_in_month(text: str, month: NamedMonth, now: datetime) -> str | None:
     return f"{day.isoformat()} {' '.join(toks[k:])}".strip()
 
 
+def in_last_week(text: str) -> str:
+    """An answer to "which day of last week?" ("الثلاثاء", "الثلاثاء الساعة ٨") written as
+    said of last week: that weekday of last week (Sunday to Saturday), not the latest one. Put
+    first, so no end word ("ورجعت ١٢") stands between it and the weekday. An answer naming no
+    weekday ("امس", "٢٥ نوفمبر") is its own day, kept as it is."""
+    from bot.understanding.slots import folded_text
+
+    v = _vocabulary()
+    toks = slot_tokens(folded_text(text, None), slot_words())
+    if not any(_phrase_at(toks, i, v.weekdays)[1] for i in range(len(toks))):
+        return text
+    return f"{' '.join(next(iter(v.last_week)))} {text}"
+
+
 def day_untold(text: str, now: datetime) -> bool:
     """An answer to "which day of <month>?" that `day_in_month` reads no day of, yet tells an
     hour or a number ("الساعة ١٠", "٣٠" in a month of 29 days), naming no day of its own
@@ -1429,8 +1472,8 @@ def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | N
             number, size = _phrase_at(toks, i, table)
             if number is None or dated or (size == 1 and len(token) < 4 and not named):
                 continue
-            if not hijri and i + size < len(toks) and _day_number(toks[i + size]) is not None:
-                continue  # "Nov 16": a date
+            if not hijri and _day_after_month(toks, i + size, v)[0] is not None:
+                continue  # "Nov 16", "نوفمبر يوم ٥": a date
             year, _ = _year_at(toks, i + size, v)
             past = bool(_phrase_at(toks, i + size, v.past_month)[1])
             return _latest_month(int(number), hijri, year, past, today)
@@ -1455,6 +1498,32 @@ def _latest_month(
         return NamedMonth.of(year, month, hijri)
     except (ValueError, OverflowError):
         return None
+
+
+def months_by_number(toks: list[str]) -> list[str]:
+    """A month's number after "شهر"/"الشهر" ("شهر ١١", "الشهر 11") as the month's name
+    ("نوفمبر"): November, never a day's number, an hour or a length ("شهر 11 يوم ٥" is the 5th
+    of November, not 11 days). Every reader of times and lengths takes the tokens so."""
+    v = _vocabulary()
+    if v.month_word.isdisjoint(toks):
+        return toks
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        number = toks[i + 1] if toks[i] in v.month_word and i + 1 < len(toks) else ""
+        if _digits(number) and 1 <= int(number) <= 12:
+            out.extend(_month_name(int(number)))
+            i += 2
+            continue
+        out.append(toks[i])
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=12)
+def _month_name(month: int) -> tuple[str, ...]:
+    """The first name of a Gregorian month in data/times.toml, as tokens."""
+    return next(key for key, number in _vocabulary().gregorian.items() if number == month)
 
 
 def _few_days_ago(toks: list[str], v: _Vocabulary) -> bool:
