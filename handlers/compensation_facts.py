@@ -507,7 +507,11 @@ class Facts:
         if not end.day_stated:
             hours = [end.clock] + (
                 [time((end.clock.hour + 12) % 24, end.clock.minute)]
-                if end.hour_guessed and end.guess != "about" and end.clock.hour < 12
+                if end.hour_guessed
+                and end.guess != "about"
+                # No morning or evening said: either half ("رجعت ١١ ونص" the next morning
+                # reads as last night's 23:30 alone; after "امس ٨ الصبح" it is 11:30).
+                and (end.clock.hour < 12 or end.guess == "am_pm")
                 else []
             )
             candidates = []
