@@ -1,0 +1,73 @@
+"""The PostgreSQL database of the tests (tests/conftest.py): one schema for each test process,
+migrated once and emptied after every test, so each test must still find it as new."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
+
+from bot.billing.demo import seed_demo
+from bot.storage.db import session_scope
+from bot.storage.models import TerminalMessage
+from bot.storage.schema import Base
+from tests.conftest import TEST_DATABASE_URL, _postgres_schema, _WorkerSchema
+
+pytestmark = pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="the tests' PostgreSQL (SADEEQ_TEST_DATABASE_URL) is not set"
+)
+
+
+@pytest.fixture
+def schema():
+    made = _WorkerSchema()
+    yield made
+    made.drop()
+
+
+def _rows(url: str) -> dict[str, int]:
+    with session_scope(url) as session:
+        return {
+            name: session.scalar(select(func.count()).select_from(table)) or 0
+            for name, table in Base.metadata.tables.items()
+        }
+
+
+def _message_id(url: str) -> int:
+    with session_scope(url) as session:
+        message = TerminalMessage(phone="+966500000001", text="test")
+        session.add(message)
+        session.flush()
+        return message.id
+
+
+def test_the_next_test_finds_the_schema_empty_with_ids_from_the_start(schema) -> None:
+    first = _postgres_schema(schema)
+    url = next(first)
+    seed_demo(url, subscribers=3)
+    _message_id(url), _message_id(url)
+    assert sum(_rows(url).values()) > 2
+    first.close()  # the test ends
+
+    second = _postgres_schema(schema)
+    assert next(second) == url  # the same schema, not a new one
+    assert set(_rows(url).values()) == {0}
+    assert _message_id(url) == 1
+    second.close()
+
+
+def test_a_schema_a_test_left_locked_is_replaced_for_the_next_test(schema) -> None:
+    schema.lock_wait = "200ms"
+    first = _postgres_schema(schema)
+    url = next(first)
+    locked = schema.name
+    left_open = create_engine(url, poolclass=NullPool).connect()
+    left_open.execute(text("LOCK TABLE terminal_messages IN EXCLUSIVE MODE"))
+    try:
+        with pytest.raises(Exception, match="lock timeout"):
+            first.close()
+        assert schema.url() != url
+    finally:
+        left_open.close()
+        with create_engine(url, poolclass=NullPool).begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{locked}" CASCADE'))
