@@ -15,6 +15,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import suppress
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -24,9 +25,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from bot.billing.demo import seed_demo
+from bot.billing.embedded import riyadh_today
+from bot.channels.readiness import sqlite_file
 from bot.storage.db import create_schema, dispose_engine
 from bot.storage.migrate import upgrade_sql
 from bot.storage.schema import Base
+
+DEMO_SUBSCRIBERS = 20
 
 TEST_DATABASE_URL = os.environ.get("SADEEQ_TEST_DATABASE_URL") or None
 TEST_REDIS_URL = os.environ.get("SADEEQ_TEST_REDIS_URL") or None
@@ -90,6 +95,16 @@ def _sqlite_template(folder: Path) -> Path:
 
 
 @cache
+def _seeded_sqlite_template(folder: Path, today: date) -> Path:
+    path = folder / f"seeded-template-{today}.sqlite"
+    shutil.copyfile(_sqlite_template(folder), path)
+    url = f"sqlite:///{path}"
+    seed_demo(url, subscribers=DEMO_SUBSCRIBERS, today=today)
+    dispose_engine(url)
+    return path
+
+
+@cache
 def _postgres_schema_script() -> str:
     assert TEST_DATABASE_URL
     return upgrade_sql(TEST_DATABASE_URL)
@@ -109,6 +124,17 @@ class _WorkerSchema:
     def __init__(self) -> None:
         self.name: str | None = None
         self._admin = create_engine(TEST_DATABASE_URL or "", poolclass=NullPool)
+        self._seeded: dict[date, _WorkerSchema] = {}  # the demo data of that day, to copy
+
+    def seed(self, today: date) -> None:
+        """The demo data of `today`, copied from a schema seeded once (seeding every test's
+        schema cost a third of a conversation test)."""
+        if today not in self._seeded:
+            seeded = self._seeded[today] = _WorkerSchema()
+            seed_demo(seeded.url(), subscribers=DEMO_SUBSCRIBERS, today=today)
+            dispose_engine(seeded.url())
+        with self._admin.begin() as conn:
+            conn.exec_driver_sql(_copying_script(self._seeded[today].url_name(), self.url_name()))
 
     def url(self) -> str:
         if self.name is None:
@@ -127,7 +153,14 @@ class _WorkerSchema:
                 self._drop(left)
             raise
 
+    def url_name(self) -> str:
+        self.url()
+        assert self.name is not None
+        return self.name
+
     def drop(self) -> None:
+        for seeded in self._seeded.values():
+            seeded.drop()
         name, self.name = self.name, None
         if name is not None:
             self._drop(name)
@@ -176,6 +209,20 @@ class _WorkerSchema:
         )
 
 
+def _copying_script(source: str, target: str) -> str:
+    """Every row of schema `source` into the same tables of `target`, parents first, and its
+    sequences where the source's are."""
+    inserts = "".join(
+        f'INSERT INTO "{target}"."{table.name}" SELECT * FROM "{source}"."{table.name}";\n'
+        for table in Base.metadata.sorted_tables
+    )
+    return (
+        f"{inserts}SELECT setval(quote_ident('{target}') || '.' || quote_ident(sequencename), "
+        f"coalesce(last_value, start_value), last_value IS NOT NULL) "
+        f"FROM pg_sequences WHERE schemaname = '{source}';"
+    )
+
+
 @pytest.fixture(scope="session")
 def _worker_schema() -> Iterator[_WorkerSchema]:
     schema = _WorkerSchema()
@@ -184,7 +231,13 @@ def _worker_schema() -> Iterator[_WorkerSchema]:
 
 
 def _postgres_schema(schema: _WorkerSchema) -> Iterator[str]:
-    url = schema.url()
+    # A URL of the test's own, as a schema of its own gave it: what the bot keys by the URL (its
+    # namespace in Redis: rate limits, account guard) starts afresh for each test.
+    url = (
+        make_url(schema.url())
+        .update_query_dict({"application_name": f"test_{uuid.uuid4().hex[:12]}"})
+        .render_as_string(hide_password=False)
+    )
     try:
         yield url
     finally:
@@ -193,10 +246,20 @@ def _postgres_schema(schema: _WorkerSchema) -> Iterator[str]:
 
 
 @pytest.fixture
-def seeded_database_url(database_url: str) -> str:
+def seeded_database_url(
+    request: pytest.FixtureRequest, database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """The schema plus the demo data (fixed identities + 17 generated subscribers), as of
-    today in Riyadh so that bill statuses read as a subscriber would see them now."""
-    seed_demo(database_url, subscribers=20)
+    today in Riyadh so that bill statuses read as a subscriber would see them now: seeded once
+    a session (and day) and copied, the SQLite file over the test's own, the PostgreSQL rows
+    into its schema."""
+    today = riyadh_today()
+    if TEST_DATABASE_URL:
+        request.getfixturevalue("_worker_schema").seed(today)
+    else:
+        path = sqlite_file(database_url)
+        assert path is not None
+        shutil.copyfile(_seeded_sqlite_template(tmp_path_factory.getbasetemp(), today), path)
     return database_url
 
 

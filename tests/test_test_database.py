@@ -49,11 +49,24 @@ def test_the_next_test_finds_the_schema_empty_with_ids_from_the_start(schema) ->
     assert sum(_rows(url).values()) > 2
     first.close()  # the test ends
 
+    used = schema.name
     second = _postgres_schema(schema)
-    assert next(second) == url  # the same schema, not a new one
+    url = next(second)
+    assert schema.name == used  # the same schema, not a new one
     assert set(_rows(url).values()) == {0}
     assert _message_id(url) == 1
     second.close()
+
+
+def test_each_test_has_a_url_of_its_own(schema) -> None:
+    """What the bot keys by the database URL (its namespace in Redis, its in-process shared
+    state) is not shared by two tests that take turns in one schema."""
+    urls = []
+    for _ in range(2):
+        test = _postgres_schema(schema)
+        urls.append(next(test))
+        test.close()
+    assert urls[0] != urls[1]
 
 
 def test_a_schema_a_test_left_locked_is_replaced_for_the_next_test(schema) -> None:
