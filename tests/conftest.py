@@ -30,6 +30,7 @@ from bot.channels.readiness import sqlite_file
 from bot.storage.db import create_schema, dispose_engine
 from bot.storage.migrate import upgrade_sql
 from bot.storage.schema import Base
+from tests.support.background import Background
 
 DEMO_SUBSCRIBERS = 20
 
@@ -221,6 +222,14 @@ def _copying_script(source: str, target: str) -> str:
         f"coalesce(last_value, start_value), last_value IS NOT NULL) "
         f"FROM pg_sequences WHERE schemaname = '{source}';"
     )
+
+
+@pytest.fixture(scope="session")
+def background() -> Iterator[Background]:
+    """Clean-up run beside the next tests of this process (tests/support/background.py)."""
+    running = Background()
+    yield running
+    running.wait()
 
 
 @pytest.fixture(scope="session")

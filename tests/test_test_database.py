@@ -1,5 +1,6 @@
-"""The PostgreSQL database of the tests (tests/conftest.py): one schema for each test process,
-migrated once and emptied after every test, so each test must still find it as new."""
+"""The databases of the tests (tests/conftest.py). On PostgreSQL one schema for each test
+process, migrated once and emptied after every test, so each test must still find it as new;
+the demo data seeded once and copied, so it must be what seeding makes."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.pool import NullPool
 
 from bot.billing.demo import seed_demo
-from bot.storage.db import session_scope
+from bot.billing.embedded_models import BillingAccount, BillingBill
+from bot.service_requests import ServiceRequest
+from bot.storage.db import dispose_engine, session_scope
 from bot.storage.models import TerminalMessage
 from bot.storage.schema import Base
-from tests.conftest import TEST_DATABASE_URL, _postgres_schema, _WorkerSchema
+from tests.conftest import DEMO_SUBSCRIBERS, TEST_DATABASE_URL, _postgres_schema, _WorkerSchema
+from tests.support.background import Background
 
-pytestmark = pytest.mark.skipif(
+postgres = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="the tests' PostgreSQL (SADEEQ_TEST_DATABASE_URL) is not set"
 )
 
@@ -41,6 +45,7 @@ def _message_id(url: str) -> int:
         return message.id
 
 
+@postgres
 def test_the_next_test_finds_the_schema_empty_with_ids_from_the_start(schema) -> None:
     first = _postgres_schema(schema)
     url = next(first)
@@ -58,6 +63,7 @@ def test_the_next_test_finds_the_schema_empty_with_ids_from_the_start(schema) ->
     second.close()
 
 
+@postgres
 def test_each_test_has_a_url_of_its_own(schema) -> None:
     """What the bot keys by the database URL (its namespace in Redis, its in-process shared
     state) is not shared by two tests that take turns in one schema."""
@@ -69,6 +75,7 @@ def test_each_test_has_a_url_of_its_own(schema) -> None:
     assert urls[0] != urls[1]
 
 
+@postgres
 def test_a_schema_a_test_left_locked_is_replaced_for_the_next_test(schema) -> None:
     schema.lock_wait = "200ms"
     first = _postgres_schema(schema)
@@ -84,3 +91,31 @@ def test_a_schema_a_test_left_locked_is_replaced_for_the_next_test(schema) -> No
         left_open.close()
         with create_engine(url, poolclass=NullPool).begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{locked}" CASCADE'))
+
+
+def test_a_clean_up_that_failed_beside_the_tests_is_an_error_at_the_end() -> None:
+    done: list[str] = []
+    background = Background()
+    background.run("fine", lambda: done.append("fine"))
+    background.run("broken", lambda: 1 / 0)  # type: ignore[func-returns-value]
+    with pytest.raises(RuntimeError, match="broken: division by zero"):
+        background.wait()
+    assert done == ["fine"]
+
+
+def test_the_seeded_database_holds_exactly_what_seeding_makes(seeded_database_url, tmp_path):
+    """Copied from a database seeded once, it is the same as one seeded for the test: the
+    same rows, and seeding it again adds nothing."""
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+    seed_demo(fresh, subscribers=DEMO_SUBSCRIBERS)
+    for table in (BillingAccount, BillingBill, ServiceRequest):
+        assert _all_rows(seeded_database_url, table) == _all_rows(fresh, table)
+    again = seed_demo(seeded_database_url, subscribers=DEMO_SUBSCRIBERS)
+    assert (again.accounts_added, again.bills_added, again.requests_added) == (0, 0, 0)
+    dispose_engine(fresh)
+
+
+def _all_rows(url: str, model) -> list[tuple]:
+    table = model.__table__
+    with session_scope(url) as session:
+        return [tuple(row) for row in session.execute(select(table).order_by(*table.primary_key))]
