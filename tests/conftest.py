@@ -27,7 +27,7 @@ from sqlalchemy.pool import NullPool
 from bot.billing.demo import seed_demo
 from bot.billing.embedded import riyadh_today
 from bot.channels.readiness import sqlite_file
-from bot.storage.db import create_schema, dispose_engine
+from bot.storage.db import create_schema, dispose_engine, schema_is_ready
 from bot.storage.migrate import upgrade_sql
 from bot.storage.schema import Base
 from tests.support.background import Background
@@ -269,6 +269,7 @@ def seeded_database_url(
         path = sqlite_file(database_url)
         assert path is not None
         shutil.copyfile(_seeded_sqlite_template(tmp_path_factory.getbasetemp(), today), path)
+    schema_is_ready(database_url)  # as seeding it left it: the migrations not checked again
     return database_url
 
 

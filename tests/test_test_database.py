@@ -11,7 +11,13 @@ from sqlalchemy.pool import NullPool
 from bot.billing.demo import seed_demo
 from bot.billing.embedded_models import BillingAccount, BillingBill
 from bot.service_requests import ServiceRequest
-from bot.storage.db import dispose_engine, session_scope
+from bot.storage.db import (
+    create_schema,
+    dispose_engine,
+    forget_schema,
+    schema_is_ready,
+    session_scope,
+)
 from bot.storage.models import TerminalMessage
 from bot.storage.schema import Base
 from tests.conftest import DEMO_SUBSCRIBERS, TEST_DATABASE_URL, _postgres_schema, _WorkerSchema
@@ -119,3 +125,17 @@ def _all_rows(url: str, model) -> list[tuple]:
     table = model.__table__
     with session_scope(url) as session:
         return [tuple(row) for row in session.execute(select(table).order_by(*table.primary_key))]
+
+
+def test_a_database_known_to_be_ready_is_not_checked_again(tmp_path) -> None:
+    """The seeded copy is marked ready, as seeding it left it: the chat's create_schema then
+    runs no migration check (whose log lines would reach the chat's stderr)."""
+    never = tmp_path / "never.sqlite"
+    url = f"sqlite:///{never}"
+    schema_is_ready(url)
+    create_schema(url)
+    assert not never.exists()
+    forget_schema(url)
+    create_schema(url)
+    assert never.exists()
+    dispose_engine(url)
