@@ -118,7 +118,7 @@ class _WorkerSchema:
     Emptying is DELETE, children before parents, and the sequences back to their start, so that
     a test sees what a new schema would show it, ids included; TRUNCATE gives each table a new
     file, ten times slower on tables this small. A schema that cannot be emptied (a test left a
-    transaction open on it) is left behind, and the next test gets a new one."""
+    transaction open on it) is dropped if it can be, and the next test gets a new one."""
 
     lock_wait = "10s"  # a transaction a test left open: an error in that test, not a hang
 
@@ -135,7 +135,7 @@ class _WorkerSchema:
             seed_demo(seeded.url(), subscribers=DEMO_SUBSCRIBERS, today=today)
             dispose_engine(seeded.url())
         with self._admin.begin() as conn:
-            conn.exec_driver_sql(_copying_script(self._seeded[today].url_name(), self.url_name()))
+            conn.exec_driver_sql(_copying_script(self._seeded[today].made(), self.made()))
 
     def url(self) -> str:
         if self.name is None:
@@ -154,7 +154,8 @@ class _WorkerSchema:
                 self._drop(left)
             raise
 
-    def url_name(self) -> str:
+    def made(self) -> str:
+        """The schema's name, made first if need be."""
         self.url()
         assert self.name is not None
         return self.name
