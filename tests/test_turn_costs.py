@@ -604,6 +604,27 @@ def test_every_hazard_phrase_is_found_by_the_index() -> None:
             assert expected is not None and _first_match(words, name, True) == expected
 
 
+@given(
+    st.sampled_from(_hazard_lists()),
+    st.sampled_from(_hazard_words()),
+    st.sampled_from(_hazard_words()),
+)
+def test_a_word_is_looked_up_by_its_beginnings_not_against_each(
+    name: str, word: str, plain: str
+) -> None:
+    """The "*" phrases a message word may begin are looked up by its first characters (a few
+    dict look-ups, not a `startswith` a listed beginning): the same phrases as trying each."""
+    from bot.hazards.vocabulary import _index, _phrase_stems
+
+    expected = {
+        phrase
+        for phrase in _phrase_stems(name)
+        if phrase[0].endswith("*")
+        and (word.startswith(phrase[0][:-1]) or plain.startswith(phrase[0][:-1]))
+    }
+    assert set(_index(name).begun_by(word, plain)) == expected
+
+
 def _paid_since_phrase_by_phrase(text: str) -> str:
     """`_paid_since` as it was: each not-paid phrase looked for on its own."""
     from bot.understanding.slots.standard import _word
@@ -659,3 +680,19 @@ def test_a_place_is_found_once_for_a_text_and_the_same_as_found_again(
     kept = find_place(text, city)
     assert kept == find_place.__wrapped__(text, city)
     assert find_place(text, city) is kept
+
+
+def test_place_names_are_looked_up_only_where_one_can_begin() -> None:
+    """`find_place` passes a word no name begins, and takes a joined letter off a word by one
+    look-up: the sets it asks are exactly the names' first words and the one-word names."""
+    from bot.outages.places import _names, _unattached
+
+    names = _names()
+    keys = [*names.cities, *names.districts]
+    assert names.first_words == {key[0] for key in keys}
+    assert names.one_word == {key[0] for key in keys if len(key) == 1}
+    for (name,) in (key for key in keys if len(key) == 1):
+        for letter in "بولف":
+            assert _unattached(letter + name, names) in (name, letter + name)
+            if (letter + name,) not in names.cities.keys() | names.districts.keys():
+                assert _unattached(letter + name, names) == name
