@@ -696,3 +696,33 @@ def test_place_names_are_looked_up_only_where_one_can_begin() -> None:
             assert _unattached(letter + name, names) in (name, letter + name)
             if (letter + name,) not in names.cities.keys() | names.districts.keys():
                 assert _unattached(letter + name, names) == name
+
+
+def _stem_affix_by_affix(word: str) -> str:
+    """`stem` as it was: each prefix, then each suffix, compared in the listed order."""
+    from bot.text.stem import _PREFIXES, _SUFFIXES
+
+    if not word or not ("\u0600" <= word[0] <= "\u06ff"):
+        return word
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["و", "ال", "ب", "ف", "ك", "ل", "ه", "م", "ا", "ت", "ي", "ن", "س", "a", "x", "ته"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_a_word_is_stemmed_by_looking_its_ends_up_as_affix_by_affix(word: str) -> None:
+    from bot.text.stem import stem
+
+    assert stem(word) == _stem_affix_by_affix(word)
