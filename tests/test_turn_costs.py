@@ -726,3 +726,24 @@ def test_a_word_is_stemmed_by_looking_its_ends_up_as_affix_by_affix(word: str) -
     from bot.text.stem import stem
 
     assert stem(word) == _stem_affix_by_affix(word)
+
+
+def _also_words() -> list[str]:
+    from bot.phrases import phrases
+
+    return sorted({w for phrase in phrases("also") for w in phrase.split()} | {"كم", "فاتورتي"})
+
+
+@given(st.lists(st.sampled_from(_also_words()), min_size=1, max_size=8), st.data())
+def test_an_also_phrase_is_looked_up_by_its_first_word_as_phrase_by_phrase(
+    words: list[str], data: st.DataObject
+) -> None:
+    """`clauses` asks at each word for the longest `also` phrase there: looked up by the word,
+    the same length as trying every phrase."""
+    from bot.phrases import phrases
+    from handlers.second_request import _also_at
+
+    i = data.draw(st.integers(min_value=0, max_value=len(words) - 1))
+    every = [phrase.split() for phrase in phrases("also")]
+    expected = max((len(p) for p in every if words[i : i + len(p)] == p), default=0)
+    assert _also_at(words, i) == expected
