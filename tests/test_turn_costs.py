@@ -747,3 +747,78 @@ def test_an_also_phrase_is_looked_up_by_its_first_word_as_phrase_by_phrase(
     every = [phrase.split() for phrase in phrases("also")]
     expected = max((len(p) for p in every if words[i : i + len(p)] == p), default=0)
     assert _also_at(words, i) == expected
+
+
+def test_a_first_report_asks_once_whether_the_sender_has_reports(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "الكهرباء طافية" from a number with no report: whether it is taking back a "back" and
+    the report itself both need the sender's reports; none found is not asked again in the
+    turn. The report is made and counted, and the next turn finds it."""
+    import bot.outages as outages
+
+    asked: list[str] = []
+    original = outages.reports_by_sender
+
+    def counted(session, **who):  # type: ignore[no-untyped-def]
+        asked.append(who["sender"])
+        return original(session, **who)
+
+    monkeypatch.setattr(outages, "reports_by_sender", counted)
+    settings = replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    phone = demo_phone_numbers(3)[2]
+    at = datetime.now(UTC)
+    first = engine.handle(_said(phone, "الكهرباء طافية", at, "SMonce1"))
+    assert "OUT-" in first[0].text
+    assert asked == [phone]
+    engine.handle(_said(phone, "الكهرباء طافية", at, "SMonce2"))
+    assert len(asked) >= 2  # a new turn asks again, and finds the report
+    with engine_for(seeded_database_url).connect() as conn:
+        count = conn.execute(
+            text("SELECT count(*) FROM outage_reports WHERE sender = :s"), {"s": phone}
+        ).scalar()
+    assert count == 1
+
+
+def _said(phone: str, words: str, at: datetime, message_id: str) -> Inbound:
+    return Inbound(
+        channel="whatsapp",
+        sender=phone,
+        phone=phone,
+        text=words,
+        received_at=at,
+        message_id=message_id,
+    )
+
+
+def test_no_reports_is_remembered_for_one_sender_until_a_report_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    import bot.outages as outages
+    from handlers.common import report_made, sender_outage_reports
+
+    stored: list[object] = []
+    asked: list[str | None] = []
+
+    def reports(session, *, channel, sender, phone):  # type: ignore[no-untyped-def]
+        asked.append(phone)
+        return list(stored)
+
+    monkeypatch.setattr(outages, "reports_by_sender", reports)
+    message = SimpleNamespace(channel="whatsapp", sender="+966500000009")
+    turn = SimpleNamespace(
+        message=message, phone="+966500000009", session=None, no_outage_reports=None
+    )
+    assert sender_outage_reports(turn) == [] and sender_outage_reports(turn) == []
+    assert asked == ["+966500000009"]
+    turn.phone = "+966500000010"  # a number linked in the turn is another sender's reports
+    assert sender_outage_reports(turn) == [] and len(asked) == 2
+    stored.append("OUT-000001")
+    report_made(turn)
+    assert sender_outage_reports(turn) == ["OUT-000001"] and len(asked) == 3
+    assert sender_outage_reports(turn) == ["OUT-000001"] and len(asked) == 4
