@@ -35,7 +35,7 @@ def sender_outage_reports(turn: Turn) -> list[tuple[OutageReport, Incident]]:
 
 def report_made(turn: Turn) -> None:
     """An outage report was made in this turn: the sender's reports are read again."""
-    turn.no_outage_reports = None if mine else who
+    turn.no_outage_reports = None
 
 
 def latest_outage_report(
