@@ -822,3 +822,25 @@ def test_no_reports_is_remembered_for_one_sender_until_a_report_is_made(
     report_made(turn)
     assert sender_outage_reports(turn) == ["OUT-000001"] and len(asked) == 3
     assert sender_outage_reports(turn) == ["OUT-000001"] and len(asked) == 4
+
+
+def test_a_message_is_folded_once_and_a_long_one_each_time() -> None:
+    """A turn folds its message for understanding's slots and again for each flow's look at
+    its times: a short text is folded once and remembered, a long one is not kept."""
+    from bot.text.normalize import _fold, _fold_short, fold
+
+    short, long = "الكهرباء طافيـــة من الساعة ٣", "طافية " * 60
+    fold(short)
+    before = _fold_short.cache_info()
+    assert fold(short) == _fold(short)
+    after = _fold_short.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    assert fold(long) == _fold(long) and _fold_short.cache_info().misses == after.misses
+
+
+def test_the_words_that_say_power_is_not_off_now_are_gathered_once() -> None:
+    from bot.phrases import phrases
+    from bot.understanding.slots.times import _not_now
+
+    assert _not_now() is _not_now()
+    assert _not_now() == {*phrases("negation"), *phrases("past_state")}
