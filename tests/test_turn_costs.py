@@ -844,3 +844,13 @@ def test_the_words_that_say_power_is_not_off_now_are_gathered_once() -> None:
 
     assert _not_now() is _not_now()
     assert _not_now() == {*phrases("negation"), *phrases("past_state")}
+
+
+@given(st.text(alphabet=";*<>{}=`\\|ab ك:/$()", max_size=30))
+def test_code_is_told_by_one_scan_for_its_marks_as_by_counting_each(text: str) -> None:
+    from bot.understanding.language import load, looks_like_code
+
+    code = load("code")
+    assert looks_like_code(text) == (
+        sum(text[:1000].count(mark) for mark in code["marks"]) >= int(code["least"])
+    )
