@@ -123,7 +123,8 @@ class _Index:
         """The phrases whose first word, ending in "*", begins `word` or `unstemmed`."""
         if not (word.startswith(self.starts) or unstemmed.startswith(self.starts)):
             return ()  # one call for the many words that begin none
-        get, found = self.by_start.get, ()
+        get = self.by_start.get
+        found: tuple[tuple[str, ...], ...] = ()
         for size in self.lengths:
             head, other = word[:size], unstemmed[:size]
             found += get(head, ()) + (get(other, ()) if other != head else ())
