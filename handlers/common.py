@@ -23,23 +23,35 @@ if TYPE_CHECKING:
     from bot.understanding.slots.times import Moment, NamedMonth
 
 
+def sender_outage_reports(turn: Turn) -> list[tuple[OutageReport, Incident]]:
+    """The sender's outage reports, newest first: by phone across channels when known, else by
+    this channel's sender. A sender found to have none is not asked about again this turn,
+    until the turn makes a report (`report_made`)."""
+    from bot.outages import reports_by_sender
+
+    message = turn.message
+    who = (message.channel, message.sender, turn.phone)
+    if turn.no_outage_reports == who:
+        return []
+    mine = reports_by_sender(turn.session, channel=who[0], sender=who[1], phone=who[2])
+    turn.no_outage_reports = None if mine else who
+    return mine
+
+
+def report_made(turn: Turn) -> None:
+    """An outage report was made in this turn: the sender's reports are read again."""
+    turn.no_outage_reports = None
+
+
 def latest_outage_report(
     turn: Turn, *, report: int | None = None, incident: int | None = None
 ) -> tuple[OutageReport, Incident] | None:
     """The sender's latest outage report and its incident: by phone across channels when known,
     else by this channel's sender. `report` / `incident`: that one only ("OUT-000012",
     "INC-000012"), None when it is not theirs."""
-    from bot.outages import latest_report
+    from bot.outages import latest_of
 
-    message = turn.message
-    return latest_report(
-        turn.session,
-        channel=message.channel,
-        sender=message.sender,
-        phone=turn.phone,
-        report=report,
-        incident=incident,
-    )
+    return latest_of(sender_outage_reports(turn), report=report, incident=incident)
 
 
 def latest_safety_report(

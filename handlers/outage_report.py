@@ -21,7 +21,6 @@ from bot.outages import (
     compensation_for_report,
     covered_report,
     report_outage,
-    reports_by_sender,
     restoration_standard,
 )
 from bot.outages.compensation import TOTAL_BLACKOUT
@@ -73,6 +72,8 @@ from handlers.common import (
     mask,
     mentions_damage,
     month_day_question,
+    report_made,
+    sender_outage_reports,
 )
 
 # A report this soon after the sender's incident was marked restored means "still off".
@@ -231,9 +232,7 @@ def _still_off_at(
     text = turn.text
     if not (mentions_words(text, "never_back") or mentions_words(text, "off_again")):
         return False
-    mine = reports_by_sender(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    mine = sender_outage_reports(turn)
     if not mine:
         return False
     report, incident = mine[0]
@@ -1895,9 +1894,7 @@ def _report(
     then_compensation = turn.state.get("then_compensation") if turn.flow == FLOW else None
     turn.finish()
     location = turn.message.location
-    mine = reports_by_sender(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    mine = sender_outage_reports(turn)
     previous = mine[0] if mine else None
     still_off = bool(
         previous
@@ -1925,6 +1922,7 @@ def _report(
         sender_reports=mine,
         never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
+    report_made(turn)
     stored, missed = _keep(turn, outcome.report, media)
     turn.say(
         _acknowledgement(
