@@ -356,7 +356,7 @@ def _open_report_told(turn: Turn) -> bool:
             _(
                 "Is this about your report {ref} at {place}?",
                 ref=report.reference,
-                place=_place_shown(turn, report),
+                place=place_shown(turn, report),
             ),
             [Choice("1", _("Yes, that one")), Choice("2", _("No, another place"))],
         )
@@ -376,13 +376,13 @@ def _already_reported(turn: Turn, report: OutageReport, incident: Incident) -> l
         turn.tr._(
             "You already reported this outage: {ref} ({place}).",
             ref=report.reference,
-            place=_place_shown(turn, report),
+            place=place_shown(turn, report),
         ),
         *status_lines(turn, report, incident),
     ]
 
 
-def _place_shown(turn: Turn, report: OutageReport) -> str:
+def place_shown(turn: Turn, report: OutageReport) -> str:
     return shown_place((report.premise, report.district, report.city), turn.lang) or "-"
 
 
@@ -536,6 +536,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
         from handlers.outage_status import back_part_answer
 
         return back_part_answer(turn, understood)
+    if turn.state.get("stage") == "which_report":
+        from handlers.outage_status import which_report_answer
+
+        return which_report_answer(turn, understood)
     if _asks_when_back(turn, understood):
         return True
     if turn.state.get("district") and _city_answer(turn, understood):
@@ -1407,7 +1411,7 @@ def _asks_which_report(turn: Turn, report: OutageReport, told: StartTold) -> boo
         turn.tr._(
             "Is this about your report {ref} at {place}?",
             ref=report.reference,
-            place=_place_shown(turn, report),
+            place=place_shown(turn, report),
         ),
         [Choice("1", turn.tr._("Yes, that one")), Choice("2", turn.tr._("No, another place"))],
     )

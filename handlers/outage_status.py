@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
 from bot.config import RIYADH
+from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
 from bot.outages import compensation_for_report, record_stated_end
@@ -22,7 +23,12 @@ from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
 from bot.understanding.slots import Moment, read_answer_hour, read_times, says_power_off
-from handlers.common import latest_outage_report, latest_safety_report, stopped_note
+from handlers.common import (
+    latest_outage_report,
+    latest_safety_report,
+    outage_reports_meant,
+    stopped_note,
+)
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
 FRESH = timedelta(minutes=15)
@@ -36,7 +42,8 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "outage_status"
     if answers_named_report(turn):  # "HAZ-000012 وش صار عليه": that one, never the latest
         return
-    found = latest_outage_report(turn)
+    meant = outage_reports_meant(turn)  # "حالة بلاغي" with two open: both; «بلاغ الفيلا»: one
+    found = meant[0] if meant else None
     safety = latest_safety_report(turn)
     if _reports_an_outage(turn, understood, found):
         from handlers import outage_report
@@ -47,11 +54,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     if safety is not None and found is not None and _both_open(turn, found, safety[1]):
         # "وش صار على بلاغي" with an outage report and a safety report open: both, short.
-        report, incident = found
-        lines = [
-            _("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))
-        ]
-        turn.say("\n".join(lines + status_lines(turn, report, incident)))
+        _say_outage_reports(turn, meant)
         _say_safety_reports(turn, safety)
         return
     if safety is not None and _asks_after_safety(turn, found, safety[0]):
@@ -66,9 +69,16 @@ def start(turn: Turn, understood: Understanding) -> None:
             turn, "outage_report", _("I found no outage report from you. Is the power out now?")
         )
         return
-    report, incident = found
-    lines = [_("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))]
-    turn.say("\n".join(lines + status_lines(turn, report, incident)))
+    _say_outage_reports(turn, meant)
+
+
+def _say_outage_reports(turn: Turn, reports: list[tuple[OutageReport, Incident]]) -> None:
+    """Each report's status, in a message of its own."""
+    for report, incident in reports:
+        line = turn.tr._(
+            "Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported)
+        )
+        turn.say("\n".join([line, *status_lines(turn, report, incident)]))
 
 
 def answers_named_report(turn: Turn) -> bool:
@@ -97,11 +107,7 @@ def answers_named_report(turn: Turn) -> bool:
             incident=number if kind == "inc" else None,
         )
         if found is not None:
-            report, incident = found
-            line = turn.tr._(
-                "Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported)
-            )
-            turn.say("\n".join([line, *status_lines(turn, report, incident)]))
+            _say_outage_reports(turn, [found])
             return True
     asked = format_reference(kind.upper(), number)  # the kinds are the prefixes, lower-cased
     turn.say(
@@ -383,7 +389,12 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             return False
         start(turn, understood)
         return True
-    found = latest_outage_report(turn)
+    reporting = turn.flow == "outage_report" and turn.state.get("stage") != "which_report"
+    meant = [] if reporting else outage_reports_meant(turn)
+    if len(meant) > 1:
+        ask_which_report(turn, meant)  # "الغي البلاغ" with the villa's and the shop's open
+        return True
+    found = meant[0] if meant else latest_outage_report(turn)
     if cancel and not back and not own:
         from handlers import hazard_report
 
@@ -394,7 +405,6 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if stated_end and found is not None and _takes_stated_end(turn, *found):
         return True  # "رجعت الساعة 3": the stated end closes the reporter's case
     _ = turn.tr._
-    reporting = turn.flow == "outage_report"
     turn.finish()  # a report being made is not made: the power is back, or it is not wanted
     if found is None or not found[1].is_open or found[0].status == CANCELLED:
         if reporting:
@@ -422,7 +432,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if kept:
         from handlers.compensation import ask_when_back_kept
 
-        if ask_when_back_kept(turn):
+        if ask_when_back_kept(turn, report):
             return True
     if cancel:
         cancel_outage_report(turn, report, own=own)
@@ -649,8 +659,64 @@ def takes_power_back(turn: Turn, understood: Understanding) -> bool:
     guessed."""
     if not _states_an_end(understood):
         return False  # most messages: no end of a case at all, nothing to look up
-    found = latest_outage_report(turn)
-    return found is not None and _takes_stated_end(turn, *found)
+    meant = outage_reports_meant(turn)
+    if len(meant) > 1:
+        ask_which_report(turn, meant)  # "رجعت الساعة ٤" with the villa's and the shop's open
+        return True
+    return bool(meant) and _takes_stated_end(turn, *meant[0])
+
+
+def ask_which_report(turn: Turn, going: list[tuple[OutageReport, Incident]]) -> None:
+    """Several outage reports open and the message names none of them: which one it is about is
+    asked (each by its reference and place), never guessed; the message is kept and read again
+    with the report chosen (`which_report_answer`)."""
+    from handlers.outage_report import FLOW, place_shown
+
+    turn.finish()
+    turn.intent = "outage_status"
+    turn.begin(
+        FLOW, stage="which_report", said=turn.text, reports=[r.id for r, _i in going], tries=0
+    )
+    choices = [
+        Choice(
+            str(i),
+            f"{report.reference}، {place_shown(turn, report)}",
+            aliases=(report.reference,),
+        )
+        for i, (report, _i) in enumerate(going, 1)
+    ]
+    turn.say(turn.tr._("Which of your open reports do you mean? Send its number."), choices)
+
+
+def which_report_answer(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "which of your open reports?": its number, its reference or its place's
+    word («الفيلا»); the message that was asked about is then read again, for that report."""
+    from bot.understanding import choice_number, understand
+
+    ids = [int(i) for i in turn.state.get("reports", [])]
+    picked = choice_number(turn.text)
+    chosen = ids[picked - 1] if picked is not None and 1 <= picked <= len(ids) else None
+    if chosen is None:
+        meant = outage_reports_meant(turn)
+        chosen = meant[0][0].id if len(meant) == 1 and meant[0][0].id in ids else None
+    if chosen is None:
+        tries = int(turn.state.get("tries", 0)) + 1
+        if tries >= 3 or understood.intent not in ("unknown", "outage_status"):
+            turn.finish()
+            return False  # another request: read afresh
+        turn.remember(tries=tries)
+        turn.say(turn.tr._("Please send the number of the report from the list."))
+        return True
+    said = str(turn.state.get("said", ""))
+    turn.finish()
+    turn.remember(chosen_report=chosen)  # read by outage_reports_meant, for this turn only
+    turn.text = said
+    again = understand(said, now=turn.now)
+    if not (takes_news(turn, again) or takes_power_back(turn, again)):
+        start(turn, again)
+    if turn.flow is None:
+        turn.finish()  # the choice is forgotten once the message is answered
+    return True
 
 
 def _states_an_end(understood: Understanding | None) -> bool:
