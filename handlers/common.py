@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,22 @@ def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     if len(going) > 1:
         return going
     return going or reports[:1]
+
+
+def back_within(
+    readings: list[datetime], after: datetime, by: datetime, day_told: bool
+) -> list[datetime]:
+    """The moments a restore time told can mean: for each reading of its hour ("٩": 09:00, and
+    21:00 too when it may be either), the latest such moment after `after` (the power known to
+    be off then: the outage's start, the report's filing, the last «للحين ما رجعت») and no later
+    than `by` (now, or their «رجعت» message); on its own day only when a day was told. A time
+    the power was known to be off is never one of them."""
+    found = set()
+    for at in readings:
+        moment = at if day_told else at + timedelta(days=(by - at) // timedelta(days=1))
+        if after < moment <= by:
+            found.add(moment)
+    return sorted(found)
 
 
 def latest_safety_report(

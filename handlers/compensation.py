@@ -2896,7 +2896,12 @@ def _ask_when_back(turn: Turn, kept: OutageReport | None = None) -> bool:
     stated = report.stated_start
     since = aware(stated) if stated is not None else report.start_in(incident)
     since = since.astimezone(RIYADH)
-    facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
+    facts = Facts(
+        standard=restoration_standard(incident),
+        start=since.isoformat(),
+        back_after=report.back_after(incident).isoformat(),
+        back_by=report.back_by(turn.now).isoformat(),
+    )
     _ = turn.tr._
     went_off = day_and_time(turn, since)
     cancelled = report.status == CANCELLED

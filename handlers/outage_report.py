@@ -39,6 +39,7 @@ from bot.outages.service import (
     find_report,
     keep_media,
     note_power_back,
+    note_still_off,
     record_offered_start,
     record_stated_day,
     record_stated_end,
@@ -372,6 +373,7 @@ def _open_report_told(turn: Turn) -> bool:
 def _already_reported(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
     from handlers.outage_status import status_lines
 
+    note_still_off(report, turn.now)  # the outage told again: off still, back only after this
     return [
         turn.tr._(
             "You already reported this outage: {ref} ({place}).",
@@ -2057,6 +2059,8 @@ def _acknowledgement(
             lines.append(_("Not this place? Type the district and city where the power is out."))
     if not outcome.is_new_report:  # one report per outage: this one's status, not a new one
         from handlers.outage_status import status_lines
+
+        note_still_off(outcome.report, turn.now)  # told again: back only after this
 
         return "\n".join(lines + status_lines(turn, outcome.report, incident))
     if outcome.joined_existing and outcome.reporters_count > 1:

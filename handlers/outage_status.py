@@ -16,7 +16,13 @@ from bot.outages import compensation_for_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport, format_reference
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
-from bot.outages.service import cancel_report, note_power_back, off_again, undo_power_back
+from bot.outages.service import (
+    cancel_report,
+    note_power_back,
+    note_still_off,
+    off_again,
+    undo_power_back,
+)
 from bot.phrases import mentions, mentions_words, phrases
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
@@ -24,6 +30,7 @@ from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
 from bot.understanding.slots import Moment, read_answer_hour, read_times, says_power_off
 from handlers.common import (
+    back_within,
     latest_outage_report,
     latest_safety_report,
     outage_reports_meant,
@@ -44,6 +51,8 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     meant = outage_reports_meant(turn)  # "حالة بلاغي" with two open: both; «بلاغ الفيلا»: one
     found = meant[0] if meant else None
+    if len(meant) == 1 and _still_open(*meant[0]) and says_still_off(turn.text):
+        note_still_off(meant[0][0], turn.now)  # «للحين ما رجعت»: it came back after this
     safety = latest_safety_report(turn)
     if _reports_an_outage(turn, understood, found):
         from handlers import outage_report
@@ -506,6 +515,12 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     return True
 
 
+def says_still_off(text: str) -> bool:
+    """The message says the power is off now, or still not back («للحين ما رجعت», "still no
+    power")."""
+    return says_power_off(text) or mentions_words(text, "never_back")
+
+
 def _still_open(report: OutageReport, incident: Incident) -> bool:
     return incident.is_open and report.status != CANCELLED
 
@@ -735,7 +750,7 @@ def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> b
     reading = read_times(turn.text, turn.now)
     if reading.start is not None or reading.ongoing or reading.end is None:
         return False
-    moments = _back_at(reading.end, report.start_in(incident), turn.now)
+    moments = _back_at(reading.end, report, incident, turn.now)
     if not moments:
         return False
     turn.finish()
@@ -755,6 +770,10 @@ def _say_back(
     tr = turn.tr
     _ = tr._
     if len(moments) > 1:
+        from handlers.outage_report import FLOW
+
+        # The answer («٩ الصبح») is this question's (`back_part_answer`), not a new request.
+        turn.begin(FLOW, stage="back_part", report=report.id, offer=None, part_hour=None, tries=0)
         turn.say(
             _(
                 "Thank God it is back. At what time exactly, morning or evening? "
@@ -839,7 +858,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
     reading = read_times(turn.text, turn.now)
     said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
     if said is not None and said.at is not None and not said.day_part:
-        moments = _back_at(said, report.start_in(incident), turn.now)
+        moments = _back_at(said, report, incident, turn.now)
         part_hour = turn.state.get("part_hour")
         if len(moments) > 1 and part_hour is not None:
             # "العصر" then "الساعة 4": the reading nearer the part of the day said first.
@@ -864,14 +883,15 @@ def _hours_apart(moment: datetime, hour: int) -> int:
     return min(apart, 24 - apart)
 
 
-def _back_at(end: Moment, start: datetime, now: datetime) -> list[datetime]:
-    """The moments the stated end can mean between the outage's start and now: "الساعة 3" after
-    an outage from 7 in the morning, at 15:10, is 15:00 only (03:00 was before it began). A
-    part of the day ("المغرب") is no AM or PM question: its usual hour only."""
+def _back_at(
+    end: Moment, report: OutageReport, incident: Incident, now: datetime
+) -> list[datetime]:
+    """The moments the stated end can mean (`back_within`): "الساعة 3" at 15:10 after an outage
+    from 7 in the morning is 15:00 only; «الساعة ٩ الصبح» the next morning is that morning, never
+    the day before, when the report was not even sent. A part of the day ("المغرب") is no AM or
+    PM question: its usual hour only."""
     at = end.at
     if at is None:
         return []
-    hours = [0, 12] if end.guess == "am_pm" else [0]  # "around 9pm" is 9 pm
-    days = [0] if end.day_stated else [0, -1]
-    found = {at + timedelta(hours=h, days=d) for h in hours for d in days}
-    return sorted(m for m in found if start <= m <= now)
+    readings = [at, at + timedelta(hours=12)] if end.guess == "am_pm" else [at]  # "9pm" is 9 pm
+    return back_within(readings, report.back_after(incident), report.back_by(now), end.day_stated)
