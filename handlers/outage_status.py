@@ -28,7 +28,13 @@ from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
-from bot.understanding.slots import Moment, read_answer_hour, read_times, says_power_off
+from bot.understanding.slots import (
+    Moment,
+    read_answer_hour,
+    read_times,
+    says_now,
+    says_power_off,
+)
 from handlers.common import (
     back_within,
     latest_outage_report,
@@ -251,7 +257,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
     if report.stated_end is not None:  # the reporter's own end: their case, closed
         lines = [
             _(
-                "You told us the power came back at {when}.",
+                "You told us the power came back {when}.",
                 when=when(turn, aware(report.stated_end)),
             )
         ]
@@ -284,7 +290,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
     if report.power_back_at is not None:
         lines.append(
             _(
-                "You told us the power came back at {when}; the team will confirm it.",
+                "You told us the power came back {when}; the team will confirm it.",
                 when=when(turn, aware(report.power_back_at)),
             )
         )
@@ -300,6 +306,8 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
         )
     if incident.cause:
         lines.append(_("Cause: {cause}", cause=incident.cause))
+    if report.power_back_at is not None:
+        return lines  # back, by their word: no estimate of a restoration they already have
     estimate = aware(incident.estimated_restoration_at)
     stopped = stopped_note(turn)  # after STOP: no promise of a message that will not come
     if estimate is None and stopped:
@@ -447,6 +455,21 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         cancel_outage_report(turn, report, own=own)
         return True
     stopped = stopped_note(turn)
+    if not says_now(text) and _incident.is_open and report.stated_end is None:
+        # «el kahraba rag3et», «رجعت الكهرباء» with no time: when is asked, so the case is
+        # counted to it (`back_part_answer`); "رجعت الحين" is back at the message itself.
+        from handlers.outage_report import FLOW
+
+        turn.begin(FLOW, stage="back_part", report=report.id, offer=None, part_hour=None, tries=0)
+        turn.say(
+            _("Glad the power is back! I have noted it on your report {ref}.", ref=report.reference)
+            + "\n"
+            + _(
+                "At about what time did it come back? Tell me and I will count any compensation "
+                'owed. For example: "at 4:30".'
+            )
+        )
+        return True
     if stopped:
         turn.say(
             _("Glad the power is back! I have noted it on your report {ref}.", ref=report.reference)
