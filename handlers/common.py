@@ -76,7 +76,7 @@ def back_within(
 ) -> list[datetime]:
     """The moments a restore time told can mean: for each reading of its hour ("٩": 09:00, and
     21:00 too when it may be either), the latest such moment after `after` (the power known to
-    be off then: the outage's start, the report's filing, the last «للحين ما رجعت») and no later
+    be off then: the outage's start, or the last «للحين ما رجعت») and no later
     than `by` (now, or their «رجعت» message); on its own day only when a day was told. A time
     the power was known to be off is never one of them."""
     found = set()

@@ -118,7 +118,7 @@ class Facts:
     day_unknown: bool = False
     damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
     # ISO: an outage report's case whose restore time is asked: its power was known to be off
-    # until `back_after` (the report's filing, the last «للحين ما رجعت») and back by `back_by`
+    # until `back_after` (its start, or the last «للحين ما رجعت») and back by `back_by`
     # (their «رجعت» message): an hour told with no day is the latest such between the two.
     back_after: str | None = None
     back_by: str | None = None

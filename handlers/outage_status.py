@@ -461,14 +461,13 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         from handlers.outage_report import FLOW
 
         turn.begin(FLOW, stage="back_part", report=report.id, offer=None, part_hour=None, tries=0)
-        turn.say(
-            _("Glad the power is back! I have noted it on your report {ref}.", ref=report.reference)
-            + "\n"
-            + _(
-                "At about what time did it come back? Tell me and I will count any compensation "
-                'owed. For example: "at 4:30".'
-            )
+        noted = _("Glad the power is back! I have noted it on your report {ref}.")
+        asked = _(
+            "At about what time did it come back? Tell me and I will count any compensation "
+            'owed. For example: "at 4:30".'
         )
+        lines = [noted.format(ref=report.reference), *([stopped] if stopped else []), asked]
+        turn.say("\n".join(lines))
         return True
     if stopped:
         turn.say(
@@ -911,8 +910,8 @@ def _back_at(
 ) -> list[datetime]:
     """The moments the stated end can mean (`back_within`): "الساعة 3" at 15:10 after an outage
     from 7 in the morning is 15:00 only; «الساعة ٩ الصبح» the next morning is that morning, never
-    the day before, when the report was not even sent. A part of the day ("المغرب") is no AM or
-    PM question: its usual hour only."""
+    the day before (least of all before a «للحين ما رجعت»). A part of the day ("المغرب") is no
+    AM or PM question: its usual hour only."""
     at = end.at
     if at is None:
         return []

@@ -168,10 +168,9 @@ class OutageReport(Base):
 
     def back_after(self, incident: Incident) -> datetime:
         """The latest moment their power is known to have been off, so it came back after it:
-        the outage's start, the report's filing (an outage going on is reported), and the last
-        time they said it was still off."""
-        known = [self.start_in(incident), self.reported, aware(self.still_off_said_at)]
-        return max(moment for moment in known if moment is not None)
+        the outage's start, or later the last time they said it was still off."""
+        start, said = self.start_in(incident), aware(self.still_off_said_at)
+        return max(start, said) if said is not None else start
 
     def back_by(self, now: datetime) -> datetime:
         """Their power was back by then: their «رجعت الكهرباء» message, else now."""
