@@ -39,6 +39,7 @@ from bot.outages.service import (
     find_report,
     keep_media,
     note_power_back,
+    note_still_off,
     record_offered_start,
     record_stated_day,
     record_stated_end,
@@ -356,7 +357,7 @@ def _open_report_told(turn: Turn) -> bool:
             _(
                 "Is this about your report {ref} at {place}?",
                 ref=report.reference,
-                place=_place_shown(turn, report),
+                place=place_shown(turn, report),
             ),
             [Choice("1", _("Yes, that one")), Choice("2", _("No, another place"))],
         )
@@ -372,17 +373,18 @@ def _open_report_told(turn: Turn) -> bool:
 def _already_reported(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
     from handlers.outage_status import status_lines
 
+    note_still_off(report, turn.now)  # the outage told again: off still, back only after this
     return [
         turn.tr._(
             "You already reported this outage: {ref} ({place}).",
             ref=report.reference,
-            place=_place_shown(turn, report),
+            place=place_shown(turn, report),
         ),
         *status_lines(turn, report, incident),
     ]
 
 
-def _place_shown(turn: Turn, report: OutageReport) -> str:
+def place_shown(turn: Turn, report: OutageReport) -> str:
     return shown_place((report.premise, report.district, report.city), turn.lang) or "-"
 
 
@@ -536,6 +538,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
         from handlers.outage_status import back_part_answer
 
         return back_part_answer(turn, understood)
+    if turn.state.get("stage") == "which_report":
+        from handlers.outage_status import which_report_answer
+
+        return which_report_answer(turn, understood)
     if _asks_when_back(turn, understood):
         return True
     if turn.state.get("district") and _city_answer(turn, understood):
@@ -1442,7 +1448,7 @@ def _asks_which_report(turn: Turn, report: OutageReport, told: StartTold) -> boo
         turn.tr._(
             "Is this about your report {ref} at {place}?",
             ref=report.reference,
-            place=_place_shown(turn, report),
+            place=place_shown(turn, report),
         ),
         [Choice("1", turn.tr._("Yes, that one")), Choice("2", turn.tr._("No, another place"))],
     )
@@ -2096,6 +2102,8 @@ def _acknowledgement(
             lines.append(_("Not this place? Type the district and city where the power is out."))
     if not outcome.is_new_report:  # one report per outage: this one's status, not a new one
         from handlers.outage_status import status_lines
+
+        note_still_off(outcome.report, turn.now)  # told again: back only after this
 
         return "\n".join(lines + status_lines(turn, outcome.report, incident))
     if outcome.joined_existing and outcome.reporters_count > 1:

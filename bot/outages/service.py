@@ -300,6 +300,14 @@ def note_power_back(report: OutageReport, at: datetime) -> bool:
     return True
 
 
+def note_still_off(report: OutageReport, at: datetime) -> None:
+    """The reporter says their power is still off («للحين ما رجعت», the outage told again): a
+    restore time they tell later is after this (`OutageReport.back_after`)."""
+    said = aware(report.still_off_said_at)
+    if said is None or said < at:
+        report.still_off_said_at = as_utc(at)
+
+
 def undo_power_back(report: OutageReport) -> bool:
     """The reporter takes back their own "it's back" ("لا غلطان ما رجعت"): the report stands as
     before it, for operators too. False when they had said nothing of it."""

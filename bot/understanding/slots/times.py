@@ -1385,6 +1385,16 @@ def says_power_off(raw: str) -> bool:
     return False
 
 
+def says_now(raw: str) -> bool:
+    """The message says "now" («الحين», «توها», "just now", the [now] words): what it tells
+    happened at the message, no time of it left to ask."""
+    from bot.understanding.slots import folded_text
+
+    v = _vocabulary()
+    toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
+    return any(_phrase_at(toks, i, v.now_words)[1] for i in range(len(toks)))
+
+
 def _restoration(
     clocks: list[_Clock], days: list[_Day], back_at: int | None, needs_time: bool
 ) -> tuple[_Clock | None, _Day | None]:
