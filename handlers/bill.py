@@ -307,23 +307,23 @@ def answer_question(turn: Turn, asked: str) -> None:
     number = turn.settings.agent_phone
     if asked == "bill_objection":
         line = _(
-            "You can object to the bill with customer service: call {number} or choose "
-            '"Talk to a person". They must reply to you in detail within {deadline}.',
+            "You can object to the bill with customer service: call {number} or send "
+            '"agent" to talk to a person. They must reply to you in detail within {deadline}.',
             number=number,
             deadline=deadline_text(rule_for("billing_complaint", turn.now), turn.lang),
         )
     elif asked == "bill_installments":
         line = _(
             "I cannot split a bill into installments here. Whether it can be paid in "
-            'installments is for customer service to decide: call {number} or choose "Talk to '
-            'a person".',
+            'installments is for customer service to decide: call {number} or send "agent" to '
+            "talk to a person.",
             number=number,
         )
     elif asked == "bill_copy":
         line = _(
             "I cannot send a copy of the bill as a file or by email. Here I can show every line "
             'of it: send "details" after your bill. For an official copy, customer service can '
-            'help: call {number} or choose "Talk to a person".',
+            'help: call {number} or send "agent" to talk to a person.',
             number=number,
         )
     else:
@@ -339,8 +339,8 @@ def _fees_line(turn: Turn) -> str:
         "A bill is made of: the electricity used (kWh at your account's tariff), a monthly "
         "meter reading and billing fee by the size of your breaker (from {low} to {high}), and "
         "{vat}% VAT on both. An unpaid earlier bill is added to the total due. To have your "
-        "bill's charges explained, customer service can help: call {number} or choose \"Talk "
-        'to a person".',
+        'bill\'s charges explained, customer service can help: call {number} or send "agent" '
+        "to talk to a person.",
         low=turn.tr.money(min(fees)),
         high=turn.tr.money(max(fees)),
         vat=turn.tr.number(round(t.vat_rate * 100)),
@@ -989,15 +989,15 @@ def objection_line(turn: Turn) -> str:
     under the guaranteed standard of the rule set in force."""
     return turn.tr._(
         "If you think the reading or the amount is wrong, you can object to the bill with "
-        'customer service: call {number} or choose "Talk to a person". They must reply to you '
-        "in detail within {deadline}.",
+        'customer service: call {number} or send "agent" to talk to a person. They must reply '
+        "to you in detail within {deadline}.",
         number=turn.settings.agent_phone,
         deadline=deadline_text(rule_for("billing_complaint", turn.now), turn.lang),
     )
 
 
 def object_choices(turn: Turn) -> list[Choice]:
-    """The main menu's "talk to a person", offered with the objection."""
-    from handlers.menu import MENU_INTENTS
+    """The main menu's "talk to a person", offered in the objection's words."""
+    from handlers.menu import agent_offered
 
-    return [Choice(str(MENU_INTENTS.index("agent") + 1), turn.tr._("Talk to a person"))]
+    return agent_offered(turn)

@@ -51,6 +51,14 @@ def menu_choices(turn: Turn) -> list[Choice]:
     return [Choice(str(i), menu_label(turn, intent)) for i, intent in enumerate(MENU_INTENTS, 1)]
 
 
+def agent_offered(turn: Turn, aliases: tuple[str, ...] = ()) -> list[Choice]:
+    """The main menu's "talk to a person" under an answer that offers it in its own words
+    ('send "agent"'): unlisted, as a menu of one item reads like a form left half-made, its
+    number (and `aliases`: "yes") still taken."""
+    key = str(MENU_INTENTS.index("agent") + 1)
+    return [Choice(key, menu_label(turn, "agent"), aliases=aliases, unlisted=True)]
+
+
 def show(turn: Turn, lead: str | None = None) -> None:
     _ = turn.tr._
     text = lead or _(
