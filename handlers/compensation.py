@@ -72,6 +72,7 @@ from handlers.compensation_facts import (
     Facts,
     stated_arrears,
 )
+from handlers.menu import offered_in_words
 
 MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
@@ -1259,14 +1260,17 @@ def _answer(turn: Turn, facts: Facts) -> None:
         if open_report:  # reported already: its status, not a second report
             ref = open_report[0][0].reference
             turn.begin("compensation", stage="offer", facts=facts.dump(), status=True)
-            turn.say("\n".join(lines), [Choice("1", _("Status of my report {ref}", ref=ref))])
+            lines.append(_('Shall I show the status of your report {ref}? Send "yes".', ref=ref))
+            turn.say("\n".join(lines), offered_in_words(_("Status of my report {ref}", ref=ref)))
             return
         turn.begin("compensation", stage="offer", facts=facts.dump())
-        turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
+        lines.append(_('Shall I report the outage now? Send "yes".'))
+        turn.say("\n".join(lines), offered_in_words(_("Report the outage now")))
         return
     if facts.ongoing and facts.standard in DAYS_STANDARDS and turn.phone is not None:
         turn.begin("compensation", stage="note", facts=facts.dump())
-        turn.say("\n".join(lines), [Choice("1", _("Note this request, to follow it up"))])
+        lines.append(_('Shall I note this request, to follow it up? Send "yes".'))
+        turn.say("\n".join(lines), offered_in_words(_("Note this request, to follow it up")))
         return
     if facts.standard == "connection" and facts.network is None:
         turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
