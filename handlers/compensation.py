@@ -2459,20 +2459,22 @@ def _records_page(turn: Turn) -> None:
     page = blocks[shown : shown + RECORDS_PAGE]
     shown += len(page)
     turn.remember(shown=shown)
-    turn.say("\n\n".join(page), _records_choices(turn))
+    choices = _records_choices(turn)
+    if choices[0].unlisted:  # the last page: another case offered in words
+        page.append(turn.tr._('To calculate for another case, send "1".'))
+    turn.say("\n\n".join(page), choices)
 
 
 def _records_choices(turn: Turn) -> list[Choice]:
+    """Another case, and the next page while there is one; on the last page another case
+    alone, unlisted (said in the page's words: a menu of one reads like a form half-made)."""
     blocks: list[str] = turn.state["blocks"]
     shown = int(turn.state.get("shown", 0))
-    choices = [Choice("1", turn.tr._("Calculate for another case"))]
-    if shown < len(blocks):
-        choices.append(
-            Choice(
-                "2", turn.tr._("Show more ({left} left)", left=turn.tr.number(len(blocks) - shown))
-            )
-        )
-    return choices
+    another = turn.tr._("Calculate for another case")
+    if shown >= len(blocks):
+        return offered_in_words(another)
+    left = turn.tr.number(len(blocks) - shown)
+    return [Choice("1", another), Choice("2", turn.tr._("Show more ({left} left)", left=left))]
 
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
@@ -2511,7 +2513,7 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
                 )
             )
         else:
-            turn.say(turn.tr._("Please send a number from the list."), choices)
+            turn.say(turn.tr._('To calculate for another case, send "1".'), choices)
         return True
     return False
 
