@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.billing import Account, BillingUnavailable
+from bot.config import RIYADH
 from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
+from bot.phrases import mentions, phrases
+from bot.text import ascii_digits, normalize
+from bot.understanding import control_word
 
 if TYPE_CHECKING:
     from bot.hazards.models import Hazard, HazardReport
     from bot.outages.models import Incident, OutageReport
     from bot.outages.places import NamedPlace
-    from bot.understanding.slots.times import NamedMonth
+    from bot.understanding.slots.times import Moment, NamedMonth
+
+
+def sender_outage_reports(turn: Turn) -> list[tuple[OutageReport, Incident]]:
+    """The sender's outage reports, newest first: by phone across channels when known, else by
+    this channel's sender. A sender found to have none is not asked about again this turn,
+    until the turn makes a report (`report_made`)."""
+    from bot.outages import reports_by_sender
+
+    message = turn.message
+    who = (message.channel, message.sender, turn.phone)
+    if turn.no_outage_reports == who:
+        return []
+    mine = reports_by_sender(turn.session, channel=who[0], sender=who[1], phone=who[2])
+    turn.no_outage_reports = None if mine else who
+    return mine
+
+
+def report_made(turn: Turn) -> None:
+    """An outage report was made in this turn: the sender's reports are read again."""
+    turn.no_outage_reports = None
 
 
 def latest_outage_report(
@@ -24,17 +49,9 @@ def latest_outage_report(
     """The sender's latest outage report and its incident: by phone across channels when known,
     else by this channel's sender. `report` / `incident`: that one only ("OUT-000012",
     "INC-000012"), None when it is not theirs."""
-    from bot.outages import latest_report
+    from bot.outages import latest_of
 
-    message = turn.message
-    return latest_report(
-        turn.session,
-        channel=message.channel,
-        sender=message.sender,
-        phone=turn.phone,
-        report=report,
-        incident=incident,
-    )
+    return latest_of(sender_outage_reports(turn), report=report, incident=incident)
 
 
 def latest_safety_report(
@@ -325,6 +342,44 @@ def month_day_question(
         days=turn.tr.number(month.days),
     )
     return f"{told} {question}"
+
+
+def corrects(text: str) -> bool:
+    """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
+    return mentions(text, "correction") or control_word(text) == "no"
+
+
+def said_as_correction(text: str) -> bool:
+    """A correction said in words ("لا غلطت", "actually"), by a "no" that opens the message
+    ("لا رجعت الساعة ٦"), or by a time denied ("مو ٤", "not 4")."""
+    said = normalize(text).split()
+    if not said:
+        return False
+    if corrects(text) or control_word(said[0]) == "no":
+        return True
+    negations = set(phrases("negation"))
+    return any(
+        word in negations and ascii_digits(after)[:1].isdigit()
+        for word, after in zip(said, said[1:], strict=False)
+    )
+
+
+# How far from the end counted a corrected end may be: farther, it is another case.
+END_CORRECTION_REACH = timedelta(hours=24)
+
+
+def end_near_counted(said: Moment, counted: datetime, start: datetime) -> datetime | None:
+    """The end a corrected hour names: on its day when one is said, otherwise the reading of
+    it (morning or evening, that day or the one next to it) nearest the end counted ("٦" after
+    a 4 pm end is 6 pm); after the start and within 24 hours of the end counted, else None."""
+    assert said.clock is not None
+    local = counted.astimezone(RIYADH)
+    days = [said.day] if said.day_stated else [local.date() + timedelta(days=d) for d in (-1, 0, 1)]
+    readings = [datetime.combine(day, said.clock, RIYADH) for day in days]
+    if said.guess == "am_pm":
+        readings += [at + timedelta(hours=12) for at in readings if at.hour < 12]
+    near = [at for at in readings if at > start and abs(at - counted) <= END_CORRECTION_REACH]
+    return min(near, key=lambda at: abs(at - counted), default=None)
 
 
 def last_week_day_question(turn: Turn, *, hour_known: bool) -> str:

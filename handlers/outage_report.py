@@ -21,7 +21,6 @@ from bot.outages import (
     compensation_for_report,
     covered_report,
     report_outage,
-    reports_by_sender,
     restoration_standard,
 )
 from bot.outages.compensation import TOTAL_BLACKOUT
@@ -73,6 +72,8 @@ from handlers.common import (
     mask,
     mentions_damage,
     month_day_question,
+    report_made,
+    sender_outage_reports,
 )
 
 # A report this soon after the sender's incident was marked restored means "still off".
@@ -231,9 +232,7 @@ def _still_off_at(
     text = turn.text
     if not (mentions_words(text, "never_back") or mentions_words(text, "off_again")):
         return False
-    mine = reports_by_sender(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    mine = sender_outage_reports(turn)
     if not mine:
         return False
     report, incident = mine[0]
@@ -1371,6 +1370,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
+    if planned_said_of_fault(turn.text, incident):
+        return False
     told = on_stated_day(turn, report, incident, told)
     stated = aware(report.stated_start) if report.stated_start is not None else None
     correcting = stated is not None and _corrects_start(turn.text, stated)
@@ -1735,6 +1736,15 @@ def _same_place(text: str, report: OutageReport) -> bool:
     return not any(p and normalize(p) not in kept for p in (named.district, named.city))
 
 
+def planned_said_of_fault(text: str, incident: Incident) -> bool:
+    """Planned work said ("كان انقطاع مخطط له من الساعة ٥") while the outage on record is no
+    planned one: never applied to that report (its start, its amount as a fault), a reviewer
+    saw 250 SAR quoted so."""
+    from handlers.compensation import PLANNED, kind_told
+
+    return not incident.planned and kind_told(text) == PLANNED
+
+
 def about_this_outage(text: str) -> bool:
     """No case other than an outage's in the message (as the compensation reader finds the
     standard): a disconnection, a reconnection after payment or a planned outage's notice has a
@@ -1884,9 +1894,7 @@ def _report(
     then_compensation = turn.state.get("then_compensation") if turn.flow == FLOW else None
     turn.finish()
     location = turn.message.location
-    mine = reports_by_sender(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    mine = sender_outage_reports(turn)
     previous = mine[0] if mine else None
     still_off = bool(
         previous
@@ -1914,6 +1922,7 @@ def _report(
         sender_reports=mine,
         never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
+    report_made(turn)
     stored, missed = _keep(turn, outcome.report, media)
     turn.say(
         _acknowledgement(

@@ -251,6 +251,16 @@ def latest_report(
     `report`: only that report ("OUT-000012"), `incident`: only a report of theirs on that
     incident ("INC-000012"); None when it is not theirs (never another number's)."""
     reports = reports_by_sender(session, channel=channel, sender=sender, phone=phone)
+    return latest_of(reports, report=report, incident=incident)
+
+
+def latest_of(
+    reports: list[tuple[OutageReport, Incident]],
+    *,
+    report: int | None = None,
+    incident: int | None = None,
+) -> tuple[OutageReport, Incident] | None:
+    """The first of a sender's reports (newest first) that is `report` / on `incident`."""
     return next(
         (
             (filed, on)
