@@ -81,6 +81,7 @@ from handlers.compensation_facts import (
     Facts,
     stated_arrears,
 )
+from handlers.menu import offered_in_words
 
 MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
@@ -1320,14 +1321,17 @@ def _answer(turn: Turn, facts: Facts) -> None:
         if open_report:  # reported already: its status, not a second report
             ref = open_report[0][0].reference
             turn.begin("compensation", stage="offer", facts=facts.dump(), status=True)
-            turn.say("\n".join(lines), [Choice("1", _("Status of my report {ref}", ref=ref))])
+            lines.append(_('Shall I show the status of your report {ref}? Send "yes".', ref=ref))
+            turn.say("\n".join(lines), offered_in_words(_("Status of my report {ref}", ref=ref)))
             return
         turn.begin("compensation", stage="offer", facts=facts.dump())
-        turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
+        lines.append(_('Shall I report the outage now? Send "yes".'))
+        turn.say("\n".join(lines), offered_in_words(_("Report the outage now")))
         return
     if facts.ongoing and facts.standard in DAYS_STANDARDS and turn.phone is not None:
         turn.begin("compensation", stage="note", facts=facts.dump())
-        turn.say("\n".join(lines), [Choice("1", _("Note this request, to follow it up"))])
+        lines.append(_('Shall I note this request, to follow it up? Send "yes".'))
+        turn.say("\n".join(lines), offered_in_words(_("Note this request, to follow it up")))
         return
     if facts.standard == "connection" and facts.network is None:
         turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
@@ -2566,20 +2570,22 @@ def _records_page(turn: Turn) -> None:
     page = blocks[shown : shown + RECORDS_PAGE]
     shown += len(page)
     turn.remember(shown=shown)
-    turn.say("\n\n".join(page), _records_choices(turn))
+    choices = _records_choices(turn)
+    if choices[0].unlisted:  # the last page: another case offered in words
+        page.append(turn.tr._('To calculate for another case, send "1".'))
+    turn.say("\n\n".join(page), choices)
 
 
 def _records_choices(turn: Turn) -> list[Choice]:
+    """Another case, and the next page while there is one; on the last page another case
+    alone, unlisted (said in the page's words: a menu of one reads like a form half-made)."""
     blocks: list[str] = turn.state["blocks"]
     shown = int(turn.state.get("shown", 0))
-    choices = [Choice("1", turn.tr._("Calculate for another case"))]
-    if shown < len(blocks):
-        choices.append(
-            Choice(
-                "2", turn.tr._("Show more ({left} left)", left=turn.tr.number(len(blocks) - shown))
-            )
-        )
-    return choices
+    another = turn.tr._("Calculate for another case")
+    if shown >= len(blocks):
+        return offered_in_words(another)
+    left = turn.tr.number(len(blocks) - shown)
+    return [Choice("1", another), Choice("2", turn.tr._("Show more ({left} left)", left=left))]
 
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
@@ -2618,7 +2624,7 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
                 )
             )
         else:
-            turn.say(turn.tr._("Please send a number from the list."), choices)
+            turn.say(turn.tr._('To calculate for another case, send "1".'), choices)
         return True
     return False
 
