@@ -431,9 +431,9 @@ def end_near_counted(said: Moment, counted: datetime, start: datetime) -> dateti
     assert said.clock is not None
     local = counted.astimezone(RIYADH)
     days = [said.day] if said.day_stated else [local.date() + timedelta(days=d) for d in (-1, 0, 1)]
-    readings = [datetime.combine(day, said.clock, RIYADH) for day in days]
-    if said.guess == "am_pm":
-        readings += [at + timedelta(hours=12) for at in readings if at.hour < 12]
+    readings = [
+        datetime.combine(day, reading.time(), RIYADH) for day in days for reading in said.readings()
+    ]
     near = [at for at in readings if at > start and abs(at - counted) <= END_CORRECTION_REACH]
     return min(near, key=lambda at: abs(at - counted), default=None)
 

@@ -1140,6 +1140,19 @@ class Moment:
     def inferred(self) -> bool:
         return not self.day_stated or self.hour_guessed
 
+    def readings(self) -> list[datetime]:
+        """The moments its hour may mean: itself, and twelve hours off when which half of the
+        day was our guess (an hour 1-12 said with no morning or evening, read either way, or a
+        morning hour guessed); never for an "about" hour. A past "١١" read as last night's 23:00
+        is 11:00 after a morning start, so each caller picks among both, never one half."""
+        at = self.at
+        assert at is not None
+        if not self.hour_guessed or self.guess == "about":
+            return [at]
+        if self.guess == "am_pm":
+            return [at, at + timedelta(hours=12 if at.hour < 12 else -12)]
+        return [at, at + timedelta(hours=12)] if at.hour < 12 else [at]
+
     def slot(self) -> str:
         """ISO 8601: a local datetime, or a date alone when no hour was given."""
         at = self.at
