@@ -97,6 +97,7 @@ class _Vocabulary:
     between: frozenset[str]
     hijri_mark: frozenset[str]
     month_word: frozenset[str]
+    month_count: frozenset[str]
     relative_before: _Phrases[bool]
     relative_after: frozenset[str]
     relative_units: dict[str, int]  # duration unit word → days in one unit
@@ -270,6 +271,7 @@ def _vocabulary() -> _Vocabulary:
         frozenset(normalize(w) for w in dates["between"]),
         frozenset(normalize(w) for w in dates["hijri_mark"]),
         frozenset(normalize(w) for w in dates["month_word"]),
+        frozenset(normalize(w) for w in dates["month_count"]),
         _flags(relative["before"]),
         frozenset(normalize(w) for w in relative["after"]),
         relative_units,
@@ -1540,7 +1542,8 @@ def months_by_number(toks: list[str]) -> list[str]:
     i = 0
     while i < len(toks):
         number = toks[i + 1] if toks[i] in v.month_word and i + 1 < len(toks) else ""
-        if _digits(number) and 1 <= int(number) <= 12:
+        counted = i + 2 < len(toks) and toks[i + 2] in v.month_count  # "الشهر ٣ مرات"
+        if _digits(number) and 1 <= int(number) <= 12 and not counted:
             out.extend(_month_name(int(number)))
             i += 2
             continue
