@@ -438,6 +438,24 @@ def end_near_counted(said: Moment, counted: datetime, start: datetime) -> dateti
     return min(near, key=lambda at: abs(at - counted), default=None)
 
 
+def corrected_end(text: str, now: datetime, counted: datetime, start: datetime) -> datetime | None:
+    """The restore time a correction says ("لا رجعت الساعة ٦ مو ٤", "actually it came back at
+    6") of a case counted to end at `counted`: an end alone (no start, not "still off"), said as
+    a correction, read against the end counted (`end_near_counted`), not ahead of the message
+    and not the end already counted; else None. One reading for the calculator's answer and
+    the reporter's records."""
+    from bot.understanding.slots import read_times
+
+    reading = read_times(text, now)
+    said = reading.end
+    if said is None or said.clock is None or reading.start is not None or reading.ongoing:
+        return None
+    if not said_as_correction(text):
+        return None
+    end = end_near_counted(said, counted, start)
+    return end if end is not None and end <= now and end != counted else None
+
+
 def last_week_day_question(turn: Turn, *, hour_known: bool) -> str:
     """ "You said last week: on which day of it…?": "الاسبوع الماضي" told with no weekday, its
     day asked (a week back is no day, and the day decides the money); its hour too unless told

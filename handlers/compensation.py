@@ -60,15 +60,14 @@ from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
 from handlers.common import (
     account_choices,
+    corrected_end,
     corrects,
     damage_claim_text,
-    end_near_counted,
     last_week_day_question,
     linked_accounts,
     mask,
     month_day_question,
     outage_reports_meant,
-    said_as_correction,
 )
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -1428,17 +1427,11 @@ def takes_end_correction(turn: Turn, facts: Facts) -> bool:
     start, counted = facts.start_at(), facts.end_at()
     if facts.standard not in HOURS_STANDARDS or start is None or counted is None:
         return False
-    reading = read_times(turn.text, turn.now)
-    said = reading.end
-    if said is None or said.clock is None or reading.start is not None or reading.ongoing:
-        return False
-    if not said_as_correction(turn.text):
-        return False
-    end = end_near_counted(said, counted, start)
-    if end is None or end > turn.now:
+    end = corrected_end(turn.text, turn.now, counted, start)
+    if end is None:
         return False
     facts.end, facts.duration = end.isoformat(), None
-    facts.end_inferred = facts.end_part = facts.end_unoffered = False
+    facts.end_inferred = facts.end_part = facts.end_unoffered = facts.end_about = False
     _advance(turn, facts)
     return True
 
