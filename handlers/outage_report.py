@@ -1149,9 +1149,19 @@ def withdrawn(turn: Turn) -> str | None:
         turn.intent = "outage_report"
         turn.say(turn.tr._("All right, I have not recorded the report."))
     elif turn.flow is None and not rest and (just_made := _just_made(turn)) is not None:
-        from handlers.outage_status import cancel_outage_report
+        report, at_once = just_made
+        if at_once:
+            from handlers.outage_status import cancel_outage_report
 
-        cancel_outage_report(turn, just_made)
+            cancel_outage_report(turn, report)
+        else:  # made through the questions: wanted then, so cancelled only when asked plainly
+            turn.intent = "outage_report"
+            turn.say(
+                turn.tr._(
+                    'Your report {ref} is recorded. To cancel it, send "cancel my report".',
+                    ref=report.reference,
+                )
+            )
     else:
         return None
     return " ".join(rest)
@@ -1162,13 +1172,18 @@ def unwanted(text: str) -> bool:
     return mentions_words(text, "report_unwanted")
 
 
-def _just_made(turn: Turn) -> OutageReport | None:
-    """The sender's report made moments ago and still open, else None."""
+def _just_made(turn: Turn) -> tuple[OutageReport, bool] | None:
+    """The sender's report made moments ago and still open, and whether it was made at once at
+    their one premise, without a question (so "ما ابي ابلغ" may be what they meant before it
+    was filed); None when there is none. One made through the questions was wanted."""
     found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED or not found[1].is_open:
         return None
     report = found[0]
-    return report if turn.now - aware(report.reported) <= PLACE_CORRECTION_WINDOW else None
+    if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
+        return None
+    accounts = _accounts(turn)
+    return report, len(accounts) == 1 and report.account == accounts[0].account
 
 
 def _new_request(turn: Turn, understood: Understanding) -> bool:
