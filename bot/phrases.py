@@ -69,7 +69,9 @@ from bot.understanding.phrases import read_phrase_file
 # other_service (whole words) and electricity_named (anywhere) by bot/understanding: a message
 # naming another service or company and nothing of electricity is not ours (`another_service`).
 # request_done by handlers/compensation.py (a request on record said to be done, "وصلوا الكهربا
-# امس": closed on that day and counted with its own facts).
+# امس": closed on that day and counted with its own facts). hypothetical (whole words, after
+# hypothetical_not is taken out) by handlers/compensation.py (a length supposed, "لو انقطعت
+# يومين": counted for that length, no day asked).
 NAMES = (
     "request_done",
     "outage_ahead",
@@ -194,6 +196,8 @@ NAMES = (
     "other_one",
     "bill_word",
     "season_words",
+    "hypothetical",
+    "hypothetical_not",
 )
 
 

@@ -60,6 +60,7 @@ from handlers.common import (
     linked_accounts,
     mask,
     month_day_question,
+    supposed_length,
 )
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -119,6 +120,8 @@ def start(turn: Turn, understood: Understanding) -> None:
         # kind said, no standard's words: the kind names its case, never the list of cases.
         facts.standard = kind_told(turn.message.text or turn.text)
     facts.told_whole = facts.start is not None and facts.ongoing
+    if _supposed_length(turn, facts):
+        return
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
 
@@ -144,6 +147,44 @@ def start(turn: Turn, understood: Understanding) -> None:
     if _closes_followed_request(turn, facts):
         return
     _advance(turn, facts)
+
+
+def _supposed_length(turn: Turn, facts: Facts) -> bool:
+    """ "كم التعويض اذا الكهرباء انقطعت 8 ساعات", "لو انقطعت يومين", "لو صار لي 10 ساعات": an
+    outage of a length supposed, not one that happened: the engine's amount for that length (a
+    fault unless planned work is said; the sender's open outage report's own kind), said as
+    what such an outage would earn, never "which day?" nor a start moved. True when answered."""
+    text = turn.message.text or turn.text
+    if facts.standard not in (None, EMERGENCY, PLANNED) or facts.end or facts.ongoing:
+        return False
+    minutes = supposed_length(text)
+    if not minutes:
+        return False
+    now = turn.now.replace(second=0, microsecond=0)
+    if facts.start and facts.start_at() != now - timedelta(minutes=minutes):
+        return False  # a day or an hour told ("لو امس انقطعت ٥ ساعات"): a case that happened
+    standard = facts.standard
+    reports = _open_outage(turn)
+    if reports:
+        report, incident = reports[0]
+        standard = standard or restoration_standard(incident)
+        since = day_and_time(turn, _local(report.start_in(incident)))
+        turn.say(
+            turn.tr._(
+                "Your report {ref} is counted from {since}, and the power is still off.",
+                ref=report.reference,
+                since=since,
+            )
+        )
+    supposed = Facts(
+        standard=standard or EMERGENCY,
+        duration=minutes,
+        ended_told=True,
+        day_unknown=True,
+        supposed=True,
+    )
+    _answer(turn, supposed)
+    return True
 
 
 def _day_on_record(turn: Turn, facts: Facts) -> bool:
@@ -1150,24 +1191,15 @@ def _answer(turn: Turn, facts: Facts) -> None:
         blackout = compensation
         facts = replace(facts, standard="emergency_outage")
         compensation = compensation_for(facts.case(now))
-    lines = [_("Counting {facts}:", facts=_facts_text(turn, facts))]
+    lines = [_heading(turn, facts)]
     if facts.ongoing:
         lines.append(_so_far_text(turn, facts, compensation))
         if facts.standard == RECONNECTION and compensation.eligible:
             # Paid, still cut, and past the deadline: the money is not what they need first.
             lines.append(_reconnect_now_line(turn))
     elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
-        if facts.day_unknown and compensation.eligible:
-            # The amount is the length's; the date it is paid by counts from the day, untold.
-            shown = _length_result_text(turn, compensation, pay_by_said=True).split("\n")[:-1]
-            lines += [
-                *shown,
-                _(
-                    "You are owed {amount}. Without the day it happened, I cannot tell you the "
-                    "date by which it must be paid.",
-                    amount=riyals(compensation.amount_sar, turn.lang),
-                ),
-            ]
+        if facts.day_unknown:
+            lines += _length_alone_lines(turn, facts, compensation)
         else:
             lines.append(_length_result_text(turn, compensation))
     else:
@@ -1276,6 +1308,44 @@ def _answer(turn: Turn, facts: Facts) -> None:
     # again, "ليش كثير؟" is explained (`_answered_step`); anything else is a new message.
     turn.begin("compensation", stage=ANSWERED, facts=facts.dump(), asked=asked)
     turn.say("\n".join(lines))
+
+
+def _heading(turn: Turn, facts: Facts) -> str:
+    """The answer's first line: the facts counted; an outage's length with no day at all names
+    its case in the same line ("الانقطاع الطارئ، مدته 8 ساعات، دون تحديد يومه:")."""
+    _ = turn.tr._
+    if not facts.day_unknown or facts.ongoing or facts.start_at() is not None:
+        return _("Counting {facts}:", facts=_facts_text(turn, facts))
+    name = standard_name(facts.standard or EMERGENCY, turn.lang)
+    length = duration(turn.tr, facts.duration or 0)
+    if facts.supposed:
+        return _("If an outage lasts {length} ({name}):", length=length, name=name)
+    return _("{name}, {length} in all, its day not given:", name=name, length=length)
+
+
+def _length_alone_lines(turn: Turn, facts: Facts, compensation: Compensation) -> list[str]:
+    """The engine's count of a length with no day (`_heading` named its case): how late and the
+    amount; the date it is paid by counts from the day, untold, so it is not said."""
+    _ = turn.tr._
+    if not compensation.eligible:
+        return _result_text(turn, compensation).split("\n")[1:]
+    late = _result_text(turn, compensation, pay_by_said=True).split("\n")[1:-1]
+    amount = riyals(compensation.amount_sar, turn.lang)
+    if facts.supposed and _open_outage(turn):
+        owed = _("Such an outage is owed {amount}.", amount=amount)  # theirs counted as it ends
+    elif facts.supposed:
+        owed = _(
+            "Such an outage is owed {amount}. If you had one, tell me its day and times and I "
+            "will count it.",
+            amount=amount,
+        )
+    else:
+        owed = _(
+            "You are owed {amount}. Without the day it happened, I cannot tell you the date by "
+            "which it must be paid.",
+            amount=amount,
+        )
+    return [*late, owed]
 
 
 def _notice_untold(facts: Facts, now: datetime) -> bool:
