@@ -119,6 +119,11 @@ def start(turn: Turn, understood: Understanding) -> None:
         # "السبت الماضي من العشا الى الفجر ماكان فيه كهربا، عطل مفاجئ": an outage's times and its
         # kind said, no standard's words: the kind names its case, never the list of cases.
         facts.standard = kind_told(turn.message.text or turn.text)
+    if facts.standard is None and has_facts and mentions(turn.text, "power_off"):
+        # "انقطعت الكهرباء امس الساعة ١١ الليل": an outage with its time, no cause, no end: an
+        # outage whose kind is asked where it matters, never the list of every case.
+        facts.standard = EMERGENCY
+        _open_kind(turn, facts)
     facts.told_whole = facts.start is not None and facts.ongoing
     if _supposed_length(turn, facts):
         return
@@ -329,7 +334,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
             )
             turn.say(_question(turn, facts, "paid_at_all"), _choices(turn, "paid_at_all"))
             return True
+        start_corrected = asked in ("end", "back_time") and _corrects_start(turn, facts)
+        if start_corrected:
+            asked = "correction"  # "لا غلطت، الساعة ١١ الصبح": the start put right, not its end
         changed = facts.read(late or turn.text, turn.now, asked)
+        if start_corrected and changed and (since := facts.start_at()) is not None:
+            said = day_and_time(turn, since, about=facts.start_about)
+            turn.say(turn.tr._("All right: from {since}.", since=said))
         if asked == "done" and not changed and control_word(turn.text) == "yes":
             _ask(turn, facts, "done_day")
             return True
@@ -1598,6 +1609,16 @@ def _counted_lines(turn: Turn, facts: Facts, compensation: Compensation) -> list
     if compensation.eligible:
         lines.append(_("In all: {amount}.", amount=riyals(compensation.amount_sar, turn.lang)))
     return lines
+
+
+def _corrects_start(turn: Turn, facts: Facts) -> bool:
+    """A start's time said as a correction while its end is asked ("لا غلطت، الساعة ١١ الصبح"
+    to "has it come back?"): the start put right, never read as when it came back, which is
+    told with its own word ("لا غلطت، رجعت الساعة ١١")."""
+    if facts.start_at() is None or not mentions(turn.text, "correction"):
+        return False
+    reading = read_times(turn.text, turn.now)
+    return reading.start is not None and reading.start.clock is not None and reading.end is None
 
 
 def _corrects(text: str) -> bool:
