@@ -71,7 +71,8 @@ from bot.understanding.phrases import read_phrase_file
 # request_done by handlers/compensation.py (a request on record said to be done, "وصلوا الكهربا
 # امس": closed on that day and counted with its own facts). hypothetical (whole words, after
 # hypothetical_not is taken out) by handlers/compensation.py (a length supposed, "لو انقطعت
-# يومين": counted for that length, no day asked).
+# يومين": counted for that length, no day asked); outage_case (whole words) by
+# handlers/compensation.py (an outage named at the list of cases: the outage's case).
 NAMES = (
     "request_done",
     "outage_ahead",
@@ -198,6 +199,7 @@ NAMES = (
     "season_words",
     "hypothetical",
     "hypothetical_not",
+    "outage_case",
 )
 
 

@@ -264,6 +264,14 @@ def step(turn: Turn, understood: Understanding) -> bool:
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
         # "انقطاع مجدول": no option's words, but an outage's kind names its case as well.
         standard = standard or find_standard(turn.text) or kind_told(turn.text)
+        if standard is None and mentions_words(turn.text, "outage_case"):
+            # "انقطاع" at the list: the outage's case (which of them, asked where it matters),
+            # never a report filed instead.
+            facts.standard = EMERGENCY
+            _open_kind(turn, facts)
+            facts.read(turn.text, turn.now)
+            _advance(turn, facts)
+            return True
         if standard is None:
             if picked is None and outside_standards.takes(turn, turn.text, understood):
                 return True  # "موعد الفني وما جا": no standard's case
