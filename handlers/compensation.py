@@ -1082,6 +1082,8 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
         turn.finish()
         turn.say(text)
         return
+    if _notice_days_ahead(turn, facts):
+        return
     tomorrow = datetime.combine(_day_in_riyadh(turn.now) + timedelta(days=1), time(12), RIYADH)
     compensation = compensation_for(Case(NOTICE, start=tomorrow, notice_at=turn.now))
     rule = compensation.rule or rule_for(NOTICE, turn.now)
@@ -1097,6 +1099,71 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
             days=turn.tr.number(rule.pay_within_business_days),
         )
     )
+
+
+_WHOLE_DAY = timedelta(days=1, minutes=-1)  # a day's first minute to its last
+
+
+def _notice_days_ahead(turn: Turn, facts: Facts) -> bool:
+    """A planned outage ahead told by its day alone, its notice by when it came ("فيه انقطاع
+    مجدول يوم الاحد الجاي وصلتني رسالة اليوم"): when no hour of either can change the engine's
+    count (the soonest outage after the latest notice, and the latest after the soonest), that
+    count is said: nothing owed for a notice in time, or what a late one earns. True when
+    said; otherwise the rule is said as for any planned outage ahead."""
+    if not facts.start or "T" in facts.start or not (facts.notice_at or facts.no_notice):
+        return False
+    day = date.fromisoformat(facts.start)
+    first = datetime.combine(day, time(0), RIYADH)
+    earliest = latest = None
+    if facts.notice_at:
+        notice = datetime.fromisoformat(facts.notice_at)
+        earliest = latest = notice if notice.tzinfo else notice.replace(tzinfo=RIYADH)
+        if "T" not in facts.notice_at:  # a day: any of its hours, up to now
+            latest = min(earliest + _WHOLE_DAY, turn.now)
+        if latest >= first:
+            return False
+    soonest = compensation_for(Case(NOTICE, start=first, notice_at=latest))
+    longest = compensation_for(Case(NOTICE, start=first + _WHOLE_DAY, notice_at=earliest))
+    if soonest.amount_sar != longest.amount_sar:
+        return False
+    _ = turn.tr._
+    rule = soonest.rule or rule_for(NOTICE, first)
+    figures = {
+        "day": day_words(turn, day),
+        "notice": day_words(turn, earliest) if earliest else "",
+        "hours": turn.tr.number(rule.deadline or 0),
+        "amount": riyals(soonest.amount_sar, turn.lang),
+        "days": turn.tr.number(rule.pay_within_business_days),
+    }
+    if earliest is None:
+        text = _(
+            "The planned outage on {day} has not happened yet. You were given no notice (it is "
+            "due {hours} hours before), so you will be owed {amount} once it takes place, paid "
+            "within {days} business days after it.",
+            **figures,
+        )
+    elif soonest.eligible:
+        text = _(
+            "The planned outage on {day} has not happened yet. Your notice came {notice}, less "
+            "than {hours} hours before it, so you will be owed {amount} once it takes place, "
+            "paid within {days} business days after it.",
+            **figures,
+        )
+    else:
+        text = _(
+            "The planned outage on {day} has not happened yet. Your notice came {notice}, at "
+            "least {hours} hours before it, so nothing is owed for the notice.",
+            **figures,
+        )
+    restore = rule_for(PLANNED, first)
+    text += "\n" + _(
+        "Nothing is owed for the restoration yet: if the power is not back within {hours} "
+        "hours of the start, tell me then and I will count it.",
+        hours=turn.tr.number(restore.deadline or 0),
+    )
+    turn.finish()
+    turn.say(text)
+    return True
 
 
 def _keep_back_time(turn: Turn, facts: Facts) -> None:
