@@ -1288,6 +1288,10 @@ def _answer(turn: Turn, facts: Facts) -> None:
             lines += _length_alone_lines(turn, facts, compensation)
         else:
             lines.append(_length_result_text(turn, compensation))
+    elif facts.standard == NOTICE and facts.start_at() is None:
+        # Its day alone was told: the engine's case puts it at noon, an hour nobody said, so
+        # no deadline hour is quoted; the notice's lead and the amount are the facts.
+        lines.append(_length_result_text(turn, compensation))
     else:
         lines.append(_result_text(turn, compensation))
     also = facts.also(now)
@@ -1334,6 +1338,19 @@ def _answer(turn: Turn, facts: Facts) -> None:
             ),
         ]
         asked = "notice"
+    elif facts.standard == NOTICE and _restoration_unasked(facts, now):
+        # "قطعوا الكهرباء امس عشان صيانة وما بلغونا": planned work back late is owed too, so
+        # how long it lasted is asked, never left out nor counted from an hour of ours.
+        lines += [
+            "",
+            _(
+                "Planned work is also owed compensation when the power is not back within "
+                "{hours} hours of its start. When did it start, and when did the power come "
+                "back?",
+                hours=turn.tr.number(rule_for(PLANNED, now).deadline or 0),
+            ),
+        ]
+        asked = "restoration"
     elif (
         facts.standard == RECONNECTION
         and not facts.ongoing
@@ -1434,6 +1451,24 @@ def _length_alone_lines(turn: Turn, facts: Facts, compensation: Compensation) ->
     return [*late, owed]
 
 
+def _restoration_unasked(facts: Facts, now: datetime) -> bool:
+    """A planned outage's notice counted from its day alone, begun before today, with nothing
+    told of how long it lasted: whether its restoration was late is still to ask."""
+    if facts.ongoing or facts.end or facts.duration or not facts.start or "T" in facts.start:
+        return False
+    return date.fromisoformat(facts.start) < _day_in_riyadh(now)
+
+
+def _restoration_told(turn: Turn, facts: Facts) -> Facts | None:
+    """The answer to "when did it start, and when did the power come back?" after a planned
+    outage's notice was counted from its day: the same outage as a planned restoration, its
+    notice kept (`Facts.also` counts it beside), or None when the message told no time."""
+    restoration = replace(facts, standard=PLANNED, confirmed=False)
+    if not restoration.read(turn.text, turn.now, "start_time"):
+        return None
+    return restoration
+
+
 def _notice_untold(facts: Facts, now: datetime) -> bool:
     """A planned outage begun, whose notice was not told (neither when it came nor that none
     came), where a late notice would be owed."""
@@ -1457,6 +1492,9 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return True
     if turn.state.get("asked") == "notice" and facts.tell_notice(turn.text, turn.now):
         _advance(turn, facts)  # the restoration and the notice, each counted, one total
+        return True
+    if turn.state.get("asked") == "restoration" and (told := _restoration_told(turn, facts)):
+        _advance(turn, told)  # the late restoration and the notice, each counted, one total
         return True
     if turn.state.get("asked") == "notice" and _answers_notice(turn, facts):
         # "السبت" answering "when did the notice reach you?": that answer, not yet enough to
