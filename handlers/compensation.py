@@ -1073,14 +1073,7 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
                 "it, at least the {hours} hours due, so nothing is owed for the notice.",
                 **figures,
             )
-        restore = rule_for(PLANNED, start)
-        text += "\n" + _(
-            "Nothing is owed for the restoration yet: if the power is not back within {hours} "
-            "hours of the start, tell me then and I will count it.",
-            hours=turn.tr.number(restore.deadline or 0),
-        )
-        turn.finish()
-        turn.say(text)
+        _say_ahead(turn, text, start)
         return
     if _notice_days_ahead(turn, facts):
         return
@@ -1155,15 +1148,21 @@ def _notice_days_ahead(turn: Turn, facts: Facts) -> bool:
             "least {hours} hours before it, so nothing is owed for the notice.",
             **figures,
         )
-    restore = rule_for(PLANNED, first)
-    text += "\n" + _(
+    _say_ahead(turn, text, first)
+    return True
+
+
+def _say_ahead(turn: Turn, notice_text: str, start: datetime) -> None:
+    """What a planned outage still ahead earns for its notice, then that its restoration earns
+    nothing yet; the flow is over."""
+    restore = rule_for(PLANNED, start)
+    restoration = turn.tr._(
         "Nothing is owed for the restoration yet: if the power is not back within {hours} "
         "hours of the start, tell me then and I will count it.",
         hours=turn.tr.number(restore.deadline or 0),
     )
     turn.finish()
-    turn.say(text)
-    return True
+    turn.say(notice_text + "\n" + restoration)
 
 
 def _keep_back_time(turn: Turn, facts: Facts) -> None:
