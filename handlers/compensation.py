@@ -1419,7 +1419,7 @@ def _heading(turn: Turn, facts: Facts) -> str:
     if not facts.day_unknown or facts.ongoing or facts.start_at() is not None:
         return _("Counting {facts}:", facts=_facts_text(turn, facts))
     name = standard_name(facts.standard or EMERGENCY, turn.lang)
-    length = duration(turn.tr, facts.duration or 0)
+    length = whole_days_or_duration(turn.tr, facts.duration or 0)  # «يومين», as told
     if facts.supposed:
         return _("If an outage lasts {length} ({name}):", length=length, name=name)
     return _("{name}, {length} in all, its day not given:", name=name, length=length)
