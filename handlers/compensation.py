@@ -162,6 +162,8 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
     text = turn.message.text or turn.text
     if facts.standard not in (None, EMERGENCY, PLANNED) or facts.end or facts.ongoing:
         return False
+    if facts.vague_start:
+        return False  # "… الاسبوع الماضي", "في رمضان": a day of its own, asked
     minutes = supposed_length(text)
     if not minutes:
         return False
