@@ -64,10 +64,10 @@ from handlers.common import (
     damage_claim_text,
     end_near_counted,
     last_week_day_question,
-    latest_outage_report,
     linked_accounts,
     mask,
     month_day_question,
+    outage_reports_meant,
     said_as_correction,
     supposed_length,
 )
@@ -82,6 +82,7 @@ from handlers.compensation_facts import (
     Facts,
     stated_arrears,
 )
+from handlers.menu import offered_in_words
 
 MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
@@ -1456,14 +1457,17 @@ def _answer(turn: Turn, facts: Facts) -> None:
         if open_report:  # reported already: its status, not a second report
             ref = open_report[0][0].reference
             turn.begin("compensation", stage="offer", facts=facts.dump(), status=True)
-            turn.say("\n".join(lines), [Choice("1", _("Status of my report {ref}", ref=ref))])
+            lines.append(_('Shall I show the status of your report {ref}? Send "yes".', ref=ref))
+            turn.say("\n".join(lines), offered_in_words(_("Status of my report {ref}", ref=ref)))
             return
         turn.begin("compensation", stage="offer", facts=facts.dump())
-        turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
+        lines.append(_('Shall I report the outage now? Send "yes".'))
+        turn.say("\n".join(lines), offered_in_words(_("Report the outage now")))
         return
     if facts.ongoing and facts.standard in DAYS_STANDARDS and turn.phone is not None:
         turn.begin("compensation", stage="note", facts=facts.dump())
-        turn.say("\n".join(lines), [Choice("1", _("Note this request, to follow it up"))])
+        lines.append(_('Shall I note this request, to follow it up? Send "yes".'))
+        turn.say("\n".join(lines), offered_in_words(_("Note this request, to follow it up")))
         return
     if facts.standard == "connection" and facts.network is None:
         turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
@@ -2771,20 +2775,22 @@ def _records_page(turn: Turn) -> None:
     page = blocks[shown : shown + RECORDS_PAGE]
     shown += len(page)
     turn.remember(shown=shown)
-    turn.say("\n\n".join(page), _records_choices(turn))
+    choices = _records_choices(turn)
+    if choices[0].unlisted:  # the last page: another case offered in words
+        page.append(turn.tr._('To calculate for another case, send "1".'))
+    turn.say("\n\n".join(page), choices)
 
 
 def _records_choices(turn: Turn) -> list[Choice]:
+    """Another case, and the next page while there is one; on the last page another case
+    alone, unlisted (said in the page's words: a menu of one reads like a form half-made)."""
     blocks: list[str] = turn.state["blocks"]
     shown = int(turn.state.get("shown", 0))
-    choices = [Choice("1", turn.tr._("Calculate for another case"))]
-    if shown < len(blocks):
-        choices.append(
-            Choice(
-                "2", turn.tr._("Show more ({left} left)", left=turn.tr.number(len(blocks) - shown))
-            )
-        )
-    return choices
+    another = turn.tr._("Calculate for another case")
+    if shown >= len(blocks):
+        return offered_in_words(another)
+    left = turn.tr.number(len(blocks) - shown)
+    return [Choice("1", another), Choice("2", turn.tr._("Show more ({left} left)", left=left))]
 
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
@@ -2823,7 +2829,7 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
                 )
             )
         else:
-            turn.say(turn.tr._("Please send a number from the list."), choices)
+            turn.say(turn.tr._('To calculate for another case, send "1".'), choices)
         return True
     return False
 
@@ -3184,28 +3190,38 @@ def _open_request_text(turn: Turn, request) -> str:
 
 
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
-    found = latest_outage_report(turn)
-    if found is None or found[1].status == "restored" or found[0].stated_end is not None:
-        return []  # restored, or the reporter told us their power came back: a closed case
-    if found[0].status == CANCELLED or found[0].power_back_at is not None:
-        # Withdrawn, or they told us the power came back: no case is going on, nothing grows.
-        return []
-    return [found]
+    """The sender's outage cases going on, newest first: every open report of theirs (the
+    villa's and the shop's alike), none restored, withdrawn, or told to be back."""
+    from bot.outages import reports_by_sender
+
+    message = turn.message
+    reports = reports_by_sender(
+        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
+    )
+    return [
+        (report, incident)
+        for report, incident in reports
+        if incident.status != "restored"
+        and report.stated_end is None
+        and report.status != CANCELLED
+        and report.power_back_at is None
+    ]
 
 
-def ask_when_back_kept(turn: Turn) -> bool:
+def ask_when_back_kept(turn: Turn, report: OutageReport) -> bool:
     """ "الغي البلاغ الكهربا رجعت" with no hour: the report kept, not withdrawn (what it earns
     would be lost), and when the power came back asked, so the case is counted."""
-    return _ask_when_back(turn, kept=True)
+    return _ask_when_back(turn, kept=report)
 
 
-def _ask_when_back(turn: Turn, kept: bool = False) -> bool:
+def _ask_when_back(turn: Turn, kept: OutageReport | None = None) -> bool:
     """The reporter told us the power came back ("رجعت الكهرباء"), or cancelled their report
     saying so ("الغي البلاغ الكهربا رجعت"): their case is counted, from the start they stated or
     else the start on our record (said as such), once they say when it came back, asked here.
     False when there is no such report."""
-    found = latest_outage_report(turn)
-    if found is None:
+    meant = outage_reports_meant(turn)
+    found = next(((r, i) for r, i in meant if kept is None or r.id == kept.id), None)
+    if found is None or (kept is None and len(meant) > 1):
         return False
     report, incident = found
     if report.power_back_at is None:
@@ -3215,7 +3231,12 @@ def _ask_when_back(turn: Turn, kept: bool = False) -> bool:
     stated = report.stated_start
     since = aware(stated) if stated is not None else report.start_in(incident)
     since = since.astimezone(RIYADH)
-    facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
+    facts = Facts(
+        standard=restoration_standard(incident),
+        start=since.isoformat(),
+        back_after=report.back_after(incident).isoformat(),
+        back_by=report.back_by(turn.now).isoformat(),
+    )
     _ = turn.tr._
     went_off = day_and_time(turn, since)
     cancelled = report.status == CANCELLED
