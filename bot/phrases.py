@@ -71,7 +71,10 @@ from bot.understanding.phrases import read_phrase_file
 # report_unwanted by handlers/outage_report.py (whole words: "ما ابي ابلغ" while the report is
 # being made ends it, nothing filed).
 # request_done by handlers/compensation.py (a request on record said to be done, "وصلوا الكهربا
-# امس": closed on that day and counted with its own facts).
+# امس": closed on that day and counted with its own facts). hypothetical (whole words, after
+# hypothetical_not is taken out) by handlers/compensation.py (a length supposed, "لو انقطعت
+# يومين": counted for that length, no day asked); outage_case (whole words) by
+# handlers/compensation.py (an outage named at the list of cases: the outage's case).
 NAMES = (
     "report_unwanted",
     "request_done",
@@ -197,6 +200,9 @@ NAMES = (
     "other_one",
     "bill_word",
     "season_words",
+    "hypothetical",
+    "hypothetical_not",
+    "outage_case",
 )
 
 

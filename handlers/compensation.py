@@ -68,6 +68,7 @@ from handlers.common import (
     mask,
     month_day_question,
     outage_reports_meant,
+    supposed_length,
 )
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -127,7 +128,14 @@ def start(turn: Turn, understood: Understanding) -> None:
         # "السبت الماضي من العشا الى الفجر ماكان فيه كهربا، عطل مفاجئ": an outage's times and its
         # kind said, no standard's words: the kind names its case, never the list of cases.
         facts.standard = kind_told(turn.message.text or turn.text)
+    if facts.standard is None and has_facts and mentions(turn.text, "power_off"):
+        # "انقطعت الكهرباء امس الساعة ١١ الليل": an outage with its time, no cause, no end: an
+        # outage whose kind is asked where it matters, never the list of every case.
+        facts.standard = EMERGENCY
+        _open_kind(turn, facts)
     facts.told_whole = facts.start is not None and facts.ongoing
+    if _supposed_length(turn, facts):
+        return
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
 
@@ -156,6 +164,46 @@ def start(turn: Turn, understood: Understanding) -> None:
     if _closes_followed_request(turn, facts):
         return
     _advance(turn, facts)
+
+
+def _supposed_length(turn: Turn, facts: Facts) -> bool:
+    """ "كم التعويض اذا الكهرباء انقطعت 8 ساعات", "لو انقطعت يومين", "لو صار لي 10 ساعات": an
+    outage of a length supposed, not one that happened: the engine's amount for that length (a
+    fault unless planned work is said; the sender's open outage report's own kind), said as
+    what such an outage would earn, never "which day?" nor a start moved. True when answered."""
+    text = turn.message.text or turn.text
+    if facts.standard not in (None, EMERGENCY, PLANNED) or facts.end or facts.ongoing:
+        return False
+    if facts.vague_start:
+        return False  # "… الاسبوع الماضي", "في رمضان": a day of its own, asked
+    minutes = supposed_length(text)
+    if not minutes:
+        return False
+    now = turn.now.replace(second=0, microsecond=0)
+    if facts.start and facts.start_at() != now - timedelta(minutes=minutes):
+        return False  # a day or an hour told ("لو امس انقطعت ٥ ساعات"): a case that happened
+    standard = facts.standard
+    reports = _open_outage(turn)
+    if reports:
+        report, incident = reports[0]
+        standard = standard or restoration_standard(incident)
+        since = day_and_time(turn, _local(report.start_in(incident)))
+        turn.say(
+            turn.tr._(
+                "Your report {ref} is counted from {since}, and the power is still off.",
+                ref=report.reference,
+                since=since,
+            )
+        )
+    supposed = Facts(
+        standard=standard or EMERGENCY,
+        duration=minutes,
+        ended_told=True,
+        day_unknown=True,
+        supposed=True,
+    )
+    _answer(turn, supposed)
+    return True
 
 
 def _day_on_record(turn: Turn, facts: Facts) -> bool:
@@ -232,6 +280,14 @@ def step(turn: Turn, understood: Understanding) -> bool:
         standard = STANDARD_IDS[picked - 1] if picked and 1 <= picked <= len(STANDARD_IDS) else None
         # "انقطاع مجدول": no option's words, but an outage's kind names its case as well.
         standard = standard or find_standard(turn.text) or kind_told(turn.text)
+        if standard is None and mentions_words(turn.text, "outage_case"):
+            # "انقطاع" at the list: the outage's case (which of them, asked where it matters),
+            # never a report filed instead.
+            facts.standard = EMERGENCY
+            _open_kind(turn, facts)
+            facts.read(turn.text, turn.now)
+            _advance(turn, facts)
+            return True
         if standard is None:
             if picked is None and outside_standards.takes(turn, turn.text, understood):
                 return True  # "موعد الفني وما جا": no standard's case
@@ -304,7 +360,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
             )
             turn.say(_question(turn, facts, "paid_at_all"), _choices(turn, "paid_at_all"))
             return True
+        start_corrected = asked in ("end", "back_time") and _corrects_start(turn, facts)
+        if start_corrected:
+            asked = "correction"  # "لا غلطت، الساعة ١١ الصبح": the start put right, not its end
         changed = facts.read(late or turn.text, turn.now, asked)
+        if start_corrected and changed and (since := facts.start_at()) is not None:
+            said = day_and_time(turn, since, about=facts.start_about)
+            turn.say(turn.tr._("All right: from {since}.", since=said))
         if asked == "done" and not changed and control_word(turn.text) == "yes":
             _ask(turn, facts, "done_day")
             return True
@@ -1053,14 +1115,9 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
                 "it, at least the {hours} hours due, so nothing is owed for the notice.",
                 **figures,
             )
-        restore = rule_for(PLANNED, start)
-        text += "\n" + _(
-            "Nothing is owed for the restoration yet: if the power is not back within {hours} "
-            "hours of the start, tell me then and I will count it.",
-            hours=turn.tr.number(restore.deadline or 0),
-        )
-        turn.finish()
-        turn.say(text)
+        _say_ahead(turn, text, start)
+        return
+    if _notice_days_ahead(turn, facts):
         return
     tomorrow = datetime.combine(_day_in_riyadh(turn.now) + timedelta(days=1), time(12), RIYADH)
     compensation = compensation_for(Case(NOTICE, start=tomorrow, notice_at=turn.now))
@@ -1077,6 +1134,77 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
             days=turn.tr.number(rule.pay_within_business_days),
         )
     )
+
+
+_WHOLE_DAY = timedelta(days=1, minutes=-1)  # a day's first minute to its last
+
+
+def _notice_days_ahead(turn: Turn, facts: Facts) -> bool:
+    """A planned outage ahead told by its day alone, its notice by when it came ("فيه انقطاع
+    مجدول يوم الاحد الجاي وصلتني رسالة اليوم"): when no hour of either can change the engine's
+    count (the soonest outage after the latest notice, and the latest after the soonest), that
+    count is said: nothing owed for a notice in time, or what a late one earns. True when
+    said; otherwise the rule is said as for any planned outage ahead."""
+    if not facts.start or "T" in facts.start or not (facts.notice_at or facts.no_notice):
+        return False
+    day = date.fromisoformat(facts.start)
+    first = datetime.combine(day, time(0), RIYADH)
+    earliest = latest = None
+    if facts.notice_at:
+        notice = datetime.fromisoformat(facts.notice_at)
+        earliest = latest = notice if notice.tzinfo else notice.replace(tzinfo=RIYADH)
+        if "T" not in facts.notice_at:  # a day: any of its hours, up to now
+            latest = min(earliest + _WHOLE_DAY, turn.now)
+        if latest >= first:
+            return False
+    soonest = compensation_for(Case(NOTICE, start=first, notice_at=latest))
+    longest = compensation_for(Case(NOTICE, start=first + _WHOLE_DAY, notice_at=earliest))
+    if soonest.amount_sar != longest.amount_sar:
+        return False
+    _ = turn.tr._
+    rule = soonest.rule or rule_for(NOTICE, first)
+    figures = {
+        "day": day_words(turn, day),
+        "notice": day_words(turn, earliest) if earliest else "",
+        "hours": turn.tr.number(rule.deadline or 0),
+        "amount": riyals(soonest.amount_sar, turn.lang),
+        "days": turn.tr.number(rule.pay_within_business_days),
+    }
+    if earliest is None:
+        text = _(
+            "The planned outage on {day} has not happened yet. You were given no notice (it is "
+            "due {hours} hours before), so you will be owed {amount} once it takes place, paid "
+            "within {days} business days after it.",
+            **figures,
+        )
+    elif soonest.eligible:
+        text = _(
+            "The planned outage on {day} has not happened yet. Your notice came {notice}, less "
+            "than {hours} hours before it, so you will be owed {amount} once it takes place, "
+            "paid within {days} business days after it.",
+            **figures,
+        )
+    else:
+        text = _(
+            "The planned outage on {day} has not happened yet. Your notice came {notice}, at "
+            "least {hours} hours before it, so nothing is owed for the notice.",
+            **figures,
+        )
+    _say_ahead(turn, text, first)
+    return True
+
+
+def _say_ahead(turn: Turn, notice_text: str, start: datetime) -> None:
+    """What a planned outage still ahead earns for its notice, then that its restoration earns
+    nothing yet; the flow is over."""
+    restore = rule_for(PLANNED, start)
+    restoration = turn.tr._(
+        "Nothing is owed for the restoration yet: if the power is not back within {hours} "
+        "hours of the start, tell me then and I will count it.",
+        hours=turn.tr.number(restore.deadline or 0),
+    )
+    turn.finish()
+    turn.say(notice_text + "\n" + restoration)
 
 
 def _keep_back_time(turn: Turn, facts: Facts) -> None:
@@ -1211,26 +1339,21 @@ def _answer(turn: Turn, facts: Facts) -> None:
         blackout = compensation
         facts = replace(facts, standard="emergency_outage")
         compensation = compensation_for(facts.case(now))
-    lines = [_("Counting {facts}:", facts=_facts_text(turn, facts))]
+    lines = [_heading(turn, facts)]
     if facts.ongoing:
         lines.append(_so_far_text(turn, facts, compensation))
         if facts.standard == RECONNECTION and compensation.eligible:
             # Paid, still cut, and past the deadline: the money is not what they need first.
             lines.append(_reconnect_now_line(turn))
     elif facts.standard in HOURS_STANDARDS and facts.start_at() is None:
-        if facts.day_unknown and compensation.eligible:
-            # The amount is the length's; the date it is paid by counts from the day, untold.
-            shown = _length_result_text(turn, compensation, pay_by_said=True).split("\n")[:-1]
-            lines += [
-                *shown,
-                _(
-                    "You are owed {amount}. Without the day it happened, I cannot tell you the "
-                    "date by which it must be paid.",
-                    amount=riyals(compensation.amount_sar, turn.lang),
-                ),
-            ]
+        if facts.day_unknown:
+            lines += _length_alone_lines(turn, facts, compensation)
         else:
             lines.append(_length_result_text(turn, compensation))
+    elif facts.standard == NOTICE and facts.start_at() is None:
+        # Its day alone was told: the engine's case puts it at noon, an hour nobody said, so
+        # no deadline hour is quoted; the notice's lead and the amount are the facts.
+        lines.append(_length_result_text(turn, compensation))
     else:
         lines.append(_result_text(turn, compensation))
     also = facts.also(now)
@@ -1277,6 +1400,19 @@ def _answer(turn: Turn, facts: Facts) -> None:
             ),
         ]
         asked = "notice"
+    elif facts.standard == NOTICE and _restoration_unasked(facts, now):
+        # "قطعوا الكهرباء امس عشان صيانة وما بلغونا": planned work back late is owed too, so
+        # how long it lasted is asked, never left out nor counted from an hour of ours.
+        lines += [
+            "",
+            _(
+                "Planned work is also owed compensation when the power is not back within "
+                "{hours} hours of its start. When did it start, and when did the power come "
+                "back?",
+                hours=turn.tr.number(rule_for(PLANNED, now).deadline or 0),
+            ),
+        ]
+        asked = "restoration"
     elif (
         facts.standard == RECONNECTION
         and not facts.ongoing
@@ -1342,6 +1478,62 @@ def _answer(turn: Turn, facts: Facts) -> None:
     turn.say("\n".join(lines))
 
 
+def _heading(turn: Turn, facts: Facts) -> str:
+    """The answer's first line: the facts counted; an outage's length with no day at all names
+    its case in the same line ("الانقطاع الطارئ، مدته 8 ساعات، دون تحديد يومه:")."""
+    _ = turn.tr._
+    if not facts.day_unknown or facts.ongoing or facts.start_at() is not None:
+        return _("Counting {facts}:", facts=_facts_text(turn, facts))
+    name = standard_name(facts.standard or EMERGENCY, turn.lang)
+    length = whole_days_or_duration(turn.tr, facts.duration or 0)  # «يومين», as told
+    if facts.supposed:
+        return _("If an outage lasts {length} ({name}):", length=length, name=name)
+    return _("{name}, {length} in all, its day not given:", name=name, length=length)
+
+
+def _length_alone_lines(turn: Turn, facts: Facts, compensation: Compensation) -> list[str]:
+    """The engine's count of a length with no day (`_heading` named its case): how late and the
+    amount; the date it is paid by counts from the day, untold, so it is not said."""
+    _ = turn.tr._
+    if not compensation.eligible:
+        return _result_text(turn, compensation).split("\n")[1:]
+    late = _result_text(turn, compensation, pay_by_said=True).split("\n")[1:-1]
+    amount = riyals(compensation.amount_sar, turn.lang)
+    if facts.supposed and _open_outage(turn):
+        owed = _("Such an outage is owed {amount}.", amount=amount)  # theirs counted as it ends
+    elif facts.supposed:
+        owed = _(
+            "Such an outage is owed {amount}. If you had one, tell me its day and times and I "
+            "will count it.",
+            amount=amount,
+        )
+    else:
+        owed = _(
+            "You are owed {amount}. Without the day it happened, I cannot tell you the date by "
+            "which it must be paid.",
+            amount=amount,
+        )
+    return [*late, owed]
+
+
+def _restoration_unasked(facts: Facts, now: datetime) -> bool:
+    """A planned outage's notice counted from its day alone, begun before today, with nothing
+    told of how long it lasted: whether its restoration was late is still to ask."""
+    if facts.ongoing or facts.end or facts.duration or not facts.start or "T" in facts.start:
+        return False
+    return date.fromisoformat(facts.start) < _day_in_riyadh(now)
+
+
+def _restoration_told(turn: Turn, facts: Facts) -> Facts | None:
+    """The answer to "when did it start, and when did the power come back?" after a planned
+    outage's notice was counted from its day: the same outage as a planned restoration, its
+    notice kept (`Facts.also` counts it beside), or None when the message told no time."""
+    restoration = replace(facts, standard=PLANNED, confirmed=False)
+    if not restoration.read(turn.text, turn.now, "start_time"):
+        return None
+    return restoration
+
+
 def _notice_untold(facts: Facts, now: datetime) -> bool:
     """A planned outage begun, whose notice was not told (neither when it came nor that none
     came), where a late notice would be owed."""
@@ -1365,6 +1557,9 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return True
     if turn.state.get("asked") == "notice" and facts.tell_notice(turn.text, turn.now):
         _advance(turn, facts)  # the restoration and the notice, each counted, one total
+        return True
+    if turn.state.get("asked") == "restoration" and (told := _restoration_told(turn, facts)):
+        _advance(turn, told)  # the late restoration and the notice, each counted, one total
         return True
     if turn.state.get("asked") == "notice" and _answers_notice(turn, facts):
         # "السبت" answering "when did the notice reach you?": that answer, not yet enough to
@@ -1631,6 +1826,16 @@ def _counted_lines(turn: Turn, facts: Facts, compensation: Compensation) -> list
     if compensation.eligible:
         lines.append(_("In all: {amount}.", amount=riyals(compensation.amount_sar, turn.lang)))
     return lines
+
+
+def _corrects_start(turn: Turn, facts: Facts) -> bool:
+    """A start's time said as a correction while its end is asked ("لا غلطت، الساعة ١١ الصبح"
+    to "has it come back?"): the start put right, never read as when it came back, which is
+    told with its own word ("لا غلطت، رجعت الساعة ١١")."""
+    if facts.start_at() is None or not mentions(turn.text, "correction"):
+        return False
+    reading = read_times(turn.text, turn.now)
+    return reading.start is not None and reading.start.clock is not None and reading.end is None
 
 
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:

@@ -116,6 +116,9 @@ class Facts:
     # The day of an outage told by its length alone could not be given ("ما اذكر" to "which
     # day?"): its amount is the length's, and no pay-by date is said, nor the day asked again.
     day_unknown: bool = False
+    # The length was supposed, not lived ("لو انقطعت يومين"): counted as `day_unknown` is, and
+    # said as what such an outage would earn.
+    supposed: bool = False
     damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
     # ISO: an outage report's case whose restore time is asked: its power was known to be off
     # until `back_after` (its start, or the last «للحين ما رجعت») and back by `back_by`

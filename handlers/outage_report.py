@@ -75,6 +75,7 @@ from handlers.common import (
     month_day_question,
     report_made,
     sender_outage_reports,
+    supposed_length,
 )
 
 # A report this soon after the sender's incident was marked restored means "still off".
@@ -1382,6 +1383,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return False
     if not about_this_outage(turn.text):
         return False  # "فصلوا الكهرباء عني امس الساعة ٣": another case, with its own start
+    if supposed_length(turn.text):
+        return False  # "لو صار لي 10 ساعات": a length supposed, not when it began
     if "end" in understood.slots:
         return _takes_range(turn)
     told = start_told(turn.text, turn.now)
