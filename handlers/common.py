@@ -37,6 +37,14 @@ def latest_outage_report(
     )
 
 
+def current_outage_report(turn: Turn) -> tuple[OutageReport, Incident] | None:
+    """The sender's report a message about the power off now is about: their latest, when it
+    is current (`OutageReport.is_current`: standing, its case not over). None after a
+    restoration: a new outage then is a new report, never the old one reopened or offered."""
+    found = latest_outage_report(turn)
+    return found if found is not None and found[0].is_current(found[1]) else None
+
+
 def latest_safety_report(
     turn: Turn, *, report: int | None = None, hazard: int | None = None, kind: str | None = None
 ) -> tuple[HazardReport, Hazard] | None:

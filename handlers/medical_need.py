@@ -118,7 +118,7 @@ def names_another_place(turn: Turn) -> bool:
     found = latest_report(
         turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
     )
-    if found is None or not found[1].is_open:
+    if found is None or not found[0].is_current(found[1]):
         return False
     return not _same_place(turn.text, found[0])
 

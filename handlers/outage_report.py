@@ -67,6 +67,7 @@ from handlers.common import (
     accounts_by_premise,
     accounts_named_in,
     ask_which_city,
+    current_outage_report,
     damage_claim_text,
     latest_outage_report,
     mask,
@@ -344,8 +345,8 @@ def _ahead(turn: Turn) -> bool:
 def _open_report_told(turn: Turn) -> bool:
     """The sender's report of an outage still open, and its status, instead of the place asked
     again; a place typed next is a new report. True when there was one."""
-    found = latest_outage_report(turn)
-    if found is None or not found[1].is_open or found[0].status == CANCELLED:
+    found = current_outage_report(turn)
+    if found is None:
         return False
     report, incident = found
     _ = turn.tr._

@@ -215,7 +215,7 @@ def _reports_an_outage(
     named place. The report is what the subscriber needs, not "is the power out now?", nor the
     status of an old report (restored, or cancelled). A report named by its reference is asked
     about, whatever else is said."""
-    if found is not None and found[1].is_open and found[0].status != CANCELLED:
+    if found is not None and found[0].is_current(found[1]):
         return False
     if named_kinds(turn.text):
         return False
@@ -387,7 +387,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if cancel and not back and not own:
         from handlers import hazard_report
 
-        open_report = found[0] if found is not None and _still_open(*found) else None
+        open_report = found[0] if found is not None and found[0].is_current(found[1]) else None
         if hazard_report.takes_cancel(turn, open_report):
             return True  # a safety report: kept, or which report is meant asked
     stated_end = back and not cancel and _states_an_end(understood)
@@ -396,7 +396,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     _ = turn.tr._
     reporting = turn.flow == "outage_report"
     turn.finish()  # a report being made is not made: the power is back, or it is not wanted
-    if found is None or not found[1].is_open or found[0].status == CANCELLED:
+    if found is None or not found[0].is_current(found[1]):
         if reporting:
             turn.intent = "outage_report"
             if own:
@@ -464,10 +464,10 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     if found is None:
         return False
     report, incident = found
-    if not _still_open(report, incident):
-        return False
     if report.power_back_at is None and report.stated_end is None:
         return False  # no "back" of theirs to undo: the report's flow answers as it does
+    if not (report.is_current(incident) or (denied and _denies_told_end(turn, report, incident))):
+        return False  # their case is over: the power off now is a new outage, a new report
     _ = turn.tr._
     turn.finish()
     turn.intent = "outage_status"
@@ -496,8 +496,19 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     return True
 
 
-def _still_open(report: OutageReport, incident: Incident) -> bool:
-    return incident.is_open and report.status != CANCELLED
+def _denies_told_end(turn: Turn, report: OutageReport, incident: Incident) -> bool:
+    """ "لا غلطان ما رجعت" soon after the reporter told the hour their power came back (their
+    case over by that hour alone, the incident still open): that hour taken back. Not a start
+    told after that hour ("طافية من ساعتين" days later), nor a message a day on: a new outage."""
+    from handlers.outage_report import STILL_OFF_WINDOW
+
+    told_back, end = aware(report.power_back_at), aware(report.stated_end)
+    if report.status == CANCELLED or not incident.is_open or told_back is None or end is None:
+        return False
+    if turn.now - told_back > STILL_OFF_WINDOW:
+        return False
+    began = read_times(turn.text, turn.now).start
+    return began is None or began.at is None or began.at <= end
 
 
 def own_fault_text(turn: Turn, tail: str) -> str:
