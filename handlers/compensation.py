@@ -2856,7 +2856,7 @@ def _open_request_text(turn: Turn, request) -> str:
 
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     found = latest_outage_report(turn)
-    if found is None or found[1].status == "restored" or found[0].stated_end is not None:
+    if found is None or found[0].case_over(found[1]):
         return []  # restored, or the reporter told us their power came back: a closed case
     if found[0].status == CANCELLED or found[0].power_back_at is not None:
         # Withdrawn, or they told us the power came back: no case is going on, nothing grows.
@@ -2881,7 +2881,7 @@ def _ask_when_back(turn: Turn, kept: bool = False) -> bool:
     report, incident = found
     if report.power_back_at is None:
         return False
-    if incident.status == "restored" or report.stated_end is not None:
+    if report.case_over(incident):
         return False
     stated = report.stated_start
     since = aware(stated) if stated is not None else report.start_in(incident)

@@ -1354,7 +1354,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return _asks_start(turn, report, incident, told)
     at = told.at or told.offer
     assert at is not None
-    end = incident.end if not incident.is_open else None
+    end = report.end_in(incident)  # their case's end: a start after it is a new outage
     if told.at is None and at >= report.reported:  # "من العصر", its hour after the report
         return _asks_start(turn, report, incident, replace(told, offer=None), after_report=at)
     if at >= report.reported or (end is not None and at >= end):
@@ -1596,7 +1596,7 @@ def ended_before_report(
     was an earlier outage, not this one's end. Asked when it went off this time (once; then the
     report counts from when it was sent), nothing recorded."""
     incident = incident or turn.session.get(Incident, report.incident_id)
-    if incident is None or not incident.is_open or report.stated_end is not None:
+    if incident is None or report.case_over(incident):
         return False
     if told[1] >= report.reported:
         return False
@@ -1764,7 +1764,7 @@ def take_start(
             )
         )
     holder = report.account is None  # paid to whoever holds the account there, maybe not them
-    if incident.is_open and report.stated_end is None:
+    if not report.case_over(incident):
         lines.append(open_outage_so_far(turn, report, incident, holder))
     else:
         compensation = compensation_for_report(report, incident)

@@ -675,7 +675,7 @@ def _states_an_end(understood: Understanding | None) -> bool:
 def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> bool:
     """The stated end recorded on the reporter's open case and answered; True when taken (the
     flow the message came in is over then)."""
-    if incident.status == "restored" or report.stated_end is not None:
+    if report.case_over(incident):
         return False
     reading = read_times(turn.text, turn.now)
     if reading.start is not None or reading.ongoing or reading.end is None:
@@ -771,7 +771,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
         turn.finish()
         return False
     report, incident = found
-    if incident.status == "restored" or report.stated_end is not None:
+    if report.case_over(incident):
         turn.finish()
         return False
     word, picked = control_word(turn.text), choice_number(turn.text)
