@@ -63,14 +63,17 @@ from bot.understanding.phrases import read_phrase_file
 # ask_paid by handlers/bill.py (whole words: whether the bill just
 # shown is paid, answered from it);
 # location_label by bot/text/coordinates.py (the words that label typed coordinates);
-# outage_report_named by handlers/hazard_report.py (whole words: the outage report named in a
-# cancel, "الغي بلاغ الانقطاع", is that one, not the safety report being made); false_alarm by
+# outage_report_named by handlers/outage_status.py (whole words: the outage report named,
+# "الغي بلاغ الانقطاع", is that kind, as its reference would name it: `named_kinds`); false_alarm by
 # handlers/outage_status.py (the outage was the reporter's own fuse: their report withdrawn).
 # other_service (whole words) and electricity_named (anywhere) by bot/understanding: a message
 # naming another service or company and nothing of electricity is not ours (`another_service`).
+# report_unwanted by handlers/outage_report.py (whole words: "ما ابي ابلغ" while the report is
+# being made ends it, nothing filed).
 # request_done by handlers/compensation.py (a request on record said to be done, "وصلوا الكهربا
 # امس": closed on that day and counted with its own facts).
 NAMES = (
+    "report_unwanted",
     "request_done",
     "outage_ahead",
     "bill_alerts",

@@ -281,9 +281,7 @@ def _names_outage(text: str) -> bool:
     from handlers.outage_status import named_kinds
 
     named = named_kinds(text)
-    if named & _HAZARD_KINDS:
-        return False
-    return bool(named & _OUTAGE_KINDS) or mentions_words(text, "outage_report_named")
+    return not named & _HAZARD_KINDS and bool(named & _OUTAGE_KINDS)
 
 
 def _outage_cancelled_during(turn: Turn, outage: OutageReport | None) -> bool:

@@ -19,6 +19,7 @@ from bot.hazards.models import STORED
 from bot.outages import (
     ReportOutcome,
     compensation_for_report,
+    covered_report,
     report_outage,
     reports_by_sender,
     restoration_standard,
@@ -44,7 +45,7 @@ from bot.outages.service import (
     record_stated_end,
     record_stated_start,
 )
-from bot.phrases import mentions, mentions_words, phrases, split_at_words
+from bot.phrases import mentions, mentions_words, phrases, split_at_words, without
 from bot.standards import rule_for
 from bot.standards.wording import hours, paid_to_holder_text, rule_summary
 from bot.storage.base import aware
@@ -686,7 +687,7 @@ def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
     not yet reported, so the place is needed first, to record it and follow it up; asked again,
     the report kept in progress, and the question answered once it is made. A place, a premise
     or a report's reference in the message is not this."""
-    from handlers.outage_status import named_kinds
+    from handlers.outage_status import named_reference
 
     if understood.intent != "outage_status" or turn.message.location is not None:
         return False
@@ -694,7 +695,7 @@ def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
     named = find_place(turn.text)
     if named.district or named.city or named.unlisted or _named_in(turn.text, accounts):
         return False
-    if named_kinds(turn.text) or choice_number(turn.text) is not None:
+    if named_reference(turn.text) is not None or choice_number(turn.text) is not None:
         return False
     turn.intent = "outage_report"
     turn.remember(asked_when=True)
@@ -1123,6 +1124,49 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
 _NEW_REQUEST_WORDS = 8
 
 
+# The stages at which no report is filed yet: where the power is off, and whether it is the
+# outage already reported.
+_BEFORE_FILING = (None, "same_report")
+
+
+def withdrawn(turn: Turn) -> str | None:
+    """ "ما ابي ابلغ", "لا ما ابغى بلاغ" while the report is being made: nothing is filed and the
+    flow ends. Said alone right after a report was made (at once, their one premise taken), that
+    report is withdrawn ("ما ابي ابلغ مرة ثانية" says more, and withdraws nothing). Said so
+    either way. Returns the rest of the message, to be read as a message of its own ("كم
+    فاتورتي؟"; "" when nothing else was said); None when nothing was taken back."""
+    if not unwanted(turn.text):
+        return None
+    rest = without(turn.text, "report_unwanted").split()
+    while rest and control_word(rest[0]) in ("no", "cancel"):
+        rest = rest[1:]  # "لا ما ابغى بلاغ": its "no" belongs to the words taken back
+    if turn.flow == FLOW and turn.state.get("stage") in _BEFORE_FILING:
+        turn.finish()
+        turn.intent = "outage_report"
+        turn.say(turn.tr._("All right, I have not recorded the report."))
+    elif turn.flow is None and not rest and (just_made := _just_made(turn)) is not None:
+        from handlers.outage_status import cancel_outage_report
+
+        cancel_outage_report(turn, just_made)
+    else:
+        return None
+    return " ".join(rest)
+
+
+def unwanted(text: str) -> bool:
+    """ "ما ابي ابلغ", "I don't want to report": no outage report wanted."""
+    return mentions_words(text, "report_unwanted")
+
+
+def _just_made(turn: Turn) -> OutageReport | None:
+    """The sender's report made moments ago and still open, else None."""
+    found = latest_outage_report(turn)
+    if found is None or found[0].status == CANCELLED or not found[1].is_open:
+        return None
+    report = found[0]
+    return report if turn.now - aware(report.reported) <= PLACE_CORRECTION_WINDOW else None
+
+
 def _new_request(turn: Turn, understood: Understanding) -> bool:
     """A whole new request sent while a short question about the start is open ("the scheduled
     outage was supposed to be 8am to 11am yesterday but power only came back at 6pm.
@@ -1282,7 +1326,7 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     elif not (place.district or place.unlisted) or _same_place(turn.text, report):
         return False
     stated = aware(report.stated_start) if report.stated_start is not None else None
-    if stated is not None and _from_before_restoration(turn, stated, _incident):
+    if stated is not None and covered_report(turn.session, report, _incident) is not None:
         stated = None  # the start of the outage restored at the first place: not this one's
     cancel_report(turn.session, report, turn.now)
     turn.finish()
@@ -1294,16 +1338,6 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     )
     start(turn, understood, stated_start=stated)
     return True
-
-
-def _from_before_restoration(turn: Turn, stated: datetime, incident: Incident) -> bool:
-    """A still-off report's start that is from before the restoration of the outage it reopened
-    ("ما رجعت" keeps the first start at that place): not carried to another place."""
-    if incident.reopened_from_id is None:
-        return False
-    earlier = turn.session.get(Incident, incident.reopened_from_id)
-    restored = aware(earlier.restored_at) if earlier is not None else None
-    return restored is not None and stated <= restored
 
 
 # What a message telling when the power went off may be asked as, besides a report.
@@ -2080,6 +2114,15 @@ def _acknowledgement(
 
         # Counted from the start the subscriber stated: what it earns so far, and the rule.
         lines.append(open_outage_so_far(turn, outcome.report, incident, holder))
+        covered = covered_report(turn.session, outcome.report, incident)
+        if covered is not None:  # "ما رجعت" after the restoration: that case is this one
+            lines.append(
+                _(
+                    "This is the same outage as your report {ref}: it is counted once, on this "
+                    "report, from its start.",
+                    ref=covered[0].reference,
+                )
+            )
     elif incident.force_majeure:
         # No compensation, whatever the hours: said as the engine says it, not the rule's amounts.
         lines.append(force_majeure_text(turn, incident))

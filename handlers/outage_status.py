@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 from bot.config import RIYADH
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
-from bot.outages import compensation_for_report, record_stated_end
+from bot.outages import compensation_for_report, covering_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport, format_reference
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
@@ -156,8 +156,13 @@ def _both_open(turn: Turn, outage: tuple[OutageReport, Incident], hazard: Hazard
 
 
 def named_kinds(text: str) -> set[str]:
-    """The kinds of report the message names by reference: "out", "inc", "haz", "hz"."""
-    return {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
+    """The kinds of report the message names: by reference ("out", "inc", "haz", "hz"), or the
+    outage report in words ("بلاغ الانقطاع": "out"), which names it as surely as its reference
+    when the sender has one of that kind."""
+    kinds = {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
+    if not kinds & {"haz", "hz"} and mentions_words(text, "outage_report_named"):
+        kinds.add("out")
+    return kinds
 
 
 def _say_safety_reports(turn: Turn, latest: tuple[HazardReport, Hazard]) -> None:
@@ -217,7 +222,7 @@ def _reports_an_outage(
     about, whatever else is said."""
     if found is not None and found[0].is_current(found[1]):
         return False
-    if named_kinds(turn.text):
+    if named_reference(turn.text) is not None:
         return False
     if found is not None and mentions_words(turn.text, "report_word"):
         return False  # "الكهربا كانت طافية، وش صار على بلاغي؟": that report's status is asked
@@ -233,6 +238,16 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
     estimate; an estimate already missed is apologised for, with when a new one comes)."""
     tr = turn.tr
     _ = tr._
+    covering = covering_report(turn.session, report, incident)
+    if covering is not None:  # "still off" after the restoration: one outage, paid there
+        return [
+            _(
+                "The power was recorded as restored {when}, but you told us it never came "
+                "back: it is the same outage, counted once, on your report {ref}.",
+                when=when(turn, incident.end),
+                ref=covering.reference,
+            )
+        ]
     if report.stated_end is not None:  # the reporter's own end: their case, closed
         lines = [
             _(

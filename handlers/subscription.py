@@ -33,7 +33,7 @@ from bot.phrases import mentions, phrases
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
 from bot.understanding.slots import find_account
-from handlers import outage_status
+from handlers import outage_report, outage_status
 from handlers.common import accounts_named_in, mask
 from handlers.outage_status import cancels_report, names_report
 
@@ -68,8 +68,8 @@ def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
     ):
         # "ابي الغي البلاق" (البلاغ misspelt) is about a report: never a guessed STOP. One that
         # speaks of our messages ("الغاء الإبلاغ بالرسائل", "stop sending me reports") is.
-        if cancels_report(text):
-            return False  # the report is cancelled (handlers/outage_status.py, takes_news)
+        if cancels_report(text) or outage_report.unwanted(text):
+            return False  # the report is cancelled, or not made (outage_status, outage_report)
         turn.finish()
         outage_status.start(turn, understood)
         return True

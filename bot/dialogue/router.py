@@ -10,8 +10,9 @@
    and the outage report (flagged urgent) takes the message unless it surely asks for more.
    Then a request for a person (whatever was being asked), and small talk alone (greetings,
    thanks, goodbyes, a laugh), answered briefly.
-5. News of the sender's open outage report ("the power is back", "cancel my report"), then
-   the open flow, if the message answers its question.
+5. An outage report taken back while it is being made ("ما ابي ابلغ": nothing filed, the rest
+   of the message read on its own), news of the sender's open outage report ("the power is
+   back", "cancel my report"), then the open flow, if the message answers its question.
    An "OK" no question took is small talk too; a "yes" with nothing open is welcomed.
 6. A location with no words (asked what it is about), a photo whose caption asks for nothing
    else (a hazard report), a request no guaranteed standard covers (weak voltage, a missed
@@ -290,6 +291,12 @@ def _handle(
         small_talk.answer(turn, courtesy)
         return
 
+    rest = outage_report.withdrawn(turn)  # "ما ابي ابلغ" while it is made: no report, then the rest
+    if rest is not None:
+        if rest:
+            turn.text = rest
+            _start_something(turn, rest, understand(rest, now=turn.now))
+        return
     if outage_status.takes_back_undone(turn, understood):  # "رجعت وطفت", "غلطان ما رجعت"
         return
     if outage_status.takes_news(turn, understood):  # "رجعت الكهرباء", "الغي البلاغ"

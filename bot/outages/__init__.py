@@ -9,6 +9,8 @@ from bot.outages.compensation import (
     compensation_cases_for_phone,
     compensation_for_report,
     compensations_for_report,
+    covered_report,
+    covering_report,
     restoration_standard,
 )
 from bot.outages.notify import (
@@ -40,6 +42,8 @@ __all__ = [
     "compensation_cases_for_phone",
     "compensation_for_report",
     "compensations_for_report",
+    "covered_report",
+    "covering_report",
     "find_incident",
     "flag_urgent",
     "latest_report",

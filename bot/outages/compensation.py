@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.outages.models import CANCELLED, RESTORED, Incident, OutageReport
@@ -91,23 +91,85 @@ def compensation_for_report(report: OutageReport, incident: Incident) -> Compens
     return cases[0] if cases else None
 
 
+def covering_report(
+    session: Session, report: OutageReport, incident: Incident
+) -> OutageReport | None:
+    """The later report whose case covers this one's (`_covers`): this outage is paid there,
+    once, and this report points to it; None when none does (or the incident is open)."""
+    if incident.restored_at is None:
+        return None
+    later = aliased(Incident)
+    covering = session.scalars(
+        select(OutageReport)
+        .join(later, later.id == OutageReport.incident_id)
+        .where(
+            _covers(
+                OutageReport,
+                later,
+                incident.id,
+                incident.restored_at,
+                (report.phone, report.channel, report.sender),
+            )
+        )
+        .order_by(OutageReport.reported_at.desc(), OutageReport.id.desc())
+        .limit(1)
+    ).first()
+    return covering
+
+
+def covered_report(
+    session: Session, report: OutageReport, incident: Incident
+) -> tuple[OutageReport, Incident] | None:
+    """The earlier report (and its restored incident) that this one covers, else None: the
+    same rule (`covering_report`) read from the other end."""
+    if incident.reopened_from_id is None:
+        return None
+    earlier = session.get(Incident, incident.reopened_from_id)
+    if earlier is None:
+        return None
+    for old in session.scalars(select(OutageReport).where(OutageReport.incident_id == earlier.id)):
+        if _same_reporter(old, report) and covering_report(session, old, earlier) is report:
+            return old, earlier
+    return None
+
+
+def _same_reporter(one: OutageReport, other: OutageReport) -> bool:
+    same_phone = one.phone is not None and one.phone == other.phone
+    return same_phone or (one.channel, one.sender) == (other.channel, other.sender)
+
+
+def _covers(later_report, later, incident_id, restored_at, reporter: tuple) -> ColumnElement[bool]:
+    """When a later report covers an earlier one's case, the one rule: the same reporter
+    (`reporter`: their phone, channel and sender), on an incident reopened from the earlier one,
+    counted from a start stated no later than its restoration, and not withdrawn (its place put
+    right, it covers nothing). Their power never came back, so that case runs through the
+    restored one's: one outage, paid once. Each argument but `later_report` and `later` may be a
+    column of the earlier report's row (a correlated query) or a value."""
+    phone, channel, sender = reporter
+    same = and_(later_report.channel == channel, later_report.sender == sender)
+    if phone is not None:
+        same = or_(same, later_report.phone == phone)
+    return and_(
+        later.reopened_from_id == incident_id,
+        same,
+        later_report.stated_start <= restored_at,
+        later_report.status != CANCELLED,
+    )
+
+
 def compensation_cases_for_phone(
     session: Session, phone: str
 ) -> list[tuple[OutageReport, Incident, Compensation]]:
     """Restored outages this phone reported, newest first, one row per case (a planned outage
-    gives two). An outage the same phone later reported as still off, with a start stated from
-    before its restoration, is left out: their reopened case covers it, never paid twice."""
+    gives two). An outage covered by a later report (`covering_report`) is left out: their
+    reopened case covers it, never paid twice."""
     later = aliased(Incident)
     later_report = aliased(OutageReport)
+    reporter = (phone, OutageReport.channel, OutageReport.sender)
     superseded = (
         select(later_report.id)
         .join(later, later.id == later_report.incident_id)
-        .where(
-            later.reopened_from_id == Incident.id,
-            later_report.phone == phone,
-            later_report.stated_start <= Incident.restored_at,
-            later_report.status != CANCELLED,  # withdrawn (its place put right): covers nothing
-        )
+        .where(_covers(later_report, later, Incident.id, Incident.restored_at, reporter))
         .exists()
     )
     rows = session.execute(

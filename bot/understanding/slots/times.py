@@ -1325,7 +1325,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     start = _moment(start_clock, start_day, now, None) if start_clock or start_day else None
     end = None
     if end_clock or end_day:
-        end = _moment(end_clock, end_day, now, start, is_end=True)
+        end = _moment(end_clock, end_day, now, start, is_end=True, past=scan.came_back)
     if start and end:
         end = _after_start(start, end, end_clock)
     if start and end and start_clock is not None:
@@ -1913,7 +1913,10 @@ def _moment(
     now: datetime,
     start: Moment | None,
     is_end: bool = False,
+    past: bool = False,
 ) -> Moment | None:
+    """The moment of a clock and day said; `past` when it is an end told as past ("ورجعت ٥"):
+    with no day and no start, the power came back before the message, never later today."""
     today = now.date()
     if day is not None:
         resolved = _day_of(day, today, start.day if start else None)
@@ -1941,7 +1944,7 @@ def _moment(
         return _clock_moment(clock, today + timedelta(days=clock.day + clock.midnight), True)
     if start is not None:  # an end with no day of its own: the start's day (or the next)
         return _clock_moment(clock, start.day, start.day_stated)
-    if is_end:  # an end alone may be ahead ("until 5 pm" of a planned outage): today
+    if is_end and not past:  # an end alone may be ahead ("until 5 pm" of a planned outage)
         return _clock_moment(clock, today, False)
     return _latest_past(clock, now)
 
