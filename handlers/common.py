@@ -200,18 +200,19 @@ _PREMISE_ANSWER_WORDS = 4
 
 
 def accounts_by_premise(
-    text: str, accounts: list[Account], *, by_kind: bool = True
+    text: str, accounts: list[Account], *, by_kind: bool = True, in_sentence: bool = False
 ) -> list[Account]:
     """The accounts a short answer names by their premises: by the premises' own word first
     ("الفيلا" is the account at "فيلا 12، ...", "الشقة" the one at "شقة 5"), else by their kind:
     "حق البيت" a home's, "المحل", "the shop" a shop's or office's (the premises lists of
     locales/<lang>/phrases/, read from each account's premises). Whole words only; [] when the
     answer names no premises, or both kinds. `by_kind=False`: by the premises' word only (where
-    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa)."""
+    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa). `in_sentence`:
+    the premises' own word read in a message of any length ("ابي ابلغ عن انقطاع بالمحل")."""
     from bot.phrases import mentions_words
     from bot.text import normalize
 
-    if len(text.split()) > _PREMISE_ANSWER_WORDS:
+    if len(text.split()) > _PREMISE_ANSWER_WORDS and not in_sentence:
         return []
     kinds = [k for k in ("premises_home", "premises_other") if mentions_words(text, k)]
     if len(kinds) > 1:

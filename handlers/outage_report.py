@@ -735,8 +735,11 @@ def _may_be(account: Account, named: NamedPlace) -> bool:
 
 
 def _named_in(text: str, accounts: list[Account]) -> list[Account]:
-    """The one premise the message names ("مقطوعة عندنا في الملز"), by common.accounts_named_in."""
-    named = accounts_named_in(text, accounts)
+    """The one premise the message names ("مقطوعة عندنا في الملز", "طافية بالمحل"): by its
+    digits or district (common.accounts_named_in), else by the premises' own word."""
+    named = accounts_named_in(text, accounts) or accounts_by_premise(
+        text, accounts, by_kind=False, in_sentence=True
+    )
     return named if len(named) == 1 else []
 
 
