@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.billing import Account, BillingUnavailable
+from bot.config import RIYADH
 from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
+from bot.phrases import mentions, phrases
+from bot.text import ascii_digits, normalize
+from bot.understanding import control_word
 
 if TYPE_CHECKING:
     from bot.hazards.models import Hazard, HazardReport
     from bot.outages.models import Incident, OutageReport
     from bot.outages.places import NamedPlace
-    from bot.understanding.slots.times import NamedMonth
+    from bot.understanding.slots.times import Moment, NamedMonth
 
 
 def latest_outage_report(
@@ -334,6 +339,44 @@ def month_day_question(
         days=turn.tr.number(month.days),
     )
     return f"{told} {question}"
+
+
+def corrects(text: str) -> bool:
+    """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
+    return mentions(text, "correction") or control_word(text) == "no"
+
+
+def said_as_correction(text: str) -> bool:
+    """A correction said in words ("لا غلطت", "actually"), by a "no" that opens the message
+    ("لا رجعت الساعة ٦"), or by a time denied ("مو ٤", "not 4")."""
+    said = normalize(text).split()
+    if not said:
+        return False
+    if corrects(text) or control_word(said[0]) == "no":
+        return True
+    negations = set(phrases("negation"))
+    return any(
+        word in negations and ascii_digits(after)[:1].isdigit()
+        for word, after in zip(said, said[1:], strict=False)
+    )
+
+
+# How far from the end counted a corrected end may be: farther, it is another case.
+END_CORRECTION_REACH = timedelta(hours=24)
+
+
+def end_near_counted(said: Moment, counted: datetime, start: datetime) -> datetime | None:
+    """The end a corrected hour names: on its day when one is said, otherwise the reading of
+    it (morning or evening, that day or the one next to it) nearest the end counted ("٦" after
+    a 4 pm end is 6 pm); after the start and within 24 hours of the end counted, else None."""
+    assert said.clock is not None
+    local = counted.astimezone(RIYADH)
+    days = [said.day] if said.day_stated else [local.date() + timedelta(days=d) for d in (-1, 0, 1)]
+    readings = [datetime.combine(day, said.clock, RIYADH) for day in days]
+    if said.guess == "am_pm":
+        readings += [at + timedelta(hours=12) for at in readings if at.hour < 12]
+    near = [at for at in readings if at > start and abs(at - counted) <= END_CORRECTION_REACH]
+    return min(near, key=lambda at: abs(at - counted), default=None)
 
 
 def last_week_day_question(turn: Turn, *, hour_known: bool) -> str:

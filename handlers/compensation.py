@@ -49,17 +49,26 @@ from bot.standards.wording import (
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize, words
 from bot.understanding import Understanding, choice_named, choice_number, control_word
-from bot.understanding.slots import Moment, find_standard, read_answer_hour, read_times
+from bot.understanding.slots import (
+    Moment,
+    find_duration_minutes,
+    find_standard,
+    read_answer_hour,
+    read_times,
+)
 from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
 from handlers.common import (
     account_choices,
+    corrects,
     damage_claim_text,
+    end_near_counted,
     last_week_day_question,
     latest_outage_report,
     linked_accounts,
     mask,
     month_day_question,
+    said_as_correction,
 )
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -136,7 +145,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     if (
         facts.standard in ("emergency_outage", PLANNED)
         and not has_facts
-        and (_show_records(turn, outages_only=True) or _ask_when_back(turn))
+        and (
+            _show_records(turn, outages_only=True, planned_only=facts.standard == PLANNED)
+            or _ask_when_back(turn)
+        )
     ):
         return
     if _day_on_record(turn, facts) and _show_records(turn, outages_only=True):
@@ -202,13 +214,15 @@ def _closes_followed_request(turn: Turn, facts: Facts) -> bool:
 
 def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
-    if stage == "records":
-        return _records_step(turn, understood)
     facts = Facts.load(turn.state)
     if _takes_network(turn, facts, stage):  # "لا هي جهد متوسط" after a low-voltage count
         return True
     if stage == "voltage":
         return False  # anything else is a new message
+    if stage in ("pick", "records", "cases") and _asks_for_bill(turn, understood):
+        return False  # "ابي الفاتورة" at a list of cases: the bill, never its complaint's case
+    if stage == "records":
+        return _records_step(turn, understood)
     if stage == "pick":
         picked = choice_number(turn.text) or choice_named(turn.text, _standard_names(turn))
         none = picked is None and outside_standards.none_of_these(turn.text)
@@ -259,9 +273,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 return True
             outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
             return True
-        return _so_far_followup(turn, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
+        return _so_far_followup(turn, understood, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
     if stage in ("note", "note_account"):
         return _note_step(turn, facts, stage)
+    if stage == "ask" and _kind_with_answer(turn, facts):
+        return True
     if stage == "ask" and turn.state.get("asked") == "why_cut":
         return _why_cut_step(turn, understood, facts)
     if stage == "ask" and turn.state.get("asked") == "paid_at_all":
@@ -331,6 +347,24 @@ def step(turn: Turn, understood: Understanding) -> bool:
             )
         return _retry(turn, question, _choices(turn, asked))
     return False
+
+
+def _asks_for_bill(turn: Turn, understood: Understanding) -> bool:
+    """ "ابي الفاتورة", "my bill please": the bill asked for, surely, naming no case (the word
+    "bill" in a case's name, "a reply to a bill complaint", is not that case without an
+    objection said: «الاعتراض على الفاتورة» picks it). Bills told as owed or paid ("علي
+    فاتورتين بس", "ما دفعت الفاتورة") are facts of a disconnection, not this request."""
+    text = turn.text
+    return (
+        understood.intent == "bill"
+        and understood.confidence >= CORRECTION_SURE
+        and find_standard(text) is None
+        and not mentions(text, "bill_objection")
+        and choice_number(text) is None
+        and not _tells_arrears(text)
+        and not mentions(text, "paid")
+        and not mentions(text, "not_paid")
+    )
 
 
 _DAY_ASKS = ("exact_day", "exact_start", "which_day")
@@ -746,11 +780,12 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
         turn.say(_("Our records show a planned outage in your area at that time."))
         return False
     turn.begin("compensation", stage="kind", facts=facts.dump(), tries=0)
-    turn.say(
-        _("Was it a sudden fault, or a planned outage (announced, for maintenance)?"),
-        _kind_choices(turn),
-    )
+    turn.say(_kind_question(turn), _kind_choices(turn))
     return True
+
+
+def _kind_question(turn: Turn) -> str:
+    return turn.tr._("Was it a sudden fault, or a planned outage (announced, for maintenance)?")
 
 
 def kind_told(text: str) -> str | None:
@@ -891,6 +926,11 @@ def _kind_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         return True
     elif corrected:
         pass  # the kind still open: `_advance` asks it again where it changes the amount
+    elif _asks_amount_again(turn, understood, facts):
+        # The question stands, with why: no try counted against them.
+        why = turn.tr._("The amount depends on what cut the power.")
+        turn.say(f"{why} {_kind_question(turn)}", _kind_choices(turn))
+        return True
     elif _moved_on(understood):
         return False
     else:
@@ -1110,10 +1150,7 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         # this case (never a new request); kept, and the facts are said back again to confirm.
         facts.standard, facts.kind_open = told, False
         facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
-        _ = turn.tr._
-        turn.say(
-            _("Noted: a sudden fault.") if told == EMERGENCY else _("Noted: a planned outage.")
-        )
+        _say_kind_noted(turn, told)
         _advance(turn, facts)
         return True
     if word == "no" or picked == 2:
@@ -1123,6 +1160,30 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if _moved_on(understood):
         return False
     return _retry(turn, turn.tr._("Please answer 1 (yes) or 2 (no)."))
+
+
+def _say_kind_noted(turn: Turn, told: str) -> None:
+    _ = turn.tr._
+    turn.say(_("Noted: a sudden fault.") if told == EMERGENCY else _("Noted: a planned outage."))
+
+
+def _kind_with_answer(turn: Turn, facts: Facts) -> bool:
+    """The outage's kind told while a time is asked ("عطل", "الساعة ٨، كان عطل" to "what time
+    did it start?"): kept, never asked again nor lost to a new request. A time told with it is
+    read as the answer, by the question's own step (False); the kind alone is noted and the
+    question asked again (True)."""
+    told = kind_told(turn.message.text or turn.text) if facts.kind_open else None
+    if told is None or choice_number(turn.text) is not None:
+        return False
+    facts.standard, facts.kind_open = told, False
+    turn.remember(facts=facts.dump())
+    reading = read_times(turn.text, turn.now)
+    if reading.start or reading.end or reading.ongoing or find_duration_minutes(turn.text):
+        return False
+    facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
+    _say_kind_noted(turn, told)
+    _advance(turn, facts)
+    return True
 
 
 def _answer(turn: Turn, facts: Facts) -> None:
@@ -1317,6 +1378,11 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
         facts.read(turn.text, turn.now)  # "وبلغونا قبل بيوم": its notice, told with the kind
         _advance(turn, facts)
         return True
+    if _asks_amount_again(turn, understood, facts):
+        _answer(turn, facts)  # "كم التعويض؟" once more: the same answer, never a new case
+        return True
+    if takes_end_correction(turn, facts):
+        return True
     reading = read_times(turn.text, turn.now)
     named = find_standard(turn.text)
     if named is not None and named != facts.standard:
@@ -1326,7 +1392,7 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if reading.ongoing or reading.start is None and reading.end is None:
         return False
     day_only = reading.start is not None and reading.start.clock is None and reading.end is None
-    if not day_only and not _corrects(turn.text):
+    if not day_only and not corrects(turn.text):
         # A whole new range, a start with its hour ("انقطعت اليوم الساعة ٥") or an end alone
         # ("الكهرباء رجعت الساعة ٣") is another case, unless said as a correction.
         return False
@@ -1336,11 +1402,48 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     return True
 
 
+def _asks_amount_again(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """ "كم التعويض؟", "how much compensation?" with nothing new told: the amount of the case
+    talked of asked again (no fact of a case, no other standard, no report named). "تعويض"
+    alone, asking no amount, is the request for compensation afresh (its list of cases)."""
+    if understood.intent != "compensation" or not mentions(turn.text, "compensation_ask"):
+        return False
+    if not mentions_words(turn.text, "how_much"):
+        return False
+    if find_standard(turn.text) not in (None, facts.standard) or _report_named(turn.text):
+        return False
+    return not Facts().read(turn.text, turn.now)
+
+
+def takes_end_correction(turn: Turn, facts: Facts) -> bool:
+    """The restore time corrected right after an answer ("لا رجعت الساعة ٦ مو ٤", "actually it
+    came back at 6"): the end moved, the engine asked again, the new amount quoted. The hour
+    written is read against the end just counted (6 after a 4 pm end is 6 pm), so it is the
+    subscriber's own, never said back as a guess; only an end within 24 hours of the one
+    counted, after the start, is this case's (a farther one is another case). True when taken."""
+    start, counted = facts.start_at(), facts.end_at()
+    if facts.standard not in HOURS_STANDARDS or start is None or counted is None:
+        return False
+    reading = read_times(turn.text, turn.now)
+    said = reading.end
+    if said is None or said.clock is None or reading.start is not None or reading.ongoing:
+        return False
+    if not said_as_correction(turn.text):
+        return False
+    end = end_near_counted(said, counted, start)
+    if end is None or end > turn.now:
+        return False
+    facts.end, facts.duration = end.isoformat(), None
+    facts.end_inferred = facts.end_part = facts.end_unoffered = False
+    _advance(turn, facts)
+    return True
+
+
 def _answers_notice(turn: Turn, facts: Facts) -> bool:
     """A message answering "when did the notice reach you?" with a day or an hour that is not
     enough to count it ("السبت", for a Monday outage): no correction said, no other case named,
     and a time in it."""
-    if _corrects(turn.text) or find_standard(turn.text) not in (None, facts.standard, NOTICE):
+    if corrects(turn.text) or find_standard(turn.text) not in (None, facts.standard, NOTICE):
         return False
     reading = read_times(turn.text, turn.now)
     return not reading.ongoing and (
@@ -1386,7 +1489,7 @@ def _switched_kind(text: str, facts: Facts) -> str | None:
     kinds, denied = _kinds_said(text)
     if len(kinds) != 1 or facts.standard in kinds:
         return None
-    if not (_corrects(text) or facts.kind_open or facts.standard in denied):
+    if not (corrects(text) or facts.kind_open or facts.standard in denied):
         return None
     return kinds.pop()
 
@@ -1419,12 +1522,15 @@ def _reconnect_now_line(turn: Turn) -> str:
     )
 
 
-def _so_far_followup(turn: Turn, facts: Facts) -> bool:
+def _so_far_followup(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     """A message about the case just counted "so far": "ليش هيك كتير؟" is explained; "كم
-    التعويض لو ما رجعت؟" (still going on, no time of its own) is counted again to now; an end
-    told counts the case to it."""
+    التعويض لو ما رجعت؟" (still going on, no time of its own) and "كم التعويض؟" again are
+    counted again to now; an end told counts the case to it."""
     if _asks_why_counted(turn):
         _explain(turn, facts)
+        return True
+    if _asks_amount_again(turn, understood, facts):
+        _answer(turn, facts)
         return True
     if mentions(turn.text, "time_before"):
         _time_before(turn, facts)
@@ -1528,11 +1634,6 @@ def _counted_lines(turn: Turn, facts: Facts, compensation: Compensation) -> list
     if compensation.eligible:
         lines.append(_("In all: {amount}.", amount=riyals(compensation.amount_sar, turn.lang)))
     return lines
-
-
-def _corrects(text: str) -> bool:
-    """The message says it corrects what was told ("لا غلطت", "قصدي", "I meant")."""
-    return mentions(text, "correction") or control_word(text) == "no"
 
 
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:
@@ -2305,11 +2406,18 @@ _REPORT_REF = re.compile(r"\bOUT\s*-?\s*0*(\d{1,12})\b")
 
 
 def _show_records(
-    turn: Turn, *, outages_only: bool = False, lead: str | None = None, report: int | None = None
+    turn: Turn,
+    *,
+    outages_only: bool = False,
+    planned_only: bool = False,
+    lead: str | None = None,
+    report: int | None = None,
 ) -> bool:
     """Every case the sender has on record, with what it earns (an outage still open: what it
     will earn if it runs long), the ones already past their pay-by date first; False when none.
-    `outages_only`: their outage reports alone (the question was about an outage). `report`:
+    `outages_only`: their outage reports alone (the question was about an outage);
+    `planned_only`: of them, the outages on record as planned work (the question named
+    planned work: an unplanned outage's amount is never its answer). `report`:
     that outage report's cases alone (the question named it). `lead`: said first, only when
     there is a case to show. A case that earns money comes before one that earns nothing."""
     tr = turn.tr
@@ -2320,6 +2428,7 @@ def _show_records(
         (open_report, incident)
         for open_report, incident in _open_outage(turn)
         if report is None or parse_reference(open_report.reference, "OUT") == report
+        if incident.planned or not planned_only
     ]
     others = [
         tr._("Outage report {ref} (power not back yet)", ref=open_report.reference)
@@ -2336,6 +2445,8 @@ def _show_records(
             turn.session, turn.phone
         ):
             if report is not None and parse_reference(filed.reference, "OUT") != report:
+                continue
+            if planned_only and not _incident.planned:
                 continue
             # A start they said but did not confirm: asked about, no amount from our own start.
             offered = (
@@ -2515,13 +2626,26 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
 def _planned_on_open_report(turn: Turn) -> bool:
     """ "لا غلطت، كان انقطاع مخطط له وبلغونا قبل بيوم" right after their open report's count:
     that outage, said to be planned work, counted as one from the report's start (its day is
-    on record, never asked again), with the notice told in the same message."""
-    if not _corrects(turn.text) or kind_told(turn.text) != PLANNED:
+    on record, never asked again), with the notice told in the same message. Only an outage on
+    record as planned work: an open unplanned one is a fault on record, said so, never
+    re-counted as planned from a message (`planned_said_of_fault`)."""
+    from handlers.outage_report import planned_said_of_fault
+
+    if not corrects(turn.text) or kind_told(turn.text) != PLANNED:
         return False
     found = _open_outage(turn)
     if not found or start_asked(found[0][0]):
         return False
     report, incident = found[0]
+    if planned_said_of_fault(turn.text, incident):
+        turn.finish()
+        turn.say(
+            turn.tr._(
+                "Your report {ref} is on record as a sudden outage, and is counted as one.",
+                ref=report.reference,
+            )
+        )
+        return True
     start = report.start_in(incident).isoformat()
     facts = Facts(standard=PLANNED, start=start, ongoing=True)
     facts.read(turn.text, turn.now)

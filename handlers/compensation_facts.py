@@ -311,7 +311,10 @@ class Facts:
             return
         if notice is None and self.notice_at and len(self.notice_at) == 10:
             day = date.fromisoformat(self.notice_at)
-            if day < start.date() and _late_all_day(Moment(day, None, True, False), _began(start)):
+            late = _late_all_day(Moment(day, None, True, False), _began(start))
+            # "وصلني الاشعار يوم السبت" for Tuesday 8 am is on time whatever its hour, as
+            # "الاحد" for Monday 8 am is late whatever its hour: as many whole days before.
+            if day < start.date() and (late or _in_time_all_day(day, start)):
                 self.notice_minutes = (start.date() - day).days * 24 * 60
             return
         if notice is not None and notice < start:
@@ -504,7 +507,11 @@ class Facts:
         if not end.day_stated:
             hours = [end.clock] + (
                 [time((end.clock.hour + 12) % 24, end.clock.minute)]
-                if end.hour_guessed and end.guess != "about" and end.clock.hour < 12
+                if end.hour_guessed
+                and end.guess != "about"
+                # No morning or evening said: either half ("رجعت ١١ ونص" the next morning
+                # reads as last night's 23:30 alone; after "امس ٨ الصبح" it is 11:30).
+                and (end.clock.hour < 12 or end.guess == "am_pm")
                 else []
             )
             candidates = []
@@ -917,6 +924,14 @@ def _late_all_day(notice: Moment, start: Moment | None) -> bool:
     earliest = datetime.combine(notice.day, time(0), RIYADH)
     deadline = rule_for(NOTICE, begun).deadline or 0
     return earliest < begun and begun - earliest < timedelta(hours=deadline)
+
+
+def _in_time_all_day(day: date, start: datetime) -> bool:
+    """A notice on a day whose every hour is at or before the notice deadline before the
+    outage's start: its hour cannot change the amount (nothing owed for the notice)."""
+    deadline = rule_for(NOTICE, start).deadline or 0
+    day_end = datetime.combine(day + timedelta(days=1), time(0), RIYADH)
+    return start - day_end >= timedelta(hours=deadline)
 
 
 # A day part's word ("السبت الظهر") stands for an hour guessed within the part: its usual hour,

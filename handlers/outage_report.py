@@ -1375,6 +1375,8 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if found is None or found[0].status == CANCELLED:
         return False
     report, incident = found
+    if planned_said_of_fault(turn.text, incident):
+        return False
     told = on_stated_day(turn, report, incident, told)
     stated = aware(report.stated_start) if report.stated_start is not None else None
     correcting = stated is not None and _corrects_start(turn.text, stated)
@@ -1737,6 +1739,15 @@ def _same_place(text: str, report: OutageReport) -> bool:
     named = find_place(text)
     kept = {normalize(p) for p in (report.district, report.city) if p}
     return not any(p and normalize(p) not in kept for p in (named.district, named.city))
+
+
+def planned_said_of_fault(text: str, incident: Incident) -> bool:
+    """Planned work said ("كان انقطاع مخطط له من الساعة ٥") while the outage on record is no
+    planned one: never applied to that report (its start, its amount as a fault), a reviewer
+    saw 250 SAR quoted so."""
+    from handlers.compensation import PLANNED, kind_told
+
+    return not incident.planned and kind_told(text) == PLANNED
 
 
 def about_this_outage(text: str) -> bool:

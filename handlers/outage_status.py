@@ -22,7 +22,14 @@ from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
 from bot.understanding.slots import Moment, read_answer_hour, read_times, says_power_off
-from handlers.common import latest_outage_report, latest_safety_report, stopped_note
+from handlers.common import (
+    END_CORRECTION_REACH,
+    end_near_counted,
+    latest_outage_report,
+    latest_safety_report,
+    said_as_correction,
+    stopped_note,
+)
 
 # A report this fresh has not reached a crew yet: "the teams are working on it" would be untrue.
 FRESH = timedelta(minutes=15)
@@ -255,10 +262,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
                 when=when(turn, aware(report.stated_end)),
             )
         ]
-        compensation = compensation_for_report(report, incident)
-        if compensation is not None:
-            lines.append(compensation.explain(turn.lang, now=turn.now))
-        return lines
+        return lines + _amount_lines(turn, report, incident)
     restored = incident.status == "restored" and incident.restored_at is not None
     if report.status == CANCELLED and restored:
         # Its incident restored after: the cancellation said first, no sum quoted from a report
@@ -679,6 +683,53 @@ def takes_power_back(turn: Turn, understood: Understanding) -> bool:
     return found is not None and _takes_stated_end(turn, *found)
 
 
+def takes_end_correction(turn: Turn, understood: Understanding | None) -> bool:
+    """The restore time of the reporter's outage corrected after its amount was given («لا
+    رجعت الساعة ٦ مو ٤» after the restoration notice or their records): their case ends there,
+    recorded on the report, and counted again (the engine's figure). Only a case that ended
+    within the last 24 hours, and an end within 24 hours of the one counted (farther, it is
+    another outage). True when taken."""
+    if turn.flow is not None and (turn.flow, turn.state.get("stage")) != (
+        "compensation",
+        "records",
+    ):
+        return False  # an open question's own answer, or the calculator's case just answered
+    if understood is None or not said_as_correction(turn.text):
+        return False
+    reading = read_times(turn.text, turn.now)
+    said = reading.end
+    if said is None or said.clock is None or reading.start is not None or reading.ongoing:
+        return False
+    found = latest_outage_report(turn)
+    if found is None or found[0].status == CANCELLED:
+        return False
+    report, incident = found
+    counted = report.end_in(incident)
+    if counted is None or turn.now - counted > END_CORRECTION_REACH:
+        return False
+    end = end_near_counted(said, counted, report.start_in(incident))
+    if end is None or end > turn.now or end == counted:
+        return False
+    turn.finish()
+    turn.intent = "outage_status"
+    record_stated_end(turn.session, report, end)
+    lines = [
+        turn.tr._(
+            "Corrected on your report {ref}: the power came back {when}.",
+            ref=report.reference,
+            when=turn.tr.datetime(end, now=turn.now),
+        )
+    ]
+    turn.say("\n".join(lines + _amount_lines(turn, report, incident)))
+    return True
+
+
+def _amount_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
+    """What the reporter's case earned, as the engine counts it (none while it cannot be)."""
+    compensation = compensation_for_report(report, incident)
+    return [] if compensation is None else [compensation.explain(turn.lang, now=turn.now)]
+
+
 def _states_an_end(understood: Understanding | None) -> bool:
     """An end of a case and nothing else of one: "رجعت الساعة 3", not "من ٧ الى ٣"."""
     if understood is None:
@@ -733,10 +784,7 @@ def _say_back(
             when=tr.datetime(back, now=turn.now),
         )
     ]
-    compensation = compensation_for_report(report, incident)
-    if compensation is not None:
-        lines.append(compensation.explain(turn.lang, now=turn.now))
-    turn.say("\n".join(lines))
+    turn.say("\n".join(lines + _amount_lines(turn, report, incident)))
 
 
 def _ask_back_part(turn: Turn, report: OutageReport, end: Moment, latest: datetime) -> None:

@@ -35,6 +35,7 @@ from bot.dialogue.messages import Inbound
 from bot.outages.models import OutageReport
 from bot.storage.db import create_schema, dispose_engine, engine_for
 from tests.conftest import TEST_DATABASE_URL
+from tests.support.background import Background
 from tests.support.billing_server import BillingServer
 
 TOKEN = "fault-test-token"
@@ -200,8 +201,9 @@ def test_a_worker_killed_mid_burst_loses_no_acknowledged_report(
 
 
 @pytest.fixture
-def own_postgres_database() -> Iterator[tuple[str, str]]:
-    """A PostgreSQL database of its own (the outage test takes a whole database away)."""
+def own_postgres_database(background: Background) -> Iterator[tuple[str, str]]:
+    """A PostgreSQL database of its own (the outage test takes a whole database away); dropped
+    beside the next tests (its checkpoint can take minutes)."""
     if not TEST_DATABASE_URL:
         pytest.skip("needs SADEEQ_TEST_DATABASE_URL (PostgreSQL)")
     name = f"sadeeq_fault_{uuid.uuid4().hex[:10]}"
@@ -209,16 +211,20 @@ def own_postgres_database() -> Iterator[tuple[str, str]]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
     try:
         create_schema(url)
         dispose_engine(url)
         yield url, name
     finally:
         dispose_engine(url)
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        background.run(f"drop database {name}", drop)
 
 
 @pytest.mark.slow

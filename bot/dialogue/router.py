@@ -305,6 +305,8 @@ def _handle(
         return
     if outage_report.takes_start_correction(turn, understood):  # "ترا طافية من الفجر"
         return
+    if outage_status.takes_end_correction(turn, understood):  # "لا رجعت الساعة ٦ مو ٤"
+        return
     if outage_report.takes_place_correction(turn, understood):  # "لا مو هذا، اللي في الملز"
         return
 

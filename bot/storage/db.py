@@ -198,6 +198,12 @@ def create_schema(url: str) -> None:
     _schema_ready.add(url)
 
 
+def schema_is_ready(url: str) -> None:
+    """`url` is known to be at the newest revision (a copy of a database that is): the next
+    `create_schema(url)` of this process need not check it."""
+    _schema_ready.add(url)
+
+
 def forget_schema(url: str) -> None:
     """The next `create_schema(url)` checks the database again (it may have been replaced)."""
     _schema_ready.discard(url)
