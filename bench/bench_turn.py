@@ -5,8 +5,10 @@
 Two hot turns, each a subscriber's first message (a contact row made, the message understood,
 routed, answered, committed), every one from a different generated demo subscriber (one account
 each, so a bill lookup answers with the bill at once):
-- outage report: "الكهرباء طافية" (joins the open incident of the subscriber's district);
-- bill lookup: "كم فاتورتي" (accounts of the number, the latest bill, the bill card).
+- outage report: "الكهرباء طافية" and the like (joins the open incident of the district);
+- bill lookup: "كم فاتورتي" and the like (accounts of the number, the latest bill, the bill card).
+The texts (bench/turn_texts.toml, a few hundred, taken in turn) vary, so that what is kept per
+text (find_place, find_standard: the last 64) misses as a new message's text would.
 Baseline in the same run: `bot.understanding.understand` on the same texts, the part of a turn
 every message pays for. CPU is the thread's own (time.thread_time), median and p90 per turn;
 the kinds are interleaved in rounds so that other jobs on the machine fall on all alike.
@@ -22,6 +24,8 @@ import statistics
 import sys
 import tempfile
 import time
+import tomllib
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +40,7 @@ from bot.dialogue.messages import Inbound  # noqa: E402
 from bot.storage.db import create_schema  # noqa: E402
 from bot.understanding import understand  # noqa: E402
 
-TEXTS = {"outage": "الكهرباء طافية", "bill": "كم فاتورتي"}
+TEXTS: dict[str, list[str]] = tomllib.loads((ROOT / "bench" / "turn_texts.toml").read_text())
 EXPECTED = {"outage": "OUT-", "bill": "ر.س"}
 ROUNDS = 5
 WARMUP = 50
@@ -47,7 +51,7 @@ def inbound(kind: str, phone: str, at: datetime, i: int) -> Inbound:
         channel="whatsapp",
         sender=phone,
         phone=phone,
-        text=TEXTS[kind],
+        text=TEXTS[kind][i % len(TEXTS[kind])],
         received_at=at,
         message_id=f"SM{kind}{i:08d}",
     )
@@ -81,14 +85,11 @@ def line(name: str, cpu: list[float], baseline: list[float] | None = None) -> st
     return text
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=2000, help="turns of each kind")
-    parser.add_argument("--profile", choices=sorted(TEXTS), help="profile one kind instead")
-    parser.add_argument("--top", type=int, default=25)
-    args = parser.parse_args()
+def warm_engine(subscribers: int, at: datetime) -> tuple[Engine, Iterator[str]]:
+    """An engine on a new SQLite file with `subscribers` generated ones, warmed up at `at`
+    (imports, caches, the first incidents), and the phones not used yet."""
+    total = subscribers + WARMUP
     kinds = sorted(TEXTS)
-    total = args.turns * len(kinds) + WARMUP
     folder = Path(tempfile.mkdtemp(prefix="bench_turn_"))
     url = f"sqlite:///{folder / 'turn.sqlite'}"
     create_schema(url)
@@ -102,10 +103,21 @@ def main() -> int:
     )
     engine = Engine(settings)
     phones = iter(demo_phone_numbers(total))
-    at = datetime.now(UTC)
-    for i in range(WARMUP):  # imports, caches, the first incidents
+    for i in range(WARMUP):
         kind = kinds[i % len(kinds)]
         engine.respond(inbound(kind, next(phones), at, 10**7 + i))
+    return engine, phones
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=2000, help="turns of each kind")
+    parser.add_argument("--profile", choices=sorted(TEXTS), help="profile one kind instead")
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    kinds = sorted(TEXTS)
+    at = datetime.now(UTC)
+    engine, phones = warm_engine(args.turns * len(kinds), at)
     messages = {
         kind: [inbound(kind, next(phones), at + timedelta(seconds=i), i) for i in range(args.turns)]
         for kind in kinds

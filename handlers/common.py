@@ -23,23 +23,84 @@ if TYPE_CHECKING:
     from bot.understanding.slots.times import Moment, NamedMonth
 
 
+def sender_outage_reports(turn: Turn) -> list[tuple[OutageReport, Incident]]:
+    """The sender's outage reports, newest first: by phone across channels when known, else by
+    this channel's sender. A sender found to have none is not asked about again this turn,
+    until the turn makes a report (`report_made`)."""
+    from bot.outages import reports_by_sender
+
+    message = turn.message
+    who = (message.channel, message.sender, turn.phone)
+    if turn.no_outage_reports == who:
+        return []
+    mine = reports_by_sender(turn.session, channel=who[0], sender=who[1], phone=who[2])
+    turn.no_outage_reports = None if mine else who
+    return mine
+
+
+def report_made(turn: Turn) -> None:
+    """An outage report was made in this turn: the sender's reports are read again."""
+    turn.no_outage_reports = None
+
+
 def latest_outage_report(
     turn: Turn, *, report: int | None = None, incident: int | None = None
 ) -> tuple[OutageReport, Incident] | None:
     """The sender's latest outage report and its incident: by phone across channels when known,
     else by this channel's sender. `report` / `incident`: that one only ("OUT-000012",
     "INC-000012"), None when it is not theirs."""
-    from bot.outages import latest_report
+    from bot.outages import latest_of
+
+    return latest_of(sender_outage_reports(turn), report=report, incident=incident)
+
+
+def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
+    """The sender's outage report a message is about: the one chosen when asked which, the one
+    it names (its reference, or among the open ones its premises' word: «الفيلا», «المحل»),
+    else the only one open, else the latest. Several (the open ones) when several are open and
+    none is named: which one is asked, never guessed. [] when the sender has none."""
+    from bot.outages import reports_by_sender
+    from bot.outages.models import CANCELLED
+    from handlers.outage_status import named_reference
 
     message = turn.message
-    return latest_report(
-        turn.session,
-        channel=message.channel,
-        sender=message.sender,
-        phone=turn.phone,
-        report=report,
-        incident=incident,
+    reports = reports_by_sender(
+        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
     )
+    chosen = turn.state.get("chosen_report")
+    named = named_reference(turn.text or "")
+    for report, incident in reports:
+        if report.id == chosen or (
+            named is not None and (named[0], named[1]) in (("out", report.id), ("inc", incident.id))
+        ):
+            return [(report, incident)]
+    going = [
+        (report, incident)
+        for report, incident in reports
+        if incident.is_open and report.status != CANCELLED and report.stated_end is None
+    ]
+    by_place = premises_named(turn.text or "", [report.premise for report, _ in going])
+    if len(by_place) == 1:
+        return [going[by_place[0]]]
+    if len(going) > 1:
+        return going
+    return going or reports[:1]
+
+
+def back_within(
+    readings: list[datetime], after: datetime, by: datetime, day_told: bool
+) -> list[datetime]:
+    """The moments a restore time told can mean: for each reading of its hour ("٩": 09:00, and
+    21:00 too when it may be either), the latest such moment after `after` (the power known to
+    be off then: the outage's start, or the last «للحين ما رجعت») and no later
+    than `by` (now, or their «رجعت» message); on its own day only when a day was told. A time
+    the power was known to be off is never one of them."""
+    found = set()
+    for at in readings:
+        moment = at if day_told else at + timedelta(days=(by - at) // timedelta(days=1))
+        if after < moment <= by:
+            found.add(moment)
+    return sorted(found)
 
 
 def current_outage_report(turn: Turn) -> tuple[OutageReport, Incident] | None:
@@ -214,20 +275,27 @@ def accounts_by_premise(
     answer names no premises, or both kinds. `by_kind=False`: by the premises' word only (where
     "عند بيت ابوي", someone else's home, must not pick the subscriber's villa). `in_sentence`:
     the premises' own word read in a message of any length ("ابي ابلغ عن انقطاع بالمحل")."""
+    if len(text.split()) > _PREMISE_ANSWER_WORDS and not in_sentence:
+        return []
+    return [accounts[i] for i in premises_named(text, [a.premise for a in accounts], by_kind)]
+
+
+def premises_named(text: str, premises: list[str | None], by_kind: bool = True) -> list[int]:
+    """Which of `premises` (addresses as "فيلا 12، شارع التحلية") the text names: by the
+    premises' own word first, else by their kind (as `accounts_by_premise` says); the indexes,
+    [] when it names none, or both kinds."""
     from bot.phrases import mentions_words
     from bot.text import normalize
 
-    if len(text.split()) > _PREMISE_ANSWER_WORDS and not in_sentence:
-        return []
     kinds = [k for k in ("premises_home", "premises_other") if mentions_words(text, k)]
     if len(kinds) > 1:
         return []  # "البيت او المحل": both kinds, not one
     said = {_ATTACHED.sub("", _JOINED_LAM.sub("ال", w)) for w in normalize(text).split()}
     said |= {w[2:] for w in said if w.startswith("ال") and len(w) > 4}  # "الفيلا": "فيلا"
-    by_word = [a for a in accounts if a.premise and _premise_word(a.premise) in said]
+    by_word = [i for i, p in enumerate(premises) if p and _premise_word(p) in said]
     if by_word or not by_kind or not kinds:
         return by_word
-    return [a for a in accounts if a.premise and mentions_words(a.premise, kinds[0])]
+    return [i for i, p in enumerate(premises) if p and mentions_words(p, kinds[0])]
 
 
 def _premise_word(premise: str) -> str:

@@ -64,10 +64,10 @@ from handlers.common import (
     damage_claim_text,
     end_near_counted,
     last_week_day_question,
-    latest_outage_report,
     linked_accounts,
     mask,
     month_day_question,
+    outage_reports_meant,
     said_as_correction,
 )
 from handlers.compensation_facts import (
@@ -2979,28 +2979,35 @@ def _open_request_text(turn: Turn, request) -> str:
 
 
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
-    found = latest_outage_report(turn)
-    if found is None or found[0].case_over(found[1]):
-        return []  # restored, or the reporter told us their power came back: a closed case
-    if found[0].status == CANCELLED or found[0].power_back_at is not None:
-        # Withdrawn, or they told us the power came back: no case is going on, nothing grows.
-        return []
-    return [found]
+    """The sender's outage cases going on, newest first: every open report of theirs (the
+    villa's and the shop's alike), none restored, withdrawn, or told to be back."""
+    from bot.outages import reports_by_sender
+
+    message = turn.message
+    reports = reports_by_sender(
+        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
+    )
+    return [
+        (report, incident)
+        for report, incident in reports
+        if report.is_current(incident) and report.power_back_at is None
+    ]
 
 
-def ask_when_back_kept(turn: Turn) -> bool:
+def ask_when_back_kept(turn: Turn, report: OutageReport) -> bool:
     """ "الغي البلاغ الكهربا رجعت" with no hour: the report kept, not withdrawn (what it earns
     would be lost), and when the power came back asked, so the case is counted."""
-    return _ask_when_back(turn, kept=True)
+    return _ask_when_back(turn, kept=report)
 
 
-def _ask_when_back(turn: Turn, kept: bool = False) -> bool:
+def _ask_when_back(turn: Turn, kept: OutageReport | None = None) -> bool:
     """The reporter told us the power came back ("رجعت الكهرباء"), or cancelled their report
     saying so ("الغي البلاغ الكهربا رجعت"): their case is counted, from the start they stated or
     else the start on our record (said as such), once they say when it came back, asked here.
     False when there is no such report."""
-    found = latest_outage_report(turn)
-    if found is None:
+    meant = outage_reports_meant(turn)
+    found = next(((r, i) for r, i in meant if kept is None or r.id == kept.id), None)
+    if found is None or (kept is None and len(meant) > 1):
         return False
     report, incident = found
     if report.power_back_at is None:
@@ -3010,7 +3017,12 @@ def _ask_when_back(turn: Turn, kept: bool = False) -> bool:
     stated = report.stated_start
     since = aware(stated) if stated is not None else report.start_in(incident)
     since = since.astimezone(RIYADH)
-    facts = Facts(standard=restoration_standard(incident), start=since.isoformat())
+    facts = Facts(
+        standard=restoration_standard(incident),
+        start=since.isoformat(),
+        back_after=report.back_after(incident).isoformat(),
+        back_by=report.back_by(turn.now).isoformat(),
+    )
     _ = turn.tr._
     went_off = day_and_time(turn, since)
     cancelled = report.status == CANCELLED

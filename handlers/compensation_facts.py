@@ -30,7 +30,7 @@ from bot.understanding.slots.times import (
 )
 from bot.understanding.slots.tokens import parse_number
 from bot.understanding.vocabulary import number_words
-from handlers.common import mentions_damage
+from handlers.common import back_within, mentions_damage
 
 HOURS_STANDARDS = {
     "reconnection_after_payment",
@@ -117,6 +117,11 @@ class Facts:
     # day?"): its amount is the length's, and no pay-by date is said, nor the day asked again.
     day_unknown: bool = False
     damage: bool = False  # food or appliances spoiled: a separate claim, said with the answer
+    # ISO: an outage report's case whose restore time is asked: its power was known to be off
+    # until `back_after` (its start, or the last «للحين ما رجعت») and back by `back_by`
+    # (their «رجعت» message): an hour told with no day is the latest such between the two.
+    back_after: str | None = None
+    back_by: str | None = None
 
     @classmethod
     def load(cls, state: dict) -> Facts:
@@ -500,6 +505,8 @@ class Facts:
         if not self.start:
             return end
         start = _as_datetime(self.start)
+        if self.back_after and self.back_by and end.clock is not None:
+            return self._end_of_report(end)
         if end.clock is None or len(self.start) == 10:
             return end if end.day >= start.date() else None
         at = end.at
@@ -522,6 +529,20 @@ class Facts:
         if at < start:
             return None
         return Moment(at.date(), at.time(), end.day_stated, end.hour_guessed)
+
+    def _end_of_report(self, end: Moment) -> Moment | None:
+        """A restore time told of a report's case: the latest such moment after its power was
+        known off and by its «رجعت» (`back_within`); None when there is none (asked again)."""
+        at = end.at
+        assert at is not None and self.back_after and self.back_by
+        readings = [at]
+        if end.hour_guessed and end.guess != "about" and at.hour < 12:
+            readings.append(at + timedelta(hours=12))
+        after, by = _as_datetime(self.back_after), _as_datetime(self.back_by)
+        moments = back_within(readings, after, by, end.day_stated)
+        if not moments:
+            return None
+        return Moment(moments[-1].date(), moments[-1].time(), end.day_stated, end.hour_guessed)
 
     # -- what is known ---------------------------------------------------------------------
 

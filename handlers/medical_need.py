@@ -8,12 +8,13 @@ The words are data: locales/<lang>/phrases/medical_equipment.txt.
 from __future__ import annotations
 
 from bot.dialogue.turn import Turn
-from bot.outages import flag_urgent, latest_report
+from bot.outages import flag_urgent
 from bot.outages.models import OutageReport
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding
 from bot.understanding.slots import says_power_off
+from handlers.common import latest_outage_report
 
 # Requests this sure of something else (a compensation case, a bill) are answered as asked,
 # after the 933 warning; anything less is taken as the outage it describes.
@@ -115,10 +116,7 @@ def names_another_place(turn: Turn) -> bool:
     report keeps its own flag."""
     from handlers.outage_report import _same_place
 
-    message = turn.message
-    found = latest_report(
-        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
-    )
+    found = latest_outage_report(turn)
     if found is None or not found[0].is_current(found[1]):
         return False
     return not _same_place(turn.text, found[0])

@@ -21,7 +21,6 @@ from bot.outages import (
     compensation_for_report,
     covered_report,
     report_outage,
-    reports_by_sender,
     restoration_standard,
 )
 from bot.outages.compensation import TOTAL_BLACKOUT
@@ -40,6 +39,7 @@ from bot.outages.service import (
     find_report,
     keep_media,
     note_power_back,
+    note_still_off,
     record_offered_start,
     record_stated_day,
     record_stated_end,
@@ -74,6 +74,8 @@ from handlers.common import (
     mask,
     mentions_damage,
     month_day_question,
+    report_made,
+    sender_outage_reports,
 )
 
 # A report this soon after the sender's incident was marked restored means "still off".
@@ -232,9 +234,7 @@ def _still_off_at(
     text = turn.text
     if not (mentions_words(text, "never_back") or mentions_words(text, "off_again")):
         return False
-    mine = reports_by_sender(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    mine = sender_outage_reports(turn)
     if not mine:
         return False
     report, incident = mine[0]
@@ -358,7 +358,7 @@ def _open_report_told(turn: Turn) -> bool:
             _(
                 "Is this about your report {ref} at {place}?",
                 ref=report.reference,
-                place=_place_shown(turn, report),
+                place=place_shown(turn, report),
             ),
             [Choice("1", _("Yes, that one")), Choice("2", _("No, another place"))],
         )
@@ -374,17 +374,18 @@ def _open_report_told(turn: Turn) -> bool:
 def _already_reported(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:
     from handlers.outage_status import status_lines
 
+    note_still_off(report, turn.now)  # the outage told again: off still, back only after this
     return [
         turn.tr._(
             "You already reported this outage: {ref} ({place}).",
             ref=report.reference,
-            place=_place_shown(turn, report),
+            place=place_shown(turn, report),
         ),
         *status_lines(turn, report, incident),
     ]
 
 
-def _place_shown(turn: Turn, report: OutageReport) -> str:
+def place_shown(turn: Turn, report: OutageReport) -> str:
     return shown_place((report.premise, report.district, report.city), turn.lang) or "-"
 
 
@@ -538,6 +539,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
         from handlers.outage_status import back_part_answer
 
         return back_part_answer(turn, understood)
+    if turn.state.get("stage") == "which_report":
+        from handlers.outage_status import which_report_answer
+
+        return which_report_answer(turn, understood)
     if _asks_when_back(turn, understood):
         return True
     if turn.state.get("district") and _city_answer(turn, understood):
@@ -1447,7 +1452,7 @@ def _asks_which_report(turn: Turn, report: OutageReport, told: StartTold) -> boo
         turn.tr._(
             "Is this about your report {ref} at {place}?",
             ref=report.reference,
-            place=_place_shown(turn, report),
+            place=place_shown(turn, report),
         ),
         [Choice("1", turn.tr._("Yes, that one")), Choice("2", turn.tr._("No, another place"))],
     )
@@ -1899,9 +1904,7 @@ def _report(
     then_compensation = turn.state.get("then_compensation") if turn.flow == FLOW else None
     turn.finish()
     location = turn.message.location
-    mine = reports_by_sender(
-        turn.session, channel=turn.message.channel, sender=turn.message.sender, phone=turn.phone
-    )
+    mine = sender_outage_reports(turn)
     previous = mine[0] if mine else None
     still_off = bool(
         previous
@@ -1929,6 +1932,7 @@ def _report(
         sender_reports=mine,
         never_back=still_off and mentions_words(told or turn.text, "never_back"),
     )
+    report_made(turn)
     stored, missed = _keep(turn, outcome.report, media)
     turn.say(
         _acknowledgement(
@@ -2102,6 +2106,8 @@ def _acknowledgement(
             lines.append(_("Not this place? Type the district and city where the power is out."))
     if not outcome.is_new_report:  # one report per outage: this one's status, not a new one
         from handlers.outage_status import status_lines
+
+        note_still_off(outcome.report, turn.now)  # told again: back only after this
 
         return "\n".join(lines + status_lines(turn, outcome.report, incident))
     if outcome.joined_existing and outcome.reporters_count > 1:

@@ -9,24 +9,39 @@ from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
 from bot.config import RIYADH
+from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.hazards.models import Hazard, HazardReport
 from bot.outages import compensation_for_report, covering_report, record_stated_end
 from bot.outages.models import CANCELLED, Incident, OutageReport, format_reference
 from bot.outages.notices import unstated_start_line
 from bot.outages.places import find_place
-from bot.outages.service import cancel_report, note_power_back, off_again, undo_power_back
+from bot.outages.service import (
+    cancel_report,
+    note_power_back,
+    note_still_off,
+    off_again,
+    undo_power_back,
+)
 from bot.phrases import mentions, mentions_words, phrases
 from bot.storage.base import aware
 from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
-from bot.understanding.slots import Moment, read_answer_hour, read_times, says_power_off
+from bot.understanding.slots import (
+    Moment,
+    read_answer_hour,
+    read_times,
+    says_now,
+    says_power_off,
+)
 from handlers.common import (
     END_CORRECTION_REACH,
+    back_within,
     end_near_counted,
     latest_outage_report,
     latest_safety_report,
+    outage_reports_meant,
     said_as_correction,
     stopped_note,
 )
@@ -43,7 +58,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     turn.intent = "outage_status"
     if answers_named_report(turn):  # "HAZ-000012 وش صار عليه": that one, never the latest
         return
-    found = latest_outage_report(turn)
+    meant = outage_reports_meant(turn)  # "حالة بلاغي" with two open: both; «بلاغ الفيلا»: one
+    found = meant[0] if meant else None
+    if len(meant) == 1 and meant[0][0].is_current(meant[0][1]) and says_still_off(turn.text):
+        note_still_off(meant[0][0], turn.now)  # «للحين ما رجعت»: it came back after this
     safety = latest_safety_report(turn)
     if _reports_an_outage(turn, understood, found):
         from handlers import outage_report
@@ -54,11 +72,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     if safety is not None and found is not None and _both_open(turn, found, safety[1]):
         # "وش صار على بلاغي" with an outage report and a safety report open: both, short.
-        report, incident = found
-        lines = [
-            _("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))
-        ]
-        turn.say("\n".join(lines + status_lines(turn, report, incident)))
+        _say_outage_reports(turn, meant)
         _say_safety_reports(turn, safety)
         return
     if safety is not None and _asks_after_safety(turn, found, safety[0]):
@@ -73,9 +87,16 @@ def start(turn: Turn, understood: Understanding) -> None:
             turn, "outage_report", _("I found no outage report from you. Is the power out now?")
         )
         return
-    report, incident = found
-    lines = [_("Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported))]
-    turn.say("\n".join(lines + status_lines(turn, report, incident)))
+    _say_outage_reports(turn, meant)
+
+
+def _say_outage_reports(turn: Turn, reports: list[tuple[OutageReport, Incident]]) -> None:
+    """Each report's status, in a message of its own."""
+    for report, incident in reports:
+        line = turn.tr._(
+            "Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported)
+        )
+        turn.say("\n".join([line, *status_lines(turn, report, incident)]))
 
 
 def answers_named_report(turn: Turn) -> bool:
@@ -104,11 +125,7 @@ def answers_named_report(turn: Turn) -> bool:
             incident=number if kind == "inc" else None,
         )
         if found is not None:
-            report, incident = found
-            line = turn.tr._(
-                "Report {ref}, sent {when}", ref=report.reference, when=when(turn, report.reported)
-            )
-            turn.say("\n".join([line, *status_lines(turn, report, incident)]))
+            _say_outage_reports(turn, [found])
             return True
     asked = format_reference(kind.upper(), number)  # the kinds are the prefixes, lower-cased
     turn.say(
@@ -258,7 +275,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
     if report.stated_end is not None:  # the reporter's own end: their case, closed
         lines = [
             _(
-                "You told us the power came back at {when}.",
+                "You told us the power came back {when}.",
                 when=when(turn, aware(report.stated_end)),
             )
         ]
@@ -288,7 +305,7 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
     if report.power_back_at is not None:
         lines.append(
             _(
-                "You told us the power came back at {when}; the team will confirm it.",
+                "You told us the power came back {when}; the team will confirm it.",
                 when=when(turn, aware(report.power_back_at)),
             )
         )
@@ -304,6 +321,8 @@ def status_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[s
         )
     if incident.cause:
         lines.append(_("Cause: {cause}", cause=incident.cause))
+    if report.power_back_at is not None:
+        return lines  # back, by their word: no estimate of a restoration they already have
     estimate = aware(incident.estimated_restoration_at)
     stopped = stopped_note(turn)  # after STOP: no promise of a message that will not come
     if estimate is None and stopped:
@@ -402,7 +421,12 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             return False
         start(turn, understood)
         return True
-    found = latest_outage_report(turn)
+    reporting = turn.flow == "outage_report" and turn.state.get("stage") != "which_report"
+    meant = [] if reporting else outage_reports_meant(turn)
+    if len(meant) > 1:
+        ask_which_report(turn, meant)  # "الغي البلاغ" with the villa's and the shop's open
+        return True
+    found = meant[0] if meant else latest_outage_report(turn)
     if cancel and not back and not own:
         from handlers import hazard_report
 
@@ -413,7 +437,6 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if stated_end and found is not None and _takes_stated_end(turn, *found):
         return True  # "رجعت الساعة 3": the stated end closes the reporter's case
     _ = turn.tr._
-    reporting = turn.flow == "outage_report"
     turn.finish()  # a report being made is not made: the power is back, or it is not wanted
     if found is None or not found[0].is_current(found[1]):
         if reporting:
@@ -441,12 +464,26 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if kept:
         from handlers.compensation import ask_when_back_kept
 
-        if ask_when_back_kept(turn):
+        if ask_when_back_kept(turn, report):
             return True
     if cancel:
         cancel_outage_report(turn, report, own=own)
         return True
     stopped = stopped_note(turn)
+    if not says_now(text) and _incident.is_open and report.stated_end is None:
+        # «el kahraba rag3et», «رجعت الكهرباء» with no time: when is asked, so the case is
+        # counted to it (`back_part_answer`); "رجعت الحين" is back at the message itself.
+        from handlers.outage_report import FLOW
+
+        turn.begin(FLOW, stage="back_part", report=report.id, offer=None, part_hour=None, tries=0)
+        noted = _("Glad the power is back! I have noted it on your report {ref}.")
+        asked = _(
+            "At about what time did it come back? Tell me and I will count any compensation "
+            'owed. For example: "at 4:30".'
+        )
+        lines = [noted.format(ref=report.reference), *([stopped] if stopped else []), asked]
+        turn.say("\n".join(lines))
+        return True
     if stopped:
         turn.say(
             _("Glad the power is back! I have noted it on your report {ref}.", ref=report.reference)
@@ -528,6 +565,12 @@ def _denies_told_end(turn: Turn, report: OutageReport, incident: Incident) -> bo
         return False
     began = read_times(turn.text, turn.now).start
     return began is None or began.at is None or began.at <= end
+
+
+def says_still_off(text: str) -> bool:
+    """The message says the power is off now, or still not back («للحين ما رجعت», "still no
+    power")."""
+    return says_power_off(text) or mentions_words(text, "never_back")
 
 
 def own_fault_text(turn: Turn, tail: str) -> str:
@@ -679,8 +722,64 @@ def takes_power_back(turn: Turn, understood: Understanding) -> bool:
     guessed."""
     if not _states_an_end(understood):
         return False  # most messages: no end of a case at all, nothing to look up
-    found = latest_outage_report(turn)
-    return found is not None and _takes_stated_end(turn, *found)
+    meant = outage_reports_meant(turn)
+    if len(meant) > 1:
+        ask_which_report(turn, meant)  # "رجعت الساعة ٤" with the villa's and the shop's open
+        return True
+    return bool(meant) and _takes_stated_end(turn, *meant[0])
+
+
+def ask_which_report(turn: Turn, going: list[tuple[OutageReport, Incident]]) -> None:
+    """Several outage reports open and the message names none of them: which one it is about is
+    asked (each by its reference and place), never guessed; the message is kept and read again
+    with the report chosen (`which_report_answer`)."""
+    from handlers.outage_report import FLOW, place_shown
+
+    turn.finish()
+    turn.intent = "outage_status"
+    turn.begin(
+        FLOW, stage="which_report", said=turn.text, reports=[r.id for r, _i in going], tries=0
+    )
+    choices = [
+        Choice(
+            str(i),
+            f"{report.reference}، {place_shown(turn, report)}",
+            aliases=(report.reference,),
+        )
+        for i, (report, _i) in enumerate(going, 1)
+    ]
+    turn.say(turn.tr._("Which of your open reports do you mean? Send its number."), choices)
+
+
+def which_report_answer(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "which of your open reports?": its number, its reference or its place's
+    word («الفيلا»); the message that was asked about is then read again, for that report."""
+    from bot.understanding import choice_number, understand
+
+    ids = [int(i) for i in turn.state.get("reports", [])]
+    picked = choice_number(turn.text)
+    chosen = ids[picked - 1] if picked is not None and 1 <= picked <= len(ids) else None
+    if chosen is None:
+        meant = outage_reports_meant(turn)
+        chosen = meant[0][0].id if len(meant) == 1 and meant[0][0].id in ids else None
+    if chosen is None:
+        tries = int(turn.state.get("tries", 0)) + 1
+        if tries >= 3 or understood.intent not in ("unknown", "outage_status"):
+            turn.finish()
+            return False  # another request: read afresh
+        turn.remember(tries=tries)
+        turn.say(turn.tr._("Please send the number of the report from the list."))
+        return True
+    said = str(turn.state.get("said", ""))
+    turn.finish()
+    turn.remember(chosen_report=chosen)  # read by outage_reports_meant, for this turn only
+    turn.text = said
+    again = understand(said, now=turn.now)
+    if not (takes_news(turn, again) or takes_power_back(turn, again)):
+        start(turn, again)
+    if turn.flow is None:
+        turn.finish()  # the choice is forgotten once the message is answered
+    return True
 
 
 def takes_end_correction(turn: Turn, understood: Understanding | None) -> bool:
@@ -746,7 +845,7 @@ def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> b
     reading = read_times(turn.text, turn.now)
     if reading.start is not None or reading.ongoing or reading.end is None:
         return False
-    moments = _back_at(reading.end, report.start_in(incident), turn.now)
+    moments = _back_at(reading.end, report, incident, turn.now)
     if not moments:
         return False
     turn.finish()
@@ -766,6 +865,10 @@ def _say_back(
     tr = turn.tr
     _ = tr._
     if len(moments) > 1:
+        from handlers.outage_report import FLOW
+
+        # The answer («٩ الصبح») is this question's (`back_part_answer`), not a new request.
+        turn.begin(FLOW, stage="back_part", report=report.id, offer=None, part_hour=None, tries=0)
         turn.say(
             _(
                 "Thank God it is back. At what time exactly, morning or evening? "
@@ -847,7 +950,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
     reading = read_times(turn.text, turn.now)
     said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
     if said is not None and said.at is not None and not said.day_part:
-        moments = _back_at(said, report.start_in(incident), turn.now)
+        moments = _back_at(said, report, incident, turn.now)
         part_hour = turn.state.get("part_hour")
         if len(moments) > 1 and part_hour is not None:
             # "العصر" then "الساعة 4": the reading nearer the part of the day said first.
@@ -872,14 +975,15 @@ def _hours_apart(moment: datetime, hour: int) -> int:
     return min(apart, 24 - apart)
 
 
-def _back_at(end: Moment, start: datetime, now: datetime) -> list[datetime]:
-    """The moments the stated end can mean between the outage's start and now: "الساعة 3" after
-    an outage from 7 in the morning, at 15:10, is 15:00 only (03:00 was before it began). A
-    part of the day ("المغرب") is no AM or PM question: its usual hour only."""
+def _back_at(
+    end: Moment, report: OutageReport, incident: Incident, now: datetime
+) -> list[datetime]:
+    """The moments the stated end can mean (`back_within`): "الساعة 3" at 15:10 after an outage
+    from 7 in the morning is 15:00 only; «الساعة ٩ الصبح» the next morning is that morning, never
+    the day before (least of all before a «للحين ما رجعت»). A part of the day ("المغرب") is no
+    AM or PM question: its usual hour only."""
     at = end.at
     if at is None:
         return []
-    hours = [0, 12] if end.guess == "am_pm" else [0]  # "around 9pm" is 9 pm
-    days = [0] if end.day_stated else [0, -1]
-    found = {at + timedelta(hours=h, days=d) for h in hours for d in days}
-    return sorted(m for m in found if start <= m <= now)
+    readings = [at, at + timedelta(hours=12)] if end.guess == "am_pm" else [at]  # "9pm" is 9 pm
+    return back_within(readings, report.back_after(incident), report.back_by(now), end.day_stated)

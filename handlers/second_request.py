@@ -115,12 +115,17 @@ def clauses(text: str) -> list[str]:
 
 def _also_at(words: list[str], i: int) -> int:
     """The length in words of the longest `also` phrase beginning at word i (0: none)."""
-    return max((len(p) for p in _also() if words[i : i + len(p)] == p), default=0)
+    return max((len(p) for p in _also().get(words[i], ()) if words[i : i + len(p)] == p), default=0)
 
 
 @cache
-def _also() -> tuple[list[str], ...]:
-    return tuple(phrase.split() for phrase in phrases("also"))
+def _also() -> dict[str, tuple[list[str], ...]]:
+    """The `also` phrases by their first word: a word that begins none is passed at once."""
+    by_first: dict[str, list[list[str]]] = {}
+    for phrase in phrases("also"):
+        if words := phrase.split():
+            by_first.setdefault(words[0], []).append(words)
+    return {first: tuple(found) for first, found in by_first.items()}
 
 
 def first_understanding(understood: Understanding, found: Plan) -> Understanding:

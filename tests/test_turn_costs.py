@@ -604,6 +604,27 @@ def test_every_hazard_phrase_is_found_by_the_index() -> None:
             assert expected is not None and _first_match(words, name, True) == expected
 
 
+@given(
+    st.sampled_from(_hazard_lists()),
+    st.sampled_from(_hazard_words()),
+    st.sampled_from(_hazard_words()),
+)
+def test_a_word_is_looked_up_by_its_beginnings_not_against_each(
+    name: str, word: str, plain: str
+) -> None:
+    """The "*" phrases a message word may begin are looked up by its first characters (a few
+    dict look-ups, not a `startswith` a listed beginning): the same phrases as trying each."""
+    from bot.hazards.vocabulary import _index, _phrase_stems
+
+    expected = {
+        phrase
+        for phrase in _phrase_stems(name)
+        if phrase[0].endswith("*")
+        and (word.startswith(phrase[0][:-1]) or plain.startswith(phrase[0][:-1]))
+    }
+    assert set(_index(name).begun_by(word, plain)) == expected
+
+
 def _paid_since_phrase_by_phrase(text: str) -> str:
     """`_paid_since` as it was: each not-paid phrase looked for on its own."""
     from bot.understanding.slots.standard import _word
@@ -659,3 +680,177 @@ def test_a_place_is_found_once_for_a_text_and_the_same_as_found_again(
     kept = find_place(text, city)
     assert kept == find_place.__wrapped__(text, city)
     assert find_place(text, city) is kept
+
+
+def test_place_names_are_looked_up_only_where_one_can_begin() -> None:
+    """`find_place` passes a word no name begins, and takes a joined letter off a word by one
+    look-up: the sets it asks are exactly the names' first words and the one-word names."""
+    from bot.outages.places import _names, _unattached
+
+    names = _names()
+    keys = [*names.cities, *names.districts]
+    assert names.first_words == {key[0] for key in keys}
+    assert names.one_word == {key[0] for key in keys if len(key) == 1}
+    for (name,) in (key for key in keys if len(key) == 1):
+        for letter in "بولف":
+            assert _unattached(letter + name, names) in (name, letter + name)
+            if (letter + name,) not in names.cities.keys() | names.districts.keys():
+                assert _unattached(letter + name, names) == name
+
+
+def _stem_affix_by_affix(word: str) -> str:
+    """`stem` as it was: each prefix, then each suffix, compared in the listed order."""
+    from bot.text.stem import _PREFIXES, _SUFFIXES
+
+    if not word or not ("\u0600" <= word[0] <= "\u06ff"):
+        return word
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["و", "ال", "ب", "ف", "ك", "ل", "ه", "م", "ا", "ت", "ي", "ن", "س", "a", "x", "ته"]
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_a_word_is_stemmed_by_looking_its_ends_up_as_affix_by_affix(word: str) -> None:
+    from bot.text.stem import stem
+
+    assert stem(word) == _stem_affix_by_affix(word)
+
+
+def _also_words() -> list[str]:
+    from bot.phrases import phrases
+
+    return sorted({w for phrase in phrases("also") for w in phrase.split()} | {"كم", "فاتورتي"})
+
+
+@given(st.lists(st.sampled_from(_also_words()), min_size=1, max_size=8), st.data())
+def test_an_also_phrase_is_looked_up_by_its_first_word_as_phrase_by_phrase(
+    words: list[str], data: st.DataObject
+) -> None:
+    """`clauses` asks at each word for the longest `also` phrase there: looked up by the word,
+    the same length as trying every phrase."""
+    from bot.phrases import phrases
+    from handlers.second_request import _also_at
+
+    i = data.draw(st.integers(min_value=0, max_value=len(words) - 1))
+    every = [phrase.split() for phrase in phrases("also")]
+    expected = max((len(p) for p in every if words[i : i + len(p)] == p), default=0)
+    assert _also_at(words, i) == expected
+
+
+def test_a_first_report_asks_once_whether_the_sender_has_reports(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "الكهرباء طافية" from a number with no report: whether it is taking back a "back" and
+    the report itself both need the sender's reports; none found is not asked again in the
+    turn. The report is made and counted, and the next turn finds it."""
+    import bot.outages as outages
+
+    asked: list[str] = []
+    original = outages.reports_by_sender
+
+    def counted(session, **who):  # type: ignore[no-untyped-def]
+        asked.append(who["sender"])
+        return original(session, **who)
+
+    monkeypatch.setattr(outages, "reports_by_sender", counted)
+    settings = replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    phone = demo_phone_numbers(3)[2]
+    at = datetime.now(UTC)
+    first = engine.handle(_said(phone, "الكهرباء طافية", at, "SMonce1"))
+    assert "OUT-" in first[0].text
+    assert asked == [phone]
+    engine.handle(_said(phone, "الكهرباء طافية", at, "SMonce2"))
+    assert len(asked) >= 2  # a new turn asks again, and finds the report
+    with engine_for(seeded_database_url).connect() as conn:
+        count = conn.execute(
+            text("SELECT count(*) FROM outage_reports WHERE sender = :s"), {"s": phone}
+        ).scalar()
+    assert count == 1
+
+
+def _said(phone: str, words: str, at: datetime, message_id: str) -> Inbound:
+    return Inbound(
+        channel="whatsapp",
+        sender=phone,
+        phone=phone,
+        text=words,
+        received_at=at,
+        message_id=message_id,
+    )
+
+
+def test_no_reports_is_remembered_for_one_sender_until_a_report_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    import bot.outages as outages
+    from handlers.common import report_made, sender_outage_reports
+
+    stored: list[object] = []
+    asked: list[str | None] = []
+
+    def reports(session, *, channel, sender, phone):  # type: ignore[no-untyped-def]
+        asked.append(phone)
+        return list(stored)
+
+    monkeypatch.setattr(outages, "reports_by_sender", reports)
+    message = SimpleNamespace(channel="whatsapp", sender="+966500000009")
+    turn = SimpleNamespace(
+        message=message, phone="+966500000009", session=None, no_outage_reports=None
+    )
+    assert sender_outage_reports(turn) == [] and sender_outage_reports(turn) == []
+    assert asked == ["+966500000009"]
+    turn.phone = "+966500000010"  # a number linked in the turn is another sender's reports
+    assert sender_outage_reports(turn) == [] and len(asked) == 2
+    stored.append("OUT-000001")
+    report_made(turn)
+    assert sender_outage_reports(turn) == ["OUT-000001"] and len(asked) == 3
+    assert sender_outage_reports(turn) == ["OUT-000001"] and len(asked) == 4
+
+
+def test_a_message_is_folded_once_and_a_long_one_each_time() -> None:
+    """A turn folds its message for understanding's slots and again for each flow's look at
+    its times: a short text is folded once and remembered, a long one is not kept."""
+    from bot.text.normalize import _fold, _fold_short, fold
+
+    short, long = "الكهرباء طافيـــة من الساعة ٣", "طافية " * 60
+    fold(short)
+    before = _fold_short.cache_info()
+    assert fold(short) == _fold(short)
+    after = _fold_short.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    assert fold(long) == _fold(long) and _fold_short.cache_info().misses == after.misses
+
+
+def test_the_words_that_say_power_is_not_off_now_are_gathered_once() -> None:
+    from bot.phrases import phrases
+    from bot.understanding.slots.times import _not_now
+
+    assert _not_now() is _not_now()
+    assert _not_now() == {*phrases("negation"), *phrases("past_state")}
+
+
+@given(st.text(alphabet=";*<>{}=`\\|ab ك:/$()", max_size=30))
+def test_code_is_told_by_one_scan_for_its_marks_as_by_counting_each(text: str) -> None:
+    from bot.understanding.language import load, looks_like_code
+
+    code = load("code")
+    assert looks_like_code(text) == (
+        sum(text[:1000].count(mark) for mark in code["marks"]) >= int(code["least"])
+    )

@@ -56,6 +56,10 @@ class Turn:
     # capped, a choice's label turned back into its key). The raw text stays on `message`.
     text: str = ""
     made_session: Session | None = field(default=None, repr=False)
+    # The (channel, sender, phone) found this turn to have no outage report: most reporters
+    # have none, and a report's turn asked twice (`handlers.common.sender_outage_reports`).
+    # Forgotten when the turn makes a report; the next turn asks again.
+    no_outage_reports: tuple[str, str, str | None] | None = field(default=None, repr=False)
 
     @property
     def session(self) -> Session:

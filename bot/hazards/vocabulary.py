@@ -111,11 +111,24 @@ def _word_is(word: str, plain: str, listed: str) -> bool:
 @dataclass(frozen=True)
 class _Index:
     """A phrase list as looked up: the phrases by their first listed word (compared whole), and
-    those whose first word ends in "*" by that word's beginning."""
+    those whose first word ends in "*" by that word's beginning, looked up by the message word's
+    first characters, as many as each listed beginning has (`lengths`)."""
 
     by_word: dict[str, tuple[tuple[str, ...], ...]]
-    by_start: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]
+    by_start: dict[str, tuple[tuple[str, ...], ...]]
     starts: tuple[str, ...]
+    lengths: tuple[int, ...]
+
+    def begun_by(self, word: str, unstemmed: str) -> tuple[tuple[str, ...], ...]:
+        """The phrases whose first word, ending in "*", begins `word` or `unstemmed`."""
+        if not (word.startswith(self.starts) or unstemmed.startswith(self.starts)):
+            return ()  # one call for the many words that begin none
+        get = self.by_start.get
+        found: tuple[tuple[str, ...], ...] = ()
+        for size in self.lengths:
+            head, other = word[:size], unstemmed[:size]
+            found += get(head, ()) + (get(other, ()) if other != head else ())
+        return found
 
 
 @cache
@@ -130,8 +143,9 @@ def _index(name: str) -> _Index:
             by_word.setdefault(first, []).append(phrase)
     return _Index(
         {word: tuple(found) for word, found in by_word.items()},
-        tuple((start, tuple(found)) for start, found in by_start.items()),
+        {start: tuple(found) for start, found in by_start.items()},
         tuple(by_start),
+        tuple(sorted({len(start) for start in by_start})),
     )
 
 
@@ -150,16 +164,7 @@ def _first_match(
     count = len(words)
     for start in range(count):
         word, unstemmed_word = words[start], unstemmed[start]
-        candidates = index.by_word.get(word, ())
-        if index.starts and (
-            word.startswith(index.starts) or unstemmed_word.startswith(index.starts)
-        ):
-            candidates = candidates + tuple(
-                phrase
-                for begins, found in index.by_start
-                if word.startswith(begins) or unstemmed_word.startswith(begins)
-                for phrase in found
-            )
+        candidates = index.by_word.get(word, ()) + index.begun_by(word, unstemmed_word)
         size = 0
         for phrase in candidates:
             if len(phrase) <= size or start + len(phrase) > count:

@@ -137,6 +137,9 @@ class OutageReport(Base):
     # What the reporter told us after reporting: the power is back (the incident stays open until
     # an operator restores it: one "it's back" may be one house of many), or "cancel my report".
     power_back_at: Mapped[datetime | None]
+    # The last time the reporter said the power was still off ("للحين ما رجعت"): a restore time
+    # they tell later is after it (`back_after`).
+    still_off_said_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -162,6 +165,17 @@ class OutageReport(Base):
         notice says so, or the length would contradict what they told us."""
         stated = aware(self.stated_start)
         return stated is not None and self.start_in(incident) < stated
+
+    def back_after(self, incident: Incident) -> datetime:
+        """The latest moment their power is known to have been off, so it came back after it:
+        the outage's start, or later the last time they said it was still off."""
+        start, said = self.start_in(incident), aware(self.still_off_said_at)
+        return max(start, said) if said is not None else start
+
+    def back_by(self, now: datetime) -> datetime:
+        """Their power was back by then: their «رجعت الكهرباء» message, else now."""
+        said = aware(self.power_back_at)
+        return min(said, now) if said is not None else now
 
     def end_in(self, incident: Incident) -> datetime | None:
         """When this reporter's outage ended: the time they said the power came back, else the

@@ -77,6 +77,10 @@ class _Names:
     # City names that are everyday words too ("الخبر", "the news"): a place only after a word
     # that says so, an attached "بـ", or with a district of that city.
     everyday: frozenset[tuple[str, ...]] = frozenset()
+    # The names of one word, cities' and districts' alike, for a joined letter to be taken off,
+    # and the first words of all names: a message's other words begin none, and are passed.
+    one_word: frozenset[str] = frozenset()
+    first_words: frozenset[str] = frozenset()
 
 
 # The words after which an everyday word is plainly a place ("في الخبر", "مدينة الخبر").
@@ -110,7 +114,9 @@ def _names() -> _Names:
         english[city] = next((a for a in spec.get("names", ()) if a.isascii()), city)
     whole, whole_english = data["whole_city"]
     english[whole] = whole_english
-    return _Names(cities, districts, english, frozenset(everyday))
+    one_word = frozenset(name[0] for name in (*cities, *districts) if len(name) == 1)
+    first_words = frozenset(name[0] for name in (*cities, *districts) if name)
+    return _Names(cities, districts, english, frozenset(everyday), one_word, first_words)
 
 
 @cache
@@ -162,7 +168,7 @@ def shown_place(parts: Iterable[str | None], lang: str) -> str:
 def _unattached(word: str, names: _Names) -> str:
     """ "بالملز" → "الملز", "بجده" → "جده": a joined preposition before a place name."""
     word = _ATTACHED.sub("", word)
-    if word[:1] in "بولف" and (word[1:],) in names.cities.keys() | names.districts.keys():
+    if word[:1] in "بولف" and word[1:] in names.one_word:
         return word[1:]
     return word
 
@@ -189,6 +195,9 @@ def find_place(text: str, city: str | None = None) -> NamedPlace:
     used = [False] * len(words)
     i = 0
     while i < len(words):
+        if words[i] not in names.first_words:
+            i += 1
+            continue
         for size in range(min(LONGEST_NAME, len(words) - i), 0, -1):
             key = tuple(words[i : i + size])
             if i and words[i - 1] == _WITH:

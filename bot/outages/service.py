@@ -266,6 +266,16 @@ def latest_report(
     `report`: only that report ("OUT-000012"), `incident`: only a report of theirs on that
     incident ("INC-000012"); None when it is not theirs (never another number's)."""
     reports = reports_by_sender(session, channel=channel, sender=sender, phone=phone)
+    return latest_of(reports, report=report, incident=incident)
+
+
+def latest_of(
+    reports: list[tuple[OutageReport, Incident]],
+    *,
+    report: int | None = None,
+    incident: int | None = None,
+) -> tuple[OutageReport, Incident] | None:
+    """The first of a sender's reports (newest first) that is `report` / on `incident`."""
     return next(
         (
             (filed, on)
@@ -303,6 +313,14 @@ def note_power_back(report: OutageReport, at: datetime) -> bool:
         return False
     report.power_back_at = as_utc(at)
     return True
+
+
+def note_still_off(report: OutageReport, at: datetime) -> None:
+    """The reporter says their power is still off («للحين ما رجعت», the outage told again): a
+    restore time they tell later is after this (`OutageReport.back_after`)."""
+    said = aware(report.still_off_said_at)
+    if said is None or said < at:
+        report.still_off_said_at = as_utc(at)
 
 
 def undo_power_back(report: OutageReport) -> bool:

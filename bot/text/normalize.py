@@ -115,6 +115,19 @@ def _ascii_digit(match: re.Match[str]) -> str:
 
 def fold(text: str) -> str:
     """Letters folded and lowercased, digits ASCII, punctuation kept (slot parsers need ':')."""
+    if len(text) > _REMEMBERED_UP_TO:
+        return _fold(text)
+    return _fold_short(text)
+
+
+# A turn folds its message several times (understanding's slots, then each flow's check of
+# the times it tells: ~50k instructions a short message): short texts are remembered.
+@lru_cache(maxsize=4096)
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = clean_raw(text)
     if not text.isascii():
         # NFKC turns Arabic presentation forms and full-width Latin into ordinary letters.

@@ -60,13 +60,14 @@ def looks_like_code(text: str) -> bool:
     """Whether the message has the marks of code or markup ("SELECT * FROM bills;",
     "<script>alert(1)</script>"; data/code.toml): it says nothing of the writer's language."""
     marks, least = _code_marks()
-    return sum(text[:1000].count(mark) for mark in marks) >= least
+    return len(marks.findall(text, 0, 1000)) >= least
 
 
 @lru_cache(maxsize=1)
-def _code_marks() -> tuple[frozenset[str], int]:
+def _code_marks() -> tuple[re.Pattern[str], int]:
+    """Any one of the marks: one scan of the message, not one `count` a mark."""
     code = load("code")
-    return frozenset(code["marks"]), int(code["least"])
+    return re.compile("[" + "".join(map(re.escape, code["marks"])) + "]"), int(code["least"])
 
 
 def in_arabic_script(text: str) -> bool:

@@ -18,6 +18,7 @@ from bot.understanding.slots.times import (
     find_times,
     read_answer_hour,
     read_times,
+    says_now,
     says_power_off,
     slot_words,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "find_times",
     "read_answer_hour",
     "read_times",
+    "says_now",
     "says_power_off",
     "stated_duration",
 ]

@@ -1356,19 +1356,25 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     )
 
 
+@lru_cache(maxsize=1)
+def _not_now() -> frozenset[str]:
+    """Denied ("مو طافية") or told as past ("كانت طافية"): not said to be off now."""
+    from bot.phrases import phrases
+
+    return frozenset((*phrases("negation"), *phrases("past_state")))
+
+
 def says_power_off(raw: str) -> bool:
     """The message says the power is off, whatever times it carries ("الكهربا طافية عندنا",
     "النور قاطع", "power is out"): a `state` word of [ongoing] other than "since", not denied
     just before ("مو طافية"), with the power named ("النت مقطوع" is no outage of ours)."""
-    from bot.phrases import phrases
     from bot.understanding.slots import folded_text
 
     v = _vocabulary()
     toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
     if not any(_power_word(t, v) for t in toks):
         return False
-    # Denied ("مو طافية") or told as past ("كانت طافية"): not said to be off now.
-    not_now = {*phrases("negation"), *phrases("past_state")}
+    not_now = _not_now()
     for i, token in enumerate(toks):
         _, size = _phrase_at(toks, i, v.state)
         if not size or token in v.start:
@@ -1377,6 +1383,16 @@ def says_power_off(raw: str) -> bool:
         if not any(" ".join(before[-n:]) in not_now for n in (1, 2) if len(before) >= n):
             return True
     return False
+
+
+def says_now(raw: str) -> bool:
+    """The message says "now" («الحين», «توها», "just now", the [now] words): what it tells
+    happened at the message, no time of it left to ask."""
+    from bot.understanding.slots import folded_text
+
+    v = _vocabulary()
+    toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
+    return any(_phrase_at(toks, i, v.now_words)[1] for i in range(len(toks)))
 
 
 def _restoration(
