@@ -15,7 +15,7 @@ from functools import cache
 
 from babel.dates import format_date
 
-from bot.billing import Bill, BillingUnavailable
+from bot.billing import Account, Bill, BillingUnavailable
 from bot.billing.tariff import tariff, tier_limit_kwh
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
@@ -32,6 +32,7 @@ from bot.understanding.slots.times import NamedMonth, read_times
 from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
+    accounts_by_premise,
     accounts_named_in,
     busy,
     linked_accounts,
@@ -199,8 +200,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     if picked is not None and accounts:
         if 1 <= picked <= len(accounts):
             turn.intent = "bill"
-            _show_bill(turn, accounts[picked - 1], why_high)
-            turn.remember(listed=accounts)
+            _show_one_of(turn, accounts[picked - 1], accounts, why_high)
         else:
             turn.say(
                 turn.tr._(
@@ -245,10 +245,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     listed: list[str] = turn.state.get("listed", [])
     if listed and turn.state.get("shown") and (other := _other_picked(turn, listed)):
-        # "لا قصدي الحساب الثاني" right after the card of the first: that account's bill
+        # "لا قصدي الحساب الثاني", "والثاني؟" right after the card of the first: that account's
         turn.intent = "bill"
-        _show_bill(turn, other, why_high)
-        turn.remember(listed=listed)
+        _show_one_of(turn, other, listed, why_high)
         return True
     if accounts and not why_high and mentions(turn.text, "bill_high"):
         # "ليش عاليه كذا" at "which account?": the same question, for why it is high.
@@ -308,23 +307,23 @@ def answer_question(turn: Turn, asked: str) -> None:
     number = turn.settings.agent_phone
     if asked == "bill_objection":
         line = _(
-            "You can object to the bill with customer service: call {number} or choose "
-            '"Talk to a person". They must reply to you in detail within {deadline}.',
+            "You can object to the bill with customer service: call {number} or send "
+            '"agent" to talk to a person. They must reply to you in detail within {deadline}.',
             number=number,
             deadline=deadline_text(rule_for("billing_complaint", turn.now), turn.lang),
         )
     elif asked == "bill_installments":
         line = _(
             "I cannot split a bill into installments here. Whether it can be paid in "
-            'installments is for customer service to decide: call {number} or choose "Talk to '
-            'a person".',
+            'installments is for customer service to decide: call {number} or send "agent" to '
+            "talk to a person.",
             number=number,
         )
     elif asked == "bill_copy":
         line = _(
             "I cannot send a copy of the bill as a file or by email. Here I can show every line "
             'of it: send "details" after your bill. For an official copy, customer service can '
-            'help: call {number} or choose "Talk to a person".',
+            'help: call {number} or send "agent" to talk to a person.',
             number=number,
         )
     else:
@@ -340,8 +339,8 @@ def _fees_line(turn: Turn) -> str:
         "A bill is made of: the electricity used (kWh at your account's tariff), a monthly "
         "meter reading and billing fee by the size of your breaker (from {low} to {high}), and "
         "{vat}% VAT on both. An unpaid earlier bill is added to the total due. To have your "
-        "bill's charges explained, customer service can help: call {number} or choose \"Talk "
-        'to a person".',
+        'bill\'s charges explained, customer service can help: call {number} or send "agent" '
+        "to talk to a person.",
         low=turn.tr.money(min(fees)),
         high=turn.tr.money(max(fees)),
         vat=turn.tr.number(round(t.vat_rate * 100)),
@@ -368,13 +367,14 @@ def _other_picked(turn: Turn, listed: list[str]) -> str | None:
     """Another listed account named by its number in the list ("لا قصدي الحساب الثاني", "the
     second"), or the other one of two ("الحساب الاخر"), after the card of one of them."""
     shown = turn.state.get("shown")
+    if len(listed) == 2 and mentions_words(turn.text, "other_one"):
+        # before the numbers: "the other one" is no pick of the first ("one")
+        return next(a for a in listed if a != shown)
     words = normalize(ascii_digits(turn.text)).split()
     picks = {n for w in words if (n := choice_number(w)) is not None and 1 <= n <= len(listed)}
     if len(picks) == 1:
         account = listed[picks.pop() - 1]
         return account if account != shown else None
-    if len(listed) == 2 and mentions_words(turn.text, "other_one"):
-        return next(a for a in listed if a != shown)
     return None
 
 
@@ -420,7 +420,7 @@ def _named_one(turn: Turn, numbers: list[str], why_high: bool) -> bool:
     if isinstance(named, bool):
         return named  # True: answered (billing unavailable)
     turn.intent = "bill"
-    _show_bill(turn, named.account, why_high)
+    _show_one_of(turn, named.account, numbers, why_high)
     return True
 
 
@@ -556,10 +556,10 @@ def _show_or_ask(
         _show_several(turn, numbers, why_high)  # "ابي فواتير الحسابين كلهم"
     elif len(accounts) == 1:
         _show_bill(turn, accounts[0].account, why_high)
-    elif len(named := accounts_named_in(turn.text, accounts)) == 1:
-        _show_bill(turn, named[0].account, why_high)  # "فاتورة الملز"
+    elif len(named := _named_in_request(turn.text, accounts)) == 1:
+        _show_one_of(turn, named[0].account, numbers, why_high)  # "فاتورة الملز", "فاتورة المحل"
     elif default in numbers and not named:
-        _show_bill(turn, default, why_high)  # the account of the card just shown
+        _show_one_of(turn, default, numbers, why_high)  # the account of the card just shown
     else:
         turn.begin(
             "bill",
@@ -636,6 +636,20 @@ def _not_issued_yet(turn: Turn, month: dict, latest: Bill) -> bool:
         )
     )
     return True
+
+
+def _named_in_request(text: str, accounts: list[Account]) -> list[Account]:
+    """The accounts a bill request names: by digits or district ("فاتورة الملز"), else by its
+    premises ("فاتورة المحل كم": the shop's), as an answer to "which account?" would."""
+    return accounts_named_in(text, accounts) or accounts_by_premise(text, accounts)
+
+
+def _show_one_of(turn: Turn, account: str, listed: list[str], why_high: bool = False) -> None:
+    """The bill of one of several linked accounts; the others kept, so that "والثاني؟" next is
+    the other's bill."""
+    _show_bill(turn, account, why_high)
+    if turn.state.get("shown") == account:
+        turn.remember(listed=listed)
 
 
 def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
@@ -975,15 +989,15 @@ def objection_line(turn: Turn) -> str:
     under the guaranteed standard of the rule set in force."""
     return turn.tr._(
         "If you think the reading or the amount is wrong, you can object to the bill with "
-        'customer service: call {number} or choose "Talk to a person". They must reply to you '
-        "in detail within {deadline}.",
+        'customer service: call {number} or send "agent" to talk to a person. They must reply '
+        "to you in detail within {deadline}.",
         number=turn.settings.agent_phone,
         deadline=deadline_text(rule_for("billing_complaint", turn.now), turn.lang),
     )
 
 
 def object_choices(turn: Turn) -> list[Choice]:
-    """The main menu's "talk to a person", offered with the objection."""
-    from handlers.menu import MENU_INTENTS
+    """The main menu's "talk to a person", offered in the objection's words."""
+    from handlers.menu import agent_offered
 
-    return [Choice(str(MENU_INTENTS.index("agent") + 1), turn.tr._("Talk to a person"))]
+    return agent_offered(turn)

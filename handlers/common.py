@@ -440,11 +440,29 @@ def end_near_counted(said: Moment, counted: datetime, start: datetime) -> dateti
     assert said.clock is not None
     local = counted.astimezone(RIYADH)
     days = [said.day] if said.day_stated else [local.date() + timedelta(days=d) for d in (-1, 0, 1)]
-    readings = [datetime.combine(day, said.clock, RIYADH) for day in days]
-    if said.guess == "am_pm":
-        readings += [at + timedelta(hours=12) for at in readings if at.hour < 12]
+    readings = [
+        datetime.combine(day, reading.time(), RIYADH) for day in days for reading in said.readings()
+    ]
     near = [at for at in readings if at > start and abs(at - counted) <= END_CORRECTION_REACH]
     return min(near, key=lambda at: abs(at - counted), default=None)
+
+
+def corrected_end(text: str, now: datetime, counted: datetime, start: datetime) -> datetime | None:
+    """The restore time a correction says ("لا رجعت الساعة ٦ مو ٤", "actually it came back at
+    6") of a case counted to end at `counted`: an end alone (no start, not "still off"), said as
+    a correction, read against the end counted (`end_near_counted`), not ahead of the message
+    and not the end already counted; else None. One reading for the calculator's answer and
+    the reporter's records."""
+    from bot.understanding.slots import read_times
+
+    reading = read_times(text, now)
+    said = reading.end
+    if said is None or said.clock is None or reading.start is not None or reading.ongoing:
+        return None
+    if not said_as_correction(text):
+        return None
+    end = end_near_counted(said, counted, start)
+    return end if end is not None and end <= now and end != counted else None
 
 
 def last_week_day_question(turn: Turn, *, hour_known: bool) -> str:

@@ -60,15 +60,14 @@ from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
 from handlers.common import (
     account_choices,
+    corrected_end,
     corrects,
     damage_claim_text,
-    end_near_counted,
     last_week_day_question,
     linked_accounts,
     mask,
     month_day_question,
     outage_reports_meant,
-    said_as_correction,
 )
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -81,6 +80,7 @@ from handlers.compensation_facts import (
     Facts,
     stated_arrears,
 )
+from handlers.menu import offered_in_words
 
 MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
@@ -1320,14 +1320,17 @@ def _answer(turn: Turn, facts: Facts) -> None:
         if open_report:  # reported already: its status, not a second report
             ref = open_report[0][0].reference
             turn.begin("compensation", stage="offer", facts=facts.dump(), status=True)
-            turn.say("\n".join(lines), [Choice("1", _("Status of my report {ref}", ref=ref))])
+            lines.append(_('Shall I show the status of your report {ref}? Send "yes".', ref=ref))
+            turn.say("\n".join(lines), offered_in_words(_("Status of my report {ref}", ref=ref)))
             return
         turn.begin("compensation", stage="offer", facts=facts.dump())
-        turn.say("\n".join(lines), [Choice("1", _("Report the outage now"))])
+        lines.append(_('Shall I report the outage now? Send "yes".'))
+        turn.say("\n".join(lines), offered_in_words(_("Report the outage now")))
         return
     if facts.ongoing and facts.standard in DAYS_STANDARDS and turn.phone is not None:
         turn.begin("compensation", stage="note", facts=facts.dump())
-        turn.say("\n".join(lines), [Choice("1", _("Note this request, to follow it up"))])
+        lines.append(_('Shall I note this request, to follow it up? Send "yes".'))
+        turn.say("\n".join(lines), offered_in_words(_("Note this request, to follow it up")))
         return
     if facts.standard == "connection" and facts.network is None:
         turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
@@ -1424,17 +1427,11 @@ def takes_end_correction(turn: Turn, facts: Facts) -> bool:
     start, counted = facts.start_at(), facts.end_at()
     if facts.standard not in HOURS_STANDARDS or start is None or counted is None:
         return False
-    reading = read_times(turn.text, turn.now)
-    said = reading.end
-    if said is None or said.clock is None or reading.start is not None or reading.ongoing:
-        return False
-    if not said_as_correction(turn.text):
-        return False
-    end = end_near_counted(said, counted, start)
-    if end is None or end > turn.now:
+    end = corrected_end(turn.text, turn.now, counted, start)
+    if end is None:
         return False
     facts.end, facts.duration = end.isoformat(), None
-    facts.end_inferred = facts.end_part = facts.end_unoffered = False
+    facts.end_inferred = facts.end_part = facts.end_unoffered = facts.end_about = False
     _advance(turn, facts)
     return True
 
@@ -2566,20 +2563,22 @@ def _records_page(turn: Turn) -> None:
     page = blocks[shown : shown + RECORDS_PAGE]
     shown += len(page)
     turn.remember(shown=shown)
-    turn.say("\n\n".join(page), _records_choices(turn))
+    choices = _records_choices(turn)
+    if choices[0].unlisted:  # the last page: another case offered in words
+        page.append(turn.tr._('To calculate for another case, send "1".'))
+    turn.say("\n\n".join(page), choices)
 
 
 def _records_choices(turn: Turn) -> list[Choice]:
+    """Another case, and the next page while there is one; on the last page another case
+    alone, unlisted (said in the page's words: a menu of one reads like a form half-made)."""
     blocks: list[str] = turn.state["blocks"]
     shown = int(turn.state.get("shown", 0))
-    choices = [Choice("1", turn.tr._("Calculate for another case"))]
-    if shown < len(blocks):
-        choices.append(
-            Choice(
-                "2", turn.tr._("Show more ({left} left)", left=turn.tr.number(len(blocks) - shown))
-            )
-        )
-    return choices
+    another = turn.tr._("Calculate for another case")
+    if shown >= len(blocks):
+        return offered_in_words(another)
+    left = turn.tr.number(len(blocks) - shown)
+    return [Choice("1", another), Choice("2", turn.tr._("Show more ({left} left)", left=left))]
 
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
@@ -2618,7 +2617,7 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
                 )
             )
         else:
-            turn.say(turn.tr._("Please send a number from the list."), choices)
+            turn.say(turn.tr._('To calculate for another case, send "1".'), choices)
         return True
     return False
 

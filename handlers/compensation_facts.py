@@ -512,18 +512,9 @@ class Facts:
         at = end.at
         assert at is not None
         if not end.day_stated:
-            hours = [end.clock] + (
-                [time((end.clock.hour + 12) % 24, end.clock.minute)]
-                if end.hour_guessed
-                and end.guess != "about"
-                # No morning or evening said: either half ("رجعت ١١ ونص" the next morning
-                # reads as last night's 23:30 alone; after "امس ٨ الصبح" it is 11:30).
-                and (end.clock.hour < 12 or end.guess == "am_pm")
-                else []
-            )
             candidates = []
-            for clock in hours:
-                moment = datetime.combine(start.date(), clock, RIYADH)
+            for reading in end.readings():
+                moment = datetime.combine(start.date(), reading.time(), RIYADH)
                 candidates.append(moment if moment > start else moment + timedelta(days=1))
             at = min(candidates)
         if at < start:
@@ -535,9 +526,7 @@ class Facts:
         known off and by its «رجعت» (`back_within`); None when there is none (asked again)."""
         at = end.at
         assert at is not None and self.back_after and self.back_by
-        readings = [at]
-        if end.hour_guessed and end.guess != "about" and at.hour < 12:
-            readings.append(at + timedelta(hours=12))
+        readings = end.readings()
         after, by = _as_datetime(self.back_after), _as_datetime(self.back_by)
         moments = back_within(readings, after, by, end.day_stated)
         if not moments:

@@ -65,6 +65,7 @@ from bot.text.coordinates import coordinates_in
 from bot.understanding import Understanding, choice_number
 from handlers import agent
 from handlers.common import ask_which_city, latest_safety_report, stopped_note
+from handlers.menu import offered_in_words
 
 log = logging.getLogger(__name__)
 
@@ -886,8 +887,8 @@ def _offer_outage(turn: Turn, told: str, told_at: str | None = None) -> None:
     turn.remember(outage_told=told, outage_told_at=told_at or turn.now.isoformat())
     turn.say(
         _("You also said the power is out where you are: shall I report the outage too?"),
-        # One choice: numbered 1, not by its place in the main menu.
-        [Choice("1", _("Report a power outage"), aliases=yes_words())],
+        # One choice, asked in words: its "1" (not its place in the main menu) and yes take it.
+        offered_in_words(_("Report a power outage"), aliases=yes_words()),
     )
 
 

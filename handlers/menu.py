@@ -51,6 +51,19 @@ def menu_choices(turn: Turn) -> list[Choice]:
     return [Choice(str(i), menu_label(turn, intent)) for i, intent in enumerate(MENU_INTENTS, 1)]
 
 
+def offered_in_words(label: str, key: str = "1", aliases: tuple[str, ...] = ()) -> list[Choice]:
+    """The one option an answer offers in its own words ('Send "yes"', 'send "agent"'):
+    unlisted, as a menu of one item reads like a form left half-made; its number (and
+    `aliases`) still taken."""
+    return [Choice(key, label, aliases=aliases, unlisted=True)]
+
+
+def agent_offered(turn: Turn, aliases: tuple[str, ...] = ()) -> list[Choice]:
+    """The main menu's "talk to a person", offered in an answer's words."""
+    key = str(MENU_INTENTS.index("agent") + 1)
+    return offered_in_words(menu_label(turn, "agent"), key, aliases)
+
+
 def show(turn: Turn, lead: str | None = None) -> None:
     _ = turn.tr._
     text = lead or _(

@@ -7,7 +7,6 @@ The words are a phrase list: locales/<lang>/phrases/meter_counts_wrong.txt."""
 
 from __future__ import annotations
 
-from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.hazards.vocabulary import is_danger
 from bot.phrases import mentions
@@ -36,7 +35,7 @@ def asks(text: str, understood: Understanding) -> bool:
 
 
 def answer(turn: Turn) -> None:
-    from handlers.menu import MENU_INTENTS
+    from handlers.menu import agent_offered
     from handlers.outage_status import yes_words
 
     _ = turn.tr._
@@ -54,17 +53,11 @@ def answer(turn: Turn) -> None:
                     rule=rule_summary(rule, turn.lang),
                 ),
                 _(
-                    "To object and ask for a meter test, call customer service on {phone}.",
+                    "To object and ask for a meter test, call customer service on {phone}, or "
+                    'send "agent" to talk to a person.',
                     phone=turn.settings.agent_phone,
                 ),
             ]
         ),
-        # The main menu's "talk to a person": its yes takes it too.
-        [
-            Choice(
-                str(MENU_INTENTS.index("agent") + 1),
-                _("Talk to a person"),
-                aliases=yes_words(),
-            )
-        ],
+        agent_offered(turn, aliases=yes_words()),  # its yes takes it too
     )

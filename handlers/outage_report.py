@@ -2090,7 +2090,9 @@ def _acknowledgement(
     if account is not None:
         lines.append(
             _(
-                "Place: {place} (account {account})",
+                # The address last: an Arabic one ("فيلا 7، شارع 22") in an English line is
+                # never followed by English words, which would run into it right to left.
+                "Place (account {account}): {place}",
                 place=shown_place((account.premise, account.district), turn.lang),
                 account=mask(account.account),
             )

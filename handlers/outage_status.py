@@ -38,7 +38,7 @@ from bot.understanding.slots import (
 from handlers.common import (
     END_CORRECTION_REACH,
     back_within,
-    end_near_counted,
+    corrected_end,
     latest_outage_report,
     latest_safety_report,
     outage_reports_meant,
@@ -794,11 +794,7 @@ def takes_end_correction(turn: Turn, understood: Understanding | None) -> bool:
     ):
         return False  # an open question's own answer, or the calculator's case just answered
     if understood is None or not said_as_correction(turn.text):
-        return False
-    reading = read_times(turn.text, turn.now)
-    said = reading.end
-    if said is None or said.clock is None or reading.start is not None or reading.ongoing:
-        return False
+        return False  # cheap first: no database read for a message that corrects nothing
     found = latest_outage_report(turn)
     if found is None or found[0].status == CANCELLED:
         return False
@@ -806,8 +802,8 @@ def takes_end_correction(turn: Turn, understood: Understanding | None) -> bool:
     counted = report.end_in(incident)
     if counted is None or turn.now - counted > END_CORRECTION_REACH:
         return False
-    end = end_near_counted(said, counted, report.start_in(incident))
-    if end is None or end > turn.now or end == counted:
+    end = corrected_end(turn.text, turn.now, counted, report.start_in(incident))
+    if end is None:
         return False
     turn.finish()
     turn.intent = "outage_status"

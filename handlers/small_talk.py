@@ -125,7 +125,8 @@ def _return(turn: Turn, kind: str) -> str:
         "greeting_salam": _("And peace be upon you, and the mercy of God"),
         "greeting_morning": _("Good morning to you too"),
         "greeting_evening": _("Good evening to you too"),
-        "greeting_hello": _("Hello, welcome"),
+        # Not "welcome": a new conversation's welcome follows it ("Welcome to Sadeeq").
+        "greeting_hello": _("Hello"),
         "greeting_how_are_you": _("I am well, thank God, and I hope you are too"),
         "wellwish": _("Thank you, and may God give you strength too"),
         "thanks": _("You are welcome, anytime"),

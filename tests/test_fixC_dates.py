@@ -82,3 +82,10 @@ def test_an_answer_to_which_day_of_last_week(answer: str, start: str) -> None:
 def test_the_hours_said_with_no_day_are_both_kept() -> None:
     reading = read_times("انقطعت الاسبوع الماضي من ٨ الصبح الى ٤ العصر", NOW)
     assert (reading.vague_clock, reading.vague_end_clock) == (time(8, 0), time(16, 0))
+
+
+def test_a_number_counting_after_this_month_is_no_month() -> None:
+    """«الشهر ٣ مرات» is three times this month (the cold review), «شهر ١١» still November."""
+    assert read_times("انقطعت الكهرباء الشهر ٣ مرات", NOW).month is None
+    november = read_times("انقطعت شهر ١١", NOW).month
+    assert november is not None and november.first.month == 11

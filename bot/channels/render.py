@@ -55,9 +55,9 @@ def render_text(reply: Reply, channel: str, detail: bool = False) -> str:
     """The reply as one text message for `channel` ("whatsapp", "sms", "telegram", "terminal")."""
     if channel == "sms":
         return _sms(reply, detail)
-    if channel == "telegram" or not reply.choices:
+    if channel == "telegram" or not reply.shown_choices:
         return reply.text
-    menu = "\n".join(f"{choice.key}. {choice.label}" for choice in reply.choices)
+    menu = "\n".join(f"{choice.key}. {choice.label}" for choice in reply.shown_choices)
     return f"{reply.text}\n\n{menu}" if reply.text else menu
 
 
@@ -68,7 +68,7 @@ def was_cut(reply: Reply, channel: str) -> bool:
 
 def _sms(reply: Reply, detail: bool) -> str:
     body = _compact_lines(strip_emoji(reply.text))
-    items = [f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.choices]
+    items = [f"{c.key} {strip_emoji(c.label).strip()}" for c in reply.shown_choices]
     menu = _separator(reply).join(items)
     text = "\n".join(part for part in (body, menu) if part)
     if detail or sms_segments(text) <= SMS_MAX_SEGMENTS:
@@ -90,7 +90,7 @@ def _sms(reply: Reply, detail: bool) -> str:
     # question's first line; every number still works when typed.
     head = _cut_keeping_opt_out(body.split("\n", 1)[0], MENU_PAGE_TEXT) if body else ""
     page: list[str] = []
-    order = sorted(range(len(items)), key=lambda i: not reply.choices[i].featured)
+    order = sorted(range(len(items)), key=lambda i: not reply.shown_choices[i].featured)
     for i in order:
         candidate = _separator(reply).join([*page, items[i]])
         if _utf16_len(head) + _utf16_len(candidate) + 1 > limit:
@@ -134,7 +134,9 @@ def _separator(reply: Reply) -> str:
         return "، " if reply.lang == "ar" else ", "
     # A reply made without a language (a test's, a plain string's): guess from its letters.
     return (
-        "، " if ARABIC_LETTER.search(reply.text + "".join(c.label for c in reply.choices)) else ", "
+        "، "
+        if ARABIC_LETTER.search(reply.text + "".join(c.label for c in reply.shown_choices))
+        else ", "
     )
 
 

@@ -142,11 +142,11 @@ def _location(message: Message) -> Location | None:
 
 
 def keyboard_for(reply: Reply) -> ReplyKeyboardMarkup | None:
-    if not reply.choices:
+    if not reply.shown_choices:
         return None
     rows = [
         [KeyboardButton(choice.label, request_contact=choice.request_contact or None)]
-        for choice in reply.choices
+        for choice in reply.shown_choices
     ]
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
@@ -236,7 +236,7 @@ def _outgoing(
     earlier delivery could not send (their keyboards were not stored: plain text)."""
     if repeat:
         return [(text, None) for text in texts[len(texts) - unsent :]] if unsent else []
-    any_keyboard = any(reply.choices for reply in replies)
+    any_keyboard = any(reply.shown_choices for reply in replies)
     outgoing = []
     for index, (reply, text) in enumerate(zip(replies, texts, strict=True)):
         markup: ReplyKeyboardMarkup | ReplyKeyboardRemove | None = keyboard_for(reply)

@@ -52,7 +52,7 @@ class ContentTemplates:
 
     def content_for(self, reply: Reply) -> Content | None:
         """The template carrying `reply`, or None: numbered text it is."""
-        choices = reply.choices
+        choices = reply.shown_choices
         if not choices or not reply.text or len(reply.text) > LIST_BODY_LIMIT:
             return None
         if [c.key for c in choices] != [str(n) for n in range(1, len(choices) + 1)]:

@@ -75,6 +75,10 @@ class Choice:
     # The choice most subscribers want: where a menu cannot be shown whole (an SMS page), it
     # comes first.
     featured: bool = False
+    # Taken when sent (its key, its label, its aliases) but not shown: the one option a reply
+    # offers in its own words ('send "agent"'), as a menu of one item reads like a form left
+    # half-made; the number it had is still understood.
+    unlisted: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,13 +89,19 @@ class Reply:
     # comma). Not part of what the reply says, so not of its equality.
     lang: str | None = field(default=None, compare=False)
 
+    @property
+    def shown_choices(self) -> tuple[Choice, ...]:
+        """The choices a channel shows (a numbered list, buttons): the unlisted ones are not."""
+        return tuple(c for c in self.choices if not c.unlisted)
+
 
 def reply_to_json(reply: Reply) -> dict:
     return {
         "text": reply.text,
         "lang": reply.lang,
         "choices": [
-            [c.key, c.label, c.request_contact, list(c.aliases), c.featured] for c in reply.choices
+            [c.key, c.label, c.request_contact, list(c.aliases), c.featured, c.unlisted]
+            for c in reply.choices
         ],
     }
 
@@ -110,5 +120,6 @@ def _choice(
     request_contact: bool = False,
     aliases: list | None = None,
     featured: bool = False,
+    unlisted: bool = False,
 ) -> Choice:
-    return Choice(key, label, request_contact, tuple(aliases or ()), featured)
+    return Choice(key, label, request_contact, tuple(aliases or ()), featured, unlisted)

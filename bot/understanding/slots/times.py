@@ -97,6 +97,7 @@ class _Vocabulary:
     between: frozenset[str]
     hijri_mark: frozenset[str]
     month_word: frozenset[str]
+    month_count: frozenset[str]
     relative_before: _Phrases[bool]
     relative_after: frozenset[str]
     relative_units: dict[str, int]  # duration unit word → days in one unit
@@ -270,6 +271,7 @@ def _vocabulary() -> _Vocabulary:
         frozenset(normalize(w) for w in dates["between"]),
         frozenset(normalize(w) for w in dates["hijri_mark"]),
         frozenset(normalize(w) for w in dates["month_word"]),
+        frozenset(normalize(w) for w in dates["month_count"]),
         _flags(relative["before"]),
         frozenset(normalize(w) for w in relative["after"]),
         relative_units,
@@ -1140,6 +1142,19 @@ class Moment:
     def inferred(self) -> bool:
         return not self.day_stated or self.hour_guessed
 
+    def readings(self) -> list[datetime]:
+        """The moments its hour may mean: itself, and twelve hours off when which half of the
+        day was our guess (an hour 1-12 said with no morning or evening, read either way, or a
+        morning hour guessed); never for an "about" hour. A past "١١" read as last night's 23:00
+        is 11:00 after a morning start, so each caller picks among both, never one half."""
+        at = self.at
+        assert at is not None
+        if not self.hour_guessed or self.guess == "about":
+            return [at]
+        if self.guess == "am_pm":
+            return [at, at + timedelta(hours=12 if at.hour < 12 else -12)]
+        return [at, at + timedelta(hours=12)] if at.hour < 12 else [at]
+
     def slot(self) -> str:
         """ISO 8601: a local datetime, or a date alone when no hour was given."""
         at = self.at
@@ -1527,7 +1542,8 @@ def months_by_number(toks: list[str]) -> list[str]:
     i = 0
     while i < len(toks):
         number = toks[i + 1] if toks[i] in v.month_word and i + 1 < len(toks) else ""
-        if _digits(number) and 1 <= int(number) <= 12:
+        counted = i + 2 < len(toks) and toks[i + 2] in v.month_count  # "الشهر ٣ مرات"
+        if _digits(number) and 1 <= int(number) <= 12 and not counted:
             out.extend(_month_name(int(number)))
             i += 2
             continue
