@@ -103,6 +103,14 @@ def back_within(
     return sorted(found)
 
 
+def current_outage_report(turn: Turn) -> tuple[OutageReport, Incident] | None:
+    """The sender's report a message about the power off now is about: their latest, when it
+    is current (`OutageReport.is_current`: standing, its case not over). None after a
+    restoration: a new outage then is a new report, never the old one reopened or offered."""
+    found = latest_outage_report(turn)
+    return found if found is not None and found[0].is_current(found[1]) else None
+
+
 def latest_safety_report(
     turn: Turn, *, report: int | None = None, hazard: int | None = None, kind: str | None = None
 ) -> tuple[HazardReport, Hazard] | None:
@@ -270,15 +278,16 @@ _PREMISE_ANSWER_WORDS = 4
 
 
 def accounts_by_premise(
-    text: str, accounts: list[Account], *, by_kind: bool = True
+    text: str, accounts: list[Account], *, by_kind: bool = True, in_sentence: bool = False
 ) -> list[Account]:
     """The accounts a short answer names by their premises: by the premises' own word first
     ("الفيلا" is the account at "فيلا 12، ...", "الشقة" the one at "شقة 5"), else by their kind:
     "حق البيت" a home's, "المحل", "the shop" a shop's or office's (the premises lists of
     locales/<lang>/phrases/, read from each account's premises). Whole words only; [] when the
     answer names no premises, or both kinds. `by_kind=False`: by the premises' word only (where
-    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa)."""
-    if len(text.split()) > _PREMISE_ANSWER_WORDS:
+    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa). `in_sentence`:
+    the premises' own word read in a message of any length ("ابي ابلغ عن انقطاع بالمحل")."""
+    if len(text.split()) > _PREMISE_ANSWER_WORDS and not in_sentence:
         return []
     return [accounts[i] for i in premises_named(text, [a.premise for a in accounts], by_kind)]
 

@@ -3194,10 +3194,7 @@ def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     return [
         (report, incident)
         for report, incident in reports
-        if incident.status != "restored"
-        and report.stated_end is None
-        and report.status != CANCELLED
-        and report.power_back_at is None
+        if report.is_current(incident) and report.power_back_at is None
     ]
 
 
@@ -3219,7 +3216,7 @@ def _ask_when_back(turn: Turn, kept: OutageReport | None = None) -> bool:
     report, incident = found
     if report.power_back_at is None:
         return False
-    if incident.status == "restored" or report.stated_end is not None:
+    if report.case_over(incident):
         return False
     stated = report.stated_start
     since = aware(stated) if stated is not None else report.start_in(incident)

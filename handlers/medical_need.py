@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.dialogue.turn import Turn
 from bot.outages import flag_urgent
+from bot.outages.models import OutageReport
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding
@@ -116,19 +117,26 @@ def names_another_place(turn: Turn) -> bool:
     from handlers.outage_report import _same_place
 
     found = latest_outage_report(turn)
-    if found is None or not found[1].is_open:
+    if found is None or not found[0].is_current(found[1]):
         return False
     return not _same_place(turn.text, found[0])
 
 
-def flag_open_report(turn: Turn) -> bool:
-    """Flag the sender's open outage report urgent; False when they have none open."""
+def flag_open_report(turn: Turn) -> OutageReport | None:
+    """Flag the sender's current outage report urgent: that report, None when they have none
+    (`flag_urgent`: a restored case is never it)."""
     message = turn.message
-    return (
-        flag_urgent(turn.session, channel=message.channel, sender=message.sender, phone=turn.phone)
-        is not None
+    return flag_urgent(
+        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
     )
 
 
-def flagged_line(turn: Turn) -> str:
+def flagged_line(turn: Turn, report: OutageReport | None = None) -> str:
+    """The report marked urgent; `report`: named by its number, when no acknowledgement of it
+    with the number goes before ("done" said only of a report the subscriber can quote)."""
+    if report is not None:
+        return turn.tr._(
+            "Your report {ref} is marked urgent: someone there depends on medical equipment.",
+            ref=report.reference,
+        )
     return turn.tr._("Your report is marked urgent: someone there depends on medical equipment.")

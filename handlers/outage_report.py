@@ -68,6 +68,7 @@ from handlers.common import (
     accounts_by_premise,
     accounts_named_in,
     ask_which_city,
+    current_outage_report,
     damage_claim_text,
     latest_outage_report,
     mask,
@@ -346,8 +347,8 @@ def _ahead(turn: Turn) -> bool:
 def _open_report_told(turn: Turn) -> bool:
     """The sender's report of an outage still open, and its status, instead of the place asked
     again; a place typed next is a new report. True when there was one."""
-    found = latest_outage_report(turn)
-    if found is None or not found[1].is_open or found[0].status == CANCELLED:
+    found = current_outage_report(turn)
+    if found is None:
         return False
     report, incident = found
     _ = turn.tr._
@@ -740,8 +741,11 @@ def _may_be(account: Account, named: NamedPlace) -> bool:
 
 
 def _named_in(text: str, accounts: list[Account]) -> list[Account]:
-    """The one premise the message names ("مقطوعة عندنا في الملز"), by common.accounts_named_in."""
-    named = accounts_named_in(text, accounts)
+    """The one premise the message names ("مقطوعة عندنا في الملز", "طافية بالمحل"): by its
+    digits or district (common.accounts_named_in), else by the premises' own word."""
+    named = accounts_named_in(text, accounts) or accounts_by_premise(
+        text, accounts, by_kind=False, in_sentence=True
+    )
     return named if len(named) == 1 else []
 
 
@@ -1412,7 +1416,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         return _asks_start(turn, report, incident, told)
     at = told.at or told.offer
     assert at is not None
-    end = incident.end if not incident.is_open else None
+    end = report.end_in(incident)  # their case's end: a start after it is a new outage
     if told.at is None and at >= report.reported:  # "من العصر", its hour after the report
         return _asks_start(turn, report, incident, replace(told, offer=None), after_report=at)
     if at >= report.reported or (end is not None and at >= end):
@@ -1654,7 +1658,7 @@ def ended_before_report(
     was an earlier outage, not this one's end. Asked when it went off this time (once; then the
     report counts from when it was sent), nothing recorded."""
     incident = incident or turn.session.get(Incident, report.incident_id)
-    if incident is None or not incident.is_open or report.stated_end is not None:
+    if incident is None or report.case_over(incident):
         return False
     if told[1] >= report.reported:
         return False
@@ -1831,7 +1835,7 @@ def take_start(
             )
         )
     holder = report.account is None  # paid to whoever holds the account there, maybe not them
-    if incident.is_open and report.stated_end is None:
+    if not report.case_over(incident):
         lines.append(open_outage_so_far(turn, report, incident, holder))
     else:
         compensation = compensation_for_report(report, incident)

@@ -60,7 +60,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         return
     meant = outage_reports_meant(turn)  # "حالة بلاغي" with two open: both; «بلاغ الفيلا»: one
     found = meant[0] if meant else None
-    if len(meant) == 1 and _still_open(*meant[0]) and says_still_off(turn.text):
+    if len(meant) == 1 and meant[0][0].is_current(meant[0][1]) and says_still_off(turn.text):
         note_still_off(meant[0][0], turn.now)  # «للحين ما رجعت»: it came back after this
     safety = latest_safety_report(turn)
     if _reports_an_outage(turn, understood, found):
@@ -244,7 +244,7 @@ def _reports_an_outage(
     named place. The report is what the subscriber needs, not "is the power out now?", nor the
     status of an old report (restored, or cancelled). A report named by its reference is asked
     about, whatever else is said."""
-    if found is not None and found[1].is_open and found[0].status != CANCELLED:
+    if found is not None and found[0].is_current(found[1]):
         return False
     if named_reference(turn.text) is not None:
         return False
@@ -430,7 +430,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if cancel and not back and not own:
         from handlers import hazard_report
 
-        open_report = found[0] if found is not None and _still_open(*found) else None
+        open_report = found[0] if found is not None and found[0].is_current(found[1]) else None
         if hazard_report.takes_cancel(turn, open_report):
             return True  # a safety report: kept, or which report is meant asked
     stated_end = back and not cancel and _states_an_end(understood)
@@ -438,7 +438,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         return True  # "رجعت الساعة 3": the stated end closes the reporter's case
     _ = turn.tr._
     turn.finish()  # a report being made is not made: the power is back, or it is not wanted
-    if found is None or not found[1].is_open or found[0].status == CANCELLED:
+    if found is None or not found[0].is_current(found[1]):
         if reporting:
             turn.intent = "outage_report"
             if own:
@@ -520,10 +520,10 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     if found is None:
         return False
     report, incident = found
-    if not _still_open(report, incident):
-        return False
     if report.power_back_at is None and report.stated_end is None:
         return False  # no "back" of theirs to undo: the report's flow answers as it does
+    if not (report.is_current(incident) or (denied and _denies_told_end(turn, report, incident))):
+        return False  # their case is over: the power off now is a new outage, a new report
     _ = turn.tr._
     turn.finish()
     turn.intent = "outage_status"
@@ -552,14 +552,25 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     return True
 
 
+def _denies_told_end(turn: Turn, report: OutageReport, incident: Incident) -> bool:
+    """ "لا غلطان ما رجعت" soon after the reporter told the hour their power came back (their
+    case over by that hour alone, the incident still open): that hour taken back. Not a start
+    told after that hour ("طافية من ساعتين" days later), nor a message a day on: a new outage."""
+    from handlers.outage_report import STILL_OFF_WINDOW
+
+    told_back, end = aware(report.power_back_at), aware(report.stated_end)
+    if report.status == CANCELLED or not incident.is_open or told_back is None or end is None:
+        return False
+    if turn.now - told_back > STILL_OFF_WINDOW:
+        return False
+    began = read_times(turn.text, turn.now).start
+    return began is None or began.at is None or began.at <= end
+
+
 def says_still_off(text: str) -> bool:
     """The message says the power is off now, or still not back («للحين ما رجعت», "still no
     power")."""
     return says_power_off(text) or mentions_words(text, "never_back")
-
-
-def _still_open(report: OutageReport, incident: Incident) -> bool:
-    return incident.is_open and report.status != CANCELLED
 
 
 def own_fault_text(turn: Turn, tail: str) -> str:
@@ -825,7 +836,7 @@ def _states_an_end(understood: Understanding | None) -> bool:
 def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> bool:
     """The stated end recorded on the reporter's open case and answered; True when taken (the
     flow the message came in is over then)."""
-    if incident.status == "restored" or report.stated_end is not None:
+    if report.case_over(incident):
         return False
     reading = read_times(turn.text, turn.now)
     if reading.start is not None or reading.ongoing or reading.end is None:
@@ -922,7 +933,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
         turn.finish()
         return False
     report, incident = found
-    if incident.status == "restored" or report.stated_end is not None:
+    if report.case_over(incident):
         turn.finish()
         return False
     word, picked = control_word(turn.text), choice_number(turn.text)

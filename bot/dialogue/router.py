@@ -334,13 +334,17 @@ def _medical_outage(turn: Turn, understood: Understanding) -> bool:
         return False
     if not medical_need.is_outage(understood, text=turn.text):
         # Answered as the other request: a report is promised only when one is there to flag.
-        medical_need.warn(turn, report_follows=medical_need.flag_open_report(turn))
+        flagged = medical_need.flag_open_report(turn)
+        medical_need.warn(turn, report_follows=flagged is not None)
         return False
     medical_need.warn(turn)
     turn.finish()
-    if not medical_need.names_another_place(turn) and medical_need.flag_open_report(turn):
+    flagged = (
+        None if medical_need.names_another_place(turn) else medical_need.flag_open_report(turn)
+    )
+    if flagged is not None:
         turn.intent = "outage_report"
-        turn.say(medical_need.flagged_line(turn))
+        turn.say(medical_need.flagged_line(turn, flagged))
         return True
     outage_report.start(turn, understood)
     return True

@@ -188,6 +188,18 @@ class OutageReport(Base):
         end, back = incident.end, aware(self.power_back_at)
         return min(end, back) if end is not None and back is not None else end
 
+    def case_over(self, incident: Incident) -> bool:
+        """This reporter's outage is over: its incident closed (restored by an operator, or
+        withdrawn), or they told us the hour their power came back. The one rule for a report
+        a new outage is never about: a new start after it is a new report, never this one
+        reopened, offered back, flagged urgent or withdrawn (its case keeps its money)."""
+        return not incident.is_open or self.stated_end is not None
+
+    def is_current(self, incident: Incident) -> bool:
+        """The report a message about the power off now may be about: standing, its case not
+        over (`case_over`)."""
+        return self.status != CANCELLED and not self.case_over(incident)
+
     def ended_before_restoration(self, incident: Incident) -> bool:
         """Their case ends at a time of their own (said, or their «رجعت» message) before the
         incident's restoration: the restoration notice says until when it counted."""

@@ -181,7 +181,16 @@ def report_outage(
         )
     incident, created, before = _open_incident(session, key, place, reported_at, reopened_from)
 
-    existing = next((r for r, _ in sender_reports if r.incident_id == incident.id), None)
+    existing = _report_on(sender_reports, incident)
+    while existing is not None and existing.case_over(incident):
+        # They told us when their power came back, the area's incident still open: this is a
+        # new outage of theirs, an incident apart (that report keeps its case and its money),
+        # never that report reopened. The key names the report it follows, so a third outage
+        # follows the second.
+        incident, created, before = _open_incident(
+            session, f"after:{existing.id}", place, reported_at, None, nearest=False
+        )
+        existing = _report_on(sender_reports, incident)
     if existing is not None and existing.status == CANCELLED:  # reported again: it stands again
         existing.status, existing.cancelled_at = OPEN, None
         if urgent:
@@ -236,6 +245,12 @@ def report_outage(
     if urgent and not report.urgent:  # the same sender's other message won the race
         report.urgent = True
     return ReportOutcome(report, incident, inserted, joined, count)
+
+
+def _report_on(
+    reports: list[tuple[OutageReport, Incident]], incident: Incident
+) -> OutageReport | None:
+    return next((r for r, _ in reports if r.incident_id == incident.id), None)
 
 
 def latest_report(
@@ -408,10 +423,11 @@ def urgent_reports(session: Session, incident: Incident) -> int:
 def flag_urgent(
     session: Session, *, channel: str, sender: str, phone: str | None
 ) -> OutageReport | None:
-    """Flag the sender's latest report urgent if its outage is still open; that report, or None
-    when they have no open report."""
+    """Flag the sender's latest report urgent if it is current (`OutageReport.is_current`); that
+    report, or None when they have none (a restored case is never flagged: the outage now is a
+    new report)."""
     found = latest_report(session, channel=channel, sender=sender, phone=phone)
-    if found is None or not found[1].is_open:
+    if found is None or not found[0].is_current(found[1]):
         return None
     found[0].urgent = True
     session.flush()
@@ -639,10 +655,17 @@ def parse_reference(ref: str | int, prefix: str) -> int | None:
 
 
 def _open_incident(
-    session: Session, key: str, place: Place, reported_at: datetime, reopened_from: Incident | None
+    session: Session,
+    key: str,
+    place: Place,
+    reported_at: datetime,
+    reopened_from: Incident | None,
+    *,
+    nearest: bool = True,
 ) -> tuple[Incident, bool, int]:
     """The area's open incident (made and claimed when there is none), whether it was made
-    here, and how many reports it had before this one."""
+    here, and how many reports it had before this one. `nearest`: a shared location may join
+    the nearest open incident (not for an outage kept apart from its area's)."""
     for _ in range(_CLAIM_ATTEMPTS):
         session.flush()  # as the ORM's own query would: what the turn changed is seen
         row = _OPEN_INCIDENT_OF_AREA.first(connection_of(session), {"area_key": key})
@@ -651,11 +674,11 @@ def _open_incident(
             before = values.pop("reporters_before")
             return _attached(session, Incident, values), False, before
         # A report reopened into an incident joins only its own area's, never a neighbour's.
-        nearest = None
-        if place.located and reopened_from is None:
-            nearest = _nearest_open(session, place)
-        if nearest is not None:
-            return nearest, False, reporters_count(session, nearest)
+        near = None
+        if place.located and reopened_from is None and nearest:
+            near = _nearest_open(session, place)
+        if near is not None:
+            return near, False, reporters_count(session, near)
 
         incident = Incident(
             area_key=key,
