@@ -69,12 +69,6 @@ def _compact_pattern(spec: dict[str, list[str]]) -> re.Pattern[str]:
     )
 
 
-def months_by_number(toks: list[str]) -> list[str]:
-    from bot.understanding.slots import times
-
-    return times.months_by_number(toks)
-
-
 def _time_words() -> frozenset[str]:
     from bot.understanding.slots.times import _vocabulary
 
@@ -96,6 +90,8 @@ def find_duration_minutes(
         from bot.understanding.slots import folded_text
 
         tokens = slot_tokens(folded_text(raw, folded), _words().known)
+    from bot.understanding.slots.times import months_by_number  # times imports this module
+
     toks = months_by_number(tokens)  # "شهر 11 يوم ٥": a date, not 11 days
     starts = length_starts()
     i = 0
