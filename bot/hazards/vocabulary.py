@@ -126,7 +126,9 @@ class _Index:
         get = self.by_start.get
         found: tuple[tuple[str, ...], ...] = ()
         for size in self.lengths:
-            head, other = word[:size], unstemmed[:size]
+            # A word shorter than `size` would look itself up again at every longer size.
+            head = word[:size] if size <= len(word) else ""
+            other = unstemmed[:size] if size <= len(unstemmed) else ""
             found += get(head, ()) + (get(other, ()) if other != head else ())
         return found
 
