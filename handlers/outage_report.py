@@ -749,6 +749,12 @@ def _named_in(text: str, accounts: list[Account]) -> list[Account]:
     return named if len(named) == 1 else []
 
 
+def premise_named(turn: Turn) -> Account | None:
+    """The one premise of the sender's that the message names («والفيلا لسا طافية»), else None."""
+    named = _named_in(turn.text, _accounts(turn))
+    return named[0] if named else None
+
+
 def _accounts(turn: Turn) -> list[Account]:
     if turn.phone is None:
         return []

@@ -522,6 +522,11 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     report, incident = found
     if report.power_back_at is None and report.stated_end is None:
         return False  # no "back" of theirs to undo: the report's flow answers as it does
+    from handlers.outage_report import premise_named
+
+    named = premise_named(turn)
+    if named is not None and named.account != report.account:
+        return False  # "the shop is back" then "and the villa is still off": another premise
     if not (report.is_current(incident) or (denied and _denies_told_end(turn, report, incident))):
         return False  # their case is over: the power off now is a new outage, a new report
     _ = turn.tr._
