@@ -59,14 +59,9 @@ def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     it names (its reference, or among the open ones its premises' word: «الفيلا», «المحل»),
     else the only one open, else the latest. Several (the open ones) when several are open and
     none is named: which one is asked, never guessed. [] when the sender has none."""
-    from bot.outages import reports_by_sender
-    from bot.outages.models import CANCELLED
     from handlers.outage_status import named_reference
 
-    message = turn.message
-    reports = reports_by_sender(
-        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
-    )
+    reports = sender_outage_reports(turn)
     chosen = turn.state.get("chosen_report")
     named = named_reference(turn.text or "")
     for report, incident in reports:
@@ -74,11 +69,7 @@ def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
             named is not None and (named[0], named[1]) in (("out", report.id), ("inc", incident.id))
         ):
             return [(report, incident)]
-    going = [
-        (report, incident)
-        for report, incident in reports
-        if incident.is_open and report.status != CANCELLED and report.stated_end is None
-    ]
+    going = [(report, incident) for report, incident in reports if report.is_current(incident)]
     by_place = premises_named(turn.text or "", [report.premise for report, _ in going])
     if len(by_place) == 1:
         return [going[by_place[0]]]

@@ -68,6 +68,7 @@ from handlers.common import (
     mask,
     month_day_question,
     outage_reports_meant,
+    sender_outage_reports,
     supposed_length,
 )
 from handlers.compensation_facts import (
@@ -3185,15 +3186,9 @@ def _open_request_text(turn: Turn, request) -> str:
 def _open_outage(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     """The sender's outage cases going on, newest first: every open report of theirs (the
     villa's and the shop's alike), none restored, withdrawn, or told to be back."""
-    from bot.outages import reports_by_sender
-
-    message = turn.message
-    reports = reports_by_sender(
-        turn.session, channel=message.channel, sender=message.sender, phone=turn.phone
-    )
     return [
         (report, incident)
-        for report, incident in reports
+        for report, incident in sender_outage_reports(turn)
         if report.is_current(incident) and report.power_back_at is None
     ]
 

@@ -99,7 +99,7 @@ def covering_report(
     if incident.restored_at is None:
         return None
     later = aliased(Incident)
-    covering = session.scalars(
+    return session.scalars(
         select(OutageReport)
         .join(later, later.id == OutageReport.incident_id)
         .where(
@@ -114,7 +114,6 @@ def covering_report(
         .order_by(OutageReport.reported_at.desc(), OutageReport.id.desc())
         .limit(1)
     ).first()
-    return covering
 
 
 def covered_report(
