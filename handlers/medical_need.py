@@ -14,7 +14,7 @@ from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding
 from bot.understanding.slots import says_power_off
-from handlers.common import latest_outage_report
+from handlers.common import current_outage_report
 
 # Requests this sure of something else (a compensation case, a bill) are answered as asked,
 # after the 933 warning; anything less is taken as the outage it describes.
@@ -116,10 +116,8 @@ def names_another_place(turn: Turn) -> bool:
     report keeps its own flag."""
     from handlers.outage_report import _same_place
 
-    found = latest_outage_report(turn)
-    if found is None or not found[0].is_current(found[1]):
-        return False
-    return not _same_place(turn.text, found[0])
+    found = current_outage_report(turn)
+    return found is not None and not _same_place(turn.text, found[0])
 
 
 def flag_open_report(turn: Turn) -> OutageReport | None:
