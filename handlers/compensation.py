@@ -1706,6 +1706,15 @@ def _asks_why_counted(turn: Turn) -> bool:
     return reading.start is None and reading.end is None and not reading.ongoing
 
 
+def _another_request(understood: Understanding, text: str) -> bool:
+    """A why that asks about something else, read confidently. A bill's why names the bill:
+    the corpus's bill complaints end in "ليش كذا؟", so a bare one after an amount reads as a
+    bill to the model while it asks about that amount."""
+    if understood.intent in ("unknown", "compensation") or understood.confidence < 0.7:
+        return False
+    return understood.intent != "bill" or mentions(text, "bill_word")
+
+
 def _reconnect_now_line(turn: Turn) -> str:
     from handlers.agent import EMERGENCY as CALL_CENTRE
 
@@ -1752,7 +1761,7 @@ def explains_open_report(turn: Turn, understood: Understanding) -> bool:
 
     if named_reference(turn.text) is not None:
         return False  # "OUT-000012 وش صار عليه": that report's status, not the counting
-    if understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.7:
+    if _another_request(understood, turn.text):
         return False
     if not _quoted_money(turn):
         return False
