@@ -74,11 +74,13 @@ def test_danger_cut_by_a_run_of_words_is_still_found() -> None:
 
 
 def test_the_danger_scan_of_a_long_paste_is_cheap() -> None:
+    # A guard against a scan that grows with the square of the paste (seconds), not a speed
+    # measure (bench/ has those): this thread's CPU, so a loaded machine's waits do not count.
     text = STORY * 55  # about 5,000 characters, all scanned
     is_danger(text)
-    started = time.perf_counter()
+    started = time.thread_time()
     assert not is_danger(text)
-    assert time.perf_counter() - started < 0.1
+    assert time.thread_time() - started < 0.5
 
 
 @pytest.mark.parametrize(
