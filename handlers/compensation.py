@@ -1407,6 +1407,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         facts = replace(facts, standard=PLANNED)
         compensation = compensation_for(facts.case(now))
     blackout = None
+    told = facts  # a supposed city-wide outage stays one for the next length supposed
     if facts.standard == TOTAL_BLACKOUT:
         # A whole city dark is the subscriber's word here, not a confirmed event: their own
         # outage is counted as the emergency outage it is; the blackout figure is said as what
@@ -1565,7 +1566,8 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     # The case stays the one talked of: a correction next ("لا غلطت، رجعت ٢ الفجر") counts it
     # again, "ليش كثير؟" is explained (`_answered_step`); anything else is a new message.
-    turn.begin("compensation", stage=ANSWERED, facts=facts.dump(), asked=asked)
+    kept = told if facts.supposed else facts
+    turn.begin("compensation", stage=ANSWERED, facts=kept.dump(), asked=asked)
     turn.say("\n".join(lines))
 
 
