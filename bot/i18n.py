@@ -238,6 +238,17 @@ class Texts:
             return self._(CLOCK_NAMES[local.hour])
         return format_time(local, "short", locale=self.locale)
 
+    def day_time(self, value: datetime) -> str:
+        """The time said after the day it is said with (`said_day`): as `time`, but midnight,
+        the end of that day, also names the night by the day it starts ("12 منتصف الليل، ليلة
+        الثلاثاء")."""
+        local = value.astimezone(RIYADH)
+        if (local.hour, local.minute) != (0, 0):
+            return self.time(local)
+        from bot.standards.wording import MIDNIGHT_NIGHT  # it imports this module
+
+        return self._(MIDNIGHT_NIGHT, weekday=self._pattern("weekday", local.date()))
+
     def datetime(self, value: datetime, now: datetime | None = None) -> str:
         """A moment as the subscriber says it. With `now` (the message's clock): "اليوم الساعة
         5:00 م", "أمس الساعة …", the weekday within a week either side ("الخميس الساعة …"),
@@ -247,12 +258,12 @@ class Texts:
         local = value.astimezone(RIYADH)
         day = said_day(local)
         if now is None:
-            return f"{self.date(day, hijri=False)} {self.time(local)}"
+            return f"{self.date(day, hijri=False)} {self.day_time(local)}"
         from bot.standards.wording import MOMENT_WORDS  # it imports this module
 
         today = now.astimezone(RIYADH).date()
         days = (day - today).days
-        time = self.time(local)
+        time = self.day_time(local)
         if days in MOMENT_WORDS:
             return self._(MOMENT_WORDS[days], time=time)
         if abs(days) < 7:

@@ -66,6 +66,8 @@ from bot.understanding.phrases import read_phrase_file
 # outage_report_named by handlers/outage_status.py (whole words: the outage report named,
 # "الغي بلاغ الانقطاع", is that kind, as its reference would name it: `named_kinds`); false_alarm by
 # handlers/outage_status.py (the outage was the reporter's own fuse: their report withdrawn).
+# ask_pay_date and first_one (whole words) by handlers/compensation.py (when the cases just
+# listed are paid, "متى ينصرف أول واحد؟": their pay-by dates, the first one's alone).
 # other_service (whole words) and electricity_named (anywhere) by bot/understanding: a message
 # naming another service or company and nothing of electricity is not ours (`another_service`).
 # report_unwanted by handlers/outage_report.py (whole words: "ما ابي ابلغ" while the report is
@@ -203,6 +205,8 @@ NAMES = (
     "hypothetical",
     "hypothetical_not",
     "outage_case",
+    "ask_pay_date",
+    "first_one",
 )
 
 

@@ -129,14 +129,21 @@ def mentions_damage(text: str) -> bool:
     return bool(text) and mentions(text, "damage_claim")
 
 
+def supposes(text: str) -> bool:
+    """The message supposes a case rather than tells one ("لو", "اذا", "ولو", "what if", Arabizi
+    "law"); "لو سمحت" is politeness and supposes nothing."""
+    from bot.phrases import mentions_words, without
+
+    return mentions_words(without(text, "hypothetical_not"), "hypothetical")
+
+
 def supposed_length(text: str) -> int | None:
     """Minutes of an outage's length supposed, not lived ("كم التعويض اذا انقطعت 8 ساعات", "لو
     صار لي 10 ساعات", "if it is out for 8 hours"); None when the message supposes nothing ("لو
     سمحت" is politeness) or gives no length. Such a length is never a start nor a day to ask."""
-    from bot.phrases import mentions_words, without
     from bot.understanding.slots import find_duration_minutes
 
-    if not mentions_words(without(text, "hypothetical_not"), "hypothetical"):
+    if not supposes(text):
         return None
     return find_duration_minutes(text)
 

@@ -70,6 +70,7 @@ from handlers.common import (
     outage_reports_meant,
     sender_outage_reports,
     supposed_length,
+    supposes,
 )
 from handlers.compensation_facts import (
     DAYS_STANDARDS,
@@ -80,6 +81,7 @@ from handlers.compensation_facts import (
     RECONNECTION,
     UNLAWFUL,
     Facts,
+    notice_lead_minutes,
     stated_arrears,
 )
 from handlers.menu import offered_in_words
@@ -167,25 +169,42 @@ def start(turn: Turn, understood: Understanding) -> None:
     _advance(turn, facts)
 
 
+# The cases a length or a notice may be supposed of ("لو انقطعت ٨ ساعات", "لو قطعوا عشان
+# صيانة بدون ما يبلغوني", "لو انقطعت عن الرياض كلها ٨ ساعات").
+SUPPOSABLE = (None, EMERGENCY, PLANNED, NOTICE, TOTAL_BLACKOUT)
+
+
 def _supposed_length(turn: Turn, facts: Facts) -> bool:
     """ "كم التعويض اذا الكهرباء انقطعت 8 ساعات", "لو انقطعت يومين", "لو صار لي 10 ساعات": an
     outage of a length supposed, not one that happened: the engine's amount for that length (a
     fault unless planned work is said; the sender's open outage report's own kind), said as
-    what such an outage would earn, never "which day?" nor a start moved. True when answered."""
+    what such an outage would earn, never "which day?" nor a start moved. Planned work with its
+    notice supposed ("لو قطعوا عشان صيانة بدون ما يبلغوني", "لو بلغوني قبل يوم بس") is the
+    engine's amount for that notice, its length asked for the restoration. True when answered."""
     text = turn.message.text or turn.text
-    if facts.standard not in (None, EMERGENCY, PLANNED) or facts.end or facts.ongoing:
+    if facts.standard not in SUPPOSABLE or facts.end or facts.ongoing:
         return False
-    if facts.vague_start:
+    if facts.vague_start or not supposes(text):
         return False  # "… الاسبوع الماضي", "في رمضان": a day of its own, asked
-    minutes = supposed_length(text)
-    if not minutes:
+    planned = facts.standard in (PLANNED, NOTICE)
+    lead = notice_lead_minutes(text, supposed=True) if planned else None
+    if lead:
+        facts.notice_minutes, facts.no_notice, facts.notice_at = lead, False, None
+    notice_told = planned and bool(facts.no_notice or facts.notice_minutes)
+    # A length said of the notice ("لو بلغوني قبل ساعتين") is its lead, not the outage's; with
+    # no notice at all it is how long the outage lasted.
+    of_notice = lead or facts.standard == NOTICE and not facts.no_notice
+    minutes = None if of_notice else supposed_length(text)
+    if not minutes and not notice_told:
         return False
     now = turn.now.replace(second=0, microsecond=0)
-    if facts.start and facts.start_at() != now - timedelta(minutes=minutes):
+    if minutes and facts.start and facts.start_at() != now - timedelta(minutes=minutes):
         return False  # a day or an hour told ("لو امس انقطعت ٥ ساعات"): a case that happened
-    standard = facts.standard
+    if not minutes and facts.start:
+        return False  # planned work on a day told: a case that happened, or one still ahead
+    standard = PLANNED if planned else facts.standard
     reports = _open_outage(turn)
-    if reports:
+    if reports and not planned:
         report, incident = reports[0]
         standard = standard or restoration_standard(incident)
         since = day_and_time(turn, _local(report.start_in(incident)))
@@ -202,9 +221,63 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
         ended_told=True,
         day_unknown=True,
         supposed=True,
+        no_notice=facts.no_notice if planned else False,
+        notice_minutes=facts.notice_minutes if planned else None,
     )
-    _answer(turn, supposed)
+    if minutes:
+        _answer(turn, supposed)
+    else:
+        _supposed_notice(turn, supposed)
     return True
+
+
+def _supposed_notice(turn: Turn, facts: Facts) -> None:
+    """Planned work with its notice supposed and no length ("لو قطعوا عشان صيانة بدون ما
+    يبلغوني", "لو بلغوني قبل يوم بس"): the engine's amount for that notice; its restoration's
+    amount hangs on how long it lasted, so that is asked and, told next, counted with it."""
+    _ = turn.tr._
+    now = turn.now.replace(second=0, microsecond=0)
+    notice = compensation_for(
+        Case(
+            NOTICE,
+            start=now,
+            notice_at=None
+            if facts.no_notice
+            else now - timedelta(minutes=facts.notice_minutes or 0),
+        )
+    )
+    rule = notice.rule or rule_for(NOTICE, now)
+    figures = {
+        "amount": riyals(notice.amount_sar, turn.lang),
+        "told": whole_days_or_duration(turn.tr, facts.notice_minutes or 0, governed=True),
+        "hours": turn.tr.number(rule.deadline or 0),
+    }
+    if facts.no_notice:
+        line = _("Planned work with no notice at all is owed {amount} for the notice.", **figures)
+    elif notice.eligible:
+        line = _(
+            "A notice {told} before planned work, instead of at least {hours} hours, is owed "
+            "{amount}.",
+            **figures,
+        )
+    else:
+        line = _(
+            "A notice {told} before planned work is at least the {hours} hours due, so nothing "
+            "is owed for the notice.",
+            **figures,
+        )
+    # The restoration's amount hangs on how long it lasted, untold: asked, never a figure.
+    lines = [
+        line,
+        _(
+            "Its restoration is owed compensation too if the power is not back within {hours} "
+            "hours of its start: tell me how long it lasted and I will count both.",
+            hours=turn.tr.number(rule_for(PLANNED, now).deadline or 0),
+        ),
+    ]
+    # The case stays the one talked of: "١٠ ساعات", "ولو ١٠ ساعات؟" next is its length.
+    turn.begin("compensation", stage=ANSWERED, facts=facts.dump(), asked="supposed_length")
+    turn.say("\n".join(lines))
 
 
 def _day_on_record(turn: Turn, facts: Facts) -> bool:
@@ -1091,7 +1164,8 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
         )
         figures = {
             "when": when,
-            "told": duration(turn.tr, facts.notice_minutes or 0, governed=True),  # «قبل ساعتين»
+            # «قبل ساعتين»، «قبل أسبوع»
+            "told": whole_days_or_duration(turn.tr, facts.notice_minutes or 0, governed=True),
             "hours": turn.tr.number(rule.deadline or 0),
             "amount": riyals(told.amount_sar, turn.lang),
             "days": turn.tr.number(rule.pay_within_business_days),
@@ -1333,6 +1407,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         facts = replace(facts, standard=PLANNED)
         compensation = compensation_for(facts.case(now))
     blackout = None
+    told = facts  # a supposed city-wide outage stays one for the next length supposed
     if facts.standard == TOTAL_BLACKOUT:
         # A whole city dark is the subscriber's word here, not a confirmed event: their own
         # outage is counted as the emergency outage it is; the blackout figure is said as what
@@ -1373,12 +1448,28 @@ def _answer(turn: Turn, facts: Facts) -> None:
         # One pay-by date for both: said once, with where to call, under the first (an
         # outage still going on has none said yet: it is paid once it ends).
         said = compensation.eligible and not facts.ongoing and second.pay_by == compensation.pay_by
-        lines += [
-            _length_result_text(turn, second, said)
-            if facts.start_at() is None
-            else _result_text(turn, second, pay_by_said=said),
-        ]
-        if compensation.eligible and second.eligible and facts.ongoing:
+        if facts.day_unknown:
+            # No day: no pay-by date for either, the second's lead and amount alone.
+            lines += [
+                sentence(_("{name}.", name=standard_name(second.standard, turn.lang))),
+                *_result_text(turn, second, pay_by_said=True).split("\n")[1:-1],
+                _("For it: {amount}.", amount=riyals(second.amount_sar, turn.lang)),
+            ]
+        else:
+            lines += [
+                _length_result_text(turn, second, said)
+                if facts.start_at() is None
+                else _result_text(turn, second, pay_by_said=said),
+            ]
+        if compensation.eligible and second.eligible and facts.supposed:
+            total = compensation.amount_sar + second.amount_sar
+            lines.append(
+                _(
+                    "Both apply: such an outage is owed {amount} in all.",
+                    amount=riyals(total, turn.lang),
+                )
+            )
+        elif compensation.eligible and second.eligible and facts.ongoing:
             total = compensation.amount_sar + second.amount_sar
             lines.append(_("In all so far: {amount}.", amount=riyals(total, turn.lang)))
         elif compensation.eligible and second.eligible:
@@ -1440,7 +1531,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
             ),
         ]
     if blackout is not None:
-        lines += ["", _blackout_text(turn, blackout)]
+        lines += ["", _blackout_text(turn, blackout, facts.supposed)]
     if facts.standard == "connection" and facts.network is None:
         rule = rule_for("connection", turn.now)
         lines.append(
@@ -1475,7 +1566,8 @@ def _answer(turn: Turn, facts: Facts) -> None:
         return
     # The case stays the one talked of: a correction next ("لا غلطت، رجعت ٢ الفجر") counts it
     # again, "ليش كثير؟" is explained (`_answered_step`); anything else is a new message.
-    turn.begin("compensation", stage=ANSWERED, facts=facts.dump(), asked=asked)
+    kept = told if facts.supposed else facts
+    turn.begin("compensation", stage=ANSWERED, facts=kept.dump(), asked=asked)
     turn.say("\n".join(lines))
 
 
@@ -1488,7 +1580,9 @@ def _heading(turn: Turn, facts: Facts) -> str:
     name = standard_name(facts.standard or EMERGENCY, turn.lang)
     length = whole_days_or_duration(turn.tr, facts.duration or 0)  # «يومين», as told
     if facts.supposed:
-        return _("If an outage lasts {length} ({name}):", length=length, name=name)
+        # The time the outage lasts, after its verb: «لو استمر الانقطاع ساعتين».
+        lasting = whole_days_or_duration(turn.tr, facts.duration or 0, governed=True)
+        return _("If an outage lasts {length} ({name}):", length=lasting, name=name)
     return _("{name}, {length} in all, its day not given:", name=name, length=length)
 
 
@@ -1500,8 +1594,9 @@ def _length_alone_lines(turn: Turn, facts: Facts, compensation: Compensation) ->
         return _result_text(turn, compensation).split("\n")[1:]
     late = _result_text(turn, compensation, pay_by_said=True).split("\n")[1:-1]
     amount = riyals(compensation.amount_sar, turn.lang)
-    if facts.supposed and _open_outage(turn):
-        owed = _("Such an outage is owed {amount}.", amount=amount)  # theirs counted as it ends
+    if facts.supposed and (_open_outage(turn) or facts.also(turn.now) is not None):
+        # Theirs counted as it ends; or a second standard and the sum still to say.
+        owed = _("Such an outage is owed {amount}.", amount=amount)
     elif facts.supposed:
         owed = _(
             "Such an outage is owed {amount}. If you had one, tell me its day and times and I "
@@ -1553,6 +1648,8 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if _asks_why_counted(turn):
         _explain(turn, facts)  # "ليش هيك كتير؟": how it was counted
         return True
+    if _supposed_again(turn, facts):
+        return True
     if turn.state.get("asked") == "cut_time" and facts.tell_cut(turn.text, turn.now):
         _advance(turn, facts)  # the reconnection and the unlawful cut, each counted
         return True
@@ -1598,6 +1695,30 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if not facts.read(turn.text, turn.now, "correction"):
         return False
     _advance(turn, facts)
+    return True
+
+
+def _supposed_again(turn: Turn, facts: Facts) -> bool:
+    """Another length after a supposed case was answered ("طيب ولو ١٠ ساعات؟", or "١٠ ساعات"
+    answering how long supposed planned work lasted): the same case supposed for that length,
+    its kind and notice kept, never a day asked. True when answered."""
+    if not facts.supposed:
+        return False
+    text = turn.message.text or turn.text
+    if find_standard(text) not in (None, facts.standard) or kind_told(text) not in (
+        None,
+        facts.standard,
+    ):
+        return False  # "ولو كان عطل؟": another kind, counted afresh
+    minutes = supposed_length(text)
+    if not minutes and turn.state.get("asked") == "supposed_length":
+        minutes = find_duration_minutes(text)
+    if not minutes:
+        return False
+    start = read_times(text, turn.now).start
+    if start is not None and start.day_stated:
+        return False  # "امس ١٠ ساعات": one that happened, with its day
+    _answer(turn, replace(facts, duration=minutes, confirmed=False))
     return True
 
 
@@ -1861,11 +1982,16 @@ def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:
     return True
 
 
-def _blackout_text(turn: Turn, blackout: Compensation) -> str:
-    """What a total blackout would add, for a city-wide outage the subscriber told of."""
+def _blackout_text(turn: Turn, blackout: Compensation, supposed: bool = False) -> str:
+    """What a total blackout would add, for a city-wide outage the subscriber told of (or
+    supposed: "لو انقطعت عن الرياض كلها ٨ ساعات")."""
     _ = turn.tr._
     rule = blackout.rule or rule_for(TOTAL_BLACKOUT, turn.now)
-    lead = _("That is what applies to your own outage.")
+    lead = (
+        _("That is what such an outage earns each home on its own.")
+        if supposed
+        else _("That is what applies to your own outage.")
+    )
     if not blackout.eligible:
         return " ".join(
             [
@@ -2492,7 +2618,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
         return _(
             "a planned outage {when}, notified {time} before",
             when=when,
-            time=duration(turn.tr, facts.notice_minutes or 0, governed=True),
+            time=whole_days_or_duration(turn.tr, facts.notice_minutes or 0, governed=True),
         )
     if facts.standard == NOTICE:
         day = day_words(turn, start_day) if start_day else ""
@@ -2507,7 +2633,7 @@ def _facts_text(turn: Turn, facts: Facts) -> str:
         return _(
             "a planned outage on {day}, notified {time} before",
             day=day,
-            time=duration(turn.tr, facts.notice_minutes or 0, governed=True),
+            time=whole_days_or_duration(turn.tr, facts.notice_minutes or 0, governed=True),
         )
     if facts.standard == UNLAWFUL and start is not None:
         return _(
@@ -2557,7 +2683,9 @@ def _span_text(turn: Turn, start: datetime, end: datetime, facts: Facts | None =
     _ = turn.tr._
     start_about = facts is not None and facts.start_about
     end_about = facts is not None and facts.end_about
-    if _day_in_riyadh(end) == _day_in_riyadh(start):
+    # A start at midnight is said with the day it ends and its night's name (`day_and_time`),
+    # never as "today, from 12 midnight", which reads as tonight's.
+    if _day_in_riyadh(end) == _day_in_riyadh(start) == said_day(start):
         return _(
             "{day}, from {start} to {end}",
             day=day_words(turn, start),
@@ -2649,6 +2777,10 @@ def _show_records(
         for open_report, incident in open_outages
     ]
     nothing_owed: list[str] = []  # said after every case that earns something
+    # The finished cases owed an amount, in the list's order (overdue first, as the blocks):
+    # their total is said with the list, their pay-by dates asked next ("متى ينصرف أول واحد؟").
+    overdue_paid: list[dict] = []
+    others_paid: list[dict] = []
     # The listed cases with an amount owed: an open one owed something so far counts too (its
     # block says «يستحق حتى الآن …»); a start still to confirm, or nothing yet, does not.
     owed = sum(_open_outage_owed(turn, r, i) for r, i in open_outages)
@@ -2679,6 +2811,8 @@ def _show_records(
                 continue
             if offered is None:
                 owed += 1  # an amount said; a start still to confirm says none yet
+                late = _overdue(turn, compensation)
+                (overdue_paid if late else others_paid).append(_pay_by_entry(compensation))
             (overdue if _overdue(turn, compensation) else others).append(block)
         requests = (
             ()
@@ -2710,7 +2844,9 @@ def _show_records(
                 nothing_owed.append(block)
                 continue
             owed += 1
-            (overdue if _overdue(turn, compensation) else others).append(block)
+            late = _overdue(turn, compensation)
+            (overdue_paid if late else others_paid).append(_pay_by_entry(compensation))
+            (overdue if late else others).append(block)
     blocks = overdue + others + nothing_owed
     if not blocks:
         return False
@@ -2726,6 +2862,7 @@ def _show_records(
         shown=0,
         ask_start=unstated[0] if unstated else None,
         asks_offered=asks_offered,
+        paid=overdue_paid + others_paid,
     )
     if overdue:
         turn.say(
@@ -2736,7 +2873,20 @@ def _show_records(
                 phone=SERA_PHONE,
             )
         )
-    turn.say(records_heading(tr, listed=len(blocks), owed=owed))
+    heading = records_heading(tr, listed=len(blocks), owed=owed)
+    paid = overdue_paid + others_paid
+    if len(paid) > 1:
+        # Several amounts listed: their sum, the engine's figures added, said once.
+        total = riyals(sum(entry["amount"] for entry in paid), turn.lang)
+        heading += "\n" + (
+            tr._("In all you are owed {amount}.", amount=total)
+            if owed == len(paid)
+            else tr._(
+                "In all you are owed {amount} for the finished cases, and the open ones add to it.",
+                amount=total,
+            )
+        )
+    turn.say(heading)
     _records_page(turn)
     if unstated and not asked_in_block:
         turn.say(
@@ -2745,6 +2895,46 @@ def _show_records(
                 'morning") and I will count from then.'
             )
         )
+    return True
+
+
+def _pay_by_entry(compensation: Compensation) -> dict:
+    """A case owed an amount, as kept with the list for "when is it paid?"."""
+    assert compensation.pay_by is not None
+    return {
+        "standard": compensation.standard,
+        "amount": compensation.amount_sar,
+        "pay_by": compensation.pay_by.isoformat(),
+    }
+
+
+def _pay_by_asked(turn: Turn) -> bool:
+    """ "متى ينصرف أول واحد؟", "when is the first one paid?" at the list of recorded cases: the
+    pay-by date of the first case owed (or of each, when none is singled out), from the
+    engine's figures kept with the list, never the list again. True when answered."""
+    paid: list[dict] = turn.state.get("paid") or []
+    if not paid or not mentions(turn.text, "ask_pay_date"):
+        return False
+    _ = turn.tr._
+    asked = paid[:1] if mentions_words(turn.text, "first_one") else paid
+    today = _day_in_riyadh(turn.now)
+    lines = []
+    for entry in asked:
+        pay_by = date.fromisoformat(entry["pay_by"])
+        line = sentence(
+            _(
+                "{name}: {amount}, to be paid by {date}.",
+                name=standard_name(entry["standard"], turn.lang),
+                amount=riyals(entry["amount"], turn.lang),
+                date=turn.tr.date(pay_by),
+            )
+        )
+        if pay_by < today:
+            line += " " + _(
+                "That date has passed: call SERA on {phone} about it.", phone=SERA_PHONE
+            )
+        lines.append(line)
+    turn.say("\n".join(lines), _records_choices(turn))
     return True
 
 
@@ -2798,6 +2988,8 @@ def _records_choices(turn: Turn) -> list[Choice]:
 
 def _records_step(turn: Turn, understood: Understanding) -> bool:
     picked = choice_number(turn.text)
+    if picked is None and _pay_by_asked(turn):
+        return True
     if picked is None and control_word(turn.text) == "yes" and _confirms_offered(turn):
         return True
     if picked is None and turn.state.get("ask_start") and _takes_start(turn):
@@ -2942,8 +3134,8 @@ def day_and_time(turn: Turn, at: datetime, about: bool = False) -> str:
     `about`, its hour a guess ("… حوالي الساعة 5:00 ص")."""
     day = day_words(turn, said_day(at))  # 00:00 is the midnight that ends the day before
     if about:
-        return turn.tr._("{day} at about {time}", day=day, time=turn.tr.time(at))
-    return turn.tr._("{day} at {time}", day=day, time=turn.tr.time(at))
+        return turn.tr._("{day} at about {time}", day=day, time=turn.tr.day_time(at))
+    return turn.tr._("{day} at {time}", day=day, time=turn.tr.day_time(at))
 
 
 def start_part_question(turn: Turn, at: datetime) -> str:

@@ -723,6 +723,8 @@ class Facts:
                 return cut.case(now)
             return None
         day = self._start_day() if self.standard == PLANNED else None
+        if start is None and self.standard == PLANNED and self.day_unknown:
+            start = self.case(now).start  # a length with no day: its notice judged by its lead
         if start is None and day is not None and (self.no_notice or self.notice_minutes):
             # "امس طفت ٥ ساعات", planned, "ما وصلني اشعار": the notice is judged by its lead
             # alone, on the outage's day, as the notice case counts one with no hour told.
@@ -841,9 +843,11 @@ def _alternatives(name: str) -> str:
     return "|".join(re.escape(p) for p in sorted(phrase_list(name), key=len, reverse=True))
 
 
-def notice_lead_minutes(text: str) -> int | None:
+def notice_lead_minutes(text: str, supposed: bool = False) -> int | None:
     """How long before the outage the notice came, said as a unit alone after "قبلها"/"قبله"
-    ("ما وصلنا اشعار الا قبلها بيوم": a day); None when the message says no such thing."""
+    ("ما وصلنا اشعار الا قبلها بيوم": a day); None when the message says no such thing.
+    `supposed`: a notice supposed ("لو بلغوني قبل يوم بس") has no day of its own, so "قبل يوم"
+    is its lead, not "a day ago"."""
     if mentions_words(text, "notice_lead_night"):
         return 24 * 60  # "قبلها بليله": the night before, under a day: counted as a day
     if not mentions_words(text, "notice_lead") and not mentions_words(text, "notice_lead_by"):
@@ -856,7 +860,7 @@ def notice_lead_minutes(text: str) -> int | None:
             continue
         # "قبلها ب٣ ايام": the "ب" of "by" written on the number's digits, taken apart.
         after = re.sub(r"(^|\s)ب(\d)", r"\1ب \2", normalized[at + len(phrase) + 2 :]).split()
-        if by and not (after and after[0].startswith("ب")):
+        if by and not supposed and not (after and after[0].startswith("ب")):
             continue  # "قبل يومين": as often "two days ago"; only "قبل بيومين" is a lead
         if minutes := find_duration_minutes(" ".join(after[:3])):  # "قبلها بساعتين"
             return minutes

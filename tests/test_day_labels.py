@@ -26,16 +26,18 @@ def test_a_start_at_midnight_is_said_as_the_midnight_ending_yesterday_whatever_t
         for start in (MIDNIGHT, MIDNIGHT.astimezone(UTC)):
             turn = _turn(now)
             assert day_words(turn, start) == "اليوم الثلاثاء 1 ديسمبر"
-            # 12:00 midnight ends the day it is said with: the midnight 30 minutes ago is
-            # yesterday's, as "امس ١٢ بالليل" is read ("اليوم ١٢ بالليل" is tonight's).
-            assert when(turn, start) == "أمس الساعة 12:00 منتصف الليل"
+            # 12 midnight ends the day it is said with: the midnight 30 minutes ago is
+            # yesterday's, as "امس ١٢ بالليل" is read ("اليوم ١٢ بالليل" is tonight's), and
+            # its night is named by the day it starts.
+            assert when(turn, start) == "أمس الساعة 12 منتصف الليل (ليلة الثلاثاء)"
     yesterday = datetime(2026, 11, 30, 23, 0, tzinfo=RIYADH).astimezone(UTC)
     assert day_words(_turn(AT_0030_UTC), yesterday) == "أمس الاثنين 30 نوفمبر"
 
 
 def test_midnight_and_noon_are_said_by_name() -> None:
     noon = datetime(2026, 12, 1, 12, 0, tzinfo=RIYADH)
-    assert texts("ar").time(MIDNIGHT) == "12:00 منتصف الليل"
+    assert texts("ar").time(MIDNIGHT) == "12 منتصف الليل"
+    assert texts("en").time(MIDNIGHT) == "12 midnight"
     assert texts("ar").time(noon) == "12:00 ظهرًا"
     assert texts("en").time(noon.astimezone(UTC)) == "12:00 noon"
     assert texts("ar").time(noon.replace(minute=30)) == "12:30 م"
@@ -78,8 +80,12 @@ def test_a_range_to_midnight_ends_on_the_day_it_began() -> None:
     now = datetime(2026, 12, 2, 15, 10, tzinfo=RIYADH)
     wednesday_midnight = datetime(2026, 12, 2, 0, 0, tzinfo=RIYADH)
     assert day_and_time(_turn(now), wednesday_midnight) == (
-        "أمس الثلاثاء 1 ديسمبر الساعة 12:00 منتصف الليل"
+        "أمس الثلاثاء 1 ديسمبر الساعة 12 منتصف الليل (ليلة الأربعاء)"
     )
-    assert texts("ar").datetime(wednesday_midnight, now) == "أمس الساعة 12:00 منتصف الليل"
-    assert texts("en").datetime(wednesday_midnight) == "December 1, 2026 12:00 midnight"
+    assert texts("ar").datetime(wednesday_midnight, now) == (
+        "أمس الساعة 12 منتصف الليل (ليلة الأربعاء)"
+    )
+    assert texts("en").datetime(wednesday_midnight) == (
+        "December 1, 2026 12 midnight, the night into Wednesday"
+    )
     assert said_day(wednesday_midnight.replace(minute=1)) == wednesday_midnight.date()

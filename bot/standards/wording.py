@@ -58,8 +58,13 @@ CONDITIONS = {
 
 # The two clock times read either way as "12:00 ص/م" (many read 12:00 ص as noon): named,
 # wherever a time is shown (`Texts.time`), in the same hour style as every other time beside
-# them ("12:00 ظهرًا" next to "2:00 م", never "12 الظهر").
-CLOCK_NAMES = {0: N_("12:00 midnight"), 12: N_("12:00 noon")}
+# them ("12:00 ظهرًا" next to "2:00 م", never "12 الظهر"). Midnight is said as people say it
+# («12 منتصف الليل»: "12:00" beside it read as a clock's noon to some).
+CLOCK_NAMES = {0: N_("12 midnight"), 12: N_("12:00 noon")}
+# Midnight said after a day (`Texts.day_time`): that day's end, so the night is named by the
+# day it starts ("أمس الاثنين الساعة 12 منتصف الليل، ليلة الثلاثاء"), never read as the
+# start of the day said.
+MIDNIGHT_NIGHT = N_("12 midnight, the night into {weekday}")
 # A moment said back near the message's day (bot.i18n.Texts.datetime with `now`): by the
 # day's name, then the weekday, then the date ("day").
 MOMENT_WORDS: dict[int | str, str] = {
@@ -107,8 +112,10 @@ def riyals(n: int, lang: str) -> str:
 
 
 def hours(tr: Texts, n: int, governed: bool = False) -> str:
-    """`governed`: after a preposition or a noun it hangs on ("خلال ساعتين", "قبل ساعتين",
-    "أكثر من ساعتين"), where Arabic takes the genitive: the dual «ساعتين», never «ساعتان»."""
+    """`governed`: not the subject of its sentence: after a preposition or a noun it hangs on
+    ("خلال ساعتين", "قبل ساعتين", "أكثر من ساعتين"), or the time a verb lasts ("لو استمر
+    الانقطاع ساعتين"), where Arabic takes the genitive or accusative (and the dialect always
+    does): the dual «ساعتين», never «ساعتان»."""
     if governed:
         return tr.ngettext("{n} deadline hour", "{n} deadline hours", n)
     return tr.ngettext("{n} hour", "{n} hours", n)
@@ -125,11 +132,19 @@ def days(tr: Texts, n: int) -> str:
     return tr.ngettext("{n} day", "{n} days", n)
 
 
+def weeks(tr: Texts, n: int) -> str:
+    return tr.ngettext("{n} week", "{n} weeks", n)
+
+
 def whole_days_or_duration(tr: Texts, minutes: int, governed: bool = False) -> str:
-    """A length told in days ("من 45 يوم") said in days, any other in hours and minutes
-    (`governed`: see `duration`)."""
-    if minutes and minutes % (24 * 60) == 0:
-        return days(tr, minutes // (24 * 60))
+    """A length of whole weeks said in weeks ("قبل أسبوع", never "قبل 168 ساعة"), of whole
+    days in days ("من 45 يوم"), any other in hours and minutes (`governed`: see `duration`;
+    the catalogs' dual of days and weeks is the dialect's «يومين», «أسبوعين» already)."""
+    day = 24 * 60
+    if minutes and minutes % (7 * day) == 0 and minutes // (7 * day) < 5:
+        return weeks(tr, minutes // (7 * day))  # a month and more is said in days
+    if minutes and minutes % day == 0:
+        return days(tr, minutes // day)
     return duration(tr, minutes, governed)
 
 
@@ -347,7 +362,7 @@ def explain(
         lines.append(
             tr._(
                 "Your notice came {told} before it instead of {hours} hours.",
-                told=duration(tr, told, governed=True),  # «قبل ساعتين»
+                told=whole_days_or_duration(tr, told, governed=True),  # «قبل ساعتين»، «قبل أسبوع»
                 hours=tr.number((comp.rule.deadline if comp.rule else None) or 0),
             )
         )
