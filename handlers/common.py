@@ -58,7 +58,9 @@ def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     """The sender's outage report a message is about: the one chosen when asked which, the one
     it names (its reference, or among the open ones its premises' word: «الفيلا», «المحل»),
     else the only one open, else the latest. Several (the open ones) when several are open and
-    none is named: which one is asked, never guessed. [] when the sender has none."""
+    none is named: which one is asked, never guessed. [] when the sender has none, or none at
+    the premise the message names (`same_place`: «رجعت في المحل» is never the villa's)."""
+    from handlers.outage_report import premise_named, same_place
     from handlers.outage_status import named_reference
 
     reports = sender_outage_reports(turn)
@@ -69,6 +71,9 @@ def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
             named is not None and (named[0], named[1]) in (("out", report.id), ("inc", incident.id))
         ):
             return [(report, incident)]
+    premise = premise_named(turn) if reports and turn.text else None
+    if premise is not None:
+        reports = [(r, i) for r, i in reports if same_place(turn, r, premise)]
     going = [(report, incident) for report, incident in reports if report.is_current(incident)]
     by_place = premises_named(turn.text or "", [report.premise for report, _ in going])
     if len(by_place) == 1:

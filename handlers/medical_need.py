@@ -114,10 +114,10 @@ def names_another_place(turn: Turn) -> bool:
     """ "وعند بيت اختي كمان طافية …، حي النظيم": the message names a place other than the
     sender's open outage report's. That is a new report at that place, urgent there; the open
     report keeps its own flag."""
-    from handlers.outage_report import _same_place
+    from handlers.outage_report import same_place
 
     found = current_outage_report(turn)
-    return found is not None and not _same_place(turn.text, found[0])
+    return found is not None and not same_place(turn, found[0])
 
 
 def flag_open_report(turn: Turn) -> OutageReport | None:

@@ -527,7 +527,9 @@ def _asks_status(turn: Turn, understood: Understanding) -> bool:
 
 
 def step(turn: Turn, understood: Understanding) -> bool:
-    if turn.state.get("stage") in ("start", "start_part") and _new_request(turn, understood):
+    if turn.state.get("stage") in ("start", "start_part") and (
+        _new_request(turn, understood) or _elsewhere(turn)
+    ):
         turn.finish()
         return False  # read afresh, as a message of its own
     if turn.state.get("stage") == "same_report":
@@ -1197,6 +1199,13 @@ def _just_made(turn: Turn) -> tuple[OutageReport, bool] | None:
     return report, len(accounts) == 1 and report.account == accounts[0].account
 
 
+def _elsewhere(turn: Turn) -> bool:
+    """The answer to "when did it go off?" names another place than the report's («الفيلا
+    طافية من الساعة ٧» asked about the shop's): that place's outage, never this report's start."""
+    report = turn.session.get(OutageReport, turn.state.get("report"))
+    return report is not None and not same_place(turn, report)
+
+
 def _new_request(turn: Turn, understood: Understanding) -> bool:
     """A whole new request sent while a short question about the start is open ("the scheduled
     outage was supposed to be 8am to 11am yesterday but power only came back at 6pm.
@@ -1353,7 +1362,7 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     if named:
         if named[0].account == report.account:
             return False  # the same premise: nothing to put right
-    elif not (place.district or place.unlisted) or _same_place(turn.text, report):
+    elif not (place.district or place.unlisted) or same_place(turn, report):
         return False
     stated = aware(report.stated_start) if report.stated_start is not None else None
     if stated is not None and covered_report(turn.session, report, _incident) is not None:
@@ -1412,7 +1421,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
     if correcting:
         assert stated is not None
         told = _corrected(turn, told, stated)
-        if told.ask == "am_pm" and _same_place(turn.text, report) and _answerable(turn, incident):
+        if told.ask == "am_pm" and same_place(turn, report) and _answerable(turn, incident):
             turn.finish()  # "كانت الساعة ١" for "٧ الصبح": neither reading near it, asked
             _ask_start_time(turn, report, told)
             return True
@@ -1432,7 +1441,7 @@ def takes_start_correction(turn: Turn, understood: Understanding | None) -> bool
         # انقطعت الساعة ٨ كم التعويض") is most likely another outage, never silently put over it;
         # only one said as its correction ("لا غلطت، كانت الساعة ٨") replaces it.
         return False
-    if not _same_place(turn.text, report):
+    if not same_place(turn, report):
         return False  # another place: a report of its own
     turn.finish()
     if not correcting and _asks_which_report(turn, report, told):
@@ -1614,7 +1623,7 @@ def _takes_range(turn: Turn) -> bool:
     if not _answerable(turn, incident):
         return False
     told = stated_range(turn.text, turn.now, report)
-    if told is None or not _same_place(turn.text, report):
+    if told is None or not same_place(turn, report):
         return False
     return take_range(turn, report, told, incident)
 
@@ -1715,7 +1724,7 @@ def _asks_start(
     the report is open (the report joined others', so nobody asked) or in reply to the
     restoration notice's "reply with when it began": asked "about what time?" for that report,
     never taken as a new report."""
-    if report.stated_start is not None or not _same_place(turn.text, report):
+    if report.stated_start is not None or not same_place(turn, report):
         return False
     if not _answerable(turn, incident):
         return False
@@ -1764,10 +1773,22 @@ def _ask_start_time(
     turn.say(question)
 
 
-def _same_place(text: str, report: OutageReport) -> bool:
-    named = find_place(text)
+def same_place(turn: Turn, report: OutageReport, premise: Account | None = None) -> bool:
+    """The message names no place but the report's: no other district or city, and none of the
+    sender's other premises («الفيلا طافية من ٧» beside the shop's report). The one rule for
+    whether a message may change a report: another place's is a report (or a question) of its
+    own, never a correction, an end or a flag of this one. `premise`: the premise the message
+    names (`premise_named`), when already looked up."""
+    named = find_place(turn.text)
     kept = {normalize(p) for p in (report.district, report.city) if p}
-    return not any(p and normalize(p) not in kept for p in (named.district, named.city))
+    if any(p and normalize(p) not in kept for p in (named.district, named.city)):
+        return False
+    premise = premise or premise_named(turn)
+    if premise is None:
+        return True
+    if report.account is not None:
+        return premise.account == report.account
+    return not report.district or normalize(premise.district or "") == normalize(report.district)
 
 
 def planned_said_of_fault(text: str, incident: Incident) -> bool:

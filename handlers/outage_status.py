@@ -43,6 +43,7 @@ from handlers.common import (
     latest_safety_report,
     outage_reports_meant,
     said_as_correction,
+    sender_outage_reports,
     stopped_note,
 )
 
@@ -78,6 +79,8 @@ def start(turn: Turn, understood: Understanding) -> None:
     if safety is not None and _asks_after_safety(turn, found, safety[0]):
         _say_safety_reports(turn, safety)
         return
+    if found is None and _none_where_named(turn):
+        return  # «وش صار على بلاغ المحل» with the villa's open only: said so, the villa's offered
     if found is None:
         # A yes-or-no question, not a list of one: its yes reports the outage in the words of
         # this message (the place told is not asked again).
@@ -426,7 +429,9 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if len(meant) > 1:
         ask_which_report(turn, meant)  # "الغي البلاغ" with the villa's and the shop's open
         return True
-    found = meant[0] if meant else latest_outage_report(turn)
+    if not (meant or reporting) and _none_where_named(turn):
+        return True  # «رجعت الكهرباء في المحل» with the villa's report open only
+    found = meant[0] if meant else latest_outage_report(turn) if reporting else None
     if cancel and not back and not own:
         from handlers import hazard_report
 
@@ -522,10 +527,9 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     report, incident = found
     if report.power_back_at is None and report.stated_end is None:
         return False  # no "back" of theirs to undo: the report's flow answers as it does
-    from handlers.outage_report import premise_named
+    from handlers.outage_report import same_place
 
-    named = premise_named(turn)
-    if named is not None and named.account != report.account:
+    if not same_place(turn, report):
         return False  # "the shop is back" then "and the villa is still off": another premise
     if not (report.is_current(incident) or (denied and _denies_told_end(turn, report, incident))):
         return False  # their case is over: the power off now is a new outage, a new report
@@ -731,15 +735,38 @@ def takes_power_back(turn: Turn, understood: Understanding) -> bool:
     if len(meant) > 1:
         ask_which_report(turn, meant)  # "رجعت الساعة ٤" with the villa's and the shop's open
         return True
-    return bool(meant) and _takes_stated_end(turn, *meant[0])
+    if not meant:
+        return _none_where_named(turn)  # «رجعت في المحل الساعة ١٠»: never the villa's ended
+    return _takes_stated_end(turn, *meant[0])
 
 
-def ask_which_report(turn: Turn, going: list[tuple[OutageReport, Incident]]) -> None:
+def _none_where_named(turn: Turn) -> bool:
+    """A message about the report of a premise it names, where no report is open («رجعت
+    الكهرباء في المحل» with the villa's open only): said so, and the open ones offered to choose
+    from, never changed unasked (`outage_reports_meant` finds none there). False when it names
+    no premise, or the sender has no report open."""
+    from handlers.outage_report import premise_named
+
+    premise = premise_named(turn)
+    if premise is None:
+        return False
+    going = [(r, i) for r, i in sender_outage_reports(turn) if r.is_current(i)]
+    if not going:
+        return False
+    ask_which_report(turn, going, missing=f"{premise.premise}، {premise.district}")
+    return True
+
+
+def ask_which_report(
+    turn: Turn, going: list[tuple[OutageReport, Incident]], missing: str | None = None
+) -> None:
     """Several outage reports open and the message names none of them: which one it is about is
     asked (each by its reference and place), never guessed; the message is kept and read again
-    with the report chosen (`which_report_answer`)."""
+    with the report chosen (`which_report_answer`). `missing`: the place the message named, where
+    no report is open: said so first, and the open ones offered."""
     from handlers.outage_report import FLOW, place_shown
 
+    _ = turn.tr._
     turn.finish()
     turn.intent = "outage_status"
     turn.begin(
@@ -753,20 +780,40 @@ def ask_which_report(turn: Turn, going: list[tuple[OutageReport, Incident]]) -> 
         )
         for i, (report, _i) in enumerate(going, 1)
     ]
-    turn.say(turn.tr._("Which of your open reports do you mean? Send its number."), choices)
+    question = _("Which of your open reports do you mean? Send its number.")
+    if missing is not None:
+        question = _("You have no open outage report for {place}.", place=missing) + "\n"
+        question += (
+            _("Is it this report? Send its number, or tell me what you need.")
+            if len(going) == 1
+            else _("Is it one of these reports? Send its number, or tell me what you need.")
+        )
+    turn.say(question, choices)
 
 
 def which_report_answer(turn: Turn, understood: Understanding) -> bool:
     """The answer to "which of your open reports?": its number, its reference or its place's
-    word («الفيلا»); the message that was asked about is then read again, for that report."""
-    from bot.understanding import choice_number, understand
+    word («الفيلا»); the message that was asked about is then read again, for that report, with
+    what the answer says beside its choice («المحل، رجعت فيه الساعة ١٢ ونص»: that hour), and
+    does what it asked ("رجعت الكهرباء": the power back recorded, never the status instead)."""
+    from bot.understanding import choice_number, control_word, understand
 
     ids = [int(i) for i in turn.state.get("reports", [])]
     picked = choice_number(turn.text)
     chosen = ids[picked - 1] if picked is not None and 1 <= picked <= len(ids) else None
-    if chosen is None:
+    no = control_word(turn.text) == "no"
+    if chosen is None and not no:
+        from handlers.outage_report import premise_named
+
         meant = outage_reports_meant(turn)
-        chosen = meant[0][0].id if len(meant) == 1 and meant[0][0].id in ids else None
+        # One report offered (none open where the message said): named, not just the one open.
+        named = len(ids) > 1 or bool(named_reference(turn.text) or premise_named(turn))
+        chosen = meant[0][0].id if named and len(meant) == 1 and meant[0][0].id in ids else None
+    if chosen is None and no:
+        turn.finish()  # none of them: nothing is changed
+        turn.intent = "outage_status"
+        turn.say(turn.tr._("All right, I have not changed any of your reports."))
+        return True
     if chosen is None:
         tries = int(turn.state.get("tries", 0)) + 1
         if tries >= 3 or understood.intent not in ("unknown", "outage_status"):
@@ -775,12 +822,24 @@ def which_report_answer(turn: Turn, understood: Understanding) -> bool:
         turn.remember(tries=tries)
         turn.say(turn.tr._("Please send the number of the report from the list."))
         return True
+    own = understood.intent not in ("unknown", "compensation") and understood.confidence >= 0.8
+    if picked is None and (asks(turn.text) or own):
+        # «وش صار على بلاغ الفيلا»: a request of its own, naming the report, read afresh; what
+        # the question was asked about is not done unasked (an hour said with the choice is
+        # read as "compensation" by the model: that one is the answer, with more).
+        turn.finish()
+        return False
     said = str(turn.state.get("said", ""))
+    if picked is None:
+        said = f"{said}، {turn.text}"  # the choice said with more: «المحل، رجعت الساعة ١٢»
     turn.finish()
     turn.remember(chosen_report=chosen)  # read by outage_reports_meant, for this turn only
     turn.text = said
     again = understand(said, now=turn.now)
-    if not (takes_news(turn, again) or takes_power_back(turn, again)):
+    # "رجعت الكهرباء الصبح", its hour not one the chosen case can end at: the power back is
+    # still recorded on it, and when asked (read as news, no end read into it).
+    done = takes_news(turn, again) or takes_power_back(turn, again)
+    if not (done or (says(said, "power_back") and takes_news(turn, None))):
         start(turn, again)
     if turn.flow is None:
         turn.finish()  # the choice is forgotten once the message is answered
@@ -933,8 +992,11 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
     (its morning or evening from the part of the day said first); no asks the hour."""
     from bot.understanding import choice_number, control_word
 
-    found = latest_outage_report(turn)
-    if found is None or found[0].id != turn.state.get("report"):
+    # The report asked about, the sender's (the villa's chosen from a list, when the shop's is
+    # their latest), never another.
+    asked = turn.state.get("report")
+    found = latest_outage_report(turn, report=asked) if asked is not None else None
+    if found is None:
         turn.finish()
         return False
     report, incident = found
