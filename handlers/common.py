@@ -84,19 +84,45 @@ def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
 
 
 def back_within(
-    readings: list[datetime], after: datetime, by: datetime, day_told: bool
+    readings: list[datetime],
+    after: datetime,
+    by: datetime,
+    day_told: bool,
+    reported: datetime | None = None,
 ) -> list[datetime]:
     """The moments a restore time told can mean: for each reading of its hour ("٩": 09:00, and
-    21:00 too when it may be either), the latest such moment after `after` (the power known to
-    be off then: the outage's start, or the last «للحين ما رجعت») and no later
-    than `by` (now, or their «رجعت» message); on its own day only when a day was told. A time
-    the power was known to be off is never one of them."""
+    21:00 too when it may be either), every such moment after `after` (the power known to be
+    off then: the outage's start, or the last «للحين ما رجعت») and no later than `by` (now, or
+    their «رجعت» message); on its own day only when a day was told. A case over a night has
+    one on each day: «٣ الفجر» on Monday morning of an outage since Saturday night is Sunday's
+    or Monday's, asked, never the latest guessed; but not one before the report (`reported`,
+    made with the power off) when the same hour on a later day fits too. A time the power was
+    known to be off is never one of them."""
     found = set()
     for at in readings:
-        moment = at if day_told else at + timedelta(days=(by - at) // timedelta(days=1))
-        if after < moment <= by:
+        if day_told:
+            if after < at <= by:
+                found.add(at)
+            continue
+        moment = at + timedelta(days=(by - at) // timedelta(days=1))  # the latest not after `by`
+        latest = True
+        while moment > after and (latest or reported is None or moment > reported):
             found.add(moment)
+            moment -= timedelta(days=1)
+            latest = False
     return sorted(found)
+
+
+def back_ahead(readings: list[datetime], by: datetime, day_told: bool) -> list[datetime]:
+    """The readings of a restore hour told with no day that are still to come on the day of
+    `by` («رجعت الساعة ٢ الظهر» at 10:07): no end of a case, which is never in the future; the
+    subscriber is asked whether they meant an earlier day's, or the hour the power is expected
+    back (`back_within` gives the earlier days')."""
+    if day_told:
+        return []
+    today = by.astimezone(RIYADH).date()
+    ahead = {datetime.combine(today, at.astimezone(RIYADH).time(), RIYADH) for at in readings}
+    return sorted(at for at in ahead if at > by)
 
 
 def current_outage_report(turn: Turn) -> tuple[OutageReport, Incident] | None:
@@ -462,19 +488,23 @@ def end_near_counted(said: Moment, counted: datetime, start: datetime) -> dateti
     return min(near, key=lambda at: abs(at - counted), default=None)
 
 
-def corrected_end(text: str, now: datetime, counted: datetime, start: datetime) -> datetime | None:
+def corrected_end(
+    text: str, now: datetime, counted: datetime, start: datetime, *, alone: bool = False
+) -> datetime | None:
     """The restore time a correction says ("لا رجعت الساعة ٦ مو ٤", "actually it came back at
     6") of a case counted to end at `counted`: an end alone (no start, not "still off"), said as
     a correction, read against the end counted (`end_near_counted`), not ahead of the message
-    and not the end already counted; else None. One reading for the calculator's answer and
-    the reporter's records."""
+    and not the end already counted; else None. `alone`: no correction word needed (a planned
+    outage's: the window told is the plan, «رجعت الساعة ٣» after it is when the power came
+    back, counted from the start kept). One reading for the calculator's answer and the
+    reporter's records."""
     from bot.understanding.slots import read_times
 
     reading = read_times(text, now)
     said = reading.end
     if said is None or said.clock is None or reading.start is not None or reading.ongoing:
         return None
-    if not said_as_correction(text):
+    if not (alone or said_as_correction(text)):
         return None
     end = end_near_counted(said, counted, start)
     return end if end is not None and end <= now and end != counted else None

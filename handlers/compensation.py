@@ -1744,7 +1744,9 @@ def takes_end_correction(turn: Turn, facts: Facts) -> bool:
     start, counted = facts.start_at(), facts.end_at()
     if facts.standard not in HOURS_STANDARDS or start is None or counted is None:
         return False
-    end = corrected_end(turn.text, turn.now, counted, start)
+    # Planned work: the end told with its window may be the plan, so a restore time told
+    # after the answer is the power's, the confirmed start kept (domain.md, planned outages).
+    end = corrected_end(turn.text, turn.now, counted, start, alone=facts.standard == PLANNED)
     if end is None:
         return False
     facts.end, facts.duration = end.isoformat(), None

@@ -534,7 +534,10 @@ class Facts:
         moments = back_within(readings, after, by, end.day_stated)
         if not moments:
             return None
-        return Moment(moments[-1].date(), moments[-1].time(), end.day_stated, end.hour_guessed)
+        # Its hour on more than one day of the case («٣ الفجر» after a night): the latest, said
+        # back with its day before any money, as a guessed hour is.
+        guessed = end.hour_guessed or len({m.date() for m in moments}) > 1
+        return Moment(moments[-1].date(), moments[-1].time(), end.day_stated, guessed)
 
     # -- what is known ---------------------------------------------------------------------
 

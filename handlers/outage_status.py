@@ -37,6 +37,7 @@ from bot.understanding.slots import (
 )
 from handlers.common import (
     END_CORRECTION_REACH,
+    back_ahead,
     back_within,
     corrected_end,
     latest_outage_report,
@@ -906,35 +907,46 @@ def _takes_stated_end(turn: Turn, report: OutageReport, incident: Incident) -> b
     if reading.start is not None or reading.ongoing or reading.end is None:
         return False
     moments = _back_at(reading.end, report, incident, turn.now)
-    if not moments:
+    ahead = [] if reading.end.day_part else _back_ahead(reading.end, report, turn.now)
+    if not moments and not ahead:
         return False
     turn.finish()
     turn.intent = "outage_status"
     if reading.end.day_part:
         _ask_back_part(turn, report, reading.end, moments[-1])
         return True
-    _say_back(turn, report, incident, moments)
+    _say_back(turn, report, incident, moments, ahead)
     return True
 
 
 def _say_back(
-    turn: Turn, report: OutageReport, incident: Incident, moments: list[datetime]
+    turn: Turn,
+    report: OutageReport,
+    incident: Incident,
+    moments: list[datetime],
+    ahead: list[datetime] | None = None,
 ) -> None:
-    """The end recorded and what the case earned, or "morning or evening?" when the hour
-    could be either."""
+    """The end recorded and what the case earned; or, when the hour told could be more than
+    one moment (`_which_back`), which one is asked."""
     tr = turn.tr
     _ = tr._
-    if len(moments) > 1:
+    asked = _which_back(turn, moments, ahead or [])
+    if asked is not None:
         from handlers.outage_report import FLOW
 
-        # The answer («٩ الصبح») is this question's (`back_part_answer`), not a new request.
-        turn.begin(FLOW, stage="back_part", report=report.id, offer=None, part_hour=None, tries=0)
-        turn.say(
-            _(
-                "Thank God it is back. At what time exactly, morning or evening? "
-                'For example: "it came back at 3 in the afternoon".'
-            )
+        options, ahead = asked
+        # The answer («٩ الصبح», «1») is this question's (`back_part_answer`), not a new request.
+        turn.begin(
+            FLOW,
+            stage="back_part",
+            report=report.id,
+            offer=None,
+            part_hour=None,
+            tries=0,
+            options=[m.isoformat() for m in options],
+            ahead=[a.isoformat() for a in ahead],
         )
+        _ask_which_back(turn, options, ahead)
         return
     back = moments[0]
     record_stated_end(turn.session, report, back)
@@ -948,6 +960,66 @@ def _say_back(
         )
     ]
     turn.say("\n".join(lines + _amount_lines(turn, report, incident)))
+
+
+def _which_back(
+    turn: Turn, moments: list[datetime], ahead: list[datetime]
+) -> tuple[list[datetime], list[datetime]] | None:
+    """The one rule for a restore hour told with no day (`moments`: its readings inside the
+    case, `back_within`; `ahead`: those still to come today, `back_ahead`). One moment is taken,
+    unless it is an earlier day's and the hour is still ahead today. Otherwise it is asked,
+    never guessed: (the moments offered as choices, the hours offered as "expected then"); both
+    empty when morning or evening alone tells them apart («٩ الصبح» answers it). A case over
+    a night has the hour on each of its days («٣ الفجر» on Monday of an outage since Saturday
+    night: Sunday's or Monday's); «رجعت الساعة ٢ الظهر» at 10:07 is yesterday's or the hour it
+    is expected back. None when taken; a future end is never recorded."""
+    today = turn.now.astimezone(RIYADH).date()
+    if any(m.astimezone(RIYADH).date() == today for m in moments):
+        ahead = []  # an hour of today already past is the one meant, not one still to come
+    if len(moments) == 1 and not ahead:
+        return None
+    times = [m.astimezone(RIYADH).time() for m in moments]
+    if not ahead and len(set(times)) == len(times):
+        return [], []
+    return moments, ahead
+
+
+def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) -> None:
+    """Which moment the restore hour told means (`_which_back`): each moment offered by its
+    day and hour, an hour still ahead today as the hour the power is expected back; with
+    neither, morning or evening."""
+    _ = turn.tr._
+    if not moments and not ahead:
+        turn.say(
+            _(
+                "Thank God it is back. At what time exactly, morning or evening? "
+                'For example: "it came back at 3 in the afternoon".'
+            )
+        )
+        return
+    choices = [
+        Choice(str(k), label) for k, label in enumerate(_back_labels(turn, moments, ahead), 1)
+    ]
+    if ahead and moments:
+        question = _(
+            "It is {now} now, so {time} today has not come yet. Which do you mean? Send its "
+            "number, or write the day and the time the power came back.",
+            now=turn.tr.time(turn.now),
+            time=turn.tr.time(ahead[0]),
+        )
+    elif ahead:
+        question = _(
+            "It is {now} now, so {time} today has not come yet. Is that when the power is "
+            "expected back? If it is back already, write the time it came.",
+            now=turn.tr.time(turn.now),
+            time=turn.tr.time(ahead[0]),
+        )
+    else:
+        question = _(
+            "Thank God it is back. That hour falls on more than one day of your outage: which "
+            "one do you mean? Send its number, or write the day and the time."
+        )
+    turn.say(question, choices)
 
 
 def _ask_back_part(turn: Turn, report: OutageReport, end: Moment, latest: datetime) -> None:
@@ -987,10 +1059,12 @@ def _back_time_question(turn: Turn) -> str:
 
 
 def back_part_answer(turn: Turn, understood: Understanding) -> bool:
-    """The answer to "shall I record that it came back at about 6:00 PM?" or "at about what
-    time did it come back?": yes keeps the offered hour; an hour written is taken as the end
-    (its morning or evening from the part of the day said first); no asks the hour."""
-    from bot.understanding import choice_number, control_word
+    """The answer to "shall I record that it came back at about 6:00 PM?", "at about what
+    time did it come back?" or "which one do you mean?" (`_ask_which_back`): yes keeps the
+    offered hour, a choice's number (or its words, «امس») the moment offered; an hour written
+    is taken as the end (its morning or evening from the part of the day said first), asked
+    again while it still fits more than one moment; no asks the hour."""
+    from bot.understanding import choice_named, choice_number, control_word
 
     # The report asked about, the sender's (the villa's chosen from a list, when the shop's is
     # their latest), never another.
@@ -1010,32 +1084,87 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
         turn.intent = "outage_status"
         _say_back(turn, report, incident, [datetime.fromisoformat(offer)])
         return True
+    options = [datetime.fromisoformat(o) for o in turn.state.get("options") or []]
+    ahead = [datetime.fromisoformat(a) for a in turn.state.get("ahead") or []]
+    if options or ahead:
+        labels = _back_labels(turn, options, ahead)
+        k = picked if picked is not None else choice_named(turn.text, labels)
+        if k is not None and 1 <= k <= len(labels):
+            turn.finish()
+            turn.intent = "outage_status"
+            if k <= len(options):
+                _say_back(turn, report, incident, [options[k - 1]])
+            else:
+                _expected_back(turn, report)
+            return True
     reading = read_times(turn.text, turn.now)
     said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
     if said is not None and said.at is not None and not said.day_part:
         moments = _back_at(said, report, incident, turn.now)
+        later = _back_ahead(said, report, turn.now)
         part_hour = turn.state.get("part_hour")
         if len(moments) > 1 and part_hour is not None:
-            # "العصر" then "الساعة 4": the reading nearer the part of the day said first.
-            moments = [min(moments, key=lambda m: _hours_apart(m, int(part_hour)))]
-        if moments:
+            # "العصر" then "الساعة 4": the readings nearer the part of the day said first.
+            nearest = min(_hours_apart(m, int(part_hour)) for m in moments)
+            moments = [m for m in moments if _hours_apart(m, int(part_hour)) == nearest]
+        if moments or later:
             turn.finish()
             turn.intent = "outage_status"
-            _say_back(turn, report, incident, moments)
+            _say_back(turn, report, incident, moments, later)
             return True
     tries = int(turn.state.get("tries", 0)) + 1
-    if tries < 3 and (word == "no" or picked == 2 or said is not None):
+    if tries < 3 and (word == "no" or picked == 2 or said is not None or options or ahead):
         turn.remember(offer=None, tries=tries)
         turn.intent = "outage_status"
-        turn.say(_back_time_question(turn))
+        if options or ahead:
+            _ask_which_back(turn, options, ahead)
+        else:
+            turn.say(_back_time_question(turn))
         return True
     turn.finish()
     return False
 
 
+def _back_labels(turn: Turn, moments: list[datetime], ahead: list[datetime]) -> list[str]:
+    """The choices of `_ask_which_back`, in its order."""
+    from handlers.compensation import day_and_time
+
+    _ = turn.tr._
+    labels = [day_and_time(turn, m) for m in moments]
+    return labels + [
+        _("Not back yet: expected {when}", when=day_and_time(turn, at)) for at in ahead
+    ]
+
+
+def _expected_back(turn: Turn, report: OutageReport) -> None:
+    """The hour told was when the power is expected back, not when it came: nothing recorded
+    as its end; the power is still off now, so a restore time told later is after this."""
+    note_still_off(report, turn.now)
+    turn.say(
+        turn.tr._(
+            "All right, the power is not back yet: your report {ref} stays open. Once it is "
+            "back, tell me the time it came.",
+            ref=report.reference,
+        )
+    )
+
+
 def _hours_apart(moment: datetime, hour: int) -> int:
     apart = abs(moment.astimezone(RIYADH).hour - hour)
     return min(apart, 24 - apart)
+
+
+def _readings(end: Moment) -> list[datetime]:
+    at = end.at
+    assert at is not None
+    return [at, at + timedelta(hours=12)] if end.guess == "am_pm" else [at]  # "9pm" is 9 pm
+
+
+def _back_ahead(end: Moment, report: OutageReport, now: datetime) -> list[datetime]:
+    """The readings of the stated end still ahead today (`back_ahead`)."""
+    if end.at is None:
+        return []
+    return back_ahead(_readings(end), report.back_by(now), end.day_stated)
 
 
 def _back_at(
@@ -1045,8 +1174,7 @@ def _back_at(
     from 7 in the morning is 15:00 only; «الساعة ٩ الصبح» the next morning is that morning, never
     the day before (least of all before a «للحين ما رجعت»). A part of the day ("المغرب") is no
     AM or PM question: its usual hour only."""
-    at = end.at
-    if at is None:
+    if end.at is None:
         return []
-    readings = [at, at + timedelta(hours=12)] if end.guess == "am_pm" else [at]  # "9pm" is 9 pm
-    return back_within(readings, report.back_after(incident), report.back_by(now), end.day_stated)
+    after, by = report.back_after(incident), report.back_by(now)
+    return back_within(_readings(end), after, by, end.day_stated, report.reported)
