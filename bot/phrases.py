@@ -9,6 +9,7 @@ from functools import cache
 from bot import resources
 from bot.resources import LANGS
 from bot.text import normalize
+from bot.text.alternation import one_of
 from bot.understanding.phrases import read_phrase_file
 
 # Every list exists in every language. The hazard_<kind> lists name the kinds of
@@ -227,7 +228,7 @@ def mentions(text: str, name: str) -> bool:
 def mentions_words(text: str, name: str) -> bool:
     """One of the phrases of `name` is in the normalized text as whole words ("لسا" is not
     found in "الساعه")."""
-    return _as_words(name).search(normalize(text)) is not None
+    return _found_as_words(name).search(normalize(text)) is not None
 
 
 def mentions_at_word_start(text: str, name: str) -> bool:
@@ -240,7 +241,7 @@ def split_at_words(text: str, name: str) -> tuple[str, str] | None:
     """The normalized text cut before the first phrase of `name` found as whole words: (what
     comes before it, the phrase and what follows); None when there is none."""
     normalized = normalize(text)
-    found = _as_words(name).search(normalized)
+    found = _found_as_words(name).search(normalized)
     if found is None:
         return None
     return normalized[: found.start()].strip(), normalized[found.start() :].strip()
@@ -251,6 +252,9 @@ def without(text: str, name: str) -> str:
     return _as_words(name).sub(" ", normalize(text))
 
 
+# Where only whether (and where) a phrase is found matters, a list is one tree of its
+# phrases' beginnings (bot.text.alternation: 2-4 times faster a search, ~20 searches a
+# turn); `without` replaces what it finds, so it keeps the plain list and its order.
 @cache
 def _as_words(name: str) -> re.Pattern[str]:
     listed = phrases(name)
@@ -261,18 +265,17 @@ def _as_words(name: str) -> re.Pattern[str]:
 
 
 @cache
+def _found_as_words(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{one_of(phrases(name), then=True)})(?!\w)")
+
+
+@cache
 def _at_word_start(name: str) -> re.Pattern[str]:
-    listed = phrases(name)
-    if not listed:
-        return re.compile(r"(?!)")
-    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(phrase) for phrase in listed)})")
+    return re.compile(rf"(?<!\w)(?:{one_of(phrases(name))})")
 
 
 @cache
 def _anywhere(name: str) -> re.Pattern[str]:
     # One scan of the text for the whole list instead of one `in` per phrase (a list has up to
-    # ~70 phrases and several lists are asked about every message).
-    listed = phrases(name)
-    if not listed:
-        return re.compile(r"(?!)")  # an empty list is found nowhere
-    return re.compile("|".join(re.escape(phrase) for phrase in listed))
+    # ~100 phrases and several lists are asked about every message).
+    return re.compile(one_of(phrases(name)))

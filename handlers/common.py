@@ -7,14 +7,17 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot import outages
 from bot.billing import Account, BillingUnavailable
 from bot.config import RIYADH
 from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.phrases import mentions, phrases
+from bot.outages.places import display_name, spellings
+from bot.phrases import mentions, mentions_words, phrases, without
 from bot.text import ascii_digits, normalize
 from bot.understanding import control_word
+from bot.understanding.slots import find_duration_minutes, read_times
 
 if TYPE_CHECKING:
     from bot.hazards.models import Hazard, HazardReport
@@ -27,13 +30,12 @@ def sender_outage_reports(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     """The sender's outage reports, newest first: by phone across channels when known, else by
     this channel's sender. A sender found to have none is not asked about again this turn,
     until the turn makes a report (`report_made`)."""
-    from bot.outages import reports_by_sender
 
     message = turn.message
     who = (message.channel, message.sender, turn.phone)
     if turn.no_outage_reports == who:
         return []
-    mine = reports_by_sender(turn.session, channel=who[0], sender=who[1], phone=who[2])
+    mine = outages.reports_by_sender(turn.session, channel=who[0], sender=who[1], phone=who[2])
     turn.no_outage_reports = None if mine else who
     return mine
 
@@ -49,9 +51,7 @@ def latest_outage_report(
     """The sender's latest outage report and its incident: by phone across channels when known,
     else by this channel's sender. `report` / `incident`: that one only ("OUT-000012",
     "INC-000012"), None when it is not theirs."""
-    from bot.outages import latest_of
-
-    return latest_of(sender_outage_reports(turn), report=report, incident=incident)
+    return outages.latest_of(sender_outage_reports(turn), report=report, incident=incident)
 
 
 def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
@@ -155,16 +155,12 @@ def latest_safety_report(
 
 def mentions_damage(text: str) -> bool:
     """Food or an appliance spoiled by the outage (data: phrases/damage_claim.txt)."""
-    from bot.phrases import mentions
-
     return bool(text) and mentions(text, "damage_claim")
 
 
 def supposes(text: str) -> bool:
     """The message supposes a case rather than tells one ("لو", "اذا", "ولو", "what if", Arabizi
     "law"); "لو سمحت" is politeness and supposes nothing."""
-    from bot.phrases import mentions_words, without
-
     return mentions_words(without(text, "hypothetical_not"), "hypothetical")
 
 
@@ -172,8 +168,6 @@ def supposed_length(text: str) -> int | None:
     """Minutes of an outage's length supposed, not lived ("كم التعويض اذا انقطعت 8 ساعات", "لو
     صار لي 10 ساعات", "if it is out for 8 hours"); None when the message supposes nothing ("لو
     سمحت" is politeness) or gives no length. Such a length is never a start nor a day to ask."""
-    from bot.understanding.slots import find_duration_minutes
-
     if not supposes(text):
         return None
     return find_duration_minutes(text)
@@ -257,8 +251,6 @@ def refuse_unlinked(
 def account_choices(accounts: list[Account], lang: str = "ar") -> list[Choice]:
     """The accounts as a numbered list: masked number and district (its English name in an
     English conversation, when we know one)."""
-    from bot.outages.places import display_name
-
     return [
         Choice(
             str(i),
@@ -273,8 +265,6 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
     """The accounts a message names inside it ("فاتورة الحساب 4321", "فاتورة الملز"): by the
     last four digits written as a number of their own, or by the district, in any spelling.
     A choice's aliases match a whole message only; this reads them within a sentence."""
-    from bot.text import ascii_digits, normalize
-
     words = normalize(ascii_digits(text)).split()
     # A district with a letter joined before its article ("بالملز", "والملز") is named too.
     padded = f" {' '.join(_ATTACHED.sub('', _JOINED_LAM.sub('ال', w)) for w in words)} "
@@ -325,9 +315,6 @@ def premises_named(text: str, premises: list[str | None], by_kind: bool = True) 
     """Which of `premises` (addresses as "فيلا 12، شارع التحلية") the text names: by the
     premises' own word first, else by their kind (as `accounts_by_premise` says); the indexes,
     [] when it names none, or both kinds."""
-    from bot.phrases import mentions_words
-    from bot.text import normalize
-
     kinds = [k for k in ("premises_home", "premises_other") if mentions_words(text, k)]
     if len(kinds) > 1:
         return []  # "البيت او المحل": both kinds, not one
@@ -342,8 +329,6 @@ def premises_named(text: str, premises: list[str | None], by_kind: bool = True) 
 def _premise_word(premise: str) -> str:
     """The word a premises' address begins with, normalized: its kind ("فيلا 12، شارع التحلية":
     "فيلا")."""
-    from bot.text import normalize
-
     words = re.findall(r"\w+", normalize(premise))
     return words[0] if words and not words[0].isdigit() else ""
 
@@ -352,9 +337,6 @@ def _premise_word(premise: str) -> str:
 def _district_forms(district: str) -> tuple[str, ...]:
     """A district's name and every spelling of it, normalized and padded as `padded` above
     (worked out once per district, not for every message that may name it)."""
-    from bot.outages.places import spellings
-    from bot.text import normalize
-
     forms = (normalize(name) for name in (district, *spellings(district)))
     return tuple(f" {form} " for form in forms if form)
 
@@ -368,8 +350,6 @@ def account_aliases(account: Account) -> tuple[str, ...]:
     """What a list shows of an account, which a subscriber may send back to pick it: the last
     four digits, with or without the mask, and the district (in any spelling we know of it:
     "Al Malaz" picks "الملز")."""
-    from bot.outages.places import spellings
-
     district = (account.district, *spellings(account.district)) if account.district else ()
     return (account.account[-4:], mask(account.account), *district)
 
@@ -391,8 +371,6 @@ def ask_which_city(turn: Turn, named: NamedPlace) -> None:
     """A district of several cities ("الروضة": Riyadh or Jeddah): which city, the cities as
     choices by number or by name (the outage and the hazard reports ask it alike). A district we
     do not list ("حي الندى") is asked its city with no choices."""
-    from bot.outages.places import display_name
-
     turn.say(
         turn.tr._(
             "Which city is {district} in?",
@@ -498,8 +476,6 @@ def corrected_end(
     outage's: the window told is the plan, «رجعت الساعة ٣» after it is when the power came
     back, counted from the start kept). One reading for the calculator's answer and the
     reporter's records."""
-    from bot.understanding.slots import read_times
-
     reading = read_times(text, now)
     said = reading.end
     if said is None or said.clock is None or reading.start is not None or reading.ongoing:

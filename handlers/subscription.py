@@ -33,7 +33,7 @@ from bot.phrases import mentions, phrases
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
 from bot.understanding.slots import find_account
-from handlers import outage_report, outage_status
+from handlers import menu, outage_report, outage_status
 from handlers.common import accounts_named_in, mask
 from handlers.outage_status import cancels_report, names_report
 
@@ -44,8 +44,6 @@ SMS_STOP_WORDS = frozenset({"stop", "stopall", "end", "cancel", "unsubscribe", "
 
 def is_keyword(turn: Turn, text: str, understood: Understanding | None) -> bool:
     """Handle STOP/START/HELP here; True when the message was one of them."""
-    from handlers import menu
-
     intent = understood.intent if understood else None
     carrier_stop = turn.message.channel == "sms" and normalize(text) in SMS_STOP_WORDS
     if carrier_stop:

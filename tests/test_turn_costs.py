@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -30,6 +31,7 @@ from bot.phrases import NAMES, mentions, phrases
 from bot.storage.base import UTCDateTime
 from bot.storage.db import engine_for
 from bot.text import normalize
+from bot.text.alternation import one_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -354,7 +356,6 @@ def test_a_message_is_read_for_times_once_a_turn(monkeypatch: pytest.MonkeyPatch
 
 def _says_phrase_by_phrase(text: str, name: str) -> bool:
     """`says` itself with its one-scan shortcut turned off: every phrase looked for in turn."""
-    import re
     from unittest.mock import patch
 
     from handlers.outage_status import says
@@ -854,3 +855,83 @@ def test_code_is_told_by_one_scan_for_its_marks_as_by_counting_each(text: str) -
     assert looks_like_code(text) == (
         sum(text[:1000].count(mark) for mark in code["marks"]) >= int(code["least"])
     )
+
+
+def _plain_and_tree(phrases_: list[str], then: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    plain = "|".join(re.escape(phrase) for phrase in phrases_) or "(?!)"
+    if not then:
+        return re.compile(plain), re.compile(one_of(phrases_))
+    return (
+        re.compile(rf"(?<!\w)(?:{plain})(?!\w)"),
+        re.compile(rf"(?<!\w)(?:{one_of(phrases_, then=True)})(?!\w)"),
+    )
+
+
+@given(
+    st.lists(st.text(alphabet="ابل ت.]\\-^[", min_size=1, max_size=5), max_size=8),
+    st.text(alphabet="ابل ت.]\\-^[x", max_size=20),
+    st.booleans(),
+)
+def test_a_list_as_a_tree_of_beginnings_is_found_where_the_plain_list_is(
+    listed: list[str], text: str, then: bool
+) -> None:
+    """A phrase list written as a tree of its beginnings finds a phrase where the list written
+    phrase after phrase does, and at the same place (words around it or not)."""
+    plain, tree = _plain_and_tree(listed, then)
+    for said in (text, *(f"{text[:3]}{phrase}{text[3:]}" for phrase in listed)):
+        found, found_by_tree = plain.search(said), tree.search(said)
+        assert (found and found.start()) == (found_by_tree and found_by_tree.start())
+        assert (found is None) == (found_by_tree is None)
+
+
+def test_every_phrase_list_is_a_tree_that_finds_where_the_plain_list_finds() -> None:
+    """Each list of locales/*/phrases, as `mentions`, `mentions_words` and `split_at_words`
+    search it: found where the plain list is found, at the same place."""
+    from bot.phrases import _anywhere, _found_as_words
+
+    for name in NAMES:
+        listed = list(phrases(name))
+        others = [p for other in ("also", "negation", name) for p in phrases(other)]
+        texts = [*listed, *(f"و{p}ه {q}" for p, q in zip(listed, others, strict=False))]
+        for pattern, then in ((_anywhere(name), False), (_found_as_words(name), True)):
+            plain, _ = _plain_and_tree(listed, then)
+            for said in texts:
+                found, found_by_tree = plain.search(said), pattern.search(said)
+                assert (found and found.start()) == (found_by_tree and found_by_tree.start())
+
+
+def test_a_first_report_runs_no_import_statement_of_the_hot_modules(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import statement run inside a function costs ~4-8k instructions each time (a plain
+    module's is looked up for `__path__`, an AttributeError made and dropped); a first report
+    ran 21. The modules that ran 15 of them import at their top now."""
+    import builtins
+
+    settings = replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    warm, phone = demo_phone_numbers(4)[2:]
+    engine.handle(_said(warm, "الكهرباء طافية", datetime.now(UTC), "SMimport0"))  # once-only ones
+    hot = (
+        "handlers/common.py",
+        "handlers/subscription.py",
+        "bot/dialogue/router.py",
+        "bot/understanding/slots/times.py",
+        "bot/understanding/slots/standard.py",
+    )
+    ran: list[str] = []
+    real = builtins.__import__
+
+    def counted(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        where = sys._getframe(1).f_code
+        if where.co_filename.replace(os.sep, "/").endswith(hot):
+            ran.append(f"{where.co_filename}:{where.co_name}: {name}")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", counted)
+    replies = engine.handle(_said(phone, "الكهرباء طافية لو سمحت", datetime.now(UTC), "SMimport1"))
+    monkeypatch.undo()
+    assert "OUT-" in replies[0].text
+    assert ran == []

@@ -32,6 +32,7 @@ from dataclasses import replace
 from bot.channels.render import was_cut
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
+from bot.hazards.vocabulary import is_danger, is_electrocuted
 from bot.outages.places import find_place
 from bot.text import clean_raw, normalize
 from bot.text.normalize import UNREADABLE
@@ -104,8 +105,6 @@ def _sentences(text: str) -> list[tuple[int, int, int]]:
 def _danger_told(text: str) -> list[str]:
     """The sentences of the message that tell of danger now and read, alone, as a safety report
     (at most _DANGER_SENTENCES); overlapping runs of one sentence joined."""
-    from bot.hazards.vocabulary import is_danger
-
     split = [sentence.split() for sentence in _SENTENCE_END.split(text)]
     picked: list[tuple[int, int, int]] = []
     for index, start, end in _sentences(text):
@@ -131,8 +130,6 @@ def _read_part(raw: str) -> str:
     scanned = raw[:DANGER_SCAN_CHARS]
     if len(scanned.split()) <= _SENTENCE_WORDS:
         return head  # one sentence's worth: read whole
-    from bot.hazards.vocabulary import is_danger
-
     if not is_danger(scanned) or understand(head).intent == "hazard_report":
         return head
     danger = _danger_told(scanned)
@@ -160,8 +157,6 @@ def _hurt_first(text: str, understood: Understanding | None) -> Understanding | 
     """Someone hurt by electricity ("صعقت الكهربا جارنا", "انكهرب واحد") is a safety report
     whatever the model reads (an outage, a complaint): 997 first, then 933, then the report.
     An exact keyword (confidence 1) keeps its meaning."""
-    from bot.hazards.vocabulary import is_electrocuted
-
     if understood is None or understood.confidence >= 1 or understood.intent == "hazard_report":
         return understood
     if not is_electrocuted(text):
@@ -173,8 +168,6 @@ def _danger_first(text: str, understood: Understanding | None) -> Understanding 
     """Danger named ("الفيش يطلع شرار وريحة احتراق") in a message the model is not sure of, with
     a safety report its leading guess: a safety report, so the warnings come at once, not a
     "did you mean?" question first."""
-    from bot.hazards.vocabulary import is_danger
-
     if understood is None or understood.intent != "unknown" or understood.confidence >= 1:
         return understood
     leading = understood.alternatives[:1]

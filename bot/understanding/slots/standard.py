@@ -216,10 +216,10 @@ def _paid_since(text: str) -> str:
     """ "فصلوا علي عشان ما سددت، سددت الفاتورة الساعة ١٠ ورجعت الساعة ٣": the bills not paid
     are why it was cut, the payment told after them is the case (a reconnection counted from
     it), so the not-paid words before a payment are not read as "no payment at all"."""
-    from bot.phrases import phrases
-
     if _unpaid_said().search(text) is None:
         return text  # most messages: one scan, not one a phrase
+    from bot.phrases import phrases  # bot.phrases imports this package: here, not above
+
     unpaid = [normalize(p) for p in phrases("not_paid")]
     found = [(m.start(), m.end()) for p in unpaid for m in _word(p).finditer(text)]
     if not found:

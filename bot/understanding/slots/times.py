@@ -21,7 +21,7 @@ from typing import Protocol, TypeVar
 from hijridate import Gregorian, Hijri
 
 from bot.config import RIYADH
-from bot.text import normalize
+from bot.text import fold, normalize
 from bot.understanding.slots.duration import _words as duration_words
 from bot.understanding.slots.duration import duration_at, is_anchor, length_starts
 from bot.understanding.slots.tokens import DASHES, parse_number, slot_tokens
@@ -1261,9 +1261,7 @@ _readings: dict[tuple[str, datetime], TimeReading] = {}
 
 def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None) -> TimeReading:
     if tokens is None:
-        from bot.understanding.slots import folded_text
-
-        tokens = slot_tokens(folded_text(raw, folded), slot_words())
+        tokens = slot_tokens(fold(raw) if folded is None else folded, slot_words())
     v = _vocabulary()
     toks = months_by_number(tokens[:MAX_TOKENS])
     toks = _corrected(_hour_ranges(_negated_hours(toks, v), v), v)
@@ -1383,10 +1381,8 @@ def says_power_off(raw: str) -> bool:
     """The message says the power is off, whatever times it carries ("الكهربا طافية عندنا",
     "النور قاطع", "power is out"): a `state` word of [ongoing] other than "since", not denied
     just before ("مو طافية"), with the power named ("النت مقطوع" is no outage of ours)."""
-    from bot.understanding.slots import folded_text
-
     v = _vocabulary()
-    toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
+    toks = slot_tokens(fold(raw), slot_words())[:MAX_TOKENS]
     if not any(_power_word(t, v) for t in toks):
         return False
     not_now = _not_now()
@@ -1403,10 +1399,8 @@ def says_power_off(raw: str) -> bool:
 def says_now(raw: str) -> bool:
     """The message says "now" («الحين», «توها», "just now", the [now] words): what it tells
     happened at the message, no time of it left to ask."""
-    from bot.understanding.slots import folded_text
-
     v = _vocabulary()
-    toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
+    toks = slot_tokens(fold(raw), slot_words())[:MAX_TOKENS]
     return any(_phrase_at(toks, i, v.now_words)[1] for i in range(len(toks)))
 
 
@@ -1440,10 +1434,8 @@ def day_in_month(text: str, month: NamedMonth, now: datetime) -> str | None:
     the text names a day of its own ("١٥ شوال", "امس"), starts with an hour ("١٠ الليل",
     "الساعة ١٠") or with a number past the month's end ("٣٠" in a month of 29 days). A number
     after "يوم"/"day" is always the day."""
-    from bot.understanding.slots import folded_text
-
     v = _vocabulary()
-    toks = slot_tokens(folded_text(text, None), slot_words())
+    toks = slot_tokens(fold(text), slot_words())
     lead = 1 if toks and toks[0] in v.month_day_word else 0
     number = _day_number(toks[lead]) if lead < len(toks) else None
     if number is None:
@@ -1465,10 +1457,8 @@ def in_last_week(text: str) -> str:
     said of last week: that weekday of last week (Sunday to Saturday), not the latest one. Put
     first, so no end word ("ورجعت ١٢") stands between it and the weekday. An answer naming no
     weekday ("امس", "٢٥ نوفمبر") is its own day, kept as it is."""
-    from bot.understanding.slots import folded_text
-
     v = _vocabulary()
-    toks = slot_tokens(folded_text(text, None), slot_words())
+    toks = slot_tokens(fold(text), slot_words())
     if not any(_phrase_at(toks, i, v.weekdays)[1] for i in range(len(toks))):
         return text
     return f"{' '.join(next(iter(v.last_week)))} {text}"
@@ -1482,9 +1472,7 @@ def day_untold(text: str, now: datetime) -> bool:
     said = read_times(text, now).start
     if said is not None:
         return not said.day_stated
-    from bot.understanding.slots import folded_text
-
-    return any(_digits(t) for t in slot_tokens(folded_text(text, None), slot_words()))
+    return any(_digits(t) for t in slot_tokens(fold(text), slot_words()))
 
 
 def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | None:
@@ -1669,9 +1657,7 @@ def _correction_head(toks: list[str], m: int, v: _Vocabulary) -> int:
 
 def negates_an_hour(raw: str) -> bool:
     """The message takes an hour back ("مو من ٨", "not from 8"): `_negated_hours` drops one."""
-    from bot.understanding.slots import folded_text
-
-    toks = slot_tokens(folded_text(raw, None), slot_words())[:MAX_TOKENS]
+    toks = slot_tokens(fold(raw), slot_words())[:MAX_TOKENS]
     return len(_negated_hours(toks, _vocabulary())) != len(toks)
 
 
