@@ -466,6 +466,14 @@ def _shown_bill(turn: Turn) -> Bill | None:
     return bill.on(turn.today) if bill is not None else None
 
 
+def _bill_before(turn: Turn, bill: Bill) -> Bill | None:
+    """The bill issued before `bill` (whose due date its unpaid previous balance missed), or
+    None when the billing source keeps no earlier one."""
+    bills = turn.billing.recent_bills_for_phone(turn.phone or "", bill.account, MONTHS_LOOKED_BACK)
+    later = [b for b in bills if b.period_start < bill.period_start]
+    return later[0].on(turn.today) if later else None
+
+
 def _due_date(turn: Turn) -> bool:
     """The due date of the bill just shown; False when there is no card to answer from."""
     return _from_card(turn, _say_due_date)
@@ -485,7 +493,9 @@ def _say_due_date(turn: Turn, bill: Bill) -> None:
     _ = turn.tr._
     turn.intent = "bill"
     values = _bill_values(turn, bill)
-    if bill.status == "paid":
+    if bill.arrears_only(turn.today):
+        turn.say("\n".join(_arrears_lines(turn, bill, _bill_before(turn, bill))))
+    elif bill.status == "paid":
         turn.say(
             _("The bill of account {account} for {month} is paid: it was due by {date}.", **values)
         )
@@ -508,7 +518,10 @@ def _say_paid(turn: Turn, bill: Bill) -> None:
         return
     turn.intent = "bill"
     values = _bill_values(turn, bill)
-    if bill.status == "overdue":
+    if bill.arrears_only(turn.today):
+        turn.say(_("No, this bill is not paid yet."))
+        turn.say("\n".join(_arrears_lines(turn, bill, _bill_before(turn, bill))))
+    elif bill.status == "overdue":
         turn.say(
             _(
                 "Not paid yet: the bill of account {account} for {month} was due by {date}, "
@@ -690,7 +703,8 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
             turn.begin(
                 "bill", shown=account, shown_month={"month": period.month, "year": period.year}
             )
-            turn.say(past_bill_text(turn, past, latest))
+            before = bills[1].on(turn.today) if len(bills) > 1 else None
+            turn.say(past_bill_text(turn, past, latest, before))
             return
         if asked:  # the month asked for, newest such, with the bill before it
             bills = bills[asked[0] :]
@@ -739,6 +753,31 @@ def _payment_takes_time_line(turn: Turn) -> str:
     )
 
 
+def _arrears_lines(turn: Turn, bill: Bill, before: Bill | None) -> list[str]:
+    """A bill overdue only through an earlier bill's arrears (`Bill.arrears_only`): what is
+    overdue and since when (the earlier bill's due date, when `before` is known), then this
+    bill's own amount and the date still ahead. Never the new due date as a date passed."""
+    tr = turn.tr
+    _ = tr._
+    if before is not None and before.status != "paid":
+        late = _(
+            "{amount} is overdue: it was due on {date}.",
+            amount=tr.money(bill.previous_balance_sar),
+            date=tr.date(before.due_date),
+        )
+    else:
+        late = _(
+            "{amount} is overdue from an earlier bill.",
+            amount=tr.money(bill.previous_balance_sar),
+        )
+    new = _(
+        "The new bill is {amount}, due by {date}.",
+        amount=tr.money(bill.amount_sar),
+        date=tr.date(bill.due_date, hijri=False),
+    )
+    return [late, new]
+
+
 def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
     """The card: what is owed and by when first (an SMS may be cut after the first lines), the
     Hijri date once, and «تفاصيل» for the rest. `before` is the previous bill, whose due date
@@ -768,26 +807,10 @@ def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
                 more,
             ]
         )
-    if bill.previous_balance_sar > 0:
-        if before is not None and before.status != "paid":
-            late = _(
-                "{amount} is overdue: it was due on {date}.",
-                amount=tr.money(bill.previous_balance_sar),
-                date=tr.date(before.due_date),
-            )
-        else:
-            late = _(
-                "{amount} is overdue from an earlier bill.",
-                amount=tr.money(bill.previous_balance_sar),
-            )
+    if bill.arrears_only(turn.today):
         return "\n".join(
             [
-                late,
-                _(
-                    "The new bill is {amount}, due by {date}.",
-                    amount=tr.money(bill.amount_sar),
-                    date=tr.date(bill.due_date, hijri=False),
-                ),
+                *_arrears_lines(turn, bill, before),
                 _(
                     "In all {amount}, account {account}.",
                     amount=tr.money(bill.total_due_sar),
@@ -811,9 +834,10 @@ def bill_text(turn: Turn, bill: Bill, before: Bill | None = None) -> str:
     return "\n".join([first, about, more])
 
 
-def past_bill_text(turn: Turn, past: Bill, latest: Bill) -> str:
+def past_bill_text(turn: Turn, past: Bill, latest: Bill, before: Bill | None = None) -> str:
     """An earlier month's bill asked by name ("فاتورة سبتمبر"): its amount and kWh, paid or not,
-    then what is owed on the account now, from its latest bill."""
+    then what is owed on the account now, from its latest bill (`before`: the bill before the
+    latest, whose due date its arrears missed)."""
     tr = turn.tr
     _ = tr._
     values = {
@@ -834,6 +858,17 @@ def past_bill_text(turn: Turn, past: Bill, latest: Bill) -> str:
         )
     if latest.status == "paid" or latest.total_due_sar <= 0:
         now = _("Nothing is owed on this account now.")
+    elif latest.arrears_only(turn.today):
+        now = "\n".join(
+            [
+                *_arrears_lines(turn, latest, before),
+                _(
+                    "In all {amount}, account {account}.",
+                    amount=tr.money(latest.total_due_sar),
+                    account=mask(latest.account),
+                ),
+            ]
+        )
     elif latest.status == "overdue":
         now = _(
             "Owed on this account now: {amount}, overdue since {date}. Please pay it now.",

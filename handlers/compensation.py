@@ -84,6 +84,7 @@ from handlers.compensation_facts import (
     notice_lead_minutes,
     stated_arrears,
 )
+from handlers.disconnection_rules import account_arrears
 from handlers.menu import offered_in_words
 
 MAX_TRIES = 3
@@ -1432,15 +1433,18 @@ def _answer(turn: Turn, facts: Facts) -> None:
         lines.append(_length_result_text(turn, compensation))
     else:
         lines.append(_result_text(turn, compensation))
+    on_record = _small_arrears_on_record(turn, facts)
     also = facts.also(now)
-    if facts.ongoing and (also is None or also.standard != NOTICE):
-        also = None  # a late notice is settled once the outage began; the rest is not yet
+    if facts.ongoing and (also is None or also.standard not in (NOTICE, UNLAWFUL)):
+        # A late notice or an unlawful cut is settled once it happened; the rest is not yet.
+        also = None
     asked = None  # what the answer asks, when it asks anything
     if also is not None:
         # Never only one standard silently: the second is quoted by its own rule, then the sum.
         second = compensation_for(also)
         if also.standard == UNLAWFUL:
             lines += ["", _("The disconnection itself falls under another standard:")]
+            lines += on_record
             if reason := facts.cut_reason():
                 lines.append(_why_unlawful(turn, reason))
         else:
@@ -1505,16 +1509,12 @@ def _answer(turn: Turn, facts: Facts) -> None:
             ),
         ]
         asked = "restoration"
-    elif (
-        facts.standard == RECONNECTION
-        and not facts.ongoing
-        and not facts.cut_at
-        and (reason := facts.cut_reason())
-    ):
+    elif facts.standard == RECONNECTION and not facts.cut_at and (reason := facts.cut_reason()):
         # The cut was unlawful whatever its hour ("فاتورتين ٨٠٠ ريال": small arrears), but its
         # day, which the engine counts from, was not told: asked, never a figure of our own.
         lines += [
             "",
+            *on_record,
             _why_unlawful(turn, reason),
             _(
                 "So the disconnection itself is owed compensation too: tell me the day and hour "
@@ -2272,6 +2272,34 @@ def _paid_before_cut_step(turn: Turn, understood: Understanding, facts: Facts) -
     return True
 
 
+def _small_arrears_on_record(turn: Turn, facts: Facts) -> list[str]:
+    """A reconnection whose arrears were not told: the account's billing records on the day of
+    the payment (the cut came before it) decide whether the cut itself was allowed. Arrears
+    too small for any cut make it unlawful (`small_arrears`), said with the figures it rests
+    on; otherwise nothing is said and nothing kept."""
+    paid = facts.start_at()
+    if (
+        facts.standard != RECONNECTION
+        or paid is None
+        or facts.prohibited is not None
+        or "small_arrears" in facts.cleared
+    ):
+        return []
+    arrears = account_arrears(turn, paid.astimezone(RIYADH).date())
+    if arrears is None or arrears.allow_cut():
+        return []
+    facts.prohibited = "small_arrears"
+    return [
+        turn.tr._(
+            "Before your payment, account {account} had {amount} overdue, from {bills} unpaid "
+            "bill(s).",
+            account=mask(arrears.account),
+            amount=turn.tr.money(arrears.overdue_sar),
+            bills=turn.tr.number(arrears.unpaid_bills),
+        )
+    ]
+
+
 def _why_unlawful(turn: Turn, reason: str) -> str:
     """Why a disconnection was unlawful (`Facts.unlawful_reason`), said the same on both of its
     paths: a cut told alone, and the cut told with its payment."""
@@ -2557,6 +2585,9 @@ def _question(turn: Turn, facts: Facts, what: str | None) -> str:
             "About what time did the power go off? Around {time}? Write the hour, or choose 1.",
             time=time_text,
         )
+    if what == "start_time" and facts.standard == RECONNECTION:
+        # A reconnection counts from the payment: "when did it start?" would ask of the cut.
+        return _('At what time did you pay? For example: "8 in the evening".')
     if what == "start_time":
         return _('At what time did it start? For example: "8 in the morning".')
     month = facts.named_month() if what in ("exact_day", "exact_start") else None

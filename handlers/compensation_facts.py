@@ -471,17 +471,14 @@ class Facts:
         الاف"): at most the minimum amount and fewer than the minimum months unpaid make it
         prohibited (`small_arrears`); more than either rules that case out (not asked again).
         An amount alone under the minimum, or a count of bills alone, decides nothing."""
-        from bot.standards.disconnection import rules as disconnection_rules
+        from bot.standards.disconnection import arrears_allow_cut
 
         if not mentions(text, "cut_for_bills") and not mentions_words(text, "arrears_owed"):
             return False  # an amount not said of bills or arrears ("ابي تعويض ٥٠٠ ريال")
         riyals, months = stated_arrears(text)
         if riyals is None and months is None:
             return False
-        spec = disconnection_rules()
-        if (riyals is not None and riyals > spec["min_arrears_sar"]) or (
-            months is not None and months >= spec["min_unpaid_months"]
-        ):
+        if arrears_allow_cut(riyals or 0, months or 0):
             if "small_arrears" not in self.cleared:
                 self.cleared.append("small_arrears")
             if self.prohibited == "small_arrears":

@@ -7,18 +7,65 @@ ask_disconnection.txt, ask_compensation_paid.txt and ask_how_to_pay.txt."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 
+from bot.billing import BillingUnavailable
 from bot.config import RIYADH
 from bot.dialogue.turn import Turn
 from bot.phrases import mentions
 from bot.standards import rule_for
-from bot.standards.disconnection import rules
+from bot.standards.disconnection import arrears_allow_cut, rules
 from bot.standards.wording import how_paid_line, how_paid_text
 from bot.understanding import Understanding
+from handlers.common import mask
 
 # The utility's SADAD biller number: what a bank's app asks for before the account number.
 SADAD_BILLER = "001"
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """What the billing records show owed past its due date on a day, for one account."""
+
+    account: str
+    overdue_sar: Decimal
+    unpaid_bills: int  # bills past their due date and not paid
+
+    def allow_cut(self) -> bool:
+        return arrears_allow_cut(float(self.overdue_sar), self.unpaid_bills)
+
+
+def account_arrears(turn: Turn, day: date) -> Arrears | None:
+    """The arrears on record on `day` of the sender's account, or None when the records cannot
+    tell them: no phone, several accounts (which one was cut is not known), no bill, the
+    billing system down, or the latest bill paid (whether before or after that day is not
+    recorded)."""
+    if turn.phone is None:
+        return None
+    try:
+        accounts = turn.billing.accounts_for_phone(turn.phone)
+        if len(accounts) != 1:
+            return None
+        account = accounts[0].account
+        bills = turn.billing.recent_bills_for_phone(turn.phone, account, 12)
+    except BillingUnavailable:
+        return None
+    if not bills or bills[0].status == "paid":
+        return None
+    issued = [b.on(day) for b in bills if b.issue_date <= day]
+    if not issued:
+        return None
+    latest = issued[0]
+    if latest.status == "paid":
+        overdue = Decimal(0)
+    elif day > latest.due_date:
+        overdue = latest.total_due_sar
+    else:
+        overdue = latest.previous_balance_sar
+    unpaid = sum(1 for b in issued if b.status != "paid" and b.due_date < day)
+    return Arrears(account, overdue, unpaid)
 
 
 def asks_disconnection_rules(text: str, understood: Understanding) -> bool:
@@ -70,9 +117,17 @@ def answer_disconnection_rules(turn: Turn, bill_shown: bool = False) -> None:
         return tr.time(datetime.combine(today, time.fromisoformat(clock), RIYADH))
 
     amount = rule_for("unlawful_disconnection", turn.now).first_amount()
+    arrears = account_arrears(turn, today)
+    if arrears is not None:
+        # Its bill is what the answer spoke of: «تفاصيل» next gives it in full, as after a card.
+        turn.begin("bill", shown=arrears.account)
+        more = [_('For the whole bill send "details".')]
+    else:
+        more = [] if bill_shown else [_("To see what you owe, send «my bill».")]
     turn.say(
         "\n".join(
-            [
+            _account_lines(turn, arrears)
+            + [
                 _(
                     "The power may be cut for unpaid bills only when more than {arrears} is "
                     "owed, or {months} months of bills are unpaid.",
@@ -92,9 +147,40 @@ def answer_disconnection_rules(turn: Turn, bill_shown: bool = False) -> None:
                     amount=tr.money(amount),
                 ),
             ]
-            + ([] if bill_shown else [_("To see what you owe, send «my bill».")])
+            + more
         )
     )
+
+
+def _account_lines(turn: Turn, arrears: Arrears | None) -> list[str]:
+    """ "بيقطعون الكهرباء؟" from a subscriber whose account the records show: what it owes past
+    due today, and whether that alone allows a cut under the rules said next."""
+    if arrears is None:
+        return []
+    _ = turn.tr._
+    values = {
+        "account": mask(arrears.account),
+        "amount": turn.tr.money(arrears.overdue_sar),
+        "bills": turn.tr.number(arrears.unpaid_bills),
+    }
+    if arrears.overdue_sar <= 0:
+        return [_("Account {account} has nothing overdue, so it may not be cut.", **values)]
+    if arrears.allow_cut():
+        return [
+            _(
+                "Account {account} has {amount} overdue, from {bills} unpaid bill(s): enough for "
+                "a disconnection, so please pay it soon.",
+                **values,
+            )
+        ]
+    return [
+        _(
+            "Account {account} has {amount} overdue, from {bills} unpaid bill(s): not enough "
+            "for a disconnection, so they may not cut it for that now. Please pay it, so it "
+            "does not grow.",
+            **values,
+        )
+    ]
 
 
 def how_to_pay_line(turn: Turn) -> str:

@@ -28,7 +28,7 @@ from babel.lists import format_list
 
 from bot.billing import Account, BillingUnavailable
 from bot.dialogue.turn import Turn
-from bot.i18n import Texts, texts
+from bot.i18n import Texts
 from bot.phrases import mentions, phrases
 from bot.text import normalize
 from bot.understanding import Understanding, control_word
@@ -148,16 +148,12 @@ def stop(turn: Turn, understood: Understanding | None) -> None:
         at=since,
     )
     accounts = _distinct(sub.account for sub in ended)
-    if not _keyword_first(turn):
-        turn.say(_stopped(turn, turn.tr, accounts=accounts))
-        return
-    # "STOP" is the number's first word: a keyword, written in no language of its own, so the
-    # answer is Arabic first (and the conversation stays Arabic), then English.
-    # One message (STOP is answered once); by SMS both languages in its short form, so that it
-    # is not cut with a «تفاصيل» nobody can ask for once stopped.
-    turn.switch_language("ar")
-    short = silent_when_stopped(turn)
-    turn.say("\n\n".join(_stopped(turn, tr, short, accounts) for tr in (turn.tr, texts("en"))))
+    # One language, the one the reply language rule chose for the message (router
+    # `_choose_language`: a first "STOP" is English, «إيقاف» Arabic), as every answer is. "STOP"
+    # as a number's first word by SMS gets the short form, so that it is not cut with a
+    # «تفاصيل» nobody can ask for once stopped.
+    short = _keyword_first(turn) and silent_when_stopped(turn)
+    turn.say(_stopped(turn, turn.tr, short, accounts))
 
 
 def _keyword_first(turn: Turn) -> bool:

@@ -52,6 +52,12 @@ class Bill:
             return replace(self, status="overdue")
         return self
 
+    def arrears_only(self, day: date) -> bool:
+        """Overdue on `day` only through the unpaid balance of earlier bills: this bill's own
+        amount is still ahead of its due date. "overdue" (the status) covers both cases, so
+        what is overdue and since when must come from here, never from the status alone."""
+        return self.status != "paid" and self.previous_balance_sar > 0 and day <= self.due_date
+
 
 class BillingAdapter(ABC):
     """Looks up accounts and bills. Every method may raise `BillingUnavailable`."""

@@ -25,6 +25,13 @@ def rules() -> dict:
         return tomllib.load(fh)
 
 
+def arrears_allow_cut(riyals: float, unpaid_months: int) -> bool:
+    """A disconnection for non-payment is allowed only when the arrears exceed the minimum
+    amount or the minimum months of bills are unpaid (domain.md)."""
+    spec = rules()
+    return riyals > spec["min_arrears_sar"] or unpaid_months >= spec["min_unpaid_months"]
+
+
 def asked_cases(residential: bool = True) -> tuple[str, ...]:
     """The cases asked of the subscriber; for premises that are not a home, without those that
     hold for homes only."""
