@@ -33,6 +33,7 @@ from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
     accounts_by_premise,
+    accounts_named_alone,
     accounts_named_in,
     busy,
     linked_accounts,
@@ -363,9 +364,14 @@ def _picked_several(text: str, listed: int) -> list[int] | None:
     return numbers
 
 
+# Words at most of «و + an account» right after a card ("what about the shop?").
+_AND_NAMED_WORDS = 6
+
+
 def _other_picked(turn: Turn, listed: list[str]) -> str | None:
     """Another listed account named by its number in the list ("لا قصدي الحساب الثاني", "the
-    second"), or the other one of two ("الحساب الاخر"), after the card of one of them."""
+    second"), or the other one of two ("الحساب الاخر"), after the card of one of them; or a
+    listed account named alone («والمحل؟», "and Al Malaz?")."""
     shown = turn.state.get("shown")
     if len(listed) == 2 and mentions_words(turn.text, "other_one"):
         # before the numbers: "the other one" is no pick of the first ("one")
@@ -375,7 +381,17 @@ def _other_picked(turn: Turn, listed: list[str]) -> str | None:
     if len(picks) == 1:
         account = listed[picks.pop() - 1]
         return account if account != shown else None
-    return None
+    # «والمحل؟», «وحق الملز؟», "and the shop?": a listed account named by its premises, district
+    # or digits and nothing else is its bill (never an outage nor a hazard: nothing was said
+    # of either).
+    if len(words) > _AND_NAMED_WORDS:
+        return None
+    try:
+        accounts = turn.billing.accounts_for_phone(turn.phone or "")
+    except BillingUnavailable:
+        return None
+    named = accounts_named_alone(turn.text, [a for a in accounts if a.account in listed])
+    return named[0].account if named else None
 
 
 def _show_several(turn: Turn, accounts: list[str], why_high: bool) -> None:
