@@ -74,15 +74,20 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
     _show_or_ask(turn, typed, mentions(turn.text, "bill_high"), default=default)
 
 
-def asks_by_month(text: str, understood: Understanding, now: datetime) -> bool:
-    """«فاتورة» and a month or a season ("فاتورة نوفمبر", "فاتورة رمضان", "فاتورة الصيف"): a
-    bill asked for, when the model found nothing else and the bill likeliest."""
+def asks_by_name(text: str, understood: Understanding, now: datetime) -> bool:
+    """«فاتورة» and a month, a season or premises ("فاتورة نوفمبر", "فاتورة رمضان", "فاتورة
+    الصيف", "فاتورة الفيلا", "fatorat el villa"): a bill asked for, when the model found nothing
+    else and the bill likeliest (which premises' is `_named_in_request`'s to read)."""
     likeliest = understood.alternatives[0][0] if understood.alternatives else None
     if understood.intent != "unknown" or likeliest != "bill":
         return False
     if not mentions(text, "bill_word"):
         return False
-    return month_asked(text, now) is not None or mentions_words(text, "season_words")
+    return (
+        month_asked(text, now) is not None
+        or mentions_words(text, "season_words")
+        or any(mentions_words(text, kind) for kind in ("premises_home", "premises_other"))
+    )
 
 
 def paid_said(text: str) -> str | None:

@@ -399,7 +399,7 @@ def _start_something(
         turn.finish()
         bill.start(turn, understood)
         return
-    if bill.asks_by_month(text, understood, turn.now):  # "فاتورة نوفمبر": a bill, not "did you…?"
+    if bill.asks_by_name(text, understood, turn.now):  # "فاتورة نوفمبر", "فاتورة الفيلا": a bill
         turn.finish()
         bill.start(turn, understood)
         return
