@@ -661,8 +661,12 @@ def _not_issued_yet(turn: Turn, month: dict, latest: Bill) -> bool:
 
 def _named_in_request(text: str, accounts: list[Account]) -> list[Account]:
     """The accounts a bill request names: by digits or district ("فاتورة الملز"), else by its
-    premises ("فاتورة المحل كم": the shop's), as an answer to "which account?" would."""
-    return accounts_named_in(text, accounts) or accounts_by_premise(text, accounts)
+    premises ("فاتورة المحل كم": the shop's), as an answer to "which account?" would, in a
+    sentence of any length ("ليش فاتورة شهر ٧ عالية مرة؟ للفيلا", "fatorat shahr 9 lel ma7al":
+    a bill asked is of the sender's own premises, so their kind names one too)."""
+    return accounts_named_in(text, accounts) or accounts_by_premise(
+        text, accounts, in_sentence=True
+    )
 
 
 def _show_one_of(turn: Turn, account: str, listed: list[str], why_high: bool = False) -> None:
@@ -678,17 +682,18 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     paid = turn.state.get("paid")
     if month:
         month = latest_such_month(month, turn.today)
-    count = COMPARED_BILLS if why_high else 2
+    if month:  # a year of bills looked through for it, and the ones before it when compared
+        count = MONTHS_LOOKED_BACK + (COMPARED_BILLS if why_high else 0)
+    else:
+        count = COMPARED_BILLS if why_high else 2
     try:
-        bills = turn.billing.recent_bills_for_phone(
-            turn.phone or "", account, MONTHS_LOOKED_BACK if month and not why_high else count
-        )
+        bills = turn.billing.recent_bills_for_phone(turn.phone or "", account, count)
     except BillingUnavailable:
         busy(turn)
         return
     turn.finish()
     latest = bills[0].on(turn.today) if bills else None
-    if isinstance(month, dict) and month.get("hijri") and bills and not why_high:
+    if isinstance(month, dict) and month.get("hijri") and bills:
         # "فاتورة رمضان": bills run by Gregorian month, so which one holds it is said first (no
         # verb: the month may be running still)
         named = NamedMonth.load(month["hijri"])
@@ -701,9 +706,9 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
                 month=turn.tr.month(date(month["year"], month["month"], 1)),
             )
         )
-    if month and bills and not why_high:
+    if month and bills:
         asked = [i for i, b in enumerate(bills) if _of_month(b, month)]
-        if asked and asked[0] > 0 and latest is not None:
+        if asked and asked[0] > 0 and latest is not None and not why_high:
             # An earlier month's bill: that month's amount and whether it is paid, then what is
             # owed on the account now (never "you owe nothing" for a paid old bill).
             past = bills[asked[0]].on(turn.today)
@@ -734,7 +739,8 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
             turn.tr._("There is no bill yet for the account {account}.", account=mask(account))
         )
         return
-    bills = [b.on(turn.today) for b in bills]
+    # "ليش فاتورة يوليو عالية": July's bill beside the ones before it, not the latest
+    bills = [b.on(turn.today) for b in bills[: COMPARED_BILLS if why_high else None]]
     # The card stays "open" so that «تفاصيل» can show the whole bill.
     # «تفاصيل» gives the bill of this card, an older month's too.
     period = bills[0].period_start
