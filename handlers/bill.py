@@ -141,11 +141,26 @@ def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
     return re.compile(pattern), names
 
 
+# A month and its year written as a date ("فاتورة 9/2025", "09-2025"), read before normalizing
+# (which drops the slash); not the end of a day's date ("15/9/2025").
+_MONTH_OF_YEAR = re.compile(r"(?<![\w/.-])(1[0-2]|0?[1-9])\s*[/-]\s*(20\d\d)(?![\w/.-])")
+
+
+@cache
+def _last_year() -> re.Pattern[str]:
+    """ "السنة اللي فاتت", "last year" (data/times.toml), as whole words."""
+    said = "|".join(re.escape(normalize(w)) for w in load("times")["dates"]["last_year"])
+    return re.compile(rf"(?<!\w)(?:{said})(?!\w)")
+
+
 def month_asked(text: str, now: datetime | None = None) -> dict | None:
     """{"month", "year" (or 0)} of the bill the message asks for ("كم فاتورة شهر سبتمبر",
     "فاتورة شهر ٩", "ايلول"), or None. A Hijri month ("فاتورة شهر رمضان", read at `now`: the
     latest begun) is the Gregorian month holding most of its days, the Hijri one kept under
     "hijri" (`NamedMonth.dump()`): Ramadan 1447 (18 February to 19 March 2026) is March 2026."""
+    dated = _MONTH_OF_YEAR.search(ascii_digits(text))
+    if dated is not None:  # "فاتورة 9/2025"
+        return {"month": int(dated.group(1)), "year": int(dated.group(2))}
     pattern, names = _month_names()
     found = pattern.search(normalize(ascii_digits(text)))
     if found is None:
@@ -164,7 +179,10 @@ def month_asked(text: str, now: datetime | None = None) -> dict | None:
         month = int(found.group("number"))
     else:
         month = names[found.group("after") or found.group("name")]
-    return {"month": month, "year": int(found.group("year") or 0)}
+    year = int(found.group("year") or 0)
+    if not year and now is not None and _last_year().search(normalize(text)):
+        year = now.year - 1  # "فاتورة شهر ٩ السنة اللي فاتت": that month a year back
+    return {"month": month, "year": year}
 
 
 def _stored_month(kept: dict | list | None) -> dict | None:
