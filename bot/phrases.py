@@ -78,6 +78,7 @@ from bot.understanding.phrases import read_phrase_file
 # hypothetical_not is taken out) by handlers/compensation.py (a length supposed, "لو انقطعت
 # يومين": counted for that length, no day asked); outage_case (whole words) by
 # handlers/compensation.py (an outage named at the list of cases: the outage's case).
+# and_about by handlers/common.py (whole words: the words around an account named alone, «والمحل؟»).
 NAMES = (
     "report_unwanted",
     "request_done",
@@ -208,6 +209,7 @@ NAMES = (
     "outage_case",
     "ask_pay_date",
     "first_one",
+    "and_about",
 )
 
 

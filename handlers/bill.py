@@ -33,6 +33,7 @@ from bot.understanding.vocabulary import load
 from handlers.common import (
     account_choices,
     accounts_by_premise,
+    accounts_named_alone,
     accounts_named_in,
     busy,
     linked_accounts,
@@ -73,15 +74,20 @@ def start(turn: Turn, understood: Understanding, default: str | None = None) -> 
     _show_or_ask(turn, typed, mentions(turn.text, "bill_high"), default=default)
 
 
-def asks_by_month(text: str, understood: Understanding, now: datetime) -> bool:
-    """«فاتورة» and a month or a season ("فاتورة نوفمبر", "فاتورة رمضان", "فاتورة الصيف"): a
-    bill asked for, when the model found nothing else and the bill likeliest."""
+def asks_by_name(text: str, understood: Understanding, now: datetime) -> bool:
+    """«فاتورة» and a month, a season or premises ("فاتورة نوفمبر", "فاتورة رمضان", "فاتورة
+    الصيف", "فاتورة الفيلا", "fatorat el villa"): a bill asked for, when the model found nothing
+    else and the bill likeliest (which premises' is `_named_in_request`'s to read)."""
     likeliest = understood.alternatives[0][0] if understood.alternatives else None
     if understood.intent != "unknown" or likeliest != "bill":
         return False
     if not mentions(text, "bill_word"):
         return False
-    return month_asked(text, now) is not None or mentions_words(text, "season_words")
+    return (
+        month_asked(text, now) is not None
+        or mentions_words(text, "season_words")
+        or any(mentions_words(text, kind) for kind in ("premises_home", "premises_other"))
+    )
 
 
 def paid_said(text: str) -> str | None:
@@ -135,11 +141,26 @@ def _month_names() -> tuple[re.Pattern[str], dict[str, int]]:
     return re.compile(pattern), names
 
 
+# A month and its year written as a date ("فاتورة 9/2025", "09-2025"), read before normalizing
+# (which drops the slash); not the end of a day's date ("15/9/2025").
+_MONTH_OF_YEAR = re.compile(r"(?<![\w/.-])(1[0-2]|0?[1-9])\s*[/-]\s*(20\d\d)(?![\w/.-])")
+
+
+@cache
+def _last_year() -> re.Pattern[str]:
+    """ "السنة اللي فاتت", "last year" (data/times.toml), as whole words."""
+    said = "|".join(re.escape(normalize(w)) for w in load("times")["dates"]["last_year"])
+    return re.compile(rf"(?<!\w)(?:{said})(?!\w)")
+
+
 def month_asked(text: str, now: datetime | None = None) -> dict | None:
     """{"month", "year" (or 0)} of the bill the message asks for ("كم فاتورة شهر سبتمبر",
     "فاتورة شهر ٩", "ايلول"), or None. A Hijri month ("فاتورة شهر رمضان", read at `now`: the
     latest begun) is the Gregorian month holding most of its days, the Hijri one kept under
     "hijri" (`NamedMonth.dump()`): Ramadan 1447 (18 February to 19 March 2026) is March 2026."""
+    dated = _MONTH_OF_YEAR.search(ascii_digits(text))
+    if dated is not None:  # "فاتورة 9/2025"
+        return {"month": int(dated.group(1)), "year": int(dated.group(2))}
     pattern, names = _month_names()
     found = pattern.search(normalize(ascii_digits(text)))
     if found is None:
@@ -158,7 +179,10 @@ def month_asked(text: str, now: datetime | None = None) -> dict | None:
         month = int(found.group("number"))
     else:
         month = names[found.group("after") or found.group("name")]
-    return {"month": month, "year": int(found.group("year") or 0)}
+    year = int(found.group("year") or 0)
+    if not year and now is not None and _last_year().search(normalize(text)):
+        year = now.year - 1  # "فاتورة شهر ٩ السنة اللي فاتت": that month a year back
+    return {"month": month, "year": year}
 
 
 def _stored_month(kept: dict | list | None) -> dict | None:
@@ -363,9 +387,14 @@ def _picked_several(text: str, listed: int) -> list[int] | None:
     return numbers
 
 
+# Words at most of «و + an account» right after a card ("what about the shop?").
+_AND_NAMED_WORDS = 6
+
+
 def _other_picked(turn: Turn, listed: list[str]) -> str | None:
     """Another listed account named by its number in the list ("لا قصدي الحساب الثاني", "the
-    second"), or the other one of two ("الحساب الاخر"), after the card of one of them."""
+    second"), or the other one of two ("الحساب الاخر"), after the card of one of them; or a
+    listed account named alone («والمحل؟», "and Al Malaz?")."""
     shown = turn.state.get("shown")
     if len(listed) == 2 and mentions_words(turn.text, "other_one"):
         # before the numbers: "the other one" is no pick of the first ("one")
@@ -375,7 +404,17 @@ def _other_picked(turn: Turn, listed: list[str]) -> str | None:
     if len(picks) == 1:
         account = listed[picks.pop() - 1]
         return account if account != shown else None
-    return None
+    # «والمحل؟», «وحق الملز؟», "and the shop?": a listed account named by its premises, district
+    # or digits and nothing else is its bill (never an outage nor a hazard: nothing was said
+    # of either).
+    if len(words) > _AND_NAMED_WORDS:
+        return None
+    try:
+        accounts = turn.billing.accounts_for_phone(turn.phone or "")
+    except BillingUnavailable:
+        return None
+    named = accounts_named_alone(turn.text, [a for a in accounts if a.account in listed])
+    return named[0].account if named else None
 
 
 def _show_several(turn: Turn, accounts: list[str], why_high: bool) -> None:
@@ -653,8 +692,12 @@ def _not_issued_yet(turn: Turn, month: dict, latest: Bill) -> bool:
 
 def _named_in_request(text: str, accounts: list[Account]) -> list[Account]:
     """The accounts a bill request names: by digits or district ("فاتورة الملز"), else by its
-    premises ("فاتورة المحل كم": the shop's), as an answer to "which account?" would."""
-    return accounts_named_in(text, accounts) or accounts_by_premise(text, accounts)
+    premises ("فاتورة المحل كم": the shop's), as an answer to "which account?" would, in a
+    sentence of any length ("ليش فاتورة شهر ٧ عالية مرة؟ للفيلا", "fatorat shahr 9 lel ma7al":
+    a bill asked is of the sender's own premises, so their kind names one too)."""
+    return accounts_named_in(text, accounts) or accounts_by_premise(
+        text, accounts, in_sentence=True
+    )
 
 
 def _show_one_of(turn: Turn, account: str, listed: list[str], why_high: bool = False) -> None:
@@ -670,17 +713,18 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
     paid = turn.state.get("paid")
     if month:
         month = latest_such_month(month, turn.today)
-    count = COMPARED_BILLS if why_high else 2
+    if month:  # a year of bills looked through for it, and the ones before it when compared
+        count = MONTHS_LOOKED_BACK + (COMPARED_BILLS if why_high else 0)
+    else:
+        count = COMPARED_BILLS if why_high else 2
     try:
-        bills = turn.billing.recent_bills_for_phone(
-            turn.phone or "", account, MONTHS_LOOKED_BACK if month and not why_high else count
-        )
+        bills = turn.billing.recent_bills_for_phone(turn.phone or "", account, count)
     except BillingUnavailable:
         busy(turn)
         return
     turn.finish()
     latest = bills[0].on(turn.today) if bills else None
-    if isinstance(month, dict) and month.get("hijri") and bills and not why_high:
+    if isinstance(month, dict) and month.get("hijri") and bills:
         # "فاتورة رمضان": bills run by Gregorian month, so which one holds it is said first (no
         # verb: the month may be running still)
         named = NamedMonth.load(month["hijri"])
@@ -693,9 +737,9 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
                 month=turn.tr.month(date(month["year"], month["month"], 1)),
             )
         )
-    if month and bills and not why_high:
+    if month and bills:
         asked = [i for i, b in enumerate(bills) if _of_month(b, month)]
-        if asked and asked[0] > 0 and latest is not None:
+        if asked and asked[0] > 0 and latest is not None and not why_high:
             # An earlier month's bill: that month's amount and whether it is paid, then what is
             # owed on the account now (never "you owe nothing" for a paid old bill).
             past = bills[asked[0]].on(turn.today)
@@ -727,7 +771,8 @@ def _show_bill(turn: Turn, account: str, why_high: bool = False) -> None:
             turn.tr._("There is no bill yet for the account {account}.", account=mask(account))
         )
         return
-    bills = [b.on(turn.today) for b in bills]
+    # "ليش فاتورة يوليو عالية": July's bill beside the ones before it, not the latest
+    bills = [b.on(turn.today) for b in bills[: COMPARED_BILLS if why_high else None]]
     # The card stays "open" so that «تفاصيل» can show the whole bill.
     # «تفاصيل» gives the bill of this card, an older month's too.
     period = bills[0].period_start

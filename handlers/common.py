@@ -311,6 +311,27 @@ def accounts_by_premise(
     return [accounts[i] for i in premises_named(text, [a.premise for a in accounts], by_kind)]
 
 
+def accounts_named_alone(text: str, accounts: list[Account]) -> list[Account]:
+    """The one account a message names and nothing else, besides the words around it that ask
+    "and …?" (phrases/and_about: «والمحل؟», «طيب وحق الملز؟», "w el ma7al?", "and the shop?"):
+    by its digits, district or premises, every word left naming it. [] when the message says
+    anything more ("والمحل طافي" tells of an outage) or names none, or several."""
+    from bot.phrases import without
+
+    said = without(ascii_digits(text), "and_about").split()
+    if not said or len(said) > _PREMISE_ANSWER_WORDS:
+        return []
+
+    def named(words: str) -> set[str]:
+        found = accounts_named_in(words, accounts) or accounts_by_premise(words, accounts)
+        return {a.account for a in found}
+
+    one = named(" ".join(said))
+    if len(one) != 1 or any(named(word) != one for word in said):
+        return []
+    return [a for a in accounts if a.account in one]
+
+
 def premises_named(text: str, premises: list[str | None], by_kind: bool = True) -> list[int]:
     """Which of `premises` (addresses as "فيلا 12، شارع التحلية") the text names: by the
     premises' own word first, else by their kind (as `accounts_by_premise` says); the indexes,

@@ -65,7 +65,10 @@ def agent_offered(turn: Turn, aliases: tuple[str, ...] = ()) -> list[Choice]:
 
 
 def show(turn: Turn, lead: str | None = None) -> None:
+    """The main menu. Its numbers are what a number sent next picks, so a question left open
+    before it (START after "which account?") is closed: never answered by them unseen."""
     _ = turn.tr._
+    turn.finish()
     text = lead or _(
         "How can I help you? Send the number of what you need, or just write your request."
     )

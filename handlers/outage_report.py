@@ -164,7 +164,7 @@ def start(
     if turn.message.location is not None:
         _report(turn, stated_start=stated, urgent=urgent, extras=extras)
         return
-    accounts = _accounts(turn)
+    accounts = linked_premises(turn)
     typed = understood.slots.get("account")
     named = find_place(turn.text)
     chosen = [a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
@@ -753,11 +753,12 @@ def _named_in(text: str, accounts: list[Account]) -> list[Account]:
 
 def premise_named(turn: Turn) -> Account | None:
     """The one premise of the sender's that the message names («والفيلا لسا طافية»), else None."""
-    named = _named_in(turn.text, _accounts(turn))
+    named = _named_in(turn.text, linked_premises(turn))
     return named[0] if named else None
 
 
-def _accounts(turn: Turn) -> list[Account]:
+def linked_premises(turn: Turn) -> list[Account]:
+    """The sender's accounts (their premises); [] when the phone is unknown or billing down."""
     if turn.phone is None:
         return []
     try:
@@ -1195,7 +1196,7 @@ def _just_made(turn: Turn) -> tuple[OutageReport, bool] | None:
     report = found[0]
     if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
         return None
-    accounts = _accounts(turn)
+    accounts = linked_premises(turn)
     return report, len(accounts) == 1 and report.account == accounts[0].account
 
 
@@ -1355,7 +1356,7 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     report, _incident = found
     if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
         return False
-    accounts = _accounts(turn)
+    accounts = linked_premises(turn)
     if not said_no and not (len(accounts) == 1 and report.account == accounts[0].account):
         return False  # a place alone corrects only a report made at their one premise
     named = _named_in(turn.text, accounts)
@@ -1458,7 +1459,7 @@ def _asks_which_report(turn: Turn, report: OutageReport, told: StartTold) -> boo
     naming it: the report is not changed unasked. "Is this about your report OUT-… at <place>?",
     as a new "طافية عندنا" is asked; yes sets its start (or offers the usual hour of "من الصبح"),
     no asks where (a new report, counted from an exact start). True when asked."""
-    accounts = _accounts(turn)
+    accounts = linked_premises(turn)
     if not any(a.account != report.account for a in accounts):
         return False
     named = _named_in(turn.text, accounts)

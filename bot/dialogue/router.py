@@ -392,7 +392,7 @@ def _start_something(
         turn.finish()
         bill.start(turn, understood)
         return
-    if bill.asks_by_month(text, understood, turn.now):  # "فاتورة نوفمبر": a bill, not "did you…?"
+    if bill.asks_by_name(text, understood, turn.now):  # "فاتورة نوفمبر", "فاتورة الفيلا": a bill
         turn.finish()
         bill.start(turn, understood)
         return
@@ -456,13 +456,16 @@ def _only_a_place(
     if understood.intent not in _PLACE_ALONE_READ_AS or understood.slots:
         return False
     named = find_place(text)
-    if not (named.district or named.city) or named.other_words:
-        return False
-    from bot.outages.places import shown_place
+    if (named.district or named.city) and not named.other_words:
+        from bot.outages.places import shown_place
 
+        place = shown_place((None, named.district, named.city), turn.lang) or text
+    elif premise := _premise_alone(turn, text):  # «والمحل؟»: a premise named is no outage told
+        place = premise
+    else:
+        return False
     turn.finish()
     turn.intent = "unknown"
-    place = shown_place((None, named.district, named.city), turn.lang) or text
     menu.ask_meant(
         turn,
         "outage_report",
@@ -474,6 +477,22 @@ def _only_a_place(
     if asked:
         turn.remember(said=f"{asked}\n{text}")
     return True
+
+
+# Words at most of a premise named alone ("what about the shop?").
+_PREMISE_ALONE_WORDS = 6
+
+
+def _premise_alone(turn: Turn, text: str) -> str | None:
+    """The address of the sender's one premises a message names and nothing else («والمحل؟»,
+    "w el ma7al?"), else None."""
+    from handlers.common import accounts_named_alone
+    from handlers.outage_report import linked_premises
+
+    if len(text.split()) > _PREMISE_ALONE_WORDS:
+        return None
+    named = accounts_named_alone(text, linked_premises(turn))
+    return named[0].premise if named else None
 
 
 # How sure a message read again without its district must be to count.
