@@ -316,8 +316,6 @@ def accounts_named_alone(text: str, accounts: list[Account]) -> list[Account]:
     "and …?" (phrases/and_about: «والمحل؟», «طيب وحق الملز؟», "w el ma7al?", "and the shop?"):
     by its digits, district or premises, every word left naming it. [] when the message says
     anything more ("والمحل طافي" tells of an outage) or names none, or several."""
-    from bot.phrases import without
-
     said = without(ascii_digits(text), "and_about").split()
     if not said or len(said) > _PREMISE_ANSWER_WORDS:
         return []

@@ -55,6 +55,7 @@ from handlers import (
     agent,
     bill,
     bill_alerts,
+    common,
     compensation,
     disconnection_rules,
     hazard_report,
@@ -486,12 +487,9 @@ _PREMISE_ALONE_WORDS = 6
 def _premise_alone(turn: Turn, text: str) -> str | None:
     """The address of the sender's one premises a message names and nothing else («والمحل؟»,
     "w el ma7al?"), else None."""
-    from handlers.common import accounts_named_alone
-    from handlers.outage_report import linked_premises
-
     if len(text.split()) > _PREMISE_ALONE_WORDS:
         return None
-    named = accounts_named_alone(text, linked_premises(turn))
+    named = common.accounts_named_alone(text, outage_report.linked_premises(turn))
     return named[0].premise if named else None
 
 
