@@ -139,6 +139,8 @@ def _asks_after_report(turn: Turn) -> bool:
     )
 
     text = turn.text
+    if text and _still_there(text):
+        return _followed_up(turn, text)
     if not text or not mentions(text, "hazard_status_ask"):
         return False
     if not (names_report(text) or named_kinds(text) & _HAZARD_KINDS):
@@ -153,6 +155,56 @@ def _asks_after_report(turn: Turn) -> bool:
         return False
     turn.finish()
     say_safety_status(turn, *found)
+    return True
+
+
+def _still_there(text: str) -> bool:
+    """ "ترا الكبينة اللي بلغت عنها للحين مفتوحة": a hazard the sender reported told to be still
+    there (phrase lists hazard_reported_before and hazard_still)."""
+    return mentions_words(text, "hazard_reported_before") and mentions_words(text, "hazard_still")
+
+
+def _followed_up(turn: Turn, text: str) -> bool:
+    """The sender's report of it (of the kind named, else their latest) is followed up: the
+    message noted on it for the team, its status, and that the team was told again; no new
+    report and no second "where is it?". A hazard already made safe and there again is a new
+    report (False), as is one never reported by this sender."""
+    kind = kind_in(text)
+    found = (latest_safety_report(turn, kind=kind) if kind else None) or latest_safety_report(turn)
+    if found is None or found[1].is_resolved:
+        return False
+    from handlers.outage_status import say_safety_status
+
+    report, hazard = found
+    turn.finish()
+    note_on_report(turn.session, report, text)
+    say_safety_status(turn, report, hazard)
+    turn.say(
+        turn.tr._(
+            "I have told the emergency team again that it is still there, with your message. "
+            "Until it is made safe, keep away from it, and call 933 if it gets worse."
+        )
+    )
+    turn.begin(FLOW, stage="followed", report_id=report.id)  # "نفس المكان" may come next
+    return True
+
+
+def _same_place_followed(turn: Turn) -> bool:
+    """ "نفس المكان" right after a report was followed up: that report's place, said so; anything
+    else is a new message (False)."""
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    turn.finish()
+    text = turn.text
+    if report is None or not text or len(text.split()) > SAME_PLACE_WORDS:
+        return False
+    if not mentions_words(text, "hazard_same_place"):
+        return False
+    turn.intent = FLOW
+    turn.say(
+        turn.tr._(
+            "Noted: the same place as your report {ref}. The team has it.", ref=report.reference
+        )
+    )
     return True
 
 
@@ -173,6 +225,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "cancel_which":
         return _cancel_picked(turn)
+    if stage == "followed":
+        return _same_place_followed(turn)
     if _what_to_do(turn):
         return True
     if stage == "photo":
@@ -214,6 +268,12 @@ def step(turn: Turn, understood: Understanding) -> bool:
             turn.remember(place="، ".join(p for p in (described, _premise_place(mine[0])) if p))
         else:
             turn.remember(place=None, own=True, area_asked=True)
+    elif stage in ("where", "area") and _retold(turn.text):
+        # "كبينة مفتوحة" again in answer to "where?": the hazard told (kept in its words), never
+        # its place; the 933 line again for danger, and where it is asked again.
+        turn.remember(warned=False)
+    elif stage == "where" and not _placed(turn.state) and (earlier := _same_place(turn)):
+        turn.remember(**earlier)  # "نفس المكان": where their last safety report was
     elif stage == "where" and not _placed(turn.state) and _unknown_place(turn.text):
         # "ما ادري": the report is not held up for a place they cannot give; it is recorded
         # with none (and joined to no other), and a place sent after it is added to it.
@@ -337,6 +397,40 @@ def _kept(turn: Turn, report: HazardReport, said: str | None = None) -> None:
     )
 
 
+def _retold(text: str) -> bool:
+    """The message names a hazard and no place ("كبينة مفتوحة", "فيه سلك طايح"): a description,
+    which is never taken for the place asked."""
+    if not text or kind_in(text) is None or coordinates_in(text) is not None:
+        return False
+    return place_in(text, homely=True) is None and not _names_place(text)
+
+
+# "نفس المكان" is a short answer; a longer message says more than that.
+SAME_PLACE_WORDS = 6
+
+
+def _same_place(turn: Turn) -> dict | None:
+    """ "نفس المكان" in answer to "where is it?": the place (or location) of the sender's last
+    safety report, as the flow keeps it; None when not said, or they have none with a place."""
+    text = turn.text
+    if not text or len(text.split()) > SAME_PLACE_WORDS:
+        return None
+    if not mentions_words(text, "hazard_same_place"):
+        return None
+    found = latest_safety_report(turn)
+    if found is None:
+        return None
+    report = found[0]
+    if report.latitude is not None and report.longitude is not None:
+        located = {
+            "latitude": report.latitude,
+            "longitude": report.longitude,
+            "address": report.address,
+        }
+        return {"location": located, "place": report.place}
+    return {"place": report.place} if report.place else None
+
+
 def _unknown_place(text: str) -> bool:
     """ "ما ادري" (and no more) in answer to "where is it?"."""
     return len(text.split()) <= 4 and mentions(text, "dont_know")
@@ -390,7 +484,7 @@ def _take(turn: Turn) -> None:
             changes["kind"] = OTHER_KIND
         if mentions(text, "own_premise"):
             changes["own"] = True  # "العداد حقنا": one of their premises
-        if not _placed(state) and (place := place_in(text) or _district_and_city(text)):
+        if not _placed(state) and (place := place_in(text) or _answered_place(turn, text)):
             changes["place"] = place
     if message.location is not None:
         changes["location"] = {
@@ -423,6 +517,24 @@ def _only_a_place(text: str) -> bool:
     named = find_place(text)
     # "حي النزهة" alone (a district of two cities) is a place too: its city is asked after.
     return bool(named.district or named.city) and not named.other_words
+
+
+def _answered_place(turn: Turn, text: str) -> str | None:
+    """A district and city named with no place word first. In answer to "where is it?" with
+    more than them ("الملز، شارع الستين، الرياض": a street too), the answer as written: the
+    team needs the street, and another reporter's "حي الملز شارع الستين الرياض" is the same
+    place (a hazard's place key), so the two join however long apart in the day."""
+    named = find_place(text)
+    answer = text.strip()
+    if (
+        turn.state.get("stage") == "where"
+        and named.complete
+        and named.other_words
+        and len(answer) <= MAX_PLACE_CHARS
+        and kind_in(text) is None
+    ):
+        return answer
+    return _district_and_city(text)
 
 
 def _district_and_city(text: str) -> str | None:
