@@ -61,7 +61,7 @@ from bot.outages.models import OutageReport
 from bot.outages.places import NamedPlace, find_place
 from bot.phrases import mentions, mentions_words, phrases
 from bot.text import normalize
-from bot.text.coordinates import coordinates_in
+from bot.text.coordinates import coordinates_in, map_link_in
 from bot.understanding import Understanding, choice_number
 from handlers import agent
 from handlers.common import ask_which_city, latest_safety_report, stopped_note
@@ -449,7 +449,7 @@ def _helps(text: str) -> bool:
 def _moved_on(turn: Turn, understood: Understanding) -> bool:
     if turn.message.media or turn.message.location is not None or not turn.text:
         return False
-    if coordinates_in(turn.text) is not None:
+    if coordinates_in(turn.text) is not None or map_link_in(turn.text) is not None:
         return False  # a location typed or linked answers "where?"
     if kind_in(turn.text) is not None or choice_number(turn.text) is not None:
         return False
@@ -484,7 +484,9 @@ def _take(turn: Turn) -> None:
             changes["kind"] = OTHER_KIND
         if mentions(text, "own_premise"):
             changes["own"] = True  # "العداد حقنا": one of their premises
-        if not _placed(state) and (place := place_in(text) or _answered_place(turn, text)):
+        if not _placed(state) and (
+            place := place_in(text) or _answered_place(turn, text) or _short_map_link(text)
+        ):
             changes["place"] = place
     if message.location is not None:
         changes["location"] = {
@@ -502,6 +504,12 @@ def _take(turn: Turn) -> None:
 
 
 OTHER_KIND = "other"
+
+
+def _short_map_link(text: str) -> str | None:
+    """A map link with no coordinates in it ("https://maps.app.goo.gl/AbC123"), as the place:
+    what the subscriber shared, for the team to open (a link with them is a location)."""
+    return map_link_in(text) if coordinates_in(text) is None else None
 
 
 def _urgent_unnamed(changes: dict) -> bool:
@@ -748,6 +756,9 @@ def _next(turn: Turn) -> None:
         _placed(state)
         and not state.get("location")
         and not names_area(state["place"])
+        # A short map link ("maps.app.goo.gl/…") cannot be opened here, but the team can: the
+        # report is recorded with it, not held up by a question; the district is asked after.
+        and not map_link_in(state["place"])
         and not state.get("area_asked")
     ):
         turn.remember(stage="area", area_asked=True)
@@ -755,6 +766,17 @@ def _next(turn: Turn) -> None:
         return
     named = None if state.get("location") else find_place(state.get("place") or "")
     _record(turn)
+    if not state.get("location") and map_link_in(state.get("place")) and not named.district:
+        # The district, added to the report when sent (_place_for_report), lets another report
+        # of the same place join it; the link alone cannot.
+        turn.say(
+            _(
+                "I cannot open short map links here, so I have kept yours on the report for the "
+                "team. If you can, also type the district and city (for example: Al Nahda, "
+                "Riyadh)."
+            )
+        )
+        return
     if named is not None and named.ambiguous:
         # "في حي الروضة": Riyadh or Jeddah? A team sent to the wrong city finds nothing. Asked
         # after the report is recorded, so a danger report is never held up by the question.
