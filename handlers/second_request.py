@@ -88,8 +88,8 @@ def _danger_beside(text: str, understood: Understanding) -> Plan | None:
     the model considered)."""
     from bot.hazards.vocabulary import is_danger
 
-    if understood.intent not in REQUESTS or understood.intent == "hazard_report":
-        return None
+    if understood.intent not in REQUESTS or understood.intent in ("hazard_report", "outage_report"):
+        return None  # an outage beside a danger is offered by the safety report, when told now
     if understood.confidence >= 1 or "hazard_report" not in dict(understood.alternatives):
         return None
     if not is_danger(text):
