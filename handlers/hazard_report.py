@@ -46,6 +46,7 @@ from bot.hazards.service import (
 from bot.hazards.vocabulary import (
     MAX_PLACE_CHARS,
     asks_what_to_do,
+    hazard_kinds_named,
     is_danger,
     is_fire,
     is_hurt,
@@ -58,13 +59,13 @@ from bot.hazards.vocabulary import (
 )
 from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
-from bot.outages.places import NamedPlace, find_place
+from bot.outages.places import NamedPlace, display_name, find_place
 from bot.phrases import mentions, mentions_words, phrases
 from bot.text import normalize
 from bot.text.coordinates import coordinates_in, map_link_in
 from bot.understanding import Understanding, choice_number
 from handlers import agent
-from handlers.common import ask_which_city, latest_safety_report, stopped_note
+from handlers.common import ask_which_city, latest_safety_report, mask, stopped_note
 from handlers.menu import offered_in_words
 
 log = logging.getLogger(__name__)
@@ -482,8 +483,10 @@ def _take(turn: Turn) -> None:
             # Someone hurt, or danger at a socket at home, with no kind named: no list of
             # kinds to pick from after the emergency numbers; the words tell the team.
             changes["kind"] = OTHER_KIND
-        if mentions(text, "own_premise"):
-            changes["own"] = True  # "العداد حقنا": one of their premises
+        if mentions(text, "own_premise") or "meter" in hazard_kinds_named(text):
+            # "العداد حقنا": one of their premises; and a meter ("شرار يطلع من العداد") is at a
+            # premise, most often the sender's: theirs offered, words or a location still taken.
+            changes["own"] = True
         if not _placed(state) and (
             place := place_in(text) or _answered_place(turn, text) or _short_map_link(text)
         ):
@@ -567,7 +570,7 @@ def _own_premises(turn: Turn) -> list[dict]:
     except BillingUnavailable:
         return []
     return [
-        {"premise": a.premise, "district": a.district, "city": a.city}
+        {"premise": a.premise, "district": a.district, "city": a.city, "account": a.account}
         for a in accounts
         if a.premise
     ]
@@ -592,6 +595,17 @@ def _names_place(text: str) -> bool:
 
 def _premise_place(premise: dict) -> str:
     return "، ".join(p for p in (premise["premise"], premise["district"], premise["city"]) if p)
+
+
+def _premise_label(turn: Turn, premise: dict) -> str:
+    """A premise as a choice: as the billing data words it ("فيلا 12، شارع التحلية، العليا");
+    in English, led by its account's masked number and district as the bill's list of accounts
+    shows them ("••••5678 Al Olaya (فيلا 12، شارع التحلية)"), the premise's own words (the data
+    has them in Arabic only) after, to tell two premises of one district apart."""
+    if turn.lang == "ar" or not premise.get("account"):
+        return f"{premise['premise']}، {premise['district']}"
+    district = display_name(premise["district"], turn.lang) if premise["district"] else ""
+    return f"{mask(premise['account'])} {district} ({premise['premise']})".replace("  ", " ")
 
 
 def _premise_picked(turn: Turn) -> str | None:
@@ -745,7 +759,7 @@ def _next(turn: Turn) -> None:
                     "type the district and city."
                 ),
                 [
-                    Choice(str(i), f"{p['premise']}، {p['district']}", aliases=(p["premise"],))
+                    Choice(str(i), _premise_label(turn, p), aliases=(p["premise"],))
                     for i, p in enumerate(premises, 1)
                 ],
             )
