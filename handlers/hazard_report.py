@@ -780,7 +780,7 @@ def _next(turn: Turn) -> None:
         return
     named = None if state.get("location") else find_place(state.get("place") or "")
     _record(turn)
-    if not state.get("location") and map_link_in(state.get("place")) and not named.district:
+    if named is not None and not named.district and map_link_in(state.get("place")):
         # The district, added to the report when sent (_place_for_report), lets another report
         # of the same place join it; the link alone cannot.
         turn.say(
