@@ -12,13 +12,17 @@ A place in words that names no district or city ("عند المدرسة") cannot
 and city (or a shared location) are asked once, and added to it. Whatever the answer, the report
 is then recorded; a district, city or location sent after it is added to that report. One's own
 home ("عند بيتنا", "جنبنا") is no place at all: "where?" is asked before anything is filed.
-Typed coordinates and a map link that carries them are a location.
+Typed coordinates and a map link that carries them are a location; a short map link
+(maps.app.goo.gl/…) is the place as given, recorded at once, the district asked after. "نفس المكان"
+answers "where?" with the sender's last report's place; a hazard named again in answer to it is
+never its place.
 
 Someone hurt ("انصعق", or "ولدي لمسه" told of a bare cable) hears "call the ambulance 997" before
 the 933 warning. A person asked for in the same message ("ابي موظف ضروري، ...") is handed over
 too (recorded, with the call centre's number), after those warnings and before any question. "Something else"
 picked by its number is asked a short description first. A question about a report already
-made ("وش صار على بلاغ السلك الطايح؟") is answered with its status, not taken as a new report;
+made ("وش صار على بلاغ السلك الطايح؟"), or one told still there ("الكبينة اللي بلغت عنها للحين
+مفتوحة": noted on it for the team), is answered with its status, not taken as a new report;
 an outage told beside the hazard is offered once the hazard is recorded.
 """
 
