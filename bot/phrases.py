@@ -18,7 +18,8 @@ from bot.understanding.phrases import read_phrase_file
 # hazard_place_vague and hazard_area are read by bot/hazards/vocabulary.py (hazard_electrocuted,
 # hazard_touched and hazard_hurt in their own files, a word ending in "*" kept as a word's
 # beginning); stop_in_flow by
-# handlers/subscription.py; hazard_status_ask by handlers/hazard_report.py;
+# handlers/subscription.py; hazard_status_ask, hazard_still, hazard_reported_before and
+# hazard_same_place by handlers/hazard_report.py;
 # medical_equipment, cut_reason and medical_register by handlers/medical_need.py; back_last by
 # handlers/compensation_facts.py and back_alone by handlers/compensation.py; the others by the compensation conversation
 # (handlers/compensation_facts.py); greeting_*, wellwish, thanks, laughter, acknowledge,
@@ -113,6 +114,9 @@ NAMES = (
     "hazard_touched",
     "stop_in_flow",
     "hazard_status_ask",
+    "hazard_still",
+    "hazard_reported_before",
+    "hazard_same_place",
     "cut_for_bills",
     "dont_know",
     "not_yet",

@@ -12,13 +12,17 @@ A place in words that names no district or city ("عند المدرسة") cannot
 and city (or a shared location) are asked once, and added to it. Whatever the answer, the report
 is then recorded; a district, city or location sent after it is added to that report. One's own
 home ("عند بيتنا", "جنبنا") is no place at all: "where?" is asked before anything is filed.
-Typed coordinates and a map link that carries them are a location.
+Typed coordinates and a map link that carries them are a location; a short map link
+(maps.app.goo.gl/…) is the place as given, recorded at once, the district asked after. "نفس المكان"
+answers "where?" with the sender's last report's place; a hazard named again in answer to it is
+never its place.
 
 Someone hurt ("انصعق", or "ولدي لمسه" told of a bare cable) hears "call the ambulance 997" before
 the 933 warning. A person asked for in the same message ("ابي موظف ضروري، ...") is handed over
 too (recorded, with the call centre's number), after those warnings and before any question. "Something else"
 picked by its number is asked a short description first. A question about a report already
-made ("وش صار على بلاغ السلك الطايح؟") is answered with its status, not taken as a new report;
+made ("وش صار على بلاغ السلك الطايح؟"), or one told still there ("الكبينة اللي بلغت عنها للحين
+مفتوحة": noted on it for the team), is answered with its status, not taken as a new report;
 an outage told beside the hazard is offered once the hazard is recorded.
 """
 
@@ -46,6 +50,7 @@ from bot.hazards.service import (
 from bot.hazards.vocabulary import (
     MAX_PLACE_CHARS,
     asks_what_to_do,
+    hazard_kinds_named,
     is_danger,
     is_fire,
     is_hurt,
@@ -58,13 +63,13 @@ from bot.hazards.vocabulary import (
 )
 from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
-from bot.outages.places import NamedPlace, find_place
+from bot.outages.places import NamedPlace, display_name, find_place
 from bot.phrases import mentions, mentions_words, phrases
 from bot.text import normalize
-from bot.text.coordinates import coordinates_in
+from bot.text.coordinates import coordinates_in, map_link_in
 from bot.understanding import Understanding, choice_number
 from handlers import agent
-from handlers.common import ask_which_city, latest_safety_report, stopped_note
+from handlers.common import ask_which_city, latest_safety_report, mask, stopped_note
 from handlers.menu import offered_in_words
 
 log = logging.getLogger(__name__)
@@ -139,6 +144,8 @@ def _asks_after_report(turn: Turn) -> bool:
     )
 
     text = turn.text
+    if text and _still_there(text):
+        return _followed_up(turn, text)
     if not text or not mentions(text, "hazard_status_ask"):
         return False
     if not (names_report(text) or named_kinds(text) & _HAZARD_KINDS):
@@ -153,6 +160,56 @@ def _asks_after_report(turn: Turn) -> bool:
         return False
     turn.finish()
     say_safety_status(turn, *found)
+    return True
+
+
+def _still_there(text: str) -> bool:
+    """ "ترا الكبينة اللي بلغت عنها للحين مفتوحة": a hazard the sender reported told to be still
+    there (phrase lists hazard_reported_before and hazard_still)."""
+    return mentions_words(text, "hazard_reported_before") and mentions_words(text, "hazard_still")
+
+
+def _followed_up(turn: Turn, text: str) -> bool:
+    """The sender's report of it (of the kind named, else their latest) is followed up: the
+    message noted on it for the team, its status, and that the team was told again; no new
+    report and no second "where is it?". A hazard already made safe and there again is a new
+    report (False), as is one never reported by this sender."""
+    kind = kind_in(text)
+    found = (latest_safety_report(turn, kind=kind) if kind else None) or latest_safety_report(turn)
+    if found is None or found[1].is_resolved:
+        return False
+    from handlers.outage_status import say_safety_status
+
+    report, hazard = found
+    turn.finish()
+    note_on_report(turn.session, report, text)
+    say_safety_status(turn, report, hazard)
+    turn.say(
+        turn.tr._(
+            "I have told the emergency team again that it is still there, with your message. "
+            "Until it is made safe, keep away from it, and call 933 if it gets worse."
+        )
+    )
+    turn.begin(FLOW, stage="followed", report_id=report.id)  # "نفس المكان" may come next
+    return True
+
+
+def _same_place_followed(turn: Turn) -> bool:
+    """ "نفس المكان" right after a report was followed up: that report's place, said so; anything
+    else is a new message (False)."""
+    report = find_report(turn.session, turn.state.get("report_id") or 0)
+    turn.finish()
+    text = turn.text
+    if report is None or not text or len(text.split()) > SAME_PLACE_WORDS:
+        return False
+    if not mentions_words(text, "hazard_same_place"):
+        return False
+    turn.intent = FLOW
+    turn.say(
+        turn.tr._(
+            "Noted: the same place as your report {ref}. The team has it.", ref=report.reference
+        )
+    )
     return True
 
 
@@ -173,6 +230,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
     stage = turn.state.get("stage")
     if stage == "cancel_which":
         return _cancel_picked(turn)
+    if stage == "followed":
+        return _same_place_followed(turn)
     if _what_to_do(turn):
         return True
     if stage == "photo":
@@ -214,6 +273,12 @@ def step(turn: Turn, understood: Understanding) -> bool:
             turn.remember(place="، ".join(p for p in (described, _premise_place(mine[0])) if p))
         else:
             turn.remember(place=None, own=True, area_asked=True)
+    elif stage in ("where", "area") and _retold(turn.text):
+        # "كبينة مفتوحة" again in answer to "where?": the hazard told (kept in its words), never
+        # its place; the 933 line again for danger, and where it is asked again.
+        turn.remember(warned=False)
+    elif stage == "where" and not _placed(turn.state) and (earlier := _same_place(turn)):
+        turn.remember(**earlier)  # "نفس المكان": where their last safety report was
     elif stage == "where" and not _placed(turn.state) and _unknown_place(turn.text):
         # "ما ادري": the report is not held up for a place they cannot give; it is recorded
         # with none (and joined to no other), and a place sent after it is added to it.
@@ -337,6 +402,40 @@ def _kept(turn: Turn, report: HazardReport, said: str | None = None) -> None:
     )
 
 
+def _retold(text: str) -> bool:
+    """The message names a hazard and no place ("كبينة مفتوحة", "فيه سلك طايح"): a description,
+    which is never taken for the place asked."""
+    if not text or kind_in(text) is None or coordinates_in(text) is not None:
+        return False
+    return place_in(text, homely=True) is None and not _names_place(text)
+
+
+# "نفس المكان" is a short answer; a longer message says more than that.
+SAME_PLACE_WORDS = 6
+
+
+def _same_place(turn: Turn) -> dict | None:
+    """ "نفس المكان" in answer to "where is it?": the place (or location) of the sender's last
+    safety report, as the flow keeps it; None when not said, or they have none with a place."""
+    text = turn.text
+    if not text or len(text.split()) > SAME_PLACE_WORDS:
+        return None
+    if not mentions_words(text, "hazard_same_place"):
+        return None
+    found = latest_safety_report(turn)
+    if found is None:
+        return None
+    report = found[0]
+    if report.latitude is not None and report.longitude is not None:
+        located = {
+            "latitude": report.latitude,
+            "longitude": report.longitude,
+            "address": report.address,
+        }
+        return {"location": located, "place": report.place}
+    return {"place": report.place} if report.place else None
+
+
 def _unknown_place(text: str) -> bool:
     """ "ما ادري" (and no more) in answer to "where is it?"."""
     return len(text.split()) <= 4 and mentions(text, "dont_know")
@@ -355,7 +454,7 @@ def _helps(text: str) -> bool:
 def _moved_on(turn: Turn, understood: Understanding) -> bool:
     if turn.message.media or turn.message.location is not None or not turn.text:
         return False
-    if coordinates_in(turn.text) is not None:
+    if coordinates_in(turn.text) is not None or map_link_in(turn.text) is not None:
         return False  # a location typed or linked answers "where?"
     if kind_in(turn.text) is not None or choice_number(turn.text) is not None:
         return False
@@ -388,9 +487,13 @@ def _take(turn: Turn) -> None:
             # Someone hurt, or danger at a socket at home, with no kind named: no list of
             # kinds to pick from after the emergency numbers; the words tell the team.
             changes["kind"] = OTHER_KIND
-        if mentions(text, "own_premise"):
-            changes["own"] = True  # "العداد حقنا": one of their premises
-        if not _placed(state) and (place := place_in(text) or _district_and_city(text)):
+        if mentions(text, "own_premise") or "meter" in hazard_kinds_named(text):
+            # "العداد حقنا": one of their premises; and a meter ("شرار يطلع من العداد") is at a
+            # premise, most often the sender's: theirs offered, words or a location still taken.
+            changes["own"] = True
+        if not _placed(state) and (
+            place := place_in(text) or _answered_place(turn, text) or _short_map_link(text)
+        ):
             changes["place"] = place
     if message.location is not None:
         changes["location"] = {
@@ -410,6 +513,12 @@ def _take(turn: Turn) -> None:
 OTHER_KIND = "other"
 
 
+def _short_map_link(text: str) -> str | None:
+    """A map link with no coordinates in it ("https://maps.app.goo.gl/AbC123"), as the place:
+    what the subscriber shared, for the team to open (a link with them is a location)."""
+    return map_link_in(text) if coordinates_in(text) is None else None
+
+
 def _urgent_unnamed(changes: dict) -> bool:
     return bool(changes.get("hurt") or (changes.get("indoor") and changes.get("danger")))
 
@@ -423,6 +532,24 @@ def _only_a_place(text: str) -> bool:
     named = find_place(text)
     # "حي النزهة" alone (a district of two cities) is a place too: its city is asked after.
     return bool(named.district or named.city) and not named.other_words
+
+
+def _answered_place(turn: Turn, text: str) -> str | None:
+    """A district and city named with no place word first. In answer to "where is it?" with
+    more than them ("الملز، شارع الستين، الرياض": a street too), the answer as written: the
+    team needs the street, and another reporter's "حي الملز شارع الستين الرياض" is the same
+    place (a hazard's place key), so the two join however long apart in the day."""
+    named = find_place(text)
+    answer = text.strip()
+    if (
+        turn.state.get("stage") == "where"
+        and named.complete
+        and named.other_words
+        and len(answer) <= MAX_PLACE_CHARS
+        and kind_in(text) is None
+    ):
+        return answer
+    return _district_and_city(text)
 
 
 def _district_and_city(text: str) -> str | None:
@@ -447,7 +574,7 @@ def _own_premises(turn: Turn) -> list[dict]:
     except BillingUnavailable:
         return []
     return [
-        {"premise": a.premise, "district": a.district, "city": a.city}
+        {"premise": a.premise, "district": a.district, "city": a.city, "account": a.account}
         for a in accounts
         if a.premise
     ]
@@ -472,6 +599,17 @@ def _names_place(text: str) -> bool:
 
 def _premise_place(premise: dict) -> str:
     return "، ".join(p for p in (premise["premise"], premise["district"], premise["city"]) if p)
+
+
+def _premise_label(turn: Turn, premise: dict) -> str:
+    """A premise as a choice: as the billing data words it ("فيلا 12، شارع التحلية، العليا");
+    in English, led by its account's masked number and district as the bill's list of accounts
+    shows them ("••••5678 Al Olaya (فيلا 12، شارع التحلية)"), the premise's own words (the data
+    has them in Arabic only) after, to tell two premises of one district apart."""
+    if turn.lang == "ar" or not premise.get("account"):
+        return f"{premise['premise']}، {premise['district']}"
+    district = display_name(premise["district"], turn.lang) if premise["district"] else ""
+    return f"{mask(premise['account'])} {district} ({premise['premise']})".replace("  ", " ")
 
 
 def _premise_picked(turn: Turn) -> str | None:
@@ -625,7 +763,7 @@ def _next(turn: Turn) -> None:
                     "type the district and city."
                 ),
                 [
-                    Choice(str(i), f"{p['premise']}، {p['district']}", aliases=(p["premise"],))
+                    Choice(str(i), _premise_label(turn, p), aliases=(p["premise"],))
                     for i, p in enumerate(premises, 1)
                 ],
             )
@@ -636,6 +774,9 @@ def _next(turn: Turn) -> None:
         _placed(state)
         and not state.get("location")
         and not names_area(state["place"])
+        # A short map link ("maps.app.goo.gl/…") cannot be opened here, but the team can: the
+        # report is recorded with it, not held up by a question; the district is asked after.
+        and not map_link_in(state["place"])
         and not state.get("area_asked")
     ):
         turn.remember(stage="area", area_asked=True)
@@ -643,6 +784,17 @@ def _next(turn: Turn) -> None:
         return
     named = None if state.get("location") else find_place(state.get("place") or "")
     _record(turn)
+    if named is not None and not named.district and map_link_in(state.get("place")):
+        # The district, added to the report when sent (_place_for_report), lets another report
+        # of the same place join it; the link alone cannot.
+        turn.say(
+            _(
+                "I cannot open short map links here, so I have kept yours on the report for the "
+                "team. If you can, also type the district and city (for example: Al Nahda, "
+                "Riyadh)."
+            )
+        )
+        return
     if named is not None and named.ambiguous:
         # "في حي الروضة": Riyadh or Jeddah? A team sent to the wrong city finds nothing. Asked
         # after the report is recorded, so a danger report is never held up by the question.

@@ -43,6 +43,8 @@ class Plan:
 
 def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
     """The two requests of the message, in the order they are taken; None for one or none."""
+    if (buried := _danger_beside(text, understood)) is not None:
+        return buried
     parts = clauses(text)
     if len(parts) < 2:
         return None
@@ -76,6 +78,23 @@ def plan(text: str, understood: Understanding, now: datetime) -> Plan | None:
     first_owner = next(o for o in owner if o is not None)
     mine = [p for p, o in zip(parts, owner, strict=True) if (o or first_owner) == found[0]]
     return Plan(found[0], found[1], "، ".join(mine))
+
+
+def _danger_beside(text: str, understood: Understanding) -> Plan | None:
+    """Danger now named inside a message read as another request, with a safety report the
+    model's next guess ("عندي مشكلة مع الفاتورة والله ما ادري وش السالفة ... المهم فيه سلك طايح
+    ويطلع شرار", one run with no punctuation to cut at): the safety report first, 933 at once,
+    and the other request after it. A sure reading keeps its meaning ("الفاتورة نار": no hazard
+    the model considered)."""
+    from bot.hazards.vocabulary import is_danger
+
+    if understood.intent not in REQUESTS or understood.intent in ("hazard_report", "outage_report"):
+        return None  # an outage beside a danger is offered by the safety report, when told now
+    if understood.confidence >= 1 or "hazard_report" not in dict(understood.alternatives):
+        return None
+    if not is_danger(text):
+        return None
+    return Plan("hazard_report", understood.intent, text)
 
 
 def _cause_only(part: str) -> bool:

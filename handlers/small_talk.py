@@ -38,6 +38,8 @@ ADDRESS = "small_talk_address"
 LEAVING = frozenset({"thanks", "wellwish", "farewell"})
 # Emoji alone (bot/understanding/data/emoji.toml): an "OK", a smile, or else "upset" (😡, 😭).
 UPSET = "upset"
+# Fire, sparks or a plug alone (🔥🔥, ⚡️): maybe danger; 933 first, and what and where asked.
+DANGER = "danger"
 
 
 @cache
@@ -100,7 +102,11 @@ def _emoji_only(text: str) -> Courtesy | None:
         unicodedata.category(ch) in ("So", "Sk", "Mn", "Cf") or ch == "\ufe0f" for ch in symbols
     ):
         return None
-    if any(ch in _emoji("ok") for ch in symbols):
+    if any(ch in _emoji("danger") for ch in symbols) and not any(
+        ch in _emoji("not_danger") for ch in symbols
+    ):
+        kind = DANGER
+    elif any(ch in _emoji("ok") for ch in symbols):
         kind = "acknowledge"
     elif any(ch in _emoji("happy") for ch in symbols):
         kind = "laughter"
@@ -135,6 +141,11 @@ def _return(turn: Turn, kind: str) -> str:
         "agreement": _("All right. If you need anything else, just write to me"),
         "farewell": _("Goodbye, take care"),
         UPSET: _("Sorry for the trouble. How can I help you?"),
+        DANGER: _(
+            "⚠️ If there is fire, sparks or a fallen wire: call 933 now and keep away (fire or "
+            "smoke: civil defence on 998 too). Is there a danger near you? Tell me what you see "
+            "and where, and I will report it to the emergency team."
+        ),
     }[kind]
 
 
@@ -174,6 +185,9 @@ def answer(turn: Turn, courtesy: Courtesy) -> None:
         return
     if UPSET in kinds:
         menu.offer(turn, line)  # what they can ask for, not a smile back
+        return
+    if DANGER in kinds:
+        turn.say(line)  # no menu: whether there is danger is the one question
         return
     if turn.intent != "greeting" or "farewell" in kinds:
         turn.say(line)

@@ -1,6 +1,7 @@
 """A location written in a message: typed coordinates ("24.7136, 46.6753") or a map link that
 carries them (Google Maps "?q=24.7,46.6", "@24.7,46.6,17z", "!3d24.7!4d46.6"). A short link
-(maps.app.goo.gl/…) carries none: it stays words. Labelled ("location: 24.66, 46.73", "موقعي
+(maps.app.goo.gl/…) carries none and cannot be opened offline: `map_link_in` finds it, kept as
+written for the team to open. Labelled ("location: 24.66, 46.73", "موقعي
 24.66 46.73"; the labels are data, locales/<lang>/phrases/location_label.txt), two decimal
 places are enough."""
 
@@ -27,6 +28,21 @@ _DATA = re.compile(rf"!3d({_NUMBER})!4d({_NUMBER})")
 # After a label: two decimals of two places or more, a comma or spaces between.
 _LABELLED_NUMBER = r"[-+]?\d{1,3}\.\d{2,}"
 _LABELLED = re.compile(rf"(?<![\d.])({_LABELLED_NUMBER})\s*[,،]?\s*({_LABELLED_NUMBER})(?![\d.])")
+
+
+# A shared map's short link: Google Maps' "Share" gives these (maps.app.goo.gl, goo.gl/maps), as
+# Apple Maps gives maps.apple.com links; the position is behind a redirect we do not follow.
+_MAP_LINK = re.compile(
+    r"(?:https?://)?(?:maps\.app\.goo\.gl/|goo\.gl/maps/|maps\.apple\.com/|"
+    r"(?:www\.)?google\.[a-z.]+/maps|maps\.google\.[a-z.]+/)\S*",
+    re.IGNORECASE,
+)
+
+
+def map_link_in(text: str | None) -> str | None:
+    """A map link in the message, as written (whether or not it carries coordinates)."""
+    found = _MAP_LINK.search(text or "")
+    return found.group(0).rstrip(".,،!؟?)") if found else None
 
 
 def coordinates_in(text: str | None) -> tuple[float, float] | None:
