@@ -17,6 +17,7 @@ from functools import cache
 
 from bot.config import RIYADH
 from bot.dialogue.turn import Turn
+from bot.hazards.vocabulary import is_danger
 from bot.phrases import phrases, without
 from bot.text import normalize
 from bot.understanding import Understanding, understand
@@ -27,6 +28,7 @@ RECONNECTION = "reconnection_after_payment"
 REQUESTS = ("hazard_report", "bill", "outage_report", "outage_status", "compensation")
 # Only a part read this surely counts as a request of its own.
 SURE = 0.9
+_DANGER_RUN = 12  # words: about one spoken sentence, read alone for a danger inside a long one
 # Not a mark inside a number ("1,500.50").
 _PUNCTUATION = re.compile(r"(?:[،؛;؟?!\n]|(?<!\d)[,.]|[,.](?!\d))+")
 
@@ -86,15 +88,27 @@ def _danger_beside(text: str, understood: Understanding) -> Plan | None:
     ويطلع شرار", one run with no punctuation to cut at): the safety report first, 933 at once,
     and the other request after it. A sure reading keeps its meaning ("الفاتورة نار": no hazard
     the model considered)."""
-    from bot.hazards.vocabulary import is_danger
-
     if understood.intent not in REQUESTS or understood.intent in ("hazard_report", "outage_report"):
         return None  # an outage beside a danger is offered by the safety report, when told now
-    if understood.confidence >= 1 or "hazard_report" not in dict(understood.alternatives):
+    if understood.confidence >= 1 or not is_danger(text):
         return None
-    if not is_danger(text):
-        return None
-    return Plan("hazard_report", understood.intent, text)
+    if "hazard_report" in dict(understood.alternatives) or _run_told_as_danger(text):
+        return Plan("hazard_report", understood.intent, text)
+    return None
+
+
+def _run_told_as_danger(text: str) -> bool:
+    """Some run of the message's words tells of danger and reads, alone, as a safety report
+    ("... المهم الحين فيه سلك طايح قدام البيت ويطلع شرار"); "الفاتورة نار" has none (danger
+    words, read as a bill). The model reads a long bill complaint whole and may not weigh the
+    danger at its end at all."""
+    words = text.split()
+    last = max(len(words) - _DANGER_RUN, 0)  # the last run ends with the message
+    for start in [*range(0, last, _DANGER_RUN // 2), last]:
+        run = " ".join(words[start : start + _DANGER_RUN])
+        if is_danger(run) and understand(run).intent == "hazard_report":
+            return True
+    return False
 
 
 def _cause_only(part: str) -> bool:
