@@ -187,10 +187,12 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
     if facts.vague_start or not supposes(text):
         return False  # "… الاسبوع الماضي", "في رمضان": a day of its own, asked
     planned = facts.standard in (PLANNED, NOTICE)
+    # The supposed lead is kept apart until the case is known to be supposed: written into
+    # `facts` early, it would carry into the count of a case that happened.
     lead = notice_lead_minutes(text, supposed=True) if planned else None
-    if lead:
-        facts.notice_minutes, facts.no_notice, facts.notice_at = lead, False, None
-    notice_told = planned and bool(facts.no_notice or facts.notice_minutes)
+    no_notice = False if lead else facts.no_notice
+    notice_minutes = lead or facts.notice_minutes
+    notice_told = planned and bool(no_notice or notice_minutes)
     # A length said of the notice ("لو بلغوني قبل ساعتين") is its lead, not the outage's; with
     # no notice at all it is how long the outage lasted.
     of_notice = lead or facts.standard == NOTICE and not facts.no_notice
@@ -221,8 +223,8 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
         ended_told=True,
         day_unknown=True,
         supposed=True,
-        no_notice=facts.no_notice if planned else False,
-        notice_minutes=facts.notice_minutes if planned else None,
+        no_notice=no_notice if planned else False,
+        notice_minutes=notice_minutes if planned else None,
     )
     if minutes:
         _answer(turn, supposed)
