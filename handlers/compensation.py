@@ -67,6 +67,7 @@ from handlers.common import (
     linked_accounts,
     mask,
     month_day_question,
+    named_reference,
     outage_reports_meant,
     sender_outage_reports,
     supposed_length,
@@ -1882,8 +1883,6 @@ def explains_open_report(turn: Turn, understood: Understanding) -> bool:
     (its acknowledgement, the records): how it was counted. True when answered."""
     if turn.flow is not None or not _asks_why_counted(turn):
         return False
-    from handlers.outage_status import named_reference
-
     if named_reference(turn.text) is not None:
         return False  # "OUT-000012 وش صار عليه": that report's status, not the counting
     if _another_request(understood, turn.text):
