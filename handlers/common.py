@@ -301,7 +301,8 @@ def accounts_by_premise(
     "حق البيت" a home's, "المحل", "the shop" a shop's or office's (the premises lists of
     locales/<lang>/phrases/, read from each account's premises). Whole words only; [] when the
     answer names no premises, or both kinds. `by_kind=False`: by the premises' word only (where
-    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa). `in_sentence`:
+    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa), or that word
+    as English says it ("the villa": premise_words). `in_sentence`:
     the premises' own word read in a message of any length ("ابي ابلغ عن انقطاع بالمحل")."""
     if len(text.split()) > _PREMISE_ANSWER_WORDS and not in_sentence:
         return []
@@ -318,9 +319,17 @@ def premises_named(text: str, premises: list[str | None], by_kind: bool = True) 
     said = {_ATTACHED.sub("", _JOINED_LAM.sub("ال", w)) for w in normalize(text).split()}
     said |= {w[2:] for w in said if w.startswith("ال") and len(w) > 4}  # "الفيلا": "فيلا"
     by_word = [i for i, p in enumerate(premises) if p and _premise_word(p) in said]
-    if by_word or not by_kind or not kinds:
+    if by_word or not kinds or not (by_kind or _kind_in_latin(said, kinds[0])):
         return by_word
     return [i for i, p in enumerate(premises) if p and mentions_words(p, kinds[0])]
+
+
+def _kind_in_latin(said: set[str], kind: str) -> bool:
+    """A premises' own word as English says it ("villa", "shop": the premise_words lists),
+    the addresses being written in Arabic: read even where the kind alone is not enough
+    (`by_kind=False`); "house", "home" are no premises' word (anyone's home)."""
+    kind_words = set(phrases(kind))
+    return any(w in said and w in kind_words for w in phrases("premise_words"))
 
 
 def _premise_word(premise: str) -> str:
