@@ -13,7 +13,7 @@ from bot.config import RIYADH
 from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.outages.places import display_name, find_place, spellings
+from bot.outages.places import display_name, find_place, shown_place, spellings
 from bot.phrases import mentions, mentions_words, phrases, without
 from bot.text import ascii_digits, normalize
 from bot.understanding import control_word
@@ -584,3 +584,8 @@ def same_place(turn: Turn, report: OutageReport, premise: Account | None = None)
     if report.account is not None:
         return premise.account == report.account
     return not report.district or normalize(premise.district or "") == normalize(report.district)
+
+
+def premise_shown(turn: Turn, account: Account) -> str:
+    """An account's premises and district as one line in the turn's language (`shown_place`)."""
+    return shown_place((account.premise, account.district), turn.lang) or "-"

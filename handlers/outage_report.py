@@ -75,6 +75,7 @@ from handlers.common import (
     month_day_question,
     named_in,
     named_reference,
+    premise_shown,
     report_made,
     same_place,
     sender_accounts,
@@ -396,7 +397,7 @@ def place_shown(turn: Turn, report: OutageReport) -> str:
 def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None:
     _ = turn.tr._
     choices = [
-        Choice(str(i), f"{a.premise}، {a.district}", aliases=(*account_aliases(a), a.premise))
+        Choice(str(i), premise_shown(turn, a), aliases=(*account_aliases(a), a.premise))
         for i, a in enumerate(accounts, 1)
     ]
     city = turn.state.get("city")

@@ -46,6 +46,7 @@ from handlers.common import (
     named_reference,
     outage_reports_meant,
     premise_named,
+    premise_shown,
     said_as_correction,
     same_place,
     sender_outage_reports,
@@ -726,7 +727,7 @@ def _none_where_named(turn: Turn) -> bool:
     going = [(r, i) for r, i in sender_outage_reports(turn) if r.is_current(i)]
     if not going:
         return False
-    ask_which_report(turn, going, missing=f"{premise.premise}، {premise.district}")
+    ask_which_report(turn, going, missing=premise_shown(turn, premise))
     return True
 
 
