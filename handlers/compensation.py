@@ -2812,11 +2812,11 @@ def _show_records(
             if offered is None and not compensation.amount_sar:
                 nothing_owed.append(block)
                 continue
+            late = _overdue(turn, compensation)
             if offered is None:
                 owed += 1  # an amount said; a start still to confirm says none yet
-                late = _overdue(turn, compensation)
                 (overdue_paid if late else others_paid).append(_pay_by_entry(compensation))
-            (overdue if _overdue(turn, compensation) else others).append(block)
+            (overdue if late else others).append(block)
         requests = (
             ()
             if outages_only or report is not None
@@ -2920,7 +2920,6 @@ def _pay_by_asked(turn: Turn) -> bool:
         return False
     _ = turn.tr._
     asked = paid[:1] if mentions_words(turn.text, "first_one") else paid
-    today = _day_in_riyadh(turn.now)
     lines = []
     for entry in asked:
         pay_by = date.fromisoformat(entry["pay_by"])
@@ -2932,7 +2931,7 @@ def _pay_by_asked(turn: Turn) -> bool:
                 date=turn.tr.date(pay_by),
             )
         )
-        if pay_by < today:
+        if _past(turn, pay_by):
             line += " " + _(
                 "That date has passed: call SERA on {phone} about it.", phone=SERA_PHONE
             )
@@ -3232,11 +3231,12 @@ def _start_day_step(turn: Turn, understood: Understanding) -> bool:
 
 
 def _overdue(turn: Turn, compensation: Compensation) -> bool:
-    return bool(
-        compensation.eligible
-        and compensation.pay_by
-        and compensation.pay_by < _day_in_riyadh(turn.now)
-    )
+    return bool(compensation.eligible and compensation.pay_by and _past(turn, compensation.pay_by))
+
+
+def _past(turn: Turn, pay_by: date) -> bool:
+    """A pay-by date gone by: the day it falls on in Riyadh is over (the one rule of overdue)."""
+    return pay_by < _day_in_riyadh(turn.now)
 
 
 def _open_outage_text(
