@@ -1455,7 +1455,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
             # No day: no pay-by date for either, the second's lead and amount alone.
             lines += [
                 sentence(_("{name}.", name=standard_name(second.standard, turn.lang))),
-                *_result_text(turn, second, pay_by_said=True).split("\n")[1:-1],
+                *_result_lines(turn, second, amount_line=False),
                 _("For it: {amount}.", amount=riyals(second.amount_sar, turn.lang)),
             ]
         else:
@@ -1594,8 +1594,8 @@ def _length_alone_lines(turn: Turn, facts: Facts, compensation: Compensation) ->
     amount; the date it is paid by counts from the day, untold, so it is not said."""
     _ = turn.tr._
     if not compensation.eligible:
-        return _result_text(turn, compensation).split("\n")[1:]
-    late = _result_text(turn, compensation, pay_by_said=True).split("\n")[1:-1]
+        return _result_lines(turn, compensation)
+    late = _result_lines(turn, compensation, amount_line=False)
     amount = riyals(compensation.amount_sar, turn.lang)
     if facts.supposed and (_open_outage(turn) or facts.also(turn.now) is not None):
         # Theirs counted as it ends; or a second standard and the sum still to say.
@@ -2024,9 +2024,20 @@ def _blackout_text(turn: Turn, blackout: Compensation, supposed: bool = False) -
 def _length_result_text(turn: Turn, compensation: Compensation, pay_by_said: bool = False) -> str:
     """Only a length was given: the clock times in the engine's case are ours, so its deadline
     time is not said; the length, the amount and the pay-by date are the facts."""
-    explained = _result_text(turn, compensation, pay_by_said=pay_by_said).split("\n")
     name = standard_name(compensation.standard, turn.lang)
-    return "\n".join([sentence(turn.tr._("{name}.", name=name)), *explained[1:]])
+    explained = _result_lines(turn, compensation, pay_by_said=pay_by_said)
+    return "\n".join([sentence(turn.tr._("{name}.", name=name)), *explained])
+
+
+def _result_lines(
+    turn: Turn, compensation: Compensation, pay_by_said: bool = False, amount_line: bool = True
+) -> list[str]:
+    """The engine's result text without its first line (the case, dated: a length alone has no
+    day), for the lines said of a length with no day. `amount_line=False`: without its last
+    line too (the amount and pay-by date), said otherwise there; the pay-by date then is not
+    said in the lines kept."""
+    lines = _result_text(turn, compensation, pay_by_said=pay_by_said or not amount_line).split("\n")
+    return lines[1:] if amount_line else lines[1:-1]
 
 
 def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: bool = False) -> str:
@@ -2216,7 +2227,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
                     _restore_line(turn, facts, at),
                     # Its day and time were said in the first line: not again («الفصل غير
                     # النظامي يوم … الساعة …» said the time twice).
-                    *_result_text(turn, compensation).split("\n")[1:],
+                    *_result_lines(turn, compensation),
                 ]
             )
         )
