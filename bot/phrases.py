@@ -33,7 +33,8 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/disconnection_rules.py; meter_counts_wrong by handlers/meter_test.py; own_premise by
 # handlers/hazard_report.py; also by handlers/second_request.py; never_back by
 # handlers/outage_report.py (matched as whole words); premises_other and premises_home by
-# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold); notice_lead
+# handlers/compensation_facts.py (whole words: which disconnection prohibitions hold);
+# premise_words by handlers/common.py (a premises' own word as another language says it); notice_lead
 # and notice_lead_by by handlers/compensation_facts.py (a unit after it is how long before the
 # notice came);
 # money_riyal, arrears_owed, money_thousand, unpaid_one, unpaid_two, unpaid_unit, month_words and
@@ -169,6 +170,7 @@ NAMES = (
     "never_back",
     "premises_other",
     "premises_home",
+    "premise_words",
     "voice_note",
     "how_much",
     "outage_fault",

@@ -13,7 +13,7 @@ from bot.config import RIYADH
 from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
-from bot.outages.places import display_name, spellings
+from bot.outages.places import display_name, find_place, shown_place, spellings
 from bot.phrases import mentions, mentions_words, phrases, without
 from bot.text import ascii_digits, normalize
 from bot.understanding import control_word
@@ -60,9 +60,6 @@ def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     else the only one open, else the latest. Several (the open ones) when several are open and
     none is named: which one is asked, never guessed. [] when the sender has none, or none at
     the premise the message names (`same_place`: «رجعت في المحل» is never the villa's)."""
-    from handlers.outage_report import premise_named, same_place
-    from handlers.outage_status import named_reference
-
     reports = sender_outage_reports(turn)
     chosen = turn.state.get("chosen_report")
     named = named_reference(turn.text or "")
@@ -304,7 +301,8 @@ def accounts_by_premise(
     "حق البيت" a home's, "المحل", "the shop" a shop's or office's (the premises lists of
     locales/<lang>/phrases/, read from each account's premises). Whole words only; [] when the
     answer names no premises, or both kinds. `by_kind=False`: by the premises' word only (where
-    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa). `in_sentence`:
+    "عند بيت ابوي", someone else's home, must not pick the subscriber's villa), or that word
+    as English says it ("the villa": premise_words). `in_sentence`:
     the premises' own word read in a message of any length ("ابي ابلغ عن انقطاع بالمحل")."""
     if len(text.split()) > _PREMISE_ANSWER_WORDS and not in_sentence:
         return []
@@ -340,9 +338,17 @@ def premises_named(text: str, premises: list[str | None], by_kind: bool = True) 
     said = {_ATTACHED.sub("", _JOINED_LAM.sub("ال", w)) for w in normalize(text).split()}
     said |= {w[2:] for w in said if w.startswith("ال") and len(w) > 4}  # "الفيلا": "فيلا"
     by_word = [i for i, p in enumerate(premises) if p and _premise_word(p) in said]
-    if by_word or not by_kind or not kinds:
+    if by_word or not kinds or not (by_kind or _kind_in_latin(said, kinds[0])):
         return by_word
     return [i for i, p in enumerate(premises) if p and mentions_words(p, kinds[0])]
+
+
+def _kind_in_latin(said: set[str], kind: str) -> bool:
+    """A premises' own word as English says it ("villa", "shop": the premise_words lists),
+    the addresses being written in Arabic: read even where the kind alone is not enough
+    (`by_kind=False`); "house", "home" are no premises' word (anyone's home)."""
+    kind_words = set(phrases(kind))
+    return any(w in said and w in kind_words for w in phrases("premise_words"))
 
 
 def _premise_word(premise: str) -> str:
@@ -518,3 +524,87 @@ def last_week_day_question(turn: Turn, *, hour_known: bool) -> str:
         "You said last week: on which day of it did the power go off, and at about what time? "
         'For example: "Tuesday at 8 in the morning".'
     )
+
+
+# A report's reference named in a message, in its written form: its prefix, a dash and its
+# number ("OUT-000012", "haz-3", "INC - 45"), or the prefix glued to four digits or more
+# ("out000012", "HAZ0034"), or after a space with the six digits references are written with
+# ("haz 000034"). The prefix alone is none ("power still out"), nor is it with a short number
+# after a space ("power out 120 minutes now", "out 5 hours"), nor glued to a short number.
+# The one pattern every handler reads references with (named_reference, named_kinds).
+_REFERENCE = re.compile(
+    r"\b(out|inc|haz|hz)(?:\s?[-‐‑–]\s?(\d{1,12})|(\d{4,12})|\s(\d{6,12}))(?!\d)"
+)
+
+
+def named_reference(text: str) -> tuple[str, int] | None:
+    """The first report reference the message names: its kind ("out", "inc", "haz", "hz")
+    and number; None when it names none."""
+    match = _REFERENCE.search(ascii_digits(text).casefold())
+    if match is None:
+        return None
+    return match.group(1), int(match.group(2) or match.group(3) or match.group(4))
+
+
+def named_kinds(text: str) -> set[str]:
+    """The kinds of report the message names: by reference ("out", "inc", "haz", "hz"), or the
+    outage report in words ("بلاغ الانقطاع": "out"), which names it as surely as its reference
+    when the sender has one of that kind."""
+    kinds = {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
+    if not kinds & {"haz", "hz"} and mentions_words(text, "outage_report_named"):
+        kinds.add("out")
+    return kinds
+
+
+def named_in(text: str, accounts: list[Account]) -> list[Account]:
+    """The one premise the message names ("مقطوعة عندنا في الملز", "طافية بالمحل"): by its
+    digits or district (common.accounts_named_in), else by the premises' own word."""
+    named = accounts_named_in(text, accounts) or accounts_by_premise(
+        text, accounts, by_kind=False, in_sentence=True
+    )
+    return named if len(named) == 1 else []
+
+
+def premise_named(turn: Turn) -> Account | None:
+    """The one premise of the sender's that the message names («والفيلا لسا طافية»), else None."""
+    named = named_in(turn.text, sender_accounts(turn))
+    return named[0] if named else None
+
+
+def sender_accounts(turn: Turn) -> list[Account]:
+    """The sender's accounts by their phone, asked of billing once a turn (an HTTP request with
+    the HTTP adapter; a report's turn reads them for several questions). [] when billing is
+    down: the report matters more than the premise list, the district is asked instead."""
+    if turn.phone is None:
+        return []
+    if turn.sender_accounts is not None and turn.sender_accounts[0] == turn.phone:
+        return turn.sender_accounts[1]
+    try:
+        accounts = turn.billing.accounts_for_phone(turn.phone)
+    except BillingUnavailable:
+        accounts = []
+    turn.sender_accounts = (turn.phone, accounts)
+    return accounts
+
+
+def same_place(turn: Turn, report: OutageReport, premise: Account | None = None) -> bool:
+    """The message names no place but the report's: no other district or city, and none of the
+    sender's other premises («الفيلا طافية من ٧» beside the shop's report). The one rule for
+    whether a message may change a report: another place's is a report (or a question) of its
+    own, never a correction, an end or a flag of this one. `premise`: the premise the message
+    names (`premise_named`), when already looked up."""
+    named = find_place(turn.text)
+    kept = {normalize(p) for p in (report.district, report.city) if p}
+    if any(p and normalize(p) not in kept for p in (named.district, named.city)):
+        return False
+    premise = premise or premise_named(turn)
+    if premise is None:
+        return True
+    if report.account is not None:
+        return premise.account == report.account
+    return not report.district or normalize(premise.district or "") == normalize(report.district)
+
+
+def premise_shown(turn: Turn, account: Account) -> str:
+    """An account's premises and district as one line in the turn's language (`shown_place`)."""
+    return shown_place((account.premise, account.district), turn.lang) or "-"

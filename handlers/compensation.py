@@ -67,6 +67,7 @@ from handlers.common import (
     linked_accounts,
     mask,
     month_day_question,
+    named_reference,
     outage_reports_meant,
     sender_outage_reports,
     supposed_length,
@@ -188,10 +189,12 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
     if facts.vague_start or not supposes(text):
         return False  # "… الاسبوع الماضي", "في رمضان": a day of its own, asked
     planned = facts.standard in (PLANNED, NOTICE)
+    # The supposed lead is kept apart until the case is known to be supposed: written into
+    # `facts` early, it would carry into the count of a case that happened.
     lead = notice_lead_minutes(text, supposed=True) if planned else None
-    if lead:
-        facts.notice_minutes, facts.no_notice, facts.notice_at = lead, False, None
-    notice_told = planned and bool(facts.no_notice or facts.notice_minutes)
+    no_notice = False if lead else facts.no_notice
+    notice_minutes = lead or facts.notice_minutes
+    notice_told = planned and bool(no_notice or notice_minutes)
     # A length said of the notice ("لو بلغوني قبل ساعتين") is its lead, not the outage's; with
     # no notice at all it is how long the outage lasted.
     of_notice = lead or facts.standard == NOTICE and not facts.no_notice
@@ -222,8 +225,8 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
         ended_told=True,
         day_unknown=True,
         supposed=True,
-        no_notice=facts.no_notice if planned else False,
-        notice_minutes=facts.notice_minutes if planned else None,
+        no_notice=no_notice if planned else False,
+        notice_minutes=notice_minutes if planned else None,
     )
     if minutes:
         _answer(turn, supposed)
@@ -1456,7 +1459,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
             # No day: no pay-by date for either, the second's lead and amount alone.
             lines += [
                 sentence(_("{name}.", name=standard_name(second.standard, turn.lang))),
-                *_result_text(turn, second, pay_by_said=True).split("\n")[1:-1],
+                *_result_lines(turn, second, amount_line=False),
                 _("For it: {amount}.", amount=riyals(second.amount_sar, turn.lang)),
             ]
         else:
@@ -1591,8 +1594,8 @@ def _length_alone_lines(turn: Turn, facts: Facts, compensation: Compensation) ->
     amount; the date it is paid by counts from the day, untold, so it is not said."""
     _ = turn.tr._
     if not compensation.eligible:
-        return _result_text(turn, compensation).split("\n")[1:]
-    late = _result_text(turn, compensation, pay_by_said=True).split("\n")[1:-1]
+        return _result_lines(turn, compensation)
+    late = _result_lines(turn, compensation, amount_line=False)
     amount = riyals(compensation.amount_sar, turn.lang)
     if facts.supposed and (_open_outage(turn) or facts.also(turn.now) is not None):
         # Theirs counted as it ends; or a second standard and the sum still to say.
@@ -1880,8 +1883,6 @@ def explains_open_report(turn: Turn, understood: Understanding) -> bool:
     (its acknowledgement, the records): how it was counted. True when answered."""
     if turn.flow is not None or not _asks_why_counted(turn):
         return False
-    from handlers.outage_status import named_reference
-
     if named_reference(turn.text) is not None:
         return False  # "OUT-000012 وش صار عليه": that report's status, not the counting
     if _another_request(understood, turn.text):
@@ -2023,9 +2024,20 @@ def _blackout_text(turn: Turn, blackout: Compensation, supposed: bool = False) -
 def _length_result_text(turn: Turn, compensation: Compensation, pay_by_said: bool = False) -> str:
     """Only a length was given: the clock times in the engine's case are ours, so its deadline
     time is not said; the length, the amount and the pay-by date are the facts."""
-    explained = _result_text(turn, compensation, pay_by_said=pay_by_said).split("\n")
     name = standard_name(compensation.standard, turn.lang)
-    return "\n".join([sentence(turn.tr._("{name}.", name=name)), *explained[1:]])
+    explained = _result_lines(turn, compensation, pay_by_said=pay_by_said)
+    return "\n".join([sentence(turn.tr._("{name}.", name=name)), *explained])
+
+
+def _result_lines(
+    turn: Turn, compensation: Compensation, pay_by_said: bool = False, amount_line: bool = True
+) -> list[str]:
+    """The engine's result text without its first line (the case, dated: a length alone has no
+    day), for the lines said of a length with no day. `amount_line=False`: without its last
+    line too (the amount and pay-by date), said otherwise there; the pay-by date then is not
+    said in the lines kept."""
+    lines = _result_text(turn, compensation, pay_by_said=pay_by_said or not amount_line).split("\n")
+    return lines[1:] if amount_line else lines[1:-1]
 
 
 def _so_far_text(turn: Turn, facts: Facts, compensation: Compensation, holder: bool = False) -> str:
@@ -2215,7 +2227,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
                     _restore_line(turn, facts, at),
                     # Its day and time were said in the first line: not again («الفصل غير
                     # النظامي يوم … الساعة …» said the time twice).
-                    *_result_text(turn, compensation).split("\n")[1:],
+                    *_result_lines(turn, compensation),
                 ]
             )
         )
@@ -2842,11 +2854,11 @@ def _show_records(
             if offered is None and not compensation.amount_sar:
                 nothing_owed.append(block)
                 continue
+            late = _overdue(turn, compensation)
             if offered is None:
                 owed += 1  # an amount said; a start still to confirm says none yet
-                late = _overdue(turn, compensation)
                 (overdue_paid if late else others_paid).append(_pay_by_entry(compensation))
-            (overdue if _overdue(turn, compensation) else others).append(block)
+            (overdue if late else others).append(block)
         requests = (
             ()
             if outages_only or report is not None
@@ -2950,7 +2962,6 @@ def _pay_by_asked(turn: Turn) -> bool:
         return False
     _ = turn.tr._
     asked = paid[:1] if mentions_words(turn.text, "first_one") else paid
-    today = _day_in_riyadh(turn.now)
     lines = []
     for entry in asked:
         pay_by = date.fromisoformat(entry["pay_by"])
@@ -2962,7 +2973,7 @@ def _pay_by_asked(turn: Turn) -> bool:
                 date=turn.tr.date(pay_by),
             )
         )
-        if pay_by < today:
+        if _past(turn, pay_by):
             line += " " + _(
                 "That date has passed: call SERA on {phone} about it.", phone=SERA_PHONE
             )
@@ -3262,11 +3273,12 @@ def _start_day_step(turn: Turn, understood: Understanding) -> bool:
 
 
 def _overdue(turn: Turn, compensation: Compensation) -> bool:
-    return bool(
-        compensation.eligible
-        and compensation.pay_by
-        and compensation.pay_by < _day_in_riyadh(turn.now)
-    )
+    return bool(compensation.eligible and compensation.pay_by and _past(turn, compensation.pay_by))
+
+
+def _past(turn: Turn, pay_by: date) -> bool:
+    """A pay-by date gone by: the day it falls on in Riyadh is over (the one rule of overdue)."""
+    return pay_by < _day_in_riyadh(turn.now)
 
 
 def _open_outage_text(

@@ -69,7 +69,14 @@ from bot.text import normalize
 from bot.text.coordinates import coordinates_in, map_link_in
 from bot.understanding import Understanding, choice_number
 from handlers import agent
-from handlers.common import ask_which_city, latest_safety_report, mask, stopped_note
+from handlers.common import (
+    ask_which_city,
+    latest_safety_report,
+    mask,
+    named_kinds,
+    named_reference,
+    stopped_note,
+)
 from handlers.menu import offered_in_words
 
 log = logging.getLogger(__name__)
@@ -137,8 +144,6 @@ def _asks_after_report(turn: Turn) -> bool:
     new report (and no "call 933" for a hazard already reported). True when answered."""
     from handlers.outage_status import (
         answers_named_report,
-        named_kinds,
-        named_reference,
         names_report,
         say_safety_status,
     )
@@ -315,8 +320,6 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
     if found is None or found[1].is_resolved:
         return False
     report = found[0]
-    from handlers.outage_status import named_kinds
-
     if outage is not None and not named_kinds(turn.text) & _HAZARD_KINDS:
         _ = turn.tr._
         turn.finish()
@@ -344,8 +347,6 @@ def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
 def _names_outage(text: str) -> bool:
     """The message names the outage report, by its reference ("الغ OUT-000003") or in words
     ("بلاغ الانقطاع"), and not the safety report by its reference."""
-    from handlers.outage_status import named_kinds
-
     named = named_kinds(text)
     return not named & _HAZARD_KINDS and bool(named & _OUTAGE_KINDS)
 

@@ -14,7 +14,7 @@ from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding
 from bot.understanding.slots import says_power_off
-from handlers.common import current_outage_report
+from handlers.common import current_outage_report, same_place
 
 # Requests this sure of something else (a compensation case, a bill) are answered as asked,
 # after the 933 warning; anything less is taken as the outage it describes.
@@ -114,8 +114,6 @@ def names_another_place(turn: Turn) -> bool:
     """ "وعند بيت اختي كمان طافية …، حي النظيم": the message names a place other than the
     sender's open outage report's. That is a new report at that place, urgent there; the open
     report keeps its own flag."""
-    from handlers.outage_report import same_place
-
     found = current_outage_report(turn)
     return found is not None and not same_place(turn, found[0])
 

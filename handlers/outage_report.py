@@ -10,7 +10,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 
-from bot.billing import Account, BillingUnavailable
+from bot.billing import Account
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice, Media
 from bot.dialogue.turn import Turn
@@ -66,7 +66,6 @@ from handlers import medical_need
 from handlers.common import (
     account_aliases,
     accounts_by_premise,
-    accounts_named_in,
     ask_which_city,
     current_outage_report,
     damage_claim_text,
@@ -74,7 +73,12 @@ from handlers.common import (
     mask,
     mentions_damage,
     month_day_question,
+    named_in,
+    named_reference,
+    premise_shown,
     report_made,
+    same_place,
+    sender_accounts,
     sender_outage_reports,
     supposed_length,
 )
@@ -164,10 +168,10 @@ def start(
     if turn.message.location is not None:
         _report(turn, stated_start=stated, urgent=urgent, extras=extras)
         return
-    accounts = linked_premises(turn)
+    accounts = sender_accounts(turn)
     typed = understood.slots.get("account")
     named = find_place(turn.text)
-    chosen = [a for a in accounts if a.account == typed] or _named_in(turn.text, accounts)
+    chosen = [a for a in accounts if a.account == typed] or named_in(turn.text, accounts)
     if not chosen and len(accounts) == 1 and _may_be(accounts[0], named):
         chosen = accounts  # their one premise: shown, with how to put it right
         extras = replace(extras, place_assumed=not (named.district or named.unlisted))
@@ -393,7 +397,7 @@ def place_shown(turn: Turn, report: OutageReport) -> str:
 def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None:
     _ = turn.tr._
     choices = [
-        Choice(str(i), f"{a.premise}، {a.district}", aliases=(*account_aliases(a), a.premise))
+        Choice(str(i), premise_shown(turn, a), aliases=(*account_aliases(a), a.premise))
         for i, a in enumerate(accounts, 1)
     ]
     city = turn.state.get("city")
@@ -471,7 +475,7 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
     incident = turn.session.get(Incident, report.incident_id) if report is not None else None
     word, picked = control_word(turn.text), choice_number(turn.text)
     start_for, offer_for = turn.state.get("start_for"), turn.state.get("offer_for")
-    named = _named_in(turn.text, [Account(**a) for a in accounts])
+    named = named_in(turn.text, [Account(**a) for a in accounts])
     told = start_for or offer_for
     if told and report is not None and named and named[0].account == report.account:
         word = "yes"  # the reported premise named ("العليا"): that report's start
@@ -576,7 +580,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if medical_need.mentioned(turn.text):
         # "My father is on oxygen" answers no question about the place: kept, and asked again.
-        named = _named_in(turn.text, [Account(**a) for a in accounts])
+        named = named_in(turn.text, [Account(**a) for a in accounts])
         if named:
             _report(turn, account=named[0], stated_start=stated, urgent=True)
         else:
@@ -695,13 +699,11 @@ def _asks_when_back(turn: Turn, understood: Understanding) -> bool:
     not yet reported, so the place is needed first, to record it and follow it up; asked again,
     the report kept in progress, and the question answered once it is made. A place, a premise
     or a report's reference in the message is not this."""
-    from handlers.outage_status import named_reference
-
     if understood.intent != "outage_status" or turn.message.location is not None:
         return False
     accounts = [Account(**a) for a in turn.state.get("accounts", [])]
     named = find_place(turn.text)
-    if named.district or named.city or named.unlisted or _named_in(turn.text, accounts):
+    if named.district or named.city or named.unlisted or named_in(turn.text, accounts):
         return False
     if named_reference(turn.text) is not None or choice_number(turn.text) is not None:
         return False
@@ -740,31 +742,6 @@ def _may_be(account: Account, named: NamedPlace) -> bool:
     if district or named.cities:
         return bool(account.district) and normalize(district or "") == normalize(account.district)
     return not named.city or normalize(named.city) == normalize(account.city or "")
-
-
-def _named_in(text: str, accounts: list[Account]) -> list[Account]:
-    """The one premise the message names ("مقطوعة عندنا في الملز", "طافية بالمحل"): by its
-    digits or district (common.accounts_named_in), else by the premises' own word."""
-    named = accounts_named_in(text, accounts) or accounts_by_premise(
-        text, accounts, by_kind=False, in_sentence=True
-    )
-    return named if len(named) == 1 else []
-
-
-def premise_named(turn: Turn) -> Account | None:
-    """The one premise of the sender's that the message names («والفيلا لسا طافية»), else None."""
-    named = _named_in(turn.text, linked_premises(turn))
-    return named[0] if named else None
-
-
-def linked_premises(turn: Turn) -> list[Account]:
-    """The sender's accounts (their premises); [] when the phone is unknown or billing down."""
-    if turn.phone is None:
-        return []
-    try:
-        return turn.billing.accounts_for_phone(turn.phone)
-    except BillingUnavailable:
-        return []  # the report matters more than the premise list: ask for the district instead
 
 
 def _account_state(account: Account) -> dict:
@@ -1196,7 +1173,7 @@ def _just_made(turn: Turn) -> tuple[OutageReport, bool] | None:
     report = found[0]
     if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
         return None
-    accounts = linked_premises(turn)
+    accounts = sender_accounts(turn)
     return report, len(accounts) == 1 and report.account == accounts[0].account
 
 
@@ -1356,10 +1333,10 @@ def takes_place_correction(turn: Turn, understood: Understanding | None) -> bool
     report, _incident = found
     if turn.now - aware(report.reported) > PLACE_CORRECTION_WINDOW:
         return False
-    accounts = linked_premises(turn)
+    accounts = sender_accounts(turn)
     if not said_no and not (len(accounts) == 1 and report.account == accounts[0].account):
         return False  # a place alone corrects only a report made at their one premise
-    named = _named_in(turn.text, accounts)
+    named = named_in(turn.text, accounts)
     if named:
         if named[0].account == report.account:
             return False  # the same premise: nothing to put right
@@ -1459,10 +1436,10 @@ def _asks_which_report(turn: Turn, report: OutageReport, told: StartTold) -> boo
     naming it: the report is not changed unasked. "Is this about your report OUT-… at <place>?",
     as a new "طافية عندنا" is asked; yes sets its start (or offers the usual hour of "من الصبح"),
     no asks where (a new report, counted from an exact start). True when asked."""
-    accounts = linked_premises(turn)
+    accounts = sender_accounts(turn)
     if not any(a.account != report.account for a in accounts):
         return False
-    named = _named_in(turn.text, accounts)
+    named = named_in(turn.text, accounts)
     if named and named[0].account == report.account:
         return False  # the reported premise, named: no doubt which
     offer = told.offer
@@ -1772,24 +1749,6 @@ def _ask_start_time(
         # outage counts from the incident's known start, said so.
         question += "\n" + counted_from_known_start(turn, report, meanwhile=True)
     turn.say(question)
-
-
-def same_place(turn: Turn, report: OutageReport, premise: Account | None = None) -> bool:
-    """The message names no place but the report's: no other district or city, and none of the
-    sender's other premises («الفيلا طافية من ٧» beside the shop's report). The one rule for
-    whether a message may change a report: another place's is a report (or a question) of its
-    own, never a correction, an end or a flag of this one. `premise`: the premise the message
-    names (`premise_named`), when already looked up."""
-    named = find_place(turn.text)
-    kept = {normalize(p) for p in (report.district, report.city) if p}
-    if any(p and normalize(p) not in kept for p in (named.district, named.city)):
-        return False
-    premise = premise or premise_named(turn)
-    if premise is None:
-        return True
-    if report.account is not None:
-        return premise.account == report.account
-    return not report.district or normalize(premise.district or "") == normalize(report.district)
 
 
 def planned_said_of_fault(text: str, incident: Incident) -> bool:

@@ -25,7 +25,7 @@ from bot.outages.service import (
 )
 from bot.phrases import mentions, mentions_words, phrases
 from bot.storage.base import aware
-from bot.text import ascii_digits, normalize
+from bot.text import normalize
 from bot.understanding import Understanding
 from bot.understanding.phrases import control_phrases
 from bot.understanding.slots import (
@@ -42,8 +42,13 @@ from handlers.common import (
     corrected_end,
     latest_outage_report,
     latest_safety_report,
+    named_kinds,
+    named_reference,
     outage_reports_meant,
+    premise_named,
+    premise_shown,
     said_as_correction,
+    same_place,
     sender_outage_reports,
     stopped_note,
 )
@@ -142,26 +147,6 @@ def answers_named_report(turn: Turn) -> bool:
     return True
 
 
-# A report's reference named in a message, in its written form: its prefix, a dash and its
-# number ("OUT-000012", "haz-3", "INC - 45"), or the prefix glued to four digits or more
-# ("out000012", "HAZ0034"), or after a space with the six digits references are written with
-# ("haz 000034"). The prefix alone is none ("power still out"), nor is it with a short number
-# after a space ("power out 120 minutes now", "out 5 hours"), nor glued to a short number.
-# The one pattern every handler reads references with (named_reference, named_kinds).
-_REFERENCE = re.compile(
-    r"\b(out|inc|haz|hz)(?:\s?[-‐‑–]\s?(\d{1,12})|(\d{4,12})|\s(\d{6,12}))(?!\d)"
-)
-
-
-def named_reference(text: str) -> tuple[str, int] | None:
-    """The first report reference the message names: its kind ("out", "inc", "haz", "hz")
-    and number; None when it names none."""
-    match = _REFERENCE.search(ascii_digits(text).casefold())
-    if match is None:
-        return None
-    return match.group(1), int(match.group(2) or match.group(3) or match.group(4))
-
-
 def _asks_after_safety(
     turn: Turn, outage: tuple[OutageReport, Incident] | None, safety: HazardReport
 ) -> bool:
@@ -181,16 +166,6 @@ def _both_open(turn: Turn, outage: tuple[OutageReport, Incident], hazard: Hazard
         return False
     report, incident = outage
     return incident.is_open and report.status != CANCELLED and not hazard.is_resolved
-
-
-def named_kinds(text: str) -> set[str]:
-    """The kinds of report the message names: by reference ("out", "inc", "haz", "hz"), or the
-    outage report in words ("بلاغ الانقطاع": "out"), which names it as surely as its reference
-    when the sender has one of that kind."""
-    kinds = {m.group(1) for m in _REFERENCE.finditer(ascii_digits(text).casefold())}
-    if not kinds & {"haz", "hz"} and mentions_words(text, "outage_report_named"):
-        kinds.add("out")
-    return kinds
 
 
 def _say_safety_reports(turn: Turn, latest: tuple[HazardReport, Hazard]) -> None:
@@ -528,7 +503,6 @@ def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
     report, incident = found
     if report.power_back_at is None and report.stated_end is None:
         return False  # no "back" of theirs to undo: the report's flow answers as it does
-    from handlers.outage_report import same_place
 
     if not same_place(turn, report):
         return False  # "the shop is back" then "and the villa is still off": another premise
@@ -746,7 +720,6 @@ def _none_where_named(turn: Turn) -> bool:
     الكهرباء في المحل» with the villa's open only): said so, and the open ones offered to choose
     from, never changed unasked (`outage_reports_meant` finds none there). False when it names
     no premise, or the sender has no report open."""
-    from handlers.outage_report import premise_named
 
     premise = premise_named(turn)
     if premise is None:
@@ -754,7 +727,7 @@ def _none_where_named(turn: Turn) -> bool:
     going = [(r, i) for r, i in sender_outage_reports(turn) if r.is_current(i)]
     if not going:
         return False
-    ask_which_report(turn, going, missing=f"{premise.premise}، {premise.district}")
+    ask_which_report(turn, going, missing=premise_shown(turn, premise))
     return True
 
 
@@ -804,8 +777,6 @@ def which_report_answer(turn: Turn, understood: Understanding) -> bool:
     chosen = ids[picked - 1] if picked is not None and 1 <= picked <= len(ids) else None
     no = control_word(turn.text) == "no"
     if chosen is None and not no:
-        from handlers.outage_report import premise_named
-
         meant = outage_reports_meant(turn)
         # One report offered (none open where the message said): named, not just the one open.
         named = len(ids) > 1 or bool(named_reference(turn.text) or premise_named(turn))

@@ -932,6 +932,36 @@ def test_a_first_report_runs_no_import_statement_of_the_hot_modules(
 
     monkeypatch.setattr(builtins, "__import__", counted)
     replies = engine.handle(_said(phone, "الكهرباء طافية لو سمحت", datetime.now(UTC), "SMimport1"))
+    # The next message about that report: which report it means, and whether it names another
+    # premise, is read in handlers/common (it ran an import statement each time).
+    back = engine.handle(_said(phone, "رجعت الكهرباء", datetime.now(UTC), "SMimport2"))
     monkeypatch.undo()
     assert "OUT-" in replies[0].text
+    assert "OUT-" in back[0].text
     assert ran == []
+
+
+def test_a_message_about_a_report_asks_billing_for_the_senders_accounts_once(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which report a message means and whether it names another premise both read the
+    sender's accounts (an HTTP request with the HTTP billing adapter): once a turn; a start
+    told for the report asked twice."""
+    settings = replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    phone = demo_phone_numbers(4)[3]
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # noon in Riyadh: 7 in the morning is past
+    engine.handle(_said(phone, "الكهرباء طافية", at, "SMaccounts1"))
+    asked: list[str] = []
+    original = engine.billing.accounts_for_phone
+
+    def counted(number: str):  # type: ignore[no-untyped-def]
+        asked.append(number)
+        return original(number)
+
+    monkeypatch.setattr(engine.billing, "accounts_for_phone", counted)
+    start = engine.handle(_said(phone, "من الساعة ٧ الصبح", at, "SMaccounts2"))
+    assert "OUT-000" in start[0].text
+    assert asked == [phone]

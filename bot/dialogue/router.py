@@ -489,7 +489,7 @@ def _premise_alone(turn: Turn, text: str) -> str | None:
     "w el ma7al?"), else None."""
     if len(text.split()) > _PREMISE_ALONE_WORDS:
         return None
-    named = common.accounts_named_alone(text, outage_report.linked_premises(turn))
+    named = common.accounts_named_alone(text, common.sender_accounts(turn))
     return named[0].premise if named else None
 
 

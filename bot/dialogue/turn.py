@@ -21,6 +21,7 @@ from bot.dialogue.messages import Choice, Inbound, Reply
 from bot.i18n import Texts, texts
 
 if TYPE_CHECKING:
+    from bot.billing import Account
     from bot.dialogue.contact_rows import ContactRow
 
 
@@ -60,6 +61,9 @@ class Turn:
     # have none, and a report's turn asked twice (`handlers.common.sender_outage_reports`).
     # Forgotten when the turn makes a report; the next turn asks again.
     no_outage_reports: tuple[str, str, str | None] | None = field(default=None, repr=False)
+    # The sender's phone and their accounts by it, read once a turn (billing is an HTTP request
+    # with the HTTP adapter): `handlers.common.sender_accounts`.
+    sender_accounts: tuple[str, list[Account]] | None = field(default=None, repr=False)
 
     @property
     def session(self) -> Session:
