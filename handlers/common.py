@@ -173,6 +173,15 @@ def supposed_length(text: str) -> int | None:
     return find_duration_minutes(text)
 
 
+def bare_number(text: str) -> int | None:
+    """A number said alone, besides the words around a follow-up ("طيب ولو ١٠؟", "and 10?",
+    "wa law 10?": phrases/and_about and hypothetical taken out); None when anything else is
+    said. Right after a supposed length was answered, it is another length in that unit."""
+    from bot.understanding.control import choice_number
+
+    return choice_number(without(without(ascii_digits(text), "and_about"), "hypothetical"))
+
+
 def damage_claim_text(turn: Turn) -> str:
     """Spoiled food or appliances are no guaranteed standard but a separate claim to the
     company (domain.md): said once, briefly, beside the answer."""
