@@ -13,6 +13,7 @@ Placeholders are `str.format` fields: `tr._("Total due: {amount}", amount=tr.mon
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -138,6 +139,15 @@ def _is_fresh(lang: str, domain: str) -> bool:
         return True
 
 
+# «بـ{told}» in a catalog: the tatweel holds «ب» apart from a figure («بـ48 ساعة»), but a
+# word filled in takes «ب» joined («بأسبوع», never «بـأسبوع»).
+_BA_BEFORE_WORD = re.compile("(?<![\\w\u0640])\u0628\u0640(?=[\u0621-\u064a])")
+
+
+def _joined_ba(text: str) -> str:
+    return _BA_BEFORE_WORD.sub("\u0628", text) if "\u0640" in text else text
+
+
 class Texts:
     """The bot's voice in one language: translated sentences and Babel formatting."""
 
@@ -163,11 +173,11 @@ class Texts:
 
     def _(self, msgid: str, **fields: object) -> str:
         text = self._catalog.gettext(msgid)
-        return text.format(**fields) if fields else text
+        return _joined_ba(text.format(**fields)) if fields else text
 
     def ngettext(self, singular: str, plural: str, n: int, **fields: object) -> str:
         text = self._catalog.ngettext(singular, plural, n)
-        return text.format(n=self.number(n), **fields)
+        return _joined_ba(text.format(n=self.number(n), **fields))
 
     def number(self, value: int | float | Decimal) -> str:
         return self._formatted("number", value, self._number)

@@ -110,15 +110,21 @@ def back_within(
     return sorted(found)
 
 
-def back_ahead(readings: list[datetime], by: datetime, day_told: bool) -> list[datetime]:
+def back_ahead(
+    readings: list[datetime], by: datetime, day_told: bool, after: datetime | None = None
+) -> list[datetime]:
     """The readings of a restore hour told with no day that are still to come on the day of
     `by` («رجعت الساعة ٢ الظهر» at 10:07): no end of a case, which is never in the future; the
     subscriber is asked whether they meant an earlier day's, or the hour the power is expected
-    back (`back_within` gives the earlier days')."""
+    back (`back_within` gives the earlier days'). An hour of that day before `after`, the
+    case's start, is the next day's, still ahead («رجعت الساعة ٣ الفجر» at 22:30 of an outage
+    from 22:00)."""
     if day_told:
         return []
     today = by.astimezone(RIYADH).date()
     ahead = {datetime.combine(today, at.astimezone(RIYADH).time(), RIYADH) for at in readings}
+    if after is not None:
+        ahead = {at + timedelta(days=1) if at <= after else at for at in ahead}
     return sorted(at for at in ahead if at > by)
 
 
@@ -168,6 +174,15 @@ def supposed_length(text: str) -> int | None:
     if not supposes(text):
         return None
     return find_duration_minutes(text)
+
+
+def bare_number(text: str) -> int | None:
+    """A number said alone, besides the words around a follow-up ("طيب ولو ١٠؟", "and 10?",
+    "wa law 10?": phrases/and_about and hypothetical taken out); None when anything else is
+    said. Right after a supposed length was answered, it is another length in that unit."""
+    from bot.understanding.control import choice_number
+
+    return choice_number(without(without(ascii_digits(text), "and_about"), "hypothetical"))
 
 
 def damage_claim_text(turn: Turn) -> str:

@@ -60,6 +60,7 @@ from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
 from handlers.common import (
     account_choices,
+    bare_number,
     corrected_end,
     corrects,
     damage_claim_text,
@@ -1708,14 +1709,24 @@ def _supposed_again(turn: Turn, facts: Facts) -> bool:
     if not facts.supposed:
         return False
     text = turn.message.text or turn.text
-    if find_standard(text) not in (None, facts.standard) or kind_told(text) not in (
-        None,
-        facts.standard,
-    ):
-        return False  # "ولو كان عطل؟": another kind, counted afresh
+    kind = find_standard(text) or kind_told(text)
     minutes = supposed_length(text)
+    if kind not in (None, facts.standard):
+        lengths = (EMERGENCY, PLANNED, TOTAL_BLACKOUT)  # cases a length alone counts
+        if kind not in lengths or facts.standard not in lengths or not supposes(text):
+            return False  # another case named, counted afresh
+        if not (minutes or facts.duration):
+            return False
+        # "ولو كان انقطاع مجدول؟": the same length supposed, as that kind of outage.
+        facts = replace(facts, standard=kind, no_notice=False, notice_minutes=None)
+        minutes = minutes or facts.duration
     if not minutes and turn.state.get("asked") == "supposed_length":
         minutes = find_duration_minutes(text)
+    if not minutes and facts.duration and facts.duration % (24 * 60):
+        # "طيب ولو ١٠؟", "and 10?" right after a length in hours: 10 hours (never a day count
+        # guessed in hours; "لو انقطعت يومين" then "ولو ٣" falls through).
+        number = bare_number(text)
+        minutes = number * 60 if number else None
     if not minutes:
         return False
     start = read_times(text, turn.now).start

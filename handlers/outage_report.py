@@ -2158,8 +2158,8 @@ def _acknowledgement(
         # not back within 3 hours"; the amount is counted once the hour is told.
         lines.append(
             _(
-                "Either way it has been off for more than {hours}, so compensation is already "
-                "due; tell me the hour and I will count it.",
+                "Morning or evening, the power has been off for more than {hours}, so "
+                "compensation is already due; I will count it once you tell me which.",
                 hours=hours(tr, past, governed=True),  # «أكثر من ساعتين»
             )
         )

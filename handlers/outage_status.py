@@ -978,6 +978,14 @@ def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) 
             now=turn.tr.time(turn.now),
             time=turn.tr.time(ahead[0]),
         )
+    elif ahead and ahead[0].astimezone(RIYADH).date() > turn.now.astimezone(RIYADH).date():
+        # «رجعت الساعة ٣ الفجر» at 22:30 of an outage from 22:00: tomorrow's 3:00, named so.
+        question = _(
+            "It is {now} now, so {when} has not come yet. Is that when the power is expected "
+            "back? If it is back already, write the time it came.",
+            now=turn.tr.time(turn.now),
+            when=turn.tr.datetime(ahead[0], now=turn.now),
+        )
     elif ahead:
         question = _(
             "It is {now} now, so {time} today has not come yet. Is that when the power is "
@@ -1135,7 +1143,9 @@ def _back_ahead(end: Moment, report: OutageReport, now: datetime) -> list[dateti
     """The readings of the stated end still ahead today (`back_ahead`)."""
     if end.at is None:
         return []
-    return back_ahead(_readings(end), report.back_by(now), end.day_stated)
+    return back_ahead(
+        _readings(end), report.back_by(now), end.day_stated, aware(report.stated_start)
+    )
 
 
 def _back_at(
