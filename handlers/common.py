@@ -16,7 +16,7 @@ from bot.dialogue.turn import Turn
 from bot.outages.places import display_name, find_place, shown_place, spellings
 from bot.phrases import mentions, mentions_words, phrases, without
 from bot.text import ascii_digits, normalize
-from bot.understanding import control_word
+from bot.understanding import choice_number, control_word
 from bot.understanding.slots import find_duration_minutes, read_times
 
 if TYPE_CHECKING:
@@ -180,8 +180,6 @@ def bare_number(text: str) -> int | None:
     """A number said alone, besides the words around a follow-up ("طيب ولو ١٠؟", "and 10?",
     "wa law 10?": phrases/and_about and hypothetical taken out); None when anything else is
     said. Right after a supposed length was answered, it is another length in that unit."""
-    from bot.understanding.control import choice_number
-
     return choice_number(without(without(ascii_digits(text), "and_about"), "hypothetical"))
 
 
