@@ -221,3 +221,18 @@ def test_a_compensation_case_gives_way_only_to_a_sure_other_request(
     monkeypatch.setattr(intents, "intent_model", lambda: _ScriptedModel(sure))
     asked = intents.recognize(words(fold(text)), compensation_case=True, compensation_asked=True)
     assert asked.intent == "compensation"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("السلام عليكم الكهرباء طفت", "outage_report"),  # the greeting's words outweighed it
+        ("السلام عليكم طفت الكهرباء", "outage_report"),
+        ("السلام عليكم", "greeting"),
+        ("السلام عليكم كيف الحال", "greeting"),
+        ("hello electricity friend", "greeting"),  # the bot's name is no request
+        ("مرحبا يا صديق الكهرباء", "greeting"),
+    ],
+)
+def test_a_greeting_opening_a_request_gives_way_to_it(text: str, intent: str) -> None:
+    assert understand(text, NOW).intent == intent

@@ -109,6 +109,10 @@ def recognize(
         confidence = max(probabilities.pop("compensation"), COMPENSATION_CASE_CONFIDENCE)
         return IntentGuess("compensation", confidence, _runners_up(probabilities, 2))
     intent, confidence = model.decide(probabilities)
+    if intent == "greeting":
+        request = _request_after_greeting(model, normalized)
+        if request is not None:
+            return request
     if intent in ("unknown", "compensation", "outage_status") and outage_ahead:
         # "the power will be cut next Thursday": an outage announced, not a question of money
         # (the model leans to compensation on "cut"); the report flow answers it as planned.
@@ -125,6 +129,20 @@ def recognize(
             # "asdkjh qwe zzz": no word the model was trained on, so no "did you mean" guess.
             return IntentGuess("unknown", confidence, ())
         return IntentGuess("unknown", confidence, _runners_up(probabilities, 3))
+    del probabilities[intent]
+    return IntentGuess(intent, confidence, _runners_up(probabilities, 2))
+
+
+def _request_after_greeting(model: IntentModel, normalized: str) -> IntentGuess | None:
+    """The request a greeting opens ("السلام عليكم الكهرباء طفت": the greeting's words outweigh
+    the two that report), when the rest read alone is one the model decides on."""
+    rest = _without_opening(normalized)
+    if rest == normalized or len(rest.split()) < CLAUSE_MIN_WORDS or rest in phrase_openings():
+        return None  # "hello electricity friend": the bot's name is no request
+    probabilities = model.probabilities(rest)
+    intent, confidence = model.decide(probabilities)
+    if intent not in REQUESTS:
+        return None
     del probabilities[intent]
     return IntentGuess(intent, confidence, _runners_up(probabilities, 2))
 
