@@ -35,7 +35,9 @@ DATA = Path(__file__).parent / "data"
 # once after that choice: labelled 97.9% (0.0%), blind 97.0% (2.3%), safety 96.7% (1 of 16),
 # fresh 98.3% (4.1%), fresh2 97.4% (1.9%), fresh3 95.3% (4.8%), fresh4 98.2% (0.0%), fresh5_long
 # 93.0% (5.0%), fresh5_short 95.4% (0.0%), fresh6 97.2% (0.0%), fresh7 97.5% (4.3%), fresh8 97.2%
-# (0.0%), fresh9 95.5% (2.1%), fresh10 96.7% (0.0%), fresh11 98.0% (2.0%).
+# (0.0%), fresh9 95.5% (2.1%), fresh10 96.7% (0.0%), fresh11 98.0% (2.0%). fresh12 (380 written
+# blind on 2026-12-03 by the sixteenth session, 239 kept) on arrival with the same model: 97.5%
+# (0.0%); unchanged by the request a greeting opens being read alone.
 TEST_SETS = {
     "labelled_messages.tsv": (0.969, 0.01),
     "blind_messages.tsv": (0.960, 0.033),
@@ -52,6 +54,7 @@ TEST_SETS = {
     "fresh9_messages.tsv": (0.945, 0.031),
     "fresh10_messages.tsv": (0.957, 0.01),
     "fresh11_messages.tsv": (0.970, 0.030),
+    "fresh12_messages.tsv": (0.965, 0.01),
 }
 
 TRAIN = examples("train")
