@@ -37,24 +37,28 @@ DATA = Path(__file__).parent / "data"
 # 93.0% (5.0%), fresh5_short 95.4% (0.0%), fresh6 97.2% (0.0%), fresh7 97.5% (4.3%), fresh8 97.2%
 # (0.0%), fresh9 95.5% (2.1%), fresh10 96.7% (0.0%), fresh11 98.0% (2.0%). fresh12 (380 written
 # blind on 2026-12-03 by the sixteenth session, 239 kept) on arrival with the same model: 97.5%
-# (0.0%); unchanged by the request a greeting opens being read alone.
+# (0.0%); unchanged by the request a greeting opens being read alone. Then a compensation case
+# gives way to a status or bill question the model is 90% sure of (chosen on the dev sets:
+# +18 of 4,815), measured once after: blind 97.4%, fresh2 98.2%, fresh3 95.6%, fresh4 98.5%,
+# fresh5_long 94.0%, fresh7 97.8%, fresh11 98.8%, fresh12 97.9% (off-topic taken unchanged),
+# the others unchanged.
 TEST_SETS = {
     "labelled_messages.tsv": (0.969, 0.01),
-    "blind_messages.tsv": (0.960, 0.033),
+    "blind_messages.tsv": (0.964, 0.033),
     "hazard_messages.tsv": (0.957, 0.072),
     "fresh_messages.tsv": (0.973, 0.051),
-    "fresh2_messages.tsv": (0.964, 0.029),
-    "fresh3_messages.tsv": (0.943, 0.058),
-    "fresh4_messages.tsv": (0.972, 0.01),
-    "fresh5_long_messages.tsv": (0.920, 0.060),
+    "fresh2_messages.tsv": (0.972, 0.029),
+    "fresh3_messages.tsv": (0.946, 0.058),
+    "fresh4_messages.tsv": (0.975, 0.01),
+    "fresh5_long_messages.tsv": (0.930, 0.060),
     "fresh5_short_messages.tsv": (0.944, 0.01),
     "fresh6_messages.tsv": (0.962, 0.01),
-    "fresh7_messages.tsv": (0.965, 0.053),
+    "fresh7_messages.tsv": (0.968, 0.053),
     "fresh8_messages.tsv": (0.962, 0.01),
     "fresh9_messages.tsv": (0.945, 0.031),
     "fresh10_messages.tsv": (0.957, 0.01),
-    "fresh11_messages.tsv": (0.970, 0.030),
-    "fresh12_messages.tsv": (0.965, 0.01),
+    "fresh11_messages.tsv": (0.978, 0.030),
+    "fresh12_messages.tsv": (0.969, 0.01),
 }
 
 TRAIN = examples("train")

@@ -56,6 +56,7 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
             outage_ahead=_outage_ahead(raw, now, slots),
             folded=folded,
             compensation_asked="standard" in slots and _compensation_asked(raw),
+            case_ahead="standard" in slots and _starts_ahead(slots, now),
             elsewhere=another_service(raw),
         )
     )
@@ -91,6 +92,12 @@ def _outage_told(raw: str, now: datetime, slots: dict) -> bool:
 
         return reading.power_named and mentions(raw, "outage_ahead")
     return bool(slots.get("ongoing")) and reading.power_off
+
+
+def _starts_ahead(slots: dict, now: datetime) -> bool:
+    """The case's start is a day still to come ("صيانة مجدولة الاحد الجاي")."""
+    start = slots.get("start")
+    return start is not None and start[:10] > now.date().isoformat()
 
 
 def _compensation_asked(raw: str) -> bool:
