@@ -603,6 +603,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         # The subscriber moved on to something else; "كم تعويضي" keeps the report unless asked
         # twice with still no place.
         return understood.intent == "compensation" and _compensation_after_report(turn, place)
+    if not (place.district or place.unlisted or place.ambiguous) and _not_a_place(turn, understood):
+        return _no_place_in(turn, understood, place)
     timed = read_times(turn.text, turn.now).start is not None
     stated = _time_told(turn)  # "من ساعة في حي الندى": the time kept with the place
     if place.ambiguous or place.unlisted:
@@ -651,6 +653,51 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
     _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
+    return True
+
+
+# How sure the model must be that an answer to "where?" is another request for it never to be
+# taken as a place typed (below the 0.8 at which the subscriber moved on: "i want my bill" is
+# read as the bill at 0.64), and what a place is read as often enough ("near the mosque": a
+# hazard's words) not to count.
+_ANOTHER_REQUEST = 0.6
+_PLACE_READ_AS = ("unknown", "outage_report", "hazard_report")
+
+
+def _not_a_place(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "where is the power out?" is a question ("how much do I get?", «كم لي
+    تعويض؟») or another request ("i want my bill"): never the report's place, typed a second
+    time or not (a tester's report was filed at "Place: how much do I get?")."""
+    text = turn.text
+    if "?" in text or "؟" in text or mentions_words(text, "how_much"):
+        return True
+    if mentions_words(text, "question"):
+        return True
+    return understood.intent not in _PLACE_READ_AS and understood.confidence >= _ANOTHER_REQUEST
+
+
+def _no_place_in(turn: Turn, understood: Understanding, place: NamedPlace) -> bool:
+    """A question or another request answering "where?" (`_not_a_place`): the place asked again,
+    the report kept in progress; a second time, no report is made and the message is read
+    afresh, as a request of its own (False). "كم تعويضي" is kept to be answered after the
+    report (`_compensation_after_report`)."""
+    if understood.intent == "compensation" and not place.city:
+        return _compensation_after_report(turn, place)
+    if turn.state.get("not_a_place"):
+        turn.finish()
+        turn.say(
+            turn.tr._(
+                "I have not recorded an outage report, as I do not know where the power is out. "
+                "Tell me the place whenever you like and I will report it."
+            )
+        )
+        return False
+    turn.remember(not_a_place=True)
+    if place.city:  # "كم التعويض في الرياض؟": the city kept, the district asked
+        turn.remember(city=place.city, district=None, cities=None)
+    else:
+        turn.say(turn.tr._("I did not find a district or a city in that."))
+    _ask_place_again(turn, [Account(**a) for a in turn.state.get("accounts", [])])
     return True
 
 
