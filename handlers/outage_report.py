@@ -470,6 +470,11 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
     """The answer to "is this about your report OUT-… at <place>?": yes gives its status (or,
     asked about a start told, sets that start on it: the reported premise named is a yes too); no
     asks where, among the other premises; a place typed instead is read as the answer to where."""
+    if _power_back_told(turn):
+        # «رجعت الكهرباء الساعة ٩»: news of a report, not where the power is off: read afresh,
+        # recorded on the report it means (or which one asked), never "no report yet".
+        turn.finish()
+        return False
     accounts = turn.state.get("accounts", [])
     report = find_report(turn.session, turn.state.get("report") or 0)
     incident = turn.session.get(Incident, report.incident_id) if report is not None else None
@@ -517,6 +522,13 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
         )
         return True
     return step(turn, understood)
+
+
+def _power_back_told(turn: Turn) -> bool:
+    """The message tells the power is back («رجعت الكهرباء الساعة ٩»), not asks it."""
+    from handlers.outage_status import asks, says
+
+    return says(turn.text, "power_back") and not asks(turn.text)
 
 
 def _asks_status(turn: Turn, understood: Understanding) -> bool:
