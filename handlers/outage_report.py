@@ -359,14 +359,7 @@ def _open_report_told(turn: Turn) -> bool:
     if any(a["account"] != report.account for a in turn.state.get("accounts", [])):
         # Premises other than the reported one: "طافية عندي" may be any of them, so asked.
         turn.remember(stage="same_report", report=report.id)
-        turn.say(
-            _(
-                "Is this about your report {ref} at {place}?",
-                ref=report.reference,
-                place=place_shown(turn, report),
-            ),
-            [Choice("1", _("Yes, that one")), Choice("2", _("No, another place"))],
-        )
+        _ask_same_report(turn, report)
         return True
     lines = [
         *_already_reported(turn, report, incident),
@@ -481,14 +474,17 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
     word, picked = control_word(turn.text), choice_number(turn.text)
     start_for, offer_for = turn.state.get("start_for"), turn.state.get("offer_for")
     named = named_in(turn.text, [Account(**a) for a in accounts])
-    told = start_for or offer_for
+    said = turn.state.get("start_said")  # a start that is asked as it is ("من الساعة ٩")
+    told = start_for or offer_for or said
     if told and report is not None and named and named[0].account == report.account:
         word = "yes"  # the reported premise named ("العليا"): that report's start
+    if word is None and picked is None and not named and _start_for_question(turn, report):
+        return True
     if word is None and picked is None and not named and _asks_status(turn, understood):
         # "any update on when it will be restored?", "وش صار على البلاغ؟": that report's status
         # (a start told before is not set on it unasked).
-        start_for = offer_for = None
-        turn.remember(start_for=None, offer_for=None)
+        start_for = offer_for = said = None
+        turn.remember(start_for=None, offer_for=None, start_said=None)
         word = "yes"
     if report is not None and incident is not None and (word == "yes" or picked == 1):
         day = turn.state.get("offer_day")
@@ -505,12 +501,29 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
             )
             _offer_start(turn, report, offered)
             return True
+        if said:  # "من الساعة ٩": morning or evening asked for that report
+            ask_start_of(turn, report, start_told(said, turn.now))
+            return True
         turn.say("\n".join(_already_reported(turn, report, incident)))
         return True
     others = [a for a in accounts if report is None or a["account"] != report.account]
     turn.remember(stage=None, report=None, accounts=others)
     if word == "no" or picked == 2:
         _ask_where(turn, [Account(**a) for a in others])
+        return True
+    if named and told:
+        # «والمحل بعد مقطوع» after a start told for the report asked about: another premise,
+        # whose start is asked, never the one told copied onto it (a tester's shop got the
+        # villa's hour so).
+        _report(
+            turn,
+            account=named[0],
+            urgent=bool(turn.state.get("urgent")) or medical_need.mentioned(turn.text),
+            extras=_Extras(),
+        )
+        made = latest_outage_report(turn)
+        if turn.flow is None and made is not None and made[0].stated_start is None:
+            _ask_start_time(turn, made[0], StartTold(ask="when"))
         return True
     if named:
         stated = turn.state.get("stated_start")
@@ -522,6 +535,33 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
         )
         return True
     return step(turn, understood)
+
+
+def _start_for_question(turn: Turn, report: OutageReport | None) -> bool:
+    """A start told in answer to "is this about your report OUT-…?" («من الساعة ٨ الصبح»): it
+    answers neither yes nor no, so it is kept for the answer (yes sets it on that report, no
+    carries it to the place asked next) and the question asked again; never taken as the
+    start of an outage elsewhere unasked. True when asked."""
+    if report is None or read_times(turn.text, turn.now).start is None:
+        return False
+    told = start_told(turn.text, turn.now)
+    if told.at is None and told.offer is None and told.ask != "am_pm":
+        return False
+    at = told.at or told.offer
+    if at is not None and at >= report.reported:
+        return False  # a start after the report: another outage
+    turn.remember(
+        start_for=told.at.isoformat() if told.at else None,
+        offer_for=told.offer.isoformat() if told.offer else None,
+        offer_day=told.day.isoformat() if told.day else None,
+        offer_part_hour=told.part_hour,
+        start_said=turn.text,
+        stated_start=told.at.isoformat() if told.at else None,
+        # read again for a report made elsewhere on "no" (its morning or evening asked there)
+        told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
+    )
+    _ask_same_report(turn, report, turn.tr._("Thank you, I noted when it went off."))
+    return True
 
 
 def _power_back_told(turn: Turn) -> bool:
@@ -1518,15 +1558,22 @@ def _asks_which_report(turn: Turn, report: OutageReport, told: StartTold) -> boo
         damage=mentions_damage(turn.text),
         told=turn.text,
     )
-    turn.say(
-        turn.tr._(
-            "Is this about your report {ref} at {place}?",
-            ref=report.reference,
-            place=place_shown(turn, report),
-        ),
-        [Choice("1", turn.tr._("Yes, that one")), Choice("2", turn.tr._("No, another place"))],
-    )
+    _ask_same_report(turn, report)
     return True
+
+
+def _ask_same_report(turn: Turn, report: OutageReport, lead: str | None = None) -> None:
+    """ "Is this about your report OUT-… at <place>?", answered in `_same_report_answer`."""
+    _ = turn.tr._
+    question = _(
+        "Is this about your report {ref} at {place}?",
+        ref=report.reference,
+        place=place_shown(turn, report),
+    )
+    turn.say(
+        f"{lead}\n{question}" if lead else question,
+        [Choice("1", _("Yes, that one")), Choice("2", _("No, another place"))],
+    )
 
 
 def _corrects_start(text: str, stated: datetime) -> bool:
