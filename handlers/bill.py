@@ -991,24 +991,34 @@ def comparison_text(turn: Turn, bills: list[Bill]) -> str:
                 "the kWh you used in the month."
             )
         )
-    elif previous.kwh and bill.kwh > previous.kwh:
-        causes.append(
-            _(
-                "You used {percent}% more electricity than in {month} ({kwh} kWh more), and "
-                "the bill follows consumption: in the hot months air conditioning is most of it.",
-                percent=tr.number(round((bill.kwh - previous.kwh) * 100 / previous.kwh)),
-                month=tr.month(previous.period_start),
-                kwh=tr.number(bill.kwh - previous.kwh),
+    elif previous.kwh:
+        percent = round(abs(bill.kwh - previous.kwh) * 100 / previous.kwh)
+        if not percent:  # a change that rounds to 0% is none to speak of, never "0% more"
+            lines.append(
+                _(
+                    "You used about as much electricity as in {month}.",
+                    month=tr.month(previous.period_start),
+                )
             )
-        )
-    elif previous.kwh and bill.kwh < previous.kwh:
-        lines.append(
-            _(
-                "You used {percent}% less electricity than in {month}.",
-                percent=tr.number(round((previous.kwh - bill.kwh) * 100 / previous.kwh)),
-                month=tr.month(previous.period_start),
+        elif bill.kwh > previous.kwh:
+            causes.append(
+                _(
+                    "You used {percent}% more electricity than in {month} ({kwh} kWh more), and "
+                    "the bill follows consumption: in the hot months air conditioning is most "
+                    "of it.",
+                    percent=tr.number(percent),
+                    month=tr.month(previous.period_start),
+                    kwh=tr.number(bill.kwh - previous.kwh),
+                )
             )
-        )
+        else:
+            lines.append(
+                _(
+                    "You used {percent}% less electricity than in {month}.",
+                    percent=tr.number(percent),
+                    month=tr.month(previous.period_start),
+                )
+            )
     limit = tier_limit_kwh()
     if limit is not None and bill.kwh > limit:
         causes.append(

@@ -345,11 +345,14 @@ def premises_named(text: str, premises: list[str | None], by_kind: bool = True) 
     """Which of `premises` (addresses as "فيلا 12، شارع التحلية") the text names: by the
     premises' own word first, else by their kind (as `accounts_by_premise` says); the indexes,
     [] when it names none, or both kinds."""
-    kinds = [k for k in ("premises_home", "premises_other") if mentions_words(text, k)]
-    if len(kinds) > 1:
-        return []  # "البيت او المحل": both kinds, not one
     said = {_ATTACHED.sub("", _JOINED_LAM.sub("ال", w)) for w in normalize(text).split()}
     said |= {w[2:] for w in said if w.startswith("ال") and len(w) > 4}  # "الفيلا": "فيلا"
+    said |= {w[1:] for w in said if w.startswith("و") and len(w) > 3}  # "وبيتي": "بيتي"
+    # A kind's word with «و» joined before it ("والبيت؟", "وبيتي؟") names that kind too.
+    words = f"{normalize(text)} {' '.join(sorted(said))}"
+    kinds = [k for k in ("premises_home", "premises_other") if mentions_words(words, k)]
+    if len(kinds) > 1:
+        return []  # "البيت او المحل": both kinds, not one
     by_word = [i for i, p in enumerate(premises) if p and _premise_word(p) in said]
     if by_word or not kinds or not (by_kind or _kind_in_latin(said, kinds[0])):
         return by_word

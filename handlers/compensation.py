@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
+from bot.billing import Account
 from bot.config import RIYADH
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
@@ -68,8 +69,11 @@ from handlers.common import (
     linked_accounts,
     mask,
     month_day_question,
+    named_in,
     named_reference,
     outage_reports_meant,
+    premise_shown,
+    sender_accounts,
     sender_outage_reports,
     supposed_length,
     supposes,
@@ -346,6 +350,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if stage == "voltage":
         return False  # anything else is a new message
+    if stage == "records" and _total_asked(turn):
+        return True  # "what's the total?", read as the bill by the model: the cases' sum
     if stage in ("pick", "records", "cases") and _asks_for_bill(turn, understood):
         return False  # "ابي الفاتورة" at a list of cases: the bill, never its complaint's case
     if stage == "records":
@@ -2815,8 +2821,11 @@ def _show_records(
     `planned_only`: of them, the outages on record as planned work (the question named
     planned work: an unplanned outage's amount is never its answer). `report`:
     that outage report's cases alone (the question named it). `lead`: said first, only when
-    there is a case to show. A case that earns money comes before one that earns nothing."""
+    there is a case to show. A case that earns money comes before one that earns nothing. A
+    question naming one of the sender's premises («كم لي تعويض عن الفيلا؟») is answered with
+    that premise's cases alone (`_premise_asked`)."""
     tr = turn.tr
+    premise = _premise_asked(turn)
     # (the messages stay outside f-strings: Babel on Python 3.11 cannot extract them there)
     overdue: list[str] = []
     asks_offered = False
@@ -2825,6 +2834,7 @@ def _show_records(
         for open_report, incident in _open_outage(turn)
         if report is None or parse_reference(open_report.reference, "OUT") == report
         if incident.planned or not planned_only
+        if _at_premise(premise, open_report.account, open_report.district)
     ]
     others = [
         tr._("Outage report {ref} (power not back yet)", ref=open_report.reference)
@@ -2847,6 +2857,8 @@ def _show_records(
             if report is not None and parse_reference(filed.reference, "OUT") != report:
                 continue
             if planned_only and not _incident.planned:
+                continue
+            if not _at_premise(premise, filed.account, filed.district):
                 continue
             # A start they said but did not confirm: asked about, no amount from our own start.
             offered = (
@@ -2876,6 +2888,8 @@ def _show_records(
             else requests_for_phone(turn.session, turn.phone)
         )
         for request in requests:
+            if not _at_premise(premise, request.account, None):
+                continue
             # Noted from a chat with no account linked: "الحساب ••••" would show no digits; its
             # standard is named instead (a closed one's result names it already).
             heading = (
@@ -2908,9 +2922,10 @@ def _show_records(
         return False
     if lead is not None:
         turn.say(lead)
-    unstated = [report.id for report, _i in _open_outage(turn) if report.stated_start is None]
+    going = [r for r, _i in _open_outage(turn) if _at_premise(premise, r.account, r.district)]
+    unstated = [report.id for report in going if report.stated_start is None]
     # A start said and not confirmed asks its own question in its block (_start_asked_text).
-    asked_in_block = any(start_asked(report) for report, _i in _open_outage(turn))
+    asked_in_block = any(start_asked(report) for report in going)
     turn.begin(
         "compensation",
         stage="records",
@@ -2930,18 +2945,13 @@ def _show_records(
             )
         )
     heading = records_heading(tr, listed=len(blocks), owed=owed)
+    if premise is not None:  # «عن الفيلا»: that premise's cases alone, said so
+        place = tr._("Your cases at {place}:", place=premise_shown(turn, premise))
+        heading = f"{place}\n{heading}"
     paid = overdue_paid + others_paid
-    if len(paid) > 1:
-        # Several amounts listed: their sum, the engine's figures added, said once.
-        total = riyals(sum(entry["amount"] for entry in paid), turn.lang)
-        heading += "\n" + (
-            tr._("In all you are owed {amount}.", amount=total)
-            if owed == len(paid)
-            else tr._(
-                "In all you are owed {amount} for the finished cases, and the open ones add to it.",
-                amount=total,
-            )
-        )
+    turn.remember(open_owed=owed > len(paid))
+    if len(paid) > 1:  # several amounts listed: their sum said once
+        heading += "\n" + _total_line(turn)
     turn.say(heading)
     _records_page(turn)
     if unstated and not asked_in_block:
@@ -2951,6 +2961,53 @@ def _show_records(
                 'morning") and I will count from then.'
             )
         )
+    return True
+
+
+def _premise_asked(turn: Turn) -> Account | None:
+    """The one premise of the sender's (of two or more) that a compensation question names by
+    its digits, district or premises' word («عن الفيلا», "for the shop"); None when it names
+    none, or the sender has one premise only (every case is that one's)."""
+    accounts = sender_accounts(turn) if turn.text else []
+    if len(accounts) < 2:
+        return None
+    named = named_in(turn.text, accounts)
+    return named[0] if named else None
+
+
+def _at_premise(premise: Account | None, account: str | None, district: str | None) -> bool:
+    """A case is at the premise asked about: its account's, or, filed with no account, in its
+    district. Every case is when no premise was named."""
+    if premise is None:
+        return True
+    if account:
+        return account == premise.account
+    return bool(district) and normalize(district or "") == normalize(premise.district or "")
+
+
+def _total_line(turn: Turn) -> str:
+    """What the cases just listed are owed in all: the engine's amounts of the finished ones
+    added up (kept with the list), the open ones said to add to it while they earn so far."""
+    tr = turn.tr
+    paid: list[dict] = turn.state.get("paid") or []
+    if not paid:
+        return tr._("None of these cases is owed an amount yet.")
+    total = riyals(sum(entry["amount"] for entry in paid), turn.lang)
+    if turn.state.get("open_owed"):
+        return tr._(
+            "In all you are owed {amount} for the finished cases, and the open ones add to it.",
+            amount=total,
+        )
+    return tr._("In all you are owed {amount}.", amount=total)
+
+
+def _total_asked(turn: Turn) -> bool:
+    """ "كم مجموع اللي لي؟", "what's the total?" at the list of recorded cases: their sum
+    (`_total_line`) and the amounts it adds, never which account's bill. True when answered."""
+    if "paid" not in turn.state or not mentions_words(turn.text, "total_asked"):
+        return False
+    parts = [_paid_line(turn, entry) for entry in turn.state.get("paid") or []]
+    turn.say("\n".join([_total_line(turn), *parts]), _records_choices(turn))
     return True
 
 
@@ -2973,24 +3030,25 @@ def _pay_by_asked(turn: Turn) -> bool:
         return False
     _ = turn.tr._
     asked = paid[:1] if mentions_words(turn.text, "first_one") else paid
-    lines = []
-    for entry in asked:
-        pay_by = date.fromisoformat(entry["pay_by"])
-        line = sentence(
-            _(
-                "{name}: {amount}, to be paid by {date}.",
-                name=standard_name(entry["standard"], turn.lang),
-                amount=riyals(entry["amount"], turn.lang),
-                date=turn.tr.date(pay_by),
-            )
-        )
-        if _past(turn, pay_by):
-            line += " " + _(
-                "That date has passed: call SERA on {phone} about it.", phone=SERA_PHONE
-            )
-        lines.append(line)
-    turn.say("\n".join(lines), _records_choices(turn))
+    turn.say("\n".join(_paid_line(turn, entry) for entry in asked), _records_choices(turn))
     return True
+
+
+def _paid_line(turn: Turn, entry: dict) -> str:
+    """One case owed an amount, as kept with the list: its standard, amount and pay-by date."""
+    _ = turn.tr._
+    pay_by = date.fromisoformat(entry["pay_by"])
+    line = sentence(
+        _(
+            "{name}: {amount}, to be paid by {date}.",
+            name=standard_name(entry["standard"], turn.lang),
+            amount=riyals(entry["amount"], turn.lang),
+            date=turn.tr.date(pay_by),
+        )
+    )
+    if _past(turn, pay_by):
+        line += " " + _("That date has passed: call SERA on {phone} about it.", phone=SERA_PHONE)
+    return line
 
 
 def records_heading(tr: Texts, *, listed: int, owed: int) -> str:

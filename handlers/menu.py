@@ -167,12 +167,20 @@ def step(turn: Turn, understood: Understanding) -> bool:
     meant = turn.state.get("meant")
     word, picked = control_word(turn.text), choice_number(turn.text)
     offered = turn.state.get("offered") or []
-    if offered:  # "did you mean one of these?", each with its main-menu number
-        chosen = MENU_INTENTS[picked - 1] if picked and 1 <= picked <= len(MENU_INTENTS) else None
-        if chosen is None or chosen not in offered:
+    if offered:  # "did you mean one of these?", numbered 1, 2, 3 as shown
+        if picked is None:
             turn.finish()
-            return False  # another menu number, or words: read afresh
-        _start(turn, chosen, understood)
+            return False  # words: read afresh
+        if not 1 <= picked <= len(offered):
+            # "5" answers a choice of two: not the main menu's fifth item, which is not shown.
+            turn.say(
+                turn.tr._(
+                    "Please send a number from 1 to {last}.", last=turn.tr.number(len(offered))
+                ),
+                _offered_choices(turn, offered),
+            )
+            return True
+        _start(turn, offered[picked - 1], understood)
         return True
     if turn.state.get("strict") and word == "yes" and _acknowledges(turn.text):
         turn.finish()
@@ -235,12 +243,19 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
         )
         return
     if close:
-        # The main-menu numbers, so that any other number still picks from the main menu.
         turn.begin("menu", offered=close, said=turn.text)
-        choices = [Choice(str(MENU_INTENTS.index(i) + 1), menu_label(turn, i)) for i in close]
-        turn.say(_("Sorry, I am not sure what you mean. Did you mean one of these?"), choices)
+        turn.say(
+            _("Sorry, I am not sure what you mean. Did you mean one of these?"),
+            _offered_choices(turn, close),
+        )
         return
     _offer(turn, _off_topic(turn))
+
+
+def _offered_choices(turn: Turn, offered: list[str]) -> list[Choice]:
+    """The requests offered when not sure, numbered 1, 2, 3 in the order shown (the numbers
+    `step` reads them by), never by their places in the main menu («7. … 1.»)."""
+    return [Choice(str(i), menu_label(turn, intent)) for i, intent in enumerate(offered, 1)]
 
 
 def ask_meant(turn: Turn, intent: str, question: str) -> None:

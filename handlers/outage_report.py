@@ -359,14 +359,7 @@ def _open_report_told(turn: Turn) -> bool:
     if any(a["account"] != report.account for a in turn.state.get("accounts", [])):
         # Premises other than the reported one: "طافية عندي" may be any of them, so asked.
         turn.remember(stage="same_report", report=report.id)
-        turn.say(
-            _(
-                "Is this about your report {ref} at {place}?",
-                ref=report.reference,
-                place=place_shown(turn, report),
-            ),
-            [Choice("1", _("Yes, that one")), Choice("2", _("No, another place"))],
-        )
+        _ask_same_report(turn, report)
         return True
     lines = [
         *_already_reported(turn, report, incident),
@@ -470,20 +463,28 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
     """The answer to "is this about your report OUT-… at <place>?": yes gives its status (or,
     asked about a start told, sets that start on it: the reported premise named is a yes too); no
     asks where, among the other premises; a place typed instead is read as the answer to where."""
+    if _power_back_told(turn):
+        # «رجعت الكهرباء الساعة ٩»: news of a report, not where the power is off: read afresh,
+        # recorded on the report it means (or which one asked), never "no report yet".
+        turn.finish()
+        return False
     accounts = turn.state.get("accounts", [])
     report = find_report(turn.session, turn.state.get("report") or 0)
     incident = turn.session.get(Incident, report.incident_id) if report is not None else None
     word, picked = control_word(turn.text), choice_number(turn.text)
     start_for, offer_for = turn.state.get("start_for"), turn.state.get("offer_for")
     named = named_in(turn.text, [Account(**a) for a in accounts])
-    told = start_for or offer_for
+    said = turn.state.get("start_said")  # a start that is asked as it is ("من الساعة ٩")
+    told = start_for or offer_for or said
     if told and report is not None and named and named[0].account == report.account:
         word = "yes"  # the reported premise named ("العليا"): that report's start
+    if word is None and picked is None and not named and _start_for_question(turn, report):
+        return True
     if word is None and picked is None and not named and _asks_status(turn, understood):
         # "any update on when it will be restored?", "وش صار على البلاغ؟": that report's status
         # (a start told before is not set on it unasked).
-        start_for = offer_for = None
-        turn.remember(start_for=None, offer_for=None)
+        start_for = offer_for = said = None
+        turn.remember(start_for=None, offer_for=None, start_said=None)
         word = "yes"
     if report is not None and incident is not None and (word == "yes" or picked == 1):
         day = turn.state.get("offer_day")
@@ -500,12 +501,29 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
             )
             _offer_start(turn, report, offered)
             return True
+        if said:  # "من الساعة ٩": morning or evening asked for that report
+            ask_start_of(turn, report, start_told(said, turn.now))
+            return True
         turn.say("\n".join(_already_reported(turn, report, incident)))
         return True
     others = [a for a in accounts if report is None or a["account"] != report.account]
     turn.remember(stage=None, report=None, accounts=others)
     if word == "no" or picked == 2:
         _ask_where(turn, [Account(**a) for a in others])
+        return True
+    if named and told:
+        # «والمحل بعد مقطوع» after a start told for the report asked about: another premise,
+        # whose start is asked, never the one told copied onto it (a tester's shop got the
+        # villa's hour so).
+        _report(
+            turn,
+            account=named[0],
+            urgent=bool(turn.state.get("urgent")) or medical_need.mentioned(turn.text),
+            extras=_Extras(),
+        )
+        made = latest_outage_report(turn)
+        if turn.flow is None and made is not None and made[0].stated_start is None:
+            _ask_start_time(turn, made[0], StartTold(ask="when"))
         return True
     if named:
         stated = turn.state.get("stated_start")
@@ -517,6 +535,40 @@ def _same_report_answer(turn: Turn, understood: Understanding) -> bool:
         )
         return True
     return step(turn, understood)
+
+
+def _start_for_question(turn: Turn, report: OutageReport | None) -> bool:
+    """A start told in answer to "is this about your report OUT-…?" («من الساعة ٨ الصبح»): it
+    answers neither yes nor no, so it is kept for the answer (yes sets it on that report, no
+    carries it to the place asked next) and the question asked again; never taken as the
+    start of an outage elsewhere unasked. True when asked."""
+    if report is None or read_times(turn.text, turn.now).start is None:
+        return False
+    told = start_told(turn.text, turn.now)
+    if told.at is None and told.offer is None and told.ask != "am_pm":
+        return False
+    at = told.at or told.offer
+    if at is not None and at >= report.reported:
+        return False  # a start after the report: another outage
+    turn.remember(
+        start_for=told.at.isoformat() if told.at else None,
+        offer_for=told.offer.isoformat() if told.offer else None,
+        offer_day=told.day.isoformat() if told.day else None,
+        offer_part_hour=told.part_hour,
+        start_said=turn.text,
+        stated_start=told.at.isoformat() if told.at else None,
+        # read again for a report made elsewhere on "no" (its morning or evening asked there)
+        told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
+    )
+    _ask_same_report(turn, report, turn.tr._("Thank you, I noted when it went off."))
+    return True
+
+
+def _power_back_told(turn: Turn) -> bool:
+    """The message tells the power is back («رجعت الكهرباء الساعة ٩»), not asks it."""
+    from handlers.outage_status import asks, says
+
+    return says(turn.text, "power_back") and not asks(turn.text)
 
 
 def _asks_status(turn: Turn, understood: Understanding) -> bool:
@@ -603,6 +655,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         # The subscriber moved on to something else; "كم تعويضي" keeps the report unless asked
         # twice with still no place.
         return understood.intent == "compensation" and _compensation_after_report(turn, place)
+    if not (place.district or place.unlisted or place.ambiguous) and _not_a_place(turn, understood):
+        return _no_place_in(turn, understood, place)
     timed = read_times(turn.text, turn.now).start is not None
     stated = _time_told(turn)  # "من ساعة في حي الندى": the time kept with the place
     if place.ambiguous or place.unlisted:
@@ -651,6 +705,51 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.say(turn.tr._("Please type the district name, or share your location."))
         return True
     _report(turn, city=place.city, district=district, stated_start=stated, urgent=urgent)
+    return True
+
+
+# How sure the model must be that an answer to "where?" is another request for it never to be
+# taken as a place typed (below the 0.8 at which the subscriber moved on: "i want my bill" is
+# read as the bill at 0.64), and what a place is read as often enough ("near the mosque": a
+# hazard's words) not to count.
+_ANOTHER_REQUEST = 0.6
+_PLACE_READ_AS = ("unknown", "outage_report", "hazard_report")
+
+
+def _not_a_place(turn: Turn, understood: Understanding) -> bool:
+    """The answer to "where is the power out?" is a question ("how much do I get?", «كم لي
+    تعويض؟») or another request ("i want my bill"): never the report's place, typed a second
+    time or not (a tester's report was filed at "Place: how much do I get?")."""
+    text = turn.text
+    if "?" in text or "؟" in text or mentions_words(text, "how_much"):
+        return True
+    if mentions_words(text, "question"):
+        return True
+    return understood.intent not in _PLACE_READ_AS and understood.confidence >= _ANOTHER_REQUEST
+
+
+def _no_place_in(turn: Turn, understood: Understanding, place: NamedPlace) -> bool:
+    """A question or another request answering "where?" (`_not_a_place`): the place asked again,
+    the report kept in progress; a second time, no report is made and the message is read
+    afresh, as a request of its own (False). "كم تعويضي" is kept to be answered after the
+    report (`_compensation_after_report`)."""
+    if understood.intent == "compensation" and not place.city:
+        return _compensation_after_report(turn, place)
+    if turn.state.get("not_a_place"):
+        turn.finish()
+        turn.say(
+            turn.tr._(
+                "I have not recorded an outage report, as I do not know where the power is out. "
+                "Tell me the place whenever you like and I will report it."
+            )
+        )
+        return False
+    turn.remember(not_a_place=True)
+    if place.city:  # "كم التعويض في الرياض؟": the city kept, the district asked
+        turn.remember(city=place.city, district=None, cities=None)
+    else:
+        turn.say(turn.tr._("I did not find a district or a city in that."))
+    _ask_place_again(turn, [Account(**a) for a in turn.state.get("accounts", [])])
     return True
 
 
@@ -1459,15 +1558,22 @@ def _asks_which_report(turn: Turn, report: OutageReport, told: StartTold) -> boo
         damage=mentions_damage(turn.text),
         told=turn.text,
     )
-    turn.say(
-        turn.tr._(
-            "Is this about your report {ref} at {place}?",
-            ref=report.reference,
-            place=place_shown(turn, report),
-        ),
-        [Choice("1", turn.tr._("Yes, that one")), Choice("2", turn.tr._("No, another place"))],
-    )
+    _ask_same_report(turn, report)
     return True
+
+
+def _ask_same_report(turn: Turn, report: OutageReport, lead: str | None = None) -> None:
+    """ "Is this about your report OUT-… at <place>?", answered in `_same_report_answer`."""
+    _ = turn.tr._
+    question = _(
+        "Is this about your report {ref} at {place}?",
+        ref=report.reference,
+        place=place_shown(turn, report),
+    )
+    turn.say(
+        f"{lead}\n{question}" if lead else question,
+        [Choice("1", _("Yes, that one")), Choice("2", _("No, another place"))],
+    )
 
 
 def _corrects_start(text: str, stated: datetime) -> bool:

@@ -831,13 +831,12 @@ def takes_end_correction(turn: Turn, understood: Understanding | None) -> bool:
         return False  # an open question's own answer, or the calculator's case just answered
     if understood is None or not said_as_correction(turn.text):
         return False  # cheap first: no database read for a message that corrects nothing
-    found = latest_outage_report(turn)
-    if found is None or found[0].status == CANCELLED:
+    found = _end_just_told(turn)
+    if found is None:
         return False
     report, incident = found
     counted = report.end_in(incident)
-    if counted is None or turn.now - counted > END_CORRECTION_REACH:
-        return False
+    assert counted is not None
     end = corrected_end(turn.text, turn.now, counted, report.start_in(incident))
     if end is None:
         return False
@@ -853,6 +852,27 @@ def takes_end_correction(turn: Turn, understood: Understanding | None) -> bool:
     ]
     turn.say("\n".join(lines + _amount_lines(turn, report, incident)))
     return True
+
+
+def _end_just_told(turn: Turn) -> tuple[OutageReport, Incident] | None:
+    """The reporter's case whose end a correction is about: of their cases that ended within
+    the last 24 hours (at the premise the message names, when it names one), the one whose end
+    we heard of last, told by them or restored by an operator («رجعت في الفيلا الساعة ١٢» then
+    «لا غلطت، رجعت ١٢ ونص» is the villa's, however new the shop's open report). None when no
+    case ended so lately."""
+    premise = premise_named(turn)
+    ended = [
+        (report, incident, end)
+        for report, incident in sender_outage_reports(turn)
+        if report.status != CANCELLED
+        and (end := report.end_in(incident)) is not None
+        and turn.now - end <= END_CORRECTION_REACH
+        and (premise is None or same_place(turn, report, premise))
+    ]
+    if not ended:
+        return None
+    report, incident, _end = max(ended, key=lambda e: aware(e[0].power_back_at) or e[2])
+    return report, incident
 
 
 def _amount_lines(turn: Turn, report: OutageReport, incident: Incident) -> list[str]:

@@ -59,6 +59,22 @@ def test_a_lower_bill_is_said_to_be_lower() -> None:
     assert "مو أكثر" in text
 
 
+def test_a_change_that_rounds_to_nothing_is_said_as_about_the_same() -> None:
+    # 2,572 kWh after 2,569 (a tester saw «زاد 0٪»): about the same, in both languages, and
+    # the usual causes named, none claimed; a fall that rounds to 0% likewise.
+    rise = [_bill(3, 2572, "556.55"), _bill(2, 2569, "555.93")]
+    ar = comparison_text(_turn(), rise)
+    assert "استهلاكك تقريباً نفس استهلاك فبراير 2026" in ar
+    assert "0٪" not in ar
+    en = comparison_text(_turn("en"), rise)
+    assert "You used about as much electricity as in February 2026." in en
+    assert "0%" not in en
+    assert "A bill usually goes up with more consumption" in en
+    fall = comparison_text(_turn("en"), [_bill(3, 2569, "555.93"), _bill(2, 2572, "556.55")])
+    assert "about as much electricity" in fall
+    assert "0% less" not in fall
+
+
 def test_durations_after_a_preposition_are_genitive() -> None:
     ar = texts("ar")
     assert hours(ar, 2) == "ساعتان"

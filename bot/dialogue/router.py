@@ -445,6 +445,9 @@ def _start_something(
 
 # What a message that is only a place may have been read as: none of them is said by a place.
 _PLACE_ALONE_READ_AS = ("unknown", "outage_status", "outage_report")
+# A message naming only one of the sender's premises is read as another request only when the
+# model is this sure of it ("the shop account" as the bill); "وحق المحل؟" is a hazard at 0.68.
+PREMISE_ALONE_SURE = 0.8
 
 
 def _only_a_place(
@@ -454,14 +457,19 @@ def _only_a_place(
     outage was said, so none is reported; asked whether the power is off there (yes reports it
     at that place), or the menu. True when asked. `asked`: the words of an outage the sender was
     just asked about; its yes reports them with this place (their start is not lost)."""
-    if understood.intent not in _PLACE_ALONE_READ_AS or understood.slots:
+    if understood.slots:
         return False
     named = find_place(text)
-    if (named.district or named.city) and not named.other_words:
+    read_as_place = understood.intent in _PLACE_ALONE_READ_AS
+    if read_as_place and (named.district or named.city) and not named.other_words:
         from bot.outages.places import shown_place
 
         place = shown_place((None, named.district, named.city), turn.lang) or text
-    elif premise := _premise_alone(turn, text):  # «والمحل؟»: a premise named is no outage told
+    elif (read_as_place or understood.confidence < PREMISE_ALONE_SURE) and (
+        premise := _premise_alone(turn, text)
+    ):
+        # «والمحل؟», «وحق المحل؟» (read as a hazard, unsurely): a premise named and nothing else
+        # tells no outage and asks nothing (after a bill card it is the bill flow's follow-up).
         place = premise
     else:
         return False
