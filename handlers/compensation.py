@@ -2990,6 +2990,12 @@ def _total_line(turn: Turn) -> str:
     added up (kept with the list), the open ones said to add to it while they earn so far."""
     tr = turn.tr
     paid: list[dict] = turn.state.get("paid") or []
+    if not paid and turn.state.get("open_owed"):
+        # An open case's amount so far is in its block, not kept: "nothing owed" would deny it.
+        return tr._(
+            "No finished case is owed an amount yet; what each open case has earned so far is "
+            "listed with it, and it adds to that until the case ends."
+        )
     if not paid:
         return tr._("None of these cases is owed an amount yet.")
     total = riyals(sum(entry["amount"] for entry in paid), turn.lang)
