@@ -2919,6 +2919,8 @@ def _show_records(
             (overdue if late else others).append(block)
     blocks = overdue + others + nothing_owed
     if not blocks:
+        if premise is not None:  # «كم لي تعويض عن المحل؟» with none there: said, then asked
+            _none_at_premise(turn, premise)
         return False
     if lead is not None:
         turn.say(lead)
@@ -2973,6 +2975,14 @@ def _premise_asked(turn: Turn) -> Account | None:
         return None
     named = named_in(turn.text, accounts)
     return named[0] if named else None
+
+
+def _none_at_premise(turn: Turn, premise: Account) -> None:
+    """ "No case on record at <the premise asked about>", before what follows asks for the case;
+    once a turn, however many of the sender's lists were looked for."""
+    said = turn.tr._("I have no case on record at {place}.", place=premise_shown(turn, premise))
+    if all(reply.text != said for reply in turn.replies):
+        turn.say(said)
 
 
 def _at_premise(premise: Account | None, account: str | None, district: str | None) -> bool:
