@@ -720,10 +720,9 @@ def _not_a_place(turn: Turn, understood: Understanding) -> bool:
     """The answer to "where is the power out?" is a question ("how much do I get?", «كم لي
     تعويض؟») or another request ("i want my bill"): never the report's place, typed a second
     time or not (a tester's report was filed at "Place: how much do I get?")."""
-    text = turn.text
-    if "?" in text or "؟" in text or mentions_words(text, "how_much"):
-        return True
-    if mentions_words(text, "question"):
+    from handlers.outage_status import asks  # the one rule of what is a question
+
+    if asks(turn.text) or mentions_words(turn.text, "how_much"):
         return True
     return understood.intent not in _PLACE_READ_AS and understood.confidence >= _ANOTHER_REQUEST
 
