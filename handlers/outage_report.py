@@ -560,7 +560,7 @@ def _start_for_question(turn: Turn, report: OutageReport | None) -> bool:
         # read again for a report made elsewhere on "no" (its morning or evening asked there)
         told=f"{turn.state.get('told') or ''} {turn.text}".strip(),
     )
-    _ask_same_report(turn, report, turn.tr._("Thank you, I noted when it went off."))
+    _ask_same_report(turn, report, turn.tr._("Thank you, I have the time it went off."))
     return True
 
 
@@ -661,7 +661,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
     stated = _time_told(turn)  # "من ساعة في حي الندى": the time kept with the place
     if place.ambiguous or place.unlisted:
         if timed:
-            turn.say(turn.tr._("Thank you, I noted when it went off."))
+            turn.say(turn.tr._("Thank you, I have the time it went off."))
         _ask_city(turn, place)
         return True
     if not place.district and timed:
@@ -669,7 +669,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
         # subscriber test's report was filed at "من نص ساعه، الرياض").
         if place.city:  # "من نص ساعه، الرياض": the city said with the time is kept
             turn.remember(city=place.city, district=None, cities=None)
-        turn.say(turn.tr._("Thank you, I noted when it went off."))
+        turn.say(turn.tr._("Thank you, I have the time it went off."))
         _ask_where(turn, [Account(**a) for a in accounts], again=True)
         return True
     if place.city and not place.district and not place.rest:
