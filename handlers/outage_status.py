@@ -939,8 +939,9 @@ def _which_back(
     """The one rule for a restore hour told with no day (`moments`: its readings inside the
     case, `back_within`; `ahead`: those still to come today, `back_ahead`). One moment is taken,
     unless it is an earlier day's and the hour is still ahead today. Otherwise it is asked,
-    never guessed: (the moments offered as choices, the hours offered as "expected then"); both
-    empty when morning or evening alone tells them apart («٩ الصبح» answers it). A case over
+    never guessed: (the moments offered as choices, the hours offered as "expected then"); the
+    two halves of one hour («٩:٤٠»: 09:40 and 21:40) the evening's first, as they are named
+    (`half_day_question`). A case over
     a night has the hour on each of its days («٣ الفجر» on Monday of an outage since Saturday
     night: Sunday's or Monday's); «رجعت الساعة ٢ الظهر» at 10:07 is yesterday's or the hour it
     is expected back. None when taken; a future end is never recorded."""
@@ -949,25 +950,25 @@ def _which_back(
         ahead = []  # an hour of today already past is the one meant, not one still to come
     if len(moments) == 1 and not ahead:
         return None
-    times = [m.astimezone(RIYADH).time() for m in moments]
-    if not ahead and len(set(times)) == len(times):
-        return [], []
+    if not ahead and _halves_of_one_hour(moments):
+        moments = sorted(moments, key=lambda m: m.astimezone(RIYADH).hour < 12)
     return moments, ahead
+
+
+def _halves_of_one_hour(moments: list[datetime]) -> bool:
+    """Two moments twelve hours apart in the day (07:30, 19:30): the readings of one hour said
+    with no morning or evening, which morning or evening tells apart."""
+    times = {m.astimezone(RIYADH).time() for m in moments}
+    return len(moments) == 2 == len(times)
 
 
 def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) -> None:
     """Which moment the restore hour told means (`_which_back`): each moment offered by its
-    day and hour, an hour still ahead today as the hour the power is expected back; with
-    neither, morning or evening."""
+    day and hour, an hour still ahead today as the hour the power is expected back; the two
+    halves of one hour as morning or evening."""
+    from handlers.outage_report import half_day_question
+
     _ = turn.tr._
-    if not moments and not ahead:
-        turn.say(
-            _(
-                "Thank God it is back. At what time exactly, morning or evening? "
-                'For example: "it came back at 3 in the afternoon".'
-            )
-        )
-        return
     choices = [
         Choice(str(k), label) for k, label in enumerate(_back_labels(turn, moments, ahead), 1)
     ]
@@ -993,6 +994,10 @@ def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) 
             now=turn.tr.time(turn.now),
             time=turn.tr.time(ahead[0]),
         )
+    elif _halves_of_one_hour(moments):
+        # «رجعت الساعة 7:30» at 20:00: this morning's or this evening's, named so (never
+        # "the afternoon" for a 7), each a choice.
+        question = _("Thank God it is back.") + " " + half_day_question(turn, moments[0])
     else:
         question = _(
             "Thank God it is back. That hour falls on more than one day of your outage: which "
@@ -1078,6 +1083,14 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             return True
     reading = read_times(turn.text, turn.now)
     said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
+    if said is not None and said.at is not None and said.day_part and not ahead:
+        # «المغرب» answering "7:30 in the evening or in the morning?": the choice in that part
+        nearest = _nearest_to_part(options, said.at.astimezone(RIYADH).hour)
+        if nearest is not None:
+            turn.finish()
+            turn.intent = "outage_status"
+            _say_back(turn, report, incident, [nearest])
+            return True
     if said is not None and said.at is not None and not said.day_part:
         moments = _back_at(said, report, incident, turn.now)
         later = _back_ahead(said, report, turn.now)
@@ -1126,6 +1139,14 @@ def _expected_back(turn: Turn, report: OutageReport) -> None:
             ref=report.reference,
         )
     )
+
+
+def _nearest_to_part(options: list[datetime], part_hour: int) -> datetime | None:
+    """The one choice nearest a part of the day's usual hour («المغرب»: 18:00), when it is the
+    two halves of one hour; None otherwise."""
+    if not _halves_of_one_hour(options):
+        return None
+    return min(options, key=lambda m: _hours_apart(m, part_hour))
 
 
 def _hours_apart(moment: datetime, hour: int) -> int:
