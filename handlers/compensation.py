@@ -3058,6 +3058,8 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             return True
     if picked is None and _planned_on_open_report(turn):
         return True
+    if picked is None and _power_back_on_record(turn, understood):
+        return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         _open_kind(turn, facts)
@@ -3082,6 +3084,15 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             turn.say(turn.tr._('To calculate for another case, send "1".'), choices)
         return True
     return False
+
+
+def _power_back_on_record(turn: Turn, understood: Understanding) -> bool:
+    """ "رجعت الكهرباء الساعة ٩:٤٠" after the records showed an open outage: that report's end
+    (`outage_status.takes_power_back`), what it earned then following from it; never a new
+    case to be told again, nor the list of standards."""
+    from handlers import outage_status
+
+    return bool(_open_outage(turn)) and outage_status.takes_power_back(turn, understood)
 
 
 def _planned_on_open_report(turn: Turn) -> bool:

@@ -1828,7 +1828,7 @@ def take_start(
         lines.append(
             _(
                 "Thank God it is back. I recorded on your report {ref} that the power came back "
-                "at {when}.",
+                "{when}.",
                 ref=report.reference,
                 when=turn.tr.datetime(back, now=turn.now),
             )

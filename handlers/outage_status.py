@@ -925,7 +925,7 @@ def _say_back(
     lines = [
         _(
             "Thank God it is back. I recorded on your report {ref} that the power came back "
-            "at {when}.",
+            "{when}.",
             ref=report.reference,
             when=tr.datetime(back, now=turn.now),
         )
