@@ -1070,9 +1070,14 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
         return True
     options = [datetime.fromisoformat(o) for o in turn.state.get("options") or []]
     ahead = [datetime.fromisoformat(a) for a in turn.state.get("ahead") or []]
+    reading = read_times(turn.text, turn.now)
+    said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
+    # A time written («رجعت الساعة ٨ ونص») is the answer itself, never a choice its words name
+    # («ما رجعت للحين: …»: "رجعت" and "الساعة" are in it too).
+    hour_written = said is not None and said.at is not None and not said.day_part
     if options or ahead:
         labels = _back_labels(turn, options, ahead)
-        k = picked if picked is not None else choice_named(turn.text, labels)
+        k = picked if picked is not None or hour_written else choice_named(turn.text, labels)
         if k is not None and 1 <= k <= len(labels):
             turn.finish()
             turn.intent = "outage_status"
@@ -1081,8 +1086,6 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             else:
                 _expected_back(turn, report)
             return True
-    reading = read_times(turn.text, turn.now)
-    said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
     if said is not None and said.at is not None and said.day_part and not ahead:
         # «المغرب» answering "7:30 in the evening or in the morning?": the choice in that part
         nearest = _nearest_to_part(options, said.at.astimezone(RIYADH).hour)
@@ -1091,7 +1094,8 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             turn.intent = "outage_status"
             _say_back(turn, report, incident, [nearest])
             return True
-    if said is not None and said.at is not None and not said.day_part:
+    if hour_written:
+        assert said is not None
         moments = _back_at(said, report, incident, turn.now)
         later = _back_ahead(said, report, turn.now)
         part_hour = turn.state.get("part_hour")
