@@ -81,6 +81,7 @@ from bot.understanding.phrases import read_phrase_file
 # يومين": counted for that length, no day asked); outage_case (whole words) by
 # handlers/compensation.py (an outage named at the list of cases: the outage's case).
 # and_about by handlers/common.py (whole words: the words around an account named alone, «والمحل؟»).
+# back_then by handlers/outage_status.py (the moment the power came back, told with damage).
 NAMES = (
     "report_unwanted",
     "request_done",
@@ -216,6 +217,7 @@ NAMES = (
     "ask_pay_date",
     "first_one",
     "and_about",
+    "back_then",
 )
 
 

@@ -934,7 +934,9 @@ def kind_told(text: str) -> str | None:
     planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said.
     A kind said denied ("ما كان مجدول", "not planned") is asked, never taken the other way,
     unless the other kind is said too ("كان انقطاع مبرمج مو عطل": planned). A planned word
-    inside a fault's ("unplanned") is not planned work."""
+    inside a fault's ("unplanned") is not planned work. An appliance burned ("احترق المكيف") is
+    the subscriber's damage, no word of the network's fault ("احترق المحول")."""
+    text = without(text, "damage_claim")
     said, denied = _kinds_said(text)
     if denied:
         return next(iter(said)) if len(said) == 1 and not said & denied else None
@@ -3521,6 +3523,20 @@ def _ask_when_back(turn: Turn, kept: OutageReport | None = None) -> bool:
     _ask(turn, facts, "back_time")
     turn.remember(back_of=report.id)  # the answer closes this report's case (`_answer`)
     return True
+
+
+def damage_after_restoration(turn: Turn) -> None:
+    """ "خربت الثلاجة بعد ما رجعت الكهرباء" with no open report: the power is back, nothing to
+    report. The damage is a separate claim to the company (said once, here); the outage before
+    it is counted under the guaranteed standards once its times are told, its kind asked."""
+    turn.intent = "compensation"
+    facts = Facts(standard=EMERGENCY, kind_open=True)
+    turn.begin("compensation", stage="ask", asked="times", facts=facts.dump(), tries=0)
+    outage = turn.tr._(
+        "The outage before it may be owed compensation under the guaranteed standards."
+    )
+    question = _question(turn, facts, "times")
+    turn.say(f"{damage_claim_text(turn)}\n{outage} {question}")
 
 
 # -- small helpers ----------------------------------------------------------------------------

@@ -40,8 +40,10 @@ from handlers.common import (
     back_ahead,
     back_within,
     corrected_end,
+    damage_claim_text,
     latest_outage_report,
     latest_safety_report,
+    mentions_damage,
     named_kinds,
     named_reference,
     outage_reports_meant,
@@ -380,6 +382,9 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if not text or turn.flow in _ANSWERED_IN:
         return False
     back, cancel = says(text, "power_back"), cancels_report(text)
+    # "خربت الثلاجة بعد ما رجعت الكهرباء": damage when the power came back; it is back
+    damage_after = mentions_damage(text) and mentions(text, "back_then")
+    back = back or damage_after
     # "اسف طلع الفيوز حقي بس، الكهربا موجودة": no outage of the network at all, their own fuse;
     # the report is withdrawn (an outage report may be), never kept as "the power came back".
     own = says(text, "false_alarm") and not says_power_off(text)
@@ -392,7 +397,8 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     cancel = cancel and not back
     if not (back or cancel):
         return False
-    if understood is not None and understood.intent == "compensation" and not (cancel or kept):
+    told = cancel or kept or damage_after
+    if understood is not None and understood.intent == "compensation" and not told:
         return False  # "it came back at 4, how much do I get": the calculator's question
     if back and not cancel and asks_about(text, "power_back"):
         # "هل رجعت الكهرباء عندنا؟": the report's status answers it; nothing is recorded.
@@ -433,6 +439,11 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             else:
                 turn.say(_("Glad it is back! I have not recorded the report, then."))
             return True
+        if damage_after and not cancel:
+            from handlers.compensation import damage_after_restoration
+
+            damage_after_restoration(turn)  # no outage going on to report
+            return True
         if not cancel or own:
             return False  # nothing open to record it on: small talk, or a new question
         turn.intent = "outage_status"
@@ -463,6 +474,8 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             'owed. For example: "at 4:30".'
         )
         lines = [noted.format(ref=report.reference), *([stopped] if stopped else []), asked]
+        if mentions_damage(text):
+            lines.insert(1, damage_claim_text(turn))
         turn.say("\n".join(lines))
         return True
     if stopped:
