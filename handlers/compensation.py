@@ -93,6 +93,7 @@ MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
 SEC_PHONE = "933"
 TOTAL_BLACKOUT = "total_blackout"
+CONNECTION = "connection"
 BILLING_COMPLAINT = "billing_complaint"
 OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLACKOUT}
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
@@ -391,6 +392,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _start_day_step(turn, understood)
     if stage == "kind":
         return _kind_step(turn, understood, facts)
+    if stage == "network":
+        return _network_step(turn, understood, facts)
     if stage == "confirm":
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
@@ -888,6 +891,8 @@ def _advance(turn: Turn, facts: Facts) -> None:
             [Choice("1", _("Yes")), Choice("2", _("No, correct it"))],
         )
         return
+    if facts.standard == CONNECTION and facts.network is None and _asks_network(turn, facts):
+        return
     _answer(turn, facts)
 
 
@@ -923,6 +928,93 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
     turn.begin("compensation", stage="kind", facts=facts.dump(), tries=0)
     turn.say(_kind_question(turn), _kind_choices(turn))
     return True
+
+
+def _network_amounts(turn: Turn, facts: Facts) -> tuple[Compensation, Compensation] | None:
+    """What the engine gives a connection on the low-voltage network and on the medium one."""
+    now = turn.now.replace(second=0, microsecond=0)
+    try:
+        return (
+            compensation_for(replace(facts, network="lv").case(now)),
+            compensation_for(replace(facts, network="mv").case(now)),
+        )
+    except CaseError:
+        return None
+
+
+def _asks_network(turn: Turn, facts: Facts) -> bool:
+    """A connection told with no voltage network, whose deadline (and so the amount) it decides
+    (domain.md: 20 to 60 business days): asked, never assumed, unless the amount is the same on
+    either. True when asked."""
+    amounts = _network_amounts(turn, facts)
+    if amounts is None or amounts[0].amount_sar == amounts[1].amount_sar:
+        return False
+    turn.begin("compensation", stage="network", facts=facts.dump(), tries=0)
+    turn.say(_network_question(turn), _network_choices(turn))
+    return True
+
+
+def _network_question(turn: Turn) -> str:
+    return turn.tr._(
+        "The deadline depends on the voltage network of the connection: is it low voltage (most "
+        "homes) or medium voltage?"
+    )
+
+
+def _network_choices(turn: Turn) -> list[Choice]:
+    _ = turn.tr._
+    return [
+        Choice("1", _("Low voltage")),
+        Choice("2", _("Medium voltage")),
+        Choice("3", _("I do not know")),
+    ]
+
+
+def _network_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """The answer to "low or medium voltage?"; "I do not know": both amounts, each the
+    engine's, and where the network is written."""
+    picked = choice_number(turn.text)
+    told = [n for n, phrases in NETWORK_PHRASES.items() if mentions(turn.text, phrases)]
+    if picked in (1, 2) or (picked is None and len(told) == 1):
+        facts.network = ("lv", "mv")[picked - 1] if picked else told[0]
+        _advance(turn, facts)
+        return True
+    if picked == 3 or mentions(turn.text, "dont_know"):
+        _both_networks(turn, facts)
+        return True
+    if _moved_on(understood):
+        return False
+    _ = turn.tr._
+    return _retry(
+        turn,
+        _("Please answer 1 for low voltage, 2 for medium voltage, or 3 if you do not know."),
+        _network_choices(turn),
+    )
+
+
+def _both_networks(turn: Turn, facts: Facts) -> None:
+    amounts = _network_amounts(turn, facts)
+    if amounts is None:
+        _advance(turn, replace(facts, network="lv"))  # no case either way: what is missing
+        return
+    _ = turn.tr._
+
+    def owed(compensation: Compensation) -> str:
+        if compensation.amount_sar > 0:
+            return riyals(compensation.amount_sar, turn.lang)
+        return _("nothing")
+
+    turn.finish()
+    turn.say(
+        _(
+            "It depends on the network. On low voltage (most homes): {low}. On medium voltage: "
+            "{medium}. The network is on your connection request; the compensation is paid "
+            "automatically, and to check, call {phone}.",
+            low=owed(amounts[0]),
+            medium=owed(amounts[1]),
+            phone=SEC_PHONE,
+        )
+    )
 
 
 def _kind_question(turn: Turn) -> str:
@@ -1538,8 +1630,8 @@ def _answer(turn: Turn, facts: Facts) -> None:
         ]
     if blackout is not None:
         lines += ["", _blackout_text(turn, blackout, facts.supposed)]
-    if facts.standard == "connection" and facts.network is None:
-        rule = rule_for("connection", turn.now)
+    if facts.standard == CONNECTION and facts.network is None:
+        rule = rule_for(CONNECTION, turn.now)
         lines.append(
             _(
                 "I counted a low-voltage connection ({days} business days). If yours is "
@@ -1566,7 +1658,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         lines.append(_('Shall I note this request, to follow it up? Send "yes".'))
         turn.say("\n".join(lines), offered_in_words(_("Note this request, to follow it up")))
         return
-    if facts.standard == "connection" and facts.network is None:
+    if facts.standard == CONNECTION and facts.network is None:
         turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
         turn.say("\n".join(lines))
         return
@@ -1988,7 +2080,7 @@ def _corrects_start(turn: Turn, facts: Facts) -> bool:
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:
     """The voltage network told after a connection was counted as low voltage (the answer
     invites it): counted again on that network."""
-    if stage not in ("voltage", "note") or facts.standard != "connection" or facts.network:
+    if stage not in ("voltage", "note") or facts.standard != CONNECTION or facts.network:
         return False
     told = [n for n, phrases in NETWORK_PHRASES.items() if mentions(turn.text, phrases)]
     if len(told) != 1:
