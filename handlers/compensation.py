@@ -143,6 +143,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     facts.told_whole = facts.start is not None and facts.ongoing
     if _supposed_length(turn, facts):
         return
+    if not has_facts and facts.standard in RULE_SAID_WHEN_SUPPOSED and supposes(turn.text):
+        # "كم التعويض لو تأخروا في الرد على اعتراضي": the standard's rule answers what is
+        # supposed; a case of theirs is then counted from its day, asked.
+        turn.say(rule_summary(rule_for(facts.standard, turn.now), turn.lang))
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
 
@@ -175,7 +179,12 @@ def start(turn: Turn, understood: Understanding) -> None:
 
 # The cases a length or a notice may be supposed of ("لو انقطعت ٨ ساعات", "لو قطعوا عشان
 # صيانة بدون ما يبلغوني", "لو انقطعت عن الرياض كلها ٨ ساعات").
-SUPPOSABLE = (None, EMERGENCY, PLANNED, NOTICE, TOTAL_BLACKOUT)
+SUPPOSABLE = (None, EMERGENCY, PLANNED, NOTICE, TOTAL_BLACKOUT, RECONNECTION, UNLAWFUL)
+
+
+# Supposed with no facts ("لو تأخروا في الرد على اعتراضي"), the rule is said before the case's
+# day is asked: one whose amount hangs on nothing but the days or hours late.
+RULE_SAID_WHEN_SUPPOSED = ("billing_complaint", "meter_registration")
 
 
 def _supposed_length(turn: Turn, facts: Facts) -> bool:
@@ -188,8 +197,15 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
     text = turn.message.text or turn.text
     if facts.standard not in SUPPOSABLE or facts.end or facts.ongoing:
         return False
-    if facts.vague_start or not supposes(text):
-        return False  # "… الاسبوع الماضي", "في رمضان": a day of its own, asked
+    if not supposes(text) or facts.vague_start and facts.vague_month is None:
+        return False  # "… الاسبوع الماضي", "من كم يوم": a day of its own, asked
+    # "لو قطعوا علي الكهرباء في رمضان ١٠ ساعات": the month is part of what is supposed, and a
+    # cut lasting hours is an outage (a disconnection's amount has no length); its cut for bills
+    # ("لو قطعوها عشان الفاتورة") stays a disconnection, asked as one.
+    if facts.standard == UNLAWFUL:
+        if facts.cut_for_bills or not supposed_length(text):
+            return False
+        facts = replace(facts, standard=EMERGENCY)
     planned = facts.standard in (PLANNED, NOTICE)
     # The supposed lead is kept apart until the case is known to be supposed: written into
     # `facts` early, it would carry into the count of a case that happened.
@@ -209,7 +225,7 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
     if not minutes and facts.start:
         return False  # planned work on a day told: a case that happened, or one still ahead
     standard = PLANNED if planned else facts.standard
-    reports = _open_outage(turn)
+    reports = _open_outage(turn) if standard != RECONNECTION else []
     if reports and not planned:
         report, incident = reports[0]
         standard = standard or restoration_standard(incident)
@@ -1677,6 +1693,12 @@ def _heading(turn: Turn, facts: Facts) -> str:
         return _("Counting {facts}:", facts=_facts_text(turn, facts))
     name = standard_name(facts.standard or EMERGENCY, turn.lang)
     length = whole_days_or_duration(turn.tr, facts.duration or 0)  # «يومين», as told
+    if facts.supposed and facts.standard == RECONNECTION:
+        # «لو رجعت الكهرباء بعد ٤ ساعات من السداد»: counted from the payment
+        lasting = whole_days_or_duration(turn.tr, facts.duration or 0, governed=True)
+        return _(
+            "If the power comes back {length} after you pay ({name}):", length=lasting, name=name
+        )
     if facts.supposed:
         # The time the outage lasts, after its verb: «لو استمر الانقطاع ساعتين».
         lasting = whole_days_or_duration(turn.tr, facts.duration or 0, governed=True)
@@ -1695,6 +1717,12 @@ def _length_alone_lines(turn: Turn, facts: Facts, compensation: Compensation) ->
     if facts.supposed and (_open_outage(turn) or facts.also(turn.now) is not None):
         # Theirs counted as it ends; or a second standard and the sum still to say.
         owed = _("Such an outage is owed {amount}.", amount=amount)
+    elif facts.supposed and facts.standard == RECONNECTION:
+        owed = _(
+            "Such a case is owed {amount}. If you had one, tell me when you paid and when the "
+            "power came back, and I will count it.",
+            amount=amount,
+        )
     elif facts.supposed:
         owed = _(
             "Such an outage is owed {amount}. If you had one, tell me its day and times and I "

@@ -1107,6 +1107,14 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             turn.intent = "outage_status"
             _say_back(turn, report, incident, [nearest])
             return True
+        moments = [] if options else _back_at(said, report, incident, turn.now)
+        if moments and said.guess == "named_part":
+            # «مع المغرب» answering "at about what time?": its usual hour offered back, as
+            # when told with the restoration itself (a span, «العصر», is asked its hour)
+            turn.finish()
+            turn.intent = "outage_status"
+            _ask_back_part(turn, report, said, moments[-1])
+            return True
     if hour_written:
         assert said is not None
         moments = _back_at(said, report, incident, turn.now)
