@@ -1101,19 +1101,19 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             return True
     if said is not None and said.at is not None and said.day_part and not ahead:
         # «المغرب» answering "7:30 in the evening or in the morning?": the choice in that part
-        nearest = _nearest_to_part(options, said.at.astimezone(RIYADH).hour)
-        if nearest is not None:
+        in_part = _nearest_to_part(options, said.at.astimezone(RIYADH).hour)
+        if in_part is not None:
             turn.finish()
             turn.intent = "outage_status"
-            _say_back(turn, report, incident, [nearest])
+            _say_back(turn, report, incident, [in_part])
             return True
-        moments = [] if options else _back_at(said, report, incident, turn.now)
-        if moments and said.guess == "named_part":
+        fits = [] if options else _back_at(said, report, incident, turn.now)
+        if fits and said.guess == "named_part":
             # «مع المغرب» answering "at about what time?": its usual hour offered back, as
             # when told with the restoration itself (a span, «العصر», is asked its hour)
             turn.finish()
             turn.intent = "outage_status"
-            _ask_back_part(turn, report, said, moments[-1])
+            _ask_back_part(turn, report, said, fits[-1])
             return True
     if hour_written:
         assert said is not None
