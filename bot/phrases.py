@@ -82,6 +82,7 @@ from bot.understanding.phrases import read_phrase_file
 # handlers/compensation.py (an outage named at the list of cases: the outage's case).
 # and_about by handlers/common.py (whole words: the words around an account named alone, «والمحل؟»).
 # total_asked by handlers/compensation.py (whole words: the sum of the cases just listed asked).
+# back_then by handlers/outage_status.py (the moment the power came back, told with damage).
 NAMES = (
     "report_unwanted",
     "request_done",
@@ -218,6 +219,7 @@ NAMES = (
     "first_one",
     "and_about",
     "total_asked",
+    "back_then",
 )
 
 

@@ -534,6 +534,15 @@ def _say_due_date(turn: Turn, bill: Bill) -> None:
     values = _bill_values(turn, bill)
     if bill.arrears_only(turn.today):
         turn.say("\n".join(_arrears_lines(turn, bill, _bill_before(turn, bill))))
+    elif bill.status == "paid" and bill.due_date >= turn.today:
+        # paid before a due date still ahead: never said as past ("وكان آخر موعد")
+        turn.say(
+            _(
+                "The bill of account {account} for {month} is paid; the last day to pay it is "
+                "{date}.",
+                **values,
+            )
+        )
     elif bill.status == "paid":
         turn.say(
             _("The bill of account {account} for {month} is paid: it was due by {date}.", **values)

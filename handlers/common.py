@@ -118,14 +118,16 @@ def back_ahead(
     subscriber is asked whether they meant an earlier day's, or the hour the power is expected
     back (`back_within` gives the earlier days'). An hour of that day before `after`, the
     case's start, is the next day's, still ahead («رجعت الساعة ٣ الفجر» at 22:30 of an outage
-    from 22:00)."""
+    from 22:00). Of an hour said with no morning or evening only the nearer reading is kept:
+    «رجعت الساعة ٢» at 21:00 of an outage from 15:15 may mean tonight's 2:00, never tomorrow's
+    14:00 as well (two "not back yet" choices for one hour said)."""
     if day_told:
         return []
     today = by.astimezone(RIYADH).date()
     ahead = {datetime.combine(today, at.astimezone(RIYADH).time(), RIYADH) for at in readings}
     if after is not None:
         ahead = {at + timedelta(days=1) if at <= after else at for at in ahead}
-    return sorted(at for at in ahead if at > by)
+    return sorted(at for at in ahead if at > by)[:1]
 
 
 def current_outage_report(turn: Turn) -> tuple[OutageReport, Incident] | None:

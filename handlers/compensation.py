@@ -97,6 +97,7 @@ MAX_TRIES = 3
 RECORDS_PAGE = 5  # recorded cases shown per message; "more" shows the next ones
 SEC_PHONE = "933"
 TOTAL_BLACKOUT = "total_blackout"
+CONNECTION = "connection"
 BILLING_COMPLAINT = "billing_complaint"
 OUTAGE_STANDARDS = {"planned_outage_restoration", "emergency_outage", TOTAL_BLACKOUT}
 # The case most subscribers ask about: first on a menu page that cannot show them all (SMS).
@@ -146,6 +147,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     facts.told_whole = facts.start is not None and facts.ongoing
     if _supposed_length(turn, facts):
         return
+    if not has_facts and facts.standard in RULE_SAID_WHEN_SUPPOSED and supposes(turn.text):
+        # "كم التعويض لو تأخروا في الرد على اعتراضي": the standard's rule answers what is
+        # supposed; a case of theirs is then counted from its day, asked.
+        turn.say(rule_summary(rule_for(facts.standard, turn.now), turn.lang))
     if _reports_first(turn, facts) or _blackout_now(turn, facts, has_facts):
         from handlers import outage_report
 
@@ -178,7 +183,12 @@ def start(turn: Turn, understood: Understanding) -> None:
 
 # The cases a length or a notice may be supposed of ("لو انقطعت ٨ ساعات", "لو قطعوا عشان
 # صيانة بدون ما يبلغوني", "لو انقطعت عن الرياض كلها ٨ ساعات").
-SUPPOSABLE = (None, EMERGENCY, PLANNED, NOTICE, TOTAL_BLACKOUT)
+SUPPOSABLE = (None, EMERGENCY, PLANNED, NOTICE, TOTAL_BLACKOUT, RECONNECTION, UNLAWFUL)
+
+
+# Supposed with no facts ("لو تأخروا في الرد على اعتراضي"), the rule is said before the case's
+# day is asked: one whose amount hangs on nothing but the days or hours late.
+RULE_SAID_WHEN_SUPPOSED = ("billing_complaint", "meter_registration")
 
 
 def _supposed_length(turn: Turn, facts: Facts) -> bool:
@@ -191,8 +201,15 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
     text = turn.message.text or turn.text
     if facts.standard not in SUPPOSABLE or facts.end or facts.ongoing:
         return False
-    if facts.vague_start or not supposes(text):
-        return False  # "… الاسبوع الماضي", "في رمضان": a day of its own, asked
+    if not supposes(text) or facts.vague_start and facts.vague_month is None:
+        return False  # "… الاسبوع الماضي", "من كم يوم": a day of its own, asked
+    # "لو قطعوا علي الكهرباء في رمضان ١٠ ساعات": the month is part of what is supposed, and a
+    # cut lasting hours is an outage (a disconnection's amount has no length); its cut for bills
+    # ("لو قطعوها عشان الفاتورة") stays a disconnection, asked as one.
+    if facts.standard == UNLAWFUL:
+        if facts.cut_for_bills or not supposed_length(text):
+            return False
+        facts = replace(facts, standard=EMERGENCY)
     planned = facts.standard in (PLANNED, NOTICE)
     # The supposed lead is kept apart until the case is known to be supposed: written into
     # `facts` early, it would carry into the count of a case that happened.
@@ -212,7 +229,7 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
     if not minutes and facts.start:
         return False  # planned work on a day told: a case that happened, or one still ahead
     standard = PLANNED if planned else facts.standard
-    reports = _open_outage(turn)
+    reports = _open_outage(turn) if standard != RECONNECTION else []
     if reports and not planned:
         report, incident = reports[0]
         standard = standard or restoration_standard(incident)
@@ -397,6 +414,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return _start_day_step(turn, understood)
     if stage == "kind":
         return _kind_step(turn, understood, facts)
+    if stage == "network":
+        return _network_step(turn, understood, facts)
     if stage == "confirm":
         return _confirm_step(turn, understood, facts)
     if stage == "cases":
@@ -894,6 +913,8 @@ def _advance(turn: Turn, facts: Facts) -> None:
             [Choice("1", _("Yes")), Choice("2", _("No, correct it"))],
         )
         return
+    if facts.standard == CONNECTION and facts.network is None and _asks_network(turn, facts):
+        return
     _answer(turn, facts)
 
 
@@ -931,6 +952,93 @@ def _asks_kind(turn: Turn, facts: Facts) -> bool:
     return True
 
 
+def _network_amounts(turn: Turn, facts: Facts) -> tuple[Compensation, Compensation] | None:
+    """What the engine gives a connection on the low-voltage network and on the medium one."""
+    now = turn.now.replace(second=0, microsecond=0)
+    try:
+        return (
+            compensation_for(replace(facts, network="lv").case(now)),
+            compensation_for(replace(facts, network="mv").case(now)),
+        )
+    except CaseError:
+        return None
+
+
+def _asks_network(turn: Turn, facts: Facts) -> bool:
+    """A connection told with no voltage network, whose deadline (and so the amount) it decides
+    (domain.md: 20 to 60 business days): asked, never assumed, unless the amount is the same on
+    either. True when asked."""
+    amounts = _network_amounts(turn, facts)
+    if amounts is None or amounts[0].amount_sar == amounts[1].amount_sar:
+        return False
+    turn.begin("compensation", stage="network", facts=facts.dump(), tries=0)
+    turn.say(_network_question(turn), _network_choices(turn))
+    return True
+
+
+def _network_question(turn: Turn) -> str:
+    return turn.tr._(
+        "The deadline depends on the voltage network of the connection: is it low voltage (most "
+        "homes) or medium voltage?"
+    )
+
+
+def _network_choices(turn: Turn) -> list[Choice]:
+    _ = turn.tr._
+    return [
+        Choice("1", _("Low voltage")),
+        Choice("2", _("Medium voltage")),
+        Choice("3", _("I do not know")),
+    ]
+
+
+def _network_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
+    """The answer to "low or medium voltage?"; "I do not know": both amounts, each the
+    engine's, and where the network is written."""
+    picked = choice_number(turn.text)
+    told = [n for n, phrases in NETWORK_PHRASES.items() if mentions(turn.text, phrases)]
+    if picked in (1, 2) or (picked is None and len(told) == 1):
+        facts.network = ("lv", "mv")[picked - 1] if picked else told[0]
+        _advance(turn, facts)
+        return True
+    if picked == 3 or mentions(turn.text, "dont_know"):
+        _both_networks(turn, facts)
+        return True
+    if _moved_on(understood):
+        return False
+    _ = turn.tr._
+    return _retry(
+        turn,
+        _("Please answer 1 for low voltage, 2 for medium voltage, or 3 if you do not know."),
+        _network_choices(turn),
+    )
+
+
+def _both_networks(turn: Turn, facts: Facts) -> None:
+    amounts = _network_amounts(turn, facts)
+    if amounts is None:
+        _advance(turn, replace(facts, network="lv"))  # no case either way: what is missing
+        return
+    _ = turn.tr._
+
+    def owed(compensation: Compensation) -> str:
+        if compensation.amount_sar > 0:
+            return riyals(compensation.amount_sar, turn.lang)
+        return _("nothing")
+
+    turn.finish()
+    turn.say(
+        _(
+            "It depends on the network. On low voltage (most homes): {low}. On medium voltage: "
+            "{medium}. The network is on your connection request; the compensation is paid "
+            "automatically, and to check, call {phone}.",
+            low=owed(amounts[0]),
+            medium=owed(amounts[1]),
+            phone=SEC_PHONE,
+        )
+    )
+
+
 def _kind_question(turn: Turn) -> str:
     return turn.tr._("Was it a sudden fault, or a planned outage (announced, for maintenance)?")
 
@@ -940,7 +1048,9 @@ def kind_told(text: str) -> str | None:
     planned work ("صيانة مجدولة", "planned maintenance"); None when neither or both is said.
     A kind said denied ("ما كان مجدول", "not planned") is asked, never taken the other way,
     unless the other kind is said too ("كان انقطاع مبرمج مو عطل": planned). A planned word
-    inside a fault's ("unplanned") is not planned work."""
+    inside a fault's ("unplanned") is not planned work. An appliance burned ("احترق المكيف") is
+    the subscriber's damage, no word of the network's fault ("احترق المحول")."""
+    text = without(text, "damage_claim")
     said, denied = _kinds_said(text)
     if denied:
         return next(iter(said)) if len(said) == 1 and not said & denied else None
@@ -1542,8 +1652,8 @@ def _answer(turn: Turn, facts: Facts) -> None:
         ]
     if blackout is not None:
         lines += ["", _blackout_text(turn, blackout, facts.supposed)]
-    if facts.standard == "connection" and facts.network is None:
-        rule = rule_for("connection", turn.now)
+    if facts.standard == CONNECTION and facts.network is None:
+        rule = rule_for(CONNECTION, turn.now)
         lines.append(
             _(
                 "I counted a low-voltage connection ({days} business days). If yours is "
@@ -1570,7 +1680,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         lines.append(_('Shall I note this request, to follow it up? Send "yes".'))
         turn.say("\n".join(lines), offered_in_words(_("Note this request, to follow it up")))
         return
-    if facts.standard == "connection" and facts.network is None:
+    if facts.standard == CONNECTION and facts.network is None:
         turn.begin("compensation", stage="voltage", facts=facts.dump())  # its correction next
         turn.say("\n".join(lines))
         return
@@ -1589,6 +1699,12 @@ def _heading(turn: Turn, facts: Facts) -> str:
         return _("Counting {facts}:", facts=_facts_text(turn, facts))
     name = standard_name(facts.standard or EMERGENCY, turn.lang)
     length = whole_days_or_duration(turn.tr, facts.duration or 0)  # «يومين», as told
+    if facts.supposed and facts.standard == RECONNECTION:
+        # «لو رجعت الكهرباء بعد ٤ ساعات من السداد»: counted from the payment
+        lasting = whole_days_or_duration(turn.tr, facts.duration or 0, governed=True)
+        return _(
+            "If the power comes back {length} after you pay ({name}):", length=lasting, name=name
+        )
     if facts.supposed:
         # The time the outage lasts, after its verb: «لو استمر الانقطاع ساعتين».
         lasting = whole_days_or_duration(turn.tr, facts.duration or 0, governed=True)
@@ -1607,6 +1723,12 @@ def _length_alone_lines(turn: Turn, facts: Facts, compensation: Compensation) ->
     if facts.supposed and (_open_outage(turn) or facts.also(turn.now) is not None):
         # Theirs counted as it ends; or a second standard and the sum still to say.
         owed = _("Such an outage is owed {amount}.", amount=amount)
+    elif facts.supposed and facts.standard == RECONNECTION:
+        owed = _(
+            "Such a case is owed {amount}. If you had one, tell me when you paid and when the "
+            "power came back, and I will count it.",
+            amount=amount,
+        )
     elif facts.supposed:
         owed = _(
             "Such an outage is owed {amount}. If you had one, tell me its day and times and I "
@@ -1992,7 +2114,7 @@ def _corrects_start(turn: Turn, facts: Facts) -> bool:
 def _takes_network(turn: Turn, facts: Facts, stage: str | None) -> bool:
     """The voltage network told after a connection was counted as low voltage (the answer
     invites it): counted again on that network."""
-    if stage not in ("voltage", "note") or facts.standard != "connection" or facts.network:
+    if stage not in ("voltage", "note") or facts.standard != CONNECTION or facts.network:
         return False
     told = [n for n, phrases in NETWORK_PHRASES.items() if mentions(turn.text, phrases)]
     if len(told) != 1:
@@ -3132,6 +3254,8 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             return True
     if picked is None and _planned_on_open_report(turn):
         return True
+    if picked is None and _power_back_on_record(turn, understood):
+        return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         _open_kind(turn, facts)
@@ -3156,6 +3280,15 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             turn.say(turn.tr._('To calculate for another case, send "1".'), choices)
         return True
     return False
+
+
+def _power_back_on_record(turn: Turn, understood: Understanding) -> bool:
+    """ "رجعت الكهرباء الساعة ٩:٤٠" after the records showed an open outage: that report's end
+    (`outage_status.takes_power_back`), what it earned then following from it; never a new
+    case to be told again, nor the list of standards."""
+    from handlers import outage_status
+
+    return bool(_open_outage(turn)) and outage_status.takes_power_back(turn, understood)
 
 
 def _planned_on_open_report(turn: Turn) -> bool:
@@ -3584,6 +3717,20 @@ def _ask_when_back(turn: Turn, kept: OutageReport | None = None) -> bool:
     _ask(turn, facts, "back_time")
     turn.remember(back_of=report.id)  # the answer closes this report's case (`_answer`)
     return True
+
+
+def damage_after_restoration(turn: Turn) -> None:
+    """ "خربت الثلاجة بعد ما رجعت الكهرباء" with no open report: the power is back, nothing to
+    report. The damage is a separate claim to the company (said once, here); the outage before
+    it is counted under the guaranteed standards once its times are told, its kind asked."""
+    turn.intent = "compensation"
+    facts = Facts(standard=EMERGENCY, kind_open=True)
+    turn.begin("compensation", stage="ask", asked="times", facts=facts.dump(), tries=0)
+    outage = turn.tr._(
+        "The outage before it may be owed compensation under the guaranteed standards."
+    )
+    question = _question(turn, facts, "times")
+    turn.say(f"{damage_claim_text(turn)}\n{outage} {question}")
 
 
 # -- small helpers ----------------------------------------------------------------------------

@@ -1062,13 +1062,7 @@ def _start_question(turn: Turn, told: StartTold) -> str:
 
     _ = turn.tr._
     if told.ask == "am_pm" and told.hour is not None:  # "من الساعة تلاتة": that hour, which?
-        hour = told.hour.astimezone(RIYADH).hour % 12 or 12
-        return _(
-            "At {hour} {pm} or {am}?",
-            hour=turn.tr.number(hour),
-            pm=_(_part_of_day(hour % 12 + 12)),
-            am=_(_part_of_day(hour % 12)),
-        )
+        return half_day_question(turn, told.hour)
     if told.ask == "am_pm":
         return _('At what time exactly, morning or evening? For example: "from 6 in the morning".')
     if told.ask == "when" and told.month is not None:  # "في رمضان": the day of it asked
@@ -1120,6 +1114,24 @@ _PARTS_OF_DAY = (
 
 def _part_of_day(hour: int) -> str:
     return next(part for until, part in _PARTS_OF_DAY if hour < until)
+
+
+def half_day_question(turn: Turn, at: datetime) -> str:
+    """ "الساعة 7:30 المغرب ولا الصبح؟": an hour said with no morning or evening (`at`, read
+    either way), its two readings named by their parts of the day, the evening's first; the
+    start's question and the restoration's alike."""
+    local = at.astimezone(RIYADH)
+    hour = local.hour % 12
+    said = turn.tr.number(hour or 12)
+    if local.minute:
+        said = f"{said}:{local.minute:02d}"
+    _ = turn.tr._
+    return _(
+        "At {hour} {pm} or {am}?",
+        hour=said,
+        pm=_(_part_of_day(hour + 12)),
+        am=_(_part_of_day(hour)),
+    )
 
 
 def _start_answer(turn: Turn, understood: Understanding) -> bool:
@@ -1921,7 +1933,7 @@ def take_start(
         lines.append(
             _(
                 "Thank God it is back. I recorded on your report {ref} that the power came back "
-                "at {when}.",
+                "{when}.",
                 ref=report.reference,
                 when=turn.tr.datetime(back, now=turn.now),
             )

@@ -40,8 +40,10 @@ from handlers.common import (
     back_ahead,
     back_within,
     corrected_end,
+    damage_claim_text,
     latest_outage_report,
     latest_safety_report,
+    mentions_damage,
     named_kinds,
     named_reference,
     outage_reports_meant,
@@ -380,6 +382,9 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     if not text or turn.flow in _ANSWERED_IN:
         return False
     back, cancel = says(text, "power_back"), cancels_report(text)
+    # "خربت الثلاجة بعد ما رجعت الكهرباء": damage when the power came back; it is back
+    damage_after = mentions_damage(text) and mentions(text, "back_then")
+    back = back or damage_after
     # "اسف طلع الفيوز حقي بس، الكهربا موجودة": no outage of the network at all, their own fuse;
     # the report is withdrawn (an outage report may be), never kept as "the power came back".
     own = says(text, "false_alarm") and not says_power_off(text)
@@ -392,7 +397,8 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     cancel = cancel and not back
     if not (back or cancel):
         return False
-    if understood is not None and understood.intent == "compensation" and not (cancel or kept):
+    told = cancel or kept or damage_after
+    if understood is not None and understood.intent == "compensation" and not told:
         return False  # "it came back at 4, how much do I get": the calculator's question
     if back and not cancel and asks_about(text, "power_back"):
         # "هل رجعت الكهرباء عندنا؟": the report's status answers it; nothing is recorded.
@@ -433,6 +439,11 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             else:
                 turn.say(_("Glad it is back! I have not recorded the report, then."))
             return True
+        if damage_after and not cancel:
+            from handlers.compensation import damage_after_restoration
+
+            damage_after_restoration(turn)  # no outage going on to report
+            return True
         if not cancel or own:
             return False  # nothing open to record it on: small talk, or a new question
         turn.intent = "outage_status"
@@ -463,6 +474,8 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
             'owed. For example: "at 4:30".'
         )
         lines = [noted.format(ref=report.reference), *([stopped] if stopped else []), asked]
+        if mentions_damage(text):
+            lines.insert(1, damage_claim_text(turn))
         turn.say("\n".join(lines))
         return True
     if stopped:
@@ -945,7 +958,7 @@ def _say_back(
     lines = [
         _(
             "Thank God it is back. I recorded on your report {ref} that the power came back "
-            "at {when}.",
+            "{when}.",
             ref=report.reference,
             when=tr.datetime(back, now=turn.now),
         )
@@ -959,8 +972,9 @@ def _which_back(
     """The one rule for a restore hour told with no day (`moments`: its readings inside the
     case, `back_within`; `ahead`: those still to come today, `back_ahead`). One moment is taken,
     unless it is an earlier day's and the hour is still ahead today. Otherwise it is asked,
-    never guessed: (the moments offered as choices, the hours offered as "expected then"); both
-    empty when morning or evening alone tells them apart («٩ الصبح» answers it). A case over
+    never guessed: (the moments offered as choices, the hours offered as "expected then"); the
+    two halves of one hour («٩:٤٠»: 09:40 and 21:40) the evening's first, as they are named
+    (`half_day_question`). A case over
     a night has the hour on each of its days («٣ الفجر» on Monday of an outage since Saturday
     night: Sunday's or Monday's); «رجعت الساعة ٢ الظهر» at 10:07 is yesterday's or the hour it
     is expected back. None when taken; a future end is never recorded."""
@@ -969,25 +983,25 @@ def _which_back(
         ahead = []  # an hour of today already past is the one meant, not one still to come
     if len(moments) == 1 and not ahead:
         return None
-    times = [m.astimezone(RIYADH).time() for m in moments]
-    if not ahead and len(set(times)) == len(times):
-        return [], []
+    if not ahead and _halves_of_one_hour(moments):
+        moments = sorted(moments, key=lambda m: m.astimezone(RIYADH).hour < 12)
     return moments, ahead
+
+
+def _halves_of_one_hour(moments: list[datetime]) -> bool:
+    """Two moments twelve hours apart in the day (07:30, 19:30): the readings of one hour said
+    with no morning or evening, which morning or evening tells apart."""
+    times = {m.astimezone(RIYADH).time() for m in moments}
+    return len(moments) == 2 == len(times)
 
 
 def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) -> None:
     """Which moment the restore hour told means (`_which_back`): each moment offered by its
-    day and hour, an hour still ahead today as the hour the power is expected back; with
-    neither, morning or evening."""
+    day and hour, an hour still ahead today as the hour the power is expected back; the two
+    halves of one hour as morning or evening."""
+    from handlers.outage_report import half_day_question
+
     _ = turn.tr._
-    if not moments and not ahead:
-        turn.say(
-            _(
-                "Thank God it is back. At what time exactly, morning or evening? "
-                'For example: "it came back at 3 in the afternoon".'
-            )
-        )
-        return
     choices = [
         Choice(str(k), label) for k, label in enumerate(_back_labels(turn, moments, ahead), 1)
     ]
@@ -1013,6 +1027,10 @@ def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) 
             now=turn.tr.time(turn.now),
             time=turn.tr.time(ahead[0]),
         )
+    elif _halves_of_one_hour(moments):
+        # «رجعت الساعة 7:30» at 20:00: this morning's or this evening's, named so (never
+        # "the afternoon" for a 7), each a choice.
+        question = _("Thank God it is back.") + " " + half_day_question(turn, moments[0])
     else:
         question = _(
             "Thank God it is back. That hour falls on more than one day of your outage: which "
@@ -1085,9 +1103,14 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
         return True
     options = [datetime.fromisoformat(o) for o in turn.state.get("options") or []]
     ahead = [datetime.fromisoformat(a) for a in turn.state.get("ahead") or []]
+    reading = read_times(turn.text, turn.now)
+    said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
+    # A time written («رجعت الساعة ٨ ونص») is the answer itself, never a choice its words name
+    # («ما رجعت للحين: …»: "رجعت" and "الساعة" are in it too).
+    hour_written = said is not None and said.at is not None and not said.day_part
     if options or ahead:
         labels = _back_labels(turn, options, ahead)
-        k = picked if picked is not None else choice_named(turn.text, labels)
+        k = picked if picked is not None or hour_written else choice_named(turn.text, labels)
         if k is not None and 1 <= k <= len(labels):
             turn.finish()
             turn.intent = "outage_status"
@@ -1096,9 +1119,24 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             else:
                 _expected_back(turn, report)
             return True
-    reading = read_times(turn.text, turn.now)
-    said = reading.end or reading.start or read_answer_hour(turn.text, turn.now)
-    if said is not None and said.at is not None and not said.day_part:
+    if said is not None and said.at is not None and said.day_part and not ahead:
+        # «المغرب» answering "7:30 in the evening or in the morning?": the choice in that part
+        in_part = _nearest_to_part(options, said.at.astimezone(RIYADH).hour)
+        if in_part is not None:
+            turn.finish()
+            turn.intent = "outage_status"
+            _say_back(turn, report, incident, [in_part])
+            return True
+        fits = [] if options else _back_at(said, report, incident, turn.now)
+        if fits and said.guess == "named_part":
+            # «مع المغرب» answering "at about what time?": its usual hour offered back, as
+            # when told with the restoration itself (a span, «العصر», is asked its hour)
+            turn.finish()
+            turn.intent = "outage_status"
+            _ask_back_part(turn, report, said, fits[-1])
+            return True
+    if hour_written:
+        assert said is not None
         moments = _back_at(said, report, incident, turn.now)
         later = _back_ahead(said, report, turn.now)
         part_hour = turn.state.get("part_hour")
@@ -1146,6 +1184,14 @@ def _expected_back(turn: Turn, report: OutageReport) -> None:
             ref=report.reference,
         )
     )
+
+
+def _nearest_to_part(options: list[datetime], part_hour: int) -> datetime | None:
+    """The one choice nearest a part of the day's usual hour («المغرب»: 18:00), when it is the
+    two halves of one hour; None otherwise."""
+    if not _halves_of_one_hour(options):
+        return None
+    return min(options, key=lambda m: _hours_apart(m, part_hour))
 
 
 def _hours_apart(moment: datetime, hour: int) -> int:

@@ -1063,7 +1063,9 @@ def _hour_at(
                 k += consumed
             if minute < 0:
                 hour, minute = (hour - 1) % 24, minute + 60
-            ambiguous = period is None and 1 <= hour <= 12 and ":" not in toks[j]
+            # "7:30" is as open as "7" (people write the 12-hour clock); a leading zero
+            # ("07:30") is the 24-hour clock's, read as written.
+            ambiguous = period is None and 1 <= hour <= 12 and not toks[j].startswith("0")
             near = toks[max(0, i - 1) : j] + toks[k : k + 1]
             about = any(t in v.approximate for t in near)  # "around 9pm", "٩ تقريبا"
             return _Clock(
