@@ -81,6 +81,8 @@ from bot.understanding.phrases import read_phrase_file
 # يومين": counted for that length, no day asked); outage_case (whole words) by
 # handlers/compensation.py (an outage named at the list of cases: the outage's case).
 # and_about by handlers/common.py (whole words: the words around an account named alone, «والمحل؟»).
+# place_street and place_lead by bot/hazards/vocabulary.py (a street named says where; the words
+# that may lead a message that says only where: "ساكن في حي الملز").
 NAMES = (
     "report_unwanted",
     "request_done",
@@ -216,6 +218,8 @@ NAMES = (
     "ask_pay_date",
     "first_one",
     "and_about",
+    "place_street",
+    "place_lead",
 )
 
 

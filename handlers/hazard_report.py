@@ -59,6 +59,7 @@ from bot.hazards.vocabulary import (
     kind_ids,
     kind_in,
     names_area,
+    only_a_place,
     place_in,
 )
 from bot.logs import mask_numbers
@@ -461,7 +462,7 @@ def _moved_on(turn: Turn, understood: Understanding) -> bool:
         return False
     if understood.intent in COURTESY:
         return True  # "مع السلامة" is never a place: the recognizer's own "sure" is enough
-    if turn.state.get("stage") in ("where", "area") and _only_a_place(turn.text):
+    if turn.state.get("stage") in ("where", "area") and only_a_place(turn.text):
         return False  # "حي السلي جنب مسجد التقوى" answers "where?", however sure the model is
     if turn.state.get("stage") in ("where", "area") and _own_said(turn.text):
         return False  # "بيتي": their own premise, however sure the model is of an outage
@@ -522,17 +523,6 @@ def _short_map_link(text: str) -> str | None:
 
 def _urgent_unnamed(changes: dict) -> bool:
     return bool(changes.get("hurt") or (changes.get("indoor") and changes.get("danger")))
-
-
-def _only_a_place(text: str) -> bool:
-    """The whole message is a place: a description from its first word ("حي السلي جنب مسجد
-    التقوى", "عند مدرسة النور") or a known district or city with nothing else."""
-    described = place_in(text, homely=True)  # "قدام البيت" answers "where?", found or not
-    if described is not None and normalize(described) == normalize(text):
-        return True
-    named = find_place(text)
-    # "حي النزهة" alone (a district of two cities) is a place too: its city is asked after.
-    return bool(named.district or named.city) and not named.other_words
 
 
 def _answered_place(turn: Turn, text: str) -> str | None:
@@ -1065,8 +1055,9 @@ def _photos_for_report(turn: Turn) -> None:
 def _place_for_report(turn: Turn, understood: Understanding) -> bool:
     """Where it is, sent after the report was recorded: a location (shared, typed or in a map
     link) is added to any report with none, as it finds the place better than words; words are
-    added to a report that could not be found from its own. Anything else is a new request
-    (False)."""
+    added to a report that could not be found from its own, and a message that is only a place
+    ("هي بالضبط عند شارع الامير سلطان", an address) to any report: it tells the team where,
+    never an outage or a new hazard. Anything else is a new request (False)."""
     report = find_report(turn.session, turn.state.get("report_id") or 0)
     if report is None or report.latitude is not None:
         return False
@@ -1082,6 +1073,8 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
         )
     elif typed is not None:
         add_place(turn.session, report, latitude=typed[0], longitude=typed[1])
+    elif only_a_place(turn.text) and _helps(turn.text):
+        add_place(turn.session, report, place=turn.text.strip())
     elif names_area(report.place):
         return False
     elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):

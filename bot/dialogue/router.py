@@ -32,8 +32,9 @@ from dataclasses import replace
 from bot.channels.render import was_cut
 from bot.dialogue.messages import reply_from_json
 from bot.dialogue.turn import Turn
-from bot.hazards.vocabulary import is_danger, is_electrocuted
-from bot.outages.places import find_place
+from bot.hazards.vocabulary import is_danger, is_electrocuted, only_a_place
+from bot.outages.places import FILLER, find_place, shown_place, spellings
+from bot.phrases import mentions_words
 from bot.text import clean_raw, normalize
 from bot.text.normalize import UNREADABLE
 from bot.understanding import (
@@ -450,16 +451,19 @@ _PLACE_ALONE_READ_AS = ("unknown", "outage_status", "outage_report")
 def _only_a_place(
     turn: Turn, text: str, understood: Understanding, asked: str | None = None
 ) -> bool:
-    """A message that is only a district and a city, with no request ("في حي الروضة جدة"): no
-    outage was said, so none is reported; asked whether the power is off there (yes reports it
-    at that place), or the menu. True when asked. `asked`: the words of an outage the sender was
-    just asked about; its yes reports them with this place (their start is not lost)."""
+    """A message that is only a place, with no request ("في حي الروضة جدة", "شارع الامير سلطان
+    حي الروضة جدة", "ساكن في حي الملز بالرياض"): no outage was said, so none is reported; asked
+    whether the power is off there (yes reports it at that place), or the menu. True when asked.
+    `asked`: the words of an outage the sender was just asked about; its yes reports them with
+    this place (their start is not lost)."""
     if understood.intent not in _PLACE_ALONE_READ_AS or understood.slots:
         return False
     named = find_place(text)
-    if (named.district or named.city) and not named.other_words:
-        from bot.outages.places import shown_place
-
+    if (
+        (named.district or named.city)
+        and only_a_place(text)
+        and not mentions_words(text, "power_off")  # "عند بيتنا طافية": an outage told
+    ):
         place = shown_place((None, named.district, named.city), turn.lang) or text
     elif premise := _premise_alone(turn, text):  # «والمحل؟»: a premise named is no outage told
         place = premise
@@ -500,9 +504,8 @@ WITHOUT_PLACE_SURE = 0.8
 def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Understanding:
     """A district's or a city's name says nothing of what is asked, yet it can leave the intent
     model unsure ("فاتورة الملز", "فاتورتي في الرياض"): an unsure message naming a place is read
-    again without it (and without a preposition joined to it: "بالرياض")."""
-    from bot.outages.places import spellings
-
+    again without it (and without a preposition joined to it: "بالرياض"), and without the
+    words that only lead to a place name ("حي", "في": "شارع الامير سلطان حي" is no outage)."""
     found = find_place(text)
     places = [name for name in (found.district, found.city) if name]
     if not places:
@@ -512,7 +515,7 @@ def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Und
     for name in sorted(variants, key=len, reverse=True):
         for joined in ("", "ب", "و", "ل", "ف"):
             rest = rest.replace(f" {joined}{normalize(name)} ", " ")
-    rest = rest.strip()
+    rest = " ".join(word for word in rest.split() if word not in FILLER)
     if not rest or rest == normalize(text):
         return understood
     again = understand(rest, now=turn.now)
