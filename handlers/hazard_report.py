@@ -251,6 +251,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
         _photos_for_report(turn)
         return True
     if _moved_on(turn, understood):
+        _kept_on_leaving(turn)
         return False
     picked = choice_number(turn.text) if stage == "kind" else None
     before = turn.state.get("place")
@@ -299,6 +300,19 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(place=f"{state['place']}، {turn.text.strip()}")
     _next(turn)
     return True
+
+
+def _kept_on_leaving(turn: Turn) -> None:
+    """Another request in answer to our question once the hazard was taken in (its kind known
+    and its place asked, or "call 933" said): the report is recorded with what was told, then
+    the request is answered. A hazard acknowledged is never dropped unsaid ("what is the
+    status" at "which district?" found no report); a place sent after it is added to it."""
+    state = turn.state
+    if state.get("stage") not in ("where", "area") and not state.get("warned"):
+        return
+    if state.get("kind") is None:
+        turn.remember(kind=OTHER_KIND)
+    _record(turn)
 
 
 def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
@@ -494,7 +508,10 @@ def _take(turn: Turn) -> None:
             # premise, most often the sender's: theirs offered, words or a location still taken.
             changes["own"] = True
         if not _placed(state) and (
-            place := place_in(text) or _answered_place(turn, text) or _short_map_link(text)
+            place := _whole_place(text)
+            or place_in(text)
+            or _answered_place(turn, text)
+            or _short_map_link(text)
         ):
             changes["place"] = place
     if message.location is not None:
@@ -523,6 +540,16 @@ def _short_map_link(text: str) -> str | None:
 
 def _urgent_unnamed(changes: dict) -> bool:
     return bool(changes.get("hurt") or (changes.get("indoor") and changes.get("danger")))
+
+
+def _whole_place(text: str) -> str | None:
+    """A message that is only a place and names its area, as written ("Al Malaz, Riyadh, near
+    King Fahd stadium"): its landmark alone (from "near" on) would lose the district and city
+    said before it, and the area be asked again."""
+    answer = text.strip()
+    if len(answer) > MAX_PLACE_CHARS or not only_a_place(answer) or not names_area(answer):
+        return None
+    return answer
 
 
 def _answered_place(turn: Turn, text: str) -> str | None:
