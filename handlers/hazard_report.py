@@ -61,6 +61,7 @@ from bot.hazards.vocabulary import (
     names_area,
     only_a_place,
     place_in,
+    says_where,
 )
 from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
@@ -272,6 +273,15 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(describe=False, kind=kind_in(turn.text) or "other")
     elif stage == "where" and not _placed(turn.state) and (premise := _premise_picked(turn)):
         turn.remember(place=premise)
+    elif stage == "area" and (premise := _premise_picked(turn)):
+        turn.remember(place="، ".join(p for p in (before, premise) if p))  # "عند بيتنا" + which
+    elif stage == "area" and _no_area_said(turn):
+        # "1" with no choice offered, "kaifak": no place; asked once more, then recorded
+        # with what was told (a danger report is not held up for long).
+        turn.remember(area_again=True)
+        turn.say(turn.tr._("Sorry, I could not tell a place from that."))
+        _ask_area(turn)
+        return True
     elif stage in ("where", "area") and _own_said(turn.text) and (mine := _own_premises(turn)):
         # "بيتي", "عمارتنا", "عدادي اللي في البيت": their premise on the account, not a place
         # to ask again; which one, when they have several.
@@ -797,8 +807,7 @@ def _next(turn: Turn) -> None:
         and not map_link_in(state["place"])
         and not state.get("area_asked")
     ):
-        turn.remember(stage="area", area_asked=True)
-        turn.say(_area_question(turn))
+        _ask_area(turn)
         return
     named = None if state.get("location") else find_place(state.get("place") or "")
     _record(turn)
@@ -926,6 +935,38 @@ def _where_question(turn: Turn) -> str:
     return turn.tr._(
         "Where is it? Share your location, or type the district and city, or a "
         "landmark nearby (for example: next to Al Noor school, Al Malaz, Riyadh)."
+    )
+
+
+def _no_area_said(turn: Turn) -> bool:
+    """The answer to "which district and city?" says no place ("1" when no premise was offered,
+    "kaifak"), and is not "I don't know" (recorded at once); asked once more only."""
+    text = turn.text
+    if turn.state.get("area_again") or turn.message.location is not None or not text:
+        return False
+    if mentions(text, "dont_know") or says_where(text):
+        return False
+    return not _helps(text) or choice_number(text) is not None
+
+
+def _ask_area(turn: Turn) -> None:
+    """ "Which district and city?"; when the hazard is at the sender's own home ("عند بيتنا")
+    and we know their premises, those are offered too: its number answers."""
+    turn.remember(stage="area", area_asked=True)
+    premises = _own_premises(turn) if turn.state.get("own") else []
+    if not premises:
+        turn.say(_area_question(turn))
+        return
+    turn.remember(premises=premises)
+    turn.say(
+        turn.tr._(
+            "In which district and city is it? If it is at your premise, send its number; or "
+            "type them (for example: Al Nahda, Riyadh), or share your location."
+        ),
+        [
+            Choice(str(i), _premise_label(turn, p), aliases=(p["premise"],))
+            for i, p in enumerate(premises, 1)
+        ],
     )
 
 
