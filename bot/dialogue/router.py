@@ -30,13 +30,14 @@ import re
 from dataclasses import replace
 
 from bot.channels.render import was_cut
-from bot.dialogue.messages import reply_from_json
+from bot.dialogue.messages import Reply, reply_from_json
 from bot.dialogue.turn import Turn
 from bot.hazards.vocabulary import is_danger, is_electrocuted, only_a_place
 from bot.outages.places import FILLER, find_place, shown_place, spellings
 from bot.phrases import mentions_words
 from bot.text import clean_raw, normalize
 from bot.text.normalize import UNREADABLE
+from bot.understanding import MAX_CHARS as UNDERSTOOD_CHARS
 from bot.understanding import (
     Understanding,
     bot_command,
@@ -122,6 +123,35 @@ def _danger_told(text: str) -> list[str]:
     return [" ".join(split[index][start:end]) for index, start, end in picked]
 
 
+def _request_part(head: str) -> str:
+    """A message longer than the intent reads (its first MAX_CHARS), whose start asks for nothing
+    and whose end does ("… والموظفين ما يردون … الكهرباء طافية من الظهر في حي السلي بالرياض":
+    a complaint, then the request): its end is what is read, the last MAX_CHARS from a word's
+    start. Otherwise the whole (its start read), told to the sender when nothing is understood
+    (`_said_part_read`)."""
+    if len(head) <= UNDERSTOOD_CHARS or understand(head).intent != "unknown":
+        return head
+    tail = head[-UNDERSTOOD_CHARS:]
+    if not head[-UNDERSTOOD_CHARS - 1].isspace():
+        tail = tail.partition(" ")[2]  # the word cut in two is not read
+    tail = tail.strip()
+    if not tail or understand(tail).intent == "unknown":
+        return head
+    return tail
+
+
+def _said_part_read(turn: Turn, read: str) -> None:
+    """A long message nothing was understood in: only its start was read, so the sender is
+    told, first, and asked to send the request on its own."""
+    if len(read) <= UNDERSTOOD_CHARS or turn.intent != "unknown":
+        return
+    said = turn.tr._(
+        "Your message is long, and I read only its first part. If it asks for something, "
+        "please send that part again on its own."
+    )
+    turn.replies.insert(0, Reply(text=said, lang=turn.lang))
+
+
 def _read_part(raw: str) -> str:
     """The part of a message that is read: its first MAX_MESSAGE_CHARS; but when a long message
     tells of danger now (up to DANGER_SCAN_CHARS) and is not read as a safety report whole (a
@@ -133,10 +163,10 @@ def _read_part(raw: str) -> str:
     if len(scanned.split()) <= _SENTENCE_WORDS:
         return head  # one sentence's worth: read whole
     if not is_danger(scanned) or understand(head).intent == "hazard_report":
-        return head
+        return _request_part(head)
     danger = _danger_told(scanned)
     if not danger:
-        return head
+        return _request_part(head)
     return "\n".join(danger)[:MAX_MESSAGE_CHARS].strip()
 
 
@@ -208,6 +238,7 @@ def route(turn: Turn) -> None:
     ):
         return
     _handle(turn, text, understood, courtesy)
+    _said_part_read(turn, text)
     if read == text:
         _outage_beside_danger(turn, raw[:MAX_MESSAGE_CHARS].strip(), read)
     small_talk.return_greeting(turn, courtesy)
