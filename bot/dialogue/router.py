@@ -450,6 +450,11 @@ def _start_something(
         turn.finish()  # "ابي اعترض", "وش الرسوم هذي": a bill question, answered in a line
         bill.answer_question(turn, question)
         return
+    if bill.asks_due_date(text, understood):  # "متى اخر موعد؟" (read as a report's status)
+        turn.intent = "bill"
+        turn.finish()
+        bill.start(turn, understood)
+        return
     if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
         turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are
         turn.finish()
