@@ -896,9 +896,11 @@ def _say_back(
     incident: Incident,
     moments: list[datetime],
     ahead: list[datetime] | None = None,
+    greeted: bool = False,
 ) -> None:
     """The end recorded and what the case earned; or, when the hour told could be more than
-    one moment (`_which_back`), which one is asked."""
+    one moment (`_which_back`), which one is asked. `greeted`: the answer to our question of
+    when it came back, whose sender was told "thank God it is back" already."""
     tr = turn.tr
     _ = tr._
     asked = _which_back(turn, moments, ahead or [])
@@ -917,17 +919,20 @@ def _say_back(
             options=[m.isoformat() for m in options],
             ahead=[a.isoformat() for a in ahead],
         )
-        _ask_which_back(turn, options, ahead)
+        _ask_which_back(turn, options, ahead, greeted)
         return
     back = moments[0]
     record_stated_end(turn.session, report, back)
     note_power_back(report, turn.now)
     lines = [
-        _(
-            "Thank God it is back. I recorded on your report {ref} that the power came back "
-            "at {when}.",
-            ref=report.reference,
-            when=tr.datetime(back, now=turn.now),
+        glad_back(
+            turn,
+            _(
+                "I recorded on your report {ref} that the power came back at {when}.",
+                ref=report.reference,
+                when=tr.datetime(back, now=turn.now),
+            ),
+            greeted,
         )
     ]
     turn.say("\n".join(lines + _amount_lines(turn, report, incident)))
@@ -955,16 +960,22 @@ def _which_back(
     return moments, ahead
 
 
-def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) -> None:
+def _ask_which_back(
+    turn: Turn, moments: list[datetime], ahead: list[datetime], greeted: bool = False
+) -> None:
     """Which moment the restore hour told means (`_which_back`): each moment offered by its
     day and hour, an hour still ahead today as the hour the power is expected back; with
     neither, morning or evening."""
     _ = turn.tr._
     if not moments and not ahead:
         turn.say(
-            _(
-                "Thank God it is back. At what time exactly, morning or evening? "
-                'For example: "it came back at 3 in the afternoon".'
+            glad_back(
+                turn,
+                _(
+                    "At what time exactly, morning or evening? "
+                    'For example: "it came back at 3 in the afternoon".'
+                ),
+                greeted,
             )
         )
         return
@@ -994,9 +1005,13 @@ def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) 
             time=turn.tr.time(ahead[0]),
         )
     else:
-        question = _(
-            "Thank God it is back. That hour falls on more than one day of your outage: which "
-            "one do you mean? Send its number, or write the day and the time."
+        question = glad_back(
+            turn,
+            _(
+                "That hour falls on more than one day of your outage: which one do you mean? "
+                "Send its number, or write the day and the time."
+            ),
+            greeted,
         )
     turn.say(question, choices)
 
@@ -1020,10 +1035,13 @@ def _ask_back_part(turn: Turn, report: OutageReport, end: Moment, latest: dateti
     )
     if named:
         turn.say(
-            _(
-                "Thank God it is back. Shall I record that it came back about {when}? If you "
-                "know the hour, just write it.",
-                when=day_and_time(turn, latest),
+            glad_back(
+                turn,
+                _(
+                    "Shall I record that it came back about {when}? If you know the hour, just "
+                    "write it.",
+                    when=day_and_time(turn, latest),
+                ),
             ),
             yes_no(turn),
         )
@@ -1031,10 +1049,19 @@ def _ask_back_part(turn: Turn, report: OutageReport, end: Moment, latest: dateti
     turn.say(_back_time_question(turn))
 
 
-def _back_time_question(turn: Turn) -> str:
-    return turn.tr._(
-        'Thank God it is back. At about what time did it come back? For example: "at 4:30".'
+def _back_time_question(turn: Turn, greeted: bool = False) -> str:
+    return glad_back(
+        turn, turn.tr._('At about what time did it come back? For example: "at 4:30".'), greeted
     )
+
+
+def glad_back(turn: Turn, line: str, greeted: bool = False) -> str:
+    """`line` led by "thank God it is back", unless the sender was told so already: an answer
+    to our question of when it came back is not greeted again («الحمدلله على السلامة!» then
+    «الحمد لله على السلامة.» read as the same words said twice)."""
+    if greeted:
+        return line
+    return turn.tr._("Thank God it is back.") + " " + line
 
 
 def back_part_answer(turn: Turn, understood: Understanding) -> bool:
@@ -1061,7 +1088,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
     if offer and (word == "yes" or picked == 1):
         turn.finish()
         turn.intent = "outage_status"
-        _say_back(turn, report, incident, [datetime.fromisoformat(offer)])
+        _say_back(turn, report, incident, [datetime.fromisoformat(offer)], greeted=True)
         return True
     options = [datetime.fromisoformat(o) for o in turn.state.get("options") or []]
     ahead = [datetime.fromisoformat(a) for a in turn.state.get("ahead") or []]
@@ -1072,7 +1099,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             turn.finish()
             turn.intent = "outage_status"
             if k <= len(options):
-                _say_back(turn, report, incident, [options[k - 1]])
+                _say_back(turn, report, incident, [options[k - 1]], greeted=True)
             else:
                 _expected_back(turn, report)
             return True
@@ -1089,16 +1116,16 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
         if moments or later:
             turn.finish()
             turn.intent = "outage_status"
-            _say_back(turn, report, incident, moments, later)
+            _say_back(turn, report, incident, moments, later, greeted=True)
             return True
     tries = int(turn.state.get("tries", 0)) + 1
     if tries < 3 and (word == "no" or picked == 2 or said is not None or options or ahead):
         turn.remember(offer=None, tries=tries)
         turn.intent = "outage_status"
         if options or ahead:
-            _ask_which_back(turn, options, ahead)
+            _ask_which_back(turn, options, ahead, greeted=True)
         else:
-            turn.say(_back_time_question(turn))
+            turn.say(_back_time_question(turn, greeted=True))
         return True
     turn.finish()
     return False
