@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from bot.billing import Account
 from bot.config import RIYADH
-from bot.dialogue.messages import Choice, Media
+from bot.dialogue.messages import Choice, Media, Reply
 from bot.dialogue.turn import Turn
 from bot.hazards.media import fetch
 from bot.hazards.models import STORED
@@ -396,7 +396,24 @@ def place_shown(turn: Turn, report: OutageReport) -> str:
     return shown_place((report.premise, report.district, report.city), turn.lang) or "-"
 
 
+def question_again(turn: Turn) -> Reply | None:
+    """The open question as asked again after small talk in the middle of it ("ok", "كيفك"):
+    "where?" without its "sorry to hear that", said once (handlers/small_talk.py); None for
+    the others, asked again as they were."""
+    if turn.state.get("stage") is not None or turn.state.get("district"):
+        return None
+    accounts = [Account(**a) for a in turn.state.get("accounts", [])]
+    text, choices = _where_question(turn, accounts, again=True)
+    return Reply(text, tuple(choices), turn.lang)
+
+
 def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None:
+    turn.say(*_where_question(turn, accounts, again))
+
+
+def _where_question(
+    turn: Turn, accounts: list[Account], again: bool = False
+) -> tuple[str, list[Choice]]:
     _ = turn.tr._
     choices = [
         Choice(str(i), premise_shown(turn, a), aliases=(*account_aliases(a), a.premise))
@@ -423,7 +440,7 @@ def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None
             "Sorry to hear that. Where is the power out? Type the district and city "
             "(for example: Al Olaya, Riyadh), or share your location."
         )
-    turn.say(text, choices)
+    return text, choices
 
 
 def _ask_city(turn: Turn, named: NamedPlace) -> None:

@@ -314,7 +314,8 @@ def _handle(
         turn.flow in YES_STAGES and turn.state.get("stage") in YES_STAGES[turn.flow]
     )
     if small_talk.takes_before_flow(courtesy, reads_yes=reads_yes):
-        small_talk.answer(turn, courtesy)
+        again = getattr(FLOWS.get(turn.flow or ""), "question_again", None)
+        small_talk.answer(turn, courtesy, again(turn) if again is not None else None)
         return
 
     rest = outage_report.withdrawn(turn)  # "ما ابي ابلغ" while it is made: no report, then the rest
@@ -650,10 +651,21 @@ def _whole_sentence(text: str) -> bool:
         return True
     if not knows_latin_words(text):
         return False  # "asdkjh qwe zzz": letters, but no language we could answer in
+    if _greeting_alone(text):
+        return True  # "hello": a greeting is a whole sentence, answered in its language
     named = find_place(text)
     if (named.district or named.city) and not named.other_words:
         return False  # "Al Naseem, Riyadh": a place's name is in no language of its own
     return len([w for w in normalize(text).split() if sum(ch.isalpha() for ch in w) >= 2]) >= 2
+
+
+def _greeting_alone(text: str) -> bool:
+    """ "hello", "good morning": only a greeting, which says the language it is in ("ok",
+    "thanks" are said in Latin letters in Arabic chats too, and do not)."""
+    courtesy = small_talk.read(text)
+    if courtesy is None or not courtesy.only_small_talk:
+        return False
+    return all(kind in small_talk.GREETINGS and kind != "wellwish" for kind in courtesy.kinds)
 
 
 def _nothing(text: str) -> Understanding:
