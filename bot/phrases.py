@@ -83,6 +83,8 @@ from bot.understanding.phrases import read_phrase_file
 # and_about by handlers/common.py (whole words: the words around an account named alone, «والمحل؟»).
 # total_asked by handlers/compensation.py (whole words: the sum of the cases just listed asked).
 # back_then by handlers/outage_status.py (the moment the power came back, told with damage).
+# place_street and place_lead by bot/hazards/vocabulary.py (a street named says where; the words
+# that may lead a message that says only where: "ساكن في حي الملز").
 NAMES = (
     "report_unwanted",
     "request_done",
@@ -220,6 +222,8 @@ NAMES = (
     "and_about",
     "total_asked",
     "back_then",
+    "place_street",
+    "place_lead",
 )
 
 

@@ -90,6 +90,20 @@ def asks_by_name(text: str, understood: Understanding, now: datetime) -> bool:
     )
 
 
+# What a question of the due date alone may be read as by the model: "متى اخر موعد" and
+# "meta akher mo3d" lean to a report's status ("متى").
+_DUE_DATE_READ_AS = ("bill", "unknown", "outage_status")
+
+
+def asks_due_date(text: str, understood: Understanding) -> bool:
+    """The last day to pay asked with no bill shown ("متى اخر موعد؟", "meta akher mo3d"): the
+    bill, whose card says it, not a report's status; a report or the power named
+    ("متى اخر موعد لبلاغي") is about the report."""
+    if understood.intent not in _DUE_DATE_READ_AS or not mentions(text, "ask_due_date"):
+        return False
+    return not mentions_words(text, "report_word") and not mentions(text, "power_off")
+
+
 def paid_said(text: str) -> str | None:
     """ "asked" when the bill asked for is asked about as paid ("هل فاتورة اكتوبر مسددة"),
     "claimed" when the subscriber says they paid it ("سددت الفاتورة امس وصلتكم؟"), else None."""
@@ -391,6 +405,15 @@ def _picked_several(text: str, listed: int) -> list[int] | None:
 _AND_NAMED_WORDS = 6
 
 
+def _and_number(word: str) -> int | None:
+    """A list's number in a word, an «و» joined to it too («والأول؟»: "and the first?", as
+    «والثاني؟» is)."""
+    number = choice_number(word)
+    if number is None and word.startswith("و") and len(word) > 2:
+        number = choice_number(word[1:])
+    return number
+
+
 def _other_picked(turn: Turn, listed: list[str]) -> str | None:
     """Another listed account named by its number in the list ("لا قصدي الحساب الثاني", "the
     second"), or the other one of two ("الحساب الاخر"), after the card of one of them; or a
@@ -400,7 +423,7 @@ def _other_picked(turn: Turn, listed: list[str]) -> str | None:
         # before the numbers: "the other one" is no pick of the first ("one")
         return next(a for a in listed if a != shown)
     words = normalize(ascii_digits(turn.text)).split()
-    picks = {n for w in words if (n := choice_number(w)) is not None and 1 <= n <= len(listed)}
+    picks = {n for w in words if (n := _and_number(w)) is not None and 1 <= n <= len(listed)}
     if len(picks) == 1:
         account = listed[picks.pop() - 1]
         return account if account != shown else None

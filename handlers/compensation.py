@@ -45,6 +45,7 @@ from bot.standards.wording import (
     paid_to_holder_text,
     rule_summary,
     sentence,
+    standard_line,
     whole_days_or_duration,
 )
 from bot.storage.base import aware
@@ -1575,7 +1576,7 @@ def _answer(turn: Turn, facts: Facts) -> None:
         if facts.day_unknown:
             # No day: no pay-by date for either, the second's lead and amount alone.
             lines += [
-                sentence(_("{name}.", name=standard_name(second.standard, turn.lang))),
+                standard_line(second.standard, turn.lang),
                 *_result_lines(turn, second, amount_line=False),
                 _("For it: {amount}.", amount=riyals(second.amount_sar, turn.lang)),
             ]
@@ -2163,9 +2164,8 @@ def _blackout_text(turn: Turn, blackout: Compensation, supposed: bool = False) -
 def _length_result_text(turn: Turn, compensation: Compensation, pay_by_said: bool = False) -> str:
     """Only a length was given: the clock times in the engine's case are ours, so its deadline
     time is not said; the length, the amount and the pay-by date are the facts."""
-    name = standard_name(compensation.standard, turn.lang)
     explained = _result_lines(turn, compensation, pay_by_said=pay_by_said)
-    return "\n".join([sentence(turn.tr._("{name}.", name=name)), *explained])
+    return "\n".join([standard_line(compensation.standard, turn.lang), *explained])
 
 
 def _result_lines(

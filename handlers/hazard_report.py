@@ -59,7 +59,9 @@ from bot.hazards.vocabulary import (
     kind_ids,
     kind_in,
     names_area,
+    only_a_place,
     place_in,
+    says_where,
 )
 from bot.logs import mask_numbers
 from bot.outages.models import OutageReport
@@ -250,6 +252,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
         _photos_for_report(turn)
         return True
     if _moved_on(turn, understood):
+        _kept_on_leaving(turn)
         return False
     picked = choice_number(turn.text) if stage == "kind" else None
     before = turn.state.get("place")
@@ -270,6 +273,15 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(describe=False, kind=kind_in(turn.text) or "other")
     elif stage == "where" and not _placed(turn.state) and (premise := _premise_picked(turn)):
         turn.remember(place=premise)
+    elif stage == "area" and (premise := _premise_picked(turn)):
+        turn.remember(place="، ".join(p for p in (before, premise) if p))  # "عند بيتنا" + which
+    elif stage == "area" and _no_area_said(turn):
+        # "1" with no choice offered, "kaifak": no place; asked once more, then recorded
+        # with what was told (a danger report is not held up for long).
+        turn.remember(area_again=True)
+        turn.say(turn.tr._("Sorry, I could not tell a place from that."))
+        _ask_area(turn)
+        return True
     elif stage in ("where", "area") and _own_said(turn.text) and (mine := _own_premises(turn)):
         # "بيتي", "عمارتنا", "عدادي اللي في البيت": their premise on the account, not a place
         # to ask again; which one, when they have several.
@@ -298,6 +310,19 @@ def step(turn: Turn, understood: Understanding) -> bool:
         turn.remember(place=f"{state['place']}، {turn.text.strip()}")
     _next(turn)
     return True
+
+
+def _kept_on_leaving(turn: Turn) -> None:
+    """Another request in answer to our question once the hazard was taken in (its kind known
+    and its place asked, or "call 933" said): the report is recorded with what was told, then
+    the request is answered. A hazard acknowledged is never dropped unsaid ("what is the
+    status" at "which district?" found no report); a place sent after it is added to it."""
+    state = turn.state
+    if state.get("stage") not in ("where", "area") and not state.get("warned"):
+        return
+    if state.get("kind") is None:
+        turn.remember(kind=OTHER_KIND)
+    _record(turn)
 
 
 def takes_cancel(turn: Turn, outage: OutageReport | None) -> bool:
@@ -461,7 +486,7 @@ def _moved_on(turn: Turn, understood: Understanding) -> bool:
         return False
     if understood.intent in COURTESY:
         return True  # "مع السلامة" is never a place: the recognizer's own "sure" is enough
-    if turn.state.get("stage") in ("where", "area") and _only_a_place(turn.text):
+    if turn.state.get("stage") in ("where", "area") and only_a_place(turn.text):
         return False  # "حي السلي جنب مسجد التقوى" answers "where?", however sure the model is
     if turn.state.get("stage") in ("where", "area") and _own_said(turn.text):
         return False  # "بيتي": their own premise, however sure the model is of an outage
@@ -493,7 +518,10 @@ def _take(turn: Turn) -> None:
             # premise, most often the sender's: theirs offered, words or a location still taken.
             changes["own"] = True
         if not _placed(state) and (
-            place := place_in(text) or _answered_place(turn, text) or _short_map_link(text)
+            place := _whole_place(text)
+            or place_in(text)
+            or _answered_place(turn, text)
+            or _short_map_link(text)
         ):
             changes["place"] = place
     if message.location is not None:
@@ -524,15 +552,14 @@ def _urgent_unnamed(changes: dict) -> bool:
     return bool(changes.get("hurt") or (changes.get("indoor") and changes.get("danger")))
 
 
-def _only_a_place(text: str) -> bool:
-    """The whole message is a place: a description from its first word ("حي السلي جنب مسجد
-    التقوى", "عند مدرسة النور") or a known district or city with nothing else."""
-    described = place_in(text, homely=True)  # "قدام البيت" answers "where?", found or not
-    if described is not None and normalize(described) == normalize(text):
-        return True
-    named = find_place(text)
-    # "حي النزهة" alone (a district of two cities) is a place too: its city is asked after.
-    return bool(named.district or named.city) and not named.other_words
+def _whole_place(text: str) -> str | None:
+    """A message that is only a place and names its area, as written ("Al Malaz, Riyadh, near
+    King Fahd stadium"): its landmark alone (from "near" on) would lose the district and city
+    said before it, and the area be asked again."""
+    answer = text.strip()
+    if len(answer) > MAX_PLACE_CHARS or not only_a_place(answer) or not names_area(answer):
+        return None
+    return answer
 
 
 def _answered_place(turn: Turn, text: str) -> str | None:
@@ -780,8 +807,7 @@ def _next(turn: Turn) -> None:
         and not map_link_in(state["place"])
         and not state.get("area_asked")
     ):
-        turn.remember(stage="area", area_asked=True)
-        turn.say(_area_question(turn))
+        _ask_area(turn)
         return
     named = None if state.get("location") else find_place(state.get("place") or "")
     _record(turn)
@@ -909,6 +935,38 @@ def _where_question(turn: Turn) -> str:
     return turn.tr._(
         "Where is it? Share your location, or type the district and city, or a "
         "landmark nearby (for example: next to Al Noor school, Al Malaz, Riyadh)."
+    )
+
+
+def _no_area_said(turn: Turn) -> bool:
+    """The answer to "which district and city?" says no place ("1" when no premise was offered,
+    "kaifak"), and is not "I don't know" (recorded at once); asked once more only."""
+    text = turn.text
+    if turn.state.get("area_again") or turn.message.location is not None or not text:
+        return False
+    if mentions(text, "dont_know") or says_where(text):
+        return False
+    return not _helps(text) or choice_number(text) is not None
+
+
+def _ask_area(turn: Turn) -> None:
+    """ "Which district and city?"; when the hazard is at the sender's own home ("عند بيتنا")
+    and we know their premises, those are offered too: its number answers."""
+    turn.remember(stage="area", area_asked=True)
+    premises = _own_premises(turn) if turn.state.get("own") else []
+    if not premises:
+        turn.say(_area_question(turn))
+        return
+    turn.remember(premises=premises)
+    turn.say(
+        turn.tr._(
+            "In which district and city is it? If it is at your premise, send its number; or "
+            "type them (for example: Al Nahda, Riyadh), or share your location."
+        ),
+        [
+            Choice(str(i), _premise_label(turn, p), aliases=(p["premise"],))
+            for i, p in enumerate(premises, 1)
+        ],
     )
 
 
@@ -1065,8 +1123,9 @@ def _photos_for_report(turn: Turn) -> None:
 def _place_for_report(turn: Turn, understood: Understanding) -> bool:
     """Where it is, sent after the report was recorded: a location (shared, typed or in a map
     link) is added to any report with none, as it finds the place better than words; words are
-    added to a report that could not be found from its own. Anything else is a new request
-    (False)."""
+    added to a report that could not be found from its own, and a message that is only a place
+    ("هي بالضبط عند شارع الامير سلطان", an address) to any report: it tells the team where,
+    never an outage or a new hazard. Anything else is a new request (False)."""
     report = find_report(turn.session, turn.state.get("report_id") or 0)
     if report is None or report.latitude is not None:
         return False
@@ -1082,6 +1141,8 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
         )
     elif typed is not None:
         add_place(turn.session, report, latitude=typed[0], longitude=typed[1])
+    elif only_a_place(turn.text) and _helps(turn.text):
+        add_place(turn.session, report, place=turn.text.strip())
     elif names_area(report.place):
         return False
     elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):

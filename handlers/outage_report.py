@@ -12,10 +12,11 @@ from datetime import date, datetime, timedelta
 
 from bot.billing import Account
 from bot.config import RIYADH
-from bot.dialogue.messages import Choice, Media
+from bot.dialogue.messages import Choice, Media, Reply
 from bot.dialogue.turn import Turn
 from bot.hazards.media import fetch
 from bot.hazards.models import STORED
+from bot.hazards.vocabulary import says_where
 from bot.outages import (
     ReportOutcome,
     compensation_for_report,
@@ -82,6 +83,7 @@ from handlers.common import (
     sender_outage_reports,
     supposed_length,
 )
+from handlers.menu import agent_offered
 
 # A report this soon after the sender's incident was marked restored means "still off".
 STILL_OFF_WINDOW = timedelta(hours=24)
@@ -387,7 +389,24 @@ def place_shown(turn: Turn, report: OutageReport) -> str:
     return shown_place((report.premise, report.district, report.city), turn.lang) or "-"
 
 
+def question_again(turn: Turn) -> Reply | None:
+    """The open question as asked again after small talk in the middle of it ("ok", "كيفك"):
+    "where?" without its "sorry to hear that", said once (handlers/small_talk.py); None for
+    the others, asked again as they were."""
+    if turn.state.get("stage") is not None or turn.state.get("district"):
+        return None
+    accounts = [Account(**a) for a in turn.state.get("accounts", [])]
+    text, choices = _where_question(turn, accounts, again=True)
+    return Reply(text, tuple(choices), turn.lang)
+
+
 def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None:
+    turn.say(*_where_question(turn, accounts, again))
+
+
+def _where_question(
+    turn: Turn, accounts: list[Account], again: bool = False
+) -> tuple[str, list[Choice]]:
     _ = turn.tr._
     choices = [
         Choice(str(i), premise_shown(turn, a), aliases=(*account_aliases(a), a.premise))
@@ -414,7 +433,7 @@ def _ask_where(turn: Turn, accounts: list[Account], again: bool = False) -> None
             "Sorry to hear that. Where is the power out? Type the district and city "
             "(for example: Al Olaya, Riyadh), or share your location."
         )
-    turn.say(text, choices)
+    return text, choices
 
 
 def _ask_city(turn: Turn, named: NamedPlace) -> None:
@@ -678,8 +697,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if not (place.district or place.city or turn.state.get("city")):
         # "مدري", "عند بيت ابوي": no district or city in it. Asked again (the premises as
-        # choices); typed a second time, it is taken as typed (below), "I don't know" never:
-        # "مدري" again gets a way out (the location, or 933) and the question stops.
+        # choices); typed a second time, it is taken as typed (below) when it says where (a
+        # street, a landmark), "I don't know" never: "مدري" again gets a way out (the
+        # location, or 933) and the question stops.
         tries = int(turn.state.get("where_tries", 0))
         dont_know = mentions(turn.text, "dont_know")
         if dont_know and int(turn.state.get("dont_know", 0)) >= 1:
@@ -698,6 +718,9 @@ def step(turn: Turn, understood: Understanding) -> bool:
             )
             turn.say(turn.tr._("I did not find a district or a city in that."))
             _ask_where(turn, [Account(**a) for a in accounts], again=True)
+            return True
+        if not says_where(turn.text):  # "kaifak": no place, however often typed
+            _no_place_said(turn, [Account(**a) for a in accounts], tries)
             return True
     # A district we do not list is taken as typed (the list cannot hold every district).
     district = place.district or place.rest or turn.text.strip()
@@ -750,6 +773,33 @@ def _no_place_in(turn: Turn, understood: Understanding, place: NamedPlace) -> bo
         turn.say(turn.tr._("I did not find a district or a city in that."))
     _ask_place_again(turn, [Account(**a) for a in turn.state.get("accounts", [])])
     return True
+
+
+# Answers to "where?" that say no place at all: at the last, the question stops.
+NO_PLACE_TRIES = 3
+
+
+def _no_place_said(turn: Turn, accounts: list[Account], tries: int) -> None:
+    """An answer to "where?" that says no place ("kaifak", "shloonak": `says_where`) is never
+    the report's place, typed once or three times: asked again, kindly; the last time the
+    question stops, no report is made, and the ways to give the place are said, with a person
+    offered (its number, or "agent")."""
+    _ = turn.tr._
+    if tries + 1 < NO_PLACE_TRIES:
+        turn.remember(where_tries=tries + 1)
+        turn.say(_("Sorry, I could not tell a place from that."))
+        _ask_where(turn, accounts, again=True)
+        return
+    turn.finish()
+    turn.say(
+        _(
+            "I have not recorded an outage report yet, as I could not tell where the power is "
+            "out. When you can, share your location here or type the district and city (for "
+            'example: Al Olaya, Riyadh) and I will record it. Or send "agent" to talk to a '
+            "person."
+        ),
+        agent_offered(turn),
+    )
 
 
 def _compensation_after_report(turn: Turn, place: NamedPlace) -> bool:

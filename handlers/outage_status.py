@@ -929,9 +929,11 @@ def _say_back(
     incident: Incident,
     moments: list[datetime],
     ahead: list[datetime] | None = None,
+    greeted: bool = False,
 ) -> None:
     """The end recorded and what the case earned; or, when the hour told could be more than
-    one moment (`_which_back`), which one is asked."""
+    one moment (`_which_back`), which one is asked. `greeted`: the answer to our question of
+    when it came back, whose sender was told "thank God it is back" already."""
     tr = turn.tr
     _ = tr._
     asked = _which_back(turn, moments, ahead or [])
@@ -950,17 +952,20 @@ def _say_back(
             options=[m.isoformat() for m in options],
             ahead=[a.isoformat() for a in ahead],
         )
-        _ask_which_back(turn, options, ahead)
+        _ask_which_back(turn, options, ahead, greeted)
         return
     back = moments[0]
     record_stated_end(turn.session, report, back)
     note_power_back(report, turn.now)
     lines = [
-        _(
-            "Thank God it is back. I recorded on your report {ref} that the power came back "
-            "{when}.",
-            ref=report.reference,
-            when=tr.datetime(back, now=turn.now),
+        glad_back(
+            turn,
+            _(
+                "I recorded on your report {ref} that the power came back {when}.",
+                ref=report.reference,
+                when=tr.datetime(back, now=turn.now),
+            ),
+            greeted,
         )
     ]
     turn.say("\n".join(lines + _amount_lines(turn, report, incident)))
@@ -995,7 +1000,9 @@ def _halves_of_one_hour(moments: list[datetime]) -> bool:
     return len(moments) == 2 == len(times)
 
 
-def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) -> None:
+def _ask_which_back(
+    turn: Turn, moments: list[datetime], ahead: list[datetime], greeted: bool = False
+) -> None:
     """Which moment the restore hour told means (`_which_back`): each moment offered by its
     day and hour, an hour still ahead today as the hour the power is expected back; the two
     halves of one hour as morning or evening."""
@@ -1030,11 +1037,15 @@ def _ask_which_back(turn: Turn, moments: list[datetime], ahead: list[datetime]) 
     elif _halves_of_one_hour(moments):
         # «رجعت الساعة 7:30» at 20:00: this morning's or this evening's, named so (never
         # "the afternoon" for a 7), each a choice.
-        question = _("Thank God it is back.") + " " + half_day_question(turn, moments[0])
+        question = glad_back(turn, half_day_question(turn, moments[0]), greeted)
     else:
-        question = _(
-            "Thank God it is back. That hour falls on more than one day of your outage: which "
-            "one do you mean? Send its number, or write the day and the time."
+        question = glad_back(
+            turn,
+            _(
+                "That hour falls on more than one day of your outage: which one do you mean? "
+                "Send its number, or write the day and the time."
+            ),
+            greeted,
         )
     turn.say(question, choices)
 
@@ -1058,10 +1069,13 @@ def _ask_back_part(turn: Turn, report: OutageReport, end: Moment, latest: dateti
     )
     if named:
         turn.say(
-            _(
-                "Thank God it is back. Shall I record that it came back about {when}? If you "
-                "know the hour, just write it.",
-                when=day_and_time(turn, latest),
+            glad_back(
+                turn,
+                _(
+                    "Shall I record that it came back about {when}? If you know the hour, just "
+                    "write it.",
+                    when=day_and_time(turn, latest),
+                ),
             ),
             yes_no(turn),
         )
@@ -1069,10 +1083,19 @@ def _ask_back_part(turn: Turn, report: OutageReport, end: Moment, latest: dateti
     turn.say(_back_time_question(turn))
 
 
-def _back_time_question(turn: Turn) -> str:
-    return turn.tr._(
-        'Thank God it is back. At about what time did it come back? For example: "at 4:30".'
+def _back_time_question(turn: Turn, greeted: bool = False) -> str:
+    return glad_back(
+        turn, turn.tr._('At about what time did it come back? For example: "at 4:30".'), greeted
     )
+
+
+def glad_back(turn: Turn, line: str, greeted: bool = False) -> str:
+    """`line` led by "thank God it is back", unless the sender was told so already: an answer
+    to our question of when it came back is not greeted again («الحمدلله على السلامة!» then
+    «الحمد لله على السلامة.» read as the same words said twice)."""
+    if greeted:
+        return line
+    return turn.tr._("Thank God it is back.") + " " + line
 
 
 def back_part_answer(turn: Turn, understood: Understanding) -> bool:
@@ -1099,7 +1122,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
     if offer and (word == "yes" or picked == 1):
         turn.finish()
         turn.intent = "outage_status"
-        _say_back(turn, report, incident, [datetime.fromisoformat(offer)])
+        _say_back(turn, report, incident, [datetime.fromisoformat(offer)], greeted=True)
         return True
     options = [datetime.fromisoformat(o) for o in turn.state.get("options") or []]
     ahead = [datetime.fromisoformat(a) for a in turn.state.get("ahead") or []]
@@ -1115,7 +1138,7 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             turn.finish()
             turn.intent = "outage_status"
             if k <= len(options):
-                _say_back(turn, report, incident, [options[k - 1]])
+                _say_back(turn, report, incident, [options[k - 1]], greeted=True)
             else:
                 _expected_back(turn, report)
             return True
@@ -1147,16 +1170,16 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
         if moments or later:
             turn.finish()
             turn.intent = "outage_status"
-            _say_back(turn, report, incident, moments, later)
+            _say_back(turn, report, incident, moments, later, greeted=True)
             return True
     tries = int(turn.state.get("tries", 0)) + 1
     if tries < 3 and (word == "no" or picked == 2 or said is not None or options or ahead):
         turn.remember(offer=None, tries=tries)
         turn.intent = "outage_status"
         if options or ahead:
-            _ask_which_back(turn, options, ahead)
+            _ask_which_back(turn, options, ahead, greeted=True)
         else:
-            turn.say(_back_time_question(turn))
+            turn.say(_back_time_question(turn, greeted=True))
         return True
     turn.finish()
     return False

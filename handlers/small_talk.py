@@ -157,9 +157,11 @@ def _joined(turn: Turn, kinds: tuple[str, ...]) -> str:
     return separator.join(_return(turn, kind) for kind in kinds)
 
 
-def answer(turn: Turn, courtesy: Courtesy) -> None:
+def answer(turn: Turn, courtesy: Courtesy, again: Reply | None = None) -> None:
     """A message that is only small talk: its return, short; the menu only when a greeting
-    opens a conversation (a subscriber who greets first needs to know what to send)."""
+    opens a conversation (a subscriber who greets first needs to know what to send). `again`:
+    the open question as its flow asks it again (without a "sorry to hear that" said once),
+    else it is asked again as it was."""
     _ = turn.tr._
     kinds = courtesy.kinds
     if any(kind in LEAVING for kind in kinds):
@@ -173,7 +175,11 @@ def answer(turn: Turn, courtesy: Courtesy) -> None:
     line = _joined(turn, kinds)
     if turn.asking and turn.contact.last_replies:
         # In the middle of a question: returned, and the question asked again (its choices too).
-        asked = [reply_from_json(stored) for stored in turn.contact.last_replies]
+        asked = (
+            [again]
+            if again is not None
+            else [reply_from_json(stored) for stored in turn.contact.last_replies]
+        )
         first = (
             asked[0].text
             if len(kinds) == 1 and kinds[0] in NODS | {UPSET}  # the question again, plainly

@@ -30,12 +30,14 @@ import re
 from dataclasses import replace
 
 from bot.channels.render import was_cut
-from bot.dialogue.messages import reply_from_json
+from bot.dialogue.messages import Reply, reply_from_json
 from bot.dialogue.turn import Turn
-from bot.hazards.vocabulary import is_danger, is_electrocuted
-from bot.outages.places import find_place
+from bot.hazards.vocabulary import is_danger, is_electrocuted, only_a_place
+from bot.outages.places import FILLER, find_place, shown_place, spellings
+from bot.phrases import mentions_words
 from bot.text import clean_raw, normalize
 from bot.text.normalize import UNREADABLE
+from bot.understanding import MAX_CHARS as UNDERSTOOD_CHARS
 from bot.understanding import (
     Understanding,
     bot_command,
@@ -121,6 +123,35 @@ def _danger_told(text: str) -> list[str]:
     return [" ".join(split[index][start:end]) for index, start, end in picked]
 
 
+def _request_part(head: str) -> str:
+    """A message longer than the intent reads (its first MAX_CHARS), whose start asks for nothing
+    and whose end does ("… والموظفين ما يردون … الكهرباء طافية من الظهر في حي السلي بالرياض":
+    a complaint, then the request): its end is what is read, the last MAX_CHARS from a word's
+    start. Otherwise the whole (its start read), told to the sender when nothing is understood
+    (`_said_part_read`)."""
+    if len(head) <= UNDERSTOOD_CHARS or understand(head).intent != "unknown":
+        return head
+    tail = head[-UNDERSTOOD_CHARS:]
+    if not head[-UNDERSTOOD_CHARS - 1].isspace():
+        tail = tail.partition(" ")[2]  # the word cut in two is not read
+    tail = tail.strip()
+    if not tail or understand(tail).intent == "unknown":
+        return head
+    return tail
+
+
+def _said_part_read(turn: Turn, read: str) -> None:
+    """A long message nothing was understood in: only its start was read, so the sender is
+    told, first, and asked to send the request on its own."""
+    if len(read) <= UNDERSTOOD_CHARS or turn.intent != "unknown":
+        return
+    said = turn.tr._(
+        "Your message is long, and I read only its first part. If it asks for something, "
+        "please send that part again on its own."
+    )
+    turn.replies.insert(0, Reply(text=said, lang=turn.lang))
+
+
 def _read_part(raw: str) -> str:
     """The part of a message that is read: its first MAX_MESSAGE_CHARS; but when a long message
     tells of danger now (up to DANGER_SCAN_CHARS) and is not read as a safety report whole (a
@@ -132,10 +163,10 @@ def _read_part(raw: str) -> str:
     if len(scanned.split()) <= _SENTENCE_WORDS:
         return head  # one sentence's worth: read whole
     if not is_danger(scanned) or understand(head).intent == "hazard_report":
-        return head
+        return _request_part(head)
     danger = _danger_told(scanned)
     if not danger:
-        return head
+        return _request_part(head)
     return "\n".join(danger)[:MAX_MESSAGE_CHARS].strip()
 
 
@@ -207,6 +238,7 @@ def route(turn: Turn) -> None:
     ):
         return
     _handle(turn, text, understood, courtesy)
+    _said_part_read(turn, text)
     if read == text:
         _outage_beside_danger(turn, raw[:MAX_MESSAGE_CHARS].strip(), read)
     small_talk.return_greeting(turn, courtesy)
@@ -282,7 +314,8 @@ def _handle(
         turn.flow in YES_STAGES and turn.state.get("stage") in YES_STAGES[turn.flow]
     )
     if small_talk.takes_before_flow(courtesy, reads_yes=reads_yes):
-        small_talk.answer(turn, courtesy)
+        again = getattr(FLOWS.get(turn.flow or ""), "question_again", None)
+        small_talk.answer(turn, courtesy, again(turn) if again is not None else None)
         return
 
     rest = outage_report.withdrawn(turn)  # "ما ابي ابلغ" while it is made: no report, then the rest
@@ -418,6 +451,11 @@ def _start_something(
         turn.finish()  # "ابي اعترض", "وش الرسوم هذي": a bill question, answered in a line
         bill.answer_question(turn, question)
         return
+    if bill.asks_due_date(text, understood):  # "متى اخر موعد؟" (read as a report's status)
+        turn.intent = "bill"
+        turn.finish()
+        bill.start(turn, understood)
+        return
     if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
         turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are
         turn.finish()
@@ -453,17 +491,21 @@ PREMISE_ALONE_SURE = 0.8
 def _only_a_place(
     turn: Turn, text: str, understood: Understanding, asked: str | None = None
 ) -> bool:
-    """A message that is only a district and a city, with no request ("في حي الروضة جدة"): no
-    outage was said, so none is reported; asked whether the power is off there (yes reports it
-    at that place), or the menu. True when asked. `asked`: the words of an outage the sender was
-    just asked about; its yes reports them with this place (their start is not lost)."""
+    """A message that is only a place, with no request ("في حي الروضة جدة", "شارع الامير سلطان
+    حي الروضة جدة", "ساكن في حي الملز بالرياض"): no outage was said, so none is reported; asked
+    whether the power is off there (yes reports it at that place), or the menu. True when asked.
+    `asked`: the words of an outage the sender was just asked about; its yes reports them with
+    this place (their start is not lost)."""
     if understood.slots:
         return False
     named = find_place(text)
     read_as_place = understood.intent in _PLACE_ALONE_READ_AS
-    if read_as_place and (named.district or named.city) and not named.other_words:
-        from bot.outages.places import shown_place
-
+    if (
+        read_as_place
+        and (named.district or named.city)
+        and only_a_place(text)
+        and not mentions_words(text, "power_off")  # "عند بيتنا طافية": an outage told
+    ):
         place = shown_place((None, named.district, named.city), turn.lang) or text
     elif (read_as_place or understood.confidence < PREMISE_ALONE_SURE) and (
         premise := _premise_alone(turn, text)
@@ -508,9 +550,8 @@ WITHOUT_PLACE_SURE = 0.8
 def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Understanding:
     """A district's or a city's name says nothing of what is asked, yet it can leave the intent
     model unsure ("فاتورة الملز", "فاتورتي في الرياض"): an unsure message naming a place is read
-    again without it (and without a preposition joined to it: "بالرياض")."""
-    from bot.outages.places import spellings
-
+    again without it (and without a preposition joined to it: "بالرياض"), and without the
+    words that only lead to a place name ("حي", "في": "شارع الامير سلطان حي" is no outage)."""
     found = find_place(text)
     places = [name for name in (found.district, found.city) if name]
     if not places:
@@ -520,7 +561,7 @@ def _read_without_place(text: str, understood: Understanding, turn: Turn) -> Und
     for name in sorted(variants, key=len, reverse=True):
         for joined in ("", "ب", "و", "ل", "ف"):
             rest = rest.replace(f" {joined}{normalize(name)} ", " ")
-    rest = rest.strip()
+    rest = " ".join(word for word in rest.split() if word not in FILLER)
     if not rest or rest == normalize(text):
         return understood
     again = understand(rest, now=turn.now)
@@ -619,10 +660,21 @@ def _whole_sentence(text: str) -> bool:
         return True
     if not knows_latin_words(text):
         return False  # "asdkjh qwe zzz": letters, but no language we could answer in
+    if _greeting_alone(text):
+        return True  # "hello": a greeting is a whole sentence, answered in its language
     named = find_place(text)
     if (named.district or named.city) and not named.other_words:
         return False  # "Al Naseem, Riyadh": a place's name is in no language of its own
     return len([w for w in normalize(text).split() if sum(ch.isalpha() for ch in w) >= 2]) >= 2
+
+
+def _greeting_alone(text: str) -> bool:
+    """ "hello", "good morning": only a greeting, which says the language it is in ("ok",
+    "thanks" are said in Latin letters in Arabic chats too, and do not)."""
+    courtesy = small_talk.read(text)
+    if courtesy is None or not courtesy.only_small_talk:
+        return False
+    return all(kind in small_talk.GREETINGS and kind != "wellwish" for kind in courtesy.kinds)
 
 
 def _nothing(text: str) -> Understanding:

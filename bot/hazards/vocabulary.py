@@ -15,7 +15,10 @@
 - where, in words: locales/<lang>/phrases/hazard_place.txt holds the words that start a place
   ("عند", "جنب", "near"); the message from the first of them on is the place;
 - whether a place in words can be found: locales/<lang>/phrases/hazard_area.txt (a district or
-  a city); "عند المدرسة" alone cannot.
+  a city); "عند المدرسة" alone cannot;
+- whether a message says where at all (`says_where`), and whether it says nothing else
+  (`only_a_place`): the one rule an answer to "where?" and a message that is only an address
+  are read by (place_street.txt: a street named; place_lead.txt: "ساكن", "هي بالضبط" before it).
 
 Words are compared after normalization and light stemming, whole words only, so "نار" is not
 found inside "منارة" and "والاسلاك" is "اسلاك".
@@ -33,6 +36,7 @@ from bot.outages.places import find_place
 from bot.phrases import phrases
 from bot.resources import LANGS
 from bot.text import normalize
+from bot.text.coordinates import coordinates_in, map_link_in
 from bot.text.stem import stem
 
 KINDS_FILE = Path(__file__).parent / "data" / "kinds.toml"
@@ -306,3 +310,67 @@ def names_area(place: str | None) -> bool:
         return True
     named = find_place(place)  # a known district or city by name: "Al Rawdah", "الملز"
     return named.district is not None or named.city is not None
+
+
+def says_where(text: str | None) -> bool:
+    """The message says where: a district or a city (known, or named after "حي"), typed
+    coordinates or a map link, or a street or a landmark told with a place word ("عند مسجد
+    التقوى", "شارع الامير سلطان"). "kaifak", "ما ادري", "1" and "بيتي" say no place a team can
+    find: never the place of a report."""
+    if not text or not text.strip():
+        return False
+    named = find_place(text)
+    if named.district or named.city or named.unlisted:
+        return True
+    if coordinates_in(text) is not None or map_link_in(text) is not None:
+        return True
+    return place_in(text, homely=True) is not None or _street_at(_stems(text)) is not None
+
+
+def only_a_place(text: str | None) -> bool:
+    """The whole message is a place and names no hazard: a known district or city with nothing
+    else ("حي الروضة جدة"), a place told from its first word ("عند مدرسة النور", "شارع الامير
+    سلطان حي الروضة جدة"), or a district or city and then such a place ("Al Malaz, Riyadh, near
+    King Fahd stadium"); perhaps after words that only lead to it ("ساكن في حي الملز بالرياض",
+    "هي بالضبط عند شارع الامير سلطان": place_lead)."""
+    if not text or kind_in(text) is not None:
+        return False
+    words = normalize(text).split()
+    words = words[_leading(words) :]
+    if not words:
+        return False
+    stems = [stem(word) for word in words]
+    starts = [
+        at for at in (_street_at(stems), _first_match(stems, "hazard_place")) if at is not None
+    ]
+    told = min(starts) if starts else len(words)
+    if told < len(words) - 1:  # a place word with something after it
+        return told == 0 or _named_alone(" ".join(words[:told]))
+    return _named_alone(" ".join(words))
+
+
+def _named_alone(text: str) -> bool:
+    named = find_place(text)
+    return bool(named.district or named.city) and not named.other_words
+
+
+def _street_at(words: list[str]) -> int | None:
+    """Where a street word with a name after it is among the (stemmed) words, else None."""
+    at = _first_match(words, "place_street")
+    return at if at is not None and at + 1 < len(words) else None
+
+
+def _leading(words: list[str]) -> int:
+    """How many of the first (normalized) words only lead to a place (place_lead)."""
+    lead = _lead_words()
+    count = 0
+    for word in words:
+        if word not in lead:
+            break
+        count += 1
+    return count
+
+
+@cache
+def _lead_words() -> frozenset[str]:
+    return frozenset(phrases("place_lead"))

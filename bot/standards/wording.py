@@ -100,6 +100,13 @@ def standard_name(standard_id: str, lang: str) -> str:
     return texts(lang)._(STANDARD_NAMES[standard_id])
 
 
+def standard_line(standard: str, lang: str) -> str:
+    """The standard a case falls under, said when there is no deadline or moment to lead with
+    (a case told by its length): a line that reads as one, never the standard's name alone
+    («الانقطاع الطارئ.» read as a stray label)."""
+    return texts(lang)._("The standard that applies: {name}.", name=standard_name(standard, lang))
+
+
 def sentence(text: str) -> str:
     """A line that begins with a standard's name ("emergency outage: ..."), begun with a capital
     letter in English (Arabic has none: unchanged)."""
@@ -350,7 +357,7 @@ def explain(
             )
         )
     else:
-        lines.append(sentence(tr._("{name}.", name=name)))
+        lines.append(standard_line(comp.standard, lang))
     if comp.reason == "force_majeure" or comp.reason == "not_covered":
         lines.append(tr._(REASONS[comp.reason]))
         return "\n".join(lines)
