@@ -27,10 +27,10 @@ from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
 from bot.i18n import Texts
-from bot.phrases import NAMES, mentions, phrases
+from bot.phrases import NAMES, mentions, phrases, without
 from bot.storage.base import UTCDateTime
 from bot.storage.db import engine_for
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
 from bot.text.alternation import one_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -965,3 +965,86 @@ def test_a_message_about_a_report_asks_billing_for_the_senders_accounts_once(
     start = engine.handle(_said(phone, "من الساعة ٧ الصبح", at, "SMaccounts2"))
     assert "OUT-000" in start[0].text
     assert asked == [phone]
+
+
+def _accounts_named_alone_whole_first(text: str, accounts: list) -> list:
+    """`accounts_named_alone` as it was: the whole message named first, then every word."""
+    from handlers.common import accounts_by_premise, accounts_named_in
+
+    said = without(ascii_digits(text), "and_about").split()
+    if not said or len(said) > 4:
+        return []
+
+    def named(words: str) -> set[str]:
+        found = accounts_named_in(words, accounts) or accounts_by_premise(words, accounts)
+        return {a.account for a in found}
+
+    one = named(" ".join(said))
+    if len(one) != 1 or any(named(word) != one for word in said):
+        return []
+    return [a for a in accounts if a.account in one]
+
+
+def _named_accounts() -> list:
+    from bot.billing import Account
+
+    return [
+        Account("30012345678", "", "الرياض", "العليا", "فيلا 12، شارع التحلية"),
+        Account("30087654321", "", "الرياض", "الملز", "محل 4، شارع"),
+        Account("30011112222", "", "جدة", "الروضة", "شقة 5، عمارة 18"),
+        Account("30011113333", "", "الرياض", "الملز", "شقة 9، عمارة 2"),
+    ]
+
+
+_NAMING_WORDS = [
+    "والمحل",
+    "المحل",
+    "الفيلا",
+    "بالفيلا",
+    "الشقة",
+    "حق",
+    "البيت",
+    "الملز",
+    "بالملز",
+    "للعليا",
+    "العليا",
+    "الروضة",
+    "5678",
+    "٤٣٢١",
+    "2222",
+    "طيب",
+    "و",
+    "الكهرباء",
+    "طافية",
+    "the",
+    "shop",
+    "and",
+    "villa",
+    "؟",
+]
+
+
+@given(
+    st.lists(st.sampled_from(_NAMING_WORDS), max_size=6),
+    st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=4, unique=True),
+)
+def test_an_account_named_alone_is_found_word_first_as_whole_first(
+    words: list[str], chosen: list[int]
+) -> None:
+    """`accounts_named_alone` asks the first word before the whole message (most messages end
+    there): the same accounts as asking the whole message first."""
+    from handlers.common import accounts_named_alone
+
+    accounts = [_named_accounts()[i] for i in chosen]
+    text = " ".join(words)
+    assert accounts_named_alone(text, accounts) == _accounts_named_alone_whole_first(text, accounts)
+
+
+@given(
+    st.lists(st.sampled_from(["و", "ف", "ب", "ل", "ك", "ال", "لل", "ملز", "ا", "x"]), max_size=6)
+)
+def test_a_joined_letter_is_taken_off_a_word_as_by_the_two_substitutions(parts: list[str]) -> None:
+    from handlers.common import _ATTACHED, _JOINED_LAM, _unattached
+
+    word = "".join(parts)
+    assert _unattached(word) == _ATTACHED.sub("", _JOINED_LAM.sub("ال", word))
