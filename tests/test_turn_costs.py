@@ -1048,3 +1048,38 @@ def test_a_joined_letter_is_taken_off_a_word_as_by_the_two_substitutions(parts: 
 
     word = "".join(parts)
     assert _unattached(word) == _ATTACHED.sub("", _JOINED_LAM.sub("ال", word))
+
+
+@given(st.sampled_from(_hazard_lists()), st.data())
+def test_a_hazard_phrase_with_its_next_words_changed_is_found_as_phrase_by_phrase(
+    name: str, data: st.DataObject
+) -> None:
+    """The phrases of one first word are passed together when the next word is none of their
+    second words (`_Group`): a listed phrase with words changed, cut or added after its first
+    is found where trying every phrase finds it."""
+    from bot.hazards.vocabulary import _first_match, _phrase_stems
+
+    phrase = data.draw(st.sampled_from(_phrase_stems(name)))
+    written = [
+        w[:-1] + data.draw(st.sampled_from(["", "ت", "ه"])) if w.endswith("*") else w
+        for w in phrase
+    ]
+    changed = data.draw(st.lists(st.sampled_from(_hazard_words()), max_size=3))
+    cut = data.draw(st.integers(min_value=1, max_value=len(written)))
+    words = [
+        *data.draw(st.lists(st.sampled_from(_hazard_words()), max_size=2)),
+        *written[:cut],
+        *changed,
+    ]
+    # The unstemmed words as they are, or as the only ones a "*" word begins (the stemmed
+    # word then begins none: «ا» put before it).
+    kept = data.draw(st.sampled_from(["none", "same", "only"]))
+    plain: list[str] | None = None
+    if kept == "only":
+        words, plain = ["ا" + w for w in words], words
+    elif kept == "same":
+        plain = list(words)
+    for with_length in (False, True):
+        assert _first_match(words, name, with_length, plain) == _first_match_phrase_by_phrase(
+            words, name, with_length, plain
+        )

@@ -109,6 +109,54 @@ def _word_is(word: str, plain: str, listed: str) -> bool:
 
 
 @dataclass(frozen=True)
+class _Group:
+    """The phrases of a list that begin with one listed first word, as tried at a position
+    whose word is that word: their second words gathered, so that a position whose next word
+    is none of them is left after one look-up («الكهرباء طافية» begins the nine «كهرب*»
+    phrases of hazard_electrocuted, none of whose second words is «طافية»)."""
+
+    alone: bool  # the first word is a phrase by itself
+    longer: tuple[tuple[str, ...], ...]  # the phrases of two words or more
+    seconds: frozenset[str]  # their second words, compared whole
+    second_starts: tuple[str, ...]  # their second words ending in "*", without it
+
+    @staticmethod
+    def of(phrases: list[tuple[str, ...]]) -> _Group:
+        longer = tuple(phrase for phrase in phrases if len(phrase) > 1)
+        return _Group(
+            alone=any(len(phrase) == 1 for phrase in phrases),
+            longer=longer,
+            seconds=frozenset(p[1] for p in longer if not p[1].endswith("*")),
+            second_starts=tuple(p[1][:-1] for p in longer if p[1].endswith("*")),
+        )
+
+    def size_at(self, words: list[str], unstemmed: list[str], start: int) -> int:
+        """How many words the longest of the group's phrases at `start` takes; 0 for none."""
+        size = 1 if self.alone else 0
+        after = start + 1
+        if not self.longer or after >= len(words):
+            return size
+        word, plain = words[after], unstemmed[after]
+        starts = self.second_starts
+        if (
+            word not in self.seconds
+            and not word.startswith(starts)
+            and not plain.startswith(starts)
+        ):
+            return size
+        count = len(words)
+        for phrase in self.longer:
+            if len(phrase) <= size or start + len(phrase) > count:
+                continue
+            if all(
+                _word_is(words[start + i], unstemmed[start + i], phrase[i])
+                for i in range(1, len(phrase))
+            ):
+                size = len(phrase)
+        return size
+
+
+@dataclass(frozen=True)
 class _Index:
     """A phrase list as looked up: the phrases by their first listed word (compared whole), and
     those whose first word ends in "*" by that word's beginning, looked up by the message word's
@@ -118,6 +166,9 @@ class _Index:
     by_start: dict[str, tuple[tuple[str, ...], ...]]
     starts: tuple[str, ...]
     lengths: tuple[int, ...]
+    # The same phrases as groups (`_Group`), as `_first_match` tries them.
+    word_groups: dict[str, _Group]
+    start_groups: dict[str, _Group]
 
     def begun_by(self, word: str, unstemmed: str) -> tuple[tuple[str, ...], ...]:
         """The phrases whose first word, ending in "*", begins `word` or `unstemmed`."""
@@ -130,6 +181,21 @@ class _Index:
             head = word[:size] if size <= len(word) else ""
             other = unstemmed[:size] if size <= len(unstemmed) else ""
             found += get(head, ()) + (get(other, ()) if other != head else ())
+        return found
+
+    def groups_begun_by(self, word: str, unstemmed: str) -> list[_Group]:
+        """The groups of the "*" first words that begin `word` or `unstemmed`."""
+        if not (word.startswith(self.starts) or unstemmed.startswith(self.starts)):
+            return []
+        get = self.start_groups.get
+        found = []
+        for size in self.lengths:
+            head = word[:size] if size <= len(word) else ""
+            other = unstemmed[:size] if size <= len(unstemmed) else ""
+            if (group := get(head)) is not None:
+                found.append(group)
+            if other != head and (group := get(other)) is not None:
+                found.append(group)
         return found
 
 
@@ -148,6 +214,8 @@ def _index(name: str) -> _Index:
         {start: tuple(found) for start, found in by_start.items()},
         tuple(by_start),
         tuple(sorted({len(start) for start in by_start})),
+        {word: _Group.of(found) for word, found in by_word.items()},
+        {start: _Group.of(found) for start, found in by_start.items()},
     )
 
 
@@ -159,23 +227,16 @@ def _first_match(
     the same words unstemmed, which a listed word ending in "*" may begin instead.
 
     Position by position, only the phrases whose first word can be the word there are tried
-    (the list's index), so a message of a few words costs a few look-ups, not one comparison
-    a phrase and a position."""
+    (the list's index, by groups of one first word), so a message of a few words costs a few
+    look-ups, not one comparison a phrase and a position."""
     unstemmed = plain if plain is not None and len(plain) == len(words) else words
     index = _index(name)
-    count = len(words)
-    for start in range(count):
-        word, unstemmed_word = words[start], unstemmed[start]
-        candidates = index.by_word.get(word, ()) + index.begun_by(word, unstemmed_word)
-        size = 0
-        for phrase in candidates:
-            if len(phrase) <= size or start + len(phrase) > count:
-                continue
-            if all(
-                _word_is(words[start + i], unstemmed[start + i], phrase[i])
-                for i in range(1, len(phrase))
-            ):
-                size = len(phrase)
+    by_word = index.word_groups.get
+    for start, word in enumerate(words):
+        group = by_word(word)
+        size = 0 if group is None else group.size_at(words, unstemmed, start)
+        for group in index.groups_begun_by(word, unstemmed[start]):
+            size = max(size, group.size_at(words, unstemmed, start))
         if size:
             return (start, size) if with_length else start
     return None
