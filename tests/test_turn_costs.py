@@ -1083,3 +1083,22 @@ def test_a_hazard_phrase_with_its_next_words_changed_is_found_as_phrase_by_phras
         assert _first_match(words, name, with_length, plain) == _first_match_phrase_by_phrase(
             words, name, with_length, plain
         )
+
+
+def test_a_message_is_cut_into_slot_tokens_once_and_each_caller_gets_its_own_list() -> None:
+    """Understanding cuts the message into tokens for its times; `says_power_off` asking again
+    of the same text gets them kept, in a list of its own (changing it changes no other)."""
+    from bot.understanding import understand
+    from bot.understanding.slots.times import says_power_off, slot_words
+    from bot.understanding.slots.tokens import _tokens, slot_tokens
+
+    text = "الكهرباء طافية عندنا من الساعة ٣ ونص"
+    _tokens.cache_clear()
+    understand(text, now=datetime(2026, 3, 5, 20, 0, tzinfo=UTC))
+    made = _tokens.cache_info().misses
+    assert says_power_off(text)
+    assert _tokens.cache_info().misses == made
+    first = slot_tokens(normalize(text), slot_words())
+    first.append("x")
+    assert slot_tokens(normalize(text), slot_words()) == first[:-1]
+    assert _tokens.__wrapped__(normalize(text), slot_words()) == tuple(first[:-1])
