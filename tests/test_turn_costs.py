@@ -1102,3 +1102,29 @@ def test_a_message_is_cut_into_slot_tokens_once_and_each_caller_gets_its_own_lis
     first.append("x")
     assert slot_tokens(normalize(text), slot_words()) == first[:-1]
     assert _tokens.__wrapped__(normalize(text), slot_words()) == tuple(first[:-1])
+
+
+def _said_words(names: tuple[str, ...]) -> list[str]:
+    return sorted({w for name in names for p in phrases(name) for w in p.split()} | {"x", "ما"})
+
+
+_SAYS_LISTS = ("power_back", "false_alarm", "question", "request_done", "cancel_report")
+
+
+@given(
+    st.sampled_from(_SAYS_LISTS),
+    st.lists(st.sampled_from(_said_words(_SAYS_LISTS)), max_size=8),
+)
+def test_a_phrase_said_somewhere_is_found_by_the_tree_as_by_the_plain_list(
+    name: str, words: list[str]
+) -> None:
+    """`says` looks for its phrases with one scan of their tree of beginnings: found in the
+    padded words exactly where the plain alternation of the phrases finds one."""
+    from handlers.outage_status import _said_somewhere
+
+    padded = f" {normalize(' '.join(words))} "
+    plain = re.compile("|".join(re.escape(f" {p} ") for p in phrases(name)))
+    assert bool(_said_somewhere(name).search(padded)) == bool(plain.search(padded))
+    for phrase in phrases(name)[:5]:
+        told = f" {normalize(' '.join([*words, phrase]))} "
+        assert bool(_said_somewhere(name).search(told)) == bool(plain.search(told))
