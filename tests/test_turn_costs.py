@@ -1128,3 +1128,28 @@ def test_a_phrase_said_somewhere_is_found_by_the_tree_as_by_the_plain_list(
     for phrase in phrases(name)[:5]:
         told = f" {normalize(' '.join([*words, phrase]))} "
         assert bool(_said_somewhere(name).search(told)) == bool(plain.search(told))
+
+
+def _month_words() -> list[str]:
+    from bot.understanding.slots.times import _vocabulary
+
+    v = _vocabulary()
+    tables = (v.last_month, v.hijri, v.gregorian, v.past_month)
+    words = {w for table in tables for key in table for w in key}
+    return sorted(words | set(v.month_word) | {"في", "الكهربا", "طافيه", "5", "x"})
+
+
+@given(st.lists(st.sampled_from(_month_words()), max_size=6), st.dates())
+def test_a_message_with_no_word_a_months_name_begins_with_names_no_month(
+    toks: list[str], today: date
+) -> None:
+    """`_named_month` passes a message none of whose words begins a month's name (or "last
+    month"): at no position would a name have been found, and what it reads is as before."""
+    from bot.understanding.slots.times import _named_month, _phrase_at, _vocabulary
+
+    v = _vocabulary()
+    tables = (v.last_month, v.hijri, v.gregorian)
+    if all(table.firsts.isdisjoint(toks) for table in tables):
+        assert all(_phrase_at(toks, i, t) == (None, 0) for t in tables for i in range(len(toks)))
+        assert _named_month(toks, v, today) is None
+    assert _named_month(["في", "رمضان"], v, date(2026, 5, 1)) is not None
