@@ -1153,3 +1153,39 @@ def test_a_message_with_no_word_a_months_name_begins_with_names_no_month(
         assert all(_phrase_at(toks, i, t) == (None, 0) for t in tables for i in range(len(toks)))
         assert _named_month(toks, v, today) is None
     assert _named_month(["في", "رمضان"], v, date(2026, 5, 1)) is not None
+
+
+def test_a_greeting_with_a_request_translates_only_its_own_return(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """«السلام عليكم الكهرباء طافية»: the report's answer opens with the greeting's return, the
+    only small-talk return translated (all of them were, to pick one)."""
+    from bot.i18n import Texts
+    from handlers import small_talk
+
+    asked: list[str] = []
+    real = Texts._
+
+    def counted(self: Texts, msgid: str, **fields: object) -> str:
+        asked.append(msgid)
+        return real(self, msgid, **fields)
+
+    monkeypatch.setattr(Texts, "_", counted)
+    settings = replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    phone = demo_phone_numbers(1)[0]
+    replies = engine.handle(
+        Inbound(
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            text="السلام عليكم الكهرباء طافية",
+            received_at=datetime.now(UTC),
+            message_id="SMgreet0001",
+        )
+    )
+    returns = [m for m in asked if m in small_talk._RETURNS.values()]
+    assert returns == [small_talk._RETURNS["greeting_salam"]]
+    assert replies[0].text.startswith(Texts("ar")._(returns[0]))
