@@ -1189,3 +1189,37 @@ def test_a_greeting_with_a_request_translates_only_its_own_return(
     returns = [m for m in asked if m in small_talk._RETURNS.values()]
     assert returns == [small_talk._RETURNS["greeting_salam"]]
     assert replies[0].text.startswith(Texts("ar")._(returns[0]))
+
+
+@given(st.lists(st.sampled_from(_hazard_words()), max_size=8))
+def test_the_kinds_a_message_names_are_those_each_list_finds(words: list[str]) -> None:
+    """`_named` passes a kind's list when no word of the message can begin one of its phrases
+    (`_Index.may_begin`): the same kinds, at the same places, as asking every list."""
+    from bot.hazards.vocabulary import OTHER, _first_match, _index, _named, kinds
+
+    every = [
+        (kind, at)
+        for kind in kinds()
+        if kind.id != OTHER and (at := _first_match(words, f"hazard_{kind.id}")) is not None
+    ]
+    assert _named(words) == every
+    for kind in kinds():
+        name = f"hazard_{kind.id}"
+        if kind.id != OTHER and not _index(name).may_begin(words):
+            assert _first_match(words, name) is None
+
+
+def test_a_messages_hazard_words_are_worked_out_once_and_read_the_same() -> None:
+    """A turn asks whether someone is hurt, whether there is danger and of which kind: the
+    message's stemmed and plain words are kept for the last texts, as worked out afresh."""
+    from bot.hazards.vocabulary import _plain, _stems, is_danger, is_electrocuted
+
+    text = "كم فاتورتي، وفيه سلك مكشوف قدام البيت وولدي لمسه"
+    _stems.cache_clear()
+    is_electrocuted.cache_clear()
+    assert is_electrocuted(text) == is_electrocuted.__wrapped__(text)
+    assert is_danger(text)
+    assert _stems.cache_info().misses == 1
+    assert _stems(text) == tuple(_stems.__wrapped__(text)) and _plain(text) == tuple(
+        normalize(text).split()
+    )

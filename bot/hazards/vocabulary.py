@@ -24,8 +24,9 @@ found inside "منارة" and "والاسلاك" is "اسلاك".
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot import resources
@@ -70,12 +71,16 @@ def is_urgent_kind(kind: str) -> bool:
     return any(k.id == kind and k.urgent for k in kinds())
 
 
-def _stems(text: str) -> list[str]:
-    return [stem(word) for word in normalize(text).split()]
+# A turn asks several lists about one message (is someone hurt? is there danger? of which
+# kind?), each with its words stemmed and plain: worked out once for the last texts.
+@lru_cache(maxsize=256)
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in normalize(text).split())
 
 
-def _plain(text: str) -> list[str]:
-    return normalize(text).split()
+@lru_cache(maxsize=256)
+def _plain(text: str) -> tuple[str, ...]:
+    return tuple(normalize(text).split())
 
 
 @cache
@@ -130,7 +135,7 @@ class _Group:
             second_starts=tuple(p[1][:-1] for p in longer if p[1].endswith("*")),
         )
 
-    def size_at(self, words: list[str], unstemmed: list[str], start: int) -> int:
+    def size_at(self, words: Sequence[str], unstemmed: Sequence[str], start: int) -> int:
         """How many words the longest of the group's phrases at `start` takes; 0 for none."""
         size = 1 if self.alone else 0
         after = start + 1
@@ -169,6 +174,7 @@ class _Index:
     # The same phrases as groups (`_Group`), as `_first_match` tries them.
     word_groups: dict[str, _Group]
     start_groups: dict[str, _Group]
+    firsts: frozenset[str]  # the listed first words compared whole (`by_word`'s)
 
     def begun_by(self, word: str, unstemmed: str) -> tuple[tuple[str, ...], ...]:
         """The phrases whose first word, ending in "*", begins `word` or `unstemmed`."""
@@ -182,6 +188,14 @@ class _Index:
             other = unstemmed[:size] if size <= len(unstemmed) else ""
             found += get(head, ()) + (get(other, ()) if other != head else ())
         return found
+
+    def may_begin(self, words: Sequence[str]) -> bool:
+        """Some phrase may begin at one of the words (stemmed, as `_named` asks): a word is a
+        listed first word, or begins a "*" one. False passes the list at once."""
+        if not self.firsts.isdisjoint(words):
+            return True
+        starts = self.starts
+        return bool(starts) and any(word.startswith(starts) for word in words)
 
     def groups_begun_by(self, word: str, unstemmed: str) -> list[_Group]:
         """The groups of the "*" first words that begin `word` or `unstemmed`."""
@@ -216,11 +230,15 @@ def _index(name: str) -> _Index:
         tuple(sorted({len(start) for start in by_start})),
         {word: _Group.of(found) for word, found in by_word.items()},
         {start: _Group.of(found) for start, found in by_start.items()},
+        frozenset(by_word),
     )
 
 
 def _first_match(
-    words: list[str], name: str, with_length: bool = False, plain: list[str] | None = None
+    words: Sequence[str],
+    name: str,
+    with_length: bool = False,
+    plain: Sequence[str] | None = None,
 ):
     """Where the earliest phrase of the list starts among the message's words (and, with
     `with_length`, how many words it takes; the longest phrase wins at one position). `plain`:
@@ -242,12 +260,22 @@ def _first_match(
     return None
 
 
-def _named(words: list[str]) -> list[tuple[Kind, int]]:
+def _named(words: Sequence[str]) -> list[tuple[Kind, int]]:
     return [
         (kind, at)
-        for kind in kinds()
-        if kind.id != OTHER and (at := _first_match(words, f"hazard_{kind.id}")) is not None
+        for kind, name, index in _kind_lists()
+        if index.may_begin(words) and (at := _first_match(words, name)) is not None
     ]
+
+
+@cache
+def _kind_lists() -> tuple[tuple[Kind, str, _Index], ...]:
+    """Each kind (but "other") with the name of its list and the list's index."""
+    return tuple(
+        (kind, f"hazard_{kind.id}", _index(f"hazard_{kind.id}"))
+        for kind in kinds()
+        if kind.id != OTHER
+    )
 
 
 def hazard_kinds_named(text: str | None) -> frozenset[str]:
@@ -273,6 +301,7 @@ def is_hurt(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=64)  # asked of a message by the router, then with every danger check
 def is_electrocuted(text: str) -> bool:
     """Electricity hurt someone ("مسكته الكهربا", "انكهرب واحد", "wa7ed n9a3g"), or someone touched
     danger the message names ("فيه سلك مكشوف قدام البيت وولدي لمسه"): a safety report whatever
@@ -306,7 +335,7 @@ def is_danger(text: str) -> bool:
     return _danger_named(_stems(text)) or is_hurt(text)
 
 
-def _danger_named(words: list[str]) -> bool:
+def _danger_named(words: Sequence[str]) -> bool:
     """A danger phrase, an urgent kind, or a kind in a state that makes it danger now."""
     if _first_match(words, "hazard_danger") is not None:
         return True
