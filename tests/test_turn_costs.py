@@ -1223,3 +1223,60 @@ def test_a_messages_hazard_words_are_worked_out_once_and_read_the_same() -> None
     assert _stems(text) == tuple(_stems.__wrapped__(text)) and _plain(text) == tuple(
         normalize(text).split()
     )
+
+
+def test_a_new_areas_incident_is_written_with_core_and_read_back_whole(database_url: str) -> None:
+    """The first report of an area writes its incident with one INSERT returning the row and
+    claims the area with another (no unit of work): the incident is the session's object for
+    its row, every column already there (nothing loaded again when read), its changes saved;
+    the next report of the area joins it."""
+    from bot.outages.models import Incident, OpenArea
+    from bot.outages.service import report_outage
+    from bot.storage.db import session_scope
+
+    at = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+
+    def report(session: object, n: int) -> object:
+        return report_outage(
+            session,  # type: ignore[arg-type]
+            channel="whatsapp",
+            sender=f"+9665{n:08d}",
+            phone=f"+9665{n:08d}",
+            lang="ar",
+            reported_at=at + timedelta(seconds=n),
+            city="الرياض",
+            district="حي الروضة",
+        )
+
+    statements: list[str] = []
+    pool = engine_for(database_url)
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split("(")[0].split("\n")[0].strip())
+
+    with session_scope(database_url) as session:
+        event.listen(pool, "before_cursor_execute", seen)
+        try:
+            first = report(session, 1)
+            inserts = [s for s in statements if s.startswith("INSERT")]
+            statements.clear()
+            incident = first.incident  # type: ignore[attr-defined]
+            assert session.get(Incident, incident.id) is incident and incident not in session.dirty
+            values = {c.key: getattr(incident, c.key) for c in Incident.__table__.columns}
+            assert statements == []  # every column was there: none loaded again
+        finally:
+            event.remove(pool, "before_cursor_execute", seen)
+        assert inserts == [
+            "INSERT INTO outage_incidents",
+            "INSERT INTO outage_open_areas",
+            "INSERT INTO outage_reports",
+        ]
+        assert values["city_wide"] is False and values["created_at"] is not None
+        assert values["started_at"] == at + timedelta(seconds=1)
+        assert first.is_new_report and not first.joined_existing  # type: ignore[attr-defined]
+        incident.cause = "عطل في المحول"
+    with session_scope(database_url) as session:
+        second = report(session, 2)
+        assert second.incident.id == incident.id and second.reporters_count == 2  # type: ignore[attr-defined]
+        assert second.incident.cause == "عطل في المحول"  # type: ignore[attr-defined]
+        assert session.get(OpenArea, incident.area_key).incident_id == incident.id
