@@ -1280,3 +1280,45 @@ def test_a_new_areas_incident_is_written_with_core_and_read_back_whole(database_
         assert second.incident.id == incident.id and second.reporters_count == 2  # type: ignore[attr-defined]
         assert second.incident.cause == "عطل في المحول"  # type: ignore[attr-defined]
         assert session.get(OpenArea, incident.area_key).incident_id == incident.id
+
+
+def _ascii_digits_translating_each_time(text: str) -> str:
+    """`ascii_digits` as it was: the marks translated and the digits substituted every time."""
+    from bot.text.normalize import _ARABIC_SEPARATORS, _NON_ASCII_DIGIT, _ascii_digit
+
+    if text.isascii():
+        return text
+    return _NON_ASCII_DIGIT.sub(_ascii_digit, text.translate(_ARABIC_SEPARATORS))
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "الكهرباء",
+                "طافية",
+                "٥",
+                "۵",
+                "12",
+                "٫",
+                "٬",
+                "،",
+                ",",
+                ".",
+                " ",
+                "x",
+                "١٢",
+                "١",
+                "٣٠",
+            ]
+        ),
+        max_size=8,
+    ).map("".join)
+    | st.text(max_size=12)
+)
+def test_digits_are_made_ascii_only_where_a_digit_or_mark_needs_it(text: str) -> None:
+    """`ascii_digits` returns a text with no Arabic mark and no digit other than 0-9 as it is
+    (one scan), and every other text as translating and substituting made it."""
+    from bot.text import ascii_digits
+
+    assert ascii_digits(text) == _ascii_digits_translating_each_time(text)

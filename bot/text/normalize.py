@@ -27,6 +27,8 @@ _UNCLEAN = re.compile("[" + "".join(re.escape(chr(code)) for code in _CLEAN_TABL
 # Any decimal digit that is not ASCII (Arabic-Indic, Persian, Devanagari, full-width...).
 _NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
 _ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ","})
+# What `ascii_digits` changes: an Arabic mark of `_ARABIC_SEPARATORS`, or a digit not 0-9.
+_NOT_ASCII_NUMERIC = re.compile(r"[\u066b\u066c\u060c]|[^\D0-9]")
 
 # Letter folding: every variant on the left is read as the letter on the right.
 # چ and گ are folded to ك because Gulf writers use them for the k/g sound of ك/ق in
@@ -104,7 +106,9 @@ def clean_raw(text: str) -> str:
 
 def ascii_digits(text: str) -> str:
     """Every decimal digit, whatever its script, as 0-9; Arabic decimal/thousands marks too."""
-    if text.isascii():
+    if text.isascii() or _NOT_ASCII_NUMERIC.search(text) is None:
+        # Most Arabic messages have neither: `translate` with a dict looks up every letter
+        # (raising and dropping a KeyError for each one it does not change).
         return text
     return _NON_ASCII_DIGIT.sub(_ascii_digit, text.translate(_ARABIC_SEPARATORS))
 
