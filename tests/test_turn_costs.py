@@ -1322,3 +1322,16 @@ def test_digits_are_made_ascii_only_where_a_digit_or_mark_needs_it(text: str) ->
     from bot.text import ascii_digits
 
     assert ascii_digits(text) == _ascii_digits_translating_each_time(text)
+
+
+@given(
+    st.text(max_size=20)
+    | st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=20)
+)
+def test_the_fold_table_folds_as_the_table_of_changes_alone(text: str) -> None:
+    """The folding table holds the ASCII and Arabic characters it leaves as they are, mapped to
+    themselves (no KeyError raised for each): the same text as the table of changes alone."""
+    from bot.text.normalize import _ARABIC_SEPARATORS, _DIACRITICS, _FOLD_TABLE, _LETTER_FOLDS
+
+    changes = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
+    assert text.translate(_FOLD_TABLE) == text.translate(changes)

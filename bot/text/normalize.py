@@ -68,7 +68,15 @@ _LETTER_FOLDS = {
 _DIACRITICS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]
 # One pass over the text: diacritics dropped, letters folded, Arabic decimal marks made ASCII
 # (the three sets of characters are apart, so one table does what three passes did).
-_FOLD_TABLE = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
+# The characters of most messages (ASCII, the Arabic block) that it leaves as they are are in it
+# too, mapped to themselves: `translate` raises and drops a KeyError for each character a table
+# does not have, most of a message's letters.
+_FOLD_TABLE = (
+    {code: code for code in (*range(0x80), *range(0x0600, 0x0700))}
+    | dict.fromkeys(_DIACRITICS)
+    | str.maketrans(_LETTER_FOLDS)
+    | _ARABIC_SEPARATORS
+)
 # Anything that is not a letter or digit separates words.
 _WORD = re.compile(r"[^\W_]+")
 # A letter held down ("طاااافية", "helloooo"): three or more of the same letter read as one.
