@@ -1340,3 +1340,35 @@ def test_the_fold_table_folds_as_the_table_of_changes_alone(text: str) -> None:
 
     changes = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
     assert text.translate(_FOLD_TABLE) == text.translate(changes)
+
+
+def test_an_outage_report_is_not_read_for_bill_questions(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The router asks a message's intent before reading it for a bill question or for how to
+    pay (five phrase lists): «الكهرباء طافية» is reported without either; «وش الرسوم هذي»
+    (unsure or a bill) is still answered as the bill question it is."""
+    from handlers import bill, disconnection_rules
+
+    read: list[str] = []
+    asked, to_pay = bill.question_asked, disconnection_rules.asks_how_to_pay
+
+    def question(text: str) -> str | None:
+        read.append("question")
+        return asked(text)
+
+    def how_to_pay(text: str) -> bool:
+        read.append("how_to_pay")
+        return to_pay(text)
+
+    monkeypatch.setattr(bill, "question_asked", question)
+    monkeypatch.setattr(disconnection_rules, "asks_how_to_pay", how_to_pay)
+    settings = replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    first, second = demo_phone_numbers(6)[4:]
+    replies = engine.handle(_said(first, "الكهرباء طافية", datetime.now(UTC), "SMnobill1"))
+    assert "OUT-" in replies[0].text and read == []
+    engine.handle(_said(second, "وش الرسوم هذي", datetime.now(UTC), "SMnobill2"))
+    assert "question" in read
