@@ -279,7 +279,7 @@ def accounts_named_in(text: str, accounts: list[Account]) -> list[Account]:
     A choice's aliases match a whole message only; this reads them within a sentence."""
     words = normalize(ascii_digits(text)).split()
     # A district with a letter joined before its article ("بالملز", "والملز") is named too.
-    padded = f" {' '.join(_ATTACHED.sub('', _JOINED_LAM.sub('ال', w)) for w in words)} "
+    padded = f" {' '.join(map(_unattached, words))} "
     named = []
     for account in accounts:
         last = account.account[-4:]
@@ -337,8 +337,12 @@ def accounts_named_alone(text: str, accounts: list[Account]) -> list[Account]:
         found = accounts_named_in(words, accounts) or accounts_by_premise(words, accounts)
         return {a.account for a in found}
 
-    one = named(" ".join(said))
-    if len(one) != 1 or any(named(word) != one for word in said):
+    # Word by word first: most messages have a word that names no account («الكهرباء
+    # طافية»), which ends it after that one word, not after the whole message and every word.
+    one = named(said[0])
+    if len(one) != 1 or any(named(word) != one for word in said[1:]):
+        return []
+    if len(said) > 1 and named(" ".join(said)) != one:
         return []
     return [a for a in accounts if a.account in one]
 
@@ -347,7 +351,7 @@ def premises_named(text: str, premises: list[str | None], by_kind: bool = True) 
     """Which of `premises` (addresses as "فيلا 12، شارع التحلية") the text names: by the
     premises' own word first, else by their kind (as `accounts_by_premise` says); the indexes,
     [] when it names none, or both kinds."""
-    said = {_ATTACHED.sub("", _JOINED_LAM.sub("ال", w)) for w in normalize(text).split()}
+    said = set(map(_unattached, normalize(text).split()))
     said |= {w[2:] for w in said if w.startswith("ال") and len(w) > 4}  # "الفيلا": "فيلا"
     said |= {w[1:] for w in said if w.startswith("و") and len(w) > 3}  # "وبيتي": "بيتي"
     # A kind's word with «و» joined before it ("والبيت؟", "وبيتي؟") names that kind too.
@@ -387,6 +391,14 @@ def _district_forms(district: str) -> tuple[str, ...]:
 _ATTACHED = re.compile(r"^[وفبلك]{1,2}(?=ال..)")
 # "ل" before the article drops its alef: "للعليا" is "ل" + "العليا".
 _JOINED_LAM = re.compile(r"^[وف]?لل(?=...)")
+
+
+@lru_cache(maxsize=4096)
+def _unattached(word: str) -> str:
+    """A normalized word with a letter joined before its article taken off ("بالملز": "الملز",
+    "للعليا": "العليا"). Kept per word: a turn reads the same few words again in every check
+    of the premises and districts it names (two substitutions a word each time)."""
+    return _ATTACHED.sub("", _JOINED_LAM.sub("ال", word))
 
 
 def account_aliases(account: Account) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from bot.outages import (
 )
 from bot.outages.compensation import TOTAL_BLACKOUT
 from bot.outages.models import CANCELLED, Incident, OutageReport
+from bot.outages.notices import start_asked
 from bot.outages.places import (
     NamedPlace,
     display_name,
@@ -63,7 +64,7 @@ from bot.understanding.slots.times import (
     read_answer_hour,
     span_may_have_begun,
 )
-from handlers import medical_need
+from handlers import compensation, medical_need
 from handlers.common import (
     account_aliases,
     accounts_by_premise,
@@ -1440,8 +1441,6 @@ def dont_know_start(turn: Turn, understood: Understanding) -> bool:
     of its own (nothing to misunderstand), but the answer: what the outage is counted from
     meanwhile, the incident's known start, said so. Only a short message that asks nothing
     else ("ما ادري وش صار على بلاغي" is its own question)."""
-    from bot.outages.notices import start_asked
-
     text = turn.message.text or ""
     if not mentions(text, "dont_know") or len(normalize(text).split()) > _DONT_KNOW_WORDS:
         return False
@@ -1931,11 +1930,9 @@ def about_this_outage(text: str) -> bool:
     """No case other than an outage's in the message (as the compensation reader finds the
     standard): a disconnection, a reconnection after payment or a planned outage's notice has a
     start of its own, not the outage report's."""
-    from handlers.compensation import OUTAGE_STANDARDS
-
     # The message's normalized form is the one the turn's other checks have already made.
     standard = find_standard(text, normalized=normalize(text))
-    return standard is None or standard in OUTAGE_STANDARDS
+    return standard is None or standard in compensation.OUTAGE_STANDARDS
 
 
 def take_start(
@@ -1992,9 +1989,9 @@ def take_start(
     if not report.case_over(incident):
         lines.append(open_outage_so_far(turn, report, incident, holder))
     else:
-        compensation = compensation_for_report(report, incident)
-        if compensation is not None:
-            lines.append(compensation.explain(turn.lang, holder, turn.now))
+        owed = compensation_for_report(report, incident)
+        if owed is not None:
+            lines.append(owed.explain(turn.lang, holder, turn.now))
     turn.say("\n".join(lines))
 
 
@@ -2120,9 +2117,7 @@ def _report(
     if extras.earlier:  # "طفت من ٨ ورجعت ١٠ وبعدين طفت الحين": the earlier one, not on it
         start_at, back_at = (datetime.fromisoformat(at) for at in extras.earlier)
         turn.say(earlier_not_counted(turn, (start_at, back_at)))
-    from handlers.compensation import ask_start_day
-
-    ask_start_day(turn, outcome.report, told or turn.text)
+    compensation.ask_start_day(turn, outcome.report, told or turn.text)
     _ask_start(turn, outcome.report, told or turn.text)
     _ = turn.tr._
     if stored:
@@ -2137,8 +2132,6 @@ def _report(
     if then_compensation and turn.flow is None:
         # "كم تعويضي" asked while the place was: answered now, as promised (a start question
         # asked above is that answer's first step: "tell me when and I will count from then").
-        from handlers import compensation
-
         said = turn.text
         turn.text = then_compensation
         compensation.start(turn, understand(then_compensation, now=turn.now))

@@ -17,6 +17,7 @@ from typing import TypeGuard
 
 from bot.dialogue.messages import Reply, reply_from_json
 from bot.dialogue.turn import Turn
+from bot.i18n import N_
 from bot.phrases import phrases
 from bot.text import normalize
 from handlers import menu
@@ -125,28 +126,32 @@ def takes_before_flow(courtesy: Courtesy | None, reads_yes: bool) -> TypeGuard[C
     )
 
 
+# The return of each kind of small talk, translated only for the kind said (a greeting with a
+# request translated all of them to return one).
+_RETURNS = {
+    "greeting_salam": N_("And peace be upon you, and the mercy of God"),
+    "greeting_morning": N_("Good morning to you too"),
+    "greeting_evening": N_("Good evening to you too"),
+    # Not "welcome": a new conversation's welcome follows it ("Welcome to Sadeeq").
+    "greeting_hello": N_("Hello"),
+    "greeting_how_are_you": N_("I am well, thank God, and I hope you are too"),
+    "wellwish": N_("Thank you, and may God give you strength too"),
+    "thanks": N_("You are welcome, anytime"),
+    "laughter": N_("Glad to see you smiling 😊"),
+    "acknowledge": N_("All right. If you need anything else, just write to me"),
+    "agreement": N_("All right. If you need anything else, just write to me"),
+    "farewell": N_("Goodbye, take care"),
+    UPSET: N_("Sorry for the trouble. How can I help you?"),
+    DANGER: N_(
+        "⚠️ If there is fire, sparks or a fallen wire: call 933 now and keep away (fire or "
+        "smoke: civil defence on 998 too). Is there a danger near you? Tell me what you see "
+        "and where, and I will report it to the emergency team."
+    ),
+}
+
+
 def _return(turn: Turn, kind: str) -> str:
-    _ = turn.tr._
-    return {
-        "greeting_salam": _("And peace be upon you, and the mercy of God"),
-        "greeting_morning": _("Good morning to you too"),
-        "greeting_evening": _("Good evening to you too"),
-        # Not "welcome": a new conversation's welcome follows it ("Welcome to Sadeeq").
-        "greeting_hello": _("Hello"),
-        "greeting_how_are_you": _("I am well, thank God, and I hope you are too"),
-        "wellwish": _("Thank you, and may God give you strength too"),
-        "thanks": _("You are welcome, anytime"),
-        "laughter": _("Glad to see you smiling 😊"),
-        "acknowledge": _("All right. If you need anything else, just write to me"),
-        "agreement": _("All right. If you need anything else, just write to me"),
-        "farewell": _("Goodbye, take care"),
-        UPSET: _("Sorry for the trouble. How can I help you?"),
-        DANGER: _(
-            "⚠️ If there is fire, sparks or a fallen wire: call 933 now and keep away (fire or "
-            "smoke: civil defence on 998 too). Is there a danger near you? Tell me what you see "
-            "and where, and I will report it to the emergency team."
-        ),
-    }[kind]
+    return turn.tr._(_RETURNS[kind])
 
 
 def _joined(turn: Turn, kinds: tuple[str, ...]) -> str:

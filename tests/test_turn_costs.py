@@ -27,10 +27,10 @@ from bot.config import Settings
 from bot.dialogue.engine import Engine
 from bot.dialogue.messages import Inbound
 from bot.i18n import Texts
-from bot.phrases import NAMES, mentions, phrases
+from bot.phrases import NAMES, mentions, phrases, without
 from bot.storage.base import UTCDateTime
 from bot.storage.db import engine_for
-from bot.text import normalize
+from bot.text import ascii_digits, normalize
 from bot.text.alternation import one_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -905,7 +905,9 @@ def test_a_first_report_runs_no_import_statement_of_the_hot_modules(
 ) -> None:
     """An import statement run inside a function costs ~4-8k instructions each time (a plain
     module's is looked up for `__path__`, an AttributeError made and dropped); a first report
-    ran 21. The modules that ran 15 of them import at their top now."""
+    ran 21. The modules that ran 15 of them import at their top now, and since the sixteenth
+    session the other 5 (outage_report, understanding, duration: modules of a cycle imported
+    as modules, not names)."""
     import builtins
 
     settings = replace(
@@ -917,7 +919,10 @@ def test_a_first_report_runs_no_import_statement_of_the_hot_modules(
     hot = (
         "handlers/common.py",
         "handlers/subscription.py",
+        "handlers/outage_report.py",
         "bot/dialogue/router.py",
+        "bot/understanding/__init__.py",
+        "bot/understanding/slots/duration.py",
         "bot/understanding/slots/times.py",
         "bot/understanding/slots/standard.py",
     )
@@ -965,3 +970,405 @@ def test_a_message_about_a_report_asks_billing_for_the_senders_accounts_once(
     start = engine.handle(_said(phone, "من الساعة ٧ الصبح", at, "SMaccounts2"))
     assert "OUT-000" in start[0].text
     assert asked == [phone]
+
+
+def _accounts_named_alone_whole_first(text: str, accounts: list) -> list:
+    """`accounts_named_alone` as it was: the whole message named first, then every word."""
+    from handlers.common import accounts_by_premise, accounts_named_in
+
+    said = without(ascii_digits(text), "and_about").split()
+    if not said or len(said) > 4:
+        return []
+
+    def named(words: str) -> set[str]:
+        found = accounts_named_in(words, accounts) or accounts_by_premise(words, accounts)
+        return {a.account for a in found}
+
+    one = named(" ".join(said))
+    if len(one) != 1 or any(named(word) != one for word in said):
+        return []
+    return [a for a in accounts if a.account in one]
+
+
+def _named_accounts() -> list:
+    from bot.billing import Account
+
+    return [
+        Account("30012345678", "", "الرياض", "العليا", "فيلا 12، شارع التحلية"),
+        Account("30087654321", "", "الرياض", "الملز", "محل 4، شارع"),
+        Account("30011112222", "", "جدة", "الروضة", "شقة 5، عمارة 18"),
+        Account("30011113333", "", "الرياض", "الملز", "شقة 9، عمارة 2"),
+    ]
+
+
+_NAMING_WORDS = [
+    "والمحل",
+    "المحل",
+    "الفيلا",
+    "بالفيلا",
+    "الشقة",
+    "حق",
+    "البيت",
+    "الملز",
+    "بالملز",
+    "للعليا",
+    "العليا",
+    "الروضة",
+    "5678",
+    "٤٣٢١",
+    "2222",
+    "طيب",
+    "و",
+    "الكهرباء",
+    "طافية",
+    "the",
+    "shop",
+    "and",
+    "villa",
+    "؟",
+]
+
+
+@given(
+    st.lists(st.sampled_from(_NAMING_WORDS), max_size=6),
+    st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=4, unique=True),
+)
+def test_an_account_named_alone_is_found_word_first_as_whole_first(
+    words: list[str], chosen: list[int]
+) -> None:
+    """`accounts_named_alone` asks the first word before the whole message (most messages end
+    there): the same accounts as asking the whole message first."""
+    from handlers.common import accounts_named_alone
+
+    accounts = [_named_accounts()[i] for i in chosen]
+    text = " ".join(words)
+    assert accounts_named_alone(text, accounts) == _accounts_named_alone_whole_first(text, accounts)
+
+
+@given(
+    st.lists(st.sampled_from(["و", "ف", "ب", "ل", "ك", "ال", "لل", "ملز", "ا", "x"]), max_size=6)
+)
+def test_a_joined_letter_is_taken_off_a_word_as_by_the_two_substitutions(parts: list[str]) -> None:
+    from handlers.common import _ATTACHED, _JOINED_LAM, _unattached
+
+    word = "".join(parts)
+    assert _unattached(word) == _ATTACHED.sub("", _JOINED_LAM.sub("ال", word))
+
+
+@given(st.sampled_from(_hazard_lists()), st.data())
+def test_a_hazard_phrase_with_its_next_words_changed_is_found_as_phrase_by_phrase(
+    name: str, data: st.DataObject
+) -> None:
+    """The phrases of one first word are passed together when the next word is none of their
+    second words (`_Group`): a listed phrase with words changed, cut or added after its first
+    is found where trying every phrase finds it."""
+    from bot.hazards.vocabulary import _first_match, _phrase_stems
+
+    phrase = data.draw(st.sampled_from(_phrase_stems(name)))
+    written = [
+        w[:-1] + data.draw(st.sampled_from(["", "ت", "ه"])) if w.endswith("*") else w
+        for w in phrase
+    ]
+    changed = data.draw(st.lists(st.sampled_from(_hazard_words()), max_size=3))
+    cut = data.draw(st.integers(min_value=1, max_value=len(written)))
+    words = [
+        *data.draw(st.lists(st.sampled_from(_hazard_words()), max_size=2)),
+        *written[:cut],
+        *changed,
+    ]
+    # The unstemmed words as they are, or as the only ones a "*" word begins (the stemmed
+    # word then begins none: «ا» put before it).
+    kept = data.draw(st.sampled_from(["none", "same", "only"]))
+    plain: list[str] | None = None
+    if kept == "only":
+        words, plain = ["ا" + w for w in words], words
+    elif kept == "same":
+        plain = list(words)
+    for with_length in (False, True):
+        assert _first_match(words, name, with_length, plain) == _first_match_phrase_by_phrase(
+            words, name, with_length, plain
+        )
+
+
+def test_a_message_is_cut_into_slot_tokens_once_and_each_caller_gets_its_own_list() -> None:
+    """Understanding cuts the message into tokens for its times; `says_power_off` asking again
+    of the same text gets them kept, in a list of its own (changing it changes no other)."""
+    from bot.understanding import understand
+    from bot.understanding.slots.times import says_power_off, slot_words
+    from bot.understanding.slots.tokens import _tokens, slot_tokens
+
+    text = "الكهرباء طافية عندنا من الساعة ٣ ونص"
+    _tokens.cache_clear()
+    understand(text, now=datetime(2026, 3, 5, 20, 0, tzinfo=UTC))
+    made = _tokens.cache_info().misses
+    assert says_power_off(text)
+    assert _tokens.cache_info().misses == made
+    first = slot_tokens(normalize(text), slot_words())
+    first.append("x")
+    assert slot_tokens(normalize(text), slot_words()) == first[:-1]
+    assert _tokens.__wrapped__(normalize(text), slot_words()) == tuple(first[:-1])
+
+
+def _said_words(names: tuple[str, ...]) -> list[str]:
+    return sorted({w for name in names for p in phrases(name) for w in p.split()} | {"x", "ما"})
+
+
+_SAYS_LISTS = ("power_back", "false_alarm", "question", "request_done", "cancel_report")
+
+
+@given(
+    st.sampled_from(_SAYS_LISTS),
+    st.lists(st.sampled_from(_said_words(_SAYS_LISTS)), max_size=8),
+)
+def test_a_phrase_said_somewhere_is_found_by_the_tree_as_by_the_plain_list(
+    name: str, words: list[str]
+) -> None:
+    """`says` looks for its phrases with one scan of their tree of beginnings: found in the
+    padded words exactly where the plain alternation of the phrases finds one."""
+    from handlers.outage_status import _said_somewhere
+
+    padded = f" {normalize(' '.join(words))} "
+    plain = re.compile("|".join(re.escape(f" {p} ") for p in phrases(name)))
+    assert bool(_said_somewhere(name).search(padded)) == bool(plain.search(padded))
+    for phrase in phrases(name)[:5]:
+        told = f" {normalize(' '.join([*words, phrase]))} "
+        assert bool(_said_somewhere(name).search(told)) == bool(plain.search(told))
+
+
+def _month_words() -> list[str]:
+    from bot.understanding.slots.times import _vocabulary
+
+    v = _vocabulary()
+    tables = (v.last_month, v.hijri, v.gregorian, v.past_month)
+    words = {w for table in tables for key in table for w in key}
+    return sorted(words | set(v.month_word) | {"في", "الكهربا", "طافيه", "5", "x"})
+
+
+@given(st.lists(st.sampled_from(_month_words()), max_size=6), st.dates())
+def test_a_message_with_no_word_a_months_name_begins_with_names_no_month(
+    toks: list[str], today: date
+) -> None:
+    """`_named_month` passes a message none of whose words begins a month's name (or "last
+    month"): at no position would a name have been found, and what it reads is as before."""
+    from bot.understanding.slots.times import _named_month, _phrase_at, _vocabulary
+
+    v = _vocabulary()
+    tables = (v.last_month, v.hijri, v.gregorian)
+    if all(table.firsts.isdisjoint(toks) for table in tables):
+        assert all(_phrase_at(toks, i, t) == (None, 0) for t in tables for i in range(len(toks)))
+        assert _named_month(toks, v, today) is None
+    assert _named_month(["في", "رمضان"], v, date(2026, 5, 1)) is not None
+
+
+def test_a_greeting_with_a_request_translates_only_its_own_return(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """«السلام عليكم الكهرباء طافية»: the report's answer opens with the greeting's return, the
+    only small-talk return translated (all of them were, to pick one)."""
+    from bot.i18n import Texts
+    from handlers import small_talk
+
+    asked: list[str] = []
+    real = Texts._
+
+    def counted(self: Texts, msgid: str, **fields: object) -> str:
+        asked.append(msgid)
+        return real(self, msgid, **fields)
+
+    monkeypatch.setattr(Texts, "_", counted)
+    settings = replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    phone = demo_phone_numbers(1)[0]
+    replies = engine.handle(
+        Inbound(
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            text="السلام عليكم الكهرباء طافية",
+            received_at=datetime.now(UTC),
+            message_id="SMgreet0001",
+        )
+    )
+    returns = [m for m in asked if m in small_talk._RETURNS.values()]
+    assert returns == [small_talk._RETURNS["greeting_salam"]]
+    assert replies[0].text.startswith(Texts("ar")._(returns[0]))
+
+
+@given(st.lists(st.sampled_from(_hazard_words()), max_size=8))
+def test_the_kinds_a_message_names_are_those_each_list_finds(words: list[str]) -> None:
+    """`_named` passes a kind's list when no word of the message can begin one of its phrases
+    (`_Index.may_begin`): the same kinds, at the same places, as asking every list."""
+    from bot.hazards.vocabulary import OTHER, _first_match, _index, _named, kinds
+
+    every = [
+        (kind, at)
+        for kind in kinds()
+        if kind.id != OTHER and (at := _first_match(words, f"hazard_{kind.id}")) is not None
+    ]
+    assert _named(words) == every
+    for kind in kinds():
+        name = f"hazard_{kind.id}"
+        if kind.id != OTHER and not _index(name).may_begin(words):
+            assert _first_match(words, name) is None
+
+
+def test_a_messages_hazard_words_are_worked_out_once_and_read_the_same() -> None:
+    """A turn asks whether someone is hurt, whether there is danger and of which kind: the
+    message's stemmed and plain words are kept for the last texts, as worked out afresh."""
+    from bot.hazards.vocabulary import _plain, _stems, is_danger, is_electrocuted
+
+    text = "كم فاتورتي، وفيه سلك مكشوف قدام البيت وولدي لمسه"
+    _stems.cache_clear()
+    is_electrocuted.cache_clear()
+    assert is_electrocuted(text) == is_electrocuted.__wrapped__(text)
+    assert is_danger(text)
+    assert _stems.cache_info().misses == 1
+    assert _stems(text) == tuple(_stems.__wrapped__(text)) and _plain(text) == tuple(
+        normalize(text).split()
+    )
+
+
+def test_a_new_areas_incident_is_written_with_core_and_read_back_whole(database_url: str) -> None:
+    """The first report of an area writes its incident with one INSERT returning the row and
+    claims the area with another (no unit of work): the incident is the session's object for
+    its row, every column already there (nothing loaded again when read), its changes saved;
+    the next report of the area joins it."""
+    from bot.outages.models import Incident, OpenArea
+    from bot.outages.service import report_outage
+    from bot.storage.db import session_scope
+
+    at = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+
+    def report(session: object, n: int) -> object:
+        return report_outage(
+            session,  # type: ignore[arg-type]
+            channel="whatsapp",
+            sender=f"+9665{n:08d}",
+            phone=f"+9665{n:08d}",
+            lang="ar",
+            reported_at=at + timedelta(seconds=n),
+            city="الرياض",
+            district="حي الروضة",
+        )
+
+    statements: list[str] = []
+    pool = engine_for(database_url)
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement.split("(")[0].split("\n")[0].strip())
+
+    with session_scope(database_url) as session:
+        event.listen(pool, "before_cursor_execute", seen)
+        try:
+            first = report(session, 1)
+            inserts = [s for s in statements if s.startswith("INSERT")]
+            statements.clear()
+            incident = first.incident  # type: ignore[attr-defined]
+            assert session.get(Incident, incident.id) is incident and incident not in session.dirty
+            values = {c.key: getattr(incident, c.key) for c in Incident.__table__.columns}
+            assert statements == []  # every column was there: none loaded again
+        finally:
+            event.remove(pool, "before_cursor_execute", seen)
+        assert inserts == [
+            "INSERT INTO outage_incidents",
+            "INSERT INTO outage_open_areas",
+            "INSERT INTO outage_reports",
+        ]
+        assert values["city_wide"] is False and values["created_at"] is not None
+        assert values["started_at"] == at + timedelta(seconds=1)
+        assert first.is_new_report and not first.joined_existing  # type: ignore[attr-defined]
+        incident.cause = "عطل في المحول"
+    with session_scope(database_url) as session:
+        second = report(session, 2)
+        assert second.incident.id == incident.id and second.reporters_count == 2  # type: ignore[attr-defined]
+        assert second.incident.cause == "عطل في المحول"  # type: ignore[attr-defined]
+        assert session.get(OpenArea, incident.area_key).incident_id == incident.id
+
+
+def _ascii_digits_translating_each_time(text: str) -> str:
+    """`ascii_digits` as it was: the marks translated and the digits substituted every time."""
+    from bot.text.normalize import _ARABIC_SEPARATORS, _NON_ASCII_DIGIT, _ascii_digit
+
+    if text.isascii():
+        return text
+    return _NON_ASCII_DIGIT.sub(_ascii_digit, text.translate(_ARABIC_SEPARATORS))
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "الكهرباء",
+                "طافية",
+                "٥",
+                "۵",
+                "12",
+                "٫",
+                "٬",
+                "،",
+                ",",
+                ".",
+                " ",
+                "x",
+                "١٢",
+                "١",
+                "٣٠",
+            ]
+        ),
+        max_size=8,
+    ).map("".join)
+    | st.text(max_size=12)
+)
+def test_digits_are_made_ascii_only_where_a_digit_or_mark_needs_it(text: str) -> None:
+    """`ascii_digits` returns a text with no Arabic mark and no digit other than 0-9 as it is
+    (one scan), and every other text as translating and substituting made it."""
+    from bot.text import ascii_digits
+
+    assert ascii_digits(text) == _ascii_digits_translating_each_time(text)
+
+
+@given(
+    st.text(max_size=20)
+    | st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=20)
+)
+def test_the_fold_table_folds_as_the_table_of_changes_alone(text: str) -> None:
+    """The folding table holds the ASCII and Arabic characters it leaves as they are, mapped to
+    themselves (no KeyError raised for each): the same text as the table of changes alone."""
+    from bot.text.normalize import _ARABIC_SEPARATORS, _DIACRITICS, _FOLD_TABLE, _LETTER_FOLDS
+
+    changes = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
+    assert text.translate(_FOLD_TABLE) == text.translate(changes)
+
+
+def test_an_outage_report_is_not_read_for_bill_questions(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The router asks a message's intent before reading it for a bill question or for how to
+    pay (five phrase lists): «الكهرباء طافية» is reported without either; «وش الرسوم هذي»
+    (unsure or a bill) is still answered as the bill question it is."""
+    from handlers import bill, disconnection_rules
+
+    read: list[str] = []
+    asked, to_pay = bill.question_asked, disconnection_rules.asks_how_to_pay
+
+    def question(text: str) -> str | None:
+        read.append("question")
+        return asked(text)
+
+    def how_to_pay(text: str) -> bool:
+        read.append("how_to_pay")
+        return to_pay(text)
+
+    monkeypatch.setattr(bill, "question_asked", question)
+    monkeypatch.setattr(disconnection_rules, "asks_how_to_pay", how_to_pay)
+    settings = replace(
+        Settings.from_env(), database_url=seeded_database_url, billing_url=None, lang="ar"
+    )
+    engine = Engine(settings)
+    first, second = demo_phone_numbers(6)[4:]
+    replies = engine.handle(_said(first, "الكهرباء طافية", datetime.now(UTC), "SMnobill1"))
+    assert "OUT-" in replies[0].text and read == []
+    engine.handle(_said(second, "وش الرسوم هذي", datetime.now(UTC), "SMnobill2"))
+    assert "question" in read

@@ -447,7 +447,8 @@ def _start_something(
         turn.finish()
         disconnection_rules.answer_how_compensation_paid(turn)
         return
-    if (question := bill.question_asked(text)) and understood.intent in ("bill", "unknown", "help"):
+    # (The intent asked first: an outage report's words are not read for bill questions.)
+    if understood.intent in ("bill", "unknown", "help") and (question := bill.question_asked(text)):
         turn.finish()  # "ابي اعترض", "وش الرسوم هذي": a bill question, answered in a line
         bill.answer_question(turn, question)
         return
@@ -456,7 +457,7 @@ def _start_something(
         turn.finish()
         bill.start(turn, understood)
         return
-    if disconnection_rules.asks_how_to_pay(text) and understood.intent in ("bill", "unknown"):
+    if understood.intent in ("bill", "unknown") and disconnection_rules.asks_how_to_pay(text):
         turn.intent = "bill"  # "كيف اسدد الفاتورة": the bill, with where the ways to pay are
         turn.finish()
         bill.start(turn, understood)

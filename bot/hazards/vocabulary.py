@@ -27,8 +27,9 @@ found inside "منارة" and "والاسلاك" is "اسلاك".
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot import resources
@@ -74,12 +75,16 @@ def is_urgent_kind(kind: str) -> bool:
     return any(k.id == kind and k.urgent for k in kinds())
 
 
-def _stems(text: str) -> list[str]:
-    return [stem(word) for word in normalize(text).split()]
+# A turn asks several lists about one message (is someone hurt? is there danger? of which
+# kind?), each with its words stemmed and plain: worked out once for the last texts.
+@lru_cache(maxsize=256)
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in normalize(text).split())
 
 
-def _plain(text: str) -> list[str]:
-    return normalize(text).split()
+@lru_cache(maxsize=256)
+def _plain(text: str) -> tuple[str, ...]:
+    return tuple(normalize(text).split())
 
 
 @cache
@@ -113,6 +118,54 @@ def _word_is(word: str, plain: str, listed: str) -> bool:
 
 
 @dataclass(frozen=True)
+class _Group:
+    """The phrases of a list that begin with one listed first word, as tried at a position
+    whose word is that word: their second words gathered, so that a position whose next word
+    is none of them is left after one look-up («الكهرباء طافية» begins the nine «كهرب*»
+    phrases of hazard_electrocuted, none of whose second words is «طافية»)."""
+
+    alone: bool  # the first word is a phrase by itself
+    longer: tuple[tuple[str, ...], ...]  # the phrases of two words or more
+    seconds: frozenset[str]  # their second words, compared whole
+    second_starts: tuple[str, ...]  # their second words ending in "*", without it
+
+    @staticmethod
+    def of(phrases: list[tuple[str, ...]]) -> _Group:
+        longer = tuple(phrase for phrase in phrases if len(phrase) > 1)
+        return _Group(
+            alone=any(len(phrase) == 1 for phrase in phrases),
+            longer=longer,
+            seconds=frozenset(p[1] for p in longer if not p[1].endswith("*")),
+            second_starts=tuple(p[1][:-1] for p in longer if p[1].endswith("*")),
+        )
+
+    def size_at(self, words: Sequence[str], unstemmed: Sequence[str], start: int) -> int:
+        """How many words the longest of the group's phrases at `start` takes; 0 for none."""
+        size = 1 if self.alone else 0
+        after = start + 1
+        if not self.longer or after >= len(words):
+            return size
+        word, plain = words[after], unstemmed[after]
+        starts = self.second_starts
+        if (
+            word not in self.seconds
+            and not word.startswith(starts)
+            and not plain.startswith(starts)
+        ):
+            return size
+        count = len(words)
+        for phrase in self.longer:
+            if len(phrase) <= size or start + len(phrase) > count:
+                continue
+            if all(
+                _word_is(words[start + i], unstemmed[start + i], phrase[i])
+                for i in range(1, len(phrase))
+            ):
+                size = len(phrase)
+        return size
+
+
+@dataclass(frozen=True)
 class _Index:
     """A phrase list as looked up: the phrases by their first listed word (compared whole), and
     those whose first word ends in "*" by that word's beginning, looked up by the message word's
@@ -122,6 +175,10 @@ class _Index:
     by_start: dict[str, tuple[tuple[str, ...], ...]]
     starts: tuple[str, ...]
     lengths: tuple[int, ...]
+    # The same phrases as groups (`_Group`), as `_first_match` tries them.
+    word_groups: dict[str, _Group]
+    start_groups: dict[str, _Group]
+    firsts: frozenset[str]  # the listed first words compared whole (`by_word`'s)
 
     def begun_by(self, word: str, unstemmed: str) -> tuple[tuple[str, ...], ...]:
         """The phrases whose first word, ending in "*", begins `word` or `unstemmed`."""
@@ -134,6 +191,29 @@ class _Index:
             head = word[:size] if size <= len(word) else ""
             other = unstemmed[:size] if size <= len(unstemmed) else ""
             found += get(head, ()) + (get(other, ()) if other != head else ())
+        return found
+
+    def may_begin(self, words: Sequence[str]) -> bool:
+        """Some phrase may begin at one of the words (stemmed, as `_named` asks): a word is a
+        listed first word, or begins a "*" one. False passes the list at once."""
+        if not self.firsts.isdisjoint(words):
+            return True
+        starts = self.starts
+        return bool(starts) and any(word.startswith(starts) for word in words)
+
+    def groups_begun_by(self, word: str, unstemmed: str) -> list[_Group]:
+        """The groups of the "*" first words that begin `word` or `unstemmed`."""
+        if not (word.startswith(self.starts) or unstemmed.startswith(self.starts)):
+            return []
+        get = self.start_groups.get
+        found = []
+        for size in self.lengths:
+            head = word[:size] if size <= len(word) else ""
+            other = unstemmed[:size] if size <= len(unstemmed) else ""
+            if (group := get(head)) is not None:
+                found.append(group)
+            if other != head and (group := get(other)) is not None:
+                found.append(group)
         return found
 
 
@@ -152,45 +232,54 @@ def _index(name: str) -> _Index:
         {start: tuple(found) for start, found in by_start.items()},
         tuple(by_start),
         tuple(sorted({len(start) for start in by_start})),
+        {word: _Group.of(found) for word, found in by_word.items()},
+        {start: _Group.of(found) for start, found in by_start.items()},
+        frozenset(by_word),
     )
 
 
 def _first_match(
-    words: list[str], name: str, with_length: bool = False, plain: list[str] | None = None
+    words: Sequence[str],
+    name: str,
+    with_length: bool = False,
+    plain: Sequence[str] | None = None,
 ):
     """Where the earliest phrase of the list starts among the message's words (and, with
     `with_length`, how many words it takes; the longest phrase wins at one position). `plain`:
     the same words unstemmed, which a listed word ending in "*" may begin instead.
 
     Position by position, only the phrases whose first word can be the word there are tried
-    (the list's index), so a message of a few words costs a few look-ups, not one comparison
-    a phrase and a position."""
+    (the list's index, by groups of one first word), so a message of a few words costs a few
+    look-ups, not one comparison a phrase and a position."""
     unstemmed = plain if plain is not None and len(plain) == len(words) else words
     index = _index(name)
-    count = len(words)
-    for start in range(count):
-        word, unstemmed_word = words[start], unstemmed[start]
-        candidates = index.by_word.get(word, ()) + index.begun_by(word, unstemmed_word)
-        size = 0
-        for phrase in candidates:
-            if len(phrase) <= size or start + len(phrase) > count:
-                continue
-            if all(
-                _word_is(words[start + i], unstemmed[start + i], phrase[i])
-                for i in range(1, len(phrase))
-            ):
-                size = len(phrase)
+    by_word = index.word_groups.get
+    for start, word in enumerate(words):
+        group = by_word(word)
+        size = 0 if group is None else group.size_at(words, unstemmed, start)
+        for group in index.groups_begun_by(word, unstemmed[start]):
+            size = max(size, group.size_at(words, unstemmed, start))
         if size:
             return (start, size) if with_length else start
     return None
 
 
-def _named(words: list[str]) -> list[tuple[Kind, int]]:
+def _named(words: Sequence[str]) -> list[tuple[Kind, int]]:
     return [
         (kind, at)
-        for kind in kinds()
-        if kind.id != OTHER and (at := _first_match(words, f"hazard_{kind.id}")) is not None
+        for kind, name, index in _kind_lists()
+        if index.may_begin(words) and (at := _first_match(words, name)) is not None
     ]
+
+
+@cache
+def _kind_lists() -> tuple[tuple[Kind, str, _Index], ...]:
+    """Each kind (but "other") with the name of its list and the list's index."""
+    return tuple(
+        (kind, f"hazard_{kind.id}", _index(f"hazard_{kind.id}"))
+        for kind in kinds()
+        if kind.id != OTHER
+    )
 
 
 def hazard_kinds_named(text: str | None) -> frozenset[str]:
@@ -216,6 +305,7 @@ def is_hurt(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=64)  # asked of a message by the router, then with every danger check
 def is_electrocuted(text: str) -> bool:
     """Electricity hurt someone ("مسكته الكهربا", "انكهرب واحد", "wa7ed n9a3g"), or someone touched
     danger the message names ("فيه سلك مكشوف قدام البيت وولدي لمسه"): a safety report whatever
@@ -249,7 +339,7 @@ def is_danger(text: str) -> bool:
     return _danger_named(_stems(text)) or is_hurt(text)
 
 
-def _danger_named(words: list[str]) -> bool:
+def _danger_named(words: Sequence[str]) -> bool:
     """A danger phrase, an urgent kind, or a kind in a state that makes it danger now."""
     if _first_match(words, "hazard_danger") is not None:
         return True
@@ -354,7 +444,7 @@ def _named_alone(text: str) -> bool:
     return bool(named.district or named.city) and not named.other_words
 
 
-def _street_at(words: list[str]) -> int | None:
+def _street_at(words: Sequence[str]) -> int | None:
     """Where a street word with a name after it is among the (stemmed) words, else None."""
     at = _first_match(words, "place_street")
     return at if at is not None and at + 1 < len(words) else None

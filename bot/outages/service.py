@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, func, inspect, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Session, configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, manager_of_class
 
@@ -109,6 +109,28 @@ _OPEN_INCIDENT_OF_AREA = Prepared(
 _INSERT_REPORT: dict[
     str, Prepared
 ] = {}  # per dialect: INSERT ... ON CONFLICT DO NOTHING RETURNING id
+# A new area's incident, its row returned whole; then its claim of the area (per dialect:
+# INSERT ... ON CONFLICT DO NOTHING RETURNING area_key, a row only when the claim is ours).
+_NEW_INCIDENT_COLUMNS = (
+    "area_key",
+    "city",
+    "district",
+    "latitude",
+    "longitude",
+    "status",
+    "started_at",
+    "start_set_by_operator",
+    "estimate_version",
+    "force_majeure",
+    "planned",
+    "reopened_from_id",
+)
+_INSERT_INCIDENT = Prepared(
+    insert(_INCIDENTS)
+    .values({name: bindparam(name) for name in _NEW_INCIDENT_COLUMNS})
+    .returning(*_INCIDENTS.columns)
+)
+_CLAIM_AREA: dict[str, Prepared] = {}
 
 
 class OutageError(ValueError):
@@ -680,31 +702,53 @@ def _open_incident(
         if near is not None:
             return near, False, reporters_count(session, near)
 
-        incident = Incident(
-            area_key=key,
-            city=place.city,
-            district=place.district,
-            latitude=place.latitude,
-            longitude=place.longitude,
-            status=OPEN,
-            started_at=reported_at,
-            start_set_by_operator=False,
-            estimate_version=0,
-            force_majeure=False,
-            planned=False,
-            reopened_from_id=reopened_from.id if reopened_from else None,
+        # Written with Core, the row it wrote taken back whole (RETURNING) and attached as the
+        # ORM would load it: the unit of work of `session.add` and its flush cost as much as
+        # the rest of a new area's report.
+        conn = connection_of(session)
+        row = _INSERT_INCIDENT.first(
+            conn,
+            {
+                "area_key": key,
+                "city": place.city,
+                "district": place.district,
+                "latitude": place.latitude,
+                "longitude": place.longitude,
+                "status": OPEN,
+                "started_at": reported_at,
+                "start_set_by_operator": False,
+                "estimate_version": 0,
+                "force_majeure": False,
+                "planned": False,
+                "reopened_from_id": reopened_from.id if reopened_from else None,
+            },
         )
-        session.add(incident)
-        session.flush()
-        claim = _insert_ignoring(
-            session, OpenArea, {"area_key": key, "incident_id": incident.id}, ["area_key"]
-        )
-        if session.execute(claim.returning(OpenArea.area_key)).first() is not None:
+        assert row is not None  # an INSERT without a conflict clause returns its one row
+        incident = _attached(session, Incident, row._asdict())
+        claimed = _claim_of(session).first(conn, {"area_key": key, "incident_id": incident.id})
+        if claimed is not None:
             return incident, True, 0
         # Another worker opened this area's incident meanwhile: drop ours and join theirs.
         session.delete(incident)
         session.flush()
     raise RuntimeError(f"could not claim the open incident of area {key!r}")
+
+
+def _claim_of(session: Session) -> Prepared:
+    """The claim of an area's open incident, built once for the session's dialect."""
+    dialect = connection_of(session).dialect.name
+    claim = _CLAIM_AREA.get(dialect)
+    if claim is None:
+        values: dict[str, Any] = {
+            "area_key": bindparam("area_key"),
+            "incident_id": bindparam("incident_id"),
+        }
+        claim = _CLAIM_AREA[dialect] = Prepared(
+            _insert_ignoring(session, OpenArea, values, ["area_key"]).returning(
+                _OPEN_AREAS.c.area_key
+            )
+        )
+    return claim
 
 
 def _nearest_open(session: Session, place: Place) -> Incident | None:

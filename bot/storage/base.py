@@ -86,8 +86,13 @@ def _sqlite_utc_text(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         raise ValueError(f"naive datetime {value!r}: store timezone-aware values only")
-    # ("+00:00" cut from the end: cheaper than `replace(tzinfo=None)` first)
-    return value.astimezone(UTC).isoformat(" ", "microseconds")[:-6]
+    # Its fields %-formatted: `isoformat` builds its text with the generic PyUnicode_FromFormat
+    # (~10k instructions a call by callgrind; a report's turn binds 7 times).
+    at = value.astimezone(UTC)
+    return _SQLITE_TEXT % (at.year, at.month, at.day, at.hour, at.minute, at.second, at.microsecond)
+
+
+_SQLITE_TEXT = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
 
 
 class Base(DeclarativeBase):

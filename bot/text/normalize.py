@@ -27,6 +27,8 @@ _UNCLEAN = re.compile("[" + "".join(re.escape(chr(code)) for code in _CLEAN_TABL
 # Any decimal digit that is not ASCII (Arabic-Indic, Persian, Devanagari, full-width...).
 _NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
 _ARABIC_SEPARATORS = str.maketrans({"\u066b": ".", "\u066c": ",", "\u060c": ","})
+# What `ascii_digits` changes: an Arabic mark of `_ARABIC_SEPARATORS`, or a digit not 0-9.
+_NOT_ASCII_NUMERIC = re.compile(r"[\u066b\u066c\u060c]|[^\D0-9]")
 
 # Letter folding: every variant on the left is read as the letter on the right.
 # چ and گ are folded to ك because Gulf writers use them for the k/g sound of ك/ق in
@@ -66,7 +68,15 @@ _LETTER_FOLDS = {
 _DIACRITICS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]
 # One pass over the text: diacritics dropped, letters folded, Arabic decimal marks made ASCII
 # (the three sets of characters are apart, so one table does what three passes did).
-_FOLD_TABLE = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
+# The characters of most messages (ASCII, the Arabic block) that it leaves as they are are in it
+# too, mapped to themselves: `translate` raises and drops a KeyError for each character a table
+# does not have, most of a message's letters.
+_FOLD_TABLE = (
+    {code: code for code in (*range(0x80), *range(0x0600, 0x0700))}
+    | dict.fromkeys(_DIACRITICS)
+    | str.maketrans(_LETTER_FOLDS)
+    | _ARABIC_SEPARATORS
+)
 # Anything that is not a letter or digit separates words.
 _WORD = re.compile(r"[^\W_]+")
 # A letter held down ("طاااافية", "helloooo"): three or more of the same letter read as one.
@@ -104,7 +114,9 @@ def clean_raw(text: str) -> str:
 
 def ascii_digits(text: str) -> str:
     """Every decimal digit, whatever its script, as 0-9; Arabic decimal/thousands marks too."""
-    if text.isascii():
+    if text.isascii() or _NOT_ASCII_NUMERIC.search(text) is None:
+        # Most Arabic messages have neither: `translate` with a dict looks up every letter
+        # (raising and dropping a KeyError for each one it does not change).
         return text
     return _NON_ASCII_DIGIT.sub(_ascii_digit, text.translate(_ARABIC_SEPARATORS))
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+# The phrase lists, as a module: bot.phrases reads its files with bot.understanding.phrases, so
+# either package may be imported first (a name taken from a half-made module would fail).
+from bot import phrases as _lists
 from bot.config import RIYADH
 from bot.text import clean_raw, fold, words
 from bot.understanding.control import choice_named, choice_number, control_word
@@ -73,9 +76,9 @@ def another_service(text: str) -> bool:
     """The message names another service or company ("STC قطعوا النت", "الماء مقطوع من امس",
     "water bill payment") and nothing of electricity: not ours, whatever its words of
     cutting, paying or reporting would otherwise ask."""
-    from bot.phrases import mentions, mentions_words
-
-    return mentions_words(text, "other_service") and not mentions(text, "electricity_named")
+    return _lists.mentions_words(text, "other_service") and not _lists.mentions(
+        text, "electricity_named"
+    )
 
 
 def _outage_told(raw: str, now: datetime, slots: dict) -> bool:
@@ -88,9 +91,7 @@ def _outage_told(raw: str, now: datetime, slots: dict) -> bool:
     if reading.start is None:
         return False
     if reading.start.day > now.date():
-        from bot.phrases import mentions
-
-        return reading.power_named and mentions(raw, "outage_ahead")
+        return reading.power_named and _lists.mentions(raw, "outage_ahead")
     return bool(slots.get("ongoing")) and reading.power_off
 
 
@@ -101,9 +102,7 @@ def _starts_ahead(slots: dict, now: datetime) -> bool:
 
 
 def _compensation_asked(raw: str) -> bool:
-    from bot.phrases import mentions
-
-    return mentions(raw, "compensation_ask")
+    return _lists.mentions(raw, "compensation_ask")
 
 
 def _outage_ahead(raw: str, now: datetime, slots: dict) -> bool:
@@ -112,11 +111,9 @@ def _outage_ahead(raw: str, now: datetime, slots: dict) -> bool:
     answered by the report flow, not a compensation question (whatever the model leans to)."""
     if "standard" in slots or not _outage_told(raw, now, slots):
         return False
-    from bot.phrases import mentions
-
     start = read_times(raw, now).start
     ahead = start is not None and start.day > now.date()
-    return ahead and not mentions(raw, "compensation_ask")
+    return ahead and not _lists.mentions(raw, "compensation_ask")
 
 
 def prepare() -> None:

@@ -90,9 +90,7 @@ def find_duration_minutes(
         from bot.understanding.slots import folded_text
 
         tokens = slot_tokens(folded_text(raw, folded), _words().known)
-    from bot.understanding.slots.times import months_by_number  # times imports this module
-
-    toks = months_by_number(tokens)  # "شهر 11 يوم ٥": a date, not 11 days
+    toks = _times.months_by_number(tokens)  # "شهر 11 يوم ٥": a date, not 11 days
     starts = length_starts()
     i = 0
     while i < len(toks):
@@ -230,3 +228,8 @@ def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | N
     ):
         return float(w.unit[token]), w.unit[token], i + 1
     return None
+
+
+# Last: times imports this module's names at its top, so it is imported once this module is
+# whole (it was imported inside `find_duration_minutes`, once a message).
+from bot.understanding.slots import times as _times  # noqa: E402

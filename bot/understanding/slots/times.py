@@ -1481,6 +1481,8 @@ def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | N
     """The month the message names with no day beside it ("في رمضان", "شهر ٩" is not read
     here, "سبتمبر", "الشهر الماضي"), or None. A name of under 4 letters ("رجب", "صفر", "اب",
     "may") counts only after "شهر"/"month", where it cannot be another word."""
+    if all(table.firsts.isdisjoint(toks) for table in (v.last_month, v.hijri, v.gregorian)):
+        return None  # most messages: no word a month's name begins with (3 look-ups a word)
     for i, token in enumerate(toks):
         if _phrase_at(toks, i, v.last_month)[1]:
             first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)

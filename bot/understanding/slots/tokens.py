@@ -11,6 +11,7 @@ number ("و20" → "و", "20"; "ل1:10" → "ل", "1:10"). A dash before a numbe
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Dates written with digits ("16/11", "16-11-2026", "15/6/1448") stay one token.
 # An Arabic "و" (and) or "ل" (until) glued to a number is a word of its own ("ل1:10", "و٢٠").
@@ -25,8 +26,16 @@ MAX_SLOT_CHARS = 1000  # slot parsing looks at the start of a message only (host
 
 
 def slot_tokens(folded: str, known: frozenset[str] = frozenset()) -> list[str]:
+    # A turn reads its message's tokens in the time and length finders of understanding, then
+    # again in the flows' checks (is the power said to be off? now?): kept for the last texts
+    # (a new list each time, so a caller may change its own).
+    return list(_tokens(folded[:MAX_SLOT_CHARS], known))
+
+
+@lru_cache(maxsize=256)
+def _tokens(folded: str, known: frozenset[str]) -> tuple[str, ...]:
     out: list[str] = []
-    for token in _TOKEN.findall(folded[:MAX_SLOT_CHARS]):
+    for token in _TOKEN.findall(folded):
         first = token[0]
         if first not in "وب" and not first.isdigit():  # a word or a dash
             out.append(token)  # most words: nothing to split off
@@ -40,7 +49,7 @@ def slot_tokens(folded: str, known: frozenset[str] = frozenset()) -> list[str]:
             out.extend(("ب", token[1:]))  # "بثلاث ايام", "بيوم": "by/with" glued to a number
         else:
             out.append(token)
-    return out
+    return tuple(out)
 
 
 def parse_number(token: str, words: dict[str, int]) -> float | None:
