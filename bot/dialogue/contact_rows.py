@@ -24,8 +24,8 @@ COLUMNS = tuple(column.name for column in _TABLE.columns)
 # What a turn may change; the key and the creation time never do.
 CHANGEABLE = tuple(name for name in COLUMNS if name not in (*_KEY, "created_at"))
 
-# The row lock keeps two workers apart even when the shared sender lock is not to be had
-# (PostgreSQL; SQLite has one writer at a time anyway and ignores it).
+# The row lock, held to the turn's commit, is the sender lock on PostgreSQL (bot/coordination's
+# `locks_senders`): a sender's next message waits here. SQLite ignores it (one writer at a time).
 _SELECT = Prepared(
     select(*_TABLE.columns)
     .where(_TABLE.c.channel == bindparam("k_channel"), _TABLE.c.sender == bindparam("k_sender"))
