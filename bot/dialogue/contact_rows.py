@@ -121,12 +121,16 @@ def _loaded(row: Any, channel: str, sender: str) -> LoadedContact:
 
 
 def save(
-    conn: Connection, loaded: LoadedContact, now: datetime | None = None, along: Along | None = None
+    conn: Connection,
+    loaded: LoadedContact,
+    now: datetime | None = None,
+    along: Along | None = None,
+    commit: bool = False,
 ) -> None:
     """One INSERT (a new contact: a duplicate key means another turn made it first, and the
     caller retries) or one UPDATE of the changed columns (none changed: no statement).
     `along`: a write made with it (the channel's stored answer; PostgreSQL: in the same
-    statement)."""
+    statement). `commit`: the caller commits right after (`Prepared.rowcount`'s `commit`)."""
     contact = loaded.contact
     values = {name: getattr(contact, name) for name in CHANGEABLE}
     if loaded.original is None:
@@ -148,7 +152,7 @@ def save(
     elif along is not None:
         along.run_alone(conn)
     if write is not None:
-        write.rowcount(conn, values)
+        write.rowcount(conn, values, commit=commit)
 
 
 def _key(contact: ContactRow) -> dict[str, str]:
