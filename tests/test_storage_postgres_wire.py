@@ -21,15 +21,15 @@ AT = datetime(2026, 3, 5, 10, 30, tzinfo=UTC)
 _INSERT = Prepared(
     insert(_CONTACTS).values(
         channel="whatsapp",
-        sender=bindparam("sender"),
-        lang=bindparam("lang"),
-        state=bindparam("state"),
+        sender=bindparam("who"),
+        lang=bindparam("lg"),
+        state=bindparam("st"),
         created_at=AT,
     )
 )
-_LANG = Prepared(select(_CONTACTS.c.lang).where(_CONTACTS.c.sender == bindparam("sender")))
+_LANG = Prepared(select(_CONTACTS.c.lang).where(_CONTACTS.c.sender == bindparam("who")))
 _SET_LANG = Prepared(
-    update(_CONTACTS).where(_CONTACTS.c.sender == bindparam("sender")).values(lang=bindparam("l"))
+    update(_CONTACTS).where(_CONTACTS.c.sender == bindparam("who")).values(lang=bindparam("l"))
 )
 
 
@@ -72,10 +72,10 @@ def test_a_transaction_begins_and_commits_with_its_statements(postgres: str, com
     with engine.connect() as conn, conn.begin():
         dbapi = conn.connection.dbapi_connection
         commands.clear()  # (the schema's set-up, on the same pooled connection)
-        assert _INSERT.rowcount(conn, {"sender": "+1", "lang": "ar", "state": {}}) == 1
+        assert _INSERT.rowcount(conn, {"who": "+1", "lg": "ar", "st": {}}) == 1
         assert conn.connection.dbapi_connection.info.transaction_status.name == "INTRANS"
-        assert _LANG.scalar(conn, {"sender": "+1"}) == "ar"
-        assert _SET_LANG.rowcount(conn, {"sender": "+1", "l": "en"}, commit=True) == 1
+        assert _LANG.scalar(conn, {"who": "+1"}) == "ar"
+        assert _SET_LANG.rowcount(conn, {"who": "+1", "l": "en"}, commit=True) == 1
         assert conn.connection.dbapi_connection.info.transaction_status.name == "IDLE"
     assert _of(commands, dbapi) == []
     assert _lang_elsewhere(postgres, "+1") == "en"
@@ -85,35 +85,35 @@ def test_a_transaction_rolled_back_leaves_nothing(postgres: str) -> None:
     engine = engine_for(postgres)
     with engine.connect() as conn:
         with conn.begin() as transaction:
-            _INSERT.rowcount(conn, {"sender": "+2", "lang": "ar", "state": {}})
+            _INSERT.rowcount(conn, {"who": "+2", "lg": "ar", "st": {}})
             transaction.rollback()
         assert _lang_elsewhere(postgres, "+2") is None
         # The statement prepared in that transaction outlives it (the server keeps it).
         with conn.begin():
-            _INSERT.rowcount(conn, {"sender": "+2", "lang": "en", "state": {}}, commit=True)
+            _INSERT.rowcount(conn, {"who": "+2", "lg": "en", "st": {}}, commit=True)
     assert _lang_elsewhere(postgres, "+2") == "en"
 
 
 def test_a_failed_statement_raises_as_sqlalchemy_does_and_rolls_back(postgres: str) -> None:
     engine = engine_for(postgres)
     with engine.begin() as conn:
-        _INSERT.rowcount(conn, {"sender": "+3", "lang": "ar", "state": {}})
+        _INSERT.rowcount(conn, {"who": "+3", "lg": "ar", "st": {}})
     with engine.connect() as conn:
         with pytest.raises(IntegrityError) as raised, conn.begin():
-            _SET_LANG.rowcount(conn, {"sender": "+3", "l": "en"})
-            _INSERT.rowcount(conn, {"sender": "+3", "lang": "fr", "state": {}}, commit=True)
+            _SET_LANG.rowcount(conn, {"who": "+3", "l": "en"})
+            _INSERT.rowcount(conn, {"who": "+3", "lg": "fr", "st": {}}, commit=True)
         assert isinstance(raised.value.orig, psycopg.errors.UniqueViolation)
         assert _lang_elsewhere(postgres, "+3") == "ar"  # the UPDATE before it went too
         with conn.begin():  # and the connection goes on
-            assert _LANG.scalar(conn, {"sender": "+3"}) == "ar"
+            assert _LANG.scalar(conn, {"who": "+3"}) == "ar"
 
 
 def test_statements_are_prepared_once_a_connection_whatever_their_values(postgres: str) -> None:
     engine = engine_for(postgres)
     with engine.connect() as conn, conn.begin():
         for n, lang in enumerate(["ar", None, "en", None]):
-            _INSERT.rowcount(conn, {"sender": f"+4{n}", "lang": lang, "state": {"n": n}})
-        found = [_LANG.scalar(conn, {"sender": f"+4{n}"}) for n in range(4)]
+            _INSERT.rowcount(conn, {"who": f"+4{n}", "lg": lang, "st": {"n": n}})
+        found = [_LANG.scalar(conn, {"who": f"+4{n}"}) for n in range(4)]
         wire = conn.connection.info[_WIRE]
         prepared = conn.exec_driver_sql(
             "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'sadeeq_%%'"
@@ -129,7 +129,7 @@ def test_in_autocommit_each_statement_stands_alone(postgres: str, commands) -> N
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         dbapi = conn.connection.dbapi_connection
         commands.clear()
-        _INSERT.rowcount(conn, {"sender": "+5", "lang": "ar", "state": {}})
+        _INSERT.rowcount(conn, {"who": "+5", "lg": "ar", "st": {}})
         assert dbapi.info.transaction_status.name == "IDLE"
         assert _of(commands, dbapi) == []
     assert _lang_elsewhere(postgres, "+5") == "ar"
@@ -143,10 +143,10 @@ def test_a_connection_ended_by_the_server_is_invalidated_and_replaced(postgres: 
         with engine.connect() as admin:
             admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         with pytest.raises(DBAPIError) as raised, conn.begin():
-            _LANG.scalar(conn, {"sender": "+6"})
+            _LANG.scalar(conn, {"who": "+6"})
         assert raised.value.connection_invalidated
     with engine.connect() as conn:
-        assert _LANG.scalar(conn, {"sender": "+6"}) is None
+        assert _LANG.scalar(conn, {"who": "+6"}) is None
 
 
 def test_a_connection_left_in_pipeline_mode_is_closed(postgres: str, monkeypatch) -> None:
@@ -158,17 +158,17 @@ def test_a_connection_left_in_pipeline_mode_is_closed(postgres: str, monkeypatch
         raise KeyboardInterrupt
 
     with engine.connect() as conn:
-        _LANG.scalar(conn, {"sender": "+7"})
+        _LANG.scalar(conn, {"who": "+7"})
         conn.rollback()
         dbapi = conn.connection.dbapi_connection
         monkeypatch.setattr(dbapi, "wait", interrupted)
         with pytest.raises(KeyboardInterrupt):
-            _LANG.scalar(conn, {"sender": "+7"})
+            _LANG.scalar(conn, {"who": "+7"})
         assert dbapi.closed
         monkeypatch.undo()
         conn.invalidate()
     with engine.connect() as conn:
-        assert _LANG.scalar(conn, {"sender": "+7"}) is None
+        assert _LANG.scalar(conn, {"who": "+7"}) is None
 
 
 def test_placeholders_are_numbered_once_a_name() -> None:
@@ -177,3 +177,70 @@ def test_placeholders_are_numbered_once_a_name() -> None:
     sql, order = _numbered("SELECT %(b)s, %(a)s, %(b)s, '5 %%' FROM t", ("a", "b"))
     assert sql == b"SELECT $1, $2, $1, '5 %' FROM t" and order == (1, 0)
     assert postgres_wire.MOST_NAMES > 50
+
+
+def test_a_guarded_read_that_fails_leaves_the_transaction_as_it_was(
+    postgres: str, monkeypatch
+) -> None:
+    """A read cut by the statement timeout raises, and the transaction goes on: what was
+    written before it is committed with what is written after. One round trip when it
+    succeeds (savepoint, read, release), a second one to roll back to the savepoint when not.
+    The same through `Connection.execute` (something listening)."""
+    from sqlalchemy import event, func
+    from sqlalchemy.exc import OperationalError
+
+    slow = Prepared(select(func.pg_sleep(bindparam("s"))))
+    trips: list[int] = []
+    real = postgres_wire._exchange
+
+    def exchange(pgconn, commands):
+        trips.append(commands)
+        return real(pgconn, commands)
+
+    monkeypatch.setattr(postgres_wire, "_exchange", exchange)
+    engine = engine_for(postgres)
+    for listened in (False, True):
+        sender = f"+8{int(listened)}"
+        if listened:
+            event.listen(engine, "before_cursor_execute", _nothing)
+        try:
+            with engine.connect() as conn, conn.begin():
+                _INSERT.rowcount(conn, {"who": sender, "lg": "ar", "st": {}})
+                trips.clear()
+                assert slow.all(conn, {"s": 0}, guarded=True)
+                assert trips == ([] if listened else [4])  # savepoint, read, release; sync
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 50")
+                with pytest.raises(OperationalError):
+                    slow.all(conn, {"s": 1}, guarded=True)
+                conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+                _SET_LANG.rowcount(conn, {"who": sender, "l": "en"})
+        finally:
+            if listened:
+                event.remove(engine, "before_cursor_execute", _nothing)
+        assert _lang_elsewhere(postgres, sender) == "en"
+
+
+def _nothing(*_args, **_kwargs) -> None:
+    pass
+
+
+def test_the_billing_in_a_turn_fails_alone(postgres: str, monkeypatch) -> None:
+    """A bill lookup cut short in a turn is `BillingUnavailable`; the turn's transaction goes on."""
+    from sqlalchemy import func
+
+    from bot.billing import embedded
+    from bot.billing.base import BillingUnavailable
+
+    monkeypatch.setattr(
+        embedded, "_ACCOUNTS_OF_PHONE", Prepared(select(func.pg_sleep(1).label("account")))
+    )
+    billing = embedded.EmbeddedBilling(postgres)
+    engine = engine_for(postgres)
+    with engine.connect() as conn, conn.begin():
+        _INSERT.rowcount(conn, {"who": "+9", "lg": "ar", "st": {}})
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 50")
+        with embedded.reading_through(conn), pytest.raises(BillingUnavailable):
+            billing.accounts_for_phone("+9")
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        _SET_LANG.rowcount(conn, {"who": "+9", "l": "en"}, commit=True)
+    assert _lang_elsewhere(postgres, "+9") == "en"

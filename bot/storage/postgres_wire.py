@@ -10,7 +10,9 @@ the same psycopg connection, in its transaction:
   loaded by psycopg's own `Transformer` (the same adapters, the same Python values);
 - the BEGIN that psycopg would send first, the statement's PREPARE the first time, the
   statement, and a COMMIT when the caller asks for one (`commit=True`: the turn's last write)
-  go to the server together in libpq's pipeline mode and come back in one round trip. A
+  go to the server together in libpq's pipeline mode and come back in one round trip; so do a
+  savepoint and its release around a statement whose failure must not end the transaction
+  (`guarded=True`: the billing's reads in a turn). A
   transaction is still opened and ended by the server's own BEGIN and COMMIT; psycopg reads
   the connection's state from libpq, so its `commit()` then finds it idle and sends nothing;
 - an error comes back as the exception psycopg raises for it (`psycopg.errors`), for
@@ -24,10 +26,11 @@ from typing import Any
 
 from psycopg import Connection, IsolationLevel, errors
 from psycopg.adapt import PyFormat, Transformer
-from psycopg.generators import fetch_many, send
+from psycopg.generators import execute, fetch_many, send
 from psycopg.pq import ExecStatus, TransactionStatus
 
 _IDLE = TransactionStatus.IDLE
+_FAILED = TransactionStatus.INERROR
 _FATAL = ExecStatus.FATAL_ERROR
 _COMMAND_OK = ExecStatus.COMMAND_OK
 # Statements prepared on one connection at most; past that they run unnamed (a set of
@@ -93,10 +96,14 @@ class Wire:
         self.encoding = connection.info.encoding
         self._formats: dict[int, list[PyFormat]] = {}
 
-    def run(self, sql: bytes, parameters: Sequence[Any], commit: bool = False) -> Rows:
+    def run(
+        self, sql: bytes, parameters: Sequence[Any], commit: bool = False, guarded: bool = False
+    ) -> Rows:
         """`sql` (with $1… placeholders) executed with `parameters`, in the connection's
         transaction, begun first when there is none (not in autocommit); `commit`: the
-        transaction is committed with it, in the same round trip."""
+        transaction is committed with it, in the same round trip. `guarded`: its failure
+        leaves the transaction as it was: a savepoint before it and its release after it go
+        in the same round trip; when it fails, a second round trip rolls back to it."""
         connection = self.connection
         with connection.lock:
             pgconn, transformer = self.pgconn, self.transformer
@@ -110,10 +117,13 @@ class Wire:
             name = self.names.get(key)
             fresh = name is None and len(self.names) < MOST_NAMES
             begin = not connection.autocommit and pgconn.transaction_status == _IDLE
+            guarded = guarded and not connection.autocommit
             pgconn.enter_pipeline_mode()
             try:
                 if begin:
                     pgconn.send_query_params(begin_command(connection), None)
+                if guarded:
+                    pgconn.send_query_params(b"SAVEPOINT " + _GUARD, None)
                 if fresh:
                     name = b"sadeeq_%d" % len(self.names)
                     pgconn.send_prepare(name, sql, param_types=types)
@@ -121,17 +131,19 @@ class Wire:
                     pgconn.send_query_params(sql, values, types, value_formats)
                 else:
                     pgconn.send_query_prepared(name, values, param_formats=value_formats)
+                if guarded:
+                    pgconn.send_query_params(b"RELEASE SAVEPOINT " + _GUARD, None)
                 if commit:
                     pgconn.send_query_params(b"COMMIT", None)
                 pgconn.pipeline_sync()
-                commands = 1 + begin + fresh + commit
+                commands = 1 + begin + 2 * guarded + fresh + commit
                 results = connection.wait(_exchange(pgconn, commands))
                 pgconn.exit_pipeline_mode()
             except BaseException:
                 if pgconn.pipeline_status:  # still in pipeline mode: unusable, let it go
                     connection.close()
                 raise
-            at = int(begin)  # the results of each command, in the order sent
+            at = begin + guarded  # the results of each command, in the order sent
             if fresh:
                 prepared = results[at]
                 if prepared and prepared[-1].status == _COMMAND_OK:
@@ -139,12 +151,25 @@ class Wire:
                 at += 1
             for result in (result for each in results for result in each):
                 if result.status == _FATAL:
-                    raise errors.error_from_result(result, encoding=self.encoding)
+                    failed = errors.error_from_result(result, encoding=self.encoding)
+                    if guarded and pgconn.transaction_status == _FAILED:
+                        self._back_to_guard()
+                    raise failed
             result = results[at][-1]
             transformer.set_pgresult(result)
             rows = transformer.load_rows(0, result.ntuples, tuple) if result.nfields else []
             codes = tuple(result.ftype(i) for i in range(result.nfields))
             return Rows(rows, result.command_tuples or 0, codes)
+
+    def _back_to_guard(self) -> None:
+        """The transaction as it was before the guarded statement (it stays open)."""
+        self.pgconn.send_query_params(b"ROLLBACK TO SAVEPOINT " + _GUARD, None)
+        for result in self.connection.wait(execute(self.pgconn)):
+            if result.status == _FATAL:
+                raise errors.error_from_result(result, encoding=self.encoding)
+
+
+_GUARD = b"sadeeq_guard"
 
 
 def _exchange(pgconn: Any, commands: int):

@@ -248,15 +248,19 @@ class Prepared:
         values: Mapping[str, Any],
         fetch: Callable[[Any], Any],
         commit: bool = False,
+        guarded: bool = False,
     ):
         if not conn.in_transaction():
             conn.begin()  # as `Connection.execute` would (autobegin)
         if plan.wire_sql is not None:
             ordered = plan.wire_parameters(values)
             try:
-                return fetch(_wire(conn).run(plan.wire_sql, ordered, commit))
+                return fetch(_wire(conn).run(plan.wire_sql, ordered, commit, guarded))
             except conn.dialect.loaded_dbapi.Error as error:
                 conn._handle_dbapi_exception(error, plan.sql, ordered, None, None)
+        if guarded and plan.dialect.name == "postgresql":
+            with conn.begin_nested():
+                return self._run(conn, plan, values, fetch, commit)
         parameters = plan.parameters(values)
         kept = plan.dialect.driver == "psycopg"
         cursor = _kept_cursor(conn) if kept else conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -269,13 +273,23 @@ class Prepared:
             if not kept:
                 cursor.close()
 
-    def all(self, conn: Connection, values: Mapping[str, Any]) -> list[Any]:
-        """Every row of the result."""
+    def all(self, conn: Connection, values: Mapping[str, Any], guarded: bool = False) -> list[Any]:
+        """Every row of the result. `guarded`: a failure of this statement (a statement
+        timeout, say) raises but leaves the caller's transaction usable, as it was before
+        (PostgreSQL aborts the transaction of a failed statement: a savepoint around it,
+        sent in the same round trip; SQLite's transaction survives a failed read)."""
         plan = self._plan(conn)
         if plan is None:
+            if guarded and conn.dialect.name == "postgresql":
+                with conn.begin_nested():
+                    return list(conn.execute(self.statement, dict(values)).all())
             return list(conn.execute(self.statement, dict(values)).all())
         return self._run(
-            conn, plan, values, lambda c: [plan.make_row(raw, c) for raw in c.fetchall()]
+            conn,
+            plan,
+            values,
+            lambda c: [plan.make_row(raw, c) for raw in c.fetchall()],
+            guarded=guarded,
         )
 
     def first(self, conn: Connection, values: Mapping[str, Any]) -> Any | None:
