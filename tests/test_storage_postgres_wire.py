@@ -244,3 +244,18 @@ def test_the_billing_in_a_turn_fails_alone(postgres: str, monkeypatch) -> None:
         conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
         _SET_LANG.rowcount(conn, {"who": "+9", "l": "en"}, commit=True)
     assert _lang_elsewhere(postgres, "+9") == "en"
+
+
+def test_a_wire_made_again_for_a_connection_prepares_under_names_of_its_own(
+    postgres: str,
+) -> None:
+    """Should the pool's record of a connection (where its wire is kept) be lost while the
+    connection lives on, a new wire's statements never collide with the first one's."""
+    engine = engine_for(postgres)
+    with engine.connect() as conn, conn.begin():
+        _LANG.scalar(conn, {"who": "+10"})
+        first = conn.connection.info.pop(_WIRE)
+        assert _LANG.scalar(conn, {"who": "+10"}) is None  # prepared again, other name
+        second = conn.connection.info[_WIRE]
+    assert second is not first and second.connection is first.connection
+    assert set(first.names.values()).isdisjoint(second.names.values())

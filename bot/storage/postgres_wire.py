@@ -5,7 +5,7 @@ query conversion, result bookkeeping: about half a PostgreSQL worker's statement
 sends a transaction's BEGIN as a round trip of its own before the first statement. Here, on
 the same psycopg connection, in its transaction:
 
-- the statement is prepared once per connection under a name of its own (`sadeeq_N`, apart
+- the statement is prepared once per connection under a name of its own (`sadeeq_W_N`, apart
   from psycopg's `_pg3_N`) and then executed by name, its parameters dumped and its rows
   loaded by psycopg's own `Transformer` (the same adapters, the same Python values);
 - the BEGIN that psycopg would send first, the statement's PREPARE the first time, the
@@ -21,6 +21,7 @@ the same psycopg connection, in its transaction:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,10 +87,13 @@ class Rows:
 class Wire:
     """One per pooled psycopg connection (kept with it, see bot/storage/prepared.py)."""
 
-    __slots__ = ("connection", "pgconn", "transformer", "names", "encoding", "_formats")
+    __slots__ = ("connection", "pgconn", "transformer", "names", "encoding", "_formats", "_serial")
 
     def __init__(self, connection: Connection[Any]) -> None:
         self.connection = connection
+        # In the statements' names: a wire made again for a connection (its first one lost
+        # with the pool's record of it) never meets the names the first one prepared.
+        self._serial = next(_SERIALS)
         self.pgconn = connection.pgconn
         self.transformer = Transformer(connection)
         self.names: dict[tuple[bytes, tuple[int, ...]], bytes] = {}  # prepared on the server
@@ -125,7 +129,7 @@ class Wire:
                 if guarded:
                     pgconn.send_query_params(b"SAVEPOINT " + _GUARD, None)
                 if fresh:
-                    name = b"sadeeq_%d" % len(self.names)
+                    name = b"sadeeq_%d_%d" % (self._serial, len(self.names))
                     pgconn.send_prepare(name, sql, param_types=types)
                 if name is None:
                     pgconn.send_query_params(sql, values, types, value_formats)
@@ -170,6 +174,7 @@ class Wire:
 
 
 _GUARD = b"sadeeq_guard"
+_SERIALS = itertools.count()
 
 
 def _exchange(pgconn: Any, commands: int):
