@@ -65,10 +65,24 @@ def _lang_elsewhere(url: str, sender: str):
         ).scalar_one_or_none()
 
 
-def test_a_transaction_begins_and_commits_with_its_statements(postgres: str, commands) -> None:
+def test_a_transaction_begins_and_commits_with_its_statements(
+    postgres: str, commands, monkeypatch
+) -> None:
     """No BEGIN or COMMIT of psycopg's own: they went with the first and the last statement,
-    and what was written is committed for everyone to see."""
+    and what was written is committed for everyone to see. A statement in between (prepared
+    before) is sent alone, outside pipeline mode."""
+    trips: list[int] = []
+    real = postgres_wire._exchange
+
+    def exchange(pgconn, count):
+        trips.append(count)
+        return real(pgconn, count)
+
+    monkeypatch.setattr(postgres_wire, "_exchange", exchange)
     engine = engine_for(postgres)
+    with engine.connect() as conn, conn.begin():
+        _LANG.scalar(conn, {"who": "+0"})  # prepared on this connection
+    trips.clear()
     with engine.connect() as conn, conn.begin():
         dbapi = conn.connection.dbapi_connection
         commands.clear()  # (the schema's set-up, on the same pooled connection)
@@ -78,6 +92,7 @@ def test_a_transaction_begins_and_commits_with_its_statements(postgres: str, com
         assert _SET_LANG.rowcount(conn, {"who": "+1", "l": "en"}, commit=True) == 1
         assert conn.connection.dbapi_connection.info.transaction_status.name == "IDLE"
     assert _of(commands, dbapi) == []
+    assert trips == [3, 3]  # BEGIN, PREPARE, INSERT; PREPARE, UPDATE, COMMIT (+ each sync)
     assert _lang_elsewhere(postgres, "+1") == "en"
 
 

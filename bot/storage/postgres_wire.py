@@ -119,40 +119,16 @@ class Wire:
             types, value_formats = transformer.types or (), transformer.formats
             key = (sql, types)
             name = self.names.get(key)
-            fresh = name is None and len(self.names) < MOST_NAMES
             begin = not connection.autocommit and pgconn.transaction_status == _IDLE
             guarded = guarded and not connection.autocommit
-            pgconn.enter_pipeline_mode()
-            try:
-                if begin:
-                    pgconn.send_query_params(begin_command(connection), None)
-                if guarded:
-                    pgconn.send_query_params(b"SAVEPOINT " + _GUARD, None)
-                if fresh:
-                    name = b"sadeeq_%d_%d" % (self._serial, len(self.names))
-                    pgconn.send_prepare(name, sql, param_types=types)
-                if name is None:
-                    pgconn.send_query_params(sql, values, types, value_formats)
-                else:
-                    pgconn.send_query_prepared(name, values, param_formats=value_formats)
-                if guarded:
-                    pgconn.send_query_params(b"RELEASE SAVEPOINT " + _GUARD, None)
-                if commit:
-                    pgconn.send_query_params(b"COMMIT", None)
-                pgconn.pipeline_sync()
-                commands = 1 + begin + 2 * guarded + fresh + commit
-                results = connection.wait(_exchange(pgconn, commands))
-                pgconn.exit_pipeline_mode()
-            except BaseException:
-                if pgconn.pipeline_status:  # still in pipeline mode: unusable, let it go
-                    connection.close()
-                raise
-            at = begin + guarded  # the results of each command, in the order sent
-            if fresh:
-                prepared = results[at]
-                if prepared and prepared[-1].status == _COMMAND_OK:
-                    self.names[key] = name  # type: ignore[assignment]
-                at += 1
+            if name is not None and not (begin or guarded or commit):
+                # One command (a statement in the middle of a turn): no pipeline needed.
+                pgconn.send_query_prepared(name, values, param_formats=value_formats)
+                results, at = [connection.wait(execute(pgconn))], 0
+            else:
+                results, at = self._together(
+                    sql, key, values, value_formats, begin=begin, guarded=guarded, commit=commit
+                )
             for result in (result for each in results for result in each):
                 if result.status == _FATAL:
                     failed = errors.error_from_result(result, encoding=self.encoding)
@@ -164,6 +140,55 @@ class Wire:
             rows = transformer.load_rows(0, result.ntuples, tuple) if result.nfields else []
             codes = tuple(result.ftype(i) for i in range(result.nfields))
             return Rows(rows, result.command_tuples or 0, codes)
+
+    def _together(
+        self,
+        sql: bytes,
+        key: tuple[bytes, tuple[int, ...]],
+        values: Sequence[Any],
+        value_formats: Sequence[Any] | None,
+        *,
+        begin: bool,
+        guarded: bool,
+        commit: bool,
+    ) -> tuple[list[list[Any]], int]:
+        """`run`'s commands in one pipeline: each command's results, and where the
+        statement's are."""
+        connection, pgconn, types = self.connection, self.pgconn, key[1]
+        name = self.names.get(key)
+        fresh = name is None and len(self.names) < MOST_NAMES
+        pgconn.enter_pipeline_mode()
+        try:
+            if begin:
+                pgconn.send_query_params(begin_command(connection), None)
+            if guarded:
+                pgconn.send_query_params(b"SAVEPOINT " + _GUARD, None)
+            if fresh:
+                name = b"sadeeq_%d_%d" % (self._serial, len(self.names))
+                pgconn.send_prepare(name, sql, param_types=types)
+            if name is None:
+                pgconn.send_query_params(sql, values, types, value_formats)
+            else:
+                pgconn.send_query_prepared(name, values, param_formats=value_formats)
+            if guarded:
+                pgconn.send_query_params(b"RELEASE SAVEPOINT " + _GUARD, None)
+            if commit:
+                pgconn.send_query_params(b"COMMIT", None)
+            pgconn.pipeline_sync()
+            commands = 1 + begin + 2 * guarded + fresh + commit
+            results = connection.wait(_exchange(pgconn, commands))
+            pgconn.exit_pipeline_mode()
+        except BaseException:
+            if pgconn.pipeline_status:  # still in pipeline mode: unusable, let it go
+                connection.close()
+            raise
+        at = begin + guarded  # the results of each command, in the order sent
+        if fresh:
+            prepared = results[at]
+            if prepared and prepared[-1].status == _COMMAND_OK:
+                self.names[key] = name  # type: ignore[assignment]
+            at += 1
+        return results, at
 
     def _back_to_guard(self) -> None:
         """The transaction as it was before the guarded statement (it stays open)."""
