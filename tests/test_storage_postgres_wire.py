@@ -274,3 +274,33 @@ def test_a_wire_made_again_for_a_connection_prepares_under_names_of_its_own(
         second = conn.connection.info[_WIRE]
     assert second is not first and second.connection is first.connection
     assert set(first.names.values()).isdisjoint(second.names.values())
+
+
+def test_psycopg_prepares_nothing_so_never_deallocates_the_wires_statements(
+    postgres: str,
+) -> None:
+    """psycopg sends DEALLOCATE ALL after a ROLLBACK once it has prepared statements of its
+    own: the pool's connections prepare none, and the wire's survive the rollback of a
+    transaction that ran a statement through SQLAlchemy many times over."""
+    engine = engine_for(postgres)
+    with engine.connect() as conn:
+        assert conn.connection.dbapi_connection.prepare_threshold is None
+        _LANG.scalar(conn, {"who": "+11"})
+        for _ in range(8):  # (psycopg would prepare it at the sixth, and forget at ROLLBACK)
+            conn.execute(select(_CONTACTS.c.lang).where(_CONTACTS.c.sender == "+11")).all()
+        conn.rollback()
+        assert _LANG.scalar(conn, {"who": "+11"}) is None
+
+
+def test_statements_deallocated_behind_the_wire_are_prepared_again(postgres: str) -> None:
+    engine = engine_for(postgres)
+    with engine.connect() as conn:
+        _LANG.scalar(conn, {"who": "+12"})
+        conn.commit()
+        conn.exec_driver_sql("DEALLOCATE ALL")
+        conn.commit()
+        with pytest.raises(DBAPIError) as raised:
+            _LANG.scalar(conn, {"who": "+12"})
+        assert isinstance(raised.value.orig, psycopg.errors.InvalidSqlStatementName)
+        conn.rollback()
+        assert _LANG.scalar(conn, {"who": "+12"}) is None  # prepared again

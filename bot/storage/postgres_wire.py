@@ -132,6 +132,10 @@ class Wire:
             for result in (result for each in results for result in each):
                 if result.status == _FATAL:
                     failed = errors.error_from_result(result, encoding=self.encoding)
+                    if isinstance(failed, errors.InvalidSqlStatementName):
+                        # Deallocated behind this wire's back (a DEALLOCATE ALL or DISCARD
+                        # ALL): this statement fails, the next ones are prepared again.
+                        self.names.clear()
                     if guarded and pgconn.transaction_status == _FAILED:
                         self._back_to_guard()
                     raise failed
