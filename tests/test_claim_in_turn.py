@@ -183,3 +183,43 @@ def test_on_postgresql_the_claim_rides_with_the_contact_read_and_the_answer_with
     assert json.loads(answers["SMknown2"] or "null") == second.texts
     assert json.loads(answers["SMknown1"] or "null") == first.texts
     assert contact is not None and "SMknown1" in answers
+
+
+def test_on_postgresql_a_turn_is_two_round_trips_begin_and_commit_included(
+    seeded_database_url, monkeypatch
+) -> None:
+    """Nothing listening (production's path, bot/storage/postgres_wire.py): the BEGIN goes
+    with the claim and the contact's read, the COMMIT with the answer and the contact's
+    write; psycopg sends no command of its own. What was stored is committed (a second
+    connection reads it), and a redelivery gets it."""
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
+    from bot.storage import postgres_wire
+
+    if not seeded_database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    own: list[bytes] = []
+    trips: list[str] = []
+    real_command, real_exchange = psycopg.Connection._exec_command, postgres_wire._exchange
+
+    def command(self, sent, *args, **kwargs):
+        own.append(sent)
+        return real_command(self, sent, *args, **kwargs)
+
+    def exchange(pgconn, commands):
+        got = yield from real_exchange(pgconn, commands)
+        trips.append(TransactionStatus(pgconn.transaction_status).name)  # after the round trip
+        return got
+
+    bot = answerer(seeded_database_url)
+    bot.answer(inbound("SMwarm", "السلام عليكم"), text_of)  # statements prepared, pool made
+    monkeypatch.setattr(psycopg.Connection, "_exec_command", command)
+    monkeypatch.setattr(postgres_wire, "_exchange", exchange)
+    answer = bot.answer(inbound("SMtwo", "شكرا"), text_of)
+    # (BEGIN, the claim and the read), (the write and the answer, COMMIT)
+    assert own == [] and trips == ["INTRANS", "IDLE"]
+    monkeypatch.undo()
+    _, answers = rows(seeded_database_url)
+    assert json.dumps(answer.texts, ensure_ascii=False) in answers
+    assert bot.answer(inbound("SMtwo", "شكرا"), text_of).texts == answer.texts

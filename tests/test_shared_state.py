@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -305,6 +306,23 @@ def _engine_pair(database_url: str, redis_url: str | None):
     return Engine(settings), Engine(settings)
 
 
+@contextmanager
+def _turn_in_progress(engine, sender: str):
+    """What a turn of `sender` holds while it runs: the coordinator's sender lock, or on a
+    database that locks senders itself, the contact row (read `FOR UPDATE` in a transaction)."""
+    from bot.dialogue import contact_rows
+    from bot.storage.db import engine_for
+
+    if not engine.coordination.locked_by_database:
+        with engine.coordination.sender_lock("whatsapp", sender):
+            yield
+        return
+    engine.handle(_message("مرحبا", sender=sender))  # the row exists
+    with engine_for(engine.settings.database_url).connect() as conn, conn.begin():
+        assert not contact_rows.load(conn, "whatsapp", sender).is_new
+        yield
+
+
 @pytest.mark.parametrize("shared", ["in_process", "redis"])
 def test_a_second_message_from_one_sender_waits_for_the_first(
     shared, database_url, request
@@ -312,7 +330,7 @@ def test_a_second_message_from_one_sender_waits_for_the_first(
     redis_url = request.getfixturevalue("redis_url") if shared == "redis" else None
     one, two = _engine_pair(database_url, redis_url)
     done: list[str] = []
-    with one.coordination.sender_lock("whatsapp", "+966501234567"):  # a turn in progress
+    with _turn_in_progress(one, "+966501234567"):
         waiting = threading.Thread(
             target=lambda: done.append(
                 two.handle(_message("مرحبا", sender="+966501234567"))[0].text
@@ -329,8 +347,10 @@ def test_a_second_message_from_one_sender_waits_for_the_first(
 def test_a_sender_lock_not_had_in_time_lets_the_turn_go_on(
     database_url, monkeypatch, caplog
 ) -> None:
-    from bot.coordination import coordinator
+    from bot.coordination import coordinator, locks_senders
 
+    if locks_senders(database_url):
+        pytest.skip("the contact row is the sender lock here: no lock of the coordinator's")
     monkeypatch.setattr(coordinator, "LOCK_WAIT_SECONDS", 0.2)
     one, two = _engine_pair(database_url, None)
     with (
@@ -342,6 +362,57 @@ def test_a_sender_lock_not_had_in_time_lets_the_turn_go_on(
         "not had" in r.getMessage() and "+966501234567" not in r.getMessage()
         for r in caplog.records
     )
+
+
+def test_only_postgresql_locks_senders_by_their_contact_row() -> None:
+    from bot.coordination import locks_senders
+
+    assert locks_senders("postgresql+psycopg://u@h/db")
+    assert not locks_senders("sqlite:////tmp/x.sqlite")
+    postgres = Settings(database_url="postgresql+psycopg://u@h/db")
+    assert coordination(postgres).locked_by_database
+    assert not coordination(Settings(database_url="sqlite:////tmp/x.sqlite")).locked_by_database
+
+
+@pytest.mark.parametrize("per_minute", [0, 5])
+def test_a_turn_on_postgresql_asks_redis_for_no_lock(
+    database_url, redis_url: str, monkeypatch, per_minute: int
+) -> None:
+    """The contact row is the sender lock: Redis is asked only for the rate-limit count (one
+    round trip, none with the limit off), never for a lock or its release."""
+    from bot.coordination import locks_senders
+
+    if not locks_senders(database_url):
+        pytest.skip("PostgreSQL only")
+    one, _ = _engine_pair(database_url, redis_url)
+    one.coordination.rate_limiter.per_minute = per_minute
+    state = one.coordination.state
+    calls = _round_trips(state, monkeypatch)
+    real_count = state.count
+    monkeypatch.setattr(state, "count", lambda *a: calls.append("count") or real_count(*a))
+    assert one.handle(_message("مرحبا", sender="+966501111111"))
+    assert one.handle(_message("شكرا", sender="+966501111111"))
+    assert calls == ["count", "count"] if per_minute else not calls, calls
+
+
+def test_first_messages_of_a_new_sender_at_once_are_answered_one_after_the_other(
+    database_url,
+) -> None:
+    """No row to lock yet: both turns insert it, the second insert waits for the first commit
+    and fails, and that turn runs again after the first (on any database)."""
+    from bot.dialogue import contact_rows
+    from bot.storage.db import engine_for
+
+    one, two = _engine_pair(database_url, None)
+    sender = "+966502222222"
+    with ThreadPoolExecutor(2) as pool:
+        turns = [(one, "مرحبا"), (two, "السلام عليكم")]
+        answers = list(pool.map(lambda t: t[0].handle(_message(t[1], sender=sender)), turns))
+    assert all(answers)
+    with engine_for(database_url).connect() as conn:
+        contact = contact_rows.load(conn, "whatsapp", sender).contact
+    said = [e["text"] for e in contact.recent_messages if e["by"] == "subscriber"]
+    assert sorted(said) == sorted(["مرحبا", "السلام عليكم"]), contact.recent_messages
 
 
 def test_redis_keys_never_carry_a_phone_number(redis_url: str) -> None:

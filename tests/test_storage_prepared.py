@@ -165,11 +165,11 @@ def test_numbers_read_with_the_drivers_own_column_types(database_url: str) -> No
             assert isinstance(row.n, Decimal) and isinstance(row.f, float)
 
 
-def test_on_postgresql_one_cursor_a_connection_is_kept_and_ends_with_it(database_url: str) -> None:
-    """psycopg: the statements of a pooled connection share one cursor (its dumpers and loaders
-    looked up once); statements of other shapes read right on it; a connection that is
-    invalidated takes its cursor along. SQLite: a cursor a statement, closed after it."""
-    from bot.storage.prepared import _KEPT_CURSOR
+def test_on_postgresql_one_wire_a_connection_is_kept_and_ends_with_it(database_url: str) -> None:
+    """psycopg: the statements of a pooled connection share one `Wire` (its transformer and
+    its prepared statements); statements of other shapes read right on it; a connection that
+    is invalidated takes its wire along. SQLite: none."""
+    from bot.storage.prepared import _WIRE
 
     engine = engine_for(database_url)
     written = _contact_values()
@@ -181,13 +181,32 @@ def test_on_postgresql_one_cursor_a_connection_is_kept_and_ends_with_it(database
     postgres = database_url.startswith("postgresql")
     with engine.connect() as conn:
         first = Prepared(_CONTACT).first(conn, _KEY)
-        kept = conn.connection.info.get(_KEPT_CURSOR)
+        kept = conn.connection.info.get(_WIRE)
         assert (kept is not None) is postgres
         assert Prepared(lang).scalar(conn, {"k_sender": "+966500000001"}) == "ar"
         again = Prepared(_CONTACT).first(conn, _KEY)
         assert first is not None and again == first and again.state == written["state"]
-        assert conn.connection.info.get(_KEPT_CURSOR) is kept
+        assert conn.connection.info.get(_WIRE) is kept
         conn.invalidate()
     with engine.connect() as conn:
         assert Prepared(_CONTACT).first(conn, _KEY) == first
-        assert conn.connection.info.get(_KEPT_CURSOR) is not kept or not postgres
+        assert conn.connection.info.get(_WIRE) is not kept or not postgres
+
+
+def test_on_postgresql_a_transaction_begins_as_its_connection_says(database_url: str) -> None:
+    """The BEGIN sent with the first statement has the connection's isolation level (SQLAlchemy
+    sets one on connections handed back to the pool), as psycopg's own would."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    engine = engine_for(database_url)
+    written = _contact_values()
+    with engine.begin() as conn:
+        Prepared(insert(_CONTACTS).values({k: bindparam(k) for k in written})).rowcount(
+            conn, written
+        )
+    for level, shown in (("SERIALIZABLE", "serializable"), ("READ COMMITTED", "read committed")):
+        with engine.connect().execution_options(isolation_level=level) as conn:
+            row = Prepared(_CONTACT).first(conn, _KEY)
+            assert row is not None and row.state == written["state"]
+            assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == shown
+            conn.rollback()

@@ -84,14 +84,12 @@ _turn_connection: ContextVar[Connection | None] = ContextVar("_turn_connection",
 @contextmanager
 def reading_through(conn: Connection) -> Iterator[None]:
     """While a turn runs, the embedded billing reads through the turn's own connection when it
-    is an SQLite connection to the same database: no second connection taken from the pool
-    and handed back (a checkout and a rollback, about a fifth of a bill lookup's cost), and
-    the same snapshot as the turn. Not on PostgreSQL, where a failed statement (a billing
-    query cut by the statement timeout) would abort the turn's whole transaction, instead of
-    only the bill being unavailable for a moment."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
+    is one to the same database: no second connection taken from the pool and handed back (a
+    checkout, and on PostgreSQL an isolation level set and reset, about a fifth of a bill
+    lookup's cost), and the same snapshot as the turn. A billing read that fails (a statement
+    cut by the statement timeout) leaves the turn's transaction as it was: the bill is
+    unavailable for a moment, the turn goes on (`Prepared.all`'s `guarded`: on PostgreSQL a
+    savepoint around the read, in its round trip)."""
     token = _turn_connection.set(conn)
     try:
         yield
@@ -151,7 +149,7 @@ class EmbeddedBilling(BillingAdapter):
         shared = _turn_connection.get()
         try:
             if shared is not None and shared.engine is engine_for(self.database_url):
-                return query.all(shared, values)
+                return query.all(shared, values, guarded=True)
             with engine_for(self.database_url).connect() as conn:
                 if conn.dialect.name == "postgresql":
                     # One statement, no transaction to open and roll back: one round trip,

@@ -28,6 +28,7 @@ __all__ = [
     "SharedState",
     "account_guard",
     "coordination",
+    "locks_senders",
     "shared_state",
 ]
 
@@ -51,7 +52,19 @@ def shared_state(settings: Settings) -> SharedState:
 
 def coordination(settings: Settings) -> Coordinator:
     limiter = RateLimiter(shared_state(settings), settings.rate_limit_per_minute)
-    return Coordinator(shared_state(settings), limiter, default_lang=settings.lang)
+    return Coordinator(
+        shared_state(settings),
+        limiter,
+        default_lang=settings.lang,
+        locked_by_database=locks_senders(settings.database_url),
+    )
+
+
+def locks_senders(database_url: str) -> bool:
+    """Whether a turn on this database locks its sender's contact row with its first statement
+    until its commit (`Coordinator`'s `locked_by_database`): PostgreSQL. SQLite's lock is the
+    whole file's, taken at the first write, not the first read: its turns keep the sender lock."""
+    return database_url.startswith("postgresql")
 
 
 def account_guard(settings: Settings) -> AccountGuard:

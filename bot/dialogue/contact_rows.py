@@ -24,8 +24,8 @@ COLUMNS = tuple(column.name for column in _TABLE.columns)
 # What a turn may change; the key and the creation time never do.
 CHANGEABLE = tuple(name for name in COLUMNS if name not in (*_KEY, "created_at"))
 
-# The row lock keeps two workers apart even when the shared sender lock is not to be had
-# (PostgreSQL; SQLite has one writer at a time anyway and ignores it).
+# The row lock, held to the turn's commit, is the sender lock on PostgreSQL (bot/coordination's
+# `locks_senders`): a sender's next message waits here. SQLite ignores it (one writer at a time).
 _SELECT = Prepared(
     select(*_TABLE.columns)
     .where(_TABLE.c.channel == bindparam("k_channel"), _TABLE.c.sender == bindparam("k_sender"))
@@ -121,12 +121,16 @@ def _loaded(row: Any, channel: str, sender: str) -> LoadedContact:
 
 
 def save(
-    conn: Connection, loaded: LoadedContact, now: datetime | None = None, along: Along | None = None
+    conn: Connection,
+    loaded: LoadedContact,
+    now: datetime | None = None,
+    along: Along | None = None,
+    commit: bool = False,
 ) -> None:
     """One INSERT (a new contact: a duplicate key means another turn made it first, and the
     caller retries) or one UPDATE of the changed columns (none changed: no statement).
     `along`: a write made with it (the channel's stored answer; PostgreSQL: in the same
-    statement)."""
+    statement). `commit`: the caller commits right after (`Prepared.rowcount`'s `commit`)."""
     contact = loaded.contact
     values = {name: getattr(contact, name) for name in CHANGEABLE}
     if loaded.original is None:
@@ -148,7 +152,7 @@ def save(
     elif along is not None:
         along.run_alone(conn)
     if write is not None:
-        write.rowcount(conn, values)
+        write.rowcount(conn, values, commit=commit)
 
 
 def _key(contact: ContactRow) -> dict[str, str]:

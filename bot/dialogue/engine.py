@@ -125,10 +125,11 @@ class Engine:
                 self._record(turn)
                 if turn.made_session is not None:
                     turn.made_session.flush()  # what the flows wrote through the ORM goes first
-                stored = keep_answer(turn.replies) if keep_answer is not None else None
-                contact_rows.save(conn, loaded, along=stored)
             finally:
                 turn.close_session()
+            stored = keep_answer(turn.replies) if keep_answer is not None else None
+            # The turn's last statement: on PostgreSQL the commit is sent with it.
+            contact_rows.save(conn, loaded, along=stored, commit=True)
             return Outcome(replies=turn.replies, intent=turn.intent)
 
     @staticmethod

@@ -103,6 +103,10 @@ def _postgres_args(url: str) -> dict:
     args: dict[str, object] = dict(POSTGRES_TIME_LIMITS)
     # Result columns described only when read (SQLAlchemy's cached statements never read them).
     args["cursor_factory"] = LazyDescriptionCursor
+    # psycopg prepares no statement of its own: once it has, it sends DEALLOCATE ALL after
+    # a ROLLBACK or a DROP/ALTER, which would also drop the statements that
+    # bot/storage/postgres_wire.py prepared on the connection (the hot ones, all of them).
+    args["prepare_threshold"] = None
     if _limit_statements:
         # Added to the URL's own options (a search_path, say), which connect_args would replace.
         given = make_url(url).query.get("options")

@@ -23,6 +23,7 @@ Rows come back as named tuples (attribute, index and `_asdict()` access, as SQLA
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
@@ -30,6 +31,8 @@ from typing import Any, cast
 from sqlalchemy import Connection
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
+
+from bot.storage import postgres_wire
 
 
 class _NotPreparable(ValueError):
@@ -73,6 +76,8 @@ class _Plan:
         "types",
         "dialect",
         "results",
+        "wire_sql",
+        "wire_order",
     )
 
     def __init__(self, statement: Executable, dialect: Any) -> None:
@@ -117,8 +122,25 @@ class _Plan:
         # The result processors, from the first cursor's description: some depend on the type
         # the driver reports (psycopg's numerics).
         self.results: tuple[Any, ...] | None = None
+        # psycopg: the SQL with libpq's $n placeholders (bot/storage/postgres_wire.py), and
+        # which of `names` each $n takes.
+        self.wire_sql: bytes | None = None
+        self.wire_order: tuple[int, ...] = ()
+        if dialect.driver == "psycopg" and not self.positional:
+            self.wire_sql, self.wire_order = _numbered(sql, self.names)
 
     def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        out = self._values(values)
+        if self.positional:
+            return tuple(out)
+        return dict(zip(self.names, out, strict=True))
+
+    def wire_parameters(self, values: Mapping[str, Any]) -> list[Any]:
+        """The values in the order of `wire_sql`'s placeholders."""
+        out = self._values(values)
+        return [out[i] for i in self.wire_order]
+
+    def _values(self, values: Mapping[str, Any]) -> list[Any]:
         try:
             out = [values[key] for key in self.keys]
         except KeyError:  # a value left to its default
@@ -128,9 +150,7 @@ class _Plan:
             ]
         for i, process in self.processed:
             out[i] = process(out[i])
-        if self.positional:
-            return tuple(out)
-        return dict(zip(self.names, out, strict=True))
+        return out
 
     def make_row(self, raw: Sequence[Any], cursor: Any) -> Any:
         results = self.results
@@ -143,6 +163,39 @@ class _Plan:
         return self.row._make(
             [value if p is None else p(value) for p, value in zip(results, raw, strict=True)]
         )
+
+
+_NAMED = re.compile(r"%\(([^)]+)\)s|%%")
+
+
+def _numbered(sql: str, names: tuple[str, ...]) -> tuple[bytes, tuple[int, ...]]:
+    """pyformat SQL (`%(name)s`, `%%`) as libpq's ($1, $2…, a name used twice is one number):
+    the SQL and, for each number, the index of its name in `names`."""
+    numbers: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        if name not in numbers:
+            numbers[name] = len(numbers) + 1
+        return f"${numbers[name]}"
+
+    numbered = _NAMED.sub(number, sql)
+    return numbered.encode(), tuple(names.index(name) for name in numbers)
+
+
+def _wire(conn: Connection) -> postgres_wire.Wire:
+    """The psycopg connection's `Wire`, kept with it as the cursor below."""
+    fairy = conn.connection
+    dbapi = fairy.dbapi_connection
+    wire = fairy.info.get(_WIRE)
+    if wire is None or wire.connection is not dbapi:
+        wire = fairy.info[_WIRE] = postgres_wire.Wire(dbapi)  # type: ignore[arg-type]
+    return wire
+
+
+_WIRE = "sadeeq.prepared.wire"
 
 
 def _kept_cursor(conn: Connection) -> Any:
@@ -189,11 +242,26 @@ class Prepared:
         return plan
 
     def _run(
-        self, conn: Connection, plan: _Plan, values: Mapping[str, Any], fetch: Callable[[Any], Any]
+        self,
+        conn: Connection,
+        plan: _Plan,
+        values: Mapping[str, Any],
+        fetch: Callable[[Any], Any],
+        commit: bool = False,
+        guarded: bool = False,
     ):
-        parameters = plan.parameters(values)
         if not conn.in_transaction():
             conn.begin()  # as `Connection.execute` would (autobegin)
+        if plan.wire_sql is not None:
+            ordered = plan.wire_parameters(values)
+            try:
+                return fetch(_wire(conn).run(plan.wire_sql, ordered, commit, guarded))
+            except conn.dialect.loaded_dbapi.Error as error:
+                conn._handle_dbapi_exception(error, plan.sql, ordered, None, None)
+        if guarded and plan.dialect.name == "postgresql":
+            with conn.begin_nested():
+                return self._run(conn, plan, values, fetch, commit)
+        parameters = plan.parameters(values)
         kept = plan.dialect.driver == "psycopg"
         cursor = _kept_cursor(conn) if kept else conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
@@ -205,13 +273,23 @@ class Prepared:
             if not kept:
                 cursor.close()
 
-    def all(self, conn: Connection, values: Mapping[str, Any]) -> list[Any]:
-        """Every row of the result."""
+    def all(self, conn: Connection, values: Mapping[str, Any], guarded: bool = False) -> list[Any]:
+        """Every row of the result. `guarded`: a failure of this statement (a statement
+        timeout, say) raises but leaves the caller's transaction usable, as it was before
+        (PostgreSQL aborts the transaction of a failed statement: a savepoint around it,
+        sent in the same round trip; SQLite's transaction survives a failed read)."""
         plan = self._plan(conn)
         if plan is None:
+            if guarded and conn.dialect.name == "postgresql":
+                with conn.begin_nested():
+                    return list(conn.execute(self.statement, dict(values)).all())
             return list(conn.execute(self.statement, dict(values)).all())
         return self._run(
-            conn, plan, values, lambda c: [plan.make_row(raw, c) for raw in c.fetchall()]
+            conn,
+            plan,
+            values,
+            lambda c: [plan.make_row(raw, c) for raw in c.fetchall()],
+            guarded=guarded,
         )
 
     def first(self, conn: Connection, values: Mapping[str, Any]) -> Any | None:
@@ -231,12 +309,15 @@ class Prepared:
         row = self.first(conn, values)
         return None if row is None else row[0]
 
-    def rowcount(self, conn: Connection, values: Mapping[str, Any]) -> int:
-        """Run a statement without rows (INSERT, UPDATE); how many rows it changed."""
+    def rowcount(self, conn: Connection, values: Mapping[str, Any], commit: bool = False) -> int:
+        """Run a statement without rows (INSERT, UPDATE); how many rows it changed. `commit`:
+        the caller's transaction ends with this statement (the caller commits right after it
+        and runs nothing in between); on PostgreSQL its COMMIT is sent with it, one round trip
+        for both (the caller's own commit then finds nothing to do)."""
         plan = self._plan(conn)
         if plan is None:
             return int(conn.execute(self.statement, dict(values)).rowcount)
-        return int(self._run(conn, plan, values, lambda c: c.rowcount))
+        return int(self._run(conn, plan, values, lambda c: c.rowcount, commit))
 
 
 class Along:
