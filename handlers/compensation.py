@@ -1015,6 +1015,13 @@ def _network_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     )
 
 
+def _owed(turn: Turn, compensation: Compensation) -> str:
+    """The engine's amount for one reading of a case (both said side by side), or "nothing"."""
+    if compensation.amount_sar > 0:
+        return riyals(compensation.amount_sar, turn.lang)
+    return turn.tr._("nothing")
+
+
 def _both_networks(turn: Turn, facts: Facts) -> None:
     amounts = _network_amounts(turn, facts)
     if amounts is None:
@@ -1022,19 +1029,14 @@ def _both_networks(turn: Turn, facts: Facts) -> None:
         return
     _ = turn.tr._
 
-    def owed(compensation: Compensation) -> str:
-        if compensation.amount_sar > 0:
-            return riyals(compensation.amount_sar, turn.lang)
-        return _("nothing")
-
     turn.finish()
     turn.say(
         _(
             "It depends on the network. On low voltage (most homes): {low}. On medium voltage: "
             "{medium}. The network is on your connection request; the compensation is paid "
             "automatically, and to check, call {phone}.",
-            low=owed(amounts[0]),
-            medium=owed(amounts[1]),
+            low=_owed(turn, amounts[0]),
+            medium=_owed(turn, amounts[1]),
             phone=SEC_PHONE,
         )
     )
@@ -1215,18 +1217,13 @@ def _both_kinds(turn: Turn, facts: Facts) -> None:
         return
     _ = turn.tr._
 
-    def owed(compensation: Compensation) -> str:
-        if compensation.amount_sar > 0:
-            return riyals(compensation.amount_sar, turn.lang)
-        return _("nothing")
-
     turn.finish()
     turn.say(
         _(
             "It depends on the kind of outage. If it was a sudden fault: {emergency}. If it was "
             "a planned outage: {planned}. The company's record of the outage decides it, and the "
             "compensation is paid automatically; to check, call {phone}.",
-            emergency=owed(amounts[0]),
+            emergency=_owed(turn, amounts[0]),
             planned=_planned_with_notice(turn, facts, amounts[1]),
             phone=SEC_PHONE,
         )
