@@ -15,7 +15,7 @@ from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages.places import display_name, find_place, shown_place, spellings
 from bot.phrases import mentions, mentions_words, phrases, without
-from bot.text import ascii_digits, normalize
+from bot.text import ascii_digits, normalize, words
 from bot.understanding import choice_number, control_word
 from bot.understanding.slots import find_duration_minutes, read_times
 
@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from bot.outages.models import Incident, OutageReport
     from bot.outages.places import NamedPlace
     from bot.understanding.slots.times import Moment, NamedMonth
+
+
+def back_alone(text: str) -> bool:
+    """The whole message says the power is back, and nothing else («رجعت الكهرباء», «الحمدلله
+    رجعت»: back_alone): no time told, and not «رجعت الكهرباء تقطع» (off again)."""
+    return words(normalize(text)) in phrases("back_alone")
 
 
 def sender_outage_reports(turn: Turn) -> list[tuple[OutageReport, Incident]]:

@@ -49,7 +49,7 @@ from bot.standards.wording import (
     whole_days_or_duration,
 )
 from bot.storage.base import aware
-from bot.text import ascii_digits, normalize, words
+from bot.text import ascii_digits, normalize
 from bot.understanding import Understanding, choice_named, choice_number, control_word
 from bot.understanding.slots import (
     Moment,
@@ -62,6 +62,7 @@ from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
 from handlers.common import (
     account_choices,
+    back_alone,
     bare_number,
     corrected_end,
     corrects,
@@ -480,8 +481,7 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return True
         if asked == "end" and not changed:
             picked = choice_number(turn.text)
-            said_back = " ".join(words(normalize(turn.text)).split()) in phrase_list("back_alone")
-            if picked == 1 or control_word(turn.text) == "yes" or said_back:
+            if picked == 1 or control_word(turn.text) == "yes" or back_alone(turn.text):
                 # "1. It came back", or "رجعت" alone: when?
                 _ask(turn, facts, "back_time")
                 return True

@@ -69,6 +69,7 @@ from handlers.common import (
     account_aliases,
     accounts_by_premise,
     ask_which_city,
+    back_alone,
     current_outage_report,
     damage_claim_text,
     latest_outage_report,
@@ -162,6 +163,9 @@ def start(
         planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
         return
     told = turn.text if told is None else told
+    if stated_start is None and back_alone(told) and _none_open(turn):
+        _back_with_no_report(turn)  # «رجعت الكهرباء» (read as a report at 0.56): good news
+        return
     # "النور قاطع، امتى يرجع؟" read as a report: the question is answered with it all the same.
     asked_when = asked_when or mentions_words(told, "ask_when_back")
     after = earlier[1] if earlier else None  # the earlier outage's end: this one began after
@@ -928,6 +932,25 @@ class StartTold:
     # the day's number alone.
     month: NamedMonth | None = None
     month_clock: str | None = None  # "HH:MM", the hour told with that month ("الساعة ١٠ الليل")
+
+
+def _none_open(turn: Turn) -> bool:
+    return not any(report.is_current(incident) for report, incident in sender_outage_reports(turn))
+
+
+def _back_with_no_report(turn: Turn) -> None:
+    """«رجعت الكهرباء» from a sender with no outage report open: nothing to report, and the way
+    to what an outage that ended may have earned."""
+    _ = turn.tr._
+    turn.intent = "outage_status"
+    turn.say(
+        _("Thank God it is back.")
+        + " "
+        + _(
+            "I have no outage report of yours open. To know whether this outage earned you "
+            "compensation, tell me when the power went off and when it came back."
+        )
+    )
 
 
 def start_told(text: str, now: datetime, after: datetime | None = None) -> StartTold:
