@@ -54,6 +54,20 @@ def commands(monkeypatch) -> list[tuple[object, bytes]]:
     return sent
 
 
+@pytest.fixture
+def trips(monkeypatch) -> list[int]:
+    """How many commands each round trip of the wire carried (`postgres_wire._exchange`)."""
+    counted: list[int] = []
+    real = postgres_wire._exchange
+
+    def exchange(pgconn, count):
+        counted.append(count)
+        return real(pgconn, count)
+
+    monkeypatch.setattr(postgres_wire, "_exchange", exchange)
+    return counted
+
+
 def _of(commands: list[tuple[object, bytes]], dbapi: object) -> list[bytes]:
     return [command for connection, command in commands if connection is dbapi]
 
@@ -66,19 +80,11 @@ def _lang_elsewhere(url: str, sender: str):
 
 
 def test_a_transaction_begins_and_commits_with_its_statements(
-    postgres: str, commands, monkeypatch
+    postgres: str, commands, trips: list[int]
 ) -> None:
     """No BEGIN or COMMIT of psycopg's own: they went with the first and the last statement,
     and what was written is committed for everyone to see. A statement in between (prepared
     before) is sent alone, outside pipeline mode."""
-    trips: list[int] = []
-    real = postgres_wire._exchange
-
-    def exchange(pgconn, count):
-        trips.append(count)
-        return real(pgconn, count)
-
-    monkeypatch.setattr(postgres_wire, "_exchange", exchange)
     engine = engine_for(postgres)
     with engine.connect() as conn, conn.begin():
         _LANG.scalar(conn, {"who": "+0"})  # prepared on this connection
@@ -195,7 +201,7 @@ def test_placeholders_are_numbered_once_a_name() -> None:
 
 
 def test_a_guarded_read_that_fails_leaves_the_transaction_as_it_was(
-    postgres: str, monkeypatch
+    postgres: str, trips: list[int]
 ) -> None:
     """A read cut by the statement timeout raises, and the transaction goes on: what was
     written before it is committed with what is written after. One round trip when it
@@ -205,14 +211,6 @@ def test_a_guarded_read_that_fails_leaves_the_transaction_as_it_was(
     from sqlalchemy.exc import OperationalError
 
     slow = Prepared(select(func.pg_sleep(bindparam("s"))))
-    trips: list[int] = []
-    real = postgres_wire._exchange
-
-    def exchange(pgconn, commands):
-        trips.append(commands)
-        return real(pgconn, commands)
-
-    monkeypatch.setattr(postgres_wire, "_exchange", exchange)
     engine = engine_for(postgres)
     for listened in (False, True):
         sender = f"+8{int(listened)}"
