@@ -60,6 +60,15 @@ def latest_outage_report(
     return outages.latest_of(sender_outage_reports(turn), report=report, incident=incident)
 
 
+def open_outage_reports(turn: Turn) -> list[tuple[OutageReport, Incident]]:
+    """The sender's outage reports still current (`OutageReport.is_current`), newest first."""
+    return [
+        (report, incident)
+        for report, incident in sender_outage_reports(turn)
+        if report.is_current(incident)
+    ]
+
+
 def outage_reports_meant(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     """The sender's outage report a message is about: the one chosen when asked which, the one
     it names (its reference, or among the open ones its premises' word: «الفيلا», «المحل»),

@@ -78,6 +78,7 @@ from handlers.common import (
     month_day_question,
     named_in,
     named_reference,
+    open_outage_reports,
     premise_shown,
     report_made,
     same_place,
@@ -163,7 +164,7 @@ def start(
         planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
         return
     told = turn.text if told is None else told
-    if stated_start is None and back_alone(told) and _none_open(turn):
+    if stated_start is None and back_alone(told) and not open_outage_reports(turn):
         _back_with_no_report(turn)  # «رجعت الكهرباء» (read as a report at 0.56): good news
         return
     # "النور قاطع، امتى يرجع؟" read as a report: the question is answered with it all the same.
@@ -932,10 +933,6 @@ class StartTold:
     # the day's number alone.
     month: NamedMonth | None = None
     month_clock: str | None = None  # "HH:MM", the hour told with that month ("الساعة ١٠ الليل")
-
-
-def _none_open(turn: Turn) -> bool:
-    return not any(report.is_current(incident) for report, incident in sender_outage_reports(turn))
 
 
 def _back_with_no_report(turn: Turn) -> None:

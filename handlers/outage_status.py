@@ -47,6 +47,7 @@ from handlers.common import (
     mentions_damage,
     named_kinds,
     named_reference,
+    open_outage_reports,
     outage_reports_meant,
     premise_named,
     premise_shown,
@@ -737,7 +738,7 @@ def _none_where_named(turn: Turn) -> bool:
     premise = premise_named(turn)
     if premise is None:
         return False
-    going = [(r, i) for r, i in sender_outage_reports(turn) if r.is_current(i)]
+    going = open_outage_reports(turn)
     if not going:
         return False
     ask_which_report(turn, going, missing=premise_shown(turn, premise))
