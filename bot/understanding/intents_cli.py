@@ -1,8 +1,10 @@
-"""`sadeeq intents train|evaluate`: rebuild the intent model from the corpus; measure it.
+"""`sadeeq intents train|evaluate|slots`: rebuild the intent model from the corpus; measure it.
 
     sadeeq intents train                      corpus → bot/understanding/data/intent_model.npz
     sadeeq intents evaluate [TSV ...] [--cv]  accuracy tables (Markdown) for the dev split and
                                               each test set; --cv adds 5-fold cross-validation
+    sadeeq intents slots TSV ...              how often the time slots are read right, per set
+                                              (bot/understanding/slot_evaluation.py)
 Both need the development dependencies (scikit-learn): `pip install -e '.[dev]'`.
 """
 
@@ -13,13 +15,13 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("train", "evaluate"))
+    parser.add_argument("action", choices=("train", "evaluate", "slots"))
     parser.add_argument(
         "test_sets",
         nargs="*",
         type=Path,
         metavar="TSV",
-        help="labelled test sets (columns intent, text) to evaluate on",
+        help="labelled test sets (columns intent, text; for slots: now, text, start, ...)",
     )
     parser.add_argument("--cv", action="store_true", help="add 5-fold cross-validation")
     parser.add_argument("--misses", action="store_true", help="list the misunderstood messages")
@@ -41,6 +43,16 @@ def run(args: argparse.Namespace) -> int:
             f"(out of fold over train + dev: accuracy {100 * built.accuracy:.1f}%, off-topic "
             f"taken for a request {100 * built.off_topic_accepted:.1f}%)"
         )
+        return 0
+
+    if args.action == "slots":
+        from bot.understanding.slot_evaluation import score_slots
+
+        for path in args.test_sets:
+            report = score_slots(path)
+            print(report.markdown())
+            if args.misses:
+                print("\n".join(f"    {line}" for line in report.misses()) + "\n")
         return 0
 
     from bot.understanding.evaluation import cross_validation, score
