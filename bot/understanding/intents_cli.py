@@ -49,10 +49,10 @@ def run(args: argparse.Namespace) -> int:
         from bot.understanding.slot_evaluation import score_slots
 
         for path in args.test_sets:
-            report = score_slots(path)
-            print(report.markdown())
+            read = score_slots(path)
+            print(read.markdown())
             if args.misses:
-                print("\n".join(f"    {line}" for line in report.misses()) + "\n")
+                print("\n".join(f"    {line}" for line in read.misses()) + "\n")
         return 0
 
     from bot.understanding.evaluation import cross_validation, score
