@@ -1316,18 +1316,16 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
     tomorrow = datetime.combine(_day_in_riyadh(turn.now) + timedelta(days=1), time(12), RIYADH)
     compensation = compensation_for(Case(NOTICE, start=tomorrow, notice_at=turn.now))
     rule = compensation.rule or rule_for(NOTICE, turn.now)
-    turn.finish()
-    turn.say(
-        _(
-            "That planned outage has not happened yet. Notice of a planned outage is due at "
-            "least {hours} hours before it starts: if yours came later than that (today, for "
-            "an outage tomorrow), you will be owed {amount} once it happens, paid within {days} "
-            "business days after it.",
-            hours=turn.tr.number(rule.deadline or 0),
-            amount=riyals(compensation.amount_sar, turn.lang),
-            days=turn.tr.number(rule.pay_within_business_days),
-        )
+    text = _(
+        "That planned outage has not happened yet. Notice of a planned outage is due at "
+        "least {hours} hours before it starts: if yours came later than that (today, for "
+        "an outage tomorrow), you will be owed {amount} once it happens, paid within {days} "
+        "business days after it.",
+        hours=turn.tr.number(rule.deadline or 0),
+        amount=riyals(compensation.amount_sar, turn.lang),
+        days=turn.tr.number(rule.pay_within_business_days),
     )
+    _say_ahead(turn, text, start or tomorrow)
 
 
 _WHOLE_DAY = timedelta(days=1, minutes=-1)  # a day's first minute to its last
@@ -1390,15 +1388,26 @@ def _notice_days_ahead(turn: Turn, facts: Facts) -> bool:
 
 def _say_ahead(turn: Turn, notice_text: str, start: datetime) -> None:
     """What a planned outage still ahead earns for its notice, then that its restoration earns
-    nothing yet; the flow is over."""
-    restore = rule_for(PLANNED, start)
-    restoration = turn.tr._(
-        "Nothing is owed for the restoration yet: if the power is not back within {hours} "
-        "hours of the start, tell me then and I will count it.",
-        hours=turn.tr.number(restore.deadline or 0),
+    nothing yet, and what it earns if it overruns; the flow is over. How long it will last
+    ("كم بيطول؟") is not known here: its notice says, or 933."""
+    _ = turn.tr._
+    restoration = _(
+        "Nothing is owed for the restoration yet. {rule} If that happens, tell me then and I "
+        "will count it.",
+        rule=rule_for(PLANNED, start).summary(turn.lang),
     )
+    lines = [notice_text, restoration]
+    if mentions_words(turn.text, "ask_when_back"):
+        lines.insert(
+            0,
+            _(
+                "I cannot know how long a planned outage will last: its notice usually says when "
+                "it starts and ends, and {phone} can tell you more.",
+                phone=SEC_PHONE,
+            ),
+        )
     turn.finish()
-    turn.say(notice_text + "\n" + restoration)
+    turn.say("\n".join(lines))
 
 
 def _keep_back_time(turn: Turn, facts: Facts) -> None:

@@ -158,10 +158,8 @@ def start(
     times, when not the whole message; `earlier`: an outage that ended before this one, told
     with it (not on this report, and said so)."""
     turn.intent = "outage_report"
-    if stated_start is None and _ahead(turn):
-        from handlers.compensation import planned_ahead
-
-        planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
+    if stated_start is None and planned_ahead_told(turn):
+        compensation.planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
         return
     told = turn.text if told is None else told
     if stated_start is None and back_alone(told) and not open_outage_reports(turn):
@@ -347,10 +345,11 @@ def _ended(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     return began, back
 
 
-def _ahead(turn: Turn) -> bool:
-    """The outage told is still to come, on a day ahead ("بتنقطع بكرة الساعة ٩ الصبح"): an
-    outage announced, not one going on ("طافية من بكرة" is asked as a slip, after the report)."""
-    if not mentions(turn.text, "outage_ahead"):
+def planned_ahead_told(turn: Turn) -> bool:
+    """The outage told is still to come, on a day ahead ("بتنقطع بكرة الساعة ٩ الصبح", "فيه
+    انقطاع مجدول الاحد الجاي كم بيطول؟"): an outage announced, or planned work named, not one
+    going on ("طافية من بكرة" is asked as a slip, after the report)."""
+    if not (mentions(turn.text, "outage_ahead") or mentions(turn.text, "outage_planned")):
         return False
     said = read_times(turn.text, turn.now).start
     return said is not None and said.day > turn.now.astimezone(RIYADH).date()

@@ -36,6 +36,7 @@ from bot.understanding.slots import (
     says_now,
     says_power_off,
 )
+from handlers import compensation, outage_report
 from handlers.common import (
     END_CORRECTION_REACH,
     back_ahead,
@@ -74,9 +75,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     if len(meant) == 1 and meant[0][0].is_current(meant[0][1]) and says_still_off(turn.text):
         note_still_off(meant[0][0], turn.now)  # «للحين ما رجعت»: it came back after this
     safety = latest_safety_report(turn)
+    if found is None and outage_report.planned_ahead_told(turn):
+        compensation.planned_ahead(turn)  # "وصلتني رسالة قطع مجدول الاحد الجاي كم بيطول؟"
+        return
     if _reports_an_outage(turn, understood, found):
-        from handlers import outage_report
-
         # "الكهربا طافية متى بترجع؟", "no power in Al Malaz, when will it be back?": the report
         # is what the subscriber needs first, then what is known of when the power comes back.
         outage_report.start(turn, understood, asked_when=True)
