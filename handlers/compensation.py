@@ -492,6 +492,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
         if changed or _answers_done(turn, facts, asked):
             _advance(turn, facts)
             return True
+        if asked in _HOUR_ASKS and mentions(turn.text, "dont_know"):
+            # "ما ادري", "مو متأكد" (read as the bill): the question stands, and why; no hour
+            # is guessed.
+            return _retry(turn, _no_hour_text(turn, facts, asked), _choices(turn, asked, facts))
         if _moved_on(understood):
             return False
         if _day_not_given(turn, facts, asked):
@@ -535,6 +539,8 @@ def _asks_for_bill(turn: Turn, understood: Understanding) -> bool:
 
 
 _DAY_ASKS = ("exact_day", "exact_start", "which_day")
+# Questions whose answer is an hour (a time of day): "ما ادري" to them guesses none.
+_HOUR_ASKS = ("times", "start_time", "end", "back_time", "paid_time")
 
 
 def _day_not_given(turn: Turn, facts: Facts, asked: str | None) -> bool:
@@ -916,6 +922,9 @@ def _advance(turn: Turn, facts: Facts) -> None:
         return
     if facts.standard == CONNECTION and facts.network is None and _asks_network(turn, facts):
         return
+    if facts.kinds_unknown:
+        _both_kinds(turn, facts)
+        return
     _answer(turn, facts)
 
 
@@ -1215,17 +1224,37 @@ def _both_kinds(turn: Turn, facts: Facts) -> None:
         facts.kind_open = False
         _advance(turn, facts)
         return
+    if (facts.inferred or _far_fetched(turn, facts)) and not facts.confirmed:
+        # An hour or day of our reading ("ما ادري" to "about 8:00?"): said back first, and both
+        # amounts only once it is confirmed, never counted from a guess as fact. (A length
+        # told is counted as told: its day changes neither amount.)
+        facts.kind_open, facts.kinds_unknown = False, True
+        _advance(turn, facts)
+        return
     _ = turn.tr._
-
+    figures = {
+        "emergency": _owed(turn, amounts[0]),
+        "planned": _planned_with_notice(turn, facts, amounts[1]),
+        "phone": SEC_PHONE,
+    }
     turn.finish()
+    if facts.ongoing:
+        turn.say(
+            _(
+                "So far, with the power still off, it depends on the kind of outage. If it was "
+                "a sudden fault: {emergency}. If it was a planned outage: {planned}. Either may "
+                "grow until the power is back. The company's record of the outage decides it, "
+                "and the compensation is paid automatically; to check, call {phone}.",
+                **figures,
+            )
+        )
+        return
     turn.say(
         _(
             "It depends on the kind of outage. If it was a sudden fault: {emergency}. If it was "
             "a planned outage: {planned}. The company's record of the outage decides it, and the "
             "compensation is paid automatically; to check, call {phone}.",
-            emergency=_owed(turn, amounts[0]),
-            planned=_planned_with_notice(turn, facts, amounts[1]),
-            phone=SEC_PHONE,
+            **figures,
         )
     )
 
@@ -1479,7 +1508,7 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if told is not None and picked is None:
         # "عطل", "fault" at "Before I count: … right?": the outage's kind told, an answer about
         # this case (never a new request); kept, and the facts are said back again to confirm.
-        facts.standard, facts.kind_open = told, False
+        facts.standard, facts.kind_open, facts.kinds_unknown = told, False, False
         facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
         _say_kind_noted(turn, told)
         _advance(turn, facts)
