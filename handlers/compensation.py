@@ -36,7 +36,7 @@ from bot.standards import (
     rule_for,
     standard_name,
 )
-from bot.standards.disconnection import asked_cases, residential_only
+from bot.standards.disconnection import asked_cases, prohibited_time, residential_only
 from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import (
     SERA_PHONE,
@@ -147,7 +147,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         facts.standard = EMERGENCY
         _open_kind(turn, facts)
     facts.told_whole = facts.start is not None and facts.ongoing
-    if _supposed_length(turn, facts):
+    if _supposed_length(turn, facts) or _supposed_cut(turn, facts):
         return
     if not has_facts and facts.standard in RULE_SAID_WHEN_SUPPOSED and supposes(turn.text):
         # "كم التعويض لو تأخروا في الرد على اعتراضي": the standard's rule answers what is
@@ -256,6 +256,40 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
         _answer(turn, supposed)
     else:
         _supposed_notice(turn, supposed)
+    return True
+
+
+def _supposed_cut(turn: Turn, facts: Facts) -> bool:
+    """ "لو قطعوها عشان الفاتورة في رمضان", "لو فصلوا وعندي مريض على جهاز": a disconnection
+    supposed in a month or a case the rules prohibit (a home in Ramadan, someone with critical
+    medical needs): said not allowed, with the engine's amount such a cut earns, as a length
+    supposed is answered; no day nor reason asked of a cut that has not happened. A supposed
+    hour ("لو قطعوها بعد الظهر") is a time told, judged as ever. True when answered."""
+    text = turn.message.text or turn.text
+    if facts.standard != UNLAWFUL or facts.start or not supposes(text):
+        return False
+    month = facts.named_month()
+    at = datetime.combine(month.first, time(10), RIYADH) if month is not None else turn.now
+    reason = facts.prohibited
+    if reason is None and month is not None:
+        # The month's own case alone ("ramadan"): its first day's weekday says nothing supposed.
+        reason = "ramadan" if prohibited_time(at) == "ramadan" else None
+    if reason is None or (facts.premises == "other" and residential_only(reason)):
+        return False
+    owed = compensation_for(Case(UNLAWFUL, start=at))
+    turn.finish()
+    turn.say(
+        "\n".join(
+            [
+                _why_unlawful(turn, reason),
+                turn.tr._(
+                    "Such a disconnection is owed {amount}, and service must be restored at "
+                    "once. If it happens, tell me its day and time and I will count it.",
+                    amount=riyals(owed.amount_sar, turn.lang),
+                ),
+            ]
+        )
+    )
     return True
 
 
