@@ -3137,10 +3137,9 @@ def _show_records(
                 phone=SERA_PHONE,
             )
         )
-    heading = records_heading(tr, listed=len(blocks), owed=owed)
-    if premise is not None:  # «عن الفيلا»: that premise's cases alone, said so
-        place = tr._("Your cases at {place}:", place=premise_shown(turn, premise))
-        heading = f"{place}\n{heading}"
+    # «عن الفيلا»: that premise's cases alone, said so in the one heading
+    place = premise_shown(turn, premise) if premise is not None else None
+    heading = records_heading(tr, listed=len(blocks), owed=owed, place=place)
     paid = overdue_paid + others_paid
     turn.remember(open_owed=owed > len(paid))
     if len(paid) > 1:  # several amounts listed: their sum said once
@@ -3258,10 +3257,13 @@ def _paid_line(turn: Turn, entry: dict) -> str:
     return line
 
 
-def records_heading(tr: Texts, *, listed: int, owed: int) -> str:
+def records_heading(tr: Texts, *, listed: int, owed: int, place: str | None = None) -> str:
     """The line above the sender's recorded cases: how many are listed, and of them how many
     are owed compensation, counted from the one list that is shown (never "compensation owed
-    (3)" above one case owed and two on time)."""
+    (3)" above one case owed and two on time). `place`: the premises they were asked for
+    («عن المحل»), named in it (one heading, not a second one over it)."""
+    if place is not None:
+        return _premise_records_heading(tr, listed=listed, owed=owed, place=place)
     if owed == listed:
         return tr._(
             "Here is the compensation owed for your recorded cases under the guaranteed "
@@ -3277,6 +3279,31 @@ def records_heading(tr: Texts, *, listed: int, owed: int) -> str:
     return tr._(
         "Here are your recorded cases under the guaranteed standards ({count} in all); "
         "{owed} of them are owed compensation:",
+        count=tr.number(listed),
+        owed=tr.number(owed),
+    )
+
+
+def _premise_records_heading(tr: Texts, *, listed: int, owed: int, place: str) -> str:
+    """`records_heading` for the cases of one premises."""
+    if owed == listed:
+        return tr._(
+            "Here is the compensation owed for your recorded cases at {place} under the "
+            "guaranteed standards ({count} in all):",
+            place=place,
+            count=tr.number(listed),
+        )
+    if owed == 0:
+        return tr._(
+            "Here are your recorded cases at {place} under the guaranteed standards ({count} in "
+            "all); none of them is owed compensation for now:",
+            place=place,
+            count=tr.number(listed),
+        )
+    return tr._(
+        "Here are your recorded cases at {place} under the guaranteed standards ({count} in "
+        "all); {owed} of them are owed compensation:",
+        place=place,
         count=tr.number(listed),
         owed=tr.number(owed),
     )
