@@ -1879,6 +1879,8 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if _asks_amount_again(turn, understood, facts):
         _answer(turn, facts)  # "كم التعويض؟" once more: the same answer, never a new case
         return True
+    if _asks_for_premise(turn, facts):
+        return True
     if takes_end_correction(turn, facts):
         return True
     reading = read_times(turn.text, turn.now)
@@ -1945,6 +1947,36 @@ def _asks_amount_again(turn: Turn, understood: Understanding, facts: Facts) -> b
     if find_standard(turn.text) not in (None, facts.standard) or _report_named(turn.text):
         return False
     return not Facts().read(turn.text, turn.now)
+
+
+def _asks_for_premise(turn: Turn, facts: Facts) -> bool:
+    """ "how much for the shop?", «وكم للمحل؟» right after an amount (read as the shop's bill):
+    the same case at that premise of the sender's, each account owed its own; its amount is the
+    engine's for the same times, said as such (its own times may differ: asked to be told). A
+    bill named, or a time told, is not this question. True when answered."""
+    text = turn.text
+    if not mentions_words(text, "how_much") or mentions(text, "bill_word"):
+        return False
+    if facts.standard not in HOURS_STANDARDS or facts.ongoing or Facts().read(text, turn.now):
+        return False  # (a case still going on is counted so far, by its own follow-ups)
+    premise = _premise_asked(turn)
+    now = turn.now.replace(second=0, microsecond=0)
+    if premise is None or facts.also(now) is not None:
+        return False  # a second standard's amount (a notice, a cut) is the answer's own
+    try:
+        owed = compensation_for(facts.case(now))
+    except CaseError:
+        return False
+    turn.say(
+        turn.tr._(
+            "If the power was off at {place} at the same times, that account is owed its own "
+            "compensation too: {amount}. If its times were different, tell me them and I will "
+            "count it.",
+            place=premise_shown(turn, premise),
+            amount=_owed(turn, owed),
+        )
+    )
+    return True
 
 
 def takes_end_correction(turn: Turn, facts: Facts) -> bool:
