@@ -380,6 +380,17 @@ def premises_named(text: str, premises: list[str | None], by_kind: bool = True) 
     return [i for i, p in enumerate(premises) if p and mentions_words(p, kinds[0])]
 
 
+def own_premise_named(text: str, premises: list[str | None]) -> int | None:
+    """Which of the sender's `premises` a short answer names as their own by its kind ("بيتي",
+    "منزلنا", "محلي", "my house": own_premise, and the home's or shop's kind): a villa and a
+    shop, "بيتي" is the villa. None when it names none, or more than one ("بيت ابوي" is no
+    premises of theirs)."""
+    if len(text.split()) > _PREMISE_ANSWER_WORDS or not mentions_words(text, "own_premise"):
+        return None
+    named = premises_named(text, premises)
+    return named[0] if len(named) == 1 else None
+
+
 def _kind_in_latin(said: set[str], kind: str) -> bool:
     """A premises' own word as English says it ("villa", "shop": the premise_words lists),
     the addresses being written in Arabic: read even where the kind alone is not enough

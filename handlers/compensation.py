@@ -36,7 +36,7 @@ from bot.standards import (
     rule_for,
     standard_name,
 )
-from bot.standards.disconnection import asked_cases, residential_only
+from bot.standards.disconnection import asked_cases, prohibited_time, residential_only
 from bot.standards.disconnection import rules as disconnection_rules
 from bot.standards.wording import (
     SERA_PHONE,
@@ -147,7 +147,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         facts.standard = EMERGENCY
         _open_kind(turn, facts)
     facts.told_whole = facts.start is not None and facts.ongoing
-    if _supposed_length(turn, facts):
+    if _supposed_length(turn, facts) or _supposed_cut(turn, facts):
         return
     if not has_facts and facts.standard in RULE_SAID_WHEN_SUPPOSED and supposes(turn.text):
         # "كم التعويض لو تأخروا في الرد على اعتراضي": the standard's rule answers what is
@@ -256,6 +256,40 @@ def _supposed_length(turn: Turn, facts: Facts) -> bool:
         _answer(turn, supposed)
     else:
         _supposed_notice(turn, supposed)
+    return True
+
+
+def _supposed_cut(turn: Turn, facts: Facts) -> bool:
+    """ "لو قطعوها عشان الفاتورة في رمضان", "لو فصلوا وعندي مريض على جهاز": a disconnection
+    supposed in a month or a case the rules prohibit (a home in Ramadan, someone with critical
+    medical needs): said not allowed, with the engine's amount such a cut earns, as a length
+    supposed is answered; no day nor reason asked of a cut that has not happened. A supposed
+    hour ("لو قطعوها بعد الظهر") is a time told, judged as ever. True when answered."""
+    text = turn.message.text or turn.text
+    if facts.standard != UNLAWFUL or facts.start or not supposes(text):
+        return False
+    month = facts.named_month()
+    at = datetime.combine(month.first, time(10), RIYADH) if month is not None else turn.now
+    reason = facts.prohibited
+    if reason is None and month is not None:
+        # The month's own case alone ("ramadan"): its first day's weekday says nothing supposed.
+        reason = "ramadan" if prohibited_time(at) == "ramadan" else None
+    if reason is None or (facts.premises == "other" and residential_only(reason)):
+        return False
+    owed = compensation_for(Case(UNLAWFUL, start=at))
+    turn.finish()
+    turn.say(
+        "\n".join(
+            [
+                _why_unlawful(turn, reason),
+                turn.tr._(
+                    "Such a disconnection is owed {amount}, and service must be restored at "
+                    "once. If it happens, tell me its day and time and I will count it.",
+                    amount=riyals(owed.amount_sar, turn.lang),
+                ),
+            ]
+        )
+    )
     return True
 
 
@@ -492,6 +526,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
         if changed or _answers_done(turn, facts, asked):
             _advance(turn, facts)
             return True
+        if asked in _HOUR_ASKS and mentions(turn.text, "dont_know"):
+            # "ما ادري", "مو متأكد" (read as the bill): the question stands, and why; no hour
+            # is guessed.
+            return _retry(turn, _no_hour_text(turn, facts, asked), _choices(turn, asked, facts))
         if _moved_on(understood):
             return False
         if _day_not_given(turn, facts, asked):
@@ -535,6 +573,8 @@ def _asks_for_bill(turn: Turn, understood: Understanding) -> bool:
 
 
 _DAY_ASKS = ("exact_day", "exact_start", "which_day")
+# Questions whose answer is an hour (a time of day): "ما ادري" to them guesses none.
+_HOUR_ASKS = ("times", "start_time", "end", "back_time", "paid_time")
 
 
 def _day_not_given(turn: Turn, facts: Facts, asked: str | None) -> bool:
@@ -916,6 +956,9 @@ def _advance(turn: Turn, facts: Facts) -> None:
         return
     if facts.standard == CONNECTION and facts.network is None and _asks_network(turn, facts):
         return
+    if facts.kinds_unknown:
+        _both_kinds(turn, facts)
+        return
     _answer(turn, facts)
 
 
@@ -1215,17 +1258,37 @@ def _both_kinds(turn: Turn, facts: Facts) -> None:
         facts.kind_open = False
         _advance(turn, facts)
         return
+    if (facts.inferred or _far_fetched(turn, facts)) and not facts.confirmed:
+        # An hour or day of our reading ("ما ادري" to "about 8:00?"): said back first, and both
+        # amounts only once it is confirmed, never counted from a guess as fact. (A length
+        # told is counted as told: its day changes neither amount.)
+        facts.kind_open, facts.kinds_unknown = False, True
+        _advance(turn, facts)
+        return
     _ = turn.tr._
-
+    figures = {
+        "emergency": _owed(turn, amounts[0]),
+        "planned": _planned_with_notice(turn, facts, amounts[1]),
+        "phone": SEC_PHONE,
+    }
     turn.finish()
+    if facts.ongoing:
+        turn.say(
+            _(
+                "So far, with the power still off, it depends on the kind of outage. If it was "
+                "a sudden fault: {emergency}. If it was a planned outage: {planned}. Either may "
+                "grow until the power is back. The company's record of the outage decides it, "
+                "and the compensation is paid automatically; to check, call {phone}.",
+                **figures,
+            )
+        )
+        return
     turn.say(
         _(
             "It depends on the kind of outage. If it was a sudden fault: {emergency}. If it was "
             "a planned outage: {planned}. The company's record of the outage decides it, and the "
             "compensation is paid automatically; to check, call {phone}.",
-            emergency=_owed(turn, amounts[0]),
-            planned=_planned_with_notice(turn, facts, amounts[1]),
-            phone=SEC_PHONE,
+            **figures,
         )
     )
 
@@ -1316,18 +1379,16 @@ def planned_ahead(turn: Turn, facts: Facts | None = None) -> None:
     tomorrow = datetime.combine(_day_in_riyadh(turn.now) + timedelta(days=1), time(12), RIYADH)
     compensation = compensation_for(Case(NOTICE, start=tomorrow, notice_at=turn.now))
     rule = compensation.rule or rule_for(NOTICE, turn.now)
-    turn.finish()
-    turn.say(
-        _(
-            "That planned outage has not happened yet. Notice of a planned outage is due at "
-            "least {hours} hours before it starts: if yours came later than that (today, for "
-            "an outage tomorrow), you will be owed {amount} once it happens, paid within {days} "
-            "business days after it.",
-            hours=turn.tr.number(rule.deadline or 0),
-            amount=riyals(compensation.amount_sar, turn.lang),
-            days=turn.tr.number(rule.pay_within_business_days),
-        )
+    text = _(
+        "That planned outage has not happened yet. Notice of a planned outage is due at "
+        "least {hours} hours before it starts: if yours came later than that (today, for "
+        "an outage tomorrow), you will be owed {amount} once it happens, paid within {days} "
+        "business days after it.",
+        hours=turn.tr.number(rule.deadline or 0),
+        amount=riyals(compensation.amount_sar, turn.lang),
+        days=turn.tr.number(rule.pay_within_business_days),
     )
+    _say_ahead(turn, text, start or tomorrow)
 
 
 _WHOLE_DAY = timedelta(days=1, minutes=-1)  # a day's first minute to its last
@@ -1390,15 +1451,26 @@ def _notice_days_ahead(turn: Turn, facts: Facts) -> bool:
 
 def _say_ahead(turn: Turn, notice_text: str, start: datetime) -> None:
     """What a planned outage still ahead earns for its notice, then that its restoration earns
-    nothing yet; the flow is over."""
-    restore = rule_for(PLANNED, start)
-    restoration = turn.tr._(
-        "Nothing is owed for the restoration yet: if the power is not back within {hours} "
-        "hours of the start, tell me then and I will count it.",
-        hours=turn.tr.number(restore.deadline or 0),
+    nothing yet, and what it earns if it overruns; the flow is over. How long it will last
+    ("كم بيطول؟") is not known here: its notice says, or 933."""
+    _ = turn.tr._
+    restoration = _(
+        "Nothing is owed for the restoration yet. {rule} If that happens, tell me then and I "
+        "will count it.",
+        rule=rule_for(PLANNED, start).summary(turn.lang),
     )
+    lines = [notice_text, restoration]
+    if mentions_words(turn.text, "ask_when_back"):
+        lines.insert(
+            0,
+            _(
+                "I cannot know how long a planned outage will last: its notice usually says when "
+                "it starts and ends, and {phone} can tell you more.",
+                phone=SEC_PHONE,
+            ),
+        )
     turn.finish()
-    turn.say(notice_text + "\n" + restoration)
+    turn.say("\n".join(lines))
 
 
 def _keep_back_time(turn: Turn, facts: Facts) -> None:
@@ -1470,7 +1542,7 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if told is not None and picked is None:
         # "عطل", "fault" at "Before I count: … right?": the outage's kind told, an answer about
         # this case (never a new request); kept, and the facts are said back again to confirm.
-        facts.standard, facts.kind_open = told, False
+        facts.standard, facts.kind_open, facts.kinds_unknown = told, False, False
         facts.read(turn.text, turn.now)  # "مخطط له وبلغونا قبل بيوم": its notice, kept
         _say_kind_noted(turn, told)
         _advance(turn, facts)
@@ -1807,6 +1879,8 @@ def _answered_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
     if _asks_amount_again(turn, understood, facts):
         _answer(turn, facts)  # "كم التعويض؟" once more: the same answer, never a new case
         return True
+    if _asks_for_premise(turn, facts):
+        return True
     if takes_end_correction(turn, facts):
         return True
     reading = read_times(turn.text, turn.now)
@@ -1873,6 +1947,36 @@ def _asks_amount_again(turn: Turn, understood: Understanding, facts: Facts) -> b
     if find_standard(turn.text) not in (None, facts.standard) or _report_named(turn.text):
         return False
     return not Facts().read(turn.text, turn.now)
+
+
+def _asks_for_premise(turn: Turn, facts: Facts) -> bool:
+    """ "how much for the shop?", «وكم للمحل؟» right after an amount (read as the shop's bill):
+    the same case at that premise of the sender's, each account owed its own; its amount is the
+    engine's for the same times, said as such (its own times may differ: asked to be told). A
+    bill named, or a time told, is not this question. True when answered."""
+    text = turn.text
+    if not mentions_words(text, "how_much") or mentions(text, "bill_word"):
+        return False
+    if facts.standard not in HOURS_STANDARDS or facts.ongoing or Facts().read(text, turn.now):
+        return False  # (a case still going on is counted so far, by its own follow-ups)
+    premise = _premise_asked(turn)
+    now = turn.now.replace(second=0, microsecond=0)
+    if premise is None or facts.also(now) is not None:
+        return False  # a second standard's amount (a notice, a cut) is the answer's own
+    try:
+        owed = compensation_for(facts.case(now))
+    except CaseError:
+        return False
+    turn.say(
+        turn.tr._(
+            "If the power was off at {place} at the same times, that account is owed its own "
+            "compensation too: {amount}. If its times were different, tell me them and I will "
+            "count it.",
+            place=premise_shown(turn, premise),
+            amount=_owed(turn, owed),
+        )
+    )
+    return True
 
 
 def takes_end_correction(turn: Turn, facts: Facts) -> bool:
@@ -3065,10 +3169,9 @@ def _show_records(
                 phone=SERA_PHONE,
             )
         )
-    heading = records_heading(tr, listed=len(blocks), owed=owed)
-    if premise is not None:  # «عن الفيلا»: that premise's cases alone, said so
-        place = tr._("Your cases at {place}:", place=premise_shown(turn, premise))
-        heading = f"{place}\n{heading}"
+    # «عن الفيلا»: that premise's cases alone, said so in the one heading
+    place = premise_shown(turn, premise) if premise is not None else None
+    heading = records_heading(tr, listed=len(blocks), owed=owed, place=place)
     paid = overdue_paid + others_paid
     turn.remember(open_owed=owed > len(paid))
     if len(paid) > 1:  # several amounts listed: their sum said once
@@ -3186,10 +3289,13 @@ def _paid_line(turn: Turn, entry: dict) -> str:
     return line
 
 
-def records_heading(tr: Texts, *, listed: int, owed: int) -> str:
+def records_heading(tr: Texts, *, listed: int, owed: int, place: str | None = None) -> str:
     """The line above the sender's recorded cases: how many are listed, and of them how many
     are owed compensation, counted from the one list that is shown (never "compensation owed
-    (3)" above one case owed and two on time)."""
+    (3)" above one case owed and two on time). `place`: the premises they were asked for
+    («عن المحل»), named in it (one heading, not a second one over it)."""
+    if place is not None:
+        return _premise_records_heading(tr, listed=listed, owed=owed, place=place)
     if owed == listed:
         return tr._(
             "Here is the compensation owed for your recorded cases under the guaranteed "
@@ -3205,6 +3311,31 @@ def records_heading(tr: Texts, *, listed: int, owed: int) -> str:
     return tr._(
         "Here are your recorded cases under the guaranteed standards ({count} in all); "
         "{owed} of them are owed compensation:",
+        count=tr.number(listed),
+        owed=tr.number(owed),
+    )
+
+
+def _premise_records_heading(tr: Texts, *, listed: int, owed: int, place: str) -> str:
+    """`records_heading` for the cases of one premises."""
+    if owed == listed:
+        return tr._(
+            "Here is the compensation owed for your recorded cases at {place} under the "
+            "guaranteed standards ({count} in all):",
+            place=place,
+            count=tr.number(listed),
+        )
+    if owed == 0:
+        return tr._(
+            "Here are your recorded cases at {place} under the guaranteed standards ({count} in "
+            "all); none of them is owed compensation for now:",
+            place=place,
+            count=tr.number(listed),
+        )
+    return tr._(
+        "Here are your recorded cases at {place} under the guaranteed standards ({count} in "
+        "all); {owed} of them are owed compensation:",
+        place=place,
         count=tr.number(listed),
         owed=tr.number(owed),
     )

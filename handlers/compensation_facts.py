@@ -113,6 +113,9 @@ class Facts:
     # An outage told with no cause ("انقطعت الكهرباء"): emergency or planned is still open, and
     # is asked (or taken from a planned outage on record) where it changes the amount.
     kind_open: bool = False
+    # "ما ادري" to that question: both kinds' amounts are the answer, said once the times are
+    # the subscriber's (a guessed hour is said back first, never counted as fact).
+    kinds_unknown: bool = False
     # The day of an outage told by its length alone could not be given ("ما اذكر" to "which
     # day?"): its amount is the length's, and no pay-by date is said, nor the day asked again.
     day_unknown: bool = False

@@ -77,6 +77,7 @@ from handlers.common import (
     mask,
     named_kinds,
     named_reference,
+    own_premise_named,
     stopped_note,
 )
 from handlers.menu import offered_in_words
@@ -286,6 +287,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         # "بيتي", "عمارتنا", "عدادي اللي في البيت": their premise on the account, not a place
         # to ask again; which one, when they have several.
         described = before if stage == "area" else None
+        own = own_premise_named(turn.text, [m["premise"] for m in mine])
+        mine = mine if own is None else [mine[own]]  # "بيتي" with a villa and a shop: the villa
         if len(mine) == 1:
             turn.remember(place="، ".join(p for p in (described, _premise_place(mine[0])) if p))
         else:

@@ -173,12 +173,14 @@ def step(turn: Turn, understood: Understanding) -> bool:
             return False  # words: read afresh
         if not 1 <= picked <= len(offered):
             # "5" answers a choice of two: not the main menu's fifth item, which is not shown.
-            turn.say(
-                turn.tr._(
-                    "Please send a number from 1 to {last}.", last=turn.tr.number(len(offered))
-                ),
-                _offered_choices(turn, offered),
-            )
+            if not _wrong_number_again(turn):
+                turn.say(
+                    turn.tr._(
+                        "Please send a number from 1 to {last}.",
+                        last=turn.tr.number(len(offered)),
+                    ),
+                    _offered_choices(turn, offered),
+                )
             return True
         _start(turn, offered[picked - 1], understood)
         return True
@@ -190,16 +192,38 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return True
     if meant in MENU_INTENTS and picked is not None and picked != 2:
         # "3" answers a choice of two: not the main menu's third item, which is not shown.
-        turn.say(
-            turn.tr._("Please answer 1 (yes) or 2 (no)."),
-            _yes_or_menu(turn),
-        )
+        if not _wrong_number_again(turn):
+            turn.say(turn.tr._("Please answer 1 (yes) or 2 (no)."), _yes_or_menu(turn))
         return True
     turn.finish()
     if word == "no" or picked == 2:
         show(turn)
         return True
     return False
+
+
+# Numbers past the choices offered when not sure: asked again this many times, then the
+# question stops and a person is offered (never the same question without end).
+WRONG_NUMBERS_ASKED = 2
+
+
+def _wrong_number_again(turn: Turn) -> bool:
+    """A number past the choices offered once more than `WRONG_NUMBERS_ASKED`: the question
+    stops, and how to reach a person is said. False while it is asked again (counted)."""
+    tries = int(turn.state.get("tries", 0)) + 1
+    if tries <= WRONG_NUMBERS_ASKED:
+        turn.remember(tries=tries)
+        return False
+    turn.finish()
+    turn.say(
+        turn.tr._(
+            "I could not tell from those numbers what you need. Write your request in your own "
+            'words, or call {number} or send "agent" to talk to a person.',
+            number=turn.settings.agent_phone,
+        ),
+        agent_offered(turn),
+    )
+    return True
 
 
 # A request the model is less sure of than this, in a short message that says frustration ("I am

@@ -16,7 +16,7 @@ from bot.dialogue.messages import Choice, Media, Reply
 from bot.dialogue.turn import Turn
 from bot.hazards.media import fetch
 from bot.hazards.models import STORED
-from bot.hazards.vocabulary import says_where
+from bot.hazards.vocabulary import only_a_place, says_where
 from bot.outages import (
     ReportOutcome,
     compensation_for_report,
@@ -79,6 +79,7 @@ from handlers.common import (
     named_in,
     named_reference,
     open_outage_reports,
+    own_premise_named,
     premise_shown,
     report_made,
     same_place,
@@ -158,10 +159,8 @@ def start(
     times, when not the whole message; `earlier`: an outage that ended before this one, told
     with it (not on this report, and said so)."""
     turn.intent = "outage_report"
-    if stated_start is None and _ahead(turn):
-        from handlers.compensation import planned_ahead
-
-        planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
+    if stated_start is None and planned_ahead_told(turn):
+        compensation.planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
         return
     told = turn.text if told is None else told
     if stated_start is None and back_alone(told) and not open_outage_reports(turn):
@@ -347,10 +346,11 @@ def _ended(text: str, now: datetime) -> tuple[datetime, datetime] | None:
     return began, back
 
 
-def _ahead(turn: Turn) -> bool:
-    """The outage told is still to come, on a day ahead ("بتنقطع بكرة الساعة ٩ الصبح"): an
-    outage announced, not one going on ("طافية من بكرة" is asked as a slip, after the report)."""
-    if not mentions(turn.text, "outage_ahead"):
+def planned_ahead_told(turn: Turn) -> bool:
+    """The outage told is still to come, on a day ahead ("بتنقطع بكرة الساعة ٩ الصبح", "فيه
+    انقطاع مجدول الاحد الجاي كم بيطول؟"): an outage announced, or planned work named, not one
+    going on ("طافية من بكرة" is asked as a slip, after the report)."""
+    if not (mentions(turn.text, "outage_ahead") or mentions(turn.text, "outage_planned")):
         return False
     said = read_times(turn.text, turn.now).start
     return said is not None and said.day > turn.now.astimezone(RIYADH).date()
@@ -651,7 +651,11 @@ def step(turn: Turn, understood: Understanding) -> bool:
                 )
             )
         return True
-    by_premise = accounts_by_premise(turn.text, [Account(**a) for a in accounts], by_kind=False)
+    listed = [Account(**a) for a in accounts]
+    by_premise = accounts_by_premise(turn.text, listed, by_kind=False)
+    own = own_premise_named(turn.text, [a.premise for a in listed])
+    if len(by_premise) != 1 and own is not None:
+        by_premise = [listed[own]]  # "بيتي" with a villa and a shop: the villa, their home
     if len(by_premise) == 1:  # "الفيلا", "المحل": that premise on the list ("بيت ابوي" is not)
         _report(turn, account=by_premise[0], stated_start=stated, urgent=urgent)
         return True
@@ -671,7 +675,10 @@ def step(turn: Turn, understood: Understanding) -> bool:
         )
         return True
     place = find_place(turn.text, city=turn.state.get("city"))
-    only_place = (place.district or place.city) and not place.other_words
+    # "near the big mosque" (read as a hazard's words): a place, the answer all the same
+    only_place = ((place.district or place.city) and not place.other_words) or only_a_place(
+        turn.text
+    )
     if (
         understood.intent not in ("unknown", "outage_report")
         and understood.confidence >= 0.8

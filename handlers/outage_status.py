@@ -36,6 +36,7 @@ from bot.understanding.slots import (
     says_now,
     says_power_off,
 )
+from handlers import compensation, outage_report
 from handlers.common import (
     END_CORRECTION_REACH,
     back_ahead,
@@ -74,9 +75,10 @@ def start(turn: Turn, understood: Understanding) -> None:
     if len(meant) == 1 and meant[0][0].is_current(meant[0][1]) and says_still_off(turn.text):
         note_still_off(meant[0][0], turn.now)  # «للحين ما رجعت»: it came back after this
     safety = latest_safety_report(turn)
+    if found is None and outage_report.planned_ahead_told(turn):
+        compensation.planned_ahead(turn)  # "وصلتني رسالة قطع مجدول الاحد الجاي كم بيطول؟"
+        return
     if _reports_an_outage(turn, understood, found):
-        from handlers import outage_report
-
         # "الكهربا طافية متى بترجع؟", "no power in Al Malaz, when will it be back?": the report
         # is what the subscriber needs first, then what is known of when the power comes back.
         outage_report.start(turn, understood, asked_when=True)
@@ -381,7 +383,7 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
     """ "رجعت الكهرباء" or "الغي البلاغ" from a reporter whose report is open: recorded on the
     report and answered; True when it was. A report still being made is simply dropped."""
     text = turn.text
-    if not text or turn.flow in _ANSWERED_IN:
+    if not text or turn.flow in _ANSWERED_IN or _back_time_asked(turn):
         return False
     back, cancel = says(text, "power_back"), cancels_report(text)
     # "خربت الثلاجة بعد ما رجعت الكهرباء": damage when the power came back; it is back
@@ -495,6 +497,12 @@ def takes_news(turn: Turn, understood: Understanding | None) -> bool:
         )
     )
     return True
+
+
+def _back_time_asked(turn: Turn) -> bool:
+    """Our question of when the power came back is open (`back_part_answer`): "رجعت الكهرباء
+    المغرب" answers it, as "المغرب" would, never news that asks the same question again."""
+    return turn.flow == outage_report.FLOW and turn.state.get("stage") == "back_part"
 
 
 def takes_back_undone(turn: Turn, understood: Understanding | None) -> bool:
@@ -1143,8 +1151,10 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             else:
                 _expected_back(turn, report)
             return True
+    part_hour = turn.state.get("part_hour")
     if said is not None and said.at is not None and said.day_part and not ahead:
-        # «المغرب» answering "7:30 in the evening or in the morning?": the choice in that part
+        # «المغرب» answering "7:30 in the evening or in the morning?", or "which day?" of
+        # three 7 o'clocks: the one choice in that part
         in_part = _nearest_to_part(options, said.at.astimezone(RIYADH).hour)
         if in_part is not None:
             turn.finish()
@@ -1152,6 +1162,13 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             _say_back(turn, report, incident, [in_part])
             return True
         fits = [] if options else _back_at(said, report, incident, turn.now)
+        if fits and offer and said.guess == "named_part" and fits[-1].isoformat() == offer:
+            # «رجعت الكهرباء المغرب» to "shall I record about 5:00 PM (sunset)?": the same
+            # moment said again is a yes, never the same question again
+            turn.finish()
+            turn.intent = "outage_status"
+            _say_back(turn, report, incident, [fits[-1]], greeted=True)
+            return True
         if fits and said.guess == "named_part":
             # «مع المغرب» answering "at about what time?": its usual hour offered back, as
             # when told with the restoration itself (a span, «العصر», is asked its hour)
@@ -1159,13 +1176,22 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             turn.intent = "outage_status"
             _ask_back_part(turn, report, said, fits[-1])
             return True
+        if not options:
+            part_hour = said.at.astimezone(RIYADH).hour  # «العصر»: an hour written next is in it
+    mismatched = None
     if hour_written:
         assert said is not None
         moments = _back_at(said, report, incident, turn.now)
         later = _back_ahead(said, report, turn.now)
-        part_hour = turn.state.get("part_hour")
+        if part_hour is not None and said.guess == "am_pm":
+            # "العصر" then "الساعة 4": the readings in the part of the day said first; "العصر"
+            # then "الساعة ١١" has none there, and is asked, never taken as 11 in the morning.
+            moments, later = (
+                [m for m in found if _hours_apart(m, int(part_hour)) <= PART_REACH]
+                for found in (moments, later)
+            )
+            mismatched = None if moments or later else said.at
         if len(moments) > 1 and part_hour is not None:
-            # "العصر" then "الساعة 4": the readings nearer the part of the day said first.
             nearest = min(_hours_apart(m, int(part_hour)) for m in moments)
             moments = [m for m in moments if _hours_apart(m, int(part_hour)) == nearest]
         if moments or later:
@@ -1175,10 +1201,18 @@ def back_part_answer(turn: Turn, understood: Understanding) -> bool:
             return True
     tries = int(turn.state.get("tries", 0)) + 1
     if tries < 3 and (word == "no" or picked == 2 or said is not None or options or ahead):
-        turn.remember(offer=None, tries=tries)
+        turn.remember(offer=None, tries=tries, part_hour=part_hour)
         turn.intent = "outage_status"
         if options or ahead:
             _ask_which_back(turn, options, ahead, greeted=True)
+        elif mismatched is not None:
+            turn.say(
+                turn.tr._(
+                    "{time} is not in the part of the day you said first. At about what time "
+                    'did the power come back? For example: "4:30 in the afternoon".',
+                    time=turn.tr.time(mismatched),
+                )
+            )
         else:
             turn.say(_back_time_question(turn, greeted=True))
         return True
@@ -1210,12 +1244,18 @@ def _expected_back(turn: Turn, report: OutageReport) -> None:
     )
 
 
+# A part of the day ("العصر", "المغرب") holds the hours this near its usual hour (Asr at about
+# 15:15: 12:15 to 18:15; never 11 in the morning).
+PART_REACH = 3
+
+
 def _nearest_to_part(options: list[datetime], part_hour: int) -> datetime | None:
-    """The one choice nearest a part of the day's usual hour («المغرب»: 18:00), when it is the
-    two halves of one hour; None otherwise."""
-    if not _halves_of_one_hour(options):
-        return None
-    return min(options, key=lambda m: _hours_apart(m, part_hour))
+    """The one choice in a part of the day («المغرب»: about 17:00), when only one is (of the
+    two halves of one hour, the nearer); None otherwise."""
+    if _halves_of_one_hour(options):
+        return min(options, key=lambda m: _hours_apart(m, part_hour))
+    near = [m for m in options if _hours_apart(m, part_hour) <= PART_REACH]
+    return near[0] if len(near) == 1 else None
 
 
 def _hours_apart(moment: datetime, hour: int) -> int:

@@ -6,8 +6,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from bot import resources
 from bot.text import normalize
 from bot.understanding.corpus import examples
+from bot.understanding.phrases import read_phrase_file
 from bot.understanding.vocabulary import load
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -18,6 +20,19 @@ _ARABIZI_WORD = re.compile(
 )
 _LATIN_WORD = re.compile(r"^[a-z0-9]+$")
 _LATIN_LETTER = re.compile("[A-Za-z]")
+# The Arabic small-talk lists (locales/ar/phrases/): their Latin-letter lines are Arabizi
+# ("kaifak", "shloonak", "shukran"), said alone as a first message more often than the corpus
+# has them.
+_ARABIZI_PHRASE_LISTS = (
+    "greeting_salam",
+    "greeting_morning",
+    "greeting_evening",
+    "greeting_hello",
+    "greeting_how_are_you",
+    "wellwish",
+    "thanks",
+    "farewell",
+)
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +50,9 @@ def _arabizi_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
         else:
             continue  # the Arabic files: not read at all (start-up time)
         counter.update(w for w in normalize(example.text).split() if _LATIN_WORD.match(w))
+    for name in _ARABIZI_PHRASE_LISTS:
+        for phrase in read_phrase_file(resources.locale_file("ar", "phrases", f"{name}.txt")):
+            arabizi.update(w for w in phrase.split() if _LATIN_WORD.match(w))
     # Off-topic lines hold keyboard gibberish ("asdkjh"), each written once: a word of theirs
     # is English when it turns up again.
     english.update({w: n for w, n in off_topic.items() if n >= 2})

@@ -1280,6 +1280,17 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         few = _few_days_ago(toks, _vocabulary())
         return TimeReading(vague_day=few or month is not None, month=None if few else month)
     notice_clock, notice_day = _notice_times(scan)
+    if (
+        notice_day is not None
+        and (_day_of(notice_day, now.date(), None) or now.date()) > now.date()
+    ):
+        # "وصلتني رسالة فصل مجدول الاحد الجاي الساعة ٩": no notice came on a day still to come;
+        # that day is the outage's, and so is an hour said after it.
+        scan.days = sorted([*scan.days, notice_day], key=_position)
+        if notice_clock is not None and notice_clock.position > notice_day.position:
+            scan.clocks = sorted([*scan.clocks, notice_clock], key=_position)
+            notice_clock = None
+        notice_day = None
     _day_part_to_hours(scan)
     start_clock = None
     end_clocks: list[_Clock] = []
