@@ -81,6 +81,7 @@ from handlers.common import (
     open_outage_reports,
     premise_shown,
     report_made,
+    said_as_correction,
     same_place,
     sender_accounts,
     sender_outage_reports,
@@ -1253,6 +1254,22 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     elif start.at is not None and day and said is not None and not said.day_stated:
         at = datetime.combine(date.fromisoformat(day), start.at.astimezone(RIYADH).time(), RIYADH)
         start = StartTold(at=at) if at <= turn.now else StartTold(ask="future")
+    elif (
+        start.offer is not None
+        and day
+        and said is not None
+        and not said.day_stated
+        and not said_as_correction(turn.text)
+    ):
+        # "قبل امس" then "العصر": that day's Asr offered, not the latest one before now (a
+        # correction, "الفجر مو امس", says its own day)
+        on_day = date.fromisoformat(day)
+        offer = datetime.combine(on_day, start.offer.astimezone(RIYADH).time(), RIYADH)
+        start = (
+            replace(start, offer=offer, day=on_day)
+            if offer <= turn.now
+            else StartTold(ask="future")
+        )
     # A time after the report was sent ("الساعة ٣ ونص العصر" of a report sent at 1 pm, or
     # "العصر" then): not when this outage began, and said so, never dropped unsaid.
     after_report = next(
@@ -1287,6 +1304,9 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         turn.say(_counted_from_report(turn, report))
         return True
     turn.remember(tries=tries, day=start.day.isoformat() if start.day else day)
+    if start.ask == "am_pm" and start.hour is not None:
+        # "الساعة ٣ مو ٤" asked "3 in the afternoon or before dawn?": kept for "العصر" in answer
+        turn.remember(hour=start.hour.isoformat())
     if after_report is not None:
         question = turn.tr._("About what time did the power go off before you reported it?")
         turn.say(_after_report(turn, report, after_report) + " " + question)
