@@ -137,6 +137,13 @@ def start(turn: Turn, understood: Understanding) -> None:
     facts = Facts(standard=understood.text_slot("standard"))
     _open_kind(turn, facts)
     has_facts = facts.read(turn.text, turn.now)
+    if (facts.kind_open or facts.standard is None and facts.ongoing) and _says_paid(
+        turn.message.text or turn.text
+    ):
+        # "sadadt … w el kahraba lsa ma rj3at": the power off after a payment is the
+        # reconnection's case, never an outage to report; read again as one.
+        facts = Facts(standard=RECONNECTION)
+        has_facts = facts.read(turn.text, turn.now)
     if facts.standard is None and has_facts:
         # "السبت الماضي من العشا الى الفجر ماكان فيه كهربا، عطل مفاجئ": an outage's times and its
         # kind said, no standard's words: the kind names its case, never the list of cases.
@@ -375,6 +382,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return False  # "ابي الفاتورة" at a list of cases: the bill, never its complaint's case
     if stage == "records":
         return _records_step(turn, understood)
+    if stage in ("ask", "kind", "confirm") and _payment_told(turn, facts):
+        return True
     if stage == "pick":
         picked = choice_number(turn.text) or choice_named(turn.text, _standard_names(turn))
         none = picked is None and outside_standards.none_of_these(turn.text)
@@ -1487,6 +1496,39 @@ def _confirm_step(turn: Turn, understood: Understanding, facts: Facts) -> bool:
 def _say_kind_noted(turn: Turn, told: str) -> None:
     _ = turn.tr._
     turn.say(_("Noted: a sudden fault.") if told == EMERGENCY else _("Noted: a planned outage."))
+
+
+def _payment_told(turn: Turn, facts: Facts) -> bool:
+    """A payment told of an outage whose cause was never said ("رجعت الساعة ٤" then "سددت ١٠
+    الصبح ورجعت ٤ العصر"): service cut for non-payment, so the case is the reconnection after
+    payment, counted from the payment, never priced as a fault. What was told of the power's
+    return is kept; a start told before was the power's going off, not the payment, so it is
+    read again from this message (asked when it says none)."""
+    text = turn.message.text or turn.text
+    if not facts.kind_open or not _says_paid(text):
+        return False
+    switched = Facts(
+        standard=RECONNECTION,
+        end=facts.end,
+        end_inferred=facts.end_inferred,
+        end_part=facts.end_part,
+        end_about=facts.end_about,
+        end_unoffered=facts.end_unoffered,
+        ongoing=facts.ongoing,
+        premises=facts.premises,
+        damage=facts.damage,
+    )
+    switched.read(turn.text, turn.now)
+    _advance(turn, switched)
+    return True
+
+
+def _says_paid(text: str) -> bool:
+    """The message tells a payment made ("سددت", "paid the bill", "sadadt"), not one denied
+    ("ما سددت")."""
+    if mentions(text, "not_paid"):
+        return False
+    return mentions_words(text, "paid") or find_standard(text) == RECONNECTION
 
 
 def _kind_with_answer(turn: Turn, facts: Facts) -> bool:
