@@ -2391,6 +2391,8 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
         )
         return
     reason = facts.unlawful_reason()
+    on_record = _small_arrears_on_record(turn, facts) if reason is None else []
+    reason = reason or facts.unlawful_reason()
     if reason is not None:
         compensation = compensation_for(facts.case(turn.now))
         # Kept as the case talked of: a correction of its hour next ("لا غلطت، كان الساعة ١٠"),
@@ -2401,6 +2403,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             "\n".join(
                 [
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
+                    *on_record,
                     _why_unlawful(turn, reason),
                     _restore_line(turn, facts, at),
                     # Its day and time were said in the first line: not again («الفصل غير
@@ -2463,29 +2466,42 @@ def _paid_before_cut_step(turn: Turn, understood: Understanding, facts: Facts) -
 
 
 def _small_arrears_on_record(turn: Turn, facts: Facts) -> list[str]:
-    """A reconnection whose arrears were not told: the account's billing records on the day of
-    the payment (the cut came before it) decide whether the cut itself was allowed. Arrears
-    too small for any cut make it unlawful (`small_arrears`), said with the figures it rests
-    on; otherwise nothing is said and nothing kept."""
-    paid = facts.start_at()
-    if (
-        facts.standard != RECONNECTION
-        or paid is None
-        or facts.prohibited is not None
-        or "small_arrears" in facts.cleared
-    ):
+    """A cut for unpaid bills (told as such, or before a payment): the account's billing
+    records on the day of the cut (of the payment, for a reconnection: the cut came before it)
+    decide whether the cut itself was allowed, over the arrears the subscriber guessed ("عشان
+    متأخرات ٣ شهور" of an account with one bill unpaid). Arrears too small for any cut make it
+    unlawful (`small_arrears`), said with the figures it rests on; otherwise nothing is said
+    and nothing kept (the cases are asked)."""
+    at = facts.start_at()
+    cut_for_bills = facts.standard == RECONNECTION or (
+        facts.standard == UNLAWFUL and facts.cut_for_bills
+    )
+    if not cut_for_bills or at is None or facts.prohibited is not None:
         return []
-    arrears = account_arrears(turn, paid.astimezone(RIYADH).date())
+    arrears = account_arrears(turn, at.astimezone(RIYADH).date())
     if arrears is None or arrears.allow_cut():
         return []
     facts.prohibited = "small_arrears"
+    if "small_arrears" in facts.cleared:
+        facts.cleared.remove("small_arrears")
+    values = {
+        "account": mask(arrears.account),
+        "amount": turn.tr.money(arrears.overdue_sar),
+        "bills": turn.tr.number(arrears.unpaid_bills),
+    }
+    if facts.standard == UNLAWFUL:
+        return [
+            turn.tr._(
+                "When the service was cut, account {account} had {amount} overdue, from {bills} "
+                "unpaid bill(s).",
+                **values,
+            )
+        ]
     return [
         turn.tr._(
             "Before your payment, account {account} had {amount} overdue, from {bills} unpaid "
             "bill(s).",
-            account=mask(arrears.account),
-            amount=turn.tr.money(arrears.overdue_sar),
-            bills=turn.tr.number(arrears.unpaid_bills),
+            **values,
         )
     ]
 
