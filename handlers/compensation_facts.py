@@ -18,7 +18,13 @@ from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
 from bot.standards import Case, compensation_for, rule_for
 from bot.text import ascii_digits, normalize
-from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
+from bot.understanding.slots import (
+    Moment,
+    find_duration_minutes,
+    read_times,
+    says_now,
+    stated_duration,
+)
 from bot.understanding.slots.duration import lone_unit_minutes
 from bot.understanding.slots.times import (
     NamedMonth,
@@ -203,6 +209,17 @@ class Facts:
             # "الجمعة الساعة ٨ المسا" answering "how long before were you notified?": the
             # notice's moment, not a new start (a blind test was asked the same twice).
             notice_moment, start = start, None
+        if (
+            self.standard == UNLAWFUL
+            and start is None
+            and not self.start
+            and not reading.ongoing
+            and says_now(told)
+        ):
+            # "والحين جا موظف فصل عنا الكهرباء": cut now, at the message, no time left to ask
+            # ("لين الحين مقطوعة" is how long it has lasted, not when it was cut)
+            local = now.astimezone(RIYADH).replace(second=0, microsecond=0)
+            start = Moment(local.date(), local.time().replace(tzinfo=None), True)
         if start is not None:
             self.vague_start, self.vague_month, self.day_unknown = False, None, False
             self.vague_week = False
