@@ -87,6 +87,7 @@ from handlers.compensation_facts import (
     NOTICE,
     PLANNED,
     RECONNECTION,
+    SAID_KEPT,
     UNLAWFUL,
     Facts,
     notice_lead_minutes,
@@ -154,6 +155,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         facts.standard = EMERGENCY
         _open_kind(turn, facts)
     facts.told_whole = facts.start is not None and facts.ongoing
+    facts.said = (turn.message.text or turn.text)[:SAID_KEPT]
     if _supposed_length(turn, facts):
         return
     if not has_facts and facts.standard in RULE_SAID_WHEN_SUPPOSED and supposes(turn.text):
@@ -442,7 +444,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
             if to_status:
                 outage_status.start(turn, understood)
                 return True
-            outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
+            outage_report.start(
+                turn,
+                understood,
+                stated_start=_stated_outage_start(turn, facts),
+                told=facts.said,
+                where=facts.said,
+            )
             return True
         return _so_far_followup(turn, understood, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
     if stage in ("note", "note_account"):
@@ -1517,6 +1525,7 @@ def _payment_told(turn: Turn, facts: Facts) -> bool:
         ongoing=facts.ongoing,
         premises=facts.premises,
         damage=facts.damage,
+        said=facts.said,
     )
     switched.read(turn.text, turn.now)
     _advance(turn, switched)

@@ -49,6 +49,7 @@ NOTICE = "planned_outage_notice"
 PLANNED = "planned_outage_restoration"
 UNLAWFUL = "unlawful_disconnection"
 RECONNECTION = "reconnection_after_payment"
+SAID_KEPT = 500
 NETWORK_PHRASES = {"lv": "network_lv", "mv": "network_mv", "hv": "network_hv"}
 
 
@@ -131,6 +132,10 @@ class Facts:
     # (their «رجعت» message): an hour told with no day is the latest such between the two.
     back_after: str | None = None
     back_by: str | None = None
+    # The message that began the case, as typed (at most SAID_KEPT characters): where the
+    # outage is and what was told of it, for the report offered after the answer («نعم» to
+    # "shall I report it?" names no place).
+    said: str | None = None
 
     @classmethod
     def load(cls, state: dict) -> Facts:
@@ -165,6 +170,10 @@ class Facts:
             reading = _range_on_day(reading, self._start_day())
         start, end, running = _range_running(reading, now)
         ongoing = reading.ongoing or running
+        if self.standard == PLANNED and reading.still_after_range and start is not None:
+            # "مجدول بدأ ٨ الصبح وقالوا لين ٢ الظهر، وللحين ما رجعت": the end told is the
+            # announced one, and the outage runs on past it from its start
+            end, ongoing = None, True
         if self.standard == RECONNECTION and end is None and mentions(told, "ask_when_back"):
             ongoing = True  # "سددت الساعة ٨، متى يرجعون التيار؟": paid, and still off
         if (

@@ -152,12 +152,15 @@ def start(
     asked_when: bool = False,
     told: str | None = None,
     earlier: tuple[datetime, datetime] | None = None,
+    where: str | None = None,
 ) -> None:
     """`stated_start`: when the power went off, as the subscriber already stated it (a
     compensation question handing over to a report). `asked_when`: the message also asked when
     the power comes back, answered with the report. `told`: the words that tell this outage's
     times, when not the whole message; `earlier`: an outage that ended before this one, told
-    with it (not on this report, and said so)."""
+    with it (not on this report, and said so). `where`: words told before this message that
+    may name the place (the compensation question whose answer offered the report: «نعم»
+    names none)."""
     turn.intent = "outage_report"
     if stated_start is None and _ahead(turn):
         from handlers.compensation import planned_ahead
@@ -173,21 +176,22 @@ def start(
     after = earlier[1] if earlier else None  # the earlier outage's end: this one began after
     stated = stated_start or start_told(told, turn.now, after).at
     extras = _Extras(told, asked_when, _earlier_state(earlier))
-    urgent = medical_need.mentioned(turn.text)
+    place_words = turn.text if where is None else f"{turn.text}\n{where}"
+    urgent = medical_need.mentioned(place_words)
     if turn.message.location is not None:
         _report(turn, stated_start=stated, urgent=urgent, extras=extras)
         return
     accounts = sender_accounts(turn)
     typed = understood.slots.get("account")
-    named = find_place(turn.text)
-    chosen = [a for a in accounts if a.account == typed] or named_in(turn.text, accounts)
+    named = find_place(place_words)
+    chosen = [a for a in accounts if a.account == typed] or named_in(place_words, accounts)
     if not chosen and len(accounts) == 1 and _may_be(accounts[0], named):
         chosen = accounts  # their one premise: shown, with how to put it right
         extras = replace(extras, place_assumed=not (named.district or named.unlisted))
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
         return
-    whole = whole_city_named(turn.text)
+    whole = whole_city_named(place_words)
     if whole is not None:  # "جدة كلها ما فيها كهربا": the city is the place, no district asked
         _report(
             turn,
@@ -954,8 +958,15 @@ def _back_with_no_report(turn: Turn) -> None:
 def start_told(text: str, now: datetime, after: datetime | None = None) -> StartTold:
     reading = read_times(text, now)
     ended = reading.end.at if reading.end is not None else None
-    if reading.still_after_range and ended is not None and ended <= now:
-        return StartTold(ask="when")  # "6-7am, then again at 9 and still off": not from 6
+    if (
+        reading.still_after_range
+        and ended is not None
+        and ended <= now
+        and compensation.kind_told(text) != compensation.PLANNED
+    ):
+        # "6-7am, then again at 9 and still off": not from 6. A planned outage's range is its
+        # announced window ("مجدول من ٨ لين ٢ وللحين ما رجعت"): from its start, running over.
+        return StartTold(ask="when")
     if reading.start is None and reading.month is not None:
         # "انقطعت في رمضان": a month, no day of it; never counted from today, the day asked
         clock = reading.vague_clock.isoformat("minutes") if reading.vague_clock else None
