@@ -87,6 +87,7 @@ from handlers.compensation_facts import (
     NOTICE,
     PLANNED,
     RECONNECTION,
+    SAID_KEPT,
     UNLAWFUL,
     Facts,
     notice_lead_minutes,
@@ -137,6 +138,13 @@ def start(turn: Turn, understood: Understanding) -> None:
     facts = Facts(standard=understood.text_slot("standard"))
     _open_kind(turn, facts)
     has_facts = facts.read(turn.text, turn.now)
+    if (facts.kind_open or facts.standard is None and facts.ongoing) and _says_paid(
+        turn.message.text or turn.text
+    ):
+        # "sadadt … w el kahraba lsa ma rj3at": the power off after a payment is the
+        # reconnection's case, never an outage to report; read again as one.
+        facts = Facts(standard=RECONNECTION)
+        has_facts = facts.read(turn.text, turn.now)
     if facts.standard is None and has_facts:
         # "السبت الماضي من العشا الى الفجر ماكان فيه كهربا، عطل مفاجئ": an outage's times and its
         # kind said, no standard's words: the kind names its case, never the list of cases.
@@ -147,6 +155,7 @@ def start(turn: Turn, understood: Understanding) -> None:
         facts.standard = EMERGENCY
         _open_kind(turn, facts)
     facts.told_whole = facts.start is not None and facts.ongoing
+    facts.said = (turn.message.text or turn.text)[:SAID_KEPT]
     if _supposed_length(turn, facts) or _supposed_cut(turn, facts):
         return
     if not has_facts and facts.standard in RULE_SAID_WHEN_SUPPOSED and supposes(turn.text):
@@ -409,6 +418,8 @@ def step(turn: Turn, understood: Understanding) -> bool:
         return False  # "ابي الفاتورة" at a list of cases: the bill, never its complaint's case
     if stage == "records":
         return _records_step(turn, understood)
+    if stage in ("ask", "kind", "confirm") and _payment_told(turn, facts):
+        return True
     if stage == "pick":
         picked = choice_number(turn.text) or choice_named(turn.text, _standard_names(turn))
         none = picked is None and outside_standards.none_of_these(turn.text)
@@ -467,7 +478,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
             if to_status:
                 outage_status.start(turn, understood)
                 return True
-            outage_report.start(turn, understood, stated_start=_stated_outage_start(turn, facts))
+            outage_report.start(
+                turn,
+                understood,
+                stated_start=_stated_outage_start(turn, facts),
+                told=facts.said,
+                where=facts.said,
+            )
             return True
         return _so_far_followup(turn, understood, facts)  # "ورجعت الساعة ٨ بالليل", "ليش كثير؟"
     if stage in ("note", "note_account"):
@@ -1561,6 +1578,40 @@ def _say_kind_noted(turn: Turn, told: str) -> None:
     turn.say(_("Noted: a sudden fault.") if told == EMERGENCY else _("Noted: a planned outage."))
 
 
+def _payment_told(turn: Turn, facts: Facts) -> bool:
+    """A payment told of an outage whose cause was never said ("رجعت الساعة ٤" then "سددت ١٠
+    الصبح ورجعت ٤ العصر"): service cut for non-payment, so the case is the reconnection after
+    payment, counted from the payment, never priced as a fault. What was told of the power's
+    return is kept; a start told before was the power's going off, not the payment, so it is
+    read again from this message (asked when it says none)."""
+    text = turn.message.text or turn.text
+    if not facts.kind_open or not _says_paid(text):
+        return False
+    switched = Facts(
+        standard=RECONNECTION,
+        end=facts.end,
+        end_inferred=facts.end_inferred,
+        end_part=facts.end_part,
+        end_about=facts.end_about,
+        end_unoffered=facts.end_unoffered,
+        ongoing=facts.ongoing,
+        premises=facts.premises,
+        damage=facts.damage,
+        said=facts.said,
+    )
+    switched.read(turn.text, turn.now)
+    _advance(turn, switched)
+    return True
+
+
+def _says_paid(text: str) -> bool:
+    """The message tells a payment made ("سددت", "paid the bill", "sadadt"), not one denied
+    ("ما سددت")."""
+    if mentions(text, "not_paid"):
+        return False
+    return mentions_words(text, "paid") or find_standard(text) == RECONNECTION
+
+
 def _kind_with_answer(turn: Turn, facts: Facts) -> bool:
     """The outage's kind told while a time is asked ("عطل", "الساعة ٨، كان عطل" to "what time
     did it start?"): kept, never asked again nor lost to a new request. A time told with it is
@@ -2453,6 +2504,8 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
         )
         return
     reason = facts.unlawful_reason()
+    on_record = _small_arrears_on_record(turn, facts) if reason is None else []
+    reason = reason or facts.unlawful_reason()
     if reason is not None:
         compensation = compensation_for(facts.case(turn.now))
         # Kept as the case talked of: a correction of its hour next ("لا غلطت، كان الساعة ١٠"),
@@ -2463,6 +2516,7 @@ def _judge_disconnection(turn: Turn, facts: Facts) -> None:
             "\n".join(
                 [
                     _("Counting {facts}:", facts=_facts_text(turn, facts)),
+                    *on_record,
                     _why_unlawful(turn, reason),
                     _restore_line(turn, facts, at),
                     # Its day and time were said in the first line: not again («الفصل غير
@@ -2525,29 +2579,42 @@ def _paid_before_cut_step(turn: Turn, understood: Understanding, facts: Facts) -
 
 
 def _small_arrears_on_record(turn: Turn, facts: Facts) -> list[str]:
-    """A reconnection whose arrears were not told: the account's billing records on the day of
-    the payment (the cut came before it) decide whether the cut itself was allowed. Arrears
-    too small for any cut make it unlawful (`small_arrears`), said with the figures it rests
-    on; otherwise nothing is said and nothing kept."""
-    paid = facts.start_at()
-    if (
-        facts.standard != RECONNECTION
-        or paid is None
-        or facts.prohibited is not None
-        or "small_arrears" in facts.cleared
-    ):
+    """A cut for unpaid bills (told as such, or before a payment): the account's billing
+    records on the day of the cut (of the payment, for a reconnection: the cut came before it)
+    decide whether the cut itself was allowed, over the arrears the subscriber guessed ("عشان
+    متأخرات ٣ شهور" of an account with one bill unpaid). Arrears too small for any cut make it
+    unlawful (`small_arrears`), said with the figures it rests on; otherwise nothing is said
+    and nothing kept (the cases are asked)."""
+    at = facts.start_at()
+    cut_for_bills = facts.standard == RECONNECTION or (
+        facts.standard == UNLAWFUL and facts.cut_for_bills
+    )
+    if not cut_for_bills or at is None or facts.prohibited is not None:
         return []
-    arrears = account_arrears(turn, paid.astimezone(RIYADH).date())
+    arrears = account_arrears(turn, at.astimezone(RIYADH).date())
     if arrears is None or arrears.allow_cut():
         return []
     facts.prohibited = "small_arrears"
+    if "small_arrears" in facts.cleared:
+        facts.cleared.remove("small_arrears")
+    values = {
+        "account": mask(arrears.account),
+        "amount": turn.tr.money(arrears.overdue_sar),
+        "bills": turn.tr.number(arrears.unpaid_bills),
+    }
+    if facts.standard == UNLAWFUL:
+        return [
+            turn.tr._(
+                "When the service was cut, account {account} had {amount} overdue, from {bills} "
+                "unpaid bill(s).",
+                **values,
+            )
+        ]
     return [
         turn.tr._(
             "Before your payment, account {account} had {amount} overdue, from {bills} unpaid "
             "bill(s).",
-            account=mask(arrears.account),
-            amount=turn.tr.money(arrears.overdue_sar),
-            bills=turn.tr.number(arrears.unpaid_bills),
+            **values,
         )
     ]
 

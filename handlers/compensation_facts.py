@@ -18,7 +18,13 @@ from bot.phrases import mentions, mentions_words
 from bot.phrases import phrases as phrase_list
 from bot.standards import Case, compensation_for, rule_for
 from bot.text import ascii_digits, normalize
-from bot.understanding.slots import Moment, find_duration_minutes, read_times, stated_duration
+from bot.understanding.slots import (
+    Moment,
+    find_duration_minutes,
+    read_times,
+    says_now,
+    stated_duration,
+)
 from bot.understanding.slots.duration import lone_unit_minutes
 from bot.understanding.slots.times import (
     NamedMonth,
@@ -43,6 +49,7 @@ NOTICE = "planned_outage_notice"
 PLANNED = "planned_outage_restoration"
 UNLAWFUL = "unlawful_disconnection"
 RECONNECTION = "reconnection_after_payment"
+SAID_KEPT = 500
 NETWORK_PHRASES = {"lv": "network_lv", "mv": "network_mv", "hv": "network_hv"}
 
 
@@ -128,6 +135,10 @@ class Facts:
     # (their «رجعت» message): an hour told with no day is the latest such between the two.
     back_after: str | None = None
     back_by: str | None = None
+    # The message that began the case, as typed (at most SAID_KEPT characters): where the
+    # outage is and what was told of it, for the report offered after the answer («نعم» to
+    # "shall I report it?" names no place).
+    said: str | None = None
 
     @classmethod
     def load(cls, state: dict) -> Facts:
@@ -162,6 +173,10 @@ class Facts:
             reading = _range_on_day(reading, self._start_day())
         start, end, running = _range_running(reading, now)
         ongoing = reading.ongoing or running
+        if self.standard == PLANNED and reading.still_after_range and start is not None:
+            # "مجدول بدأ ٨ الصبح وقالوا لين ٢ الظهر، وللحين ما رجعت": the end told is the
+            # announced one, and the outage runs on past it from its start
+            end, ongoing = None, True
         if self.standard == RECONNECTION and end is None and mentions(told, "ask_when_back"):
             ongoing = True  # "سددت الساعة ٨، متى يرجعون التيار؟": paid, and still off
         if (
@@ -206,6 +221,17 @@ class Facts:
             # "الجمعة الساعة ٨ المسا" answering "how long before were you notified?": the
             # notice's moment, not a new start (a blind test was asked the same twice).
             notice_moment, start = start, None
+        if (
+            self.standard == UNLAWFUL
+            and start is None
+            and not self.start
+            and not reading.ongoing
+            and says_now(told)
+        ):
+            # "والحين جا موظف فصل عنا الكهرباء": cut now, at the message, no time left to ask
+            # ("لين الحين مقطوعة" is how long it has lasted, not when it was cut)
+            local = now.astimezone(RIYADH).replace(second=0, microsecond=0)
+            start = Moment(local.date(), local.time().replace(tzinfo=None), True)
         if start is not None:
             self.vague_start, self.vague_month, self.day_unknown = False, None, False
             self.vague_week = False

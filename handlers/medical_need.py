@@ -13,7 +13,7 @@ from bot.outages.models import OutageReport
 from bot.phrases import mentions
 from bot.text import normalize
 from bot.understanding import Understanding
-from bot.understanding.slots import says_power_off
+from bot.understanding.slots import find_standard, says_power_off
 from handlers.common import current_outage_report, same_place
 
 # Requests this sure of something else (a compensation case, a bill) are answered as asked,
@@ -75,6 +75,7 @@ def asks_to_register(text: str) -> bool:
         and not says_power_off(text)
         and not mentions(text, "power_off")
         and not any(word in normalize(text) for word in ("بلاغ", "انقطاع", "report", "outage"))
+        and find_standard(text) != DISCONNECTION  # "جا موظف فصل عنا الكهرباء": cut now
     )
 
 

@@ -82,6 +82,7 @@ from handlers.common import (
     own_premise_named,
     premise_shown,
     report_made,
+    said_as_correction,
     same_place,
     sender_accounts,
     sender_outage_reports,
@@ -152,12 +153,15 @@ def start(
     asked_when: bool = False,
     told: str | None = None,
     earlier: tuple[datetime, datetime] | None = None,
+    where: str | None = None,
 ) -> None:
     """`stated_start`: when the power went off, as the subscriber already stated it (a
     compensation question handing over to a report). `asked_when`: the message also asked when
     the power comes back, answered with the report. `told`: the words that tell this outage's
     times, when not the whole message; `earlier`: an outage that ended before this one, told
-    with it (not on this report, and said so)."""
+    with it (not on this report, and said so). `where`: words told before this message that
+    may name the place (the compensation question whose answer offered the report: «نعم»
+    names none)."""
     turn.intent = "outage_report"
     if stated_start is None and planned_ahead_told(turn):
         compensation.planned_ahead(turn)  # "بتنقطع الكهرباء بكرة الساعة ٩": nothing to report yet
@@ -171,21 +175,22 @@ def start(
     after = earlier[1] if earlier else None  # the earlier outage's end: this one began after
     stated = stated_start or start_told(told, turn.now, after).at
     extras = _Extras(told, asked_when, _earlier_state(earlier))
-    urgent = medical_need.mentioned(turn.text)
+    place_words = turn.text if where is None else f"{turn.text}\n{where}"
+    urgent = medical_need.mentioned(place_words)
     if turn.message.location is not None:
         _report(turn, stated_start=stated, urgent=urgent, extras=extras)
         return
     accounts = sender_accounts(turn)
     typed = understood.slots.get("account")
-    named = find_place(turn.text)
-    chosen = [a for a in accounts if a.account == typed] or named_in(turn.text, accounts)
+    named = find_place(place_words)
+    chosen = [a for a in accounts if a.account == typed] or named_in(place_words, accounts)
     if not chosen and len(accounts) == 1 and _may_be(accounts[0], named):
         chosen = accounts  # their one premise: shown, with how to put it right
         extras = replace(extras, place_assumed=not (named.district or named.unlisted))
     if chosen:
         _report(turn, account=chosen[0], stated_start=stated, urgent=urgent, extras=extras)
         return
-    whole = whole_city_named(turn.text)
+    whole = whole_city_named(place_words)
     if whole is not None:  # "جدة كلها ما فيها كهربا": the city is the place, no district asked
         _report(
             turn,
@@ -960,8 +965,15 @@ def _back_with_no_report(turn: Turn) -> None:
 def start_told(text: str, now: datetime, after: datetime | None = None) -> StartTold:
     reading = read_times(text, now)
     ended = reading.end.at if reading.end is not None else None
-    if reading.still_after_range and ended is not None and ended <= now:
-        return StartTold(ask="when")  # "6-7am, then again at 9 and still off": not from 6
+    if (
+        reading.still_after_range
+        and ended is not None
+        and ended <= now
+        and compensation.kind_told(text) != compensation.PLANNED
+    ):
+        # "6-7am, then again at 9 and still off": not from 6. A planned outage's range is its
+        # announced window ("مجدول من ٨ لين ٢ وللحين ما رجعت"): from its start, running over.
+        return StartTold(ask="when")
     if reading.start is None and reading.month is not None:
         # "انقطعت في رمضان": a month, no day of it; never counted from today, the day asked
         clock = reading.vague_clock.isoformat("minutes") if reading.vague_clock else None
@@ -1260,6 +1272,22 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
     elif start.at is not None and day and said is not None and not said.day_stated:
         at = datetime.combine(date.fromisoformat(day), start.at.astimezone(RIYADH).time(), RIYADH)
         start = StartTold(at=at) if at <= turn.now else StartTold(ask="future")
+    elif (
+        start.offer is not None
+        and day
+        and said is not None
+        and not said.day_stated
+        and not said_as_correction(turn.text)
+    ):
+        # "قبل امس" then "العصر": that day's Asr offered, not the latest one before now (a
+        # correction, "الفجر مو امس", says its own day)
+        on_day = date.fromisoformat(day)
+        offer = datetime.combine(on_day, start.offer.astimezone(RIYADH).time(), RIYADH)
+        start = (
+            replace(start, offer=offer, day=on_day)
+            if offer <= turn.now
+            else StartTold(ask="future")
+        )
     # A time after the report was sent ("الساعة ٣ ونص العصر" of a report sent at 1 pm, or
     # "العصر" then): not when this outage began, and said so, never dropped unsaid.
     after_report = next(
@@ -1294,6 +1322,9 @@ def _start_answer(turn: Turn, understood: Understanding) -> bool:
         turn.say(_counted_from_report(turn, report))
         return True
     turn.remember(tries=tries, day=start.day.isoformat() if start.day else day)
+    if start.ask == "am_pm" and start.hour is not None:
+        # "الساعة ٣ مو ٤" asked "3 in the afternoon or before dawn?": kept for "العصر" in answer
+        turn.remember(hour=start.hour.isoformat())
     if after_report is not None:
         question = turn.tr._("About what time did the power go off before you reported it?")
         turn.say(_after_report(turn, report, after_report) + " " + question)
