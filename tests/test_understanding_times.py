@@ -1320,7 +1320,6 @@ def test_a_month_alone_is_the_latest_such_month_begun_and_never_a_day(
             "2026-10-13T18:10:00+03:00",
             None,
         ),
-        ("went off at 6 and 20 minutes", NOW, "2026-12-01T06:20:00+03:00", None),
         ("طفت الساعة ٦ و ٢٠ دقيقة", NOW, "2026-12-01T06:20:00+03:00", None),
         (
             "قطع الكهربا من الساعة ٣ ونص العصر لين ٥ وعشر",
@@ -1367,6 +1366,13 @@ def test_a_month_alone_is_the_latest_such_month_begun_and_never_a_day(
 def test_slots17_clock_words(text: str, now: datetime, start: str, end: str | None) -> None:
     assert _span(text, now)[:2] == (start, end)
     assert "duration_minutes" not in _slots(text, now)
+
+
+def test_slots17_english_and_is_no_hours_minutes() -> None:
+    """ "at 5 and 30 minutes later": English says 5:30 so, not with "and" (only "و" does)."""
+    assert _span("power went off at 5 and 30 minutes later it came back")[0] == (
+        "2026-12-01T05:00:00+03:00"
+    )
 
 
 @pytest.mark.parametrize(

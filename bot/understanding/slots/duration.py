@@ -121,16 +121,21 @@ def find_duration_minutes(
 
 
 def _clock_minutes(toks: list[str], i: int, found: tuple[float, int, int]) -> bool:
-    """The minutes at i are a clock's, after its hour and "و": "الساعة ٦ وعشر دقايق" is 18:10,
-    "at 6 and 20 minutes" 6:20, no length of 10 or 20 minutes."""
+    """The minutes at i are a clock's, after its hour and "و" (times.toml `minutes_and`):
+    "الساعة ٦ وعشر دقايق" is 18:10, no length of 10 minutes."""
     words = _words()
-    if found[1] != 1 or not 0 < found[0] < 60 or i < 2 or toks[i - 1] not in words.add:
+    if found[1] != 1 or not 0 < found[0] < 60 or i < 2 or toks[i - 1] not in _minutes_and():
         return False
     hour = toks[i - 2]
     if hour[0].isdigit():
         return _CLOCK.match(hour) is not None
     number = words.numbers.get(hour)
     return number is not None and 1 <= number <= 12
+
+
+@lru_cache(maxsize=1)
+def _minutes_and() -> frozenset[str]:
+    return frozenset(normalize(w) for w in load("times")["markers"]["minutes_and"])
 
 
 @lru_cache(maxsize=1)

@@ -152,6 +152,8 @@ class _Vocabulary:
     # "يوم", "the" before a day's number answering "which day of <month>?".
     month_day_word: frozenset[str] = frozenset()
     ordinals: frozenset[str] = frozenset()  # "th" glued to a day's number ("16th")
+    # "و" before an hour's minutes said with their unit ("٦ و ٢٠ دقيقه").
+    minutes_and: frozenset[str] = frozenset()
     # "been off": a state said so far, whatever the place of a length said with it.
     so_far: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "اول يوم", "first day of" before a month's name: its first day ("اول يوم رمضان").
@@ -322,6 +324,7 @@ def _vocabulary() -> _Vocabulary:
         month_day_word=frozenset(normalize(w) for w in dates["day_word"] + dates["month_day_word"]),
         ordinals=frozenset(normalize(w) for w in dates["ordinal"]),
         first_day=_flags(dates["first_day"]),
+        minutes_and=markers["minutes_and"],
         so_far=_flags(ongoing["so_far"]),
     )
 
@@ -1107,7 +1110,7 @@ def _minutes_at(toks: list[str], k: int, v: _Vocabulary, units) -> tuple[int | N
     and a number of minutes with its unit ("و ٢٠ دقيقه"); a minute's unit after a part is the
     part's ("وعشر دقايق"). (minutes, tokens), or (None, 0)."""
     part, size = _phrase_at(toks, k, v.hour_parts)
-    if part is None and k + 2 < len(toks) and toks[k] in units.add:
+    if part is None and k + 2 < len(toks) and toks[k] in v.minutes_and:
         number = parse_number(toks[k + 1], units.numbers)
         if number is not None and units.unit.get(toks[k + 2]) == 1 and 0 < number < 60:
             return int(number), 3
