@@ -77,8 +77,9 @@ from bot.understanding.phrases import read_phrase_file
 # being made ends it, nothing filed).
 # request_done by handlers/compensation.py (a request on record said to be done, "وصلوا الكهربا
 # امس": closed on that day and counted with its own facts). hypothetical (whole words, after
-# hypothetical_not is taken out) by handlers/compensation.py (a length supposed, "لو انقطعت
-# يومين": counted for that length, no day asked); outage_case (whole words) by
+# hypothetical_not is taken out: `supposes`) by handlers/compensation.py (a length supposed, "لو
+# انقطعت يومين": counted for that length, no day asked) and by bot/understanding/slots/times.py
+# (a length supposed with the power off is no case going on); outage_case (whole words) by
 # handlers/compensation.py (an outage named at the list of cases: the outage's case).
 # and_about by handlers/common.py (whole words: the words around an account named alone, «والمحل؟»).
 # total_asked by handlers/compensation.py (whole words: the sum of the cases just listed asked).
@@ -261,6 +262,12 @@ def split_at_words(text: str, name: str) -> tuple[str, str] | None:
     if found is None:
         return None
     return normalized[: found.start()].strip(), normalized[found.start() :].strip()
+
+
+def supposes(text: str) -> bool:
+    """The message supposes a case rather than tells one ("لو", "اذا", "ولو", "what if", Arabizi
+    "law"); "لو سمحت" is politeness and supposes nothing."""
+    return mentions_words(without(text, "hypothetical_not"), "hypothetical")
 
 
 def without(text: str, name: str) -> str:

@@ -14,7 +14,7 @@ from bot.coordination import account_guard
 from bot.dialogue.messages import Choice
 from bot.dialogue.turn import Turn
 from bot.outages.places import display_name, find_place, shown_place, spellings
-from bot.phrases import mentions, mentions_words, phrases, without
+from bot.phrases import mentions, mentions_words, phrases, supposes, without
 from bot.text import ascii_digits, normalize, words
 from bot.understanding import choice_number, control_word
 from bot.understanding.slots import find_duration_minutes, read_times
@@ -176,12 +176,6 @@ def latest_safety_report(
 def mentions_damage(text: str) -> bool:
     """Food or an appliance spoiled by the outage (data: phrases/damage_claim.txt)."""
     return bool(text) and mentions(text, "damage_claim")
-
-
-def supposes(text: str) -> bool:
-    """The message supposes a case rather than tells one ("لو", "اذا", "ولو", "what if", Arabizi
-    "law"); "لو سمحت" is politeness and supposes nothing."""
-    return mentions_words(without(text, "hypothetical_not"), "hypothetical")
 
 
 def supposed_length(text: str) -> int | None:

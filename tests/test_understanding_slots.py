@@ -336,3 +336,26 @@ def test_a_mobile_number_where_an_account_was_expected() -> None:
     assert find_mobile("فاتورة +966501234567") == "+966501234567"
     assert find_mobile("فاتورة 30012345678") is None
     assert find_mobile("فاتورتي") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        # slots17: Egyptian "تلت" (three before a plural unit, a third otherwise).
+        ("قطعت الكهربا تلت ساعات ونص", 210),
+        ("تلت ساعة", 20),
+        ("ساعة وتلت", 80),
+        # A number, "and a half", then the unit: the half is the number's.
+        ("electricity has been off for three and a half hours", 210),
+        ("2 and a half hours", 150),
+        ("٣ ونص ساعات", 210),
+        ("el kahraba et2ta3et sa3teen w noss", 150),
+        # No length: an ordinal, a clock's minutes, "the hour" before an hour.
+        ("the power was off the first day of November", None),
+        ("انقطع التيار الساعة ٦ وعشر دقايق", None),
+        ("l kahraba 2at3a mn sa3a 6", None),
+        ("صار لها ساعة", 60),
+    ],
+)
+def test_slots17_durations(text: str, minutes: int | None) -> None:
+    assert find_duration_minutes(text) == minutes

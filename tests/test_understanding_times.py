@@ -1300,3 +1300,148 @@ def test_a_month_alone_is_the_latest_such_month_begun_and_never_a_day(
     month = reading.month
     assert month.month == pick and month.hijri == hijri
     assert month.first <= now.date() < month.first + timedelta(days=400)
+
+
+# slots17: misreads a blind writer's messages showed (bench/dev_sets/slots17_dev.tsv).
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "start", "end"),
+    [
+        # Minutes said as words after the hour, Egyptian "تلت" for a third.
+        ("الكهربا قطعت الساعة ٧ وتلت", NOW, "2026-12-01T07:20:00+03:00", None),
+        ("طفت الساعة ٨ الا تلت", NOW, "2026-12-01T07:40:00+03:00", None),
+        ("طفت الساعة ٨ الا خمس", NOW, "2026-12-01T07:55:00+03:00", None),
+        ("طفت الساعة ٧ ونص وخمس", NOW, "2026-12-01T07:35:00+03:00", None),
+        # A minute's unit after the part is the part's: 18:10, no length of 10 minutes.
+        (
+            "انقطع التيار الساعة ٦ وعشر دقايق",
+            datetime(2026, 10, 13, 21, 0, tzinfo=RIYADH),
+            "2026-10-13T18:10:00+03:00",
+            None,
+        ),
+        ("طفت الساعة ٦ و ٢٠ دقيقة", NOW, "2026-12-01T06:20:00+03:00", None),
+        (
+            "قطع الكهربا من الساعة ٣ ونص العصر لين ٥ وعشر",
+            datetime(2027, 1, 5, 18, 0, tzinfo=RIYADH),
+            "2027-01-05T15:30:00+03:00",
+            "2027-01-05T17:10:00+03:00",
+        ),
+        # A bare number with minutes taken off it is a clock's hour, with no "الساعة" before it.
+        (
+            "انقطعت ٩ الا ربع ورجعت ٩ وربع",
+            datetime(2026, 10, 4, 9, 50, tzinfo=RIYADH),
+            "2026-10-04T08:45:00+03:00",
+            "2026-10-04T09:15:00+03:00",
+        ),
+        # Arabizi "the hour": "l sa3a 4", "mn sa3a 6" (from 6, not since an hour).
+        (
+            "el kahraba ta6at l sa3a 4",
+            datetime(2027, 3, 2, 19, 0, tzinfo=RIYADH),
+            "2027-03-02T16:00:00+03:00",
+            None,
+        ),
+        (
+            "l kahraba 2at3a mn sa3a 6",
+            datetime(2026, 9, 3, 20, 0, tzinfo=RIYADH),
+            "2026-09-03T18:00:00+03:00",
+            None,
+        ),
+        (
+            "طافية من ساعه ٦",
+            datetime(2026, 9, 3, 20, 0, tzinfo=RIYADH),
+            "2026-09-03T18:00:00+03:00",
+            None,
+        ),
+        # "the first day of" a month: its 1st.
+        (
+            "اول يوم رمضان والكهرباء طافية من ٥ العصر",
+            datetime(2027, 2, 8, 19, 30, tzinfo=RIYADH),
+            "2027-02-08T17:00:00+03:00",
+            None,
+        ),
+        ("the power was off the first day of November", NOW, "2026-11-01", None),
+    ],
+)
+def test_slots17_clock_words(text: str, now: datetime, start: str, end: str | None) -> None:
+    assert _span(text, now)[:2] == (start, end)
+    assert "duration_minutes" not in _slots(text, now)
+
+
+def test_slots17_english_and_is_no_hours_minutes() -> None:
+    """ "at 5 and 30 minutes later": English says 5:30 so, not with "and" (only "و" does)."""
+    assert _span("power went off at 5 and 30 minutes later it came back")[0] == (
+        "2026-12-01T05:00:00+03:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("power was out from 2 to 5 pm yesterday", "2026-11-30T14:00:00+03:00", "2026-11-30T17:00:00+03:00"),
+        ("من ٢ لين ٥ العصر امس", "2026-11-30T14:00:00+03:00", "2026-11-30T17:00:00+03:00"),
+        ("امس من ٨ الى ١١ بالليل", "2026-11-30T20:00:00+03:00", "2026-11-30T23:00:00+03:00"),
+        # ... only when that makes the start earlier: 9 pm would be after 5 pm, 11 is no noon hour.
+        ("power was out from 9 to 5 pm yesterday", "2026-11-30T09:00:00+03:00", "2026-11-30T17:00:00+03:00"),
+        ("امس من ١١ الى ٢ الظهر", "2026-11-30T11:00:00+03:00", "2026-11-30T14:00:00+03:00"),
+    ],
+)  # fmt: skip
+def test_slots17_the_ends_part_of_the_day_is_the_starts(text: str, start: str, end: str) -> None:
+    """ "from 2 to 5 pm": the pm said once for the range (02:00 to 17:00 was 15 hours)."""
+    assert _span(text)[:2] == (start, end)
+    today = datetime(2027, 1, 12, 17, 30, tzinfo=RIYADH)
+    reading = read_times("power was out from 2 to 5 pm today", today)
+    assert reading.start is not None and reading.start.slot() == "2027-01-12T14:00:00+03:00"
+    assert not reading.start.hour_guessed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the power has been off for 30 minutes",
+        "electricity has been off for three and a half hours",
+        "ثمان ساعات والكهرباء طافية وش السالفة؟",
+        "الكهربا مقطوعة بقالها ساعة ونص",
+        "من ٣ العصر ولا فيه كهرباء",
+        "من ١٢ ونص بعد نص الليل ما في كهرباء",
+        "el kahraba mafsoula mn embare7 el sa3a 6 el maghrib",
+        "el kahraba 2ate3 sar lah 3 sa3at",
+        "٣ ساعات بدون كهرباء",
+    ],
+)
+def test_slots17_ongoing(text: str) -> None:
+    assert read_times(text, NOW).ongoing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "كانت طافية ٣ ساعات",
+        "انقطعت الكهرباء ٣ ساعات",
+        "الكهرباء طافية",
+        "مو طافية ساعتين",
+        # A length after the state may tell a case over; supposed, none at all.
+        "الكهرباء طافية ٥ ساعات ابي تعويض",
+        "how much if the power has been off for 8 hours",
+    ],
+)
+def test_slots17_a_length_alone_or_past_is_not_ongoing(text: str) -> None:
+    assert not read_times(text, NOW).ongoing
+
+
+@pytest.mark.parametrize(
+    ("text", "ago", "minutes"),
+    [
+        ("paid my bill 3 hours ago and still no electricity", 180, None),
+        ("طفت قبل ٣ ساعات وللحين ما رجعت", 180, None),
+        ("طافية من ساعتين وللحين", 120, 120),
+        ("el kahraba 2ate3 sar lah 3 sa3at", 180, 180),
+    ],
+)
+def test_slots17_a_length_said_as_a_moment_is_no_length_so_far(
+    text: str, ago: int, minutes: int | None
+) -> None:
+    """ "3 hours ago": when (start = now − 3h), not how long; "من ساعتين" is both."""
+    slots = _slots(text)
+    assert slots["start"] == (NOW - timedelta(minutes=ago)).isoformat()
+    assert slots.get("duration_minutes") == minutes

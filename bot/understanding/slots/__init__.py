@@ -80,10 +80,11 @@ def stated_duration(
 ) -> int | None:
     """How long the case lasted, in minutes. "قبل اسبوعين ... ٧ ساعات" lasted 7 hours: a length
     after "قبل"/"من"/"ago" says when it began, and counts as the length only for a case still
-    going on ("طافية من يومين": two days so far) when no other length is stated."""
+    going on ("طافية من يومين": two days so far) when no other length is stated, and not said
+    as a moment ("paid my bill 3 hours ago and still no power": a time, not 3 hours of it)."""
     minutes = find_duration_minutes(raw, folded=folded, anchors=False, tokens=tokens)
     if minutes is None and ongoing:
-        minutes = find_duration_minutes(raw, folded=folded, tokens=tokens)
+        minutes = find_duration_minutes(raw, folded=folded, moments=False, tokens=tokens)
     return minutes
 
 

@@ -14,6 +14,7 @@ from bot.understanding.vocabulary import load, number_words
 @dataclass(frozen=True)
 class _Words:
     unit: dict[str, int]  # word → minutes in one unit
+    plural: frozenset[str]  # "ساعات", "hours": a unit never of a fraction ("تلت ساعات" is 3)
     alone: frozenset[str]
     alone_after_since: frozenset[str]  # "men sa3a": one unit, only after "since"
     duals: dict[str, int]
@@ -31,21 +32,25 @@ class _Words:
 def _words() -> _Words:
     data = load("durations")
     unit: dict[str, int] = {}
+    plural: set[str] = set()
     alone: set[str] = set()
     after_since: set[str] = set()
     for spec in data["units"].values():
         for word in spec["words"]:
             unit[normalize(word)] = spec["minutes"]
+        plural.update(normalize(w) for w in spec.get("plural", ()))
         alone.update(normalize(w) for w in spec.get("alone", ()))
         after_since.update(normalize(w) for w in spec.get("alone_after_since", ()))
     duals = {normalize(k): v for k, v in data["duals"].items()}
     fractions = {normalize(k): v for k, v in data["fractions"].items()}
     joiners = {k: frozenset(normalize(w) for w in v) for k, v in data["joiners"].items()}
-    numbers = number_words()
-    known = frozenset(unit) | frozenset(duals) | frozenset(fractions) | frozenset(numbers)
+    ordinals = {normalize(w) for w in load("numbers")["not_hours"]["words"]}
+    numbers = {w: n for w, n in number_words().items() if w not in ordinals}  # no "first day"
+    known = frozenset(unit) | frozenset(duals) | frozenset(fractions) | frozenset(number_words())
     known |= _time_words()
     return _Words(
         unit,
+        frozenset(plural),
         frozenset(alone),
         frozenset(after_since),
         duals,
@@ -80,12 +85,15 @@ def find_duration_minutes(
     *,
     folded: str | None = None,
     anchors: bool = True,
+    moments: bool = True,
     tokens: list[str] | None = None,
 ) -> int | None:
     """Minutes of the first duration in the message, or None. With `anchors=False` a length
     that says WHEN rather than how long ("قبل اسبوعين", "من ٣ ايام", "2 days ago") is passed
-    over: "قبل اسبوعين انقطعت ٧ ساعات" lasted 7 hours, not two weeks. `tokens`: the message's
-    `slot_tokens` with `times.slot_words()`, when the caller has them."""
+    over: "قبل اسبوعين انقطعت ٧ ساعات" lasted 7 hours, not two weeks. With `moments=False` only
+    those said as a moment are ("قبل ساعتين", "3 hours ago"; "من ساعتين" is also how long so
+    far). `tokens`: the message's `slot_tokens` with `times.slot_words()`, when the caller has
+    them."""
     if tokens is None:
         from bot.understanding.slots import folded_text
 
@@ -99,13 +107,35 @@ def find_duration_minutes(
         if found is None:
             i += 1
             continue
-        if not anchors and is_anchor(toks, i, found[2]):
+        if (
+            (not anchors and is_anchor(toks, i, found[2]))
+            or (not moments and is_anchor(toks, i, found[2], moment=True))
+            or _clock_minutes(toks, i, found)
+        ):
             i = found[2]
             continue
         if found[0] > 0:
             return round(found[0])
         i += 1
     return None
+
+
+def _clock_minutes(toks: list[str], i: int, found: tuple[float, int, int]) -> bool:
+    """The minutes at i are a clock's, after its hour and "و" (times.toml `minutes_and`):
+    "الساعة ٦ وعشر دقايق" is 18:10, no length of 10 minutes."""
+    words = _words()
+    if found[1] != 1 or not 0 < found[0] < 60 or i < 2 or toks[i - 1] not in _minutes_and():
+        return False
+    hour = toks[i - 2]
+    if hour[0].isdigit():
+        return _CLOCK.match(hour) is not None
+    number = words.numbers.get(hour)
+    return number is not None and 1 <= number <= 12
+
+
+@lru_cache(maxsize=1)
+def _minutes_and() -> frozenset[str]:
+    return frozenset(normalize(w) for w in load("times")["markers"]["minutes_and"])
 
 
 @lru_cache(maxsize=1)
@@ -172,15 +202,18 @@ def duration_at(toks: list[str], i: int) -> tuple[float, int, int] | None:
     return total, unit, i
 
 
-def is_anchor(toks: list[str], first: int, after: int) -> bool:
+def is_anchor(toks: list[str], first: int, after: int, moment: bool = False) -> bool:
     """The duration toks[first:after] is a relative anchor: after "قبل"/"من"/"منذ"/"since"
-    (a filler like "شي"/"about" may stand between) or before "ago"."""
+    (a filler like "شي"/"about" may stand between) or before "ago". With `moment`, only an
+    anchor that says a moment ("قبل", "ago"), never a length so far."""
     anchor = _anchor_words()
+    before_words = anchor.moment_before if moment else anchor.before
+    after_words = anchor.moment_after if moment else anchor.after
     k = first - 1
     while k >= 0 and toks[k] in anchor.fillers:
         k -= 1
-    before = any(k - n + 1 >= 0 and tuple(toks[k - n + 1 : k + 1]) in anchor.before for n in (1, 2))
-    return before or (after < len(toks) and toks[after] in anchor.after)
+    before = any(k - n + 1 >= 0 and tuple(toks[k - n + 1 : k + 1]) in before_words for n in (1, 2))
+    return before or (after < len(toks) and toks[after] in after_words)
 
 
 @dataclass(frozen=True)
@@ -188,15 +221,22 @@ class _Anchor:
     before: frozenset[tuple[str, ...]]
     after: frozenset[str]
     fillers: frozenset[str]
+    moment_before: frozenset[tuple[str, ...]]  # "قبل": a moment, not a length so far
+    moment_after: frozenset[str]  # "ago"
 
 
 @lru_cache(maxsize=1)
 def _anchor_words() -> _Anchor:
     relative = load("times")["relative"]
+    before = frozenset(tuple(normalize(w).split()) for w in relative["before"])
+    after = frozenset(normalize(w) for w in relative["after"])
+    moment = {tuple(normalize(w).split()) for w in relative["moment"]}
     return _Anchor(
-        frozenset(tuple(normalize(w).split()) for w in relative["before"]),
-        frozenset(normalize(w) for w in relative["after"]),
+        before,
+        after,
         frozenset(normalize(w) for w in relative["fillers"]),
+        frozenset(before & moment),
+        frozenset(w for w in after if (w,) in moment),
     )
 
 
@@ -210,7 +250,7 @@ def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | N
         per_unit = w.duals[token] // 2
         return float(w.duals[token]), per_unit, i + 1
     nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if token in w.fractions and nxt in w.unit:
+    if token in w.fractions and nxt in w.unit and nxt not in w.plural:
         return w.fractions[token] * w.unit[nxt], w.unit[nxt], i + 2
     if token in w.fractions:
         # "half an hour", "a quarter of an hour": the "an" is the fraction's, not one hour.
@@ -223,11 +263,34 @@ def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | N
         number = parse_number(token, w.numbers)
         if number is not None and ":" not in token and 0 < number <= 10000:
             return number * w.unit[nxt], w.unit[nxt], i + 2
-    if token in w.alone or (
-        token in w.alone_after_since and i > 0 and (toks[i - 1],) in _anchor_words().before
-    ):
+    if nxt in w.add:
+        # "three and a half hours", "٣ ونص ساعات": the fraction is the number's, and the unit
+        # after it the whole length's (read alone, "a half hours" was 30 minutes).
+        k = i + 2 + (i + 2 < len(toks) and toks[i + 2] == "a")
+        fraction = w.fractions.get(toks[k]) if k + 1 < len(toks) else None
+        number = parse_number(token, w.numbers) if fraction is not None else None
+        unit = w.unit.get(toks[k + 1]) if number is not None and ":" not in token else None
+        if fraction is not None and number is not None and unit and 0 < number <= 1000:
+            return (number + fraction) * unit, unit, k + 2
+    if (
+        token in w.alone
+        or (token in w.alone_after_since and i > 0 and (toks[i - 1],) in _anchor_words().before)
+    ) and not _clock_hour_at(toks, i + 1, w):
         return float(w.unit[token]), w.unit[token], i + 1
     return None
+
+
+def _clock_hour_at(toks: list[str], i: int, w: _Words) -> bool:
+    """A digit hour at i with no unit after it: after a unit said alone ("من ساعه ٦", "mn sa3a 6")
+    the unit is the clock's, and the number its hour, not one hour and then a number."""
+    if i >= len(toks) or not toks[i][0].isdigit():
+        return False
+    if i + 1 < len(toks) and (toks[i + 1] in w.unit or toks[i + 1] in w.duals):
+        return False
+    return _CLOCK.match(toks[i]) is not None
+
+
+_CLOCK = re.compile(r"^(?:[01]?\d|2[0-4])(?:[:.][0-5]\d)?$")
 
 
 # Last: times imports this module's names at its top, so it is imported once this module is

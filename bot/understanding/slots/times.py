@@ -20,6 +20,7 @@ from typing import Protocol, TypeVar
 
 from hijridate import Gregorian, Hijri
 
+from bot import phrases as _phrases
 from bot.config import RIYADH
 from bot.text import fold, normalize
 from bot.understanding.slots.duration import _words as duration_words
@@ -151,6 +152,12 @@ class _Vocabulary:
     # "يوم", "the" before a day's number answering "which day of <month>?".
     month_day_word: frozenset[str] = frozenset()
     ordinals: frozenset[str] = frozenset()  # "th" glued to a day's number ("16th")
+    # "و" before an hour's minutes said with their unit ("٦ و ٢٠ دقيقه").
+    minutes_and: frozenset[str] = frozenset()
+    # "been off": a state said so far, whatever the place of a length said with it.
+    so_far: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "اول يوم", "first day of" before a month's name: its first day ("اول يوم رمضان").
+    first_day: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -257,6 +264,7 @@ def _vocabulary() -> _Vocabulary:
     known |= frozenset(w for k in _flags(dates["last_month"]) for w in k)
     known |= frozenset(w for k in _flags(dates["last_week"]) for w in k)
     known |= frozenset(w for k in _flags(dates["past_month"]) for w in k)
+    known |= frozenset(w for k in _flags(dates["first_day"]) for w in k)
     return _Vocabulary(
         days,
         _Phrases(periods),
@@ -315,6 +323,9 @@ def _vocabulary() -> _Vocabulary:
         past_month=_flags(dates["past_month"]),
         month_day_word=frozenset(normalize(w) for w in dates["day_word"] + dates["month_day_word"]),
         ordinals=frozenset(normalize(w) for w in dates["ordinal"]),
+        first_day=_flags(dates["first_day"]),
+        minutes_and=markers["minutes_and"],
+        so_far=_flags(ongoing["so_far"]),
     )
 
 
@@ -341,7 +352,8 @@ def _prayers(spec: dict) -> _Prayers:
 
 def _hour_words() -> dict[str, int]:
     """Number words of one word for 1 to 12 ("سبعة", "ثنتين"), as clock hours."""
-    ordinals = {normalize(w) for w in load("numbers")["not_hours"]["words"]}
+    not_hours = load("numbers")["not_hours"]
+    ordinals = {normalize(w) for w in [*not_hours["words"], *not_hours["thirds"]]}
     return {
         w: int(n)
         for w, n in number_words().items()
@@ -409,6 +421,9 @@ class _Clock:
     about: bool = False  # "around 9pm", "حوالي الساعة ٩": an approximate hour
     # "١٢ بالليل", "منتصف الليل": the midnight that ends the day said with it, not begins it.
     midnight: bool = False
+    # The part of the day said with the hour ("٥ العصر", "5 pm"): a range's start said without
+    # one may share it (`_share_period`).
+    said_period: _Period | None = None
 
     @property
     def prayer(self) -> bool:
@@ -475,6 +490,7 @@ class _Scan:
     back_needs_time: bool = False
     state: bool = False
     power_off: bool = False  # a no-power word ("طافية", "بدون كهرباء"), not "since" alone
+    off_at: list[int] = field(default_factory=list)  # where those words are
     notices: list[int] = field(default_factory=list)  # notice-word positions
     notice_until: list[int] = field(default_factory=list)  # where the outage's times begin
 
@@ -534,6 +550,9 @@ def _date_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]
     k = i + 1
     if k < len(toks) and day is not None and toks[k] in v.ordinals:
         k += 1
+    _, first = (None, 0) if day is not None else _phrase_at(toks, i, v.first_day)
+    if first:  # "اول يوم رمضان", "the first day of November": its 1st
+        day, k = 1, i + first
     if day is not None:
         if k < len(toks) and toks[k] in v.between and toks[k] not in v.month_word:
             k += 1
@@ -782,6 +801,7 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
                 scan.starts.append(i)
             else:
                 scan.power_off = True
+                scan.off_at.append(i)
             after = i + size
             continue
         _, size = _phrase_at(toks, i, v.now_words)
@@ -898,7 +918,7 @@ def _starters() -> _Starts:
         | frozenset(number_words())
         | {"a", "an", "one"}
     )
-    date = v.gregorian.firsts
+    date = v.gregorian.firsts | v.first_day.firsts
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words) | v.clock_ordinals.firsts
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start, v.overran)
@@ -918,7 +938,7 @@ def _continued(
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
     phrases += (v.notice, v.notice_until, v.after_start, v.overran, v.clock_ordinals)
-    phrases += (v.last_week,)
+    phrases += (v.last_week, v.first_day)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
@@ -1016,9 +1036,9 @@ def _hour_at(
     if clock is not None:
         hour, minute = clock
         k = j + said_size
-        part, size = _phrase_at(toks, k, v.hour_parts)
+        part, size = _minutes_at(toks, k, v, units)
         if part is not None:
-            minute += int(part)
+            minute += part
             k += size
         period, size = _phrase_at(toks, k, v.periods)
         consumed = size if period is not None else 0
@@ -1055,6 +1075,9 @@ def _hour_at(
             or period is not None
             or (not worded and (":" in toks[j] or marker_before))
             or range_first
+            # "انقطعت ٩ الا ربع": minutes taken off a number make it a clock's hour, never a
+            # length ("٢ ونص" alone may be two and a half hours).
+            or (not worded and part is not None and part < 0)
         )
         if said and not is_duration:
             midnight = period is not None and period.ends_day and hour == 12
@@ -1077,8 +1100,25 @@ def _hour_at(
                 ambiguous,
                 about=about,
                 midnight=midnight,
+                said_period=period,
             ), k - i
     return None, 0
+
+
+def _minutes_at(toks: list[str], k: int, v: _Vocabulary, units) -> tuple[int | None, int]:
+    """The minutes said right after an hour: a part of it ("ونص", "الا ربع", "وعشر"), or "و"
+    and a number of minutes with its unit ("و ٢٠ دقيقه"); a minute's unit after a part is the
+    part's ("وعشر دقايق"). (minutes, tokens), or (None, 0)."""
+    part, size = _phrase_at(toks, k, v.hour_parts)
+    if part is None and k + 2 < len(toks) and toks[k] in v.minutes_and:
+        number = parse_number(toks[k + 1], units.numbers)
+        if number is not None and units.unit.get(toks[k + 2]) == 1 and 0 < number < 60:
+            return int(number), 3
+    if part is None:
+        return None, 0
+    if k + size < len(toks) and int(part) and units.unit.get(toks[k + size]) == 1:
+        size += 1
+    return int(part), size
 
 
 def _ordinal_hour_at(toks: list[str], j: int, v: _Vocabulary) -> tuple[int | None, int]:
@@ -1276,9 +1316,13 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     scan = _scan(toks, _vocabulary(), positions, now.month)
     if not (scan.clocks or scan.days or scan.still):
         # No moment and nothing still going on: what the rest would say, unless "a few days"
-        # or a month with no day.
+        # or a month with no day, or a length the power has been off so far.
         few = _few_days_ago(toks, _vocabulary())
-        return TimeReading(vague_day=few or month is not None, month=None if few else month)
+        return TimeReading(
+            vague_day=few or month is not None,
+            month=None if few else month,
+            ongoing=_off_for_a_length(raw, toks, scan, positions),
+        )
     notice_clock, notice_day = _notice_times(scan)
     if (
         notice_day is not None
@@ -1348,6 +1392,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         # "8am to 11am yesterday but power only came back at 6pm": the day said with the plan is
         # its start's day too (and the coming back's, when that says none of its own).
         start_day = end_day
+    if end_day is None:
+        _share_period(start_clock, end_clock, toks, _vocabulary())
     start = _moment(start_clock, start_day, now, None) if start_clock or start_day else None
     end = None
     if end_clock or end_day:
@@ -1358,7 +1404,11 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         start, end = _range_in_past(start, end, start_clock, end_clock, end_day, now)
     if start and end and start_clock is not None:
         start, end = _night_before(start, end, start_clock, now)
-    ongoing = end is None and (scan.still or (start is not None and scan.state))
+    ongoing = end is None and (
+        scan.still
+        or (start is not None and scan.state)
+        or (start is None and _off_for_a_length(raw, toks, scan, positions))
+    )
     notice = None
     if notice_clock or notice_day:
         notice = _moment(notice_clock, notice_day, now, None)
@@ -1385,9 +1435,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
 @lru_cache(maxsize=1)
 def _not_now() -> frozenset[str]:
     """Denied ("مو طافية") or told as past ("كانت طافية"): not said to be off now."""
-    from bot.phrases import phrases
-
-    return frozenset((*phrases("negation"), *phrases("past_state")))
+    return frozenset((*_phrases.phrases("negation"), *_phrases.phrases("past_state")))
 
 
 def says_power_off(raw: str) -> bool:
@@ -1398,15 +1446,38 @@ def says_power_off(raw: str) -> bool:
     toks = slot_tokens(fold(raw), slot_words())[:MAX_TOKENS]
     if not any(_power_word(t, v) for t in toks):
         return False
-    not_now = _not_now()
     for i, token in enumerate(toks):
         _, size = _phrase_at(toks, i, v.state)
-        if not size or token in v.start:
-            continue
-        before = toks[max(0, i - 2) : i]
-        if not any(" ".join(before[-n:]) in not_now for n in (1, 2) if len(before) >= n):
+        if size and token not in v.start and _off_now(toks, i):
             return True
     return False
+
+
+def _off_now(toks: list[str], i: int) -> bool:
+    """The state word at i is said of now: not denied ("مو طافية") nor told as past ("كانت
+    طافية") just before it."""
+    not_now = _not_now()
+    before = toks[max(0, i - 2) : i]
+    return not any(" ".join(before[-n:]) in not_now for n in (1, 2) if len(before) >= n)
+
+
+def _off_for_a_length(raw: str, toks: list[str], scan: _Scan, positions: list[int]) -> bool:
+    """ "ثمان ساعات والكهرباء طافية", "has been off for 30 minutes": the power said off now, and
+    a length said before it (after it, with a state said so far: "been off"), no day: how long
+    it has been off so far (unless supposed: "how much if the power is out for 8 hours",
+    `bot.phrases.supposes`). "طافية ٥ ساعات ابي تعويض" may tell a case over: not read so."""
+    off = [p for p in scan.off_at if _off_now(toks, p)]
+    if not off:
+        return False
+    v = _vocabulary()
+    until = len(toks) if any(_phrase_at(toks, p, v.so_far)[1] for p in off) else max(off)
+    starts = length_starts()
+    said = any(
+        duration_at(toks, p) is not None
+        for p in positions
+        if p < until and (toks[p] in starts or toks[p][0].isdigit())
+    )
+    return said and not _phrases.supposes(raw)
 
 
 def says_now(raw: str) -> bool:
@@ -1809,6 +1880,34 @@ def _day_before(toks: list[str], i: int, v: _Vocabulary) -> bool:
         return True
     tables: tuple[_Table[object], ...] = (v.days, v.weekdays)
     return any(_phrase_at(toks, k, t)[1] for k in range(max(0, i - 4), i) for t in tables)
+
+
+def _share_period(
+    start: _Clock | None, end: _Clock | None, toks: list[str], v: _Vocabulary
+) -> None:
+    """ "from 2 to 5 pm", "من ٢ لين ٥ العصر": in a range said in one breath (the start's hour,
+    an end word, the end's hour) the part of the day said with the end is the start's too, when
+    the start says none and that makes it earlier than the end on the same day (14:00 to 17:00,
+    not 02:00); "from 9 to 5 pm" stays 9 in the morning. Two hours told apart ("سددت الساعة ٣
+    ورجعت ٦ المغرب") share nothing: the first stays a guess, said back."""
+    if (
+        start is None
+        or end is None
+        or not start.ambiguous_hour
+        or start.ago
+        or start.is_now
+        or end.said_period is None
+        or end.default_hour
+        or end.ago
+    ):
+        return
+    hour = start.position + _phrase_at(toks, start.position, v.lead)[1]  # past "الساعة"
+    between = toks[hour + 1 + _hour_tail(toks, hour, v) : end.position]
+    if not (between and between[0] in v.end and all(t in v.end or (t,) in v.lead for t in between)):
+        return
+    hour = _apply_period(start.hour, end.said_period)
+    if hour != start.hour and (hour, start.minute) < (end.hour, end.minute):
+        start.hour, start.ambiguous_hour, start.explicit_period = hour, False, True
 
 
 def _range_in_past(
