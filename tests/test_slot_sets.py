@@ -14,10 +14,12 @@ SETS = Path(__file__).parent / "data" / "slots"
 
 # Each set with the share of messages whose time slots must all be right: what was measured,
 # less one point (bench/RESULTS.md). slots17 (320 written blind on 2026-12-03, halved at random:
-# this half held out, the other bench/dev_sets/slots/) on arrival: 81.9%. Part of what is
+# this half held out, the other bench/dev_sets/slots/) on arrival: 81.9%; slots17b (300 more,
+# written blind with clock hours only, all held out) on arrival: 85.3%. After the time finders
+# were mended on the development half alone: slots17 85.6%, slots17b 91.3%. Part of what is
 # counted wrong is the writer's rough hour for a prayer (العصر 15:30) where the finder takes the
 # day's prayer time (15:45).
-FLOORS = {"slots17_test.tsv": 0.809}
+FLOORS = {"slots17_test.tsv": 0.846, "slots17b_test.tsv": 0.903}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
