@@ -36,7 +36,7 @@ from bot import resources
 from bot.outages.places import find_place
 from bot.phrases import phrases
 from bot.resources import LANGS
-from bot.text import normalize
+from bot.text import normalize, scripts_apart
 from bot.text.coordinates import coordinates_in, map_link_in
 from bot.text.stem import stem
 
@@ -79,12 +79,13 @@ def is_urgent_kind(kind: str) -> bool:
 # kind?), each with its words stemmed and plain: worked out once for the last texts.
 @lru_cache(maxsize=256)
 def _stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(word) for word in normalize(text).split())
+    return tuple(stem(word) for word in _plain(text))
 
 
 @lru_cache(maxsize=256)
 def _plain(text: str) -> tuple[str, ...]:
-    return tuple(normalize(text).split())
+    # "shaklo bيطيح": a word begun in Latin letters and ended in Arabic is its two parts.
+    return tuple(scripts_apart(normalize(text)).split())
 
 
 @cache
@@ -361,7 +362,7 @@ def place_in(text: str, *, homely: bool = False) -> str | None:
     plain: list[str] = []  # the normalized words, unstemmed ("جنبنا" is not "جنب")
     origin: list[int] = []  # the raw word each normalized word came from
     for index, token in enumerate(raw):
-        for word in normalize(token).split():
+        for word in _plain(token):
             plain.append(word)
             words.append(stem(word))
             origin.append(index)
