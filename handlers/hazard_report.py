@@ -108,6 +108,8 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
         media=[],
     )
     _take(turn)
+    if not _placed(turn.state) and (area := _area_told_beside(turn)) is not None:
+        turn.remember(place=area)
     if turn.text and outage_beside(turn.text):
         # "الكهرباء طافية من ساعتين والسلك ... طايح": offered once the safety report is taken,
         # from the whole message (its start too).
@@ -115,6 +117,18 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
     if agent.asked_in(turn):
         turn.remember(person=True)  # "ابي موظف ضروري، فيه سلك مكشوف": handed over in _next
     _next(turn)
+
+
+def _area_told_beside(turn: Turn) -> str | None:
+    """A long message of which only the sentences telling the danger were read (the router's
+    `_read_part`): the district and city it names elsewhere ("انا ساكن في شقة بالملز … وبعدين
+    لاحظت شرار من الطبلون") are where the danger is, as they are in a short message; never
+    asked again."""
+    whole = turn.message.text or ""
+    read, told = normalize(turn.text).split(), normalize(whole).split()
+    if not read or len(told) <= len(read) or not set(read) <= set(told):
+        return None  # read whole, or a choice's label read as its key
+    return _district_and_city(whole)
 
 
 # A word that may begin another statement in one sentence ("...من ساعتين والسلك طايح").

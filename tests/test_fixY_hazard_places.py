@@ -62,3 +62,24 @@ def test_the_answer_to_where_keeps_the_place_only(engine: Engine) -> None:  # no
     chat.send("near the mosque in Al Malaz, Riyadh since yesterday evening")
     report = _report(engine.settings.database_url, chat.sent)
     assert report.place == "near the mosque in Al Malaz, Riyadh"
+
+
+STORY = (
+    "السلام عليكم ورحمة الله، انا ساكن في شقة بالملز من سنتين والكهرباء عندنا دايم فيها مشاكل، "
+    "الشهر اللي فات انقطعت مرتين والفاتورة جت عالية واجد وما ادري ليش، واليوم من العصر صار فيه "
+    "ريحة غريبة بالمطبخ وبعدين لاحظت شرار من الطبلون اللي بالممر عندنا في البيت"
+)
+
+
+@pytest.mark.parametrize("phone", ["+966500000001", "+966500000004"])
+def test_a_district_named_beside_the_danger_in_a_long_message_is_its_place(
+    engine: Engine,  # noqa: F811
+    phone: str,
+) -> None:
+    chat = Chat(engine, phone)
+    replies = chat.send(STORY)
+    assert "933" in replies[0] or "933" in replies[1]
+    assert not any("حي" in reply and "؟" in reply for reply in replies), replies
+    assert not any("وين المكان" in reply for reply in replies), replies
+    report = _report(engine.settings.database_url, chat.sent)
+    assert report.place == "الملز، الرياض"
