@@ -402,8 +402,8 @@ def explain(
         lines.append(tr._("No notice was given."))
     if not comp.eligible:
         reason = comp.reason or "on_time"
-        line = ON_TIME_LINES.get(comp.standard) if reason == "on_time" else None
-        lines.append(tr._(line or REASONS[reason]))
+        met = ON_TIME_LINES.get(comp.standard) if reason == "on_time" else None
+        lines.append(tr._(met or REASONS[reason]))
         return "\n".join(lines)
     assert comp.pay_by is not None
     pay_by = tr.date(comp.pay_by)
