@@ -85,7 +85,8 @@ from bot.understanding.phrases import read_phrase_file
 # total_asked by handlers/compensation.py (whole words: the sum of the cases just listed asked).
 # back_then by handlers/outage_status.py (the moment the power came back, told with damage).
 # place_street and place_lead by bot/hazards/vocabulary.py (a street named says where; the words
-# that may lead a message that says only where: "ساكن في حي الملز").
+# that may lead a message that says only where: "ساكن في حي الملز"); hazard_place_end by
+# bot/hazards/vocabulary.py (what ends a place told in words: a time, or the message going on).
 NAMES = (
     "report_unwanted",
     "request_done",
@@ -225,6 +226,7 @@ NAMES = (
     "back_then",
     "place_street",
     "place_lead",
+    "hazard_place_end",
 )
 
 

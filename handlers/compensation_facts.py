@@ -14,13 +14,14 @@ from datetime import date, datetime, time, timedelta
 from math import ceil
 
 from bot.config import RIYADH
-from bot.phrases import mentions, mentions_words
+from bot.phrases import mentions, mentions_words, split_at_words
 from bot.phrases import phrases as phrase_list
 from bot.standards import Case, compensation_for, rule_for
 from bot.text import ascii_digits, normalize
 from bot.understanding.slots import (
     Moment,
     find_duration_minutes,
+    read_answer_hour,
     read_times,
     says_now,
     stated_duration,
@@ -289,6 +290,10 @@ class Facts:
         # or evening ("بلغونا السبت الساعة ٨") decides the amount: asked, never guessed.
         known = self.start_at()
         begun = start or (Moment(known.date(), known.time(), True, False) if known else None)
+        if mentions_words(text, "notice_lead_night"):
+            # "ووصلتني الرسالة الليلة اللي قبله ١٠ ونص": the night before the outage, which the
+            # time reader takes for tonight; its lead (`notice_lead_minutes`) is what it says.
+            notice_moment = None
         if notice_moment is not None and (
             not notice_moment.hour_guessed
             or _late_all_day(notice_moment, begun)
@@ -300,7 +305,7 @@ class Facts:
         told_when = notice_moment is not None
         if self.standard == NOTICE:
             changed |= self._read_notice(text, asked, told_when)
-        elif self.standard == PLANNED and not told_when and (lead := notice_lead_minutes(text)):
+        elif self.standard == PLANNED and not told_when and (lead := self._notice_lead(text)):
             self.notice_minutes, self.no_notice, changed = lead, False, True
         elif self.standard == PLANNED and mentions(text, "no_notice") and not told_when:
             # Only "no notice" here: a length in a restoration case is how long it lasted.
@@ -372,10 +377,13 @@ class Facts:
         begun = self.start_at()
         return begun is None or start.at >= begun
 
+    def _notice_lead(self, text: str) -> int | None:
+        return notice_lead_minutes(text, start=self.start_at())
+
     def _read_notice(self, text: str, asked: str | None = None, told_when: bool = False) -> bool:
         if told_when:
             return False  # the notice moment itself was read (`notice_at`)
-        lead = notice_lead_minutes(text)
+        lead = self._notice_lead(text)
         if lead:  # "ما وصلنا اشعار الا قبلها بيوم": notified a day before, not "no notice"
             self.notice_minutes, self.no_notice, self.duration = lead, False, None
             return True
@@ -872,13 +880,18 @@ def _alternatives(name: str) -> str:
     return "|".join(re.escape(p) for p in sorted(phrase_list(name), key=len, reverse=True))
 
 
-def notice_lead_minutes(text: str, supposed: bool = False) -> int | None:
+def notice_lead_minutes(
+    text: str, supposed: bool = False, start: datetime | None = None
+) -> int | None:
     """How long before the outage the notice came, said as a unit alone after "قبلها"/"قبله"
     ("ما وصلنا اشعار الا قبلها بيوم": a day); None when the message says no such thing.
     `supposed`: a notice supposed ("لو بلغوني قبل يوم بس") has no day of its own, so "قبل يوم"
-    is its lead, not "a day ago"."""
+    is its lead, not "a day ago". `start`: the outage's start, when known, so the night before
+    it told with its hour is that many hours before it."""
     if mentions_words(text, "notice_lead_night"):
-        return 24 * 60  # "قبلها بليله": the night before, under a day: counted as a day
+        # "قبلها بليله": the night before, under a day: counted as a day, unless its hour is
+        # said ("الليلة اللي قبله الساعة ١٠"): said back as the hours it was, never "a day".
+        return _night_before_minutes(text, start) or 24 * 60
     if not mentions_words(text, "notice_lead") and not mentions_words(text, "notice_lead_by"):
         return None
     normalized = f" {normalize(text)} "
@@ -898,6 +911,43 @@ def notice_lead_minutes(text: str, supposed: bool = False) -> int | None:
             if minutes:
                 return minutes
     return None
+
+
+# The night's hours as said: 6 to 11 are the evening's (18:00-23:00), 12 is midnight, 1 to 5
+# the small hours of the outage's own day.
+_NIGHT_FROM, _NIGHT_SMALL_HOURS = 6, 5
+
+
+def _night_before_minutes(text: str, start: datetime | None) -> int | None:
+    """Minutes from the hour said with "the night before" ("الليلة اللي قبله الساعة ١٠": 22:00
+    the day before) to the outage's start; None when no hour is said after it, no start is
+    known, or the hour is not before the start."""
+    found = split_at_words(text, "notice_lead_night")
+    if start is None or found is None:
+        return None
+    said = max((p for p in phrase_list("notice_lead_night") if found[1].startswith(p)), key=len)
+    after = found[1].split()[len(said.split()) :][:4]  # right after it: "الساعة ١٠", "١٠ ونص"
+    if not after:
+        return None
+    if parse_number(after[0], number_words()) is not None:
+        read = read_answer_hour(" ".join(after[:3]), start)  # "١٠ ونص"
+    else:
+        read = read_times(" ".join(after[:3]), start).start  # "الساعة ١٠", never "والقطع من ٩"
+        read = read if read is not None and after[1:2] and _hour_at(after[1]) else None
+    if read is None or read.clock is None:
+        return None
+    hour, minute = read.clock.hour % 12, read.clock.minute
+    local = start.astimezone(RIYADH)
+    if hour == 0 or hour <= _NIGHT_SMALL_HOURS:
+        day = local.date()  # midnight, or the small hours, of the outage's own day
+    else:
+        day, hour = local.date() - timedelta(days=1), hour + (12 if hour >= _NIGHT_FROM else 0)
+    notice = datetime.combine(day, time(hour, minute), tzinfo=RIYADH)
+    return int((local - notice).total_seconds() // 60) if notice < local else None
+
+
+def _hour_at(word: str) -> bool:
+    return parse_number(word, number_words()) is not None
 
 
 def _from_payment(text: str) -> str:

@@ -61,6 +61,7 @@ from bot.hazards.vocabulary import (
     names_area,
     only_a_place,
     place_in,
+    place_only,
     says_where,
 )
 from bot.logs import mask_numbers
@@ -107,6 +108,8 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
         media=[],
     )
     _take(turn)
+    if not _placed(turn.state) and (area := _area_told_beside(turn)) is not None:
+        turn.remember(place=area)
     if turn.text and outage_beside(turn.text):
         # "الكهرباء طافية من ساعتين والسلك ... طايح": offered once the safety report is taken,
         # from the whole message (its start too).
@@ -114,6 +117,18 @@ def start(turn: Turn, understood: Understanding, location: dict | None = None) -
     if agent.asked_in(turn):
         turn.remember(person=True)  # "ابي موظف ضروري، فيه سلك مكشوف": handed over in _next
     _next(turn)
+
+
+def _area_told_beside(turn: Turn) -> str | None:
+    """A long message of which only the sentences telling the danger were read (the router's
+    `_read_part`): the district and city it names elsewhere ("انا ساكن في شقة بالملز … وبعدين
+    لاحظت شرار من الطبلون") are where the danger is, as they are in a short message; never
+    asked again."""
+    whole = turn.message.text or ""
+    read, told = normalize(turn.text).split(), normalize(whole).split()
+    if not read or len(told) <= len(read) or not set(read) <= set(told):
+        return None  # read whole, or a choice's label read as its key
+    return _district_and_city(whole)
 
 
 # A word that may begin another statement in one sentence ("...من ساعتين والسلك طايح").
@@ -304,13 +319,13 @@ def step(turn: Turn, understood: Understanding) -> bool:
         # with none (and joined to no other), and a place sent after it is added to it.
         turn.remember(place_unknown=True)
     elif stage == "where" and not _placed(turn.state) and turn.text:
-        place = turn.text.strip()
+        place = place_only(turn.text)  # "قدام المدرسة من امس": the place, not its time
         if len(place) > MAX_PLACE_CHARS or not any(ch.isalpha() for ch in place):
             turn.say(_where_question(turn))
             return True
         turn.remember(place=place)
     elif stage == "area" and turn.message.location is None and _helps(turn.text):
-        turn.remember(place=f"{state['place']}، {turn.text.strip()}")
+        turn.remember(place=f"{state['place']}، {place_only(turn.text)}")
     _next(turn)
     return True
 
@@ -562,7 +577,7 @@ def _whole_place(text: str) -> str | None:
     answer = text.strip()
     if len(answer) > MAX_PLACE_CHARS or not only_a_place(answer) or not names_area(answer):
         return None
-    return answer
+    return place_only(answer)
 
 
 def _answered_place(turn: Turn, text: str) -> str | None:
@@ -571,7 +586,7 @@ def _answered_place(turn: Turn, text: str) -> str | None:
     team needs the street, and another reporter's "حي الملز شارع الستين الرياض" is the same
     place (a hazard's place key), so the two join however long apart in the day."""
     named = find_place(text)
-    answer = text.strip()
+    answer = place_only(text)
     if (
         turn.state.get("stage") == "where"
         and named.complete
@@ -1149,7 +1164,7 @@ def _place_for_report(turn: Turn, understood: Understanding) -> bool:
     elif names_area(report.place):
         return False
     elif names_area(turn.text) and _helps(turn.text) and not _moved_on(turn, understood):
-        add_place(turn.session, report, place=turn.text.strip())
+        add_place(turn.session, report, place=place_only(turn.text))
     else:
         return False
     turn.intent = FLOW

@@ -36,7 +36,7 @@ from bot import resources
 from bot.outages.places import find_place
 from bot.phrases import phrases
 from bot.resources import LANGS
-from bot.text import normalize
+from bot.text import normalize, scripts_apart
 from bot.text.coordinates import coordinates_in, map_link_in
 from bot.text.stem import stem
 
@@ -79,12 +79,13 @@ def is_urgent_kind(kind: str) -> bool:
 # kind?), each with its words stemmed and plain: worked out once for the last texts.
 @lru_cache(maxsize=256)
 def _stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(word) for word in normalize(text).split())
+    return tuple(stem(word) for word in _plain(text))
 
 
 @lru_cache(maxsize=256)
 def _plain(text: str) -> tuple[str, ...]:
-    return tuple(normalize(text).split())
+    # "shaklo bيطيح": a word begun in Latin letters and ended in Arabic is its two parts.
+    return tuple(scripts_apart(normalize(text)).split())
 
 
 @cache
@@ -356,26 +357,71 @@ def place_in(text: str, *, homely: bool = False) -> str | None:
     a place word followed by one (hazard_place_vague) starts no place, unless a district or
     city is named after it ("قدام بيتنا في حي العليا بالرياض"); with `homely`, it is kept (an
     answer to "where is it?" all the same)."""
-    raw = text.split()
-    words: list[str] = []
-    plain: list[str] = []  # the normalized words, unstemmed ("جنبنا" is not "جنب")
-    origin: list[int] = []  # the raw word each normalized word came from
-    for index, token in enumerate(raw):
-        for word in normalize(token).split():
-            plain.append(word)
-            words.append(stem(word))
-            origin.append(index)
+    told = _Told.of(text)
+    raw, words, plain, origin = told.raw, told.words, told.plain, told.origin
     skipped = 0
     while (found := _first_match(words[skipped:], "hazard_place", with_length=True)) is not None:
         at, size = found[0] + skipped, found[1]
+        after = origin[at + size] if at + size < len(origin) else len(raw)
+        end = told.place_end(after)
         # "جنب المسجد" or "in the street" alone does not find the place: ask instead.
-        if len(set(origin[at + size :])) < 2:
+        if len(set(origin[at + size :])) < 2 or end == after:
             return None
-        place = " ".join(raw[origin[at] :]).strip(" .,،!؟?")[:MAX_PLACE_CHARS]
+        place = " ".join(raw[origin[at] : end]).strip(_BREAKS + " ")[:MAX_PLACE_CHARS]
         if homely or not _vague_at(plain, at, size) or names_area(place):
             return place
         skipped = at + size
     return None
+
+
+# Marks that end a sentence or a clause, written on a word or apart from it.
+_BREAKS = ".,،!؟?؛;:"
+_END_WORDS = 3  # the longest phrase of hazard_place_end
+
+
+@dataclass(frozen=True)
+class _Told:
+    """A message's words as written (`raw`), and their normalized words, stemmed (`words`) and
+    not (`plain`), each with the raw word it came from (`origin`)."""
+
+    raw: list[str]
+    words: list[str]
+    plain: list[str]  # unstemmed: "جنبنا" is not "جنب"
+    origin: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _Told:
+        told = cls(text.split(), [], [], [])
+        for index, token in enumerate(told.raw):
+            for word in _plain(token):
+                told.plain.append(word)
+                told.words.append(stem(word))
+                told.origin.append(index)
+        return told
+
+    def place_end(self, first: int) -> int:
+        """The raw word the place told from `first` on ends before: a time told after it ("near
+        the mosque since yesterday evening", "قدام المدرسة من امس") or the message going on about
+        something else (hazard_place_end), or a punctuation mark whose part after it says no
+        place ("قدام مدرسة، والعيال يمرون من عنده"; "عند مدرسة النور، حي الملز" goes on)."""
+        raw = self.raw
+        for index in range(first, len(raw)):
+            broken = index > first and (raw[index - 1][-1] in _BREAKS or raw[index][0] in _BREAKS)
+            if broken and not says_where(" ".join(raw[index:]).lstrip(_BREAKS + " ")):
+                return index
+            if index in self.origin:
+                ahead = slice(at := self.origin.index(index), at + _END_WORDS)
+                found = _first_match(self.words[ahead], "hazard_place_end", plain=self.plain[ahead])
+                if found == 0:
+                    return index
+        return len(raw)
+
+
+def place_only(text: str) -> str:
+    """An answer to "where is it?" as the place alone: what follows it that a place told in
+    words ends before (a time, the message going on: `_Told.place_end`) left out."""
+    told = _Told.of(text)
+    return " ".join(told.raw[: told.place_end(1)]).strip(_BREAKS + " ")
 
 
 def _vague_at(words: list[str], at: int, size: int) -> bool:

@@ -85,6 +85,29 @@ DEADLINE_LINES = {
     "planned_outage_notice": N_("{name}: the notice should have reached you by {when}."),
 }
 
+# What was done in time, named, so the line reads alone after the deadline line (and after the
+# other standard of one outage): "أُعيدت الكهرباء خلال المدة النظامية", never "تم ذلك".
+ON_TIME_LINES = {
+    "meter_registration": N_(
+        "The meter was registered within the deadline, so no compensation is due."
+    ),
+    "connection": N_("The service was connected within the deadline, so no compensation is due."),
+    "reconnection_after_payment": N_(
+        "The power came back after your payment within the deadline, so no compensation is due."
+    ),
+    "billing_complaint": N_(
+        "The reply to your complaint came within the deadline, so no compensation is due."
+    ),
+    "planned_outage_notice": N_(
+        "The notice of the planned outage reached you in time, so no compensation is due."
+    ),
+    "planned_outage_restoration": N_(
+        "The power came back within the deadline, so no compensation is due."
+    ),
+    "emergency_outage": N_("The power came back within the deadline, so no compensation is due."),
+    "total_blackout": N_("The power came back within the deadline, so no compensation is due."),
+}
+
 REASONS = {
     "on_time": N_("It was done within the deadline, so no compensation is due."),
     "force_majeure": N_(
@@ -378,7 +401,9 @@ def explain(
     elif comp.breakdown and comp.breakdown[0].kind == "no_notice":
         lines.append(tr._("No notice was given."))
     if not comp.eligible:
-        lines.append(tr._(REASONS[comp.reason or "on_time"]))
+        reason = comp.reason or "on_time"
+        met = ON_TIME_LINES.get(comp.standard) if reason == "on_time" else None
+        lines.append(tr._(met or REASONS[reason]))
         return "\n".join(lines)
     assert comp.pay_by is not None
     pay_by = tr.date(comp.pay_by)

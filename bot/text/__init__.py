@@ -5,7 +5,24 @@
 (hamza, taa marbuta, alef maqsura, Persian letters, diacritics, case) for matching.
 """
 
-from bot.text.normalize import ascii_digits, clean_raw, fold, normalize, tokens, words
+from bot.text.normalize import (
+    ascii_digits,
+    clean_raw,
+    fold,
+    normalize,
+    scripts_apart,
+    tokens,
+    words,
+)
 from bot.text.stem import stem
 
-__all__ = ["ascii_digits", "clean_raw", "fold", "normalize", "stem", "tokens", "words"]
+__all__ = [
+    "ascii_digits",
+    "clean_raw",
+    "fold",
+    "normalize",
+    "scripts_apart",
+    "stem",
+    "tokens",
+    "words",
+]

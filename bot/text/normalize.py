@@ -79,6 +79,8 @@ _FOLD_TABLE = (
 )
 # Anything that is not a letter or digit separates words.
 _WORD = re.compile(r"[^\W_]+")
+# A Latin letter against an Arabic one (`scripts_apart`).
+_SCRIPTS_MEET = re.compile(r"(?<=[a-z])(?=[\u0621-\u064a])|(?<=[\u0621-\u064a])(?=[a-z])")
 # A letter held down ("طاااافية", "helloooo"): three or more of the same letter read as one.
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
 _THRICE = re.compile(r"(.)\1\1", re.DOTALL)
@@ -158,6 +160,16 @@ def _fold(text: str) -> str:
 def words(folded: str) -> str:
     """A folded text as single-space separated words (punctuation dropped)."""
     return " ".join(_WORD.findall(folded))
+
+
+def scripts_apart(normalized: str) -> str:
+    """A normalized text with each word begun in one script and ended in the other taken apart
+    ("bيطيح": the keyboard switched in the middle of a word, Arabizi's «ب» of the future before
+    a verb typed in Arabic). Not part of `normalize`: the intent model's features are made
+    from normalized words as they are."""
+    if normalized.isascii() or _SCRIPTS_MEET.search(normalized) is None:
+        return normalized
+    return _SCRIPTS_MEET.sub(" ", normalized)
 
 
 def normalize(text: str) -> str:
