@@ -1023,7 +1023,13 @@ def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:
     """Whether the start was inferred. A case still going on since an hour with no day
     ("طافية من ٧ الصبح") started at the last such hour: that is what the words mean."""
     at = start.at
-    if ongoing and not start.hour_guessed and at is not None and now - at < timedelta(hours=24):
+    if (
+        ongoing
+        and not start.hour_guessed
+        and not start.just_ahead  # "since 2am" at 01:00: nearly a day back, or a slip
+        and at is not None
+        and now - at < timedelta(hours=24)
+    ):
         return False
     return start.inferred
 
