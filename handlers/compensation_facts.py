@@ -1073,8 +1073,11 @@ def _range_on_day(reading: TimeReading, day: date | None) -> TimeReading:
 
 
 def _on_day(moment: Moment, day: date) -> Moment:
-    """The moment on the day told before; how its hour was read (a prayer's, a span's) kept."""
-    return replace(moment, day=day, day_stated=True, other_weekday=None, from_start=False)
+    """The moment on the day told before; how its hour was read (a prayer's, a span's) kept,
+    its day no longer our reading (`Moment.just_ahead`)."""
+    return replace(
+        moment, day=day, day_stated=True, other_weekday=None, from_start=False, just_ahead=False
+    )
 
 
 def _says_no(text: str) -> bool:
