@@ -1073,7 +1073,13 @@ def _inferred(start: Moment, ongoing: bool, now: datetime) -> bool:
     """Whether the start was inferred. A case still going on since an hour with no day
     ("طافية من ٧ الصبح") started at the last such hour: that is what the words mean."""
     at = start.at
-    if ongoing and not start.hour_guessed and at is not None and now - at < timedelta(hours=24):
+    if (
+        ongoing
+        and not start.hour_guessed
+        and not start.just_ahead  # "since 2am" at 01:00: nearly a day back, or a slip
+        and at is not None
+        and now - at < timedelta(hours=24)
+    ):
         return False
     return start.inferred
 
@@ -1117,8 +1123,11 @@ def _range_on_day(reading: TimeReading, day: date | None) -> TimeReading:
 
 
 def _on_day(moment: Moment, day: date) -> Moment:
-    """The moment on the day told before; how its hour was read (a prayer's, a span's) kept."""
-    return replace(moment, day=day, day_stated=True, other_weekday=None, from_start=False)
+    """The moment on the day told before; how its hour was read (a prayer's, a span's) kept,
+    its day no longer our reading (`Moment.just_ahead`)."""
+    return replace(
+        moment, day=day, day_stated=True, other_weekday=None, from_start=False, just_ahead=False
+    )
 
 
 def _says_no(text: str) -> bool:

@@ -1021,6 +1021,8 @@ def start_policy(start: Moment | None, now: datetime, after: datetime | None = N
         )
     if start.guess in ("named_part", "about"):  # "الفجر", "around 9pm": said back, confirmed
         return StartTold(ask="confirm", day=day, offer=at)
+    if start.just_ahead:  # "since 2am" at 01:00: yesterday's, or a slip; said back with its day
+        return StartTold(ask="confirm", day=start.day, offer=at)
     return StartTold(at=at)
 
 

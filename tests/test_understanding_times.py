@@ -119,10 +119,13 @@ def test_issue_rows(text: str, start: str | None, end: str | None, ongoing: bool
         ("اليوم", "2026-12-01"),
         ("yesterday", "2026-11-30"),
         ("ams", "2026-11-30"),
-        # Weekdays: the last such day before today (today is a Tuesday: "الثلاثاء" is a week ago).
+        # Weekdays: the last such day up to today (today is a Tuesday: "الثلاثاء" is today, "الثلاثاء
+        # الماضي" a week ago).
         ("يوم الخميس", "2026-11-26"),
         ("الاحد", "2026-11-29"),
-        ("الثلاثاء", "2026-11-24"),
+        ("الثلاثاء", "2026-12-01"),
+        ("الثلاثاء الماضي", "2026-11-24"),
+        ("last Tuesday", "2026-11-24"),
         ("on Monday", "2026-11-30"),
         ("el jum3a", "2026-11-27"),
         # Gregorian dates: Arabic, Levantine and English month names, numeric forms.
@@ -339,9 +342,12 @@ def test_a_stated_day_and_hour_land_within_that_day(
     now = datetime(2026, 1, 1, tzinfo=RIYADH) + timedelta(minutes=minutes)
     start = read_times(f"{day} الساعة {hour} {period}", now).start
     assert start is not None and start.at is not None
-    # "امس ١٢ بالليل" is the midnight that ends yesterday, the one hour past the day said.
-    midnight = hour == 12 and period == "بالليل"
-    assert start.at.date() == now.date() + timedelta(days=DAY_WORDS[day] + midnight)
+    # "امس ١٢ بالليل" is the midnight that ends yesterday, the one hour past the day said; so
+    # are its small hours ("امس ٢ بالليل"), once that moment is past.
+    said = now.date() + timedelta(days=DAY_WORDS[day])
+    night_end = datetime.combine(said + timedelta(days=1), time(hour % 12), RIYADH)
+    small = period == "بالليل" and hour in (12, 1, 2, 3) and (hour == 12 or night_end <= now)
+    assert start.at.date() == said + timedelta(days=small)
     assert low <= start.at.hour <= high
 
 
@@ -1445,3 +1451,64 @@ def test_slots17_a_length_said_as_a_moment_is_no_length_so_far(
     slots = _slots(text)
     assert slots["start"] == (NOW - timedelta(minutes=ago)).isoformat()
     assert slots.get("duration_minutes") == minutes
+
+
+# The night's small hours, a weekday said on its own day, and an hour just ahead with no day:
+# Wednesday 2 December 2026 unless said otherwise (a Thursday: 3 December).
+WEDNESDAY_9 = datetime(2026, 12, 2, 9, 0, tzinfo=RIYADH)
+WEDNESDAY_14 = datetime(2026, 12, 2, 14, 0, tzinfo=RIYADH)
+WEDNESDAY_1 = datetime(2026, 12, 2, 1, 0, tzinfo=RIYADH)
+THURSDAY_10 = datetime(2026, 12, 3, 10, 0, tzinfo=RIYADH)
+FRIDAY_10 = datetime(2026, 12, 4, 10, 0, tzinfo=RIYADH)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "start"),
+    [
+        # After midnight, "last night" is the night just over: today's small hours.
+        ("البارحة الساعة ٢ بالليل طفت الكهرباء", WEDNESDAY_9, "2026-12-02T02:00:00+03:00"),
+        ("انقطعت امس بالليل الساعة ١", WEDNESDAY_14, "2026-12-02T01:00:00+03:00"),
+        ("امس الساعة ٣ بالليل", WEDNESDAY_9, "2026-12-02T03:00:00+03:00"),
+        ("last night at 2", WEDNESDAY_9, "2026-12-02T02:00:00+03:00"),
+        ("last night at 2am", WEDNESDAY_9, "2026-12-02T02:00:00+03:00"),
+        # Before midnight it stays on the day said.
+        ("امس الساعة ١١ بالليل", WEDNESDAY_9, "2026-12-01T23:00:00+03:00"),
+        ("امس ٩ بالليل", WEDNESDAY_9, "2026-12-01T21:00:00+03:00"),
+        ("امس ١٢ بالليل", WEDNESDAY_9, "2026-12-02T00:00:00+03:00"),
+        # Said before that hour came round, only yesterday's small hours are past.
+        ("البارحة الساعة ٢ بالليل", WEDNESDAY_1, "2026-12-01T02:00:00+03:00"),
+        # A weekday said on that weekday, its hour past: today; a week back when said "last",
+        # or when its hour has not come yet.
+        ("الكهرباء مقطوعة من يوم الخميس الساعة ٨ الصبح", THURSDAY_10, "2026-12-03T08:00:00+03:00"),
+        ("since thursday 8am", THURSDAY_10, "2026-12-03T08:00:00+03:00"),
+        ("من الخميس", THURSDAY_10, "2026-12-03"),
+        ("من الخميس الماضي الساعة ٨ الصبح", THURSDAY_10, "2026-11-26T08:00:00+03:00"),
+        ("since last thursday 8am", THURSDAY_10, "2026-11-26T08:00:00+03:00"),
+        ("من يوم الخميس الساعة ٨ بالليل", THURSDAY_10, "2026-11-26T20:00:00+03:00"),
+        ("يوم الخميس ٩ بالليل", FRIDAY_10, "2026-12-03T21:00:00+03:00"),
+        ("من الاربعاء الساعة ٨ الصبح", THURSDAY_10, "2026-12-02T08:00:00+03:00"),
+    ],
+)
+def test_the_night_just_over_and_a_weekday_today(text: str, now: datetime, start: str) -> None:
+    reading = read_times(text, now)
+    assert reading.start is not None and reading.start.slot() == start
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "just_ahead"),
+    [
+        # Today's moment just ahead: yesterday's is the only past reading, said back first.
+        ("since 2am", WEDNESDAY_1, True),
+        ("من ٢ الفجر", WEDNESDAY_1, True),
+        ("since 2am", datetime(2026, 12, 2, 0, 40, tzinfo=RIYADH), True),
+        # Past today, far ahead, or with a day said: read as written.
+        ("since 2am", WEDNESDAY_9, False),
+        ("since 11pm", WEDNESDAY_1, False),
+        ("since 8am", WEDNESDAY_1, False),
+        ("since yesterday 2am", WEDNESDAY_1, False),
+    ],
+)
+def test_an_hour_just_ahead_is_marked(text: str, now: datetime, just_ahead: bool) -> None:
+    start = read_times(text, now).start
+    assert start is not None and start.just_ahead is just_ahead
+    assert start.inferred or not just_ahead

@@ -142,6 +142,9 @@ class _Vocabulary:
     eve: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))  # "ليلة" before a weekday
     # "قبل اللي فات", "before last" after a weekday: a week before the last such day
     before_last: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "الماضي" after a weekday, "last" before it: the last such day, never today
+    last_after: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    last_before: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الشهر الماضي", "last month": the month before the message's, said with no day.
     last_month: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "الاسبوع الماضي", "last week": no day by itself (`TimeReading.last_week`); a weekday said
@@ -253,6 +256,8 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["corrections"]["then"]),
         _flags(data["weekday_eve"]["words"]),
         _flags(data["weekdays_before_last"]["after"]),
+        _flags(data["weekdays_last"]["after"]),
+        _flags(data["weekdays_last"]["before"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -318,6 +323,8 @@ def _vocabulary() -> _Vocabulary:
         corrected_to=_flags(data["corrections"]["then"]),
         eve=_flags(data["weekday_eve"]["words"]),
         before_last=_flags(data["weekdays_before_last"]["after"]),
+        last_after=_flags(data["weekdays_last"]["after"]),
+        last_before=_flags(data["weekdays_last"]["before"]),
         last_month=_flags(dates["last_month"]),
         last_week=_flags(dates["last_week"]),
         past_month=_flags(dates["past_month"]),
@@ -419,7 +426,8 @@ class _Clock:
     period: _Period | None = None  # the day part named alone ("العصر"), for the hours after it
     named_part: bool = False  # the day part alone names a moment ("الفجر"): see `Moment.guess`
     about: bool = False  # "around 9pm", "حوالي الساعة ٩": an approximate hour
-    # "١٢ بالليل", "منتصف الليل": the midnight that ends the day said with it, not begins it.
+    # "١٢ بالليل", "منتصف الليل", "٢ بالليل": midnight or a small hour after it, in the night
+    # that ends the day said with it ("امس ٢ بالليل": the night just over), not the one before.
     midnight: bool = False
     # The part of the day said with the hour ("٥ العصر", "5 pm"): a range's start said without
     # one may share it (`_share_period`).
@@ -462,6 +470,7 @@ class _Day:
     rough: bool = False  # counted in weeks ("قبل اسبوعين"): a rough day, said back before money
     counted: bool = False  # counted back from the message ("قبل يومين"): that long before it
     ahead: bool = False  # a weekday said as the next one ("الخميس الجاي"), not the last
+    last: bool = False  # said as the last one ("الخميس الماضي"): never today
     after_start: int | None = None  # "ثاني يوم": days after the range's start day
     # "ليلة الجمعة": the night before that weekday (Thursday evening, and Friday's small hours).
     eve: bool = False
@@ -779,6 +788,10 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
                 continue
             _, ahead = _phrase_at(toks, i + size, v.ahead_after)
             _, earlier = (None, 0) if ahead else _phrase_at(toks, i + size, v.before_last)
+            _, last = (None, 0) if ahead or earlier else _phrase_at(toks, i + size, v.last_after)
+            said_last = bool(last) or any(
+                tuple(toks[max(0, i - n) : i]) in v.last_before for n in (1, 2)
+            )
             said_before = any(tuple(toks[max(0, i - n) : i]) in v.ahead_before for n in (1, 2))
             eve = any(tuple(toks[max(0, i - n) : i]) in v.eve for n in (1, 2) if i - n >= 0)
             if not _negated_day(toks, i, v):
@@ -790,9 +803,10 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
                         ahead=said_ahead,
                         eve=eve,
                         weeks_back=1 if earlier and not said_ahead else 0,
+                        last=said_last,
                     )
                 )
-            after = i + size + ahead + earlier
+            after = i + size + ahead + earlier + last
             continue
         _, size = _phrase_at(toks, i, v.state)
         if size:
@@ -1080,7 +1094,11 @@ def _hour_at(
             or (not worded and part is not None and part < 0)
         )
         if said and not is_duration:
-            midnight = period is not None and period.ends_day and hour == 12
+            midnight = (
+                period is not None
+                and period.ends_day
+                and (hour == 12 or (1 <= hour < 12 and hour not in period.pm))
+            )
             if period is not None:
                 hour = _apply_period(hour, period)
                 k += consumed
@@ -1170,6 +1188,9 @@ class Moment:
     # False for a part of the day whose usual hour is never offered back ("من بدري", "early
     # morning": any hour offered is a guess); its hour is asked with none suggested.
     offered: bool = True
+    # An hour said with no day whose moment today is just ahead of the message ("since 2am" at
+    # 01:00): read as yesterday's, nearly a day back, so said back before any money.
+    just_ahead: bool = False
 
     @property
     def day_part(self) -> bool:
@@ -1182,7 +1203,7 @@ class Moment:
 
     @property
     def inferred(self) -> bool:
-        return not self.day_stated or self.hour_guessed
+        return not self.day_stated or self.hour_guessed or self.just_ahead
 
     def readings(self) -> list[datetime]:
         """The moments its hour may mean: itself, and twelve hours off when which half of the
@@ -2054,13 +2075,15 @@ def _moment(
         resolved = _day_of(day, today, start.day if start else None)
         if resolved is None:
             return None
+        if start is None and _weekday_today(day, clock, resolved, now):
+            resolved = today
         if day.eve and (
             clock is None or clock.midnight or clock.hour >= 12 or clock.ambiguous_hour
         ):
             # "ليلة الجمعة": the night before Friday; its evening hours are Thursday's, its
             # small hours ("٣ الفجر") Friday's.
             resolved -= timedelta(days=1)
-        if clock is not None and clock.midnight:
+        if clock is not None and _night_end(clock, resolved, now):
             resolved += timedelta(days=1)  # "امس ١٢ بالليل": the night of that day
         # "قبل شهرين" names no exact day, and a weekday that is not the date's ("الأحد ١٦
         # نوفمبر", a Monday) leaves the day in doubt: either is said back before any money.
@@ -2073,12 +2096,47 @@ def _moment(
         return _clock_moment(clock, resolved, stated, other_weekday=other, from_start=counted)
     assert clock is not None
     if clock.day is not None:
-        return _clock_moment(clock, today + timedelta(days=clock.day + clock.midnight), True)
+        said = today + timedelta(days=clock.day)
+        return _clock_moment(clock, said + timedelta(days=_night_end(clock, said, now)), True)
     if start is not None:  # an end with no day of its own: the start's day (or the next)
         return _clock_moment(clock, start.day, start.day_stated)
     if is_end and not past:  # an end alone may be ahead ("until 5 pm" of a planned outage)
         return _clock_moment(clock, today, False)
     return _latest_past(clock, now)
+
+
+def _weekday_today(day: _Day, clock: _Clock | None, resolved: date, now: datetime) -> bool:
+    """A start on a weekday alone said on that very weekday ("من يوم الخميس الساعة ٨ الصبح" on
+    a Thursday at 10:00): today, when its hour (if any) has passed; a week back otherwise."""
+    plain = day.gregorian is None and day.hijri is None and day.offset is None
+    if (
+        day.weekday is None
+        or not plain
+        or day.ahead
+        or day.last
+        or day.eve
+        or day.weeks_back
+        or day.in_week is not None
+        or resolved != now.date() - timedelta(days=7)
+    ):
+        return False
+    if clock is None:
+        return True
+    # "الخميس ٢ بالليل": which night is meant is not clear from the day alone; kept a week back
+    return (
+        not clock.midnight
+        and datetime.combine(now.date(), time(clock.hour, clock.minute), now.tzinfo) <= now
+    )
+
+
+def _night_end(clock: _Clock, day: date, now: datetime) -> bool:
+    """The clock is midnight or a small hour of the night that ends `day` ("امس ٢ بالليل" said
+    in the morning: today 02:00), and that moment is already past; said before it ("امس ٢
+    بالليل" at 01:00), the day's own small hours are the ones over."""
+    if not clock.midnight:
+        return False
+    after = datetime.combine(day + timedelta(days=1), time(clock.hour, clock.minute), now.tzinfo)
+    return clock.hour == 0 and clock.minute == 0 or after <= now
 
 
 def _clock_moment(
@@ -2127,7 +2185,11 @@ def _latest_past(clock: _Clock, now: datetime) -> Moment:
         candidates.append(base.replace(hour=(clock.hour + 12) % 24))
     past = [c for c in candidates if c <= now]
     chosen = max(past) if past else max(candidates) - timedelta(days=1)
-    return _clock_moment(clock, chosen.date(), False, at=chosen.time())
+    moment = _clock_moment(clock, chosen.date(), False, at=chosen.time())
+    window = timedelta(minutes=load("times")["hours"]["just_ahead_minutes"])
+    if not past and not clock.guessed and base - now <= window:
+        return replace(moment, just_ahead=True)
+    return moment
 
 
 def _day_of(day: _Day, today: date, after: date | None) -> date | None:
