@@ -20,16 +20,10 @@ from bot.dialogue.turn import Turn
 from bot.i18n import N_
 from bot.phrases import phrases
 from bot.text import normalize
+from bot.understanding.phrases import GREETING_LISTS
 from handlers import menu
 
-GREETINGS = (
-    "greeting_salam",
-    "greeting_morning",
-    "greeting_evening",
-    "greeting_hello",
-    "greeting_how_are_you",
-    "wellwish",
-)
+GREETINGS = GREETING_LISTS
 KINDS = (*GREETINGS, "thanks", "laughter", "acknowledge", "agreement", "farewell")
 # "OK" and "yes, right": no request, and to a yes-or-no question a yes (agreement only).
 NODS = frozenset({"acknowledge", "agreement"})

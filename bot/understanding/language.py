@@ -9,7 +9,7 @@ from functools import lru_cache
 from bot import resources
 from bot.text import normalize
 from bot.understanding.corpus import examples
-from bot.understanding.phrases import read_phrase_file
+from bot.understanding.phrases import GREETING_LISTS, read_phrase_file
 from bot.understanding.vocabulary import load
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
@@ -23,16 +23,7 @@ _LATIN_LETTER = re.compile("[A-Za-z]")
 # The Arabic small-talk lists (locales/ar/phrases/): their Latin-letter lines are Arabizi
 # ("kaifak", "shloonak", "shukran"), said alone as a first message more often than the corpus
 # has them.
-_ARABIZI_PHRASE_LISTS = (
-    "greeting_salam",
-    "greeting_morning",
-    "greeting_evening",
-    "greeting_hello",
-    "greeting_how_are_you",
-    "wellwish",
-    "thanks",
-    "farewell",
-)
+_ARABIZI_PHRASE_LISTS = (*GREETING_LISTS, "thanks", "farewell")
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,16 @@ from bot.understanding.corpus import INTENTS
 
 KEYWORD_INTENTS = ("stop", "start", "help")  # carrier-style words, whole message only
 CONTROL_WORDS = ("cancel", "menu", "back", "yes", "no", "lang_en", "lang_ar", "detail")
+# The phrase lists (locales/<lang>/phrases/) that greet: small talk answers them
+# (handlers/small_talk.py), and their Latin-letter lines are Arabizi (language.py).
+GREETING_LISTS = (
+    "greeting_salam",
+    "greeting_morning",
+    "greeting_evening",
+    "greeting_hello",
+    "greeting_how_are_you",
+    "wellwish",
+)
 
 
 def read_phrase_file(file: Traversable) -> list[str]:
