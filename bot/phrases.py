@@ -10,7 +10,7 @@ from bot import resources
 from bot.resources import LANGS
 from bot.text import normalize
 from bot.text.alternation import one_of
-from bot.understanding.phrases import read_phrase_file
+from bot.understanding.phrases import GREETING_LISTS, read_phrase_file
 
 # Every list exists in every language. The hazard_<kind> lists name the kinds of
 # bot/hazards/data/kinds.toml (hazard_<kind>_danger: the states that make a kind danger now);
@@ -134,12 +134,7 @@ NAMES = (
     "hazard_cable_danger",
     "hazard_pole_danger",
     "hazard_area",
-    "greeting_salam",
-    "greeting_morning",
-    "greeting_evening",
-    "greeting_hello",
-    "greeting_how_are_you",
-    "wellwish",
+    *GREETING_LISTS,
     "thanks",
     "laughter",
     "acknowledge",
