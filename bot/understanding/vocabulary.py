@@ -35,3 +35,10 @@ def number_words() -> dict[str, int]:
         for spelling in spellings:
             table[normalize(spelling)] = int(value)
     return table
+
+
+@lru_cache(maxsize=1)
+def ordinal_words() -> frozenset[str]:
+    """Normalized ordinals ("الاول", "first"): a number's words that are neither an hour nor a
+    length ("the first day of November")."""
+    return frozenset(normalize(w) for w in load("numbers")["not_hours"]["words"])

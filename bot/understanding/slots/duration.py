@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from bot.text import normalize
 from bot.understanding.slots.tokens import parse_number, slot_tokens
-from bot.understanding.vocabulary import load, number_words
+from bot.understanding.vocabulary import load, number_words, ordinal_words
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _words() -> _Words:
     duals = {normalize(k): v for k, v in data["duals"].items()}
     fractions = {normalize(k): v for k, v in data["fractions"].items()}
     joiners = {k: frozenset(normalize(w) for w in v) for k, v in data["joiners"].items()}
-    ordinals = {normalize(w) for w in load("numbers")["not_hours"]["words"]}
+    ordinals = ordinal_words()
     numbers = {w: n for w, n in number_words().items() if w not in ordinals}  # no "first day"
     known = frozenset(unit) | frozenset(duals) | frozenset(fractions) | frozenset(number_words())
     known |= _time_words()

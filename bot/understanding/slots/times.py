@@ -26,7 +26,7 @@ from bot.text import fold, normalize
 from bot.understanding.slots.duration import _words as duration_words
 from bot.understanding.slots.duration import duration_at, is_anchor, length_starts
 from bot.understanding.slots.tokens import DASHES, parse_number, slot_tokens
-from bot.understanding.vocabulary import load, number_words
+from bot.understanding.vocabulary import load, number_words, ordinal_words
 
 MAX_TOKENS = 200  # slot tokens looked at per message
 _LONGEST = 4  # words in the longest phrase of the vocabulary
@@ -359,8 +359,8 @@ def _prayers(spec: dict) -> _Prayers:
 
 def _hour_words() -> dict[str, int]:
     """Number words of one word for 1 to 12 ("سبعة", "ثنتين"), as clock hours."""
-    not_hours = load("numbers")["not_hours"]
-    ordinals = {normalize(w) for w in [*not_hours["words"], *not_hours["thirds"]]}
+    thirds = {normalize(w) for w in load("numbers")["not_hours"]["thirds"]}
+    ordinals = ordinal_words() | thirds
     return {
         w: int(n)
         for w, n in number_words().items()
