@@ -929,16 +929,16 @@ def _night_before_minutes(text: str, start: datetime | None) -> int | None:
     after = found[1].split()[len(said.split()) :][:4]  # right after it: "الساعة ١٠", "١٠ ونص"
     if not after:
         return None
-    if parse_number(after[0], number_words()) is not None:
+    if _a_number(after[0]):
         read = read_answer_hour(" ".join(after[:3]), start)  # "١٠ ونص"
     else:
         read = read_times(" ".join(after[:3]), start).start  # "الساعة ١٠", never "والقطع من ٩"
-        read = read if read is not None and after[1:2] and _hour_at(after[1]) else None
+        read = read if read is not None and after[1:2] and _a_number(after[1]) else None
     if read is None or read.clock is None:
         return None
     hour, minute = read.clock.hour % 12, read.clock.minute
     local = start.astimezone(RIYADH)
-    if hour == 0 or hour <= _NIGHT_SMALL_HOURS:
+    if hour <= _NIGHT_SMALL_HOURS:
         day = local.date()  # midnight, or the small hours, of the outage's own day
     else:
         day, hour = local.date() - timedelta(days=1), hour + (12 if hour >= _NIGHT_FROM else 0)
@@ -946,7 +946,7 @@ def _night_before_minutes(text: str, start: datetime | None) -> int | None:
     return int((local - notice).total_seconds() // 60) if notice < local else None
 
 
-def _hour_at(word: str) -> bool:
+def _a_number(word: str) -> bool:
     return parse_number(word, number_words()) is not None
 
 
