@@ -3,7 +3,7 @@ a trip there, is still ours."""
 
 import pytest
 
-from bot.understanding import about_abroad, understand
+from bot.understanding import about_abroad, another_service, understand
 
 
 @pytest.mark.parametrize(
@@ -38,3 +38,27 @@ def test_electricity_abroad_is_off_topic(text: str) -> None:
 def test_ours_whatever_else_is_named(text: str) -> None:
     assert not about_abroad(text)
     assert understand(text).intent != "unknown"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "كم المبلغ حق فاتورة الماء هالشهر",  # «المبلغ» holds «لمب» (a lamp's stem)
+        "my flight was delayed 9 hours, how much compensation",  # "flight" holds "light"
+        "مطالبه تعويض من طيران ناس",
+    ],
+)
+def test_another_service_is_not_ours_for_a_stem_inside_its_words(text: str) -> None:
+    assert another_service(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "كل شي طفى حتى الراوتر والجيران نفسنا",
+        "الكبل طايح وفيه موية مطر حوله",
+        "i got shock from the water tap",
+    ],
+)
+def test_electricity_named_beside_another_service_is_ours(text: str) -> None:
+    assert not another_service(text)

@@ -78,8 +78,9 @@ def another_service(text: str) -> bool:
     """The message names another service or company ("STC قطعوا النت", "الماء مقطوع من امس",
     "water bill payment") and nothing of electricity: not ours, whatever its words of
     cutting, paying or reporting would otherwise ask."""
+    # Matched in what is left once the service's own words are out: "light" is in "flight".
     return _lists.mentions_words(text, "other_service") and not _lists.mentions(
-        text, "electricity_named"
+        _lists.without(text, "other_service"), "electricity_named"
     )
 
 
