@@ -72,7 +72,9 @@ from bot.understanding.phrases import GREETING_LISTS, read_phrase_file
 # ask_pay_date and first_one (whole words) by handlers/compensation.py (when the cases just
 # listed are paid, "متى ينصرف أول واحد؟": their pay-by dates, the first one's alone).
 # other_service (whole words) and electricity_named (anywhere) by bot/understanding: a message
-# naming another service or company and nothing of electricity is not ours (`another_service`).
+# naming another service or company and nothing of electricity is not ours (`another_service`);
+# travel_told (anywhere) by bot/understanding/abroad.py (a place abroad named with a trip
+# is where the subscriber was, not where the power is).
 # report_unwanted by handlers/outage_report.py (whole words: "ما ابي ابلغ" while the report is
 # being made ends it, nothing filed).
 # request_done by handlers/compensation.py (a request on record said to be done, "وصلوا الكهربا
@@ -207,6 +209,7 @@ NAMES = (
     "ask_paid",
     "other_service",
     "electricity_named",
+    "travel_told",
     "all_accounts",
     "other_one",
     "bill_word",

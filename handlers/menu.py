@@ -9,6 +9,7 @@ from bot.dialogue.turn import Turn
 from bot.phrases import mentions_words
 from bot.understanding import (
     Understanding,
+    about_abroad,
     another_service,
     choice_number,
     control_word,
@@ -259,6 +260,9 @@ def not_understood(turn: Turn, understood: Understanding) -> None:
     if another_service(turn.text):  # "STC قطعوا النت", "الماء مقطوع": said plainly, not guessed
         _offer(turn, _elsewhere(turn))
         return
+    if about_abroad(turn.text):  # "الكهربا في لبنان ساعتين باليوم": not a supply of ours
+        _offer(turn, _abroad(turn))
+        return
     if len(close) == 1:  # one candidate is a yes-or-no question, not a list of one
         turn.begin("menu", meant=close[0], said=turn.text)
         turn.say(
@@ -309,6 +313,14 @@ def _elsewhere(turn: Turn) -> str:
         "That sounds like another service (water, internet, phone or gas): its own company can "
         "help with it. I am here for your electricity: your bill, power outages, safety reports "
         "and the compensation you are owed."
+    )
+
+
+def _abroad(turn: Turn) -> str:
+    return turn.tr._(
+        "That sounds like electricity outside the Kingdom, which we do not supply. I am here for "
+        "your electricity here: your bill, power outages, safety reports and the compensation you "
+        "are owed."
     )
 
 

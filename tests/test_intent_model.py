@@ -43,14 +43,17 @@ DATA = Path(__file__).parent / "data"
 # fresh5_long 94.0%, fresh7 97.8%, fresh11 98.8%, fresh12 97.9% (off-topic taken unchanged),
 # the others unchanged. fresh17 (420 written blind on 2026-12-03 by the seventeenth session, 293
 # kept) on arrival with that model: 98.0% (0.0%). fresh18 (420 written blind on 2026-12-03 by the
-# eighteenth session, 299 kept) on arrival with the same model: 97.0% (0.0%).
+# eighteenth session, 299 kept) on arrival with the same model: 97.0% (0.0%). Then electricity
+# abroad and airline trips read as off-topic (chosen on the dev sets: +18, none lost), measured
+# once after: fresh3 96.1% (1.6%), fresh5_long 93.7% (5.0%), fresh8 96.9%, fresh11 99.2% (0.0%),
+# the others unchanged.
 TEST_SETS = {
     "labelled_messages.tsv": (0.969, 0.01),
     "blind_messages.tsv": (0.964, 0.033),
     "hazard_messages.tsv": (0.957, 0.072),
     "fresh_messages.tsv": (0.973, 0.051),
     "fresh2_messages.tsv": (0.972, 0.029),
-    "fresh3_messages.tsv": (0.946, 0.058),
+    "fresh3_messages.tsv": (0.951, 0.026),
     "fresh4_messages.tsv": (0.975, 0.01),
     "fresh5_long_messages.tsv": (0.930, 0.060),
     "fresh5_short_messages.tsv": (0.944, 0.01),
@@ -59,7 +62,7 @@ TEST_SETS = {
     "fresh8_messages.tsv": (0.962, 0.01),
     "fresh9_messages.tsv": (0.945, 0.031),
     "fresh10_messages.tsv": (0.957, 0.01),
-    "fresh11_messages.tsv": (0.978, 0.030),
+    "fresh11_messages.tsv": (0.982, 0.01),
     "fresh12_messages.tsv": (0.969, 0.01),
     "fresh17_messages.tsv": (0.970, 0.01),
     "fresh18_messages.tsv": (0.960, 0.01),

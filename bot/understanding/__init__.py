@@ -16,6 +16,7 @@ from datetime import datetime
 from bot import phrases as _lists
 from bot.config import RIYADH
 from bot.text import clean_raw, fold, words
+from bot.understanding.abroad import about_abroad
 from bot.understanding.control import choice_named, choice_number, control_word
 from bot.understanding.intents import IntentGuess, bot_command, recognize
 from bot.understanding.language import detect_lang, knows_latin_words, looks_like_code
@@ -24,6 +25,7 @@ from bot.understanding.slots import extract, read_times
 
 __all__ = [
     "Understanding",
+    "about_abroad",
     "another_service",
     "bot_command",
     "choice_named",
@@ -60,7 +62,7 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
             folded=folded,
             compensation_asked="standard" in slots and _compensation_asked(raw),
             case_ahead="standard" in slots and _starts_ahead(slots, now),
-            elsewhere=another_service(raw),
+            elsewhere=another_service(raw) or about_abroad(raw),
         )
     )
     return Understanding(
@@ -76,8 +78,9 @@ def another_service(text: str) -> bool:
     """The message names another service or company ("STC قطعوا النت", "الماء مقطوع من امس",
     "water bill payment") and nothing of electricity: not ours, whatever its words of
     cutting, paying or reporting would otherwise ask."""
+    # Matched in what is left once the service's own words are out: "light" is in "flight".
     return _lists.mentions_words(text, "other_service") and not _lists.mentions(
-        text, "electricity_named"
+        _lists.without(text, "other_service"), "electricity_named"
     )
 
 
@@ -120,6 +123,7 @@ def prepare() -> None:
     """Read every table `understand` uses (the model, the phrase lists, the slot words, the
     language detector's Arabizi and English words) once at start-up, so that no subscriber's
     message pays for it. No message is read: the words kept are those of the model file."""
+    from bot.understanding import abroad
     from bot.understanding.corpus import examples
     from bot.understanding.language import _arabizi_vocabulary, _code_marks
     from bot.understanding.model import intent_model
@@ -143,6 +147,7 @@ def prepare() -> None:
     length_starts()
     _starters()
     standard_rules()
+    abroad.prepare()
     # What the model's own words find among the standards' rule words: most words of most
     # messages, worked out from the model file, so a fresh process pays only for the others.
     standard_words(intent_model().own_words())

@@ -92,10 +92,15 @@ def _rules() -> _Rules:
     )
 
 
+def named_place(names: list[str]) -> str:
+    """A pattern for one of the places `names`, maybe after an attached و/ف/ب/ل ("بالرياض")."""
+    return rf"{_CITY_CLITICS}(?:{_either(names)})"
+
+
 def _whole_city() -> re.Pattern[str]:
     """A whole city or governorate, by name or not: "الرياض كلها", "كل جدة", "the whole city"."""
     data = load("cities")
-    place = rf"{_CITY_CLITICS}(?:{_either(data['names'] + data['generic'])})"
+    place = named_place(data["names"] + data["generic"])
     before, after = _either(data["whole_before"]), _either(data["whole_after"])
     return re.compile(rf"(?:^| )(?:(?:{before}) {place}|{place} (?:{after}))(?= |$)")
 
