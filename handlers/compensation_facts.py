@@ -426,12 +426,12 @@ class Facts:
     def tell_cut(self, text: str, now: datetime) -> bool:
         """The cut's time told on its own, answering when the power was cut ("امس الساعة ٩
         الصبح"); True when taken. An hour that could be morning or evening is not taken: it
-        decides whether the cut was after noon."""
+        decides whether the cut was after noon. The case's own facts, said back and confirmed
+        before, are not asked again: the cut is the subscriber's answer."""
         cut = read_times(text, now).start
         if cut is None or cut.clock is None or cut.hour_guessed:
             return False
         self._read_cut(cut, None)
-        self.confirmed = False
         return True
 
     def _cut(self) -> Facts:
