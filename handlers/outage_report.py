@@ -2227,6 +2227,22 @@ def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int 
     return rule.deadline if turn.now - latest > timedelta(hours=rule.deadline) else None
 
 
+def _past_deadline_unconfirmed(turn: Turn, incident: Incident, told: str) -> bool:
+    """A start told but not counted yet (asked next: "since last night", said back as about
+    22:00) whose reading is already past the restoration deadline: the rule's "if it is not
+    back within …" is not said as if nothing were owed yet."""
+    if not told or incident.force_majeure:
+        return False
+    start = read_times(told, turn.now).start
+    at = start.at if start is not None else None
+    if at is None or at > turn.now:
+        return False
+    rule = rule_for(restoration_standard(incident), turn.now)
+    if rule.clock != "hours" or rule.deadline is None:
+        return False
+    return turn.now - at > timedelta(hours=rule.deadline)
+
+
 def _when_back_lines(turn: Turn, report: OutageReport, incident: Incident, told: str) -> list[str]:
     """ "When will it be back?", asked with a new report: what is known of it. The team's
     estimate when there is one (said above the compensation, as every acknowledgement does),
@@ -2381,6 +2397,17 @@ def _acknowledgement(
                 "Morning or evening, the power has been off for more than {hours}, so "
                 "compensation is already due; I will count it once you tell me which.",
                 hours=hours(tr, past, governed=True),  # «أكثر من ساعتين»
+            )
+        )
+        if holder:
+            lines.append(paid_to_holder_text(turn.lang))
+    elif _past_deadline_unconfirmed(turn, incident, told):
+        # "still no power since last night" (its hour asked next): "if it is not back within 3
+        # hours" would read as nothing owed yet, hours on; the amount follows the answer.
+        lines.append(
+            _(
+                "Compensation may already be due for this outage; I will count it once you "
+                "confirm when the power went off."
             )
         )
         if holder:
