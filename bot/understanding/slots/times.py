@@ -46,6 +46,8 @@ class _Period:
     # Its usual hour may be offered back ("من الصبح": about 8:00?); False for a part of the
     # day so loosely said that any hour offered is a guess ("من بدري"): the hour is asked.
     offered: bool = True
+    # The weekday it names too ("بعد صلاة الجمعة": Friday's noon prayer, on a Friday; 0 = Monday).
+    weekday: int | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,7 @@ def _vocabulary() -> _Vocabulary:
                 spec.get("minutes", 0),
                 bool(spec.get("ends_day")),
                 spec.get("offered", True),
+                spec.get("weekday"),
             )
             for word in words:
                 periods[_key(word)] = period
@@ -859,6 +862,9 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
         if clock is not None:
             scan.clocks.append(clock)
             after = i + size
+            named = clock.period.weekday if clock.period is not None else None
+            if named is not None and not _negated_day(toks, i, v):
+                scan.days.append(_Day(i, weekday=named))  # "بعد صلاة الجمعة": that Friday
     if scan.negated_end and not scan.still:
         scan.still = True
     _weekday_of_week(scan)
