@@ -992,7 +992,9 @@ def _range_running(
     end yet, so no money is counted to it (only what is owed so far), and it is never moved
     to yesterday (which would count a whole past outage the subscriber is still in). An end
     told as past ("ورجعت ٦ المغرب" at 15:00) cannot be running: the range is the last one over,
-    yesterday's, a day not named (so said back before any money)."""
+    yesterday's, a day not named (so said back before any money); so is one that begins at the
+    message's very minute ("من ١٠ الصبح الى ٣ العصر" at 10:00): nothing of it has run yet, and
+    its end is never dropped for a case going on from now."""
     start, end = reading.start, reading.end
     if (
         start is None
@@ -1004,7 +1006,7 @@ def _range_running(
         or not start.at <= now < end.at
     ):
         return start, end, False
-    if reading.end_past:
+    if reading.end_past or now - start.at < timedelta(minutes=1):
         back = timedelta(days=1)
         return replace(start, day=start.day - back), replace(end, day=end.day - back), False
     return start, None, True
