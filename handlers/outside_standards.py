@@ -179,7 +179,7 @@ def answer_none(turn: Turn) -> None:
             "Then it is not one of the guaranteed standards, so I cannot count a compensation for it."
         ),
         _(
-            "To talk to a customer service agent, call {number} (24 hours), or send \"yes\" and "
+            'To talk to a customer service agent, call {number} (24 hours), or send "yes" and '
             "I will pass your request to the customer service team.",
             number=turn.settings.agent_phone,
         ),
