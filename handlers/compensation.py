@@ -3450,6 +3450,8 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             return True
     if picked is None and _planned_on_open_report(turn):
         return True
+    if picked is None and _power_back_on_record(turn, understood):
+        return True
     if picked is None and _power_off_told(turn, understood):
         return False  # "لا والله ما رجعت، للحين طافية": news of an outage, for the router
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
