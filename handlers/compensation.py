@@ -57,6 +57,7 @@ from bot.understanding.slots import (
     find_standard,
     read_answer_hour,
     read_times,
+    says_power_off,
 )
 from bot.understanding.slots.times import day_in_month, day_untold
 from handlers import outside_standards
@@ -3451,6 +3452,8 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
         return True
     if picked is None and _power_back_on_record(turn, understood):
         return True
+    if picked is None and _power_off_told(turn, understood):
+        return False  # "لا والله ما رجعت، للحين طافية": news of an outage, for the router
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         _open_kind(turn, facts)
@@ -3475,6 +3478,13 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
             turn.say(turn.tr._('To calculate for another case, send "1".'), choices)
         return True
     return False
+
+
+def _power_off_told(turn: Turn, understood: Understanding) -> bool:
+    """ "لا والله ما رجعت عندنا، للحين طافية" after the records: the power said off now, no
+    money asked; it is reported (a report covering the outage) as it is with no records shown
+    before, never a case of the list of standards."""
+    return understood.intent == "outage_report" and says_power_off(turn.text)
 
 
 def _power_back_on_record(turn: Turn, understood: Understanding) -> bool:

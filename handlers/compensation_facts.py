@@ -426,12 +426,12 @@ class Facts:
     def tell_cut(self, text: str, now: datetime) -> bool:
         """The cut's time told on its own, answering when the power was cut ("امس الساعة ٩
         الصبح"); True when taken. An hour that could be morning or evening is not taken: it
-        decides whether the cut was after noon."""
+        decides whether the cut was after noon. The case's own facts, said back and confirmed
+        before, are not asked again: the cut is the subscriber's answer."""
         cut = read_times(text, now).start
         if cut is None or cut.clock is None or cut.hour_guessed:
             return False
         self._read_cut(cut, None)
-        self.confirmed = False
         return True
 
     def _cut(self) -> Facts:
@@ -992,7 +992,9 @@ def _range_running(
     end yet, so no money is counted to it (only what is owed so far), and it is never moved
     to yesterday (which would count a whole past outage the subscriber is still in). An end
     told as past ("ورجعت ٦ المغرب" at 15:00) cannot be running: the range is the last one over,
-    yesterday's, a day not named (so said back before any money)."""
+    yesterday's, a day not named (so said back before any money); so is one that begins at the
+    message's very minute ("من ١٠ الصبح الى ٣ العصر" at 10:00): nothing of it has run yet, and
+    its end is never dropped for a case going on from now."""
     start, end = reading.start, reading.end
     if (
         start is None
@@ -1004,7 +1006,7 @@ def _range_running(
         or not start.at <= now < end.at
     ):
         return start, end, False
-    if reading.end_past:
+    if reading.end_past or now - start.at < timedelta(minutes=1):
         back = timedelta(days=1)
         return replace(start, day=start.day - back), replace(end, day=end.day - back), False
     return start, None, True

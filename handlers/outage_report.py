@@ -1212,18 +1212,19 @@ def half_day_question(turn: Turn, at: datetime) -> str:
     """ "الساعة 7:30 المغرب ولا الصبح؟": an hour said with no morning or evening (`at`, read
     either way), its two readings named by their parts of the day, the evening's first; the
     start's question and the restoration's alike."""
+    return turn.tr._("At {hour} {pm} or {am}?", **_half_day_names(turn, at))
+
+
+def _half_day_names(turn: Turn, at: datetime) -> dict[str, str]:
+    """The hour said with no morning or evening, and its two readings by their parts of the day
+    (the evening's first): the same names wherever the two are set side by side."""
     local = at.astimezone(RIYADH)
     hour = local.hour % 12
     said = turn.tr.number(hour or 12)
     if local.minute:
         said = f"{said}:{local.minute:02d}"
     _ = turn.tr._
-    return _(
-        "At {hour} {pm} or {am}?",
-        hour=said,
-        pm=_(_part_of_day(hour + 12)),
-        am=_(_part_of_day(hour)),
-    )
+    return {"hour": said, "pm": _(_part_of_day(hour + 12)), "am": _(_part_of_day(hour))}
 
 
 def _start_answer(turn: Turn, understood: Understanding) -> bool:
@@ -2210,10 +2211,13 @@ def _whole_city_unmarked(report: OutageReport, incident: Incident) -> bool:
     )
 
 
-def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int | None:
-    """The restoration deadline in hours when a start told with an hour but no morning or
-    evening ("امس الساعة ٨") is past it read either way; else None. An outage recorded as force
-    majeure owes nothing however late (the engine's exclusion), so it is never "already due"."""
+def _past_deadline_either_way(
+    turn: Turn, incident: Incident, told: str
+) -> tuple[int, datetime] | None:
+    """The restoration deadline in hours, and the hour told, when a start told with an hour but
+    no morning or evening ("امس الساعة ٨") is past it read either way; else None. An outage
+    recorded as force majeure owes nothing however late (the engine's exclusion), so it is
+    never "already due"."""
     if not told or incident.force_majeure:
         return None
     start = start_told(told, turn.now)
@@ -2224,7 +2228,25 @@ def _past_deadline_either_way(turn: Turn, incident: Incident, told: str) -> int 
         return None
     readings = [start.hour + timedelta(hours=h) for h in (-12, 0, 12)]
     latest = max(at for at in readings if at <= turn.now)
-    return rule.deadline if turn.now - latest > timedelta(hours=rule.deadline) else None
+    if turn.now - latest > timedelta(hours=rule.deadline):
+        return rule.deadline, start.hour
+    return None
+
+
+def _past_deadline_unconfirmed(turn: Turn, incident: Incident, told: str) -> bool:
+    """A start told but not counted yet (asked next: "since last night", said back as about
+    22:00) whose reading is already past the restoration deadline: the rule's "if it is not
+    back within …" is not said as if nothing were owed yet."""
+    if not told or incident.force_majeure:
+        return False
+    start = read_times(told, turn.now).start
+    at = start.at if start is not None else None
+    if at is None or at > turn.now:
+        return False
+    rule = rule_for(restoration_standard(incident), turn.now)
+    if rule.clock != "hours" or rule.deadline is None:
+        return False
+    return turn.now - at > timedelta(hours=rule.deadline)
 
 
 def _when_back_lines(turn: Turn, report: OutageReport, incident: Incident, told: str) -> list[str]:
@@ -2376,11 +2398,24 @@ def _acknowledgement(
     elif (past := _past_deadline_either_way(turn, incident, told)) is not None:
         # "امس الساعة ٨" (morning or night, asked next): late either way, so not "if it is
         # not back within 3 hours"; the amount is counted once the hour is told.
+        # Its two readings named as the question after it names them ("٥ العصر ولا الصبح").
         lines.append(
             _(
-                "Morning or evening, the power has been off for more than {hours}, so "
-                "compensation is already due; I will count it once you tell me which.",
-                hours=hours(tr, past, governed=True),  # «أكثر من ساعتين»
+                "At {hour} {pm} or {am}, the power has been off for more than {hours} either "
+                "way, so compensation is already due; I will count it once you tell me which.",
+                hours=hours(tr, past[0], governed=True),  # «أكثر من ساعتين»
+                **_half_day_names(turn, past[1]),
+            )
+        )
+        if holder:
+            lines.append(paid_to_holder_text(turn.lang))
+    elif _past_deadline_unconfirmed(turn, incident, told):
+        # "still no power since last night" (its hour asked next): "if it is not back within 3
+        # hours" would read as nothing owed yet, hours on; the amount follows the answer.
+        lines.append(
+            _(
+                "Compensation may already be due for this outage; I will count it once you "
+                "confirm when the power went off."
             )
         )
         if holder:

@@ -6,11 +6,13 @@
 - A technician who missed an appointment ("حددوا لي موعد الفني امس وما جا احد"): no standard
   has a visit's appointment; a request with a deadline behind the visit (a meter registration,
   a connection, a reconnection) is still counted when the subscriber tells it.
-- "None of these" at the list of cases (handlers/compensation.py): not one of the standards.
+- "None of these" at the list of cases (handlers/compensation.py): not one of the standards;
+  a person is offered there, and a hand-over recorded only on yes (a pick from a list is no
+  request for a person).
 - The offices' or branches' hours ("هل مكاتبكم تشتغل يوم العطله؟"): not known here, never
   read as a report's status (phrase list office_hours), with no danger or request said with it.
 
-Each is handed to a person as the agent flow does (handlers/agent.py): the call centre and a
+The others are handed to a person as the agent flow does (handlers/agent.py): the call centre and a
 recorded hand-over. The words are phrase lists: locales/<lang>/phrases/voltage_quality.txt,
 appointment.txt and no_show.txt (whole words), none_of_these.txt, power_off.txt.
 """
@@ -163,14 +165,26 @@ def answer_missed_appointment(turn: Turn) -> None:
 
 
 def answer_none(turn: Turn) -> None:
-    """The case is none of the listed ones: said plainly, with a person to follow it up."""
+    """The case is none of the listed ones: said plainly, with a person offered (the call
+    centre, and a hand-over recorded only on their yes: "10" picks a list's line, it asks for
+    no one)."""
+    from handlers.menu import agent_offered
+    from handlers.outage_status import yes_words
+
     _ = turn.tr._
-    _handed_over(
-        turn,
+    turn.finish()
+    turn.intent = "outside_standards"
+    lines = [
         _(
             "Then it is not one of the guaranteed standards, so I cannot count a compensation for it."
         ),
-    )
+        _(
+            'To talk to a customer service agent, call {number} (24 hours), or send "yes" and '
+            "I will pass your request to the customer service team.",
+            number=turn.settings.agent_phone,
+        ),
+    ]
+    turn.say("\n".join(lines), agent_offered(turn, aliases=yes_words()))
 
 
 def _handed_over(turn: Turn, *lines: str) -> None:

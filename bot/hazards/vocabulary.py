@@ -360,18 +360,23 @@ def place_in(text: str, *, homely: bool = False) -> str | None:
     told = _Told.of(text)
     raw, words, plain, origin = told.raw, told.words, told.plain, told.origin
     skipped = 0
+    near_cables = None
     while (found := _first_match(words[skipped:], "hazard_place", with_length=True)) is not None:
         at, size = found[0] + skipped, found[1]
         after = origin[at + size] if at + size < len(origin) else len(raw)
         end = told.place_end(after)
         # "جنب المسجد" or "in the street" alone does not find the place: ask instead.
         if len(set(origin[at + size :])) < 2 or end == after:
-            return None
+            return near_cables
         place = " ".join(raw[origin[at] : end]).strip(_BREAKS + " ")[:MAX_PLACE_CHARS]
-        if homely or not _vague_at(plain, at, size) or names_area(place):
+        if _first_match(words[at + size : at + size + 1], "hazard_cable") == 0:
+            # "يحفرون جنب كيابل الكهربا في شارع التحلية": what the digging is near, not where
+            # (cables run under every street); the place told after it, if any, is.
+            near_cables = near_cables or place
+        elif homely or not _vague_at(plain, at, size) or names_area(place):
             return place
         skipped = at + size
-    return None
+    return near_cables
 
 
 # Marks that end a sentence or a clause, written on a word or apart from it.

@@ -46,6 +46,8 @@ class _Period:
     # Its usual hour may be offered back ("من الصبح": about 8:00?); False for a part of the
     # day so loosely said that any hour offered is a guess ("من بدري"): the hour is asked.
     offered: bool = True
+    # The weekday it names too ("بعد صلاة الجمعة": Friday's noon prayer, on a Friday; 0 = Monday).
+    weekday: int | None = None
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,7 @@ def _vocabulary() -> _Vocabulary:
                 spec.get("minutes", 0),
                 bool(spec.get("ends_day")),
                 spec.get("offered", True),
+                spec.get("weekday"),
             )
             for word in words:
                 periods[_key(word)] = period
@@ -859,6 +862,9 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
         if clock is not None:
             scan.clocks.append(clock)
             after = i + size
+            named = clock.period.weekday if clock.period is not None else None
+            if named is not None and not _negated_day(toks, i, v):
+                scan.days.append(_Day(i, weekday=named))  # "بعد صلاة الجمعة": that Friday
     if scan.negated_end and not scan.still:
         scan.still = True
     _weekday_of_week(scan)
@@ -1422,7 +1428,9 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     if start and end:
         end = _after_start(start, end, end_clock)
     if start and end and start_clock is not None:
-        start, end = _range_in_past(start, end, start_clock, end_clock, end_day, now)
+        start, end = _range_in_past(
+            start, end, start_clock, end_clock, end_day, now, scan.power_off
+        )
     if start and end and start_clock is not None:
         start, end = _night_before(start, end, start_clock, now)
     ongoing = end is None and (
@@ -1927,6 +1935,10 @@ def _share_period(
     if not (between and between[0] in v.end and all(t in v.end or (t,) in v.lead for t in between)):
         return
     hour = _apply_period(start.hour, end.said_period)
+    if hour == start.hour and start.hour < 12 <= end.hour:
+        # "من ٥ الى ٩ بالليل": the night's small hours are not its evening ones, but a start
+        # in the end's half of the day is what the range means (17:00 to 21:00, not 05:00).
+        hour = start.hour + 12
     if hour != start.hour and (hour, start.minute) < (end.hour, end.minute):
         start.hour, start.ambiguous_hour, start.explicit_period = hour, False, True
 
@@ -1938,27 +1950,40 @@ def _range_in_past(
     end_clock: _Clock | None,
     end_day: _Day | None,
     now: datetime,
+    off_now: bool,
 ) -> tuple[Moment, Moment | None]:
-    """ "من ٩ الى ٦" at 21:00 with no day: 09:00 to 18:00 today, not 21:00 to 06:00 tomorrow.
-    A start hour with no morning or evening is taken at its evening reading when that is the
-    latest past one; when its range would end after the message, its morning reading is taken
-    if that range is over (both are still guesses, said back before any money)."""
+    """ "من ٩ الى ٦" at 21:00 with no day: 09:00 to 18:00 today, not 21:00 to 06:00 tomorrow;
+    "من ١٠ الى ٣" at 10:00: 22:00 last night to 03:00, not today 10:00 to 15:00 (an end never
+    dropped as ahead). A start hour with no morning or evening and no day, whose range would end
+    after the message, is read as the latest range over: of its two hours today or yesterday,
+    the one whose range ends last before the message (a guess still, said back before money).
+    With the power said off now ("طافية من ٩ الى ٣" at 10:00), only today's hours: a range
+    begun today and ending ahead is the case going on (`_range_running` in the handlers)."""
     at = end.at
     clock = start.clock
     if (
         not start_clock.ambiguous_hour
         or start.day_stated
         or clock is None
-        or clock.hour < 12
         or at is None
         or at <= now
     ):
         return start, end
-    earlier = replace(start, clock=clock.replace(hour=clock.hour - 12))
-    again = _moment(end_clock, end_day, now, earlier, is_end=True) if end_clock or end_day else None
-    again = _after_start(earlier, again, end_clock) if again is not None else None
-    if again is None or again.at is None or again.at > now:
+    over: list[tuple[datetime, datetime, Moment, Moment]] = []
+    for back in (0,) if off_now else (0, 1):
+        for hour in (clock.hour % 12, clock.hour % 12 + 12):
+            day = now.date() - timedelta(days=back)
+            begun = datetime.combine(day, clock.replace(hour=hour), now.tzinfo)
+            if begun > now:
+                continue
+            earlier = replace(start, day=day, clock=clock.replace(hour=hour))
+            again = _moment(end_clock, end_day, now, earlier, is_end=True)
+            again = _after_start(earlier, again, end_clock) if again is not None else None
+            if again is not None and again.at is not None and again.at <= now:
+                over.append((again.at, begun, earlier, again))
+    if not over:
         return start, end
+    *_, earlier, again = max(over, key=lambda found: found[:2])
     return earlier, again
 
 
