@@ -1399,9 +1399,11 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         start_day is None
         and end_day is not None
         and start_clock is not None
+        and start_clock.day is None
         and (end_clock is None or end_day.position > end_clock.position)
     ):
-        # "من ٨ الصبح لين ٤ العصر امس": a day said after the whole range is the range's day.
+        # "من ٨ الصبح لين ٤ العصر امس": a day said after the whole range is the range's day
+        # (not when the start's hour says its own: "من ١٠ مساء امس حتى ٥ صباحا اليوم").
         start_day, end_day = end_day, None
     elif (
         start_day is None

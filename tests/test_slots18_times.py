@@ -1,0 +1,91 @@
+"""slots18: time readings a blind writer's messages showed wrong (bench/dev_sets/slots18_dev.tsv),
+each rule tried on sentences of our own. The clock is Tuesday 1 December 2026, 12:00 Riyadh
+unless a case says another."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.config import RIYADH
+from bot.understanding import understand
+from bot.understanding.slots import read_times
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=RIYADH)  # a Tuesday; yesterday is Monday 30 Nov
+
+
+def _at(day: str, hour: int, minute: int = 0) -> datetime:
+    return datetime.fromisoformat(f"{day}T{hour:02d}:{minute:02d}").replace(tzinfo=RIYADH)
+
+
+def _slots(text: str, now: datetime = NOW) -> dict:
+    found = understand(text, now).slots
+    return {k: v for k, v in found.items() if k in ("start", "end", "duration_minutes", "ongoing")}
+
+
+def _span(text: str, now: datetime = NOW) -> tuple[str | None, str | None, bool]:
+    reading = read_times(text, now)
+    return (
+        reading.start.slot()[:16] if reading.start else None,
+        reading.end.slot()[:16] if reading.end else None,
+        reading.ongoing,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "ongoing"),
+    [
+        # Egyptian "the day before yesterday".
+        (
+            "اول امبارح طفت النور من ٧ بالليل لحد ١٢ بالليل",
+            "2026-11-29T19:00",
+            "2026-11-30T00:00",
+            False,
+        ),
+        # "لحتى": until.
+        (
+            "امس قطعت الكهربا من الساعة ٤ العصر لحتى الساعة ٩ بالليل",
+            "2026-11-30T16:00",
+            "2026-11-30T21:00",
+            False,
+        ),
+        # Arabizi weekdays with "el": "el arba3" is Wednesday, not today.
+        (
+            "el kahraba ta6at el arba3 mn el sa3a 8 el sob7 ila 11 el sob7",
+            "2026-11-25T08:00",
+            "2026-11-25T11:00",
+            False,
+        ),
+        # The power "came" ("اجت") and "returned" ("عاد"): ends, not starts.
+        ("الكهربا اجت الساعة ١١ الصبح", None, "2026-12-01T11:00", False),
+        (
+            "انقطع التيار الساعة ٧ الصبح وعاد الساعة ١٠ الصبح",
+            "2026-12-01T07:00",
+            "2026-12-01T10:00",
+            False,
+        ),
+        (
+            "power went off at 6 am and come back 9 am",
+            "2026-12-01T06:00",
+            "2026-12-01T09:00",
+            False,
+        ),
+        # Still: "لا زال", Sudanese "لي هسي".
+        ("الانقطاع بدأ الساعة ٨ الصبح ولا زال", "2026-12-01T08:00", None, True),
+        ("الكهربا قطعت الساعة ٩ الصبح ولي هسي", "2026-12-01T09:00", None, True),
+        ("the light is gone since 10 am", "2026-12-01T10:00", None, True),
+        # Formal "evening of yesterday" before its hour: 21:15, not 09:15.
+        ("انقطع التيار مساء أمس في الساعة التاسعة والربع", "2026-11-30T21:15", None, False),
+        ("انقطعت صباح امس الساعة ٩", "2026-11-30T09:00", None, False),
+        # ... and after an hour, with the range's end on another day said after it.
+        (
+            "من الساعة ١١ مساء امس حتى الساعة ٦ صباحا اليوم",
+            "2026-11-30T23:00",
+            "2026-12-01T06:00",
+            False,
+        ),
+    ],
+)
+def test_slots18_words(text: str, start: str | None, end: str | None, ongoing: bool) -> None:
+    assert _span(text) == (start, end, ongoing)
