@@ -89,3 +89,71 @@ def _span(text: str, now: datetime = NOW) -> tuple[str | None, str | None, bool]
 )
 def test_slots18_words(text: str, start: str | None, end: str | None, ongoing: bool) -> None:
     assert _span(text) == (start, end, ongoing)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "start", "end", "ongoing"),
+    [
+        # "until now", "until today" with no hour: still going on, never an end at the message.
+        ("el kahraba ta6at mn 6 el sob7 la7ad al7een", NOW, "2026-12-01T06:00", None, True),
+        ("النور قاطع من الفجر لحد هسي", NOW, "2026-12-01T05:00", None, True),
+        (
+            "طفت الكهربا امس الساعة ١٠ بالليل ولا رجعت لين اليوم",
+            NOW,
+            "2026-11-30T22:00",
+            None,
+            True,
+        ),
+        ("طافية من امس لحد اليوم", NOW, "2026-11-30", None, True),
+        # ... but "until today" with an hour is the end.
+        (
+            "طفت امس الساعة ١٠ بالليل لين اليوم الساعة ٧ الصبح",
+            NOW,
+            "2026-11-30T22:00",
+            "2026-12-01T07:00",
+            False,
+        ),
+        # "now" with an hour said right after it: that hour, not the message's minute.
+        (
+            "رجعت الكهربا الحين الساعة ٦ وربع",
+            datetime(2026, 12, 1, 18, 40, tzinfo=RIYADH),
+            None,
+            "2026-12-01T18:15",
+            False,
+        ),
+        (
+            "طفت الكهرباء الساعة ٣ العصر ورجعت الحين",
+            datetime(2026, 12, 1, 18, 40, tzinfo=RIYADH),
+            "2026-12-01T15:00",
+            "2026-12-01T18:40",
+            False,
+        ),
+        # The going off told after the coming back, "after": its time is the start.
+        (
+            "رجعت الكهربا الساعة ٧ الصبح بعد ما انقطعت امس ١٠ بالليل",
+            NOW,
+            "2026-11-30T22:00",
+            "2026-12-01T07:00",
+            False,
+        ),
+        (
+            "the power came back at 9 pm after it went off at 4 pm",
+            datetime(2026, 12, 1, 22, 0, tzinfo=RIYADH),
+            "2026-12-01T16:00",
+            "2026-12-01T21:00",
+            False,
+        ),
+        # A second going off, not said as before the coming back, is no start of this range.
+        (
+            "طفت الساعة ٦ الصبح ورجعت ٨ الصبح وطفت الساعة ١٠",
+            NOW,
+            "2026-12-01T06:00",
+            "2026-12-01T08:00",
+            False,
+        ),
+    ],
+)
+def test_slots18_until_now_and_told_backwards(
+    text: str, now: datetime, start: str | None, end: str | None, ongoing: bool
+) -> None:
+    assert _span(text, now) == (start, end, ongoing)

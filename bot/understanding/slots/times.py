@@ -161,6 +161,10 @@ class _Vocabulary:
     so_far: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "اول يوم", "first day of" before a month's name: its first day ("اول يوم رمضان").
     first_day: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "طفت", "انقطعت": the power going off; after an end and "بعد ما" (`went_off_after`), the
+    # start's words.
+    went_off: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    went_off_after: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -258,6 +262,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["weekdays_before_last"]["after"]),
         _flags(data["weekdays_last"]["after"]),
         _flags(data["weekdays_last"]["before"]),
+        _flags(data["markers"]["went_off"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -333,6 +338,8 @@ def _vocabulary() -> _Vocabulary:
         first_day=_flags(dates["first_day"]),
         minutes_and=markers["minutes_and"],
         so_far=_flags(ongoing["so_far"]),
+        went_off=_flags(data["markers"]["went_off"]),
+        went_off_after=_flags(data["markers"]["went_off_after"]),
     )
 
 
@@ -706,6 +713,7 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
         token = toks[i]
         digit = token[0].isdigit()
         _, size = _phrase_at(toks, i, v.still)
+        size = size or (_until_now(toks, i, v) if token in v.end else 0)
         if size:
             scan.still = True
             after = i + size
@@ -716,6 +724,11 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             scan.ends.append(i)
             after = i + size
             continue
+        if scan.ends and _phrase_at(toks, i, v.went_off)[1] and _said_after(toks, i, v):
+            # "رجعت الساعة ٨ بعد ما طفت البارحة ١١ بالليل": the going off told after the
+            # coming back as what came before it; the time after it is the start's, not a
+            # second end's ("رجعت ٥ وطفت ٨": a second outage, its hour stays the end's).
+            scan.starts.append(i)
         for table, found_at in ((v.notice, scan.notices), (v.notice_until, scan.notice_until)):
             _, size = _phrase_at(toks, i, table)
             if size:
@@ -820,7 +833,12 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             continue
         _, size = _phrase_at(toks, i, v.now_words)
         if size:
-            scan.clocks.append(_Clock(i, -1, -1, True, 0, False, is_now=True))
+            said, _ = (
+                _clock_at(toks, i + size, v, units, month) if i + size < len(toks) else _NOTHING
+            )
+            if said is None or said.default_hour:
+                scan.clocks.append(_Clock(i, -1, -1, True, 0, False, is_now=True))
+            # else "رجعت الحين الساعة ٧ وربع": the hour said is the moment "now" meant
             after = i + size
             continue
         past, size = _phrase_at(toks, i, v.end_verbs)
@@ -863,6 +881,26 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
         scan.still = True
     _weekday_of_week(scan)
     return scan
+
+
+def _said_after(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """The verb at i comes after "بعد ما", "after" (`markers.went_off_after`)."""
+    return any(tuple(toks[i - n : i]) in v.went_off_after for n in (1, 2, 3) if i - n >= 0)
+
+
+def _until_now(toks: list[str], i: int, v: _Vocabulary) -> int:
+    """ "la7ad al7een", "لين هسي", "ولا رجعت لين اليوم": an end word before "now", or before
+    "today" with no hour or part of the day after it, says the case is still going on so far
+    (never an end at the message): the tokens it takes, or 0."""
+    _, size = _phrase_at(toks, i + 1, v.now_words)
+    if size:
+        return 1 + size
+    day, size = _phrase_at(toks, i + 1, v.days)
+    k = i + 1 + size
+    if day != 0 or not size or _phrase_at(toks, k, v.periods)[1]:
+        return 0
+    hour = k < len(toks) and (toks[k][0].isdigit() or bool(_phrase_at(toks, k, v.lead)[1]))
+    return 0 if hour else 1 + size
 
 
 # How far apart a weekday and the weeks counted back may be said and still name one day
@@ -936,7 +974,7 @@ def _starters() -> _Starts:
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words) | v.clock_ordinals.firsts
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start, v.overran)
-    tables += (v.last_week,)
+    tables += (v.last_week, v.went_off)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads | v.range_between | v.range_and
     any_ = firsts | markers | length | relative | date | clock
@@ -952,7 +990,7 @@ def _continued(
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
     phrases += (v.notice, v.notice_until, v.after_start, v.overran, v.clock_ordinals)
-    phrases += (v.last_week, v.first_day)
+    phrases += (v.last_week, v.first_day, v.went_off)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
