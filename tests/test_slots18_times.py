@@ -157,3 +157,24 @@ def test_slots18_until_now_and_told_backwards(
     text: str, now: datetime, start: str | None, end: str | None, ongoing: bool
 ) -> None:
     assert _span(text, now) == (start, end, ongoing)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # An hour said as a word after an end word ends a range started by an hour.
+        ("امس طفت الكهربا من اربعة العصر لسبعة ونص", "2026-11-30T16:00", "2026-11-30T19:30"),
+        ("امس طفت الكهربا من ٤ العصر الى سبعة", "2026-11-30T16:00", "2026-11-30T19:00"),
+        (
+            "انقطع التيار أمس من الساعة الثامنة صباحاً إلى العاشرة والنصف",
+            "2026-11-30T08:00",
+            "2026-11-30T10:30",
+        ),
+        # ... and nowhere else: "لست" is "I am not", a number after "الى" with no hour before it
+        # is no end.
+        ("لست متاكد من الساعة، طفت امس", "2026-11-30", None),
+        ("امس وصلت الفاتورة الى ثلاثة الاف", "2026-11-30", None),
+    ],
+)
+def test_slots18_an_hour_word_ends_a_range(text: str, start: str, end: str | None) -> None:
+    assert _span(text)[:2] == (start, end)

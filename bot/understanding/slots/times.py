@@ -934,6 +934,7 @@ def _weekday_of_week(scan: _Scan) -> None:
 _NOTHING = (None, 0)
 _RANGE_START = normalize(load("times")["markers"]["start"][0])
 _RANGE_END = normalize(load("times")["markers"]["end"][0])
+_GLUED_UNTIL = "ل"  # "until" glued to the word after it ("لخمسة")
 
 
 def _negated_day(toks: list[str], i: int, v: _Vocabulary) -> bool:
@@ -1127,6 +1128,9 @@ def _hour_at(
             or period is not None
             or (not worded and (":" in toks[j] or marker_before))
             or range_first
+            # "من تلاتة العصر لخمسة ونص", "إلى الحادية عشرة والربع": an hour said as a word
+            # after an end word is the end of a range whose start was said as an hour.
+            or (worded and before in v.end and _hour_range_before(toks, i, v))
             # "انقطعت ٩ الا ربع": minutes taken off a number make it a clock's hour, never a
             # length ("٢ ونص" alone may be two and a half hours).
             or (not worded and part is not None and part < 0)
@@ -1365,7 +1369,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         tokens = slot_tokens(fold(raw) if folded is None else folded, slot_words())
     v = _vocabulary()
     toks = months_by_number(tokens[:MAX_TOKENS])
-    toks = _corrected(_hour_ranges(_negated_hours(toks, v), v), v)
+    toks = _corrected(_hour_ranges(_glued_until(_negated_hours(toks, v), v), v), v)
     positions = _start_positions(toks, _starters())
     now = now.astimezone(RIYADH)
     month = _named_month(toks, _vocabulary(), now.date())
@@ -1718,6 +1722,41 @@ def _power_word(token: str, v: _Vocabulary) -> bool:
 
 
 _HOUR_RANGE = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)[-–](\d{1,2}(?:[:.]\d{2})?)$")
+
+
+# How far back from an end word the range's start may be said ("من الساعة السابعة والنصف صباحا
+# الى ..."): a start word and its hour within this many words.
+_RANGE_WORDS = 8
+
+
+def _hour_range_before(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """A start word followed by an hour ("من ٣", "من تلاتة", "من الساعة السابعة") stands shortly
+    before i: what follows the end word at i - 1 is the range's end hour."""
+    for j in range(max(0, i - 1 - _RANGE_WORDS), i - 1):
+        if toks[j] not in v.start:
+            continue
+        k = j + 1 + _phrase_at(toks, j + 1, v.lead)[1]
+        if k < i and (_is_hour(toks, k, v) or _phrase_at(toks, k, v.clock_ordinals)[1]):
+            return True
+    return False
+
+
+def _glued_until(toks: list[str], v: _Vocabulary) -> list[str]:
+    """ "لخمسة ونص": the end word "ل" glued to an hour said as a word, taken apart when a range's
+    start hour was said just before ("من تلاتة العصر لخمسة ونص"); elsewhere such a word stays
+    whole ("لست متاكد" is "I am not sure")."""
+    out: list[str] = []
+    for i, token in enumerate(toks):
+        if (
+            len(token) > 2
+            and token[0] == _GLUED_UNTIL
+            and token[1:] in v.hour_words
+            and _hour_range_before(toks, i + 1, v)
+        ):
+            out += [_GLUED_UNTIL, token[1:]]
+        else:
+            out.append(token)
+    return out
 
 
 def _corrected(toks: list[str], v: _Vocabulary) -> list[str]:
