@@ -178,3 +178,24 @@ def test_slots18_until_now_and_told_backwards(
 )
 def test_slots18_an_hour_word_ends_a_range(text: str, start: str, end: str | None) -> None:
     assert _span(text)[:2] == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "ongoing"),
+    [
+        # English minutes said before the hour.
+        ("no power since quarter to 8 this morning", "2026-12-01T07:45", None, True),
+        (
+            "power off from half past 7 am to a quarter past 10 am",
+            "2026-12-01T07:30",
+            "2026-12-01T10:15",
+            False,
+        ),
+        ("the light is gone from half past nine am", "2026-12-01T09:30", None, True),
+    ],
+)
+def test_slots18_english_minutes_before_the_hour(
+    text: str, start: str, end: str | None, ongoing: bool
+) -> None:
+    assert _span(text) == (start, end, ongoing)
+    assert "duration_minutes" not in _slots(text)

@@ -165,6 +165,8 @@ class _Vocabulary:
     # start's words.
     went_off: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     went_off_after: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "half past", "quarter to" before an hour: its minutes, said first.
+    parts_before: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -340,6 +342,7 @@ def _vocabulary() -> _Vocabulary:
         so_far=_flags(ongoing["so_far"]),
         went_off=_flags(data["markers"]["went_off"]),
         went_off_after=_flags(data["markers"]["went_off_after"]),
+        parts_before=_Phrases({_key(w): n for w, n in data["hour_parts_before"].items()}),
     )
 
 
@@ -973,6 +976,7 @@ def _starters() -> _Starts:
     )
     date = v.gregorian.firsts | v.first_day.firsts
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words) | v.clock_ordinals.firsts
+    clock |= v.parts_before.firsts
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start, v.overran)
     tables += (v.last_week, v.went_off)
@@ -1081,6 +1085,8 @@ def _hour_at(
     ):
         return None, 0
     j = i + lead_size
+    ahead, ahead_size = _phrase_at(toks, j, v.parts_before)  # "half past nine"
+    j += ahead_size
     clock = _hour_minute(toks[j]) if j < len(toks) else None
     ordinal, said_size = _ordinal_hour_at(toks, j, v) if clock is None else (None, 1)
     worded = clock is None and (ordinal is not None or (j < len(toks) and toks[j] in v.hour_words))
@@ -1088,6 +1094,7 @@ def _hour_at(
         clock = (ordinal if ordinal is not None else v.hour_words[toks[j]], 0)
     if clock is not None:
         hour, minute = clock
+        minute += ahead or 0
         k = j + said_size
         part, size = _minutes_at(toks, k, v, units)
         if part is not None:
@@ -1128,6 +1135,7 @@ def _hour_at(
             or period is not None
             or (not worded and (":" in toks[j] or marker_before))
             or range_first
+            or ahead is not None  # "half past 9": a clock's, never a length
             # "من تلاتة العصر لخمسة ونص", "إلى الحادية عشرة والربع": an hour said as a word
             # after an end word is the end of a range whose start was said as an hour.
             or (worded and before in v.end and _hour_range_before(toks, i, v))
