@@ -199,3 +199,30 @@ def test_slots18_english_minutes_before_the_hour(
 ) -> None:
     assert _span(text) == (start, end, ongoing)
     assert "duration_minutes" not in _slots(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "start"),
+    [
+        # A feast's day said with its name: Eid al-Adha 1447 is 27 May 2026, Eid al-Fitr 20 March.
+        ("يوم العيد الساعة ١١ الصبح طفت الكهربا", _at("2026-06-01", 12), "2026-05-27T11:00"),
+        ("ثالث يوم العيد طفت الكهربا من ٨ الصبح", _at("2026-06-01", 12), "2026-05-29T08:00"),
+        ("انقطعت ثاني يوم عيد الفطر الساعة ٣ العصر", _at("2026-06-01", 12), "2026-03-21T15:00"),
+        (
+            "power went off on the second day of eid at 9 pm",
+            _at("2026-04-01", 12),
+            "2026-03-21T21:00",
+        ),
+        # "العيد" said before this year's Eid al-Adha: Eid al-Fitr's day.
+        ("اول يوم العيد طفت الساعة ١٠ الصبح", _at("2026-05-20", 12), "2026-03-20T10:00"),
+    ],
+)
+def test_slots18_a_feasts_day(text: str, now: datetime, start: str) -> None:
+    assert _span(text, now)[0] == start
+
+
+def test_slots18_the_next_day_alone_is_still_counted_from_the_start() -> None:
+    assert _span("طفت امس من ٨ الصبح الى ثاني يوم الساعة ١٢ الظهر")[:2] == (
+        "2026-11-30T08:00",
+        "2026-12-01T12:00",
+    )

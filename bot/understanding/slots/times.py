@@ -167,6 +167,10 @@ class _Vocabulary:
     went_off_after: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "half past", "quarter to" before an hour: its minutes, said first.
     parts_before: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
+    # "يوم", "ثاني يوم" before a feast's name ("ثاني يوم العيد"): that day of it (0: its first).
+    feast_days: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
+    # A feast's name → the Hijri (month, day) of each feast it may name ("العيد": either Eid).
+    feasts: _Phrases[tuple[tuple[int, int], ...]] = field(default_factory=lambda: _Phrases({}))
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -265,6 +269,8 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["weekdays_last"]["after"]),
         _flags(data["weekdays_last"]["before"]),
         _flags(data["markers"]["went_off"]),
+        _flags(list(data["feasts"]["days"])),
+        _flags(list(data["feasts"]["names"])),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -343,6 +349,18 @@ def _vocabulary() -> _Vocabulary:
         went_off=_flags(data["markers"]["went_off"]),
         went_off_after=_flags(data["markers"]["went_off_after"]),
         parts_before=_Phrases({_key(w): n for w, n in data["hour_parts_before"].items()}),
+        feast_days=_Phrases({_key(w): int(n) for w, n in data["feasts"]["days"].items()}),
+        feasts=_feasts(data["feasts"]["names"]),
+    )
+
+
+def _feasts(names: dict[str, list[str]]) -> _Phrases[tuple[tuple[int, int], ...]]:
+    """ "العيد" = ["10-1", "12-10"]: each name with the Hijri (month, day) of its feasts."""
+    return _Phrases(
+        {
+            _key(name): tuple(_hour_of(when.replace("-", ":")) for when in days)
+            for name, days in names.items()
+        }
     )
 
 
@@ -490,6 +508,8 @@ class _Day:
     weeks_back: int = 0
     # "الاسبوع الماضي": last week, which day of it untold unless a weekday is said with it.
     last_week: bool = False
+    # "ثاني يوم العيد": the Hijri (month, day) of each feast's day it may be, the latest taken.
+    feast: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -651,6 +671,16 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
     return _Day(i, offset=-count, rough=rough, counted=True), lead + size + after
 
 
+def _feast_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
+    """ "يوم العيد", "ثاني يوم العيد", "اول يوم عيد الاضحى": a feast's day said with its day
+    (a feast named alone, "في العيد", lasts days and names none)."""
+    nth, size = _phrase_at(toks, i, v.feast_days)
+    feasts, name = _phrase_at(toks, i + size, v.feasts) if nth is not None else _NOTHING
+    if feasts is None:
+        return None, 0
+    return _Day(i, feast=tuple((month, day + nth) for month, day in feasts)), size + name
+
+
 def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int, int]:
     """(months, tokens) of "شهرين", "شهر" (after "قبل"/"من"), "3 اشهر", "a month"; (0, 0) when
     none, or when a number follows ("١٦ شهر ١١" is a date)."""
@@ -755,6 +785,12 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             scan.came_back = True
             if scan.back_at is None:
                 scan.back_at, scan.back_needs_time = i, True
+            after = i + size
+            continue
+        feast, size = _feast_at(toks, i, v) if token in v.feast_days.firsts else _NOTHING
+        if feast is not None:
+            if not _negated_day(toks, i, v):
+                scan.days.append(feast)
             after = i + size
             continue
         asks_ago = token in v.relative_heads or (said_ago and (digit or token in starts.length))
@@ -979,7 +1015,7 @@ def _starters() -> _Starts:
     clock |= v.parts_before.firsts
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start, v.overran)
-    tables += (v.last_week, v.went_off)
+    tables += (v.last_week, v.went_off, v.feast_days)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads | v.range_between | v.range_and
     any_ = firsts | markers | length | relative | date | clock
@@ -995,7 +1031,7 @@ def _continued(
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
     phrases += (v.notice, v.notice_until, v.after_start, v.overran, v.clock_ordinals)
-    phrases += (v.last_week, v.first_day, v.went_off)
+    phrases += (v.last_week, v.first_day, v.went_off, v.feast_days)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
@@ -2304,6 +2340,8 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         if day.eve and back == 7:
             back = 0  # "ليلة الجمعة" said on a Friday: the night just over
         return today - timedelta(days=back + 7 * day.weeks_back)
+    if day.feast:
+        return _feast_day(day.feast, today, after)
     if day.gregorian is not None:
         year, month, number = day.gregorian
         return _calendar_day(
@@ -2318,6 +2356,24 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
 
         return _calendar_day(gregorian_of, year, this_year, today, after, day.weekday)
     return None
+
+
+def _feast_day(feasts: tuple[tuple[int, int], ...], today: date, after: date | None) -> date | None:
+    """The latest of the feasts' days not after today (for an end, the first on or after the
+    start's day): "العيد" said in Shawwal is Eid al-Fitr's, not last year's Eid al-Adha."""
+    this_year = Gregorian.fromdate(today).to_hijri().year
+    found = []
+    for month, number in feasts:
+
+        def gregorian_of(y: int, month: int = month, number: int = number) -> date:
+            return date(*Hijri(y, month, number).to_gregorian().datetuple())
+
+        day = _calendar_day(gregorian_of, None, this_year, today, after)
+        if day is not None:
+            found.append(day)
+    if not found:
+        return None
+    return min(found) if after is not None else max(found)
 
 
 # How far ahead a named date with its weekday may be read as coming ("السبت ١٩ ديسمبر" of a
