@@ -226,3 +226,20 @@ def test_slots18_the_next_day_alone_is_still_counted_from_the_start() -> None:
         "2026-11-30T08:00",
         "2026-12-01T12:00",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # A planned outage's date a few days ahead is that one, not the one a year back.
+        ("عندنا قطع مبرمج ٥ ديسمبر من الساعة ٩ الصبح الى ١ الظهر", "2026-12-05T09:00"),
+        ("we got a notice of a scheduled outage on Dec 4 from 10 am", "2026-12-04T10:00"),
+        # ... but not a planned outage already past, nor a date far ahead.
+        ("كان فيه قطع مبرمج ٢٨ نوفمبر من الساعة ٩ الصبح", "2026-11-28T09:00"),
+        ("قطع مبرمج ٢٠ يناير الساعة ٩ الصبح", "2026-01-20T09:00"),
+        # With no planned outage said, a date with no year is still the latest past one.
+        ("انقطعت الكهرباء ٥ ديسمبر الساعة ٩ الصبح", "2025-12-05T09:00"),
+    ],
+)
+def test_slots18_a_planned_outages_date_ahead(text: str, start: str) -> None:
+    assert _span(text)[0] == start

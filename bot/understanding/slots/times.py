@@ -510,6 +510,9 @@ class _Day:
     last_week: bool = False
     # "ثاني يوم العيد": the Hijri (month, day) of each feast's day it may be, the latest taken.
     feast: tuple[tuple[int, int], ...] = ()
+    # Said of a planned outage or its notice ("رسالة انقطاع مجدول يوم ١٠ ديسمبر"): a date with
+    # no year a few days ahead is that one, not the one nearly a year back.
+    planned: bool = False
 
 
 @dataclass
@@ -1430,6 +1433,9 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
             month=None if few else month,
             ongoing=_off_for_a_length(raw, toks, scan, positions),
         )
+    if scan.notices or _phrases.mentions(raw, "outage_planned"):
+        for day in scan.days:
+            day.planned = True
     notice_clock, notice_day = _notice_times(scan)
     if (
         notice_day is not None
@@ -2345,7 +2351,13 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     if day.gregorian is not None:
         year, month, number = day.gregorian
         return _calendar_day(
-            lambda y: date(y, month, number), year, today.year, today, after, day.weekday
+            lambda y: date(y, month, number),
+            year,
+            today.year,
+            today,
+            after,
+            day.weekday,
+            day.planned,
         )
     if day.hijri is not None:
         year, month, number = day.hijri
@@ -2354,7 +2366,7 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         def gregorian_of(y: int) -> date:
             return date(*Hijri(y, month, number).to_gregorian().datetuple())
 
-        return _calendar_day(gregorian_of, year, this_year, today, after, day.weekday)
+        return _calendar_day(gregorian_of, year, this_year, today, after, day.weekday, day.planned)
     return None
 
 
@@ -2388,11 +2400,13 @@ def _calendar_day(
     today: date,
     after: date | None,
     weekday: int | None = None,
+    planned: bool = False,
 ) -> date | None:
     """A named date with no year: the latest such day not after today (for an end, the first
     on or after the start); but when its weekday is named too and only the next such date is
-    that weekday ("السبت ١٩ ديسمبر" said on 2 December 2026), the date ahead, within a month, is
-    the one meant."""
+    that weekday ("السبت ١٩ ديسمبر" said on 2 December 2026), or it is said of a planned outage
+    or its notice ("انقطاع مجدول يوم ١٠ ديسمبر" said on 7 December), the date ahead, within a
+    month, is the one meant."""
     try:
         if year is not None:
             return make(year)
@@ -2406,11 +2420,16 @@ def _calendar_day(
     latest = max(past) if past else None
     ahead = min((c for c in candidates if c > today), default=None)
     if (
-        weekday is not None
-        and ahead is not None
-        and ahead.weekday() == weekday
+        ahead is not None
         and ahead - today <= _DATE_AHEAD
-        and (latest is None or latest.weekday() != weekday)
+        and (
+            planned
+            or (
+                weekday is not None
+                and ahead.weekday() == weekday
+                and (latest is None or latest.weekday() != weekday)
+            )
+        )
     ):
         return ahead
     return latest
