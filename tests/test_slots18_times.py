@@ -243,3 +243,22 @@ def test_slots18_the_next_day_alone_is_still_counted_from_the_start() -> None:
 )
 def test_slots18_a_planned_outages_date_ahead(text: str, start: str) -> None:
     assert _span(text)[0] == start
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "ongoing"),
+    [
+        # The power said not back after a range's end hour: that end was the plan's.
+        ("عندنا قطع مجدول اليوم من ٧ الى ١١ الصبح وللحين ما رجعت", None, True),
+        ("the planned cut was from 6 to 10 am but the power did not come back", None, True),
+        # ... an hour after it is the end ("ما رجعت الا"), and an end said after it stands.
+        (
+            "قطع مجدول اليوم من ٧ الى ١١ الصبح بس ما رجعت الا الساعة ١١ ونص",
+            "2026-12-01T11:30",
+            False,
+        ),
+        ("ما رجعت الكهربا الا الساعة ١١ الصبح", "2026-12-01T11:00", False),
+    ],
+)
+def test_slots18_not_back_after_a_planned_end(text: str, end: str | None, ongoing: bool) -> None:
+    assert _span(text)[1:] == (end, ongoing)

@@ -165,6 +165,8 @@ class _Vocabulary:
     # start's words.
     went_off: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     went_off_after: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "ما رجعت": the power said not back; after a range's end hour, that end was only planned.
+    not_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "half past", "quarter to" before an hour: its minutes, said first.
     parts_before: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
     # "يوم", "ثاني يوم" before a feast's name ("ثاني يوم العيد"): that day of it (0: its first).
@@ -348,6 +350,7 @@ def _vocabulary() -> _Vocabulary:
         so_far=_flags(ongoing["so_far"]),
         went_off=_flags(data["markers"]["went_off"]),
         went_off_after=_flags(data["markers"]["went_off_after"]),
+        not_back=_flags(ongoing["not_back"]),
         parts_before=_Phrases({_key(w): n for w, n in data["hour_parts_before"].items()}),
         feast_days=_Phrases({_key(w): int(n) for w, n in data["feasts"]["days"].items()}),
         feasts=_feasts(data["feasts"]["names"]),
@@ -1464,6 +1467,10 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
     end_days = [d for d in scan.days if _in_end(d.position, scan)]
     end_clock, end_day = _restoration(end_clocks, end_days, scan.back_at, scan.back_needs_time)
+    if end_clock is not None and _not_back_after(toks, end_clock.position, scan):
+        # "القطع المبرمج كان من ٨ الى ١٢ بس للحين ما رجعت": 12 was the plan's end; the power
+        # has not come back, so no end is known and the case goes on.
+        end_clock, end_day, scan.still = None, None, True
     vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
     week = next((d for d in scan.days if d.last_week and d.in_week is None), None)
     last_week = week is not None and start_day in (None, week) and end_day in (None, week)
@@ -1601,6 +1608,16 @@ def says_now(raw: str) -> bool:
     v = _vocabulary()
     toks = slot_tokens(fold(raw), slot_words())[:MAX_TOKENS]
     return any(_phrase_at(toks, i, v.now_words)[1] for i in range(len(toks)))
+
+
+def _not_back_after(toks: list[str], position: int, scan: _Scan) -> bool:
+    """The power is said not back ("ما رجعت", `ongoing.not_back`) after the end's hour at
+    `position`, with no hour after that ("ما رجعت الا ٥" has its end)."""
+    v = _vocabulary()
+    if v.not_back.firsts.isdisjoint(toks[position + 1 :]):
+        return False
+    said = [p for p in range(position + 1, len(toks)) if _phrase_at(toks, p, v.not_back)[1]]
+    return bool(said) and not any(c.position > said[0] for c in scan.clocks)
 
 
 def _restoration(
