@@ -262,3 +262,36 @@ def test_slots18_a_planned_outages_date_ahead(text: str, start: str) -> None:
 )
 def test_slots18_not_back_after_a_planned_end(text: str, end: str | None, ongoing: bool) -> None:
     assert _span(text)[1:] == (end, ongoing)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "ongoing"),
+    [
+        # An hour of a call, or of what they said, is not the case's start.
+        ("كلمت الطوارئ الساعة ١١ الصبح ومحد رد، والكهربا مقطوعة", None, True),
+        ("قالوا الفرقة بتجي الساعة ٣ والنور للحين طافي", None, True),
+        ("i called them at 10 am and the power is still off", None, True),
+        # ... but a start or a state said after the call gives its own hour back.
+        ("اتصلت عليهم، الكهربا طافية من الساعة ٩ الصبح", "2026-12-01T09:00", True),
+        ("طفت الكهرباء الساعة ٨ الصبح واتصلت الساعة ١٠", "2026-12-01T08:00", False),
+        # When will it end: still going on.
+        ("متى يخلص القطع؟ بدأ الساعة ٧ الصبح", "2026-12-01T07:00", True),
+    ],
+)
+def test_slots18_an_hour_of_someone_elses_doing(
+    text: str, start: str | None, ongoing: bool
+) -> None:
+    start_read, _, ongoing_read = _span(text)
+    assert (start_read, ongoing_read) == (start, ongoing)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("بدأ القطع الساعة ٨ الصبح وقالوا ٤ ساعات", None),
+        ("they said 3 hours, the power went off at 9", None),
+        ("طفت الكهربا ٣ ساعات وقالوا بترجع", 180),
+    ],
+)
+def test_slots18_a_length_they_said_is_not_how_long(text: str, minutes: int | None) -> None:
+    assert _slots(text).get("duration_minutes") == minutes

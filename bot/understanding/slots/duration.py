@@ -111,6 +111,7 @@ def find_duration_minutes(
             (not anchors and is_anchor(toks, i, found[2]))
             or (not moments and is_anchor(toks, i, found[2], moment=True))
             or _clock_minutes(toks, i, found)
+            or _times.said_by_others(toks, i)
         ):
             i = found[2]
             continue

@@ -165,6 +165,8 @@ class _Vocabulary:
     # start's words.
     went_off: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     went_off_after: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "اتصلت", "قالوا": someone's doing; an hour right after it is that doing's (`_drop_asides`).
+    asides: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "ما رجعت": the power said not back; after a range's end hour, that end was only planned.
     not_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "half past", "quarter to" before an hour: its minutes, said first.
@@ -273,6 +275,7 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["markers"]["went_off"]),
         _flags(list(data["feasts"]["days"])),
         _flags(list(data["feasts"]["names"])),
+        _flags(data["markers"]["asides"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -351,6 +354,7 @@ def _vocabulary() -> _Vocabulary:
         went_off=_flags(data["markers"]["went_off"]),
         went_off_after=_flags(data["markers"]["went_off_after"]),
         not_back=_flags(ongoing["not_back"]),
+        asides=_flags(data["markers"]["asides"]),
         parts_before=_Phrases({_key(w): n for w, n in data["hour_parts_before"].items()}),
         feast_days=_Phrases({_key(w): int(n) for w, n in data["feasts"]["days"].items()}),
         feasts=_feasts(data["feasts"]["names"]),
@@ -925,7 +929,32 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
     if scan.negated_end and not scan.still:
         scan.still = True
     _weekday_of_week(scan)
+    _drop_asides(toks, v, scan)
     return scan
+
+
+def said_by_others(toks: list[str], i: int) -> bool:
+    """A word of someone's doing (`markers.asides`: "قالوا") stands just before token i (one or
+    two words back): a length there is theirs ("وقالوا ٤ ساعات"), not the case's."""
+    v = _vocabulary()
+    return any(_phrase_at(toks, k, v.asides)[1] == i - k for k in range(max(0, i - 3), i))
+
+
+def _drop_asides(toks: list[str], v: _Vocabulary, scan: _Scan) -> None:
+    """ "اتصلت على ٩٣٣ الساعة ١٠", "قالوا الفني بيوصل الساعة ٦": an hour said after a word of
+    someone's doing (`markers.asides`: a call, what they said), with no start or end word, state
+    or going off between, is that doing's time, not the case's: not read."""
+    if v.asides.firsts.isdisjoint(toks):
+        return
+    asides = [p for p in range(len(toks)) if _phrase_at(toks, p, v.asides)[1]]
+    told = [*scan.starts, *scan.ends, *scan.off_at, *scan.notice_until]
+    told += [p for p in range(len(toks)) if _phrase_at(toks, p, v.went_off)[1]]
+
+    def aside(clock: _Clock) -> bool:
+        said = [p for p in asides if p < clock.position]
+        return bool(said) and not any(said[-1] < p <= clock.position for p in told)
+
+    scan.clocks = [c for c in scan.clocks if c.is_now or not aside(c)]
 
 
 def _said_after(toks: list[str], i: int, v: _Vocabulary) -> bool:
