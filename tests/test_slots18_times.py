@@ -295,3 +295,15 @@ def test_slots18_an_hour_of_someone_elses_doing(
 )
 def test_slots18_a_length_they_said_is_not_how_long(text: str, minutes: int | None) -> None:
     assert _slots(text).get("duration_minutes") == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("بكرة فيه قطع من الساعة ٩ الصبح، كم ساعة بيطول؟", None),
+        ("صار لها كم ساعة طافية؟", None),
+        ("صار لها ساعة طافية", 60),
+    ],
+)
+def test_slots18_how_many_hours_asks(text: str, minutes: int | None) -> None:
+    assert _slots(text).get("duration_minutes") == minutes
