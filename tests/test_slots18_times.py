@@ -307,3 +307,17 @@ def test_slots18_a_length_they_said_is_not_how_long(text: str, minutes: int | No
 )
 def test_slots18_how_many_hours_asks(text: str, minutes: int | None) -> None:
     assert _slots(text).get("duration_minutes") == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "ongoing"),
+    [
+        # A length from the start's hour that ran out well before the message: over.
+        ("امس الكهربا طافية ساعتين من الساعة ٩ بالليل", NOW, False),
+        # ... near the message, how long so far.
+        ("power off since 8 this morning, 4 hours now", NOW, True),
+        ("الكهربا طافية من الساعة ٩ الصبح", NOW, True),
+    ],
+)
+def test_slots18_a_length_run_out_is_over(text: str, now: datetime, ongoing: bool) -> None:
+    assert _span(text, now)[2] is ongoing

@@ -24,7 +24,12 @@ from bot import phrases as _phrases
 from bot.config import RIYADH
 from bot.text import fold, normalize
 from bot.understanding.slots.duration import _words as duration_words
-from bot.understanding.slots.duration import duration_at, is_anchor, length_starts
+from bot.understanding.slots.duration import (
+    duration_at,
+    find_duration_minutes,
+    is_anchor,
+    length_starts,
+)
 from bot.understanding.slots.tokens import DASHES, parse_number, slot_tokens
 from bot.understanding.vocabulary import load, number_words, ordinal_words
 
@@ -1557,7 +1562,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         start, end = _night_before(start, end, start_clock, now)
     ongoing = end is None and (
         scan.still
-        or (start is not None and scan.state)
+        or (start is not None and scan.state and not _over_by_length(toks, start, now))
         or (start is None and _off_for_a_length(raw, toks, scan, positions))
     )
     notice = None
@@ -1629,6 +1634,21 @@ def _off_for_a_length(raw: str, toks: list[str], scan: _Scan, positions: list[in
         if p < until and (toks[p] in starts or toks[p][0].isdigit())
     )
     return said and not _phrases.supposes(raw)
+
+
+def _over_by_length(toks: list[str], start: Moment, now: datetime) -> bool:
+    """ "البارحة الكهربا طافية ساعة وربع من الساعة ١١ بالليل": a length said of the case (not
+    since when: "صار لها ساعتين") that ran out from the start's hour well before the message
+    (`hours.so_far_minutes`: "since 8, 3 hours now" at 11:10 is so far); the state word tells
+    how it was, and the case is over (its end untold)."""
+    at = start.at
+    if at is None:
+        return False
+    minutes = find_duration_minutes("", anchors=False, tokens=toks)
+    if minutes is None:
+        return False
+    margin = load("times")["hours"]["so_far_minutes"]
+    return at + timedelta(minutes=minutes + margin) <= now
 
 
 def says_now(raw: str) -> bool:
