@@ -321,3 +321,11 @@ def test_slots18_how_many_hours_asks(text: str, minutes: int | None) -> None:
 )
 def test_slots18_a_length_run_out_is_over(text: str, now: datetime, ongoing: bool) -> None:
     assert _span(text, now)[2] is ongoing
+
+
+def test_slots18_a_months_greeting_names_no_month() -> None:
+    now = _at("2027-02-20", 22, 40)  # in Ramadan 1448
+    assert _span("رمضان مبارك، الكهربا طافية من الساعة ٨ بالليل", now)[0] == "2027-02-20T20:00"
+    # The month named for the case still asks its day.
+    reading = read_times("انقطعت الكهربا في رمضان الساعة ٨ بالليل", now)
+    assert reading.start is None and reading.month is not None

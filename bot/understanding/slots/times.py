@@ -174,6 +174,8 @@ class _Vocabulary:
     asides: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "ما رجعت": the power said not back; after a range's end hour, that end was only planned.
     not_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "كريم" after a month's name: "رمضان كريم" greets, it names no month of the case.
+    month_greeting: frozenset[str] = frozenset()
     # "half past", "quarter to" before an hour: its minutes, said first.
     parts_before: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
     # "يوم", "ثاني يوم" before a feast's name ("ثاني يوم العيد"): that day of it (0: its first).
@@ -360,6 +362,7 @@ def _vocabulary() -> _Vocabulary:
         went_off_after=_flags(data["markers"]["went_off_after"]),
         not_back=_flags(ongoing["not_back"]),
         asides=_flags(data["markers"]["asides"]),
+        month_greeting=frozenset(normalize(w) for w in dates["month_greeting"]),
         parts_before=_Phrases({_key(w): n for w, n in data["hour_parts_before"].items()}),
         feast_days=_Phrases({_key(w): int(n) for w, n in data["feasts"]["days"].items()}),
         feasts=_feasts(data["feasts"]["names"]),
@@ -1758,6 +1761,8 @@ def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | N
             number, size = _phrase_at(toks, i, table)
             if number is None or dated or (size == 1 and len(token) < 4 and not named):
                 continue
+            if i + size < len(toks) and toks[i + size] in v.month_greeting:
+                continue  # "رمضان كريم": a greeting, no month the case is told in
             if not hijri and _day_after_month(toks, i + size, v)[0] is not None:
                 continue  # "Nov 16", "نوفمبر يوم ٥": a date
             year, _ = _year_at(toks, i + size, v)
