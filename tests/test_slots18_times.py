@@ -329,3 +329,27 @@ def test_slots18_a_months_greeting_names_no_month() -> None:
     # The month named for the case still asks its day.
     reading = read_times("انقطعت الكهربا في رمضان الساعة ٨ بالليل", now)
     assert reading.start is None and reading.month is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "slots"),
+    [
+        # A day alone with how long and no end: which day, no start moment.
+        ("امس طفت الكهربا ٣ ساعات، كم التعويض؟", {"duration_minutes": 180}),
+        ("el kahraba 2ata3at sa3tain el yom", {"duration_minutes": 120}),
+        # With its hour, the start is a moment; a day alone with no length stays the day.
+        (
+            "امس طفت الكهربا ٣ ساعات من الساعة ٥ العصر",
+            {"start": "2026-11-30T17:00:00+03:00", "duration_minutes": 180},
+        ),
+        ("طفت الكهربا امس", {"start": "2026-11-30"}),
+    ],
+)
+def test_slots18_a_day_with_a_length_is_no_start_moment(text: str, slots: dict) -> None:
+    assert _slots(text) == slots
+
+
+def test_slots18_an_outage_ahead_with_a_length_is_still_read_ahead() -> None:
+    found = understand("بتنقطع الكهرباء بكرة ٣ ساعات عشان صيانة", NOW)
+    assert "start" not in found.slots
+    assert read_times("بتنقطع الكهرباء بكرة ٣ ساعات عشان صيانة", NOW).start is not None
