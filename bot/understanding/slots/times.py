@@ -694,7 +694,7 @@ def _feast_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int
     (a feast named alone, "في العيد", lasts days and names none)."""
     nth, size = _phrase_at(toks, i, v.feast_days)
     feasts, name = _phrase_at(toks, i + size, v.feasts) if nth is not None else _NOTHING
-    if feasts is None:
+    if nth is None or feasts is None:
         return None, 0
     return _Day(i, feast=tuple((month, day + nth) for month, day in feasts)), size + name
 
