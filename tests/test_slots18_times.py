@@ -105,7 +105,14 @@ def test_slots18_words(text: str, start: str | None, end: str | None, ongoing: b
             True,
         ),
         ("طافية من امس لحد اليوم", NOW, "2026-11-30", None, True),
-        # ... but "until today" with an hour is the end.
+        # ... but "until today" with an hour is the end, "الى اليوم الثاني" the day after.
+        (
+            "امس طفت من ٩ الصبح الى اليوم الثاني الساعة ٣ العصر",
+            NOW,
+            "2026-11-30T09:00",
+            "2026-12-01T15:00",
+            False,
+        ),
         (
             "طفت امس الساعة ١٠ بالليل لين اليوم الساعة ٧ الصبح",
             NOW,
@@ -343,6 +350,11 @@ def test_slots18_a_months_greeting_names_no_month() -> None:
             {"start": "2026-11-30T17:00:00+03:00", "duration_minutes": 180},
         ),
         ("طفت الكهربا امس", {"start": "2026-11-30"}),
+        # A case going on keeps its day: since then.
+        (
+            "الكهربا طافية من يومين",
+            {"start": "2026-11-29", "duration_minutes": 2880, "ongoing": True},
+        ),
     ],
 )
 def test_slots18_a_day_with_a_length_is_no_start_moment(text: str, slots: dict) -> None:

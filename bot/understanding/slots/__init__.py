@@ -76,11 +76,18 @@ def extract(
 
 
 def _day_of_a_length(times: TimeReading, minutes: int | None) -> bool:
-    """ "امس انقطعت الكهربا ساعتين ونص": a day alone told with how long, and no end: which day,
-    not when it began; no start moment is given (a slot is a moment, never guessed). The
+    """ "امس انقطعت الكهربا ساعتين ونص": a day alone told with how long a case now over lasted
+    (no end, not going on): which day, not when it began; no start moment is given (a slot is
+    a moment, never guessed). A case going on keeps its day ("طافية من يومين": since then). The
     flows read the day from `read_times` all the same."""
     start = times.start
-    return start is not None and start.clock is None and minutes is not None and times.end is None
+    return (
+        start is not None
+        and start.clock is None
+        and minutes is not None
+        and times.end is None
+        and not times.ongoing
+    )
 
 
 def stated_duration(

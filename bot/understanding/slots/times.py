@@ -981,6 +981,8 @@ def _until_now(toks: list[str], i: int, v: _Vocabulary) -> int:
     k = i + 1 + size
     if day != 0 or not size or _phrase_at(toks, k, v.periods)[1]:
         return 0
+    if _phrase_at(toks, i + 1, v.after_start)[1]:  # "الى اليوم الثاني": the day after the start
+        return 0
     hour = k < len(toks) and (toks[k][0].isdigit() or bool(_phrase_at(toks, k, v.lead)[1]))
     return 0 if hour else 1 + size
 
