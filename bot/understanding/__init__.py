@@ -61,7 +61,7 @@ def understand(text: str, now: datetime | None = None) -> Understanding:
             outage_ahead=_outage_ahead(raw, now, slots),
             folded=folded,
             compensation_asked="standard" in slots and _compensation_asked(raw),
-            case_ahead="standard" in slots and _starts_ahead(slots, now),
+            case_ahead="standard" in slots and _starts_ahead(raw, now),
             elsewhere=another_service(raw) or about_abroad(raw),
         )
     )
@@ -88,20 +88,20 @@ def _outage_told(raw: str, now: datetime, slots: dict) -> bool:
     """The message tells an outage by its time, with no end: the power off now and since when
     ("لي ساعتين والكهرباء مقطوعة"), or an outage to come on a day ahead ("بتنقطع الخميس
     الجاي"; the report flow answers it as a planned outage, not a report)."""
-    if "start" not in slots or "end" in slots:
-        return False
+    # Read from the times, not the slots: a day alone said with a length is no start slot
+    # ("بتنقطع بكرة ٣ ساعات"), yet its day tells an outage ahead.
     reading = read_times(raw, now)
-    if reading.start is None:
+    if reading.start is None or reading.end is not None:
         return False
     if reading.start.day > now.date():
         return reading.power_named and _lists.mentions(raw, "outage_ahead")
-    return bool(slots.get("ongoing")) and reading.power_off
+    return reading.ongoing and reading.power_off
 
 
-def _starts_ahead(slots: dict, now: datetime) -> bool:
+def _starts_ahead(raw: str, now: datetime) -> bool:
     """The case's start is a day still to come ("صيانة مجدولة الاحد الجاي")."""
-    start = slots.get("start")
-    return start is not None and start[:10] > now.date().isoformat()
+    start = read_times(raw, now).start
+    return start is not None and start.day > now.date()
 
 
 def _compensation_asked(raw: str) -> bool:

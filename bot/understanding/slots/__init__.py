@@ -54,7 +54,7 @@ def extract(
     minutes = stated_duration(raw, times.ongoing, folded=folded, tokens=tokens)
     if minutes is not None:
         slots["duration_minutes"] = minutes
-    if times.start is not None:
+    if times.start is not None and not _day_of_a_length(times, minutes):
         slots["start"] = times.start.slot()
     if times.end is not None:
         slots["end"] = times.end.slot()
@@ -73,6 +73,21 @@ def extract(
     if standard:
         slots["standard"] = standard
     return slots
+
+
+def _day_of_a_length(times: TimeReading, minutes: int | None) -> bool:
+    """ "امس انقطعت الكهربا ساعتين ونص": a day alone told with how long a case now over lasted
+    (no end, not going on): which day, not when it began; no start moment is given (a slot is
+    a moment, never guessed). A case going on keeps its day ("طافية من يومين": since then). The
+    flows read the day from `read_times` all the same."""
+    start = times.start
+    return (
+        start is not None
+        and start.clock is None
+        and minutes is not None
+        and times.end is None
+        and not times.ongoing
+    )
 
 
 def stated_duration(

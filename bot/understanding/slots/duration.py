@@ -23,6 +23,7 @@ class _Words:
     subtract: frozenset[str]
     one: frozenset[str]
     of: frozenset[str]  # "a quarter of an hour"
+    asked: frozenset[str]  # "كم" before a unit said alone: "كم ساعة؟" asks, tells no hour
     numbers: dict[str, int]
     known: frozenset[str]
     compact: re.Pattern[str]  # "5h20": hours and minutes in one word
@@ -59,6 +60,7 @@ def _words() -> _Words:
         joiners["subtract"],
         joiners["one"],
         joiners["of"],
+        joiners["asked"],
         numbers,
         known,
         _compact_pattern(data["compact"]),
@@ -111,6 +113,7 @@ def find_duration_minutes(
             (not anchors and is_anchor(toks, i, found[2]))
             or (not moments and is_anchor(toks, i, found[2], moment=True))
             or _clock_minutes(toks, i, found)
+            or _times.said_by_others(toks, i)
         ):
             i = found[2]
             continue
@@ -273,7 +276,7 @@ def _component(toks: list[str], i: int, w: _Words) -> tuple[float, int, int] | N
         if fraction is not None and number is not None and unit and 0 < number <= 1000:
             return (number + fraction) * unit, unit, k + 2
     if (
-        token in w.alone
+        (token in w.alone and not (i > 0 and toks[i - 1] in w.asked))
         or (token in w.alone_after_since and i > 0 and (toks[i - 1],) in _anchor_words().before)
     ) and not _clock_hour_at(toks, i + 1, w):
         return float(w.unit[token]), w.unit[token], i + 1

@@ -24,7 +24,12 @@ from bot import phrases as _phrases
 from bot.config import RIYADH
 from bot.text import fold, normalize
 from bot.understanding.slots.duration import _words as duration_words
-from bot.understanding.slots.duration import duration_at, is_anchor, length_starts
+from bot.understanding.slots.duration import (
+    duration_at,
+    find_duration_minutes,
+    is_anchor,
+    length_starts,
+)
 from bot.understanding.slots.tokens import DASHES, parse_number, slot_tokens
 from bot.understanding.vocabulary import load, number_words, ordinal_words
 
@@ -163,6 +168,22 @@ class _Vocabulary:
     so_far: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
     # "اول يوم", "first day of" before a month's name: its first day ("اول يوم رمضان").
     first_day: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "طفت", "انقطعت": the power going off; after an end and "بعد ما" (`went_off_after`), the
+    # start's words.
+    went_off: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    went_off_after: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "اتصلت", "قالوا": someone's doing; an hour right after it is that doing's (`_drop_asides`).
+    asides: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "ما رجعت": the power said not back; after a range's end hour, that end was only planned.
+    not_back: _Phrases[bool] = field(default_factory=lambda: _Phrases({}))
+    # "كريم" after a month's name: "رمضان كريم" greets, it names no month of the case.
+    month_greeting: frozenset[str] = frozenset()
+    # "half past", "quarter to" before an hour: its minutes, said first.
+    parts_before: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
+    # "يوم", "ثاني يوم" before a feast's name ("ثاني يوم العيد"): that day of it (0: its first).
+    feast_days: _Phrases[int] = field(default_factory=lambda: _Phrases({}))
+    # A feast's name → the Hijri (month, day) of each feast it may name ("العيد": either Eid).
+    feasts: _Phrases[tuple[tuple[int, int], ...]] = field(default_factory=lambda: _Phrases({}))
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -261,6 +282,10 @@ def _vocabulary() -> _Vocabulary:
         _flags(data["weekdays_before_last"]["after"]),
         _flags(data["weekdays_last"]["after"]),
         _flags(data["weekdays_last"]["before"]),
+        _flags(data["markers"]["went_off"]),
+        _flags(list(data["feasts"]["days"])),
+        _flags(list(data["feasts"]["names"])),
+        _flags(data["markers"]["asides"]),
     )
     known = frozenset(w for table in tables for k in table for w in k)
     known |= frozenset(normalize(w) for w in dates["ordinal"] + dates["hijri_mark"])
@@ -336,6 +361,24 @@ def _vocabulary() -> _Vocabulary:
         first_day=_flags(dates["first_day"]),
         minutes_and=markers["minutes_and"],
         so_far=_flags(ongoing["so_far"]),
+        went_off=_flags(data["markers"]["went_off"]),
+        went_off_after=_flags(data["markers"]["went_off_after"]),
+        not_back=_flags(ongoing["not_back"]),
+        asides=_flags(data["markers"]["asides"]),
+        month_greeting=frozenset(normalize(w) for w in dates["month_greeting"]),
+        parts_before=_Phrases({_key(w): n for w, n in data["hour_parts_before"].items()}),
+        feast_days=_Phrases({_key(w): int(n) for w, n in data["feasts"]["days"].items()}),
+        feasts=_feasts(data["feasts"]["names"]),
+    )
+
+
+def _feasts(names: dict[str, list[str]]) -> _Phrases[tuple[tuple[int, int], ...]]:
+    """ "العيد" = ["10-1", "12-10"]: each name with the Hijri (month, day) of its feasts."""
+    return _Phrases(
+        {
+            _key(name): tuple(_hour_of(when.replace("-", ":")) for when in days)
+            for name, days in names.items()
+        }
     )
 
 
@@ -483,6 +526,11 @@ class _Day:
     weeks_back: int = 0
     # "الاسبوع الماضي": last week, which day of it untold unless a weekday is said with it.
     last_week: bool = False
+    # "ثاني يوم العيد": the Hijri (month, day) of each feast's day it may be, the latest taken.
+    feast: tuple[tuple[int, int], ...] = ()
+    # Said of a planned outage or its notice ("رسالة انقطاع مجدول يوم ١٠ ديسمبر"): a date with
+    # no year a few days ahead is that one, not the one nearly a year back.
+    planned: bool = False
 
 
 @dataclass
@@ -644,6 +692,16 @@ def _relative_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, 
     return _Day(i, offset=-count, rough=rough, counted=True), lead + size + after
 
 
+def _feast_at(toks: list[str], i: int, v: _Vocabulary) -> tuple[_Day | None, int]:
+    """ "يوم العيد", "ثاني يوم العيد", "اول يوم عيد الاضحى": a feast's day said with its day
+    (a feast named alone, "في العيد", lasts days and names none)."""
+    nth, size = _phrase_at(toks, i, v.feast_days)
+    feasts, name = _phrase_at(toks, i + size, v.feasts) if nth is not None else _NOTHING
+    if nth is None or feasts is None:
+        return None, 0
+    return _Day(i, feast=tuple((month, day + nth) for month, day in feasts)), size + name
+
+
 def _months_at(toks: list[str], k: int, v: _Vocabulary, lead: bool) -> tuple[int, int]:
     """(months, tokens) of "شهرين", "شهر" (after "قبل"/"من"), "3 اشهر", "a month"; (0, 0) when
     none, or when a number follows ("١٦ شهر ١١" is a date)."""
@@ -709,6 +767,7 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
         token = toks[i]
         digit = token[0].isdigit()
         _, size = _phrase_at(toks, i, v.still)
+        size = size or (_until_now(toks, i, v) if token in v.end else 0)
         if size:
             scan.still = True
             after = i + size
@@ -719,6 +778,11 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             scan.ends.append(i)
             after = i + size
             continue
+        if scan.ends and _phrase_at(toks, i, v.went_off)[1] and _said_after(toks, i, v):
+            # "رجعت الساعة ٨ بعد ما طفت البارحة ١١ بالليل": the going off told after the
+            # coming back as what came before it; the time after it is the start's, not a
+            # second end's ("رجعت ٥ وطفت ٨": a second outage, its hour stays the end's).
+            scan.starts.append(i)
         for table, found_at in ((v.notice, scan.notices), (v.notice_until, scan.notice_until)):
             _, size = _phrase_at(toks, i, table)
             if size:
@@ -742,6 +806,12 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             scan.came_back = True
             if scan.back_at is None:
                 scan.back_at, scan.back_needs_time = i, True
+            after = i + size
+            continue
+        feast, size = _feast_at(toks, i, v) if token in v.feast_days.firsts else _NOTHING
+        if feast is not None:
+            if not _negated_day(toks, i, v):
+                scan.days.append(feast)
             after = i + size
             continue
         asks_ago = token in v.relative_heads or (said_ago and (digit or token in starts.length))
@@ -823,7 +893,12 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
             continue
         _, size = _phrase_at(toks, i, v.now_words)
         if size:
-            scan.clocks.append(_Clock(i, -1, -1, True, 0, False, is_now=True))
+            said, _ = (
+                _clock_at(toks, i + size, v, units, month) if i + size < len(toks) else _NOTHING
+            )
+            if said is None or said.default_hour:
+                scan.clocks.append(_Clock(i, -1, -1, True, 0, False, is_now=True))
+            # else "رجعت الحين الساعة ٧ وربع": the hour said is the moment "now" meant
             after = i + size
             continue
         past, size = _phrase_at(toks, i, v.end_verbs)
@@ -868,7 +943,54 @@ def _scan(toks: list[str], v: _Vocabulary, positions: list[int], month: int) -> 
     if scan.negated_end and not scan.still:
         scan.still = True
     _weekday_of_week(scan)
+    _drop_asides(toks, v, scan)
     return scan
+
+
+def said_by_others(toks: list[str], i: int) -> bool:
+    """A word of someone's doing (`markers.asides`: "قالوا") stands just before token i (one or
+    two words back): a length there is theirs ("وقالوا ٤ ساعات"), not the case's."""
+    v = _vocabulary()
+    return any(_phrase_at(toks, k, v.asides)[1] == i - k for k in range(max(0, i - 3), i))
+
+
+def _drop_asides(toks: list[str], v: _Vocabulary, scan: _Scan) -> None:
+    """ "اتصلت على ٩٣٣ الساعة ١٠", "قالوا الفني بيوصل الساعة ٦": an hour said after a word of
+    someone's doing (`markers.asides`: a call, what they said), with no start or end word, state
+    or going off between, is that doing's time, not the case's: not read."""
+    if v.asides.firsts.isdisjoint(toks):
+        return
+    asides = [p for p in range(len(toks)) if _phrase_at(toks, p, v.asides)[1]]
+    told = [*scan.starts, *scan.ends, *scan.off_at, *scan.notice_until]
+    told += [p for p in range(len(toks)) if _phrase_at(toks, p, v.went_off)[1]]
+
+    def aside(clock: _Clock) -> bool:
+        said = [p for p in asides if p < clock.position]
+        return bool(said) and not any(said[-1] < p <= clock.position for p in told)
+
+    scan.clocks = [c for c in scan.clocks if c.is_now or not aside(c)]
+
+
+def _said_after(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """The verb at i comes after "بعد ما", "after" (`markers.went_off_after`)."""
+    return any(tuple(toks[i - n : i]) in v.went_off_after for n in (1, 2, 3) if i - n >= 0)
+
+
+def _until_now(toks: list[str], i: int, v: _Vocabulary) -> int:
+    """ "la7ad al7een", "لين هسي", "ولا رجعت لين اليوم": an end word before "now", or before
+    "today" with no hour or part of the day after it, says the case is still going on so far
+    (never an end at the message): the tokens it takes, or 0."""
+    _, size = _phrase_at(toks, i + 1, v.now_words)
+    if size:
+        return 1 + size
+    day, size = _phrase_at(toks, i + 1, v.days)
+    k = i + 1 + size
+    if day != 0 or not size or _phrase_at(toks, k, v.periods)[1]:
+        return 0
+    if _phrase_at(toks, i + 1, v.after_start)[1]:  # "الى اليوم الثاني": the day after the start
+        return 0
+    hour = k < len(toks) and (toks[k][0].isdigit() or bool(_phrase_at(toks, k, v.lead)[1]))
+    return 0 if hour else 1 + size
 
 
 # How far apart a weekday and the weeks counted back may be said and still name one day
@@ -902,6 +1024,7 @@ def _weekday_of_week(scan: _Scan) -> None:
 _NOTHING = (None, 0)
 _RANGE_START = normalize(load("times")["markers"]["start"][0])
 _RANGE_END = normalize(load("times")["markers"]["end"][0])
+_GLUED_UNTIL = "ل"  # "until" glued to the word after it ("لخمسة")
 
 
 def _negated_day(toks: list[str], i: int, v: _Vocabulary) -> bool:
@@ -940,9 +1063,10 @@ def _starters() -> _Starts:
     )
     date = v.gregorian.firsts | v.first_day.firsts
     clock = v.periods.firsts | v.lead.firsts | frozenset(v.hour_words) | v.clock_ordinals.firsts
+    clock |= v.parts_before.firsts
     tables: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     tables += (v.now_words, v.end_verbs, v.notice, v.notice_until, v.after_start, v.overran)
-    tables += (v.last_week,)
+    tables += (v.last_week, v.went_off, v.feast_days)
     firsts = frozenset(word for table in tables for word in table.firsts)
     markers = v.start | v.end | v.negated_until | v.relative_heads | v.range_between | v.range_and
     any_ = firsts | markers | length | relative | date | clock
@@ -958,7 +1082,7 @@ def _continued(
     phrases: tuple[_Phrases, ...] = (v.still, v.negated_end, v.days, v.weekdays, v.state)
     phrases += (v.now_words, v.end_verbs, v.relative_before, v.gregorian, v.periods, v.lead)
     phrases += (v.notice, v.notice_until, v.after_start, v.overran, v.clock_ordinals)
-    phrases += (v.last_week, v.first_day)
+    phrases += (v.last_week, v.first_day, v.went_off, v.feast_days)
     alone = length | relative | frozenset(v.hour_words) | v.start | v.end | v.negated_until
     alone |= v.range_between | v.range_and
     alone |= v.relative_heads | {k[0] for table in phrases for k in table if len(k) == 1}
@@ -1048,6 +1172,8 @@ def _hour_at(
     ):
         return None, 0
     j = i + lead_size
+    ahead, ahead_size = _phrase_at(toks, j, v.parts_before)  # "half past nine"
+    j += ahead_size
     clock = _hour_minute(toks[j]) if j < len(toks) else None
     ordinal, said_size = _ordinal_hour_at(toks, j, v) if clock is None else (None, 1)
     worded = clock is None and (ordinal is not None or (j < len(toks) and toks[j] in v.hour_words))
@@ -1055,6 +1181,7 @@ def _hour_at(
         clock = (ordinal if ordinal is not None else v.hour_words[toks[j]], 0)
     if clock is not None:
         hour, minute = clock
+        minute += ahead or 0
         k = j + said_size
         part, size = _minutes_at(toks, k, v, units)
         if part is not None:
@@ -1095,6 +1222,10 @@ def _hour_at(
             or period is not None
             or (not worded and (":" in toks[j] or marker_before))
             or range_first
+            or ahead is not None  # "half past 9": a clock's, never a length
+            # "من تلاتة العصر لخمسة ونص", "إلى الحادية عشرة والربع": an hour said as a word
+            # after an end word is the end of a range whose start was said as an hour.
+            or (worded and before in v.end and _hour_range_before(toks, i, v))
             # "انقطعت ٩ الا ربع": minutes taken off a number make it a clock's hour, never a
             # length ("٢ ونص" alone may be two and a half hours).
             or (not worded and part is not None and part < 0)
@@ -1333,7 +1464,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         tokens = slot_tokens(fold(raw) if folded is None else folded, slot_words())
     v = _vocabulary()
     toks = months_by_number(tokens[:MAX_TOKENS])
-    toks = _corrected(_hour_ranges(_negated_hours(toks, v), v), v)
+    toks = _corrected(_hour_ranges(_glued_until(_negated_hours(toks, v), v), v), v)
     positions = _start_positions(toks, _starters())
     now = now.astimezone(RIYADH)
     month = _named_month(toks, _vocabulary(), now.date())
@@ -1350,6 +1481,9 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
             month=None if few else month,
             ongoing=_off_for_a_length(raw, toks, scan, positions),
         )
+    if scan.notices or _phrases.mentions(raw, "outage_planned"):
+        for day in scan.days:
+            day.planned = True
     notice_clock, notice_day = _notice_times(scan)
     if (
         notice_day is not None
@@ -1378,6 +1512,10 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
     start_day = next((d for d in scan.days if not _in_end(d.position, scan)), None)
     end_days = [d for d in scan.days if _in_end(d.position, scan)]
     end_clock, end_day = _restoration(end_clocks, end_days, scan.back_at, scan.back_needs_time)
+    if end_clock is not None and _not_back_after(toks, end_clock.position, scan):
+        # "القطع المبرمج كان من ٨ الى ١٢ بس للحين ما رجعت": 12 was the plan's end; the power
+        # has not come back, so no end is known and the case goes on.
+        end_clock, end_day, scan.still = None, None, True
     vague = start_day is None and end_day is None and _few_days_ago(toks, _vocabulary())
     week = next((d for d in scan.days if d.last_week and d.in_week is None), None)
     last_week = week is not None and start_day in (None, week) and end_day in (None, week)
@@ -1405,9 +1543,11 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         start_day is None
         and end_day is not None
         and start_clock is not None
+        and start_clock.day is None
         and (end_clock is None or end_day.position > end_clock.position)
     ):
-        # "من ٨ الصبح لين ٤ العصر امس": a day said after the whole range is the range's day.
+        # "من ٨ الصبح لين ٤ العصر امس": a day said after the whole range is the range's day
+        # (not when the start's hour says its own: "من ١٠ مساء امس حتى ٥ صباحا اليوم").
         start_day, end_day = end_day, None
     elif (
         start_day is None
@@ -1435,7 +1575,7 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         start, end = _night_before(start, end, start_clock, now)
     ongoing = end is None and (
         scan.still
-        or (start is not None and scan.state)
+        or (start is not None and scan.state and not _over_by_length(toks, start, now))
         or (start is None and _off_for_a_length(raw, toks, scan, positions))
     )
     notice = None
@@ -1509,12 +1649,37 @@ def _off_for_a_length(raw: str, toks: list[str], scan: _Scan, positions: list[in
     return said and not _phrases.supposes(raw)
 
 
+def _over_by_length(toks: list[str], start: Moment, now: datetime) -> bool:
+    """ "البارحة الكهربا طافية ساعة وربع من الساعة ١١ بالليل": a length said of the case (not
+    since when: "صار لها ساعتين") that ran out from the start's hour well before the message
+    (`hours.so_far_minutes`: "since 8, 3 hours now" at 11:10 is so far); the state word tells
+    how it was, and the case is over (its end untold)."""
+    at = start.at
+    if at is None:
+        return False
+    minutes = find_duration_minutes("", anchors=False, tokens=toks)
+    if minutes is None:
+        return False
+    margin = load("times")["hours"]["so_far_minutes"]
+    return at + timedelta(minutes=minutes + margin) <= now
+
+
 def says_now(raw: str) -> bool:
     """The message says "now" («الحين», «توها», "just now", the [now] words): what it tells
     happened at the message, no time of it left to ask."""
     v = _vocabulary()
     toks = slot_tokens(fold(raw), slot_words())[:MAX_TOKENS]
     return any(_phrase_at(toks, i, v.now_words)[1] for i in range(len(toks)))
+
+
+def _not_back_after(toks: list[str], position: int, scan: _Scan) -> bool:
+    """The power is said not back ("ما رجعت", `ongoing.not_back`) after the end's hour at
+    `position`, with no hour after that ("ما رجعت الا ٥" has its end)."""
+    v = _vocabulary()
+    if v.not_back.firsts.isdisjoint(toks[position + 1 :]):
+        return False
+    said = [p for p in range(position + 1, len(toks)) if _phrase_at(toks, p, v.not_back)[1]]
+    return bool(said) and not any(c.position > said[0] for c in scan.clocks)
 
 
 def _restoration(
@@ -1606,6 +1771,8 @@ def _named_month(toks: list[str], v: _Vocabulary, today: date) -> NamedMonth | N
             number, size = _phrase_at(toks, i, table)
             if number is None or dated or (size == 1 and len(token) < 4 and not named):
                 continue
+            if i + size < len(toks) and toks[i + size] in v.month_greeting:
+                continue  # "رمضان كريم": a greeting, no month the case is told in
             if not hijri and _day_after_month(toks, i + size, v)[0] is not None:
                 continue  # "Nov 16", "نوفمبر يوم ٥": a date
             year, _ = _year_at(toks, i + size, v)
@@ -1686,6 +1853,41 @@ def _power_word(token: str, v: _Vocabulary) -> bool:
 
 
 _HOUR_RANGE = re.compile(r"^(\d{1,2}(?:[:.]\d{2})?)[-–](\d{1,2}(?:[:.]\d{2})?)$")
+
+
+# How far back from an end word the range's start may be said ("من الساعة السابعة والنصف صباحا
+# الى ..."): a start word and its hour within this many words.
+_RANGE_WORDS = 8
+
+
+def _hour_range_before(toks: list[str], i: int, v: _Vocabulary) -> bool:
+    """A start word followed by an hour ("من ٣", "من تلاتة", "من الساعة السابعة") stands shortly
+    before i: what follows the end word at i - 1 is the range's end hour."""
+    for j in range(max(0, i - 1 - _RANGE_WORDS), i - 1):
+        if toks[j] not in v.start:
+            continue
+        k = j + 1 + _phrase_at(toks, j + 1, v.lead)[1]
+        if k < i and (_is_hour(toks, k, v) or _phrase_at(toks, k, v.clock_ordinals)[1]):
+            return True
+    return False
+
+
+def _glued_until(toks: list[str], v: _Vocabulary) -> list[str]:
+    """ "لخمسة ونص": the end word "ل" glued to an hour said as a word, taken apart when a range's
+    start hour was said just before ("من تلاتة العصر لخمسة ونص"); elsewhere such a word stays
+    whole ("لست متاكد" is "I am not sure")."""
+    out: list[str] = []
+    for i, token in enumerate(toks):
+        if (
+            len(token) > 2
+            and token[0] == _GLUED_UNTIL
+            and token[1:] in v.hour_words
+            and _hour_range_before(toks, i + 1, v)
+        ):
+            out += [_GLUED_UNTIL, token[1:]]
+        else:
+            out.append(token)
+    return out
 
 
 def _corrected(toks: list[str], v: _Vocabulary) -> list[str]:
@@ -2242,10 +2444,18 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         if day.eve and back == 7:
             back = 0  # "ليلة الجمعة" said on a Friday: the night just over
         return today - timedelta(days=back + 7 * day.weeks_back)
+    if day.feast:
+        return _feast_day(day.feast, today, after)
     if day.gregorian is not None:
         year, month, number = day.gregorian
         return _calendar_day(
-            lambda y: date(y, month, number), year, today.year, today, after, day.weekday
+            lambda y: date(y, month, number),
+            year,
+            today.year,
+            today,
+            after,
+            day.weekday,
+            day.planned,
         )
     if day.hijri is not None:
         year, month, number = day.hijri
@@ -2254,8 +2464,26 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         def gregorian_of(y: int) -> date:
             return date(*Hijri(y, month, number).to_gregorian().datetuple())
 
-        return _calendar_day(gregorian_of, year, this_year, today, after, day.weekday)
+        return _calendar_day(gregorian_of, year, this_year, today, after, day.weekday, day.planned)
     return None
+
+
+def _feast_day(feasts: tuple[tuple[int, int], ...], today: date, after: date | None) -> date | None:
+    """The latest of the feasts' days not after today (for an end, the first on or after the
+    start's day): "العيد" said in Shawwal is Eid al-Fitr's, not last year's Eid al-Adha."""
+    this_year = Gregorian.fromdate(today).to_hijri().year
+    found = []
+    for month, number in feasts:
+
+        def gregorian_of(y: int, month: int = month, number: int = number) -> date:
+            return date(*Hijri(y, month, number).to_gregorian().datetuple())
+
+        day = _calendar_day(gregorian_of, None, this_year, today, after)
+        if day is not None:
+            found.append(day)
+    if not found:
+        return None
+    return min(found) if after is not None else max(found)
 
 
 # How far ahead a named date with its weekday may be read as coming ("السبت ١٩ ديسمبر" of a
@@ -2270,11 +2498,13 @@ def _calendar_day(
     today: date,
     after: date | None,
     weekday: int | None = None,
+    planned: bool = False,
 ) -> date | None:
     """A named date with no year: the latest such day not after today (for an end, the first
     on or after the start); but when its weekday is named too and only the next such date is
-    that weekday ("السبت ١٩ ديسمبر" said on 2 December 2026), the date ahead, within a month, is
-    the one meant."""
+    that weekday ("السبت ١٩ ديسمبر" said on 2 December 2026), or it is said of a planned outage
+    or its notice ("انقطاع مجدول يوم ١٠ ديسمبر" said on 7 December), the date ahead, within a
+    month, is the one meant."""
     try:
         if year is not None:
             return make(year)
@@ -2288,11 +2518,16 @@ def _calendar_day(
     latest = max(past) if past else None
     ahead = min((c for c in candidates if c > today), default=None)
     if (
-        weekday is not None
-        and ahead is not None
-        and ahead.weekday() == weekday
+        ahead is not None
         and ahead - today <= _DATE_AHEAD
-        and (latest is None or latest.weekday() != weekday)
+        and (
+            planned
+            or (
+                weekday is not None
+                and ahead.weekday() == weekday
+                and (latest is None or latest.weekday() != weekday)
+            )
+        )
     ):
         return ahead
     return latest
