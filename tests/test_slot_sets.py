@@ -19,10 +19,12 @@ SETS = Path(__file__).parent / "data" / "slots"
 # were mended on the development half alone: slots17 85.6%, slots17b 91.3%; then, the night's
 # small hours and a weekday said on its own day read (from a tester's reports), slots17b 92.7%.
 # slots18 (320 written blind on 2026-12-03 by the eighteenth session, halved: odd rows held out
-# here, even rows in bench/dev_sets/slots/) on arrival: 78.8% (its dev half 80.6%).
+# here, even rows in bench/dev_sets/slots/) on arrival: 78.8% (its dev half 80.6%). After the
+# finders were mended on that dev half (98.1%) and a tester's range faults (fix18): slots17 87.5%,
+# slots17b 94.0%, slots18 84.4%.
 # Part of what is counted wrong is the writer's rough hour for a prayer (العصر 15:30) where the
 # finder takes the day's prayer time (15:45).
-FLOORS = {"slots17_test.tsv": 0.846, "slots17b_test.tsv": 0.917, "slots18_test.tsv": 0.778}
+FLOORS = {"slots17_test.tsv": 0.865, "slots17b_test.tsv": 0.930, "slots18_test.tsv": 0.834}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
