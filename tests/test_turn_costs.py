@@ -327,6 +327,36 @@ def test_json_on_sqlite_is_json_dumps_with_letters() -> None:
             assert _json_text(value) == json.dumps(value, ensure_ascii=False)
 
 
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(alphabet=st.sampled_from('الكهرباء طافية"\\\n\t/aZ9\u200f\x00')),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(alphabet='abا"', max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_json_on_sqlite_is_written_as_json_dumps_writes_it(value: object) -> None:
+    """The encoder kept for JSON columns writes what `json.dumps(..., ensure_ascii=False)`
+    writes, and refuses what it refuses."""
+    from bot.storage.db import _json_text
+
+    assert _json_text(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_json_on_sqlite_refuses_what_json_dumps_refuses() -> None:
+    from bot.storage.db import _json_text
+
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        _json_text({"at": object()})
+
+
 def test_a_message_is_read_for_times_once_a_turn(monkeypatch: pytest.MonkeyPatch) -> None:
     """Understanding reads the message's times; the flows asking again about the same text
     and instant (in another zone) get that reading, equal to one made afresh."""
