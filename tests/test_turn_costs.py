@@ -1361,13 +1361,36 @@ def test_digits_are_made_ascii_only_where_a_digit_or_mark_needs_it(text: str) ->
     st.text(max_size=20)
     | st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=20)
 )
-def test_the_fold_table_folds_as_the_table_of_changes_alone(text: str) -> None:
+def test_the_fold_table_folds_as_the_table_of_changes_then_the_digits(text: str) -> None:
     """The folding table holds the ASCII and Arabic characters it leaves as they are, mapped to
-    themselves (no KeyError raised for each): the same text as the table of changes alone."""
-    from bot.text.normalize import _ARABIC_SEPARATORS, _DIACRITICS, _FOLD_TABLE, _LETTER_FOLDS
+    themselves (no KeyError raised for each), and makes the Arabic block's digits ASCII: the
+    same text as the table of changes alone, then every non-ASCII digit substituted, for any
+    text with no character past the Arabic block (those are substituted still)."""
+    from bot.text.normalize import (
+        _ARABIC_SEPARATORS,
+        _DIACRITICS,
+        _FOLD_TABLE,
+        _LETTER_FOLDS,
+        _NON_ASCII_DIGIT,
+        _PAST_ARABIC_BLOCK,
+        _ascii_digit,
+    )
 
     changes = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
-    assert text.translate(_FOLD_TABLE) == text.translate(changes)
+    expected = _NON_ASCII_DIGIT.sub(_ascii_digit, text.translate(changes))
+    folded = text.translate(_FOLD_TABLE)
+    if _PAST_ARABIC_BLOCK.search(folded) is not None:
+        folded = _NON_ASCII_DIGIT.sub(_ascii_digit, folded)
+    assert folded == expected
+
+
+def test_no_digit_but_the_arabic_blocks_is_below_its_end() -> None:
+    """Below U+0700 the only decimal digits are 0-9 and the twenty of the Arabic block: a text
+    with no character past the block has no other digit to substitute."""
+    from bot.text.normalize import _ARABIC_BLOCK_DIGITS
+
+    digits = {code for code in range(0x80, 0x0700) if chr(code).isdecimal()}
+    assert digits == set(_ARABIC_BLOCK_DIGITS)
 
 
 def test_an_outage_report_is_not_read_for_bill_questions(
