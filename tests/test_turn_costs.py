@@ -1423,3 +1423,20 @@ def test_an_outage_report_is_not_read_for_bill_questions(
     assert "OUT-" in replies[0].text and read == []
     engine.handle(_said(second, "وش الرسوم هذي", datetime.now(UTC), "SMnobill2"))
     assert "question" in read
+
+
+def test_a_start_told_is_read_once_for_the_same_words_and_instant() -> None:
+    """`start_told` keeps its last answer: asked again of the same words, instant and earlier
+    end it gives that answer, equal to a fresh reading; anything else is read afresh."""
+    from handlers.outage_report import _start_told, start_told
+
+    now = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+    for said in ("طافية من الساعة ٥ الفجر", "من الصبح طافية", "الكهرباء طافية", "من امس الساعة ٨"):
+        first = start_told(said, now)
+        assert start_told(said, now) is first
+        assert first == _start_told(said, now, None)
+        assert start_told(said, now.astimezone(timezone(timedelta(hours=3)))) is first
+        later = now + timedelta(hours=5)
+        assert start_told(said, later) == _start_told(said, later, None)
+        after = now - timedelta(hours=1)
+        assert start_told(said, now, after) == _start_told(said, now, after)
