@@ -282,6 +282,9 @@ def test_a_time_is_written_to_sqlite_as_sqlalchemy_writes_it(moment: datetime) -
     one_step = UTCDateTime()._cached_bind_processor(dialect)
     assert one_step is not None and two_steps is not None
     assert one_step(moment) == two_steps(moment)
+    assert one_step(moment) == two_steps(moment)  # the last one written, kept
+    other = moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000)
+    assert one_step(other) == two_steps(other)
     assert one_step(None) is None
     with pytest.raises(ValueError, match="naive"):
         one_step(moment.replace(tzinfo=None))
