@@ -1443,3 +1443,40 @@ def test_a_start_told_is_read_once_for_the_same_words_and_instant() -> None:
         assert start_told(said, later) == _start_told(said, later, None)
         after = now - timedelta(hours=1)
         assert start_told(said, now, after) == _start_told(said, now, after)
+
+
+def test_a_sure_bill_question_is_not_read_for_a_place_alone(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message read surely as a bill question is no place alone ("في حي الروضة جدة"): the
+    router does not look for a place in it (a place name is looked for when the message is read
+    as an outage, its status or nothing); a place alone is still asked about."""
+    import bot.dialogue.router as router
+
+    looked: list[str] = []
+    real = router.find_place
+
+    def counted(text: str) -> object:
+        looked.append(text)
+        return real(text)
+
+    monkeypatch.setattr(router, "find_place", counted)
+    settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
+    engine = Engine(settings)
+    first, second = demo_phone_numbers(2)
+
+    def say(phone: str, said: str) -> str:
+        message = Inbound(
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            text=said,
+            received_at=datetime.now(UTC),
+            message_id=f"SM{phone[-6:]}{len(said)}",
+        )
+        return engine.handle(message)[0].text
+
+    assert "ر.س" in say(first, "كم فاتورتي")
+    assert looked == []
+    assert "الروضة" in say(second, "في حي الروضة جدة")
+    assert looked
