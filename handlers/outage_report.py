@@ -963,6 +963,22 @@ def _back_with_no_report(turn: Turn) -> None:
 
 
 def start_told(text: str, now: datetime, after: datetime | None = None) -> StartTold:
+    # A report's turn asks four times of its message (the start correction, the report, the
+    # compensation's day, the start question): the last answer is kept (a pure reading of its
+    # arguments, the reading itself kept by `read_times`).
+    global _last_start_told
+    last = _last_start_told
+    if last is not None and last[0] == text and last[1] == now and last[2] == after:
+        return last[3]
+    told = _start_told(text, now, after)
+    _last_start_told = (text, now, after, told)
+    return told
+
+
+_last_start_told: tuple[str, datetime, datetime | None, StartTold] | None = None
+
+
+def _start_told(text: str, now: datetime, after: datetime | None) -> StartTold:
     reading = read_times(text, now)
     ended = reading.end.at if reading.end is not None else None
     if (

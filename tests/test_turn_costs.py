@@ -282,6 +282,9 @@ def test_a_time_is_written_to_sqlite_as_sqlalchemy_writes_it(moment: datetime) -
     one_step = UTCDateTime()._cached_bind_processor(dialect)
     assert one_step is not None and two_steps is not None
     assert one_step(moment) == two_steps(moment)
+    assert one_step(moment) == two_steps(moment)  # the last one written, kept
+    other = moment.replace(microsecond=(moment.microsecond + 1) % 1_000_000)
+    assert one_step(other) == two_steps(other)
     assert one_step(None) is None
     with pytest.raises(ValueError, match="naive"):
         one_step(moment.replace(tzinfo=None))
@@ -325,6 +328,36 @@ def test_json_on_sqlite_is_json_dumps_with_letters() -> None:
         assert json.loads(_json_text(value)) == value
         if value != "x\ud800":  # a lone surrogate keeps its escape
             assert _json_text(value) == json.dumps(value, ensure_ascii=False)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(alphabet=st.sampled_from('الكهرباء طافية"\\\n\t/aZ9\u200f\x00')),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(alphabet='abا"', max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_json_on_sqlite_is_written_as_json_dumps_writes_it(value: object) -> None:
+    """The encoder kept for JSON columns writes what `json.dumps(..., ensure_ascii=False)`
+    writes, and refuses what it refuses."""
+    from bot.storage.db import _json_text
+
+    assert _json_text(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_json_on_sqlite_refuses_what_json_dumps_refuses() -> None:
+    from bot.storage.db import _json_text
+
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        _json_text({"at": object()})
 
 
 def test_a_message_is_read_for_times_once_a_turn(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1331,13 +1364,36 @@ def test_digits_are_made_ascii_only_where_a_digit_or_mark_needs_it(text: str) ->
     st.text(max_size=20)
     | st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=20)
 )
-def test_the_fold_table_folds_as_the_table_of_changes_alone(text: str) -> None:
+def test_the_fold_table_folds_as_the_table_of_changes_then_the_digits(text: str) -> None:
     """The folding table holds the ASCII and Arabic characters it leaves as they are, mapped to
-    themselves (no KeyError raised for each): the same text as the table of changes alone."""
-    from bot.text.normalize import _ARABIC_SEPARATORS, _DIACRITICS, _FOLD_TABLE, _LETTER_FOLDS
+    themselves (no KeyError raised for each), and makes the Arabic block's digits ASCII: the
+    same text as the table of changes alone, then every non-ASCII digit substituted, for any
+    text with no character past the Arabic block (those are substituted still)."""
+    from bot.text.normalize import (
+        _ARABIC_SEPARATORS,
+        _DIACRITICS,
+        _FOLD_TABLE,
+        _LETTER_FOLDS,
+        _NON_ASCII_DIGIT,
+        _PAST_ARABIC_BLOCK,
+        _ascii_digit,
+    )
 
     changes = dict.fromkeys(_DIACRITICS) | str.maketrans(_LETTER_FOLDS) | _ARABIC_SEPARATORS
-    assert text.translate(_FOLD_TABLE) == text.translate(changes)
+    expected = _NON_ASCII_DIGIT.sub(_ascii_digit, text.translate(changes))
+    folded = text.translate(_FOLD_TABLE)
+    if _PAST_ARABIC_BLOCK.search(folded) is not None:
+        folded = _NON_ASCII_DIGIT.sub(_ascii_digit, folded)
+    assert folded == expected
+
+
+def test_no_digit_but_the_arabic_blocks_is_below_its_end() -> None:
+    """Below U+0700 the only decimal digits are 0-9 and the twenty of the Arabic block: a text
+    with no character past the block has no other digit to substitute."""
+    from bot.text.normalize import _ARABIC_BLOCK_DIGITS
+
+    digits = {code for code in range(0x80, 0x0700) if chr(code).isdecimal()}
+    assert digits == set(_ARABIC_BLOCK_DIGITS)
 
 
 def test_an_outage_report_is_not_read_for_bill_questions(
@@ -1370,3 +1426,57 @@ def test_an_outage_report_is_not_read_for_bill_questions(
     assert "OUT-" in replies[0].text and read == []
     engine.handle(_said(second, "وش الرسوم هذي", datetime.now(UTC), "SMnobill2"))
     assert "question" in read
+
+
+def test_a_start_told_is_read_once_for_the_same_words_and_instant() -> None:
+    """`start_told` keeps its last answer: asked again of the same words, instant and earlier
+    end it gives that answer, equal to a fresh reading; anything else is read afresh."""
+    from handlers.outage_report import _start_told, start_told
+
+    now = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
+    for said in ("طافية من الساعة ٥ الفجر", "من الصبح طافية", "الكهرباء طافية", "من امس الساعة ٨"):
+        first = start_told(said, now)
+        assert start_told(said, now) is first
+        assert first == _start_told(said, now, None)
+        assert start_told(said, now.astimezone(timezone(timedelta(hours=3)))) is first
+        later = now + timedelta(hours=5)
+        assert start_told(said, later) == _start_told(said, later, None)
+        after = now - timedelta(hours=1)
+        assert start_told(said, now, after) == _start_told(said, now, after)
+
+
+def test_a_sure_bill_question_is_not_read_for_a_place_alone(
+    seeded_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message read surely as a bill question is no place alone ("في حي الروضة جدة"): the
+    router does not look for a place in it (a place name is looked for when the message is read
+    as an outage, its status or nothing); a place alone is still asked about."""
+    import bot.dialogue.router as router
+
+    looked: list[str] = []
+    real = router.find_place
+
+    def counted(text: str) -> object:
+        looked.append(text)
+        return real(text)
+
+    monkeypatch.setattr(router, "find_place", counted)
+    settings = replace(Settings.from_env(), database_url=seeded_database_url, billing_url=None)
+    engine = Engine(settings)
+    first, second = demo_phone_numbers(2)
+
+    def say(phone: str, said: str) -> str:
+        message = Inbound(
+            channel="whatsapp",
+            sender=phone,
+            phone=phone,
+            text=said,
+            received_at=datetime.now(UTC),
+            message_id=f"SM{phone[-6:]}{len(said)}",
+        )
+        return engine.handle(message)[0].text
+
+    assert "ر.س" in say(first, "كم فاتورتي")
+    assert looked == []
+    assert "الروضة" in say(second, "في حي الروضة جدة")
+    assert looked

@@ -137,8 +137,12 @@ class Engine:
         """The message and its answer kept on the contact (the conversation an operator reads,
         the last answer for «تفاصيل»), and when it came."""
         contact, message = turn.contact, turn.message
-        remember(contact, message.received_at, "subscriber", [_inbound_text(message)])
-        remember(contact, message.received_at, "bot", [reply.text for reply in turn.replies])
+        remember(
+            contact,
+            message.received_at,
+            ("subscriber", [_inbound_text(message)]),
+            ("bot", [reply.text for reply in turn.replies]),
+        )
         if turn.replies:
             contact.last_replies = [reply_to_json(reply) for reply in turn.replies]
         contact.last_inbound_at = message.received_at

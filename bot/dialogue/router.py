@@ -499,11 +499,11 @@ def _only_a_place(
     this place (their start is not lost)."""
     if understood.slots:
         return False
-    named = find_place(text)
     read_as_place = understood.intent in _PLACE_ALONE_READ_AS
     if (
         read_as_place
-        and (named.district or named.city)
+        # (looked for only then: a sure bill question is no place alone whatever it names)
+        and ((named := find_place(text)).district or named.city)
         and only_a_place(text)
         and not mentions_words(text, "power_off")  # "عند بيتنا طافية": an outage told
     ):

@@ -29,11 +29,17 @@ def handover_ref(handover: Handover) -> str:
     return f"{HANDOVER_PREFIX}-{handover.id:06d}"
 
 
-def remember(contact: Contact | ContactRow, at: datetime, by: str, texts: list[str]) -> None:
-    """Add messages to the contact's short memory (a new list, so the JSON column is saved);
-    what is older than a day is dropped: it says nothing about today's request."""
+def remember(contact: Contact | ContactRow, at: datetime, *said: tuple[str, list[str]]) -> None:
+    """Add messages to the contact's short memory (a new list, so the JSON column is saved),
+    each `(by, texts)` of `said` in turn; what is older than a day is dropped: it says nothing
+    about today's request. (A turn's message and its answer are given together: one time
+    written, the old ones read once.)"""
+    when = at.isoformat()
     entries = [
-        {"at": at.isoformat(), "by": by, "text": text[:RECENT_CHARS]} for text in texts if text
+        {"at": when, "by": by, "text": text[:RECENT_CHARS]}
+        for by, texts in said
+        for text in texts
+        if text
     ]
     if not entries:
         return

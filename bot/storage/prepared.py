@@ -119,9 +119,9 @@ class _Plan:
         )
         self.types = tuple(entry.type for entry in columns)
         self.dialect = dialect
-        # The result processors, from the first cursor's description: some depend on the type
-        # the driver reports (psycopg's numerics).
-        self.results: tuple[Any, ...] | None = None
+        # The result processors (by column index, the columns that have one), from the first
+        # cursor's description: some depend on the type the driver reports (psycopg's numerics).
+        self.results: tuple[tuple[int, Any], ...] | None = None
         # psycopg: the SQL with libpq's $n placeholders (bot/storage/postgres_wire.py), and
         # which of `names` each $n takes.
         self.wire_sql: bytes | None = None
@@ -156,13 +156,21 @@ class _Plan:
         results = self.results
         if results is None:
             codes = [column[1] for column in cursor.description]
-            results = self.results = tuple(
+            processors = (
                 kind._cached_result_processor(self.dialect, code)
                 for kind, code in zip(self.types, codes, strict=True)
             )
-        return self.row._make(
-            [value if p is None else p(value) for p, value in zip(results, raw, strict=True)]
-        )
+            # Only the columns with a processor are visited (an incident's row has 20 columns,
+            # 6 of them times and flags).
+            results = self.results = tuple(
+                (i, process) for i, process in enumerate(processors) if process is not None
+            )
+        if not results:
+            return self.row._make(raw)
+        values = list(raw)
+        for i, process in results:
+            values[i] = process(values[i])
+        return self.row._make(values)
 
 
 _NAMED = re.compile(r"%\(([^)]+)\)s|%%")

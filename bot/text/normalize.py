@@ -71,11 +71,28 @@ _DIACRITICS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x
 # The characters of most messages (ASCII, the Arabic block) that it leaves as they are are in it
 # too, mapped to themselves: `translate` raises and drops a KeyError for each character a table
 # does not have, most of a message's letters.
+# The Arabic-Indic and Persian digits (the only digits of the Arabic block, and the only ones
+# below it but 0-9) are made ASCII by the table too: `_NON_ASCII_DIGIT` tried a lookahead at
+# every character of every Arabic message (~5 us a message), and is left to texts with a
+# character past the block (`_PAST_ARABIC_BLOCK`), where other scripts' digits are.
+_ARABIC_BLOCK_DIGITS = {0x0660 + i: 0x30 + i for i in range(10)} | {
+    0x06F0 + i: 0x30 + i for i in range(10)
+}
+_PAST_ARABIC_BLOCK = re.compile("[^\x00-\u06ff]")
 _FOLD_TABLE = (
     {code: code for code in (*range(0x80), *range(0x0600, 0x0700))}
     | dict.fromkeys(_DIACRITICS)
     | str.maketrans(_LETTER_FOLDS)
     | _ARABIC_SEPARATORS
+    | _ARABIC_BLOCK_DIGITS
+)
+# `ascii_digits`' changes for a text of ASCII and Arabic-block characters only (the others
+# mapped to themselves, as in `_FOLD_TABLE`).
+_ARABIC_NUMERIC = re.compile("[\u060c\u066b\u066c\u0660-\u0669\u06f0-\u06f9]")
+_ARABIC_NUMERIC_TABLE = (
+    {code: code for code in (*range(0x80), *range(0x0600, 0x0700))}
+    | _ARABIC_SEPARATORS
+    | _ARABIC_BLOCK_DIGITS
 )
 # Anything that is not a letter or digit separates words.
 _WORD = re.compile(r"[^\W_]+")
@@ -116,9 +133,17 @@ def clean_raw(text: str) -> str:
 
 def ascii_digits(text: str) -> str:
     """Every decimal digit, whatever its script, as 0-9; Arabic decimal/thousands marks too."""
-    if text.isascii() or _NOT_ASCII_NUMERIC.search(text) is None:
-        # Most Arabic messages have neither: `translate` with a dict looks up every letter
-        # (raising and dropping a KeyError for each one it does not change).
+    if text.isascii():
+        return text
+    if _PAST_ARABIC_BLOCK.search(text) is None:
+        # ASCII and Arabic letters only (almost every message): one scan for a character of a
+        # class, not an alternation tried at each one; most have no mark nor digit to change.
+        if _ARABIC_NUMERIC.search(text) is None:
+            return text
+        return text.translate(_ARABIC_NUMERIC_TABLE)
+    if _NOT_ASCII_NUMERIC.search(text) is None:
+        # `translate` with a dict looks up every letter (raising and dropping a KeyError for
+        # each one it does not change).
         return text
     return _NON_ASCII_DIGIT.sub(_ascii_digit, text.translate(_ARABIC_SEPARATORS))
 
@@ -146,7 +171,8 @@ def _fold(text: str) -> str:
     if not text.isascii():
         # NFKC turns Arabic presentation forms and full-width Latin into ordinary letters.
         text = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
-        text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
+        if _PAST_ARABIC_BLOCK.search(text) is not None:
+            text = _NON_ASCII_DIGIT.sub(_ascii_digit, text)
     text = text.lower()
     # A stretch needs a character thrice or a vowel twice: most texts have neither, and looking
     # for that is cheaper than the substitution.
