@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, text
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
@@ -1227,6 +1227,8 @@ def test_a_greeting_with_a_request_translates_only_its_own_return(
     assert replies[0].text.startswith(Texts("ar")._(returns[0]))
 
 
+# No deadline: the first example builds every kind's phrase index (hundreds of ms on a busy machine).
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(_hazard_words()), max_size=8))
 def test_the_kinds_a_message_names_are_those_each_list_finds(words: list[str]) -> None:
     """`_named` passes a kind's list when no word of the message can begin one of its phrases
