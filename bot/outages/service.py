@@ -51,7 +51,7 @@ from bot.outages.models import (
 from bot.outages.times import as_utc, local_iso
 from bot.storage.base import aware, utcnow
 from bot.storage.db import connection_of
-from bot.storage.prepared import Prepared
+from bot.storage.prepared import Prepared, Read
 from bot.text import ascii_digits
 
 if TYPE_CHECKING:
@@ -313,15 +313,20 @@ def latest_of(
     )
 
 
+def reports_read(*, channel: str, sender: str, phone: str | None) -> Read:
+    """The statement `reports_by_sender` reads the sender's reports with (a turn sends it
+    ahead with its first statement: bot/dialogue/engine.py)."""
+    if phone:
+        return _REPORTS_OF_PHONE, {"phone": phone, "channel": channel, "sender": sender}
+    return _REPORTS_OF_SENDER, {"channel": channel, "sender": sender}
+
+
 def reports_by_sender(
     session: Session, *, channel: str, sender: str, phone: str | None
 ) -> list[tuple[OutageReport, Incident]]:
     """The sender's reports (one per incident, so few), newest first: by phone across channels
     when known, else by channel+sender."""
-    if phone:
-        query, values = _REPORTS_OF_PHONE, {"phone": phone, "channel": channel, "sender": sender}
-    else:
-        query, values = _REPORTS_OF_SENDER, {"channel": channel, "sender": sender}
+    query, values = reports_read(channel=channel, sender=sender, phone=phone)
     session._autoflush()  # what the turn changed through the ORM is read, as by an ORM query
     rows = query.all(connection_of(session), values)
     if not rows:
