@@ -63,16 +63,18 @@ _BEGINS: dict[tuple[Any, Any, Any], bytes] = {}
 
 class Rows:
     """A statement's result as the cursor gives it to bot/storage/prepared.py: the rows,
-    how many it changed, and its columns' type codes (`description[i][1]`)."""
+    how many it changed, and its columns' type codes (`description[i][1]`, read from the
+    result only when asked for: once a statement, its result processors are then known)."""
 
-    __slots__ = ("rows", "rowcount", "_codes", "_at")
+    __slots__ = ("rows", "rowcount", "_result", "_at")
 
-    def __init__(self, rows: list[tuple], rowcount: int, codes: tuple[int, ...]) -> None:
-        self.rows, self.rowcount, self._codes, self._at = rows, rowcount, codes, 0
+    def __init__(self, rows: list[tuple], rowcount: int, result: Any) -> None:
+        self.rows, self.rowcount, self._result, self._at = rows, rowcount, result, 0
 
     @property
     def description(self) -> list[tuple[None, int]]:
-        return [(None, code) for code in self._codes]
+        result = self._result
+        return [(None, result.ftype(i)) for i in range(result.nfields)]
 
     def fetchall(self) -> list[tuple]:
         rows, self._at = self.rows[self._at :], len(self.rows)
@@ -171,8 +173,7 @@ class Wire:
         transformer = self.transformer
         transformer.set_pgresult(result)
         rows = transformer.load_rows(0, result.ntuples, tuple) if result.nfields else []
-        codes = tuple(result.ftype(i) for i in range(result.nfields))
-        return Rows(rows, result.command_tuples or 0, codes)
+        return Rows(rows, result.command_tuples or 0, result)
 
     def _dumped(self, sql: bytes, parameters: Sequence[Any]) -> _Statement:
         """A statement with its parameters dumped, and its name when prepared already."""
