@@ -13,7 +13,8 @@ PostgreSQL + Redis, each on a fresh database seeded with the demo data, each war
 - round trips: psycopg's waits on the server (one a statement sent alone, one a pipeline);
 - Redis commands: the server's own counters;
 - voluntary context switches: the process's (every thread), from getrusage;
-- instructions (`--callgrind`): the counted part run again inside valgrind, all threads.
+- instructions (`--callgrind`): the counted part run again inside valgrind, all threads
+  (PYTHONHASHSEED=0; the batch's own, from the counts zeroed before it to their dump after).
 `--trace`: each step of the script once, alone, with where each round trip came from.
 """
 
@@ -47,8 +48,12 @@ from bot.config import Settings  # noqa: E402
 from bot.dialogue.engine import Engine  # noqa: E402
 from bot.storage.db import create_schema, dispose_engine  # noqa: E402
 
+# Counting from the start, the counts of every thread zeroed before the batch and dumped after
+# it: callgrind's collection switch (`CALLGRIND_TOGGLE_COLLECT`) is a thread's own, and the
+# turns run on threads started during the warm-up.
 HELPER = """#include <valgrind/callgrind.h>
-void toggle(void) { CALLGRIND_TOGGLE_COLLECT; }
+void zero(void) { CALLGRIND_ZERO_STATS; }
+void dump(void) { CALLGRIND_DUMP_STATS_AT("batch"); }
 """
 
 
@@ -137,9 +142,9 @@ def counted(name: str, url: str, redis_url: str | None, args, library=None) -> N
     asyncio.run(converse(answerer, messages(10, 2, "warm" + uuid.uuid4().hex[:6]), 10))
     batch = messages(args.senders, args.per_sender, name[:2] + uuid.uuid4().hex[:6])
     if library is not None:
-        library.toggle()
+        library.zero()
         asyncio.run(converse(answerer, batch, args.senders))
-        library.toggle()
+        library.dump()
         return
     store = redis.Redis.from_url(redis_url) if redis_url else None
     redis_before = _redis_calls(store)
@@ -184,7 +189,6 @@ def under_callgrind(name: str, url: str, redis_url: str | None, args, folder: Pa
     command = [
         "valgrind",
         "--tool=callgrind",
-        "--collect-atstart=no",
         f"--callgrind-out-file={folder}/callgrind.out.%p",
         sys.executable,
         __file__,
@@ -197,8 +201,10 @@ def under_callgrind(name: str, url: str, redis_url: str | None, args, folder: Pa
     subprocess.run(command, check=True, env=env, stderr=subprocess.DEVNULL)
     total = 0
     for dump in folder.glob("callgrind.out.*"):
-        found = re.search(r"^(?:summary|totals): (\d+)", dump.read_text(errors="replace"), re.M)
-        total += int(found.group(1)) if found else 0
+        text = dump.read_text(errors="replace")
+        found = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
+        if found and re.search(r"^desc: Trigger: Client Request: batch$", text, re.M):
+            total += int(found.group(1))
         dump.unlink()
     n = args.senders * args.per_sender
     print(f"{name:<20} {n} messages: {total / n:,.0f} instructions a message", flush=True)
