@@ -82,6 +82,19 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def voluntary_switches(pids: list[int]) -> int:
+    """Voluntary context switches of every thread of the given processes (those running)."""
+    total = 0
+    for pid in pids:
+        for status in Path(f"/proc/{pid}/task").glob("*/status"):
+            try:
+                found = re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status.read_text(), re.M)
+            except OSError:
+                continue
+            total += int(found.group(1)) if found else 0
+    return total
+
+
 @contextmanager
 def workers(
     count: int, env: dict[str, str], logs: Path, cpus: set[int] | None = None
@@ -323,16 +336,17 @@ def run_setup(
         asyncio.run(load(urls, min(args.senders, 10), 2, f"warm{name}"))  # imports, pools, caches
         runs = []
         for n in range(args.repeat):
-            before = cpu_seconds(workers.pids), backends.cpu_seconds()  # type: ignore[attr-defined]
+            pids = workers.pids  # type: ignore[attr-defined]
+            before = cpu_seconds(pids), backends.cpu_seconds(), voluntary_switches(pids)
             tag = f"{name}{n}"
             if args.preload:
-                pids = workers.pids  # type: ignore[attr-defined]
                 figures = preloaded(urls, args.senders, args.per_sender, tag, pids)
             else:
                 figures = asyncio.run(load(urls, args.senders, args.per_sender, tag))
-            after = cpu_seconds(workers.pids), backends.cpu_seconds()  # type: ignore[attr-defined]
+            after = cpu_seconds(pids), backends.cpu_seconds(), voluntary_switches(pids)
             figures["worker_cpu_ms"] = 1000 * (after[0] - before[0]) / figures["messages"]
             figures["postgres_cpu_ms"] = 1000 * (after[1] - before[1]) / figures["messages"]
+            figures["switches"] = (after[2] - before[2]) / figures["messages"]
             runs.append(figures)
     backends.close()
     # The machine is shared: the median run by throughput stands for the set-up.
@@ -409,7 +423,8 @@ def _show(label: str, figures: dict) -> None:
     )
     print(
         f"{'':<40} CPU per message: workers {figures['worker_cpu_ms']:.2f} ms, its PostgreSQL backends "
-        f"{figures['postgres_cpu_ms']:.2f} ms, load generator {figures['client_cpu_ms']:.2f} ms",
+        f"{figures['postgres_cpu_ms']:.2f} ms, load generator {figures['client_cpu_ms']:.2f} ms; "
+        f"workers' voluntary context switches {figures['switches']:.1f}",
         flush=True,
     )
 

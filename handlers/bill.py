@@ -39,6 +39,7 @@ from handlers.common import (
     linked_accounts,
     mask,
     named_account,
+    phone_accounts,
     refuse_unlinked,
 )
 from handlers.disconnection_rules import asks_how_to_pay, how_to_pay_line
@@ -433,7 +434,7 @@ def _other_picked(turn: Turn, listed: list[str]) -> str | None:
     if len(words) > _AND_NAMED_WORDS:
         return None
     try:
-        accounts = turn.billing.accounts_for_phone(turn.phone or "")
+        accounts = phone_accounts(turn, turn.phone or "")
     except BillingUnavailable:
         return None
     named = accounts_named_alone(turn.text, [a for a in accounts if a.account in listed])

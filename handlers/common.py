@@ -34,21 +34,21 @@ def back_alone(text: str) -> bool:
 
 def sender_outage_reports(turn: Turn) -> list[tuple[OutageReport, Incident]]:
     """The sender's outage reports, newest first: by phone across channels when known, else by
-    this channel's sender. A sender found to have none is not asked about again this turn,
-    until the turn makes a report (`report_made`)."""
+    this channel's sender. Read once a turn, until the turn makes a report (`report_made`)."""
 
     message = turn.message
     who = (message.channel, message.sender, turn.phone)
-    if turn.no_outage_reports == who:
-        return []
+    read = turn.outage_reports
+    if read is not None and read[0] == who:
+        return list(read[1])
     mine = outages.reports_by_sender(turn.session, channel=who[0], sender=who[1], phone=who[2])
-    turn.no_outage_reports = None if mine else who
-    return mine
+    turn.outage_reports = (who, mine)
+    return list(mine)
 
 
 def report_made(turn: Turn) -> None:
     """An outage report was made in this turn: the sender's reports are read again."""
-    turn.no_outage_reports = None
+    turn.outage_reports = None
 
 
 def latest_outage_report(
@@ -254,7 +254,7 @@ def linked_accounts(turn: Turn, typed_account: str | None) -> list[Account] | No
         lookups_paused(turn)
         return None
     try:
-        return turn.billing.accounts_for_phone(turn.phone)
+        return phone_accounts(turn, turn.phone)
     except BillingUnavailable:
         busy(turn)
         return None
@@ -622,19 +622,32 @@ def premise_named(turn: Turn) -> Account | None:
 
 
 def sender_accounts(turn: Turn) -> list[Account]:
-    """The sender's accounts by their phone, asked of billing once a turn (an HTTP request with
-    the HTTP adapter; a report's turn reads them for several questions). [] when billing is
-    down: the report matters more than the premise list, the district is asked instead."""
+    """The sender's accounts by their phone (`phone_accounts`); [] when billing is down: the
+    report matters more than the premise list, the district is asked instead."""
     if turn.phone is None:
         return []
-    if turn.sender_accounts is not None and turn.sender_accounts[0] == turn.phone:
-        return turn.sender_accounts[1]
     try:
-        accounts = turn.billing.accounts_for_phone(turn.phone)
+        return phone_accounts(turn, turn.phone)
     except BillingUnavailable:
-        accounts = []
-    turn.sender_accounts = (turn.phone, accounts)
-    return accounts
+        return []
+
+
+def phone_accounts(turn: Turn, phone: str) -> list[Account]:
+    """`turn.billing.accounts_for_phone(phone)`, asked once a turn for the sender's phone (an
+    HTTP request with the HTTP adapter; a report's or a bill's turn reads them for several
+    questions): a failure is raised again, as `BillingUnavailable`, without asking again."""
+    if phone != turn.phone:
+        return turn.billing.accounts_for_phone(phone)
+    known = turn.sender_accounts
+    if known is None or known[0] != phone:
+        try:
+            found: list[Account] | BillingUnavailable = turn.billing.accounts_for_phone(phone)
+        except BillingUnavailable as failed:
+            found = failed
+        known = turn.sender_accounts = (phone, found)
+    if isinstance(known[1], BillingUnavailable):
+        raise known[1]
+    return list(known[1])
 
 
 def same_place(turn: Turn, report: OutageReport, premise: Account | None = None) -> bool:

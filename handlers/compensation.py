@@ -75,6 +75,7 @@ from handlers.common import (
     named_in,
     named_reference,
     outage_reports_meant,
+    phone_accounts,
     premise_shown,
     sender_accounts,
     sender_outage_reports,
@@ -1202,7 +1203,7 @@ def _planned_on_record(turn: Turn, facts: Facts) -> bool:
     from bot.outages.area import Place, area_key
 
     try:
-        accounts = turn.billing.accounts_for_phone(turn.phone)
+        accounts = phone_accounts(turn, turn.phone)
     except Exception:  # billing down: nothing known, the subscriber is asked
         return False
     keys = {

@@ -19,7 +19,7 @@ from bot.standards import rule_for
 from bot.standards.disconnection import arrears_allow_cut, rules
 from bot.standards.wording import how_paid_line, how_paid_text
 from bot.understanding import Understanding
-from handlers.common import mask
+from handlers.common import mask, phone_accounts
 
 # The utility's SADAD biller number: what a bank's app asks for before the account number.
 SADAD_BILLER = "001"
@@ -45,7 +45,7 @@ def account_arrears(turn: Turn, day: date) -> Arrears | None:
     if turn.phone is None:
         return None
     try:
-        accounts = turn.billing.accounts_for_phone(turn.phone)
+        accounts = phone_accounts(turn, turn.phone)
         if len(accounts) != 1:
             return None
         account = accounts[0].account

@@ -79,6 +79,7 @@ from handlers.common import (
     named_kinds,
     named_reference,
     own_premise_named,
+    phone_accounts,
     stopped_note,
 )
 from handlers.menu import offered_in_words
@@ -616,7 +617,7 @@ def _own_premises(turn: Turn) -> list[dict]:
     if turn.phone is None:
         return []
     try:
-        accounts = turn.billing.accounts_for_phone(turn.phone)
+        accounts = phone_accounts(turn, turn.phone)
     except BillingUnavailable:
         return []
     return [

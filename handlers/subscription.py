@@ -34,7 +34,7 @@ from bot.text import normalize
 from bot.understanding import Understanding, control_word
 from bot.understanding.slots import find_account
 from handlers import menu, outage_report, outage_status
-from handlers.common import accounts_named_in, mask
+from handlers.common import accounts_named_in, mask, phone_accounts
 from handlers.outage_status import cancels_report, names_report
 
 # Carrier keywords that mean STOP on an SMS short code, even where "cancel" means "leave this
@@ -231,7 +231,7 @@ def _linked_accounts_named(turn: Turn, text: str) -> list[Account]:
     if turn.phone is None or len(text.split()) < 2:
         return []  # a keyword alone names nothing
     try:
-        linked = turn.billing.accounts_for_phone(turn.phone)
+        linked = phone_accounts(turn, turn.phone)
     except BillingUnavailable:
         return []
     typed = find_account(text)

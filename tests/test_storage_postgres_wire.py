@@ -302,3 +302,110 @@ def test_statements_deallocated_behind_the_wire_are_prepared_again(postgres: str
         assert isinstance(raised.value.orig, psycopg.errors.InvalidSqlStatementName)
         conn.rollback()
         assert _LANG.scalar(conn, {"who": "+12"}) is None  # prepared again
+
+
+@pytest.fixture
+def round_trips(monkeypatch) -> list[int]:
+    """Round trips to the server, whoever makes them (psycopg's waits that wait at all: its
+    commit of an idle connection goes through `wait` without a word to the server)."""
+    counted: list[int] = []
+    real = psycopg.Connection.wait
+
+    def counting(gen):
+        try:
+            waiting = next(gen)
+        except StopIteration as done:
+            return done.value
+        counted.append(1)
+        while True:
+            ready = yield waiting
+            try:
+                waiting = gen.send(ready)
+            except StopIteration as done:
+                return done.value
+
+    def wait(self, gen, *args, **kwargs):
+        return real(self, counting(gen), *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "wait", wait)
+    return counted
+
+
+def test_reads_sent_ahead_answer_the_same_read_without_a_round_trip(
+    postgres: str, round_trips: list[int]
+) -> None:
+    """Reads sent with a transaction's first statement (in a savepoint of their own) answer
+    the same statement with the same values as the server would, once each, with no round
+    trip; other values go to the server."""
+    engine = engine_for(postgres)
+    with engine.begin() as conn:
+        _INSERT.rowcount(conn, {"who": "+13", "lg": "ar", "st": {}})
+        _INSERT.rowcount(conn, {"who": "+14", "lg": "en", "st": {}})
+    with engine.connect() as conn, conn.begin():
+        ahead = [(_LANG, {"who": "+13"}), (_LANG, {"who": "+14"})]
+        round_trips.clear()
+        assert _LANG.first(conn, {"who": "+15"}, ahead) is None
+        assert len(round_trips) == 1  # BEGIN, the statement, SAVEPOINT, two reads, RELEASE
+        assert _LANG.scalar(conn, {"who": "+14"}) == "en"
+        assert _LANG.scalar(conn, {"who": "+13"}) == "ar"
+        assert len(round_trips) == 1
+        assert _LANG.scalar(conn, {"who": "+13"}) == "ar"  # each answers once
+        assert len(round_trips) == 2
+
+
+def test_reads_sent_ahead_stand_only_until_anything_else_is_sent(postgres: str) -> None:
+    """A statement of the transaction after them (here a write, through the wire, through
+    SQLAlchemy's cursor, through an ORM session), or the transaction's end: the read goes to
+    the server again and sees what was written since."""
+    from sqlalchemy.orm import Session
+
+    engine = engine_for(postgres)
+    with engine.begin() as conn:
+        _INSERT.rowcount(conn, {"who": "+16", "lg": "ar", "st": {}})
+    ahead = [(_LANG, {"who": "+16"})]
+    changed = update(_CONTACTS).where(_CONTACTS.c.sender == "+16")
+    for write in ("wi", "cu", "or"):  # the wire, SQLAlchemy's cursor, an ORM session
+        with engine.connect() as conn, conn.begin():
+            _LANG.first(conn, {"who": "+0"}, ahead)
+            if write == "wi":
+                _SET_LANG.rowcount(conn, {"who": "+16", "l": write})
+            elif write == "cu":
+                conn.execute(changed.values(lang=write))
+            else:
+                Session(bind=conn).execute(changed.values(lang=write))
+            assert _LANG.scalar(conn, {"who": "+16"}) == write
+            conn.rollback()
+    with engine.connect() as conn:
+        for end, lang in ((conn.rollback, "rb"), (conn.commit, "cm")):
+            with conn.begin():
+                _LANG.first(conn, {"who": "+0"}, ahead)
+                end()  # (psycopg's own, no cursor)
+            with engine.begin() as other:
+                other.execute(changed.values(lang=lang))
+            with conn.begin():
+                assert _LANG.scalar(conn, {"who": "+16"}) == lang
+
+
+def test_a_read_sent_ahead_that_fails_leaves_the_statement_and_the_transaction(
+    postgres: str, round_trips: list[int]
+) -> None:
+    """A read ahead cut by the statement timeout: the first statement's result stands, the
+    transaction goes on (rolled back to before the reads: one round trip more), and the read,
+    asked for, goes to the server."""
+    from sqlalchemy import func
+
+    slow = Prepared(select(func.pg_sleep(bindparam("s")).label("slept")))
+    engine = engine_for(postgres)
+    with engine.begin() as conn:
+        _INSERT.rowcount(conn, {"who": "+17", "lg": "ar", "st": {}})
+    with engine.connect() as conn, conn.begin():
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 100")
+        round_trips.clear()
+        assert _LANG.first(conn, {"who": "+17"}, [(slow, {"s": 1})]).lang == "ar"
+        assert len(round_trips) == 2  # the statement with the read; back to before the read
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        round_trips.clear()
+        assert len(slow.all(conn, {"s": 1})) == 1
+        assert len(round_trips) == 1
+        _SET_LANG.rowcount(conn, {"who": "+17", "l": "en"}, commit=True)
+    assert _lang_elsewhere(postgres, "+17") == "en"

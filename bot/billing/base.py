@@ -12,6 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from bot.storage.prepared import Read
 
 BILL_STATUSES = ("paid", "unpaid", "overdue")
 
@@ -87,6 +93,12 @@ class BillingAdapter(ABC):
         if all(linked.account != account for linked in self.accounts_for_phone(phone)):
             return None
         return self.latest_bill(account)
+
+    def reads_ahead(self, conn: Connection, phone: str) -> list[Read]:
+        """What `accounts_for_phone(phone)` will read on the turn's connection `conn`, for the
+        turn to send ahead with its first statement (bot/storage/prepared.py); none when it
+        reads elsewhere (an HTTP API, another database)."""
+        return []
 
     def close(self) -> None:  # noqa: B027 - optional: only adapters holding connections need it
         """Release connections; the adapter is not used afterwards."""

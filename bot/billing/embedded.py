@@ -16,7 +16,7 @@ from bot.billing.base import Account, Bill, BillingAdapter, BillingUnavailable
 from bot.billing.embedded_models import BillingAccount, BillingBill
 from bot.config import RIYADH
 from bot.storage.db import engine_for
-from bot.storage.prepared import Prepared
+from bot.storage.prepared import Prepared, Read
 
 
 def riyadh_today() -> date:
@@ -122,6 +122,11 @@ class EmbeddedBilling(BillingAdapter):
 
     def accounts_for_phone(self, phone: str) -> list[Account]:
         return [Account(*row) for row in self._rows(_ACCOUNTS_OF_PHONE, {"phone": phone})]
+
+    def reads_ahead(self, conn: Connection, phone: str) -> list[Read]:
+        if conn.engine is not engine_for(self.database_url):  # (`_rows` reads elsewhere)
+            return []
+        return [(_ACCOUNTS_OF_PHONE, {"phone": phone})]
 
     def latest_bill(self, account: str) -> Bill | None:
         bills = self.recent_bills(account, 1)

@@ -10,7 +10,8 @@ channel answers 503 and the provider delivers the message again later (nothing i
 Channels on the event loop call `Answerer.answer_soon` instead: the in-flight limit is then
 waited for on the loop (a waiting request costs a coroutine, not a thread contending for a
 semaphore), and where a turn is short and cannot wait on the network (SQLite, the embedded
-billing, no Redis, no attachment to fetch) it runs on the loop itself, without a thread hop.
+billing, no Redis, no attachment to fetch) it runs on the loop itself, without a thread hop;
+any other runs on the server's turn threads (bot/channels/turn_threads.py).
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import Connection
-from starlette.concurrency import run_in_threadpool
 
 from bot.channels import deliveries
 from bot.channels.database_errors import DATABASE_ERRORS
 from bot.channels.metrics import DATABASE, ENGINE, record_error, record_message
 from bot.channels.readiness import missing_database_file
+from bot.channels.turn_threads import turn_threads
 from bot.config import Settings
 from bot.dialogue.messages import Inbound, Reply
 from bot.i18n import texts
@@ -142,7 +143,7 @@ class Answerer:
         async with gate:
             if self._short_turns and not inbound.media and not inbound.audio:
                 return self.answer(inbound, render, sent_later=sent_later)
-            return await run_in_threadpool(self.answer, inbound, render, sent_later=sent_later)
+            return await turn_threads.run(self.answer, inbound, render, sent_later=sent_later)
 
     def answer(
         self, inbound: Inbound, render: Callable[[Reply], str], *, sent_later: bool = False

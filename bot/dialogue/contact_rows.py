@@ -9,6 +9,7 @@ its attributes as before.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, Executable, bindparam, insert, select, true, 
 
 from bot.storage.base import utcnow
 from bot.storage.models import Contact
-from bot.storage.prepared import Along, Prepared, combined
+from bot.storage.prepared import Along, Prepared, Read, combined
 
 _TABLE = Contact.__table__
 _KEY = ("channel", "sender")
@@ -80,19 +81,23 @@ class LoadedContact:
         return self.original is None
 
 
-def load(conn: Connection, channel: str, sender: str) -> LoadedContact:
-    return _loaded(_SELECT.first(conn, {"k_channel": channel, "k_sender": sender}), channel, sender)
+def load(conn: Connection, channel: str, sender: str, ahead: Sequence[Read] = ()) -> LoadedContact:
+    """`ahead`: reads the turn is about to make, sent with it (`Prepared.first`)."""
+    row = _SELECT.first(conn, {"k_channel": channel, "k_sender": sender}, ahead)
+    return _loaded(row, channel, sender)
 
 
-def load_after(conn: Connection, claim: Along, channel: str, sender: str) -> LoadedContact | None:
+def load_after(
+    conn: Connection, claim: Along, channel: str, sender: str, ahead: Sequence[Read] = ()
+) -> LoadedContact | None:
     """`claim` (a write with RETURNING: the channel's claim of the message id), then `load`:
     on PostgreSQL one statement, one round trip. None when the claim wrote nothing (the contact
     is not read then)."""
     key = {"k_channel": channel, "k_sender": sender}
     if not claim.combines(conn):
-        return load(conn, channel, sender) if claim.run_alone(conn) else None
+        return load(conn, channel, sender, ahead) if claim.run_alone(conn) else None
     both = combined((id(claim.statement), id(_SELECT)), lambda: _after(claim.statement))
-    row = both.first(conn, {**claim.values, **key})
+    row = both.first(conn, {**claim.values, **key}, ahead)
     if row is None:
         return None
     return _loaded(row if row.channel is not None else None, channel, sender)

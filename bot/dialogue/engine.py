@@ -26,8 +26,9 @@ from bot.dialogue.router import route
 from bot.dialogue.turn import Turn
 from bot.handovers.service import remember
 from bot.i18n import texts
+from bot.outages.service import reports_read
 from bot.storage.db import engine_for
-from bot.storage.prepared import Along
+from bot.storage.prepared import Along, Read, sends_ahead
 
 # What the channel stores with the turn's answer (bot/channels/answering.py): a write made
 # with the contact row's (`contact_rows.save`), so that on PostgreSQL both are one round trip.
@@ -102,14 +103,15 @@ class Engine:
         # its own), and the turn's hot statements run on the connection directly.
         with engine_for(self.settings.database_url).connect() as conn, conn.begin():
             loaded = None
+            ahead = self._reads_ahead(conn, message)
             if claim is not None:  # the message id, claimed in this turn's transaction
                 loaded = contact_rows.load_after(
-                    conn, claim.along(), message.channel, message.sender
+                    conn, claim.along(), message.channel, message.sender, ahead
                 )
                 if loaded is None:
                     claim.claimed_before(conn)  # (raises unless a dead claim was taken over)
             if loaded is None:
-                loaded = contact_rows.load(conn, message.channel, message.sender)
+                loaded = contact_rows.load(conn, message.channel, message.sender, ahead)
             contact = self._fresh(loaded.contact, message, is_new=loaded.is_new)
             turn = Turn(
                 message=message,
@@ -131,6 +133,17 @@ class Engine:
             # The turn's last statement: on PostgreSQL the commit is sent with it.
             contact_rows.save(conn, loaded, along=stored, commit=True)
             return Outcome(replies=turn.replies, intent=turn.intent)
+
+    def _reads_ahead(self, conn: Connection, message: Inbound) -> list[Read]:
+        """What many turns of a sender with a phone read, sent with the turn's first statement
+        on PostgreSQL, one round trip for all: their outage reports (a report, its status) and
+        their accounts (a bill, a report's premises). A turn that reads them first gets them
+        without a round trip; one that wrote anything before reads them again."""
+        phone = message.phone
+        if not phone or not sends_ahead(conn):
+            return []
+        reports = reports_read(channel=message.channel, sender=message.sender, phone=phone)
+        return [reports, *self.billing.reads_ahead(conn, phone)]
 
     @staticmethod
     def _record(turn: Turn) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from bot.billing import BillingAdapter
+from bot.billing import BillingAdapter, BillingUnavailable
 from bot.config import RIYADH, Settings
 from bot.dialogue.messages import Choice, Inbound, Reply
 from bot.i18n import Texts, texts
@@ -57,13 +57,19 @@ class Turn:
     # capped, a choice's label turned back into its key). The raw text stays on `message`.
     text: str = ""
     made_session: Session | None = field(default=None, repr=False)
-    # The (channel, sender, phone) found this turn to have no outage report: most reporters
-    # have none, and a report's turn asked twice (`handlers.common.sender_outage_reports`).
-    # Forgotten when the turn makes a report; the next turn asks again.
-    no_outage_reports: tuple[str, str, str | None] | None = field(default=None, repr=False)
-    # The sender's phone and their accounts by it, read once a turn (billing is an HTTP request
-    # with the HTTP adapter): `handlers.common.sender_accounts`.
-    sender_accounts: tuple[str, list[Account]] | None = field(default=None, repr=False)
+    # The sender's outage reports as read this turn, with the (channel, sender, phone) they
+    # were read for: several questions of one turn ask for them
+    # (`handlers.common.sender_outage_reports`). The ORM's objects of the turn's session, so a
+    # flow's change to one is seen by the next question; forgotten when the turn makes a report.
+    outage_reports: tuple[tuple[str, str, str | None], list] | None = field(
+        default=None, repr=False
+    )
+    # The sender's phone and their accounts by it (or the billing's failure to tell them),
+    # asked once a turn (billing is an HTTP request with the HTTP adapter):
+    # `handlers.common.phone_accounts`.
+    sender_accounts: tuple[str, list[Account] | BillingUnavailable] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def session(self) -> Session:

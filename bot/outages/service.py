@@ -51,7 +51,7 @@ from bot.outages.models import (
 from bot.outages.times import as_utc, local_iso
 from bot.storage.base import aware, utcnow
 from bot.storage.db import connection_of
-from bot.storage.prepared import Prepared
+from bot.storage.prepared import Prepared, Read
 from bot.text import ascii_digits
 
 if TYPE_CHECKING:
@@ -69,22 +69,27 @@ _SENDER = (OutageReport.channel == bindparam("channel")) & (
     OutageReport.sender == bindparam("sender")
 )
 _NEWEST_FIRST = (OutageReport.reported_at.desc(), OutageReport.id.desc())
-_REPORTS_OF_SENDER = (
-    select(OutageReport, Incident)
-    .join(Incident, Incident.id == OutageReport.incident_id)
-    .where(_SENDER)
-    .order_by(*_NEWEST_FIRST)
-)
-_REPORTS_OF_PHONE = (
-    select(OutageReport, Incident)
-    .join(Incident, Incident.id == OutageReport.incident_id)
-    .where(or_(OutageReport.phone == bindparam("phone"), _SENDER))
-    .order_by(*_NEWEST_FIRST)
-)
-_REPORT_IDS_OF_SENDER = Prepared(select(OutageReport.id).where(_SENDER))
-_REPORT_IDS_OF_PHONE = Prepared(
-    select(OutageReport.id).where(or_(OutageReport.phone == bindparam("phone"), _SENDER))
-)
+# A sender's reports with their incidents, one statement (most reporters have none: a bare
+# Core read, ORM objects made only for the rows found, `_attached`). Each column labelled by
+# its place, the report's first.
+_REPORT_COLUMNS = tuple(OutageReport.__table__.columns)
+_INCIDENT_COLUMNS = tuple(Incident.__table__.columns)
+
+
+def _reports_where(where: Any) -> Prepared:
+    return Prepared(
+        select(
+            *(column.label(f"r{i}") for i, column in enumerate(_REPORT_COLUMNS)),
+            *(column.label(f"i{i}") for i, column in enumerate(_INCIDENT_COLUMNS)),
+        )
+        .join_from(OutageReport, Incident, Incident.id == OutageReport.incident_id)
+        .where(where)
+        .order_by(*_NEWEST_FIRST)
+    )
+
+
+_REPORTS_OF_SENDER = _reports_where(_SENDER)
+_REPORTS_OF_PHONE = _reports_where(or_(OutageReport.phone == bindparam("phone"), _SENDER))
 # A cancelled report is nobody's report of the outage: not counted ("two reports, yours one of
 # them" was said with the other one withdrawn), and sent no notice (`notify._enqueue`).
 _REPORTERS_OF = Prepared(select(standing_reports(bindparam("incident_id"))))
@@ -308,24 +313,34 @@ def latest_of(
     )
 
 
+def reports_read(*, channel: str, sender: str, phone: str | None) -> Read:
+    """The statement `reports_by_sender` reads the sender's reports with (a turn sends it
+    ahead with its first statement: bot/dialogue/engine.py)."""
+    if phone:
+        return _REPORTS_OF_PHONE, {"phone": phone, "channel": channel, "sender": sender}
+    return _REPORTS_OF_SENDER, {"channel": channel, "sender": sender}
+
+
 def reports_by_sender(
     session: Session, *, channel: str, sender: str, phone: str | None
 ) -> list[tuple[OutageReport, Incident]]:
     """The sender's reports (one per incident, so few), newest first: by phone across channels
     when known, else by channel+sender."""
-    if phone:
-        ids, query = _REPORT_IDS_OF_PHONE, _REPORTS_OF_PHONE
-        values = {"phone": phone, "channel": channel, "sender": sender}
-    else:
-        ids, query, values = (
-            _REPORT_IDS_OF_SENDER,
-            _REPORTS_OF_SENDER,
-            {"channel": channel, "sender": sender},
-        )
-    # Most reporters have never reported before: a bare Core look first, the ORM only for rows.
-    if ids.first(connection_of(session), values) is None:
+    query, values = reports_read(channel=channel, sender=sender, phone=phone)
+    session._autoflush()  # what the turn changed through the ORM is read, as by an ORM query
+    rows = query.all(connection_of(session), values)
+    if not rows:
         return []
-    return [(row[0], row[1]) for row in session.execute(query, values)]
+    reports = len(_REPORT_COLUMNS)
+    report_keys = [column.key for column in _REPORT_COLUMNS]
+    incident_keys = [column.key for column in _INCIDENT_COLUMNS]
+    return [
+        (
+            _attached(session, OutageReport, dict(zip(report_keys, row[:reports], strict=True))),
+            _attached(session, Incident, dict(zip(incident_keys, row[reports:], strict=True))),
+        )
+        for row in rows
+    ]
 
 
 def note_power_back(report: OutageReport, at: datetime) -> bool:

@@ -16,6 +16,8 @@ from typing import Any, overload
 from psycopg import Column, Cursor
 from psycopg.pq import ExecStatus
 
+from bot.storage.postgres_wire import forget_read_ahead
+
 _ROWS = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)
 
 
@@ -65,6 +67,22 @@ class LazyDescription(Sequence[Column]):
 
 
 class LazyDescriptionCursor(Cursor[Any]):
+    """Also: a statement sent by the cursor ends the reads sent ahead on its connection
+    (bot/storage/postgres_wire.py's `ReadAhead`): they stand only until the transaction
+    sends anything else."""
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        forget_read_ahead(self._conn)
+        return super().execute(*args, **kwargs)
+
+    def executemany(self, *args: Any, **kwargs: Any) -> Any:
+        forget_read_ahead(self._conn)
+        return super().executemany(*args, **kwargs)
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        forget_read_ahead(self._conn)
+        return super().stream(*args, **kwargs)
+
     @property
     def description(self) -> LazyDescription | None:  # type: ignore[override]
         # The same test as psycopg's own property.

@@ -257,13 +257,15 @@ class Prepared:
         fetch: Callable[[Any], Any],
         commit: bool = False,
         guarded: bool = False,
+        ahead: Sequence[Read] = (),
     ):
         if not conn.in_transaction():
             conn.begin()  # as `Connection.execute` would (autobegin)
         if plan.wire_sql is not None:
             ordered = plan.wire_parameters(values)
+            reads = _wire_reads(conn, ahead) if ahead else ()
             try:
-                return fetch(_wire(conn).run(plan.wire_sql, ordered, commit, guarded))
+                return fetch(_wire(conn).run(plan.wire_sql, ordered, commit, guarded, reads))
             except conn.dialect.loaded_dbapi.Error as error:
                 conn._handle_dbapi_exception(error, plan.sql, ordered, None, None)
         if guarded and plan.dialect.name == "postgresql":
@@ -300,8 +302,13 @@ class Prepared:
             guarded=guarded,
         )
 
-    def first(self, conn: Connection, values: Mapping[str, Any]) -> Any | None:
-        """The first row, or None."""
+    def first(
+        self, conn: Connection, values: Mapping[str, Any], ahead: Sequence[Read] = ()
+    ) -> Any | None:
+        """The first row, or None. `ahead`: reads this transaction is about to make, sent
+        with this statement on PostgreSQL (bot/storage/postgres_wire.py's `ReadAhead`: the
+        same `Prepared` with the same values is then answered without a round trip, as long
+        as nothing else was sent meanwhile); elsewhere they are not sent."""
         plan = self._plan(conn)
         if plan is None:
             return conn.execute(self.statement, dict(values)).first()
@@ -310,7 +317,7 @@ class Prepared:
             raw = cursor.fetchone()
             return None if raw is None else plan.make_row(raw, cursor)
 
-        return self._run(conn, plan, values, fetch)
+        return self._run(conn, plan, values, fetch, ahead=ahead)
 
     def scalar(self, conn: Connection, values: Mapping[str, Any]) -> Any:
         """The first column of the first row, or None."""
@@ -326,6 +333,25 @@ class Prepared:
         if plan is None:
             return int(conn.execute(self.statement, dict(values)).rowcount)
         return int(self._run(conn, plan, values, lambda c: c.rowcount, commit))
+
+
+# A read to send ahead (`Prepared.first`'s `ahead`): the statement and its values.
+Read = tuple[Prepared, Mapping[str, Any]]
+
+
+def sends_ahead(conn: Connection) -> bool:
+    """Whether reads sent ahead go anywhere on this connection (psycopg's wire)."""
+    return conn.dialect.driver == "psycopg"
+
+
+def _wire_reads(conn: Connection, ahead: Sequence[Read]) -> list[tuple[bytes, list[Any]]]:
+    """The reads sent ahead as the wire sends them (those that go bare)."""
+    reads = []
+    for prepared, values in ahead:
+        plan = prepared._plan(conn)
+        if plan is not None and plan.wire_sql is not None:
+            reads.append((plan.wire_sql, plan.wire_parameters(values)))
+    return reads
 
 
 class Along:
