@@ -78,7 +78,8 @@ def another_service(text: str) -> bool:
     """The message names another service or company ("STC قطعوا النت", "الماء مقطوع من امس",
     "water bill payment") and nothing of electricity: not ours, whatever its words of
     cutting, paying or reporting would otherwise ask."""
-    # Matched in what is left once the service's own words are out: "light" is in "flight".
+    # Matched in what is left once the service's own words are out: a stem of electricity
+    # inside one of them (as "light" is in "flight") names nothing.
     return _lists.mentions_words(text, "other_service") and not _lists.mentions(
         _lists.without(text, "other_service"), "electricity_named"
     )

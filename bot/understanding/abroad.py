@@ -15,23 +15,35 @@ from bot.understanding.vocabulary import load
 
 
 def about_abroad(text: str) -> bool:
-    """A place abroad is named as where the power is (not where the subscriber comes from:
-    "انا من مصر"), with no city of ours named and no trip told ("كنت مسافر مصر")."""
+    """A place abroad is named as where the power is, "in" it («في لبنان», «بالقاهرة», "in
+    dubai"), with no city of ours named, no premise of the subscriber's own («بيتي», "my house")
+    and no word that the subscriber is the one away («وانا في الكويت», «كنت مسافر مصر»): a shop or
+    street named after a place («مطعم بيروت», «شارع القاهرة») or «مصر» as "insisting" is not
+    "in" it."""
     said = words(normalize(text))
-    found = [m for m in _abroad().finditer(said) if not _from_before(said[: m.start()])]
-    if not found or _ours().search(said):
+    if not any(_in_before(said[: m.start()], m.group()) for m in _abroad().finditer(said)):
+        return False
+    if _ours().search(said) or phrases.mentions_words(text, "own_premise"):
         return False
     return not phrases.mentions(text, "travel_told")
 
 
-def _from_before(before: str) -> bool:
-    last = before.split()[-2:]
-    return bool(last) and (last[-1] in _from_words() or " ".join(last) in _from_words())
+def _in_before(before: str, place: str) -> bool:
+    """The place is said "in": «في»/"in" just before it, or «ب» attached to it («ببيروت»; not
+    «بيروت» alone)."""
+    last = before.split()[-1:]
+    attached = place.startswith("ب") and place not in _names()
+    return attached or (bool(last) and last[0] in _in_words())
 
 
 @cache
-def _from_words() -> frozenset[str]:
-    return frozenset(normalize(w) for w in load("cities")["abroad_from"])
+def _names() -> frozenset[str]:
+    return frozenset(normalize(name) for name in load("cities")["abroad"])
+
+
+@cache
+def _in_words() -> frozenset[str]:
+    return frozenset(normalize(w) for w in load("cities")["abroad_in"])
 
 
 @cache
@@ -48,4 +60,5 @@ def prepare() -> None:
     """Build the place patterns before the first message needs them."""
     _abroad()
     _ours()
-    _from_words()
+    _in_words()
+    _names()
