@@ -2234,18 +2234,16 @@ def _past_deadline_either_way(
     no morning or evening ("امس الساعة ٨") is past it read either way; else None. An outage
     recorded as force majeure owes nothing however late (the engine's exclusion), so it is
     never "already due"."""
-    if not told or incident.force_majeure:
+    deadline = _deadline_hours(turn, incident) if told else None
+    if deadline is None:
         return None
     start = start_told(told, turn.now)
     if start.ask != "am_pm" or start.hour is None:
         return None
-    rule = rule_for(restoration_standard(incident), turn.now)
-    if rule.clock != "hours" or rule.deadline is None:
-        return None
     readings = [start.hour + timedelta(hours=h) for h in (-12, 0, 12)]
     latest = max(at for at in readings if at <= turn.now)
-    if turn.now - latest > timedelta(hours=rule.deadline):
-        return rule.deadline, start.hour
+    if turn.now - latest > timedelta(hours=deadline):
+        return deadline, start.hour
     return None
 
 
@@ -2253,16 +2251,22 @@ def _past_deadline_unconfirmed(turn: Turn, incident: Incident, told: str) -> boo
     """A start told but not counted yet (asked next: "since last night", said back as about
     22:00) whose reading is already past the restoration deadline: the rule's "if it is not
     back within …" is not said as if nothing were owed yet."""
-    if not told or incident.force_majeure:
+    deadline = _deadline_hours(turn, incident) if told else None
+    if deadline is None:
         return False
+    # The time as read, not start_told's: a start asked next has no hour of its own yet.
     start = read_times(told, turn.now).start
     at = start.at if start is not None else None
-    if at is None or at > turn.now:
-        return False
+    return at is not None and at <= turn.now and turn.now - at > timedelta(hours=deadline)
+
+
+def _deadline_hours(turn: Turn, incident: Incident) -> int | None:
+    """The incident's restoration deadline in hours; None when it owes nothing however late
+    (force majeure, the engine's exclusion) or its standard is not counted in hours."""
+    if incident.force_majeure:
+        return None
     rule = rule_for(restoration_standard(incident), turn.now)
-    if rule.clock != "hours" or rule.deadline is None:
-        return False
-    return turn.now - at > timedelta(hours=rule.deadline)
+    return rule.deadline if rule.clock == "hours" else None
 
 
 def _when_back_lines(turn: Turn, report: OutageReport, incident: Incident, told: str) -> list[str]:

@@ -26,6 +26,8 @@ from bot.text import normalize
 from bot.understanding import Understanding
 from bot.understanding.slots import says_power_off
 from handlers import agent
+from handlers.menu import agent_offered
+from handlers.outage_status import yes_words
 
 EMERGENCY = agent.EMERGENCY
 
@@ -168,9 +170,6 @@ def answer_none(turn: Turn) -> None:
     """The case is none of the listed ones: said plainly, with a person offered (the call
     centre, and a hand-over recorded only on their yes: "10" picks a list's line, it asks for
     no one)."""
-    from handlers.menu import agent_offered
-    from handlers.outage_status import yes_words
-
     _ = turn.tr._
     turn.finish()
     turn.intent = "outside_standards"
