@@ -26,8 +26,7 @@ from bot.text import normalize
 from bot.understanding import Understanding
 from bot.understanding.slots import says_power_off
 from handlers import agent
-from handlers.menu import agent_offered
-from handlers.outage_status import yes_words
+from handlers.menu import ask_meant
 
 EMERGENCY = agent.EMERGENCY
 
@@ -183,7 +182,9 @@ def answer_none(turn: Turn) -> None:
             number=turn.settings.agent_phone,
         ),
     ]
-    turn.say("\n".join(lines), agent_offered(turn, aliases=yes_words()))
+    # A yes-or-no question of its own: "no" ("لا مابي") shows the menu, never read afresh as a
+    # STOP of every message.
+    ask_meant(turn, "agent", "\n".join(lines))
 
 
 def _handed_over(turn: Turn, *lines: str) -> None:
