@@ -310,9 +310,9 @@ def _frustrated(turn: Turn) -> str:
 
 def _elsewhere(turn: Turn) -> str:
     return turn.tr._(
-        "That sounds like another service (water, internet, phone or gas): its own company can "
-        "help with it. I am here for your electricity: your bill, power outages, safety reports "
-        "and the compensation you are owed."
+        "That sounds like another service or company (water, internet, your mobile, gas, an "
+        "airline): its own company can help with it. I am here for your electricity: your bill, "
+        "power outages, safety reports and the compensation you are owed."
     )
 
 
