@@ -3455,6 +3455,9 @@ def _records_step(turn: Turn, understood: Understanding) -> bool:
         return True
     if picked is None and _power_off_told(turn, understood):
         return False  # "لا والله ما رجعت، للحين طافية": news of an outage, for the router
+    if picked is None and outside_standards.none_of_these(turn.text):
+        _ask(turn, Facts(), "standard")  # "ولا وحدة من هذي" at the cases on record: another case
+        return True
     if picked is None:  # a new case told straight away ("امس من ٨ الصبح الى ٤ العصر")
         facts = Facts(standard=understood.text_slot("standard"))
         _open_kind(turn, facts)
