@@ -24,6 +24,7 @@ from bot.dialogue.messages import Inbound
 from bot.outages.models import OutageReport
 from bot.storage.db import engine_for
 from bot.storage.models import Contact, Delivery
+from tests.support.psycopg_trips import count_round_trips
 
 
 def inbound(message_id: str, text: str = "الكهرباء طافية", sender: str = "+966500000003"):
@@ -231,36 +232,15 @@ def test_on_postgresql_a_bill_and_a_reports_status_read_their_rows_with_the_clai
     """The sender's accounts and outage reports go with the turn's first statement
     (`Engine._reads_ahead`): a bill lookup and a question about the report just made read
     them without a round trip of their own; their answers are those read afresh."""
-    import psycopg
-
     if not seeded_database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL only")
-    trips: list[int] = []
-    real = psycopg.Connection.wait
-
-    def counting(gen):
-        try:
-            waiting = next(gen)
-        except StopIteration as done:
-            return done.value
-        trips.append(1)
-        while True:
-            ready = yield waiting
-            try:
-                waiting = gen.send(ready)
-            except StopIteration as done:
-                return done.value
-
-    def wait(self, gen, *args, **kwargs):
-        return real(self, counting(gen), *args, **kwargs)
-
     from bot.billing.demo import demo_phone_numbers
 
     phone = demo_phone_numbers(3)[2]  # one account
     bot = answerer(seeded_database_url)
     bot.answer(inbound("SMahead0", "السلام عليكم", phone), text_of)  # prepared, pool made
     made = bot.answer(inbound("SMahead1", "الكهرباء طافية", phone), text_of).texts[0]
-    monkeypatch.setattr(psycopg.Connection, "wait", wait)
+    trips = count_round_trips(monkeypatch)
     bill = bot.answer(inbound("SMahead2", "كم فاتورتي", phone), text_of).texts[0]
     # The claim with the contact, the accounts and the reports; the bill; the write.
     assert len(trips) == 3 and "ر.س" in bill

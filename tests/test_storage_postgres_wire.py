@@ -15,6 +15,7 @@ from bot.storage import postgres_wire
 from bot.storage.db import engine_for
 from bot.storage.models import Contact
 from bot.storage.prepared import _WIRE, Prepared
+from tests.support.psycopg_trips import count_round_trips
 
 _CONTACTS = Contact.__table__
 AT = datetime(2026, 3, 5, 10, 30, tzinfo=UTC)
@@ -306,29 +307,8 @@ def test_statements_deallocated_behind_the_wire_are_prepared_again(postgres: str
 
 @pytest.fixture
 def round_trips(monkeypatch) -> list[int]:
-    """Round trips to the server, whoever makes them (psycopg's waits that wait at all: its
-    commit of an idle connection goes through `wait` without a word to the server)."""
-    counted: list[int] = []
-    real = psycopg.Connection.wait
-
-    def counting(gen):
-        try:
-            waiting = next(gen)
-        except StopIteration as done:
-            return done.value
-        counted.append(1)
-        while True:
-            ready = yield waiting
-            try:
-                waiting = gen.send(ready)
-            except StopIteration as done:
-                return done.value
-
-    def wait(self, gen, *args, **kwargs):
-        return real(self, counting(gen), *args, **kwargs)
-
-    monkeypatch.setattr(psycopg.Connection, "wait", wait)
-    return counted
+    """Round trips to the server, whoever makes them."""
+    return count_round_trips(monkeypatch)
 
 
 def test_reads_sent_ahead_answer_the_same_read_without_a_round_trip(
