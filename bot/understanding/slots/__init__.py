@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot import phrases as _phrases
 from bot.text import fold
 from bot.understanding.slots.account import find_account
 from bot.understanding.slots.duration import find_duration_minutes
@@ -70,9 +71,23 @@ def extract(
         and not times.ongoing
     )
     standard = find_standard(raw, folded=folded, ended=ended, normalized=normalized)
+    if standard == _FAULT and _announced(raw, times, now):
+        standard = _PLANNED
     if standard:
         slots["standard"] = standard
     return slots
+
+
+_FAULT = "emergency_outage"
+_PLANNED = "planned_outage_restoration"
+
+
+def _announced(raw: str, times: TimeReading, now: datetime) -> bool:
+    """A cut told in the future tense on a day still to come ("the power will be off tomorrow
+    from 9 to 5", "بتنقطع بكرة الساعة ٩"): no fault is known before it happens, so it is planned
+    work announced, whatever word of power off it carries."""
+    start = times.start
+    return start is not None and start.day > now.date() and _phrases.mentions(raw, "outage_ahead")
 
 
 def _day_of_a_length(times: TimeReading, minutes: int | None) -> bool:

@@ -531,6 +531,9 @@ class _Day:
     # Said of a planned outage or its notice ("رسالة انقطاع مجدول يوم ١٠ ديسمبر"): a date with
     # no year a few days ahead is that one, not the one nearly a year back.
     planned: bool = False
+    # Said of a cut told in the future tense ("بيقطعون يوم الاحد", "will be off on 15 December"):
+    # a bare weekday, date or feast day is the next one ahead, never the last one.
+    future: bool = False
 
 
 @dataclass
@@ -1496,6 +1499,9 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
             scan.clocks = sorted([*scan.clocks, notice_clock], key=_position)
             notice_clock = None
         notice_day = None
+    if _phrases.mentions(raw, "outage_ahead"):
+        for day in scan.days:  # the notice's own day ("وصلتني رسالة يوم الخميس") is out already
+            day.future = True
     _day_part_to_hours(scan)
     start_clock = None
     end_clocks: list[_Clock] = []
@@ -1579,6 +1585,8 @@ def _read(raw: str, now: datetime, folded: str | None, tokens: list[str] | None)
         or (start is None and _off_for_a_length(raw, toks, scan, positions))
     )
     notice = None
+    if notice_clock is not None and notice_clock.is_now:
+        notice_clock.hour, notice_clock.minute = now.hour, now.minute
     if notice_clock or notice_day:
         notice = _moment(notice_clock, notice_day, now, None)
     if notice is not None and notice_clock is None and notice_day is not None:
@@ -2244,6 +2252,10 @@ def _notice_times(scan: _Scan) -> tuple[_Clock | None, _Day | None]:
                 # the case as how long before), never the outage's start.
                 lead = item
                 break
+            if item.is_now and clock is None and day is None:
+                # "وصلتني رسالة الحين ان الكهربا بتنقطع بكرة": the notice came just now
+                clock = item
+                break
             if clock is not None or item.is_now or item.ago:
                 break
             clock = item
@@ -2438,14 +2450,14 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
     if day.weekday is not None and day.gregorian is None and day.hijri is None:
         if after is not None:
             return after + timedelta(days=(day.weekday - after.weekday()) % 7)
-        if day.ahead:
+        if day.ahead or _plain_future(day):
             return today + timedelta(days=(day.weekday - today.weekday()) % 7 or 7)
         back = (today.weekday() - day.weekday) % 7 or 7
         if day.eve and back == 7:
             back = 0  # "ليلة الجمعة" said on a Friday: the night just over
         return today - timedelta(days=back + 7 * day.weeks_back)
     if day.feast:
-        return _feast_day(day.feast, today, after)
+        return _feast_day(day.feast, today, after, day.future)
     if day.gregorian is not None:
         year, month, number = day.gregorian
         return _calendar_day(
@@ -2456,6 +2468,7 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
             after,
             day.weekday,
             day.planned,
+            day.future,
         )
     if day.hijri is not None:
         year, month, number = day.hijri
@@ -2464,13 +2477,31 @@ def _day_of(day: _Day, today: date, after: date | None) -> date | None:
         def gregorian_of(y: int) -> date:
             return date(*Hijri(y, month, number).to_gregorian().datetuple())
 
-        return _calendar_day(gregorian_of, year, this_year, today, after, day.weekday, day.planned)
+        return _calendar_day(
+            gregorian_of, year, this_year, today, after, day.weekday, day.planned, day.future
+        )
     return None
 
 
-def _feast_day(feasts: tuple[tuple[int, int], ...], today: date, after: date | None) -> date | None:
+def _plain_future(day: _Day) -> bool:
+    """A weekday told of a cut to come ("بيقطعون يوم الاحد"), with no word of its own that puts
+    it back ("الاحد الماضي", "قبل اسبوعين يوم الاحد", "ليلة الجمعة")."""
+    return (
+        day.future
+        and not day.last
+        and not day.eve
+        and not day.weeks_back
+        and day.in_week is None
+        and not day.last_week
+    )
+
+
+def _feast_day(
+    feasts: tuple[tuple[int, int], ...], today: date, after: date | None, future: bool = False
+) -> date | None:
     """The latest of the feasts' days not after today (for an end, the first on or after the
-    start's day): "العيد" said in Shawwal is Eid al-Fitr's, not last year's Eid al-Adha."""
+    start's day): "العيد" said in Shawwal is Eid al-Fitr's, not last year's Eid al-Adha. Told
+    of a cut to come (`future`), the first on or after today: the coming Eid."""
     this_year = Gregorian.fromdate(today).to_hijri().year
     found = []
     for month, number in feasts:
@@ -2478,12 +2509,12 @@ def _feast_day(feasts: tuple[tuple[int, int], ...], today: date, after: date | N
         def gregorian_of(y: int, month: int = month, number: int = number) -> date:
             return date(*Hijri(y, month, number).to_gregorian().datetuple())
 
-        day = _calendar_day(gregorian_of, None, this_year, today, after)
+        day = _calendar_day(gregorian_of, None, this_year, today, after, future=future)
         if day is not None:
             found.append(day)
     if not found:
         return None
-    return min(found) if after is not None else max(found)
+    return min(found) if after is not None or future else max(found)
 
 
 # How far ahead a named date with its weekday may be read as coming ("السبت ١٩ ديسمبر" of a
@@ -2499,6 +2530,7 @@ def _calendar_day(
     after: date | None,
     weekday: int | None = None,
     planned: bool = False,
+    future: bool = False,
 ) -> date | None:
     """A named date with no year: the latest such day not after today (for an end, the first
     on or after the start); but when its weekday is named too and only the next such date is
@@ -2511,8 +2543,9 @@ def _calendar_day(
         candidates = [make(y) for y in (this_year - 1, this_year, this_year + 1)]
     except (ValueError, OverflowError):
         return None
-    if after is not None:
-        later = [c for c in candidates if c >= after]
+    if after is not None or future:
+        # an end: the first on or after its start; a cut to come: the first from today on
+        later = [c for c in candidates if c >= (after or today)]
         return min(later) if later else None
     past = [c for c in candidates if c <= today]
     latest = max(past) if past else None
